@@ -1,0 +1,138 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+import { workspaces } from '../workspace/workspace.schema.ts';
+
+/**
+ * One record per person across channels. Phone is E.164, e-mail lower-case; both are unique
+ * among live (not merged) records so imports and integrations dedupe on them.
+ * `search_text` holds the folded name, e-mail and phone forms (see platform/i18n/fold.ts).
+ */
+export const customers = pgTable(
+  'customers',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => workspaces.id),
+    id: uuid('id').notNull(),
+    externalId: text('external_id'),
+    name: text('name'),
+    phone: text('phone'),
+    email: text('email'),
+    birthday: date('birthday'),
+    birthdayCalendar: text('birthday_calendar'),
+    language: text('language'),
+    preferredChannel: text('preferred_channel'),
+    consent: jsonb('consent').notNull().default({}),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    attributes: jsonb('attributes').notNull().default({}),
+    orderCount: integer('order_count').notNull().default(0),
+    totalSpentMinor: bigint('total_spent_minor', { mode: 'number' }).notNull().default(0),
+    firstOrderAt: timestamp('first_order_at', { withTimezone: true }),
+    lastOrderAt: timestamp('last_order_at', { withTimezone: true }),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    searchText: text('search_text').notNull().default(''),
+    mergedInto: uuid('merged_into'),
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('customers_phone_key').on(t.tenantId, t.phone).where(sql`phone IS NOT NULL AND merged_into IS NULL`),
+    uniqueIndex('customers_email_key').on(t.tenantId, t.email).where(sql`email IS NOT NULL AND merged_into IS NULL`),
+    uniqueIndex('customers_external_id_key').on(t.tenantId, t.externalId).where(sql`external_id IS NOT NULL AND merged_into IS NULL`),
+    index('customers_search_idx').using('gin', t.tenantId, t.searchText.op('gin_trgm_ops')),
+    index('customers_tags_idx').using('gin', t.tenantId, t.tags),
+    index('customers_last_order_idx').on(t.tenantId, t.lastOrderAt),
+  ],
+);
+
+/** Every consent change, with time and source; `customers.consent` holds the current state. */
+export const consentEvents = pgTable(
+  'consent_events',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    customerId: uuid('customer_id').notNull(),
+    channel: text('channel').notNull(),
+    status: text('status').notNull(),
+    source: text('source').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorId: text('actor_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
+    index('consent_events_customer_idx').on(t.tenantId, t.customerId),
+  ],
+);
+
+/** Typed custom attributes a workspace defines for its customers. */
+export const attributeDefinitions = pgTable(
+  'attribute_definitions',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => workspaces.id),
+    key: text('key').notNull(),
+    type: text('type').notNull(),
+    label: jsonb('label').notNull(),
+    options: jsonb('options'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
+
+/** Saved rule-based segments, evaluated in SQL on demand. */
+export const segments = pgTable(
+  'segments',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => workspaces.id),
+    id: uuid('id').notNull(),
+    name: text('name').notNull(),
+    rules: jsonb('rules').notNull(),
+    createdBy: text('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** A CSV import run: its progress is readable from any process. */
+export const imports = pgTable(
+  'imports',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => workspaces.id),
+    id: uuid('id').notNull(),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    fileName: text('file_name').notNull(),
+    mapping: jsonb('mapping').notNull().default({}),
+    totalBytes: bigint('total_bytes', { mode: 'number' }).notNull().default(0),
+    processedBytes: bigint('processed_bytes', { mode: 'number' }).notNull().default(0),
+    rowsTotal: integer('rows_total').notNull().default(0),
+    rowsInserted: integer('rows_inserted').notNull().default(0),
+    rowsUpdated: integer('rows_updated').notNull().default(0),
+    rowsFailed: integer('rows_failed').notNull().default(0),
+    error: text('error'),
+    createdBy: text('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+export const importErrors = pgTable(
+  'import_errors',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    importId: uuid('import_id').notNull(),
+    rowNumber: integer('row_number').notNull(),
+    raw: text('raw').notNull(),
+    problems: jsonb('problems').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.importId, t.rowNumber] }),
+    foreignKey({ columns: [t.tenantId, t.importId], foreignColumns: [imports.tenantId, imports.id] }).onDelete('cascade'),
+  ],
+);
