@@ -1,4 +1,5 @@
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { drizzle, type NodePgDatabase, type NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { StartupError } from '../startup-error.ts';
@@ -55,3 +56,6 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     },
   };
 }
+
+/** What repos run SQL on: the pool-backed database or an open transaction. */
+export type Executor = PgDatabase<NodePgQueryResultHKT>;

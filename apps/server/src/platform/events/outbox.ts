@@ -1,0 +1,170 @@
+import { sql } from 'drizzle-orm';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Database, Executor } from '../db/connect.ts';
+import { defineJob, type JobContext, type JobDefinition, type JobQueue } from '../jobs/registry.ts';
+import { z as zod } from 'zod';
+
+export interface DomainEvent<P = Record<string, unknown>> {
+  tenantId: string;
+  id: number;
+  topic: string;
+  payload: P;
+  occurredAt: string;
+}
+
+const NOTIFY_CHANNEL = 'vafa_outbox';
+
+/**
+ * Writes a domain event in the caller's transaction: it exists if and only if the change
+ * that caused it committed. The relay hands it to subscribers afterwards.
+ */
+export async function publishEvent(tx: Executor, tenantId: string, topic: string, payload: Record<string, unknown>): Promise<void> {
+  await tx.execute(sql`INSERT INTO outbox_events (tenant_id, topic, payload) VALUES (${tenantId}, ${topic}, ${JSON.stringify(payload)}::jsonb)`);
+  await tx.execute(sql`SELECT pg_notify(${NOTIFY_CHANNEL}, '')`);
+}
+
+const EventPayload = zod.object({
+  tenantId: zod.string().uuid(),
+  id: zod.number().int(),
+  topic: zod.string(),
+  payload: zod.record(zod.string(), zod.unknown()),
+  occurredAt: zod.string(),
+});
+
+export interface Subscriber {
+  name: string;
+  /** exact topics, or `prefix.*` */
+  topics: string[];
+  job: JobDefinition<DomainEvent>;
+}
+
+/** A handler of domain events; each becomes a pg-boss queue with its own retries. */
+export function defineSubscriber<P extends z.ZodType<Record<string, unknown>>>(definition: {
+  name: string;
+  topics: string[];
+  payload?: P;
+  run(event: DomainEvent<z.infer<P>>, context: JobContext): Promise<void>;
+}): Subscriber {
+  return {
+    name: definition.name,
+    topics: definition.topics,
+    job: defineJob<DomainEvent>({
+      name: `on.${definition.name}`,
+      payload: EventPayload as unknown as z.ZodType<DomainEvent>,
+      run: async (event, context) => {
+        const payload = definition.payload ? definition.payload.parse(event.payload) : event.payload;
+        await definition.run({ ...event, payload } as DomainEvent<z.infer<P>>, context);
+      },
+    }),
+  };
+}
+
+function matches(topic: string, patterns: string[]): boolean {
+  return patterns.some((p) => p === topic || (p.endsWith('.*') && topic.startsWith(p.slice(0, -1))));
+}
+
+/**
+ * Moves committed events from the outbox to subscriber jobs. Each batch is claimed with
+ * SKIP LOCKED, and its jobs are inserted in the same transaction that marks the events
+ * dispatched, so with several worker processes every event reaches every subscriber once.
+ */
+export class OutboxRelay {
+  private listener: pg.PoolClient | undefined;
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly queue: JobQueue,
+    private readonly subscribers: Subscriber[],
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.listener = await this.database.pool.connect();
+    this.listener.on('notification', () => this.wake?.());
+    this.listener.on('error', (err) => this.log.warn({ err }, 'outbox listener failed'));
+    await this.listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const moved = await this.relayBatch();
+        if (moved > 0) continue;
+      } catch (err) {
+        this.log.error({ err }, 'outbox relay failed; retrying');
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Returns how many events were moved. */
+  async relayBatch(limit = 200): Promise<number> {
+    const client = await this.database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ tenant_id: string; id: number; topic: string; payload: Record<string, unknown>; created_at: Date }>(
+        `SELECT tenant_id, id, topic, payload, created_at FROM outbox_events
+         WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      const db = { executeSql: (text: string, values: unknown[]) => client.query(text, values) };
+      for (const row of rows) {
+        const event: DomainEvent = { tenantId: row.tenant_id, id: row.id, topic: row.topic, payload: row.payload, occurredAt: row.created_at.toISOString() };
+        for (const subscriber of this.subscribers) {
+          if (matches(row.topic, subscriber.topics)) {
+            await this.queue.enqueue(subscriber.job, event, { db, singletonKey: `${row.tenant_id}:${row.id}` });
+          }
+        }
+      }
+      if (rows.length > 0) {
+        await client.query(
+          `UPDATE outbox_events SET dispatched_at = now()
+           WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::bigint[]))`,
+          [rows.map((r) => r.tenant_id), rows.map((r) => r.id)],
+        );
+      }
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    if (this.listener) {
+      await this.listener.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => undefined);
+      this.listener.release();
+    }
+  }
+}
+
+/** Housekeeping: dispatched events, old idempotency keys and expired sessions. */
+export const pruneHousekeeping = defineJob({
+  name: 'platform.prune',
+  every: '17 * * * *',
+  payload: zod.object({}),
+  run: async (_payload, { database }) => {
+    await database.pool.query(`DELETE FROM outbox_events WHERE dispatched_at < now() - interval '7 days'`);
+    await database.pool.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
+    await database.pool.query(`DELETE FROM sessions WHERE expires_at < now()`);
+  },
+});

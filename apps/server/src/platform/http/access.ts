@@ -1,0 +1,47 @@
+/**
+ * Who may do what. Every route declares one permission (or `public`); the HTTP layer refuses
+ * to register a route that does not, so no route is reachable without a role check.
+ */
+export const ROLES = ['owner', 'admin', 'manager', 'agent', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'workspace:read', 'workspace:manage', 'members:read', 'members:manage', 'apikeys:manage', 'audit:read',
+  'customers:read', 'customers:write', 'customers:merge', 'customers:export', 'customers:erase', 'customers:import',
+  'segments:read', 'segments:write', 'interactions:read', 'interactions:write',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const everyone: Permission[] = ['workspace:read', 'members:read', 'customers:read', 'segments:read', 'interactions:read'];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  owner: new Set(PERMISSIONS),
+  admin: new Set(PERMISSIONS),
+  manager: new Set([...everyone, 'customers:write', 'customers:merge', 'customers:export', 'customers:import', 'segments:write', 'interactions:write']),
+  agent: new Set([...everyone, 'customers:write', 'interactions:write']),
+  analyst: new Set([...everyone, 'segments:write', 'customers:export']),
+};
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}
+
+/** `public`: anyone, rate limited. `authenticated`: any signed-in user or key of any role. */
+export type RouteAccess = Permission | 'public' | 'authenticated';
+
+export interface Actor {
+  kind: 'user' | 'api_key';
+  /** account id for users, key id for API keys */
+  id: string;
+  tenantId: string;
+  role: Role;
+  /** set for cookie sessions: unsafe methods must echo it in X-CSRF-Token */
+  csrfToken?: string;
+  sessionTokenHash?: string;
+}
+
+/** Implemented by the team and workspace modules; the HTTP layer only calls it. */
+export interface Authenticator {
+  fromSession(token: string): Promise<Actor | null>;
+  fromApiKey(token: string): Promise<Actor | null>;
+}

@@ -1,0 +1,111 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { localise } from '../i18n/messages.ts';
+import { negotiateLocale, type Locale } from '../i18n/locale.ts';
+
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * An RFC 9457 problem: a stable `code` for programs, a localised `detail` for people.
+ * Services throw these; the error handler renders them as application/problem+json.
+ */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly params: Record<string, string | number> = {},
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(code);
+    this.name = 'Problem';
+  }
+}
+
+export const notFound = () => new Problem(404, 'not_found');
+export const invalidField = (field: string, code: string, params: Record<string, string | number> = {}) =>
+  new Problem(422, code, params, [{ field, code, message: code }]);
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+export function problemBody(problem: Problem, locale: Locale, instance?: string): ProblemBody {
+  const detail = localise(problem.code, locale, problem.params);
+  return {
+    type: `https://vafa.dev/problems/${problem.code.replace(/_/g, '-')}`,
+    title: problem.code,
+    status: problem.status,
+    code: problem.code,
+    detail,
+    ...(instance ? { instance } : {}),
+    ...(problem.fieldErrors.length > 0
+      ? { errors: problem.fieldErrors.map((e) => ({ ...e, message: e.message === e.code ? localise(e.code, locale, problem.params) : e.message })) }
+      : {}),
+  };
+}
+
+/** Maps whatever was thrown to a Problem: ours, validation, Fastify's own, or an unknown 500. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof Problem) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = (error as { validationContext?: string }).validationContext ?? 'body';
+    return new Problem(
+      400,
+      'validation_failed',
+      {},
+      error.validation.map((v) => ({
+        field: `${context}${v.instancePath.replace(/\//g, '.')}`,
+        code: String((v.params as { issue?: { code?: string } })?.issue?.code ?? v.keyword ?? 'invalid'),
+        message: v.message ?? 'invalid',
+      })),
+    );
+  }
+  const fastifyError = error as Partial<FastifyError> & { type?: string };
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new Problem(413, 'body_too_large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new Problem(415, 'unsupported_media_type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new Problem(400, 'malformed_json');
+    case 'FST_ERR_VALIDATION':
+      return new Problem(400, 'validation_failed');
+    case 'FST_ERR_NOT_FOUND':
+      return new Problem(404, 'not_found');
+  }
+  if (fastifyError.statusCode === 429) return new Problem(429, 'rate_limited');
+  if (fastifyError.statusCode === 413) return new Problem(413, 'body_too_large');
+  if (error instanceof SyntaxError) return new Problem(400, 'malformed_json');
+  // PostgreSQL input errors that slipped past validation are still the client's fault.
+  const pgCode = (error as { code?: string }).code;
+  if (pgCode === '22P02' || pgCode === '22021' || pgCode === '22003' || pgCode === '22008' || pgCode === '22007') {
+    return new Problem(400, 'validation_failed');
+  }
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new Problem(fastifyError.statusCode, fastifyError.statusCode === 404 ? 'not_found' : 'validation_failed');
+  }
+  return new Problem(500, 'internal_error');
+}
+
+export function requestLocale(request: FastifyRequest): Locale {
+  return negotiateLocale(request.headers['accept-language']);
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply
+    .code(problem.status)
+    .type('application/problem+json; charset=utf-8')
+    .send(problemBody(problem, requestLocale(request), request.url.split('?')[0]));
+}

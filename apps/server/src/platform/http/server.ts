@@ -1,0 +1,235 @@
+// ENGINEERS: read /work/main/docs/BRIEF-shared-context.md first (platform APIs, test harness, rules: never git commit/stash/reset; edit only your own files).
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import secureJson from 'secure-json-parse';
+import type { Database, Executor } from '../db/connect.ts';
+import { negotiateLocale, type Locale } from '../i18n/locale.ts';
+import { roleAllows, type Actor, type Authenticator, type RouteAccess } from './access.ts';
+import { Problem, sendProblem, toProblem } from './problem.ts';
+import { performWrite, type WriteResult } from './write.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    locale: Locale;
+    /** The tenant of the signed-in user or API key; routes with a permission always have one. */
+    tenantId: string;
+    write<T>(run: (tx: Executor) => Promise<WriteResult<T>>): Promise<WriteResult<T> & { replayed: boolean }>;
+  }
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+export interface HttpOptions {
+  log: Logger;
+  database: Database;
+  authenticator: Authenticator;
+  anonRateLimitPerMinute: number;
+  cookieSecure: 'auto' | boolean;
+  bodyLimitBytes?: number;
+  isReady: () => boolean;
+}
+
+export const SESSION_COOKIE = 'vafa_session';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Our own documentation pages, registered by @fastify/swagger-ui without route config.
+const DOCS_PREFIX = '/api/docs';
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export async function createHttpServer(options: HttpOptions): Promise<{ app: App; routes: RegisteredRoute[] }> {
+  const routes: RegisteredRoute[] = [];
+  const app = Fastify({
+    loggerInstance: options.log,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // JSON must be valid UTF-8 and must not carry NUL, which PostgreSQL text cannot hold.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body);
+    } catch {
+      done(new Problem(400, 'invalid_encoding'), undefined);
+      return;
+    }
+    if (text.trim().length === 0) return done(null, undefined);
+    if (/\\u0000/i.test(text)) return done(new Problem(400, 'validation_failed', {}, [{ field: 'body', code: 'nul_character', message: 'NUL characters are not allowed' }]), undefined);
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch {
+      done(new Problem(400, 'malformed_json'), undefined);
+    }
+  });
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('locale', 'en');
+  app.decorateRequest('tenantId', '');
+  app.decorateRequest('write', function write<T>(this: FastifyRequest, run: (tx: Executor) => Promise<WriteResult<T>>) {
+    return performWrite(options.database, this, run);
+  });
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((m) => m === 'HEAD' || m === 'OPTIONS')) return;
+    let access = route.config?.access;
+    if (!access && route.url.startsWith(DOCS_PREFIX)) {
+      access = 'public';
+      route.config = { ...route.config, access };
+    }
+    if (!access) throw new Error(`route ${methods.join(',')} ${route.url} declares no access; every route needs one`);
+    if (access === 'public') {
+      route.config = { ...route.config, rateLimit: { max: options.anonRateLimitPerMinute, timeWindow: '1 minute' } } as typeof route.config;
+    }
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, access });
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024 * 1024, files: 1, fields: 20 } });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () => new Problem(429, 'rate_limited'),
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.locale = negotiateLocale(request.headers['accept-language']);
+    const access = request.routeOptions.config?.access;
+    if (!access || access === 'public') return;
+
+    const bearer = bearerToken(request);
+    const session = bearer ? undefined : request.cookies[SESSION_COOKIE];
+    const actor = bearer
+      ? await options.authenticator.fromApiKey(bearer)
+      : session
+        ? await options.authenticator.fromSession(session)
+        : null;
+    if (!actor) return sendProblem(request, reply, new Problem(401, 'unauthenticated'));
+
+    // Cookie sessions are CSRF-prone; API keys travel in a header a browser never adds.
+    if (actor.csrfToken && UNSAFE.has(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !sameSecret(sent, actor.csrfToken)) {
+        return sendProblem(request, reply, new Problem(403, 'csrf_failed'));
+      }
+    }
+    if (access !== 'authenticated' && !roleAllows(actor.role, access)) {
+      return sendProblem(request, reply, new Problem(403, 'forbidden'));
+    }
+    request.actor = actor;
+    request.tenantId = actor.tenantId;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(request, reply, problem);
+  });
+  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: options.anonRateLimitPerMinute * 10, timeWindow: '1 minute' }) }, (request, reply) =>
+    sendProblem(request, reply, new Problem(404, 'not_found')),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Vafa API',
+        version: '1.0.0',
+        description:
+          'Customer experience platform. Authenticate integrations with `Authorization: Bearer <API key>`. ' +
+          'Every POST accepts an `Idempotency-Key` header; a replay returns the first result. Errors are RFC 9457 problem+json ' +
+          'with a stable `code` and a `detail` localised by `Accept-Language` (fa, ar, en).',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created under Settings → API keys' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true });
+
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    if (!options.isReady()) return reply.code(503).send({ status: 'starting' });
+    try {
+      await options.database.pool.query('SELECT 1');
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'database unavailable' });
+    }
+  });
+
+  return { app, routes };
+}

@@ -1,0 +1,89 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Database } from '../db/connect.ts';
+
+export interface JobContext {
+  database: Database;
+  log: Logger;
+  queue: JobQueue;
+  clock: { now(): Date };
+}
+
+export interface JobDefinition<P> {
+  name: string;
+  payload: z.ZodType<P>;
+  /** cron expression (UTC) for recurring jobs; the payload of a scheduled run is `{}` */
+  every?: string;
+  retryLimit?: number;
+  /** concurrent runs of this job in one worker process */
+  concurrency?: number;
+  run(payload: P, context: JobContext): Promise<void>;
+}
+
+/** Declares a job; its payload is checked with zod when sent and again before `run`. */
+export function defineJob<P>(definition: JobDefinition<P>): JobDefinition<P> {
+  if (!/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/.test(definition.name)) throw new Error(`job name ${definition.name} must be domain.action`);
+  return definition;
+}
+
+/** Something that can run SQL inside the caller's transaction (pg-boss's `db` option). */
+export interface SqlRunner {
+  executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * pg-boss on the application database. Every process can send; only worker processes
+ * (role worker or all) run jobs, and pg-boss's SKIP LOCKED fetch makes each job run once.
+ */
+export class JobQueue {
+  readonly boss: PgBoss;
+  private readonly jobs = new Map<string, JobDefinition<unknown>>();
+  private started = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly log: Logger,
+  ) {
+    this.boss = new PgBoss({ ...(database.connection as PgBoss.DatabaseOptions), max: 4, application_name: 'vafa-jobs' });
+    this.boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  }
+
+  register(definitions: JobDefinition<unknown>[]): void {
+    for (const definition of definitions) {
+      if (this.jobs.has(definition.name)) throw new Error(`job ${definition.name} is defined twice`);
+      this.jobs.set(definition.name, definition);
+    }
+  }
+
+  async start(options: { work: boolean }): Promise<void> {
+    await this.boss.start();
+    this.started = true;
+    for (const job of this.jobs.values()) {
+      await this.boss.createQueue(job.name, { name: job.name, retryLimit: job.retryLimit ?? 5, retryBackoff: true, retryDelay: 2 });
+      if (job.every) await this.boss.schedule(job.name, job.every, {}, { tz: 'UTC' });
+    }
+    if (!options.work) return;
+    const context: JobContext = { database: this.database, log: this.log, queue: this, clock: { now: () => new Date() } };
+    for (const job of this.jobs.values()) {
+      await this.boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: 0.5, localConcurrency: job.concurrency ?? 1 } as PgBoss.WorkOptions, async ([received]) => {
+        if (!received) return;
+        const payload = job.payload.parse(received.data);
+        await job.run(payload, { ...context, log: this.log.child({ job: job.name, jobId: received.id }) });
+      });
+    }
+  }
+
+  /** Sends a job, inside the caller's transaction when `db` is given. */
+  async enqueue<P>(job: JobDefinition<P>, payload: P, options: PgBoss.SendOptions & { db?: SqlRunner } = {}): Promise<string | null> {
+    const data = job.payload.parse(payload) as object;
+    return this.boss.send(job.name, data, options as PgBoss.SendOptions);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    // graceful: wait for running jobs to finish; close: false because we own the pool lifetime.
+    await this.boss.stop({ graceful: true, wait: true, timeout: 20_000 } as PgBoss.StopOptions);
+  }
+}

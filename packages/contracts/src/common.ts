@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const Locale = z.enum(['fa', 'ar', 'en']);
+export type Locale = z.infer<typeof Locale>;
+export const CalendarId = z.enum(['persian', 'islamic-umalqura', 'gregory']);
+export type CalendarId = z.infer<typeof CalendarId>;
+export const Role = z.enum(['owner', 'admin', 'manager', 'agent', 'analyst']);
+export type Role = z.infer<typeof Role>;
+
+export const Uuid = z.uuid();
+export const IsoInstant = z.iso.datetime({ offset: true });
+
+export const FieldError = z.object({ field: z.string(), code: z.string(), message: z.string() });
+export const ProblemView = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(FieldError).optional(),
+  })
+  .meta({ id: 'Problem' });
+export type ProblemView = z.infer<typeof ProblemView>;
+
+/** Keyset pagination: pass `nextCursor` back as `cursor` for the next page. */
+export const PageQuery = z.strictObject({
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export const IdParams = z.strictObject({ id: Uuid });

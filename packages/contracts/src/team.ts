@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { IsoInstant, Locale, Role, Uuid } from './common.ts';
+
+export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+export const Password = z.string().min(10).max(200);
+
+export const Login = z.strictObject({ email: Email, password: z.string().min(1).max(200), workspace: z.string().max(64).optional() });
+export const SessionView = z.object({
+  account: z.object({ id: Uuid, email: z.string(), displayName: z.string(), language: Locale.nullable() }),
+  workspace: z.object({ id: Uuid, slug: z.string(), name: z.string() }),
+  role: Role,
+  csrfToken: z.string(),
+  workspaces: z.array(z.object({ id: Uuid, slug: z.string(), name: z.string(), role: Role })),
+}).meta({ id: 'Session' });
+export const UpdateMe = z.strictObject({ displayName: z.string().trim().min(1).max(200).optional(), language: Locale.optional() });
+
+export const MemberView = z.object({
+  accountId: Uuid,
+  email: z.string(),
+  displayName: z.string(),
+  role: Role,
+  createdAt: IsoInstant,
+  disabled: z.boolean(),
+}).meta({ id: 'Member' });
+export const UpdateMember = z.strictObject({ role: Role.optional(), disabled: z.boolean().optional() });
+
+export const CreateInvitation = z.strictObject({ email: Email, role: Role });
+export const InvitationView = z.object({
+  id: Uuid,
+  email: z.string(),
+  role: Role,
+  createdAt: IsoInstant,
+  expiresAt: IsoInstant,
+  acceptedAt: IsoInstant.nullable(),
+}).meta({ id: 'Invitation' });
+/** The acceptance link's token is shown once, to the inviter, to pass on. */
+export const CreatedInvitation = InvitationView.extend({ token: z.string(), acceptUrl: z.string() });
+export const AcceptInvitation = z.strictObject({ token: z.string().min(10).max(200), displayName: z.string().trim().min(1).max(200), password: Password });
