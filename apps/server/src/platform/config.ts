@@ -14,6 +14,7 @@ const Env = z.object({
   VAFA_DATA_DIR: z.string().min(1).default('./data'),
   VAFA_ROLE: ProcessRole.default('all'),
   VAFA_DEMO: z.enum(['true', 'false']).default('true'),
+  VAFA_DEMO_CUSTOMERS: z.coerce.number().int().min(0).max(100_000).default(300),
   VAFA_PUBLIC_URL: z.string().url().optional(),
   VAFA_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   VAFA_ANON_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
@@ -28,6 +29,7 @@ export interface Config {
   dataDir: string;
   role: ProcessRole;
   demo: boolean;
+  demoCustomers: number;
   publicUrl: string | undefined;
   dbPoolSize: number;
   anonRateLimitPerMinute: number;
@@ -49,9 +51,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(e.VAFA_DATA_DIR),
+    // npm runs workspace scripts inside apps/server; INIT_CWD is where the user typed `npm start`.
+    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), e.VAFA_DATA_DIR),
     role: e.VAFA_ROLE,
     demo: e.VAFA_DEMO === 'true',
+    demoCustomers: e.VAFA_DEMO_CUSTOMERS,
     publicUrl: e.VAFA_PUBLIC_URL,
     dbPoolSize: e.VAFA_DB_POOL_SIZE,
     anonRateLimitPerMinute: e.VAFA_ANON_RATE_LIMIT,

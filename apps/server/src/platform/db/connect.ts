@@ -27,10 +27,12 @@ export interface ConnectOptions {
   dataDir: string;
   poolSize: number;
   log: Logger;
+  /** for one-off commands: use the PostgreSQL of a Vafa already running on this data dir */
+  attach?: boolean;
 }
 
 export async function connectDatabase(options: ConnectOptions): Promise<Database> {
-  const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres(options.dataDir, options.log);
+  const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres(options.dataDir, options.log, { attach: options.attach });
   const connection: pg.PoolConfig = embedded ? embedded.connection : { connectionString: options.databaseUrl };
   const pool = new pg.Pool({ ...connection, max: options.poolSize, application_name: 'vafa' });
   // A dropped idle connection must not crash the process; the pool replaces it.

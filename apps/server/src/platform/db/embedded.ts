@@ -60,8 +60,14 @@ function processCommand(pid: number): string {
   }
 }
 
+class DataDirBusy extends StartupError {
+  constructor(readonly owner: number, dataDir: string) {
+    super(`another Vafa (pid ${owner}) is already using data directory ${dataDir}`);
+  }
+}
+
 /** One Vafa per data directory: a pid file, taken over only when its owner is dead. */
-function acquireDataDirLock(dataDir: string): () => void {
+export function acquireDataDirLock(dataDir: string): () => void {
   const lockPath = path.join(dataDir, 'vafa.pid');
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -84,7 +90,7 @@ function acquireDataDirLock(dataDir: string): () => void {
       if (code !== 'EEXIST') throw err;
       const owner = Number.parseInt(fs.readFileSync(lockPath, 'utf8').trim(), 10);
       if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner) && /node|tsx|vafa/.test(processCommand(owner))) {
-        throw new StartupError(`another Vafa (pid ${owner}) is already using data directory ${dataDir}`);
+        throw new DataDirBusy(owner, dataDir);
       }
       // The owner died (kill -9, power loss): its lock is stale.
       fs.rmSync(lockPath, { force: true });
@@ -93,7 +99,7 @@ function acquireDataDirLock(dataDir: string): () => void {
   throw new StartupError(`could not lock data directory ${dataDir}`);
 }
 
-function ensureWritableDir(dir: string): void {
+export function ensureWritableDir(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
@@ -105,13 +111,13 @@ function ensureWritableDir(dir: string): void {
   }
 }
 
-interface RunAs {
+export interface RunAs {
   uid?: number;
   gid?: number;
 }
 
 /** PostgreSQL refuses to run as root; when we are root we run it as the `postgres` user. */
-async function postgresUser(): Promise<RunAs> {
+export async function postgresUser(): Promise<RunAs> {
   if (process.getuid?.() !== 0) return {};
   const lookup = async () => {
     const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
@@ -133,7 +139,7 @@ async function postgresUser(): Promise<RunAs> {
   }
 }
 
-function chownTree(target: string, runAs: RunAs): void {
+export function chownTree(target: string, runAs: RunAs): void {
   if (runAs.uid === undefined || runAs.gid === undefined) return;
   fs.chownSync(target, runAs.uid, runAs.gid);
   if (fs.statSync(target).isDirectory()) {
@@ -164,10 +170,31 @@ function chooseSocketDir(dataDir: string): string {
   return path.join(os.tmpdir(), `vafa-${digest}`);
 }
 
-export async function startEmbeddedPostgres(dataDirInput: string, log: Logger): Promise<EmbeddedPostgres> {
+/**
+ * Starts (or recovers) the embedded cluster. With `attach`, a command run beside a running
+ * Vafa (import, export, backup) connects to that Vafa's PostgreSQL instead of failing.
+ */
+export async function startEmbeddedPostgres(dataDirInput: string, log: Logger, options: { attach?: boolean } = {}): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(dataDirInput);
   ensureWritableDir(dataDir);
-  const releaseLock = acquireDataDirLock(dataDir);
+  let releaseLock: () => void;
+  try {
+    releaseLock = acquireDataDirLock(dataDir);
+  } catch (err) {
+    if (!(err instanceof DataDirBusy) || !options.attach) throw err;
+    const socketDir = chooseSocketDir(dataDir);
+    const { binDir } = await binaries();
+    log.info({ owner: err.owner }, 'attaching to the embedded PostgreSQL of the running Vafa');
+    return {
+      dataDir,
+      pgDir: path.join(dataDir, 'pg'),
+      socketDir,
+      port: PORT,
+      binDir,
+      connection: { host: socketDir, port: PORT, user: SUPERUSER, database: DATABASE },
+      stop: async () => undefined,
+    };
+  }
   try {
     const { binDir, libDir } = await binaries();
     const runAs = await postgresUser();

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Vafa } from '../../app.ts';
+import { addMember } from '../team/index.ts';
+import { createApiKey } from './api-key.service.ts';
+import { generateDemoWorkspace, type DemoCustomer } from './demo-data.ts';
+import { countWorkspaces } from './workspace.repo.ts';
+import { createWorkspace } from './workspace.service.ts';
+
+export interface SeededDemo {
+  workspaceName: string;
+  email: string;
+  password: string;
+  customers: number;
+}
+
+const OWNER_EMAIL = 'owner@demo.vafa.local';
+
+function touchpointsOf(customer: DemoCustomer) {
+  const identity = { externalId: customer.externalId };
+  const events: Record<string, unknown>[] = [];
+  for (const order of customer.orders) {
+    const detail = { externalId: order.externalId, amountMinor: order.amountMinor, currency: order.currency, items: order.items, ...(order.promisedDeliveryAt ? { promisedDeliveryAt: order.promisedDeliveryAt } : {}) };
+    events.push({ externalId: `${order.externalId}:placed`, customer: identity, kind: 'order.placed', channel: order.channel, stage: 'sale', occurredAt: order.placedAt, order: detail });
+    if (order.deliveredAt) {
+      events.push({ externalId: `${order.externalId}:delivered`, customer: identity, kind: 'order.delivered', channel: order.channel, stage: 'after-sale', occurredAt: order.deliveredAt, order: { ...detail, deliveredAt: order.deliveredAt } });
+    }
+    if (order.returnedAt) {
+      events.push({ externalId: `${order.externalId}:returned`, customer: identity, kind: 'order.returned', channel: order.channel, stage: 'after-sale', occurredAt: order.returnedAt, order: detail });
+    }
+  }
+  for (const tp of customer.touchpoints) {
+    events.push({ externalId: tp.externalId, customer: identity, kind: tp.kind, channel: tp.channel, stage: tp.stage, occurredAt: tp.occurredAt, data: tp.data });
+  }
+  return events;
+}
+
+/**
+ * Creates the demo workspace on a database that has no workspace yet, through the same
+ * public API an integration would use, and returns the owner's one-time password.
+ */
+export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<SeededDemo | null> {
+  const { database } = vafa;
+  if (!vafa.http) throw new Error('seeding needs the HTTP API in this process');
+  if ((await countWorkspaces(database.db)) > 0) return null;
+  const demo = generateDemoWorkspace({ customers: vafa.config.demoCustomers, seed: 1404, now: new Date() });
+  const password = randomBytes(9).toString('base64url');
+
+  const { tenantId, key, keyId } = await database.db.transaction(async (tx) => {
+    const ws = await createWorkspace(tx, { name: demo.name, slug: demo.slug, defaultLanguage: 'fa', defaultCountry: 'IR' });
+    const owner = await addMember(tx, ws.id, { email: OWNER_EMAIL, displayName: 'مدیر فروشگاه', password, role: 'owner' });
+    const created = await createApiKey(tx, ws.id, { kind: 'user', id: owner.id, tenantId: ws.id, role: 'owner' }, { name: 'demo seeding', role: 'admin' }, '127.0.0.1');
+    return { tenantId: ws.id, key: created.secret, keyId: created.row.id };
+  });
+  const headers = { authorization: `Bearer ${key}` };
+
+  const events: Record<string, unknown>[] = [];
+  for (const customer of demo.customers) {
+    const res = await vafa.http.inject({
+      method: 'POST',
+      url: '/api/customers',
+      headers,
+      payload: {
+        externalId: customer.externalId,
+        name: customer.name,
+        phone: customer.phone,
+        ...(customer.email ? { email: customer.email } : {}),
+        ...(customer.birthday ? { birthday: customer.birthday } : {}),
+        language: customer.language,
+        preferredChannel: customer.preferredChannel,
+        consent: { sms: { granted: customer.consent.sms, source: 'demo' }, email: { granted: customer.consent.email, source: 'demo' } },
+        tags: customer.tags,
+        attributes: {},
+      },
+    });
+    if (res.statusCode !== 201) {
+      log.warn({ status: res.statusCode, body: res.body, customer: customer.externalId }, 'demo customer was not created');
+      continue;
+    }
+    events.push(...touchpointsOf(customer));
+  }
+  for (let i = 0; i < events.length; i += 1000) {
+    const res = await vafa.http.inject({ method: 'POST', url: '/api/touchpoints/batch', headers, payload: { events: events.slice(i, i + 1000) } });
+    if (res.statusCode !== 200) log.warn({ status: res.statusCode, body: res.body.slice(0, 500) }, 'demo touchpoints were not recorded');
+  }
+  await database.pool.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, keyId]);
+  return { workspaceName: demo.name, email: OWNER_EMAIL, password, customers: demo.customers.length };
+}
