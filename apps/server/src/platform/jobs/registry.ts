@@ -16,8 +16,10 @@ export interface JobDefinition<P> {
   /** cron expression (UTC) for recurring jobs; the payload of a scheduled run is `{}` */
   every?: string;
   retryLimit?: number;
-  /** concurrent runs of this job in one worker process */
+  /** workers polling this queue in one process */
   concurrency?: number;
+  /** jobs fetched per poll */
+  batchSize?: number;
   run(payload: P, context: JobContext): Promise<void>;
 }
 
@@ -66,11 +68,22 @@ export class JobQueue {
     if (!options.work) return;
     const context: JobContext = { database: this.database, log: this.log, queue: this, clock: { now: () => new Date() } };
     for (const job of this.jobs.values()) {
-      await this.boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: 0.5, localConcurrency: job.concurrency ?? 1 } as PgBoss.WorkOptions, async ([received]) => {
-        if (!received) return;
-        const payload = job.payload.parse(received.data);
-        await job.run(payload, { ...context, log: this.log.child({ job: job.name, jobId: received.id }) });
-      });
+      // pg-boss waits one polling interval between fetches, so throughput per worker is
+      // batchSize / interval: fetch batches, and run `concurrency` workers per queue.
+      for (let worker = 0; worker < (job.concurrency ?? 1); worker++) {
+        await this.boss.work<unknown>(job.name, { batchSize: job.batchSize ?? 10, pollingIntervalSeconds: 0.5 }, async (batch) => {
+          for (const received of batch) {
+            try {
+              const payload = job.payload.parse(received.data);
+              await job.run(payload, { ...context, log: this.log.child({ job: job.name, jobId: received.id }) });
+            } catch (err) {
+              // Fail this job alone (it is retried with backoff); the rest of the batch completes.
+              this.log.warn({ err, job: job.name, jobId: received.id }, 'job failed');
+              await this.boss.fail(job.name, received.id, { message: (err as Error).message });
+            }
+          }
+        });
+      }
     }
   }
 
