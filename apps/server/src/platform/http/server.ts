@@ -183,6 +183,13 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
     request.tenantId = actor.tenantId;
   });
 
+  // A route that declares no body takes none: a stray body is a client bug, not something to ignore.
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined && request.body !== null && !request.routeOptions.schema?.body && !request.isMultipart()) {
+      throw new Problem(400, 'validation_failed', {}, [{ field: 'body', code: 'unexpected_body', message: 'this route takes no body' }]);
+    }
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
   });

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roleAllows, ROLES, type Permission } from '../src/platform/http/access.ts';
+import type { RegisteredRoute } from '../src/platform/http/server.ts';
+import { startTestApp, type TestApp, type TestWorkspace } from './harness.ts';
+
+// Walks every registered route: tenant isolation, role checks and garbage input. A new route
+// with a path parameter this file does not know fails the walk until a fixture is added.
+let t: TestApp;
+let a: TestWorkspace;
+let b: TestWorkspace;
+const MARKER = 'B-ONLY-مارکر-7f3e';
+/** path parameter values that point at workspace B's data, by route prefix and param name */
+let bIds: Record<string, string>;
+
+const TENANT_TABLES = ['customers', 'consent_events', 'attribute_definitions', 'segments', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log'];
+
+async function snapshot(tenantId: string): Promise<string> {
+  const parts: string[] = [];
+  for (const table of TENANT_TABLES) {
+    const { rows } = await t.database.pool.query(`SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h, count(*) AS n FROM ${table} x WHERE tenant_id = $1`, [tenantId]);
+    parts.push(`${table}:${rows[0].n}:${rows[0].h}`);
+  }
+  return parts.join(' ');
+}
+
+async function api(ws: TestWorkspace, method: string, url: string, payload?: unknown) {
+  const res = await t.app.inject({ method: method as 'GET', url, headers: t.auth(ws.keys.owner), ...(payload === undefined ? {} : { payload: payload as object }) });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+async function seedWorkspace(ws: TestWorkspace, marker: string) {
+  const customer = await api(ws, 'POST', '/api/customers', { name: `${marker} مشتری`, phone: '09121110000', email: `${ws.slug}@example.test`, tags: [marker] });
+  const other = await api(ws, 'POST', '/api/customers', { name: `${marker} دوم`, phone: '09121110001' });
+  await api(ws, 'POST', '/api/touchpoints', {
+    externalId: `${ws.slug}-order`,
+    customer: { id: customer.id },
+    kind: 'order.placed',
+    channel: 'web',
+    stage: 'sale',
+    occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
+    order: { externalId: `${ws.slug}-o1`, amountMinor: 1_000_000, currency: 'IRR' },
+  });
+  const orders = await api(ws, 'GET', `/api/customers/${customer.id}/orders`);
+  const segment = await api(ws, 'POST', '/api/segments', { name: marker, rules: { match: 'all', conditions: [{ field: 'tag', op: 'has', value: marker }] } });
+  await api(ws, 'POST', '/api/customer-attributes', { key: 'city', type: 'text', label: { fa: 'شهر', ar: 'مدينة', en: 'City' } });
+  const invitation = await api(ws, 'POST', '/api/invitations', { email: `inv-${ws.slug}@example.test`, role: 'agent' });
+  const keys = await api(ws, 'GET', '/api/api-keys');
+  const imports = await t.app.inject({
+    method: 'POST',
+    url: '/api/imports/customers',
+    headers: { ...t.auth(ws.keys.owner), 'content-type': 'multipart/form-data; boundary=XyZ' },
+    payload: `--XyZ\r\nContent-Disposition: form-data; name="file"; filename="c.csv"\r\nContent-Type: text/csv\r\n\r\nname,phone\r\n${marker},09121119999\r\n--XyZ--\r\n`,
+  });
+  const importId = imports.json().id ?? imports.json().import?.id;
+  return {
+    customer: customer.id as string,
+    other: other.id as string,
+    order: (orders.items?.[0] ?? orders[0])?.id as string,
+    segment: segment.id as string,
+    invitation: invitation.id as string,
+    apiKey: keys.items[0].id as string,
+    import: importId as string,
+  };
+}
+
+function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnType<typeof seedWorkspace>>, ws: TestWorkspace): string {
+  const prefix = route.url.split('/')[2];
+  const table: Record<string, string | undefined> = {
+    'customers:id': ids.customer,
+    'orders:id': ids.order,
+    'segments:id': ids.segment,
+    'invitations:id': ids.invitation,
+    'api-keys:id': ids.apiKey,
+    'imports:id': ids.import,
+    'members:accountId': ws.users.agent.accountId,
+    'customer-attributes:key': 'city',
+  };
+  const value = table[`${prefix}:${name}`];
+  if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);
+  return value;
+}
+
+const concrete = (route: RegisteredRoute, ids: Awaited<ReturnType<typeof seedWorkspace>>, ws: TestWorkspace) =>
+  route.url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(paramValue(route, name, ids, ws)));
+
+const walkable = (r: RegisteredRoute) => r.access !== 'public' && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs');
+
+/** A body that passes validation for the routes that need one, so the walk reaches the tenant check. */
+function plausibleBody(route: RegisteredRoute, ids: Awaited<ReturnType<typeof seedWorkspace>>): unknown {
+  if (route.url.endsWith('/merge')) return { sourceId: ids.other };
+  if (route.method === 'PATCH' && route.url.startsWith('/api/customers')) return { name: 'changed by A' };
+  if (route.method === 'PATCH' && route.url.startsWith('/api/segments')) return { name: 'changed by A' };
+  if (route.method === 'PATCH' && route.url.startsWith('/api/members')) return { role: 'manager' };
+  return route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  a = await t.createWorkspace({ country: 'IR' });
+  b = await t.createWorkspace({ country: 'IR' });
+  await seedWorkspace(a, 'A-side');
+  bIds = (await seedWorkspace(b, MARKER)) as unknown as Record<string, string>;
+}, 120_000);
+afterAll(() => t?.close());
+
+describe('tenant isolation', () => {
+  it("never lets workspace A's user or key read or change workspace B's data on any route", async () => {
+    const ids = bIds as unknown as Awaited<ReturnType<typeof seedWorkspace>>;
+    const before = await snapshot(b.tenantId);
+    for (const credentials of [t.auth(a.keys.owner), t.session(a.users.owner)]) {
+      for (const route of t.vafa.routes.filter(walkable)) {
+        const url = concrete(route, ids, b);
+        const payload = plausibleBody(route, ids);
+        const res = await t.app.inject({ method: route.method as 'GET', url, headers: credentials, ...(payload === undefined ? {} : { payload: payload as object }) });
+        const label = `${route.method} ${route.url}`;
+        if (route.url.includes(':')) {
+          expect([400, 403, 404, 409, 410, 422], `${label} → ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+        }
+        expect(res.body.includes(MARKER), `${label} leaked B's data`).toBe(false);
+        for (const id of Object.values(bIds)) if (id) expect(res.body.includes(id), `${label} leaked B's id`).toBe(false);
+      }
+    }
+    expect(await snapshot(b.tenantId)).toBe(before);
+  });
+});
+
+describe('role checks', () => {
+  it('gives each role exactly the routes its permissions allow', async () => {
+    const probe = await t.createWorkspace();
+    for (const route of t.vafa.routes.filter(walkable).filter((r) => r.access !== 'authenticated')) {
+      for (const role of ROLES) {
+        const url = route.url.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000');
+        const payload = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
+        const res = await t.app.inject({ method: route.method as 'GET', url, headers: t.auth(probe.keys[role]), ...(payload === undefined ? {} : { payload }) });
+        const allowed = roleAllows(role, route.access as Permission);
+        const label = `${role} ${route.method} ${route.url} → ${res.statusCode}`;
+        if (allowed) expect(res.statusCode, label).not.toBe(403);
+        else {
+          expect(res.statusCode, label).toBe(403);
+          expect(res.json().code).toBe('forbidden');
+        }
+      }
+    }
+  });
+});
+
+describe('garbage input on every write route', () => {
+  it('answers 4xx problem+json, writes nothing and stays alive', async () => {
+    const ws = await t.createWorkspace();
+    const ids = await seedWorkspace(ws, 'garbage-victim');
+    const before = await snapshot(ws.tenantId);
+    const garbage: { payload: string | Buffer; type: string }[] = [
+      { payload: '[]', type: 'application/json' },
+      { payload: '"just a string"', type: 'application/json' },
+      { payload: '12345', type: 'application/json' },
+      { payload: '{"unexpectedField": "<script>alert(1)</script>", "name": {"$gt": ""}}', type: 'application/json' },
+      { payload: `{"name": "x' OR 1=1; DROP TABLE customers; --", "limit": "۱۲", "amountMinor": "۱۰۰۰"}`, type: 'application/json' },
+      { payload: '{"a":' + '['.repeat(5000) + ']'.repeat(5000) + '}', type: 'application/json' },
+      { payload: Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), type: 'application/json' },
+      { payload: '{"name": "nul\\u0000byte"}', type: 'application/json' },
+      { payload: 'name=x&phone=1', type: 'application/x-www-form-urlencoded' },
+      { payload: Buffer.alloc(6 * 1024 * 1024, 0x61), type: 'application/json' },
+    ];
+    const writes = t.vafa.routes.filter(walkable).filter((r) => r.method !== 'GET' && r.url !== '/api/auth/logout');
+    expect(writes.length).toBeGreaterThan(10);
+    for (const route of writes) {
+      for (const { payload, type } of garbage) {
+        const url = concrete(route, ids, ws);
+        const res = await t.app.inject({ method: route.method as 'POST', url, headers: { ...t.auth(ws.keys.owner), 'content-type': type }, payload });
+        const label = `${route.method} ${route.url} with ${String(payload).slice(0, 40)} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+        expect(res.statusCode >= 400 && res.statusCode < 500, label).toBe(true);
+        expect(res.headers['content-type'], label).toContain('application/problem+json');
+        expect(typeof res.json().code, label).toBe('string');
+      }
+    }
+    for (const route of t.vafa.routes.filter(walkable).filter((r) => r.url.includes(':'))) {
+      for (const bad of ["1' OR '1'='1", '۱۲۳', '<b>x</b>', 'a'.repeat(300)]) {
+        const url = route.url.replace(/:(\w+)/g, encodeURIComponent(bad));
+        const payload = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
+        const res = await t.app.inject({ method: route.method as 'GET', url, headers: t.auth(ws.keys.owner), ...(payload === undefined ? {} : { payload }) });
+        const label = `${route.method} ${url} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+        expect(res.statusCode >= 400 && res.statusCode < 500, label).toBe(true);
+        expect(res.headers['content-type'], label).toContain('application/problem+json');
+      }
+    }
+    expect(await snapshot(ws.tenantId)).toBe(before);
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  });
+});
