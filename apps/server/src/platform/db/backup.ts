@@ -1,7 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -50,9 +49,9 @@ const WAL_SEGMENT = /^[0-9A-F]{24}$/;
 const TIMELINE_HISTORY = /^[0-9A-F]{8}\.history$/;
 
 /**
- * What the PostgreSQL docs ("Making a Base Backup Using the Low Level API") and pg_basebackup
- * leave out: server-owned runtime state that is rebuilt on start, and WAL, which we add
- * ourselves after pg_backup_stop. These directories must exist again on restore.
+ * Left out of the copy, as the PostgreSQL docs ("Making a Base Backup Using the Low Level API")
+ * and pg_basebackup do: runtime state the server rebuilds on start, and WAL, which we add
+ * ourselves after pg_backup_stop. The emptied directories must exist again on restore.
  */
 const EMPTIED_DIRS = ['pg_wal', 'pg_replslot', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_stat_tmp', 'pg_subtrans'];
 const SKIPPED_FILES = ['postmaster.pid', 'postmaster.opts', 'backup_label', 'tablespace_map', 'backup_manifest', 'postgresql.auto.conf.tmp', 'current_logfiles.tmp', MANIFEST];
@@ -70,7 +69,7 @@ export async function backupDatabase(database: Database, file: string, log: Logg
     if (database.embedded) await writePhysicalBackup(database.pool, database.embedded.pgDir, temp, log);
     else await writeDump(database, temp);
     fs.renameSync(temp, target);
-    fsyncDir(path.dirname(target));
+    fsyncPath(path.dirname(target));
     const bytes = fs.statSync(target).size;
     log.info({ file: target, bytes, method }, 'backup written');
     return { bytes, method };
@@ -86,13 +85,9 @@ async function writePhysicalBackup(pool: pg.Pool, pgDir: string, temp: string, l
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-backup-'));
   let failed = false;
   try {
-    const handle = await fsp.open(temp, 'wx', 0o600); // the archive holds every customer's data
-    try {
-      await pipeline(physicalArchive(client, pgDir, staging, log), createGzip(), handle.createWriteStream({ autoClose: false }));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    // 0600: the archive holds every customer's data.
+    await pipeline(physicalArchive(client, pgDir, staging, log), createGzip(), fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+    fsyncPath(temp);
   } catch (err) {
     failed = true;
     throw err;
@@ -143,12 +138,12 @@ async function* physicalArchive(client: pg.PoolClient, pgDir: string, staging: s
     walFiles,
   };
   const extras = ['backup_label', MANIFEST];
-  fs.writeFileSync(path.join(staging, 'backup_label'), stop.labelfile);
+  fs.writeFileSync(path.join(staging, 'backup_label'), stop.labelfile, { mode: 0o600 });
   if (stop.spcmapfile) {
-    fs.writeFileSync(path.join(staging, 'tablespace_map'), stop.spcmapfile);
+    fs.writeFileSync(path.join(staging, 'tablespace_map'), stop.spcmapfile, { mode: 0o600 });
     extras.push('tablespace_map');
   }
-  fs.writeFileSync(path.join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  fs.writeFileSync(path.join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
   log.info({ stopLsn: stop.lsn, walFiles: walFiles.length }, 'backup stopped; adding WAL');
   yield* runTar(['-cf', '-', '-C', staging, ...extras.map((name) => `./${name}`), '-C', pgDir, ...walFiles.map((name) => `./pg_wal/${name}`)], [0]);
 }
@@ -184,9 +179,10 @@ async function* runTar(args: string[], okExitCodes: number[]): AsyncGenerator<Bu
   }
   const outcome = await exit;
   if (outcome instanceof Error) throw new StartupError(`cannot run tar: ${outcome.message}`);
-  if (!okExitCodes.includes(outcome)) throw new StartupError(`tar failed: ${lastLine(stderr) || `exit code ${outcome}`}`);
+  if (!okExitCodes.includes(outcome)) throw new StartupError(`tar failed: ${firstLine(stderr) || `exit code ${outcome}`}`);
 }
 
+/** A tar stream minus its end-of-archive marker, so that a second archive can follow it. */
 async function* withoutEndOfArchive(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let held = Buffer.alloc(0);
   for await (const chunk of source) {
@@ -221,7 +217,7 @@ async function writeDump(database: Database, temp: string): Promise<void> {
   const { dbname, password } = withoutPassword(url);
   const env = password ? { ...process.env, PGPASSWORD: password } : process.env;
   const dump = await runTool('pg_dump', ['--format=custom', `--file=${temp}`, `--dbname=${dbname}`], env);
-  if (dump.code !== 0) throw new StartupError(`pg_dump failed: ${lastLine(dump.stderr) || `exit code ${dump.code}`}`);
+  if (dump.code !== 0) throw new StartupError(`pg_dump failed: ${firstLine(dump.stderr) || `exit code ${dump.code}`}`);
 }
 
 /** The password goes to pg_dump through its environment: a command line is visible to every local user. */
@@ -260,19 +256,19 @@ export async function restoreDatabase(file: string, dataDirInput: string, log: L
     log.info({ file: source, pgDir }, 'unpacking backup');
     // Ownership is set below for the postgres user of this machine, not taken from the archive.
     const { stderr, code } = await runTool('tar', ['-xzf', source, '-C', scratch, '--no-same-owner'], { ...process.env, LC_ALL: 'C' });
-    if (code !== 0) throw new StartupError(`cannot unpack backup ${source}: ${lastLine(stderr) || `tar exit code ${code}`}`);
+    if (code !== 0) throw new StartupError(`cannot unpack backup ${source}: ${firstLine(stderr) || `tar exit code ${code}`}`);
     const manifest = readManifest(scratch, source);
-    // Not PostgreSQL's file: out of the cluster, so it never ends up in the next backup twice.
-    fs.renameSync(path.join(scratch, MANIFEST), path.join(dataDir, 'restored-backup.json'));
+    fs.rmSync(path.join(scratch, MANIFEST)); // ours, not PostgreSQL's
 
     for (const dir of RESTORED_DIRS) fs.mkdirSync(path.join(scratch, dir), { recursive: true, mode: 0o700 });
     fs.chmodSync(scratch, 0o700); // PostgreSQL refuses a data directory others can read
     const runAs = await postgresUser();
     chownTree(scratch, runAs);
     if (runAs.uid !== undefined) fs.chmodSync(dataDir, 0o755); // as embedded.ts does at initdb: postgres must reach pg/
+    // tar does not fsync: flush before the rename makes the cluster look complete.
     await execFileAsync('sync', ['--file-system', scratch]);
     fs.renameSync(scratch, pgDir);
-    fsyncDir(dataDir);
+    fsyncPath(dataDir);
     log.info({ pgDir, takenAt: manifest.createdAt, pgVersion: manifest.pgVersion }, 'backup restored; PostgreSQL finishes recovery on its next start');
   } catch (err) {
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -312,8 +308,9 @@ async function runTool(command: string, args: string[], env: NodeJS.ProcessEnv):
   });
 }
 
-function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
+/** fsync works on a file or a directory; a directory makes a rename durable. */
+function fsyncPath(target: string): void {
+  const fd = fs.openSync(target, 'r');
   try {
     fs.fsyncSync(fd);
   } finally {
@@ -321,6 +318,7 @@ function fsyncDir(dir: string): void {
   }
 }
 
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? '';
+/** tar and pg_dump print the cause first and a summary ("Exiting with failure status") last. */
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
 }

@@ -1,0 +1,16 @@
+// The baseline for the ingest benchmark: a bare Fastify route doing one INSERT, nothing else
+// (no auth, no validation, no idempotency, no aggregates).
+import Fastify from 'fastify';
+import pg from 'pg';
+
+const pool = new pg.Pool({ connectionString: process.env.BENCH_PG_URL, max: 20 });
+await pool.query(`CREATE TABLE IF NOT EXISTS bench_bare_touchpoints (id bigserial PRIMARY KEY, external_id text, body jsonb, created_at timestamptz DEFAULT now())`);
+const app = Fastify();
+app.post('/touchpoints', async (req, reply) => {
+  const body = req.body as { externalId?: string };
+  const { rows } = await pool.query('INSERT INTO bench_bare_touchpoints (external_id, body) VALUES ($1, $2) RETURNING id', [body.externalId ?? null, body]);
+  return reply.code(201).send({ id: rows[0].id });
+});
+const address = await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+process.stdout.write(`bare server listening on ${address}\n`);
+process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)));

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { connectDatabase, type Database } from '../apps/server/src/platform/db/connect.ts';
+import { migrateDatabase } from '../apps/server/src/platform/db/migrate.ts';
+
+export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const WORK_DIR = path.join(BENCH_DIR, '.work');
+fs.mkdirSync(WORK_DIR, { recursive: true });
+
+/** The database benchmarks run on: the embedded PostgreSQL (the default deployment) unless BENCH_DATABASE_URL is set. */
+export async function benchDatabase(name: string): Promise<Database> {
+  const log = pino({ level: 'warn' });
+  const database = await connectDatabase({
+    databaseUrl: process.env.BENCH_DATABASE_URL,
+    dataDir: path.join(WORK_DIR, `data-${name}`),
+    poolSize: 10,
+    log,
+    attach: true,
+  });
+  await migrateDatabase(database);
+  return database;
+}
+
+export function report(name: string, figures: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ bench: name, at: new Date().toISOString(), ...figures })}\n`);
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * Resident memory of a process and its descendants, in MiB. Uses PSS (shared pages split
+ * between the processes that share them), so PostgreSQL's shared buffers count once.
+ */
+export function treeRssMiB(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* exited */
+    }
+  }
+  let total = 0;
+  const visit = (pid: number) => {
+    try {
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      total += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    } catch {
+      return;
+    }
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(rootPid);
+  return Math.round(total / 1024);
+}
+
+/** RSS of every postgres process serving one data directory (the postmaster is not our child). */
+export function postgresRssMiB(pgDir: string): number {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return 0;
+  return treeRssMiB(Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]));
+}
