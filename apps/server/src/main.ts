@@ -26,7 +26,7 @@ function fail(message: string): never {
 }
 
 async function start(config: Config, log: Logger): Promise<void> {
-  let vafa: Vafa | undefined;
+  let vafa: Vafa | undefined = undefined; // set once built; a signal during start-up finds it unset
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;

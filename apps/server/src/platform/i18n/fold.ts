@@ -22,7 +22,7 @@ const LETTERS: Record<string, string> = {
   '\u0624': '\u0648', // waw with hamza above → waw
 };
 
-const DROP = /[\u064B-\u065F\u0670\u0640\u200C\u200D\u200E\u200F\u2066-\u2069\s]/g;
+const DROP = /[\u064B-\u065F\u0670\u0640\u200C\u200E\u200F\u2066-\u2069\s]|\u200D/g;
 const LETTER_VARIANTS = /[\u064A\u0649\u0626\u0643\u06C0\u06C1\u0629\u0623\u0625\u0622\u0671\u0624]/g;
 
 export function foldForSearch(text: string): string {

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
+import { addMember } from '../apps/server/src/modules/team/index.ts';
+import { createApiKey, findWorkspaceBySlug } from '../apps/server/src/modules/workspace/index.ts';
+import { freePort, runVafa } from '../apps/server/test/process.ts';
+import { customerRow } from './customers-csv.ts';
+import { WORK_DIR, percentile, report } from './lib.ts';
+
+// Search latency over HTTP on the 1,000,000 customers import.bench.ts left behind: a mix of
+// name fragments typed with Arabic or Persian letters, phone fragments in any digits, e-mails.
+const dataDir = path.join(WORK_DIR, 'data-search');
+if (!fs.existsSync(dataDir)) throw new Error('run import.bench.ts first: it builds the 1,000,000-customer workspace');
+const port = await freePort();
+const vafa = runVafa(['start'], { VAFA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
+for (let i = 0; i < 600; i++) {
+  try {
+    if ((await fetch(`http://127.0.0.1:${port}/ready`)).status === 200) break;
+  } catch {
+    /* not yet */
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+const database = await connectDatabase({ databaseUrl: undefined, dataDir, poolSize: 2, log: pino({ level: 'warn' }), attach: true });
+const ws = (await findWorkspaceBySlug(database.db, 'bench'))!;
+const total = (await database.pool.query(`SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1`, [ws.id])).rows[0].n as number;
+const key = await database.db.transaction(async (tx) => {
+  const owner = await addMember(tx, ws.id, { email: `search-${Date.now()}@example.test`, displayName: 'bench', password: 'bench password 123', role: 'owner' });
+  return (await createApiKey(tx, ws.id, { kind: 'user', id: owner.id, tenantId: ws.id, role: 'owner' }, { name: 'search bench', role: 'agent' }, '127.0.0.1')).secret;
+});
+await database.close();
+
+const toArabicLetters = (s: string) => s.replace(/ی/g, 'ي').replace(/ک/g, 'ك');
+const toArabicDigits = (s: string) => s.replace(/\d/g, (d) => '٠١٢٣٤٥٦٧٨٩'[Number(d)]!);
+const queries: string[] = [];
+for (let i = 0; i < 400; i++) {
+  const n = (i * 7919) % total;
+  const [name, , email] = customerRow(n);
+  switch (i % 6) {
+    case 0: queries.push(toArabicLetters(name!)); break; // full name, other letter forms
+    case 1: queries.push(name!.split(' ')[1]!.slice(0, 4)); break; // family-name prefix: many matches
+    case 2: queries.push(toArabicDigits(`0912${String(n).padStart(7, '0')}`)); break; // whole phone, Arabic-Indic digits
+    case 3: queries.push(String(n).padStart(7, '0').slice(1)); break; // phone fragment
+    case 4: queries.push(email || `user${n}`); break;
+    default: queries.push(name!.split(' ')[0]!); break; // a common first name
+  }
+}
+
+const headers = { authorization: `Bearer ${key}` };
+for (const q of queries.slice(0, 30)) await fetch(`http://127.0.0.1:${port}/api/customers?q=${encodeURIComponent(q)}&limit=50`, { headers });
+const latencies: number[] = [];
+let empty = 0;
+for (const q of queries) {
+  const started = performance.now();
+  const res = await fetch(`http://127.0.0.1:${port}/api/customers?q=${encodeURIComponent(q)}&limit=50`, { headers });
+  const body = (await res.json()) as { items: unknown[] };
+  latencies.push(performance.now() - started);
+  if (res.status !== 200) throw new Error(`search failed: ${res.status} ${JSON.stringify(body)}`);
+  if (body.items.length === 0) empty++;
+}
+vafa.child.kill('SIGTERM');
+await vafa.exited;
+latencies.sort((a, b) => a - b);
+report('search', {
+  customers: total,
+  queries: queries.length,
+  p50Ms: +percentile(latencies, 50).toFixed(1),
+  p95Ms: +percentile(latencies, 95).toFixed(1),
+  p99Ms: +percentile(latencies, 99).toFixed(1),
+  maxMs: +latencies.at(-1)!.toFixed(1),
+  queriesWithNoResult: empty,
+  note: 'HTTP round trip, first page of 50, sequential',
+});
