@@ -44,6 +44,7 @@ export const customers = pgTable(
     index('customers_search_idx').using('gin', t.tenantId, t.searchText.op('gin_trgm_ops')),
     index('customers_tags_idx').using('gin', t.tenantId, t.tags),
     index('customers_last_order_idx').on(t.tenantId, t.lastOrderAt),
+    index('customers_merged_into_idx').on(t.tenantId, t.mergedInto).where(sql`merged_into IS NOT NULL`),
   ],
 );
 

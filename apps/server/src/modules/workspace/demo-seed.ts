@@ -64,6 +64,7 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
         externalId: customer.externalId,
         name: customer.name,
         phone: customer.phone,
+        phoneCountry: customer.phoneCountry,
         ...(customer.email ? { email: customer.email } : {}),
         ...(customer.birthday ? { birthday: customer.birthday } : {}),
         language: customer.language,

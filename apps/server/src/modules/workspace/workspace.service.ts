@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkspaceView } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { defaultWeekend } from '../../platform/i18n/locale.ts';
-import { Problem } from '../../platform/http/problem.ts';
+import { Problem, postgresErrorCode } from '../../platform/http/problem.ts';
 import { findWorkspace, insertWorkspace, type WorkspaceRow } from './workspace.repo.ts';
 
 /** Sensible defaults per country: time zone, weekend (CLDR), calendar and currency. */
@@ -41,7 +41,7 @@ export async function createWorkspace(
       irrDisplay: 'toman',
     });
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new Problem(409, 'conflict', {}, [{ field: 'slug', code: 'taken', message: 'taken' }]);
+    if (postgresErrorCode(err) === '23505') throw new Problem(409, 'conflict', {}, [{ field: 'slug', code: 'taken', message: 'taken' }]);
     throw err;
   }
 }

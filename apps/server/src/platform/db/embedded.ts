@@ -214,10 +214,12 @@ export async function startEmbeddedPostgres(dataDirInput: string, log: Logger, o
       fs.mkdirSync(scratch, { mode: 0o700 });
       chownTree(scratch, runAs);
       if (runAs.uid !== undefined) fs.chmodSync(dataDir, 0o755);
+      // C collation keeps btree comparisons fast; a UTF-8 LC_CTYPE makes pg_trgm see Persian
+      // and Arabic letters as word characters (under plain C it indexes no trigrams for them).
       log.info({ pgDir }, 'initialising embedded PostgreSQL');
       const init = await run(
         path.join(binDir, 'initdb'),
-        [`--pgdata=${scratch}`, `--username=${SUPERUSER}`, '--auth=trust', '--encoding=UTF8', '--no-locale', '--data-checksums'],
+        [`--pgdata=${scratch}`, `--username=${SUPERUSER}`, '--auth=trust', '--encoding=UTF8', '--locale=C', '--lc-ctype=C.UTF-8', '--data-checksums'],
         runAs,
         libDir,
       );

@@ -89,7 +89,7 @@ export function toProblem(error: unknown): Problem {
   if (fastifyError.statusCode === 413) return new Problem(413, 'body_too_large');
   if (error instanceof SyntaxError) return new Problem(400, 'malformed_json');
   // PostgreSQL input errors that slipped past validation are still the client's fault.
-  const pgCode = (error as { code?: string }).code;
+  const pgCode = postgresErrorCode(error);
   if (pgCode === '22P02' || pgCode === '22021' || pgCode === '22003' || pgCode === '22008' || pgCode === '22007') {
     return new Problem(400, 'validation_failed');
   }
@@ -97,6 +97,14 @@ export function toProblem(error: unknown): Problem {
     return new Problem(fastifyError.statusCode, fastifyError.statusCode === 404 ? 'not_found' : 'validation_failed');
   }
   return new Problem(500, 'internal_error');
+}
+
+/** drizzle wraps driver errors; the SQLSTATE is on the error or on its cause. */
+export function postgresErrorCode(error: unknown): string | undefined {
+  const own = (error as { code?: unknown })?.code;
+  if (typeof own === 'string' && /^[0-9A-Z]{5}$/.test(own)) return own;
+  const cause = (error as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof cause === 'string' ? cause : undefined;
 }
 
 export function requestLocale(request: FastifyRequest): Locale {
@@ -107,5 +115,6 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
   return reply
     .code(problem.status)
     .type('application/problem+json; charset=utf-8')
-    .send(problemBody(problem, requestLocale(request), request.url.split('?')[0]));
+    // The route pattern, not the concrete path: ids in a 404 must not echo back.
+    .send(problemBody(problem, requestLocale(request), request.routeOptions.url));
 }

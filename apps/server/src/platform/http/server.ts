@@ -1,4 +1,3 @@
-// ENGINEERS: read /work/main/docs/BRIEF-shared-context.md first (platform APIs, test harness, rules: never git commit/stash/reset; edit only your own files).
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Database } from '../db/connect.ts';
 
+const QUEUE_SETUP_LOCK = 7_011_970_002;
+
 export interface JobContext {
   database: Database;
   log: Logger;
@@ -61,9 +63,17 @@ export class JobQueue {
   async start(options: { work: boolean }): Promise<void> {
     await this.boss.start();
     this.started = true;
-    for (const job of this.jobs.values()) {
-      await this.boss.createQueue(job.name, { name: job.name, retryLimit: job.retryLimit ?? 5, retryBackoff: true, retryDelay: 2 });
-      if (job.every) await this.boss.schedule(job.name, job.every, {}, { tz: 'UTC' });
+    // Processes starting together would deadlock creating the same queues; take turns.
+    const client = await this.database.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK]);
+      for (const job of this.jobs.values()) {
+        await this.boss.createQueue(job.name, { name: job.name, retryLimit: job.retryLimit ?? 5, retryBackoff: true, retryDelay: 2 });
+        if (job.every) await this.boss.schedule(job.name, job.every, {}, { tz: 'UTC' });
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK]).catch(() => undefined);
+      client.release();
     }
     if (!options.work) return;
     const context: JobContext = { database: this.database, log: this.log, queue: this, clock: { now: () => new Date() } };

@@ -1,0 +1,212 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Database, Executor } from '../db/connect.ts';
+import { CsvFileError, type CsvRecords } from './csv-reader.ts';
+import { formatCsvLine, stripFormulaGuard } from './csv-writer.ts';
+import {
+  INTERRUPTED, beatImportRun, copyRejectedRows, finishImportRun, markImportRunning, recordImportProgress,
+  type ImportProgress, type RejectedRow, type RowProblem,
+} from './import-runs.ts';
+
+export interface ImportedRow {
+  /** the row's line in a spreadsheet: the header is row 1 */
+  rowNumber: number;
+}
+
+export interface BatchOutcome {
+  inserted: number;
+  updated: number;
+  /** rows the database refused (say, a phone that belongs to one customer and an e-mail to another) */
+  rejected: { rowNumber: number; problems: RowProblem[] }[];
+}
+
+/** What one kind of import (customers, orders) plugs into the engine. */
+export interface CsvImporter<Row extends ImportedRow> {
+  /** once, on the import's own connection, before the first batch (temp staging tables live there) */
+  prepareConnection?(client: pg.PoolClient): Promise<void>;
+  /** a record → the row to write, what is wrong with it, or null when it holds nothing at all */
+  readRow(cells: string[], rowNumber: number): Row | RowProblem[] | null;
+  /** writes a batch inside the open transaction on `client`; must be safe to run again after a rollback */
+  writeBatch(client: pg.PoolClient, rows: Row[]): Promise<BatchOutcome>;
+  /** in the transaction that marks the run succeeded: say, one summary event */
+  onSucceeded?(tx: Executor, progress: ImportProgress): Promise<void>;
+}
+
+export interface RunCsvImportOptions<Row extends ImportedRow> {
+  database: Database;
+  tenantId: string;
+  importId: string;
+  csv: CsvRecords;
+  importer: CsvImporter<Row>;
+  totalBytes: number;
+  batchSize?: number;
+  onProgress?: (progress: ImportProgress) => void;
+  /** aborting stops after the batch being written; the run ends failed (interrupted) */
+  signal?: AbortSignal;
+  log?: Logger;
+}
+
+export const DEFAULT_BATCH_SIZE = 5000;
+const HEARTBEAT_MS = 30_000;
+// Worth retrying: another writer took a phone between our match and our insert, or a deadlock.
+const TRANSIENT = new Set(['23505', '40001', '40P01']);
+const MAX_ATTEMPTS = 3;
+
+interface Batch<Row> {
+  rows: Row[];
+  cells: string[][];
+  rejected: RejectedRow[];
+  bytesRead: number;
+}
+
+/** Why a run failed, as the people reading the import's status will see it. */
+function failureText(err: unknown): string {
+  if (err instanceof CsvFileError) return `invalid CSV: ${err.reason}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Runs one CSV import to the end: reads records as they stream, asks the importer to judge
+ * each row, and writes batches on one connection, each batch in one transaction together with
+ * its rejected rows and the run's progress — so a crash leaves whole batches only, and the
+ * progress any process reads matches what committed. The next batch is read and judged while
+ * the database writes the previous one; at most two batches are ever held in memory.
+ */
+export async function runCsvImport<Row extends ImportedRow>(options: RunCsvImportOptions<Row>): Promise<ImportProgress> {
+  const { database, tenantId, importId, csv, importer } = options;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const width = csv.header.length;
+  const totals: ImportProgress = { processedBytes: 0, totalBytes: options.totalBytes, rowsTotal: 0, rowsInserted: 0, rowsUpdated: 0, rowsFailed: 0 };
+
+  await markImportRunning(database.db, tenantId, importId);
+  const heartbeat = setInterval(() => {
+    beatImportRun(database.db, tenantId, importId).catch((err: unknown) => options.log?.warn({ err, importId }, 'import heartbeat failed'));
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  let client: pg.PoolClient | undefined;
+  let clientBroken = false;
+  try {
+    client = await database.pool.connect();
+    await importer.prepareConnection?.(client);
+    const connection = client;
+
+    const writeBatch = async (batch: Batch<Row>): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        await connection.query('BEGIN');
+        try {
+          const outcome: BatchOutcome = batch.rows.length > 0 ? await importer.writeBatch(connection, batch.rows) : { inserted: 0, updated: 0, rejected: [] };
+          const rejected = batch.rejected.slice();
+          if (outcome.rejected.length > 0) {
+            const cellsOf = new Map(batch.rows.map((row, i) => [row.rowNumber, batch.cells[i]!]));
+            for (const r of outcome.rejected) rejected.push({ rowNumber: r.rowNumber, raw: formatCsvLine(cellsOf.get(r.rowNumber) ?? [], csv.delimiter), problems: r.problems });
+            rejected.sort((a, b) => a.rowNumber - b.rowNumber);
+          }
+          await copyRejectedRows(connection, tenantId, importId, rejected);
+          const next: ImportProgress = {
+            processedBytes: Math.min(batch.bytesRead, Math.max(options.totalBytes, batch.bytesRead)),
+            totalBytes: Math.max(options.totalBytes, batch.bytesRead),
+            rowsTotal: totals.rowsTotal + batch.rows.length + batch.rejected.length,
+            rowsInserted: totals.rowsInserted + outcome.inserted,
+            rowsUpdated: totals.rowsUpdated + outcome.updated,
+            rowsFailed: totals.rowsFailed + rejected.length,
+          };
+          await recordImportProgress(connection, tenantId, importId, next);
+          await connection.query('COMMIT');
+          Object.assign(totals, next);
+          options.onProgress?.({ ...totals });
+          return;
+        } catch (err) {
+          await connection.query('ROLLBACK').catch(() => {
+            clientBroken = true;
+          });
+          const code = (err as { code?: string }).code;
+          if (clientBroken || attempt >= MAX_ATTEMPTS || !code || !TRANSIENT.has(code)) throw err;
+          options.log?.info({ importId, code, attempt }, 'import batch collided with another writer; retrying');
+        }
+      }
+    };
+
+    let batch: Batch<Row> = { rows: [], cells: [], rejected: [], bytesRead: 0 };
+    let inFlight: Promise<void> | undefined;
+    let rowNumber = 1;
+    for (let records = await csv.nextRecords(); records !== null; records = await csv.nextRecords()) {
+      for (const cells of records) {
+        rowNumber++;
+        const problems = checkCells(cells, width);
+        const judged = problems ?? importer.readRow(cells, rowNumber);
+        if (judged === null) continue;
+        if (Array.isArray(judged)) {
+          batch.rejected.push({ rowNumber, raw: formatCsvLine(cells, csv.delimiter), problems: judged });
+        } else {
+          batch.rows.push(judged);
+          batch.cells.push(cells);
+        }
+        if (batch.rows.length + batch.rejected.length >= batchSize) {
+          batch.bytesRead = csv.bytesRead();
+          if (inFlight) await inFlight;
+          if (options.signal?.aborted) throw new ImportInterrupted();
+          inFlight = writeBatch(batch);
+          // Awaited before the next batch or at the end; this only keeps the rejection handled meanwhile.
+          inFlight.catch(() => undefined);
+          batch = { rows: [], cells: [], rejected: [], bytesRead: 0 };
+        }
+      }
+    }
+    if (inFlight) await inFlight;
+    batch.bytesRead = csv.bytesRead();
+    await writeBatch(batch);
+
+    await database.db.transaction(async (tx) => {
+      await finishImportRun(tx, tenantId, importId, { status: 'succeeded' });
+      await importer.onSucceeded?.(tx, totals);
+    });
+    return totals;
+  } catch (err) {
+    const interrupted = err instanceof ImportInterrupted;
+    if (!interrupted && !(err instanceof CsvFileError)) options.log?.error({ err, importId }, 'import failed');
+    await finishImportRun(database.db, tenantId, importId, { status: 'failed', error: interrupted ? INTERRUPTED : failureText(err) }).catch(
+      (finishErr: unknown) => options.log?.error({ err: finishErr, importId }, 'could not mark the import failed'),
+    );
+    throw err;
+  } finally {
+    clearInterval(heartbeat);
+    csv.close();
+    // The connection carries this import's temp tables; a fresh one is cheaper than cleaning up.
+    client?.release(true);
+  }
+}
+
+export class ImportInterrupted extends Error {
+  constructor() {
+    super(INTERRUPTED);
+    this.name = 'ImportInterrupted';
+  }
+}
+
+/**
+ * Generic row checks before the importer sees the cells: NUL characters (PostgreSQL text
+ * cannot hold them) and cells beyond the header. Also undoes the apostrophe our exports put
+ * before formula-like cells, so an exported file reads back unchanged.
+ */
+function checkCells(cells: string[], width: number): RowProblem[] | null {
+  let problems: RowProblem[] | null = null;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    if (cell.length === 0) continue;
+    if (cell.charCodeAt(0) === 39) cells[i] = stripFormulaGuard(cell);
+    if (cell.includes('\u0000')) (problems ??= []).push({ field: 'row', code: 'invalid_encoding' });
+    else if (i >= width && cell.trim().length > 0) (problems ??= []).push({ field: 'row', code: 'too_many_columns' });
+  }
+  return problems && problems.length > 0 ? dedupeProblems(problems) : null;
+}
+
+function dedupeProblems(problems: RowProblem[]): RowProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.field}:${p.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

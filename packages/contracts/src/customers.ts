@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { CalendarId, IsoInstant, Locale, PageQuery, Uuid } from './common.ts';
+
+export const Channel = z.enum(['sms', 'email', 'whatsapp', 'phone', 'push', 'in_app']);
+export type Channel = z.infer<typeof Channel>;
+
+/** A day in the calendar the customer gave it in; stored as its Gregorian date plus the calendar. */
+export const CalendarDayInput = z.strictObject({
+  calendar: CalendarId,
+  year: z.number().int().min(1).max(3000),
+  month: z.number().int().min(1).max(13),
+  day: z.number().int().min(1).max(31),
+});
+export const CalendarDayView = z.object({ calendar: CalendarId, year: z.number().int(), month: z.number().int(), day: z.number().int(), iso: z.iso.date() });
+
+export const ConsentInput = z.strictObject({ granted: z.boolean(), source: z.string().trim().min(1).max(100).default('api') });
+export const ConsentView = z.object({ granted: z.boolean(), at: IsoInstant, source: z.string() });
+
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const Tag = z.string().trim().min(1).max(64).regex(/^[^,\u0000-\u001F]+$/, 'no commas or control characters');
+export const AttributeValue = z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]);
+export const AttributeKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
+
+/** A person's phone as typed: Persian/Arabic digits, spaces, 0-prefixed national or +E.164. */
+export const PhoneInput = z.string().trim().min(3).max(40);
+/** The country a nationally written phone belongs to, when not the workspace's own (ISO 3166 alpha-2). */
+export const PhoneCountry = z.string().regex(/^[A-Z]{2}$/);
+
+export const CreateCustomer = z.strictObject({
+  externalId: z.string().trim().min(1).max(200).optional(),
+  name: z.string().trim().min(1).max(300).optional(),
+  phone: PhoneInput.optional(),
+  phoneCountry: PhoneCountry.optional(),
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email()).optional(),
+  birthday: CalendarDayInput.optional(),
+  language: Locale.optional(),
+  preferredChannel: Channel.optional(),
+  consent: z.partialRecord(Channel, ConsentInput).optional(),
+  tags: z.array(Tag).max(50).optional(),
+  attributes: z.record(AttributeKey, AttributeValue).optional(),
+});
+export type CreateCustomer = z.infer<typeof CreateCustomer>;
+
+/** PATCH semantics: absent = unchanged, null = cleared. */
+export const UpdateCustomer = z.strictObject({
+  externalId: z.string().trim().min(1).max(200).nullable().optional(),
+  name: z.string().trim().min(1).max(300).nullable().optional(),
+  phone: PhoneInput.nullable().optional(),
+  phoneCountry: PhoneCountry.optional(),
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email()).nullable().optional(),
+  birthday: CalendarDayInput.nullable().optional(),
+  language: Locale.nullable().optional(),
+  preferredChannel: Channel.nullable().optional(),
+  consent: z.partialRecord(Channel, ConsentInput).optional(),
+  tags: z.array(Tag).max(50).optional(),
+  attributes: z.record(AttributeKey, AttributeValue).optional(),
+});
+export type UpdateCustomer = z.infer<typeof UpdateCustomer>;
+
+export const CustomerView = z.object({
+  id: Uuid,
+  externalId: z.string().nullable(),
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  birthday: CalendarDayView.nullable(),
+  language: Locale.nullable(),
+  preferredChannel: Channel.nullable(),
+  consent: z.partialRecord(Channel, ConsentView),
+  tags: z.array(z.string()),
+  attributes: z.record(z.string(), AttributeValue),
+  orderCount: z.number().int(),
+  totalSpentMinor: z.number().int(),
+  firstOrderAt: IsoInstant.nullable(),
+  lastOrderAt: IsoInstant.nullable(),
+  lastSeenAt: IsoInstant.nullable(),
+  mergedInto: Uuid.nullable(),
+  erasedAt: IsoInstant.nullable(),
+  createdAt: IsoInstant,
+  updatedAt: IsoInstant,
+}).meta({ id: 'Customer' });
+export type CustomerView = z.infer<typeof CustomerView>;
+
+export const AttributeType = z.enum(['text', 'number', 'boolean', 'date', 'choice']);
+export const AttributeDefinitionInput = z.strictObject({
+  key: AttributeKey,
+  type: AttributeType,
+  label: z.strictObject({ fa: z.string().min(1).max(100), ar: z.string().min(1).max(100), en: z.string().min(1).max(100) }),
+  options: z.array(z.string().min(1).max(100)).max(100).optional(),
+});
+export const AttributeDefinitionView = AttributeDefinitionInput.extend({ createdAt: IsoInstant }).meta({ id: 'AttributeDefinition' });
+
+export const AttributeKeyParams = z.strictObject({ key: AttributeKey });
+
+/** Which records a list shows: live (default) hides merged and erased ones. */
+export const CustomerState = z.enum(['live', 'merged', 'erased', 'all']);
+
+/**
+ * Newest first, keyset-paginated by id. `q` searches name, e-mail and phone, folding Persian and
+ * Arabic letter variants, digits and ZWNJ/space; a query that looks like a phone is normalised first.
+ */
+export const CustomerListQuery = PageQuery.extend({
+  q: z.string().trim().max(200).optional(),
+  tag: z.string().trim().min(1).max(64).optional(),
+  language: Locale.optional(),
+  consent: Channel.optional(),
+  segment: Uuid.optional(),
+  state: CustomerState.default('live'),
+});
+export type CustomerListQuery = z.infer<typeof CustomerListQuery>;
+
+/** Merges `sourceId` into the customer in the path; the source keeps a pointer to the survivor. */
+export const MergeCustomers = z.strictObject({ sourceId: Uuid });
+
+export const ConsentEventView = z.object({
+  channel: z.string(),
+  status: z.enum(['granted', 'withdrawn']),
+  source: z.string(),
+  at: IsoInstant,
+});
+
+/** Everything Vafa holds about one person (data portability); other modules add their sections under `modules`. */
+export const CustomerDataExport = z.object({
+  exportedAt: IsoInstant,
+  customer: CustomerView,
+  consentHistory: z.array(ConsentEventView),
+  /** records that were merged into this one, with what they still hold */
+  mergedRecords: z.array(CustomerView),
+  modules: z.record(z.string(), z.unknown()),
+}).meta({ id: 'CustomerDataExport' });
+export type CustomerDataExport = z.infer<typeof CustomerDataExport>;
