@@ -253,16 +253,6 @@ export async function computeActivity(tx: Executor, tenantId: string, customerId
  * Appends domain events in one statement. The platform's publishEvent writes one event and
  * wakes the relay; a batch writes all but its last event here and the last through it.
  */
-export async function appendOutboxEvents(tx: Executor, tenantId: string, events: { topic: string; payload: Record<string, unknown> }[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.execute(sql`
-    INSERT INTO outbox_events (tenant_id, topic, payload)
-    SELECT ${tenantId}::uuid, e.topic, e.payload
-    FROM unnest(${sql.param(events.map((e) => e.topic))}::text[], ${sql.param(events.map((e) => JSON.stringify(e.payload)))}::jsonb[])
-         WITH ORDINALITY AS e(topic, payload, n)
-    ORDER BY e.n`);
-}
-
 type RawTimelineRow = {
   id: string;
   customer_id: string;

@@ -10,6 +10,7 @@ import { sendWrite } from '../../platform/http/write.ts';
 import { localise } from '../../platform/i18n/messages.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { getOrder, listCustomerOrders } from './order.service.ts';
+import { TouchpointCoalescer } from './touchpoint.coalescer.ts';
 import {
   customerTimeline, getTouchpoint, presentTouchpoint, recordTouchpoints, requireCustomer, type RecordOutcome, type TouchpointToRecord,
 } from './touchpoint.service.ts';
@@ -28,6 +29,7 @@ function batchError(request: FastifyRequest, problem: Problem): NonNullable<Batc
 
 export function registerTouchpointRoutes(app: App, deps: ModuleDeps): void {
   const db = deps.database.db;
+  const coalescer = new TouchpointCoalescer(deps.database);
 
   app.post('/api/touchpoints', {
     config: { access: 'interactions:write' },
@@ -43,6 +45,14 @@ export function registerTouchpointRoutes(app: App, deps: ModuleDeps): void {
       response: { 200: TouchpointView, 201: TouchpointView },
     },
   }, async (req, reply) => {
+    // Without an Idempotency-Key (the event's externalId already makes re-sends harmless),
+    // concurrent single events are group-committed; with one, the key needs its own transaction.
+    if (req.headers['idempotency-key'] === undefined) {
+      const outcome = await coalescer.record(req.tenantId, sourceOf(req.actor!), req.body);
+      if (outcome.status === 'rejected') throw outcome.problem;
+      if (outcome.status === 'created') return reply.code(201).send(presentTouchpoint(outcome.touchpoint, outcome.order));
+      return reply.code(200).send(await getTouchpoint(db, req.tenantId, outcome.id));
+    }
     const result = await req.write(async (tx) => {
       const [outcome] = await recordTouchpoints(tx, req.tenantId, [req.body], { source: sourceOf(req.actor!) });
       if (outcome!.status === 'rejected') throw outcome!.problem;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isOrderKind, type CustomerIdentity, type OrderInput, type OrderKind, type TimelinePage, type TimelineQuery, type TouchpointView } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
-import { publishEvent } from '../../platform/events/outbox.ts';
+import { publishEvents } from '../../platform/events/outbox.ts';
 import { Problem, notFound } from '../../platform/http/problem.ts';
 import { setCustomerActivity } from '../customers/index.ts';
 import { workspaceSettings } from '../workspace/index.ts';
@@ -10,7 +10,7 @@ import { activityOf, resolveIdentities, type ResolvedCustomer } from './identity
 import { applyOrderEvent, orderFromEvent, presentOrder, sameOrderState, type OrderEvent } from './order.service.ts';
 import { updateOrders, upsertOrdersAndLink, type OrderRow, type OrderState } from './order.repo.ts';
 import {
-  appendOutboxEvents, computeActivity, customerExists, findTouchpoint, insertTouchpoints, lockCustomersAndInsertTouchpoints, lockCustomersById, timelineOf,
+  computeActivity, customerExists, findTouchpoint, insertTouchpoints, lockCustomersAndInsertTouchpoints, lockCustomersById, timelineOf,
   touchpointIdsByExternalId,
   type ActivityRow, type NewTouchpoint, type TouchpointDataValue, type TouchpointRow,
 } from './touchpoint.repo.ts';
@@ -257,14 +257,6 @@ async function publishRecorded(tx: Executor, tenantId: string, createdCustomerId
     }
   }
   await publishEvents(tx, tenantId, events);
-}
-
-/** All events in one insert, the last through publishEvent so the relay wakes once. */
-async function publishEvents(tx: Executor, tenantId: string, events: { topic: string; payload: Record<string, unknown> }[]): Promise<void> {
-  const last = events.at(-1);
-  if (!last) return;
-  await appendOutboxEvents(tx, tenantId, events.slice(0, -1));
-  await publishEvent(tx, tenantId, last.topic, last.payload);
 }
 
 export function presentTouchpoint(row: TouchpointRow, order: OrderRow | null): TouchpointView {

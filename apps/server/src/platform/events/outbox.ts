@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Database, Executor } from '../db/connect.ts';
@@ -14,15 +13,23 @@ export interface DomainEvent<P = Record<string, unknown>> {
   occurredAt: string;
 }
 
-const NOTIFY_CHANNEL = 'vafa_outbox';
-
 /**
- * Writes a domain event in the caller's transaction: it exists if and only if the change
- * that caused it committed. The relay hands it to subscribers afterwards.
+ * Writes domain events in the caller's transaction: they exist if and only if the change
+ * that caused them committed. The relay hands them to subscribers afterwards. One statement
+ * however many events, because this sits on every ingest path.
  */
+export async function publishEvents(tx: Executor, tenantId: string, events: { topic: string; payload: Record<string, unknown> }[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.execute(sql`
+    INSERT INTO outbox_events (tenant_id, topic, payload)
+    SELECT ${tenantId}::uuid, e.topic, e.payload
+    FROM unnest(${sql.param(events.map((e) => e.topic))}::text[], ${sql.param(events.map((e) => JSON.stringify(e.payload)))}::jsonb[])
+         WITH ORDINALITY AS e(topic, payload, n)
+    ORDER BY e.n`);
+}
+
 export async function publishEvent(tx: Executor, tenantId: string, topic: string, payload: Record<string, unknown>): Promise<void> {
-  await tx.execute(sql`INSERT INTO outbox_events (tenant_id, topic, payload) VALUES (${tenantId}, ${topic}, ${JSON.stringify(payload)}::jsonb)`);
-  await tx.execute(sql`SELECT pg_notify(${NOTIFY_CHANNEL}, '')`);
+  await publishEvents(tx, tenantId, [{ topic, payload }]);
 }
 
 const EventPayload = zod.object({
@@ -69,9 +76,11 @@ function matches(topic: string, patterns: string[]): boolean {
  * Moves committed events from the outbox to subscriber jobs. Each batch is claimed with
  * SKIP LOCKED, and its jobs are inserted in the same transaction that marks the events
  * dispatched, so with several worker processes every event reaches every subscriber once.
+ * It polls (a partial-index probe every POLL_MS) rather than LISTEN/NOTIFY: pg_notify
+ * serialises every committing transaction on a global lock, which ingest cannot afford.
  */
 export class OutboxRelay {
-  private listener: pg.PoolClient | undefined;
+  static readonly POLL_MS = 250;
   private running = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -85,10 +94,6 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
-    this.listener = await this.database.pool.connect();
-    this.listener.on('notification', () => this.wake?.());
-    this.listener.on('error', (err) => this.log.warn({ err }, 'outbox listener failed'));
-    await this.listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
     this.loop = this.run();
   }
 
@@ -101,7 +106,7 @@ export class OutboxRelay {
         this.log.error({ err }, 'outbox relay failed; retrying');
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
+        const timer = setTimeout(resolve, OutboxRelay.POLL_MS);
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -150,10 +155,6 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-    }
   }
 }
 
