@@ -29,7 +29,7 @@ async function api(ws: TestWorkspace, method: string, url: string, payload?: unk
   return res.json();
 }
 
-async function seedWorkspace(ws: TestWorkspace, marker: string) {
+async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: string) {
   const customer = await api(ws, 'POST', '/api/customers', { name: `${marker} مشتری`, phone: '09121110000', email: `${ws.slug}@example.test`, tags: [marker] });
   const other = await api(ws, 'POST', '/api/customers', { name: `${marker} دوم`, phone: '09121110001' });
   await api(ws, 'POST', '/api/touchpoints', {
@@ -43,7 +43,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string) {
   });
   const orders = await api(ws, 'GET', `/api/customers/${customer.id}/orders`);
   const segment = await api(ws, 'POST', '/api/segments', { name: marker, rules: { match: 'all', conditions: [{ field: 'tag', op: 'has', value: marker }] } });
-  await api(ws, 'POST', '/api/customer-attributes', { key: 'city', type: 'text', label: { fa: 'شهر', ar: 'مدينة', en: 'City' } });
+  await api(ws, 'POST', '/api/customer-attributes', { key: attributeKey, type: 'text', label: { fa: 'شهر', ar: 'مدينة', en: 'City' } });
   const invitation = await api(ws, 'POST', '/api/invitations', { email: `inv-${ws.slug}@example.test`, role: 'agent' });
   const keys = await api(ws, 'GET', '/api/api-keys');
   const imports = await t.app.inject({
@@ -53,6 +53,12 @@ async function seedWorkspace(ws: TestWorkspace, marker: string) {
     payload: `--XyZ\r\nContent-Disposition: form-data; name="file"; filename="c.csv"\r\nContent-Type: text/csv\r\n\r\nname,phone\r\n${marker},09121119999\r\n--XyZ--\r\n`,
   });
   const importId = imports.json().id ?? imports.json().import?.id;
+  // The import runs in the background; let it finish so later snapshots compare settled data.
+  for (let i = 0; i < 100; i++) {
+    const status = (await api(ws, 'GET', `/api/imports/${importId}`)).status;
+    if (status === 'succeeded' || status === 'failed') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     customer: customer.id as string,
     other: other.id as string,
@@ -61,6 +67,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string) {
     invitation: invitation.id as string,
     apiKey: keys.items[0].id as string,
     import: importId as string,
+    attribute: attributeKey,
   };
 }
 
@@ -74,7 +81,7 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'api-keys:id': ids.apiKey,
     'imports:id': ids.import,
     'members:accountId': ws.users.agent.accountId,
-    'customer-attributes:key': 'city',
+    'customer-attributes:key': ids.attribute,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);
@@ -99,8 +106,8 @@ beforeAll(async () => {
   t = await startTestApp();
   a = await t.createWorkspace({ country: 'IR' });
   b = await t.createWorkspace({ country: 'IR' });
-  await seedWorkspace(a, 'A-side');
-  bIds = (await seedWorkspace(b, MARKER)) as unknown as Record<string, string>;
+  await seedWorkspace(a, 'A-side', 'city');
+  bIds = (await seedWorkspace(b, MARKER, 'b_only_attribute')) as unknown as Record<string, string>;
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -148,7 +155,7 @@ describe('role checks', () => {
 describe('garbage input on every write route', () => {
   it('answers 4xx problem+json, writes nothing and stays alive', async () => {
     const ws = await t.createWorkspace();
-    const ids = await seedWorkspace(ws, 'garbage-victim');
+    const ids = await seedWorkspace(ws, 'garbage-victim', 'city');
     const before = await snapshot(ws.tenantId);
     const garbage: { payload: string | Buffer; type: string }[] = [
       { payload: '[]', type: 'application/json' },
