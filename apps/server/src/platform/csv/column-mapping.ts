@@ -34,20 +34,27 @@ function mappingProblem(reason: string, errors: FieldError[]): Problem {
  * Decides which column fills which field: the explicit mapping first (header → field, `ignore`
  * to skip), then the default names. `dynamic` recognises headers that name their own field
  * (say `attribute.size`). Refuses a mapping that names a header the file lacks or sends two
- * columns to one field, and a file where none of `required` has a column.
+ * columns to one field, and a file lacking a column for each of `requiredAll` or for any of
+ * `requiredAny`.
  */
 export function resolveColumns(
   header: readonly string[],
-  explicit: Record<string, string>,
+  mapping: Record<string, string>,
   aliases: Map<string, string>,
-  options: { required: readonly string[]; dynamic?: (header: string) => string | undefined },
+  options: { requiredAny: readonly string[]; requiredAll?: readonly string[]; dynamic?: (header: string) => string | undefined },
 ): ResolvedColumns {
   const columns = new Map<string, number>();
-  const effective: Record<string, string> = {};
+  // Headers come from the file: "constructor" or "__proto__" must be plain keys, not Object's.
+  const effective: Record<string, string> = Object.create(null) as Record<string, string>;
   const errors: FieldError[] = [];
-  const present = new Set(header);
-  for (const name of Object.keys(explicit)) {
-    if (!present.has(name)) errors.push({ field: `mapping.${name}`, code: 'unknown_column', message: `the file has no column "${name}"` });
+  // A mapping names a header as typed; "tags" still finds "Tags " and "شماره‌موبایل" "شماره موبایل".
+  const byFolded = new Map<string, string>();
+  for (const name of header) if (!byFolded.has(foldHeader(name))) byFolded.set(foldHeader(name), name);
+  const explicit: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [given, field] of Object.entries(mapping)) {
+    const name = header.includes(given) ? given : byFolded.get(foldHeader(given));
+    if (name === undefined) errors.push({ field: `mapping.${given}`, code: 'unknown_column', message: `the file has no column "${given}"` });
+    else explicit[name] = field;
   }
   const explicitFields = new Map<string, string>();
   for (const [name, field] of Object.entries(explicit)) {
@@ -67,9 +74,15 @@ export function resolveColumns(
     if (!taken && field !== 'ignore') columns.set(field, index);
   });
 
-  if (!options.required.some((field) => columns.has(field))) {
-    throw mappingProblem(`no column holds any of ${options.required.join(', ')}`, [
-      { field: 'file', code: 'missing_columns', message: `map a column to one of ${options.required.join(', ')}` },
+  const missing = (options.requiredAll ?? []).filter((field) => !columns.has(field));
+  if (missing.length > 0) {
+    throw mappingProblem(`no column holds ${missing.join(', ')}`, [
+      { field: 'file', code: 'missing_columns', message: `map a column to each of ${missing.join(', ')}` },
+    ]);
+  }
+  if (!options.requiredAny.some((field) => columns.has(field))) {
+    throw mappingProblem(`no column holds any of ${options.requiredAny.join(', ')}`, [
+      { field: 'file', code: 'missing_columns', message: `map a column to one of ${options.requiredAny.join(', ')}` },
     ]);
   }
   return { columns, effective };

@@ -97,8 +97,16 @@ function asFileError(err: unknown): Error {
  */
 export async function openCsv(source: Readable): Promise<CsvRecords> {
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-  const { head, ended } = await readHead(chunks);
-  const { delimiter } = sniffCsv(head, ended);
+  let head: Buffer;
+  let ended: boolean;
+  let delimiter: string;
+  try {
+    ({ head, ended } = await readHead(chunks));
+    ({ delimiter } = sniffCsv(head, ended));
+  } catch (err) {
+    source.destroy();
+    throw err;
+  }
   let bytes = 0;
   async function* counted(): AsyncGenerator<Buffer> {
     bytes += head.length;

@@ -39,3 +39,8 @@ export function formatCsvLine(cells: readonly string[], delimiter = ','): string
     .map((cell) => (cell.includes(delimiter) || /["\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell))
     .join(delimiter);
 }
+
+/** Response headers for a CSV download. */
+export function csvDownloadHeaders(fileName: string): Record<string, string> {
+  return { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${fileName}"`, 'cache-control': 'no-store' };
+}

@@ -1,3 +1,4 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, Executor } from '../db/connect.ts';
@@ -7,6 +8,14 @@ import {
   INTERRUPTED, beatImportRun, copyRejectedRows, finishImportRun, markImportRunning, recordImportProgress,
   type ImportProgress, type RejectedRow, type RowProblem,
 } from './import-runs.ts';
+
+/** Who runs an import: a signed-in user, an API key, or the command line (`system:cli`). */
+export interface ImportActor {
+  kind: string;
+  id: string;
+}
+
+export const actorLabel = (actor: ImportActor) => `${actor.kind}:${actor.id}`;
 
 export interface ImportedRow {
   /** the row's line in a spreadsheet: the header is row 1 */
@@ -26,8 +35,12 @@ export interface CsvImporter<Row extends ImportedRow> {
   prepareConnection?(client: pg.PoolClient): Promise<void>;
   /** a record → the row to write, what is wrong with it, or null when it holds nothing at all */
   readRow(cells: string[], rowNumber: number): Row | RowProblem[] | null;
-  /** writes a batch inside the open transaction on `client`; must be safe to run again after a rollback */
-  writeBatch(client: pg.PoolClient, rows: Row[]): Promise<BatchOutcome>;
+  /**
+   * Writes a batch inside the batch's transaction: raw on `client` (COPY), or through `tx`, the
+   * same transaction for drizzle and the modules' services. Must be safe to run again after a
+   * rollback.
+   */
+  writeBatch(client: pg.PoolClient, rows: Row[], tx: Executor): Promise<BatchOutcome>;
   /** in the transaction that marks the run succeeded: say, one summary event */
   onSucceeded?(tx: Executor, progress: ImportProgress): Promise<void>;
 }
@@ -47,6 +60,13 @@ export interface RunCsvImportOptions<Row extends ImportedRow> {
 }
 
 export const DEFAULT_BATCH_SIZE = 5000;
+/**
+ * Judging rows is synchronous work; the batch being written meanwhile needs the event loop to
+ * hear back from PostgreSQL between its statements. Yielding every few hundred rows keeps both
+ * busy instead of letting each statement's answer wait for a long run of parsing.
+ */
+const ROWS_BETWEEN_YIELDS = 200;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const HEARTBEAT_MS = 30_000;
 // Worth retrying: another writer took a phone between our match and our insert, or a deadlock.
 const TRANSIENT = new Set(['23505', '40001', '40P01']);
@@ -85,43 +105,42 @@ export async function runCsvImport<Row extends ImportedRow>(options: RunCsvImpor
   heartbeat.unref();
 
   let client: pg.PoolClient | undefined;
-  let clientBroken = false;
   try {
     client = await database.pool.connect();
     await importer.prepareConnection?.(client);
     const connection = client;
 
+    const db = drizzle(connection);
+
     const writeBatch = async (batch: Batch<Row>): Promise<void> => {
       for (let attempt = 1; ; attempt++) {
-        await connection.query('BEGIN');
         try {
-          const outcome: BatchOutcome = batch.rows.length > 0 ? await importer.writeBatch(connection, batch.rows) : { inserted: 0, updated: 0, rejected: [] };
-          const rejected = batch.rejected.slice();
-          if (outcome.rejected.length > 0) {
-            const cellsOf = new Map(batch.rows.map((row, i) => [row.rowNumber, batch.cells[i]!]));
-            for (const r of outcome.rejected) rejected.push({ rowNumber: r.rowNumber, raw: formatCsvLine(cellsOf.get(r.rowNumber) ?? [], csv.delimiter), problems: r.problems });
-            rejected.sort((a, b) => a.rowNumber - b.rowNumber);
-          }
-          await copyRejectedRows(connection, tenantId, importId, rejected);
-          const next: ImportProgress = {
-            processedBytes: Math.min(batch.bytesRead, Math.max(options.totalBytes, batch.bytesRead)),
-            totalBytes: Math.max(options.totalBytes, batch.bytesRead),
-            rowsTotal: totals.rowsTotal + batch.rows.length + batch.rejected.length,
-            rowsInserted: totals.rowsInserted + outcome.inserted,
-            rowsUpdated: totals.rowsUpdated + outcome.updated,
-            rowsFailed: totals.rowsFailed + rejected.length,
-          };
-          await recordImportProgress(connection, tenantId, importId, next);
-          await connection.query('COMMIT');
+          const next = await db.transaction(async (tx) => {
+            const outcome: BatchOutcome = batch.rows.length > 0 ? await importer.writeBatch(connection, batch.rows, tx) : { inserted: 0, updated: 0, rejected: [] };
+            const rejected = batch.rejected.slice();
+            if (outcome.rejected.length > 0) {
+              const cellsOf = new Map(batch.rows.map((row, i) => [row.rowNumber, batch.cells[i]!]));
+              for (const r of outcome.rejected) rejected.push({ rowNumber: r.rowNumber, raw: formatCsvLine(cellsOf.get(r.rowNumber) ?? [], csv.delimiter), problems: r.problems });
+              rejected.sort((a, b) => a.rowNumber - b.rowNumber);
+            }
+            await copyRejectedRows(connection, tenantId, importId, rejected);
+            const progress: ImportProgress = {
+              processedBytes: batch.bytesRead,
+              totalBytes: Math.max(options.totalBytes, batch.bytesRead),
+              rowsTotal: totals.rowsTotal + batch.rows.length + batch.rejected.length,
+              rowsInserted: totals.rowsInserted + outcome.inserted,
+              rowsUpdated: totals.rowsUpdated + outcome.updated,
+              rowsFailed: totals.rowsFailed + rejected.length,
+            };
+            await recordImportProgress(connection, tenantId, importId, progress);
+            return progress;
+          });
           Object.assign(totals, next);
           options.onProgress?.({ ...totals });
           return;
         } catch (err) {
-          await connection.query('ROLLBACK').catch(() => {
-            clientBroken = true;
-          });
-          const code = (err as { code?: string }).code;
-          if (clientBroken || attempt >= MAX_ATTEMPTS || !code || !TRANSIENT.has(code)) throw err;
+          const code = sqlStateOf(err);
+          if (attempt >= MAX_ATTEMPTS || !code || !TRANSIENT.has(code)) throw err;
           options.log?.info({ importId, code, attempt }, 'import batch collided with another writer; retrying');
         }
       }
@@ -133,6 +152,7 @@ export async function runCsvImport<Row extends ImportedRow>(options: RunCsvImpor
     for (let records = await csv.nextRecords(); records !== null; records = await csv.nextRecords()) {
       for (const cells of records) {
         rowNumber++;
+        if (rowNumber % ROWS_BETWEEN_YIELDS === 0 && inFlight) await yieldToEventLoop();
         const problems = checkCells(cells, width);
         const judged = problems ?? importer.readRow(cells, rowNumber);
         if (judged === null) continue;
@@ -175,6 +195,17 @@ export async function runCsvImport<Row extends ImportedRow>(options: RunCsvImpor
     // The connection carries this import's temp tables; a fresh one is cheaper than cleaning up.
     client?.release(true);
   }
+}
+
+/** The SQLSTATE of a failed statement, looking through drizzle's error wrapper. */
+function sqlStateOf(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 export class ImportInterrupted extends Error {

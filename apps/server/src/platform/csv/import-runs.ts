@@ -177,3 +177,25 @@ export function importErrorsQuery(tenantId: string, importId: string): { text: s
     values: [tenantId, importId],
   };
 }
+
+/** A run as the API shows it (the `Import` schema of the contracts). */
+export function presentImportRun(run: ImportRun) {
+  return {
+    id: run.id,
+    kind: run.kind as 'customers' | 'orders',
+    status: run.status,
+    fileName: run.fileName,
+    mapping: run.mapping,
+    totalBytes: run.totalBytes,
+    processedBytes: run.processedBytes,
+    rowsTotal: run.rowsTotal,
+    rowsInserted: run.rowsInserted,
+    rowsUpdated: run.rowsUpdated,
+    rowsFailed: run.rowsFailed,
+    error: run.error,
+    createdBy: run.createdBy,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
+}

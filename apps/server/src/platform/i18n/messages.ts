@@ -137,6 +137,106 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'این دعوت‌نامه نامعتبر، منقضی یا استفاده‌شده است.',
     ar: 'هذه الدعوة غير صالحة أو منتهية أو مستخدمة.',
   },
+  invalid_email: {
+    en: "This is not a valid e-mail address.",
+    fa: "این نشانی ایمیل معتبر نیست.",
+    ar: "هذا ليس عنوان بريد إلكتروني صالحًا.",
+  },
+  invalid_language: {
+    en: "Language must be fa, ar or en.",
+    fa: "زبان باید fa، ar یا en باشد.",
+    ar: "يجب أن تكون اللغة fa أو ar أو en.",
+  },
+  invalid_channel: {
+    en: "This is not a known channel.",
+    fa: "این کانال شناخته‌شده نیست.",
+    ar: "هذه ليست قناة معروفة.",
+  },
+  invalid_tag: {
+    en: "A tag is 1–64 characters without commas.",
+    fa: "برچسب باید ۱ تا ۶۴ نویسه و بدون ویرگول باشد.",
+    ar: "الوسم من 1 إلى 64 حرفًا بلا فواصل.",
+  },
+  too_many_tags: {
+    en: "At most 50 tags.",
+    fa: "حداکثر ۵۰ برچسب.",
+    ar: "50 وسمًا على الأكثر.",
+  },
+  invalid_boolean: {
+    en: "Use yes or no.",
+    fa: "بله یا خیر بنویسید.",
+    ar: "استخدم نعم أو لا.",
+  },
+  invalid_calendar: {
+    en: "Calendar must be persian, islamic-umalqura or gregory.",
+    fa: "تقویم باید persian، islamic-umalqura یا gregory باشد.",
+    ar: "يجب أن يكون التقويم persian أو islamic-umalqura أو gregory.",
+  },
+  invalid_id: {
+    en: "This is not a valid id.",
+    fa: "این شناسه معتبر نیست.",
+    ar: "هذا ليس معرّفًا صالحًا.",
+  },
+  too_long: {
+    en: "This value is too long.",
+    fa: "این مقدار بیش از حد طولانی است.",
+    ar: "هذه القيمة طويلة جدًا.",
+  },
+  missing_identity: {
+    en: "The row needs a name, phone, e-mail, external id or id.",
+    fa: "این سطر به نام، تلفن، ایمیل، شناسه‌ی بیرونی یا شناسه نیاز دارد.",
+    ar: "يحتاج الصف إلى اسم أو هاتف أو بريد إلكتروني أو معرّف خارجي أو معرّف.",
+  },
+  too_many_columns: {
+    en: "The row has more cells than the header.",
+    fa: "این سطر از سرستون‌ها خانه‌ی بیشتری دارد.",
+    ar: "يحتوي الصف على خلايا أكثر من الترويسة.",
+  },
+  missing_customer: {
+    en: "The row needs the customer’s phone, e-mail, external id or id.",
+    fa: "این سطر به تلفن، ایمیل، شناسه‌ی بیرونی یا شناسه‌ی مشتری نیاز دارد.",
+    ar: "يحتاج الصف إلى هاتف العميل أو بريده أو معرّفه الخارجي أو معرّفه.",
+  },
+  invalid_amount: {
+    en: "The amount must be a whole number of minor units.",
+    fa: "مبلغ باید عدد صحیح به کوچک‌ترین واحد پول باشد.",
+    ar: "يجب أن يكون المبلغ عددًا صحيحًا بأصغر وحدة للعملة.",
+  },
+  invalid_currency: {
+    en: "This is not an ISO 4217 currency code.",
+    fa: "این کد ارز ISO 4217 نیست.",
+    ar: "هذا ليس رمز عملة ISO 4217.",
+  },
+  invalid_items: {
+    en: "Items must be a JSON list of {name, quantity, unitPriceMinor}.",
+    fa: "اقلام باید فهرست JSON از {name, quantity, unitPriceMinor} باشد.",
+    ar: "يجب أن تكون البنود قائمة JSON من {name, quantity, unitPriceMinor}.",
+  },
+  invalid_reference: {
+    en: "A reference is 1–200 printable characters.",
+    fa: "شناسه‌ی ارجاع باید ۱ تا ۲۰۰ نویسه‌ی چاپی باشد.",
+    ar: "المرجع من 1 إلى 200 حرف قابل للطباعة.",
+  },
+  invalid_status: {
+    en: "Status must be placed, delivered or returned.",
+    fa: "وضعیت باید placed، delivered یا returned باشد.",
+    ar: "يجب أن تكون الحالة placed أو delivered أو returned.",
+  },
+  inconsistent_status: {
+    en: "The status does not agree with the dates given.",
+    fa: "وضعیت با تاریخ‌های داده‌شده هم‌خوان نیست.",
+    ar: "الحالة لا تتوافق مع التواريخ المعطاة.",
+  },
+  out_of_range: {
+    en: "This time is before 1970 or too far ahead.",
+    fa: "این زمان پیش از ۱۹۷۰ یا بیش از حد در آینده است.",
+    ar: "هذا الوقت قبل 1970 أو بعيد جدًا في المستقبل.",
+  },
+  required: {
+    en: "This value is required.",
+    fa: "این مقدار الزامی است.",
+    ar: "هذه القيمة مطلوبة.",
+  },
   internal_error: {
     en: 'Something went wrong on our side. It has been logged.',
     fa: 'مشکلی در سمت ما رخ داد و ثبت شد.',

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import { CustomerImportMapping, IdParams, ImportPage, ImportView, PageQuery } from '@vafa/contracts';
+import { BackgroundImports } from '../../platform/csv/background-imports.ts';
+import { acceptCsvImport } from '../../platform/csv/csv-upload.ts';
+import { csvDownloadHeaders } from '../../platform/csv/csv-writer.ts';
+import { importErrorsCsv } from '../../platform/csv/import-report.ts';
+import { presentImportRun } from '../../platform/csv/import-runs.ts';
+import type { App } from '../../platform/http/server.ts';
+import type { ModuleDeps } from '../../platform/module.ts';
+import { recordAudit } from '../workspace/index.ts';
+import { customersCsv } from './customer-export.service.ts';
+import { importCustomers, planCustomerImport } from './customer-import.service.ts';
+import { getImportRun, listImports } from './customer-import.runs.ts';
+
+const UPLOAD_DESCRIPTION =
+  'multipart/form-data with one `file` part (CSV, UTF-8; `,` `;` or tab separated; first row is the header) and an optional ' +
+  '`mapping` field: JSON `{ "CSV header": "field" }` for headers the importer does not know by name. Answers 202 at once; ' +
+  'poll GET /api/imports/{id} for progress.';
+
+/** CSV import and export of customers, and the import runs of every kind. */
+export function registerCustomerTransferRoutes(app: App, deps: ModuleDeps): void {
+  const background = new BackgroundImports(deps.log);
+  app.addHook('onClose', () => background.stopAll());
+
+  app.post('/api/imports/customers', {
+    config: { access: 'customers:import' },
+    schema: { tags: ['imports'], summary: 'Import customers from a CSV file', description: UPLOAD_DESCRIPTION, consumes: ['multipart/form-data'], response: { 202: ImportView } },
+  }, async (req, reply) => {
+    await acceptCsvImport(req, reply, {
+      dataDir: deps.config.dataDir,
+      kind: 'customers',
+      mappingSchema: CustomerImportMapping,
+      background,
+      plan: async (header, mapping) => (await planCustomerImport(deps.database.db, req.tenantId, header, mapping)).effective,
+      audit: (tx, run) =>
+        recordAudit(tx, req.tenantId, req.actor, {
+          action: 'customers.import_started', targetType: 'import', targetId: run.id, ip: req.ip, details: { fileName: run.fileName, bytes: run.bytes },
+        }),
+      run: ({ id, file, fileName, bytes, mapping, signal }) =>
+        importCustomers({
+          database: deps.database, tenantId: req.tenantId, actor: req.actor!, source: fs.createReadStream(file), fileName, totalBytes: bytes,
+          mapping, importId: id, signal, log: deps.log,
+        }),
+    });
+    return reply;
+  });
+
+  app.get('/api/imports', {
+    config: { access: 'customers:import' },
+    schema: { tags: ['imports'], summary: 'List import runs, newest first', querystring: PageQuery, response: { 200: ImportPage } },
+  }, async (req) => listImports(deps.database.db, req.tenantId, req.query));
+
+  app.get('/api/imports/:id', {
+    config: { access: 'customers:import' },
+    schema: { tags: ['imports'], summary: 'An import run and its progress', params: IdParams, response: { 200: ImportView } },
+  }, async (req) => presentImportRun(await getImportRun(deps.database.db, req.tenantId, req.params.id)));
+
+  app.get('/api/imports/:id/errors.csv', {
+    config: { access: 'customers:import' },
+    schema: {
+      tags: ['imports'], summary: 'The rows an import refused: row, field, problem and the original line (CSV, UTF-8 with BOM)',
+      params: IdParams, produces: ['text/csv'],
+    },
+  }, async (req, reply) => {
+    const run = await getImportRun(deps.database.db, req.tenantId, req.params.id);
+    return reply.headers(csvDownloadHeaders(`import-${run.id}-errors.csv`)).send(importErrorsCsv(deps.database.pool, req.tenantId, run.id, req.locale));
+  });
+
+  app.get('/api/exports/customers.csv', {
+    config: { access: 'customers:export' },
+    schema: { tags: ['imports'], summary: 'Every live customer as CSV (UTF-8 with BOM); re-importable as is', produces: ['text/csv'] },
+  }, async (req, reply) => {
+    // Exports carry personal data: the audit entry exists before the first byte leaves.
+    await recordAudit(deps.database.db, req.tenantId, req.actor, { action: 'customers.exported', targetType: 'customers', ip: req.ip, details: { format: 'csv' } });
+    const stream = await customersCsv(deps.database, req.tenantId);
+    return reply.headers(csvDownloadHeaders('customers.csv')).send(stream);
+  });
+}
