@@ -34,15 +34,18 @@ await database.close();
 const toArabicLetters = (s: string) => s.replace(/ی/g, 'ي').replace(/ک/g, 'ك');
 const toArabicDigits = (s: string) => s.replace(/\d/g, (d) => '٠١٢٣٤٥٦٧٨٩'[Number(d)]!);
 const queries: string[] = [];
+const ascii = (s: string) => s.replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
 for (let i = 0; i < 400; i++) {
-  const n = (i * 7919) % total;
-  const [name, , email] = customerRow(n);
+  let n = (i * 7919) % total;
+  if (i % 6 === 4) while (!customerRow(n)[2]) n = (n + 1) % total; // e-mail queries need a row that has one
+  const [name, phone, email] = customerRow(n);
+  const phoneDigits = ascii(phone!).replace(/\D/g, '');
   switch (i % 6) {
     case 0: queries.push(toArabicLetters(name!)); break; // full name, other letter forms
     case 1: queries.push(name!.split(' ')[1]!.slice(0, 4)); break; // family-name prefix: many matches
-    case 2: queries.push(toArabicDigits(`0912${String(n).padStart(7, '0')}`)); break; // whole phone, Arabic-Indic digits
-    case 3: queries.push(String(n).padStart(7, '0').slice(1)); break; // phone fragment
-    case 4: queries.push(email || `user${n}`); break;
+    case 2: queries.push(toArabicDigits(ascii(phone!))); break; // whole phone as stored, Arabic-Indic digits
+    case 3: queries.push(phoneDigits.slice(-7, -1)); break; // six digits from the middle of a phone
+    case 4: queries.push(email!.split('@')[0]!); break; // e-mail local part
     default: queries.push(name!.split(' ')[0]!); break; // a common first name
   }
 }

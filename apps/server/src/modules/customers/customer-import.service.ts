@@ -230,6 +230,7 @@ export function customerImporter(
       // Every row is inserted, updated or rejected; rows folded into an earlier one count as updates.
       return { inserted, updated: rows.length - rejected.length - inserted, rejected };
     },
+    table: 'customers',
     async onSucceeded(tx, progress) {
       await publishEvent(tx, tenantId, 'customers.imported', {
         importId, rowsInserted: progress.rowsInserted, rowsUpdated: progress.rowsUpdated, rowsFailed: progress.rowsFailed,

@@ -49,7 +49,9 @@ export function parseCustomerSearch(query: string, defaultCountry: string): Cust
   const ascii = toAsciiDigits(query).trim();
   const digits = ascii.replace(/\D/g, '');
   if (digits.length >= 4 && PHONE_LIKE.test(ascii)) {
-    const parsed = parsePhone(ascii, defaultCountry);
+    // Only a whole number is an exact lookup: libphonenumber calls some 6-digit strings valid
+    // Iranian numbers, and a user typing the middle of a mobile means "contains".
+    const parsed = digits.length >= 9 ? parsePhone(ascii, defaultCountry) : null;
     if (parsed) return { phone: parsed.e164, needles: [] };
     return { needles: [digits.replace(/^00/, '')] };
   }

@@ -41,6 +41,8 @@ export interface CsvImporter<Row extends ImportedRow> {
    * rollback.
    */
   writeBatch(client: pg.PoolClient, rows: Row[], tx: Executor): Promise<BatchOutcome>;
+  /** the table a large run fills, analysed afterwards */
+  table?: 'customers' | 'orders';
   /** in the transaction that marks the run succeeded: say, one summary event */
   onSucceeded?(tx: Executor, progress: ImportProgress): Promise<void>;
 }
@@ -181,6 +183,11 @@ export async function runCsvImport<Row extends ImportedRow>(options: RunCsvImpor
       await finishImportRun(tx, tenantId, importId, { status: 'succeeded' });
       await importer.onSucceeded?.(tx, totals);
     });
+    // A bulk load leaves the planner's statistics stale until autovacuum notices; searches
+    // right after a large import would pick bad plans meanwhile.
+    if (totals.rowsInserted + totals.rowsUpdated >= 10_000 && importer.table) {
+      await database.pool.query(`ANALYZE ${importer.table}`).catch((err: unknown) => options.log?.warn({ err }, 'analyze after import failed'));
+    }
     return totals;
   } catch (err) {
     const interrupted = err instanceof ImportInterrupted;
