@@ -1,9 +1,11 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './platform/config.ts';
 import { connectDatabase, type Database } from './platform/db/connect.ts';
 import { migrateDatabase } from './platform/db/migrate.ts';
 import { OutboxRelay, pruneHousekeeping, type Subscriber } from './platform/events/outbox.ts';
 import { createHttpServer, type App, type RegisteredRoute } from './platform/http/server.ts';
+import { registerWebApp } from './platform/http/web-app.ts';
 import { JobQueue } from './platform/jobs/registry.ts';
 import type { ModuleDeps, VafaModule } from './platform/module.ts';
 import { customersModule } from './modules/customers/index.ts';
@@ -69,6 +71,7 @@ export async function buildVafa(config: Config, log: Logger, options: BuildOptio
       http = built.app;
       routes = built.routes;
       for (const module of modules) await module.registerRoutes?.(http, deps);
+      await registerWebApp(http, path.resolve(import.meta.dirname, '../../web/dist'));
       await http.ready();
     }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { buildVafa, type Vafa } from './app.ts';
@@ -6,6 +7,7 @@ import { ConfigError, ProcessRole, loadConfig, type Config } from './platform/co
 import { backupDatabase, restoreDatabase } from './platform/db/backup.ts';
 import { connectDatabase } from './platform/db/connect.ts';
 import { migrateDatabase } from './platform/db/migrate.ts';
+import { ensureWebBuild } from './platform/http/web-app.ts';
 import { StartupError } from './platform/startup-error.ts';
 import { seedDemoWorkspace } from './modules/workspace/demo-seed.ts';
 
@@ -43,6 +45,8 @@ async function start(config: Config, log: Logger): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  // `npm start` serves the web app; build it when the build is missing or older than its sources.
+  if (config.role !== 'worker') await ensureWebBuild(path.resolve(import.meta.dirname, '../../web'), log);
   vafa = await buildVafa(config, log);
   if (config.demo && config.role !== 'worker') {
     const seeded = await seedDemoWorkspace(vafa, log);

@@ -126,7 +126,8 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
       route.config = { ...route.config, access };
     }
     if (!access) throw new Error(`route ${methods.join(',')} ${route.url} declares no access; every route needs one`);
-    if (access === 'public') {
+    // Static files of the web app opt out (`rateLimit: false`): one page load fetches many.
+    if (access === 'public' && (route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== false) {
       route.config = { ...route.config, rateLimit: { max: options.anonRateLimitPerMinute, timeWindow: '1 minute' } } as typeof route.config;
     }
     for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, access });

@@ -71,6 +71,11 @@ const HASHED_ASSET = /^assets\/[\w.-]+$/;
  * any other GET outside /api falls back to index.html so deep links work.
  */
 export async function registerWebApp(app: App, distDir: string): Promise<void> {
+  // Without a build (API-only tests, a worker) there is nothing to serve; `npm start` builds first.
+  if (!existsSync(path.join(distDir, 'index.html'))) {
+    app.log.warn({ distDir }, 'web app not built: serving the API only');
+    return;
+  }
   await app.register(fastifyStatic, { root: distDir, serve: false, decorateReply: true });
   // Static files of our own app: a page load fetches several, so the anonymous-request limit
   // (meant for login and other public API routes) should not apply. Takes effect once the

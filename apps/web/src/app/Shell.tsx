@@ -1,0 +1,122 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { Link } from 'react-aria-components';
+import { useIntl } from 'react-intl';
+import type { MessageKey } from '../i18n/index.ts';
+import { api, type Session } from '../lib/api.ts';
+import {
+  Badge, BoltIcon, Button, ChartIcon, ChatIcon, GlobeIcon, HeartIcon, KeyIcon, LogoutIcon, SegmentIcon,
+  SettingsIcon, ShieldIcon, TransferIcon, UserText, UsersIcon, AlertIcon, Select,
+} from '../ui/index.ts';
+import { PrefsDialog } from './PrefsDialog.tsx';
+import { navigate, useLocation } from './router.ts';
+import { SessionContext } from './session.ts';
+
+interface NavItem { href: string; label: MessageKey; icon: ReactNode; soon?: boolean; roles?: Session['role'][] }
+
+const MAIN: NavItem[] = [
+  { href: '/customers', label: 'nav.customers', icon: <UsersIcon /> },
+  { href: '/segments', label: 'nav.segments', icon: <SegmentIcon /> },
+  { href: '/import', label: 'nav.import', icon: <TransferIcon />, roles: ['owner', 'admin', 'manager', 'analyst'] },
+  { href: '/feedback', label: 'nav.feedback', icon: <ChatIcon />, soon: true },
+  { href: '/complaints', label: 'nav.complaints', icon: <AlertIcon />, soon: true },
+  { href: '/loyalty', label: 'nav.loyalty', icon: <HeartIcon />, soon: true },
+  { href: '/engagement', label: 'nav.engagement', icon: <BoltIcon />, soon: true },
+  { href: '/insights', label: 'nav.insights', icon: <ChartIcon />, soon: true },
+];
+const ADMIN: NavItem[] = [
+  { href: '/settings', label: 'nav.settings', icon: <SettingsIcon /> },
+  { href: '/settings/members', label: 'nav.members', icon: <UsersIcon /> },
+  { href: '/settings/api-keys', label: 'nav.apiKeys', icon: <KeyIcon />, roles: ['owner', 'admin'] },
+  { href: '/settings/audit-log', label: 'nav.audit', icon: <ShieldIcon />, roles: ['owner', 'admin'] },
+];
+
+export function Shell({ session, children }: { session: Session; children: ReactNode }) {
+  const intl = useIntl();
+  const t = (id: MessageKey) => intl.formatMessage({ id });
+  const client = useQueryClient();
+  const { path } = useLocation();
+  const [prefsOpen, setPrefsOpen] = useState(false);
+
+  const handleSignOut = async () => {
+    await api.logout().catch(() => undefined);
+    client.clear();
+    client.setQueryData(['session'], null);
+  };
+
+  const handleSwitch = async (slug: string) => {
+    if (slug === session.workspace.slug) return;
+    const next = await api.switchWorkspace(slug);
+    // Everything cached belongs to the previous workspace.
+    client.clear();
+    client.setQueryData(['session'], next);
+    navigate('/customers');
+  };
+
+  const renderItem = (item: NavItem) => {
+    if (item.roles && !item.roles.includes(session.role)) return null;
+    const active = path === item.href || (item.href !== '/settings' && path.startsWith(`${item.href}/`));
+    if (item.soon) {
+      return (
+        <li key={item.href}>
+          <span className="nav-link nav-soon" aria-disabled="true">
+            {item.icon}
+            <span className="nav-label">{t(item.label)}</span>
+            <Badge>{t('nav.comingSoon')}</Badge>
+          </span>
+        </li>
+      );
+    }
+    return (
+      <li key={item.href}>
+        <Link href={item.href} className="nav-link" aria-current={active ? 'page' : undefined}>
+          {item.icon}
+          <span className="nav-label">{t(item.label)}</span>
+        </Link>
+      </li>
+    );
+  };
+
+  return (
+    <SessionContext.Provider value={session}>
+    <div className="shell">
+      <a href="#main" className="skip-link">{t('app.skipToContent')}</a>
+      <header className="topbar">
+        <Link href="/customers" className="brand">
+          <span className="brand-mark" aria-hidden="true">و</span>
+          <span className="brand-name">{t('app.name')}</span>
+        </Link>
+        {session.workspaces.length > 1 ? (
+          <Select
+            label={t('auth.workspace')}
+            className="workspace-switch"
+            value={session.workspace.slug}
+            onChange={(slug) => void handleSwitch(slug)}
+            options={session.workspaces.map((w) => ({ id: w.slug, label: w.name }))}
+          />
+        ) : (
+          <span className="workspace-name"><UserText>{session.workspace.name}</UserText></span>
+        )}
+        <div className="topbar-end">
+          <Button variant="ghost" onPress={() => setPrefsOpen(true)}>
+            <GlobeIcon />
+            <span className="hide-narrow">{t(`lang.${intl.locale.slice(0, 2)}` as MessageKey)}</span>
+            <span className="visually-hidden">{t('prefs.title')}</span>
+          </Button>
+          <span className="user-name hide-narrow" title={session.account.email}><UserText>{session.account.displayName}</UserText></span>
+          <Button variant="ghost" onPress={handleSignOut} aria-label={t('auth.signOut')}>
+            <LogoutIcon />
+          </Button>
+        </div>
+      </header>
+      <nav className="sidebar" aria-label={t('nav.menu')}>
+        <ul className="nav-list">{MAIN.map(renderItem)}</ul>
+        <h2 className="nav-heading">{t('nav.administration')}</h2>
+        <ul className="nav-list">{ADMIN.map(renderItem)}</ul>
+      </nav>
+      <main id="main" className="main" tabIndex={-1}>{children}</main>
+      <PrefsDialog isOpen={prefsOpen} onOpenChange={setPrefsOpen} />
+    </div>
+    </SessionContext.Provider>
+  );
+}

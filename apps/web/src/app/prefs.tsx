@@ -1,0 +1,115 @@
+// Who is signed in, and how they want to read: language (stored on the account via /api/me),
+// calendar and digits (this browser, localStorage; defaults from the workspace and language).
+import { I18nProvider } from 'react-aria-components';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { IntlProvider } from 'react-intl';
+import { api, configureApi, type Session, type Workspace } from '../lib/api.ts';
+import {
+  CALENDARS, DEFAULT_CALENDAR, DEFAULT_DIGITS, DIGITS, LANGUAGES, isRtl, localeTag,
+  type CalendarId, type Digits, type DisplayPrefs, type Language,
+} from '../lib/format.ts';
+import { MESSAGES } from '../i18n/index.ts';
+
+const STORAGE = { language: 'vafa.language', calendar: 'vafa.calendar', digits: 'vafa.digits' } as const;
+
+function stored<T extends string>(key: string, allowed: readonly T[]): T | undefined {
+  try {
+    const value = window.localStorage.getItem(key);
+    return value && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function store(key: string, value: string | undefined) {
+  try {
+    if (value === undefined) window.localStorage.removeItem(key);
+    else window.localStorage.setItem(key, value);
+  } catch {
+    // Private mode: preferences last for this visit only.
+  }
+}
+
+export function initialLanguage(): Language {
+  const saved = stored(STORAGE.language, LANGUAGES);
+  if (saved) return saved;
+  const browser = (navigator.languages ?? [navigator.language]).map((l) => l.slice(0, 2));
+  return (browser.find((l) => (LANGUAGES as string[]).includes(l)) as Language | undefined) ?? 'fa';
+}
+
+export interface PrefsContextValue extends DisplayPrefs {
+  locale: string;
+  irrDisplay: 'rial' | 'toman';
+  currency: string;
+  setLanguage(language: Language): void;
+  setCalendar(calendar: CalendarId): void;
+  setDigits(digits: Digits): void;
+}
+
+const PrefsContext = createContext<PrefsContextValue | null>(null);
+export function usePrefs(): PrefsContextValue {
+  const value = useContext(PrefsContext);
+  if (!value) throw new Error('usePrefs outside PrefsProvider');
+  return value;
+}
+
+export function PrefsProvider({ session, workspace, children }: { session: Session | null; workspace: Workspace | undefined; children: ReactNode }) {
+  const [language, setLanguageState] = useState<Language>(() => session?.account.language ?? initialLanguage());
+  const [calendarChoice, setCalendarChoice] = useState<CalendarId | undefined>(() => stored(STORAGE.calendar, CALENDARS));
+  const [digitsChoice, setDigitsChoice] = useState<Digits | undefined>(() => stored(STORAGE.digits, DIGITS));
+
+  // The account's saved language wins when a session arrives (another browser may have changed it).
+  const accountLanguage = session?.account.language;
+  useEffect(() => {
+    if (accountLanguage) setLanguageState(accountLanguage);
+  }, [accountLanguage]);
+
+  const calendar = calendarChoice ?? (workspace && workspace.defaultLanguage === language ? workspace.calendar : DEFAULT_CALENDAR[language]);
+  const digits = digitsChoice ?? DEFAULT_DIGITS[language];
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+    document.documentElement.dir = isRtl(language) ? 'rtl' : 'ltr';
+    configureApi({ language });
+    store(STORAGE.language, language);
+  }, [language]);
+
+  const setLanguage = useCallback((next: Language) => {
+    setLanguageState(next);
+    // A new language brings its own calendar and digits unless the user picks others afterwards.
+    setCalendarChoice(undefined);
+    setDigitsChoice(undefined);
+    store(STORAGE.calendar, undefined);
+    store(STORAGE.digits, undefined);
+    if (session) void api.updateMe({ language: next }).catch(() => undefined);
+  }, [session]);
+  const setCalendar = useCallback((next: CalendarId) => {
+    setCalendarChoice(next);
+    store(STORAGE.calendar, next);
+  }, []);
+  const setDigits = useCallback((next: Digits) => {
+    setDigitsChoice(next);
+    store(STORAGE.digits, next);
+  }, []);
+
+  const value = useMemo<PrefsContextValue>(() => ({
+    language,
+    calendar,
+    digits,
+    timeZone: workspace?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    locale: localeTag({ language, calendar, digits }),
+    irrDisplay: workspace?.irrDisplay ?? 'rial',
+    currency: workspace?.currency ?? 'IRR',
+    setLanguage,
+    setCalendar,
+    setDigits,
+  }), [language, calendar, digits, workspace, setLanguage, setCalendar, setDigits]);
+
+  return (
+    <PrefsContext.Provider value={value}>
+      <IntlProvider locale={value.locale} messages={MESSAGES[language]} defaultLocale="en">
+        <I18nProvider locale={value.locale}>{children}</I18nProvider>
+      </IntlProvider>
+    </PrefsContext.Provider>
+  );
+}

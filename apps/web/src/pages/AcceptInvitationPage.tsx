@@ -1,0 +1,58 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Form } from 'react-aria-components';
+import { navigate } from '../app/router.ts';
+import { useFieldError, useT } from '../i18n/useT.ts';
+import { ApiError, api } from '../lib/api.ts';
+import { Button, TextField } from '../ui/index.ts';
+import { LanguagePicker } from './SignInPage.tsx';
+
+/** /invitations/accept#TOKEN — the token is in the fragment, so it never reaches server logs. */
+export default function AcceptInvitationPage() {
+  const t = useT();
+  const client = useQueryClient();
+  const token = window.location.hash.slice(1);
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const fieldMsg = useFieldError(error);
+  const [pending, setPending] = useState(false);
+
+  const handleSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setPending(true);
+    setError(null);
+    try {
+      const session = await api.acceptInvitation({ token, displayName, password });
+      client.setQueryData(['session'], session);
+      navigate('/customers', { replace: true });
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <div className="auth-page">
+      <main className="auth-card" id="main">
+        <div className="auth-brand"><span className="brand-mark" aria-hidden="true">و</span></div>
+        <h1>{t('invite.title')}</h1>
+        {!token ? (
+          <p className="form-error" role="alert">{t('invite.missingToken')}</p>
+        ) : (
+          <>
+            <p className="muted">{t('invite.intro')}</p>
+            {error && !Object.keys(error.fieldErrors).length && <p className="form-error" role="alert">{error.message}</p>}
+            <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
+              <TextField label={t('invite.displayName')} value={displayName} onChange={setDisplayName} autoComplete="name" isRequired errorMessage={fieldMsg('displayName')} />
+              <TextField label={t('auth.password')} type="password" value={password} onChange={setPassword} autoComplete="new-password" dir="ltr" isRequired description={t('invite.passwordHint')} errorMessage={fieldMsg('password') ?? fieldMsg('token')} />
+              <Button type="submit" variant="primary" isPending={pending}>{t('invite.accept')}</Button>
+            </Form>
+          </>
+        )}
+        <LanguagePicker />
+      </main>
+    </div>
+  );
+}

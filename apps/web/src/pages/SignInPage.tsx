@@ -1,0 +1,63 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Form } from 'react-aria-components';
+import { usePrefs } from '../app/prefs.tsx';
+import { useFieldError, useT } from '../i18n/useT.ts';
+import { ApiError, api } from '../lib/api.ts';
+import { LANGUAGES } from '../lib/format.ts';
+import { Button, TextField } from '../ui/index.ts';
+
+export function LanguagePicker() {
+  const t = useT();
+  const prefs = usePrefs();
+  return (
+    <div className="language-picker" role="group" aria-label={t('prefs.language')}>
+      {LANGUAGES.map((language) => (
+        <Button key={language} variant="ghost" aria-pressed={prefs.language === language} onPress={() => prefs.setLanguage(language)}>
+          <span lang={language}>{t(`lang.${language}`)}</span>
+        </Button>
+      ))}
+    </div>
+  );
+}
+
+export function SignInPage() {
+  const t = useT();
+  const client = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const fieldMsg = useFieldError(error);
+  const [pending, setPending] = useState(false);
+
+  const handleSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setPending(true);
+    setError(null);
+    try {
+      const session = await api.login(email, password);
+      client.setQueryData(['session'], session);
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <div className="auth-page">
+      <main className="auth-card" id="main">
+        <div className="auth-brand"><span className="brand-mark" aria-hidden="true">و</span></div>
+        <h1>{t('auth.signInTitle')}</h1>
+        <p className="muted">{t('auth.signInIntro')}</p>
+        {error && !Object.keys(error.fieldErrors).length && <p className="form-error" role="alert">{error.message}</p>}
+        <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
+          <TextField label={t('auth.email')} type="email" name="email" value={email} onChange={setEmail} autoComplete="username" dir="ltr" isRequired errorMessage={fieldMsg('email')} autoFocus />
+          <TextField label={t('auth.password')} type="password" name="password" value={password} onChange={setPassword} autoComplete="current-password" dir="ltr" isRequired errorMessage={fieldMsg('password')} />
+          <Button type="submit" variant="primary" isPending={pending}>{t('auth.signIn')}</Button>
+        </Form>
+        <LanguagePicker />
+      </main>
+    </div>
+  );
+}

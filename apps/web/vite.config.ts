@@ -1,0 +1,20 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The API runs separately in development (`npm start` on :3000); Vite proxies /api to it so the
+// session cookie and CSRF header work exactly as in production (same origin).
+export default defineConfig({
+  plugins: [react()],
+  server: {
+    port: 5173,
+    proxy: { '/api': { target: process.env.VAFA_API_URL ?? 'http://localhost:3000', changeOrigin: false } },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // Fonts and icons are bundled as files from our own origin (CSP default-src 'self').
+    assetsInlineLimit: 0,
+    sourcemap: false,
+    target: 'es2022',
+  },
+});

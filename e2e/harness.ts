@@ -1,0 +1,111 @@
+// Starts a fresh Vafa (embedded PostgreSQL in a temp dir, demo workspace) and Debian's Chromium
+// for the browser tests. Nothing is downloaded: the browser is /usr/bin/chromium.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { ensureWebBuild } from '../apps/server/src/platform/http/web-app.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const WEB_DIR = path.join(ROOT, 'apps/web');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningVafa {
+  /** where the browser goes: the server itself, or the fallback proxy (see below) */
+  baseUrl: string;
+  apiUrl: string;
+  email: string;
+  password: string;
+  servesWebApp: boolean;
+  stop(): Promise<void>;
+}
+
+const quietLog = { info: () => undefined, warn: (msg: unknown) => console.warn(msg) };
+
+export async function startVafa(options: { customers?: number; env?: Record<string, string> } = {}): Promise<RunningVafa> {
+  await ensureWebBuild(WEB_DIR, quietLog as never);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vafa-e2e-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts', 'start'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      VAFA_DATA_DIR: dataDir,
+      VAFA_DEMO: 'true',
+      VAFA_DEMO_CUSTOMERS: String(options.customers ?? 40),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      // Every page load fetches a few public files (index.html, hashed assets); tests load many.
+      VAFA_ANON_RATE_LIMIT: '100000',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const stopChild = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 20_000);
+        child.once('exit', () => { clearTimeout(timer); resolve(); });
+      });
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const deadline = Date.now() + 120_000;
+    let login: RegExpMatchArray | null = null;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`vafa exited with ${child.exitCode}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`vafa did not start in time:\n${output}`);
+      login ??= /Sign in as (\S+) with password (\S+)/.exec(output);
+      if (login) {
+        const ready = await fetch(`${apiUrl}/ready`).then((r) => r.ok, () => false);
+        if (ready) break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // The browser talks to the real server, which serves the built app and the API on one origin.
+    const servesWebApp = await fetch(`${apiUrl}/customers`).then(async (r) => r.ok && (await r.text()).includes('<div id="root">'), () => false);
+    if (!servesWebApp) throw new Error(`vafa does not serve the web app at ${apiUrl}:\n${output}`);
+    return {
+      baseUrl: apiUrl,
+      apiUrl,
+      email: login![1]!,
+      password: login![2]!,
+      servesWebApp,
+      stop: stopChild,
+    };
+  } catch (err) {
+    await stopChild();
+    throw err;
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
