@@ -13,6 +13,8 @@ import { interactionsModule } from './modules/interactions/index.ts';
 import { sessionAuthenticator, teamModule, upsertMember } from './modules/team/index.ts';
 import { ApiKeyAuthenticator, workspaceModule } from './modules/workspace/index.ts';
 
+const SHUTDOWN_GRACE_MS = 5_000;
+
 export interface Vafa {
   config: Config;
   database: Database;
@@ -98,7 +100,13 @@ export async function buildVafa(config: Config, log: Logger, options: BuildOptio
         // then the database they all write to.
         stopping ??= (async () => {
           ready = false;
-          await http?.close();
+          if (http) {
+            // In-flight requests get a grace period; keep-alive sockets a client never lets go
+            // of (seen with undici after bursts of POSTs) must not hold shutdown hostage.
+            const grace = setTimeout(() => http!.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+            await http.close();
+            clearTimeout(grace);
+          }
           await relay?.stop();
           await queue.stop();
           await database.close();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,9 +75,16 @@ describe('embedded PostgreSQL lifecycle', () => {
     expect(await intruder.exited).not.toBe(0);
     expect(intruder.stderr().trim().split('\n')).toEqual([expect.stringMatching(/^vafa: another Vafa \(pid \d+\) is already using data directory/)]);
 
+    // A client that never finishes its request must not hold shutdown hostage.
+    const slow = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
+    slow.write('POST /api/touchpoints HTTP/1.1\r\nHost: vafa\r\nContent-Type: application/json\r\n');
+    slow.on('error', () => undefined);
+
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(postmasterAlive()).toBe(false);
+    slow.destroy();
   });
 
   it('reports a port in use, or an unusable data directory, in one line with a non-zero exit', async () => {
