@@ -54,10 +54,12 @@ describe('problem+json errors', () => {
 
   it('lists field errors with their paths', async () => {
     const ws = await t.createWorkspace();
-    const res = await t.app.inject({ method: 'PATCH', url: '/api/workspace', headers: t.auth(ws.keys.owner), payload: { timeZone: 'Mars/Olympus', weekendDays: [9] } });
+    const res = await t.app.inject({ method: 'PATCH', url: '/api/workspace', headers: { ...t.auth(ws.keys.owner), 'accept-language': 'fa' }, payload: { timeZone: 'Mars/Olympus', weekendDays: [9] } });
     expect(res.statusCode).toBe(400);
-    const fields = res.json().errors.map((e: { field: string }) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(['body.timeZone', 'body.weekendDays.0']));
+    const errors = res.json().errors as { field: string; code: string; message: string }[];
+    expect(errors.map((e) => e.field)).toEqual(expect.arrayContaining(['body.timeZone', 'body.weekendDays.0']));
+    // Field messages speak the reader's language too, not the validator's English.
+    expect(errors.find((e) => e.field === 'body.weekendDays.0')).toMatchObject({ code: 'too_big', message: 'این مقدار بیش از حد بلند یا بزرگ است.' });
   });
 });
 

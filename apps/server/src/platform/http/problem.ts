@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { localise } from '../i18n/messages.ts';
+import { PROBLEM_MESSAGES, localise } from '../i18n/messages.ts';
 import { negotiateLocale, type Locale } from '../i18n/locale.ts';
 
 export interface FieldError {
@@ -39,6 +39,14 @@ export interface ProblemBody {
   errors?: FieldError[];
 }
 
+/**
+ * A field error's message in the reader's language: ours by code when we have one (zod's
+ * issue codes included), else the validator's own English text rather than nothing.
+ */
+function fieldMessage(error: FieldError, locale: Locale, params: Record<string, string | number>): string {
+  return PROBLEM_MESSAGES[error.code] ? localise(error.code, locale, params) : error.message;
+}
+
 export function problemBody(problem: Problem, locale: Locale, instance?: string): ProblemBody {
   const detail = localise(problem.code, locale, problem.params);
   return {
@@ -49,7 +57,7 @@ export function problemBody(problem: Problem, locale: Locale, instance?: string)
     detail,
     ...(instance ? { instance } : {}),
     ...(problem.fieldErrors.length > 0
-      ? { errors: problem.fieldErrors.map((e) => ({ ...e, message: e.message === e.code ? localise(e.code, locale, problem.params) : e.message })) }
+      ? { errors: problem.fieldErrors.map((e) => ({ ...e, message: fieldMessage(e, locale, problem.params) })) }
       : {}),
   };
 }

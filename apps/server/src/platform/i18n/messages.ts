@@ -237,6 +237,56 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: "این مقدار الزامی است.",
     ar: "هذه القيمة مطلوبة.",
   },
+  invalid_type: {
+    en: "This value has the wrong type.",
+    fa: "نوع این مقدار نادرست است.",
+    ar: "نوع هذه القيمة غير صحيح.",
+  },
+  too_small: {
+    en: "This value is too short or too small.",
+    fa: "این مقدار بیش از حد کوتاه یا کوچک است.",
+    ar: "هذه القيمة قصيرة أو صغيرة جدًا.",
+  },
+  too_big: {
+    en: "This value is too long or too large.",
+    fa: "این مقدار بیش از حد بلند یا بزرگ است.",
+    ar: "هذه القيمة طويلة أو كبيرة جدًا.",
+  },
+  invalid_format: {
+    en: "This value is not in the expected format.",
+    fa: "قالب این مقدار درست نیست.",
+    ar: "صيغة هذه القيمة غير صحيحة.",
+  },
+  invalid_value: {
+    en: "This value is not one of the allowed choices.",
+    fa: "این مقدار از گزینه‌های مجاز نیست.",
+    ar: "هذه القيمة ليست من الخيارات المسموح بها.",
+  },
+  unrecognized_keys: {
+    en: "This field is not accepted here.",
+    fa: "این فیلد اینجا پذیرفته نمی‌شود.",
+    ar: "هذا الحقل غير مقبول هنا.",
+  },
+  invalid_union: {
+    en: "This value matches none of the accepted shapes.",
+    fa: "این مقدار با هیچ‌یک از شکل‌های پذیرفته جور نیست.",
+    ar: "هذه القيمة لا تطابق أيًا من الأشكال المقبولة.",
+  },
+  not_multiple_of: {
+    en: "This number is not an accepted step.",
+    fa: "این عدد گام پذیرفته‌ای نیست.",
+    ar: "هذا الرقم ليس خطوة مقبولة.",
+  },
+  unexpected_body: {
+    en: "This request takes no body.",
+    fa: "این درخواست بدنه نمی‌پذیرد.",
+    ar: "هذا الطلب لا يقبل نصًا.",
+  },
+  nul_character: {
+    en: "NUL characters are not allowed.",
+    fa: "نویسه‌ی NUL مجاز نیست.",
+    ar: "حرف NUL غير مسموح به.",
+  },
   internal_error: {
     en: 'Something went wrong on our side. It has been logged.',
     fa: 'مشکلی در سمت ما رخ داد و ثبت شد.',
