@@ -14,13 +14,15 @@ interface Waiting {
  * the batch path's (one set of round trips per group instead of per event).
  * A group whose transaction fails is retried one event per transaction, so one event's
  * database error never fails its neighbours.
+ * Two groups in flight measured best here (1: 0.44, 2: 0.51, 3: 0.45, 8: 0.29 of the bare
+ * route): groups lock the customers they touch, so more of them mostly wait on each other.
  */
 export class TouchpointCoalescer {
   private readonly queues = new Map<string, { tenantId: string; source: string; waiting: Waiting[]; inFlight: number }>();
 
   constructor(
     private readonly database: Database,
-    private readonly options: { maxGroup: number; maxInFlight: number } = { maxGroup: 250, maxInFlight: 3 },
+    private readonly options: { maxGroup: number; maxInFlight: number } = { maxGroup: 250, maxInFlight: 2 },
   ) {}
 
   record(tenantId: string, source: string, event: TouchpointToRecord): Promise<RecordOutcome> {
