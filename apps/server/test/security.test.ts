@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleAllows, ROLES, type Permission } from '../src/platform/http/access.ts';
 import type { RegisteredRoute } from '../src/platform/http/server.ts';
+import { createCustomer, createSegment, defineAttribute, recordOrder } from './factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from './harness.ts';
 
 // Walks every registered route: tenant isolation, role checks and garbage input. A new route
@@ -30,20 +31,12 @@ async function api(ws: TestWorkspace, method: string, url: string, payload?: unk
 }
 
 async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: string) {
-  const customer = await api(ws, 'POST', '/api/customers', { name: `${marker} مشتری`, phone: '09121110000', email: `${ws.slug}@example.test`, tags: [marker] });
-  const other = await api(ws, 'POST', '/api/customers', { name: `${marker} دوم`, phone: '09121110001' });
-  await api(ws, 'POST', '/api/touchpoints', {
-    externalId: `${ws.slug}-order`,
-    customer: { id: customer.id },
-    kind: 'order.placed',
-    channel: 'web',
-    stage: 'sale',
-    occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
-    order: { externalId: `${ws.slug}-o1`, amountMinor: 1_000_000, currency: 'IRR' },
-  });
+  const customer = await createCustomer(t, ws, { name: `${marker} مشتری`, phone: '09121110000', email: `${ws.slug}@example.test`, tags: [marker] });
+  const other = await createCustomer(t, ws, { name: `${marker} دوم`, phone: '09121110001' });
+  await recordOrder(t, ws, customer.id, { externalId: `${ws.slug}-o1` });
   const orders = await api(ws, 'GET', `/api/customers/${customer.id}/orders`);
-  const segment = await api(ws, 'POST', '/api/segments', { name: marker, rules: { match: 'all', conditions: [{ field: 'tag', op: 'has', value: marker }] } });
-  await api(ws, 'POST', '/api/customer-attributes', { key: attributeKey, type: 'text', label: { fa: 'شهر', ar: 'مدينة', en: 'City' } });
+  const segment = await createSegment(t, ws, marker, { match: 'all', conditions: [{ field: 'tag', op: 'has', value: marker }] });
+  await defineAttribute(t, ws, attributeKey);
   const invitation = await api(ws, 'POST', '/api/invitations', { email: `inv-${ws.slug}@example.test`, role: 'agent' });
   const keys = await api(ws, 'GET', '/api/api-keys');
   const imports = await t.app.inject({
