@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import { CustomerImportMapping } from '@vafa/contracts';
 import { parseMapOptions, resolveCliWorkspace, runCliExport, runCliImport } from '../../platform/csv/transfer-cli.ts';
 import type { Database } from '../../platform/db/connect.ts';
-import { StartupError } from '../../platform/startup-error.ts';
 import { recordAudit } from '../workspace/index.ts';
 import { customersCsv } from './customer-export.service.ts';
 import { importCustomers } from './customer-import.service.ts';
@@ -28,8 +27,7 @@ export interface ExportCommand {
 
 /** `npm run vafa -- import customers FILE.csv [--workspace SLUG] [--map "CSV header=field" …]` */
 export async function runCustomerImportCommand(command: ImportCommand): Promise<void> {
-  const parsed = CustomerImportMapping.safeParse(parseMapOptions(command.mapping));
-  if (!parsed.success) throw new StartupError(`--map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const mapping = parseMapOptions(command.mapping, CustomerImportMapping);
   const workspace = await resolveCliWorkspace(command.database, command.workspaceSlug);
   await runCliImport({
     database: command.database,
@@ -40,7 +38,7 @@ export async function runCustomerImportCommand(command: ImportCommand): Promise<
     run: ({ source, totalBytes, onProgress, signal }) =>
       importCustomers({
         database: command.database, tenantId: workspace.id, actor: CLI_ACTOR, source, fileName: command.file, totalBytes,
-        mapping: parsed.data, onProgress, signal, log: command.log,
+        mapping, onProgress, signal, log: command.log,
       }),
   });
 }

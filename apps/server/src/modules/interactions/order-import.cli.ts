@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import { OrderImportMapping } from '@vafa/contracts';
 import { parseMapOptions, resolveCliWorkspace, runCliExport, runCliImport } from '../../platform/csv/transfer-cli.ts';
 import type { Database } from '../../platform/db/connect.ts';
-import { StartupError } from '../../platform/startup-error.ts';
 import { recordAudit } from '../workspace/index.ts';
 import { ordersCsv } from './order-export.service.ts';
 import { importOrders } from './order-import.service.ts';
@@ -17,8 +16,7 @@ export async function runOrderImportCommand(command: {
   workspaceSlug?: string | undefined;
   mapping: readonly string[];
 }): Promise<void> {
-  const parsed = OrderImportMapping.safeParse(parseMapOptions(command.mapping));
-  if (!parsed.success) throw new StartupError(`--map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const mapping = parseMapOptions(command.mapping, OrderImportMapping);
   const workspace = await resolveCliWorkspace(command.database, command.workspaceSlug);
   await runCliImport({
     database: command.database,
@@ -29,7 +27,7 @@ export async function runOrderImportCommand(command: {
     run: ({ source, totalBytes, onProgress, signal }) =>
       importOrders({
         database: command.database, tenantId: workspace.id, actor: CLI_ACTOR, source, fileName: command.file, totalBytes,
-        mapping: parsed.data, onProgress, signal, log: command.log,
+        mapping, onProgress, signal, log: command.log,
       }),
   });
 }

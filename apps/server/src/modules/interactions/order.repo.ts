@@ -2,24 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { instantOf, requiredInstant } from './pg-instant.ts';
 
-/** An `orders` row as the repo returns it. */
-export interface OrderRow {
-  id: string;
-  customerId: string;
-  externalId: string;
-  status: string;
-  amountMinor: number;
-  currency: string;
-  items: unknown[];
-  channel: string | null;
-  placedAt: Date;
-  promisedDeliveryAt: Date | null;
-  deliveredAt: Date | null;
-  returnedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 /** What an order write sets; ids are chosen by the caller so new rows can be linked in the same statement. */
 export interface OrderState {
   id: string;
@@ -34,6 +16,12 @@ export interface OrderState {
   promisedDeliveryAt: Date | null;
   deliveredAt: Date | null;
   returnedAt: Date | null;
+}
+
+/** An `orders` row as the repo returns it. */
+export interface OrderRow extends OrderState {
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 type RawOrder = {

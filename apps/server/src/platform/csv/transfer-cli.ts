@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import type { Database } from '../db/connect.ts';
 import { Problem } from '../http/problem.ts';
 import { localise } from '../i18n/messages.ts';
@@ -33,8 +34,11 @@ export async function resolveCliWorkspace(database: Database, slug: string | und
   return rows[0]!;
 }
 
-/** `--map "CSV header=field"` options → { header: field }; the header may itself hold `=`. */
-export function parseMapOptions(pairs: readonly string[]): Record<string, string> {
+/**
+ * `--map "CSV header=field"` options → { header: field } checked against the importer's
+ * mapping schema; the header may itself hold `=`.
+ */
+export function parseMapOptions<T>(pairs: readonly string[], schema: z.ZodType<T>): T {
   const mapping: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.lastIndexOf('=');
@@ -43,7 +47,9 @@ export function parseMapOptions(pairs: readonly string[]): Record<string, string
     if (at < 0 || header.length === 0 || field.length === 0) throw new StartupError(`--map needs "CSV header=field", got "${pair}"`);
     mapping[header] = field;
   }
-  return mapping;
+  const parsed = schema.safeParse(mapping);
+  if (!parsed.success) throw new StartupError(`--map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
 }
 
 /** A refused import as one line: the localised detail plus what each field error says. */
