@@ -7,8 +7,9 @@ import { OutboxRelay, pruneHousekeeping, type Subscriber } from './platform/even
 import { createHttpServer, type App, type RegisteredRoute } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web-app.ts';
 import { JobQueue } from './platform/jobs/registry.ts';
-import type { ModuleDeps, VafaModule } from './platform/module.ts';
+import type { BackgroundWorker, ModuleDeps, VafaModule } from './platform/module.ts';
 import { customersModule } from './modules/customers/index.ts';
+import { engagementModule } from './modules/engagement/index.ts';
 import { interactionsModule } from './modules/interactions/index.ts';
 import { sessionAuthenticator, teamModule, upsertMember } from './modules/team/index.ts';
 import { ApiKeyAuthenticator, workspaceModule } from './modules/workspace/index.ts';
@@ -23,6 +24,7 @@ export interface Vafa {
   http: App | undefined;
   routes: RegisteredRoute[];
   relay: OutboxRelay | undefined;
+  background: BackgroundWorker[];
   listen(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export function allModules(): VafaModule[] {
     teamModule,
     customersModule,
     interactionsModule,
+    engagementModule,
   ];
 }
 
@@ -81,6 +84,8 @@ export async function buildVafa(config: Config, log: Logger, options: BuildOptio
     await queue.start({ work: works });
     const relay = works ? new OutboxRelay(database, queue, subscribers, log) : undefined;
     await relay?.start();
+    const background: BackgroundWorker[] = works ? modules.flatMap((m) => m.background?.(deps) ?? []) : [];
+    for (const worker of background) await worker.start();
     ready = true;
 
     let stopping: Promise<void> | undefined;
@@ -91,6 +96,7 @@ export async function buildVafa(config: Config, log: Logger, options: BuildOptio
       http,
       routes,
       relay,
+      background,
       async listen() {
         if (!http) return '';
         return http.listen({ port: config.port, host: config.host });
@@ -108,6 +114,7 @@ export async function buildVafa(config: Config, log: Logger, options: BuildOptio
             clearTimeout(grace);
           }
           await relay?.stop();
+          await Promise.all(background.map((worker) => worker.stop()));
           await queue.stop();
           await database.close();
         })();

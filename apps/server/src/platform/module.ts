@@ -19,4 +19,13 @@ export interface VafaModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job has its own payload type
   jobs?: JobDefinition<any>[];
   subscribers?: Subscriber[];
+  /** long-running loops (e.g. the message dispatcher) that worker processes run beside jobs */
+  background?(deps: ModuleDeps): BackgroundWorker[];
+}
+
+export interface BackgroundWorker {
+  name: string;
+  start(): Promise<void>;
+  /** finishes what it has in hand, then resolves */
+  stop(): Promise<void>;
 }

@@ -21,6 +21,8 @@ export const customers = pgTable(
     birthday: date('birthday'),
     birthdayCalendar: text('birthday_calendar'),
     language: text('language'),
+    /** IANA zone for quiet hours and dated automations; null means the workspace's */
+    timeZone: text('time_zone'),
     preferredChannel: text('preferred_channel'),
     consent: jsonb('consent').notNull().default({}),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
@@ -44,6 +46,8 @@ export const customers = pgTable(
     index('customers_search_idx').using('gin', t.tenantId, t.searchText.op('gin_trgm_ops')),
     index('customers_tags_idx').using('gin', t.tenantId, t.tags),
     index('customers_last_order_idx').on(t.tenantId, t.lastOrderAt),
+    index('customers_birthday_idx').on(t.tenantId, t.birthday).where(sql`birthday IS NOT NULL AND merged_into IS NULL`),
+    index('customers_last_seen_idx').on(t.tenantId, t.lastSeenAt).where(sql`merged_into IS NULL AND erased_at IS NULL`),
     index('customers_merged_into_idx').on(t.tenantId, t.mergedInto).where(sql`merged_into IS NOT NULL`),
   ],
 );

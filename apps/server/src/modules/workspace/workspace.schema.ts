@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, date, index, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** A tenant. Its id is the tenant_id that leads every key of every workspace table. */
 export const workspaces = pgTable(
@@ -14,6 +14,8 @@ export const workspaces = pgTable(
     defaultCountry: text('default_country').notNull().default('IR'),
     weekendDays: smallint('weekend_days').array().notNull().default(sql`'{5}'::smallint[]`),
     businessHours: jsonb('business_hours').notNull(),
+    /** ISO dates the business is closed, besides weekends; business-hour clocks skip them */
+    holidays: date('holidays').array().notNull().default(sql`'{}'::date[]`),
     currency: text('currency').notNull().default('IRR'),
     irrDisplay: text('irr_display').notNull().default('toman'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

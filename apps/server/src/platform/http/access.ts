@@ -9,16 +9,25 @@ export const PERMISSIONS = [
   'workspace:read', 'workspace:manage', 'members:read', 'members:manage', 'apikeys:manage', 'audit:read',
   'customers:read', 'customers:write', 'customers:merge', 'customers:export', 'customers:erase', 'customers:import',
   'segments:read', 'segments:write', 'interactions:read', 'interactions:write',
+  'automations:read', 'automations:write', 'messages:read', 'messages:retry', 'messaging:manage',
+  'followups:read', 'followups:work', 'followups:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const everyone: Permission[] = ['workspace:read', 'members:read', 'customers:read', 'segments:read', 'interactions:read'];
+const everyone: Permission[] = [
+  'workspace:read', 'members:read', 'customers:read', 'segments:read', 'interactions:read', 'automations:read', 'messages:read', 'followups:read',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(PERMISSIONS),
   admin: new Set(PERMISSIONS),
-  manager: new Set([...everyone, 'customers:write', 'customers:merge', 'customers:export', 'customers:import', 'segments:write', 'interactions:write']),
-  agent: new Set([...everyone, 'customers:write', 'interactions:write']),
+  // Managers run engagement (rules, templates, the follow-up queue); channel credentials and
+  // sending policy stay with admins.
+  manager: new Set([
+    ...everyone, 'customers:write', 'customers:merge', 'customers:export', 'customers:import', 'segments:write', 'interactions:write',
+    'automations:write', 'messages:retry', 'followups:work', 'followups:manage',
+  ]),
+  agent: new Set([...everyone, 'customers:write', 'interactions:write', 'followups:work']),
   analyst: new Set([...everyone, 'segments:write', 'customers:export']),
 };
 
