@@ -35,3 +35,13 @@ export function pageOf<T extends z.ZodType>(item: T) {
 }
 
 export const IdParams = z.strictObject({ id: Uuid });
+
+/** An IANA time zone this runtime knows, e.g. Asia/Tehran. */
+export const TimeZone = z.string().max(64).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'unknown time zone');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarId, IsoInstant, Locale, PageQuery, Uuid } from './common.ts';
+import { CalendarId, IsoInstant, Locale, PageQuery, TimeZone, Uuid } from './common.ts';
 
 export const Channel = z.enum(['sms', 'email', 'whatsapp', 'phone', 'push', 'in_app']);
 export type Channel = z.infer<typeof Channel>;
@@ -35,6 +35,8 @@ export const CreateCustomer = z.strictObject({
   birthday: CalendarDayInput.optional(),
   language: Locale.optional(),
   preferredChannel: Channel.optional(),
+  /** for quiet hours and dated automations; absent means the workspace's */
+  timeZone: TimeZone.optional(),
   consent: z.partialRecord(Channel, ConsentInput).optional(),
   tags: z.array(Tag).max(50).optional(),
   attributes: z.record(AttributeKey, AttributeValue).optional(),
@@ -51,6 +53,7 @@ export const UpdateCustomer = z.strictObject({
   birthday: CalendarDayInput.nullable().optional(),
   language: Locale.nullable().optional(),
   preferredChannel: Channel.nullable().optional(),
+  timeZone: TimeZone.nullable().optional(),
   consent: z.partialRecord(Channel, ConsentInput).optional(),
   tags: z.array(Tag).max(50).optional(),
   attributes: z.record(AttributeKey, AttributeValue).optional(),
@@ -66,6 +69,7 @@ export const CustomerView = z.object({
   birthday: CalendarDayView.nullable(),
   language: Locale.nullable(),
   preferredChannel: Channel.nullable(),
+  timeZone: z.string().nullable(),
   consent: z.partialRecord(Channel, ConsentView),
   tags: z.array(z.string()),
   attributes: z.record(z.string(), AttributeValue),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarId, IsoInstant, Locale, Role, Uuid } from './common.ts';
+import { CalendarId, IsoInstant, Locale, Role, TimeZone, Uuid } from './common.ts';
 
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 /** Opening hours per weekday (0 = Sunday); an empty list means closed that day. */
@@ -24,14 +24,7 @@ export const UpdateWorkspace = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   defaultLanguage: Locale.optional(),
   calendar: CalendarId.optional(),
-  timeZone: z.string().max(64).refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'unknown time zone').optional(),
+  timeZone: TimeZone.optional(),
   defaultCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
   weekendDays: z.array(z.number().int().min(0).max(6)).max(7).optional(),
   businessHours: BusinessHours.optional(),

@@ -22,6 +22,7 @@ export function presentCustomer(row: CustomerRow): CustomerView {
     birthday: row.birthday ? { ...fromIsoDate(row.birthday, calendar), iso: row.birthday } : null,
     language: row.language as CustomerView['language'],
     preferredChannel: row.preferredChannel as CustomerView['preferredChannel'],
+    timeZone: row.timeZone,
     consent: row.consent as CustomerView['consent'],
     tags: row.tags,
     attributes: row.attributes as AttributeValues,

@@ -38,6 +38,18 @@ async function search(ws: TestWorkspace, q: string): Promise<string[]> {
 }
 
 describe('creating and reading customers', () => {
+  it('keeps a customer time zone for quiet hours and dated automations, refuses an unknown one, and clears it', async () => {
+    const ws = await t.createWorkspace({ country: 'AE' });
+    const created = await createCustomer(ws, { name: 'Sara', timeZone: 'Asia/Riyadh' });
+    expect(created.timeZone).toBe('Asia/Riyadh');
+    const bad = await api(ws).patch(`/api/customers/${created.id}`, { timeZone: 'Mars/Olympus_Mons' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('body.timeZone');
+    expect((await api(ws).get(`/api/customers/${created.id}`)).json().timeZone).toBe('Asia/Riyadh');
+    const cleared = await api(ws).patch(`/api/customers/${created.id}`, { timeZone: null });
+    expect(cleared.json().timeZone).toBeNull();
+  });
+
   it('stores the phone as E.164, the birthday in its calendar, consent with its history, and reads it back', async () => {
     const ws = await t.createWorkspace({ country: 'IR' });
     await api(ws, 'owner').post('/api/customer-attributes', { key: 'city', type: 'text', label: { fa: 'شهر', ar: 'مدينة', en: 'City' } });

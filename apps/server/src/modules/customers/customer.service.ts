@@ -105,6 +105,7 @@ export async function createCustomer(tx: Executor, tenantId: string, actor: Acto
     birthdayCalendar: input.birthday?.calendar ?? null,
     language: input.language ?? null,
     preferredChannel: input.preferredChannel ?? null,
+    timeZone: input.timeZone ?? null,
     consent: consent.state,
     tags: distinctTags(input.tags ?? []),
     attributes,
@@ -146,6 +147,7 @@ export async function updateCustomer(tx: Executor, tenantId: string, actor: Acto
   }
   if (input.language !== undefined) patch.language = input.language;
   if (input.preferredChannel !== undefined) patch.preferredChannel = input.preferredChannel;
+  if (input.timeZone !== undefined) patch.timeZone = input.timeZone;
   if (input.tags !== undefined) patch.tags = distinctTags(input.tags);
   if (input.attributes !== undefined) {
     patch.attributes = applyAttributes(await attributeDefinitionsOf(tx, tenantId), current.attributes as AttributeValues, input.attributes);

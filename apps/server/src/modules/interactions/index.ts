@@ -18,7 +18,7 @@ import { registerTouchpointRoutes } from './touchpoint.routes.ts';
  * The customer's lastSeenAt moves, 'touchpoint.recorded' is published, and the timeline shows it.
  * It throws a Problem if the customer is unknown or erased.
  */
-export { recordTouchpoint, recordTouchpoints, type RecordOptions, type RecordOutcome, type TouchpointToRecord } from './touchpoint.service.ts';
+export { recordTouchpoint, recordTouchpoints, updateTouchpointData, type RecordOptions, type RecordOutcome, type TouchpointToRecord } from './touchpoint.service.ts';
 
 /**
  * Whole orders (CSV import, sync): `recordOrdersBulk(tx, tenantId, orders, { source: 'import' })`

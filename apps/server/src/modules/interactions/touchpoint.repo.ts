@@ -365,3 +365,14 @@ export async function customerExists(db: Executor, tenantId: string, customerId:
   const { rows } = await db.execute(sql`SELECT 1 FROM customers WHERE tenant_id = ${tenantId} AND id = ${customerId}`);
   return rows.length > 0;
 }
+
+/** One statement for any number of patches; null values remove the key. */
+export async function updateTouchpointDataByExternalId(
+  tx: Executor, tenantId: string, patches: { externalId: string; patch: Record<string, TouchpointDataValue | null> }[],
+): Promise<void> {
+  if (patches.length === 0) return;
+  await tx.execute(sql`
+    UPDATE touchpoints t SET data = jsonb_strip_nulls(t.data || p.patch)
+    FROM unnest(${sql.param(patches.map((p) => p.externalId))}::text[], ${sql.param(patches.map((p) => JSON.stringify(p.patch)))}::jsonb[]) AS p(external_id, patch)
+    WHERE t.tenant_id = ${tenantId} AND t.external_id = p.external_id`);
+}

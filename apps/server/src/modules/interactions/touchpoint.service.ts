@@ -12,7 +12,7 @@ import { updateOrders, upsertOrdersAndLink, type OrderRow, type OrderState } fro
 import {
   computeActivity, customerExists, findTouchpoint, insertTouchpoints, lockCustomersAndInsertTouchpoints, lockCustomersById, timelineOf,
   touchpointIdsByExternalId,
-  type ActivityRow, type NewTouchpoint, type TouchpointDataValue, type TouchpointRow,
+  updateTouchpointDataByExternalId, type ActivityRow, type NewTouchpoint, type TouchpointDataValue, type TouchpointRow,
 } from './touchpoint.repo.ts';
 
 /** A touchpoint to record: the API's RecordTouchpoint, with kinds widened for other modules. */
@@ -33,6 +33,12 @@ export interface RecordOptions {
   source: string;
   /** historical imports may skip domain events so subscribers do not act on old news */
   publishEvents?: boolean;
+  /**
+   * false for what the business did to the customer (a message sent, a follow-up opened):
+   * it belongs on the timeline but is not the customer's activity, so `last_seen_at` (and
+   * inactivity automations) must not move. Only for non-order kinds.
+   */
+  activity?: boolean;
 }
 
 export type RecordOutcome =
@@ -159,7 +165,7 @@ export async function recordTouchpoints(tx: Executor, tenantId: string, events: 
     outcomes[copy.index] = first.status === 'created' ? { status: 'duplicate', id: first.touchpoint.id } : first;
   }
 
-  await refreshActivity(tx, tenantId, settings.currency, created, [...orders.values()]);
+  if (options.activity !== false || orders.size > 0) await refreshActivity(tx, tenantId, settings.currency, created, [...orders.values()]);
   if (options.publishEvents !== false) await publishRecorded(tx, tenantId, createdCustomerIds, outcomes as RecordOutcome[]);
   return outcomes as RecordOutcome[];
 }
@@ -311,4 +317,12 @@ export async function recordTouchpoint(tx: Executor, tenantId: string, input: To
   const [outcome] = await recordTouchpoints(tx, tenantId, [input], options);
   if (outcome!.status === 'rejected') throw outcome!.problem;
   return outcome!.status === 'created' ? { id: outcome!.touchpoint.id, created: true } : { id: outcome!.id, created: false };
+}
+
+/**
+ * Merges `patch` into the data of touchpoints recorded with these external ids: a message's
+ * delivery status or a follow-up's outcome changes after its timeline entry was written.
+ */
+export async function updateTouchpointData(tx: Executor, tenantId: string, patches: { externalId: string; patch: Record<string, TouchpointDataValue | null> }[]): Promise<void> {
+  await updateTouchpointDataByExternalId(tx, tenantId, patches);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { recordTouchpoint, updateTouchpointData } from './index.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -401,5 +402,26 @@ describe('over a real socket', () => {
     const problem = await refused.json();
     expect(problem.code).toBe('malformed_json');
     expect(problem.detail).toMatch(/[\u0600-\u06FF]/);
+  });
+});
+
+describe('touchpoints other modules record about what the business did', () => {
+  it('puts them on the timeline without moving lastSeenAt or publishing events, and patches their data later', async () => {
+    const ws = await t.createWorkspace();
+    const customerId = await createCustomer(ws, { name: 'نرگس' });
+    const seenBefore = (await t.database.pool.query('SELECT last_seen_at FROM customers WHERE tenant_id = $1 AND id = $2', [ws.tenantId, customerId])).rows[0].last_seen_at;
+    const eventsBefore = (await t.database.pool.query('SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1', [ws.tenantId])).rows[0].n;
+    await t.database.db.transaction(async (tx) => {
+      await recordTouchpoint(tx, ws.tenantId, {
+        customer: { id: customerId }, kind: 'message.sms', channel: 'sms', stage: 'non-sale', occurredAt: new Date(), externalId: 'message:m1', data: { status: 'sent' },
+      }, { source: 'engagement', activity: false, publishEvents: false });
+      await updateTouchpointData(tx, ws.tenantId, [{ externalId: 'message:m1', patch: { status: 'delivered', reason: null } }]);
+    });
+    const seenAfter = (await t.database.pool.query('SELECT last_seen_at FROM customers WHERE tenant_id = $1 AND id = $2', [ws.tenantId, customerId])).rows[0].last_seen_at;
+    expect(seenAfter).toEqual(seenBefore);
+    const eventsAfter = (await t.database.pool.query('SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1', [ws.tenantId])).rows[0].n;
+    expect(eventsAfter).toBe(eventsBefore);
+    const timeline = await t.app.inject({ method: 'GET', url: `/api/customers/${customerId}/timeline`, headers: t.auth(ws.keys.agent) });
+    expect(timeline.json().items).toEqual([expect.objectContaining({ kind: 'message.sms', data: { status: 'delivered' } })]);
   });
 });

@@ -42,7 +42,7 @@ const EventPayload = zod.object({
 
 export interface Subscriber {
   name: string;
-  /** exact topics, or `prefix.*` */
+  /** exact topics, `prefix.*`, or `*` for every topic (the automation engine) */
   topics: string[];
   job: JobDefinition<DomainEvent>;
 }
@@ -69,7 +69,7 @@ export function defineSubscriber<P extends z.ZodType<Record<string, unknown>>>(d
 }
 
 function matches(topic: string, patterns: string[]): boolean {
-  return patterns.some((p) => p === topic || (p.endsWith('.*') && topic.startsWith(p.slice(0, -1))));
+  return patterns.some((p) => p === '*' || p === topic || (p.endsWith('.*') && topic.startsWith(p.slice(0, -1))));
 }
 
 /**
