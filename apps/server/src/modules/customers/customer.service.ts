@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Channel, CreateCustomer, CustomerListQuery, UpdateCustomer } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
@@ -188,4 +188,21 @@ export async function listCustomerRows(db: Executor, tenantId: string, query: Cu
     { search, tag: query.tag, language: query.language, consent: query.consent, state: query.state, predicate },
     { afterId, limit: query.limit + 1 },
   );
+}
+
+/**
+ * Adds and removes tags on a live customer (automations' add_tag / remove_tag). Returns false
+ * when nothing changed (already tagged, merged or erased) so no customer.updated is published.
+ */
+export async function changeCustomerTags(tx: Executor, tenantId: string, customerId: string, add: string[], remove: string[]): Promise<boolean> {
+  const result = await tx.execute(sql`
+    UPDATE customers SET
+      tags = ARRAY(SELECT u.t FROM unnest(array_cat(tags, ${sql.param(add)}::text[])) WITH ORDINALITY AS u(t, n)
+                   WHERE NOT (u.t = ANY(${sql.param(remove)}::text[])) GROUP BY u.t ORDER BY min(u.n)),
+      updated_at = now()
+    WHERE tenant_id = ${tenantId} AND id = ${customerId} AND merged_into IS NULL AND erased_at IS NULL
+      AND (NOT (tags @> ${sql.param(add)}::text[]) OR tags && ${sql.param(remove)}::text[])`);
+  if ((result.rowCount ?? 0) === 0) return false;
+  await publishEvent(tx, tenantId, 'customer.updated', { customerId, fields: ['tags'] });
+  return true;
 }

@@ -18,7 +18,7 @@ export { resolveCustomer, setCustomerActivity, type CustomerActivity, type Custo
 export {
   registerCustomerDataExporter, registerEraseHook, registerMergeHook, type CustomerDataExporter, type EraseHook, type MergeHook,
 } from './customer.hooks.ts';
-export { applyConsent, createCustomer, normaliseBirthday, normalisePhone, violatedUniqueIndex } from './customer.service.ts';
+export { applyConsent, changeCustomerTags, createCustomer, normaliseBirthday, normalisePhone, violatedUniqueIndex } from './customer.service.ts';
 export { applyAttributes, attributeDefinitionsOf, type AttributeDefinitions } from './customer-attribute.service.ts';
 export { isSegmentMember, rulesPredicate, segmentPredicate } from './segment.service.ts';
 export { compileSegmentRules, type SegmentContext } from './segment.rules.ts';

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type { AutomationAction, RenderedMessage, RunActionResult, TemplateContent } from '@vafa/contracts';
+import type { Executor } from '../../platform/db/connect.ts';
+import { queueMessages, type NewMessage } from '../../platform/messaging/outbox.ts';
+import { changeCustomerTags } from '../customers/index.ts';
+import type { EngineCustomer } from './automation.repo.ts';
+import { webhookEndpointEnabled } from './automation.repo.ts';
+import { openFollowup } from './followup.service.ts';
+import { pickLanguage, renderMessage, templateVariables, type RenderWorkspace } from './template.render.ts';
+
+/** What an action needs to know beyond the customer: the workspace, the templates, the trigger. */
+export interface ActionContext {
+  tenantId: string;
+  workspace: RenderWorkspace & { defaultLanguage: string };
+  templates: Map<string, { id: string; content: TemplateContent }>;
+  rule: { id: string; name: string; builtin: string | null };
+  /** the triggering occurrence: { topic, eventId, payload } or { type: 'birthday' | 'inactivity', … } */
+  trigger: { topic?: string; eventId?: number; payload?: Record<string, unknown>; [key: string]: unknown };
+  now: Date;
+}
+
+/** An action decided but not yet done: the dry run shows it, the engine performs it. */
+export interface PlannedAction {
+  action: AutomationAction;
+  wouldRun: boolean;
+  reason?: string;
+  channel?: 'email' | 'sms' | 'webhook';
+  recipient?: string;
+  message?: RenderedMessage;
+  detail?: Record<string, unknown>;
+}
+
+const granted = (customer: EngineCustomer, channel: 'email' | 'sms') => customer.consent[channel]?.granted === true;
+const addressOf = (customer: EngineCustomer, channel: 'email' | 'sms') => (channel === 'email' ? customer.email : customer.phone);
+
+/**
+ * The channels to try, in order: the customer's preferred one first, then the other; with no
+ * preference SMS first (the channel people in Iran and the Gulf read first).
+ */
+export function channelOrder(requested: 'preferred' | 'email' | 'sms', preferred: string | null): ('email' | 'sms')[] {
+  if (requested !== 'preferred') return [requested];
+  return preferred === 'email' ? ['email', 'sms'] : ['sms', 'email'];
+}
+
+/** The first channel with consent granted and an address, or null. */
+export function reachableChannel(customer: EngineCustomer, requested: 'preferred' | 'email' | 'sms'): 'email' | 'sms' | null {
+  return channelOrder(requested, customer.preferredChannel).find((c) => granted(customer, c) && addressOf(customer, c)) ?? null;
+}
+
+export function ruleSlug(name: string, id: string): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  return slug || `rule-${id.slice(0, 8)}`;
+}
+
+export function renderFor(ctx: ActionContext, customer: EngineCustomer, content: TemplateContent, language?: string): RenderedMessage {
+  const chosen = language && content[language as 'fa'] ? (language as 'fa') : pickLanguage(content, customer.language, ctx.workspace.defaultLanguage);
+  const values = templateVariables(chosen, customer, ctx.workspace, ctx.trigger.payload ?? null, ctx.now);
+  return renderMessage(content, chosen, values);
+}
+
+export async function planAction(db: Executor, ctx: ActionContext, customer: EngineCustomer, action: AutomationAction): Promise<PlannedAction> {
+  switch (action.type) {
+    case 'send_message': {
+      const template = ctx.templates.get(action.templateId);
+      if (!template) return { action, wouldRun: false, reason: 'template_missing' };
+      const channel = reachableChannel(customer, action.channel);
+      if (!channel) return { action, wouldRun: false, reason: 'no_reachable_channel' };
+      return { action, wouldRun: true, channel, recipient: addressOf(customer, channel)!, message: renderFor(ctx, customer, template.content) };
+    }
+    case 'create_followup':
+      return { action, wouldRun: true, detail: { dueInBusinessHours: action.dueInBusinessHours, priority: action.priority ?? 'normal', assigneeId: action.assigneeId ?? null } };
+    case 'add_tag':
+      return customer.tags.includes(action.tag) ? { action, wouldRun: false, reason: 'already_tagged' } : { action, wouldRun: true, detail: { tag: action.tag } };
+    case 'remove_tag':
+      return customer.tags.includes(action.tag) ? { action, wouldRun: true, detail: { tag: action.tag } } : { action, wouldRun: false, reason: 'not_tagged' };
+    case 'call_webhook':
+      if (!(await webhookEndpointEnabled(db, ctx.tenantId, action.endpointId))) return { action, wouldRun: false, reason: 'webhook_endpoint_missing' };
+      return { action, wouldRun: true, channel: 'webhook', recipient: action.endpointId, detail: { type: `automation.${ruleSlug(ctx.rule.name, ctx.rule.id)}` } };
+  }
+}
+
+const FOLLOWUP_REASON: Record<string, string> = { after_interaction: 'after_interaction' };
+
+export interface TagChanges {
+  add: Set<string>;
+  remove: Set<string>;
+}
+
+export async function applyTagChanges(tx: Executor, tenantId: string, customerId: string, changes: TagChanges): Promise<void> {
+  if (changes.add.size === 0 && changes.remove.size === 0) return;
+  await changeCustomerTags(tx, tenantId, customerId, [...changes.add], [...changes.remove]);
+}
+
+/**
+ * Performs planned actions in the caller's transaction; returns what each did for the run
+ * record. Tag changes go into `tags` when given (the caller applies several runs' at once).
+ */
+export async function performActions(
+  tx: Executor,
+  ctx: ActionContext,
+  customer: EngineCustomer,
+  runId: number,
+  plans: PlannedAction[],
+  tags?: TagChanges,
+): Promise<RunActionResult[]> {
+  const results: RunActionResult[] = [];
+  const messages: NewMessage[] = [];
+  const changes: TagChanges = tags ?? { add: new Set(), remove: new Set() };
+  const origin = { ruleId: ctx.rule.id, runId };
+  const source = {
+    topic: ctx.trigger.topic ?? ctx.trigger.type ?? null,
+    eventId: ctx.trigger.eventId ?? null,
+    touchpointId: ctx.trigger.payload?.touchpointId ?? null,
+    orderId: ctx.trigger.payload?.orderId ?? null,
+  };
+  for (const plan of plans) {
+    const { action } = plan;
+    if (!plan.wouldRun) {
+      results.push({ type: action.type, status: 'skipped', ...(plan.reason ? { reason: plan.reason } : {}) });
+      continue;
+    }
+    switch (action.type) {
+      case 'send_message': {
+        const message = plan.message!;
+        const isEmail = plan.channel === 'email';
+        const id = randomUUID();
+        messages.push({
+          id,
+          customerId: customer.id,
+          channel: plan.channel!,
+          recipient: plan.recipient!,
+          locale: message.language,
+          subject: isEmail ? message.subject : null,
+          bodyText: isEmail ? message.text : message.sms,
+          bodyHtml: isEmail ? message.html : null,
+          purpose: 'automated',
+          origin: { ...origin, templateId: action.templateId },
+        });
+        results.push({ type: action.type, status: 'done', channel: plan.channel!, messageId: id });
+        break;
+      }
+      case 'call_webhook': {
+        const id = randomUUID();
+        messages.push({
+          id,
+          customerId: customer.id,
+          channel: 'webhook',
+          recipient: action.endpointId,
+          locale: customer.language ?? ctx.workspace.defaultLanguage,
+          bodyText: '',
+          payload: { type: plan.detail!.type, data: { customerId: customer.id, event: ctx.trigger.payload ?? ctx.trigger } },
+          purpose: 'automated',
+          origin,
+        });
+        results.push({ type: action.type, status: 'done', channel: 'webhook', messageId: id });
+        break;
+      }
+      case 'create_followup': {
+        const followup = await openFollowup(tx, ctx.tenantId, {
+          customerId: customer.id,
+          reason: (ctx.rule.builtin && (FOLLOWUP_REASON[ctx.rule.builtin] ?? (ctx.rule.builtin.startsWith('negative_experience') ? 'negative_experience' : null))) || ctx.rule.name,
+          ruleId: ctx.rule.id,
+          source,
+          dueInBusinessHours: action.dueInBusinessHours,
+          priority: action.priority ?? 'normal',
+          assigneeId: action.assigneeId ?? null,
+        }, ctx.now);
+        results.push({ type: action.type, status: 'done', followupId: followup.id });
+        break;
+      }
+      case 'add_tag':
+        changes.add.add(action.tag);
+        changes.remove.delete(action.tag);
+        results.push({ type: action.type, status: 'done' });
+        break;
+      case 'remove_tag':
+        changes.remove.add(action.tag);
+        changes.add.delete(action.tag);
+        results.push({ type: action.type, status: 'done' });
+        break;
+    }
+  }
+  if (!tags) await applyTagChanges(tx, ctx.tenantId, customer.id, changes);
+  await queueMessages(tx, ctx.tenantId, messages);
+  return results;
+}

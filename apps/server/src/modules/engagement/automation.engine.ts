@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
+import type { AutomationAction, AutomationCondition, AutomationDelay, AutomationTrigger, TemplateContent } from '@vafa/contracts';
+import type { Database, Executor } from '../../platform/db/connect.ts';
+import type { DomainEvent } from '../../platform/events/outbox.ts';
+import { addBusinessMinutes } from '../../platform/time/business-hours.ts';
+import { segmentPredicate } from '../customers/index.ts';
+import { workspaceSettings } from '../workspace/index.ts';
+import { applyTagChanges, performActions, planAction, type ActionContext, type PlannedAction, type TagChanges } from './automation.actions.ts';
+import { BUILTIN_RULES } from './automation.builtin.ts';
+import * as repo from './automation.repo.ts';
+import { compareValue, describeCondition } from './automation.rules.ts';
+
+/** A stored rule as the engine uses it. */
+export interface EngineRule {
+  id: string;
+  name: string;
+  enabled: boolean;
+  builtin: string | null;
+  trigger: AutomationTrigger;
+  conditions: AutomationCondition[];
+  delay: AutomationDelay | null;
+  actions: AutomationAction[];
+}
+
+export const toEngineRule = (row: repo.RuleRow): EngineRule => ({
+  id: row.id,
+  name: row.name,
+  enabled: row.enabled,
+  builtin: row.builtin,
+  trigger: row.trigger as AutomationTrigger,
+  conditions: row.conditions as AutomationCondition[],
+  delay: (row.delay ?? null) as AutomationDelay | null,
+  actions: row.actions as AutomationAction[],
+});
+
+/** Everything evaluating a tenant's events needs, loaded once and cached for a few seconds. */
+export interface RuleSet {
+  tenantId: string;
+  byTopic: Map<string, EngineRule[]>;
+  templates: ActionContext['templates'];
+  workspace: ActionContext['workspace'];
+  businessCalendar: Awaited<ReturnType<typeof workspaceSettings>>['businessCalendar'];
+  segments: Map<string, SQL | null>;
+  until: number;
+}
+
+const RULE_CACHE_MS = 5_000;
+const ruleSets = new Map<string, Promise<RuleSet>>();
+const builtinsEnsured = new Set<string>();
+
+/** Drops a tenant's cached rules; the services call it on every rule or template change. */
+export function invalidateRules(tenantId: string): void {
+  ruleSets.delete(tenantId);
+}
+
+/** Creates the built-in rules a workspace does not have yet (once per process per tenant). */
+export async function ensureBuiltins(db: Executor, tenantId: string): Promise<void> {
+  if (builtinsEnsured.has(tenantId)) return;
+  const now = new Date();
+  await repo.insertMissingBuiltins(db, BUILTIN_RULES.map((b) => ({
+    tenantId, id: randomUUID(), name: b.name, enabled: b.enabled, builtin: b.key, trigger: b.trigger,
+    conditions: b.conditions, delay: null, actions: b.actions, createdBy: 'system', createdAt: now, updatedAt: now,
+  })));
+  builtinsEnsured.add(tenantId);
+}
+
+async function loadRuleSet(db: Executor, tenantId: string): Promise<RuleSet> {
+  await ensureBuiltins(db, tenantId);
+  const rows = await repo.listRules(db, tenantId);
+  const byTopic = new Map<string, EngineRule[]>();
+  for (const row of rows) {
+    const rule = toEngineRule(row);
+    if (!rule.enabled || rule.trigger.type !== 'event') continue;
+    const list = byTopic.get(rule.trigger.topic) ?? [];
+    list.push(rule);
+    byTopic.set(rule.trigger.topic, list);
+  }
+  const templates = new Map((await repo.listTemplates(db, tenantId)).map((t) => [t.id, { id: t.id, content: t.content as TemplateContent }]));
+  const settings = await workspaceSettings(db, tenantId);
+  const extras = await repo.workspaceExtras(db, tenantId);
+  return {
+    tenantId,
+    byTopic,
+    templates,
+    workspace: { name: extras.name, irrDisplay: extras.irrDisplay, timeZone: settings.timeZone, calendar: settings.calendar, defaultLanguage: settings.defaultLanguage },
+    businessCalendar: settings.businessCalendar,
+    segments: new Map(),
+    until: Date.now() + RULE_CACHE_MS,
+  };
+}
+
+export async function ruleSetFor(db: Executor, tenantId: string): Promise<RuleSet> {
+  const cached = ruleSets.get(tenantId);
+  if (cached) {
+    const set = await cached.catch(() => undefined);
+    if (set && set.until > Date.now()) return set;
+  }
+  const loading = loadRuleSet(db, tenantId);
+  ruleSets.set(tenantId, loading);
+  loading.catch(() => ruleSets.delete(tenantId));
+  return loading;
+}
+
+export interface ConditionResult {
+  index: number;
+  type: string;
+  passed: boolean;
+  reason: string;
+}
+
+async function segmentMember(db: Executor, set: RuleSet, segmentId: string, customerId: string): Promise<boolean | null> {
+  let predicate = set.segments.get(segmentId);
+  if (predicate === undefined) {
+    // A deleted segment (404) or one whose rules no longer compile fails the condition.
+    predicate = await segmentPredicate(db, set.tenantId, segmentId).catch(() => null);
+    set.segments.set(segmentId, predicate);
+  }
+  return predicate === null ? null : repo.customerInSegment(db, set.tenantId, predicate, customerId);
+}
+
+/** Evaluates conditions in order; with `all` false it stops at the first that fails. */
+export async function evaluateConditions(
+  db: Executor,
+  set: RuleSet,
+  conditions: AutomationCondition[],
+  customer: repo.EngineCustomer,
+  event: Record<string, unknown> | null,
+  options: { all?: boolean } = {},
+): Promise<ConditionResult[]> {
+  const results: ConditionResult[] = [];
+  for (const [index, condition] of conditions.entries()) {
+    let passed: boolean;
+    let reason = describeCondition(condition);
+    switch (condition.type) {
+      case 'segment': {
+        const member = await segmentMember(db, set, condition.segmentId, customer.id);
+        if (member === null) reason = `segment ${condition.segmentId} no longer exists`;
+        passed = member !== null && member === condition.member;
+        break;
+      }
+      case 'attribute':
+        passed = compareValue(customer.attributes[condition.key], condition.op, condition.value);
+        reason += ` (is ${JSON.stringify(customer.attributes[condition.key] ?? null)})`;
+        break;
+      case 'event':
+        passed = compareValue(event?.[condition.field], condition.op, condition.value);
+        reason += ` (is ${JSON.stringify(event?.[condition.field] ?? null)})`;
+        break;
+      case 'tag':
+        passed = customer.tags.includes(condition.tag) === condition.present;
+        break;
+    }
+    results.push({ index, type: condition.type, passed, reason });
+    if (!passed && !options.all) break;
+  }
+  return results;
+}
+
+export const conditionFailure = (failed: ConditionResult) => `condition_failed:${failed.index + 1}:${failed.type}`;
+
+/** When a rule's actions run: now, after wall-clock time, or after business hours of the workspace. */
+export function dueAfterDelay(delay: AutomationDelay | null, now: Date, set: Pick<RuleSet, 'businessCalendar'>): Date | null {
+  if (!delay) return null;
+  if ('minutes' in delay) return new Date(now.getTime() + delay.minutes * 60_000);
+  if ('hours' in delay) return new Date(now.getTime() + delay.hours * 3_600_000);
+  if ('days' in delay) return new Date(now.getTime() + delay.days * 86_400_000);
+  return addBusinessMinutes(now, delay.businessHours * 60, set.businessCalendar);
+}
+
+export function customerUnavailable(customer: repo.EngineCustomer): string | null {
+  if (customer.erasedAt) return 'customer_erased';
+  if (customer.mergedInto) return 'customer_merged';
+  return null;
+}
+
+function actionContext(set: RuleSet, rule: EngineRule, trigger: ActionContext['trigger'], now: Date): ActionContext {
+  return { tenantId: set.tenantId, workspace: set.workspace, templates: set.templates, rule: { id: rule.id, name: rule.name, builtin: rule.builtin }, trigger, now };
+}
+
+export async function planActions(db: Executor, set: RuleSet, rule: EngineRule, customer: repo.EngineCustomer, trigger: ActionContext['trigger'], now: Date): Promise<PlannedAction[]> {
+  const ctx = actionContext(set, rule, trigger, now);
+  const plans: PlannedAction[] = [];
+  for (const action of rule.actions) plans.push(await planAction(db, ctx, customer, action));
+  return plans;
+}
+
+interface Decision {
+  rule: EngineRule;
+  run: repo.NewRun;
+}
+
+/**
+ * Runs rules for one customer and occurrence in the caller's transaction: records a run per
+ * rule (skipped with its reason, waiting for its delay, or done), and performs the actions of
+ * the runs that are done now. A run that already exists for the same trigger key is left
+ * alone, so a redelivered event or a rerun job does nothing twice.
+ */
+export async function runRulesForCustomer(
+  tx: Executor,
+  set: RuleSet,
+  rules: EngineRule[],
+  customer: repo.EngineCustomer,
+  triggerKey: string,
+  trigger: ActionContext['trigger'],
+  now: Date,
+): Promise<void> {
+  const unavailable = customerUnavailable(customer);
+  const decisions: Decision[] = [];
+  // Skipped runs keep only what identifies the trigger: most runs are skips, and repeating the
+  // event's payload on each was most of the write volume (bench/rules.bench.ts).
+  const { payload: _payload, ...identity } = trigger;
+  for (const rule of rules) {
+    const base = { ruleId: rule.id, customerId: customer.id, triggerKey, trigger, dueAt: null };
+    if (unavailable) {
+      decisions.push({ rule, run: { ...base, trigger: identity, status: 'skipped', reason: unavailable } });
+      continue;
+    }
+    const results = await evaluateConditions(tx, set, rule.conditions, customer, trigger.payload ?? null);
+    const failed = results.find((r) => !r.passed);
+    if (failed) {
+      decisions.push({ rule, run: { ...base, trigger: identity, status: 'skipped', reason: conditionFailure(failed) } });
+      continue;
+    }
+    const dueAt = dueAfterDelay(rule.delay, now, set);
+    decisions.push({ rule, run: dueAt ? { ...base, status: 'waiting', reason: null, dueAt } : { ...base, status: 'done', reason: null } });
+  }
+  const inserted = await repo.insertRuns(tx, set.tenantId, decisions.map((d) => d.run), now);
+  const outcomes: repo.RunOutcome[] = [];
+  // Tag changes of all the runs are applied in one update (one customer.updated event).
+  const tags: TagChanges = { add: new Set(), remove: new Set() };
+  for (const { rule, run } of decisions) {
+    const runId = inserted.get(`${rule.id}:${customer.id}`);
+    if (runId === undefined || run.status !== 'done') continue;
+    const plans = await planActions(tx, set, rule, customer, trigger, now);
+    const actions = await performActions(tx, actionContext(set, rule, trigger, now), customer, runId, plans, tags);
+    outcomes.push({ id: runId, status: 'done', reason: null, actions });
+  }
+  await applyTagChanges(tx, set.tenantId, customer.id, tags);
+  await repo.completeRuns(tx, set.tenantId, outcomes, now);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Evaluates one domain event against the tenant's enabled event rules for its topic, all in
+ * one transaction. Events without a customer are ignored (a run belongs to a customer).
+ */
+export async function handleEvent(database: Database, event: DomainEvent, now = new Date()): Promise<void> {
+  const set = await ruleSetFor(database.db, event.tenantId);
+  const rules = set.byTopic.get(event.topic);
+  if (!rules || rules.length === 0) return;
+  const customerId = event.payload.customerId;
+  if (typeof customerId !== 'string' || !UUID.test(customerId)) return;
+  await database.db.transaction(async (tx) => {
+    const customer = await repo.loadCustomer(tx, event.tenantId, customerId);
+    if (!customer) return;
+    const trigger = { topic: event.topic, eventId: event.id, payload: event.payload };
+    await runRulesForCustomer(tx, set, rules, customer, `event:${event.id}`, trigger, now);
+  });
+}
+
+/**
+ * Performs waiting runs whose delay has passed. Each batch is claimed with SKIP LOCKED in its
+ * own transaction, so several workers share the work and a crash redoes the batch whole.
+ * The customer is looked up again: one erased or merged meanwhile is skipped.
+ */
+export async function executeDueRuns(database: Database, now = new Date(), limit = 100): Promise<number> {
+  return database.db.transaction(async (tx) => {
+    const due = await repo.claimDueRuns(tx, now, limit);
+    const outcomes = new Map<string, repo.RunOutcome[]>();
+    for (const run of due) {
+      const set = await ruleSetFor(tx, run.tenantId);
+      const list = outcomes.get(run.tenantId) ?? [];
+      outcomes.set(run.tenantId, list);
+      const row = await repo.findRule(tx, run.tenantId, run.ruleId);
+      const customer = await repo.loadCustomer(tx, run.tenantId, run.customerId);
+      if (!row || !row.enabled) {
+        list.push({ id: run.id, status: 'skipped', reason: 'rule_disabled', actions: [] });
+        continue;
+      }
+      const unavailable = customer ? customerUnavailable(customer) : 'customer_erased';
+      if (!customer || unavailable) {
+        list.push({ id: run.id, status: 'skipped', reason: unavailable, actions: [] });
+        continue;
+      }
+      const rule = toEngineRule(row);
+      const trigger = run.trigger as ActionContext['trigger'];
+      const plans = await planActions(tx, set, rule, customer, trigger, now);
+      const actions = await performActions(tx, actionContext(set, rule, trigger, now), customer, run.id, plans);
+      list.push({ id: run.id, status: 'done', reason: null, actions });
+    }
+    for (const [tenantId, list] of outcomes) await repo.completeRuns(tx, tenantId, list, now);
+    return due.length;
+  });
+}
