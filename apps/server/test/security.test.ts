@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleAllows, ROLES, type Permission } from '../src/platform/http/access.ts';
 import type { RegisteredRoute } from '../src/platform/http/server.ts';
+import { queueMessages } from '../src/platform/messaging/outbox.ts';
 import { createCustomer, createSegment, defineAttribute, recordOrder } from './factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from './harness.ts';
 
@@ -13,7 +14,7 @@ const MARKER = 'B-ONLY-مارکر-7f3e';
 /** path parameter values that point at workspace B's data, by route prefix and param name */
 let bIds: Record<string, string>;
 
-const TENANT_TABLES = ['customers', 'consent_events', 'attribute_definitions', 'segments', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log'];
+const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -46,6 +47,15 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     payload: `--XyZ\r\nContent-Disposition: form-data; name="file"; filename="c.csv"\r\nContent-Type: text/csv\r\n\r\nname,phone\r\n${marker},09121119999\r\n--XyZ--\r\n`,
   });
   const importId = imports.json().id ?? imports.json().import?.id;
+  const webhook = await api(ws, 'POST', '/api/webhooks', { name: `${marker} hook`, url: 'https://example.test/hook' });
+  const [message] = await queueMessages(t.database.db, ws.tenantId, [
+    { customerId: customer.id, channel: 'email', recipient: `${ws.slug}@example.test`, locale: 'fa', subject: marker, bodyText: marker, origin: {} },
+  ]);
+  const template = await api(ws, 'POST', '/api/templates', { name: `${marker} template`, content: { fa: { text: `${marker} {name}` } } });
+  const automation = await api(ws, 'POST', '/api/automations', {
+    name: `${marker} rule`, trigger: { type: 'event', topic: 'order.delivered' }, actions: [{ type: 'send_message', templateId: template.id, channel: 'preferred' }],
+  });
+  const followup = await api(ws, 'POST', '/api/followups', { customerId: customer.id, reason: `${marker} follow-up`, dueInBusinessHours: 4 });
   // The import runs in the background; let it finish so later snapshots compare settled data.
   for (let i = 0; i < 100; i++) {
     const status = (await api(ws, 'GET', `/api/imports/${importId}`)).status;
@@ -61,6 +71,11 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     apiKey: keys.items[0].id as string,
     import: importId as string,
     attribute: attributeKey,
+    followup: followup.id as string,
+    webhook: webhook.id as string,
+    message: message!,
+    template: template.id as string,
+    automation: automation.id as string,
   };
 }
 
@@ -75,6 +90,12 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'imports:id': ids.import,
     'members:accountId': ws.users.agent.accountId,
     'customer-attributes:key': ids.attribute,
+    'followups:id': ids.followup,
+    'messaging:channel': 'email',
+    'webhooks:id': ids.webhook,
+    'messages:id': ids.message,
+    'templates:id': ids.template,
+    'automations:id': ids.automation,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);

@@ -5,3 +5,6 @@ export * from './customers.ts';
 export * from './interactions.ts';
 export * from './segments.ts';
 export * from './transfer.ts';
+export * from './messaging.ts';
+export * from './followups.ts';
+export * from './automations.ts';

@@ -5,6 +5,9 @@ const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 /** Opening hours per weekday (0 = Sunday); an empty list means closed that day. */
 export const BusinessHours = z.record(z.enum(['0', '1', '2', '3', '4', '5', '6']), z.array(z.strictObject({ from: TimeOfDay, to: TimeOfDay })).max(4));
 
+/** Days the business is closed besides weekends (ISO dates, sorted, unique); business-hour clocks skip them. */
+export const Holidays = z.array(z.iso.date()).max(1000).refine((days) => new Set(days).size === days.length, 'each date once');
+
 export const WorkspaceView = z.object({
   id: Uuid,
   slug: z.string(),
@@ -15,6 +18,7 @@ export const WorkspaceView = z.object({
   defaultCountry: z.string(),
   weekendDays: z.array(z.number().int().min(0).max(6)),
   businessHours: BusinessHours,
+  holidays: z.array(z.iso.date()),
   currency: z.string(),
   irrDisplay: z.enum(['rial', 'toman']),
 }).meta({ id: 'Workspace' });
@@ -28,6 +32,7 @@ export const UpdateWorkspace = z.strictObject({
   defaultCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
   weekendDays: z.array(z.number().int().min(0).max(6)).max(7).optional(),
   businessHours: BusinessHours.optional(),
+  holidays: Holidays.optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   irrDisplay: z.enum(['rial', 'toman']).optional(),
 });

@@ -19,6 +19,12 @@ const MembersPage = lazy(() => import('../pages/MembersPage.tsx'));
 const ApiKeysPage = lazy(() => import('../pages/ApiKeysPage.tsx'));
 const AuditPage = lazy(() => import('../pages/AuditPage.tsx'));
 const AcceptInvitationPage = lazy(() => import('../pages/AcceptInvitationPage.tsx'));
+const FollowupsPage = lazy(() => import('../pages/FollowupsPage.tsx'));
+const MessagesPage = lazy(() => import('../pages/MessagesPage.tsx'));
+const MessagingSettingsPage = lazy(() => import('../pages/MessagingSettingsPage.tsx'));
+const AutomationsPage = lazy(() => import('../pages/AutomationsPage.tsx'));
+const AutomationEditPage = lazy(() => import('../pages/AutomationEditPage.tsx'));
+const TemplatesPage = lazy(() => import('../pages/TemplatesPage.tsx'));
 const ComingSoonPage = lazy(() => import('../pages/ComingSoonPage.tsx'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx'));
 
@@ -88,11 +94,12 @@ function Root() {
   );
 }
 
-const SOON = ['feedback', 'complaints', 'loyalty', 'engagement', 'insights'] as const;
+const SOON = ['feedback', 'complaints', 'loyalty', 'insights'] as const;
 
 function Routes({ path }: { path: string }) {
   useEffect(() => {
     if (path === '/' || path === '/sign-in') navigate('/customers', { replace: true });
+    if (path === '/engagement') navigate('/engagement/followups', { replace: true });
   }, [path]);
   if (path === '/' || path === '/sign-in' || path === '/customers') return <CustomersPage />;
   if (path === '/customers/new') return <CustomerCreatePage />;
@@ -106,6 +113,18 @@ function Routes({ path }: { path: string }) {
   if (path === '/settings/members') return <MembersPage />;
   if (path === '/settings/api-keys') return <ApiKeysPage />;
   if (path === '/settings/audit-log') return <AuditPage />;
+  if (path === '/engagement' || path === '/engagement/followups') return <FollowupsPage />;
+  const followup = matchPath('/engagement/followups/:id', path);
+  if (followup) return <FollowupsPage followupId={followup.id} />;
+  if (path === '/engagement/messages') return <MessagesPage />;
+  if (path === '/settings/messaging') return <MessagingSettingsPage />;
+  if (path === '/engagement/automations') return <AutomationsPage />;
+  if (path === '/engagement/automations/new') return <AutomationEditPage key="new" />;
+  const automation = matchPath('/engagement/automations/:id', path);
+  if (automation) return <AutomationEditPage id={automation.id} key={automation.id} />;
+  if (path === '/engagement/templates') return <TemplatesPage />;
+  const template = matchPath('/engagement/templates/:id', path);
+  if (template) return <TemplatesPage templateId={template.id} />;
   const soon = SOON.find((name) => path === `/${name}`);
   if (soon) return <ComingSoonPage module={soon} />;
   return <NotFoundPage />;

@@ -5,14 +5,23 @@ import { useIntl } from 'react-intl';
 import type { MessageKey } from '../i18n/index.ts';
 import { api, type Session } from '../lib/api.ts';
 import {
-  Badge, BoltIcon, Button, ChartIcon, ChatIcon, GlobeIcon, HeartIcon, KeyIcon, LogoutIcon, SegmentIcon,
+  Badge, BoltIcon, Button, ChartIcon, ChatIcon, CheckIcon, GlobeIcon, HeartIcon, KeyIcon, ListIcon, LogoutIcon, MailIcon, SegmentIcon,
   SettingsIcon, ShieldIcon, TransferIcon, UserText, UsersIcon, AlertIcon, Select,
 } from '../ui/index.ts';
 import { PrefsDialog } from './PrefsDialog.tsx';
 import { navigate, useLocation } from './router.ts';
 import { SessionContext } from './session.ts';
 
-interface NavItem { href: string; label: MessageKey; icon: ReactNode; soon?: boolean; roles?: Session['role'][] }
+interface NavItem { href: string; label: MessageKey; icon: ReactNode; soon?: boolean; roles?: Session['role'][]; children?: NavItem[] }
+
+// Managers run engagement; channel credentials and the sending policy stay with admins (server access.ts).
+const ENGAGEMENT: NavItem[] = [
+  { href: '/engagement/followups', label: 'nav.followups', icon: <CheckIcon /> },
+  { href: '/engagement/automations', label: 'nav.automations', icon: <BoltIcon /> },
+  { href: '/engagement/templates', label: 'nav.templates', icon: <ListIcon /> },
+  { href: '/engagement/messages', label: 'nav.messages', icon: <MailIcon /> },
+  { href: '/settings/messaging', label: 'nav.messagingSettings', icon: <SettingsIcon />, roles: ['owner', 'admin'] },
+];
 
 const MAIN: NavItem[] = [
   { href: '/customers', label: 'nav.customers', icon: <UsersIcon /> },
@@ -21,7 +30,7 @@ const MAIN: NavItem[] = [
   { href: '/feedback', label: 'nav.feedback', icon: <ChatIcon />, soon: true },
   { href: '/complaints', label: 'nav.complaints', icon: <AlertIcon />, soon: true },
   { href: '/loyalty', label: 'nav.loyalty', icon: <HeartIcon />, soon: true },
-  { href: '/engagement', label: 'nav.engagement', icon: <BoltIcon />, soon: true },
+  { href: '/engagement', label: 'nav.engagement', icon: <BoltIcon />, children: ENGAGEMENT },
   { href: '/insights', label: 'nav.insights', icon: <ChartIcon />, soon: true },
 ];
 const ADMIN: NavItem[] = [
@@ -56,6 +65,18 @@ export function Shell({ session, children }: { session: Session; children: React
   const renderItem = (item: NavItem) => {
     if (item.roles && !item.roles.includes(session.role)) return null;
     const active = path === item.href || (item.href !== '/settings' && path.startsWith(`${item.href}/`));
+    if (item.children) {
+      const id = `nav-group-${item.href.slice(1)}`;
+      return (
+        <li key={item.href} className="nav-group">
+          <span className="nav-group-label" id={id}>
+            {item.icon}
+            <span className="nav-label">{t(item.label)}</span>
+          </span>
+          <ul className="nav-list nav-sub" aria-labelledby={id}>{item.children.map(renderItem)}</ul>
+        </li>
+      );
+    }
     if (item.soon) {
       return (
         <li key={item.href}>

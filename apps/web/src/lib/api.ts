@@ -40,13 +40,17 @@ export class ApiError extends Error {
   readonly code: string;
   readonly fieldErrors: Record<string, string>;
   readonly fieldCodes: Record<string, string>;
+  /** Field errors by their full path (`actions.0.templateId`), for forms with nested fields. */
+  readonly fieldPaths: Record<string, { message: string; code: string }>;
   constructor(status: number, problem: Partial<Problem>) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
     this.status = status;
     this.code = problem.code ?? 'unknown';
     this.fieldErrors = {};
     this.fieldCodes = {};
+    this.fieldPaths = {};
     for (const e of problem.errors ?? []) {
+      this.fieldPaths[e.field.replace(/^(body|querystring|params)\./, '')] ??= { message: e.message, code: e.code };
       // Validation errors name fields as `body.phone`; service errors as `phone`.
       const field = e.field.replace(/^(body|querystring|params)\./, '').split('.')[0] ?? e.field;
       this.fieldErrors[field] ??= e.message;
@@ -75,7 +79,7 @@ function withQuery(path: string, query?: Query): string {
   return text ? `${path}?${text}` : path;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
   const headers: Record<string, string> = { 'Accept-Language': language, Accept: 'application/json' };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;

@@ -8,6 +8,7 @@ import { ApiError, api, type AttributeDefinition, type Customer, type CustomerIn
 import { calendarFromIdentifier, type CalendarId } from '../lib/format.ts';
 import { Button, Checkbox, Select, TextField } from '../ui/index.ts';
 import { DatePicker } from '../ui/date-fields.tsx';
+import { TimeZoneField } from '../ui/time-zone-field.tsx';
 import { CHANNELS, CUSTOMER_LANGUAGES, PHONE_COUNTRIES, parseTags, type ChannelId } from './customer-fields.ts';
 
 const NONE = '_none';
@@ -35,6 +36,7 @@ export function CustomerForm({ customer, onSaved, onCancel }: { customer?: Custo
   const [birthday, setBirthday] = useState<CalendarDate | null>(() => birthdayForEditing(customer?.birthday ?? null, prefs.calendar));
   const [language, setLanguage] = useState<string>(customer?.language ?? NONE);
   const [preferredChannel, setPreferredChannel] = useState<string>(customer?.preferredChannel ?? NONE);
+  const [timeZone, setTimeZone] = useState<string | null>(customer?.timeZone ?? null);
   const [tags, setTags] = useState(customer?.tags.join('، ') ?? '');
   const [consent, setConsent] = useState<Record<ChannelId, boolean>>(
     () => Object.fromEntries(CHANNELS.map((c) => [c, customer?.consent[c]?.granted ?? false])) as Record<ChannelId, boolean>,
@@ -75,6 +77,7 @@ export function CustomerForm({ customer, onSaved, onCancel }: { customer?: Custo
           birthday: birthdayInput ?? undefined,
           language: language === NONE ? undefined : (language as CustomerInput['language']),
           preferredChannel: preferredChannel === NONE ? undefined : (preferredChannel as CustomerInput['preferredChannel']),
+          timeZone: timeZone ?? undefined,
           tags: parseTags(tags),
           consent: Object.fromEntries(CHANNELS.filter((c) => consent[c]).map((c) => [c, { granted: true, source: 'web' }])),
           attributes: Object.fromEntries(attributeEntries.filter(([, v]) => v !== null)) as CustomerInput['attributes'],
@@ -89,6 +92,7 @@ export function CustomerForm({ customer, onSaved, onCancel }: { customer?: Custo
           birthday: birthdayInput,
           language: language === NONE ? null : (language as CustomerPatch['language']),
           preferredChannel: preferredChannel === NONE ? null : (preferredChannel as CustomerPatch['preferredChannel']),
+          timeZone,
           tags: parseTags(tags),
           consent: Object.fromEntries(
             CHANNELS.filter((c) => consent[c] !== (customer.consent[c]?.granted ?? false)).map((c) => [c, { granted: consent[c], source: 'web' }]),
@@ -106,7 +110,7 @@ export function CustomerForm({ customer, onSaved, onCancel }: { customer?: Custo
   };
 
   const fieldError = useFieldError(error);
-  const knownFields = ['name', 'phone', 'phoneCountry', 'email', 'birthday', 'language', 'preferredChannel', 'tags', 'consent', 'attributes'];
+  const knownFields = ['name', 'phone', 'phoneCountry', 'email', 'birthday', 'language', 'preferredChannel', 'timeZone', 'tags', 'consent', 'attributes'];
   const unplaced = error && !Object.keys(error.fieldErrors).some((f) => knownFields.includes(f));
 
   return (
@@ -136,6 +140,14 @@ export function CustomerForm({ customer, onSaved, onCancel }: { customer?: Custo
         onChange={setPreferredChannel}
         errorMessage={fieldError('preferredChannel')}
         options={[{ id: NONE, label: t('common.none') }, ...CHANNELS.map((c) => ({ id: c, label: t(`channel.${c}`) }))]}
+      />
+      <TimeZoneField
+        label={t('customer.timeZone')}
+        value={timeZone}
+        onChange={setTimeZone}
+        placeholder={prefs.timeZone}
+        description={t('customer.timeZoneHint', { zone: prefs.timeZone })}
+        errorMessage={fieldError('timeZone')}
       />
       <TextField className="span-all" label={t('customer.tags')} value={tags} onChange={setTags} description={t('customer.tagsHint')} errorMessage={fieldError('tags')} />
       <fieldset className="fieldset span-all">

@@ -11,6 +11,8 @@ import {
   ArrowBack, Badge, Button, ConfirmDialog, Dialog, DownloadIcon, EmptyState, ErrorState, MergeIcon, Skeleton, TextField, TrashIcon,
   UserText, useToast,
 } from '../ui/index.ts';
+import { CustomerFollowups } from '../modules/engagement/customer-followups.tsx';
+import { ENGAGEMENT_KINDS, EngagementTimelineDetail } from '../modules/engagement/timeline-parts.tsx';
 import { CHANNELS } from './customer-fields.ts';
 import { CustomerForm } from './CustomerForm.tsx';
 
@@ -111,6 +113,8 @@ export default function CustomerPage({ id }: { id: string }) {
               <dd>{c.language ? t(`lang.${c.language}`) : t('common.none')}</dd>
               <dt>{t('customer.preferredChannel')}</dt>
               <dd>{c.preferredChannel ? t(`channel.${c.preferredChannel}`) : t('common.none')}</dd>
+              <dt>{t('customer.timeZone')}</dt>
+              <dd>{c.timeZone ? <bdi dir="ltr">{c.timeZone}</bdi> : <span className="muted">{t('customer.timeZoneDefault')}</span>}</dd>
               <dt>{t('customer.tags')}</dt>
               <dd>{c.tags.length ? <span className="tags">{c.tags.map((tag) => <Badge key={tag}><UserText>{tag}</UserText></Badge>)}</span> : t('common.none')}</dd>
               {c.externalId && (<><dt>{t('customer.externalId')}</dt><dd><bdi dir="ltr">{c.externalId}</bdi></dd></>)}
@@ -153,6 +157,7 @@ export default function CustomerPage({ id }: { id: string }) {
             </table>
           </section>
 
+          <CustomerFollowups customerId={id} canCreate={!c.mergedInto && !c.erasedAt} />
           <Attributes customer={c} />
         </div>
 
@@ -198,7 +203,7 @@ function Attributes({ customer }: { customer: Customer }) {
 }
 
 const TOUCH_CHANNELS = ['web', 'store', 'phone', 'app', 'sms', 'email', 'whatsapp', 'instagram', 'telegram', 'live_chat', 'call_center', 'pos', 'other'];
-const KNOWN_KINDS = ['visit', 'call', 'message', 'chat', 'social', 'note', 'order.placed', 'order.delivered', 'order.returned'];
+const KNOWN_KINDS = ['visit', 'call', 'message', 'chat', 'social', 'note', 'order.placed', 'order.delivered', 'order.returned', ...ENGAGEMENT_KINDS];
 
 function TimelineList({ customerId }: { customerId: string }) {
   const t = useT();
@@ -226,10 +231,11 @@ function TimelineList({ customerId }: { customerId: string }) {
               <div className="timeline-content">
                 <div className="timeline-head">
                   <strong>{t(kind)}</strong>
-                  <span className="muted">{t('timeline.via', { channel: TOUCH_CHANNELS.includes(item.channel) ? t(`touchChannel.${item.channel}` as MessageKey) : item.channel })}</span>
+                  {!ENGAGEMENT_KINDS.includes(item.kind) && <span className="muted">{t('timeline.via', { channel: TOUCH_CHANNELS.includes(item.channel) ? t(`touchChannel.${item.channel}` as MessageKey) : item.channel })}</span>}
                   {['pre-sale', 'sale', 'after-sale', 'non-sale'].includes(item.stage) && <Badge tone="info">{t(stageKey)}</Badge>}
                   <time className="muted timeline-time" dateTime={item.occurredAt}>{formatInstant(item.occurredAt, prefs)}</time>
                 </div>
+                {ENGAGEMENT_KINDS.includes(item.kind) && <EngagementTimelineDetail item={item} />}
                 {order && (
                   <div className="order">
                     <div className="order-line">

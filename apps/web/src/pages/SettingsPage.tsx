@@ -6,6 +6,7 @@ import { useFieldError, useT } from '../i18n/useT.ts';
 import { ApiError, api, type Workspace } from '../lib/api.ts';
 import { CALENDARS, LANGUAGES } from '../lib/format.ts';
 import { Button, Checkbox, ErrorState, Select, Skeleton, TextField, useToast } from '../ui/index.ts';
+import { HolidaysField } from '../modules/engagement/holidays-field.tsx';
 import { PHONE_COUNTRIES } from './customer-fields.ts';
 
 const TIME_ZONES = ['Asia/Tehran', 'Asia/Riyadh', 'Asia/Dubai', 'Asia/Kabul', 'Asia/Baghdad', 'Asia/Qatar', 'Asia/Kuwait', 'Asia/Bahrain', 'Asia/Muscat', 'Europe/Istanbul', 'Europe/London', 'UTC'];
@@ -51,7 +52,7 @@ function SettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly:
     try {
       const saved = await api.updateWorkspace({
         name: draft.name, defaultLanguage: draft.defaultLanguage, calendar: draft.calendar, timeZone: draft.timeZone,
-        defaultCountry: draft.defaultCountry, weekendDays: draft.weekendDays, businessHours: draft.businessHours,
+        defaultCountry: draft.defaultCountry, weekendDays: draft.weekendDays, businessHours: draft.businessHours, holidays: draft.holidays,
         currency: draft.currency, irrDisplay: draft.irrDisplay,
       });
       client.setQueryData(['workspace'], saved);
@@ -116,6 +117,7 @@ function SettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly:
         </table>
         {fe('businessHours') && <p className="form-error">{fe('businessHours')}</p>}
       </fieldset>
+      <HolidaysField value={draft.holidays} onChange={(days) => set('holidays', days)} readOnly={readOnly} errorMessage={fe('holidays')} />
       {!readOnly && <div className="form-actions span-all"><Button type="submit" variant="primary" isPending={pending}>{t('common.save')}</Button></div>}
     </Form>
   );

@@ -1,14 +1,36 @@
+import { createMessageDispatcher } from '../../platform/messaging/dispatcher.ts';
 import type { VafaModule } from '../../platform/module.ts';
+import { automationSubscriber, datedTriggersJob, dueRunWorker } from './automation.jobs.ts';
+import { registerAutomationRoutes } from './automation.routes.ts';
+import { dispatchGuard } from './dispatch-guard.ts';
+import { escalateOverdueFollowupsJob, followupRepurchaseSubscriber } from './followup.jobs.ts';
+import { registerFollowupRoutes } from './followup.routes.ts';
+import { registerFollowupCustomerHooks } from './followup.service.ts';
+import { recordMessageStatus } from './message-timeline.ts';
+import { registerMessagingRoutes } from './messaging.routes.ts';
+import { registerTemplateRoutes } from './template.routes.ts';
+
+// Follow-ups move with a customer through a merge and lose agents' notes on erasure.
+registerFollowupCustomerHooks();
 
 /**
  * Engagement: the message outbox's HTTP surface and dispatch policy, templates, automations
  * (trigger → conditions → delay → actions) and follow-up tasks. Each part registers its own
  * routes, jobs and subscribers from its files; this is the only file other modules import.
  */
+
 export const engagementModule: VafaModule = {
   name: 'engagement',
-  registerRoutes() {},
-  jobs: [],
-  subscribers: [],
-  background: () => [],
+  registerRoutes(app, deps) {
+    registerMessagingRoutes(app, deps);
+    registerFollowupRoutes(app, deps);
+    registerTemplateRoutes(app, deps);
+    registerAutomationRoutes(app, deps);
+  },
+  jobs: [datedTriggersJob, escalateOverdueFollowupsJob],
+  subscribers: [automationSubscriber, followupRepurchaseSubscriber],
+  background: (deps) => [
+    createMessageDispatcher(deps, { guard: dispatchGuard, onStatus: recordMessageStatus }),
+    dueRunWorker(deps),
+  ],
 };

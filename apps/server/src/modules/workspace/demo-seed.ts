@@ -84,6 +84,61 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
     const res = await vafa.http.inject({ method: 'POST', url: '/api/touchpoints/batch', headers, payload: { events: events.slice(i, i + 1000) } });
     if (res.statusCode !== 200) log.warn({ status: res.statusCode, body: res.body.slice(0, 500) }, 'demo touchpoints were not recorded');
   }
+  await seedDemoEngagement(vafa, headers, log);
   await database.pool.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, keyId]);
   return { workspaceName: demo.name, email: OWNER_EMAIL, password, customers: demo.customers.length };
+}
+
+const DEMO_TEMPLATES = [
+  {
+    key: 'thanks',
+    name: 'تشکر پس از تحویل سفارش',
+    content: {
+      fa: { subject: 'سفارش {orderNumber} به دستتان رسید', text: '{name}، سفارش {orderNumber} به مبلغ {orderAmount} تحویل شد. از خریدتان از {workspaceName} سپاسگزاریم.', sms: '{name}، از خرید شما سپاسگزاریم. سفارش {orderNumber} تحویل شد. {workspaceName}' },
+      ar: { subject: 'وصل طلبك {orderNumber}', text: '{name}، تم تسليم طلبك {orderNumber} بقيمة {orderAmount}. شكرًا لتسوقك من {workspaceName}.', sms: '{name}، شكرًا لتسوقك. تم تسليم الطلب {orderNumber}. {workspaceName}' },
+      en: { subject: 'Your order {orderNumber} has arrived', text: 'Dear {name}, order {orderNumber} ({orderAmount}) was delivered. Thank you for shopping with {workspaceName}.', sms: '{name}, thank you! Order {orderNumber} was delivered. {workspaceName}' },
+    },
+  },
+  {
+    key: 'birthday',
+    name: 'تبریک تولد',
+    content: {
+      fa: { subject: 'تولدتان مبارک، {name}', text: '{name}، تولدتان مبارک! کد هدیهٔ تولد شما در سبد خرید فعال است.', sms: '{name}، تولدتان مبارک! هدیهٔ تولد شما در {workspaceName} منتظر شماست.' },
+      ar: { subject: 'عيد ميلاد سعيد، {name}', text: '{name}، كل عام وأنت بخير! هدية عيد ميلادك مفعّلة في سلة التسوق.', sms: '{name}، كل عام وأنت بخير! هديتك تنتظرك في {workspaceName}.' },
+      en: { subject: 'Happy birthday, {name}', text: 'Happy birthday, {name}! Your birthday gift is waiting in your cart.', sms: 'Happy birthday, {name}! Your gift is waiting at {workspaceName}.' },
+    },
+  },
+  {
+    key: 'winback',
+    name: 'دلمان برایتان تنگ شده',
+    content: {
+      fa: { subject: 'دلمان برایتان تنگ شده', text: '{name}، مدتی است سری به {workspaceName} نزده‌اید. برای خرید بعدی‌تان ارسال رایگان در نظر گرفته‌ایم.', sms: '{name}، دلمان برایتان تنگ شده! ارسال رایگان برای خرید بعدی. {workspaceName}' },
+      ar: { subject: 'اشتقنا إليك', text: '{name}، لم نرك منذ مدة في {workspaceName}. الشحن مجاني لطلبك القادم.', sms: '{name}، اشتقنا إليك! الشحن مجاني لطلبك القادم. {workspaceName}' },
+      en: { subject: 'We miss you', text: 'Dear {name}, it has been a while since your last visit to {workspaceName}. Your next delivery is on us.', sms: '{name}, we miss you! Free delivery on your next order. {workspaceName}' },
+    },
+  },
+] as const;
+
+/**
+ * Templates and rules a shop would start with. The rules that send are left switched off:
+ * the demo has no e-mail or SMS channel yet, and they would only fill the dead-letter list.
+ * The built-in "follow up after a negative experience" rules are on by default.
+ */
+async function seedDemoEngagement(vafa: Vafa, headers: Record<string, string>, log: Logger): Promise<void> {
+  const ids = new Map<string, string>();
+  for (const template of DEMO_TEMPLATES) {
+    const res = await vafa.http!.inject({ method: 'POST', url: '/api/templates', headers, payload: { name: template.name, content: template.content } });
+    if (res.statusCode !== 201) log.warn({ status: res.statusCode, body: res.body.slice(0, 500) }, 'demo template was not created');
+    else ids.set(template.key, res.json<{ id: string }>().id);
+  }
+  const rules = [
+    { name: 'تشکر دو روز پس از تحویل', trigger: { type: 'event', topic: 'order.delivered' }, delay: { days: 2 }, actions: [{ type: 'send_message', templateId: ids.get('thanks'), channel: 'preferred' }] },
+    { name: 'تبریک تولد با هدیه', trigger: { type: 'date', field: 'birthday', at: '10:00' }, actions: [{ type: 'send_message', templateId: ids.get('birthday'), channel: 'preferred' }, { type: 'add_tag', tag: 'هدیه-تولد' }] },
+    { name: 'بازگرداندن مشتریان غیرفعال ۹۰ روزه', trigger: { type: 'inactivity', days: 90 }, actions: [{ type: 'send_message', templateId: ids.get('winback'), channel: 'preferred' }] },
+  ];
+  for (const rule of rules) {
+    if (rule.actions.some((a) => 'templateId' in a && !a.templateId)) continue;
+    const res = await vafa.http!.inject({ method: 'POST', url: '/api/automations', headers, payload: { ...rule, enabled: false } });
+    if (res.statusCode !== 201) log.warn({ status: res.statusCode, body: res.body.slice(0, 500) }, 'demo rule was not created');
+  }
 }

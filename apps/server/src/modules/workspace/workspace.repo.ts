@@ -21,7 +21,9 @@ export async function insertWorkspace(db: Executor, row: typeof workspaces.$infe
 }
 
 export async function updateWorkspace(db: Executor, tenantId: string, patch: Partial<typeof workspaces.$inferInsert>): Promise<WorkspaceRow | undefined> {
-  const [row] = await db.update(workspaces).set({ ...patch, updatedAt: new Date() }).where(eq(workspaces.id, tenantId)).returning();
+  // Holidays are kept in date order so settings read (and diff in the audit log) predictably.
+  const holidays = patch.holidays ? { holidays: [...patch.holidays].sort() } : {};
+  const [row] = await db.update(workspaces).set({ ...patch, ...holidays, updatedAt: new Date() }).where(eq(workspaces.id, tenantId)).returning();
   return row;
 }
 

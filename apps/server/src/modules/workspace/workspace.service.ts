@@ -3,6 +3,7 @@ import type { WorkspaceView } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { defaultWeekend } from '../../platform/i18n/locale.ts';
 import { Problem, postgresErrorCode } from '../../platform/http/problem.ts';
+import type { BusinessCalendar } from '../../platform/time/business-hours.ts';
 import { findWorkspace, insertWorkspace, type WorkspaceRow } from './workspace.repo.ts';
 
 /** Sensible defaults per country: time zone, weekend (CLDR), calendar and currency. */
@@ -57,6 +58,7 @@ export function presentWorkspace(row: WorkspaceRow): WorkspaceView {
     defaultCountry: row.defaultCountry,
     weekendDays: row.weekendDays,
     businessHours: row.businessHours as WorkspaceView['businessHours'],
+    holidays: row.holidays,
     currency: row.currency,
     irrDisplay: row.irrDisplay as WorkspaceView['irrDisplay'],
   };
@@ -69,6 +71,8 @@ export interface WorkspaceSettings {
   timeZone: string;
   calendar: string;
   defaultLanguage: string;
+  /** opening hours, weekend and holidays in the workspace time zone, for business-hour clocks */
+  businessCalendar: BusinessCalendar;
 }
 
 const settingsCache = new Map<string, { value: WorkspaceSettings; until: number }>();
@@ -79,7 +83,15 @@ export async function workspaceSettings(db: Executor, tenantId: string): Promise
   if (hit && hit.until > Date.now()) return hit.value;
   const row = await findWorkspace(db, tenantId);
   if (!row) throw new Problem(404, 'not_found');
-  const value = { id: row.id, defaultCountry: row.defaultCountry, currency: row.currency, timeZone: row.timeZone, calendar: row.calendar, defaultLanguage: row.defaultLanguage };
+  const value = {
+    id: row.id, defaultCountry: row.defaultCountry, currency: row.currency, timeZone: row.timeZone, calendar: row.calendar, defaultLanguage: row.defaultLanguage,
+    businessCalendar: {
+      timeZone: row.timeZone,
+      businessHours: row.businessHours as BusinessCalendar['businessHours'],
+      weekendDays: row.weekendDays,
+      holidays: row.holidays,
+    },
+  };
   settingsCache.set(tenantId, { value, until: Date.now() + 10_000 });
   return value;
 }

@@ -287,6 +287,51 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: "نویسه‌ی NUL مجاز نیست.",
     ar: "حرف NUL غير مسموح به.",
   },
+  channel_secret_required: {
+    en: 'This channel needs its password, API key or auth token.',
+    fa: 'این کانال به رمز عبور، کلید API یا توکن احراز هویت نیاز دارد.',
+    ar: 'تحتاج هذه القناة إلى كلمة المرور أو مفتاح API أو رمز المصادقة.',
+  },
+  channel_not_configured: {
+    en: 'This channel is not set up or is switched off.',
+    fa: 'این کانال تنظیم نشده یا خاموش است.',
+    ar: 'هذه القناة غير مُعدّة أو متوقفة.',
+  },
+  message_not_retryable: {
+    en: 'Only a failed or dead message can be retried.',
+    fa: 'فقط پیامی که ناموفق بوده یا کنار گذاشته شده را می‌توان دوباره فرستاد.',
+    ar: 'لا يمكن إعادة إرسال إلا رسالة فاشلة أو متوقفة نهائيًا.',
+  },
+  invalid_signature: {
+    en: 'The request signature does not match.',
+    fa: 'امضای درخواست مطابقت ندارد.',
+    ar: 'توقيع الطلب غير مطابق.',
+  },
+  unknown_customer: {
+    en: 'There is no customer with this id in this workspace.',
+    fa: 'مشتری‌ای با این شناسه در این فضای کاری نیست.',
+    ar: 'لا يوجد عميل بهذا المعرّف في مساحة العمل هذه.',
+  },
+  invalid_assignee: {
+    en: 'The assignee must be an active team member who works follow-ups.',
+    fa: 'مسئول باید عضو فعالی از تیم باشد که پیگیری‌ها را انجام می‌دهد.',
+    ar: 'يجب أن يكون المكلَّف عضوًا نشطًا في الفريق يتولى المتابعات.',
+  },
+  followup_not_yours: {
+    en: 'This follow-up is assigned to someone else.',
+    fa: 'این پیگیری به شخص دیگری سپرده شده است.',
+    ar: 'هذه المتابعة مُسندة إلى شخص آخر.',
+  },
+  followup_closed: {
+    en: 'This follow-up is already closed.',
+    fa: 'این پیگیری پیش‌تر بسته شده است.',
+    ar: 'هذه المتابعة مغلقة بالفعل.',
+  },
+  invalid_period: {
+    en: 'The period must start before it ends and span at most {days} days.',
+    fa: 'بازه باید پیش از پایانش آغاز شود و حداکثر {days} روز باشد.',
+    ar: 'يجب أن تبدأ الفترة قبل نهايتها وألا تتجاوز {days} يومًا.',
+  },
   internal_error: {
     en: 'Something went wrong on our side. It has been logged.',
     fa: 'مشکلی در سمت ما رخ داد و ثبت شد.',
@@ -296,6 +341,31 @@ export const PROBLEM_MESSAGES: Catalog = {
     en: 'The service is starting or stopping. Try again shortly.',
     fa: 'سرویس در حال شروع یا توقف است. کمی بعد دوباره تلاش کنید.',
     ar: 'الخدمة قيد البدء أو الإيقاف. حاول مرة أخرى بعد قليل.',
+  },
+  invalid_template: {
+    en: 'The template has errors: text that is not valid ICU MessageFormat or variables that do not exist (first: {detail}).',
+    fa: 'قالب خطا دارد: متنی که قالب پیام ICU معتبری نیست یا متغیری که وجود ندارد (نخستین: {detail}).',
+    ar: 'في القالب أخطاء: نص ليس بصيغة رسائل ICU صالحة أو متغيرات غير موجودة (أولها: {detail}).',
+  },
+  invalid_automation: {
+    en: 'The rule refers to something that does not exist or to a field its trigger does not have (first: {detail}).',
+    fa: 'قاعده به چیزی ارجاع می‌دهد که وجود ندارد یا به فیلدی که رویداد آغازگرش ندارد (نخستین: {detail}).',
+    ar: 'تشير القاعدة إلى شيء غير موجود أو إلى حقل لا يملكه مشغّلها (أولها: {detail}).',
+  },
+  automation_loop: {
+    en: 'These rules would trigger each other without end: {rules}.',
+    fa: 'این قاعده‌ها بی‌پایان یکدیگر را به راه می‌اندازند: {rules}.',
+    ar: 'هذه القواعد ستشغّل بعضها بعضًا بلا نهاية: {rules}.',
+  },
+  template_in_use: {
+    en: 'This template is used by rules ({rules}); change them first.',
+    fa: 'این قالب در قاعده‌ها به کار رفته است ({rules})؛ نخست آن‌ها را تغییر دهید.',
+    ar: 'هذا القالب مستخدم في قواعد ({rules})؛ غيّرها أولًا.',
+  },
+  builtin_rule: {
+    en: 'Built-in rules cannot be deleted; switch them off instead.',
+    fa: 'قاعده‌های پیش‌ساخته حذف نمی‌شوند؛ به‌جای آن خاموششان کنید.',
+    ar: 'لا يمكن حذف القواعد المضمّنة؛ أوقفها بدلًا من ذلك.',
   },
 };
 

@@ -1,0 +1,64 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
+import { navigate } from '../app/router.ts';
+import { useSession } from '../app/session.ts';
+import { useT } from '../i18n/useT.ts';
+import { ApiError } from '../lib/api.ts';
+import { automationsApi, type Automation } from '../lib/api-automations.ts';
+import { ArrowBack, ErrorState, Skeleton, UserText } from '../ui/index.ts';
+import { AutomationDryRun } from '../modules/engagement/AutomationDryRun.tsx';
+import { AutomationEditor } from '../modules/engagement/AutomationEditor.tsx';
+import { AutomationRuns } from '../modules/engagement/AutomationRuns.tsx';
+import { blankRule, fromView, toInput, type RuleDraft } from '../modules/engagement/automation-model.ts';
+import { canWriteAutomations } from '../modules/engagement/automation-text.ts';
+import { useRuleName } from './AutomationsPage.tsx';
+import '../modules/engagement/automations.css';
+
+export default function AutomationEditPage({ id }: { id?: string }) {
+  const t = useT();
+  const rule = useQuery({ queryKey: ['automation', id], queryFn: () => automationsApi.automation(id!), enabled: Boolean(id) });
+  if (id && rule.isPending) return <div className="page"><Skeleton lines={10} /></div>;
+  if (id && rule.isError) {
+    const missing = rule.error instanceof ApiError && rule.error.status === 404;
+    return <div className="page"><ErrorState detail={missing ? t('automations.notFound') : rule.error.message} onRetry={missing ? undefined : () => void rule.refetch()} /></div>;
+  }
+  return <RulePage key={rule.data?.id ?? 'new'} rule={rule.data} />;
+}
+
+function RulePage({ rule }: { rule?: Automation }) {
+  const t = useT();
+  const session = useSession();
+  const canWrite = canWriteAutomations(session);
+  const ruleName = useRuleName();
+  const [draft, setDraft] = useState<RuleDraft>(() => (rule ? fromView(rule) : blankRule()));
+  const catalogue = useQuery({ queryKey: ['automation-catalogue'], queryFn: automationsApi.catalogue, staleTime: Infinity });
+  const topic = draft.trigger.type === 'event' ? draft.trigger.topic : null;
+  const fieldTypes = Object.fromEntries((catalogue.data?.topics.find((x) => x.topic === topic)?.fields ?? []).map((f) => [f.name, f.type]));
+  const title = rule ? ruleName(rule) : t('automations.new');
+
+  const editor = (
+    <div className="automation-layout">
+      <AutomationEditor rule={rule} draft={draft} onDraftChange={setDraft} canWrite={canWrite}
+        onSaved={(saved) => { if (!rule) navigate(`/engagement/automations/${saved.id}`, { replace: true }); }} />
+      <AutomationDryRun input={() => toInput(draft, fieldTypes)} topic={topic} />
+    </div>
+  );
+  return (
+    <div className="page">
+      <Link href="/engagement/automations" className="back-link"><ArrowBack />{t('automations.title')}</Link>
+      <header className="page-header"><h1><UserText>{title}</UserText></h1></header>
+      {!canWrite && <p className="notice">{t('automations.readOnly')}</p>}
+      {rule ? (
+        <Tabs className="tabs">
+          <TabList className="tab-list" aria-label={t('automations.sections')}>
+            <Tab id="rule" className="tab">{t('automations.ruleTab')}</Tab>
+            <Tab id="runs" className="tab">{t('automations.runsTab')}</Tab>
+          </TabList>
+          <TabPanel id="rule" className="tab-panel">{editor}</TabPanel>
+          <TabPanel id="runs" className="tab-panel"><AutomationRuns ruleId={rule.id} /></TabPanel>
+        </Tabs>
+      ) : editor}
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { CheckboxGroup, Label, Link } from 'react-aria-components';
+import { usePrefs } from '../app/prefs.tsx';
+import { navigate } from '../app/router.ts';
+import { useSession } from '../app/session.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { en } from '../i18n/en.ts';
+import { useT } from '../i18n/useT.ts';
+import { automationsApi, type Automation } from '../lib/api-automations.ts';
+import { formatInstant, formatNumber } from '../lib/format.ts';
+import { Badge, BoltIcon, Button, Checkbox, EmptyState, ErrorState, PlusIcon, Skeleton, Switch, UserText, useToast } from '../ui/index.ts';
+import { canWriteAutomations, useAutomationText } from '../modules/engagement/automation-text.ts';
+import '../modules/engagement/automations.css';
+
+const INTERACTION_KINDS = ['call', 'visit', 'chat', 'message', 'social', 'note', 'order.placed', 'order.delivered', 'order.returned'] as const;
+
+/** A built-in rule's name in the UI language (the stored name is the server's English one). */
+export function useRuleName() {
+  const t = useT();
+  return (rule: Pick<Automation, 'name' | 'builtin'>) => {
+    const key = `automations.builtin.${rule.builtin ?? ''}`;
+    return rule.builtin && key in en ? t(key as MessageKey) : rule.name;
+  };
+}
+
+const BUILTIN_ORDER = ['after_interaction', 'negative_experience.return', 'negative_experience.complaint', 'negative_experience.nps', 'negative_experience.csat', 'negative_experience.ces'];
+const builtinRank = (key: string | null) => {
+  const rank = BUILTIN_ORDER.indexOf(key ?? '');
+  return rank === -1 ? BUILTIN_ORDER.length : rank;
+};
+
+export default function AutomationsPage() {
+  const t = useT();
+  const session = useSession();
+  const canWrite = canWriteAutomations(session);
+  const rules = useQuery({ queryKey: ['automations'], queryFn: automationsApi.automations });
+  // Built-ins in a fixed order (the one a workspace opts into first), whatever the server's order.
+  const builtin = (rules.data?.items.filter((r) => r.builtin) ?? []).sort((a, b) => builtinRank(a.builtin) - builtinRank(b.builtin));
+  const own = rules.data?.items.filter((r) => !r.builtin) ?? [];
+  return (
+    <div className="page">
+      <header className="page-header">
+        <h1>{t('automations.title')}</h1>
+        <div className="page-actions">
+          <Button variant="ghost" onPress={() => navigate('/engagement/templates')}>{t('templates.title')}</Button>
+          {canWrite && <Button variant="primary" onPress={() => navigate('/engagement/automations/new')}><PlusIcon />{t('automations.new')}</Button>}
+        </div>
+      </header>
+      {!canWrite && <p className="notice">{t('automations.readOnly')}</p>}
+      {rules.isPending ? <Skeleton lines={6} /> : rules.isError ? <ErrorState detail={rules.error.message} onRetry={() => void rules.refetch()} /> : (
+        <>
+          <section className="card" aria-labelledby="own-rules">
+            <h2 id="own-rules">{t('automations.yourRules')}</h2>
+            {own.length === 0 ? (
+              <EmptyState title={t('automations.emptyTitle')} icon={<BoltIcon size={28} />}
+                action={canWrite ? <Button variant="primary" onPress={() => navigate('/engagement/automations/new')}>{t('automations.new')}</Button> : undefined}>
+                {t('automations.emptyBody')}
+              </EmptyState>
+            ) : (
+              <ul className="automation-list">{own.map((r) => <RuleItem key={r.id} rule={r} canWrite={canWrite} />)}</ul>
+            )}
+          </section>
+          {builtin.length > 0 && (
+            <section className="card" aria-labelledby="builtin-rules">
+              <h2 id="builtin-rules">{t('automations.builtinRules')}</h2>
+              <p className="muted">{t('automations.builtinIntro')}</p>
+              <ul className="automation-list">{builtin.map((r) => <RuleItem key={r.id} rule={r} canWrite={canWrite} />)}</ul>
+            </section>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function RuleItem({ rule, canWrite }: { rule: Automation; canWrite: boolean }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const text = useAutomationText();
+  const toast = useToast();
+  const client = useQueryClient();
+  const ruleName = useRuleName();
+  const [pending, setPending] = useState(false);
+  const runs = useQuery({ queryKey: ['automation-runs', rule.id, 'latest'], queryFn: () => automationsApi.runs(rule.id, undefined, 20) });
+  const catalogue = useQuery({ queryKey: ['automation-catalogue'], queryFn: automationsApi.catalogue, staleTime: Infinity });
+  const waitsForModule = rule.trigger.type === 'event' && catalogue.data?.topics.find((x) => x.topic === (rule.trigger as { topic: string }).topic)?.available === false;
+  const last = runs.data?.items[0];
+  const done = runs.data?.items.filter((r) => r.status === 'done').length ?? 0;
+
+  const patch = async (body: Parameters<typeof automationsApi.updateAutomation>[1], message: string) => {
+    setPending(true);
+    try {
+      const saved = await automationsApi.updateAutomation(rule.id, body);
+      client.setQueryData<{ items: Automation[] }>(['automations'], (old) => old && { items: old.items.map((r) => (r.id === saved.id ? saved : r)) });
+      client.setQueryData(['automation', saved.id], saved);
+      toast(message);
+    } catch (err) {
+      toast(err instanceof Error ? err.message : t('common.errorTitle'), 'bad');
+    } finally {
+      setPending(false);
+    }
+  };
+
+  const kindCondition = rule.builtin === 'after_interaction'
+    ? rule.conditions.find((c): c is Extract<typeof c, { type: 'event' }> => c.type === 'event' && c.field === 'kind' && c.op === 'in')
+    : undefined;
+  const kinds = kindCondition && Array.isArray(kindCondition.value) ? kindCondition.value.map(String) : [];
+  const handleKinds = (next: string[]) => {
+    if (next.length === 0) return;
+    const conditions = rule.conditions.map((c) => (c === kindCondition ? { ...c, value: next } : c));
+    void patch({ conditions }, t('automations.saved'));
+  };
+
+  const name = ruleName(rule);
+  return (
+    <li className="card automation-item" data-testid="automation-item">
+      <div>
+        <h3><Link href={`/engagement/automations/${rule.id}`}><UserText>{name}</UserText></Link></h3>
+        <p>{text.trigger(rule)} {waitsForModule && <Badge tone="info">{t('automations.waitsForModule')}</Badge>}</p>
+        <p className="automation-meta">
+          <span>{t('automations.actionsSummary', { count: rule.actions.length, list: new Intl.ListFormat(prefs.language).format(rule.actions.map((a) => t(`automations.action.${a.type}` as MessageKey))) })}</span>
+          {runs.isPending ? null : last ? (
+            <>
+              <span>{t('automations.recentRuns', { count: runs.data!.items.length, done, doneText: formatNumber(done, prefs) })}</span>
+              <span>{t('automations.lastRun', { at: formatInstant(last.createdAt, prefs) })} <RunStatusBadge status={last.status} /></span>
+            </>
+          ) : <span>{t('automations.neverRan')}</span>}
+        </p>
+      </div>
+      <div className="automation-side">
+        <Switch isSelected={rule.enabled} isDisabled={!canWrite || pending} onChange={(enabled) => void patch({ enabled }, enabled ? t('automations.enabledToast') : t('automations.disabledToast'))}>
+          <span className="visually-hidden">{name}: </span>{rule.enabled ? t('automations.enabled') : t('automations.disabled')}
+        </Switch>
+      </div>
+      {kindCondition && (
+        <CheckboxGroup className="builtin-kinds" value={kinds} onChange={handleKinds} isDisabled={!canWrite || pending}>
+          <Label className="field-label">{t('automations.kindsPicker')}</Label>
+          {INTERACTION_KINDS.map((k) => <Checkbox key={k} value={k}>{t(`timeline.kind.${k}` as MessageKey)}</Checkbox>)}
+        </CheckboxGroup>
+      )}
+    </li>
+  );
+}
+
+export function RunStatusBadge({ status }: { status: string }) {
+  const t = useT();
+  const tone = status === 'done' ? 'good' : status === 'failed' ? 'bad' : status === 'waiting' ? 'info' : 'warn';
+  return <Badge tone={tone}>{t(`automations.runStatus.${status}` as MessageKey)}</Badge>;
+}

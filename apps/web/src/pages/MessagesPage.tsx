@@ -1,0 +1,219 @@
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-aria-components';
+import { usePrefs } from '../app/prefs.tsx';
+import { navigate, useLocation } from '../app/router.ts';
+import { useSession } from '../app/session.ts';
+import { useT } from '../i18n/useT.ts';
+import { api, type Customer } from '../lib/api.ts';
+import {
+  engagementApi, MESSAGE_CHANNELS, MESSAGE_STATUSES, type ChannelName, type Message, type MessageFilters, type Status,
+} from '../lib/api-engagement.ts';
+import { formatInstant, formatNumber } from '../lib/format.ts';
+import { AutomationCustomerPicker } from '../modules/engagement/AutomationCustomerPicker.tsx';
+import { canRetryMessages } from '../modules/engagement/engagement-roles.ts';
+import { ChannelLabel, MessageOrigin, MessageStatusBadge, Recipient, useReasonText } from '../modules/engagement/message-parts.tsx';
+import '../modules/engagement/engagement.css';
+import { AlertIcon, Button, Dialog, EmptyState, ErrorState, MailIcon, RetryIcon, Select, Skeleton, UserText, useToast } from '../ui/index.ts';
+
+const ALL = 'all';
+
+export default function MessagesPage() {
+  const t = useT();
+  const { search } = useLocation();
+  const status = (MESSAGE_STATUSES as readonly string[]).includes(search.get('status') ?? '') ? (search.get('status') as Status) : undefined;
+  const channel = (MESSAGE_CHANNELS as readonly string[]).includes(search.get('channel') ?? '') ? (search.get('channel') as ChannelName) : undefined;
+  const customerId = search.get('customer') ?? undefined;
+  const filters: MessageFilters = { status, channel, customerId };
+
+  const setFilter = (key: 'status' | 'channel' | 'customer', value: string | undefined) => {
+    const next = new URLSearchParams(search);
+    if (value && value !== ALL) next.set(key, value);
+    else next.delete(key);
+    const text = next.toString();
+    navigate(`/engagement/messages${text ? `?${text}` : ''}`, { replace: true });
+  };
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>{t('messages.title')}</h1>
+          <p className="muted page-intro">{t('messages.intro')}</p>
+        </div>
+      </header>
+      <div className="filters message-filters" role="search" aria-label={t('messages.title')}>
+        <Select
+          label={t('messages.filter.status')}
+          value={status ?? ALL}
+          onChange={(v) => setFilter('status', v)}
+          options={[{ id: ALL, label: t('messages.filter.all') }, ...MESSAGE_STATUSES.map((s) => ({ id: s, label: t(`messages.status.${s}`) }))]}
+        />
+        <Select
+          label={t('messages.filter.channel')}
+          value={channel ?? ALL}
+          onChange={(v) => setFilter('channel', v)}
+          options={[{ id: ALL, label: t('messages.filter.all') }, ...MESSAGE_CHANNELS.map((c) => ({ id: c, label: t(`messages.channel.${c}`) }))]}
+        />
+        <CustomerFilter customerId={customerId} onChange={(id) => setFilter('customer', id)} />
+        {(status || channel || customerId) && <Button variant="ghost" onPress={() => navigate('/engagement/messages', { replace: true })}>{t('messages.filter.clear')}</Button>}
+      </div>
+      <DeadLetterNotice viewing={status === 'dead'} onShow={() => setFilter('status', 'dead')} />
+      <MessageLog filters={filters} />
+    </div>
+  );
+}
+
+/** Dead letters never go out on their own: say so whenever there are any, and offer to list them. */
+function DeadLetterNotice({ viewing, onShow }: { viewing: boolean; onShow: () => void }) {
+  const t = useT();
+  const dead = useQuery({ queryKey: ['messages', 'dead-exists'], queryFn: () => engagementApi.messages({ status: 'dead' }, undefined, 1) });
+  if (viewing) return <div className="notice notice-dead" role="note"><AlertIcon /><span>{t('messages.deadNotice')}</span></div>;
+  if (!dead.data || dead.data.items.length === 0) return null;
+  return (
+    <div className="notice notice-dead" role="note" data-testid="dead-letters-notice">
+      <AlertIcon />
+      <span>{t('messages.deadExist')}</span>
+      <Button onPress={onShow}>{t('messages.showDead')}</Button>
+    </div>
+  );
+}
+
+function CustomerFilter({ customerId, onChange }: { customerId: string | undefined; onChange: (id: string | undefined) => void }) {
+  const t = useT();
+  const customer = useQuery({ queryKey: ['customer', customerId], queryFn: () => api.customer(customerId!), enabled: Boolean(customerId) });
+  if (customerId && customer.isPending) return <Skeleton lines={1} />;
+  const value: Customer | null = customerId ? customer.data ?? null : null;
+  return <AutomationCustomerPicker key={customerId ?? 'none'} label={t('messages.filter.customer')} value={value} onChange={(c) => onChange(c?.id)} />;
+}
+
+function MessageLog({ filters }: { filters: MessageFilters }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const session = useSession();
+  const toast = useToast();
+  const client = useQueryClient();
+  const reasonText = useReasonText();
+  const [open, setOpen] = useState<string | null>(null);
+  const [retrying, setRetrying] = useState<string | null>(null);
+  const messages = useInfiniteQuery({
+    queryKey: ['messages', filters],
+    queryFn: ({ pageParam }) => engagementApi.messages(filters, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  const mayRetry = canRetryMessages(session.role);
+
+  const handleRetry = async (message: Message) => {
+    setRetrying(message.id);
+    try {
+      await engagementApi.retryMessage(message.id);
+      toast(t('messages.retried'));
+      await client.invalidateQueries({ queryKey: ['messages'] });
+    } catch (err) {
+      toast(err instanceof Error ? err.message : t('common.errorTitle'), 'bad');
+    } finally {
+      setRetrying(null);
+    }
+  };
+
+  if (messages.isPending) return <Skeleton lines={8} />;
+  if (messages.isError) return <ErrorState detail={messages.error.message} onRetry={() => void messages.refetch()} />;
+  const items = messages.data.pages.flatMap((p) => p.items);
+  const filtered = Boolean(filters.status || filters.channel || filters.customerId);
+  if (items.length === 0) {
+    return <EmptyState icon={<MailIcon size={28} />} title={filtered ? t('messages.emptyFiltered') : t('messages.emptyTitle')}>{filtered ? null : t('messages.emptyBody')}</EmptyState>;
+  }
+  return (
+    <>
+      <div className="table-wrap">
+        <table className="table message-table" aria-label={t('messages.title')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('messages.col.created')}</th>
+              <th scope="col">{t('messages.col.channel')}</th>
+              <th scope="col">{t('messages.col.recipient')}</th>
+              <th scope="col">{t('messages.col.status')}</th>
+              <th scope="col" className="col-num">{t('messages.col.attempts')}</th>
+              <th scope="col">{t('messages.col.origin')}</th>
+              <th scope="col">{t('messages.col.updated')}</th>
+              <th scope="col"><span className="visually-hidden">{t('messages.col.actions')}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((m) => {
+              const reason = reasonText(m.reason);
+              return (
+                <tr key={m.id} className={`message-row row-${m.status}`} data-testid="message-row" data-status={m.status}>
+                  <td className="col-date">{formatInstant(m.createdAt, prefs)}</td>
+                  <td><ChannelLabel channel={m.channel} /></td>
+                  <td>
+                    {m.customerId ? <Link href={`/customers/${m.customerId}`}><Recipient value={m.recipient} /></Link> : <Recipient value={m.recipient} />}
+                    {m.subject && <div className="muted small-block"><UserText>{m.subject}</UserText></div>}
+                  </td>
+                  <td>
+                    <MessageStatusBadge status={m.status} />
+                    {reason && <div className="message-reason small-block">{reason}</div>}
+                    {m.status === 'failed' && m.nextAttemptAt && <div className="muted small-block">{t('messages.nextAttempt')}: {formatInstant(m.nextAttemptAt, prefs)}</div>}
+                  </td>
+                  <td className="col-num">{formatNumber(m.attempts, prefs)}</td>
+                  <td><MessageOrigin origin={m.origin} /></td>
+                  <td className="col-date">{formatInstant(m.updatedAt, prefs)}</td>
+                  <td className="col-actions">
+                    <Button variant="ghost" onPress={() => setOpen(m.id)}>{t('messages.view')}</Button>
+                    {mayRetry && (m.status === 'failed' || m.status === 'dead') && (
+                      <Button onPress={() => void handleRetry(m)} isPending={retrying === m.id} aria-label={t('messages.retryLabel', { recipient: m.recipient })}>
+                        <RetryIcon />{t('messages.retry')}
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {messages.hasNextPage && <div className="list-footer"><Button onPress={() => void messages.fetchNextPage()} isPending={messages.isFetchingNextPage}>{t('common.loadMore')}</Button></div>}
+      <Dialog title={t('messages.detail')} isOpen={open !== null} onOpenChange={(o) => !o && setOpen(null)} size="large">
+        {open && <MessageDetailBody id={open} />}
+      </Dialog>
+    </>
+  );
+}
+
+function MessageDetailBody({ id }: { id: string }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const reasonText = useReasonText();
+  const message = useQuery({ queryKey: ['message', id], queryFn: () => engagementApi.message(id) });
+  if (message.isPending) return <Skeleton lines={6} />;
+  if (message.isError) return <ErrorState detail={message.error.message} />;
+  const m = message.data;
+  return (
+    <div className="message-detail">
+      <dl className="facts">
+        <dt>{t('messages.col.status')}</dt>
+        <dd><MessageStatusBadge status={m.status} /> {reasonText(m.reason)}</dd>
+        {m.detail && (<><dt>{t('messages.providerSaid')}</dt><dd><UserText>{m.detail}</UserText></dd></>)}
+        <dt>{t('messages.col.channel')}</dt>
+        <dd><ChannelLabel channel={m.channel} />{m.provider && <> · <bdi>{m.provider}</bdi></>}</dd>
+        <dt>{t('messages.col.recipient')}</dt>
+        <dd><Recipient value={m.recipient} /></dd>
+        <dt>{t('messages.purpose')}</dt>
+        <dd>{t(`messages.purpose.${m.purpose}`)}</dd>
+        <dt>{t('messages.col.attempts')}</dt>
+        <dd>{formatNumber(m.attempts, prefs)}</dd>
+        <dt>{t('messages.col.origin')}</dt>
+        <dd><MessageOrigin origin={m.origin} /></dd>
+        <dt>{t('messages.col.created')}</dt>
+        <dd>{formatInstant(m.createdAt, prefs)}</dd>
+        {m.sentAt && (<><dt>{t('messages.sentAt')}</dt><dd>{formatInstant(m.sentAt, prefs)}</dd></>)}
+        {m.deliveredAt && (<><dt>{t('messages.deliveredAt')}</dt><dd>{formatInstant(m.deliveredAt, prefs)}</dd></>)}
+        {(m.status === 'queued' || m.status === 'failed') && m.nextAttemptAt && (<><dt>{t('messages.nextAttempt')}</dt><dd>{formatInstant(m.nextAttemptAt, prefs)}</dd></>)}
+        {m.subject && (<><dt>{t('messages.subject')}</dt><dd><UserText>{m.subject}</UserText></dd></>)}
+      </dl>
+      <h3>{t('messages.body')}</h3>
+      <pre className="message-body" dir="auto">{m.bodyText}</pre>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-aria-components';
+import { usePrefs } from '../app/prefs.tsx';
+import { navigate } from '../app/router.ts';
+import { useSession } from '../app/session.ts';
+import { useT } from '../i18n/useT.ts';
+import { automationsApi } from '../lib/api-automations.ts';
+import { LANGUAGES } from '../lib/format.ts';
+import { Button, EmptyState, ErrorState, ListIcon, MailIcon, PlusIcon, Skeleton, UserText } from '../ui/index.ts';
+import { canWriteAutomations } from '../modules/engagement/automation-text.ts';
+import { TemplateEditor } from '../modules/engagement/TemplateEditor.tsx';
+import '../modules/engagement/automations.css';
+
+export default function TemplatesPage({ templateId }: { templateId?: string }) {
+  const t = useT();
+  const session = useSession();
+  const canWrite = canWriteAutomations(session);
+  const templates = useQuery({ queryKey: ['templates'], queryFn: automationsApi.templates });
+  const selected = templateId && templateId !== 'new' ? templates.data?.items.find((x) => x.id === templateId) : undefined;
+  const prefs = usePrefs();
+  const list = new Intl.ListFormat(prefs.language);
+  const languagesOf = (content: Record<string, unknown>) => list.format(LANGUAGES.filter((l) => content[l]).map((l) => t(`lang.${l}`)));
+  return (
+    <div className="page">
+      <header className="page-header">
+        <h1>{t('templates.title')}</h1>
+        <div className="page-actions">
+          <Button variant="ghost" onPress={() => navigate('/engagement/automations')}>{t('automations.title')}</Button>
+          {canWrite && <Button variant="primary" onPress={() => navigate('/engagement/templates/new')}><PlusIcon />{t('templates.new')}</Button>}
+        </div>
+      </header>
+      {!canWrite && <p className="notice">{t('templates.readOnly')}</p>}
+      <div className="templates-layout">
+        <nav className="card" aria-labelledby="template-list-heading">
+          <h2 id="template-list-heading">{t('templates.list')}</h2>
+          {templates.isPending ? <Skeleton lines={4} /> : templates.isError ? <ErrorState detail={templates.error.message} onRetry={() => void templates.refetch()} /> : templates.data.items.length === 0 ? (
+            <p className="muted">{t('templates.emptyList')}</p>
+          ) : (
+            <ul className="nav-list">
+              {templates.data.items.map((x) => (
+                <li key={x.id}>
+                  <Link href={`/engagement/templates/${x.id}`} className="nav-link" aria-current={x.id === templateId ? 'page' : undefined}>
+                    <MailIcon />
+                    <span><UserText>{x.name}</UserText><span className="small-block muted">{languagesOf(x.content)}</span></span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </nav>
+        <div className="template-main">
+          {templateId ? (
+            templateId === 'new' || selected ? <TemplateEditor key={templateId} template={selected} canWrite={canWrite} /> : templates.isPending ? <Skeleton lines={6} /> : <ErrorState detail={t('templates.notFound')} />
+          ) : (
+            <EmptyState title={t('templates.emptyTitle')} icon={<ListIcon size={28} />}
+              action={canWrite ? <Button variant="primary" onPress={() => navigate('/engagement/templates/new')}>{t('templates.new')}</Button> : undefined}>
+              {t('templates.emptyBody')}
+            </EmptyState>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
