@@ -10,6 +10,7 @@ import type { App } from '../src/platform/http/server.ts';
 import { SESSION_COOKIE } from '../src/platform/http/server.ts';
 import { addMember, openSession } from '../src/modules/team/index.ts';
 import { createApiKey, createWorkspace } from '../src/modules/workspace/index.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 export interface TestSession {
   accountId: string;
@@ -47,9 +48,24 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 
 const COUNTRY_LANGUAGE = { IR: 'fa', SA: 'ar', AE: 'ar' } as const;
 
+export interface TestAppOptions extends BuildOptions {
+  role?: ProcessRole;
+  env?: Record<string, string>;
+  /**
+   * Where the app runs. Apps that run workers (role `all` or `worker`) get a scratch database
+   * of their own by default: a relay, job worker or message dispatcher on the run's shared
+   * database would take other test files' events and messages (and act on them with this
+   * app's settings). Pass another app's `databaseUrl` to share it (scale-out tests), or
+   * `'shared'` for the run's database.
+   */
+  database?: 'shared' | 'scratch' | string;
+}
+
 /** The app in-process on this run's database (see global-setup.ts). Default role `api`: no job workers, no event relay. */
-export async function startTestApp(options: BuildOptions & { role?: ProcessRole; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const databaseUrl = inject('databaseUrl');
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const choice = options.env?.DATABASE_URL ?? options.database ?? (options.role === 'all' || options.role === 'worker' ? 'scratch' : 'shared');
+  const scratch = choice === 'scratch' ? await createScratchDatabase('vafa_app') : undefined;
+  const databaseUrl = scratch?.url ?? (choice === 'shared' ? inject('databaseUrl') : choice);
   const config = loadConfig({
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -89,6 +105,9 @@ export async function startTestApp(options: BuildOptions & { role?: ProcessRole;
     },
     auth: (key) => ({ authorization: `Bearer ${key}` }),
     session: (user) => ({ cookie: user.cookie, 'x-csrf-token': user.csrfToken }),
-    close: () => vafa.stop(),
+    async close() {
+      await vafa.stop();
+      await scratch?.drop();
+    },
   };
 }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { z } from 'zod';
 import { defineSubscriber, publishEvent } from '../src/platform/events/outbox.ts';
 import { defineJob } from '../src/platform/jobs/registry.ts';
@@ -20,8 +19,8 @@ let workers: TestApp[] = [];
 const processes: VafaProcess[] = [];
 
 beforeAll(async () => {
-  owner = await startTestApp();
-  workers = await Promise.all(['w1', 'w2'].map((w) => startTestApp({ role: 'worker', subscribers: [subscriberFor(w)] })));
+  owner = await startTestApp({ database: 'scratch' });
+  workers = await Promise.all(['w1', 'w2'].map((w) => startTestApp({ role: 'worker', subscribers: [subscriberFor(w)], database: owner.databaseUrl })));
   for (const [i, w] of workers.entries()) {
     const job = countedJob(`w${i + 1}`);
     w.vafa.queue.register([job]);
@@ -70,7 +69,7 @@ describe('several processes on one PostgreSQL', () => {
   });
 
   it('holds a session signed in on one API process when used on another', async () => {
-    const databaseUrl = inject('databaseUrl');
+    const databaseUrl = owner.databaseUrl;
     const ws = await owner.createWorkspace();
     const [portA, portB] = [await freePort(), await freePort()];
     const env = { DATABASE_URL: databaseUrl, VAFA_ROLE: 'api' };

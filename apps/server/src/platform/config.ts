@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -15,7 +17,19 @@ const Env = z.object({
   VAFA_ROLE: ProcessRole.default('all'),
   VAFA_DEMO: z.enum(['true', 'false']).default('true'),
   VAFA_DEMO_CUSTOMERS: z.coerce.number().int().min(0).max(100_000).default(300),
+  /** where customers and providers reach this instance (unsubscribe links, SMS status callbacks); default http://localhost:<PORT> */
   VAFA_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * 32 random bytes, base64: seals channel secrets (SMTP passwords, SMS API keys, webhook
+   * secrets) and signs unsubscribe and callback links. Unset, the key lives in
+   * <dataDir>/instance.key, created once (mode 0600) and shared by every process on that data
+   * dir. With DATABASE_URL and processes on several machines, set it to the same value on all
+   * of them (`openssl rand -base64 32`): a sealed secret opens only with the key that sealed it.
+   */
+  VAFA_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 (openssl rand -base64 32)')
+    .optional(),
   VAFA_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   VAFA_ANON_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   VAFA_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -30,7 +44,10 @@ export interface Config {
   role: ProcessRole;
   demo: boolean;
   demoCustomers: number;
+  /** as configured; messaging uses `publicBaseUrl(config)`, which defaults it */
   publicUrl: string | undefined;
+  /** the instance key (VAFA_SECRET_KEY or <dataDir>/instance.key) */
+  secretKey: Buffer;
   dbPoolSize: number;
   anonRateLimitPerMinute: number;
   cookieSecure: 'auto' | boolean;
@@ -47,20 +64,57 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  // npm runs workspace scripts inside apps/server; INIT_CWD is where the user typed `npm start`.
+  const dataDir = overrides.dataDir ?? path.resolve(env.INIT_CWD ?? process.cwd(), e.VAFA_DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    // npm runs workspace scripts inside apps/server; INIT_CWD is where the user typed `npm start`.
-    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), e.VAFA_DATA_DIR),
+    dataDir,
     role: e.VAFA_ROLE,
     demo: e.VAFA_DEMO === 'true',
     demoCustomers: e.VAFA_DEMO_CUSTOMERS,
     publicUrl: e.VAFA_PUBLIC_URL,
+    secretKey: overrides.secretKey ?? (e.VAFA_SECRET_KEY ? Buffer.from(e.VAFA_SECRET_KEY, 'base64') : instanceKey(dataDir)),
     dbPoolSize: e.VAFA_DB_POOL_SIZE,
     anonRateLimitPerMinute: e.VAFA_ANON_RATE_LIMIT,
     cookieSecure: e.VAFA_COOKIE_SECURE === 'auto' ? 'auto' : e.VAFA_COOKIE_SECURE === 'true',
     logLevel: e.LOG_LEVEL,
     ...overrides,
   };
+}
+
+/** The base of links that leave this instance: VAFA_PUBLIC_URL, or http://localhost:<PORT>. */
+export function publicBaseUrl(config: Pick<Config, 'publicUrl' | 'port'>): string {
+  return (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
+}
+
+/**
+ * Reads <dataDir>/instance.key, creating it on first use. Creation writes a temp file and
+ * links it into place, so processes starting together all end up with the same key.
+ */
+function instanceKey(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'instance.key');
+  const read = () => {
+    const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new ConfigError(`invalid configuration: ${file} does not hold a 32-byte base64 key`);
+    return key;
+  };
+  if (fs.existsSync(file)) return read();
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(temp, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  } catch {
+    // Same words as the embedded database's check, which would fail next anyway.
+    throw new ConfigError(`data directory ${dataDir} is not writable`);
+  }
+  try {
+    fs.linkSync(temp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    fs.unlinkSync(temp);
+  }
+  return read();
 }

@@ -382,7 +382,7 @@ export const fa: Messages = {
   'forbidden.body': 'نقش شما اجازهٔ این کار را نمی‌دهد.',
   'nav.followups': 'پیگیری‌ها',
   'nav.automations': 'خودکارسازی‌ها',
-  'nav.templates': 'الگوهای پیام',
+  'nav.templates': 'قالب‌های پیام',
   'nav.messages': 'پیام‌ها',
   'nav.messagingSettings': 'تنظیمات پیام‌رسانی',
 

@@ -91,9 +91,16 @@ export async function applyTagChanges(tx: Executor, tenantId: string, customerId
   await changeCustomerTags(tx, tenantId, customerId, [...changes.add], [...changes.remove]);
 }
 
+/** Where a batch collects its runs' tag changes and messages, to write them once. */
+export interface ActionSink {
+  tags: TagChanges;
+  messages: NewMessage[];
+}
+
 /**
  * Performs planned actions in the caller's transaction; returns what each did for the run
- * record. Tag changes go into `tags` when given (the caller applies several runs' at once).
+ * record. With a `sink`, tag changes and messages go there and the caller writes them (several
+ * runs' at once); without, they are written here.
  */
 export async function performActions(
   tx: Executor,
@@ -101,11 +108,11 @@ export async function performActions(
   customer: EngineCustomer,
   runId: number,
   plans: PlannedAction[],
-  tags?: TagChanges,
+  sink?: ActionSink,
 ): Promise<RunActionResult[]> {
   const results: RunActionResult[] = [];
-  const messages: NewMessage[] = [];
-  const changes: TagChanges = tags ?? { add: new Set(), remove: new Set() };
+  const messages: NewMessage[] = sink?.messages ?? [];
+  const changes: TagChanges = sink?.tags ?? { add: new Set(), remove: new Set() };
   const origin = { ruleId: ctx.rule.id, runId };
   const source = {
     topic: ctx.trigger.topic ?? ctx.trigger.type ?? null,
@@ -180,7 +187,9 @@ export async function performActions(
         break;
     }
   }
-  if (!tags) await applyTagChanges(tx, ctx.tenantId, customer.id, changes);
-  await queueMessages(tx, ctx.tenantId, messages);
+  if (!sink) {
+    await applyTagChanges(tx, ctx.tenantId, customer.id, changes);
+    await queueMessages(tx, ctx.tenantId, messages);
+  }
   return results;
 }

@@ -3,6 +3,7 @@ import type { SQL } from 'drizzle-orm';
 import type { AutomationAction, AutomationCondition, AutomationDelay, AutomationTrigger, TemplateContent } from '@vafa/contracts';
 import type { Database, Executor } from '../../platform/db/connect.ts';
 import type { DomainEvent } from '../../platform/events/outbox.ts';
+import { queueMessages, type NewMessage } from '../../platform/messaging/outbox.ts';
 import { addBusinessMinutes } from '../../platform/time/business-hours.ts';
 import { segmentPredicate } from '../customers/index.ts';
 import { workspaceSettings } from '../workspace/index.ts';
@@ -109,14 +110,36 @@ export interface ConditionResult {
   reason: string;
 }
 
-async function segmentMember(db: Executor, set: RuleSet, segmentId: string, customerId: string): Promise<boolean | null> {
+async function predicateOf(db: Executor, set: RuleSet, segmentId: string): Promise<SQL | null> {
   let predicate = set.segments.get(segmentId);
   if (predicate === undefined) {
     // A deleted segment (404) or one whose rules no longer compile fails the condition.
     predicate = await segmentPredicate(db, set.tenantId, segmentId).catch(() => null);
     set.segments.set(segmentId, predicate);
   }
+  return predicate;
+}
+
+/** Is the customer in the segment? null when the segment is gone. */
+export type SegmentMembership = (segmentId: string, customerId: string) => Promise<boolean | null>;
+
+const singleMembership = (db: Executor, set: RuleSet): SegmentMembership => async (segmentId, customerId) => {
+  const predicate = await predicateOf(db, set, segmentId);
   return predicate === null ? null : repo.customerInSegment(db, set.tenantId, predicate, customerId);
+};
+
+/** Membership for a batch's customers: the first check of a segment asks about all of them in one query. */
+function batchMembership(db: Executor, set: RuleSet, customerIds: string[]): SegmentMembership {
+  const members = new Map<string, Promise<Set<string> | null>>();
+  return async (segmentId, customerId) => {
+    let found = members.get(segmentId);
+    if (!found) {
+      found = predicateOf(db, set, segmentId).then((p) => (p === null ? null : repo.customersInSegment(db, set.tenantId, p, customerIds)));
+      members.set(segmentId, found);
+    }
+    const ids = await found;
+    return ids === null ? null : ids.has(customerId);
+  };
 }
 
 /** Evaluates conditions in order; with `all` false it stops at the first that fails. */
@@ -126,15 +149,16 @@ export async function evaluateConditions(
   conditions: AutomationCondition[],
   customer: repo.EngineCustomer,
   event: Record<string, unknown> | null,
-  options: { all?: boolean } = {},
+  options: { all?: boolean; membership?: SegmentMembership } = {},
 ): Promise<ConditionResult[]> {
   const results: ConditionResult[] = [];
+  const membership = options.membership ?? singleMembership(db, set);
   for (const [index, condition] of conditions.entries()) {
     let passed: boolean;
     let reason = describeCondition(condition);
     switch (condition.type) {
       case 'segment': {
-        const member = await segmentMember(db, set, condition.segmentId, customer.id);
+        const member = await membership(condition.segmentId, customer.id);
         if (member === null) reason = `segment ${condition.segmentId} no longer exists`;
         passed = member !== null && member === condition.member;
         break;
@@ -185,17 +209,74 @@ export async function planActions(db: Executor, set: RuleSet, rule: EngineRule, 
   return plans;
 }
 
+/** One triggering occurrence for one customer: an event, a birthday, a spell of inactivity. */
+export interface Occurrence {
+  customer: repo.EngineCustomer;
+  rules: EngineRule[];
+  triggerKey: string;
+  trigger: ActionContext['trigger'];
+}
+
 interface Decision {
+  occurrence: Occurrence;
   rule: EngineRule;
   run: repo.NewRun;
 }
 
 /**
- * Runs rules for one customer and occurrence in the caller's transaction: records a run per
- * rule (skipped with its reason, waiting for its delay, or done), and performs the actions of
- * the runs that are done now. A run that already exists for the same trigger key is left
- * alone, so a redelivered event or a rerun job does nothing twice.
+ * Runs rules for occurrences of distinct customers in the caller's transaction: records a run
+ * per rule and occurrence (skipped with its reason, waiting for its delay, or done) in one
+ * insert, and performs the actions of the runs that are done now, writing the tag changes once
+ * per customer and the messages in one insert. A run that already exists for the same trigger
+ * key is left alone, so a redelivered event or a rerun job does nothing twice.
  */
+async function runRules(tx: Executor, set: RuleSet, occurrences: Occurrence[], now: Date): Promise<void> {
+  const membership = occurrences.length === 1 ? singleMembership(tx, set) : batchMembership(tx, set, occurrences.map((o) => o.customer.id));
+  const decisions: Decision[] = [];
+  for (const occurrence of occurrences) {
+    const { customer, trigger, triggerKey } = occurrence;
+    const unavailable = customerUnavailable(customer);
+    // Skipped runs keep only what identifies the trigger: most runs are skips, and repeating the
+    // event's payload on each was most of the write volume (bench/rules.bench.ts).
+    const { payload: _payload, ...identity } = trigger;
+    for (const rule of occurrence.rules) {
+      const base = { ruleId: rule.id, customerId: customer.id, triggerKey, trigger, dueAt: null };
+      if (unavailable) {
+        decisions.push({ occurrence, rule, run: { ...base, trigger: identity, status: 'skipped', reason: unavailable } });
+        continue;
+      }
+      const results = await evaluateConditions(tx, set, rule.conditions, customer, trigger.payload ?? null, { membership });
+      const failed = results.find((r) => !r.passed);
+      if (failed) {
+        decisions.push({ occurrence, rule, run: { ...base, trigger: identity, status: 'skipped', reason: conditionFailure(failed) } });
+        continue;
+      }
+      const dueAt = dueAfterDelay(rule.delay, now, set);
+      decisions.push({ occurrence, rule, run: dueAt ? { ...base, status: 'waiting', reason: null, dueAt } : { ...base, status: 'done', reason: null } });
+    }
+  }
+  const inserted = await repo.insertRuns(tx, set.tenantId, decisions.map((d) => d.run), now);
+  const outcomes: repo.RunOutcome[] = [];
+  const tags = new Map<string, TagChanges>();
+  const messages: NewMessage[] = [];
+  for (const { occurrence, rule, run } of decisions) {
+    const runId = inserted.get(repo.runKey(run));
+    if (runId === undefined || run.status !== 'done') continue;
+    const { customer, trigger } = occurrence;
+    const changes = tags.get(customer.id) ?? { add: new Set<string>(), remove: new Set<string>() };
+    tags.set(customer.id, changes);
+    const plans = await planActions(tx, set, rule, customer, trigger, now);
+    const actions = await performActions(tx, actionContext(set, rule, trigger, now), customer, runId, plans, { tags: changes, messages });
+    outcomes.push({ id: runId, status: 'done', reason: null, actions });
+  }
+  // One tag update per customer (one customer.updated event), whatever number of runs tagged it;
+  // in id order, so two batches tagging the same customers lock them in the same order.
+  for (const customerId of [...tags.keys()].sort()) await applyTagChanges(tx, set.tenantId, customerId, tags.get(customerId)!);
+  await queueMessages(tx, set.tenantId, messages);
+  await repo.completeRuns(tx, set.tenantId, outcomes, now);
+}
+
+/** Runs rules for one customer and occurrence in the caller's transaction (see runRules). */
 export async function runRulesForCustomer(
   tx: Executor,
   set: RuleSet,
@@ -205,59 +286,88 @@ export async function runRulesForCustomer(
   trigger: ActionContext['trigger'],
   now: Date,
 ): Promise<void> {
-  const unavailable = customerUnavailable(customer);
-  const decisions: Decision[] = [];
-  // Skipped runs keep only what identifies the trigger: most runs are skips, and repeating the
-  // event's payload on each was most of the write volume (bench/rules.bench.ts).
-  const { payload: _payload, ...identity } = trigger;
-  for (const rule of rules) {
-    const base = { ruleId: rule.id, customerId: customer.id, triggerKey, trigger, dueAt: null };
-    if (unavailable) {
-      decisions.push({ rule, run: { ...base, trigger: identity, status: 'skipped', reason: unavailable } });
-      continue;
-    }
-    const results = await evaluateConditions(tx, set, rule.conditions, customer, trigger.payload ?? null);
-    const failed = results.find((r) => !r.passed);
-    if (failed) {
-      decisions.push({ rule, run: { ...base, trigger: identity, status: 'skipped', reason: conditionFailure(failed) } });
-      continue;
-    }
-    const dueAt = dueAfterDelay(rule.delay, now, set);
-    decisions.push({ rule, run: dueAt ? { ...base, status: 'waiting', reason: null, dueAt } : { ...base, status: 'done', reason: null } });
-  }
-  const inserted = await repo.insertRuns(tx, set.tenantId, decisions.map((d) => d.run), now);
-  const outcomes: repo.RunOutcome[] = [];
-  // Tag changes of all the runs are applied in one update (one customer.updated event).
-  const tags: TagChanges = { add: new Set(), remove: new Set() };
-  for (const { rule, run } of decisions) {
-    const runId = inserted.get(`${rule.id}:${customer.id}`);
-    if (runId === undefined || run.status !== 'done') continue;
-    const plans = await planActions(tx, set, rule, customer, trigger, now);
-    const actions = await performActions(tx, actionContext(set, rule, trigger, now), customer, runId, plans, tags);
-    outcomes.push({ id: runId, status: 'done', reason: null, actions });
-  }
-  await applyTagChanges(tx, set.tenantId, customer.id, tags);
-  await repo.completeRuns(tx, set.tenantId, outcomes, now);
+  await runRules(tx, set, [{ customer, rules, triggerKey, trigger }], now);
+}
+
+/**
+ * Events whose payload `occurredAt` is more than this before they were published are history
+ * being loaded, not news: the demo seeding and integrations back-filling months of touchpoints
+ * and orders publish them, and greeting or following up on a visit from last spring would be
+ * wrong. Three days still lets a shop that syncs late, or an agent entering the week's calls,
+ * trigger rules.
+ */
+export const STALE_EVENT_MS = 3 * 86_400_000;
+
+/** True for an event about something that happened more than STALE_EVENT_MS before it was published. */
+export function isStaleEvent(event: Pick<DomainEvent, 'occurredAt' | 'payload'>): boolean {
+  const happened = typeof event.payload.occurredAt === 'string' ? Date.parse(event.payload.occurredAt) : Number.NaN;
+  const published = Date.parse(event.occurredAt);
+  return Number.isFinite(happened) && Number.isFinite(published) && published - happened > STALE_EVENT_MS;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Events evaluated per transaction: larger batches gained little in bench/rules.bench.ts and hold locks longer. */
+export const EVENT_BATCH = 200;
+
 /**
- * Evaluates one domain event against the tenant's enabled event rules for its topic, all in
- * one transaction. Events without a customer are ignored (a run belongs to a customer).
+ * Evaluates domain events against each tenant's enabled event rules for their topics, up to
+ * EVENT_BATCH events per transaction. Events without a customer, for a topic no rule listens
+ * to, or stale (isStaleEvent) are not evaluated and leave no run. Within a transaction events
+ * are taken in order, in rounds in which each customer appears once, so a later event of a
+ * customer sees the tags an earlier one's actions set, exactly as one event per transaction.
+ * A transaction that fails is rolled back whole and the error thrown: the caller runs the
+ * events again one by one (JobQueue does), which the runs' unique key keeps from doubling
+ * anything an earlier, committed transaction of the call did.
  */
+export async function handleEvents(database: Database, events: DomainEvent[], now = new Date()): Promise<void> {
+  const byTenant = new Map<string, DomainEvent[]>();
+  for (const event of events) {
+    const list = byTenant.get(event.tenantId) ?? [];
+    list.push(event);
+    byTenant.set(event.tenantId, list);
+  }
+  for (const [tenantId, list] of byTenant) {
+    const set = await ruleSetFor(database.db, tenantId);
+    const seen = new Set<number>();
+    const evaluated = list.filter((event) => {
+      const customerId = event.payload.customerId;
+      if (seen.has(event.id) || !set.byTopic.get(event.topic)?.length) return false;
+      if (typeof customerId !== 'string' || !UUID.test(customerId) || isStaleEvent(event)) return false;
+      seen.add(event.id);
+      return true;
+    });
+    for (let i = 0; i < evaluated.length; i += EVENT_BATCH) {
+      const chunk = evaluated.slice(i, i + EVENT_BATCH);
+      await database.db.transaction((tx) => evaluateEvents(tx, set, chunk, now));
+    }
+  }
+}
+
+/** Evaluates one domain event in its own transaction (see handleEvents). */
 export async function handleEvent(database: Database, event: DomainEvent, now = new Date()): Promise<void> {
-  const set = await ruleSetFor(database.db, event.tenantId);
-  const rules = set.byTopic.get(event.topic);
-  if (!rules || rules.length === 0) return;
-  const customerId = event.payload.customerId;
-  if (typeof customerId !== 'string' || !UUID.test(customerId)) return;
-  await database.db.transaction(async (tx) => {
-    const customer = await repo.loadCustomer(tx, event.tenantId, customerId);
-    if (!customer) return;
-    const trigger = { topic: event.topic, eventId: event.id, payload: event.payload };
-    await runRulesForCustomer(tx, set, rules, customer, `event:${event.id}`, trigger, now);
-  });
+  await handleEvents(database, [event], now);
+}
+
+async function evaluateEvents(tx: Executor, set: RuleSet, events: DomainEvent[], now: Date): Promise<void> {
+  let round: DomainEvent[] = [];
+  const flush = async () => {
+    const customers = await repo.loadCustomers(tx, set.tenantId, round.map((e) => e.payload.customerId as string));
+    const occurrences: Occurrence[] = [];
+    for (const event of round) {
+      const customer = customers.get(event.payload.customerId as string);
+      if (!customer) continue;
+      occurrences.push({ customer, rules: set.byTopic.get(event.topic)!, triggerKey: `event:${event.id}`, trigger: { topic: event.topic, eventId: event.id, payload: event.payload } });
+    }
+    await runRules(tx, set, occurrences, now);
+    round = [];
+  };
+  for (const event of events) {
+    // A customer's second event starts a new round: customers are reloaded after the first's tag changes.
+    if (round.some((e) => e.payload.customerId === event.payload.customerId)) await flush();
+    round.push(event);
+  }
+  if (round.length > 0) await flush();
 }
 
 /**

@@ -4,17 +4,23 @@ import type { Database } from '../../platform/db/connect.ts';
 import { defineSubscriber } from '../../platform/events/outbox.ts';
 import { defineJob } from '../../platform/jobs/registry.ts';
 import type { BackgroundWorker, ModuleDeps } from '../../platform/module.ts';
-import { executeDueRuns, handleEvent } from './automation.engine.ts';
+import { EVENT_BATCH, executeDueRuns, handleEvent, handleEvents } from './automation.engine.ts';
 import { runDatedTriggers } from './automation.triggers.ts';
 
-/** Every domain event goes through the rule engine; rules for other topics cost a map lookup. */
+/**
+ * Every domain event goes through the rule engine; rules for other topics cost a map lookup.
+ * A fetched batch is evaluated in one transaction per tenant (handleEvents); if that fails,
+ * JobQueue runs its events one by one, so a bad event fails and is retried alone.
+ */
 const engine = defineSubscriber({
   name: 'automation-engine',
   topics: ['*'],
   run: (event, { database, clock }) => handleEvent(database, event, clock.now()),
+  runBatch: (events, { database, clock }) => handleEvents(database, events, clock.now()),
 });
-// Every event passes through here: fetch in larger batches, with two workers per process.
-export const automationSubscriber = { ...engine, job: { ...engine.job, batchSize: 50, concurrency: 2 } };
+// Every event passes through here: fetch batches as large as one evaluation transaction
+// (pg-boss fetches once per polling interval per worker), with two workers per process.
+export const automationSubscriber = { ...engine, job: { ...engine.job, batchSize: EVENT_BATCH, concurrency: 2 } };
 
 /** Birthdays and inactivity, hourly: a birthday rule's `at` is honoured to within the hour. */
 export const datedTriggersJob = defineJob({

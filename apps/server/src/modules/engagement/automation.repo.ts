@@ -148,6 +148,13 @@ export async function loadCustomer(db: Executor, tenantId: string, id: string): 
   return result.rows[0] ? toEngineCustomer(result.rows[0]) : undefined;
 }
 
+/** Several customers at once (an event batch's), by id; ids not found are absent. */
+export async function loadCustomers(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, EngineCustomer>> {
+  if (ids.length === 0) return new Map();
+  const result = await db.execute<CustomerSqlRow>(sql`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE tenant_id = ${tenantId} AND id = ANY(${sql.param(ids)}::uuid[])`);
+  return new Map(result.rows.map((r) => [r.id, toEngineCustomer(r)]));
+}
+
 /** Live customers whose Gregorian birthday is one of `dates` given in `calendar` (uses the birthday index). */
 export async function customersBornOn(db: Executor, tenantId: string, calendar: string, dates: string[]): Promise<EngineCustomer[]> {
   if (dates.length === 0) return [];
@@ -176,6 +183,16 @@ export async function customerInSegment(db: Executor, tenantId: string, predicat
   return result.rows.length > 0;
 }
 
+/** Which of `customerIds` are in a segment: one query for an event batch's customers. */
+export async function customersInSegment(db: Executor, tenantId: string, predicate: ReturnType<typeof sql>, customerIds: string[]): Promise<Set<string>> {
+  if (customerIds.length === 0) return new Set();
+  // OFFSET 0 as above: primary-key lookups of the batch first, the predicate on those rows only.
+  const result = await db.execute<{ id: string }>(sql`
+    SELECT id FROM (SELECT * FROM customers WHERE tenant_id = ${tenantId} AND id = ANY(${sql.param(customerIds)}::uuid[]) OFFSET 0) customers
+    WHERE ${predicate}`);
+  return new Set(result.rows.map((r) => r.id));
+}
+
 // ---- runs
 
 export interface NewRun {
@@ -188,14 +205,16 @@ export interface NewRun {
   dueAt: Date | null;
 }
 
+export const runKey = (run: Pick<NewRun, 'ruleId' | 'customerId' | 'triggerKey'>) => `${run.ruleId}:${run.customerId}:${run.triggerKey}`;
+
 /**
  * Inserts runs, skipping any (rule, customer, trigger) that already ran: that unique key is what
- * makes a redelivered event a no-op. Returns the ids of the rows inserted, by rule id.
+ * makes a redelivered event a no-op. Returns the ids of the rows inserted, by `runKey`.
  */
 export async function insertRuns(tx: Executor, tenantId: string, runs: NewRun[], now: Date): Promise<Map<string, number>> {
   if (runs.length === 0) return new Map();
   const column = <T>(pick: (r: NewRun) => T) => sql.param(runs.map(pick));
-  const result = await tx.execute<{ id: string; rule_id: string; customer_id: string }>(sql`
+  const result = await tx.execute<{ id: string; rule_id: string; customer_id: string; trigger_key: string }>(sql`
     INSERT INTO automation_runs (tenant_id, rule_id, customer_id, trigger_key, status, reason, trigger, due_at, created_at, completed_at)
     SELECT ${tenantId}::uuid, r.rule_id, r.customer_id, r.trigger_key, r.status, r.reason, r.trigger, r.due_at, ${now.toISOString()}::timestamptz,
            CASE WHEN r.status = 'waiting' THEN NULL ELSE ${now.toISOString()}::timestamptz END
@@ -204,8 +223,8 @@ export async function insertRuns(tx: Executor, tenantId: string, runs: NewRun[],
                 ${column((r) => r.dueAt?.toISOString() ?? null)}::timestamptz[])
          AS r(rule_id, customer_id, trigger_key, status, reason, trigger, due_at)
     ON CONFLICT (tenant_id, rule_id, customer_id, trigger_key) DO NOTHING
-    RETURNING id, rule_id, customer_id`);
-  return new Map(result.rows.map((r) => [`${r.rule_id}:${r.customer_id}`, Number(r.id)]));
+    RETURNING id, rule_id, customer_id, trigger_key`);
+  return new Map(result.rows.map((r) => [runKey({ ruleId: r.rule_id, customerId: r.customer_id, triggerKey: r.trigger_key }), Number(r.id)]));
 }
 
 export interface RunOutcome {

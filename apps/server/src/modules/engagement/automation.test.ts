@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, createSegment, defineAttribute } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import type { DomainEvent } from '../../platform/events/outbox.ts';
 import { toIsoDate } from '../../platform/i18n/calendar.ts';
-import { handleEvent } from './automation.engine.ts';
+import { handleEvent, handleEvents } from './automation.engine.ts';
 import { runDatedTriggers } from './automation.triggers.ts';
 
 // Role 'all': the outbox relay hands events to the engine's subscriber, and the due-run
@@ -139,6 +140,70 @@ describe('at most once per customer per event', () => {
     expect(runs[0]).toMatchObject({ status: 'done', trigger_key: `event:${event.id}` });
     const [tags] = await query<{ tags: string[] }>('SELECT tags FROM customers WHERE tenant_id = $1 AND id = $2', [ws.tenantId, customer.id]);
     expect(tags!.tags.filter((x) => x === 'buyer')).toHaveLength(1);
+  });
+});
+
+describe('stale events', () => {
+  it('ignores a touchpoint that happened 30 days before it was recorded, and acts on one from an hour ago', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const rule = await created(ws, '/api/automations', {
+      name: 'Greet visitors', enabled: true, trigger: { type: 'event', topic: 'touchpoint.recorded' }, actions: [{ type: 'add_tag', tag: 'greeted' }],
+    });
+    const history = await createCustomer(t, ws);
+    const fresh = await createCustomer(t, ws);
+    await touchpoint(ws, { kind: 'visit', customer: { id: history.id }, occurredAt: new Date(Date.now() - 30 * 86_400_000).toISOString() });
+    await touchpoint(ws, { kind: 'visit', customer: { id: fresh.id }, occurredAt: new Date(Date.now() - 3_600_000).toISOString() });
+    const runs = await eventually(async () => {
+      const found = await runsOf(ws, rule.id);
+      return found.length > 0 && found;
+    }, 'the fresh touchpoint run');
+    // the stale event, handed to the engine once more directly, still records nothing
+    const [stale] = await query<{ id: string; topic: string; payload: Record<string, unknown>; created_at: Date }>(
+      `SELECT id, topic, payload, created_at FROM outbox_events WHERE tenant_id = $1 AND topic = 'touchpoint.recorded' AND payload->>'customerId' = $2`,
+      [ws.tenantId, history.id]);
+    await eventually(async () => (await query('SELECT 1 FROM outbox_events WHERE tenant_id = $1 AND id = $2 AND dispatched_at IS NOT NULL', [ws.tenantId, stale!.id])).length === 1, 'stale event relayed');
+    await handleEvent(t.database, { tenantId: ws.tenantId, id: Number(stale!.id), topic: stale!.topic, payload: stale!.payload, occurredAt: stale!.created_at.toISOString() });
+    expect((await runsOf(ws, rule.id)).map((r) => [r.customer_id, r.status])).toEqual([[fresh.id, 'done']]);
+    expect(runs).toHaveLength(1);
+    const tags = await query<{ id: string; tags: string[] }>('SELECT id, tags FROM customers WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [ws.tenantId, [history.id, fresh.id]]);
+    expect(new Map(tags.map((r) => [r.id, r.tags]))).toEqual(new Map([[history.id, []], [fresh.id, ['greeted']]]));
+  });
+});
+
+describe('events in batches', () => {
+  it('evaluates a batch as one event at a time would: a later event of a customer sees the tags an earlier one set', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const called = await createSegment(t, ws, 'Called', { match: 'all', conditions: [{ field: 'tag', op: 'has', value: 'called' }] });
+    const onTouchpoint = (name: string, conditions: unknown[], tag: string) => created(ws, '/api/automations', {
+      name, enabled: true, trigger: { type: 'event', topic: 'touchpoint.recorded' }, conditions, actions: [{ type: 'add_tag', tag }],
+    });
+    const onCall = await onTouchpoint('on call', [{ type: 'event', field: 'kind', op: 'eq', value: 'call' }], 'called');
+    const byTag = await onTouchpoint('tagged', [{ type: 'tag', tag: 'called', present: true }], 'again');
+    const bySegment = await onTouchpoint('in segment', [{ type: 'segment', segmentId: called.id, member: true }], 'in-segment');
+    const x = await createCustomer(t, ws);
+    const y = await createCustomer(t, ws);
+    const at = new Date().toISOString();
+    const base = 9_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
+    const event = (n: number, customerId: string, kind: string): DomainEvent => ({
+      tenantId: ws.tenantId, id: base + n, topic: 'touchpoint.recorded', occurredAt: at,
+      payload: { touchpointId: randomUUID(), customerId, kind, channel: 'phone', stage: 'after-sale', occurredAt: at, externalId: null, orderId: null, source: 'api' },
+    });
+    const batch = [event(1, x.id, 'call'), event(2, x.id, 'visit'), event(3, y.id, 'visit'), event(1, x.id, 'call')];
+    await handleEvents(t.database, batch);
+    await handleEvents(t.database, batch); // delivered again: nothing twice
+
+    const outcomes = async (ruleId: string) => (await runsOf(ws, ruleId)).map((r) => [r.customer_id, r.trigger_key, r.status, r.reason]);
+    expect(await outcomes(onCall.id)).toEqual([
+      [x.id, `event:${base + 1}`, 'done', null], [x.id, `event:${base + 2}`, 'skipped', 'condition_failed:1:event'], [y.id, `event:${base + 3}`, 'skipped', 'condition_failed:1:event'],
+    ]);
+    expect(await outcomes(byTag.id)).toEqual([
+      [x.id, `event:${base + 1}`, 'skipped', 'condition_failed:1:tag'], [x.id, `event:${base + 2}`, 'done', null], [y.id, `event:${base + 3}`, 'skipped', 'condition_failed:1:tag'],
+    ]);
+    expect(await outcomes(bySegment.id)).toEqual([
+      [x.id, `event:${base + 1}`, 'skipped', 'condition_failed:1:segment'], [x.id, `event:${base + 2}`, 'done', null], [y.id, `event:${base + 3}`, 'skipped', 'condition_failed:1:segment'],
+    ]);
+    const tags = await query<{ id: string; tags: string[] }>('SELECT id, tags FROM customers WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [ws.tenantId, [x.id, y.id]]);
+    expect(new Map(tags.map((r) => [r.id, r.tags]))).toEqual(new Map([[x.id, ['called', 'again', 'in-segment']], [y.id, []]]));
   });
 });
 

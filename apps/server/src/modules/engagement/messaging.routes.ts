@@ -134,8 +134,8 @@ export function registerMessagingRoutes(app: App, deps: ModuleDeps): void {
   });
 
   app.get('/api/webhooks', {
-    config: { access: 'messaging:manage' },
-    schema: { tags: ['messaging'], summary: 'Webhook endpoints', response: { 200: z.object({ items: z.array(WebhookEndpointView) }) } },
+    config: { access: 'automations:read' },
+    schema: { tags: ['messaging'], summary: 'Webhook endpoints (names and addresses; readable by whoever edits automations)', response: { 200: z.object({ items: z.array(WebhookEndpointView) }) } },
   }, async (req) => ({ items: await messaging.webhookEndpoints(db, req.tenantId) }));
 
   app.post('/api/webhooks', {

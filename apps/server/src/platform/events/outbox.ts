@@ -53,7 +53,12 @@ export function defineSubscriber<P extends z.ZodType<Record<string, unknown>>>(d
   topics: string[];
   payload?: P;
   run(event: DomainEvent<z.infer<P>>, context: JobContext): Promise<void>;
+  /** optional: the events of a fetched batch at once; on failure each is retried alone with `run` */
+  runBatch?(events: DomainEvent<z.infer<P>>[], context: JobContext): Promise<void>;
 }): Subscriber {
+  const parse = (event: DomainEvent) =>
+    ({ ...event, payload: definition.payload ? definition.payload.parse(event.payload) : event.payload }) as DomainEvent<z.infer<P>>;
+  const runBatch = definition.runBatch;
   return {
     name: definition.name,
     topics: definition.topics,
@@ -61,9 +66,9 @@ export function defineSubscriber<P extends z.ZodType<Record<string, unknown>>>(d
       name: `on.${definition.name}`,
       payload: EventPayload as unknown as z.ZodType<DomainEvent>,
       run: async (event, context) => {
-        const payload = definition.payload ? definition.payload.parse(event.payload) : event.payload;
-        await definition.run({ ...event, payload } as DomainEvent<z.infer<P>>, context);
+        await definition.run(parse(event), context);
       },
+      ...(runBatch ? { runBatch: (events: DomainEvent[], context: JobContext) => runBatch(events.map(parse), context) } : {}),
     }),
   };
 }

@@ -23,6 +23,12 @@ export interface JobDefinition<P> {
   /** jobs fetched per poll */
   batchSize?: number;
   run(payload: P, context: JobContext): Promise<void>;
+  /**
+   * Optional: handles a whole fetched batch at once (e.g. one transaction for many events). If
+   * it throws, every job of the batch is run alone with `run`, so a bad job fails by itself;
+   * it must therefore be safe to run again what a failed `runBatch` may have done in part.
+   */
+  runBatch?(payloads: P[], context: JobContext): Promise<void>;
 }
 
 /** Declares a job; its payload is checked with zod when sent and again before `run`. */
@@ -82,6 +88,18 @@ export class JobQueue {
       // batchSize / interval: fetch batches, and run `concurrency` workers per queue.
       for (let worker = 0; worker < (job.concurrency ?? 1); worker++) {
         await this.boss.work<unknown>(job.name, { batchSize: job.batchSize ?? 10, pollingIntervalSeconds: 0.5 }, async (batch) => {
+          if (job.runBatch && batch.length > 1) {
+            const parsed = batch.map((received) => job.payload.safeParse(received.data));
+            // A payload that does not parse is failed alone below, with the rest run one by one.
+            if (parsed.every((p) => p.success)) {
+              try {
+                await job.runBatch(parsed.map((p) => p.data!), { ...context, log: this.log.child({ job: job.name, jobs: batch.length }) });
+                return;
+              } catch (err) {
+                this.log.warn({ err, job: job.name, jobs: batch.length }, 'job batch failed; running its jobs one by one');
+              }
+            }
+          }
           for (const received of batch) {
             try {
               const payload = job.payload.parse(received.data);

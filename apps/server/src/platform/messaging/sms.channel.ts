@@ -1,0 +1,21 @@
+import { loadChannelSettings } from './channel-settings.ts';
+import type { ChannelSender, ClaimedMessage, SendOutcome } from './dispatch.types.ts';
+import type { ChannelContext } from './email.channel.ts';
+import { SMS_PROVIDERS, smsStatusCallbackUrl } from './sms-providers.ts';
+
+/** SMS through the workspace's provider profile (Kavenegar or Twilio), over the global fetch. */
+export class SmsChannel implements ChannelSender {
+  constructor(private readonly context: ChannelContext) {}
+
+  async send(message: ClaimedMessage): Promise<SendOutcome> {
+    const config = await loadChannelSettings(this.context.db, this.context.secrets, message.tenantId, 'sms');
+    if (!config?.enabled) return { kind: 'permanent', reason: 'sms_not_configured' };
+    return SMS_PROVIDERS[config.provider].send(message, {
+      config,
+      statusCallbackUrl: smsStatusCallbackUrl(this.context.publicUrl, this.context.secrets, message.tenantId, config.provider),
+      timeoutMs: this.context.timeoutMs,
+    });
+  }
+
+  async close(): Promise<void> {}
+}
