@@ -192,6 +192,13 @@ export async function stripFollowupNotes(tx: Executor, tenantId: string, custome
     WHERE a.tenant_id = ${tenantId} AND f.tenant_id = a.tenant_id AND f.id = a.followup_id AND f.customer_id = ${customerId} AND a.note IS NOT NULL`);
 }
 
+/** An erased customer can no longer be called: their open follow-ups are closed (keeping the last attempt's outcome) and leave every queue. */
+export async function closeFollowupsOfErasedCustomer(tx: Executor, tenantId: string, customerId: string): Promise<void> {
+  await tx.execute(sql`
+    UPDATE followups SET status = 'done', completed_at = now(), updated_at = now()
+    WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND status = 'open'`);
+}
+
 /** The raw timings of follow-ups opened in [from, to), for the metrics (epoch milliseconds). */
 export interface FollowupTiming {
   assigneeId: string | null;

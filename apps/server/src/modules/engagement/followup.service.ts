@@ -209,8 +209,9 @@ export async function creditRepurchase(tx: Executor, tenantId: string, customerI
   return repo.markRepurchased(tx, tenantId, customerId, placedAt);
 }
 
-/** Follow-ups follow a customer through a merge; erasure drops agents' notes about them. */
+/** Follow-ups follow a customer through a merge; erasure drops agents' notes and closes open ones. */
 export function registerFollowupCustomerHooks(): void {
   registerMergeHook(repo.reassignFollowups);
   registerEraseHook(repo.stripFollowupNotes);
+  registerEraseHook(repo.closeFollowupsOfErasedCustomer);
 }

@@ -314,7 +314,7 @@ describe('repurchase and metrics', () => {
 });
 
 describe('customers merged and erased', () => {
-  it("moves follow-ups to the surviving customer and drops agents' notes on erasure", async () => {
+  it("moves follow-ups to the surviving customer; on erasure drops agents' notes and closes what was open", async () => {
     const ws = await t.createWorkspace();
     const survivor = await createCustomer(t, ws);
     const duplicate = await createCustomer(t, ws);
@@ -328,6 +328,9 @@ describe('customers merged and erased', () => {
     expect((await call('POST', `/api/customers/${survivor.id}/erase`, owner(ws))).status).toBe(200);
     const erased = await call('GET', `/api/followups/${f.id}`, owner(ws));
     expect(erased.body.attempts[0]).toMatchObject({ outcome: 'no_answer', note: null });
+    // closed (keeping the last attempt's outcome), so it counts as neither open nor overdue
+    expect(erased.body).toMatchObject({ status: 'done' });
+    expect(erased.body.completedAt).not.toBeNull();
     // nobody is asked to call an erased customer
     expect((await call('GET', '/api/followups', owner(ws))).body.items).toEqual([]);
   });

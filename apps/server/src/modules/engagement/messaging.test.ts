@@ -399,14 +399,20 @@ describe('policy, roles and garbage', () => {
   it('keeps channels and policy to admins', async () => {
     const ws = await t.createWorkspace();
     const email = { host: 'smtp.example.test', port: 587, fromAddress: 'x@example.test' };
+    await ok(ws, 'POST', '/api/webhooks', { name: 'crm', url: 'https://example.test/crm' });
     for (const role of ['agent', 'manager', 'analyst'] as const) {
       for (const [method, url, body] of [
-        ['PUT', '/api/messaging/channels/email', email], ['GET', '/api/messaging/channels/email', undefined], ['GET', '/api/webhooks', undefined],
+        ['PUT', '/api/messaging/channels/email', email], ['GET', '/api/messaging/channels/email', undefined], ['POST', '/api/webhooks', { name: 'x', url: 'https://example.test/x' }],
         ['PUT', '/api/messaging/policy', { quietHours: null, frequencyCap: { count: 1, periodHours: 1 }, ratePerMinute: 1 }],
       ] as const) {
         const res = await call(ws, method, url, body, role);
         expect(res.statusCode, `${role} ${method} ${url}`).toBe(403);
       }
+      // whoever edits or reads rules may see which endpoints exist, never their secrets
+      const endpoints = await call(ws, 'GET', '/api/webhooks', undefined, role);
+      expect(endpoints.statusCode).toBe(200);
+      expect(endpoints.json().items).toHaveLength(1);
+      expect(endpoints.body).not.toContain('whsec_');
     }
     expect((await call(ws, 'PUT', '/api/messaging/channels/email', email, 'admin')).statusCode).toBe(200);
     expect((await call(ws, 'GET', '/api/messages', undefined, 'analyst')).statusCode).toBe(200);
