@@ -136,6 +136,10 @@ async function main(argv: string[]): Promise<void> {
       try {
         const { bytes, method } = await backupDatabase(database, file, log);
         process.stdout.write(`backup written to ${file} (${(bytes / 1048576).toFixed(1)} MiB, ${method})\n`);
+        // Like GitLab's secrets file, the key stays out of the archive: whoever holds a backup
+        // should not also hold the means to open the channel passwords sealed inside it.
+        const keySource = process.env.VAFA_SECRET_KEY ? 'VAFA_SECRET_KEY' : path.join(config.dataDir, 'instance.key');
+        process.stdout.write(`the instance key is not in the backup: keep ${keySource} safe, apart from it, to reopen channel secrets after a restore\n`);
       } finally {
         await database.close();
       }
