@@ -55,6 +55,7 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
   const headers = { authorization: `Bearer ${key}` };
 
   const events: Record<string, unknown>[] = [];
+  const returns: { customerId: string; returnedAt: string }[] = [];
   for (const customer of demo.customers) {
     const res = await vafa.http.inject({
       method: 'POST',
@@ -79,12 +80,14 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
       continue;
     }
     events.push(...touchpointsOf(customer));
+    const returned = customer.orders.filter((o) => o.returnedAt).map((o) => o.returnedAt!).sort().at(-1);
+    if (returned) returns.push({ customerId: res.json<{ id: string }>().id, returnedAt: returned });
   }
   for (let i = 0; i < events.length; i += 1000) {
     const res = await vafa.http.inject({ method: 'POST', url: '/api/touchpoints/batch', headers, payload: { events: events.slice(i, i + 1000) } });
     if (res.statusCode !== 200) log.warn({ status: res.statusCode, body: res.body.slice(0, 500) }, 'demo touchpoints were not recorded');
   }
-  await seedDemoEngagement(vafa, headers, log);
+  await seedDemoEngagement(vafa, headers, log, returns);
   await database.pool.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, keyId]);
   return { workspaceName: demo.name, email: OWNER_EMAIL, password, customers: demo.customers.length };
 }
@@ -122,9 +125,10 @@ const DEMO_TEMPLATES = [
 /**
  * Templates and rules a shop would start with. The rules that send are left switched off:
  * the demo has no e-mail or SMS channel yet, and they would only fill the dead-letter list.
- * The built-in "follow up after a negative experience" rules are on by default.
+ * The built-in "follow up after a negative experience" rules are on by default, and the queue
+ * starts with follow-ups of the latest returns.
  */
-async function seedDemoEngagement(vafa: Vafa, headers: Record<string, string>, log: Logger): Promise<void> {
+async function seedDemoEngagement(vafa: Vafa, headers: Record<string, string>, log: Logger, returns: { customerId: string; returnedAt: string }[]): Promise<void> {
   const ids = new Map<string, string>();
   for (const template of DEMO_TEMPLATES) {
     const res = await vafa.http!.inject({ method: 'POST', url: '/api/templates', headers, payload: { name: template.name, content: template.content } });
@@ -140,5 +144,14 @@ async function seedDemoEngagement(vafa: Vafa, headers: Record<string, string>, l
     if (rule.actions.some((a) => 'templateId' in a && !a.templateId)) continue;
     const res = await vafa.http!.inject({ method: 'POST', url: '/api/automations', headers, payload: { ...rule, enabled: false } });
     if (res.statusCode !== 201) log.warn({ status: res.statusCode, body: res.body.slice(0, 500) }, 'demo rule was not created');
+  }
+  // The history is too old for the built-in rules to act on (they ignore back-filled events), so
+  // the queue starts with follow-ups of the most recent returns, as the built-in rule would open.
+  for (const { customerId } of returns.sort((a, b) => b.returnedAt.localeCompare(a.returnedAt)).slice(0, 6)) {
+    const res = await vafa.http!.inject({
+      method: 'POST', url: '/api/followups', headers,
+      payload: { customerId, reason: 'negative_experience', dueInBusinessHours: 4, priority: 'urgent' },
+    });
+    if (res.statusCode !== 201) log.warn({ status: res.statusCode, body: res.body.slice(0, 500) }, 'demo follow-up was not created');
   }
 }
