@@ -63,9 +63,17 @@ describe('batch handlers', () => {
     await until(() => handled.includes(good1) && handled.includes(good3) && failedAlone.includes(bad), 'the batch retried one by one');
     expect(sorted(batches.find((b) => b.includes(bad))!)).toEqual(ids);
     expect(sorted(handled.filter((id) => ids.includes(id)))).toEqual([good1, good3]);
-    const { rows } = await t.database.pool.query<{ state: string; data: { id: number } }>(
-      `SELECT state, data FROM pgboss.job WHERE name = 'on.test-batch-probe' AND (data->>'id')::bigint = ANY($1::bigint[]) AND data->>'tenantId' = $2`, [ids, ws.tenantId]);
-    const states = new Map(rows.map((r) => [r.data.id, r.state]));
+    // pg-boss records the jobs' states after the whole fetch's handler returns: wait for them.
+    const statesOf = async () => {
+      const { rows } = await t.database.pool.query<{ state: string; data: { id: number } }>(
+        `SELECT state, data FROM pgboss.job WHERE name = 'on.test-batch-probe' AND (data->>'id')::bigint = ANY($1::bigint[]) AND data->>'tenantId' = $2`, [ids, ws.tenantId]);
+      return new Map(rows.map((r) => [r.data.id, r.state]));
+    };
+    let states = await statesOf();
+    for (let i = 0; i < 100 && (states.get(good1) === 'active' || states.get(good3) === 'active'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      states = await statesOf();
+    }
     expect(states.get(good1)).toBe('completed');
     expect(states.get(good3)).toBe('completed');
     expect(['retry', 'failed', 'created', 'active']).toContain(states.get(bad));
