@@ -10,7 +10,7 @@ import { recordMessageStatus } from './message-timeline.ts';
 import { registerMessagingRoutes } from './messaging.routes.ts';
 import { registerTemplateRoutes } from './template.routes.ts';
 
-// Follow-ups move with a customer through a merge and lose agents' notes on erasure.
+// Follow-ups move with a customer through a merge; erasure drops agents' notes and closes open ones.
 registerFollowupCustomerHooks();
 
 /**
