@@ -1,7 +1,6 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Database } from '../../platform/db/connect.ts';
 import { defineSubscriber } from '../../platform/events/outbox.ts';
+import { PollingLoop } from '../../platform/jobs/polling-loop.ts';
 import { defineJob } from '../../platform/jobs/registry.ts';
 import type { BackgroundWorker, ModuleDeps } from '../../platform/module.ts';
 import { EVENT_BATCH, executeDueRuns, handleEvent, handleEvents } from './automation.engine.ts';
@@ -32,45 +31,12 @@ export const datedTriggersJob = defineJob({
 });
 
 /**
- * Performs delayed runs as they fall due: a loop polling the partial index on waiting runs
- * every POLL_MS (a minute-granularity cron would make a 1-minute delay up to 2 minutes).
+ * Performs delayed runs as they fall due, polling the partial index on waiting runs every
+ * second (a minute-granularity cron would make a 1-minute delay up to 2 minutes).
  */
-export class DueRunWorker implements BackgroundWorker {
-  static POLL_MS = 1_000;
-  readonly name = 'automation-due-runs';
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-
-  constructor(private readonly database: Database, private readonly log: Logger) {}
-
-  async start(): Promise<void> {
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        if ((await executeDueRuns(this.database)) > 0) continue;
-      } catch (err) {
-        this.log.error({ err }, 'delayed automation runs failed; retrying');
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, DueRunWorker.POLL_MS);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
+export function dueRunWorker(deps: ModuleDeps): BackgroundWorker {
+  const loop = new PollingLoop({
+    intervalMs: 1_000, log: deps.log, failure: 'delayed automation runs failed; retrying', step: async () => (await executeDueRuns(deps.database)) > 0,
+  });
+  return { name: 'automation-due-runs', start: async () => loop.start(), stop: () => loop.stop() };
 }
-
-export const dueRunWorker = (deps: ModuleDeps): BackgroundWorker => new DueRunWorker(deps.database, deps.log);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Database, Executor } from '../db/connect.ts';
+import { PollingLoop } from '../jobs/polling-loop.ts';
 import { defineJob, type JobContext, type JobDefinition, type JobQueue } from '../jobs/registry.ts';
 import { z as zod } from 'zod';
 
@@ -86,38 +87,19 @@ function matches(topic: string, patterns: string[]): boolean {
  */
 export class OutboxRelay {
   static readonly POLL_MS = 250;
-  private running = false;
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly database: Database,
     private readonly queue: JobQueue,
     private readonly subscribers: Subscriber[],
-    private readonly log: Logger,
-  ) {}
-
-  async start(): Promise<void> {
-    this.running = true;
-    this.loop = this.run();
+    log: Logger,
+  ) {
+    this.loop = new PollingLoop({ intervalMs: OutboxRelay.POLL_MS, log, failure: 'outbox relay failed; retrying', step: async () => (await this.relayBatch()) > 0 });
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const moved = await this.relayBatch();
-        if (moved > 0) continue;
-      } catch (err) {
-        this.log.error({ err }, 'outbox relay failed; retrying');
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, OutboxRelay.POLL_MS);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+  async start(): Promise<void> {
+    this.loop.start();
   }
 
   /** Returns how many events were moved. */
@@ -157,9 +139,7 @@ export class OutboxRelay {
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 }
 
