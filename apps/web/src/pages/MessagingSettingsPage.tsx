@@ -24,8 +24,8 @@ export default function MessagingSettingsPage() {
       <header className="page-header"><h1>{t('messaging.title')}</h1></header>
       {!allowed ? <p className="notice" role="status">{t('messaging.adminOnly')}</p> : (
         <div className="settings-stack">
-          <EmailCard />
-          <SmsCard />
+          <ChannelCard channel="email" fetch={engagementApi.emailChannel} form={(settings) => <EmailForm channel={settings} />} />
+          <ChannelCard channel="sms" fetch={engagementApi.smsChannel} form={(settings) => <SmsForm channel={settings} />} />
           <WebhooksCard />
           <PolicyCard />
         </div>
@@ -63,16 +63,21 @@ const numberText = (value: string, digits: Parameters<typeof localiseDigits>[1])
 
 // ---- e-mail ----
 
-function EmailCard() {
+/** A channel's card: its heading and state, and its form once the settings are loaded. */
+function ChannelCard<C extends { configured: boolean; enabled: boolean }>({ channel, fetch, form }: {
+  channel: 'email' | 'sms';
+  fetch: () => Promise<C>;
+  form: (settings: C) => ReactNode;
+}) {
   const t = useT();
-  const channel = useQuery({ queryKey: ['messaging', 'email'], queryFn: engagementApi.emailChannel });
+  const settings = useQuery({ queryKey: ['messaging', channel], queryFn: fetch });
   return (
-    <section className="card" aria-labelledby="email-heading">
+    <section className="card" aria-labelledby={`${channel}-heading`}>
       <div className="card-head">
-        <h2 id="email-heading">{t('messaging.email')}</h2>
-        {channel.data && <ChannelState configured={channel.data.configured} enabled={channel.data.enabled} />}
+        <h2 id={`${channel}-heading`}>{t(`messaging.${channel}`)}</h2>
+        {settings.data && <ChannelState configured={settings.data.configured} enabled={settings.data.enabled} />}
       </div>
-      <Loading query={channel}>{() => <EmailForm channel={channel.data!} />}</Loading>
+      <Loading query={settings}>{() => form(settings.data!)}</Loading>
     </section>
   );
 }
@@ -196,20 +201,6 @@ function TestSend({ channel, ready }: { channel: 'email' | 'sms'; ready: boolean
 }
 
 // ---- SMS ----
-
-function SmsCard() {
-  const t = useT();
-  const channel = useQuery({ queryKey: ['messaging', 'sms'], queryFn: engagementApi.smsChannel });
-  return (
-    <section className="card" aria-labelledby="sms-heading">
-      <div className="card-head">
-        <h2 id="sms-heading">{t('messaging.sms')}</h2>
-        {channel.data && <ChannelState configured={channel.data.configured} enabled={channel.data.enabled} />}
-      </div>
-      <Loading query={channel}>{() => <SmsForm channel={channel.data!} />}</Loading>
-    </section>
-  );
-}
 
 const SMS_FIELDS = ['provider', 'baseUrl', 'sender', 'apiKey', 'accountSid', 'authToken', 'enabled'];
 
