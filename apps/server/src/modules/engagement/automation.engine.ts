@@ -79,12 +79,11 @@ async function loadRuleSet(db: Executor, tenantId: string): Promise<RuleSet> {
   }
   const templates = new Map((await repo.listTemplates(db, tenantId)).map((t) => [t.id, { id: t.id, content: t.content as TemplateContent }]));
   const settings = await workspaceSettings(db, tenantId);
-  const extras = await repo.workspaceExtras(db, tenantId);
   return {
     tenantId,
     byTopic,
     templates,
-    workspace: { name: extras.name, irrDisplay: extras.irrDisplay, timeZone: settings.timeZone, calendar: settings.calendar, defaultLanguage: settings.defaultLanguage },
+    workspace: { name: settings.name, irrDisplay: settings.irrDisplay, timeZone: settings.timeZone, calendar: settings.calendar, defaultLanguage: settings.defaultLanguage },
     businessCalendar: settings.businessCalendar,
     segments: new Map(),
     until: Date.now() + RULE_CACHE_MS,

@@ -98,12 +98,6 @@ export async function webhookEndpointEnabled(db: Executor, tenantId: string, id:
   return result.rows.length > 0;
 }
 
-export async function workspaceExtras(db: Executor, tenantId: string): Promise<{ name: string; irrDisplay: 'rial' | 'toman' }> {
-  const result = await db.execute<{ name: string; irr_display: string }>(sql`SELECT name, irr_display FROM workspaces WHERE id = ${tenantId}`);
-  const row = result.rows[0];
-  return { name: row?.name ?? '', irrDisplay: row?.irr_display === 'rial' ? 'rial' : 'toman' };
-}
-
 // ---- customers as the engine sees them
 
 export interface EngineCustomer {

@@ -66,6 +66,9 @@ export function presentWorkspace(row: WorkspaceRow): WorkspaceView {
 
 export interface WorkspaceSettings {
   id: string;
+  /** the sender's name in messages */
+  name: string;
+  irrDisplay: 'rial' | 'toman';
   defaultCountry: string;
   currency: string;
   timeZone: string;
@@ -84,7 +87,7 @@ export async function workspaceSettings(db: Executor, tenantId: string): Promise
   const row = await findWorkspace(db, tenantId);
   if (!row) throw new Problem(404, 'not_found');
   const value = {
-    id: row.id, defaultCountry: row.defaultCountry, currency: row.currency, timeZone: row.timeZone, calendar: row.calendar, defaultLanguage: row.defaultLanguage,
+    id: row.id, name: row.name, irrDisplay: row.irrDisplay === 'rial' ? 'rial' as const : 'toman' as const, defaultCountry: row.defaultCountry, currency: row.currency, timeZone: row.timeZone, calendar: row.calendar, defaultLanguage: row.defaultLanguage,
     businessCalendar: {
       timeZone: row.timeZone,
       businessHours: row.businessHours as BusinessCalendar['businessHours'],
