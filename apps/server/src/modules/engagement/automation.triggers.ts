@@ -1,26 +1,9 @@
-import { CalendarDate, GregorianCalendar, IslamicUmalquraCalendar, PersianCalendar, type Calendar } from '@internationalized/date';
 import type { Database } from '../../platform/db/connect.ts';
-import { CALENDARS, fromIsoDate, toIsoDate, type CalendarId } from '../../platform/i18n/calendar.ts';
+import { CALENDARS, daysInMonth, fromIsoDate, toIsoDate, type CalendarId } from '../../platform/i18n/calendar.ts';
 import { ruleSetFor, runRulesForCustomer, toEngineRule, type EngineRule } from './automation.engine.ts';
 import * as repo from './automation.repo.ts';
 
 // Dated triggers: birthdays (in the calendar the customer gave them) and inactivity spells.
-
-function calendarOf(id: CalendarId): Calendar {
-  if (id === 'persian') return new PersianCalendar();
-  if (id === 'islamic-umalqura') return new IslamicUmalquraCalendar();
-  return new GregorianCalendar();
-}
-
-function daysInMonth(calendar: CalendarId, year: number, month: number): number {
-  const cal = calendarOf(calendar);
-  return cal.getDaysInMonth(new CalendarDate(cal, year, month, 1));
-}
-
-/** `iso` (a Gregorian day) in `calendar`, with the year, month and day there. */
-function inCalendar(iso: string, calendar: CalendarId) {
-  return fromIsoDate(iso, calendar);
-}
 
 /**
  * Whether a birthday (Gregorian ISO, given by the customer in `calendar`) falls on the local
@@ -29,8 +12,8 @@ function inCalendar(iso: string, calendar: CalendarId) {
  * month's last day.
  */
 export function isBirthdayOn(calendar: CalendarId, birthdayIso: string, todayIso: string): boolean {
-  const born = inCalendar(birthdayIso, calendar);
-  const today = inCalendar(todayIso, calendar);
+  const born = fromIsoDate(birthdayIso, calendar);
+  const today = fromIsoDate(todayIso, calendar);
   if (born.month !== today.month) return false;
   if (born.day === today.day) return true;
   const last = daysInMonth(calendar, today.year, today.month);
@@ -38,18 +21,18 @@ export function isBirthdayOn(calendar: CalendarId, birthdayIso: string, todayIso
 }
 
 /** The year, in the birthday's calendar, of the local day: the run's once-a-year key. */
-export const calendarYear = (calendar: CalendarId, todayIso: string) => inCalendar(todayIso, calendar).year;
+export const calendarYear = (calendar: CalendarId, todayIso: string) => fromIsoDate(todayIso, calendar).year;
 
 /**
  * Gregorian days from 1900 to `todayIso` whose (month, day) in `calendar` would be celebrated
  * on `todayIso`, for an indexed `birthday = ANY(…)` lookup (about 130 days per calendar).
  */
 export function birthdayCandidates(calendar: CalendarId, todayIso: string): string[] {
-  const today = inCalendar(todayIso, calendar);
+  const today = fromIsoDate(todayIso, calendar);
   const last = daysInMonth(calendar, today.year, today.month);
   // On the month's last day, later days (that this year lacks) are celebrated too.
   const days = today.day === last ? Array.from({ length: 31 - last + 1 }, (_, i) => last + i) : [today.day];
-  const firstYear = inCalendar('1900-01-01', calendar).year;
+  const firstYear = fromIsoDate('1900-01-01', calendar).year;
   const dates: string[] = [];
   for (let year = firstYear; year <= today.year; year++) {
     for (const day of days) {

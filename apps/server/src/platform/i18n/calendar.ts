@@ -43,3 +43,9 @@ export function fromIsoDate(iso: string, calendar: CalendarId): CalendarDay {
   const converted = toCalendar(new CalendarDate(y, m, d), calendarOf(calendar));
   return { calendar, year: converted.year, month: converted.month, day: converted.day };
 }
+
+/** How many days `month` of `year` has in `calendar` (Esfand 29 or 30, Hijri months 29 or 30). */
+export function daysInMonth(calendar: CalendarId, year: number, month: number): number {
+  const cal = calendarOf(calendar);
+  return cal.getDaysInMonth(new CalendarDate(cal, year, month, 1));
+}
