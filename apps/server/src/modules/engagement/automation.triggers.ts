@@ -1,5 +1,6 @@
 import type { Database } from '../../platform/db/connect.ts';
 import { CALENDARS, daysInMonth, fromIsoDate, toIsoDate, type CalendarId } from '../../platform/i18n/calendar.ts';
+import { minutesOf } from '../../platform/time/business-hours.ts';
 import { ruleSetFor, runRulesForCustomer, toEngineRule, type EngineRule } from './automation.engine.ts';
 import * as repo from './automation.repo.ts';
 
@@ -51,8 +52,6 @@ export function localDayAndMinutes(now: Date, timeZone: string): { day: string; 
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return { day: `${get('year')}-${get('month')}-${get('day')}`, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
 }
-
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 function shiftDay(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`);

@@ -1,13 +1,12 @@
 import { CalendarDateTime, fromDate, toZoned } from '@internationalized/date';
 import type { Executor } from '../../platform/db/connect.ts';
 import type { ClaimedMessage, DispatchGuard, Verdict } from '../../platform/messaging/dispatch.types.ts';
+import { minutesOf } from '../../platform/time/business-hours.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { capCounts, guardCustomers, policyOf, type GuardCustomer, type PolicyRow } from './messaging.repo.ts';
 
 /** Channels that reach a person and so answer to that person's consent and the sending policy. */
 const PERSONAL_CHANNELS = new Set(['email', 'sms']);
-
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 function knownTimeZone(tz: string | null): boolean {
   if (!tz) return false;

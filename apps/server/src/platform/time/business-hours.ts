@@ -20,7 +20,8 @@ const MINUTE_MS = 60_000;
 /** Farther than this the calendar has no opening at all; business time then counts as wall time. */
 const HORIZON_DAYS = 3 * 366;
 
-const minutesOf = (hhmm: string): number => {
+/** Minutes after midnight of a local time of day written `HH:MM`. */
+export const minutesOf = (hhmm: string): number => {
   const [h, m] = hhmm.split(':').map(Number);
   return h! * 60 + m!;
 };
