@@ -2,14 +2,12 @@
 // against a freshly started Vafa, as the owner of the demo workspace.
 // Run: node --import tsx --test --test-concurrency=1 e2e/engagement-automations.e2e.ts
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, ROOT, startVafa, type RunningVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, SHOTS, startVafa } from './harness.ts';
 
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
-const AXE = readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 let vafa: RunningVafa;
 let browser: Browser;
@@ -17,22 +15,8 @@ let context: BrowserContext;
 let page: Page;
 let csrf = '';
 
-async function checkA11y(name: string) {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: object, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe;
-    return axe.run({ exclude: [['[data-live-announcer]']] }, { resultTypes: ['violations'] });
-  });
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious.map((v) => `${name}: ${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(', ')}`), []);
-}
-
-async function shoot(name: string) {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const checkA11y = (name: string) => expectAccessible(page, name);
+const shoot = (name: string) => screenshot(page, name, { fullPage: true });
 
 /** The account's language is what the app opens in; set it through the API and reload. */
 async function useLanguage(language: 'fa' | 'ar' | 'en') {

@@ -3,15 +3,11 @@
 // test, and a dead message is found in the message log and retried.
 // Run: node --import tsx --test --test-concurrency=1 e2e/engagement-followups.e2e.ts
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSmtpSink, type SmtpSink } from '../apps/server/test/smtp-sink.ts';
-import { launchChromium, ROOT, startVafa, type RunningVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
 
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
-const AXE = readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 let vafa: RunningVafa;
 let sink: SmtpSink;
@@ -48,22 +44,8 @@ async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | n
   }
 }
 
-async function checkA11y(page: Page, name: string) {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: object, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe;
-    return axe.run({ exclude: [['[data-live-announcer]']] }, { resultTypes: ['violations'] });
-  });
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious.map((v) => `${name}: ${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(', ')}`), []);
-}
-
-async function shoot(page: Page, name: string) {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
-}
+const checkA11y = expectAccessible;
+const shoot = (page: Page, name: string) => screenshot(page, name);
 
 /** A browser session for one account, reading in `language`. */
 async function openAs(email: string, password: string, language: 'fa' | 'ar' | 'en'): Promise<{ context: BrowserContext; page: Page }> {

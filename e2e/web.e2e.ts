@@ -1,14 +1,10 @@
 // Browser tests of the web app (issue 3) on Debian's Chromium against a freshly started Vafa.
 // Run: node --import tsx --test --test-concurrency=1 e2e/*.e2e.ts
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, ROOT, startVafa, type RunningVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
 
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
-const AXE = readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 let vafa: RunningVafa;
 let browser: Browser;
@@ -32,24 +28,8 @@ function dayIn(locale: string, iso: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${iso}T12:00:00Z`));
 }
 
-async function checkA11y(name: string) {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: object, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe;
-    // React Aria's visually hidden live announcer keeps transient messages that point at labels
-    // of elements already gone (after a navigation); it is not part of the page's content.
-    return axe.run({ exclude: [['[data-live-announcer]']] }, { resultTypes: ['violations'] });
-  });
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious.map((v) => `${name}: ${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} ${n.html.slice(0, 160)}`).join(", ")}`), []);
-}
-
-async function shoot(name: string) {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
-}
+const checkA11y = (name: string) => expectAccessible(page, name);
+const shoot = (name: string) => screenshot(page, name);
 
 async function setPrefs(language: string, languageLabel: string, calendar: string, prefsTitle: string, calendarLabel: string) {
   await page.getByRole('button', { name: new RegExp(prefsTitle) }).click();
