@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pino, { type Logger } from 'pino';
+import type { LevelWithSilent, Logger } from 'pino';
+import { createLogger } from './platform/log/logger.ts';
 import { buildVafa, type Vafa } from './app.ts';
 import { ConfigError, ProcessRole, loadConfig, type Config } from './platform/config.ts';
 import { backupDatabase, restoreDatabase } from './platform/db/backup.ts';
@@ -102,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
   if (role && !role.success) throw new UsageError(`--role must be api, worker or all`);
   const config = loadConfig(process.env, role?.success ? { role: role.data } : {});
   // Commands other than start write their results to stdout; logs stay quiet unless asked.
-  const log = pino({ level: command === 'start' ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn') });
+  const log = createLogger(command === 'start' ? config.logLevel : ((process.env.LOG_LEVEL ?? 'warn') as LevelWithSilent));
 
   switch (command) {
     case 'start':
