@@ -38,7 +38,7 @@ let customerId = '';
 let templateId = '';
 let ruleId = '';
 
-describe('engagement: templates and automations', { timeout: 300_000 }, () => {
+describe('engagement: templates and automations', { timeout: 600_000 }, () => {
   before(async () => {
     [vafa, browser] = await Promise.all([startVafa({ customers: 20 }), launchChromium()]);
     context = await browser.newContext({ baseURL: vafa.baseUrl, locale: 'fa-IR', timezoneId: 'Asia/Tehran', bypassCSP: true, viewport: { width: 1360, height: 900 } });

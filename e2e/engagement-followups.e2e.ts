@@ -34,7 +34,7 @@ async function signIn(email: string, password: string): Promise<Api> {
   };
 }
 
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -77,7 +77,7 @@ let followupId = '';
 let deadCustomer: { id: string; email: string } = { id: '', email: '' };
 let deadMessageId = '';
 
-describe('engagement screens', { timeout: 300_000 }, () => {
+describe('engagement screens', { timeout: 600_000 }, () => {
   before(async () => {
     [vafa, browser, sink] = await Promise.all([startVafa(), launchChromium(), startSmtpSink()]);
     owner = await signIn(vafa.email, vafa.password);

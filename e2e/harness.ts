@@ -74,7 +74,7 @@ export async function startVafa(options: { customers?: number; env?: Record<stri
   };
 
   try {
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 300_000;
     let login: RegExpMatchArray | null = null;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`vafa exited with ${child.exitCode}:\n${output}`);

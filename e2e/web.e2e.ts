@@ -46,7 +46,7 @@ const NAME = 'پریچهر کیهانی‌نژاد';
 let customerId = '';
 let birthdayIso = '';
 
-describe('web app', { timeout: 240_000 }, () => {
+describe('web app', { timeout: 600_000 }, () => {
   before(async () => {
     [vafa, browser] = await Promise.all([startVafa(), launchChromium()]);
     // axe is injected as an inline script, which the app's CSP rightly forbids.
@@ -116,7 +116,7 @@ describe('web app', { timeout: 240_000 }, () => {
     const row = page.getByRole('row', { name: new RegExp(NAME.split(' ')[0]!) });
     await row.first().waitFor();
     // The list narrows once the debounced search answers: the header row and exactly one customer.
-    await page.waitForFunction(() => document.querySelectorAll('[role="grid"] [role="row"]').length === 2, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[role="grid"] [role="row"]').length === 2, undefined, { timeout: 60_000 });
     const grid = page.getByRole('grid');
     assert.equal(await grid.evaluate((el) => getComputedStyle(el).direction), 'rtl');
     const headers = page.getByRole('columnheader');

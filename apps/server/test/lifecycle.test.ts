@@ -46,7 +46,7 @@ describe('embedded PostgreSQL lifecycle', () => {
     const base = `http://127.0.0.1:${port}`;
 
     const first = start(port, { VAFA_DEMO: 'true', VAFA_DEMO_CUSTOMERS: '3' });
-    const [, email, password] = await first.waitFor(/Sign in as (\S+) with password (\S+)/, 120_000);
+    const [, email, password] = await first.waitFor(/Sign in as (\S+) with password (\S+)/, 300_000);
     await first.waitFor(/listening on/);
 
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
@@ -66,7 +66,7 @@ describe('embedded PostgreSQL lifecycle', () => {
     expect(postmasterAlive()).toBe(true); // the orphan the next start must deal with
 
     const second = start(port, { VAFA_DEMO: 'true', VAFA_DEMO_CUSTOMERS: '3' });
-    await second.waitFor(/listening on/, 120_000);
+    await second.waitFor(/listening on/, 300_000);
     expect(second.stdout()).not.toMatch(/Sign in as/); // the demo login is printed once only
     const afterRestart = await fetch(`${base}/api/workspace`, { headers: { authorization: `Bearer ${secret}` } });
     expect(afterRestart.status).toBe(200);
@@ -85,7 +85,7 @@ describe('embedded PostgreSQL lifecycle', () => {
     expect(await second.exited).toBe(0);
     expect(postmasterAlive()).toBe(false);
     slow.destroy();
-  });
+  }, 600_000); // two cold starts of PostgreSQL and the app; each step waits on its own condition
 
   it('reports a port in use, or an unusable data directory, in one line with a non-zero exit', async () => {
     const blocker = (await import('node:net')).createServer();

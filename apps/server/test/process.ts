@@ -42,7 +42,7 @@ export function runVafa(args: string[], env: Record<string, string>): VafaProces
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitFor(pattern, timeoutMs = 60_000) {
+    waitFor(pattern, timeoutMs = 300_000) {
       return new Promise((resolve, reject) => {
         const started = Date.now();
         const timer = setInterval(() => {

@@ -36,7 +36,7 @@ afterAll(async () => {
   await Promise.all([owner, ...workers].map((a) => a?.close()));
 });
 
-async function until(check: () => boolean, timeoutMs = 30_000) {
+async function until(check: () => boolean, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }

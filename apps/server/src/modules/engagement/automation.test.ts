@@ -31,7 +31,7 @@ async function query<T = Record<string, unknown>>(text: string, values: unknown[
   return (await t.database.pool.query(text, values)).rows as T[];
 }
 
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 120_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

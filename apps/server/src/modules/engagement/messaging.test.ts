@@ -38,7 +38,7 @@ async function ok(ws: TestWorkspace, method: string, url: string, payload?: unkn
   return res.statusCode === 204 ? null : res.json();
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

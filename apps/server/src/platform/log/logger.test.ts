@@ -13,7 +13,7 @@ describe('process logger', () => {
   it('writes readable lines to a terminal', async () => {
     const out = capture(true);
     createLogger('info', out.stream).info({ port: 3000 }, 'listening on http://127.0.0.1:3000');
-    await expect.poll(out.text, { timeout: 10_000 }).toMatch(/INFO.*listening on http:\/\/127\.0\.0\.1:3000/);
+    await expect.poll(out.text, { timeout: 60_000 }).toMatch(/INFO.*listening on http:\/\/127\.0\.0\.1:3000/);
     expect(out.text().trimStart().startsWith('{')).toBe(false);
   });
 

@@ -67,7 +67,7 @@ async function message(id: string): Promise<Row> {
   return rows[0]!;
 }
 
-async function waitForStatus(id: string, status: string, timeoutMs = 20_000): Promise<Row> {
+async function waitForStatus(id: string, status: string, timeoutMs = 120_000): Promise<Row> {
   const started = Date.now();
   for (;;) {
     const row = await message(id);
@@ -274,7 +274,7 @@ describe('claims', () => {
       // little longer: the rest must stay held back.
       const sentCount = async () => (await t.database.db.execute<{ n: number }>(sql`
         SELECT count(*)::int AS n FROM messages WHERE tenant_id = ${ws.tenantId} AND id = ANY(${sql.param(ids)}::uuid[]) AND status = 'sent'`)).rows[0]!.n;
-      for (let i = 0; i < 150 && (await sentCount()) < allowed; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let i = 0; i < 1200 && (await sentCount()) < allowed; i++) await new Promise((resolve) => setTimeout(resolve, 100));
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const { rows } = await t.database.db.execute<{ status: string; reason: string | null; n: number }>(sql`
         SELECT status, reason, count(*)::int AS n FROM messages WHERE tenant_id = ${ws.tenantId} AND id = ANY(${sql.param(ids)}::uuid[]) GROUP BY 1, 2 ORDER BY 1`);
