@@ -7,6 +7,7 @@ import { buildVafa, type Vafa } from './app.ts';
 import { ConfigError, ProcessRole, loadConfig, type Config } from './platform/config.ts';
 import { backupDatabase, restoreDatabase } from './platform/db/backup.ts';
 import { connectDatabase } from './platform/db/connect.ts';
+import { citusDistributionSql, readDistribution } from './platform/db/distribution.ts';
 import { migrateDatabase } from './platform/db/migrate.ts';
 import { ensureWebBuild } from './platform/http/web-app.ts';
 import { StartupError } from './platform/startup-error.ts';
@@ -18,6 +19,7 @@ const USAGE = `usage: vafa <command>
   seed-demo                            create the demo workspace if there is none
   import customers|orders FILE.csv [--workspace SLUG] [--map "CSV header=field" ...]
   export customers|orders FILE.csv [--workspace SLUG]
+  citus-plan                           print the SQL that distributes this schema on a Citus coordinator
   backup FILE                          write a restorable backup
   restore FILE                         restore a backup into an empty VAFA_DATA_DIR (embedded only)`;
 
@@ -144,6 +146,11 @@ async function main(argv: string[]): Promise<void> {
       } finally {
         await database.close();
       }
+      return;
+    }
+    case 'citus-plan': {
+      const layout = await withDatabase(config, log, (database) => readDistribution(database.pool));
+      process.stdout.write(`${citusDistributionSql(layout).join('\n')}\n`);
       return;
     }
     case 'restore': {
