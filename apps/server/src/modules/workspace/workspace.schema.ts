@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, date, index, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, date, index, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** A tenant. Its id is the tenant_id that leads every key of every workspace table. */
 export const workspaces = pgTable(
@@ -18,6 +18,8 @@ export const workspaces = pgTable(
     holidays: date('holidays').array().notNull().default(sql`'{}'::date[]`),
     currency: text('currency').notNull().default('IRR'),
     irrDisplay: text('irr_display').notNull().default('toman'),
+    /** members without a second factor must enrol one before anything else */
+    requireTwoFactor: boolean('require_two_factor').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
