@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowList, type OutboundAllowList } from './net/address.ts';
 
 /** What a process does: serve HTTP, run jobs, or both (the default, one machine). */
 export const ProcessRole = z.enum(['api', 'worker', 'all']);
@@ -19,6 +20,12 @@ const Env = z.object({
   VAFA_DEMO_CUSTOMERS: z.coerce.number().int().min(0).max(100_000).default(300),
   /** where customers and providers reach this instance (unsubscribe links, SMS status callbacks); default http://localhost:<PORT> */
   VAFA_PUBLIC_URL: z.string().url().optional(),
+  /** single sign-on through one OpenID Connect provider for the whole instance (see `oidcProvider`) */
+  VAFA_OIDC_ISSUER: z.string().url().optional(),
+  VAFA_OIDC_CLIENT_ID: z.string().min(1).max(255).optional(),
+  VAFA_OIDC_CLIENT_SECRET: z.string().min(1).max(1000).optional(),
+  /** the button says "Sign in with <name>" */
+  VAFA_OIDC_NAME: z.string().trim().min(1).max(60).optional(),
   /**
    * 32 random bytes, base64: seals channel secrets (SMTP passwords, SMS API keys, webhook
    * secrets) and signs unsubscribe and callback links. Unset, the key lives in
@@ -33,6 +40,17 @@ const Env = z.object({
   VAFA_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   VAFA_ANON_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   VAFA_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** internal hosts and networks outbound connections may reach: "127.0.0.1,smtp.internal,10.0.0.0/8" */
+  VAFA_OUTBOUND_ALLOW: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        parseAllowList(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   LOG_LEVEL: LogLevel.default('info'),
 });
 
@@ -46,11 +64,15 @@ export interface Config {
   demoCustomers: number;
   /** as configured; messaging uses `publicBaseUrl(config)`, which defaults it */
   publicUrl: string | undefined;
+  /** the instance's single sign-on provider, when VAFA_OIDC_ISSUER is set */
+  oidc: OidcProviderConfig | undefined;
   /** the instance key (VAFA_SECRET_KEY or <dataDir>/instance.key) */
   secretKey: Buffer;
   dbPoolSize: number;
   anonRateLimitPerMinute: number;
   cookieSecure: 'auto' | boolean;
+  /** internal hosts and networks the outbound guard (platform/net) lets through */
+  outboundAllow: OutboundAllowList;
   logLevel: z.infer<typeof LogLevel>;
 }
 
@@ -75,13 +97,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demo: e.VAFA_DEMO === 'true',
     demoCustomers: e.VAFA_DEMO_CUSTOMERS,
     publicUrl: e.VAFA_PUBLIC_URL,
+    oidc: oidcProvider(e),
     secretKey: overrides.secretKey ?? (e.VAFA_SECRET_KEY ? Buffer.from(e.VAFA_SECRET_KEY, 'base64') : instanceKey(dataDir)),
     dbPoolSize: e.VAFA_DB_POOL_SIZE,
     anonRateLimitPerMinute: e.VAFA_ANON_RATE_LIMIT,
     cookieSecure: e.VAFA_COOKIE_SECURE === 'auto' ? 'auto' : e.VAFA_COOKIE_SECURE === 'true',
+    outboundAllow: parseAllowList(e.VAFA_OUTBOUND_ALLOW),
     logLevel: e.LOG_LEVEL,
     ...overrides,
   };
+}
+
+export interface OidcProviderConfig {
+  issuer: string;
+  clientId: string;
+  /** absent for a public client, which then relies on PKCE alone */
+  clientSecret: string | undefined;
+  name: string | undefined;
+}
+
+/**
+ * The OIDC provider, all or nothing: an issuer without a client id (or the reverse) is a typo
+ * that must stop the start, not a silently missing button. Plain http only reaches this machine.
+ */
+function oidcProvider(e: z.infer<typeof Env>): OidcProviderConfig | undefined {
+  if (!e.VAFA_OIDC_ISSUER && !e.VAFA_OIDC_CLIENT_ID && !e.VAFA_OIDC_CLIENT_SECRET) return undefined;
+  if (!e.VAFA_OIDC_ISSUER || !e.VAFA_OIDC_CLIENT_ID) {
+    throw new ConfigError('invalid configuration: VAFA_OIDC_ISSUER and VAFA_OIDC_CLIENT_ID go together');
+  }
+  const issuer = new URL(e.VAFA_OIDC_ISSUER);
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname);
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && loopback)) {
+    throw new ConfigError('invalid configuration: VAFA_OIDC_ISSUER must be an https URL');
+  }
+  return { issuer: e.VAFA_OIDC_ISSUER, clientId: e.VAFA_OIDC_CLIENT_ID, clientSecret: e.VAFA_OIDC_CLIENT_SECRET, name: e.VAFA_OIDC_NAME };
 }
 
 /** The base of links that leave this instance: VAFA_PUBLIC_URL, or http://localhost:<PORT>. */
