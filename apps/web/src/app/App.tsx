@@ -7,6 +7,7 @@ import { CustomersPage, prefetchCustomers } from '../pages/CustomersPage.tsx';
 import { SignInPage } from '../pages/SignInPage.tsx';
 import { initialLanguage, PrefsProvider } from './prefs.tsx';
 import { matchPath, navigate, useLocation } from './router.ts';
+import { REDIRECTS, ROUTES, type RouteDef, type RouteName } from './routes.ts';
 import { Shell } from './Shell.tsx';
 
 // Screens other than the customers list load on demand, keeping the first screen small.
@@ -49,9 +50,12 @@ const fetchSession = () => api.session().catch((error: unknown) => {
 // Start the first requests while React is still starting: the session, and the customers list
 // when that is the page being opened (the most common first screen).
 configureApi({ language: initialLanguage() });
-void queryClient.prefetchQuery({ queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: Infinity });
-void queryClient.prefetchQuery({ queryKey: WORKSPACE_KEY, queryFn: api.workspace });
-if (window.location.pathname === '/customers' || window.location.pathname === '/') prefetchCustomers(queryClient, new URLSearchParams(window.location.search));
+// The others need a session: asking without one only earns 401s, so they wait for the answer.
+void queryClient.fetchQuery({ queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: Infinity }).then((session) => {
+  if (!session) return;
+  void queryClient.prefetchQuery({ queryKey: WORKSPACE_KEY, queryFn: api.workspace });
+  if (window.location.pathname === '/customers' || window.location.pathname === '/') prefetchCustomers(queryClient, new URLSearchParams(window.location.search));
+}, () => undefined);
 
 export function App() {
   return (
@@ -77,55 +81,70 @@ function Root() {
   });
   const workspace = useQuery({ queryKey: WORKSPACE_KEY, queryFn: api.workspace, enabled: Boolean(session.data) });
 
-  const publicPage = path === '/invitations/accept';
+  const route = findRoute(path);
+  const boot = <div className="boot"><Skeleton lines={4} /></div>;
   let content: ReactNode;
-  if (publicPage) content = <AcceptInvitationPage />;
+  if (route && ROUTES[route.name].public) content = <Suspense fallback={boot}>{SCREENS[route.name](route.params)}</Suspense>;
   // Money and dates depend on the workspace settings (currency, rial/toman, time zone): wait for them.
-  else if (session.isPending || (session.data && workspace.isPending)) content = <div className="boot"><Skeleton lines={4} /></div>;
+  else if (session.isPending || (session.data && workspace.isPending)) content = boot;
   else if (!session.data) content = <SignInPage />;
-  else content = <Shell session={session.data}><Routes path={path} /></Shell>;
+  // The shell stays on screen while a screen's code loads: the Suspense boundary is inside it.
+  else content = <Shell session={session.data}><Suspense fallback={<div className="page"><Skeleton lines={6} /></div>}><Routes path={path} /></Suspense></Shell>;
 
   return (
     <PrefsProvider session={session.data ?? null} workspace={workspace.data}>
-      <ToastProvider>
-        <Suspense fallback={<div className="boot"><Skeleton lines={4} /></div>}>{content}</Suspense>
-      </ToastProvider>
+      <ToastProvider>{content}</ToastProvider>
     </PrefsProvider>
   );
 }
 
-const SOON = ['feedback', 'complaints', 'loyalty', 'insights'] as const;
+type Params = Record<string, string>;
+
+// What each route shows; every entry of ROUTES must have one (TypeScript checks the Record).
+const SCREENS: Record<RouteName, (params: Params) => ReactNode> = {
+  customers: () => <CustomersPage />,
+  customerNew: () => <CustomerCreatePage />,
+  customer: ({ id }) => <CustomerPage id={id!} key={id} />,
+  import: () => <ImportPage />,
+  segments: () => <SegmentsPage />,
+  segmentNew: () => <SegmentsPage segmentId="new" />,
+  segment: ({ id }) => <SegmentsPage segmentId={id} />,
+  settings: () => <SettingsPage />,
+  members: () => <MembersPage />,
+  apiKeys: () => <ApiKeysPage />,
+  audit: () => <AuditPage />,
+  messagingSettings: () => <MessagingSettingsPage />,
+  followups: () => <FollowupsPage />,
+  followup: ({ id }) => <FollowupsPage followupId={id} />,
+  messages: () => <MessagesPage />,
+  automations: () => <AutomationsPage />,
+  automationNew: () => <AutomationEditPage key="new" />,
+  automation: ({ id }) => <AutomationEditPage id={id} key={id} />,
+  templates: () => <TemplatesPage />,
+  templateNew: () => <TemplatesPage templateId="new" />,
+  template: ({ id }) => <TemplatesPage templateId={id} />,
+  feedback: () => <ComingSoonPage module="feedback" />,
+  complaints: () => <ComingSoonPage module="complaints" />,
+  loyalty: () => <ComingSoonPage module="loyalty" />,
+  insights: () => <ComingSoonPage module="insights" />,
+  acceptInvitation: () => <AcceptInvitationPage />,
+};
+
+/** The route a path shows, with its parameters; null when none matches. */
+export function findRoute(path: string): { name: RouteName; params: Params } | null {
+  for (const [name, route] of Object.entries(ROUTES) as [RouteName, RouteDef][]) {
+    const params = matchPath(route.path, path);
+    if (params) return { name, params };
+  }
+  return null;
+}
 
 function Routes({ path }: { path: string }) {
+  const target = REDIRECTS[path];
   useEffect(() => {
-    if (path === '/' || path === '/sign-in') navigate('/customers', { replace: true });
-    if (path === '/engagement') navigate('/engagement/followups', { replace: true });
-  }, [path]);
-  if (path === '/' || path === '/sign-in' || path === '/customers') return <CustomersPage />;
-  if (path === '/customers/new') return <CustomerCreatePage />;
-  const customer = matchPath('/customers/:id', path);
-  if (customer) return <CustomerPage id={customer.id!} key={customer.id} />;
-  if (path === '/import') return <ImportPage />;
-  if (path === '/segments') return <SegmentsPage />;
-  const segment = matchPath('/segments/:id', path);
-  if (segment) return <SegmentsPage segmentId={segment.id} />;
-  if (path === '/settings') return <SettingsPage />;
-  if (path === '/settings/members') return <MembersPage />;
-  if (path === '/settings/api-keys') return <ApiKeysPage />;
-  if (path === '/settings/audit-log') return <AuditPage />;
-  if (path === '/engagement' || path === '/engagement/followups') return <FollowupsPage />;
-  const followup = matchPath('/engagement/followups/:id', path);
-  if (followup) return <FollowupsPage followupId={followup.id} />;
-  if (path === '/engagement/messages') return <MessagesPage />;
-  if (path === '/settings/messaging') return <MessagingSettingsPage />;
-  if (path === '/engagement/automations') return <AutomationsPage />;
-  if (path === '/engagement/automations/new') return <AutomationEditPage key="new" />;
-  const automation = matchPath('/engagement/automations/:id', path);
-  if (automation) return <AutomationEditPage id={automation.id} key={automation.id} />;
-  if (path === '/engagement/templates') return <TemplatesPage />;
-  const template = matchPath('/engagement/templates/:id', path);
-  if (template) return <TemplatesPage templateId={template.id} />;
-  const soon = SOON.find((name) => path === `/${name}`);
-  if (soon) return <ComingSoonPage module={soon} />;
-  return <NotFoundPage />;
+    if (target) navigate(target, { replace: true });
+  }, [target]);
+  if (target) return null;
+  const route = findRoute(path);
+  return route ? SCREENS[route.name](route.params) : <NotFoundPage />;
 }
