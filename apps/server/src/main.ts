@@ -17,7 +17,8 @@ const USAGE = `usage: vafa <command>
   start [--role api|worker|all]        serve the API and/or run jobs (default: all)
   migrate                              apply database migrations and exit
   seed-demo                            create the demo workspace if there is none
-  import customers|orders FILE.csv [--workspace SLUG] [--map "CSV header=field" ...]
+  import customers|orders FILE.csv [--workspace SLUG] [--map "CSV header=field" ...] [--map "First Name+Last Name=name"]
+                                       [--run-automations]  (customers: new customers go through automations)
   export customers|orders FILE.csv [--workspace SLUG]
   citus-plan                           print the SQL that distributes this schema on a Citus coordinator
   backup FILE                          write a restorable backup
@@ -93,6 +94,7 @@ async function main(argv: string[]): Promise<void> {
       role: { type: 'string' },
       workspace: { type: 'string' },
       map: { type: 'string', multiple: true },
+      'run-automations': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -127,7 +129,7 @@ async function main(argv: string[]): Promise<void> {
       const { runImportCommand, runExportCommand } = await import('./cli/transfer.ts');
       await withDatabase(config, log, (database) =>
         command === 'import'
-          ? runImportCommand({ database, log, kind, file, workspaceSlug: values.workspace, mapping: values.map ?? [] })
+          ? runImportCommand({ database, log, kind, file, workspaceSlug: values.workspace, mapping: values.map ?? [], runAutomations: values['run-automations'] })
           : runExportCommand({ database, log, kind, file, workspaceSlug: values.workspace }),
       );
       return;

@@ -41,16 +41,63 @@ export type OrderImportField = z.infer<typeof OrderImportField>;
 const ColumnHeader = z.string().trim().min(1).max(200);
 const MAX_COLUMNS = 300;
 
-/** CSV header → field. Columns not named here are matched by their header (English, Persian or Arabic). */
-export const CustomerImportMapping = z
-  .record(ColumnHeader, CustomerImportField)
-  .refine((m) => Object.keys(m).length <= MAX_COLUMNS, `at most ${MAX_COLUMNS} columns`);
+/**
+ * Fields several columns may be joined into, in the order given: a name from first and last
+ * name (joined with a space), a phone from a country-code column and a number (joined as is).
+ */
+export const CUSTOMER_JOINABLE_FIELDS = ['name', 'phone'] as const;
+export const ORDER_JOINABLE_FIELDS = ['customer_name', 'customer_phone'] as const;
+const MAX_JOINED = 5;
+
+const columnsOf = <F extends z.ZodType<string>>(field: F) =>
+  z.record(ColumnHeader, field).refine((m) => Object.keys(m).length <= MAX_COLUMNS, `at most ${MAX_COLUMNS} columns`);
+const joinsOf = <const F extends readonly [string, ...string[]]>(fields: F) =>
+  z.partialRecord(z.enum(fields), z.array(ColumnHeader).min(1).max(MAX_JOINED));
+
+/**
+ * How to read a customers file, sent as the `mapping` form field. Either the short form, CSV
+ * header → field, or the full form: `columns` (the same), `joins` (field → the headers joined
+ * into it, e.g. `{ "name": ["First Name", "Last Name"] }`; when absent, the importer proposes
+ * joins itself) and `runAutomations` (whether customers this import creates go through the
+ * workspace's automations as new customers; off unless asked). Columns not named are matched
+ * by their header (English, Persian or Arabic, the exports of common shops).
+ */
+export const CustomerImportPlan = z.strictObject({
+  columns: columnsOf(CustomerImportField).optional(),
+  joins: joinsOf(CUSTOMER_JOINABLE_FIELDS).optional(),
+  runAutomations: z.boolean().optional(),
+});
+export type CustomerImportPlan = z.infer<typeof CustomerImportPlan>;
+export const CustomerImportMapping = z.union([CustomerImportPlan, columnsOf(CustomerImportField)]);
 export type CustomerImportMapping = z.infer<typeof CustomerImportMapping>;
 
-export const OrderImportMapping = z
-  .record(ColumnHeader, OrderImportField)
-  .refine((m) => Object.keys(m).length <= MAX_COLUMNS, `at most ${MAX_COLUMNS} columns`);
+/** The orders form of the same: old orders never run automations, so there is no such option. */
+export const OrderImportPlan = z.strictObject({
+  columns: columnsOf(OrderImportField).optional(),
+  joins: joinsOf(ORDER_JOINABLE_FIELDS).optional(),
+});
+export type OrderImportPlan = z.infer<typeof OrderImportPlan>;
+export const OrderImportMapping = z.union([OrderImportPlan, columnsOf(OrderImportField)]);
 export type OrderImportMapping = z.infer<typeof OrderImportMapping>;
+
+/** Shop exports whose column sets the importer recognises. */
+export const IMPORT_PLATFORMS = ['shopify', 'woocommerce', 'salla', 'zid', 'persian_store'] as const;
+export const ImportPlatform = z.enum(IMPORT_PLATFORMS);
+export type ImportPlatform = z.infer<typeof ImportPlatform>;
+
+export const ProposeImportMapping = z.strictObject({ headers: z.array(z.string().max(200)).min(1).max(MAX_COLUMNS) });
+export type ProposeImportMapping = z.infer<typeof ProposeImportMapping>;
+
+/** What the importer would do with a header: the shop it looks like, each header's field, the joins. */
+export const ImportMappingProposal = z
+  .object({
+    platform: ImportPlatform.nullable(),
+    /** every header → its field, `ignore` for columns left out; joined headers → the joined field */
+    columns: z.record(z.string(), z.string()),
+    joins: z.record(z.string(), z.array(z.string())),
+  })
+  .meta({ id: 'ImportMappingProposal' });
+export type ImportMappingProposal = z.infer<typeof ImportMappingProposal>;
 
 export const ImportView = z
   .object({
@@ -60,12 +107,20 @@ export const ImportView = z
     fileName: z.string(),
     /** the mapping used: every header of the file → its field (`ignore` for columns left out) */
     mapping: z.record(z.string(), z.string()),
+    /** field → the headers joined into it, in order */
+    joins: z.record(z.string(), z.array(z.string())),
+    /** the shop export the file was recognised as, if any */
+    platform: ImportPlatform.nullable(),
+    /** whether customers this import created went through the workspace's automations */
+    runAutomations: z.boolean(),
     totalBytes: z.number().int(),
     processedBytes: z.number().int(),
     rowsTotal: z.number().int(),
     rowsInserted: z.number().int(),
     rowsUpdated: z.number().int(),
     rowsFailed: z.number().int(),
+    /** rows imported with something left out (say, a tag too long): listed in the report beside the refused ones */
+    rowsWarned: z.number().int(),
     error: z.string().nullable(),
     createdBy: z.string().nullable(),
     createdAt: IsoInstant,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { CustomerImportMapping } from '@vafa/contracts';
+import { CUSTOMER_JOINABLE_FIELDS, CustomerImportMapping } from '@vafa/contracts';
 import { parseMapOptions, resolveCliWorkspace, runCliExport, runCliImport } from '../../platform/csv/transfer-cli.ts';
 import type { Database } from '../../platform/db/connect.ts';
 import { recordAudit } from '../workspace/index.ts';
@@ -14,8 +14,10 @@ export interface ImportCommand {
   log: Logger;
   file: string;
   workspaceSlug?: string | undefined;
-  /** `--map "CSV header=field"` options */
+  /** `--map "CSV header=field"` options; `--map "First Name+Last Name=name"` joins */
   mapping: readonly string[];
+  /** `--run-automations`: customers the import creates go through the workspace's automations */
+  runAutomations?: boolean | undefined;
 }
 
 export interface ExportCommand {
@@ -25,9 +27,11 @@ export interface ExportCommand {
   workspaceSlug?: string | undefined;
 }
 
-/** `npm run vafa -- import customers FILE.csv [--workspace SLUG] [--map "CSV header=field" …]` */
+/** `npm run vafa -- import customers FILE.csv [--workspace SLUG] [--map "CSV header=field" …] [--run-automations]` */
 export async function runCustomerImportCommand(command: ImportCommand): Promise<void> {
-  const mapping = parseMapOptions(command.mapping, CustomerImportMapping);
+  const mapping = parseMapOptions(command.mapping, CustomerImportMapping, {
+    joinable: CUSTOMER_JOINABLE_FIELDS, runAutomations: command.runAutomations ? true : undefined,
+  });
   const workspace = await resolveCliWorkspace(command.database, command.workspaceSlug);
   await runCliImport({
     database: command.database,

@@ -204,3 +204,9 @@ export async function insertStagedCustomers(client: pg.PoolClient, tenantId: str
   );
   return result.rowCount ?? 0;
 }
+
+/** The customers the last insertStagedCustomers created, in file order. */
+export async function stagedNewCustomerIds(client: pg.PoolClient): Promise<string[]> {
+  const { rows } = await client.query<{ id: string }>(`SELECT new_id AS id FROM ${STAGE} WHERE target_id IS NULL AND conflict IS NULL ORDER BY row_number`);
+  return rows.map((r) => r.id);
+}

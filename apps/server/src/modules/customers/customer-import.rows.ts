@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Channel, Locale } from '@vafa/contracts';
-import { readBoolean, readCalendar, readDay } from '../../platform/csv/cell-values.ts';
+import { joinPhoneParts, readBoolean, readCalendar, readDay } from '../../platform/csv/cell-values.ts';
+import { joinCells } from '../../platform/csv/column-mapping.ts';
 import type { ImportedRow } from '../../platform/csv/import-engine.ts';
 import type { RowProblem } from '../../platform/csv/import-runs.ts';
 import type { CalendarId } from '../../platform/i18n/calendar.ts';
@@ -50,7 +51,8 @@ const EMAIL = z.regexes.email;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const TAG = /^[^,\u0000-\u001F]+$/;
-const TAG_SEPARATORS = /[|;]/;
+/** Shops list tags with commas (Shopify: "VIP, wholesale"), Persian and Arabic sheets also with the Arabic comma. */
+const TAG_SEPARATORS = /[,;|\u060C]/;
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
 
 const fold = (text: string) => foldForSearch(text).replace(/[-_]/g, '');
@@ -76,17 +78,26 @@ function readLanguage(text: string): string | undefined {
   return LANGUAGES.get(region ? region[1]! : fold(text));
 }
 
-function readTags(text: string): string[] | RowProblem {
+/**
+ * A cell of tags. A tag that cannot be kept (too long, control characters) is left out and so
+ * are tags past the fiftieth, each with a warning: one odd tag must not cost the customer.
+ */
+function readTags(text: string, warn: (code: string) => void): string[] {
   const tags: string[] = [];
+  let dropped = false;
+  let beyond = false;
   for (const part of text.split(TAG_SEPARATORS)) {
     const tag = part.trim();
-    if (tag.length === 0) continue;
-    if (tag.length > MAX_TAG || !TAG.test(tag)) return { field: 'tags', code: 'invalid_tag' };
-    if (!tags.includes(tag)) tags.push(tag);
+    if (tag.length === 0 || tags.includes(tag)) continue;
+    if (tag.length > MAX_TAG || !TAG.test(tag)) dropped = true;
+    else if (tags.length >= MAX_TAGS) beyond = true;
+    else tags.push(tag);
   }
-  if (tags.length > MAX_TAGS) return { field: 'tags', code: 'too_many_tags' };
+  if (dropped) warn('tag_dropped');
+  if (beyond) warn('tags_truncated');
   return tags;
 }
+
 
 function readAttribute(definition: AttributeDefinitionRow, text: string, localCalendar: CalendarId): AttributeValue | undefined {
   switch (definition.type) {
@@ -128,6 +139,7 @@ export function customerRowReader(columns: CustomerColumns, context: CustomerRow
       (problems ??= []).push({ field, code });
     };
     let anything = false;
+    let warnings: RowProblem[] | null = null;
 
     let givenId = cell(cells, columns.id);
     if (givenId !== null) {
@@ -140,13 +152,15 @@ export function customerRowReader(columns: CustomerColumns, context: CustomerRow
       anything = true;
       if (externalId.length > MAX_EXTERNAL_ID) problem('external_id', 'too_long');
     }
-    const name = cell(cells, columns.name);
+    const nameParts = columns.joined.get('name');
+    const name = nameParts ? joinCells(cells, nameParts, ' ') : cell(cells, columns.name);
     if (name !== null) {
       anything = true;
       if (name.length > MAX_NAME) problem('name', 'too_long');
     }
     let phone: string | null = null;
-    const phoneText = cell(cells, columns.phone);
+    const phoneParts = columns.joined.get('phone');
+    const phoneText = phoneParts ? joinPhoneParts(phoneParts.map((i) => cells[i] ?? '')) : cell(cells, columns.phone);
     if (phoneText !== null) {
       anything = true;
       const parsed = phoneText.length <= MAX_PHONE ? parsePhone(phoneText, context.defaultCountry) : null;
@@ -198,9 +212,8 @@ export function customerRowReader(columns: CustomerColumns, context: CustomerRow
     const tagsText = cell(cells, columns.tags);
     if (tagsText !== null) {
       anything = true;
-      const read = readTags(tagsText);
-      if (Array.isArray(read)) tags = read.length > 0 ? read : null;
-      else problem(read.field, read.code);
+      const read = readTags(tagsText, (code) => (warnings ??= []).push({ field: 'tags', code, severity: 'warning' }));
+      tags = read.length > 0 ? read : null;
     }
 
     let consent: Record<string, boolean> | null = null;
@@ -223,12 +236,13 @@ export function customerRowReader(columns: CustomerColumns, context: CustomerRow
     }
 
     if (!anything) return null;
-    if (problems) return problems;
+    if (problems) return warnings ? [...(problems as RowProblem[]), ...(warnings as RowProblem[])] : problems;
     if (givenId === null && externalId === null && phone === null && email === null && name === null) {
       return [{ field: 'row', code: 'missing_identity' }];
     }
     return {
       rowNumber,
+      warnings,
       givenId,
       externalId,
       name,

@@ -7,9 +7,9 @@ import { copyTextArray, copyValue } from '../../platform/csv/copy-text.ts';
 import { CsvFileError, openCsv } from '../../platform/csv/csv-reader.ts';
 import { invalidCsv } from '../../platform/csv/csv-upload.ts';
 import { actorLabel, runCsvImport, type BatchOutcome, type CsvImporter, type ImportActor } from '../../platform/csv/import-engine.ts';
-import { createImportRun, finishImportRun, type ImportProgress, type RowProblem } from '../../platform/csv/import-runs.ts';
+import { createImportRun, finishImportRun, type ImportProgress, type RowProblem, type StoredMapping } from '../../platform/csv/import-runs.ts';
 import type { Database, Executor } from '../../platform/db/connect.ts';
-import { publishEvent } from '../../platform/events/outbox.ts';
+import { publishEvent, publishEvents } from '../../platform/events/outbox.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import { CALENDARS, type CalendarId } from '../../platform/i18n/calendar.ts';
 import { workspaceSettings } from '../workspace/index.ts';
@@ -43,6 +43,11 @@ export interface ImportResult {
 /** The workspace's calendar as the importer reads years below 1700 in. */
 function localCalendarOf(calendar: string): CalendarId {
   return (CALENDARS as readonly string[]).includes(calendar) ? (calendar as CalendarId) : 'persian';
+}
+
+/** What a customers run stores as its mapping: the columns, joins, recognised shop and automations choice. */
+export function storedCustomerMapping(columns: CustomerColumns): StoredMapping {
+  return { columns: columns.effective, joins: columns.joins, platform: columns.platform, runAutomations: columns.runAutomations };
 }
 
 /**
@@ -80,7 +85,7 @@ export async function importCustomers(options: ImportCustomersOptions): Promise<
         id: uuidv7(),
         kind: 'customers',
         fileName: options.fileName,
-        mapping: columns.effective,
+        mapping: storedCustomerMapping(columns),
         totalBytes: options.totalBytes,
         createdBy: actorLabel(options.actor),
       })
@@ -199,7 +204,7 @@ export function customerImporter(
   return {
     prepareConnection: (client) => repo.createCustomerStage(client),
     readRow: customerRowReader(columns, context),
-    async writeBatch(client: pg.PoolClient, rows: CustomerImportRow[]): Promise<BatchOutcome> {
+    async writeBatch(client: pg.PoolClient, rows: CustomerImportRow[], tx: Executor): Promise<BatchOutcome> {
       const { groups, members, rejected } = collapseBatch(rows, context.defaultCountry);
       let payload = '';
       for (const group of groups) payload += stageLine(group);
@@ -227,6 +232,11 @@ export function customerImporter(
       }
       const inserted = groups.length - matches.length > 0 ? await repo.insertStagedCustomers(client, tenantId, at) : 0;
       if (hasConsent && inserted > 0) await repo.recordStagedConsent(client, tenantId, 0, at, actorId);
+      // Only when asked: by default an import brings in existing customers, whom "welcome" rules must not greet as new.
+      if (columns.runAutomations && inserted > 0) {
+        const created = await repo.stagedNewCustomerIds(client);
+        await publishEvents(tx, tenantId, created.map((customerId) => ({ topic: 'customer.created', payload: { customerId, source: 'import', importId } })));
+      }
       // Every row is inserted, updated or rejected; rows folded into an earlier one count as updates.
       return { inserted, updated: rows.length - rejected.length - inserted, rejected };
     },

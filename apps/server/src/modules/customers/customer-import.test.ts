@@ -127,8 +127,8 @@ describe('importing customers through the API', () => {
     expect(report.headers['content-type']).toContain('text/csv');
     expect(report.body.startsWith(BOM)).toBe(true);
     const lines = report.body.slice(1).trim().split(/\r?\n/);
-    expect(lines[0]).toBe('row,field,code,problem,original_line');
-    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['4,phone,invalid_phone', '5,birthday,invalid_date', '6,email,invalid_email']);
+    expect(lines[0]).toBe('row,severity,field,code,problem,original_line');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual(['4,error,phone,invalid_phone', '5,error,birthday,invalid_date', '6,error,email,invalid_email']);
     expect(lines[1]).toContain('مریم,0912000,maryam@example.com');
     expect(uploadsLeft(ws)).toEqual([]);
     expect(await count('outbox_events', ws)).toBeGreaterThan(0);
@@ -377,7 +377,7 @@ describe('the import service', () => {
     expect(writes.join('')).toMatch(/peak RSS: \d+ MiB/);
     const report = fs.readFileSync(`${file}.errors.csv`, 'utf8');
     expect(report.startsWith(BOM)).toBe(true);
-    expect(report).toContain('3,phone,invalid_phone');
+    expect(report).toContain('3,error,phone,invalid_phone');
     expect((await customersOf(ws)).map((c) => [c.name, c.phone])).toEqual([['Ahmed', '+971501234567']]);
     fs.rmSync(dir, { recursive: true, force: true });
   });

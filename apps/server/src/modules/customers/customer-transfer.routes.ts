@@ -1,21 +1,27 @@
 import fs from 'node:fs';
-import { CustomerImportMapping, IdParams, ImportPage, ImportView, PageQuery } from '@vafa/contracts';
+import { CustomerImportMapping, IdParams, ImportMappingProposal, ImportPage, ImportView, PageQuery, ProposeImportMapping } from '@vafa/contracts';
 import { BackgroundImports } from '../../platform/csv/background-imports.ts';
 import { acceptCsvImport } from '../../platform/csv/csv-upload.ts';
 import { csvDownloadHeaders } from '../../platform/csv/csv-writer.ts';
 import { importErrorsCsv } from '../../platform/csv/import-report.ts';
-import { presentImportRun } from '../../platform/csv/import-runs.ts';
+import { carriedMapping, presentImportRun } from '../../platform/csv/import-runs.ts';
 import type { App } from '../../platform/http/server.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { recordAudit } from '../workspace/index.ts';
 import { customersCsv } from './customer-export.service.ts';
-import { importCustomers, planCustomerImport } from './customer-import.service.ts';
+import { attributeDefinitionsOf } from './customer-attribute.service.ts';
+import { proposeCustomerMapping } from './customer-import.mapping.ts';
+import { importCustomers, planCustomerImport, storedCustomerMapping } from './customer-import.service.ts';
 import { getImportRun, listImports } from './customer-import.runs.ts';
 
 const UPLOAD_DESCRIPTION =
   'multipart/form-data with one `file` part (CSV, UTF-8; `,` `;` or tab separated; first row is the header) and an optional ' +
-  '`mapping` field: JSON `{ "CSV header": "field" }` for headers the importer does not know by name. Answers 202 at once; ' +
-  'poll GET /api/imports/{id} for progress.';
+  '`mapping` field: JSON `{ "CSV header": "field" }` for headers the importer does not know by name, or the full form ' +
+  '`{ "columns": { "CSV header": "field" }, "joins": { "name": ["First Name", "Last Name"] }, "runAutomations": false }`. ' +
+  'Without `joins`, first and last name columns are joined into the name. `runAutomations: true` publishes customer.created ' +
+  'for every customer the import creates, so the workspace\'s automations treat them as new customers; off by default. ' +
+  'Answers 202 at once; poll GET /api/imports/{id} for progress.';
+const UPLOAD_PARTS = { file: 'the CSV file', fields: { mapping: { description: 'JSON `{ "CSV header": "field" }`' } } };
 
 /** CSV import and export of customers, and the import runs of every kind. */
 export function registerCustomerTransferRoutes(app: App, deps: ModuleDeps): void {
@@ -24,14 +30,18 @@ export function registerCustomerTransferRoutes(app: App, deps: ModuleDeps): void
 
   app.post('/api/imports/customers', {
     config: { access: 'customers:import' },
-    schema: { tags: ['imports'], summary: 'Import customers from a CSV file', description: UPLOAD_DESCRIPTION, consumes: ['multipart/form-data'], response: { 202: ImportView } },
+    schema: {
+      tags: ['imports'], summary: 'Import customers from a CSV file', description: UPLOAD_DESCRIPTION, operationId: 'importCustomers',
+      consumes: ['multipart/form-data'], multipart: UPLOAD_PARTS, response: { 202: ImportView },
+    },
   }, async (req, reply) => {
     await acceptCsvImport(req, reply, {
       dataDir: deps.config.dataDir,
+      idleTimeoutMs: deps.config.uploadIdleTimeoutMs,
       kind: 'customers',
       mappingSchema: CustomerImportMapping,
       background,
-      plan: async (header, mapping) => (await planCustomerImport(deps.database.db, req.tenantId, header, mapping)).effective,
+      plan: async (header, mapping) => carriedMapping(storedCustomerMapping(await planCustomerImport(deps.database.db, req.tenantId, header, mapping))),
       audit: (tx, run) =>
         recordAudit(tx, req.tenantId, req.actor, {
           action: 'customers.import_started', targetType: 'import', targetId: run.id, ip: req.ip, details: { fileName: run.fileName, bytes: run.bytes },
@@ -44,6 +54,15 @@ export function registerCustomerTransferRoutes(app: App, deps: ModuleDeps): void
     });
     return reply;
   });
+
+  // Reads only: the wizard asks before uploading what the importer would make of a header.
+  app.post('/api/imports/customers/proposal', {
+    config: { access: 'customers:import' },
+    schema: {
+      tags: ['imports'], summary: 'The mapping the importer proposes for a customers file header: recognised shop export, fields, joins',
+      body: ProposeImportMapping, response: { 200: ImportMappingProposal },
+    },
+  }, async (req) => proposeCustomerMapping(req.body.headers, await attributeDefinitionsOf(deps.database.db, req.tenantId)));
 
   app.get('/api/imports', {
     config: { access: 'customers:import' },
@@ -68,7 +87,7 @@ export function registerCustomerTransferRoutes(app: App, deps: ModuleDeps): void
 
   app.get('/api/exports/customers.csv', {
     config: { access: 'customers:export' },
-    schema: { tags: ['imports'], summary: 'Every live customer as CSV (UTF-8 with BOM); re-importable as is', produces: ['text/csv'] },
+    schema: { tags: ['imports'], summary: 'Every live customer as CSV (UTF-8 with BOM); re-importable as is', operationId: 'exportCustomersCsv', produces: ['text/csv'] },
   }, async (req, reply) => {
     // Exports carry personal data: the audit entry exists before the first byte leaves.
     await recordAudit(deps.database.db, req.tenantId, req.actor, { action: 'customers.exported', targetType: 'customers', ip: req.ip, details: { format: 'csv' } });

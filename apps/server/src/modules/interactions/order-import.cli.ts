@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { OrderImportMapping } from '@vafa/contracts';
+import { ORDER_JOINABLE_FIELDS, OrderImportMapping } from '@vafa/contracts';
 import { parseMapOptions, resolveCliWorkspace, runCliExport, runCliImport } from '../../platform/csv/transfer-cli.ts';
 import type { Database } from '../../platform/db/connect.ts';
 import { recordAudit } from '../workspace/index.ts';
@@ -16,7 +16,7 @@ export async function runOrderImportCommand(command: {
   workspaceSlug?: string | undefined;
   mapping: readonly string[];
 }): Promise<void> {
-  const mapping = parseMapOptions(command.mapping, OrderImportMapping);
+  const mapping = parseMapOptions(command.mapping, OrderImportMapping, { joinable: ORDER_JOINABLE_FIELDS });
   const workspace = await resolveCliWorkspace(command.database, command.workspaceSlug);
   await runCliImport({
     database: command.database,

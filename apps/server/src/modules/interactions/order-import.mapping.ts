@@ -1,5 +1,5 @@
 import type { OrderImportMapping } from '@vafa/contracts';
-import { aliasTable, resolveColumns } from '../../platform/csv/column-mapping.ts';
+import { aliasTable, foldHeader, foldedSet, headerNamed, readImportPlan, resolveColumns } from '../../platform/csv/column-mapping.ts';
 import type { CalendarId } from '../../platform/i18n/calendar.ts';
 
 /**
@@ -32,6 +32,21 @@ export const ORDER_HEADER_ALIASES: Record<string, readonly string[]> = {
 };
 
 const ALIASES = aliasTable(ORDER_HEADER_ALIASES);
+// The buyer's name in parts (WooCommerce: billing_first_name, billing_last_name), joined into customer_name.
+const FIRST_NAMES = foldedSet(['first name', 'billing first name', 'billing_first_name', 'نام', 'الاسم الأول']);
+const LAST_NAMES = foldedSet(['last name', 'billing last name', 'billing_last_name', 'نام خانوادگی', 'اسم العائلة']);
+
+/** First + last name into customer_name when no column holds the whole name and the mapping names neither. */
+function proposeJoins(header: readonly string[], columns: Record<string, string>): Record<string, string[]> {
+  const named = new Set(Object.keys(columns));
+  if (Object.values(columns).includes('customer_name')) return {};
+  const free = header.filter((h) => !named.has(h));
+  const last = headerNamed(free, LAST_NAMES);
+  const first = headerNamed(free, FIRST_NAMES, last);
+  if (!first || !last) return {};
+  const whole = free.some((h) => h !== first && ALIASES.get(foldHeader(h)) === 'customer_name');
+  return whole ? {} : { customer_name: [first, last] };
+}
 const CUSTOMER_KEYS = ['customer_id', 'customer_external_id', 'customer_phone', 'customer_email'] as const;
 const DATE_FIELDS = ['placed_at', 'promised_delivery_at', 'delivered_at', 'returned_at'] as const;
 export type OrderDateField = (typeof DATE_FIELDS)[number];
@@ -43,6 +58,9 @@ export interface OrderColumns {
   customerPhone?: number;
   customerEmail?: number;
   customerName?: number;
+  /** field → the columns joined into it (customer_name, customer_phone) */
+  joined: Map<string, number[]>;
+  joins: Record<string, string[]>;
   amount: number;
   currency?: number;
   status?: number;
@@ -56,12 +74,14 @@ export interface OrderColumns {
 export function planOrderColumns(header: readonly string[], mapping: OrderImportMapping): OrderColumns {
   const explicit: Record<string, string> = Object.create(null) as Record<string, string>;
   const calendars: Partial<Record<string, CalendarId>> = Object.create(null) as Partial<Record<string, CalendarId>>;
-  for (const [name, field] of Object.entries(mapping)) {
+  const plan = readImportPlan(mapping);
+  for (const [name, field] of Object.entries(plan.columns)) {
     const [base, calendar] = field.split(':') as [string, CalendarId | undefined];
     explicit[name] = base;
     if (calendar) calendars[base] = calendar;
   }
-  const { columns, effective } = resolveColumns(header, explicit, ALIASES, {
+  const { columns, effective, joined, joins } = resolveColumns(header, explicit, ALIASES, {
+    joins: plan.joins ?? proposeJoins(header, plan.columns),
     requiredAll: ['external_id', 'amount', 'placed_at'],
     requiredAny: CUSTOMER_KEYS,
   });
@@ -80,6 +100,8 @@ export function planOrderColumns(header: readonly string[], mapping: OrderImport
     customerPhone: columns.get('customer_phone'),
     customerEmail: columns.get('customer_email'),
     customerName: columns.get('customer_name'),
+    joined,
+    joins,
     amount: columns.get('amount')!,
     currency: columns.get('currency'),
     status: columns.get('status'),

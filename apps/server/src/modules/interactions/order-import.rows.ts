@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OrderItemInput, TouchpointChannel, type OrderItemInput as OrderItem, type TouchpointChannel as Channel } from '@vafa/contracts';
-import { readInstant, readMinorUnits } from '../../platform/csv/cell-values.ts';
+import { joinPhoneParts, readInstant, readMinorUnits } from '../../platform/csv/cell-values.ts';
+import { joinCells } from '../../platform/csv/column-mapping.ts';
 import type { ImportedRow } from '../../platform/csv/import-engine.ts';
 import type { RowProblem } from '../../platform/csv/import-runs.ts';
 import type { CalendarId } from '../../platform/i18n/calendar.ts';
@@ -84,7 +85,8 @@ export function orderRowReader(columns: OrderColumns, context: OrderRowContext):
       if (customerExternalId.length <= MAX_REF && PRINTABLE.test(customerExternalId)) customer.externalId = customerExternalId;
       else problem('customer_external_id', 'invalid_reference');
     }
-    const phone = cell(cells, columns.customerPhone);
+    const phoneParts = columns.joined.get('customer_phone');
+    const phone = phoneParts ? (joinPhoneParts(phoneParts.map((i) => cells[i] ?? '')) ?? undefined) : cell(cells, columns.customerPhone);
     if (phone !== undefined) {
       const parsed = phone.length <= 40 ? parsePhone(phone, context.defaultCountry) : null;
       if (parsed) customer.phone = parsed.e164;
@@ -95,7 +97,8 @@ export function orderRowReader(columns: OrderColumns, context: OrderRowContext):
       if (email.length <= 254 && EMAIL.test(email)) customer.email = email;
       else problem('customer_email', 'invalid_email');
     }
-    const name = cell(cells, columns.customerName);
+    const nameParts = columns.joined.get('customer_name');
+    const name = nameParts ? (joinCells(cells, nameParts, ' ') ?? undefined) : cell(cells, columns.customerName);
     if (name !== undefined) {
       if (name.length <= MAX_NAME) customer.name = name;
       else problem('customer_name', 'too_long');

@@ -5,7 +5,7 @@ import type { OrderImportMapping } from '@vafa/contracts';
 import { CsvFileError, openCsv } from '../../platform/csv/csv-reader.ts';
 import { invalidCsv } from '../../platform/csv/csv-upload.ts';
 import { actorLabel, runCsvImport, type BatchOutcome, type CsvImporter, type ImportActor } from '../../platform/csv/import-engine.ts';
-import { createImportRun, finishImportRun, type ImportProgress, type RowProblem } from '../../platform/csv/import-runs.ts';
+import { createImportRun, finishImportRun, type ImportProgress, type RowProblem, type StoredMapping } from '../../platform/csv/import-runs.ts';
 import type { Database } from '../../platform/db/connect.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
 import { Problem } from '../../platform/http/problem.ts';
@@ -32,6 +32,11 @@ export interface ImportOrdersOptions {
 
 /** Orders are written through the interactions service in chunks it takes in one set-based write. */
 const ORDER_BATCH_SIZE = 500;
+
+/** What an orders run stores as its mapping; orders never run automations. */
+export function storedOrderMapping(columns: OrderColumns): StoredMapping {
+  return { columns: columns.effective, joins: columns.joins, platform: null, runAutomations: false };
+}
 
 export function planOrderImport(header: readonly string[], mapping: OrderImportMapping): OrderColumns {
   return planOrderColumns(header, mapping);
@@ -93,7 +98,7 @@ export async function importOrders(options: ImportOrdersOptions): Promise<{ impo
       options.importId ??
       (
         await createImportRun(database.db, tenantId, {
-          id: uuidv7(), kind: 'orders', fileName: options.fileName, mapping: columns.effective, totalBytes: options.totalBytes,
+          id: uuidv7(), kind: 'orders', fileName: options.fileName, mapping: storedOrderMapping(columns), totalBytes: options.totalBytes,
           createdBy: actorLabel(options.actor),
         })
       ).id;

@@ -8,8 +8,8 @@ import { foldForSearch } from '../i18n/fold.ts';
  * Each returns undefined for a value it cannot read; callers report that per row.
  */
 
-const TRUE_WORDS = ['true', 'yes', 'y', '1', 'granted', 'optin', 'بله', 'بلی', 'آری', 'اری', 'درست', 'نعم', 'صحيح'];
-const FALSE_WORDS = ['false', 'no', 'n', '0', 'withdrawn', 'optout', 'خیر', 'نه', 'غلط', 'لا', 'خطأ'];
+const TRUE_WORDS = ['true', 'yes', 'y', '1', 'granted', 'optin', 'subscribed', 'بله', 'بلی', 'آری', 'اری', 'درست', 'نعم', 'صحيح'];
+const FALSE_WORDS = ['false', 'no', 'n', '0', 'withdrawn', 'optout', 'unsubscribed', 'notsubscribed', 'خیر', 'نه', 'غلط', 'لا', 'خطأ'];
 const BOOLEANS = new Map<string, boolean>([
   ...TRUE_WORDS.map((w) => [foldForSearch(w).replace(/[-_]/g, ''), true] as const),
   ...FALSE_WORDS.map((w) => [foldForSearch(w).replace(/[-_]/g, ''), false] as const),
@@ -103,4 +103,18 @@ export function readMinorUnits(text: string): number | undefined {
   if (!/^\d{1,16}$/.test(ascii)) return undefined;
   const value = Number(ascii);
   return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/**
+ * A phone from a dialling-code cell and a number cell (some exports split them). A number
+ * already written with its country (+…, 00…) stands alone; a code that is not digits (a
+ * country's letters) is ignored; the number's trunk zeros go after a code. Null when both are empty.
+ */
+export function joinPhoneParts(cells: readonly string[]): string | null {
+  const parts = cells.map((c) => toAsciiNumber(c.trim())).filter((p) => p.length > 0);
+  if (parts.length < 2) return parts[0] ?? null;
+  const [code, ...rest] = parts as [string, ...string[]];
+  const number = rest.join('');
+  if (/^(\+|00)/.test(number) || !/^\+?\d{1,4}$/.test(code)) return number;
+  return `+${code.replace(/^\+/, '')}${number.replace(/^0+/, '')}`;
 }

@@ -20,6 +20,8 @@ export const actorLabel = (actor: ImportActor) => `${actor.kind}:${actor.id}`;
 export interface ImportedRow {
   /** the row's line in a spreadsheet: the header is row 1 */
   rowNumber: number;
+  /** what was left out of an imported row (severity `warning`); reported beside the refused rows */
+  warnings?: RowProblem[] | null;
 }
 
 export interface BatchOutcome {
@@ -78,6 +80,8 @@ interface Batch<Row> {
   rows: Row[];
   cells: string[][];
   rejected: RejectedRow[];
+  /** rows among `rows` that carry warnings */
+  warned: number;
   bytesRead: number;
 }
 
@@ -120,12 +124,19 @@ export async function runCsvImport<Row extends ImportedRow>(options: RunCsvImpor
           const next = await db.transaction(async (tx) => {
             const outcome: BatchOutcome = batch.rows.length > 0 ? await importer.writeBatch(connection, batch.rows, tx) : { inserted: 0, updated: 0, rejected: [] };
             const rejected = batch.rejected.slice();
-            if (outcome.rejected.length > 0) {
-              const cellsOf = new Map(batch.rows.map((row, i) => [row.rowNumber, batch.cells[i]!]));
-              for (const r of outcome.rejected) rejected.push({ rowNumber: r.rowNumber, raw: formatCsvLine(cellsOf.get(r.rowNumber) ?? [], csv.delimiter), problems: r.problems });
-              rejected.sort((a, b) => a.rowNumber - b.rowNumber);
+            const warned: RejectedRow[] = [];
+            if (outcome.rejected.length > 0 || batch.warned > 0) {
+              const refusedNow = new Map(outcome.rejected.map((r) => [r.rowNumber, r.problems]));
+              batch.rows.forEach((row, i) => {
+                const refusal = refusedNow.get(row.rowNumber);
+                if (!refusal && !row.warnings?.length) return;
+                const raw = formatCsvLine(batch.cells[i]!, csv.delimiter);
+                // A row refused by the database keeps its warnings in the same report line.
+                if (refusal) rejected.push({ rowNumber: row.rowNumber, raw, problems: [...refusal, ...(row.warnings ?? [])] });
+                else warned.push({ rowNumber: row.rowNumber, raw, problems: row.warnings! });
+              });
             }
-            await copyRejectedRows(connection, tenantId, importId, rejected);
+            await copyRejectedRows(connection, tenantId, importId, [...rejected, ...warned].sort((a, b) => a.rowNumber - b.rowNumber));
             const progress: ImportProgress = {
               processedBytes: batch.bytesRead,
               totalBytes: Math.max(options.totalBytes, batch.bytesRead),
@@ -148,7 +159,7 @@ export async function runCsvImport<Row extends ImportedRow>(options: RunCsvImpor
       }
     };
 
-    let batch: Batch<Row> = { rows: [], cells: [], rejected: [], bytesRead: 0 };
+    let batch: Batch<Row> = { rows: [], cells: [], rejected: [], warned: 0, bytesRead: 0 };
     let inFlight: Promise<void> | undefined;
     let rowNumber = 1;
     for (let records = await csv.nextRecords(); records !== null; records = await csv.nextRecords()) {
@@ -163,6 +174,7 @@ export async function runCsvImport<Row extends ImportedRow>(options: RunCsvImpor
         } else {
           batch.rows.push(judged);
           batch.cells.push(cells);
+          if (judged.warnings?.length) batch.warned++;
         }
         if (batch.rows.length + batch.rejected.length >= batchSize) {
           batch.bytesRead = csv.bytesRead();
@@ -171,7 +183,7 @@ export async function runCsvImport<Row extends ImportedRow>(options: RunCsvImpor
           inFlight = writeBatch(batch);
           // Awaited before the next batch or at the end; this only keeps the rejection handled meanwhile.
           inFlight.catch(() => undefined);
-          batch = { rows: [], cells: [], rejected: [], bytesRead: 0 };
+          batch = { rows: [], cells: [], rejected: [], warned: 0, bytesRead: 0 };
         }
       }
     }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
+import type { ImportView } from '@vafa/contracts';
 import type { Executor } from '../db/connect.ts';
 import { copyRows, copyValue } from './copy-text.ts';
 
@@ -15,12 +16,16 @@ export interface ImportRun {
   status: ImportRunStatus;
   fileName: string;
   mapping: Record<string, string>;
+  joins: Record<string, string[]>;
+  platform: string | null;
+  runAutomations: boolean;
   totalBytes: number;
   processedBytes: number;
   rowsTotal: number;
   rowsInserted: number;
   rowsUpdated: number;
   rowsFailed: number;
+  rowsWarned: number;
   error: string | null;
   createdBy: string | null;
   createdAt: Date;
@@ -31,6 +36,8 @@ export interface ImportRun {
 export interface RowProblem {
   field: string;
   code: string;
+  /** a warning: the row was imported without the value named (a refused row's problems have none) */
+  severity?: 'warning';
 }
 
 export interface RejectedRow {
@@ -61,7 +68,44 @@ const RUN_COLUMNS = sql`
   CASE WHEN status IN ('running', 'queued') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => ${STALE_AFTER_SECONDS})
        THEN ${INTERRUPTED} ELSE error END AS error,
   file_name, mapping, total_bytes, processed_bytes, rows_total, rows_inserted, rows_updated, rows_failed,
-  created_by, created_at, started_at, finished_at`;
+  created_by, created_at, started_at, finished_at,
+  (SELECT count(*)::int FROM import_errors e
+   WHERE e.tenant_id = imports.tenant_id AND e.import_id = imports.id
+     AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(e.problems) p WHERE p ->> 'severity' IS DISTINCT FROM 'warning')) AS rows_warned`;
+
+/**
+ * How an import read its file, as the `mapping` column stores it: every header's field, the
+ * joined columns, the shop export recognised and the automations choice. Runs from before
+ * joins stored the header → field record alone, which still reads.
+ */
+export interface StoredMapping {
+  columns: Record<string, string>;
+  joins: Record<string, string[]>;
+  platform: string | null;
+  runAutomations: boolean;
+}
+
+function readStoredMapping(raw: unknown): StoredMapping {
+  const value = (raw ?? {}) as Record<string, unknown>;
+  if (typeof value.columns === 'object' && value.columns !== null) {
+    return {
+      columns: value.columns as Record<string, string>,
+      joins: (value.joins ?? {}) as Record<string, string[]>,
+      platform: typeof value.platform === 'string' ? value.platform : null,
+      runAutomations: value.runAutomations === true,
+    };
+  }
+  return { columns: value as Record<string, string>, joins: {}, platform: null, runAutomations: false };
+}
+
+/**
+ * The stored mapping as the upload code passes it on. The upload helper types what it stores as
+ * a header → field record; the run reads the full form back (readStoredMapping), so it is only
+ * carried, never read, in between.
+ */
+export function carriedMapping(mapping: StoredMapping): Record<string, string> {
+  return mapping as unknown as Record<string, string>;
+}
 
 type RawRun = {
   id: string;
@@ -69,13 +113,14 @@ type RawRun = {
   status: ImportRunStatus;
   error: string | null;
   file_name: string;
-  mapping: Record<string, string>;
+  mapping: unknown;
   total_bytes: number;
   processed_bytes: number;
   rows_total: number;
   rows_inserted: number;
   rows_updated: number;
   rows_failed: number;
+  rows_warned: number;
   created_by: string | null;
   created_at: Date;
   started_at: Date | null;
@@ -83,18 +128,23 @@ type RawRun = {
 };
 
 function toRun(r: RawRun): ImportRun {
+  const stored = readStoredMapping(r.mapping);
   return {
     id: r.id,
     kind: r.kind,
     status: r.status,
     fileName: r.file_name,
-    mapping: r.mapping,
+    mapping: stored.columns,
+    joins: stored.joins,
+    platform: stored.platform,
+    runAutomations: stored.runAutomations,
     totalBytes: Number(r.total_bytes),
     processedBytes: Number(r.processed_bytes),
     rowsTotal: r.rows_total,
     rowsInserted: r.rows_inserted,
     rowsUpdated: r.rows_updated,
     rowsFailed: r.rows_failed,
+    rowsWarned: r.rows_warned,
     error: r.error,
     createdBy: r.created_by,
     createdAt: new Date(r.created_at),
@@ -106,7 +156,7 @@ function toRun(r: RawRun): ImportRun {
 export async function createImportRun(
   db: Executor,
   tenantId: string,
-  run: { id: string; kind: string; fileName: string; mapping: Record<string, string>; totalBytes: number; createdBy: string | null },
+  run: { id: string; kind: string; fileName: string; mapping: Record<string, string> | StoredMapping; totalBytes: number; createdBy: string | null },
 ): Promise<ImportRun> {
   const { rows } = await db.execute<RawRun>(sql`
     INSERT INTO imports (tenant_id, id, kind, status, file_name, mapping, total_bytes, created_by)
@@ -186,12 +236,16 @@ export function presentImportRun(run: ImportRun) {
     status: run.status,
     fileName: run.fileName,
     mapping: run.mapping,
+    joins: run.joins,
+    platform: run.platform as ImportView['platform'],
+    runAutomations: run.runAutomations,
     totalBytes: run.totalBytes,
     processedBytes: run.processedBytes,
     rowsTotal: run.rowsTotal,
     rowsInserted: run.rowsInserted,
     rowsUpdated: run.rowsUpdated,
     rowsFailed: run.rowsFailed,
+    rowsWarned: run.rowsWarned,
     error: run.error,
     createdBy: run.createdBy,
     createdAt: run.createdAt.toISOString(),

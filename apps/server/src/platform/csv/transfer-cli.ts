@@ -35,18 +35,35 @@ export async function resolveCliWorkspace(database: Database, slug: string | und
 }
 
 /**
- * `--map "CSV header=field"` options → { header: field } checked against the importer's
- * mapping schema; the header may itself hold `=`.
+ * `--map "CSV header=field"` options → the importer's mapping, checked against its schema; the
+ * header may itself hold `=`. `--map "First Name+Last Name=name"` joins columns, in that order,
+ * into a field of `joinable`. With a join or `runAutomations` the full form is built
+ * ({ columns, joins, runAutomations }); joins left unsaid are then proposed by the importer.
  */
-export function parseMapOptions<T>(pairs: readonly string[], schema: z.ZodType<T>): T {
-  const mapping: Record<string, string> = {};
+export function parseMapOptions<T>(
+  pairs: readonly string[],
+  schema: z.ZodType<T>,
+  options: { joinable?: readonly string[]; runAutomations?: boolean } = {},
+): T {
+  const columns: Record<string, string> = {};
+  const joins: Record<string, string[]> = {};
   for (const pair of pairs) {
     const at = pair.lastIndexOf('=');
     const header = pair.slice(0, at).trim();
     const field = pair.slice(at + 1).trim();
     if (at < 0 || header.length === 0 || field.length === 0) throw new StartupError(`--map needs "CSV header=field", got "${pair}"`);
-    mapping[header] = field;
+    const parts = header.split('+').map((h) => h.trim());
+    if (parts.length > 1 && options.joinable?.includes(field)) {
+      if (parts.some((h) => h.length === 0)) throw new StartupError(`--map needs "Header+Header=${field}", got "${pair}"`);
+      joins[field] = parts;
+    } else {
+      columns[header] = field;
+    }
   }
+  const full = Object.keys(joins).length > 0 || options.runAutomations !== undefined;
+  const mapping = full
+    ? { columns, ...(Object.keys(joins).length > 0 ? { joins } : {}), ...(options.runAutomations !== undefined ? { runAutomations: options.runAutomations } : {}) }
+    : columns;
   const parsed = schema.safeParse(mapping);
   if (!parsed.success) throw new StartupError(`--map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;

@@ -162,6 +162,16 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: "حداکثر ۵۰ برچسب.",
     ar: "50 وسمًا على الأكثر.",
   },
+  tag_dropped: {
+    en: "The customer was imported without a tag longer than 64 characters or holding control characters.",
+    fa: "مشتری بدون برچسبی که بیش از ۶۴ نویسه داشت یا نویسهٔ کنترلی داشت وارد شد.",
+    ar: "استُورد العميل دون وسم يزيد على 64 حرفًا أو يحوي محارف تحكم.",
+  },
+  tags_truncated: {
+    en: "The customer was imported with the first 50 tags; the rest were left out.",
+    fa: "مشتری با ۵۰ برچسب نخست وارد شد و باقی کنار گذاشته شد.",
+    ar: "استُورد العميل بأول 50 وسمًا وتُرك الباقي.",
+  },
   invalid_boolean: {
     en: "Use yes or no.",
     fa: "بله یا خیر بنویسید.",
