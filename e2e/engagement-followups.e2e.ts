@@ -79,7 +79,8 @@ let deadMessageId = '';
 
 describe('engagement screens', { timeout: 600_000 }, () => {
   before(async () => {
-    [vafa, browser, sink] = await Promise.all([startVafa(), launchChromium(), startSmtpSink()]);
+    // The test's SMTP server listens on 127.0.0.1, which the outbound guard refuses unless allowed.
+    [vafa, browser, sink] = await Promise.all([startVafa({ env: { VAFA_OUTBOUND_ALLOW: '127.0.0.1' } }), launchChromium(), startSmtpSink()]);
     owner = await signIn(vafa.email, vafa.password);
     // Automated messages must not wait for quiet hours whatever the hour of the test run.
     await owner('PUT', '/api/messaging/policy', { quietHours: null, frequencyCap: { count: 50, periodHours: 24 }, ratePerMinute: 6000 });

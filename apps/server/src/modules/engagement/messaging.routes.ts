@@ -33,7 +33,7 @@ function registerPublicMessagingRoutes(scope: App, deps: ModuleDeps): void {
 
   scope.get('/u/:token', {
     config: { access: 'public' },
-    schema: { tags: ['messaging'], summary: 'The page behind an unsubscribe link: asks to confirm', params: UnsubscribeParams },
+    schema: { tags: ['messaging'], summary: 'The page behind an unsubscribe link: asks to confirm', operationId: 'showUnsubscribePage', params: UnsubscribeParams, produces: ['text/html'] },
   }, async (req, reply) => {
     const target = await messaging.unsubscribeTarget(db, secrets, req.params.token);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(messaging.unsubscribePage(target, req.params.token, 'ask'));
@@ -44,6 +44,9 @@ function registerPublicMessagingRoutes(scope: App, deps: ModuleDeps): void {
     schema: {
       tags: ['messaging'],
       summary: 'One-click unsubscribe (RFC 8058)',
+      operationId: 'unsubscribe',
+      consumes: ['application/x-www-form-urlencoded'],
+      produces: ['text/html'],
       description: 'Mail clients POST `List-Unsubscribe=One-Click` (form-encoded) here; the confirm button of the page does the same. Withdraws consent for the channel the link came by; repeating it changes nothing.',
       params: UnsubscribeParams,
       body: FormBody,
@@ -59,6 +62,8 @@ function registerPublicMessagingRoutes(scope: App, deps: ModuleDeps): void {
     schema: {
       tags: ['messaging'],
       summary: "An SMS provider's delivery report",
+      operationId: 'receiveSmsDeliveryReport',
+      consumes: ['application/x-www-form-urlencoded'],
       description: 'The callback URL the dispatcher gives the provider. Kavenegar posts `messageid` and `status`; Twilio `MessageSid` and `MessageStatus`, signed with X-Twilio-Signature.',
       params: SmsHookParams,
       body: FormBody,
@@ -76,7 +81,8 @@ function registerPublicMessagingRoutes(scope: App, deps: ModuleDeps): void {
 export function registerMessagingRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
   const secrets = deps.config;
-  const sending = { database: deps.database, secrets, publicUrl: publicBaseUrl(deps.config), log: deps.log };
+  const allow = deps.config.outboundAllow;
+  const sending = { database: deps.database, secrets, publicUrl: publicBaseUrl(deps.config), log: deps.log, outboundAllow: allow };
 
   app.get('/api/messaging/channels/email', {
     config: { access: 'messaging:manage' },
@@ -93,7 +99,7 @@ export function registerMessagingRoutes(app: App, deps: ModuleDeps): void {
       response: { 200: EmailChannelView },
     },
   }, async (req, reply) => {
-    const result = await req.write(async (tx) => ({ status: 200, body: await messaging.saveEmailChannel(tx, secrets, req.tenantId, req.body, audit(req)) }));
+    const result = await req.write(async (tx) => ({ status: 200, body: await messaging.saveEmailChannel(tx, secrets, allow, req.tenantId, req.body, audit(req)) }));
     return sendWrite(reply, result);
   });
 
@@ -112,7 +118,7 @@ export function registerMessagingRoutes(app: App, deps: ModuleDeps): void {
       response: { 200: SmsChannelView },
     },
   }, async (req, reply) => {
-    const result = await req.write(async (tx) => ({ status: 200, body: await messaging.saveSmsChannel(tx, secrets, req.tenantId, req.body, audit(req)) }));
+    const result = await req.write(async (tx) => ({ status: 200, body: await messaging.saveSmsChannel(tx, secrets, allow, req.tenantId, req.body, audit(req)) }));
     return sendWrite(reply, result);
   });
 
@@ -148,7 +154,10 @@ export function registerMessagingRoutes(app: App, deps: ModuleDeps): void {
       response: { 201: CreatedWebhookEndpoint },
     },
   }, async (req, reply) => {
-    const result = await req.write(async (tx) => ({ status: 201, body: await messaging.createWebhookEndpoint(tx, secrets, req.tenantId, req.body, audit(req)) }));
+    const result = await req.write(
+      async (tx) => ({ status: 201, body: await messaging.createWebhookEndpoint(tx, secrets, allow, req.tenantId, req.body, audit(req)) }),
+      { secretFields: ['secret'] },
+    );
     return sendWrite(reply, result);
   });
 

@@ -13,6 +13,8 @@ import { forgetWebhookEndpoint, loadChannelSettings, saveChannelSettings, type C
 import { recordDeliveryReports, retryMessage, sendTestMessage } from '../../platform/messaging/dispatcher.ts';
 import { smsProvider, verifyCallbackToken, type ProviderRequest } from '../../platform/messaging/sms-providers.ts';
 import { sealSecret, type Secrets } from '../../platform/messaging/sealed.ts';
+import { CONNECT_FAILURES } from '../../platform/messaging/outbound-failure.ts';
+import { checkOutboundTarget, OutboundRefused, type OutboundAllowList } from '../../platform/net/index.ts';
 import { verifyUnsubscribeToken } from '../../platform/messaging/tokens.ts';
 import {
   applyConsent, normalisePhone, registerCustomerDataExporter, registerEraseHook, registerMergeHook, type ConsentState,
@@ -35,6 +37,21 @@ export interface AuditContext {
 }
 
 // ---- channels ----
+
+/**
+ * Refuses, at save time, a host or URL the outbound guard would refuse at connect time
+ * (loopback, private, link-local, metadata...), with a field error naming why. A name that
+ * does not resolve from here is accepted: the guard checks again on every connection.
+ */
+export async function assertOutboundAllowed(field: string, hostOrUrl: string, allow: OutboundAllowList): Promise<void> {
+  try {
+    await checkOutboundTarget(hostOrUrl, undefined, { allow });
+  } catch (err) {
+    if (!(err instanceof OutboundRefused)) return;
+    const code = `outbound_${err.reason}`;
+    throw new Problem(422, 'outbound_refused', {}, [{ field, code, message: code }]);
+  }
+}
 
 interface StoredEmail {
   host?: string;
@@ -70,7 +87,10 @@ function compact<T extends Record<string, unknown>>(value: T): { [K in keyof T]?
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: NonNullable<T[K]> };
 }
 
-export async function saveEmailChannel(tx: Executor, secrets: Secrets, tenantId: string, input: EmailChannelSettings, audit: AuditContext): Promise<EmailChannelView> {
+export async function saveEmailChannel(
+  tx: Executor, secrets: Secrets, allow: OutboundAllowList, tenantId: string, input: EmailChannelSettings, audit: AuditContext,
+): Promise<EmailChannelView> {
+  await assertOutboundAllowed('host', input.host, allow);
   const { password, enabled, ...settings } = input;
   await saveChannelSettings(tx, secrets, tenantId, {
     channel: 'email', provider: 'smtp', settings: compact(settings) as Extract<ChannelSettingsInput, { channel: 'email' }>['settings'], secret: password, enabled,
@@ -106,7 +126,10 @@ export async function smsChannel(db: Executor, tenantId: string): Promise<SmsCha
   };
 }
 
-export async function saveSmsChannel(tx: Executor, secrets: Secrets, tenantId: string, input: SmsChannelSettings, audit: AuditContext): Promise<SmsChannelView> {
+export async function saveSmsChannel(
+  tx: Executor, secrets: Secrets, allow: OutboundAllowList, tenantId: string, input: SmsChannelSettings, audit: AuditContext,
+): Promise<SmsChannelView> {
+  if (input.baseUrl) await assertOutboundAllowed('baseUrl', input.baseUrl, allow);
   const secret = input.provider === 'kavenegar' ? input.apiKey : input.authToken;
   const current = await repo.findChannel(tx, tenantId, 'sms');
   // A stored key belongs to the provider it was given for: switching providers needs a new one.
@@ -131,6 +154,7 @@ export interface SendingDeps {
   secrets: Secrets;
   publicUrl: string;
   log: Logger;
+  outboundAllow: OutboundAllowList;
 }
 
 const TEST_TEXT = {
@@ -164,9 +188,22 @@ export async function sendChannelTest(
   await recordAudit(tx, tenantId, audit.actor, {
     action: 'messaging.test_sent', targetType: 'message_channel', targetId: channel, ip: audit.ip, details: { outcome: outcome.kind },
   });
-  return outcome.kind === 'sent'
-    ? { sent: true, provider: outcome.provider, providerMessageId: outcome.providerMessageId, reason: null, detail: null }
-    : { sent: false, provider: null, providerMessageId: null, reason: outcome.reason, detail: outcome.detail ?? null };
+  if (outcome.kind === 'sent') return { sent: true, provider: outcome.provider, providerMessageId: outcome.providerMessageId, reason: null, detail: null };
+  // The connection failed: say which way, in the user's language. What the remote end said (a
+  // banner, an error page) is in the server log only, so this form cannot read internal ports.
+  if (CONNECT_FAILURES.has(outcome.reason)) throw connectProblem(channel, outcome.reason, outcome.detail);
+  return { sent: false, provider: null, providerMessageId: null, reason: outcome.reason, detail: null };
+}
+
+/** The problem for a send that failed to connect: one code per way it failed, never remote text. */
+function connectProblem(channel: 'email' | 'sms', reason: string, detail: string | undefined): Problem {
+  if (reason === 'outbound_refused') {
+    const code = `outbound_${detail ?? 'private'}`;
+    return new Problem(422, 'outbound_refused', {}, [{ field: channel === 'email' ? 'host' : 'baseUrl', code, message: code }]);
+  }
+  if (reason === 'smtp_auth_failed' || reason === 'tls_failed' || reason === 'smtp_protocol' || reason === 'outbound_timeout') return new Problem(422, reason);
+  if (reason.endsWith('_timeout')) return new Problem(422, 'outbound_timeout');
+  return new Problem(422, 'outbound_unreachable');
 }
 
 // ---- webhook endpoints ----
@@ -180,7 +217,10 @@ export async function webhookEndpoints(db: Executor, tenantId: string): Promise<
 }
 
 /** The signing secret in Standard Webhooks form (`whsec_` + base64 of 24 random bytes), shown once. */
-export async function createWebhookEndpoint(tx: Executor, secrets: Secrets, tenantId: string, input: CreateWebhookEndpoint, audit: AuditContext): Promise<CreatedWebhookEndpoint> {
+export async function createWebhookEndpoint(
+  tx: Executor, secrets: Secrets, allow: OutboundAllowList, tenantId: string, input: CreateWebhookEndpoint, audit: AuditContext,
+): Promise<CreatedWebhookEndpoint> {
+  await assertOutboundAllowed('url', input.url, allow);
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   const row = await repo.insertWebhookEndpoint(tx, { tenantId, id: randomUUID(), name: input.name, url: input.url, secretSealed: sealSecret(secrets, secret) });
   await recordAudit(tx, tenantId, audit.actor, {

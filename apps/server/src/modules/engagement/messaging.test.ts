@@ -74,7 +74,7 @@ beforeAll(async () => {
   sms = await smsProviderServer({ kavenegar: { apiKey: KAVENEGAR_KEY }, twilio: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN } });
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  t = await startTestApp({ role: 'all', env: { PORT: String(port), VAFA_PUBLIC_URL: baseUrl, VAFA_ANON_RATE_LIMIT: '1000' } });
+  t = await startTestApp({ role: 'all', env: { PORT: String(port), VAFA_PUBLIC_URL: baseUrl, VAFA_ANON_RATE_LIMIT: '1000', VAFA_OUTBOUND_ALLOW: '127.0.0.1' } });
   await t.vafa.listen();
 }, 60_000);
 

@@ -32,6 +32,26 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'این نوع محتوا اینجا پذیرفته نمی‌شود.',
     ar: 'نوع المحتوى هذا غير مقبول هنا.',
   },
+  json_too_deep: {
+    en: 'The request body nests deeper than {max} levels.',
+    fa: 'بدنه‌ی درخواست بیش از {max} سطح تودرتو است.',
+    ar: 'نص الطلب متداخل بأكثر من {max} مستوى.',
+  },
+  invalid_url: {
+    en: 'The address is not valid: it has a broken percent-encoding.',
+    fa: 'نشانی معتبر نیست: کدگذاری درصدی آن خراب است.',
+    ar: 'العنوان غير صالح: ترميز النسبة المئوية فيه تالف.',
+  },
+  multipart_malformed: {
+    en: 'The upload is not a complete multipart/form-data body (cut short, or without its boundary). Send the file again.',
+    fa: 'بارگذاری یک بدنه‌ی multipart/form-data کامل نیست (نیمه‌کاره یا بدون مرز). پرونده را دوباره بفرستید.',
+    ar: 'الرفع ليس نص multipart/form-data كاملًا (مقطوع أو بلا حدود). أرسل الملف مرة أخرى.',
+  },
+  upload_timeout: {
+    en: 'The upload stopped: nothing arrived for {seconds} seconds. Send the file again.',
+    fa: 'بارگذاری متوقف شد: {seconds} ثانیه چیزی نرسید. پرونده را دوباره بفرستید.',
+    ar: 'توقف الرفع: لم يصل شيء لمدة {seconds} ثانية. أرسل الملف مرة أخرى.',
+  },
   unauthenticated: {
     en: 'Sign in or send a valid API key.',
     fa: 'وارد شوید یا یک کلید API معتبر بفرستید.',
@@ -51,6 +71,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     en: 'The request is missing its CSRF token. Reload the page and try again.',
     fa: 'توکن CSRF درخواست موجود نیست. صفحه را دوباره بارگذاری کنید و دوباره تلاش کنید.',
     ar: 'رمز CSRF مفقود في الطلب. أعد تحميل الصفحة وحاول مرة أخرى.',
+  },
+  sso_not_configured: {
+    en: 'Single sign-on is not set up on this server.',
+    fa: 'ورود یکپارچه روی این سرور راه‌اندازی نشده است.',
+    ar: 'لم يُعَدّ تسجيل الدخول الموحّد على هذا الخادم.',
   },
   not_found: {
     en: 'Not found.',
@@ -342,6 +367,56 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'بازه باید پیش از پایانش آغاز شود و حداکثر {days} روز باشد.',
     ar: 'يجب أن تبدأ الفترة قبل نهايتها وألا تتجاوز {days} يومًا.',
   },
+  current_password_wrong: {
+    en: 'Your current password is not right.',
+    fa: 'رمز عبور فعلی شما درست نیست.',
+    ar: 'كلمة المرور الحالية غير صحيحة.',
+  },
+  reset_link_invalid: {
+    en: 'This reset link was already used or has expired. Ask for a new one.',
+    fa: 'این پیوند بازنشانی قبلاً استفاده شده یا منقضی شده است. پیوند تازه‌ای بخواهید.',
+    ar: 'رابط إعادة التعيين هذا استُخدم من قبل أو انتهت صلاحيته. اطلب رابطًا جديدًا.',
+  },
+  login_throttled: {
+    en: 'Too many failed sign-ins for this account. Try again in {minutes} minute(s).',
+    fa: 'تلاش‌های ناموفق ورود به این حساب بیش از حد بوده است. {minutes} دقیقه‌ی دیگر دوباره تلاش کنید.',
+    ar: 'محاولات تسجيل دخول فاشلة كثيرة لهذا الحساب. حاول مرة أخرى بعد {minutes} دقيقة.',
+  },
+  two_factor_code_invalid: {
+    en: 'The code is wrong, expired or already used.',
+    fa: 'کد نادرست، منقضی یا قبلاً استفاده شده است.',
+    ar: 'الرمز خاطئ أو منتهي الصلاحية أو مستخدم من قبل.',
+  },
+  two_factor_challenge_invalid: {
+    en: 'The sign-in took too long. Enter your e-mail and password again.',
+    fa: 'ورود بیش از حد طول کشید. ایمیل و رمز عبور را دوباره وارد کنید.',
+    ar: 'استغرق تسجيل الدخول وقتًا طويلًا. أدخل بريدك الإلكتروني وكلمة المرور مجددًا.',
+  },
+  two_factor_already_enabled: {
+    en: 'Two-step sign-in is already on for this account.',
+    fa: 'ورود دومرحله‌ای برای این حساب از قبل روشن است.',
+    ar: 'تسجيل الدخول بخطوتين مفعّل لهذا الحساب بالفعل.',
+  },
+  two_factor_not_started: {
+    en: 'Start setting up the authenticator app first.',
+    fa: 'ابتدا راه‌اندازی برنامه‌ی احراز هویت را شروع کنید.',
+    ar: 'ابدأ إعداد تطبيق المصادقة أولًا.',
+  },
+  two_factor_not_enabled: {
+    en: 'Two-step sign-in is not on for this account.',
+    fa: 'ورود دومرحله‌ای برای این حساب روشن نیست.',
+    ar: 'تسجيل الدخول بخطوتين غير مفعّل لهذا الحساب.',
+  },
+  two_factor_enrolment_required: {
+    en: 'This workspace requires two-step sign-in. Set it up first.',
+    fa: 'این فضای کاری ورود دومرحله‌ای را الزامی کرده است. ابتدا آن را راه‌اندازی کنید.',
+    ar: 'مساحة العمل هذه تشترط تسجيل الدخول بخطوتين. أعدّه أولًا.',
+  },
+  workspace_creation_restricted: {
+    en: 'Only the administrators of this installation may create workspaces.',
+    fa: 'فقط مدیران این نصب می‌توانند فضای کاری بسازند.',
+    ar: 'يمكن لمسؤولي هذا التثبيت فقط إنشاء مساحات عمل.',
+  },
   internal_error: {
     en: 'Something went wrong on our side. It has been logged.',
     fa: 'مشکلی در سمت ما رخ داد و ثبت شد.',
@@ -376,6 +451,97 @@ export const PROBLEM_MESSAGES: Catalog = {
     en: 'Built-in rules cannot be deleted; switch them off instead.',
     fa: 'قاعده‌های پیش‌ساخته حذف نمی‌شوند؛ به‌جای آن خاموششان کنید.',
     ar: 'لا يمكن حذف القواعد المضمّنة؛ أوقفها بدلًا من ذلك.',
+  },
+  // Outbound connections (platform/net): the problem says which way it failed, never what the remote end said.
+  outbound_refused: {
+    en: 'Vafa does not connect to this address: it points inside the server\'s own network. If it is yours, the instance operator can allow it (VAFA_OUTBOUND_ALLOW).',
+    fa: 'وفا به این نشانی وصل نمی‌شود: به درون شبکه‌ی خود سرور اشاره می‌کند. اگر از آنِ شماست، گرداننده‌ی سرور می‌تواند آن را مجاز کند (VAFA_OUTBOUND_ALLOW).',
+    ar: 'لا يتصل وفا بهذا العنوان: فهو يشير إلى داخل شبكة الخادم نفسه. إن كان لك، فيمكن لمشغّل الخادم السماح به (VAFA_OUTBOUND_ALLOW).',
+  },
+  outbound_unreachable: {
+    en: 'The server could not be reached: the name does not resolve, or nothing answers on that port.',
+    fa: 'به سرور دسترسی نشد: نام پیدا نمی‌شود یا روی آن درگاه چیزی پاسخ نمی‌دهد.',
+    ar: 'تعذّر الوصول إلى الخادم: الاسم لا يُحلّ، أو لا شيء يجيب على ذلك المنفذ.',
+  },
+  outbound_timeout: {
+    en: 'The server did not answer in time.',
+    fa: 'سرور به‌موقع پاسخ نداد.',
+    ar: 'لم يُجب الخادم في الوقت المحدد.',
+  },
+  smtp_auth_failed: {
+    en: 'The mail server refused the user name or password.',
+    fa: 'سرور ایمیل نام کاربری یا رمز عبور را نپذیرفت.',
+    ar: 'رفض خادم البريد اسم المستخدم أو كلمة المرور.',
+  },
+  tls_failed: {
+    en: 'A secure (TLS) connection could not be made: the certificate is invalid or does not match the name.',
+    fa: 'اتصال امن (TLS) برقرار نشد: گواهی نامعتبر است یا با نام جور نیست.',
+    ar: 'تعذّر إنشاء اتصال آمن (TLS): الشهادة غير صالحة أو لا تطابق الاسم.',
+  },
+  smtp_protocol: {
+    en: 'Something answered on that port, but it is not a mail (SMTP) server.',
+    fa: 'چیزی روی آن درگاه پاسخ داد، اما سرور ایمیل (SMTP) نیست.',
+    ar: 'أجاب شيء على ذلك المنفذ، لكنه ليس خادم بريد (SMTP).',
+  },
+  outbound_loopback: {
+    en: 'This is the server itself (loopback).',
+    fa: 'این خود سرور است (loopback).',
+    ar: 'هذا هو الخادم نفسه (loopback).',
+  },
+  outbound_private: {
+    en: 'This is a private network address.',
+    fa: 'این نشانی یک شبکه‌ی خصوصی است.',
+    ar: 'هذا عنوان شبكة خاصة.',
+  },
+  outbound_link_local: {
+    en: 'This is a link-local address.',
+    fa: 'این نشانی محلیِ پیوند (link-local) است.',
+    ar: 'هذا عنوان محلي للوصلة (link-local).',
+  },
+  outbound_carrier_grade_nat: {
+    en: 'This is a carrier-grade NAT address, not a public one.',
+    fa: 'این نشانی NAT اپراتور است، نه نشانی عمومی.',
+    ar: 'هذا عنوان NAT لدى المشغّل، وليس عنوانًا عامًا.',
+  },
+  outbound_unique_local: {
+    en: 'This is a private (unique local) IPv6 address.',
+    fa: 'این یک نشانی خصوصی IPv6 (unique local) است.',
+    ar: 'هذا عنوان IPv6 خاص (unique local).',
+  },
+  outbound_metadata: {
+    en: 'This is a cloud metadata service.',
+    fa: 'این سرویس فراداده‌ی ابری است.',
+    ar: 'هذه خدمة بيانات وصفية سحابية.',
+  },
+  outbound_unspecified: {
+    en: 'This address (0.0.0.0 or ::) means the server itself.',
+    fa: 'این نشانی (0.0.0.0 یا ::) یعنی خود سرور.',
+    ar: 'هذا العنوان (0.0.0.0 أو ::) يعني الخادم نفسه.',
+  },
+  outbound_multicast: {
+    en: 'This is a multicast or broadcast address.',
+    fa: 'این نشانی چندپخشی یا همه‌پخشی است.',
+    ar: 'هذا عنوان بث متعدد أو بث عام.',
+  },
+  outbound_reserved: {
+    en: 'This address is reserved and not publicly routable.',
+    fa: 'این نشانی رزروشده است و در اینترنت مسیریابی نمی‌شود.',
+    ar: 'هذا العنوان محجوز وغير قابل للتوجيه علنًا.',
+  },
+  outbound_invalid_host: {
+    en: 'This is not a valid host name or address.',
+    fa: 'این نام میزبان یا نشانی معتبری نیست.',
+    ar: 'هذا ليس اسم مضيف أو عنوانًا صالحًا.',
+  },
+  outbound_scheme: {
+    en: 'Only http and https addresses are accepted.',
+    fa: 'فقط نشانی‌های http و https پذیرفته می‌شوند.',
+    ar: 'لا تُقبل إلا عناوين http و https.',
+  },
+  outbound_redirect: {
+    en: 'The server answered with a redirect, which Vafa does not follow here.',
+    fa: 'سرور با تغییر مسیر پاسخ داد که وفا اینجا آن را دنبال نمی‌کند.',
+    ar: 'أجاب الخادم بإعادة توجيه، ولا يتبعها وفا هنا.',
   },
 };
 

@@ -33,7 +33,7 @@ const processes: VafaProcess[] = [];
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-crash-'));
 
 function worker(): VafaProcess {
-  const p = runVafa(['start'], { DATABASE_URL: databaseUrl, VAFA_ROLE: 'worker', VAFA_DATA_DIR: dataDir, VAFA_SECRET_KEY: secretKey.toString('base64'), VAFA_DB_POOL_SIZE: '4' });
+  const p = runVafa(['start'], { DATABASE_URL: databaseUrl, VAFA_ROLE: 'worker', VAFA_DATA_DIR: dataDir, VAFA_SECRET_KEY: secretKey.toString('base64'), VAFA_DB_POOL_SIZE: '4', VAFA_OUTBOUND_ALLOW: '127.0.0.1' });
   processes.push(p);
   return p;
 }

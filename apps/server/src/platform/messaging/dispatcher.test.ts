@@ -33,6 +33,7 @@ function dispatcher(options: Partial<DispatcherOptions> = {}): MessageDispatcher
     },
     secrets: t.vafa.config,
     publicUrl: PUBLIC_URL,
+    outboundAllow: t.vafa.config.outboundAllow,
     tenants: [ws.tenantId],
     pollMs: 20,
     retryBaseMs: 40,
@@ -79,7 +80,7 @@ async function waitForStatus(id: string, status: string, timeoutMs = 120_000): P
 
 beforeAll(async () => {
   scratch = await createScratchDatabase('vafa_dispatch');
-  t = await startTestApp({ env: { DATABASE_URL: scratch.url } });
+  t = await startTestApp({ env: { DATABASE_URL: scratch.url, VAFA_OUTBOUND_ALLOW: '127.0.0.1' } });
   ws = await t.createWorkspace({ country: 'IR' });
   sink = await startSmtpSink({ auth: { user: 'shop', pass: 'گذرواژه-secret' } });
   await saveChannelSettings(t.database.db, t.vafa.config, ws.tenantId, {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { publicBaseUrl } from '../config.ts';
 import type { Database, Executor } from '../db/connect.ts';
 import type { BackgroundWorker, ModuleDeps } from '../module.ts';
+import type { OutboundAllowList } from '../net/index.ts';
 import type { ChannelSender, ClaimedMessage, DispatchGuard, SendOutcome, StatusChange, StatusListener, Verdict } from './dispatch.types.ts';
 import { EmailChannel, type ChannelContext } from './email.channel.ts';
 import type { MessageChannel } from './outbox.ts';
@@ -19,6 +20,8 @@ export interface DispatcherOptions {
   secrets: Secrets;
   /** base of unsubscribe links and SMS status callbacks, e.g. https://cx.example.com */
   publicUrl: string;
+  /** internal hosts channels may reach (config.outboundAllow); none when absent */
+  outboundAllow?: OutboundAllowList;
   clock?: { now(): Date };
   /** messages claimed per round trip */
   batchSize?: number;
@@ -99,7 +102,7 @@ export function retryDelayMs(attempt: number, baseMs: number, maxMs: number): nu
  */
 export class MessageDispatcher implements BackgroundWorker {
   readonly name = 'message-dispatcher';
-  private readonly options: Required<Omit<DispatcherOptions, 'tenants' | 'channels' | 'clock'>> & Pick<DispatcherOptions, 'tenants'>;
+  private readonly options: Required<Omit<DispatcherOptions, 'tenants' | 'channels' | 'clock' | 'outboundAllow'>> & Pick<DispatcherOptions, 'tenants'>;
   private readonly clock: { now(): Date };
   private readonly channels: Record<MessageChannel, ChannelSender>;
   private running = false;
@@ -117,7 +120,9 @@ export class MessageDispatcher implements BackgroundWorker {
   constructor(options: DispatcherOptions) {
     this.options = { ...DISPATCH_DEFAULTS, ...options };
     this.clock = options.clock ?? { now: () => new Date() };
-    const context: ChannelContext = { db: options.database.db, secrets: options.secrets, publicUrl: options.publicUrl.replace(/\/+$/, ''), log: options.log, timeoutMs: this.options.sendTimeoutMs };
+    const context: ChannelContext = {
+      db: options.database.db, secrets: options.secrets, publicUrl: options.publicUrl.replace(/\/+$/, ''), log: options.log, timeoutMs: this.options.sendTimeoutMs, outboundAllow: options.outboundAllow,
+    };
     this.channels = {
       email: options.channels?.email ?? new EmailChannel(context),
       sms: options.channels?.sms ?? new SmsChannel(context),
@@ -448,16 +453,16 @@ export async function retryMessage(db: Executor, tenantId: string, id: string): 
 
 /** The dispatcher a worker process runs, built from the process's config; engagement supplies the policy and the listener. */
 export function createMessageDispatcher(deps: ModuleDeps, policy: { guard: DispatchGuard; onStatus: StatusListener }): MessageDispatcher {
-  return new MessageDispatcher({ database: deps.database, log: deps.log, guard: policy.guard, onStatus: policy.onStatus, secrets: deps.config, publicUrl: publicBaseUrl(deps.config) });
+  return new MessageDispatcher({ database: deps.database, log: deps.log, guard: policy.guard, onStatus: policy.onStatus, secrets: deps.config, publicUrl: publicBaseUrl(deps.config), outboundAllow: deps.config.outboundAllow });
 }
 
 /** Sends one message through a workspace's channel now, outside the outbox (the "send a test" button). */
 export async function sendTestMessage(
-  deps: { database: Database; secrets: Secrets; publicUrl: string; log: Logger },
+  deps: { database: Database; secrets: Secrets; publicUrl: string; log: Logger; outboundAllow?: OutboundAllowList },
   tenantId: string,
   message: { channel: 'email' | 'sms'; recipient: string; locale?: string; subject?: string; bodyText: string; bodyHtml?: string },
 ): Promise<SendOutcome> {
-  const context: ChannelContext = { db: deps.database.db, secrets: deps.secrets, publicUrl: deps.publicUrl.replace(/\/+$/, ''), log: deps.log, timeoutMs: 15_000 };
+  const context: ChannelContext = { db: deps.database.db, secrets: deps.secrets, publicUrl: deps.publicUrl.replace(/\/+$/, ''), log: deps.log, timeoutMs: 15_000, outboundAllow: deps.outboundAllow };
   const channel = message.channel === 'email' ? new EmailChannel(context) : new SmsChannel(context);
   try {
     return await channel.send({

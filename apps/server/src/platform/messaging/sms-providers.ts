@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { guardedFetch, type OutboundAllowList, type Resolver } from '../net/index.ts';
 import type { SmsChannelConfig, SmsProviderName } from './channel-settings.ts';
 import type { ClaimedMessage, SendOutcome } from './dispatch.types.ts';
+import { fetchFailureOutcome } from './outbound-failure.ts';
 import { callbackToken, verifyCallbackToken } from './tokens.ts';
 import type { Secrets } from './sealed.ts';
 
@@ -24,6 +26,9 @@ export interface SmsSendContext {
   /** `{publicUrl}/hooks/sms/{provider}/{callbackToken}` */
   statusCallbackUrl: string;
   timeoutMs: number;
+  /** internal hosts the operator allows (a gateway on the office network); none when absent */
+  outboundAllow?: OutboundAllowList;
+  resolve?: Resolver;
 }
 
 /** One SMS provider's documented HTTP API: sending, and reading its delivery reports. */
@@ -43,12 +48,6 @@ export function smsStatusCallbackUrl(publicUrl: string, secrets: Secrets, tenant
 
 /** The workspace a callback path token names, or null: the route answers 404 then. */
 export { verifyCallbackToken };
-
-function networkOutcome(prefix: string, err: unknown): SendOutcome {
-  const e = err as Error & { cause?: { code?: string } };
-  const reason = e.name === 'TimeoutError' || e.name === 'AbortError' ? `${prefix}_timeout` : `${prefix}_network`;
-  return { kind: 'retry', reason, detail: e.cause?.code ?? e.message };
-}
 
 async function readJson(response: Response): Promise<Record<string, unknown> | null> {
   try {
@@ -70,16 +69,16 @@ const KAVENEGAR_FAILED: Record<string, string> = { '6': 'sms_failed', '11': 'sms
 
 export const kavenegar: SmsProviderProfile = {
   name: 'kavenegar',
-  async send(message, { config, timeoutMs }) {
+  async send(message, { config, timeoutMs, outboundAllow, resolve }) {
     if (config.provider !== 'kavenegar' || !config.secret) return { kind: 'permanent', reason: 'sms_not_configured' };
     const base = (config.settings.baseUrl ?? 'https://api.kavenegar.com').replace(/\/+$/, '');
     const form = new URLSearchParams({ receptor: message.recipient, message: message.bodyText, localid: message.id });
     if (config.settings.sender) form.set('sender', config.settings.sender);
     let response: Response;
     try {
-      response = await fetch(`${base}/v1/${encodeURIComponent(config.secret)}/sms/send.json`, { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs) });
+      response = await guardedFetch(`${base}/v1/${encodeURIComponent(config.secret)}/sms/send.json`, { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs) }, { allow: outboundAllow, resolve });
     } catch (err) {
-      return networkOutcome('sms', err);
+      return fetchFailureOutcome('sms', err);
     }
     const json = await readJson(response);
     const ret = json?.return as { status?: number; message?: string } | undefined;
@@ -120,21 +119,20 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
 
 export const twilio: SmsProviderProfile = {
   name: 'twilio',
-  async send(message, { config, statusCallbackUrl, timeoutMs }) {
+  async send(message, { config, statusCallbackUrl, timeoutMs, outboundAllow, resolve }) {
     if (config.provider !== 'twilio' || !config.secret) return { kind: 'permanent', reason: 'sms_not_configured' };
     const base = (config.settings.baseUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
     const form = new URLSearchParams({ To: message.recipient, From: config.settings.from, Body: message.bodyText, StatusCallback: statusCallbackUrl });
     const auth = Buffer.from(`${config.settings.accountSid}:${config.secret}`).toString('base64');
     let response: Response;
     try {
-      response = await fetch(`${base}/2010-04-01/Accounts/${encodeURIComponent(config.settings.accountSid)}/Messages.json`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${auth}` },
-        body: form,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      response = await guardedFetch(
+        `${base}/2010-04-01/Accounts/${encodeURIComponent(config.settings.accountSid)}/Messages.json`,
+        { method: 'POST', headers: { authorization: `Basic ${auth}` }, body: form, signal: AbortSignal.timeout(timeoutMs) },
+        { allow: outboundAllow, resolve },
+      );
     } catch (err) {
-      return networkOutcome('sms', err);
+      return fetchFailureOutcome('sms', err);
     }
     const json = await readJson(response);
     if (response.ok && typeof json?.sid === 'string') return { kind: 'sent', provider: 'twilio', providerMessageId: json.sid };

@@ -57,7 +57,7 @@ beforeAll(async () => {
   publicUrl = `http://127.0.0.1:${port}`;
   // The app listens for real: providers call back over HTTP to the public URL.
   scratch = await createScratchDatabase('vafa_sms');
-  t = await startTestApp({ env: { DATABASE_URL: scratch.url, PORT: String(port), VAFA_PUBLIC_URL: publicUrl } });
+  t = await startTestApp({ env: { DATABASE_URL: scratch.url, PORT: String(port), VAFA_PUBLIC_URL: publicUrl, VAFA_OUTBOUND_ALLOW: '127.0.0.1' } });
   await t.vafa.listen();
   provider = await smsProviderServer({ kavenegar: { apiKey: KAVENEGAR_KEY }, twilio: TWILIO });
   kavenegarWs = await t.createWorkspace({ country: 'IR' });
@@ -81,6 +81,7 @@ beforeAll(async () => {
     onStatus: async (_tx, _tenantId, batch) => void changes.push(...batch),
     secrets: t.vafa.config,
     publicUrl,
+    outboundAllow: t.vafa.config.outboundAllow,
     tenants: [kavenegarWs.tenantId, twilioWs.tenantId],
     pollMs: 20,
     retryBaseMs: 40,
@@ -145,7 +146,7 @@ describe('Kavenegar', () => {
   it('a wrong API key is refused by the provider and the message goes dead', async () => {
     const ws = await t.createWorkspace();
     await saveChannelSettings(t.database.db, t.vafa.config, ws.tenantId, { channel: 'sms', provider: 'kavenegar', settings: { baseUrl: provider.url }, secret: 'not-the-key' });
-    const d = new MessageDispatcher({ database: t.database, log, guard: allowAllGuard, onStatus: async () => {}, secrets: t.vafa.config, publicUrl, tenants: [ws.tenantId], pollMs: 20 });
+    const d = new MessageDispatcher({ database: t.database, log, guard: allowAllGuard, onStatus: async () => {}, secrets: t.vafa.config, publicUrl, outboundAllow: t.vafa.config.outboundAllow, tenants: [ws.tenantId], pollMs: 20 });
     await d.start();
     const refusedBefore = provider.refused;
     const [id] = await queue(ws, [{}]);

@@ -3,7 +3,7 @@ import type { ChannelSender, ClaimedMessage, SendOutcome } from './dispatch.type
 import type { ChannelContext } from './email.channel.ts';
 import { SMS_PROVIDERS, smsStatusCallbackUrl } from './sms-providers.ts';
 
-/** SMS through the workspace's provider profile (Kavenegar or Twilio), over the global fetch. */
+/** SMS through the workspace's provider profile (Kavenegar or Twilio), through the outbound guard. */
 export class SmsChannel implements ChannelSender {
   constructor(private readonly context: ChannelContext) {}
 
@@ -14,6 +14,8 @@ export class SmsChannel implements ChannelSender {
       config,
       statusCallbackUrl: smsStatusCallbackUrl(this.context.publicUrl, this.context.secrets, message.tenantId, config.provider),
       timeoutMs: this.context.timeoutMs,
+      outboundAllow: this.context.outboundAllow,
+      resolve: this.context.resolve,
     });
   }
 

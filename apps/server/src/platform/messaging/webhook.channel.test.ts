@@ -44,7 +44,8 @@ async function waitForStatus(id: string, status: string): Promise<{ status: stri
 
 beforeAll(async () => {
   scratch = await createScratchDatabase('vafa_webhook');
-  t = await startTestApp({ env: { DATABASE_URL: scratch.url } });
+  // The receiver listens on 127.0.0.1, which the outbound guard refuses unless the operator allows it.
+  t = await startTestApp({ env: { DATABASE_URL: scratch.url, VAFA_OUTBOUND_ALLOW: '127.0.0.1' } });
   ws = await t.createWorkspace();
   // A receiver that checks each delivery the way a customer's system would: with the
   // standardwebhooks library and the secret it was shown once.
@@ -68,7 +69,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/vafa`;
-  dispatcher = new MessageDispatcher({ database: t.database, log, guard: allowAllGuard, onStatus: async () => {}, secrets: t.vafa.config, publicUrl: 'https://cx.example.test', tenants: [ws.tenantId], pollMs: 20, retryBaseMs: 40, retryMaxMs: 200 });
+  dispatcher = new MessageDispatcher({ database: t.database, log, guard: allowAllGuard, onStatus: async () => {}, secrets: t.vafa.config, publicUrl: 'https://cx.example.test', outboundAllow: t.vafa.config.outboundAllow, tenants: [ws.tenantId], pollMs: 20, retryBaseMs: 40, retryMaxMs: 200 });
   await dispatcher.start();
 });
 

@@ -2,9 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import type { Executor } from '../db/connect.ts';
+import { guardedFetch } from '../net/index.ts';
 import { forgetWebhookEndpoint, loadWebhookEndpoint } from './channel-settings.ts';
 import type { ChannelSender, ClaimedMessage, SendOutcome } from './dispatch.types.ts';
 import type { ChannelContext } from './email.channel.ts';
+import { fetchFailureOutcome } from './outbound-failure.ts';
 import { sealSecret, type Secrets } from './sealed.ts';
 
 /** A new Standard Webhooks signing secret: `whsec_` + base64 of 24 random bytes. */
@@ -25,7 +27,8 @@ export async function createWebhookEndpoint(tx: Executor, secrets: Secrets, tena
 /**
  * Webhooks signed per Standard Webhooks: the message id is `webhook-id`, so a receiver can
  * drop a retried delivery it already handled. 2xx is sent, 410 means the endpoint is gone
- * (dead at once), anything else (and timeouts) is retried.
+ * (dead at once), anything else (and timeouts) is retried. The URL goes through the outbound
+ * guard: an internal address or a redirect is refused (dead at once, `outbound_refused`).
  */
 export class WebhookChannel implements ChannelSender {
   constructor(private readonly context: ChannelContext) {}
@@ -43,15 +46,19 @@ export class WebhookChannel implements ChannelSender {
       'webhook-signature': new Webhook(endpoint.secret).sign(message.id, at, body),
     };
     try {
-      const response = await fetch(endpoint.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.context.timeoutMs) });
+      const response = await guardedFetch(
+        endpoint.url,
+        { method: 'POST', headers, body, signal: AbortSignal.timeout(this.context.timeoutMs) },
+        { allow: this.context.outboundAllow, resolve: this.context.resolve },
+      );
       await response.body?.cancel();
       if (response.status >= 200 && response.status < 300) return { kind: 'sent', provider: 'webhook', providerMessageId: null };
       if (response.status === 410) return { kind: 'permanent', reason: 'webhook_410', detail: 'endpoint gone' };
       return { kind: 'retry', reason: `webhook_${response.status}` };
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
-      return { kind: 'retry', reason: timeout ? 'webhook_timeout' : 'webhook_network', detail: e.cause?.code ?? e.message };
+      const outcome = fetchFailureOutcome('webhook', err);
+      this.context.log.warn({ tenantId: message.tenantId, messageId: message.id, reason: outcome.kind === 'sent' ? undefined : outcome.reason, err }, 'webhook delivery failed');
+      return outcome;
     }
   }
 

@@ -11,9 +11,20 @@ export interface ResolvedAddress {
 /** Resolves a name to every address it has; injectable so tests can play a rebinding DNS server. */
 export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
 
+/** getaddrinfo has no deadline of its own; a stuck resolver must not hold a send or a request. */
+const LOOKUP_TIMEOUT_MS = 10_000;
+
 export const systemResolver: Resolver = async (host) => {
-  const found = await dns.promises.lookup(host, { all: true, order: 'ipv4first' });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`lookup of ${host} timed out`), { code: 'ETIMEOUT' })), LOOKUP_TIMEOUT_MS);
+  });
+  try {
+    const found = await Promise.race([dns.promises.lookup(host, { all: true, order: 'ipv4first' }), deadline]);
+    return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  } finally {
+    clearTimeout(timer);
+  }
 };
 
 /** The outcome of a check: the name as asked for and the only addresses a connection may use. */
