@@ -70,6 +70,7 @@ export async function buildVafa(config: Config, log: Logger, options: BuildOptio
         authenticator: { fromSession: sessionAuthenticator(database), fromApiKey: (token) => apiKeys.authenticate(token) },
         anonRateLimitPerMinute: config.anonRateLimitPerMinute,
         cookieSecure: config.cookieSecure,
+        publicUrl: config.publicUrl,
         bodyLimitBytes: 4 * 1024 * 1024,
         isReady: () => ready,
       });

@@ -14,7 +14,7 @@ export function registerCustomerAttributeRoutes(app: App, deps: ModuleDeps): voi
 
   app.post('/api/customer-attributes', {
     config: { access: 'workspace:manage' },
-    schema: { tags: ['customers'], summary: 'Define a typed custom attribute', body: AttributeDefinitionInput, response: { 201: AttributeDefinitionView } },
+    schema: { tags: ['customers'], summary: 'Define a typed custom attribute', problems: [409], body: AttributeDefinitionInput, response: { 201: AttributeDefinitionView } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => ({ status: 201, body: presentAttributeDefinition(await defineAttribute(tx, req.tenantId, req.body)) }));
     return sendWrite(reply, result);
@@ -25,6 +25,7 @@ export function registerCustomerAttributeRoutes(app: App, deps: ModuleDeps): voi
     schema: {
       tags: ['customers'],
       summary: 'Delete an attribute and its values on every customer',
+      problems: [409],
       description: 'Refused with 409 while a saved segment uses the attribute.',
       params: AttributeKeyParams,
     },

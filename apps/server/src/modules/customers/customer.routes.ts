@@ -17,7 +17,7 @@ export function registerCustomerRoutes(app: App, deps: ModuleDeps): void {
 
   app.post('/api/customers', {
     config: { access: 'customers:write' },
-    schema: { tags: ['customers'], summary: 'Create a customer', body: CreateCustomer, response: { 201: CustomerView } },
+    schema: { tags: ['customers'], summary: 'Create a customer', problems: [409], body: CreateCustomer, response: { 201: CustomerView } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => ({ status: 201, body: presentCustomer(await createCustomer(tx, req.tenantId, req.actor, req.body)) }));
     return sendWrite(reply, result);
@@ -51,7 +51,7 @@ export function registerCustomerRoutes(app: App, deps: ModuleDeps): void {
 
   app.patch('/api/customers/:id', {
     config: { access: 'customers:write' },
-    schema: { tags: ['customers'], summary: 'Change a customer (absent fields stay, null clears)', params: IdParams, body: UpdateCustomer, response: { 200: CustomerView } },
+    schema: { tags: ['customers'], summary: 'Change a customer (absent fields stay, null clears)', problems: [409], params: IdParams, body: UpdateCustomer, response: { 200: CustomerView } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => ({ status: 200, body: presentCustomer(await updateCustomer(tx, req.tenantId, req.actor, req.params.id, req.body)) }));
     return sendWrite(reply, result);
@@ -62,6 +62,7 @@ export function registerCustomerRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['customers'],
       summary: 'Merge another customer into this one',
+      problems: [409],
       description: 'The source keeps a pointer (`mergedInto`); its phone, e-mail and external id become free. Its history moves here.',
       params: IdParams,
       body: MergeCustomers,

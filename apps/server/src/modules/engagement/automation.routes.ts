@@ -59,7 +59,7 @@ export function registerAutomationRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/automations/:id', {
     config: { access: 'automations:write' },
-    schema: { tags: ['automations'], summary: 'Delete a rule (built-in rules can only be switched off)', params: IdParams },
+    schema: { tags: ['automations'], summary: 'Delete a rule (built-in rules can only be switched off)', problems: [409], params: IdParams },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await automations.deleteRule(tx, req.tenantId, req.actor, req.params.id);

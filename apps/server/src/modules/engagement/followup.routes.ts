@@ -66,6 +66,7 @@ export function registerFollowupRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['followups'],
       summary: 'Record a call or message and its outcome',
+      problems: [409],
       description: 'reached and resolved close the follow-up; no_answer keeps it open; escalated hands it to a manager as urgent. The first attempt is the first response. Agents act on their own and unassigned follow-ups only.',
       params: IdParams,
       body: RecordFollowupAttempt,
@@ -78,7 +79,7 @@ export function registerFollowupRoutes(app: App, deps: ModuleDeps): void {
 
   app.patch('/api/followups/:id', {
     config: { access: 'followups:manage' },
-    schema: { tags: ['followups'], summary: 'Reassign, reprioritise or move the due time', params: IdParams, body: UpdateFollowup, response: { 200: FollowupDetailView } },
+    schema: { tags: ['followups'], summary: 'Reassign, reprioritise or move the due time', problems: [409], params: IdParams, body: UpdateFollowup, response: { 200: FollowupDetailView } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => ({ status: 200, body: await updateFollowup(tx, req.tenantId, req.actor!, req.params.id, req.body, req.ip) }));
     return sendWrite(reply, result);

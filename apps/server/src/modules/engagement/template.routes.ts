@@ -47,7 +47,7 @@ export function registerTemplateRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/templates/:id', {
     config: { access: 'automations:write' },
-    schema: { tags: ['automations'], summary: 'Delete a template no rule uses', params: IdParams },
+    schema: { tags: ['automations'], summary: 'Delete a template no rule uses', problems: [409], params: IdParams },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await templates.deleteTemplate(tx, req.tenantId, req.actor, req.params.id);

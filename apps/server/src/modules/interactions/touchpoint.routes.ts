@@ -36,6 +36,8 @@ export function registerTouchpointRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['interactions'],
       summary: 'Record a touchpoint',
+      operationId: 'recordTouchpoint',
+      problems: [409],
       description:
         'Records one event on a customer\'s timeline. Re-sending an event with an `externalId` that was already recorded is harmless: ' +
         'the answer is 200 with the touchpoint recorded first. Order kinds (`order.placed`, `order.delivered`, `order.returned`) carry ' +
@@ -67,6 +69,7 @@ export function registerTouchpointRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['interactions'],
       summary: 'Record up to 1,000 touchpoints',
+      operationId: 'recordTouchpoints',
       description:
         'Each entry of `events` is a RecordTouchpoint. A malformed envelope (not an object, unknown fields, no events, more than ' +
         '1,000, an entry that is not an object) is refused whole with 400 and nothing is written. Otherwise every event is validated ' +

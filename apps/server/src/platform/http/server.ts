@@ -3,17 +3,16 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
-  jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider,
+  serializerCompiler, validatorCompiler, type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import secureJson from 'secure-json-parse';
 import type { Database, Executor } from '../db/connect.ts';
 import { negotiateLocale, type Locale } from '../i18n/locale.ts';
 import { roleAllows, type Actor, type Authenticator, type RouteAccess } from './access.ts';
+import { registerOpenApi } from './openapi.ts';
 import { Problem, sendProblem, toProblem } from './problem.ts';
 import { performWrite, type WriteResult } from './write.ts';
 
@@ -51,6 +50,8 @@ export interface HttpOptions {
   anonRateLimitPerMinute: number;
   cookieSecure: 'auto' | boolean;
   bodyLimitBytes?: number;
+  /** VAFA_PUBLIC_URL: the server the OpenAPI document names */
+  publicUrl?: string;
   isReady: () => boolean;
 }
 
@@ -203,30 +204,7 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
     sendProblem(request, reply, new Problem(404, 'not_found')),
   );
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Vafa API',
-        version: '1.0.0',
-        description:
-          'Customer experience platform. Authenticate integrations with `Authorization: Bearer <API key>`. ' +
-          'Every POST accepts an `Idempotency-Key` header; a replay returns the first result. Errors are RFC 9457 problem+json ' +
-          'with a stable `code` and a `detail` localised by `Accept-Language` (fa, ar, en).',
-      },
-      components: {
-        securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created under Settings → API keys' },
-          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
-        },
-      },
-      security: [{ apiKey: [] }, { session: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true });
-
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  await registerOpenApi(app, { publicUrl: options.publicUrl, docsPrefix: DOCS_PREFIX, sessionCookie: SESSION_COOKIE });
   app.get('/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/ready', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
     if (!options.isReady()) return reply.code(503).send({ status: 'starting' });

@@ -1,0 +1,124 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './harness.ts';
+
+// The document a client generator reads: valid for a third-party validator, every $ref
+// resolvable, every operation named and its problems described.
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking a JSON document
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+let t: TestApp;
+let doc: Json;
+let operations: { method: string; path: string; op: Json }[];
+
+beforeAll(async () => {
+  t = await startTestApp({ env: { VAFA_PUBLIC_URL: 'https://cx.example.com/' } });
+  const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json', headers: { host: 'attacker.example' } });
+  expect(res.statusCode).toBe(200);
+  doc = res.json();
+  operations = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m]).map((method) => ({ method, path, op: item[method] as Json })),
+  );
+});
+afterAll(() => t?.close());
+
+function resolve(ref: string): unknown {
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((node, key) => (node as Json | undefined)?.[key], doc);
+}
+
+function refsIn(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => refsIn(n, found));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') found.push(value);
+      else refsIn(value, found);
+    }
+  }
+  return found;
+}
+
+describe('the OpenAPI document', () => {
+  it('passes a third-party OpenAPI validator with no errors', async () => {
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(doc.openapi).toBe('3.1.0');
+  });
+
+  it('holds every schema it refers to: no dangling $ref', () => {
+    const refs = refsIn(doc);
+    expect(refs.length).toBeGreaterThan(100);
+    expect(Object.keys(doc.components.schemas).length).toBeGreaterThan(20);
+    expect([...new Set(refs)].filter((ref) => resolve(ref) === undefined)).toEqual([]);
+  });
+
+  it('names every operation once, with the conventional names where they apply', () => {
+    const ids = operations.map(({ op }) => op.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]*$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const idOf = (method: string, path: string) => doc.paths[path][method].operationId;
+    expect(idOf('get', '/api/customers')).toBe('listCustomers');
+    expect(idOf('get', '/api/customers/{id}')).toBe('getCustomer');
+    expect(idOf('post', '/api/customers')).toBe('createCustomer');
+    expect(idOf('patch', '/api/customers/{id}')).toBe('updateCustomer');
+    expect(idOf('post', '/api/customers/{id}/merge')).toBe('mergeCustomer');
+    expect(idOf('delete', '/api/segments/{id}')).toBe('deleteSegment');
+    // explicit ids in a route's schema win
+    expect(idOf('post', '/api/imports/customers')).toBe('importCustomers');
+  });
+
+  it('describes the problem+json answers each route can give', () => {
+    expect(resolve('#/components/schemas/Problem')).toMatchObject({ properties: { code: {}, detail: {}, errors: { type: 'array' } } });
+    for (const { method, path, op } of operations) {
+      const where = `${method} ${path}`;
+      const statuses = Object.keys(op.responses);
+      const problems = statuses.filter((s) => Number(s) >= 400);
+      expect(problems.length, where).toBeGreaterThan(0);
+      for (const status of problems) {
+        const response = resolve(op.responses[status].$ref) as Json;
+        expect(response.content['application/problem+json'].schema, `${where} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+      }
+      const isPublic = Array.isArray(op.security) && op.security.length === 0;
+      expect(statuses.includes('401'), where).toBe(!isPublic);
+      expect(statuses.includes('429'), where).toBe(isPublic);
+      if (path.includes('{')) expect(statuses, where).toContain('404');
+      if (op.requestBody || (op.parameters ?? []).some((p: Json) => p.in === 'query')) expect(statuses, where).toContain('400');
+    }
+    expect(Object.keys(doc.paths['/api/customers'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '422']));
+    expect(doc.paths['/api/auth/login'].post.security).toEqual([]);
+  });
+
+  it('offers the Idempotency-Key header on every authenticated write', () => {
+    for (const { method, path, op } of operations) {
+      const isPublic = Array.isArray(op.security) && op.security.length === 0;
+      const header = (op.parameters ?? []).map((p: Json) => (p.$ref ? resolve(p.$ref) : p)).find((p: Json) => p.in === 'header' && p.name === 'Idempotency-Key');
+      expect(!!header, `${method} ${path}`).toBe(method !== 'get' && !isPublic);
+    }
+  });
+
+  it('describes the CSV imports as multipart uploads with a binary file part', () => {
+    for (const path of ['/api/imports/customers', '/api/imports/orders']) {
+      const body = doc.paths[path].post.requestBody;
+      const schema = body.content['multipart/form-data'].schema;
+      expect(schema.required).toContain('file');
+      expect(schema.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+      expect(schema.properties.mapping).toMatchObject({ type: 'string' });
+      expect(Object.keys(doc.paths[path].post.responses)).toEqual(expect.arrayContaining(['202', '413', '415']));
+    }
+  });
+
+  it('names VAFA_PUBLIC_URL as the server, whatever Host the request carried', async () => {
+    expect(doc.servers).toEqual([{ url: 'https://cx.example.com' }]);
+    const ui = await t.app.inject({ method: 'GET', url: '/api/docs/json', headers: { host: 'attacker.example' } });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.json().servers).toEqual([{ url: 'https://cx.example.com' }]);
+    const page = await t.app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<html');
+  });
+});
