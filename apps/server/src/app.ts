@@ -5,6 +5,7 @@ import { connectDatabase, type Database } from './platform/db/connect.ts';
 import { migrateDatabase } from './platform/db/migrate.ts';
 import { OutboxRelay, pruneHousekeeping, type Subscriber } from './platform/events/outbox.ts';
 import { createHttpServer, type App, type RegisteredRoute } from './platform/http/server.ts';
+import { sweepAbandonedUploads } from './platform/csv/csv-upload.ts';
 import { registerWebApp } from './platform/http/web-app.ts';
 import { JobQueue } from './platform/jobs/registry.ts';
 import type { BackgroundWorker, ModuleDeps, VafaModule } from './platform/module.ts';
@@ -76,6 +77,8 @@ export async function buildVafa(config: Config, log: Logger, options: BuildOptio
       });
       http = built.app;
       routes = built.routes;
+      // Partial uploads a crash or kill left behind; a live one elsewhere is younger than its idle limit.
+      await sweepAbandonedUploads(path.join(config.dataDir, 'imports'), config.uploadIdleTimeoutMs * 2);
       for (const module of modules) await module.registerRoutes?.(http, deps);
       await registerWebApp(http, path.resolve(import.meta.dirname, '../../web/dist'));
       await http.ready();

@@ -10,6 +10,14 @@ export type Role = z.infer<typeof Role>;
 export const Uuid = z.uuid();
 export const IsoInstant = z.iso.datetime({ offset: true });
 
+/**
+ * A secret shown once, in the answer that created it. An idempotent replay of that request
+ * answers the same resource without it and says so with `secretWithheld: true` (and a
+ * `Secret-Withheld` header): the idempotency record never keeps the secret.
+ */
+export const ShownOnce = z.string().optional().describe('Shown once; absent from an idempotent replay (see secretWithheld)');
+export const SecretWithheld = z.literal(true).optional().describe('true on an idempotent replay: the secret was shown to the first request only');
+
 export const FieldError = z.object({ field: z.string(), code: z.string(), message: z.string() });
 export const ProblemView = z
   .object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, SecretWithheld, ShownOnce, Uuid } from './common.ts';
 
 /**
  * Messaging: channel settings, webhook endpoints, the sending policy and the message outbox.
@@ -126,8 +126,8 @@ export const WebhookEndpointView = z.object({
 }).meta({ id: 'WebhookEndpoint' });
 export type WebhookEndpointView = z.infer<typeof WebhookEndpointView>;
 
-/** Shown once, when the endpoint is created: the Standard Webhooks signing secret. */
-export const CreatedWebhookEndpoint = WebhookEndpointView.extend({ secret: z.string() }).meta({ id: 'CreatedWebhookEndpoint' });
+/** Shown once, when the endpoint is created: the Standard Webhooks signing secret (an idempotent replay withholds it). */
+export const CreatedWebhookEndpoint = WebhookEndpointView.extend({ secret: ShownOnce, secretWithheld: SecretWithheld }).meta({ id: 'CreatedWebhookEndpoint' });
 export type CreatedWebhookEndpoint = z.infer<typeof CreatedWebhookEndpoint>;
 
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 00:00–23:59');

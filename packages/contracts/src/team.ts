@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Locale, Role, Uuid } from './common.ts';
+import { IsoInstant, Locale, Role, SecretWithheld, ShownOnce, Uuid } from './common.ts';
 
 export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 export const Password = z.string().min(10).max(200);
@@ -22,7 +22,9 @@ export const MemberView = z.object({
   createdAt: IsoInstant,
   disabled: z.boolean(),
 }).meta({ id: 'Member' });
-export const UpdateMember = z.strictObject({ role: Role.optional(), disabled: z.boolean().optional() });
+export const UpdateMember = z
+  .strictObject({ role: Role.optional(), disabled: z.boolean().optional() })
+  .refine((patch) => patch.role !== undefined || patch.disabled !== undefined, 'nothing to change');
 
 export const CreateInvitation = z.strictObject({ email: Email, role: Role });
 export const InvitationView = z.object({
@@ -33,6 +35,6 @@ export const InvitationView = z.object({
   expiresAt: IsoInstant,
   acceptedAt: IsoInstant.nullable(),
 }).meta({ id: 'Invitation' });
-/** The acceptance link's token is shown once, to the inviter, to pass on. */
-export const CreatedInvitation = InvitationView.extend({ token: z.string(), acceptUrl: z.string() });
+/** The acceptance link's token is shown once, to the inviter, to pass on (an idempotent replay withholds both). */
+export const CreatedInvitation = InvitationView.extend({ token: ShownOnce, acceptUrl: ShownOnce, secretWithheld: SecretWithheld });
 export const AcceptInvitation = z.strictObject({ token: z.string().min(10).max(200), displayName: z.string().trim().min(1).max(200), password: Password });

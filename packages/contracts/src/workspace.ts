@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarId, IsoInstant, Locale, Role, TimeZone, Uuid } from './common.ts';
+import { CalendarId, IsoInstant, Locale, Role, SecretWithheld, ShownOnce, TimeZone, Uuid } from './common.ts';
 
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 /** Opening hours per weekday (0 = Sunday); an empty list means closed that day. */
@@ -53,8 +53,8 @@ export const ApiKeyView = z.object({
   revokedAt: IsoInstant.nullable(),
 }).meta({ id: 'ApiKey' });
 export const CreateApiKey = z.strictObject({ name: z.string().trim().min(1).max(100), role: Role.exclude(['owner']) });
-/** The only time the secret is ever shown. */
-export const CreatedApiKey = ApiKeyView.extend({ secret: z.string() }).meta({ id: 'CreatedApiKey' });
+/** The only time the secret is ever shown (an idempotent replay withholds it). */
+export const CreatedApiKey = ApiKeyView.extend({ secret: ShownOnce, secretWithheld: SecretWithheld }).meta({ id: 'CreatedApiKey' });
 
 export const AuditEntryView = z.object({
   id: z.number().int(),

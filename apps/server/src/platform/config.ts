@@ -39,6 +39,8 @@ const Env = z.object({
     .optional(),
   VAFA_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   VAFA_ANON_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** an upload that sends nothing for this long is refused (408) and its partial file deleted */
+  VAFA_UPLOAD_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   VAFA_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   /** internal hosts and networks outbound connections may reach: "127.0.0.1,smtp.internal,10.0.0.0/8" */
   VAFA_OUTBOUND_ALLOW: z
@@ -70,6 +72,7 @@ export interface Config {
   secretKey: Buffer;
   dbPoolSize: number;
   anonRateLimitPerMinute: number;
+  uploadIdleTimeoutMs: number;
   cookieSecure: 'auto' | boolean;
   /** internal hosts and networks the outbound guard (platform/net) lets through */
   outboundAllow: OutboundAllowList;
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secretKey: overrides.secretKey ?? (e.VAFA_SECRET_KEY ? Buffer.from(e.VAFA_SECRET_KEY, 'base64') : instanceKey(dataDir)),
     dbPoolSize: e.VAFA_DB_POOL_SIZE,
     anonRateLimitPerMinute: e.VAFA_ANON_RATE_LIMIT,
+    uploadIdleTimeoutMs: e.VAFA_UPLOAD_IDLE_SECONDS * 1000,
     cookieSecure: e.VAFA_COOKIE_SECURE === 'auto' ? 'auto' : e.VAFA_COOKIE_SECURE === 'true',
     outboundAllow: parseAllowList(e.VAFA_OUTBOUND_ALLOW),
     logLevel: e.LOG_LEVEL,

@@ -108,8 +108,8 @@ function CreateKeyDialog({ isOpen, onOpenChange }: { isOpen: boolean; onOpenChan
       {(close) => created ? (
         <div className="form">
           <p className="notice" role="status">{t('apiKeys.secretOnce')}</p>
-          <TextField label={t('apiKeys.secret')} value={created.secret} onChange={() => undefined} isReadOnly dir="ltr" className="secret-field" />
-          <div className="form-actions"><CopyButton text={created.secret} /><Button variant="primary" onPress={close}>{t('common.close')}</Button></div>
+          <TextField label={t('apiKeys.secret')} value={created.secret ?? ''} onChange={() => undefined} isReadOnly dir="ltr" className="secret-field" />
+          <div className="form-actions"><CopyButton text={created.secret ?? ''} /><Button variant="primary" onPress={close}>{t('common.close')}</Button></div>
         </div>
       ) : (
         <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">

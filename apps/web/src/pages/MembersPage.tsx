@@ -135,8 +135,9 @@ function InviteDialog({ isOpen, onOpenChange }: { isOpen: boolean; onOpenChange:
     onOpenChange(open);
     if (!open) { setCreated(null); setEmail(''); setError(null); }
   };
-  // The server builds the link from its public URL; fall back to this page's origin.
-  const link = created ? (created.acceptUrl.startsWith('http') ? created.acceptUrl : `${window.location.origin}/invitations/accept#${created.token}`) : '';
+  // The server builds the link from its public URL; fall back to this page's origin. (This page sends
+  // no Idempotency-Key, so the answer always carries the link: only replays withhold it.)
+  const link = created ? (created.acceptUrl?.startsWith('http') ? created.acceptUrl : `${window.location.origin}/invitations/accept#${created.token ?? ''}`) : '';
 
   return (
     <Dialog title={created ? t('members.invited') : t('members.inviteTitle')} isOpen={isOpen} onOpenChange={handleOpenChange}>

@@ -340,7 +340,7 @@ function WebhooksCard() {
             <p>{t('messaging.webhookSecretBody')}</p>
             <p className="secret-box" data-testid="webhook-secret">{created.secret}</p>
             <div className="form-actions">
-              <CopyButton text={created.secret} />
+              <CopyButton text={created.secret ?? ''} />
               <Button variant="primary" onPress={close}>{t('common.close')}</Button>
             </div>
           </div>

@@ -129,7 +129,7 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
       const { row, token } = await team.inviteMember(tx, req.tenantId, req.actor!, req.body, req.ip);
       const base = deps.config.publicUrl ?? `${req.protocol}://${req.host}`;
       return { status: 201, body: { ...presentInvitation(row), token, acceptUrl: `${base}/invitations/accept#${token}` } };
-    });
+    }, { secretFields: ['token', 'acceptUrl'] });
     return sendWrite(reply, result);
   });
 

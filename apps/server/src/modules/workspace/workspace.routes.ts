@@ -63,7 +63,7 @@ export function registerWorkspaceRoutes(app: App, deps: ModuleDeps, hooks: { onW
     const result = await req.write(async (tx) => {
       const { row, secret } = await createApiKey(tx, req.tenantId, req.actor!, req.body, req.ip);
       return { status: 201, body: { ...presentKey(row), secret } };
-    });
+    }, { secretFields: ['secret'] });
     return sendWrite(reply, result);
   });
 

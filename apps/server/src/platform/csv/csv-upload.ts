@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -5,6 +6,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type { Executor } from '../db/connect.ts';
+import { jsonNestsDeeperThan } from '../http/json-depth.ts';
+import { MULTIPART_BODY_LIMIT, multipartBoundary, multipartMalformed, multipartProblem } from '../http/multipart.ts';
 import { Problem } from '../http/problem.ts';
 import { sendWrite } from '../http/write.ts';
 import type { BackgroundImports } from './background-imports.ts';
@@ -21,6 +24,8 @@ export interface CsvUpload {
   header: string[];
   /** the other form fields, by name */
   fields: Record<string, string>;
+  /** sha256 of the file's content and the fields: what the upload is, for idempotency */
+  digest: string;
   /** deletes the file (an upload refused, replayed or done with) */
   discard(): Promise<void>;
 }
@@ -36,15 +41,80 @@ const unknownPart = (name: string) =>
   new Problem(400, 'validation_failed', {}, [{ field: name, code: 'unrecognized_keys', message: `unexpected form field "${name}"` }]);
 
 /**
+ * Watches the raw request while its parts are read: refuses it when it goes quiet for
+ * `idleMs` (408), when the client leaves before the end, and when the body ends without its
+ * closing boundary (400; busboy would end quietly or wait forever on some of those). Attach
+ * only once the body is piped: a 'data' listener starts the flow.
+ */
+function watchUpload(raw: NodeJS.ReadableStream, boundary: string, idleMs: number) {
+  const closing = Buffer.from(`--${boundary}--`);
+  let tail = Buffer.alloc(0);
+  let closed = false;
+  let ended = false;
+  let fail!: (problem: Problem) => void;
+  const failure = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failure.catch(() => undefined);
+  let failed: Problem | undefined;
+  const stop = (problem: Problem) => {
+    if (failed) return;
+    failed = problem;
+    fail(problem);
+  };
+  const cutShort = () => multipartMalformed('the body ends before its closing boundary');
+  // After the body ended, a parser still busy an idle period later is stuck on what it got.
+  const idle = setTimeout(() => stop(ended ? cutShort() : new Problem(408, 'upload_timeout', { seconds: Math.round(idleMs / 1000) })), idleMs);
+  const onData = (chunk: Buffer) => {
+    idle.refresh();
+    if (closed) return;
+    const window = Buffer.concat([tail, chunk]);
+    closed = window.includes(closing);
+    tail = window.subarray(Math.max(0, window.length - closing.length + 1));
+  };
+  const onEnd = () => {
+    ended = true;
+    if (!closed) stop(cutShort());
+  };
+  const onClose = () => {
+    if (!ended) stop(multipartMalformed('the client closed the connection before the upload ended'));
+  };
+  raw.on('data', onData);
+  raw.on('end', onEnd);
+  raw.on('close', onClose);
+  return {
+    failure,
+    get failed() {
+      return failed;
+    },
+    /** whether the body's closing boundary (`--boundary--`) was received */
+    get complete() {
+      return closed;
+    },
+    release() {
+      clearTimeout(idle);
+      raw.off('data', onData);
+      raw.off('end', onEnd);
+      raw.off('close', onClose);
+    },
+  };
+}
+
+/**
  * Streams a multipart upload's `file` part to disk (never into memory) and collects the named
- * text fields. Refuses, with nothing left on disk: a request that is not multipart, a missing
- * file, unknown parts, and a file that is not CSV text or holds no data row.
+ * text fields. Refuses, with nothing left on disk and no descriptor open: a request that is not
+ * multipart or has no boundary, a body over the limits, one cut short or idle for
+ * `idleTimeoutMs`, a missing file, unknown parts, and a file that is not CSV text or holds no
+ * data row. `digest` (sha256 of the file and fields) fingerprints the upload for idempotency.
  */
 export async function receiveCsvUpload(
   request: FastifyRequest,
-  target: { directory: string; id: string; fields: readonly string[] },
+  target: { directory: string; id: string; fields: readonly string[]; idleTimeoutMs: number },
 ): Promise<CsvUpload> {
   if (!request.isMultipart()) throw new Problem(415, 'unsupported_media_type');
+  const boundary = multipartBoundary(request.headers['content-type']);
+  if (!boundary) throw multipartMalformed('the content type names no boundary');
+  if (Number(request.headers['content-length']) > MULTIPART_BODY_LIMIT) throw new Problem(413, 'body_too_large');
   await fs.promises.mkdir(target.directory, { recursive: true });
   const finalPath = path.join(target.directory, `${target.id}.csv`);
   const partPath = `${finalPath}.part`;
@@ -52,10 +122,18 @@ export async function receiveCsvUpload(
     await fs.promises.rm(partPath, { force: true });
     await fs.promises.rm(finalPath, { force: true });
   };
-  try {
-    const fields: Record<string, string> = {};
-    let fileName: string | undefined;
-    for await (const part of request.parts()) {
+
+  const fields: Record<string, string> = {};
+  const digest = createHash('sha256');
+  let fileName: string | undefined;
+  let sink: fs.WriteStream | undefined;
+  // Starting the iteration pipes the body into the parser; only then may the watch listen.
+  const parts = request.parts()[Symbol.asyncIterator]();
+  const first = parts.next();
+  const watch = watchUpload(request.raw, boundary, target.idleTimeoutMs);
+  const readParts = async () => {
+    for (let step = await first; !step.done && !watch.failed; step = await parts.next()) {
+      const part = step.value;
       if (part.type === 'file') {
         if (part.fieldname !== 'file' || fileName !== undefined) {
           part.file.resume();
@@ -63,7 +141,9 @@ export async function receiveCsvUpload(
         }
         // eslint-disable-next-line no-control-regex -- a name with control characters (NUL above all) cannot be stored
         fileName = (part.filename ?? '').replace(/[\u0000-\u001F\u007F]/g, '').slice(0, MAX_FILE_NAME) || 'upload.csv';
-        await pipeline(part.file, fs.createWriteStream(partPath));
+        sink = fs.createWriteStream(partPath);
+        part.file.on('data', (chunk: Buffer) => digest.update(chunk));
+        await pipeline(part.file, sink);
         if (part.file.truncated) throw new Problem(413, 'body_too_large');
       } else {
         if (!target.fields.includes(part.fieldname) || part.fieldname in fields) throw unknownPart(part.fieldname);
@@ -73,16 +153,49 @@ export async function receiveCsvUpload(
         fields[part.fieldname] = part.value;
       }
     }
+  };
+  const reading = readParts();
+  // Refused early (idle, client gone), the reader may still settle later; nothing awaits it then.
+  reading.catch(() => undefined);
+  try {
+    await Promise.race([reading, watch.failure]);
+    // busboy may end quietly on a body cut off between parts; the closing boundary is the proof of a whole body.
+    if (!watch.complete) throw multipartMalformed('the body ends before its closing boundary');
     if (fileName === undefined) throw new Problem(400, 'validation_failed', {}, [{ field: 'file', code: 'required', message: 'attach the CSV as the form field "file"' }]);
 
     const { size } = await fs.promises.stat(partPath);
     const header = await readHeader(partPath);
     await fs.promises.rename(partPath, finalPath);
-    return { path: finalPath, fileName, bytes: size, header, fields, discard };
+    for (const name of Object.keys(fields).sort()) digest.update(`\0${name}\0${fields[name]}`);
+    return { path: finalPath, fileName, bytes: size, header, fields, digest: digest.digest('hex'), discard };
   } catch (err) {
+    // The descriptor goes now, not when (if ever) the rest of the body arrives.
+    (sink as fs.WriteStream | undefined)?.destroy();
     await discard();
-    throw err;
+    throw multipartProblem(err);
+  } finally {
+    watch.release();
   }
+}
+
+/** Removes partial uploads older than `olderThanMs` under `<dataDir>/imports/<tenant>/` (left by a crash or a kill). */
+export async function sweepAbandonedUploads(importsDir: string, olderThanMs: number, now = Date.now()): Promise<number> {
+  let removed = 0;
+  const tenants = await fs.promises.readdir(importsDir, { withFileTypes: true }).catch(() => []);
+  for (const tenant of tenants.filter((d) => d.isDirectory())) {
+    const dir = path.join(importsDir, tenant.name);
+    for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+      if (!name.endsWith('.part')) continue;
+      const file = path.join(dir, name);
+      const stat = await fs.promises.stat(file).catch(() => undefined);
+      // A live upload in another process touches its file at least once per idle period.
+      if (stat && now - stat.mtimeMs > olderThanMs) {
+        await fs.promises.rm(file, { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
 }
 
 /** The header of a CSV file, after checking that it is CSV text with at least one data row. */
@@ -108,6 +221,7 @@ async function readHeader(file: string): Promise<string[]> {
 export function readJsonField<S extends z.ZodType>(fields: Record<string, string>, name: string, schema: S): z.infer<S> | undefined {
   const text = fields[name];
   if (text === undefined || text.trim() === '') return undefined;
+  if (jsonNestsDeeperThan(text)) throw new Problem(400, 'validation_failed', {}, [{ field: name, code: 'too_deep', message: 'nested too deeply' }]);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -136,6 +250,8 @@ export interface AcceptImportOptions<M> {
   /** in the transaction that creates the run: the audit entry */
   audit(tx: Executor, run: { id: string; fileName: string; bytes: number }): Promise<void>;
   background: BackgroundImports;
+  /** an upload silent this long is refused (config.uploadIdleTimeoutMs) */
+  idleTimeoutMs: number;
   /** the import itself, started once the run is committed; the file is deleted when it ends */
   run(input: { id: string; file: string; fileName: string; bytes: number; mapping: M; signal: AbortSignal }): Promise<unknown>;
 }
@@ -147,7 +263,9 @@ export interface AcceptImportOptions<M> {
  */
 export async function acceptCsvImport<M>(req: FastifyRequest, reply: FastifyReply, options: AcceptImportOptions<M>): Promise<void> {
   const id = uuidv7();
-  const upload = await receiveCsvUpload(req, { directory: path.join(options.dataDir, 'imports', req.tenantId), id, fields: ['mapping'] });
+  const upload = await receiveCsvUpload(req, {
+    directory: path.join(options.dataDir, 'imports', req.tenantId), id, fields: ['mapping'], idleTimeoutMs: options.idleTimeoutMs,
+  });
   try {
     const mapping = readJsonField(upload.fields, 'mapping', options.mappingSchema) ?? ({} as M);
     const effective = await options.plan(upload.header, mapping);
@@ -158,7 +276,7 @@ export async function acceptCsvImport<M>(req: FastifyRequest, reply: FastifyRepl
       });
       await options.audit(tx, { id, fileName: upload.fileName, bytes: upload.bytes });
       return { status: 202, body: presentImportRun(run) };
-    });
+    }, { bodyDigest: upload.digest });
     if (result.replayed) {
       await upload.discard();
     } else {

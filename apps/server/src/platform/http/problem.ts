@@ -92,6 +92,8 @@ export function toProblem(error: unknown): Problem {
       return new Problem(400, 'validation_failed');
     case 'FST_ERR_NOT_FOUND':
       return new Problem(404, 'not_found');
+    case 'FST_ERR_BAD_URL':
+      return new Problem(400, 'invalid_url');
   }
   if (fastifyError.statusCode === 429) return new Problem(429, 'rate_limited');
   if (fastifyError.statusCode === 413) return new Problem(413, 'body_too_large');

@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   serializerCompiler, validatorCompiler, type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -12,9 +12,11 @@ import secureJson from 'secure-json-parse';
 import type { Database, Executor } from '../db/connect.ts';
 import { negotiateLocale, type Locale } from '../i18n/locale.ts';
 import { roleAllows, type Actor, type Authenticator, type RouteAccess } from './access.ts';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-depth.ts';
+import { MULTIPART_LIMITS, routeTakesMultipart } from './multipart.ts';
 import { registerOpenApi } from './openapi.ts';
-import { Problem, sendProblem, toProblem } from './problem.ts';
-import { performWrite, type WriteResult } from './write.ts';
+import { Problem, problemBody, sendProblem, toProblem } from './problem.ts';
+import { performWrite, type WriteOptions, type WriteOutcome, type WriteResult } from './write.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,7 +24,7 @@ declare module 'fastify' {
     locale: Locale;
     /** The tenant of the signed-in user or API key; routes with a permission always have one. */
     tenantId: string;
-    write<T>(run: (tx: Executor) => Promise<WriteResult<T>>): Promise<WriteResult<T> & { replayed: boolean }>;
+    write<T>(run: (tx: Executor) => Promise<WriteResult<T>>, options?: WriteOptions<T>): Promise<WriteOutcome<T>>;
   }
   interface FastifyContextConfig {
     access?: RouteAccess;
@@ -87,6 +89,11 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+    // A path Fastify cannot decode (bad percent-encoding) is answered before any route or hook runs.
+    frameworkErrors: (error, request, reply) => {
+      const problem = error.code === 'FST_ERR_BAD_URL' ? new Problem(400, 'invalid_url') : toProblem(error);
+      void (reply as unknown as FastifyReply).code(problem.status).type('application/problem+json; charset=utf-8').send(problemBody(problem, negotiateLocale(request.headers['accept-language'])));
+    },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -104,6 +111,7 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
     }
     if (text.trim().length === 0) return done(null, undefined);
     if (/\\u0000/i.test(text)) return done(new Problem(400, 'validation_failed', {}, [{ field: 'body', code: 'nul_character', message: 'NUL characters are not allowed' }]), undefined);
+    if (jsonNestsDeeperThan(text)) return done(new Problem(400, 'json_too_deep', { max: MAX_JSON_DEPTH }), undefined);
     try {
       done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch {
@@ -114,8 +122,8 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
   app.decorateRequest('actor', null);
   app.decorateRequest('locale', 'en');
   app.decorateRequest('tenantId', '');
-  app.decorateRequest('write', function write<T>(this: FastifyRequest, run: (tx: Executor) => Promise<WriteResult<T>>) {
-    return performWrite(options.database, this, run);
+  app.decorateRequest('write', function write<T>(this: FastifyRequest, run: (tx: Executor) => Promise<WriteResult<T>>, writeOptions?: WriteOptions<T>) {
+    return performWrite(options.database, this, run, writeOptions);
   });
 
   app.addHook('onRoute', (route) => {
@@ -150,7 +158,7 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie);
-  await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024 * 1024, files: 1, fields: 20 } });
+  await app.register(multipart, { limits: MULTIPART_LIMITS });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: () => new Problem(429, 'rate_limited'),
@@ -189,6 +197,8 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
     if (request.body !== undefined && request.body !== null && !request.routeOptions.schema?.body && !request.isMultipart()) {
       throw new Problem(400, 'validation_failed', {}, [{ field: 'body', code: 'unexpected_body', message: 'this route takes no body' }]);
     }
+    // Multipart bodies are read by the routes that upload (`consumes`); anywhere else they would go unread.
+    if (request.isMultipart() && !routeTakesMultipart(request)) throw new Problem(415, 'unsupported_media_type');
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -198,6 +208,8 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error');
+    // Refused before its body was read (an upload cut off, idle or over a limit): the rest is not worth reading.
+    if (request.raw.complete === false) reply.header('connection', 'close');
     return sendProblem(request, reply, problem);
   });
   app.setNotFoundHandler({ preHandler: app.rateLimit({ max: options.anonRateLimitPerMinute * 10, timeWindow: '1 minute' }) }, (request, reply) =>

@@ -9,15 +9,47 @@ export interface WriteResult<T = unknown> {
   body: T;
 }
 
+/** What a route declares about its write (all optional). */
+export interface WriteOptions<T = unknown> {
+  /**
+   * Top-level response fields that hold a secret shown once (an API key, a signing secret, an
+   * invitation link). The idempotency record never stores them: a replay answers the same
+   * resource without them, with `secretWithheld: true` and a `Secret-Withheld` header naming
+   * them, so a secret does not lie at rest for the key's lifetime nor show twice.
+   */
+  secretFields?: readonly (keyof T & string)[];
+  /**
+   * Stands for the body in the request fingerprint when the body is not a parsed JSON value:
+   * a multipart upload passes the sha256 of its file and fields, so the same key with another
+   * file is refused rather than replayed.
+   */
+  bodyDigest?: string;
+}
+
+export type WriteOutcome<T> = WriteResult<T> & {
+  replayed: boolean;
+  /** the secret fields left out of a replay */
+  withheld?: readonly string[];
+};
+
+/** The body as the idempotency record keeps it: the secret fields dropped, the drop said. */
+function withoutSecrets(body: unknown, fields: readonly string[]): unknown {
+  if (fields.length === 0 || body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const kept: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const field of fields) delete kept[field];
+  return { ...kept, secretWithheld: true };
+}
+
 const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
 
-function requestHash(request: FastifyRequest): string {
+function requestHash(request: FastifyRequest, bodyDigest: string | undefined): string {
   return createHash('sha256')
     .update(request.method)
     .update('\0')
     .update(request.url)
     .update('\0')
-    .update(JSON.stringify(request.body ?? null))
+    // JSON bodies arrive depth-capped by the parser (server.ts), so this cannot recurse deeply.
+    .update(bodyDigest === undefined ? JSON.stringify(request.body ?? null) : `digest:${bodyDigest}`)
     .digest('hex');
 }
 
@@ -31,7 +63,8 @@ export async function performWrite<T>(
   database: Database,
   request: FastifyRequest,
   run: (tx: Executor) => Promise<WriteResult<T>>,
-): Promise<WriteResult<T> & { replayed: boolean }> {
+  options: WriteOptions<T> = {},
+): Promise<WriteOutcome<T>> {
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
   const actor = request.actor;
@@ -40,7 +73,8 @@ export async function performWrite<T>(
     return { ...result, replayed: false };
   }
   if (!KEY_PATTERN.test(key)) throw new Problem(400, 'idempotency_key_invalid');
-  const hash = requestHash(request);
+  const hash = requestHash(request, options.bodyDigest);
+  const secretFields = options.secretFields ?? [];
   const actorId = `${actor.kind}:${actor.id}`;
   return database.db.transaction(async (tx) => {
     const claimed = await tx.execute(sql`
@@ -53,17 +87,19 @@ export async function performWrite<T>(
         WHERE tenant_id = ${actor.tenantId} AND actor_id = ${actorId} AND key = ${key}`);
       const first = stored.rows[0]!;
       if (first.request_hash !== hash) throw new Problem(422, 'idempotency_key_reused');
-      return { status: first.status_code, body: first.response, replayed: true };
+      const withheld = (first.response as { secretWithheld?: unknown } | null)?.secretWithheld === true ? secretFields : undefined;
+      return { status: first.status_code, body: first.response, replayed: true, ...(withheld ? { withheld } : {}) };
     }
     const result = await run(tx);
     await tx.execute(sql`
-      UPDATE idempotency_keys SET status_code = ${result.status}, response = ${JSON.stringify(result.body ?? null)}::jsonb
+      UPDATE idempotency_keys SET status_code = ${result.status}, response = ${JSON.stringify(withoutSecrets(result.body ?? null, secretFields))}::jsonb
       WHERE tenant_id = ${actor.tenantId} AND actor_id = ${actorId} AND key = ${key}`);
     return { ...result, replayed: false };
   });
 }
 
-export function sendWrite<T>(reply: FastifyReply, result: WriteResult<T> & { replayed: boolean }): FastifyReply {
+export function sendWrite<T>(reply: FastifyReply, result: WriteOutcome<T>): FastifyReply {
   if (result.replayed) reply.header('idempotent-replayed', 'true');
+  if (result.withheld) reply.header('secret-withheld', result.withheld.join(', '));
   return reply.code(result.status).send(result.body);
 }

@@ -52,6 +52,26 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'بارگذاری متوقف شد: {seconds} ثانیه چیزی نرسید. پرونده را دوباره بفرستید.',
     ar: 'توقف الرفع: لم يصل شيء لمدة {seconds} ثانية. أرسل الملف مرة أخرى.',
   },
+  json_too_deep: {
+    en: 'The request body nests deeper than {max} levels.',
+    fa: 'بدنه‌ی درخواست بیش از {max} سطح تودرتو است.',
+    ar: 'نص الطلب متداخل بأكثر من {max} مستوى.',
+  },
+  invalid_url: {
+    en: 'The address is not valid: it has a broken percent-encoding.',
+    fa: 'نشانی معتبر نیست: کدگذاری درصدی آن خراب است.',
+    ar: 'العنوان غير صالح: ترميز النسبة المئوية فيه تالف.',
+  },
+  multipart_malformed: {
+    en: 'The upload is not a complete multipart/form-data body (cut short, or without its boundary). Send the file again.',
+    fa: 'بارگذاری یک بدنه‌ی multipart/form-data کامل نیست (نیمه‌کاره یا بدون مرز). پرونده را دوباره بفرستید.',
+    ar: 'الرفع ليس نص multipart/form-data كاملًا (مقطوع أو بلا حدود). أرسل الملف مرة أخرى.',
+  },
+  upload_timeout: {
+    en: 'The upload stopped: nothing arrived for {seconds} seconds. Send the file again.',
+    fa: 'بارگذاری متوقف شد: {seconds} ثانیه چیزی نرسید. پرونده را دوباره بفرستید.',
+    ar: 'توقف الرفع: لم يصل شيء لمدة {seconds} ثانية. أرسل الملف مرة أخرى.',
+  },
   unauthenticated: {
     en: 'Sign in or send a valid API key.',
     fa: 'وارد شوید یا یک کلید API معتبر بفرستید.',
