@@ -47,9 +47,28 @@ export function reachableChannel(customer: EngineCustomer, requested: 'preferred
   return channelOrder(requested, customer.preferredChannel).find((c) => granted(customer, c) && addressOf(customer, c)) ?? null;
 }
 
-export function ruleSlug(name: string, id: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
-  return slug || `rule-${id.slice(0, 8)}`;
+/**
+ * A webhook's `type`: the name of what happened (the domain event's topic, e.g.
+ * `customer.created`), never the rule's name, so a receiver's routing survives a rule rename.
+ * Date and inactivity triggers have no domain event; they are named for the occurrence.
+ */
+export function webhookEventType(trigger: ActionContext['trigger']): string {
+  if (typeof trigger.topic === 'string') return trigger.topic;
+  if (trigger.type === 'birthday') return 'customer.birthday';
+  if (trigger.type === 'inactivity') return 'customer.inactive';
+  return 'automation.triggered';
+}
+
+/**
+ * The body of a webhook a rule calls, in the shape Standard Webhooks recommends: `type`,
+ * `timestamp` (when the rule acted on it), `data` (the rule, the customer and the event's payload).
+ */
+export function webhookBody(ctx: ActionContext, customerId: string): Record<string, unknown> {
+  return {
+    type: webhookEventType(ctx.trigger),
+    timestamp: ctx.now.toISOString(),
+    data: { ruleId: ctx.rule.id, customerId, event: ctx.trigger.payload ?? {} },
+  };
 }
 
 export function renderFor(ctx: ActionContext, customer: EngineCustomer, content: TemplateContent, language?: string): RenderedMessage {
@@ -75,7 +94,7 @@ export async function planAction(db: Executor, ctx: ActionContext, customer: Eng
       return customer.tags.includes(action.tag) ? { action, wouldRun: true, detail: { tag: action.tag } } : { action, wouldRun: false, reason: 'not_tagged' };
     case 'call_webhook':
       if (!(await webhookEndpointEnabled(db, ctx.tenantId, action.endpointId))) return { action, wouldRun: false, reason: 'webhook_endpoint_missing' };
-      return { action, wouldRun: true, channel: 'webhook', recipient: action.endpointId, detail: { type: `automation.${ruleSlug(ctx.rule.name, ctx.rule.id)}` } };
+      return { action, wouldRun: true, channel: 'webhook', recipient: action.endpointId, detail: { type: webhookEventType(ctx.trigger) } };
   }
 }
 
@@ -155,7 +174,7 @@ export async function performActions(
           recipient: action.endpointId,
           locale: customer.language ?? ctx.workspace.defaultLanguage,
           bodyText: '',
-          payload: { type: plan.detail!.type, data: { customerId: customer.id, event: ctx.trigger.payload ?? ctx.trigger } },
+          payload: webhookBody(ctx, customer.id),
           purpose: 'automated',
           origin,
         });

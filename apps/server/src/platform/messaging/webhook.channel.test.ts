@@ -6,6 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '../../../test/scratch-database.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { EMPTY_ALLOW_LIST } from '../net/index.ts';
 import { allowAllGuard } from './dispatch.types.ts';
 import { MessageDispatcher } from './dispatcher.ts';
 import { queueMessages } from './outbox.ts';
@@ -123,5 +124,30 @@ describe('webhooks', () => {
     const forged = await queueWebhook(other.id, { type: 'y' });
     expect((await waitForStatus(forged, 'failed')).reason).toBe('webhook_400');
     expect(deliveries.find((d) => d.id === forged)!.error).toMatch(/signature/i);
+  });
+
+  it('an endpoint on an internal address is refused at connect time unless the operator allows it: dead at once, nothing sent', async () => {
+    // Another workspace, served by a dispatcher with no allow-list (a default instance).
+    const strictWs = await t.createWorkspace();
+    const strict = new MessageDispatcher({ database: t.database, log, guard: allowAllGuard, onStatus: async () => {}, secrets: t.vafa.config, publicUrl: 'https://cx.example.test', outboundAllow: EMPTY_ALLOW_LIST, tenants: [strictWs.tenantId], pollMs: 20 });
+    await strict.start();
+    try {
+      const endpoint = await t.database.db.transaction((tx) => createWebhookEndpoint(tx, t.vafa.config, strictWs.tenantId, { name: 'Internal', url: receiverUrl.replace('127.0.0.1', '2130706433') }));
+      const [id] = await t.database.db.transaction((tx) =>
+        queueMessages(tx, strictWs.tenantId, [{ customerId: null, channel: 'webhook', recipient: endpoint.id, locale: 'en', bodyText: '', payload: { type: 'z' }, origin: {} }]),
+      );
+      const started = Date.now();
+      let row: { status: string; reason: string | null; detail: string | null } | undefined;
+      while (row?.status !== 'dead') {
+        if (Date.now() - started > 20_000) throw new Error(`message is ${row?.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        ({ rows: [row] } = await t.database.db.execute<{ status: string; reason: string | null; detail: string | null }>(sql`
+          SELECT status, reason, detail FROM messages WHERE tenant_id = ${strictWs.tenantId} AND id = ${id!}`));
+      }
+      expect(row).toMatchObject({ reason: 'outbound_refused', detail: 'loopback' });
+      expect(deliveries.filter((d) => d.id === id)).toEqual([]);
+    } finally {
+      await strict.stop();
+    }
   });
 });
