@@ -12,7 +12,7 @@ import type { BackgroundWorker, ModuleDeps, VafaModule } from './platform/module
 import { customersModule } from './modules/customers/index.ts';
 import { engagementModule } from './modules/engagement/index.ts';
 import { interactionsModule } from './modules/interactions/index.ts';
-import { sessionAuthenticator, teamModule, upsertMember } from './modules/team/index.ts';
+import { isInstanceAdmin, sessionAuthenticator, teamModule, upsertMember } from './modules/team/index.ts';
 import { ApiKeyAuthenticator, workspaceModule } from './modules/workspace/index.ts';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -37,7 +37,7 @@ export interface BuildOptions {
 
 export function allModules(): VafaModule[] {
   return [
-    workspaceModule((tx, tenantId, accountId) => upsertMember(tx, tenantId, accountId, 'owner')),
+    workspaceModule({ onWorkspaceCreated: (tx, tenantId, accountId) => upsertMember(tx, tenantId, accountId, 'owner'), isInstanceAdmin }),
     teamModule,
     customersModule,
     interactionsModule,

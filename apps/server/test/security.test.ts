@@ -56,6 +56,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     name: `${marker} rule`, trigger: { type: 'event', topic: 'order.delivered' }, actions: [{ type: 'send_message', templateId: template.id, channel: 'preferred' }],
   });
   const followup = await api(ws, 'POST', '/api/followups', { customerId: customer.id, reason: `${marker} follow-up`, dueInBusinessHours: 4 });
+  const { rows: [session] } = await t.database.pool.query(`SELECT id FROM sessions WHERE account_id = $1 AND tenant_id = $2 LIMIT 1`, [ws.users.owner.accountId, ws.tenantId]);
   // The import runs in the background; let it finish so later snapshots compare settled data.
   for (let i = 0; i < 100; i++) {
     const status = (await api(ws, 'GET', `/api/imports/${importId}`)).status;
@@ -76,6 +77,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     message: message!,
     template: template.id as string,
     automation: automation.id as string,
+    session: session.id as string,
   };
 }
 
@@ -96,6 +98,7 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'messages:id': ids.message,
     'templates:id': ids.template,
     'automations:id': ids.automation,
+    'account:id': ids.session,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);

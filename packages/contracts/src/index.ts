@@ -1,6 +1,7 @@
 export * from './common.ts';
 export * from './workspace.ts';
 export * from './team.ts';
+export * from './account-security.ts';
 export * from './customers.ts';
 export * from './interactions.ts';
 export * from './segments.ts';

@@ -6,10 +6,17 @@ export const Password = z.string().min(10).max(200);
 
 export const Login = z.strictObject({ email: Email, password: z.string().min(1).max(200), workspace: z.string().max(64).optional() });
 export const SessionView = z.object({
-  account: z.object({ id: Uuid, email: z.string(), displayName: z.string(), language: Locale.nullable() }),
+  account: z.object({
+    id: Uuid, email: z.string(), displayName: z.string(), language: Locale.nullable(),
+    twoFactorEnabled: z.boolean(),
+    /** may create workspaces when only instance administrators may */
+    instanceAdmin: z.boolean(),
+  }),
   workspace: z.object({ id: Uuid, slug: z.string(), name: z.string() }),
   role: Role,
   csrfToken: z.string(),
+  /** the workspace requires a second factor and this account has none: enrol before anything else */
+  mustEnrolTwoFactor: z.boolean(),
   workspaces: z.array(z.object({ id: Uuid, slug: z.string(), name: z.string(), role: Role })),
 }).meta({ id: 'Session' });
 export const UpdateMe = z.strictObject({ displayName: z.string().trim().min(1).max(200).optional(), language: Locale.optional() });

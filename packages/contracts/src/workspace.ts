@@ -21,6 +21,8 @@ export const WorkspaceView = z.object({
   holidays: z.array(z.iso.date()),
   currency: z.string(),
   irrDisplay: z.enum(['rial', 'toman']),
+  /** members must sign in with a second factor; changed by owners only */
+  requireTwoFactor: z.boolean(),
 }).meta({ id: 'Workspace' });
 export type WorkspaceView = z.infer<typeof WorkspaceView>;
 
@@ -35,6 +37,7 @@ export const UpdateWorkspace = z.strictObject({
   holidays: Holidays.optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   irrDisplay: z.enum(['rial', 'toman']).optional(),
+  requireTwoFactor: z.boolean().optional(),
 });
 
 export const CreateWorkspace = z.strictObject({

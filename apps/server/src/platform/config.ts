@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import ipaddr from 'ipaddr.js';
 import { parseAllowList, type OutboundAllowList } from './net/address.ts';
 
 /** What a process does: serve HTTP, run jobs, or both (the default, one machine). */
@@ -42,6 +43,24 @@ const Env = z.object({
   /** an upload that sends nothing for this long is refused (408) and its partial file deleted */
   VAFA_UPLOAD_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   VAFA_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** who may create workspaces: the instance's administrators (the first account is one) or any signed-in user */
+  VAFA_WORKSPACE_CREATION: z.enum(['admins', 'anyone']).default('admins'),
+  /**
+   * Which peers may speak for the client through X-Forwarded-For/-Proto: off (default), a hop
+   * count ("1": the proxy in front), or addresses and networks ("127.0.0.1,10.0.0.0/8", also
+   * loopback, linklocal, uniquelocal). Client address (rate limits, audit) and https (Secure
+   * cookies) come from those headers only when the connecting peer is trusted.
+   */
+  VAFA_TRUST_PROXY: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustProxy(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   /** internal hosts and networks outbound connections may reach: "127.0.0.1,smtp.internal,10.0.0.0/8" */
   VAFA_OUTBOUND_ALLOW: z
     .string()
@@ -74,8 +93,11 @@ export interface Config {
   anonRateLimitPerMinute: number;
   uploadIdleTimeoutMs: number;
   cookieSecure: 'auto' | boolean;
+  workspaceCreation: 'admins' | 'anyone';
   /** internal hosts and networks the outbound guard (platform/net) lets through */
   outboundAllow: OutboundAllowList;
+  /** Fastify's trustProxy: false, a hop count, or trusted proxy addresses/networks */
+  trustProxy: TrustProxy;
   logLevel: z.infer<typeof LogLevel>;
 }
 
@@ -106,7 +128,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     anonRateLimitPerMinute: e.VAFA_ANON_RATE_LIMIT,
     uploadIdleTimeoutMs: e.VAFA_UPLOAD_IDLE_SECONDS * 1000,
     cookieSecure: e.VAFA_COOKIE_SECURE === 'auto' ? 'auto' : e.VAFA_COOKIE_SECURE === 'true',
+    workspaceCreation: e.VAFA_WORKSPACE_CREATION,
     outboundAllow: parseAllowList(e.VAFA_OUTBOUND_ALLOW),
+    trustProxy: parseTrustProxy(e.VAFA_TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     ...overrides,
   };
@@ -135,6 +159,31 @@ function oidcProvider(e: z.infer<typeof Env>): OidcProviderConfig | undefined {
     throw new ConfigError('invalid configuration: VAFA_OIDC_ISSUER must be an https URL');
   }
   return { issuer: e.VAFA_OIDC_ISSUER, clientId: e.VAFA_OIDC_CLIENT_ID, clientSecret: e.VAFA_OIDC_CLIENT_SECRET, name: e.VAFA_OIDC_NAME };
+}
+
+export type TrustProxy = false | number | string[];
+
+const PROXY_ALIASES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * VAFA_TRUST_PROXY as Fastify takes it. "true" (trust any peer) is refused: anyone reaching the
+ * port directly could then pick their own address and dodge every per-client limit.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '' || text === 'off' || text === 'false' || text === '0') return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 20) throw new Error('a hop count is at most 20');
+    return hops;
+  }
+  if (text === 'true' || text === 'all' || text === '*') throw new Error('name the proxy addresses or a hop count instead of trusting every peer');
+  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const valid = PROXY_ALIASES.has(entry) || (entry.includes('/') ? ipaddr.isValidCIDR(entry) : ipaddr.isValid(entry));
+    if (!valid) throw new Error(`"${entry}" is not an address, a network (CIDR) or loopback/linklocal/uniquelocal`);
+  }
+  return entries;
 }
 
 /** The base of links that leave this instance: VAFA_PUBLIC_URL, or http://localhost:<PORT>. */

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { workspaces } from '../workspace/workspace.schema.ts';
 import { accounts, invitations, members, sessions } from './team.schema.ts';
@@ -15,8 +15,12 @@ export async function findAccount(db: Executor, id: string): Promise<AccountRow 
   return row;
 }
 
+/** The instance's first account becomes an instance administrator (it may create workspaces). */
 export async function insertAccount(db: Executor, row: typeof accounts.$inferInsert): Promise<AccountRow> {
-  const [created] = await db.insert(accounts).values(row).returning();
+  const [created] = await db
+    .insert(accounts)
+    .values({ ...row, instanceAdmin: row.instanceAdmin ?? sql`NOT EXISTS (SELECT 1 FROM accounts)` })
+    .returning();
   return created!;
 }
 
@@ -26,7 +30,7 @@ export async function updateAccount(db: Executor, id: string, patch: Partial<typ
 
 export async function membershipsOf(db: Executor, accountId: string) {
   return db
-    .select({ tenantId: members.tenantId, role: members.role, slug: workspaces.slug, name: workspaces.name })
+    .select({ tenantId: members.tenantId, role: members.role, slug: workspaces.slug, name: workspaces.name, requireTwoFactor: workspaces.requireTwoFactor })
     .from(members)
     .innerJoin(workspaces, eq(workspaces.id, members.tenantId))
     .where(and(eq(members.accountId, accountId), isNull(members.disabledAt)))
@@ -72,11 +76,47 @@ export async function insertSession(db: Executor, row: typeof sessions.$inferIns
 
 export async function findLiveSession(db: Executor, tokenHash: string) {
   const [row] = await db
-    .select({ accountId: sessions.accountId, tenantId: sessions.tenantId, csrfToken: sessions.csrfToken, role: members.role })
+    .select({
+      accountId: sessions.accountId, tenantId: sessions.tenantId, csrfToken: sessions.csrfToken, role: members.role, lastSeenAt: sessions.lastSeenAt,
+      mustEnrolTwoFactor: sql<boolean>`${workspaces.requireTwoFactor} AND ${accounts.totpEnabledAt} IS NULL`,
+    })
     .from(sessions)
     .innerJoin(members, and(eq(members.tenantId, sessions.tenantId), eq(members.accountId, sessions.accountId), isNull(members.disabledAt)))
+    .innerJoin(workspaces, eq(workspaces.id, sessions.tenantId))
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
     .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, new Date())));
   return row;
+}
+
+export async function touchSession(db: Executor, tokenHash: string): Promise<void> {
+  await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.tokenHash, tokenHash));
+}
+
+export async function listSessionsOf(db: Executor, accountId: string) {
+  return db
+    .select({
+      id: sessions.id, tokenHash: sessions.tokenHash, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt,
+      ip: sessions.ip, userAgent: sessions.userAgent, slug: workspaces.slug, name: workspaces.name,
+    })
+    .from(sessions)
+    .innerJoin(workspaces, eq(workspaces.id, sessions.tenantId))
+    .where(and(eq(sessions.accountId, accountId), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.lastSeenAt));
+}
+
+/** Ends one of the account's sessions by its public id; returns whether it existed. */
+export async function deleteSessionById(db: Executor, accountId: string, id: string): Promise<boolean> {
+  const rows = await db.delete(sessions).where(and(eq(sessions.accountId, accountId), eq(sessions.id, id))).returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+/** Ends every session of the account in every workspace, except `keepTokenHash` if given; returns how many. */
+export async function deleteAccountSessions(db: Executor, accountId: string, keepTokenHash?: string): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.accountId, accountId), keepTokenHash ? ne(sessions.tokenHash, keepTokenHash) : undefined))
+    .returning({ id: sessions.id });
+  return rows.length;
 }
 
 export async function deleteSession(db: Executor, tokenHash: string): Promise<void> {

@@ -1,30 +1,38 @@
 import {
-  AcceptInvitation, CreateInvitation, CreatedInvitation, InvitationView, Login, MemberView, SessionView, UpdateMe, UpdateMember, Uuid,
+  AcceptInvitation, CreateInvitation, CreatedInvitation, InvitationView, Login, LoginResult, MemberView, SessionView, UpdateMe, UpdateMember, Uuid,
 } from '@vafa/contracts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Problem, notFound } from '../../platform/http/problem.ts';
 import { SESSION_COOKIE, type App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { recordAudit } from '../workspace/audit.repo.ts';
+import { clientOf, setSessionCookie, throttleGate } from './http-helpers.ts';
+import { assertNotThrottled, clearLoginFailures, recordLoginFailure } from './login-throttle.ts';
 import * as repo from './team.repo.ts';
 import * as team from './team.service.ts';
-
-function setSessionCookie(request: FastifyRequest, reply: FastifyReply, deps: ModuleDeps, session: team.OpenedSession) {
-  const secure = deps.config.cookieSecure === 'auto' ? request.protocol === 'https' : deps.config.cookieSecure;
-  reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: session.expiresAt });
-}
+import { issueChallenge } from './two-factor.service.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+// Single sign-on signs people in the same way.
+export { setSessionCookie };
 
 export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
   app.post('/api/auth/login', {
     config: { access: 'public' },
-    schema: { tags: ['auth'], summary: 'Sign in with e-mail and password', body: Login, response: { 200: SessionView } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in with e-mail and password; with a second factor on, answers a challenge for /api/auth/login/two-factor',
+      body: Login,
+      response: { 200: LoginResult },
+    },
   }, async (req, reply) => {
+    // Per-account back-off first (per-IP limits apply to every public route): a locked address is refused unchecked.
+    await throttleGate(reply, assertNotThrottled(deps.database.db, req.body.email));
     const account = await team.verifyLogin(deps.database.db, req.body.email, req.body.password);
     if (!account) {
+      await recordLoginFailure(deps.database.db, req.body.email);
       const known = await repo.findAccountByEmail(deps.database.db, req.body.email);
       if (known) {
         for (const m of await repo.membershipsOf(deps.database.db, known.id)) {
@@ -36,8 +44,10 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
     const memberships = await repo.membershipsOf(deps.database.db, account.id);
     const chosen = req.body.workspace ? memberships.find((m) => m.slug === req.body.workspace) : memberships[0];
     if (!chosen) throw new Problem(401, 'invalid_credentials');
+    if (account.totpEnabledAt) return { twoFactorRequired: true as const, challenge: issueChallenge(deps.config, account.id, chosen.tenantId) };
+    await clearLoginFailures(deps.database.db, req.body.email);
     const view = await deps.database.db.transaction(async (tx) => {
-      const session = await team.openSession(tx, account.id, chosen.tenantId);
+      const session = await team.openSession(tx, account.id, chosen.tenantId, clientOf(req));
       setSessionCookie(req, reply, deps, session);
       const actor = { kind: 'user' as const, id: account.id, tenantId: chosen.tenantId, role: chosen.role as never, csrfToken: session.csrfToken };
       await recordAudit(tx, chosen.tenantId, actor, { action: 'login', targetType: 'account', targetId: account.id, ip: req.ip });
@@ -47,7 +57,7 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
   });
 
   app.post('/api/auth/logout', {
-    config: { access: 'authenticated' },
+    config: { access: 'authenticated', beforeTwoFactor: true },
     schema: { tags: ['auth'], summary: 'Sign out of this session' },
   }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
@@ -57,7 +67,7 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
   });
 
   app.get('/api/auth/session', {
-    config: { access: 'authenticated' },
+    config: { access: 'authenticated', beforeTwoFactor: true },
     schema: { tags: ['auth'], summary: 'The signed-in user, workspace, role and CSRF token', response: { 200: SessionView } },
   }, async (req) => {
     if (req.actor!.kind !== 'user') throw new Problem(403, 'forbidden');
@@ -65,7 +75,7 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
   });
 
   app.post('/api/auth/switch', {
-    config: { access: 'authenticated' },
+    config: { access: 'authenticated', beforeTwoFactor: true },
     schema: { tags: ['auth'], summary: 'Switch to another workspace of this account', body: z.strictObject({ workspace: z.string().max(64) }), response: { 200: SessionView } },
   }, async (req, reply) => {
     if (req.actor!.kind !== 'user') throw new Problem(403, 'forbidden');
@@ -74,14 +84,14 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
     return deps.database.db.transaction(async (tx) => {
       const old = req.cookies[SESSION_COOKIE];
       if (old) await team.closeSession(tx, old);
-      const session = await team.openSession(tx, req.actor!.id, target.tenantId);
+      const session = await team.openSession(tx, req.actor!.id, target.tenantId, clientOf(req));
       setSessionCookie(req, reply, deps, session);
       return team.sessionView(tx, { kind: 'user', id: req.actor!.id, tenantId: target.tenantId, role: target.role as never, csrfToken: session.csrfToken });
     });
   });
 
   app.patch('/api/me', {
-    config: { access: 'authenticated' },
+    config: { access: 'authenticated', beforeTwoFactor: true },
     schema: { tags: ['auth'], summary: 'Change my display name or language', body: UpdateMe, response: { 200: SessionView } },
   }, async (req, reply) => {
     if (req.actor!.kind !== 'user') throw new Problem(403, 'forbidden');
@@ -153,7 +163,7 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
     return deps.database.db.transaction(async (tx) => {
       const { account, tenantId } = await team.acceptInvitation(tx, req.body, req.ip);
       const member = await repo.findMember(tx, tenantId, account.id);
-      const session = await team.openSession(tx, account.id, tenantId);
+      const session = await team.openSession(tx, account.id, tenantId, clientOf(req));
       setSessionCookie(req, reply, deps, session);
       return team.sessionView(tx, { kind: 'user', id: account.id, tenantId, role: member!.role as never, csrfToken: session.csrfToken });
     });

@@ -3,12 +3,13 @@ import argon2 from 'argon2';
 import type { Database, Executor } from '../../platform/db/connect.ts';
 import type { Actor, Role } from '../../platform/http/access.ts';
 import { Problem, notFound } from '../../platform/http/problem.ts';
-import { recordAudit } from '../workspace/audit.repo.ts';
+import { recordAudit, type AuditEntry } from '../workspace/audit.repo.ts';
 import * as repo from './team.repo.ts';
 
 const SESSION_DAYS = 14;
 const INVITATION_DAYS = 7;
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const LAST_SEEN_GRANULARITY_MS = 60_000;
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): strong, yet a login costs ~30 ms here.
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -32,11 +33,17 @@ export interface OpenedSession {
   expiresAt: Date;
 }
 
-export async function openSession(tx: Executor, accountId: string, tenantId: string): Promise<OpenedSession> {
+/** Where a session was opened from, shown in the account's session list. */
+export interface SessionClient {
+  ip?: string;
+  userAgent?: string;
+}
+
+export async function openSession(tx: Executor, accountId: string, tenantId: string, client: SessionClient = {}): Promise<OpenedSession> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
-  await repo.insertSession(tx, { tokenHash: sha256(token), accountId, tenantId, csrfToken, expiresAt });
+  await repo.insertSession(tx, { tokenHash: sha256(token), accountId, tenantId, csrfToken, expiresAt, ip: client.ip ?? null, userAgent: client.userAgent?.slice(0, 400) ?? null });
   return { token, csrfToken, expiresAt };
 }
 
@@ -49,7 +56,12 @@ export async function actorFromSession(database: Database, token: string): Promi
   const tokenHash = sha256(token);
   const session = await repo.findLiveSession(database.db, tokenHash);
   if (!session) return null;
-  return { kind: 'user', id: session.accountId, tenantId: session.tenantId, role: session.role as Role, csrfToken: session.csrfToken, sessionTokenHash: tokenHash };
+  // "Last seen" to the minute is enough for the session list, and spares a write per request.
+  if (Date.now() - session.lastSeenAt.getTime() > LAST_SEEN_GRANULARITY_MS) await repo.touchSession(database.db, tokenHash);
+  return {
+    kind: 'user', id: session.accountId, tenantId: session.tenantId, role: session.role as Role, csrfToken: session.csrfToken, sessionTokenHash: tokenHash,
+    ...(session.mustEnrolTwoFactor ? { mustEnrolTwoFactor: true } : {}),
+  };
 }
 
 export async function sessionView(db: Executor, actor: Actor) {
@@ -59,18 +71,25 @@ export async function sessionView(db: Executor, actor: Actor) {
   const current = workspaces.find((w) => w.tenantId === actor.tenantId);
   if (!current) throw notFound();
   return {
-    account: { id: account.id, email: account.email, displayName: account.displayName, language: (account.language ?? null) as 'fa' | 'ar' | 'en' | null },
+    account: {
+      id: account.id, email: account.email, displayName: account.displayName, language: (account.language ?? null) as 'fa' | 'ar' | 'en' | null,
+      twoFactorEnabled: account.totpEnabledAt !== null, instanceAdmin: account.instanceAdmin,
+    },
     workspace: { id: current.tenantId, slug: current.slug, name: current.name },
     role: actor.role,
     csrfToken: actor.csrfToken ?? '',
+    mustEnrolTwoFactor: current.requireTwoFactor && account.totpEnabledAt === null,
     workspaces: workspaces.map((w) => ({ id: w.tenantId, slug: w.slug, name: w.name, role: w.role as Role })),
   };
 }
 
 /** Creates the account if new and makes it a member; used by demo seeding, tests and invitations. */
-export async function addMember(tx: Executor, tenantId: string, input: { email: string; displayName: string; password: string; role: Role }) {
+export async function addMember(tx: Executor, tenantId: string, input: { email: string; displayName: string; password: string; role: Role; instanceAdmin?: boolean }) {
   let account = await repo.findAccountByEmail(tx, input.email);
-  account ??= await repo.insertAccount(tx, { id: randomUUID(), email: input.email, displayName: input.displayName, passwordHash: await hashPassword(input.password) });
+  account ??= await repo.insertAccount(tx, {
+    id: randomUUID(), email: input.email, displayName: input.displayName, passwordHash: await hashPassword(input.password),
+    ...(input.instanceAdmin ? { instanceAdmin: true } : {}),
+  });
   await repo.upsertMember(tx, tenantId, account.id, input.role);
   return account;
 }
@@ -126,4 +145,18 @@ export async function acceptInvitation(tx: Executor, input: { token: string; dis
     action: 'invitation.accepted', targetType: 'invitation', targetId: invitation.id, ip,
   });
   return { account, tenantId: invitation.tenantId };
+}
+
+/**
+ * Records an action on an account in the audit log of every workspace it belongs to: accounts
+ * are global, audit logs are per workspace, and each workspace's admins should see it.
+ */
+export async function auditAccount(tx: Executor, accountId: string, actor: Actor | null, entry: AuditEntry): Promise<void> {
+  for (const m of await repo.membershipsOf(tx, accountId)) {
+    await recordAudit(tx, m.tenantId, actor ? { ...actor, tenantId: m.tenantId } : null, { targetType: 'account', targetId: accountId, ...entry });
+  }
+}
+
+export async function isInstanceAdmin(db: Executor, accountId: string): Promise<boolean> {
+  return (await repo.findAccount(db, accountId))?.instanceAdmin === true;
 }

@@ -48,7 +48,7 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
 
   const { tenantId, key, keyId } = await database.db.transaction(async (tx) => {
     const ws = await createWorkspace(tx, { name: demo.name, slug: demo.slug, defaultLanguage: 'fa', defaultCountry: 'IR' });
-    const owner = await addMember(tx, ws.id, { email: OWNER_EMAIL, displayName: 'مدیر فروشگاه', password, role: 'owner' });
+    const owner = await addMember(tx, ws.id, { email: OWNER_EMAIL, displayName: 'مدیر فروشگاه', password, role: 'owner', instanceAdmin: true });
     const created = await createApiKey(tx, ws.id, { kind: 'user', id: owner.id, tenantId: ws.id, role: 'owner' }, { name: 'demo seeding', role: 'admin' }, '127.0.0.1');
     return { tenantId: ws.id, key: created.secret, keyId: created.row.id };
   });

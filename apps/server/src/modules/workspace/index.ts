@@ -1,6 +1,5 @@
-import type { Executor } from '../../platform/db/connect.ts';
 import type { VafaModule } from '../../platform/module.ts';
-import { registerWorkspaceRoutes } from './workspace.routes.ts';
+import { registerWorkspaceRoutes, type WorkspaceHooks } from './workspace.routes.ts';
 
 export { recordAudit, type AuditEntry } from './audit.repo.ts';
 export { ApiKeyAuthenticator, createApiKey } from './api-key.service.ts';
@@ -8,9 +7,10 @@ export { createWorkspace, presentWorkspace, workspaceSettings, type WorkspaceSet
 export { countWorkspaces, findWorkspaceBySlug } from './workspace.repo.ts';
 
 /**
- * The workspace module needs to make the creator an owner, which is the team module's job;
+ * The workspace module needs to make the creator an owner and to know instance administrators,
+ * which is the team module's business;
  * the composition root passes that in rather than the modules importing each other.
  */
-export function workspaceModule(onWorkspaceCreated: (tx: Executor, tenantId: string, accountId: string) => Promise<unknown>): VafaModule {
-  return { name: 'workspace', registerRoutes: (app, deps) => registerWorkspaceRoutes(app, deps, { onWorkspaceCreated }) };
+export function workspaceModule(hooks: WorkspaceHooks): VafaModule {
+  return { name: 'workspace', registerRoutes: (app, deps) => registerWorkspaceRoutes(app, deps, hooks) };
 }

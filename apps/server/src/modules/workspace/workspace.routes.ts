@@ -13,7 +13,13 @@ import { createWorkspace, forgetWorkspaceSettings, presentWorkspace } from './wo
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const presentKey = (k: repo.ApiKeyRow) => ({ id: k.id, name: k.name, role: k.role as never, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) });
 
-export function registerWorkspaceRoutes(app: App, deps: ModuleDeps, hooks: { onWorkspaceCreated(tx: Executor, tenantId: string, accountId: string): Promise<unknown> }): void {
+export interface WorkspaceHooks {
+  onWorkspaceCreated(tx: Executor, tenantId: string, accountId: string): Promise<unknown>;
+  /** whether the account administers this instance (may create workspaces when only admins may) */
+  isInstanceAdmin(db: Executor, accountId: string): Promise<boolean>;
+}
+
+export function registerWorkspaceRoutes(app: App, deps: ModuleDeps, hooks: WorkspaceHooks): void {
   app.get('/api/workspace', {
     config: { access: 'workspace:read' },
     schema: { tags: ['workspace'], summary: 'This workspace and its settings', response: { 200: WorkspaceView } },
@@ -27,6 +33,8 @@ export function registerWorkspaceRoutes(app: App, deps: ModuleDeps, hooks: { onW
     config: { access: 'workspace:manage' },
     schema: { tags: ['workspace'], summary: 'Change workspace settings', body: UpdateWorkspace, response: { 200: WorkspaceView } },
   }, async (req, reply) => {
+    // Requiring a second factor binds every member, so only owners decide it.
+    if (req.body.requireTwoFactor !== undefined && req.actor!.role !== 'owner') throw new Problem(403, 'forbidden');
     const result = await req.write(async (tx) => {
       const row = await repo.updateWorkspace(tx, req.tenantId, req.body);
       if (!row) throw notFound();
@@ -42,6 +50,9 @@ export function registerWorkspaceRoutes(app: App, deps: ModuleDeps, hooks: { onW
     schema: { tags: ['workspace'], summary: 'Create another workspace; you become its owner', body: CreateWorkspace, response: { 201: SessionView.shape.workspace } },
   }, async (req, reply) => {
     if (req.actor!.kind !== 'user') throw new Problem(403, 'forbidden');
+    if (deps.config.workspaceCreation === 'admins' && !(await hooks.isInstanceAdmin(deps.database.db, req.actor!.id))) {
+      throw new Problem(403, 'workspace_creation_restricted');
+    }
     const result = await req.write(async (tx) => {
       const row = await createWorkspace(tx, req.body);
       await hooks.onWorkspaceCreated(tx, row.id, req.actor!.id);

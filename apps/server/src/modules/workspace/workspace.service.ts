@@ -61,6 +61,7 @@ export function presentWorkspace(row: WorkspaceRow): WorkspaceView {
     holidays: row.holidays,
     currency: row.currency,
     irrDisplay: row.irrDisplay as WorkspaceView['irrDisplay'],
+    requireTwoFactor: row.requireTwoFactor,
   };
 }
 

@@ -47,6 +47,8 @@ export interface Actor {
   /** set for cookie sessions: unsafe methods must echo it in X-CSRF-Token */
   csrfToken?: string;
   sessionTokenHash?: string;
+  /** the workspace requires a second factor this account lacks: only routes marked `beforeTwoFactor` are open */
+  mustEnrolTwoFactor?: boolean;
 }
 
 /** Implemented by the team and workspace modules; the HTTP layer only calls it. */

@@ -28,6 +28,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** open to a session that must still enrol a second factor (the session itself, sign-out, enrolment) */
+    beforeTwoFactor?: boolean;
   }
 }
 
@@ -184,6 +186,9 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
       if (typeof sent !== 'string' || !sameSecret(sent, actor.csrfToken)) {
         return sendProblem(request, reply, new Problem(403, 'csrf_failed'));
       }
+    }
+    if (actor.mustEnrolTwoFactor && !request.routeOptions.config?.beforeTwoFactor) {
+      return sendProblem(request, reply, new Problem(403, 'two_factor_enrolment_required'));
     }
     if (access !== 'authenticated' && !roleAllows(actor.role, access)) {
       return sendProblem(request, reply, new Problem(403, 'forbidden'));
