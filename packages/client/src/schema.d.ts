@@ -97,7 +97,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with e-mail and password */
+        /** Sign in with e-mail and password; with a second factor on, answers a challenge for /api/auth/login/two-factor */
         post: operations["loginAuth"];
         delete?: never;
         options?: never;
@@ -253,6 +253,210 @@ export interface paths {
         put?: never;
         /** Accept an invitation and sign in */
         post: operations["acceptInvitations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Second step of signing in: the code from the authenticator app, or a recovery code */
+        post: operations["twoFactorAuthLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a password reset link; answers the same whether or not the address has an account */
+        post: operations["passwordResetAuth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the token of a reset link (once, within 30 minutes); every session ends */
+        post: operations["completeAuthPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change my password; my other sessions end */
+        post: operations["passwordAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether my second factor is on, and how many recovery codes are left */
+        get: operations["getAccountTwoFactor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/two-factor/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start setting up an authenticator app: a new secret and its QR code */
+        post: operations["enrolmentAccountTwoFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/two-factor/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn the second factor on with a first code; answers the recovery codes, shown once */
+        post: operations["confirmAccountTwoFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/two-factor/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace my recovery codes (the old ones stop working); needs my password */
+        post: operations["createAccountTwoFactorRecoveryCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/two-factor/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn my second factor off; needs my password */
+        post: operations["disableAccountTwoFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where I am signed in */
+        get: operations["listAccountSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign one of my sessions out */
+        delete: operations["deleteAccountSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/sessions/revoke-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere but here */
+        post: operations["createAccountSessionsRevokeOther"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1313,6 +1517,7 @@ export interface components {
             currency: string;
             /** @enum {string} */
             irrDisplay: "rial" | "toman";
+            requireTwoFactor: boolean;
         };
         ApiKeyInput: {
             /** Format: uuid */
@@ -1335,7 +1540,13 @@ export interface components {
             createdAt: string;
             lastUsedAt: string | null;
             revokedAt: string | null;
-            secret: string;
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            secret?: string;
+            /**
+             * @description true on an idempotent replay: the secret was shown to the first request only
+             * @constant
+             */
+            secretWithheld?: true;
         };
         AuditEntryInput: {
             id: number;
@@ -1358,6 +1569,8 @@ export interface components {
                 email: string;
                 displayName: string;
                 language: ("fa" | "ar" | "en") | null;
+                twoFactorEnabled: boolean;
+                instanceAdmin: boolean;
             };
             workspace: {
                 /** Format: uuid */
@@ -1368,6 +1581,7 @@ export interface components {
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "agent" | "analyst";
             csrfToken: string;
+            mustEnrolTwoFactor: boolean;
             workspaces: {
                 /** Format: uuid */
                 id: string;
@@ -1399,6 +1613,45 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
             acceptedAt: string | null;
+        };
+        TwoFactorChallengeInput: {
+            /** @constant */
+            twoFactorRequired: true;
+            challenge: string;
+        };
+        TwoFactorStatusInput: {
+            enabled: boolean;
+            enabledAt: string | null;
+            recoveryCodesLeft: number;
+        };
+        TwoFactorEnrolmentInput: {
+            secret?: string;
+            otpauthUri?: string;
+            qrCode?: string;
+            /** @constant */
+            secretWithheld?: true;
+        };
+        RecoveryCodesInput: {
+            recoveryCodes?: string[];
+            /** @constant */
+            secretWithheld?: true;
+        };
+        AccountSessionInput: {
+            /** Format: uuid */
+            id: string;
+            workspace: {
+                slug: string;
+                name: string;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            ip: string | null;
+            userAgent: string | null;
+            current: boolean;
         };
         CustomerInput: {
             /** Format: uuid */
@@ -1750,7 +2003,13 @@ export interface components {
             enabled: boolean;
             /** Format: date-time */
             createdAt: string;
-            secret: string;
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            secret?: string;
+            /**
+             * @description true on an idempotent replay: the secret was shown to the first request only
+             * @constant
+             */
+            secretWithheld?: true;
         };
         MessagingPolicyInput: {
             quietHours: {
@@ -2211,6 +2470,7 @@ export interface components {
             currency: string;
             /** @enum {string} */
             irrDisplay: "rial" | "toman";
+            requireTwoFactor: boolean;
         };
         ApiKey: {
             /** Format: uuid */
@@ -2233,7 +2493,13 @@ export interface components {
             createdAt: string;
             lastUsedAt: string | null;
             revokedAt: string | null;
-            secret: string;
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            secret?: string;
+            /**
+             * @description true on an idempotent replay: the secret was shown to the first request only
+             * @constant
+             */
+            secretWithheld?: true;
         };
         AuditEntry: {
             id: number;
@@ -2256,6 +2522,8 @@ export interface components {
                 email: string;
                 displayName: string;
                 language: ("fa" | "ar" | "en") | null;
+                twoFactorEnabled: boolean;
+                instanceAdmin: boolean;
             };
             workspace: {
                 /** Format: uuid */
@@ -2266,6 +2534,7 @@ export interface components {
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "agent" | "analyst";
             csrfToken: string;
+            mustEnrolTwoFactor: boolean;
             workspaces: {
                 /** Format: uuid */
                 id: string;
@@ -2297,6 +2566,45 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
             acceptedAt: string | null;
+        };
+        TwoFactorChallenge: {
+            /** @constant */
+            twoFactorRequired: true;
+            challenge: string;
+        };
+        TwoFactorStatus: {
+            enabled: boolean;
+            enabledAt: string | null;
+            recoveryCodesLeft: number;
+        };
+        TwoFactorEnrolment: {
+            secret?: string;
+            otpauthUri?: string;
+            qrCode?: string;
+            /** @constant */
+            secretWithheld?: true;
+        };
+        RecoveryCodes: {
+            recoveryCodes?: string[];
+            /** @constant */
+            secretWithheld?: true;
+        };
+        AccountSession: {
+            /** Format: uuid */
+            id: string;
+            workspace: {
+                slug: string;
+                name: string;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            ip: string | null;
+            userAgent: string | null;
+            current: boolean;
         };
         Customer: {
             /** Format: uuid */
@@ -2650,7 +2958,13 @@ export interface components {
             enabled: boolean;
             /** Format: date-time */
             createdAt: string;
-            secret: string;
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            secret?: string;
+            /**
+             * @description true on an idempotent replay: the secret was shown to the first request only
+             * @constant
+             */
+            secretWithheld?: true;
         };
         MessagingPolicy: {
             quietHours: {
@@ -3225,6 +3539,7 @@ export interface operations {
                     currency?: string;
                     /** @enum {string} */
                     irrDisplay?: "rial" | "toman";
+                    requireTwoFactor?: boolean;
                 };
             };
         };
@@ -3437,7 +3752,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Session"];
+                    "application/json": components["schemas"]["Session"] | components["schemas"]["TwoFactorChallenge"];
                 };
             };
             400: components["responses"]["ValidationFailed"];
@@ -3690,8 +4005,15 @@ export interface operations {
                         /** Format: date-time */
                         expiresAt: string;
                         acceptedAt: string | null;
-                        token: string;
-                        acceptUrl: string;
+                        /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+                        token?: string;
+                        /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+                        acceptUrl?: string;
+                        /**
+                         * @description true on an idempotent replay: the secret was shown to the first request only
+                         * @enum {boolean}
+                         */
+                        secretWithheld?: true;
                     };
                 };
             };
@@ -3761,6 +4083,368 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+        };
+    };
+    twoFactorAuthLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    challenge: string;
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    passwordResetAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    /** @enum {string} */
+                    language?: "fa" | "ar" | "en";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    completeAuthPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    passwordAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword: string;
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getAccountTwoFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorStatus"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    enrolmentAccountTwoFactor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorEnrolment"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    confirmAccountTwoFactor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createAccountTwoFactorRecoveryCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    disableAccountTwoFactor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listAccountSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AccountSession"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    deleteAccountSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createAccountSessionsRevokeOther: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ended: number;
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     listCustomers: {
