@@ -71,6 +71,7 @@ export async function buildVafa(config: Config, log: Logger, options: BuildOptio
         authenticator: { fromSession: sessionAuthenticator(database), fromApiKey: (token) => apiKeys.authenticate(token) },
         anonRateLimitPerMinute: config.anonRateLimitPerMinute,
         cookieSecure: config.cookieSecure,
+        trustProxy: config.trustProxy,
         publicUrl: config.publicUrl,
         bodyLimitBytes: 4 * 1024 * 1024,
         isReady: () => ready,

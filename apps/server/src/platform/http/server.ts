@@ -15,6 +15,7 @@ import { roleAllows, type Actor, type Authenticator, type RouteAccess } from './
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-depth.ts';
 import { MULTIPART_LIMITS, routeTakesMultipart } from './multipart.ts';
 import { registerOpenApi } from './openapi.ts';
+import { forwardedHeaderGuard } from './trust-proxy.ts';
 import { Problem, problemBody, sendProblem, toProblem } from './problem.ts';
 import { performWrite, type WriteOptions, type WriteOutcome, type WriteResult } from './write.ts';
 
@@ -53,6 +54,8 @@ export interface HttpOptions {
   authenticator: Authenticator;
   anonRateLimitPerMinute: number;
   cookieSecure: 'auto' | boolean;
+  /** VAFA_TRUST_PROXY: which peers' X-Forwarded-For/-Proto set request.ip and request.protocol */
+  trustProxy?: boolean | number | string[];
   bodyLimitBytes?: number;
   /** VAFA_PUBLIC_URL: the server the OpenAPI document names */
   publicUrl?: string;
@@ -83,6 +86,9 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
   const app = Fastify({
     loggerInstance: options.log,
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    // Off by default: forwarded headers from an untrusted peer would let anyone pick their own
+    // address (and rate-limit bucket) or claim https.
+    trustProxy: options.trustProxy ?? false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -97,6 +103,10 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
       void (reply as unknown as FastifyReply).code(problem.status).type('application/problem+json; charset=utf-8').send(problemBody(problem, negotiateLocale(request.headers['accept-language'])));
     },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  // First of all hooks: later ones (and cookies) read request.protocol.
+  const forwardedGuard = forwardedHeaderGuard(options.trustProxy);
+  if (forwardedGuard) app.addHook('onRequest', forwardedGuard);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
