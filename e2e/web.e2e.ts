@@ -173,7 +173,7 @@ describe('web app', { timeout: 600_000 }, () => {
       const list = await (await page.request.get(`/api/customers?q=${encodeURIComponent(q)}`)).json();
       assert.equal(list.items.length, 1, `${q} was imported`);
     }
-    const report = page.getByRole('link', { name: 'Download the error report' });
+    const report = page.getByRole('link', { name: 'Download the report of problems' });
     const href = await report.getAttribute('href');
     const errors = await (await page.request.get(href!)).text();
     assert.match(errors, /bad-phone@example\.com|Import Bad Phone/);

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type {
   AcceptInvitation, ApiKeyView, AttributeDefinitionView, AuditEntryView, CreateApiKey, CreateCustomer, CreatedApiKey,
-  CreatedInvitation, CreateInvitation, CreateSegment, CustomerDataExport, CustomerListQuery, CustomerView, ImportView,
+  CreatedInvitation, CreateInvitation, CreateSegment, CustomerDataExport, CustomerImportMapping, CustomerListQuery, CustomerView, ImportMappingProposal, ImportView,
   InvitationView, Locale, MemberView, OrderPage, ProblemView, SegmentPreview, SegmentRules, SegmentView, SessionView,
   TimelinePage, UpdateCustomer, UpdateMe, UpdateMember, UpdateSegment, UpdateWorkspace, WorkspaceView,
 } from '@vafa/contracts';
@@ -30,6 +30,7 @@ export type SegmentPatch = z.input<typeof UpdateSegment>;
 export type Rules = SegmentRules;
 export type Preview = SegmentPreview;
 export type Import = ImportView;
+export type ImportProposal = ImportMappingProposal;
 export type Problem = ProblemView;
 export type DataExport = CustomerDataExport;
 export type Page<T> = { items: T[]; nextCursor: string | null };
@@ -150,7 +151,8 @@ export const api = {
   previewSegment: (rules: Rules) => request<Preview>('POST', '/api/segments/preview', { rules }),
   segmentMembers: (id: string, cursor?: string) => request<Page<Customer>>('GET', `/api/segments/${id}/members`, undefined, { cursor, limit: 50 }),
 
-  importCustomers: (file: File, mapping?: Record<string, string>) => {
+  proposeCustomerImport: (headers: string[]) => request<ImportProposal>('POST', '/api/imports/customers/proposal', { headers }),
+  importCustomers: (file: File, mapping?: CustomerImportMapping) => {
     const form = new FormData();
     if (mapping) form.append('mapping', JSON.stringify(mapping));
     form.append('file', file);

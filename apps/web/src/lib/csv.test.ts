@@ -11,4 +11,8 @@ describe('readCsvHead', () => {
   it('copes with a header-only file and Persian headers', () => {
     expect(readCsvHead('نام,تلفن')).toEqual({ headers: ['نام', 'تلفن'], sample: [] });
   });
+  it('reads semicolon and tab separated files and keeps the sample beside its header when a header is empty', () => {
+    expect(readCsvHead('First Name;Last Name;Tags\nSara;Ahmadi;"VIP, tehran"\n')).toEqual({ headers: ['First Name', 'Last Name', 'Tags'], sample: ['Sara', 'Ahmadi', 'VIP, tehran'] });
+    expect(readCsvHead('a\t\tc\n1\t2\t3')).toEqual({ headers: ['a', 'c'], sample: ['1', '3'] });
+  });
 });
