@@ -186,7 +186,11 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
   return entries;
 }
 
-/** The base of links that leave this instance: VAFA_PUBLIC_URL, or http://localhost:<PORT>. */
+/**
+ * The base of links that leave this instance (invitations, password resets, unsubscribe links,
+ * provider callbacks): VAFA_PUBLIC_URL, or http://localhost:<PORT>. Never a request's Host
+ * header: whoever sends a request must not choose where someone else's link points.
+ */
 export function publicBaseUrl(config: Pick<Config, 'publicUrl' | 'port'>): string {
   return (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
 }

@@ -2,6 +2,7 @@ import {
   AcceptInvitation, CreateInvitation, CreatedInvitation, InvitationView, Login, LoginResult, MemberView, SessionView, UpdateMe, UpdateMember, Uuid,
 } from '@vafa/contracts';
 import { z } from 'zod';
+import { publicBaseUrl } from '../../platform/config.ts';
 import { Problem, notFound } from '../../platform/http/problem.ts';
 import { SESSION_COOKIE, type App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
@@ -137,7 +138,8 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       const { row, token } = await team.inviteMember(tx, req.tenantId, req.actor!, req.body, req.ip);
-      const base = deps.config.publicUrl ?? `${req.protocol}://${req.host}`;
+      // From configuration only: a Host header chosen by the caller must not decide where the link points.
+      const base = publicBaseUrl(deps.config);
       return { status: 201, body: { ...presentInvitation(row), token, acceptUrl: `${base}/invitations/accept#${token}` } };
     }, { secretFields: ['token', 'acceptUrl'] });
     return sendWrite(reply, result);
