@@ -1,9 +1,12 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { CustomerImportMapping } from '@vafa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { parseMapOptions } from '../../platform/csv/transfer-cli.ts';
+import { runCustomerImportCommand } from './customer-import.cli.ts';
 
 // Real-shaped exports of common shops (apps/server/test/fixtures): BOM, CRLF, quoted commas,
 // Persian and Arabic-Indic digits, first and last name apart, comma-separated tags and
@@ -256,6 +259,25 @@ describe('automations for imported customers', () => {
 });
 
 describe('the command line --map', () => {
+  it('imports a Shopify export with a join given on the command line, and writes the warnings beside the file', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-cli-shop-'));
+    const file = path.join(dir, 'customers_export.csv');
+    fs.writeFileSync(file, fixture('shopify-customers.csv'));
+    const writes: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      await runCustomerImportCommand({ database: t.database, log: pino({ level: 'silent' }), file, workspaceSlug: ws.slug, mapping: ['Last Name+First Name=name'] });
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(writes.join('')).toMatch(/7 read, 7 created, 0 updated, 0 refused, 1 with warnings/);
+    expect(fs.readFileSync(`${file}.errors.csv`, 'utf8')).toContain('6,warning,tags,tag_dropped');
+    expect(byEmail(await customersOf(ws), 'sara.ahmadi@example.com')).toMatchObject({ name: 'Ahmadi Sara' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reads "First Name+Last Name=name" as a join and --run-automations as the option', () => {
     expect(parseMapOptions(['Mobile=phone'], CustomerImportMapping, { joinable: ['name', 'phone'] })).toEqual({ Mobile: 'phone' });
     expect(parseMapOptions(['Last Name + First Name=name', 'Mobile=phone'], CustomerImportMapping, { joinable: ['name', 'phone'], runAutomations: true })).toEqual({

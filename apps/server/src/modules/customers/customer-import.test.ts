@@ -274,7 +274,7 @@ describe('the API description', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);
     const paths = Object.keys(res.json().paths);
-    for (const route of ['/api/imports/customers', '/api/imports/orders', '/api/imports', '/api/imports/{id}', '/api/imports/{id}/errors.csv', '/api/exports/customers.csv', '/api/exports/orders.csv']) {
+    for (const route of ['/api/imports/customers', '/api/imports/customers/proposal', '/api/imports/orders', '/api/imports', '/api/imports/{id}', '/api/imports/{id}/errors.csv', '/api/exports/customers.csv', '/api/exports/orders.csv']) {
       expect(paths).toContain(route);
     }
   });
@@ -373,7 +373,7 @@ describe('the import service', () => {
     } finally {
       process.stdout.write = write;
     }
-    expect(writes.join('')).toMatch(/2 read, 1 created, 0 updated, 1 refused/);
+    expect(writes.join('')).toMatch(/2 read, 1 created, 0 updated, 1 refused, 0 with warnings/);
     expect(writes.join('')).toMatch(/peak RSS: \d+ MiB/);
     const report = fs.readFileSync(`${file}.errors.csv`, 'utf8');
     expect(report.startsWith(BOM)).toBe(true);

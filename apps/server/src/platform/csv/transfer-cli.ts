@@ -9,7 +9,7 @@ import { Problem } from '../http/problem.ts';
 import { localise } from '../i18n/messages.ts';
 import { StartupError } from '../startup-error.ts';
 import { importErrorsCsv } from './import-report.ts';
-import type { ImportProgress } from './import-runs.ts';
+import { findImportRun, type ImportProgress } from './import-runs.ts';
 
 /**
  * The command-line side of CSV import and export (`npm run vafa -- import|export …`): finding
@@ -142,11 +142,13 @@ export async function runCliImport(options: {
 
   const { progress, importId } = result;
   const seconds = (performance.now() - started) / 1000;
+  // Rows imported with something left out (a dropped tag) are counted by the run, not the progress.
+  const warned = (await findImportRun(options.database.db, options.workspace.id, importId))?.rowsWarned ?? 0;
   const lines = [
     `imported ${file} into workspace ${options.workspace.slug} in ${seconds.toFixed(1)} s: ${count(rate(progress.rowsTotal))} rows/s (import ${importId})`,
-    `rows: ${count(progress.rowsTotal)} read, ${count(progress.rowsInserted)} created, ${count(progress.rowsUpdated)} updated, ${count(progress.rowsFailed)} refused`,
+    `rows: ${count(progress.rowsTotal)} read, ${count(progress.rowsInserted)} created, ${count(progress.rowsUpdated)} updated, ${count(progress.rowsFailed)} refused, ${count(warned)} with warnings`,
   ];
-  if (progress.rowsFailed > 0) {
+  if (progress.rowsFailed + warned > 0) {
     const report = `${file}.errors.csv`;
     await pipeline(importErrorsCsv(options.database.pool, options.workspace.id, importId, 'en'), fs.createWriteStream(report));
     lines.push(`error report: ${report}`);
