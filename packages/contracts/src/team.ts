@@ -19,7 +19,9 @@ export const SessionView = z.object({
   mustEnrolTwoFactor: z.boolean(),
   workspaces: z.array(z.object({ id: Uuid, slug: z.string(), name: z.string(), role: Role })),
 }).meta({ id: 'Session' });
-export const UpdateMe = z.strictObject({ displayName: z.string().trim().min(1).max(200).optional(), language: Locale.optional() });
+export const UpdateMe = z
+  .strictObject({ displayName: z.string().trim().min(1).max(200).optional(), language: Locale.optional() })
+  .refine((patch) => patch.displayName !== undefined || patch.language !== undefined, 'nothing to change');
 
 export const MemberView = z.object({
   accountId: Uuid,

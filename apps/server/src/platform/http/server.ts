@@ -12,6 +12,7 @@ import secureJson from 'secure-json-parse';
 import type { Database, Executor } from '../db/connect.ts';
 import { negotiateLocale, type Locale } from '../i18n/locale.ts';
 import { roleAllows, type Actor, type Authenticator, type RouteAccess } from './access.ts';
+import { answerClientError } from './client-error.ts';
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-depth.ts';
 import { MULTIPART_LIMITS, routeTakesMultipart } from './multipart.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -102,6 +103,7 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
       const problem = error.code === 'FST_ERR_BAD_URL' ? new Problem(400, 'invalid_url') : toProblem(error);
       void (reply as unknown as FastifyReply).code(problem.status).type('application/problem+json; charset=utf-8').send(problemBody(problem, negotiateLocale(request.headers['accept-language'])));
     },
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   // First of all hooks: later ones (and cookies) read request.protocol.

@@ -47,25 +47,20 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'بارگذاری یک بدنه‌ی multipart/form-data کامل نیست (نیمه‌کاره یا بدون مرز). پرونده را دوباره بفرستید.',
     ar: 'الرفع ليس نص multipart/form-data كاملًا (مقطوع أو بلا حدود). أرسل الملف مرة أخرى.',
   },
-  upload_timeout: {
-    en: 'The upload stopped: nothing arrived for {seconds} seconds. Send the file again.',
-    fa: 'بارگذاری متوقف شد: {seconds} ثانیه چیزی نرسید. پرونده را دوباره بفرستید.',
-    ar: 'توقف الرفع: لم يصل شيء لمدة {seconds} ثانية. أرسل الملف مرة أخرى.',
+  malformed_request: {
+    en: 'The request is not well-formed HTTP.',
+    fa: 'درخواست، HTTP خوش‌ساختی نیست.',
+    ar: 'الطلب ليس HTTP سليم البنية.',
   },
-  json_too_deep: {
-    en: 'The request body nests deeper than {max} levels.',
-    fa: 'بدنه‌ی درخواست بیش از {max} سطح تودرتو است.',
-    ar: 'نص الطلب متداخل بأكثر من {max} مستوى.',
+  headers_too_large: {
+    en: 'The request headers are too large.',
+    fa: 'سرآیندهای درخواست بیش از حد بزرگ است.',
+    ar: 'ترويسات الطلب كبيرة جدًا.',
   },
-  invalid_url: {
-    en: 'The address is not valid: it has a broken percent-encoding.',
-    fa: 'نشانی معتبر نیست: کدگذاری درصدی آن خراب است.',
-    ar: 'العنوان غير صالح: ترميز النسبة المئوية فيه تالف.',
-  },
-  multipart_malformed: {
-    en: 'The upload is not a complete multipart/form-data body (cut short, or without its boundary). Send the file again.',
-    fa: 'بارگذاری یک بدنه‌ی multipart/form-data کامل نیست (نیمه‌کاره یا بدون مرز). پرونده را دوباره بفرستید.',
-    ar: 'الرفع ليس نص multipart/form-data كاملًا (مقطوع أو بلا حدود). أرسل الملف مرة أخرى.',
+  request_timeout: {
+    en: 'The request took too long to arrive.',
+    fa: 'رسیدن درخواست بیش از حد طول کشید.',
+    ar: 'استغرق وصول الطلب وقتًا طويلًا جدًا.',
   },
   upload_timeout: {
     en: 'The upload stopped: nothing arrived for {seconds} seconds. Send the file again.',
