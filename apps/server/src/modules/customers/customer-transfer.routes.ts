@@ -60,7 +60,7 @@ export function registerCustomerTransferRoutes(app: App, deps: ModuleDeps): void
     config: { access: 'customers:import' },
     schema: {
       tags: ['imports'], summary: 'The mapping the importer proposes for a customers file header: recognised shop export, fields, joins',
-      body: ProposeImportMapping, response: { 200: ImportMappingProposal },
+      operationId: 'proposeCustomerImportMapping', body: ProposeImportMapping, response: { 200: ImportMappingProposal },
     },
   }, async (req) => proposeCustomerMapping(req.body.headers, await attributeDefinitionsOf(deps.database.db, req.tenantId)));
 

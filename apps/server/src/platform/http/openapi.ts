@@ -45,6 +45,11 @@ interface RouteFacts {
 }
 
 const WRITES = new Set(['post', 'put', 'patch', 'delete']);
+/** A POST whose last path segment starts with one of these acts on what the path names, rather than creating under it. */
+const ACTION_VERBS = new Set([
+  'accept', 'cancel', 'close', 'complete', 'confirm', 'disable', 'dry', 'enable', 'erase', 'login', 'logout', 'merge', 'preview',
+  'reopen', 'resend', 'retry', 'revoke', 'send', 'start', 'switch', 'test', 'verify',
+]);
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 const PROBLEM_RESPONSES: Record<number, { name: string; description: string }> = {
@@ -116,17 +121,20 @@ export function deriveOperationId(method: string, path: string, operation: Opera
     case 'delete':
       verb = 'delete';
       break;
-    default:
-      if (endsWithParam || creates || /s$/.test(lastStatic)) {
-        // POST /customers (201) and POST /followups/{id}/attempts: a new member of a collection.
-        verb = endsWithParam ? method : 'create';
-        if (!endsWithParam) object = [...nouns.slice(0, -1), singular(nouns[nouns.length - 1] ?? '')];
-      } else {
+    default: {
+      const action = words(lastStatic);
+      if (endsWithParam) {
+        verb = method;
+      } else if (ACTION_VERBS.has(action[0]!) && !creates) {
         // POST /customers/{id}/merge: the last segment is the action.
-        const action = words(lastStatic);
         verb = action.map((w, i) => (i === 0 ? w : capital(w))).join('');
         object = nouns.slice(0, nouns.length - action.length);
+      } else {
+        // POST /customers, /followups/{id}/attempts, /auth/password-reset: a new thing under the path.
+        verb = 'create';
+        object = [...nouns.slice(0, -1), singular(nouns[nouns.length - 1] ?? '')];
       }
+    }
   }
   return verb + object.map(capital).join('');
 }
