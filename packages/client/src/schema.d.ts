@@ -269,7 +269,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Second step of signing in: the code from the authenticator app, or a recovery code */
-        post: operations["twoFactorAuthLogin"];
+        post: operations["createAuthLoginTwoFactor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -286,7 +286,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mail a password reset link; answers the same whether or not the address has an account */
-        post: operations["passwordResetAuth"];
+        post: operations["createAuthPasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -320,7 +320,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Change my password; my other sessions end */
-        post: operations["passwordAccount"];
+        post: operations["createAccountPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -354,7 +354,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Start setting up an authenticator app: a new secret and its QR code */
-        post: operations["enrolmentAccountTwoFactor"];
+        post: operations["createAccountTwoFactorEnrolment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -456,7 +456,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign out everywhere but here */
-        post: operations["createAccountSessionsRevokeOther"];
+        post: operations["revokeOthersAccountSessions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -701,7 +701,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** The mapping the importer proposes for a customers file header: recognised shop export, fields, joins */
-        post: operations["proposalImportsCustomers"];
+        post: operations["proposeCustomerImportMapping"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4085,7 +4085,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
-    twoFactorAuthLogin: {
+    createAuthLoginTwoFactor: {
         parameters: {
             query?: never;
             header?: never;
@@ -4116,7 +4116,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
-    passwordResetAuth: {
+    createAuthPasswordReset: {
         parameters: {
             query?: never;
             header?: never;
@@ -4180,7 +4180,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
-    passwordAccount: {
+    createAccountPassword: {
         parameters: {
             query?: never;
             header?: {
@@ -4236,7 +4236,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
-    enrolmentAccountTwoFactor: {
+    createAccountTwoFactorEnrolment: {
         parameters: {
             query?: never;
             header?: {
@@ -4418,7 +4418,7 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
-    createAccountSessionsRevokeOther: {
+    revokeOthersAccountSessions: {
         parameters: {
             query?: never;
             header?: {
@@ -5089,7 +5089,7 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
-    proposalImportsCustomers: {
+    proposeCustomerImportMapping: {
         parameters: {
             query?: never;
             header?: {
