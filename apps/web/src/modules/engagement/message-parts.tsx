@@ -30,6 +30,7 @@ export function ChannelLabel({ channel }: { channel: string }) {
 const KNOWN_REASONS = new Set([
   'no_consent', 'unsubscribed', 'quiet_hours', 'frequency_cap', 'rate_limited', 'unknown_customer', 'customer_erased', 'customer_merged',
   'email_not_configured', 'sms_not_configured', 'webhook_endpoint_missing', 'smtp_connection', 'max_attempts', 'send_error',
+  'outbound_refused', 'outbound_unreachable', 'outbound_timeout', 'tls_failed', 'smtp_auth_failed', 'smtp_protocol',
 ]);
 
 /** A dispatcher reason code in words; provider status codes keep their number; unknown codes show as they are. */
