@@ -218,6 +218,28 @@ describe('other shops', () => {
   });
 });
 
+describe('orders from a shop export', () => {
+  it('joins the buyer\'s first and last name into the customer it creates', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const csv = '\uFEFForder_id,billing_first_name,billing_last_name,billing_phone,amount,placed_at\r\nW-1,Ali,Hosseini,۰۹۱۲۱۲۳۴۵۰۱,125000,2024-05-01T08:00:00Z\r\n';
+    const data = new FormData();
+    data.append('file', new Blob([csv]), 'orders.csv');
+    const encoded = new Response(data);
+    const res = await t.app.inject({
+      method: 'POST', url: '/api/imports/orders',
+      headers: { ...t.auth(ws.keys.manager), 'content-type': encoded.headers.get('content-type')! }, payload: Buffer.from(await encoded.arrayBuffer()),
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json().joins).toEqual({ customer_name: ['billing_first_name', 'billing_last_name'] });
+    const run = await eventually(async () => {
+      const r = (await t.app.inject({ method: 'GET', url: `/api/imports/${res.json().id}`, headers: t.auth(ws.keys.manager) })).json();
+      return r.status === 'succeeded' || r.status === 'failed' ? r : undefined;
+    }, 'the orders import');
+    expect(run).toMatchObject({ status: 'succeeded', rowsInserted: 1, rowsFailed: 0 });
+    expect((await customersOf(ws)).map((c) => [c.name, c.phone])).toEqual([['Ali Hosseini', '+989121234501']]);
+  });
+});
+
 describe('automations for imported customers', () => {
   const runsFor = async (ws: TestWorkspace, ruleId: string) =>
     (await t.database.pool.query<{ customer_id: string }>('SELECT customer_id FROM automation_runs WHERE tenant_id = $1 AND rule_id = $2', [ws.tenantId, ruleId])).rows.map((r) => r.customer_id);

@@ -15,10 +15,10 @@ export const ORDER_HEADER_ALIASES: Record<string, readonly string[]> = {
   customer_id: ['vafa customer id'],
   customer_external_id: ['customer external id', 'customer code', 'customer number', 'کد مشتری', 'شماره مشتری', 'رمز العميل', 'رقم العميل'],
   customer_phone: [
-    'phone', 'mobile', 'customer phone', 'customer mobile', 'تلفن', 'موبایل', 'تلفن مشتری', 'موبایل مشتری', 'شماره موبایل',
+    'phone', 'mobile', 'customer phone', 'customer mobile', 'billing phone', 'billing_phone', 'تلفن', 'موبایل', 'تلفن مشتری', 'موبایل مشتری', 'شماره موبایل',
     'الجوال', 'الهاتف', 'جوال العميل', 'هاتف العميل', 'رقم الجوال',
   ],
-  customer_email: ['email', 'e-mail', 'customer email', 'ایمیل', 'ایمیل مشتری', 'البريد الإلكتروني', 'بريد العميل'],
+  customer_email: ['email', 'e-mail', 'customer email', 'billing email', 'billing_email', 'ایمیل', 'ایمیل مشتری', 'البريد الإلكتروني', 'بريد العميل'],
   customer_name: ['name', 'customer name', 'customer', 'نام', 'نام مشتری', 'مشتری', 'الاسم', 'اسم العميل', 'العميل'],
   amount: ['amount_minor', 'total', 'total amount', 'price', 'مبلغ', 'مبلغ کل', 'جمع', 'جمع کل', 'قیمت', 'المبلغ', 'الإجمالي', 'المجموع', 'السعر'],
   currency: ['currency code', 'واحد پول', 'ارز', 'العملة'],
