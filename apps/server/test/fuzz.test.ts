@@ -11,9 +11,10 @@ import { startTestApp, type TestApp, type TestWorkspace } from './harness.ts';
 // refused request wrote. Routes come from the OpenAPI document and the registered-route list,
 // so a new route is fuzzed without editing this file.
 //
-// Reproduce a run with VAFA_FUZZ_SEED=<the printed seed>; VAFA_FUZZ_CASES sets cases per route.
-const SEED = Number(process.env.VAFA_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const CASES_PER_ROUTE = Number(process.env.VAFA_FUZZ_CASES ?? 16);
+// The seed changes once a day (new inputs over time, the same inputs for every run of a day) and
+// is printed; VAFA_FUZZ_SEED=<seed> reproduces a run, VAFA_FUZZ_CASES sets cases per route.
+const SEED = Number(process.env.VAFA_FUZZ_SEED ?? Math.floor(Date.now() / 86_400_000));
+const CASES_PER_ROUTE = Number(process.env.VAFA_FUZZ_CASES ?? 12);
 
 /** mulberry32: small, seedable, good enough to pick test inputs */
 function prng(seed: number) {

@@ -34,7 +34,9 @@ export type WriteOutcome<T> = WriteResult<T> & {
 
 /** The body as the idempotency record keeps it: the secret fields dropped, the drop said. */
 function withoutSecrets(body: unknown, fields: readonly string[]): unknown {
-  if (fields.length === 0 || body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  if (fields.length === 0) return body;
+  // Secret fields are top-level fields of an object; anything else is kept out whole rather than risked.
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { secretWithheld: true };
   const kept: Record<string, unknown> = { ...(body as Record<string, unknown>) };
   for (const field of fields) delete kept[field];
   return { ...kept, secretWithheld: true };
