@@ -18,7 +18,13 @@ export const IsoInstant = z.iso.datetime({ offset: true });
 export const ShownOnce = z.string().optional().describe('Shown once; absent from an idempotent replay (see secretWithheld)');
 export const SecretWithheld = z.literal(true).optional().describe('true on an idempotent replay: the secret was shown to the first request only');
 
-export const FieldError = z.object({ field: z.string(), code: z.string(), message: z.string() });
+export const FieldError = z.object({
+  field: z.string(),
+  code: z.string(),
+  message: z.string(),
+  /** the record that already holds this value (e.g. another customer with this phone) */
+  existingId: z.string().optional(),
+});
 export const ProblemView = z
   .object({
     type: z.string(),

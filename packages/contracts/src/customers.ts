@@ -1,3 +1,4 @@
+import { CalendarDate, GregorianCalendar, IslamicUmalquraCalendar, PersianCalendar, toCalendar } from '@internationalized/date';
 import { z } from 'zod';
 import { CalendarId, IsoInstant, Locale, PageQuery, TimeZone, Uuid } from './common.ts';
 
@@ -11,6 +12,45 @@ export const CalendarDayInput = z.strictObject({
   month: z.number().int().min(1).max(13),
   day: z.number().int().min(1).max(31),
 });
+
+const CALENDAR_OF = { persian: () => new PersianCalendar(), 'islamic-umalqura': () => new IslamicUmalquraCalendar(), gregory: () => new GregorianCalendar() };
+
+/**
+ * The Gregorian ISO day (YYYY-MM-DD) of a day given in any supported calendar, or null when that
+ * day does not exist there (31 Esfand in a common year, 30 in a 29-day Hijri month).
+ */
+export function isoOfCalendarDay(day: z.infer<typeof CalendarDayInput>): string | null {
+  const date = new CalendarDate(CALENDAR_OF[day.calendar](), day.year, day.month, day.day);
+  // CalendarDate constrains out-of-range fields instead of failing; a changed field means invalid.
+  if (date.year !== day.year || date.month !== day.month || date.day !== day.day) return null;
+  return toCalendar(date, new GregorianCalendar()).toString();
+}
+
+/**
+ * Today where the date is furthest ahead (UTC+14): a day after it has not begun anywhere, so a
+ * birthday there is in the future whatever the customer's time zone.
+ */
+export function latestToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A custom issue carries its stable code in `params.code` (the server's field error code, the
+ * web's message key), so both sides name the problem the same way.
+ */
+function issue(code: string, path: string[] = []) {
+  return { code: 'custom' as const, message: code, params: { code }, path };
+}
+
+/**
+ * A birthday that is not in the future. A day that does not exist in its calendar passes here and
+ * is refused by the server as 422 `invalid_date` (an API contract older than this check).
+ */
+export const BirthdayInput = CalendarDayInput.superRefine((day, ctx) => {
+  const iso = isoOfCalendarDay(day);
+  if (iso && iso > latestToday()) ctx.addIssue(issue('birthday_in_future'));
+});
+
 export const CalendarDayView = z.object({ calendar: CalendarId, year: z.number().int(), month: z.number().int(), day: z.number().int(), iso: z.iso.date() });
 
 export const ConsentInput = z.strictObject({ granted: z.boolean(), source: z.string().trim().min(1).max(100).default('api') });
@@ -32,7 +72,7 @@ export const CreateCustomer = z.strictObject({
   phone: PhoneInput.optional(),
   phoneCountry: PhoneCountry.optional(),
   email: z.string().trim().toLowerCase().max(254).pipe(z.email()).optional(),
-  birthday: CalendarDayInput.optional(),
+  birthday: BirthdayInput.optional(),
   language: Locale.optional(),
   preferredChannel: Channel.optional(),
   /** for quiet hours and dated automations; absent means the workspace's */
@@ -40,7 +80,11 @@ export const CreateCustomer = z.strictObject({
   consent: z.partialRecord(Channel, ConsentInput).optional(),
   tags: z.array(Tag).max(50).optional(),
   attributes: z.record(AttributeKey, AttributeValue).optional(),
-});
+}).superRefine((customer, ctx) => {
+  // A record nobody can name or reach is noise; an external id alone does not reach anyone.
+  if (!customer.name && !customer.phone && !customer.email) ctx.addIssue(issue('name_or_contact_required', ['name']));
+  // Also when other fields failed, so a form learns every problem at once.
+}, { when: (payload) => typeof payload.value === 'object' && payload.value !== null });
 export type CreateCustomer = z.infer<typeof CreateCustomer>;
 
 /** PATCH semantics: absent = unchanged, null = cleared. */
@@ -50,7 +94,7 @@ export const UpdateCustomer = z.strictObject({
   phone: PhoneInput.nullable().optional(),
   phoneCountry: PhoneCountry.optional(),
   email: z.string().trim().toLowerCase().max(254).pipe(z.email()).nullable().optional(),
-  birthday: CalendarDayInput.nullable().optional(),
+  birthday: BirthdayInput.nullable().optional(),
   language: Locale.nullable().optional(),
   preferredChannel: Channel.nullable().optional(),
   timeZone: TimeZone.nullable().optional(),

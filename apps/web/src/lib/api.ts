@@ -43,6 +43,8 @@ export class ApiError extends Error {
   readonly fieldCodes: Record<string, string>;
   /** Field errors by their full path (`actions.0.templateId`), for forms with nested fields. */
   readonly fieldPaths: Record<string, { message: string; code: string }>;
+  /** For a duplicate: the id of the record that already holds the field's value. */
+  readonly fieldExisting: Record<string, string>;
   constructor(status: number, problem: Partial<Problem>) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
     this.status = status;
@@ -50,12 +52,14 @@ export class ApiError extends Error {
     this.fieldErrors = {};
     this.fieldCodes = {};
     this.fieldPaths = {};
+    this.fieldExisting = {};
     for (const e of problem.errors ?? []) {
       this.fieldPaths[e.field.replace(/^(body|querystring|params)\./, '')] ??= { message: e.message, code: e.code };
       // Validation errors name fields as `body.phone`; service errors as `phone`.
       const field = e.field.replace(/^(body|querystring|params)\./, '').split('.')[0] ?? e.field;
       this.fieldErrors[field] ??= e.message;
       this.fieldCodes[field] ??= e.code;
+      if (e.existingId) this.fieldExisting[field] ??= e.existingId;
     }
   }
 }

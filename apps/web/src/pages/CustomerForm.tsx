@@ -1,8 +1,9 @@
-import { CalendarDate, createCalendar, toCalendar, type CalendarIdentifier } from '@internationalized/date';
+import { CalendarDate, createCalendar, getLocalTimeZone, toCalendar, today, type CalendarIdentifier } from '@internationalized/date';
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
+import { useMemo, useState, type FormEvent } from 'react';
+import { Form, Link } from 'react-aria-components';
 import { usePrefs } from '../app/prefs.tsx';
+import type { MessageKey } from '../i18n/en.ts';
 import { useFieldError, useT } from '../i18n/useT.ts';
 import { ApiError, api, type AttributeDefinition, type Customer, type CustomerInput, type CustomerPatch } from '../lib/api.ts';
 import { calendarFromIdentifier, type CalendarId } from '../lib/format.ts';
@@ -10,6 +11,8 @@ import { Button, Checkbox, Select, TextField } from '../ui/index.ts';
 import { DatePicker } from '../ui/date-fields.tsx';
 import { TimeZoneField } from '../ui/time-zone-field.tsx';
 import { CHANNELS, CUSTOMER_LANGUAGES, PHONE_COUNTRIES, parseTags, type ChannelId } from './customer-fields.ts';
+import { createIssues, updateIssues, type FieldCodes } from './customer-validation.ts';
+import './customer-form.css';
 
 const NONE = '_none';
 const CALENDAR_IDS: Record<CalendarId, CalendarIdentifier> = { persian: 'persian', 'islamic-umalqura': 'islamic-umalqura', gregory: 'gregory' };
@@ -45,7 +48,12 @@ export function CustomerForm({ customer, onSaved, onCancel }: { customer?: Custo
     Object.fromEntries(Object.entries(customer?.attributes ?? {}).map(([k, v]) => [k, typeof v === 'boolean' ? v : attributeText(v)])),
   );
   const [error, setError] = useState<ApiError | null>(null);
+  // What was sent when the server answered with `error`: its field errors stand until that field changes.
+  const [errorValues, setErrorValues] = useState<Record<string, string>>({});
+  // After the first attempt the schema checks run on every change, so an error goes as soon as it is fixed.
+  const [attempted, setAttempted] = useState(false);
   const [pending, setPending] = useState(false);
+  const todayDate = useMemo(() => today(getLocalTimeZone()), []);
 
   const attributeInput = (definition: AttributeDefinition): string | number | boolean | null | undefined => {
     const value = attributeValues[definition.key];
@@ -59,65 +67,94 @@ export function CustomerForm({ customer, onSaved, onCancel }: { customer?: Custo
     return String(value);
   };
 
+  const calendar = birthday ? calendarFromIdentifier(birthday.calendar.identifier) : undefined;
+  // The day in the calendar it was picked or typed in: that is the calendar stored with it.
+  const birthdayInput = birthday && calendar ? { calendar, year: birthday.year, month: birthday.month, day: birthday.day } : null;
+  const attributeEntries = (attributes.data?.items ?? []).map((d) => [d.key, attributeInput(d)] as const).filter(([, v]) => v !== undefined);
+
+  const createBody = (): CustomerInput => ({
+    name: name.trim() || undefined,
+    phone: phone.trim() || undefined,
+    phoneCountry: phoneCountry === NONE ? undefined : phoneCountry,
+    email: email.trim() || undefined,
+    birthday: birthdayInput ?? undefined,
+    language: language === NONE ? undefined : (language as CustomerInput['language']),
+    preferredChannel: preferredChannel === NONE ? undefined : (preferredChannel as CustomerInput['preferredChannel']),
+    timeZone: timeZone ?? undefined,
+    tags: parseTags(tags),
+    consent: Object.fromEntries(CHANNELS.filter((c) => consent[c]).map((c) => [c, { granted: true, source: 'web' }])),
+    attributes: Object.fromEntries(attributeEntries.filter(([, v]) => v !== null)) as CustomerInput['attributes'],
+  });
+  const patchBody = (current: Customer): CustomerPatch => ({
+    name: name.trim() || null,
+    phone: phone.trim() || null,
+    phoneCountry: phoneCountry === NONE ? undefined : phoneCountry,
+    email: email.trim() || null,
+    birthday: birthdayInput,
+    language: language === NONE ? null : (language as CustomerPatch['language']),
+    preferredChannel: preferredChannel === NONE ? null : (preferredChannel as CustomerPatch['preferredChannel']),
+    timeZone,
+    tags: parseTags(tags),
+    consent: Object.fromEntries(
+      CHANNELS.filter((c) => consent[c] !== (current.consent[c]?.granted ?? false)).map((c) => [c, { granted: consent[c], source: 'web' }]),
+    ),
+    attributes: Object.fromEntries(attributeEntries) as CustomerPatch['attributes'],
+  });
+  const clientIssues = (): FieldCodes => (customer ? updateIssues(patchBody(customer)) : createIssues(createBody()));
+  const issues: FieldCodes = attempted ? clientIssues() : {};
+
+  // Each field's value as sent, to tell whether the user has changed it since the server answered.
+  const fieldValues: Record<string, string> = {
+    name, phone, phoneCountry, email, birthday: JSON.stringify(birthdayInput), language, preferredChannel, timeZone: timeZone ?? '', tags,
+    consent: JSON.stringify(consent), attributes: JSON.stringify(attributeValues), externalId: '',
+  };
+
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
+    setAttempted(true);
+    if (Object.keys(clientIssues()).length > 0) {
+      setError(null);
+      return;
+    }
     setPending(true);
     setError(null);
-    const calendar = birthday ? calendarFromIdentifier(birthday.calendar.identifier) : undefined;
-    const birthdayInput = birthday && calendar ? { calendar, year: birthday.year, month: birthday.month, day: birthday.day } : null;
-    const attributeEntries = (attributes.data?.items ?? []).map((d) => [d.key, attributeInput(d)] as const).filter(([, v]) => v !== undefined);
     try {
-      let saved: Customer;
-      if (!customer) {
-        const body: CustomerInput = {
-          name: name.trim() || undefined,
-          phone: phone.trim() || undefined,
-          phoneCountry: phoneCountry === NONE ? undefined : phoneCountry,
-          email: email.trim() || undefined,
-          birthday: birthdayInput ?? undefined,
-          language: language === NONE ? undefined : (language as CustomerInput['language']),
-          preferredChannel: preferredChannel === NONE ? undefined : (preferredChannel as CustomerInput['preferredChannel']),
-          timeZone: timeZone ?? undefined,
-          tags: parseTags(tags),
-          consent: Object.fromEntries(CHANNELS.filter((c) => consent[c]).map((c) => [c, { granted: true, source: 'web' }])),
-          attributes: Object.fromEntries(attributeEntries.filter(([, v]) => v !== null)) as CustomerInput['attributes'],
-        };
-        saved = await api.createCustomer(body);
-      } else {
-        const patch: CustomerPatch = {
-          name: name.trim() || null,
-          phone: phone.trim() || null,
-          phoneCountry: phoneCountry === NONE ? undefined : phoneCountry,
-          email: email.trim() || null,
-          birthday: birthdayInput,
-          language: language === NONE ? null : (language as CustomerPatch['language']),
-          preferredChannel: preferredChannel === NONE ? null : (preferredChannel as CustomerPatch['preferredChannel']),
-          timeZone,
-          tags: parseTags(tags),
-          consent: Object.fromEntries(
-            CHANNELS.filter((c) => consent[c] !== (customer.consent[c]?.granted ?? false)).map((c) => [c, { granted: consent[c], source: 'web' }]),
-          ),
-          attributes: Object.fromEntries(attributeEntries) as CustomerPatch['attributes'],
-        };
-        saved = await api.updateCustomer(customer.id, patch);
-      }
+      const saved = customer ? await api.updateCustomer(customer.id, patchBody(customer)) : await api.createCustomer(createBody());
       onSaved(saved);
     } catch (err) {
+      setErrorValues(fieldValues);
       setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
     } finally {
       setPending(false);
     }
   };
 
-  const fieldError = useFieldError(error);
+  const serverFieldError = useFieldError(error);
+  const standing = (field: string) => Boolean(error?.fieldErrors[field]) && errorValues[field] === fieldValues[field];
+  /** The message under a field: the schema's check first (it is current), else the server's until the field changes. */
+  const fieldError = (field: string): string | undefined => {
+    const code = issues[field];
+    if (code) return t(`fieldError.${code}` as MessageKey) || t('fieldError.invalid_value');
+    return standing(field) ? serverFieldError(field) : undefined;
+  };
+  const existing = (field: string) => (standing(field) ? error?.fieldExisting[field] : undefined);
   const knownFields = ['name', 'phone', 'phoneCountry', 'email', 'birthday', 'language', 'preferredChannel', 'timeZone', 'tags', 'consent', 'attributes'];
   const unplaced = error && !Object.keys(error.fieldErrors).some((f) => knownFields.includes(f));
+  const manyIssues = Object.keys(issues).length > 1;
+  const duplicateLink = (field: string) => {
+    const id = existing(field);
+    return id ? <Link className="field-link" href={`/customers/${id}`} data-testid={`existing-${field}`}>{t('customer.openExisting')}</Link> : null;
+  };
 
   return (
     <Form onSubmit={handleSubmit} className="form form-grid" validationBehavior="aria">
       {unplaced && <p className="form-error span-all" role="alert">{error.message}</p>}
+      {manyIssues && <p className="form-error span-all" role="alert">{t('customer.fixErrors')}</p>}
       <TextField className="span-all" label={t('customer.name')} value={name} onChange={setName} autoComplete="off" errorMessage={fieldError('name')} autoFocus />
-      <TextField label={t('customer.phone')} type="tel" inputMode="tel" dir="ltr" value={phone} onChange={setPhone} description={t('customer.phoneHint')} errorMessage={fieldError('phone')} />
+      <div className="field-with-link">
+        <TextField label={t('customer.phone')} type="tel" inputMode="tel" dir="ltr" value={phone} onChange={setPhone} description={t('customer.phoneHint')} errorMessage={fieldError('phone')} />
+        {duplicateLink('phone')}
+      </div>
       <Select
         label={t('customer.phoneCountry')}
         value={phoneCountry}
@@ -125,8 +162,11 @@ export function CustomerForm({ customer, onSaved, onCancel }: { customer?: Custo
         errorMessage={fieldError('phoneCountry')}
         options={[{ id: NONE, label: t('country.default') }, ...PHONE_COUNTRIES.map((c) => ({ id: c, label: t(`country.${c}`) }))]}
       />
-      <TextField label={t('customer.email')} type="email" dir="ltr" value={email} onChange={setEmail} errorMessage={fieldError('email')} />
-      <DatePicker label={t('customer.birthday')} value={birthday} onChange={setBirthday} description={t('customer.birthdayHint')} errorMessage={fieldError('birthday')} />
+      <div className="field-with-link">
+        <TextField label={t('customer.email')} type="email" dir="ltr" value={email} onChange={setEmail} errorMessage={fieldError('email')} />
+        {duplicateLink('email')}
+      </div>
+      <DatePicker label={t('customer.birthday')} value={birthday} onChange={setBirthday} maxValue={todayDate} description={t('customer.birthdayHint')} errorMessage={fieldError('birthday')} />
       <Select
         label={t('customer.language')}
         value={language}

@@ -62,17 +62,26 @@ export function violatedUniqueIndex(err: unknown): string | undefined {
   return undefined;
 }
 
-export function duplicateCustomer(field: string): Problem {
-  return new Problem(409, 'duplicate_customer', { field }, [{ field, code: 'duplicate_customer', message: 'duplicate_customer' }]);
+/** 409 naming the field and, when known, the customer who already holds it (so a form can link to them). */
+export function duplicateCustomer(field: string, existingId?: string): Problem {
+  return new Problem(409, 'duplicate_customer', { field }, [{ field, code: 'duplicate_customer', message: 'duplicate_customer', ...(existingId ? { existingId } : {}) }]);
 }
 
-/** Which of the keys another live customer already holds. */
-async function findDuplicateField(tx: Executor, tenantId: string, keys: Partial<Record<repo.IdentityField, string | null>>, exceptId?: string): Promise<repo.IdentityField | undefined> {
+/** Which of the keys another live customer already holds, and who that is. */
+async function findDuplicate(tx: Executor, tenantId: string, keys: Partial<Record<repo.IdentityField, string | null>>, exceptId?: string): Promise<{ field: repo.IdentityField; id: string } | undefined> {
   for (const field of ['externalId', 'phone', 'email'] as const) {
     const value = keys[field];
-    if (value && (await repo.findLiveIdByField(tx, tenantId, field, value, exceptId))) return field;
+    const id = value ? await repo.findLiveIdByField(tx, tenantId, field, value, exceptId) : undefined;
+    if (id) return { field, id };
   }
   return undefined;
+}
+
+/** 422 unless the customer keeps a name or a way to reach them (the create schema checks the same for new ones). */
+function assertNameOrContact(customer: { name: string | null; phone: string | null; email: string | null }): void {
+  if (!customer.name && !customer.phone && !customer.email) {
+    throw new Problem(422, 'name_or_contact_required', {}, [{ field: 'name', code: 'name_or_contact_required', message: 'name_or_contact_required' }]);
+  }
 }
 
 function distinctTags(tags: string[]): string[] {
@@ -114,8 +123,8 @@ export async function createCustomer(tx: Executor, tenantId: string, actor: Acto
     updatedAt: now,
   });
   if (!created) {
-    const field = await findDuplicateField(tx, tenantId, { externalId: input.externalId, phone, email });
-    throw duplicateCustomer(field ?? 'customer');
+    const duplicate = await findDuplicate(tx, tenantId, { externalId: input.externalId, phone, email });
+    throw duplicateCustomer(duplicate?.field ?? 'customer', duplicate?.id);
   }
   await repo.insertConsentEvents(tx, tenantId, consent.events);
   await publishEvent(tx, tenantId, 'customer.created', { customerId: id });
@@ -158,10 +167,12 @@ export async function updateCustomer(tx: Executor, tenantId: string, actor: Acto
   const name = patch.name !== undefined ? patch.name : current.name;
   const email = patch.email !== undefined ? patch.email : current.email;
   const phone = patch.phone !== undefined ? patch.phone : current.phone;
+  // Only a change to these can take the last of them away (older records may have none yet).
+  if (input.name !== undefined || input.phone !== undefined || input.email !== undefined) assertNameOrContact({ name, email, phone });
   patch.searchText = buildSearchText({ name, email, phone }, defaultCountry);
 
-  const duplicate = await findDuplicateField(tx, tenantId, { externalId: patch.externalId, phone: patch.phone, email: patch.email }, id);
-  if (duplicate) throw duplicateCustomer(duplicate);
+  const duplicate = await findDuplicate(tx, tenantId, { externalId: patch.externalId, phone: patch.phone, email: patch.email }, id);
+  if (duplicate) throw duplicateCustomer(duplicate.field, duplicate.id);
   let updated: CustomerRow;
   try {
     updated = await repo.updateCustomerRow(tx, tenantId, id, patch);

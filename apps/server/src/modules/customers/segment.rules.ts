@@ -1,6 +1,8 @@
 import { and, arrayContains, inArray, not, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { Channel, Locale, SEGMENT_ATTRIBUTE_PREFIX, type SegmentCondition, type SegmentRules } from '@vafa/contracts';
 import { Problem } from '../../platform/http/problem.ts';
+import { type CalendarId } from '../../platform/i18n/calendar.ts';
+import { umalquraMonthRanges } from './segment.birthday.ts';
 import type { AttributeDefinitions } from './customer-attribute.service.ts';
 import { isIsoDay } from './customer-attribute.service.ts';
 import { customers } from './customer.schema.ts';
@@ -10,6 +12,8 @@ import { containsPattern } from './customer.search-text.ts';
 export interface SegmentContext {
   /** IANA zone: a YYYY-MM-DD bound is that day's midnight there */
   timeZone: string;
+  /** the workspace's calendar: `birthdayMonth` counts months in it (Farvardin is 1 in Solar Hijri) */
+  calendar: CalendarId;
   attributes: AttributeDefinitions;
 }
 
@@ -121,6 +125,29 @@ function month(condition: SegmentCondition, v: Value): number {
   return m;
 }
 
+/**
+ * The birthday (stored as its Gregorian day) falls in one of `months` of the workspace's
+ * calendar. Solar Hijri months follow from the day number by the same arithmetic
+ * @internationalized/date and ICU use (33-year cycle, Farvardin 1 = day 0 of the year); Umm
+ * al-Qura months come from its observation table, so they are matched as Gregorian day ranges.
+ */
+function birthdayInMonths(months: number[], calendar: CalendarId): SQL {
+  const day = customers.birthday;
+  switch (calendar) {
+    case 'gregory':
+      return sql`EXTRACT(MONTH FROM ${day})::int IN ${months}`;
+    case 'persian': {
+      const sinceEpoch = sql`((${day} - DATE '1970-01-01') + 2440588 - 1948320)`;
+      const year = sql`(1 + floor((33 * ${sinceEpoch} + 3)::numeric / 12053))`;
+      const dayOfYear = sql`(${sinceEpoch} - (365 * (${year} - 1) + floor((8 * ${year} + 21)::numeric / 33)))`;
+      const monthOf = sql`(CASE WHEN ${dayOfYear} < 216 THEN floor(${dayOfYear} / 31) ELSE floor((${dayOfYear} - 6) / 30) END + 1)::int`;
+      return sql`${monthOf} IN ${months}`;
+    }
+    case 'islamic-umalqura':
+      return sql`${day} <@ ANY(${sql.param(umalquraMonthRanges(months))}::daterange[])`;
+  }
+}
+
 function attributeCondition(condition: SegmentCondition, context: SegmentContext): SQL {
   const key = condition.field.slice(SEGMENT_ATTRIBUTE_PREFIX.length);
   const definition = context.attributes.get(key);
@@ -213,11 +240,11 @@ function compileCondition(condition: SegmentCondition, context: SegmentContext):
     case 'createdAt':
       return moment(condition, customers.createdAt, context.timeZone);
     case 'birthdayMonth': {
-      // Gregorian months: the birthday is stored as its Gregorian day.
-      const monthOf = sql`EXTRACT(MONTH FROM ${customers.birthday})::int`;
-      if (op === 'eq') return sql`${monthOf} = ${month(condition, value)}::int`;
-      if (op === 'in') return sql`${monthOf} IN ${list(condition, value, (v) => month(condition, v))}`;
-      return unknownOp(condition);
+      let months: number[];
+      if (op === 'eq') months = [month(condition, value)];
+      else if (op === 'in') months = list(condition, value, (v) => month(condition, v));
+      else return unknownOp(condition);
+      return birthdayInMonths(months, context.calendar);
     }
     case 'consent': {
       const channel = oneOf(condition, value, Channel.options);

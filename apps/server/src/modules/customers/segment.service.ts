@@ -4,6 +4,7 @@ import type { CreateSegment, SegmentPreview, SegmentRules, SegmentView, UpdateSe
 import type { Executor } from '../../platform/db/connect.ts';
 import type { Actor } from '../../platform/http/access.ts';
 import { notFound } from '../../platform/http/problem.ts';
+import type { CalendarId } from '../../platform/i18n/calendar.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { attributeDefinitionsOf } from './customer-attribute.service.ts';
 import { presentCustomer } from './customer.present.ts';
@@ -15,8 +16,8 @@ import { compileSegmentRules, type SegmentContext } from './segment.rules.ts';
 export type SegmentRow = repo.SegmentRow;
 
 export async function segmentContext(db: Executor, tenantId: string): Promise<SegmentContext> {
-  const { timeZone } = await workspaceSettings(db, tenantId);
-  return { timeZone, attributes: await attributeDefinitionsOf(db, tenantId) };
+  const { timeZone, calendar } = await workspaceSettings(db, tenantId);
+  return { timeZone, calendar: calendar as CalendarId, attributes: await attributeDefinitionsOf(db, tenantId) };
 }
 
 /** The rules alone as a WHERE fragment over `customers` (422 invalid_segment_rule if they do not compile). */

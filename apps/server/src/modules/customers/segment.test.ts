@@ -88,8 +88,10 @@ describe('segment rules', () => {
       [[{ field: 'lastOrderAt', op: 'after', value: daysAgo(250).toISOString() }], ['a', 'b']],
       [[{ field: 'createdAt', op: 'before', value: '2021-01-01' }], ['c']],
       [[{ field: 'createdAt', op: 'within_days', value: 1 }], ['a', 'b', 'd']],
-      [[{ field: 'birthdayMonth', op: 'eq', value: 3 }], ['a', 'b']],
-      [[{ field: 'birthdayMonth', op: 'in', value: [12, 1] }], ['d']],
+      // Months of the workspace's calendar (Solar Hijri here): 1990-03-15 is 24 Esfand 1368,
+      // 1 Farvardin 1370 is 1991-03-21, 1985-12-01 is 10 Azar 1364.
+      [[{ field: 'birthdayMonth', op: 'eq', value: 1 }], ['b']],
+      [[{ field: 'birthdayMonth', op: 'in', value: [12, 9] }], ['a', 'd']],
       [[{ field: 'consent', op: 'granted', value: 'sms' }], ['a']],
       [[{ field: 'consent', op: 'not_granted', value: 'sms' }], ['b', 'c', 'd']],
       [[{ field: 'tag', op: 'has', value: 'vip' }, { field: 'language', op: 'eq', value: 'ar' }], ['a', 'b', 'd'], 'any'],

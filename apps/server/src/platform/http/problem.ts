@@ -7,6 +7,8 @@ export interface FieldError {
   field: string;
   code: string;
   message: string;
+  /** the record that already holds this value (a duplicate), for a link to it */
+  existingId?: string;
 }
 
 /**
@@ -62,6 +64,17 @@ export function problemBody(problem: Problem, locale: Locale, instance?: string)
   };
 }
 
+/** What the zod type provider keeps of an issue besides its code (the keyword) and message. */
+interface ZodIssueParams {
+  params?: { code?: unknown };
+}
+
+/** A validation issue's stable code: a custom check names its own (`params.code`, see contracts), others are zod's. */
+function issueCode(keyword: string | undefined, rest: ZodIssueParams | undefined): string {
+  if (keyword === 'custom' && typeof rest?.params?.code === 'string') return rest.params.code;
+  return String(keyword ?? 'invalid');
+}
+
 /** Maps whatever was thrown to a Problem: ours, validation, Fastify's own, or an unknown 500. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
@@ -73,7 +86,7 @@ export function toProblem(error: unknown): Problem {
       {},
       error.validation.map((v) => ({
         field: `${context}${v.instancePath.replace(/\//g, '.')}`,
-        code: String((v.params as { issue?: { code?: string } })?.issue?.code ?? v.keyword ?? 'invalid'),
+        code: issueCode(v.keyword, v.params as ZodIssueParams),
         message: v.message ?? 'invalid',
       })),
     );

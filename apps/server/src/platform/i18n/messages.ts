@@ -107,6 +107,16 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'مشتری دیگری همین {field} را دارد.',
     ar: 'عميل آخر لديه نفس {field}.',
   },
+  name_or_contact_required: {
+    en: 'Give a name, or a phone or e-mail to reach them.',
+    fa: 'نام، یا تلفن یا ایمیلی برای تماس وارد کنید.',
+    ar: 'أدخل اسمًا، أو هاتفًا أو بريدًا إلكترونيًا للتواصل.',
+  },
+  birthday_in_future: {
+    en: 'A birthday cannot be in the future.',
+    fa: 'تاریخ تولد نمی‌تواند در آینده باشد.',
+    ar: 'لا يمكن أن يكون تاريخ الميلاد في المستقبل.',
+  },
   idempotency_key_reused: {
     en: 'This Idempotency-Key was already used for a different request.',
     fa: 'این Idempotency-Key پیش‌تر برای درخواست دیگری به کار رفته است.',
@@ -560,7 +570,23 @@ export const PROBLEM_MESSAGES: Catalog = {
   },
 };
 
+/**
+ * Field names as people say them, for `{field}` in a detail: a reader of Persian sees «تلفن»,
+ * never the API's `phone`.
+ */
+export const FIELD_NAMES: Catalog = {
+  name: { en: 'name', fa: 'نام', ar: 'الاسم' },
+  phone: { en: 'phone', fa: 'تلفن', ar: 'الهاتف' },
+  email: { en: 'e-mail', fa: 'ایمیل', ar: 'البريد الإلكتروني' },
+  externalId: { en: 'external ID', fa: 'شناسه‌ی بیرونی', ar: 'المعرّف الخارجي' },
+  birthday: { en: 'birthday', fa: 'تاریخ تولد', ar: 'تاريخ الميلاد' },
+  customer: { en: 'contact details', fa: 'مشخصات تماس', ar: 'بيانات التواصل' },
+};
+
 export function localise(code: string, locale: Locale, params: Record<string, string | number> = {}): string {
   const template = PROBLEM_MESSAGES[code]?.[locale] ?? PROBLEM_MESSAGES.internal_error![locale];
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? ''));
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = String(params[key] ?? '');
+    return key === 'field' ? (FIELD_NAMES[value]?.[locale] ?? value) : value;
+  });
 }
