@@ -7,13 +7,13 @@ import { loadConfig } from '../platform/config.ts';
 
 /**
  * The OpenAPI document of this build, read from the app itself: an API-only process on a
- * throwaway embedded database (or DATABASE_URL when given), never listening. The environment
- * is not read otherwise, so the document does not depend on who generates it.
+ * throwaway embedded database, never listening. The environment is not read, so the document
+ * does not depend on who generates it (nor does a DATABASE_URL in it get migrated).
  */
-export async function buildOpenApiDocument(env: { DATABASE_URL?: string } = {}): Promise<Record<string, unknown>> {
+export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vafa-openapi-'));
   try {
-    const config = loadConfig({ VAFA_ROLE: 'api', VAFA_DATA_DIR: dataDir, VAFA_DEMO: 'false', PORT: '3000', LOG_LEVEL: 'silent', ...env });
+    const config = loadConfig({ VAFA_ROLE: 'api', VAFA_DATA_DIR: dataDir, VAFA_DEMO: 'false', PORT: '3000', LOG_LEVEL: 'silent' });
     const vafa = await buildVafa(config, pino({ level: 'silent' }));
     try {
       const response = await vafa.http!.inject({ method: 'GET', url: '/api/openapi.json' });
