@@ -21,7 +21,7 @@ const MAX_REDIRECTS = 5;
  */
 export function pinnedLookup(target: CheckedTarget): LookupFunction {
   return (hostname, options, callback) => {
-    const asked = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const asked = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
     if (asked !== target.host) {
       callback(Object.assign(new Error(`lookup of ${hostname} outside the checked target`), { code: 'EOUTBOUND' }), '', 4);
       return;

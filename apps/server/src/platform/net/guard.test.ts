@@ -152,6 +152,9 @@ describe('guardedFetch', () => {
     expect(await response.text()).toBe('hello /pinned');
     expect(rebinding.asked).toEqual(['rebind.example.test']);
     expect(seen).toContain(`GET rebind.example.test:${port} /pinned`);
+    // A fully qualified name (trailing dot) is the same host, checked once.
+    const dotted = await guardedFetch(`http://rebind.example.test.:${port}/dotted`, undefined, { allow: parseAllowList('127.0.0.1'), resolve: fakeDns({ 'rebind.example.test': ['127.0.0.1'] }).resolve });
+    expect(await dotted.text()).toBe('hello /dotted');
   });
 
   it('refuses a name whose one lookup says internal, whatever later lookups would say', async () => {
