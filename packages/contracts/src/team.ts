@@ -47,3 +47,8 @@ export const InvitationView = z.object({
 /** The acceptance link's token is shown once, to the inviter, to pass on (an idempotent replay withholds both). */
 export const CreatedInvitation = InvitationView.extend({ token: ShownOnce, acceptUrl: ShownOnce, secretWithheld: SecretWithheld });
 export const AcceptInvitation = z.strictObject({ token: z.string().min(10).max(200), displayName: z.string().trim().min(1).max(200), password: Password });
+
+/** This instance's single sign-on providers, for the sign-in page; empty when SSO is off. */
+export const SsoProviders = z.object({
+  items: z.array(z.object({ id: z.string(), name: z.string().nullable(), startUrl: z.string() })),
+}).meta({ id: 'SsoProviders' });

@@ -1,5 +1,6 @@
 import type { Database } from '../../platform/db/connect.ts';
 import type { VafaModule } from '../../platform/module.ts';
+import { registerSsoRoutes } from './sso.routes.ts';
 import { registerAccountSecurityRoutes } from './account-security.routes.ts';
 import { registerTeamRoutes } from './team.routes.ts';
 import { actorFromSession } from './team.service.ts';
@@ -12,6 +13,7 @@ export const teamModule: VafaModule = {
   registerRoutes(app, deps) {
     registerTeamRoutes(app, deps);
     registerAccountSecurityRoutes(app, deps);
+    registerSsoRoutes(app, deps);
   },
 };
 
