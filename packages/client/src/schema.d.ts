@@ -463,6 +463,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Single sign-on providers, for the sign-in page */
+        get: operations["listAuthSso"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sso/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign in through the OpenID Connect provider (a browser navigation; redirects to the provider) */
+        get: operations["getAuthSsoStart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sso/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the provider sends the browser back; signs in and redirects into the app */
+        get: operations["getAuthSsoCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customers": {
         parameters: {
             query?: never;
@@ -1493,6 +1544,7 @@ export interface components {
                 field: string;
                 code: string;
                 message: string;
+                existingId?: string;
             }[];
         };
         WorkspaceInput: {
@@ -1613,6 +1665,13 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
             acceptedAt: string | null;
+        };
+        SsoProvidersInput: {
+            items: {
+                id: string;
+                name: string | null;
+                startUrl: string;
+            }[];
         };
         TwoFactorChallengeInput: {
             /** @constant */
@@ -2446,6 +2505,7 @@ export interface components {
                 field: string;
                 code: string;
                 message: string;
+                existingId?: string;
             }[];
         };
         Workspace: {
@@ -2566,6 +2626,13 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
             acceptedAt: string | null;
+        };
+        SsoProviders: {
+            items: {
+                id: string;
+                name: string | null;
+                startUrl: string;
+            }[];
         };
         TwoFactorChallenge: {
             /** @constant */
@@ -4445,6 +4512,69 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    listAuthSso: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoProviders"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getAuthSsoStart: {
+        parameters: {
+            query?: {
+                returnTo?: string;
+                lang?: "fa" | "ar" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getAuthSsoCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["RateLimited"];
         };
     };
     listCustomers: {
