@@ -65,12 +65,13 @@ function watchUpload(raw: NodeJS.ReadableStream, boundary: string, idleMs: numbe
   const cutShort = () => multipartMalformed('the body ends before its closing boundary');
   // After the body ended, a parser still busy an idle period later is stuck on what it got.
   const idle = setTimeout(() => stop(ended ? cutShort() : new Problem(408, 'upload_timeout', { seconds: Math.round(idleMs / 1000) })), idleMs);
+  const overlap = closing.length - 1;
   const onData = (chunk: Buffer) => {
     idle.refresh();
     if (closed) return;
-    const window = Buffer.concat([tail, chunk]);
-    closed = window.includes(closing);
-    tail = window.subarray(Math.max(0, window.length - closing.length + 1));
+    // The delimiter may straddle two chunks: look in the chunk and across the seam, copying only the seam.
+    closed = chunk.includes(closing) || Buffer.concat([tail, chunk.subarray(0, overlap)]).includes(closing);
+    tail = Buffer.concat([tail, chunk.subarray(-overlap)]).subarray(-overlap);
   };
   const onEnd = () => {
     ended = true;
