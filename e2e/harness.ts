@@ -40,7 +40,8 @@ const quietLog = { info: () => undefined, warn: (msg: unknown) => console.warn(m
 export async function startVafa(options: { customers?: number; env?: Record<string, string> } = {}): Promise<RunningVafa> {
   await ensureWebBuild(WEB_DIR, quietLog as never);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vafa-e2e-'));
-  const port = await freePort();
+  // A test that must know the port before the server starts (a redirect URI registered elsewhere) passes PORT.
+  const port = options.env?.PORT ? Number(options.env.PORT) : await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts', 'start'], {
     cwd: ROOT,
     env: {

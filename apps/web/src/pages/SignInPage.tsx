@@ -5,6 +5,7 @@ import { usePrefs } from '../app/prefs.tsx';
 import { useFieldError, useT } from '../i18n/useT.ts';
 import { ApiError, api } from '../lib/api.ts';
 import { LANGUAGES } from '../lib/format.ts';
+import { SsoButton } from '../modules/team/SsoButton.tsx';
 import { Button, TextField } from '../ui/index.ts';
 
 export function LanguagePicker() {
@@ -50,6 +51,7 @@ export function SignInPage() {
         <div className="auth-brand"><span className="brand-mark" aria-hidden="true">و</span></div>
         <h1>{t('auth.signInTitle')}</h1>
         <p className="muted">{t('auth.signInIntro')}</p>
+        <SsoButton />
         {error && !Object.keys(error.fieldErrors).length && <p className="form-error" role="alert">{error.message}</p>}
         <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
           <TextField label={t('auth.email')} type="email" name="email" value={email} onChange={setEmail} autoComplete="username" dir="ltr" isRequired errorMessage={fieldMsg('email')} autoFocus />
