@@ -62,11 +62,12 @@ export function smtpConnectionOutcome(err: unknown): SendOutcome {
   const code = errorCode(err);
   const socketCode = errorCode(e.cause) ?? (e as { errno?: unknown }).errno;
   if (code === 'EAUTH' || code === 'ENOAUTH') return { kind: 'permanent', reason: 'smtp_auth_failed', detail: e.responseCode ? String(e.responseCode) : undefined };
+  // A greeting that never came is a timeout; one that came and was not SMTP is a protocol failure.
+  if (code === 'ETIMEDOUT') return { kind: 'retry', reason: 'outbound_timeout', detail: code };
   if (code === 'EPROTOCOL' || /greeting/i.test(e.message ?? '')) return { kind: 'retry', reason: 'smtp_protocol', detail: code };
   if (code === 'ETLS' || (typeof socketCode === 'string' && TLS_CODE.test(socketCode)) || /certificate|TLS|SSL/i.test(e.message ?? '')) {
     return { kind: 'retry', reason: 'tls_failed', detail: code };
   }
-  if (code === 'ETIMEDOUT') return { kind: 'retry', reason: 'outbound_timeout', detail: code };
   if (code === 'EDNS') return { kind: 'retry', reason: 'outbound_unreachable', detail: code };
   return { kind: 'retry', reason: 'smtp_connection', detail: code };
 }
