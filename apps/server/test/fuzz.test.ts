@@ -286,13 +286,20 @@ function queryString(op: Operation, rng: Rng): string {
   return pairs.length ? `?${pairs.join('&')}` : '';
 }
 
+/** the last Idempotency-Key sent: now and then sent again with another body (a reuse, refused) */
+let lastKey = 'fuzz-first';
+
 function fuzzCase(op: Operation, rng: Rng, n: number): FuzzCase {
   const url = op.url.replace(/:(\w+)/g, (_, name: string) => paramValue(op, name, rng)) + queryString(op, rng);
-  const overSession = n % 2 === 1;
-  const headers: Record<string, string> = overSession
-    ? { cookie: ws.users.owner.cookie, 'x-csrf-token': ws.users.owner.csrfToken }
+  // Public routes also meet strangers; the rest alternate API key and cookie session (with CSRF token).
+  const headers: Record<string, string> =
+    op.access === 'public' && n % 3 === 2 ? {}
+    : n % 2 === 1 ? { cookie: ws.users.owner.cookie, 'x-csrf-token': ws.users.owner.csrfToken }
     : { authorization: `Bearer ${ws.keys.owner}` };
-  if (op.method !== 'GET' && n % 4 < 2) headers['idempotency-key'] = rng.chance(0.9) ? `fuzz-${SEED}-${n}-${rng.int(0, 1e9)}` : rng.pick(['', ' ', 'x'.repeat(300), 'ключ', 'a\tb']);
+  if (op.method !== 'GET' && n % 4 < 2) {
+    lastKey = rng.chance(0.2) ? lastKey : rng.chance(0.9) ? `fuzz-${SEED}-${n}-${rng.int(0, 1e9)}` : rng.pick(['', ' ', 'x'.repeat(300), 'ключ', 'a\tb']);
+    headers['idempotency-key'] = lastKey;
+  }
   if (rng.chance(0.1)) headers['accept-language'] = rng.pick(['fa', 'ar-SA', 'en', 'xx', '*;q=abc', 'fa'.repeat(200)]);
   let label = 'no body';
   let payload: string | Buffer | undefined;
