@@ -117,7 +117,8 @@ const AXE = readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'u
 
 /** Runs axe-core on the page and fails on any serious or critical violation, naming where. */
 export async function expectAccessible(page: Page, name: string): Promise<void> {
-  await page.addScriptTag({ content: AXE });
+  // Once per document: a walk through client-side routes reuses it.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: object, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe;
     // React Aria's visually hidden live announcer keeps transient messages that point at labels

@@ -69,4 +69,8 @@ export const AuditEntryView = z.object({
   targetId: z.string().nullable(),
   ip: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
+  /** today's name of the acting member or API key, when it still exists */
+  actorName: z.string().nullable().optional(),
+  /** today's name of the subject (customer, rule, member…), when it still exists */
+  targetName: z.string().nullable().optional(),
 }).meta({ id: 'AuditEntry' });

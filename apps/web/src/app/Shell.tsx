@@ -1,12 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
-import { Link } from 'react-aria-components';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Dialog, Link, Modal, ModalOverlay } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import type { MessageKey } from '../i18n/index.ts';
 import { api, type Session } from '../lib/api.ts';
 import {
   Badge, BoltIcon, Button, ChartIcon, ChatIcon, CheckIcon, GlobeIcon, HeartIcon, KeyIcon, ListIcon, LogoutIcon, MailIcon, SegmentIcon,
-  SettingsIcon, ShieldIcon, TransferIcon, UserText, UsersIcon, AlertIcon, Select,
+  SettingsIcon, ShieldIcon, TransferIcon, UserText, UsersIcon, AlertIcon, Select, MenuIcon, CloseIcon,
 } from '../ui/index.ts';
 import { PrefsDialog } from './PrefsDialog.tsx';
 import { navigate, useLocation } from './router.ts';
@@ -46,11 +46,15 @@ export function Shell({ session, children }: { session: Session; children: React
   const client = useQueryClient();
   const { path } = useLocation();
   const [prefsOpen, setPrefsOpen] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
 
   const handleSignOut = async () => {
     await api.logout().catch(() => undefined);
-    client.clear();
+    // Null the session query the app is watching, then drop the rest: clearing everything first
+    // left the app bound to the removed query, still showing the signed-in screen.
     client.setQueryData(['session'], null);
+    client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
   };
 
   const handleSwitch = async (slug: string) => {
@@ -98,43 +102,66 @@ export function Shell({ session, children }: { session: Session; children: React
     );
   };
 
+  const workspaceSwitch = session.workspaces.length > 1 ? (
+    <Select
+      label={t('auth.workspace')}
+      className="workspace-switch"
+      value={session.workspace.slug}
+      onChange={(slug) => void handleSwitch(slug)}
+      options={session.workspaces.map((w) => ({ id: w.slug, label: w.name }))}
+    />
+  ) : (
+    <span className="workspace-name"><UserText>{session.workspace.name}</UserText></span>
+  );
+  const navLists = (
+    <>
+      <ul className="nav-list">{MAIN.map(renderItem)}</ul>
+      <h2 className="nav-heading">{t('nav.administration')}</h2>
+      <ul className="nav-list">{ADMIN.map(renderItem)}</ul>
+    </>
+  );
+
   return (
     <SessionContext.Provider value={session}>
     <div className="shell">
       <a href="#main" className="skip-link">{t('app.skipToContent')}</a>
       <header className="topbar">
+        <Button variant="ghost" className="menu-button" onPress={() => setMenuOpen(true)} aria-label={t('nav.menu')} aria-expanded={menuOpen}>
+          <MenuIcon size={22} />
+        </Button>
         <Link href="/customers" className="brand">
           <span className="brand-mark" aria-hidden="true">و</span>
           <span className="brand-name">{t('app.name')}</span>
         </Link>
-        {session.workspaces.length > 1 ? (
-          <Select
-            label={t('auth.workspace')}
-            className="workspace-switch"
-            value={session.workspace.slug}
-            onChange={(slug) => void handleSwitch(slug)}
-            options={session.workspaces.map((w) => ({ id: w.slug, label: w.name }))}
-          />
-        ) : (
-          <span className="workspace-name"><UserText>{session.workspace.name}</UserText></span>
-        )}
+        <div className="hide-narrow">{workspaceSwitch}</div>
         <div className="topbar-end">
           <Button variant="ghost" onPress={() => setPrefsOpen(true)}>
             <GlobeIcon />
             <span className="hide-narrow">{t(`lang.${intl.locale.slice(0, 2)}` as MessageKey)}</span>
             <span className="visually-hidden">{t('prefs.title')}</span>
           </Button>
-          <span className="user-name hide-narrow" title={session.account.email}><UserText>{session.account.displayName}</UserText></span>
+          <span className="user-name hide-narrow" title={session.account.email} translate="no"><UserText>{session.account.displayName}</UserText></span>
           <Button variant="ghost" onPress={handleSignOut} aria-label={t('auth.signOut')}>
             <LogoutIcon />
           </Button>
         </div>
       </header>
-      <nav className="sidebar" aria-label={t('nav.menu')}>
-        <ul className="nav-list">{MAIN.map(renderItem)}</ul>
-        <h2 className="nav-heading">{t('nav.administration')}</h2>
-        <ul className="nav-list">{ADMIN.map(renderItem)}</ul>
-      </nav>
+      <nav className="sidebar" aria-label={t('nav.menu')}>{navLists}</nav>
+      {/* Phones: the same menu in a drawer from the start edge, closed again by any navigation. */}
+      <ModalOverlay className="drawer-overlay" isOpen={menuOpen} onOpenChange={setMenuOpen} isDismissable>
+        <Modal className="drawer">
+          <Dialog className="drawer-dialog" aria-label={t('nav.menu')}>
+            <div className="drawer-head">
+              <div className="drawer-who">
+                {workspaceSwitch}
+                <span className="muted"><UserText>{session.account.displayName}</UserText></span>
+              </div>
+              <Button variant="ghost" onPress={() => setMenuOpen(false)} aria-label={t('common.close')}><CloseIcon /></Button>
+            </div>
+            <nav aria-label={t('nav.menu')}>{navLists}</nav>
+          </Dialog>
+        </Modal>
+      </ModalOverlay>
       <main id="main" className="main" tabIndex={-1}>{children}</main>
       <PrefsDialog isOpen={prefsOpen} onOpenChange={setPrefsOpen} />
     </div>

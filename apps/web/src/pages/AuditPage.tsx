@@ -1,10 +1,32 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
+import { useIntl } from 'react-intl';
 import { usePrefs } from '../app/prefs.tsx';
+import { MESSAGES, type MessageKey } from '../i18n/index.ts';
 import { useT } from '../i18n/useT.ts';
-import { api } from '../lib/api.ts';
+import { api, type AuditEntry } from '../lib/api.ts';
 import { formatInstant } from '../lib/format.ts';
-import { Button, EmptyState, ErrorState, ShieldIcon, Skeleton } from '../ui/index.ts';
+import { Button, EmptyState, ErrorState, ShieldIcon, Skeleton, UserText } from '../ui/index.ts';
+
+/** "Sara created the automation «Birthday gift»": who did what to which, by today's names. */
+function useAuditSentence(): (entry: AuditEntry) => ReactNode {
+  const intl = useIntl();
+  const t = useT();
+  const known = (key: string): key is MessageKey => key in MESSAGES.en;
+  return (e) => {
+    const actor = e.actorName
+      ? <UserText>{e.actorName}</UserText>
+      : t(e.actorType === 'user' ? 'audit.actorUser' : e.actorType === 'api_key' ? 'audit.actorApiKey' : e.actorType === 'system' ? 'audit.actorSystem' : 'audit.someone');
+    const generic = `audit.kind.${e.targetType ?? 'other'}`;
+    const target = e.targetName
+      ? <>«<UserText>{e.targetName}</UserText>»</>
+      : t(known(generic) ? generic : 'audit.kind.other');
+    const key = `audit.do.${e.action}`;
+    if (known(key)) return intl.formatMessage({ id: key }, { actor, target });
+    return intl.formatMessage({ id: 'audit.other' }, { actor, action: <code dir="ltr" key="code">{e.action}</code> });
+  };
+}
 
 export default function AuditPage() {
   const t = useT();
@@ -16,7 +38,7 @@ export default function AuditPage() {
     getNextPageParam: (page) => page.nextBefore ?? undefined,
   });
   const entries = log.data?.pages.flatMap((p) => p.items) ?? [];
-  const actor = (type: string) => t(type === 'user' ? 'audit.actorUser' : type === 'api_key' ? 'audit.actorApiKey' : 'audit.actorSystem');
+  const sentence = useAuditSentence();
   return (
     <div className="page">
       <header className="page-header"><h1>{t('audit.title')}</h1></header>
@@ -28,18 +50,14 @@ export default function AuditPage() {
             <Table aria-label={t('audit.title')} className="table">
               <TableHeader>
                 <Column isRowHeader>{t('audit.at')}</Column>
-                <Column>{t('audit.action')}</Column>
-                <Column>{t('audit.actor')}</Column>
-                <Column>{t('audit.target')}</Column>
+                <Column>{t('audit.what')}</Column>
                 <Column>{t('audit.ip')}</Column>
               </TableHeader>
-              <TableBody items={entries}>
+              <TableBody items={entries} dependencies={[prefs.locale]}>
                 {(e) => (
                   <Row id={e.id}>
-                    <Cell>{formatInstant(e.at, prefs)}</Cell>
-                    <Cell><code dir="ltr">{e.action}</code></Cell>
-                    <Cell>{actor(e.actorType)}</Cell>
-                    <Cell>{e.targetType ? <bdi dir="ltr">{e.targetType}{e.targetId ? ` ${e.targetId.slice(0, 8)}` : ''}</bdi> : t('common.none')}</Cell>
+                    <Cell className="col-date">{formatInstant(e.at, prefs)}</Cell>
+                    <Cell className="audit-what">{sentence(e)}</Cell>
                     <Cell>{e.ip ? <bdi dir="ltr">{e.ip}</bdi> : t('common.none')}</Cell>
                   </Row>
                 )}

@@ -137,6 +137,8 @@ export default function CustomerPage({ id }: { id: string }) {
 
           <section className="card" aria-labelledby="consent-heading">
             <h2 id="consent-heading">{t('customer.consent')}</h2>
+            {/* Narrow screens scroll the table inside its card, never the page. */}
+            <div className="scroll-box" tabIndex={0} role="region" aria-labelledby="consent-heading">
             <table className="simple-table">
               <thead>
                 <tr><th scope="col">{t('customer.consentChannel')}</th><th scope="col">{t('customer.consentStatus')}</th><th scope="col">{t('customer.consentAt')}</th><th scope="col">{t('customer.consentSource')}</th></tr>
@@ -155,6 +157,7 @@ export default function CustomerPage({ id }: { id: string }) {
                 })}
               </tbody>
             </table>
+            </div>
           </section>
 
           <CustomerFollowups customerId={id} canCreate={!c.mergedInto && !c.erasedAt} />
@@ -239,7 +242,7 @@ function TimelineList({ customerId }: { customerId: string }) {
                 {order && (
                   <div className="order">
                     <div className="order-line">
-                      <span>{t('timeline.order', { id: order.externalId })}</span>
+                      <span>{t('timeline.order', { id: '' }).trim()} <bdi dir="ltr" translate="no">{order.externalId}</bdi></span>
                       <strong>{formatMoney(order.amountMinor, order.currency, prefs, prefs.irrDisplay)}</strong>
                       {order.items.length > 0 && <span className="muted">{t('timeline.items', { count: order.items.length })}</span>}
                       {order.promiseKept === true && <Badge tone="good">{t('timeline.promiseKept')}</Badge>}

@@ -139,7 +139,9 @@ export function CustomersPage() {
                 <Column className="col-num">{t('customer.totalSpent')}</Column>
                 <Column>{t('customer.lastOrder')}</Column>
               </TableHeader>
-              <TableBody items={customers}>
+              {/* React Aria keeps rendered rows until their items change; the display preferences
+                  and the language must re-render them too, at once. */}
+              <TableBody items={customers} dependencies={[prefs.locale, prefs.currency, prefs.irrDisplay, prefs.timeZone]}>
                 {(customer) => (
                   <Row id={customer.id} href={`/customers/${customer.id}`} className="row-link">
                     <Cell><UserText>{customer.name ?? t('customer.unnamed')}</UserText></Cell>

@@ -18,6 +18,7 @@ import { assignable, Due, FollowupReason, FollowupStateBadge, PriorityBadge, use
 import '../modules/engagement/engagement.css';
 import { ArrowBack, Badge, Button, CheckIcon, Checkbox, EmptyState, ErrorState, Select, Skeleton, TextField, UserText, useToast } from '../ui/index.ts';
 import { DatePicker } from '../ui/date-fields.tsx';
+import { TimeField } from '../ui/time-field.tsx';
 
 type Tab = 'mine' | 'unassigned' | 'all';
 
@@ -378,7 +379,7 @@ function ManageForm({ followup }: { followup: FollowupDetail }) {
         <Select label={t('followups.col.priority')} value={priority} onChange={setPriority} options={[{ id: 'normal', label: t('followups.priority.normal') }, { id: 'urgent', label: t('followups.priority.urgent') }]} />
         <div className="due-row">
           <DatePicker label={t('followups.dueDate')} value={day} onChange={setDay} errorMessage={fe('dueAt')} />
-          <TextField label={t('followups.dueTime')} value={localiseDigits(time, prefs.digits)} onChange={(v) => setTime(toLatinDigits(v))} dir="ltr" inputMode="numeric" />
+          <TimeField label={t('followups.dueTime')} value={time} onChange={setTime} />
         </div>
         <div className="form-actions"><Button type="submit" variant="primary" isPending={pending}>{t('followups.saveChanges')}</Button></div>
       </Form>

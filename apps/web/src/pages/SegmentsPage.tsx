@@ -1,4 +1,4 @@
-import { CalendarDate, GregorianCalendar, parseDate, toCalendar, createCalendar, type CalendarIdentifier } from '@internationalized/date';
+import { CalendarDate, GregorianCalendar, parseDate, toCalendar, createCalendar, getLocalTimeZone, today, type CalendarIdentifier } from '@internationalized/date';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { SEGMENT_FIELDS } from '@vafa/contracts';
 import { useState } from 'react';
@@ -79,7 +79,10 @@ export default function SegmentsPage({ segmentId }: { segmentId?: string }) {
           {segmentId ? (
             segmentId === 'new' || selected ? <SegmentEditor key={segmentId} segment={selected} /> : segments.isPending ? <Skeleton lines={6} /> : <ErrorState detail={t('notFound.title')} />
           ) : (
-            <EmptyState title={t('segments.title')} icon={<SegmentIcon size={28} />} action={<Button variant="primary" onPress={() => navigate('/segments/new')}>{t('segments.new')}</Button>}>{t('segments.empty')}</EmptyState>
+            // "No segments yet" only when there are none; otherwise ask which one to open.
+            <EmptyState title={t('segments.title')} icon={<SegmentIcon size={28} />} action={<Button variant="primary" onPress={() => navigate('/segments/new')}>{t('segments.new')}</Button>}>
+              {segments.data?.items.length ? t('segments.pick') : t('segments.empty')}
+            </EmptyState>
           )}
         </div>
       </div>
@@ -175,6 +178,23 @@ function SegmentEditor({ segment }: { segment?: Segment }) {
 
 const GREGORIAN = new GregorianCalendar();
 
+/** Birthday months are the workspace's calendar's (the server counts them so): Farvardin…Esfand in Solar Hijri. */
+function BirthdayMonth({ label, value, onChange }: { label: string; value: string; onChange: (value: string) => void }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const workspace = useQuery({ queryKey: ['workspace'], queryFn: api.workspace });
+  const calendar = workspace.data?.calendar;
+  if (!calendar) return <Select label={label} className="field-compact" value={null} onChange={onChange} options={[]} isDisabled />;
+  const system = createCalendar(calendar as CalendarIdentifier);
+  const year = toCalendar(today(getLocalTimeZone()), system).year;
+  const names = new Intl.DateTimeFormat(`${prefs.language}-u-ca-${calendar}-nu-${prefs.digits}`, { month: 'long', timeZone: 'UTC' });
+  const options = Array.from({ length: 12 }, (_, i) => ({ id: String(i + 1), label: names.format(new CalendarDate(system, year, i + 1, 15).toDate('UTC')) }));
+  return (
+    <Select label={label} className="field-compact" value={value || null} onChange={onChange} options={options}
+      description={t('segments.monthsOf', { calendar: t(`calendar.${calendar}`) })} />
+  );
+}
+
 function ConditionValue({ condition, onChange }: { condition: Condition; onChange: (value: string) => void }) {
   const t = useT();
   const prefs = usePrefs();
@@ -182,10 +202,7 @@ function ConditionValue({ condition, onChange }: { condition: Condition; onChang
   const label = t('segments.value');
   if (kind === 'language') return <Select label={label} className="field-compact" value={condition.value || null} onChange={onChange} options={CUSTOMER_LANGUAGES.map((l) => ({ id: l, label: t(`lang.${l}`) }))} />;
   if (kind === 'channel') return <Select label={label} className="field-compact" value={condition.value || null} onChange={onChange} options={CHANNELS.map((c) => ({ id: c, label: t(`channel.${c}`) }))} />;
-  if (kind === 'month') {
-    const months = new Intl.DateTimeFormat(`${prefs.language}-u-ca-gregory-nu-${prefs.digits}`, { month: 'long', timeZone: 'UTC' });
-    return <Select label={label} className="field-compact" value={condition.value || null} onChange={onChange} options={Array.from({ length: 12 }, (_, i) => ({ id: String(i + 1), label: months.format(new Date(Date.UTC(2024, i, 15))) }))} />;
-  }
+  if (kind === 'month') return <BirthdayMonth label={label} value={condition.value} onChange={onChange} />;
   if (kind === 'date') {
     // Typed in the user's calendar; the rule stores the Gregorian day.
     let value: CalendarDate | null = null;
@@ -221,7 +238,7 @@ function SegmentMembers({ segmentId }: { segmentId: string }) {
                 <Column>{t('customer.phone')}</Column>
                 <Column className="col-num">{t('customer.orders')}</Column>
               </TableHeader>
-              <TableBody items={items}>
+              <TableBody items={items} dependencies={[prefs.locale]}>
                 {(c) => (
                   <Row id={c.id} href={`/customers/${c.id}`} className="row-link">
                     <Cell><UserText>{c.name ?? t('customer.unnamed')}</UserText></Cell>

@@ -7,9 +7,9 @@ import { ApiError, api, type Workspace } from '../lib/api.ts';
 import { CALENDARS, LANGUAGES } from '../lib/format.ts';
 import { Button, Checkbox, ErrorState, Select, Skeleton, TextField, useToast } from '../ui/index.ts';
 import { HolidaysField } from '../modules/engagement/holidays-field.tsx';
+import { TimeZoneField } from '../ui/time-zone-field.tsx';
 import { PHONE_COUNTRIES } from './customer-fields.ts';
 
-const TIME_ZONES = ['Asia/Tehran', 'Asia/Riyadh', 'Asia/Dubai', 'Asia/Kabul', 'Asia/Baghdad', 'Asia/Qatar', 'Asia/Kuwait', 'Asia/Bahrain', 'Asia/Muscat', 'Europe/Istanbul', 'Europe/London', 'UTC'];
 const CURRENCIES = ['IRR', 'SAR', 'AED', 'AFN', 'IQD', 'QAR', 'KWD', 'BHD', 'OMR', 'TRY', 'USD', 'EUR'];
 // Weekdays in the order a week is read in this region: Saturday first.
 const WEEK = [6, 0, 1, 2, 3, 4, 5] as const;
@@ -64,7 +64,6 @@ function SettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly:
     }
   };
   const fe = useFieldError(error);
-  const zones = TIME_ZONES.includes(draft.timeZone) ? TIME_ZONES : [draft.timeZone, ...TIME_ZONES];
   const currencies = CURRENCIES.includes(draft.currency) ? CURRENCIES : [draft.currency, ...CURRENCIES];
   const currencyName = new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'currency' });
 
@@ -74,9 +73,9 @@ function SettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly:
       <TextField className="span-all" label={t('settings.name')} value={draft.name} onChange={(v) => set('name', v)} isReadOnly={readOnly} errorMessage={fe('name')} />
       <Select label={t('settings.defaultLanguage')} value={draft.defaultLanguage} onChange={(v) => set('defaultLanguage', v)} isDisabled={readOnly} options={LANGUAGES.map((l) => ({ id: l, label: t(`lang.${l}`) }))} />
       <Select label={t('settings.calendar')} value={draft.calendar} onChange={(v) => set('calendar', v)} isDisabled={readOnly} options={CALENDARS.map((c) => ({ id: c, label: t(`calendar.${c}`) }))} />
-      <Select label={t('settings.timeZone')} value={draft.timeZone} onChange={(v) => set('timeZone', v)} isDisabled={readOnly} errorMessage={fe('timeZone')} options={zones.map((z) => ({ id: z, label: z }))} />
+      <TimeZoneField label={t('settings.timeZone')} value={draft.timeZone} onChange={(v) => { if (v) set('timeZone', v); }} isReadOnly={readOnly} errorMessage={fe('timeZone')} />
       <Select label={t('settings.country')} value={draft.defaultCountry} onChange={(v) => set('defaultCountry', v)} isDisabled={readOnly} options={[...new Set([draft.defaultCountry, ...PHONE_COUNTRIES])].map((c) => ({ id: c, label: (PHONE_COUNTRIES as readonly string[]).includes(c) ? t(`country.${c as 'IR'}`) : c }))} />
-      <Select label={t('settings.currency')} value={draft.currency} onChange={(v) => set('currency', v)} isDisabled={readOnly} errorMessage={fe('currency')} options={currencies.map((c) => ({ id: c, label: `${currencyName.of(c) ?? c} (${c})` }))} />
+      <Select label={t('settings.currency')} value={draft.currency} onChange={(v) => set('currency', v)} isDisabled={readOnly} errorMessage={fe('currency')} options={currencies.map((c) => ({ id: c, label: currencyName.of(c) ?? c }))} />
       <Select label={t('settings.irrDisplay')} value={draft.irrDisplay} onChange={(v) => set('irrDisplay', v)} isDisabled={readOnly} options={[{ id: 'rial', label: t('settings.irr.rial') }, { id: 'toman', label: t('settings.irr.toman') }]} />
       <fieldset className="fieldset span-all">
         <legend>{t('settings.weekend')}</legend>

@@ -71,6 +71,8 @@ export interface Option<K extends string = string> {
 export function Select<K extends string>({
   label, description, errorMessage, options, value, onChange, placeholder, ...rest
 }: FieldProps & { options: Option<K>[]; value: K | null; onChange: (value: K) => void; placeholder?: string }) {
+  // React Aria has no Persian strings: its own "Select an item" would show in English.
+  const intl = useIntl();
   return (
     <AriaSelect
       {...rest}
@@ -78,7 +80,7 @@ export function Select<K extends string>({
       selectedKey={value}
       onSelectionChange={(key: Key | null) => key !== null && onChange(String(key) as K)}
       isInvalid={Boolean(errorMessage)}
-      placeholder={placeholder}
+      placeholder={placeholder ?? intl.formatMessage({ id: 'common.selectPlaceholder' })}
     >
       <Label className="field-label">{label}</Label>
       <AriaButton className="input select-button">

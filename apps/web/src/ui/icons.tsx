@@ -50,6 +50,7 @@ export const AlertIcon = icon(<><path d="M12 3 2 20h20L12 3z" /><path d="M12 10v
 export const HeartIcon = icon(<path d="M20.8 4.6a5.5 5.5 0 0 0-7.8 0L12 5.7l-1-1.1a5.5 5.5 0 0 0-7.8 7.8l1 1.1L12 21l7.8-7.5 1-1.1a5.5 5.5 0 0 0 0-7.8z" />);
 export const BoltIcon = icon(<path d="M13 2 3 14h9l-1 8 10-12h-9l1-8z" />);
 export const ChartIcon = icon(<path d="M3 3v18h18M7 15l4-4 3 3 6-6" />, true);
+export const MenuIcon = icon(<path d="M4 6h16M4 12h16M4 18h16" />);
 export const CloseIcon = icon(<path d="M6 6l12 12M18 6 6 18" />);
 export const GlobeIcon = icon(<><circle cx="12" cy="12" r="9" /><path d="M3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18" /></>);
 export const LogoutIcon = icon(<path d="M15 4h4v16h-4M10 17l5-5-5-5M15 12H3" />, true);

@@ -6,7 +6,7 @@ import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { createApiKey, revokeKey } from './api-key.service.ts';
-import { recordAudit } from './audit.repo.ts';
+import { auditNames, recordAudit } from './audit.repo.ts';
 import * as repo from './workspace.repo.ts';
 import { createWorkspace, forgetWorkspaceSettings, presentWorkspace } from './workspace.service.ts';
 
@@ -96,8 +96,13 @@ export function registerWorkspaceRoutes(app: App, deps: ModuleDeps, hooks: Works
     },
   }, async (req) => {
     const rows = await repo.listAudit(deps.database.db, req.tenantId, req.query.before, req.query.limit);
+    const names = await auditNames(deps.database.db, req.tenantId, rows.flatMap((r) => [{ kind: r.actorType, id: r.actorId }, { kind: r.targetType, id: r.targetId }]));
     return {
-      items: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actorType: r.actorType, actorId: r.actorId, action: r.action, targetType: r.targetType, targetId: r.targetId, ip: r.ip, details: r.details as Record<string, unknown> })),
+      items: rows.map((r) => ({
+        id: r.id, at: r.at.toISOString(), actorType: r.actorType, actorId: r.actorId, action: r.action, targetType: r.targetType, targetId: r.targetId, ip: r.ip, details: r.details as Record<string, unknown>,
+        actorName: names.get(`${r.actorType}:${r.actorId}`) ?? null,
+        targetName: names.get(`${r.targetType}:${r.targetId}`) ?? null,
+      })),
       nextBefore: rows.length === req.query.limit ? rows[rows.length - 1]!.id : null,
     };
   });

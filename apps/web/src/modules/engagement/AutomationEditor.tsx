@@ -14,6 +14,7 @@ import {
   ACTION_TYPES, CONDITION_OPS, CONDITION_TYPES, DELAY_UNITS, blankAction, blankCondition, toInput,
   type ActionDraft, type ActionType, type ConditionDraft, type ConditionType, type RuleDraft, type TriggerType,
 } from './automation-model.ts';
+import { TimeField } from '../../ui/time-field.tsx';
 import { useAutomationText } from './automation-text.ts';
 
 const GENERIC_CODES = new Set(['too_small', 'too_big', 'invalid_format', 'invalid_type', 'invalid_value', 'unrecognized_keys', 'invalid_union']);
@@ -52,7 +53,6 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
 }) {
   const t = useT();
   const text = useAutomationText();
-  const prefs = usePrefs();
   const toast = useToast();
   const client = useQueryClient();
   const [error, setError] = useState<ApiError | null>(null);
@@ -129,8 +129,8 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
               errorMessage={pathError('trigger.topic') ?? pathError('trigger')} />
           )}
           {draft.trigger.type === 'date' && (
-            <TextField label={t('automations.birthdayAt')} description={t('automations.birthdayAtHint')} value={localiseDigits(draft.trigger.at, prefs.digits)} dir="ltr"
-              onChange={(at) => set({ trigger: { ...draft.trigger, at: toLatinDigits(at) } })} isReadOnly={readOnly} errorMessage={pathError('trigger.at')} />
+            <TimeField label={t('automations.birthdayAt')} description={t('automations.birthdayAtHint')} value={draft.trigger.at}
+              onChange={(at) => set({ trigger: { ...draft.trigger, at } })} isReadOnly={readOnly} errorMessage={pathError('trigger.at')} />
           )}
           {draft.trigger.type === 'inactivity' && (
             <NumberField label={t('automations.inactiveDays')} value={draft.trigger.days} onChange={(days) => set({ trigger: { ...draft.trigger, days } })} isReadOnly={readOnly} errorMessage={pathError('trigger.days')} />
@@ -223,6 +223,7 @@ function ConditionFields({ condition: c, index, onChange, readOnly, pathError, t
 }) {
   const t = useT();
   const prefs = usePrefs();
+  const { eventFieldName } = useAutomationText();
   const p = `conditions.${index}`;
   const opOptions = CONDITION_OPS.map((id) => ({ id, label: t(`automations.op.${id}` as MessageKey) }));
   if (c.type === 'segment') {
@@ -258,7 +259,7 @@ function ConditionFields({ condition: c, index, onChange, readOnly, pathError, t
   return (
     <>
       <Select label={t('automations.eventField')} value={c.field || null} isDisabled={readOnly} onChange={(field) => onChange({ ...c, field })}
-        options={topicFields.map((f) => ({ id: f.name, label: `${f.name} (${t(`automations.fieldType.${f.type}` as MessageKey)})` }))} errorMessage={pathError(`${p}.field`)} />
+        options={topicFields.map((f) => ({ id: f.name, label: `${eventFieldName(f.name)} (${t(`automations.fieldType.${f.type}` as MessageKey)})` }))} errorMessage={pathError(`${p}.field`)} />
       <Select label={t('automations.op')} value={c.op} isDisabled={readOnly} onChange={(op) => onChange({ ...c, op })} options={opOptions} />
       <TextField label={t('automations.value')} value={c.value} onChange={(value) => onChange({ ...c, value })} isReadOnly={readOnly} description={valueHint} errorMessage={pathError(`${p}.value`)} />
     </>

@@ -151,7 +151,7 @@ export function TemplateEditor({ template, canWrite }: { template?: Template; ca
               <p className="field-description">{t('templates.variablesHint')}</p>
               {VARIABLES.map((v) => (
                 <Button key={v} variant="ghost" isDisabled={readOnly} onPress={() => handleInsert(v)}>
-                  <code>{`{${v}}`}</code><span className="muted">{t(`templates.var.${v}` as MessageKey)}</span>
+                  <code dir="ltr" translate="no">{`{${v}}`}</code><span className="muted">{t(`templates.var.${v}` as MessageKey)}</span>
                 </Button>
               ))}
             </aside>

@@ -44,7 +44,9 @@ export function useAutomationText() {
     if (c.type === 'segment') return t(c.member ? 'automations.describe.inSegment' : 'automations.describe.notInSegment', { segment: segmentName ?? '…' });
     if (c.type === 'tag') return t(c.present ? 'automations.describe.hasTag' : 'automations.describe.notHasTag', { tag: c.tag });
     if (c.type === 'attribute') return t('automations.describe.attribute', { key: c.key, op: opText(c.op), value: valueText(c.value) });
-    return t('automations.describe.event', { field: c.field, op: opText(c.op), value: valueText(c.value) });
+    return t('automations.describe.event', { field: eventFieldName(c.field), op: opText(c.op), value: valueText(c.value) });
   };
-  return { topic, reason, trigger, condition };
+  /** An event payload field by its name in the reader's language (the API name for fields added later). */
+  const eventFieldName = (field: string) => (known(`automations.eventFieldName.${field}`) ? t(`automations.eventFieldName.${field}` as MessageKey) : field);
+  return { topic, reason, trigger, condition, eventFieldName };
 }
