@@ -201,6 +201,10 @@ describe('other shops', () => {
       joins: { name: ['  FIRST_NAME ', 'last-name'] },
       columns: { '  FIRST_NAME ': 'name', 'last-name': 'name', 'E-Mail': 'email', 'شماره  موبايل': 'phone', Tags: 'tags' },
     });
+    // Headers named like Object internals stay plain keys (a "__proto__" key does not survive the response's JSON; the wizard reads it as skipped).
+    const internals = await propose(ws, ['constructor', '__proto__', 'Email']);
+    expect(internals.columns).toMatchObject({ constructor: 'ignore', Email: 'email' });
+    expect(Object.getPrototypeOf(internals.columns)).toBe(Object.prototype);
     const bad = await t.app.inject({ method: 'POST', url: '/api/imports/customers/proposal', headers: t.auth(ws.keys.manager), payload: { headers: [] } });
     expect(bad.statusCode).toBe(400);
     const agent = await t.app.inject({ method: 'POST', url: '/api/imports/customers/proposal', headers: t.auth(ws.keys.agent), payload: { headers: ['Email'] } });
