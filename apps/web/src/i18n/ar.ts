@@ -312,6 +312,7 @@ export const ar: Messages = {
   'segments.field': 'الحقل',
   'segments.op': 'الشرط',
   'segments.value': 'القيمة',
+  'segments.monthsOf': 'أشهر تقويم {calendar}، تقويم مساحة العمل',
   'segments.count': '{count, plural, zero {لا يطابق أي عميل} one {يطابق عميل واحد} two {يطابق عميلان} few {يطابق # عملاء} many {يطابق # عميلًا} other {يطابق # عميل}}',
   'segments.counting': 'جارٍ العدّ…',
   'segments.save': 'حفظ الشريحة',

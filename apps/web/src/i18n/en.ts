@@ -311,6 +311,7 @@ export const en = {
   'segments.field': 'Field',
   'segments.op': 'Condition',
   'segments.value': 'Value',
+  'segments.monthsOf': 'Months of the {calendar} calendar, as the workspace counts them',
   'segments.count': '{count, plural, =0 {No customers match} one {# customer matches} other {# customers match}}',
   'segments.counting': 'Counting…',
   'segments.save': 'Save segment',

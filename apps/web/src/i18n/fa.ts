@@ -312,6 +312,7 @@ export const fa: Messages = {
   'segments.field': 'فیلد',
   'segments.op': 'شرط',
   'segments.value': 'مقدار',
+  'segments.monthsOf': 'ماه‌های تقویم {calendar}، تقویم فضای کار',
   'segments.count': '{count, plural, =0 {مشتری‌ای جور نیست} other {# مشتری جور است}}',
   'segments.counting': 'در حال شمارش…',
   'segments.save': 'ذخیرهٔ بخش',
