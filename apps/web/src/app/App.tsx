@@ -28,6 +28,10 @@ const AutomationEditPage = lazy(() => import('../pages/AutomationEditPage.tsx'))
 const TemplatesPage = lazy(() => import('../pages/TemplatesPage.tsx'));
 const ComingSoonPage = lazy(() => import('../pages/ComingSoonPage.tsx'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx'));
+const ForgotPasswordPage = lazy(() => import('../modules/account/ForgotPasswordPage.tsx'));
+const ResetPasswordPage = lazy(() => import('../modules/account/ResetPasswordPage.tsx'));
+const AccountSecurityPage = lazy(() => import('../modules/account/AccountSecurityPage.tsx'));
+const EnrolmentGate = lazy(() => import('../modules/account/EnrolmentGate.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -52,7 +56,7 @@ const fetchSession = () => api.session().catch((error: unknown) => {
 configureApi({ language: initialLanguage() });
 // The others need a session: asking without one only earns 401s, so they wait for the answer.
 void queryClient.fetchQuery({ queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: Infinity }).then((session) => {
-  if (!session) return;
+  if (!session || session.mustEnrolTwoFactor) return;
   void queryClient.prefetchQuery({ queryKey: WORKSPACE_KEY, queryFn: api.workspace });
   if (window.location.pathname === '/customers' || window.location.pathname === '/') prefetchCustomers(queryClient, new URLSearchParams(window.location.search));
 }, () => undefined);
@@ -79,13 +83,15 @@ function Root() {
     queryFn: fetchSession,
     staleTime: Infinity,
   });
-  const workspace = useQuery({ queryKey: WORKSPACE_KEY, queryFn: api.workspace, enabled: Boolean(session.data) });
+  // A session that must enrol a second factor first may not read the workspace yet.
+  const workspace = useQuery({ queryKey: WORKSPACE_KEY, queryFn: api.workspace, enabled: Boolean(session.data && !session.data.mustEnrolTwoFactor) });
 
   const route = findRoute(path);
   const boot = <div className="boot"><Skeleton lines={4} /></div>;
   let content: ReactNode;
   if (route && ROUTES[route.name].public) content = <Suspense fallback={boot}>{SCREENS[route.name](route.params)}</Suspense>;
   // Money and dates depend on the workspace settings (currency, rial/toman, time zone): wait for them.
+  else if (session.data?.mustEnrolTwoFactor) content = <Suspense fallback={boot}><EnrolmentGate /></Suspense>;
   else if (session.isPending || (session.data && workspace.isPending)) content = boot;
   else if (!session.data) content = <SignInPage />;
   // The shell stays on screen while a screen's code loads: the Suspense boundary is inside it.
@@ -128,6 +134,9 @@ const SCREENS: Record<RouteName, (params: Params) => ReactNode> = {
   loyalty: () => <ComingSoonPage module="loyalty" />,
   insights: () => <ComingSoonPage module="insights" />,
   acceptInvitation: () => <AcceptInvitationPage />,
+  forgotPassword: () => <ForgotPasswordPage />,
+  resetPassword: () => <ResetPasswordPage />,
+  accountSecurity: () => <AccountSecurityPage />,
 };
 
 /** The route a path shows, with its parameters; null when none matches. */

@@ -38,6 +38,7 @@ const ADMIN: NavItem[] = [
   { href: '/settings/members', label: 'nav.members', icon: <UsersIcon /> },
   { href: '/settings/api-keys', label: 'nav.apiKeys', icon: <KeyIcon />, roles: ['owner', 'admin'] },
   { href: '/settings/audit-log', label: 'nav.audit', icon: <ShieldIcon />, roles: ['owner', 'admin'] },
+  { href: '/account/security', label: 'nav.accountSecurity', icon: <KeyIcon /> },
 ];
 
 export function Shell({ session, children }: { session: Session; children: ReactNode }) {

@@ -37,6 +37,9 @@ const TABLE = {
   loyalty: { path: '/loyalty' },
   insights: { path: '/insights' },
   acceptInvitation: { path: '/invitations/accept', public: true },
+  forgotPassword: { path: '/forgot-password', public: true },
+  resetPassword: { path: '/reset-password', public: true },
+  accountSecurity: { path: '/account/security' },
 } satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof TABLE;

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type {
   AcceptInvitation, ApiKeyView, AttributeDefinitionView, AuditEntryView, CreateApiKey, CreateCustomer, CreatedApiKey,
   CreatedInvitation, CreateInvitation, CreateSegment, CustomerDataExport, CustomerImportMapping, CustomerListQuery, CustomerView, ImportMappingProposal, ImportView,
-  InvitationView, Locale, MemberView, OrderPage, ProblemView, SegmentPreview, SegmentRules, SegmentView, SessionView,
+  InvitationView, Locale, MemberView, OrderPage, ProblemView, SegmentPreview, SegmentRules, SegmentView, SessionView, TwoFactorChallenge,
   TimelinePage, UpdateCustomer, UpdateMe, UpdateMember, UpdateSegment, UpdateWorkspace, WorkspaceView,
 } from '@vafa/contracts';
 
@@ -111,7 +111,10 @@ function remember(session: Session): Session {
 }
 
 export const api = {
-  login: (email: string, password: string) => request<Session>('POST', '/api/auth/login', { email, password }).then(remember),
+  /** a session, or, when the account has a second factor, the challenge for `loginSecondFactor` */
+  login: (email: string, password: string) =>
+    request<Session | z.infer<typeof TwoFactorChallenge>>('POST', '/api/auth/login', { email, password }).then((r) => ('twoFactorRequired' in r ? r : remember(r))),
+  loginSecondFactor: (challenge: string, code: string) => request<Session>('POST', '/api/auth/login/two-factor', { challenge, code }).then(remember),
   logout: async () => {
     await request<void>('POST', '/api/auth/logout');
     csrfToken = undefined;

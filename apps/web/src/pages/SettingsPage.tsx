@@ -7,6 +7,7 @@ import { ApiError, api, type Workspace } from '../lib/api.ts';
 import { CALENDARS, LANGUAGES } from '../lib/format.ts';
 import { Button, Checkbox, ErrorState, Select, Skeleton, TextField, useToast } from '../ui/index.ts';
 import { HolidaysField } from '../modules/engagement/holidays-field.tsx';
+import { RequireTwoFactorSetting } from '../modules/account/RequireTwoFactorSetting.tsx';
 import { TimeZoneField } from '../ui/time-zone-field.tsx';
 import { PHONE_COUNTRIES } from './customer-fields.ts';
 
@@ -28,6 +29,7 @@ export default function SettingsPage() {
       <header className="page-header"><h1>{t('settings.title')}</h1></header>
       {!canManage && <p className="notice">{t('settings.readOnly')}</p>}
       <SettingsForm workspace={workspace.data} readOnly={!canManage} />
+      {session.role === 'owner' && <RequireTwoFactorSetting workspace={workspace.data} />}
     </div>
   );
 }

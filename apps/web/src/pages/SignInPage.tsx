@@ -1,10 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
+import { Form, Link } from 'react-aria-components';
 import { usePrefs } from '../app/prefs.tsx';
 import { useFieldError, useT } from '../i18n/useT.ts';
 import { ApiError, api } from '../lib/api.ts';
 import { LANGUAGES } from '../lib/format.ts';
+import { TwoFactorStep } from '../modules/account/TwoFactorStep.tsx';
 import { SsoButton } from '../modules/team/SsoButton.tsx';
 import { Button, TextField } from '../ui/index.ts';
 
@@ -30,14 +31,16 @@ export function SignInPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const fieldMsg = useFieldError(error);
   const [pending, setPending] = useState(false);
+  const [challenge, setChallenge] = useState<string | null>(null);
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setPending(true);
     setError(null);
     try {
-      const session = await api.login(email, password);
-      client.setQueryData(['session'], session);
+      const result = await api.login(email, password);
+      if ('twoFactorRequired' in result) setChallenge(result.challenge);
+      else client.setQueryData(['session'], result);
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
     } finally {
@@ -49,6 +52,10 @@ export function SignInPage() {
     <div className="auth-page">
       <main className="auth-card" id="main">
         <div className="auth-brand"><span className="brand-mark" aria-hidden="true">و</span></div>
+        {challenge ? (
+          <TwoFactorStep challenge={challenge} onSignedIn={(session) => client.setQueryData(['session'], session)} onBack={() => { setChallenge(null); setPassword(''); }} />
+        ) : (
+        <>
         <h1>{t('auth.signInTitle')}</h1>
         <p className="muted">{t('auth.signInIntro')}</p>
         <SsoButton />
@@ -58,6 +65,9 @@ export function SignInPage() {
           <TextField label={t('auth.password')} type="password" name="password" value={password} onChange={setPassword} autoComplete="current-password" dir="ltr" isRequired errorMessage={fieldMsg('password')} />
           <Button type="submit" variant="primary" isPending={pending}>{t('auth.signIn')}</Button>
         </Form>
+        <Link href="/forgot-password" className="auth-link">{t('auth.forgotPassword')}</Link>
+        </>
+        )}
         <LanguagePicker />
       </main>
     </div>

@@ -434,12 +434,12 @@ export const PROBLEM_MESSAGES: Catalog = {
   },
   two_factor_enrolment_required: {
     en: 'This workspace requires two-step sign-in. Set it up first.',
-    fa: 'این فضای کاری ورود دومرحله‌ای را الزامی کرده است. ابتدا آن را راه‌اندازی کنید.',
+    fa: 'این فضای کار ورود دومرحله‌ای را الزامی کرده است. ابتدا آن را راه‌اندازی کنید.',
     ar: 'مساحة العمل هذه تشترط تسجيل الدخول بخطوتين. أعدّه أولًا.',
   },
   workspace_creation_restricted: {
     en: 'Only the administrators of this installation may create workspaces.',
-    fa: 'فقط مدیران این نصب می‌توانند فضای کاری بسازند.',
+    fa: 'فقط مدیران این نصب می‌توانند فضای کار بسازند.',
     ar: 'يمكن لمسؤولي هذا التثبيت فقط إنشاء مساحات عمل.',
   },
   internal_error: {
