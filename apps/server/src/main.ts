@@ -59,7 +59,7 @@ async function start(config: Config, log: Logger): Promise<void> {
       process.stdout.write(
         `\n  Demo workspace «${seeded.workspaceName}» is ready with ${seeded.customers} customers.\n` +
           `  Sign in as ${seeded.email} with password ${seeded.password}\n` +
-          `  (this password is shown only now; change it after signing in)\n\n`,
+          `  (this password is shown only now; change it after signing in, under «Sign-in and security»)\n\n`,
       );
     }
   }
