@@ -34,18 +34,38 @@ export function pinnedLookup(target: CheckedTarget): LookupFunction {
   };
 }
 
-/** One request over a dispatcher whose only way to a host is the checked address. */
-async function fetchChecked(url: URL, init: RequestInit | undefined, target: CheckedTarget): Promise<Response> {
-  const agent = new Agent({ connect: { lookup: pinnedLookup(target) }, pipelining: 0 });
-  try {
-    const response = await undiciFetch(url, { ...(init as UndiciRequestInit), redirect: 'manual', dispatcher: agent });
-    // Closing waits for the body to be read (or cancelled), then frees the socket.
-    void agent.close().catch(() => undefined);
-    return response as unknown as Response;
-  } catch (err) {
-    void agent.destroy().catch(() => undefined);
-    throw err;
+/**
+ * Connection pools keyed by what a check allowed: the host and the exact addresses. A request
+ * whose check gives the same answer reuses the pool's kept-alive sockets (a webhook receiver
+ * sees one connection, not one per event); a changed answer is a new key, so a pool never
+ * reaches an address that the latest check did not pass. Least recently used pools close.
+ */
+const MAX_POOLS = 64;
+const pools = new Map<string, Agent>();
+
+function poolFor(target: CheckedTarget): Agent {
+  const key = `${target.host}|${target.addresses.map((a) => a.address).sort().join(',')}`;
+  const found = pools.get(key);
+  if (found) {
+    pools.delete(key);
+    pools.set(key, found);
+    return found;
   }
+  const agent = new Agent({ connect: { lookup: pinnedLookup(target) }, pipelining: 1, connections: 16 });
+  pools.set(key, agent);
+  if (pools.size > MAX_POOLS) {
+    const [oldestKey, oldest] = pools.entries().next().value as [string, Agent];
+    pools.delete(oldestKey);
+    // Closing lets requests in flight finish, then frees the sockets.
+    void oldest.close().catch(() => undefined);
+  }
+  return agent;
+}
+
+/** One request over a pool whose only way to a host is the checked address. */
+async function fetchChecked(url: URL, init: RequestInit | undefined, target: CheckedTarget): Promise<Response> {
+  const response = await undiciFetch(url, { ...(init as UndiciRequestInit), redirect: 'manual', dispatcher: poolFor(target) });
+  return response as unknown as Response;
 }
 
 /**
