@@ -153,6 +153,8 @@ export const ar: Messages = {
   'common.year': 'السنة',
   'common.previousMonth': 'الشهر السابق',
   'common.nextMonth': 'الشهر التالي',
+  'common.dateOnOrBefore': 'اختر {date} أو ما قبله.',
+  'common.dateOnOrAfter': 'اختر {date} أو ما بعده.',
   'fieldError.name_or_contact_required': 'أدخل اسمًا، أو هاتفًا أو بريدًا إلكترونيًا للتواصل.',
   'fieldError.birthday_in_future': 'لا يمكن أن يكون تاريخ الميلاد في المستقبل.',
   'customer.fixErrors': 'بعض الحقول تحتاج إلى تصحيح؛ وهي مميّزة أدناه.',

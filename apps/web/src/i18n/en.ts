@@ -152,6 +152,8 @@ export const en = {
   'common.year': 'Year',
   'common.previousMonth': 'Previous month',
   'common.nextMonth': 'Next month',
+  'common.dateOnOrBefore': 'Pick {date} or earlier.',
+  'common.dateOnOrAfter': 'Pick {date} or later.',
   'fieldError.name_or_contact_required': 'Give a name, or a phone or e-mail to reach them.',
   'fieldError.birthday_in_future': 'A birthday cannot be in the future.',
   'customer.fixErrors': 'Some fields need attention; they are marked below.',

@@ -153,6 +153,8 @@ export const fa: Messages = {
   'common.year': 'سال',
   'common.previousMonth': 'ماه قبل',
   'common.nextMonth': 'ماه بعد',
+  'common.dateOnOrBefore': '{date} یا پیش از آن را انتخاب کنید.',
+  'common.dateOnOrAfter': '{date} یا پس از آن را انتخاب کنید.',
   'fieldError.name_or_contact_required': 'نام، یا تلفن یا ایمیلی برای تماس وارد کنید.',
   'fieldError.birthday_in_future': 'تاریخ تولد نمی‌تواند در آینده باشد.',
   'customer.fixErrors': 'چند فیلد نیاز به اصلاح دارند؛ در زیر مشخص شده‌اند.',

@@ -94,8 +94,24 @@ function MonthYearJump({ minYear, maxYear }: { minYear: number; maxYear: number 
   );
 }
 
+/**
+ * React Aria's own message for a day outside the bounds is English in Persian (it ships no Persian
+ * strings), so the bounds are said here, with the day in the user's calendar and digits.
+ */
+function useRangeMessage(): (details: ValidityState, bounds: { min?: CalendarDate; max?: CalendarDate }) => string {
+  const intl = useIntl();
+  const { locale } = useLocale();
+  return (details, { min, max }) => {
+    const format = (date: CalendarDate) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date.toDate('UTC'));
+    if (details.rangeOverflow && max) return intl.formatMessage({ id: 'common.dateOnOrBefore' }, { date: format(max) });
+    if (details.rangeUnderflow && min) return intl.formatMessage({ id: 'common.dateOnOrAfter' }, { date: format(min) });
+    return intl.formatMessage({ id: 'fieldError.invalid_value' });
+  };
+}
+
 export function DatePicker({ label, description, errorMessage, value, onChange, maxValue, minValue, ...rest }: DateProps) {
   const intl = useIntl();
+  const rangeMessage = useRangeMessage();
   const calendar = useUserCalendar();
   const placeholder = usePlaceholderDate(calendar);
   const max = maxValue ? toCalendar(maxValue, calendar) : undefined;
@@ -122,7 +138,7 @@ export function DatePicker({ label, description, errorMessage, value, onChange, 
         </AriaButton>
       </Group>
       {description && <Text slot="description" className="field-description">{description}</Text>}
-      <FieldError className="field-error">{errorMessage}</FieldError>
+      <FieldError className="field-error">{errorMessage ?? ((v) => rangeMessage(v.validationDetails, { min, max }))}</FieldError>
       <Popover className="popover calendar-popover" offset={4} placement="bottom start">
         <AriaDialog className="calendar-dialog" aria-label={label}>
           <Calendar className="calendar" aria-label={label}>
