@@ -43,6 +43,8 @@ export function registerSsoRoutes(app: App, deps: ModuleDeps): void {
     },
   }, async (req, reply) => {
     if (!sso) throw new Problem(404, 'sso_not_configured');
+    // Each answer carries a one-time transaction or session: no cache may keep or replay it.
+    reply.header('cache-control', 'no-store');
     try {
       const { authorizationUrl, sealed } = await sso.begin(req.query.returnTo ?? '/', req.query.lang);
       reply.setCookie(SSO_COOKIE, sealed, { httpOnly: true, sameSite: 'lax', secure: secure(req), path: SSO_COOKIE_PATH, maxAge: TRANSACTION_SECONDS });
@@ -57,6 +59,7 @@ export function registerSsoRoutes(app: App, deps: ModuleDeps): void {
     schema: { tags: ['auth'], summary: 'Where the provider sends the browser back; signs in and redirects into the app' },
   }, async (req, reply) => {
     if (!sso) throw new Problem(404, 'sso_not_configured');
+    reply.header('cache-control', 'no-store');
     const sealed = req.cookies[SSO_COOKIE];
     // One transaction, one try: the cookie goes whatever the outcome, so a callback cannot be replayed.
     reply.clearCookie(SSO_COOKIE, { path: SSO_COOKIE_PATH });

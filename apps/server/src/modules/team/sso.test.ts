@@ -171,6 +171,7 @@ describe('single sign-on with OpenID Connect', () => {
 
     const landed = await jar.fetch(callback);
     expect(landed.status).toBe(302);
+    expect(landed.headers.get('cache-control')).toBe('no-store');
     expect(landed.headers.get('location')).toBe('/customers');
     expect(jar.get('vafa_sso')).toBeUndefined();
     expect(jar.get('vafa_session')?.httpOnly).toBe(true);
