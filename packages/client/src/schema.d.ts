@@ -1613,6 +1613,8 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            actorName?: string | null;
+            targetName?: string | null;
         };
         SessionInput: {
             account: {
@@ -2574,6 +2576,8 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            actorName?: string | null;
+            targetName?: string | null;
         };
         Session: {
             account: {
