@@ -122,7 +122,8 @@ export const api = {
   session: () => request<Session>('GET', '/api/auth/session').then(remember),
   switchWorkspace: (workspace: string) => request<Session>('POST', '/api/auth/switch', { workspace }).then(remember),
   updateMe: (patch: z.input<typeof UpdateMe>) => request<Session>('PATCH', '/api/me', patch).then(remember),
-  acceptInvitation: (body: z.input<typeof AcceptInvitation>) => request<Session>('POST', '/api/invitations/accept', body).then(remember),
+  acceptInvitation: (body: z.input<typeof AcceptInvitation>) =>
+    request<Session | z.infer<typeof TwoFactorChallenge>>('POST', '/api/invitations/accept', body).then((r) => ('twoFactorRequired' in r ? r : remember(r))),
 
   workspace: () => request<Workspace>('GET', '/api/workspace'),
   updateWorkspace: (patch: WorkspacePatch) => request<Workspace>('PATCH', '/api/workspace', patch),

@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { navigate } from '../app/router.ts';
 import { useFieldError, useT } from '../i18n/useT.ts';
-import { ApiError, api } from '../lib/api.ts';
+import { ApiError, api, type Session } from '../lib/api.ts';
+import { TwoFactorStep } from '../modules/account/TwoFactorStep.tsx';
 import { Button, TextField } from '../ui/index.ts';
 import { LanguagePicker } from './SignInPage.tsx';
 
@@ -17,15 +18,21 @@ export default function AcceptInvitationPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const fieldMsg = useFieldError(error);
   const [pending, setPending] = useState(false);
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const signedIn = (session: Session) => {
+    client.setQueryData(['session'], session);
+    navigate('/customers', { replace: true });
+  };
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setPending(true);
     setError(null);
     try {
-      const session = await api.acceptInvitation({ token, displayName, password });
-      client.setQueryData(['session'], session);
-      navigate('/customers', { replace: true });
+      const result = await api.acceptInvitation({ token, displayName, password });
+      // An account that already has a second factor joins, then signs in with its code.
+      if ('twoFactorRequired' in result) setChallenge(result.challenge);
+      else signedIn(result);
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
     } finally {
@@ -37,6 +44,10 @@ export default function AcceptInvitationPage() {
     <div className="auth-page">
       <main className="auth-card" id="main">
         <div className="auth-brand"><span className="brand-mark" aria-hidden="true">و</span></div>
+        {challenge ? (
+          <TwoFactorStep challenge={challenge} onSignedIn={signedIn} onBack={() => setChallenge(null)} />
+        ) : (
+        <>
         <h1>{t('invite.title')}</h1>
         {!token ? (
           <p className="form-error" role="alert">{t('invite.missingToken')}</p>
@@ -50,6 +61,8 @@ export default function AcceptInvitationPage() {
               <Button type="submit" variant="primary" isPending={pending}>{t('invite.accept')}</Button>
             </Form>
           </>
+        )}
+        </>
         )}
         <LanguagePicker />
       </main>

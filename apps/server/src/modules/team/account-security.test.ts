@@ -202,6 +202,37 @@ describe('two-factor sign-in (TOTP)', () => {
   });
 });
 
+describe('invitations for an existing account', () => {
+  it('do not open a session on the password alone when the account has a second factor', async () => {
+    const home = await t.createWorkspace();
+    const user = await sessionFor(home.users.analyst.email);
+    const { secret } = await enrol(user);
+    const other = await t.createWorkspace();
+    const { token } = (await t.app.inject({ method: 'POST', url: '/api/invitations', headers: t.auth(other.keys.owner), payload: { email: home.users.analyst.email, role: 'agent' } })).json();
+    const accepted = await t.app.inject({ method: 'POST', url: '/api/invitations/accept', payload: { token, displayName: 'x', password: TEST_PASSWORD } });
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toMatchObject({ twoFactorRequired: true });
+    expect(accepted.headers['set-cookie']).toBeUndefined();
+    const signedIn = await t.app.inject({ method: 'POST', url: '/api/auth/login/two-factor', payload: { challenge: accepted.json().challenge, code: await codeAt(secret, 1) } });
+    expect(signedIn.statusCode, signedIn.body).toBe(200);
+    expect(signedIn.json().workspace.slug).toBe(other.slug);
+  });
+
+  it('count wrong passwords toward the account throttle', async () => {
+    const home = await t.createWorkspace();
+    const other = await t.createWorkspace();
+    const email = home.users.agent.email;
+    const { token } = (await t.app.inject({ method: 'POST', url: '/api/invitations', headers: t.auth(other.keys.owner), payload: { email, role: 'agent' } })).json();
+    for (let i = 0; i < THROTTLE.freeFailures; i++) {
+      const guess = await t.app.inject({ method: 'POST', url: '/api/invitations/accept', payload: { token, displayName: 'x', password: `guess number ${i}` } });
+      expect(guess.statusCode).toBe(401);
+    }
+    const locked = await t.app.inject({ method: 'POST', url: '/api/invitations/accept', payload: { token, displayName: 'x', password: TEST_PASSWORD } });
+    expect(locked.statusCode).toBe(429);
+    expect((await signIn(email)).statusCode).toBe(429);
+  });
+});
+
 describe('a workspace that requires two-factor sign-in', () => {
   it('is set by owners only, and sends members without a second factor to enrolment first', async () => {
     const ws = await t.createWorkspace();

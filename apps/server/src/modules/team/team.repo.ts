@@ -145,6 +145,15 @@ export async function revokeInvitation(db: Executor, tenantId: string, id: strin
   return row;
 }
 
+/** The address an open invitation was sent to, if the token is one. */
+export async function invitationEmail(db: Executor, tokenHash: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ email: invitations.email })
+    .from(invitations)
+    .where(and(eq(invitations.tokenHash, tokenHash), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date())));
+  return row?.email;
+}
+
 /** Claims an open invitation by its token hash; returns nothing if used, revoked or expired. */
 export async function claimInvitation(db: Executor, tokenHash: string) {
   const [row] = await db

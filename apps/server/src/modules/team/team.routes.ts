@@ -160,11 +160,27 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
 
   app.post('/api/invitations/accept', {
     config: { access: 'public' },
-    schema: { tags: ['team'], summary: 'Accept an invitation and sign in', body: AcceptInvitation, response: { 200: SessionView } },
+    schema: {
+      tags: ['team'],
+      summary: 'Accept an invitation and sign in; an existing account with a second factor answers a challenge for /api/auth/login/two-factor',
+      body: AcceptInvitation,
+      response: { 200: LoginResult },
+    },
   }, async (req, reply) => {
-    return deps.database.db.transaction(async (tx) => {
+    // An existing account joins with its password: that guess is throttled like a sign-in.
+    const invitedEmail = await repo.invitationEmail(deps.database.db, team.sha256(req.body.token));
+    if (invitedEmail) await throttleGate(reply, assertNotThrottled(deps.database.db, invitedEmail));
+    const joined = await deps.database.db.transaction(async (tx) => {
       const { account, tenantId } = await team.acceptInvitation(tx, req.body, req.ip);
-      const member = await repo.findMember(tx, tenantId, account.id);
+      return { account, tenantId, member: (await repo.findMember(tx, tenantId, account.id))! };
+    }).catch(async (err: unknown) => {
+      if (invitedEmail && err instanceof Problem && err.code === 'invalid_credentials') await recordLoginFailure(deps.database.db, invitedEmail);
+      throw err;
+    });
+    const { account, tenantId, member } = joined;
+    // The password alone does not open a session for an account with a second factor.
+    if (account.totpEnabledAt) return { twoFactorRequired: true as const, challenge: issueChallenge(deps.config, account.id, tenantId) };
+    return deps.database.db.transaction(async (tx) => {
       const session = await team.openSession(tx, account.id, tenantId, clientOf(req));
       setSessionCookie(req, reply, deps, session);
       return team.sessionView(tx, { kind: 'user', id: account.id, tenantId, role: member!.role as never, csrfToken: session.csrfToken });
