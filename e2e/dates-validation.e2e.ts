@@ -92,6 +92,10 @@ describe('dates and validation', { timeout: 600_000 }, () => {
     assert.ok(monthBox && yearBox && monthBox.x > yearBox.x, 'in right-to-left the month comes first: on the right of the year');
     await screenshot(page, 'dates-fa-1366-picker');
 
+    // React Aria's own texts are Persian too (it ships none): today's cell and the segments.
+    assert.match(await dialog.locator('.calendar-cell[data-today]').getAttribute('aria-label') ?? '', /^امروز، /);
+    assert.match(await page.getByRole('group', { name: 'تاریخ تولد' }).locator('[data-type="year"]').getAttribute('aria-label') ?? '', /^سال/);
+
     // Next month is on the left in right-to-left, and it moves forward.
     const next = dialog.getByRole('button', { name: 'ماه بعد' });
     const previous = dialog.getByRole('button', { name: 'ماه قبل' });

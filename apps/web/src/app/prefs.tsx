@@ -9,6 +9,7 @@ import {
   type CalendarId, type Digits, type DisplayPrefs, type Language,
 } from '../lib/format.ts';
 import { MESSAGES } from '../i18n/index.ts';
+import { setReactAriaLanguage } from '../i18n/react-aria-strings.ts';
 
 const STORAGE = { language: 'vafa.language', calendar: 'vafa.calendar', digits: 'vafa.digits' } as const;
 
@@ -64,6 +65,8 @@ export function PrefsProvider({ session, workspace, children }: { session: Sessi
     if (accountLanguage) setLanguageState(accountLanguage);
   }, [accountLanguage]);
 
+  // Before anything below renders: React Aria's own texts (today, selected, a segment's name) in this language.
+  setReactAriaLanguage(language);
   const calendar = calendarChoice ?? (workspace && workspace.defaultLanguage === language ? workspace.calendar : DEFAULT_CALENDAR[language]);
   const digits = digitsChoice ?? DEFAULT_DIGITS[language];
 
