@@ -83,6 +83,11 @@ function latinWords(page: Page): Promise<string[]> {
       if (!parent || parent.closest(EXEMPT) || !parent.checkVisibility()) continue;
       texts.push([node.textContent ?? '', parent.tagName.toLowerCase()]);
     }
+    // What fields show by themselves (a time zone, a built-in rule's name); addresses, numbers and
+    // typed-in codes are exempt by their type or dir="ltr".
+    for (const input of document.body.querySelectorAll<HTMLInputElement>('input:not([type]), input[type="text"], input[type="search"]')) {
+      if (!input.closest(EXEMPT.replace(', input, textarea', '')) && input.dir !== 'ltr' && input.checkVisibility()) texts.push([input.value, 'input value']);
+    }
     for (const el of document.body.querySelectorAll('[aria-label], [placeholder], [title], [alt]')) {
       if (el.closest(EXEMPT.replace(', input, textarea', '')) || !(el as HTMLElement).checkVisibility()) continue;
       for (const attr of ['aria-label', 'placeholder', 'title', 'alt']) texts.push([el.getAttribute(attr) ?? '', attr]);
@@ -113,7 +118,8 @@ async function idsFor(page: Page): Promise<Record<string, string>> {
     segment = (await res.json() as { id: string }).id;
   }
   const ids: Record<string, string | undefined> = {
-    '/customers/:id': await first('/api/customers?limit=1'),
+    // the richest screen: a customer with orders, a timeline and consent entries
+    '/customers/:id': (await get<{ items: { id: string; lastOrderAt: string | null }[] }>('/api/customers?limit=100')).items.find((c) => c.lastOrderAt)?.id,
     '/segments/:id': segment,
     '/engagement/followups/:id': await first('/api/followups?limit=1'),
     '/engagement/automations/:id': await first('/api/automations'),
@@ -224,6 +230,18 @@ describe('every route', { timeout: 1_800_000 }, () => {
         await page.evaluate(() => { localStorage.removeItem('vafa.calendar'); localStorage.removeItem('vafa.digits'); });
         await page.reload();
         await settle(page, inFlight);
+        if (viewport.name === 'phone') {
+          // Phones: no sidebar taking the first screen; the menu opens as a drawer and a link in it navigates and closes it.
+          assert.equal(await page.locator('.sidebar').isVisible(), false, 'no sidebar on a phone');
+          await page.getByRole('button', { name: MESSAGES[language]['nav.menu'], exact: true }).click();
+          const drawer = page.getByRole('dialog', { name: MESSAGES[language]['nav.menu'] });
+          await drawer.waitFor();
+          await screenshot(page, `walk/${language}-phone-menu`);
+          await expectAccessible(page, `${language} phone menu`).catch((err: Error) => failures.push(err.message));
+          await drawer.getByRole('link', { name: MESSAGES[language]['nav.segments'] }).click();
+          await page.waitForURL(/\/segments$/);
+          await drawer.waitFor({ state: 'detached' });
+        }
         for (const path of [...paths, ...Object.keys(REDIRECTS)]) {
           const name = `${language}-${viewport.name}${path.replace(/[/:]+/g, '-').replace(/-[0-9a-f-]{36}/, '-id')}`;
           errors.length = 0;
@@ -238,6 +256,9 @@ describe('every route', { timeout: 1_800_000 }, () => {
             continue;
           }
           assert.equal(await page.evaluate(() => document.documentElement.lang), language);
+          // A screen that only says "something went wrong" is a failure even if it looks tidy.
+          const broken = await page.locator('.state-error').allTextContents();
+          if (broken.length) failures.push(`${name}: shows an error: ${broken.join(' | ').slice(0, 200)}`);
           const width = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, view: window.innerWidth }));
           if (width.scroll > width.view) failures.push(`${name}: page is ${width.scroll - width.view}px wider than the viewport`);
           await screenshot(page, `walk/${name}`, { fullPage: viewport.name === 'phone' });

@@ -119,7 +119,8 @@ export const api = {
     await request<void>('POST', '/api/auth/logout');
     csrfToken = undefined;
   },
-  session: () => request<Session>('GET', '/api/auth/session').then(remember),
+  /** null when nobody is signed in (the server answers 204, not 401, to a browser with no session) */
+  session: () => request<Session | undefined>('GET', '/api/auth/session').then((session) => (session ? remember(session) : null)),
   switchWorkspace: (workspace: string) => request<Session>('POST', '/api/auth/switch', { workspace }).then(remember),
   updateMe: (patch: z.input<typeof UpdateMe>) => request<Session>('PATCH', '/api/me', patch).then(remember),
   acceptInvitation: (body: z.input<typeof AcceptInvitation>) =>

@@ -55,7 +55,7 @@ export default function ApiKeysPage() {
               <Column>{t('members.status')}</Column>
               <Column>{t('common.actions')}</Column>
             </TableHeader>
-            <TableBody items={keys.data.items}>
+            <TableBody items={keys.data.items} dependencies={[prefs.locale]}>
               {(key) => (
                 <Row id={key.id}>
                   <Cell><UserText>{key.name}</UserText></Cell>

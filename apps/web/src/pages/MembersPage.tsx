@@ -59,7 +59,7 @@ export default function MembersPage() {
               <Column>{t('members.since')}</Column>
               <Column>{t('common.actions')}</Column>
             </TableHeader>
-            <TableBody items={members.data.items}>
+            <TableBody items={members.data.items} dependencies={[prefs.locale]}>
               {(m) => {
                 const self = m.accountId === session.account.id;
                 return (

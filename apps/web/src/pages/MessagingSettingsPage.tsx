@@ -13,6 +13,7 @@ import { canManageMessaging } from '../modules/engagement/engagement-roles.ts';
 import { useReasonText } from '../modules/engagement/message-parts.tsx';
 import '../modules/engagement/engagement.css';
 import { Badge, Button, Checkbox, ConfirmDialog, Dialog, ErrorState, Select, Skeleton, Switch, TextField, TrashIcon, UserText, useToast } from '../ui/index.ts';
+import { TimeField } from '../ui/time-field.tsx';
 import { CopyButton } from './MembersPage.tsx';
 
 export default function MessagingSettingsPage() {
@@ -413,8 +414,8 @@ function PolicyForm({ policy }: { policy: Policy }) {
       <div className="span-all"><Switch isSelected={quiet} onChange={setQuiet}>{t('messaging.quiet')}</Switch></div>
       {quiet && (
         <>
-          <TextField label={t('messaging.quietFrom')} value={d(from)} onChange={(v) => setFrom(toLatinDigits(v))} dir="ltr" inputMode="numeric" errorMessage={fe('quietHours')} />
-          <TextField label={t('messaging.quietTo')} value={d(to)} onChange={(v) => setTo(toLatinDigits(v))} dir="ltr" inputMode="numeric" />
+          <TimeField label={t('messaging.quietFrom')} value={from} onChange={setFrom} errorMessage={fe('quietHours')} />
+          <TimeField label={t('messaging.quietTo')} value={to} onChange={setTo} />
           <p className="field-description span-all">{t('messaging.quietHint')}</p>
         </>
       )}

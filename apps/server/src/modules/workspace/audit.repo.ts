@@ -19,19 +19,21 @@ export async function recordAudit(tx: Executor, tenantId: string, actor: Actor |
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** one parameter holding a PostgreSQL array literal (the ids are checked UUIDs; drizzle would spread a JS array into a list) */
+const pgUuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
 // Where the name of each kind of audit subject lives. Accounts are global, so only members of
 // this workspace are named (the log must not reveal who else has an account).
 const NAME_SOURCES: Record<string, (tenantId: string, ids: string[]) => SQL> = {
-  account: (t, ids) => sql`SELECT a.id::text AS id, a.display_name AS name FROM accounts a JOIN members m ON m.account_id = a.id AND m.tenant_id = ${t} WHERE a.id = ANY(${ids}::uuid[])`,
-  user: (t, ids) => sql`SELECT a.id::text AS id, a.display_name AS name FROM accounts a JOIN members m ON m.account_id = a.id AND m.tenant_id = ${t} WHERE a.id = ANY(${ids}::uuid[])`,
-  api_key: (t, ids) => sql`SELECT id::text AS id, name FROM api_keys WHERE tenant_id = ${t} AND id = ANY(${ids}::uuid[])`,
-  customer: (t, ids) => sql`SELECT id::text AS id, name FROM customers WHERE tenant_id = ${t} AND id = ANY(${ids}::uuid[])`,
-  automation_rule: (t, ids) => sql`SELECT id::text AS id, name FROM automation_rules WHERE tenant_id = ${t} AND id = ANY(${ids}::uuid[])`,
-  message_template: (t, ids) => sql`SELECT id::text AS id, name FROM message_templates WHERE tenant_id = ${t} AND id = ANY(${ids}::uuid[])`,
-  invitation: (t, ids) => sql`SELECT id::text AS id, email AS name FROM invitations WHERE tenant_id = ${t} AND id = ANY(${ids}::uuid[])`,
-  followup: (t, ids) => sql`SELECT f.id::text AS id, c.name FROM followups f JOIN customers c ON c.tenant_id = f.tenant_id AND c.id = f.customer_id WHERE f.tenant_id = ${t} AND f.id = ANY(${ids}::uuid[])`,
-  workspace: (t, ids) => sql`SELECT id::text AS id, name FROM workspaces WHERE id = ${t} AND id = ANY(${ids}::uuid[])`,
+  account: (t, ids) => sql`SELECT a.id::text AS id, a.display_name AS name FROM accounts a JOIN members m ON m.account_id = a.id AND m.tenant_id = ${t} WHERE a.id = ANY(${pgUuidArray(ids)}::uuid[])`,
+  user: (t, ids) => sql`SELECT a.id::text AS id, a.display_name AS name FROM accounts a JOIN members m ON m.account_id = a.id AND m.tenant_id = ${t} WHERE a.id = ANY(${pgUuidArray(ids)}::uuid[])`,
+  api_key: (t, ids) => sql`SELECT id::text AS id, name FROM api_keys WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
+  customer: (t, ids) => sql`SELECT id::text AS id, name FROM customers WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
+  automation_rule: (t, ids) => sql`SELECT id::text AS id, name FROM automation_rules WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
+  message_template: (t, ids) => sql`SELECT id::text AS id, name FROM message_templates WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
+  invitation: (t, ids) => sql`SELECT id::text AS id, email AS name FROM invitations WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
+  followup: (t, ids) => sql`SELECT f.id::text AS id, c.name FROM followups f JOIN customers c ON c.tenant_id = f.tenant_id AND c.id = f.customer_id WHERE f.tenant_id = ${t} AND f.id = ANY(${pgUuidArray(ids)}::uuid[])`,
+  workspace: (t, ids) => sql`SELECT id::text AS id, name FROM workspaces WHERE id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
 };
 
 /**

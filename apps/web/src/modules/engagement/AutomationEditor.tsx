@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { usePrefs } from '../../app/prefs.tsx';
 import { navigate } from '../../app/router.ts';
-import type { MessageKey } from '../../i18n/index.ts';
+import { MESSAGES, type MessageKey } from '../../i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { ApiError, api } from '../../lib/api.ts';
 import { automationsApi, type Automation, type Catalogue } from '../../lib/api-automations.ts';
@@ -111,7 +111,10 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
       <section className="card rule-step" aria-labelledby="rule-basics">
         <h2 id="rule-basics">{t('automations.basics')}</h2>
         <div className="form-grid">
-          <TextField label={t('automations.name')} value={draft.name} onChange={(name) => set({ name })} isRequired isReadOnly={readOnly} errorMessage={pathError('name')} />
+          {/* A built-in rule is always shown by its name in the reader's language (the stored one is English). */}
+          {rule?.builtin && `automations.builtin.${rule.builtin}` in MESSAGES.en
+            ? <TextField label={t('automations.name')} value={t(`automations.builtin.${rule.builtin}` as MessageKey)} onChange={() => undefined} isReadOnly />
+            : <TextField label={t('automations.name')} value={draft.name} onChange={(name) => set({ name })} isRequired isReadOnly={readOnly} errorMessage={pathError('name')} />}
           <div className="field">
             <span className="field-label" aria-hidden="true">{t('automations.status')}</span>
             <Switch isSelected={draft.enabled} onChange={(enabled) => set({ enabled })} isDisabled={readOnly}>{draft.enabled ? t('automations.enabled') : t('automations.disabled')}</Switch>
@@ -137,7 +140,7 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
           )}
         </div>
         {topic && (
-          <p className="topic-fields"><span className="muted">{t('automations.topicFields')}</span>{topic.fields.map((f) => <code key={f.name} dir="ltr">{f.name}</code>)}</p>
+          <p className="topic-fields"><span className="muted">{t('automations.topicFields')}</span>{topic.fields.map((f) => <span key={f.name} className="badge">{text.eventFieldName(f.name)}</span>)}</p>
         )}
       </Step>
 
