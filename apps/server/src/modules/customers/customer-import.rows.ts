@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Channel, Locale } from '@vafa/contracts';
+import { Channel, Locale, latestToday } from '@vafa/contracts';
 import { joinPhoneParts, readBoolean, readCalendar, readDay } from '../../platform/csv/cell-values.ts';
 import { joinCells } from '../../platform/csv/column-mapping.ts';
 import type { ImportedRow } from '../../platform/csv/import-engine.ts';
@@ -185,11 +185,14 @@ export function customerRowReader(columns: CustomerColumns, context: CustomerRow
         problem('birthday_calendar', 'invalid_calendar');
       } else {
         const day = readDay(birthdayText, given, context.localCalendar);
-        if (day) {
+        if (!day) {
+          problem('birthday', 'invalid_date');
+        } else if (day.iso > latestToday()) {
+          // The same rule as the API's (packages/contracts BirthdayInput).
+          problem('birthday', 'birthday_in_future');
+        } else {
           birthday = day.iso;
           birthdayCalendar = day.calendar;
-        } else {
-          problem('birthday', 'invalid_date');
         }
       }
     }

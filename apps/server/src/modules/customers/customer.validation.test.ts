@@ -97,6 +97,31 @@ describe('a birthday cannot be in the future', () => {
   });
 });
 
+describe('an imported birthday cannot be in the future either', () => {
+  it('reports the row and imports the others', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const csv = 'name,phone,birthday\nگذشته,09124440001,1370/05/17\nآینده,09124440002,1410/01/01\n';
+    const data = new FormData();
+    data.append('file', new Blob([csv]), 'customers.csv');
+    const encoded = new Response(data);
+    const res = await t.app.inject({
+      method: 'POST', url: '/api/imports/customers', payload: Buffer.from(await encoded.arrayBuffer()),
+      headers: { ...t.auth(ws.keys.manager), 'content-type': encoded.headers.get('content-type')! },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    let run: { status: string } = { status: 'queued' };
+    for (let i = 0; i < 2400 && run.status !== 'succeeded' && run.status !== 'failed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      run = (await t.app.inject({ method: 'GET', url: `/api/imports/${res.json().id}`, headers: t.auth(ws.keys.manager) })).json();
+    }
+    expect(run.status).toBe('succeeded');
+    const { rows: errors } = await t.database.pool.query('SELECT row_number, problems FROM import_errors WHERE tenant_id = $1', [ws.tenantId]);
+    expect(errors).toEqual([{ row_number: 3, problems: [{ field: 'birthday', code: 'birthday_in_future' }] }]);
+    const { rows } = await t.database.pool.query('SELECT name, birthday::text AS birthday, birthday_calendar FROM customers WHERE tenant_id = $1', [ws.tenantId]);
+    expect(rows).toEqual([{ name: 'گذشته', birthday: '1991-08-08', birthday_calendar: 'persian' }]);
+  });
+});
+
 describe('a duplicate points at the customer who already has the value', () => {
   it('carries the existing customer id and names the field in the reader\'s language', async () => {
     const existing = await createCustomer(t, iran, { phone: '09121112233' });
