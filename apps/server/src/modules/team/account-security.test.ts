@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD, startTestApp, type TestApp, type TestSession, type TestWorkspace } from '../../../test/harness.ts';
-import { THROTTLE } from './login-throttle.ts';
+import { THROTTLE, pruneLoginFailures } from './login-throttle.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -98,6 +98,16 @@ describe('per-account sign-in throttling', () => {
     expect((await signIn(email)).statusCode).toBe(200);
     const { rowCount } = await t.database.pool.query(`SELECT 1 FROM login_throttle WHERE email = $1`, [email]);
     expect(rowCount).toBe(0);
+  });
+
+  it('forgets day-old failures unless a lock still runs', async () => {
+    const stale = `stale-${Date.now()}@example.test`;
+    const locked = `locked-${Date.now()}@example.test`;
+    await t.database.pool.query(`INSERT INTO login_throttle (email, failures, last_failure_at, locked_until) VALUES
+      ($1, 3, now() - interval '2 days', NULL), ($2, 30, now() - interval '2 days', now() + interval '1 minute')`, [stale, locked]);
+    await pruneLoginFailures(t.database.db);
+    const { rows } = await t.database.pool.query(`SELECT email FROM login_throttle WHERE email = ANY($1)`, [[stale, locked]]);
+    expect(rows.map((r) => r.email)).toEqual([locked]);
   });
 
   it('throttles unknown addresses the same way, so a lock reveals nothing', async () => {

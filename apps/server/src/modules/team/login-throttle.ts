@@ -43,6 +43,14 @@ export async function recordLoginFailure(db: Executor, email: string): Promise<v
     UPDATE login_throttle SET locked_until = now() + make_interval(secs => least(${THROTTLE.maxLockSeconds},
       ${THROTTLE.baseLockSeconds} * power(2, least(failures - ${THROTTLE.freeFailures}, 20))))
     WHERE email = ${email} AND failures >= ${THROTTLE.freeFailures}`);
+  // Addresses typed once and never again would pile up; one failure in a hundred sweeps them.
+  if (Math.random() < 0.01) await pruneLoginFailures(db);
+}
+
+/** Forgets addresses whose last failure is a day old and whose lock is over (run now and then, not per request). */
+export async function pruneLoginFailures(db: Executor): Promise<void> {
+  await db.execute(sql`
+    DELETE FROM login_throttle WHERE last_failure_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now())`);
 }
 
 export async function clearLoginFailures(db: Executor, email: string): Promise<void> {

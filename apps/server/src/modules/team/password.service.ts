@@ -63,6 +63,8 @@ export async function requestPasswordReset(
     await auditAccount(tx, account.id, null, { action: 'password.reset_undeliverable', ip });
     return;
   }
+  // Spent and expired links of this account are of no further use; the window above needs only recent rows.
+  await tx.execute(sql`DELETE FROM password_resets WHERE account_id = ${account.id} AND expires_at < now() - interval '1 day'`);
   const token = randomBytes(32).toString('base64url');
   await tx.execute(sql`
     INSERT INTO password_resets (token_hash, account_id, expires_at, ip)
