@@ -129,7 +129,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user, workspace, role and CSRF token */
+        /** The signed-in user, workspace, role and CSRF token; 204 when no credential was presented */
         get: operations["getAuthSession"];
         put?: never;
         post?: never;
@@ -251,7 +251,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an invitation and sign in */
+        /** Accept an invitation and sign in; an existing account with a second factor answers a challenge for /api/auth/login/two-factor */
         post: operations["acceptInvitations"];
         delete?: never;
         options?: never;
@@ -3875,6 +3875,13 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
+            /** @description Nobody is signed in */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
         };
@@ -4147,7 +4154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Session"];
+                    "application/json": components["schemas"]["Session"] | components["schemas"]["TwoFactorChallenge"];
                 };
             };
             400: components["responses"]["ValidationFailed"];

@@ -68,10 +68,17 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
   });
 
   app.get('/api/auth/session', {
-    config: { access: 'authenticated', beforeTwoFactor: true },
-    schema: { tags: ['auth'], summary: 'The signed-in user, workspace, role and CSRF token', response: { 200: SessionView } },
-  }, async (req) => {
-    if (req.actor!.kind !== 'user') throw new Problem(403, 'forbidden');
+    // A browser that never signed in asks this on every first visit: "nobody" is an answer (204),
+    // not an error. A session cookie that no longer works is still a 401.
+    config: { access: 'authenticated', beforeTwoFactor: true, sessionOptional: true },
+    schema: {
+      tags: ['auth'],
+      summary: 'The signed-in user, workspace, role and CSRF token; 204 when no credential was presented',
+      response: { 200: SessionView, 204: z.null().describe('Nobody is signed in') },
+    },
+  }, async (req, reply) => {
+    if (!req.actor) return reply.code(204).send();
+    if (req.actor.kind !== 'user') throw new Problem(403, 'forbidden');
     return team.sessionView(deps.database.db, req.actor!);
   });
 

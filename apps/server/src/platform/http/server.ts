@@ -32,6 +32,8 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** open to a session that must still enrol a second factor (the session itself, sign-out, enrolment) */
     beforeTwoFactor?: boolean;
+    /** the route answers "nobody is signed in" itself when no credential at all was presented (no 401 to log) */
+    sessionOptional?: boolean;
   }
 }
 
@@ -185,6 +187,7 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
 
     const bearer = bearerToken(request);
     const session = bearer ? undefined : request.cookies[SESSION_COOKIE];
+    if (!bearer && !session && request.routeOptions.config?.sessionOptional) return;
     const actor = bearer
       ? await options.authenticator.fromApiKey(bearer)
       : session
