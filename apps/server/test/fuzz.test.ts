@@ -446,8 +446,12 @@ describe(`fuzzing every route (seed ${SEED})`, () => {
       const rng = prng(SEED ^ Math.imul(index + 1, 0x9e3779b1));
       for (let n = 0; n < CASES_PER_ROUTE; n++) {
         const c = fuzzCase(op, rng, n);
-        const res = await t.app.inject({ method: op.method as 'GET', url: c.url, headers: c.headers, ...(c.payload === undefined ? {} : { payload: c.payload }) });
+        const res = await answerOrHang(t.app.inject({ method: op.method as 'GET', url: c.url, headers: c.headers, ...(c.payload === undefined ? {} : { payload: c.payload }) }));
         sent++;
+        if (!res) {
+          failures.push(`no answer within ${HANG_MS / 1000} s: ${op.method} ${op.url} [${c.label}] ${c.url.slice(0, 120)}`);
+          break;
+        }
         const where = `${op.method} ${op.url} [${c.label}] ${c.url.slice(0, 120)} → ${res.statusCode} ${res.body.slice(0, 300)}`;
         if (res.statusCode >= 500) fail('5xx', op, where);
         if (res.statusCode >= 400 && !String(res.headers['content-type']).includes('application/problem+json')) fail('not problem+json', op, where);
@@ -469,6 +473,20 @@ describe(`fuzzing every route (seed ${SEED})`, () => {
     expect((await t.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   }, 600_000);
 });
+
+/** A request that gets no answer at all is a failure too (an upload that never ended used to hang forever). */
+const HANG_MS = 30_000;
+async function answerOrHang<T>(pending: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), HANG_MS);
+  });
+  try {
+    return await Promise.race([pending, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function settleImport(id: string | undefined): Promise<void> {
   if (!id) return;
