@@ -124,8 +124,10 @@ describe('security', () => {
 
   it('rate-limits anonymous endpoints', async () => {
     const statuses: number[] = [];
+    // A new address each time: what refuses the last ones is the per-IP limit, not the per-account back-off.
+    const run = Math.random().toString(36).slice(2, 10);
     for (let i = 0; i < 7; i++) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.9.9', payload: { email: 'x@example.test', password: 'nope' } });
+      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.9.9', payload: { email: `x${i}-${run}@example.test`, password: 'nope' } });
       statuses.push(res.statusCode);
     }
     expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true);
