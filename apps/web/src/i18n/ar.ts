@@ -488,6 +488,7 @@ export const ar: Messages = {
   'audit.do.login.sso': 'سجّل {actor} الدخول بالدخول الموحّد',
   'audit.do.api_key.created': 'أنشأ {actor} مفتاح API {target}',
   'audit.do.api_key.revoked': 'ألغى {actor} مفتاح API {target}',
+  'audit.do.login.locked': 'أُوقف تسجيل الدخول إلى حساب {target} مؤقتًا بعد محاولات فاشلة متكررة',
   'audit.do.automation.created': 'أنشأ {actor} الأتمتة {target}',
   'audit.do.automation.updated': 'عدّل {actor} الأتمتة {target}',
   'audit.do.automation.deleted': 'حذف {actor} الأتمتة {target}',

@@ -487,6 +487,7 @@ export const en = {
   'audit.do.login.sso': '{actor} signed in with single sign-on',
   'audit.do.api_key.created': '{actor} created the API key {target}',
   'audit.do.api_key.revoked': '{actor} revoked the API key {target}',
+  'audit.do.login.locked': 'Sign-ins to {target} were paused after repeated failures',
   'audit.do.automation.created': '{actor} created the automation {target}',
   'audit.do.automation.updated': '{actor} changed the automation {target}',
   'audit.do.automation.deleted': '{actor} deleted the automation {target}',

@@ -488,6 +488,7 @@ export const fa: Messages = {
   'audit.do.login.sso': '{actor} با ورود یکپارچه وارد شد',
   'audit.do.api_key.created': '{actor} کلید API {target} را ساخت',
   'audit.do.api_key.revoked': '{actor} کلید API {target} را باطل کرد',
+  'audit.do.login.locked': 'ورود به حساب {target} پس از تلاش‌های ناموفق پیاپی موقتاً بسته شد',
   'audit.do.automation.created': '{actor} خودکارسازی {target} را ساخت',
   'audit.do.automation.updated': '{actor} خودکارسازی {target} را تغییر داد',
   'audit.do.automation.deleted': '{actor} خودکارسازی {target} را حذف کرد',

@@ -36,8 +36,9 @@ export function registerAccountSecurityRoutes(app: App, deps: ModuleDeps): void 
     await throttleGate(reply, assertNotThrottled(db, account.email));
     const used = await twoFactor.verifySecondFactor(db, deps.config, account.id, req.body.code);
     if (!used) {
-      await recordLoginFailure(db, account.email);
+      const lockSeconds = await recordLoginFailure(db, account.email);
       await team.auditAccount(db, account.id, null, { action: 'login.failed', ip: req.ip, details: { step: 'two_factor' } });
+      if (lockSeconds) await team.auditAccount(db, account.id, null, { action: 'login.locked', ip: req.ip, details: { seconds: lockSeconds } });
       throw new Problem(401, 'two_factor_code_invalid');
     }
     const member = (await repo.membershipsOf(db, account.id)).find((m) => m.tenantId === challenge.tenantId);

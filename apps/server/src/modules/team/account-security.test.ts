@@ -74,6 +74,7 @@ describe('per-account sign-in throttling', () => {
     const locked = await signIn(email, TEST_PASSWORD, { 'accept-language': 'en' });
     expect(locked.statusCode).toBe(429);
     expect(locked.json().code).toBe('login_throttled');
+    expect((await audit(ws, 'login.locked')).map((r) => r.details.seconds)).toEqual([THROTTLE.baseLockSeconds]);
     const firstWait = Number(locked.headers['retry-after']);
     expect(firstWait).toBeGreaterThan(0);
     expect(firstWait).toBeLessThanOrEqual(THROTTLE.baseLockSeconds);

@@ -32,19 +32,21 @@ export class ThrottledProblem extends Problem {
   }
 }
 
-/** Counts a failure in one statement (concurrent failures all count) and sets the lock it earns. */
-export async function recordLoginFailure(db: Executor, email: string): Promise<void> {
+/** Counts a failure in one statement (concurrent failures all count) and sets the lock it earns; answers the lock's length in seconds, if any. */
+export async function recordLoginFailure(db: Executor, email: string): Promise<number | null> {
   await db.execute(sql`
     INSERT INTO login_throttle AS t (email, failures, last_failure_at) VALUES (${email}, 1, now())
     ON CONFLICT (email) DO UPDATE SET
       failures = CASE WHEN t.last_failure_at < now() - make_interval(secs => ${THROTTLE.forgetAfterSeconds}) THEN 1 ELSE t.failures + 1 END,
       last_failure_at = now()`);
-  await db.execute(sql`
+  const locked = await db.execute<{ seconds: number }>(sql`
     UPDATE login_throttle SET locked_until = now() + make_interval(secs => least(${THROTTLE.maxLockSeconds},
       ${THROTTLE.baseLockSeconds} * power(2, least(failures - ${THROTTLE.freeFailures}, 20))))
-    WHERE email = ${email} AND failures >= ${THROTTLE.freeFailures}`);
+    WHERE email = ${email} AND failures >= ${THROTTLE.freeFailures}
+    RETURNING round(extract(epoch FROM locked_until - now()))::int AS seconds`);
   // Addresses typed once and never again would pile up; one failure in a hundred sweeps them.
   if (Math.random() < 0.01) await pruneLoginFailures(db);
+  return locked.rows[0]?.seconds ?? null;
 }
 
 /** Forgets addresses whose last failure is a day old and whose lock is over (run now and then, not per request). */

@@ -33,12 +33,13 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
     await throttleGate(reply, assertNotThrottled(deps.database.db, req.body.email));
     const account = await team.verifyLogin(deps.database.db, req.body.email, req.body.password);
     if (!account) {
-      await recordLoginFailure(deps.database.db, req.body.email);
+      const lockSeconds = await recordLoginFailure(deps.database.db, req.body.email);
       const known = await repo.findAccountByEmail(deps.database.db, req.body.email);
       if (known) {
         for (const m of await repo.membershipsOf(deps.database.db, known.id)) {
           await recordAudit(deps.database.db, m.tenantId, null, { action: 'login.failed', targetType: 'account', targetId: known.id, ip: req.ip });
         }
+        if (lockSeconds) await team.auditAccount(deps.database.db, known.id, null, { action: 'login.locked', ip: req.ip, details: { seconds: lockSeconds } });
       }
       throw new Problem(401, 'invalid_credentials');
     }
