@@ -14,7 +14,7 @@ import { startTestApp, type TestApp, type TestWorkspace } from './harness.ts';
 // The seed changes once a day (new inputs over time, the same inputs for every run of a day) and
 // is printed; VAFA_FUZZ_SEED=<seed> reproduces a run, VAFA_FUZZ_CASES sets cases per route.
 const SEED = Number(process.env.VAFA_FUZZ_SEED ?? Math.floor(Date.now() / 86_400_000));
-const CASES_PER_ROUTE = Number(process.env.VAFA_FUZZ_CASES ?? 12);
+const CASES_PER_ROUTE = Number(process.env.VAFA_FUZZ_CASES ?? 16);
 
 /** mulberry32: small, seedable, good enough to pick test inputs */
 function prng(seed: number) {
@@ -310,7 +310,8 @@ function fuzzCase(op: Operation, rng: Rng, n: number): FuzzCase {
     payload = body.payload;
     label = `multipart ${body.label}`;
   } else if (style < 3 && op.body) {
-    payload = JSON.stringify(plausible(op.body, rng));
+    // An empty object is the classic patch that reaches the database with nothing to set.
+    payload = rng.chance(0.2) ? '{}' : JSON.stringify(plausible(op.body, rng));
     label = 'plausible';
   } else if (style < 7 && op.body) {
     payload = JSON.stringify(mutate(plausible(op.body, rng), rng));
