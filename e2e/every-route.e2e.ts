@@ -22,7 +22,6 @@ const VIEWPORTS = [
 
 // Latin-script words a fa/ar screen may show, each for a reason:
 const ALLOWED_LATIN = new Set([
-  'English', // the English language's own name in language pickers (every language is named in itself)
   // technical acronyms and format names with no native form in use in Persian or Arabic interfaces
   'CSV', 'SMS', 'API', 'SMTP', 'HTTP', 'HTTPS', 'URL', 'JSON', 'UTF', 'TLS', 'STARTTLS', 'NPS',
   'Google', 'Microsoft', 'Authenticator', 'FreeOTP', // authenticator apps, named as people find them in app stores
@@ -73,7 +72,8 @@ async function go(page: Page, path: string): Promise<void> {
 function latinWords(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     // User data (names, e-mails, phone numbers, codes) is marked: UserText renders <bdi>,
-    // codes and addresses carry dir="ltr" or translate="no", anything else says data-allow-latin.
+    // codes and addresses carry dir="ltr" or translate="no", anything else says data-allow-latin;
+    // words in another language say so with lang="…".
     const EXEMPT = 'bdi, [dir="ltr"], [translate="no"], [data-allow-latin], script, style, input, textarea, [data-live-announcer]';
     // (no named helpers in here: tsx would wrap them in a __name() the page does not have)
     const texts: [string, string][] = [[document.title, 'title']];
@@ -81,12 +81,15 @@ function latinWords(page: Page): Promise<string[]> {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
       if (!parent || parent.closest(EXEMPT) || !parent.checkVisibility()) continue;
+      // Text marked as another language (a language picker names each language in itself: <span lang="en">English</span>)
+      const marked = parent.closest('[lang]');
+      if (marked && marked !== document.documentElement && marked.getAttribute('lang') !== document.documentElement.lang) continue;
       texts.push([node.textContent ?? '', parent.tagName.toLowerCase()]);
     }
     // What fields show by themselves (a time zone, a built-in rule's name); addresses, numbers and
     // typed-in codes are exempt by their type or dir="ltr".
     for (const input of document.body.querySelectorAll<HTMLInputElement>('input:not([type]), input[type="text"], input[type="search"]')) {
-      if (!input.closest(EXEMPT.replace(', input, textarea', '')) && input.dir !== 'ltr' && input.checkVisibility()) texts.push([input.value, 'input value']);
+      if (!input.closest(EXEMPT.replace(', input, textarea', '')) && input.dir !== 'ltr' && input.checkVisibility()) texts.push([input.value.replace(/\{[^{}]*\}/g, ''), 'input value']); // {name}: a template's variable, a code
     }
     for (const el of document.body.querySelectorAll('[aria-label], [placeholder], [title], [alt]')) {
       if (el.closest(EXEMPT.replace(', input, textarea', '')) || !(el as HTMLElement).checkVisibility()) continue;

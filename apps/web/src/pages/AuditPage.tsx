@@ -6,21 +6,24 @@ import { usePrefs } from '../app/prefs.tsx';
 import { MESSAGES, type MessageKey } from '../i18n/index.ts';
 import { useT } from '../i18n/useT.ts';
 import { api, type AuditEntry } from '../lib/api.ts';
-import { formatInstant } from '../lib/format.ts';
+import { formatInstant, isRtl } from '../lib/format.ts';
 import { Button, EmptyState, ErrorState, ShieldIcon, Skeleton, UserText } from '../ui/index.ts';
 
 /** "Sara created the automation «Birthday gift»": who did what to which, by today's names. */
 function useAuditSentence(): (entry: AuditEntry) => ReactNode {
   const intl = useIntl();
   const t = useT();
+  const prefs = usePrefs();
   const known = (key: string): key is MessageKey => key in MESSAGES.en;
   return (e) => {
     const actor = e.actorName
       ? <UserText>{e.actorName}</UserText>
       : t(e.actorType === 'user' ? 'audit.actorUser' : e.actorType === 'api_key' ? 'audit.actorApiKey' : e.actorType === 'system' ? 'audit.actorSystem' : 'audit.someone');
     const generic = `audit.kind.${e.targetType ?? 'other'}`;
+    // Quotes and name in one isolate of the page's direction, so a Latin word beside it ("API")
+    // cannot pull the quotation marks to the wrong side.
     const target = e.targetName
-      ? <>«<UserText>{e.targetName}</UserText>»</>
+      ? <bdi dir={isRtl(prefs.language) ? 'rtl' : 'ltr'}>«<UserText>{e.targetName}</UserText>»</bdi>
       : t(known(generic) ? generic : 'audit.kind.other');
     const key = `audit.do.${e.action}`;
     if (known(key)) return intl.formatMessage({ id: key }, { actor, target });

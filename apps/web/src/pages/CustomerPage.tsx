@@ -110,7 +110,7 @@ export default function CustomerPage({ id }: { id: string }) {
                 ) : t('customer.noBirthday')}
               </dd>
               <dt>{t('customer.language')}</dt>
-              <dd>{c.language ? t(`lang.${c.language}`) : t('common.none')}</dd>
+              <dd>{c.language ? t(`language.${c.language}`) : t('common.none')}</dd>
               <dt>{t('customer.preferredChannel')}</dt>
               <dd>{c.preferredChannel ? t(`channel.${c.preferredChannel}`) : t('common.none')}</dd>
               <dt>{t('customer.timeZone')}</dt>

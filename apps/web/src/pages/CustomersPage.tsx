@@ -114,7 +114,7 @@ export function CustomersPage() {
           options={[{ id: ANY, label: t('common.all') }, ...(segments.data?.items ?? []).map((s) => ({ id: s.id, label: s.name }))]}
         />
         <Select label={t('customers.filterConsent')} value={consent} onChange={setConsent} options={[{ id: ANY, label: t('common.any') }, ...CHANNELS.map((c) => ({ id: c, label: t(`channel.${c}`) }))]} />
-        <Select label={t('customers.filterLanguage')} value={language} onChange={setLanguage} options={[{ id: ANY, label: t('common.all') }, ...LANGUAGES.map((l) => ({ id: l, label: t(`lang.${l}`) }))]} />
+        <Select label={t('customers.filterLanguage')} value={language} onChange={setLanguage} options={[{ id: ANY, label: t('common.all') }, ...LANGUAGES.map((l) => ({ id: l, label: t(`language.${l}`) }))]} />
         {filtered && <Button variant="ghost" onPress={clearFilters}>{t('customers.clearFilters')}</Button>}
       </section>
 

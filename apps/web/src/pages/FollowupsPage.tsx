@@ -106,7 +106,7 @@ function Queue({ filters, showAssignee }: { filters: FollowupFilters; showAssign
                   <Link href={`/engagement/followups/${f.id}`}><UserText>{f.customer.name ?? t('customer.unnamed')}</UserText></Link>
                 </td>
                 <td>{f.customer.phone ? <a href={`tel:${f.customer.phone}`}><bdi dir="ltr">{localiseDigits(f.customer.phone, prefs.digits)}</bdi></a> : t('common.none')}</td>
-                <td>{f.customer.language ? t(`lang.${f.customer.language}`) : t('common.none')}</td>
+                <td>{f.customer.language ? t(`language.${f.customer.language}`) : t('common.none')}</td>
                 <td className="reason-cell"><FollowupReason reason={f.reason} /></td>
                 <td><PriorityBadge priority={f.priority} /></td>
                 <td><Due iso={f.status === 'done' && f.completedAt ? f.completedAt : f.dueAt} /></td>
@@ -211,7 +211,7 @@ function FollowupDetailPage({ id }: { id: string }) {
               <dt>{t('customer.email')}</dt>
               <dd>{c.email ? <a href={`mailto:${c.email}`}><UserText ltr>{c.email}</UserText></a> : t('common.none')}</dd>
               <dt>{t('customer.language')}</dt>
-              <dd>{c.language ? t(`lang.${c.language}`) : t('common.none')}</dd>
+              <dd>{c.language ? t(`language.${c.language}`) : t('common.none')}</dd>
             </dl>
             <p><Link href={`/customers/${c.id}`}>{t('followups.openCustomer')}</Link></p>
           </section>

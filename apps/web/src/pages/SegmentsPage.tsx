@@ -200,7 +200,7 @@ function ConditionValue({ condition, onChange }: { condition: Condition; onChang
   const prefs = usePrefs();
   const kind = FIELD_OPS[condition.field].value(condition.op);
   const label = t('segments.value');
-  if (kind === 'language') return <Select label={label} className="field-compact" value={condition.value || null} onChange={onChange} options={CUSTOMER_LANGUAGES.map((l) => ({ id: l, label: t(`lang.${l}`) }))} />;
+  if (kind === 'language') return <Select label={label} className="field-compact" value={condition.value || null} onChange={onChange} options={CUSTOMER_LANGUAGES.map((l) => ({ id: l, label: t(`language.${l}`) }))} />;
   if (kind === 'channel') return <Select label={label} className="field-compact" value={condition.value || null} onChange={onChange} options={CHANNELS.map((c) => ({ id: c, label: t(`channel.${c}`) }))} />;
   if (kind === 'month') return <BirthdayMonth label={label} value={condition.value} onChange={onChange} />;
   if (kind === 'date') {

@@ -73,7 +73,7 @@ function SettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly:
     <Form onSubmit={handleSubmit} className="card form form-grid" validationBehavior="aria">
       {error && !Object.keys(error.fieldErrors).length && <p className="form-error span-all" role="alert">{error.message}</p>}
       <TextField className="span-all" label={t('settings.name')} value={draft.name} onChange={(v) => set('name', v)} isReadOnly={readOnly} errorMessage={fe('name')} />
-      <Select label={t('settings.defaultLanguage')} value={draft.defaultLanguage} onChange={(v) => set('defaultLanguage', v)} isDisabled={readOnly} options={LANGUAGES.map((l) => ({ id: l, label: t(`lang.${l}`) }))} />
+      <Select label={t('settings.defaultLanguage')} value={draft.defaultLanguage} onChange={(v) => set('defaultLanguage', v)} isDisabled={readOnly} options={LANGUAGES.map((l) => ({ id: l, label: t(`language.${l}`) }))} />
       <Select label={t('settings.calendar')} value={draft.calendar} onChange={(v) => set('calendar', v)} isDisabled={readOnly} options={CALENDARS.map((c) => ({ id: c, label: t(`calendar.${c}`) }))} />
       <TimeZoneField label={t('settings.timeZone')} value={draft.timeZone} onChange={(v) => { if (v) set('timeZone', v); }} isReadOnly={readOnly} errorMessage={fe('timeZone')} />
       <Select label={t('settings.country')} value={draft.defaultCountry} onChange={(v) => set('defaultCountry', v)} isDisabled={readOnly} options={[...new Set([draft.defaultCountry, ...PHONE_COUNTRIES])].map((c) => ({ id: c, label: (PHONE_COUNTRIES as readonly string[]).includes(c) ? t(`country.${c as 'IR'}`) : c }))} />

@@ -19,7 +19,7 @@ export default function TemplatesPage({ templateId }: { templateId?: string }) {
   const selected = templateId && templateId !== 'new' ? templates.data?.items.find((x) => x.id === templateId) : undefined;
   const prefs = usePrefs();
   const list = new Intl.ListFormat(prefs.language);
-  const languagesOf = (content: Record<string, unknown>) => list.format(LANGUAGES.filter((l) => content[l]).map((l) => t(`lang.${l}`)));
+  const languagesOf = (content: Record<string, unknown>) => list.format(LANGUAGES.filter((l) => content[l]).map((l) => t(`language.${l}`)));
   return (
     <div className="page">
       <header className="page-header">

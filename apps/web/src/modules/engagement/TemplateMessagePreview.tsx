@@ -30,7 +30,7 @@ export function TemplateMessagePreview({ message, show = ['email', 'sms'] }: { m
     <div className="message-preview" data-testid="message-preview">
       <dl>
         <dt>{t('templates.language')}</dt>
-        <dd>{t(`lang.${message.language}`)}</dd>
+        <dd>{t(`language.${message.language}`)}</dd>
         {show.includes('email') && (
           <>
             <dt>{t('templates.subject')}</dt>
