@@ -55,7 +55,14 @@ export const invitations = pgTable(
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex('invitations_token_key').on(t.tokenHash)],
+  // Unique within the workspace (Citus needs the distribution column in a unique key); the
+  // link carries no workspace, so accepting looks the hash up through its own index. Tokens are
+  // 256 random bits: two workspaces never draw the same one.
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('invitations_token_key').on(t.tenantId, t.tokenHash),
+    index('invitations_token_idx').on(t.tokenHash),
+  ],
 );
 
 /** Server-side sessions, so any app process can serve any signed-in user. */

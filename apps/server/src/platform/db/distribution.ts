@@ -11,6 +11,9 @@ export const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   workspaces: 'the tenants themselves; every distributed table points at them',
   accounts: 'one login across workspaces',
   sessions: 'found by cookie before the workspace is known',
+  password_resets: 'belong to an account, redeemed before any workspace is chosen',
+  recovery_codes: 'second-factor codes of an account, checked at sign-in',
+  login_throttle: 'failed sign-ins per account and address, counted before the workspace is known',
 };
 
 export interface Distribution {
