@@ -170,6 +170,27 @@ describe('every route', { timeout: 1_800_000 }, () => {
     await context.close();
   });
 
+  test('the shell stays on screen while a screen loads for the first time', async () => {
+    const context = await browser.newContext({ baseURL: vafa.baseUrl, locale: 'fa-IR', viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    const login = await page.request.post('/api/auth/login', { data: { email: vafa.email, password: vafa.password } });
+    assert.equal(login.status(), 200);
+    assert.equal((await page.request.patch('/api/me', { headers: { 'x-csrf-token': (await login.json() as { csrfToken: string }).csrfToken }, data: { language: 'fa' } })).status(), 200);
+    await page.goto('/customers');
+    await page.getByRole('grid').waitFor();
+    // A slow network: the next screen's code is held back until the checks below are done.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await page.route('**/assets/**', async (route) => { await held; await route.continue(); });
+    await page.getByRole('navigation', { name: MESSAGES.fa['nav.menu'] }).getByRole('link', { name: MESSAGES.fa['nav.audit'] }).click();
+    await page.locator('main .skeleton').waitFor();
+    assert.ok(await page.getByRole('navigation', { name: MESSAGES.fa['nav.menu'] }).isVisible(), 'the menu stays');
+    assert.ok(await page.locator('.topbar').isVisible(), 'the top bar stays');
+    release();
+    await page.getByRole('heading', { level: 1, name: MESSAGES.fa['audit.title'] }).waitFor();
+    await context.close();
+  });
+
   test('changing language, digits and calendar re-renders the customer table at once', async () => {
     const context = await browser.newContext({ baseURL: vafa.baseUrl, locale: 'fa-IR', viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
