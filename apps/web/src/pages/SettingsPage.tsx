@@ -8,6 +8,7 @@ import { CALENDARS, LANGUAGES } from '../lib/format.ts';
 import { Button, Checkbox, ErrorState, Select, Skeleton, TextField, useToast } from '../ui/index.ts';
 import { HolidaysField } from '../modules/engagement/holidays-field.tsx';
 import { RequireTwoFactorSetting } from '../modules/account/RequireTwoFactorSetting.tsx';
+import { TimeField } from '../ui/time-field.tsx';
 import { TimeZoneField } from '../ui/time-zone-field.tsx';
 import { PHONE_COUNTRIES } from './customer-fields.ts';
 
@@ -109,8 +110,8 @@ function SettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly:
                 <tr key={day}>
                   <th scope="row">{t(`weekday.${day}`)}</th>
                   <td><Checkbox isDisabled={readOnly} isSelected={!open} onChange={(closed) => setHours(day, closed ? [] : [first])}>{t('settings.closed')}</Checkbox></td>
-                  <td>{open && <TextField label={`${t('settings.opens')} — ${t(`weekday.${day}`)}`} className="field-compact" dir="ltr" value={first.from} isReadOnly={readOnly} onChange={(v) => setHours(day, [{ ...first, from: v }, ...ranges.slice(1)])} />}</td>
-                  <td>{open && <TextField label={`${t('settings.closes')} — ${t(`weekday.${day}`)}`} className="field-compact" dir="ltr" value={first.to} isReadOnly={readOnly} onChange={(v) => setHours(day, [{ ...first, to: v }, ...ranges.slice(1)])} />}</td>
+                  <td>{open && <TimeField label={`${t('settings.opens')} — ${t(`weekday.${day}`)}`} className="field-compact" value={first.from} isReadOnly={readOnly} onChange={(v) => setHours(day, [{ ...first, from: v }, ...ranges.slice(1)])} />}</td>
+                  <td>{open && <TimeField label={`${t('settings.closes')} — ${t(`weekday.${day}`)}`} className="field-compact" value={first.to} isReadOnly={readOnly} onChange={(v) => setHours(day, [{ ...first, to: v }, ...ranges.slice(1)])} />}</td>
                 </tr>
               );
             })}
