@@ -264,7 +264,9 @@ function ConditionFields({ condition: c, index, onChange, readOnly, pathError, t
       <Select label={t('automations.eventField')} value={c.field || null} isDisabled={readOnly} onChange={(field) => onChange({ ...c, field })}
         options={topicFields.map((f) => ({ id: f.name, label: `${eventFieldName(f.name)} (${t(`automations.fieldType.${f.type}` as MessageKey)})` }))} errorMessage={pathError(`${p}.field`)} />
       <Select label={t('automations.op')} value={c.op} isDisabled={readOnly} onChange={(op) => onChange({ ...c, op })} options={opOptions} />
-      <TextField label={t('automations.value')} value={c.value} onChange={(value) => onChange({ ...c, value })} isReadOnly={readOnly} description={valueHint} errorMessage={pathError(`${p}.value`)} />
+      {/* Matched literally against the event's payload codes (call, visit…), so typed left to right;
+          choosing among localised values belongs to the editor's redesign. */}
+      <TextField label={t('automations.value')} value={c.value} onChange={(value) => onChange({ ...c, value })} isReadOnly={readOnly} description={valueHint} errorMessage={pathError(`${p}.value`)} dir="ltr" />
     </>
   );
 }
