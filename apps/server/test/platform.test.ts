@@ -135,11 +135,19 @@ describe('security', () => {
   });
 
   it('requires authentication on every non-public route', async () => {
-    for (const route of t.vafa.routes.filter((r) => r.access !== 'public')) {
+    const guarded = t.vafa.routes.filter((r) => r.access !== 'public');
+    for (const route of guarded) {
       const url = route.url.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000');
       const res = await t.app.inject({ method: route.method as 'GET', url });
-      expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
+      // A session-optional route says "nobody" (204) to no credential at all, and still refuses a bad one.
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(route.sessionOptional ? 204 : 401);
+      if (route.sessionOptional) {
+        const forged = await t.app.inject({ method: route.method as 'GET', url, headers: { cookie: 'vafa_session=forged' } });
+        expect(forged.statusCode, `${route.method} ${route.url} with a forged session`).toBe(401);
+      }
     }
+    // Only the session probe may answer without credentials.
+    expect(guarded.filter((r) => r.sessionOptional).map((r) => `${r.method} ${r.url}`)).toEqual(['GET /api/auth/session']);
   });
 });
 

@@ -49,6 +49,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   access: RouteAccess;
+  /** answers without credentials itself (see FastifyContextConfig.sessionOptional) */
+  sessionOptional: boolean;
 }
 
 export interface HttpOptions {
@@ -155,7 +157,8 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
     if (access === 'public' && (route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== false) {
       route.config = { ...route.config, rateLimit: { max: options.anonRateLimitPerMinute, timeWindow: '1 minute' } } as typeof route.config;
     }
-    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, access });
+    const sessionOptional = route.config?.sessionOptional === true;
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, access, sessionOptional });
   });
 
   await app.register(helmet, {
