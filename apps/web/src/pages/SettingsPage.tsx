@@ -97,6 +97,8 @@ function SettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly:
       </fieldset>
       <fieldset className="fieldset span-all">
         <legend>{t('settings.businessHours')}</legend>
+        {/* Phones: the week scrolls inside the box, never the page. */}
+        <div className="scroll-box" tabIndex={0} role="region" aria-label={t('settings.businessHours')}>
         <table className="simple-table hours-table">
           <thead>
             <tr><td /><td /><th scope="col">{t('settings.opens')}</th><th scope="col">{t('settings.closes')}</th></tr>
@@ -117,6 +119,7 @@ function SettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly:
             })}
           </tbody>
         </table>
+        </div>
         {fe('businessHours') && <p className="form-error">{fe('businessHours')}</p>}
       </fieldset>
       <HolidaysField value={draft.holidays} onChange={(days) => set('holidays', days)} readOnly={readOnly} errorMessage={fe('holidays')} />
