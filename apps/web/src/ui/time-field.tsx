@@ -22,7 +22,7 @@ export function TimeField({ label, description, errorMessage, value, onChange, .
       isInvalid={Boolean(errorMessage)}
     >
       <Label className="field-label">{label}</Label>
-      <DateInput className="input date-input">{(segment) => <DateSegment className="date-segment" segment={segment} />}</DateInput>
+      <DateInput className="input date-input time-input">{(segment) => <DateSegment className="date-segment" segment={segment} />}</DateInput>
       {description && <Text slot="description" className="field-description">{description}</Text>}
       <FieldError className="field-error">{errorMessage}</FieldError>
     </AriaTimeField>
