@@ -9,7 +9,7 @@ import { ApiError, api, type AttributeDefinition, type Customer, type CustomerIn
 import { calendarFromIdentifier, type CalendarId } from '../lib/format.ts';
 import { Button, Checkbox, Select, TextField } from '../ui/index.ts';
 import { DatePicker } from '../ui/date-fields.tsx';
-import { TimeZoneField } from '../ui/time-zone-field.tsx';
+import { TimeZoneField, timeZoneLabel } from '../ui/time-zone-field.tsx';
 import { CHANNELS, CUSTOMER_LANGUAGES, PHONE_COUNTRIES, parseTags, type ChannelId } from './customer-fields.ts';
 import { createIssues, updateIssues, type FieldCodes } from './customer-validation.ts';
 import './customer-form.css';
@@ -185,8 +185,8 @@ export function CustomerForm({ customer, onSaved, onCancel }: { customer?: Custo
         label={t('customer.timeZone')}
         value={timeZone}
         onChange={setTimeZone}
-        placeholder={prefs.timeZone}
-        description={t('customer.timeZoneHint', { zone: prefs.timeZone })}
+        placeholder={timeZoneLabel(prefs.timeZone, prefs.locale)}
+        description={t('customer.timeZoneHint', { zone: timeZoneLabel(prefs.timeZone, prefs.locale) })}
         errorMessage={fieldError('timeZone')}
       />
       <TextField className="span-all" label={t('customer.tags')} value={tags} onChange={setTags} description={t('customer.tagsHint')} errorMessage={fieldError('tags')} />
