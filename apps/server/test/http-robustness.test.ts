@@ -138,6 +138,25 @@ describe('inputs that used to answer 500', { timeout: 30_000 }, () => {
     expect(leftovers()).toEqual([]);
   });
 
+  it('refuses a JSON string holding half a surrogate pair instead of storing U+FFFD', async () => {
+    const before = (await t.database.pool.query('SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1', [ws.tenantId])).rows[0].n;
+    const res = await t.app.inject({ method: 'POST', url: '/api/customers', headers: { ...owner(), 'content-type': 'application/json' }, payload: '{"name":"a\\ud800b","phone":"09121234567"}' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('invalid_encoding');
+    const paired = await t.app.inject({ method: 'POST', url: '/api/customers', headers: { ...owner(), 'content-type': 'application/json' }, payload: '{"name":"گل \\ud83c\\udf39","phone":"09121234568"}' });
+    expect(paired.statusCode).toBe(201);
+    expect(paired.json().name).toBe('گل 🌹');
+    expect((await t.database.pool.query('SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1', [ws.tenantId])).rows[0].n).toBe(before + 1);
+  });
+
+  it('takes an empty JSON object on a route without a body, as generated clients send it, and still refuses a real body', async () => {
+    const empty = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { ...owner(), 'content-type': 'application/json' }, payload: '{}' });
+    expect(empty.statusCode).toBe(204);
+    const stray = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { ...owner(), 'content-type': 'application/json' }, payload: '{"all":true}' });
+    expect(stray.statusCode).toBe(400);
+    expect(stray.json().errors[0].code).toBe('unexpected_body');
+  });
+
   it('answers a path with bad percent-encoding with problem+json', async () => {
     for (const url of ['/api/customers/%ff', '/api/customers/%E0%A4%A', '/api/%']) {
       const res = await t.app.inject({ method: 'GET', url, headers: { ...owner(), 'accept-language': 'fa' } });

@@ -17,7 +17,19 @@ export const ChannelParams = z.strictObject({ channel: ConfigurableChannel });
 
 const HostName = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/, 'a host name or IP address');
 const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
-const HttpUrl = z.url({ protocol: /^https?$/ }).max(2000);
+// No user:password@ part: such a URL would keep a credential in plain text in settings and the
+// audit log, and the outbound guard refuses it anyway. Credentials go in their own sealed fields.
+const HttpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, { message: 'a URL with a user name or password is not accepted', params: { code: 'url_credentials' } });
 /** A secret is set by giving it, kept by leaving it out. */
 const Secret = z.string().min(1).max(1000).regex(/^\P{Cc}+$/u, 'no control characters');
 const Label = z.string().trim().min(1).max(200).regex(/^\P{Cc}+$/u, 'no control characters');

@@ -98,6 +98,19 @@ describe('save time', () => {
     expect((await call(strict, ws, 'GET', '/api/webhooks')).json().items).toEqual([]);
   });
 
+  it('refuses addresses that carry a user name and password, which would rest in plain text in settings and the audit log', async () => {
+    const ws = await strict.createWorkspace();
+    const hook = await call(strict, ws, 'POST', '/api/webhooks', { name: 'creds', url: 'https://user:pass@example.com/hook' }, 'fa');
+    expect(hook.statusCode).toBe(400);
+    expect(hook.json().errors).toEqual([expect.objectContaining({ field: 'body.url', code: 'url_credentials' })]);
+    expect(hook.json().errors[0].message).toMatch(/گذرواژه/);
+    const sms = await call(strict, ws, 'PUT', '/api/messaging/channels/sms', { provider: 'kavenegar', baseUrl: 'https://u:p@example.com/v1', sender: '1000', apiKey: 'k' });
+    expect(sms.statusCode).toBe(400);
+    expect(sms.json().errors[0]).toMatchObject({ field: 'body.baseUrl', code: 'url_credentials' });
+    expect((await call(strict, ws, 'GET', '/api/webhooks')).json().items).toEqual([]);
+    expect((await call(strict, ws, 'GET', '/api/messaging/channels/sms')).json().configured).toBe(false);
+  });
+
   it('lets the operator allow 127.0.0.1, and nothing more than that', async () => {
     const ws = await allowing.createWorkspace();
     expect((await call(allowing, ws, 'PUT', '/api/messaging/channels/email', { host: '127.0.0.1', port: 25, fromAddress: 'shop@example.test' })).statusCode).toBe(200);

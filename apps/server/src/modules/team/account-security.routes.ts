@@ -63,8 +63,15 @@ export function registerAccountSecurityRoutes(app: App, deps: ModuleDeps): void 
       response: { 202: z.object({ accepted: z.literal(true) }) },
     },
   }, async (req, reply) => {
-    await db.transaction((tx) => requestPasswordReset(tx, deps.config, deps.log, { email: req.body.email, locale: req.body.language ?? req.locale }, req.ip));
-    return reply.code(202).send({ accepted: true });
+    // Answer first, then do the work: a known address costs a token, a mail and an audit row,
+    // and a reply that waited for them would tell by its timing which addresses have accounts.
+    await reply.code(202).send({ accepted: true });
+    try {
+      await db.transaction((tx) => requestPasswordReset(tx, deps.config, deps.log, { email: req.body.email, locale: req.body.language ?? req.locale }, req.ip));
+    } catch (err) {
+      req.log.error({ err }, 'password reset request failed after it was answered');
+    }
+    return reply;
   });
 
   app.post('/api/auth/password-reset/complete', {

@@ -45,6 +45,8 @@ export async function requestPasswordReset(
 ): Promise<void> {
   const account = await repo.findAccountByEmail(tx, input.email);
   if (!account) return;
+  // Requests for one account take turns, so concurrent ones cannot all slip under the limit.
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`password-reset:${account.id}`}, 0))`);
   const recent = await tx.execute<{ n: number }>(sql`
     SELECT count(*)::int AS n FROM password_resets
     WHERE account_id = ${account.id} AND created_at > now() - make_interval(mins => ${RESET_WINDOW_MINUTES})`);

@@ -86,6 +86,14 @@ function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** Whether any string or key in a parsed JSON value holds half of a surrogate pair (depth is capped before parsing). */
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return /\p{Cs}/u.test(value);
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  if (value && typeof value === 'object') return Object.entries(value).some(([key, inner]) => /\p{Cs}/u.test(key) || hasLoneSurrogate(inner));
+  return false;
+}
+
 export async function createHttpServer(options: HttpOptions): Promise<{ app: App; routes: RegisteredRoute[] }> {
   const routes: RegisteredRoute[] = [];
   const app = Fastify({
@@ -130,11 +138,15 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
     if (text.trim().length === 0) return done(null, undefined);
     if (/\\u0000/i.test(text)) return done(new Problem(400, 'validation_failed', {}, [{ field: 'body', code: 'nul_character', message: 'NUL characters are not allowed' }]), undefined);
     if (jsonNestsDeeperThan(text)) return done(new Problem(400, 'json_too_deep', { max: MAX_JSON_DEPTH }), undefined);
+    let parsed: unknown;
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
-      done(new Problem(400, 'malformed_json'), undefined);
+      return done(new Problem(400, 'malformed_json'), undefined);
     }
+    // "\ud800" is valid JSON but no character: stored, it would silently become U+FFFD.
+    if (hasLoneSurrogate(parsed)) return done(new Problem(400, 'invalid_encoding'), undefined);
+    done(null, parsed);
   });
 
   app.decorateRequest('actor', null);
@@ -217,7 +229,9 @@ export async function createHttpServer(options: HttpOptions): Promise<{ app: App
 
   // A route that declares no body takes none: a stray body is a client bug, not something to ignore.
   app.addHook('preValidation', async (request) => {
-    if (request.body !== undefined && request.body !== null && !request.routeOptions.schema?.body && !request.isMultipart()) {
+    // `{}` is what many generated clients send with every POST; it says nothing, so it passes.
+    const emptyObject = typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body) && Object.keys(request.body).length === 0;
+    if (request.body !== undefined && request.body !== null && !emptyObject && !request.routeOptions.schema?.body && !request.isMultipart()) {
       throw new Problem(400, 'validation_failed', {}, [{ field: 'body', code: 'unexpected_body', message: 'this route takes no body' }]);
     }
     // Multipart bodies are read by the routes that upload (`consumes`); anywhere else they would go unread.

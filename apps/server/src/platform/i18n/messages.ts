@@ -112,6 +112,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'نام، یا تلفن یا ایمیلی برای تماس وارد کنید.',
     ar: 'أدخل اسمًا، أو هاتفًا أو بريدًا إلكترونيًا للتواصل.',
   },
+  url_credentials: {
+    en: 'Leave the user name and password out of the address; put credentials in their own fields.',
+    fa: 'نام کاربری و گذرواژه را در نشانی ننویسید؛ اطلاعات ورود را در خانه‌های خودشان وارد کنید.',
+    ar: 'لا تضع اسم المستخدم وكلمة المرور في العنوان؛ أدخل بيانات الدخول في حقولها الخاصة.',
+  },
   birthday_in_future: {
     en: 'A birthday cannot be in the future.',
     fa: 'تاریخ تولد نمی‌تواند در آینده باشد.',

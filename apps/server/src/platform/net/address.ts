@@ -61,6 +61,11 @@ export function refusalFor(address: Address): RefusalReason | undefined {
     const v6 = address as ipaddr.IPv6;
     // IPv4 written inside IPv6 (::ffff:127.0.0.1, ::ffff:7f00:1, NAT64, 6to4) is judged by the IPv4 it carries.
     if (v6.isIPv4MappedAddress()) return refusalFor(v6.toIPv4Address());
+    // ::/96 held IPv4-compatible addresses (::127.0.0.1), deprecated and never public; ipaddr.js calls them unicast.
+    if (v6.match(ipaddr.IPv6.parse('::'), 96)) {
+      const range = v6.range();
+      return range === 'loopback' ? 'loopback' : range === 'unspecified' ? 'unspecified' : 'reserved';
+    }
     // fec0::/10 (site-local, deprecated but still routed inside some networks)
     if (v6.match(ipaddr.IPv6.parse('fec0::'), 10)) return 'unique_local';
     switch (v6.range()) {
