@@ -133,7 +133,7 @@ describe('engagement: templates and automations', { timeout: 600_000 }, () => {
     await page.goto('/engagement/automations/new');
     await page.getByRole('textbox', { name: 'نام قاعده' }).fill('سپاس دو روز پس از تحویل گلکسی');
     // The trigger defaults to "an order is delivered"; the fields of that event are listed.
-    await page.getByText('deliveredAt').waitFor();
+    await page.getByText('زمان تحویل', { exact: true }).first().waitFor();
     await page.getByRole('button', { name: /تأخیر/ }).click();
     await page.getByRole('option', { name: 'روز', exact: true }).click();
     await page.getByRole('textbox', { name: 'چه مدت' }).fill('۲');
