@@ -108,7 +108,8 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
 const concrete = (route: RegisteredRoute, ids: Awaited<ReturnType<typeof seedWorkspace>>, ws: TestWorkspace) =>
   route.url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(paramValue(route, name, ids, ws)));
 
-const walkable = (r: RegisteredRoute) => r.access !== 'public' && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs');
+// Signing out would end the walk's own session halfway; it touches no workspace data.
+const walkable = (r: RegisteredRoute) => r.access !== 'public' && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && r.url !== '/api/auth/logout';
 
 /** A body that passes validation for the routes that need one, so the walk reaches the tenant check. */
 function plausibleBody(route: RegisteredRoute, ids: Awaited<ReturnType<typeof seedWorkspace>>): unknown {
@@ -186,7 +187,7 @@ describe('garbage input on every write route', () => {
       { payload: 'name=x&phone=1', type: 'application/x-www-form-urlencoded' },
       { payload: Buffer.alloc(6 * 1024 * 1024, 0x61), type: 'application/json' },
     ];
-    const writes = t.vafa.routes.filter(walkable).filter((r) => r.method !== 'GET' && r.url !== '/api/auth/logout');
+    const writes = t.vafa.routes.filter(walkable).filter((r) => r.method !== 'GET');
     expect(writes.length).toBeGreaterThan(10);
     for (const route of writes) {
       for (const { payload, type } of garbage) {
