@@ -119,7 +119,11 @@ describe('engagement: templates and automations', { timeout: 600_000 }, () => {
     assert.ok(html.includes(PRODUCT) && html.includes('آناهیتا'), 'the e-mail HTML carries the name and the product');
     assert.equal(await preview.getByTestId('preview-html').getAttribute('sandbox'), '');
     // The frame really renders the e-mail (a sandboxed srcdoc document, no scripts).
-    const frame = page.frames().find((f) => f.url() === 'about:srcdoc');
+    // The frame attaches a moment after its srcdoc is set; wait for it on a busy machine.
+    let frame = page.frames().find((f) => f.url() === 'about:srcdoc');
+    for (const deadline = Date.now() + 60_000; !frame && Date.now() < deadline; frame = page.frames().find((f) => f.url() === 'about:srcdoc')) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     assert.ok(frame, 'the e-mail frame is loaded');
     assert.equal(await frame.locator('body').getAttribute('dir'), 'rtl');
     assert.ok(((await frame.locator('body').textContent()) ?? '').includes(PRODUCT));
