@@ -5,7 +5,7 @@ import type { Role } from '../../platform/http/access.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
-import { recordAudit } from '../workspace/audit.repo.ts';
+import { recordAudit } from '../workspace/index.ts';
 import { clientOf, setSessionCookie } from './http-helpers.ts';
 import { SingleSignOn, SSO_COOKIE, SSO_COOKIE_PATH, SsoRefused, TRANSACTION_SECONDS, type SsoFailure, type SsoSignIn } from './sso.service.ts';
 import * as team from './team.service.ts';

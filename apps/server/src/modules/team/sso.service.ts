@@ -9,7 +9,7 @@ import type { Locale } from '../../platform/i18n/locale.ts';
 import { derivedKey } from '../../platform/messaging/sealed.ts';
 import { guardedFetch } from '../../platform/net/fetch.ts';
 import { OutboundRefused, OutboundUnreachable } from '../../platform/net/guard.ts';
-import { recordAudit } from '../workspace/audit.repo.ts';
+import { recordAudit } from '../workspace/index.ts';
 import * as repo from './team.repo.ts';
 
 /**

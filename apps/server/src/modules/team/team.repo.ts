@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
-import { workspaces } from '../workspace/workspace.schema.ts';
+import { workspaces } from '../workspace/index.ts';
 import { accounts, invitations, members, sessions } from './team.schema.ts';
 
 export type AccountRow = typeof accounts.$inferSelect;

@@ -7,7 +7,7 @@ import { Problem, notFound } from '../../platform/http/problem.ts';
 import { SESSION_COOKIE, type App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
-import { recordAudit } from '../workspace/audit.repo.ts';
+import { recordAudit } from '../workspace/index.ts';
 import { clientOf, setSessionCookie, throttleGate } from './http-helpers.ts';
 import { assertNotThrottled, clearLoginFailures, recordLoginFailure } from './login-throttle.ts';
 import * as repo from './team.repo.ts';

@@ -3,7 +3,7 @@ import argon2 from 'argon2';
 import type { Database, Executor } from '../../platform/db/connect.ts';
 import type { Actor, Role } from '../../platform/http/access.ts';
 import { Problem, notFound } from '../../platform/http/problem.ts';
-import { recordAudit, type AuditEntry } from '../workspace/audit.repo.ts';
+import { recordAudit, type AuditEntry } from '../workspace/index.ts';
 import * as repo from './team.repo.ts';
 
 const SESSION_DAYS = 14;
