@@ -3,35 +3,35 @@ import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { RouterProvider } from 'react-aria-components';
 import { ApiError, api, configureApi } from '../lib/api.ts';
 import { Skeleton, ToastProvider } from '../ui/index.ts';
-import { CustomersPage, prefetchCustomers } from '../pages/CustomersPage.tsx';
-import { SignInPage } from '../pages/SignInPage.tsx';
+import { CustomersPage, prefetchCustomers } from '../modules/customers/CustomersPage.tsx';
+import { SignInPage } from '../modules/team/SignInPage.tsx';
 import { initialLanguage, PrefsProvider } from './prefs.tsx';
 import { matchPath, navigate, useLocation } from './router.ts';
 import { REDIRECTS, ROUTES, type RouteDef, type RouteName } from './routes.ts';
 import { Shell } from './Shell.tsx';
 
 // Screens other than the customers list load on demand, keeping the first screen small.
-const CustomerPage = lazy(() => import('../pages/CustomerPage.tsx'));
-const CustomerCreatePage = lazy(() => import('../pages/CustomerCreatePage.tsx'));
-const ImportPage = lazy(() => import('../pages/ImportPage.tsx'));
-const SegmentsPage = lazy(() => import('../pages/SegmentsPage.tsx'));
-const SettingsPage = lazy(() => import('../pages/SettingsPage.tsx'));
-const MembersPage = lazy(() => import('../pages/MembersPage.tsx'));
-const ApiKeysPage = lazy(() => import('../pages/ApiKeysPage.tsx'));
-const AuditPage = lazy(() => import('../pages/AuditPage.tsx'));
-const AcceptInvitationPage = lazy(() => import('../pages/AcceptInvitationPage.tsx'));
-const FollowupsPage = lazy(() => import('../pages/FollowupsPage.tsx'));
-const MessagesPage = lazy(() => import('../pages/MessagesPage.tsx'));
-const MessagingSettingsPage = lazy(() => import('../pages/MessagingSettingsPage.tsx'));
-const AutomationsPage = lazy(() => import('../pages/AutomationsPage.tsx'));
-const AutomationEditPage = lazy(() => import('../pages/AutomationEditPage.tsx'));
-const TemplatesPage = lazy(() => import('../pages/TemplatesPage.tsx'));
-const ComingSoonPage = lazy(() => import('../pages/ComingSoonPage.tsx'));
-const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx'));
-const ForgotPasswordPage = lazy(() => import('../modules/account/ForgotPasswordPage.tsx'));
-const ResetPasswordPage = lazy(() => import('../modules/account/ResetPasswordPage.tsx'));
-const AccountSecurityPage = lazy(() => import('../modules/account/AccountSecurityPage.tsx'));
-const EnrolmentGate = lazy(() => import('../modules/account/EnrolmentGate.tsx'));
+const CustomerPage = lazy(() => import('../modules/customers/CustomerPage.tsx'));
+const CustomerCreatePage = lazy(() => import('../modules/customers/CustomerCreatePage.tsx'));
+const ImportPage = lazy(() => import('../modules/customers/ImportPage.tsx'));
+const SegmentsPage = lazy(() => import('../modules/customers/SegmentsPage.tsx'));
+const SettingsPage = lazy(() => import('../modules/workspace/SettingsPage.tsx'));
+const MembersPage = lazy(() => import('../modules/team/MembersPage.tsx'));
+const ApiKeysPage = lazy(() => import('../modules/workspace/ApiKeysPage.tsx'));
+const AuditPage = lazy(() => import('../modules/workspace/AuditPage.tsx'));
+const AcceptInvitationPage = lazy(() => import('../modules/team/AcceptInvitationPage.tsx'));
+const FollowupsPage = lazy(() => import('../modules/engagement/FollowupsPage.tsx'));
+const MessagesPage = lazy(() => import('../modules/engagement/MessagesPage.tsx'));
+const MessagingSettingsPage = lazy(() => import('../modules/engagement/MessagingSettingsPage.tsx'));
+const AutomationsPage = lazy(() => import('../modules/engagement/AutomationsPage.tsx'));
+const AutomationEditPage = lazy(() => import('../modules/engagement/AutomationEditPage.tsx'));
+const TemplatesPage = lazy(() => import('../modules/engagement/TemplatesPage.tsx'));
+const ComingSoonPage = lazy(() => import('./ComingSoonPage.tsx'));
+const NotFoundPage = lazy(() => import('./NotFoundPage.tsx'));
+const ForgotPasswordPage = lazy(() => import('../modules/team/ForgotPasswordPage.tsx'));
+const ResetPasswordPage = lazy(() => import('../modules/team/ResetPasswordPage.tsx'));
+const AccountSecurityPage = lazy(() => import('../modules/team/AccountSecurityPage.tsx'));
+const EnrolmentGate = lazy(() => import('../modules/team/EnrolmentGate.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {

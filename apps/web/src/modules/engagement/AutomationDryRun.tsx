@@ -7,7 +7,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import type { MessageKey } from '../../i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { ApiError, api, type Customer } from '../../lib/api.ts';
-import { automationsApi, type AutomationInput, type DryRun, type EventSample } from '../../lib/api-automations.ts';
+import { automationsApi, type AutomationInput, type DryRun, type EventSample } from './automations-api.ts';
 import { formatInstant, localiseDigits } from '../../lib/format.ts';
 import { Badge, Button, CheckIcon, CloseIcon, Switch, TextField, UserText } from '../../ui/index.ts';
 import { AutomationCustomerPicker } from './AutomationCustomerPicker.tsx';

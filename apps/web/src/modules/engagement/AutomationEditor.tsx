@@ -7,7 +7,7 @@ import { navigate } from '../../app/router.ts';
 import { MESSAGES, type MessageKey } from '../../i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { ApiError, api } from '../../lib/api.ts';
-import { automationsApi, type Automation, type Catalogue } from '../../lib/api-automations.ts';
+import { automationsApi, type Automation, type Catalogue } from './automations-api.ts';
 import { localiseDigits, toLatinDigits } from '../../lib/format.ts';
 import { AlertIcon, Button, ConfirmDialog, PlusIcon, Select, Switch, TextField, TrashIcon, UserText, useToast } from '../../ui/index.ts';
 import {

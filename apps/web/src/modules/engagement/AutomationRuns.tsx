@@ -4,7 +4,7 @@ import { Link } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import type { MessageKey } from '../../i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
-import { automationsApi } from '../../lib/api-automations.ts';
+import { automationsApi } from './automations-api.ts';
 import { formatInstant } from '../../lib/format.ts';
 import { Badge, Button, EmptyState, ErrorState, ClockIcon, Skeleton } from '../../ui/index.ts';
 import { useAutomationText } from './automation-text.ts';

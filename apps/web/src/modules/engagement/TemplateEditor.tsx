@@ -7,7 +7,7 @@ import { navigate } from '../../app/router.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { ApiError, type Customer } from '../../lib/api.ts';
-import { automationsApi, type Rendered, type Template, type TemplateInput } from '../../lib/api-automations.ts';
+import { automationsApi, type Rendered, type Template, type TemplateInput } from './automations-api.ts';
 import { LANGUAGES, type Language } from '../../lib/format.ts';
 import { Badge, Button, ConfirmDialog, Select, TextField, TrashIcon, useToast } from '../../ui/index.ts';
 import { AutomationCustomerPicker } from './AutomationCustomerPicker.tsx';

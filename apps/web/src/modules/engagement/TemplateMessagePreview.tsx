@@ -2,7 +2,7 @@
 // that runs no script and reaches nothing) and the SMS with its length in parts.
 import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
-import type { Rendered } from '../../lib/api-automations.ts';
+import type { Rendered } from './automations-api.ts';
 import { formatNumber, isRtl } from '../../lib/format.ts';
 import { smsLength } from './sms-segments.ts';
 

@@ -1,6 +1,6 @@
 // The rule editor's working copy: every number is kept as typed (a string, maybe in Persian
 // digits) until the rule is sent, so a half-typed value never jumps or disappears.
-import type { Automation, AutomationInput } from '../../lib/api-automations.ts';
+import type { Automation, AutomationInput } from './automations-api.ts';
 import { toLatinDigits } from '../../lib/format.ts';
 
 export type ConditionOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'contains';

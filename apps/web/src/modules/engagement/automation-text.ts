@@ -4,7 +4,7 @@ import { en, type MessageKey } from '../../i18n/en.ts';
 import { useT } from '../../i18n/useT.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { formatNumber, localiseDigits } from '../../lib/format.ts';
-import type { Automation } from '../../lib/api-automations.ts';
+import type { Automation } from './automations-api.ts';
 import type { AutomationCondition } from '@vafa/contracts';
 
 /** Agents and analysts read rules and templates; owners, admins and managers change them (server access.ts). */

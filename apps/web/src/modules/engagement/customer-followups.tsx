@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-aria-components';
 import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
-import { engagementApi } from '../../lib/api-engagement.ts';
+import { engagementApi } from './api.ts';
 import { Button, Dialog, ErrorState, PlusIcon, Skeleton, UserText } from '../../ui/index.ts';
 import { canManageFollowups } from './engagement-roles.ts';
 import { Due, FollowupReason, FollowupStateBadge, PriorityBadge, NewFollowupForm, useMembers } from './followup-parts.tsx';

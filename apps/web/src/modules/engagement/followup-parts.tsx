@@ -5,7 +5,7 @@ import { Form } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useFieldError, useT } from '../../i18n/useT.ts';
 import { ApiError, api, type Member } from '../../lib/api.ts';
-import { engagementApi, type Followup, type Priority } from '../../lib/api-engagement.ts';
+import { engagementApi, type Followup, type Priority } from './api.ts';
 import { formatInstant, localiseDigits, toLatinDigits } from '../../lib/format.ts';
 import { Badge, Button, Select, TextField, UserText, useToast } from '../../ui/index.ts';
 import { formatRelative } from './engagement-format.ts';

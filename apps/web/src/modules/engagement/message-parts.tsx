@@ -2,7 +2,7 @@
 import { Link } from 'react-aria-components';
 import type { MessageKey } from '../../i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
-import type { ChannelName, Status } from '../../lib/api-engagement.ts';
+import type { ChannelName, Status } from './api.ts';
 import { AlertIcon, Badge, UserText } from '../../ui/index.ts';
 
 const TONE: Record<Status, 'neutral' | 'good' | 'bad' | 'info' | 'warn'> = {

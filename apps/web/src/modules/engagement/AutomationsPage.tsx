@@ -1,17 +1,17 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CheckboxGroup, Label, Link } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { navigate } from '../app/router.ts';
-import { useSession } from '../app/session.ts';
-import type { MessageKey } from '../i18n/index.ts';
-import { en } from '../i18n/en.ts';
-import { useT } from '../i18n/useT.ts';
-import { automationsApi, type Automation } from '../lib/api-automations.ts';
-import { formatInstant, formatNumber } from '../lib/format.ts';
-import { Badge, BoltIcon, Button, Checkbox, EmptyState, ErrorState, PlusIcon, Skeleton, Switch, UserText, useToast } from '../ui/index.ts';
-import { canWriteAutomations, useAutomationText } from '../modules/engagement/automation-text.ts';
-import '../modules/engagement/automations.css';
+import { usePrefs } from '../../app/prefs.tsx';
+import { navigate } from '../../app/router.ts';
+import { useSession } from '../../app/session.ts';
+import type { MessageKey } from '../../i18n/index.ts';
+import { en } from '../../i18n/en.ts';
+import { useT } from '../../i18n/useT.ts';
+import { automationsApi, type Automation } from './automations-api.ts';
+import { formatInstant, formatNumber } from '../../lib/format.ts';
+import { Badge, BoltIcon, Button, Checkbox, EmptyState, ErrorState, PlusIcon, Skeleton, Switch, UserText, useToast } from '../../ui/index.ts';
+import { canWriteAutomations, useAutomationText } from './automation-text.ts';
+import './automations.css';
 
 const INTERACTION_KINDS = ['call', 'visit', 'chat', 'message', 'social', 'note', 'order.placed', 'order.delivered', 'order.returned'] as const;
 

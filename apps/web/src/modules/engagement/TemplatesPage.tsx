@@ -1,15 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { navigate } from '../app/router.ts';
-import { useSession } from '../app/session.ts';
-import { useT } from '../i18n/useT.ts';
-import { automationsApi } from '../lib/api-automations.ts';
-import { LANGUAGES } from '../lib/format.ts';
-import { Button, EmptyState, ErrorState, ListIcon, MailIcon, PlusIcon, Skeleton, UserText } from '../ui/index.ts';
-import { canWriteAutomations } from '../modules/engagement/automation-text.ts';
-import { TemplateEditor } from '../modules/engagement/TemplateEditor.tsx';
-import '../modules/engagement/automations.css';
+import { usePrefs } from '../../app/prefs.tsx';
+import { navigate } from '../../app/router.ts';
+import { useSession } from '../../app/session.ts';
+import { useT } from '../../i18n/useT.ts';
+import { automationsApi } from './automations-api.ts';
+import { LANGUAGES } from '../../lib/format.ts';
+import { Button, EmptyState, ErrorState, ListIcon, MailIcon, PlusIcon, Skeleton, UserText } from '../../ui/index.ts';
+import { canWriteAutomations } from './automation-text.ts';
+import { TemplateEditor } from './TemplateEditor.tsx';
+import './automations.css';
 
 export default function TemplatesPage({ templateId }: { templateId?: string }) {
   const t = useT();

@@ -1,15 +1,15 @@
 import { useInfiniteQuery, useQuery, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { navigate, useLocation } from '../app/router.ts';
-import { useT } from '../i18n/useT.ts';
-import { api, type Customer, type CustomerFilters, type Page } from '../lib/api.ts';
-import { formatInstant, formatMoney, formatNumber, localiseDigits, LANGUAGES } from '../lib/format.ts';
-import { useDebounced } from '../lib/hooks.ts';
+import { usePrefs } from '../../app/prefs.tsx';
+import { navigate, useLocation } from '../../app/router.ts';
+import { useT } from '../../i18n/useT.ts';
+import { api, type Customer, type CustomerFilters, type Page } from '../../lib/api.ts';
+import { formatInstant, formatMoney, formatNumber, localiseDigits, LANGUAGES } from '../../lib/format.ts';
+import { useDebounced } from '../../lib/hooks.ts';
 import {
   Badge, Button, ButtonLink, DownloadIcon, EmptyState, ErrorState, PlusIcon, SearchIcon, Select, Skeleton, TextField, UserText, UsersIcon,
-} from '../ui/index.ts';
+} from '../../ui/index.ts';
 import { CHANNELS } from './customer-fields.ts';
 
 const ANY = '_any';

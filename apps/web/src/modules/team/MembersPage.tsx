@@ -1,25 +1,15 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Cell, Column, Form, Row, Table, TableBody, TableHeader } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { canManageWorkspace, useSession } from '../app/session.ts';
-import { useFieldError, useT } from '../i18n/useT.ts';
-import { ApiError, api, type Member, type NewInvitation } from '../lib/api.ts';
-import { formatInstant } from '../lib/format.ts';
-import { Badge, Button, CopyIcon, Dialog, ErrorState, PlusIcon, Select, Skeleton, TextField, UserText, useToast } from '../ui/index.ts';
+import { usePrefs } from '../../app/prefs.tsx';
+import { canManageWorkspace, useSession } from '../../app/session.ts';
+import { useFieldError, useT } from '../../i18n/useT.ts';
+import { ApiError, api, type Member, type NewInvitation } from '../../lib/api.ts';
+import { formatInstant } from '../../lib/format.ts';
+import { Badge, Button, CopyButton, Dialog, ErrorState, PlusIcon, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
 
 const ROLES = ['owner', 'admin', 'manager', 'agent', 'analyst'] as const;
 type RoleId = (typeof ROLES)[number];
-
-export function CopyButton({ text }: { text: string }) {
-  const t = useT();
-  const [copied, setCopied] = useState(false);
-  return (
-    <Button onPress={() => void navigator.clipboard?.writeText(text).then(() => { setCopied(true); setTimeout(() => setCopied(false), 2000); })}>
-      <CopyIcon />{copied ? t('common.copied') : t('common.copy')}
-    </Button>
-  );
-}
 
 export default function MembersPage() {
   const t = useT();

@@ -2,12 +2,12 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
 import { useIntl } from 'react-intl';
-import { usePrefs } from '../app/prefs.tsx';
-import { MESSAGES, type MessageKey } from '../i18n/index.ts';
-import { useT } from '../i18n/useT.ts';
-import { api, type AuditEntry } from '../lib/api.ts';
-import { formatInstant, isRtl } from '../lib/format.ts';
-import { Button, EmptyState, ErrorState, ShieldIcon, Skeleton, UserText } from '../ui/index.ts';
+import { usePrefs } from '../../app/prefs.tsx';
+import { MESSAGES, type MessageKey } from '../../i18n/index.ts';
+import { useT } from '../../i18n/useT.ts';
+import { api, type AuditEntry } from '../../lib/api.ts';
+import { formatInstant, isRtl } from '../../lib/format.ts';
+import { Button, EmptyState, ErrorState, ShieldIcon, Skeleton, UserText } from '../../ui/index.ts';
 
 /** "Sara created the automation «Birthday gift»": who did what to which, by today's names. */
 function useAuditSentence(): (entry: AuditEntry) => ReactNode {

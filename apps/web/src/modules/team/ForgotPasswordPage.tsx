@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Form, Link } from 'react-aria-components';
 import { useFieldError, useT } from '../../i18n/useT.ts';
 import { ApiError } from '../../lib/api.ts';
-import { LanguagePicker } from '../../pages/SignInPage.tsx';
+import { LanguagePicker } from './SignInPage.tsx';
 import { Button, TextField } from '../../ui/index.ts';
 import { accountApi } from './account-api.ts';
 import './account.css';

@@ -1,19 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
-import { navigate } from '../app/router.ts';
-import { useSession } from '../app/session.ts';
-import { useT } from '../i18n/useT.ts';
-import { ApiError } from '../lib/api.ts';
-import { automationsApi, type Automation } from '../lib/api-automations.ts';
-import { ArrowBack, ErrorState, Skeleton, UserText } from '../ui/index.ts';
-import { AutomationDryRun } from '../modules/engagement/AutomationDryRun.tsx';
-import { AutomationEditor } from '../modules/engagement/AutomationEditor.tsx';
-import { AutomationRuns } from '../modules/engagement/AutomationRuns.tsx';
-import { blankRule, fromView, toInput, type RuleDraft } from '../modules/engagement/automation-model.ts';
-import { canWriteAutomations } from '../modules/engagement/automation-text.ts';
+import { navigate } from '../../app/router.ts';
+import { useSession } from '../../app/session.ts';
+import { useT } from '../../i18n/useT.ts';
+import { ApiError } from '../../lib/api.ts';
+import { automationsApi, type Automation } from './automations-api.ts';
+import { ArrowBack, ErrorState, Skeleton, UserText } from '../../ui/index.ts';
+import { AutomationDryRun } from './AutomationDryRun.tsx';
+import { AutomationEditor } from './AutomationEditor.tsx';
+import { AutomationRuns } from './AutomationRuns.tsx';
+import { blankRule, fromView, toInput, type RuleDraft } from './automation-model.ts';
+import { canWriteAutomations } from './automation-text.ts';
 import { useRuleName } from './AutomationsPage.tsx';
-import '../modules/engagement/automations.css';
+import './automations.css';
 
 export default function AutomationEditPage({ id }: { id?: string }) {
   const t = useT();

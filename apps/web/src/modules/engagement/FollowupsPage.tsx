@@ -4,21 +4,21 @@ import {
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Form, Link, Tab, TabList, TabPanel, Tabs, type Key } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { useSession } from '../app/session.ts';
-import { useFieldError, useT } from '../i18n/useT.ts';
-import { ApiError } from '../lib/api.ts';
+import { usePrefs } from '../../app/prefs.tsx';
+import { useSession } from '../../app/session.ts';
+import { useFieldError, useT } from '../../i18n/useT.ts';
+import { ApiError } from '../../lib/api.ts';
 import {
   engagementApi, OUTCOMES, type FollowupDetail, type FollowupFilters, type FollowupMetrics, type FollowupState, type Outcome, type Priority,
-} from '../lib/api-engagement.ts';
-import { formatInstant, formatNumber, localiseDigits, toLatinDigits } from '../lib/format.ts';
-import { formatDuration, formatPercent } from '../modules/engagement/engagement-format.ts';
-import { canManageFollowups, canWorkFollowups } from '../modules/engagement/engagement-roles.ts';
-import { assignable, Due, FollowupReason, FollowupStateBadge, PriorityBadge, useMembers } from '../modules/engagement/followup-parts.tsx';
-import '../modules/engagement/engagement.css';
-import { ArrowBack, Badge, Button, CheckIcon, Checkbox, EmptyState, ErrorState, Select, Skeleton, TextField, UserText, useToast } from '../ui/index.ts';
-import { DatePicker } from '../ui/date-fields.tsx';
-import { TimeField } from '../ui/time-field.tsx';
+} from './api.ts';
+import { formatInstant, formatNumber, localiseDigits, toLatinDigits } from '../../lib/format.ts';
+import { formatDuration, formatPercent } from './engagement-format.ts';
+import { canManageFollowups, canWorkFollowups } from './engagement-roles.ts';
+import { assignable, Due, FollowupReason, FollowupStateBadge, PriorityBadge, useMembers } from './followup-parts.tsx';
+import './engagement.css';
+import { ArrowBack, Badge, Button, CheckIcon, Checkbox, EmptyState, ErrorState, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
+import { DatePicker } from '../../ui/date-fields.tsx';
+import { TimeField } from '../../ui/time-field.tsx';
 
 type Tab = 'mine' | 'unassigned' | 'all';
 

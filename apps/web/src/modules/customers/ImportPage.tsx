@@ -2,13 +2,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { CUSTOMER_IMPORT_FIELDS, type CustomerImportMapping } from '@vafa/contracts';
 
-import type { MessageKey } from '../i18n/index.ts';
-import { useT } from '../i18n/useT.ts';
-import { ApiError, api, downloads, type Import, type ImportProposal } from '../lib/api.ts';
-import { readCsvHead } from '../lib/csv.ts';
+import type { MessageKey } from '../../i18n/index.ts';
+import { useT } from '../../i18n/useT.ts';
+import { ApiError, api, downloads, type Import, type ImportProposal } from '../../lib/api.ts';
+import { readCsvHead } from '../../lib/csv.ts';
 
-import { Badge, Button, ButtonLink, Checkbox, DownloadIcon, Select, UploadIcon, UserText } from '../ui/index.ts';
-import { ProgressBar } from '../ui/progress.tsx';
+import { Badge, Button, ButtonLink, Checkbox, DownloadIcon, Select, UploadIcon, UserText } from '../../ui/index.ts';
+import { ProgressBar } from '../../ui/progress.tsx';
 
 type Translate = ReturnType<typeof useT>;
 

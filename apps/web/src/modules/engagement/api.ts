@@ -6,7 +6,7 @@ import type {
   FollowupOutcome, FollowupPriority, FollowupStatus, FollowupView, MessageChannelName, MessageDetailView, MessageStatus, MessageView,
   MessagingPolicy, OpenFollowupInput, SmsChannelSettings, SmsChannelView, TestMessageResult, UpdateFollowup, WebhookEndpointView,
 } from '@vafa/contracts';
-import { request, type Page } from './api.ts';
+import { request, type Page } from '../../lib/api.ts';
 
 export type Followup = FollowupView;
 export type FollowupDetail = FollowupDetailView;

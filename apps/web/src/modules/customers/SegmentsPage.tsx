@@ -3,15 +3,15 @@ import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-quer
 import type { SEGMENT_FIELDS } from '@vafa/contracts';
 import { useState } from 'react';
 import { Cell, Column, Link, Row, Table, TableBody, TableHeader } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { navigate } from '../app/router.ts';
-import { useFieldError, useT } from '../i18n/useT.ts';
-import type { MessageKey } from '../i18n/index.ts';
-import { ApiError, api, type Rules, type Segment } from '../lib/api.ts';
-import { formatNumber, localiseDigits, toLatinDigits } from '../lib/format.ts';
-import { useDebounced } from '../lib/hooks.ts';
-import { Button, ConfirmDialog, EmptyState, ErrorState, PlusIcon, SegmentIcon, Select, Skeleton, TextField, TrashIcon, UserText, useToast } from '../ui/index.ts';
-import { DateField } from '../ui/date-fields.tsx';
+import { usePrefs } from '../../app/prefs.tsx';
+import { navigate } from '../../app/router.ts';
+import { useFieldError, useT } from '../../i18n/useT.ts';
+import type { MessageKey } from '../../i18n/index.ts';
+import { ApiError, api, type Rules, type Segment } from '../../lib/api.ts';
+import { formatNumber, localiseDigits, toLatinDigits } from '../../lib/format.ts';
+import { useDebounced } from '../../lib/hooks.ts';
+import { Button, ConfirmDialog, EmptyState, ErrorState, PlusIcon, SegmentIcon, Select, Skeleton, TextField, TrashIcon, UserText, useToast } from '../../ui/index.ts';
+import { DateField } from '../../ui/date-fields.tsx';
 import { CHANNELS, CUSTOMER_LANGUAGES } from './customer-fields.ts';
 
 type FieldId = (typeof SEGMENT_FIELDS)[number];

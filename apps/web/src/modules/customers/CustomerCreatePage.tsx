@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-aria-components';
-import { navigate } from '../app/router.ts';
-import { useT } from '../i18n/useT.ts';
-import { ArrowBack, useToast } from '../ui/index.ts';
+import { navigate } from '../../app/router.ts';
+import { useT } from '../../i18n/useT.ts';
+import { ArrowBack, useToast } from '../../ui/index.ts';
 import { CustomerForm } from './CustomerForm.tsx';
 
 export default function CustomerCreatePage() {

@@ -5,7 +5,7 @@ import type {
   AutomationCatalogue, AutomationRuleInput, AutomationRunView, AutomationView, CreateTemplate, DryRunResult, Locale,
   RenderedMessage, TemplateContent, TemplateView, UpdateAutomation, UpdateTemplate, WebhookEndpointView,
 } from '@vafa/contracts';
-import { request, type Page } from './api.ts';
+import { request, type Page } from '../../lib/api.ts';
 
 export type Template = TemplateView;
 export type TemplateInput = z.input<typeof CreateTemplate>;

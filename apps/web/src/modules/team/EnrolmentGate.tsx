@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../i18n/useT.ts';
 import { api } from '../../lib/api.ts';
-import { LanguagePicker } from '../../pages/SignInPage.tsx';
+import { LanguagePicker } from './SignInPage.tsx';
 import { Button } from '../../ui/index.ts';
 import { TwoFactorSetup } from './TwoFactorSetup.tsx';
 import './account.css';

@@ -1,20 +1,19 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Form } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { useSession } from '../app/session.ts';
-import { useFieldError, useT } from '../i18n/useT.ts';
-import { ApiError } from '../lib/api.ts';
+import { usePrefs } from '../../app/prefs.tsx';
+import { useSession } from '../../app/session.ts';
+import { useFieldError, useT } from '../../i18n/useT.ts';
+import { ApiError } from '../../lib/api.ts';
 import {
   engagementApi, type EmailChannel, type EmailSettings, type NewEndpoint, type Policy, type SmsChannel, type SmsSettings, type TestResult,
-} from '../lib/api-engagement.ts';
-import { localiseDigits, toLatinDigits } from '../lib/format.ts';
-import { canManageMessaging } from '../modules/engagement/engagement-roles.ts';
-import { useReasonText } from '../modules/engagement/message-parts.tsx';
-import '../modules/engagement/engagement.css';
-import { Badge, Button, Checkbox, ConfirmDialog, Dialog, ErrorState, Select, Skeleton, Switch, TextField, TrashIcon, UserText, useToast } from '../ui/index.ts';
-import { TimeField } from '../ui/time-field.tsx';
-import { CopyButton } from './MembersPage.tsx';
+} from './api.ts';
+import { localiseDigits, toLatinDigits } from '../../lib/format.ts';
+import { canManageMessaging } from './engagement-roles.ts';
+import { useReasonText } from './message-parts.tsx';
+import './engagement.css';
+import { Badge, Button, Checkbox, ConfirmDialog, CopyButton, Dialog, ErrorState, Select, Skeleton, Switch, TextField, TrashIcon, UserText, useToast } from '../../ui/index.ts';
+import { TimeField } from '../../ui/time-field.tsx';
 
 export default function MessagingSettingsPage() {
   const t = useT();

@@ -1,20 +1,20 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { navigate, useLocation } from '../app/router.ts';
-import { useSession } from '../app/session.ts';
-import { useT } from '../i18n/useT.ts';
-import { api, type Customer } from '../lib/api.ts';
+import { usePrefs } from '../../app/prefs.tsx';
+import { navigate, useLocation } from '../../app/router.ts';
+import { useSession } from '../../app/session.ts';
+import { useT } from '../../i18n/useT.ts';
+import { api, type Customer } from '../../lib/api.ts';
 import {
   engagementApi, MESSAGE_CHANNELS, MESSAGE_STATUSES, type ChannelName, type Message, type MessageFilters, type Status,
-} from '../lib/api-engagement.ts';
-import { formatInstant, formatNumber } from '../lib/format.ts';
-import { AutomationCustomerPicker } from '../modules/engagement/AutomationCustomerPicker.tsx';
-import { canRetryMessages } from '../modules/engagement/engagement-roles.ts';
-import { ChannelLabel, MessageOrigin, MessageStatusBadge, Recipient, useReasonText } from '../modules/engagement/message-parts.tsx';
-import '../modules/engagement/engagement.css';
-import { AlertIcon, Button, Dialog, EmptyState, ErrorState, MailIcon, RetryIcon, Select, Skeleton, UserText, useToast } from '../ui/index.ts';
+} from './api.ts';
+import { formatInstant, formatNumber } from '../../lib/format.ts';
+import { AutomationCustomerPicker } from './AutomationCustomerPicker.tsx';
+import { canRetryMessages } from './engagement-roles.ts';
+import { ChannelLabel, MessageOrigin, MessageStatusBadge, Recipient, useReasonText } from './message-parts.tsx';
+import './engagement.css';
+import { AlertIcon, Button, Dialog, EmptyState, ErrorState, MailIcon, RetryIcon, Select, Skeleton, UserText, useToast } from '../../ui/index.ts';
 
 const ALL = 'all';
 

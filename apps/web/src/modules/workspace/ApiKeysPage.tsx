@@ -1,12 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Cell, Column, Form, Row, Table, TableBody, TableHeader } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { useFieldError, useT } from '../i18n/useT.ts';
-import { ApiError, api, type ApiKey, type NewApiKey } from '../lib/api.ts';
-import { formatInstant } from '../lib/format.ts';
-import { Badge, Button, ConfirmDialog, Dialog, EmptyState, ErrorState, KeyIcon, PlusIcon, Select, Skeleton, TextField, UserText, useToast } from '../ui/index.ts';
-import { CopyButton } from './MembersPage.tsx';
+import { usePrefs } from '../../app/prefs.tsx';
+import { useFieldError, useT } from '../../i18n/useT.ts';
+import { ApiError, api, type ApiKey, type NewApiKey } from '../../lib/api.ts';
+import { formatInstant } from '../../lib/format.ts';
+import { Badge, Button, ConfirmDialog, CopyButton, Dialog, EmptyState, ErrorState, KeyIcon, PlusIcon, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
 
 const KEY_ROLES = ['admin', 'manager', 'agent', 'analyst'] as const;
 

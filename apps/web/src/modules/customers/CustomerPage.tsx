@@ -1,18 +1,17 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, ListBox, ListBoxItem } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { useT } from '../i18n/useT.ts';
-import type { MessageKey } from '../i18n/index.ts';
-import { ApiError, api, type Customer } from '../lib/api.ts';
-import { formatDay, formatInstant, formatMoney, formatNumber, localiseDigits } from '../lib/format.ts';
-import { useDebounced } from '../lib/hooks.ts';
+import { usePrefs } from '../../app/prefs.tsx';
+import { useT } from '../../i18n/useT.ts';
+import type { MessageKey } from '../../i18n/index.ts';
+import { ApiError, api, type Customer } from '../../lib/api.ts';
+import { formatDay, formatInstant, formatMoney, formatNumber, localiseDigits } from '../../lib/format.ts';
+import { useDebounced } from '../../lib/hooks.ts';
 import {
   ArrowBack, Badge, Button, ConfirmDialog, Dialog, DownloadIcon, EmptyState, ErrorState, MergeIcon, Skeleton, TextField, TrashIcon,
   UserText, useToast,
-} from '../ui/index.ts';
-import { CustomerFollowups } from '../modules/engagement/customer-followups.tsx';
-import { ENGAGEMENT_KINDS, EngagementTimelineDetail } from '../modules/engagement/timeline-parts.tsx';
+} from '../../ui/index.ts';
+import { CustomerFollowups, ENGAGEMENT_KINDS, EngagementTimelineDetail } from '../engagement/index.ts';
 import { CHANNELS } from './customer-fields.ts';
 import { CustomerForm } from './CustomerForm.tsx';
 

@@ -1,13 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Form, Link } from 'react-aria-components';
-import { usePrefs } from '../app/prefs.tsx';
-import { useFieldError, useT } from '../i18n/useT.ts';
-import { ApiError, api } from '../lib/api.ts';
-import { LANGUAGES } from '../lib/format.ts';
-import { TwoFactorStep } from '../modules/account/TwoFactorStep.tsx';
-import { SsoButton } from '../modules/team/SsoButton.tsx';
-import { Button, TextField } from '../ui/index.ts';
+import { usePrefs } from '../../app/prefs.tsx';
+import { useFieldError, useT } from '../../i18n/useT.ts';
+import { ApiError, api } from '../../lib/api.ts';
+import { LANGUAGES } from '../../lib/format.ts';
+import { TwoFactorStep } from './TwoFactorStep.tsx';
+import { SsoButton } from './SsoButton.tsx';
+import { Button, TextField } from '../../ui/index.ts';
 
 export function LanguagePicker() {
   const t = useT();

@@ -1,11 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
-import { navigate } from '../app/router.ts';
-import { useFieldError, useT } from '../i18n/useT.ts';
-import { ApiError, api, type Session } from '../lib/api.ts';
-import { TwoFactorStep } from '../modules/account/TwoFactorStep.tsx';
-import { Button, TextField } from '../ui/index.ts';
+import { navigate } from '../../app/router.ts';
+import { useFieldError, useT } from '../../i18n/useT.ts';
+import { ApiError, api, type Session } from '../../lib/api.ts';
+import { TwoFactorStep } from './TwoFactorStep.tsx';
+import { Button, TextField } from '../../ui/index.ts';
 import { LanguagePicker } from './SignInPage.tsx';
 
 /** /invitations/accept#TOKEN — the token is in the fragment, so it never reaches server logs. */

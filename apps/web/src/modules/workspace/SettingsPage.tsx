@@ -1,16 +1,16 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
-import { canManageWorkspace, useSession } from '../app/session.ts';
-import { useFieldError, useT } from '../i18n/useT.ts';
-import { ApiError, api, type Workspace } from '../lib/api.ts';
-import { CALENDARS, LANGUAGES } from '../lib/format.ts';
-import { Button, Checkbox, ErrorState, Select, Skeleton, TextField, useToast } from '../ui/index.ts';
-import { HolidaysField } from '../modules/engagement/holidays-field.tsx';
-import { RequireTwoFactorSetting } from '../modules/account/RequireTwoFactorSetting.tsx';
-import { TimeField } from '../ui/time-field.tsx';
-import { TimeZoneField } from '../ui/time-zone-field.tsx';
-import { PHONE_COUNTRIES } from './customer-fields.ts';
+import { canManageWorkspace, useSession } from '../../app/session.ts';
+import { useFieldError, useT } from '../../i18n/useT.ts';
+import { ApiError, api, type Workspace } from '../../lib/api.ts';
+import { CALENDARS, LANGUAGES } from '../../lib/format.ts';
+import { Button, Checkbox, ErrorState, Select, Skeleton, TextField, useToast } from '../../ui/index.ts';
+import { HolidaysField } from '../engagement/index.ts';
+import { RequireTwoFactorSetting } from '../team/index.ts';
+import { TimeField } from '../../ui/time-field.tsx';
+import { TimeZoneField } from '../../ui/time-zone-field.tsx';
+import { PHONE_COUNTRIES } from '../customers/index.ts';
 
 const CURRENCIES = ['IRR', 'SAR', 'AED', 'AFN', 'IQD', 'QAR', 'KWD', 'BHD', 'OMR', 'TRY', 'USD', 'EUR'];
 // Weekdays in the order a week is read in this region: Saturday first.
