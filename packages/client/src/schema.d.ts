@@ -2286,6 +2286,12 @@ export interface components {
                 repurchased: number;
                 rate: number | null;
             };
+            daily: {
+                /** Format: date */
+                day: string;
+                opened: number;
+                done: number;
+            }[];
         };
         TemplateContentInput: {
             fa?: {
@@ -3251,6 +3257,12 @@ export interface components {
                 repurchased: number;
                 rate: number | null;
             };
+            daily: {
+                /** Format: date */
+                day: string;
+                opened: number;
+                done: number;
+            }[];
         };
         TemplateContent: {
             fa?: {

@@ -120,6 +120,13 @@ export type DurationStats = z.infer<typeof DurationStats>;
 
 export const WaitMeasure = z.object({ wallMinutes: DurationStats, businessMinutes: DurationStats });
 
+/**
+ * One calendar day (Gregorian YYYY-MM-DD) in the workspace time zone: follow-ups opened and
+ * closed as done that day within [from, to). The first and last day may be partial.
+ */
+export const FollowupDay = z.object({ day: z.iso.date(), opened: z.number().int(), done: z.number().int() });
+export type FollowupDay = z.infer<typeof FollowupDay>;
+
 export const FollowupAssigneeMetrics = z.object({
   assigneeId: Uuid.nullable(),
   opened: z.number().int(),
@@ -145,5 +152,7 @@ export const FollowupMetricsView = z.object({
   outcomes: z.object({ reached: z.number().int(), no_answer: z.number().int(), resolved: z.number().int(), escalated: z.number().int() }),
   byAssignee: z.array(FollowupAssigneeMetrics),
   churnSave: z.object({ eligible: z.number().int(), repurchased: z.number().int(), rate: z.number().nullable() }),
+  /** every day of the period, oldest first, zero-filled */
+  daily: z.array(FollowupDay),
 }).meta({ id: 'FollowupMetrics' });
 export type FollowupMetricsView = z.infer<typeof FollowupMetricsView>;

@@ -2,7 +2,7 @@ import type { FollowupMetricsQuery, FollowupMetricsView } from '@vafa/contracts'
 import type { Executor } from '../../platform/db/connect.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import { businessMinutesBetween } from '../../platform/time/business-hours.ts';
-import { durationStats, followupTimings, type FollowupTiming } from './followup.repo.ts';
+import { durationStats, followupsPerDay, followupTimings, type FollowupTiming } from './followup.repo.ts';
 import { businessCalendarOf } from './followup.service.ts';
 
 const MINUTE_MS = 60_000;
@@ -36,6 +36,7 @@ export async function followupMetrics(db: Executor, tenantId: string, query: Fol
   const waitWall = rows.map((r) => (waitEnd(r) - r.createdAt) / MINUTE_MS);
   const waitBusiness = rows.map((r) => businessMinutesBetween(at(r.createdAt), at(waitEnd(r)), cal));
   const [fw, fb, ww, wb] = await durationStats(db, [firstWall, firstBusiness, waitWall, waitBusiness]);
+  const daily = await followupsPerDay(db, tenantId, from, to, cal.timeZone);
 
   const isOverdue = (r: FollowupTiming) => r.status === 'open' && r.dueAt < nowMs;
   const outcomes = { reached: 0, no_answer: 0, resolved: 0, escalated: 0 };
@@ -72,5 +73,6 @@ export async function followupMetrics(db: Executor, tenantId: string, query: Fol
       }))
       .sort((a, b) => b.opened - a.opened || String(a.assigneeId).localeCompare(String(b.assigneeId))),
     churnSave: { eligible: eligible.length, repurchased, rate: eligible.length === 0 ? null : repurchased / eligible.length },
+    daily,
   };
 }

@@ -244,3 +244,32 @@ export async function durationStats(db: Executor, lists: number[][]): Promise<{ 
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return rows.map((r) => ({ count: Number(r.count), mean: num(r.mean), p50: num(r.p50), p90: num(r.p90) }));
 }
+
+/**
+ * Follow-ups opened and closed as done on each day of [from, to), days taken in the given time
+ * zone, every day present (zero when nothing happened).
+ */
+export async function followupsPerDay(db: Executor, tenantId: string, from: Date, to: Date, timeZone: string): Promise<{ day: string; opened: number; done: number }[]> {
+  const [start, end] = [from.toISOString(), to.toISOString()];
+  const { rows } = await db.execute<{ day: string; opened: number; done: number }>(sql`
+    WITH days AS (
+      SELECT d::date AS day
+      FROM generate_series((${start}::timestamptz AT TIME ZONE ${timeZone})::date,
+                           ((${end}::timestamptz - interval '1 microsecond') AT TIME ZONE ${timeZone})::date,
+                           interval '1 day') AS d
+    ), opened AS (
+      SELECT (created_at AT TIME ZONE ${timeZone})::date AS day, count(*)::int AS n
+      FROM followups
+      WHERE tenant_id = ${tenantId} AND created_at >= ${start} AND created_at < ${end}
+      GROUP BY 1
+    ), done AS (
+      SELECT (completed_at AT TIME ZONE ${timeZone})::date AS day, count(*)::int AS n
+      FROM followups
+      WHERE tenant_id = ${tenantId} AND status = 'done' AND completed_at >= ${start} AND completed_at < ${end}
+      GROUP BY 1
+    )
+    SELECT to_char(days.day, 'YYYY-MM-DD') AS day, coalesce(opened.n, 0) AS opened, coalesce(done.n, 0) AS done
+    FROM days LEFT JOIN opened USING (day) LEFT JOIN done USING (day)
+    ORDER BY days.day`);
+  return rows.map((r) => ({ day: r.day, opened: Number(r.opened), done: Number(r.done) }));
+}
