@@ -75,7 +75,8 @@ export function formatNumber(value: number, prefs: Pick<DisplayPrefs, 'language'
   return new Intl.NumberFormat(localeTag(prefs)).format(value);
 }
 
-const IRR_UNITS: Record<Language, { rial: string; toman: string }> = {
+/** How IRR amounts are named in each language, by the workspace's rial/toman setting. */
+export const IRR_UNITS: Record<Language, { rial: string; toman: string }> = {
   fa: { rial: 'ریال', toman: 'تومان' },
   ar: { rial: 'ريال', toman: 'تومان' },
   en: { rial: 'rials', toman: 'tomans' },
