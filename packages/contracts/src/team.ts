@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { PASSWORD_MIN_LENGTH } from './constants.ts';
 import { IsoInstant, Locale, Role, SecretWithheld, ShownOnce, Uuid } from './common.ts';
 
 export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
-export const Password = z.string().min(10).max(200);
+export const Password = z.string().min(PASSWORD_MIN_LENGTH).max(200);
 
 export const Login = z.strictObject({ email: Email, password: z.string().min(1).max(200), workspace: z.string().max(64).optional() });
 export const SessionView = z.object({

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
 import { sql } from 'drizzle-orm';
+import { RESET_LINK_MINUTES } from '@vafa/contracts';
 import type { Logger } from 'pino';
 import { publicBaseUrl, type Config } from '../../platform/config.ts';
 import type { Executor } from '../../platform/db/connect.ts';
@@ -14,7 +15,7 @@ import { passwordResetMail } from './password.mail.ts';
 import * as repo from './team.repo.ts';
 import { auditAccount, hashPassword, sha256 } from './team.service.ts';
 
-export const RESET_MINUTES = 30;
+export const RESET_MINUTES = RESET_LINK_MINUTES;
 /** reset mails per account per RESET_WINDOW_MINUTES; more requests are answered alike but send nothing */
 const RESETS_PER_WINDOW = 3;
 const RESET_WINDOW_MINUTES = 15;

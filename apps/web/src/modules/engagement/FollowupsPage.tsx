@@ -152,7 +152,7 @@ function MetricsPanel() {
         <div className="metrics-grid">
           <table className="simple-table">
             <thead>
-              <tr><th scope="col">{t('followups.metrics.measure')}</th><th scope="col">{t('followups.metrics.p50')}</th><th scope="col">{t('followups.metrics.p90')}</th></tr>
+              <tr><th scope="col">{t('followups.metrics.measure')}</th><th scope="col">{t('followups.metrics.p50')}</th><th scope="col">{t('followups.metrics.p90', { percentile: 90 })}</th></tr>
             </thead>
             <tbody>
               {(['firstResponse', 'waiting'] as const).map((measure) => (['businessMinutes', 'wallMinutes'] as const).map((clock) => (

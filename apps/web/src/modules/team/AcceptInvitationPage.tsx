@@ -3,7 +3,9 @@ import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { navigate } from '../../app/router.ts';
 import { useFieldError, useT } from '../../i18n/useT.ts';
-import { ApiError, api, type Session } from '../../lib/api.ts';
+import { api, type Session } from '../../lib/api.ts';
+import { PASSWORD_MIN_LENGTH } from '@vafa/contracts/constants';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { TwoFactorStep } from './TwoFactorStep.tsx';
 import { Button, TextField } from '../../ui/index.ts';
 import { LanguagePicker } from './SignInPage.tsx';
@@ -15,9 +17,8 @@ export default function AcceptInvitationPage() {
   const token = window.location.hash.slice(1);
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
+  const { error, pending, run } = useSubmit();
   const fieldMsg = useFieldError(error);
-  const [pending, setPending] = useState(false);
   const [challenge, setChallenge] = useState<string | null>(null);
   const signedIn = (session: Session) => {
     client.setQueryData(['session'], session);
@@ -26,18 +27,12 @@ export default function AcceptInvitationPage() {
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
+    await run(async () => {
       const result = await api.acceptInvitation({ token, displayName, password });
       // An account that already has a second factor joins, then signs in with its code.
       if ('twoFactorRequired' in result) setChallenge(result.challenge);
       else signedIn(result);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
-    } finally {
-      setPending(false);
-    }
+    });
   };
 
   return (
@@ -57,7 +52,7 @@ export default function AcceptInvitationPage() {
             {error && !Object.keys(error.fieldErrors).length && <p className="form-error" role="alert">{error.message}</p>}
             <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
               <TextField label={t('invite.displayName')} value={displayName} onChange={setDisplayName} autoComplete="name" isRequired errorMessage={fieldMsg('displayName')} />
-              <TextField label={t('auth.password')} type="password" value={password} onChange={setPassword} autoComplete="new-password" dir="ltr" isRequired description={t('invite.passwordHint')} errorMessage={fieldMsg('password') ?? fieldMsg('token')} />
+              <TextField label={t('auth.password')} type="password" value={password} onChange={setPassword} autoComplete="new-password" dir="ltr" isRequired description={t('invite.passwordHint', { min: PASSWORD_MIN_LENGTH })} errorMessage={fieldMsg('password') ?? fieldMsg('token')} />
               <Button type="submit" variant="primary" isPending={pending}>{t('invite.accept')}</Button>
             </Form>
           </>

@@ -3,9 +3,11 @@ import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useFieldError, useT } from '../../i18n/useT.ts';
-import { ApiError, api } from '../../lib/api.ts';
+import { api } from '../../lib/api.ts';
 import { formatInstant, formatNumber } from '../../lib/format.ts';
 import { Badge, Button, Dialog, ErrorState, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
+import { PASSWORD_MIN_LENGTH } from '@vafa/contracts/constants';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { accountApi, type AccountSession } from './account-api.ts';
 import { RecoveryCodeList, TwoFactorSetup } from './TwoFactorSetup.tsx';
 import './account.css';
@@ -23,31 +25,13 @@ export default function AccountSecurityPage() {
   );
 }
 
-function useRun() {
-  const t = useT();
-  const [error, setError] = useState<ApiError | null>(null);
-  const [pending, setPending] = useState(false);
-  const run = async (work: () => Promise<void>) => {
-    setPending(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
-    } finally {
-      setPending(false);
-    }
-  };
-  return { error, pending, run };
-}
-
 function PasswordCard() {
   const t = useT();
   const toast = useToast();
   const client = useQueryClient();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const { error, pending, run } = useRun();
+  const { error, pending, run } = useSubmit();
   const fieldMsg = useFieldError(error);
 
   const handleSubmit = (event: FormEvent) => {
@@ -67,7 +51,7 @@ function PasswordCard() {
       {error && !Object.keys(error.fieldErrors).length && <p className="form-error" role="alert">{error.message}</p>}
       <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
         <TextField label={t('account.currentPassword')} type="password" name="currentPassword" value={current} onChange={setCurrent} autoComplete="current-password" dir="ltr" isRequired errorMessage={fieldMsg('currentPassword')} />
-        <TextField label={t('auth.newPassword')} type="password" name="newPassword" value={next} onChange={setNext} autoComplete="new-password" dir="ltr" isRequired description={t('auth.passwordHint')} errorMessage={fieldMsg('newPassword')} />
+        <TextField label={t('auth.newPassword')} type="password" name="newPassword" value={next} onChange={setNext} autoComplete="new-password" dir="ltr" isRequired description={t('auth.passwordHint', { min: PASSWORD_MIN_LENGTH })} errorMessage={fieldMsg('newPassword')} />
         <div className="form-actions"><Button type="submit" variant="primary" isPending={pending}>{t('account.changePassword')}</Button></div>
       </Form>
     </section>
@@ -83,7 +67,7 @@ function TwoFactorCard() {
   const [asking, setAsking] = useState<'disable' | 'codes' | null>(null);
   const [password, setPassword] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
-  const { error, pending, run } = useRun();
+  const { error, pending, run } = useSubmit();
   const fieldMsg = useFieldError(error);
 
   const refresh = async () => {
@@ -166,7 +150,7 @@ function SessionsCard() {
   const prefs = usePrefs();
   const toast = useToast();
   const sessions = useQuery({ queryKey: ['account', 'sessions'], queryFn: accountApi.sessions });
-  const { error, pending, run } = useRun();
+  const { error, pending, run } = useSubmit();
 
   const revoke = (session: AccountSession) => void run(async () => {
     await accountApi.revokeSession(session.id);

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Form, Link } from 'react-aria-components';
 import { useFieldError, useT } from '../../i18n/useT.ts';
-import { ApiError } from '../../lib/api.ts';
+import { RESET_LINK_MINUTES } from '@vafa/contracts/constants';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { LanguagePicker } from './SignInPage.tsx';
 import { Button, TextField } from '../../ui/index.ts';
 import { accountApi } from './account-api.ts';
@@ -12,22 +13,15 @@ export default function ForgotPasswordPage() {
   const t = useT();
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { error, pending, run } = useSubmit();
   const fieldMsg = useFieldError(error);
-  const [pending, setPending] = useState(false);
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
+    await run(async () => {
       await accountApi.requestReset(email);
       setSent(true);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
-    } finally {
-      setPending(false);
-    }
+    });
   };
 
   return (
@@ -36,7 +30,7 @@ export default function ForgotPasswordPage() {
         <div className="auth-brand"><span className="brand-mark" aria-hidden="true">و</span></div>
         <h1>{t('auth.forgotTitle')}</h1>
         {sent ? (
-          <p className="notice" role="status">{t('auth.resetSent')}</p>
+          <p className="notice" role="status">{t('auth.resetSent', { minutes: RESET_LINK_MINUTES })}</p>
         ) : (
           <>
             <p className="muted">{t('auth.forgotIntro')}</p>

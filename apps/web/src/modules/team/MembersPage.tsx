@@ -4,7 +4,8 @@ import { Cell, Column, Form, Row, Table, TableBody, TableHeader } from 'react-ar
 import { usePrefs } from '../../app/prefs.tsx';
 import { canManageWorkspace, useSession } from '../../app/session.ts';
 import { useFieldError, useT } from '../../i18n/useT.ts';
-import { ApiError, api, type Member, type NewInvitation } from '../../lib/api.ts';
+import { api, type Member, type NewInvitation } from '../../lib/api.ts';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { formatInstant } from '../../lib/format.ts';
 import { Badge, Button, CopyButton, Dialog, ErrorState, PlusIcon, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
 
@@ -104,22 +105,15 @@ function InviteDialog({ isOpen, onOpenChange }: { isOpen: boolean; onOpenChange:
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<RoleId>('agent');
   const [created, setCreated] = useState<NewInvitation | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { error, pending, run, setError } = useSubmit();
   const fieldMsg = useFieldError(error);
-  const [pending, setPending] = useState(false);
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
+    await run(async () => {
       setCreated(await api.invite({ email, role }));
       void client.invalidateQueries({ queryKey: ['invitations'] });
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
-    } finally {
-      setPending(false);
-    }
+    });
   };
   const handleOpenChange = (open: boolean) => {
     onOpenChange(open);

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Form, Link } from 'react-aria-components';
 import { useFieldError, useT } from '../../i18n/useT.ts';
-import { ApiError } from '../../lib/api.ts';
+import { PASSWORD_MIN_LENGTH } from '@vafa/contracts/constants';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { LanguagePicker } from './SignInPage.tsx';
 import { Button, TextField } from '../../ui/index.ts';
 import { accountApi } from './account-api.ts';
@@ -13,24 +14,17 @@ export default function ResetPasswordPage() {
   const [token] = useState(() => window.location.hash.slice(1));
   const [password, setPassword] = useState('');
   const [done, setDone] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { error, pending, run } = useSubmit();
   const fieldMsg = useFieldError(error);
-  const [pending, setPending] = useState(false);
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
+    await run(async () => {
       await accountApi.completeReset(token, password);
       // The link is spent: take it out of the address bar and history.
       window.history.replaceState(window.history.state, '', window.location.pathname);
       setDone(true);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
-    } finally {
-      setPending(false);
-    }
+    });
   };
 
   const expired = error?.code === 'reset_link_invalid';
@@ -47,7 +41,7 @@ export default function ResetPasswordPage() {
           <>
             {error && !Object.keys(error.fieldErrors).length && <p className="form-error" role="alert">{error.message}</p>}
             <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
-              <TextField label={t('auth.newPassword')} type="password" name="newPassword" value={password} onChange={setPassword} autoComplete="new-password" dir="ltr" isRequired description={t('auth.passwordHint')} errorMessage={fieldMsg('newPassword')} autoFocus />
+              <TextField label={t('auth.newPassword')} type="password" name="newPassword" value={password} onChange={setPassword} autoComplete="new-password" dir="ltr" isRequired description={t('auth.passwordHint', { min: PASSWORD_MIN_LENGTH })} errorMessage={fieldMsg('newPassword')} autoFocus />
               <Button type="submit" variant="primary" isPending={pending} isDisabled={expired}>{t('auth.resetSave')}</Button>
             </Form>
           </>

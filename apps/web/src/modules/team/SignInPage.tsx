@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { Form, Link } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useFieldError, useT } from '../../i18n/useT.ts';
-import { ApiError, api } from '../../lib/api.ts';
+import { api } from '../../lib/api.ts';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { LANGUAGES } from '../../lib/format.ts';
 import { TwoFactorStep } from './TwoFactorStep.tsx';
 import { SsoButton } from './SsoButton.tsx';
@@ -28,24 +29,17 @@ export function SignInPage() {
   const client = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
+  const { error, pending, run } = useSubmit();
   const fieldMsg = useFieldError(error);
-  const [pending, setPending] = useState(false);
   const [challenge, setChallenge] = useState<string | null>(null);
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
+    await run(async () => {
       const result = await api.login(email, password);
       if ('twoFactorRequired' in result) setChallenge(result.challenge);
       else client.setQueryData(['session'], result);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
-    } finally {
-      setPending(false);
-    }
+    });
   };
 
   return (

@@ -47,13 +47,13 @@ export function TwoFactorSetup({ onDone, onCancel }: { onDone: () => void; onCan
   return (
     <div className="two-factor-setup">
       <section>
-        <h3>{t('account.scanTitle')}</h3>
+        <h3>{t('account.scanTitle', { step: 1 })}</h3>
         <img className="qr-code" src={enrolment.qrCode} alt={t('account.qrAlt')} width={200} height={200} />
         <p className="muted">{t('account.secretHint')}</p>
         <code className="totp-secret" dir="ltr" data-testid="totp-secret">{enrolment.secret?.match(/.{1,4}/g)?.join(' ')}</code>
       </section>
       <section>
-        <h3>{t('account.confirmTitle')}</h3>
+        <h3>{t('account.confirmTitle', { step: 2 })}</h3>
         {error && <p className="form-error" role="alert">{error.message}</p>}
         <Form onSubmit={handleConfirm} className="form" validationBehavior="aria">
           <TextField label={t('auth.twoFactorCode')} name="code" value={code} onChange={setCode} autoComplete="one-time-code" inputMode="numeric" dir="ltr" isRequired className="code-field" />

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { useT } from '../../i18n/useT.ts';
-import { ApiError, api, type Session } from '../../lib/api.ts';
+import { api, type Session } from '../../lib/api.ts';
+import { TOTP_DIGITS } from '@vafa/contracts/constants';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { Button, TextField } from '../../ui/index.ts';
 import './account.css';
 
@@ -9,27 +11,20 @@ import './account.css';
 export function TwoFactorStep({ challenge, onSignedIn, onBack }: { challenge: string; onSignedIn: (session: Session) => void; onBack: () => void }) {
   const t = useT();
   const [code, setCode] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, pending, run } = useSubmit();
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
+    const ok = await run(async () => {
       onSignedIn(await api.loginSecondFactor(challenge, code));
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
-      setCode('');
-    } finally {
-      setPending(false);
-    }
+    });
+    if (!ok) setCode('');
   };
 
   return (
     <>
       <h1>{t('auth.twoFactorTitle')}</h1>
-      <p className="muted">{t('auth.twoFactorIntro')}</p>
+      <p className="muted">{t('auth.twoFactorIntro', { digits: TOTP_DIGITS })}</p>
       {error && <p className="form-error" role="alert">{error.message}</p>}
       <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
         <TextField label={t('auth.twoFactorCode')} name="code" value={code} onChange={setCode} autoComplete="one-time-code" inputMode="text" dir="ltr" isRequired autoFocus className="code-field" />

@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { Cell, Column, Form, Row, Table, TableBody, TableHeader } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useFieldError, useT } from '../../i18n/useT.ts';
-import { ApiError, api, type ApiKey, type NewApiKey } from '../../lib/api.ts';
+import { api, type ApiKey, type NewApiKey } from '../../lib/api.ts';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { formatInstant } from '../../lib/format.ts';
 import { Badge, Button, ConfirmDialog, CopyButton, Dialog, EmptyState, ErrorState, KeyIcon, PlusIcon, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
 
@@ -81,21 +82,14 @@ function CreateKeyDialog({ isOpen, onOpenChange }: { isOpen: boolean; onOpenChan
   const [name, setName] = useState('');
   const [role, setRole] = useState<(typeof KEY_ROLES)[number]>('agent');
   const [created, setCreated] = useState<NewApiKey | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { error, pending, run, setError } = useSubmit();
   const fieldMsg = useFieldError(error);
-  const [pending, setPending] = useState(false);
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
+    await run(async () => {
       setCreated(await api.createApiKey({ name, role }));
       void client.invalidateQueries({ queryKey: ['api-keys'] });
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
-    } finally {
-      setPending(false);
-    }
+    });
   };
   const handleOpenChange = (open: boolean) => {
     onOpenChange(open);
