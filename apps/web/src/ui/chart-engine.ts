@@ -1,0 +1,126 @@
+// Apache ECharts behind one small interface. Only chart.tsx imports this file, and only with a
+// dynamic import(), so echarts lands in its own chunk, loaded when a chart is first on screen.
+// Tree-shaken: bar and line charts, grid, tooltip and legend, drawn as SVG.
+import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent, type GridComponentOption, type LegendComponentOption, type TooltipComponentOption } from 'echarts/components';
+import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+
+use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+
+type Option = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+
+/** Everything the drawing needs, already in the reader's language, digits and calendar. */
+export interface ChartModel {
+  rtl: boolean;
+  /** one key per point (unique), oldest or first first */
+  keys: string[];
+  axisLabels: string[];
+  tooltipTitles: string[];
+  series: { name: string; kind: 'line' | 'bar'; values: (number | null)[]; colour: string }[];
+  stacked: boolean;
+  integers: boolean;
+  /** a value as text, for the y axis and the tooltip (not yet isolated) */
+  formatValue: (value: number) => string;
+  /** wraps text drawn inside the SVG so right-to-left labels keep their order */
+  isolate: (text: string) => string;
+  theme: { text: string; muted: string; grid: string; surface: string; border: string; font: string };
+  animate: boolean;
+}
+
+export interface ChartHandle {
+  draw(model: ChartModel): void;
+  dispose(): void;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function optionOf(m: ChartModel): Option {
+  const labelText = { color: m.theme.muted, fontFamily: m.theme.font, fontSize: 12 };
+  return {
+    animation: m.animate,
+    animationDurationUpdate: 250,
+    textStyle: { fontFamily: m.theme.font, color: m.theme.text },
+    // Legend on top, aligned to the reading start; in RTL the first series stands rightmost.
+    legend: {
+      top: 0,
+      ...(m.rtl ? { right: 0, align: 'right' as const } : { left: 0, align: 'left' as const }),
+      data: (m.rtl ? [...m.series].reverse() : m.series).map((s) => s.name),
+      formatter: (name: string) => m.isolate(name),
+      textStyle: { ...labelText, color: m.theme.text, fontSize: 13 },
+      itemWidth: 14,
+      itemHeight: 10,
+      itemGap: 16,
+    },
+    grid: { top: 36, bottom: 4, left: 4, right: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      renderMode: 'html',
+      axisPointer: { type: m.series.some((s) => s.kind === 'bar') ? 'shadow' : 'line' },
+      backgroundColor: m.theme.surface,
+      borderColor: m.theme.border,
+      textStyle: { color: m.theme.text, fontFamily: m.theme.font, fontSize: 13 },
+      extraCssText: `direction: ${m.rtl ? 'rtl' : 'ltr'}; text-align: start; box-shadow: 0 8px 24px rgb(16 24 40 / 0.16);`,
+      formatter: (params) => {
+        const list = Array.isArray(params) ? params : [params];
+        const index = list[0]?.dataIndex ?? 0;
+        const rows = list.map((p) => {
+          const value = typeof p.value === 'number' ? m.formatValue(p.value) : '—';
+          return `<div class="chart-tip-row">${typeof p.marker === 'string' ? p.marker : ''}<span>${escapeHtml(p.seriesName ?? '')}</span><b>${escapeHtml(value)}</b></div>`;
+        });
+        return `<div class="chart-tip-title">${escapeHtml(m.tooltipTitles[index] ?? '')}</div>${rows.join('')}`;
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: m.keys,
+      // Time runs in the reading direction: right to left in Persian and Arabic.
+      inverse: m.rtl,
+      axisTick: { alignWithLabel: true },
+      axisLine: { lineStyle: { color: m.theme.border } },
+      axisLabel: { ...labelText, hideOverlap: true, formatter: (_value: string, index: number) => m.isolate(m.axisLabels[index] ?? '') },
+    },
+    yAxis: {
+      type: 'value',
+      position: m.rtl ? 'right' : 'left',
+      minInterval: m.integers ? 1 : undefined,
+      splitLine: { lineStyle: { color: m.theme.grid } },
+      axisLabel: { ...labelText, formatter: (value: number) => m.isolate(m.formatValue(value)) },
+    },
+    series: m.series.map((s): BarSeriesOption | LineSeriesOption => {
+      const common = { name: s.name, data: s.values, color: s.colour, stack: m.stacked ? 'total' : undefined, emphasis: { focus: 'series' as const } };
+      return s.kind === 'line'
+        ? { ...common, type: 'line', symbol: 'circle', symbolSize: 6, showSymbol: m.keys.length <= 31, lineStyle: { width: 2 }, areaStyle: m.stacked ? { opacity: 0.25 } : undefined }
+        : { ...common, type: 'bar', barMaxWidth: 18, itemStyle: { borderRadius: m.stacked ? 0 : [3, 3, 0, 0] } };
+    }),
+  };
+}
+
+/** Draws into `host` (SVG), follows its size, and re-lays text once the web font has loaded. */
+export function createChart(host: HTMLElement): ChartHandle {
+  const chart: ECharts = init(host, undefined, { renderer: 'svg' });
+  let last: ChartModel | null = null;
+  let frame = 0;
+  const observer = new ResizeObserver(() => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => chart.resize());
+  });
+  observer.observe(host);
+  // Labels are measured with the font at hand; Vazirmatn may arrive after the first draw.
+  void document.fonts?.ready.then(() => {
+    if (!chart.isDisposed() && last) chart.setOption(optionOf(last), { notMerge: true });
+  });
+  return {
+    draw(model) {
+      last = model;
+      chart.setOption(optionOf(model), { notMerge: true });
+    },
+    dispose() {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+      chart.dispose();
+    },
+  };
+}
