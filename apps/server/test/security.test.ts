@@ -14,7 +14,7 @@ const MARKER = 'B-ONLY-مارکر-7f3e';
 /** path parameter values that point at workspace B's data, by route prefix and param name */
 let bIds: Record<string, string>;
 
-const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log'];
+const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -56,6 +56,10 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     name: `${marker} rule`, trigger: { type: 'event', topic: 'order.delivered' }, actions: [{ type: 'send_message', templateId: template.id, channel: 'preferred' }],
   });
   const followup = await api(ws, 'POST', '/api/followups', { customerId: customer.id, reason: `${marker} follow-up`, dueInBusinessHours: 4 });
+  const note = await api(ws, 'POST', `/api/customers/${customer.id}/notes`, { text: `${marker} note` });
+  const logged = await api(ws, 'POST', `/api/customers/${customer.id}/touchpoints`, {
+    kind: 'call', channel: 'phone', stage: 'after-sale', occurredAt: new Date(Date.now() - 3_600_000).toISOString(), text: `${marker} call`,
+  });
   const { rows: [session] } = await t.database.pool.query(`SELECT id FROM sessions WHERE account_id = $1 AND tenant_id = $2 LIMIT 1`, [ws.users.owner.accountId, ws.tenantId]);
   // The import runs in the background; let it finish so later snapshots compare settled data.
   for (let i = 0; i < 100; i++) {
@@ -78,6 +82,8 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     template: template.id as string,
     automation: automation.id as string,
     session: session.id as string,
+    note: note.id as string,
+    logged: logged.id as string,
   };
 }
 
@@ -87,6 +93,7 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'customers:id': ids.customer,
     'orders:id': ids.order,
     'segments:id': ids.segment,
+    'segments:customerId': ids.customer,
     'invitations:id': ids.invitation,
     'api-keys:id': ids.apiKey,
     'imports:id': ids.import,
@@ -99,6 +106,8 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'templates:id': ids.template,
     'automations:id': ids.automation,
     'account:id': ids.session,
+    'customers:noteId': ids.note,
+    'customers:touchpointId': ids.logged,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);
@@ -114,6 +123,7 @@ const walkable = (r: RegisteredRoute) => r.access !== 'public' && r.url.startsWi
 /** A body that passes validation for the routes that need one, so the walk reaches the tenant check. */
 function plausibleBody(route: RegisteredRoute, ids: Awaited<ReturnType<typeof seedWorkspace>>): unknown {
   if (route.url.endsWith('/merge')) return { sourceId: ids.other };
+  if (route.method === 'PATCH' && (route.url.endsWith(':noteId') || route.url.endsWith(':touchpointId'))) return { text: 'changed by A' };
   if (route.method === 'PATCH' && route.url.startsWith('/api/customers')) return { name: 'changed by A' };
   if (route.method === 'PATCH' && route.url.startsWith('/api/segments')) return { name: 'changed by A' };
   if (route.method === 'PATCH' && route.url.startsWith('/api/members')) return { role: 'manager' };

@@ -215,8 +215,80 @@ export const TimelineQuery = z.strictObject({
 });
 export type TimelineQuery = z.infer<typeof TimelineQuery>;
 
-export const TimelinePage = z.object({ items: z.array(TouchpointView), nextCursor: z.string().nullable() }).meta({ id: 'TimelinePage' });
+/** Who wrote a timeline entry: a team member, or an integration's API key. */
+export const TimelineAuthor = z
+  .object({
+    type: z.enum(['user', 'api_key']),
+    id: Uuid,
+    /** today's name of the member or key; null when they have left the workspace or the key is gone */
+    name: z.string().nullable(),
+  })
+  .meta({ id: 'TimelineAuthor' });
+export type TimelineAuthor = z.infer<typeof TimelineAuthor>;
+
+/** A touchpoint as the timeline shows it to people: who recorded it, what they wrote, whether it was edited. */
+export const TimelineItemView = TouchpointView.extend({
+  /** null for what Vafa's own modules recorded (messages, follow-ups, imports) */
+  author: TimelineAuthor.nullable(),
+  /** `data.text`: a note, or what was said in a logged call or visit */
+  text: z.string().nullable(),
+  /** set once a person has changed the entry */
+  editedAt: IsoInstant.nullable(),
+}).meta({ id: 'TimelineItem' });
+export type TimelineItemView = z.infer<typeof TimelineItemView>;
+
+export const TimelinePage = z.object({ items: z.array(TimelineItemView), nextCursor: z.string().nullable() }).meta({ id: 'TimelinePage' });
 export type TimelinePage = z.infer<typeof TimelinePage>;
 
 export const OrderPage = z.object({ items: z.array(OrderView), nextCursor: z.string().nullable() }).meta({ id: 'OrderPage' });
 export type OrderPage = z.infer<typeof OrderPage>;
+
+// Notes and touchpoints a team member writes by hand on the customer page.
+
+export const ENTRY_TEXT_MAX = 4000;
+/** A person's text: lines and tabs are kept, other control characters refused. */
+export const EntryText = z.string().trim().min(1).max(ENTRY_TEXT_MAX).regex(/^(?:[\t\n\r]|\P{Cc})+$/u, 'no control characters');
+
+/** Contacts a person logs by hand (orders come from the shop; notes have their own routes). */
+export const LoggedTouchpointKind = z.enum(['call', 'visit', 'message', 'chat', 'social']);
+export type LoggedTouchpointKind = z.infer<typeof LoggedTouchpointKind>;
+
+/** A few minutes ahead are tolerated for clocks that differ; a contact logged for later is a mistake. */
+const LOGGED_AHEAD_MS = 15 * 60 * 1000;
+/** When a logged contact happened: since 1970 and not in the future. */
+export const HappenedAt = IsoInstant.superRefine((value, ctx) => {
+  const at = Date.parse(value);
+  if (at < EARLIEST_INSTANT || at > Date.now() + LOGGED_AHEAD_MS) {
+    ctx.addIssue({ code: 'custom', message: 'happened_in_future', params: { code: at < EARLIEST_INSTANT ? 'out_of_range' : 'happened_in_future' } });
+  }
+});
+
+export const AddNote = z.strictObject({ text: EntryText }).meta({ id: 'AddNote' });
+export type AddNote = z.infer<typeof AddNote>;
+
+export const LogTouchpoint = z
+  .strictObject({
+    kind: LoggedTouchpointKind,
+    channel: TouchpointChannel,
+    stage: JourneyStage,
+    occurredAt: HappenedAt,
+    text: EntryText.optional(),
+  })
+  .meta({ id: 'LogTouchpoint' });
+export type LogTouchpoint = z.infer<typeof LogTouchpoint>;
+
+/** Give only what changes; `text: null` removes what was said. */
+export const EditLoggedTouchpoint = z
+  .strictObject({
+    kind: LoggedTouchpointKind.optional(),
+    channel: TouchpointChannel.optional(),
+    stage: JourneyStage.optional(),
+    occurredAt: HappenedAt.optional(),
+    text: EntryText.nullable().optional(),
+  })
+  .refine((patch) => Object.values(patch).some((v) => v !== undefined), { message: 'nothing_to_change', params: { code: 'nothing_to_change' } })
+  .meta({ id: 'EditLoggedTouchpoint' });
+export type EditLoggedTouchpoint = z.infer<typeof EditLoggedTouchpoint>;
+
+export const NoteParams = z.strictObject({ id: Uuid, noteId: Uuid });
+export const LoggedTouchpointParams = z.strictObject({ id: Uuid, touchpointId: Uuid });

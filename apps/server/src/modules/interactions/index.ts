@@ -2,6 +2,7 @@ import type { VafaModule } from '../../platform/module.ts';
 import { registerCustomerDataExporter, registerEraseHook, registerMergeHook } from '../customers/index.ts';
 import { eraseCustomerHistory, exportCustomerHistory, moveCustomerHistory } from './customer-history.service.ts';
 import { registerOrderTransferRoutes } from './order-transfer.routes.ts';
+import { registerTimelineEntryRoutes } from './timeline-entry.routes.ts';
 import { registerTouchpointRoutes } from './touchpoint.routes.ts';
 
 /**
@@ -37,6 +38,7 @@ export const interactionsModule: VafaModule = {
   name: 'interactions',
   registerRoutes(app, deps) {
     registerTouchpointRoutes(app, deps);
+    registerTimelineEntryRoutes(app);
     registerOrderTransferRoutes(app, deps);
   },
 };

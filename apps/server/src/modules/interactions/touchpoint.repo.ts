@@ -222,7 +222,8 @@ export interface ActivityRow {
 /**
  * Recomputes customers' activity from their orders and touchpoints. Count and spend cover
  * orders not returned and in `currency` (amounts in other currencies cannot be added up);
- * first/last order time cover every order not returned; last seen is the latest touchpoint.
+ * first/last order time cover every order not returned; last seen is the latest touchpoint that
+ * is not a note (a note is the business writing, not the customer doing).
  */
 export async function computeActivity(tx: Executor, tenantId: string, customerIds: string[], currency: string): Promise<ActivityRow[]> {
   if (customerIds.length === 0) return [];
@@ -238,7 +239,7 @@ export async function computeActivity(tx: Executor, tenantId: string, customerId
              max(placed_at) FILTER (WHERE status <> 'returned') AS last_order_at
       FROM orders WHERE tenant_id = ${tenantId} AND customer_id = c.id) o
     CROSS JOIN LATERAL (
-      SELECT max(occurred_at) AS last_seen_at FROM touchpoints WHERE tenant_id = ${tenantId} AND customer_id = c.id) s`);
+      SELECT max(occurred_at) AS last_seen_at FROM touchpoints WHERE tenant_id = ${tenantId} AND customer_id = c.id AND kind <> 'note') s`);
   return rows.map((r) => ({
     customerId: r.customer_id,
     orderCount: Number(r.order_count),

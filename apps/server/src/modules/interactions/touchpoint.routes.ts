@@ -11,8 +11,9 @@ import { localise } from '../../platform/i18n/messages.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { getOrder, listCustomerOrders } from './order.service.ts';
 import { TouchpointCoalescer } from './touchpoint.coalescer.ts';
+import { customerTimeline } from './timeline.service.ts';
 import {
-  customerTimeline, getTouchpoint, presentTouchpoint, recordTouchpoints, requireCustomer, type RecordOutcome, type TouchpointToRecord,
+  getTouchpoint, presentTouchpoint, recordTouchpoints, requireCustomer, type RecordOutcome, type TouchpointToRecord,
 } from './touchpoint.service.ts';
 
 const sourceOf = (actor: Actor) => `${actor.kind}:${actor.id}`;
@@ -108,7 +109,7 @@ export function registerTouchpointRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['interactions'],
       summary: "A customer's timeline, newest first",
-      description: 'Touchpoints in time order (newest first) with order details for order kinds; pass `nextCursor` back as `cursor`. `kinds` filters, e.g. `order.placed,call`.',
+      description: 'Touchpoints in time order (newest first) with order details for order kinds, who recorded each (a member or an API key, by today\'s name) and what they wrote (`text`, from `data.note`); pass `nextCursor` back as `cursor`. `kinds` filters, e.g. `note,call`.',
       params: IdParams,
       querystring: TimelineQuery,
       response: { 200: TimelinePage },

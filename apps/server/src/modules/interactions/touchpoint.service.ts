@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { isOrderKind, type CustomerIdentity, type OrderInput, type OrderKind, type TimelinePage, type TimelineQuery, type TouchpointView } from '@vafa/contracts';
+import { isOrderKind, type CustomerIdentity, type OrderInput, type OrderKind, type TouchpointView } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
 import { Problem, notFound } from '../../platform/http/problem.ts';
 import { setCustomerActivity } from '../customers/index.ts';
 import { workspaceSettings } from '../workspace/index.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 import { activityOf, resolveIdentities, type ResolvedCustomer } from './identity.service.ts';
 import { applyOrderEvent, orderFromEvent, presentOrder, sameOrderState, type OrderEvent } from './order.service.ts';
 import { updateOrders, upsertOrdersAndLink, type OrderRow, type OrderState } from './order.repo.ts';
 import {
-  computeActivity, customerExists, findTouchpoint, insertTouchpoints, lockCustomersAndInsertTouchpoints, lockCustomersById, timelineOf,
+  computeActivity, customerExists, findTouchpoint, insertTouchpoints, lockCustomersAndInsertTouchpoints, lockCustomersById,
   touchpointIdsByExternalId,
   updateTouchpointDataByExternalId, type ActivityRow, type NewTouchpoint, type TouchpointDataValue, type TouchpointRow,
 } from './touchpoint.repo.ts';
@@ -52,6 +51,9 @@ interface Accepted {
   row: NewTouchpoint;
   order: OrderInput | undefined;
 }
+
+/** Notes sit on the timeline but are not the customer's activity: `lastSeenAt` ignores them. */
+export const NOTE_KIND = 'note';
 
 const toDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
 const orderOf = (event: TouchpointToRecord) => (isOrderKind(event.kind) ? event.order : undefined);
@@ -218,6 +220,8 @@ async function refreshActivity(tx: Executor, tenantId: string, currency: string,
   const seen = new Map<string, Date>();
   for (const a of created) {
     known.set(a.customer.id, a.customer.activity);
+    // A note is what the business wrote about the customer, not something the customer did.
+    if (a.row.kind === NOTE_KIND) continue;
     const latest = seen.get(a.customer.id);
     if (!latest || a.row.occurredAt > latest) seen.set(a.customer.id, a.row.occurredAt);
   }
@@ -228,8 +232,8 @@ async function refreshActivity(tx: Executor, tenantId: string, currency: string,
   const updates: ActivityRow[] = [];
   const recompute = new Set<string>([...orders.map((o) => o.customerId), ...unlocked]);
   for (const [id, activity] of known) {
-    if (recompute.has(id) || activity === null) continue;
-    const latest = seen.get(id)!;
+    const latest = seen.get(id);
+    if (recompute.has(id) || activity === null || !latest) continue;
     if (!activity.lastSeenAt || latest > activity.lastSeenAt) updates.push({ ...activity, lastSeenAt: latest });
   }
   updates.push(...(await computeActivity(tx, tenantId, [...recompute], currency)));
@@ -294,18 +298,6 @@ export async function getTouchpoint(db: Executor, tenantId: string, id: string):
  */
 export async function requireCustomer(db: Executor, tenantId: string, customerId: string): Promise<void> {
   if (!(await customerExists(db, tenantId, customerId))) throw notFound();
-}
-
-export async function customerTimeline(db: Executor, tenantId: string, customerId: string, query: TimelineQuery): Promise<TimelinePage> {
-  const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  if (before === null) throw new Problem(400, 'invalid_cursor');
-  const rows = await timelineOf(db, tenantId, customerId, { limit: query.limit + 1, kinds: query.kinds, before });
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => presentTouchpoint(r, r.order)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursorAt, last.id) : null,
-  };
 }
 
 /**

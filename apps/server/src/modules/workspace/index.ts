@@ -2,6 +2,8 @@ import type { VafaModule } from '../../platform/module.ts';
 import { registerWorkspaceRoutes, type WorkspaceHooks } from './workspace.routes.ts';
 
 export { recordAudit, type AuditEntry } from './audit.repo.ts';
+// Today's names of members and API keys, keyed `user:<id>` / `api_key:<id>`: the timeline names who wrote a note.
+export { auditNames } from './audit.repo.ts';
 // The team module joins memberships and sessions to their workspace's name, slug and two-factor rule.
 export { workspaces } from './workspace.schema.ts';
 export { ApiKeyAuthenticator, createApiKey } from './api-key.service.ts';

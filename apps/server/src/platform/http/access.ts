@@ -8,7 +8,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   'workspace:read', 'workspace:manage', 'members:read', 'members:manage', 'apikeys:manage', 'audit:read',
   'customers:read', 'customers:write', 'customers:merge', 'customers:export', 'customers:erase', 'customers:import',
-  'segments:read', 'segments:write', 'interactions:read', 'interactions:write',
+  'segments:read', 'segments:write', 'interactions:read', 'interactions:write', 'interactions:moderate',
   'automations:read', 'automations:write', 'messages:read', 'messages:retry', 'messaging:manage',
   'followups:read', 'followups:work', 'followups:manage',
 ] as const;
@@ -25,6 +25,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   // sending policy stay with admins.
   manager: new Set([
     ...everyone, 'customers:write', 'customers:merge', 'customers:export', 'customers:import', 'segments:write', 'interactions:write',
+    // change or remove other people's notes and logged contacts on a timeline
+    'interactions:moderate',
     'automations:write', 'messages:retry', 'followups:work', 'followups:manage',
   ]),
   agent: new Set([...everyone, 'customers:write', 'interactions:write', 'followups:work']),

@@ -382,6 +382,26 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'مسئول باید عضو فعالی از تیم باشد که پیگیری‌ها را انجام می‌دهد.',
     ar: 'يجب أن يكون المكلَّف عضوًا نشطًا في الفريق يتولى المتابعات.',
   },
+  timeline_entry_not_yours: {
+    en: 'Only its author or a manager may change this entry.',
+    fa: 'این مورد را فقط نویسنده‌اش یا یک مدیر می‌تواند تغییر دهد.',
+    ar: 'لا يغيّر هذا الإدخال إلا كاتبه أو مدير.',
+  },
+  timeline_entry_not_editable: {
+    en: 'This entry was recorded by the system and cannot be changed by hand.',
+    fa: 'این مورد را سامانه ثبت کرده و دستی تغییر نمی‌کند.',
+    ar: 'سجّل النظام هذا الإدخال ولا يمكن تغييره يدويًا.',
+  },
+  happened_in_future: {
+    en: 'This time is in the future.',
+    fa: 'این زمان در آینده است.',
+    ar: 'هذا الوقت في المستقبل.',
+  },
+  nothing_to_change: {
+    en: 'Nothing was given to change.',
+    fa: 'چیزی برای تغییر داده نشده است.',
+    ar: 'لم يُعطَ شيء لتغييره.',
+  },
   followup_not_yours: {
     en: 'This follow-up is assigned to someone else.',
     fa: 'این پیگیری به شخص دیگری سپرده شده است.',
