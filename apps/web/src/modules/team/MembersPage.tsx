@@ -1,13 +1,15 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Cell, Column, Form, Row, Table, TableBody, TableHeader } from 'react-aria-components';
+import { Form } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { canManageWorkspace, useSession } from '../../app/session.ts';
 import { useFieldError, useT } from '../../i18n/useT.ts';
-import { api, type Member, type NewInvitation } from '../../lib/api.ts';
+import { api, type Invitation, type Member, type NewInvitation } from '../../lib/api.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { formatInstant } from '../../lib/format.ts';
-import { Badge, Button, CopyButton, Dialog, ErrorState, PlusIcon, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
+import {
+  Badge, Button, CopyButton, DataTable, Dialog, PlusIcon, Select, sortRows, TextField, UserText, useToast, type DataTableColumn, type SortState,
+} from '../../ui/index.ts';
 
 const ROLES = ['owner', 'admin', 'manager', 'agent', 'analyst'] as const;
 type RoleId = (typeof ROLES)[number];
@@ -22,6 +24,7 @@ export default function MembersPage() {
   const members = useQuery({ queryKey: ['members'], queryFn: api.members });
   const invitations = useQuery({ queryKey: ['invitations'], queryFn: api.invitations, enabled: canManage });
   const [inviteOpen, setInviteOpen] = useState(false);
+  const [sort, setSort] = useState<SortState | null>({ key: 'name', direction: 'ascending' });
 
   const change = async (member: Member, patch: { role?: RoleId; disabled?: boolean }) => {
     try {
@@ -33,64 +36,64 @@ export default function MembersPage() {
     }
   };
 
+  const roleOptions = ROLES.map((r) => ({ id: r, label: t(`role.${r}`) }));
+  const mayChange = (m: Member) => canManage && m.accountId !== session.account.id;
+  const memberColumns: DataTableColumn<Member>[] = [
+    { id: 'name', header: t('members.name'), isPrimary: true, sortKey: 'name', sortValue: (m) => m.displayName, cell: (m) => <UserText>{m.displayName}</UserText> },
+    { id: 'email', header: t('members.email'), sortKey: 'email', sortValue: (m) => m.email, cell: (m) => <UserText ltr>{m.email}</UserText> },
+    {
+      id: 'role', header: t('members.role'), sortKey: 'role', sortValue: (m) => ROLES.indexOf(m.role as RoleId),
+      cell: (m) => (mayChange(m)
+        ? <Select label={`${t('members.role')}: ${m.displayName}`} className="field-compact" value={m.role} onChange={(role) => void change(m, { role })} options={roleOptions} />
+        : t(`role.${m.role}`)),
+    },
+    { id: 'status', header: t('members.status'), cell: (m) => <Badge tone={m.disabled ? 'bad' : 'good'}>{t(m.disabled ? 'members.disabled' : 'members.active')}</Badge> },
+    { id: 'since', header: t('members.since'), sortKey: 'since', firstSortDirection: 'descending', sortValue: (m) => Date.parse(m.createdAt), cell: (m) => formatInstant(m.createdAt, prefs, false) },
+    {
+      id: 'actions', header: t('common.actions'), hideHeader: true,
+      cell: (m) => (mayChange(m) ? <Button variant="ghost" onPress={() => void change(m, { disabled: !m.disabled })}>{t(m.disabled ? 'members.enable' : 'members.disable')}</Button> : null),
+    },
+  ];
+  const invitationColumns: DataTableColumn<Invitation>[] = [
+    { id: 'email', header: t('members.email'), isPrimary: true, cell: (inv) => <UserText ltr>{inv.email}</UserText> },
+    { id: 'role', header: t('members.role'), cell: (inv) => t(`role.${inv.role}`) },
+    { id: 'status', header: t('members.status'), cell: (inv) => <Badge tone={inv.acceptedAt ? 'good' : 'info'}>{t(inv.acceptedAt ? 'members.accepted' : 'members.pending')}</Badge> },
+    { id: 'expires', header: t('members.expires'), cell: (inv) => formatInstant(inv.expiresAt, prefs, false) },
+    {
+      id: 'actions', header: t('common.actions'), hideHeader: true,
+      cell: (inv) => (inv.acceptedAt ? null : <Button variant="ghost" onPress={() => void api.cancelInvitation(inv.id).then(() => client.invalidateQueries({ queryKey: ['invitations'] }))}>{t('members.cancelInvite')}</Button>),
+    },
+  ];
+
   return (
     <div className="page">
       <header className="page-header">
         <h1>{t('members.title')}</h1>
         {canManage && <div className="page-actions"><Button variant="primary" onPress={() => setInviteOpen(true)}><PlusIcon />{t('members.invite')}</Button></div>}
       </header>
-      {members.isPending ? <Skeleton lines={5} /> : members.isError ? <ErrorState detail={members.error.message} onRetry={() => void members.refetch()} /> : (
-        <div className="table-wrap">
-          <Table aria-label={t('members.title')} className="table">
-            <TableHeader>
-              <Column isRowHeader>{t('members.name')}</Column>
-              <Column>{t('members.email')}</Column>
-              <Column>{t('members.role')}</Column>
-              <Column>{t('members.status')}</Column>
-              <Column>{t('members.since')}</Column>
-              <Column>{t('common.actions')}</Column>
-            </TableHeader>
-            <TableBody items={members.data.items} dependencies={[prefs.locale]}>
-              {(m) => {
-                const self = m.accountId === session.account.id;
-                return (
-                  <Row id={m.accountId}>
-                    <Cell><UserText>{m.displayName}</UserText></Cell>
-                    <Cell><UserText ltr>{m.email}</UserText></Cell>
-                    <Cell>
-                      {canManage && !self ? (
-                        <Select label={`${t('members.role')}: ${m.displayName}`} className="field-compact" value={m.role} onChange={(role) => void change(m, { role })} options={ROLES.map((r) => ({ id: r, label: t(`role.${r}`) }))} />
-                      ) : t(`role.${m.role}`)}
-                    </Cell>
-                    <Cell><Badge tone={m.disabled ? 'bad' : 'good'}>{t(m.disabled ? 'members.disabled' : 'members.active')}</Badge></Cell>
-                    <Cell>{formatInstant(m.createdAt, prefs, false)}</Cell>
-                    <Cell>{canManage && !self ? <Button variant="ghost" onPress={() => void change(m, { disabled: !m.disabled })}>{t(m.disabled ? 'members.enable' : 'members.disable')}</Button> : null}</Cell>
-                  </Row>
-                );
-              }}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label={t('members.title')}
+        columns={memberColumns}
+        rows={sortRows(members.data?.items ?? [], memberColumns, sort, prefs.locale)}
+        rowKey={(m) => m.accountId}
+        sort={sort}
+        onSortChange={setSort}
+        isLoading={members.isPending}
+        error={members.isError ? { detail: members.error.message, onRetry: () => void members.refetch() } : null}
+      />
       {canManage && (
         <section className="card" aria-labelledby="invitations-heading">
           <h2 id="invitations-heading">{t('members.invitations')}</h2>
-          {invitations.data && invitations.data.items.length === 0 && <p className="muted">{t('members.noInvitations')}</p>}
-          {invitations.data && invitations.data.items.length > 0 && (
-            <table className="simple-table">
-              <thead><tr><th scope="col">{t('members.email')}</th><th scope="col">{t('members.role')}</th><th scope="col">{t('members.status')}</th><th scope="col">{t('members.expires')}</th><th scope="col">{t('common.actions')}</th></tr></thead>
-              <tbody>
-                {invitations.data.items.map((inv) => (
-                  <tr key={inv.id}>
-                    <td><UserText ltr>{inv.email}</UserText></td>
-                    <td>{t(`role.${inv.role}`)}</td>
-                    <td><Badge tone={inv.acceptedAt ? 'good' : 'info'}>{t(inv.acceptedAt ? 'members.accepted' : 'members.pending')}</Badge></td>
-                    <td>{formatInstant(inv.expiresAt, prefs, false)}</td>
-                    <td>{!inv.acceptedAt && <Button variant="ghost" onPress={() => void api.cancelInvitation(inv.id).then(() => client.invalidateQueries({ queryKey: ['invitations'] }))}>{t('members.cancelInvite')}</Button>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          {invitations.data?.items.length === 0 ? <p className="muted">{t('members.noInvitations')}</p> : (
+            <DataTable
+              label={t('members.invitations')}
+              columns={invitationColumns}
+              rows={invitations.data?.items ?? []}
+              rowKey={(inv) => inv.id}
+              isLoading={invitations.isPending}
+              skeletonRows={2}
+              error={invitations.isError ? { detail: invitations.error.message, onRetry: () => void invitations.refetch() } : null}
+            />
           )}
         </section>
       )}

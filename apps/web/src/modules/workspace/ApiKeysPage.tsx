@@ -1,12 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Cell, Column, Form, Row, Table, TableBody, TableHeader } from 'react-aria-components';
+import { Form } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useFieldError, useT } from '../../i18n/useT.ts';
 import { api, type ApiKey, type NewApiKey } from '../../lib/api.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { formatInstant } from '../../lib/format.ts';
-import { Badge, Button, ConfirmDialog, CopyButton, Dialog, EmptyState, ErrorState, KeyIcon, PlusIcon, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
+import {
+  Badge, Button, ConfirmDialog, CopyButton, DataTable, Dialog, KeyIcon, PlusIcon, Select, sortRows, TextField, UserText, useToast, type DataTableColumn, type SortState,
+} from '../../ui/index.ts';
 
 const KEY_ROLES = ['admin', 'manager', 'agent', 'analyst'] as const;
 
@@ -19,6 +21,7 @@ export default function ApiKeysPage() {
   const [createOpen, setCreateOpen] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [pending, setPending] = useState(false);
+  const [sort, setSort] = useState<SortState | null>({ key: 'created', direction: 'descending' });
 
   const handleRevoke = async () => {
     if (!revoking) return;
@@ -35,6 +38,18 @@ export default function ApiKeysPage() {
     }
   };
 
+  const columns: DataTableColumn<ApiKey>[] = [
+    { id: 'name', header: t('apiKeys.name'), isPrimary: true, sortKey: 'name', sortValue: (key) => key.name, cell: (key) => <UserText>{key.name}</UserText> },
+    { id: 'role', header: t('apiKeys.role'), sortKey: 'role', sortValue: (key) => KEY_ROLES.indexOf(key.role as (typeof KEY_ROLES)[number]), cell: (key) => t(`role.${key.role}`) },
+    { id: 'created', header: t('apiKeys.created'), sortKey: 'created', firstSortDirection: 'descending', sortValue: (key) => Date.parse(key.createdAt), cell: (key) => formatInstant(key.createdAt, prefs) },
+    {
+      id: 'lastUsed', header: t('apiKeys.lastUsed'), sortKey: 'lastUsed', firstSortDirection: 'descending', sortValue: (key) => (key.lastUsedAt ? Date.parse(key.lastUsedAt) : null),
+      cell: (key) => (key.lastUsedAt ? formatInstant(key.lastUsedAt, prefs) : t('apiKeys.never')),
+    },
+    { id: 'status', header: t('members.status'), cell: (key) => <Badge tone={key.revokedAt ? 'bad' : 'good'}>{t(key.revokedAt ? 'apiKeys.revoked' : 'apiKeys.active')}</Badge> },
+    { id: 'actions', header: t('common.actions'), hideHeader: true, cell: (key) => (key.revokedAt ? null : <Button variant="ghost" onPress={() => setRevoking(key)}>{t('apiKeys.revoke')}</Button>) },
+  ];
+
   return (
     <div className="page">
       <header className="page-header">
@@ -42,34 +57,18 @@ export default function ApiKeysPage() {
         <div className="page-actions"><Button variant="primary" onPress={() => setCreateOpen(true)}><PlusIcon />{t('apiKeys.create')}</Button></div>
       </header>
       <p className="muted">{t('apiKeys.intro')}</p>
-      {keys.isPending ? <Skeleton lines={4} /> : keys.isError ? <ErrorState detail={keys.error.message} onRetry={() => void keys.refetch()} /> : keys.data.items.length === 0 ? (
-        <EmptyState title={t('apiKeys.empty')} icon={<KeyIcon size={28} />} />
-      ) : (
-        <div className="table-wrap">
-          <Table aria-label={t('apiKeys.title')} className="table">
-            <TableHeader>
-              <Column isRowHeader>{t('apiKeys.name')}</Column>
-              <Column>{t('apiKeys.role')}</Column>
-              <Column>{t('apiKeys.created')}</Column>
-              <Column>{t('apiKeys.lastUsed')}</Column>
-              <Column>{t('members.status')}</Column>
-              <Column>{t('common.actions')}</Column>
-            </TableHeader>
-            <TableBody items={keys.data.items} dependencies={[prefs.locale]}>
-              {(key) => (
-                <Row id={key.id}>
-                  <Cell><UserText>{key.name}</UserText></Cell>
-                  <Cell>{t(`role.${key.role}`)}</Cell>
-                  <Cell>{formatInstant(key.createdAt, prefs)}</Cell>
-                  <Cell>{key.lastUsedAt ? formatInstant(key.lastUsedAt, prefs) : t('apiKeys.never')}</Cell>
-                  <Cell><Badge tone={key.revokedAt ? 'bad' : 'good'}>{t(key.revokedAt ? 'apiKeys.revoked' : 'apiKeys.active')}</Badge></Cell>
-                  <Cell>{!key.revokedAt && <Button variant="ghost" onPress={() => setRevoking(key)}>{t('apiKeys.revoke')}</Button>}</Cell>
-                </Row>
-              )}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label={t('apiKeys.title')}
+        columns={columns}
+        rows={sortRows(keys.data?.items ?? [], columns, sort, prefs.locale)}
+        rowKey={(key) => key.id}
+        sort={sort}
+        onSortChange={setSort}
+        isLoading={keys.isPending}
+        skeletonRows={3}
+        error={keys.isError ? { detail: keys.error.message, onRetry: () => void keys.refetch() } : null}
+        empty={{ title: t('apiKeys.empty'), icon: <KeyIcon size={28} /> }}
+      />
       <CreateKeyDialog isOpen={createOpen} onOpenChange={setCreateOpen} />
       <ConfirmDialog title={t('apiKeys.revokeTitle')} body={t('apiKeys.revokeBody')} confirmLabel={t('apiKeys.revoke')} isOpen={Boolean(revoking)} onOpenChange={(open) => !open && setRevoking(null)} onConfirm={handleRevoke} isPending={pending} danger />
     </div>

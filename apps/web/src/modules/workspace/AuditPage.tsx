@@ -1,13 +1,12 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { usePrefs } from '../../app/prefs.tsx';
 import { MESSAGES, type MessageKey } from '../../i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { api, type AuditEntry } from '../../lib/api.ts';
 import { formatInstant, isRtl } from '../../lib/format.ts';
-import { Button, EmptyState, ErrorState, ShieldIcon, Skeleton, UserText } from '../../ui/index.ts';
+import { DataTable, ShieldIcon, UserText, type DataTableColumn } from '../../ui/index.ts';
 
 /** "Sara created the automation «Birthday gift»": who did what to which, by today's names. */
 function useAuditSentence(): (entry: AuditEntry) => ReactNode {
@@ -42,34 +41,26 @@ export default function AuditPage() {
   });
   const entries = log.data?.pages.flatMap((p) => p.items) ?? [];
   const sentence = useAuditSentence();
+  // The sentence heads a phone card; on a wide screen the time reads first.
+  const columns: DataTableColumn<AuditEntry>[] = [
+    { id: 'at', header: t('audit.at'), className: 'col-date', cell: (e) => formatInstant(e.at, prefs) },
+    { id: 'what', header: t('audit.what'), isPrimary: true, className: 'audit-what', cell: (e) => sentence(e) },
+    { id: 'ip', header: t('audit.ip'), cell: (e) => (e.ip ? <bdi dir="ltr">{e.ip}</bdi> : t('common.none')) },
+  ];
   return (
     <div className="page">
       <header className="page-header"><h1>{t('audit.title')}</h1></header>
-      {log.isPending ? <Skeleton lines={8} /> : log.isError ? <ErrorState detail={log.error.message} onRetry={() => void log.refetch()} /> : entries.length === 0 ? (
-        <EmptyState title={t('audit.empty')} icon={<ShieldIcon size={28} />} />
-      ) : (
-        <>
-          <div className="table-wrap">
-            <Table aria-label={t('audit.title')} className="table">
-              <TableHeader>
-                <Column isRowHeader>{t('audit.at')}</Column>
-                <Column>{t('audit.what')}</Column>
-                <Column>{t('audit.ip')}</Column>
-              </TableHeader>
-              <TableBody items={entries} dependencies={[prefs.locale]}>
-                {(e) => (
-                  <Row id={e.id}>
-                    <Cell className="col-date">{formatInstant(e.at, prefs)}</Cell>
-                    <Cell className="audit-what">{sentence(e)}</Cell>
-                    <Cell>{e.ip ? <bdi dir="ltr">{e.ip}</bdi> : t('common.none')}</Cell>
-                  </Row>
-                )}
-              </TableBody>
-            </Table>
-          </div>
-          {log.hasNextPage && <div className="list-footer"><Button onPress={() => void log.fetchNextPage()} isPending={log.isFetchingNextPage}>{t('common.loadMore')}</Button></div>}
-        </>
-      )}
+      <DataTable
+        label={t('audit.title')}
+        columns={columns}
+        rows={entries}
+        rowKey={(e) => String(e.id)}
+        isLoading={log.isPending}
+        skeletonRows={8}
+        error={log.isError ? { detail: log.error.message, onRetry: () => void log.refetch() } : null}
+        empty={{ title: t('audit.empty'), icon: <ShieldIcon size={28} /> }}
+        loadMore={{ hasMore: log.hasNextPage, onLoadMore: () => void log.fetchNextPage(), isLoadingMore: log.isFetchingNextPage }}
+      />
     </div>
   );
 }
