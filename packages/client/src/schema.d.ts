@@ -876,7 +876,7 @@ export interface paths {
         };
         /**
          * A customer's timeline, newest first
-         * @description Touchpoints in time order (newest first) with order details for order kinds; pass `nextCursor` back as `cursor`. `kinds` filters, e.g. `order.placed,call`.
+         * @description Touchpoints in time order (newest first) with order details for order kinds, who recorded each (a member or an API key, by today's name) and what they wrote (`text`, from `data.note`); pass `nextCursor` back as `cursor`. `kinds` filters, e.g. `note,call`.
          */
         get: operations["listCustomerTimeline"];
         put?: never;
@@ -919,6 +919,94 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a note on a customer's timeline
+         * @description The note is dated now and signed by the caller (the signed-in member, or the API key). It does not move the customer's lastSeenAt; it publishes touchpoint.recorded with kind `note`. Its author may change or remove it, and so may managers, admins and owners; the change is audited.
+         */
+        post: operations["addCustomerNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/notes/{noteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a note
+         * @description Its author may change or remove it, and so may managers, admins and owners; the change is audited.
+         */
+        delete: operations["deleteCustomerNote"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the words of a note
+         * @description Its author may change or remove it, and so may managers, admins and owners; the change is audited.
+         */
+        patch: operations["editCustomerNote"];
+        trace?: never;
+    };
+    "/api/customers/{id}/touchpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log a call, visit, message, chat or social contact by hand
+         * @description For contacts a person had with the customer: when it happened (not in the future), where, at which stage of the journey, and optionally what was said. It moves the customer's lastSeenAt and publishes touchpoint.recorded, so rules on interactions react to it. Integrations recording events in bulk use POST /api/touchpoints. Its author may change or remove it, and so may managers, admins and owners; the change is audited.
+         */
+        post: operations["logCustomerTouchpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/touchpoints/{touchpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a logged contact
+         * @description Orders and what Vafa recorded itself answer 409. Its author may change or remove it, and so may managers, admins and owners; the change is audited.
+         */
+        delete: operations["deleteCustomerTouchpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Correct a logged contact
+         * @description Give only what changes; `text: null` removes what was said. Orders and what Vafa recorded itself (messages, follow-ups) answer 409. Its author may change or remove it, and so may managers, admins and owners; the change is audited.
+         */
+        patch: operations["editCustomerTouchpoint"];
         trace?: never;
     };
     "/api/imports/orders": {
@@ -1894,13 +1982,67 @@ export interface components {
                 };
             }[];
         };
+        TimelineAuthorInput: {
+            /** @enum {string} */
+            type: "user" | "api_key";
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+        };
+        TimelineItemInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            kind: string;
+            channel: string;
+            stage: string;
+            /** Format: date-time */
+            occurredAt: string;
+            externalId: string | null;
+            source: string | null;
+            data: {
+                [key: string]: string | number | boolean;
+            };
+            order: components["schemas"]["OrderInput"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            author: components["schemas"]["TimelineAuthorInput"] | null;
+            text: string | null;
+            editedAt: string | null;
+        };
         TimelinePageInput: {
-            items: components["schemas"]["TouchpointInput"][];
+            items: components["schemas"]["TimelineItemInput"][];
             nextCursor: string | null;
         };
         OrderPageInput: {
             items: components["schemas"]["OrderInput"][];
             nextCursor: string | null;
+        };
+        AddNoteInput: {
+            text: string;
+        };
+        LogTouchpointInput: {
+            /** @enum {string} */
+            kind: "call" | "visit" | "message" | "chat" | "social";
+            /** @enum {string} */
+            channel: "web" | "store" | "phone" | "app" | "sms" | "email" | "whatsapp" | "instagram" | "telegram" | "live_chat" | "call_center" | "pos" | "other";
+            /** @enum {string} */
+            stage: "pre-sale" | "sale" | "after-sale" | "non-sale";
+            /** Format: date-time */
+            occurredAt: string;
+            text?: string;
+        };
+        EditLoggedTouchpointInput: {
+            /** @enum {string} */
+            kind?: "call" | "visit" | "message" | "chat" | "social";
+            /** @enum {string} */
+            channel?: "web" | "store" | "phone" | "app" | "sms" | "email" | "whatsapp" | "instagram" | "telegram" | "live_chat" | "call_center" | "pos" | "other";
+            /** @enum {string} */
+            stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+            /** Format: date-time */
+            occurredAt?: string;
+            text?: string | null;
         };
         SegmentRulesInput: {
             /** @enum {string} */
@@ -2864,13 +3006,67 @@ export interface components {
                 };
             }[];
         };
+        TimelineAuthor: {
+            /** @enum {string} */
+            type: "user" | "api_key";
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+        };
+        TimelineItem: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            kind: string;
+            channel: string;
+            stage: string;
+            /** Format: date-time */
+            occurredAt: string;
+            externalId: string | null;
+            source: string | null;
+            data: {
+                [key: string]: string | number | boolean;
+            };
+            order: components["schemas"]["Order"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            author: components["schemas"]["TimelineAuthor"] | null;
+            text: string | null;
+            editedAt: string | null;
+        };
         TimelinePage: {
-            items: components["schemas"]["Touchpoint"][];
+            items: components["schemas"]["TimelineItem"][];
             nextCursor: string | null;
         };
         OrderPage: {
             items: components["schemas"]["Order"][];
             nextCursor: string | null;
+        };
+        AddNote: {
+            text: string;
+        };
+        LogTouchpoint: {
+            /** @enum {string} */
+            kind: "call" | "visit" | "message" | "chat" | "social";
+            /** @enum {string} */
+            channel: "web" | "store" | "phone" | "app" | "sms" | "email" | "whatsapp" | "instagram" | "telegram" | "live_chat" | "call_center" | "pos" | "other";
+            /** @enum {string} */
+            stage: "pre-sale" | "sale" | "after-sale" | "non-sale";
+            /** Format: date-time */
+            occurredAt: string;
+            text?: string;
+        };
+        EditLoggedTouchpoint: {
+            /** @enum {string} */
+            kind?: "call" | "visit" | "message" | "chat" | "social";
+            /** @enum {string} */
+            channel?: "web" | "store" | "phone" | "app" | "sms" | "email" | "whatsapp" | "instagram" | "telegram" | "live_chat" | "call_center" | "pos" | "other";
+            /** @enum {string} */
+            stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+            /** Format: date-time */
+            occurredAt?: string;
+            text?: string | null;
         };
         SegmentRules: {
             /** @enum {string} */
@@ -5536,6 +5732,216 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    addCustomerNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddNoteInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineItem"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    deleteCustomerNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                noteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    editCustomerNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                noteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddNoteInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineItem"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    logCustomerTouchpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogTouchpointInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineItem"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    deleteCustomerTouchpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                touchpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    editCustomerTouchpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                touchpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditLoggedTouchpointInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineItem"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     importOrders: {
