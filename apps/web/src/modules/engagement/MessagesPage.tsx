@@ -14,7 +14,9 @@ import { AutomationCustomerPicker } from './AutomationCustomerPicker.tsx';
 import { canRetryMessages } from './engagement-roles.ts';
 import { ChannelLabel, MessageOrigin, MessageStatusBadge, Recipient, useReasonText } from './message-parts.tsx';
 import './engagement.css';
-import { AlertIcon, Button, Dialog, EmptyState, ErrorState, MailIcon, RetryIcon, Select, Skeleton, UserText, useToast } from '../../ui/index.ts';
+import {
+  AlertIcon, Button, DataTable, Dialog, ErrorState, MailIcon, RetryIcon, Select, Skeleton, UserText, useToast, type DataTableColumn,
+} from '../../ui/index.ts';
 
 const ALL = 'all';
 
@@ -117,63 +119,65 @@ function MessageLog({ filters }: { filters: MessageFilters }) {
     }
   };
 
-  if (messages.isPending) return <Skeleton lines={8} />;
-  if (messages.isError) return <ErrorState detail={messages.error.message} onRetry={() => void messages.refetch()} />;
-  const items = messages.data.pages.flatMap((p) => p.items);
+  const items = messages.data?.pages.flatMap((p) => p.items) ?? [];
   const filtered = Boolean(filters.status || filters.channel || filters.customerId);
-  if (items.length === 0) {
-    return <EmptyState icon={<MailIcon size={28} />} title={filtered ? t('messages.emptyFiltered') : t('messages.emptyTitle')}>{filtered ? null : t('messages.emptyBody')}</EmptyState>;
-  }
+  const columns: DataTableColumn<Message>[] = [
+    { id: 'created', header: t('messages.col.created'), cell: (m) => formatInstant(m.createdAt, prefs) },
+    { id: 'channel', header: t('messages.col.channel'), cell: (m) => <ChannelLabel channel={m.channel} /> },
+    {
+      id: 'recipient', header: t('messages.col.recipient'), isPrimary: true,
+      cell: (m) => (
+        <>
+          {m.customerId ? <Link href={`/customers/${m.customerId}`}><Recipient value={m.recipient} /></Link> : <Recipient value={m.recipient} />}
+          {m.subject && <div className="muted small-block"><UserText>{m.subject}</UserText></div>}
+        </>
+      ),
+    },
+    {
+      id: 'status', header: t('messages.col.status'),
+      cell: (m) => {
+        const reason = reasonText(m.reason);
+        return (
+          <>
+            <MessageStatusBadge status={m.status} />
+            {reason && <div className="message-reason small-block">{reason}</div>}
+            {m.status === 'failed' && m.nextAttemptAt && <div className="muted small-block">{t('messages.nextAttempt')}: {formatInstant(m.nextAttemptAt, prefs)}</div>}
+          </>
+        );
+      },
+    },
+    { id: 'attempts', header: t('messages.col.attempts'), align: 'end', cell: (m) => formatNumber(m.attempts, prefs) },
+    { id: 'origin', header: t('messages.col.origin'), cell: (m) => <MessageOrigin origin={m.origin} /> },
+    { id: 'updated', header: t('messages.col.updated'), cell: (m) => formatInstant(m.updatedAt, prefs) },
+    {
+      id: 'actions', header: t('messages.col.actions'), hideHeader: true, className: 'col-actions',
+      cell: (m) => (
+        <>
+          <Button variant="ghost" onPress={() => setOpen(m.id)}>{t('messages.view')}</Button>
+          {mayRetry && (m.status === 'failed' || m.status === 'dead') && (
+            <Button onPress={() => void handleRetry(m)} isPending={retrying === m.id} aria-label={t('messages.retryLabel', { recipient: m.recipient })}>
+              <RetryIcon />{t('messages.retry')}
+            </Button>
+          )}
+        </>
+      ),
+    },
+  ];
   return (
     <>
-      <div className="table-wrap">
-        <table className="table message-table" aria-label={t('messages.title')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('messages.col.created')}</th>
-              <th scope="col">{t('messages.col.channel')}</th>
-              <th scope="col">{t('messages.col.recipient')}</th>
-              <th scope="col">{t('messages.col.status')}</th>
-              <th scope="col" className="col-num">{t('messages.col.attempts')}</th>
-              <th scope="col">{t('messages.col.origin')}</th>
-              <th scope="col">{t('messages.col.updated')}</th>
-              <th scope="col"><span className="visually-hidden">{t('messages.col.actions')}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((m) => {
-              const reason = reasonText(m.reason);
-              return (
-                <tr key={m.id} className={`message-row row-${m.status}`} data-testid="message-row" data-status={m.status}>
-                  <td className="col-date">{formatInstant(m.createdAt, prefs)}</td>
-                  <td><ChannelLabel channel={m.channel} /></td>
-                  <td>
-                    {m.customerId ? <Link href={`/customers/${m.customerId}`}><Recipient value={m.recipient} /></Link> : <Recipient value={m.recipient} />}
-                    {m.subject && <div className="muted small-block"><UserText>{m.subject}</UserText></div>}
-                  </td>
-                  <td>
-                    <MessageStatusBadge status={m.status} />
-                    {reason && <div className="message-reason small-block">{reason}</div>}
-                    {m.status === 'failed' && m.nextAttemptAt && <div className="muted small-block">{t('messages.nextAttempt')}: {formatInstant(m.nextAttemptAt, prefs)}</div>}
-                  </td>
-                  <td className="col-num">{formatNumber(m.attempts, prefs)}</td>
-                  <td><MessageOrigin origin={m.origin} /></td>
-                  <td className="col-date">{formatInstant(m.updatedAt, prefs)}</td>
-                  <td className="col-actions">
-                    <Button variant="ghost" onPress={() => setOpen(m.id)}>{t('messages.view')}</Button>
-                    {mayRetry && (m.status === 'failed' || m.status === 'dead') && (
-                      <Button onPress={() => void handleRetry(m)} isPending={retrying === m.id} aria-label={t('messages.retryLabel', { recipient: m.recipient })}>
-                        <RetryIcon />{t('messages.retry')}
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-      {messages.hasNextPage && <div className="list-footer"><Button onPress={() => void messages.fetchNextPage()} isPending={messages.isFetchingNextPage}>{t('common.loadMore')}</Button></div>}
+      <DataTable
+        label={t('messages.title')}
+        className="message-table"
+        columns={columns}
+        rows={items}
+        rowKey={(m) => m.id}
+        rowProps={(m) => ({ className: `message-row row-${m.status}`, 'data-testid': 'message-row', 'data-status': m.status })}
+        isLoading={messages.isPending}
+        skeletonRows={8}
+        error={messages.isError ? { detail: messages.error.message, onRetry: () => void messages.refetch() } : null}
+        empty={{ icon: <MailIcon size={28} />, title: filtered ? t('messages.emptyFiltered') : t('messages.emptyTitle'), body: filtered ? null : t('messages.emptyBody') }}
+        loadMore={{ hasMore: messages.hasNextPage, onLoadMore: () => void messages.fetchNextPage(), isLoadingMore: messages.isFetchingNextPage }}
+      />
       <Dialog title={t('messages.detail')} isOpen={open !== null} onOpenChange={(o) => !o && setOpen(null)} size="large">
         {open && <MessageDetailBody id={open} />}
       </Dialog>
