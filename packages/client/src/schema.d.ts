@@ -522,8 +522,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List and search customers, newest first
-         * @description `q` finds customers by any part of the name (Persian or Arabic letters, with or without ZWNJ), e-mail or phone (any digits, national or international). Pass `nextCursor` back as `cursor` for the next page.
+         * List and search customers, newest first or in another order
+         * @description `q` finds customers by any part of the name (Persian or Arabic letters, with or without ZWNJ), e-mail or phone (any digits, national or international). `segment` keeps the customers its rules match or that were added to it by hand. `sort`: `-createdAt` (default, newest first), `createdAt`, `name`/`-name` (Persian alphabetical order; Arabic letter forms sort with their Persian counterparts; Latin names after), `lastOrderAt`/`-lastOrderAt`, `orderCount`/`-orderCount`, `totalSpent`/`-totalSpent`. Customers without a value (no name, never ordered) come last in either direction; ties are broken by id. Pass `nextCursor` back as `cursor` for the next page, with the same `sort`: a cursor from another sort is refused with 400 `cursor_sort_mismatch`.
          */
         get: operations["listCustomers"];
         put?: never;
@@ -651,6 +651,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/customers/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many live customers the list filters match
+         * @description The same filters as the list. Exact up to 100,000 matches (VAFA_COUNT_EXACT_LIMIT); above that, or when counting takes more than 3 seconds, `count` is PostgreSQL's estimate from its table statistics (never below what was counted) and `estimated` is true: show it as "about".
+         */
+        get: operations["countCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add or remove tags, or add to or remove from a segment's list, for a selection of customers
+         * @description The selection is `{ "ids": [...] }` (up to 1,000 live customers of this workspace; any other id refuses the whole request with 422 `unknown_customers`) or `{ "filter": { q, tag, language, consent, segment } }` for every live customer the list filters match (up to 50,000, VAFA_BULK_LIMIT; more is 422 `bulk_selection_too_large`). All or nothing, in one transaction; audited once with the counts. Tag changes publish `customer.updated` for each customer changed, as a single edit does. Segment actions also need the segments:write permission. `changed` counts the customers that were not already so.
+         */
+        post: operations["bulkChangeCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/segments": {
         parameters: {
             query?: never;
@@ -661,7 +701,10 @@ export interface paths {
         /** Saved segments */
         get: operations["listSegments"];
         put?: never;
-        /** Save a rule-based segment */
+        /**
+         * Save a segment
+         * @description Rules `{ "match": "any", "conditions": [] }` match no one, which makes a plain list: add its customers with POST /api/segments/{id}/members.
+         */
         post: operations["createSegment"];
         delete?: never;
         options?: never;
@@ -678,7 +721,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Count and sample the customers that rules match, without saving */
+        /**
+         * Count and sample the customers that rules match, without saving
+         * @description With `segmentId`, that saved segment's listed members count too, as they will once the rules are saved.
+         */
         post: operations["previewSegments"];
         delete?: never;
         options?: never;
@@ -712,11 +758,38 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The segment's live customers now, newest first */
+        /**
+         * The segment's live customers now, newest first
+         * @description Members are the customers its rules match or that were added to it by hand; `listed=true` gives only the latter.
+         */
         get: operations["listSegmentMembers"];
         put?: never;
-        post?: never;
+        /**
+         * Add customers to a segment by hand
+         * @description They stay members whatever the rules say, until removed. Up to 1,000 live customers of this workspace; any other id refuses the whole request (422 `unknown_customers`). `added` counts those not listed before.
+         */
+        post: operations["addSegmentMembers"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/segments/{id}/members/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a customer added by hand off a segment's list
+         * @description The customer stays a member if the rules match them. 404 when they were not added by hand.
+         */
+        delete: operations["removeSegmentMember"];
         options?: never;
         head?: never;
         patch?: never;
@@ -817,10 +890,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every live customer as CSV (UTF-8 with BOM); re-importable as is */
+        /** Live customers as CSV (UTF-8 with BOM): all of them, or those the list filters match; re-importable as is */
         get: operations["exportCustomersCsv"];
         put?: never;
-        post?: never;
+        /**
+         * Chosen customers as CSV (UTF-8 with BOM), in the same columns as the full export
+         * @description Up to 1,000 live customers of this workspace by id; any other id refuses the whole request (422 `unknown_customers`). Reads only: audited, nothing else is written.
+         */
+        post: operations["exportSelectedCustomersCsv"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1858,6 +1935,10 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        CustomerCountInput: {
+            count: number;
+            estimated: boolean;
+        };
         CustomerDataExportInput: {
             /** Format: date-time */
             exportedAt: string;
@@ -1874,6 +1955,43 @@ export interface components {
             modules: {
                 [key: string]: unknown;
             };
+        };
+        CustomerSelectionInput: {
+            ids: string[];
+        } | {
+            filter: {
+                q?: string;
+                tag?: string;
+                /** @enum {string} */
+                language?: "fa" | "ar" | "en";
+                /** @enum {string} */
+                consent?: "sms" | "email" | "whatsapp" | "phone" | "push" | "in_app";
+                /** Format: uuid */
+                segment?: string;
+            };
+        };
+        BulkCustomerActionInput: {
+            /** @constant */
+            type: "add_tags";
+            tags: string[];
+        } | {
+            /** @constant */
+            type: "remove_tags";
+            tags: string[];
+        } | {
+            /** @constant */
+            type: "add_to_segment";
+            /** Format: uuid */
+            segmentId: string;
+        } | {
+            /** @constant */
+            type: "remove_from_segment";
+            /** Format: uuid */
+            segmentId: string;
+        };
+        BulkCustomerResultInput: {
+            selected: number;
+            changed: number;
         };
         RecordTouchpointInput: {
             externalId?: string;
@@ -2066,6 +2184,7 @@ export interface components {
             id: string;
             name: string;
             rules: components["schemas"]["SegmentRulesInput"];
+            listedMembers: number;
             createdBy: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2881,6 +3000,10 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        CustomerCount: {
+            count: number;
+            estimated: boolean;
+        };
         CustomerDataExport: {
             /** Format: date-time */
             exportedAt: string;
@@ -2897,6 +3020,43 @@ export interface components {
             modules: {
                 [key: string]: unknown;
             };
+        };
+        CustomerSelection: {
+            ids: string[];
+        } | {
+            filter: {
+                q?: string;
+                tag?: string;
+                /** @enum {string} */
+                language?: "fa" | "ar" | "en";
+                /** @enum {string} */
+                consent?: "sms" | "email" | "whatsapp" | "phone" | "push" | "in_app";
+                /** Format: uuid */
+                segment?: string;
+            };
+        };
+        BulkCustomerAction: {
+            /** @constant */
+            type: "add_tags";
+            tags: string[];
+        } | {
+            /** @constant */
+            type: "remove_tags";
+            tags: string[];
+        } | {
+            /** @constant */
+            type: "add_to_segment";
+            /** Format: uuid */
+            segmentId: string;
+        } | {
+            /** @constant */
+            type: "remove_from_segment";
+            /** Format: uuid */
+            segmentId: string;
+        };
+        BulkCustomerResult: {
+            selected: number;
+            changed: number;
         };
         RecordTouchpoint: {
             externalId?: string;
@@ -3090,6 +3250,7 @@ export interface components {
             id: string;
             name: string;
             rules: components["schemas"]["SegmentRules"];
+            listedMembers: number;
             createdBy: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -4806,6 +4967,7 @@ export interface operations {
                 language?: "fa" | "ar" | "en";
                 consent?: "sms" | "email" | "whatsapp" | "phone" | "push" | "in_app";
                 segment?: string;
+                sort?: "-createdAt" | "createdAt" | "name" | "-name" | "lastOrderAt" | "-lastOrderAt" | "orderCount" | "-orderCount" | "totalSpent" | "-totalSpent";
                 state?: "live" | "merged" | "erased" | "all";
             };
             header?: never;
@@ -5177,6 +5339,71 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
+    countCustomers: {
+        parameters: {
+            query?: {
+                q?: string;
+                tag?: string;
+                language?: "fa" | "ar" | "en";
+                consent?: "sms" | "email" | "whatsapp" | "phone" | "push" | "in_app";
+                segment?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCount"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    bulkChangeCustomers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    selection: components["schemas"]["CustomerSelectionInput"];
+                    action: components["schemas"]["BulkCustomerActionInput"];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkCustomerResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
     listSegments: {
         parameters: {
             query?: never;
@@ -5251,6 +5478,8 @@ export interface operations {
             content: {
                 "application/json": {
                     rules: components["schemas"]["SegmentRulesInput"];
+                    /** Format: uuid */
+                    segmentId?: string;
                 };
             };
         };
@@ -5370,6 +5599,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                listed?: "true" | "false";
             };
             header?: never;
             path: {
@@ -5395,6 +5625,75 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    addSegmentMembers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    customerIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        added: number;
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    removeSegmentMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     importCustomers: {
@@ -5551,7 +5850,13 @@ export interface operations {
     };
     exportCustomersCsv: {
         parameters: {
-            query?: never;
+            query?: {
+                q?: string;
+                tag?: string;
+                language?: "fa" | "ar" | "en";
+                consent?: "sms" | "email" | "whatsapp" | "phone" | "push" | "in_app";
+                segment?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5565,8 +5870,43 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    exportSelectedCustomersCsv: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     recordTouchpoint: {

@@ -57,7 +57,7 @@ export const ConsentInput = z.strictObject({ granted: z.boolean(), source: z.str
 export const ConsentView = z.object({ granted: z.boolean(), at: IsoInstant, source: z.string() });
 
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const Tag = z.string().trim().min(1).max(64).regex(/^[^,\u0000-\u001F]+$/, 'no commas or control characters');
+export const Tag = z.string().trim().min(1).max(64).regex(/^[^,\u0000-\u001F]+$/, 'no commas or control characters');
 export const AttributeValue = z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]);
 export const AttributeKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
 
@@ -144,18 +144,45 @@ export const AttributeKeyParams = z.strictObject({ key: AttributeKey });
 export const CustomerState = z.enum(['live', 'merged', 'erased', 'all']);
 
 /**
- * Newest first, keyset-paginated by id. `q` searches name, e-mail and phone, folding Persian and
- * Arabic letter variants, digits and ZWNJ/space; a query that looks like a phone is normalised first.
+ * Which customers a list, a count, an export or a bulk action covers. `q` searches name, e-mail
+ * and phone, folding Persian and Arabic letter variants, digits and ZWNJ/space; a query that looks
+ * like a phone is normalised first. `segment` matches the segment's rules or its listed members.
  */
-export const CustomerListQuery = PageQuery.extend({
+export const CustomerFilter = z.strictObject({
   q: z.string().trim().max(200).optional(),
   tag: z.string().trim().min(1).max(64).optional(),
   language: Locale.optional(),
   consent: Channel.optional(),
   segment: Uuid.optional(),
+});
+export type CustomerFilter = z.infer<typeof CustomerFilter>;
+
+/**
+ * The orders a customer list can take: a field, `-` in front for descending. `createdAt` is the
+ * id's order (ids are time-ordered). `name` follows the Persian alphabet (Arabic letter forms
+ * folded to theirs, Latin after). Customers without a value (no name, never ordered) come last
+ * either way; ties are broken by id.
+ */
+export const CUSTOMER_SORTS = ['-createdAt', 'createdAt', 'name', '-name', 'lastOrderAt', '-lastOrderAt', 'orderCount', '-orderCount', 'totalSpent', '-totalSpent'] as const;
+export const CustomerSort = z.enum(CUSTOMER_SORTS);
+export type CustomerSort = z.infer<typeof CustomerSort>;
+
+/** Keyset-paginated; a cursor is only good for the sort it came from. */
+export const CustomerListQuery = PageQuery.extend({
+  ...CustomerFilter.shape,
+  // A cursor carries the last row's sort value, and a name can be long.
+  cursor: z.string().max(2000).optional(),
+  sort: CustomerSort.default('-createdAt'),
   state: CustomerState.default('live'),
 });
 export type CustomerListQuery = z.infer<typeof CustomerListQuery>;
+
+/** How many customers match; `estimated` when the figure comes from the planner's statistics. */
+export const CustomerCount = z.object({
+  count: z.number().int().min(0),
+  estimated: z.boolean(),
+}).meta({ id: 'CustomerCount' });
+export type CustomerCount = z.infer<typeof CustomerCount>;
 
 /** Merges `sourceId` into the customer in the path; the source keeps a pointer to the survivor. */
 export const MergeCustomers = z.strictObject({ sourceId: Uuid });

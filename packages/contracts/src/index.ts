@@ -4,6 +4,7 @@ export * from './workspace.ts';
 export * from './team.ts';
 export * from './account-security.ts';
 export * from './customers.ts';
+export * from './customer-bulk.ts';
 export * from './interactions.ts';
 export * from './segments.ts';
 export * from './transfer.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, PageQuery, Uuid } from './common.ts';
 import { CustomerView } from './customers.ts';
 
 /**
@@ -18,6 +18,11 @@ import { CustomerView } from './customers.ts';
  * | `attribute.<key>` | eq, neq, gt, gte, lt, lte, contains, in, is_set (by the attribute's type) | typed as the attribute; is_set takes true/false |
  *
  * `not_within_days` and `neq` include customers that have no value at all (never ordered, attribute unset).
+ *
+ * A segment's members are the live customers its rules match OR that were added to it by hand
+ * (its listed members). `{ match: 'all', conditions: [] }` matches every live customer, as it
+ * always has; `{ match: 'any', conditions: [] }` matches no one, so a segment with those rules is
+ * a plain list of the customers added to it.
  */
 export const SEGMENT_FIELDS = ['tag', 'language', 'orderCount', 'totalSpentMinor', 'lastOrderAt', 'createdAt', 'birthdayMonth', 'consent'] as const;
 export const SEGMENT_ATTRIBUTE_PREFIX = 'attribute.';
@@ -61,13 +66,16 @@ export const SegmentView = z.object({
   id: Uuid,
   name: z.string(),
   rules: SegmentRules,
+  /** customers added by hand: they belong whatever the rules say */
+  listedMembers: z.number().int().min(0),
   createdBy: z.string().nullable(),
   createdAt: IsoInstant,
   updatedAt: IsoInstant,
 }).meta({ id: 'Segment' });
 export type SegmentView = z.infer<typeof SegmentView>;
 
-export const PreviewSegment = z.strictObject({ rules: SegmentRules });
+/** `segmentId`: a saved segment whose listed members count too (previewing an edit of its rules). */
+export const PreviewSegment = z.strictObject({ rules: SegmentRules, segmentId: Uuid.optional() });
 
 /** How many live customers match now, and up to ten of them (newest first). */
 export const SegmentPreview = z.object({
@@ -75,3 +83,13 @@ export const SegmentPreview = z.object({
   sample: z.array(CustomerView).max(10),
 }).meta({ id: 'SegmentPreview' });
 export type SegmentPreview = z.infer<typeof SegmentPreview>;
+
+/** Customers to add to a segment by hand (live customers of this workspace). */
+export const AddSegmentMembers = z.strictObject({ customerIds: z.array(Uuid).min(1).max(1000) });
+export type AddSegmentMembers = z.infer<typeof AddSegmentMembers>;
+
+export const SegmentMemberParams = z.strictObject({ id: Uuid, customerId: Uuid });
+
+/** `listed=true`: only the customers added by hand. */
+export const SegmentMembersQuery = PageQuery.extend({ listed: z.enum(['true', 'false']).default('false') });
+export type SegmentMembersQuery = z.infer<typeof SegmentMembersQuery>;

@@ -43,6 +43,10 @@ const Env = z.object({
   /** an upload that sends nothing for this long is refused (408) and its partial file deleted */
   VAFA_UPLOAD_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   VAFA_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** customer counts above this are estimated from the planner's statistics instead of counted */
+  VAFA_COUNT_EXACT_LIMIT: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
+  /** the most customers one bulk action on "all matching" may change in its single transaction */
+  VAFA_BULK_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   /** who may create workspaces: the instance's administrators (the first account is one) or any signed-in user */
   VAFA_WORKSPACE_CREATION: z.enum(['admins', 'anyone']).default('admins'),
   /**
@@ -92,6 +96,8 @@ export interface Config {
   dbPoolSize: number;
   anonRateLimitPerMinute: number;
   uploadIdleTimeoutMs: number;
+  countExactLimit: number;
+  bulkLimit: number;
   cookieSecure: 'auto' | boolean;
   workspaceCreation: 'admins' | 'anyone';
   /** internal hosts and networks the outbound guard (platform/net) lets through */
@@ -127,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbPoolSize: e.VAFA_DB_POOL_SIZE,
     anonRateLimitPerMinute: e.VAFA_ANON_RATE_LIMIT,
     uploadIdleTimeoutMs: e.VAFA_UPLOAD_IDLE_SECONDS * 1000,
+    countExactLimit: e.VAFA_COUNT_EXACT_LIMIT,
+    bulkLimit: e.VAFA_BULK_LIMIT,
     cookieSecure: e.VAFA_COOKIE_SECURE === 'auto' ? 'auto' : e.VAFA_COOKIE_SECURE === 'true',
     workspaceCreation: e.VAFA_WORKSPACE_CREATION,
     outboundAllow: parseAllowList(e.VAFA_OUTBOUND_ALLOW),

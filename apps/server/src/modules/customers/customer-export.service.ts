@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { SQL } from 'drizzle-orm';
 import { CONSENT_CHANNELS } from '@vafa/contracts';
 import type { CsvCell } from '../../platform/csv/csv-writer.ts';
 import { queryCsvStream } from '../../platform/csv/query-csv.ts';
@@ -26,11 +27,11 @@ function birthdayCell(iso: string | null, calendar: string | null): string | nul
 
 const instant = (at: Date | null) => (at ? at.toISOString() : null);
 
-/** The workspace's live customers as CSV (UTF-8 with BOM), streamed from a cursor. */
-export async function customersCsv(database: Database, tenantId: string): Promise<Readable> {
+/** The workspace's live customers (or those `condition` narrows to) as CSV (UTF-8 with BOM), streamed from a cursor. */
+export async function customersCsv(database: Database, tenantId: string, condition?: SQL): Promise<Readable> {
   const attributeKeys = [...(await attributeDefinitionsOf(database.db, tenantId)).keys()].sort();
   const header = [...LEADING, ...CONSENT, ...attributeKeys.map((k) => `attribute.${k}`), ...ACTIVITY];
-  return queryCsvStream<CustomerExportRow>(database.pool, customersExportQuery(tenantId), header, (row) => {
+  return queryCsvStream<CustomerExportRow>(database.pool, customersExportQuery(tenantId, condition), header, (row) => {
     const cells: CsvCell[] = [
       row.id, row.external_id, row.name, row.phone, row.email, birthdayCell(row.birthday, row.birthday_calendar),
       row.birthday ? row.birthday_calendar : null, row.language, row.preferred_channel, row.tags.join('|'),

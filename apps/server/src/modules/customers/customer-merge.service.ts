@@ -7,6 +7,7 @@ import { runMergeHooks } from './customer.hooks.ts';
 import type { AttributeValues, ConsentState, CustomerRow } from './customer.present.ts';
 import * as repo from './customer.repo.ts';
 import { buildSearchText } from './customer.search-text.ts';
+import * as segmentRepo from './segment.repo.ts';
 
 function latestConsent(target: ConsentState, source: ConsentState): ConsentState {
   const merged: ConsentState = { ...target };
@@ -52,6 +53,7 @@ export async function mergeCustomers(tx: Executor, tenantId: string, actor: Acto
     updatedAt: now,
   });
   await repo.moveConsentEvents(tx, tenantId, source.id, target.id);
+  await segmentRepo.moveListedMemberships(tx, tenantId, source.id, target.id);
 
   const name = target.name ?? source.name;
   const phone = target.phone ?? source.phone;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { CustomerImportMapping, IdParams, ImportMappingProposal, ImportPage, ImportView, PageQuery, ProposeImportMapping } from '@vafa/contracts';
+import { inArray } from 'drizzle-orm';
+import { CustomerFilter, CustomerIdsExport, CustomerImportMapping, IdParams, ImportMappingProposal, ImportPage, ImportView, PageQuery, ProposeImportMapping } from '@vafa/contracts';
 import { BackgroundImports } from '../../platform/csv/background-imports.ts';
 import { acceptCsvImport } from '../../platform/csv/csv-upload.ts';
 import { csvDownloadHeaders } from '../../platform/csv/csv-writer.ts';
@@ -9,6 +10,9 @@ import type { App } from '../../platform/http/server.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { recordAudit } from '../workspace/index.ts';
 import { customersCsv } from './customer-export.service.ts';
+import { criteriaCondition } from './customer-list.repo.ts';
+import { customers } from './customer.schema.ts';
+import { filterCriteria, requireLiveCustomers } from './customer-selection.service.ts';
 import { attributeDefinitionsOf } from './customer-attribute.service.ts';
 import { proposeCustomerMapping } from './customer-import.mapping.ts';
 import { importCustomers, planCustomerImport, storedCustomerMapping } from './customer-import.service.ts';
@@ -87,11 +91,42 @@ export function registerCustomerTransferRoutes(app: App, deps: ModuleDeps): void
 
   app.get('/api/exports/customers.csv', {
     config: { access: 'customers:export' },
-    schema: { tags: ['imports'], summary: 'Every live customer as CSV (UTF-8 with BOM); re-importable as is', operationId: 'exportCustomersCsv', produces: ['text/csv'] },
+    schema: {
+      tags: ['imports'],
+      summary: 'Live customers as CSV (UTF-8 with BOM): all of them, or those the list filters match; re-importable as is',
+      operationId: 'exportCustomersCsv',
+      problems: [422],
+      querystring: CustomerFilter,
+      produces: ['text/csv'],
+    },
   }, async (req, reply) => {
+    const filtered = Object.values(req.query).some((v) => v !== undefined);
+    const condition = filtered ? criteriaCondition(req.tenantId, await filterCriteria(deps.database.db, req.tenantId, req.query, 'querystring')) : undefined;
     // Exports carry personal data: the audit entry exists before the first byte leaves.
-    await recordAudit(deps.database.db, req.tenantId, req.actor, { action: 'customers.exported', targetType: 'customers', ip: req.ip, details: { format: 'csv' } });
-    const stream = await customersCsv(deps.database, req.tenantId);
+    await recordAudit(deps.database.db, req.tenantId, req.actor, {
+      action: 'customers.exported', targetType: 'customers', ip: req.ip, details: { format: 'csv', ...(filtered ? { filter: req.query } : {}) },
+    });
+    const stream = await customersCsv(deps.database, req.tenantId, condition);
+    return reply.headers(csvDownloadHeaders('customers.csv')).send(stream);
+  });
+
+  app.post('/api/exports/customers.csv', {
+    config: { access: 'customers:export' },
+    schema: {
+      tags: ['imports'],
+      summary: 'Chosen customers as CSV (UTF-8 with BOM), in the same columns as the full export',
+      description: 'Up to 1,000 live customers of this workspace by id; any other id refuses the whole request (422 `unknown_customers`). Reads only: audited, nothing else is written.',
+      operationId: 'exportSelectedCustomersCsv',
+      problems: [422],
+      body: CustomerIdsExport,
+      produces: ['text/csv'],
+    },
+  }, async (req, reply) => {
+    const ids = await requireLiveCustomers(deps.database.db, req.tenantId, req.body.ids, 'ids');
+    await recordAudit(deps.database.db, req.tenantId, req.actor, {
+      action: 'customers.exported', targetType: 'customers', ip: req.ip, details: { format: 'csv', selection: 'ids', count: ids.length },
+    });
+    const stream = await customersCsv(deps.database, req.tenantId, inArray(customers.id, ids));
     return reply.headers(csvDownloadHeaders('customers.csv')).send(stream);
   });
 }

@@ -1,4 +1,5 @@
 import { Problem } from '../../platform/http/problem.ts';
+import { encodeSortCursor, type SortOrder } from './customer.sort.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -22,8 +23,13 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 }
 
 /** One page from `limit + 1` rows: the extra row only says that another page exists. */
-export function pageFrom<T extends { id: string }, V>(rows: T[], limit: number, present: (row: T) => V): { items: V[]; nextCursor: string | null } {
+export function pageFrom<T extends { id: string; cursorKey: string | null }, V>(
+  rows: T[],
+  limit: number,
+  order: SortOrder,
+  present: (row: T) => V,
+): { items: V[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page.map(present), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+  return { items: page.map(present), nextCursor: rows.length > limit && last ? encodeSortCursor(order, last) : null };
 }

@@ -1,31 +1,16 @@
-import { and, arrayContains, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import type { CustomerRow } from './customer.present.ts';
 import { consentEvents, customers } from './customer.schema.ts';
-import { containsPattern, type CustomerSearch } from './customer.search-text.ts';
 
 export type NewCustomerRow = typeof customers.$inferInsert;
 export type CustomerPatch = Partial<Omit<NewCustomerRow, 'tenantId' | 'id'>>;
 export type IdentityField = 'externalId' | 'phone' | 'email';
-export type CustomerState = 'live' | 'merged' | 'erased' | 'all';
 
 const identityColumn = { externalId: customers.externalId, phone: customers.phone, email: customers.email } as const;
 
 /** Neither merged into another record nor erased. */
 export const isLive = and(isNull(customers.mergedInto), isNull(customers.erasedAt))!;
-
-function stateCondition(state: CustomerState): SQL | undefined {
-  switch (state) {
-    case 'live':
-      return isLive;
-    case 'merged':
-      return isNotNull(customers.mergedInto);
-    case 'erased':
-      return isNotNull(customers.erasedAt);
-    case 'all':
-      return undefined;
-  }
-}
 
 export async function findCustomer(db: Executor, tenantId: string, id: string, options: { lock?: boolean } = {}): Promise<CustomerRow | undefined> {
   const query = db.select().from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, id)));
@@ -72,81 +57,6 @@ export async function findByIdentity(db: Executor, tenantId: string, field: Iden
     .orderBy(sql`${customers.mergedInto} IS NULL DESC`, desc(customers.updatedAt))
     .limit(1);
   return row;
-}
-
-export interface CustomerFilter {
-  search?: CustomerSearch;
-  tag?: string;
-  language?: string;
-  /** channel with consent granted */
-  consent?: string;
-  state?: CustomerState;
-  /** a compiled segment rule */
-  predicate?: SQL;
-}
-
-/** Conditions that narrow the list beyond its state. */
-function narrowingConditions(filter: CustomerFilter): SQL[] {
-  const conditions: (SQL | undefined)[] = [
-    filter.search?.phone !== undefined ? eq(customers.phone, filter.search.phone) : undefined,
-    ...(filter.search?.needles ?? []).map((needle) => sql`${customers.searchText} LIKE ${containsPattern(needle)}`),
-    filter.tag !== undefined ? arrayContains(customers.tags, [filter.tag]) : undefined,
-    filter.language !== undefined ? eq(customers.language, filter.language) : undefined,
-    filter.consent !== undefined ? sql`(${customers.consent} -> ${filter.consent}::text ->> 'granted') = 'true'` : undefined,
-    filter.predicate,
-  ];
-  return conditions.filter((c): c is SQL => c !== undefined);
-}
-
-/** How many of the newest customers a filtered page first looks through. */
-const RECENT_WINDOW = 10_000;
-
-/**
- * Newest first by id (uuid v7, so ≈ creation order), continuing after `afterId`.
- *
- * A filtered page is read in up to two steps, because PostgreSQL cannot know how common a
- * search term is: first among the newest RECENT_WINDOW customers in id order (a common term
- * fills the page there within milliseconds, and that page is exact: everything outside the
- * window is older); only if that falls short, over the whole workspace, where search terms go
- * through the trigram GIN index on (tenant_id, search_text) and the few matches are sorted.
- */
-export async function listCustomers(
-  db: Executor,
-  tenantId: string,
-  filter: CustomerFilter,
-  page: { afterId?: string; limit: number; recentWindow?: number },
-): Promise<CustomerRow[]> {
-  const state = filter.state ?? 'live';
-  const narrowing = narrowingConditions(filter);
-  const conditions = [stateCondition(state), ...narrowing].filter((c): c is SQL => c !== undefined);
-  const scope = and(eq(customers.tenantId, tenantId), page.afterId !== undefined ? lt(customers.id, page.afterId) : undefined)!;
-  // Most customers are live: walking the primary key fills a page at once.
-  if (narrowing.length === 0 && (state === 'live' || state === 'all')) {
-    return db.select().from(customers).where(and(scope, ...conditions)).orderBy(desc(customers.id)).limit(page.limit);
-  }
-
-  // A whole phone number matches one live customer at most: straight to its index.
-  if (filter.search?.phone === undefined) {
-    // The window is a subquery aliased as `customers`, so the same conditions apply to it; its
-    // LIMIT keeps PostgreSQL walking the primary key, and it stops as soon as the page is full.
-    const window = db.select().from(customers).where(scope).orderBy(desc(customers.id)).limit(page.recentWindow ?? RECENT_WINDOW).as('customers');
-    const recent = await db.select().from(window).where(and(...conditions)).orderBy(desc(window.id)).limit(page.limit);
-    if (recent.length === page.limit) return recent;
-  }
-
-  const searching = filter.search !== undefined && (filter.search.phone !== undefined || filter.search.needles.length > 0);
-  return db.select().from(customers)
-    .where(and(scope, ...conditions))
-    // Sorting by the id's text (same order) keeps the planner from walking the primary key
-    // through a whole large workspace looking for a rare term; it takes the indexes instead.
-    .orderBy(searching ? sql`${customers.id}::text COLLATE "C" DESC` : desc(customers.id))
-    .limit(page.limit);
-}
-
-export async function countLiveCustomers(db: Executor, tenantId: string, predicate: SQL): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(customers)
-    .where(and(eq(customers.tenantId, tenantId), isLive, predicate));
-  return row?.count ?? 0;
 }
 
 export interface ConsentEventRow {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { listCustomers } from './customer.repo.ts';
+import { listCustomers } from './customer-list.repo.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -337,7 +337,8 @@ describe('listing', () => {
       const seen: string[] = [];
       let afterId: string | undefined;
       for (let guard = 0; guard < 20; guard++) {
-        const rows = await listCustomers(t.database.db, ws.tenantId, { tag: 'gold' }, { afterId, limit: 3, recentWindow });
+        const after = afterId ? { id: afterId, key: null, amongEmpty: false } : undefined;
+        const rows = await listCustomers(t.database.db, ws.tenantId, { tag: 'gold' }, { after, limit: 3, recentWindow });
         seen.push(...rows.map((r) => r.id));
         if (rows.length < 3) break;
         afterId = rows[rows.length - 1]!.id;

@@ -5,12 +5,12 @@ import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { registerCustomerAttributeRoutes } from './customer-attribute.routes.ts';
+import { registerCustomerBulkRoutes } from './customer-bulk.routes.ts';
 import { mergeCustomers } from './customer-merge.service.ts';
 import { eraseCustomer, exportCustomerData } from './customer-privacy.service.ts';
 import { pageFrom } from './customer.cursor.ts';
 import { presentCustomer } from './customer.present.ts';
 import { createCustomer, getCustomer, listCustomerRows, updateCustomer } from './customer.service.ts';
-import { savedSegmentRulesPredicate } from './segment.service.ts';
 
 export function registerCustomerRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
@@ -27,15 +27,20 @@ export function registerCustomerRoutes(app: App, deps: ModuleDeps): void {
     config: { access: 'customers:read' },
     schema: {
       tags: ['customers'],
-      summary: 'List and search customers, newest first',
-      description: '`q` finds customers by any part of the name (Persian or Arabic letters, with or without ZWNJ), e-mail or phone (any digits, national or international). Pass `nextCursor` back as `cursor` for the next page.',
+      summary: 'List and search customers, newest first or in another order',
+      description:
+        '`q` finds customers by any part of the name (Persian or Arabic letters, with or without ZWNJ), e-mail or phone (any digits, national or international). ' +
+        '`segment` keeps the customers its rules match or that were added to it by hand. ' +
+        '`sort`: `-createdAt` (default, newest first), `createdAt`, `name`/`-name` (Persian alphabetical order; Arabic letter forms sort with their Persian ' +
+        'counterparts; Latin names after), `lastOrderAt`/`-lastOrderAt`, `orderCount`/`-orderCount`, `totalSpent`/`-totalSpent`. Customers without a value ' +
+        '(no name, never ordered) come last in either direction; ties are broken by id. Pass `nextCursor` back as `cursor` for the next page, with the same ' +
+        '`sort`: a cursor from another sort is refused with 400 `cursor_sort_mismatch`.',
       querystring: CustomerListQuery,
       response: { 200: pageOf(CustomerView) },
     },
   }, async (req) => {
-    const predicate = req.query.segment ? await savedSegmentRulesPredicate(db, req.tenantId, req.query.segment) : undefined;
-    const rows = await listCustomerRows(db, req.tenantId, req.query, predicate);
-    return pageFrom(rows, req.query.limit, presentCustomer);
+    const { order, rows } = await listCustomerRows(db, req.tenantId, req.query);
+    return pageFrom(rows, req.query.limit, order, presentCustomer);
   });
 
   app.get('/api/customers/:id', {
@@ -101,4 +106,5 @@ export function registerCustomerRoutes(app: App, deps: ModuleDeps): void {
   });
 
   registerCustomerAttributeRoutes(app, deps);
+  registerCustomerBulkRoutes(app, deps);
 }

@@ -3,6 +3,7 @@ import {
   bigint, bigserial, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspace/workspace.schema.ts';
+import { byteOrderedText, NAME_KEY_SQL } from './customer.name-key.ts';
 
 /**
  * One record per person across channels. Phone is E.164, e-mail lower-case; both are unique
@@ -33,6 +34,8 @@ export const customers = pgTable(
     lastOrderAt: timestamp('last_order_at', { withTimezone: true }),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     searchText: text('search_text').notNull().default(''),
+    /** the name as a sort key (see customer.name-key.ts); null when there is no name */
+    nameKey: byteOrderedText('name_key').generatedAlwaysAs(sql.raw(NAME_KEY_SQL)),
     mergedInto: uuid('merged_into'),
     erasedAt: timestamp('erased_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -45,7 +48,11 @@ export const customers = pgTable(
     uniqueIndex('customers_external_id_key').on(t.tenantId, t.externalId).where(sql`external_id IS NOT NULL AND merged_into IS NULL`),
     index('customers_search_idx').using('gin', t.tenantId, t.searchText.op('gin_trgm_ops')),
     index('customers_tags_idx').using('gin', t.tenantId, t.tags),
-    index('customers_last_order_idx').on(t.tenantId, t.lastOrderAt),
+    // Sorted lists walk these (id breaks ties); customers_last_order_idx also serves the automations.
+    index('customers_last_order_idx').on(t.tenantId, t.lastOrderAt, t.id),
+    index('customers_name_key_idx').on(t.tenantId, t.nameKey, t.id),
+    index('customers_order_count_idx').on(t.tenantId, t.orderCount, t.id),
+    index('customers_total_spent_idx').on(t.tenantId, t.totalSpentMinor, t.id),
     index('customers_birthday_idx').on(t.tenantId, t.birthday).where(sql`birthday IS NOT NULL AND merged_into IS NULL`),
     index('customers_last_seen_idx').on(t.tenantId, t.lastSeenAt).where(sql`merged_into IS NULL AND erased_at IS NULL`),
     index('customers_merged_into_idx').on(t.tenantId, t.mergedInto).where(sql`merged_into IS NOT NULL`),
@@ -86,7 +93,7 @@ export const attributeDefinitions = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
 );
 
-/** Saved rule-based segments, evaluated in SQL on demand. */
+/** Saved segments: rules evaluated in SQL on demand, and customers added by hand (segment_members). */
 export const segments = pgTable(
   'segments',
   {
@@ -99,6 +106,24 @@ export const segments = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** Customers added to a segment by hand: members whatever the segment's rules say. */
+export const segmentMembers = pgTable(
+  'segment_members',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    segmentId: uuid('segment_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    addedBy: text('added_by'),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.segmentId, t.customerId] }),
+    foreignKey({ columns: [t.tenantId, t.segmentId], foreignColumns: [segments.tenantId, segments.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
+    index('segment_members_customer_idx').on(t.tenantId, t.customerId),
+  ],
 );
 
 /** A CSV import run: its progress is readable from any process. */

@@ -1,6 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import type { Channel, CreateCustomer, CustomerListQuery, UpdateCustomer } from '@vafa/contracts';
+import type { Channel, CreateCustomer, CustomerFilter, CustomerSort, UpdateCustomer } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
 import type { Actor } from '../../platform/http/access.ts';
@@ -9,10 +9,12 @@ import { toIsoDate, type CalendarDay } from '../../platform/i18n/calendar.ts';
 import { parsePhone } from '../../platform/i18n/phone.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { applyAttributes, attributeDefinitionsOf } from './customer-attribute.service.ts';
-import { decodeCursor } from './customer.cursor.ts';
+import { listCustomers, type CustomerCriteria, type CustomerState, type ListedCustomerRow } from './customer-list.repo.ts';
 import type { AttributeValues, ConsentState, CustomerRow } from './customer.present.ts';
 import * as repo from './customer.repo.ts';
 import { buildSearchText, parseCustomerSearch, type CustomerSearch } from './customer.search-text.ts';
+import { decodeSortCursor, sortOrder, type SortOrder } from './customer.sort.ts';
+import { segmentMatchPredicate } from './segment-match.ts';
 
 /** 422 invalid_phone unless it parses for the workspace's country; returns E.164. */
 export function normalisePhone(input: string, defaultCountry: string, field = 'phone'): string {
@@ -186,19 +188,41 @@ export async function updateCustomer(tx: Executor, tenantId: string, actor: Acto
   return updated;
 }
 
-export async function listCustomerRows(db: Executor, tenantId: string, query: CustomerListQuery, predicate?: SQL): Promise<CustomerRow[]> {
-  const afterId = decodeCursor(query.cursor);
+export interface CustomerListing {
+  order: SortOrder;
+  rows: ListedCustomerRow[];
+}
+
+/** The search, filters and segment of a list query as repo criteria (404 for an unknown segment). */
+export async function customerCriteria(db: Executor, tenantId: string, filter: CustomerFilter & { state?: CustomerState }, predicate?: SQL): Promise<CustomerCriteria> {
   let search: CustomerSearch | undefined;
-  if (query.q) {
+  if (filter.q) {
     const { defaultCountry } = await workspaceSettings(db, tenantId);
-    search = parseCustomerSearch(query.q, defaultCountry);
+    search = parseCustomerSearch(filter.q, defaultCountry);
   }
-  return repo.listCustomers(
-    db,
-    tenantId,
-    { search, tag: query.tag, language: query.language, consent: query.consent, state: query.state, predicate },
-    { afterId, limit: query.limit + 1 },
-  );
+  const segment = filter.segment ? await segmentMatchPredicate(db, tenantId, filter.segment) : undefined;
+  const predicates = [segment, predicate].filter((p): p is SQL => p !== undefined);
+  return {
+    search,
+    tag: filter.tag,
+    language: filter.language,
+    consent: filter.consent,
+    state: filter.state,
+    ...(predicates.length > 0 ? { predicate: and(...predicates) } : {}),
+  };
+}
+
+/** `limit + 1` rows of a list query in its order, after its cursor (see pageFrom). */
+export async function listCustomerRows(
+  db: Executor,
+  tenantId: string,
+  query: CustomerFilter & { cursor?: string; limit: number; sort?: CustomerSort; state?: CustomerState },
+  predicate?: SQL,
+): Promise<CustomerListing> {
+  const order = sortOrder(query.sort ?? '-createdAt');
+  const after = decodeSortCursor(order, query.cursor);
+  const criteria = await customerCriteria(db, tenantId, query, predicate);
+  return { order, rows: await listCustomers(db, tenantId, criteria, { sort: order, after, limit: query.limit + 1 }) };
 }
 
 /**

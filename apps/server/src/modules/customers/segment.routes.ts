@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
-  CreateSegment, CustomerView, IdParams, PageQuery, PreviewSegment, SegmentPreview, SegmentView, UpdateSegment, pageOf,
+  AddSegmentMembers, CreateSegment, CustomerView, IdParams, PreviewSegment, SegmentMemberParams, SegmentMembersQuery, SegmentPreview, SegmentView,
+  UpdateSegment, pageOf,
 } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
@@ -8,6 +9,8 @@ import type { ModuleDeps } from '../../platform/module.ts';
 import { pageFrom } from './customer.cursor.ts';
 import { presentCustomer } from './customer.present.ts';
 import { listCustomerRows } from './customer.service.ts';
+import { listedMembersPredicate } from './segment-match.ts';
+import { addListedMembers, removeListedMember } from './segment-members.service.ts';
 import * as segments from './segment.service.ts';
 
 export function registerSegmentRoutes(app: App, deps: ModuleDeps): void {
@@ -20,7 +23,13 @@ export function registerSegmentRoutes(app: App, deps: ModuleDeps): void {
 
   app.post('/api/segments', {
     config: { access: 'segments:write' },
-    schema: { tags: ['segments'], summary: 'Save a rule-based segment', body: CreateSegment, response: { 201: SegmentView } },
+    schema: {
+      tags: ['segments'],
+      summary: 'Save a segment',
+      description: "Rules `{ \"match\": \"any\", \"conditions\": [] }` match no one, which makes a plain list: add its customers with POST /api/segments/{id}/members.",
+      body: CreateSegment,
+      response: { 201: SegmentView },
+    },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => ({ status: 201, body: segments.presentSegment(await segments.createSegment(tx, req.tenantId, req.actor, req.body)) }));
     return sendWrite(reply, result);
@@ -28,9 +37,16 @@ export function registerSegmentRoutes(app: App, deps: ModuleDeps): void {
 
   app.post('/api/segments/preview', {
     config: { access: 'segments:read' },
-    schema: { tags: ['segments'], summary: 'Count and sample the customers that rules match, without saving', body: PreviewSegment, response: { 200: SegmentPreview } },
+    schema: {
+      tags: ['segments'],
+      summary: 'Count and sample the customers that rules match, without saving',
+      description: "With `segmentId`, that saved segment's listed members count too, as they will once the rules are saved.",
+      problems: [422],
+      body: PreviewSegment,
+      response: { 200: SegmentPreview },
+    },
   }, async (req, reply) => {
-    const result = await req.write(async (tx) => ({ status: 200, body: await segments.previewSegment(tx, req.tenantId, req.body.rules) }));
+    const result = await req.write(async (tx) => ({ status: 200, body: await segments.previewSegment(tx, req.tenantId, req.body.rules, req.body.segmentId) }));
     return sendWrite(reply, result);
   });
 
@@ -63,13 +79,58 @@ export function registerSegmentRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['segments'],
       summary: "The segment's live customers now, newest first",
+      description: 'Members are the customers its rules match or that were added to it by hand; `listed=true` gives only the latter.',
       params: IdParams,
-      querystring: PageQuery,
+      querystring: SegmentMembersQuery,
       response: { 200: pageOf(CustomerView) },
     },
   }, async (req) => {
-    const predicate = await segments.savedSegmentRulesPredicate(db, req.tenantId, req.params.id);
-    const rows = await listCustomerRows(db, req.tenantId, { ...req.query, state: 'live' }, predicate);
-    return pageFrom(rows, req.query.limit, presentCustomer);
+    const { listed, ...page } = req.query;
+    let listing: Awaited<ReturnType<typeof listCustomerRows>>;
+    if (listed === 'true') {
+      await segments.getSegment(db, req.tenantId, req.params.id);
+      listing = await listCustomerRows(db, req.tenantId, { ...page, state: 'live' }, listedMembersPredicate(req.tenantId, req.params.id));
+    } else {
+      // The customer list's segment filter, so the two agree on who is a member.
+      listing = await listCustomerRows(db, req.tenantId, { ...page, segment: req.params.id, state: 'live' });
+    }
+    return pageFrom(listing.rows, req.query.limit, listing.order, presentCustomer);
+  });
+
+  app.post('/api/segments/:id/members', {
+    config: { access: 'segments:write' },
+    schema: {
+      tags: ['segments'],
+      summary: 'Add customers to a segment by hand',
+      operationId: 'addSegmentMembers',
+      description: 'They stay members whatever the rules say, until removed. Up to 1,000 live customers of this workspace; any other id refuses the whole request (422 `unknown_customers`). `added` counts those not listed before.',
+      problems: [422],
+      params: IdParams,
+      body: AddSegmentMembers,
+      response: { 200: z.object({ added: z.number().int().min(0) }) },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({
+      status: 200,
+      body: { added: await addListedMembers(tx, req.tenantId, req.actor!, req.params.id, req.body.customerIds, req.ip) },
+    }));
+    return sendWrite(reply, result);
+  });
+
+  app.delete('/api/segments/:id/members/:customerId', {
+    config: { access: 'segments:write' },
+    schema: {
+      tags: ['segments'],
+      summary: "Take a customer added by hand off a segment's list",
+      operationId: 'removeSegmentMember',
+      description: 'The customer stays a member if the rules match them. 404 when they were not added by hand.',
+      params: SegmentMemberParams,
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => {
+      await removeListedMember(tx, req.tenantId, req.actor!, req.params.id, req.params.customerId, req.ip);
+      return { status: 204, body: null };
+    });
+    return sendWrite(reply, result);
   });
 }

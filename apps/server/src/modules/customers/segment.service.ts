@@ -1,82 +1,43 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { CreateSegment, SegmentPreview, SegmentRules, SegmentView, UpdateSegment } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import type { Actor } from '../../platform/http/access.ts';
-import { notFound } from '../../platform/http/problem.ts';
-import type { CalendarId } from '../../platform/i18n/calendar.ts';
-import { workspaceSettings } from '../workspace/index.ts';
-import { attributeDefinitionsOf } from './customer-attribute.service.ts';
+import { invalidField, notFound } from '../../platform/http/problem.ts';
+import { countLiveCustomers, listCustomers } from './customer-list.repo.ts';
 import { presentCustomer } from './customer.present.ts';
-import * as customerRepo from './customer.repo.ts';
-import { customers } from './customer.schema.ts';
+import { matchPredicate, rulesPredicate } from './segment-match.ts';
 import * as repo from './segment.repo.ts';
-import { compileSegmentRules, type SegmentContext } from './segment.rules.ts';
 
 export type SegmentRow = repo.SegmentRow;
 
-export async function segmentContext(db: Executor, tenantId: string): Promise<SegmentContext> {
-  const { timeZone, calendar } = await workspaceSettings(db, tenantId);
-  return { timeZone, calendar: calendar as CalendarId, attributes: await attributeDefinitionsOf(db, tenantId) };
-}
+export { isSegmentMember, rulesPredicate, segmentPredicate } from './segment-match.ts';
 
-/** The rules alone as a WHERE fragment over `customers` (422 invalid_segment_rule if they do not compile). */
-export async function rulesPredicate(db: Executor, tenantId: string, rules: SegmentRules): Promise<SQL> {
-  return compileSegmentRules(rules, await segmentContext(db, tenantId));
-}
-
-async function savedRules(db: Executor, tenantId: string, segmentId: string): Promise<SegmentRules> {
-  const row = await repo.findSegment(db, tenantId, segmentId);
-  if (!row) throw notFound();
-  return row.rules as SegmentRules;
-}
-
-/** A saved segment's rules only, for combining with other list filters. */
-export async function savedSegmentRulesPredicate(db: Executor, tenantId: string, segmentId: string): Promise<SQL> {
-  return rulesPredicate(db, tenantId, await savedRules(db, tenantId, segmentId));
-}
-
-/**
- * The live customers of a saved segment as a WHERE fragment over `customers`, tenant included:
- * `SELECT id FROM customers WHERE ${await segmentPredicate(db, tenantId, segmentId)}`.
- * Evaluated when used, so membership is always current. 404 for an unknown segment.
- */
-export async function segmentPredicate(db: Executor, tenantId: string, segmentId: string): Promise<SQL> {
-  const rules = await savedSegmentRulesPredicate(db, tenantId, segmentId);
-  return and(eq(customers.tenantId, tenantId), customerRepo.isLive, rules)!;
-}
-
-export async function isSegmentMember(db: Executor, tenantId: string, segmentId: string, customerId: string): Promise<boolean> {
-  const predicate = await segmentPredicate(db, tenantId, segmentId);
-  const [row] = await db.select({ one: sql<number>`1` }).from(customers).where(and(predicate, eq(customers.id, customerId)));
-  return row !== undefined;
-}
-
-export function presentSegment(row: SegmentRow): SegmentView {
+export function presentSegment(row: SegmentRow & { listedMembers: number }): SegmentView {
   return {
     id: row.id,
     name: row.name,
     rules: row.rules as SegmentRules,
+    listedMembers: row.listedMembers,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-export async function listSegments(db: Executor, tenantId: string): Promise<SegmentRow[]> {
+export async function listSegments(db: Executor, tenantId: string): Promise<repo.CountedSegmentRow[]> {
   return repo.listSegments(db, tenantId);
 }
 
-export async function getSegment(db: Executor, tenantId: string, id: string): Promise<SegmentRow> {
+export async function getSegment(db: Executor, tenantId: string, id: string): Promise<repo.CountedSegmentRow> {
   const row = await repo.findSegment(db, tenantId, id);
   if (!row) throw notFound();
-  return row;
+  return { ...row, listedMembers: await repo.countListedMembers(db, tenantId, id) };
 }
 
-export async function createSegment(tx: Executor, tenantId: string, actor: Actor | null, input: CreateSegment): Promise<SegmentRow> {
+export async function createSegment(tx: Executor, tenantId: string, actor: Actor | null, input: CreateSegment): Promise<repo.CountedSegmentRow> {
   await rulesPredicate(tx, tenantId, input.rules);
   const now = new Date();
-  return repo.insertSegment(tx, {
+  const row = await repo.insertSegment(tx, {
     tenantId,
     id: uuidv7(),
     name: input.name,
@@ -85,9 +46,10 @@ export async function createSegment(tx: Executor, tenantId: string, actor: Actor
     createdAt: now,
     updatedAt: now,
   });
+  return { ...row, listedMembers: 0 };
 }
 
-export async function updateSegment(tx: Executor, tenantId: string, id: string, input: UpdateSegment): Promise<SegmentRow> {
+export async function updateSegment(tx: Executor, tenantId: string, id: string, input: UpdateSegment): Promise<repo.CountedSegmentRow> {
   if (input.rules) await rulesPredicate(tx, tenantId, input.rules);
   const row = await repo.updateSegmentRow(tx, tenantId, id, {
     ...(input.name !== undefined ? { name: input.name } : {}),
@@ -95,7 +57,7 @@ export async function updateSegment(tx: Executor, tenantId: string, id: string, 
     updatedAt: new Date(),
   });
   if (!row) throw notFound();
-  return row;
+  return { ...row, listedMembers: await repo.countListedMembers(tx, tenantId, id) };
 }
 
 export async function deleteSegment(tx: Executor, tenantId: string, id: string): Promise<void> {
@@ -104,10 +66,17 @@ export async function deleteSegment(tx: Executor, tenantId: string, id: string):
 
 const SAMPLE_SIZE = 10;
 
-/** How many live customers the rules match right now, and the newest few of them. */
-export async function previewSegment(db: Executor, tenantId: string, rules: SegmentRules): Promise<SegmentPreview> {
-  const predicate = await rulesPredicate(db, tenantId, rules);
-  const count = await customerRepo.countLiveCustomers(db, tenantId, predicate);
-  const sample = await customerRepo.listCustomers(db, tenantId, { predicate }, { limit: SAMPLE_SIZE });
+/**
+ * How many live customers the rules match right now, and the newest few of them; with a saved
+ * segment's id, its listed members count as well (previewing an edit of that segment).
+ */
+export async function previewSegment(db: Executor, tenantId: string, rules: SegmentRules, segmentId?: string): Promise<SegmentPreview> {
+  let predicate = await rulesPredicate(db, tenantId, rules);
+  if (segmentId !== undefined) {
+    if (!(await repo.findSegment(db, tenantId, segmentId))) throw invalidField('segmentId', 'unknown_segment');
+    predicate = matchPredicate(tenantId, segmentId, predicate);
+  }
+  const count = await countLiveCustomers(db, tenantId, predicate);
+  const sample = await listCustomers(db, tenantId, { predicate }, { limit: SAMPLE_SIZE });
   return { count, sample: sample.map(presentCustomer) };
 }

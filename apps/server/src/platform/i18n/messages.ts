@@ -172,6 +172,26 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'نشانگر صفحه نامعتبر یا منقضی است.',
     ar: 'مؤشر الصفحة غير صالح أو منتهي الصلاحية.',
   },
+  cursor_sort_mismatch: {
+    en: 'This page cursor belongs to the list in another order; start again from the first page.',
+    fa: 'این نشانگر صفحه مال فهرست با ترتیب دیگری است؛ از صفحه‌ی اول شروع کنید.',
+    ar: 'مؤشر الصفحة هذا يخص القائمة بترتيب آخر؛ ابدأ من الصفحة الأولى.',
+  },
+  unknown_customers: {
+    en: 'Some of the chosen customers are not in this workspace, or were merged or erased. Nothing was changed.',
+    fa: 'برخی از مشتریان انتخاب‌شده در این فضای کاری نیستند یا ادغام یا پاک شده‌اند. چیزی تغییر نکرد.',
+    ar: 'بعض العملاء المختارين ليسوا في مساحة العمل هذه، أو تم دمجهم أو محوهم. لم يتغير شيء.',
+  },
+  unknown_segment: {
+    en: 'There is no such segment in this workspace.',
+    fa: 'چنین بخشی در این فضای کاری نیست.',
+    ar: 'لا توجد شريحة كهذه في مساحة العمل هذه.',
+  },
+  bulk_selection_too_large: {
+    en: 'More than {max} customers match; narrow the filter and try again. Nothing was changed.',
+    fa: 'بیش از {max} مشتری با این فیلتر جور درمی‌آیند؛ فیلتر را محدودتر کنید و دوباره امتحان کنید. چیزی تغییر نکرد.',
+    ar: 'يطابق أكثر من {max} عميل؛ ضيّق عامل التصفية وحاول مرة أخرى. لم يتغير شيء.',
+  },
   invalid_segment_rule: {
     en: 'The segment rule is invalid: {reason}',
     fa: 'قاعده‌ی بخش نامعتبر است: {reason}',
