@@ -9,14 +9,16 @@ import { useSession } from '../../app/session.ts';
 import { useFieldError, useT } from '../../i18n/useT.ts';
 import { ApiError } from '../../lib/api.ts';
 import {
-  engagementApi, OUTCOMES, type FollowupDetail, type FollowupFilters, type FollowupMetrics, type FollowupState, type Outcome, type Priority,
+  engagementApi, OUTCOMES, type Followup, type FollowupDetail, type FollowupFilters, type FollowupMetrics, type FollowupState, type Outcome, type Priority,
 } from './api.ts';
 import { formatInstant, formatNumber, localiseDigits, toLatinDigits } from '../../lib/format.ts';
 import { formatDuration, formatPercent } from './engagement-format.ts';
 import { canManageFollowups, canWorkFollowups } from './engagement-roles.ts';
 import { assignable, Due, FollowupReason, FollowupStateBadge, PriorityBadge, useMembers } from './followup-parts.tsx';
 import './engagement.css';
-import { ArrowBack, Badge, Button, CheckIcon, Checkbox, EmptyState, ErrorState, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
+import {
+  ArrowBack, Badge, Button, CheckIcon, Checkbox, DataTable, ErrorState, Select, Skeleton, TextField, UserText, useToast, type DataTableColumn,
+} from '../../ui/index.ts';
 import { DatePicker } from '../../ui/date-fields.tsx';
 import { TimeField } from '../../ui/time-field.tsx';
 
@@ -79,46 +81,37 @@ function Queue({ filters, showAssignee }: { filters: FollowupFilters; showAssign
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     refetchInterval: 60_000,
   });
-  if (queue.isPending) return <Skeleton lines={6} />;
-  if (queue.isError) return <ErrorState detail={queue.error.message} onRetry={() => void queue.refetch()} />;
-  const items = queue.data.pages.flatMap((p) => p.items);
-  if (items.length === 0) return <EmptyState icon={<CheckIcon size={28} />} title={t('followups.emptyTitle')}>{t('followups.emptyBody')}</EmptyState>;
+  const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  const columns: DataTableColumn<Followup>[] = [
+    { id: 'customer', header: t('followups.col.customer'), isPrimary: true, className: 'customer-cell', cell: (f) => <UserText>{f.customer.name ?? t('customer.unnamed')}</UserText> },
+    {
+      id: 'phone', header: t('followups.col.phone'),
+      cell: (f) => (f.customer.phone ? <a href={`tel:${f.customer.phone}`}><bdi dir="ltr">{localiseDigits(f.customer.phone, prefs.digits)}</bdi></a> : t('common.none')),
+    },
+    { id: 'language', header: t('followups.col.language'), cell: (f) => (f.customer.language ? t(`language.${f.customer.language}`) : t('common.none')) },
+    { id: 'reason', header: t('followups.col.reason'), className: 'reason-cell', cell: (f) => <FollowupReason reason={f.reason} /> },
+    { id: 'priority', header: t('followups.col.priority'), cell: (f) => <PriorityBadge priority={f.priority} /> },
+    { id: 'due', header: t('followups.col.due'), cell: (f) => <Due iso={f.status === 'done' && f.completedAt ? f.completedAt : f.dueAt} /> },
+    ...(showAssignee ? [{
+      id: 'assignee', header: t('followups.col.assignee'),
+      cell: (f: Followup) => (f.assigneeId ? <UserText>{nameOf(f.assigneeId)}</UserText> : <span className="muted">{t('followups.unassigned')}</span>),
+    }] : []),
+    { id: 'status', header: t('followups.col.status'), cell: (f) => <FollowupStateBadge followup={f} /> },
+  ];
   return (
-    <>
-      <div className="table-wrap">
-        <table className="table followup-table" aria-label={t('followups.title')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('followups.col.customer')}</th>
-              <th scope="col">{t('followups.col.phone')}</th>
-              <th scope="col">{t('followups.col.language')}</th>
-              <th scope="col">{t('followups.col.reason')}</th>
-              <th scope="col">{t('followups.col.priority')}</th>
-              <th scope="col">{t('followups.col.due')}</th>
-              {showAssignee && <th scope="col">{t('followups.col.assignee')}</th>}
-              <th scope="col">{t('followups.col.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((f) => (
-              <tr key={f.id} className={f.overdue ? 'row-overdue' : undefined} data-testid="followup-row" data-overdue={f.overdue || undefined}>
-                <td className="customer-cell">
-                  <Link href={`/engagement/followups/${f.id}`}><UserText>{f.customer.name ?? t('customer.unnamed')}</UserText></Link>
-                </td>
-                <td>{f.customer.phone ? <a href={`tel:${f.customer.phone}`}><bdi dir="ltr">{localiseDigits(f.customer.phone, prefs.digits)}</bdi></a> : t('common.none')}</td>
-                <td>{f.customer.language ? t(`language.${f.customer.language}`) : t('common.none')}</td>
-                <td className="reason-cell"><FollowupReason reason={f.reason} /></td>
-                <td><PriorityBadge priority={f.priority} /></td>
-                <td><Due iso={f.status === 'done' && f.completedAt ? f.completedAt : f.dueAt} /></td>
-                {showAssignee && <td>{f.assigneeId ? <UserText>{nameOf(f.assigneeId)}</UserText> : <span className="muted">{t('followups.unassigned')}</span>}</td>}
-                <td><FollowupStateBadge followup={f} /></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {queue.hasNextPage && <div className="list-footer"><Button onPress={() => void queue.fetchNextPage()} isPending={queue.isFetchingNextPage}>{t('common.loadMore')}</Button></div>}
-    </>
+    <DataTable
+      label={t('followups.title')}
+      className="followup-table"
+      columns={columns}
+      rows={items}
+      rowKey={(f) => f.id}
+      rowHref={(f) => `/engagement/followups/${f.id}`}
+      rowProps={(f) => ({ className: f.overdue ? 'row-overdue' : undefined, 'data-testid': 'followup-row', 'data-overdue': f.overdue || undefined })}
+      isLoading={queue.isPending}
+      error={queue.isError ? { detail: queue.error.message, onRetry: () => void queue.refetch() } : null}
+      empty={{ icon: <CheckIcon size={28} />, title: t('followups.emptyTitle'), body: t('followups.emptyBody') }}
+      loadMore={{ hasMore: queue.hasNextPage, onLoadMore: () => void queue.fetchNextPage(), isLoadingMore: queue.isFetchingNextPage }}
+    />
   );
 }
 
