@@ -275,6 +275,8 @@ describe('segments with listed members', () => {
     expect(off.json()).toEqual({ selected: 2, changed: 1 });
     expect(await listIds(ws, `segment=${vips}`)).toEqual([vip]);
     expect(await audits(ws, 'segment.members_added')).toHaveLength(3);
+    const logged = (await as(ws, 'owner').get('/api/audit-log')).json().items.filter((e: { action: string }) => e.action === 'segment.members_added');
+    expect(logged.map((e: { targetName: string }) => e.targetName).sort()).toEqual(['list', 'list', 'vips']);
     expect(await audits(ws, 'segment.member_removed')).toHaveLength(1);
     expect(await audits(ws, 'segment.members_removed')).toHaveLength(1);
   });

@@ -29,6 +29,7 @@ const NAME_SOURCES: Record<string, (tenantId: string, ids: string[]) => SQL> = {
   user: (t, ids) => sql`SELECT a.id::text AS id, a.display_name AS name FROM accounts a JOIN members m ON m.account_id = a.id AND m.tenant_id = ${t} WHERE a.id = ANY(${pgUuidArray(ids)}::uuid[])`,
   api_key: (t, ids) => sql`SELECT id::text AS id, name FROM api_keys WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
   customer: (t, ids) => sql`SELECT id::text AS id, name FROM customers WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
+  segment: (t, ids) => sql`SELECT id::text AS id, name FROM segments WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
   automation_rule: (t, ids) => sql`SELECT id::text AS id, name FROM automation_rules WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
   message_template: (t, ids) => sql`SELECT id::text AS id, name FROM message_templates WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
   invitation: (t, ids) => sql`SELECT id::text AS id, email AS name FROM invitations WHERE tenant_id = ${t} AND id = ANY(${pgUuidArray(ids)}::uuid[])`,
