@@ -1,12 +1,12 @@
 // Apache ECharts behind one small interface. Only chart.tsx imports this file, and only with a
 // dynamic import(), so echarts lands in its own chunk, loaded when a chart is first on screen.
-// Tree-shaken: bar and line charts, grid, tooltip and legend, drawn as SVG.
+// Tree-shaken: bar and line charts, grid, tooltip and a plain (unscrolled) legend, drawn as SVG.
 import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent, type GridComponentOption, type LegendComponentOption, type TooltipComponentOption } from 'echarts/components';
+import { GridComponent, LegendPlainComponent, TooltipComponent, type GridComponentOption, type LegendComponentOption, type TooltipComponentOption } from 'echarts/components';
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
-use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+use([BarChart, LineChart, GridComponent, LegendPlainComponent, TooltipComponent, SVGRenderer]);
 
 type Option = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
@@ -64,7 +64,9 @@ function optionOf(m: ChartModel): Option {
       textStyle: { color: m.theme.text, fontFamily: m.theme.font, fontSize: 13 },
       extraCssText: `direction: ${m.rtl ? 'rtl' : 'ltr'}; text-align: start; box-shadow: 0 8px 24px rgb(16 24 40 / 0.16);`,
       formatter: (params) => {
-        const list = Array.isArray(params) ? params : [params];
+        // In the model's series order, whatever order they were drawn in.
+        const order = (name: string | undefined) => m.series.findIndex((s) => s.name === name);
+        const list = (Array.isArray(params) ? params : [params]).slice().sort((a, b) => order(a.seriesName) - order(b.seriesName));
         const index = list[0]?.dataIndex ?? 0;
         const rows = list.map((p) => {
           const value = typeof p.value === 'number' ? m.formatValue(p.value) : '—';
@@ -80,7 +82,8 @@ function optionOf(m: ChartModel): Option {
       inverse: m.rtl,
       axisTick: { alignWithLabel: true },
       axisLine: { lineStyle: { color: m.theme.border } },
-      axisLabel: { ...labelText, hideOverlap: true, formatter: (_value: string, index: number) => m.isolate(m.axisLabels[index] ?? '') },
+      // A little below the axis: the first day's label would otherwise touch the y axis's 0.
+      axisLabel: { ...labelText, margin: 12, hideOverlap: true, formatter: (_value: string, index: number) => m.isolate(m.axisLabels[index] ?? '') },
     },
     yAxis: {
       type: 'value',
@@ -89,7 +92,8 @@ function optionOf(m: ChartModel): Option {
       splitLine: { lineStyle: { color: m.theme.grid } },
       axisLabel: { ...labelText, formatter: (value: number) => m.isolate(m.formatValue(value)) },
     },
-    series: m.series.map((s): BarSeriesOption | LineSeriesOption => {
+    // Side-by-side bars are placed left to right in series order; in RTL the first stands rightmost.
+    series: (m.rtl && !m.stacked ? [...m.series].reverse() : m.series).map((s): BarSeriesOption | LineSeriesOption => {
       const common = { name: s.name, data: s.values, color: s.colour, stack: m.stacked ? 'total' : undefined, emphasis: { focus: 'series' as const } };
       return s.kind === 'line'
         ? { ...common, type: 'line', symbol: 'circle', symbolSize: 6, showSymbol: m.keys.length <= 31, lineStyle: { width: 2 }, areaStyle: m.stacked ? { opacity: 0.25 } : undefined }

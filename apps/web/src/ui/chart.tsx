@@ -45,17 +45,22 @@ const TONES: ChartTone[] = ['primary', 'info', 'warn', 'good', 'danger', 'muted'
 
 type Engine = typeof import('./chart-engine.ts');
 let enginePromise: Promise<Engine> | null = null;
-const loadEngine = () => (enginePromise ??= import('./chart-engine.ts').catch((error: unknown) => {
-  enginePromise = null; // a later chart may try again (e.g. after the network came back)
-  throw error;
-}));
+/** Once loaded, a chart mounted later draws in its first effect, without a loading frame. */
+let loadedEngine: Engine | null = null;
+const loadEngine = () => (enginePromise ??= import('./chart-engine.ts').then(
+  (engine) => (loadedEngine = engine),
+  (error: unknown) => {
+    enginePromise = null; // a later chart may try again (e.g. after the network came back)
+    throw error;
+  },
+));
 
 export function Chart({ label, x, series, stacked = false, integers = false, formatValue, emptyText, xHeading, testId }: ChartProps) {
   const intl = useIntl();
   const prefs = usePrefs();
   const rtl = isRtl(prefs.language);
   const host = useRef<HTMLDivElement>(null);
-  const [engine, setEngine] = useState<Engine | null>(null);
+  const [engine, setEngine] = useState<Engine | null>(loadedEngine);
   const [failed, setFailed] = useState(false);
 
   const isDays = 'days' in x;
@@ -137,7 +142,8 @@ export function Chart({ label, x, series, stacked = false, integers = false, for
         : <div ref={host} className="chart-canvas" dir="ltr" role="img" aria-label={summary} />}
       <details className="chart-data" open={failed || undefined}>
         <summary>{intl.formatMessage({ id: 'chart.showNumbers' })}</summary>
-        <div className="chart-table-scroll">
+        {/* It scrolls (a long period), so it must be reachable by keyboard. */}
+        <div className="chart-table-scroll" tabIndex={0} role="region" aria-label={label}>
           <table className="simple-table">
             <caption className="visually-hidden">{label}</caption>
             <thead>

@@ -15,6 +15,7 @@ import { formatInstant, formatNumber, localiseDigits, toLatinDigits } from '../.
 import { formatDuration, formatPercent } from './engagement-format.ts';
 import { canManageFollowups, canWorkFollowups } from './engagement-roles.ts';
 import { assignable, Due, FollowupReason, FollowupStateBadge, PriorityBadge, useMembers } from './followup-parts.tsx';
+import { FollowupsPerDay } from './followups-per-day.tsx';
 import './engagement.css';
 import {
   ArrowBack, Badge, Button, CheckIcon, Checkbox, DataTable, ErrorState, Select, Skeleton, TextField, UserText, useToast, type DataTableColumn,
@@ -142,6 +143,7 @@ function MetricsPanel() {
             <span className="muted">{t('followups.metrics.churnSaveOf', { repurchased: n(churnSave.repurchased), eligible: n(churnSave.eligible) })}</span>
           </div>
         </div>
+        <FollowupsPerDay daily={data.daily} />
         <div className="metrics-grid">
           <table className="simple-table">
             <thead>
