@@ -10,7 +10,7 @@
  * Props (see DataTableProps below for types):
  *   label          accessible name of the table.
  *   columns        [{ id, header, cell(row), isPrimary?, sortKey?, firstSortDirection?,
- *                     sortValue?(row), align?: 'start'|'end', hideHeader?, className? }]
+ *                     sortValue?(row), align?: 'start'|'end', hideHeader?, wideInCard?, className? }]
  *                  `header` is text: it is also the label in a phone card and in the sort menu.
  *                  The primary column (default: the first) is the row header and the card title.
  *   rows, rowKey   the rows on screen (all loaded pages) and a stable string key for each.
@@ -56,6 +56,8 @@ export interface DataTableColumn<Row> {
   align?: 'start' | 'end';
   /** The header is for screen readers only, and the card shows the cell without a label. */
   hideHeader?: boolean;
+  /** Long content (a picker, a paragraph): in a card its label sits above it, full width. */
+  wideInCard?: boolean;
   className?: string;
 }
 
@@ -275,7 +277,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                         );
                       }
                       return (
-                        <td key={column.id} role="cell" className={`${column.hideHeader ? 'dt-unlabelled' : ''}${align} ${column.className ?? ''}`.trim() || undefined}>
+                        <td key={column.id} role="cell" className={`${column.hideHeader ? 'dt-unlabelled' : ''}${column.wideInCard ? ' dt-wide' : ''}${align} ${column.className ?? ''}`.trim() || undefined}>
                           {!column.hideHeader && <span className="dt-label">{column.header}</span>}
                           <div className="dt-value">{content}</div>
                         </td>

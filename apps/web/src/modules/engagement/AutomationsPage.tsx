@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { CheckboxGroup, Label, Link } from 'react-aria-components';
+import { CheckboxGroup, Label } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { navigate } from '../../app/router.ts';
 import { useSession } from '../../app/session.ts';
@@ -9,7 +9,9 @@ import { en } from '../../i18n/en.ts';
 import { useT } from '../../i18n/useT.ts';
 import { automationsApi, type Automation } from './automations-api.ts';
 import { formatInstant, formatNumber } from '../../lib/format.ts';
-import { Badge, BoltIcon, Button, Checkbox, EmptyState, ErrorState, PlusIcon, Skeleton, Switch, UserText, useToast } from '../../ui/index.ts';
+import {
+  Badge, BoltIcon, Button, Checkbox, DataTable, EmptyState, ErrorState, PlusIcon, Skeleton, Switch, UserText, useToast, type DataTableColumn,
+} from '../../ui/index.ts';
 import { canWriteAutomations, useAutomationText } from './automation-text.ts';
 import './automations.css';
 
@@ -58,14 +60,14 @@ export default function AutomationsPage() {
                 {t('automations.emptyBody')}
               </EmptyState>
             ) : (
-              <ul className="automation-list">{own.map((r) => <RuleItem key={r.id} rule={r} canWrite={canWrite} />)}</ul>
+              <RuleTable rules={own} canWrite={canWrite} label={t('automations.yourRules')} />
             )}
           </section>
           {builtin.length > 0 && (
             <section className="card" aria-labelledby="builtin-rules">
               <h2 id="builtin-rules">{t('automations.builtinRules')}</h2>
               <p className="muted">{t('automations.builtinIntro')}</p>
-              <ul className="automation-list">{builtin.map((r) => <RuleItem key={r.id} rule={r} canWrite={canWrite} />)}</ul>
+              <RuleTable rules={builtin} canWrite={canWrite} label={t('automations.builtinRules')} />
             </section>
           )}
         </>
@@ -74,20 +76,45 @@ export default function AutomationsPage() {
   );
 }
 
-function RuleItem({ rule, canWrite }: { rule: Automation; canWrite: boolean }) {
+/** The columns of a list of rules: each cell that loads or saves is its own component. */
+function useRuleColumns(canWrite: boolean): DataTableColumn<Automation>[] {
   const t = useT();
   const prefs = usePrefs();
-  const text = useAutomationText();
+  const ruleName = useRuleName();
+  const list = new Intl.ListFormat(prefs.language);
+  return [
+    { id: 'name', header: t('automations.col.rule'), isPrimary: true, cell: (rule) => <UserText>{ruleName(rule)}</UserText> },
+    { id: 'when', header: t('automations.col.when'), className: 'automation-when', wideInCard: true, cell: (rule) => <RuleTrigger rule={rule} canWrite={canWrite} /> },
+    {
+      id: 'does', header: t('automations.col.does'),
+      cell: (rule) => t('automations.actionsSummary', { count: rule.actions.length, list: list.format(rule.actions.map((a) => t(`automations.action.${a.type}` as MessageKey))) }),
+    },
+    { id: 'runs', header: t('automations.col.runs'), cell: (rule) => <RuleRuns rule={rule} /> },
+    { id: 'enabled', header: t('automations.col.onOff'), cell: (rule) => <RuleSwitch rule={rule} canWrite={canWrite} /> },
+  ];
+}
+
+function RuleTable({ rules, canWrite, label }: { rules: Automation[]; canWrite: boolean; label: string }) {
+  const columns = useRuleColumns(canWrite);
+  return (
+    <DataTable
+      label={label}
+      className="automation-table"
+      columns={columns}
+      rows={rules}
+      rowKey={(rule) => rule.id}
+      rowHref={(rule) => `/engagement/automations/${rule.id}`}
+      rowProps={() => ({ 'data-testid': 'automation-item' })}
+    />
+  );
+}
+
+/** Saves a change to a rule from the list and keeps the cached list and editor in step. */
+function useRulePatch(rule: Automation) {
+  const t = useT();
   const toast = useToast();
   const client = useQueryClient();
-  const ruleName = useRuleName();
   const [pending, setPending] = useState(false);
-  const runs = useQuery({ queryKey: ['automation-runs', rule.id, 'latest'], queryFn: () => automationsApi.runs(rule.id, undefined, 20) });
-  const catalogue = useQuery({ queryKey: ['automation-catalogue'], queryFn: automationsApi.catalogue, staleTime: Infinity });
-  const waitsForModule = rule.trigger.type === 'event' && catalogue.data?.topics.find((x) => x.topic === (rule.trigger as { topic: string }).topic)?.available === false;
-  const last = runs.data?.items[0];
-  const done = runs.data?.items.filter((r) => r.status === 'done').length ?? 0;
-
   const patch = async (body: Parameters<typeof automationsApi.updateAutomation>[1], message: string) => {
     setPending(true);
     try {
@@ -101,7 +128,15 @@ function RuleItem({ rule, canWrite }: { rule: Automation; canWrite: boolean }) {
       setPending(false);
     }
   };
+  return { patch, pending };
+}
 
+function RuleTrigger({ rule, canWrite }: { rule: Automation; canWrite: boolean }) {
+  const t = useT();
+  const text = useAutomationText();
+  const { patch, pending } = useRulePatch(rule);
+  const catalogue = useQuery({ queryKey: ['automation-catalogue'], queryFn: automationsApi.catalogue, staleTime: Infinity });
+  const waitsForModule = rule.trigger.type === 'event' && catalogue.data?.topics.find((x) => x.topic === (rule.trigger as { topic: string }).topic)?.available === false;
   const kindCondition = rule.builtin === 'after_interaction'
     ? rule.conditions.find((c): c is Extract<typeof c, { type: 'event' }> => c.type === 'event' && c.field === 'kind' && c.op === 'in')
     : undefined;
@@ -111,35 +146,43 @@ function RuleItem({ rule, canWrite }: { rule: Automation; canWrite: boolean }) {
     const conditions = rule.conditions.map((c) => (c === kindCondition ? { ...c, value: next } : c));
     void patch({ conditions }, t('automations.saved'));
   };
-
-  const name = ruleName(rule);
   return (
-    <li className="card automation-item" data-testid="automation-item">
-      <div>
-        <h3><Link href={`/engagement/automations/${rule.id}`}><UserText>{name}</UserText></Link></h3>
-        <p>{text.trigger(rule)} {waitsForModule && <Badge tone="info">{t('automations.waitsForModule')}</Badge>}</p>
-        <p className="automation-meta">
-          <span>{t('automations.actionsSummary', { count: rule.actions.length, list: new Intl.ListFormat(prefs.language).format(rule.actions.map((a) => t(`automations.action.${a.type}` as MessageKey))) })}</span>
-          {runs.isPending ? null : last ? (
-            <>
-              <span>{t('automations.recentRuns', { count: runs.data!.items.length, done, doneText: formatNumber(done, prefs) })}</span>
-              <span>{t('automations.lastRun', { at: formatInstant(last.createdAt, prefs) })} <RunStatusBadge status={last.status} /></span>
-            </>
-          ) : <span>{t('automations.neverRan')}</span>}
-        </p>
-      </div>
-      <div className="automation-side">
-        <Switch isSelected={rule.enabled} isDisabled={!canWrite || pending} onChange={(enabled) => void patch({ enabled }, enabled ? t('automations.enabledToast') : t('automations.disabledToast'))}>
-          <span className="visually-hidden">{name}: </span>{rule.enabled ? t('automations.enabled') : t('automations.disabled')}
-        </Switch>
-      </div>
+    <>
+      {text.trigger(rule)} {waitsForModule && <Badge tone="info">{t('automations.waitsForModule')}</Badge>}
       {kindCondition && (
         <CheckboxGroup className="builtin-kinds" value={kinds} onChange={handleKinds} isDisabled={!canWrite || pending}>
           <Label className="field-label">{t('automations.kindsPicker')}</Label>
           {INTERACTION_KINDS.map((k) => <Checkbox key={k} value={k}>{t(`timeline.kind.${k}` as MessageKey)}</Checkbox>)}
         </CheckboxGroup>
       )}
-    </li>
+    </>
+  );
+}
+
+function RuleRuns({ rule }: { rule: Automation }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const runs = useQuery({ queryKey: ['automation-runs', rule.id, 'latest'], queryFn: () => automationsApi.runs(rule.id, undefined, 20) });
+  if (runs.isPending) return null;
+  const last = runs.data?.items[0];
+  if (!last) return <span className="muted">{t('automations.neverRan')}</span>;
+  const done = runs.data!.items.filter((r) => r.status === 'done').length;
+  return (
+    <span className="automation-meta">
+      <span>{t('automations.recentRuns', { count: runs.data!.items.length, done, doneText: formatNumber(done, prefs) })}</span>
+      <span>{t('automations.lastRun', { at: formatInstant(last.createdAt, prefs) })} <RunStatusBadge status={last.status} /></span>
+    </span>
+  );
+}
+
+function RuleSwitch({ rule, canWrite }: { rule: Automation; canWrite: boolean }) {
+  const t = useT();
+  const ruleName = useRuleName();
+  const { patch, pending } = useRulePatch(rule);
+  return (
+    <Switch isSelected={rule.enabled} isDisabled={!canWrite || pending} onChange={(enabled) => void patch({ enabled }, enabled ? t('automations.enabledToast') : t('automations.disabledToast'))}>
+      <span className="visually-hidden">{ruleName(rule)}: </span>{rule.enabled ? t('automations.enabled') : t('automations.disabled')}
+    </Switch>
   );
 }
 
