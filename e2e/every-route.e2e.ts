@@ -103,7 +103,7 @@ function latinWords(page: Page): Promise<string[]> {
   });
 }
 
-/** Real ids from the demo workspace for each `:id` route (created when the demo has none). */
+/** Real ids from the demo workspace for each `$id` route (created when the demo has none). */
 async function idsFor(page: Page): Promise<Record<string, string>> {
   const get = async <T>(url: string) => {
     const res = await page.request.get(url);
@@ -122,23 +122,23 @@ async function idsFor(page: Page): Promise<Record<string, string>> {
   }
   const ids: Record<string, string | undefined> = {
     // the richest screen: a customer with orders, a timeline and consent entries
-    '/customers/:id': (await get<{ items: { id: string; lastOrderAt: string | null }[] }>('/api/customers?limit=100')).items.find((c) => c.lastOrderAt)?.id,
-    '/segments/:id': segment,
-    '/engagement/followups/:id': await first('/api/followups?limit=1'),
-    '/engagement/automations/:id': await first('/api/automations'),
-    '/engagement/templates/:id': await first('/api/templates'),
+    '/customers/$id': (await get<{ items: { id: string; lastOrderAt: string | null }[] }>('/api/customers?limit=100')).items.find((c) => c.lastOrderAt)?.id,
+    '/segments/$id': segment,
+    '/engagement/followups/$id': await first('/api/followups?limit=1'),
+    '/engagement/automations/$id': await first('/api/automations'),
+    '/engagement/templates/$id': await first('/api/templates'),
   };
   for (const [pattern, id] of Object.entries(ids)) assert.ok(id, `the demo workspace has something for ${pattern}`);
   return ids as Record<string, string>;
 }
 
-/** Every route as a concrete path; a new `:id` route without a source of ids fails here. */
+/** Every route as a concrete path; a new `$id` route without a source of ids fails here. */
 function concretePaths(ids: Record<string, string>): string[] {
   return Object.values(ROUTES).map((route) => {
-    if (!route.path.includes(':')) return route.path;
+    if (!route.path.includes('$')) return route.path;
     const id = ids[route.path];
     assert.ok(id, `no demo id for ${route.path}: add one to idsFor() in e2e/every-route.e2e.ts`);
-    return route.path.replace(/:[^/]+/, id);
+    return route.path.replace(/\$[^/]+/, id);
   });
 }
 

@@ -1,10 +1,16 @@
+import optimizeLocales from '@react-aria/optimize-locales-plugin';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The API runs separately in development (`npm start` on :3000); Vite proxies /api to it so the
 // session cookie and CSRF header work exactly as in production (same origin).
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // React Aria bundles its strings in 30-odd languages; the app gives it its own table for fa,
+    // ar and en (src/i18n/react-aria-strings.ts), so none of the bundled ones is ever read.
+    { ...optimizeLocales.vite({ locales: [] }), enforce: 'pre' },
+  ],
   server: {
     port: 5173,
     proxy: { '/api': { target: process.env.VAFA_API_URL ?? 'http://localhost:3000', changeOrigin: false } },

@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useLocation, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Dialog, Link, Modal, ModalOverlay } from 'react-aria-components';
 import { useIntl } from 'react-intl';
@@ -9,10 +10,10 @@ import {
   SettingsIcon, ShieldIcon, TransferIcon, UserText, UsersIcon, AlertIcon, Select, MenuIcon, CloseIcon,
 } from '../ui/index.ts';
 import { PrefsDialog } from './PrefsDialog.tsx';
-import { navigate, useLocation } from './router.ts';
+import type { RoutePath } from './routes.ts';
 import { SessionContext } from './session.ts';
 
-interface NavItem { href: string; label: MessageKey; icon: ReactNode; soon?: boolean; roles?: Session['role'][]; children?: NavItem[] }
+interface NavItem { href: RoutePath; label: MessageKey; icon: ReactNode; soon?: boolean; roles?: Session['role'][]; children?: NavItem[] }
 
 // Managers run engagement; channel credentials and the sending policy stay with admins (server access.ts).
 const ENGAGEMENT: NavItem[] = [
@@ -45,7 +46,8 @@ export function Shell({ session, children }: { session: Session; children: React
   const intl = useIntl();
   const t = (id: MessageKey) => intl.formatMessage({ id });
   const client = useQueryClient();
-  const { path } = useLocation();
+  const path = useLocation({ select: (location) => location.pathname.replace(/\/+$/, '') || '/' });
+  const navigate = useNavigate();
   const [prefsOpen, setPrefsOpen] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [path]);
@@ -64,7 +66,7 @@ export function Shell({ session, children }: { session: Session; children: React
     // Everything cached belongs to the previous workspace.
     client.clear();
     client.setQueryData(['session'], next);
-    navigate('/customers');
+    void navigate({ to: '/customers' });
   };
 
   const renderItem = (item: NavItem) => {

@@ -1,14 +1,14 @@
 // Who is signed in, and how they want to read: language (stored on the account via /api/me),
 // calendar and digits (this browser, localStorage; defaults from the workspace and language).
 import { I18nProvider } from 'react-aria-components';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { IntlProvider } from 'react-intl';
 import { api, configureApi, type Session, type Workspace } from '../lib/api.ts';
 import {
   CALENDARS, DEFAULT_CALENDAR, DEFAULT_DIGITS, DIGITS, LANGUAGES, isRtl, localeTag,
   type CalendarId, type Digits, type DisplayPrefs, type Language,
 } from '../lib/format.ts';
-import { MESSAGES } from '../i18n/index.ts';
+import { loadedMessages, loadLanguage } from '../i18n/load.ts';
 import { setReactAriaLanguage } from '../i18n/react-aria-strings.ts';
 
 const STORAGE = { language: 'vafa.language', calendar: 'vafa.calendar', digits: 'vafa.digits' } as const;
@@ -55,15 +55,31 @@ export function usePrefs(): PrefsContextValue {
 }
 
 export function PrefsProvider({ session, workspace, children }: { session: Session | null; workspace: Workspace | undefined; children: ReactNode }) {
-  const [language, setLanguageState] = useState<Language>(() => session?.account.language ?? initialLanguage());
+  // The language on screen: always one whose messages are loaded (main.tsx loads the first one).
+  const [language, setLanguageState] = useState<Language>(() => {
+    const account = session?.account.language;
+    return account && loadedMessages(account) ? account : initialLanguage();
+  });
   const [calendarChoice, setCalendarChoice] = useState<CalendarId | undefined>(() => stored(STORAGE.calendar, CALENDARS));
   const [digitsChoice, setDigitsChoice] = useState<Digits | undefined>(() => stored(STORAGE.digits, DIGITS));
+
+  // Another language shows once its messages are here; until then the current one stays. The
+  // last one asked for wins when several are on their way.
+  const wanted = useRef(language);
+  const show = useCallback((next: Language, then?: () => void) => {
+    wanted.current = next;
+    void loadLanguage(next).then(() => {
+      if (wanted.current !== next) return;
+      setLanguageState(next);
+      then?.();
+    }, () => undefined);
+  }, []);
 
   // The account's saved language wins when a session arrives (another browser may have changed it).
   const accountLanguage = session?.account.language;
   useEffect(() => {
-    if (accountLanguage) setLanguageState(accountLanguage);
-  }, [accountLanguage]);
+    if (accountLanguage) show(accountLanguage);
+  }, [accountLanguage, show]);
 
   // Before anything below renders: React Aria's own texts (today, selected, a segment's name) in this language.
   setReactAriaLanguage(language);
@@ -78,14 +94,15 @@ export function PrefsProvider({ session, workspace, children }: { session: Sessi
   }, [language]);
 
   const setLanguage = useCallback((next: Language) => {
-    setLanguageState(next);
     // A new language brings its own calendar and digits unless the user picks others afterwards.
-    setCalendarChoice(undefined);
-    setDigitsChoice(undefined);
+    show(next, () => {
+      setCalendarChoice(undefined);
+      setDigitsChoice(undefined);
+    });
     store(STORAGE.calendar, undefined);
     store(STORAGE.digits, undefined);
     if (session) void api.updateMe({ language: next }).catch(() => undefined);
-  }, [session]);
+  }, [session, show]);
   const setCalendar = useCallback((next: CalendarId) => {
     setCalendarChoice(next);
     store(STORAGE.calendar, next);
@@ -110,7 +127,7 @@ export function PrefsProvider({ session, workspace, children }: { session: Sessi
 
   return (
     <PrefsContext.Provider value={value}>
-      <IntlProvider locale={value.locale} messages={MESSAGES[language]} defaultLocale="en">
+      <IntlProvider locale={value.locale} messages={loadedMessages(language) ?? {}} defaultLocale="en">
         <I18nProvider locale={value.locale}>{children}</I18nProvider>
       </IntlProvider>
     </PrefsContext.Provider>

@@ -1,7 +1,8 @@
-// Every screen of the app by name and path pattern. App.tsx must render each one (a
-// Record<RouteName, …> there makes TypeScript insist), and the browser walk in
-// e2e/every-route.e2e.ts visits each one, so a new screen is covered by adding it here.
-// Plain data on purpose: the e2e test imports this file in Node.
+// Every screen of the app by name and path pattern (TanStack Router syntax: `$id` is a parameter).
+// The route tree (app/route-tree.ts) must give each one a route file in routes/ (a
+// Record<RouteName, …> there makes TypeScript insist, and routes/route-tree.test.ts checks the
+// paths), and the browser walk in e2e/every-route.e2e.ts visits each one, so a new screen is
+// covered by adding it here. Plain data on purpose: the e2e test imports this file in Node.
 
 export interface RouteDef {
   path: string;
@@ -9,29 +10,28 @@ export interface RouteDef {
   public?: boolean;
 }
 
-// Order matters: the first pattern that matches wins, so fixed paths come before `:id` ones.
 const TABLE = {
   customers: { path: '/customers' },
   customerNew: { path: '/customers/new' },
-  customer: { path: '/customers/:id' },
+  customer: { path: '/customers/$id' },
   import: { path: '/import' },
   segments: { path: '/segments' },
   segmentNew: { path: '/segments/new' },
-  segment: { path: '/segments/:id' },
+  segment: { path: '/segments/$id' },
   settings: { path: '/settings' },
   members: { path: '/settings/members' },
   apiKeys: { path: '/settings/api-keys' },
   audit: { path: '/settings/audit-log' },
   messagingSettings: { path: '/settings/messaging' },
   followups: { path: '/engagement/followups' },
-  followup: { path: '/engagement/followups/:id' },
+  followup: { path: '/engagement/followups/$id' },
   messages: { path: '/engagement/messages' },
   automations: { path: '/engagement/automations' },
   automationNew: { path: '/engagement/automations/new' },
-  automation: { path: '/engagement/automations/:id' },
+  automation: { path: '/engagement/automations/$id' },
   templates: { path: '/engagement/templates' },
   templateNew: { path: '/engagement/templates/new' },
-  template: { path: '/engagement/templates/:id' },
+  template: { path: '/engagement/templates/$id' },
   feedback: { path: '/feedback' },
   complaints: { path: '/complaints' },
   loyalty: { path: '/loyalty' },
@@ -40,14 +40,25 @@ const TABLE = {
   forgotPassword: { path: '/forgot-password', public: true },
   resetPassword: { path: '/reset-password', public: true },
   accountSecurity: { path: '/account/security' },
-} satisfies Record<string, RouteDef>;
+} as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof TABLE;
 export const ROUTES: Readonly<Record<RouteName, RouteDef>> = TABLE;
 
+/** A route's path pattern with its literal type, so the route built from it is typed. */
+export function pathOf<N extends RouteName>(name: N): (typeof TABLE)[N]['path'] {
+  return TABLE[name].path;
+}
+
+/** A route's path pattern: '/customers', '/customers/$id'… */
+export type RoutePath = (typeof TABLE)[RouteName]['path'] | keyof typeof REDIRECTS;
+
+/** Path patterns reachable without a session. */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(Object.values(ROUTES).filter((route) => route.public).map((route) => route.path));
+
 /** Paths that only forward somewhere else. */
-export const REDIRECTS: Record<string, string> = {
+export const REDIRECTS = {
   '/': '/customers',
   '/sign-in': '/customers',
   '/engagement': '/engagement/followups',
-};
+} as const;

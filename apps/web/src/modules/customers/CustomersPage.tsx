@@ -1,16 +1,17 @@
-import { useInfiniteQuery, useQuery, type QueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
-import { navigate, useLocation } from '../../app/router.ts';
 import { useT } from '../../i18n/useT.ts';
-import { api, type Customer, type CustomerFilters, type Page } from '../../lib/api.ts';
+import { api, type CustomerFilters } from '../../lib/api.ts';
 import { formatInstant, formatMoney, formatNumber, localiseDigits, LANGUAGES } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/hooks.ts';
 import {
   Badge, Button, ButtonLink, DownloadIcon, EmptyState, ErrorState, PlusIcon, SearchIcon, Select, Skeleton, TextField, UserText, UsersIcon,
 } from '../../ui/index.ts';
 import { CHANNELS } from './customer-fields.ts';
+import { customersQuery, parseCustomersSearch } from './customers-list.ts';
 
 const ANY = '_any';
 
@@ -24,29 +25,16 @@ function filtersFrom(values: { q: string; tag: string; segment: string; consent:
   };
 }
 
-const customersQuery = (filters: CustomerFilters) => ({
-  queryKey: ['customers', filters],
-  queryFn: ({ pageParam }: { pageParam: string | undefined }) => api.customers(filters, pageParam),
-  initialPageParam: undefined as string | undefined,
-  getNextPageParam: (page: Page<Customer>) => page.nextCursor ?? undefined,
-});
-
-/** Called before React renders so the first page of the list is already on its way. */
-export function prefetchCustomers(client: QueryClient, search: URLSearchParams): void {
-  const get = (key: string, fallback = '') => search.get(key)?.trim() || fallback;
-  const filters = filtersFrom({ q: get('q'), tag: get('tag'), segment: get('segment', ANY), consent: get('consent', ANY), language: get('language', ANY) });
-  void client.prefetchInfiniteQuery(customersQuery(filters));
-}
-
 export function CustomersPage() {
   const t = useT();
   const prefs = usePrefs();
-  const { search } = useLocation();
-  const [q, setQ] = useState(search.get('q')?.trim() ?? '');
-  const [tag, setTag] = useState(search.get('tag')?.trim() ?? '');
-  const [segment, setSegment] = useState(search.get('segment') ?? ANY);
-  const [consent, setConsent] = useState(search.get('consent') ?? ANY);
-  const [language, setLanguage] = useState(search.get('language') ?? ANY);
+  const search = useSearch({ from: '/customers' });
+  const navigate = useNavigate({ from: '/customers' });
+  const [q, setQ] = useState(search.q ?? '');
+  const [tag, setTag] = useState(search.tag ?? '');
+  const [segment, setSegment] = useState<string>(search.segment ?? ANY);
+  const [consent, setConsent] = useState<string>(search.consent ?? ANY);
+  const [language, setLanguage] = useState<string>(search.language ?? ANY);
   const debouncedQ = useDebounced(q.trim(), 250);
   const debouncedTag = useDebounced(tag.trim(), 250);
 
@@ -55,10 +43,8 @@ export function CustomersPage() {
 
   // Keep the filters in the address so a reload or a shared link shows the same list.
   useEffect(() => {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
-    const text = params.toString();
-    navigate(`/customers${text ? `?${text}` : ''}`, { replace: true });
+    const next = parseCustomersSearch({ ...filters });
+    if (JSON.stringify(next) !== JSON.stringify(parseCustomersSearch(search))) void navigate({ search: next, replace: true, resetScroll: false });
   }, [filters.q, filters.tag, filters.segment, filters.consent, filters.language]);
 
   const segments = useQuery({ queryKey: ['segments'], queryFn: api.segments });

@@ -1,14 +1,15 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { Link } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
-import { navigate, useLocation } from '../../app/router.ts';
 import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
 import { api, type Customer } from '../../lib/api.ts';
 import {
-  engagementApi, MESSAGE_CHANNELS, MESSAGE_STATUSES, type ChannelName, type Message, type MessageFilters, type Status,
+  engagementApi, MESSAGE_CHANNELS, MESSAGE_STATUSES, type Message, type MessageFilters,
 } from './api.ts';
+import { parseMessagesSearch } from './messages-search.ts';
 import { formatInstant, formatNumber } from '../../lib/format.ts';
 import { AutomationCustomerPicker } from './AutomationCustomerPicker.tsx';
 import { canRetryMessages } from './engagement-roles.ts';
@@ -22,18 +23,13 @@ const ALL = 'all';
 
 export default function MessagesPage() {
   const t = useT();
-  const { search } = useLocation();
-  const status = (MESSAGE_STATUSES as readonly string[]).includes(search.get('status') ?? '') ? (search.get('status') as Status) : undefined;
-  const channel = (MESSAGE_CHANNELS as readonly string[]).includes(search.get('channel') ?? '') ? (search.get('channel') as ChannelName) : undefined;
-  const customerId = search.get('customer') ?? undefined;
+  const search = useSearch({ from: '/engagement/messages' });
+  const navigate = useNavigate({ from: '/engagement/messages' });
+  const { status, channel, customer: customerId } = search;
   const filters: MessageFilters = { status, channel, customerId };
 
   const setFilter = (key: 'status' | 'channel' | 'customer', value: string | undefined) => {
-    const next = new URLSearchParams(search);
-    if (value && value !== ALL) next.set(key, value);
-    else next.delete(key);
-    const text = next.toString();
-    navigate(`/engagement/messages${text ? `?${text}` : ''}`, { replace: true });
+    void navigate({ search: (previous) => parseMessagesSearch({ ...previous, [key]: value === ALL ? undefined : value }), replace: true, resetScroll: false });
   };
 
   return (
@@ -58,7 +54,7 @@ export default function MessagesPage() {
           options={[{ id: ALL, label: t('messages.filter.all') }, ...MESSAGE_CHANNELS.map((c) => ({ id: c, label: t(`messages.channel.${c}`) }))]}
         />
         <CustomerFilter customerId={customerId} onChange={(id) => setFilter('customer', id)} />
-        {(status || channel || customerId) && <Button variant="ghost" onPress={() => navigate('/engagement/messages', { replace: true })}>{t('messages.filter.clear')}</Button>}
+        {(status || channel || customerId) && <Button variant="ghost" onPress={() => void navigate({ search: {}, replace: true, resetScroll: false })}>{t('messages.filter.clear')}</Button>}
       </div>
       <DeadLetterNotice viewing={status === 'dead'} onShow={() => setFilter('status', 'dead')} />
       <MessageLog filters={filters} />

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useIntl } from 'react-intl';
 import { usePrefs } from '../../app/prefs.tsx';
-import { MESSAGES, type MessageKey } from '../../i18n/index.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { api, type AuditEntry } from '../../lib/api.ts';
 import { formatInstant, isRtl } from '../../lib/format.ts';
@@ -13,7 +13,8 @@ function useAuditSentence(): (entry: AuditEntry) => ReactNode {
   const intl = useIntl();
   const t = useT();
   const prefs = usePrefs();
-  const known = (key: string): key is MessageKey => key in MESSAGES.en;
+  // The loaded language's messages: every language has every key (i18n.test.ts).
+  const known = (key: string): key is MessageKey => key in intl.messages;
   return (e) => {
     const actor = e.actorName
       ? <UserText>{e.actorName}</UserText>

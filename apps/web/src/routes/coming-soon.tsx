@@ -1,0 +1,31 @@
+// Modules on the menu that are not built yet: one "coming soon" page each.
+import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
+import { withPage } from '../app/lazy-screen.ts';
+import { pathOf } from '../app/routes.ts';
+import { rootRoute } from './root.tsx';
+
+const ComingSoonPage = lazyRouteComponent(() => import('../app/ComingSoonPage.tsx'));
+
+export const feedbackRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: pathOf('feedback'),
+  component: withPage(() => <ComingSoonPage module="feedback" />, ComingSoonPage),
+});
+
+export const complaintsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: pathOf('complaints'),
+  component: withPage(() => <ComingSoonPage module="complaints" />, ComingSoonPage),
+});
+
+export const loyaltyRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: pathOf('loyalty'),
+  component: withPage(() => <ComingSoonPage module="loyalty" />, ComingSoonPage),
+});
+
+export const insightsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: pathOf('insights'),
+  component: withPage(() => <ComingSoonPage module="insights" />, ComingSoonPage),
+});

@@ -1,0 +1,10 @@
+// /import: the customer import wizard.
+import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
+import { pathOf } from '../app/routes.ts';
+import { rootRoute } from './root.tsx';
+
+export const importRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: pathOf('import'),
+  component: lazyRouteComponent(() => import('../modules/customers/ImportPage.tsx')),
+});

@@ -1,0 +1,18 @@
+// Paths that only forward somewhere else (app/routes.ts lists them), replacing the history entry.
+import { createRoute, redirect } from '@tanstack/react-router';
+import { REDIRECTS } from '../app/routes.ts';
+import { rootRoute } from './root.tsx';
+
+function redirectRoute<P extends keyof typeof REDIRECTS>(path: P) {
+  return createRoute({
+    getParentRoute: () => rootRoute,
+    path,
+    beforeLoad: () => {
+      throw redirect({ to: REDIRECTS[path], replace: true });
+    },
+  });
+}
+
+export const homeRoute = redirectRoute('/');
+export const signInRoute = redirectRoute('/sign-in');
+export const engagementRoute = redirectRoute('/engagement');

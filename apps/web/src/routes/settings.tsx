@@ -1,0 +1,34 @@
+// /settings…: the workspace, its members, API keys, audit log and messaging channels.
+import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
+import { pathOf } from '../app/routes.ts';
+import { rootRoute } from './root.tsx';
+
+export const settingsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: pathOf('settings'),
+  component: lazyRouteComponent(() => import('../modules/workspace/SettingsPage.tsx')),
+});
+
+export const membersRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: pathOf('members'),
+  component: lazyRouteComponent(() => import('../modules/team/MembersPage.tsx')),
+});
+
+export const apiKeysRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: pathOf('apiKeys'),
+  component: lazyRouteComponent(() => import('../modules/workspace/ApiKeysPage.tsx')),
+});
+
+export const auditRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: pathOf('audit'),
+  component: lazyRouteComponent(() => import('../modules/workspace/AuditPage.tsx')),
+});
+
+export const messagingSettingsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: pathOf('messagingSettings'),
+  component: lazyRouteComponent(() => import('../modules/engagement/MessagingSettingsPage.tsx')),
+});
