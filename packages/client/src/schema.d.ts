@@ -1264,6 +1264,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/messages/per-day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages created per day, by status now
+         * @description Every day of [from, to) (default: the last 30 days, at most 400) in the workspace time zone, oldest first, zero-filled.
+         */
+        get: operations["getMessagesPerDay"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/messages/{id}": {
         parameters: {
             query?: never;
@@ -2406,6 +2426,23 @@ export interface components {
             items: components["schemas"]["MessageInput"][];
             nextCursor: string | null;
         };
+        MessagesPerDayInput: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            daily: {
+                /** Format: date */
+                day: string;
+                queued: number;
+                sending: number;
+                sent: number;
+                delivered: number;
+                failed: number;
+                dead: number;
+                suppressed: number;
+            }[];
+        };
         FollowupInput: {
             /** Format: uuid */
             id: string;
@@ -3472,6 +3509,23 @@ export interface components {
         MessagePage: {
             items: components["schemas"]["Message"][];
             nextCursor: string | null;
+        };
+        MessagesPerDay: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            daily: {
+                /** Format: date */
+                day: string;
+                queued: number;
+                sending: number;
+                sent: number;
+                delivered: number;
+                failed: number;
+                dead: number;
+                suppressed: number;
+            }[];
         };
         Followup: {
             /** Format: uuid */
@@ -6659,6 +6713,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getMessagesPerDay: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagesPerDay"];
                 };
             };
             400: components["responses"]["ValidationFailed"];

@@ -210,6 +210,25 @@ export type MessageDetailView = z.infer<typeof MessageDetailView>;
 export const MessagePage = z.object({ items: z.array(MessageView), nextCursor: z.string().nullable() }).meta({ id: 'MessagePage' });
 export type MessagePage = z.infer<typeof MessagePage>;
 
+/** Defaults: the last 30 days. */
+export const MessagesPerDayQuery = z.strictObject({
+  from: IsoInstant.optional(),
+  to: IsoInstant.optional(),
+});
+export type MessagesPerDayQuery = z.infer<typeof MessagesPerDayQuery>;
+
+const count = z.number().int();
+/** Messages created on one day (Gregorian YYYY-MM-DD in the workspace time zone), by their status now. */
+export const MessageDay = z.object({
+  day: z.iso.date(),
+  queued: count, sending: count, sent: count, delivered: count, failed: count, dead: count, suppressed: count,
+});
+export type MessageDay = z.infer<typeof MessageDay>;
+
+/** Every day of [from, to), oldest first, zero-filled; the first and last day may be partial. */
+export const MessagesPerDayView = z.object({ from: IsoInstant, to: IsoInstant, daily: z.array(MessageDay) }).meta({ id: 'MessagesPerDay' });
+export type MessagesPerDayView = z.infer<typeof MessagesPerDayView>;
+
 /** Delivery-report callbacks: the provider profile and the per-workspace token in the URL. */
 export const SmsHookParams = z.strictObject({ provider: SmsProvider, token: z.string().min(10).max(500) });
 export const UnsubscribeParams = z.strictObject({ token: z.string().min(10).max(1000) });

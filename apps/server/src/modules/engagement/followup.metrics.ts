@@ -1,15 +1,13 @@
 import type { FollowupMetricsQuery, FollowupMetricsView } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
-import { Problem } from '../../platform/http/problem.ts';
 import { businessMinutesBetween } from '../../platform/time/business-hours.ts';
 import { durationStats, followupsPerDay, followupTimings, type FollowupTiming } from './followup.repo.ts';
 import { businessCalendarOf } from './followup.service.ts';
+import { metricsPeriod } from './metrics-period.ts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const REPURCHASE_WINDOW_MS = 90 * DAY_MS;
-/** Business minutes are counted day by day; a bounded period keeps the request bounded. */
-const MAX_PERIOD_MS = 400 * DAY_MS;
 
 const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
 
@@ -19,11 +17,7 @@ const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((
  * opened → closed, or → now while open. Both in wall and in business minutes of the workspace.
  */
 export async function followupMetrics(db: Executor, tenantId: string, query: FollowupMetricsQuery, now = new Date()): Promise<FollowupMetricsView> {
-  const to = query.to ? new Date(query.to) : now;
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
-  if (from.getTime() >= to.getTime() || to.getTime() - from.getTime() > MAX_PERIOD_MS) {
-    throw new Problem(400, 'invalid_period', { days: 400 }, [{ field: 'querystring.from', code: 'invalid_period', message: 'invalid_period' }]);
-  }
+  const { from, to } = metricsPeriod(query, now);
   const rows = await followupTimings(db, tenantId, from, to);
   const cal = await businessCalendarOf(db, tenantId);
   const at = (ms: number) => new Date(ms);

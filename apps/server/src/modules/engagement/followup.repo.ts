@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
+import { localDaySeries } from '../../platform/time/day-series.ts';
 import { customers } from '../customers/index.ts';
 import { followupAttempts, followups } from './engagement.schema.ts';
 
@@ -252,12 +253,7 @@ export async function durationStats(db: Executor, lists: number[][]): Promise<{ 
 export async function followupsPerDay(db: Executor, tenantId: string, from: Date, to: Date, timeZone: string): Promise<{ day: string; opened: number; done: number }[]> {
   const [start, end] = [from.toISOString(), to.toISOString()];
   const { rows } = await db.execute<{ day: string; opened: number; done: number }>(sql`
-    WITH days AS (
-      SELECT d::date AS day
-      FROM generate_series((${start}::timestamptz AT TIME ZONE ${timeZone})::date,
-                           ((${end}::timestamptz - interval '1 microsecond') AT TIME ZONE ${timeZone})::date,
-                           interval '1 day') AS d
-    ), opened AS (
+    WITH days AS (${localDaySeries(from, to, timeZone)}), opened AS (
       SELECT (created_at AT TIME ZONE ${timeZone})::date AS day, count(*)::int AS n
       FROM followups
       WHERE tenant_id = ${tenantId} AND created_at >= ${start} AND created_at < ${end}

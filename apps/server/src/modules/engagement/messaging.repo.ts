@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
+import { localDaySeries } from '../../platform/time/day-series.ts';
 import { messageChannels, messages, messagingPolicies, webhookEndpoints } from '../../platform/messaging/messaging.schema.ts';
 import { consentEvents, customers } from '../customers/index.ts';
 
@@ -202,4 +203,21 @@ export async function messagesOf(db: Executor, tenantId: string, customerId: str
     .from(messages)
     .where(and(eq(messages.tenantId, tenantId), eq(messages.customerId, customerId)))
     .orderBy(messages.createdAt, messages.id);
+}
+
+/** Messages created on each day of [from, to) in the time zone, counted by status; quiet days are {}. */
+export async function messagesPerDay(db: Executor, tenantId: string, from: Date, to: Date, timeZone: string): Promise<{ day: string; counts: Record<string, number> }[]> {
+  const { rows } = await db.execute<{ day: string; counts: Record<string, number> }>(sql`
+    WITH days AS (${localDaySeries(from, to, timeZone)}), counted AS (
+      SELECT (created_at AT TIME ZONE ${timeZone})::date AS day, status, count(*)::int AS n
+      FROM messages
+      WHERE tenant_id = ${tenantId} AND created_at >= ${from.toISOString()} AND created_at < ${to.toISOString()}
+      GROUP BY 1, 2
+    )
+    SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
+           coalesce(jsonb_object_agg(counted.status, counted.n) FILTER (WHERE counted.status IS NOT NULL), '{}'::jsonb) AS counts
+    FROM days LEFT JOIN counted USING (day)
+    GROUP BY days.day
+    ORDER BY days.day`);
+  return rows.map((r) => ({ day: r.day, counts: r.counts }));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   ChannelParams, CreatedWebhookEndpoint, CreateWebhookEndpoint, CustomerMessagesQuery, EmailChannelSettings, EmailChannelView, IdParams,
-  MessageDetailView, MessageListQuery, MessagePage, MessagingPolicy, SendTestMessage, SmsChannelSettings, SmsChannelView, SmsHookParams,
+  MessageDetailView, MessageListQuery, MessagePage, MessagesPerDayQuery, MessagesPerDayView, MessagingPolicy, SendTestMessage, SmsChannelSettings, SmsChannelView, SmsHookParams,
   TestMessageResult, UnsubscribeParams, WebhookEndpointView,
 } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
@@ -10,6 +10,7 @@ import { Problem } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
+import { messagesPerDay } from './message.metrics.ts';
 import * as messaging from './messaging.service.ts';
 
 const audit = (req: FastifyRequest) => ({ actor: req.actor!, ip: req.ip });
@@ -201,6 +202,17 @@ export function registerMessagingRoutes(app: App, deps: ModuleDeps): void {
       response: { 200: MessagePage },
     },
   }, async (req) => messaging.listMessages(db, req.tenantId, req.query));
+
+  app.get('/api/messages/per-day', {
+    config: { access: 'messages:read' },
+    schema: {
+      tags: ['messaging'],
+      summary: 'Messages created per day, by status now',
+      description: 'Every day of [from, to) (default: the last 30 days, at most 400) in the workspace time zone, oldest first, zero-filled.',
+      querystring: MessagesPerDayQuery,
+      response: { 200: MessagesPerDayView },
+    },
+  }, async (req) => messagesPerDay(db, req.tenantId, req.query));
 
   app.get('/api/messages/:id', {
     config: { access: 'messages:read' },
