@@ -341,7 +341,7 @@ export const ar: Messages = {
   'notes.formerMember': 'عضو سابق',
   'notes.edited': 'عُدِّل',
   'notes.editNote': 'تعديل الملاحظة',
-  'notes.editInteraction': 'تصحيح التواصل',
+  'notes.editInteraction': 'تعديل التواصل',
   'notes.deleteNote': 'حذف الملاحظة',
   'notes.deleteInteraction': 'حذف التواصل',
   'notes.deleteNoteTitle': 'حذف هذه الملاحظة؟',

@@ -340,7 +340,7 @@ export const en = {
   'notes.formerMember': 'a former member',
   'notes.edited': 'edited',
   'notes.editNote': 'Edit note',
-  'notes.editInteraction': 'Correct the interaction',
+  'notes.editInteraction': 'Edit interaction',
   'notes.deleteNote': 'Delete note',
   'notes.deleteInteraction': 'Delete interaction',
   'notes.deleteNoteTitle': 'Delete this note?',

@@ -341,7 +341,7 @@ export const fa: Messages = {
   'notes.formerMember': 'عضوی پیشین',
   'notes.edited': 'ویرایش‌شده',
   'notes.editNote': 'ویرایش یادداشت',
-  'notes.editInteraction': 'اصلاح تعامل',
+  'notes.editInteraction': 'ویرایش تعامل',
   'notes.deleteNote': 'حذف یادداشت',
   'notes.deleteInteraction': 'حذف تعامل',
   'notes.deleteNoteTitle': 'این یادداشت حذف شود؟',

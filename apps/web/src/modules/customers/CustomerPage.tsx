@@ -14,6 +14,7 @@ import {
 import { CustomerFollowups, ENGAGEMENT_KINDS, EngagementTimelineDetail } from '../engagement/index.ts';
 import { CHANNELS } from './customer-fields.ts';
 import { CustomerForm } from './CustomerForm.tsx';
+import { TimelineComposer, TimelineEntryDetail } from './customer-notes.tsx';
 
 export default function CustomerPage({ id }: { id: string }) {
   const t = useT();
@@ -164,8 +165,10 @@ export default function CustomerPage({ id }: { id: string }) {
         </div>
 
         <section className="card customer-main" aria-labelledby="timeline-heading">
-          <h2 id="timeline-heading">{t('customer.timeline')}</h2>
-          <TimelineList customerId={id} />
+          <TimelineComposer customerId={id} canWrite={!c.mergedInto && !c.erasedAt} hasOrders={c.orderCount > 0}>
+            <h2 id="timeline-heading">{t('customer.timeline')}</h2>
+          </TimelineComposer>
+          <TimelineList customerId={id} canWrite={!c.mergedInto && !c.erasedAt} />
         </section>
       </div>
 
@@ -207,7 +210,7 @@ function Attributes({ customer }: { customer: Customer }) {
 const TOUCH_CHANNELS = ['web', 'store', 'phone', 'app', 'sms', 'email', 'whatsapp', 'instagram', 'telegram', 'live_chat', 'call_center', 'pos', 'other'];
 const KNOWN_KINDS = ['visit', 'call', 'message', 'chat', 'social', 'note', 'order.placed', 'order.delivered', 'order.returned', ...ENGAGEMENT_KINDS];
 
-function TimelineList({ customerId }: { customerId: string }) {
+function TimelineList({ customerId, canWrite }: { customerId: string; canWrite: boolean }) {
   const t = useT();
   const prefs = usePrefs();
   const timeline = useInfiniteQuery({
@@ -233,11 +236,12 @@ function TimelineList({ customerId }: { customerId: string }) {
               <div className="timeline-content">
                 <div className="timeline-head">
                   <strong>{t(kind)}</strong>
-                  {!ENGAGEMENT_KINDS.includes(item.kind) && <span className="muted">{t('timeline.via', { channel: TOUCH_CHANNELS.includes(item.channel) ? t(`touchChannel.${item.channel}` as MessageKey) : item.channel })}</span>}
-                  {['pre-sale', 'sale', 'after-sale', 'non-sale'].includes(item.stage) && <Badge tone="info">{t(stageKey)}</Badge>}
+                  {!ENGAGEMENT_KINDS.includes(item.kind) && item.kind !== 'note' && <span className="muted">{t('timeline.via', { channel: TOUCH_CHANNELS.includes(item.channel) ? t(`touchChannel.${item.channel}` as MessageKey) : item.channel })}</span>}
+                  {item.kind !== 'note' && ['pre-sale', 'sale', 'after-sale', 'non-sale'].includes(item.stage) && <Badge tone="info">{t(stageKey)}</Badge>}
                   <time className="muted timeline-time" dateTime={item.occurredAt}>{formatInstant(item.occurredAt, prefs)}</time>
                 </div>
                 {ENGAGEMENT_KINDS.includes(item.kind) && <EngagementTimelineDetail item={item} />}
+                {!ENGAGEMENT_KINDS.includes(item.kind) && <TimelineEntryDetail item={item} customerId={customerId} canWrite={canWrite} />}
                 {order && (
                   <div className="order">
                     <div className="order-line">
