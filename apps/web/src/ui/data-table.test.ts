@@ -64,6 +64,13 @@ describe('DataTable markup', () => {
     expect(html).toMatch(/<th role="rowheader" scope="row"[^>]*><a [^>]*href="\/people\/c"[^>]*>بهرام<\/a><\/th>/);
   });
 
+  it('says which row is open beside the list (master-detail)', () => {
+    const html = render({ rowHref: (p) => `/people/${p.id}`, isRowCurrent: (p) => p.id === 'b' });
+    expect(html).toMatch(/<tr role="row" data-current="true" class="dt-linked">|<tr role="row" class="dt-linked" data-current="true">/);
+    expect(html.match(/aria-current="page"/g)).toHaveLength(1);
+    expect(html).toMatch(/aria-current="page"[^>]*>آرش<\/a>|<a [^>]*aria-current="page"[^>]*>آرش/);
+  });
+
   it('labels the other cells for phone cards, except a column whose header is hidden', () => {
     const html = render({});
     expect(html).toContain('<span class="dt-label">Visits</span>');

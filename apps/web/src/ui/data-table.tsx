@@ -16,6 +16,7 @@
  *   rows, rowKey   the rows on screen (all loaded pages) and a stable string key for each.
  *   rowHref        (row) => path: the primary cell becomes a link; the whole row is clickable.
  *   rowProps       (row) => { className?, 'data-…'? } extra attributes on the <tr>.
+ *   isRowCurrent   (row) => boolean: the row shown beside the list; its link is aria-current.
  *   sort, onSortChange   controlled { key, direction }. The caller sorts (on the server, or with
  *                  sortRows() below for a fully loaded list) and may keep it in the URL.
  *   selection      { selected, onChange, total?, actions?(selected) }: checkboxes per row and a
@@ -78,6 +79,8 @@ export interface DataTableProps<Row> {
   rowKey: (row: Row) => string;
   rowHref?: (row: Row) => string | undefined;
   rowProps?: (row: Row) => RowAttributes;
+  /** The row open beside the list (master-detail): its link says aria-current="page". */
+  isRowCurrent?: (row: Row) => boolean;
   sort?: SortState | null;
   onSortChange?: (sort: SortState) => void;
   selection?: DataTableSelectionProps;
@@ -123,7 +126,7 @@ export const selectionSize = (selected: Selection, total: number | undefined, lo
 
 export function DataTable<Row>(props: DataTableProps<Row>) {
   const {
-    label, columns, rows, rowKey, rowHref, rowProps, sort, onSortChange, selection, count, isLoading, skeletonRows = 6,
+    label, columns, rows, rowKey, rowHref, rowProps, isRowCurrent, sort, onSortChange, selection, count, isLoading, skeletonRows = 6,
     error, empty, loadMore, layout = 'cards', className,
   } = props;
   const intl = useIntl();
@@ -258,9 +261,10 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                 const href = rowHref?.(row);
                 const extra = rowProps?.(row) ?? {};
                 const isSelected = isRowSelected(selected, key);
+                const isCurrent = isRowCurrent?.(row) ?? false;
                 const rowClass = [extra.className, href ? 'dt-linked' : ''].filter(Boolean).join(' ');
                 return (
-                  <tr key={key} role="row" {...extra} className={rowClass || undefined} data-selected={(selection && isSelected) || undefined}>
+                  <tr key={key} role="row" {...extra} className={rowClass || undefined} data-selected={(selection && isSelected) || undefined} data-current={isCurrent || undefined}>
                     {selection && (
                       <td role="cell" className="dt-select-cell">
                         <Checkbox aria-labelledby={`${selectLabelId} ${cellId(key)}`} isSelected={isSelected} onChange={(on) => handleSelectRow(key, on)}>{null}</Checkbox>
@@ -272,7 +276,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                       if (c === primaryIndex) {
                         return (
                           <th key={column.id} role="rowheader" scope="row" id={cellId(key)} className={`dt-primary${align} ${column.className ?? ''}`.trim()}>
-                            {href ? <Link href={href} className="dt-row-link">{content}</Link> : content}
+                            {href ? <Link href={href} className="dt-row-link" aria-current={isCurrent ? 'page' : undefined}>{content}</Link> : content}
                           </th>
                         );
                       }

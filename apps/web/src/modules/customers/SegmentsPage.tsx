@@ -2,15 +2,16 @@ import { CalendarDate, GregorianCalendar, parseDate, toCalendar, createCalendar,
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { SEGMENT_FIELDS } from '@vafa/contracts';
 import { useState } from 'react';
-import { Cell, Column, Link, Row, Table, TableBody, TableHeader } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { navigate } from '../../app/router.ts';
 import { useFieldError, useT } from '../../i18n/useT.ts';
 import type { MessageKey } from '../../i18n/index.ts';
-import { ApiError, api, type Rules, type Segment } from '../../lib/api.ts';
+import { ApiError, api, type Customer, type Rules, type Segment } from '../../lib/api.ts';
 import { formatNumber, localiseDigits, toLatinDigits } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/hooks.ts';
-import { Button, ConfirmDialog, EmptyState, ErrorState, PlusIcon, SegmentIcon, Select, Skeleton, TextField, TrashIcon, UserText, useToast } from '../../ui/index.ts';
+import {
+  Button, ConfirmDialog, DataTable, EmptyState, ErrorState, PlusIcon, SegmentIcon, Select, Skeleton, TextField, TrashIcon, UserText, useToast, type DataTableColumn,
+} from '../../ui/index.ts';
 import { DateField } from '../../ui/date-fields.tsx';
 import { CHANNELS, CUSTOMER_LANGUAGES } from './customer-fields.ts';
 
@@ -65,14 +66,18 @@ export default function SegmentsPage({ segmentId }: { segmentId?: string }) {
       <div className="segments-layout">
         <nav className="card segment-list" aria-labelledby="segment-list-heading">
           <h2 id="segment-list-heading">{t('segments.list')}</h2>
-          {segments.isPending ? <Skeleton lines={4} /> : segments.isError ? <ErrorState detail={segments.error.message} /> : segments.data.items.length === 0 ? (
-            <p className="muted">{t('segments.empty')}</p>
-          ) : (
-            <ul className="nav-list">
-              {segments.data.items.map((s) => (
-                <li key={s.id}><Link href={`/segments/${s.id}`} className="nav-link" aria-current={s.id === segmentId ? 'page' : undefined}><SegmentIcon /><UserText>{s.name}</UserText></Link></li>
-              ))}
-            </ul>
+          {segments.data?.items.length === 0 ? <p className="muted">{t('segments.empty')}</p> : (
+            <DataTable
+              label={t('segments.list')}
+              columns={[{ id: 'name', header: t('segments.name'), isPrimary: true, cell: (s: Segment) => <UserText>{s.name}</UserText> }]}
+              rows={segments.data?.items ?? []}
+              rowKey={(s) => s.id}
+              rowHref={(s) => `/segments/${s.id}`}
+              isRowCurrent={(s) => s.id === segmentId}
+              isLoading={segments.isPending}
+              skeletonRows={3}
+              error={segments.isError ? { detail: segments.error.message, onRetry: () => void segments.refetch() } : null}
+            />
           )}
         </nav>
         <div className="segment-main">
@@ -92,7 +97,7 @@ export default function SegmentsPage({ segmentId }: { segmentId?: string }) {
 
 function SegmentEditor({ segment }: { segment?: Segment }) {
   const t = useT();
-  const prefs = usePrefs();
+  const sampleColumns = useMemberColumns();
   const toast = useToast();
   const client = useQueryClient();
   const initial = segment ? fromRules(segment.rules) : { match: 'all' as const, conditions: [blank()] };
@@ -169,7 +174,10 @@ function SegmentEditor({ segment }: { segment?: Segment }) {
       </section>
       {segment && <SegmentMembers segmentId={segment.id} />}
       {preview.data && !segment && preview.data.sample.length > 0 && (
-        <section className="card"><h2>{t('segments.members')}</h2><ul className="plain-list">{preview.data.sample.map((c) => <li key={c.id}><Link href={`/customers/${c.id}`}><UserText>{c.name ?? t('customer.unnamed')}</UserText></Link>{c.phone && <> · <bdi dir="ltr">{localiseDigits(c.phone, prefs.digits)}</bdi></>}</li>)}</ul></section>
+        <section className="card">
+          <h2>{t('segments.members')}</h2>
+          <DataTable label={t('segments.members')} columns={sampleColumns} rows={preview.data.sample} rowKey={(c) => c.id} rowHref={(c) => `/customers/${c.id}`} />
+        </section>
       )}
       <ConfirmDialog title={t('segments.deleteTitle')} body={t('segments.deleteBody')} confirmLabel={t('common.delete')} isOpen={deleting} onOpenChange={setDeleting} onConfirm={() => void handleDelete()} danger />
     </>
@@ -216,9 +224,19 @@ function ConditionValue({ condition, onChange }: { condition: Condition; onChang
   return <TextField label={label} className="field-compact" value={kind === 'number' ? localiseDigits(condition.value, prefs.digits) : condition.value} onChange={(v) => onChange(kind === 'number' ? toLatinDigits(v) : v)} inputMode={kind === 'number' ? 'numeric' : undefined} />;
 }
 
-function SegmentMembers({ segmentId }: { segmentId: string }) {
+/** A segment's customers: the name opens the customer. */
+function useMemberColumns(): DataTableColumn<Customer>[] {
   const t = useT();
   const prefs = usePrefs();
+  return [
+    { id: 'name', header: t('customer.name'), isPrimary: true, cell: (c) => <UserText>{c.name ?? t('customer.unnamed')}</UserText> },
+    { id: 'phone', header: t('customer.phone'), cell: (c) => (c.phone ? <bdi dir="ltr">{localiseDigits(c.phone, prefs.digits)}</bdi> : t('common.none')) },
+    { id: 'orders', header: t('customer.orders'), align: 'end', cell: (c) => formatNumber(c.orderCount, prefs) },
+  ];
+}
+
+function SegmentMembers({ segmentId }: { segmentId: string }) {
+  const t = useT();
   const members = useInfiniteQuery({
     queryKey: ['segment-members', segmentId],
     queryFn: ({ pageParam }) => api.segmentMembers(segmentId, pageParam),
@@ -226,31 +244,22 @@ function SegmentMembers({ segmentId }: { segmentId: string }) {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
   const items = members.data?.pages.flatMap((p) => p.items) ?? [];
+  const memberColumns = useMemberColumns();
   return (
     <section className="card" aria-labelledby="members-heading">
       <h2 id="members-heading">{t('segments.members')}</h2>
-      {members.isPending ? <Skeleton lines={4} /> : members.isError ? <ErrorState detail={members.error.message} /> : items.length === 0 ? <p className="muted">{t('segments.count', { count: 0 })}</p> : (
-        <>
-          <div className="table-wrap">
-            <Table aria-label={t('segments.members')} className="table">
-              <TableHeader>
-                <Column isRowHeader>{t('customer.name')}</Column>
-                <Column>{t('customer.phone')}</Column>
-                <Column className="col-num">{t('customer.orders')}</Column>
-              </TableHeader>
-              <TableBody items={items} dependencies={[prefs.locale]}>
-                {(c) => (
-                  <Row id={c.id} href={`/customers/${c.id}`} className="row-link">
-                    <Cell><UserText>{c.name ?? t('customer.unnamed')}</UserText></Cell>
-                    <Cell>{c.phone ? <bdi dir="ltr">{localiseDigits(c.phone, prefs.digits)}</bdi> : t('common.none')}</Cell>
-                    <Cell className="col-num">{formatNumber(c.orderCount, prefs)}</Cell>
-                  </Row>
-                )}
-              </TableBody>
-            </Table>
-          </div>
-          {members.hasNextPage && <div className="list-footer"><Button onPress={() => void members.fetchNextPage()} isPending={members.isFetchingNextPage}>{t('common.loadMore')}</Button></div>}
-        </>
+      {members.data && items.length === 0 ? <p className="muted">{t('segments.count', { count: 0 })}</p> : (
+        <DataTable
+          label={t('segments.members')}
+          columns={memberColumns}
+          rows={items}
+          rowKey={(c) => c.id}
+          rowHref={(c) => `/customers/${c.id}`}
+          isLoading={members.isPending}
+          skeletonRows={4}
+          error={members.isError ? { detail: members.error.message, onRetry: () => void members.refetch() } : null}
+          loadMore={{ hasMore: members.hasNextPage, onLoadMore: () => void members.fetchNextPage(), isLoadingMore: members.isFetchingNextPage }}
+        />
       )}
     </section>
   );

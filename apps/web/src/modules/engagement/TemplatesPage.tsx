@@ -1,12 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { navigate } from '../../app/router.ts';
 import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
-import { automationsApi } from './automations-api.ts';
+import { automationsApi, type Template } from './automations-api.ts';
 import { LANGUAGES } from '../../lib/format.ts';
-import { Button, EmptyState, ErrorState, ListIcon, MailIcon, PlusIcon, Skeleton, UserText } from '../../ui/index.ts';
+import { Button, DataTable, EmptyState, ErrorState, ListIcon, PlusIcon, Skeleton, UserText, type DataTableColumn } from '../../ui/index.ts';
 import { canWriteAutomations } from './automation-text.ts';
 import { TemplateEditor } from './TemplateEditor.tsx';
 import './automations.css';
@@ -20,6 +19,10 @@ export default function TemplatesPage({ templateId }: { templateId?: string }) {
   const prefs = usePrefs();
   const list = new Intl.ListFormat(prefs.language);
   const languagesOf = (content: Record<string, unknown>) => list.format(LANGUAGES.filter((l) => content[l]).map((l) => t(`language.${l}`)));
+  const columns: DataTableColumn<Template>[] = [
+    { id: 'name', header: t('templates.name'), isPrimary: true, cell: (x) => <UserText>{x.name}</UserText> },
+    { id: 'languages', header: t('templates.languages'), hideHeader: true, className: 'muted', cell: (x) => languagesOf(x.content) },
+  ];
   return (
     <div className="page">
       <header className="page-header">
@@ -33,19 +36,19 @@ export default function TemplatesPage({ templateId }: { templateId?: string }) {
       <div className="templates-layout">
         <nav className="card" aria-labelledby="template-list-heading">
           <h2 id="template-list-heading">{t('templates.list')}</h2>
-          {templates.isPending ? <Skeleton lines={4} /> : templates.isError ? <ErrorState detail={templates.error.message} onRetry={() => void templates.refetch()} /> : templates.data.items.length === 0 ? (
-            <p className="muted">{t('templates.emptyList')}</p>
-          ) : (
-            <ul className="nav-list">
-              {templates.data.items.map((x) => (
-                <li key={x.id}>
-                  <Link href={`/engagement/templates/${x.id}`} className="nav-link" aria-current={x.id === templateId ? 'page' : undefined}>
-                    <MailIcon />
-                    <span><UserText>{x.name}</UserText><span className="small-block muted">{languagesOf(x.content)}</span></span>
-                  </Link>
-                </li>
-              ))}
-            </ul>
+          {templates.data?.items.length === 0 ? <p className="muted">{t('templates.emptyList')}</p> : (
+            <DataTable
+              label={t('templates.list')}
+              className="template-list"
+              columns={columns}
+              rows={templates.data?.items ?? []}
+              rowKey={(x) => x.id}
+              rowHref={(x) => `/engagement/templates/${x.id}`}
+              isRowCurrent={(x) => x.id === templateId}
+              isLoading={templates.isPending}
+              skeletonRows={3}
+              error={templates.isError ? { detail: templates.error.message, onRetry: () => void templates.refetch() } : null}
+            />
           )}
         </nav>
         <div className="template-main">
