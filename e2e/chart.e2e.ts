@@ -108,8 +108,9 @@ describe('chart on the follow-up metrics', { timeout: 600_000 }, () => {
     assert.ok(yLabels.every((t) => t.x > middle), 'the y axis stands on the right');
     assert.match(chart.first.font, /Vazirmatn/);
     // Legend: the first series (opened) is read first, so it stands right of the second.
-    const legend = (name: string) => chart.texts.find((t) => t.text === name)!;
-    assert.ok(legend(MESSAGES.fa['followups.metrics.opened']).x > legend(MESSAGES.fa['followups.metrics.done']).x, 'legend runs right to left');
+    const legend = page.locator('[data-testid="followups-per-day"] .chart-legend li');
+    assert.deepEqual(await legend.allTextContents(), [MESSAGES.fa['followups.metrics.opened'], MESSAGES.fa['followups.metrics.done']]);
+    assert.ok((await legend.nth(0).boundingBox())!.x > (await legend.nth(1).boundingBox())!.x, 'legend runs right to left');
 
     // Hovering over the drawing shows a tooltip with a Jalali day in Persian digits.
     const canvas = page.locator('[data-testid="followups-per-day"] .chart-canvas');

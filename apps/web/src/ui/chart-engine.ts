@@ -1,14 +1,15 @@
 // Apache ECharts behind one small interface. Only chart.tsx imports this file, and only with a
 // dynamic import(), so echarts lands in its own chunk, loaded when a chart is first on screen.
-// Tree-shaken: bar and line charts, grid, tooltip and a plain (unscrolled) legend, drawn as SVG.
+// Tree-shaken: bar and line charts, grid and tooltip, drawn as SVG. The legend is HTML (chart.tsx):
+// it wraps on a phone and flows right to left by itself.
 import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
-import { GridComponent, LegendPlainComponent, TooltipComponent, type GridComponentOption, type LegendComponentOption, type TooltipComponentOption } from 'echarts/components';
+import { GridComponent, TooltipComponent, type GridComponentOption, type TooltipComponentOption } from 'echarts/components';
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
-use([BarChart, LineChart, GridComponent, LegendPlainComponent, TooltipComponent, SVGRenderer]);
+use([BarChart, LineChart, GridComponent, TooltipComponent, SVGRenderer]);
 
-type Option = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+type Option = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | TooltipComponentOption>;
 
 /** Everything the drawing needs, already in the reader's language, digits and calendar. */
 export interface ChartModel {
@@ -42,18 +43,7 @@ function optionOf(m: ChartModel): Option {
     animation: m.animate,
     animationDurationUpdate: 250,
     textStyle: { fontFamily: m.theme.font, color: m.theme.text },
-    // Legend on top, aligned to the reading start; in RTL the first series stands rightmost.
-    legend: {
-      top: 0,
-      ...(m.rtl ? { right: 0, align: 'right' as const } : { left: 0, align: 'left' as const }),
-      data: (m.rtl ? [...m.series].reverse() : m.series).map((s) => s.name),
-      formatter: (name: string) => m.isolate(name),
-      textStyle: { ...labelText, color: m.theme.text, fontSize: 13 },
-      itemWidth: 14,
-      itemHeight: 10,
-      itemGap: 16,
-    },
-    grid: { top: 36, bottom: 4, left: 4, right: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    grid: { top: 12, bottom: 4, left: 4, right: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     tooltip: {
       trigger: 'axis',
       confine: true,

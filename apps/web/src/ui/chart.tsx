@@ -9,7 +9,9 @@ import type { ChartHandle, ChartModel } from './chart-engine.ts';
 import { dayAxisLabel, dayTitle, isEmptyChart, isolate, seriesFigures } from './chart-text.ts';
 import './chart.css';
 
-export type ChartTone = 'primary' | 'info' | 'good' | 'warn' | 'danger' | 'muted';
+export type ChartTone = 'primary' | 'info' | 'good' | 'warn' | 'danger' | 'muted' | 'neutral';
+/** The CSS variable behind each tone (neutral: the strong border grey). */
+const TONE_VARIABLE: Record<ChartTone, string> = { primary: 'primary', info: 'info', good: 'good', warn: 'warn', danger: 'danger', muted: 'muted', neutral: 'border-strong' };
 
 export interface ChartSeries {
   /** shown in the legend, the tooltip and the data table */
@@ -42,6 +44,7 @@ export interface ChartProps {
 }
 
 const TONES: ChartTone[] = ['primary', 'info', 'warn', 'good', 'danger', 'muted'];
+const toneVariable = (series: ChartSeries, index: number) => TONE_VARIABLE[series.tone ?? TONES[index % TONES.length]!];
 
 type Engine = typeof import('./chart-engine.ts');
 let enginePromise: Promise<Engine> | null = null;
@@ -106,7 +109,7 @@ export function Chart({ label, x, series, stacked = false, integers = false, for
       keys,
       axisLabels,
       tooltipTitles: titles,
-      series: stableSeries.map((s, i) => ({ name: s.name, kind: s.kind ?? 'bar', values: [...s.values], colour: variable(s.tone ?? TONES[i % TONES.length]!) })),
+      series: stableSeries.map((s, i) => ({ name: s.name, kind: s.kind ?? 'bar', values: [...s.values], colour: variable(toneVariable(s, i)) })),
       stacked,
       integers,
       formatValue: valueText,
@@ -136,6 +139,15 @@ export function Chart({ label, x, series, stacked = false, integers = false, for
 
   return (
     <figure className="chart" data-testid={testId} data-state={engine ? 'drawn' : failed ? 'failed' : 'loading'} data-first-label={axisLabels[0]}>
+      {/* In HTML: it wraps on a phone, and in RTL the first series is read first, on the right. */}
+      <ul className="chart-legend">
+        {stableSeries.map((s, i) => (
+          <li key={s.name}>
+            <span className="chart-swatch" aria-hidden="true" style={{ background: `var(--${toneVariable(s, i)})` }} />
+            {s.name}
+          </li>
+        ))}
+      </ul>
       {failed
         ? <p className="chart-failed" role="status">{intl.formatMessage({ id: 'chart.unavailable' })}</p>
         // dir=ltr: the SVG keeps left-to-right geometry; mirroring is done in the option (see chart-text.ts isolate).
