@@ -14,7 +14,7 @@ const MARKER = 'B-ONLY-مارکر-7f3e';
 /** path parameter values that point at workspace B's data, by route prefix and param name */
 let bIds: Record<string, string>;
 
-const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log'];
+const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -93,6 +93,7 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'customers:id': ids.customer,
     'orders:id': ids.order,
     'segments:id': ids.segment,
+    'segments:customerId': ids.customer,
     'invitations:id': ids.invitation,
     'api-keys:id': ids.apiKey,
     'imports:id': ids.import,
