@@ -499,6 +499,7 @@ export const ar: Messages = {
   'settings.closed': 'مغلق',
   'settings.opens': 'يفتح',
   'settings.closes': 'يغلق',
+  'settings.day': 'اليوم',
   'settings.currency': 'العملة',
   'settings.irrDisplay': 'عرض مبالغ الريال الإيراني بـ',
   'settings.irr.rial': 'الريال',

@@ -498,6 +498,7 @@ export const en = {
   'settings.closed': 'Closed',
   'settings.opens': 'Opens',
   'settings.closes': 'Closes',
+  'settings.day': 'Day',
   'settings.currency': 'Currency',
   'settings.irrDisplay': 'Show Iranian rial amounts in',
   'settings.irr.rial': 'Rials',

@@ -499,6 +499,7 @@ export const fa: Messages = {
   'settings.closed': 'تعطیل',
   'settings.opens': 'شروع',
   'settings.closes': 'پایان',
+  'settings.day': 'روز',
   'settings.currency': 'واحد پول',
   'settings.irrDisplay': 'نمایش مبالغ ریال ایران به',
   'settings.irr.rial': 'ریال',

@@ -5,7 +5,7 @@ import { canManageWorkspace, useSession } from '../../app/session.ts';
 import { useFieldError, useT } from '../../i18n/useT.ts';
 import { ApiError, api, type Workspace } from '../../lib/api.ts';
 import { CALENDARS, LANGUAGES } from '../../lib/format.ts';
-import { Button, Checkbox, ErrorState, Select, Skeleton, TextField, useToast } from '../../ui/index.ts';
+import { Button, Checkbox, DataTable, ErrorState, Select, Skeleton, TextField, useToast, type DataTableColumn } from '../../ui/index.ts';
 import { HolidaysField } from '../engagement/index.ts';
 import { RequireTwoFactorSetting } from '../team/index.ts';
 import { TimeField } from '../../ui/time-field.tsx';
@@ -17,6 +17,7 @@ const CURRENCIES = ['IRR', 'SAR', 'AED', 'AFN', 'IQD', 'QAR', 'KWD', 'BHD', 'OMR
 const WEEK = [6, 0, 1, 2, 3, 4, 5] as const;
 type Hours = Workspace['businessHours'];
 type DayKey = keyof Hours & string;
+type Weekday = (typeof WEEK)[number];
 
 export default function SettingsPage() {
   const t = useT();
@@ -47,6 +48,28 @@ function SettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly:
 
   const hoursOf = (day: number) => draft.businessHours[String(day) as DayKey] ?? [];
   const setHours = (day: number, ranges: { from: string; to: string }[]) => set('businessHours', { ...draft.businessHours, [String(day)]: ranges });
+  const firstRange = (day: number) => hoursOf(day)[0] ?? { from: '09:00', to: '17:00' };
+  const hoursColumns: DataTableColumn<Weekday>[] = [
+    { id: 'day', header: t('settings.day'), isPrimary: true, cell: (day) => t(`weekday.${day}`) },
+    {
+      id: 'closed', header: t('settings.closed'), hideHeader: true,
+      cell: (day) => <Checkbox isDisabled={readOnly} isSelected={hoursOf(day).length === 0} onChange={(closed) => setHours(day, closed ? [] : [firstRange(day)])}>{t('settings.closed')}</Checkbox>,
+    },
+    {
+      id: 'opens', header: t('settings.opens'),
+      cell: (day) => hoursOf(day).length > 0 && (
+        <TimeField label={`${t('settings.opens')} — ${t(`weekday.${day}`)}`} className="field-compact" value={firstRange(day).from} isReadOnly={readOnly}
+          onChange={(v) => setHours(day, [{ ...firstRange(day), from: v }, ...hoursOf(day).slice(1)])} />
+      ),
+    },
+    {
+      id: 'closes', header: t('settings.closes'),
+      cell: (day) => hoursOf(day).length > 0 && (
+        <TimeField label={`${t('settings.closes')} — ${t(`weekday.${day}`)}`} className="field-compact" value={firstRange(day).to} isReadOnly={readOnly}
+          onChange={(v) => setHours(day, [{ ...firstRange(day), to: v }, ...hoursOf(day).slice(1)])} />
+      ),
+    },
+  ];
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -97,29 +120,8 @@ function SettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly:
       </fieldset>
       <fieldset className="fieldset span-all">
         <legend>{t('settings.businessHours')}</legend>
-        {/* Phones: the week scrolls inside the box, never the page. */}
-        <div className="scroll-box" tabIndex={0} role="region" aria-label={t('settings.businessHours')}>
-        <table className="simple-table hours-table">
-          <thead>
-            <tr><td /><td /><th scope="col">{t('settings.opens')}</th><th scope="col">{t('settings.closes')}</th></tr>
-          </thead>
-          <tbody>
-            {WEEK.map((day) => {
-              const ranges = hoursOf(day);
-              const open = ranges.length > 0;
-              const first = ranges[0] ?? { from: '09:00', to: '17:00' };
-              return (
-                <tr key={day}>
-                  <th scope="row">{t(`weekday.${day}`)}</th>
-                  <td><Checkbox isDisabled={readOnly} isSelected={!open} onChange={(closed) => setHours(day, closed ? [] : [first])}>{t('settings.closed')}</Checkbox></td>
-                  <td>{open && <TimeField label={`${t('settings.opens')} — ${t(`weekday.${day}`)}`} className="field-compact" value={first.from} isReadOnly={readOnly} onChange={(v) => setHours(day, [{ ...first, from: v }, ...ranges.slice(1)])} />}</td>
-                  <td>{open && <TimeField label={`${t('settings.closes')} — ${t(`weekday.${day}`)}`} className="field-compact" value={first.to} isReadOnly={readOnly} onChange={(v) => setHours(day, [{ ...first, to: v }, ...ranges.slice(1)])} />}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        </div>
+        {/* Phones: a card per day, never wider than the screen. */}
+        <DataTable label={t('settings.businessHours')} className="hours-table" columns={hoursColumns} rows={WEEK} rowKey={String} />
         {fe('businessHours') && <p className="form-error">{fe('businessHours')}</p>}
       </fieldset>
       <HolidaysField value={draft.holidays} onChange={(days) => set('holidays', days)} readOnly={readOnly} errorMessage={fe('holidays')} />
