@@ -170,6 +170,102 @@ describe('engagement: templates and automations', { timeout: 600_000 }, () => {
     await page.getByRole('heading', { name: 'هنوز اجرایی نیست' }).waitFor();
   });
 
+  test('builds "a big order is delivered" in Persian with an amount in tomans and a status, and tests it with a sample order from the form', async () => {
+    // The workspace shows IRR in tomans: what is typed is tomans, what is stored is rials.
+    const settings = await page.request.patch('/api/workspace', { data: { irrDisplay: 'toman' }, headers: { 'X-CSRF-Token': csrf } });
+    assert.equal(settings.status(), 200, await settings.text());
+    assert.equal((await settings.json()).currency, 'IRR');
+    await page.goto('/engagement/automations/new');
+    await page.getByRole('textbox', { name: 'نام قاعده' }).fill('سفارش بزرگ تحویل شد');
+
+    // Condition 1: the amount, at least 250,000 tomans, typed in Persian digits with separators.
+    await page.getByRole('button', { name: 'افزودن شرط' }).click();
+    const amount = page.getByTestId('condition-0');
+    await amount.getByRole('button', { name: /فیلد/ }).click();
+    await page.getByRole('option', { name: 'مبلغ', exact: true }).click();
+    assert.match((await amount.getByRole('button', { name: /مقایسه/ }).textContent()) ?? '', /دست‌کم/);
+    await amount.getByRole('textbox', { name: 'مقدار' }).fill('۲۵۰۰۰۰');
+    await amount.getByText('تومان', { exact: true }).waitFor();
+    await amount.getByRole('textbox', { name: 'مقدار' }).blur();
+    // Regrouped in Persian digits once the field is left.
+    await page.waitForFunction(() => (document.querySelector('[data-testid="condition-0"] input') as HTMLInputElement | null)?.value === '۲۵۰٬۰۰۰');
+
+    // Condition 2: the order status is one of delivered, returned, picked by name.
+    await page.getByRole('button', { name: 'افزودن شرط' }).click();
+    const status = page.getByTestId('condition-1');
+    await status.getByRole('button', { name: /فیلد/ }).click();
+    await page.getByRole('option', { name: 'وضعیت', exact: true }).click();
+    await status.getByRole('button', { name: /مقایسه/ }).click();
+    await page.getByRole('option', { name: 'یکی از این‌هاست' }).click();
+    await status.getByRole('button', { name: /مقدار/ }).click();
+    await page.getByRole('option', { name: 'تحویل‌شده' }).click();
+    await page.getByRole('option', { name: 'مرجوع‌شده' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    assert.match((await status.getByRole('button', { name: /مقدار/ }).textContent()) ?? '', /تحویل‌شده.*مرجوع‌شده/);
+
+    await page.getByRole('button', { name: /قالب پیام/ }).click();
+    await page.getByRole('option', { name: 'سپاس برای گلکسی' }).click();
+
+    // Nothing on the editor or the test-run form is code, JSON or English: labels, choices,
+    // the values in the fields and the names of the event's fields.
+    const layout = page.locator('.automation-layout');
+    // Form plumbing (a switch's "on", a date picker's ISO value) sits in inputs nobody sees.
+    const typedValues = await layout.locator('input').evaluateAll((inputs) => (inputs as HTMLInputElement[])
+      .filter((i) => ['text', 'search', ''].includes(i.getAttribute('type') ?? '') && i.getBoundingClientRect().width > 2)
+      .map((i) => i.value));
+    const shown = `${await layout.innerText()}\n${typedValues.join('\n')}`;
+    assert.doesNotMatch(shown, /[A-Za-z{}[\]"]/, shown);
+    await shoot('fa-automation-conditions');
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.ok(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth), 'the editor fits a phone');
+    await shoot('fa-automation-conditions-phone');
+    await page.setViewportSize({ width: 1360, height: 900 });
+
+    await page.getByRole('button', { name: 'ذخیرهٔ قاعده' }).click();
+    await page.waitForURL(/\/engagement\/automations\/[0-9a-f-]{36}$/);
+    const bigOrderId = page.url().split('/').pop()!;
+    const saved = await (await page.request.get(`/api/automations/${bigOrderId}`)).json();
+    assert.deepEqual(saved.conditions, [
+      { type: 'event', field: 'amountMinor', op: 'gte', value: 2_500_000 },
+      { type: 'event', field: 'status', op: 'in', value: ['delivered', 'returned'] },
+    ]);
+    // Read back as typed: 250,000 tomans, not 2,500,000.
+    await page.waitForFunction(() => (document.querySelector('[data-testid="condition-0"] input') as HTMLInputElement | null)?.value === '۲۵۰٬۰۰۰');
+
+    // A test run with a sample order of 300,000 tomans, filled in through the form.
+    const dry = page.getByTestId('dry-run');
+    await pickCustomer(dry, 'مشتری', 'آناهیتا', /آناهیتا رستگار/);
+    const sample = dry.getByTestId('sample-event');
+    assert.match((await sample.getByRole('button', { name: /وضعیت/ }).textContent()) ?? '', /تحویل‌شده/);
+    await sample.getByRole('textbox', { name: 'مبلغ' }).fill('۳۰۰٬۰۰۰');
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/automations/dry-run') && r.method() === 'POST');
+    await dry.getByRole('button', { name: 'اجرا', exact: true }).click();
+    const body = (await sent).postDataJSON();
+    assert.equal(body.event.amountMinor, 3_000_000);
+    assert.equal(body.event.currency, 'IRR');
+    assert.equal(body.event.status, 'delivered');
+    assert.deepEqual(body.rule.conditions, saved.conditions);
+    await page.waitForFunction(() => /اجرا می‌شد/.test(document.querySelector('[data-testid="dry-run-outcome"]')?.textContent ?? ''));
+
+    // 100,000 tomans is too little: the first condition fails, both amounts read in tomans.
+    await sample.getByRole('textbox', { name: 'مبلغ' }).fill('۱۰۰٬۰۰۰');
+    await dry.getByRole('button', { name: 'اجرا', exact: true }).click();
+    await page.waitForFunction(() => /اجرا نمی‌شد/.test(document.querySelector('[data-testid="dry-run-outcome"]')?.textContent ?? ''));
+    const checks = (await dry.locator('.check-list').first().innerText());
+    assert.match(checks, /مبلغ دست‌کم ۲۵۰٬۰۰۰ تومان/);
+    assert.match(checks, /۱۰۰٬۰۰۰ تومان/);
+    assert.match(checks, /تحویل‌شده یا مرجوع‌شده/);
+    assert.doesNotMatch(checks, /[A-Za-z{}"]/, checks);
+
+    // A value that is not an amount is caught in the form, in Persian, before anything is sent.
+    await sample.getByRole('textbox', { name: 'مبلغ' }).fill('صد هزار');
+    await dry.getByRole('button', { name: 'اجرا', exact: true }).click();
+    await sample.getByText(/عددی وارد کنید/).waitFor();
+    await shoot('fa-automation-sample-event');
+    await checkA11y('fa automation conditions and sample event');
+  });
+
   test('a rule triggered by its own message is refused as a loop, shown on the trigger', async () => {
     await page.goto('/engagement/automations/new');
     await page.getByRole('textbox', { name: 'نام قاعده' }).fill('پیام پس از هر پیام');
@@ -230,6 +326,20 @@ describe('engagement: templates and automations', { timeout: 600_000 }, () => {
       await page.getByRole('heading', { name: dryTitle }).waitFor();
       await shoot(`${language}-automation-editor`);
       await checkA11y(`${language} automation editor`);
+      // The rule with an amount and a status condition, on a desktop and on a phone.
+      const bigOrder = (await (await page.request.get('/api/automations')).json()).items.find((r: { name: string }) => r.name === 'سفارش بزرگ تحویل شد');
+      await page.goto(`/engagement/automations/${bigOrder.id}`);
+      await page.getByTestId('sample-event').waitFor();
+      await page.getByTestId('condition-1').waitFor();
+      if (language === 'ar') {
+        const shown = await page.locator('.automation-layout').innerText();
+        assert.doesNotMatch(shown, /[A-Za-z{}[\]"]/, shown);
+      }
+      await shoot(`${language}-automation-conditions`);
+      await page.setViewportSize({ width: 390, height: 844 });
+      assert.ok(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth), `${language}: the editor fits a phone`);
+      await shoot(`${language}-automation-conditions-phone`);
+      await page.setViewportSize({ width: 1360, height: 900 });
       await page.goto(`/engagement/templates/${templateId}`);
       await page.getByTestId('template-preview').waitFor();
       await shoot(`${language}-template-editor`);

@@ -9,4 +9,6 @@ export const MESSAGES: Record<Language, Messages> = { fa, ar, en };
 /** Values that are the same in every language on purpose (brand names, acronyms, symbols). */
 export const SAME_IN_ALL_LANGUAGES: ReadonlySet<MessageKey> = new Set<MessageKey>([
   'lang.fa', 'lang.ar', 'lang.en', 'common.none',
+  // A condition read out: field, comparison and value, each already in the reader's language.
+  'automations.describe.attribute', 'automations.describe.event',
 ]);

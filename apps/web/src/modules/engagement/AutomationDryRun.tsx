@@ -1,5 +1,6 @@
 // "What would this rule do for this customer?" — evaluated by the server on the rule as edited;
-// nothing is sent, tagged or written.
+// nothing is sent, tagged or written. The triggering event is a form, filled with a plausible
+// event or the customer's latest real one.
 import { useQuery } from '@tanstack/react-query';
 import type { AutomationCondition } from '@vafa/contracts';
 import { useState } from 'react';
@@ -9,53 +10,60 @@ import { useT } from '../../i18n/useT.ts';
 import { ApiError, api, type Customer } from '../../lib/api.ts';
 import { automationsApi, type AutomationInput, type DryRun, type EventSample } from './automations-api.ts';
 import { formatInstant, localiseDigits } from '../../lib/format.ts';
-import { Badge, Button, CheckIcon, CloseIcon, Switch, TextField, UserText } from '../../ui/index.ts';
+import { Badge, Button, CheckIcon, CloseIcon, Switch, UserText } from '../../ui/index.ts';
 import { AutomationCustomerPicker } from './AutomationCustomerPicker.tsx';
+import { AutomationSampleEvent } from './AutomationSampleEvent.tsx';
+import { useCatalogue } from './automation-context.ts';
+import { buildRule, type RuleContext, type RuleDraft } from './automation-model.ts';
+import { plausibleSample, sampleEvent, type SampleDraft } from './automation-sample.ts';
 import { useAutomationText } from './automation-text.ts';
+import type { ValueError } from './automation-values.ts';
 import { TemplateMessagePreview } from './TemplateMessagePreview.tsx';
 
-/** A plausible payload for the topic, so a dry run of an order rule has an order to talk about. */
-export function sampleEvent(topic: string): EventSample {
-  if (topic.startsWith('order.')) {
-    return { orderExternalId: 'A-1001', amountMinor: 12_500_000, currency: 'IRR', status: topic.slice('order.'.length), occurredAt: new Date().toISOString() };
-  }
-  if (topic === 'touchpoint.recorded') return { kind: 'call', channel: 'phone', stage: 'after-sale', occurredAt: new Date().toISOString() };
-  if (topic === 'survey.responded') return { score: 3, scale: 'nps' };
-  return {};
-}
-
-export function AutomationDryRun({ input, topic }: { input: () => AutomationInput; topic: string | null }) {
+/** The rule as edited, with what it needs to be sent: built on demand when the run is pressed. */
+export function AutomationDryRun({ draft, context }: { draft: RuleDraft; context: RuleContext }) {
   const [ranWith, setRanWith] = useState<AutomationInput | null>(null);
   const t = useT();
+  const catalogue = useCatalogue();
   const [customer, setCustomer] = useState<Customer | null>(null);
   const [useSample, setUseSample] = useState(true);
-  const [eventText, setEventText] = useState('');
-  const [eventError, setEventError] = useState<string | undefined>();
+  const topic = draft.trigger.type === 'event' ? draft.trigger.topic : null;
+  const fields = catalogue.data?.topics.find((x) => x.topic === topic)?.fields ?? [];
+  // The sample starts over, plausible, whenever the trigger's event changes (or its fields arrive).
+  const [sample, setSample] = useState<{ topic: string | null; fieldCount: number; draft: SampleDraft }>({ topic: null, fieldCount: 0, draft: {} });
+  if (sample.topic !== topic || sample.fieldCount !== fields.length) {
+    setSample({ topic, fieldCount: fields.length, draft: topic ? plausibleSample(topic, fields, context) : {} });
+  }
+  const [sampleErrors, setSampleErrors] = useState<Record<string, ValueError>>({});
   const [result, setResult] = useState<DryRun | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const sample = topic ? JSON.stringify(sampleEvent(topic), null, 2) : '';
+  const conditionFields = draft.conditions.flatMap((c) => (c.type === 'event' && c.field ? [c.field] : []));
 
   const handleRun = async () => {
     if (!customer) return;
+    setError(null);
     let event: EventSample | undefined;
-    setEventError(undefined);
     if (topic && useSample) {
-      try {
-        const parsed: unknown = JSON.parse(eventText.trim() || sample);
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        event = parsed as EventSample;
-      } catch {
-        setEventError(t('automations.sampleInvalid'));
+      const built = sampleEvent(topic, fields, sample.draft, context);
+      if ('errors' in built) {
+        setSampleErrors(built.errors);
+        setResult(null);
         return;
       }
+      event = built.event;
+    }
+    setSampleErrors({});
+    const rule = buildRule(draft, context);
+    if (Object.keys(rule.errors).length > 0) {
+      setResult(null);
+      setError(t('automations.fixValues'));
+      return;
     }
     setPending(true);
-    setError(null);
     try {
-      const rule = input();
-      setResult(await automationsApi.dryRun(rule, customer.id, event));
-      setRanWith(rule);
+      setResult(await automationsApi.dryRun(rule.input, customer.id, event));
+      setRanWith(rule.input);
     } catch (err) {
       setResult(null);
       setError(err instanceof ApiError ? err.message : t('common.networkError'));
@@ -73,7 +81,8 @@ export function AutomationDryRun({ input, topic }: { input: () => AutomationInpu
         <>
           <Switch isSelected={useSample} onChange={setUseSample}>{t('automations.withSample')}</Switch>
           {useSample && (
-            <TextField label={t('automations.sampleEvent')} multiline dir="ltr" value={eventText || sample} onChange={setEventText} errorMessage={eventError} description={t('automations.sampleHint')} />
+            <AutomationSampleEvent topic={topic} fields={fields} draft={sample.draft} onChange={(next) => { setSample({ ...sample, draft: next }); setSampleErrors({}); }}
+              conditionFields={conditionFields} customer={customer} context={context} errors={sampleErrors} />
           )}
         </>
       )}
@@ -84,18 +93,26 @@ export function AutomationDryRun({ input, topic }: { input: () => AutomationInpu
   );
 }
 
-/** The value the server found, from its `… (is "call")` wording. */
-const actualValue = (reason: string) => /\(is (.*)\)$/.exec(reason)?.[1];
+/** The value the server found, from its `… (is "call")` wording (JSON), or undefined. */
+function actualValue(reason: string): { value: unknown } | undefined {
+  const found = /\(is (.*)\)$/.exec(reason)?.[1];
+  if (found === undefined) return undefined;
+  try {
+    return { value: JSON.parse(found) as unknown };
+  } catch {
+    return { value: found };
+  }
+}
 
-function ConditionLine({ reason, condition, segmentName }: { reason: string; condition?: AutomationCondition; segmentName: (id: string) => string | undefined }) {
+function ConditionLine({ reason, condition, topic, segmentName }: { reason: string; condition?: AutomationCondition; topic: string; segmentName: (id: string) => string | undefined }) {
   const t = useT();
   const text = useAutomationText();
   if (!condition) return <UserText>{reason}</UserText>;
   const actual = actualValue(reason);
   return (
     <>
-      <UserText>{text.condition(condition, condition.type === 'segment' ? segmentName(condition.segmentId) : undefined)}</UserText>
-      {actual !== undefined && <> {t('automations.actualValue')} <bdi dir="ltr">{actual}</bdi></>}
+      <UserText>{text.condition(condition, topic, condition.type === 'segment' ? segmentName(condition.segmentId) : undefined)}</UserText>
+      {actual !== undefined && <> {t('automations.actualValue')} <UserText>{text.valueName(text.specFor(condition, topic), actual.value)}</UserText></>}
     </>
   );
 }
@@ -117,8 +134,9 @@ function DryRunOutcome({ result, rule }: { result: DryRun; rule: AutomationInput
             <li key={c.index}>
               <span className={c.passed ? 'check-pass' : 'check-fail'}>{c.passed ? <CheckIcon label={t('automations.passed')} /> : <CloseIcon label={t('automations.failed')} />}</span>
               <span>
-                <strong>{localiseDigits(String(c.index + 1), prefs.digits)}. {t(`automations.condition.${c.type}` as MessageKey)}</strong>
-                {' — '}<ConditionLine reason={c.reason} condition={rule?.conditions?.[c.index]} segmentName={(id) => segments.data?.items.find((s) => s.id === id)?.name} />
+                <strong>{localiseDigits(String(c.index + 1), prefs.digits)}.</strong>{' '}
+                <ConditionLine reason={c.reason} condition={rule?.conditions?.[c.index]} topic={rule?.trigger.type === 'event' ? rule.trigger.topic : ''}
+                  segmentName={(id) => segments.data?.items.find((s) => s.id === id)?.name} />
               </span>
             </li>
           ))}

@@ -4,13 +4,14 @@ import { Link, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
 import { navigate } from '../../app/router.ts';
 import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
-import { ApiError } from '../../lib/api.ts';
+import { ApiError, api } from '../../lib/api.ts';
 import { automationsApi, type Automation } from './automations-api.ts';
 import { ArrowBack, ErrorState, Skeleton, UserText } from '../../ui/index.ts';
 import { AutomationDryRun } from './AutomationDryRun.tsx';
 import { AutomationEditor } from './AutomationEditor.tsx';
 import { AutomationRuns } from './AutomationRuns.tsx';
-import { blankRule, fromView, toInput, type RuleDraft } from './automation-model.ts';
+import { useRuleContext } from './automation-context.ts';
+import { blankRule, fromView, type RuleDraft } from './automation-model.ts';
 import { canWriteAutomations } from './automation-text.ts';
 import { useRuleName } from './AutomationsPage.tsx';
 import './automations.css';
@@ -18,7 +19,9 @@ import './automations.css';
 export default function AutomationEditPage({ id }: { id?: string }) {
   const t = useT();
   const rule = useQuery({ queryKey: ['automation', id], queryFn: () => automationsApi.automation(id!), enabled: Boolean(id) });
-  if (id && rule.isPending) return <div className="page"><Skeleton lines={10} /></div>;
+  // Amounts are read into the editor in the workspace's unit (tomans or rials): know it first.
+  const workspace = useQuery({ queryKey: ['workspace'], queryFn: api.workspace });
+  if ((id && rule.isPending) || workspace.isPending) return <div className="page"><Skeleton lines={10} /></div>;
   if (id && rule.isError) {
     const missing = rule.error instanceof ApiError && rule.error.status === 404;
     return <div className="page"><ErrorState detail={missing ? t('automations.notFound') : rule.error.message} onRetry={missing ? undefined : () => void rule.refetch()} /></div>;
@@ -31,17 +34,16 @@ function RulePage({ rule }: { rule?: Automation }) {
   const session = useSession();
   const canWrite = canWriteAutomations(session);
   const ruleName = useRuleName();
-  const [draft, setDraft] = useState<RuleDraft>(() => (rule ? fromView(rule) : blankRule()));
-  const catalogue = useQuery({ queryKey: ['automation-catalogue'], queryFn: automationsApi.catalogue, staleTime: Infinity });
-  const topic = draft.trigger.type === 'event' ? draft.trigger.topic : null;
-  const fieldTypes = Object.fromEntries((catalogue.data?.topics.find((x) => x.topic === topic)?.fields ?? []).map((f) => [f.name, f.type]));
+  const initialContext = useRuleContext(rule?.trigger.type === 'event' ? rule.trigger.topic : null);
+  const [draft, setDraft] = useState<RuleDraft>(() => (rule ? fromView(rule, initialContext) : blankRule()));
+  const context = useRuleContext(draft.trigger.type === 'event' ? draft.trigger.topic : null);
   const title = rule ? ruleName(rule) : t('automations.new');
 
   const editor = (
     <div className="automation-layout">
       <AutomationEditor rule={rule} draft={draft} onDraftChange={setDraft} canWrite={canWrite}
         onSaved={(saved) => { if (!rule) navigate(`/engagement/automations/${saved.id}`, { replace: true }); }} />
-      <AutomationDryRun input={() => toInput(draft, fieldTypes)} topic={topic} />
+      <AutomationDryRun draft={draft} context={context} />
     </div>
   );
   return (

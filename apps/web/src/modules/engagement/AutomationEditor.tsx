@@ -7,14 +7,18 @@ import { navigate } from '../../app/router.ts';
 import { MESSAGES, type MessageKey } from '../../i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { ApiError, api } from '../../lib/api.ts';
-import { automationsApi, type Automation, type Catalogue } from './automations-api.ts';
+import { automationsApi, type Automation } from './automations-api.ts';
 import { localiseDigits, toLatinDigits } from '../../lib/format.ts';
 import { AlertIcon, Button, ConfirmDialog, PlusIcon, Select, Switch, TextField, TrashIcon, UserText, useToast } from '../../ui/index.ts';
 import {
-  ACTION_TYPES, CONDITION_OPS, CONDITION_TYPES, DELAY_UNITS, blankAction, blankCondition, toInput,
-  type ActionDraft, type ActionType, type ConditionDraft, type ConditionType, type RuleDraft, type TriggerType,
+  ACTION_TYPES, DELAY_UNITS, blankAction, blankCondition, buildRule,
+  type ActionDraft, type ActionType, type ConditionDraft, type RuleDraft, type TriggerType,
 } from './automation-model.ts';
 import { TimeField } from '../../ui/time-field.tsx';
+import { AutomationConditionRow } from './AutomationConditionRow.tsx';
+import { useAttributeDefinitions, useCatalogue, useRuleContext } from './automation-context.ts';
+import { offeredEventField } from './automation-fields.ts';
+import { TagField } from './automation-tag-field.tsx';
 import { useAutomationText } from './automation-text.ts';
 
 const GENERIC_CODES = new Set(['too_small', 'too_big', 'invalid_format', 'invalid_type', 'invalid_value', 'unrecognized_keys', 'invalid_union']);
@@ -58,28 +62,37 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
   const [error, setError] = useState<ApiError | null>(null);
   const [pending, setPending] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  // After a save refused for values the editor itself can tell are wrong, they stay marked until fixed.
+  const [showValueErrors, setShowValueErrors] = useState(false);
   const pathError = usePathError(error);
   const readOnly = !canWrite;
 
-  const catalogue = useQuery({ queryKey: ['automation-catalogue'], queryFn: automationsApi.catalogue, staleTime: Infinity });
+  const catalogue = useCatalogue();
   const templates = useQuery({ queryKey: ['templates'], queryFn: automationsApi.templates });
   const segments = useQuery({ queryKey: ['segments'], queryFn: api.segments });
   const members = useQuery({ queryKey: ['members'], queryFn: api.members });
-  const attributes = useQuery({ queryKey: ['attributes'], queryFn: api.attributes });
+  const attributes = useAttributeDefinitions();
   // Endpoints are managed by admins; others may not list them and pick none.
   const endpoints = useQuery({ queryKey: ['webhook-endpoints'], queryFn: automationsApi.webhookEndpoints, retry: false });
 
   const topic = draft.trigger.type === 'event' ? catalogue.data?.topics.find((x) => x.topic === draft.trigger.topic) : undefined;
-  const fieldTypes = Object.fromEntries((topic?.fields ?? []).map((f) => [f.name, f.type]));
+  const context = useRuleContext(draft.trigger.type === 'event' ? draft.trigger.topic : null);
+  const valueErrors = showValueErrors ? buildRule(draft, context).errors : {};
   const set = (patch: Partial<RuleDraft>) => onDraftChange({ ...draft, ...patch });
   const setCondition = (i: number, next: ConditionDraft) => set({ conditions: draft.conditions.map((c, j) => (j === i ? next : c)) });
   const setAction = (i: number, next: ActionDraft) => set({ actions: draft.actions.map((a, j) => (j === i ? next : a)) });
 
   const handleSave = async () => {
+    const built = buildRule(draft, context);
+    if (Object.keys(built.errors).length > 0) {
+      setShowValueErrors(true);
+      return;
+    }
+    setShowValueErrors(false);
     setPending(true);
     setError(null);
     try {
-      const input = toInput(draft, fieldTypes);
+      const { input } = built;
       const saved = rule ? await automationsApi.updateAutomation(rule.id, input) : await automationsApi.createAutomation(input);
       client.setQueryData(['automation', saved.id], saved);
       await client.invalidateQueries({ queryKey: ['automations'] });
@@ -140,7 +153,10 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
           )}
         </div>
         {topic && (
-          <p className="topic-fields"><span className="muted">{t('automations.topicFields')}</span>{topic.fields.map((f) => <span key={f.name} className="badge">{text.eventFieldName(f.name)}</span>)}</p>
+          <p className="topic-fields">
+            <span className="muted">{t('automations.topicFields')}</span>
+            {topic.fields.filter((f) => offeredEventField(topic.topic, f.name, f.type)).map((f) => <span key={f.name} className="badge">{text.eventFieldName(f.name)}</span>)}
+          </p>
         )}
       </Step>
 
@@ -148,16 +164,13 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
         {draft.conditions.length === 0 && <p className="muted">{t('automations.noConditions')}</p>}
         <ol className="rule-list">
           {draft.conditions.map((c, i) => (
-            <li key={i} className="rule-row" data-testid={`condition-${i}`}>
-              <Select label={t('automations.conditionType')} value={c.type} isDisabled={readOnly} onChange={(type: ConditionType) => setCondition(i, blankCondition(type))}
-                options={CONDITION_TYPES.map((id) => ({ id, label: t(`automations.condition.${id}` as MessageKey) }))} errorMessage={pathError(`conditions.${i}`)} />
-              <ConditionFields condition={c} index={i} onChange={(next) => setCondition(i, next)} readOnly={readOnly} pathError={pathError} catalogue={catalogue.data}
-                topicFields={topic?.fields ?? []} segments={segments.data?.items ?? []} attributes={attributes.data?.items ?? []} />
-              {!readOnly && <Button variant="ghost" className="row-remove" aria-label={t('automations.removeCondition', { n: i + 1 })} onPress={() => set({ conditions: draft.conditions.filter((_, j) => j !== i) })}><TrashIcon /></Button>}
-            </li>
+            <AutomationConditionRow key={i} condition={c} index={i} topic={topic?.topic ?? null} topicFields={topic?.fields ?? []} context={context}
+              segments={segments.data?.items ?? []} attributes={attributes.data?.items ?? []} readOnly={readOnly} pathError={pathError}
+              valueError={valueErrors[`conditions.${i}.value`]} onChange={(next) => setCondition(i, next)}
+              onRemove={readOnly ? undefined : () => set({ conditions: draft.conditions.filter((_, j) => j !== i) })} />
           ))}
         </ol>
-        {!readOnly && <div><Button onPress={() => set({ conditions: [...draft.conditions, blankCondition(draft.trigger.type === 'event' ? 'event' : 'segment')] })}><PlusIcon />{t('automations.addCondition')}</Button></div>}
+        {!readOnly && <div><Button onPress={() => set({ conditions: [...draft.conditions, blankCondition()] })}><PlusIcon />{t('automations.addCondition')}</Button></div>}
       </Step>
 
       <Step n={3} id="rule-delay" title={t('automations.delay')}>
@@ -187,6 +200,7 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
         {!readOnly && <div><Button onPress={() => set({ actions: [...draft.actions, blankAction('add_tag')] })}><PlusIcon />{t('automations.addAction')}</Button></div>}
       </Step>
 
+      {Object.keys(valueErrors).length > 0 && <p className="form-error" role="alert" data-testid="rule-value-error">{t('automations.fixValues')}</p>}
       {error && (
         <div className="form-error problem-banner" role="alert" data-testid="rule-error">
           <AlertIcon />
@@ -218,58 +232,6 @@ function Step({ n, id, title, children }: { n: number; id: string; title: string
 }
 
 type PathError = (path: string) => string | undefined;
-
-function ConditionFields({ condition: c, index, onChange, readOnly, pathError, topicFields, segments, attributes }: {
-  condition: ConditionDraft; index: number; onChange: (c: ConditionDraft) => void; readOnly: boolean; pathError: PathError;
-  catalogue?: Catalogue; topicFields: { name: string; type: string }[];
-  segments: { id: string; name: string }[]; attributes: { key: string; label: Record<string, string> }[];
-}) {
-  const t = useT();
-  const prefs = usePrefs();
-  const { eventFieldName } = useAutomationText();
-  const p = `conditions.${index}`;
-  const opOptions = CONDITION_OPS.map((id) => ({ id, label: t(`automations.op.${id}` as MessageKey) }));
-  if (c.type === 'segment') {
-    return (
-      <>
-        <Select label={t('automations.segment')} value={c.segmentId || null} isDisabled={readOnly} onChange={(segmentId) => onChange({ ...c, segmentId })}
-          options={segments.map((s) => ({ id: s.id, label: s.name }))} errorMessage={pathError(`${p}.segmentId`)} placeholder={segments.length === 0 ? t('automations.noSegments') : undefined} />
-        <Select label={t('automations.membership')} value={c.member ? 'in' : 'out'} isDisabled={readOnly} onChange={(v) => onChange({ ...c, member: v === 'in' })}
-          options={[{ id: 'in', label: t('automations.inSegment') }, { id: 'out', label: t('automations.notInSegment') }]} />
-      </>
-    );
-  }
-  if (c.type === 'tag') {
-    return (
-      <>
-        <TextField label={t('automations.tag')} value={c.tag} onChange={(tag) => onChange({ ...c, tag })} isReadOnly={readOnly} errorMessage={pathError(`${p}.tag`)} />
-        <Select label={t('automations.tagPresence')} value={c.present ? 'has' : 'not'} isDisabled={readOnly} onChange={(v) => onChange({ ...c, present: v === 'has' })}
-          options={[{ id: 'has', label: t('automations.hasTag') }, { id: 'not', label: t('automations.notHasTag') }]} />
-      </>
-    );
-  }
-  const valueHint = c.op === 'in' ? t('automations.valueListHint') : undefined;
-  if (c.type === 'attribute') {
-    return (
-      <>
-        <Select label={t('automations.attribute')} value={c.key || null} isDisabled={readOnly} onChange={(key) => onChange({ ...c, key })}
-          options={attributes.map((a) => ({ id: a.key, label: a.label[prefs.language] ?? a.key }))} errorMessage={pathError(`${p}.key`)} placeholder={attributes.length === 0 ? t('automations.noAttributes') : undefined} />
-        <Select label={t('automations.op')} value={c.op} isDisabled={readOnly} onChange={(op) => onChange({ ...c, op })} options={opOptions} />
-        <TextField label={t('automations.value')} value={c.value} onChange={(value) => onChange({ ...c, value })} isReadOnly={readOnly} description={valueHint} errorMessage={pathError(`${p}.value`)} />
-      </>
-    );
-  }
-  return (
-    <>
-      <Select label={t('automations.eventField')} value={c.field || null} isDisabled={readOnly} onChange={(field) => onChange({ ...c, field })}
-        options={topicFields.map((f) => ({ id: f.name, label: `${eventFieldName(f.name)} (${t(`automations.fieldType.${f.type}` as MessageKey)})` }))} errorMessage={pathError(`${p}.field`)} />
-      <Select label={t('automations.op')} value={c.op} isDisabled={readOnly} onChange={(op) => onChange({ ...c, op })} options={opOptions} />
-      {/* Matched literally against the event's payload codes (call, visit…), so typed left to right;
-          choosing among localised values belongs to the editor's redesign. */}
-      <TextField label={t('automations.value')} value={c.value} onChange={(value) => onChange({ ...c, value })} isReadOnly={readOnly} description={valueHint} errorMessage={pathError(`${p}.value`)} dir="ltr" />
-    </>
-  );
-}
 
 function ActionFields({ action: a, index, onChange, readOnly, pathError, templates, members, endpoints }: {
   action: ActionDraft; index: number; onChange: (a: ActionDraft) => void; readOnly: boolean; pathError: PathError;
@@ -304,5 +266,5 @@ function ActionFields({ action: a, index, onChange, readOnly, pathError, templat
         options={endpoints.map((x) => ({ id: x.id, label: x.name }))} errorMessage={pathError(`${p}.endpointId`)} placeholder={endpoints.length === 0 ? t('automations.noEndpoints') : undefined} />
     );
   }
-  return <TextField label={t('automations.tag')} value={a.tag} onChange={(tag) => onChange({ ...a, tag })} isReadOnly={readOnly} errorMessage={pathError(`${p}.tag`)} />;
+  return <TagField label={t('automations.tag')} value={a.tag} onChange={(tag) => onChange({ ...a, tag })} isReadOnly={readOnly} errorMessage={pathError(`${p}.tag`)} />;
 }
