@@ -727,6 +727,8 @@ export const ar: Messages = {
   'followups.metrics.dailyEmpty': 'لم تُفتح أو تُنجز أي متابعة في آخر ٣٠ يومًا.',
   'messages.title': 'الرسائل',
   'messages.intro': 'كل رسالة قررت مساحة العمل إرسالها، مع حالة تسليمها.',
+  'messages.perDay': 'الرسائل كل يوم، آخر ٣٠ يومًا',
+  'messages.perDayEmpty': 'لا رسائل في آخر ٣٠ يومًا.',
   'messages.filter.status': 'الحالة',
   'messages.filter.channel': 'القناة',
   'messages.filter.customer': 'العميل',

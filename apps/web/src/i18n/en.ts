@@ -726,6 +726,8 @@ export const en = {
   'followups.metrics.dailyEmpty': 'No follow-up was opened or done in the last 30 days.',
   'messages.title': 'Messages',
   'messages.intro': 'Every message the workspace decided to send, with its delivery status.',
+  'messages.perDay': 'Messages per day, last 30 days',
+  'messages.perDayEmpty': 'No message in the last 30 days.',
   'messages.filter.status': 'Status',
   'messages.filter.channel': 'Channel',
   'messages.filter.customer': 'Customer',

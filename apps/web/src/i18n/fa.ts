@@ -727,6 +727,8 @@ export const fa: Messages = {
   'followups.metrics.dailyEmpty': 'در ۳۰ روز گذشته هیچ پیگیری‌ای باز یا انجام نشده است.',
   'messages.title': 'پیام‌ها',
   'messages.intro': 'هر پیامی که فضای کاری تصمیم به فرستادنش گرفت، با وضعیت تحویل.',
+  'messages.perDay': 'پیام‌ها در هر روز، ۳۰ روز گذشته',
+  'messages.perDayEmpty': 'در ۳۰ روز گذشته پیامی نبوده است.',
   'messages.filter.status': 'وضعیت',
   'messages.filter.channel': 'کانال',
   'messages.filter.customer': 'مشتری',

@@ -14,6 +14,7 @@ import { formatInstant, formatNumber } from '../../lib/format.ts';
 import { AutomationCustomerPicker } from './AutomationCustomerPicker.tsx';
 import { canRetryMessages } from './engagement-roles.ts';
 import { ChannelLabel, MessageOrigin, MessageStatusBadge, Recipient, useReasonText } from './message-parts.tsx';
+import { MessagesPerDay } from './messages-per-day.tsx';
 import './engagement.css';
 import {
   AlertIcon, Button, DataTable, Dialog, ErrorState, MailIcon, RetryIcon, Select, Skeleton, UserText, useToast, type DataTableColumn,
@@ -40,6 +41,7 @@ export default function MessagesPage() {
           <p className="muted page-intro">{t('messages.intro')}</p>
         </div>
       </header>
+      <MessagesPerDay />
       <div className="filters message-filters" role="search" aria-label={t('messages.title')}>
         <Select
           label={t('messages.filter.status')}

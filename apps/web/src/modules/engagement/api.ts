@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type {
   CreatedWebhookEndpoint, CreateWebhookEndpoint, EmailChannelSettings, EmailChannelView, FollowupDetailView, FollowupMetricsView,
   FollowupOutcome, FollowupPriority, FollowupStatus, FollowupView, MessageChannelName, MessageDetailView, MessageStatus, MessageView,
-  MessagingPolicy, OpenFollowupInput, SmsChannelSettings, SmsChannelView, TestMessageResult, UpdateFollowup, WebhookEndpointView,
+  MessagesPerDayView, MessagingPolicy, OpenFollowupInput, SmsChannelSettings, SmsChannelView, TestMessageResult, UpdateFollowup, WebhookEndpointView,
 } from '@vafa/contracts';
 import { request, type Page } from '../../lib/api.ts';
 
@@ -64,6 +64,7 @@ export const engagementApi = {
   messages: (filters: MessageFilters, cursor?: string, limit = 50) =>
     request<Page<Message>>('GET', '/api/messages', undefined, { ...filters, cursor, limit }),
   message: (id: string) => request<MessageDetail>('GET', `/api/messages/${id}`),
+  messagesPerDay: () => request<MessagesPerDayView>('GET', '/api/messages/per-day'),
   retryMessage: (id: string) => request<MessageDetail>('POST', `/api/messages/${id}/retry`),
 
   emailChannel: () => request<EmailChannel>('GET', '/api/messaging/channels/email'),
