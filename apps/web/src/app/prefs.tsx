@@ -1,14 +1,14 @@
 // Who is signed in, and how they want to read: language (stored on the account via /api/me),
 // calendar and digits (this browser, localStorage; defaults from the workspace and language).
 import { I18nProvider } from 'react-aria-components';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { IntlProvider } from 'react-intl';
 import { api, configureApi, type Session, type Workspace } from '../lib/api.ts';
 import {
   CALENDARS, DEFAULT_CALENDAR, DEFAULT_DIGITS, DIGITS, LANGUAGES, isRtl, localeTag,
   type CalendarId, type Digits, type DisplayPrefs, type Language,
 } from '../lib/format.ts';
-import { loadedMessages, loadLanguage } from '../i18n/load.ts';
+import { isLoaded, loadAllMessages, loadLanguage, messagesOf, messagesVersion, subscribeMessages } from '../i18n/load.ts';
 import { setReactAriaLanguage } from '../i18n/react-aria-strings.ts';
 
 const STORAGE = { language: 'vafa.language', calendar: 'vafa.calendar', digits: 'vafa.digits' } as const;
@@ -54,11 +54,19 @@ export function usePrefs(): PrefsContextValue {
   return value;
 }
 
+// A message outside the first screens' part (i18n/first-screen.ts) shown before the rest was
+// asked for: fetch the rest, which re-renders with it. Other errors are logged in development, as
+// react-intl does by default.
+function handleIntlError(error: { code: string }): void {
+  if (error.code === 'MISSING_TRANSLATION') void loadAllMessages();
+  else if (import.meta.env.DEV) console.error(error);
+}
+
 export function PrefsProvider({ session, workspace, children }: { session: Session | null; workspace: Workspace | undefined; children: ReactNode }) {
   // The language on screen: always one whose messages are loaded (main.tsx loads the first one).
   const [language, setLanguageState] = useState<Language>(() => {
     const account = session?.account.language;
-    return account && loadedMessages(account) ? account : initialLanguage();
+    return account && isLoaded(account) ? account : initialLanguage();
   });
   const [calendarChoice, setCalendarChoice] = useState<CalendarId | undefined>(() => stored(STORAGE.calendar, CALENDARS));
   const [digitsChoice, setDigitsChoice] = useState<Digits | undefined>(() => stored(STORAGE.digits, DIGITS));
@@ -125,9 +133,13 @@ export function PrefsProvider({ session, workspace, children }: { session: Sessi
     setDigits,
   }), [language, calendar, digits, workspace, setLanguage, setCalendar, setDigits]);
 
+  // More messages arrive when the first screen beyond the first ones opens (its route loads them).
+  const messagesArrived = useSyncExternalStore(subscribeMessages, messagesVersion);
+  const messages = useMemo(() => messagesOf(language), [language, messagesArrived]);
+
   return (
     <PrefsContext.Provider value={value}>
-      <IntlProvider locale={value.locale} messages={loadedMessages(language) ?? {}} defaultLocale="en">
+      <IntlProvider locale={value.locale} messages={messages} defaultLocale="en" onError={handleIntlError}>
         <I18nProvider locale={value.locale}>{children}</I18nProvider>
       </IntlProvider>
     </PrefsContext.Provider>

@@ -3,6 +3,7 @@ import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { withPage } from '../app/lazy-screen.ts';
 import { pathOf } from '../app/routes.ts';
 import { signedIn } from '../app/session.ts';
+import { loadAllMessages } from '../i18n/load.ts';
 import { parseCustomersSearch, prefetchCustomers } from '../modules/customers/customers-list.ts';
 import { rootRoute } from './root.tsx';
 
@@ -23,12 +24,14 @@ export const customersRoute = createRoute({
 export const customerNewRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('customerNew'),
+  loader: loadAllMessages,
   component: lazyRouteComponent(() => import('../modules/customers/CustomerCreatePage.tsx')),
 });
 
 export const customerRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('customer'),
+  loader: loadAllMessages,
   component: withPage(CustomerScreen, CustomerPage),
 });
 

@@ -2,6 +2,7 @@
 import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { withPage } from '../app/lazy-screen.ts';
 import { pathOf } from '../app/routes.ts';
+import { loadAllMessages } from '../i18n/load.ts';
 import { parseMessagesSearch } from '../modules/engagement/messages-search.ts';
 import { rootRoute } from './root.tsx';
 
@@ -12,12 +13,14 @@ const TemplatesPage = lazyRouteComponent(() => import('../modules/engagement/Tem
 export const followupsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('followups'),
+  loader: loadAllMessages,
   component: FollowupsPage,
 });
 
 export const followupRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('followup'),
+  loader: loadAllMessages,
   component: withPage(FollowupScreen, FollowupsPage),
 });
 
@@ -29,6 +32,7 @@ function FollowupScreen() {
 export const messagesRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('messages'),
+  loader: loadAllMessages,
   validateSearch: parseMessagesSearch,
   component: lazyRouteComponent(() => import('../modules/engagement/MessagesPage.tsx')),
 });
@@ -36,18 +40,21 @@ export const messagesRoute = createRoute({
 export const automationsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('automations'),
+  loader: loadAllMessages,
   component: lazyRouteComponent(() => import('../modules/engagement/AutomationsPage.tsx')),
 });
 
 export const automationNewRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('automationNew'),
+  loader: loadAllMessages,
   component: withPage(() => <AutomationEditPage key="new" />, AutomationEditPage),
 });
 
 export const automationRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('automation'),
+  loader: loadAllMessages,
   component: withPage(AutomationScreen, AutomationEditPage),
 });
 
@@ -59,18 +66,21 @@ function AutomationScreen() {
 export const templatesRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('templates'),
+  loader: loadAllMessages,
   component: TemplatesPage,
 });
 
 export const templateNewRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('templateNew'),
+  loader: loadAllMessages,
   component: withPage(() => <TemplatesPage templateId="new" />, TemplatesPage),
 });
 
 export const templateRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('template'),
+  loader: loadAllMessages,
   component: withPage(TemplateScreen, TemplatesPage),
 });
 

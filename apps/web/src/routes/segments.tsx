@@ -2,6 +2,7 @@
 import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { withPage } from '../app/lazy-screen.ts';
 import { pathOf } from '../app/routes.ts';
+import { loadAllMessages } from '../i18n/load.ts';
 import { rootRoute } from './root.tsx';
 
 const SegmentsPage = lazyRouteComponent(() => import('../modules/customers/SegmentsPage.tsx'));
@@ -9,18 +10,21 @@ const SegmentsPage = lazyRouteComponent(() => import('../modules/customers/Segme
 export const segmentsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('segments'),
+  loader: loadAllMessages,
   component: SegmentsPage,
 });
 
 export const segmentNewRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('segmentNew'),
+  loader: loadAllMessages,
   component: withPage(() => <SegmentsPage segmentId="new" />, SegmentsPage),
 });
 
 export const segmentRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('segment'),
+  loader: loadAllMessages,
   component: withPage(SegmentScreen, SegmentsPage),
 });
 
