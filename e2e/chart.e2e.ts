@@ -157,6 +157,18 @@ describe('chart on the follow-up metrics', { timeout: 600_000 }, () => {
     await page.context().close();
   });
 
+  test('the message log draws its messages per day, or says there were none', async () => {
+    const page = await openFollowups('fa', 390, 844);
+    await page.goto('/engagement/messages');
+    const perDay = await (await page.request.get('/api/messages/per-day')).json() as { daily: Record<string, number | string>[] };
+    const any = perDay.daily.some((d) => Object.values(d).some((v) => typeof v === 'number' && v > 0));
+    const chart = page.locator('[data-testid="messages-per-day"]');
+    await chart.and(page.locator(any ? '[data-state="drawn"]' : '[data-state="empty"]')).waitFor();
+    if (!any) assert.equal((await chart.textContent())?.trim(), MESSAGES.fa['messages.perDayEmpty']);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390);
+    await page.context().close();
+  });
+
   test('stays within a phone and looks right in fa, ar and en (screenshots)', async () => {
     const dir = path.join(SHOTS, 'chart');
     mkdirSync(dir, { recursive: true });
