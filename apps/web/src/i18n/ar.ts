@@ -554,6 +554,8 @@ export const ar: Messages = {
   'apiKeys.revoked': 'مُبطل',
   'apiKeys.revokeTitle': 'هل تريد إبطال هذا المفتاح؟',
   'apiKeys.revokeBody': 'تتوقف التكاملات التي تستخدمه عن العمل فورًا.',
+  'apiKeys.revokeManyTitle': '{count, plural, zero {لا مفاتيح للإبطال} one {هل تريد إبطال مفتاح واحد؟} two {هل تريد إبطال مفتاحين؟} few {هل تريد إبطال # مفاتيح؟} many {هل تريد إبطال # مفتاحًا؟} other {هل تريد إبطال # مفتاح؟}}',
+  'apiKeys.revokedMany': '{count, plural, zero {لم يُبطل أي مفتاح} one {أُبطل مفتاح واحد} two {أُبطل مفتاحان} few {أُبطلت # مفاتيح} many {أُبطل # مفتاحًا} other {أُبطل # مفتاح}}',
   'apiKeys.secretTitle': 'مفتاح API الجديد',
   'apiKeys.secretOnce': 'انسخ المفتاح الآن. لن يُعرض مرة أخرى.',
   'apiKeys.secret': 'المفتاح السري',

@@ -553,6 +553,8 @@ export const en = {
   'apiKeys.revoked': 'Revoked',
   'apiKeys.revokeTitle': 'Revoke this key?',
   'apiKeys.revokeBody': 'Integrations using it stop working immediately.',
+  'apiKeys.revokeManyTitle': '{count, plural, one {Revoke # key?} other {Revoke # keys?}}',
+  'apiKeys.revokedMany': '{count, plural, one {# key revoked} other {# keys revoked}}',
   'apiKeys.secretTitle': 'Your new API key',
   'apiKeys.secretOnce': 'Copy the key now. It will not be shown again.',
   'apiKeys.secret': 'Secret key',

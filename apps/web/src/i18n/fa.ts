@@ -554,6 +554,8 @@ export const fa: Messages = {
   'apiKeys.revoked': 'باطل شده',
   'apiKeys.revokeTitle': 'این کلید باطل شود؟',
   'apiKeys.revokeBody': 'یکپارچه‌سازی‌هایی که از آن استفاده می‌کنند بی‌درنگ از کار می‌افتند.',
+  'apiKeys.revokeManyTitle': '{count, plural, other {# کلید باطل شود؟}}',
+  'apiKeys.revokedMany': '{count, plural, other {# کلید باطل شد}}',
   'apiKeys.secretTitle': 'کلید API تازهٔ شما',
   'apiKeys.secretOnce': 'کلید را همین حالا رونوشت کنید. دوباره نشان داده نمی‌شود.',
   'apiKeys.secret': 'کلید محرمانه',

@@ -19,7 +19,7 @@
  *   isRowCurrent   (row) => boolean: the row shown beside the list; its link is aria-current.
  *   sort, onSortChange   controlled { key, direction }. The caller sorts (on the server, or with
  *                  sortRows() below for a fully loaded list) and may keep it in the URL.
- *   selection      { selected, onChange, total?, actions?(selected) }: checkboxes per row and a
+ *   selection      { selected, onChange, total?, actions?(selected), isSelectable?(row) }: checkboxes per row and a
  *                  "select page" checkbox. `selected` is a Set of row keys or 'all' (every row
  *                  matching the caller's query, loaded or not; offered when `total` exceeds the
  *                  rows on screen). A bar shows "N selected", the caller's actions and "clear".
@@ -62,12 +62,14 @@ export interface DataTableColumn<Row> {
   className?: string;
 }
 
-export interface DataTableSelectionProps {
+export interface DataTableSelectionProps<Row = unknown> {
   selected: Selection;
   onChange: (next: Selection) => void;
   /** How many rows match the query; enables "select all M matching" when more than are loaded. */
   total?: number;
   actions?: (selected: Selection) => ReactNode;
+  /** Rows no action applies to (a revoked key) get no checkbox and are left out of "select page". */
+  isSelectable?: (row: Row) => boolean;
 }
 
 type RowAttributes = { className?: string } & { [data: `data-${string}`]: string | number | boolean | undefined };
@@ -83,7 +85,7 @@ export interface DataTableProps<Row> {
   isRowCurrent?: (row: Row) => boolean;
   sort?: SortState | null;
   onSortChange?: (sort: SortState) => void;
-  selection?: DataTableSelectionProps;
+  selection?: DataTableSelectionProps<Row>;
   count?: ReactNode;
   isLoading?: boolean;
   skeletonRows?: number;
@@ -135,22 +137,23 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   const overflows = useOverflows(box);
   const primaryIndex = Math.max(0, columns.findIndex((c) => c.isPrimary));
   const keys = rows.map(rowKey);
+  const selectableKeys = selection?.isSelectable ? keys.filter((_, i) => selection.isSelectable!(rows[i]!)) : keys;
   const selected = selection?.selected ?? new Set<string>();
-  const selectedOnPage = keys.filter((k) => isRowSelected(selected, k)).length;
-  const pageState = keys.length > 0 && selectedOnPage === keys.length ? 'all' : selectedOnPage > 0 ? 'some' : 'none';
+  const selectedOnPage = selectableKeys.filter((k) => isRowSelected(selected, k)).length;
+  const pageState = selectableKeys.length > 0 && selectedOnPage === selectableKeys.length ? 'all' : selectedOnPage > 0 ? 'some' : 'none';
   const showTable = !error && (isLoading || rows.length > 0 || !empty);
 
   const handleSelectPage = (on: boolean) => {
     if (!selection) return;
     if (!on) return selection.onChange(new Set());
     const next = new Set(selection.selected === 'all' ? [] : selection.selected);
-    for (const k of keys) next.add(k);
+    for (const k of selectableKeys) next.add(k);
     selection.onChange(next);
   };
   const handleSelectRow = (key: string, on: boolean) => {
     if (!selection) return;
     // Leaving 'all' keeps what is on screen, less this row: "all but one" of rows never loaded cannot be named.
-    const next = new Set(selection.selected === 'all' ? keys : selection.selected);
+    const next = new Set(selection.selected === 'all' ? selectableKeys : selection.selected);
     if (on) next.add(key);
     else next.delete(key);
     selection.onChange(next);
@@ -214,7 +217,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                       aria-label={intl.formatMessage({ id: 'dataTable.selectPage' })}
                       isSelected={pageState === 'all'}
                       isIndeterminate={pageState === 'some'}
-                      isDisabled={rows.length === 0}
+                      isDisabled={selectableKeys.length === 0}
                       onChange={handleSelectPage}
                     >{null}</Checkbox>
                   </th>
@@ -260,14 +263,15 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                 const key = keys[r]!;
                 const href = rowHref?.(row);
                 const extra = rowProps?.(row) ?? {};
-                const isSelected = isRowSelected(selected, key);
+                const canSelect = Boolean(selection) && (selection?.isSelectable?.(row) ?? true);
+                const isSelected = canSelect && isRowSelected(selected, key);
                 const isCurrent = isRowCurrent?.(row) ?? false;
                 const rowClass = [extra.className, href ? 'dt-linked' : ''].filter(Boolean).join(' ');
                 return (
                   <tr key={key} role="row" {...extra} className={rowClass || undefined} data-selected={(selection && isSelected) || undefined} data-current={isCurrent || undefined}>
                     {selection && (
                       <td role="cell" className="dt-select-cell">
-                        <Checkbox aria-labelledby={`${selectLabelId} ${cellId(key)}`} isSelected={isSelected} onChange={(on) => handleSelectRow(key, on)}>{null}</Checkbox>
+                        {canSelect && <Checkbox aria-labelledby={`${selectLabelId} ${cellId(key)}`} isSelected={isSelected} onChange={(on) => handleSelectRow(key, on)}>{null}</Checkbox>}
                       </td>
                     )}
                     {columns.map((column, c) => {
@@ -300,13 +304,13 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
           <Button onPress={loadMore.onLoadMore} isPending={loadMore.isLoadingMore}>{intl.formatMessage({ id: 'common.loadMore' })}</Button>
         </div>
       )}
-      {selection && <BulkBar selection={selection} loaded={keys.length} allOnPage={pageState === 'all'} label={label} />}
+      {selection && <BulkBar selection={selection} loaded={selectableKeys.length} allOnPage={pageState === 'all'} label={label} />}
       {selection && <span id={selectLabelId} hidden>{intl.formatMessage({ id: 'dataTable.selectRow' })}</span>}
     </div>
   );
 }
 
-function BulkBar({ selection, loaded, allOnPage, label }: { selection: DataTableSelectionProps; loaded: number; allOnPage: boolean; label: string }) {
+function BulkBar<Row>({ selection, loaded, allOnPage, label }: { selection: DataTableSelectionProps<Row>; loaded: number; allOnPage: boolean; label: string }) {
   const intl = useIntl();
   const { selected, total } = selection;
   const size = selectionSize(selected, total, loaded);

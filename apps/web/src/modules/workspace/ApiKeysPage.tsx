@@ -7,7 +7,7 @@ import { api, type ApiKey, type NewApiKey } from '../../lib/api.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { formatInstant } from '../../lib/format.ts';
 import {
-  Badge, Button, ConfirmDialog, CopyButton, DataTable, Dialog, KeyIcon, PlusIcon, Select, sortRows, TextField, UserText, useToast, type DataTableColumn, type SortState,
+  Badge, Button, ConfirmDialog, CopyButton, DataTable, Dialog, KeyIcon, PlusIcon, Select, sortRows, TextField, UserText, useToast, type DataTableColumn, type Selection, type SortState,
 } from '../../ui/index.ts';
 
 const KEY_ROLES = ['admin', 'manager', 'agent', 'analyst'] as const;
@@ -22,6 +22,8 @@ export default function ApiKeysPage() {
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [pending, setPending] = useState(false);
   const [sort, setSort] = useState<SortState | null>({ key: 'created', direction: 'descending' });
+  const [selected, setSelected] = useState<Selection>(new Set());
+  const [bulkRevoking, setBulkRevoking] = useState(false);
 
   const handleRevoke = async () => {
     if (!revoking) return;
@@ -34,6 +36,23 @@ export default function ApiKeysPage() {
     } catch (err) {
       toast(err instanceof Error ? err.message : t('common.errorTitle'), 'bad');
     } finally {
+      setPending(false);
+    }
+  };
+
+  // Every key on the list is loaded, so a selection is always a set of ids.
+  const chosen = selected === 'all' ? [] : [...selected];
+  const handleRevokeSelected = async () => {
+    setPending(true);
+    try {
+      await Promise.all(chosen.map((id) => api.revokeApiKey(id)));
+      toast(t('apiKeys.revokedMany', { count: chosen.length }));
+      setSelected(new Set());
+      setBulkRevoking(false);
+    } catch (err) {
+      toast(err instanceof Error ? err.message : t('common.errorTitle'), 'bad');
+    } finally {
+      void client.invalidateQueries({ queryKey: ['api-keys'] });
       setPending(false);
     }
   };
@@ -64,12 +83,22 @@ export default function ApiKeysPage() {
         rowKey={(key) => key.id}
         sort={sort}
         onSortChange={setSort}
+        selection={{
+          selected,
+          onChange: setSelected,
+          isSelectable: (key) => !key.revokedAt,
+          actions: () => <Button variant="danger" onPress={() => setBulkRevoking(true)}>{t('apiKeys.revoke')}</Button>,
+        }}
         isLoading={keys.isPending}
         skeletonRows={3}
         error={keys.isError ? { detail: keys.error.message, onRetry: () => void keys.refetch() } : null}
         empty={{ title: t('apiKeys.empty'), icon: <KeyIcon size={28} /> }}
       />
       <CreateKeyDialog isOpen={createOpen} onOpenChange={setCreateOpen} />
+      <ConfirmDialog
+        title={t('apiKeys.revokeManyTitle', { count: chosen.length })} body={t('apiKeys.revokeBody')} confirmLabel={t('apiKeys.revoke')}
+        isOpen={bulkRevoking} onOpenChange={setBulkRevoking} onConfirm={() => void handleRevokeSelected()} isPending={pending} danger
+      />
       <ConfirmDialog title={t('apiKeys.revokeTitle')} body={t('apiKeys.revokeBody')} confirmLabel={t('apiKeys.revoke')} isOpen={Boolean(revoking)} onOpenChange={(open) => !open && setRevoking(null)} onConfirm={handleRevoke} isPending={pending} danger />
     </div>
   );
