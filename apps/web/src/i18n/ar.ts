@@ -457,7 +457,7 @@ export const ar: Messages = {
   'segments.listed.empty': 'لم يُضَف أحد يدويًا',
   'segments.listed.emptyBody': 'حدّد عملاء في قائمة العملاء واختر «إضافة إلى شريحة».',
   'segments.listed.remove': 'إزالة من القائمة',
-  'segments.listed.removeOne': 'إزالة {name} من القائمة',
+  'segments.listed.removeOne': 'إزالة من القائمة: {name}',
   'segments.listed.removeTitle': 'إزالة من قائمة الشريحة؟',
   'segments.listed.removeBody': 'لن يعود {name} في {segment} إلا إذا طابقته قواعدها.',
   'segments.listed.removed': 'أُزيل {name} من القائمة',

@@ -456,7 +456,7 @@ export const en = {
   'segments.listed.empty': 'Nobody added by hand',
   'segments.listed.emptyBody': 'Select customers on the customer list and choose “Add to segment”.',
   'segments.listed.remove': 'Take off the list',
-  'segments.listed.removeOne': 'Take {name} off the list',
+  'segments.listed.removeOne': 'Take off the list: {name}',
   'segments.listed.removeTitle': 'Take off the segment’s list?',
   'segments.listed.removeBody': '{name} will no longer be in {segment} unless its rules match them.',
   'segments.listed.removed': '{name} was taken off the list',

@@ -457,7 +457,7 @@ export const fa: Messages = {
   'segments.listed.empty': 'کسی با دست افزوده نشده',
   'segments.listed.emptyBody': 'در فهرست مشتریان چند مشتری را انتخاب کنید و «افزودن به بخش» را بزنید.',
   'segments.listed.remove': 'برداشتن از فهرست',
-  'segments.listed.removeOne': 'برداشتن {name} از فهرست',
+  'segments.listed.removeOne': 'برداشتن از فهرست: {name}',
   'segments.listed.removeTitle': 'از فهرست بخش برداشته شود؟',
   'segments.listed.removeBody': '{name} دیگر در {segment} نخواهد بود، مگر قاعده‌های بخش با او جور باشد.',
   'segments.listed.removed': '{name} از فهرست برداشته شد',

@@ -157,7 +157,8 @@ export const api = {
   createSegment: (body: SegmentDraft) => request<Segment>('POST', '/api/segments', body),
   updateSegment: (id: string, patch: SegmentPatch) => request<Segment>('PATCH', `/api/segments/${id}`, patch),
   deleteSegment: (id: string) => request<void>('DELETE', `/api/segments/${id}`),
-  previewSegment: (rules: Rules) => request<Preview>('POST', '/api/segments/preview', { rules }),
+  /** with a saved segment's id, its hand-picked members count too */
+  previewSegment: (rules: Rules, segmentId?: string) => request<Preview>('POST', '/api/segments/preview', { rules, segmentId }),
   segmentMembers: (id: string, cursor?: string) => request<Page<Customer>>('GET', `/api/segments/${id}/members`, undefined, { cursor, limit: 50 }),
 
   proposeCustomerImport: (headers: string[]) => request<ImportProposal>('POST', '/api/imports/customers/proposal', { headers }),

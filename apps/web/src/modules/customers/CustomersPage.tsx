@@ -1,16 +1,19 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
-import { Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
-import { api, type CustomerFilters } from '../../lib/api.ts';
+import { api, type Customer, type CustomerFilters } from '../../lib/api.ts';
 import { formatInstant, formatMoney, formatNumber, localiseDigits, LANGUAGES } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/hooks.ts';
 import {
-  Badge, Button, ButtonLink, DownloadIcon, EmptyState, ErrorState, PlusIcon, SearchIcon, Select, Skeleton, TextField, UserText, UsersIcon,
+  Badge, Button, ButtonLink, DataTable, DownloadIcon, PlusIcon, SearchIcon, Select, TextField, UserText, UsersIcon, selectionSize,
+  type DataTableColumn, type Selection,
 } from '../../ui/index.ts';
 import { CHANNELS } from './customer-fields.ts';
+import { CustomersBulkActions } from './CustomersBulkActions.tsx';
+import { customersApi, SORTABLE, sortParam, sortState } from './customers-bulk-api.ts';
+import { countLine } from './customers-count.ts';
 import { customersQuery, parseCustomersSearch } from './customers-list.ts';
 
 const ANY = '_any';
@@ -41,15 +44,26 @@ export function CustomersPage() {
   const filters = filtersFrom({ q: debouncedQ, tag: debouncedTag, segment, consent, language });
   const filtered = Object.values(filters).some(Boolean);
 
+  // The order is a link's too: clicking a column header changes the address, the list follows it.
+  const sort = search.sort;
+
   // Keep the filters in the address so a reload or a shared link shows the same list.
   useEffect(() => {
-    const next = parseCustomersSearch({ ...filters });
+    const next = parseCustomersSearch({ ...filters, sort });
     if (JSON.stringify(next) !== JSON.stringify(parseCustomersSearch(search))) void navigate({ search: next, replace: true, resetScroll: false });
   }, [filters.q, filters.tag, filters.segment, filters.consent, filters.language]);
 
   const segments = useQuery({ queryKey: ['segments'], queryFn: api.segments });
-  const list = useInfiniteQuery({ ...customersQuery(filters), placeholderData: (previous) => previous });
+  const list = useInfiniteQuery({ ...customersQuery(filters, sort), placeholderData: (previous) => previous });
   const customers = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const count = useQuery({ queryKey: ['customers-count', filters], queryFn: () => customersApi.count(filters), placeholderData: (previous) => previous });
+
+  // A selection belongs to the list it was made in: another filter or order starts afresh.
+  const [selected, setSelected] = useState<Selection>(new Set());
+  const listKey = JSON.stringify([filters, sort]);
+  useEffect(() => setSelected(new Set()), [listKey]);
+  // "Select all matching" only when the count is exact: an estimate is too many to act on at once.
+  const total = count.data && !count.data.estimated ? count.data.count : undefined;
 
   // For bench/web.bench.ts: when the first rows are on screen and can be used.
   const hasRows = customers.length > 0;
@@ -76,6 +90,26 @@ export function CustomersPage() {
     setConsent(ANY);
     setLanguage(ANY);
   };
+
+  const columns: DataTableColumn<Customer>[] = [
+    { id: 'name', header: t('customer.name'), isPrimary: true, sortKey: 'name', firstSortDirection: SORTABLE.name, className: 'col-name', cell: (c) => <UserText>{c.name ?? t('customer.unnamed')}</UserText> },
+    { id: 'phone', header: t('customer.phone'), cell: (c) => (c.phone ? <bdi dir="ltr">{localiseDigits(c.phone, prefs.digits)}</bdi> : t('common.none')) },
+    { id: 'email', header: t('customer.email'), cell: (c) => (c.email ? <UserText ltr>{c.email}</UserText> : t('common.none')) },
+    {
+      id: 'tags', header: t('customer.tags'),
+      cell: (c) => <span className="tags">{c.tags.slice(0, 3).map((tagName) => <Badge key={tagName}><UserText>{tagName}</UserText></Badge>)}</span>,
+    },
+    { id: 'orders', header: t('customer.orders'), sortKey: 'orderCount', firstSortDirection: SORTABLE.orderCount, align: 'end', cell: (c) => formatNumber(c.orderCount, prefs) },
+    {
+      id: 'spent', header: t('customer.totalSpent'), sortKey: 'totalSpent', firstSortDirection: SORTABLE.totalSpent, align: 'end',
+      cell: (c) => formatMoney(c.totalSpentMinor, prefs.currency, prefs, prefs.irrDisplay),
+    },
+    {
+      id: 'lastOrder', header: t('customer.lastOrder'), sortKey: 'lastOrderAt', firstSortDirection: SORTABLE.lastOrderAt, className: 'col-date',
+      cell: (c) => (c.lastOrderAt ? formatInstant(c.lastOrderAt, prefs, 'short') : t('common.none')),
+    },
+  ];
+  const counted = count.data ? countLine(count.data, prefs) : null;
 
   return (
     <div className="page">
@@ -104,54 +138,34 @@ export function CustomersPage() {
         {filtered && <Button variant="ghost" onPress={clearFilters}>{t('customers.clearFilters')}</Button>}
       </section>
 
-      {list.isPending ? (
-        <Skeleton lines={8} />
-      ) : list.isError ? (
-        <ErrorState detail={list.error.message} onRetry={() => void list.refetch()} />
-      ) : customers.length === 0 ? (
-        filtered
-          ? <EmptyState title={t('customers.noMatchTitle')} icon={<SearchIcon size={28} />}>{t('customers.noMatchBody')}</EmptyState>
-          : <EmptyState title={t('customers.emptyTitle')} icon={<UsersIcon size={28} />} action={<ButtonLink href="/customers/new" variant="primary">{t('customers.new')}</ButtonLink>}>{t('customers.emptyBody')}</EmptyState>
-      ) : (
-        <>
-          <div className="table-wrap" aria-busy={list.isFetching}>
-            <Table aria-label={t('customers.table')} className="table customers-table">
-              <TableHeader>
-                <Column isRowHeader className="col-name">{t('customer.name')}</Column>
-                <Column>{t('customer.phone')}</Column>
-                <Column>{t('customer.email')}</Column>
-                <Column>{t('customer.tags')}</Column>
-                <Column className="col-num">{t('customer.orders')}</Column>
-                <Column className="col-num">{t('customer.totalSpent')}</Column>
-                <Column>{t('customer.lastOrder')}</Column>
-              </TableHeader>
-              {/* React Aria keeps rendered rows until their items change; the display preferences
-                  and the language must re-render them too, at once. */}
-              <TableBody items={customers} dependencies={[prefs.locale, prefs.currency, prefs.irrDisplay, prefs.timeZone]}>
-                {(customer) => (
-                  <Row id={customer.id} href={`/customers/${customer.id}`} className="row-link">
-                    <Cell><UserText>{customer.name ?? t('customer.unnamed')}</UserText></Cell>
-                    <Cell>{customer.phone ? <bdi dir="ltr">{localiseDigits(customer.phone, prefs.digits)}</bdi> : t('common.none')}</Cell>
-                    <Cell>{customer.email ? <UserText ltr>{customer.email}</UserText> : t('common.none')}</Cell>
-                    <Cell>
-                      <span className="tags">{customer.tags.slice(0, 3).map((tagName) => <Badge key={tagName}><UserText>{tagName}</UserText></Badge>)}</span>
-                    </Cell>
-                    <Cell className="col-num">{formatNumber(customer.orderCount, prefs)}</Cell>
-                    <Cell className="col-num">{formatMoney(customer.totalSpentMinor, prefs.currency, prefs, prefs.irrDisplay)}</Cell>
-                    <Cell className="col-date">{customer.lastOrderAt ? formatInstant(customer.lastOrderAt, prefs, 'short') : t('common.none')}</Cell>
-                  </Row>
-                )}
-              </TableBody>
-            </Table>
-          </div>
-          <div className="list-footer" ref={sentinel}>
-            <p className="muted" aria-live="polite">{t('customers.shown', { count: customers.length })}</p>
-            {list.hasNextPage && (
-              <Button onPress={() => void list.fetchNextPage()} isPending={list.isFetchingNextPage}>{t('common.loadMore')}</Button>
-            )}
-          </div>
-        </>
-      )}
+      <DataTable<Customer>
+        label={t('customers.table')}
+        className="customers-table"
+        columns={columns}
+        rows={customers}
+        rowKey={(c) => c.id}
+        rowHref={(c) => `/customers/${c.id}`}
+        sort={sortState(sort)}
+        onSortChange={(next) => void navigate({ search: (previous) => parseCustomersSearch({ ...previous, sort: sortParam(next) }), replace: true, resetScroll: false })}
+        count={counted && customers.length > 0 ? <span aria-live="polite">{t(counted.id, counted.values)}</span> : null}
+        selection={{
+          selected,
+          onChange: setSelected,
+          total,
+          actions: (current) => (
+            <CustomersBulkActions selected={current} count={selectionSize(current, total, customers.length)} filters={filters} onDone={() => setSelected(new Set())} />
+          ),
+        }}
+        isLoading={list.isPending}
+        skeletonRows={8}
+        error={list.isError ? { detail: list.error.message, onRetry: () => void list.refetch() } : null}
+        empty={filtered
+          ? { title: t('customers.noMatchTitle'), body: t('customers.noMatchBody'), icon: <SearchIcon size={28} /> }
+          : { title: t('customers.emptyTitle'), body: t('customers.emptyBody'), icon: <UsersIcon size={28} />, action: <ButtonLink href="/customers/new" variant="primary">{t('customers.new')}</ButtonLink> }}
+        loadMore={{ hasMore: list.hasNextPage, onLoadMore: () => void list.fetchNextPage(), isLoadingMore: list.isFetchingNextPage }}
+      />
+      {/* Scrolling near the end loads the next page, as the button below the table does. */}
+      <div ref={sentinel} aria-hidden="true" />
     </div>
   );
 }

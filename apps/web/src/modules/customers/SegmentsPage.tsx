@@ -14,6 +14,7 @@ import {
 } from '../../ui/index.ts';
 import { DateField } from '../../ui/date-fields.tsx';
 import { CHANNELS, CUSTOMER_LANGUAGES } from './customer-fields.ts';
+import { SegmentListedMembers } from './SegmentListedMembers.tsx';
 
 type FieldId = (typeof SEGMENT_FIELDS)[number];
 type ValueKind = 'text' | 'number' | 'date' | 'language' | 'channel' | 'month';
@@ -111,7 +112,7 @@ function SegmentEditor({ segment }: { segment?: Segment }) {
   // The live count uses the conditions filled in so far; a half-typed one is not an error yet.
   const rules = useDebounced(toRules(match, conditions.filter((c) => c.value.trim() !== '')), 400);
   const rulesKey = JSON.stringify(rules);
-  const preview = useQuery({ queryKey: ['segment-preview', rulesKey], queryFn: () => api.previewSegment(rules), retry: false, placeholderData: (p) => p });
+  const preview = useQuery({ queryKey: ['segment-preview', rulesKey, segment?.id], queryFn: () => api.previewSegment(rules, segment?.id), retry: false, placeholderData: (p) => p });
 
   const update = (index: number, patch: Partial<Condition>) => setConditions((all) => all.map((c, i) => {
     if (i !== index) return c;
@@ -173,6 +174,7 @@ function SegmentEditor({ segment }: { segment?: Segment }) {
         </div>
       </section>
       {segment && <SegmentMembers segmentId={segment.id} />}
+      {segment && <SegmentListedMembers segmentId={segment.id} segmentName={segment.name} />}
       {preview.data && !segment && preview.data.sample.length > 0 && (
         <section className="card">
           <h2>{t('segments.members')}</h2>

@@ -10,4 +10,24 @@ describe('the customers list address', () => {
   it('drops unknown keys, unknown choices and empty values, so an old or mistyped link still opens', () => {
     expect(parseCustomersSearch({ q: '  ', consent: 'pigeon', language: 'de', tag: 42, page: '3' })).toEqual({});
   });
+
+  it('keeps a sort the server knows, and drops one it does not', () => {
+    expect(parseCustomersSearch({ sort: '-totalSpent', tag: 'vip' })).toEqual({ sort: '-totalSpent', tag: 'vip' });
+    expect(parseCustomersSearch({ sort: 'phone' })).toEqual({});
+  });
+});
+
+describe('the customers route', () => {
+  it('hands the page only understood filters, whatever the raw address holds', async () => {
+    const { createMemoryHistory, createRouter } = await import('@tanstack/react-router');
+    const { routeTree } = await import('../../app/route-tree.ts');
+    const router = createRouter({
+      routeTree,
+      history: createMemoryHistory({ initialEntries: ['/customers?tag=vip&consent=pigeon&language=de'] }),
+      context: { queryClient: undefined as never },
+      parseSearch: (text) => Object.fromEntries(new URLSearchParams(text)),
+    });
+    const match = router.matchRoutes(router.state.location).find((m) => m.routeId === '/customers');
+    expect(match?.search).toEqual({ tag: 'vip' });
+  });
 });

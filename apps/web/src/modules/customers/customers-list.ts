@@ -2,8 +2,9 @@
 // reload or a shared link shows the same list. Checked by plain functions, not zod: the route
 // that validates them is on the first screen, and zod would add about 30 KB to it.
 import type { QueryClient } from '@tanstack/react-query';
-import { api, type Customer, type CustomerFilters, type Page } from '../../lib/api.ts';
+import type { Customer, CustomerFilters, Page } from '../../lib/api.ts';
 import { CHANNELS, CUSTOMER_LANGUAGES } from './customer-fields.ts';
+import { customersApi, type CustomerSort } from './customers-bulk-api.ts';
 
 /** The list's search parameters, as the route hands them to the page; absent means "any". */
 export interface CustomersSearch {
@@ -12,7 +13,12 @@ export interface CustomersSearch {
   segment?: string;
   consent?: (typeof CHANNELS)[number];
   language?: (typeof CUSTOMER_LANGUAGES)[number];
+  /** absent: newest first */
+  sort?: CustomerSort;
 }
+
+// The server's sorts (contracts' CUSTOMER_SORTS), listed here so no schema code reaches the first screen.
+const SORTS = ['name', '-name', 'lastOrderAt', '-lastOrderAt', 'orderCount', '-orderCount', 'totalSpent', '-totalSpent', 'createdAt'] as const satisfies readonly CustomerSort[];
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 const oneOf = <T extends string>(allowed: readonly T[], value: unknown): T | undefined =>
@@ -26,20 +32,22 @@ export function parseCustomersSearch(raw: Record<string, unknown>): CustomersSea
     segment: text(raw.segment),
     consent: oneOf(CHANNELS, raw.consent),
     language: oneOf(CUSTOMER_LANGUAGES, raw.language),
+    sort: oneOf(SORTS, raw.sort),
   };
-  // No `key: undefined` entries: they would show up as changes when the URL is compared.
-  for (const key of Object.keys(search) as (keyof CustomersSearch)[]) if (search[key] === undefined) delete search[key];
+  // Every key stays, `undefined` when absent or not understood: the router lays this over the raw
+  // parameters, so a dropped key would let the raw value (`?consent=pigeon`) through.
   return search;
 }
 
-export const customersQuery = (filters: CustomerFilters) => ({
-  queryKey: ['customers', filters],
-  queryFn: ({ pageParam }: { pageParam: string | undefined }) => api.customers(filters, pageParam),
+export const customersQuery = (filters: CustomerFilters, sort?: CustomerSort) => ({
+  queryKey: ['customers', filters, sort ?? '-createdAt'],
+  queryFn: ({ pageParam }: { pageParam: string | undefined }) => customersApi.page(filters, sort, pageParam),
   initialPageParam: undefined as string | undefined,
   getNextPageParam: (page: Page<Customer>) => page.nextCursor ?? undefined,
 });
 
 /** The route's loader calls this so the first page of the list is on its way with the page's code. */
 export function prefetchCustomers(client: QueryClient, search: CustomersSearch): void {
-  void client.prefetchInfiniteQuery(customersQuery(search));
+  const { sort, ...filters } = search;
+  void client.prefetchInfiniteQuery(customersQuery(filters, sort));
 }
