@@ -6,15 +6,19 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Outlet, useRouter, useRouterState } from '@tanstack/react-router';
 import { lazy, Suspense, useEffect } from 'react';
 import { RouterProvider as AriaRouterProvider } from 'react-aria-components';
+import { loadAllMessages } from '../i18n/load.ts';
 import { configureApi } from '../lib/api.ts';
-import { SignInPage } from '../modules/team/SignInPage.tsx';
 import { Skeleton, ToastProvider } from '../ui/index.ts';
 import { PrefsProvider } from './prefs.tsx';
 import { PUBLIC_PATHS } from './routes.ts';
 import { mayReadWorkspace, SESSION_KEY, sessionQuery, workspaceQuery } from './session.ts';
 import { Shell } from './Shell.tsx';
 
-const EnrolmentGate = lazy(() => import('../modules/team/EnrolmentGate.tsx'));
+// Neither is needed by a signed-in reader, so neither is in the first screen's code. The enrolment
+// screen's words are not among the first screens' (i18n/first-screen.ts): they come with it.
+export const loadSignIn = () => import('../modules/team/SignInPage.tsx');
+const SignInPage = lazy(() => loadSignIn().then((module) => ({ default: module.SignInPage })));
+const EnrolmentGate = lazy(() => Promise.all([import('../modules/team/EnrolmentGate.tsx'), loadAllMessages()]).then(([module]) => module));
 
 export function Root() {
   const client = useQueryClient();
@@ -34,7 +38,7 @@ export function Root() {
   else if (session.data?.mustEnrolTwoFactor) content = <Suspense fallback={boot}><EnrolmentGate /></Suspense>;
   // Money and dates depend on the workspace settings (currency, rial/toman, time zone): wait for them.
   else if (session.isPending || (session.data && workspace.isPending)) content = boot;
-  else if (!session.data) content = <SignInPage />;
+  else if (!session.data) content = <Suspense fallback={boot}><SignInPage /></Suspense>;
   // The shell stays on screen while a screen's code loads: the router shows its pending
   // component (a skeleton) in the Outlet, inside the shell.
   else content = <Shell session={session.data}><Outlet /></Shell>;

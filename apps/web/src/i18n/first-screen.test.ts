@@ -6,10 +6,11 @@ import { FIRST_SCREEN_PREFIXES, isFirstScreenKey } from './first-screen.ts';
 
 const SRC = path.join(import.meta.dirname, '..');
 // What shows before any route beyond the first screens has loaded the rest of the messages: the
-// root's gates and shell, sign-in and two-factor, the customers list, the shared ui.
+// root's gates and shell, sign-in and its two-factor step, the customers list, the shared ui.
+// (The two-factor enrolment gate loads the rest with its code, see app/Root.tsx.)
 const FIRST_SCREEN_FILES = [
   'app', 'ui', 'lib', 'modules/team/SignInPage.tsx', 'modules/team/SsoButton.tsx', 'modules/team/TwoFactorStep.tsx',
-  'modules/team/EnrolmentGate.tsx', 'modules/team/TwoFactorSetup.tsx', 'modules/customers/CustomersPage.tsx',
+  'modules/customers/CustomersPage.tsx',
 ];
 const messagePrefixes = new Set(Object.keys(en).map((key) => key.slice(0, key.indexOf('.'))));
 

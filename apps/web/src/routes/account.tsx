@@ -1,34 +1,30 @@
 // The account's own screens: security (signed in), and the public ones reached from an e-mail
 // (accept an invitation, forgot and reset a password).
-import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
+import { createRoute } from '@tanstack/react-router';
+import { lazyPage } from '../app/lazy-screen.ts';
 import { pathOf } from '../app/routes.ts';
-import { loadAllMessages } from '../i18n/load.ts';
 import { rootRoute } from './root.tsx';
 
 export const accountSecurityRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('accountSecurity'),
-  loader: loadAllMessages,
-  component: lazyRouteComponent(() => import('../modules/team/AccountSecurityPage.tsx')),
+  component: lazyPage(() => import('../modules/team/AccountSecurityPage.tsx')),
 });
 
 export const acceptInvitationRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('acceptInvitation'),
-  loader: loadAllMessages,
-  component: lazyRouteComponent(() => import('../modules/team/AcceptInvitationPage.tsx')),
+  component: lazyPage(() => import('../modules/team/AcceptInvitationPage.tsx')),
 });
 
 export const forgotPasswordRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('forgotPassword'),
-  loader: loadAllMessages,
-  component: lazyRouteComponent(() => import('../modules/team/ForgotPasswordPage.tsx')),
+  component: lazyPage(() => import('../modules/team/ForgotPasswordPage.tsx')),
 });
 
 export const resetPasswordRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('resetPassword'),
-  loader: loadAllMessages,
-  component: lazyRouteComponent(() => import('../modules/team/ResetPasswordPage.tsx')),
+  component: lazyPage(() => import('../modules/team/ResetPasswordPage.tsx')),
 });

@@ -1,12 +1,11 @@
 // /import: the customer import wizard.
-import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
+import { createRoute } from '@tanstack/react-router';
+import { lazyPage } from '../app/lazy-screen.ts';
 import { pathOf } from '../app/routes.ts';
-import { loadAllMessages } from '../i18n/load.ts';
 import { rootRoute } from './root.tsx';
 
 export const importRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('import'),
-  loader: loadAllMessages,
-  component: lazyRouteComponent(() => import('../modules/customers/ImportPage.tsx')),
+  component: lazyPage(() => import('../modules/customers/ImportPage.tsx')),
 });

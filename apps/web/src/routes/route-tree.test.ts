@@ -2,7 +2,6 @@ import { isRedirect } from '@tanstack/react-router';
 import { describe, expect, it } from 'vitest';
 import { REDIRECT_ROUTES, routeTree, SCREENS } from '../app/route-tree.ts';
 import { REDIRECTS, ROUTES, type RouteName } from '../app/routes.ts';
-import { loadAllMessages } from '../i18n/load.ts';
 
 const screens = Object.entries(SCREENS) as [RouteName, (typeof SCREENS)[RouteName]][];
 
@@ -21,13 +20,6 @@ describe('route tree', () => {
     for (const [name, route] of screens) {
       const component = route.options.component as { preload?: unknown } | undefined;
       expect(typeof component?.preload, name).toBe('function');
-    }
-  });
-
-  it('loads every message for each screen but the customers list, the first screen (its words load with the language)', () => {
-    for (const [name, route] of screens) {
-      if (name === 'customers') expect(route.options.loader).not.toBe(loadAllMessages);
-      else expect(route.options.loader, name).toBe(loadAllMessages);
     }
   });
 
