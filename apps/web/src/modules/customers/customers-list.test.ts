@@ -1,4 +1,6 @@
+import { createMemoryHistory, createRouter } from '@tanstack/react-router';
 import { describe, expect, it } from 'vitest';
+import { routeTree } from '../../app/route-tree.ts';
 import { parseCustomersSearch } from './customers-list.ts';
 
 describe('the customers list address', () => {
@@ -18,9 +20,7 @@ describe('the customers list address', () => {
 });
 
 describe('the customers route', () => {
-  it('hands the page only understood filters, whatever the raw address holds', async () => {
-    const { createMemoryHistory, createRouter } = await import('@tanstack/react-router');
-    const { routeTree } = await import('../../app/route-tree.ts');
+  it('hands the page only understood filters, whatever the raw address holds', () => {
     const router = createRouter({
       routeTree,
       history: createMemoryHistory({ initialEntries: ['/customers?tag=vip&consent=pigeon&language=de'] }),
