@@ -37,7 +37,8 @@ async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | n
   }
 }
 
-const table = () => page.getByRole('table', { name: fa['customers.table'] });
+/** The customer list's table, whatever the language (its name is checked in Persian below). */
+const table = () => page.locator('table.dt-table').first();
 const bodyRows = () => table().locator('tbody tr');
 /** The customer ids of the rows on screen, in order (from their links). */
 const rowIds = async () => (await table().locator('tbody tr a.dt-row-link').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname.split('/').pop()!)));
@@ -63,6 +64,7 @@ describe('the customer list', { timeout: 900_000 }, () => {
 
   test('counts the customers in Persian digits and sorts by a column, keeping the order in the address', async () => {
     await page.goto('/customers');
+    await page.getByRole('table', { name: fa['customers.table'] }).waitFor();
     const { count } = await api<{ count: number; estimated: boolean }>('/api/customers/count');
     assert.ok(count >= CUSTOMERS);
     await page.locator('.dt-count').getByText(say('customers.count', { count })).waitFor();
@@ -165,6 +167,31 @@ describe('the customer list', { timeout: 900_000 }, () => {
     await screenshot(page, 'customers-list/fa-phone-dialog');
     await page.getByRole('dialog').getByRole('button', { name: fa['common.cancel'] }).click();
     await expectAccessible(page, 'fa customers on a phone with a selection');
+    await page.setViewportSize({ width: 1366, height: 900 });
+  });
+
+  test('reads right in Arabic and English, on a desktop and a phone', async () => {
+    for (const language of ['ar', 'en'] as const) {
+      assert.equal((await page.request.patch('/api/me', { headers: { 'x-csrf-token': csrf }, data: { language } })).status(), 200);
+      const words = MESSAGES[language];
+      for (const [width, height, size] of [[1366, 900, 'desktop'], [390, 844, 'phone']] as const) {
+        await page.setViewportSize({ width, height });
+        await page.goto('/customers?sort=-orderCount');
+        await page.getByRole('heading', { level: 1, name: words['customers.title'] }).waitFor();
+        await waitUntil('rows', async () => (await rowIds()).length > 0);
+        await tick(0);
+        await bulkBar().getByRole('button', { name: words['customers.bulk.addToSegment'] }).waitFor();
+        assert.equal(await page.evaluate(() => document.documentElement.dir), language === 'ar' ? 'rtl' : 'ltr');
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= width, `${language} ${size}: no sideways scroll`);
+        await screenshot(page, `customers-list/${language}-${size}-selected`);
+        await bulkBar().getByRole('button', { name: words['customers.bulk.addToSegment'] }).click();
+        await page.getByRole('dialog').getByRole('textbox', { name: words['customers.bulk.newList'] }).waitFor();
+        await screenshot(page, `customers-list/${language}-${size}-segment-dialog`);
+        await expectAccessible(page, `${language} ${size} add to segment`);
+        await page.getByRole('dialog').getByRole('button', { name: words['common.cancel'] }).click();
+      }
+    }
+    assert.equal((await page.request.patch('/api/me', { headers: { 'x-csrf-token': csrf }, data: { language: 'fa' } })).status(), 200);
     await page.setViewportSize({ width: 1366, height: 900 });
   });
 });
