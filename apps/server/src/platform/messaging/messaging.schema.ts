@@ -50,6 +50,8 @@ export const messages = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('messages_due_idx').on(t.nextAttemptAt).where(sql`status IN ('queued', 'failed', 'sending')`),
     index('messages_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
+    // The message log (newest first) and its per-day chart read a workspace's messages by creation time.
+    index('messages_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('messages_status_idx').on(t.tenantId, t.status, t.updatedAt),
     index('messages_provider_idx').on(t.tenantId, t.providerMessageId).where(sql`provider_message_id IS NOT NULL`),
     index('messages_sent_idx').on(t.tenantId, t.sentAt).where(sql`sent_at IS NOT NULL`),
