@@ -1,5 +1,6 @@
 import { CalendarDate, GregorianCalendar, IslamicUmalquraCalendar, PersianCalendar, toCalendar } from '@internationalized/date';
 import { z } from 'zod';
+import { MAX_CUSTOMER_TAGS } from './constants.ts';
 import { CalendarId, IsoInstant, Locale, PageQuery, TimeZone, Uuid } from './common.ts';
 
 export const Channel = z.enum(['sms', 'email', 'whatsapp', 'phone', 'push', 'in_app']);
@@ -78,7 +79,7 @@ export const CreateCustomer = z.strictObject({
   /** for quiet hours and dated automations; absent means the workspace's */
   timeZone: TimeZone.optional(),
   consent: z.partialRecord(Channel, ConsentInput).optional(),
-  tags: z.array(Tag).max(50).optional(),
+  tags: z.array(Tag).max(MAX_CUSTOMER_TAGS).optional(),
   attributes: z.record(AttributeKey, AttributeValue).optional(),
 }).superRefine((customer, ctx) => {
   // A record nobody can name or reach is noise; an external id alone does not reach anyone.
@@ -99,7 +100,7 @@ export const UpdateCustomer = z.strictObject({
   preferredChannel: Channel.nullable().optional(),
   timeZone: TimeZone.nullable().optional(),
   consent: z.partialRecord(Channel, ConsentInput).optional(),
-  tags: z.array(Tag).max(50).optional(),
+  tags: z.array(Tag).max(MAX_CUSTOMER_TAGS).optional(),
   attributes: z.record(AttributeKey, AttributeValue).optional(),
 });
 export type UpdateCustomer = z.infer<typeof UpdateCustomer>;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { BulkCustomerAction, BulkCustomerRequest, BulkCustomerResult, CustomerSelection } from '@vafa/contracts';
+import { MAX_CUSTOMER_TAGS, type BulkCustomerAction, type BulkCustomerRequest, type BulkCustomerResult, type CustomerSelection } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
 import { roleAllows, type Actor } from '../../platform/http/access.ts';
@@ -10,6 +10,19 @@ import * as segmentRepo from './segment.repo.ts';
 
 /** Events go to the outbox in slices, so one statement never carries tens of thousands of payloads. */
 const EVENT_SLICE = 5_000;
+
+/**
+ * Refuses adding tags that would take any chosen customer past the per-customer limit a single
+ * edit enforces, before anything is written.
+ */
+async function refuseTagOverflow(tx: Executor, tenantId: string, ids: string[], add: string[]): Promise<void> {
+  const over = await tx.execute<{ id: string }>(sql`
+    SELECT id FROM customers
+    WHERE tenant_id = ${tenantId} AND id = ANY(${sql.param(ids)}::uuid[]) AND merged_into IS NULL AND erased_at IS NULL
+      AND (SELECT count(DISTINCT u.t) FROM unnest(array_cat(tags, ${sql.param(add)}::text[])) AS u(t)) > ${MAX_CUSTOMER_TAGS}
+    LIMIT 1`);
+  if (over.rows.length > 0) throw new Problem(422, 'bulk_too_many_tags', { max: MAX_CUSTOMER_TAGS }, [{ field: 'action.tags', code: 'bulk_too_many_tags', message: 'bulk_too_many_tags' }]);
+}
 
 /** Changes tags on the customers that need it and answers which did, in one statement. */
 async function changeTagsOf(tx: Executor, tenantId: string, ids: string[], add: string[], remove: string[]): Promise<string[]> {
@@ -61,6 +74,7 @@ export async function applyBulkAction(
     case 'add_tags':
     case 'remove_tags': {
       const tags = [...new Set(action.tags)];
+      if (action.type === 'add_tags') await refuseTagOverflow(tx, tenantId, ids, tags);
       const changedIds = action.type === 'add_tags' ? await changeTagsOf(tx, tenantId, ids, tags, []) : await changeTagsOf(tx, tenantId, ids, [], tags);
       for (let i = 0; i < changedIds.length; i += EVENT_SLICE) {
         const slice = changedIds.slice(i, i + EVENT_SLICE);

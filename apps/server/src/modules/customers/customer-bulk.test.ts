@@ -191,6 +191,23 @@ describe('bulk tags', () => {
     expect(await rows(`SELECT 1 FROM audit_log WHERE tenant_id = $1 AND action LIKE 'customers.tags%'`, [ws.tenantId])).toEqual([]);
   });
 
+  it('refuses adding tags that would take a customer past the per-customer limit, writing nothing', async () => {
+    const ws = await t.createWorkspace();
+    const full = await customer(ws, { name: 'پر', tags: Array.from({ length: 49 }, (_, i) => `t${i}`) });
+    const roomy = await customer(ws, { name: 'جادار' });
+    const res = await as(ws).post('/api/customers/bulk', { selection: { ids: [roomy, full] }, action: { type: 'add_tags', tags: ['t0', 'new1', 'new2'] } });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'bulk_too_many_tags', errors: [expect.objectContaining({ field: 'action.tags', code: 'bulk_too_many_tags' })] });
+    expect(res.json().detail).toContain('50');
+    expect(await tagsOf(ws, roomy)).toEqual([]);
+    expect(await tagsOf(ws, full)).toHaveLength(49);
+    expect(await tagEvents(ws)).toEqual([]);
+    // A tag it already has counts once: exactly the limit is fine.
+    const ok = await as(ws).post('/api/customers/bulk', { selection: { ids: [roomy, full] }, action: { type: 'add_tags', tags: ['t0', 'new1'] } });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(await tagsOf(ws, full)).toHaveLength(50);
+  });
+
   it('refuses "all matching" beyond the bulk limit with 422 bulk_selection_too_large, writing nothing', async () => {
     const limited = await startTestApp({ env: { VAFA_BULK_LIMIT: '2' } });
     try {

@@ -187,6 +187,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'چنین بخشی در این فضای کاری نیست.',
     ar: 'لا توجد شريحة كهذه في مساحة العمل هذه.',
   },
+  bulk_too_many_tags: {
+    en: 'Some of the chosen customers would have more than {max} tags; remove some first. Nothing was changed.',
+    fa: 'برخی از مشتریان انتخاب‌شده بیش از {max} برچسب پیدا می‌کنند؛ اول چند برچسب را بردارید. چیزی تغییر نکرد.',
+    ar: 'سيحمل بعض العملاء المختارين أكثر من {max} وسمًا؛ أزل بعضها أولًا. لم يتغير شيء.',
+  },
   bulk_selection_too_large: {
     en: 'More than {max} customers match; narrow the filter and try again. Nothing was changed.',
     fa: 'بیش از {max} مشتری با این فیلتر جور درمی‌آیند؛ فیلتر را محدودتر کنید و دوباره امتحان کنید. چیزی تغییر نکرد.',
