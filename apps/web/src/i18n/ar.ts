@@ -1012,7 +1012,7 @@ export const ar: Messages = {
   'automations.scale.csat': 'الرضا (١–٥)',
   'automations.scale.ces': 'الجهد (١–٧)',
   'automations.chooseSome': 'اختر واحدًا أو أكثر',
-  'automations.tagHint': 'اختر وسمًا مستخدمًا أو اكتب وسمًا جديدًا.',
+  'automations.tagHint': 'اكتب وسمًا أو اختره',
   'automations.valueError.required': 'أدخل قيمة.',
   'automations.valueError.chooseSome': 'اختر واحدًا على الأقل.',
   'automations.valueError.chooseDay': 'اختر يومًا.',

@@ -1011,7 +1011,7 @@ export const en = {
   'automations.scale.csat': 'Satisfaction (1–5)',
   'automations.scale.ces': 'Effort (1–7)',
   'automations.chooseSome': 'Choose one or more',
-  'automations.tagHint': 'Pick a tag already in use, or type a new one.',
+  'automations.tagHint': 'Type or pick a tag',
   'automations.valueError.required': 'Enter a value.',
   'automations.valueError.chooseSome': 'Choose at least one.',
   'automations.valueError.chooseDay': 'Pick a day.',

@@ -1012,7 +1012,7 @@ export const fa: Messages = {
   'automations.scale.csat': 'رضایت (۱ تا ۵)',
   'automations.scale.ces': 'میزان زحمت (۱ تا ۷)',
   'automations.chooseSome': 'یک یا چند مورد را برگزینید',
-  'automations.tagHint': 'برچسبی را که به کار رفته برگزینید یا برچسب تازه‌ای بنویسید.',
+  'automations.tagHint': 'برچسبی بنویسید یا برگزینید',
   'automations.valueError.required': 'مقداری وارد کنید.',
   'automations.valueError.chooseSome': 'دست‌کم یکی را برگزینید.',
   'automations.valueError.chooseDay': 'روزی را برگزینید.',

@@ -11,7 +11,7 @@ import { eventFieldSpec } from './automation-fields.ts';
 import { payloadDay, plausibleSample, realPayload, realSampleSource, sampleDraftOf, sampleFields, type SampleDraft } from './automation-sample.ts';
 import { useAutomationText } from './automation-text.ts';
 import { ConditionValueField } from './automation-value-field.tsx';
-import type { ValueContext, ValueError } from './automation-values.ts';
+import { typingError, type ValueContext, type ValueError } from './automation-values.ts';
 
 export function AutomationSampleEvent({ topic, fields, draft, onChange, conditionFields, customer, context, errors }: {
   topic: string;
@@ -62,7 +62,7 @@ export function AutomationSampleEvent({ topic, fields, draft, onChange, conditio
     const entry = draft[f.name] ?? { value: '', values: [] };
     return (
       <ConditionValueField key={f.name} spec={spec} op={spec.kind === 'list' ? 'in' : 'eq'} value={entry.value} values={entry.values} label={text.eventFieldName(f.name)}
-        error={errors[f.name]} onChange={(next) => { onChange({ ...draft, [f.name]: next }); setNote(null); }} />
+        error={errors[f.name] ?? typingError(spec, 'eq', entry.value, context)} onChange={(next) => { onChange({ ...draft, [f.name]: next }); setNote(null); }} />
     );
   };
 

@@ -2,7 +2,7 @@
 // uses (on its rules and its most recent customers; the API has no list of all tags).
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button as AriaButton, ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
+import { Button as AriaButton, ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover } from 'react-aria-components';
 import { useT } from '../../i18n/useT.ts';
 import { api } from '../../lib/api.ts';
 import { ChevronDown } from '../../ui/index.ts';
@@ -44,10 +44,10 @@ export function TagField({ label, value, onChange, errorMessage, isReadOnly }: {
     >
       <Label className="field-label">{label}</Label>
       <div className="combo-input">
-        <Input className="input" dir="auto" />
+        {/* Not dir="auto": empty, it would turn left to right and run its text under the toggle. */}
+        <Input className="input" placeholder={isReadOnly ? undefined : t('automations.tagHint')} />
         {!isReadOnly && <AriaButton className="icon-button combo-button" aria-label={t('common.showOptions')}><ChevronDown /></AriaButton>}
       </div>
-      <Text slot="description" className="field-description">{isReadOnly ? '' : t('automations.tagHint')}</Text>
       <FieldError className="field-error">{errorMessage}</FieldError>
       <Popover className="popover" offset={4}>
         <ListBox className="listbox listbox-scroll">

@@ -123,9 +123,10 @@ function MultiSelect({ label, options, values, onChange, errorMessage, isReadOnl
   label: string; options: { id: string; label: string }[]; values: string[]; onChange: (values: string[]) => void; errorMessage?: string; isReadOnly?: boolean;
 }) {
   const t = useT();
+  const { locale } = usePrefs();
   return (
     <AriaSelect
-      className="field"
+      className="field multi-select"
       selectionMode="multiple"
       value={values}
       onChange={(keys: Key[]) => onChange(keys.map(String))}
@@ -135,7 +136,11 @@ function MultiSelect({ label, options, values, onChange, errorMessage, isReadOnl
     >
       <Label className="field-label">{label}</Label>
       <AriaButton className="input select-button">
-        <SelectValue className="select-value" />
+        {/* "Delivered or returned": any one of them will do. */}
+        <SelectValue<{ id: string; label: string }> className="select-value">
+          {({ selectedItems, isPlaceholder, defaultChildren }) => (isPlaceholder ? defaultChildren
+            : new Intl.ListFormat(locale, { type: 'disjunction' }).format(selectedItems.flatMap((item) => (item ? [item.label] : []))))}
+        </SelectValue>
         <ChevronDown />
       </AriaButton>
       <FieldError className="field-error">{errorMessage}</FieldError>
