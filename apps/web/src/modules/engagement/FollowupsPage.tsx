@@ -118,7 +118,6 @@ function Queue({ filters, showAssignee }: { filters: FollowupFilters; showAssign
 
 function MetricsPanel() {
   const t = useT();
-  const prefs = usePrefs();
   const metrics = useQuery({ queryKey: ['followups', 'metrics'], queryFn: () => engagementApi.followupMetrics() });
   return (
     <section className="card" aria-labelledby="metrics-heading">
@@ -126,49 +125,53 @@ function MetricsPanel() {
       {metrics.isPending ? <Skeleton lines={4} /> : metrics.isError ? <ErrorState detail={metrics.error.message} onRetry={() => void metrics.refetch()} /> : <Metrics data={metrics.data} />}
     </section>
   );
-  function Metrics({ data }: { data: FollowupMetrics }) {
-    const n = (v: number) => formatNumber(v, prefs);
-    const d = (v: number | null) => (v === null ? t('common.none') : formatDuration(v, prefs));
-    const { churnSave } = data;
-    return (
-      <>
-        <div className="metric-cards" data-testid="followup-metrics">
-          <div className="metric"><span className="metric-value">{n(data.counts.open)}</span><span className="metric-label">{t('followups.metrics.open')}</span></div>
-          <div className={`metric${data.counts.overdue > 0 ? ' metric-bad' : ''}`}><span className="metric-value">{n(data.counts.overdue)}</span><span className="metric-label">{t('followups.metrics.overdue')}</span></div>
-          <div className="metric"><span className="metric-value">{n(data.counts.opened)}</span><span className="metric-label">{t('followups.metrics.opened')}</span></div>
-          <div className="metric"><span className="metric-value">{n(data.counts.done)}</span><span className="metric-label">{t('followups.metrics.done')}</span></div>
-          <div className="metric">
-            <span className="metric-value">{churnSave.rate === null ? t('common.none') : formatPercent(churnSave.rate, prefs)}</span>
-            <span className="metric-label">{t('followups.metrics.churnSave')}</span>
-            <span className="muted">{t('followups.metrics.churnSaveOf', { repurchased: n(churnSave.repurchased), eligible: n(churnSave.eligible) })}</span>
-          </div>
+}
+
+// A component of its own (not declared inside MetricsPanel), so a panel re-render keeps the chart mounted.
+function Metrics({ data }: { data: FollowupMetrics }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const n = (v: number) => formatNumber(v, prefs);
+  const d = (v: number | null) => (v === null ? t('common.none') : formatDuration(v, prefs));
+  const { churnSave } = data;
+  return (
+    <>
+      <div className="metric-cards" data-testid="followup-metrics">
+        <div className="metric"><span className="metric-value">{n(data.counts.open)}</span><span className="metric-label">{t('followups.metrics.open')}</span></div>
+        <div className={`metric${data.counts.overdue > 0 ? ' metric-bad' : ''}`}><span className="metric-value">{n(data.counts.overdue)}</span><span className="metric-label">{t('followups.metrics.overdue')}</span></div>
+        <div className="metric"><span className="metric-value">{n(data.counts.opened)}</span><span className="metric-label">{t('followups.metrics.opened')}</span></div>
+        <div className="metric"><span className="metric-value">{n(data.counts.done)}</span><span className="metric-label">{t('followups.metrics.done')}</span></div>
+        <div className="metric">
+          <span className="metric-value">{churnSave.rate === null ? t('common.none') : formatPercent(churnSave.rate, prefs)}</span>
+          <span className="metric-label">{t('followups.metrics.churnSave')}</span>
+          <span className="muted">{t('followups.metrics.churnSaveOf', { repurchased: n(churnSave.repurchased), eligible: n(churnSave.eligible) })}</span>
         </div>
-        <FollowupsPerDay daily={data.daily} />
-        <div className="metrics-grid">
-          <table className="simple-table">
-            <thead>
-              <tr><th scope="col">{t('followups.metrics.measure')}</th><th scope="col">{t('followups.metrics.p50')}</th><th scope="col">{t('followups.metrics.p90', { percentile: 90 })}</th></tr>
-            </thead>
-            <tbody>
-              {(['firstResponse', 'waiting'] as const).map((measure) => (['businessMinutes', 'wallMinutes'] as const).map((clock) => (
-                <tr key={`${measure}-${clock}`}>
-                  <th scope="row">{t(`followups.metrics.${measure}`)} · <span className="muted">{t(clock === 'businessMinutes' ? 'followups.metrics.business' : 'followups.metrics.wall')}</span></th>
-                  <td>{d(data[measure][clock].p50)}</td>
-                  <td>{d(data[measure][clock].p90)}</td>
-                </tr>
-              )))}
-            </tbody>
-          </table>
-          <table className="simple-table">
-            <thead><tr><th scope="col">{t('followups.metrics.outcomes')}</th><th scope="col" className="col-num">#</th></tr></thead>
-            <tbody>
-              {OUTCOMES.map((o) => <tr key={o}><th scope="row">{t(`followups.outcome.${o}`)}</th><td className="col-num">{n(data.outcomes[o])}</td></tr>)}
-            </tbody>
-          </table>
-        </div>
-      </>
-    );
-  }
+      </div>
+      <FollowupsPerDay daily={data.daily} />
+      <div className="metrics-grid">
+        <table className="simple-table">
+          <thead>
+            <tr><th scope="col">{t('followups.metrics.measure')}</th><th scope="col">{t('followups.metrics.p50')}</th><th scope="col">{t('followups.metrics.p90', { percentile: 90 })}</th></tr>
+          </thead>
+          <tbody>
+            {(['firstResponse', 'waiting'] as const).map((measure) => (['businessMinutes', 'wallMinutes'] as const).map((clock) => (
+              <tr key={`${measure}-${clock}`}>
+                <th scope="row">{t(`followups.metrics.${measure}`)} · <span className="muted">{t(clock === 'businessMinutes' ? 'followups.metrics.business' : 'followups.metrics.wall')}</span></th>
+                <td>{d(data[measure][clock].p50)}</td>
+                <td>{d(data[measure][clock].p90)}</td>
+              </tr>
+            )))}
+          </tbody>
+        </table>
+        <table className="simple-table">
+          <thead><tr><th scope="col">{t('followups.metrics.outcomes')}</th><th scope="col" className="col-num">#</th></tr></thead>
+          <tbody>
+            {OUTCOMES.map((o) => <tr key={o}><th scope="row">{t(`followups.outcome.${o}`)}</th><td className="col-num">{n(data.outcomes[o])}</td></tr>)}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
 }
 
 function FollowupDetailPage({ id }: { id: string }) {
