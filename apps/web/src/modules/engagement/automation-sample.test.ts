@@ -1,6 +1,6 @@
 import type { TimelineItemView } from '@vafa/contracts';
 import { describe, expect, it } from 'vitest';
-import { plausibleSample, realPayload, sampleDraftOf, sampleEvent, sampleFields } from './automation-sample.ts';
+import { plausibleSample, realPayload, sampleDraftOf, sampleEvent, sampleFields, type SampleDraft } from './automation-sample.ts';
 import type { ValueContext } from './automation-values.ts';
 
 const fa: ValueContext = {
@@ -32,7 +32,7 @@ describe('the sample event form', () => {
     expect(draft.deliveredAt?.value).toBe('2025-03-21');
   });
   it('makes the event: minor units with the workspace currency, noon of a picked day, empty fields left out', () => {
-    const draft = { ...plausibleSample('order.delivered', ORDER_FIELDS, fa), orderExternalId: { value: '', values: [] } };
+    const draft: SampleDraft = { ...plausibleSample('order.delivered', ORDER_FIELDS, fa), orderExternalId: { value: '', values: [] } };
     draft.amountMinor = { value: '۳۰۰٬۰۰۰', values: [] };
     draft.deliveredAt = { value: '2025-03-21', values: [] };
     const result = sampleEvent('order.delivered', ORDER_FIELDS, draft, fa);
