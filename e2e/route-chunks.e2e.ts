@@ -1,6 +1,7 @@
 // Each screen's code loads on demand: the first screen fetches fewer scripts than the app has, a
-// second screen's chunk arrives only when someone goes there (client-side, no page load), and a
-// signed-out visit fetches no private screen's code and no words beyond the first screens'.
+// second screen's chunk arrives only when someone goes there (client-side, no page load, opening
+// at its top), and a signed-out visit fetches no private screen's code and no words beyond the
+// first screens'.
 // Run: node --import tsx --test e2e/route-chunks.e2e.ts
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -55,11 +56,17 @@ describe('route chunks', { timeout: 300_000 }, () => {
       assert.ok(!firstScreen.some(chunk(later)), `${later} is not fetched for the first screen`);
     }
 
-    // Client-side navigation: the document stays (a mark set now survives), the audit log's code arrives.
-    await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+    // Client-side navigation from the foot of the list (the menu is sticky): the document stays (a
+    // mark set now survives), the audit log's code arrives, and the new screen opens at its top.
+    await page.evaluate(() => {
+      (window as unknown as { stayed: boolean }).stayed = true;
+      window.scrollTo(0, document.documentElement.scrollHeight);
+    });
+    assert.ok(await page.evaluate(() => window.scrollY) > 100, 'the list is scrolled down');
     await page.getByRole('navigation', { name: MESSAGES.fa['nav.menu'] }).getByRole('link', { name: MESSAGES.fa['nav.audit'] }).click();
     await page.getByRole('heading', { level: 1, name: MESSAGES.fa['audit.title'] }).waitFor();
     assert.equal(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed), true, 'no page load');
+    await page.waitForFunction(() => window.scrollY === 0, undefined, { timeout: 10_000 });
     const fetchedLater = scripts.slice(firstScreen.length);
     assert.ok(fetchedLater.some(chunk('AuditPage')), `the audit log's chunk is fetched on the way there: ${fetchedLater.join(' ')}`);
     assert.ok(fetchedLater.some(chunk('rest')), 'with the words beyond the first screens');
