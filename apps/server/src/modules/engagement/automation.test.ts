@@ -143,6 +143,36 @@ describe('at most once per customer per event', () => {
   });
 });
 
+describe('follow-up topics', () => {
+  it('runs rules on a follow-up completed (with its outcome) and escalated, the topics the catalogue offers', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const resolved = await created(ws, '/api/automations', {
+      name: 'Thank resolved', enabled: true, trigger: { type: 'event', topic: 'followup.completed' },
+      conditions: [{ type: 'event', field: 'outcome', op: 'eq', value: 'resolved' }], actions: [{ type: 'add_tag', tag: 'resolved' }],
+    });
+    const escalated = await created(ws, '/api/automations', {
+      name: 'Watch escalations', enabled: true, trigger: { type: 'event', topic: 'followup.escalated' }, actions: [{ type: 'add_tag', tag: 'escalated' }],
+    });
+    const reachedOnly = await createCustomer(t, ws);
+    const both = await createCustomer(t, ws);
+    const open = async (customerId: string) => (await created(ws, '/api/followups', { customerId, reason: 'after_interaction', dueInBusinessHours: 4 })).id as string;
+    const attempt = (id: string, outcome: string) => call(ws, 'POST', `/api/followups/${id}/attempts`, { outcome });
+    expect((await attempt(await open(reachedOnly.id), 'reached')).status).toBe(200);
+    const second = await open(both.id);
+    expect((await attempt(second, 'escalated')).status).toBe(200);
+    expect((await attempt(second, 'resolved')).status).toBe(200);
+
+    await eventually(async () => (await runsOf(ws, resolved.id)).some((r) => r.status === 'done'), 'completed rule ran');
+    await eventually(async () => (await runsOf(ws, escalated.id)).some((r) => r.status === 'done'), 'escalated rule ran');
+    const tagsOf = async (id: string) => (await query<{ tags: string[] }>('SELECT tags FROM customers WHERE tenant_id = $1 AND id = $2', [ws.tenantId, id]))[0]!.tags;
+    await eventually(async () => (await tagsOf(both.id)).includes('resolved') && (await tagsOf(both.id)).includes('escalated'), 'both tags');
+    // "reached" completes the follow-up but is not "resolved": the condition keeps the first rule off this customer.
+    const reachedRun = await eventually(async () => (await runsOf(ws, resolved.id)).find((r) => r.customer_id === reachedOnly.id), 'run for reached');
+    expect(reachedRun).toMatchObject({ status: 'skipped' });
+    expect(await tagsOf(reachedOnly.id)).toEqual([]);
+  });
+});
+
 describe('stale events', () => {
   it('ignores a touchpoint that happened 30 days before it was recorded, and acts on one from an hour ago', async () => {
     const ws = await t.createWorkspace({ country: 'IR' });

@@ -176,7 +176,10 @@ export async function recordAttempt(tx: Executor, tenantId: string, actor: Actor
     followupId: id, customerId: row.customerId, attemptId: attempt.id, outcome: input.outcome, actorId: attempt.actorId,
     assigneeId: patch.assigneeId === undefined ? row.assigneeId : patch.assigneeId,
   });
-  if (closes) await publishEvent(tx, tenantId, 'followup.closed', { followupId: id, customerId: row.customerId, outcome: input.outcome, completedAt: now.toISOString() });
+  // The topics automations offer (TOPIC_CATALOGUE): a rule on "completed" or "escalated" must see these.
+  const outcome = { followupId: id, customerId: row.customerId, outcome: input.outcome, reason: row.reason, priority: patch.priority ?? row.priority };
+  if (closes) await publishEvent(tx, tenantId, 'followup.completed', { ...outcome, completedAt: now.toISOString() });
+  if (input.outcome === 'escalated') await publishEvent(tx, tenantId, 'followup.escalated', { ...outcome, assigneeId: patch.assigneeId ?? null });
   return getFollowup(tx, tenantId, id, now);
 }
 

@@ -163,7 +163,7 @@ describe('attempts and outcomes', () => {
     expect(seen.body.lastSeenAt).toBeNull();
 
     const events = await t.database.pool.query(`SELECT topic FROM outbox_events WHERE tenant_id = $1 AND topic LIKE 'followup.%' ORDER BY id`, [ws.tenantId]);
-    expect(events.rows.map((r) => r.topic)).toEqual(['followup.opened', 'followup.attempted', 'followup.attempted', 'followup.closed']);
+    expect(events.rows.map((r) => r.topic)).toEqual(['followup.opened', 'followup.attempted', 'followup.attempted', 'followup.completed']);
   });
 
   it('hands an escalated follow-up to a manager as urgent', async () => {
