@@ -47,6 +47,7 @@ async function open(language: Language, viewport: { width: number; height: numbe
   const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport, locale: language, bypassCSP: true });
   await context.addCookies(cookies);
   const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error on ${page.url()}: ${error.message}`));
   const res = await page.request.patch('/api/me', { headers: { 'x-csrf-token': csrf }, data: { language } });
   assert.equal(res.status(), 200, await res.text());
   return { context, page };
@@ -54,7 +55,7 @@ async function open(language: Language, viewport: { width: number; height: numbe
 
 /** The lists on a screen have their rows (or their empty state) and nothing is loading. */
 async function listsReady(page: Page): Promise<void> {
-  await page.locator('h1').first().waitFor();
+  await page.locator('h1').first().waitFor({ timeout: 90_000 });
   await waitUntil(`the lists of ${page.url()}`, () => page.evaluate(() => {
     const tables = [...document.querySelectorAll('.dt')];
     return tables.length > 0 && !document.querySelector('.dt-skeleton-row, .skeleton')
@@ -227,7 +228,7 @@ describe('the shared list/table', { timeout: 1_200_000 }, () => {
     await context.close();
   });
 
-  test('screenshots of every screen with a list, in fa, ar and en, desktop and phone', async () => {
+  test('every screen with a list, in fa, ar and en, desktop and phone: accessible, no wider than the screen, a screenshot', async () => {
     for (const language of ['fa', 'ar', 'en'] as const) {
       for (const [size, viewport] of [['desktop', { width: 1366, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
         const { context, page } = await open(language, viewport);
@@ -237,6 +238,7 @@ describe('the shared list/table', { timeout: 1_200_000 }, () => {
           const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
           assert.ok(scrollWidth <= innerWidth, `${language} ${size} ${name}: the page is ${scrollWidth}px wide on a ${innerWidth}px screen`);
           await screenshot(page, `data-table/${language}-${size}-${name}`);
+          await expectAccessible(page, `${language} ${size} ${name}`);
         }
         await context.close();
       }

@@ -134,7 +134,6 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   const intl = useIntl();
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
-  const overflows = useOverflows(box);
   const primaryIndex = Math.max(0, columns.findIndex((c) => c.isPrimary));
   const keys = rows.map(rowKey);
   const selectableKeys = selection?.isSelectable ? keys.filter((_, i) => selection.isSelectable!(rows[i]!)) : keys;
@@ -142,6 +141,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   const selectedOnPage = selectableKeys.filter((k) => isRowSelected(selected, k)).length;
   const pageState = selectableKeys.length > 0 && selectedOnPage === selectableKeys.length ? 'all' : selectedOnPage > 0 ? 'some' : 'none';
   const showTable = !error && (isLoading || rows.length > 0 || !empty);
+  const overflows = useOverflows(box, showTable);
 
   const handleSelectPage = (on: boolean) => {
     if (!selection) return;
@@ -341,8 +341,8 @@ function SortArrow({ direction }: { direction: SortDirection | undefined }) {
   );
 }
 
-/** Whether an element is wider inside than its box (so it scrolls sideways). */
-function useOverflows(ref: RefObject<HTMLElement | null>): boolean {
+/** Whether an element is wider inside than its box (so it scrolls sideways); watched while `present`. */
+function useOverflows(ref: RefObject<HTMLElement | null>, present: boolean): boolean {
   const [overflows, setOverflows] = useState(false);
   useEffect(() => {
     const element = ref.current;
@@ -353,6 +353,6 @@ function useOverflows(ref: RefObject<HTMLElement | null>): boolean {
     if (element.firstElementChild) observer.observe(element.firstElementChild);
     measure();
     return () => observer.disconnect();
-  });
+  }, [ref, present]);
   return overflows;
 }
