@@ -23,3 +23,12 @@ export function useFieldError(error: { fieldErrors: Record<string, string>; fiel
     return error.fieldErrors[field];
   };
 }
+
+/**
+ * Whether the loaded messages have a key: for names built from server codes (a topic, a reason)
+ * that fall back to the code. Reads the active messages, so no other language's file is bundled.
+ */
+export function useKnownKey(): (key: string) => key is MessageKey {
+  const intl = useIntl();
+  return (key): key is MessageKey => key in intl.messages;
+}

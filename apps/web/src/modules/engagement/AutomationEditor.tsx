@@ -4,8 +4,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { usePrefs } from '../../app/prefs.tsx';
 import { navigate } from '../../app/router.ts';
-import { MESSAGES, type MessageKey } from '../../i18n/index.ts';
-import { useT } from '../../i18n/useT.ts';
+import type { MessageKey } from '../../i18n/index.ts';
+import { useKnownKey, useT } from '../../i18n/useT.ts';
 import { ApiError, api } from '../../lib/api.ts';
 import { automationsApi, type Automation } from './automations-api.ts';
 import { localiseDigits, toLatinDigits } from '../../lib/format.ts';
@@ -56,6 +56,7 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
   onSaved: (rule: Automation) => void;
 }) {
   const t = useT();
+  const known = useKnownKey();
   const text = useAutomationText();
   const toast = useToast();
   const client = useQueryClient();
@@ -125,7 +126,7 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
         <h2 id="rule-basics">{t('automations.basics')}</h2>
         <div className="form-grid">
           {/* A built-in rule is always shown by its name in the reader's language (the stored one is English). */}
-          {rule?.builtin && `automations.builtin.${rule.builtin}` in MESSAGES.en
+          {rule?.builtin && known(`automations.builtin.${rule.builtin}`)
             ? <TextField label={t('automations.name')} value={t(`automations.builtin.${rule.builtin}` as MessageKey)} onChange={() => undefined} isReadOnly />
             : <TextField label={t('automations.name')} value={draft.name} onChange={(name) => set({ name })} isRequired isReadOnly={readOnly} errorMessage={pathError('name')} />}
           <div className="field">

@@ -5,8 +5,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { navigate } from '../../app/router.ts';
 import { useSession } from '../../app/session.ts';
 import type { MessageKey } from '../../i18n/index.ts';
-import { en } from '../../i18n/en.ts';
-import { useT } from '../../i18n/useT.ts';
+import { useKnownKey, useT } from '../../i18n/useT.ts';
 import { automationsApi, type Automation } from './automations-api.ts';
 import { formatInstant, formatNumber } from '../../lib/format.ts';
 import {
@@ -20,9 +19,10 @@ const INTERACTION_KINDS = ['call', 'visit', 'chat', 'message', 'social', 'note',
 /** A built-in rule's name in the UI language (the stored name is the server's English one). */
 export function useRuleName() {
   const t = useT();
+  const known = useKnownKey();
   return (rule: Pick<Automation, 'name' | 'builtin'>) => {
     const key = `automations.builtin.${rule.builtin ?? ''}`;
-    return rule.builtin && key in en ? t(key as MessageKey) : rule.name;
+    return rule.builtin && known(key) ? t(key) : rule.name;
   };
 }
 

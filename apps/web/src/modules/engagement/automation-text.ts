@@ -1,8 +1,8 @@
 // Rules, reasons and roles in words, in the UI language.
 import type { AutomationCondition } from '@vafa/contracts';
 import type { Session } from '../../lib/api.ts';
-import { en, type MessageKey } from '../../i18n/en.ts';
-import { useT } from '../../i18n/useT.ts';
+import type { MessageKey } from '../../i18n/en.ts';
+import { useKnownKey, useT } from '../../i18n/useT.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { formatDay, formatMoney, formatNumber, localiseDigits } from '../../lib/format.ts';
 import { moneyUnitName } from '../../lib/money.ts';
@@ -14,12 +14,12 @@ import { useAttributeDefinitions } from './automation-context.ts';
 /** Agents and analysts read rules and templates; owners, admins and managers change them (server access.ts). */
 export const canWriteAutomations = (session: Session) => session.role === 'owner' || session.role === 'admin' || session.role === 'manager';
 
-const known = (key: string): key is MessageKey => key in en;
 /** Names written lower case for running text ("via website") start a list entry with a capital. */
 const capitalise = (text: string) => text.charAt(0).toLocaleUpperCase() + text.slice(1);
 
 export function useAutomationText() {
   const t = useT();
+  const known = useKnownKey();
   const prefs = usePrefs();
   const attributes = useAttributeDefinitions();
   const topic = (name: string) => (known(`automations.topic.${name}`) ? t(`automations.topic.${name}` as MessageKey) : name);
