@@ -167,6 +167,12 @@ describe('the customer list', { timeout: 900_000 }, () => {
     await screenshot(page, 'customers-list/fa-phone-dialog');
     await page.getByRole('dialog').getByRole('button', { name: fa['common.cancel'] }).click();
     await expectAccessible(page, 'fa customers on a phone with a selection');
+    // The phone's sort menu names the list's own order too, and choosing it drops the sort from the address.
+    const sortMenu = page.getByRole('button', { name: new RegExp(fa['dataTable.sortBy']) });
+    await sortMenu.click();
+    await page.getByRole('option', { name: fa['customers.sortNewest'] }).click();
+    await waitUntil('no sort in the address', async () => !new URL(page.url()).searchParams.has('sort'));
+    assert.match((await sortMenu.textContent()) ?? '', new RegExp(fa['customers.sortNewest']));
     await page.setViewportSize({ width: 1366, height: 900 });
   });
 

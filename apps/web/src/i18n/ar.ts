@@ -197,6 +197,7 @@ export const ar: Messages = {
   'customers.filterLanguage': 'اللغة',
   'customers.clearFilters': 'مسح عوامل التصفية',
   'customers.shown': '{count, plural, zero {لا يوجد عملاء معروضون} one {عميل واحد معروض} two {عميلان معروضان} few {# عملاء معروضون} many {# عميلًا معروضًا} other {# عميل معروض}}',
+  'customers.sortNewest': 'الأحدث أولًا',
   'customers.more': 'يوجد مزيد من العملاء',
   'customers.emptyTitle': 'لا يوجد عملاء بعد',
   'customers.emptyBody': 'أنشئ عميلًا أو استورد ملف CSV للبدء.',

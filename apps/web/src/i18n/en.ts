@@ -196,6 +196,7 @@ export const en = {
   'customers.filterLanguage': 'Language',
   'customers.clearFilters': 'Clear filters',
   'customers.shown': '{count, plural, =0 {No customers shown} one {# customer shown} other {# customers shown}}',
+  'customers.sortNewest': 'Newest first',
   'customers.more': 'More customers are available',
   'customers.emptyTitle': 'No customers yet',
   'customers.emptyBody': 'Create a customer or import a CSV file to get started.',

@@ -197,6 +197,7 @@ export const fa: Messages = {
   'customers.filterLanguage': 'زبان',
   'customers.clearFilters': 'پاک کردن پالایه‌ها',
   'customers.shown': '{count, plural, =0 {مشتری‌ای نمایش داده نشده} other {# مشتری نمایش داده شده}}',
+  'customers.sortNewest': 'تازه‌ترین‌ها اول',
   'customers.more': 'مشتریان بیشتری هست',
   'customers.emptyTitle': 'هنوز مشتری‌ای نیست',
   'customers.emptyBody': 'برای شروع، یک مشتری بسازید یا پروندهٔ CSV وارد کنید.',

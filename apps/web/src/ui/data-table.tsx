@@ -17,7 +17,7 @@
  *   rowHref        (row) => path: the primary cell becomes a link; the whole row is clickable.
  *   rowProps       (row) => { className?, 'data-…'? } extra attributes on the <tr>.
  *   isRowCurrent   (row) => boolean: the row shown beside the list; its link is aria-current.
- *   sort, onSortChange   controlled { key, direction }. The caller sorts (on the server, or with
+ *   sort, onSortChange   controlled { key, direction }, or null for the list's own order (named by unsortedLabel). The caller sorts (on the server, or with
  *                  sortRows() below for a fully loaded list) and may keep it in the URL.
  *   selection      { selected, onChange, total?, actions?(selected), isSelectable?(row) }: checkboxes per row and a
  *                  "select page" checkbox. `selected` is a Set of row keys or 'all' (every row
@@ -41,6 +41,8 @@ import './data-table.css';
 
 export type SortDirection = 'ascending' | 'descending';
 export interface SortState { key: string; direction: SortDirection }
+/** The sort menu's entry for the list's own order. */
+const UNSORTED = 'unsorted';
 /** Row keys, or 'all': every row that matches the caller's query, including those not loaded. */
 export type Selection = ReadonlySet<string> | 'all';
 
@@ -84,7 +86,9 @@ export interface DataTableProps<Row> {
   /** The row open beside the list (master-detail): its link says aria-current="page". */
   isRowCurrent?: (row: Row) => boolean;
   sort?: SortState | null;
-  onSortChange?: (sort: SortState) => void;
+  onSortChange?: (sort: SortState | null) => void;
+  /** The order when no column is sorted ("newest first"): offered first in the phone's sort menu. */
+  unsortedLabel?: string;
   selection?: DataTableSelectionProps<Row>;
   count?: ReactNode;
   isLoading?: boolean;
@@ -128,7 +132,7 @@ export const selectionSize = (selected: Selection, total: number | undefined, lo
 
 export function DataTable<Row>(props: DataTableProps<Row>) {
   const {
-    label, columns, rows, rowKey, rowHref, rowProps, isRowCurrent, sort, onSortChange, selection, count, isLoading, skeletonRows = 6,
+    label, columns, rows, rowKey, rowHref, rowProps, isRowCurrent, sort, onSortChange, unsortedLabel, selection, count, isLoading, skeletonRows = 6,
     error, empty, loadMore, layout = 'cards', className,
   } = props;
   const intl = useIntl();
@@ -160,10 +164,13 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   };
 
   const sortable = onSortChange ? columns.filter((c) => c.sortKey) : [];
-  const sortOptions = sortable.flatMap((c) => (['ascending', 'descending'] as const).map((direction) => ({
-    id: `${direction}:${c.sortKey!}`,
-    label: intl.formatMessage({ id: direction === 'ascending' ? 'dataTable.sortAscending' : 'dataTable.sortDescending' }, { column: c.header }),
-  })));
+  const sortOptions = [
+    ...(sortable.length > 0 && unsortedLabel ? [{ id: UNSORTED, label: unsortedLabel }] : []),
+    ...sortable.flatMap((c) => (['ascending', 'descending'] as const).map((direction) => ({
+      id: `${direction}:${c.sortKey!}`,
+      label: intl.formatMessage({ id: direction === 'ascending' ? 'dataTable.sortAscending' : 'dataTable.sortDescending' }, { column: c.header }),
+    }))),
+  ];
   const selectLabelId = `${id}-select`;
   const cellId = (key: string) => `${id}-${key}`;
 
@@ -184,8 +191,9 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                   className="field-compact dt-sort-select"
                   label={intl.formatMessage({ id: 'dataTable.sortBy' })}
                   options={sortOptions}
-                  value={sort ? `${sort.direction}:${sort.key}` : null}
+                  value={sort ? `${sort.direction}:${sort.key}` : unsortedLabel ? UNSORTED : null}
                   onChange={(value) => {
+                    if (value === UNSORTED) return onSortChange?.(null);
                     const [direction, ...key] = value.split(':');
                     onSortChange?.({ key: key.join(':'), direction: direction as SortDirection });
                   }}

@@ -146,6 +146,7 @@ export function CustomersPage() {
         rowKey={(c) => c.id}
         rowHref={(c) => `/customers/${c.id}`}
         sort={sortState(sort)}
+        unsortedLabel={t('customers.sortNewest')}
         onSortChange={(next) => void navigate({ search: (previous) => parseCustomersSearch({ ...previous, sort: sortParam(next) }), replace: true, resetScroll: false })}
         count={counted && customers.length > 0 ? <span aria-live="polite">{t(counted.id, counted.values)}</span> : null}
         selection={{

@@ -23,8 +23,8 @@ export function sortState(sort: CustomerSort | undefined): { key: SortKey; direc
   return { key, direction: sort.startsWith('-') ? 'descending' : 'ascending' };
 }
 
-export function sortParam(state: { key: string; direction: 'ascending' | 'descending' }): CustomerSort | undefined {
-  if (!(state.key in SORTABLE)) return undefined;
+export function sortParam(state: { key: string; direction: 'ascending' | 'descending' } | null): CustomerSort | undefined {
+  if (!state || !(state.key in SORTABLE)) return undefined;
   return `${state.direction === 'descending' ? '-' : ''}${state.key}` as CustomerSort;
 }
 
