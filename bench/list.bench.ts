@@ -1,37 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import pino from 'pino';
-import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
-import { addMember } from '../apps/server/src/modules/team/index.ts';
-import { createApiKey, findWorkspaceBySlug } from '../apps/server/src/modules/workspace/index.ts';
-import { freePort, runVafa } from '../apps/server/test/process.ts';
 import { customerRow } from './customers-csv.ts';
-import { WORK_DIR, percentile, report } from './lib.ts';
+import { startOnLargeWorkspace } from './large-workspace.ts';
+import { percentile, report } from './lib.ts';
 
 // Sorted customer lists and counts over HTTP on the 1,000,000 customers import.bench.ts left
 // behind: the first page (and the next) in each order, alone and with a search, and the count
 // of the whole list (an estimate there) and of a narrow search (exact).
-const dataDir = path.join(WORK_DIR, 'data-search');
-if (!fs.existsSync(dataDir)) throw new Error('run import.bench.ts first: it builds the 1,000,000-customer workspace');
 const ROUNDS = Number(process.env.BENCH_LIST_ROUNDS ?? 20);
-const port = await freePort();
-const vafa = runVafa(['start'], { VAFA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
-for (let i = 0; i < 600; i++) {
-  try {
-    if ((await fetch(`http://127.0.0.1:${port}/ready`)).status === 200) break;
-  } catch {
-    /* not yet */
-  }
-  await new Promise((r) => setTimeout(r, 200));
-}
-const database = await connectDatabase({ databaseUrl: undefined, dataDir, poolSize: 2, log: pino({ level: 'warn' }), attach: true });
-const ws = (await findWorkspaceBySlug(database.db, 'bench'))!;
-const total = (await database.pool.query(`SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1`, [ws.id])).rows[0].n as number;
-const key = await database.db.transaction(async (tx) => {
-  const owner = await addMember(tx, ws.id, { email: `list-${Date.now()}@example.test`, displayName: 'bench', password: 'bench password 123', role: 'owner' });
-  return (await createApiKey(tx, ws.id, { kind: 'user', id: owner.id, tenantId: ws.id, role: 'owner' }, { name: 'list bench', role: 'agent' }, '127.0.0.1')).secret;
-});
-await database.close();
+const { port, total, key, stop } = await startOnLargeWorkspace('list');
 
 const headers = { authorization: `Bearer ${key}` };
 async function timed(url: string): Promise<{ ms: number; body: Record<string, unknown> }> {
@@ -75,6 +50,5 @@ figures['count common first name'] = { p50Ms: common.p50Ms, p95Ms: common.p95Ms,
 const rare = await measure(`/api/customers/count?q=${encodeURIComponent(rareName)}`);
 figures['count one full name'] = { p50Ms: rare.p50Ms, p95Ms: rare.p95Ms, count: rare.body.count, estimated: rare.body.estimated };
 
-vafa.child.kill('SIGTERM');
-await vafa.exited;
+await stop();
 report('list', { ...figures, note: 'HTTP round trip, pages of 50, sequential; median and p95 of each' });

@@ -1,35 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import pino from 'pino';
-import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
-import { addMember } from '../apps/server/src/modules/team/index.ts';
-import { createApiKey, findWorkspaceBySlug } from '../apps/server/src/modules/workspace/index.ts';
-import { freePort, runVafa } from '../apps/server/test/process.ts';
 import { customerRow } from './customers-csv.ts';
-import { WORK_DIR, percentile, report } from './lib.ts';
+import { startOnLargeWorkspace } from './large-workspace.ts';
+import { percentile, report } from './lib.ts';
 
 // Search latency over HTTP on the 1,000,000 customers import.bench.ts left behind: a mix of
 // name fragments typed with Arabic or Persian letters, phone fragments in any digits, e-mails.
-const dataDir = path.join(WORK_DIR, 'data-search');
-if (!fs.existsSync(dataDir)) throw new Error('run import.bench.ts first: it builds the 1,000,000-customer workspace');
-const port = await freePort();
-const vafa = runVafa(['start'], { VAFA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
-for (let i = 0; i < 600; i++) {
-  try {
-    if ((await fetch(`http://127.0.0.1:${port}/ready`)).status === 200) break;
-  } catch {
-    /* not yet */
-  }
-  await new Promise((r) => setTimeout(r, 200));
-}
-const database = await connectDatabase({ databaseUrl: undefined, dataDir, poolSize: 2, log: pino({ level: 'warn' }), attach: true });
-const ws = (await findWorkspaceBySlug(database.db, 'bench'))!;
-const total = (await database.pool.query(`SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1`, [ws.id])).rows[0].n as number;
-const key = await database.db.transaction(async (tx) => {
-  const owner = await addMember(tx, ws.id, { email: `search-${Date.now()}@example.test`, displayName: 'bench', password: 'bench password 123', role: 'owner' });
-  return (await createApiKey(tx, ws.id, { kind: 'user', id: owner.id, tenantId: ws.id, role: 'owner' }, { name: 'search bench', role: 'agent' }, '127.0.0.1')).secret;
-});
-await database.close();
+const { port, total, key, stop } = await startOnLargeWorkspace('search');
 
 const toArabicLetters = (s: string) => s.replace(/ی/g, 'ي').replace(/ک/g, 'ك');
 const toArabicDigits = (s: string) => s.replace(/\d/g, (d) => '٠١٢٣٤٥٦٧٨٩'[Number(d)]!);
@@ -62,8 +37,7 @@ for (const q of queries) {
   if (res.status !== 200) throw new Error(`search failed: ${res.status} ${JSON.stringify(body)}`);
   if (body.items.length === 0) empty++;
 }
-vafa.child.kill('SIGTERM');
-await vafa.exited;
+await stop();
 latencies.sort((a, b) => a - b);
 report('search', {
   customers: total,
