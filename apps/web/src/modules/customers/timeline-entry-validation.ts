@@ -2,34 +2,21 @@
 // before they are sent, so every problem shows at once and in the same words. Pure; unit tested.
 import { CalendarDateTime, GregorianCalendar, parseAbsolute, toCalendar, toCalendarDate, toZoned, type CalendarDate } from '@internationalized/date';
 import { AddNote, EditLoggedTouchpoint, LogTouchpoint } from '@vafa/contracts';
+import { fieldCodes, type FieldCodes } from '../../lib/field-codes.ts';
 import { toLatinDigits } from '../../lib/format.ts';
 
-/** field → the stable code of its first problem (zod's, or a custom check's `params.code`) */
-export type FieldCodes = Record<string, string>;
-
-function codesOf(issues: readonly { code: string; path: readonly PropertyKey[]; params?: unknown }[]): FieldCodes {
-  const codes: FieldCodes = {};
-  for (const issue of issues) {
-    const field = String(issue.path[0] ?? '');
-    const own = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
-    codes[field] ??= typeof own === 'string' ? own : issue.code;
-  }
-  return codes;
-}
+export type { FieldCodes };
 
 export function noteIssues(text: string): FieldCodes {
-  const result = AddNote.safeParse({ text });
-  return result.success ? {} : codesOf(result.error.issues);
+  return fieldCodes(AddNote, { text });
 }
 
 export function interactionIssues(body: unknown): FieldCodes {
-  const result = LogTouchpoint.safeParse(body);
-  return result.success ? {} : codesOf(result.error.issues);
+  return fieldCodes(LogTouchpoint, body);
 }
 
 export function interactionPatchIssues(patch: unknown): FieldCodes {
-  const result = EditLoggedTouchpoint.safeParse(patch);
-  return result.success ? {} : codesOf(result.error.issues);
+  return fieldCodes(EditLoggedTouchpoint, patch);
 }
 
 const GREGORIAN = new GregorianCalendar();
