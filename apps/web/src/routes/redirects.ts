@@ -7,8 +7,10 @@ function redirectRoute<P extends keyof typeof REDIRECTS>(path: P) {
   return createRoute({
     getParentRoute: () => rootRoute,
     path,
+    // The query string goes along: the SSO callback sends a refused visitor to
+    // `/sign-in?sso_error=…`, and the sign-in screen (shown at the new address) reads it there.
     beforeLoad: () => {
-      throw redirect({ to: REDIRECTS[path], replace: true });
+      throw redirect({ to: REDIRECTS[path], search: true, replace: true });
     },
   });
 }
