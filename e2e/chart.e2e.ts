@@ -115,8 +115,12 @@ describe('chart on the follow-up metrics', { timeout: 600_000 }, () => {
     // Hovering over the drawing shows a tooltip with a Jalali day in Persian digits.
     const canvas = page.locator('[data-testid="followups-per-day"] .chart-canvas');
     const box = (await canvas.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.6);
+    // Keep moving over the plot until the tooltip shows: one move can land before the chart
+    // has finished its first draw on a busy machine, and echarts only answers the next move.
+    let step = 0;
     const tip = await waitUntil('a tooltip', async () => {
+      step += 1;
+      await page.mouse.move(box.x + box.width * (0.1 + (step % 5) * 0.15), box.y + box.height * 0.6, { steps: 3 });
       const text = await page.evaluate(() => {
         const node = [...document.querySelectorAll('[data-testid="followups-per-day"] .chart-canvas div')].find((d) => d.querySelector('.chart-tip-title') && getComputedStyle(d).display !== 'none' && getComputedStyle(d).opacity !== '0');
         return node?.textContent ?? '';
