@@ -228,20 +228,22 @@ describe('the shared list/table', { timeout: 1_200_000 }, () => {
     await context.close();
   });
 
-  test('every screen with a list, in fa, ar and en, desktop and phone: accessible, no wider than the screen, a screenshot', async () => {
-    for (const language of ['fa', 'ar', 'en'] as const) {
-      for (const [size, viewport] of [['desktop', { width: 1366, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
-        const { context, page } = await open(language, viewport);
-        for (const [name, path] of SCREENS()) {
-          await page.goto(path);
-          await listsReady(page);
-          const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-          assert.ok(scrollWidth <= innerWidth, `${language} ${size} ${name}: the page is ${scrollWidth}px wide on a ${innerWidth}px screen`);
-          await screenshot(page, `data-table/${language}-${size}-${name}`);
-          await expectAccessible(page, `${language} ${size} ${name}`);
-        }
-        await context.close();
+  // every-route.e2e.ts already walks each of these screens in fa, ar and en at both sizes with axe
+  // on the demo workspace; here the lists hold this test's long names and many rows, where
+  // widths and contrast are likeliest to break: Arabic on a phone and English on a desktop
+  // (Persian on a phone is the test above).
+  test('every screen with a list, full of long names, in Arabic on a phone and English on a desktop: accessible, no wider than the screen, a screenshot', async () => {
+    for (const [language, size, viewport] of [['ar', 'phone', { width: 390, height: 844 }], ['en', 'desktop', { width: 1366, height: 900 }]] as const) {
+      const { context, page } = await open(language, viewport);
+      for (const [name, path] of SCREENS()) {
+        await page.goto(path);
+        await listsReady(page);
+        const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        assert.ok(scrollWidth <= innerWidth, `${language} ${size} ${name}: the page is ${scrollWidth}px wide on a ${innerWidth}px screen`);
+        await screenshot(page, `data-table/${language}-${size}-${name}`);
+        await expectAccessible(page, `${language} ${size} ${name}`);
       }
+      await context.close();
     }
   });
 });

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Every suite: the server suites once per database (the embedded PostgreSQL, then the server
-// at VAFA_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test), the web app's
-// unit tests, and the browser tests in Debian's Chromium against a server they start. In CI
-// all are required; on a laptop a suite that cannot run fails loudly rather than skipping.
-import { spawnSync } from 'node:child_process';
+// Every suite: the server suites once per database (the embedded PostgreSQL and the server at
+// VAFA_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, side by side), the
+// web app's unit tests, and the browser tests in Debian's Chromium against a server they start.
+// In CI all are required; on a laptop a suite that cannot run fails loudly rather than skipping.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
 const only = process.env.VAFA_TEST_ONLY;
@@ -15,12 +15,39 @@ const runs = [
   { id: 'e2e', name: 'browser tests (Chromium)', cmd: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...e2eFiles], env: {} },
 ];
 const failed = [];
-for (const run of runs) {
-  if (only && run.id !== only) continue;
-  process.stdout.write(`\n=== ${run.name} ===\n`);
-  const [bin, ...args] = run.cmd;
-  const result = spawnSync(bin, args, { stdio: 'inherit', env: { ...process.env, ...run.env } });
-  if (result.status !== 0) failed.push(run.name);
+const selected = runs.filter((run) => !only || run.id === only);
+
+/** Runs one suite; when `quiet`, its output is kept and printed whole once it ends, so two suites side by side do not interleave. */
+function runSuite(run, quiet) {
+  return new Promise((resolve) => {
+    const [bin, ...args] = run.cmd;
+    const started = Date.now();
+    if (!quiet) process.stdout.write(`\n=== ${run.name} ===\n`);
+    const child = spawn(bin, args, { stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, ...run.env } });
+    const output = [];
+    if (quiet) {
+      child.stdout.on('data', (chunk) => output.push(chunk));
+      child.stderr.on('data', (chunk) => output.push(chunk));
+    }
+    child.on('close', (code) => {
+      if (quiet) process.stdout.write(`\n=== ${run.name} ===\n${Buffer.concat(output).toString()}`);
+      process.stdout.write(`--- ${run.name}: ${code === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s\n`);
+      if (code !== 0) failed.push(run.name);
+      resolve();
+    });
+  });
 }
+
+// The two database runs spend much of their time waiting on PostgreSQL, so they share the
+// machine side by side (each on its own database); the web and browser tests follow, alone.
+const databaseRuns = selected.filter((run) => run.id === 'embedded' || run.id === 'server');
+// Suites that start `vafa start` build the web app when it is stale; build it once here so two
+// runs side by side never write apps/web/dist at the same time.
+if (databaseRuns.length > 1) {
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: 'apps/web', stdio: 'inherit' });
+  if (build.status !== 0) failed.push('web app build');
+}
+await Promise.all(databaseRuns.map((run) => runSuite(run, databaseRuns.length > 1)));
+for (const run of selected.filter((r) => !databaseRuns.includes(r))) await runSuite(run, false);
 if (failed.length) process.stdout.write(`\nfailed: ${failed.join(', ')}\n`);
 process.exit(failed.length ? 1 : 0);
