@@ -682,7 +682,7 @@ export interface paths {
         put?: never;
         /**
          * Add or remove tags, or add to or remove from a segment's list, for a selection of customers
-         * @description The selection is `{ "ids": [...] }` (up to 1,000 live customers of this workspace; any other id refuses the whole request with 422 `unknown_customers`) or `{ "filter": { q, tag, language, consent, segment } }` for every live customer the list filters match (up to 50,000, VAFA_BULK_LIMIT; more is 422 `bulk_selection_too_large`). All or nothing, in one transaction; audited once with the counts. Tag changes publish `customer.updated` for each customer changed, as a single edit does. Segment actions also need the segments:write permission. `changed` counts the customers that were not already so.
+         * @description The selection is `{ "ids": [...] }` (up to 1,000 live customers of this workspace; any other id refuses the whole request with 422 `unknown_customers`) or `{ "filter": { q, tag, language, consent, segment } }` for every live customer the list filters match (up to 50,000, VAFA_BULK_LIMIT; more is 422 `bulk_selection_too_large`). All or nothing, in one transaction; audited once with the counts. Adding tags that would give any chosen customer more than 50 is 422 `bulk_too_many_tags`. Tag changes publish `customer.updated` for each customer changed, as a single edit does. Segment actions also need the segments:write permission. `changed` counts the customers that were not already so.
          */
         post: operations["bulkChangeCustomers"];
         delete?: never;

@@ -1,4 +1,4 @@
-import { BulkCustomerRequest, BulkCustomerResult, CustomerCount, CustomerFilter } from '@vafa/contracts';
+import { MAX_CUSTOMER_TAGS, BulkCustomerRequest, BulkCustomerResult, CustomerCount, CustomerFilter } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
@@ -35,7 +35,8 @@ export function registerCustomerBulkRoutes(app: App, deps: ModuleDeps): void {
         'The selection is `{ "ids": [...] }` (up to 1,000 live customers of this workspace; any other id refuses the whole request with 422 ' +
         '`unknown_customers`) or `{ "filter": { q, tag, language, consent, segment } }` for every live customer the list filters match ' +
         `(up to ${bulkLimit.toLocaleString('en')}, VAFA_BULK_LIMIT; more is 422 \`bulk_selection_too_large\`). All or nothing, in one transaction; ` +
-        'audited once with the counts. Tag changes publish `customer.updated` for each customer changed, as a single edit does. Segment actions ' +
+        `audited once with the counts. Adding tags that would give any chosen customer more than ${MAX_CUSTOMER_TAGS} is 422 \`bulk_too_many_tags\`. ` +
+        'Tag changes publish `customer.updated` for each customer changed, as a single edit does. Segment actions ' +
         'also need the segments:write permission. `changed` counts the customers that were not already so.',
       body: BulkCustomerRequest,
       response: { 200: BulkCustomerResult },
