@@ -4,7 +4,8 @@ import { Form } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.ts';
 import { useFieldError, useT } from '../../i18n/useT.ts';
-import { ApiError } from '../../lib/api.ts';
+import type { ApiError } from '../../lib/api.ts';
+import { useSubmit } from '../../lib/use-submit.ts';
 import {
   engagementApi, type EmailChannel, type EmailSettings, type NewEndpoint, type Policy, type SmsChannel, type SmsSettings, type TestResult,
 } from './api.ts';
@@ -32,13 +33,6 @@ export default function MessagingSettingsPage() {
       )}
     </div>
   );
-}
-
-function useError() {
-  const t = useT();
-  const [error, setError] = useState<ApiError | null>(null);
-  const fail = (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, { detail: t('common.networkError') }));
-  return { error, setError, fail, fe: useFieldError(error) };
 }
 
 /** The part of an error no field shows (so nothing goes unsaid). */
@@ -99,28 +93,22 @@ function EmailForm({ channel }: { channel: EmailChannel }) {
   const [fromAddress, setFromAddress] = useState(channel.fromAddress ?? '');
   const [replyTo, setReplyTo] = useState(channel.replyTo ?? '');
   const [enabled, setEnabled] = useState(channel.configured ? channel.enabled : true);
-  const [pending, setPending] = useState(false);
-  const { error, setError, fail, fe } = useError();
+  const { error, pending, run } = useSubmit();
+  const fe = useFieldError(error);
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
     const body: EmailSettings = {
       host: host.trim(), port: Number(toLatinDigits(port.trim())), secure, user: user.trim() || null,
       fromName: fromName.trim() || null, fromAddress: fromAddress.trim(), replyTo: replyTo.trim() || null, enabled,
       ...(password ? { password } : clearPassword ? { password: null } : {}),
     };
-    try {
+    await run(async () => {
       client.setQueryData(['messaging', 'email'], await engagementApi.saveEmailChannel(body));
       setPassword('');
       setClearPassword(false);
       toast(t('messaging.saved'));
-    } catch (err) {
-      fail(err);
-    } finally {
-      setPending(false);
-    }
+    });
   };
   return (
     <>
@@ -161,21 +149,15 @@ function TestSend({ channel, ready }: { channel: 'email' | 'sms'; ready: boolean
   const t = useT();
   const reasonText = useReasonText();
   const [to, setTo] = useState('');
-  const [pending, setPending] = useState(false);
   const [result, setResult] = useState<TestResult | null>(null);
-  const { error, setError, fail, fe } = useError();
+  const { error, pending, run } = useSubmit();
+  const fe = useFieldError(error);
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
     setResult(null);
-    try {
+    await run(async () => {
       setResult(await engagementApi.testChannel(channel, toLatinDigits(to.trim())));
-    } catch (err) {
-      fail(err);
-    } finally {
-      setPending(false);
-    }
+    });
   };
   return (
     <Form onSubmit={handleSubmit} className="test-row" validationBehavior="aria" aria-label={t('messaging.test')}>
@@ -214,28 +196,22 @@ function SmsForm({ channel }: { channel: SmsChannel }) {
   const [secret, setSecret] = useState('');
   const [accountSid, setAccountSid] = useState(channel.accountSid ?? '');
   const [enabled, setEnabled] = useState(channel.configured ? channel.enabled : true);
-  const [pending, setPending] = useState(false);
-  const { error, setError, fail, fe } = useError();
+  const { error, pending, run } = useSubmit();
+  const fe = useFieldError(error);
   // A stored secret belongs to the stored provider; switching provider needs a new one.
   const secretKept = channel.secretSet && channel.provider === provider;
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
     const common = { baseUrl: baseUrl.trim() || null, sender: toLatinDigits(sender.trim()), enabled };
     const body: SmsSettings = provider === 'kavenegar'
       ? { provider, ...common, ...(secret ? { apiKey: secret } : {}) }
       : { provider, ...common, accountSid: accountSid.trim(), ...(secret ? { authToken: secret } : {}) };
-    try {
+    await run(async () => {
       client.setQueryData(['messaging', 'sms'], await engagementApi.saveSmsChannel(body));
       setSecret('');
       toast(t('messaging.saved'));
-    } catch (err) {
-      fail(err);
-    } finally {
-      setPending(false);
-    }
+    });
   };
   return (
     <>
@@ -279,26 +255,20 @@ function WebhooksCard() {
   const endpoints = useQuery({ queryKey: ['messaging', 'webhooks'], queryFn: engagementApi.webhookEndpoints });
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
-  const [pending, setPending] = useState(false);
   const [created, setCreated] = useState<NewEndpoint | null>(null);
   const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
-  const { error, setError, fail, fe } = useError();
+  const { error, pending, run } = useSubmit();
+  const fe = useFieldError(error);
 
   const handleCreate = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
+    await run(async () => {
       setCreated(await engagementApi.createWebhookEndpoint({ name: name.trim(), url: url.trim() }));
       setName('');
       setUrl('');
       void client.invalidateQueries({ queryKey: ['messaging', 'webhooks'] });
       toast(t('messaging.webhookCreated'));
-    } catch (err) {
-      fail(err);
-    } finally {
-      setPending(false);
-    }
+    });
   };
   const handleDelete = async () => {
     if (!deleting) return;
@@ -384,15 +354,13 @@ function PolicyForm({ policy }: { policy: Policy }) {
   const [capCount, setCapCount] = useState(String(policy.frequencyCap.count));
   const [capPeriod, setCapPeriod] = useState(String(policy.frequencyCap.periodHours));
   const [rate, setRate] = useState(String(policy.ratePerMinute));
-  const [pending, setPending] = useState(false);
-  const { error, setError, fail, fe } = useError();
+  const { error, pending, run } = useSubmit();
+  const fe = useFieldError(error);
   const num = (text: string) => Number(toLatinDigits(text.trim()) || 'NaN');
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
+    await run(async () => {
       const saved = await engagementApi.savePolicy({
         quietHours: quiet ? { from: toLatinDigits(from.trim()), to: toLatinDigits(to.trim()) } : null,
         frequencyCap: { count: num(capCount), periodHours: num(capPeriod) },
@@ -400,11 +368,7 @@ function PolicyForm({ policy }: { policy: Policy }) {
       });
       client.setQueryData(['messaging', 'policy'], saved);
       toast(t('messaging.saved'));
-    } catch (err) {
-      fail(err);
-    } finally {
-      setPending(false);
-    }
+    });
   };
   const d = (v: string) => localiseDigits(v, prefs.digits);
   return (
