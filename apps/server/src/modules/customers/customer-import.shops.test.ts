@@ -5,6 +5,7 @@ import pino from 'pino';
 import { CustomerImportMapping } from '@vafa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { eventually } from '../../../test/eventually.ts';
 import { parseMapOptions } from '../../platform/csv/transfer-cli.ts';
 import { runCustomerImportCommand } from './customer-import.cli.ts';
 
@@ -32,16 +33,6 @@ async function upload(ws: TestWorkspace, content: Buffer | string, mapping?: unk
     headers: { ...t.auth(ws.keys.manager), 'content-type': encoded.headers.get('content-type')! },
     payload: Buffer.from(await encoded.arrayBuffer()),
   });
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 120_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function importFile(ws: TestWorkspace, content: Buffer | string, mapping?: unknown) {

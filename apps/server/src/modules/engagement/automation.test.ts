@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, createSegment, defineAttribute } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { eventually } from '../../../test/eventually.ts';
 import type { DomainEvent } from '../../platform/events/outbox.ts';
 import { toIsoDate } from '../../platform/i18n/calendar.ts';
 import { handleEvent, handleEvents } from './automation.engine.ts';
@@ -29,16 +30,6 @@ async function created(ws: TestWorkspace, url: string, payload: unknown) {
 
 async function query<T = Record<string, unknown>>(text: string, values: unknown[]): Promise<T[]> {
   return (await t.database.pool.query(text, values)).rows as T[];
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 120_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const runsOf = (ws: TestWorkspace, ruleId: string) =>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
+import { eventually } from '../../../test/eventually.ts';
 
 // Role 'all': the outbox relay hands touchpoint.recorded to the automation engine, as in production.
 let t: TestApp;
@@ -8,16 +9,6 @@ beforeAll(async () => {
   t = await startTestApp({ role: 'all' });
 }, 120_000);
 afterAll(() => t?.close());
-
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 120_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('rules on interactions and hand-written entries', () => {
   it('"follow up after every interaction" opens a follow-up for a logged call but not for a note', async () => {
