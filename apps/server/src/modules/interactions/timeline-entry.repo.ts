@@ -1,18 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { requiredInstant } from './pg-instant.ts';
-import type { TouchpointDataValue } from './touchpoint.repo.ts';
+import type { TouchpointDataValue, TouchpointRow } from './touchpoint.repo.ts';
 
-export interface EntryRow {
-  id: string;
-  customerId: string;
-  kind: string;
-  channel: string;
-  stage: string;
-  occurredAt: Date;
-  source: string | null;
-  data: Record<string, TouchpointDataValue>;
-}
+/** What an edit of a hand-written entry needs of its touchpoint. */
+export type EntryRow = Pick<TouchpointRow, 'id' | 'customerId' | 'kind' | 'channel' | 'stage' | 'occurredAt' | 'source' | 'data'>;
 
 /** One touchpoint of this customer, locked until the transaction ends so two edits cannot interleave. */
 export async function lockEntry(tx: Executor, tenantId: string, customerId: string, id: string): Promise<EntryRow | undefined> {
