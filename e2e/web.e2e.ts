@@ -38,8 +38,14 @@ async function setPrefs(language: string, languageLabel: string, calendar: strin
   await page.getByRole('option', { name: language, exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: new RegExp(calendarLabel) }).click();
   await page.getByRole('option', { name: calendar, exact: true }).click();
-  await page.keyboard.press('Escape');
-  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  // Escape closes the dialog, unless the option's list is still closing and takes it: press
+  // again until the dialog is gone (a busy machine can be slow to close the list).
+  const deadline = Date.now() + 60_000;
+  while ((await page.getByRole('dialog').count()) > 0) {
+    if (Date.now() > deadline) throw new Error('the preferences dialog did not close');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 2_000 }).catch(() => undefined);
+  }
 }
 
 const NAME = 'پریچهر کیهانی‌نژاد';
