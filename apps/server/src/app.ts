@@ -12,6 +12,7 @@ import type { BackgroundWorker, ModuleDeps, VafaModule } from './platform/module
 import { customersModule } from './modules/customers/index.ts';
 import { engagementModule } from './modules/engagement/index.ts';
 import { interactionsModule } from './modules/interactions/index.ts';
+import { surveysModule } from './modules/surveys/index.ts';
 import { isInstanceAdmin, sessionAuthenticator, teamModule, upsertMember } from './modules/team/index.ts';
 import { ApiKeyAuthenticator, workspaceModule } from './modules/workspace/index.ts';
 
@@ -42,6 +43,7 @@ export function allModules(): VafaModule[] {
     customersModule,
     interactionsModule,
     engagementModule,
+    surveysModule,
   ];
 }
 

@@ -11,3 +11,4 @@ export * from './transfer.ts';
 export * from './messaging.ts';
 export * from './followups.ts';
 export * from './automations.ts';
+export * from './surveys.ts';

@@ -28,7 +28,7 @@ const MAIN: NavItem[] = [
   { href: '/customers', label: 'nav.customers', icon: <UsersIcon /> },
   { href: '/segments', label: 'nav.segments', icon: <SegmentIcon /> },
   { href: '/import', label: 'nav.import', icon: <TransferIcon />, roles: ['owner', 'admin', 'manager', 'analyst'] },
-  { href: '/feedback', label: 'nav.feedback', icon: <ChatIcon />, soon: true },
+  { href: '/feedback/surveys', label: 'nav.feedback', icon: <ChatIcon /> },
   { href: '/complaints', label: 'nav.complaints', icon: <AlertIcon />, soon: true },
   { href: '/loyalty', label: 'nav.loyalty', icon: <HeartIcon />, soon: true },
   { href: '/engagement', label: 'nav.engagement', icon: <BoltIcon />, children: ENGAGEMENT },

@@ -3,14 +3,17 @@
 // while several people add screens, and the table stays plain data the browser walk reads in Node.
 import type { AnyRoute, AsyncRouteComponent } from '@tanstack/react-router';
 import { accountSecurityRoute, acceptInvitationRoute, forgotPasswordRoute, resetPasswordRoute } from '../routes/account.tsx';
-import { complaintsRoute, feedbackRoute, insightsRoute, loyaltyRoute } from '../routes/coming-soon.tsx';
+import { complaintsRoute, insightsRoute, loyaltyRoute } from '../routes/coming-soon.tsx';
 import { customerNewRoute, customerRoute, customersRoute } from '../routes/customers.tsx';
 import {
   automationNewRoute, automationRoute, automationsRoute, followupRoute, followupsRoute, messagesRoute, templateNewRoute, templateRoute, templatesRoute,
 } from '../routes/engagement.tsx';
 import { importRoute } from '../routes/import.tsx';
-import { engagementRoute, homeRoute, signInRoute } from '../routes/redirects.ts';
+import { engagementRoute, feedbackRoute, homeRoute, signInRoute } from '../routes/redirects.ts';
 import { rootRoute } from '../routes/root.tsx';
+import {
+  surveyDistributeRoute, surveyNewRoute, surveyResponsesRoute, surveyResultsRoute, surveyRoute, surveysRoute,
+} from '../routes/surveys.tsx';
 import { segmentNewRoute, segmentRoute, segmentsRoute } from '../routes/segments.tsx';
 import { apiKeysRoute, auditRoute, membersRoute, messagingSettingsRoute, settingsRoute } from '../routes/settings.tsx';
 import { ROUTES, type REDIRECTS, type RouteName } from './routes.ts';
@@ -38,7 +41,12 @@ export const SCREENS = {
   templates: templatesRoute,
   templateNew: templateNewRoute,
   template: templateRoute,
-  feedback: feedbackRoute,
+  surveys: surveysRoute,
+  surveyNew: surveyNewRoute,
+  survey: surveyRoute,
+  surveyDistribute: surveyDistributeRoute,
+  surveyResults: surveyResultsRoute,
+  surveyResponses: surveyResponsesRoute,
   complaints: complaintsRoute,
   loyalty: loyaltyRoute,
   insights: insightsRoute,
@@ -52,6 +60,7 @@ export const REDIRECT_ROUTES = {
   '/': homeRoute,
   '/sign-in': signInRoute,
   '/engagement': engagementRoute,
+  '/feedback': feedbackRoute,
 } satisfies Record<keyof typeof REDIRECTS, AnyRoute>;
 
 // Signed out, every private address shows the sign-in screen: a private screen's code is fetched

@@ -6,12 +6,6 @@ import { rootRoute } from './root.tsx';
 
 const ComingSoonPage = lazyPage(() => import('../app/ComingSoonPage.tsx'));
 
-export const feedbackRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: pathOf('feedback'),
-  component: withPage(() => <ComingSoonPage module="feedback" />, ComingSoonPage),
-});
-
 export const complaintsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('complaints'),

@@ -18,3 +18,4 @@ function redirectRoute<P extends keyof typeof REDIRECTS>(path: P) {
 export const homeRoute = redirectRoute('/');
 export const signInRoute = redirectRoute('/sign-in');
 export const engagementRoute = redirectRoute('/engagement');
+export const feedbackRoute = redirectRoute('/feedback');

@@ -14,6 +14,7 @@ export const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   password_resets: 'belong to an account, redeemed before any workspace is chosen',
   recovery_codes: 'second-factor codes of an account, checked at sign-in',
   login_throttle: 'failed sign-ins per account and address, counted before the workspace is known',
+  survey_tokens: 'a respondent opens a survey link, invitation or kiosk with only its token',
 };
 
 export interface Distribution {

@@ -1,0 +1,27 @@
+import type { VafaModule } from '../../platform/module.ts';
+import { registerDistributionRoutes } from './distribution.routes.ts';
+import { registerKioskRoutes } from './kiosk.routes.ts';
+import { registerResponseRoutes } from './response.routes.ts';
+import { registerResultsRoutes } from './results.routes.ts';
+import { registerSurveyRoutes } from './survey.routes.ts';
+
+/**
+ * Surveys: the builder and its versions (survey.*), distribution by link, e-mail, SMS and
+ * automations (distribution.*, invitation.*), the response page and API (response.*), the
+ * widget and kiosks (widget.*, kiosk.*), metrics and rollups (metrics/, rollup.*, results.*).
+ * It publishes `response.submitted` and `feedback.negative`; this is the only file other
+ * modules import.
+ */
+export const surveysModule: VafaModule = {
+  name: 'surveys',
+  registerRoutes(app, deps) {
+    registerSurveyRoutes(app, deps);
+    registerResponseRoutes(app, deps);
+    registerResultsRoutes(app, deps);
+    registerDistributionRoutes(app, deps);
+    registerKioskRoutes(app, deps);
+  },
+  jobs: [],
+  subscribers: [],
+  background: () => [],
+};

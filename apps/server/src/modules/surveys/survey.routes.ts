@@ -1,0 +1,4 @@
+import type { App } from '../../platform/http/server.ts';
+import type { ModuleDeps } from '../../platform/module.ts';
+
+export function registerSurveyRoutes(_app: App, _deps: ModuleDeps): void {}

@@ -1,0 +1,3 @@
+export default function SurveyBuilderPage(_props: { surveyId: string }) {
+  return null;
+}

@@ -1,0 +1,3 @@
+export default function SurveyDistributionPage(_props: { surveyId: string }) {
+  return null;
+}

@@ -1,0 +1,3 @@
+export default function SurveyResponsesPage(_props: { surveyId: string }) {
+  return null;
+}

@@ -1,0 +1,3 @@
+export default function SurveyResultsPage(_props: { surveyId: string }) {
+  return null;
+}
