@@ -190,7 +190,10 @@ export const SurveyView = z
     name: z.string(),
     kind: SurveyKind,
     status: SurveyStatus,
+    /** the published version respondents answer; 0 before the first publish */
     version: z.number().int(),
+    /** the draft the builder edits (name, settings and questions above are the draft's) */
+    draftChanged: z.boolean(),
     settings: SurveySettings,
     questions: z.array(Question),
     /** the public link's token (a published address, not a credential) */

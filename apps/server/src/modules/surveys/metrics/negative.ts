@@ -1,0 +1,19 @@
+import type { Question } from '@vafa/contracts';
+
+/**
+ * Which answers are a negative experience to follow up at once (REFERENCE.md §6): an NPS
+ * detractor (0–6), a CSAT in the bottom two boxes of its own scale, a CES 2.0 of 3 or lower
+ * (disagreeing that it was easy). eNPS is about the workplace, not a customer to call back.
+ */
+export function negativeSignal(question: Question, score: number): 'nps' | 'csat' | 'ces' | undefined {
+  switch (question.type) {
+    case 'nps':
+      return score <= 6 ? 'nps' : undefined;
+    case 'csat':
+      return score <= 2 ? 'csat' : undefined;
+    case 'ces':
+      return score <= 3 ? 'ces' : undefined;
+    default:
+      return undefined;
+  }
+}
