@@ -11,11 +11,13 @@ export const PERMISSIONS = [
   'segments:read', 'segments:write', 'interactions:read', 'interactions:write', 'interactions:moderate',
   'automations:read', 'automations:write', 'messages:read', 'messages:retry', 'messaging:manage',
   'followups:read', 'followups:work', 'followups:manage',
+  'surveys:read', 'surveys:write', 'surveys:export',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const everyone: Permission[] = [
   'workspace:read', 'members:read', 'customers:read', 'segments:read', 'interactions:read', 'automations:read', 'messages:read', 'followups:read',
+  'surveys:read',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -28,9 +30,11 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     // change or remove other people's notes and logged contacts on a timeline
     'interactions:moderate',
     'automations:write', 'messages:retry', 'followups:work', 'followups:manage',
+    // build, publish and close surveys; export their answers
+    'surveys:write', 'surveys:export',
   ]),
   agent: new Set([...everyone, 'customers:write', 'interactions:write', 'followups:work']),
-  analyst: new Set([...everyone, 'segments:write', 'customers:export']),
+  analyst: new Set([...everyone, 'segments:write', 'customers:export', 'surveys:export']),
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {
