@@ -1192,4 +1192,20 @@ export const ar: Messages = {
   'messages.deadExist': 'بعض الرسائل ميتة: فشلت في كل المحاولات ولن تُرسل ما لم تُعَد محاولتها.',
 
   'followups.outcomePick': 'اختر ما حدث',
+
+  // surveys (helper E: list, new, builder, the survey tabs)
+  'surveys.tabs.label': 'أقسام الاستبيان',
+  'surveys.tabs.build': 'البناء',
+  'surveys.tabs.distribute': 'التوزيع',
+  'surveys.tabs.results': 'النتائج',
+  'surveys.tabs.responses': 'الردود',
+  'surveys.tabs.loading': 'الاستبيان',
+  'surveys.tabs.version': 'الإصدار {version}',
+  'surveys.tabs.neverPublished': 'لم يُنشر بعد',
+  'surveys.tabs.unpublished': 'تغييرات غير منشورة',
+  'surveys.status.draft': 'مسودة',
+  'surveys.status.live': 'منشور',
+  'surveys.status.closed': 'مغلق',
+  'surveys.list.title': 'الاستبيانات',
+  // end of helper E's survey keys
 };

@@ -1191,6 +1191,22 @@ export const en = {
   'messages.deadExist': 'Some messages are dead letters: they failed on every retry and will not be sent unless retried.',
 
   'followups.outcomePick': 'Choose what happened',
+
+  // surveys (helper E: list, new, builder, the survey tabs)
+  'surveys.tabs.label': 'Survey sections',
+  'surveys.tabs.build': 'Build',
+  'surveys.tabs.distribute': 'Distribute',
+  'surveys.tabs.results': 'Results',
+  'surveys.tabs.responses': 'Responses',
+  'surveys.tabs.loading': 'Survey',
+  'surveys.tabs.version': 'Version {version}',
+  'surveys.tabs.neverPublished': 'Not published yet',
+  'surveys.tabs.unpublished': 'Unpublished changes',
+  'surveys.status.draft': 'Draft',
+  'surveys.status.live': 'Live',
+  'surveys.status.closed': 'Closed',
+  'surveys.list.title': 'Surveys',
+  // end of helper E's survey keys
 } as const;
 
 export type MessageKey = keyof typeof en;

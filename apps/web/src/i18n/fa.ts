@@ -1192,4 +1192,20 @@ export const fa: Messages = {
   'messages.deadExist': 'برخی پیام‌ها مرده‌اند: در همهٔ تلاش‌ها ناموفق بوده‌اند و تا دوباره فرستاده نشوند ارسال نمی‌شوند.',
 
   'followups.outcomePick': 'نتیجه را انتخاب کنید',
+
+  // surveys (helper E: list, new, builder, the survey tabs)
+  'surveys.tabs.label': 'بخش‌های نظرسنجی',
+  'surveys.tabs.build': 'ساخت',
+  'surveys.tabs.distribute': 'ارسال',
+  'surveys.tabs.results': 'نتایج',
+  'surveys.tabs.responses': 'پاسخ‌ها',
+  'surveys.tabs.loading': 'نظرسنجی',
+  'surveys.tabs.version': 'نسخهٔ {version}',
+  'surveys.tabs.neverPublished': 'هنوز منتشر نشده',
+  'surveys.tabs.unpublished': 'تغییرات منتشرنشده',
+  'surveys.status.draft': 'پیش‌نویس',
+  'surveys.status.live': 'فعال',
+  'surveys.status.closed': 'بسته',
+  'surveys.list.title': 'نظرسنجی‌ها',
+  // end of helper E's survey keys
 };
