@@ -239,6 +239,10 @@ export const surveyInvitations = pgTable(
     index('survey_invitations_survey_idx').on(t.tenantId, t.surveyId, t.wave),
     index('survey_invitations_customer_idx').on(t.tenantId, t.customerId, t.sentAt),
     index('survey_invitations_remind_idx').on(t.tenantId, t.distributionId, t.sentAt).where(sql`responded_at IS NULL`),
+    // One invitation per customer and wave of a distribution: a wave run twice invites nobody twice.
+    uniqueIndex('survey_invitations_wave_key').on(t.tenantId, t.distributionId, t.wave, t.customerId).where(sql`distribution_id IS NOT NULL`),
+    // Invitations decided but not yet issued (token and message), for the issuing worker.
+    index('survey_invitations_pending_idx').on(t.createdAt).where(sql`sent_at IS NULL`),
   ],
 );
 
@@ -260,6 +264,8 @@ export const surveyLastContact = pgTable(
 export const surveyPolicies = pgTable('survey_policies', {
   tenantId: uuid('tenant_id').primaryKey(),
   recontactDays: integer('recontact_days').notNull().default(30),
+  /** invitations by SMS ask for a reply with a digit (the provider's inbound URL is set up) */
+  smsReplies: boolean('sms_replies').notNull().default(false),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

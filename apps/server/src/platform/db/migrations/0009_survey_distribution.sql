@@ -1,0 +1,3 @@
+ALTER TABLE "survey_policies" ADD COLUMN "sms_replies" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "survey_invitations_wave_key" ON "survey_invitations" USING btree ("tenant_id","distribution_id","wave","customer_id") WHERE distribution_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "survey_invitations_pending_idx" ON "survey_invitations" USING btree ("created_at") WHERE sent_at IS NULL;
