@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import type { AnswerValue, Question, SurveyChannel } from '@vafa/contracts';
+import type { Executor } from '../../platform/db/connect.ts';
+import { ROLLUP_COUNTERS, rollupDeltas } from './rollup.deltas.ts';
+
+/** The segment id of rows that count every response, whatever its segments. */
+export const ALL_SEGMENTS = '00000000-0000-0000-0000-000000000000';
+/** Rows per key are spread over this many shards so concurrent completions do not queue on one row. */
+export const ROLLUP_SHARDS = 8;
+
+export interface RollupInput {
+  surveyId: string;
+  responseId: string;
+  submittedAt: Date;
+  channel: SurveyChannel;
+  stage: string | null;
+  segmentIds: string[];
+  /** the questions of the version the response was given against */
+  questions: Question[];
+  answers: Record<string, AnswerValue>;
+}
+
+/** The shard of a response: stable per response, so its −1 lands on the row its +1 did. */
+export function rollupShard(responseId: string): number {
+  return Number.parseInt(responseId.replace(/-/g, '').slice(-4), 16) % ROLLUP_SHARDS;
+}
+
+/**
+ * Adds (+1) or takes back (−1) one complete response in survey_rollups, in the caller's
+ * transaction: +1 on completion, −1 then +1 on an edit, −1 on a delete. One set-based
+ * INSERT … ON CONFLICT adds the signed deltas for every (question, bucket) × (all, each segment).
+ * The day is the submission's date in the workspace's time zone (read in the same statement).
+ * Rows are written in key order so two transactions never lock the same rows in opposite orders.
+ */
+export async function applyToRollups(tx: Executor, tenantId: string, input: RollupInput, sign: 1 | -1): Promise<void> {
+  const deltas = rollupDeltas(input.questions, input.answers);
+  const rows = deltas.map((d) => ({ q: d.questionId, b: d.bucket, ...Object.fromEntries(ROLLUP_COUNTERS.map((k) => [k, sign * (d.counters[k] ?? 0)])) }));
+  const segments = [...new Set([ALL_SEGMENTS, ...input.segmentIds])];
+  const columns = sql.raw(ROLLUP_COUNTERS.join(', '));
+  const values = sql.raw(ROLLUP_COUNTERS.map((k) => `v.${k}`).join(', '));
+  const typed = sql.raw(ROLLUP_COUNTERS.map((k) => `${k} bigint`).join(', '));
+  const updates = sql.raw(ROLLUP_COUNTERS.map((k) => `${k} = survey_rollups.${k} + EXCLUDED.${k}`).join(', '));
+  await tx.execute(sql`
+    INSERT INTO survey_rollups (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard, ${columns})
+    SELECT ${tenantId}::uuid, ${input.surveyId}::uuid, v.q, (${input.submittedAt.toISOString()}::timestamptz AT TIME ZONE w.time_zone)::date,
+           ${input.channel}, ${input.stage ?? ''}, s.id, v.b, ${rollupShard(input.responseId)}, ${values}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(q text, b text, ${typed})
+    CROSS JOIN unnest(${sql.param(segments)}::uuid[]) AS s(id)
+    JOIN workspaces w ON w.id = ${tenantId}::uuid
+    ORDER BY s.id, v.q, v.b
+    ON CONFLICT (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard)
+    DO UPDATE SET ${updates}`);
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnswerValue } from '@vafa/contracts';
+import { startTestApp, type TestApp } from '../../../test/harness.ts';
+import { rawRollups, storedRollups } from './rollup.raw.ts';
+import { applyToRollups, ALL_SEGMENTS } from './rollup.repo.ts';
+import { deleteResponse, editResponse, seedResponse, seedSurvey, type SeededResponse } from './results.fixtures.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+}, 120_000);
+afterAll(() => t?.close());
+
+const QUESTIONS = [
+  { id: 'nps', type: 'nps', title: { en: 'Recommend?' } },
+  { id: 'csat', type: 'csat', points: 7, title: { en: 'Satisfied?' } },
+  { id: 'ces', type: 'ces', title: { en: 'Easy?' } },
+  { id: 'rate', type: 'rating', min: 0, max: 4, title: { en: 'Rate' } },
+  { id: 'pick', type: 'multiple_choice', allowOther: true, options: [{ id: 'a', label: { en: 'A' } }, { id: 'b', label: { en: 'B' } }, { id: 'c', label: { en: 'C' } }], title: { en: 'Pick' } },
+  { id: 'why', type: 'text', title: { en: 'Why?' } },
+  { id: 'when', type: 'date', title: { en: 'When?' } },
+  { id: 'sq', type: 'servqual', dimension: 'reliability', title: { en: 'On time' } },
+];
+
+/** A seeded pseudo-random stream, so a failure can be replayed. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function randomAnswers(r: () => number): Record<string, AnswerValue> {
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const maybe = (a: AnswerValue): AnswerValue | undefined => {
+    const x = r();
+    return x < 0.1 ? { skipped: true } : x < 0.15 ? undefined : a;
+  };
+  const sq = () => 1 + Math.floor(r() * 9);
+  const out: Record<string, AnswerValue | undefined> = {
+    nps: maybe({ score: Math.floor(r() * 11) }),
+    csat: maybe({ score: 1 + Math.floor(r() * 7) }),
+    ces: maybe({ score: 1 + Math.floor(r() * 7) }),
+    rate: maybe({ score: Math.floor(r() * 5) }),
+    pick: maybe({ choices: ['a', 'b', 'c'].filter(() => r() < 0.5), ...(r() < 0.3 ? { other: pick(['cheaper', ' ', 'faster']) } : {}) }),
+    why: maybe({ text: pick(['خیلی خوب بود', '', 'slow delivery', '  ']) }),
+    when: maybe({ date: pick(['2026-03-20', '2026-03-21']) }),
+    sq: maybe({ desired: sq(), adequate: sq(), perceived: sq() }),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Record<string, AnswerValue>;
+}
+
+describe('survey rollups', () => {
+  it('equal the raw aggregate after a stream of responses, edits and deletions', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const db = t.database.db;
+    const survey = await seedSurvey(db, ws.tenantId, QUESTIONS);
+    const segA = '11111111-1111-4111-8111-111111111111';
+    const segB = '22222222-2222-4222-8222-222222222222';
+    const r = rng(20260320);
+    const live: SeededResponse[] = [];
+    for (let i = 0; i < 120; i++) {
+      // around Tehran midnight (20:30Z) so the workspace day differs from the UTC day
+      const submittedAt = new Date(Date.parse('2026-03-18T19:00:00Z') + Math.floor(r() * 4 * 86_400_000));
+      const segmentIds = [segA, segB].filter(() => r() < 0.5);
+      const response = await db.transaction((tx) =>
+        seedResponse(tx, ws.tenantId, survey, { submittedAt, segmentIds, channel: (['link', 'sms', 'kiosk'] as const)[i % 3], stage: i % 4 === 0 ? 'after-sale' : null, answers: randomAnswers(r) }));
+      live.push(response);
+      if (i % 7 === 3) {
+        const k = Math.floor(r() * live.length);
+        live[k] = await db.transaction((tx) => editResponse(tx, ws.tenantId, survey, live[k]!, randomAnswers(r)));
+      }
+      if (i % 11 === 5) {
+        const [gone] = live.splice(Math.floor(r() * live.length), 1);
+        await db.transaction((tx) => deleteResponse(tx, ws.tenantId, survey, gone!));
+      }
+    }
+    const stored = await storedRollups(db, ws.tenantId, survey.id);
+    const raw = await rawRollups(db, ws.tenantId, survey.id);
+    expect(raw.length).toBeGreaterThan(100);
+    expect(stored).toEqual(raw);
+    // the response-level rows count what is left
+    const total = stored.filter((x) => x.questionId === '' && x.segmentId === ALL_SEGMENTS).reduce((s, x) => s + x.counters.answered, 0);
+    expect(total).toBe(live.length);
+  }, 120_000);
+
+  it('dates a response by the workspace time zone', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const db = t.database.db;
+    const survey = await seedSurvey(db, ws.tenantId, [QUESTIONS[0]]);
+    // 21:00Z on the 19th is 00:30 on the 20th in Tehran (UTC+03:30)
+    await seedResponse(db, ws.tenantId, survey, { submittedAt: new Date('2026-03-19T21:00:00Z'), answers: { nps: { score: 10 } } });
+    const rows = await storedRollups(db, ws.tenantId, survey.id);
+    expect(new Set(rows.map((x) => x.day))).toEqual(new Set(['2026-03-20']));
+    expect(rows.find((x) => x.questionId === 'nps' && x.bucket === '' && x.segmentId === ALL_SEGMENTS)?.counters).toMatchObject({ answered: 1, promoters: 1, sum: 10, sum_sq: 100 });
+  });
+
+  it('refuses a score that is no integer of the scale, writing nothing', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const db = t.database.db;
+    const survey = await seedSurvey(db, ws.tenantId, [QUESTIONS[0]]);
+    for (const score of [7.5, 11, -1]) {
+      await expect(applyToRollups(db, ws.tenantId, {
+        surveyId: survey.id, responseId: '33333333-3333-4333-8333-333333333333', submittedAt: new Date(), channel: 'link', stage: null, segmentIds: [],
+        questions: survey.questions, answers: { nps: { score } },
+      }, 1)).rejects.toThrow(RangeError);
+    }
+    expect(await storedRollups(db, ws.tenantId, survey.id)).toEqual([]);
+  });
+});
