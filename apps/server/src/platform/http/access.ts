@@ -11,7 +11,7 @@ export const PERMISSIONS = [
   'segments:read', 'segments:write', 'interactions:read', 'interactions:write', 'interactions:moderate',
   'automations:read', 'automations:write', 'messages:read', 'messages:retry', 'messaging:manage',
   'followups:read', 'followups:work', 'followups:manage',
-  'surveys:read', 'surveys:write', 'surveys:export',
+  'surveys:read', 'surveys:write', 'surveys:export', 'surveys:results', 'surveys:tag',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -31,10 +31,11 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'interactions:moderate',
     'automations:write', 'messages:retry', 'followups:work', 'followups:manage',
     // build, publish and close surveys; export their answers
-    'surveys:write', 'surveys:export',
+    'surveys:write', 'surveys:export', 'surveys:results', 'surveys:tag',
   ]),
   agent: new Set([...everyone, 'customers:write', 'interactions:write', 'followups:work']),
-  analyst: new Set([...everyone, 'segments:write', 'customers:export', 'surveys:export']),
+  // results (scores, trends, themes) and tagging answers are analysis: not an agent's queue work
+  analyst: new Set([...everyone, 'segments:write', 'customers:export', 'surveys:export', 'surveys:results', 'surveys:tag']),
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {
