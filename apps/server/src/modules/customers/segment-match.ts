@@ -6,7 +6,7 @@ import type { CalendarId } from '../../platform/i18n/calendar.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { attributeDefinitionsOf } from './customer-attribute.service.ts';
 import { isLive } from './customer.repo.ts';
-import { customers, segmentMembers } from './customer.schema.ts';
+import { customers, segmentMembers, segments } from './customer.schema.ts';
 import * as repo from './segment.repo.ts';
 import { compileSegmentRules, type SegmentContext } from './segment.rules.ts';
 
@@ -58,4 +58,28 @@ export async function isSegmentMember(db: Executor, tenantId: string, segmentId:
   const predicate = await segmentPredicate(db, tenantId, segmentId);
   const [row] = await db.select({ one: sql<number>`1` }).from(customers).where(and(predicate, eq(customers.id, customerId)));
   return row !== undefined;
+}
+
+/**
+ * The saved segments a customer is in now, decided in one query over that customer's row
+ * (one CASE per segment) rather than a query per segment. Surveys snapshot this with each
+ * completed answer. A segment whose rules no longer compile (an attribute removed) is left out.
+ */
+export async function customerSegmentIds(db: Executor, tenantId: string, customerId: string): Promise<string[]> {
+  const saved = await db.select({ id: segments.id, rules: segments.rules }).from(segments).where(eq(segments.tenantId, tenantId));
+  if (saved.length === 0) return [];
+  const context = await segmentContext(db, tenantId);
+  const checks: SQL[] = [];
+  for (const segment of saved) {
+    try {
+      const rules = compileSegmentRules(segment.rules as SegmentRules, context);
+      checks.push(sql`CASE WHEN ${matchPredicate(tenantId, segment.id, rules)} THEN ${segment.id}::uuid END`);
+    } catch {
+      continue;
+    }
+  }
+  if (checks.length === 0) return [];
+  const [row] = await db.select({ ids: sql<string[]>`array_remove(ARRAY[${sql.join(checks, sql`, `)}]::uuid[], NULL)` })
+    .from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId), isLive));
+  return row?.ids ?? [];
 }

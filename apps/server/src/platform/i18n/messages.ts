@@ -527,6 +527,102 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'قاعده‌های پیش‌ساخته حذف نمی‌شوند؛ به‌جای آن خاموششان کنید.',
     ar: 'لا يمكن حذف القواعد المضمّنة؛ أوقفها بدلًا من ذلك.',
   },
+  // Answering a survey (surveys/response.*): respondents read these, so they speak to them.
+  survey_not_found: {
+    en: 'There is no such survey, or it has not been published.',
+    fa: 'چنین نظرسنجی‌ای وجود ندارد یا هنوز منتشر نشده است.',
+    ar: 'لا يوجد استبيان كهذا، أو لم يُنشر بعد.',
+  },
+  survey_closed: {
+    en: 'This survey is closed and no longer takes answers.',
+    fa: 'این نظرسنجی بسته شده است و دیگر پاسخی نمی‌پذیرد.',
+    ar: 'هذا الاستبيان مغلق ولم يعد يقبل إجابات.',
+  },
+  invitation_not_found: {
+    en: 'This survey link is not valid.',
+    fa: 'این پیوند نظرسنجی معتبر نیست.',
+    ar: 'رابط الاستبيان هذا غير صالح.',
+  },
+  invitation_expired: {
+    en: 'This survey link has expired.',
+    fa: 'مهلت این پیوند نظرسنجی به پایان رسیده است.',
+    ar: 'انتهت صلاحية رابط الاستبيان هذا.',
+  },
+  response_not_found: {
+    en: 'There is no such response to continue.',
+    fa: 'پاسخی با این مشخصات برای ادامه وجود ندارد.',
+    ar: 'لا توجد إجابة كهذه لمتابعتها.',
+  },
+  already_answered: {
+    en: 'This survey has already been answered through this link.',
+    fa: 'به این نظرسنجی از طریق همین پیوند پیش‌تر پاسخ داده شده است.',
+    ar: 'سبقت الإجابة عن هذا الاستبيان عبر هذا الرابط.',
+  },
+  quota_reached: {
+    en: 'This survey has all the answers it needs from your group. Thank you!',
+    fa: 'این نظرسنجی همه‌ی پاسخ‌های لازم از گروه شما را گرفته است. سپاس!',
+    ar: 'حصل هذا الاستبيان على كل الإجابات التي يحتاجها من مجموعتك. شكرًا لك!',
+  },
+  unknown_question: {
+    en: 'The survey has no question "{question}".',
+    fa: 'نظرسنجی پرسشی با شناسه‌ی «{question}» ندارد.',
+    ar: 'لا يحتوي الاستبيان على سؤال «{question}».',
+  },
+  answer_wrong_type: {
+    en: 'This kind of answer does not fit the question "{question}".',
+    fa: 'این نوع پاسخ با پرسش «{question}» جور نیست.',
+    ar: 'هذا النوع من الإجابة لا يناسب السؤال «{question}».',
+  },
+  answer_not_integer: {
+    en: 'The answer to "{question}" must be a whole number.',
+    fa: 'پاسخ پرسش «{question}» باید عددی صحیح باشد.',
+    ar: 'يجب أن تكون إجابة السؤال «{question}» عددًا صحيحًا.',
+  },
+  answer_out_of_range: {
+    en: 'The answer to "{question}" must be between {min} and {max}.',
+    fa: 'پاسخ پرسش «{question}» باید بین {min} و {max} باشد.',
+    ar: 'يجب أن تكون إجابة السؤال «{question}» بين {min} و{max}.',
+  },
+  answer_unknown_option: {
+    en: 'One of the chosen options is not an option of "{question}".',
+    fa: 'یکی از گزینه‌های انتخاب‌شده از گزینه‌های پرسش «{question}» نیست.',
+    ar: 'أحد الخيارات المختارة ليس من خيارات السؤال «{question}».',
+  },
+  answer_other_not_allowed: {
+    en: 'The question "{question}" takes no answer of your own.',
+    fa: 'پرسش «{question}» پاسخ دلخواه نمی‌پذیرد.',
+    ar: 'السؤال «{question}» لا يقبل إجابة من عندك.',
+  },
+  answer_too_many_choices: {
+    en: 'Choose at most {max} for "{question}".',
+    fa: 'برای «{question}» حداکثر {max} گزینه انتخاب کنید.',
+    ar: 'اختر {max} على الأكثر للسؤال «{question}».',
+  },
+  answer_too_long: {
+    en: 'The answer to "{question}" is longer than {max} characters.',
+    fa: 'پاسخ پرسش «{question}» بیش از {max} نویسه است.',
+    ar: 'إجابة السؤال «{question}» أطول من {max} حرفًا.',
+  },
+  answer_invalid_text: {
+    en: 'The answer to "{question}" holds characters that are not text.',
+    fa: 'پاسخ پرسش «{question}» نویسه‌هایی دارد که متن نیستند.',
+    ar: 'تحتوي إجابة السؤال «{question}» على محارف ليست نصًا.',
+  },
+  answer_invalid_date: {
+    en: 'The answer to "{question}" is not a real date.',
+    fa: 'پاسخ پرسش «{question}» تاریخ درستی نیست.',
+    ar: 'إجابة السؤال «{question}» ليست تاريخًا صحيحًا.',
+  },
+  answer_to_hidden_question: {
+    en: 'The question "{question}" is not shown for your earlier answers, so it cannot be answered.',
+    fa: 'پرسش «{question}» با پاسخ‌های قبلی شما نشان داده نمی‌شود، پس نمی‌توان به آن پاسخ داد.',
+    ar: 'السؤال «{question}» لا يظهر بحسب إجاباتك السابقة، فلا يمكن الإجابة عنه.',
+  },
+  required_answer_missing: {
+    en: 'Please answer the question "{question}".',
+    fa: 'لطفاً به پرسش «{question}» پاسخ دهید.',
+    ar: 'يرجى الإجابة عن السؤال «{question}».',
+  },
   // Outbound connections (platform/net): the problem says which way it failed, never what the remote end said.
   outbound_refused: {
     en: 'Vafa does not connect to this address: it points inside the server\'s own network. If it is yours, the instance operator can allow it (VAFA_OUTBOUND_ALLOW).',
@@ -617,6 +713,97 @@ export const PROBLEM_MESSAGES: Catalog = {
     en: 'The server answered with a redirect, which Vafa does not follow here.',
     fa: 'سرور با تغییر مسیر پاسخ داد که وفا اینجا آن را دنبال نمی‌کند.',
     ar: 'أجاب الخادم بإعادة توجيه، ولا يتبعها وفا هنا.',
+  },
+  // Building surveys (surveys/survey.*): the builder shows these beside the field at fault.
+  survey_definition_required: {
+    en: 'Choose a template or send the survey\'s questions.',
+    fa: 'یک الگو انتخاب کنید یا پرسش‌های نظرسنجی را بفرستید.',
+    ar: 'اختر قالبًا أو أرسل أسئلة الاستبيان.',
+  },
+  duplicate_question_id: {
+    en: 'Two questions have the same ID; each question needs its own.',
+    fa: 'دو پرسش شناسه‌ی یکسان دارند؛ هر پرسش باید شناسه‌ی خودش را داشته باشد.',
+    ar: 'لسؤالين المعرّف نفسه؛ يجب أن يكون لكل سؤال معرّفه الخاص.',
+  },
+  show_if_unknown_question: {
+    en: 'This condition refers to a question the survey does not have.',
+    fa: 'این شرط به پرسشی اشاره می‌کند که در نظرسنجی نیست.',
+    ar: 'يشير هذا الشرط إلى سؤال غير موجود في الاستبيان.',
+  },
+  show_if_later_question: {
+    en: 'A question can only depend on a question that comes before it.',
+    fa: 'نمایش یک پرسش فقط می‌تواند به پاسخ پرسش‌های پیش از آن بستگی داشته باشد.',
+    ar: 'لا يمكن أن يعتمد ظهور السؤال إلا على سؤال يسبقه.',
+  },
+  show_if_incompatible: {
+    en: 'This condition does not fit the question it tests: use a score on its scale, one of its options, or "answered".',
+    fa: 'این شرط با پرسشی که می‌سنجد جور نیست: نمره‌ای در مقیاس آن، یکی از گزینه‌هایش یا «پاسخ داده شد» را به کار ببرید.',
+    ar: 'لا يناسب هذا الشرط السؤال الذي يختبره: استخدم درجة ضمن مقياسه، أو أحد خياراته، أو «تمت الإجابة».',
+  },
+  labels_count_mismatch: {
+    en: 'Give one label for each point of the scale.',
+    fa: 'برای هر درجه‌ی مقیاس یک برچسب بنویسید.',
+    ar: 'اكتب تسمية واحدة لكل درجة من درجات المقياس.',
+  },
+  rating_range_invalid: {
+    en: 'The scale must start below where it ends and have at most 11 points.',
+    fa: 'ابتدای مقیاس باید از انتهایش کمتر باشد و مقیاس حداکثر ۱۱ درجه داشته باشد.',
+    ar: 'يجب أن تكون بداية المقياس أقل من نهايته وألا يتجاوز ١١ درجة.',
+  },
+  duplicate_option_id: {
+    en: 'Two options of this question have the same ID.',
+    fa: 'دو گزینه‌ی این پرسش شناسه‌ی یکسان دارند.',
+    ar: 'لخيارين في هذا السؤال المعرّف نفسه.',
+  },
+  max_choices_exceeds_options: {
+    en: 'The most choices allowed is more than the number of options.',
+    fa: 'بیشترین تعداد انتخاب از تعداد گزینه‌ها بیشتر است.',
+    ar: 'الحد الأقصى للاختيارات أكبر من عدد الخيارات.',
+  },
+  missing_translation: {
+    en: 'This text is missing in one of the survey\'s languages.',
+    fa: 'این متن در یکی از زبان‌های نظرسنجی نوشته نشده است.',
+    ar: 'هذا النص غير مكتوب بإحدى لغات الاستبيان.',
+  },
+  default_language_not_listed: {
+    en: 'The default language must be one of the survey\'s languages.',
+    fa: 'زبان پیش‌فرض باید یکی از زبان‌های نظرسنجی باشد.',
+    ar: 'يجب أن تكون اللغة الافتراضية إحدى لغات الاستبيان.',
+  },
+  duplicate_language: {
+    en: 'A language is listed twice.',
+    fa: 'یک زبان دو بار آمده است.',
+    ar: 'ذُكرت لغة مرتين.',
+  },
+  duplicate_hidden_field: {
+    en: 'A hidden field is listed twice.',
+    fa: 'یک فیلد پنهان دو بار آمده است.',
+    ar: 'ذُكر حقل مخفي مرتين.',
+  },
+  question_type_changed: {
+    en: 'This question was published with another type; earlier answers would lose their meaning. Add a new question instead.',
+    fa: 'این پرسش با نوع دیگری منتشر شده است و تغییرش معنای پاسخ‌های قبلی را از بین می‌برد. به‌جایش یک پرسش تازه اضافه کنید.',
+    ar: 'نُشر هذا السؤال بنوع آخر، وتغييره يُفقد الإجابات السابقة معناها. أضف سؤالًا جديدًا بدلًا من ذلك.',
+  },
+  question_scale_changed: {
+    en: 'This question was published with another scale; earlier answers would lose their meaning. Add a new question instead.',
+    fa: 'این پرسش با مقیاس دیگری منتشر شده است و تغییرش معنای پاسخ‌های قبلی را از بین می‌برد. به‌جایش یک پرسش تازه اضافه کنید.',
+    ar: 'نُشر هذا السؤال بمقياس آخر، وتغييره يُفقد الإجابات السابقة معناها. أضف سؤالًا جديدًا بدلًا من ذلك.',
+  },
+  survey_not_published: {
+    en: 'This survey has not been published yet.',
+    fa: 'این نظرسنجی هنوز منتشر نشده است.',
+    ar: 'لم يُنشر هذا الاستبيان بعد.',
+  },
+  survey_has_responses: {
+    en: 'This survey has answers, so it cannot be deleted; close it instead.',
+    fa: 'این نظرسنجی پاسخ دارد و حذف نمی‌شود؛ به‌جای آن ببندیدش.',
+    ar: 'لهذا الاستبيان إجابات فلا يمكن حذفه؛ أغلقه بدلًا من ذلك.',
+  },
+  period_reversed: {
+    en: 'The period must start before it ends.',
+    fa: 'بازه باید پیش از پایانش آغاز شود.',
+    ar: 'يجب أن تبدأ الفترة قبل نهايتها.',
   },
 };
 
