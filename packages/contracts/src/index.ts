@@ -12,3 +12,4 @@ export * from './messaging.ts';
 export * from './followups.ts';
 export * from './automations.ts';
 export * from './surveys.ts';
+export * from './survey-admin.ts';
