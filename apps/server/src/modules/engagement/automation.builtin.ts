@@ -8,8 +8,8 @@ import type { AutomationAction, AutomationCondition, AutomationTrigger } from '@
  *
  * - after_interaction: off by default (it makes a task for every call or visit; a workspace
  *   opts in and picks the kinds in its condition).
- * - negative_experience.*: on by default: an unhappy customer should reach a person quickly,
- *   and until surveys and complaints publish their events only returns fire.
+ * - negative_experience.*: on by default: an unhappy customer should reach a person quickly.
+ *   Surveys publish one `feedback.negative` per unhappy response, whatever the scale.
  */
 export interface BuiltinRule {
   key: string;
@@ -19,6 +19,13 @@ export interface BuiltinRule {
   conditions: AutomationCondition[];
   actions: AutomationAction[];
 }
+
+/**
+ * Keys of built-in rules no longer made: one rule per survey scale on `survey.responded`, a
+ * topic nothing ever published (replaced by negative_experience.survey). Workspaces created
+ * before have them; they are removed, since they never ran and cannot be deleted by hand.
+ */
+export const RETIRED_BUILTINS = ['negative_experience.nps', 'negative_experience.csat', 'negative_experience.ces'];
 
 const urgentFollowup: AutomationAction = { type: 'create_followup', dueInBusinessHours: 4, priority: 'urgent' };
 
@@ -40,27 +47,12 @@ export const BUILTIN_RULES: BuiltinRule[] = [
     actions: [urgentFollowup],
   },
   {
-    key: 'negative_experience.nps',
-    name: 'Follow up at once after a low NPS score (0–6)',
+    key: 'negative_experience.survey',
+    name: 'Follow up at once after negative feedback (NPS 0–6, CSAT in its bottom two, CES 1–3)',
     enabled: true,
-    trigger: { type: 'event', topic: 'survey.responded' },
-    conditions: [{ type: 'event', field: 'scale', op: 'eq', value: 'nps' }, { type: 'event', field: 'score', op: 'lte', value: 6 }],
-    actions: [urgentFollowup],
-  },
-  {
-    key: 'negative_experience.csat',
-    name: 'Follow up at once after a low CSAT score (1–2 of 5)',
-    enabled: true,
-    trigger: { type: 'event', topic: 'survey.responded' },
-    conditions: [{ type: 'event', field: 'scale', op: 'eq', value: 'csat' }, { type: 'event', field: 'score', op: 'lte', value: 2 }],
-    actions: [urgentFollowup],
-  },
-  {
-    key: 'negative_experience.ces',
-    name: 'Follow up at once after a high effort score (5–7 of 7)',
-    enabled: true,
-    trigger: { type: 'event', topic: 'survey.responded' },
-    conditions: [{ type: 'event', field: 'scale', op: 'eq', value: 'ces' }, { type: 'event', field: 'score', op: 'gte', value: 5 }],
+    // The surveys module decides what is negative (metrics/negative.ts), one event per response.
+    trigger: { type: 'event', topic: 'feedback.negative' },
+    conditions: [],
     actions: [urgentFollowup],
   },
   {

@@ -8,7 +8,7 @@ import { addBusinessMinutes } from '../../platform/time/business-hours.ts';
 import { segmentPredicate } from '../customers/index.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { applyTagChanges, performActions, planAction, type ActionContext, type PlannedAction, type TagChanges } from './automation.actions.ts';
-import { BUILTIN_RULES } from './automation.builtin.ts';
+import { BUILTIN_RULES, RETIRED_BUILTINS } from './automation.builtin.ts';
 import * as repo from './automation.repo.ts';
 import { compareValue, describeCondition } from './automation.rules.ts';
 
@@ -59,6 +59,7 @@ export function invalidateRules(tenantId: string): void {
 export async function ensureBuiltins(db: Executor, tenantId: string): Promise<void> {
   if (builtinsEnsured.has(tenantId)) return;
   const now = new Date();
+  await repo.deleteRetiredBuiltins(db, tenantId, RETIRED_BUILTINS);
   await repo.insertMissingBuiltins(db, BUILTIN_RULES.map((b) => ({
     tenantId, id: randomUUID(), name: b.name, enabled: b.enabled, builtin: b.key, trigger: b.trigger,
     conditions: b.conditions, delay: null, actions: b.actions, createdBy: 'system', createdAt: now, updatedAt: now,
@@ -120,6 +121,18 @@ async function predicateOf(db: Executor, set: RuleSet, segmentId: string): Promi
 }
 
 /** Is the customer in the segment? null when the segment is gone. */
+/** A payload field by name; `scores.nps` reads into a nested object (surveys' events nest their scores). */
+function eventField(event: Record<string, unknown> | null, field: string): unknown {
+  if (!event) return undefined;
+  if (field in event) return event[field];
+  let value: unknown = event;
+  for (const part of field.split('.')) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
 export type SegmentMembership = (segmentId: string, customerId: string) => Promise<boolean | null>;
 
 const singleMembership = (db: Executor, set: RuleSet): SegmentMembership => async (segmentId, customerId) => {
@@ -167,8 +180,8 @@ export async function evaluateConditions(
         reason += ` (is ${JSON.stringify(customer.attributes[condition.key] ?? null)})`;
         break;
       case 'event':
-        passed = compareValue(event?.[condition.field], condition.op, condition.value);
-        reason += ` (is ${JSON.stringify(event?.[condition.field] ?? null)})`;
+        passed = compareValue(eventField(event, condition.field), condition.op, condition.value);
+        reason += ` (is ${JSON.stringify(eventField(event, condition.field) ?? null)})`;
         break;
       case 'tag':
         passed = customer.tags.includes(condition.tag) === condition.present;

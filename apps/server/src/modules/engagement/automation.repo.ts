@@ -64,6 +64,12 @@ export async function insertMissingBuiltins(tx: Executor, rows: (typeof automati
   await tx.insert(automationRules).values(rows).onConflictDoNothing();
 }
 
+/** Removes built-in rules whose keys were retired (see RETIRED_BUILTINS). */
+export async function deleteRetiredBuiltins(tx: Executor, tenantId: string, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await tx.delete(automationRules).where(and(eq(automationRules.tenantId, tenantId), sql`${automationRules.builtin} = ANY(${sql.param(keys)}::text[])`));
+}
+
 export async function updateRuleRow(tx: Executor, tenantId: string, id: string, patch: Partial<typeof automationRules.$inferInsert>): Promise<RuleRow | undefined> {
   const [row] = await tx.update(automationRules).set(patch).where(and(eq(automationRules.tenantId, tenantId), eq(automationRules.id, id))).returning();
   return row;

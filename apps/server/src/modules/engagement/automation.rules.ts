@@ -33,6 +33,20 @@ export const TOPIC_CATALOGUE: Record<string, TopicSpec> = {
   'order.placed': { available: true, fields: ORDER_FIELDS },
   'order.delivered': { available: true, fields: ORDER_FIELDS },
   'order.returned': { available: true, fields: ORDER_FIELDS },
+  // Published by surveys when a response completes (the first score of each kind) and when it is a negative experience.
+  'response.submitted': {
+    available: true,
+    fields: {
+      customerId: 'id', surveyId: 'id', responseId: 'id', channel: 'string', 'scores.nps': 'number', 'scores.csat': 'number',
+      'scores.csatPoints': 'number', 'scores.ces': 'number', 'scores.enps': 'number', incentivePoints: 'number',
+      'context.followupId': 'id', 'context.caseId': 'id', 'context.orderId': 'string',
+    },
+  },
+  'feedback.negative': {
+    available: true,
+    fields: { customerId: 'id', surveyId: 'id', responseId: 'id', reason: 'string', score: 'number', channel: 'string', 'context.followupId': 'id', 'context.caseId': 'id' },
+  },
+  // Never published: kept so rules written against it before still load and show (they never ran).
   'survey.responded': { available: false, fields: { customerId: 'id', surveyId: 'id', responseId: 'id', score: 'number', scale: 'string' } },
   'complaint.opened': { available: false, fields: { customerId: 'id', complaintId: 'id', category: 'string', severity: 'string' } },
   'points.awarded': { available: false, fields: { customerId: 'id', points: 'number', reason: 'string', balance: 'number' } },

@@ -451,6 +451,27 @@ describe('dry run and built-in rules', () => {
     }, 'two follow-ups');
     expect(followups).toEqual([{ priority: 'normal', reason: 'after_interaction' }, { priority: 'urgent', reason: 'negative_experience' }]);
     const catalogue = await call(ws, 'GET', '/api/automations/catalogue');
-    expect(catalogue.body.topics.find((x: { topic: string }) => x.topic === 'survey.responded').fields).toEqual(expect.arrayContaining([{ name: 'score', type: 'number' }]));
+    const negative = catalogue.body.topics.find((x: { topic: string }) => x.topic === 'feedback.negative');
+    expect(negative.available).toBe(true);
+    expect(negative.fields).toEqual(expect.arrayContaining([{ name: 'score', type: 'number' }, { name: 'reason', type: 'string' }]));
+    expect(catalogue.body.topics.find((x: { topic: string }) => x.topic === 'survey.responded').available).toBe(false);
+  });
+
+  it('one built-in rule on feedback.negative replaces the per-scale survey rules, which older workspaces lose', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    // A workspace from before: the three per-scale rules on survey.responded.
+    for (const key of ['negative_experience.nps', 'negative_experience.csat', 'negative_experience.ces']) {
+      await t.database.pool.query(
+        `INSERT INTO automation_rules (tenant_id, id, name, enabled, builtin, trigger, conditions, actions, created_by)
+         VALUES ($1, gen_random_uuid(), $2, true, $2, '{"type":"event","topic":"survey.responded"}', '[]', '[{"type":"create_followup","dueInBusinessHours":4,"priority":"urgent"}]', 'system')`,
+        [ws.tenantId, key]);
+    }
+    const list = await call(ws, 'GET', '/api/automations');
+    expect(list.status).toBe(200);
+    const keys = list.body.items.map((r: { builtin: string | null }) => r.builtin).filter(Boolean);
+    expect(keys).toContain('negative_experience.survey');
+    expect(keys.filter((k: string) => /nps|csat|ces/.test(k))).toEqual([]);
+    const rule = list.body.items.find((r: { builtin: string | null }) => r.builtin === 'negative_experience.survey');
+    expect(rule).toMatchObject({ enabled: true, trigger: { type: 'event', topic: 'feedback.negative' } });
   });
 });

@@ -26,7 +26,7 @@ export function useRuleName() {
   };
 }
 
-const BUILTIN_ORDER = ['after_interaction', 'negative_experience.return', 'negative_experience.complaint', 'negative_experience.nps', 'negative_experience.csat', 'negative_experience.ces'];
+const BUILTIN_ORDER = ['after_interaction', 'negative_experience.survey', 'negative_experience.return', 'negative_experience.complaint'];
 const builtinRank = (key: string | null) => {
   const rank = BUILTIN_ORDER.indexOf(key ?? '');
   return rank === -1 ? BUILTIN_ORDER.length : rank;

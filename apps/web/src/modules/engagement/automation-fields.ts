@@ -3,7 +3,7 @@
 // which strings are codes from a known set (a touchpoint kind, an order status…) and which
 // number is money. Pure: no React.
 import {
-  FollowupOutcome, FollowupPriority, JourneyStage, MessageChannelName, MessageStatus, OrderStatus, TouchpointChannel, TouchpointKind,
+  FollowupOutcome, FollowupPriority, JourneyStage, MessageChannelName, MessageStatus, OrderStatus, SurveyChannel, TouchpointChannel, TouchpointKind,
 } from '@vafa/contracts';
 import type { ConditionOp } from './automation-model.ts';
 
@@ -49,6 +49,7 @@ export const VOCABULARIES = {
   followupPriority: { codes: FollowupPriority.options, prefix: 'automations.priority.' },
   followupOutcome: { codes: FollowupOutcome.options, prefix: 'followups.outcome.' },
   surveyScale: { codes: ['nps', 'csat', 'ces'], prefix: 'automations.scale.' },
+  surveyChannel: { codes: SurveyChannel.options, prefix: 'surveys.channel.' },
   customerField: { codes: CUSTOMER_FIELDS, prefix: 'customer.' },
   // Named by Intl.DisplayNames in the reader's language; the workspace's own currency is added first.
   currency: { codes: ['IRR', 'SAR', 'AED', 'IQD', 'KWD', 'QAR', 'OMR', 'BHD', 'TRY', 'USD', 'EUR'] },
@@ -79,6 +80,8 @@ export const OPS_BY_KIND: Record<ValueKind, ConditionOp[]> = {
 
 const ORDER_TOPIC = /^order\./;
 const MESSAGE_TOPIC = /^message\./;
+// Surveys' events: where the answer came from is a survey channel (link, kiosk…), the reason a scale.
+const SURVEY_TOPIC = /^(response\.submitted|feedback\.negative)$/;
 
 /** What an event field holds. `catalogueType` is the server's word for fields this table does not know. */
 export function eventFieldSpec(topic: string, field: string, catalogueType?: string): FieldSpec {
@@ -89,7 +92,7 @@ export function eventFieldSpec(topic: string, field: string, catalogueType?: str
     case 'points':
     case 'balance': return { kind: 'number' };
     case 'kind': return choice('touchpointKind');
-    case 'channel': return choice(MESSAGE_TOPIC.test(topic) ? 'messageChannel' : 'touchpointChannel');
+    case 'channel': return choice(MESSAGE_TOPIC.test(topic) ? 'messageChannel' : SURVEY_TOPIC.test(topic) ? 'surveyChannel' : 'touchpointChannel');
     case 'stage': return choice('journeyStage');
     case 'status':
       if (ORDER_TOPIC.test(topic)) return choice('orderStatus');
@@ -97,6 +100,7 @@ export function eventFieldSpec(topic: string, field: string, catalogueType?: str
       break;
     case 'reason':
       if (MESSAGE_TOPIC.test(topic)) return choice('messageReason');
+      if (SURVEY_TOPIC.test(topic)) return choice('surveyScale');
       break;
     case 'priority': return choice('followupPriority');
     case 'outcome': return choice('followupOutcome');

@@ -34,6 +34,8 @@ function plausiblePayload(topic: string, ctx: ValueContext, nowIso: string): Rec
   }
   if (topic === 'touchpoint.recorded') return { kind: 'call', channel: 'phone', stage: 'after-sale', occurredAt: nowIso };
   if (topic === 'survey.responded') return { scale: 'nps', score: 3 };
+  if (topic === 'feedback.negative') return { reason: 'nps', score: 3, channel: 'email' };
+  if (topic === 'response.submitted') return { channel: 'email', 'scores.nps': 9 };
   if (topic.startsWith('message.')) return { channel: 'sms', status: MESSAGE_STATUS[topic.slice('message.'.length)] };
   if (topic.startsWith('followup.')) return { priority: 'normal' };
   if (topic === 'customer.updated') return { fields: ['tags'] };
