@@ -12,6 +12,7 @@ const runs = [
   { id: 'embedded', name: 'server suites on the embedded PostgreSQL', cmd: ['npx', 'vitest', 'run'], env: { VAFA_TEST_DB: 'embedded' } },
   { id: 'server', name: 'server suites on the PostgreSQL server', cmd: ['npx', 'vitest', 'run'], env: { VAFA_TEST_DB: 'server' } },
   { id: 'web', name: 'web app unit tests', cmd: ['npx', 'vitest', 'run', '--config', 'apps/web/vitest.config.ts'], env: {} },
+  { id: 'widget', name: 'widget: size budget (built and gzipped), CSP rules, triggers and kiosk queue', cmd: ['npx', 'vitest', 'run', '--config', 'apps/widget/vitest.config.ts'], env: {} },
   { id: 'e2e', name: 'browser tests (Chromium)', cmd: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...e2eFiles], env: {} },
 ];
 const failed = [];
@@ -46,6 +47,9 @@ const databaseRuns = selected.filter((run) => run.id === 'embedded' || run.id ==
 if (databaseRuns.length > 1) {
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: 'apps/web', stdio: 'inherit' });
   if (build.status !== 0) failed.push('web app build');
+  // The widget and kiosk bundles likewise (the server builds them when stale, as it does the web app).
+  const widget = spawnSync(process.execPath, ['--import', 'tsx', 'apps/widget/build.ts'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (widget.status !== 0) failed.push('widget build');
 }
 await Promise.all(databaseRuns.map((run) => runSuite(run, databaseRuns.length > 1)));
 for (const run of selected.filter((r) => !databaseRuns.includes(r))) await runSuite(run, false);

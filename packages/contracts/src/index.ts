@@ -12,4 +12,5 @@ export * from './messaging.ts';
 export * from './followups.ts';
 export * from './automations.ts';
 export * from './surveys.ts';
+export * from './survey-widget.ts';
 export * from './survey-admin.ts';
