@@ -14,7 +14,7 @@ const MARKER = 'B-ONLY-مارکر-7f3e';
 /** path parameter values that point at workspace B's data, by route prefix and param name */
 let bIds: Record<string, string>;
 
-const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log'];
+const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -60,6 +60,8 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
   const logged = await api(ws, 'POST', `/api/customers/${customer.id}/touchpoints`, {
     kind: 'call', channel: 'phone', stage: 'after-sale', occurredAt: new Date(Date.now() - 3_600_000).toISOString(), text: `${marker} call`,
   });
+  const survey = await api(ws, 'POST', '/api/surveys', { template: 'nps', languages: ['fa'] });
+  await api(ws, 'POST', `/api/surveys/${survey.id}/publish`);
   const { rows: [session] } = await t.database.pool.query(`SELECT id FROM sessions WHERE account_id = $1 AND tenant_id = $2 LIMIT 1`, [ws.users.owner.accountId, ws.tenantId]);
   // The import runs in the background; let it finish so later snapshots compare settled data.
   for (let i = 0; i < 100; i++) {
@@ -84,6 +86,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     session: session.id as string,
     note: note.id as string,
     logged: logged.id as string,
+    survey: survey.id as string,
   };
 }
 
@@ -108,6 +111,7 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'account:id': ids.session,
     'customers:noteId': ids.note,
     'customers:touchpointId': ids.logged,
+    'surveys:id': ids.survey,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);
@@ -127,6 +131,7 @@ function plausibleBody(route: RegisteredRoute, ids: Awaited<ReturnType<typeof se
   if (route.method === 'PATCH' && route.url.startsWith('/api/customers')) return { name: 'changed by A' };
   if (route.method === 'PATCH' && route.url.startsWith('/api/segments')) return { name: 'changed by A' };
   if (route.method === 'PATCH' && route.url.startsWith('/api/members')) return { role: 'manager' };
+  if (route.method === 'PATCH' && route.url === '/api/surveys/:id') return { name: 'changed by A', questions: [{ id: 'nps', type: 'nps', title: { fa: 'A' } }] };
   return route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
 }
 
