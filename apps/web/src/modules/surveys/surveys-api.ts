@@ -1,7 +1,7 @@
 // API calls and TanStack Query hooks for surveys (the server's survey.routes: list, templates,
 // the draft, publish, close, reopen, delete). Shapes come from @vafa/contracts as types only.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { LocalText, SurveyDefinition, SurveyStatus, SurveyView } from '@vafa/contracts';
+import type { Locale, LocalText, SurveyDefinition, SurveyStatus, SurveyView } from '@vafa/contracts';
 import { request, type Page } from '../../lib/api.ts';
 
 export type Survey = SurveyView;
@@ -21,8 +21,8 @@ export interface SurveyFilters {
 export const surveysApi = {
   list: (filters: SurveyFilters, cursor?: string, limit = 50) => request<Page<Survey>>('GET', '/api/surveys', undefined, { ...filters, cursor, limit }),
   get: (id: string) => request<Survey>('GET', `/api/surveys/${id}`),
-  /** a new draft from a template's key, or from a definition (scratch, or a copy of another survey) */
-  create: (body: { template: string } | { definition: SurveyDefinition }) => request<Survey>('POST', '/api/surveys', body),
+  /** a new draft from a template's key (its texts in `languages`, the first the default), or from a definition (scratch, a copy) */
+  create: (body: { template: string; languages?: Locale[] } | { definition: SurveyDefinition }) => request<Survey>('POST', '/api/surveys', body),
   /** the whole draft; respondents keep answering the published version until it is published */
   saveDraft: (id: string, definition: SurveyDefinition) => request<Survey>('PATCH', `/api/surveys/${id}`, definition),
   publish: (id: string) => request<Survey>('POST', `/api/surveys/${id}/publish`),
