@@ -14,3 +14,4 @@ export * from './automations.ts';
 export * from './surveys.ts';
 export * from './survey-widget.ts';
 export * from './survey-admin.ts';
+export * from './survey-results.ts';

@@ -3,6 +3,8 @@ import { registerDistributionRoutes } from './distribution.routes.ts';
 import { registerKioskRoutes } from './kiosk.routes.ts';
 import { registerResponseRoutes } from './response.routes.ts';
 import { registerResultsRoutes } from './results.routes.ts';
+import { registerResponseTagRoutes } from './response-tags.routes.ts';
+import { computeThemesJob, refreshThemesJob } from './themes.jobs.ts';
 import { registerSurveyRoutes } from './survey.routes.ts';
 
 /**
@@ -18,10 +20,11 @@ export const surveysModule: VafaModule = {
     registerSurveyRoutes(app, deps);
     registerResponseRoutes(app, deps);
     registerResultsRoutes(app, deps);
+    registerResponseTagRoutes(app, deps);
     registerDistributionRoutes(app, deps);
     registerKioskRoutes(app, deps);
   },
-  jobs: [],
+  jobs: [computeThemesJob, refreshThemesJob],
   subscribers: [],
   background: () => [],
 };

@@ -800,6 +800,22 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'این نظرسنجی پاسخ دارد و حذف نمی‌شود؛ به‌جای آن ببندیدش.',
     ar: 'لهذا الاستبيان إجابات فلا يمكن حذفه؛ أغلقه بدلًا من ذلك.',
   },
+  // Survey results (surveys/results.*, themes.*, response-tags.*).
+  question_not_scored: {
+    en: 'The question "{question}" has no score to follow over time; choose an NPS, CSAT, CES or rating question.',
+    fa: 'پرسش «{question}» امتیازی ندارد که روندش دنبال شود؛ یک پرسش NPS، CSAT، CES یا امتیازدهی انتخاب کنید.',
+    ar: 'السؤال «{question}» ليس له درجة تُتابع عبر الزمن؛ اختر سؤال NPS أو CSAT أو CES أو تقييم.',
+  },
+  too_many_buckets: {
+    en: 'This period has more than {max} points at this interval; choose a longer interval or a shorter period.',
+    fa: 'این بازه در این فاصله بیش از {max} نقطه دارد؛ فاصله‌ی بلندتر یا بازه‌ی کوتاه‌تری برگزینید.',
+    ar: 'لهذه الفترة أكثر من {max} نقطة بهذا الفاصل؛ اختر فاصلًا أطول أو فترة أقصر.',
+  },
+  survey_too_many_tags: {
+    en: 'A response can have at most {max} tags.',
+    fa: 'هر پاسخ حداکثر {max} برچسب می‌تواند داشته باشد.',
+    ar: 'يمكن أن يحمل الرد {max} وسمًا على الأكثر.',
+  },
   period_reversed: {
     en: 'The period must start before it ends.',
     fa: 'بازه باید پیش از پایانش آغاز شود.',
