@@ -28,3 +28,4 @@ export const surveysModule: VafaModule = {
   subscribers: [],
   background: () => [],
 };
+export { seedDemoSurveys, type DemoSurveyCustomer } from './survey.demo.ts';

@@ -100,3 +100,9 @@ export async function deleteSurveyRow(tx: Executor, tenantId: string, id: string
   await tx.delete(surveyTokens).where(and(eq(surveyTokens.tenantId, tenantId), eq(surveyTokens.surveyId, id)));
   await tx.delete(surveys).where(and(eq(surveys.tenantId, tenantId), eq(surveys.id, id)));
 }
+
+/** The demo's surveys were "published" before the answers it back-fills. */
+export async function backdateSurvey(tx: Executor, tenantId: string, id: string, at: Date): Promise<void> {
+  await tx.update(surveys).set({ createdAt: at, publishedAt: at }).where(and(eq(surveys.tenantId, tenantId), eq(surveys.id, id)));
+  await tx.update(surveyVersions).set({ publishedAt: at }).where(and(eq(surveyVersions.tenantId, tenantId), eq(surveyVersions.surveyId, id)));
+}

@@ -16,7 +16,10 @@ import { assertKeepsMeaning, assertValidDefinition } from './survey.validate.ts'
  * closed rather than deleted, so its answers stay.
  */
 
-const actorRef = (actor: Actor | null) => (actor ? `${actor.kind}:${actor.id}` : null);
+/** Who acts: a member or key, or the system (the demo seeding). */
+type Acting = Actor | { kind: 'system'; id?: string } | null;
+
+const actorRef = (actor: Acting) => (actor ? `${actor.kind}:${actor.id ?? ''}` : null);
 
 export async function getSurvey(db: Executor, tenantId: string, id: string): Promise<repo.SurveyRow> {
   const row = await repo.findSurvey(db, tenantId, id);
@@ -63,7 +66,7 @@ export async function listSurveyPage(db: Executor, tenantId: string, query: Surv
 }
 
 /** A new draft with its public link's token. */
-async function insertDraft(tx: Executor, tenantId: string, actor: Actor | null, definition: SurveyDefinition, template: string | null): Promise<string> {
+async function insertDraft(tx: Executor, tenantId: string, actor: Acting, definition: SurveyDefinition, template: string | null): Promise<string> {
   assertValidDefinition(definition);
   const id = uuidv7();
   const publicToken = newSurveyToken();
@@ -76,7 +79,7 @@ async function insertDraft(tx: Executor, tenantId: string, actor: Actor | null, 
   return id;
 }
 
-export async function createSurvey(tx: Executor, tenantId: string, actor: Actor | null, input: CreateSurvey): Promise<repo.SurveyRow> {
+export async function createSurvey(tx: Executor, tenantId: string, actor: Acting, input: CreateSurvey): Promise<repo.SurveyRow> {
   let definition = input.definition;
   if (!definition) {
     if (!input.template) throw new Problem(422, 'survey_definition_required', {}, [{ field: 'definition', code: 'survey_definition_required', message: 'survey_definition_required' }]);
@@ -102,7 +105,7 @@ export async function updateDraft(tx: Executor, tenantId: string, id: string, de
  * Freezes the draft as version n+1 and makes it live. When the draft is the live version
  * unchanged, no version is added (publishing twice is harmless); a closed survey goes live again.
  */
-export async function publishSurvey(tx: Executor, tenantId: string, actor: Actor | null, id: string, ip?: string): Promise<repo.SurveyRow> {
+export async function publishSurvey(tx: Executor, tenantId: string, actor: Acting, id: string, ip?: string): Promise<repo.SurveyRow> {
   const survey = await lockedSurvey(tx, tenantId, id);
   const current = await getSurvey(tx, tenantId, id);
   const draft = current.draft as SurveyDefinition;
@@ -123,7 +126,7 @@ export async function publishSurvey(tx: Executor, tenantId: string, actor: Actor
 }
 
 /** Stops taking answers (closed_reason `manual`). Closing a closed survey changes nothing. */
-export async function closeSurvey(tx: Executor, tenantId: string, actor: Actor | null, id: string, ip?: string): Promise<repo.SurveyRow> {
+export async function closeSurvey(tx: Executor, tenantId: string, actor: Acting, id: string, ip?: string): Promise<repo.SurveyRow> {
   const survey = await lockedSurvey(tx, tenantId, id);
   if (survey.status === 'draft') throw new Problem(409, 'survey_not_published');
   if (survey.status === 'live') {
@@ -135,7 +138,7 @@ export async function closeSurvey(tx: Executor, tenantId: string, actor: Actor |
 }
 
 /** Takes answers again, on the version that was live. Reopening a live survey changes nothing. */
-export async function reopenSurvey(tx: Executor, tenantId: string, actor: Actor | null, id: string, ip?: string): Promise<repo.SurveyRow> {
+export async function reopenSurvey(tx: Executor, tenantId: string, actor: Acting, id: string, ip?: string): Promise<repo.SurveyRow> {
   const survey = await lockedSurvey(tx, tenantId, id);
   if (survey.status === 'draft') throw new Problem(409, 'survey_not_published');
   if (survey.status === 'closed') {
@@ -146,7 +149,7 @@ export async function reopenSurvey(tx: Executor, tenantId: string, actor: Actor 
 }
 
 /** Only a survey nobody has answered: answers are kept (close the survey instead). */
-export async function deleteSurvey(tx: Executor, tenantId: string, actor: Actor | null, id: string, ip?: string): Promise<void> {
+export async function deleteSurvey(tx: Executor, tenantId: string, actor: Acting, id: string, ip?: string): Promise<void> {
   const survey = await lockedSurvey(tx, tenantId, id);
   if (await repo.hasResponses(tx, tenantId, id)) throw new Problem(409, 'survey_has_responses');
   await repo.deleteSurveyRow(tx, tenantId, id);
@@ -156,7 +159,7 @@ export async function deleteSurvey(tx: Executor, tenantId: string, actor: Actor 
 const COPY_SUFFIX: Record<Locale, string> = { fa: ' (رونوشت)', ar: ' (نسخة)', en: ' (copy)' };
 
 /** A new draft with the same questions and settings, its own link and no answers. */
-export async function duplicateSurvey(tx: Executor, tenantId: string, actor: Actor | null, id: string, locale: Locale): Promise<repo.SurveyRow> {
+export async function duplicateSurvey(tx: Executor, tenantId: string, actor: Acting, id: string, locale: Locale): Promise<repo.SurveyRow> {
   const source = await getSurvey(tx, tenantId, id);
   const draft = source.draft as SurveyDefinition;
   const suffix = COPY_SUFFIX[locale];

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Vafa } from '../../app.ts';
+import { seedDemoSurveys, type DemoSurveyCustomer } from '../surveys/index.ts';
 import { addMember } from '../team/index.ts';
 import { createApiKey } from './api-key.service.ts';
 import { generateDemoWorkspace, type DemoCustomer } from './demo-data.ts';
@@ -56,6 +57,7 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
 
   const events: Record<string, unknown>[] = [];
   const returns: { customerId: string; returnedAt: string }[] = [];
+  const respondents: DemoSurveyCustomer[] = [];
   for (const customer of demo.customers) {
     const res = await vafa.http.inject({
       method: 'POST',
@@ -80,6 +82,7 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
       continue;
     }
     events.push(...touchpointsOf(customer));
+    respondents.push({ id: res.json<{ id: string }>().id, language: customer.language });
     const returned = customer.orders.filter((o) => o.returnedAt).map((o) => o.returnedAt!).sort().at(-1);
     if (returned) returns.push({ customerId: res.json<{ id: string }>().id, returnedAt: returned });
   }
@@ -88,6 +91,9 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
     if (res.statusCode !== 200) log.warn({ status: res.statusCode, body: res.body.slice(0, 500) }, 'demo touchpoints were not recorded');
   }
   await seedDemoEngagement(vafa, headers, log, returns);
+  // A live NPS and a post-purchase CSAT survey with answers over the last 90 days.
+  const surveys = await seedDemoSurveys(database, tenantId, { customers: respondents, responses: Math.min(300, respondents.length), now: new Date(), seed: 1404 });
+  if (surveys.responses < Math.min(300, respondents.length)) log.warn({ saved: surveys.responses }, 'some demo survey answers were not saved');
   await database.pool.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, keyId]);
   return { workspaceName: demo.name, email: OWNER_EMAIL, password, customers: demo.customers.length };
 }
