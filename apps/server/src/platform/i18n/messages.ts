@@ -618,6 +618,27 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'پرسش «{question}» با پاسخ‌های قبلی شما نشان داده نمی‌شود، پس نمی‌توان به آن پاسخ داد.',
     ar: 'السؤال «{question}» لا يظهر بحسب إجاباتك السابقة، فلا يمكن الإجابة عنه.',
   },
+  // The survey widget and kiosks (surveys/widget.*, kiosk.*).
+  widget_not_available: {
+    en: 'This survey is not offered in a widget now (not published, closed, or its widget is switched off).',
+    fa: 'این نظرسنجی اکنون در ابزارک ارائه نمی‌شود (منتشر نشده، بسته شده یا ابزارکش خاموش است).',
+    ar: 'هذا الاستبيان غير معروض في أداة الآن (لم يُنشر، أو أُغلق، أو أداته متوقفة).',
+  },
+  widget_origin_not_allowed: {
+    en: 'This survey’s widget may not be shown on this site.',
+    fa: 'ابزارک این نظرسنجی اجازه‌ی نمایش در این سایت را ندارد.',
+    ar: 'لا يُسمح بعرض أداة هذا الاستبيان على هذا الموقع.',
+  },
+  kiosk_not_found: {
+    en: 'There is no such kiosk, or it was revoked.',
+    fa: 'چنین کیوسکی وجود ندارد یا لغو شده است.',
+    ar: 'لا يوجد كشك كهذا، أو أُلغي.',
+  },
+  kiosk_answer_too_old: {
+    en: 'This answer was given more than 30 days ago and is no longer accepted.',
+    fa: 'این پاسخ بیش از ۳۰ روز پیش داده شده است و دیگر پذیرفته نمی‌شود.',
+    ar: 'أُعطيت هذه الإجابة قبل أكثر من 30 يومًا ولم تعد مقبولة.',
+  },
   required_answer_missing: {
     en: 'Please answer the question "{question}".',
     fa: 'لطفاً به پرسش «{question}» پاسخ دهید.',
