@@ -9,7 +9,7 @@ import { AnswerValue, ScaleStyle, ShowIf, WidgetTrigger } from './surveys.ts';
 
 /** The public token of a survey (22 base64url characters); anything else is answered 404 alike. */
 export const PublicSurveyToken = z.string().min(1).max(64);
-export const SurveyTokenParams = z.strictObject({ token: PublicSurveyToken });
+export const WidgetTokenParams = z.strictObject({ token: PublicSurveyToken });
 
 /** A question as the widget or kiosk draws it: text already in the visitor's language. */
 export const WidgetQuestion = z.object({
@@ -148,7 +148,7 @@ export interface KioskTexts {
   next: string;
   submit: string;
   skip: string;
-  /** "{n} answers waiting to be sent" */
+  /** "waiting to be sent: {n}" (said without a plural form) */
   pending: string;
   offline: string;
   pointOf: string;

@@ -1,4 +1,4 @@
-import { IdParams, KioskList, KioskSyncBody, KioskSyncResult, RegisteredKiosk, RegisterKiosk, SurveyKioskParams, SurveyTokenParams } from '@vafa/contracts';
+import { IdParams, KioskList, KioskSyncBody, KioskSyncResult, RegisteredKiosk, RegisterKiosk, SurveyKioskParams, WidgetTokenParams } from '@vafa/contracts';
 import { z } from 'zod';
 import { publicBaseUrl } from '../../platform/config.ts';
 import type { App } from '../../platform/http/server.ts';
@@ -74,7 +74,7 @@ export function registerKioskRoutes(app: App, deps: ModuleDeps): void {
 
   app.get('/k/:token', {
     config: publicRoute,
-    schema: { hide: true, params: SurveyTokenParams, querystring: z.strictObject({ lang: z.string().max(35).optional() }) },
+    schema: { hide: true, params: WidgetTokenParams, querystring: z.strictObject({ lang: z.string().max(35).optional() }) },
   }, async (req, reply) => {
     const assets = await widgetAssets();
     const css = `${ASSETS}${assets.manifest.kioskCss}`;
@@ -105,7 +105,7 @@ export function registerKioskRoutes(app: App, deps: ModuleDeps): void {
         'saved on its own: `saved`, `duplicate` (this clientRef was saved before: a resend counts once) or `refused` with the reason\'s ' +
         'code (the survey closed, an invalid answer, older than 30 days): the device drops all three. 404 for an unknown or revoked ' +
         `kiosk. No per-IP limit; at most ${SYNCS_PER_KIOSK_PER_MINUTE} requests a minute per kiosk.`,
-      params: SurveyTokenParams,
+      params: WidgetTokenParams,
       body: KioskSyncBody,
       response: { 200: KioskSyncResult },
     },
