@@ -14,7 +14,7 @@ const MARKER = 'B-ONLY-مارکر-7f3e';
 /** path parameter values that point at workspace B's data, by route prefix and param name */
 let bIds: Record<string, string>;
 
-const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions'];
+const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -62,6 +62,10 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
   });
   const survey = await api(ws, 'POST', '/api/surveys', { template: 'nps', languages: ['fa'] });
   await api(ws, 'POST', `/api/surveys/${survey.id}/publish`);
+  // A complete response, written as the response service stores one (results, tags and the responses list read it).
+  const { rows: [response] } = await t.database.pool.query(
+    `INSERT INTO survey_responses (tenant_id, id, survey_id, version, status, channel, locale, submitted_at)
+     VALUES ($1, gen_random_uuid(), $2, 1, 'complete', 'link', 'fa', now()) RETURNING id`, [ws.tenantId, survey.id]);
   const { rows: [session] } = await t.database.pool.query(`SELECT id FROM sessions WHERE account_id = $1 AND tenant_id = $2 LIMIT 1`, [ws.users.owner.accountId, ws.tenantId]);
   // The import runs in the background; let it finish so later snapshots compare settled data.
   for (let i = 0; i < 100; i++) {
@@ -87,6 +91,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     note: note.id as string,
     logged: logged.id as string,
     survey: survey.id as string,
+    surveyResponse: response.id as string,
   };
 }
 
@@ -112,6 +117,7 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'customers:noteId': ids.note,
     'customers:touchpointId': ids.logged,
     'surveys:id': ids.survey,
+    'surveys:responseId': ids.surveyResponse,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);
