@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
-import { seedDemoSurveys } from './index.ts';
+import { seedDemoSurveys, type DemoSurveyCustomer } from './index.ts';
 
 let t: TestApp;
 
@@ -13,8 +13,8 @@ afterAll(() => t?.close());
 describe('demo surveys', () => {
   it('a live NPS and a CSAT survey with answers over the last 90 days, in the rollups and the list', async () => {
     const ws = await t.createWorkspace({ country: 'IR' });
-    const customers = [];
-    for (let i = 0; i < 12; i++) customers.push({ id: (await createCustomer(t, ws)).id, language: (['fa', 'fa', 'ar', 'en'] as const)[i % 4] });
+    const customers: DemoSurveyCustomer[] = [];
+    for (let i = 0; i < 12; i++) customers.push({ id: (await createCustomer(t, ws)).id, language: (['fa', 'fa', 'ar', 'en'] as const)[i % 4]! });
     const now = new Date();
     const seeded = await seedDemoSurveys(t.database, ws.tenantId, { customers, responses: 120, now, seed: 7 });
     expect(seeded.responses).toBe(120);
