@@ -28,6 +28,8 @@ export interface SmsProviderServer {
   kavenegarReport(callbackUrl: string, messageId: string, status: number): Promise<number>;
   /** Posts a Twilio status callback to the StatusCallback the send gave, signed with the auth token (or `signWith`). Returns the HTTP status. */
   twilioReport(sid: string, status: 'delivered' | 'undelivered' | 'failed' | 'sent', options?: { errorCode?: string; signWith?: string }): Promise<number>;
+  /** Posts an incoming SMS to `url` the way Twilio's messaging webhook does, signed with the auth token (or `signWith`). Returns the HTTP status. */
+  twilioInbound(url: string, from: string, body: string, options?: { signWith?: string }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -147,6 +149,15 @@ export async function smsProviderServer(options: SmsProviderOptions): Promise<Sm
       if (errorCode) params.ErrorCode = errorCode;
       const signature = twilioSignature(signWith ?? options.twilio.authToken, callback.url, params);
       return postForm(callback.url, params, { 'x-twilio-signature': signature });
+    },
+    twilioInbound(url, from, body, { signWith } = {}) {
+      if (!options.twilio) throw new Error('no Twilio account');
+      const sid = `SM${randomBytes(16).toString('hex')}`;
+      const params: Record<string, string> = {
+        ToCountry: 'US', SmsMessageSid: sid, NumMedia: '0', SmsSid: sid, SmsStatus: 'received', Body: body, To: '+15005550006',
+        NumSegments: '1', MessageSid: sid, AccountSid: options.twilio.accountSid, From: from, ApiVersion: '2010-04-01',
+      };
+      return postForm(url, params, { 'x-twilio-signature': twilioSignature(signWith ?? options.twilio.authToken, url, params) });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

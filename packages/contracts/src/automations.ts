@@ -118,8 +118,14 @@ export const CreateFollowupAction = z.strictObject({
 export const AddTagAction = z.strictObject({ type: z.literal('add_tag'), tag: z.string().trim().min(1).max(100) });
 export const RemoveTagAction = z.strictObject({ type: z.literal('remove_tag'), tag: z.string().trim().min(1).max(100) });
 export const CallWebhookAction = z.strictObject({ type: z.literal('call_webhook'), endpointId: Uuid });
+/**
+ * Invites the customer to a live survey by e-mail or SMS (the preferred channel first), with the
+ * recontact limit applied; the triggering event's followupId / orderId / caseId is kept with the
+ * invitation so the answer is tied to it. The rule's delay spaces it from the event.
+ */
+export const SendSurveyAction = z.strictObject({ type: z.literal('send_survey'), surveyId: Uuid, channel: z.enum(['preferred', 'email', 'sms']) });
 export const AutomationAction = z
-  .discriminatedUnion('type', [SendMessageAction, CreateFollowupAction, AddTagAction, RemoveTagAction, CallWebhookAction])
+  .discriminatedUnion('type', [SendMessageAction, CreateFollowupAction, AddTagAction, RemoveTagAction, CallWebhookAction, SendSurveyAction])
   .meta({ id: 'AutomationAction' });
 export type AutomationAction = z.infer<typeof AutomationAction>;
 
@@ -169,6 +175,7 @@ export const RunActionResult = z.object({
   channel: z.string().optional(),
   messageId: z.string().optional(),
   followupId: z.string().optional(),
+  invitationId: z.string().optional(),
 });
 export type RunActionResult = z.infer<typeof RunActionResult>;
 

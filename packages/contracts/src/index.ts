@@ -12,6 +12,8 @@ export * from './messaging.ts';
 export * from './followups.ts';
 export * from './automations.ts';
 export * from './surveys.ts';
+export * from './sms-length.ts';
+export * from './survey-distribution.ts';
 export * from './survey-widget.ts';
 export * from './survey-admin.ts';
 export * from './survey-results.ts';

@@ -6,6 +6,7 @@ import { changeCustomerTags } from '../customers/index.ts';
 import type { EngineCustomer } from './automation.repo.ts';
 import { webhookEndpointEnabled } from './automation.repo.ts';
 import { openFollowup } from './followup.service.ts';
+import { surveyActionHandler, surveyContextOf } from './survey-action.ts';
 import { pickLanguage, renderMessage, templateVariables, type RenderWorkspace } from './template.render.ts';
 
 /** What an action needs to know beyond the customer: the workspace, the templates, the trigger. */
@@ -30,8 +31,11 @@ export interface PlannedAction {
   detail?: Record<string, unknown>;
 }
 
-const granted = (customer: EngineCustomer, channel: 'email' | 'sms') => customer.consent[channel]?.granted === true;
-const addressOf = (customer: EngineCustomer, channel: 'email' | 'sms') => (channel === 'email' ? customer.email : customer.phone);
+/** What choosing a channel needs to know of a customer. */
+type ChannelCustomer = Pick<EngineCustomer, 'consent' | 'email' | 'phone' | 'preferredChannel'>;
+
+const granted = (customer: ChannelCustomer, channel: 'email' | 'sms') => customer.consent[channel]?.granted === true;
+const addressOf = (customer: ChannelCustomer, channel: 'email' | 'sms') => (channel === 'email' ? customer.email : customer.phone);
 
 /**
  * The channels to try, in order: the customer's preferred one first, then the other; with no
@@ -43,7 +47,7 @@ export function channelOrder(requested: 'preferred' | 'email' | 'sms', preferred
 }
 
 /** The first channel with consent granted and an address, or null. */
-export function reachableChannel(customer: EngineCustomer, requested: 'preferred' | 'email' | 'sms'): 'email' | 'sms' | null {
+export function reachableChannel(customer: ChannelCustomer, requested: 'preferred' | 'email' | 'sms'): 'email' | 'sms' | null {
   return channelOrder(requested, customer.preferredChannel).find((c) => granted(customer, c) && addressOf(customer, c)) ?? null;
 }
 
@@ -95,6 +99,15 @@ export async function planAction(db: Executor, ctx: ActionContext, customer: Eng
     case 'call_webhook':
       if (!(await webhookEndpointEnabled(db, ctx.tenantId, action.endpointId))) return { action, wouldRun: false, reason: 'webhook_endpoint_missing' };
       return { action, wouldRun: true, channel: 'webhook', recipient: action.endpointId, detail: { type: webhookEventType(ctx.trigger) } };
+    case 'send_survey': {
+      const handler = surveyActionHandler();
+      if (!handler) return { action, wouldRun: false, reason: 'surveys_unavailable' };
+      const channel = reachableChannel(customer, action.channel);
+      if (!channel) return { action, wouldRun: false, reason: 'no_reachable_channel' };
+      const refused = await handler.refusal(db, ctx.tenantId, action.surveyId, customer.id, ctx.now);
+      if (refused) return { action, wouldRun: false, reason: refused };
+      return { action, wouldRun: true, channel, recipient: addressOf(customer, channel)!, detail: { surveyId: action.surveyId, context: surveyContextOf(ctx.trigger.payload) } };
+    }
   }
 }
 
@@ -192,6 +205,19 @@ export async function performActions(
           assigneeId: action.assigneeId ?? null,
         }, ctx.now);
         results.push({ type: action.type, status: 'done', followupId: followup.id });
+        break;
+      }
+      case 'send_survey': {
+        const handler = surveyActionHandler();
+        const outcome = handler
+          ? await handler.send(tx, {
+            tenantId: ctx.tenantId, customerId: customer.id, surveyId: action.surveyId, channel: plan.channel as 'email' | 'sms',
+            context: surveyContextOf(ctx.trigger.payload), origin, now: ctx.now,
+          })
+          : { status: 'skipped' as const, reason: 'surveys_unavailable' };
+        results.push(outcome.status === 'done'
+          ? { type: action.type, status: 'done', channel: plan.channel!, invitationId: outcome.invitationId }
+          : { type: action.type, status: 'skipped', reason: outcome.reason });
         break;
       }
       case 'add_tag':

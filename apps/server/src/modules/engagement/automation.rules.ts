@@ -66,6 +66,7 @@ export const ACTION_EMITS: Record<AutomationAction['type'], string[]> = {
   add_tag: ['customer.updated'],
   remove_tag: ['customer.updated'],
   call_webhook: ['message.*'],
+  send_survey: ['message.*'],
 };
 
 export function catalogue() {

@@ -13,6 +13,7 @@ import {
 } from './automation.engine.ts';
 import * as repo from './automation.repo.ts';
 import { findLoop, loopProblem, staticRuleErrors } from './automation.rules.ts';
+import { surveyActionHandler } from './survey-action.ts';
 import { unknownCustomer } from './template.service.ts';
 
 export function presentRule(row: repo.RuleRow): AutomationView {
@@ -41,12 +42,14 @@ async function assertValidRule(db: Executor, tenantId: string, rule: AutomationR
   const templateIds = rule.actions.flatMap((a) => (a.type === 'send_message' ? [a.templateId] : []));
   const endpointIds = rule.actions.flatMap((a) => (a.type === 'call_webhook' ? [a.endpointId] : []));
   const assigneeIds = rule.actions.flatMap((a) => (a.type === 'create_followup' && a.assigneeId ? [a.assigneeId] : []));
-  const [segments, templates, endpoints, members, attributes] = await Promise.all([
+  const surveyIds = rule.actions.flatMap((a) => (a.type === 'send_survey' ? [a.surveyId] : []));
+  const [segments, templates, endpoints, members, attributes, surveys] = await Promise.all([
     repo.existingIds(db, tenantId, 'segments', segmentIds),
     repo.existingIds(db, tenantId, 'message_templates', templateIds),
     repo.existingIds(db, tenantId, 'webhook_endpoints', endpointIds),
     repo.existingMembers(db, tenantId, assigneeIds),
     rule.conditions.some((c) => c.type === 'attribute') ? attributeDefinitionsOf(db, tenantId) : Promise.resolve(new Map()),
+    surveyIds.length > 0 ? (surveyActionHandler()?.existingSurveys(db, tenantId, surveyIds) ?? Promise.resolve(new Set<string>())) : Promise.resolve(new Set<string>()),
   ]);
   rule.conditions.forEach((c, i) => {
     if (c.type === 'segment' && !segments.has(c.segmentId)) errors.push({ field: `conditions.${i}.segmentId`, code: 'unknown_segment', message: `no segment ${c.segmentId}` });
@@ -56,6 +59,7 @@ async function assertValidRule(db: Executor, tenantId: string, rule: AutomationR
     if (a.type === 'send_message' && !templates.has(a.templateId)) errors.push({ field: `actions.${i}.templateId`, code: 'unknown_template', message: `no template ${a.templateId}` });
     if (a.type === 'call_webhook' && !endpoints.has(a.endpointId)) errors.push({ field: `actions.${i}.endpointId`, code: 'unknown_webhook_endpoint', message: `no webhook endpoint ${a.endpointId}` });
     if (a.type === 'create_followup' && a.assigneeId && !members.has(a.assigneeId)) errors.push({ field: `actions.${i}.assigneeId`, code: 'unknown_assignee', message: `no team member ${a.assigneeId}` });
+    if (a.type === 'send_survey' && !surveys.has(a.surveyId)) errors.push({ field: `actions.${i}.surveyId`, code: 'unknown_survey', message: `no survey ${a.surveyId}` });
   });
   if (errors.length > 0) throw new Problem(422, 'invalid_automation', { detail: errors[0]!.message }, errors);
 }

@@ -19,6 +19,11 @@ registerFollowupCustomerHooks();
  * routes, jobs and subscribers from its files; this is the only file other modules import.
  */
 
+export { reachableRecipients, type Reachable, type Unreachable } from './message-recipients.ts';
+export {
+  registerSurveyActionHandler, type SurveyActionHandler, type SurveyActionOutcome, type SurveyActionRequest,
+} from './survey-action.ts';
+
 export const engagementModule: VafaModule = {
   name: 'engagement',
   registerRoutes(app, deps) {

@@ -1,4 +1,6 @@
 import type { VafaModule } from '../../platform/module.ts';
+import { registerSurveyActionHandler } from '../engagement/index.ts';
+import { invitationWorker, reminderWorker } from './distribution.jobs.ts';
 import { registerDistributionRoutes } from './distribution.routes.ts';
 import { registerKioskRoutes } from './kiosk.routes.ts';
 import { registerResponseRoutes } from './response.routes.ts';
@@ -6,6 +8,10 @@ import { registerResultsRoutes } from './results.routes.ts';
 import { registerResponseTagRoutes } from './response-tags.routes.ts';
 import { computeThemesJob, refreshThemesJob } from './themes.jobs.ts';
 import { registerSurveyRoutes } from './survey.routes.ts';
+import { sendSurveyAction } from './send-survey.action.ts';
+
+// Automations' send_survey action creates invitations here; engagement never imports surveys.
+registerSurveyActionHandler(sendSurveyAction);
 
 /**
  * Surveys: the builder and its versions (survey.*), distribution by link, e-mail, SMS and
@@ -26,6 +32,6 @@ export const surveysModule: VafaModule = {
   },
   jobs: [computeThemesJob, refreshThemesJob],
   subscribers: [],
-  background: () => [],
+  background: (deps) => [invitationWorker(deps), reminderWorker(deps)],
 };
 export { seedDemoSurveys, type DemoSurveyCustomer } from './survey.demo.ts';

@@ -538,6 +538,36 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'این نظرسنجی بسته شده است و دیگر پاسخی نمی‌پذیرد.',
     ar: 'هذا الاستبيان مغلق ولم يعد يقبل إجابات.',
   },
+  survey_not_live: {
+    en: 'This survey has not been published yet: publish it before sending it to anyone.',
+    fa: 'این نظرسنجی هنوز منتشر نشده است: پیش از فرستادن، آن را منتشر کنید.',
+    ar: 'لم يُنشر هذا الاستبيان بعد: انشره قبل إرساله إلى أي أحد.',
+  },
+  recontact_limit: {
+    en: 'This customer was asked by a survey recently; the workspace waits longer between two surveys to one customer.',
+    fa: 'از این مشتری به‌تازگی نظرسنجی شده است؛ فاصله‌ی میان دو نظرسنجی برای یک مشتری در این فضای کاری بیشتر است.',
+    ar: 'طُلب رأي هذا العميل في استبيان مؤخرًا؛ مساحة العمل تنتظر مدة أطول بين استبيانين للعميل نفسه.',
+  },
+  distribution_state: {
+    en: 'This distribution cannot do that in its current state (already paused, finished or cancelled).',
+    fa: 'این ارسال در وضعیت کنونی‌اش چنین کاری نمی‌تواند بکند (پیش‌تر متوقف، تمام یا لغو شده است).',
+    ar: 'لا يمكن لهذا الإرسال فعل ذلك في حالته الحالية (متوقف أو منتهٍ أو ملغى مسبقًا).',
+  },
+  customer_unreachable: {
+    en: 'This customer cannot be reached by that channel: no consent or no address for it.',
+    fa: 'با این کانال نمی‌توان به این مشتری رسید: رضایت یا نشانی‌ای برای آن نیست.',
+    ar: 'لا يمكن الوصول إلى هذا العميل عبر هذه القناة: لا موافقة أو لا عنوان لها.',
+  },
+  unknown_hidden_field: {
+    en: 'The survey has no hidden field named {name}.',
+    fa: 'نظرسنجی فیلد پنهانی به نام {name} ندارد.',
+    ar: 'لا يحتوي الاستبيان على حقل مخفي باسم {name}.',
+  },
+  unknown_survey: {
+    en: 'There is no such survey in this workspace.',
+    fa: 'چنین نظرسنجی‌ای در این فضای کاری نیست.',
+    ar: 'لا يوجد استبيان كهذا في مساحة العمل هذه.',
+  },
   invitation_not_found: {
     en: 'This survey link is not valid.',
     fa: 'این پیوند نظرسنجی معتبر نیست.',

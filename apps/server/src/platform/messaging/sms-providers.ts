@@ -15,6 +15,14 @@ export interface ProviderRequest {
   params: Record<string, string>;
 }
 
+/** A text a customer sent to the workspace's number (a reply), as the provider forwarded it. */
+export interface InboundSms {
+  /** the sender's number as the provider gave it (E.164 or national) */
+  from: string;
+  text: string;
+  providerMessageId: string | null;
+}
+
 export interface DeliveryReport {
   providerMessageId: string;
   status: 'delivered' | 'failed';
@@ -39,7 +47,11 @@ export interface SmsProviderProfile {
   verifyRequest(request: ProviderRequest, config: SmsChannelConfig): boolean;
   /** final delivery states in the callback; interim states (queued, sent) give none */
   parseDeliveryReport(request: ProviderRequest): DeliveryReport[];
+  /** an incoming message forwarded to the workspace's inbound URL, or null when the request is not one */
+  parseInbound(request: ProviderRequest): InboundSms | null;
 }
+
+const inboundField = (value: string | undefined, max: number) => (typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined);
 
 /** The URL providers post delivery reports to; the token names (and authenticates) the workspace. */
 export function smsStatusCallbackUrl(publicUrl: string, secrets: Secrets, tenantId: string, provider: SmsProviderName): string {
@@ -101,6 +113,12 @@ export const kavenegar: SmsProviderProfile = {
     const reason = KAVENEGAR_FAILED[status];
     return reason ? [{ providerMessageId: id, status: 'failed', reason }] : [];
   },
+  // The panel's "receive URL" forwards each incoming SMS with `from`, `to`, `message` and `messageid`.
+  parseInbound({ params }) {
+    const from = inboundField(params.from, 40);
+    const text = inboundField(params.message, 2000);
+    return from && text ? { from, text, providerMessageId: inboundField(params.messageid, 100) ?? null } : null;
+  },
 };
 
 /**
@@ -161,6 +179,12 @@ export const twilio: SmsProviderProfile = {
     if (status === 'delivered') return [{ providerMessageId: id, status: 'delivered' }];
     if (status === 'undelivered' || status === 'failed') return [{ providerMessageId: id, status: 'failed', reason: params.ErrorCode ? `sms_${params.ErrorCode}` : `sms_${status}` }];
     return [];
+  },
+  // A messaging webhook: `From`, `To`, `Body`, `MessageSid`, signed like status callbacks.
+  parseInbound({ params }) {
+    const from = inboundField(params.From, 40);
+    const text = inboundField(params.Body, 2000);
+    return from && text ? { from, text, providerMessageId: inboundField(params.MessageSid ?? params.SmsSid, 100) ?? null } : null;
   },
 };
 

@@ -39,7 +39,7 @@ export function usePathError(error: ApiError | null) {
 }
 const KNOWN_FIELD_CODES = new Set([
   'unknown_topic', 'unknown_event_field', 'invalid_condition', 'event_condition_without_event', 'unknown_template', 'unknown_segment',
-  'unknown_attribute', 'unknown_webhook_endpoint', 'unknown_assignee',
+  'unknown_attribute', 'unknown_webhook_endpoint', 'unknown_assignee', 'unknown_survey',
 ]);
 
 /** Numbers typed in any digits, shown in the user's digits. */
@@ -75,6 +75,7 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
   const attributes = useAttributeDefinitions();
   // Endpoints are managed by admins; others may not list them and pick none.
   const endpoints = useQuery({ queryKey: ['webhook-endpoints'], queryFn: automationsApi.webhookEndpoints, retry: false });
+  const surveys = useQuery({ queryKey: ['surveys', 'live-for-automations'], queryFn: automationsApi.liveSurveys, enabled: draft.actions.some((a) => a.type === 'send_survey') });
 
   const topic = draft.trigger.type === 'event' ? catalogue.data?.topics.find((x) => x.topic === draft.trigger.topic) : undefined;
   const context = useRuleContext(draft.trigger.type === 'event' ? draft.trigger.topic : null);
@@ -192,7 +193,7 @@ export function AutomationEditor({ rule, draft, onDraftChange, canWrite, onSaved
               <Select label={t('automations.actionType')} value={a.type} isDisabled={readOnly} onChange={(type: ActionType) => setAction(i, blankAction(type))}
                 options={ACTION_TYPES.map((id) => ({ id, label: t(`automations.action.${id}` as MessageKey) }))} errorMessage={pathError(`actions.${i}`)} />
               <ActionFields action={a} index={i} onChange={(next) => setAction(i, next)} readOnly={readOnly} pathError={pathError}
-                templates={templates.data?.items ?? []} members={members.data?.items ?? []} endpoints={endpoints.data?.items ?? []} />
+                templates={templates.data?.items ?? []} members={members.data?.items ?? []} endpoints={endpoints.data?.items ?? []} surveys={surveys.data?.items ?? []} />
               {!readOnly && draft.actions.length > 1 && <Button variant="ghost" className="row-remove" aria-label={t('automations.removeAction', { n: i + 1 })} onPress={() => set({ actions: draft.actions.filter((_, j) => j !== i) })}><TrashIcon /></Button>}
             </li>
           ))}
@@ -234,9 +235,10 @@ function Step({ n, id, title, children }: { n: number; id: string; title: string
 
 type PathError = (path: string) => string | undefined;
 
-function ActionFields({ action: a, index, onChange, readOnly, pathError, templates, members, endpoints }: {
+function ActionFields({ action: a, index, onChange, readOnly, pathError, templates, members, endpoints, surveys }: {
   action: ActionDraft; index: number; onChange: (a: ActionDraft) => void; readOnly: boolean; pathError: PathError;
   templates: { id: string; name: string }[]; members: { accountId: string; displayName: string; role: string; disabled: boolean }[]; endpoints: { id: string; name: string }[];
+  surveys: { id: string; name: string }[];
 }) {
   const t = useT();
   const p = `actions.${index}`;
@@ -258,6 +260,16 @@ function ActionFields({ action: a, index, onChange, readOnly, pathError, templat
           options={[{ id: 'normal', label: t('automations.priority.normal') }, { id: 'urgent', label: t('automations.priority.urgent') }]} />
         <Select label={t('automations.assignee')} value={a.assigneeId || 'auto'} isDisabled={readOnly} onChange={(v) => onChange({ ...a, assigneeId: v === 'auto' ? '' : v })}
           options={[{ id: 'auto', label: t('automations.assigneeAuto') }, ...members.filter((m) => !m.disabled).map((m) => ({ id: m.accountId, label: m.displayName }))]} errorMessage={pathError(`${p}.assigneeId`)} />
+      </>
+    );
+  }
+  if (a.type === 'send_survey') {
+    return (
+      <>
+        <Select label={t('automations.survey')} value={a.surveyId || null} isDisabled={readOnly} onChange={(surveyId) => onChange({ ...a, surveyId })}
+          options={surveys.map((x) => ({ id: x.id, label: x.name }))} errorMessage={pathError(`${p}.surveyId`)} placeholder={surveys.length === 0 ? t('automations.noSurveys') : undefined} />
+        <Select label={t('automations.channel')} value={a.channel} isDisabled={readOnly} onChange={(channel) => onChange({ ...a, channel })}
+          options={(['preferred', 'email', 'sms'] as const).map((id) => ({ id, label: t(`automations.channel.${id}` as MessageKey) }))} />
       </>
     );
   }

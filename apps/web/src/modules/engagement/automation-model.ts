@@ -10,8 +10,8 @@ export type ConditionOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'c
 export type DelayUnit = 'none' | 'minutes' | 'hours' | 'days' | 'businessHours';
 export const DELAY_UNITS: DelayUnit[] = ['none', 'minutes', 'hours', 'days', 'businessHours'];
 export type TriggerType = 'event' | 'date' | 'inactivity';
-export type ActionType = 'send_message' | 'create_followup' | 'add_tag' | 'remove_tag' | 'call_webhook';
-export const ACTION_TYPES: ActionType[] = ['send_message', 'create_followup', 'add_tag', 'remove_tag', 'call_webhook'];
+export type ActionType = 'send_message' | 'send_survey' | 'create_followup' | 'add_tag' | 'remove_tag' | 'call_webhook';
+export const ACTION_TYPES: ActionType[] = ['send_message', 'send_survey', 'create_followup', 'add_tag', 'remove_tag', 'call_webhook'];
 export type MessageChannelChoice = 'preferred' | 'email' | 'sms';
 
 export interface TriggerDraft { type: TriggerType; topic: string; at: string; days: string }
@@ -27,7 +27,8 @@ export type ActionDraft =
   | { type: 'send_message'; templateId: string; channel: MessageChannelChoice }
   | { type: 'create_followup'; dueInBusinessHours: string; priority: 'normal' | 'urgent'; assigneeId: string }
   | { type: 'add_tag' | 'remove_tag'; tag: string }
-  | { type: 'call_webhook'; endpointId: string };
+  | { type: 'call_webhook'; endpointId: string }
+  | { type: 'send_survey'; surveyId: string; channel: MessageChannelChoice };
 
 export interface RuleDraft {
   name: string;
@@ -91,6 +92,7 @@ export function blankAction(type: ActionType): ActionDraft {
   if (type === 'send_message') return { type, templateId: '', channel: 'preferred' };
   if (type === 'create_followup') return { type, dueInBusinessHours: '4', priority: 'normal', assigneeId: '' };
   if (type === 'call_webhook') return { type, endpointId: '' };
+  if (type === 'send_survey') return { type, surveyId: '', channel: 'preferred' };
   return { type, tag: '' };
 }
 
@@ -145,6 +147,7 @@ export function buildRule(draft: RuleDraft, ctx: RuleContext): BuiltRule {
       };
     }
     if (a.type === 'call_webhook') return { type: 'call_webhook', endpointId: a.endpointId };
+    if (a.type === 'send_survey') return { type: 'send_survey', surveyId: a.surveyId, channel: a.channel };
     return { type: a.type, tag: a.tag };
   });
   return { input: { name: draft.name, enabled: draft.enabled, trigger, conditions, delay, actions }, errors };
@@ -173,6 +176,7 @@ export function fromView(rule: Automation, ctx: RuleContext): RuleDraft {
     if (a.type === 'send_message') return { type: 'send_message', templateId: a.templateId, channel: a.channel };
     if (a.type === 'create_followup') return { type: 'create_followup', dueInBusinessHours: String(a.dueInBusinessHours), priority: a.priority ?? 'normal', assigneeId: a.assigneeId ?? '' };
     if (a.type === 'call_webhook') return { type: 'call_webhook', endpointId: a.endpointId };
+    if (a.type === 'send_survey') return { type: 'send_survey', surveyId: a.surveyId, channel: a.channel };
     return { type: a.type, tag: a.tag };
   });
   return { name: rule.name, enabled: rule.enabled, trigger, conditions, delay, actions };

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type {
   AutomationCatalogue, AutomationRuleInput, AutomationRunView, AutomationView, CreateTemplate, DryRunResult, Locale,
-  RenderedMessage, TemplateContent, TemplateView, UpdateAutomation, UpdateTemplate, WebhookEndpointView,
+  RenderedMessage, SurveyView, TemplateContent, TemplateView, UpdateAutomation, UpdateTemplate, WebhookEndpointView,
 } from '@vafa/contracts';
 import { request, type Page } from '../../lib/api.ts';
 
@@ -42,4 +42,6 @@ export const automationsApi = {
     request<DryRun>('POST', '/api/automations/dry-run', { rule, customerId, event }),
 
   webhookEndpoints: () => request<{ items: WebhookEndpoint[] }>('GET', '/api/webhooks'),
+  /** surveys a send_survey action can send: the published ones */
+  liveSurveys: () => request<Page<SurveyView>>('GET', '/api/surveys', undefined, { status: 'live', limit: 200 }),
 };
