@@ -1673,6 +1673,680 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Surveys, most recently changed first
+         * @description `responseCount` counts completed responses. Pass `nextCursor` back as `cursor` for the next page.
+         */
+        get: operations["listSurveys"];
+        put?: never;
+        /**
+         * Create a survey (a draft) from a template or a definition
+         * @description With `definition`, that is the draft (`template` only records where it came from). With `template` alone, the template in `languages` (default: the workspace language; the first is the default language). Neither: 422 `survey_definition_required`. The survey gets its public link's token at once. The draft is checked as a whole; each problem is a field error with its path (422): `duplicate_question_id`, `show_if_unknown_question`, `show_if_later_question` (branching may only test an earlier question), `show_if_incompatible` (the operator or value does not fit that question: numbers within its scale for lte/gte/eq/neq, its option ids for `in`, no value for `answered`), `labels_count_mismatch` (one label per scale point), `rating_range_invalid` (min < max, at most 11 points), `duplicate_option_id`, `max_choices_exceeds_options`, `missing_translation` (every text a respondent sees, in every language the survey lists, e.g. `questions.2.title.ar`), `default_language_not_listed`, `duplicate_language`, `duplicate_hidden_field`. Once published, a question id keeps its type (`question_type_changed`) and its scale (`question_scale_changed`), so earlier answers keep their meaning.
+         */
+        post: operations["createSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/survey-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Survey templates in Persian, Arabic and English
+         * @description Each definition lists all three languages, the reader's first; POST /api/surveys with `template` (and `languages`) to start from one.
+         */
+        get: operations["listSurveyTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One survey: its draft, status and live version
+         * @description `version` is the published version respondents answer (0 before the first publish); `draftChanged` says the draft differs from it (always true before the first publish).
+         */
+        get: operations["getSurvey"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a survey nobody has answered (audited)
+         * @description A survey with responses (even partial ones) is kept: 409 `survey_has_responses`; close it instead.
+         */
+        delete: operations["deleteSurvey"];
+        options?: never;
+        head?: never;
+        /**
+         * Replace the draft
+         * @description The whole definition. A live survey keeps answering its published version until the draft is published. The draft is checked as a whole; each problem is a field error with its path (422): `duplicate_question_id`, `show_if_unknown_question`, `show_if_later_question` (branching may only test an earlier question), `show_if_incompatible` (the operator or value does not fit that question: numbers within its scale for lte/gte/eq/neq, its option ids for `in`, no value for `answered`), `labels_count_mismatch` (one label per scale point), `rating_range_invalid` (min < max, at most 11 points), `duplicate_option_id`, `max_choices_exceeds_options`, `missing_translation` (every text a respondent sees, in every language the survey lists, e.g. `questions.2.title.ar`), `default_language_not_listed`, `duplicate_language`, `duplicate_hidden_field`. Once published, a question id keeps its type (`question_type_changed`) and its scale (`question_scale_changed`), so earlier answers keep their meaning.
+         */
+        patch: operations["updateSurvey"];
+        trace?: never;
+    };
+    "/api/surveys/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the draft as a new version and make the survey live (audited)
+         * @description Earlier answers keep the version they were given against. An unchanged draft adds no version; a closed survey goes live again.
+         */
+        post: operations["createSurveyPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop taking answers (audited)
+         * @description A draft cannot be closed (409 `survey_not_published`); closing a closed survey changes nothing.
+         */
+        post: operations["closeSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take answers again on the live version (audited) */
+        post: operations["reopenSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a survey into a new draft
+         * @description The same questions and settings (the draft), its own public link, no answers.
+         */
+        post: operations["createSurveyDuplicate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Completed responses as CSV (UTF-8 with BOM), streamed (audited)
+         * @description One row per completed response submitted in [`from`, `to`), oldest first: response id, submitted time (UTC), version, channel, language, customer id (no such column for an anonymous survey), the hidden fields, then one column per question of every published version (SERVQUAL: desired, adequate and perceived; choices: the labels joined with " | "; "other" text in its own column), headers and labels in `lang` (default: the reader's language).
+         */
+        get: operations["exportSurveyResponsesCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A survey as its respondent sees it (public link or personal invitation token)
+         * @description The questions in every language of the survey and the language picked for this respondent (`lang`, else Accept-Language, else the survey's default), the response this device or invitation already has, and a proof-of-work challenge when traffic on this link looks automated. A widget on another site keeps `device` and sends it back as `X-Vafa-Device`. Closed and expired surveys answer 410.
+         */
+        get: operations["getPublicSurvey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/surveys/{token}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a survey (a step, or the whole of it)
+         * @description Saves answers against the live version. `complete: false` saves a step (resumable with `responseId` from the same device or invitation); `complete: true` checks required questions and counts the response. 422 names the refused answer (`answer_out_of_range`, `answer_not_integer`, `unknown_question`, `required_answer_missing`, …); 409 `already_answered` for a used invitation; 410 when closed or expired; 429 `challenge_required` carries `challenge` and `bits`: send `proof` = `<challenge>:<n>` where SHA-256 of it starts with `bits` zero bits. An Idempotency-Key makes a retried first submission return the first result.
+         */
+        post: operations["createPublicSurveyResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A survey's responses, newest first
+         * @description Complete responses by submission time (or partial ones by start time) with their answers. Filters: `channel`, a score range on `question` (default: the first scored question), `hasText`. Pass `nextCursor` back as `cursor`.
+         */
+        get: operations["listSurveyResponses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/responses/{responseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One response, with the questions of the version it answered */
+        get: operations["getSurveyResponse"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a response
+         * @description Its answers are taken out of the results (rollups) in the same transaction. Audited.
+         */
+        delete: operations["deleteSurveyResponse"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The draft as respondents would see it (HTML)
+         * @description Every question of the draft on one page, rendered by the response page's own renderer, in `lang` (default: the survey's default language). Nothing is saved; for the builder's phone and desktop frames.
+         */
+        get: operations["getSurveyPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A survey's results: per question NPS, CSAT, CES, ratings, choices and SERVQUAL gaps, with 95 % intervals
+         * @description Read from rollups, never from individual answers. NPS is %promoters − %detractors of answered responses (skips counted apart) with the adjusted-Wald interval; CSAT % is the top two boxes of the question's own scale; CES 2.0 is the mean agreement and % agree (5–7); SERVQUAL gives MSA = P − A, MSS = P − D and the shares below, within and above the zone, per item and per dimension. `from`/`to` are days of the workspace time zone (inclusive). Response rates count personal invitations sent in the period.
+         */
+        get: operations["getSurveyResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/results/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A scored question's figure per day, week or month, with intervals and significance against the previous bucket
+         * @description NPS/eNPS, CSAT %, CES mean or a rating's mean per bucket. Weeks start the day after the workspace's weekend; months are months of the workspace calendar (Solar Hijri in a Persian workspace). Without `from`/`to`: the last 30 days, 12 weeks or 12 months.
+         */
+        get: operations["getSurveyResultsTrend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/results/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A scored question's figure per channel, segment or journey stage, each against the rest */
+        get: operations["getSurveyResultsBreakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/themes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Frequent terms and phrases of the free-text answers, with example answers
+         * @description Per free-text question: words and 2–3-word phrases after Persian, Arabic and English normalisation and stop-word removal, counted once per answer, most frequent first. Recomputed hourly for live surveys with new answers, or on demand with POST …/themes/refresh.
+         */
+        get: operations["getSurveyThemes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/themes/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute the open-text themes now
+         * @description The same computation as the hourly job, over the most recent 20,000 answers of each free-text question.
+         */
+        post: operations["createSurveyThemesRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/responses/{responseId}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tag a response
+         * @description Adds a tag (up to 60 characters; at most 30 per response). Adding a tag it already has changes nothing.
+         */
+        post: operations["createSurveyResponseTag"];
+        /**
+         * Remove a tag from a response
+         * @description Removing a tag it does not have changes nothing.
+         */
+        delete: operations["deleteSurveyResponseTags"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A personal invitation for one customer
+         * @description `channel: link` answers with the personal link (`{publicUrl}/s/<token>`), shown once; only its hash is kept. `email`, `sms` or `preferred` sends it through the outbox like a distribution (consent, quiet hours and caps apply) and respects the recontact limit (409 `recontact_limit`). `hidden` sets the survey's hidden fields; `context` ties the answer to a follow-up, case or order. 409 `survey_not_live` / `survey_closed` unless the survey takes answers.
+         */
+        post: operations["createSurveyInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A survey's distributions, newest first, with each one's latest waves (invited, sent, answered) */
+        get: operations["listSurveyDistributions"];
+        put?: never;
+        /**
+         * Send a survey to an audience, once or on a schedule
+         * @description Each run is a wave: the audience (all customers, a segment, or listed customers) at that moment, less those asked by any survey within the recontact limit and those with no consent or address for the channel, sampled at `samplingPercent`. Recurring schedules follow the workspace calendar and time zone. `reminder` re-sends the link to those who have not answered. Audited.
+         */
+        post: operations["createSurveyDistribution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Who a distribution would reach now, and its SMS cost
+         * @description Recipients by channel after the recontact limit, consent and sampling; for SMS the text per language with its encoding (GSM-7: 160 characters, 153 per part; UCS-2 for Persian and Arabic: 70, 67 per part) and parts × recipients. Writes nothing.
+         */
+        post: operations["previewSurveyDistributions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions/{distributionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One distribution with its latest waves */
+        get: operations["getSurveyDistribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions/{distributionId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a distribution: no waves and no reminders until resumed (audited)
+         * @description Any other change of state answers 409 `distribution_state`.
+         */
+        post: operations["createSurveyDistributionPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions/{distributionId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused distribution: a recurring one from its next occurrence (audited)
+         * @description Any other change of state answers 409 `distribution_state`.
+         */
+        post: operations["createSurveyDistributionResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions/{distributionId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a distribution for good, reminders included (audited)
+         * @description Any other change of state answers 409 `distribution_state`.
+         */
+        post: operations["cancelSurveyDistribution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/survey-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recontact limit (days between any two surveys to one customer) and SMS replies */
+        get: operations["getSurveyPolicy"];
+        /**
+         * Set the recontact limit and SMS replies (admins; audited)
+         * @description `recontactDays` 0 turns the limit off. `smsReplies` makes SMS invitations ask for a reply with a number: set the inbound URL (GET /api/survey-policy/sms-inbound) in the provider's panel first.
+         */
+        put: operations["setSurveyPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/survey-policy/sms-inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the SMS provider should forward customers' replies
+         * @description Set this URL as the provider's inbound (receive) URL: Kavenegar's receive URL in its panel, or the messaging webhook of the Twilio number. It names and authenticates the workspace, so it is shown to admins only. Null while no SMS channel is set up.
+         */
+        get: operations["getSurveyPolicySmsInbound"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/kiosks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A survey's kiosks, active first
+         * @description `responseCount` counts the completed responses each kiosk sent; `lastSeenAt` is when it last loaded its page or sent answers.
+         */
+        get: operations["listSurveyKiosks"];
+        put?: never;
+        /**
+         * Register a kiosk (a tablet at a location) for a survey
+         * @description Answers the kiosk with its own token and the address to open on the tablet (`url`), both shown this once: only the token's hash is kept. The kiosk page shows the survey's first question (and the second, when it can be drawn there) once the survey is published. Audited.
+         */
+        post: operations["createSurveyKiosk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/kiosks/{kioskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a kiosk: its token stops working at once; its answers stay
+         * @description Revoking a revoked kiosk changes nothing. Audited.
+         */
+        delete: operations["deleteSurveyKiosk"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/kiosk/{token}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A kiosk's answers, sent from its queue (public; the kiosk's token authenticates it)
+         * @description Up to 50 answers, each with the device's `clientRef` and when it was given (`answeredAt`, kept as the response's time). Each is saved on its own: `saved`, `duplicate` (this clientRef was saved before: a resend counts once) or `refused` with the reason's code (the survey closed, an invalid answer, older than 30 days): the device drops all three. 404 for an unknown or revoked kiosk. No per-IP limit; at most 120 requests a minute per kiosk.
+         */
+        post: operations["createPublicKioskAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/widget/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A survey's widget configuration for one visitor (public; used by the widget script)
+         * @description Answers for a published, open survey whose `settings.widget.enabled` is true, asked from an origin in `settings.widget.origins` (any when empty): the first one or two questions in the visitor's language (`lang`, else the survey's default), triggers, sampling and the recontact window. With `customer` (an external customer id), `eligible` is false when that customer was asked anything within the workspace's recontact limit. 404 `widget_not_available`, 403 `widget_origin_not_allowed`. No per-IP limit; at most 6000 requests a minute per survey token (429).
+         */
+        get: operations["getPublicWidget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/widget/{token}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A visitor's answers from the widget (public)
+         * @description One or two answers to the questions the widget asked, saved as one response on the `widget` channel (validated like every answer: 422 with the answer's code). `complete` unless a required question the visitor was shown is unanswered. With `customer`, the answer is that customer's, and a second one within the recontact limit is 409 `recontact_limit`. No per-IP limit; at most 600 a minute per survey token (429).
+         */
+        post: operations["createPublicWidgetResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{token}": {
         parameters: {
             query?: never;
@@ -1708,6 +2382,26 @@ export interface paths {
          * @description The callback URL the dispatcher gives the provider. Kavenegar posts `messageid` and `status`; Twilio `MessageSid` and `MessageStatus`, signed with X-Twilio-Signature.
          */
         post: operations["receiveSmsDeliveryReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hooks/sms/{provider}/{token}/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A customer's SMS reply, forwarded by the provider
+         * @description The inbound URL of GET /api/survey-policy/sms-inbound. Kavenegar posts `from`, `to`, `message`, `messageid`; Twilio `From`, `To`, `Body`, `MessageSid`, signed with X-Twilio-Signature. A reply that is a number (any digits: ۹, ٩, 9) from the phone of a customer with an unanswered SMS invitation answers its first question. Answered 200 whether or not it was recorded (TwiML for Twilio), so the provider does not resend.
+         */
+        post: operations["receiveSmsReply"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2704,6 +3398,13 @@ export interface components {
             type: "call_webhook";
             /** Format: uuid */
             endpointId: string;
+        } | {
+            /** @constant */
+            type: "send_survey";
+            /** Format: uuid */
+            surveyId: string;
+            /** @enum {string} */
+            channel: "preferred" | "email" | "sms";
         };
         AutomationRuleInputInput: {
             name: string;
@@ -2752,6 +3453,7 @@ export interface components {
                 channel?: string;
                 messageId?: string;
                 followupId?: string;
+                invitationId?: string;
             }[];
             dueAt: string | null;
             /** Format: date-time */
@@ -2799,6 +3501,2067 @@ export interface components {
                 emits: string[];
             }[];
             templateVariables: string[];
+        };
+        SurveyInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "customer" | "employee";
+            /** @enum {string} */
+            status: "draft" | "live" | "closed";
+            version: number;
+            draftChanged: boolean;
+            settings: {
+                /** @default false */
+                anonymous: boolean;
+                /**
+                 * @default [
+                 *       "fa"
+                 *     ]
+                 */
+                languages: ("fa" | "ar" | "en")[];
+                /**
+                 * @default fa
+                 * @enum {string}
+                 */
+                defaultLanguage: "fa" | "ar" | "en";
+                /** @default [] */
+                hiddenFields: string[];
+                thankYou?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** Format: date-time */
+                closesAt?: string;
+                quota?: {
+                    total?: number;
+                    /** @default [] */
+                    segments: {
+                        /** Format: uuid */
+                        segmentId: string;
+                        limit: number;
+                    }[];
+                };
+                /** @enum {string} */
+                stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+                incentivePoints?: number;
+                widget?: {
+                    /** @default false */
+                    enabled: boolean;
+                    /**
+                     * @default [
+                     *       {
+                     *         "type": "page_view"
+                     *       }
+                     *     ]
+                     */
+                    triggers: ({
+                        /** @constant */
+                        type: "page_view";
+                    } | {
+                        /** @constant */
+                        type: "url_match";
+                        pattern: string;
+                    } | {
+                        /** @constant */
+                        type: "event";
+                        name: string;
+                    } | {
+                        /** @constant */
+                        type: "delay";
+                        seconds: number;
+                    })[];
+                    /** @default 100 */
+                    samplingPercent: number;
+                    /** @default [] */
+                    origins: string[];
+                };
+            };
+            questions: ({
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "nps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "enps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "csat";
+                /** @default 5 */
+                points: number;
+                /**
+                 * @default faces
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "ces";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "rating";
+                /** @default 1 */
+                min: number;
+                /** @default 5 */
+                max: number;
+                /**
+                 * @default numbers
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+                lowLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                highLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "single_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "multiple_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+                maxChoices?: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "text";
+                /** @default true */
+                multiline: boolean;
+                /** @default 2000 */
+                maxLength: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "date";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "servqual";
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            })[];
+            publicToken: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            closedAt: string | null;
+            responseCount: number;
+        };
+        SurveyResponseInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            version: number;
+            /** @enum {string} */
+            status: "partial" | "complete";
+            /** @enum {string} */
+            channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+            /** @enum {string} */
+            locale: "fa" | "ar" | "en";
+            customerId: string | null;
+            invitationId: string | null;
+            hidden: {
+                [key: string]: string;
+            };
+            answers: {
+                [key: string]: {
+                    score: number;
+                } | {
+                    choices: string[];
+                    other?: string;
+                } | {
+                    text: string;
+                } | {
+                    date: string;
+                } | {
+                    desired: number;
+                    adequate: number;
+                    perceived: number;
+                } | {
+                    /** @constant */
+                    skipped: true;
+                };
+            };
+            tags: string[];
+            /** Format: date-time */
+            startedAt: string;
+            submittedAt: string | null;
+        };
+        DistributionAudienceInput: {
+            /** @constant */
+            all: true;
+        } | {
+            /** Format: uuid */
+            segmentId: string;
+        } | {
+            customerIds: string[];
+        };
+        DistributionScheduleInput: {
+            /** @constant */
+            type: "once";
+            /** Format: date-time */
+            at?: string;
+        } | {
+            /** @constant */
+            type: "recurring";
+            /** @enum {string} */
+            every: "week" | "month" | "quarter";
+            day: number;
+            /** @default 10:00 */
+            time: string;
+        };
+        CreateDistributionInput: {
+            name?: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "preferred";
+            audience: components["schemas"]["DistributionAudienceInput"];
+            /** @default 100 */
+            samplingPercent: number;
+            schedule: components["schemas"]["DistributionScheduleInput"];
+            reminder?: {
+                afterHours: number;
+                max: number;
+            } | null;
+        };
+        SurveyDistributionInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            name: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "preferred";
+            audience: components["schemas"]["DistributionAudienceInput"];
+            samplingPercent: number;
+            schedule: components["schemas"]["DistributionScheduleInput"];
+            reminder: {
+                afterHours: number;
+                max: number;
+            } | null;
+            /** @enum {string} */
+            status: "scheduled" | "running" | "done" | "paused" | "cancelled";
+            waves: number;
+            nextRunAt: string | null;
+            lastRunAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            waveStats: {
+                wave: number;
+                invited: number;
+                sent: number;
+                responded: number;
+                /** Format: date-time */
+                startedAt: string;
+            }[];
+        };
+        SurveyDistributionPreviewInput: {
+            audience: number;
+            recentlyContacted: number;
+            unreachable: number;
+            recipients: {
+                email: number;
+                sms: number;
+            };
+            sms: {
+                /** @enum {string} */
+                language: "fa" | "ar" | "en";
+                text: string;
+                /** @enum {string} */
+                encoding: "gsm" | "ucs2";
+                units: number;
+                parts: number;
+                recipients: number;
+            }[];
+            smsParts: number;
+        };
+        CreateSurveyInvitationInput: {
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            channel: "link" | "email" | "sms" | "preferred";
+            hidden?: {
+                [key: string]: string;
+            };
+            context?: {
+                /** Format: uuid */
+                followupId?: string;
+                /** Format: uuid */
+                caseId?: string;
+                /** Format: uuid */
+                orderId?: string;
+            };
+        };
+        SurveyInvitationInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            channel: "link" | "email" | "sms";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            link?: string;
+            /**
+             * @description true on an idempotent replay: the secret was shown to the first request only
+             * @constant
+             */
+            secretWithheld?: true;
+        };
+        SurveyPolicyInput: {
+            recontactDays: number;
+            smsReplies: boolean;
+        };
+        SurveySmsInboundInput: {
+            provider: ("kavenegar" | "twilio") | null;
+            url: string | null;
+        };
+        WidgetConfigInput: {
+            version: number;
+            /** @enum {string} */
+            locale: "fa" | "ar" | "en";
+            /** @enum {string} */
+            dir: "rtl" | "ltr";
+            questions: {
+                id: string;
+                /** @enum {string} */
+                type: "nps" | "enps" | "csat" | "ces" | "rating" | "single_choice" | "multiple_choice" | "text";
+                title: string;
+                description?: string;
+                required: boolean;
+                min?: number;
+                max?: number;
+                /** @enum {string} */
+                style?: "numbers" | "labels" | "stars" | "faces";
+                labels?: string[];
+                lowLabel?: string;
+                highLabel?: string;
+                options?: {
+                    id: string;
+                    label: string;
+                }[];
+                allowOther?: boolean;
+                maxChoices?: number;
+                maxLength?: number;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+            }[];
+            triggers: ({
+                /** @constant */
+                type: "page_view";
+            } | {
+                /** @constant */
+                type: "url_match";
+                pattern: string;
+            } | {
+                /** @constant */
+                type: "event";
+                name: string;
+            } | {
+                /** @constant */
+                type: "delay";
+                seconds: number;
+            })[];
+            samplingPercent: number;
+            recontactDays: number;
+            eligible: boolean;
+            texts: {
+                dialogLabel: string;
+                close: string;
+                submit: string;
+                next: string;
+                thanks: string;
+                otherPlaceholder: string;
+                pointOf: string;
+                error: string;
+            };
+        };
+        WidgetAnswerResultInput: {
+            /** @enum {string} */
+            status: "partial" | "complete";
+        };
+        KioskInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            location: string;
+            /** Format: date-time */
+            createdAt: string;
+            lastSeenAt: string | null;
+            revokedAt: string | null;
+            responseCount: number;
+        };
+        RegisteredKioskInput: {
+            kiosk: components["schemas"]["KioskInput"];
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            token?: string;
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            url?: string;
+            /**
+             * @description true on an idempotent replay: the secret was shown to the first request only
+             * @constant
+             */
+            secretWithheld?: true;
+        };
+        KioskSyncResultInput: {
+            results: {
+                clientRef: string;
+                /** @enum {string} */
+                outcome: "saved" | "duplicate" | "refused";
+                code?: string;
+            }[];
+        };
+        SurveyTemplateInput: {
+            /** @enum {string} */
+            key: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            description: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            definition: {
+                name: string;
+                /**
+                 * @default customer
+                 * @enum {string}
+                 */
+                kind: "customer" | "employee";
+                /**
+                 * @default {
+                 *       "anonymous": false,
+                 *       "languages": [
+                 *         "fa"
+                 *       ],
+                 *       "defaultLanguage": "fa",
+                 *       "hiddenFields": []
+                 *     }
+                 */
+                settings: {
+                    /** @default false */
+                    anonymous: boolean;
+                    /**
+                     * @default [
+                     *       "fa"
+                     *     ]
+                     */
+                    languages: ("fa" | "ar" | "en")[];
+                    /**
+                     * @default fa
+                     * @enum {string}
+                     */
+                    defaultLanguage: "fa" | "ar" | "en";
+                    /** @default [] */
+                    hiddenFields: string[];
+                    thankYou?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** Format: date-time */
+                    closesAt?: string;
+                    quota?: {
+                        total?: number;
+                        /** @default [] */
+                        segments: {
+                            /** Format: uuid */
+                            segmentId: string;
+                            limit: number;
+                        }[];
+                    };
+                    /** @enum {string} */
+                    stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+                    incentivePoints?: number;
+                    widget?: {
+                        /** @default false */
+                        enabled: boolean;
+                        /**
+                         * @default [
+                         *       {
+                         *         "type": "page_view"
+                         *       }
+                         *     ]
+                         */
+                        triggers: ({
+                            /** @constant */
+                            type: "page_view";
+                        } | {
+                            /** @constant */
+                            type: "url_match";
+                            pattern: string;
+                        } | {
+                            /** @constant */
+                            type: "event";
+                            name: string;
+                        } | {
+                            /** @constant */
+                            type: "delay";
+                            seconds: number;
+                        })[];
+                        /** @default 100 */
+                        samplingPercent: number;
+                        /** @default [] */
+                        origins: string[];
+                    };
+                };
+                questions: ({
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "nps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "enps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "csat";
+                    /** @default 5 */
+                    points: number;
+                    /**
+                     * @default faces
+                     * @enum {string}
+                     */
+                    style: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "ces";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "rating";
+                    /** @default 1 */
+                    min: number;
+                    /** @default 5 */
+                    max: number;
+                    /**
+                     * @default numbers
+                     * @enum {string}
+                     */
+                    style: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                    lowLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    highLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "single_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther: boolean;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "multiple_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther: boolean;
+                    maxChoices?: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "text";
+                    /** @default true */
+                    multiline: boolean;
+                    /** @default 2000 */
+                    maxLength: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "date";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "servqual";
+                    /** @enum {string} */
+                    dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+                })[];
+            };
+        };
+        MetricEstimateInput: {
+            value: number;
+            centre: number;
+            margin: number;
+            low: number;
+            high: number;
+        };
+        MetricDifferenceInput: {
+            value: number;
+            centre: number;
+            margin: number;
+            low: number;
+            high: number;
+            significant: boolean;
+            /** @enum {string} */
+            direction: "up" | "down" | "none";
+        };
+        SurveyQuestionResultInput: {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @enum {string} */
+            type: "nps" | "enps";
+            promoters: number;
+            passives: number;
+            detractors: number;
+            score: components["schemas"]["MetricEstimateInput"] | null;
+            distribution: {
+                value: number;
+                count: number;
+            }[];
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @constant */
+            type: "csat";
+            points: number;
+            score: components["schemas"]["MetricEstimateInput"] | null;
+            mean: components["schemas"]["MetricEstimateInput"] | null;
+            distribution: {
+                value: number;
+                count: number;
+            }[];
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @constant */
+            type: "ces";
+            score: components["schemas"]["MetricEstimateInput"] | null;
+            agree: components["schemas"]["MetricEstimateInput"] | null;
+            distribution: {
+                value: number;
+                count: number;
+            }[];
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @constant */
+            type: "rating";
+            min: number;
+            max: number;
+            mean: components["schemas"]["MetricEstimateInput"] | null;
+            topTwo: components["schemas"]["MetricEstimateInput"] | null;
+            distribution: {
+                value: number;
+                count: number;
+            }[];
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @enum {string} */
+            type: "single_choice" | "multiple_choice";
+            options: {
+                id: string;
+                label: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                count: number;
+            }[];
+            other: number;
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @enum {string} */
+            type: "text" | "date";
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @constant */
+            type: "servqual";
+            /** @enum {string} */
+            dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            figures: {
+                n: number;
+                skipped: number;
+                desired: number | null;
+                adequate: number | null;
+                perceived: number | null;
+                msa: number | null;
+                mss: number | null;
+                zone: ("below" | "within" | "above") | null;
+                shares: {
+                    below: number;
+                    within: number;
+                    above: number;
+                } | null;
+            };
+        };
+        SurveyResultsInput: {
+            /** Format: uuid */
+            surveyId: string;
+            filter: {
+                from?: string;
+                to?: string;
+                /** @enum {string} */
+                channel?: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                /** Format: uuid */
+                segmentId?: string;
+                stage?: ("pre-sale" | "sale" | "after-sale" | "non-sale") | "none";
+            };
+            timeZone: string;
+            /** @enum {string} */
+            calendar: "persian" | "islamic-umalqura" | "gregory";
+            responses: {
+                total: number;
+                byChannel: {
+                    /** @enum {string} */
+                    channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                    count: number;
+                }[];
+            };
+            responseRates: {
+                total: {
+                    sent: number;
+                    responded: number;
+                    rate: number | null;
+                };
+                byChannel: {
+                    sent: number;
+                    responded: number;
+                    rate: number | null;
+                    channel: string;
+                }[];
+                byWave: {
+                    sent: number;
+                    responded: number;
+                    rate: number | null;
+                    wave: number;
+                }[];
+            };
+            questions: components["schemas"]["SurveyQuestionResultInput"][];
+            servqualDimensions: {
+                n: number;
+                skipped: number;
+                desired: number | null;
+                adequate: number | null;
+                perceived: number | null;
+                msa: number | null;
+                mss: number | null;
+                zone: ("below" | "within" | "above") | null;
+                shares: {
+                    below: number;
+                    within: number;
+                    above: number;
+                } | null;
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+                items: number;
+            }[];
+            smallSample: number;
+        };
+        SurveyTrendInput: {
+            questionId: string;
+            /** @enum {string} */
+            metric: "nps" | "csat" | "ces" | "mean";
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            /** @enum {string} */
+            calendar: "persian" | "islamic-umalqura" | "gregory";
+            points: {
+                start: string;
+                end: string;
+                n: number;
+                value: components["schemas"]["MetricEstimateInput"] | null;
+                change: components["schemas"]["MetricDifferenceInput"] | null;
+            }[];
+        };
+        SurveyBreakdownInput: {
+            questionId: string;
+            /** @enum {string} */
+            metric: "nps" | "csat" | "ces" | "mean";
+            /** @enum {string} */
+            by: "channel" | "segment" | "stage";
+            overall: {
+                n: number;
+                value: components["schemas"]["MetricEstimateInput"] | null;
+            };
+            rows: {
+                key: string;
+                n: number;
+                value: components["schemas"]["MetricEstimateInput"] | null;
+                vsRest: components["schemas"]["MetricDifferenceInput"] | null;
+            }[];
+        };
+        SurveyThemesInput: {
+            computedAt: string | null;
+            questions: {
+                questionId: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                themes: {
+                    term: string;
+                    words: number;
+                    count: number;
+                    examples: {
+                        /** Format: uuid */
+                        responseId: string;
+                        text: string;
+                    }[];
+                }[];
+            }[];
+        };
+        SurveyResponseTagsInput: {
+            /** Format: uuid */
+            responseId: string;
+            tags: string[];
+        };
+        PublicSurveyInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "draft" | "live" | "closed";
+            /** @enum {string} */
+            language: "fa" | "ar" | "en";
+            languages: ("fa" | "ar" | "en")[];
+            anonymous: boolean;
+            hiddenFields: string[];
+            thankYou: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            } | null;
+            questions: ({
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "nps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "enps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "csat";
+                /** @default 5 */
+                points: number;
+                /**
+                 * @default faces
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "ces";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "rating";
+                /** @default 1 */
+                min: number;
+                /** @default 5 */
+                max: number;
+                /**
+                 * @default numbers
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+                lowLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                highLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "single_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "multiple_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+                maxChoices?: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "text";
+                /** @default true */
+                multiline: boolean;
+                /** @default 2000 */
+                maxLength: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "date";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "servqual";
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            })[];
+            response: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                step: number;
+            } | null;
+            challenge: {
+                value: string;
+                bits: number;
+            } | null;
+            device: string;
+        };
+        PublicAnswerSubmissionInput: {
+            answers: {
+                [key: string]: {
+                    score: number;
+                } | {
+                    choices: string[];
+                    other?: string;
+                } | {
+                    text: string;
+                } | {
+                    date: string;
+                } | {
+                    desired: number;
+                    adequate: number;
+                    perceived: number;
+                } | {
+                    /** @constant */
+                    skipped: true;
+                };
+            };
+            complete: boolean;
+            /** Format: uuid */
+            responseId?: string;
+            /** @enum {string} */
+            locale?: "fa" | "ar" | "en";
+            hidden?: {
+                [key: string]: string;
+            };
+            step?: number;
+            proof?: string;
+        };
+        AnswerRateProblemInput: {
+            type: string;
+            title: string;
+            status: number;
+            code: string;
+            detail: string;
+            instance?: string;
+            errors?: {
+                field: string;
+                code: string;
+                message: string;
+                existingId?: string;
+            }[];
+            challenge?: string;
+            bits?: number;
+        };
+        PublicAnswerResultInput: {
+            /** Format: uuid */
+            responseId: string;
+            /** @enum {string} */
+            status: "partial" | "complete";
+            device: string;
+        };
+        SurveyResponsePageInput: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                surveyId: string;
+                version: number;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                /** @enum {string} */
+                channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                /** @enum {string} */
+                locale: "fa" | "ar" | "en";
+                customerId: string | null;
+                invitationId: string | null;
+                hidden: {
+                    [key: string]: string;
+                };
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                tags: string[];
+                /** Format: date-time */
+                startedAt: string;
+                submittedAt: string | null;
+                customerName: string | null;
+            }[];
+            nextCursor: string | null;
+        };
+        SurveyResponseDetailInput: {
+            response: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                surveyId: string;
+                version: number;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                /** @enum {string} */
+                channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                /** @enum {string} */
+                locale: "fa" | "ar" | "en";
+                customerId: string | null;
+                invitationId: string | null;
+                hidden: {
+                    [key: string]: string;
+                };
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                tags: string[];
+                /** Format: date-time */
+                startedAt: string;
+                submittedAt: string | null;
+                customerName: string | null;
+            };
+            questions: ({
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "nps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "enps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "csat";
+                /** @default 5 */
+                points: number;
+                /**
+                 * @default faces
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "ces";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "rating";
+                /** @default 1 */
+                min: number;
+                /** @default 5 */
+                max: number;
+                /**
+                 * @default numbers
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+                lowLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                highLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "single_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "multiple_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+                maxChoices?: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "text";
+                /** @default true */
+                multiline: boolean;
+                /** @default 2000 */
+                maxLength: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "date";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "servqual";
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            })[];
+            /** @enum {string} */
+            defaultLanguage: "fa" | "ar" | "en";
+            /** Format: date-time */
+            updatedAt: string;
         };
         Problem: {
             type: string;
@@ -3788,6 +6551,13 @@ export interface components {
             type: "call_webhook";
             /** Format: uuid */
             endpointId: string;
+        } | {
+            /** @constant */
+            type: "send_survey";
+            /** Format: uuid */
+            surveyId: string;
+            /** @enum {string} */
+            channel: "preferred" | "email" | "sms";
         };
         AutomationRuleInput: {
             name: string;
@@ -3836,6 +6606,7 @@ export interface components {
                 channel?: string;
                 messageId?: string;
                 followupId?: string;
+                invitationId?: string;
             }[];
             dueAt: string | null;
             /** Format: date-time */
@@ -3883,6 +6654,2067 @@ export interface components {
                 emits: string[];
             }[];
             templateVariables: string[];
+        };
+        Survey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "customer" | "employee";
+            /** @enum {string} */
+            status: "draft" | "live" | "closed";
+            version: number;
+            draftChanged: boolean;
+            settings: {
+                /** @default false */
+                anonymous: boolean;
+                /**
+                 * @default [
+                 *       "fa"
+                 *     ]
+                 */
+                languages: ("fa" | "ar" | "en")[];
+                /**
+                 * @default fa
+                 * @enum {string}
+                 */
+                defaultLanguage: "fa" | "ar" | "en";
+                /** @default [] */
+                hiddenFields: string[];
+                thankYou?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** Format: date-time */
+                closesAt?: string;
+                quota?: {
+                    total?: number;
+                    /** @default [] */
+                    segments: {
+                        /** Format: uuid */
+                        segmentId: string;
+                        limit: number;
+                    }[];
+                };
+                /** @enum {string} */
+                stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+                incentivePoints?: number;
+                widget?: {
+                    /** @default false */
+                    enabled: boolean;
+                    /**
+                     * @default [
+                     *       {
+                     *         "type": "page_view"
+                     *       }
+                     *     ]
+                     */
+                    triggers: ({
+                        /** @constant */
+                        type: "page_view";
+                    } | {
+                        /** @constant */
+                        type: "url_match";
+                        pattern: string;
+                    } | {
+                        /** @constant */
+                        type: "event";
+                        name: string;
+                    } | {
+                        /** @constant */
+                        type: "delay";
+                        seconds: number;
+                    })[];
+                    /** @default 100 */
+                    samplingPercent: number;
+                    /** @default [] */
+                    origins: string[];
+                };
+            };
+            questions: ({
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "nps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "enps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "csat";
+                /** @default 5 */
+                points: number;
+                /**
+                 * @default faces
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "ces";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "rating";
+                /** @default 1 */
+                min: number;
+                /** @default 5 */
+                max: number;
+                /**
+                 * @default numbers
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+                lowLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                highLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "single_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "multiple_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+                maxChoices?: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "text";
+                /** @default true */
+                multiline: boolean;
+                /** @default 2000 */
+                maxLength: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "date";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "servqual";
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            })[];
+            publicToken: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            closedAt: string | null;
+            responseCount: number;
+        };
+        SurveyResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            version: number;
+            /** @enum {string} */
+            status: "partial" | "complete";
+            /** @enum {string} */
+            channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+            /** @enum {string} */
+            locale: "fa" | "ar" | "en";
+            customerId: string | null;
+            invitationId: string | null;
+            hidden: {
+                [key: string]: string;
+            };
+            answers: {
+                [key: string]: {
+                    score: number;
+                } | {
+                    choices: string[];
+                    other?: string;
+                } | {
+                    text: string;
+                } | {
+                    date: string;
+                } | {
+                    desired: number;
+                    adequate: number;
+                    perceived: number;
+                } | {
+                    /** @constant */
+                    skipped: true;
+                };
+            };
+            tags: string[];
+            /** Format: date-time */
+            startedAt: string;
+            submittedAt: string | null;
+        };
+        DistributionAudience: {
+            /** @constant */
+            all: true;
+        } | {
+            /** Format: uuid */
+            segmentId: string;
+        } | {
+            customerIds: string[];
+        };
+        DistributionSchedule: {
+            /** @constant */
+            type: "once";
+            /** Format: date-time */
+            at?: string;
+        } | {
+            /** @constant */
+            type: "recurring";
+            /** @enum {string} */
+            every: "week" | "month" | "quarter";
+            day: number;
+            /** @default 10:00 */
+            time: string;
+        };
+        CreateDistribution: {
+            name?: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "preferred";
+            audience: components["schemas"]["DistributionAudience"];
+            /** @default 100 */
+            samplingPercent: number;
+            schedule: components["schemas"]["DistributionSchedule"];
+            reminder?: {
+                afterHours: number;
+                max: number;
+            } | null;
+        };
+        SurveyDistribution: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            name: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "preferred";
+            audience: components["schemas"]["DistributionAudience"];
+            samplingPercent: number;
+            schedule: components["schemas"]["DistributionSchedule"];
+            reminder: {
+                afterHours: number;
+                max: number;
+            } | null;
+            /** @enum {string} */
+            status: "scheduled" | "running" | "done" | "paused" | "cancelled";
+            waves: number;
+            nextRunAt: string | null;
+            lastRunAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            waveStats: {
+                wave: number;
+                invited: number;
+                sent: number;
+                responded: number;
+                /** Format: date-time */
+                startedAt: string;
+            }[];
+        };
+        SurveyDistributionPreview: {
+            audience: number;
+            recentlyContacted: number;
+            unreachable: number;
+            recipients: {
+                email: number;
+                sms: number;
+            };
+            sms: {
+                /** @enum {string} */
+                language: "fa" | "ar" | "en";
+                text: string;
+                /** @enum {string} */
+                encoding: "gsm" | "ucs2";
+                units: number;
+                parts: number;
+                recipients: number;
+            }[];
+            smsParts: number;
+        };
+        CreateSurveyInvitation: {
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            channel: "link" | "email" | "sms" | "preferred";
+            hidden?: {
+                [key: string]: string;
+            };
+            context?: {
+                /** Format: uuid */
+                followupId?: string;
+                /** Format: uuid */
+                caseId?: string;
+                /** Format: uuid */
+                orderId?: string;
+            };
+        };
+        SurveyInvitation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            channel: "link" | "email" | "sms";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            link?: string;
+            /**
+             * @description true on an idempotent replay: the secret was shown to the first request only
+             * @constant
+             */
+            secretWithheld?: true;
+        };
+        SurveyPolicy: {
+            recontactDays: number;
+            smsReplies: boolean;
+        };
+        SurveySmsInbound: {
+            provider: ("kavenegar" | "twilio") | null;
+            url: string | null;
+        };
+        WidgetConfig: {
+            version: number;
+            /** @enum {string} */
+            locale: "fa" | "ar" | "en";
+            /** @enum {string} */
+            dir: "rtl" | "ltr";
+            questions: {
+                id: string;
+                /** @enum {string} */
+                type: "nps" | "enps" | "csat" | "ces" | "rating" | "single_choice" | "multiple_choice" | "text";
+                title: string;
+                description?: string;
+                required: boolean;
+                min?: number;
+                max?: number;
+                /** @enum {string} */
+                style?: "numbers" | "labels" | "stars" | "faces";
+                labels?: string[];
+                lowLabel?: string;
+                highLabel?: string;
+                options?: {
+                    id: string;
+                    label: string;
+                }[];
+                allowOther?: boolean;
+                maxChoices?: number;
+                maxLength?: number;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+            }[];
+            triggers: ({
+                /** @constant */
+                type: "page_view";
+            } | {
+                /** @constant */
+                type: "url_match";
+                pattern: string;
+            } | {
+                /** @constant */
+                type: "event";
+                name: string;
+            } | {
+                /** @constant */
+                type: "delay";
+                seconds: number;
+            })[];
+            samplingPercent: number;
+            recontactDays: number;
+            eligible: boolean;
+            texts: {
+                dialogLabel: string;
+                close: string;
+                submit: string;
+                next: string;
+                thanks: string;
+                otherPlaceholder: string;
+                pointOf: string;
+                error: string;
+            };
+        };
+        WidgetAnswerResult: {
+            /** @enum {string} */
+            status: "partial" | "complete";
+        };
+        Kiosk: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            location: string;
+            /** Format: date-time */
+            createdAt: string;
+            lastSeenAt: string | null;
+            revokedAt: string | null;
+            responseCount: number;
+        };
+        RegisteredKiosk: {
+            kiosk: components["schemas"]["Kiosk"];
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            token?: string;
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            url?: string;
+            /**
+             * @description true on an idempotent replay: the secret was shown to the first request only
+             * @constant
+             */
+            secretWithheld?: true;
+        };
+        KioskSyncResult: {
+            results: {
+                clientRef: string;
+                /** @enum {string} */
+                outcome: "saved" | "duplicate" | "refused";
+                code?: string;
+            }[];
+        };
+        SurveyTemplate: {
+            /** @enum {string} */
+            key: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            description: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            definition: {
+                name: string;
+                /**
+                 * @default customer
+                 * @enum {string}
+                 */
+                kind: "customer" | "employee";
+                /**
+                 * @default {
+                 *       "anonymous": false,
+                 *       "languages": [
+                 *         "fa"
+                 *       ],
+                 *       "defaultLanguage": "fa",
+                 *       "hiddenFields": []
+                 *     }
+                 */
+                settings: {
+                    /** @default false */
+                    anonymous: boolean;
+                    /**
+                     * @default [
+                     *       "fa"
+                     *     ]
+                     */
+                    languages: ("fa" | "ar" | "en")[];
+                    /**
+                     * @default fa
+                     * @enum {string}
+                     */
+                    defaultLanguage: "fa" | "ar" | "en";
+                    /** @default [] */
+                    hiddenFields: string[];
+                    thankYou?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** Format: date-time */
+                    closesAt?: string;
+                    quota?: {
+                        total?: number;
+                        /** @default [] */
+                        segments: {
+                            /** Format: uuid */
+                            segmentId: string;
+                            limit: number;
+                        }[];
+                    };
+                    /** @enum {string} */
+                    stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+                    incentivePoints?: number;
+                    widget?: {
+                        /** @default false */
+                        enabled: boolean;
+                        /**
+                         * @default [
+                         *       {
+                         *         "type": "page_view"
+                         *       }
+                         *     ]
+                         */
+                        triggers: ({
+                            /** @constant */
+                            type: "page_view";
+                        } | {
+                            /** @constant */
+                            type: "url_match";
+                            pattern: string;
+                        } | {
+                            /** @constant */
+                            type: "event";
+                            name: string;
+                        } | {
+                            /** @constant */
+                            type: "delay";
+                            seconds: number;
+                        })[];
+                        /** @default 100 */
+                        samplingPercent: number;
+                        /** @default [] */
+                        origins: string[];
+                    };
+                };
+                questions: ({
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "nps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "enps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "csat";
+                    /** @default 5 */
+                    points: number;
+                    /**
+                     * @default faces
+                     * @enum {string}
+                     */
+                    style: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "ces";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "rating";
+                    /** @default 1 */
+                    min: number;
+                    /** @default 5 */
+                    max: number;
+                    /**
+                     * @default numbers
+                     * @enum {string}
+                     */
+                    style: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                    lowLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    highLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "single_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther: boolean;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "multiple_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther: boolean;
+                    maxChoices?: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "text";
+                    /** @default true */
+                    multiline: boolean;
+                    /** @default 2000 */
+                    maxLength: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "date";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "servqual";
+                    /** @enum {string} */
+                    dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+                })[];
+            };
+        };
+        MetricEstimate: {
+            value: number;
+            centre: number;
+            margin: number;
+            low: number;
+            high: number;
+        };
+        MetricDifference: {
+            value: number;
+            centre: number;
+            margin: number;
+            low: number;
+            high: number;
+            significant: boolean;
+            /** @enum {string} */
+            direction: "up" | "down" | "none";
+        };
+        SurveyQuestionResult: {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @enum {string} */
+            type: "nps" | "enps";
+            promoters: number;
+            passives: number;
+            detractors: number;
+            score: components["schemas"]["MetricEstimate"] | null;
+            distribution: {
+                value: number;
+                count: number;
+            }[];
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @constant */
+            type: "csat";
+            points: number;
+            score: components["schemas"]["MetricEstimate"] | null;
+            mean: components["schemas"]["MetricEstimate"] | null;
+            distribution: {
+                value: number;
+                count: number;
+            }[];
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @constant */
+            type: "ces";
+            score: components["schemas"]["MetricEstimate"] | null;
+            agree: components["schemas"]["MetricEstimate"] | null;
+            distribution: {
+                value: number;
+                count: number;
+            }[];
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @constant */
+            type: "rating";
+            min: number;
+            max: number;
+            mean: components["schemas"]["MetricEstimate"] | null;
+            topTwo: components["schemas"]["MetricEstimate"] | null;
+            distribution: {
+                value: number;
+                count: number;
+            }[];
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @enum {string} */
+            type: "single_choice" | "multiple_choice";
+            options: {
+                id: string;
+                label: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                count: number;
+            }[];
+            other: number;
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @enum {string} */
+            type: "text" | "date";
+        } | {
+            questionId: string;
+            title: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            n: number;
+            skipped: number;
+            /** @constant */
+            type: "servqual";
+            /** @enum {string} */
+            dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            figures: {
+                n: number;
+                skipped: number;
+                desired: number | null;
+                adequate: number | null;
+                perceived: number | null;
+                msa: number | null;
+                mss: number | null;
+                zone: ("below" | "within" | "above") | null;
+                shares: {
+                    below: number;
+                    within: number;
+                    above: number;
+                } | null;
+            };
+        };
+        SurveyResults: {
+            /** Format: uuid */
+            surveyId: string;
+            filter: {
+                from?: string;
+                to?: string;
+                /** @enum {string} */
+                channel?: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                /** Format: uuid */
+                segmentId?: string;
+                stage?: ("pre-sale" | "sale" | "after-sale" | "non-sale") | "none";
+            };
+            timeZone: string;
+            /** @enum {string} */
+            calendar: "persian" | "islamic-umalqura" | "gregory";
+            responses: {
+                total: number;
+                byChannel: {
+                    /** @enum {string} */
+                    channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                    count: number;
+                }[];
+            };
+            responseRates: {
+                total: {
+                    sent: number;
+                    responded: number;
+                    rate: number | null;
+                };
+                byChannel: {
+                    sent: number;
+                    responded: number;
+                    rate: number | null;
+                    channel: string;
+                }[];
+                byWave: {
+                    sent: number;
+                    responded: number;
+                    rate: number | null;
+                    wave: number;
+                }[];
+            };
+            questions: components["schemas"]["SurveyQuestionResult"][];
+            servqualDimensions: {
+                n: number;
+                skipped: number;
+                desired: number | null;
+                adequate: number | null;
+                perceived: number | null;
+                msa: number | null;
+                mss: number | null;
+                zone: ("below" | "within" | "above") | null;
+                shares: {
+                    below: number;
+                    within: number;
+                    above: number;
+                } | null;
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+                items: number;
+            }[];
+            smallSample: number;
+        };
+        SurveyTrend: {
+            questionId: string;
+            /** @enum {string} */
+            metric: "nps" | "csat" | "ces" | "mean";
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            /** @enum {string} */
+            calendar: "persian" | "islamic-umalqura" | "gregory";
+            points: {
+                start: string;
+                end: string;
+                n: number;
+                value: components["schemas"]["MetricEstimate"] | null;
+                change: components["schemas"]["MetricDifference"] | null;
+            }[];
+        };
+        SurveyBreakdown: {
+            questionId: string;
+            /** @enum {string} */
+            metric: "nps" | "csat" | "ces" | "mean";
+            /** @enum {string} */
+            by: "channel" | "segment" | "stage";
+            overall: {
+                n: number;
+                value: components["schemas"]["MetricEstimate"] | null;
+            };
+            rows: {
+                key: string;
+                n: number;
+                value: components["schemas"]["MetricEstimate"] | null;
+                vsRest: components["schemas"]["MetricDifference"] | null;
+            }[];
+        };
+        SurveyThemes: {
+            computedAt: string | null;
+            questions: {
+                questionId: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                themes: {
+                    term: string;
+                    words: number;
+                    count: number;
+                    examples: {
+                        /** Format: uuid */
+                        responseId: string;
+                        text: string;
+                    }[];
+                }[];
+            }[];
+        };
+        SurveyResponseTags: {
+            /** Format: uuid */
+            responseId: string;
+            tags: string[];
+        };
+        PublicSurvey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "draft" | "live" | "closed";
+            /** @enum {string} */
+            language: "fa" | "ar" | "en";
+            languages: ("fa" | "ar" | "en")[];
+            anonymous: boolean;
+            hiddenFields: string[];
+            thankYou: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            } | null;
+            questions: ({
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "nps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "enps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "csat";
+                /** @default 5 */
+                points: number;
+                /**
+                 * @default faces
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "ces";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "rating";
+                /** @default 1 */
+                min: number;
+                /** @default 5 */
+                max: number;
+                /**
+                 * @default numbers
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+                lowLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                highLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "single_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "multiple_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+                maxChoices?: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "text";
+                /** @default true */
+                multiline: boolean;
+                /** @default 2000 */
+                maxLength: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "date";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "servqual";
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            })[];
+            response: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                step: number;
+            } | null;
+            challenge: {
+                value: string;
+                bits: number;
+            } | null;
+            device: string;
+        };
+        PublicAnswerSubmission: {
+            answers: {
+                [key: string]: {
+                    score: number;
+                } | {
+                    choices: string[];
+                    other?: string;
+                } | {
+                    text: string;
+                } | {
+                    date: string;
+                } | {
+                    desired: number;
+                    adequate: number;
+                    perceived: number;
+                } | {
+                    /** @constant */
+                    skipped: true;
+                };
+            };
+            complete: boolean;
+            /** Format: uuid */
+            responseId?: string;
+            /** @enum {string} */
+            locale?: "fa" | "ar" | "en";
+            hidden?: {
+                [key: string]: string;
+            };
+            step?: number;
+            proof?: string;
+        };
+        AnswerRateProblem: {
+            type: string;
+            title: string;
+            status: number;
+            code: string;
+            detail: string;
+            instance?: string;
+            errors?: {
+                field: string;
+                code: string;
+                message: string;
+                existingId?: string;
+            }[];
+            challenge?: string;
+            bits?: number;
+        };
+        PublicAnswerResult: {
+            /** Format: uuid */
+            responseId: string;
+            /** @enum {string} */
+            status: "partial" | "complete";
+            device: string;
+        };
+        SurveyResponsePage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                surveyId: string;
+                version: number;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                /** @enum {string} */
+                channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                /** @enum {string} */
+                locale: "fa" | "ar" | "en";
+                customerId: string | null;
+                invitationId: string | null;
+                hidden: {
+                    [key: string]: string;
+                };
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                tags: string[];
+                /** Format: date-time */
+                startedAt: string;
+                submittedAt: string | null;
+                customerName: string | null;
+            }[];
+            nextCursor: string | null;
+        };
+        SurveyResponseDetail: {
+            response: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                surveyId: string;
+                version: number;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                /** @enum {string} */
+                channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                /** @enum {string} */
+                locale: "fa" | "ar" | "en";
+                customerId: string | null;
+                invitationId: string | null;
+                hidden: {
+                    [key: string]: string;
+                };
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                tags: string[];
+                /** Format: date-time */
+                startedAt: string;
+                submittedAt: string | null;
+                customerName: string | null;
+            };
+            questions: ({
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "nps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "enps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "csat";
+                /** @default 5 */
+                points: number;
+                /**
+                 * @default faces
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "ces";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "rating";
+                /** @default 1 */
+                min: number;
+                /** @default 5 */
+                max: number;
+                /**
+                 * @default numbers
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+                lowLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                highLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "single_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "multiple_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+                maxChoices?: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "text";
+                /** @default true */
+                multiline: boolean;
+                /** @default 2000 */
+                maxLength: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "date";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "servqual";
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            })[];
+            /** @enum {string} */
+            defaultLanguage: "fa" | "ar" | "en";
+            /** Format: date-time */
+            updatedAt: string;
         };
     };
     responses: {
@@ -7695,6 +12527,2069 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    listSurveys: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "draft" | "live" | "closed";
+                kind?: "customer" | "employee";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Survey"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createSurvey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    template?: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
+                    definition?: {
+                        name: string;
+                        /**
+                         * @default customer
+                         * @enum {string}
+                         */
+                        kind?: "customer" | "employee";
+                        /**
+                         * @default {
+                         *       "anonymous": false,
+                         *       "languages": [
+                         *         "fa"
+                         *       ],
+                         *       "defaultLanguage": "fa",
+                         *       "hiddenFields": []
+                         *     }
+                         */
+                        settings?: {
+                            /** @default false */
+                            anonymous?: boolean;
+                            /**
+                             * @default [
+                             *       "fa"
+                             *     ]
+                             */
+                            languages?: ("fa" | "ar" | "en")[];
+                            /**
+                             * @default fa
+                             * @enum {string}
+                             */
+                            defaultLanguage?: "fa" | "ar" | "en";
+                            /** @default [] */
+                            hiddenFields?: string[];
+                            thankYou?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** Format: date-time */
+                            closesAt?: string;
+                            quota?: {
+                                total?: number;
+                                /** @default [] */
+                                segments?: {
+                                    /** Format: uuid */
+                                    segmentId: string;
+                                    limit: number;
+                                }[];
+                            };
+                            /** @enum {string} */
+                            stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+                            incentivePoints?: number;
+                            widget?: {
+                                /** @default false */
+                                enabled?: boolean;
+                                /**
+                                 * @default [
+                                 *       {
+                                 *         "type": "page_view"
+                                 *       }
+                                 *     ]
+                                 */
+                                triggers?: ({
+                                    /** @enum {string} */
+                                    type: "page_view";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "url_match";
+                                    pattern: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "event";
+                                    name: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "delay";
+                                    seconds: number;
+                                })[];
+                                /** @default 100 */
+                                samplingPercent?: number;
+                                /** @default [] */
+                                origins?: string[];
+                            };
+                        };
+                        questions: ({
+                            id: string;
+                            title: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            description?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** @default false */
+                            required?: boolean;
+                            showIf?: {
+                                question: string;
+                                /** @enum {string} */
+                                op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                                value?: number | string[];
+                            };
+                            /** @enum {string} */
+                            type: "nps";
+                        } | {
+                            id: string;
+                            title: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            description?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** @default false */
+                            required?: boolean;
+                            showIf?: {
+                                question: string;
+                                /** @enum {string} */
+                                op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                                value?: number | string[];
+                            };
+                            /** @enum {string} */
+                            type: "enps";
+                        } | {
+                            id: string;
+                            title: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            description?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** @default false */
+                            required?: boolean;
+                            showIf?: {
+                                question: string;
+                                /** @enum {string} */
+                                op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                                value?: number | string[];
+                            };
+                            /** @enum {string} */
+                            type: "csat";
+                            /** @default 5 */
+                            points?: number;
+                            /**
+                             * @default faces
+                             * @enum {string}
+                             */
+                            style?: "numbers" | "labels" | "stars" | "faces";
+                            labels?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            }[];
+                        } | {
+                            id: string;
+                            title: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            description?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** @default false */
+                            required?: boolean;
+                            showIf?: {
+                                question: string;
+                                /** @enum {string} */
+                                op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                                value?: number | string[];
+                            };
+                            /** @enum {string} */
+                            type: "ces";
+                        } | {
+                            id: string;
+                            title: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            description?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** @default false */
+                            required?: boolean;
+                            showIf?: {
+                                question: string;
+                                /** @enum {string} */
+                                op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                                value?: number | string[];
+                            };
+                            /** @enum {string} */
+                            type: "rating";
+                            /** @default 1 */
+                            min?: number;
+                            /** @default 5 */
+                            max?: number;
+                            /**
+                             * @default numbers
+                             * @enum {string}
+                             */
+                            style?: "numbers" | "labels" | "stars" | "faces";
+                            labels?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            }[];
+                            lowLabel?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            highLabel?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                        } | {
+                            id: string;
+                            title: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            description?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** @default false */
+                            required?: boolean;
+                            showIf?: {
+                                question: string;
+                                /** @enum {string} */
+                                op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                                value?: number | string[];
+                            };
+                            /** @enum {string} */
+                            type: "single_choice";
+                            options: {
+                                id: string;
+                                label: {
+                                    fa?: string;
+                                    ar?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            /** @default false */
+                            allowOther?: boolean;
+                        } | {
+                            id: string;
+                            title: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            description?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** @default false */
+                            required?: boolean;
+                            showIf?: {
+                                question: string;
+                                /** @enum {string} */
+                                op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                                value?: number | string[];
+                            };
+                            /** @enum {string} */
+                            type: "multiple_choice";
+                            options: {
+                                id: string;
+                                label: {
+                                    fa?: string;
+                                    ar?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            /** @default false */
+                            allowOther?: boolean;
+                            maxChoices?: number;
+                        } | {
+                            id: string;
+                            title: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            description?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** @default false */
+                            required?: boolean;
+                            showIf?: {
+                                question: string;
+                                /** @enum {string} */
+                                op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                                value?: number | string[];
+                            };
+                            /** @enum {string} */
+                            type: "text";
+                            /** @default true */
+                            multiline?: boolean;
+                            /** @default 2000 */
+                            maxLength?: number;
+                        } | {
+                            id: string;
+                            title: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            description?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** @default false */
+                            required?: boolean;
+                            showIf?: {
+                                question: string;
+                                /** @enum {string} */
+                                op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                                value?: number | string[];
+                            };
+                            /** @enum {string} */
+                            type: "date";
+                        } | {
+                            id: string;
+                            title: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            description?: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                            /** @default false */
+                            required?: boolean;
+                            showIf?: {
+                                question: string;
+                                /** @enum {string} */
+                                op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                                value?: number | string[];
+                            };
+                            /** @enum {string} */
+                            type: "servqual";
+                            /** @enum {string} */
+                            dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+                        })[];
+                    };
+                    languages?: ("fa" | "ar" | "en")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listSurveyTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SurveyTemplate"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteSurvey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateSurvey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /**
+                     * @default customer
+                     * @enum {string}
+                     */
+                    kind?: "customer" | "employee";
+                    /**
+                     * @default {
+                     *       "anonymous": false,
+                     *       "languages": [
+                     *         "fa"
+                     *       ],
+                     *       "defaultLanguage": "fa",
+                     *       "hiddenFields": []
+                     *     }
+                     */
+                    settings?: {
+                        /** @default false */
+                        anonymous?: boolean;
+                        /**
+                         * @default [
+                         *       "fa"
+                         *     ]
+                         */
+                        languages?: ("fa" | "ar" | "en")[];
+                        /**
+                         * @default fa
+                         * @enum {string}
+                         */
+                        defaultLanguage?: "fa" | "ar" | "en";
+                        /** @default [] */
+                        hiddenFields?: string[];
+                        thankYou?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** Format: date-time */
+                        closesAt?: string;
+                        quota?: {
+                            total?: number;
+                            /** @default [] */
+                            segments?: {
+                                /** Format: uuid */
+                                segmentId: string;
+                                limit: number;
+                            }[];
+                        };
+                        /** @enum {string} */
+                        stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+                        incentivePoints?: number;
+                        widget?: {
+                            /** @default false */
+                            enabled?: boolean;
+                            /**
+                             * @default [
+                             *       {
+                             *         "type": "page_view"
+                             *       }
+                             *     ]
+                             */
+                            triggers?: ({
+                                /** @enum {string} */
+                                type: "page_view";
+                            } | {
+                                /** @enum {string} */
+                                type: "url_match";
+                                pattern: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "event";
+                                name: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "delay";
+                                seconds: number;
+                            })[];
+                            /** @default 100 */
+                            samplingPercent?: number;
+                            /** @default [] */
+                            origins?: string[];
+                        };
+                    };
+                    questions: ({
+                        id: string;
+                        title: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** @default false */
+                        required?: boolean;
+                        showIf?: {
+                            question: string;
+                            /** @enum {string} */
+                            op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                            value?: number | string[];
+                        };
+                        /** @enum {string} */
+                        type: "nps";
+                    } | {
+                        id: string;
+                        title: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** @default false */
+                        required?: boolean;
+                        showIf?: {
+                            question: string;
+                            /** @enum {string} */
+                            op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                            value?: number | string[];
+                        };
+                        /** @enum {string} */
+                        type: "enps";
+                    } | {
+                        id: string;
+                        title: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** @default false */
+                        required?: boolean;
+                        showIf?: {
+                            question: string;
+                            /** @enum {string} */
+                            op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                            value?: number | string[];
+                        };
+                        /** @enum {string} */
+                        type: "csat";
+                        /** @default 5 */
+                        points?: number;
+                        /**
+                         * @default faces
+                         * @enum {string}
+                         */
+                        style?: "numbers" | "labels" | "stars" | "faces";
+                        labels?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        }[];
+                    } | {
+                        id: string;
+                        title: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** @default false */
+                        required?: boolean;
+                        showIf?: {
+                            question: string;
+                            /** @enum {string} */
+                            op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                            value?: number | string[];
+                        };
+                        /** @enum {string} */
+                        type: "ces";
+                    } | {
+                        id: string;
+                        title: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** @default false */
+                        required?: boolean;
+                        showIf?: {
+                            question: string;
+                            /** @enum {string} */
+                            op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                            value?: number | string[];
+                        };
+                        /** @enum {string} */
+                        type: "rating";
+                        /** @default 1 */
+                        min?: number;
+                        /** @default 5 */
+                        max?: number;
+                        /**
+                         * @default numbers
+                         * @enum {string}
+                         */
+                        style?: "numbers" | "labels" | "stars" | "faces";
+                        labels?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        }[];
+                        lowLabel?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        highLabel?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    } | {
+                        id: string;
+                        title: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** @default false */
+                        required?: boolean;
+                        showIf?: {
+                            question: string;
+                            /** @enum {string} */
+                            op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                            value?: number | string[];
+                        };
+                        /** @enum {string} */
+                        type: "single_choice";
+                        options: {
+                            id: string;
+                            label: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                        }[];
+                        /** @default false */
+                        allowOther?: boolean;
+                    } | {
+                        id: string;
+                        title: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** @default false */
+                        required?: boolean;
+                        showIf?: {
+                            question: string;
+                            /** @enum {string} */
+                            op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                            value?: number | string[];
+                        };
+                        /** @enum {string} */
+                        type: "multiple_choice";
+                        options: {
+                            id: string;
+                            label: {
+                                fa?: string;
+                                ar?: string;
+                                en?: string;
+                            };
+                        }[];
+                        /** @default false */
+                        allowOther?: boolean;
+                        maxChoices?: number;
+                    } | {
+                        id: string;
+                        title: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** @default false */
+                        required?: boolean;
+                        showIf?: {
+                            question: string;
+                            /** @enum {string} */
+                            op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                            value?: number | string[];
+                        };
+                        /** @enum {string} */
+                        type: "text";
+                        /** @default true */
+                        multiline?: boolean;
+                        /** @default 2000 */
+                        maxLength?: number;
+                    } | {
+                        id: string;
+                        title: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** @default false */
+                        required?: boolean;
+                        showIf?: {
+                            question: string;
+                            /** @enum {string} */
+                            op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                            value?: number | string[];
+                        };
+                        /** @enum {string} */
+                        type: "date";
+                    } | {
+                        id: string;
+                        title: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                        /** @default false */
+                        required?: boolean;
+                        showIf?: {
+                            question: string;
+                            /** @enum {string} */
+                            op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                            value?: number | string[];
+                        };
+                        /** @enum {string} */
+                        type: "servqual";
+                        /** @enum {string} */
+                        dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createSurveyPublish: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    closeSurvey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    reopenSurvey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createSurveyDuplicate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    exportSurveyResponsesCsv: {
+        parameters: {
+            query?: {
+                lang?: "fa" | "ar" | "en";
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getPublicSurvey: {
+        parameters: {
+            query?: {
+                lang?: "fa" | "ar" | "en";
+                response?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSurvey"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createPublicSurveyResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicAnswerSubmissionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicAnswerResult"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicAnswerResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listSurveyResponses: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "complete" | "partial";
+                channel?: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                question?: string;
+                scoreMin?: number;
+                scoreMax?: number;
+                hasText?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResponsePage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSurveyResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                responseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResponseDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteSurveyResponse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                responseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getSurveyPreview: {
+        parameters: {
+            query?: {
+                lang?: "fa" | "ar" | "en";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSurveyResults: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                channel?: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                segmentId?: string;
+                stage?: ("pre-sale" | "sale" | "after-sale" | "non-sale") | "none";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResults"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSurveyResultsTrend: {
+        parameters: {
+            query: {
+                from?: string;
+                to?: string;
+                channel?: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                segmentId?: string;
+                stage?: ("pre-sale" | "sale" | "after-sale" | "non-sale") | "none";
+                question: string;
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyTrend"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSurveyResultsBreakdown: {
+        parameters: {
+            query: {
+                from?: string;
+                to?: string;
+                channel?: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                segmentId?: string;
+                stage?: ("pre-sale" | "sale" | "after-sale" | "non-sale") | "none";
+                question: string;
+                by: "channel" | "segment" | "stage";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyBreakdown"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSurveyThemes: {
+        parameters: {
+            query?: {
+                question?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyThemes"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createSurveyThemesRefresh: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyThemes"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createSurveyResponseTag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                responseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    tag: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResponseTags"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    deleteSurveyResponseTags: {
+        parameters: {
+            query: {
+                tag: string;
+            };
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                responseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResponseTags"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createSurveyInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSurveyInvitationInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyInvitation"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listSurveyDistributions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SurveyDistribution"][];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createSurveyDistribution: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDistributionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistribution"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    previewSurveyDistributions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    channel: "email" | "sms" | "preferred";
+                    audience: components["schemas"]["DistributionAudienceInput"];
+                    /** @default 100 */
+                    samplingPercent?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistributionPreview"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getSurveyDistribution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                distributionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistribution"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createSurveyDistributionPause: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                distributionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistribution"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createSurveyDistributionResume: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                distributionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistribution"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    cancelSurveyDistribution: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                distributionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistribution"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getSurveyPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyPolicy"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    setSurveyPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyPolicy"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getSurveyPolicySmsInbound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveySmsInbound"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listSurveyKiosks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Kiosk"][];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createSurveyKiosk: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    location: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredKiosk"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    deleteSurveyKiosk: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                kioskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createPublicKioskAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    answers: {
+                        clientRef: string;
+                        /** @enum {string} */
+                        locale: "fa" | "ar" | "en";
+                        answers: {
+                            [key: string]: {
+                                score: number;
+                            } | {
+                                choices: string[];
+                                other?: string;
+                            } | {
+                                text: string;
+                            } | {
+                                date: string;
+                            } | {
+                                desired: number;
+                                adequate: number;
+                                perceived: number;
+                            } | {
+                                /** @enum {boolean} */
+                                skipped: true;
+                            };
+                        };
+                        /** Format: date-time */
+                        answeredAt: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskSyncResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getPublicWidget: {
+        parameters: {
+            query?: {
+                lang?: string;
+                customer?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetConfig"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createPublicWidgetResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    locale: "fa" | "ar" | "en";
+                    answers: {
+                        [key: string]: {
+                            score: number;
+                        } | {
+                            choices: string[];
+                            other?: string;
+                        } | {
+                            text: string;
+                        } | {
+                            date: string;
+                        } | {
+                            desired: number;
+                            adequate: number;
+                            perceived: number;
+                        } | {
+                            /** @enum {boolean} */
+                            skipped: true;
+                        };
+                    };
+                    customer?: string;
+                    page?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetAnswerResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
     showUnsubscribePage: {
         parameters: {
             query?: never;
@@ -7750,6 +14645,38 @@ export interface operations {
         };
     };
     receiveSmsDeliveryReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: "kavenegar" | "twilio";
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    receiveSmsReply: {
         parameters: {
             query?: never;
             header?: never;

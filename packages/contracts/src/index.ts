@@ -17,3 +17,4 @@ export * from './survey-distribution.ts';
 export * from './survey-widget.ts';
 export * from './survey-admin.ts';
 export * from './survey-results.ts';
+export * from './survey-responses.ts';

@@ -133,6 +133,10 @@ export async function insertRespondent(db: Executor, row: typeof surveyResponden
   await db.insert(surveyRespondents).values(row);
 }
 
+export async function lockClientRef(db: Executor, tenantId: string, surveyId: string, clientRef: string): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`survey-ref:${tenantId}:${surveyId}:${clientRef}`}, 0))`);
+}
+
 /** Serialises completions of one survey while it counts against a quota (a transaction-scoped advisory lock). */
 export async function lockSurveyQuota(db: Executor, tenantId: string, surveyId: string): Promise<void> {
   await db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`survey-quota:${tenantId}:${surveyId}`}, 0))`);
@@ -149,4 +153,94 @@ export async function countComplete(db: Executor, tenantId: string, surveyId: st
 export async function closeSurveyForQuota(db: Executor, tenantId: string, surveyId: string): Promise<void> {
   await db.update(surveys).set({ status: 'closed', closedReason: 'quota', closedAt: new Date(), updatedAt: new Date() })
     .where(and(eq(surveys.tenantId, tenantId), eq(surveys.id, surveyId), eq(surveys.status, 'live')));
+}
+
+export async function responsesById(db: Executor, tenantId: string, surveyId: string, ids: string[]): Promise<ResponseRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(surveyResponses).where(and(
+    eq(surveyResponses.tenantId, tenantId), eq(surveyResponses.surveyId, surveyId), sql`${surveyResponses.id} = ANY(${sql.param(ids)}::uuid[])`,
+  ));
+}
+
+export async function answersOfMany(db: Executor, tenantId: string, responseIds: string[]): Promise<Map<string, Record<string, AnswerValue>>> {
+  const out = new Map<string, Record<string, AnswerValue>>(responseIds.map((id) => [id, {}]));
+  if (responseIds.length === 0) return out;
+  const rows = await db.select().from(surveyAnswers)
+    .where(and(eq(surveyAnswers.tenantId, tenantId), sql`${surveyAnswers.responseId} = ANY(${sql.param(responseIds)}::uuid[])`));
+  for (const r of rows) out.get(r.responseId)![r.questionId] = answerFromRow(r);
+  return out;
+}
+
+export interface ListedResponse extends ResponseRow {
+  customerId: string | null;
+  invitationId: string | null;
+  customerName: string | null;
+  tags: string[];
+  /** the ordering instant at full precision, for the next page's cursor */
+  cursorAt: string;
+}
+
+export interface ResponseFilter {
+  status: 'complete' | 'partial';
+  channel?: string | undefined;
+  scoreQuestion?: string | undefined;
+  scoreMin?: number | undefined;
+  scoreMax?: number | undefined;
+  hasText?: boolean | undefined;
+  /** keyset: continue after (at, id), newest first */
+  after?: { at: string; id: string } | undefined;
+  limit: number;
+}
+
+/**
+ * A page of a survey's responses, newest first: complete ones by submission time (the
+ * (tenant, survey, submitted_at) index walks them backwards), partial ones by start time.
+ */
+export async function listResponses(db: Executor, tenantId: string, surveyId: string, filter: ResponseFilter): Promise<ListedResponse[]> {
+  const at = filter.status === 'complete' ? sql`r.submitted_at` : sql`r.started_at`;
+  const conditions = [sql`r.tenant_id = ${tenantId}`, sql`r.survey_id = ${surveyId}`, sql`r.status = ${filter.status}`];
+  if (filter.status === 'complete') conditions.push(sql`r.submitted_at IS NOT NULL`);
+  if (filter.channel) conditions.push(sql`r.channel = ${filter.channel}`);
+  if (filter.after) conditions.push(sql`(${at}, r.id) < (${filter.after.at}::timestamptz, ${filter.after.id}::uuid)`);
+  if (filter.scoreQuestion && (filter.scoreMin !== undefined || filter.scoreMax !== undefined)) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM survey_answers a WHERE a.tenant_id = r.tenant_id AND a.response_id = r.id AND a.question_id = ${filter.scoreQuestion}
+      AND a.score >= ${filter.scoreMin ?? -32768} AND a.score <= ${filter.scoreMax ?? 32767})`);
+  }
+  if (filter.hasText !== undefined) {
+    const text = sql`EXISTS (SELECT 1 FROM survey_answers a WHERE a.tenant_id = r.tenant_id AND a.response_id = r.id AND (a.text_value IS NOT NULL OR a.other_text IS NOT NULL))`;
+    conditions.push(filter.hasText ? text : sql`NOT ${text}`);
+  }
+  const result = await db.execute<Record<string, unknown>>(sql`
+    SELECT r.tenant_id, r.id, r.survey_id, r.version, r.status, r.channel, r.locale, r.stage, r.hidden, r.context, r.segment_ids::text[] AS segment_ids,
+      r.kiosk_id, r.client_ref, r.step, r.started_at, r.updated_at, r.submitted_at, (${at})::text AS cursor_at, p.customer_id, p.invitation_id, c.name AS customer_name,
+      coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM survey_response_tags t WHERE t.tenant_id = r.tenant_id AND t.response_id = r.id), '{}') AS tags
+    FROM survey_responses r
+    LEFT JOIN survey_respondents p ON p.tenant_id = r.tenant_id AND p.response_id = r.id
+    LEFT JOIN customers c ON c.tenant_id = p.tenant_id AND c.id = p.customer_id AND c.erased_at IS NULL
+    WHERE ${sql.join(conditions, sql` AND `)}
+    ORDER BY ${at} DESC, r.id DESC
+    LIMIT ${filter.limit}`);
+  return result.rows.map((r) => ({
+    tenantId: r.tenant_id as string, id: r.id as string, surveyId: r.survey_id as string, version: r.version as number, status: r.status as string,
+    channel: r.channel as string, locale: r.locale as string, stage: r.stage as string | null, hidden: r.hidden as Record<string, string>,
+    context: r.context as Record<string, string>, segmentIds: (r.segment_ids as string[] | null) ?? [], kioskId: r.kiosk_id as string | null,
+    clientRef: r.client_ref as string | null, deviceHash: null, step: r.step as number,
+    startedAt: new Date(r.started_at as string), updatedAt: new Date(r.updated_at as string), submittedAt: r.submitted_at ? new Date(r.submitted_at as string) : null,
+    customerId: r.customer_id as string | null, invitationId: r.invitation_id as string | null, customerName: r.customer_name as string | null,
+    tags: (r.tags as string[] | null) ?? [], cursorAt: r.cursor_at as string,
+  }));
+}
+
+export async function deleteResponseRow(db: Executor, tenantId: string, id: string): Promise<void> {
+  await db.delete(surveyResponses).where(and(eq(surveyResponses.tenantId, tenantId), eq(surveyResponses.id, id)));
+}
+
+export async function customerName(db: Executor, tenantId: string, customerId: string): Promise<string | null> {
+  const result = await db.execute<{ name: string | null }>(sql`SELECT name FROM customers WHERE tenant_id = ${tenantId} AND id = ${customerId} AND erased_at IS NULL`);
+  return result.rows[0]?.name ?? null;
+}
+
+export async function tagsOf(db: Executor, tenantId: string, responseId: string): Promise<string[]> {
+  const result = await db.execute<{ tag: string }>(sql`SELECT tag FROM survey_response_tags WHERE tenant_id = ${tenantId} AND response_id = ${responseId} ORDER BY tag`);
+  return result.rows.map((r) => r.tag);
 }

@@ -105,6 +105,8 @@ export async function saveResponse(tx: Executor, input: AnswerSubmission): Promi
 
   // A resend of an answer already received (a kiosk back online) returns the first result.
   if (input.clientRef) {
+    // Two sends of one reference at once queue here (the unique index covers kiosks only).
+    await repo.lockClientRef(tx, tenantId, surveyId, input.clientRef);
     const earlier = await repo.findByClientRef(tx, tenantId, surveyId, input.kioskId, input.clientRef);
     if (earlier) return { responseId: earlier.id, status: earlier.status as SavedResponse['status'], created: false };
   }

@@ -674,6 +674,16 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'لطفاً به پرسش «{question}» پاسخ دهید.',
     ar: 'يرجى الإجابة عن السؤال «{question}».',
   },
+  too_many_answers: {
+    en: 'Many answers came from this device. Please try again a little later.',
+    fa: 'پاسخ‌های زیادی از این دستگاه رسیده است. کمی بعد دوباره امتحان کنید.',
+    ar: 'وصلت إجابات كثيرة من هذا الجهاز. حاول مرة أخرى بعد قليل.',
+  },
+  challenge_required: {
+    en: 'Answers on this link are arriving unusually fast. Solve the attached proof-of-work challenge and send again with its proof.',
+    fa: 'پاسخ‌ها روی این پیوند به‌طور غیرعادی تند می‌رسند. چالش اثبات کار پیوست را حل کنید و با اثبات آن دوباره بفرستید.',
+    ar: 'تصل الإجابات على هذا الرابط بسرعة غير معتادة. حُلّ تحدي إثبات العمل المرفق وأرسل مرة أخرى مع إثباته.',
+  },
   // Outbound connections (platform/net): the problem says which way it failed, never what the remote end said.
   outbound_refused: {
     en: 'Vafa does not connect to this address: it points inside the server\'s own network. If it is yours, the instance operator can allow it (VAFA_OUTBOUND_ALLOW).',
