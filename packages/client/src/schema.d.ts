@@ -1842,6 +1842,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A survey as its respondent sees it (public link or personal invitation token)
+         * @description The questions in every language of the survey and the language picked for this respondent (`lang`, else Accept-Language, else the survey's default), the response this device or invitation already has, and a proof-of-work challenge when traffic on this link looks automated. A widget on another site keeps `device` and sends it back as `X-Vafa-Device`. Closed and expired surveys answer 410.
+         */
+        get: operations["getPublicSurvey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/surveys/{token}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a survey (a step, or the whole of it)
+         * @description Saves answers against the live version. `complete: false` saves a step (resumable with `responseId` from the same device or invitation); `complete: true` checks required questions and counts the response. 422 names the refused answer (`answer_out_of_range`, `answer_not_integer`, `unknown_question`, `required_answer_missing`, …); 409 `already_answered` for a used invitation; 410 when closed or expired; 429 `challenge_required` carries `challenge` and `bits`: send `proof` = `<challenge>:<n>` where SHA-256 of it starts with `bits` zero bits. An Idempotency-Key makes a retried first submission return the first result.
+         */
+        post: operations["createPublicSurveyResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A survey's responses, newest first
+         * @description Complete responses by submission time (or partial ones by start time) with their answers. Filters: `channel`, a score range on `question` (default: the first scored question), `hasText`. Pass `nextCursor` back as `cursor`.
+         */
+        get: operations["listSurveyResponses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/responses/{responseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One response, with the questions of the version it answered */
+        get: operations["getSurveyResponse"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a response
+         * @description Its answers are taken out of the results (rollups) in the same transaction. Audited.
+         */
+        delete: operations["deleteSurveyResponse"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The draft as respondents would see it (HTML)
+         * @description Every question of the draft on one page, rendered by the response page's own renderer, in `lang` (default: the survey's default language). Nothing is saved; for the builder's phone and desktop frames.
+         */
+        get: operations["getSurveyPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/surveys/{id}/results": {
         parameters: {
             query?: never;
@@ -1963,6 +2064,185 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/surveys/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A personal invitation for one customer
+         * @description `channel: link` answers with the personal link (`{publicUrl}/s/<token>`), shown once; only its hash is kept. `email`, `sms` or `preferred` sends it through the outbox like a distribution (consent, quiet hours and caps apply) and respects the recontact limit (409 `recontact_limit`). `hidden` sets the survey's hidden fields; `context` ties the answer to a follow-up, case or order. 409 `survey_not_live` / `survey_closed` unless the survey takes answers.
+         */
+        post: operations["createSurveyInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A survey's distributions, newest first, with each one's latest waves (invited, sent, answered) */
+        get: operations["listSurveyDistributions"];
+        put?: never;
+        /**
+         * Send a survey to an audience, once or on a schedule
+         * @description Each run is a wave: the audience (all customers, a segment, or listed customers) at that moment, less those asked by any survey within the recontact limit and those with no consent or address for the channel, sampled at `samplingPercent`. Recurring schedules follow the workspace calendar and time zone. `reminder` re-sends the link to those who have not answered. Audited.
+         */
+        post: operations["createSurveyDistribution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Who a distribution would reach now, and its SMS cost
+         * @description Recipients by channel after the recontact limit, consent and sampling; for SMS the text per language with its encoding (GSM-7: 160 characters, 153 per part; UCS-2 for Persian and Arabic: 70, 67 per part) and parts × recipients. Writes nothing.
+         */
+        post: operations["previewSurveyDistributions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions/{distributionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One distribution with its latest waves */
+        get: operations["getSurveyDistribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions/{distributionId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a distribution: no waves and no reminders until resumed (audited)
+         * @description Any other change of state answers 409 `distribution_state`.
+         */
+        post: operations["createSurveyDistributionPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions/{distributionId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused distribution: a recurring one from its next occurrence (audited)
+         * @description Any other change of state answers 409 `distribution_state`.
+         */
+        post: operations["createSurveyDistributionResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/distributions/{distributionId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a distribution for good, reminders included (audited)
+         * @description Any other change of state answers 409 `distribution_state`.
+         */
+        post: operations["cancelSurveyDistribution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/survey-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recontact limit (days between any two surveys to one customer) and SMS replies */
+        get: operations["getSurveyPolicy"];
+        /**
+         * Set the recontact limit and SMS replies (admins; audited)
+         * @description `recontactDays` 0 turns the limit off. `smsReplies` makes SMS invitations ask for a reply with a number: set the inbound URL (GET /api/survey-policy/sms-inbound) in the provider's panel first.
+         */
+        put: operations["setSurveyPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/survey-policy/sms-inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the SMS provider should forward customers' replies
+         * @description Set this URL as the provider's inbound (receive) URL: Kavenegar's receive URL in its panel, or the messaging webhook of the Twilio number. It names and authenticates the workspace, so it is shown to admins only. Null while no SMS channel is set up.
+         */
+        get: operations["getSurveyPolicySmsInbound"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/surveys/{id}/kiosks": {
         parameters: {
             query?: never;
@@ -2062,6 +2342,26 @@ export interface paths {
          * @description The callback URL the dispatcher gives the provider. Kavenegar posts `messageid` and `status`; Twilio `MessageSid` and `MessageStatus`, signed with X-Twilio-Signature.
          */
         post: operations["receiveSmsDeliveryReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hooks/sms/{provider}/{token}/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A customer's SMS reply, forwarded by the provider
+         * @description The inbound URL of GET /api/survey-policy/sms-inbound. Kavenegar posts `from`, `to`, `message`, `messageid`; Twilio `From`, `To`, `Body`, `MessageSid`, signed with X-Twilio-Signature. A reply that is a number (any digits: ۹, ٩, 9) from the phone of a customer with an unanswered SMS invitation answers its first question. Answered 200 whether or not it was recorded (TwiML for Twilio), so the provider does not resend.
+         */
+        post: operations["receiveSmsReply"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3058,6 +3358,13 @@ export interface components {
             type: "call_webhook";
             /** Format: uuid */
             endpointId: string;
+        } | {
+            /** @constant */
+            type: "send_survey";
+            /** Format: uuid */
+            surveyId: string;
+            /** @enum {string} */
+            channel: "preferred" | "email" | "sms";
         };
         AutomationRuleInputInput: {
             name: string;
@@ -3106,6 +3413,7 @@ export interface components {
                 channel?: string;
                 messageId?: string;
                 followupId?: string;
+                invitationId?: string;
             }[];
             dueAt: string | null;
             /** Format: date-time */
@@ -3564,6 +3872,137 @@ export interface components {
             /** Format: date-time */
             startedAt: string;
             submittedAt: string | null;
+        };
+        DistributionAudienceInput: {
+            /** @constant */
+            all: true;
+        } | {
+            /** Format: uuid */
+            segmentId: string;
+        } | {
+            customerIds: string[];
+        };
+        DistributionScheduleInput: {
+            /** @constant */
+            type: "once";
+            /** Format: date-time */
+            at?: string;
+        } | {
+            /** @constant */
+            type: "recurring";
+            /** @enum {string} */
+            every: "week" | "month" | "quarter";
+            day: number;
+            /** @default 10:00 */
+            time: string;
+        };
+        CreateDistributionInput: {
+            name?: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "preferred";
+            audience: components["schemas"]["DistributionAudienceInput"];
+            /** @default 100 */
+            samplingPercent: number;
+            schedule: components["schemas"]["DistributionScheduleInput"];
+            reminder?: {
+                afterHours: number;
+                max: number;
+            } | null;
+        };
+        SurveyDistributionInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            name: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "preferred";
+            audience: components["schemas"]["DistributionAudienceInput"];
+            samplingPercent: number;
+            schedule: components["schemas"]["DistributionScheduleInput"];
+            reminder: {
+                afterHours: number;
+                max: number;
+            } | null;
+            /** @enum {string} */
+            status: "scheduled" | "running" | "done" | "paused" | "cancelled";
+            waves: number;
+            nextRunAt: string | null;
+            lastRunAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            waveStats: {
+                wave: number;
+                invited: number;
+                sent: number;
+                responded: number;
+                /** Format: date-time */
+                startedAt: string;
+            }[];
+        };
+        SurveyDistributionPreviewInput: {
+            audience: number;
+            recentlyContacted: number;
+            unreachable: number;
+            recipients: {
+                email: number;
+                sms: number;
+            };
+            sms: {
+                /** @enum {string} */
+                language: "fa" | "ar" | "en";
+                text: string;
+                /** @enum {string} */
+                encoding: "gsm" | "ucs2";
+                units: number;
+                parts: number;
+                recipients: number;
+            }[];
+            smsParts: number;
+        };
+        CreateSurveyInvitationInput: {
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            channel: "link" | "email" | "sms" | "preferred";
+            hidden?: {
+                [key: string]: string;
+            };
+            context?: {
+                /** Format: uuid */
+                followupId?: string;
+                /** Format: uuid */
+                caseId?: string;
+                /** Format: uuid */
+                orderId?: string;
+            };
+        };
+        SurveyInvitationInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            channel: "link" | "email" | "sms";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            link?: string;
+            /**
+             * @description true on an idempotent replay: the secret was shown to the first request only
+             * @constant
+             */
+            secretWithheld?: true;
+        };
+        SurveyPolicyInput: {
+            recontactDays: number;
+            smsReplies: boolean;
+        };
+        SurveySmsInboundInput: {
+            provider: ("kavenegar" | "twilio") | null;
+            url: string | null;
         };
         WidgetConfigInput: {
             version: number;
@@ -4320,6 +4759,769 @@ export interface components {
             /** Format: uuid */
             responseId: string;
             tags: string[];
+        };
+        PublicSurveyInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "draft" | "live" | "closed";
+            /** @enum {string} */
+            language: "fa" | "ar" | "en";
+            languages: ("fa" | "ar" | "en")[];
+            anonymous: boolean;
+            hiddenFields: string[];
+            thankYou: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            } | null;
+            questions: ({
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "nps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "enps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "csat";
+                /** @default 5 */
+                points: number;
+                /**
+                 * @default faces
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "ces";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "rating";
+                /** @default 1 */
+                min: number;
+                /** @default 5 */
+                max: number;
+                /**
+                 * @default numbers
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+                lowLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                highLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "single_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "multiple_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+                maxChoices?: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "text";
+                /** @default true */
+                multiline: boolean;
+                /** @default 2000 */
+                maxLength: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "date";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "servqual";
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            })[];
+            response: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                step: number;
+            } | null;
+            challenge: {
+                value: string;
+                bits: number;
+            } | null;
+            device: string;
+        };
+        PublicAnswerSubmissionInput: {
+            answers: {
+                [key: string]: {
+                    score: number;
+                } | {
+                    choices: string[];
+                    other?: string;
+                } | {
+                    text: string;
+                } | {
+                    date: string;
+                } | {
+                    desired: number;
+                    adequate: number;
+                    perceived: number;
+                } | {
+                    /** @constant */
+                    skipped: true;
+                };
+            };
+            complete: boolean;
+            /** Format: uuid */
+            responseId?: string;
+            /** @enum {string} */
+            locale?: "fa" | "ar" | "en";
+            hidden?: {
+                [key: string]: string;
+            };
+            step?: number;
+            proof?: string;
+        };
+        AnswerRateProblemInput: {
+            type: string;
+            title: string;
+            status: number;
+            code: string;
+            detail: string;
+            instance?: string;
+            errors?: {
+                field: string;
+                code: string;
+                message: string;
+                existingId?: string;
+            }[];
+            challenge?: string;
+            bits?: number;
+        };
+        PublicAnswerResultInput: {
+            /** Format: uuid */
+            responseId: string;
+            /** @enum {string} */
+            status: "partial" | "complete";
+            device: string;
+        };
+        SurveyResponsePageInput: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                surveyId: string;
+                version: number;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                /** @enum {string} */
+                channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                /** @enum {string} */
+                locale: "fa" | "ar" | "en";
+                customerId: string | null;
+                invitationId: string | null;
+                hidden: {
+                    [key: string]: string;
+                };
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                tags: string[];
+                /** Format: date-time */
+                startedAt: string;
+                submittedAt: string | null;
+                customerName: string | null;
+            }[];
+            nextCursor: string | null;
+        };
+        SurveyResponseDetailInput: {
+            response: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                surveyId: string;
+                version: number;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                /** @enum {string} */
+                channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                /** @enum {string} */
+                locale: "fa" | "ar" | "en";
+                customerId: string | null;
+                invitationId: string | null;
+                hidden: {
+                    [key: string]: string;
+                };
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                tags: string[];
+                /** Format: date-time */
+                startedAt: string;
+                submittedAt: string | null;
+                customerName: string | null;
+            };
+            questions: ({
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "nps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "enps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "csat";
+                /** @default 5 */
+                points: number;
+                /**
+                 * @default faces
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "ces";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "rating";
+                /** @default 1 */
+                min: number;
+                /** @default 5 */
+                max: number;
+                /**
+                 * @default numbers
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+                lowLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                highLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "single_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "multiple_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+                maxChoices?: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "text";
+                /** @default true */
+                multiline: boolean;
+                /** @default 2000 */
+                maxLength: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "date";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "servqual";
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            })[];
+            /** @enum {string} */
+            defaultLanguage: "fa" | "ar" | "en";
+            /** Format: date-time */
+            updatedAt: string;
         };
         Problem: {
             type: string;
@@ -5309,6 +6511,13 @@ export interface components {
             type: "call_webhook";
             /** Format: uuid */
             endpointId: string;
+        } | {
+            /** @constant */
+            type: "send_survey";
+            /** Format: uuid */
+            surveyId: string;
+            /** @enum {string} */
+            channel: "preferred" | "email" | "sms";
         };
         AutomationRuleInput: {
             name: string;
@@ -5357,6 +6566,7 @@ export interface components {
                 channel?: string;
                 messageId?: string;
                 followupId?: string;
+                invitationId?: string;
             }[];
             dueAt: string | null;
             /** Format: date-time */
@@ -5815,6 +7025,137 @@ export interface components {
             /** Format: date-time */
             startedAt: string;
             submittedAt: string | null;
+        };
+        DistributionAudience: {
+            /** @constant */
+            all: true;
+        } | {
+            /** Format: uuid */
+            segmentId: string;
+        } | {
+            customerIds: string[];
+        };
+        DistributionSchedule: {
+            /** @constant */
+            type: "once";
+            /** Format: date-time */
+            at?: string;
+        } | {
+            /** @constant */
+            type: "recurring";
+            /** @enum {string} */
+            every: "week" | "month" | "quarter";
+            day: number;
+            /** @default 10:00 */
+            time: string;
+        };
+        CreateDistribution: {
+            name?: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "preferred";
+            audience: components["schemas"]["DistributionAudience"];
+            /** @default 100 */
+            samplingPercent: number;
+            schedule: components["schemas"]["DistributionSchedule"];
+            reminder?: {
+                afterHours: number;
+                max: number;
+            } | null;
+        };
+        SurveyDistribution: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            name: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "preferred";
+            audience: components["schemas"]["DistributionAudience"];
+            samplingPercent: number;
+            schedule: components["schemas"]["DistributionSchedule"];
+            reminder: {
+                afterHours: number;
+                max: number;
+            } | null;
+            /** @enum {string} */
+            status: "scheduled" | "running" | "done" | "paused" | "cancelled";
+            waves: number;
+            nextRunAt: string | null;
+            lastRunAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            waveStats: {
+                wave: number;
+                invited: number;
+                sent: number;
+                responded: number;
+                /** Format: date-time */
+                startedAt: string;
+            }[];
+        };
+        SurveyDistributionPreview: {
+            audience: number;
+            recentlyContacted: number;
+            unreachable: number;
+            recipients: {
+                email: number;
+                sms: number;
+            };
+            sms: {
+                /** @enum {string} */
+                language: "fa" | "ar" | "en";
+                text: string;
+                /** @enum {string} */
+                encoding: "gsm" | "ucs2";
+                units: number;
+                parts: number;
+                recipients: number;
+            }[];
+            smsParts: number;
+        };
+        CreateSurveyInvitation: {
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            channel: "link" | "email" | "sms" | "preferred";
+            hidden?: {
+                [key: string]: string;
+            };
+            context?: {
+                /** Format: uuid */
+                followupId?: string;
+                /** Format: uuid */
+                caseId?: string;
+                /** Format: uuid */
+                orderId?: string;
+            };
+        };
+        SurveyInvitation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            surveyId: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            channel: "link" | "email" | "sms";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Shown once; absent from an idempotent replay (see secretWithheld) */
+            link?: string;
+            /**
+             * @description true on an idempotent replay: the secret was shown to the first request only
+             * @constant
+             */
+            secretWithheld?: true;
+        };
+        SurveyPolicy: {
+            recontactDays: number;
+            smsReplies: boolean;
+        };
+        SurveySmsInbound: {
+            provider: ("kavenegar" | "twilio") | null;
+            url: string | null;
         };
         WidgetConfig: {
             version: number;
@@ -6571,6 +7912,769 @@ export interface components {
             /** Format: uuid */
             responseId: string;
             tags: string[];
+        };
+        PublicSurvey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "draft" | "live" | "closed";
+            /** @enum {string} */
+            language: "fa" | "ar" | "en";
+            languages: ("fa" | "ar" | "en")[];
+            anonymous: boolean;
+            hiddenFields: string[];
+            thankYou: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            } | null;
+            questions: ({
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "nps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "enps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "csat";
+                /** @default 5 */
+                points: number;
+                /**
+                 * @default faces
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "ces";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "rating";
+                /** @default 1 */
+                min: number;
+                /** @default 5 */
+                max: number;
+                /**
+                 * @default numbers
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+                lowLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                highLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "single_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "multiple_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+                maxChoices?: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "text";
+                /** @default true */
+                multiline: boolean;
+                /** @default 2000 */
+                maxLength: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "date";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "servqual";
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            })[];
+            response: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                step: number;
+            } | null;
+            challenge: {
+                value: string;
+                bits: number;
+            } | null;
+            device: string;
+        };
+        PublicAnswerSubmission: {
+            answers: {
+                [key: string]: {
+                    score: number;
+                } | {
+                    choices: string[];
+                    other?: string;
+                } | {
+                    text: string;
+                } | {
+                    date: string;
+                } | {
+                    desired: number;
+                    adequate: number;
+                    perceived: number;
+                } | {
+                    /** @constant */
+                    skipped: true;
+                };
+            };
+            complete: boolean;
+            /** Format: uuid */
+            responseId?: string;
+            /** @enum {string} */
+            locale?: "fa" | "ar" | "en";
+            hidden?: {
+                [key: string]: string;
+            };
+            step?: number;
+            proof?: string;
+        };
+        AnswerRateProblem: {
+            type: string;
+            title: string;
+            status: number;
+            code: string;
+            detail: string;
+            instance?: string;
+            errors?: {
+                field: string;
+                code: string;
+                message: string;
+                existingId?: string;
+            }[];
+            challenge?: string;
+            bits?: number;
+        };
+        PublicAnswerResult: {
+            /** Format: uuid */
+            responseId: string;
+            /** @enum {string} */
+            status: "partial" | "complete";
+            device: string;
+        };
+        SurveyResponsePage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                surveyId: string;
+                version: number;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                /** @enum {string} */
+                channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                /** @enum {string} */
+                locale: "fa" | "ar" | "en";
+                customerId: string | null;
+                invitationId: string | null;
+                hidden: {
+                    [key: string]: string;
+                };
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                tags: string[];
+                /** Format: date-time */
+                startedAt: string;
+                submittedAt: string | null;
+                customerName: string | null;
+            }[];
+            nextCursor: string | null;
+        };
+        SurveyResponseDetail: {
+            response: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                surveyId: string;
+                version: number;
+                /** @enum {string} */
+                status: "partial" | "complete";
+                /** @enum {string} */
+                channel: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                /** @enum {string} */
+                locale: "fa" | "ar" | "en";
+                customerId: string | null;
+                invitationId: string | null;
+                hidden: {
+                    [key: string]: string;
+                };
+                answers: {
+                    [key: string]: {
+                        score: number;
+                    } | {
+                        choices: string[];
+                        other?: string;
+                    } | {
+                        text: string;
+                    } | {
+                        date: string;
+                    } | {
+                        desired: number;
+                        adequate: number;
+                        perceived: number;
+                    } | {
+                        /** @constant */
+                        skipped: true;
+                    };
+                };
+                tags: string[];
+                /** Format: date-time */
+                startedAt: string;
+                submittedAt: string | null;
+                customerName: string | null;
+            };
+            questions: ({
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "nps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "enps";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "csat";
+                /** @default 5 */
+                points: number;
+                /**
+                 * @default faces
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "ces";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "rating";
+                /** @default 1 */
+                min: number;
+                /** @default 5 */
+                max: number;
+                /**
+                 * @default numbers
+                 * @enum {string}
+                 */
+                style: "numbers" | "labels" | "stars" | "faces";
+                labels?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                }[];
+                lowLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                highLabel?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "single_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "multiple_choice";
+                options: {
+                    id: string;
+                    label: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                }[];
+                /** @default false */
+                allowOther: boolean;
+                maxChoices?: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "text";
+                /** @default true */
+                multiline: boolean;
+                /** @default 2000 */
+                maxLength: number;
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "date";
+            } | {
+                id: string;
+                title: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                description?: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @default false */
+                required: boolean;
+                showIf?: {
+                    question: string;
+                    /** @enum {string} */
+                    op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                    value?: number | string[];
+                };
+                /** @constant */
+                type: "servqual";
+                /** @enum {string} */
+                dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            })[];
+            /** @enum {string} */
+            defaultLanguage: "fa" | "ar" | "en";
+            /** Format: date-time */
+            updatedAt: string;
         };
     };
     responses: {
@@ -11453,6 +13557,193 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    getPublicSurvey: {
+        parameters: {
+            query?: {
+                lang?: "fa" | "ar" | "en";
+                response?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSurvey"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createPublicSurveyResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicAnswerSubmissionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicAnswerResult"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicAnswerResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listSurveyResponses: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "complete" | "partial";
+                channel?: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                question?: string;
+                scoreMin?: number;
+                scoreMax?: number;
+                hasText?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResponsePage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSurveyResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                responseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResponseDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteSurveyResponse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                responseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getSurveyPreview: {
+        parameters: {
+            query?: {
+                lang?: "fa" | "ar" | "en";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     getSurveyResults: {
         parameters: {
             query?: {
@@ -11683,6 +13974,345 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
+    createSurveyInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSurveyInvitationInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyInvitation"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listSurveyDistributions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SurveyDistribution"][];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createSurveyDistribution: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDistributionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistribution"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    previewSurveyDistributions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    channel: "email" | "sms" | "preferred";
+                    audience: components["schemas"]["DistributionAudienceInput"];
+                    /** @default 100 */
+                    samplingPercent?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistributionPreview"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getSurveyDistribution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                distributionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistribution"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createSurveyDistributionPause: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                distributionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistribution"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createSurveyDistributionResume: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                distributionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistribution"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    cancelSurveyDistribution: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                distributionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDistribution"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getSurveyPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyPolicy"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    setSurveyPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyPolicy"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getSurveyPolicySmsInbound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveySmsInbound"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     listSurveyKiosks: {
         parameters: {
             query?: never;
@@ -11891,6 +14521,38 @@ export interface operations {
         };
     };
     receiveSmsDeliveryReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: "kavenegar" | "twilio";
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    receiveSmsReply: {
         parameters: {
             query?: never;
             header?: never;
