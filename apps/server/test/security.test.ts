@@ -14,7 +14,7 @@ const MARKER = 'B-ONLY-مارکر-7f3e';
 /** path parameter values that point at workspace B's data, by route prefix and param name */
 let bIds: Record<string, string>;
 
-const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags'];
+const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags', 'survey_kiosks', 'survey_distributions', 'survey_invitations', 'survey_policies', 'survey_last_contact'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -62,6 +62,10 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
   });
   const survey = await api(ws, 'POST', '/api/surveys', { template: 'nps', languages: ['fa'] });
   await api(ws, 'POST', `/api/surveys/${survey.id}/publish`);
+  const distribution = await api(ws, 'POST', `/api/surveys/${survey.id}/distributions`, {
+    name: `${marker} send`, channel: 'email', audience: { all: true }, schedule: { type: 'once', at: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+  });
+  const kiosk = await api(ws, 'POST', `/api/surveys/${survey.id}/kiosks`, { location: `${marker} kiosk` });
   // A complete response, written as the response service stores one (results, tags and the responses list read it).
   const { rows: [response] } = await t.database.pool.query(
     `INSERT INTO survey_responses (tenant_id, id, survey_id, version, status, channel, locale, submitted_at)
@@ -92,6 +96,8 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     logged: logged.id as string,
     survey: survey.id as string,
     surveyResponse: response.id as string,
+    kiosk: kiosk.kiosk.id as string,
+    distribution: distribution.id as string,
   };
 }
 
@@ -118,6 +124,8 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'customers:touchpointId': ids.logged,
     'surveys:id': ids.survey,
     'surveys:responseId': ids.surveyResponse,
+    'surveys:kioskId': ids.kiosk,
+    'surveys:distributionId': ids.distribution,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);
