@@ -139,11 +139,12 @@ function Builder({ survey }: { survey: Survey }) {
   const handleReopen = async () => {
     if (await action.run(async () => remember(await surveysApi.reopen(survey.id)))) toast(t('surveys.builder.reopened'));
   };
+  /** A copy of the draft as saved (unsaved edits are saved first, so the copy has them). */
   const handleDuplicate = async () => {
     let copyId = '';
     const ok = await action.run(async () => {
-      const copy = await surveysApi.create({ definition: { ...draft, name: t('surveys.builder.copyName', { name: draft.name }).slice(0, 200) } });
-      copyId = copy.id;
+      if (hasUnsavedEdits) await saveDraft();
+      copyId = (await surveysApi.duplicate(survey.id)).id;
       void client.invalidateQueries({ queryKey: surveyKeys.all });
     });
     if (ok) {

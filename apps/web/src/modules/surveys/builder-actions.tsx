@@ -49,8 +49,10 @@ export function ActionBar(props: ActionBarProps) {
     else props.onDuplicate();
   };
   const closeDialog = (open: boolean) => { if (!open) setDialog(null); };
+  // A refused action closes its dialog too: the reason shows above the builder.
   const confirm = (work: () => Promise<boolean>) => async () => {
-    if (await work()) setDialog(null);
+    await work();
+    setDialog(null);
   };
   const menuItems: { id: MenuAction; label: string }[] = [
     ...(survey.status === 'live' ? [{ id: 'close' as const, label: t('surveys.builder.closeSurvey') }] : []),
@@ -112,19 +114,33 @@ export function ActionBar(props: ActionBarProps) {
       </Dialog>
       <ConfirmDialog title={t('surveys.builder.closeTitle')} body={t('surveys.builder.closeBody')} confirmLabel={t('surveys.builder.closeSurvey')}
         isOpen={dialog === 'close'} onOpenChange={closeDialog} onConfirm={() => void confirm(props.onClose)()} isPending={isBusy} />
-      <ConfirmDialog
-        title={t('surveys.builder.deleteTitle')}
-        body={<>
-          {survey.responseCount > 0 ? t('surveys.builder.deleteBodyResponses', { count: survey.responseCount }) : t('surveys.builder.deleteBody')}
-          {survey.status === 'live' && <span className="small-block"><AlertIcon size={16} /> {t('surveys.builder.deleteLive')}</span>}
-        </>}
-        confirmLabel={t('common.delete')}
-        isOpen={dialog === 'delete'}
-        onOpenChange={closeDialog}
-        onConfirm={() => void confirm(props.onDelete)()}
-        isPending={isBusy}
-        danger
-      />
+      {survey.responseCount > 0 ? (
+        <Dialog title={t('surveys.builder.deleteRefusedTitle')} isOpen={dialog === 'delete'} onOpenChange={closeDialog} size="small" role="alertdialog">
+          {(close) => (
+            <>
+              <p>{t('surveys.builder.deleteRefusedBody', { count: survey.responseCount })}</p>
+              <div className="form-actions">
+                {survey.status === 'live' && <Button variant="primary" onPress={() => setDialog('close')}>{t('surveys.builder.closeSurvey')}</Button>}
+                <Button onPress={close}>{t('common.close')}</Button>
+              </div>
+            </>
+          )}
+        </Dialog>
+      ) : (
+        <ConfirmDialog
+          title={t('surveys.builder.deleteTitle')}
+          body={<>
+            {t('surveys.builder.deleteBody')}
+            {survey.status === 'live' && <span className="small-block"><AlertIcon size={16} /> {t('surveys.builder.deleteLive')}</span>}
+          </>}
+          confirmLabel={t('common.delete')}
+          isOpen={dialog === 'delete'}
+          onOpenChange={closeDialog}
+          onConfirm={() => void confirm(props.onDelete)()}
+          isPending={isBusy}
+          danger
+        />
+      )}
     </div>
   );
 }

@@ -97,15 +97,17 @@ describe('branching', () => {
 });
 
 describe('scales', () => {
-  it('labelled scales keep one label per point; other styles have none', () => {
+  it('labelled scales keep one label per point, also when drawn as faces', () => {
     const csat = blankQuestion('csat', 'c', { fa: 'رضایت' }) as Extract<Question, { type: 'csat' }>;
+    expect(withScale(csat, { points: 7 }).labels).toBeUndefined();
     const labelled = withScale(csat, { style: 'labels' });
     expect(labelled.labels).toHaveLength(5);
     const seven = withScale({ ...labelled, labels: labelled.labels!.map((_, i) => ({ fa: String(i) })) }, { points: 7 });
     expect(seven.labels).toHaveLength(7);
     expect(seven.labels![4]).toEqual({ fa: '4' });
     expect(seven.labels![6]).toEqual({});
-    expect(withScale(seven, { style: 'stars' }).labels).toBeUndefined();
+    const faces = withScale(seven, { style: 'faces', points: 3 });
+    expect(faces.labels).toEqual([{ fa: '0' }, { fa: '1' }, { fa: '2' }]);
     const rating = withScale(blankQuestion('rating', 'r') as Extract<Question, { type: 'rating' }>, { style: 'labels', min: 0, max: 10 });
     expect(rating.labels).toHaveLength(11);
   });

@@ -198,15 +198,13 @@ export function scalePoints(question: Question): number {
 }
 
 /**
- * A scale question after its points, bounds or style changed: verbal labels only with the
- * `labels` style, and then exactly one per point (kept where they were, new ones empty).
+ * A scale question after its points, bounds or style changed. Verbal labels are needed with the
+ * `labels` style (and kept with faces or stars, where screen readers read them out); there is
+ * always exactly one per point, kept where they were, new ones empty.
  */
 export function withScale<Q extends Extract<Question, { type: 'csat' | 'rating' }>>(question: Q, patch: Partial<Q>): Q {
   const next = { ...question, ...patch };
-  if (next.style !== 'labels') {
-    const { labels: _dropped, ...rest } = next;
-    return rest as Q;
-  }
+  if (next.style !== 'labels' && next.labels === undefined) return next;
   const points = scalePoints(next);
   const labels = Array.from({ length: points }, (_, i) => next.labels?.[i] ?? ({} as LocalText));
   return { ...next, labels };

@@ -42,9 +42,10 @@ export function ScaleFields({ question, path, onChange }: { question: Csat | Rat
         <Select<ScaleStyle> label={t('surveys.builder.scaleStyle')} value={question.style} isDisabled={readOnly}
           onChange={(style) => onChange(withScale(question, { style }))} options={styles.map((id) => ({ id, label: t(`surveys.builder.style.${id}`) }))} />
       </div>
-      {question.style === 'labels' && (
+      {question.labels !== undefined && (
         <fieldset className="fieldset point-labels">
           <legend>{t('surveys.builder.pointLabels')}</legend>
+          {question.style !== 'labels' && <p className="field-description">{t('surveys.builder.pointLabelsSpoken')}</p>}
           {error(`${path}.labels`) && <p className="field-error">{error(`${path}.labels`)}</p>}
           <ol className="point-list">
             {range(0, scalePoints(question) - 1).map((i) => (

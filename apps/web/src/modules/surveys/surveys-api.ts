@@ -28,6 +28,9 @@ export const surveysApi = {
   publish: (id: string) => request<Survey>('POST', `/api/surveys/${id}/publish`),
   close: (id: string) => request<Survey>('POST', `/api/surveys/${id}/close`),
   reopen: (id: string) => request<Survey>('POST', `/api/surveys/${id}/reopen`),
+  /** a new draft with the saved draft's questions and settings, its own link and no answers */
+  duplicate: (id: string) => request<Survey>('POST', `/api/surveys/${id}/duplicate`),
+  /** only a survey nobody has answered (409 survey_has_responses otherwise) */
   remove: (id: string) => request<void>('DELETE', `/api/surveys/${id}`),
   templates: () => request<{ items: SurveyTemplate[] }>('GET', '/api/survey-templates'),
 };
