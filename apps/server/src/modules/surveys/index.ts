@@ -8,6 +8,7 @@ import { registerResultsRoutes } from './results.routes.ts';
 import { registerResponseTagRoutes } from './response-tags.routes.ts';
 import { computeThemesJob, refreshThemesJob } from './themes.jobs.ts';
 import { registerSurveyRoutes } from './survey.routes.ts';
+import { registerWidgetRoutes } from './widget.routes.ts';
 import { sendSurveyAction } from './send-survey.action.ts';
 
 // Automations' send_survey action creates invitations here; engagement never imports surveys.
@@ -29,6 +30,7 @@ export const surveysModule: VafaModule = {
     registerResponseTagRoutes(app, deps);
     registerDistributionRoutes(app, deps);
     registerKioskRoutes(app, deps);
+    registerWidgetRoutes(app, deps);
   },
   jobs: [computeThemesJob, refreshThemesJob],
   subscribers: [],

@@ -49,7 +49,7 @@ ${body}
 }
 
 export function kioskHtml(config: KioskPageConfig, locale: Locale, assets: { js: string; css: string }): string {
-  return shell(locale, `${TITLE[locale]} · ${config.location}`, assets.css, `<p class="kiosk-location">${escapeHtml(config.location)}</p>
+  return shell(locale, `${TITLE[locale]} · ${config.location}`, assets.css, `<p class="kiosk-location"><bdi>${escapeHtml(config.location)}</bdi></p>
 <main id="kiosk"></main>
 <p id="kiosk-status" role="status" hidden></p>
 <script type="application/json" id="vafa-kiosk-config">${jsonForHtml(config)}</script>

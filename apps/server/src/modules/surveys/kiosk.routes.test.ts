@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { NPS_SURVEY, publishSurvey, setSurveyStatus, type PublishedSurvey } from '../../../test/survey-factories.ts';
+import { publishSurvey, setSurveyStatus, type PublishedSurvey } from '../../../test/survey-factories.ts';
 import { surveyAnswers, surveyKiosks, surveyResponses, surveyTokens } from './survey.schema.ts';
 
 let t: TestApp;

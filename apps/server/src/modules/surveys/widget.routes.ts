@@ -1,0 +1,140 @@
+import { Locale, WidgetTokenParams, WidgetAnswerBody, WidgetAnswerResult, WidgetConfigQuery, WidgetConfigView } from '@vafa/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { publicBaseUrl } from '../../platform/config.ts';
+import type { App } from '../../platform/http/server.ts';
+import { sendWrite } from '../../platform/http/write.ts';
+import type { ModuleDeps } from '../../platform/module.ts';
+import { sendAsset, widgetAssets } from './widget.assets.ts';
+import { DEMO_CSS, DEMO_JS, demoPage } from './widget.demo.ts';
+import { submitWidgetAnswer, widgetConfig } from './widget.service.ts';
+
+/**
+ * The widget as customers' sites load it:
+ *   GET  /widget/v1/<hash>.js           the bundle, immutable (a new build is a new name)
+ *   GET  /widget/v1.js                  a short-lived redirect to the current bundle
+ *   GET  /api/public/widget/:token      the survey's widget configuration for this visitor
+ *   POST /api/public/widget/:token/responses   the visitor's answers
+ *   GET  /widget/demo?survey=<token>    a demo page under a strict CSP
+ * Public routes carry no per-IP cap (carrier NAT puts a city behind a few addresses): each survey
+ * token has its own budget instead, and an identified customer answers once per recontact window.
+ */
+
+const CONFIG_PER_TOKEN_PER_MINUTE = 6000;
+const ANSWERS_PER_TOKEN_PER_MINUTE = 600;
+const PREFLIGHT_MAX_AGE = '86400';
+
+const publicRoute = { access: 'public', rateLimit: false } as const;
+
+function requestOrigin(req: FastifyRequest): string | undefined {
+  const origin = req.headers.origin;
+  return typeof origin === 'string' && origin !== 'null' ? origin : undefined;
+}
+
+/**
+ * Readable from any page (refusals included, so the widget can tell): these answers carry no
+ * credentials (the widget sends none), and which sites may embed a survey is decided by the
+ * service from the Origin header, not by the browser's CORS check.
+ */
+async function openToPages(_req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.header('access-control-allow-origin', '*');
+}
+
+export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
+  const { db } = deps.database;
+  const ownOrigin = new URL(publicBaseUrl(deps.config)).origin;
+  // Built (when stale) and read while the server starts, not on the first visitor's request.
+  widgetAssets().catch((error: unknown) => deps.log.error({ err: error }, 'the widget bundle could not be built'));
+  const perToken = (kind: string, max: number) =>
+    app.rateLimit({ max, timeWindow: '1 minute', keyGenerator: (req) => `${kind}:${(req.params as { token?: string }).token ?? ''}` });
+
+  app.get('/widget/v1/:file', { config: publicRoute, schema: { hide: true } }, async (req, reply) => {
+    const file = (req.params as { file: string }).file;
+    const assets = await widgetAssets();
+    if (file !== `${assets.widgetHash}.js`) return reply.callNotFound();
+    // Loaded by <script> on any site: readable cross-origin (also with crossorigin/SRI).
+    reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
+    return sendAsset(req, reply, assets.byName.get(assets.manifest.widget)!);
+  });
+
+  app.get('/widget/v1.js', { config: publicRoute, schema: { hide: true } }, async (_req, reply) => {
+    const assets = await widgetAssets();
+    reply.header('cache-control', 'public, max-age=300').header('cross-origin-resource-policy', 'cross-origin');
+    return reply.redirect(`/widget/v1/${assets.widgetHash}.js`, 302);
+  });
+
+  app.get('/api/public/widget/:token', {
+    config: publicRoute,
+    onRequest: openToPages,
+    preHandler: perToken('widget-config', CONFIG_PER_TOKEN_PER_MINUTE),
+    schema: {
+      tags: ['surveys'],
+      summary: "A survey's widget configuration for one visitor (public; used by the widget script)",
+      description:
+        'Answers for a published, open survey whose `settings.widget.enabled` is true, asked from an origin in `settings.widget.origins` ' +
+        '(any when empty): the first one or two questions in the visitor\'s language (`lang`, else the survey\'s default), triggers, ' +
+        'sampling and the recontact window. With `customer` (an external customer id), `eligible` is false when that customer was asked ' +
+        'anything within the workspace\'s recontact limit. 404 `widget_not_available`, 403 `widget_origin_not_allowed`. No per-IP limit; ' +
+        `at most ${CONFIG_PER_TOKEN_PER_MINUTE} requests a minute per survey token (429).`,
+      params: WidgetTokenParams,
+      querystring: WidgetConfigQuery,
+      response: { 200: WidgetConfigView },
+    },
+  }, async (req, reply) => {
+    const config = await widgetConfig(db, req.params.token, req.query, requestOrigin(req), ownOrigin);
+    reply.header('cache-control', 'private, max-age=60');
+    return config;
+  });
+
+  // The widget posts JSON from another origin: the browser asks first.
+  app.options('/api/public/widget/:token/responses', { config: { rateLimit: false }, onRequest: openToPages, schema: { hide: true } }, async (_req, reply) => {
+    return reply
+      .header('access-control-allow-methods', 'POST')
+      .header('access-control-allow-headers', 'content-type')
+      .header('access-control-max-age', PREFLIGHT_MAX_AGE)
+      .code(204)
+      .send();
+  });
+
+  app.post('/api/public/widget/:token/responses', {
+    config: publicRoute,
+    onRequest: openToPages,
+    preHandler: perToken('widget-answers', ANSWERS_PER_TOKEN_PER_MINUTE),
+    schema: {
+      tags: ['surveys'],
+      summary: "A visitor's answers from the widget (public)",
+      description:
+        'One or two answers to the questions the widget asked, saved as one response on the `widget` channel (validated like every ' +
+        'answer: 422 with the answer\'s code). `complete` unless a required question the visitor was shown is unanswered. With ' +
+        '`customer`, the answer is that customer\'s, and a second one within the recontact limit is 409 `recontact_limit`. ' +
+        `No per-IP limit; at most ${ANSWERS_PER_TOKEN_PER_MINUTE} a minute per survey token (429).`,
+      problems: [409],
+      params: WidgetTokenParams,
+      body: WidgetAnswerBody,
+      response: { 201: WidgetAnswerResult },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 201, body: await submitWidgetAnswer(tx, req.params.token, req.body, requestOrigin(req), ownOrigin) }));
+    return sendWrite(reply, result);
+  });
+
+  app.get('/widget/demo', {
+    config: publicRoute,
+    schema: { hide: true, querystring: z.strictObject({ survey: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), lang: Locale.optional(), customer: z.string().max(200).optional() }) },
+  }, async (req, reply) => {
+    const assets = await widgetAssets();
+    const { html, csp } = demoPage({
+      locale: req.query.lang ?? req.locale,
+      surveyToken: req.query.survey,
+      widgetUrl: `${ownOrigin}/widget/v1/${assets.widgetHash}.js`,
+      widgetOrigin: ownOrigin,
+      customer: req.query.customer,
+    });
+    return reply.header('content-security-policy', csp).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+  });
+
+  app.get('/widget/demo.css', { config: publicRoute, schema: { hide: true } }, async (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=300').type('text/css; charset=utf-8').send(DEMO_CSS));
+  app.get('/widget/demo.js', { config: publicRoute, schema: { hide: true } }, async (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=300').type('text/javascript; charset=utf-8').send(DEMO_JS));
+}
