@@ -38,9 +38,13 @@ export async function findSurvey(db: Executor, tenantId: string, id: string): Pr
   return row ? toRow(row) : undefined;
 }
 
-/** The survey row locked for the rest of the transaction: publish, close and delete queue on it. */
-export async function lockSurvey(tx: Executor, tenantId: string, id: string): Promise<SurveyRecord | undefined> {
-  const [row] = await tx.select().from(surveys).where(and(eq(surveys.tenantId, tenantId), eq(surveys.id, id))).for('update');
+/**
+ * The survey row locked for the rest of the transaction: edits, publishing and closing queue on
+ * it. They take `no key update`, which answers being saved (their foreign key's share lock) do
+ * not wait for; deleting takes `update`, so it waits for an answer in flight and then sees it.
+ */
+export async function lockSurvey(tx: Executor, tenantId: string, id: string, strength: 'no key update' | 'update' = 'no key update'): Promise<SurveyRecord | undefined> {
+  const [row] = await tx.select().from(surveys).where(and(eq(surveys.tenantId, tenantId), eq(surveys.id, id))).for(strength);
   return row;
 }
 

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SURVEY_TEMPLATE_KEYS, SurveyDefinition, type Locale } from '@vafa/contracts';
+import { eventually } from '../../../test/eventually.ts';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { saveResponse } from './response.service.ts';
@@ -309,6 +310,34 @@ describe('closing, reopening and deleting', () => {
     expect(await resolveSurveyToken(t.database.db, unanswered.publicToken)).toBeUndefined();
     expect(await auditActions(unanswered.id)).toContain('survey.deleted');
     expect((await t.database.pool.query('SELECT 1 FROM survey_versions WHERE tenant_id = $1 AND survey_id = $2', [ws.tenantId, unanswered.id])).rowCount).toBe(0);
+  });
+
+  it('a delete racing the first answer waits for it and keeps the survey; publishing does not hold answers up', async () => {
+    const survey = await create();
+    await publish(survey.id);
+    const answering = await t.database.pool.connect();
+    try {
+      await answering.query('BEGIN');
+      await answering.query(
+        `INSERT INTO survey_responses (tenant_id, id, survey_id, version, status, channel, locale) VALUES ($1, gen_random_uuid(), $2, 1, 'partial', 'link', 'fa')`,
+        [ws.tenantId, survey.id],
+      );
+      // an edit and a publish go through while the answer is still being written
+      const edited = draft();
+      edited.questions.push({ id: 'extra', type: 'text', title: { fa: 'چیز دیگری؟', en: 'Anything else?' } });
+      expect((await call('PATCH', `/api/surveys/${survey.id}`, owner(), edited)).status).toBe(200);
+      expect((await publish(survey.id)).version).toBe(2);
+      const deleting = call('DELETE', `/api/surveys/${survey.id}`, owner());
+      await eventually(async () => (await t.database.pool.query(
+        `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%from "surveys"%for update%'`,
+      )).rowCount, 'the delete to wait for the answer');
+      await answering.query('COMMIT');
+      const refused = await deleting;
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('survey_has_responses');
+    } finally {
+      answering.release();
+    }
   });
 
   it('duplicating makes a new draft with the same questions and its own link', async () => {

@@ -27,8 +27,8 @@ export async function getSurvey(db: Executor, tenantId: string, id: string): Pro
   return row;
 }
 
-async function lockedSurvey(tx: Executor, tenantId: string, id: string): Promise<repo.SurveyRecord> {
-  const row = await repo.lockSurvey(tx, tenantId, id);
+async function lockedSurvey(tx: Executor, tenantId: string, id: string, strength: 'no key update' | 'update' = 'no key update'): Promise<repo.SurveyRecord> {
+  const row = await repo.lockSurvey(tx, tenantId, id, strength);
   if (!row) throw notFound();
   return row;
 }
@@ -150,7 +150,7 @@ export async function reopenSurvey(tx: Executor, tenantId: string, actor: Acting
 
 /** Only a survey nobody has answered: answers are kept (close the survey instead). */
 export async function deleteSurvey(tx: Executor, tenantId: string, actor: Acting, id: string, ip?: string): Promise<void> {
-  const survey = await lockedSurvey(tx, tenantId, id);
+  const survey = await lockedSurvey(tx, tenantId, id, 'update');
   if (await repo.hasResponses(tx, tenantId, id)) throw new Problem(409, 'survey_has_responses');
   await repo.deleteSurveyRow(tx, tenantId, id);
   await recordAudit(tx, tenantId, actor, { action: 'survey.deleted', targetType: 'survey', targetId: id, ...(ip ? { ip } : {}), details: { name: survey.name, status: survey.status } });
