@@ -2307,6 +2307,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/widget/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A survey's widget configuration for one visitor (public; used by the widget script)
+         * @description Answers for a published, open survey whose `settings.widget.enabled` is true, asked from an origin in `settings.widget.origins` (any when empty): the first one or two questions in the visitor's language (`lang`, else the survey's default), triggers, sampling and the recontact window. With `customer` (an external customer id), `eligible` is false when that customer was asked anything within the workspace's recontact limit. 404 `widget_not_available`, 403 `widget_origin_not_allowed`. No per-IP limit; at most 6000 requests a minute per survey token (429).
+         */
+        get: operations["getPublicWidget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/widget/{token}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A visitor's answers from the widget (public)
+         * @description One or two answers to the questions the widget asked, saved as one response on the `widget` channel (validated like every answer: 422 with the answer's code). `complete` unless a required question the visitor was shown is unanswered. With `customer`, the answer is that customer's, and a second one within the recontact limit is 409 `recontact_limit`. No per-IP limit; at most 600 a minute per survey token (429).
+         */
+        post: operations["createPublicWidgetResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{token}": {
         parameters: {
             query?: never;
@@ -14461,6 +14501,90 @@ export interface operations {
             };
             400: components["responses"]["ValidationFailed"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getPublicWidget: {
+        parameters: {
+            query?: {
+                lang?: string;
+                customer?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetConfig"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createPublicWidgetResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    locale: "fa" | "ar" | "en";
+                    answers: {
+                        [key: string]: {
+                            score: number;
+                        } | {
+                            choices: string[];
+                            other?: string;
+                        } | {
+                            text: string;
+                        } | {
+                            date: string;
+                        } | {
+                            desired: number;
+                            adequate: number;
+                            perceived: number;
+                        } | {
+                            /** @enum {boolean} */
+                            skipped: true;
+                        };
+                    };
+                    customer?: string;
+                    page?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetAnswerResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
