@@ -2,6 +2,7 @@
 import { createRoute } from '@tanstack/react-router';
 import { lazyPage, withPage } from '../app/lazy-screen.ts';
 import { pathOf } from '../app/routes.ts';
+import { parseResponsesSearch } from '../modules/surveys/responses-search.ts';
 import { rootRoute } from './root.tsx';
 
 const SurveyBuilderPage = lazyPage(() => import('../modules/surveys/SurveyBuilderPage.tsx'));
@@ -57,6 +58,7 @@ function SurveyResultsScreen() {
 export const surveyResponsesRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('surveyResponses'),
+  validateSearch: parseResponsesSearch,
   component: withPage(SurveyResponsesScreen, SurveyResponsesPage),
 });
 

@@ -12,6 +12,7 @@ import {
   UserText, useToast,
 } from '../../ui/index.ts';
 import { CustomerFollowups, ENGAGEMENT_KINDS, EngagementTimelineDetail } from '../engagement/index.ts';
+import { SURVEY_KINDS, SurveyTimelineDetail } from '../surveys/index.ts';
 import { CHANNELS } from './customer-fields.ts';
 import { CustomerForm } from './CustomerForm.tsx';
 import { TimelineComposer, TimelineEntryDetail } from './customer-notes.tsx';
@@ -208,7 +209,9 @@ function Attributes({ customer }: { customer: Customer }) {
 }
 
 const TOUCH_CHANNELS = ['web', 'store', 'phone', 'app', 'sms', 'email', 'whatsapp', 'instagram', 'telegram', 'live_chat', 'call_center', 'pos', 'other'];
-const KNOWN_KINDS = ['visit', 'call', 'message', 'chat', 'social', 'note', 'order.placed', 'order.delivered', 'order.returned', ...ENGAGEMENT_KINDS];
+const KNOWN_KINDS = ['visit', 'call', 'message', 'chat', 'social', 'note', 'order.placed', 'order.delivered', 'order.returned', ...ENGAGEMENT_KINDS, ...SURVEY_KINDS];
+// Kinds another module draws itself (its own detail part), rather than as a note or logged contact.
+const MODULE_KINDS = [...ENGAGEMENT_KINDS, ...SURVEY_KINDS];
 
 function TimelineList({ customerId, canWrite }: { customerId: string; canWrite: boolean }) {
   const t = useT();
@@ -241,7 +244,8 @@ function TimelineList({ customerId, canWrite }: { customerId: string; canWrite: 
                   <time className="muted timeline-time" dateTime={item.occurredAt}>{formatInstant(item.occurredAt, prefs)}</time>
                 </div>
                 {ENGAGEMENT_KINDS.includes(item.kind) && <EngagementTimelineDetail item={item} />}
-                {!ENGAGEMENT_KINDS.includes(item.kind) && <TimelineEntryDetail item={item} customerId={customerId} canWrite={canWrite} />}
+                {SURVEY_KINDS.includes(item.kind) && <SurveyTimelineDetail item={item} />}
+                {!MODULE_KINDS.includes(item.kind) && <TimelineEntryDetail item={item} customerId={customerId} canWrite={canWrite} />}
                 {order && (
                   <div className="order">
                     <div className="order-line">

@@ -1,0 +1,63 @@
+// API calls and query hooks for a survey's responses (the server's response.routes: the list
+// with filters and a keyset cursor, one response with the questions it answered, delete).
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { SurveyChannel, SurveyResponseDetail, SurveyResponsePage } from '@vafa/contracts';
+import { request } from '../../lib/api.ts';
+import { resultsKeys } from './results-api.ts';
+
+export type ResponseItem = SurveyResponsePage['items'][number];
+export type { SurveyResponseDetail };
+
+export interface ResponseFilter {
+  status: 'complete' | 'partial';
+  channel?: SurveyChannel;
+  scoreMin?: number;
+  scoreMax?: number;
+  hasText?: boolean;
+}
+
+export const responsesApi = {
+  list: (surveyId: string, filter: ResponseFilter, cursor?: string, limit = 50) =>
+    request<SurveyResponsePage>('GET', `/api/surveys/${surveyId}/responses`, undefined, {
+      status: filter.status, channel: filter.channel, scoreMin: filter.scoreMin, scoreMax: filter.scoreMax,
+      hasText: filter.hasText === undefined ? undefined : String(filter.hasText), cursor, limit,
+    }),
+  get: (surveyId: string, responseId: string) => request<SurveyResponseDetail>('GET', `/api/surveys/${surveyId}/responses/${responseId}`),
+  remove: (surveyId: string, responseId: string) => request<void>('DELETE', `/api/surveys/${surveyId}/responses/${responseId}`),
+};
+
+export const responseKeys = {
+  all: (surveyId: string) => ['survey-responses', surveyId] as const,
+  list: (surveyId: string, filter: ResponseFilter) => ['survey-responses', surveyId, 'list', filter] as const,
+  one: (surveyId: string, responseId: string) => ['survey-responses', surveyId, 'one', responseId] as const,
+};
+
+export function useResponses(surveyId: string, filter: ResponseFilter) {
+  return useInfiniteQuery({
+    queryKey: responseKeys.list(surveyId, filter),
+    queryFn: ({ pageParam }) => responsesApi.list(surveyId, filter, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export function useResponse(surveyId: string, responseId: string | null) {
+  return useQuery({
+    queryKey: responseKeys.one(surveyId, responseId ?? ''),
+    queryFn: () => responsesApi.get(surveyId, responseId!),
+    enabled: responseId !== null,
+  });
+}
+
+export function useDeleteResponse(surveyId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (responseId: string) => responsesApi.remove(surveyId, responseId),
+    // The list, the results and the survey's count all change.
+    onSuccess: () => Promise.all([
+      client.invalidateQueries({ queryKey: responseKeys.all(surveyId) }),
+      client.invalidateQueries({ queryKey: resultsKeys.all(surveyId) }),
+      client.invalidateQueries({ queryKey: ['surveys'] }),
+    ]),
+  });
+}
