@@ -11,4 +11,6 @@ export const SAME_IN_ALL_LANGUAGES: ReadonlySet<MessageKey> = new Set<MessageKey
   'lang.fa', 'lang.ar', 'lang.en', 'common.none',
   // A condition read out: field, comparison and value, each already in the reader's language.
   'automations.describe.attribute', 'automations.describe.event',
+  // a 95 % interval's margin: the sign and a number in the reader's digits
+  'surveys.results.plusMinus',
 ]);

@@ -18,7 +18,13 @@ export interface ChartModel {
   keys: string[];
   axisLabels: string[];
   tooltipTitles: string[];
-  series: { name: string; kind: 'line' | 'bar'; values: (number | null)[]; colour: string }[];
+  series: {
+    name: string; kind: 'line' | 'bar'; values: (number | null)[]; colour: string;
+    /** drawn as a shaded band behind the series */
+    band?: { low: (number | null)[]; high: (number | null)[] };
+    /** points drawn larger */
+    marked?: boolean[];
+  }[];
   stacked: boolean;
   integers: boolean;
   /** a value as text, for the y axis and the tooltip (not yet isolated) */
@@ -58,8 +64,13 @@ function optionOf(m: ChartModel): Option {
         const order = (name: string | undefined) => m.series.findIndex((s) => s.name === name);
         const list = (Array.isArray(params) ? params : [params]).slice().sort((a, b) => order(a.seriesName) - order(b.seriesName));
         const index = list[0]?.dataIndex ?? 0;
-        const rows = list.map((p) => {
-          const value = typeof p.value === 'number' ? m.formatValue(p.value) : '—';
+        const rows = list.filter((p) => order(p.seriesName) >= 0).map((p) => {
+          const band = m.series[order(p.seriesName)]?.band;
+          const low = band?.low[p.dataIndex];
+          const high = band?.high[p.dataIndex];
+          const raw = typeof p.value === 'number' ? p.value : (p.value as { value?: unknown } | undefined)?.value;
+          const range = typeof low === 'number' && typeof high === 'number' ? ` (${m.formatValue(low)} – ${m.formatValue(high)})` : '';
+          const value = typeof raw === 'number' ? m.formatValue(raw) + range : '—';
           return `<div class="chart-tip-row">${typeof p.marker === 'string' ? p.marker : ''}<span>${escapeHtml(p.seriesName ?? '')}</span><b>${escapeHtml(value)}</b></div>`;
         });
         return `<div class="chart-tip-title">${escapeHtml(m.tooltipTitles[index] ?? '')}</div>${rows.join('')}`;
@@ -83,13 +94,34 @@ function optionOf(m: ChartModel): Option {
       axisLabel: { ...labelText, formatter: (value: number) => m.isolate(m.formatValue(value)) },
     },
     // Side-by-side bars are placed left to right in series order; in RTL the first stands rightmost.
-    series: (m.rtl && !m.stacked ? [...m.series].reverse() : m.series).map((s): BarSeriesOption | LineSeriesOption => {
-      const common = { name: s.name, data: s.values, color: s.colour, stack: m.stacked ? 'total' : undefined, emphasis: { focus: 'series' as const } };
-      return s.kind === 'line'
-        ? { ...common, type: 'line', symbol: 'circle', symbolSize: 6, showSymbol: m.keys.length <= 31, lineStyle: { width: 2 }, areaStyle: m.stacked ? { opacity: 0.25 } : undefined }
-        : { ...common, type: 'bar', barMaxWidth: 18, itemStyle: { borderRadius: m.stacked ? 0 : [3, 3, 0, 0] } };
-    }),
+    series: [
+      ...m.series.flatMap(bandSeries),
+      ...(m.rtl && !m.stacked ? [...m.series].reverse() : m.series).map((s): BarSeriesOption | LineSeriesOption => {
+        // A marked point is a larger diamond; the rest keep the series' symbol.
+        const data = s.marked ? s.values.map((v, i) => (s.marked![i] && v !== null ? { value: v, symbol: 'diamond', symbolSize: 14 } : v)) : s.values;
+        const common = { name: s.name, data, color: s.colour, stack: m.stacked ? 'total' : undefined, emphasis: { focus: 'series' as const } };
+        return s.kind === 'line'
+          ? { ...common, type: 'line', symbol: 'circle', symbolSize: 6, showSymbol: m.keys.length <= 31 || Boolean(s.marked), lineStyle: { width: 2 }, areaStyle: m.stacked ? { opacity: 0.25 } : undefined }
+          : { ...common, type: 'bar', barMaxWidth: 18, itemStyle: { borderRadius: m.stacked ? 0 : [3, 3, 0, 0] } };
+      }),
+    ],
   };
+}
+
+/**
+ * A band is two invisible lines stacked: the low edge, then high − low filled above it. They are
+ * silent and nameless (the tooltip and legend speak of the series they belong to).
+ */
+function bandSeries(s: ChartModel['series'][number], index: number): LineSeriesOption[] {
+  if (!s.band) return [];
+  const { low, high } = s.band;
+  const stack = `band-${index}`;
+  // stackStrategy 'all': a negative low edge (an NPS below 0) still carries the band above it
+  const edge = { type: 'line' as const, stack, stackStrategy: 'all' as const, symbol: 'none', silent: true, lineStyle: { opacity: 0 }, tooltip: { show: false }, z: 1 };
+  return [
+    { ...edge, name: '', data: low },
+    { ...edge, name: '', data: high.map((h, i) => (h === null || low[i] === null ? null : h - low[i]!)), areaStyle: { color: s.colour, opacity: 0.16 } },
+  ];
 }
 
 /** Draws into `host` (SVG), follows its size, and re-lays text once the web font has loaded. */

@@ -20,6 +20,10 @@ export interface ChartSeries {
   values: readonly (number | null)[];
   kind?: 'line' | 'bar';
   tone?: ChartTone;
+  /** an interval around a line (e.g. a 95 % confidence interval), shaded behind it; null is a gap */
+  band?: { low: readonly (number | null)[]; high: readonly (number | null)[] };
+  /** points to single out (e.g. a significant change), drawn larger; the caller says why in its label */
+  marked?: readonly boolean[];
 }
 
 /** Days (Gregorian YYYY-MM-DD or instants, oldest first) or named categories with their labels. */
@@ -109,7 +113,11 @@ export function Chart({ label, x, series, stacked = false, integers = false, for
       keys,
       axisLabels,
       tooltipTitles: titles,
-      series: stableSeries.map((s, i) => ({ name: s.name, kind: s.kind ?? 'bar', values: [...s.values], colour: variable(toneVariable(s, i)) })),
+      series: stableSeries.map((s, i) => ({
+        name: s.name, kind: s.kind ?? 'bar', values: [...s.values], colour: variable(toneVariable(s, i)),
+        ...(s.band ? { band: { low: [...s.band.low], high: [...s.band.high] } } : {}),
+        ...(s.marked ? { marked: [...s.marked] } : {}),
+      })),
       stacked,
       integers,
       formatValue: valueText,
@@ -170,7 +178,10 @@ export function Chart({ label, x, series, stacked = false, integers = false, for
                   <th scope="row">{titles[i]}</th>
                   {series.map((s) => {
                     const value = s.values[i];
-                    return <td key={s.name} className="col-num">{value === null || value === undefined ? '—' : valueText(value)}</td>;
+                    const low = s.band?.low[i];
+                    const high = s.band?.high[i];
+                    const range = low !== null && low !== undefined && high !== null && high !== undefined ? ` (${valueText(low)} – ${valueText(high)})` : '';
+                    return <td key={s.name} className="col-num">{value === null || value === undefined ? '—' : `${valueText(value)}${range}`}{s.marked?.[i] ? ' *' : ''}</td>;
                   })}
                 </tr>
               ))}

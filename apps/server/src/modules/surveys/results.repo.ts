@@ -93,3 +93,11 @@ export async function invitationCounts(db: Executor, tenantId: string, surveyId:
     responded: Number(r.responded),
   }));
 }
+
+/** The first day with a complete response (workspace time zone), for a trend asked without `from`. */
+export async function firstAnswerDay(db: Executor, tenantId: string, surveyId: string): Promise<string | null> {
+  const res = await db.execute(sql`
+    SELECT min(day)::text AS day FROM survey_rollups
+    WHERE tenant_id = ${tenantId} AND survey_id = ${surveyId} AND question_id = '' AND segment_id = ${ALL_SEGMENTS}::uuid AND answered > 0`);
+  return (res.rows[0]?.day as string | null | undefined) ?? null;
+}

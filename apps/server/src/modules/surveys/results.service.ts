@@ -12,8 +12,8 @@ import {
   type Difference, type Estimate, type ServqualSums,
 } from './metrics/index.ts';
 import { OTHER_BUCKET } from './rollup.deltas.ts';
-import { buckets, checkPeriod, defaultFrom, todayIn, weekStartOf } from './results.period.ts';
-import { invitationCounts, sumRollups, type Sums } from './results.repo.ts';
+import { buckets, bucketStart, checkPeriod, defaultFrom, todayIn, weekStartOf } from './results.period.ts';
+import { firstAnswerDay, invitationCounts, sumRollups, type Sums } from './results.repo.ts';
 import { liveSurvey } from './survey-version.ts';
 import { surveys } from './survey.schema.ts';
 
@@ -168,7 +168,10 @@ export async function surveyTrend(db: Executor, tenantId: string, surveyId: stri
   const calendar = settings.calendar as CalendarId;
   const weekStart = weekStartOf(settings.businessCalendar.weekendDays);
   const to = query.to ?? todayIn(settings.timeZone);
-  const from = query.from ?? defaultFrom(to, query.interval, calendar, weekStart);
+  // Without `from`: the default window, but not before the first answer (no run of empty buckets).
+  const first = query.from ? null : await firstAnswerDay(db, tenantId, surveyId);
+  const window = defaultFrom(to, query.interval, calendar, weekStart);
+  const from = query.from ?? (first && first > window && first <= to ? bucketStart(first, query.interval, calendar, weekStart) : window);
   checkPeriod(from, to);
   const frame = buckets(from, to, query.interval, calendar, weekStart);
   const rows = await sumRollups(db, tenantId, surveyId, { ...query, from, to }, { questionIds: [q.id], statsOnly: true, periodStarts: frame.map((b) => b.start) });

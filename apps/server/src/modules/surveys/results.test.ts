@@ -154,6 +154,9 @@ describe('survey results', () => {
     const days = await get(ws, `/api/surveys/${survey.id}/results/trend?question=nps&interval=day&from=2026-03-12&to=2026-03-15`);
     expect(days.body.points.map((p: { n: number }) => p.n)).toEqual([0, 1, 1, 0]);
     expect(days.body.points[0].value).toBeNull();
+    // without `from`, the trend starts at the first answer's month rather than a run of empty months
+    const months = await get(ws, `/api/surveys/${survey.id}/results/trend?question=nps&interval=month`);
+    if (months.body.points[0].start <= '2026-03-13') expect(months.body.points[0]).toMatchObject({ start: '2026-02-20', n: 2 });
   });
 
   it('breaks a score down by channel, stage and segment, each against the rest', async () => {

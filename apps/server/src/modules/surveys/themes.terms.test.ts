@@ -45,4 +45,16 @@ describe('open-text themes', () => {
     expect(themes.find((t) => t.term === 'slow')).toBeUndefined();
     expect(themes[0]!.count).toBeGreaterThanOrEqual(themes[themes.length - 1]!.count);
   });
+
+  it('gives a sentence repeated in two answers one theme, not every window of it', () => {
+    const sentence = 'پشتیبانی تلفنی جواب نداد، سه بار زنگ زدم';
+    const themes = themesOf([
+      { responseId: 'r1', text: sentence },
+      { responseId: 'r2', text: sentence },
+      { responseId: 'r3', text: 'پشتیبانی خوب' },
+    ]);
+    // two runs (the comma does not split; «سه» is no stop word): one theme per run at most
+    expect(themes.filter((t) => t.count === 2).map((t) => t.term)).toEqual(['پشتیبانی تلفنی جواب']);
+    expect(themes.find((t) => t.term === 'پشتیبانی')).toMatchObject({ count: 3 });
+  });
 });

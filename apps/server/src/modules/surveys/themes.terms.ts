@@ -78,29 +78,37 @@ export interface TextAnswer {
 
 /**
  * Themes of answers given most recent first: terms in at least `minCount` answers, the most
- * frequent first (longer phrases first on ties), at most `limit`. A word or phrase that only ever
- * appears inside one longer phrase (same count) is left to that phrase.
+ * frequent first (longer phrases first on ties), at most `limit`. Terms found in exactly the
+ * same answers are one theme (their examples are the same answers): a sentence repeated in two
+ * answers gives its first longest phrase, not every word and window of it.
  */
 export function themesOf(answers: readonly TextAnswer[], { limit = 40, minCount = 2, examples = 3 } = {}): Theme[] {
-  const stats = new Map<string, { words: number; count: number; examples: string[]; surfaces: Map<string, { n: number; words: number }> }>();
+  const stats = new Map<string, { words: number; position: number; answers: string[]; surfaces: Map<string, { n: number; words: number }> }>();
   for (const a of answers) {
+    let position = 0;
     for (const [key, t] of termsOf(a.text)) {
       let s = stats.get(key);
-      if (!s) stats.set(key, (s = { words: t.words, count: 0, examples: [], surfaces: new Map() }));
-      s.count++;
-      if (s.examples.length < examples) s.examples.push(a.responseId);
+      if (!s) stats.set(key, (s = { words: t.words, position, answers: [], surfaces: new Map() }));
+      position++;
+      s.answers.push(a.responseId);
       s.surfaces.set(t.surface, { n: (s.surfaces.get(t.surface)?.n ?? 0) + 1, words: t.words });
     }
   }
-  const frequent = [...stats.entries()].filter(([, s]) => s.count >= minCount);
-  const longer = frequent.filter(([, s]) => s.words > 1);
-  const subsumed = (key: string, count: number, words: number) => longer.some(([k, s]) => s.words > words && s.count === count && k.includes(key));
-  return frequent
-    .filter(([key, s]) => !subsumed(key, s.count, s.words))
-    .sort(([ka, a], [kb, b]) => b.count - a.count || b.words - a.words || ka.localeCompare(kb))
+  const frequent = [...stats.entries()]
+    .filter(([, s]) => s.answers.length >= minCount)
+    // the preferred spelling of a group first: longest, then earliest in its first answer
+    .sort(([, a], [, b]) => b.words - a.words || a.position - b.position);
+  const seen = new Set<string>();
+  const themes: (Theme & { key: string })[] = [];
+  for (const [key, s] of frequent) {
+    const group = s.answers.join(',');
+    if (seen.has(group)) continue;
+    seen.add(group);
+    const [term, surface] = [...s.surfaces.entries()].sort((x, y) => y[1].n - x[1].n || x[0].localeCompare(y[0]))[0]!;
+    themes.push({ key, term, words: surface.words, count: s.answers.length, examples: s.answers.slice(0, examples) });
+  }
+  return themes
+    .sort((a, b) => b.count - a.count || b.words - a.words || a.key.localeCompare(b.key))
     .slice(0, limit)
-    .map(([, s]) => {
-      const [term, surface] = [...s.surfaces.entries()].sort((x, y) => y[1].n - x[1].n || x[0].localeCompare(y[0]))[0]!;
-      return { term, words: surface.words, count: s.count, examples: s.examples };
-    });
+    .map(({ key: _key, ...theme }) => theme);
 }
