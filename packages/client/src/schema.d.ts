@@ -2338,7 +2338,7 @@ export interface paths {
         put?: never;
         /**
          * A visitor's answers from the widget (public)
-         * @description One or two answers to the questions the widget asked, saved as one response on the `widget` channel (validated like every answer: 422 with the answer's code). `complete` unless a required question the visitor was shown is unanswered. With `customer`, the answer is that customer's, and a second one within the recontact limit is 409 `recontact_limit`. No per-IP limit; at most 600 a minute per survey token (429).
+         * @description One or two answers to the questions the widget asked, saved as one response on the `widget` channel (validated like every answer: 422 with the answer's code). `complete` unless a required question the visitor was shown is unanswered. With `customer`, the answer is that customer's, and a second one within the recontact limit is 409 `recontact_limit`. Send the `device` of an earlier answer back as `X-Vafa-Device`. 429 `too_many_answers` past a device's cap; 429 `challenge_required` carries `challenge` and `bits` when traffic looks automated: resend with `proof` = `<challenge>:<n>` where SHA-256 of it starts with `bits` zero bits. No per-IP limit; at most 600 a minute per survey token.
          */
         post: operations["createPublicWidgetResponse"];
         delete?: never;
@@ -4111,6 +4111,7 @@ export interface components {
         WidgetAnswerResultInput: {
             /** @enum {string} */
             status: "partial" | "complete";
+            device: string;
         };
         KioskInput: {
             /** Format: uuid */
@@ -7264,6 +7265,7 @@ export interface components {
         WidgetAnswerResult: {
             /** @enum {string} */
             status: "partial" | "complete";
+            device: string;
         };
         Kiosk: {
             /** Format: uuid */
@@ -14568,7 +14570,7 @@ export interface operations {
                         };
                     };
                     customer?: string;
-                    page?: string;
+                    proof?: string;
                 };
             };
         };
