@@ -391,6 +391,9 @@ async function seed(): Promise<void> {
   });
   const followup = await api('POST', '/api/followups', { customerId: customer.id, reason: 'fuzz follow-up', dueInBusinessHours: 4 });
   const imports = await api('GET', '/api/imports');
+  // A published survey: its public link's token lets the public answer routes be fuzzed past the token lookup.
+  const survey = await api('POST', '/api/surveys', { template: 'nps', languages: ['fa', 'en'] });
+  await api('POST', `/api/surveys/${survey.id}/publish`);
   realIds = {
     'customers:id': customer.id,
     'orders:id': (orders.items?.[0] ?? orders[0])?.id,
@@ -405,6 +408,8 @@ async function seed(): Promise<void> {
     'webhooks:id': webhook.id,
     'templates:id': template.id,
     'automations:id': automation.id,
+    'surveys:id': survey.id,
+    'public:token': survey.publicToken,
   };
   uuidPool = [customer.id, other.id, segment.id, template.id, automation.id, followup.id, webhook.id, ws.users.agent.accountId, '01900000-0000-7000-8000-000000000001'];
 }

@@ -12,6 +12,8 @@ const many = (value: string | string[] | undefined): string[] => (Array.isArray(
 export function parseForm(body: string): FormBody {
   const out: FormBody = {};
   for (const [key, value] of new URLSearchParams(body)) {
+    // Names that would reach an object's prototype are nobody's field.
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
     const had = out[key];
     out[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
   }

@@ -108,7 +108,8 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets }: Pa
 
   const message = (request: FastifyRequest, reply: FastifyReply, status: number, link: OpenedLink | undefined, locale: Locale, kind: MessageKind, editHref?: string) => {
     const body = kind === 'thanks' ? link?.live.definition.settings.thankYou : undefined;
-    return sendPage(request, reply, status, renderMessage(frameOf(link, locale), kind, { ...(body ? { body } : {}), ...(link ? { fallback: link.live.definition.settings.defaultLanguage } : {}), ...(editHref ? { editHref } : {}) }));
+    // The language switch of the thank-you page stays on it.
+    return sendPage(request, reply, status, renderMessage(frameOf(link, locale, kind === 'thanks' ? { done: '1' } : undefined), kind, { ...(body ? { body } : {}), ...(link ? { fallback: link.live.definition.settings.defaultLanguage } : {}), ...(editHref ? { editHref } : {}) }));
   };
 
   /** What a refused save shows: the page for the survey's state, or null for an answer to fix. */

@@ -80,7 +80,7 @@ function languageSwitch(frame: PageFrame): string {
 function documentOf(frame: PageFrame, body: string): string {
   const dir = RTL.has(frame.locale) ? 'rtl' : 'ltr';
   return `<!doctype html><html lang="${frame.locale}" dir="${dir}"><head><meta charset="utf-8">`
-    + '<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><meta name="referrer" content="no-referrer">'
+    + '<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">'
     + `<title>${escapeHtml(frame.title)}</title><link rel="stylesheet" href="${frame.assets.css}"><script src="${frame.assets.js}" defer></script></head>`
     + `<body><main class="card">${languageSwitch(frame)}${body}</main><p class="foot">${word(frame.locale, 'poweredBy')}</p></body></html>`;
 }
@@ -152,7 +152,7 @@ function scaleEnds(q: Question, f: QuestionFrame): string {
   let high = '';
   if (q.type === 'nps' || q.type === 'enps') [low, high] = [word(f.locale, 'npsLow'), word(f.locale, 'npsHigh')];
   else if (q.type === 'ces') [low, high] = [word(f.locale, 'cesLow'), word(f.locale, 'cesHigh')];
-  else if (q.type === 'csat' && q.style === 'numbers') [low, high] = [word(f.locale, 'csatLow'), word(f.locale, 'csatHigh')];
+  else if (q.type === 'csat' && q.style !== 'labels') [low, high] = [word(f.locale, 'csatLow'), word(f.locale, 'csatHigh')];
   else if (q.type === 'rating' && q.style !== 'labels') {
     low = pick(q.lowLabel, f.locale, f.fallback).text;
     high = pick(q.highLabel, f.locale, f.fallback).text;

@@ -167,6 +167,25 @@ describe('the response page without JavaScript', () => {
     expect([closed.status, closed.body.includes('This survey is closed')]).toEqual([410, true]);
   });
 
+  it('answers garbage forms with 4xx and stores nothing', async () => {
+    const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);
+    const raw = async (payload: string, type: string) => (await t.app.inject({ method: 'POST', url: `/s/${survey.token}`, headers: { 'content-type': type }, payload })).statusCode;
+    for (const [payload, type] of [
+      ['__proto__=a&__proto__=b&q=nps&nps=abc', 'application/x-www-form-urlencoded'],
+      ['q=nps&nps=7.5', 'application/x-www-form-urlencoded'],
+      ['q=nope&nope=1', 'application/x-www-form-urlencoded'],
+      ['q=nps&nps=%00', 'application/x-www-form-urlencoded'],
+      [`q=comment&comment=${'x'.repeat(300_000)}`, 'application/x-www-form-urlencoded'],
+      ['{"q":"nps","nps":{"a":1}}', 'application/json'],
+      ['nps=9', 'text/plain'],
+    ] as const) {
+      const status = await raw(payload, type);
+      expect(status, payload.slice(0, 40)).toBeGreaterThanOrEqual(400);
+      expect(status, payload.slice(0, 40)).toBeLessThan(500);
+    }
+    expect(await responsesOf(survey.id)).toEqual([]);
+  });
+
   it('dates are entered in the respondent\'s calendar and stored as ISO days', async () => {
     const survey = await publishSurvey(t.database.db, ws.tenantId, {
       name: 'Visit', settings: { languages: ['fa', 'ar', 'en'], defaultLanguage: 'fa' },
