@@ -27,6 +27,7 @@ const ALLOWED_LATIN = new Set([
   'Google', 'Microsoft', 'Authenticator', 'FreeOTP', // authenticator apps, named as people find them in app stores
   'Vafa', // the product name in the English wordmark
   'IP', // as in "IP address": the usual name in Persian and Arabic interfaces too
+  'CSAT', 'CES', 'SERVQUAL', 'eNPS', // survey measures, known by these names beside NPS (the survey templates carry them)
 ]);
 
 let vafa: RunningVafa;
@@ -120,6 +121,12 @@ async function idsFor(page: Page): Promise<Record<string, string>> {
     assert.equal(res.status(), 201, await res.text());
     segment = (await res.json() as { id: string }).id;
   }
+  let survey = await first('/api/surveys?limit=1');
+  if (!survey) {
+    const res = await page.request.post('/api/surveys', { headers: { 'x-csrf-token': csrf }, data: { template: 'nps', languages: ['fa', 'ar', 'en'] } });
+    assert.equal(res.status(), 201, await res.text());
+    survey = (await res.json() as { id: string }).id;
+  }
   const ids: Record<string, string | undefined> = {
     // the richest screen: a customer with orders, a timeline and consent entries
     '/customers/$id': (await get<{ items: { id: string; lastOrderAt: string | null }[] }>('/api/customers?limit=100')).items.find((c) => c.lastOrderAt)?.id,
@@ -127,6 +134,10 @@ async function idsFor(page: Page): Promise<Record<string, string>> {
     '/engagement/followups/$id': await first('/api/followups?limit=1'),
     '/engagement/automations/$id': await first('/api/automations'),
     '/engagement/templates/$id': await first('/api/templates'),
+    '/feedback/surveys/$id': survey,
+    '/feedback/surveys/$id/distribute': survey,
+    '/feedback/surveys/$id/results': survey,
+    '/feedback/surveys/$id/responses': survey,
   };
   for (const [pattern, id] of Object.entries(ids)) assert.ok(id, `the demo workspace has something for ${pattern}`);
   return ids as Record<string, string>;

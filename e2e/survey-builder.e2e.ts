@@ -79,6 +79,14 @@ describe('survey builder', { timeout: 600_000 }, () => {
     assert.equal(before.status, 'draft');
     await expectAccessible(page, 'builder');
     await noSidewaysScroll('builder');
+
+    // On a phone the preview is behind a button, in place of the editor, and back.
+    assert.equal(await page.locator('.builder-side').isVisible(), false);
+    await page.getByRole('button', { name: fa['surveys.builder.preview'], exact: true }).click();
+    await page.locator('.builder-side').getByRole('heading', { name: fa['surveys.builder.preview'] }).waitFor();
+    assert.equal(await page.getByRole('heading', { name: fa['surveys.builder.about'] }).isVisible(), false);
+    await page.getByRole('button', { name: fa['surveys.builder.backToEditing'] }).click();
+    await page.getByRole('heading', { name: fa['surveys.builder.about'] }).waitFor();
   });
 
   test('adds a written question, moves it up, makes it depend on the NPS answer and saves', async () => {
@@ -102,7 +110,7 @@ describe('survey builder', { timeout: 600_000 }, () => {
     await moved.getByText(fa['surveys.builder.branchToggle']).click();
     await moved.getByRole('button', { name: new RegExp(fa['surveys.builder.branchQuestion']) }).click();
     await page.getByRole('option', { name: new RegExp(`^${fa['surveys.builder.questionN'].replace('{n, number}', '۱')}:`) }).click();
-    await moved.getByText('اگر پرسش ۱ ≤ ۶').waitFor();
+    await moved.getByText('اگر پاسخ پرسش ۱ حداکثر ۶ باشد').waitFor();
 
     await page.getByRole('button', { name: fa['surveys.builder.saveDraft'] }).click();
     await page.getByText(fa['surveys.builder.saved']).first().waitFor();
@@ -123,7 +131,7 @@ describe('survey builder', { timeout: 600_000 }, () => {
     await confirm.getByText(fa['surveys.builder.publishFirstBody']).waitFor();
     await confirm.getByRole('button', { name: fa['surveys.builder.publishConfirm'].replace('{version}', '۱') }).click();
     await page.getByText(fa['surveys.builder.published'].replace('{version}', '۱')).first().waitFor();
-    await page.getByText(fa['surveys.tabs.version'].replace('{version}', '۱')).waitFor();
+    await page.locator('.survey-meta').getByText(fa['surveys.tabs.version'].replace('{version}', '۱'), { exact: true }).waitFor();
     await page.locator('.survey-meta').getByText(fa['surveys.status.live']).waitFor();
     const live = await survey();
     assert.equal(live.status, 'live');
@@ -134,9 +142,9 @@ describe('survey builder', { timeout: 600_000 }, () => {
 
   test('the list shows it live at version 1', async () => {
     await page.goto('/feedback/surveys');
-    const row = page.getByRole('row').filter({ hasText: (await survey()).name });
-    await row.getByText(fa['surveys.status.live']).waitFor();
-    await row.getByText(fa['surveys.list.versionN'].replace('{version}', '۱')).waitFor();
+    const row = page.getByRole('row').filter({ has: page.locator(`a[href="/feedback/surveys/${surveyId}"]`) });
+    await row.getByText(fa['surveys.status.live'], { exact: true }).waitFor();
+    await row.getByText(fa['surveys.list.versionN'].replace('{version}', '۱'), { exact: true }).waitFor();
     await expectAccessible(page, 'survey list');
     await noSidewaysScroll('survey list');
   });

@@ -213,8 +213,8 @@ function Builder({ survey }: { survey: Survey }) {
               </div>
             )}
             <div className="builder-sections">
-              <AboutSection definition={draft} onChange={setDraft} />
               <LanguageBar languages={languages} editing={editing} onEditingChange={setChosenLanguage} sideBySide={sideBySide} onSideBySideChange={setSideBySide} missingCounts={counts} />
+              <AboutSection definition={draft} onChange={setDraft} />
               <QuestionsSection definition={draft} onChange={setDraft} expanded={expanded} onExpandedChange={setExpandedOne} problemPaths={errors.list.map((e) => e.path)} />
               <LimitsSection definition={draft} onChange={setDraft} />
               <WidgetSection definition={draft} onChange={setDraft} />

@@ -29,7 +29,7 @@ export default function SurveysPage() {
     { id: 'name', header: t('surveys.list.name'), isPrimary: true, cell: (s) => <UserText>{s.name}</UserText> },
     { id: 'status', header: t('surveys.list.status'), cell: (s) => <SurveyStatusBadge status={s.status} /> },
     {
-      id: 'version', header: t('surveys.list.version'), align: 'end',
+      id: 'version', header: t('surveys.list.version'),
       cell: (s) => (s.version > 0 ? t('surveys.list.versionN', { version: formatNumber(s.version, prefs) }) : <span className="muted">{t('surveys.list.notPublished')}</span>),
     },
     { id: 'responses', header: t('surveys.list.responses'), align: 'end', cell: (s) => formatNumber(s.responseCount, prefs) },

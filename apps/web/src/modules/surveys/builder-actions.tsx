@@ -70,7 +70,9 @@ export function ActionBar(props: ActionBarProps) {
         <Button className="only-narrow" onPress={props.onPreviewToggle} aria-pressed={previewShown}>{previewShown ? t('surveys.builder.backToEditing') : t('surveys.builder.preview')}</Button>
         {!readOnly && (
           <>
-            <Button onPress={props.onSave} isPending={isSaving} isDisabled={!hasUnsavedEdits || isBusy}>{t('surveys.builder.saveDraft')}</Button>
+            <Button onPress={props.onSave} isPending={isSaving} isDisabled={!hasUnsavedEdits || isBusy}>
+              {hasUnsavedEdits && <span className="dot dot-warn" aria-hidden="true" />}{t('surveys.builder.saveDraft')}
+            </Button>
             <Button variant="primary" isDisabled={!publishable || isBusy} onPress={() => setDialog(totalMissing > 0 ? 'missing' : 'publish')}>
               {survey.version === 0 ? t('surveys.builder.publish') : t('surveys.builder.publishChanges')}
             </Button>

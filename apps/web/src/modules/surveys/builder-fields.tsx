@@ -20,13 +20,15 @@ export function useLanguageList(): (languages: readonly Language[]) => string {
  * One text in the survey's languages: an input per language on screen (the one being written,
  * or all side by side), and a note naming the languages it still lacks.
  */
-export function LocalTextField({ label, path, text, onChange, multiline, description }: {
+export function LocalTextField({ label, path, text, onChange, multiline, short, description }: {
   label: string;
   /** where the server reports its problems (`questions.0.title`) */
   path: string;
   text: LocalText | undefined;
   onChange: (text: LocalText) => void;
   multiline?: boolean;
+  /** a line or two that wraps and grows as it is written (a question's title) */
+  short?: boolean;
   description?: string;
 }) {
   const t = useT();
@@ -36,7 +38,7 @@ export function LocalTextField({ label, path, text, onChange, multiline, descrip
   const elsewhere = lacking.filter((l) => !shown.includes(l));
   const single = shown.length === 1;
   return (
-    <div className="local-text" data-path={path}>
+    <div className={short ? 'local-text local-text-short' : 'local-text'} data-path={path}>
       {shown.map((language, i) => (
         <TextField
           key={language}

@@ -3,8 +3,9 @@
 import type { ChoiceOption, Question } from '@vafa/contracts';
 import { Toolbar } from 'react-aria-components';
 import { useT } from '../../i18n/useT.ts';
-import { Button, ChevronDown, PlusIcon, Switch, TrashIcon } from '../../ui/index.ts';
+import { Button, PlusIcon, Switch, TrashIcon } from '../../ui/index.ts';
 import { useBuilder } from './builder-context.tsx';
+import { ArrowDownIcon, ArrowUpIcon } from './builder-icons.tsx';
 import { LocalTextField, NumberInput } from './builder-fields.tsx';
 import { newId } from './builder-model.ts';
 
@@ -32,8 +33,8 @@ export function OptionsFields({ question, path, number, onChange }: { question: 
                 onChange={(label) => setOptions(question.options.map((o, j) => (j === i ? { ...o, label } : o)))} />
               {!readOnly && (
                 <Toolbar className="row-tools" aria-label={t('surveys.builder.optionTools', { n: i + 1, question: number })}>
-                  <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.optionUp', { n: i + 1 })} isDisabled={i === 0} onPress={() => move(i, -1)}><span className="flip-block"><ChevronDown /></span></Button>
-                  <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.optionDown', { n: i + 1 })} isDisabled={i === question.options.length - 1} onPress={() => move(i, 1)}><ChevronDown /></Button>
+                  <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.optionUp', { n: i + 1 })} isDisabled={i === 0} onPress={() => move(i, -1)}><ArrowUpIcon /></Button>
+                  <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.optionDown', { n: i + 1 })} isDisabled={i === question.options.length - 1} onPress={() => move(i, 1)}><ArrowDownIcon /></Button>
                   <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.optionRemove', { n: i + 1 })} isDisabled={question.options.length <= 2}
                     onPress={() => setOptions(question.options.filter((_, j) => j !== i))}><TrashIcon /></Button>
                 </Toolbar>

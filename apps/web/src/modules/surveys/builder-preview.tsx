@@ -4,6 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { ToggleButton, ToggleButtonGroup, type Key } from 'react-aria-components';
+import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
 import type { Language } from '../../lib/format.ts';
 import { Button, PhoneIcon, Select, Skeleton } from '../../ui/index.ts';
@@ -36,7 +37,9 @@ function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] 
 export function PreviewPanel({ survey, hasUnsavedEdits }: { survey: Survey; hasUnsavedEdits: boolean }) {
   const t = useT();
   const languages = survey.settings.languages;
-  const [chosen, setChosen] = useState<Language>(survey.settings.defaultLanguage);
+  const prefs = usePrefs();
+  // The reader's own language first, when the survey has it.
+  const [chosen, setChosen] = useState<Language>(languages.includes(prefs.language) ? prefs.language : survey.settings.defaultLanguage);
   const language = languages.includes(chosen) ? chosen : survey.settings.defaultLanguage;
   const [device, setDevice] = useState<Device>('phone');
   const [box, width] = useWidth<HTMLDivElement>();

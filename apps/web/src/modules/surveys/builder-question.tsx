@@ -9,6 +9,7 @@ import { formatNumber } from '../../lib/format.ts';
 import { Badge, Button, ChevronDown, CopyIcon, Select, Switch, TrashIcon } from '../../ui/index.ts';
 import { BranchEditor, useBranchSummary } from './builder-branch.tsx';
 import { useBuilder } from './builder-context.tsx';
+import { ArrowDownIcon, ArrowUpIcon } from './builder-icons.tsx';
 import { LocalTextField, NumberInput } from './builder-fields.tsx';
 import { branchProblem, optionalText, pickText, setShowIf } from './builder-model.ts';
 import { OptionsFields } from './builder-options.tsx';
@@ -45,6 +46,7 @@ export function QuestionCard({ questions, index, isExpanded, onExpandedChange, o
       <div className="question-head">
         <Heading level={3} className="question-heading" id={headingId}>
           <AriaButton slot="trigger" className="question-trigger">
+            <span className="question-chevron" aria-hidden="true"><ChevronDown /></span>
             <span className="question-number" aria-hidden="true">{formatNumber(n, prefs)}</span>
             <span className="question-summary">
               <span className="visually-hidden">{t('surveys.builder.questionN', { n })}: </span>
@@ -57,13 +59,12 @@ export function QuestionCard({ questions, index, isExpanded, onExpandedChange, o
                 {problemCount > 0 && <Badge tone="bad">{t('surveys.builder.problemCount', { count: problemCount })}</Badge>}
               </span>
             </span>
-            <span className="question-chevron" aria-hidden="true"><ChevronDown /></span>
           </AriaButton>
         </Heading>
         {!readOnly && (
           <Toolbar className="row-tools" aria-label={t('surveys.builder.questionTools', { n })}>
-            <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.moveUp', { n })} isDisabled={index === 0} onPress={() => onMove(-1)}><span className="flip-block"><ChevronDown /></span></Button>
-            <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.moveDown', { n })} isDisabled={index === questions.length - 1} onPress={() => onMove(1)}><ChevronDown /></Button>
+            <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.moveUp', { n })} isDisabled={index === 0} onPress={() => onMove(-1)}><ArrowUpIcon /></Button>
+            <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.moveDown', { n })} isDisabled={index === questions.length - 1} onPress={() => onMove(1)}><ArrowDownIcon /></Button>
             <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.duplicate', { n })} onPress={onDuplicate}><CopyIcon /></Button>
             <Button variant="ghost" className="icon-only" aria-label={t('surveys.builder.remove', { n })} isDisabled={questions.length <= 1} onPress={onRemove}><TrashIcon /></Button>
           </Toolbar>
@@ -73,7 +74,7 @@ export function QuestionCard({ questions, index, isExpanded, onExpandedChange, o
         <p className="field-description">{t(`surveys.builder.typeHint.${question.type}`)}</p>
         {error(path) && <p className="field-error">{error(path)}</p>}
         {error(`${path}.type`) && <p className="field-error">{error(`${path}.type`)}</p>}
-        <LocalTextField label={t('surveys.builder.questionTitle')} path={`${path}.title`} text={question.title} onChange={(text) => onChange({ ...question, title: text })} />
+        <LocalTextField label={t('surveys.builder.questionTitle')} path={`${path}.title`} text={question.title} multiline short onChange={(text) => onChange({ ...question, title: text })} />
         <LocalTextField label={t('surveys.builder.questionDescription')} path={`${path}.description`} text={question.description} multiline
           description={t('surveys.builder.optional')} onChange={(text) => onChange({ ...question, description: optionalText(text) })} />
         <TypeFields question={question} path={path} number={n} onChange={onChange} />

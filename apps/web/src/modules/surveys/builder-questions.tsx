@@ -56,7 +56,7 @@ export function QuestionsSection({ definition, onChange, expanded, onExpandedCha
   const list = new Intl.ListFormat(prefs.language, { type: 'conjunction' });
 
   return (
-    <section className="builder-section" aria-labelledby="questions-heading">
+    <section className="builder-section questions-section" aria-labelledby="questions-heading">
       <div className="section-head">
         <h2 id="questions-heading">{t('surveys.builder.questions')} <span className="muted">({formatNumber(questions.length, prefs)})</span></h2>
       </div>
