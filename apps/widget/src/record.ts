@@ -49,3 +49,22 @@ export function heldBack(record: VisitorRecord | undefined, now: number): boolea
 export function inSample(percent: number, random: number): boolean {
   return percent >= 100 || random * 100 < percent;
 }
+
+const DEVICE_KEY = 'vafa.device';
+
+/** The device id the server gave this browser (the widget's stand-in for a cookie on another site). */
+export function readDevice(storage: Pick<Storage, 'getItem'> | undefined): string | undefined {
+  try {
+    return storage?.getItem(DEVICE_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeDevice(storage: Pick<Storage, 'setItem'> | undefined, device: string): void {
+  try {
+    storage?.setItem(DEVICE_KEY, device);
+  } catch {
+    /* refused: the next answer gets a new device id */
+  }
+}

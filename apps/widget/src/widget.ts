@@ -1,5 +1,6 @@
 import type { AnswerValue, WidgetConfigView } from '@vafa/contracts';
-import { heldBack, inSample, readRecord, writeRecord, type VisitorRecord } from './record.ts';
+import { heldBack, inSample, readDevice, readRecord, writeDevice, writeRecord, type VisitorRecord } from './record.ts';
+import { solveChallenge } from './shared/pow.ts';
 import { eventName, watchTriggers } from './triggers.ts';
 import { openDialog } from './ui.ts';
 
@@ -66,16 +67,25 @@ function start(script: HTMLScriptElement): void {
         shown = true;
         if (!inSample(config.samplingPercent, Math.random())) return remember('sampled_out');
         remember('asked');
-        const send = (answers: Record<string, AnswerValue>) =>
-          fetch(`${origin}/api/public/widget/${token}/responses`, {
+        // The server's device id travels in a header (no cookie on another site); when traffic looks
+        // automated it asks for a proof of work, solved here and sent once with the same answers.
+        const send = async (answers: Record<string, AnswerValue>, proof?: string): Promise<void> => {
+          const device = readDevice(store);
+          const res = await fetch(`${origin}/api/public/widget/${token}/responses`, {
             method: 'POST',
             credentials: 'omit',
             keepalive: true,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ locale: config.locale, answers, ...(customer ? { customer } : {}) }),
-          }).then((res) => {
-            if (!res.ok) throw new Error(String(res.status));
+            headers: { 'content-type': 'application/json', ...(device ? { 'x-vafa-device': device } : {}) },
+            body: JSON.stringify({ locale: config.locale, answers, ...(customer ? { customer } : {}), ...(proof ? { proof } : {}) }),
           });
+          const body = (await res.json().catch(() => ({}))) as { device?: string; challenge?: string; bits?: number };
+          if (res.ok) {
+            if (body.device) writeDevice(store, body.device);
+            return;
+          }
+          if (res.status === 429 && body.challenge && !proof) return send(answers, await solveChallenge(body.challenge, body.bits ?? 16));
+          throw new Error(String(res.status));
+        };
         openDialog(config, {
           submit: (answers) => {
             remember('answered');

@@ -1,8 +1,9 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import type { KioskAnswer, WidgetQuestion } from '@vafa/contracts';
 import { describe, expect, it } from 'vitest';
 import { AnswerQueue, drainQueue, newClientRef } from '../src/kiosk-queue.ts';
 import { heldBack, inSample, readRecord, writeRecord } from '../src/record.ts';
+import { firstWord, solveChallenge } from '../src/shared/pow.ts';
 import { isShown } from '../src/shared/show-if.ts';
 import { localDigits, moodOf, scalePoints } from '../src/shared/scale.ts';
 import { eventName, urlMatches, watchTriggers } from '../src/triggers.ts';
@@ -179,5 +180,19 @@ describe('kiosk queue', () => {
     const refs = new Set(Array.from({ length: 100 }, () => newClientRef((b) => randomFillSync(b))));
     expect(refs.size).toBe(100);
     for (const ref of refs) expect(ref).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+});
+
+describe('proof of work', () => {
+  it('hashes as SHA-256 does, across block boundaries', () => {
+    for (const text of ['', 'abc', 'x'.repeat(55), 'x'.repeat(56), 'x'.repeat(64), 'challenge.lz3k.abc:123456', 'y'.repeat(130)]) {
+      expect(firstWord(text), text.slice(0, 10)).toBe(createHash('sha256').update(text).digest().readUInt32BE(0));
+    }
+  });
+
+  it('finds a proof the server accepts (leading zero bits)', async () => {
+    const proof = await solveChallenge('tok.abc.def.mac', 12);
+    expect(proof.startsWith('tok.abc.def.mac:')).toBe(true);
+    expect(createHash('sha256').update(proof).digest().readUInt32BE(0) >>> 20).toBe(0);
   });
 });

@@ -76,12 +76,18 @@ export const WidgetAnswerBody = z.strictObject({
   locale: Locale,
   answers: z.record(z.string().max(60), AnswerValue).refine((a) => Object.keys(a).length >= 1 && Object.keys(a).length <= 2, { message: 'one or two answers' }),
   customer: z.string().min(1).max(200).optional(),
-  /** the page the visitor was on (path only is stored, as the hidden field `page`) */
-  page: z.string().max(500).optional(),
+  /** `<challenge>:<n>` answering a 429 challenge_required (see the response API's proof of work) */
+  proof: z.string().max(200).optional(),
 });
 export type WidgetAnswerBody = z.infer<typeof WidgetAnswerBody>;
 
-export const WidgetAnswerResult = z.object({ status: z.enum(['partial', 'complete']) }).meta({ id: 'WidgetAnswerResult' });
+export const WidgetAnswerResult = z
+  .object({
+    status: z.enum(['partial', 'complete']),
+    /** this browser's device id: keep it and send it back as X-Vafa-Device (a third-party page cannot keep our cookie) */
+    device: z.string(),
+  })
+  .meta({ id: 'WidgetAnswerResult' });
 
 /** A kiosk as its admins see it; the token is shown once, at registration. */
 export const KioskView = z

@@ -24,10 +24,15 @@ button{font:inherit;padding:8px 16px;border-radius:8px;border:1px solid #0f62a8;
 .products{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:12px;margin:24px 0}
 .products div{background:#fff;border:1px solid #d0d7de;border-radius:12px;height:120px}`;
 
-/** Sends a `vafa:event` when the button is pressed (a page's own script, loaded by nonce). */
-export const DEMO_JS = `document.getElementById('demo-event').addEventListener('click',function(){window.dispatchEvent(new CustomEvent('vafa:event',{detail:'demo'}))});`;
+/**
+ * The page's own script, loaded by nonce: sends a `vafa:event` when the button is pressed, and in
+ * the `inject` variant adds the widget's script tag itself, as a tag manager would ('strict-dynamic'
+ * passes the nonce's trust on to it).
+ */
+export const DEMO_JS = `document.getElementById('demo-event').addEventListener('click',function(){window.dispatchEvent(new CustomEvent('vafa:event',{detail:'demo'}))});
+var d=document.body.dataset;if(d.widgetSrc){var s=document.createElement('script');s.src=d.widgetSrc;s.async=true;s.dataset.survey=d.survey;s.dataset.lang=d.lang;if(d.customer)s.dataset.customer=d.customer;document.body.appendChild(s);}`;
 
-export function demoPage(options: { locale: Locale; surveyToken: string; widgetUrl: string; widgetOrigin: string; customer?: string }): { html: string; csp: string } {
+export function demoPage(options: { locale: Locale; surveyToken: string; widgetUrl: string; widgetOrigin: string; customer?: string; inject?: boolean }): { html: string; csp: string } {
   const nonce = randomBytes(16).toString('base64');
   const words = WORDS[options.locale];
   const dir = options.locale === 'en' ? 'ltr' : 'rtl';
@@ -43,10 +48,12 @@ export function demoPage(options: { locale: Locale; surveyToken: string; widgetU
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
-    "require-trusted-types-for 'script'",
-    "trusted-types 'none'",
+    // Trusted Types would refuse the injecting script's plain `script.src = …` (the widget itself needs no exception).
+    ...(options.inject ? [] : ["require-trusted-types-for 'script'", "trusted-types 'none'"]),
   ].join('; ');
   const customer = options.customer ? ` data-customer="${escape(options.customer)}"` : '';
+  const widgetTag = `<script nonce="${nonce}" src="${escape(options.widgetUrl)}" data-survey="${escape(options.surveyToken)}" data-lang="${options.locale}"${customer} async></script>`;
+  const injected = options.inject ? ` data-widget-src="${escape(options.widgetUrl)}" data-survey="${escape(options.surveyToken)}" data-lang="${options.locale}"${customer}` : '';
   const html = `<!doctype html>
 <html lang="${options.locale}" dir="${dir}">
 <head>
@@ -55,7 +62,7 @@ export function demoPage(options: { locale: Locale; surveyToken: string; widgetU
 <title>${escape(words.title)}</title>
 <link rel="stylesheet" href="/widget/demo.css">
 </head>
-<body>
+<body${injected}>
 <main>
 <h1>${escape(words.title)}</h1>
 <p>${escape(words.intro)}</p>
@@ -63,7 +70,7 @@ export function demoPage(options: { locale: Locale; surveyToken: string; widgetU
 <div class="products" aria-hidden="true"><div></div><div></div><div></div><div></div><div></div><div></div></div>
 </main>
 <script nonce="${nonce}" src="/widget/demo.js"></script>
-<script nonce="${nonce}" src="${escape(options.widgetUrl)}" data-survey="${escape(options.surveyToken)}" data-lang="${options.locale}"${customer} async></script>
+${options.inject ? '' : widgetTag}
 </body>
 </html>`;
   return { html, csp };

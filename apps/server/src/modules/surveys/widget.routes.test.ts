@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { NPS_SURVEY, publishSurvey, setSurveyStatus, type PublishedSurvey } from '../../../test/survey-factories.ts';
+import { solveChallenge } from './response-abuse.ts';
 import { surveyAnswers, surveyLastContact, surveyRespondents, surveyResponses } from './survey.schema.ts';
 
 let t: TestApp;
@@ -28,8 +29,13 @@ afterAll(() => t?.close());
 
 const config = (token: string, query = '', origin: string | undefined = SHOP) =>
   t.app.inject({ method: 'GET', url: `/api/public/widget/${token}${query}`, headers: origin ? { origin } : {} });
-const answer = (token: string, payload: unknown, origin: string | undefined = SHOP) =>
-  t.app.inject({ method: 'POST', url: `/api/public/widget/${token}/responses`, headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}) }, payload: JSON.stringify(payload) });
+const answer = (token: string, payload: unknown, origin: string | undefined = SHOP, device?: string) =>
+  t.app.inject({
+    method: 'POST',
+    url: `/api/public/widget/${token}/responses`,
+    headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}), ...(device ? { 'x-vafa-device': device } : {}) },
+    payload: JSON.stringify(payload),
+  });
 const responsesOf = (surveyId: string) =>
   t.database.db.select().from(surveyResponses).where(and(eq(surveyResponses.tenantId, ws.tenantId), eq(surveyResponses.surveyId, surveyId)));
 
@@ -127,7 +133,7 @@ describe('POST /api/public/widget/:token/responses', () => {
     const s = await publishSurvey(t.database.db, ws.tenantId, widgetSettings());
     const res = await answer(s.token, { locale: 'fa', answers: { nps: { score: 9 } } });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toEqual({ status: 'complete' });
+    expect(res.json()).toMatchObject({ status: 'complete', device: expect.any(String) });
     expect(res.headers['access-control-allow-origin']).toBe('*');
     const [row, ...rest] = await responsesOf(s.id);
     expect(rest).toEqual([]);
@@ -138,8 +144,8 @@ describe('POST /api/public/widget/:token/responses', () => {
 
   it('keeps a detractor who closed before the required follow-up as a partial response, and completes with it', async () => {
     const s = await publishSurvey(t.database.db, ws.tenantId, widgetSettings());
-    expect((await answer(s.token, { locale: 'en', answers: { nps: { score: 3 } } })).json()).toEqual({ status: 'partial' });
-    expect((await answer(s.token, { locale: 'en', answers: { nps: { score: 3 }, why_low: { text: 'slow delivery' } } })).json()).toEqual({ status: 'complete' });
+    expect((await answer(s.token, { locale: 'en', answers: { nps: { score: 3 } } })).json().status).toBe('partial');
+    expect((await answer(s.token, { locale: 'en', answers: { nps: { score: 3 }, why_low: { text: 'slow delivery' } } })).json().status).toBe('complete');
     expect((await responsesOf(s.id)).map((r) => r.status).sort()).toEqual(['complete', 'partial']);
   });
 
@@ -193,6 +199,32 @@ describe('POST /api/public/widget/:token/responses', () => {
     expect(await responsesOf(s.id)).toEqual([]);
   });
 
+  it('keeps a device id for the widget, and asks a burst for a proof of work instead of refusing it', async () => {
+    const s = await publishSurvey(t.database.db, ws.tenantId, widgetSettings());
+    const first = (await answer(s.token, { locale: 'fa', answers: { nps: { score: 9 } } })).json();
+    const again = (await answer(s.token, { locale: 'fa', answers: { nps: { score: 8 } } }, SHOP, first.device)).json();
+    expect(again.device).toBe(first.device);
+    const [one, two] = (await responsesOf(s.id)).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+    // the id minted with the first answer, sent back with the second: one device
+    expect(one!.deviceHash).not.toBeNull();
+    expect(two!.deviceHash!.equals(one!.deviceHash!)).toBe(true);
+
+    // Many answers without a device id in a minute look automated: the next must prove work.
+    let challenged: { challenge: string; bits: number; code: string } | undefined;
+    for (let i = 0; i < 20 && !challenged; i++) {
+      const res = await answer(s.token, { locale: 'fa', answers: { nps: { score: 7 } } });
+      if (res.statusCode === 429) challenged = res.json();
+      else expect(res.statusCode).toBe(201);
+    }
+    expect(challenged).toMatchObject({ code: 'challenge_required', bits: expect.any(Number) });
+    const count = (await responsesOf(s.id)).length;
+    const proved = await answer(s.token, { locale: 'fa', answers: { nps: { score: 7 } }, proof: solveChallenge(challenged!.challenge, challenged!.bits) });
+    expect(proved.statusCode).toBe(201);
+    expect(await responsesOf(s.id)).toHaveLength(count + 1);
+    // a spent proof does not buy a second answer
+    expect((await answer(s.token, { locale: 'fa', answers: { nps: { score: 7 } }, proof: solveChallenge(challenged!.challenge, challenged!.bits) })).statusCode).toBe(429);
+  });
+
   it('answers for a closed survey with 409 survey_closed', async () => {
     const s = await publishSurvey(t.database.db, ws.tenantId, widgetSettings());
     await setSurveyStatus(t.database.db, ws.tenantId, s.id, 'closed');
@@ -206,7 +238,7 @@ describe('POST /api/public/widget/:token/responses', () => {
     expect(res.statusCode).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['access-control-allow-methods']).toBe('POST');
-    expect(res.headers['access-control-allow-headers']).toBe('content-type');
+    expect(res.headers['access-control-allow-headers']).toBe('content-type, x-vafa-device');
   });
 });
 
@@ -225,5 +257,10 @@ describe('GET /widget/demo', () => {
     expect(res.body).toContain('dir="rtl"');
     expect(res.body).not.toMatch(/style=/);
     expect((await t.app.inject({ method: 'GET', url: '/widget/demo?survey=<script>' })).statusCode).toBe(400);
+    // the tag-manager variant: the page's own script adds the widget's tag, trusted through 'strict-dynamic'
+    const injected = await t.app.inject({ method: 'GET', url: `/widget/demo?survey=${survey.token}&inject=1` });
+    expect(String(injected.headers['content-security-policy'])).toContain("'strict-dynamic'");
+    expect(injected.body).toContain(`data-survey="${survey.token}"`);
+    expect(injected.body).not.toMatch(/<script[^>]+data-survey/);
   });
 });

@@ -1,10 +1,12 @@
-import { Locale, WidgetTokenParams, WidgetAnswerBody, WidgetAnswerResult, WidgetConfigQuery, WidgetConfigView } from '@vafa/contracts';
+import { AnswerRateProblem, Locale, WidgetTokenParams, WidgetAnswerBody, WidgetAnswerResult, WidgetConfigQuery, WidgetConfigView } from '@vafa/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { publicBaseUrl } from '../../platform/config.ts';
+import { Problem, problemBody, requestLocale } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
+import { deviceOf, SubmissionGuard } from './response-abuse.ts';
 import { sendAsset, widgetAssets } from './widget.assets.ts';
 import { DEMO_CSS, DEMO_JS, demoPage } from './widget.demo.ts';
 import { submitWidgetAnswer, widgetConfig } from './widget.service.ts';
@@ -16,8 +18,11 @@ import { submitWidgetAnswer, widgetConfig } from './widget.service.ts';
  *   GET  /api/public/widget/:token      the survey's widget configuration for this visitor
  *   POST /api/public/widget/:token/responses   the visitor's answers
  *   GET  /widget/demo?survey=<token>    a demo page under a strict CSP
- * Public routes carry no per-IP cap (carrier NAT puts a city behind a few addresses): each survey
- * token has its own budget instead, and an identified customer answers once per recontact window.
+ * Public routes carry no per-IP cap (carrier NAT puts a city behind a few addresses). Answers go
+ * through the response API's abuse defences (response-abuse.ts): a device id the widget keeps in
+ * localStorage and sends as X-Vafa-Device (a third-party page cannot keep our cookie), a cap per
+ * device, and a proof of work only when traffic on a survey looks automated; each survey token
+ * also has an overall budget, and an identified customer answers once per recontact window.
  */
 
 const CONFIG_PER_TOKEN_PER_MINUTE = 6000;
@@ -43,6 +48,8 @@ async function openToPages(_req: FastifyRequest, reply: FastifyReply): Promise<v
 export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
   const ownOrigin = new URL(publicBaseUrl(deps.config)).origin;
+  // The widget's own counters (each process limits what it receives, as on the response page).
+  const guard = new SubmissionGuard(deps.config);
   // Built (when stale) and read while the server starts, not on the first visitor's request.
   widgetAssets().catch((error: unknown) => deps.log.error({ err: error }, 'the widget bundle could not be built'));
   const perToken = (kind: string, max: number) =>
@@ -90,7 +97,7 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
   app.options('/api/public/widget/:token/responses', { config: { rateLimit: false }, onRequest: openToPages, schema: { hide: true } }, async (_req, reply) => {
     return reply
       .header('access-control-allow-methods', 'POST')
-      .header('access-control-allow-headers', 'content-type')
+      .header('access-control-allow-headers', 'content-type, x-vafa-device')
       .header('access-control-max-age', PREFLIGHT_MAX_AGE)
       .code(204)
       .send();
@@ -107,20 +114,45 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
         'One or two answers to the questions the widget asked, saved as one response on the `widget` channel (validated like every ' +
         'answer: 422 with the answer\'s code). `complete` unless a required question the visitor was shown is unanswered. With ' +
         '`customer`, the answer is that customer\'s, and a second one within the recontact limit is 409 `recontact_limit`. ' +
-        `No per-IP limit; at most ${ANSWERS_PER_TOKEN_PER_MINUTE} a minute per survey token (429).`,
+        'Send the `device` of an earlier answer back as `X-Vafa-Device`. 429 `too_many_answers` past a device\'s cap; 429 ' +
+        '`challenge_required` carries `challenge` and `bits` when traffic looks automated: resend with `proof` = `<challenge>:<n>` where ' +
+        `SHA-256 of it starts with \`bits\` zero bits. No per-IP limit; at most ${ANSWERS_PER_TOKEN_PER_MINUTE} a minute per survey token.`,
       problems: [409],
       params: WidgetTokenParams,
       body: WidgetAnswerBody,
-      response: { 201: WidgetAnswerResult },
+      response: { 201: WidgetAnswerResult, 429: AnswerRateProblem },
     },
   }, async (req, reply) => {
-    const result = await req.write(async (tx) => ({ status: 201, body: await submitWidgetAnswer(tx, req.params.token, req.body, requestOrigin(req), ownOrigin) }));
+    const presented = req.headers['x-vafa-device'];
+    const device = deviceOf(deps.config, typeof presented === 'string' && presented.length <= 100 ? presented : undefined);
+    const verdict = guard.check({ token: req.params.token, kind: 'public', device, proof: req.body.proof });
+    if (!verdict.ok && verdict.reason === 'limited') {
+      reply.header('retry-after', String(verdict.retryAfterSeconds));
+      throw new Problem(429, 'too_many_answers');
+    }
+    if (!verdict.ok) {
+      return reply.code(429).type('application/problem+json; charset=utf-8')
+        .send({ ...problemBody(new Problem(429, 'challenge_required'), requestLocale(req), req.routeOptions.url), challenge: verdict.challenge, bits: verdict.bits });
+    }
+    const result = await req.write(async (tx) => ({
+      status: 201,
+      body: { ...(await submitWidgetAnswer(tx, req.params.token, req.body, requestOrigin(req), ownOrigin, device.hash)), device: device.cookie },
+    }));
     return sendWrite(reply, result);
   });
 
   app.get('/widget/demo', {
     config: publicRoute,
-    schema: { hide: true, querystring: z.strictObject({ survey: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), lang: Locale.optional(), customer: z.string().max(200).optional() }) },
+    schema: {
+      hide: true,
+      querystring: z.strictObject({
+        survey: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+        lang: Locale.optional(),
+        customer: z.string().max(200).optional(),
+        /** `1`: the page's own script adds the widget's tag (as a tag manager would), under 'strict-dynamic' */
+        inject: z.enum(['1']).optional(),
+      }),
+    },
   }, async (req, reply) => {
     const assets = await widgetAssets();
     const { html, csp } = demoPage({
@@ -129,6 +161,7 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
       widgetUrl: `${ownOrigin}/widget/v1/${assets.widgetHash}.js`,
       widgetOrigin: ownOrigin,
       customer: req.query.customer,
+      inject: req.query.inject === '1',
     });
     return reply.header('content-security-policy', csp).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
   });

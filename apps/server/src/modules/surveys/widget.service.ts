@@ -112,6 +112,7 @@ export async function submitWidgetAnswer(
   body: WidgetAnswerBody,
   origin: string | undefined,
   ownOrigin: string,
+  deviceHash?: Buffer,
   now = new Date(),
 ): Promise<{ status: 'partial' | 'complete' }> {
   const survey = await widgetSurvey(tx, token, origin, ownOrigin, false);
@@ -130,6 +131,6 @@ export async function submitWidgetAnswer(
     }
   }
   const complete = missingRequired(definition.questions, body.answers).length === 0;
-  const saved = await saveResponse(tx, { tenantId, surveyId, channel: 'widget', locale: body.locale as Locale, answers: body.answers, complete, customerId });
+  const saved = await saveResponse(tx, { tenantId, surveyId, channel: 'widget', locale: body.locale as Locale, answers: body.answers, complete, customerId, deviceHash });
   return { status: saved.status };
 }
