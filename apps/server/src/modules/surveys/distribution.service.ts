@@ -199,8 +199,8 @@ export async function runDueDistributions(database: Database, now = new Date(), 
   return ran;
 }
 
-/** A sample link of the real length, so the preview counts the characters the SMS will have. */
-const sampleLink = (publicUrl: string) => surveyLink(publicUrl, 'x'.repeat(22));
+/** A link like a real one (a token is 22 characters), so the preview counts the characters the SMS will have. */
+const sampleLink = (publicUrl: string) => surveyLink(publicUrl, 'k7Qp2XvR9mTa4Ls8Wd1Ny3');
 
 /**
  * What a distribution would reach now, and what its SMS would cost: the text per language the
