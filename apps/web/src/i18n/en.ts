@@ -1553,6 +1553,7 @@ export const en = {
   'surveys.builder.style.stars': 'Stars',
   'surveys.builder.style.faces': 'Faces',
   'surveys.builder.pointLabels': 'Words for each point',
+  'surveys.builder.pointLabelsSpoken': 'Read out by screen readers for each point.',
   'surveys.builder.pointLabel': 'Point {point}',
   'surveys.builder.pointLabelN': 'Word {n, number}',
   'surveys.builder.lowLabel': 'Caption at the low end',
@@ -1653,8 +1654,8 @@ export const en = {
 
   'surveys.builder.error.text_required': 'Write this text.',
   'surveys.builder.error.missing_translation': 'Write this text in this language too.',
+  'surveys.builder.error.missing_translation_in': 'Write this text in {language} too.',
   'surveys.builder.error.not_a_number': 'Type a whole number.',
-  'surveys.builder.pointLabelsSpoken': 'Read out by screen readers for each point.',
   'surveys.builder.error.duplicate_entry': 'This is already in the list.',
   'surveys.builder.error.hidden_field_name': 'Use lowercase Latin letters, digits and _, starting with a letter (order_id).',
   'surveys.builder.error.origin': 'Type a site address like https://shop.example, with nothing after the name.',

@@ -1554,6 +1554,7 @@ export const fa: Messages = {
   'surveys.builder.style.stars': 'ستاره',
   'surveys.builder.style.faces': 'چهره',
   'surveys.builder.pointLabels': 'واژهٔ هر نقطه',
+  'surveys.builder.pointLabelsSpoken': 'صفحه‌خوان‌ها آن را برای هر نقطه می‌خوانند.',
   'surveys.builder.pointLabel': 'نقطهٔ {point}',
   'surveys.builder.pointLabelN': 'واژهٔ {n, number}',
   'surveys.builder.lowLabel': 'عنوان سر پایین',
@@ -1654,8 +1655,8 @@ export const fa: Messages = {
 
   'surveys.builder.error.text_required': 'این متن را بنویسید.',
   'surveys.builder.error.missing_translation': 'این متن را به این زبان هم بنویسید.',
+  'surveys.builder.error.missing_translation_in': 'این متن را به {language} هم بنویسید.',
   'surveys.builder.error.not_a_number': 'یک عدد صحیح بنویسید.',
-  'surveys.builder.pointLabelsSpoken': 'صفحه‌خوان‌ها آن را برای هر نقطه می‌خوانند.',
   'surveys.builder.error.duplicate_entry': 'این مورد در فهرست هست.',
   'surveys.builder.error.hidden_field_name': 'فقط حروف کوچک لاتین، رقم و خط زیر، با حرف آغاز شود.',
   'surveys.builder.error.origin': 'نشانی سایت را با پروتکل و بدون چیزی پس از نام بنویسید.',

@@ -49,9 +49,16 @@ export function useProblemText(): (code: string, message: string) => string {
 
 /** Field errors of a failed save, by path without the `body.` prefix, in the reader's words. */
 export function useSaveErrors(error: ApiError | null): { byPath: Map<string, string>; list: { path: string; message: string }[] } {
+  const t = useT();
   const problemText = useProblemText();
   const byPath = new Map<string, string>();
-  for (const [path, found] of Object.entries(error?.fieldPaths ?? {})) byPath.set(path, problemText(found.code, found.message));
+  for (const [path, found] of Object.entries(error?.fieldPaths ?? {})) {
+    // `questions.2.title.ar`: say which language the text is missing in.
+    const language = /\.(fa|ar|en)$/.exec(path)?.[1] as Language | undefined;
+    byPath.set(path, found.code === 'missing_translation' && language
+      ? t('surveys.builder.error.missing_translation_in', { language: t(`language.${language}`) })
+      : problemText(found.code, found.message));
+  }
   return { byPath, list: [...byPath].map(([path, message]) => ({ path, message })) };
 }
 

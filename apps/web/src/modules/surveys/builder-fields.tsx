@@ -7,7 +7,7 @@ import { useT } from '../../i18n/useT.ts';
 import { localiseDigits, toLatinDigits, type Language } from '../../lib/format.ts';
 import { AlertIcon, Button, CloseIcon, PlusIcon, TextField } from '../../ui/index.ts';
 import { useBuilder } from './builder-context.tsx';
-import { withText } from './builder-model.ts';
+import { parseWhole, withText } from './builder-model.ts';
 
 /** Names of languages in a list, in the reader's language ("Arabic and English"). */
 export function useLanguageList(): (languages: readonly Language[]) => string {
@@ -58,12 +58,6 @@ export function LocalTextField({ label, path, text, onChange, multiline, short, 
       )}
     </div>
   );
-}
-
-/** Latin digits of what was typed, without separators; undefined unless a whole number. */
-export function parseWhole(text: string): number | undefined {
-  const latin = toLatinDigits(text).replace(/[\s,٬']/g, '');
-  return /^\d{1,9}$/.test(latin) ? Number(latin) : undefined;
 }
 
 /**

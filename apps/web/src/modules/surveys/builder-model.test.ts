@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { closingDay, closingInstant } from './builder-dates.ts';
 import {
   QUESTION_TYPES, addQuestion, blankQuestion, branchOps, branchProblem, branchTargets, defaultShowIf, dependentsOf, duplicateQuestion,
-  missingCounts, missingTranslations, moveQuestion, newId, removeQuestion, sameDefinition, setShowIf, withLanguages, withOp, withScale, withText,
+  isHiddenFieldName, missingCounts, missingTranslations, moveQuestion, newId, onlyLanguages, parseWhole, removeQuestion, sameDefinition, setShowIf, withLanguages, withOp, withScale, withText,
   type Definition,
 } from './builder-model.ts';
 
@@ -135,6 +135,33 @@ describe('languages', () => {
     const title = withText(nps.title, 'en', '');
     expect(title).toEqual({ fa: nps.title.fa });
     expect(missingTranslations(survey([{ ...nps, title }])).get('questions.0.title')).toEqual(['en']);
+  });
+});
+
+describe('typed values', () => {
+  it('whole numbers in Persian, Arabic-Indic or Latin digits, with separators', () => {
+    expect(parseWhole('۱۲۰')).toBe(120);
+    expect(parseWhole('١٬٢٠٠')).toBe(1200);
+    expect(parseWhole('1,000')).toBe(1000);
+    expect(parseWhole('12a')).toBeUndefined();
+    expect(parseWhole('-3')).toBeUndefined();
+    expect(parseWhole('')).toBeUndefined();
+  });
+
+  it('hidden field names as a link carries them', () => {
+    expect(isHiddenFieldName('order_id')).toBe(true);
+    expect(isHiddenFieldName('Order')).toBe(false);
+    expect(isHiddenFieldName('1st')).toBe(false);
+    expect(isHiddenFieldName('سفارش')).toBe(false);
+  });
+
+  it('a template written in three languages keeps only the survey’s', () => {
+    const three: Question = { ...pick, title: { fa: 'کدام؟', ar: 'أي؟', en: 'Which?' }, options: pick.options.map((o) => ({ ...o, label: { ...o.label, ar: 'فرع' } })) };
+    const fa = onlyLanguages(three, ['fa']) as typeof pick;
+    expect(fa.title).toEqual({ fa: 'کدام؟' });
+    expect(fa.options.map((o) => o.label)).toEqual([{ fa: 'شمال' }, { fa: 'جنوب' }]);
+    expect(fa.id).toBe('pick');
+    expect(fa.allowOther).toBe(true);
   });
 });
 

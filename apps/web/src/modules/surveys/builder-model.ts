@@ -4,7 +4,7 @@
 // missing in a language the survey lists. Unit tested in builder-model.test.ts.
 import type { ChoiceOption, LocalText, Question, QuestionType, ShowIf, SurveyDefinition } from '@vafa/contracts';
 import { scoreRange } from '@vafa/contracts';
-import type { Language } from '../../lib/format.ts';
+import { toLatinDigits, type Language } from '../../lib/format.ts';
 
 export type Definition = SurveyDefinition;
 export type Settings = SurveyDefinition['settings'];
@@ -272,6 +272,12 @@ export function missingCounts(definition: Definition): Record<Language, number> 
 export function questionIndexOf(path: string): number | undefined {
   const match = /^questions\.(\d+)(?:\.|$)/.exec(path);
   return match ? Number(match[1]) : undefined;
+}
+
+/** A whole number typed in any digits, separators allowed; undefined unless it is one. */
+export function parseWhole(text: string): number | undefined {
+  const latin = toLatinDigits(text).replace(/[\s,٬']/g, '');
+  return /^\d{1,9}$/.test(latin) ? Number(latin) : undefined;
 }
 
 /** Hidden field names as the link carries them: lowercase letters, digits and _, starting with a letter. */
