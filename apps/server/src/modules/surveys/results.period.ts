@@ -74,8 +74,17 @@ export function defaultFrom(to: string, interval: TrendInterval, calendar: Calen
   return toIso(month.subtract({ months: 11 }));
 }
 
-/** Refuses a reversed or over-long period (a 400 naming `from`). */
+/** A real calendar day: the pattern alone lets 2026-02-31 through. */
+const realDay = (iso: string) => {
+  const ms = Date.parse(`${iso}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === iso && iso >= '1900-01-01' && iso <= '2199-12-31';
+};
+
+/** Refuses a day that does not exist, and a reversed or over-long period (a 400 naming the field). */
 export function checkPeriod(from: string | undefined, to: string | undefined): void {
+  for (const [field, day] of [['from', from], ['to', to]] as const) {
+    if (day !== undefined && !realDay(day)) throw new Problem(400, 'invalid_period', { days: MAX_PERIOD_DAYS }, [{ field: `querystring.${field}`, code: 'invalid_period', message: 'invalid_period' }]);
+  }
   if (from && to && (from > to || dayNumber(to) - dayNumber(from) > MAX_PERIOD_DAYS)) {
     throw new Problem(400, 'invalid_period', { days: MAX_PERIOD_DAYS }, [{ field: 'querystring.from', code: 'invalid_period', message: 'invalid_period' }]);
   }

@@ -163,6 +163,7 @@ async function scoredQuestion(db: Executor, tenantId: string, surveyId: string, 
  * each with its interval and whether it moved significantly from the previous bucket with answers.
  */
 export async function surveyTrend(db: Executor, tenantId: string, surveyId: string, query: TrendQuery): Promise<SurveyTrendView> {
+  checkPeriod(query.from, query.to);
   const { q, metric } = await scoredQuestion(db, tenantId, surveyId, query.question);
   const settings = await workspaceSettings(db, tenantId);
   const calendar = settings.calendar as CalendarId;

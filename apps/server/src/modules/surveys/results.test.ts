@@ -6,6 +6,7 @@ import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { npsFromCounts } from './metrics/index.ts';
 import { seedResponse, seedSurvey } from './results.fixtures.ts';
+import { surveysWithNewText } from './themes.service.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -182,6 +183,8 @@ describe('survey results', () => {
     expect((await get(ws, `/api/surveys/${survey.id}/results/trend?question=nope`)).body).toMatchObject({ status: 422, code: 'unknown_question' });
     expect((await get(ws, `/api/surveys/${survey.id}/results/trend?question=why`)).body).toMatchObject({ status: 422, code: 'question_not_scored' });
     expect((await get(ws, `/api/surveys/${survey.id}/results?from=2026-03-10&to=2026-03-01`)).body).toMatchObject({ status: 400, code: 'invalid_period' });
+    expect((await get(ws, `/api/surveys/${survey.id}/results?from=2026-02-31`)).body).toMatchObject({ status: 400, code: 'invalid_period' });
+    expect((await get(ws, `/api/surveys/${survey.id}/results/trend?question=nps&to=9999-99-99`)).body).toMatchObject({ status: 400, code: 'invalid_period' });
     expect((await get(ws, `/api/surveys/${survey.id}/results/trend?question=nps&interval=day&from=2020-01-01&to=2026-01-01`)).body).toMatchObject({ status: 400, code: 'too_many_buckets' });
     expect((await get(ws, `/api/surveys/${survey.id}/results`, 'agent')).status).toBe(403);
     expect((await get(ws, `/api/surveys/${survey.id}/results`, 'manager')).status).toBe(200);
@@ -199,6 +202,9 @@ describe('open-text themes and tags', () => {
       ids.push((await seedResponse(t.database.db, ws.tenantId, survey, { submittedAt: new Date(Date.UTC(2026, 2, 1 + i)), answers: { why: { text } } })).id);
     }
     const headers = { ...t.auth(ws.keys.analyst) };
+    // the hourly job picks surveys with answers newer than their themes
+    const due = async () => (await surveysWithNewText(t.database.db, 100_000)).some((s) => s.surveyId === survey.id && s.tenantId === ws.tenantId);
+    expect(await due()).toBe(true);
     const refresh = await t.app.inject({ method: 'POST', url: `/api/surveys/${survey.id}/themes/refresh`, headers });
     expect(refresh.statusCode, refresh.body).toBe(200);
     const themes = refresh.json().questions.find((q: { questionId: string }) => q.questionId === 'why').themes;
@@ -209,6 +215,7 @@ describe('open-text themes and tags', () => {
     expect(late.examples[2].text).toBe(texts[0]);
     // «بسته‌بندی» with ZWNJ and «بسته بندی» with a space are one theme
     expect(themes.find((x: { count: number; term: string }) => x.term.startsWith('بسته'))).toMatchObject({ count: 2 });
+    expect(await due()).toBe(false);
     const listed = await get(ws, `/api/surveys/${survey.id}/themes?question=why`);
     expect(listed.body.questions).toHaveLength(1);
     expect(listed.body.computedAt).not.toBeNull();

@@ -51,13 +51,13 @@ export default function SurveyResultsPage({ surveyId }: { surveyId: string }) {
     <div className="page survey-results">
       {header}
       <ResultsFilters filter={filter} onChange={setFilter} />
+      {data.responses.total > 0 && <p className="results-total">{t('surveys.results.total', { count: data.responses.total })}</p>}
       {data.responses.total === 0 && (
         <EmptyState title={t('surveys.results.empty.title')}>{t(Object.values(filter).some(Boolean) ? 'surveys.results.empty.filtered' : 'surveys.results.empty.body')}</EmptyState>
       )}
       {scored.length > 0 && (
         <section className="results-section" aria-labelledby="results-scores">
           <h2 id="results-scores">{t('surveys.results.scores')}</h2>
-          <p className="muted">{t('surveys.results.total', { count: data.responses.total })}</p>
           <div className="score-tiles">{scored.map((q) => <ScoreTile key={q.questionId} question={q} smallSample={data.smallSample} />)}</div>
           {hasNps && <NpsHelp />}
         </section>

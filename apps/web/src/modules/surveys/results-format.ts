@@ -8,9 +8,15 @@ export type Metric = 'nps' | 'csat' | 'ces' | 'mean';
 
 const number = (prefs: Prefs, options: Intl.NumberFormatOptions) => new Intl.NumberFormat(localeTag(prefs), options);
 
+/**
+ * A signed number kept left to right inside Persian or Arabic text (LRI … PDI): without it the
+ * bidi algorithm shows "+4.3" as "4.3+" in a right-to-left sentence.
+ */
+const signed = (text: string) => `\u2066${text}\u2069`;
+
 /** The figure as reported: NPS a whole number with its sign, CSAT a whole percent, means one decimal. */
 export function formatMetric(value: number, metric: Metric, prefs: Prefs): string {
-  if (metric === 'nps') return number(prefs, { maximumFractionDigits: 0, signDisplay: 'exceptZero' }).format(Math.round(value));
+  if (metric === 'nps') return signed(number(prefs, { maximumFractionDigits: 0, signDisplay: 'exceptZero' }).format(Math.round(value)));
   if (metric === 'csat') return number(prefs, { style: 'percent', maximumFractionDigits: 0 }).format(value / 100);
   return number(prefs, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
 }
@@ -21,7 +27,7 @@ export function formatMargin(margin: number, prefs: Prefs): string {
 }
 
 export const formatPercent = (value: number, prefs: Prefs) => number(prefs, { style: 'percent', maximumFractionDigits: 0 }).format(value / 100);
-export const formatSigned = (value: number, prefs: Prefs, digits = 1) => number(prefs, { maximumFractionDigits: digits, signDisplay: 'exceptZero' }).format(value);
+export const formatSigned = (value: number, prefs: Prefs, digits = 1) => signed(number(prefs, { maximumFractionDigits: digits, signDisplay: 'exceptZero' }).format(value));
 
 /** A question's text in the reader's language, else the first the survey has. */
 export function localText(text: LocalText, language: DisplayPrefs['language']): string {
