@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort, launchChromium, screenshot, startVafa, type RunningVafa } from './harness.ts';
+import { expectAccessible, freePort, launchChromium, screenshot, startVafa, type RunningVafa } from './harness.ts';
 
 type Api = (method: string, url: string, body?: unknown) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -73,7 +73,7 @@ interface Watched {
 }
 
 /** A fresh visitor (own storage) on the demo page, with every CSP violation and console error collected. */
-async function visit(token: string, lang: 'fa' | 'ar' | 'en', width: number): Promise<Watched> {
+async function visit(token: string, lang: 'fa' | 'ar' | 'en', width: number, extra = ''): Promise<Watched> {
   const context = await browser.newContext({ viewport: { width, height: width < 500 ? 800 : 900 }, locale: lang === 'fa' ? 'fa-IR' : lang === 'ar' ? 'ar-SA' : 'en-GB' });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -89,7 +89,7 @@ async function visit(token: string, lang: 'fa' | 'ar' | 'en', width: number): Pr
     if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) problems.push(`console: ${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await page.goto(`${pageOrigin}/widget/demo?survey=${token}&lang=${lang}`);
+  await page.goto(`${pageOrigin}/widget/demo?survey=${token}&lang=${lang}${extra}`);
   return { context, page, problems };
 }
 
@@ -190,6 +190,37 @@ describe('survey widget', { timeout: 600_000 }, () => {
     assert.deepEqual(await violations(second.page), []);
     assert.deepEqual(second.problems, []);
     await second.context.close();
+  });
+
+  test("loads when the page's own nonce-trusted script adds its tag, as a tag manager would ('strict-dynamic')", async () => {
+    const survey = await widgetSurvey([{ type: 'page_view' }]);
+    const { context, page, problems } = await visit(survey.token, 'ar', 390, '&inject=1');
+    assert.equal(await page.locator('script[data-survey]').count(), 1);
+    assert.equal(await page.locator('script[data-survey]').getAttribute('nonce'), null, 'the widget tag has no nonce of its own');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.locator('button[data-score="10"]').click();
+    await dialog.getByRole('status').waitFor();
+    await waitUntil('the answer', async () => (await responseCount(survey.id)) === 1);
+    assert.deepEqual(await violations(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('passes axe with the dialog open, in fa and en', async () => {
+    const survey = await widgetSurvey([{ type: 'page_view' }]);
+    for (const lang of ['fa', 'en'] as const) {
+      // axe is added to the page as an inline script, which this page's policy rightly refuses: this check alone bypasses it.
+      const context = await browser.newContext({ viewport: { width: 390, height: 800 }, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${pageOrigin}/widget/demo?survey=${survey.token}&lang=${lang}`);
+      await page.getByRole('dialog').waitFor();
+      await expectAccessible(page, `widget ${lang}`);
+      await page.getByRole('dialog').locator('button[data-score="2"]').click();
+      await page.getByRole('dialog').locator('textarea').waitFor();
+      await expectAccessible(page, `widget follow-up ${lang}`);
+      await context.close();
+    }
   });
 
   test('screenshots in fa, ar and en at phone and desktop width', async () => {
