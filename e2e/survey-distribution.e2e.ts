@@ -113,6 +113,26 @@ describe('survey distribution', { timeout: 600_000 }, () => {
     await expectAccessible(page, 'distribution page');
   });
 
+  test('the automation editor sends a survey after a completed follow-up', async () => {
+    await page.goto('/engagement/automations/new');
+    await page.getByRole('textbox', { name: fa['automations.name'] }).fill('نظرسنجی پس از پیگیری');
+    await page.locator('.field', { has: page.getByText(fa['automations.topic'], { exact: true }) }).getByRole('button').click();
+    await page.getByRole('option', { name: fa['automations.topic.followup.completed'], exact: true }).click();
+    const action = page.getByTestId('action-0');
+    await action.getByRole('button', { name: new RegExp(fa['automations.actionType']) }).click();
+    await page.getByRole('option', { name: fa['automations.action.send_survey'], exact: true }).click();
+    await action.locator('.field', { has: page.getByText(fa['automations.survey'], { exact: true }) }).getByRole('button').click();
+    await page.getByRole('option', { name: survey.name, exact: true }).click();
+    await action.scrollIntoViewIfNeeded();
+    await screenshot(page, 'survey-distribution-automation-fa-390');
+    await expectAccessible(page, 'automation editor with send_survey');
+    await page.getByRole('button', { name: fa['automations.save'] }).click();
+    await page.waitForURL(/\/engagement\/automations\/[0-9a-f-]{36}$/);
+    const rule = await (await page.request.get(`/api/automations/${page.url().split('/').pop()}`)).json() as { trigger: unknown; actions: unknown[] };
+    assert.deepEqual(rule.trigger, { type: 'event', topic: 'followup.completed' });
+    assert.deepEqual(rule.actions, [{ type: 'send_survey', surveyId: survey.id, channel: 'preferred' }]);
+  });
+
   test('screenshots in fa, ar and en at 390 and 1366 px', async () => {
     for (const language of ['fa', 'ar', 'en'] as const) {
       await useLanguage(language);
