@@ -17,6 +17,9 @@ const status = document.getElementById('kiosk-status')!;
 let language = config.languages.find((l) => l.locale === config.defaultLocale) ?? config.languages[0]!;
 let idleTimer: number | undefined;
 let syncing = false;
+/** on the first question with nobody answering: the moment the page may reload itself */
+let atStart = true;
+const loadedAt = Date.now();
 /** reads the answer typed into the question on screen (forms only), for the idle reset */
 let readTyped: (() => AnswerValue | undefined) | undefined;
 
@@ -85,6 +88,7 @@ function languageSwitch(): HTMLElement | string {
 function start(): void {
   clearIdle();
   readTyped = undefined;
+  atStart = true;
   const answers: Record<string, AnswerValue> = {};
   const questions = language.questions;
   const ask = (index: number) => {
@@ -94,6 +98,7 @@ function start(): void {
     const answer = (value: AnswerValue) => {
       answers[question.id] = value;
       readTyped = undefined;
+      atStart = false;
       ask(next);
     };
     const screen = h('section', { class: 'kiosk-question', 'aria-labelledby': 'kiosk-title' }, {}, [
@@ -190,9 +195,21 @@ function form(q: WidgetQuestion, last: boolean, answer: (value: AnswerValue) => 
 }
 
 setLanguage(language.locale);
+// Someone typing into a first question that is a form is not "nobody answering".
+app.addEventListener('input', () => {
+  atStart = false;
+});
 window.addEventListener('online', () => void sync());
 window.addEventListener('offline', showStatus);
 // A network that came back without an `online` event (a captive portal, a flaky router).
 window.setInterval(() => void sync(), 30_000);
+// A kiosk runs for weeks: between visitors, with nothing queued, it reloads now and then to pick
+// up a new version of the survey (or learn it was revoked), only when the server answers.
+window.setInterval(() => {
+  if (!atStart || !navigator.onLine || queue.all().length > 0 || Date.now() - loadedAt < 30 * 60_000) return;
+  fetch(location.href, { cache: 'no-store' }).then((res) => {
+    if (res.status < 500 && atStart) location.reload();
+  }, () => undefined);
+}, 5 * 60_000);
 start();
 void sync();

@@ -31,7 +31,7 @@ const UNAVAILABLE: Record<Locale, { title: string; text: string }> = {
   en: { title: 'This kiosk is not active', text: 'This survey is not taking answers now, or this kiosk was revoked. Please tell a member of staff.' },
 };
 
-function shell(locale: Locale, title: string, cssUrl: string, body: string): string {
+function shell(locale: Locale, title: string, cssUrl: string, body: string, head = ''): string {
   return `<!doctype html>
 <html lang="${locale}" dir="${locale === 'en' ? 'ltr' : 'rtl'}">
 <head>
@@ -40,7 +40,7 @@ function shell(locale: Locale, title: string, cssUrl: string, body: string): str
 <meta name="robots" content="noindex">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${cssUrl}">
+<link rel="stylesheet" href="${cssUrl}">${head}
 </head>
 <body>
 ${body}
@@ -58,5 +58,8 @@ export function kioskHtml(config: KioskPageConfig, locale: Locale, assets: { js:
 
 export function kioskUnavailableHtml(locale: Locale, cssUrl: string): string {
   const words = UNAVAILABLE[locale];
-  return shell(locale, words.title, cssUrl, `<main id="kiosk"><section class="kiosk-question"><h1>${escapeHtml(words.title)}</h1><p class="kiosk-description">${escapeHtml(words.text)}</p></section></main>`);
+  // A tablet left on this page (registered before the survey was published, or between two
+  // surveys) looks again every minute, so it starts by itself once there is something to ask.
+  return shell(locale, words.title, cssUrl, `<main id="kiosk"><section class="kiosk-question"><h1>${escapeHtml(words.title)}</h1><p class="kiosk-description">${escapeHtml(words.text)}</p></section></main>`,
+    '\n<meta http-equiv="refresh" content="60">');
 }

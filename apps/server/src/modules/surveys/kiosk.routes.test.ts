@@ -122,6 +122,14 @@ describe('the kiosk page', () => {
     const res = await t.app.inject({ method: 'GET', url: `/k/${token}` });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('این کیوسک فعال نیست');
+    expect(res.body).toContain('<meta http-equiv="refresh" content="60">');
+    // a language nobody offers: the survey's default, never an error
+    expect((await t.app.inject({ method: 'GET', url: `/k/${token}?lang=de` })).statusCode).toBe(409);
+    expect((await t.app.inject({ method: 'GET', url: `/k/AAAAAAAAAAAAAAAAAAAAAA?lang=de` })).statusCode).toBe(404);
+    const draft = await t.app.inject({ method: 'POST', url: '/api/surveys', headers: t.auth(ws.keys.manager), payload: { definition: FACES_SURVEY } });
+    expect(draft.statusCode).toBe(201);
+    const early = (await register(draft.json().id)).json();
+    expect((await t.app.inject({ method: 'GET', url: `/k/${early.token}?lang=de` })).statusCode).toBe(409);
   });
 });
 

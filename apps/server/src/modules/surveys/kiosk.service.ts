@@ -110,7 +110,8 @@ export async function kioskPage(db: Executor, kiosk: KioskIdentity, token: strin
   await touchKiosk(db, kiosk, now);
   const live = await liveSurvey(db, kiosk.tenantId, kiosk.surveyId);
   if (!live || !surveyOpen(live, now) || leadingQuestions(live.definition).length === 0) {
-    return { state: 'unavailable', locale: live ? visitorLocale(live.definition, lang) : ((lang?.slice(0, 2) as Locale) ?? 'fa') };
+    const asked = (['fa', 'ar', 'en'] as const).find((l) => l === lang?.slice(0, 2).toLowerCase());
+    return { state: 'unavailable', locale: live ? visitorLocale(live.definition, lang) : (asked ?? 'fa') };
   }
   const { definition } = live;
   const locale = visitorLocale(definition, lang);
