@@ -209,6 +209,23 @@ describe('SMS invitations and replies', () => {
     expect(await t.database.db.select().from(surveyResponses).where(eq(surveyResponses.tenantId, ws.tenantId))).toHaveLength(1);
   });
 
+  it('a reply still finds the invitation after its customer was merged into another', async () => {
+    const ws = await workspace({ smsReplies: true });
+    const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);
+    const source = await createCustomer(t, ws, { phone: '09121110004', language: 'fa', consent: smsConsent });
+    await distribute(ws, survey.id, { channel: 'sms', audience: { customerIds: [source.id] } });
+    await eventually(async () => smsTo('+989121110004').length === 1, 'the SMS');
+    const target = await createCustomer(t, ws, { name: 'Survivor', phone: undefined, email: `survivor-${ws.slug}@example.test`, consent: smsConsent });
+    await ok(ws, 'POST', `/api/customers/${target.id}/merge`, { sourceId: source.id });
+    const [moved] = await invitationsOf(ws, survey.id);
+    expect(moved!.customerId).toBe(target.id);
+    const contact = await t.database.db.select().from(surveyLastContact).where(eq(surveyLastContact.tenantId, ws.tenantId));
+    expect(contact.map((c) => c.customerId)).toEqual([target.id]);
+    const inbound = (await ok(ws, 'GET', '/api/survey-policy/sms-inbound')).url as string;
+    const reply = await fetch(inbound, { method: 'POST', body: new URLSearchParams({ from: '09121110004', message: '8' }) });
+    expect(await reply.json()).toEqual({ recorded: true });
+  });
+
   it('Twilio replies are accepted when signed, refused when not', async () => {
     const ws = await workspace({ sms: 'twilio', smsReplies: true });
     const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);

@@ -10,9 +10,12 @@ import { computeThemesJob, refreshThemesJob } from './themes.jobs.ts';
 import { registerSurveyRoutes } from './survey.routes.ts';
 import { registerWidgetRoutes } from './widget.routes.ts';
 import { sendSurveyAction } from './send-survey.action.ts';
+import { registerInvitationCustomerHooks } from './invitation.hooks.ts';
 
 // Automations' send_survey action creates invitations here; engagement never imports surveys.
 registerSurveyActionHandler(sendSurveyAction);
+// Invitations follow a customer through a merge, an erasure and a data export.
+registerInvitationCustomerHooks();
 
 /**
  * Surveys: the builder and its versions (survey.*), distribution by link, e-mail, SMS and
