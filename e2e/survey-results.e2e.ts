@@ -59,6 +59,29 @@ async function answer(token: string, answers: Record<string, unknown>) {
   throw new Error('answer not taken after solving the challenge');
 }
 
+/** Latin-script words shown on a fa/ar screen outside user data and codes (as e2e/every-route.e2e.ts checks). */
+async function latinWords(): Promise<string[]> {
+  const words = await page.evaluate(() => {
+    const EXEMPT = 'bdi, [dir="ltr"], [translate="no"], [data-allow-latin], script, style, input, textarea, [data-live-announcer]';
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest(EXEMPT) || !parent.checkVisibility()) continue;
+      const marked = parent.closest('[lang]');
+      if (marked && marked !== document.documentElement && marked.getAttribute('lang') !== document.documentElement.lang) continue;
+      for (const word of (node.textContent ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []) found.push(`${word} (${(node.textContent ?? '').trim().slice(0, 50)})`);
+    }
+    for (const el of document.body.querySelectorAll('[aria-label]')) {
+      if (el.closest(EXEMPT) || !(el as HTMLElement).checkVisibility()) continue;
+      for (const word of (el.getAttribute('aria-label') ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []) found.push(`${word} (aria-label)`);
+    }
+    return found;
+  });
+  // the acronyms every-route.e2e.ts allows on fa/ar screens
+  return words.filter((w) => !['NPS', 'API', 'SMS'].includes(w.split(' ')[0]!));
+}
+
 async function noSidewaysScroll(name: string) {
   const width = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, view: window.innerWidth }));
   assert.ok(width.scroll <= width.view, `${name}: ${width.scroll - width.view}px wider than the screen`);
@@ -137,6 +160,7 @@ describe('survey results', { timeout: 900_000 }, () => {
             assert.ok(await page.locator('.zone-row[data-zone="below"]').count() > 0, 'reliability below the zone');
           }
           await noSidewaysScroll(`${name} ${language} ${width}`);
+          if (language !== 'en') assert.deepEqual(await latinWords(), [], `${name} ${language}: Latin words`);
           await screenshot(page, `survey-results-${name}-${language}-${width}`, { fullPage: true });
         }
       });
