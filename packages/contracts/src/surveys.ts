@@ -233,6 +233,8 @@ export interface ResponseSubmittedPayload {
   /** absent for anonymous surveys */
   customerId?: string;
   channel: SurveyChannel;
+  /** when it was answered (ISO instant) */
+  occurredAt: string;
   /** first answer of each scored kind, e.g. { nps: 9, csat: 4 } with csatPoints for its scale */
   scores: { nps?: number; enps?: number; csat?: number; csatPoints?: number; ces?: number };
   incentivePoints?: number;
@@ -247,4 +249,5 @@ export interface FeedbackNegativePayload {
   reason: 'nps' | 'csat' | 'ces';
   score: number;
   channel: SurveyChannel;
+  occurredAt: string;
 }

@@ -37,14 +37,14 @@ export const TOPIC_CATALOGUE: Record<string, TopicSpec> = {
   'response.submitted': {
     available: true,
     fields: {
-      customerId: 'id', surveyId: 'id', responseId: 'id', channel: 'string', 'scores.nps': 'number', 'scores.csat': 'number',
+      customerId: 'id', surveyId: 'id', responseId: 'id', channel: 'string', occurredAt: 'instant', 'scores.nps': 'number', 'scores.csat': 'number',
       'scores.csatPoints': 'number', 'scores.ces': 'number', 'scores.enps': 'number', incentivePoints: 'number',
       'context.followupId': 'id', 'context.caseId': 'id', 'context.orderId': 'string',
     },
   },
   'feedback.negative': {
     available: true,
-    fields: { customerId: 'id', surveyId: 'id', responseId: 'id', reason: 'string', score: 'number', channel: 'string', 'context.followupId': 'id', 'context.caseId': 'id' },
+    fields: { customerId: 'id', surveyId: 'id', responseId: 'id', reason: 'string', score: 'number', channel: 'string', occurredAt: 'instant', 'context.followupId': 'id', 'context.caseId': 'id' },
   },
   // Never published: kept so rules written against it before still load and show (they never ran).
   'survey.responded': { available: false, fields: { customerId: 'id', surveyId: 'id', responseId: 'id', score: 'number', scale: 'string' } },

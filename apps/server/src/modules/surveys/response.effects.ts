@@ -86,6 +86,7 @@ function negativePayload(effects: CompletionEffects, negative: { reason: Feedbac
     reason: negative.reason,
     score: negative.score,
     channel: effects.channel,
+    occurredAt: effects.submittedAt.toISOString(),
     ...(Object.keys(effects.context).length > 0 ? { context: effects.context } : {}),
   };
 }
@@ -97,6 +98,9 @@ export async function publishCompletion(tx: Executor, effects: CompletionEffects
     responseId: effects.responseId,
     ...(effects.customerId ? { customerId: effects.customerId } : {}),
     channel: effects.channel,
+    // When it was answered (a kiosk's offline answer, the demo's history): automations treat
+    // events long after the fact as history, as they do for imported orders.
+    occurredAt: effects.submittedAt.toISOString(),
     scores: scoresOf(effects.questions, effects.answers),
     ...(effects.incentivePoints ? { incentivePoints: effects.incentivePoints } : {}),
     ...(Object.keys(effects.context).length > 0 ? { context: effects.context } : {}),
