@@ -32,6 +32,13 @@ async function survey(): Promise<SurveyView> {
   return await response.json() as SurveyView;
 }
 
+/** Clicks a control's label after bringing it to the middle of the screen (the phone's action bar covers the foot). */
+async function tapLabel(text: string) {
+  const label = page.locator('label', { hasText: text }).first();
+  await label.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await label.click();
+}
+
 async function noSidewaysScroll(name: string) {
   const width = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, view: window.innerWidth }));
   assert.ok(width.scroll <= width.view, `${name}: ${width.scroll - width.view}px wider than the screen`);
@@ -68,7 +75,7 @@ describe('survey builder', { timeout: 600_000 }, () => {
     assert.equal(await page.getByRole('checkbox', { name: fa['language.en'] }).isChecked(), false);
     await expectAccessible(page, 'new survey');
     await noSidewaysScroll('new survey');
-    await page.getByRole('button', { name: fa['surveys.templates.useNamed'].replace('{name}', nps.name.fa!) }).click();
+    await page.getByRole('button', { name: `${fa['surveys.templates.use']} ${nps.name.fa!}` }).click();
 
     await page.waitForURL(/\/feedback\/surveys\/[0-9a-f-]{36}$/);
     surveyId = page.url().split('/').pop()!;
@@ -138,6 +145,30 @@ describe('survey builder', { timeout: 600_000 }, () => {
     assert.equal(live.version, 1);
     assert.equal(live.draftChanged, false);
     await expectAccessible(page, 'builder after publishing');
+  });
+
+  test('a new language is refused until its texts are written, and the builder shows where', async () => {
+    await tapLabel(fa['language.en']);
+    const writingIn = page.getByRole('radiogroup', { name: fa['surveys.builder.writingIn'] });
+    await writingIn.waitFor();
+    await page.getByRole('button', { name: fa['surveys.builder.saveDraft'] }).click();
+    const banner = page.getByTestId('builder-error');
+    await banner.waitFor();
+    // Each missing text is named with its place and its language.
+    await banner.getByText(fa['surveys.builder.error.missing_translation_in'].replace('{language}', fa['language.en'])).first().waitFor();
+    assert.equal((await survey()).settings.languages.length, 1, 'nothing saved');
+
+    await page.getByRole('button', { name: fa['surveys.builder.publishChanges'] }).click();
+    const missing = page.getByRole('alertdialog', { name: fa['surveys.builder.missingTitle'] });
+    await missing.getByRole('button', { name: fa['surveys.builder.showMissing'] }).click();
+    await missing.waitFor({ state: 'detached' });
+    // Writing in English now, at the first empty English text.
+    await page.waitForFunction(() => document.activeElement?.matches('.field-missing textarea, .field-missing input') && (document.activeElement as HTMLElement).dir === 'ltr');
+    assert.equal(await writingIn.getByRole('radio', { name: new RegExp(fa['language.en']) }).getAttribute('aria-checked'), 'true');
+
+    // Taking the language away again leaves nothing unsaved.
+    await tapLabel(fa['language.en']);
+    await page.getByText(fa['surveys.builder.allSaved']).waitFor({ state: 'attached' });
   });
 
   test('the list shows it live at version 1', async () => {

@@ -1429,7 +1429,6 @@ export const ar: Messages = {
   'surveys.templates.scratchName': 'استبيان جديد',
   'surveys.templates.questionCount': '{count, plural, zero {لا أسئلة} one {سؤال واحد} two {سؤالان} few {# أسئلة} many {# سؤالًا} other {# سؤال}}',
   'surveys.templates.use': 'استخدم هذا القالب',
-  'surveys.templates.useNamed': 'استخدم قالب {name}',
 
   'surveys.builder.notFound': 'هذا الاستبيان غير موجود أو حُذف.',
   'surveys.builder.readOnly': 'يستطيع دورك قراءة هذا الاستبيان دون تغييره.',

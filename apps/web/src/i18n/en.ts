@@ -1428,7 +1428,6 @@ export const en = {
   'surveys.templates.scratchName': 'New survey',
   'surveys.templates.questionCount': '{count, plural, one {# question} other {# questions}}',
   'surveys.templates.use': 'Use this template',
-  'surveys.templates.useNamed': 'Use the template {name}',
 
   'surveys.builder.notFound': 'This survey does not exist or was deleted.',
   'surveys.builder.readOnly': 'Your role can read this survey but not change it.',

@@ -1429,7 +1429,6 @@ export const fa: Messages = {
   'surveys.templates.scratchName': 'نظرسنجی تازه',
   'surveys.templates.questionCount': '{count, plural, other {# پرسش}}',
   'surveys.templates.use': 'استفاده از این الگو',
-  'surveys.templates.useNamed': 'استفاده از الگوی {name}',
 
   'surveys.builder.notFound': 'این نظرسنجی وجود ندارد یا حذف شده است.',
   'surveys.builder.readOnly': 'نقش شما می‌تواند این نظرسنجی را ببیند اما نمی‌تواند تغییرش دهد.',

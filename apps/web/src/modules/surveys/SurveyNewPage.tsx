@@ -120,13 +120,15 @@ function TemplateCard({ template, canWrite, isStarting, isDisabled, onStart }: {
   const prefs = usePrefs();
   const name = pickText(template.name, prefs.language);
   const headingId = `template-${template.key}`;
+  const buttonId = `use-${template.key}`;
   return (
     <li className="card template-card" data-template={template.key}>
       <h3 id={headingId}>{name}</h3>
       <p className="muted">{pickText(template.description, prefs.language)}</p>
       <p className="template-count">{t('surveys.templates.questionCount', { count: template.definition.questions.length })}</p>
       {canWrite && (
-        <Button variant="primary" onPress={onStart} isPending={isStarting} isDisabled={isDisabled} aria-label={t('surveys.templates.useNamed', { name })}>
+        // Named "Use this template" and the template's name: the visible words first, as voice control expects.
+        <Button variant="primary" onPress={onStart} isPending={isStarting} isDisabled={isDisabled} id={buttonId} aria-labelledby={`${buttonId} ${headingId}`}>
           {t('surveys.templates.use')}
         </Button>
       )}

@@ -37,7 +37,8 @@ export function ActionBar(props: ActionBarProps) {
   const prefs = usePrefs();
   const languageList = useLanguageList();
   const [dialog, setDialog] = useState<'publish' | 'missing' | 'close' | 'delete' | null>(null);
-  const lacking = (Object.keys(missingCounts) as Language[]).filter((l) => missingCounts[l] > 0 && survey.settings.languages.includes(l));
+  // Counted on the draft being edited, whose languages may differ from the saved survey's.
+  const lacking = (Object.keys(missingCounts) as Language[]).filter((l) => missingCounts[l] > 0);
   const totalMissing = lacking.reduce((sum, l) => sum + missingCounts[l], 0);
   const nextVersion = survey.version + 1;
   const publishable = hasUnsavedEdits || survey.draftChanged || survey.version === 0;

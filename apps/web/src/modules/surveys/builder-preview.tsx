@@ -16,6 +16,8 @@ const FRAME: Record<Device, { width: number; height: number }> = { phone: { widt
 /** Whether the server renders a preview: a 404 means the response page is not there (yet). */
 async function previewState(url: string): Promise<'ready' | 'missing'> {
   const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  // Read to the end: a body left unread keeps the request open.
+  await response.text();
   if (response.ok) return 'ready';
   if (response.status === 404) return 'missing';
   throw new Error(String(response.status));
