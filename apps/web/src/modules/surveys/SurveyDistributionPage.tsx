@@ -1,6 +1,7 @@
 // Getting a survey to people: its public link, a personal link for one customer, sending by
 // e-mail or SMS to an audience (once or on a schedule, with the SMS cost beside it), the
-// distributions so far with each wave's sent and answered counts, and the recontact limit.
+// distributions so far with each wave's sent and answered counts, the widget's tag (when the
+// survey has the widget on), the shop's kiosks, and the recontact limit.
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
@@ -10,9 +11,11 @@ import { canWriteSurveys } from './builder-context.tsx';
 import { DistributionForm } from './distribution-form.tsx';
 import { PersonalLink, PublicLink } from './distribution-links.tsx';
 import { DistributionList } from './distribution-list.tsx';
+import { KiosksPanel } from './kiosks-panel.tsx';
 import { RecontactPolicy } from './distribution-policy.tsx';
 import { SurveyHeader } from './survey-tabs.tsx';
 import { useSurvey } from './surveys-api.ts';
+import { WidgetSnippet } from './widget-snippet.tsx';
 import './survey-distribution.css';
 
 export default function SurveyDistributionPage({ surveyId }: { surveyId: string }) {
@@ -38,6 +41,8 @@ export default function SurveyDistributionPage({ surveyId }: { surveyId: string 
       </div>
       {canWrite && isOpen && <DistributionForm surveyId={surveyId} workspace={workspace.data} />}
       <DistributionList surveyId={surveyId} canWrite={canWrite} calendar={workspace.data?.calendar} />
+      {s.settings.widget?.enabled && <WidgetSnippet token={s.publicToken} />}
+      <KiosksPanel surveyId={surveyId} canWrite={canWrite} />
       <RecontactPolicy isAdmin={isAdmin} />
     </div>
   );
