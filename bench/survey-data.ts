@@ -43,22 +43,19 @@ export async function generateResponses(db: Executor, tenantId: string, surveyId
   const chunk = 500_000;
   for (let from = 1; from <= count; from += chunk) {
     const to = Math.min(count, from + chunk - 1);
-    await db.execute(sql`
-      INSERT INTO survey_responses (tenant_id, id, survey_id, version, status, channel, locale, stage, segment_ids, started_at, updated_at, submitted_at)
-      SELECT ${tenantId}::uuid, gen_random_uuid(), ${surveyId}::uuid, 1, 'complete',
-             (ARRAY['link','email','sms','widget','kiosk','api'])[1 + g % 6], 'fa', 'after-sale',
-             CASE g % 7 WHEN 0 THEN '{}'::uuid[] WHEN 1 THEN ARRAY[${segments[0]}::uuid] WHEN 2 THEN ARRAY[${segments[1]}::uuid]
-                        WHEN 3 THEN ARRAY[${segments[2]}::uuid, ${segments[3]}::uuid] WHEN 4 THEN ARRAY[${segments[4]}::uuid]
-                        ELSE ARRAY[${segments[0]}::uuid, ${segments[4]}::uuid] END,
-             t, t, t
-      FROM generate_series(${from}::int, ${to}::int) AS g,
-           LATERAL (SELECT now() - ((g::bigint * 7919) % 31536000) * interval '1 second' AS t) AS x`);
-    // Answers for the responses that have none yet (this chunk's).
+    // The chunk's responses and their answers in one statement (the answers read what it inserted).
     await db.execute(sql`
       WITH fresh AS (
-        SELECT r.tenant_id, r.id, r.survey_id, abs(hashtext(r.id::text)) % 100 AS h FROM survey_responses r
-        WHERE r.tenant_id = ${tenantId} AND r.survey_id = ${surveyId}
-          AND NOT EXISTS (SELECT 1 FROM survey_answers a WHERE a.tenant_id = r.tenant_id AND a.response_id = r.id)
+        INSERT INTO survey_responses (tenant_id, id, survey_id, version, status, channel, locale, stage, segment_ids, started_at, updated_at, submitted_at)
+        SELECT ${tenantId}::uuid, gen_random_uuid(), ${surveyId}::uuid, 1, 'complete',
+               (ARRAY['link','email','sms','widget','kiosk','api'])[1 + g % 6], 'fa', 'after-sale',
+               CASE g % 7 WHEN 0 THEN '{}'::uuid[] WHEN 1 THEN ARRAY[${segments[0]}::uuid] WHEN 2 THEN ARRAY[${segments[1]}::uuid]
+                          WHEN 3 THEN ARRAY[${segments[2]}::uuid, ${segments[3]}::uuid] WHEN 4 THEN ARRAY[${segments[4]}::uuid]
+                          ELSE ARRAY[${segments[0]}::uuid, ${segments[4]}::uuid] END,
+               t, t, t
+        FROM generate_series(${from}::int, ${to}::int) AS g,
+             LATERAL (SELECT now() - ((g::bigint * 7919) % 31536000) * interval '1 second' AS t) AS x
+        RETURNING tenant_id, id, survey_id, abs(hashtext(id::text)) % 100 AS h
       )
       INSERT INTO survey_answers (tenant_id, response_id, question_id, survey_id, score, choices, text_value)
       SELECT tenant_id, id, 'nps', survey_id, CASE WHEN h < 42 THEN 9 + h % 2 WHEN h < 70 THEN 7 + h % 2 ELSE h % 7 END, NULL, NULL FROM fresh
