@@ -1603,7 +1603,6 @@ export const en = {
   'surveys.builder.hiddenFieldsHint': 'Names of values your links add, such as order or store (…?order=A-1001), stored with each answer.',
   'surveys.builder.hiddenFieldName': 'Name',
   'surveys.builder.addHiddenField': 'Add',
-  'surveys.builder.removeEntry': 'Remove {entry}',
   'surveys.builder.closesAt': 'Closes after',
   'surveys.builder.closesAtHint': 'It takes answers until the end of this day. Empty: until you close it.',
   'surveys.builder.noClosing': 'No closing day',

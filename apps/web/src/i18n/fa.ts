@@ -1604,7 +1604,6 @@ export const fa: Messages = {
   'surveys.builder.hiddenFieldsHint': 'نام مقدارهایی که پیوندهای شما همراه می‌آورند، مثل شمارهٔ سفارش یا فروشگاه؛ با هر پاسخ ذخیره می‌شوند.',
   'surveys.builder.hiddenFieldName': 'نام',
   'surveys.builder.addHiddenField': 'افزودن',
-  'surveys.builder.removeEntry': 'حذف {entry}',
   'surveys.builder.closesAt': 'بسته شدن پس از',
   'surveys.builder.closesAtHint': 'تا پایان این روز پاسخ می‌گیرد. خالی: تا وقتی ببندیدش.',
   'surveys.builder.noClosing': 'بدون روز پایان',

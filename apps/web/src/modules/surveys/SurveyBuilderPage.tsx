@@ -60,8 +60,9 @@ function Builder({ survey }: { survey: Survey }) {
   const [draft, setDraft] = useState<Definition>(() => definitionOf(survey));
   const hasUnsavedEdits = !readOnly && !sameDefinition(draft, saved);
   const languages = draft.settings.languages;
-  const [chosenLanguage, setChosenLanguage] = useState<Language>(languages.includes(prefs.language) ? prefs.language : draft.settings.defaultLanguage);
-  const editing = languages.includes(chosenLanguage) ? chosenLanguage : draft.settings.defaultLanguage;
+  // Until one is picked, texts are written in the reader's language when the survey has it.
+  const [chosenLanguage, setChosenLanguage] = useState<Language | null>(null);
+  const editing = [chosenLanguage, prefs.language].find((l): l is Language => Boolean(l && languages.includes(l))) ?? draft.settings.defaultLanguage;
   const [sideBySide, setSideBySide] = useState(false);
   const [expanded, setExpanded] = useState<Set<string>>(() => initiallyOpen(survey));
   const [previewShown, setPreviewShown] = useState(false);

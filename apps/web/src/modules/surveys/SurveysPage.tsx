@@ -5,7 +5,7 @@ import { navigate, useLocation } from '../../app/router.ts';
 import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
 import { formatInstant, formatNumber } from '../../lib/format.ts';
-import { Button, ButtonLink, ChatIcon, DataTable, PlusIcon, Select, UserText, type DataTableColumn } from '../../ui/index.ts';
+import { Badge, Button, ButtonLink, ChatIcon, DataTable, PlusIcon, Select, UserText, type DataTableColumn } from '../../ui/index.ts';
 import { canWriteSurveys } from './builder-context.tsx';
 import { SurveyStatusBadge } from './survey-tabs.tsx';
 import { useSurveys, type Survey, type SurveyStatus } from './surveys-api.ts';
@@ -27,7 +27,15 @@ export default function SurveysPage() {
 
   const columns: DataTableColumn<Survey>[] = [
     { id: 'name', header: t('surveys.list.name'), isPrimary: true, cell: (s) => <UserText>{s.name}</UserText> },
-    { id: 'status', header: t('surveys.list.status'), cell: (s) => <SurveyStatusBadge status={s.status} /> },
+    {
+      id: 'status', header: t('surveys.list.status'),
+      cell: (s) => (
+        <span className="tags">
+          <SurveyStatusBadge status={s.status} />
+          {s.version > 0 && s.draftChanged && <Badge tone="warn">{t('surveys.tabs.unpublished')}</Badge>}
+        </span>
+      ),
+    },
     {
       id: 'version', header: t('surveys.list.version'),
       cell: (s) => (s.version > 0 ? t('surveys.list.versionN', { version: formatNumber(s.version, prefs) }) : <span className="muted">{t('surveys.list.notPublished')}</span>),

@@ -1,7 +1,7 @@
 // The builder's own fields: a text in the survey's languages, a whole number typed in any
 // digits, and a list of codes (hidden field names, allowed origins).
 import type { LocalText } from '@vafa/contracts';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
 import { localiseDigits, toLatinDigits, type Language } from '../../lib/format.ts';
@@ -104,7 +104,7 @@ export function NumberInput({ label, value, onChange, description, errorMessage,
 }
 
 /** A short list of codes (a link's value names, web addresses): each removable, one added at a time. */
-export function CodeList({ label, description, items, onChange, check, addLabel, removeLabel, errorMessage, inputLabel }: {
+export function CodeList({ label, description, items, onChange, check, addLabel, errorMessage, inputLabel }: {
   label: string;
   description?: string;
   items: string[];
@@ -112,7 +112,6 @@ export function CodeList({ label, description, items, onChange, check, addLabel,
   /** why a new entry cannot be added, or undefined when it can */
   check: (entry: string) => string | undefined;
   addLabel: string;
-  removeLabel: (item: string) => string;
   inputLabel: string;
   errorMessage?: string;
 }) {
@@ -120,6 +119,7 @@ export function CodeList({ label, description, items, onChange, check, addLabel,
   const { readOnly } = useBuilder();
   const [entry, setEntry] = useState('');
   const [problem, setProblem] = useState<string | undefined>();
+  const id = useId();
   const handleAdd = () => {
     const value = entry.trim();
     const why = !value ? undefined : items.includes(value) ? t('surveys.builder.error.duplicate_entry') : check(value);
@@ -134,14 +134,16 @@ export function CodeList({ label, description, items, onChange, check, addLabel,
       {description && <p className="field-description">{description}</p>}
       {items.length > 0 && (
         <ul className="code-items">
-          {items.map((item) => (
+          {items.map((item, i) => (
             <li key={item}>
-              <code dir="ltr" translate="no">{item}</code>
-              {!readOnly && <Button variant="ghost" className="icon-only" aria-label={removeLabel(item)} onPress={() => onChange(items.filter((x) => x !== item))}><CloseIcon size={16} /></Button>}
+              <code id={`${id}-${i}`} dir="ltr" translate="no">{item}</code>
+              {/* Named "Delete" and the code itself, so the code is read from its own left-to-right element. */}
+              {!readOnly && <Button variant="ghost" className="icon-only" aria-labelledby={`${id}-remove ${id}-${i}`} onPress={() => onChange(items.filter((x) => x !== item))}><CloseIcon size={16} /></Button>}
             </li>
           ))}
         </ul>
       )}
+      <span id={`${id}-remove`} hidden>{t('common.delete')}</span>
       {errorMessage && <p className="field-error">{errorMessage}</p>}
       {!readOnly && (
         <div className="code-add" onKeyDown={(event) => { if (event.key === 'Enter') { event.preventDefault(); handleAdd(); } }}>

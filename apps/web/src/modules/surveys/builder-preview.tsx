@@ -40,9 +40,9 @@ export function PreviewPanel({ survey, hasUnsavedEdits }: { survey: Survey; hasU
   const t = useT();
   const languages = survey.settings.languages;
   const prefs = usePrefs();
-  // The reader's own language first, when the survey has it.
-  const [chosen, setChosen] = useState<Language>(languages.includes(prefs.language) ? prefs.language : survey.settings.defaultLanguage);
-  const language = languages.includes(chosen) ? chosen : survey.settings.defaultLanguage;
+  // Until one is picked, the reader's own language when the survey has it.
+  const [chosen, setChosen] = useState<Language | null>(null);
+  const language = [chosen, prefs.language].find((l): l is Language => Boolean(l && languages.includes(l))) ?? survey.settings.defaultLanguage;
   const [device, setDevice] = useState<Device>('phone');
   const [box, width] = useWidth<HTMLDivElement>();
   const url = surveyAddresses.preview(survey.id, language);

@@ -104,7 +104,6 @@ export function LimitsSection({ definition, onChange }: { definition: Definition
           check={(name) => (isHiddenFieldName(name) ? undefined : t('surveys.builder.error.hidden_field_name'))}
           addLabel={t('surveys.builder.addHiddenField')}
           inputLabel={t('surveys.builder.hiddenFieldName')}
-          removeLabel={(name) => t('surveys.builder.removeEntry', { entry: name })}
           errorMessage={error('settings.hiddenFields')}
         />
         <div className="closes-at">

@@ -45,7 +45,7 @@ export function WidgetSection({ definition, onChange }: { definition: Definition
         <p className="field-description">{t('surveys.builder.widgetHint')}</p>
         {widget.enabled && (
           <>
-            <fieldset className="fieldset">
+            <fieldset className="fieldset widget-triggers">
               <legend>{t('surveys.builder.triggers')}</legend>
               {error(`${path}.triggers`) && <p className="field-error">{error(`${path}.triggers`)}</p>}
               <ul className="trigger-list">
@@ -87,7 +87,6 @@ export function WidgetSection({ definition, onChange }: { definition: Definition
               check={(origin) => (isOrigin(origin) ? undefined : t('surveys.builder.error.origin'))}
               addLabel={t('surveys.builder.originAdd')}
               inputLabel={t('surveys.builder.origin')}
-              removeLabel={(origin) => t('surveys.builder.removeEntry', { entry: origin })}
               errorMessage={error(`${path}.origins`)}
             />
           </>
