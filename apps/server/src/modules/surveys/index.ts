@@ -6,6 +6,7 @@ import { registerKioskRoutes } from './kiosk.routes.ts';
 import { registerResponseRoutes } from './response.routes.ts';
 import { registerResultsRoutes } from './results.routes.ts';
 import { registerResponseTagRoutes } from './response-tags.routes.ts';
+import { compactRollupsJob } from './rollup.jobs.ts';
 import { computeThemesJob, refreshThemesJob } from './themes.jobs.ts';
 import { registerSurveyRoutes } from './survey.routes.ts';
 import { registerWidgetRoutes } from './widget.routes.ts';
@@ -35,7 +36,7 @@ export const surveysModule: VafaModule = {
     registerKioskRoutes(app, deps);
     registerWidgetRoutes(app, deps);
   },
-  jobs: [computeThemesJob, refreshThemesJob],
+  jobs: [computeThemesJob, refreshThemesJob, compactRollupsJob],
   subscribers: [],
   background: (deps) => [invitationWorker(deps), reminderWorker(deps)],
 };

@@ -326,6 +326,8 @@ export const surveyRollups = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.surveyId, t.questionId, t.day, t.channel, t.stage, t.segmentId, t.bucket, t.shard] }),
+    // results read one segment (the all-responses one unless filtered): this narrows the scan to it
+    index('survey_rollups_segment_idx').on(t.tenantId, t.surveyId, t.segmentId, t.questionId, t.day),
     foreignKey({ columns: [t.tenantId, t.surveyId], foreignColumns: [surveys.tenantId, surveys.id] }).onDelete('cascade'),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "survey_rollups_segment_idx" ON "survey_rollups" USING btree ("tenant_id","survey_id","segment_id","question_id","day");
