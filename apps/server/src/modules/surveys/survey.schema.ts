@@ -326,8 +326,9 @@ export const surveyRollups = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.surveyId, t.questionId, t.day, t.channel, t.stage, t.segmentId, t.bucket, t.shard] }),
-    // results read one segment (the all-responses one unless filtered): this narrows the scan to it
-    index('survey_rollups_segment_idx').on(t.tenantId, t.surveyId, t.segmentId, t.questionId, t.day),
+    // Results read one segment (the all-responses one unless filtered), and a trend its statistics
+    // rows ('' bucket) over a range of days: this narrows the scan to exactly those.
+    index('survey_rollups_segment_idx').on(t.tenantId, t.surveyId, t.segmentId, t.questionId, t.bucket, t.day),
     foreignKey({ columns: [t.tenantId, t.surveyId], foreignColumns: [surveys.tenantId, surveys.id] }).onDelete('cascade'),
   ],
 );

@@ -1,0 +1,2 @@
+DROP INDEX "survey_rollups_segment_idx";--> statement-breakpoint
+CREATE INDEX "survey_rollups_segment_idx" ON "survey_rollups" USING btree ("tenant_id","survey_id","segment_id","question_id","bucket","day");
