@@ -165,7 +165,10 @@ describe('invitations, customers and anonymity', () => {
     expect(row!.context).toEqual({ followupId: 'f-1' });
     expect(row!.segmentIds).toContain(segment.id);
     const [submitted] = await eventsOf('response.submitted', saved.responseId);
-    expect(submitted).toEqual({ surveyId: survey.id, responseId: saved.responseId, customerId: customer.id, channel: 'link', scores: { nps: 2 }, incentivePoints: 50, context: { followupId: 'f-1' } });
+    expect(submitted).toEqual({
+      surveyId: survey.id, responseId: saved.responseId, customerId: customer.id, channel: 'link', occurredAt: row!.submittedAt!.toISOString(),
+      scores: { nps: 2 }, incentivePoints: 50, context: { followupId: 'f-1' },
+    });
     const [negative] = await eventsOf('feedback.negative', saved.responseId);
     expect(negative).toMatchObject({ reason: 'nps', score: 2, customerId: customer.id });
     const timeline = await t.database.pool.query(`SELECT kind, stage, data FROM touchpoints WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'survey.answered'`, [ws.tenantId, customer.id]);
