@@ -75,8 +75,10 @@ describe('notes and logged interactions on the customer page', { timeout: 900_00
     csrf = session.csrfToken;
     me = session.account;
     await setLanguage('fa');
-    const customers = await page.request.get('/api/customers?limit=1');
-    customerId = ((await customers.json()) as { items: { id: string }[] }).items[0]!.id;
+    // A customer of its own: demo customers carry demo notes that could share this test's words.
+    const created = await page.request.post('/api/customers', { headers: { 'x-csrf-token': csrf }, data: { name: 'نسرین یادداشت‌پور' } });
+    assert.equal(created.status(), 201, await created.text());
+    customerId = ((await created.json()) as { id: string }).id;
   });
   after(async () => {
     await browser?.close();
