@@ -61,7 +61,7 @@ for (let i = 0; i < INVITATIONS; i += 10_000) {
   const batch = tokens.slice(i, i + 10_000);
   await db.execute(sql`
     WITH t AS (SELECT gen_random_uuid() AS customer, gen_random_uuid() AS invitation, decode(h, 'hex') AS hash, n
-               FROM unnest(${batch.map((t) => hashSurveyToken(t).toString('hex'))}::text[]) WITH ORDINALITY AS u(h, n)),
+               FROM unnest(${sql.param(batch.map((t) => hashSurveyToken(t).toString('hex')))}::text[]) WITH ORDINALITY AS u(h, n)),
     c AS (INSERT INTO customers (tenant_id, id, name, phone) SELECT ${tenantId}::uuid, customer, 'مشتری ' || (${i} + n), '+98912' || lpad((${i} + n)::text, 7, '0') FROM t),
     inv AS (INSERT INTO survey_invitations (tenant_id, id, survey_id, customer_id, channel, sent_at) SELECT ${tenantId}::uuid, invitation, ${surveyId}::uuid, customer, 'email', now() FROM t)
     INSERT INTO survey_tokens (token_hash, tenant_id, kind, target_id, survey_id) SELECT hash, ${tenantId}::uuid, 'invitation', invitation, ${surveyId}::uuid FROM t`);
