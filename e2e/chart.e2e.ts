@@ -114,6 +114,8 @@ describe('chart on the follow-up metrics', { timeout: 600_000 }, () => {
 
     // Hovering over the drawing shows a tooltip with a Jalali day in Persian digits.
     const canvas = page.locator('[data-testid="followups-per-day"] .chart-canvas');
+    // The chart can start below the fold (the queue above it grows with the demo's follow-ups).
+    await canvas.scrollIntoViewIfNeeded();
     const box = (await canvas.boundingBox())!;
     // Keep moving over the plot until the tooltip shows: one move can land before the chart
     // has finished its first draw on a busy machine, and echarts only answers the next move.
