@@ -24,6 +24,15 @@ import { surveys } from './survey.schema.ts';
  */
 export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
+  /** The link a respondent may answer through: 404 unknown, 410 expired or closed. */
+  const answerableLink = async (token: string) => {
+    const link = await openLink(db, token);
+    if (!link) throw new Problem(404, 'survey_not_found');
+    const state = linkState(link);
+    if (state === 'expired') throw new Problem(410, 'invitation_expired');
+    if (state === 'closed') throw new Problem(410, 'survey_closed');
+    return link;
+  };
   const guard = new SubmissionGuard(deps.config);
   const assets = loadPageAssets();
   registerResponsePageRoutes(app, { deps, guard, assets });
@@ -39,11 +48,7 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
       response: { 200: PublicSurveyView },
     },
   }, async (req, reply) => {
-    const link = await openLink(db, req.params.token);
-    if (!link) throw new Problem(404, 'survey_not_found');
-    const state = linkState(link);
-    if (state === 'expired') throw new Problem(410, 'invitation_expired');
-    if (state === 'closed') throw new Problem(410, 'survey_closed');
+    const link = await answerableLink(req.params.token);
     const device = deviceOf(deps.config, req.cookies[DEVICE_COOKIE] ?? headerDevice(req.headers['x-vafa-device']));
     keepDevice(deps, req, reply, device);
     const current = await currentResponse(db, link, device.hash, req.query.response);
@@ -79,11 +84,7 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
       response: { 200: PublicAnswerResult, 201: PublicAnswerResult, 429: AnswerRateProblem },
     },
   }, async (req, reply) => {
-    const link = await openLink(db, req.params.token);
-    if (!link) throw new Problem(404, 'survey_not_found');
-    const state = linkState(link);
-    if (state === 'expired') throw new Problem(410, 'invitation_expired');
-    if (state === 'closed') throw new Problem(410, 'survey_closed');
+    const link = await answerableLink(req.params.token);
     const device = deviceOf(deps.config, req.cookies[DEVICE_COOKIE] ?? headerDevice(req.headers['x-vafa-device']));
     keepDevice(deps, req, reply, device);
     const body = req.body;
