@@ -102,11 +102,9 @@ function prepare(cal: BusinessCalendar): Prepared {
 export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCalendar): Date {
   if (minutes < 0) throw new RangeError('minutes must not be negative');
   const p = prepare(cal);
-  if (!p.everOpen) return new Date(start.getTime() + Math.round(minutes * MINUTE_MS));
+  if (!p.everOpen) return new Date(start.getTime() + minutes * MINUTE_MS);
   let cursor = start.getTime();
-  // Whole milliseconds: fractional minutes (a remainder measured between two instants) must not
-  // leave a sub-millisecond tail that Date would truncate, one ms short of the amount asked for.
-  let remaining = Math.round(minutes * MINUTE_MS);
+  let remaining = minutes * MINUTE_MS;
   let date = p.localDate(cursor).subtract({ days: 1 });
   for (let i = 0; i < HORIZON_DAYS; i++, date = date.add({ days: 1 })) {
     for (const span of p.spansOn(date)) {
