@@ -126,6 +126,9 @@ export const UAE_HOLIDAYS: readonly HolidayRule[] = [
   civil('national-day', 'National Day', 12, 2, { days: 2 }),
 ];
 
+/** The built-in tables by ISO 3166 country code, for a workspace setting to name one. */
+export const HOLIDAY_TABLES: Readonly<Record<'IR' | 'SA' | 'AE', readonly HolidayRule[]>> = { IR: IRAN_HOLIDAYS, SA: SAUDI_HOLIDAYS, AE: UAE_HOLIDAYS };
+
 const CALENDARS: Record<HolidayCalendarId, Calendar> = {
   persian: new PersianCalendar(),
   'islamic-umalqura': new IslamicUmalquraCalendar(),
@@ -200,7 +203,9 @@ export function holidayOccurrences(rules: readonly HolidayRule[], years: YearRan
 
 /**
  * The days off in the Gregorian `years` as sorted, distinct ISO dates: the rules' occurrences
- * (overrides applied), plus `added`, minus `removed`. This is `BusinessCalendar.holidays`.
+ * (overrides applied), plus `added`, minus `removed`. This is `BusinessCalendar.holidays`. Cover
+ * every day a clock will measure: from the oldest open case's receipt to a few years ahead (a due
+ * instant is searched up to three years out). Build the calendar once per workspace and reuse it.
  */
 export function holidayDates(rules: readonly HolidayRule[], years: YearRange, overrides: HolidayOverrides = {}): string[] {
   const removed = new Set((overrides.removed ?? []).map((iso) => isoOf(parseIsoDate(iso))));

@@ -276,6 +276,12 @@ describe('what a job wakes for', () => {
     expect(evaluateSla(log, ack60, tehran, inTehran('2026-11-21 08:30')).targets.acknowledge).toMatchObject({ state: 'running', usedMinutes: 30 });
   });
 
+  it('measures nothing for an empty log', () => {
+    const empty = evaluateSla([], ack60, tehran, inTehran('2026-11-21 09:00'));
+    expect(empty.targets.acknowledge).toMatchObject({ state: 'none', usedMinutes: 0, dueAt: null });
+    expect(empty.nextChange).toBeNull();
+  });
+
   it('refuses a policy it cannot measure', () => {
     expect(() => evaluateSla(received, policy({ resolve: 0 }), tehran, inTehran('2026-11-21 09:00'))).toThrow(RangeError);
     expect(() => evaluateSla(received, policy({ resolve: 60 }, { warningShare: 1.5 }), tehran, inTehran('2026-11-21 09:00'))).toThrow(RangeError);

@@ -47,7 +47,7 @@ export const DEFAULT_WARNING_SHARE = 0.8;
  * - paused: in a pausing state, not yet over the target
  * - met / met_late: the clock stopped within / after the target
  * - breached: over the target and not stopped
- * - none: no such target, or the policy is deactivated
+ * - none: no such target, the policy is deactivated, or the log is empty
  */
 export type SlaTargetState = 'running' | 'paused' | 'met' | 'breached' | 'met_late' | 'none';
 
@@ -182,7 +182,8 @@ function clockOf(target: SlaTarget, log: readonly CaseLogEntry[], policy: SlaPol
   const usedMs = lengths.reduce((sum, ms) => sum + ms, 0);
   const targetMinutes = policy.targets[target];
   const measured = { usedMinutes: usedMs / MINUTE_MS, stoppedAt: dateOrNull(timeline.stoppedAt) };
-  if (!policy.active || targetMinutes === undefined) {
+  // No log, no case: nothing to measure (a case's log always starts with its receipt).
+  if (!policy.active || targetMinutes === undefined || log.length === 0) {
     return { state: 'none', targetMinutes: null, remainingMinutes: null, dueAt: null, warningAt: null, warning: false, ...measured };
   }
   const targetMs = Math.round(targetMinutes * MINUTE_MS);
