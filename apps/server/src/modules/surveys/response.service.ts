@@ -208,31 +208,34 @@ export async function saveResponse(tx: Executor, input: AnswerSubmission): Promi
   }
   const id = responseId!;
 
-  // An edit of a complete response takes its old answers out of the rollups before adding the new ones.
-  const rollupBase = { surveyId, responseId: id, submittedAt, channel: (existing?.channel ?? input.channel) as SurveyChannel, stage, questions };
-  if (wasComplete) {
-    await applyToRollups(tx, tenantId, { ...rollupBase, segmentIds: existing!.segmentIds, answers: saved }, -1);
-  }
   await repo.deleteAnswers(tx, tenantId, id, stale);
   await repo.upsertAnswers(tx, tenantId, surveyId, id, checked.given);
 
   if (!completing) return { responseId: id, status: 'partial', created };
 
-  await applyToRollups(tx, tenantId, { ...rollupBase, segmentIds, answers: merged }, 1);
+  const channel = (existing?.channel ?? input.channel) as SurveyChannel;
   const effects = {
-    tenantId, surveyId, responseId: id, name: survey.definition.name, customerId, channel: rollupBase.channel, stage,
+    tenantId, surveyId, responseId: id, name: survey.definition.name, customerId, channel, stage,
     questions, answers: merged, submittedAt, context, incentivePoints: survey.definition.settings.incentivePoints,
   };
   if (customerId) await recordAnswerOnTimeline(tx, effects, wasComplete);
   if (wasComplete) {
     await publishNewlyNegative(tx, effects, saved);
-    return { responseId: id, status: 'complete', created };
+  } else {
+    await publishCompletion(tx, effects);
+    if (invitation) await repo.markInvitationResponded(tx, tenantId, invitation.id, anonymous);
+    if (countsAgainstQuota && quota.total !== undefined && (await repo.countComplete(tx, tenantId, surveyId)) >= quota.total) {
+      await repo.closeSurveyForQuota(tx, tenantId, surveyId);
+    }
   }
-  await publishCompletion(tx, effects);
-  if (invitation) await repo.markInvitationResponded(tx, tenantId, invitation.id, anonymous);
-  if (countsAgainstQuota && quota.total !== undefined && (await repo.countComplete(tx, tenantId, surveyId)) >= quota.total) {
-    await repo.closeSurveyForQuota(tx, tenantId, surveyId);
-  }
+
+  // The rollup rows are the only rows every completion of a survey shares, so they are written
+  // last: their row locks are then held for one statement and the commit, not for the whole
+  // transaction (written first, answers queued behind each other's timeline and event writes).
+  // An edit takes its old answers out before adding the new ones.
+  const rollupBase = { surveyId, responseId: id, submittedAt, channel, stage, questions };
+  if (wasComplete) await applyToRollups(tx, tenantId, { ...rollupBase, segmentIds: existing!.segmentIds, answers: saved }, -1);
+  await applyToRollups(tx, tenantId, { ...rollupBase, segmentIds, answers: merged }, 1);
   return { responseId: id, status: 'complete', created };
 }
 
