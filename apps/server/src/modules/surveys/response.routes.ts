@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   AnswerRateProblem, IdParams, PublicAnswerResult, PublicAnswerSubmission, PublicSurveyQuery, PublicSurveyView, ResponseListQuery, SurveyDefinition,
@@ -33,6 +34,12 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
     if (state === 'closed') throw new Problem(410, 'survey_closed');
     return link;
   };
+  /** The respondent's device: the cookie on our own pages, the `X-Vafa-Device` header from a widget or app; renewed on the reply. */
+  const respondentDevice = (req: FastifyRequest, reply: FastifyReply) => {
+    const device = deviceOf(deps.config, req.cookies[DEVICE_COOKIE] ?? headerDevice(req.headers['x-vafa-device']));
+    keepDevice(deps, req, reply, device);
+    return device;
+  };
   const guard = new SubmissionGuard(deps.config);
   const assets = loadPageAssets();
   registerResponsePageRoutes(app, { deps, guard, assets });
@@ -49,8 +56,7 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
     },
   }, async (req, reply) => {
     const link = await answerableLink(req.params.token);
-    const device = deviceOf(deps.config, req.cookies[DEVICE_COOKIE] ?? headerDevice(req.headers['x-vafa-device']));
-    keepDevice(deps, req, reply, device);
+    const device = respondentDevice(req, reply);
     const current = await currentResponse(db, link, device.hash, req.query.response);
     const { definition } = link.live;
     const challenge = !current && link.resolved.kind === 'public' && guard.looksAutomated(link.token, { ...device, known: true })
@@ -85,8 +91,7 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
     },
   }, async (req, reply) => {
     const link = await answerableLink(req.params.token);
-    const device = deviceOf(deps.config, req.cookies[DEVICE_COOKIE] ?? headerDevice(req.headers['x-vafa-device']));
-    keepDevice(deps, req, reply, device);
+    const device = respondentDevice(req, reply);
     const body = req.body;
     const key = req.headers['idempotency-key'];
     const idempotencyKey = typeof key === 'string' ? key : undefined;
