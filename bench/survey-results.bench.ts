@@ -63,7 +63,12 @@ const { tenantId, surveyId, segments } = data;
 const compactStarted = performance.now();
 const compacted = await compactRollups(db, { before: new Date() });
 const compactSeconds = Math.round((performance.now() - compactStarted) / 1000);
-await db.execute(sql`ANALYZE survey_rollups`);
+// A live table reaches this shape a day at a time: the hourly compaction folds each day's shard
+// rows within hours and autovacuum lets the next day's rows reuse the space they leave. Writing a
+// year of shard rows at once and folding them at once leaves 7/8 of the table dead (52,000 pages
+// for 246,000 live rows, measured), which no live table has, and which a sequential scan reads
+// through (135 ms instead of 29 ms). VACUUM FULL gives the generated table its live shape.
+await db.execute(sql`VACUUM FULL ANALYZE survey_rollups`);
 
 async function time(runs: number, work: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
   await work(); // warm the cache and the plan
