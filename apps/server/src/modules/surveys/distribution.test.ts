@@ -319,7 +319,9 @@ describe('who is asked', () => {
     await createCustomer(t, ws, { email: `closed-${ws.slug}@example.test`, consent: emailConsent });
     const d = await distribute(ws, survey.id, { channel: 'email', audience: { all: true }, schedule: { type: 'once', at: new Date(Date.now() + 3_600_000).toISOString() } });
     await setSurveyStatus(t.database.db, ws.tenantId, survey.id, 'closed');
-    await t.database.db.execute(sql`UPDATE survey_distributions SET next_run_at = now() WHERE tenant_id = ${ws.tenantId} AND id = ${d.id}`);
+    // A second back: PostgreSQL's now() has microseconds and the job's clock milliseconds, so
+    // "due now" set within the same millisecond as the run read as not yet due.
+    await t.database.db.execute(sql`UPDATE survey_distributions SET next_run_at = now() - interval '1 second' WHERE tenant_id = ${ws.tenantId} AND id = ${d.id}`);
     await runNow();
     expect(await invitationsOf(ws, survey.id)).toHaveLength(0);
     expect((await ok(ws, 'GET', `/api/surveys/${survey.id}/distributions/${d.id}`)).status).toBe('done');
