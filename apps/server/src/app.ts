@@ -9,6 +9,7 @@ import { sweepAbandonedUploads } from './platform/csv/csv-upload.ts';
 import { registerWebApp } from './platform/http/web-app.ts';
 import { JobQueue } from './platform/jobs/registry.ts';
 import type { BackgroundWorker, ModuleDeps, VafaModule } from './platform/module.ts';
+import { complaintsModule } from './modules/complaints/index.ts';
 import { customersModule } from './modules/customers/index.ts';
 import { engagementModule } from './modules/engagement/index.ts';
 import { interactionsModule } from './modules/interactions/index.ts';
@@ -44,6 +45,7 @@ export function allModules(): VafaModule[] {
     interactionsModule,
     engagementModule,
     surveysModule,
+    complaintsModule,
   ];
 }
 

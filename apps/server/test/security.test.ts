@@ -14,7 +14,7 @@ const MARKER = 'B-ONLY-مارکر-7f3e';
 /** path parameter values that point at workspace B's data, by route prefix and param name */
 let bIds: Record<string, string>;
 
-const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags', 'survey_kiosks', 'survey_distributions', 'survey_invitations', 'survey_policies', 'survey_last_contact'];
+const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags', 'survey_kiosks', 'survey_distributions', 'survey_invitations', 'survey_policies', 'survey_last_contact', 'complaint_cases', 'complaint_case_events'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -66,6 +66,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     name: `${marker} send`, channel: 'email', audience: { all: true }, schedule: { type: 'once', at: new Date(Date.now() + 30 * 86_400_000).toISOString() },
   });
   const kiosk = await api(ws, 'POST', `/api/surveys/${survey.id}/kiosks`, { location: `${marker} kiosk` });
+  const complaint = await api(ws, 'POST', '/api/complaints', { channel: 'phone', customerId: customer.id, description: `${marker} complaint` });
   // A complete response, written as the response service stores one (results, tags and the responses list read it).
   const { rows: [response] } = await t.database.pool.query(
     `INSERT INTO survey_responses (tenant_id, id, survey_id, version, status, channel, locale, submitted_at)
@@ -98,6 +99,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     surveyResponse: response.id as string,
     kiosk: kiosk.kiosk.id as string,
     distribution: distribution.id as string,
+    complaint: complaint.id as string,
   };
 }
 
@@ -126,6 +128,7 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'surveys:responseId': ids.surveyResponse,
     'surveys:kioskId': ids.kiosk,
     'surveys:distributionId': ids.distribution,
+    'complaints:id': ids.complaint,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);

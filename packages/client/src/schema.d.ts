@@ -2347,6 +2347,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The complaint queue, open cases oldest first
+         * @description Filters: `state` (one state, `open` = all but closed (default), or `all`), `assignee` (`me`, `unassigned` or an account id), `team`, `severity`, `category`. Pass `nextCursor` back as `cursor`.
+         */
+        get: operations["listComplaints"];
+        put?: never;
+        /**
+         * Record a complaint received by phone, chat, social media, in person or through an integration
+         * @description The case gets a tracking code and starts `received`; acknowledge it with the `acknowledge` action. `customerId` links it to a customer (and their timeline); otherwise give the contact details. Publishes `complaint.received`.
+         */
+        post: operations["createComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One complaint case with its log
+         * @description The case, its append-only log (transitions with who, when, from and to; assignments) and the actions the caller may take now.
+         */
+        get: operations["getComplaint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take one step of the ISO 10002 lifecycle
+         * @description A step the case's state does not allow is refused with 409 `illegal_transition` (or `closed_case`); one reserved to supervisors with 403 `role_not_permitted`; closing or communicating a resolution without a root cause or summary with 422 `root_cause_required` / `resolution_summary_required`. Nothing is written when refused. Publishes `complaint.state_changed` (and `complaint.closed`).
+         */
+        post: operations["takeComplaintAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign the case to a member and/or a team
+         * @description `assigneeId` must be an active member who works complaints; `null` unassigns. Logged on the case and in the audit log. 409 `closed_case` for a closed case.
+         */
+        post: operations["assignComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A customer files a complaint
+         * @description For the workspace named by its slug (404 when there is none). A phone or an e-mail is required: tracking asks for it. Answers the tracking code and the status in the asked language (`language`, else Accept-Language); the case is acknowledged at once.
+         */
+        post: operations["fileComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/complaints/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where a complaint stands, in plain words
+         * @description The tracking code (any digits, spaces and dashes) and a verification: the last 4 digits of the phone or the e-mail given when filing. An unknown code and a wrong verification both answer 404 `complaint_not_found`; a code with a failing check digit 422 `invalid_tracking_code`. Held to a few tries a minute per address and an hour per code.
+         */
+        post: operations["trackComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{token}": {
         parameters: {
             query?: never;
@@ -5564,6 +5688,175 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        OpenComplaintInput: {
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            /** Format: uuid */
+            customerId?: string;
+            contactName?: string;
+            contactPhone?: string;
+            contactEmail?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            category?: string;
+            product?: string;
+            /** @enum {string} */
+            severity?: "low" | "medium" | "high" | "critical";
+            impact?: string;
+            remedySought?: string;
+            description: string;
+            /** Format: uuid */
+            assigneeId?: string;
+            team?: string;
+            /** Format: uuid */
+            relatedResponseId?: string;
+        };
+        ComplaintInput: {
+            /** Format: uuid */
+            id: string;
+            trackingCode: string;
+            customerId: string | null;
+            contact: {
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+            };
+            language: ("fa" | "ar" | "en") | null;
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            category: string | null;
+            product: string | null;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            impact: string | null;
+            remedySought: string | null;
+            description: string;
+            assigneeId: string | null;
+            team: string | null;
+            /** @enum {string} */
+            state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+            rootCause: string | null;
+            resolutionSummary: string | null;
+            relatedResponseId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ComplaintEventInput: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "transition" | "response" | "note" | "customer_message";
+            action: string | null;
+            fromState: ("received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer") | null;
+            toState: ("received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer") | null;
+            note: string | null;
+            /** @enum {string} */
+            actorType: "agent" | "supervisor" | "customer" | "system";
+            actorId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        ComplaintDetailInput: {
+            /** Format: uuid */
+            id: string;
+            trackingCode: string;
+            customerId: string | null;
+            contact: {
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+            };
+            language: ("fa" | "ar" | "en") | null;
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            category: string | null;
+            product: string | null;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            impact: string | null;
+            remedySought: string | null;
+            description: string;
+            assigneeId: string | null;
+            team: string | null;
+            /** @enum {string} */
+            state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+            rootCause: string | null;
+            resolutionSummary: string | null;
+            relatedResponseId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            events: components["schemas"]["ComplaintEventInput"][];
+            allowedActions: ("acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume")[];
+        };
+        ComplaintPageInput: {
+            items: components["schemas"]["ComplaintInput"][];
+            nextCursor: string | null;
+        };
+        TakeComplaintActionInput: {
+            /** @enum {string} */
+            action: "acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume";
+            note?: string;
+            /** @enum {string} */
+            rootCause?: "product_quality" | "staff_behaviour" | "process_policy" | "price_billing" | "delivery" | "digital_tech" | "communication" | "facilities";
+            resolutionSummary?: string;
+        };
+        AssignComplaintInput: {
+            assigneeId?: string | null;
+            team?: string | null;
+        };
+        FileComplaintInput: {
+            workspace: string;
+            name: string;
+            phone?: string;
+            email?: string;
+            category?: string;
+            description: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+        };
+        ComplaintReceiptInput: {
+            trackingCode: string;
+            trackingCodeDisplay: string;
+            status: {
+                /** @enum {string} */
+                state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+                title: string;
+                detail: string;
+            };
+        };
+        TrackComplaintInput: {
+            workspace: string;
+            code: string;
+            verification: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+        };
+        ComplaintTrackingInput: {
+            trackingCode: string;
+            trackingCodeDisplay: string;
+            status: {
+                /** @enum {string} */
+                state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+                title: string;
+                detail: string;
+            };
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         Problem: {
             type: string;
             title: string;
@@ -8715,6 +9008,177 @@ export interface components {
             })[];
             /** @enum {string} */
             defaultLanguage: "fa" | "ar" | "en";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        OpenComplaint: {
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            /** Format: uuid */
+            customerId?: string;
+            contactName?: string;
+            contactPhone?: string;
+            /** Format: email */
+            contactEmail?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            category?: string;
+            product?: string;
+            /** @enum {string} */
+            severity?: "low" | "medium" | "high" | "critical";
+            impact?: string;
+            remedySought?: string;
+            description: string;
+            /** Format: uuid */
+            assigneeId?: string;
+            team?: string;
+            /** Format: uuid */
+            relatedResponseId?: string;
+        };
+        Complaint: {
+            /** Format: uuid */
+            id: string;
+            trackingCode: string;
+            customerId: string | null;
+            contact: {
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+            };
+            language: ("fa" | "ar" | "en") | null;
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            category: string | null;
+            product: string | null;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            impact: string | null;
+            remedySought: string | null;
+            description: string;
+            assigneeId: string | null;
+            team: string | null;
+            /** @enum {string} */
+            state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+            rootCause: string | null;
+            resolutionSummary: string | null;
+            relatedResponseId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ComplaintEvent: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "transition" | "response" | "note" | "customer_message";
+            action: string | null;
+            fromState: ("received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer") | null;
+            toState: ("received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer") | null;
+            note: string | null;
+            /** @enum {string} */
+            actorType: "agent" | "supervisor" | "customer" | "system";
+            actorId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        ComplaintDetail: {
+            /** Format: uuid */
+            id: string;
+            trackingCode: string;
+            customerId: string | null;
+            contact: {
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+            };
+            language: ("fa" | "ar" | "en") | null;
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            category: string | null;
+            product: string | null;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            impact: string | null;
+            remedySought: string | null;
+            description: string;
+            assigneeId: string | null;
+            team: string | null;
+            /** @enum {string} */
+            state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+            rootCause: string | null;
+            resolutionSummary: string | null;
+            relatedResponseId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            events: components["schemas"]["ComplaintEvent"][];
+            allowedActions: ("acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume")[];
+        };
+        ComplaintPage: {
+            items: components["schemas"]["Complaint"][];
+            nextCursor: string | null;
+        };
+        TakeComplaintAction: {
+            /** @enum {string} */
+            action: "acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume";
+            note?: string;
+            /** @enum {string} */
+            rootCause?: "product_quality" | "staff_behaviour" | "process_policy" | "price_billing" | "delivery" | "digital_tech" | "communication" | "facilities";
+            resolutionSummary?: string;
+        };
+        AssignComplaint: {
+            assigneeId?: string | null;
+            team?: string | null;
+        };
+        FileComplaint: {
+            workspace: string;
+            name: string;
+            phone?: string;
+            /** Format: email */
+            email?: string;
+            category?: string;
+            description: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+        };
+        ComplaintReceipt: {
+            trackingCode: string;
+            trackingCodeDisplay: string;
+            status: {
+                /** @enum {string} */
+                state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+                title: string;
+                detail: string;
+            };
+        };
+        TrackComplaint: {
+            workspace: string;
+            code: string;
+            verification: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+        };
+        ComplaintTracking: {
+            trackingCode: string;
+            trackingCodeDisplay: string;
+            status: {
+                /** @enum {string} */
+                state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+                title: string;
+                detail: string;
+            };
+            /** Format: date-time */
+            receivedAt: string;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -14589,6 +15053,228 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listComplaints: {
+        parameters: {
+            query?: {
+                state?: ("received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer") | ("open" | "all");
+                assignee?: ("me" | "unassigned") | string;
+                team?: string;
+                severity?: "low" | "medium" | "high" | "critical";
+                category?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintPage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenComplaintInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    takeComplaintAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TakeComplaintActionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    assignComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignComplaintInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    fileComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileComplaintInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintReceipt"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    trackComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackComplaintInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintTracking"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
         };
     };

@@ -18,3 +18,4 @@ export * from './survey-widget.ts';
 export * from './survey-admin.ts';
 export * from './survey-results.ts';
 export * from './survey-responses.ts';
+export * from './complaints.ts';

@@ -12,12 +12,13 @@ export const PERMISSIONS = [
   'automations:read', 'automations:write', 'messages:read', 'messages:retry', 'messaging:manage',
   'followups:read', 'followups:work', 'followups:manage',
   'surveys:read', 'surveys:write', 'surveys:export', 'surveys:results', 'surveys:tag',
+  'complaints:read', 'complaints:work', 'complaints:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const everyone: Permission[] = [
   'workspace:read', 'members:read', 'customers:read', 'segments:read', 'interactions:read', 'automations:read', 'messages:read', 'followups:read',
-  'surveys:read',
+  'surveys:read', 'complaints:read',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -32,8 +33,10 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'automations:write', 'messages:retry', 'followups:work', 'followups:manage',
     // build, publish and close surveys; export their answers
     'surveys:write', 'surveys:export', 'surveys:results', 'surveys:tag',
+    // work any complaint case, assign cases; take over escalated ones (case-lifecycle.ts: supervisor)
+    'complaints:work', 'complaints:manage',
   ]),
-  agent: new Set([...everyone, 'customers:write', 'interactions:write', 'followups:work']),
+  agent: new Set([...everyone, 'customers:write', 'interactions:write', 'followups:work', 'complaints:work']),
   // results (scores, trends, themes) and tagging answers are analysis: not an agent's queue work
   analyst: new Set([...everyone, 'segments:write', 'customers:export', 'surveys:export', 'surveys:results', 'surveys:tag']),
 };

@@ -882,6 +882,52 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'بازه باید پیش از پایانش آغاز شود.',
     ar: 'يجب أن تبدأ الفترة قبل نهايتها.',
   },
+  // Complaint cases (complaints/complaint.service.ts); the lifecycle's refusal codes (case-lifecycle.ts).
+  illegal_transition: {
+    en: 'This step cannot be taken while the complaint is in its current state.',
+    fa: 'این گام در وضعیت کنونی شکایت برداشتنی نیست.',
+    ar: 'لا يمكن اتخاذ هذه الخطوة والشكوى في حالتها الحالية.',
+  },
+  closed_case: {
+    en: 'This complaint is closed; reopen it first.',
+    fa: 'این شکایت بسته شده است؛ نخست آن را دوباره باز کنید.',
+    ar: 'هذه الشكوى مغلقة؛ أعد فتحها أولًا.',
+  },
+  role_not_permitted: {
+    en: 'Only a supervisor can take this step on a complaint.',
+    fa: 'این گام را در شکایت تنها یک سرپرست می‌تواند بردارد.',
+    ar: 'لا يتخذ هذه الخطوة في الشكوى إلا مشرف.',
+  },
+  root_cause_required: {
+    en: 'Choose the root cause before closing the complaint or telling the customer the resolution.',
+    fa: 'پیش از بستن شکایت یا اعلام راه‌حل به مشتری، ریشه‌ی مشکل را برگزینید.',
+    ar: 'اختر السبب الجذري قبل إغلاق الشكوى أو إبلاغ العميل بالحل.',
+  },
+  resolution_summary_required: {
+    en: 'Write what was done (or is proposed) for the customer.',
+    fa: 'بنویسید چه کاری برای مشتری انجام شد (یا پیشنهاد می‌شود).',
+    ar: 'اكتب ما تم (أو ما يُقترح) للعميل.',
+  },
+  invalid_complaint_assignee: {
+    en: 'The assignee must be an active team member who works complaints.',
+    fa: 'مسئول باید عضو فعالی از تیم باشد که به شکایت‌ها رسیدگی می‌کند.',
+    ar: 'يجب أن يكون المكلَّف عضوًا نشطًا في الفريق يتولى الشكاوى.',
+  },
+  complaint_not_found: {
+    en: 'No complaint matches this tracking code and verification. Check both and try again.',
+    fa: 'هیچ شکایتی با این کد پیگیری و این اطلاعات تأیید پیدا نشد. هر دو را بررسی کنید و دوباره بکوشید.',
+    ar: 'لا توجد شكوى تطابق رمز التتبع وبيانات التحقق هذه. تحقّق منهما وحاول مرة أخرى.',
+  },
+  invalid_tracking_code: {
+    en: 'This tracking code is mistyped: check its digits.',
+    fa: 'این کد پیگیری نادرست وارد شده است: رقم‌هایش را بررسی کنید.',
+    ar: 'رمز التتبع هذا مكتوب خطأً: تحقّق من أرقامه.',
+  },
+  phone_or_email_required: {
+    en: 'Give a phone number or an e-mail address, so you can follow your complaint.',
+    fa: 'یک شماره‌ی تلفن یا نشانی ایمیل بدهید تا بتوانید شکایتتان را پیگیری کنید.',
+    ar: 'أدخل رقم هاتف أو بريدًا إلكترونيًا لتتمكن من متابعة شكواك.',
+  },
 };
 
 /**

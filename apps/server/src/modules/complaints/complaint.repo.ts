@@ -1,0 +1,115 @@
+// SQL of complaint cases. The case log has insert and select only: nothing here (or anywhere)
+// updates or deletes a log row.
+import { and, asc, eq, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connect.ts';
+import { customers } from '../customers/index.ts';
+import { complaintCaseEvents, complaintCases } from './complaints.schema.ts';
+
+export type CaseRow = typeof complaintCases.$inferSelect;
+export type NewCase = typeof complaintCases.$inferInsert;
+export type CaseEventRow = typeof complaintCaseEvents.$inferSelect;
+export type NewCaseEvent = typeof complaintCaseEvents.$inferInsert;
+
+/** Writes the case unless its tracking code is taken in this workspace (then undefined: issueTrackingCode tries another). */
+export async function insertCaseUnlessCodeTaken(tx: Executor, row: NewCase): Promise<CaseRow | undefined> {
+  const [created] = await tx
+    .insert(complaintCases)
+    .values(row)
+    .onConflictDoNothing({ target: [complaintCases.tenantId, complaintCases.trackingCode] })
+    .returning();
+  return created;
+}
+
+export async function findCase(db: Executor, tenantId: string, id: string, options: { lock?: boolean } = {}): Promise<CaseRow | undefined> {
+  const query = db.select().from(complaintCases).where(and(eq(complaintCases.tenantId, tenantId), eq(complaintCases.id, id)));
+  const [row] = options.lock ? await query.for('update') : await query;
+  return row;
+}
+
+export async function findCaseByCode(db: Executor, tenantId: string, trackingCode: string): Promise<CaseRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(complaintCases)
+    .where(and(eq(complaintCases.tenantId, tenantId), eq(complaintCases.trackingCode, trackingCode)));
+  return row;
+}
+
+export async function updateCase(tx: Executor, tenantId: string, id: string, patch: Partial<NewCase>, now: Date): Promise<void> {
+  await tx.update(complaintCases).set({ ...patch, updatedAt: now }).where(and(eq(complaintCases.tenantId, tenantId), eq(complaintCases.id, id)));
+}
+
+export async function appendEvents(tx: Executor, rows: NewCaseEvent[]): Promise<void> {
+  if (rows.length > 0) await tx.insert(complaintCaseEvents).values(rows);
+}
+
+/** The case's log in the order it was written. */
+export async function eventsOf(db: Executor, tenantId: string, caseId: string): Promise<CaseEventRow[]> {
+  return db
+    .select()
+    .from(complaintCaseEvents)
+    .where(and(eq(complaintCaseEvents.tenantId, tenantId), eq(complaintCaseEvents.caseId, caseId)))
+    .orderBy(asc(complaintCaseEvents.id));
+}
+
+export interface CaseFilter {
+  /** a state, 'open' (not closed) or undefined for all */
+  state?: string;
+  /** an account id, or null for unassigned; undefined for everyone's */
+  assigneeId?: string | null;
+  team?: string;
+  severity?: string;
+  category?: string;
+  after?: { receivedAt: Date; id: string };
+  limit: number;
+}
+
+/** A page of the queue, oldest received first; keyset on (received_at, id). */
+export async function listCases(db: Executor, tenantId: string, filter: CaseFilter): Promise<CaseRow[]> {
+  const conditions: (SQL | undefined)[] = [eq(complaintCases.tenantId, tenantId)];
+  if (filter.state === 'open') conditions.push(ne(complaintCases.state, 'closed'));
+  else if (filter.state !== undefined) conditions.push(eq(complaintCases.state, filter.state));
+  if (filter.assigneeId === null) conditions.push(isNull(complaintCases.assigneeId));
+  else if (filter.assigneeId !== undefined) conditions.push(eq(complaintCases.assigneeId, filter.assigneeId));
+  if (filter.team !== undefined) conditions.push(eq(complaintCases.team, filter.team));
+  if (filter.severity !== undefined) conditions.push(eq(complaintCases.severity, filter.severity));
+  if (filter.category !== undefined) conditions.push(eq(complaintCases.category, filter.category));
+  if (filter.after) {
+    const { receivedAt, id } = filter.after;
+    conditions.push(or(gt(complaintCases.receivedAt, receivedAt), and(eq(complaintCases.receivedAt, receivedAt), gt(complaintCases.id, id))));
+  }
+  return db
+    .select()
+    .from(complaintCases)
+    .where(and(...conditions))
+    .orderBy(asc(complaintCases.receivedAt), asc(complaintCases.id))
+    .limit(filter.limit);
+}
+
+/** The customer's state, or undefined when no such customer is in this workspace. */
+export async function customerState(db: Executor, tenantId: string, customerId: string): Promise<{ mergedInto: string | null; erasedAt: Date | null } | undefined> {
+  const [row] = await db
+    .select({ mergedInto: customers.mergedInto, erasedAt: customers.erasedAt })
+    .from(customers)
+    .where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
+  return row;
+}
+
+/** The phone and e-mail of the case's customer, for tracking a case entered with a customer and no contact of its own. */
+export async function customerContact(db: Executor, tenantId: string, customerId: string): Promise<{ phone: string | null; email: string | null } | undefined> {
+  const [row] = await db
+    .select({ phone: customers.phone, email: customers.email })
+    .from(customers)
+    .where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
+  return row;
+}
+
+export async function memberRole(db: Executor, tenantId: string, accountId: string): Promise<string | undefined> {
+  const { rows } = await db.execute<{ role: string }>(sql`
+    SELECT role FROM members WHERE tenant_id = ${tenantId} AND account_id = ${accountId} AND disabled_at IS NULL`);
+  return rows[0]?.role;
+}
+
+/** A merge moves the source customer's cases to the survivor. */
+export async function moveCasesToSurvivor(tx: Executor, tenantId: string, sourceId: string, targetId: string): Promise<void> {
+  await tx.update(complaintCases).set({ customerId: targetId, updatedAt: new Date() }).where(and(eq(complaintCases.tenantId, tenantId), eq(complaintCases.customerId, sourceId)));
+}

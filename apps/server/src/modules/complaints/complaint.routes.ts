@@ -1,0 +1,155 @@
+import {
+  AssignComplaint, ComplaintDetailView, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, FileComplaint, IdParams, OpenComplaint,
+  TakeComplaintAction, TrackComplaint,
+} from '@vafa/contracts';
+import type { FastifyRequest } from 'fastify';
+import { Problem } from '../../platform/http/problem.ts';
+import type { App } from '../../platform/http/server.ts';
+import { sendWrite } from '../../platform/http/write.ts';
+import type { ModuleDeps } from '../../platform/module.ts';
+import { parseTrackingCode } from './tracking-code.ts';
+import { assignComplaint, fileComplaint, getComplaint, listComplaints, openComplaint, takeAction, trackComplaint } from './complaint.service.ts';
+
+/**
+ * Tracking takes a code and a guess at a short verification (4 digits), so instead of the
+ * anonymous per-address limit of other public routes it is held to a few tries a minute per
+ * address, and a few an hour per code whichever addresses they come from (a botnet guessing one
+ * case's digits). Counted in each process's memory, like every rate limit here.
+ */
+export const TRACK_TRIES_PER_ADDRESS_PER_MINUTE = 10;
+export const TRACK_TRIES_PER_CODE_PER_HOUR = 20;
+const HOUR_MS = 3_600_000;
+const CODE_WINDOWS_MAX = 100_000;
+const triesPerCode = new Map<string, { count: number; resetAt: number }>();
+
+function trackedCode(req: FastifyRequest): string {
+  const body = req.body as { workspace?: unknown; code?: unknown } | undefined;
+  const parsed = parseTrackingCode(body?.code);
+  return `${String(body?.workspace ?? '')}:${parsed.ok ? parsed.code : String(body?.code ?? '').slice(0, 64)}`;
+}
+
+/** A fixed hourly window per code; the map is bounded (expired windows go first, then all). */
+async function limitTriesPerCode(req: FastifyRequest): Promise<void> {
+  const now = Date.now();
+  const key = trackedCode(req);
+  let window = triesPerCode.get(key);
+  if (!window || window.resetAt <= now) {
+    if (triesPerCode.size >= CODE_WINDOWS_MAX) {
+      for (const [k, w] of triesPerCode) if (w.resetAt <= now) triesPerCode.delete(k);
+      if (triesPerCode.size >= CODE_WINDOWS_MAX) triesPerCode.clear();
+    }
+    window = { count: 0, resetAt: now + HOUR_MS };
+    triesPerCode.set(key, window);
+  }
+  window.count++;
+  if (window.count > TRACK_TRIES_PER_CODE_PER_HOUR) throw new Problem(429, 'rate_limited');
+}
+
+export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
+  const { db } = deps.database;
+
+  app.get('/api/complaints', {
+    config: { access: 'complaints:read' },
+    schema: {
+      tags: ['complaints'],
+      summary: 'The complaint queue, open cases oldest first',
+      description: 'Filters: `state` (one state, `open` = all but closed (default), or `all`), `assignee` (`me`, `unassigned` or an account id), `team`, `severity`, `category`. Pass `nextCursor` back as `cursor`.',
+      querystring: ComplaintQuery,
+      response: { 200: ComplaintPage },
+    },
+  }, async (req) => listComplaints(db, req.tenantId, req.actor!, req.query));
+
+  app.get('/api/complaints/:id', {
+    config: { access: 'complaints:read' },
+    schema: {
+      tags: ['complaints'],
+      summary: 'One complaint case with its log',
+      description: 'The case, its append-only log (transitions with who, when, from and to; assignments) and the actions the caller may take now.',
+      params: IdParams,
+      response: { 200: ComplaintDetailView },
+    },
+  }, async (req) => getComplaint(db, req.tenantId, req.actor!, req.params.id));
+
+  app.post('/api/complaints', {
+    config: { access: 'complaints:work' },
+    schema: {
+      tags: ['complaints'],
+      summary: 'Record a complaint received by phone, chat, social media, in person or through an integration',
+      description: 'The case gets a tracking code and starts `received`; acknowledge it with the `acknowledge` action. `customerId` links it to a customer (and their timeline); otherwise give the contact details. Publishes `complaint.received`.',
+      problems: [422],
+      body: OpenComplaint,
+      response: { 201: ComplaintDetailView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 201, body: await openComplaint(tx, req.tenantId, req.actor!, req.body) }));
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/complaints/:id/actions', {
+    config: { access: 'complaints:work' },
+    schema: {
+      tags: ['complaints'],
+      summary: 'Take one step of the ISO 10002 lifecycle',
+      operationId: 'takeComplaintAction',
+      description: 'A step the case\'s state does not allow is refused with 409 `illegal_transition` (or `closed_case`); one reserved to supervisors with 403 `role_not_permitted`; closing or communicating a resolution without a root cause or summary with 422 `root_cause_required` / `resolution_summary_required`. Nothing is written when refused. Publishes `complaint.state_changed` (and `complaint.closed`).',
+      problems: [409, 422],
+      params: IdParams,
+      body: TakeComplaintAction,
+      response: { 200: ComplaintDetailView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 200, body: await takeAction(tx, req.tenantId, req.actor!, req.params.id, req.body) }));
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/complaints/:id/assignment', {
+    config: { access: 'complaints:manage' },
+    schema: {
+      tags: ['complaints'],
+      summary: 'Assign the case to a member and/or a team',
+      operationId: 'assignComplaint',
+      description: '`assigneeId` must be an active member who works complaints; `null` unassigns. Logged on the case and in the audit log. 409 `closed_case` for a closed case.',
+      problems: [409, 422],
+      params: IdParams,
+      body: AssignComplaint,
+      response: { 200: ComplaintDetailView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 200, body: await assignComplaint(tx, req.tenantId, req.actor!, req.params.id, req.body, req.ip) }));
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/public/complaints', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['complaints'],
+      summary: 'A customer files a complaint',
+      operationId: 'fileComplaint',
+      description: 'For the workspace named by its slug (404 when there is none). A phone or an e-mail is required: tracking asks for it. Answers the tracking code and the status in the asked language (`language`, else Accept-Language); the case is acknowledged at once.',
+      problems: [422],
+      body: FileComplaint,
+      response: { 201: ComplaintReceipt },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 201, body: await fileComplaint(tx, req.body, req.locale) }));
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/public/complaints/track', {
+    // Its own limits below replace the anonymous per-address one (only one limiter runs per request).
+    config: { access: 'public', rateLimit: false },
+    preHandler: [
+      app.rateLimit({ max: TRACK_TRIES_PER_ADDRESS_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (req) => `complaint-track:${req.ip}` }),
+      limitTriesPerCode,
+    ],
+    schema: {
+      tags: ['complaints'],
+      summary: 'Where a complaint stands, in plain words',
+      operationId: 'trackComplaint',
+      description: 'The tracking code (any digits, spaces and dashes) and a verification: the last 4 digits of the phone or the e-mail given when filing. An unknown code and a wrong verification both answer 404 `complaint_not_found`; a code with a failing check digit 422 `invalid_tracking_code`. Held to a few tries a minute per address and an hour per code.',
+      problems: [422],
+      body: TrackComplaint,
+      response: { 200: ComplaintTrackingView },
+    },
+  }, async (req) => trackComplaint(db, req.body, req.locale));
+}

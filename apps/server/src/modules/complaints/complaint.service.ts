@@ -1,0 +1,336 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AssignComplaint, ComplaintDetailView, ComplaintEventView, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, ComplaintView,
+  FileComplaint, Locale, OpenComplaint, TakeComplaintAction,
+} from '@vafa/contracts';
+import type { Executor } from '../../platform/db/connect.ts';
+import { publishEvents } from '../../platform/events/outbox.ts';
+import { roleAllows, type Actor, type Role } from '../../platform/http/access.ts';
+import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
+import { toAsciiDigits } from '../../platform/i18n/digits.ts';
+import { normalisePhone } from '../customers/index.ts';
+import { recordTouchpoint, updateTouchpointData } from '../interactions/index.ts';
+import { findWorkspaceBySlug, recordAudit, workspaceSettings } from '../workspace/index.ts';
+import { allowedActions, casePositionFromLog, caseActorForRole, nextState, type CaseAction, type CaseActor, type LifecycleOutcome } from './case-lifecycle.ts';
+import { caseStatusWords } from './case-status.words.ts';
+import * as repo from './complaint.repo.ts';
+import type { CaseLogEntry, ComplaintState } from './sla-clock.ts';
+import { formatTrackingCodeFor, issueTrackingCode, parseTrackingCode, type TrackingCode } from './tracking-code.ts';
+
+/** Who writes a log line: the lifecycle's actor and, for staff, `user:<id>` or `api_key:<id>`. */
+interface LogActor {
+  type: CaseActor;
+  id: string | null;
+}
+
+/** The lifecycle actor of a signed-in member or key; analysts (and any role without one) take no action. */
+function staffActor(actor: Actor): LogActor {
+  const type = caseActorForRole(actor.role);
+  if (!type) throw new Problem(403, 'forbidden');
+  return { type, id: `${actor.kind}:${actor.id}` };
+}
+
+/** Where a complaint channel sits on the customer's timeline. */
+const TIMELINE_CHANNEL: Record<OpenComplaint['channel'], string> = {
+  web: 'web', widget: 'web', email: 'email', sms: 'sms', api: 'other', phone: 'phone', chat: 'live_chat', social: 'other', in_person: 'store',
+};
+const timelineId = (caseId: string) => `complaint:${caseId}`;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function presentCase(row: repo.CaseRow): ComplaintView {
+  return {
+    id: row.id,
+    trackingCode: row.trackingCode,
+    customerId: row.customerId,
+    contact: { name: row.contactName, phone: row.contactPhone, email: row.contactEmail },
+    language: row.language as ComplaintView['language'],
+    channel: row.channel as ComplaintView['channel'],
+    category: row.category,
+    product: row.product,
+    severity: row.severity as ComplaintView['severity'],
+    impact: row.impact,
+    remedySought: row.remedySought,
+    description: row.description,
+    assigneeId: row.assigneeId,
+    team: row.team,
+    state: row.state as ComplaintState,
+    rootCause: row.rootCause,
+    resolutionSummary: row.resolutionSummary,
+    relatedResponseId: row.relatedResponseId,
+    receivedAt: row.receivedAt.toISOString(),
+    closedAt: iso(row.closedAt),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+const presentEvent = (e: repo.CaseEventRow): ComplaintEventView => ({
+  id: e.id,
+  at: e.at.toISOString(),
+  kind: e.kind as ComplaintEventView['kind'],
+  action: e.action,
+  fromState: e.fromState as ComplaintState | null,
+  toState: e.toState as ComplaintState | null,
+  note: e.note,
+  actorType: e.actorType as ComplaintEventView['actorType'],
+  actorId: e.actorId,
+  details: e.details as Record<string, unknown>,
+});
+
+/** The log as the pure lifecycle and SLA clock read it. */
+function caseLog(events: repo.CaseEventRow[]): CaseLogEntry[] {
+  return events.flatMap((e): CaseLogEntry[] => {
+    if (e.kind === 'transition' && e.toState) return [{ kind: 'transition', to: e.toState as ComplaintState, at: e.at }];
+    if (e.kind === 'response') return [{ kind: 'response', at: e.at }];
+    return [];
+  });
+}
+
+export async function getComplaint(db: Executor, tenantId: string, actor: Actor, id: string): Promise<ComplaintDetailView> {
+  const row = await repo.findCase(db, tenantId, id);
+  if (!row) throw notFound();
+  const events = await repo.eventsOf(db, tenantId, id);
+  const position = casePositionFromLog(caseLog(events));
+  const lifecycleActor = caseActorForRole(actor.role);
+  return {
+    ...presentCase(row),
+    events: events.map(presentEvent),
+    allowedActions: lifecycleActor ? allowedActions(row.state as ComplaintState, lifecycleActor, position) : [],
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const encodeCursor = (row: { receivedAt: Date; id: string }) => Buffer.from(`${row.receivedAt.toISOString()}|${row.id}`, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
+  const [at, id, extra] = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8').split('|') : [];
+  const receivedAt = new Date(at ?? '');
+  if (extra !== undefined || !id || !UUID.test(id) || Number.isNaN(receivedAt.getTime()) || receivedAt.toISOString() !== at) throw new Problem(400, 'invalid_cursor');
+  return { receivedAt, id };
+}
+
+/** A page of the queue: open cases oldest first unless the query says otherwise. */
+export async function listComplaints(db: Executor, tenantId: string, actor: Actor, query: ComplaintQuery): Promise<ComplaintPage> {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const rows = await repo.listCases(db, tenantId, {
+    state: query.state === 'all' ? undefined : query.state,
+    assigneeId: query.assignee === undefined ? undefined : query.assignee === 'unassigned' ? null : query.assignee === 'me' ? actor.id : query.assignee,
+    team: query.team, severity: query.severity, category: query.category, after, limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  return { items: page.map(presentCase), nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null };
+}
+
+/** Someone who can work complaints, or a 422 naming the field. */
+async function requireAssignee(db: Executor, tenantId: string, accountId: string): Promise<string> {
+  const role = await repo.memberRole(db, tenantId, accountId);
+  if (!role || !roleAllows(role as Role, 'complaints:work')) throw invalidField('assigneeId', 'invalid_complaint_assignee');
+  return accountId;
+}
+
+interface CaseToOpen {
+  channel: OpenComplaint['channel'];
+  customerId?: string | undefined;
+  contactName?: string | undefined;
+  contactPhone?: string | undefined;
+  contactEmail?: string | undefined;
+  language?: Locale | undefined;
+  category?: string | undefined;
+  product?: string | undefined;
+  severity?: OpenComplaint['severity'];
+  impact?: string | undefined;
+  remedySought?: string | undefined;
+  description: string;
+  assigneeId?: string | undefined;
+  team?: string | undefined;
+  relatedResponseId?: string | undefined;
+}
+
+/**
+ * Records a received complaint in the caller's transaction: the case with a fresh tracking code,
+ * its first log line, `complaint.received`, and the customer's timeline when it names one.
+ */
+async function receiveComplaint(tx: Executor, tenantId: string, by: LogActor, createdBy: string, input: CaseToOpen, now: Date): Promise<repo.CaseRow> {
+  if (input.customerId) {
+    const customer = await repo.customerState(tx, tenantId, input.customerId);
+    if (!customer) throw invalidField('customerId', 'unknown_customer');
+    if (customer.mergedInto) throw new Problem(422, 'customer_merged', {}, [{ field: 'customerId', code: 'customer_merged', message: 'customer_merged' }]);
+    if (customer.erasedAt) throw new Problem(422, 'customer_erased', {}, [{ field: 'customerId', code: 'customer_erased', message: 'customer_erased' }]);
+  }
+  const settings = await workspaceSettings(tx, tenantId);
+  const contactPhone = input.contactPhone ? normalisePhone(input.contactPhone, settings.defaultCountry, 'contactPhone') : null;
+  const assigneeId = input.assigneeId ? await requireAssignee(tx, tenantId, input.assigneeId) : null;
+  const id = randomUUID();
+  const { stored: row } = await issueTrackingCode((trackingCode) => repo.insertCaseUnlessCodeTaken(tx, {
+    tenantId, id, trackingCode, customerId: input.customerId ?? null,
+    contactName: input.contactName ?? null, contactPhone, contactEmail: input.contactEmail ?? null, language: input.language ?? null,
+    channel: input.channel, category: input.category ?? null, product: input.product ?? null, severity: input.severity ?? 'medium',
+    impact: input.impact ?? null, remedySought: input.remedySought ?? null, description: input.description,
+    assigneeId, team: input.team ?? null, state: 'received', relatedResponseId: input.relatedResponseId ?? null, createdBy,
+    receivedAt: now, createdAt: now, updatedAt: now,
+  }));
+  await repo.appendEvents(tx, [{
+    tenantId, caseId: id, at: now, kind: 'transition', action: 'receive', fromState: null, toState: 'received', note: null,
+    actorType: by.type, actorId: by.id, details: { channel: input.channel, ...(assigneeId ? { assigneeId } : {}), ...(input.team ? { team: input.team } : {}) },
+  }]);
+  // Ids and codes only: subscribers that need the words read the case.
+  await publishEvents(tx, tenantId, [{
+    topic: 'complaint.received',
+    payload: { caseId: id, customerId: row.customerId, channel: row.channel, severity: row.severity, assigneeId, relatedResponseId: row.relatedResponseId, occurredAt: now.toISOString() },
+  }]);
+  if (row.customerId) {
+    // Complaining is the customer's own doing, so it counts as their activity.
+    await recordTouchpoint(tx, tenantId, {
+      customer: { id: row.customerId }, kind: 'complaint.received', channel: TIMELINE_CHANNEL[input.channel], stage: 'after-sale', occurredAt: now,
+      externalId: timelineId(id), data: { caseId: id, channel: row.channel, severity: row.severity, state: 'received' },
+    }, { source: 'complaints', publishEvents: false });
+  }
+  return row;
+}
+
+/** An agent (or an integration) records a complaint; it stays `received` until someone acknowledges it. */
+export async function openComplaint(tx: Executor, tenantId: string, actor: Actor, input: OpenComplaint, now = new Date()): Promise<ComplaintDetailView> {
+  const by = staffActor(actor);
+  const row = await receiveComplaint(tx, tenantId, by, by.id!, input, now);
+  return getComplaint(tx, tenantId, actor, row.id);
+}
+
+function refusal(outcome: Exclude<LifecycleOutcome, { ok: true }>): Problem {
+  const params = { action: outcome.action, state: outcome.from };
+  switch (outcome.code) {
+    case 'closed_case':
+    case 'illegal_transition':
+      return new Problem(409, outcome.code, params);
+    case 'role_not_permitted':
+      return new Problem(403, 'role_not_permitted', params);
+    case 'root_cause_required':
+    case 'resolution_summary_required':
+      return new Problem(422, outcome.code, params, outcome.missing.map((field) => {
+        const code = field === 'rootCause' ? 'root_cause_required' : 'resolution_summary_required';
+        return { field, code, message: code };
+      }));
+  }
+}
+
+interface Step {
+  action: CaseAction;
+  note?: string | null | undefined;
+  rootCause?: string | null | undefined;
+  resolutionSummary?: string | null | undefined;
+}
+
+/**
+ * Moves a locked case one step: asks the lifecycle, then writes the log line, the case's new
+ * state and its events in the caller's transaction, or throws the lifecycle's refusal having
+ * written nothing.
+ */
+async function applyStep(tx: Executor, tenantId: string, row: repo.CaseRow, by: LogActor, step: Step, now: Date): Promise<ComplaintState> {
+  const events = await repo.eventsOf(tx, tenantId, row.id);
+  const position = casePositionFromLog(caseLog(events));
+  const rootCause = step.rootCause ?? row.rootCause;
+  const resolutionSummary = step.resolutionSummary ?? row.resolutionSummary;
+  const outcome = nextState(row.state as ComplaintState, step.action, { ...position, actor: by.type, rootCause, resolutionSummary });
+  if (!outcome.ok) throw refusal(outcome);
+  const { from, to } = outcome;
+
+  const patch: Partial<repo.NewCase> = { state: to };
+  if (step.rootCause) patch.rootCause = step.rootCause;
+  if (step.resolutionSummary) patch.resolutionSummary = step.resolutionSummary;
+  // A rejected or reopened resolution is not the answer any more: a later closure gives its own.
+  if (to === 'reopened') Object.assign(patch, { rootCause: null, resolutionSummary: null });
+  if (to === 'closed') patch.closedAt = now;
+  if (from === 'closed') patch.closedAt = null;
+  await repo.updateCase(tx, tenantId, row.id, patch, now);
+  await repo.appendEvents(tx, [{
+    tenantId, caseId: row.id, at: now, kind: 'transition', action: step.action, fromState: from, toState: to, note: step.note ?? null,
+    actorType: by.type, actorId: by.id,
+    details: { ...(step.rootCause ? { rootCause: step.rootCause } : {}), ...(step.resolutionSummary ? { resolutionSummary: step.resolutionSummary } : {}) },
+  }]);
+  const ids = { caseId: row.id, customerId: row.customerId };
+  await publishEvents(tx, tenantId, [
+    { topic: 'complaint.state_changed', payload: { ...ids, action: step.action, from, to, actorType: by.type, occurredAt: now.toISOString() } },
+    ...(to === 'closed' ? [{ topic: 'complaint.closed', payload: { ...ids, rootCause, occurredAt: now.toISOString() } }] : []),
+  ]);
+  if (row.customerId) await updateTouchpointData(tx, tenantId, [{ externalId: timelineId(row.id), patch: { state: to } }]);
+  return to;
+}
+
+/** One lifecycle action by a member or key, on the case row locked for the transaction. */
+export async function takeAction(tx: Executor, tenantId: string, actor: Actor, id: string, input: TakeComplaintAction, now = new Date()): Promise<ComplaintDetailView> {
+  const row = await repo.findCase(tx, tenantId, id, { lock: true });
+  if (!row) throw notFound();
+  await applyStep(tx, tenantId, row, staffActor(actor), input, now);
+  return getComplaint(tx, tenantId, actor, id);
+}
+
+/** Gives the case to someone and/or a team; the log and the audit log say who did. */
+export async function assignComplaint(tx: Executor, tenantId: string, actor: Actor, id: string, input: AssignComplaint, ip: string, now = new Date()): Promise<ComplaintDetailView> {
+  const row = await repo.findCase(tx, tenantId, id, { lock: true });
+  if (!row) throw notFound();
+  const by = staffActor(actor);
+  if (row.state === 'closed') throw new Problem(409, 'closed_case', { action: 'assign', state: 'closed' });
+  const patch: Partial<repo.NewCase> = {};
+  if (input.assigneeId !== undefined) patch.assigneeId = input.assigneeId === null ? null : await requireAssignee(tx, tenantId, input.assigneeId);
+  if (input.team !== undefined) patch.team = input.team;
+  await repo.updateCase(tx, tenantId, id, patch, now);
+  const details = {
+    ...(patch.assigneeId !== undefined ? { assigneeFrom: row.assigneeId, assigneeTo: patch.assigneeId } : {}),
+    ...(patch.team !== undefined ? { teamFrom: row.team, teamTo: patch.team } : {}),
+  };
+  await repo.appendEvents(tx, [{ tenantId, caseId: id, at: now, kind: 'note', action: 'assign', fromState: null, toState: null, note: null, actorType: by.type, actorId: by.id, details }]);
+  await recordAudit(tx, tenantId, actor, { action: 'complaint.assigned', targetType: 'complaint_case', targetId: id, ip, details });
+  return getComplaint(tx, tenantId, actor, id);
+}
+
+const statusOf = (state: ComplaintState, locale: Locale) => ({ state, ...caseStatusWords(state, locale) });
+
+/**
+ * A customer files a complaint on the public form. ISO 10002 asks for acknowledgement at once:
+ * the system acknowledges in the same transaction, and the tracking code in the answer is it.
+ */
+export async function fileComplaint(tx: Executor, input: FileComplaint, locale: Locale, now = new Date()): Promise<ComplaintReceipt> {
+  const workspace = await findWorkspaceBySlug(tx, input.workspace);
+  if (!workspace) throw new Problem(404, 'not_found');
+  const language = input.language ?? locale;
+  const row = await receiveComplaint(tx, workspace.id, { type: 'customer', id: null }, 'public', {
+    channel: 'web', contactName: input.name, contactPhone: input.phone, contactEmail: input.email, category: input.category,
+    description: input.description, language,
+  }, now);
+  const state = await applyStep(tx, workspace.id, row, { type: 'system', id: null }, { action: 'acknowledge' }, now);
+  const code = row.trackingCode as TrackingCode;
+  return { trackingCode: code, trackingCodeDisplay: formatTrackingCodeFor(code, language), status: statusOf(state, language) };
+}
+
+/** The last four digits of the phone, or the whole e-mail (any case). */
+function verifies(verification: string, contact: { phone: string | null; email: string | null }): boolean {
+  const text = verification.trim();
+  if (text.includes('@')) return contact.email !== null && contact.email.toLowerCase() === text.toLowerCase();
+  const digits = toAsciiDigits(text).replace(/[\s\p{Pd}]/gu, '');
+  return /^[0-9]{4}$/.test(digits) && contact.phone !== null && contact.phone.endsWith(digits);
+}
+
+/**
+ * The status of a case in plain words, for its code and a verification. An unknown workspace,
+ * an unknown code and a wrong verification are the same 404, so a hit on the code alone is not
+ * observable. A code whose check digit fails is a typing mistake, said as such without a lookup.
+ */
+export async function trackComplaint(db: Executor, input: { workspace: string; code: string; verification: string; language?: Locale | undefined }, locale: Locale): Promise<ComplaintTrackingView> {
+  const parsed = parseTrackingCode(input.code);
+  if (!parsed.ok) throw invalidField('code', 'invalid_tracking_code');
+  const missing = () => new Problem(404, 'complaint_not_found');
+  const workspace = await findWorkspaceBySlug(db, input.workspace);
+  if (!workspace) throw missing();
+  const row = await repo.findCaseByCode(db, workspace.id, parsed.code);
+  if (!row) throw missing();
+  let contact = { phone: row.contactPhone, email: row.contactEmail };
+  if (!contact.phone && !contact.email && row.customerId) contact = (await repo.customerContact(db, workspace.id, row.customerId)) ?? contact;
+  if (!verifies(input.verification, contact)) throw missing();
+  const language = input.language ?? locale;
+  return {
+    trackingCode: row.trackingCode,
+    trackingCodeDisplay: formatTrackingCodeFor(parsed.code, language),
+    status: statusOf(row.state as ComplaintState, language),
+    receivedAt: row.receivedAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
