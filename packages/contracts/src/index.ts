@@ -19,3 +19,4 @@ export * from './survey-admin.ts';
 export * from './survey-results.ts';
 export * from './survey-responses.ts';
 export * from './complaints.ts';
+export * from './complaint-intake.ts';
