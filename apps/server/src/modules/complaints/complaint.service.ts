@@ -18,7 +18,7 @@ import type { CaseLogEntry, ComplaintState } from './sla-clock.ts';
 import { formatTrackingCodeFor, issueTrackingCode, parseTrackingCode, type TrackingCode } from './tracking-code.ts';
 
 /** Who writes a log line: the lifecycle's actor and, for staff, `user:<id>` or `api_key:<id>`. */
-interface LogActor {
+export interface LogActor {
   type: CaseActor;
   id: string | null;
 }
@@ -128,7 +128,7 @@ async function requireAssignee(db: Executor, tenantId: string, accountId: string
   return accountId;
 }
 
-interface CaseToOpen {
+export interface CaseToOpen {
   channel: OpenComplaint['channel'];
   customerId?: string | undefined;
   contactName?: string | undefined;
@@ -150,7 +150,7 @@ interface CaseToOpen {
  * Records a received complaint in the caller's transaction: the case with a fresh tracking code,
  * its first log line, `complaint.received`, and the customer's timeline when it names one.
  */
-async function receiveComplaint(tx: Executor, tenantId: string, by: LogActor, createdBy: string, input: CaseToOpen, now: Date): Promise<repo.CaseRow> {
+export async function receiveComplaint(tx: Executor, tenantId: string, by: LogActor, createdBy: string, input: CaseToOpen, now: Date): Promise<repo.CaseRow> {
   if (input.customerId) {
     const customer = await repo.customerState(tx, tenantId, input.customerId);
     if (!customer) throw invalidField('customerId', 'unknown_customer');
@@ -212,7 +212,7 @@ function refusal(outcome: Exclude<LifecycleOutcome, { ok: true }>): Problem {
   }
 }
 
-interface Step {
+export interface Step {
   action: CaseAction;
   note?: string | null | undefined;
   rootCause?: string | null | undefined;
@@ -224,7 +224,7 @@ interface Step {
  * state and its events in the caller's transaction, or throws the lifecycle's refusal having
  * written nothing.
  */
-async function applyStep(tx: Executor, tenantId: string, row: repo.CaseRow, by: LogActor, step: Step, now: Date): Promise<ComplaintState> {
+export async function applyStep(tx: Executor, tenantId: string, row: repo.CaseRow, by: LogActor, step: Step, now: Date): Promise<ComplaintState> {
   const events = await repo.eventsOf(tx, tenantId, row.id);
   const position = casePositionFromLog(caseLog(events));
   const rootCause = step.rootCause ?? row.rootCause;
