@@ -155,7 +155,8 @@ export type ComplaintQuery = z.infer<typeof ComplaintQuery>;
 export const TakeComplaintAction = z.strictObject({
   action: ComplaintAction,
   note: Note.optional(),
-  rootCause: RootCause.optional(),
+  /** an active code of the workspace's root-cause taxonomy (GET /api/complaints/root-causes); the defaults are RootCause's */
+  rootCause: z.string().regex(/^[a-z][a-z0-9_]{1,62}$/, 'a root-cause code').optional(),
   resolutionSummary: personText(4000).optional(),
 }).meta({ id: 'TakeComplaintAction' });
 export type TakeComplaintAction = z.infer<typeof TakeComplaintAction>;
