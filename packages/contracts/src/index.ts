@@ -19,5 +19,6 @@ export * from './survey-admin.ts';
 export * from './survey-results.ts';
 export * from './survey-responses.ts';
 export * from './complaints.ts';
+export * from './complaint-sla.ts';
 export * from './complaint-intake.ts';
 export * from './complaint-customer.ts';
