@@ -925,6 +925,7 @@ export const ar: Messages = {
   'automations.topic.response.submitted': 'تُرسَل إجابة عن استبيان',
   'automations.topic.feedback.negative': 'يُبدي عميل ملاحظات سلبية',
   'automations.topic.complaint.opened': 'تُفتح شكوى',
+  'automations.topic.complaint.received': 'تصل شكوى',
   'automations.topic.points.awarded': 'تُمنح نقاط',
   'automations.topic.message.sent': 'تُرسل رسالة',
   'automations.topic.message.delivered': 'تُسلَّم رسالة',

@@ -924,6 +924,7 @@ export const en = {
   'automations.topic.response.submitted': 'a survey response is submitted',
   'automations.topic.feedback.negative': 'a customer gives negative feedback',
   'automations.topic.complaint.opened': 'a complaint is opened',
+  'automations.topic.complaint.received': 'a complaint is received',
   'automations.topic.points.awarded': 'points are awarded',
   'automations.topic.message.sent': 'a message is sent',
   'automations.topic.message.delivered': 'a message is delivered',

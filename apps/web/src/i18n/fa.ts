@@ -925,6 +925,7 @@ export const fa: Messages = {
   'automations.topic.response.submitted': 'پاسخی به نظرسنجی ثبت شود',
   'automations.topic.feedback.negative': 'مشتری بازخورد منفی بدهد',
   'automations.topic.complaint.opened': 'شکایتی ثبت شود',
+  'automations.topic.complaint.received': 'شکایتی دریافت شود',
   'automations.topic.points.awarded': 'امتیازی داده شود',
   'automations.topic.message.sent': 'پیامی فرستاده شود',
   'automations.topic.message.delivered': 'پیامی تحویل شود',

@@ -59,7 +59,8 @@ export const BUILTIN_RULES: BuiltinRule[] = [
     key: 'negative_experience.complaint',
     name: 'Follow up at once when a complaint is opened',
     enabled: true,
-    trigger: { type: 'event', topic: 'complaint.opened' },
+    // The complaints module publishes complaint.received for every new case (migration 0014 moved stored rules off complaint.opened).
+    trigger: { type: 'event', topic: 'complaint.received' },
     conditions: [],
     actions: [urgentFollowup],
   },

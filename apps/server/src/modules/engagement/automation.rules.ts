@@ -48,6 +48,11 @@ export const TOPIC_CATALOGUE: Record<string, TopicSpec> = {
   },
   // Never published: kept so rules written against it before still load and show (they never ran).
   'survey.responded': { available: false, fields: { customerId: 'id', surveyId: 'id', responseId: 'id', score: 'number', scale: 'string' } },
+  // Published by complaints for every new case, whatever the channel (caseId, not complaintId).
+  'complaint.received': {
+    available: true,
+    fields: { customerId: 'id', caseId: 'id', channel: 'string', severity: 'string', assigneeId: 'id', relatedResponseId: 'id', occurredAt: 'instant' },
+  },
   'complaint.opened': { available: false, fields: { customerId: 'id', complaintId: 'id', category: 'string', severity: 'string' } },
   'points.awarded': { available: false, fields: { customerId: 'id', points: 'number', reason: 'string', balance: 'number' } },
   'message.sent': { available: true, fields: MESSAGE_FIELDS },
