@@ -12,7 +12,7 @@ export const complaintCases = pgTable(
   {
     tenantId: uuid('tenant_id').notNull(),
     id: uuid('id').notNull(),
-    /** 16 digits with a Damm check digit (tracking-code.ts), canonical form */
+    /** 12 digits, the last a Damm check digit (tracking-code.ts), canonical form; 16 for a code issued before the 12-digit shape */
     trackingCode: text('tracking_code').notNull(),
     customerId: uuid('customer_id'),
     contactName: text('contact_name'),

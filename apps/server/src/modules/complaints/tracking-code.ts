@@ -12,30 +12,51 @@
 // Arabic over a poor line, the Arabic-Indic five ٥ that looks like a Latin 0, the Persian zero ۰
 // that is only a dot.
 //
-// Length: 15 random digits and one check digit, shown in four groups of four (4827-9153-0612-3456),
-// a shape everyone here already reads aloud (bank cards). The check digit is public, so it adds
-// nothing against guessing: the space is 10^15, less the ~10 % of codes skipped because they pass
-// the Luhn check (below), about 9 × 10^14. Against 10^7 live cases in one lookup space, a guess
-// hits some case with p ≈ 1.1 × 10^-8. One address at 10 guesses/min (5.26 × 10^6 a year, non-stop)
-// expects 0.058 hits a year (P(any) ≈ 5.7 %); at 10^6 cases, 0.006. Shorter codes fail this: 10
-// digits (9 random) give 144 hits a day per address, 12 digits 1.4 a day. A botnet of 1,000
-// addresses would still expect ~58 hits a year, so the tracking page must also ask for the
-// verification (link token or last phone digits) and answer an unknown code and a wrong
-// verification alike, making a hit on the code alone unobservable.
+// Length: 11 random digits and one check digit, shown in three groups of four (4827-9153-0614),
+// the length of a phone number and read aloud the same way (two-digit pairs: چهل و هشت، بیست و هفت).
+// Codes issued before this shape had 16 digits (4-4-4-4); no production data holds them, but
+// development and test databases do, so parseTrackingCode still reads a 16-digit code with a valid
+// check digit and formatTrackingCode shows it in four groups. New codes are always 12 digits.
+//
+// Entropy, against the limits of the tracking route (complaint.routes.ts). The check digit is
+// public, so it adds nothing against guessing. Codes that pass the Luhn check are skipped (below),
+// leaving S = 9 × 10^10 equally likely codes (36.4 bits) from node:crypto. A try on the tracking
+// route needs the code AND the verification (the last 4 digits of the phone, 10^4, or the whole
+// e-mail), and an unknown code and a wrong verification answer the same 404, so a code hit alone is
+// unobservable and every try is a blind guess of both: against N cases in the workspace it wins
+// with p = N / S × 10^-4. At 10 tries a minute per address (5.26 × 10^6 a year, non-stop) and
+// N = 10^6 cases, one address expects 0.006 wins a year, and a botnet of 1,000 addresses expects
+// 0.48 in a month, each a stranger's case whose status it learns (the tracking view holds no
+// names, contact details or descriptions). trackingGuessOdds computes these; the enumeration
+// test holds them below a bound. Shorter codes fail: 10 digits (9 random) give one address 0.58
+// wins a year at N = 10^6, and a botnet 48 a month. Longer ones buy little a reader notices: each
+// digit divides the odds by ten, and 16 digits bought a card-number shape people misread as one.
+// Against a botnet the remaining lever is a per-workspace budget of failed tries, not length.
+// A known code (read off someone's SMS) is protected by the verification alone: the per-code
+// limit (TRACK_TRIES_PER_CODE_PER_HOUR) bounds how fast its 10^4 values can be tried.
+//
+// Uniqueness: per workspace, by the unique index (tenant_id, tracking_code); issueTrackingCode
+// draws another code only when the index reports this one taken. At 10^7 cases in a workspace a
+// new code collides with p ≈ 1.1 × 10^-4, so retries are rare and five in a row never happen.
 //
 // Check digit: Damm's algorithm (a totally anti-symmetric quasigroup of order 10) catches every
 // single-digit substitution and every transposition of two adjacent digits, which Luhn does not
 // (09 ↔ 90). Codes that happen to pass Luhn are never issued: card-number scanners (mail
-// gateways, chat redaction, DLP) match 16 Luhn-valid digits and would mask or block the code.
+// gateways, chat redaction, DLP) match 12-19 Luhn-valid digits and would mask or block the code.
 import { randomInt } from 'node:crypto';
 import { toAsciiDigits } from '../../platform/i18n/digits.ts';
 import type { Locale } from '@vafa/contracts';
 
-/** A code in canonical form: 16 ASCII digits whose last is the Damm check digit of the others. */
+/** A code in canonical form: 12 ASCII digits (16 for a code issued before) whose last is the Damm check digit of the others. */
 export type TrackingCode = string & { readonly __trackingCode: true };
 
-export const TRACKING_CODE_RANDOM_DIGITS = 15;
+export const TRACKING_CODE_RANDOM_DIGITS = 11;
+/** The length of every new code. */
 export const TRACKING_CODE_LENGTH = TRACKING_CODE_RANDOM_DIGITS + 1;
+/** Codes issued before the 12-digit shape; still read, never issued. */
+export const LEGACY_TRACKING_CODE_LENGTH = 16;
+/** How many different codes newTrackingCode issues: 10^11 bodies less the tenth that pass Luhn. */
+export const TRACKING_CODE_SPACE = 9 * 10 ** (TRACKING_CODE_RANDOM_DIGITS - 1);
 const GROUP = 4;
 /** A pasted code with generous spacing is well under this; anything longer is not worth normalising. */
 export const TRACKING_CODE_MAX_INPUT = 256;
@@ -78,7 +99,31 @@ function passesLuhn(digits: string): boolean {
 
 /** Whether a string is a tracking code in canonical form (what is stored and looked up). */
 export function isTrackingCode(value: unknown): value is TrackingCode {
-  return typeof value === 'string' && value.length === TRACKING_CODE_LENGTH && /^[0-9]+$/.test(value) && dammInterim(value) === 0;
+  return typeof value === 'string' && hasCodeLength(value) && /^[0-9]+$/.test(value) && dammInterim(value) === 0;
+}
+
+const hasCodeLength = (digits: string) => digits.length === TRACKING_CODE_LENGTH || digits.length === LEGACY_TRACKING_CODE_LENGTH;
+
+export interface TrackingGuessScenario {
+  /** cases in the workspace, all of them trackable */
+  cases: number;
+  /** addresses guessing at once, each held to the per-address limit */
+  addresses: number;
+  triesPerAddressPerMinute: number;
+  days: number;
+  /** values the verification can take for someone who knows nothing of the case: 10^4 for the last 4 phone digits */
+  verificationSpace?: number;
+}
+
+/**
+ * How many cases a blind guesser expects to open on the tracking route in a scenario: every try is
+ * a fresh (code, verification) pair, since a code hit alone is not observable. The expectation
+ * also bounds the chance of any success from above.
+ */
+export function trackingGuessOdds(scenario: TrackingGuessScenario): { tries: number; perTry: number; expectedWins: number } {
+  const tries = scenario.addresses * scenario.triesPerAddressPerMinute * 60 * 24 * scenario.days;
+  const perTry = (Math.min(scenario.cases, TRACKING_CODE_SPACE) / TRACKING_CODE_SPACE) / (scenario.verificationSpace ?? 10_000);
+  return { tries, perTry, expectedWins: tries * perTry };
 }
 
 /** A fresh code from the operating system's CSPRNG, never one a card-number scanner would match. */
@@ -95,14 +140,14 @@ export class TrackingCodeExhaustedError extends Error {
   readonly code = 'tracking_code_exhausted';
   constructor(attempts: number) {
     super(
-      `no free tracking code after ${attempts} attempts; at the design load one collision is a 1-in-10^8 event, ` +
+      `no free tracking code after ${attempts} attempts; at the design load one collision is a 1-in-10^4 event, ` +
         'so the store callback is likely reporting other conflicts as taken',
     );
   }
 }
 
 export interface IssueTrackingCodeOptions {
-  /** Default 5: at 10^7 cases, five collisions in a row has odds of about 10^-40. */
+  /** Default 5: at 10^7 cases, five collisions in a row has odds of about 10^-20. */
   maxAttempts?: number;
   /** Tests only: the source of candidate codes. */
   generate?: () => TrackingCode;
@@ -158,7 +203,7 @@ export function parseTrackingCode(input: unknown): ParsedTrackingCode {
     .replace(/[OoIilL]/g, (c) => LOOKALIKE[c]!);
   if (text === '') return { ok: false, reason: 'empty' };
   if (!/^[0-9]+$/.test(text)) return { ok: false, reason: 'invalid_character' };
-  if (text.length !== TRACKING_CODE_LENGTH) return { ok: false, reason: 'wrong_length' };
+  if (!hasCodeLength(text)) return { ok: false, reason: 'wrong_length' };
   if (dammInterim(text) !== 0) return { ok: false, reason: 'check_failed' };
   return { ok: true, code: text as TrackingCode };
 }
@@ -187,7 +232,7 @@ export interface FormatTrackingCodeOptions {
   bidi?: 'isolate' | 'none';
 }
 
-/** The code in groups of four, e.g. 4827-9153-0612-3456 or ۴۸۲۷-۹۱۵۳-۰۶۱۲-۳۴۵۶. */
+/** The code in groups of four, e.g. 4827-9153-0614 or ۴۸۲۷-۹۱۵۳-۰۶۱۴ (a 16-digit code of before in four groups). */
 export function formatTrackingCode(code: TrackingCode, options: FormatTrackingCodeOptions = {}): string {
   if (!isTrackingCode(code)) throw new TypeError('formatTrackingCode takes a canonical tracking code; parse input first');
   const zero = ZERO[options.digits ?? 'latn'];
