@@ -21,7 +21,7 @@ export {
 export { applyConsent, changeCustomerTags, createCustomer, normaliseBirthday, normalisePhone, violatedUniqueIndex } from './customer.service.ts';
 export { applyAttributes, attributeDefinitionsOf, type AttributeDefinitions } from './customer-attribute.service.ts';
 export { isSegmentMember, rulesPredicate, segmentPredicate } from './segment.service.ts';
-export { customerSegmentIds } from './segment-match.ts';
+export { customerSegmentIds, customersSegmentIds } from './segment-match.ts';
 export { compileSegmentRules, type SegmentContext } from './segment.rules.ts';
 export { customers, consentEvents } from './customer.schema.ts';
 export { decodeCursor, encodeCursor } from './customer.cursor.ts';

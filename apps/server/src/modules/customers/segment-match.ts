@@ -83,3 +83,26 @@ export async function customerSegmentIds(db: Executor, tenantId: string, custome
     .from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId), isLive));
   return row?.ids ?? [];
 }
+
+/** `customerSegmentIds` for many customers in one query (a group of survey answers), by customer id; unknown ones are left out. */
+export async function customersSegmentIds(db: Executor, tenantId: string, customerIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (customerIds.length === 0) return out;
+  const saved = await db.select({ id: segments.id, rules: segments.rules }).from(segments).where(eq(segments.tenantId, tenantId));
+  if (saved.length === 0) return out;
+  const context = await segmentContext(db, tenantId);
+  const checks: SQL[] = [];
+  for (const segment of saved) {
+    try {
+      const rules = compileSegmentRules(segment.rules as SegmentRules, context);
+      checks.push(sql`CASE WHEN ${matchPredicate(tenantId, segment.id, rules)} THEN ${segment.id}::uuid END`);
+    } catch {
+      continue;
+    }
+  }
+  if (checks.length === 0) return out;
+  const rows = await db.select({ id: customers.id, ids: sql<string[]>`array_remove(ARRAY[${sql.join(checks, sql`, `)}]::uuid[], NULL)` })
+    .from(customers).where(and(eq(customers.tenantId, tenantId), sql`${customers.id} = ANY(${sql.param(customerIds)}::uuid[])`, isLive));
+  for (const row of rows) out.set(row.id, row.ids);
+  return out;
+}

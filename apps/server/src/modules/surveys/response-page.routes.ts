@@ -11,10 +11,10 @@ import { deviceOf, type Device, type SubmissionGuard } from './response-abuse.ts
 import type { Asset } from './response-assets.ts';
 import { answerFromForm, parseForm, type FormBody } from './response-form.ts';
 import { pick, renderMessage, renderStep, type MessageKind, type PageAssets, type PageFrame } from './response-page.ts';
-import { currentResponse, linkChannel, linkState, openLink, resumeIndex, respondentLocale, shownQuestions, type CurrentResponse, type OpenedLink } from './response-public.ts';
+import { currentResponse, linkChannel, linkState, resumeIndex, respondentLocale, shownQuestions, type CurrentResponse, type OpenedLink } from './response-public.ts';
 import * as repo from './response.repo.ts';
-import { saveResponse } from './response.service.ts';
-import { liveSurvey } from './survey-version.ts';
+import { openAnswerLink, type AnswerSubmission, type SavedResponse } from './response.service.ts';
+import { liveSurvey, type LiveSurvey } from './survey-version.ts';
 
 export const DEVICE_COOKIE = 'vafa_device';
 const RESPONSE_COOKIE = 'vafa_r';
@@ -37,6 +37,8 @@ export interface PageDeps {
   deps: ModuleDeps;
   guard: SubmissionGuard;
   assets: { urls: PageAssets; byName: Map<string, Asset> };
+  /** saves a submission: a new complete answer in a group (response.coalescer.ts), anything else by itself */
+  save(input: AnswerSubmission, live: LiveSurvey): Promise<SavedResponse>;
 }
 
 function sendPage(request: FastifyRequest, reply: FastifyReply, status: number, html: string, options: { frameable?: boolean } = {}): FastifyReply {
@@ -94,7 +96,7 @@ function carried(form: FormBody): Record<string, AnswerValue> {
   }
 }
 
-export function registerResponsePageRoutes(app: App, { deps, guard, assets }: PageDeps): void {
+export function registerResponsePageRoutes(app: App, { deps, guard, assets, save }: PageDeps): void {
   const { db } = deps.database;
 
   const frameOf = (link: OpenedLink | undefined, locale: Locale, keep?: Record<string, string>): PageFrame => ({
@@ -186,7 +188,7 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets }: Pa
    * the link cannot be answered.
    */
   const open = async (req: FastifyRequest, reply: FastifyReply, token: string, asked: string | undefined) => {
-    const link = await openLink(db, token);
+    const link = await openAnswerLink(db, token);
     if (!link) {
       const locale = asked && isLocale(asked) ? asked : negotiateLocale(req.headers['accept-language'], 'fa');
       return { page: message(req, reply, 404, undefined, locale, 'notFound') };
@@ -253,13 +255,13 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets }: Pa
       if (!verdict.ok) return step(req, reply, { ...o, index: 0, editing: false, ...(verdict.reason === 'challenge' ? { challenge: { value: verdict.challenge, bits: verdict.bits }, status: 429 } : { status: 429 }), answers });
     }
     try {
-      const saved = await db.transaction((tx) => saveResponse(tx, {
+      const saved = await save({
         tenantId: o.link.resolved.tenantId, surveyId: o.link.resolved.surveyId, channel: linkChannel(o.link), locale: o.locale,
         answers: { [question.id]: answer }, hidden: o.hidden, complete: !requiredLeft || wasComplete,
         ...(o.current ? { responseId: o.current.row.id } : {}),
         ...(o.link.invitation ? { invitationId: o.link.invitation.id } : {}),
         deviceHash: o.device.hash, step: 1,
-      }));
+      }, o.link.live);
       rememberResponse(deps, req, reply, o.link.token, saved.responseId);
       const next = shown.length > 1
         ? queryString({ lang: o.locale, step: 1, edit: saved.status === 'complete' ? '1' : undefined })
@@ -318,12 +320,12 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets }: Pa
       }
 
       try {
-        const saved = await db.transaction((tx) => saveResponse(tx, {
+        const saved = await save({
           tenantId: link.resolved.tenantId, surveyId: link.resolved.surveyId, channel: linkChannel(link), locale, answers: given, hidden, complete,
           ...(current ? { responseId: current.row.id } : {}),
           ...(link.invitation ? { invitationId: link.invitation.id } : {}),
           deviceHash: device.hash, step: index + 1,
-        }));
+        }, link.live);
         rememberResponse(deps, req, reply, link.token, saved.responseId);
         const next = saved.status === 'complete' && (complete || index === shown.length - 1)
           ? queryString({ lang: locale, done: '1' })

@@ -1,7 +1,7 @@
 import type { AnswerValue, FeedbackNegativePayload, Question, ResponseSubmittedPayload, SurveyChannel } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
-import { recordTouchpoint, updateTouchpointData } from '../interactions/index.ts';
+import { recordTouchpoint, recordTouchpoints, updateTouchpointData, type TouchpointToRecord } from '../interactions/index.ts';
 import { negativeSignal } from './metrics/negative.ts';
 import type { ResponseContext } from './response.service.ts';
 
@@ -56,26 +56,38 @@ export function firstNegative(questions: Question[], answers: Record<string, Ans
 // Where the answer was given, in the timeline's channel words.
 const TIMELINE_CHANNEL: Record<SurveyChannel, string> = { link: 'web', email: 'email', sms: 'sms', widget: 'web', kiosk: 'store', api: 'other' };
 
-/** Puts the answer on the customer's timeline (an edit updates the scores in place). */
-export async function recordAnswerOnTimeline(tx: Executor, effects: CompletionEffects, edit: boolean): Promise<void> {
-  if (!effects.customerId) return;
-  const externalId = `survey-response:${effects.responseId}`;
-  const scores = scoresOf(effects.questions, effects.answers);
-  if (edit) {
-    const patch = { nps: scores.nps ?? null, enps: scores.enps ?? null, csat: scores.csat ?? null, csatPoints: scores.csatPoints ?? null, ces: scores.ces ?? null };
-    await updateTouchpointData(tx, effects.tenantId, [{ externalId, patch }]);
-    return;
-  }
-  await recordTouchpoint(tx, effects.tenantId, {
+/** The timeline entry of a first completion (an edit updates it in place instead). */
+function answeredTouchpoint(effects: CompletionEffects & { customerId: string }): TouchpointToRecord {
+  return {
     customer: { id: effects.customerId },
     kind: 'survey.answered',
     channel: TIMELINE_CHANNEL[effects.channel],
     // A survey without a stage is most often about an experience just had.
     stage: effects.stage ?? 'after-sale',
     occurredAt: effects.submittedAt,
-    externalId,
-    data: { survey: effects.surveyId, surveyName: effects.name.slice(0, 200), response: effects.responseId, ...scores },
-  }, { source: 'surveys' });
+    externalId: `survey-response:${effects.responseId}`,
+    data: { survey: effects.surveyId, surveyName: effects.name.slice(0, 200), response: effects.responseId, ...scoresOf(effects.questions, effects.answers) },
+  };
+}
+
+/** Puts the answer on the customer's timeline (an edit updates the scores in place). */
+export async function recordAnswerOnTimeline(tx: Executor, effects: CompletionEffects, edit: boolean): Promise<void> {
+  if (!effects.customerId) return;
+  if (edit) {
+    const scores = scoresOf(effects.questions, effects.answers);
+    const patch = { nps: scores.nps ?? null, enps: scores.enps ?? null, csat: scores.csat ?? null, csatPoints: scores.csatPoints ?? null, ces: scores.ces ?? null };
+    await updateTouchpointData(tx, effects.tenantId, [{ externalId: `survey-response:${effects.responseId}`, patch }]);
+    return;
+  }
+  await recordTouchpoint(tx, effects.tenantId, answeredTouchpoint({ ...effects, customerId: effects.customerId }), { source: 'surveys' });
+}
+
+/** A group's first completions on their customers' timelines in one call; throws the first refusal (an unknown or erased customer). */
+export async function recordAnswersOnTimeline(tx: Executor, tenantId: string, all: CompletionEffects[]): Promise<void> {
+  const named = all.flatMap((effects) => (effects.customerId ? [answeredTouchpoint({ ...effects, customerId: effects.customerId })] : []));
+  if (named.length === 0) return;
+  const outcomes = await recordTouchpoints(tx, tenantId, named, { source: 'surveys' });
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.problem;
 }
 
 function negativePayload(effects: CompletionEffects, negative: { reason: FeedbackNegativePayload['reason']; score: number }): FeedbackNegativePayload & { context?: ResponseContext } {
@@ -93,6 +105,11 @@ function negativePayload(effects: CompletionEffects, negative: { reason: Feedbac
 
 /** `response.submitted`, and `feedback.negative` for a negative experience, in the completing transaction. */
 export async function publishCompletion(tx: Executor, effects: CompletionEffects): Promise<void> {
+  await publishEvents(tx, effects.tenantId, completionEvents(effects));
+}
+
+/** The events of a first completion: `response.submitted`, and `feedback.negative` for a negative experience. */
+export function completionEvents(effects: CompletionEffects): { topic: string; payload: Record<string, unknown> }[] {
   const submitted: ResponseSubmittedPayload = {
     surveyId: effects.surveyId,
     responseId: effects.responseId,
@@ -108,7 +125,7 @@ export async function publishCompletion(tx: Executor, effects: CompletionEffects
   const events: { topic: string; payload: Record<string, unknown> }[] = [{ topic: 'response.submitted', payload: { ...submitted } }];
   const negative = firstNegative(effects.questions, effects.answers);
   if (negative) events.push({ topic: 'feedback.negative', payload: { ...negativePayload(effects, negative) } });
-  await publishEvents(tx, effects.tenantId, events);
+  return events;
 }
 
 /** After an edit: `feedback.negative` only if the response was not negative before (no second follow-up for the same unhappiness). */

@@ -248,3 +248,120 @@ export async function tagsOf(db: Executor, tenantId: string, responseId: string)
   const result = await db.execute<{ tag: string }>(sql`SELECT tag FROM survey_response_tags WHERE tenant_id = ${tenantId} AND response_id = ${responseId} ORDER BY tag`);
   return result.rows.map((r) => r.tag);
 }
+
+// Set-based forms of the writes above, for a group of new complete answers (response.coalescer.ts).
+
+/** The advisory locks of `lockClientRef` for many references in one statement, taken in key order so two groups never wait on each other in a cycle. */
+export async function lockClientRefs(db: Executor, tenantId: string, refs: { surveyId: string; clientRef: string }[]): Promise<void> {
+  const keys = [...new Set(refs.map((r) => `survey-ref:${tenantId}:${r.surveyId}:${r.clientRef}`))].sort();
+  await db.execute(sql`SELECT count(pg_advisory_xact_lock(hashtextextended(k.key, 0)))
+    FROM (SELECT key FROM unnest(${sql.param(keys)}::text[]) WITH ORDINALITY AS u(key, n) ORDER BY n) AS k`);
+}
+
+/** Responses (not a kiosk's) already stored under these references, by `${surveyId}\0${clientRef}`. */
+export async function findByClientRefs(db: Executor, tenantId: string, refs: { surveyId: string; clientRef: string }[]): Promise<Map<string, { id: string; status: string }>> {
+  const rows = await db.select({ id: surveyResponses.id, status: surveyResponses.status, surveyId: surveyResponses.surveyId, clientRef: surveyResponses.clientRef })
+    .from(surveyResponses).where(and(
+      eq(surveyResponses.tenantId, tenantId), isNull(surveyResponses.kioskId),
+      sql`${surveyResponses.clientRef} = ANY(${sql.param([...new Set(refs.map((r) => r.clientRef))])}::text[])`,
+    ));
+  return new Map(rows.map((r) => [`${r.surveyId}\0${r.clientRef}`, { id: r.id, status: r.status }]));
+}
+
+/** The current status and live version of surveys, read in the writing transaction. */
+export async function surveyStates(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, { status: 'draft' | 'live' | 'closed'; liveVersion: number | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: surveys.id, status: surveys.status, liveVersion: surveys.liveVersion }).from(surveys)
+    .where(and(eq(surveys.tenantId, tenantId), sql`${surveys.id} = ANY(${sql.param(ids)}::uuid[])`));
+  return new Map(rows.map((r) => [r.id, { status: r.status as 'draft' | 'live' | 'closed', liveVersion: r.liveVersion }]));
+}
+
+export interface LockedInvitation extends InvitationRow {
+  /** the response already given or started through it (non-anonymous surveys only keep this link) */
+  responseId: string | null;
+}
+
+/** `lockInvitation` for many at once: one statement, rows locked in id order. */
+export async function lockInvitations(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, LockedInvitation>> {
+  const result = await db.execute<Record<string, unknown>>(sql`
+    SELECT i.id, i.survey_id, i.customer_id, i.context, i.hidden, i.responded_at, i.expires_at, p.response_id
+    FROM survey_invitations i
+    LEFT JOIN survey_respondents p ON p.tenant_id = i.tenant_id AND p.invitation_id = i.id
+    WHERE i.tenant_id = ${tenantId} AND i.id = ANY(${sql.param([...new Set(ids)].sort())}::uuid[])
+    ORDER BY i.id
+    FOR UPDATE OF i`);
+  const at = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return new Map(result.rows.map((r) => [r.id as string, {
+    id: r.id as string, surveyId: r.survey_id as string, customerId: r.customer_id as string,
+    context: (r.context ?? {}) as Record<string, string>, hidden: (r.hidden ?? {}) as Record<string, string>,
+    respondedAt: at(r.responded_at), expiresAt: at(r.expires_at), responseId: (r.response_id as string | null) ?? null,
+  }]));
+}
+
+/** New responses in one statement; how many were inserted. */
+export async function insertResponses(db: Executor, rows: (typeof surveyResponses.$inferInsert)[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await db.insert(surveyResponses).values(rows).onConflictDoNothing().returning({ id: surveyResponses.id });
+  return inserted.length;
+}
+
+export async function insertRespondents(db: Executor, rows: (typeof surveyRespondents.$inferInsert)[]): Promise<void> {
+  if (rows.length > 0) await db.insert(surveyRespondents).values(rows);
+}
+
+/** The answers of new responses, all in one insert. */
+export async function insertAnswers(db: Executor, tenantId: string, responses: { surveyId: string; responseId: string; answers: Record<string, AnswerValue> }[]): Promise<void> {
+  const now = new Date();
+  const rows = responses.flatMap((r) => Object.entries(r.answers).map(([questionId, answer]) => ({
+    tenantId, responseId: r.responseId, questionId, surveyId: r.surveyId, updatedAt: now, ...answerColumns(answer),
+  })));
+  if (rows.length > 0) await db.insert(surveyAnswers).values(rows);
+}
+
+/** `markInvitationResponded` for many at once, by primary key (see its note on the plan), anonymous surveys' kept to the day. */
+export async function markInvitationsResponded(db: Executor, tenantId: string, invitations: { id: string; anonymous: boolean }[]): Promise<void> {
+  if (invitations.length === 0) return;
+  const anonymous = invitations.filter((i) => i.anonymous).map((i) => i.id);
+  await db.update(surveyInvitations)
+    .set({ respondedAt: sql`coalesce(${surveyInvitations.respondedAt}, CASE WHEN ${surveyInvitations.id} = ANY(${sql.param(anonymous)}::uuid[]) THEN date_trunc('day', now()) ELSE now() END)` })
+    .where(and(eq(surveyInvitations.tenantId, tenantId), sql`${surveyInvitations.id} = ANY(${sql.param(invitations.map((i) => i.id))}::uuid[])`));
+}
+
+export interface LinkRow {
+  tenantId: string;
+  kind: string;
+  targetId: string;
+  surveyId: string;
+  status: string;
+  liveVersion: number | null;
+  closedReason: string | null;
+  invitation: { id: string; customerId: string; channel: string; respondedAt: Date | null; expiresAt: Date | null; hidden: Record<string, string> } | null;
+}
+
+/** What a link's token opens, with the survey's current state and the invitation, in one statement (the definition is read by version apart). */
+export async function linkByTokenHash(db: Executor, tokenHash: Buffer): Promise<LinkRow | undefined> {
+  const result = await db.execute<Record<string, unknown>>(sql`
+    SELECT t.tenant_id, t.kind, t.target_id, t.survey_id, s.status, s.live_version, s.closed_reason,
+           i.id AS invitation_id, i.customer_id, i.channel, i.responded_at, i.expires_at, i.hidden
+    FROM survey_tokens t
+    JOIN surveys s ON s.tenant_id = t.tenant_id AND s.id = t.survey_id
+    LEFT JOIN survey_invitations i ON t.kind = 'invitation' AND i.tenant_id = t.tenant_id AND i.id = t.target_id
+    WHERE t.token_hash = ${tokenHash}`);
+  const r = result.rows[0];
+  if (!r) return undefined;
+  const at = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return {
+    tenantId: r.tenant_id as string, kind: r.kind as string, targetId: r.target_id as string, surveyId: r.survey_id as string,
+    status: r.status as string, liveVersion: (r.live_version as number | null) ?? null, closedReason: (r.closed_reason as string | null) ?? null,
+    invitation: r.invitation_id ? {
+      id: r.invitation_id as string, customerId: r.customer_id as string, channel: r.channel as string,
+      respondedAt: at(r.responded_at), expiresAt: at(r.expires_at), hidden: (r.hidden ?? {}) as Record<string, string>,
+    } : null,
+  };
+}
+
+/** A published version's definition as stored (published versions never change). */
+export async function versionDefinition(db: Executor, tenantId: string, surveyId: string, version: number): Promise<unknown> {
+  const result = await db.execute<{ definition: unknown }>(sql`SELECT definition FROM survey_versions WHERE tenant_id = ${tenantId} AND survey_id = ${surveyId} AND version = ${version}`);
+  return result.rows[0]?.definition;
+}

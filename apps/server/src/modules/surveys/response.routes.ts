@@ -14,8 +14,10 @@ import { deviceOf, SubmissionGuard } from './response-abuse.ts';
 import { loadPageAssets } from './response-assets.ts';
 import { renderPreview } from './response-page.ts';
 import { DEVICE_COOKIE, keepDevice, registerResponsePageRoutes, sendPage } from './response-page.routes.ts';
-import { currentResponse, linkChannel, linkState, openLink, respondentLocale } from './response-public.ts';
-import { saveResponse } from './response.service.ts';
+import { currentResponse, linkChannel, linkState, respondentLocale } from './response-public.ts';
+import { ResponseCoalescer } from './response.coalescer.ts';
+import { groupable, openAnswerLink, saveResponse, type AnswerSubmission } from './response.service.ts';
+import type { LiveSurvey } from './survey-version.ts';
 import { surveys } from './survey.schema.ts';
 
 /**
@@ -27,7 +29,7 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
   /** The link a respondent may answer through: 404 unknown, 410 expired or closed. */
   const answerableLink = async (token: string) => {
-    const link = await openLink(db, token);
+    const link = await openAnswerLink(db, token);
     if (!link) throw new Problem(404, 'survey_not_found');
     const state = linkState(link);
     if (state === 'expired') throw new Problem(410, 'invitation_expired');
@@ -42,7 +44,10 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
   };
   const guard = new SubmissionGuard(deps.config);
   const assets = loadPageAssets();
-  registerResponsePageRoutes(app, { deps, guard, assets });
+  const coalescer = new ResponseCoalescer(deps.database);
+  /** A new complete answer is written in a group with others arriving at once; anything else by itself. */
+  const save = (input: AnswerSubmission, live: LiveSurvey) => (groupable(input, live) ? coalescer.save(input, live) : db.transaction((tx) => saveResponse(tx, input)));
+  registerResponsePageRoutes(app, { deps, guard, assets, save });
 
   app.get('/api/public/surveys/:token', {
     config: { access: 'public', rateLimit: false },
@@ -109,14 +114,14 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
       }
     }
     const locale = body.locale && (link.live.definition.settings.languages as string[]).includes(body.locale) ? body.locale : respondentLocale(link, undefined, req.headers['accept-language']);
-    const saved = await db.transaction((tx) => saveResponse(tx, {
+    const saved = await save({
       tenantId: link.resolved.tenantId, surveyId: link.resolved.surveyId, channel: link.invitation ? linkChannel(link) : 'api',
       locale, answers: body.answers, complete: body.complete, ...(body.hidden ? { hidden: body.hidden } : {}),
       ...(body.responseId ? { responseId: body.responseId } : {}),
       ...(link.invitation ? { invitationId: link.invitation.id } : {}),
       ...(idempotencyKey && !body.responseId ? { clientRef: `idempotency:${idempotencyKey}` } : {}),
       deviceHash: device.hash, ...(body.step !== undefined ? { step: body.step } : {}),
-    }));
+    }, link.live);
     if (!saved.created && idempotencyKey && !body.responseId) reply.header('idempotent-replayed', 'true');
     return reply.code(saved.created || (idempotencyKey && !body.responseId) ? 201 : 200).header('cache-control', 'no-store')
       .send({ responseId: saved.responseId, status: saved.status, device: device.cookie });

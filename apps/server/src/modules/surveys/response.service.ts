@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { AnswerValue, Locale, Question, SurveyChannel, SurveyDefinition } from '@vafa/contracts';
+import { SurveyDefinition, type AnswerValue, type Locale, type Question, type SurveyChannel } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import { postgresErrorCode } from '../../platform/http/problem.ts';
+import { publishEvents } from '../../platform/events/outbox.ts';
 import * as repo from './response.repo.ts';
-import { publishCompletion, publishNewlyNegative, recordAnswerOnTimeline } from './response.effects.ts';
+import {
+  completionEvents, publishCompletion, publishNewlyNegative, recordAnswerOnTimeline, recordAnswersOnTimeline, type CompletionEffects,
+} from './response.effects.ts';
 import { checkAnswers, missingRequired, visibleQuestions, type AnswerError } from './response.validate.ts';
-import { applyToRollups } from './rollup.repo.ts';
+import { applyManyToRollups, applyToRollups, type RollupInput } from './rollup.repo.ts';
+import type { OpenedLink } from './response-public.ts';
+import type { surveyResponses } from './survey.schema.ts';
+import { hashSurveyToken } from './survey-token.ts';
 import { liveSurvey, type LiveSurvey } from './survey-version.ts';
-import { customerSegmentIds } from '../customers/index.ts';
+import { customerSegmentIds, customersSegmentIds } from '../customers/index.ts';
 
 /** What was sent after (a follow-up, a case, an order), carried from the invitation to the events. */
 export interface ResponseContext {
@@ -92,14 +98,56 @@ function visibleAnswers(questions: Question[], answers: Record<string, AnswerVal
   return Object.fromEntries(Object.entries(answers).filter(([id]) => visible.has(id)));
 }
 
+/** The submission's answers checked against the questions, merged with those already saved. Throws the 422 Problem. */
+function checkSubmission(questions: Question[], saved: Record<string, AnswerValue>, answers: Record<string, AnswerValue>, completing: boolean) {
+  const checked = checkAnswers(questions, saved, answers);
+  if (checked.errors.length > 0) throw answerProblem(checked.errors);
+  const merged = visibleAnswers(questions, { ...saved, ...checked.given });
+  const stale = Object.keys(saved).filter((id) => !(id in merged));
+  if (completing) {
+    const missing = missingRequired(questions, merged);
+    if (missing.length > 0) throw answerProblem(missing);
+  }
+  return { given: checked.given, merged, stale };
+}
+
+/** When the answer was given: the sender's time (a kiosk's offline answer) unless it is in the future, else now. */
+function givenAt(input: AnswerSubmission, now: Date): Date {
+  return input.submittedAt && input.submittedAt.getTime() < now.getTime() + DAY_MS ? input.submittedAt : now;
+}
+
+/** Everything a submission writes, decided by `planResponse` (reads, locks, validation) and written by `writeResponse`. */
+export interface ResponsePlan {
+  input: AnswerSubmission;
+  now: Date;
+  /** the version answered */
+  survey: LiveSurvey;
+  anonymous: boolean;
+  invitation: repo.InvitationRow | undefined;
+  existing: repo.ResponseRow | undefined;
+  saved: Record<string, AnswerValue>;
+  given: Record<string, AnswerValue>;
+  merged: Record<string, AnswerValue>;
+  stale: string[];
+  wasComplete: boolean;
+  completing: boolean;
+  customerId: string | undefined;
+  context: ResponseContext;
+  hidden: Record<string, string>;
+  givenAt: Date;
+  submittedAt: Date;
+  stage: string | null;
+  segmentIds: string[];
+  /** the quota's total, when this completion counts against it (the survey closes once reached) */
+  quotaTotal: number | undefined;
+}
+
 /**
- * Validates and stores a submission in the caller's transaction. On completion (and on an edit of
- * a complete response) it keeps the rollups current, enforces quotas, records the answer on the
- * customer's timeline and publishes `response.submitted` / `feedback.negative`. An anonymous
- * survey's response never gets a respondent row, nor any customer, invitation or context
- * reference. Throws a Problem (4xx, stable code) for anything refused; nothing is then written.
+ * The reading half of `saveResponse`: takes the locks (client reference, invitation, response,
+ * quota), checks the submission and decides every row and effect. A resend of a reference
+ * already stored comes back as `replay`. Throws a Problem for anything refused.
  */
-export async function saveResponse(tx: Executor, input: AnswerSubmission): Promise<SavedResponse> {
+export async function planResponse(tx: Executor, input: AnswerSubmission): Promise<{ replay: SavedResponse } | { plan: ResponsePlan }> {
   const { tenantId, surveyId } = input;
   const now = new Date();
 
@@ -108,7 +156,7 @@ export async function saveResponse(tx: Executor, input: AnswerSubmission): Promi
     // Two sends of one reference at once queue here (the unique index covers kiosks only).
     await repo.lockClientRef(tx, tenantId, surveyId, input.clientRef);
     const earlier = await repo.findByClientRef(tx, tenantId, surveyId, input.kioskId, input.clientRef);
-    if (earlier) return { responseId: earlier.id, status: earlier.status as SavedResponse['status'], created: false };
+    if (earlier) return { replay: { responseId: earlier.id, status: earlier.status as SavedResponse['status'], created: false } };
   }
 
   const current = await liveSurvey(tx, tenantId, surveyId);
@@ -140,23 +188,15 @@ export async function saveResponse(tx: Executor, input: AnswerSubmission): Promi
 
   const questions = survey.definition.questions;
   const saved = existing ? await repo.answersOf(tx, tenantId, existing.id) : {};
-  const checked = checkAnswers(questions, saved, input.answers);
-  if (checked.errors.length > 0) throw answerProblem(checked.errors);
-
-  const merged = visibleAnswers(questions, { ...saved, ...checked.given });
-  const stale = Object.keys(saved).filter((id) => !(id in merged));
   const wasComplete = existing?.status === 'complete';
   const completing = input.complete || wasComplete;
-  if (completing) {
-    const missing = missingRequired(questions, merged);
-    if (missing.length > 0) throw answerProblem(missing);
-  }
+  const { given, merged, stale } = checkSubmission(questions, saved, input.answers, completing);
 
   const customerId = anonymous ? undefined : (invitation?.customerId ?? input.customerId ?? (existing ? (await repo.respondentOf(tx, tenantId, existing.id))?.customerId : undefined));
   const context = anonymous ? {} : cleanContext({ ...(existing?.context as Record<string, unknown> | undefined), ...invitation?.context, ...input.context });
   const hidden = keptHidden(survey.definition, existing?.hidden as Record<string, string> | undefined, anonymous ? undefined : invitation?.hidden, input.hidden);
-  const given = input.submittedAt && input.submittedAt.getTime() < now.getTime() + DAY_MS ? input.submittedAt : now;
-  const submittedAt = wasComplete ? existing!.submittedAt! : given;
+  const given_ = givenAt(input, now);
+  const submittedAt = wasComplete ? existing!.submittedAt! : given_;
   const stage = survey.definition.settings.stage ?? null;
 
   const segmentIds = completing && customerId ? await customerSegmentIds(tx, tenantId, customerId) : [];
@@ -173,15 +213,49 @@ export async function saveResponse(tx: Executor, input: AnswerSubmission): Promi
     }
   }
 
+  return {
+    plan: {
+      input, now, survey, anonymous, invitation, existing, saved, given, merged, stale, wasComplete, completing, customerId, context, hidden,
+      givenAt: given_, submittedAt, stage, segmentIds, quotaTotal: countsAgainstQuota ? quota.total : undefined,
+    },
+  };
+}
+
+function newResponseRow(plan: ResponsePlan, id: string): typeof surveyResponses.$inferInsert {
+  const { input } = plan;
+  return {
+    tenantId: input.tenantId, id, surveyId: input.surveyId, version: plan.survey.version, status: input.complete ? 'complete' : 'partial',
+    channel: input.channel, locale: input.locale, stage: plan.stage, hidden: plan.hidden, context: plan.context, segmentIds: plan.segmentIds,
+    kioskId: input.kioskId ?? null, clientRef: input.clientRef ?? null, deviceHash: input.deviceHash ?? null,
+    step: input.step ?? 0, startedAt: plan.givenAt, updatedAt: plan.now, submittedAt: input.complete ? plan.givenAt : null,
+  };
+}
+
+function completionEffects(plan: ResponsePlan, responseId: string): CompletionEffects {
+  const { survey, input } = plan;
+  return {
+    tenantId: input.tenantId, surveyId: input.surveyId, responseId, name: survey.definition.name, customerId: plan.customerId,
+    channel: (plan.existing?.channel ?? input.channel) as SurveyChannel, stage: plan.stage, questions: survey.definition.questions,
+    answers: plan.merged, submittedAt: plan.submittedAt, context: plan.context, incentivePoints: survey.definition.settings.incentivePoints,
+  };
+}
+
+function rollupInput(plan: ResponsePlan, responseId: string): RollupInput {
+  return {
+    surveyId: plan.input.surveyId, responseId, submittedAt: plan.submittedAt, channel: (plan.existing?.channel ?? plan.input.channel) as SurveyChannel,
+    stage: plan.stage, questions: plan.survey.definition.questions, segmentIds: plan.segmentIds, answers: plan.merged,
+  };
+}
+
+/** The writing half of `saveResponse`: the rows and effects `planResponse` decided, in the same transaction. */
+export async function writeResponse(tx: Executor, plan: ResponsePlan): Promise<SavedResponse> {
+  const { input, existing, wasComplete, completing } = plan;
+  const { tenantId, surveyId } = input;
   let created = false;
+  let id: string;
   if (!existing) {
-    responseId = randomUUID();
-    const inserted = await repo.insertResponse(tx, {
-      tenantId, id: responseId, surveyId, version: survey.version, status: input.complete ? 'complete' : 'partial',
-      channel: input.channel, locale: input.locale, stage, hidden, context, segmentIds,
-      kioskId: input.kioskId ?? null, clientRef: input.clientRef ?? null, deviceHash: input.deviceHash ?? null,
-      step: input.step ?? 0, startedAt: given, updatedAt: now, submittedAt: input.complete ? given : null,
-    });
+    id = randomUUID();
+    const inserted = await repo.insertResponse(tx, newResponseRow(plan, id));
     if (!inserted) {
       // Lost the race with the first send of the same clientRef.
       const earlier = input.clientRef ? await repo.findByClientRef(tx, tenantId, surveyId, input.kioskId, input.clientRef) : undefined;
@@ -189,9 +263,9 @@ export async function saveResponse(tx: Executor, input: AnswerSubmission): Promi
       throw new Problem(409, 'already_answered');
     }
     created = true;
-    if (customerId) {
+    if (plan.customerId) {
       try {
-        await repo.insertRespondent(tx, { tenantId, responseId, customerId, invitationId: invitation?.id ?? null });
+        await repo.insertRespondent(tx, { tenantId, responseId: id, customerId: plan.customerId, invitationId: plan.invitation?.id ?? null });
       } catch (error) {
         if (postgresErrorCode(error) === '23505') throw new Problem(409, 'already_answered');
         if (postgresErrorCode(error) === '23503') throw new Problem(422, 'unknown_customer');
@@ -199,32 +273,28 @@ export async function saveResponse(tx: Executor, input: AnswerSubmission): Promi
       }
     }
   } else {
+    id = existing.id;
     await repo.updateResponse(tx, tenantId, existing.id, {
-      status: completing ? 'complete' : 'partial', locale: input.locale, hidden, context,
-      ...(completing ? { segmentIds, submittedAt } : {}),
+      status: completing ? 'complete' : 'partial', locale: input.locale, hidden: plan.hidden, context: plan.context,
+      ...(completing ? { segmentIds: plan.segmentIds, submittedAt: plan.submittedAt } : {}),
       ...(input.step !== undefined ? { step: Math.max(existing.step, input.step) } : {}),
       ...(input.deviceHash && !existing.deviceHash ? { deviceHash: input.deviceHash } : {}),
     });
   }
-  const id = responseId!;
 
-  await repo.deleteAnswers(tx, tenantId, id, stale);
-  await repo.upsertAnswers(tx, tenantId, surveyId, id, checked.given);
+  await repo.deleteAnswers(tx, tenantId, id, plan.stale);
+  await repo.upsertAnswers(tx, tenantId, surveyId, id, plan.given);
 
   if (!completing) return { responseId: id, status: 'partial', created };
 
-  const channel = (existing?.channel ?? input.channel) as SurveyChannel;
-  const effects = {
-    tenantId, surveyId, responseId: id, name: survey.definition.name, customerId, channel, stage,
-    questions, answers: merged, submittedAt, context, incentivePoints: survey.definition.settings.incentivePoints,
-  };
-  if (customerId) await recordAnswerOnTimeline(tx, effects, wasComplete);
+  const effects = completionEffects(plan, id);
+  if (plan.customerId) await recordAnswerOnTimeline(tx, effects, wasComplete);
   if (wasComplete) {
-    await publishNewlyNegative(tx, effects, saved);
+    await publishNewlyNegative(tx, effects, plan.saved);
   } else {
     await publishCompletion(tx, effects);
-    if (invitation) await repo.markInvitationResponded(tx, tenantId, invitation.id, anonymous);
-    if (countsAgainstQuota && quota.total !== undefined && (await repo.countComplete(tx, tenantId, surveyId)) >= quota.total) {
+    if (plan.invitation) await repo.markInvitationResponded(tx, tenantId, plan.invitation.id, plan.anonymous);
+    if (plan.quotaTotal !== undefined && (await repo.countComplete(tx, tenantId, surveyId)) >= plan.quotaTotal) {
       await repo.closeSurveyForQuota(tx, tenantId, surveyId);
     }
   }
@@ -233,10 +303,163 @@ export async function saveResponse(tx: Executor, input: AnswerSubmission): Promi
   // last: their row locks are then held for one statement and the commit, not for the whole
   // transaction (written first, answers queued behind each other's timeline and event writes).
   // An edit takes its old answers out before adding the new ones.
-  const rollupBase = { surveyId, responseId: id, submittedAt, channel, stage, questions };
-  if (wasComplete) await applyToRollups(tx, tenantId, { ...rollupBase, segmentIds: existing!.segmentIds, answers: saved }, -1);
-  await applyToRollups(tx, tenantId, { ...rollupBase, segmentIds, answers: merged }, 1);
+  const rollup = rollupInput(plan, id);
+  if (wasComplete) await applyToRollups(tx, tenantId, { ...rollup, segmentIds: existing!.segmentIds, answers: plan.saved }, -1);
+  await applyToRollups(tx, tenantId, rollup, 1);
   return { responseId: id, status: 'complete', created };
+}
+
+/**
+ * Validates and stores a submission in the caller's transaction. On completion (and on an edit of
+ * a complete response) it keeps the rollups current, enforces quotas, records the answer on the
+ * customer's timeline and publishes `response.submitted` / `feedback.negative`. An anonymous
+ * survey's response never gets a respondent row, nor any customer, invitation or context
+ * reference. Throws a Problem (4xx, stable code) for anything refused; nothing is then written.
+ */
+export async function saveResponse(tx: Executor, input: AnswerSubmission): Promise<SavedResponse> {
+  const planned = await planResponse(tx, input);
+  return 'replay' in planned ? planned.replay : writeResponse(tx, planned.plan);
+}
+
+/** Whether a submission may be written in a group (response.coalescer.ts): a new, complete answer to a survey without a quota. */
+export function groupable(input: AnswerSubmission, live: LiveSurvey): boolean {
+  const quota = live.definition.settings.quota;
+  return input.complete && !input.responseId && !input.kioskId && input.surveyId === live.id
+    && !(quota && (quota.total !== undefined || quota.segments.length > 0));
+}
+
+/** A groupable submission checked in memory against the version it answers, before its group's transaction. */
+export interface PlannedCompletion {
+  input: AnswerSubmission;
+  survey: LiveSurvey;
+  now: Date;
+  checked: { given: Record<string, AnswerValue>; merged: Record<string, AnswerValue> } | { refusal: Problem };
+}
+
+/**
+ * Checks a new complete answer without touching the database. A refusal is kept, not thrown,
+ * so the group reports it in the order `saveResponse` would (a used invitation before a bad answer).
+ */
+export function planCompletion(input: AnswerSubmission, survey: LiveSurvey, now = new Date()): PlannedCompletion {
+  try {
+    const { given, merged } = checkSubmission(survey.definition.questions, {}, input.answers, true);
+    return { input, survey, now, checked: { given, merged } };
+  } catch (error) {
+    if (error instanceof Problem) return { input, survey, now, checked: { refusal: error } };
+    throw error;
+  }
+}
+
+/** What became of one answer of a group: saved, refused, or to be saved by itself (`saveResponse`). */
+export type GroupOutcome = { saved: SavedResponse } | { problem: Problem } | { alone: true };
+
+/**
+ * Writes a group of new complete answers to one workspace in the caller's transaction, set-based:
+ * one lock of all client references and one of all invitations (each in key order, as
+ * `saveResponse` takes them, so the two never deadlock), then one multi-row insert per table, one
+ * timeline call, one event insert, one invitation update and one rollup statement. Each answer is
+ * re-checked under the locks as `saveResponse` checks it, in the same order, and gets its own
+ * outcome. An answer this path does not cover (its invitation already has a started response, a
+ * newer version published since it was checked) comes back `alone`. A database error on any
+ * row throws: the caller then saves the answers one by one.
+ */
+export async function saveCompletions(tx: Executor, tenantId: string, group: PlannedCompletion[]): Promise<GroupOutcome[]> {
+  const outcomes: (GroupOutcome | undefined)[] = new Array(group.length);
+  const now = new Date();
+
+  const withRef = group.flatMap((p, i) => (p.input.clientRef ? [i] : []));
+  if (withRef.length > 0) {
+    const refs = withRef.map((i) => ({ surveyId: group[i]!.input.surveyId, clientRef: group[i]!.input.clientRef! }));
+    await repo.lockClientRefs(tx, tenantId, refs);
+    const earlier = await repo.findByClientRefs(tx, tenantId, refs);
+    for (const i of withRef) {
+      const found = earlier.get(`${group[i]!.input.surveyId}\0${group[i]!.input.clientRef}`);
+      if (found) outcomes[i] = { saved: { responseId: found.id, status: found.status as SavedResponse['status'], created: false } };
+    }
+  }
+
+  const open = group.flatMap((_, i) => (outcomes[i] ? [] : [i]));
+  const states = await repo.surveyStates(tx, tenantId, [...new Set(open.map((i) => group[i]!.input.surveyId))]);
+  const invitationIds = open.flatMap((i) => (group[i]!.input.invitationId ? [group[i]!.input.invitationId!] : []));
+  const invitations = invitationIds.length > 0 ? await repo.lockInvitations(tx, tenantId, invitationIds) : new Map<string, repo.LockedInvitation>();
+
+  interface Accepted { index: number; plan: ResponsePlan; responseId: string }
+  const accepted: Accepted[] = [];
+  for (const i of open) {
+    const planned = group[i]!;
+    const { input, survey } = planned;
+    const state = states.get(input.surveyId);
+    if (!state || state.liveVersion === null) {
+      outcomes[i] = { problem: new Problem(404, 'survey_not_found') };
+      continue;
+    }
+    const anonymous = survey.definition.settings.anonymous;
+    const invitation = input.invitationId ? invitations.get(input.invitationId) : undefined;
+    if (input.invitationId && (!invitation || invitation.surveyId !== input.surveyId)) {
+      outcomes[i] = { problem: new Problem(404, 'invitation_not_found') };
+      continue;
+    }
+    if (invitation?.expiresAt && invitation.expiresAt.getTime() <= now.getTime()) {
+      outcomes[i] = { problem: new Problem(410, 'invitation_expired') };
+      continue;
+    }
+    // A response started through the invitation (a page's step) is continued, not begun again.
+    if (invitation && !anonymous && invitation.responseId) {
+      outcomes[i] = { alone: true };
+      continue;
+    }
+    if (invitation?.respondedAt) {
+      outcomes[i] = { problem: new Problem(409, 'already_answered') };
+      continue;
+    }
+    if (state.liveVersion !== survey.version) {
+      outcomes[i] = { alone: true };
+      continue;
+    }
+    if (!surveyOpen({ ...survey, status: state.status }, now)) {
+      outcomes[i] = { problem: new Problem(409, 'survey_closed') };
+      continue;
+    }
+    if ('refusal' in planned.checked) {
+      outcomes[i] = { problem: planned.checked.refusal };
+      continue;
+    }
+    const customerId = anonymous ? undefined : (invitation?.customerId ?? input.customerId);
+    const context = anonymous ? {} : cleanContext({ ...invitation?.context, ...input.context });
+    const hidden = keptHidden(survey.definition, anonymous ? undefined : invitation?.hidden, input.hidden);
+    const at = givenAt(input, planned.now);
+    accepted.push({
+      index: i,
+      responseId: randomUUID(),
+      plan: {
+        input, now: planned.now, survey, anonymous, invitation, existing: undefined, saved: {}, given: planned.checked.given, merged: planned.checked.merged,
+        stale: [], wasComplete: false, completing: true, customerId, context, hidden, givenAt: at, submittedAt: at,
+        stage: survey.definition.settings.stage ?? null, segmentIds: [], quotaTotal: undefined,
+      },
+    });
+  }
+  if (accepted.length === 0) return outcomes as GroupOutcome[];
+
+  const customerIds = [...new Set(accepted.flatMap((a) => (a.plan.customerId ? [a.plan.customerId] : [])))];
+  const segments = await customersSegmentIds(tx, tenantId, customerIds);
+  for (const a of accepted) a.plan.segmentIds = a.plan.customerId ? (segments.get(a.plan.customerId) ?? []) : [];
+
+  const inserted = await repo.insertResponses(tx, accepted.map((a) => newResponseRow(a.plan, a.responseId)));
+  if (inserted !== accepted.length) throw new Error('a response of the group was not inserted');
+  await repo.insertRespondents(tx, accepted.flatMap((a) => (a.plan.customerId
+    ? [{ tenantId, responseId: a.responseId, customerId: a.plan.customerId, invitationId: a.plan.invitation?.id ?? null }] : [])));
+  await repo.insertAnswers(tx, tenantId, accepted.map((a) => ({ surveyId: a.plan.input.surveyId, responseId: a.responseId, answers: a.plan.given })));
+
+  const effects = accepted.map((a) => completionEffects(a.plan, a.responseId));
+  await recordAnswersOnTimeline(tx, tenantId, effects);
+  await publishEvents(tx, tenantId, effects.flatMap(completionEvents));
+  const answered = accepted.flatMap((a) => (a.plan.invitation ? [{ id: a.plan.invitation.id, anonymous: a.plan.anonymous }] : []));
+  await repo.markInvitationsResponded(tx, tenantId, answered);
+  // Last, as in writeResponse: the rows every completion shares stay locked for one statement and the commit.
+  await applyManyToRollups(tx, tenantId, accepted.map((a) => rollupInput(a.plan, a.responseId)));
+
+  for (const a of accepted) outcomes[a.index] = { saved: { responseId: a.responseId, status: 'complete', created: true } };
+  return outcomes as GroupOutcome[];
 }
 
 /**
@@ -251,4 +474,41 @@ async function ownsResponse(tx: Executor, tenantId: string, existing: repo.Respo
     return respondent?.invitationId === input.invitationId;
   }
   return false;
+}
+
+/** Parsed definitions of published versions by (workspace, survey, version): a published version never changes. */
+const definitions = new Map<string, SurveyDefinition>();
+const DEFINITIONS_KEPT = 1000;
+
+async function versionDefinition(db: Executor, tenantId: string, surveyId: string, version: number): Promise<SurveyDefinition | undefined> {
+  const key = `${tenantId}:${surveyId}:${version}`;
+  const known = definitions.get(key);
+  if (known) return known;
+  const stored = await repo.versionDefinition(db, tenantId, surveyId, version);
+  if (stored === undefined) return undefined;
+  // Stored definitions were validated when published; parsing fills defaults added since.
+  const definition = SurveyDefinition.parse(stored);
+  if (definitions.size >= DEFINITIONS_KEPT) definitions.delete(definitions.keys().next().value!);
+  definitions.set(key, definition);
+  return definition;
+}
+
+/**
+ * `openLink` (response-public.ts) in one statement: the token, the survey's current status and
+ * live version and the invitation are read fresh on every request (a closed survey refuses at
+ * once), the live version's definition comes from memory after its first use.
+ */
+export async function openAnswerLink(db: Executor, token: string): Promise<OpenedLink | undefined> {
+  if (!/^[A-Za-z0-9_-]{22}$/.test(token)) return undefined;
+  const row = await repo.linkByTokenHash(db, hashSurveyToken(token));
+  if (!row || (row.kind !== 'public' && row.kind !== 'invitation') || row.liveVersion === null) return undefined;
+  if (row.kind === 'invitation' && !row.invitation) return undefined;
+  const definition = await versionDefinition(db, row.tenantId, row.surveyId, row.liveVersion);
+  if (!definition) return undefined;
+  return {
+    token,
+    resolved: { tenantId: row.tenantId, kind: row.kind, targetId: row.targetId, surveyId: row.surveyId },
+    live: { id: row.surveyId, status: row.status as LiveSurvey['status'], version: row.liveVersion, definition, closedReason: row.closedReason },
+    invitation: row.invitation ?? undefined,
+  };
 }

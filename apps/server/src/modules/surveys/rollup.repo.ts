@@ -51,3 +51,34 @@ export async function applyToRollups(tx: Executor, tenantId: string, input: Roll
     ON CONFLICT (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard)
     DO UPDATE SET ${updates}`);
 }
+
+/**
+ * Adds (+1) many new complete responses in one statement, for a group of answers written
+ * together: every response's deltas × its segments, summed per rollup key (each response on its
+ * own shard), so the INSERT … ON CONFLICT touches each row once. Rows go in the key order
+ * `applyToRollups` uses (its rows share survey, day, channel, stage and shard and go by segment,
+ * question, bucket), so a group and a single answer lock shared rows in the same order.
+ */
+export async function applyManyToRollups(tx: Executor, tenantId: string, inputs: RollupInput[]): Promise<void> {
+  const rows = inputs.flatMap((input) => {
+    const segments = [...new Set([ALL_SEGMENTS, ...input.segmentIds])];
+    const base = { sv: input.surveyId, at: input.submittedAt.toISOString(), ch: input.channel, st: input.stage ?? '', sh: rollupShard(input.responseId) };
+    return rollupDeltas(input.questions, input.answers).flatMap((d) => segments.map((s) => ({
+      ...base, s, q: d.questionId, b: d.bucket, ...Object.fromEntries(ROLLUP_COUNTERS.map((k) => [k, d.counters[k] ?? 0])),
+    })));
+  });
+  if (rows.length === 0) return;
+  const columns = sql.raw(ROLLUP_COUNTERS.join(', '));
+  const sums = sql.raw(ROLLUP_COUNTERS.map((k) => `sum(v.${k})`).join(', '));
+  const typed = sql.raw(ROLLUP_COUNTERS.map((k) => `${k} bigint`).join(', '));
+  const updates = sql.raw(ROLLUP_COUNTERS.map((k) => `${k} = survey_rollups.${k} + EXCLUDED.${k}`).join(', '));
+  await tx.execute(sql`
+    INSERT INTO survey_rollups (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard, ${columns})
+    SELECT ${tenantId}::uuid, v.sv, v.q, (v.at AT TIME ZONE w.time_zone)::date AS day, v.ch, v.st, v.s, v.b, v.sh, ${sums}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(sv uuid, at timestamptz, ch text, st text, sh int, s uuid, q text, b text, ${typed})
+    JOIN workspaces w ON w.id = ${tenantId}::uuid
+    GROUP BY v.sv, day, v.ch, v.st, v.s, v.q, v.b, v.sh
+    ORDER BY v.sv, day, v.ch, v.st, v.sh, v.s, v.q, v.b
+    ON CONFLICT (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard)
+    DO UPDATE SET ${updates}`);
+}
