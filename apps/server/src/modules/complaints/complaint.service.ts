@@ -14,6 +14,7 @@ import { findWorkspaceBySlug, recordAudit, workspaceSettings } from '../workspac
 import { allowedActions, casePositionFromLog, caseActorForRole, nextState, type CaseAction, type CaseActor, type LifecycleOutcome } from './case-lifecycle.ts';
 import { caseStatusWords } from './case-status.words.ts';
 import * as repo from './complaint.repo.ts';
+import { checkRootCauseForStep } from './root-cause.ts';
 import type { CaseLogEntry, ComplaintState } from './sla-clock.ts';
 import { formatTrackingCodeFor, issueTrackingCode, parseTrackingCode, type TrackingCode } from './tracking-code.ts';
 
@@ -233,6 +234,8 @@ export async function applyStep(tx: Executor, tenantId: string, row: repo.CaseRo
   if (!outcome.ok) throw refusal(outcome);
   const { from, to } = outcome;
 
+  // The cause must be an active one of the workspace's taxonomy (root-cause.ts); refused before anything is written.
+  await checkRootCauseForStep(tx, tenantId, { given: step.rootCause, effective: rootCause, closingByStaff: to === 'closed' && (by.type === 'agent' || by.type === 'supervisor') });
   const patch: Partial<repo.NewCase> = { state: to };
   if (step.rootCause) patch.rootCause = step.rootCause;
   if (step.resolutionSummary) patch.resolutionSummary = step.resolutionSummary;

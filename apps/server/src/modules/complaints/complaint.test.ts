@@ -173,9 +173,10 @@ describe('the lifecycle over HTTP', () => {
     const late = await act(ws, id, { action: 'assess' });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('closed_case');
-    // A root cause outside the taxonomy never reaches the lifecycle.
+    // A root cause outside the workspace's taxonomy is refused before anything is written (root-cause.ts).
     const unknownCause = await act(ws, id, { action: 'reopen', rootCause: 'bad_luck' }, 'manager');
-    expect(unknownCause.status).toBe(400);
+    expect(unknownCause.status).toBe(422);
+    expect(unknownCause.body.code).toBe('unknown_root_cause');
     expect(await stored(ws, id)).toEqual(afterClose);
   });
 

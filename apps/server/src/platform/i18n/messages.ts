@@ -903,6 +903,57 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'پیش از بستن شکایت یا اعلام راه‌حل به مشتری، ریشه‌ی مشکل را برگزینید.',
     ar: 'اختر السبب الجذري قبل إغلاق الشكوى أو إبلاغ العميل بالحل.',
   },
+  // Root causes, preventive actions, recurrence alerts and reports (complaints/root-cause.ts, preventive-action.service.ts, recurrence.ts, complaint-report.service.ts).
+  unknown_root_cause: {
+    en: 'This root cause is not in the workspace\'s taxonomy. Choose one from the list.',
+    fa: 'این ریشه‌ی مشکل در فهرست ریشه‌های این فضای کاری نیست. یکی از فهرست برگزینید.',
+    ar: 'هذا السبب الجذري ليس في قائمة أسباب مساحة العمل. اختر واحدًا من القائمة.',
+  },
+  root_cause_archived: {
+    en: 'This root cause is archived and no longer used for closing complaints. Choose an active one.',
+    fa: 'این ریشه‌ی مشکل بایگانی شده است و دیگر برای بستن شکایت به کار نمی‌رود. یکی از ریشه‌های فعال را برگزینید.',
+    ar: 'هذا السبب الجذري مؤرشف ولم يعد يُستخدم لإغلاق الشكاوى. اختر سببًا نشطًا.',
+  },
+  root_cause_exists: {
+    en: 'A root cause with this code already exists.',
+    fa: 'ریشه‌ای با این کد از پیش هست.',
+    ar: 'يوجد سبب جذري بهذا الرمز من قبل.',
+  },
+  root_cause_parent_invalid: {
+    en: 'A sub-cause must sit under an existing top-level cause.',
+    fa: 'زیرریشه باید زیر یکی از ریشه‌های اصلیِ موجود باشد.',
+    ar: 'يجب أن يندرج السبب الفرعي تحت سبب رئيسي موجود.',
+  },
+  invalid_preventive_action_owner: {
+    en: 'The owner must be an active member of this workspace.',
+    fa: 'مسئول باید عضو فعال این فضای کاری باشد.',
+    ar: 'يجب أن يكون المسؤول عضوًا نشطًا في مساحة العمل هذه.',
+  },
+  preventive_action_not_owner: {
+    en: 'Only its owner or a manager can change this preventive action, and an owner only its status.',
+    fa: 'این اقدام پیشگیرانه را تنها مسئولش یا یک مدیر می‌تواند تغییر دهد، و مسئول تنها وضعیتش را.',
+    ar: 'لا يغيّر هذا الإجراء الوقائي إلا مسؤوله أو مدير، ولا يغيّر المسؤول إلا حالته.',
+  },
+  unknown_complaint: {
+    en: 'One of these complaints does not exist in this workspace.',
+    fa: 'یکی از این شکایت‌ها در این فضای کاری نیست.',
+    ar: 'إحدى هذه الشكاوى غير موجودة في مساحة العمل هذه.',
+  },
+  unknown_recurrence_alert: {
+    en: 'This recurring-problem alert does not exist in this workspace.',
+    fa: 'این هشدار مشکل تکراری در این فضای کاری نیست.',
+    ar: 'تنبيه المشكلة المتكررة هذا غير موجود في مساحة العمل هذه.',
+  },
+  unknown_preventive_action: {
+    en: 'This preventive action does not exist in this workspace.',
+    fa: 'این اقدام پیشگیرانه در این فضای کاری نیست.',
+    ar: 'هذا الإجراء الوقائي غير موجود في مساحة العمل هذه.',
+  },
+  report_period_too_long: {
+    en: 'A report covers at most {max} days; choose a shorter period.',
+    fa: 'گزارش دست‌بالا {max} روز را در بر می‌گیرد؛ بازه‌ی کوتاه‌تری برگزینید.',
+    ar: 'يغطي التقرير {max} يومًا على الأكثر؛ اختر فترة أقصر.',
+  },
   resolution_summary_required: {
     en: 'Write what was done (or is proposed) for the customer.',
     fa: 'بنویسید چه کاری برای مشتری انجام شد (یا پیشنهاد می‌شود).',
