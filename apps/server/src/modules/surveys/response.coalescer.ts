@@ -29,6 +29,8 @@ interface Waiting {
  */
 export class ResponseCoalescer {
   private readonly queues = new Map<string, { waiting: Waiting[]; inFlight: number }>();
+  /** groups written, the largest, and groups that failed and were saved one by one (for tests and tuning) */
+  readonly stats = { groups: 0, largest: 0, fallbacks: 0 };
 
   constructor(
     private readonly database: Database,
@@ -79,9 +81,12 @@ export class ResponseCoalescer {
     }
 
     let outcomes: GroupOutcome[] | undefined;
+    this.stats.groups++;
+    this.stats.largest = Math.max(this.stats.largest, group.length);
     try {
       outcomes = await this.database.db.transaction((tx) => saveCompletions(tx, tenantId, group.map((w) => w.planned)));
     } catch {
+      this.stats.fallbacks++;
       // Whatever failed the group (a row refused by a constraint, an erased customer) fails one answer below.
       after.push(...group);
     }
