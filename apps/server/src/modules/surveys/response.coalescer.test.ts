@@ -83,7 +83,7 @@ async function contentsOf(surveyId: string) {
 
 describe('group commit of survey answers', () => {
   it('writes a group exactly as the same answers saved one by one', async () => {
-    const customers = [];
+    const customers: { id: string }[] = [];
     for (let n = 0; n < 8; n++) customers.push(await createCustomer(t, ws, n % 2 === 0 ? { tags: ['group-gold'] } : {}));
     await createSegment(t, ws, `Group gold ${Date.now()}`, { match: 'all', conditions: [{ field: 'tag', op: 'has', value: 'group-gold' }] });
     const grouped = await publishSurvey(t.database.db, ws.tenantId, SURVEY);
@@ -130,7 +130,7 @@ describe('group commit of survey answers', () => {
   it('gives each answer of a group its own outcome: a bad one, a used invitation, the same invitation twice', async () => {
     const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);
     const live = (await liveSurvey(t.database.db, ws.tenantId, survey.id))!;
-    const invitations = [];
+    const invitations: { id: string; token: string }[] = [];
     for (let n = 0; n < 5; n++) invitations.push(await invite(t.database.db, ws.tenantId, survey.id, (await createCustomer(t, ws)).id));
     const base = { tenantId: ws.tenantId, surveyId: survey.id, channel: 'email' as const, locale: 'fa' as const, complete: true };
     await t.database.db.transaction((tx) => saveResponse(tx, { ...base, invitationId: invitations[4]!.id, answers: { nps: { score: 9 } } }));
@@ -178,7 +178,7 @@ describe('group commit of survey answers', () => {
     const survey = await publishSurvey(t.database.db, ws.tenantId, { ...NPS_SURVEY, settings: { ...NPS_SURVEY.settings, anonymous: true, hiddenFields: ['store'] } });
     const live = (await liveSurvey(t.database.db, ws.tenantId, survey.id))!;
     const coalescer = new ResponseCoalescer(t.database, { maxGroup: 100, maxInFlight: 1 });
-    const inputs = [];
+    const inputs: AnswerSubmission[] = [];
     for (let n = 0; n < 4; n++) {
       const customer = await createCustomer(t, ws);
       const invitation = await invite(t.database.db, ws.tenantId, survey.id, customer.id, { context: { followupId: 'f' }, hidden: { store: 'tehran' } });
@@ -223,7 +223,7 @@ describe('answering through the public API under concurrency', () => {
 
   it('takes one of two answers through one invitation at once and refuses the other', async () => {
     const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);
-    const others = [];
+    const others: { id: string; token: string }[] = [];
     for (let n = 0; n < 3; n++) others.push(await invite(t.database.db, ws.tenantId, survey.id, (await createCustomer(t, ws)).id));
     const invitation = await invite(t.database.db, ws.tenantId, survey.id, (await createCustomer(t, ws)).id);
     const body = { answers: { nps: { score: 10 } }, complete: true };
@@ -235,7 +235,7 @@ describe('answering through the public API under concurrency', () => {
 
   it('refuses answers as soon as the survey closes, and answers a new version at once', async () => {
     const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);
-    const tokens = [];
+    const tokens: string[] = [];
     for (let n = 0; n < 3; n++) tokens.push((await invite(t.database.db, ws.tenantId, survey.id, (await createCustomer(t, ws)).id)).token);
     expect((await post(tokens[0]!, { answers: { nps: { score: 9 } }, complete: true })).statusCode).toBe(201);
     await republish(t.database.db, ws.tenantId, survey.id, { ...NPS_SURVEY, questions: [{ id: 'csat', type: 'csat', required: true, title: { fa: 'رضایت', ar: 'الرضا', en: 'CSAT' } }] });
