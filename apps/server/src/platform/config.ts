@@ -76,8 +76,27 @@ const Env = z.object({
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
       }
     }),
+  /** complaint e-mail intake: an SMTP listener on this port in worker processes (unset: off; 0: any free port) */
+  VAFA_SMTP_INTAKE_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  VAFA_SMTP_INTAKE_HOST: z.string().min(1).default('0.0.0.0'),
+  /** the largest message accepted, attachments and encoding included */
+  VAFA_SMTP_INTAKE_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(100 * 1024 * 1024).default(25 * 1024 * 1024),
+  /** the domains of the intake addresses (complaints+<workspace slug>@<domain>), comma-separated; unset: any domain */
+  VAFA_SMTP_INTAKE_DOMAINS: z
+    .string()
+    .optional()
+    .refine((v) => (v ?? '').split(',').map((d) => d.trim()).filter(Boolean).every((d) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(d)), 'a comma-separated list of domain names'),
   LOG_LEVEL: LogLevel.default('info'),
 });
+
+/** The SMTP listener of complaint intake (modules/complaints/email-intake.ts). */
+export interface EmailIntakeConfig {
+  port: number;
+  host: string;
+  maxMessageBytes: number;
+  /** lower case; empty: mail to any domain is taken by its local part */
+  domains: string[];
+}
 
 export interface Config {
   port: number;
@@ -105,6 +124,8 @@ export interface Config {
   /** Fastify's trustProxy: false, a hop count, or trusted proxy addresses/networks */
   trustProxy: TrustProxy;
   logLevel: z.infer<typeof LogLevel>;
+  /** complaint e-mail intake; undefined when VAFA_SMTP_INTAKE_PORT is unset */
+  emailIntake: EmailIntakeConfig | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -140,6 +161,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     outboundAllow: parseAllowList(e.VAFA_OUTBOUND_ALLOW),
     trustProxy: parseTrustProxy(e.VAFA_TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
+    emailIntake: e.VAFA_SMTP_INTAKE_PORT === undefined ? undefined : {
+      port: e.VAFA_SMTP_INTAKE_PORT,
+      host: e.VAFA_SMTP_INTAKE_HOST,
+      maxMessageBytes: e.VAFA_SMTP_INTAKE_MAX_BYTES,
+      domains: (e.VAFA_SMTP_INTAKE_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+    },
     ...overrides,
   };
 }

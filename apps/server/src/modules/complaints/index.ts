@@ -1,10 +1,16 @@
+import { registerInboundSmsHandler } from '../../platform/messaging/inbound-sms.ts';
 import type { VafaModule } from '../../platform/module.ts';
 import { registerMergeHook } from '../customers/index.ts';
 import { moveCasesToSurvivor } from './complaint.repo.ts';
 import { registerComplaintRoutes } from './complaint.routes.ts';
+import { registerComplaintIntakeRoutes } from './complaint-intake.routes.ts';
+import { EmailIntakeListener } from './email-intake.ts';
+import { takeComplaintSms } from './sms-intake.ts';
 
 // Cases follow a customer through a merge.
 registerMergeHook(moveCasesToSurvivor);
+// Inbound SMS that answer no survey may be complaints (sms-intake.ts).
+registerInboundSmsHandler('complaints', takeComplaintSms);
 
 /**
  * Complaints: ISO 10002 case handling. Intake by agents and integrations and by customers on the
@@ -15,5 +21,10 @@ export const complaintsModule: VafaModule = {
   name: 'complaints',
   registerRoutes(app, deps) {
     registerComplaintRoutes(app, deps);
+    registerComplaintIntakeRoutes(app, deps);
   },
+  // The SMTP listener of e-mail intake, when VAFA_SMTP_INTAKE_PORT is set.
+  background: (deps) => (deps.config.emailIntake ? [new EmailIntakeListener({ database: deps.database, log: deps.log, config: deps.config.emailIntake })] : []),
 };
+// Attachments on a customer's own message (the tracking page's "add information").
+export { readAttachmentUpload, storeAttachments, type IncomingFile } from './attachments.service.ts';

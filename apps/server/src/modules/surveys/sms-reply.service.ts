@@ -5,7 +5,8 @@ import { toAsciiDigits } from '../../platform/i18n/digits.ts';
 import { isLocale } from '../../platform/i18n/locale.ts';
 import { parsePhone } from '../../platform/i18n/phone.ts';
 import { loadChannelSettings } from '../../platform/messaging/channel-settings.ts';
-import { smsProvider, verifyCallbackToken, type ProviderRequest } from '../../platform/messaging/sms-providers.ts';
+import { passOnInboundSms } from '../../platform/messaging/inbound-sms.ts';
+import { smsProvider, verifyCallbackToken, type InboundSms, type ProviderRequest } from '../../platform/messaging/sms-providers.ts';
 import type { Secrets } from '../../platform/messaging/sealed.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { oneClickQuestion } from './invitation.message.ts';
@@ -15,7 +16,11 @@ import { missingRequired } from './response.validate.ts';
 import { liveSurvey } from './survey-version.ts';
 
 /** Why a reply was not recorded, for the log (the provider is answered 200 either way, so it does not resend). */
-export type ReplyOutcome = { recorded: true; responseId: string } | { recorded: false; reason: 'not_a_score' | 'unknown_sender' | 'no_open_invitation' | 'not_answerable' | 'refused' };
+export type ReplyOutcome =
+  | { recorded: true; responseId: string }
+  | { recorded: false; reason: 'not_a_score' | 'unknown_sender' | 'no_open_invitation' | 'not_answerable' | 'refused' }
+  /** not a survey answer; another module (complaint intake) took it */
+  | { recorded: false; reason: 'passed_on'; takenBy: string };
 
 /**
  * A reply that is only a number: "9", "۹", "٩", " 10 ", "9." — digits of any script, with
@@ -43,6 +48,15 @@ export async function receiveSmsReply(database: Database, secrets: Secrets, prov
   if (!provider.verifyRequest(request, config)) throw new Problem(403, 'invalid_signature');
   const inbound = provider.parseInbound(request);
   if (!inbound) throw new Problem(400, 'validation_failed', {}, [{ field: 'body', code: 'not_an_sms', message: 'not an incoming SMS' }]);
+  const outcome = await answerInvitation(database, tenantId, inbound);
+  if (outcome.recorded) return outcome;
+  // Not an answer to a pending survey: the message may still be for someone else (a complaint).
+  const takenBy = await passOnInboundSms(database, tenantId, { ...inbound, provider: provider.name, receivedAt: new Date() });
+  return takenBy ? { recorded: false, reason: 'passed_on', takenBy } : outcome;
+}
+
+/** A number from the phone of a customer with an unanswered SMS invitation answers it. */
+async function answerInvitation(database: Database, tenantId: string, inbound: InboundSms): Promise<ReplyOutcome> {
   const score = replyScore(inbound.text);
   if (score === null) return { recorded: false, reason: 'not_a_score' };
   const settings = await workspaceSettings(database.db, tenantId);

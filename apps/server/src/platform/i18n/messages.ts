@@ -882,6 +882,37 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'بازه باید پیش از پایانش آغاز شود.',
     ar: 'يجب أن تبدأ الفترة قبل نهايتها.',
   },
+  // Complaint attachments and merges (complaints/attachments.service.ts, case-merge.service.ts).
+  attachment_too_large: {
+    en: 'A file is too large: each attachment may be at most 10 MB.',
+    fa: 'یکی از فایل‌ها بیش از حد بزرگ است: هر پیوست حداکثر ۱۰ مگابایت می‌تواند باشد.',
+    ar: 'أحد الملفات كبير جدًا: الحد الأقصى لكل مرفق ١٠ ميغابايت.',
+  },
+  attachment_type_refused: {
+    en: 'This kind of file cannot be attached. Attach a photo (JPEG, PNG, WebP, GIF), a PDF or a plain text file.',
+    fa: 'این نوع فایل را نمی‌توان پیوست کرد. عکس (JPEG، PNG، WebP، GIF)، PDF یا فایل متنی ساده پیوست کنید.',
+    ar: 'لا يمكن إرفاق هذا النوع من الملفات. أرفق صورة (JPEG أو PNG أو WebP أو GIF) أو ملف PDF أو ملفًا نصيًا عاديًا.',
+  },
+  too_many_attachments: {
+    en: 'Too many files: at most {max} can be attached here.',
+    fa: 'تعداد فایل‌ها زیاد است: حداکثر {max} فایل را می‌توان اینجا پیوست کرد.',
+    ar: 'عدد الملفات كبير جدًا: يمكن إرفاق {max} ملفات على الأكثر هنا.',
+  },
+  merge_into_itself: {
+    en: 'A complaint cannot be merged into itself. Choose the other case.',
+    fa: 'یک شکایت را نمی‌توان با خودش ادغام کرد. پرونده‌ی دیگر را انتخاب کنید.',
+    ar: 'لا يمكن دمج شكوى في نفسها. اختر الحالة الأخرى.',
+  },
+  complaint_already_merged: {
+    en: 'This complaint has already been merged into another case.',
+    fa: 'این شکایت پیش‌تر با پرونده‌ی دیگری ادغام شده است.',
+    ar: 'سبق دمج هذه الشكوى في حالة أخرى.',
+  },
+  merge_target_closed: {
+    en: 'The case to merge into is closed; reopen it first or choose an open case.',
+    fa: 'پرونده‌ای که می‌خواهید با آن ادغام کنید بسته است؛ ابتدا آن را باز کنید یا پرونده‌ی بازی را انتخاب کنید.',
+    ar: 'الحالة المراد الدمج فيها مغلقة؛ أعد فتحها أولًا أو اختر حالة مفتوحة.',
+  },
   // Complaint cases (complaints/complaint.service.ts); the lifecycle's refusal codes (case-lifecycle.ts).
   illegal_transition: {
     en: 'This step cannot be taken while the complaint is in its current state.',
