@@ -29,7 +29,7 @@ const MAIN: NavItem[] = [
   { href: '/segments', label: 'nav.segments', icon: <SegmentIcon /> },
   { href: '/import', label: 'nav.import', icon: <TransferIcon />, roles: ['owner', 'admin', 'manager', 'analyst'] },
   { href: '/feedback/surveys', label: 'nav.feedback', icon: <ChatIcon /> },
-  { href: '/complaints', label: 'nav.complaints', icon: <AlertIcon />, soon: true },
+  { href: '/complaints', label: 'nav.complaints', icon: <AlertIcon /> },
   { href: '/loyalty', label: 'nav.loyalty', icon: <HeartIcon />, soon: true },
   { href: '/engagement', label: 'nav.engagement', icon: <BoltIcon />, children: ENGAGEMENT },
   { href: '/insights', label: 'nav.insights', icon: <ChartIcon />, soon: true },

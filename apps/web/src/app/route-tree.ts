@@ -3,7 +3,8 @@
 // while several people add screens, and the table stays plain data the browser walk reads in Node.
 import type { AnyRoute, AsyncRouteComponent } from '@tanstack/react-router';
 import { accountSecurityRoute, acceptInvitationRoute, forgotPasswordRoute, resetPasswordRoute } from '../routes/account.tsx';
-import { complaintsRoute, insightsRoute, loyaltyRoute } from '../routes/coming-soon.tsx';
+import { insightsRoute, loyaltyRoute } from '../routes/coming-soon.tsx';
+import { complaintFormRoute, complaintNewRoute, complaintRoute, complaintsRoute, complaintTrackRoute } from '../routes/complaints.tsx';
 import { customerNewRoute, customerRoute, customersRoute } from '../routes/customers.tsx';
 import {
   automationNewRoute, automationRoute, automationsRoute, followupRoute, followupsRoute, messagesRoute, templateNewRoute, templateRoute, templatesRoute,
@@ -48,6 +49,10 @@ export const SCREENS = {
   surveyResults: surveyResultsRoute,
   surveyResponses: surveyResponsesRoute,
   complaints: complaintsRoute,
+  complaintNew: complaintNewRoute,
+  complaint: complaintRoute,
+  complaintForm: complaintFormRoute,
+  complaintTrack: complaintTrackRoute,
   loyalty: loyaltyRoute,
   insights: insightsRoute,
   acceptInvitation: acceptInvitationRoute,

@@ -6,12 +6,6 @@ import { rootRoute } from './root.tsx';
 
 const ComingSoonPage = lazyPage(() => import('../app/ComingSoonPage.tsx'));
 
-export const complaintsRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: pathOf('complaints'),
-  component: withPage(() => <ComingSoonPage module="complaints" />, ComingSoonPage),
-});
-
 export const loyaltyRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('loyalty'),

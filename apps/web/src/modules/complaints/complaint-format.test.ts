@@ -1,0 +1,41 @@
+import { describe, expect, test } from 'vitest';
+import { codeMatches, formatBusinessMinutes, formatTrackingCode, remainingNow, typedTrackingCode } from './complaint-format.ts';
+
+describe('tracking codes', () => {
+  test('shown in groups of four in the reader\'s digits', () => {
+    expect(formatTrackingCode('1234567890123452', 'latn')).toBe('1234 5678 9012 3452');
+    expect(formatTrackingCode('1234567890123452', 'arabext')).toBe('۱۲۳۴ ۵۶۷۸ ۹۰۱۲ ۳۴۵۲');
+    expect(formatTrackingCode('1234567890123452', 'arab')).toBe('١٢٣٤ ٥٦٧٨ ٩٠١٢ ٣٤٥٢');
+  });
+
+  test('typed in Persian, Arabic or full-width digits with separators', () => {
+    expect(typedTrackingCode('۱۲۳۴-۵۶۷۸ ۹۰۱۲ ۳۴۵۲')).toEqual({ digits: '1234567890123452', complete: true });
+    expect(typedTrackingCode('١٢٣٤ ٥٦٧٨')).toEqual({ digits: '12345678', complete: false });
+    expect(typedTrackingCode('#１２３４')).toEqual({ digits: '1234', complete: false });
+  });
+
+  test('a search matches part of a code whatever the digits', () => {
+    expect(codeMatches('1234567890123452', '۵۶۷۸')).toBe(true);
+    expect(codeMatches('1234567890123452', '٩٩٩٩')).toBe(false);
+    expect(codeMatches('1234567890123452', '')).toBe(true);
+  });
+});
+
+describe('SLA countdown', () => {
+  const at = '2026-01-01T08:00:00.000Z';
+  test('a ticking clock loses a minute a minute', () => {
+    expect(remainingNow(30, at, true, Date.parse(at) + 10 * 60_000)).toBe(20);
+    expect(remainingNow(5, at, true, Date.parse(at) + 10 * 60_000)).toBe(-5);
+  });
+  test('a clock outside business hours or paused stands still', () => {
+    expect(remainingNow(30, at, false, Date.parse(at) + 10 * 60_000)).toBe(30);
+  });
+  test('lengths in days, hours and minutes in the reader\'s digits', () => {
+    const en = { language: 'en', calendar: 'gregory', digits: 'latn' } as const;
+    expect(formatBusinessMinutes(45, en)).toBe('45m');
+    expect(formatBusinessMinutes(125, en)).toBe('2h 5m');
+    expect(formatBusinessMinutes(60 * 24 * 3 + 120, en)).toBe('3d 2h');
+    expect(formatBusinessMinutes(-45.5, en)).toBe('45m');
+    expect(formatBusinessMinutes(125, { language: 'fa', calendar: 'persian', digits: 'arabext' })).toMatch(/۲.*۵/);
+  });
+});
