@@ -20,6 +20,54 @@ export async function insertCaseUnlessCodeTaken(tx: Executor, row: NewCase): Pro
   return created;
 }
 
+/** A complaint filed on the public form, ready to store: acknowledged at once, so its log has two lines. */
+export interface FiledCase {
+  id: string;
+  trackingCode: string;
+  contactName: string;
+  contactPhone: string | null;
+  contactEmail: string | null;
+  language: string;
+  category: string | null;
+  description: string;
+  at: Date;
+}
+
+/**
+ * Stores public filings in one statement: each case in its acknowledged state with its two log
+ * lines (received by the customer, acknowledged by the system), unless its tracking code is taken
+ * in the workspace. Answers the ids stored; a filing left out had a taken code and is tried again
+ * with another. Log ids follow the filings' order, receipt before acknowledgement.
+ */
+export async function insertFiledCases(tx: Executor, tenantId: string, filings: FiledCase[]): Promise<Set<string>> {
+  if (filings.length === 0) return new Set();
+  const input = filings.map((f, n) => ({
+    n, id: f.id, code: f.trackingCode, name: f.contactName, phone: f.contactPhone, email: f.contactEmail, language: f.language,
+    category: f.category, description: f.description, at: f.at.toISOString(),
+  }));
+  const { rows } = await tx.execute<{ id: string }>(sql`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+        AS x(n int, id uuid, code text, name text, phone text, email text, language text, category text, description text, at timestamptz)
+    ), stored AS (
+      INSERT INTO complaint_cases (tenant_id, id, tracking_code, contact_name, contact_phone, contact_email, language, channel, category,
+                                   severity, description, state, created_by, received_at, created_at, updated_at)
+      SELECT ${tenantId}::uuid, id, code, name, phone, email, language, 'web', category, 'medium', description, 'acknowledged', 'public', at, at, at
+      FROM input ORDER BY n
+      ON CONFLICT (tenant_id, tracking_code) DO NOTHING
+      RETURNING id
+    ), logged AS (
+      INSERT INTO complaint_case_events (tenant_id, case_id, at, kind, action, from_state, to_state, note, actor_type, actor_id, details)
+      SELECT ${tenantId}::uuid, input.id, input.at, 'transition', line.action, line.from_state, line.to_state, NULL, line.actor_type, NULL, line.details
+      FROM input JOIN stored USING (id)
+      CROSS JOIN (VALUES (1, 'receive', NULL, 'received', 'customer', '{"channel":"web"}'::jsonb),
+                         (2, 'acknowledge', 'received', 'acknowledged', 'system', '{}'::jsonb)) AS line(k, action, from_state, to_state, actor_type, details)
+      ORDER BY input.n, line.k
+    )
+    SELECT id FROM stored`);
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function findCase(db: Executor, tenantId: string, id: string, options: { lock?: boolean } = {}): Promise<CaseRow | undefined> {
   const query = db.select().from(complaintCases).where(and(eq(complaintCases.tenantId, tenantId), eq(complaintCases.id, id)));
   const [row] = options.lock ? await query.for('update') : await query;

@@ -8,7 +8,8 @@ import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { parseTrackingCode } from './tracking-code.ts';
-import { assignComplaint, fileComplaint, getComplaint, listComplaints, openComplaint, takeAction, trackComplaint } from './complaint.service.ts';
+import { assignComplaint, getComplaint, listComplaints, openComplaint, takeAction, trackComplaint } from './complaint.service.ts';
+import { PublicFilingCoalescer } from './public-filing.ts';
 
 /**
  * Tracking takes a code and a guess at a short verification (4 digits), so instead of the
@@ -47,6 +48,8 @@ async function limitTriesPerCode(req: FastifyRequest): Promise<void> {
 
 export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
+  // Concurrent filings of a workspace share a transaction; each is answered once its own has committed.
+  const filings = new PublicFilingCoalescer(deps.database);
 
   app.get('/api/complaints', {
     config: { access: 'complaints:read' },
@@ -131,8 +134,8 @@ export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
       response: { 201: ComplaintReceipt },
     },
   }, async (req, reply) => {
-    const result = await req.write(async (tx) => ({ status: 201, body: await fileComplaint(tx, req.body, req.locale) }));
-    return sendWrite(reply, result);
+    // No Idempotency-Key here: an anonymous write has no actor to key it by (as req.write treats it).
+    return reply.code(201).send(await filings.file(req.body, req.locale));
   });
 
   app.post('/api/public/complaints/track', {

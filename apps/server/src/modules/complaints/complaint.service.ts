@@ -16,7 +16,8 @@ import { caseStatusWords } from './case-status.words.ts';
 import * as repo from './complaint.repo.ts';
 import { checkRootCauseForStep } from './root-cause.ts';
 import type { CaseLogEntry, ComplaintState } from './sla-clock.ts';
-import { formatTrackingCodeFor, issueTrackingCode, parseTrackingCode, type TrackingCode } from './tracking-code.ts';
+import { formatTrackingCodeFor, issueTrackingCode, parseTrackingCode } from './tracking-code.ts';
+import { prepareFiling, recordFilings } from './public-filing.ts';
 
 /** Who writes a log line: the lifecycle's actor and, for staff, `user:<id>` or `api_key:<id>`. */
 export interface LogActor {
@@ -290,18 +291,14 @@ const statusOf = (state: ComplaintState, locale: Locale) => ({ state, ...caseSta
 /**
  * A customer files a complaint on the public form. ISO 10002 asks for acknowledgement at once:
  * the system acknowledges in the same transaction, and the tracking code in the answer is it.
+ * The public route files through PublicFilingCoalescer (public-filing.ts), which groups concurrent
+ * filings; this is the same write for one filing in the caller's transaction. Anything a filing
+ * sets off goes in recordFilings, which both run.
  */
 export async function fileComplaint(tx: Executor, input: FileComplaint, locale: Locale, now = new Date()): Promise<ComplaintReceipt> {
-  const workspace = await findWorkspaceBySlug(tx, input.workspace);
-  if (!workspace) throw new Problem(404, 'not_found');
-  const language = input.language ?? locale;
-  const row = await receiveComplaint(tx, workspace.id, { type: 'customer', id: null }, 'public', {
-    channel: 'web', contactName: input.name, contactPhone: input.phone, contactEmail: input.email, category: input.category,
-    description: input.description, language,
-  }, now);
-  const state = await applyStep(tx, workspace.id, row, { type: 'system', id: null }, { action: 'acknowledge' }, now);
-  const code = row.trackingCode as TrackingCode;
-  return { trackingCode: code, trackingCodeDisplay: formatTrackingCodeFor(code, language), status: statusOf(state, language) };
+  const filing = await prepareFiling(tx, input, locale, now);
+  const [receipt] = await recordFilings(tx, filing.tenantId, [filing]);
+  return receipt!;
 }
 
 /** The last four digits of the phone, or the whole e-mail (any case). */
