@@ -3,6 +3,14 @@ import type { VafaModule } from '../../platform/module.ts';
 import { registerMergeHook } from '../customers/index.ts';
 import { moveCasesToSurvivor } from './complaint.repo.ts';
 import { registerComplaintRoutes } from './complaint.routes.ts';
+import { slaRecomputeSubscriber, slaScanJob } from './complaint-sla.jobs.ts';
+import { registerComplaintSlaRoutes } from './complaint-sla.routes.ts';
+import { registerComplaintInsightRoutes } from './complaint-insights.routes.ts';
+import { detectRecurringProblemsJob } from './recurrence.ts';
+import { registerCaseCustomerRoutes } from './case-customer.routes.ts';
+import { caseNoticeWorker } from './case-notices.ts';
+import { registerComplaintSettingsRoutes } from './complaint-settings.ts';
+import { caseFeedbackSubscriber, caseLoopSubscriber } from './complaint.subscribers.ts';
 import { registerComplaintIntakeRoutes } from './complaint-intake.routes.ts';
 import { EmailIntakeListener } from './email-intake.ts';
 import { takeComplaintSms } from './sms-intake.ts';
@@ -21,10 +29,21 @@ export const complaintsModule: VafaModule = {
   name: 'complaints',
   registerRoutes(app, deps) {
     registerComplaintRoutes(app, deps);
+    registerComplaintSlaRoutes(app, deps);
+    registerComplaintInsightRoutes(app, deps);
+    registerCaseCustomerRoutes(app, deps);
+    registerComplaintSettingsRoutes(app, deps);
     registerComplaintIntakeRoutes(app, deps);
   },
-  // The SMTP listener of e-mail intake, when VAFA_SMTP_INTAKE_PORT is set.
-  background: (deps) => (deps.config.emailIntake ? [new EmailIntakeListener({ database: deps.database, log: deps.log, config: deps.config.emailIntake })] : []),
+  // Recurring-problem detection (recurrence.ts).
+  jobs: [detectRecurringProblemsJob, slaScanJob],
+  // The closed loop: notices, the post-closure survey, goodwill; survey answers about a case, negative feedback.
+  subscribers: [caseLoopSubscriber, caseFeedbackSubscriber, slaRecomputeSubscriber],
+  // The notice issuer; the SMTP listener of e-mail intake, when VAFA_SMTP_INTAKE_PORT is set.
+  background: (deps) => [
+    caseNoticeWorker(deps),
+    ...(deps.config.emailIntake ? [new EmailIntakeListener({ database: deps.database, log: deps.log, config: deps.config.emailIntake })] : []),
+  ],
 };
 // Attachments on a customer's own message (the tracking page's "add information").
 export { readAttachmentUpload, storeAttachments, type IncomingFile } from './attachments.service.ts';
