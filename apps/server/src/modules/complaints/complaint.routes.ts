@@ -30,7 +30,7 @@ function trackedCode(req: FastifyRequest): string {
 }
 
 /** A fixed hourly window per code; the map is bounded (expired windows go first, then all). */
-async function limitTriesPerCode(req: FastifyRequest): Promise<void> {
+export async function limitTriesPerCode(req: FastifyRequest): Promise<void> {
   const now = Date.now();
   const key = trackedCode(req);
   let window = triesPerCode.get(key);

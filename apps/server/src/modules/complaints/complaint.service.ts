@@ -81,7 +81,7 @@ const presentEvent = (e: repo.CaseEventRow): ComplaintEventView => ({
 });
 
 /** The log as the pure lifecycle and SLA clock read it. */
-function caseLog(events: repo.CaseEventRow[]): CaseLogEntry[] {
+export function caseLog(events: repo.CaseEventRow[]): CaseLogEntry[] {
   return events.flatMap((e): CaseLogEntry[] => {
     if (e.kind === 'transition' && e.toState) return [{ kind: 'transition', to: e.toState as ComplaintState, at: e.at }];
     if (e.kind === 'response') return [{ kind: 'response', at: e.at }];
@@ -286,7 +286,7 @@ export async function assignComplaint(tx: Executor, tenantId: string, actor: Act
   return getComplaint(tx, tenantId, actor, id);
 }
 
-const statusOf = (state: ComplaintState, locale: Locale) => ({ state, ...caseStatusWords(state, locale) });
+export const statusOf = (state: ComplaintState, locale: Locale) => ({ state, ...caseStatusWords(state, locale) });
 
 /**
  * A customer files a complaint on the public form. ISO 10002 asks for acknowledgement at once:
@@ -302,7 +302,7 @@ export async function fileComplaint(tx: Executor, input: FileComplaint, locale: 
 }
 
 /** The last four digits of the phone, or the whole e-mail (any case). */
-function verifies(verification: string, contact: { phone: string | null; email: string | null }): boolean {
+export function verifies(verification: string, contact: { phone: string | null; email: string | null }): boolean {
   const text = verification.trim();
   if (text.includes('@')) return contact.email !== null && contact.email.toLowerCase() === text.toLowerCase();
   const digits = toAsciiDigits(text).replace(/[\s\p{Pd}]/gu, '');

@@ -20,6 +20,7 @@ registerFollowupCustomerHooks();
  */
 
 export { reachableRecipients, type Reachable, type Unreachable } from './message-recipients.ts';
+export { createNoticeTemplate, noticeTemplateContent, queueNotice, type NoticeOutcome, type NoticeRecipient, type NoticeRequest } from './notice.service.ts';
 export {
   registerSurveyActionHandler, type SurveyActionHandler, type SurveyActionOutcome, type SurveyActionRequest,
 } from './survey-action.ts';

@@ -175,6 +175,12 @@ export function templateVariables(
     orderNumber: '',
     orderAmount: '',
     orderDate: '',
+    // A complaint notice fills these (engagement/notice.service.ts); elsewhere they read as nothing.
+    trackingCode: '',
+    trackingLink: '',
+    caseStatus: '',
+    resolutionSummary: '',
+    recourse: '',
   };
   if (event) {
     if (present(event.orderExternalId)) values.orderNumber = String(event.orderExternalId);

@@ -41,3 +41,4 @@ export const surveysModule: VafaModule = {
   background: (deps) => [invitationWorker(deps), reminderWorker(deps)],
 };
 export { seedDemoSurveys, type DemoSurveyCustomer } from './survey.demo.ts';
+export { createCaseCsatSurvey, inviteAfterCase, surveyExists, type CaseSurveyOutcome } from './case-csat.ts';

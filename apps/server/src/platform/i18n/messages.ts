@@ -1010,6 +1010,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'یک شماره‌ی تلفن یا نشانی ایمیل بدهید تا بتوانید شکایتتان را پیگیری کنید.',
     ar: 'أدخل رقم هاتف أو بريدًا إلكترونيًا لتتمكن من متابعة شكواك.',
   },
+  verification_required: {
+    en: 'Give the last 4 digits of your phone or your e-mail address, or open the link from our message.',
+    fa: 'چهار رقم آخر تلفن یا نشانی ایمیل خود را بنویسید، یا پیوندی را که برایتان فرستاده‌ایم باز کنید.',
+    ar: 'أدخل آخر 4 أرقام من هاتفك أو بريدك الإلكتروني، أو افتح الرابط الذي أرسلناه إليك.',
+  },
 };
 
 /**

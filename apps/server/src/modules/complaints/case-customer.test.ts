@@ -1,0 +1,306 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomer } from '../../../test/factories.ts';
+import { eventually } from '../../../test/eventually.ts';
+import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { startSmtpSink, type SmtpSink } from '../../../test/smtp-sink.ts';
+import type { JobContext } from '../../platform/jobs/registry.ts';
+import { DEFAULT_RECOURSE } from './complaint-settings.ts';
+import { TRACK_TRIES_PER_CODE_PER_HOUR } from './complaint.routes.ts';
+import { caseFeedbackSubscriber } from './complaint.subscribers.ts';
+
+// The customer's side of a case and the closed loop, on real parts: a role-'all' app (event relay,
+// subscribers, the notice and invitation workers, the message dispatcher), a real SMTP server, the
+// public routes over HTTP, the CSAT answered through the survey response API.
+
+let t: TestApp;
+let sink: SmtpSink;
+const PUBLIC_URL = 'https://vafa.example.test';
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  t = await startTestApp({ role: 'all', env: { VAFA_PUBLIC_URL: PUBLIC_URL, VAFA_OUTBOUND_ALLOW: '127.0.0.1', VAFA_ANON_RATE_LIMIT: '1000' } });
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+  await sink?.close();
+});
+
+type Headers = Record<string, string>;
+let addressSerial = 0;
+/** Each public exchange from an address of its own, so per-address limits of one check do not meet another's. */
+const freshAddress = () => `10.88.${Math.floor(++addressSerial / 250)}.${(addressSerial % 250) + 1}`;
+
+async function call(method: 'GET' | 'POST' | 'PUT', url: string, headers: Headers, payload?: unknown, remoteAddress = freshAddress()) {
+  const res = await t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }), remoteAddress });
+  return { status: res.statusCode, body: res.json(), raw: res.body };
+}
+const key = (ws: TestWorkspace, role: keyof TestWorkspace['keys'] = 'owner'): Headers => t.auth(ws.keys[role]);
+
+async function ok(ws: TestWorkspace, method: 'POST' | 'PUT', url: string, payload: unknown, role: keyof TestWorkspace['keys'] = 'owner') {
+  const res = await call(method, url, key(ws, role), payload);
+  if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${res.raw}`);
+  return res.body;
+}
+
+/** A workspace that mails the sink, with no quiet hours. */
+async function workspace(country: 'IR' | 'SA' = 'IR'): Promise<TestWorkspace> {
+  const ws = await t.createWorkspace({ country });
+  await ok(ws, 'PUT', '/api/messaging/channels/email', { host: sink.host, port: sink.port, fromAddress: `care@${ws.slug}.example.test`, fromName: 'Vafa' });
+  await ok(ws, 'PUT', '/api/messaging/policy', { quietHours: null, frequencyCap: { count: 20, periodHours: 24 }, ratePerMinute: 6000 });
+  return ws;
+}
+
+async function settings(ws: TestWorkspace, patch: Record<string, unknown>) {
+  const current = (await call('GET', '/api/complaint-settings', key(ws))).body;
+  const { defaultRecourse: _d, noticeTemplates: _n, ...editable } = current;
+  return ok(ws, 'PUT', '/api/complaint-settings', { ...editable, ...patch });
+}
+
+async function step(ws: TestWorkspace, id: string, body: Record<string, unknown>) {
+  const res = await call('POST', `/api/complaints/${id}/actions`, key(ws, 'agent'), body);
+  expect(res.status, `${String(body.action)}: ${res.raw}`).toBe(200);
+  return res.body;
+}
+
+const customerCall = (path: string, body: Record<string, unknown>, language = 'en') =>
+  call('POST', `/api/public/complaints/case${path}`, { 'accept-language': language }, body);
+
+const mailsTo = (address: string) => sink.messages.filter((m) => m.to.includes(address));
+
+async function caseRow(ws: TestWorkspace, id: string) {
+  const { rows: [row] } = await t.database.pool.query('SELECT * FROM complaint_cases WHERE tenant_id = $1 AND id = $2', [ws.tenantId, id]);
+  const { rows: log } = await t.database.pool.query('SELECT * FROM complaint_case_events WHERE tenant_id = $1 AND case_id = $2 ORDER BY id', [ws.tenantId, id]);
+  return { row, log };
+}
+
+describe('the customer closes the loop from the tracking page', () => {
+  it('follows a case from acknowledgement through a rejected resolution, an accepted one and a bad CSAT that reopens it', async () => {
+    const ws = await workspace('IR');
+    await settings(ws, { goodwill: { onFiling: { kind: 'points', amount: 100 }, onResolution: { kind: 'coupon', amount: 500_000, currency: 'IRR' } } });
+    const email = `maryam-${ws.slug}@example.test`;
+    const customer = await createCustomer(t, ws, { name: 'مریم رضایی', email, language: 'fa', preferredChannel: 'email', consent: { email: { granted: true } } });
+    const opened = await ok(ws, 'POST', '/api/complaints', { channel: 'phone', customerId: customer.id, description: 'The parcel arrived broken.' }, 'agent');
+    const id = opened.id as string;
+    await step(ws, id, { action: 'acknowledge' });
+
+    // The acknowledgement reaches the customer by e-mail, in Persian, with the code and a link that needs no typing.
+    const [ack] = await eventually(async () => mailsTo(email).length >= 1 && mailsTo(email), 'the acknowledgement');
+    expect(ack!.subject).toContain('شکایت شما دریافت شد');
+    expect(ack!.html).toContain('dir="rtl"');
+    expect(ack!.text).toMatch(/[۰-۹]{4}/);
+    const link = /https:\/\/vafa\.example\.test\/complaints\/track\/([a-z0-9-]+)\?code=(\d+)#token=([A-Za-z0-9_-]+)/.exec(ack!.text!)!;
+    expect(link[1]).toBe(ws.slug);
+    expect(link[2]).toBe(opened.trackingCode);
+    const token = link[3]!;
+    // The outbox keeps the message without the token (sealed in its payload).
+    const { rows: logged } = await t.database.pool.query(`SELECT body_text, payload::text AS payload, locale, channel, customer_id FROM messages WHERE tenant_id = $1 AND origin->>'caseId' = $2`, [ws.tenantId, id]);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ locale: 'fa', channel: 'email', customer_id: customer.id });
+    expect(logged[0].body_text).not.toContain(token);
+    expect(logged[0].payload).not.toContain(token);
+
+    const access = { workspace: ws.slug, code: opened.trackingCode, token };
+    const viewed = await customerCall('', { ...access, language: 'fa' });
+    expect(viewed.status, viewed.raw).toBe(200);
+    expect(viewed.body).toMatchObject({ status: { state: 'acknowledged' }, actions: ['add_information'], resolutionSummary: null, recourse: null });
+
+    // Asked for more, the customer adds it (proving with the e-mail this time): the case resumes where it was.
+    await step(ws, id, { action: 'assess' });
+    await step(ws, id, { action: 'wait_for_customer', note: 'Which order was it?' });
+    const added = await customerCall('/messages', { workspace: ws.slug, code: opened.trackingCode, verification: email.toUpperCase(), message: 'Order 1042, delivered on Monday.' });
+    expect(added.status, added.raw).toBe(200);
+    expect(added.body.status.state).toBe('assessed');
+    expect(added.body.history.at(-2)).toMatchObject({ kind: 'your_message', text: 'Order 1042, delivered on Monday.' });
+    let log = (await caseRow(ws, id)).log;
+    expect(log.at(-2)).toMatchObject({ kind: 'customer_message', actor_type: 'customer', note: 'Order 1042, delivered on Monday.' });
+    expect(log.at(-1)).toMatchObject({ kind: 'transition', action: 'customer_replied', from_state: 'waiting_for_customer', to_state: 'assessed', actor_type: 'customer' });
+
+    // Nothing to accept yet.
+    expect((await customerCall('/accept', access)).status).toBe(409);
+
+    await step(ws, id, { action: 'propose_resolution', resolutionSummary: 'We will send a new one tomorrow.' });
+    await step(ws, id, { action: 'communicate_resolution', rootCause: 'delivery' });
+    const decision = await eventually(async () => mailsTo(email).find((m) => m.text?.includes('We will send a new one tomorrow.')), 'the decision notice');
+    expect(decision.subject).toContain('پاسخ ما');
+    const awaiting = await customerCall('', access, 'fa');
+    expect(awaiting.body).toMatchObject({
+      status: { state: 'resolution_communicated' }, resolutionSummary: 'We will send a new one tomorrow.',
+      actions: ['add_information', 'accept_resolution', 'reject_resolution'], recourse: DEFAULT_RECOURSE.fa,
+    });
+
+    // Rejected: the case reopens, the reason is logged as the customer's, and the answer names the recourse.
+    const rejected = await customerCall('/reject', { ...access, reason: 'A new one is not enough; I want a refund.' }, 'fa');
+    expect(rejected.status, rejected.raw).toBe(200);
+    expect(rejected.body).toMatchObject({ status: { state: 'reopened' }, recourse: DEFAULT_RECOURSE.fa, resolutionSummary: null });
+    log = (await caseRow(ws, id)).log;
+    expect(log.at(-1)).toMatchObject({ action: 'customer_rejects', to_state: 'reopened', actor_type: 'customer', note: 'A new one is not enough; I want a refund.' });
+
+    await step(ws, id, { action: 'propose_resolution', resolutionSummary: 'Full refund to your card.' });
+    await step(ws, id, { action: 'communicate_resolution', rootCause: 'delivery' });
+    const accepted = await customerCall('/accept', { ...access, note: 'Thank you.' });
+    expect(accepted.status, accepted.raw).toBe(200);
+    expect(accepted.body).toMatchObject({ status: { state: 'closed' }, actions: [], resolutionSummary: 'Full refund to your card.' });
+    log = (await caseRow(ws, id)).log;
+    expect(log.at(-1)).toMatchObject({ action: 'customer_accepts', from_state: 'resolution_communicated', to_state: 'closed', actor_type: 'customer', note: 'Thank you.' });
+
+    // Closure notice, then the one-question CSAT (the default survey, made now) by e-mail.
+    await eventually(async () => mailsTo(email).find((m) => m.subject.includes('بسته شد')), 'the closure notice');
+    const invitation = await eventually(async () => mailsTo(email).find((m) => /\/s\/[A-Za-z0-9_-]{22}/.test(m.html ?? '')), 'the CSAT invitation');
+    const surveyToken = /\/s\/([A-Za-z0-9_-]{22})/.exec(invitation.html!)![1]!;
+    const { rows: [stored] } = await t.database.pool.query('SELECT default_csat_survey_id FROM complaint_settings WHERE tenant_id = $1', [ws.tenantId]);
+    expect(stored.default_csat_survey_id).toEqual(expect.any(String));
+
+    // Goodwill once per occasion: points on filing, a coupon on resolution.
+    const { rows: goodwill } = await t.database.pool.query(`SELECT payload FROM outbox_events WHERE tenant_id = $1 AND topic = 'complaint.goodwill' ORDER BY id`, [ws.tenantId]);
+    expect(goodwill.map((g) => g.payload)).toEqual([
+      expect.objectContaining({ caseId: id, customerId: customer.id, occasion: 'filing', kind: 'points', amount: 100, idempotencyKey: `complaint-goodwill:${id}:filing` }),
+      expect.objectContaining({ caseId: id, customerId: customer.id, occasion: 'resolution', kind: 'coupon', amount: 500_000, currency: 'IRR' }),
+    ]);
+
+    // A bad answer through the real response API reopens the case (the system's step, logged) and is kept for reports.
+    const answered = await call('POST', `/api/public/surveys/${surveyToken}/responses`, {}, { answers: { csat: { score: 2 } }, complete: true });
+    expect(answered.status, answered.raw).toBe(201);
+    const reopened = await eventually(async () => {
+      const { row, log: now } = await caseRow(ws, id);
+      return row.state === 'reopened' && now;
+    }, 'the reopening');
+    expect(reopened.at(-1)).toMatchObject({ action: 'reopen', from_state: 'closed', to_state: 'reopened', actor_type: 'system' });
+    expect(reopened.at(-1).note).toContain('CSAT 2');
+    const { rows: satisfaction } = await t.database.pool.query('SELECT score, points, negative, reopened, response_id FROM complaint_case_satisfaction WHERE tenant_id = $1 AND case_id = $2', [ws.tenantId, id]);
+    expect(satisfaction).toEqual([{ score: 2, points: 5, negative: true, reopened: true, response_id: answered.body.responseId }]);
+  }, 180_000);
+
+  it('acknowledges an anonymous public filing on the channel it gave, in its language', async () => {
+    const ws = await workspace('SA');
+    const email = `anon-${ws.slug}@example.test`;
+    const filed = await call('POST', '/api/public/complaints', {}, { workspace: ws.slug, name: 'سالم', email, description: 'تأخر الطلب أسبوعين.', language: 'ar' });
+    expect(filed.status, filed.raw).toBe(201);
+    const mail = await eventually(async () => mailsTo(email)[0], 'the Arabic acknowledgement');
+    expect(mail.subject).toContain('استلمنا شكواك');
+    expect(mail.html).toContain('lang="ar"');
+    const { rows } = await t.database.pool.query(`SELECT channel, locale, customer_id, recipient FROM messages WHERE tenant_id = $1`, [ws.tenantId]);
+    expect(rows).toEqual([{ channel: 'email', locale: 'ar', customer_id: null, recipient: email }]);
+
+    // Only a phone: the notice is an SMS to it.
+    const byPhone = await call('POST', '/api/public/complaints', {}, { workspace: ws.slug, name: 'نورة', phone: '0501234567', description: 'الفاتورة خاطئة.', language: 'en' });
+    expect(byPhone.status).toBe(201);
+    const sms = await eventually(async () => {
+      const { rows: found } = await t.database.pool.query(`SELECT channel, locale, recipient, body_text FROM messages WHERE tenant_id = $1 AND channel = 'sms'`, [ws.tenantId]);
+      return found[0];
+    }, 'the SMS acknowledgement');
+    expect(sms).toMatchObject({ channel: 'sms', locale: 'en', recipient: '+966501234567' });
+    expect(sms.body_text).toContain('we have received your complaint');
+  }, 120_000);
+});
+
+describe('verification', () => {
+  it('shows and changes nothing without proof, answers every miss with the same 404, and counts guesses with tracking', async () => {
+    const ws = await workspace('IR');
+    const other = await workspace('IR');
+    const filed = await call('POST', '/api/public/complaints', {}, { workspace: ws.slug, name: 'Sara', phone: '09121112233', description: 'Rude staff.', language: 'en' });
+    const code = filed.body.trackingCode as string;
+    const good = { workspace: ws.slug, code, verification: '2233' };
+    expect((await customerCall('', good)).status).toBe(200);
+
+    const misses = [
+      { ...good, verification: '9999' },
+      { ...good, verification: 'sara@example.test' },
+      { ...good, verification: undefined, token: 'A'.repeat(24) },
+      // Another workspace's slug with this case's code and proof: workspaces never see each other's cases.
+      { ...good, workspace: other.slug },
+    ];
+    const bodies = [];
+    for (const miss of misses) {
+      const res = await customerCall('', miss);
+      expect(res.status).toBe(404);
+      bodies.push(res.body);
+    }
+    expect(new Set(bodies.map((b) => JSON.stringify({ ...b, instance: undefined }))).size).toBe(1);
+    expect(bodies[0].code).toBe('complaint_not_found');
+    // Writes refused the same way, and nothing written.
+    expect((await customerCall('/messages', { ...good, verification: '0000', message: 'hello' })).status).toBe(404);
+    expect((await customerCall('/reject', { ...good, verification: '0000', reason: 'no' })).status).toBe(404);
+    const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM complaint_case_events WHERE tenant_id = $1 AND kind = 'customer_message'`, [ws.tenantId]);
+    expect(rows[0].n).toBe(0);
+    // No proof at all: a 4xx naming it; a mistyped code: the check digit says so.
+    const none = await customerCall('', { workspace: ws.slug, code });
+    expect(none.status).toBe(400);
+    expect(none.raw).toContain('verification_required');
+    expect((await customerCall('', { ...good, code: `${code.slice(0, -1)}${(Number(code.at(-1)) + 1) % 10}` })).status).toBe(422);
+
+    // Guesses at one code from many addresses stop at tracking's hourly limit for that code.
+    let limited = 0;
+    for (let i = 0; i < TRACK_TRIES_PER_CODE_PER_HOUR + 2; i++) if ((await customerCall('', { ...good, verification: String(1000 + i) })).status === 429) limited++;
+    expect(limited).toBeGreaterThan(0);
+    expect((await customerCall('', good)).status).toBe(429);
+  }, 120_000);
+});
+
+describe('negative feedback opens a case', () => {
+  const context = (): JobContext => ({ database: t.database, log: pino({ level: 'silent' }), queue: t.vafa.queue, clock: { now: () => new Date() } });
+  const negative = (ws: TestWorkspace, responseId: string, extra: Record<string, unknown> = {}) => ({
+    tenantId: ws.tenantId, id: Math.floor(Math.random() * 1e9), topic: 'feedback.negative', occurredAt: new Date().toISOString(),
+    payload: { surveyId: randomUUID(), responseId, reason: 'nps', score: 3, channel: 'sms', occurredAt: new Date().toISOString(), ...extra },
+  });
+  const casesFor = async (ws: TestWorkspace, responseId: string) =>
+    (await t.database.pool.query('SELECT * FROM complaint_cases WHERE tenant_id = $1 AND related_response_id = $2', [ws.tenantId, responseId])).rows;
+
+  it('opens one case per response, however often the event arrives, only when the workspace chose so', async () => {
+    const ws = await workspace('IR');
+    const customer = await createCustomer(t, ws, { name: 'Ali' });
+    const responseId = randomUUID();
+    // Off by default.
+    await caseFeedbackSubscriber.job.run(negative(ws, responseId, { customerId: customer.id }), context());
+    expect(await casesFor(ws, responseId)).toHaveLength(0);
+
+    await settings(ws, { negativeFeedbackOpensCase: true });
+    const event = negative(ws, responseId, { customerId: customer.id });
+    await Promise.all([caseFeedbackSubscriber.job.run(event, context()), caseFeedbackSubscriber.job.run(event, context())]);
+    await caseFeedbackSubscriber.job.run({ ...event, id: event.id + 1 }, context());
+    const cases = await casesFor(ws, responseId);
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ customer_id: customer.id, channel: 'sms', state: 'received', category: 'survey_nps', created_by: 'feedback' });
+
+    // Through the real relay too: the event published twice still makes the one case.
+    const viaOutbox = randomUUID();
+    for (let i = 0; i < 2; i++) {
+      await t.database.pool.query(`INSERT INTO outbox_events (tenant_id, topic, payload) VALUES ($1, 'feedback.negative', $2)`, [ws.tenantId, JSON.stringify(negative(ws, viaOutbox).payload)]);
+    }
+    await eventually(async () => (await casesFor(ws, viaOutbox)).length === 1, 'the case from the relayed event');
+    await eventually(async () => {
+      const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1 AND payload->>'responseId' = $2 AND dispatched_at IS NULL`, [ws.tenantId, viaOutbox]);
+      return rows[0].n === 0;
+    }, 'both deliveries relayed');
+    expect(await casesFor(ws, viaOutbox)).toHaveLength(1);
+
+    // An answer about a case (the post-closure survey) never opens another one.
+    const aboutCase = randomUUID();
+    await caseFeedbackSubscriber.job.run(negative(ws, aboutCase, { context: { caseId: cases[0].id } }), context());
+    expect(await casesFor(ws, aboutCase)).toHaveLength(0);
+    // And another workspace's setting is its own.
+    const other = await workspace('IR');
+    const elsewhere = randomUUID();
+    await caseFeedbackSubscriber.job.run(negative(other, elsewhere), context());
+    expect(await casesFor(other, elsewhere)).toHaveLength(0);
+  }, 120_000);
+});
+
+describe('settings', () => {
+  it('are the workspace\'s own, managed by managers, and refuse a survey of another workspace', async () => {
+    const ws = await workspace('IR');
+    const other = await workspace('IR');
+    const initial = (await call('GET', '/api/complaint-settings', key(ws, 'agent'))).body;
+    expect(initial).toMatchObject({ negativeFeedbackOpensCase: false, csat: { enabled: true, surveyId: null }, defaultRecourse: DEFAULT_RECOURSE });
+    const { defaultRecourse: _d, noticeTemplates: _n, ...editable } = initial;
+    expect((await call('PUT', '/api/complaint-settings', key(ws, 'agent'), editable)).status).toBe(403);
+    const foreignSurvey = (await ok(other, 'POST', '/api/surveys', { template: 'nps' })).id;
+    const refused = await call('PUT', '/api/complaint-settings', key(ws), { ...editable, csat: { enabled: true, surveyId: foreignSurvey } });
+    expect(refused.status).toBe(422);
+    expect(refused.raw).toContain('unknown_survey');
+    const saved = await ok(ws, 'PUT', '/api/complaint-settings', { ...editable, recourse: { en: 'Write to our ombudsman at ombudsman@example.test.' } });
+    expect(saved.recourse).toEqual({ en: 'Write to our ombudsman at ombudsman@example.test.' });
+    expect((await call('GET', '/api/complaint-settings', key(other))).body.recourse).toEqual({});
+  }, 60_000);
+});

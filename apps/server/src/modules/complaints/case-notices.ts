@@ -1,0 +1,218 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { ComplaintNoticeKind, Locale, TemplateContent } from '@vafa/contracts';
+import { publicBaseUrl } from '../../platform/config.ts';
+import type { Database, Executor } from '../../platform/db/connect.ts';
+import { PollingLoop } from '../../platform/jobs/polling-loop.ts';
+import type { Secrets } from '../../platform/messaging/sealed.ts';
+import type { BackgroundWorker, ModuleDeps } from '../../platform/module.ts';
+import { createNoticeTemplate, noticeTemplateContent, queueNotice } from '../engagement/index.ts';
+import { caseLinkToken, caseTrackingLink, workspaceSlug } from './case-link.ts';
+import { caseStatusWords } from './case-status.words.ts';
+import { complaintNotices } from './complaint-customer.schema.ts';
+import { complaintSettingsOf, lockComplaintSettings, recourseText, rememberDefaults } from './complaint-settings.ts';
+import * as repo from './complaint.repo.ts';
+import type { ComplaintState } from './sla-clock.ts';
+import { formatTrackingCodeFor, type TrackingCode } from './tracking-code.ts';
+
+// Notices to the complainant on acknowledgement, each decision and closure (ISO 10002: receipt
+// acknowledged at once, the decision communicated, the closure recorded). The subscriber decides a
+// notice from the case's transition; a worker loop, which holds the instance key and the public
+// address, writes it through engagement's templates into the message outbox with the tracking link
+// sealed. Each notice's wording is an ordinary engagement template, made on first use.
+
+/** The transition's target state that each notice tells of. */
+export const NOTICE_FOR_STATE: Partial<Record<ComplaintState, ComplaintNoticeKind>> = {
+  acknowledged: 'acknowledged',
+  resolution_communicated: 'resolution_communicated',
+  escalated: 'escalated',
+  closed: 'closed',
+};
+
+const greeting = { fa: '{name}،', ar: '{name}،', en: 'Dear {name},' };
+
+export const DEFAULT_NOTICE_TEMPLATES: Record<ComplaintNoticeKind, { name: string; content: TemplateContent }> = {
+  acknowledged: {
+    name: 'Complaint acknowledged · دریافت شکایت · استلام الشكوى',
+    content: {
+      fa: {
+        subject: 'شکایت شما دریافت شد (کد پیگیری {trackingCode})',
+        text: `${greeting.fa}\n\nشکایت شما به دست ما رسید و به آن رسیدگی می‌کنیم. کد پیگیری شما {trackingCode} است.\n\nمی‌توانید روند رسیدگی را ببینید و اطلاعات بیشتری بیفزایید: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: شکایت شما دریافت شد. کد پیگیری {trackingCode}. پیگیری: {trackingLink}',
+      },
+      ar: {
+        subject: 'استلمنا شكواك (رمز المتابعة {trackingCode})',
+        text: `${greeting.ar}\n\nوصلتنا شكواك وسنعمل على معالجتها. رمز المتابعة الخاص بك هو {trackingCode}.\n\nيمكنك متابعة شكواك وإضافة معلومات إليها من هنا: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: استلمنا شكواك. رمز المتابعة {trackingCode}. المتابعة: {trackingLink}',
+      },
+      en: {
+        subject: 'We have received your complaint (tracking code {trackingCode})',
+        text: `${greeting.en}\n\nYour complaint has reached us and we are looking into it. Your tracking code is {trackingCode}.\n\nYou can follow it and add information here: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: we have received your complaint. Tracking code {trackingCode}. Follow it: {trackingLink}',
+      },
+    },
+  },
+  resolution_communicated: {
+    name: 'Complaint answered · پاسخ شکایت · الرد على الشكوى',
+    content: {
+      fa: {
+        subject: 'پاسخ ما به شکایت شما (کد پیگیری {trackingCode})',
+        text: `${greeting.fa}\n\nپاسخ ما به شکایت شما:\n\n{resolutionSummary}\n\nلطفاً در این صفحه بگویید آن را می‌پذیرید یا نه: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: به شکایت {trackingCode} پاسخ دادیم. پاسخ را ببینید و بگویید می‌پذیرید یا نه: {trackingLink}',
+      },
+      ar: {
+        subject: 'ردّنا على شكواك (رمز المتابعة {trackingCode})',
+        text: `${greeting.ar}\n\nهذا ردّنا على شكواك:\n\n{resolutionSummary}\n\nيُرجى إعلامنا بقبولك له أو رفضك من هذه الصفحة: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: رددنا على شكواك {trackingCode}. اطّلع على الرد وأخبرنا إن كنت تقبله: {trackingLink}',
+      },
+      en: {
+        subject: 'Our answer to your complaint (tracking code {trackingCode})',
+        text: `${greeting.en}\n\nThis is our answer to your complaint:\n\n{resolutionSummary}\n\nPlease tell us on this page whether you accept it: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: we have answered your complaint {trackingCode}. Read it and tell us if you accept: {trackingLink}',
+      },
+    },
+  },
+  escalated: {
+    name: 'Complaint escalated · ارجاع شکایت · إحالة الشكوى',
+    content: {
+      fa: {
+        subject: 'شکایت شما به مسئول بالاتر ارجاع شد (کد پیگیری {trackingCode})',
+        text: `${greeting.fa}\n\n{caseStatus}\n\nپیگیری: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: شکایت {trackingCode} اکنون نزد یکی از مسئولان ارشد ماست. پیگیری: {trackingLink}',
+      },
+      ar: {
+        subject: 'أُحيلت شكواك إلى مسؤول أعلى (رمز المتابعة {trackingCode})',
+        text: `${greeting.ar}\n\n{caseStatus}\n\nالمتابعة: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: شكواك {trackingCode} الآن لدى أحد كبار المسؤولين. المتابعة: {trackingLink}',
+      },
+      en: {
+        subject: 'Your complaint is with a senior colleague (tracking code {trackingCode})',
+        text: `${greeting.en}\n\n{caseStatus}\n\nFollow it here: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: your complaint {trackingCode} is now with a senior colleague. Follow it: {trackingLink}',
+      },
+    },
+  },
+  closed: {
+    name: 'Complaint closed · بسته شدن شکایت · إغلاق الشكوى',
+    content: {
+      fa: {
+        subject: 'پرونده شکایت شما بسته شد (کد پیگیری {trackingCode})',
+        text: `${greeting.fa}\n\n{caseStatus}\n\nپرونده همچنان در این نشانی در دسترس است: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: رسیدگی به شکایت {trackingCode} به پایان رسید و پرونده بسته شد. سپاس از شما.',
+      },
+      ar: {
+        subject: 'أُغلقت شكواك (رمز المتابعة {trackingCode})',
+        text: `${greeting.ar}\n\n{caseStatus}\n\nيبقى ملف الشكوى متاحًا هنا: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: انتهت معالجة شكواك {trackingCode} وأُغلقت. شكرًا لك.',
+      },
+      en: {
+        subject: 'Your complaint is closed (tracking code {trackingCode})',
+        text: `${greeting.en}\n\n{caseStatus}\n\nThe case stays available here: {trackingLink}\n\n{workspaceName}`,
+        sms: '{workspaceName}: we have finished handling your complaint {trackingCode} and closed it. Thank you.',
+      },
+    },
+  },
+};
+
+/** Decides the notice a transition calls for (once per transition, whatever redelivers the event). */
+export async function decideNotice(tx: Executor, tenantId: string, caseId: string, to: ComplaintState, sourceEventId: number): Promise<boolean> {
+  const kind = NOTICE_FOR_STATE[to];
+  if (!kind) return false;
+  const { settings } = await complaintSettingsOf(tx, tenantId);
+  if (!settings.notices[kind]) return false;
+  const inserted = await tx.insert(complaintNotices).values({ tenantId, caseId, sourceEventId, kind }).onConflictDoNothing().returning({ kind: complaintNotices.kind });
+  return inserted.length > 0;
+}
+
+/** The workspace's template for a notice, made from the default on first use (or again if it was deleted). */
+async function noticeContent(tx: Executor, tenantId: string, kind: ComplaintNoticeKind): Promise<TemplateContent> {
+  const known = (await complaintSettingsOf(tx, tenantId)).noticeTemplates[kind];
+  const content = known ? await noticeTemplateContent(tx, tenantId, known) : undefined;
+  if (content) return content;
+  const locked = await lockComplaintSettings(tx, tenantId);
+  const again = locked.noticeTemplates[kind];
+  const existing = again && again !== known ? await noticeTemplateContent(tx, tenantId, again) : undefined;
+  if (existing) return existing;
+  const fallback = DEFAULT_NOTICE_TEMPLATES[kind];
+  const id = await createNoticeTemplate(tx, tenantId, fallback.name, fallback.content);
+  await rememberDefaults(tx, tenantId, { noticeTemplates: { [kind]: id } });
+  return fallback.content;
+}
+
+export interface NoticeIssuer {
+  database: Database;
+  secrets: Secrets;
+  /** no trailing slash */
+  publicUrl: string;
+}
+
+interface PendingNotice extends Record<string, unknown> {
+  tenant_id: string;
+  case_id: string;
+  source_event_id: string;
+  kind: ComplaintNoticeKind;
+}
+
+/** Writes one pending notice's message (or says why none can go). */
+async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNotice, now: Date): Promise<{ status: 'queued' | 'skipped'; reason?: string; messageId?: string; channel?: string }> {
+  const tenantId = notice.tenant_id;
+  const row = await repo.findCase(tx, tenantId, notice.case_id);
+  const slug = await workspaceSlug(tx, tenantId);
+  if (!row || !slug) return { status: 'skipped', reason: 'case_missing' };
+  const { settings } = await complaintSettingsOf(tx, tenantId);
+  const to = row.customerId
+    ? { customerId: row.customerId }
+    : { contact: { name: row.contactName, email: row.contactEmail, phone: row.contactPhone }, prefer: row.channel === 'email' ? 'email' as const : 'sms' as const };
+  const stateOfNotice = (Object.entries(NOTICE_FOR_STATE).find(([, kind]) => kind === notice.kind)![0]) as ComplaintState;
+  const link = caseTrackingLink(issuer.publicUrl, slug, row.trackingCode, caseLinkToken(issuer.secrets, tenantId, row.id));
+  const outcome = await queueNotice(tx, tenantId, {
+    to,
+    language: row.language,
+    content: await noticeContent(tx, tenantId, notice.kind),
+    variables: (language: Locale) => {
+      const words = caseStatusWords(stateOfNotice, language);
+      return {
+        trackingCode: formatTrackingCodeFor(row.trackingCode as TrackingCode, language),
+        caseStatus: `${words.title}: ${words.detail}`,
+        resolutionSummary: row.resolutionSummary ?? '',
+        recourse: recourseText(settings, language),
+      };
+    },
+    sealedLink: { secrets: issuer.secrets, url: link, variable: 'trackingLink' },
+    // The acknowledgement answers the complainant's own act (ISO 10002: at once); later notices wait out quiet hours.
+    respectQuietHours: notice.kind !== 'acknowledged',
+    origin: { caseId: row.id, notice: notice.kind, sourceEventId: Number(notice.source_event_id) },
+    now,
+  });
+  return outcome.status === 'queued' ? { status: 'queued', messageId: outcome.messageId, channel: outcome.channel } : { status: 'skipped', reason: outcome.reason };
+}
+
+/** One batch of pending notices written into the outbox; returns how many were claimed. */
+export async function issuePendingNotices(issuer: NoticeIssuer, now = new Date(), limit = 100): Promise<number> {
+  return issuer.database.db.transaction(async (tx) => {
+    const claimed = await tx.execute<PendingNotice>(sql`
+      SELECT tenant_id, case_id, source_event_id, kind FROM complaint_notices
+      WHERE status = 'pending' ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
+    for (const notice of claimed.rows) {
+      const result = await issueNotice(tx, issuer, notice, now);
+      await tx.update(complaintNotices).set({
+        status: result.status, reason: result.reason ?? null, messageId: result.messageId ?? null, channel: result.channel ?? null, issuedAt: now,
+      }).where(and(
+        eq(complaintNotices.tenantId, notice.tenant_id), eq(complaintNotices.caseId, notice.case_id),
+        eq(complaintNotices.sourceEventId, Number(notice.source_event_id)), eq(complaintNotices.kind, notice.kind),
+      ));
+    }
+    return claimed.rows.length;
+  });
+}
+
+/** The loop of worker processes that issues decided notices within a second or so. */
+export function caseNoticeWorker(deps: ModuleDeps): BackgroundWorker {
+  const issuer: NoticeIssuer = { database: deps.database, secrets: deps.config, publicUrl: publicBaseUrl(deps.config) };
+  const loop = new PollingLoop({
+    intervalMs: 1_000,
+    log: deps.log,
+    failure: 'complaint notices failed; retrying',
+    step: async () => (await issuePendingNotices(issuer)) > 0,
+  });
+  return { name: 'complaint-notices', start: async () => loop.start(), stop: () => loop.stop() };
+}

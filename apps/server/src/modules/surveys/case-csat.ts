@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { SurveyDefinition } from '@vafa/contracts';
+import type { Executor } from '../../platform/db/connect.ts';
+import { reachableRecipients } from '../engagement/index.ts';
+import { insertInvitations } from './invitation.repo.ts';
+import { surveyOpen } from './response.service.ts';
+import { claimContacts } from './survey-policy.ts';
+import { createSurvey, publishSurvey } from './survey.service.ts';
+import { liveSurvey } from './survey-version.ts';
+
+// The one-question satisfaction survey after a complaint closes (ISO 10002 clause 8:
+// satisfaction with complaint handling), for the complaints module: made on first use, sent
+// through the invitation path with the case in its context.
+
+/** One CSAT question in Persian, Arabic and English, not anonymous (the answer must find its case). */
+export function caseCsatDefinition(defaultLanguage: 'fa' | 'ar' | 'en'): SurveyDefinition {
+  const t = (fa: string, ar: string, en: string) => ({ fa, ar, en });
+  return {
+    name: 'رضایت از رسیدگی به شکایت · الرضا عن معالجة الشكوى · Complaint handling satisfaction',
+    kind: 'customer',
+    settings: {
+      anonymous: false,
+      languages: ['fa', 'ar', 'en'],
+      defaultLanguage,
+      hiddenFields: [],
+      stage: 'after-sale',
+      thankYou: t('از پاسخ شما سپاسگزاریم.', 'شكرًا لردّك.', 'Thank you for your answer.'),
+    },
+    questions: [{
+      id: 'csat', type: 'csat', points: 5, style: 'faces', required: true,
+      title: t(
+        'از نحوهٔ رسیدگی به شکایتتان چقدر راضی هستید؟',
+        'ما مدى رضاك عن طريقة معالجة شكواك؟',
+        'How satisfied are you with how we handled your complaint?',
+      ),
+      labels: [
+        t('خیلی ناراضی', 'غير راضٍ إطلاقًا', 'Very dissatisfied'),
+        t('ناراضی', 'غير راضٍ', 'Dissatisfied'),
+        t('نه راضی، نه ناراضی', 'محايد', 'Neither satisfied nor dissatisfied'),
+        t('راضی', 'راضٍ', 'Satisfied'),
+        t('خیلی راضی', 'راضٍ جدًا', 'Very satisfied'),
+      ],
+    }],
+  } as SurveyDefinition;
+}
+
+/** Makes and publishes the default post-closure survey; returns its id. */
+export async function createCaseCsatSurvey(tx: Executor, tenantId: string, defaultLanguage: 'fa' | 'ar' | 'en'): Promise<string> {
+  const survey = await createSurvey(tx, tenantId, { kind: 'system', id: 'complaints' }, { definition: caseCsatDefinition(defaultLanguage) });
+  await publishSurvey(tx, tenantId, { kind: 'system', id: 'complaints' }, survey.id);
+  return survey.id;
+}
+
+export type CaseSurveyOutcome = { status: 'invited'; invitationId: string; channel: 'email' | 'sms' } | { status: 'skipped'; reason: string };
+
+/**
+ * Invites the customer to answer `surveyId` about case `caseId`, by their preferred channel with
+ * consent (the invitation worker sends it, sealed link and all). The recontact limit is recorded
+ * but not applied: this asks about the customer's own complaint, just closed, and a complaint
+ * opened from a low score would otherwise never hear the question.
+ */
+export async function inviteAfterCase(
+  tx: Executor, request: { tenantId: string; surveyId: string; customerId: string; caseId: string; now: Date },
+): Promise<CaseSurveyOutcome> {
+  const { tenantId, surveyId, customerId, caseId, now } = request;
+  const live = await liveSurvey(tx, tenantId, surveyId);
+  if (!live) return { status: 'skipped', reason: 'survey_not_live' };
+  if (!surveyOpen(live, now)) return { status: 'skipped', reason: 'survey_closed' };
+  if (live.definition.settings.anonymous) return { status: 'skipped', reason: 'survey_anonymous' };
+  const target = (await reachableRecipients(tx, tenantId, [customerId], 'preferred')).get(customerId)!;
+  if (!target.reachable) return { status: 'skipped', reason: target.reason };
+  await claimContacts(tx, tenantId, [customerId], now, now);
+  const id = randomUUID();
+  await insertInvitations(tx, tenantId, [{
+    id, surveyId, customerId, distributionId: null, wave: 1, channel: target.channel, context: { caseId }, hidden: {}, sentAt: null,
+  }], now);
+  return { status: 'invited', invitationId: id, channel: target.channel };
+}
+
+/** Whether the survey is one of the workspace's (for a chosen post-closure survey). */
+export { surveyExists } from './invitation.service.ts';
