@@ -1,14 +1,22 @@
+import { registerInboundSmsHandler } from '../../platform/messaging/inbound-sms.ts';
 import type { VafaModule } from '../../platform/module.ts';
 import { registerMergeHook } from '../customers/index.ts';
 import { moveCasesToSurvivor } from './complaint.repo.ts';
 import { registerComplaintRoutes } from './complaint.routes.ts';
+import { registerComplaintInsightRoutes } from './complaint-insights.routes.ts';
+import { detectRecurringProblemsJob } from './recurrence.ts';
 import { registerCaseCustomerRoutes } from './case-customer.routes.ts';
 import { caseNoticeWorker } from './case-notices.ts';
 import { registerComplaintSettingsRoutes } from './complaint-settings.ts';
 import { caseFeedbackSubscriber, caseLoopSubscriber } from './complaint.subscribers.ts';
+import { registerComplaintIntakeRoutes } from './complaint-intake.routes.ts';
+import { EmailIntakeListener } from './email-intake.ts';
+import { takeComplaintSms } from './sms-intake.ts';
 
 // Cases follow a customer through a merge.
 registerMergeHook(moveCasesToSurvivor);
+// Inbound SMS that answer no survey may be complaints (sms-intake.ts).
+registerInboundSmsHandler('complaints', takeComplaintSms);
 
 /**
  * Complaints: ISO 10002 case handling. Intake by agents and integrations and by customers on the
@@ -19,11 +27,20 @@ export const complaintsModule: VafaModule = {
   name: 'complaints',
   registerRoutes(app, deps) {
     registerComplaintRoutes(app, deps);
+    registerComplaintInsightRoutes(app, deps);
     registerCaseCustomerRoutes(app, deps);
     registerComplaintSettingsRoutes(app, deps);
+    registerComplaintIntakeRoutes(app, deps);
   },
+  // Recurring-problem detection (recurrence.ts).
+  jobs: [detectRecurringProblemsJob],
   // The closed loop: notices, the post-closure survey, goodwill; survey answers about a case, negative feedback.
   subscribers: [caseLoopSubscriber, caseFeedbackSubscriber],
-  // Writes decided notices into the outbox (it holds the instance key that seals their tracking links).
-  background: (deps) => [caseNoticeWorker(deps)],
+  // Writes decided notices into the outbox (it holds the instance key that seals their tracking links); the SMTP listener of e-mail intake, when VAFA_SMTP_INTAKE_PORT is set.
+  background: (deps) => [
+    caseNoticeWorker(deps),
+    ...(deps.config.emailIntake ? [new EmailIntakeListener({ database: deps.database, log: deps.log, config: deps.config.emailIntake })] : []),
+  ],
 };
+// Attachments on a customer's own message (the tracking page's "add information").
+export { readAttachmentUpload, storeAttachments, type IncomingFile } from './attachments.service.ts';
