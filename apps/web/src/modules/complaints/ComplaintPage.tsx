@@ -15,6 +15,7 @@ import { CustomerFollowups } from '../engagement/index.ts';
 import { SURVEY_KINDS, SurveyTimelineDetail } from '../surveys/index.ts';
 import { complaintsApi, type Action, type ComplaintDetail, type Sla } from './api.ts';
 import { formatBusinessMinutes, remainingNow } from './complaint-format.ts';
+import { CaseThread } from './case-thread.tsx';
 import { assignable, useMembers, useRootCauses } from './complaint-hooks.ts';
 import { canManageComplaints, canWorkComplaints, ChannelName, SeverityBadge, SlaTimer, StateBadge, TrackingCode, useNow } from './complaint-parts.tsx';
 import './complaints.css';
@@ -67,6 +68,7 @@ export default function ComplaintPage({ id }: { id: string }) {
               {c.resolutionSummary && <><dt>{t('complaints.resolutionSummary')}</dt><dd><UserText>{c.resolutionSummary}</UserText></dd></>}
             </dl>
           </section>
+          <CaseThread complaint={c} canWork={canWorkComplaints(session.role)} canMerge={canManageComplaints(session.role)} />
           <section className="card" aria-labelledby="cc-log">
             <h2 id="cc-log">{t('complaints.log')}</h2>
             <CaseLog complaint={c} />

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type {
   AcceptCaseResolution, AddCaseInformation, AssignComplaint, CaseAccess, ComplaintAction, ComplaintChannel, ComplaintDetailView, ComplaintPage,
   ComplaintQueueItem, ComplaintQueuePage, ComplaintReceipt, ComplaintSeverity, ComplaintSlaView, ComplaintState, ComplaintTeamList,
-  ComplaintTrackingView, ComplaintView, CustomerCaseView, FileComplaint, OpenComplaint, RejectCaseResolution, RootCauseList, RootCauseView,
+  ComplaintThreadView, ComplaintTrackingView, ComplaintView, CustomerCaseView, MergeComplaint, ComplaintAttachmentList, FileComplaint, OpenComplaint, RejectCaseResolution, RootCauseList, RootCauseView,
   TakeComplaintAction, TrackComplaint,
 } from '@vafa/contracts';
 import { ApiError, request } from '../../lib/api.ts';
@@ -26,6 +26,7 @@ export type Receipt = ComplaintReceipt;
 export type Tracking = ComplaintTrackingView;
 export type CustomerCase = CustomerCaseView;
 export type Access = z.input<typeof CaseAccess>;
+export type Thread = ComplaintThreadView;
 
 export const STATES = [
   'received', 'acknowledged', 'assessed', 'under_investigation', 'resolution_proposed', 'resolution_communicated', 'closed', 'reopened', 'escalated',
@@ -43,6 +44,9 @@ export const CHANNELS = ['web', 'widget', 'email', 'sms', 'api', 'phone', 'chat'
 export const DEFAULT_ROOT_CAUSES = [
   'product_quality', 'staff_behaviour', 'process_policy', 'price_billing', 'delivery', 'digital_tech', 'communication', 'facilities',
 ] as const;
+/** The contracts' COMPLAINT_ATTACHMENT_MAX_BYTES and _MAX_FILES (kept here so no schema code ships; a test compares them). */
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+export const ATTACHMENT_MAX_FILES = 5;
 export const SLA_FILTERS = ['breached', 'at_risk', 'ok', 'paused', 'none'] as const;
 export type SlaFilter = (typeof SLA_FILTERS)[number];
 
@@ -105,8 +109,18 @@ export const complaintsApi = {
   assign: (id: string, body: z.input<typeof AssignComplaint>) => request<ComplaintDetail>('POST', `/api/complaints/${id}/assignment`, body),
   /** The workspace's root causes; null until the server has the taxonomy route (then the default codes apply). */
   rootCauses: () => optional('root-causes', () => request<RootCauseList>('GET', '/api/complaints/root-causes')),
+  /** E-mails, SMS and attachments of the case and of the cases merged into it. */
+  thread: (id: string) => request<ComplaintThreadView>('GET', `/api/complaints/${id}/thread`),
+  attach: (id: string, files: File[], note?: string) => {
+    const form = new FormData();
+    if (note) form.append('note', note);
+    for (const file of files) form.append('files', file);
+    return request<ComplaintAttachmentList>('POST', `/api/complaints/${id}/attachments`, form);
+  },
+  attachmentUrl: (id: string, attachmentId: string) => `/api/complaints/${id}/attachments/${attachmentId}`,
+  merge: (id: string, body: z.input<typeof MergeComplaint>) => request<ComplaintDetail>('POST', `/api/complaints/${id}/merge`, body),
   /** The complaint teams; null until the server has the route (then a team is typed). */
-  teams: () => optional('teams', () => request<ComplaintTeamList>('GET', '/api/complaints/teams')),
+  teams: () => optional('teams', () => request<ComplaintTeamList>('GET', '/api/complaints/settings/teams')),
 };
 
 /** The customer's side: no session, the workspace named in the address. */
@@ -115,7 +129,7 @@ export const publicComplaintsApi = {
   track: (body: z.input<typeof TrackComplaint>) => request<Tracking>('POST', '/api/public/complaints/track', body),
   /** The case with its history and the customer's actions; null until the server has the route (then `track` answers). */
   case: (body: Access) => optional('public-case', () => request<CustomerCase>('POST', '/api/public/complaints/case', body)),
-  addInformation: (body: z.input<typeof AddCaseInformation>) => request<CustomerCase>('POST', '/api/public/complaints/case/information', body),
+  addInformation: (body: z.input<typeof AddCaseInformation>) => request<CustomerCase>('POST', '/api/public/complaints/case/messages', body),
   accept: (body: z.input<typeof AcceptCaseResolution>) => request<CustomerCase>('POST', '/api/public/complaints/case/accept', body),
   reject: (body: z.input<typeof RejectCaseResolution>) => request<CustomerCase>('POST', '/api/public/complaints/case/reject', body),
 };

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { COMPLAINT_ATTACHMENT_MAX_BYTES, COMPLAINT_ATTACHMENT_MAX_FILES, ComplaintState, ROOT_CAUSE_DIMENSIONS } from '@vafa/contracts';
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, DEFAULT_ROOT_CAUSES, STATES } from './api.ts';
 import { codeMatches, formatBusinessMinutes, formatTrackingCode, remainingNow, typedTrackingCode } from './complaint-format.ts';
 
 describe('tracking codes', () => {
@@ -37,5 +39,14 @@ describe('SLA countdown', () => {
     expect(formatBusinessMinutes(60 * 24 * 3 + 120, en)).toBe('3d 2h');
     expect(formatBusinessMinutes(-45.5, en)).toBe('45m');
     expect(formatBusinessMinutes(125, { language: 'fa', calendar: 'persian', digits: 'arabext' })).toMatch(/۲.*۵/);
+  });
+});
+
+describe('what the screens mirror from the contracts', () => {
+  test('attachment limits, root-cause defaults and states', () => {
+    expect(ATTACHMENT_MAX_BYTES).toBe(COMPLAINT_ATTACHMENT_MAX_BYTES);
+    expect(ATTACHMENT_MAX_FILES).toBe(COMPLAINT_ATTACHMENT_MAX_FILES);
+    expect([...DEFAULT_ROOT_CAUSES].sort()).toEqual(Object.keys(ROOT_CAUSE_DIMENSIONS).sort());
+    expect([...STATES].sort()).toEqual([...ComplaintState.options].sort());
   });
 });
