@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IsoInstant, Uuid } from './common.ts';
-import { ComplaintAction, ComplaintDetailView, ComplaintSeverity, ComplaintState, ComplaintView, OpenComplaint, RootCause } from './complaints.ts';
+import { ComplaintAction, ComplaintDetailView, ComplaintSeverity, ComplaintState, ComplaintView, OpenComplaint } from './complaints.ts';
 
 // The complaint SLA engine's settings (policies, the work week, holidays, teams), the agent queue
 // ordered by SLA urgency, the per-target clocks of a case and the intake of a historical case.
@@ -330,7 +330,8 @@ export const ImportedCaseStep = z.discriminatedUnion('kind', [
     action: ComplaintAction,
     at: IsoInstant,
     note: z.string().trim().min(1).max(4000).optional(),
-    rootCause: RootCause.optional(),
+    /** a root-cause code of the workspace's taxonomy */
+    rootCause: z.string().regex(/^[a-z][a-z0-9_]{1,62}$/, 'a root-cause code').optional(),
     resolutionSummary: z.string().trim().min(1).max(4000).optional(),
   }),
   z.strictObject({ kind: z.literal('response'), at: IsoInstant, note: z.string().trim().min(1).max(4000).optional() }),

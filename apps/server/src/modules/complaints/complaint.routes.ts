@@ -1,5 +1,5 @@
 import {
-  AssignComplaint, ComplaintDetailView, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, FileComplaint, IdParams, OpenComplaint,
+  AssignComplaint, ComplaintDetailView, ComplaintDetailWithSla, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, FileComplaint, IdParams, OpenComplaint,
   TakeComplaintAction, TrackComplaint,
 } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
@@ -8,6 +8,7 @@ import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { parseTrackingCode } from './tracking-code.ts';
+import { caseSla } from './complaint-sla.service.ts';
 import { assignComplaint, getComplaint, listComplaints, openComplaint, takeAction, trackComplaint } from './complaint.service.ts';
 import { PublicFilingCoalescer } from './public-filing.ts';
 
@@ -67,11 +68,11 @@ export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['complaints'],
       summary: 'One complaint case with its log',
-      description: 'The case, its append-only log (transitions with who, when, from and to; assignments) and the actions the caller may take now.',
+      description: 'The case, its append-only log (transitions with who, when, from and to; assignments), the actions the caller may take now and its SLA clocks (per target, computed from the log with the policy and calendar in force now).',
       params: IdParams,
-      response: { 200: ComplaintDetailView },
+      response: { 200: ComplaintDetailWithSla },
     },
-  }, async (req) => getComplaint(db, req.tenantId, req.actor!, req.params.id));
+  }, async (req) => ({ ...await getComplaint(db, req.tenantId, req.actor!, req.params.id), sla: await caseSla(db, req.tenantId, req.params.id) }));
 
   app.post('/api/complaints', {
     config: { access: 'complaints:work' },

@@ -14,6 +14,7 @@ import { findWorkspaceBySlug, recordAudit, workspaceSettings } from '../workspac
 import { allowedActions, casePositionFromLog, caseActorForRole, nextState, type CaseAction, type CaseActor, type LifecycleOutcome } from './case-lifecycle.ts';
 import { caseStatusWords } from './case-status.words.ts';
 import * as repo from './complaint.repo.ts';
+import { refreshCaseSla, roundRobinAssignee } from './complaint-sla.service.ts';
 import { checkRootCauseForStep } from './root-cause.ts';
 import type { CaseLogEntry, ComplaintState } from './sla-clock.ts';
 import { formatTrackingCodeFor, issueTrackingCode, parseTrackingCode } from './tracking-code.ts';
@@ -161,7 +162,8 @@ export async function receiveComplaint(tx: Executor, tenantId: string, by: LogAc
   }
   const settings = await workspaceSettings(tx, tenantId);
   const contactPhone = input.contactPhone ? normalisePhone(input.contactPhone, settings.defaultCountry, 'contactPhone') : null;
-  const assigneeId = input.assigneeId ? await requireAssignee(tx, tenantId, input.assigneeId) : null;
+  // A case of a team with nobody named goes to the team's next member in turn.
+  const assigneeId = input.assigneeId ? await requireAssignee(tx, tenantId, input.assigneeId) : await roundRobinAssignee(tx, tenantId, input.team);
   const id = randomUUID();
   const { stored: row } = await issueTrackingCode((trackingCode) => repo.insertCaseUnlessCodeTaken(tx, {
     tenantId, id, trackingCode, customerId: input.customerId ?? null,
@@ -187,6 +189,7 @@ export async function receiveComplaint(tx: Executor, tenantId: string, by: LogAc
       externalId: timelineId(id), data: { caseId: id, channel: row.channel, severity: row.severity, state: 'received' },
     }, { source: 'complaints', publishEvents: false });
   }
+  await refreshCaseSla(tx, tenantId, id, now);
   return row;
 }
 
@@ -256,6 +259,7 @@ export async function applyStep(tx: Executor, tenantId: string, row: repo.CaseRo
     ...(to === 'closed' ? [{ topic: 'complaint.closed', payload: { ...ids, rootCause, occurredAt: now.toISOString() } }] : []),
   ]);
   if (row.customerId) await updateTouchpointData(tx, tenantId, [{ externalId: timelineId(row.id), patch: { state: to } }]);
+  await refreshCaseSla(tx, tenantId, row.id, now);
   return to;
 }
 
@@ -283,6 +287,7 @@ export async function assignComplaint(tx: Executor, tenantId: string, actor: Act
   };
   await repo.appendEvents(tx, [{ tenantId, caseId: id, at: now, kind: 'note', action: 'assign', fromState: null, toState: null, note: null, actorType: by.type, actorId: by.id, details }]);
   await recordAudit(tx, tenantId, actor, { action: 'complaint.assigned', targetType: 'complaint_case', targetId: id, ip, details });
+  await refreshCaseSla(tx, tenantId, id, now);
   return getComplaint(tx, tenantId, actor, id);
 }
 

@@ -3,6 +3,8 @@ import type { VafaModule } from '../../platform/module.ts';
 import { registerMergeHook } from '../customers/index.ts';
 import { moveCasesToSurvivor } from './complaint.repo.ts';
 import { registerComplaintRoutes } from './complaint.routes.ts';
+import { slaRecomputeSubscriber, slaScanJob } from './complaint-sla.jobs.ts';
+import { registerComplaintSlaRoutes } from './complaint-sla.routes.ts';
 import { registerComplaintInsightRoutes } from './complaint-insights.routes.ts';
 import { detectRecurringProblemsJob } from './recurrence.ts';
 import { registerCaseCustomerRoutes } from './case-customer.routes.ts';
@@ -27,15 +29,16 @@ export const complaintsModule: VafaModule = {
   name: 'complaints',
   registerRoutes(app, deps) {
     registerComplaintRoutes(app, deps);
+    registerComplaintSlaRoutes(app, deps);
     registerComplaintInsightRoutes(app, deps);
     registerCaseCustomerRoutes(app, deps);
     registerComplaintSettingsRoutes(app, deps);
     registerComplaintIntakeRoutes(app, deps);
   },
   // Recurring-problem detection (recurrence.ts).
-  jobs: [detectRecurringProblemsJob],
+  jobs: [detectRecurringProblemsJob, slaScanJob],
   // The closed loop: notices, the post-closure survey, goodwill; survey answers about a case, negative feedback.
-  subscribers: [caseLoopSubscriber, caseFeedbackSubscriber],
+  subscribers: [caseLoopSubscriber, caseFeedbackSubscriber, slaRecomputeSubscriber],
   // Writes decided notices into the outbox (it holds the instance key that seals their tracking links); the SMTP listener of e-mail intake, when VAFA_SMTP_INTAKE_PORT is set.
   background: (deps) => [
     caseNoticeWorker(deps),

@@ -1,0 +1,254 @@
+// SQL of the SLA engine: settings rows, the per-case SLA index row, the scan's claim and the queue.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connect.ts';
+import { complaintCaseSla, complaintSlaCalendars, complaintSlaPolicies, complaintTeams } from './complaint-sla.schema.ts';
+import { complaintCaseEvents, complaintCases } from './complaints.schema.ts';
+
+export type CalendarRow = typeof complaintSlaCalendars.$inferSelect;
+export type PolicyRow = typeof complaintSlaPolicies.$inferSelect;
+export type NewPolicy = typeof complaintSlaPolicies.$inferInsert;
+export type TeamRow = typeof complaintTeams.$inferSelect;
+export type NewTeam = typeof complaintTeams.$inferInsert;
+export type CaseRow = typeof complaintCases.$inferSelect;
+export type CaseEventRow = typeof complaintCaseEvents.$inferSelect;
+
+/** Changes whenever a setting of the workspace does: the cache key of its compiled SLA configuration. */
+export async function settingsStamp(db: Executor, tenantId: string): Promise<string> {
+  const { rows } = await db.execute<{ stamp: string }>(sql`
+    SELECT concat_ws('|',
+      (SELECT extract(epoch FROM updated_at)::text FROM complaint_sla_calendars WHERE tenant_id = ${tenantId}),
+      (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(updated_at))::text, '') FROM complaint_sla_policies WHERE tenant_id = ${tenantId}),
+      (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(updated_at))::text, '') FROM complaint_teams WHERE tenant_id = ${tenantId})
+    ) AS stamp`);
+  return rows[0]!.stamp;
+}
+
+export async function findCalendar(db: Executor, tenantId: string): Promise<CalendarRow | undefined> {
+  const [row] = await db.select().from(complaintSlaCalendars).where(eq(complaintSlaCalendars.tenantId, tenantId));
+  return row;
+}
+
+export async function saveCalendar(tx: Executor, row: typeof complaintSlaCalendars.$inferInsert): Promise<CalendarRow> {
+  const { tenantId: _tenant, ...rest } = row;
+  const [saved] = await tx.insert(complaintSlaCalendars).values(row)
+    .onConflictDoUpdate({ target: complaintSlaCalendars.tenantId, set: rest })
+    .returning();
+  return saved!;
+}
+
+export async function listPolicies(db: Executor, tenantId: string): Promise<PolicyRow[]> {
+  return db.select().from(complaintSlaPolicies).where(eq(complaintSlaPolicies.tenantId, tenantId))
+    .orderBy(sql`${complaintSlaPolicies.category} NULLS FIRST`, sql`${complaintSlaPolicies.severity} NULLS FIRST`, asc(complaintSlaPolicies.createdAt));
+}
+
+export async function findPolicy(db: Executor, tenantId: string, id: string, options: { lock?: boolean } = {}): Promise<PolicyRow | undefined> {
+  const query = db.select().from(complaintSlaPolicies).where(and(eq(complaintSlaPolicies.tenantId, tenantId), eq(complaintSlaPolicies.id, id)));
+  const [row] = options.lock ? await query.for('update') : await query;
+  return row;
+}
+
+/** undefined when another policy has the same (category, severity). */
+export async function insertPolicy(tx: Executor, row: NewPolicy): Promise<PolicyRow | undefined> {
+  const [created] = await tx.insert(complaintSlaPolicies).values(row).onConflictDoNothing().returning();
+  return created;
+}
+
+export async function updatePolicy(tx: Executor, tenantId: string, id: string, patch: Partial<NewPolicy>): Promise<PolicyRow> {
+  const [row] = await tx.update(complaintSlaPolicies).set(patch).where(and(eq(complaintSlaPolicies.tenantId, tenantId), eq(complaintSlaPolicies.id, id))).returning();
+  return row!;
+}
+
+/** Whether another policy of the workspace holds this (category, severity). */
+export async function policyPairTaken(db: Executor, tenantId: string, category: string | null, severity: string | null, exceptId: string): Promise<boolean> {
+  const { rows } = await db.execute(sql`
+    SELECT 1 FROM complaint_sla_policies
+    WHERE tenant_id = ${tenantId} AND coalesce(category, '') = ${category ?? ''} AND coalesce(severity, '') = ${severity ?? ''} AND id <> ${exceptId}`);
+  return rows.length > 0;
+}
+
+export async function deletePolicy(tx: Executor, tenantId: string, id: string): Promise<void> {
+  await tx.delete(complaintSlaPolicies).where(and(eq(complaintSlaPolicies.tenantId, tenantId), eq(complaintSlaPolicies.id, id)));
+}
+
+export async function listTeams(db: Executor, tenantId: string): Promise<TeamRow[]> {
+  return db.select().from(complaintTeams).where(eq(complaintTeams.tenantId, tenantId)).orderBy(asc(complaintTeams.key));
+}
+
+export async function findTeam(db: Executor, tenantId: string, id: string, options: { lock?: boolean } = {}): Promise<TeamRow | undefined> {
+  const query = db.select().from(complaintTeams).where(and(eq(complaintTeams.tenantId, tenantId), eq(complaintTeams.id, id)));
+  const [row] = options.lock ? await query.for('update') : await query;
+  return row;
+}
+
+/** undefined when the key is taken. */
+export async function insertTeam(tx: Executor, row: NewTeam): Promise<TeamRow | undefined> {
+  const [created] = await tx.insert(complaintTeams).values(row).onConflictDoNothing().returning();
+  return created;
+}
+
+export async function updateTeam(tx: Executor, tenantId: string, id: string, patch: Partial<NewTeam>): Promise<TeamRow> {
+  const [row] = await tx.update(complaintTeams).set(patch).where(and(eq(complaintTeams.tenantId, tenantId), eq(complaintTeams.id, id))).returning();
+  return row!;
+}
+
+export async function deleteTeam(tx: Executor, tenantId: string, id: string): Promise<void> {
+  await tx.delete(complaintTeams).where(and(eq(complaintTeams.tenantId, tenantId), eq(complaintTeams.id, id)));
+}
+
+/**
+ * Takes the team's next round-robin turn: the row lock serialises intakes racing for the same
+ * team, so each gets its own turn. Undefined when there is no such team.
+ */
+export async function takeRoundRobinTurn(tx: Executor, tenantId: string, key: string): Promise<{ members: string[]; turn: number } | undefined> {
+  const { rows } = await tx.execute<{ members: string[]; turn: number }>(sql`
+    UPDATE complaint_teams SET round_robin = round_robin + 1
+    WHERE tenant_id = ${tenantId} AND key = ${key} AND cardinality(members) > 0
+    RETURNING members, round_robin - 1 AS turn`);
+  return rows[0];
+}
+
+/** Of these accounts, the active members of the workspace with their roles. */
+export async function activeMemberRoles(db: Executor, tenantId: string, accountIds: string[]): Promise<Map<string, string>> {
+  if (accountIds.length === 0) return new Map();
+  const { rows } = await db.execute<{ account_id: string; role: string }>(sql`
+    SELECT account_id, role FROM members
+    WHERE tenant_id = ${tenantId} AND account_id = ANY(${`{${accountIds.join(',')}}`}::uuid[]) AND disabled_at IS NULL`);
+  return new Map(rows.map((r) => [r.account_id, r.role]));
+}
+
+export async function findCase(db: Executor, tenantId: string, id: string): Promise<CaseRow | undefined> {
+  const [row] = await db.select().from(complaintCases).where(and(eq(complaintCases.tenantId, tenantId), eq(complaintCases.id, id)));
+  return row;
+}
+
+/** The logs of several cases of one workspace, each in the order it was written. */
+export async function eventsOfCases(db: Executor, tenantId: string, caseIds: string[]): Promise<Map<string, CaseEventRow[]>> {
+  const byCase = new Map<string, CaseEventRow[]>(caseIds.map((id) => [id, []]));
+  if (caseIds.length === 0) return byCase;
+  const rows = await db.select().from(complaintCaseEvents)
+    .where(and(eq(complaintCaseEvents.tenantId, tenantId), sql`${complaintCaseEvents.caseId} = ANY(${`{${caseIds.join(',')}}`}::uuid[])`, sql`${complaintCaseEvents.kind} IN ('transition', 'response')`))
+    .orderBy(asc(complaintCaseEvents.caseId), asc(complaintCaseEvents.id));
+  for (const row of rows) byCase.get(row.caseId)?.push(row);
+  return byCase;
+}
+
+export interface SlaIndexRow {
+  tenantId: string;
+  caseId: string;
+  team: string | null;
+  assigneeId: string | null;
+  caseState: string;
+  slaState: string;
+  urgency: number;
+  /** null: none ('infinity' in the table) */
+  dueAt: Date | null;
+  nextChangeAt: Date | null;
+  policyId: string | null;
+  computedAt: Date;
+}
+
+export async function publishedMarkers(db: Executor, tenantId: string, caseId: string): Promise<string[] | undefined> {
+  const [row] = await db.select({ published: complaintCaseSla.published }).from(complaintCaseSla)
+    .where(and(eq(complaintCaseSla.tenantId, tenantId), eq(complaintCaseSla.caseId, caseId)));
+  return row?.published;
+}
+
+export async function publishedMarkersOf(db: Executor, tenantId: string, caseIds: string[]): Promise<Map<string, string[]>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db.select({ caseId: complaintCaseSla.caseId, published: complaintCaseSla.published }).from(complaintCaseSla)
+    .where(and(eq(complaintCaseSla.tenantId, tenantId), sql`${complaintCaseSla.caseId} = ANY(${`{${caseIds.join(',')}}`}::uuid[])`));
+  return new Map(rows.map((r) => [r.caseId, r.published]));
+}
+
+/** Writes the case's SLA index row; `published` replaces the markers when given. */
+export async function upsertSlaIndex(tx: Executor, row: SlaIndexRow, published: string[]): Promise<void> {
+  const dueAt = row.dueAt ? sql`${row.dueAt.toISOString()}::timestamptz` : sql`'infinity'::timestamptz`;
+  await tx.execute(sql`
+    INSERT INTO complaint_case_sla (tenant_id, case_id, team, assignee_id, case_state, sla_state, urgency, due_at, next_change_at, policy_id, published, computed_at)
+    VALUES (${row.tenantId}, ${row.caseId}, ${row.team}, ${row.assigneeId}, ${row.caseState}, ${row.slaState}, ${row.urgency}, ${dueAt},
+            ${row.nextChangeAt ? row.nextChangeAt.toISOString() : null}::timestamptz, ${row.policyId}, ${`{${published.join(',')}}`}::text[], ${row.computedAt.toISOString()}::timestamptz)
+    ON CONFLICT (tenant_id, case_id) DO UPDATE SET
+      team = excluded.team, assignee_id = excluded.assignee_id, case_state = excluded.case_state, sla_state = excluded.sla_state,
+      urgency = excluded.urgency, due_at = excluded.due_at, next_change_at = excluded.next_change_at, policy_id = excluded.policy_id,
+      published = excluded.published, computed_at = excluded.computed_at`);
+}
+
+/**
+ * Claims up to `limit` cases whose SLA is due to change, locking their case rows (the lock every
+ * change of a case takes first, so the scan and a change never interleave and never deadlock);
+ * rows another scanner or a change holds are skipped.
+ */
+export async function claimDueCases(tx: Executor, now: Date, limit: number): Promise<CaseRow[]> {
+  const { rows } = await tx.execute<{ tenant_id: string; id: string }>(sql`
+    SELECT c.tenant_id, c.id
+    FROM complaint_case_sla s
+    JOIN complaint_cases c ON c.tenant_id = s.tenant_id AND c.id = s.case_id
+    WHERE s.next_change_at <= ${now.toISOString()}::timestamptz
+    ORDER BY s.next_change_at
+    LIMIT ${limit}
+    FOR UPDATE OF c SKIP LOCKED`);
+  if (rows.length === 0) return [];
+  const byTenant = new Map<string, string[]>();
+  for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r.id]);
+  const cases: CaseRow[] = [];
+  for (const [tenantId, ids] of byTenant) {
+    cases.push(...await tx.select().from(complaintCases).where(and(eq(complaintCases.tenantId, tenantId), sql`${complaintCases.id} = ANY(${`{${ids.join(',')}}`}::uuid[])`)));
+  }
+  return cases;
+}
+
+/** The next batch of a workspace's open cases after `afterId`, locked (skipping none: a recompute must see them all). */
+export async function lockOpenCasesAfter(tx: Executor, tenantId: string, afterId: string | null, limit: number): Promise<CaseRow[]> {
+  return tx.select().from(complaintCases)
+    .where(and(
+      eq(complaintCases.tenantId, tenantId),
+      sql`${complaintCases.state} <> 'closed'`,
+      afterId ? sql`${complaintCases.id} > ${afterId}` : undefined,
+    ))
+    .orderBy(asc(complaintCases.id))
+    .limit(limit)
+    .for('update');
+}
+
+export interface QueueFilter {
+  team?: string | undefined;
+  /** an account id, or null for unassigned */
+  assigneeId?: string | null | undefined;
+  urgency?: number | undefined;
+  state?: string | undefined;
+  after?: { urgency: number; dueAt: Date | null; id: string } | undefined;
+  limit: number;
+}
+
+export interface QueueRow {
+  caseId: string;
+  urgency: number;
+  dueAt: Date | null;
+}
+
+/** A page of the queue, most urgent first: (urgency, due, id) over the open cases' index rows. */
+export async function queuePage(db: Executor, tenantId: string, filter: QueueFilter): Promise<QueueRow[]> {
+  const where = [sql`s.tenant_id = ${tenantId}`, sql`s.case_state <> 'closed'`];
+  if (filter.team !== undefined) where.push(sql`s.team = ${filter.team}`);
+  if (filter.assigneeId === null) where.push(sql`s.assignee_id IS NULL`);
+  else if (filter.assigneeId !== undefined) where.push(sql`s.assignee_id = ${filter.assigneeId}`);
+  if (filter.urgency !== undefined) where.push(sql`s.urgency = ${filter.urgency}`);
+  if (filter.state !== undefined) where.push(sql`s.case_state = ${filter.state}`);
+  if (filter.after) {
+    const due = filter.after.dueAt ? sql`${filter.after.dueAt.toISOString()}::timestamptz` : sql`'infinity'::timestamptz`;
+    where.push(sql`(s.urgency, s.due_at, s.case_id) > (${filter.after.urgency}::smallint, ${due}, ${filter.after.id}::uuid)`);
+  }
+  const { rows } = await db.execute<{ case_id: string; urgency: number; due_at: Date | null }>(sql`
+    SELECT s.case_id, s.urgency, CASE WHEN s.due_at = 'infinity' THEN NULL ELSE s.due_at END AS due_at
+    FROM complaint_case_sla s
+    WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY s.urgency, s.due_at, s.case_id
+    LIMIT ${filter.limit}`);
+  return rows.map((r) => ({ caseId: r.case_id, urgency: Number(r.urgency), dueAt: r.due_at ? new Date(r.due_at) : null }));
+}
+
+export async function casesByIds(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, CaseRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select().from(complaintCases).where(and(eq(complaintCases.tenantId, tenantId), sql`${complaintCases.id} = ANY(${`{${ids.join(',')}}`}::uuid[])`));
+  return new Map(rows.map((r) => [r.id, r]));
+}

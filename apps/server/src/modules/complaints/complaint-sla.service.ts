@@ -1,0 +1,468 @@
+// The SLA engine around the pure clock (sla-clock.ts): the workspace's policies and calendars
+// compiled once per change, each case's SLA computed from its log with the settings in force now,
+// the index row the queue and the scan read (kept in the transaction of every case change), the
+// scan that publishes warnings and breaches once and escalates, and round-robin assignment.
+import { randomUUID } from 'node:crypto';
+import type { ComplaintQueuePage, ComplaintQueueQuery, ComplaintSlaView, SlaCalendarSettings, SlaTargetClockView, WeekHours } from '@vafa/contracts';
+import type { Database, Executor } from '../../platform/db/connect.ts';
+import { publishEvents } from '../../platform/events/outbox.ts';
+import { roleAllows, type Actor, type Role } from '../../platform/http/access.ts';
+import { Problem } from '../../platform/http/problem.ts';
+import { addBusinessMinutes, type BusinessCalendar } from '../../platform/time/business-hours.ts';
+import { workspaceSettings } from '../workspace/index.ts';
+import * as repo from './complaint-sla.repo.ts';
+import * as caseRepo from './complaint.repo.ts';
+import { applyStep, presentCase } from './complaint.service.ts';
+import { ESCALATABLE_STATES } from './case-lifecycle.ts';
+import { HOLIDAY_TABLES, holidayDates, type HolidayRule } from './holiday-calendars.ts';
+import { evaluateSla, SLA_TARGETS, type CaseLogEntry, type ComplaintState, type SlaEvaluation, type SlaPolicy, type SlaTarget } from './sla-clock.ts';
+
+export type CalendarSettings = Omit<SlaCalendarSettings, never>;
+
+const lunchSplit = [{ from: '08:00', to: '12:00' }, { from: '13:00', to: '17:00' }];
+const allWeek = (periods: { from: string; to: string }[]): WeekHours => Object.fromEntries(['0', '1', '2', '3', '4', '5', '6'].map((d) => [d, periods])) as WeekHours;
+
+/**
+ * The work week a workspace starts with, by its country: Iran rests on Friday and works half of
+ * Thursday; Saudi Arabia rests Friday and Saturday; the UAE (since 2022) Saturday and Sunday with
+ * Friday's afternoon off; elsewhere Saturday and Sunday. Hours 08:00–17:00 with a lunch hour.
+ */
+export function presetCalendar(country: string): CalendarSettings {
+  const common = { timeZone: null, defaultHours: allWeek(lunchSplit), holidayOverrides: [], extraClosures: [], removedHolidays: [] };
+  switch (country) {
+    case 'IR': return { ...common, weekendDays: [5], halfDays: [{ day: 4, endsAt: '12:00' }], holidayCalendar: 'IR' };
+    case 'SA': return { ...common, weekendDays: [5, 6], halfDays: [], holidayCalendar: 'SA' };
+    case 'AE': return { ...common, weekendDays: [0, 6], halfDays: [{ day: 5, endsAt: '12:00' }], holidayCalendar: 'AE' };
+    default: return { ...common, weekendDays: [0, 6], halfDays: [], holidayCalendar: 'none' };
+  }
+}
+
+/** A fresh workspace's default policy: acknowledge within an hour, answer within a working day, resolve within five. */
+export const DEFAULT_POLICY_TARGETS = { acknowledge: 60, firstResponse: 480, resolve: 2400 } as const;
+
+export function calendarSettingsOf(row: repo.CalendarRow): CalendarSettings {
+  return {
+    timeZone: row.timeZone,
+    weekendDays: row.weekendDays,
+    halfDays: row.halfDays as CalendarSettings['halfDays'],
+    defaultHours: row.defaultHours as WeekHours,
+    holidayCalendar: row.holidayCalendar as CalendarSettings['holidayCalendar'],
+    holidayOverrides: row.holidayOverrides as CalendarSettings['holidayOverrides'],
+    extraClosures: row.extraClosures as CalendarSettings['extraClosures'],
+    removedHolidays: row.removedHolidays as string[],
+  };
+}
+
+export function holidayRulesOf(choice: CalendarSettings['holidayCalendar']): readonly HolidayRule[] {
+  return choice === 'none' ? [] : HOLIDAY_TABLES[choice];
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** One week of hours as business-hours.ts takes them: weekends dropped, half-days cut at their end, 24:00 as 00:00. */
+function weekOf(settings: CalendarSettings, hours: WeekHours): BusinessCalendar['businessHours'] {
+  const week: Record<string, { from: string; to: string }[]> = {};
+  for (let day = 0; day < 7; day++) {
+    if (settings.weekendDays.includes(day)) continue;
+    const half = settings.halfDays.find((h) => h.day === day);
+    const periods = (hours[String(day) as keyof WeekHours] ?? []).flatMap((p) => {
+      if (!half) return [p];
+      const end = toMinutes(half.endsAt);
+      if (toMinutes(p.from) >= end) return [];
+      return [{ from: p.from, to: toMinutes(p.to) > end ? half.endsAt : p.to }];
+    });
+    week[String(day)] = periods.map((p) => ({ from: p.from, to: p.to === '24:00' ? '00:00' : p.to }));
+  }
+  return week;
+}
+
+/** A workspace's SLA settings compiled for evaluation; calendar objects are reused so business-hours.ts caches their days. */
+export interface SlaConfig {
+  stamp: string;
+  timeZone: string;
+  settings: CalendarSettings;
+  saved: boolean;
+  calendarUpdatedAt: Date | null;
+  policies: repo.PolicyRow[];
+  teams: repo.TeamRow[];
+  defaultCalendar: BusinessCalendar;
+  teamCalendars: Map<string, BusinessCalendar>;
+}
+
+/** Years of holidays compiled: old enough for imported cases, far enough for due dates. */
+const HOLIDAY_YEARS_BACK = 5;
+const HOLIDAY_YEARS_AHEAD = 3;
+
+function compile(stamp: string, workspaceZone: string, row: repo.CalendarRow | undefined, country: string, policies: repo.PolicyRow[], teams: repo.TeamRow[]): SlaConfig {
+  const settings = row ? calendarSettingsOf(row) : presetCalendar(country);
+  const timeZone = settings.timeZone ?? workspaceZone;
+  const year = new Date().getUTCFullYear();
+  const holidays = holidayDates(holidayRulesOf(settings.holidayCalendar), { from: year - HOLIDAY_YEARS_BACK, to: year + HOLIDAY_YEARS_AHEAD }, {
+    occurrences: settings.holidayOverrides,
+    added: settings.extraClosures.map((c) => c.date),
+    removed: settings.removedHolidays,
+  });
+  const calendarFor = (hours: WeekHours): BusinessCalendar => ({ timeZone, businessHours: weekOf(settings, hours), weekendDays: settings.weekendDays, holidays });
+  const defaultCalendar = calendarFor(settings.defaultHours);
+  const teamCalendars = new Map<string, BusinessCalendar>();
+  for (const team of teams) if (team.hours) teamCalendars.set(team.key, calendarFor(team.hours as WeekHours));
+  return { stamp, timeZone, settings, saved: row !== undefined, calendarUpdatedAt: row?.updatedAt ?? null, policies, teams, defaultCalendar, teamCalendars };
+}
+
+const configCache = new Map<string, SlaConfig>();
+const seeded = new Set<string>();
+
+/** A fresh workspace gets its default policy the first time its SLA is read (once; racing readers insert it once). */
+async function seedDefaultPolicy(db: Executor, tenantId: string, now: Date): Promise<void> {
+  if (seeded.has(tenantId)) return;
+  const existing = await repo.listPolicies(db, tenantId);
+  if (existing.length === 0) {
+    await repo.insertPolicy(db, {
+      tenantId, id: randomUUID(), name: 'Default', category: null, severity: null,
+      acknowledgeMinutes: DEFAULT_POLICY_TARGETS.acknowledge, firstResponseMinutes: DEFAULT_POLICY_TARGETS.firstResponse, resolveMinutes: DEFAULT_POLICY_TARGETS.resolve,
+      pausingStates: ['waiting_for_customer'], warningShare: 0.8, onReopen: 'resume', escalateOnBreach: true, active: true, createdAt: now, updatedAt: now,
+    });
+  }
+  seeded.add(tenantId);
+}
+
+/** The workspace's SLA settings as they stand in the database now (the stamp query decides whether the cache is still right). */
+export async function slaConfig(db: Executor, tenantId: string, now = new Date()): Promise<SlaConfig> {
+  await seedDefaultPolicy(db, tenantId, now);
+  const workspace = await workspaceSettings(db, tenantId);
+  const stamp = `${workspace.timeZone}|${workspace.defaultCountry}|${await repo.settingsStamp(db, tenantId)}`;
+  const hit = configCache.get(tenantId);
+  if (hit && hit.stamp === stamp) return hit;
+  const [row, policies, teams] = [await repo.findCalendar(db, tenantId), await repo.listPolicies(db, tenantId), await repo.listTeams(db, tenantId)];
+  const config = compile(stamp, workspace.timeZone, row, workspace.defaultCountry, policies, teams);
+  if (configCache.size > 10_000) configCache.clear();
+  configCache.set(tenantId, config);
+  return config;
+}
+
+/** Forget a workspace's compiled settings (tests that delete rows behind the stamp's back). */
+export function forgetSlaConfig(tenantId: string): void {
+  configCache.delete(tenantId);
+  seeded.delete(tenantId);
+}
+
+/**
+ * The most specific policy: category + severity, then category, then severity, then the default.
+ * A deactivated policy still holds its cases and measures nothing, so deactivating "the SLA of
+ * category X" stops measuring X's cases rather than handing them to the default; deleting the
+ * policy is how its cases go to the less specific one.
+ */
+export function policyFor(policies: readonly repo.PolicyRow[], category: string | null, severity: string): repo.PolicyRow | null {
+  let best: repo.PolicyRow | null = null;
+  let bestScore = -1;
+  for (const p of policies) {
+    if (p.category !== null && p.category !== category) continue;
+    if (p.severity !== null && p.severity !== severity) continue;
+    const score = (p.category !== null ? 2 : 0) + (p.severity !== null ? 1 : 0);
+    if (score > bestScore) [best, bestScore] = [p, score];
+  }
+  return best;
+}
+
+export function clockPolicy(row: repo.PolicyRow): SlaPolicy {
+  const targets: SlaPolicy['targets'] = {};
+  if (row.acknowledgeMinutes !== null) targets.acknowledge = row.acknowledgeMinutes;
+  if (row.firstResponseMinutes !== null) targets.firstResponse = row.firstResponseMinutes;
+  if (row.resolveMinutes !== null) targets.resolve = row.resolveMinutes;
+  return {
+    active: row.active, targets, pausingStates: row.pausingStates as ComplaintState[],
+    // real is single precision: 0.8 comes back as 0.800000011920929
+    warningShare: Math.round(row.warningShare * 1e6) / 1e6,
+    onReopen: row.onReopen as 'resume' | 'restart',
+  };
+}
+
+const NO_POLICY: SlaPolicy = { active: false, targets: {} };
+
+/** The log as the clock reads it. */
+export function clockLog(events: readonly repo.CaseEventRow[]): CaseLogEntry[] {
+  return events.flatMap((e): CaseLogEntry[] => {
+    if (e.kind === 'transition' && e.toState) return [{ kind: 'transition', to: e.toState as ComplaintState, at: e.at }];
+    if (e.kind === 'response') return [{ kind: 'response', at: e.at }];
+    return [];
+  });
+}
+
+export type SlaOverall = ComplaintSlaView['state'];
+export const URGENCY: Record<SlaOverall, number> = { breached: 0, at_risk: 1, ok: 2, paused: 3, none: 4, met: 5 };
+
+export interface CaseSla {
+  policy: repo.PolicyRow | null;
+  calendar: BusinessCalendar;
+  evaluation: SlaEvaluation;
+  overall: SlaOverall;
+  dueAt: Date | null;
+  nextChangeAt: Date | null;
+  ticking: boolean;
+}
+
+function overallOf(ev: SlaEvaluation): { overall: SlaOverall; dueAt: Date | null } {
+  const clocks = SLA_TARGETS.map((t) => ev.targets[t]).filter((c) => c.state !== 'none');
+  const soonest = (list: typeof clocks) => list.map((c) => c.dueAt).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  if (clocks.length === 0) return { overall: 'none', dueAt: null };
+  const breached = clocks.filter((c) => c.state === 'breached');
+  if (breached.length > 0) return { overall: 'breached', dueAt: soonest(breached) };
+  const running = clocks.filter((c) => c.state === 'running');
+  if (clocks.some((c) => c.warning)) return { overall: 'at_risk', dueAt: soonest(running) };
+  if (running.length > 0) return { overall: 'ok', dueAt: soonest(running) };
+  if (clocks.some((c) => c.state === 'paused')) return { overall: 'paused', dueAt: null };
+  return { overall: 'met', dueAt: null };
+}
+
+/** A case's SLA now: its policy and its team's calendar in force at `now`, over its log. */
+export function evaluateCase(config: SlaConfig, row: { category: string | null; severity: string; team: string | null }, events: readonly repo.CaseEventRow[], now: Date): CaseSla {
+  const policy = policyFor(config.policies, row.category, row.severity);
+  const calendar = (row.team !== null ? config.teamCalendars.get(row.team) : undefined) ?? config.defaultCalendar;
+  const evaluation = evaluateSla(clockLog(events), policy ? clockPolicy(policy) : NO_POLICY, calendar, now);
+  const { overall, dueAt } = overallOf(evaluation);
+  const running = SLA_TARGETS.some((t) => evaluation.targets[t].state === 'running' || evaluation.targets[t].state === 'breached');
+  const ticking = running && addBusinessMinutes(now, 0, calendar).getTime() === now.getTime();
+  return { policy, calendar, evaluation, overall, dueAt, nextChangeAt: evaluation.nextChange?.at ?? null, ticking };
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const round3 = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
+
+export function presentSla(sla: CaseSla): ComplaintSlaView {
+  const target = (t: SlaTarget): SlaTargetClockView => {
+    const c = sla.evaluation.targets[t];
+    return {
+      state: c.state, targetMinutes: c.targetMinutes, usedMinutes: round3(c.usedMinutes)!, remainingMinutes: round3(c.remainingMinutes),
+      dueAt: iso(c.dueAt), warningAt: iso(c.warningAt), warning: c.warning, stoppedAt: iso(c.stoppedAt),
+    };
+  };
+  return {
+    state: sla.overall,
+    policyId: sla.policy?.id ?? null,
+    policyName: sla.policy?.name ?? null,
+    evaluatedAt: sla.evaluation.at.toISOString(),
+    dueAt: iso(sla.dueAt),
+    nextChangeAt: iso(sla.nextChangeAt),
+    ticking: sla.ticking,
+    targets: { acknowledge: target('acknowledge'), firstResponse: target('firstResponse'), resolve: target('resolve') },
+  };
+}
+
+/** The SLA markers a case has reached: `warning:<target>` once past the warning share, `breach:<target>` once over. */
+function reachedMarkers(sla: CaseSla, policy: SlaPolicy | null): { reached: Set<string>; live: Set<string> } {
+  const reached = new Set<string>();
+  const live = new Set<string>();
+  for (const t of SLA_TARGETS) {
+    const c = sla.evaluation.targets[t];
+    if (c.state === 'none' || c.targetMinutes === null || !policy) continue;
+    const share = policy.warningShare ?? 0.8;
+    const overWarning = share < 1 && c.usedMinutes >= c.targetMinutes * share - 1e-9;
+    const over = c.state === 'breached' || c.state === 'met_late';
+    const stopped = c.state === 'met' || c.state === 'met_late';
+    if (overWarning || over) {
+      reached.add(`warning:${t}`);
+      if (!stopped) live.add(`warning:${t}`);
+    }
+    if (over) {
+      reached.add(`breach:${t}`);
+      if (!stopped) live.add(`breach:${t}`);
+    }
+  }
+  return { reached, live };
+}
+
+interface Reconciled {
+  sla: CaseSla;
+  /** markers reached and still running that nobody has published yet */
+  toPublish: string[];
+  published: string[];
+}
+
+/**
+ * Recomputes the case's SLA and writes its index row. Markers no longer reached (a policy or a
+ * calendar gave more time, a deactivated policy, a restarted clock) are forgotten, so a later
+ * crossing is published afresh; markers reached and not yet published are left to the scan,
+ * which is woken at once for them.
+ */
+async function reconcile(tx: Executor, config: SlaConfig, row: repo.CaseRow, events: readonly repo.CaseEventRow[], now: Date, published: readonly string[]): Promise<Reconciled> {
+  const sla = evaluateCase(config, row, events, now);
+  const { reached, live } = reachedMarkers(sla, sla.policy ? clockPolicy(sla.policy) : null);
+  const kept = published.filter((m) => reached.has(m));
+  const toPublish = [...live].filter((m) => !kept.includes(m));
+  const closed = row.state === 'closed';
+  await repo.upsertSlaIndex(tx, {
+    tenantId: row.tenantId, caseId: row.id, team: row.team, assigneeId: row.assigneeId, caseState: row.state,
+    slaState: closed ? 'met' : sla.overall, urgency: URGENCY[closed ? 'met' : sla.overall], dueAt: closed ? null : sla.dueAt,
+    nextChangeAt: closed ? null : toPublish.length > 0 ? now : sla.nextChangeAt,
+    policyId: sla.policy?.id ?? null, computedAt: now,
+  }, kept);
+  return { sla, toPublish: closed ? [] : toPublish, published: kept };
+}
+
+/**
+ * Keeps the case's SLA index row true after a change of the case, in the change's transaction
+ * (the case row is locked by the caller). Called by every intake, step and assignment.
+ */
+export async function refreshCaseSla(tx: Executor, tenantId: string, caseId: string, now: Date): Promise<void> {
+  const row = await repo.findCase(tx, tenantId, caseId);
+  if (!row) return;
+  const config = await slaConfig(tx, tenantId, now);
+  const events = (await repo.eventsOfCases(tx, tenantId, [caseId])).get(caseId)!;
+  await reconcile(tx, config, row, events, now, (await repo.publishedMarkers(tx, tenantId, caseId)) ?? []);
+}
+
+/** The SLA of one case now (or at `at`), for its detail page. */
+export async function caseSla(db: Executor, tenantId: string, caseId: string, at = new Date()): Promise<ComplaintSlaView> {
+  const row = await repo.findCase(db, tenantId, caseId);
+  if (!row) throw new Problem(404, 'not_found');
+  const config = await slaConfig(db, tenantId);
+  const events = (await repo.eventsOfCases(db, tenantId, [caseId])).get(caseId)!;
+  return presentSla(evaluateCase(config, row, events, at));
+}
+
+/**
+ * Publishes the case's new crossings and escalates on a breach when its policy says so, as the
+ * system, through the lifecycle (in the case's log). Each marker is recorded before anything
+ * else happens, so running twice publishes and escalates nothing twice.
+ */
+async function actOnCrossings(tx: Executor, row: repo.CaseRow, result: Reconciled, now: Date): Promise<{ warnings: number; breaches: number; escalated: boolean }> {
+  if (result.toPublish.length === 0) return { warnings: 0, breaches: 0, escalated: false };
+  const { sla } = result;
+  const events = result.toPublish.map((marker) => {
+    const [kind, target] = marker.split(':') as ['warning' | 'breach', SlaTarget];
+    const clock = sla.evaluation.targets[target];
+    return {
+      topic: kind === 'warning' ? 'complaint.sla_warning' : 'complaint.sla_breached',
+      payload: {
+        caseId: row.id, customerId: row.customerId, assigneeId: row.assigneeId, team: row.team, target, policyId: sla.policy?.id ?? null,
+        dueAt: iso(clock.dueAt), warningAt: iso(clock.warningAt), occurredAt: now.toISOString(),
+      },
+    };
+  });
+  await publishEvents(tx, row.tenantId, events);
+  await repo.upsertSlaIndex(tx, {
+    tenantId: row.tenantId, caseId: row.id, team: row.team, assigneeId: row.assigneeId, caseState: row.state, slaState: sla.overall,
+    urgency: URGENCY[sla.overall], dueAt: sla.dueAt, nextChangeAt: sla.nextChangeAt, policyId: sla.policy?.id ?? null, computedAt: now,
+  }, [...result.published, ...result.toPublish]);
+  const breaches = result.toPublish.filter((m) => m.startsWith('breach:'));
+  let escalated = false;
+  if (breaches.length > 0 && sla.policy?.escalateOnBreach && (ESCALATABLE_STATES as readonly string[]).includes(row.state)) {
+    const locked = (await caseRepo.findCase(tx, row.tenantId, row.id, { lock: true }))!;
+    await applyStep(tx, row.tenantId, locked, { type: 'system', id: null }, { action: 'escalate', note: `SLA breached: ${breaches.map((m) => m.slice('breach:'.length)).join(', ')}` }, now);
+    escalated = true;
+  }
+  return { warnings: events.length - breaches.length, breaches: breaches.length, escalated };
+}
+
+export interface ScanResult {
+  cases: number;
+  warnings: number;
+  breaches: number;
+  escalated: number;
+}
+
+const SCAN_BATCH = 500;
+
+/** One transaction's worth: claims due cases, recomputes each, publishes and escalates. */
+async function scanBatch(tx: Executor, cases: repo.CaseRow[], now: Date, total: ScanResult): Promise<void> {
+  const byTenant = new Map<string, repo.CaseRow[]>();
+  for (const c of cases) byTenant.set(c.tenantId, [...(byTenant.get(c.tenantId) ?? []), c]);
+  for (const [tenantId, rows] of byTenant) {
+    const config = await slaConfig(tx, tenantId, now);
+    const ids = rows.map((r) => r.id);
+    const events = await repo.eventsOfCases(tx, tenantId, ids);
+    const markers = await repo.publishedMarkersOf(tx, tenantId, ids);
+    for (const row of rows) {
+      const result = await reconcile(tx, config, row, events.get(row.id)!, now, markers.get(row.id) ?? []);
+      const acted = await actOnCrossings(tx, row, result, now);
+      total.cases++;
+      total.warnings += acted.warnings;
+      total.breaches += acted.breaches;
+      if (acted.escalated) total.escalated++;
+    }
+  }
+}
+
+
+/**
+ * The SLA scan: every case whose SLA is due to change by now (the indexed next_change_at), in
+ * batches, each batch in one transaction with its events. Concurrent scans skip each other's cases.
+ */
+export async function runSlaScan(database: Database, now: Date, batch = SCAN_BATCH): Promise<ScanResult> {
+  const total: ScanResult = { cases: 0, warnings: 0, breaches: 0, escalated: 0 };
+  for (;;) {
+    const claimed = await database.db.transaction(async (tx) => {
+      const cases = await repo.claimDueCases(tx, now, batch);
+      await scanBatch(tx, cases, now, total);
+      return cases.length;
+    });
+    if (claimed < batch) return total;
+  }
+}
+
+/** After a settings change: recompute every open case of the workspace, batch by batch, publishing what the change crossed. */
+export async function recomputeWorkspaceSla(database: Database, tenantId: string, now: Date, batch = SCAN_BATCH): Promise<ScanResult> {
+  const total: ScanResult = { cases: 0, warnings: 0, breaches: 0, escalated: 0 };
+  let after: string | null = null;
+  for (;;) {
+    const last: string | null = await database.db.transaction(async (tx) => {
+      const cases = await repo.lockOpenCasesAfter(tx, tenantId, after, batch);
+      await scanBatch(tx, cases, now, total);
+      return cases.length === batch ? cases[cases.length - 1]!.id : null;
+    });
+    if (last === null) return total;
+    after = last;
+  }
+}
+
+/**
+ * Round-robin within a team, for a new case with a team and no assignee: the team's next active
+ * member who works complaints, in the team's order. The team row's lock gives racing intakes
+ * distinct turns, so none is handed the same turn twice. Null when the team has nobody.
+ */
+export async function roundRobinAssignee(tx: Executor, tenantId: string, team: string | null | undefined): Promise<string | null> {
+  if (!team) return null;
+  const turn = await repo.takeRoundRobinTurn(tx, tenantId, team);
+  if (!turn) return null;
+  const roles = await repo.activeMemberRoles(tx, tenantId, turn.members);
+  const eligible = turn.members.filter((id) => roles.has(id) && roleAllows(roles.get(id) as Role, 'complaints:work'));
+  if (eligible.length === 0) return null;
+  return eligible[turn.turn % eligible.length]!;
+}
+
+// The queue.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const encodeCursor = (r: repo.QueueRow) => Buffer.from(`${r.urgency}|${r.dueAt ? r.dueAt.toISOString() : 'infinity'}|${r.caseId}`, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): { urgency: number; dueAt: Date | null; id: string } {
+  const [u, at, id, extra] = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8').split('|') : [];
+  const urgency = Number(u);
+  const dueAt = at === 'infinity' ? null : new Date(at ?? '');
+  const bad = extra !== undefined || !id || !UUID.test(id) || !/^[0-5]$/.test(u ?? '') || (dueAt !== null && (Number.isNaN(dueAt.getTime()) || dueAt.toISOString() !== at));
+  if (bad) throw new Problem(400, 'invalid_cursor');
+  return { urgency, dueAt, id };
+}
+
+/**
+ * The agent queue: open cases most urgent first (breached, at risk, running, paused, unmeasured,
+ * each soonest due first), filtered by team, assignee, SLA state and case state, each with its
+ * SLA evaluated now from its log (the order comes from the index rows the scan keeps).
+ */
+export async function complaintQueue(db: Executor, tenantId: string, actor: Actor, query: ComplaintQueueQuery, now = new Date()): Promise<ComplaintQueuePage> {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const rows = await repo.queuePage(db, tenantId, {
+    team: query.team,
+    assigneeId: query.assignee === undefined ? undefined : query.assignee === 'unassigned' ? null : query.assignee === 'me' ? actor.id : query.assignee,
+    urgency: query.sla === undefined ? undefined : URGENCY[query.sla],
+    state: query.state === 'open' ? undefined : query.state,
+    after, limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const ids = page.map((r) => r.caseId);
+  const [cases, events, config] = [await repo.casesByIds(db, tenantId, ids), await repo.eventsOfCases(db, tenantId, ids), await slaConfig(db, tenantId, now)];
+  const items = page.flatMap((r) => {
+    const row = cases.get(r.caseId);
+    return row ? [{ ...presentCase(row), sla: presentSla(evaluateCase(config, row, events.get(r.caseId) ?? [], now)) }] : [];
+  });
+  return { items, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null };
+}
