@@ -2,7 +2,7 @@ import {
   AssignComplaint, ComplaintDetailView, ComplaintDetailWithSla, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, FileComplaint, IdParams, OpenComplaint,
   TakeComplaintAction, TrackComplaint,
 } from '@vafa/contracts';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
@@ -31,7 +31,7 @@ function trackedCode(req: FastifyRequest): string {
 }
 
 /** A fixed hourly window per code; the map is bounded (expired windows go first, then all). */
-export async function limitTriesPerCode(req: FastifyRequest): Promise<void> {
+export async function limitTriesPerCode(req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const now = Date.now();
   const key = trackedCode(req);
   let window = triesPerCode.get(key);
@@ -44,7 +44,10 @@ export async function limitTriesPerCode(req: FastifyRequest): Promise<void> {
     triesPerCode.set(key, window);
   }
   window.count++;
-  if (window.count > TRACK_TRIES_PER_CODE_PER_HOUR) throw new Problem(429, 'rate_limited');
+  if (window.count > TRACK_TRIES_PER_CODE_PER_HOUR) {
+    reply.header('retry-after', String(Math.max(1, Math.ceil((window.resetAt - now) / 1000))));
+    throw new Problem(429, 'rate_limited');
+  }
 }
 
 export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
