@@ -2380,7 +2380,7 @@ export interface paths {
         };
         /**
          * One complaint case with its log
-         * @description The case, its append-only log (transitions with who, when, from and to; assignments) and the actions the caller may take now.
+         * @description The case, its append-only log (transitions with who, when, from and to; assignments), the actions the caller may take now and its SLA clocks (per target, computed from the log with the policy and calendar in force now).
          */
         get: operations["getComplaint"];
         put?: never;
@@ -2469,6 +2469,676 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agent queue, most urgent SLA first
+         * @description Open cases ordered breached first, then at risk, running, paused and unmeasured, each soonest due first. Filters: `team`, `assignee` (`me`, `unassigned` or an account id), `sla` (overall SLA state), `state` (a case state, default `open`). Each item carries its SLA evaluated now (per-target clocks, due instants, remaining business minutes, whether a timer is ticking). Pass `nextCursor` back as `cursor`.
+         */
+        get: operations["complaintQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case's SLA clocks
+         * @description Computed from the case log with the policy and calendar in force now. `at` evaluates at another instant (what the clocks said then, or will say if nothing changes).
+         */
+        get: operations["complaintSla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a historical complaint with its own timestamps
+         * @description A case from another system or from paper: received at `receivedAt`, then each step of `history` (lifecycle actions and replies to the complainant) at its own time, in order and not in the future, checked against the lifecycle (422 `import_step_refused`, `import_history_out_of_order`, `import_in_future`). Nothing is sent to the complainant (publishes `complaint.imported`, not `complaint.received`); a case imported closed is measured but never warned about or escalated. Audited.
+         */
+        post: operations["importComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/settings/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The SLA calendar: work week, half-days, default hours, holiday table and its corrections
+         * @description Until saved (`saved: false`), the presets of the workspace's country.
+         */
+        get: operations["getComplaintSlaCalendar"];
+        /**
+         * Save the SLA calendar
+         * @description Periods in order, none overlapping (`overlapping_periods`) or backwards (`backward_period`); a known time zone (`unknown_time_zone`); overrides naming a holiday of the chosen table (422 `unknown_holiday`); no half-day on a weekend day. Applies to open cases at once (their clocks are recomputed). Audited.
+         */
+        put: operations["saveComplaintSlaCalendar"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/settings/holidays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The holidays of a year under the SLA calendar
+         * @description Each occurrence of the chosen table with its dates, whether it is an Umm al-Qura estimate and whether an override replaced it; the extra closures; and every day off.
+         */
+        get: operations["listComplaintSlaHolidays"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/settings/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SLA policies
+         * @description The default first, then by category and severity. A fresh workspace has one default policy.
+         */
+        get: operations["listComplaintSlaPolicies"];
+        put?: never;
+        /**
+         * Add an SLA policy for a category and/or severity
+         * @description Targets in business minutes, above 0. One policy per (category, severity): 409 `sla_policy_conflict`. Audited; open cases are recomputed.
+         */
+        post: operations["createComplaintSlaPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/settings/sla-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an SLA policy
+         * @description The default policy cannot be deleted (409 `default_sla_policy_required`); deactivate it instead. Audited.
+         */
+        delete: operations["deleteComplaintSlaPolicy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change or deactivate an SLA policy
+         * @description Applies to open cases at once: their clocks are computed from their logs with the policy as it now stands. A deactivated policy measures nothing (no due dates, warnings, breaches or escalations). Audited.
+         */
+        patch: operations["updateComplaintSlaPolicy"];
+        trace?: never;
+    };
+    "/api/complaints/settings/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complaint teams
+         * @description Each with its members (round-robin order) and its own hours, if any.
+         */
+        get: operations["listComplaintTeams"];
+        put?: never;
+        /**
+         * Add a complaint team
+         * @description `key` is what cases carry in `team` (409 `complaint_team_conflict` when taken). Members must be active members who work complaints (422 `invalid_team_member`); a new case of the team without an assignee goes to them in turn. Audited.
+         */
+        post: operations["createComplaintTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/settings/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a complaint team
+         * @description Cases keep their team label; they fall back to the default hours. Audited.
+         */
+        delete: operations["deleteComplaintTeam"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a team's name, members or hours
+         * @description `hours: null` returns the team to the workspace's default hours. Audited; open cases are recomputed.
+         */
+        patch: operations["updateComplaintTeam"];
+        trace?: never;
+    };
+    "/api/complaints/root-causes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's root-cause taxonomy
+         * @description Causes and sub-causes with their SERVQUAL dimension and fa/ar/en labels. A workspace that never changed it sees the built-in defaults (`builtIn: true`). `includeArchived=true` lists archived causes too.
+         */
+        get: operations["listComplaintsRootCauses"];
+        put?: never;
+        /**
+         * Add a root cause or a sub-cause
+         * @description A sub-cause names a top-level `parentCode` and takes its dimension unless given. 409 `root_cause_exists` for a code in use (archived ones included). Audited.
+         */
+        post: operations["createComplaintsRootCause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/root-causes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename, re-map, reorder, archive or restore a root cause
+         * @description Archived causes stay on the cases closed with them and in reports; closing a case with one is refused (422 `root_cause_archived`). Codes never change. Audited.
+         */
+        patch: operations["updateRootCause"];
+        trace?: never;
+    };
+    "/api/complaints/preventive-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preventive actions, earliest due first
+         * @description Filters: `status`, `owner` (`me` or an account id), `overdue` (open or in progress and past its due day in the workspace time zone), `rootCause`. Pass `nextCursor` back as `cursor`.
+         */
+        get: operations["listComplaintsPreventiveActions"];
+        put?: never;
+        /**
+         * Plan a preventive action
+         * @description An owner (an active member), a due day and what it answers: a root cause, a category and product, cases, or a recurring-problem alert (`alertId` links the alert). Audited.
+         */
+        post: operations["createComplaintsPreventiveAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/preventive-actions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One preventive action */
+        get: operations["getComplaintsPreventiveAction"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a preventive action
+         * @description Its case links go with it; alerts it answered are unlinked. Audited. Prefer `status: cancelled` to keep the record.
+         */
+        delete: operations["deletePreventiveAction"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a preventive action or move it along
+         * @description Managers change anything; its owner (an agent) only its `status` (403 `preventive_action_not_owner` otherwise). `caseIds` replaces the linked cases. Audited.
+         */
+        patch: operations["updatePreventiveAction"];
+        trace?: never;
+    };
+    "/api/complaints/recurrence-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When a recurring problem raises an alert */
+        get: operations["getComplaintsRecurrenceSettings"];
+        /**
+         * Set the recurring-problem threshold and window
+         * @description At least `threshold` cases of one category and product received within `windowDays` raise one alert per window. Audited.
+         */
+        put: operations["saveRecurrenceSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/recurrence-alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recurring-problem alerts, newest first
+         * @description Raised by the `complaints.detect-recurrences` job (every 15 minutes), which also publishes `complaint.recurrence_detected`. Filter by `status`.
+         */
+        get: operations["listComplaintsRecurrenceAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/recurrence-alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Acknowledge or dismiss an alert, or link it to a preventive action */
+        patch: operations["updateRecurrenceAlert"];
+        trace?: never;
+    };
+    "/api/complaints/reports/volume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complaints received and closed per period
+         * @description Received by the day received; closed by the day first closed. `from` and `to` are whole days (inclusive) in the workspace time zone; `granularity` day, week or month (weeks start on `weekStart`, by default the workspace calendar's); filters `team`, `category`, `channel`. At most 732 days (422 `report_period_too_long`).
+         */
+        get: operations["complaintVolumeReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/reports/reopen-rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reopen rate per period
+         * @description Of the cases first closed in each bucket, how many were reopened at least once (a rejected resolution or a reopening after closure). `from` and `to` are whole days (inclusive) in the workspace time zone; `granularity` day, week or month (weeks start on `weekStart`, by default the workspace calendar's); filters `team`, `category`, `channel`. At most 732 days (422 `report_period_too_long`).
+         */
+        get: operations["complaintReopenReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/reports/handling-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Time to acknowledge and to resolve (median, p90)
+         * @description Wall-clock minutes from receipt to the first acknowledgement (by its day) and to the first closure (by its day). `from` and `to` are whole days (inclusive) in the workspace time zone; `granularity` day, week or month (weeks start on `weekStart`, by default the workspace calendar's); filters `team`, `category`, `channel`. At most 732 days (422 `report_period_too_long`).
+         */
+        get: operations["complaintHandlingTimeReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/reports/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SLA compliance per target
+         * @description Cases first closed in the period that an SLA policy measured; per target, the share met. `from` and `to` are whole days (inclusive) in the workspace time zone; `granularity` day, week or month (weeks start on `weekStart`, by default the workspace calendar's); filters `team`, `category`, `channel`. At most 732 days (422 `report_period_too_long`).
+         */
+        get: operations["complaintSlaReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/reports/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complainant satisfaction after closure
+         * @description Post-closure CSAT answers given in the period: count, average score and the share not negative. `from` and `to` are whole days (inclusive) in the workspace time zone; `granularity` day, week or month (weeks start on `weekStart`, by default the workspace calendar's); filters `team`, `category`, `channel`. At most 732 days (422 `report_period_too_long`).
+         */
+        get: operations["complaintSatisfactionReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/reports/root-causes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pareto of root causes
+         * @description Cases first closed in the period by the root cause of their last closure, largest first, with share, cumulative share and SERVQUAL dimension; level=sub_cause keeps sub-causes apart. `from` and `to` are whole days (inclusive) in the workspace time zone; `granularity` day, week or month (weeks start on `weekStart`, by default the workspace calendar's); filters `team`, `category`, `channel`. At most 732 days (422 `report_period_too_long`).
+         */
+        get: operations["complaintRootCauseReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/complaints/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The complaint as its customer sees it
+         * @description Status and steps in plain words, the customer's own messages, the resolution once communicated, what they can do now and, when a resolution awaits their answer or they rejected it, their next recourse. The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
+         */
+        post: operations["viewCustomerComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/complaints/case/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer adds information to their complaint
+         * @description Logged on the case as the customer's message; a case waiting for the customer resumes. 409 `closed_case` on a closed case. The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
+         */
+        post: operations["addComplaintInformation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/complaints/case/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer accepts the resolution
+         * @description Records the acceptance (the customer's own transition) and closes the case. 409 `illegal_transition` (or `closed_case`) unless a resolution awaits the customer's answer. The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
+         */
+        post: operations["acceptComplaintResolution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/complaints/case/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer rejects the resolution
+         * @description Reopens the case with the customer's reason logged; the answer's `recourse` tells them where they can turn next (the workspace's wording or the default). 409 `illegal_transition` (or `closed_case`) unless a resolution awaits their answer. The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
+         */
+        post: operations["rejectComplaintResolution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaint-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The closed-loop settings of complaints
+         * @description Notices to the complainant, the post-closure satisfaction survey, whether negative survey feedback opens a case, the recourse text after a rejected resolution, goodwill gestures; with the default recourse wording and the notice templates in use.
+         */
+        get: operations["getComplaintSettings"];
+        /**
+         * Change the closed-loop settings of complaints
+         * @description Replaces the settings. `csat.surveyId` must be a survey of the workspace (422 `unknown_survey`); null uses a one-question survey made on first use. Recorded in the audit log.
+         */
+        put: operations["saveComplaintSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach files to a case
+         * @description multipart/form-data with 1 to 5 `files` parts (each at most 10 MiB) and an optional `note`. Each file is checked by its content, not its name: JPEG, PNG, WebP, GIF, PDF and plain UTF-8 text are kept; programs, archives, HTML, SVG and anything else are refused with 422 `attachment_type_refused` (nothing of the upload is kept). Stored with its SHA-256 and logged on the case as a note.
+         */
+        post: operations["attachComplaintFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/thread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The e-mails, SMS and attachments of a case and of the cases merged into it */
+        get: operations["getComplaintThread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment of a case (or of a case merged into it)
+         * @description Always a download (Content-Disposition: attachment) with the type detected from the content, under a sandboxing Content-Security-Policy.
+         */
+        get: operations["downloadComplaintAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge this duplicate case into another open case
+         * @description A supervisor's decision: this case is closed as merged (logged on both cases, audited), its messages and attachments are shown with the other case (GET /api/complaints/{into}/thread), its tracking code leads to the other case on the tracking page, and replies to its e-mails thread there. 422 `merge_into_itself` or `unknown_complaint` (including a case of another workspace); 409 `closed_case`, `merge_target_closed`, `complaint_already_merged`. Answers the surviving case.
+         */
+        post: operations["mergeComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaint-intake/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How this workspace takes complaints by e-mail and SMS */
+        get: operations["getComplaintIntakeSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Turn complaint intake by e-mail or SMS on or off; set the thread window */
+        patch: operations["updateComplaintIntakeSettings"];
         trace?: never;
     };
     "/u/{token}": {
@@ -5808,8 +6478,7 @@ export interface components {
             /** @enum {string} */
             action: "acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume";
             note?: string;
-            /** @enum {string} */
-            rootCause?: "product_quality" | "staff_behaviour" | "process_policy" | "price_billing" | "delivery" | "digital_tech" | "communication" | "facilities";
+            rootCause?: string;
             resolutionSummary?: string;
         };
         AssignComplaintInput: {
@@ -5856,6 +6525,806 @@ export interface components {
             receivedAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        CreateSlaPolicyInput: {
+            name: string;
+            /** @default null */
+            category: string | null;
+            /** @default null */
+            severity: ("low" | "medium" | "high" | "critical") | null;
+            targets: {
+                acknowledge?: number;
+                firstResponse?: number;
+                resolve?: number;
+            };
+            /**
+             * @default [
+             *       "waiting_for_customer"
+             *     ]
+             */
+            pausingStates: string[];
+            /** @default 0.8 */
+            warningShare: number;
+            /**
+             * @default resume
+             * @enum {string}
+             */
+            onReopen: "resume" | "restart";
+            /** @default true */
+            escalateOnBreach: boolean;
+            /** @default true */
+            active: boolean;
+        };
+        UpdateSlaPolicyInput: {
+            name?: string;
+            category?: string | null;
+            severity?: ("low" | "medium" | "high" | "critical") | null;
+            targets?: {
+                acknowledge?: number;
+                firstResponse?: number;
+                resolve?: number;
+            };
+            pausingStates?: string[];
+            warningShare?: number;
+            /** @enum {string} */
+            onReopen?: "resume" | "restart";
+            escalateOnBreach?: boolean;
+            active?: boolean;
+        };
+        SlaPolicyInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            category: string | null;
+            severity: ("low" | "medium" | "high" | "critical") | null;
+            targets: {
+                acknowledge?: number;
+                firstResponse?: number;
+                resolve?: number;
+            };
+            pausingStates: ("received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer")[];
+            warningShare: number;
+            /** @enum {string} */
+            onReopen: "resume" | "restart";
+            escalateOnBreach: boolean;
+            active: boolean;
+            isDefault: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SlaPolicyListInput: {
+            items: components["schemas"]["SlaPolicyInput"][];
+        };
+        SlaCalendarSettingsInput: {
+            timeZone: string | null;
+            weekendDays: number[];
+            halfDays: {
+                day: number;
+                endsAt: string;
+            }[];
+            defaultHours: {
+                [key: string]: {
+                    from: string;
+                    to: string;
+                }[];
+            };
+            /** @enum {string} */
+            holidayCalendar: "IR" | "SA" | "AE" | "none";
+            holidayOverrides: {
+                holiday: string;
+                year: number;
+                /** Format: date */
+                from: string;
+                days?: number;
+            }[];
+            extraClosures: {
+                /** Format: date */
+                date: string;
+                name?: string;
+            }[];
+            removedHolidays: string[];
+        };
+        SlaCalendarInput: {
+            timeZone: string | null;
+            weekendDays: number[];
+            halfDays: {
+                day: number;
+                endsAt: string;
+            }[];
+            defaultHours: {
+                [key: string]: {
+                    from: string;
+                    to: string;
+                }[];
+            };
+            /** @enum {string} */
+            holidayCalendar: "IR" | "SA" | "AE" | "none";
+            holidayOverrides: {
+                holiday: string;
+                year: number;
+                /** Format: date */
+                from: string;
+                days?: number;
+            }[];
+            extraClosures: {
+                /** Format: date */
+                date: string;
+                name?: string;
+            }[];
+            removedHolidays: string[];
+            effectiveTimeZone: string;
+            saved: boolean;
+            updatedAt: string | null;
+        };
+        SlaHolidayListInput: {
+            year: number;
+            occurrences: {
+                holiday: string;
+                name: string;
+                year: number;
+                dates: string[];
+                estimated: boolean;
+                overridden: boolean;
+            }[];
+            extraClosures: {
+                /** Format: date */
+                date: string;
+                name?: string;
+            }[];
+            daysOff: string[];
+        };
+        CreateComplaintTeamInput: {
+            key: string;
+            name: string;
+            /** @default [] */
+            members: string[];
+            /** @default null */
+            hours: {
+                [key: string]: {
+                    from: string;
+                    to: string;
+                }[];
+            } | null;
+        };
+        UpdateComplaintTeamInput: {
+            name?: string;
+            members?: string[];
+            hours?: {
+                [key: string]: {
+                    from: string;
+                    to: string;
+                }[];
+            } | null;
+        };
+        ComplaintTeamInput: {
+            /** Format: uuid */
+            id: string;
+            key: string;
+            name: string;
+            members: string[];
+            hours: {
+                [key: string]: {
+                    from: string;
+                    to: string;
+                }[];
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ComplaintTeamListInput: {
+            items: components["schemas"]["ComplaintTeamInput"][];
+        };
+        ComplaintSlaInput: {
+            /** @enum {string} */
+            state: "breached" | "at_risk" | "ok" | "paused" | "met" | "none";
+            policyId: string | null;
+            policyName: string | null;
+            /** Format: date-time */
+            evaluatedAt: string;
+            dueAt: string | null;
+            nextChangeAt: string | null;
+            ticking: boolean;
+            targets: {
+                acknowledge: {
+                    /** @enum {string} */
+                    state: "running" | "paused" | "met" | "breached" | "met_late" | "none";
+                    targetMinutes: number | null;
+                    usedMinutes: number;
+                    remainingMinutes: number | null;
+                    dueAt: string | null;
+                    warningAt: string | null;
+                    warning: boolean;
+                    stoppedAt: string | null;
+                };
+                firstResponse: {
+                    /** @enum {string} */
+                    state: "running" | "paused" | "met" | "breached" | "met_late" | "none";
+                    targetMinutes: number | null;
+                    usedMinutes: number;
+                    remainingMinutes: number | null;
+                    dueAt: string | null;
+                    warningAt: string | null;
+                    warning: boolean;
+                    stoppedAt: string | null;
+                };
+                resolve: {
+                    /** @enum {string} */
+                    state: "running" | "paused" | "met" | "breached" | "met_late" | "none";
+                    targetMinutes: number | null;
+                    usedMinutes: number;
+                    remainingMinutes: number | null;
+                    dueAt: string | null;
+                    warningAt: string | null;
+                    warning: boolean;
+                    stoppedAt: string | null;
+                };
+            };
+        };
+        ComplaintDetailWithSlaInput: {
+            /** Format: uuid */
+            id: string;
+            trackingCode: string;
+            customerId: string | null;
+            contact: {
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+            };
+            language: ("fa" | "ar" | "en") | null;
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            category: string | null;
+            product: string | null;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            impact: string | null;
+            remedySought: string | null;
+            description: string;
+            assigneeId: string | null;
+            team: string | null;
+            /** @enum {string} */
+            state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+            rootCause: string | null;
+            resolutionSummary: string | null;
+            relatedResponseId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            events: components["schemas"]["ComplaintEventInput"][];
+            allowedActions: ("acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume")[];
+            sla: components["schemas"]["ComplaintSlaInput"];
+        };
+        ComplaintQueueItemInput: {
+            /** Format: uuid */
+            id: string;
+            trackingCode: string;
+            customerId: string | null;
+            contact: {
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+            };
+            language: ("fa" | "ar" | "en") | null;
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            category: string | null;
+            product: string | null;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            impact: string | null;
+            remedySought: string | null;
+            description: string;
+            assigneeId: string | null;
+            team: string | null;
+            /** @enum {string} */
+            state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+            rootCause: string | null;
+            resolutionSummary: string | null;
+            relatedResponseId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            sla: components["schemas"]["ComplaintSlaInput"];
+        };
+        ComplaintQueuePageInput: {
+            items: components["schemas"]["ComplaintQueueItemInput"][];
+            nextCursor: string | null;
+        };
+        ImportComplaintInput: {
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            /** Format: uuid */
+            customerId?: string;
+            contactName?: string;
+            contactPhone?: string;
+            contactEmail?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            category?: string;
+            product?: string;
+            /** @enum {string} */
+            severity?: "low" | "medium" | "high" | "critical";
+            impact?: string;
+            remedySought?: string;
+            description: string;
+            team?: string;
+            /** Format: uuid */
+            relatedResponseId?: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @default [] */
+            history: ({
+                /** @constant */
+                kind: "action";
+                /** @enum {string} */
+                action: "acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume";
+                /** Format: date-time */
+                at: string;
+                note?: string;
+                rootCause?: string;
+                resolutionSummary?: string;
+            } | {
+                /** @constant */
+                kind: "response";
+                /** Format: date-time */
+                at: string;
+                note?: string;
+            })[];
+            /** Format: uuid */
+            assigneeId?: string;
+        };
+        ComplaintCaseAccessInput: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+        };
+        AddComplaintInformationInput: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            message: string;
+        };
+        AcceptComplaintResolutionInput: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            note?: string;
+        };
+        RejectComplaintResolutionInput: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            reason: string;
+        };
+        CustomerComplaintCaseInput: {
+            trackingCode: string;
+            trackingCodeDisplay: string;
+            status: {
+                /** @enum {string} */
+                state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+                title: string;
+                detail: string;
+            };
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            resolutionSummary: string | null;
+            actions: ("add_information" | "accept_resolution" | "reject_resolution")[];
+            recourse: string | null;
+            history: {
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                kind: "status" | "your_message";
+                text: string;
+            }[];
+        };
+        ComplaintSettingsInput: {
+            negativeFeedbackOpensCase: boolean;
+            notices: {
+                acknowledged: boolean;
+                resolution_communicated: boolean;
+                escalated: boolean;
+                closed: boolean;
+            };
+            csat: {
+                enabled: boolean;
+                surveyId: string | null;
+            };
+            recourse: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            goodwill: {
+                onFiling: ({
+                    /** @constant */
+                    kind: "points";
+                    amount: number;
+                } | {
+                    /** @constant */
+                    kind: "coupon";
+                    amount: number;
+                    currency: string;
+                }) | null;
+                onResolution: ({
+                    /** @constant */
+                    kind: "points";
+                    amount: number;
+                } | {
+                    /** @constant */
+                    kind: "coupon";
+                    amount: number;
+                    currency: string;
+                }) | null;
+            };
+        };
+        ComplaintSettingsViewInput: {
+            negativeFeedbackOpensCase: boolean;
+            notices: {
+                acknowledged: boolean;
+                resolution_communicated: boolean;
+                escalated: boolean;
+                closed: boolean;
+            };
+            csat: {
+                enabled: boolean;
+                surveyId: string | null;
+            };
+            recourse: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            goodwill: {
+                onFiling: ({
+                    /** @constant */
+                    kind: "points";
+                    amount: number;
+                } | {
+                    /** @constant */
+                    kind: "coupon";
+                    amount: number;
+                    currency: string;
+                }) | null;
+                onResolution: ({
+                    /** @constant */
+                    kind: "points";
+                    amount: number;
+                } | {
+                    /** @constant */
+                    kind: "coupon";
+                    amount: number;
+                    currency: string;
+                }) | null;
+            };
+            defaultRecourse: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            noticeTemplates: {
+                [key: string]: string;
+            };
+        };
+        RootCauseLabelsInput: {
+            fa: string;
+            ar: string;
+            en: string;
+        };
+        RootCauseInput: {
+            code: string;
+            parentCode: string | null;
+            /** @enum {string} */
+            dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            labels: components["schemas"]["RootCauseLabelsInput"];
+            position: number;
+            archived: boolean;
+            archivedAt: string | null;
+            builtIn: boolean;
+        };
+        RootCauseListInput: {
+            items: components["schemas"]["RootCauseInput"][];
+        };
+        CreateRootCauseInput: {
+            code: string;
+            parentCode?: string;
+            /** @enum {string} */
+            dimension?: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            labels: components["schemas"]["RootCauseLabelsInput"];
+            position?: number;
+        };
+        UpdateRootCauseInput: {
+            labels?: components["schemas"]["RootCauseLabelsInput"];
+            /** @enum {string} */
+            dimension?: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            position?: number;
+            archived?: boolean;
+        };
+        PreventiveActionInput: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string | null;
+            /** Format: uuid */
+            ownerId: string;
+            dueDate: string;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            overdue: boolean;
+            rootCause: string | null;
+            category: string | null;
+            product: string | null;
+            caseIds: string[];
+            alertIds: string[];
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            completedAt: string | null;
+        };
+        CreatePreventiveActionInput: {
+            title: string;
+            description?: string;
+            /** Format: uuid */
+            ownerId: string;
+            dueDate: string;
+            /** @enum {string} */
+            status?: "open" | "in_progress" | "done" | "cancelled";
+            rootCause?: string;
+            category?: string;
+            product?: string;
+            caseIds?: string[];
+            /** Format: uuid */
+            alertId?: string;
+        };
+        UpdatePreventiveActionInput: {
+            title?: string;
+            description?: string | null;
+            /** Format: uuid */
+            ownerId?: string;
+            dueDate?: string;
+            /** @enum {string} */
+            status?: "open" | "in_progress" | "done" | "cancelled";
+            rootCause?: string | null;
+            category?: string | null;
+            product?: string | null;
+            caseIds?: string[];
+        };
+        PreventiveActionPageInput: {
+            items: components["schemas"]["PreventiveActionInput"][];
+            nextCursor: string | null;
+        };
+        RecurrenceSettingsInput: {
+            enabled: boolean;
+            threshold: number;
+            windowDays: number;
+        };
+        RecurrenceAlertInput: {
+            /** Format: uuid */
+            id: string;
+            category: string;
+            product: string | null;
+            caseCount: number;
+            threshold: number;
+            windowDays: number;
+            /** Format: date-time */
+            windowStart: string;
+            /** Format: date-time */
+            windowEnd: string;
+            /** @enum {string} */
+            status: "open" | "acknowledged" | "dismissed";
+            preventiveActionId: string | null;
+            /** Format: date-time */
+            raisedAt: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+        };
+        RecurrenceAlertPageInput: {
+            items: components["schemas"]["RecurrenceAlertInput"][];
+            nextCursor: string | null;
+        };
+        UpdateRecurrenceAlertInput: {
+            /** @enum {string} */
+            status?: "open" | "acknowledged" | "dismissed";
+            preventiveActionId?: string | null;
+        };
+        ComplaintReportPeriodInput: {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            granularity: "day" | "week" | "month";
+            /** @enum {string} */
+            weekStart: "saturday" | "sunday" | "monday";
+            timeZone: string;
+        };
+        ComplaintVolumeReportInput: {
+            period: components["schemas"]["ComplaintReportPeriodInput"];
+            totals: {
+                received: number;
+                closed: number;
+            };
+            buckets: {
+                start: string;
+                received: number;
+                closed: number;
+            }[];
+        };
+        ComplaintReopenReportInput: {
+            period: components["schemas"]["ComplaintReportPeriodInput"];
+            totals: {
+                closed: number;
+                reopened: number;
+                rate: number | null;
+            };
+            buckets: {
+                closed: number;
+                reopened: number;
+                rate: number | null;
+                start: string;
+            }[];
+        };
+        ComplaintHandlingTimeReportInput: {
+            period: components["schemas"]["ComplaintReportPeriodInput"];
+            totals: {
+                acknowledge: {
+                    count: number;
+                    medianMinutes: number | null;
+                    p90Minutes: number | null;
+                };
+                resolve: {
+                    count: number;
+                    medianMinutes: number | null;
+                    p90Minutes: number | null;
+                };
+            };
+            buckets: {
+                acknowledge: {
+                    count: number;
+                    medianMinutes: number | null;
+                    p90Minutes: number | null;
+                };
+                resolve: {
+                    count: number;
+                    medianMinutes: number | null;
+                    p90Minutes: number | null;
+                };
+                start: string;
+            }[];
+        };
+        ComplaintSlaReportInput: {
+            period: components["schemas"]["ComplaintReportPeriodInput"];
+            /** @enum {string} */
+            source: "sla_table" | "none";
+            totals: {
+                /** @enum {string} */
+                target: "acknowledge" | "firstResponse" | "resolve";
+                measured: number;
+                met: number;
+                metLate: number;
+                breached: number;
+                compliance: number | null;
+            }[];
+            buckets: {
+                start: string;
+                targets: {
+                    /** @enum {string} */
+                    target: "acknowledge" | "firstResponse" | "resolve";
+                    measured: number;
+                    met: number;
+                    metLate: number;
+                    breached: number;
+                    compliance: number | null;
+                }[];
+            }[];
+        };
+        ComplaintSatisfactionReportInput: {
+            period: components["schemas"]["ComplaintReportPeriodInput"];
+            available: boolean;
+            source: string | null;
+            totals: {
+                responses: number;
+                average: number | null;
+                satisfiedShare: number | null;
+            } | null;
+        };
+        ComplaintRootCauseReportInput: {
+            period: components["schemas"]["ComplaintReportPeriodInput"];
+            total: number;
+            items: {
+                code: string;
+                parentCode: string | null;
+                labels: components["schemas"]["RootCauseLabelsInput"] | null;
+                dimension: ("tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy") | null;
+                archived: boolean;
+                count: number;
+                share: number;
+                cumulativeShare: number;
+            }[];
+            dimensions: {
+                dimension: ("tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy") | null;
+                count: number;
+                share: number;
+            }[];
+        };
+        ComplaintAttachmentViewInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            fileName: string;
+            /** @enum {string} */
+            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "application/pdf" | "text/plain";
+            sizeBytes: number;
+            sha256: string;
+            /** @enum {string} */
+            source: "agent" | "customer" | "email";
+            eventId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ComplaintMessageViewInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @enum {string} */
+            channel: "email" | "sms";
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            from: string | null;
+            to: string | null;
+            subject: string | null;
+            text: string;
+            /** Format: date-time */
+            at: string;
+            eventId: number | null;
+        };
+        ComplaintThreadViewInput: {
+            /** Format: uuid */
+            caseId: string;
+            merged: {
+                /** Format: uuid */
+                id: string;
+                trackingCode: string;
+                /** Format: date-time */
+                mergedAt: string;
+            }[];
+            mergedInto: string | null;
+            messages: components["schemas"]["ComplaintMessageViewInput"][];
+            attachments: components["schemas"]["ComplaintAttachmentViewInput"][];
+        };
+        ComplaintIntakeSettingsViewInput: {
+            emailEnabled: boolean;
+            smsEnabled: boolean;
+            threadWindowHours: number;
+            emailAddresses: string[];
         };
         Problem: {
             type: string;
@@ -9132,8 +10601,7 @@ export interface components {
             /** @enum {string} */
             action: "acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume";
             note?: string;
-            /** @enum {string} */
-            rootCause?: "product_quality" | "staff_behaviour" | "process_policy" | "price_billing" | "delivery" | "digital_tech" | "communication" | "facilities";
+            rootCause?: string;
             resolutionSummary?: string;
         };
         AssignComplaint: {
@@ -9181,6 +10649,807 @@ export interface components {
             receivedAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        CreateSlaPolicy: {
+            name: string;
+            /** @default null */
+            category: string | null;
+            /** @default null */
+            severity: ("low" | "medium" | "high" | "critical") | null;
+            targets: {
+                acknowledge?: number;
+                firstResponse?: number;
+                resolve?: number;
+            };
+            /**
+             * @default [
+             *       "waiting_for_customer"
+             *     ]
+             */
+            pausingStates: string[];
+            /** @default 0.8 */
+            warningShare: number;
+            /**
+             * @default resume
+             * @enum {string}
+             */
+            onReopen: "resume" | "restart";
+            /** @default true */
+            escalateOnBreach: boolean;
+            /** @default true */
+            active: boolean;
+        };
+        UpdateSlaPolicy: {
+            name?: string;
+            category?: string | null;
+            severity?: ("low" | "medium" | "high" | "critical") | null;
+            targets?: {
+                acknowledge?: number;
+                firstResponse?: number;
+                resolve?: number;
+            };
+            pausingStates?: string[];
+            warningShare?: number;
+            /** @enum {string} */
+            onReopen?: "resume" | "restart";
+            escalateOnBreach?: boolean;
+            active?: boolean;
+        };
+        SlaPolicy: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            category: string | null;
+            severity: ("low" | "medium" | "high" | "critical") | null;
+            targets: {
+                acknowledge?: number;
+                firstResponse?: number;
+                resolve?: number;
+            };
+            pausingStates: ("received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer")[];
+            warningShare: number;
+            /** @enum {string} */
+            onReopen: "resume" | "restart";
+            escalateOnBreach: boolean;
+            active: boolean;
+            isDefault: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SlaPolicyList: {
+            items: components["schemas"]["SlaPolicy"][];
+        };
+        SlaCalendarSettings: {
+            timeZone: string | null;
+            weekendDays: number[];
+            halfDays: {
+                day: number;
+                endsAt: string;
+            }[];
+            defaultHours: {
+                [key: string]: {
+                    from: string;
+                    to: string;
+                }[];
+            };
+            /** @enum {string} */
+            holidayCalendar: "IR" | "SA" | "AE" | "none";
+            holidayOverrides: {
+                holiday: string;
+                year: number;
+                /** Format: date */
+                from: string;
+                days?: number;
+            }[];
+            extraClosures: {
+                /** Format: date */
+                date: string;
+                name?: string;
+            }[];
+            removedHolidays: string[];
+        };
+        SlaCalendar: {
+            timeZone: string | null;
+            weekendDays: number[];
+            halfDays: {
+                day: number;
+                endsAt: string;
+            }[];
+            defaultHours: {
+                [key: string]: {
+                    from: string;
+                    to: string;
+                }[];
+            };
+            /** @enum {string} */
+            holidayCalendar: "IR" | "SA" | "AE" | "none";
+            holidayOverrides: {
+                holiday: string;
+                year: number;
+                /** Format: date */
+                from: string;
+                days?: number;
+            }[];
+            extraClosures: {
+                /** Format: date */
+                date: string;
+                name?: string;
+            }[];
+            removedHolidays: string[];
+            effectiveTimeZone: string;
+            saved: boolean;
+            updatedAt: string | null;
+        };
+        SlaHolidayList: {
+            year: number;
+            occurrences: {
+                holiday: string;
+                name: string;
+                year: number;
+                dates: string[];
+                estimated: boolean;
+                overridden: boolean;
+            }[];
+            extraClosures: {
+                /** Format: date */
+                date: string;
+                name?: string;
+            }[];
+            daysOff: string[];
+        };
+        CreateComplaintTeam: {
+            key: string;
+            name: string;
+            /** @default [] */
+            members: string[];
+            /** @default null */
+            hours: {
+                [key: string]: {
+                    from: string;
+                    to: string;
+                }[];
+            } | null;
+        };
+        UpdateComplaintTeam: {
+            name?: string;
+            members?: string[];
+            hours?: {
+                [key: string]: {
+                    from: string;
+                    to: string;
+                }[];
+            } | null;
+        };
+        ComplaintTeam: {
+            /** Format: uuid */
+            id: string;
+            key: string;
+            name: string;
+            members: string[];
+            hours: {
+                [key: string]: {
+                    from: string;
+                    to: string;
+                }[];
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ComplaintTeamList: {
+            items: components["schemas"]["ComplaintTeam"][];
+        };
+        ComplaintSla: {
+            /** @enum {string} */
+            state: "breached" | "at_risk" | "ok" | "paused" | "met" | "none";
+            policyId: string | null;
+            policyName: string | null;
+            /** Format: date-time */
+            evaluatedAt: string;
+            dueAt: string | null;
+            nextChangeAt: string | null;
+            ticking: boolean;
+            targets: {
+                acknowledge: {
+                    /** @enum {string} */
+                    state: "running" | "paused" | "met" | "breached" | "met_late" | "none";
+                    targetMinutes: number | null;
+                    usedMinutes: number;
+                    remainingMinutes: number | null;
+                    dueAt: string | null;
+                    warningAt: string | null;
+                    warning: boolean;
+                    stoppedAt: string | null;
+                };
+                firstResponse: {
+                    /** @enum {string} */
+                    state: "running" | "paused" | "met" | "breached" | "met_late" | "none";
+                    targetMinutes: number | null;
+                    usedMinutes: number;
+                    remainingMinutes: number | null;
+                    dueAt: string | null;
+                    warningAt: string | null;
+                    warning: boolean;
+                    stoppedAt: string | null;
+                };
+                resolve: {
+                    /** @enum {string} */
+                    state: "running" | "paused" | "met" | "breached" | "met_late" | "none";
+                    targetMinutes: number | null;
+                    usedMinutes: number;
+                    remainingMinutes: number | null;
+                    dueAt: string | null;
+                    warningAt: string | null;
+                    warning: boolean;
+                    stoppedAt: string | null;
+                };
+            };
+        };
+        ComplaintDetailWithSla: {
+            /** Format: uuid */
+            id: string;
+            trackingCode: string;
+            customerId: string | null;
+            contact: {
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+            };
+            language: ("fa" | "ar" | "en") | null;
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            category: string | null;
+            product: string | null;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            impact: string | null;
+            remedySought: string | null;
+            description: string;
+            assigneeId: string | null;
+            team: string | null;
+            /** @enum {string} */
+            state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+            rootCause: string | null;
+            resolutionSummary: string | null;
+            relatedResponseId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            events: components["schemas"]["ComplaintEvent"][];
+            allowedActions: ("acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume")[];
+            sla: components["schemas"]["ComplaintSla"];
+        };
+        ComplaintQueueItem: {
+            /** Format: uuid */
+            id: string;
+            trackingCode: string;
+            customerId: string | null;
+            contact: {
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+            };
+            language: ("fa" | "ar" | "en") | null;
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            category: string | null;
+            product: string | null;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            impact: string | null;
+            remedySought: string | null;
+            description: string;
+            assigneeId: string | null;
+            team: string | null;
+            /** @enum {string} */
+            state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+            rootCause: string | null;
+            resolutionSummary: string | null;
+            relatedResponseId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            sla: components["schemas"]["ComplaintSla"];
+        };
+        ComplaintQueuePage: {
+            items: components["schemas"]["ComplaintQueueItem"][];
+            nextCursor: string | null;
+        };
+        ImportComplaint: {
+            /** @enum {string} */
+            channel: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            /** Format: uuid */
+            customerId?: string;
+            contactName?: string;
+            contactPhone?: string;
+            /** Format: email */
+            contactEmail?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            category?: string;
+            product?: string;
+            /** @enum {string} */
+            severity?: "low" | "medium" | "high" | "critical";
+            impact?: string;
+            remedySought?: string;
+            description: string;
+            team?: string;
+            /** Format: uuid */
+            relatedResponseId?: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @default [] */
+            history: ({
+                /** @constant */
+                kind: "action";
+                /** @enum {string} */
+                action: "acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume";
+                /** Format: date-time */
+                at: string;
+                note?: string;
+                rootCause?: string;
+                resolutionSummary?: string;
+            } | {
+                /** @constant */
+                kind: "response";
+                /** Format: date-time */
+                at: string;
+                note?: string;
+            })[];
+            /** Format: uuid */
+            assigneeId?: string;
+        };
+        ComplaintCaseAccess: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+        };
+        AddComplaintInformation: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            message: string;
+        };
+        AcceptComplaintResolution: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            note?: string;
+        };
+        RejectComplaintResolution: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            reason: string;
+        };
+        CustomerComplaintCase: {
+            trackingCode: string;
+            trackingCodeDisplay: string;
+            status: {
+                /** @enum {string} */
+                state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+                title: string;
+                detail: string;
+            };
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            resolutionSummary: string | null;
+            actions: ("add_information" | "accept_resolution" | "reject_resolution")[];
+            recourse: string | null;
+            history: {
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                kind: "status" | "your_message";
+                text: string;
+            }[];
+        };
+        ComplaintSettings: {
+            negativeFeedbackOpensCase: boolean;
+            notices: {
+                acknowledged: boolean;
+                resolution_communicated: boolean;
+                escalated: boolean;
+                closed: boolean;
+            };
+            csat: {
+                enabled: boolean;
+                surveyId: string | null;
+            };
+            recourse: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            goodwill: {
+                onFiling: ({
+                    /** @constant */
+                    kind: "points";
+                    amount: number;
+                } | {
+                    /** @constant */
+                    kind: "coupon";
+                    amount: number;
+                    currency: string;
+                }) | null;
+                onResolution: ({
+                    /** @constant */
+                    kind: "points";
+                    amount: number;
+                } | {
+                    /** @constant */
+                    kind: "coupon";
+                    amount: number;
+                    currency: string;
+                }) | null;
+            };
+        };
+        ComplaintSettingsView: {
+            negativeFeedbackOpensCase: boolean;
+            notices: {
+                acknowledged: boolean;
+                resolution_communicated: boolean;
+                escalated: boolean;
+                closed: boolean;
+            };
+            csat: {
+                enabled: boolean;
+                surveyId: string | null;
+            };
+            recourse: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            goodwill: {
+                onFiling: ({
+                    /** @constant */
+                    kind: "points";
+                    amount: number;
+                } | {
+                    /** @constant */
+                    kind: "coupon";
+                    amount: number;
+                    currency: string;
+                }) | null;
+                onResolution: ({
+                    /** @constant */
+                    kind: "points";
+                    amount: number;
+                } | {
+                    /** @constant */
+                    kind: "coupon";
+                    amount: number;
+                    currency: string;
+                }) | null;
+            };
+            defaultRecourse: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            noticeTemplates: {
+                [key: string]: string;
+            };
+        };
+        RootCauseLabels: {
+            fa: string;
+            ar: string;
+            en: string;
+        };
+        RootCause: {
+            code: string;
+            parentCode: string | null;
+            /** @enum {string} */
+            dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            labels: components["schemas"]["RootCauseLabels"];
+            position: number;
+            archived: boolean;
+            archivedAt: string | null;
+            builtIn: boolean;
+        };
+        RootCauseList: {
+            items: components["schemas"]["RootCause"][];
+        };
+        CreateRootCause: {
+            code: string;
+            parentCode?: string;
+            /** @enum {string} */
+            dimension?: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            labels: components["schemas"]["RootCauseLabels"];
+            position?: number;
+        };
+        UpdateRootCause: {
+            labels?: components["schemas"]["RootCauseLabels"];
+            /** @enum {string} */
+            dimension?: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+            position?: number;
+            archived?: boolean;
+        };
+        PreventiveAction: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string | null;
+            /** Format: uuid */
+            ownerId: string;
+            dueDate: string;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            overdue: boolean;
+            rootCause: string | null;
+            category: string | null;
+            product: string | null;
+            caseIds: string[];
+            alertIds: string[];
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            completedAt: string | null;
+        };
+        CreatePreventiveAction: {
+            title: string;
+            description?: string;
+            /** Format: uuid */
+            ownerId: string;
+            dueDate: string;
+            /** @enum {string} */
+            status?: "open" | "in_progress" | "done" | "cancelled";
+            rootCause?: string;
+            category?: string;
+            product?: string;
+            caseIds?: string[];
+            /** Format: uuid */
+            alertId?: string;
+        };
+        UpdatePreventiveAction: {
+            title?: string;
+            description?: string | null;
+            /** Format: uuid */
+            ownerId?: string;
+            dueDate?: string;
+            /** @enum {string} */
+            status?: "open" | "in_progress" | "done" | "cancelled";
+            rootCause?: string | null;
+            category?: string | null;
+            product?: string | null;
+            caseIds?: string[];
+        };
+        PreventiveActionPage: {
+            items: components["schemas"]["PreventiveAction"][];
+            nextCursor: string | null;
+        };
+        RecurrenceSettings: {
+            enabled: boolean;
+            threshold: number;
+            windowDays: number;
+        };
+        RecurrenceAlert: {
+            /** Format: uuid */
+            id: string;
+            category: string;
+            product: string | null;
+            caseCount: number;
+            threshold: number;
+            windowDays: number;
+            /** Format: date-time */
+            windowStart: string;
+            /** Format: date-time */
+            windowEnd: string;
+            /** @enum {string} */
+            status: "open" | "acknowledged" | "dismissed";
+            preventiveActionId: string | null;
+            /** Format: date-time */
+            raisedAt: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+        };
+        RecurrenceAlertPage: {
+            items: components["schemas"]["RecurrenceAlert"][];
+            nextCursor: string | null;
+        };
+        UpdateRecurrenceAlert: {
+            /** @enum {string} */
+            status?: "open" | "acknowledged" | "dismissed";
+            preventiveActionId?: string | null;
+        };
+        ComplaintReportPeriod: {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            granularity: "day" | "week" | "month";
+            /** @enum {string} */
+            weekStart: "saturday" | "sunday" | "monday";
+            timeZone: string;
+        };
+        ComplaintVolumeReport: {
+            period: components["schemas"]["ComplaintReportPeriod"];
+            totals: {
+                received: number;
+                closed: number;
+            };
+            buckets: {
+                start: string;
+                received: number;
+                closed: number;
+            }[];
+        };
+        ComplaintReopenReport: {
+            period: components["schemas"]["ComplaintReportPeriod"];
+            totals: {
+                closed: number;
+                reopened: number;
+                rate: number | null;
+            };
+            buckets: {
+                closed: number;
+                reopened: number;
+                rate: number | null;
+                start: string;
+            }[];
+        };
+        ComplaintHandlingTimeReport: {
+            period: components["schemas"]["ComplaintReportPeriod"];
+            totals: {
+                acknowledge: {
+                    count: number;
+                    medianMinutes: number | null;
+                    p90Minutes: number | null;
+                };
+                resolve: {
+                    count: number;
+                    medianMinutes: number | null;
+                    p90Minutes: number | null;
+                };
+            };
+            buckets: {
+                acknowledge: {
+                    count: number;
+                    medianMinutes: number | null;
+                    p90Minutes: number | null;
+                };
+                resolve: {
+                    count: number;
+                    medianMinutes: number | null;
+                    p90Minutes: number | null;
+                };
+                start: string;
+            }[];
+        };
+        ComplaintSlaReport: {
+            period: components["schemas"]["ComplaintReportPeriod"];
+            /** @enum {string} */
+            source: "sla_table" | "none";
+            totals: {
+                /** @enum {string} */
+                target: "acknowledge" | "firstResponse" | "resolve";
+                measured: number;
+                met: number;
+                metLate: number;
+                breached: number;
+                compliance: number | null;
+            }[];
+            buckets: {
+                start: string;
+                targets: {
+                    /** @enum {string} */
+                    target: "acknowledge" | "firstResponse" | "resolve";
+                    measured: number;
+                    met: number;
+                    metLate: number;
+                    breached: number;
+                    compliance: number | null;
+                }[];
+            }[];
+        };
+        ComplaintSatisfactionReport: {
+            period: components["schemas"]["ComplaintReportPeriod"];
+            available: boolean;
+            source: string | null;
+            totals: {
+                responses: number;
+                average: number | null;
+                satisfiedShare: number | null;
+            } | null;
+        };
+        ComplaintRootCauseReport: {
+            period: components["schemas"]["ComplaintReportPeriod"];
+            total: number;
+            items: {
+                code: string;
+                parentCode: string | null;
+                labels: components["schemas"]["RootCauseLabels"] | null;
+                dimension: ("tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy") | null;
+                archived: boolean;
+                count: number;
+                share: number;
+                cumulativeShare: number;
+            }[];
+            dimensions: {
+                dimension: ("tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy") | null;
+                count: number;
+                share: number;
+            }[];
+        };
+        ComplaintAttachmentView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            fileName: string;
+            /** @enum {string} */
+            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "application/pdf" | "text/plain";
+            sizeBytes: number;
+            sha256: string;
+            /** @enum {string} */
+            source: "agent" | "customer" | "email";
+            eventId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ComplaintMessageView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @enum {string} */
+            channel: "email" | "sms";
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            from: string | null;
+            to: string | null;
+            subject: string | null;
+            text: string;
+            /** Format: date-time */
+            at: string;
+            eventId: number | null;
+        };
+        ComplaintThreadView: {
+            /** Format: uuid */
+            caseId: string;
+            merged: {
+                /** Format: uuid */
+                id: string;
+                trackingCode: string;
+                /** Format: date-time */
+                mergedAt: string;
+            }[];
+            mergedInto: string | null;
+            messages: components["schemas"]["ComplaintMessageView"][];
+            attachments: components["schemas"]["ComplaintAttachmentView"][];
+        };
+        ComplaintIntakeSettingsView: {
+            emailEnabled: boolean;
+            smsEnabled: boolean;
+            threadWindowHours: number;
+            emailAddresses: string[];
         };
     };
     responses: {
@@ -15137,7 +17406,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ComplaintDetail"];
+                    "application/json": components["schemas"]["ComplaintDetailWithSla"];
                 };
             };
             400: components["responses"]["ValidationFailed"];
@@ -15276,6 +17545,1350 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
+        };
+    };
+    complaintQueue: {
+        parameters: {
+            query?: {
+                team?: string;
+                assignee?: ("me" | "unassigned") | string;
+                sla?: "breached" | "at_risk" | "ok" | "paused" | "none";
+                state?: ("received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "reopened" | "escalated" | "waiting_for_customer") | "open";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintQueuePage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    complaintSla: {
+        parameters: {
+            query?: {
+                at?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintSla"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    importComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportComplaintInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetailWithSla"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getComplaintSlaCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaCalendar"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    saveComplaintSlaCalendar: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaCalendarSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaCalendar"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listComplaintSlaHolidays: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaHolidayList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listComplaintSlaPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createComplaintSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSlaPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    deleteComplaintSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateComplaintSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSlaPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listComplaintTeams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintTeamList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createComplaintTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateComplaintTeamInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintTeam"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    deleteComplaintTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateComplaintTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateComplaintTeamInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintTeam"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listComplaintsRootCauses: {
+        parameters: {
+            query?: {
+                includeArchived?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RootCauseList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createComplaintsRootCause: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRootCauseInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RootCause"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateRootCause: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRootCauseInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RootCause"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listComplaintsPreventiveActions: {
+        parameters: {
+            query?: {
+                status?: "open" | "in_progress" | "done" | "cancelled";
+                owner?: "me" | string;
+                overdue?: "true" | "false";
+                rootCause?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreventiveActionPage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createComplaintsPreventiveAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePreventiveActionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreventiveAction"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getComplaintsPreventiveAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreventiveAction"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deletePreventiveAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updatePreventiveAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePreventiveActionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreventiveAction"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getComplaintsRecurrenceSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurrenceSettings"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    saveRecurrenceSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecurrenceSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurrenceSettings"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listComplaintsRecurrenceAlerts: {
+        parameters: {
+            query?: {
+                status?: "open" | "acknowledged" | "dismissed";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurrenceAlertPage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    updateRecurrenceAlert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRecurrenceAlertInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurrenceAlert"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    complaintVolumeReport: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                granularity?: "day" | "week" | "month";
+                weekStart?: "saturday" | "sunday" | "monday";
+                team?: string;
+                category?: string;
+                channel?: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintVolumeReport"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    complaintReopenReport: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                granularity?: "day" | "week" | "month";
+                weekStart?: "saturday" | "sunday" | "monday";
+                team?: string;
+                category?: string;
+                channel?: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintReopenReport"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    complaintHandlingTimeReport: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                granularity?: "day" | "week" | "month";
+                weekStart?: "saturday" | "sunday" | "monday";
+                team?: string;
+                category?: string;
+                channel?: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintHandlingTimeReport"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    complaintSlaReport: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                granularity?: "day" | "week" | "month";
+                weekStart?: "saturday" | "sunday" | "monday";
+                team?: string;
+                category?: string;
+                channel?: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintSlaReport"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    complaintSatisfactionReport: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                granularity?: "day" | "week" | "month";
+                weekStart?: "saturday" | "sunday" | "monday";
+                team?: string;
+                category?: string;
+                channel?: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintSatisfactionReport"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    complaintRootCauseReport: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                granularity?: "day" | "week" | "month";
+                weekStart?: "saturday" | "sunday" | "monday";
+                team?: string;
+                category?: string;
+                channel?: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+                level?: "cause" | "sub_cause";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintRootCauseReport"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    viewCustomerComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintCaseAccessInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerComplaintCase"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    addComplaintInformation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddComplaintInformationInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerComplaintCase"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    acceptComplaintResolution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptComplaintResolutionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerComplaintCase"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    rejectComplaintResolution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectComplaintResolutionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerComplaintCase"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getComplaintSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintSettingsView"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    saveComplaintSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintSettingsView"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    attachComplaintFiles: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the files, each as a part named `files`
+                     */
+                    file: Blob;
+                    /** @description a note logged with the files */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ComplaintAttachmentView"][];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getComplaintThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintThreadView"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    downloadComplaintAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    mergeComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    into: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getComplaintIntakeSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintIntakeSettingsView"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    updateComplaintIntakeSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    emailEnabled?: boolean;
+                    smsEnabled?: boolean;
+                    threadWindowHours?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintIntakeSettingsView"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     showUnsubscribePage: {
