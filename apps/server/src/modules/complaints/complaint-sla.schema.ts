@@ -95,6 +95,8 @@ export const complaintCaseSla = pgTable(
     /** `warning:<target>` and `breach:<target>` already published, so each is published once */
     published: text('published').array().notNull().default(sql`'{}'::text[]`),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
+    /** the case's clocks as computed at computed_at (ComplaintSlaView): the queue brings them forward to now without reading the log */
+    clocks: jsonb('clocks'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.caseId] }),

@@ -1,0 +1,1 @@
+ALTER TABLE "complaint_case_sla" ADD COLUMN "clocks" jsonb;
