@@ -125,6 +125,8 @@ export async function readAttachmentUpload(request: FastifyRequest, allowedField
     const e = err as { code?: string };
     if (e?.code === 'FST_FILES_LIMIT') throw new Problem(422, 'too_many_attachments', { max: COMPLAINT_ATTACHMENT_MAX_FILES });
     if (e?.code === 'FST_REQ_FILE_TOO_LARGE') throw refused(files.length, 'too_large');
+    // A file part cut off mid-content ends its stream early.
+    if (e?.code === 'ERR_STREAM_PREMATURE_CLOSE') throw multipartMalformed('the body ends inside a file');
     throw problem;
   } finally {
     request.raw.off('data', onData);

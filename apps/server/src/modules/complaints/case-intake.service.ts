@@ -15,6 +15,7 @@ import { storeAttachments, type IncomingFile } from './attachments.service.ts';
 import { applyStep, receiveComplaint } from './complaint.service.ts';
 import * as repo from './complaint.repo.ts';
 import * as intake from './complaint-intake.repo.ts';
+import { survivingCaseId } from './complaint-intake.repo.ts';
 import { ACK_WORDS, languageOfText } from './intake.words.ts';
 import { formatTrackingCodeFor, parseTrackingCode, type TrackingCode } from './tracking-code.ts';
 
@@ -67,17 +68,6 @@ export function trackingCodesIn(subject: string | null): TrackingCode[] {
     if (parsed.ok && !codes.includes(parsed.code)) codes.push(parsed.code);
   }
   return codes;
-}
-
-/** The case a merged case now lives in (itself when not merged). */
-export async function survivingCaseId(db: Executor, tenantId: string, caseId: string): Promise<string> {
-  let id = caseId;
-  for (let hop = 0; hop < 50; hop++) {
-    const merge = await intake.mergeOf(db, tenantId, id);
-    if (!merge) return id;
-    id = merge.intoCaseId;
-  }
-  return id;
 }
 
 async function matchingCustomer(tx: Executor, tenantId: string, message: InboundMessage): Promise<string | undefined> {

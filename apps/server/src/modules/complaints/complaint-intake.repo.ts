@@ -174,3 +174,14 @@ export async function workspaceSlug(db: Executor, tenantId: string): Promise<str
   const { rows } = await db.execute<{ slug: string }>(sql`SELECT slug FROM workspaces WHERE id = ${tenantId}`);
   return rows[0]?.slug;
 }
+
+/** The case a merged case now lives in (itself when not merged). */
+export async function survivingCaseId(db: Executor, tenantId: string, caseId: string): Promise<string> {
+  let id = caseId;
+  for (let hop = 0; hop < 50; hop++) {
+    const merge = await mergeOf(db, tenantId, id);
+    if (!merge) return id;
+    id = merge.intoCaseId;
+  }
+  return id;
+}

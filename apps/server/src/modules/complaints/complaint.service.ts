@@ -14,10 +14,11 @@ import { findWorkspaceBySlug, recordAudit, workspaceSettings } from '../workspac
 import { allowedActions, casePositionFromLog, caseActorForRole, nextState, type CaseAction, type CaseActor, type LifecycleOutcome } from './case-lifecycle.ts';
 import { caseStatusWords } from './case-status.words.ts';
 import * as repo from './complaint.repo.ts';
+import { survivingCaseId } from './complaint-intake.repo.ts';
 import { refreshCaseSla, roundRobinAssignee } from './complaint-sla.service.ts';
 import { checkRootCauseForStep } from './root-cause.ts';
 import type { CaseLogEntry, ComplaintState } from './sla-clock.ts';
-import { formatTrackingCodeFor, issueTrackingCode, parseTrackingCode } from './tracking-code.ts';
+import { formatTrackingCodeFor, issueTrackingCode, parseTrackingCode, type TrackingCode } from './tracking-code.ts';
 import { prepareFiling, recordFilings } from './public-filing.ts';
 
 /** Who writes a log line: the lifecycle's actor and, for staff, `user:<id>` or `api_key:<id>`. */
@@ -330,12 +331,14 @@ export async function trackComplaint(db: Executor, input: { workspace: string; c
   let contact = { phone: row.contactPhone, email: row.contactEmail };
   if (!contact.phone && !contact.email && row.customerId) contact = (await repo.customerContact(db, workspace.id, row.customerId)) ?? contact;
   if (!verifies(input.verification, contact)) throw missing();
+  // A case merged into another leads there: the customer follows the case that carries on.
+  const shown = (await repo.findCase(db, workspace.id, await survivingCaseId(db, workspace.id, row.id))) ?? row;
   const language = input.language ?? locale;
   return {
-    trackingCode: row.trackingCode,
-    trackingCodeDisplay: formatTrackingCodeFor(parsed.code, language),
-    status: statusOf(row.state as ComplaintState, language),
-    receivedAt: row.receivedAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    trackingCode: shown.trackingCode,
+    trackingCodeDisplay: formatTrackingCodeFor(shown.trackingCode as TrackingCode, language),
+    status: statusOf(shown.state as ComplaintState, language),
+    receivedAt: shown.receivedAt.toISOString(),
+    updatedAt: shown.updatedAt.toISOString(),
   };
 }

@@ -34,7 +34,7 @@ let serial = 0;
 const sender = (name = 'customer') => `${name}-${++serial}@mail.example.test`;
 const mid = (label: string) => `<${label}-${++serial}-${Date.now()}@mail.example.test>`;
 
-async function send(mail: nodemailer.SendMailOptions) {
+async function send(mail: Parameters<ReturnType<typeof transport>['sendMail']>[0]) {
   return transport().sendMail(mail);
 }
 
