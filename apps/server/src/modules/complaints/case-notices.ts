@@ -153,7 +153,14 @@ interface PendingNotice extends Record<string, unknown> {
 }
 
 /** Writes one pending notice's message (or says why none can go). */
-async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNotice, now: Date): Promise<{ status: 'queued' | 'skipped'; reason?: string; messageId?: string; channel?: string }> {
+interface NoticeResult {
+  status: 'queued' | 'skipped';
+  reason?: string;
+  messageId?: string;
+  channel?: string;
+}
+
+async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNotice, now: Date): Promise<NoticeResult> {
   const tenantId = notice.tenant_id;
   const row = await repo.findCase(tx, tenantId, notice.case_id);
   const slug = await workspaceSlug(tx, tenantId);
@@ -193,7 +200,9 @@ export async function issuePendingNotices(issuer: NoticeIssuer, now = new Date()
       SELECT tenant_id, case_id, source_event_id, kind FROM complaint_notices
       WHERE status = 'pending' ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
     for (const notice of claimed.rows) {
-      const result = await issueNotice(tx, issuer, notice, now);
+      // A notice that cannot be written (a template edited into something unrenderable) is set aside, not retried forever.
+      const result: NoticeResult = await tx.transaction((savepoint) => issueNotice(savepoint, issuer, notice, now))
+        .catch((err: unknown): NoticeResult => ({ status: 'skipped' as const, reason: `failed: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown'}` }));
       await tx.update(complaintNotices).set({
         status: result.status, reason: result.reason ?? null, messageId: result.messageId ?? null, channel: result.channel ?? null, issuedAt: now,
       }).where(and(
