@@ -194,9 +194,9 @@ export const ComplaintStatusWords = z.object({ state: ComplaintState, title: z.s
 
 /** What the complainant is told on filing: the code to track the case with. */
 export const ComplaintReceipt = z.object({
-  /** 16 ASCII digits */
+  /** 12 ASCII digits, the last a Damm check digit (16 for a code issued before the 12-digit shape) */
   trackingCode: z.string(),
-  /** the code in groups of four in the reader's digits */
+  /** the code in groups of four (4827-9153-0640) in the reader's digits */
   trackingCodeDisplay: z.string(),
   status: ComplaintStatusWords,
 }).meta({ id: 'ComplaintReceipt' });
