@@ -6,6 +6,7 @@ import { codeMatches, formatBusinessMinutes, formatTrackingCode, remainingNow, t
 describe('tracking codes', () => {
   test('shown in groups of four in the reader\'s digits', () => {
     expect(formatTrackingCode('1234567890123452', 'latn')).toBe('1234 5678 9012 3452');
+    expect(formatTrackingCode('482791530614', 'arabext')).toBe('۴۸۲۷ ۹۱۵۳ ۰۶۱۴');
     expect(formatTrackingCode('1234567890123452', 'arabext')).toBe('۱۲۳۴ ۵۶۷۸ ۹۰۱۲ ۳۴۵۲');
     expect(formatTrackingCode('1234567890123452', 'arab')).toBe('١٢٣٤ ٥٦٧٨ ٩٠١٢ ٣٤٥٢');
   });
@@ -13,7 +14,11 @@ describe('tracking codes', () => {
   test('typed in Persian, Arabic or full-width digits with separators', () => {
     expect(typedTrackingCode('۱۲۳۴-۵۶۷۸ ۹۰۱۲ ۳۴۵۲')).toEqual({ digits: '1234567890123452', complete: true });
     expect(typedTrackingCode('١٢٣٤ ٥٦٧٨')).toEqual({ digits: '12345678', complete: false });
+    expect(typedTrackingCode('۴۸۲۷-۹۱۵۳-۰۶۱۴')).toEqual({ digits: '482791530614', complete: true });
     expect(typedTrackingCode('#１２３４')).toEqual({ digits: '1234', complete: false });
+    expect(typedTrackingCode('۴۸۲۷-۹۱۵۳-۰۶۴۰')).toEqual({ digits: '482791530640', complete: true });
+    expect(typedTrackingCode('4827 9153 064')).toEqual({ digits: '48279153064', complete: false });
+    expect(formatTrackingCode('482791530640', 'arabext')).toBe('۴۸۲۷ ۹۱۵۳ ۰۶۴۰');
   });
 
   test('a search matches part of a code whatever the digits', () => {

@@ -2,7 +2,7 @@
 // types as a code, and the live SLA countdown. Pure functions (complaint-format.test.ts).
 import { localeTag, localiseDigits, toLatinDigits, type Digits, type DisplayPrefs } from '../../lib/format.ts';
 
-/** A tracking code's 16 digits in groups of four (4-4-4-4), in the reader's digits. */
+/** A tracking code's 12 digits in groups of four (4-4-4; 4-4-4-4 for a 16-digit code of before), in the reader's digits. */
 export function formatTrackingCode(code: string, digits: Digits): string {
   const plain = toLatinDigits(code).replace(/\D/g, '');
   const groups = plain.match(/.{1,4}/g) ?? [];
@@ -12,12 +12,12 @@ export function formatTrackingCode(code: string, digits: Digits): string {
 /**
  * What a person typed as a code, as ASCII digits: Persian, Arabic-Indic and full-width digits
  * folded, separators ("-", spaces, "#") and invisible marks dropped. The server checks the check
- * digit; this only says whether there are 16 digits to send.
+ * digit; this only says whether there are 12 digits (or 16, a code issued before) to send.
  */
 export function typedTrackingCode(text: string): { digits: string; complete: boolean } {
   const folded = toLatinDigits(text).replace(/[\uFF10-\uFF19]/g, (d) => String(d.charCodeAt(0) - 0xff10));
   const digits = folded.replace(/\D/g, '');
-  return { digits, complete: digits.length === 16 };
+  return { digits, complete: digits.length === 12 || digits.length === 16 };
 }
 
 /** Whether a case's code contains what was typed (any digits, any separators). */
