@@ -82,7 +82,8 @@ export async function messagesOf(db: Executor, tenantId: string, caseIds: string
     .select()
     .from(complaintCaseMessages)
     .where(and(eq(complaintCaseMessages.tenantId, tenantId), inArray(complaintCaseMessages.caseId, caseIds)))
-    .orderBy(asc(complaintCaseMessages.at), asc(complaintCaseMessages.id));
+    // A mail and its acknowledgement share their instant: the mail first.
+    .orderBy(asc(complaintCaseMessages.at), asc(sql`${complaintCaseMessages.direction} = 'outbound'`), asc(complaintCaseMessages.id));
 }
 
 export async function insertAttachments(tx: Executor, rows: NewAttachment[]): Promise<void> {
