@@ -127,6 +127,16 @@ async function idsFor(page: Page): Promise<Record<string, string>> {
     assert.equal(res.status(), 201, await res.text());
     survey = (await res.json() as { id: string }).id;
   }
+  let complaint = await first('/api/complaints?state=all&limit=1');
+  if (!complaint) {
+    const res = await page.request.post('/api/complaints', {
+      headers: { 'x-csrf-token': csrf },
+      data: { channel: 'phone', contactName: 'مریم شاکی', contactPhone: '09123456789', description: 'کالا شکسته رسید.', severity: 'high' },
+    });
+    assert.equal(res.status(), 201, await res.text());
+    complaint = (await res.json() as { id: string }).id;
+  }
+  const { slug } = await get<{ slug: string }>('/api/workspace');
   const ids: Record<string, string | undefined> = {
     // the richest screen: a customer with orders, a timeline and consent entries
     '/customers/$id': (await get<{ items: { id: string; lastOrderAt: string | null }[] }>('/api/customers?limit=100')).items.find((c) => c.lastOrderAt)?.id,
@@ -138,6 +148,10 @@ async function idsFor(page: Page): Promise<Record<string, string>> {
     '/feedback/surveys/$id/distribute': survey,
     '/feedback/surveys/$id/results': survey,
     '/feedback/surveys/$id/responses': survey,
+    '/complaints/$id': complaint,
+    // the customers' complaint pages name the workspace
+    '/c/$workspace/complaint': slug,
+    '/c/$workspace/track': slug,
   };
   for (const [pattern, id] of Object.entries(ids)) assert.ok(id, `the demo workspace has something for ${pattern}`);
   return ids as Record<string, string>;
