@@ -8,7 +8,7 @@ import { startSmtpSink, type SmtpSink } from '../../../test/smtp-sink.ts';
 import type { JobContext } from '../../platform/jobs/registry.ts';
 import { DEFAULT_RECOURSE } from './complaint-settings.ts';
 import { TRACK_TRIES_PER_CODE_PER_HOUR } from './complaint.routes.ts';
-import { caseFeedbackSubscriber } from './complaint.subscribers.ts';
+import { caseFeedbackSubscriber, caseLoopSubscriber } from './complaint.subscribers.ts';
 
 // The customer's side of a case and the closed loop, on real parts: a role-'all' app (event relay,
 // subscribers, the notice and invitation workers, the message dispatcher), a real SMTP server, the
@@ -101,6 +101,12 @@ describe('the customer closes the loop from the tracking page', () => {
     expect(logged[0].body_text).not.toContain(token);
     expect(logged[0].payload).not.toContain(token);
 
+    // Engagement's built-in rule follows up a new complaint at once (it listens to complaint.received, which complaints publish).
+    await eventually(async () => {
+      const { rows } = await t.database.pool.query(`SELECT 1 FROM followups WHERE tenant_id = $1 AND customer_id = $2 AND source->>'topic' = 'complaint.received'`, [ws.tenantId, customer.id]);
+      return rows.length === 1;
+    }, 'the follow-up of the new complaint');
+
     const access = { workspace: ws.slug, code: opened.trackingCode, token };
     const viewed = await customerCall('', { ...access, language: 'fa' });
     expect(viewed.status, viewed.raw).toBe(200);
@@ -192,6 +198,55 @@ describe('the customer closes the loop from the tracking page', () => {
     }, 'the SMS acknowledgement');
     expect(sms).toMatchObject({ channel: 'sms', locale: 'en', recipient: '+966501234567' });
     expect(sms.body_text).toContain('we have received your complaint');
+  }, 120_000);
+});
+
+describe('notices', () => {
+  it('tell of an escalation, wait out quiet hours after the acknowledgement, follow the switches and come once per transition', async () => {
+    const ws = await workspace('IR');
+    // Quiet from an hour ago to two hours from now, in the workspace's time zone (Tehran).
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Tehran' }).format(new Date()));
+    const at = (h: number) => `${String((h + 24) % 24).padStart(2, '0')}:00`;
+    await ok(ws, 'PUT', '/api/messaging/policy', { quietHours: { from: at(hour - 1), to: at(hour + 2) }, frequencyCap: { count: 20, periodHours: 24 }, ratePerMinute: 6000 });
+    const email = `quiet-${ws.slug}@example.test`;
+    const customer = await createCustomer(t, ws, { name: 'Reza', email, language: 'en', preferredChannel: 'email', consent: { email: { granted: true } } });
+    const opened = await ok(ws, 'POST', '/api/complaints', { channel: 'chat', customerId: customer.id, description: 'Charged twice.' }, 'agent');
+    await step(ws, opened.id, { action: 'acknowledge' });
+    const res = await call('POST', `/api/complaints/${opened.id}/actions`, key(ws, 'manager'), { action: 'escalate', note: 'VIP' });
+    expect(res.status, res.raw).toBe(200);
+    const notices = async () => (await t.database.pool.query(
+      `SELECT n.kind, n.status, m.next_attempt_at, m.purpose, m.subject FROM complaint_notices n LEFT JOIN messages m ON m.tenant_id = n.tenant_id AND m.id = n.message_id
+       WHERE n.tenant_id = $1 AND n.case_id = $2 ORDER BY n.created_at`, [ws.tenantId, opened.id])).rows;
+    const both = await eventually(async () => {
+      const rows = await notices();
+      return rows.length === 2 && rows.every((r) => r.status === 'queued') && rows;
+    }, 'both notices');
+    const ack = both.find((r) => r.kind === 'acknowledged')!;
+    const escalated = both.find((r) => r.kind === 'escalated')!;
+    expect(ack.purpose).toBe('transactional');
+    expect(escalated.subject).toContain('senior colleague');
+    // The acknowledgement goes at once; the escalation waits for the end of quiet hours.
+    expect(new Date(escalated.next_attempt_at).getTime() - Date.now()).toBeGreaterThan(30 * 60_000);
+    await eventually(async () => mailsTo(email).length === 1, 'the acknowledgement, sent in quiet hours');
+
+    // Redelivered, the transition's event decides nothing twice.
+    const { rows: [event] } = await t.database.pool.query(
+      `SELECT id, payload FROM outbox_events WHERE tenant_id = $1 AND topic = 'complaint.state_changed' AND payload->>'to' = 'escalated'`, [ws.tenantId]);
+    const context = { database: t.database, log: pino({ level: 'silent' }), queue: t.vafa.queue, clock: { now: () => new Date() } };
+    await caseLoopSubscriber.job.run({ tenantId: ws.tenantId, id: Number(event.id), topic: 'complaint.state_changed', payload: event.payload, occurredAt: new Date().toISOString() }, context);
+    expect(await notices()).toHaveLength(2);
+
+    // Switched off, a kind is not sent.
+    await settings(ws, { notices: { acknowledged: false, resolution_communicated: true, escalated: true, closed: true } });
+    const second = await ok(ws, 'POST', '/api/complaints', { channel: 'chat', customerId: customer.id, description: 'Charged twice again.' }, 'agent');
+    await step(ws, second.id, { action: 'acknowledge' });
+    await step(ws, second.id, { action: 'assess' });
+    // Run the acknowledgement's event here, so the check below cannot pass before the subscriber has seen it.
+    const { rows: [ackEvent] } = await t.database.pool.query(
+      `SELECT id, payload FROM outbox_events WHERE tenant_id = $1 AND topic = 'complaint.state_changed' AND payload->>'caseId' = $2 AND payload->>'to' = 'acknowledged'`, [ws.tenantId, second.id]);
+    await caseLoopSubscriber.job.run({ tenantId: ws.tenantId, id: Number(ackEvent.id), topic: 'complaint.state_changed', payload: ackEvent.payload, occurredAt: new Date().toISOString() }, context);
+    const { rows: none } = await t.database.pool.query(`SELECT 1 FROM complaint_notices WHERE tenant_id = $1 AND case_id = $2`, [ws.tenantId, second.id]);
+    expect(none).toHaveLength(0);
   }, 120_000);
 });
 
