@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
 import { addMember } from '../apps/server/src/modules/team/index.ts';
 import { createApiKey, createWorkspace } from '../apps/server/src/modules/workspace/index.ts';
 import { freePort, runVafa } from '../apps/server/test/process.ts';
@@ -93,10 +95,6 @@ async function generate(): Promise<{ tenantId: string; seconds: number }> {
 
 const found = await existing();
 const data = found ? { tenantId: found, seconds: 0 } : await generate();
-const key = await db.transaction(async (tx) => {
-  const owner = await addMember(tx, data.tenantId, { email: `reports-${Date.now()}@example.test`, displayName: 'bench', password: 'bench password 123', role: 'owner' });
-  return (await createApiKey(tx, data.tenantId, { kind: 'user', id: owner.id, tenantId: data.tenantId, role: 'owner' }, { name: 'reports bench', role: 'analyst' }, '127.0.0.1')).secret;
-});
 await database.close();
 
 const port = await freePort();
@@ -105,6 +103,13 @@ for (let i = 0; i < 600; i++) {
   if (await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status === 200, () => false)) break;
   await new Promise((r) => setTimeout(r, 200));
 }
+// Vafa owns the data directory now; attach to it for a key, as large-workspace.ts does.
+const attached = await connectDatabase({ databaseUrl: undefined, dataDir: path.join(WORK_DIR, 'data-complaints-reports'), poolSize: 2, log: pino({ level: 'warn' }), attach: true });
+const key = await attached.db.transaction(async (tx) => {
+  const owner = await addMember(tx, data.tenantId, { email: `reports-${Date.now()}@example.test`, displayName: 'bench', password: 'bench password 123', role: 'owner' });
+  return (await createApiKey(tx, data.tenantId, { kind: 'user', id: owner.id, tenantId: data.tenantId, role: 'owner' }, { name: 'reports bench', role: 'analyst' }, '127.0.0.1')).secret;
+});
+await attached.close();
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const periods = {
