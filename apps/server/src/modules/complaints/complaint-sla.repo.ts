@@ -145,6 +145,8 @@ export interface SlaIndexRow {
   nextChangeAt: Date | null;
   policyId: string | null;
   computedAt: Date;
+  /** the clocks as computed (ComplaintSlaView) */
+  clocks: unknown;
 }
 
 export async function publishedMarkers(db: Executor, tenantId: string, caseId: string): Promise<string[] | undefined> {
@@ -160,17 +162,24 @@ export async function publishedMarkersOf(db: Executor, tenantId: string, caseIds
   return new Map(rows.map((r) => [r.caseId, r.published]));
 }
 
-/** Writes the case's SLA index row; `published` replaces the markers when given. */
-export async function upsertSlaIndex(tx: Executor, row: SlaIndexRow, published: string[]): Promise<void> {
-  const dueAt = row.dueAt ? sql`${row.dueAt.toISOString()}::timestamptz` : sql`'infinity'::timestamptz`;
+/** Writes cases' SLA index rows in one statement, markers included. */
+export async function upsertSlaIndexes(tx: Executor, rows: (SlaIndexRow & { published: string[] })[]): Promise<void> {
+  if (rows.length === 0) return;
+  const records = rows.map((r) => ({
+    tenant_id: r.tenantId, case_id: r.caseId, team: r.team, assignee_id: r.assigneeId, case_state: r.caseState, sla_state: r.slaState,
+    urgency: r.urgency, due_at: r.dueAt ? r.dueAt.toISOString() : 'infinity', next_change_at: r.nextChangeAt ? r.nextChangeAt.toISOString() : null,
+    policy_id: r.policyId, published: r.published, computed_at: r.computedAt.toISOString(), clocks: r.clocks,
+  }));
   await tx.execute(sql`
-    INSERT INTO complaint_case_sla (tenant_id, case_id, team, assignee_id, case_state, sla_state, urgency, due_at, next_change_at, policy_id, published, computed_at)
-    VALUES (${row.tenantId}, ${row.caseId}, ${row.team}, ${row.assigneeId}, ${row.caseState}, ${row.slaState}, ${row.urgency}, ${dueAt},
-            ${row.nextChangeAt ? row.nextChangeAt.toISOString() : null}::timestamptz, ${row.policyId}, ${`{${published.join(',')}}`}::text[], ${row.computedAt.toISOString()}::timestamptz)
+    INSERT INTO complaint_case_sla (tenant_id, case_id, team, assignee_id, case_state, sla_state, urgency, due_at, next_change_at, policy_id, published, computed_at, clocks)
+    SELECT tenant_id, case_id, team, assignee_id, case_state, sla_state, urgency, due_at, next_change_at, policy_id, published, computed_at, clocks
+    FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
+      tenant_id uuid, case_id uuid, team text, assignee_id uuid, case_state text, sla_state text, urgency smallint, due_at timestamptz,
+      next_change_at timestamptz, policy_id uuid, published text[], computed_at timestamptz, clocks jsonb)
     ON CONFLICT (tenant_id, case_id) DO UPDATE SET
       team = excluded.team, assignee_id = excluded.assignee_id, case_state = excluded.case_state, sla_state = excluded.sla_state,
       urgency = excluded.urgency, due_at = excluded.due_at, next_change_at = excluded.next_change_at, policy_id = excluded.policy_id,
-      published = excluded.published, computed_at = excluded.computed_at`);
+      published = excluded.published, computed_at = excluded.computed_at, clocks = excluded.clocks`);
 }
 
 /**
@@ -221,34 +230,38 @@ export interface QueueFilter {
 }
 
 export interface QueueRow {
-  caseId: string;
   urgency: number;
   dueAt: Date | null;
+  computedAt: Date;
+  clocks: unknown;
+  case: CaseRow;
 }
 
-/** A page of the queue, most urgent first: (urgency, due, id) over the open cases' index rows. */
+/** A page of the queue, most urgent first: (urgency, due, id) over the open cases' index rows, with the cases. */
 export async function queuePage(db: Executor, tenantId: string, filter: QueueFilter): Promise<QueueRow[]> {
-  const where = [sql`s.tenant_id = ${tenantId}`, sql`s.case_state <> 'closed'`];
-  if (filter.team !== undefined) where.push(sql`s.team = ${filter.team}`);
-  if (filter.assigneeId === null) where.push(sql`s.assignee_id IS NULL`);
-  else if (filter.assigneeId !== undefined) where.push(sql`s.assignee_id = ${filter.assigneeId}`);
-  if (filter.urgency !== undefined) where.push(sql`s.urgency = ${filter.urgency}`);
-  if (filter.state !== undefined) where.push(sql`s.case_state = ${filter.state}`);
+  const s = complaintCaseSla;
+  const where = [eq(s.tenantId, tenantId), sql`${s.caseState} <> 'closed'`];
+  if (filter.team !== undefined) where.push(eq(s.team, filter.team));
+  if (filter.assigneeId === null) where.push(sql`${s.assigneeId} IS NULL`);
+  else if (filter.assigneeId !== undefined) where.push(eq(s.assigneeId, filter.assigneeId));
+  if (filter.urgency !== undefined) where.push(eq(s.urgency, filter.urgency));
+  if (filter.state !== undefined) where.push(eq(s.caseState, filter.state));
   if (filter.after) {
     const due = filter.after.dueAt ? sql`${filter.after.dueAt.toISOString()}::timestamptz` : sql`'infinity'::timestamptz`;
-    where.push(sql`(s.urgency, s.due_at, s.case_id) > (${filter.after.urgency}::smallint, ${due}, ${filter.after.id}::uuid)`);
+    where.push(sql`(${s.urgency}, ${s.dueAt}, ${s.caseId}) > (${filter.after.urgency}::smallint, ${due}, ${filter.after.id}::uuid)`);
   }
-  const { rows } = await db.execute<{ case_id: string; urgency: number; due_at: Date | null }>(sql`
-    SELECT s.case_id, s.urgency, CASE WHEN s.due_at = 'infinity' THEN NULL ELSE s.due_at END AS due_at
-    FROM complaint_case_sla s
-    WHERE ${sql.join(where, sql` AND `)}
-    ORDER BY s.urgency, s.due_at, s.case_id
-    LIMIT ${filter.limit}`);
-  return rows.map((r) => ({ caseId: r.case_id, urgency: Number(r.urgency), dueAt: r.due_at ? new Date(r.due_at) : null }));
-}
-
-export async function casesByIds(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, CaseRow>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.select().from(complaintCases).where(and(eq(complaintCases.tenantId, tenantId), sql`${complaintCases.id} = ANY(${`{${ids.join(',')}}`}::uuid[])`));
-  return new Map(rows.map((r) => [r.id, r]));
+  const rows = await db
+    .select({
+      urgency: s.urgency,
+      dueAt: sql<string | null>`CASE WHEN ${s.dueAt} = 'infinity' THEN NULL ELSE to_json(${s.dueAt})#>>'{}' END`,
+      computedAt: s.computedAt,
+      clocks: s.clocks,
+      case: complaintCases,
+    })
+    .from(s)
+    .innerJoin(complaintCases, and(eq(complaintCases.tenantId, s.tenantId), eq(complaintCases.id, s.caseId)))
+    .where(and(...where))
+    .orderBy(asc(s.urgency), asc(s.dueAt), asc(s.caseId))
+    .limit(filter.limit);
+  return rows.map((r) => ({ ...r, urgency: Number(r.urgency), dueAt: r.dueAt ? new Date(r.dueAt) : null }));
 }

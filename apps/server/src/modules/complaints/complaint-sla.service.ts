@@ -8,7 +8,7 @@ import type { Database, Executor } from '../../platform/db/connect.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
 import { roleAllows, type Actor, type Role } from '../../platform/http/access.ts';
 import { Problem } from '../../platform/http/problem.ts';
-import { addBusinessMinutes, type BusinessCalendar } from '../../platform/time/business-hours.ts';
+import { addBusinessMinutes, businessMinutesBetween, type BusinessCalendar } from '../../platform/time/business-hours.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import * as repo from './complaint-sla.repo.ts';
 import * as caseRepo from './complaint.repo.ts';
@@ -79,6 +79,8 @@ function weekOf(settings: CalendarSettings, hours: WeekHours): BusinessCalendar[
 /** A workspace's SLA settings compiled for evaluation; calendar objects are reused so business-hours.ts caches their days. */
 export interface SlaConfig {
   stamp: string;
+  /** when the stamp was last compared (Date.now()) */
+  checkedAt: number;
   timeZone: string;
   settings: CalendarSettings;
   saved: boolean;
@@ -106,7 +108,7 @@ function compile(stamp: string, workspaceZone: string, row: repo.CalendarRow | u
   const defaultCalendar = calendarFor(settings.defaultHours);
   const teamCalendars = new Map<string, BusinessCalendar>();
   for (const team of teams) if (team.hours) teamCalendars.set(team.key, calendarFor(team.hours as WeekHours));
-  return { stamp, timeZone, settings, saved: row !== undefined, calendarUpdatedAt: row?.updatedAt ?? null, policies, teams, defaultCalendar, teamCalendars };
+  return { stamp, checkedAt: Date.now(), timeZone, settings, saved: row !== undefined, calendarUpdatedAt: row?.updatedAt ?? null, policies, teams, defaultCalendar, teamCalendars };
 }
 
 const configCache = new Map<string, SlaConfig>();
@@ -126,13 +128,23 @@ async function seedDefaultPolicy(db: Executor, tenantId: string, now: Date): Pro
   seeded.add(tenantId);
 }
 
-/** The workspace's SLA settings as they stand in the database now (the stamp query decides whether the cache is still right). */
-export async function slaConfig(db: Executor, tenantId: string, now = new Date()): Promise<SlaConfig> {
+/** How long a read (the queue) may use compiled settings without asking whether they changed. */
+const READ_CACHE_MS = 5_000;
+
+/**
+ * The workspace's SLA settings as they stand in the database now (the stamp query decides whether
+ * the cache is still right). `forRead`: a screen may use settings checked in the last few seconds.
+ */
+export async function slaConfig(db: Executor, tenantId: string, now = new Date(), options: { forRead?: boolean } = {}): Promise<SlaConfig> {
+  const hit = configCache.get(tenantId);
+  if (options.forRead && hit && hit.checkedAt > Date.now() - READ_CACHE_MS) return hit;
   await seedDefaultPolicy(db, tenantId, now);
   const workspace = await workspaceSettings(db, tenantId);
   const stamp = `${workspace.timeZone}|${workspace.defaultCountry}|${await repo.settingsStamp(db, tenantId)}`;
-  const hit = configCache.get(tenantId);
-  if (hit && hit.stamp === stamp) return hit;
+  if (hit && hit.stamp === stamp) {
+    hit.checkedAt = Date.now();
+    return hit;
+  }
   const [row, policies, teams] = [await repo.findCalendar(db, tenantId), await repo.listPolicies(db, tenantId), await repo.listTeams(db, tenantId)];
   const config = compile(stamp, workspace.timeZone, row, workspace.defaultCountry, policies, teams);
   if (configCache.size > 10_000) configCache.clear();
@@ -214,10 +226,51 @@ function overallOf(ev: SlaEvaluation): { overall: SlaOverall; dueAt: Date | null
   return { overall: 'met', dueAt: null };
 }
 
+/** The team's calendar, or the workspace's default hours. */
+export function calendarOf(config: SlaConfig, team: string | null): BusinessCalendar {
+  return (team !== null ? config.teamCalendars.get(team) : undefined) ?? config.defaultCalendar;
+}
+
+/**
+ * Clocks computed at `computedAt` brought forward to `now`, for a case whose log and settings have
+ * not changed since (every change recomputes them): running clocks gain the business time in
+ * between, and cross their warning and due instants as they pass. One business-time span per
+ * case instead of the whole log: what keeps the queue's page cheap.
+ */
+export function bringForward(sla: ComplaintSlaView, computedAt: Date, calendar: BusinessCalendar, now: Date): ComplaintSlaView {
+  if (now.getTime() <= computedAt.getTime()) return sla;
+  const counting = (c: SlaTargetClockView) => c.state === 'running' || c.state === 'breached';
+  const targets = { ...sla.targets };
+  const anyCounting = SLA_TARGETS.some((t) => counting(targets[t]));
+  const delta = anyCounting ? businessMinutesBetween(computedAt, now, calendar) : 0;
+  for (const t of SLA_TARGETS) {
+    const c = targets[t];
+    if (!counting(c)) continue;
+    const usedMinutes = round3(c.usedMinutes + delta)!;
+    const remainingMinutes = round3(c.remainingMinutes === null ? null : c.remainingMinutes - delta);
+    const state = remainingMinutes !== null && remainingMinutes <= 0 ? 'breached' : c.state;
+    const warning = c.warning || (c.warningAt !== null && new Date(c.warningAt) <= now);
+    targets[t] = { ...c, usedMinutes, remainingMinutes, state, warning };
+  }
+  const clocks = SLA_TARGETS.map((t) => targets[t]).filter((c) => c.state !== 'none');
+  const soonest = (list: SlaTargetClockView[]) => list.map((c) => c.dueAt).filter((d): d is string => d !== null).sort()[0] ?? null;
+  const breached = clocks.filter((c) => c.state === 'breached');
+  const running = clocks.filter((c) => c.state === 'running');
+  const state: SlaOverall = clocks.length === 0 ? 'none' : breached.length > 0 ? 'breached' : clocks.some((c) => c.warning) ? 'at_risk'
+    : running.length > 0 ? 'ok' : clocks.some((c) => c.state === 'paused') ? 'paused' : 'met';
+  const upcoming = running.flatMap((c) => [c.warningAt, c.dueAt]).filter((d): d is string => d !== null && new Date(d) > now).sort();
+  return {
+    ...sla, state, targets, evaluatedAt: now.toISOString(),
+    dueAt: state === 'breached' ? soonest(breached) : soonest(running),
+    nextChangeAt: upcoming[0] ?? null,
+    ticking: running.length + breached.length > 0 && addBusinessMinutes(now, 0, calendar).getTime() === now.getTime(),
+  };
+}
+
 /** A case's SLA now: its policy and its team's calendar in force at `now`, over its log. */
 export function evaluateCase(config: SlaConfig, row: { category: string | null; severity: string; team: string | null }, events: readonly repo.CaseEventRow[], now: Date): CaseSla {
   const policy = policyFor(config.policies, row.category, row.severity);
-  const calendar = (row.team !== null ? config.teamCalendars.get(row.team) : undefined) ?? config.defaultCalendar;
+  const calendar = calendarOf(config, row.team);
   const evaluation = evaluateSla(clockLog(events), policy ? clockPolicy(policy) : NO_POLICY, calendar, now);
   const { overall, dueAt } = overallOf(evaluation);
   const running = SLA_TARGETS.some((t) => evaluation.targets[t].state === 'running' || evaluation.targets[t].state === 'breached');
@@ -275,40 +328,51 @@ interface Reconciled {
   sla: CaseSla;
   /** markers reached and still running that nobody has published yet */
   toPublish: string[];
+  /** markers still reached that were published before */
   published: string[];
 }
 
 /**
- * Recomputes the case's SLA and writes its index row. Markers no longer reached (a policy or a
+ * The case's SLA now and what it means for its markers. Markers no longer reached (a policy or a
  * calendar gave more time, a deactivated policy, a restarted clock) are forgotten, so a later
- * crossing is published afresh; markers reached and not yet published are left to the scan,
- * which is woken at once for them.
+ * crossing is published afresh; reached markers of clocks still running not yet published are
+ * to be published (by the scan).
  */
-async function reconcile(tx: Executor, config: SlaConfig, row: repo.CaseRow, events: readonly repo.CaseEventRow[], now: Date, published: readonly string[]): Promise<Reconciled> {
+function reconcile(config: SlaConfig, row: repo.CaseRow, events: readonly repo.CaseEventRow[], now: Date, published: readonly string[]): Reconciled {
   const sla = evaluateCase(config, row, events, now);
   const { reached, live } = reachedMarkers(sla, sla.policy ? clockPolicy(sla.policy) : null);
   const kept = published.filter((m) => reached.has(m));
-  const toPublish = [...live].filter((m) => !kept.includes(m));
-  const closed = row.state === 'closed';
-  await repo.upsertSlaIndex(tx, {
-    tenantId: row.tenantId, caseId: row.id, team: row.team, assigneeId: row.assigneeId, caseState: row.state,
-    slaState: closed ? 'met' : sla.overall, urgency: URGENCY[closed ? 'met' : sla.overall], dueAt: closed ? null : sla.dueAt,
-    nextChangeAt: closed ? null : toPublish.length > 0 ? now : sla.nextChangeAt,
-    policyId: sla.policy?.id ?? null, computedAt: now,
-  }, kept);
-  return { sla, toPublish: closed ? [] : toPublish, published: kept };
+  const toPublish = row.state === 'closed' ? [] : [...live].filter((m) => !kept.includes(m));
+  return { sla, toPublish, published: kept };
 }
+
+/** The index row of a case: `nextChangeAt` now when crossings wait to be published (the scan's cue). */
+function indexRow(row: repo.CaseRow, sla: CaseSla, now: Date, pending: boolean): repo.SlaIndexRow {
+  const closed = row.state === 'closed';
+  const overall = closed ? 'met' : sla.overall;
+  return {
+    tenantId: row.tenantId, caseId: row.id, team: row.team, assigneeId: row.assigneeId, caseState: row.state,
+    slaState: overall, urgency: URGENCY[overall], dueAt: closed ? null : sla.dueAt,
+    nextChangeAt: closed ? null : pending ? now : sla.nextChangeAt,
+    policyId: sla.policy?.id ?? null, computedAt: now, clocks: presentSla(sla),
+  };
+}
+
+/** Transactions (of the scan) whose escalations leave the index row to the scan, which writes it once after. */
+const scanning = new WeakSet<object>();
 
 /**
  * Keeps the case's SLA index row true after a change of the case, in the change's transaction
  * (the case row is locked by the caller). Called by every intake, step and assignment.
  */
 export async function refreshCaseSla(tx: Executor, tenantId: string, caseId: string, now: Date): Promise<void> {
+  if (scanning.has(tx)) return;
   const row = await repo.findCase(tx, tenantId, caseId);
   if (!row) return;
   const config = await slaConfig(tx, tenantId, now);
   const events = (await repo.eventsOfCases(tx, tenantId, [caseId])).get(caseId)!;
-  await reconcile(tx, config, row, events, now, (await repo.publishedMarkers(tx, tenantId, caseId)) ?? []);
+  const result = reconcile(config, row, events, now, (await repo.publishedMarkers(tx, tenantId, caseId)) ?? []);
+  await repo.upsertSlaIndexes(tx, [{ ...indexRow(row, result.sla, now, result.toPublish.length > 0), published: result.published }]);
 }
 
 /** The SLA of one case now (or at `at`), for its detail page. */
@@ -320,40 +384,6 @@ export async function caseSla(db: Executor, tenantId: string, caseId: string, at
   return presentSla(evaluateCase(config, row, events, at));
 }
 
-/**
- * Publishes the case's new crossings and escalates on a breach when its policy says so, as the
- * system, through the lifecycle (in the case's log). Each marker is recorded before anything
- * else happens, so running twice publishes and escalates nothing twice.
- */
-async function actOnCrossings(tx: Executor, row: repo.CaseRow, result: Reconciled, now: Date): Promise<{ warnings: number; breaches: number; escalated: boolean }> {
-  if (result.toPublish.length === 0) return { warnings: 0, breaches: 0, escalated: false };
-  const { sla } = result;
-  const events = result.toPublish.map((marker) => {
-    const [kind, target] = marker.split(':') as ['warning' | 'breach', SlaTarget];
-    const clock = sla.evaluation.targets[target];
-    return {
-      topic: kind === 'warning' ? 'complaint.sla_warning' : 'complaint.sla_breached',
-      payload: {
-        caseId: row.id, customerId: row.customerId, assigneeId: row.assigneeId, team: row.team, target, policyId: sla.policy?.id ?? null,
-        dueAt: iso(clock.dueAt), warningAt: iso(clock.warningAt), occurredAt: now.toISOString(),
-      },
-    };
-  });
-  await publishEvents(tx, row.tenantId, events);
-  await repo.upsertSlaIndex(tx, {
-    tenantId: row.tenantId, caseId: row.id, team: row.team, assigneeId: row.assigneeId, caseState: row.state, slaState: sla.overall,
-    urgency: URGENCY[sla.overall], dueAt: sla.dueAt, nextChangeAt: sla.nextChangeAt, policyId: sla.policy?.id ?? null, computedAt: now,
-  }, [...result.published, ...result.toPublish]);
-  const breaches = result.toPublish.filter((m) => m.startsWith('breach:'));
-  let escalated = false;
-  if (breaches.length > 0 && sla.policy?.escalateOnBreach && (ESCALATABLE_STATES as readonly string[]).includes(row.state)) {
-    const locked = (await caseRepo.findCase(tx, row.tenantId, row.id, { lock: true }))!;
-    await applyStep(tx, row.tenantId, locked, { type: 'system', id: null }, { action: 'escalate', note: `SLA breached: ${breaches.map((m) => m.slice('breach:'.length)).join(', ')}` }, now);
-    escalated = true;
-  }
-  return { warnings: events.length - breaches.length, breaches: breaches.length, escalated };
-}
-
 export interface ScanResult {
   cases: number;
   warnings: number;
@@ -363,26 +393,60 @@ export interface ScanResult {
 
 const SCAN_BATCH = 500;
 
-/** One transaction's worth: claims due cases, recomputes each, publishes and escalates. */
+/**
+ * One transaction's worth of claimed cases: each recomputed from its log; new crossings published
+ * (each marker once: it is stored with the row in the same transaction) and, on a breach whose
+ * policy says so, the case escalated as the system through the lifecycle (in its log); then every
+ * index row written in one statement and every event in one insert per workspace.
+ */
 async function scanBatch(tx: Executor, cases: repo.CaseRow[], now: Date, total: ScanResult): Promise<void> {
   const byTenant = new Map<string, repo.CaseRow[]>();
   for (const c of cases) byTenant.set(c.tenantId, [...(byTenant.get(c.tenantId) ?? []), c]);
-  for (const [tenantId, rows] of byTenant) {
-    const config = await slaConfig(tx, tenantId, now);
-    const ids = rows.map((r) => r.id);
-    const events = await repo.eventsOfCases(tx, tenantId, ids);
-    const markers = await repo.publishedMarkersOf(tx, tenantId, ids);
-    for (const row of rows) {
-      const result = await reconcile(tx, config, row, events.get(row.id)!, now, markers.get(row.id) ?? []);
-      const acted = await actOnCrossings(tx, row, result, now);
-      total.cases++;
-      total.warnings += acted.warnings;
-      total.breaches += acted.breaches;
-      if (acted.escalated) total.escalated++;
+  scanning.add(tx);
+  try {
+    for (const [tenantId, rows] of byTenant) {
+      const config = await slaConfig(tx, tenantId, now);
+      const ids = rows.map((r) => r.id);
+      const events = await repo.eventsOfCases(tx, tenantId, ids);
+      const markers = await repo.publishedMarkersOf(tx, tenantId, ids);
+      const writes: (repo.SlaIndexRow & { published: string[] })[] = [];
+      const outbox: { topic: string; payload: Record<string, unknown> }[] = [];
+      for (let row of rows) {
+        let log = events.get(row.id) ?? [];
+        const result = reconcile(config, row, log, now, markers.get(row.id) ?? []);
+        let sla = result.sla;
+        for (const marker of result.toPublish) {
+          const [kind, target] = marker.split(':') as ['warning' | 'breach', SlaTarget];
+          const clock = sla.evaluation.targets[target];
+          outbox.push({
+            topic: kind === 'warning' ? 'complaint.sla_warning' : 'complaint.sla_breached',
+            payload: {
+              caseId: row.id, customerId: row.customerId, assigneeId: row.assigneeId, team: row.team, target, policyId: sla.policy?.id ?? null,
+              dueAt: iso(clock.dueAt), warningAt: iso(clock.warningAt), occurredAt: now.toISOString(),
+            },
+          });
+          if (kind === 'warning') total.warnings++;
+          else total.breaches++;
+        }
+        const breaches = result.toPublish.filter((m) => m.startsWith('breach:'));
+        if (breaches.length > 0 && sla.policy?.escalateOnBreach && (ESCALATABLE_STATES as readonly string[]).includes(row.state)) {
+          const locked = (await caseRepo.findCase(tx, tenantId, row.id, { lock: true }))!;
+          const to = await applyStep(tx, tenantId, locked, { type: 'system', id: null }, { action: 'escalate', note: `SLA breached: ${breaches.map((m) => m.slice('breach:'.length)).join(', ')}` }, now);
+          row = { ...locked, state: to, updatedAt: now };
+          log = [...log, { ...log[log.length - 1]!, kind: 'transition', toState: to, at: now }];
+          sla = evaluateCase(config, row, log, now);
+          total.escalated++;
+        }
+        writes.push({ ...indexRow(row, sla, now, false), published: [...result.published, ...result.toPublish] });
+        total.cases++;
+      }
+      await publishEvents(tx, tenantId, outbox);
+      await repo.upsertSlaIndexes(tx, writes);
     }
+  } finally {
+    scanning.delete(tx);
   }
 }
-
 
 /**
  * The SLA scan: every case whose SLA is due to change by now (the indexed next_change_at), in
@@ -433,7 +497,7 @@ export async function roundRobinAssignee(tx: Executor, tenantId: string, team: s
 // The queue.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const encodeCursor = (r: repo.QueueRow) => Buffer.from(`${r.urgency}|${r.dueAt ? r.dueAt.toISOString() : 'infinity'}|${r.caseId}`, 'utf8').toString('base64url');
+const encodeCursor = (r: repo.QueueRow) => Buffer.from(`${r.urgency}|${r.dueAt ? r.dueAt.toISOString() : 'infinity'}|${r.case.id}`, 'utf8').toString('base64url');
 function decodeCursor(cursor: string): { urgency: number; dueAt: Date | null; id: string } {
   const [u, at, id, extra] = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8').split('|') : [];
   const urgency = Number(u);
@@ -458,11 +522,14 @@ export async function complaintQueue(db: Executor, tenantId: string, actor: Acto
     after, limit: query.limit + 1,
   });
   const page = rows.slice(0, query.limit);
-  const ids = page.map((r) => r.caseId);
-  const [cases, events, config] = [await repo.casesByIds(db, tenantId, ids), await repo.eventsOfCases(db, tenantId, ids), await slaConfig(db, tenantId, now)];
-  const items = page.flatMap((r) => {
-    const row = cases.get(r.caseId);
-    return row ? [{ ...presentCase(row), sla: presentSla(evaluateCase(config, row, events.get(r.caseId) ?? [], now)) }] : [];
+  const config = await slaConfig(db, tenantId, now, { forRead: true });
+  // Cases whose clocks were never computed (written by a path that leaves them to the scan) are read from their logs.
+  const unseen = page.filter((r) => !r.clocks).map((r) => r.case.id);
+  const events = await repo.eventsOfCases(db, tenantId, unseen);
+  const items = page.map((r) => {
+    const calendar = calendarOf(config, r.case.team);
+    const sla = r.clocks ? bringForward(r.clocks as ComplaintSlaView, r.computedAt, calendar, now) : presentSla(evaluateCase(config, r.case, events.get(r.case.id) ?? [], now));
+    return { ...presentCase(r.case), sla };
   });
   return { items, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null };
 }
