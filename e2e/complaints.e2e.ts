@@ -66,7 +66,7 @@ describe('complaints screens', { timeout: 600_000 }, () => {
 
     // The queue lists it; a search typed in Persian digits finds it.
     await page.getByRole('link', { name: fa['complaints.back'] }).click();
-    await page.getByRole('textbox', { name: fa['complaints.searchCode'] }).fill(toPersian(code.slice(4, 10)));
+    await page.getByRole('searchbox', { name: fa['complaints.searchCode'] }).fill(toPersian(code.slice(4, 10)));
     const row = page.getByTestId('complaint-row').filter({ hasText: toPersian(code.slice(0, 4)) });
     await row.waitFor();
     assert.equal(await page.getByTestId('complaint-row').count(), 1);
