@@ -43,7 +43,7 @@ describe('SLA countdown', () => {
     expect(formatBusinessMinutes(125, en)).toBe('2h 5m');
     expect(formatBusinessMinutes(60 * 24 * 3 + 120, en)).toBe('3d 2h');
     expect(formatBusinessMinutes(-45.5, en)).toBe('45m');
-    expect(formatBusinessMinutes(125, { language: 'fa', calendar: 'persian', digits: 'arabext' })).toMatch(/۲.*۵/);
+    expect(formatBusinessMinutes(125, { language: 'fa', calendar: 'persian', digits: 'arabext' })).toBe('۲ ساعت ۵ دقیقه');
   });
 });
 

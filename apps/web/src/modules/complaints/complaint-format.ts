@@ -42,8 +42,10 @@ export function remainingNow(remainingMinutes: number, evaluatedAt: string, tick
 export function formatBusinessMinutes(minutes: number, prefs: Pick<DisplayPrefs, 'language' | 'calendar' | 'digits'>): string {
   const tag = localeTag(prefs);
   const total = Math.floor(Math.abs(minutes));
+  // Narrow units are Latin letters in Persian ("۱h"); short ones are words in every language.
+  const display = prefs.language === 'en' ? 'narrow' : 'short';
   const unit = (value: number, name: 'minute' | 'hour' | 'day') =>
-    new Intl.NumberFormat(tag, { style: 'unit', unit: name, unitDisplay: 'narrow' }).format(value);
+    new Intl.NumberFormat(tag, { style: 'unit', unit: name, unitDisplay: display }).format(value);
   const days = Math.floor(total / 1440);
   const hours = Math.floor((total % 1440) / 60);
   const mins = total % 60;
