@@ -95,7 +95,10 @@ describe('complaints screens', { timeout: 600_000 }, () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: fa['complaints.action.close'], exact: true }).click();
     await dialog.locator('.field-error').first().waitFor();
-    await choose(page, fa['complaints.rootCauseLabel'], fa['complaints.rootCause.delivery']);
+    // The workspace's taxonomy names the causes (its defaults until someone changes it).
+    const causes = await (await page.request.get('/api/complaints/root-causes')).json() as { items: { code: string; labels: { fa: string } }[] };
+    const delivery = causes.items.find((c) => c.code === 'delivery')?.labels.fa ?? fa['complaints.rootCause.delivery'];
+    await choose(page, fa['complaints.rootCauseLabel'], delivery);
     await dialog.getByRole('button', { name: fa['complaints.action.close'], exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByTestId('complaint-state').getByText(fa['complaints.state.closed'], { exact: true }).waitFor();
@@ -103,7 +106,7 @@ describe('complaints screens', { timeout: 600_000 }, () => {
     for (const event of ['receive', 'acknowledge', 'assess', 'investigate', 'propose_resolution', 'close'] as const) {
       assert.ok(log?.includes(fa[`complaints.event.${event}`]), `the log shows ${event}`);
     }
-    assert.ok(log?.includes(fa['complaints.rootCause.delivery']), 'the log names the root cause');
+    assert.ok(log?.includes(delivery), 'the log names the root cause');
     const stored = await (await page.request.get(`/api/complaints/${caseId}`)).json() as { state: string; rootCause: string };
     assert.deepEqual([stored.state, stored.rootCause], ['closed', 'delivery']);
     assert.deepEqual(errors, []);
