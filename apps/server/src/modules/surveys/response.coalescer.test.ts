@@ -155,6 +155,25 @@ describe('group commit of survey answers', () => {
     expect(rollup.find((r) => r.questionId === '' && r.segmentId === '00000000-0000-0000-0000-000000000000')!.counters.answered).toBe(3);
   });
 
+  it('continues a response started through the invitation instead of beginning another', async () => {
+    const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);
+    const live = (await liveSurvey(t.database.db, ws.tenantId, survey.id))!;
+    const started = await invite(t.database.db, ws.tenantId, survey.id, (await createCustomer(t, ws)).id);
+    const fresh = await invite(t.database.db, ws.tenantId, survey.id, (await createCustomer(t, ws)).id);
+    const base = { tenantId: ws.tenantId, surveyId: survey.id, channel: 'email' as const, locale: 'fa' as const };
+    const partial = await t.database.db.transaction((tx) => saveResponse(tx, { ...base, invitationId: started.id, answers: { nps: { score: 3 } }, complete: false }));
+    const coalescer = new ResponseCoalescer(t.database, { maxGroup: 100, maxInFlight: 1 });
+    const [, continued, other] = await Promise.all([
+      coalescer.save({ ...base, invitationId: fresh.id, answers: { nps: { score: 9 } }, complete: true }, live).catch((e: unknown) => e),
+      coalescer.save({ ...base, invitationId: started.id, answers: { why_low: { text: 'late' } }, complete: true }, live),
+      coalescer.save({ ...base, answers: { nps: { score: 8 } }, complete: true }, live),
+    ]);
+    expect(continued).toEqual({ responseId: partial.responseId, status: 'complete', created: false });
+    expect(other.created).toBe(true);
+    const rows = await q(`SELECT count(*)::int AS n FROM survey_responses WHERE tenant_id = $1 AND survey_id = $2 AND status = 'complete'`, [ws.tenantId, survey.id]);
+    expect(rows[0].n).toBe(3);
+  });
+
   it('saves the good answers of a group whose transaction fails, one by one', async () => {
     const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);
     const live = (await liveSurvey(t.database.db, ws.tenantId, survey.id))!;
