@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleAllows, ROLES, type Permission } from '../src/platform/http/access.ts';
 import type { RegisteredRoute } from '../src/platform/http/server.ts';
 import { queueMessages } from '../src/platform/messaging/outbox.ts';
+import { storeAttachments } from '../src/modules/complaints/index.ts';
 import { createCustomer, createSegment, defineAttribute, recordOrder } from './factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from './harness.ts';
 
@@ -14,7 +15,7 @@ const MARKER = 'B-ONLY-مارکر-7f3e';
 /** path parameter values that point at workspace B's data, by route prefix and param name */
 let bIds: Record<string, string>;
 
-const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags', 'survey_kiosks', 'survey_distributions', 'survey_invitations', 'survey_policies', 'survey_last_contact', 'complaint_cases', 'complaint_case_events'];
+const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags', 'survey_kiosks', 'survey_distributions', 'survey_invitations', 'survey_policies', 'survey_last_contact', 'complaint_cases', 'complaint_case_events', 'complaint_case_messages', 'complaint_attachments', 'complaint_case_merges', 'complaint_intake_settings'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -67,6 +68,8 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
   });
   const kiosk = await api(ws, 'POST', `/api/surveys/${survey.id}/kiosks`, { location: `${marker} kiosk` });
   const complaint = await api(ws, 'POST', '/api/complaints', { channel: 'phone', customerId: customer.id, description: `${marker} complaint` });
+  const [attachment] = await t.database.db.transaction((tx) =>
+    storeAttachments(tx, ws.tenantId, complaint.id as string, [{ fileName: 'a.txt', content: Buffer.from(`${marker} attachment`) }], { source: 'agent', eventId: null, createdBy: null }));
   // A complete response, written as the response service stores one (results, tags and the responses list read it).
   const { rows: [response] } = await t.database.pool.query(
     `INSERT INTO survey_responses (tenant_id, id, survey_id, version, status, channel, locale, submitted_at)
@@ -100,6 +103,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     kiosk: kiosk.kiosk.id as string,
     distribution: distribution.id as string,
     complaint: complaint.id as string,
+    complaintAttachment: attachment!.id,
   };
 }
 
@@ -129,6 +133,7 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'surveys:kioskId': ids.kiosk,
     'surveys:distributionId': ids.distribution,
     'complaints:id': ids.complaint,
+    'complaints:attachmentId': ids.complaintAttachment,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);

@@ -31,6 +31,8 @@ export function registerComplaintIntakeRoutes(app: App, deps: ModuleDeps): void 
       params: IdParams, problems: [409, 422], response: { 201: ComplaintAttachmentList },
     },
   }, async (req, reply) => {
+    // Another workspace's case (or none) is a 404 whatever the body is.
+    if (!(await repo.findCase(db, req.tenantId, req.params.id))) throw notFound();
     const upload = await readAttachmentUpload(req, ['note']);
     const actorId = `${req.actor!.kind}:${req.actor!.id}`;
     const result = await req.write(async (tx) => {
