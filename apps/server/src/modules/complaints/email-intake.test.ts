@@ -128,6 +128,31 @@ describe('e-mail intake over SMTP', () => {
     expect(await ackOf(ws, cases[0]!.id)).toHaveLength(1);
   });
 
+  it('a first mail and the customer\'s own follow-up arriving at the same moment still make one case', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    for (let round = 0; round < 3; round++) {
+      const from = sender('race');
+      const first = mid('race');
+      await Promise.all([
+        transport().sendMail({ from, to: to(ws), subject: `Problem ${round}`, text: 'The first mail.', messageId: first }),
+        transport().sendMail({ from, to: to(ws), subject: `Re: Problem ${round}`, text: 'The follow-up.', inReplyTo: first, references: [first], messageId: mid('race2') }),
+      ]);
+      const mine = (await casesOf(ws)).filter((c) => c.contact_email === from);
+      expect(mine, `round ${round}`).toHaveLength(1);
+    }
+  });
+
+  it('a reply whose In-Reply-To is unknown threads by an older id in its References', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const from = sender();
+    const first = mid('chain');
+    await send({ from, to: to(ws), subject: 'Chain', text: 'Start of the chain.', messageId: first });
+    await send({ from: sender('colleague'), to: to(ws), subject: 'Fwd', text: 'Forwarded on behalf.', inReplyTo: mid('unknown'), references: [first, mid('unknown2')] });
+    const cases = await casesOf(ws);
+    expect(cases).toHaveLength(1);
+    expect((await logOf(ws, cases[0]!.id)).at(-1)).toMatchObject({ kind: 'customer_message', details: expect.objectContaining({ threadedBy: 'headers' }) });
+  });
+
   it('the same sender within the window joins their open case; a case waiting for them resumes', async () => {
     const ws = await t.createWorkspace({ country: 'IR' });
     const from = sender();
