@@ -4,6 +4,7 @@
 import type { AnyRoute, AsyncRouteComponent } from '@tanstack/react-router';
 import { accountSecurityRoute, acceptInvitationRoute, forgotPasswordRoute, resetPasswordRoute } from '../routes/account.tsx';
 import { insightsRoute, loyaltyRoute } from '../routes/coming-soon.tsx';
+import { complaintPreventionRoute, complaintReportsRoute, complaintSettingsRoute } from '../routes/complaint-insights.tsx';
 import { complaintFormRoute, complaintNewRoute, complaintRoute, complaintsRoute, complaintTrackRoute } from '../routes/complaints.tsx';
 import { customerNewRoute, customerRoute, customersRoute } from '../routes/customers.tsx';
 import {
@@ -50,6 +51,9 @@ export const SCREENS = {
   surveyResponses: surveyResponsesRoute,
   complaints: complaintsRoute,
   complaintNew: complaintNewRoute,
+  complaintReports: complaintReportsRoute,
+  complaintPrevention: complaintPreventionRoute,
+  complaintSettings: complaintSettingsRoute,
   complaint: complaintRoute,
   complaintForm: complaintFormRoute,
   complaintTrack: complaintTrackRoute,
