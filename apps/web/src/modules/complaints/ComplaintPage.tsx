@@ -261,7 +261,7 @@ function SlaCard({ complaint }: { complaint: Detail }) {
     <section className="card" aria-labelledby="cc-sla">
       <h2 id="cc-sla">{t('complaints.slaTitle')}</h2>
       <SlaTimer sla={sla} now={now} />
-      {sla.policyName && <p className="muted">{t('complaints.slaPolicy', { name: sla.policyName })}</p>}
+      {sla.policyName && <p className="muted">{t('complaints.slaPolicyLabel')} <UserText>{sla.policyName}</UserText></p>}
       <dl className="facts sla-targets">
         {(['acknowledge', 'firstResponse', 'resolve'] as const).map((target) => {
           const clock = sla.targets[target];

@@ -8,7 +8,7 @@ import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
 import { formatInstant } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/hooks.ts';
-import { ButtonLink, CheckIcon, DataTable, PlusIcon, Select, TextField, UserText, type DataTableColumn } from '../../ui/index.ts';
+import { Button, ButtonLink, CheckIcon, DataTable, PlusIcon, Select, TextField, UserText, type DataTableColumn } from '../../ui/index.ts';
 import { useMembers } from './complaint-hooks.ts';
 import { CHANNELS, complaintsApi, SEVERITIES, SLA_FILTERS, STATES, type Channel, type QueueFilters, type QueueItem, type Severity, type SlaFilter } from './api.ts';
 import { codeMatches } from './complaint-format.ts';
@@ -31,6 +31,7 @@ export default function ComplaintsPage() {
   const [channel, setChannel] = useState<Channel | typeof ANY>(ANY);
   const [sla, setSla] = useState<SlaFilter | typeof ANY>(ANY);
   const [code, setCode] = useState('');
+  const [moreFilters, setMoreFilters] = useState(false);
   const teamText = useDebounced(team.trim(), 300);
   const teams = useQuery({ queryKey: ['complaints', 'teams'], queryFn: complaintsApi.teams, staleTime: 300_000 });
 
@@ -102,6 +103,10 @@ export default function ComplaintsPage() {
             ...STATES.map((s) => ({ id: s, label: t(`complaints.state.${s}`) })),
           ]}
         />
+        <Button className="more-filters-toggle" variant="ghost" aria-expanded={moreFilters} onPress={() => setMoreFilters((v) => !v)}>
+          {t(moreFilters ? 'complaints.fewerFilters' : 'complaints.moreFilters')}
+        </Button>
+        <div className="more-filters" data-open={moreFilters || undefined}>
         <Select
           label={t('complaints.col.assignee')}
           value={assignee}
@@ -143,6 +148,7 @@ export default function ComplaintsPage() {
             options={[{ id: ANY, label: t('complaints.filter.any') }, ...SLA_FILTERS.map((s) => ({ id: s, label: t(`complaints.sla.${s}`) }))]}
           />
         )}
+        </div>
       </div>
       <DataTable
         label={t('complaints.title')}
