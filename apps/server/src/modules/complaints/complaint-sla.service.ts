@@ -431,11 +431,16 @@ async function scanBatch(tx: Executor, cases: repo.CaseRow[], now: Date, total: 
         const breaches = result.toPublish.filter((m) => m.startsWith('breach:'));
         if (breaches.length > 0 && sla.policy?.escalateOnBreach && (ESCALATABLE_STATES as readonly string[]).includes(row.state)) {
           const locked = (await caseRepo.findCase(tx, tenantId, row.id, { lock: true }))!;
-          const to = await applyStep(tx, tenantId, locked, { type: 'system', id: null }, { action: 'escalate', note: `SLA breached: ${breaches.map((m) => m.slice('breach:'.length)).join(', ')}` }, now);
-          row = { ...locked, state: to, updatedAt: now };
-          log = [...log, { ...log[log.length - 1]!, kind: 'transition', toState: to, at: now }];
-          sla = evaluateCase(config, row, log, now);
-          total.escalated++;
+          const note = `SLA breached: ${breaches.map((m) => m.slice('breach:'.length)).join(', ')}`;
+          // In a savepoint: a case the lifecycle (or a step's other effects) refuses keeps its breach
+          // published and does not hold up the rest of the batch, nor every scan after it.
+          const to = await tx.transaction((sp) => (scanning.add(sp), applyStep(sp, tenantId, locked, { type: 'system', id: null }, { action: 'escalate', note }, now))).catch(() => null);
+          if (to) {
+            row = { ...locked, state: to, updatedAt: now };
+            log = [...log, { ...log[log.length - 1]!, kind: 'transition', toState: to, at: now }];
+            sla = evaluateCase(config, row, log, now);
+            total.escalated++;
+          }
         }
         writes.push({ ...indexRow(row, sla, now, false), published: [...result.published, ...result.toPublish] });
         total.cases++;

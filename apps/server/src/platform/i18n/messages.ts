@@ -1165,6 +1165,91 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'گام {action} در روند رسیدگی نمی‌تواند پس از وضعیت {state} بیاید.',
     ar: 'لا يمكن أن تأتي الخطوة {action} بعد الحالة {state} في مسار معالجة الشكوى.',
   },
+  sla_target_not_positive: {
+    en: 'An SLA target must be a whole number of business minutes above zero.',
+    fa: 'هدف توافق سطح خدمت باید عددی صحیح و بزرگ‌تر از صفر (به دقیقه‌ی کاری) باشد.',
+    ar: 'يجب أن يكون هدف اتفاقية مستوى الخدمة عددًا صحيحًا من دقائق العمل أكبر من صفر.',
+  },
+  sla_target_required: {
+    en: 'Give at least one target: to acknowledge, to first response or to resolve.',
+    fa: 'دست‌کم یک هدف بدهید: تأیید دریافت، نخستین پاسخ یا حل.',
+    ar: 'أدخل هدفًا واحدًا على الأقل: الإقرار أو أول رد أو الحل.',
+  },
+  unknown_complaint_state: {
+    en: 'This is not a complaint state that can pause the clock.',
+    fa: 'این وضعیتی از شکایت نیست که بتواند زمان‌سنج را نگه دارد.',
+    ar: 'هذه ليست حالة شكوى يمكنها إيقاف المؤقت.',
+  },
+  duplicate_value: {
+    en: 'Each value may appear only once.',
+    fa: 'هر مقدار فقط یک بار می‌تواند بیاید.',
+    ar: 'يمكن أن تظهر كل قيمة مرة واحدة فقط.',
+  },
+  invalid_warning_share: {
+    en: 'The warning share must be above 0 and at most 1 (for example 0.8 for 80%).',
+    fa: 'سهم هشدار باید بزرگ‌تر از ۰ و حداکثر ۱ باشد (برای نمونه ۰٫۸ برای ۸۰٪).',
+    ar: 'يجب أن تكون نسبة التحذير أكبر من 0 وألا تتجاوز 1 (مثلًا 0.8 تعني 80٪).',
+  },
+  backward_period: {
+    en: 'A working period must end after it starts; split a shift that crosses midnight into two days.',
+    fa: 'هر بازه‌ی کاری باید پس از آغازش پایان یابد؛ شیفتی را که از نیمه‌شب می‌گذرد در دو روز بنویسید.',
+    ar: 'يجب أن تنتهي فترة العمل بعد بدايتها؛ قسّم الوردية التي تتجاوز منتصف الليل على يومين.',
+  },
+  overlapping_periods: {
+    en: 'Working periods of a day must be in order and must not overlap.',
+    fa: 'بازه‌های کاری یک روز باید به ترتیب باشند و با هم هم‌پوشانی نداشته باشند.',
+    ar: 'يجب أن تكون فترات العمل في اليوم مرتبة وألا تتداخل.',
+  },
+  unknown_time_zone: {
+    en: 'This time zone is unknown; use a name such as Asia/Tehran.',
+    fa: 'این منطقه‌ی زمانی شناخته نیست؛ نامی مانند Asia/Tehran به کار ببرید.',
+    ar: 'هذه المنطقة الزمنية غير معروفة؛ استخدم اسمًا مثل Asia/Riyadh.',
+  },
+  half_day_on_weekend: {
+    en: 'A half-day cannot fall on a weekend day.',
+    fa: 'نیمه‌تعطیل نمی‌تواند روز تعطیل آخر هفته باشد.',
+    ar: 'لا يمكن أن يكون نصف يوم العمل في يوم عطلة نهاية الأسبوع.',
+  },
+  unknown_holiday: {
+    en: 'This holiday is not in the chosen holiday calendar.',
+    fa: 'این تعطیلی در تقویم تعطیلات برگزیده نیست.',
+    ar: 'هذه العطلة ليست في تقويم العطلات المختار.',
+  },
+  sla_policy_conflict: {
+    en: 'There is already an SLA policy for this category and severity.',
+    fa: 'برای این دسته و این شدت، پیش‌تر یک سیاست توافق سطح خدمت هست.',
+    ar: 'توجد بالفعل سياسة لمستوى الخدمة لهذه الفئة ودرجة الخطورة.',
+  },
+  default_sla_policy_required: {
+    en: 'The default SLA policy cannot be deleted; deactivate it instead.',
+    fa: 'سیاست پیش‌فرض توافق سطح خدمت را نمی‌توان پاک کرد؛ به جای آن غیرفعالش کنید.',
+    ar: 'لا يمكن حذف سياسة مستوى الخدمة الافتراضية؛ عطّلها بدلًا من ذلك.',
+  },
+  complaint_team_conflict: {
+    en: 'There is already a team with this key.',
+    fa: 'پیش‌تر تیمی با این شناسه هست.',
+    ar: 'يوجد بالفعل فريق بهذا المعرّف.',
+  },
+  invalid_team_member: {
+    en: 'Team members must be active members who work complaints.',
+    fa: 'اعضای تیم باید اعضای فعالی باشند که به شکایت‌ها رسیدگی می‌کنند.',
+    ar: 'يجب أن يكون أعضاء الفريق أعضاء نشطين يتولون الشكاوى.',
+  },
+  import_in_future: {
+    en: 'An imported case cannot have happened in the future.',
+    fa: 'رویدادهای شکایتِ واردشده نمی‌توانند در آینده باشند.',
+    ar: 'لا يمكن أن تكون أحداث الشكوى المستوردة في المستقبل.',
+  },
+  import_history_out_of_order: {
+    en: 'The steps of an imported case must be in time order, after it was received.',
+    fa: 'گام‌های شکایتِ واردشده باید به ترتیب زمان و پس از دریافت آن باشند.',
+    ar: 'يجب أن تكون خطوات الشكوى المستوردة مرتبة زمنيًا وبعد استلامها.',
+  },
+  import_step_refused: {
+    en: 'The step {action} cannot follow the state {state} in the complaint process.',
+    fa: 'گام {action} در روند رسیدگی نمی‌تواند پس از وضعیت {state} بیاید.',
+    ar: 'لا يمكن أن تأتي الخطوة {action} بعد الحالة {state} في مسار معالجة الشكوى.',
+  },
   complaint_not_found: {
     en: 'No complaint matches this tracking code and verification. Check both and try again.',
     fa: 'هیچ شکایتی با این کد پیگیری و این اطلاعات تأیید پیدا نشد. هر دو را بررسی کنید و دوباره بکوشید.',
