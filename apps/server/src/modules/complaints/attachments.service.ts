@@ -1,9 +1,9 @@
 // Files on a complaint case: checked by content, fingerprinted, stored in PostgreSQL with the
 // message they came with. Agents upload on a case; the tracking page (customers) and the e-mail
 // intake call storeAttachments with what they received.
-import { randomUUID } from 'node:crypto';
 import { COMPLAINT_ATTACHMENT_MAX_BYTES, COMPLAINT_ATTACHMENT_MAX_FILES, type ComplaintAttachmentSource, type ComplaintAttachmentView } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
 import type { Executor } from '../../platform/db/connect.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import { multipartBoundary, multipartMalformed, multipartProblem } from '../../platform/http/multipart.ts';
@@ -50,7 +50,8 @@ export async function storeAttachments(
       throw refused(index, type.reason);
     }
     rows.push({
-      tenantId, id: randomUUID(), caseId, source: options.source, eventId: options.eventId, fileName: safeAttachmentName(file.fileName, type.contentType),
+      // v7: time-ordered, so a mail's files list in the order they came.
+      tenantId, id: uuidv7(), caseId, source: options.source, eventId: options.eventId, fileName: safeAttachmentName(file.fileName, type.contentType),
       contentType: type.contentType, sizeBytes: file.content.length, sha256: sha256Hex(file.content), content: file.content, createdBy: options.createdBy,
     });
   }
