@@ -1,5 +1,5 @@
 import {
-  AssignComplaint, ComplaintDetailView, ComplaintDetailWithSla, ComplaintDetailWithSla, ComplaintDetailWithSla, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, FileComplaint, IdParams, OpenComplaint,
+  AssignComplaint, ComplaintDetailView, ComplaintDetailWithSla, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, FileComplaint, IdParams, OpenComplaint,
   TakeComplaintAction, TrackComplaint,
 } from '@vafa/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -8,8 +8,6 @@ import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { parseTrackingCode } from './tracking-code.ts';
-import { caseSla } from './complaint-sla.service.ts';
-import { caseSla } from './complaint-sla.service.ts';
 import { caseSla } from './complaint-sla.service.ts';
 import { assignComplaint, getComplaint, listComplaints, openComplaint, takeAction, trackComplaint } from './complaint.service.ts';
 import { PublicFilingCoalescer } from './public-filing.ts';

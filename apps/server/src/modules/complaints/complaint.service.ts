@@ -15,9 +15,7 @@ import { allowedActions, casePositionFromLog, caseActorForRole, nextState, type 
 import { caseStatusWords } from './case-status.words.ts';
 import * as repo from './complaint.repo.ts';
 import { refreshCaseSla, roundRobinAssignee } from './complaint-sla.service.ts';
-import { refreshCaseSla, roundRobinAssignee } from './complaint-sla.service.ts';
 import { survivingCaseId } from './complaint-intake.repo.ts';
-import { refreshCaseSla, roundRobinAssignee } from './complaint-sla.service.ts';
 import { checkRootCauseForStep } from './root-cause.ts';
 import type { CaseLogEntry, ComplaintState } from './sla-clock.ts';
 import { formatTrackingCodeFor, issueTrackingCode, parseTrackingCode, type TrackingCode } from './tracking-code.ts';
@@ -290,8 +288,6 @@ export async function assignComplaint(tx: Executor, tenantId: string, actor: Act
   };
   await repo.appendEvents(tx, [{ tenantId, caseId: id, at: now, kind: 'note', action: 'assign', fromState: null, toState: null, note: null, actorType: by.type, actorId: by.id, details }]);
   await recordAudit(tx, tenantId, actor, { action: 'complaint.assigned', targetType: 'complaint_case', targetId: id, ip, details });
-  await refreshCaseSla(tx, tenantId, id, now);
-  await refreshCaseSla(tx, tenantId, id, now);
   await refreshCaseSla(tx, tenantId, id, now);
   return getComplaint(tx, tenantId, actor, id);
 }
