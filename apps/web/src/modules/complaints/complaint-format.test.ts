@@ -8,7 +8,7 @@ describe('tracking codes', () => {
     expect(formatTrackingCode('1234567890123452', 'latn')).toBe('1234 5678 9012 3452');
     expect(formatTrackingCode('482791530614', 'arabext')).toBe('۴۸۲۷ ۹۱۵۳ ۰۶۱۴');
     expect(formatTrackingCode('1234567890123452', 'arabext')).toBe('۱۲۳۴ ۵۶۷۸ ۹۰۱۲ ۳۴۵۲');
-    expect(formatTrackingCode('1234567890123452', 'arab')).toBe('١٢٣٤ ٥٦٧٨ ٩٠١٢ ٣٤٥٢');
+    expect(formatTrackingCode('1234567890123452', 'arab')).toBe('١٢٣٤\u200E \u200E٥٦٧٨\u200E \u200E٩٠١٢\u200E \u200E٣٤٥٢');
   });
 
   test('typed in Persian, Arabic or full-width digits with separators', () => {

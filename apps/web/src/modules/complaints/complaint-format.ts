@@ -6,7 +6,10 @@ import { localeTag, localiseDigits, toLatinDigits, type Digits, type DisplayPref
 export function formatTrackingCode(code: string, digits: Digits): string {
   const plain = toLatinDigits(code).replace(/\D/g, '');
   const groups = plain.match(/.{1,4}/g) ?? [];
-  return localiseDigits(groups.join(' '), digits);
+  // Arabic-Indic digits are not made left-to-right by a left-to-right context (Persian and Latin
+  // ones are), so a plain space between groups would let the bidi algorithm reverse their order:
+  // left-to-right marks around it hold the groups in reading order.
+  return localiseDigits(groups.join(digits === 'arab' ? '\u200E \u200E' : ' '), digits);
 }
 
 /**

@@ -36,7 +36,7 @@ export function PublicFrame({ children }: { children: ReactNode }) {
 
 /** How a screen reader should say a code: digit by digit, a pause between groups of four. */
 export function spokenCode(code: string, digits: Digits, language: Language): string {
-  return formatTrackingCode(code, digits).split(' ').map((group) => [...group].join(' ')).join(language === 'en' ? ', ' : '، ');
+  return formatTrackingCode(code, digits).replace(/\u200E/g, '').split(' ').map((group) => [...group].join(' ')).join(language === 'en' ? ', ' : '، ');
 }
 
 /** The tracking code, large, in the reader's digits, with a copy button (copies the plain 16 digits). */
