@@ -9,6 +9,7 @@ import { findWorkspaceBySlug } from '../workspace/index.ts';
 import { caseLinkTokenMatches } from './case-link.ts';
 import { caseStatusWords } from './case-status.words.ts';
 import { complaintSettingsOf, recourseText } from './complaint-settings.ts';
+import { survivingCaseId } from './complaint-intake.repo.ts';
 import * as repo from './complaint.repo.ts';
 import { applyStep, statusOf, verifies, type LogActor } from './complaint.service.ts';
 import type { ComplaintState } from './sla-clock.ts';
@@ -44,7 +45,9 @@ export async function verifyCustomerCase(db: Executor, secrets: Secrets, input: 
     proven = verifies(input.verification, contact);
   }
   if (!proven) throw missing();
-  const row = options.lock ? await repo.findCase(db, workspace.id, found.id, { lock: true }) : found;
+  // A case merged into another leads there (as tracking does): the customer acts on the case that carries on.
+  const caseId = await survivingCaseId(db, workspace.id, found.id);
+  const row = options.lock || caseId !== found.id ? await repo.findCase(db, workspace.id, caseId, { lock: options.lock ?? false }) : found;
   if (!row) throw missing();
   return { tenantId: workspace.id, row };
 }

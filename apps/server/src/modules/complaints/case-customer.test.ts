@@ -293,6 +293,31 @@ describe('verification', () => {
   }, 120_000);
 });
 
+describe('merged cases', () => {
+  it('lead the customer to the case that carries on, without telling them the duplicate closed', async () => {
+    const ws = await workspace('IR');
+    const file = async (description: string) => (await call('POST', '/api/public/complaints', {}, { workspace: ws.slug, name: 'Sara', phone: '09125556677', description, language: 'en' })).body;
+    const duplicate = await file('The courier was rude.');
+    const kept = await file('The courier was rude to me yesterday.');
+    const ids = async (code: string) => (await t.database.pool.query('SELECT id FROM complaint_cases WHERE tenant_id = $1 AND tracking_code = $2', [ws.tenantId, code])).rows[0].id as string;
+    const [duplicateId, keptId] = [await ids(duplicate.trackingCode), await ids(kept.trackingCode)];
+    await ok(ws, 'POST', `/api/complaints/${duplicateId}/merge`, { into: keptId }, 'manager');
+    const viewed = await customerCall('', { workspace: ws.slug, code: duplicate.trackingCode, verification: '6677' });
+    expect(viewed.status, viewed.raw).toBe(200);
+    expect(viewed.body).toMatchObject({ trackingCode: kept.trackingCode, status: { state: 'acknowledged' }, actions: ['add_information'] });
+    const added = await customerCall('/messages', { workspace: ws.slug, code: duplicate.trackingCode, verification: '6677', message: 'It was at 5 pm.' });
+    expect(added.status, added.raw).toBe(200);
+    const { rows: messages } = await t.database.pool.query(`SELECT case_id FROM complaint_case_events WHERE tenant_id = $1 AND kind = 'customer_message'`, [ws.tenantId]);
+    expect(messages).toEqual([{ case_id: keptId }]);
+    const { rows: [merge] } = await t.database.pool.query(
+      `SELECT id, payload FROM outbox_events WHERE tenant_id = $1 AND topic = 'complaint.state_changed' AND payload->>'caseId' = $2 AND payload->>'to' = 'closed'`, [ws.tenantId, duplicateId]);
+    const context = { database: t.database, log: pino({ level: 'silent' }), queue: t.vafa.queue, clock: { now: () => new Date() } };
+    await caseLoopSubscriber.job.run({ tenantId: ws.tenantId, id: Number(merge.id), topic: 'complaint.state_changed', payload: merge.payload, occurredAt: new Date().toISOString() }, context);
+    const { rows: closureNotices } = await t.database.pool.query(`SELECT 1 FROM complaint_notices WHERE tenant_id = $1 AND case_id = $2 AND kind = 'closed'`, [ws.tenantId, duplicateId]);
+    expect(closureNotices).toHaveLength(0);
+  }, 60_000);
+});
+
 describe('negative feedback opens a case', () => {
   const context = (): JobContext => ({ database: t.database, log: pino({ level: 'silent' }), queue: t.vafa.queue, clock: { now: () => new Date() } });
   const negative = (ws: TestWorkspace, responseId: string, extra: Record<string, unknown> = {}) => ({

@@ -32,7 +32,8 @@ export const caseLoopSubscriber = defineSubscriber({
       }
       const to = event.payload.to as ComplaintState | undefined;
       if (!to) return;
-      await decideNotice(tx, event.tenantId, caseId, to, event.id);
+      // A duplicate merged into another case is not closed for the customer: its code leads to the case that carries on.
+      if (event.payload.action !== 'merge') await decideNotice(tx, event.tenantId, caseId, to, event.id);
       // Closed after its resolution (accepted, or its answer period over), not withdrawn early by a supervisor.
       if (to === 'closed' && event.payload.from === 'resolution_communicated') {
         await inviteAfterClosure(tx, event.tenantId, caseId, event.id, now);
