@@ -111,6 +111,21 @@ async function findThread(tx: Executor, tenantId: string, message: InboundMessag
   return undefined;
 }
 
+/** Where a mail client starts quoting the message replied to: "On … wrote:", its fa/ar forms, "-----Original Message-----", "> " lines. */
+const QUOTE_START = /^(?:(?:On|Le|El|Am) .{1,300}(?:wrote|a écrit|escribió|schrieb):|.{0,300}(?:نوشت|كتب|كتبت)(?:\s[^:]{0,300})?:\s*$|-{2,}\s*(?:Original Message|Forwarded message|پیام اصلی|الرسالة الأصلية)\s*-{2,}|>)/u;
+
+/**
+ * The new part of a reply, without the quoted history below it (the log line shows what the
+ * customer added; the message row keeps the whole text). The whole text when nothing precedes the quote.
+ */
+export function withoutQuotedReply(text: string): string {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => QUOTE_START.test(line.trim()));
+  if (start <= 0) return text;
+  const fresh = lines.slice(0, start).join('\n').trim();
+  return fresh === '' ? text : fresh;
+}
+
 // eslint-disable-next-line no-control-regex -- control characters are what is removed
 const cleanText = (text: string, max: number) => text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim().slice(0, max);
 
@@ -144,7 +159,7 @@ export async function receiveComplaintMessage(tx: Executor, tenantId: string, me
     const { row, by } = thread;
     await intake.insertMessage(tx, { ...messageRow, caseId: row.id });
     const eventId = await intake.appendEvent(tx, {
-      tenantId, caseId: row.id, at: now, kind: 'customer_message', action: null, fromState: null, toState: null, note: text || subject,
+      tenantId, caseId: row.id, at: now, kind: 'customer_message', action: null, fromState: null, toState: null, note: withoutQuotedReply(text) || subject,
       actorType: 'customer', actorId: null, details: { channel: message.channel, messageId: messageRowId, subject, threadedBy: by, attachments: files.length },
     });
     await intake.setMessageEvent(tx, tenantId, messageRowId, eventId);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.ts';
 import { messageIdHeader } from '../../platform/messaging/email.channel.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { trackingCodesIn } from './case-intake.service.ts';
+import { trackingCodesIn, withoutQuotedReply } from './case-intake.service.ts';
 import { EmailIntakeListener, slugOfRecipient } from './email-intake.ts';
 import { formatTrackingCodeFor, type TrackingCode } from './tracking-code.ts';
 
@@ -84,7 +84,7 @@ describe('e-mail intake over SMTP', () => {
     const [ack] = await ackOf(ws, created!.id);
     const reply = mid('reply');
     await send({
-      from: sender('forwarded'), to: to(ws), subject: 'Re: something else entirely', text: 'Here is the receipt.',
+      from: sender('forwarded'), to: to(ws), subject: 'Re: something else entirely', text: 'Here is the receipt.\n\nOn Monday, Care wrote:\n> We received your complaint.',
       inReplyTo: messageIdHeader(ack!.id), references: [messageIdHeader(ack!.id)], messageId: reply,
     });
     expect(await casesOf(ws)).toHaveLength(1);
@@ -245,6 +245,17 @@ describe('e-mail intake over SMTP', () => {
 });
 
 describe('intake addresses and config', () => {
+  it('keeps what a reply adds, not the history it quotes', () => {
+    expect(withoutQuotedReply('Photos attached.\n\nOn Mon, 1 Dec 2026 at 10:00, Care <care@shop.example> wrote:\n> We received your complaint')).toBe('Photos attached.');
+    expect(withoutQuotedReply('عکس‌ها پیوست است.\n\nدر تاریخ ۱۰ آذر، پشتیبانی نوشت:\n> شکایت شما دریافت شد')).toBe('عکس‌ها پیوست است.');
+    expect(withoutQuotedReply('الصور مرفقة.\n\nفي ١ ديسمبر، كتب الدعم:\n> استلمنا شكواك')).toBe('الصور مرفقة.');
+    expect(withoutQuotedReply('Thanks\n-----Original Message-----\nFrom: x')).toBe('Thanks');
+    expect(withoutQuotedReply('> only a quote\n> nothing new')).toBe('> only a quote\n> nothing new');
+    expect(withoutQuotedReply('No quote here.\nSecond line.')).toBe('No quote here.\nSecond line.');
+    expect(withoutQuotedReply('سلام\nدر نامه‌ی قبلی نوشتم:\nسفارش ۱۲ خراب بود')).toBe('سلام\nدر نامه‌ی قبلی نوشتم:\nسفارش ۱۲ خراب بود');
+  });
+
+
   it('takes complaints+<slug>@ an intake domain only', () => {
     expect(slugOfRecipient('complaints+shop-1@in.example.com', [])).toBe('shop-1');
     expect(slugOfRecipient('Complaints+Shop-1@IN.example.com', ['in.example.com'])).toBe('shop-1');
