@@ -17,7 +17,10 @@ import { SmsCount, TemplateMessagePreview } from './TemplateMessagePreview.tsx';
 type Part = 'subject' | 'text' | 'sms';
 type Content = Record<Language, Record<Part, string>>;
 const PARTS: Part[] = ['subject', 'text', 'sms'];
-const VARIABLES = ['name', 'firstName', 'orderNumber', 'orderAmount', 'orderDate', 'today', 'birthday', 'tier', 'points', 'workspaceName'] as const;
+const VARIABLES = [
+  'name', 'firstName', 'orderNumber', 'orderAmount', 'orderDate', 'today', 'birthday', 'tier', 'points', 'workspaceName',
+  'trackingCode', 'trackingLink', 'caseStatus', 'resolutionSummary', 'recourse',
+] as const;
 
 function fromTemplate(template?: Template): Content {
   const empty = (): Record<Part, string> => ({ subject: '', text: '', sms: '' });
