@@ -216,11 +216,15 @@ describe('e-mail intake over SMTP', () => {
     const ws = await t.createWorkspace({ country: 'IR' });
     const raw = async (bytes: Buffer | string, from = sender('raw')) => transport().sendMail({ envelope: { from, to: [to(ws)] }, raw: bytes });
     const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
-    await raw(random).catch(() => undefined);
-    await raw('Content-Type: multipart/mixed; boundary="x"\r\nFrom: <broken@mail.example.test>\r\nSubject: =?utf-8?B?!!!?=\r\n\r\n--x\r\nContent-Type: text/plain; charset=no-such-charset\r\nContent-Transfer-Encoding: base64\r\n\r\n@@@@not base64@@@\r\n--x\r\nContent-Type: application/octet-stream\r\n').catch(() => undefined);
-    await raw(`From: <huge@mail.example.test>\r\nSubject: ${'h'.repeat(150_000)}\r\nX-Long: ${'y'.repeat(50_000)}\r\n\r\nbody\r\n`).catch(() => undefined);
-    await raw('Subject: nobody\r\n\r\nno from header\r\n', '').catch(() => undefined);
+    await expect(raw(random)).rejects.toMatchObject({ responseCode: 550 });
+    await expect(raw('Subject: nobody\r\n\r\nno from header\r\n', '')).rejects.toMatchObject({ responseCode: 550 });
+    await expect(raw('From: not an address\r\nSubject: x\r\n\r\nbody\r\n')).rejects.toMatchObject({ responseCode: 550 });
+    expect(await casesOf(ws)).toHaveLength(0);
+    // Broken MIME from a real sender is taken for what can be read of it.
+    await raw('Content-Type: multipart/mixed; boundary="x"\r\nFrom: <broken@mail.example.test>\r\nSubject: =?utf-8?B?!!!?=\r\n\r\n--x\r\nContent-Type: text/plain; charset=no-such-charset\r\nContent-Transfer-Encoding: base64\r\n\r\n@@@@not base64@@@\r\n--x\r\nContent-Type: application/octet-stream\r\n');
+    await raw(`From: <huge@mail.example.test>\r\nSubject: ${'h'.repeat(150_000)}\r\nX-Long: ${'y'.repeat(50_000)}\r\n\r\nbody\r\n`);
     await expect(raw(`From: <big@mail.example.test>\r\nSubject: big\r\n\r\n${'z'.repeat(MAX_BYTES + 10)}\r\n`)).rejects.toMatchObject({ responseCode: 552 });
+    expect((await casesOf(ws)).map((c) => c.contact_email).sort()).toEqual(['broken@mail.example.test', 'huge@mail.example.test']);
     // An auto-reply never opens a case (no acknowledgement loops).
     await send({ from: sender('auto'), to: to(ws), subject: 'Out of office', text: 'I am away until Monday.', headers: { 'Auto-Submitted': 'auto-replied' } });
     const before = await casesOf(ws);

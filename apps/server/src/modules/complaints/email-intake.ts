@@ -62,9 +62,13 @@ function firstAddress(field: AddressObject | AddressObject[] | undefined): { add
   return undefined;
 }
 
-/** The message as intake takes it; undefined when it has no usable sender. */
-export function inboundFromMail(mail: ParsedMail, envelopeFrom: string | undefined, to: string, receivedAt: Date): InboundMessage | undefined {
-  const sender = firstAddress(mail.from) ?? (envelopeFrom ? { address: envelopeFrom, name: '' } : undefined);
+/**
+ * The message as intake takes it; undefined without a From header holding an address (binary
+ * noise and broken mail have none; answering the envelope sender of such a thing is how
+ * backscatter starts).
+ */
+export function inboundFromMail(mail: ParsedMail, to: string, receivedAt: Date): InboundMessage | undefined {
+  const sender = firstAddress(mail.from);
   if (!sender) return undefined;
   const inReplyTo = messageIdsIn(mail.inReplyTo);
   const references = messageIdsIn(mail.references).reverse();
@@ -203,12 +207,12 @@ export class EmailIntakeListener implements BackgroundWorker {
     const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address.toLowerCase() || undefined : undefined;
     const isAutomated = automated(mail, envelopeFrom);
     const receivedAt = new Date();
+    if (!inboundFromMail(mail, '', receivedAt)) {
+      this.onOutcome?.({ kind: 'refused', reason: 'no_sender' });
+      throw smtpError(550, '5.6.0 A From header with an address is required');
+    }
     for (const delivery of this.deliveries.get(session.id) ?? []) {
-      const message = inboundFromMail(mail, envelopeFrom, delivery.address, receivedAt);
-      if (!message) {
-        this.onOutcome?.({ kind: 'refused', reason: 'no_sender' });
-        continue;
-      }
+      const message = inboundFromMail(mail, delivery.address, receivedAt)!;
       try {
         const outcome = await this.deps.database.db.transaction((tx) => receiveComplaintMessage(tx, delivery.tenantId, message, { mayOpen: !isAutomated }));
         this.deps.log.info({ tenantId: delivery.tenantId, outcome: outcome.kind, caseId: 'caseId' in outcome ? outcome.caseId : undefined }, 'complaint e-mail received');
