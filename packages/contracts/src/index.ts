@@ -20,5 +20,6 @@ export * from './survey-results.ts';
 export * from './survey-responses.ts';
 export * from './complaints.ts';
 export * from './complaint-sla.ts';
-export * from './complaint-intake.ts';
 export * from './complaint-customer.ts';
+export * from './complaint-insights.ts';
+export * from './complaint-intake.ts';
