@@ -384,5 +384,9 @@ describe('settings', () => {
       expect((await call(method, url, key(a, 'agent'), body)).status, `${method} ${url}`).toBe(403);
     }
     expect((await call('GET', '/api/complaints/settings/calendar', key(a, 'analyst'))).status).toBe(200);
+    // Each accepted change asks for a recompute of the workspace's open cases (the subscriber's event), and only A's.
+    const changes = async (ws: TestWorkspace) => (await t.database.pool.query("SELECT payload->>'what' AS what FROM outbox_events WHERE tenant_id = $1 AND topic = 'complaint.sla_settings_changed' ORDER BY id", [ws.tenantId])).rows.map((r) => r.what);
+    expect(await changes(a)).toEqual(['complaint_sla_policy', 'complaint_team', 'complaint_sla_calendar']);
+    expect(await changes(b)).toEqual([]);
   });
 });
