@@ -14,6 +14,7 @@ import { caseActorForRole } from './case-lifecycle.ts';
 import { getComplaint } from './complaint.service.ts';
 import * as repo from './complaint.repo.ts';
 import * as intake from './complaint-intake.repo.ts';
+import { refreshCaseSla } from './complaint-sla.service.ts';
 
 export async function mergeComplaint(
   tx: Executor, tenantId: string, actor: Actor, sourceId: string, input: MergeComplaint, ip: string, now = new Date(),
@@ -58,6 +59,8 @@ export async function mergeComplaint(
     },
   ]);
   if (source.customerId) await updateTouchpointData(tx, tenantId, [{ externalId: `complaint:${source.id}`, patch: { state: 'closed', mergedInto: target.id } }]);
+  // The duplicate's clock stops with it (the SLA index the scans read is kept by the same transaction).
+  await refreshCaseSla(tx, tenantId, source.id, now);
   await recordAudit(tx, tenantId, actor, { action: 'complaints.merged', targetType: 'complaint', targetId: source.id, ip, details: { into: target.id } });
   return getComplaint(tx, tenantId, actor, target.id);
 }

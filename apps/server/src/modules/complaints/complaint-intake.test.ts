@@ -179,6 +179,10 @@ describe('merging cases', () => {
     expect(closed.state).toBe('closed');
     expect(closed.events.at(-1)).toMatchObject({ kind: 'transition', action: 'close', toState: 'closed', actorType: 'supervisor', note: 'Same complaint by phone twice', details: { mergedInto: survivor.id } });
 
+    // The queue's SLA index knows the duplicate is closed: it leaves the queue and the scans.
+    const { rows: [index] } = await t.database.pool.query('SELECT case_state FROM complaint_case_sla WHERE tenant_id = $1 AND case_id = $2', [ws.tenantId, duplicate.id]);
+    expect(index).toEqual({ case_state: 'closed' });
+
     const thread = (await t.app.inject({ method: 'GET', url: `/api/complaints/${survivor.id}/thread`, headers: headers(ws) })).json();
     expect(thread.merged).toEqual([expect.objectContaining({ id: duplicate.id, trackingCode: duplicate.trackingCode })]);
     expect(thread.attachments.map((a: { id: string; caseId: string }) => [a.id, a.caseId])).toEqual([[attached.body.items[0].id, duplicate.id]]);
