@@ -2396,5 +2396,6 @@ export const ar: Messages = {
   'complaints.reports.pareto.cause': 'السبب الجذري',
   'complaints.reports.pareto.dimension': 'البُعد',
   'complaints.reports.pareto.summary': '{total} حالة مغلقة على {causes} أسباب؛ الأكبر {top} بنسبة {share}.',
+  'complaints.reports.caseCount': '({count} حالة)',
   // end of complaints settings, prevention and reports keys
 };

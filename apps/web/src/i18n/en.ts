@@ -2395,6 +2395,7 @@ export const en = {
   'complaints.reports.pareto.cause': 'Root cause',
   'complaints.reports.pareto.dimension': 'Dimension',
   'complaints.reports.pareto.summary': '{total} closed cases over {causes} causes; the largest, {top}, is {share}.',
+  'complaints.reports.caseCount': '({count} cases)',
   // end of complaints settings, prevention and reports keys
 } as const;
 

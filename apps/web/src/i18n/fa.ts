@@ -2396,5 +2396,6 @@ export const fa: Messages = {
   'complaints.reports.pareto.cause': 'علت ریشه‌ای',
   'complaints.reports.pareto.dimension': 'بُعد',
   'complaints.reports.pareto.summary': '{total} پروندهٔ بسته در {causes} علت؛ بزرگ‌ترین، {top}، {share} است.',
+  'complaints.reports.caseCount': '({count} پرونده)',
   // end of complaints settings, prevention and reports keys
 };

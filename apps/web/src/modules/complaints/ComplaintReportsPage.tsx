@@ -15,7 +15,7 @@ import { CHANNELS, type Channel } from './api.ts';
 import { ComplaintTabs } from './complaint-tabs.tsx';
 import { insightsApi, insightsKeys, type Granularity, type ReportFilters } from './complaint-insights-api.ts';
 import { settingsApi, settingsKeys } from './complaint-settings-api.ts';
-import { formatShare, ParetoChart } from './complaint-pareto.tsx';
+import { DIMENSION_TONE, formatShare, ParetoChart } from './complaint-pareto.tsx';
 import { useMinutesText } from './settings-parts.tsx';
 import './complaint-settings.css';
 
@@ -71,15 +71,12 @@ export default function ComplaintReportsPage() {
     from: iso(from), to: iso(to), granularity,
     ...(team !== ANY ? { team } : {}), ...(categoryText ? { category: categoryText } : {}), ...(channel !== ANY ? { channel } : {}),
   } : null;
-  const report = <T,>(name: string, call: (f: ReportFilters) => Promise<T>) =>
-    // eslint-disable-next-line react-hooks/rules-of-hooks -- called the same number of times each render
-    useQuery({ queryKey: insightsKeys.report(name, filters!), queryFn: () => call(filters!), enabled: filters !== null, placeholderData: (previous) => previous });
-  const volume = report('volume', insightsApi.volume);
-  const reopen = report('reopen', insightsApi.reopen);
-  const times = report('times', insightsApi.times);
-  const sla = report('sla', insightsApi.sla);
-  const csat = report('csat', insightsApi.satisfaction);
-  const causes = report('causes', insightsApi.rootCauses);
+  const volume = useReport('volume', insightsApi.volume, filters);
+  const reopen = useReport('reopen', insightsApi.reopen, filters);
+  const times = useReport('times', insightsApi.times, filters);
+  const sla = useReport('sla', insightsApi.sla, filters);
+  const csat = useReport('csat', insightsApi.satisfaction, filters);
+  const causes = useReport('causes', insightsApi.rootCauses, filters);
   const failed = [volume, reopen, times, sla, csat, causes].find((q) => q.isError);
 
   return (
@@ -126,7 +123,7 @@ export default function ComplaintReportsPage() {
             {csat.data?.available && csat.data.totals && (
               <Tile label={t('complaints.reports.satisfaction')} testId="tile-csat"
                 value={csat.data.totals.satisfiedShare === null ? t('complaints.reports.notMeasured') : formatShare(csat.data.totals.satisfiedShare, prefs)}
-                detail={t('complaints.reports.satisfactionDetail', { count: formatNumber(csat.data.totals.responses, prefs), average: csat.data.totals.average === null ? '—' : new Intl.NumberFormat(localeTag(prefs), { maximumFractionDigits: 1 }).format(csat.data.totals.average) })} />
+                detail={csat.data.totals.responses > 0 && t('complaints.reports.satisfactionDetail', { count: formatNumber(csat.data.totals.responses, prefs), average: csat.data.totals.average === null ? '—' : new Intl.NumberFormat(localeTag(prefs), { maximumFractionDigits: 1 }).format(csat.data.totals.average) })} />
             )}
           </section>
           <section className="card settings-card">
@@ -140,8 +137,8 @@ export default function ComplaintReportsPage() {
                   {causes.data.dimensions.map((d) => (
                     <li key={d.dimension ?? 'none'}>
                       <span>{d.dimension ? t(`complaints.settings.dimension.${d.dimension}`) : t('complaints.reports.noDimension')}</span>
-                      <span className="dimension-bar" aria-hidden="true"><span style={{ inlineSize: `${Math.round(d.share * 100)}%` }} /></span>
-                      <span className="dimension-figure">{formatShare(d.share, prefs)} · {formatNumber(d.count, prefs)}</span>
+                      <span className="dimension-bar" aria-hidden="true"><span style={{ inlineSize: `${Math.round(d.share * 100)}%`, background: `var(--${d.dimension ? DIMENSION_TONE[d.dimension] : 'border-strong'})` }} /></span>
+                      <span className="dimension-figure"><span>{formatShare(d.share, prefs)}</span> <span className="muted">{t('complaints.reports.caseCount', { count: formatNumber(d.count, prefs) })}</span></span>
                     </li>
                   ))}
                 </ul>
@@ -156,7 +153,7 @@ export default function ComplaintReportsPage() {
                 x={{ days: volume.data.buckets.map((b) => b.start) }}
                 series={[
                   { name: t('complaints.reports.received'), values: volume.data.buckets.map((b) => b.received), kind: 'bar', tone: 'primary' },
-                  { name: t('complaints.reports.closed'), values: volume.data.buckets.map((b) => b.closed), kind: 'line', tone: 'good' },
+                  { name: t('complaints.reports.closed'), values: volume.data.buckets.map((b) => b.closed), kind: 'line', tone: 'warn' },
                 ]}
                 integers
                 emptyText={t('complaints.reports.noCases')}
@@ -169,6 +166,11 @@ export default function ComplaintReportsPage() {
       )}
     </div>
   );
+}
+
+/** One report of the period; the last figures stay on screen while new filters load. */
+function useReport<T>(name: string, call: (f: ReportFilters) => Promise<T>, filters: ReportFilters | null) {
+  return useQuery({ queryKey: insightsKeys.report(name, filters!), queryFn: () => call(filters!), enabled: filters !== null, placeholderData: (previous) => previous });
 }
 
 function Tile({ label, value, detail, testId }: { label: string; value?: string | null | false; detail?: string | false; testId?: string }) {

@@ -2,7 +2,7 @@
 // clause 8 reports. Shapes come from @vafa/contracts as types only.
 import type { z } from 'zod';
 import type {
-  ComplaintChannel, CreatePreventiveAction, HandlingTimeReport, PreventiveActionPage, PreventiveActionStatus, PreventiveActionView, RecurrenceAlertPage,
+  ComplaintChannel, CreatePreventiveAction, HandlingTimeReport, PreventiveActionStatus, PreventiveActionView, RecurrenceAlertPage,
   RecurrenceAlertView, ReopenReport, ReportGranularity, RootCauseReport, SatisfactionReport, SlaReport, UpdatePreventiveAction, UpdateRecurrenceAlert,
   VolumeReport,
 } from '@vafa/contracts';

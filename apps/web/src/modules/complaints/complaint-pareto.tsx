@@ -9,7 +9,8 @@ import type { RootCauseReport } from '@vafa/contracts';
 import type { ParetoHandle } from './pareto-engine.ts';
 import type { Dimension } from './complaint-settings-api.ts';
 
-const DIMENSION_TONE: Record<Dimension, string> = { reliability: 'primary', responsiveness: 'info', assurance: 'good', empathy: 'warn', tangibles: 'muted' };
+/** Five hues told apart at a glance (the cumulative line is red, apart from all of them). */
+export const DIMENSION_TONE: Record<Dimension, string> = { reliability: 'primary', responsiveness: 'info', assurance: 'warn', empathy: 'muted', tangibles: 'border-strong' };
 type Engine = typeof import('./pareto-engine.ts');
 
 export function formatShare(share: number, prefs: ReturnType<typeof usePrefs>): string {

@@ -29,7 +29,8 @@ export function PoliciesSection({ canEdit }: { canEdit: boolean }) {
   const remove = useSubmit();
 
   const columns: DataTableColumn<SlaPolicy>[] = [
-    { id: 'name', header: t('complaints.settings.policy.name'), isPrimary: true, cell: (p) => <UserText>{p.name}</UserText> },
+    // The server names the policy it makes 'Default'; say it in the reader's language until someone renames it.
+    { id: 'name', header: t('complaints.settings.policy.name'), isPrimary: true, cell: (p) => (p.isDefault && p.name === 'Default' ? t('complaints.settings.policy.default') : <UserText>{p.name}</UserText>) },
     {
       id: 'scope', header: t('complaints.settings.policy.appliesTo'),
       cell: (p) => (p.isDefault ? <Badge tone="info">{t('complaints.settings.policy.default')}</Badge> : (
