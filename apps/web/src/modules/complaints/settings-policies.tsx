@@ -16,6 +16,8 @@ const TARGETS = ['acknowledge', 'firstResponse', 'resolve'] as const;
 type Target = (typeof TARGETS)[number];
 const PAUSABLE = STATES.filter((s) => s !== 'closed');
 const ANY = 'any';
+/** The server names the policy it makes 'Default': said in the reader's language until someone renames it. */
+const isStockName = (p: SlaPolicy) => p.isDefault && p.name === 'Default';
 
 export function PoliciesSection({ canEdit }: { canEdit: boolean }) {
   const t = useT();
@@ -28,9 +30,9 @@ export function PoliciesSection({ canEdit }: { canEdit: boolean }) {
   const [deleting, setDeleting] = useState<SlaPolicy | null>(null);
   const remove = useSubmit();
 
+  const nameOf = (p: SlaPolicy) => (isStockName(p) ? t('complaints.settings.policy.default') : p.name);
   const columns: DataTableColumn<SlaPolicy>[] = [
-    // The server names the policy it makes 'Default'; say it in the reader's language until someone renames it.
-    { id: 'name', header: t('complaints.settings.policy.name'), isPrimary: true, cell: (p) => (p.isDefault && p.name === 'Default' ? t('complaints.settings.policy.default') : <UserText>{p.name}</UserText>) },
+        { id: 'name', header: t('complaints.settings.policy.name'), isPrimary: true, cell: (p) => (isStockName(p) ? nameOf(p) : <UserText>{p.name}</UserText>) },
     {
       id: 'scope', header: t('complaints.settings.policy.appliesTo'),
       cell: (p) => (p.isDefault ? <Badge tone="info">{t('complaints.settings.policy.default')}</Badge> : (
@@ -49,8 +51,8 @@ export function PoliciesSection({ canEdit }: { canEdit: boolean }) {
       id: 'actions', header: t('common.actions'), hideHeader: true,
       cell: (p: SlaPolicy) => (
         <span className="row-actions">
-          <Button variant="ghost" onPress={() => setEditing(p)} aria-label={t('complaints.settings.policy.editNamed', { name: p.name })}>{t('common.edit')}</Button>
-          {!p.isDefault && <Button variant="ghost" onPress={() => setDeleting(p)} aria-label={t('complaints.settings.policy.deleteNamed', { name: p.name })}>{t('common.delete')}</Button>}
+          <Button variant="ghost" onPress={() => setEditing(p)} aria-label={t('complaints.settings.policy.editNamed', { name: nameOf(p) })}>{t('common.edit')}</Button>
+          {!p.isDefault && <Button variant="ghost" onPress={() => setDeleting(p)} aria-label={t('complaints.settings.policy.deleteNamed', { name: nameOf(p) })}>{t('common.delete')}</Button>}
         </span>
       ),
     }] : []),
