@@ -2,7 +2,7 @@
 // calendar), narrowed by team, category or channel: volume, SLA compliance per target, reopen
 // rate, time to acknowledge and to resolve, complainant satisfaction when recorded, the Pareto of
 // root causes with their SERVQUAL dimensions, and the volume by period.
-import { createCalendar, GregorianCalendar, parseDate, toCalendar, today, type CalendarDate, type CalendarIdentifier } from '@internationalized/date';
+import { parseDate, type CalendarDate } from '@internationalized/date';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { usePrefs } from '../../app/prefs.tsx';
@@ -17,32 +17,10 @@ import { insightsApi, insightsKeys, type Granularity, type ReportFilters } from 
 import { settingsApi, settingsKeys } from './complaint-settings-api.ts';
 import { DIMENSION_TONE, formatShare, ParetoChart } from './complaint-pareto.tsx';
 import { useMinutesText } from './settings-parts.tsx';
+import { iso, presetPeriod, PRESETS, type Preset } from './report-period.ts';
 import './complaint-settings.css';
 
-const GREGORIAN = new GregorianCalendar();
 const ANY = 'any';
-const PRESETS = ['thisMonth', 'lastMonth', 'last3Months', 'thisYear', 'custom'] as const;
-type Preset = (typeof PRESETS)[number];
-
-const iso = (d: CalendarDate) => toCalendar(d, GREGORIAN).toString();
-
-/** A preset period as whole months (or the year) of the reader's calendar, up to today. */
-export function presetPeriod(preset: Exclude<Preset, 'custom'>, calendar: CalendarIdentifier, timeZone: string): { from: string; to: string; granularity: Granularity } {
-  const now = toCalendar(today(timeZone), createCalendar(calendar));
-  const monthStart = now.set({ day: 1 });
-  switch (preset) {
-    case 'thisMonth':
-      return { from: iso(monthStart), to: iso(now), granularity: 'day' };
-    case 'lastMonth': {
-      const start = monthStart.subtract({ months: 1 });
-      return { from: iso(start), to: iso(monthStart.subtract({ days: 1 })), granularity: 'day' };
-    }
-    case 'last3Months':
-      return { from: iso(monthStart.subtract({ months: 2 })), to: iso(now), granularity: 'week' };
-    case 'thisYear':
-      return { from: iso(now.set({ month: 1, day: 1 })), to: iso(now), granularity: 'month' };
-  }
-}
 
 export default function ComplaintReportsPage() {
   const t = useT();

@@ -7,7 +7,7 @@ import { Form } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
 import { api, request } from '../../lib/api.ts';
-import { formatDay, formatNumber } from '../../lib/format.ts';
+import { formatInstant, formatNumber } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, Checkbox, Dialog, EmptyState, ErrorState, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
 import { DatePicker } from '../../ui/date-fields.tsx';
@@ -180,7 +180,7 @@ export function AlertsPanel({ canManage, onPlan }: { canManage: boolean; onPlan:
               <div className="alert-what">
                 <strong><UserText>{a.category}</UserText>{a.product && <> · <UserText>{a.product}</UserText></>}</strong>
                 <span>{t('complaints.prevention.alert.count', { count: formatNumber(a.caseCount, prefs), days: formatNumber(a.windowDays, prefs), threshold: formatNumber(a.threshold, prefs) })}</span>
-                <span className="muted">{t('complaints.prevention.alert.window', { from: formatDay(a.windowStart.slice(0, 10), prefs, 'medium'), to: formatDay(a.windowEnd.slice(0, 10), prefs, 'medium') })}</span>
+                <span className="muted">{t('complaints.prevention.alert.window', { from: formatInstant(a.windowStart, prefs, false), to: formatInstant(a.windowEnd, prefs, false) })}</span>
                 <span>
                   <Badge tone={a.status === 'open' ? 'warn' : a.status === 'acknowledged' ? 'info' : 'neutral'}>{t(`complaints.prevention.alert.status.${a.status}`)}</Badge>
                   {a.preventiveActionId && <> <Badge tone="good">{t('complaints.prevention.alert.planned')}</Badge></>}
