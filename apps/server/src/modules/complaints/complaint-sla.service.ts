@@ -375,6 +375,22 @@ export async function refreshCaseSla(tx: Executor, tenantId: string, caseId: str
   await repo.upsertSlaIndexes(tx, [{ ...indexRow(row, result.sla, now, result.toPublish.length > 0), published: result.published }]);
 }
 
+/**
+ * refreshCaseSla for a group of cases of one workspace at one instant (the public form's group
+ * commit): the same index rows, read and written in a fixed number of statements.
+ */
+export async function refreshCasesSla(tx: Executor, tenantId: string, caseIds: string[], now: Date): Promise<void> {
+  if (scanning.has(tx) || caseIds.length === 0) return;
+  const rows = await caseRepo.findCases(tx, tenantId, caseIds);
+  const config = await slaConfig(tx, tenantId, now);
+  const events = await repo.eventsOfCases(tx, tenantId, caseIds);
+  const published = await repo.publishedMarkersOf(tx, tenantId, caseIds);
+  await repo.upsertSlaIndexes(tx, rows.map((row) => {
+    const result = reconcile(config, row, events.get(row.id) ?? [], now, published.get(row.id) ?? []);
+    return { ...indexRow(row, result.sla, now, result.toPublish.length > 0), published: result.published };
+  }));
+}
+
 /** The SLA of one case now (or at `at`), for its detail page. */
 export async function caseSla(db: Executor, tenantId: string, caseId: string, at = new Date()): Promise<ComplaintSlaView> {
   const row = await repo.findCase(db, tenantId, caseId);

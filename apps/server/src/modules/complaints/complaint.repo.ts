@@ -1,6 +1,6 @@
 // SQL of complaint cases. The case log has insert and select only: nothing here (or anywhere)
 // updates or deletes a log row.
-import { and, asc, eq, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { customers } from '../customers/index.ts';
 import { complaintCaseEvents, complaintCases } from './complaints.schema.ts';
@@ -72,6 +72,12 @@ export async function findCase(db: Executor, tenantId: string, id: string, optio
   const query = db.select().from(complaintCases).where(and(eq(complaintCases.tenantId, tenantId), eq(complaintCases.id, id)));
   const [row] = options.lock ? await query.for('update') : await query;
   return row;
+}
+
+/** Cases of a workspace by id, in no particular order (those that exist). */
+export async function findCases(db: Executor, tenantId: string, ids: string[]): Promise<CaseRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(complaintCases).where(and(eq(complaintCases.tenantId, tenantId), inArray(complaintCases.id, ids)));
 }
 
 export async function findCaseByCode(db: Executor, tenantId: string, trackingCode: string): Promise<CaseRow | undefined> {

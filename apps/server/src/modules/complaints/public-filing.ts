@@ -12,6 +12,7 @@ import { normalisePhone } from '../customers/index.ts';
 import { findWorkspaceBySlug, workspaceSettings } from '../workspace/index.ts';
 import { nextState } from './case-lifecycle.ts';
 import { caseStatusWords } from './case-status.words.ts';
+import { refreshCasesSla } from './complaint-sla.service.ts';
 import * as repo from './complaint.repo.ts';
 import { TrackingCodeExhaustedError, formatTrackingCodeFor, newTrackingCode, type TrackingCode } from './tracking-code.ts';
 
@@ -83,6 +84,9 @@ export async function recordFilings(tx: Executor, tenantId: string, filings: Pre
     pending = pending.filter((row) => !stored.has(row.id));
     for (const row of pending) row.trackingCode = newTrackingCode();
   }
+  // The SLA index row with its clocks, as every other intake writes it (the insert trigger's row
+  // only marks the case due for the scan).
+  await refreshCasesSla(tx, tenantId, filings.map(({ row }) => row.id), new Date(Math.max(...filings.map(({ row }) => row.at.getTime()))));
   // Ids and codes only: subscribers that need the words read the case.
   await publishEvents(tx, tenantId, filings.flatMap(({ row }) => {
     const occurredAt = row.at.toISOString();
