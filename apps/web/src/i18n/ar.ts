@@ -2146,7 +2146,7 @@ export const ar: Messages = {
   'complaints.settings.holidays.estimated': 'متوقعة، لم تُرَ بعد',
   'complaints.settings.holidays.corrected': 'مصحّحة',
   'complaints.settings.holidays.correct': 'تصحيح التاريخ',
-  'complaints.settings.holidays.correctNamed': 'تصحيح تاريخ {name}',
+  'complaints.settings.holidays.correctNamed': 'تصحيح التاريخ: {name}',
   'complaints.settings.holidays.undoCorrection': 'إلغاء التصحيح',
   'complaints.settings.holidays.correctTitle': 'تصحيح {name}',
   'complaints.settings.holidays.correctHint': 'أول يوم عطلة كما أُعلن، بتقويمك، وعدد الأيام. صفر يلغي هذه المرة.',
@@ -2298,7 +2298,7 @@ export const ar: Messages = {
   'complaints.prevention.moveTo.in_progress': 'بدء',
   'complaints.prevention.moveTo.done': 'تم الإنجاز',
   'complaints.prevention.moveTo.cancelled': 'إلغاء',
-  'complaints.prevention.moveNamed': '{title}: نقل إلى {status}',
+  'complaints.prevention.moveNamed': '{action}: {title}',
   'complaints.prevention.moved': 'نُقل إلى {status}',
   'complaints.prevention.emptyColumn': 'لا شيء هنا',
   'complaints.prevention.overdue': 'متأخر',
@@ -2397,5 +2397,7 @@ export const ar: Messages = {
   'complaints.reports.pareto.dimension': 'البُعد',
   'complaints.reports.pareto.summary': '{total} حالة مغلقة على {causes} أسباب؛ الأكبر {top} بنسبة {share}.',
   'complaints.reports.caseCount': '({count} حالة)',
+  'complaints.settings.hours.timeZoneLabel': 'المنطقة الزمنية',
+  'complaints.settings.hours.timeZoneHint': 'فارغ: المنطقة الزمنية لمساحة العمل.',
   // end of complaints settings, prevention and reports keys
 };

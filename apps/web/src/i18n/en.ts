@@ -2126,7 +2126,7 @@ export const en = {
   'complaints.settings.hours.from': 'From',
   'complaints.settings.hours.to': 'To',
   'complaints.settings.hours.addPeriod': 'Add period',
-  'complaints.settings.hours.addPeriodTo': 'Add a period to {day}',
+  'complaints.settings.hours.addPeriodTo': 'Add period to {day}',
   'complaints.settings.hours.removePeriod': 'Remove period {n} of {day}',
   'complaints.settings.hours.saved': 'Business hours saved',
   'complaints.settings.holidays.title': 'Holiday calendar',
@@ -2297,7 +2297,7 @@ export const en = {
   'complaints.prevention.moveTo.in_progress': 'Start',
   'complaints.prevention.moveTo.done': 'Mark done',
   'complaints.prevention.moveTo.cancelled': 'Cancel',
-  'complaints.prevention.moveNamed': '{title}: move to {status}',
+  'complaints.prevention.moveNamed': '{action}: {title}',
   'complaints.prevention.moved': 'Moved to {status}',
   'complaints.prevention.emptyColumn': 'Nothing here',
   'complaints.prevention.overdue': 'Overdue',
@@ -2396,6 +2396,8 @@ export const en = {
   'complaints.reports.pareto.dimension': 'Dimension',
   'complaints.reports.pareto.summary': '{total} closed cases over {causes} causes; the largest, {top}, is {share}.',
   'complaints.reports.caseCount': '({count} cases)',
+  'complaints.settings.hours.timeZoneLabel': 'Time zone',
+  'complaints.settings.hours.timeZoneHint': 'Empty: the workspace’s time zone.',
   // end of complaints settings, prevention and reports keys
 } as const;
 

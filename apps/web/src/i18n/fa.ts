@@ -2298,7 +2298,7 @@ export const fa: Messages = {
   'complaints.prevention.moveTo.in_progress': 'شروع',
   'complaints.prevention.moveTo.done': 'انجام شد',
   'complaints.prevention.moveTo.cancelled': 'لغو',
-  'complaints.prevention.moveNamed': '{title}: انتقال به {status}',
+  'complaints.prevention.moveNamed': '{action}: {title}',
   'complaints.prevention.moved': 'به {status} رفت',
   'complaints.prevention.emptyColumn': 'چیزی نیست',
   'complaints.prevention.overdue': 'دیرکرد',
@@ -2397,5 +2397,7 @@ export const fa: Messages = {
   'complaints.reports.pareto.dimension': 'بُعد',
   'complaints.reports.pareto.summary': '{total} پروندهٔ بسته در {causes} علت؛ بزرگ‌ترین، {top}، {share} است.',
   'complaints.reports.caseCount': '({count} پرونده)',
+  'complaints.settings.hours.timeZoneLabel': 'منطقهٔ زمانی',
+  'complaints.settings.hours.timeZoneHint': 'خالی: منطقهٔ زمانی فضای کاری.',
   // end of complaints settings, prevention and reports keys
 };

@@ -106,7 +106,7 @@ function ActionCard({ action, canManage, isOwner, onEdit }: { action: Preventive
         <div className="row-actions">
           {MOVES[action.status].map((to) => (
             <Button key={to} variant="ghost" isDisabled={move.pending} onPress={() => void handleMove(to)}
-              aria-label={t('complaints.prevention.moveNamed', { title: action.title, status: t(`complaints.prevention.statusName.${to}`) })}>
+              aria-label={t('complaints.prevention.moveNamed', { action: t(`complaints.prevention.moveTo.${to}`), title: action.title })}>
               {t(`complaints.prevention.moveTo.${to}`)}
             </Button>
           ))}

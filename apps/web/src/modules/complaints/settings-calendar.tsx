@@ -15,7 +15,7 @@ import {
 } from '../../ui/index.ts';
 import { DatePicker } from '../../ui/date-fields.tsx';
 import { TimeField } from '../../ui/time-field.tsx';
-import { timeZoneLabel } from '../../ui/time-zone-field.tsx';
+import { TimeZoneField, timeZoneLabel } from '../../ui/time-zone-field.tsx';
 import { settingsApi, settingsKeys, type HolidayList, type SlaCalendar, type SlaCalendarInput, type Week } from './complaint-settings-api.ts';
 import { parseWhole, UnplacedError, usePathError, weekdayName, weekOrder } from './settings-parts.tsx';
 import { WeekHoursEditor } from './settings-week.tsx';
@@ -103,10 +103,13 @@ function HoursForm({ view, canEdit }: { view: SlaCalendar; canEdit: boolean }) {
           )}
         </div>
         <p className="muted settings-intro">{t('complaints.settings.hours.intro')}</p>
-        <p className="settings-zone">
-          {t('complaints.settings.hours.timeZone', { zone: timeZoneLabel(view.effectiveTimeZone, localeTag(prefs)) })}
-          {!view.saved && <Badge tone="info">{t('complaints.settings.hours.preset')}</Badge>}
-        </p>
+        {!view.saved && <p className="settings-zone"><Badge tone="info">{t('complaints.settings.hours.preset')}</Badge></p>}
+        <div className="settings-row">
+          <TimeZoneField label={t('complaints.settings.hours.timeZoneLabel')} value={draft.timeZone ?? null} isReadOnly={!canEdit}
+            onChange={(timeZone) => change({ timeZone })} errorMessage={errorFor('timeZone')}
+            placeholder={t('complaints.settings.hours.timeZone', { zone: timeZoneLabel(view.effectiveTimeZone, localeTag(prefs)) })}
+            description={t('complaints.settings.hours.timeZoneHint')} />
+        </div>
         <fieldset className="fieldset">
           <legend>{t('complaints.settings.hours.weekendDays')}</legend>
           <div className="checkbox-row">
@@ -150,7 +153,7 @@ function HoursForm({ view, canEdit }: { view: SlaCalendar; canEdit: boolean }) {
           <WeekHoursEditor value={draft.defaultHours ?? {}} onChange={(defaultHours) => change({ defaultHours })} weekendDays={weekend} halfDays={halfDays}
             errorFor={errorFor} path="defaultHours" readOnly={!canEdit} />
         </fieldset>
-        <UnplacedError error={error} placed={(p) => /^(weekendDays|halfDays|defaultHours)/.test(p)} />
+        <UnplacedError error={error} placed={(p) => /^(timeZone|weekendDays|halfDays|defaultHours)/.test(p)} />
         {canEdit && (
           <div className="form-actions">
             <Button type="submit" variant="primary" isPending={pending}>{t('common.save')}</Button>
