@@ -180,7 +180,7 @@ describe('complaint settings, prevention and reports', { timeout: 900_000 }, () 
     const card = open.locator('.board-card', { hasText: 'جعبهٔ دولایه برای کالای شکستنی' });
     await card.getByText('آسیب بسته‌بندی').waitFor();
     await look('fa-prevention-open');
-    await card.getByRole('button', { name: fill(fa['complaints.prevention.moveNamed'], { action: fa['complaints.prevention.moveTo.done'], title: 'جعبهٔ دولایه برای کالای شکستنی' }) }).click();
+    await card.getByRole('button', { name: fa['complaints.prevention.moveTo.done'], exact: true }).click();
     await page.locator('[data-status="done"] .board-card', { hasText: 'جعبهٔ دولایه برای کالای شکستنی' }).waitFor();
     const actions = await api<{ items: { title: string; status: string; dueDate: string; rootCause: string | null; ownerId: string }[] }>('GET', '/api/complaints/preventive-actions');
     const saved = actions.items.find((a) => a.title === 'جعبهٔ دولایه برای کالای شکستنی');

@@ -90,7 +90,7 @@ function ActionCard({ action, canManage, isOwner, onEdit }: { action: Preventive
   ].filter(Boolean) as string[];
   return (
     <li className={`board-card${action.overdue ? ' board-card-overdue' : ''}`} data-action={action.id}>
-      <h3 className="board-card-title"><UserText>{action.title}</UserText></h3>
+      <h3 className="board-card-title" id={`action-${action.id}`}><UserText>{action.title}</UserText></h3>
       <p className="board-card-meta">
         <span>{t('complaints.prevention.ownedBy', { name: nameOf(action.ownerId) })}</span>
         <span className={action.overdue ? 'overdue-text' : undefined}>{t('complaints.prevention.dueOn', { date: formatDay(action.dueDate, prefs, 'medium') })}</span>
@@ -105,12 +105,12 @@ function ActionCard({ action, canManage, isOwner, onEdit }: { action: Preventive
       {(canManage || isOwner) && (
         <div className="row-actions">
           {MOVES[action.status].map((to) => (
-            <Button key={to} variant="ghost" isDisabled={move.pending} onPress={() => void handleMove(to)}
-              aria-label={t('complaints.prevention.moveNamed', { action: t(`complaints.prevention.moveTo.${to}`), title: action.title })}>
+            // Named by its words, described by the card's title (the title is the user's text, not part of the name).
+            <Button key={to} variant="ghost" isDisabled={move.pending} onPress={() => void handleMove(to)} aria-describedby={`action-${action.id}`}>
               {t(`complaints.prevention.moveTo.${to}`)}
             </Button>
           ))}
-          {canManage && <Button variant="ghost" onPress={onEdit} aria-label={t('complaints.prevention.editNamed', { title: action.title })}>{t('common.edit')}</Button>}
+          {canManage && <Button variant="ghost" onPress={onEdit} aria-describedby={`action-${action.id}`}>{t('common.edit')}</Button>}
         </div>
       )}
     </li>
