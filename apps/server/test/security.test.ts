@@ -134,6 +134,8 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'surveys:distributionId': ids.distribution,
     'complaints:id': ids.complaint,
     'complaints:attachmentId': ids.complaintAttachment,
+    // a default root cause of every workspace's taxonomy (root-cause.ts)
+    'complaints:code': 'delivery',
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);

@@ -65,8 +65,9 @@ describe('rollup compaction', () => {
     // a second run changes nothing
     const compacted = await rows();
     const snapshot = await db.execute(sql`SELECT * FROM survey_rollups WHERE tenant_id = ${ws.tenantId} AND survey_id = ${survey.id} ORDER BY 1,2,3,4,5,6,7,8,9`);
-    const second = await compactRollups(db, { before: now });
-    expect(second).toMatchObject({ folded: 0, emptied: 0 });
+    // The run's own counts cover every workspace of the database, which on the shared server
+    // database includes other test files' rows; this workspace's rows are what must not change.
+    await compactRollups(db, { before: now });
     expect(await rows()).toBe(compacted);
     expect((await db.execute(sql`SELECT * FROM survey_rollups WHERE tenant_id = ${ws.tenantId} AND survey_id = ${survey.id} ORDER BY 1,2,3,4,5,6,7,8,9`)).rows).toEqual(snapshot.rows);
 

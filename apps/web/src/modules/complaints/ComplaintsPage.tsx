@@ -12,6 +12,7 @@ import { Button, ButtonLink, CheckIcon, DataTable, PlusIcon, Select, TextField, 
 import { useMembers } from './complaint-hooks.ts';
 import { CHANNELS, complaintsApi, SEVERITIES, SLA_FILTERS, STATES, type Channel, type QueueFilters, type QueueItem, type Severity, type SlaFilter } from './api.ts';
 import { codeMatches } from './complaint-format.ts';
+import { ComplaintTabs } from './complaint-tabs.tsx';
 import { canWorkComplaints, ChannelName, SeverityBadge, SlaTimer, StateBadge, TrackingCode, useNow } from './complaint-parts.tsx';
 import './complaints.css';
 
@@ -83,6 +84,7 @@ export default function ComplaintsPage() {
         </div>
         {canWorkComplaints(session.role) && <ButtonLink variant="primary" href="/complaints/new"><PlusIcon />{t('complaints.new')}</ButtonLink>}
       </header>
+      <ComplaintTabs current="queue" />
       <div className="complaint-filters" role="search" aria-label={t('complaints.filters')}>
         <TextField
           label={t('complaints.searchCode')}

@@ -16,8 +16,8 @@ import { TrackingCode } from './complaint-parts.tsx';
 function formatSize(bytes: number, locale: string): string {
   const kb = bytes / 1024;
   return kb < 1024
-    ? new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(Math.max(1, kb))
-    : new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(kb / 1024);
+    ? new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', unitDisplay: 'long', maximumFractionDigits: 0 }).format(Math.max(1, kb))
+    : new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', unitDisplay: 'long', maximumFractionDigits: 1 }).format(kb / 1024);
 }
 
 export function CaseThread({ complaint, canWork, canMerge }: { complaint: ComplaintDetail; canWork: boolean; canMerge: boolean }) {
