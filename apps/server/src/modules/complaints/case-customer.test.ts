@@ -174,7 +174,12 @@ describe('the customer closes the loop from the tracking page', () => {
     }, 'the reopening');
     expect(reopened.at(-1)).toMatchObject({ action: 'reopen', from_state: 'closed', to_state: 'reopened', actor_type: 'system' });
     expect(reopened.at(-1).note).toContain('CSAT 2');
-    const { rows: satisfaction } = await t.database.pool.query('SELECT score, points, negative, reopened, response_id FROM complaint_case_satisfaction WHERE tenant_id = $1 AND case_id = $2', [ws.tenantId, id]);
+    // response.submitted (which carries the scale's points) and feedback.negative (which reopens)
+    // are handled in either order, so the row is read once both have been.
+    const satisfaction = await eventually(async () => {
+      const { rows } = await t.database.pool.query('SELECT score, points, negative, reopened, response_id FROM complaint_case_satisfaction WHERE tenant_id = $1 AND case_id = $2', [ws.tenantId, id]);
+      return rows.length > 0 && rows.every((r) => r.points !== null) && rows;
+    }, 'both events of the answer');
     expect(satisfaction).toEqual([{ score: 2, points: 5, negative: true, reopened: true, response_id: answered.body.responseId }]);
   }, 180_000);
 
