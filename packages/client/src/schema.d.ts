@@ -2411,6 +2411,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/complaints/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply to the complainant
+         * @description Logged as the case's response (the first one meets the first-response target) and sent to the customer in their preferred channel through engagement: the text in an e-mail, a link to the tracking page (which shows it) in an SMS. 409 `closed_case` for a closed case (reopen it first). Publishes `complaint.replied`.
+         */
+        post: operations["replyToComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an internal note to the case
+         * @description Seen by staff only: nothing is sent to the customer, the tracking page does not show it, and it does not count as a response. Allowed on a closed case.
+         */
+        post: operations["addComplaintNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/complaints/{id}/assignment": {
         parameters: {
             query?: never;
@@ -6481,6 +6521,12 @@ export interface components {
             rootCause?: string;
             resolutionSummary?: string;
         };
+        ReplyToComplaintInput: {
+            text: string;
+        };
+        AddComplaintNoteInput: {
+            text: string;
+        };
         AssignComplaintInput: {
             assigneeId?: string | null;
             team?: string | null;
@@ -6940,7 +6986,7 @@ export interface components {
                 /** Format: date-time */
                 at: string;
                 /** @enum {string} */
-                kind: "status" | "your_message";
+                kind: "status" | "your_message" | "our_reply";
                 text: string;
             }[];
         };
@@ -10604,6 +10650,12 @@ export interface components {
             rootCause?: string;
             resolutionSummary?: string;
         };
+        ReplyToComplaint: {
+            text: string;
+        };
+        AddComplaintNote: {
+            text: string;
+        };
         AssignComplaint: {
             assigneeId?: string | null;
             team?: string | null;
@@ -11065,7 +11117,7 @@ export interface components {
                 /** Format: date-time */
                 at: string;
                 /** @enum {string} */
-                kind: "status" | "your_message";
+                kind: "status" | "your_message" | "our_reply";
                 text: string;
             }[];
         };
@@ -17447,6 +17499,79 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    replyToComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyToComplaintInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    addComplaintNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddComplaintNoteInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];

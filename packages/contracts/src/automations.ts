@@ -15,11 +15,11 @@ import { IsoInstant, Locale, Uuid } from './common.ts';
  * | `orderNumber`, `orderAmount`, `orderDate` | from the triggering order event |
  * | `today`, `birthday` | dates in the customer's calendar and digits |
  * | `workspaceName` | the sender |
- * | `trackingCode`, `trackingLink`, `caseStatus`, `resolutionSummary`, `recourse` | a complaint notice's case (empty elsewhere) |
+ * | `trackingCode`, `trackingLink`, `caseStatus`, `resolutionSummary`, `recourse`, `reply` | a complaint notice's case; `reply` a staff reply's text (empty elsewhere) |
  */
 export const TEMPLATE_VARIABLES = [
   'name', 'firstName', 'hasName', 'tier', 'points', 'orderNumber', 'orderAmount', 'orderDate', 'today', 'birthday', 'workspaceName',
-  'trackingCode', 'trackingLink', 'caseStatus', 'resolutionSummary', 'recourse',
+  'trackingCode', 'trackingLink', 'caseStatus', 'resolutionSummary', 'recourse', 'reply',
 ] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 

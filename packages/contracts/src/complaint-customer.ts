@@ -54,8 +54,8 @@ export type CustomerCaseAction = z.infer<typeof CustomerCaseAction>;
 /** One line of the case's story as the customer sees it: their own messages and the steps in plain words. */
 export const CustomerCaseEntry = z.object({
   at: IsoInstant,
-  kind: z.enum(['status', 'your_message']),
-  /** the status words for a step, the customer's own text for their message */
+  kind: z.enum(['status', 'your_message', 'our_reply']),
+  /** the status words for a step, the customer's own text for their message, the staff's reply as written */
   text: z.string(),
 });
 

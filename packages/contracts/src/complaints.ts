@@ -161,6 +161,17 @@ export const TakeComplaintAction = z.strictObject({
 }).meta({ id: 'TakeComplaintAction' });
 export type TakeComplaintAction = z.infer<typeof TakeComplaintAction>;
 
+/**
+ * A message to the complainant: logged as the case's response (it meets the first-response
+ * target) and sent to them in their channel, with the tracking link.
+ */
+export const ReplyToComplaint = z.strictObject({ text: personText(4000) }).meta({ id: 'ReplyToComplaint' });
+export type ReplyToComplaint = z.infer<typeof ReplyToComplaint>;
+
+/** A note only staff see: nothing is sent, and it is not a response to the customer. */
+export const AddComplaintNote = z.strictObject({ text: personText(4000) }).meta({ id: 'AddComplaintNote' });
+export type AddComplaintNote = z.infer<typeof AddComplaintNote>;
+
 /** null clears; absent leaves as is. */
 export const AssignComplaint = z
   .strictObject({

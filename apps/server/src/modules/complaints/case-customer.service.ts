@@ -65,6 +65,8 @@ export async function customerCaseView(db: Executor, tenantId: string, row: repo
   for (const e of events) {
     if (e.kind === 'transition' && e.toState) history.push({ at: e.at.toISOString(), kind: 'status', text: caseStatusWords(e.toState as ComplaintState, language).title });
     else if (e.kind === 'customer_message' && e.actorType === 'customer' && e.note) history.push({ at: e.at.toISOString(), kind: 'your_message', text: e.note });
+    // Staff replies as written; internal notes and imported responses never reach the customer.
+    else if (e.kind === 'response' && e.action === 'reply' && e.note) history.push({ at: e.at.toISOString(), kind: 'our_reply', text: e.note });
   }
   const lastTransition = [...events].reverse().find((e) => e.kind === 'transition');
   const rejected = state === 'reopened' && lastTransition?.action === 'customer_rejects';

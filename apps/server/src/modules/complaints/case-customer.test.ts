@@ -389,3 +389,61 @@ describe('settings', () => {
     expect((await call('GET', '/api/complaint-settings', key(other))).body.recourse).toEqual({});
   }, 60_000);
 });
+
+describe('staff reply to the complainant and keep internal notes', () => {
+  it('a reply is the first response, reaches the customer by e-mail and shows on the tracking page; a note stays inside', async () => {
+    const ws = await workspace('IR');
+    await ok(ws, 'POST', '/api/complaints/settings/sla-policies', { name: 'replies', category: 'billing', targets: { firstResponse: 240 } });
+    const email = `reza-${ws.slug}@example.test`;
+    const customer = await createCustomer(t, ws, { name: 'رضا کریمی', email, language: 'fa', preferredChannel: 'email', consent: { email: { granted: true } } });
+    const opened = await ok(ws, 'POST', '/api/complaints', { channel: 'phone', customerId: customer.id, category: 'billing', description: 'I was charged twice.' }, 'agent');
+    const id = opened.id as string;
+    const sla = async () => (await call('GET', `/api/complaints/${id}/sla`, key(ws, 'agent'))).body;
+    expect((await sla()).targets.firstResponse.state).toBe('running');
+
+    const note = await call('POST', `/api/complaints/${id}/notes`, key(ws, 'agent'), { text: 'Checked the gateway log: two captures, one refund pending.' });
+    expect(note.status, note.raw).toBe(201);
+    expect(note.body.events.at(-1)).toMatchObject({ kind: 'note', action: 'note', note: 'Checked the gateway log: two captures, one refund pending.', actorType: 'agent' });
+    // A note is no response: the clock runs on.
+    expect((await sla()).targets.firstResponse.state).toBe('running');
+
+    const replied = await call('POST', `/api/complaints/${id}/replies`, key(ws, 'agent'), { text: 'سلام، مبلغ اضافه تا سه روز کاری به کارت شما برمی‌گردد.' });
+    expect(replied.status, replied.raw).toBe(201);
+    expect(replied.body.events.at(-1)).toMatchObject({ kind: 'response', action: 'reply', note: 'سلام، مبلغ اضافه تا سه روز کاری به کارت شما برمی‌گردد.', actorType: 'agent' });
+    expect((await sla()).targets.firstResponse.state).toBe('met');
+
+    // The customer gets the reply's text by e-mail, in Persian, with the tracking link; the note never leaves.
+    const mail = await eventually(async () => mailsTo(email).find((m) => m.text?.includes('مبلغ اضافه تا سه روز کاری')), 'the reply by e-mail');
+    expect(mail.subject).toContain('پاسخ به شکایت شما');
+    expect(mail.text).not.toContain('gateway log');
+    const link = /\/complaints\/track\/[a-z0-9-]+\?code=(\d+)#token=([A-Za-z0-9_-]+)/.exec(mail.text!)!;
+    const viewed = await customerCall('', { workspace: ws.slug, code: link[1], token: link[2] }, 'fa');
+    expect(viewed.status, viewed.raw).toBe(200);
+    expect(viewed.body.history.filter((e: { kind: string }) => e.kind === 'our_reply')).toEqual([expect.objectContaining({ text: 'سلام، مبلغ اضافه تا سه روز کاری به کارت شما برمی‌گردد.' })]);
+    expect(JSON.stringify(viewed.body)).not.toContain('gateway log');
+
+    // A closed case takes notes but no replies; garbage and other workspaces are refused, with nothing written.
+    await step(ws, id, { action: 'acknowledge' });
+    await step(ws, id, { action: 'assess' });
+    await step(ws, id, { action: 'propose_resolution', resolutionSummary: 'Refunded the second charge.' });
+    await step(ws, id, { action: 'communicate_resolution', rootCause: 'price_billing' });
+    await step(ws, id, { action: 'close' });
+    const late = await call('POST', `/api/complaints/${id}/replies`, key(ws, 'agent'), { text: 'One more thing.' });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('closed_case');
+    expect((await call('POST', `/api/complaints/${id}/notes`, key(ws, 'agent'), { text: 'The bank confirmed the refund.' })).status).toBe(201);
+    for (const body of [{}, { text: '' }, { text: '   ' }, { text: 'x'.repeat(4001) }, { text: 'bell\u0007' }, { text: 42 }, { text: 'ok', extra: 1 }]) {
+      const res = await call('POST', `/api/complaints/${id}/notes`, key(ws, 'agent'), body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+    }
+    const other = await workspace('IR');
+    expect((await call('POST', `/api/complaints/${id}/notes`, key(other, 'agent'), { text: 'not mine' })).status).toBe(404);
+    expect((await call('POST', `/api/complaints/${id}/replies`, key(ws, 'analyst'), { text: 'analysts only read' })).status).toBe(403);
+    // Nothing refused was written: the two notes and the one reply are all the staff's text on the case.
+    const written = (await caseRow(ws, id)).log.filter((e) => e.kind === 'note' && e.action === 'note' || e.kind === 'response');
+    expect(written.map((e) => e.note)).toEqual([
+      'Checked the gateway log: two captures, one refund pending.', 'سلام، مبلغ اضافه تا سه روز کاری به کارت شما برمی‌گردد.', 'The bank confirmed the refund.',
+    ]);
+  }, 120_000);
+});

@@ -113,6 +113,34 @@ export const DEFAULT_NOTICE_TEMPLATES: Record<ComplaintNoticeKind, { name: strin
   },
 };
 
+/**
+ * A staff reply (case-replies.ts) is a notice too, decided in the reply's own transaction rather
+ * than by a transition: its row's source is the reply's log line, whose text the message carries.
+ * Always sent: the workspace switches notices about steps on or off, but a reply is the answer itself.
+ */
+export type CaseMessageKind = ComplaintNoticeKind | 'reply';
+
+export const DEFAULT_REPLY_TEMPLATE: { name: string; content: TemplateContent } = {
+  name: 'Complaint reply · پاسخ کارشناس به شکایت · رد على الشكوى',
+  content: {
+    fa: {
+      subject: 'پاسخ به شکایت شما (کد پیگیری {trackingCode})',
+      text: `${greeting.fa}\n\n{reply}\n\nبرای پاسخ یا دیدن روند رسیدگی: {trackingLink}\n\n{workspaceName}`,
+      sms: '{workspaceName}: درباره شکایت {trackingCode} برایتان پیام گذاشتیم. آن را اینجا بخوانید: {trackingLink}',
+    },
+    ar: {
+      subject: 'ردّ على شكواك (رمز المتابعة {trackingCode})',
+      text: `${greeting.ar}\n\n{reply}\n\nللرد أو لمتابعة شكواك: {trackingLink}\n\n{workspaceName}`,
+      sms: '{workspaceName}: تركنا لك رسالة بشأن شكواك {trackingCode}. اقرأها هنا: {trackingLink}',
+    },
+    en: {
+      subject: 'About your complaint (tracking code {trackingCode})',
+      text: `${greeting.en}\n\n{reply}\n\nTo answer or to follow your complaint: {trackingLink}\n\n{workspaceName}`,
+      sms: '{workspaceName}: we have left you a message about your complaint {trackingCode}. Read it here: {trackingLink}',
+    },
+  },
+};
+
 /** Decides the notice a transition calls for (once per transition, whatever redelivers the event). */
 export async function decideNotice(tx: Executor, tenantId: string, caseId: string, to: ComplaintState, sourceEventId: number): Promise<boolean> {
   const kind = NOTICE_FOR_STATE[to];
@@ -124,7 +152,7 @@ export async function decideNotice(tx: Executor, tenantId: string, caseId: strin
 }
 
 /** The workspace's template for a notice, made from the default on first use (or again if it was deleted). */
-async function noticeContent(tx: Executor, tenantId: string, kind: ComplaintNoticeKind): Promise<TemplateContent> {
+async function noticeContent(tx: Executor, tenantId: string, kind: CaseMessageKind): Promise<TemplateContent> {
   const known = (await complaintSettingsOf(tx, tenantId)).noticeTemplates[kind];
   const content = known ? await noticeTemplateContent(tx, tenantId, known) : undefined;
   if (content) return content;
@@ -132,7 +160,7 @@ async function noticeContent(tx: Executor, tenantId: string, kind: ComplaintNoti
   const again = locked.noticeTemplates[kind];
   const existing = again && again !== known ? await noticeTemplateContent(tx, tenantId, again) : undefined;
   if (existing) return existing;
-  const fallback = DEFAULT_NOTICE_TEMPLATES[kind];
+  const fallback = kind === 'reply' ? DEFAULT_REPLY_TEMPLATE : DEFAULT_NOTICE_TEMPLATES[kind];
   const id = await createNoticeTemplate(tx, tenantId, fallback.name, fallback.content);
   await rememberDefaults(tx, tenantId, { noticeTemplates: { [kind]: id } });
   return fallback.content;
@@ -149,7 +177,7 @@ interface PendingNotice extends Record<string, unknown> {
   tenant_id: string;
   case_id: string;
   source_event_id: string;
-  kind: ComplaintNoticeKind;
+  kind: CaseMessageKind;
 }
 
 /** Writes one pending notice's message (or says why none can go). */
@@ -169,7 +197,11 @@ async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNo
   const to = row.customerId
     ? { customerId: row.customerId }
     : { contact: { name: row.contactName, email: row.contactEmail, phone: row.contactPhone }, prefer: row.channel === 'email' ? 'email' as const : 'sms' as const };
-  const stateOfNotice = (Object.entries(NOTICE_FOR_STATE).find(([, kind]) => kind === notice.kind)![0]) as ComplaintState;
+  // A reply's message is its log line's text; a step's notice says the state it tells of.
+  const reply = notice.kind === 'reply' ? await repo.caseEventNote(tx, tenantId, row.id, Number(notice.source_event_id)) : null;
+  const stateOfNotice = notice.kind === 'reply'
+    ? row.state as ComplaintState
+    : (Object.entries(NOTICE_FOR_STATE).find(([, kind]) => kind === notice.kind)![0]) as ComplaintState;
   const link = caseTrackingLink(issuer.publicUrl, slug, row.trackingCode, caseLinkToken(issuer.secrets, tenantId, row.id));
   const outcome = await queueNotice(tx, tenantId, {
     to,
@@ -181,6 +213,7 @@ async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNo
         trackingCode: formatTrackingCodeFor(row.trackingCode as TrackingCode, language),
         caseStatus: `${words.title}: ${words.detail}`,
         resolutionSummary: row.resolutionSummary ?? '',
+        reply: reply ?? '',
         recourse: recourseText(settings, language),
       };
     },

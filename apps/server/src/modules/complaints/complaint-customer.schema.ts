@@ -27,7 +27,7 @@ export const complaintNotices = pgTable(
   {
     tenantId: uuid('tenant_id').notNull(),
     caseId: uuid('case_id').notNull(),
-    /** the outbox event of the transition */
+    /** the outbox event of the transition; for a staff reply (kind `reply`), the reply's case log line */
     sourceEventId: bigint('source_event_id', { mode: 'number' }).notNull(),
     kind: text('kind').notNull(),
     status: text('status').notNull().default('pending'),

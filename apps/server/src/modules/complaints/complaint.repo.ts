@@ -96,6 +96,19 @@ export async function appendEvents(tx: Executor, rows: NewCaseEvent[]): Promise<
   if (rows.length > 0) await tx.insert(complaintCaseEvents).values(rows);
 }
 
+/** Writes one log line and answers its id (a reply's notice points at it). */
+export async function appendEvent(tx: Executor, row: NewCaseEvent): Promise<number> {
+  const [written] = await tx.insert(complaintCaseEvents).values(row).returning({ id: complaintCaseEvents.id });
+  return written!.id;
+}
+
+/** The text of one log line of the case, or null. */
+export async function caseEventNote(db: Executor, tenantId: string, caseId: string, eventId: number): Promise<string | null> {
+  const [row] = await db.select({ note: complaintCaseEvents.note }).from(complaintCaseEvents)
+    .where(and(eq(complaintCaseEvents.tenantId, tenantId), eq(complaintCaseEvents.caseId, caseId), eq(complaintCaseEvents.id, eventId)));
+  return row?.note ?? null;
+}
+
 /** The case's log in the order it was written. */
 export async function eventsOf(db: Executor, tenantId: string, caseId: string): Promise<CaseEventRow[]> {
   return db

@@ -1,6 +1,6 @@
 import {
   AssignComplaint, ComplaintDetailView, ComplaintDetailWithSla, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, FileComplaint, IdParams, OpenComplaint,
-  TakeComplaintAction, TrackComplaint,
+  AddComplaintNote, ReplyToComplaint, TakeComplaintAction, TrackComplaint,
 } from '@vafa/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from '../../platform/http/problem.ts';
@@ -9,6 +9,7 @@ import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { parseTrackingCode } from './tracking-code.ts';
 import { caseSla } from './complaint-sla.service.ts';
+import { addComplaintNote, replyToComplaint } from './case-replies.ts';
 import { assignComplaint, getComplaint, listComplaints, openComplaint, takeAction, trackComplaint } from './complaint.service.ts';
 import { PublicFilingCoalescer } from './public-filing.ts';
 
@@ -106,6 +107,40 @@ export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
     },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => ({ status: 200, body: await takeAction(tx, req.tenantId, req.actor!, req.params.id, req.body) }));
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/complaints/:id/replies', {
+    config: { access: 'complaints:work' },
+    schema: {
+      tags: ['complaints'],
+      summary: 'Reply to the complainant',
+      operationId: 'replyToComplaint',
+      description: 'Logged as the case\'s response (the first one meets the first-response target) and sent to the customer in their preferred channel through engagement: the text in an e-mail, a link to the tracking page (which shows it) in an SMS. 409 `closed_case` for a closed case (reopen it first). Publishes `complaint.replied`.',
+      problems: [409, 422],
+      params: IdParams,
+      body: ReplyToComplaint,
+      response: { 201: ComplaintDetailView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 201, body: await replyToComplaint(tx, req.tenantId, req.actor!, req.params.id, req.body) }));
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/complaints/:id/notes', {
+    config: { access: 'complaints:work' },
+    schema: {
+      tags: ['complaints'],
+      summary: 'Add an internal note to the case',
+      operationId: 'addComplaintNote',
+      description: 'Seen by staff only: nothing is sent to the customer, the tracking page does not show it, and it does not count as a response. Allowed on a closed case.',
+      problems: [422],
+      params: IdParams,
+      body: AddComplaintNote,
+      response: { 201: ComplaintDetailView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 201, body: await addComplaintNote(tx, req.tenantId, req.actor!, req.params.id, req.body) }));
     return sendWrite(reply, result);
   });
 

@@ -28,7 +28,7 @@ export interface LogActor {
 }
 
 /** The lifecycle actor of a signed-in member or key; analysts (and any role without one) take no action. */
-function staffActor(actor: Actor): LogActor {
+export function staffActor(actor: Actor): LogActor {
   const type = caseActorForRole(actor.role);
   if (!type) throw new Problem(403, 'forbidden');
   return { type, id: `${actor.kind}:${actor.id}` };
