@@ -12,7 +12,7 @@ import { addBusinessMinutes, businessMinutesBetween, type BusinessCalendar } fro
 import { workspaceSettings } from '../workspace/index.ts';
 import * as repo from './complaint-sla.repo.ts';
 import * as caseRepo from './complaint.repo.ts';
-import { applyStep, presentCase } from './complaint.service.ts';
+import { escalateForBreaches, presentCase } from './complaint.service.ts';
 import { ESCALATABLE_STATES } from './case-lifecycle.ts';
 import { HOLIDAY_TABLES, holidayDates, type HolidayRule } from './holiday-calendars.ts';
 import { evaluateSla, SLA_TARGETS, type CaseLogEntry, type ComplaintState, type SlaEvaluation, type SlaPolicy, type SlaTarget } from './sla-clock.ts';
@@ -425,12 +425,13 @@ async function scanBatch(tx: Executor, cases: repo.CaseRow[], now: Date, total: 
       const ids = rows.map((r) => r.id);
       const events = await repo.eventsOfCases(tx, tenantId, ids);
       const markers = await repo.publishedMarkersOf(tx, tenantId, ids);
-      const writes: (repo.SlaIndexRow & { published: string[] })[] = [];
       const outbox: { topic: string; payload: Record<string, unknown> }[] = [];
-      for (let row of rows) {
-        let log = events.get(row.id) ?? [];
+      const scanned: { row: repo.CaseRow; log: repo.CaseEventRow[]; sla: CaseSla; published: string[] }[] = [];
+      const toEscalate: { row: repo.CaseRow; note: string }[] = [];
+      for (const row of rows) {
+        const log = events.get(row.id) ?? [];
         const result = reconcile(config, row, log, now, markers.get(row.id) ?? []);
-        let sla = result.sla;
+        const sla = result.sla;
         for (const marker of result.toPublish) {
           const [kind, target] = marker.split(':') as ['warning' | 'breach', SlaTarget];
           const clock = sla.evaluation.targets[target];
@@ -446,21 +447,24 @@ async function scanBatch(tx: Executor, cases: repo.CaseRow[], now: Date, total: 
         }
         const breaches = result.toPublish.filter((m) => m.startsWith('breach:'));
         if (breaches.length > 0 && sla.policy?.escalateOnBreach && (ESCALATABLE_STATES as readonly string[]).includes(row.state)) {
-          const locked = (await caseRepo.findCase(tx, tenantId, row.id, { lock: true }))!;
-          const note = `SLA breached: ${breaches.map((m) => m.slice('breach:'.length)).join(', ')}`;
-          // In a savepoint: a case the lifecycle (or a step's other effects) refuses keeps its breach
-          // published and does not hold up the rest of the batch, nor every scan after it.
-          const to = await tx.transaction((sp) => (scanning.add(sp), applyStep(sp, tenantId, locked, { type: 'system', id: null }, { action: 'escalate', note }, now))).catch(() => null);
-          if (to) {
-            row = { ...locked, state: to, updatedAt: now };
-            log = [...log, { ...log[log.length - 1]!, kind: 'transition', toState: to, at: now }];
-            sla = evaluateCase(config, row, log, now);
-            total.escalated++;
-          }
+          toEscalate.push({ row, note: `SLA breached: ${breaches.map((m) => m.slice('breach:'.length)).join(', ')}` });
         }
-        writes.push({ ...indexRow(row, sla, now, false), published: [...result.published, ...result.toPublish] });
-        total.cases++;
+        scanned.push({ row, log, sla, published: [...result.published, ...result.toPublish] });
       }
+      // All of the batch's escalations at once (the cases are locked by the claim). Its breaches are
+      // published whatever happens to them: in a savepoint, so a failed escalation does not hold up
+      // the batch, nor every scan after it.
+      const escalated = toEscalate.length === 0
+        ? new Set<string>()
+        : await tx.transaction((sp) => escalateForBreaches(sp, tenantId, toEscalate, now)).catch(() => new Set<string>());
+      total.escalated += escalated.size;
+      const writes = scanned.map(({ row, log, sla, published }) => {
+        if (!escalated.has(row.id)) return { ...indexRow(row, sla, now, false), published };
+        const moved = { ...row, state: 'escalated', updatedAt: now };
+        const movedLog = [...log, { ...log[log.length - 1]!, kind: 'transition', toState: 'escalated', at: now }];
+        return { ...indexRow(moved, evaluateCase(config, moved, movedLog, now), now, false), published };
+      });
+      total.cases += scanned.length;
       await publishEvents(tx, tenantId, outbox);
       await repo.upsertSlaIndexes(tx, writes);
     }

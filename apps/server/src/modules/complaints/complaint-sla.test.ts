@@ -242,6 +242,33 @@ describe('the SLA scan', () => {
     expect(log).toEqual([{ action: 'escalate', actor_type: 'system' }]);
   });
 
+  it('escalates a breach wave over several batches at once, each case from its own state, with its event and queue row', async () => {
+    await policy(ws, { category: 'wave', targets: { resolve: 60 } });
+    const received = new Date(Date.now() - MIN);
+    const ids: string[] = [];
+    for (let n = 0; n < 7; n++) {
+      const history = [{ kind: 'action', action: 'acknowledge', at: received.toISOString() }, ...(n % 2 ? [{ kind: 'action', action: 'assess', at: received.toISOString() }] : [])];
+      ids.push((await importCase(ws, { category: 'wave', receivedAt: received.toISOString(), history })).id as string);
+    }
+    const result = await runSlaScan(t.database, new Date(received.getTime() + 24 * 60 * MIN), 3);
+    expect(result.escalated).toBeGreaterThanOrEqual(7);
+    const { rows: log } = await t.database.pool.query(
+      "SELECT case_id, from_state, to_state, actor_type, note FROM complaint_case_events WHERE case_id = ANY($1) AND action = 'escalate'", [ids]);
+    expect(log).toHaveLength(7);
+    for (const [n, id] of ids.entries()) {
+      expect(log.find((e) => e.case_id === id)).toMatchObject({ from_state: n % 2 ? 'assessed' : 'acknowledged', to_state: 'escalated', actor_type: 'system', note: 'SLA breached: resolve' });
+      expect(await caseState(id)).toBe('escalated');
+    }
+    const { rows: published } = await t.database.pool.query(
+      "SELECT payload->>'caseId' AS id FROM outbox_events WHERE topic = 'complaint.state_changed' AND payload->>'action' = 'escalate' AND payload->>'caseId' = ANY($1)", [ids]);
+    expect(published.map((r) => r.id).sort()).toEqual([...ids].sort());
+    const { rows: index } = await t.database.pool.query('SELECT case_state FROM complaint_case_sla WHERE case_id = ANY($1)', [ids]);
+    expect(index.map((r) => r.case_state)).toEqual(ids.map(() => 'escalated'));
+    // Once is enough: the next scan escalates none of them again.
+    await runSlaScan(t.database, new Date(received.getTime() + 25 * 60 * MIN), 3);
+    expect((await t.database.pool.query("SELECT 1 FROM complaint_case_events WHERE case_id = ANY($1) AND action = 'escalate'", [ids])).rows).toHaveLength(7);
+  });
+
   it('stops warning and never breaches once the policy is deactivated', async () => {
     const p = await policy(ws, { category: 'scan-off', targets: { resolve: 600 }, warningShare: 0.5 });
     const received = new Date(Date.now() - MIN);

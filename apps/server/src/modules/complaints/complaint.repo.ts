@@ -92,6 +92,15 @@ export async function updateCase(tx: Executor, tenantId: string, id: string, pat
   await tx.update(complaintCases).set({ ...patch, updatedAt: now }).where(and(eq(complaintCases.tenantId, tenantId), eq(complaintCases.id, id)));
 }
 
+/** Moves many cases of a workspace to their new states at one instant, in one statement. */
+export async function setCaseStates(tx: Executor, tenantId: string, changes: { id: string; state: string }[], now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  await tx.execute(sql`
+    UPDATE complaint_cases c SET state = x.state, updated_at = ${now.toISOString()}::timestamptz
+    FROM unnest(${sql.param(changes.map((ch) => ch.id))}::uuid[], ${sql.param(changes.map((ch) => ch.state))}::text[]) AS x(id, state)
+    WHERE c.tenant_id = ${tenantId} AND c.id = x.id`);
+}
+
 export async function appendEvents(tx: Executor, rows: NewCaseEvent[]): Promise<void> {
   if (rows.length > 0) await tx.insert(complaintCaseEvents).values(rows);
 }

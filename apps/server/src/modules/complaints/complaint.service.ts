@@ -264,6 +264,32 @@ export async function applyStep(tx: Executor, tenantId: string, row: repo.CaseRo
   return to;
 }
 
+/**
+ * The SLA scan's escalations, set-based: applyStep's writes for `escalate` by the system, for many
+ * locked cases of one workspace in a fixed number of statements (a breach wave of a thousand cases
+ * would otherwise take a thousand round trips of each). The lifecycle still decides each case;
+ * one it refuses is left as it is. The caller recomputes the SLA (it holds the clocks). Answers
+ * the ids escalated.
+ */
+export async function escalateForBreaches(tx: Executor, tenantId: string, cases: { row: repo.CaseRow; note: string }[], now: Date): Promise<Set<string>> {
+  const system = { type: 'system' as const, id: null };
+  const allowed = cases.flatMap(({ row, note }) => {
+    const outcome = nextState(row.state as ComplaintState, 'escalate', { actor: system.type });
+    return outcome.ok ? [{ row, note, from: outcome.from, to: outcome.to }] : [];
+  });
+  if (allowed.length === 0) return new Set();
+  await repo.setCaseStates(tx, tenantId, allowed.map(({ row, to }) => ({ id: row.id, state: to })), now);
+  await repo.appendEvents(tx, allowed.map(({ row, note, from, to }) => ({
+    tenantId, caseId: row.id, at: now, kind: 'transition', action: 'escalate', fromState: from, toState: to, note, actorType: system.type, actorId: system.id, details: {},
+  })));
+  await publishEvents(tx, tenantId, allowed.map(({ row, from, to }) => ({
+    topic: 'complaint.state_changed',
+    payload: { caseId: row.id, customerId: row.customerId, action: 'escalate', from, to, actorType: system.type, occurredAt: now.toISOString() },
+  })));
+  await updateTouchpointData(tx, tenantId, allowed.filter(({ row }) => row.customerId).map(({ row, to }) => ({ externalId: timelineId(row.id), patch: { state: to } })));
+  return new Set(allowed.map(({ row }) => row.id));
+}
+
 /** One lifecycle action by a member or key, on the case row locked for the transaction. */
 export async function takeAction(tx: Executor, tenantId: string, actor: Actor, id: string, input: TakeComplaintAction, now = new Date()): Promise<ComplaintDetailView> {
   const row = await repo.findCase(tx, tenantId, id, { lock: true });

@@ -438,7 +438,7 @@ describe('the public form and tracking', () => {
 describe('the case log is append-only', () => {
   it('offers no way to change or remove a log line: the repo only appends and reads, and no source updates or deletes one', () => {
     const logFunctions = Object.keys(repo).filter((name) => /event/i.test(name)).sort();
-    expect(logFunctions).toEqual(['appendEvents', 'eventsOf']);
+    expect(logFunctions).toEqual(['appendEvent', 'appendEvents', 'caseEventNote', 'eventsOf']);
     const dir = path.dirname(fileURLToPath(import.meta.url));
     const sources = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
     expect(sources.length).toBeGreaterThan(5);
