@@ -7,7 +7,7 @@ import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/ha
 import { startSmtpSink, type SmtpSink } from '../../../test/smtp-sink.ts';
 import type { JobContext } from '../../platform/jobs/registry.ts';
 import { DEFAULT_RECOURSE } from './complaint-settings.ts';
-import { TRACK_TRIES_PER_CODE_PER_HOUR } from './complaint.routes.ts';
+import { TRACK_TRIES_PER_CODE_PER_HOUR } from './tracking-limits.ts';
 import { caseFeedbackSubscriber, caseLoopSubscriber } from './complaint.subscribers.ts';
 
 // The customer's side of a case and the closed loop, on real parts: a role-'all' app (event relay,

@@ -2,54 +2,14 @@ import {
   AssignComplaint, ComplaintDetailView, ComplaintDetailWithSla, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, FileComplaint, IdParams, OpenComplaint,
   AddComplaintNote, ReplyToComplaint, TakeComplaintAction, TrackComplaint,
 } from '@vafa/contracts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Problem } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
-import { parseTrackingCode } from './tracking-code.ts';
+import { TRACK_TRIES_PER_ADDRESS_PER_MINUTE, limitTriesPerCode } from './tracking-limits.ts';
 import { caseSla } from './complaint-sla.service.ts';
 import { addComplaintNote, replyToComplaint } from './case-replies.ts';
 import { assignComplaint, getComplaint, listComplaints, openComplaint, takeAction, trackComplaint } from './complaint.service.ts';
 import { PublicFilingCoalescer } from './public-filing.ts';
-
-/**
- * Tracking takes a code and a guess at a short verification (4 digits), so instead of the
- * anonymous per-address limit of other public routes it is held to a few tries a minute per
- * address, and a few an hour per code whichever addresses they come from (a botnet guessing one
- * case's digits). Counted in each process's memory, like every rate limit here.
- */
-export const TRACK_TRIES_PER_ADDRESS_PER_MINUTE = 10;
-export const TRACK_TRIES_PER_CODE_PER_HOUR = 20;
-const HOUR_MS = 3_600_000;
-const CODE_WINDOWS_MAX = 100_000;
-const triesPerCode = new Map<string, { count: number; resetAt: number }>();
-
-function trackedCode(req: FastifyRequest): string {
-  const body = req.body as { workspace?: unknown; code?: unknown } | undefined;
-  const parsed = parseTrackingCode(body?.code);
-  return `${String(body?.workspace ?? '')}:${parsed.ok ? parsed.code : String(body?.code ?? '').slice(0, 64)}`;
-}
-
-/** A fixed hourly window per code; the map is bounded (expired windows go first, then all). */
-export async function limitTriesPerCode(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const now = Date.now();
-  const key = trackedCode(req);
-  let window = triesPerCode.get(key);
-  if (!window || window.resetAt <= now) {
-    if (triesPerCode.size >= CODE_WINDOWS_MAX) {
-      for (const [k, w] of triesPerCode) if (w.resetAt <= now) triesPerCode.delete(k);
-      if (triesPerCode.size >= CODE_WINDOWS_MAX) triesPerCode.clear();
-    }
-    window = { count: 0, resetAt: now + HOUR_MS };
-    triesPerCode.set(key, window);
-  }
-  window.count++;
-  if (window.count > TRACK_TRIES_PER_CODE_PER_HOUR) {
-    reply.header('retry-after', String(Math.max(1, Math.ceil((window.resetAt - now) / 1000))));
-    throw new Problem(429, 'rate_limited');
-  }
-}
 
 export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import * as repo from './complaint.repo.ts';
-import { TRACK_TRIES_PER_ADDRESS_PER_MINUTE, TRACK_TRIES_PER_CODE_PER_HOUR } from './complaint.routes.ts';
+import { TRACK_TRIES_PER_ADDRESS_PER_MINUTE, TRACK_TRIES_PER_CODE_PER_HOUR } from './tracking-limits.ts';
 import { dammCheckDigit, newTrackingCode } from './tracking-code.ts';
 
 let t: TestApp;

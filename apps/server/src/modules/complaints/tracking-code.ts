@@ -33,7 +33,7 @@
 // digit divides the odds by ten, and 16 digits bought a card-number shape people misread as one.
 // Against a botnet the remaining lever is a per-workspace budget of failed tries, not length.
 // A known code (read off someone's SMS) is protected by the verification alone: the per-code
-// limit (TRACK_TRIES_PER_CODE_PER_HOUR) bounds how fast its 10^4 values can be tried.
+// limits (tracking-limits.ts: 20 an hour, 60 a day) bound how fast its 10^4 values can be tried.
 //
 // Uniqueness: per workspace, by the unique index (tenant_id, tracking_code); issueTrackingCode
 // draws another code only when the index reports this one taken. At 10^7 cases in a workspace a

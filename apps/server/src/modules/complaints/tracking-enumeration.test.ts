@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { TRACK_TRIES_PER_ADDRESS_PER_MINUTE, TRACK_TRIES_PER_CODE_PER_HOUR } from './complaint.routes.ts';
+import { TRACK_TRIES_PER_ADDRESS_PER_MINUTE, TRACK_TRIES_PER_CODE_PER_DAY, TRACK_TRIES_PER_CODE_PER_HOUR, TriesPerKey } from './tracking-limits.ts';
 import { TRACKING_CODE_SPACE, dammCheckDigit, formatTrackingCode, newTrackingCode, trackingGuessOdds, type TrackingCode } from './tracking-code.ts';
 
 // Tracking codes cannot be enumerated (issue 11): the tracking route shows nothing without the
@@ -143,5 +143,30 @@ describe('the entropy of codes against those limits', () => {
     // Half of the 10^4 values at the per-code limit, from any number of addresses.
     const hoursForEvenOdds = 5_000 / TRACK_TRIES_PER_CODE_PER_HOUR;
     expect(hoursForEvenOdds).toBeGreaterThanOrEqual(24 * 7);
+  });
+});
+
+describe('the per-code windows', () => {
+  it(`hold a patient guesser of one code to ${TRACK_TRIES_PER_CODE_PER_DAY} tries a day, though each hour allows ${TRACK_TRIES_PER_CODE_PER_HOUR}`, () => {
+    let now = Date.parse('2026-12-04T00:00:00Z');
+    const limits = new TriesPerKey([{ ms: 3_600_000, max: TRACK_TRIES_PER_CODE_PER_HOUR }, { ms: 86_400_000, max: TRACK_TRIES_PER_CODE_PER_DAY }], 1000, () => now);
+    let allowed = 0;
+    // A try every 3 minutes for a day: 20 an hour, always at the hourly limit.
+    for (let minute = 0; minute < 24 * 60; minute += 3, now += 3 * 60_000) if (limits.take('ws:123456789012') === 0) allowed++;
+    expect(allowed).toBe(TRACK_TRIES_PER_CODE_PER_DAY);
+    // Refused with the wait until the day's window ends; another code is untouched; the next day starts afresh.
+    now = Date.parse('2026-12-04T23:00:00Z');
+    expect(limits.take('ws:123456789012')).toBe(3600);
+    expect(limits.take('ws:999999999999')).toBe(0);
+    now = Date.parse('2026-12-05T00:00:00Z');
+    expect(limits.take('ws:123456789012')).toBe(0);
+  });
+
+  it('stay bounded in memory whatever number of codes is tried', () => {
+    const now = 0;
+    const limits = new TriesPerKey([{ ms: 1000, max: 1 }], 50, () => now);
+    for (let i = 0; i < 500; i++) limits.take(`ws:${i}`);
+    // Past the bound the map starts afresh (a key tried once may try once more), but never grows.
+    expect((limits as unknown as { windows: { counts: Map<string, unknown> }[] }).windows[0]!.counts.size).toBeLessThanOrEqual(50);
   });
 });
