@@ -12,15 +12,16 @@ export type NewTeam = typeof complaintTeams.$inferInsert;
 export type CaseRow = typeof complaintCases.$inferSelect;
 export type CaseEventRow = typeof complaintCaseEvents.$inferSelect;
 
-/** Changes whenever a setting of the workspace does: the cache key of its compiled SLA configuration. */
-export async function settingsStamp(db: Executor, tenantId: string): Promise<string> {
-  const { rows } = await db.execute<{ stamp: string }>(sql`
+/** Changes whenever a setting of the workspace does: the cache key of its compiled SLA configuration; with how many policies it has. */
+export async function settingsStamp(db: Executor, tenantId: string): Promise<{ stamp: string; policies: number }> {
+  const { rows } = await db.execute<{ stamp: string; policies: number }>(sql`
+    WITH p AS (SELECT count(*) AS n, max(updated_at) AS at FROM complaint_sla_policies WHERE tenant_id = ${tenantId})
     SELECT concat_ws('|',
       (SELECT extract(epoch FROM updated_at)::text FROM complaint_sla_calendars WHERE tenant_id = ${tenantId}),
-      (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(updated_at))::text, '') FROM complaint_sla_policies WHERE tenant_id = ${tenantId}),
+      (SELECT n::text || ':' || coalesce(extract(epoch FROM at)::text, '') FROM p),
       (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(updated_at))::text, '') FROM complaint_teams WHERE tenant_id = ${tenantId})
-    ) AS stamp`);
-  return rows[0]!.stamp;
+    ) AS stamp, (SELECT n::int FROM p) AS policies`);
+  return rows[0]!;
 }
 
 export async function findCalendar(db: Executor, tenantId: string): Promise<CalendarRow | undefined> {
@@ -51,6 +52,22 @@ export async function findPolicy(db: Executor, tenantId: string, id: string, opt
 export async function insertPolicy(tx: Executor, row: NewPolicy): Promise<PolicyRow | undefined> {
   const [created] = await tx.insert(complaintSlaPolicies).values(row).onConflictDoNothing().returning();
   return created;
+}
+
+/**
+ * Inserts the policy unless the workspace has any (a fresh workspace's default). Against a
+ * concurrent uncommitted insert of the same (category, severity) it waits for that transaction,
+ * then does nothing (or inserts, had it rolled back).
+ */
+export async function insertPolicyUnlessAny(tx: Executor, row: NewPolicy): Promise<void> {
+  await tx.execute(sql`
+    INSERT INTO complaint_sla_policies (tenant_id, id, name, category, severity, acknowledge_minutes, first_response_minutes, resolve_minutes,
+                                        pausing_states, warning_share, on_reopen, escalate_on_breach, active, created_at, updated_at)
+    SELECT ${row.tenantId}::uuid, ${row.id}::uuid, ${row.name}, ${row.category ?? null}, ${row.severity ?? null}, ${row.acknowledgeMinutes ?? null}::int,
+           ${row.firstResponseMinutes ?? null}::int, ${row.resolveMinutes ?? null}::int, ${sql.param(row.pausingStates)}::text[], ${row.warningShare}::real,
+           ${row.onReopen}, ${row.escalateOnBreach}, ${row.active}, ${(row.createdAt ?? new Date()).toISOString()}::timestamptz, ${(row.updatedAt ?? new Date()).toISOString()}::timestamptz
+    WHERE NOT EXISTS (SELECT 1 FROM complaint_sla_policies WHERE tenant_id = ${row.tenantId})
+    ON CONFLICT DO NOTHING`);
 }
 
 export async function updatePolicy(tx: Executor, tenantId: string, id: string, patch: Partial<NewPolicy>): Promise<PolicyRow> {

@@ -112,20 +112,20 @@ function compile(stamp: string, workspaceZone: string, row: repo.CalendarRow | u
 }
 
 const configCache = new Map<string, SlaConfig>();
-const seeded = new Set<string>();
 
-/** A fresh workspace gets its default policy the first time its SLA is read (once; racing readers insert it once). */
+/**
+ * A fresh workspace gets its default policy the first time its SLA is read. Racing first reads
+ * (a burst of first filings) insert it once: a concurrent transaction's uncommitted seed holds
+ * the (category, severity) key, so this insert waits for it and then does nothing, and the
+ * caller's next statement sees the committed policy. Nothing remembers "seeded" in the process:
+ * a flag set before the seeding transaction committed let its neighbours measure with no policy.
+ */
 async function seedDefaultPolicy(db: Executor, tenantId: string, now: Date): Promise<void> {
-  if (seeded.has(tenantId)) return;
-  const existing = await repo.listPolicies(db, tenantId);
-  if (existing.length === 0) {
-    await repo.insertPolicy(db, {
-      tenantId, id: randomUUID(), name: 'Default', category: null, severity: null,
-      acknowledgeMinutes: DEFAULT_POLICY_TARGETS.acknowledge, firstResponseMinutes: DEFAULT_POLICY_TARGETS.firstResponse, resolveMinutes: DEFAULT_POLICY_TARGETS.resolve,
-      pausingStates: ['waiting_for_customer'], warningShare: 0.8, onReopen: 'resume', escalateOnBreach: true, active: true, createdAt: now, updatedAt: now,
-    });
-  }
-  seeded.add(tenantId);
+  await repo.insertPolicyUnlessAny(db, {
+    tenantId, id: randomUUID(), name: 'Default', category: null, severity: null,
+    acknowledgeMinutes: DEFAULT_POLICY_TARGETS.acknowledge, firstResponseMinutes: DEFAULT_POLICY_TARGETS.firstResponse, resolveMinutes: DEFAULT_POLICY_TARGETS.resolve,
+    pausingStates: ['waiting_for_customer'], warningShare: 0.8, onReopen: 'resume', escalateOnBreach: true, active: true, createdAt: now, updatedAt: now,
+  });
 }
 
 /** How long a read (the queue) may use compiled settings without asking whether they changed. */
@@ -138,9 +138,13 @@ const READ_CACHE_MS = 5_000;
 export async function slaConfig(db: Executor, tenantId: string, now = new Date(), options: { forRead?: boolean } = {}): Promise<SlaConfig> {
   const hit = configCache.get(tenantId);
   if (options.forRead && hit && hit.checkedAt > Date.now() - READ_CACHE_MS) return hit;
-  await seedDefaultPolicy(db, tenantId, now);
   const workspace = await workspaceSettings(db, tenantId);
-  const stamp = `${workspace.timeZone}|${workspace.defaultCountry}|${await repo.settingsStamp(db, tenantId)}`;
+  let stored = await repo.settingsStamp(db, tenantId);
+  if (stored.policies === 0) {
+    await seedDefaultPolicy(db, tenantId, now);
+    stored = await repo.settingsStamp(db, tenantId);
+  }
+  const stamp = `${workspace.timeZone}|${workspace.defaultCountry}|${stored.stamp}`;
   if (hit && hit.stamp === stamp) {
     hit.checkedAt = Date.now();
     return hit;
@@ -155,7 +159,6 @@ export async function slaConfig(db: Executor, tenantId: string, now = new Date()
 /** Forget a workspace's compiled settings (tests that delete rows behind the stamp's back). */
 export function forgetSlaConfig(tenantId: string): void {
   configCache.delete(tenantId);
-  seeded.delete(tenantId);
 }
 
 /**
