@@ -4,7 +4,7 @@
 // it wraps on a phone and flows right to left by itself.
 import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
 import { GridComponent, TooltipComponent, type GridComponentOption, type TooltipComponentOption } from 'echarts/components';
-import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
+import { init, use, type ComposeOption, type ECharts, type EChartsCoreOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
 use([BarChart, LineChart, GridComponent, TooltipComponent, SVGRenderer]);
@@ -35,10 +35,9 @@ export interface ChartModel {
   animate: boolean;
 }
 
-export interface ChartHandle {
-  draw(model: ChartModel): void;
-  dispose(): void;
-}
+/** A drawn chart: redraw it with a new model, or take it down. */
+export interface ChartMount<M> { draw(model: M): void; dispose(): void }
+export type ChartHandle = ChartMount<ChartModel>;
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -124,10 +123,14 @@ function bandSeries(s: ChartModel['series'][number], index: number): LineSeriesO
   ];
 }
 
-/** Draws into `host` (SVG), follows its size, and re-lays text once the web font has loaded. */
-export function createChart(host: HTMLElement): ChartHandle {
+/**
+ * Draws `optionOf(model)` into `host` (SVG), follows the host's size, and re-lays text once the
+ * web font has loaded. Shared with every chart of its own kind (the complaints Pareto), which
+ * registers its own ECharts parts and imports this with them in its chunk.
+ */
+export function mountChart<M>(host: HTMLElement, optionOf: (model: M) => EChartsCoreOption): ChartMount<M> {
   const chart: ECharts = init(host, undefined, { renderer: 'svg' });
-  let last: ChartModel | null = null;
+  let last: M | null = null;
   let frame = 0;
   const observer = new ResizeObserver(() => {
     cancelAnimationFrame(frame);
@@ -149,4 +152,9 @@ export function createChart(host: HTMLElement): ChartHandle {
       chart.dispose();
     },
   };
+}
+
+/** The trend and bar charts of chart.tsx. */
+export function createChart(host: HTMLElement): ChartHandle {
+  return mountChart(host, optionOf);
 }

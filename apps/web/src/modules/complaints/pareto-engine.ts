@@ -4,8 +4,9 @@
 // complaint-pareto.tsx only, so echarts stays out of every other chunk.
 import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
 import { GridComponent, MarkLineComponent, TooltipComponent, type GridComponentOption, type MarkLineComponentOption, type TooltipComponentOption } from 'echarts/components';
-import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
+import { use, type ComposeOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
+import { mountChart, type ChartMount } from '../../ui/chart-engine.ts';
 
 use([BarChart, LineChart, GridComponent, TooltipComponent, MarkLineComponent, SVGRenderer]);
 
@@ -79,29 +80,8 @@ function optionOf(m: ParetoModel): Option {
   };
 }
 
-export interface ParetoHandle { draw(model: ParetoModel): void; dispose(): void }
+export type ParetoHandle = ChartMount<ParetoModel>;
 
 export function createPareto(host: HTMLElement): ParetoHandle {
-  const chart: ECharts = init(host, undefined, { renderer: 'svg' });
-  let last: ParetoModel | null = null;
-  let frame = 0;
-  const observer = new ResizeObserver(() => {
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => chart.resize());
-  });
-  observer.observe(host);
-  void document.fonts?.ready.then(() => {
-    if (!chart.isDisposed() && last) chart.setOption(optionOf(last), { notMerge: true });
-  });
-  return {
-    draw(model) {
-      last = model;
-      chart.setOption(optionOf(model), { notMerge: true });
-    },
-    dispose() {
-      cancelAnimationFrame(frame);
-      observer.disconnect();
-      chart.dispose();
-    },
-  };
+  return mountChart(host, optionOf);
 }
