@@ -4,9 +4,9 @@
 // server answers 404 for the route itself, so the screens work before and after it lands.
 import type { z } from 'zod';
 import type {
-  AcceptCaseResolution, AddCaseInformation, AssignComplaint, CaseAccess, ComplaintAction, ComplaintChannel, ComplaintDetailView, ComplaintPage,
+  AcceptCaseResolution, AddCaseInformation, AddComplaintNote, AssignComplaint, CaseAccess, ComplaintAction, ComplaintChannel, ComplaintDetailView, ComplaintPage,
   ComplaintQueueItem, ComplaintQueuePage, ComplaintReceipt, ComplaintSeverity, ComplaintSlaView, ComplaintState, ComplaintTeamList,
-  ComplaintThreadView, ComplaintTrackingView, ComplaintView, CustomerCaseView, MergeComplaint, ComplaintAttachmentList, FileComplaint, OpenComplaint, RejectCaseResolution, RootCauseList, RootCauseView,
+  ComplaintThreadView, ComplaintTrackingView, ComplaintView, CustomerCaseView, MergeComplaint, ComplaintAttachmentList, FileComplaint, OpenComplaint, RejectCaseResolution, ReplyToComplaint, RootCauseList, RootCauseView,
   TakeComplaintAction, TrackComplaint,
 } from '@vafa/contracts';
 import { ApiError, request } from '../../lib/api.ts';
@@ -78,6 +78,14 @@ async function optional<T>(name: string, call: () => Promise<T>): Promise<T | nu
   }
 }
 
+/**
+ * A fresh Idempotency-Key: 128 random bits in hex. getRandomValues, not randomUUID, which only
+ * exists in a secure context (a workspace served over plain http on the office network has none).
+ */
+export function newIdempotencyKey(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export interface QueuePageResult { items: QueueItem[]; nextCursor: string | null; bySla: boolean }
 
 export const complaintsApi = {
@@ -106,6 +114,12 @@ export const complaintsApi = {
   sla: (id: string) => optional('sla', () => request<ComplaintSlaView>('GET', `/api/complaints/${id}/sla`)),
   open: (body: NewComplaint) => request<ComplaintDetail>('POST', '/api/complaints', body),
   act: (id: string, body: z.input<typeof TakeComplaintAction>) => request<ComplaintDetail>('POST', `/api/complaints/${id}/actions`, body),
+  /** A reply the customer receives (and sees on the tracking page); the key makes a retried send safe. */
+  reply: (id: string, body: z.input<typeof ReplyToComplaint>, idempotencyKey: string) =>
+    request<ComplaintDetail>('POST', `/api/complaints/${id}/replies`, body, undefined, { 'Idempotency-Key': idempotencyKey }),
+  /** A note only staff see, allowed on a closed case. */
+  note: (id: string, body: z.input<typeof AddComplaintNote>, idempotencyKey: string) =>
+    request<ComplaintDetail>('POST', `/api/complaints/${id}/notes`, body, undefined, { 'Idempotency-Key': idempotencyKey }),
   assign: (id: string, body: z.input<typeof AssignComplaint>) => request<ComplaintDetail>('POST', `/api/complaints/${id}/assignment`, body),
   /** The workspace's root causes; null until the server has the taxonomy route (then the default codes apply). */
   rootCauses: () => optional('root-causes', () => request<RootCauseList>('GET', '/api/complaints/root-causes')),
