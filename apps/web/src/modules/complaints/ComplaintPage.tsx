@@ -10,11 +10,12 @@ import { useFieldError, useKnownKey, useT } from '../../i18n/useT.ts';
 import { api, ApiError } from '../../lib/api.ts';
 import { formatInstant, localiseDigits } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
-import { ArrowBack, Button, Dialog, ErrorState, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
+import { ArrowBack, Badge, Button, Dialog, ErrorState, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
 import { CustomerFollowups } from '../engagement/index.ts';
 import { SURVEY_KINDS, SurveyTimelineDetail } from '../surveys/index.ts';
 import { complaintsApi, type Action, type ComplaintDetail, type Sla } from './api.ts';
 import { formatBusinessMinutes, remainingNow } from './complaint-format.ts';
+import { CaseComposer } from './case-composer.tsx';
 import { CaseThread } from './case-thread.tsx';
 import { assignable, useMembers, useRootCauses } from './complaint-hooks.ts';
 import { canManageComplaints, canWorkComplaints, ChannelName, SeverityBadge, SlaTimer, StateBadge, TrackingCode, useNow } from './complaint-parts.tsx';
@@ -69,6 +70,7 @@ export default function ComplaintPage({ id }: { id: string }) {
             </dl>
           </section>
           <CaseThread complaint={c} canWork={canWorkComplaints(session.role)} canMerge={canManageComplaints(session.role)} />
+          {canWorkComplaints(session.role) && <CaseComposer complaint={c} />}
           <section className="card" aria-labelledby="cc-log">
             <h2 id="cc-log">{t('complaints.log')}</h2>
             <CaseLog complaint={c} />
@@ -261,7 +263,13 @@ function SlaCard({ complaint }: { complaint: Detail }) {
     <section className="card" aria-labelledby="cc-sla">
       <h2 id="cc-sla">{t('complaints.slaTitle')}</h2>
       <SlaTimer sla={sla} now={now} />
-      {sla.policyName && <p className="muted">{t('complaints.slaPolicyLabel')} <UserText>{sla.policyName}</UserText></p>}
+      {sla.policyName && (
+        <p className="muted">
+          {t('complaints.slaPolicyLabel')}{' '}
+          {/* The server's stock policy is named 'Default' until someone renames it: said in the reader's language (as in the settings). */}
+          {sla.policyName === 'Default' ? t('complaints.settings.policy.default') : <UserText>{sla.policyName}</UserText>}
+        </p>
+      )}
       <dl className="facts sla-targets">
         {(['acknowledge', 'firstResponse', 'resolve'] as const).map((target) => {
           const clock = sla.targets[target];
@@ -343,7 +351,10 @@ function CustomerCard({ complaint }: { complaint: Detail }) {
   );
 }
 
-/** The append-only log, oldest first: each step with who, when, the states it moved between and its note. */
+/**
+ * The append-only log, oldest first: each step with who, when, the states it moved between and its
+ * note. A staff reply says it went to the customer; an internal note says it did not.
+ */
 function CaseLog({ complaint }: { complaint: Detail }) {
   const t = useT();
   const prefs = usePrefs();
@@ -357,11 +368,17 @@ function CaseLog({ complaint }: { complaint: Detail }) {
         const who = e.actorType === 'customer' ? t('complaints.actor.customer') : e.actorType === 'system' ? t('complaints.actor.system')
           : e.actorId?.startsWith('user:') ? nameOf(e.actorId) : t('complaints.actor.integration');
         const details = e.details as { rootCause?: string; resolutionSummary?: string; assigneeTo?: string | null; teamTo?: string | null };
+        const staffReply = e.kind === 'response' && e.action === 'reply';
+        // Other 'note' lines (assignment, files, merge) are bookkeeping; only a written note is marked internal.
+        const internalNote = e.kind === 'note' && e.action === 'note';
+        const tone = staffReply ? ' case-event-reply' : internalNote ? ' case-event-internal' : '';
         return (
-          <li key={e.id} className={`case-event case-event-${e.kind}`}>
+          <li key={e.id} className={`case-event case-event-${e.kind}${tone}`} data-event={e.action ?? e.kind}>
             <div className="case-event-head">
               <strong>{known(actionKey) ? t(actionKey) : t(`complaints.kind.${e.kind}`)}</strong>
               {e.toState && <StateBadge state={e.toState} />}
+              {staffReply && <Badge tone="info">{t('complaints.sentToCustomer')}</Badge>}
+              {internalNote && <Badge tone="warn">{t('complaints.internalOnly')}</Badge>}
               <span className="muted">{who && <UserText>{who}</UserText>}</span>
               <time className="muted" dateTime={e.at}>{formatInstant(e.at, prefs)}</time>
             </div>
@@ -373,7 +390,8 @@ function CaseLog({ complaint }: { complaint: Detail }) {
             )}
             {details.rootCause && <p className="case-event-detail">{t('complaints.rootCauseLabel')}: {roots.labelOf(details.rootCause)}</p>}
             {details.resolutionSummary && <p className="case-event-detail">{t('complaints.resolutionSummary')}: <UserText>{details.resolutionSummary}</UserText></p>}
-            {e.note && <p className="case-event-note"><UserText>{e.note}</UserText></p>}
+            {/* dir=auto on the block, not an inline bdi: text in another script than the page keeps its own alignment, line by line. */}
+            {e.note && <p className="case-event-note" dir="auto">{e.note}</p>}
           </li>
         );
       })}
