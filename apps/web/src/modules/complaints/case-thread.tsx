@@ -1,14 +1,14 @@
 // The case page's thread: e-mails and text messages on the case, its attachments (download, and
 // upload for those who work cases), the cases merged into it, and merging this one into another.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { Form, Link } from 'react-aria-components';
 import { useNavigate } from '@tanstack/react-router';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useFieldError, useT } from '../../i18n/useT.ts';
 import { formatInstant, localeTag } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
-import { Button, Dialog, ErrorState, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
+import { Button, Dialog, ErrorState, Select, Skeleton, TextField, UploadIcon, UserText, useToast } from '../../ui/index.ts';
 import { ATTACHMENT_MAX_BYTES as COMPLAINT_ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES as COMPLAINT_ATTACHMENT_MAX_FILES, complaintsApi, type ComplaintDetail } from './api.ts';
 import { formatTrackingCode } from './complaint-format.ts';
 import { TrackingCode } from './complaint-parts.tsx';
@@ -81,6 +81,7 @@ function AttachForm({ complaint }: { complaint: ComplaintDetail }) {
   const toast = useToast();
   const client = useQueryClient();
   const inputId = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
   const [files, setFiles] = useState<File[]>([]);
   const [note, setNote] = useState('');
   const [inputKey, setInputKey] = useState(0);
@@ -103,9 +104,16 @@ function AttachForm({ complaint }: { complaint: ComplaintDetail }) {
   const limit = t('complaints.attachLimits', { files: COMPLAINT_ATTACHMENT_MAX_FILES, size: formatSize(COMPLAINT_ATTACHMENT_MAX_BYTES, localeTag(prefs)) });
   return (
     <Form onSubmit={handleSubmit} className="form attach-form" validationBehavior="aria">
-      <div className="field">
+      <div className="field file-field">
         <label className="field-label" htmlFor={inputId}>{t('complaints.attachFiles')}</label>
-        <input key={inputKey} id={inputId} type="file" multiple className="input" onChange={(e) => setFiles([...(e.target.files ?? [])])} aria-describedby={`${inputId}-help`} />
+        {/* The browser's own picker says "Choose Files / No file chosen" in the browser's language, not the page's: a button of ours opens it. */}
+        <div className="file-row">
+          <Button onPress={() => fileInput.current?.click()} aria-describedby={`${inputId}-chosen ${inputId}-help`}><UploadIcon />{t('complaints.chooseFiles')}</Button>
+          <span id={`${inputId}-chosen`} className="muted file-names">
+            {files.length === 0 ? t('complaints.noFilesChosen') : files.map((f, i) => <span key={i}>{i > 0 && '، '}<UserText>{f.name}</UserText></span>)}
+          </span>
+        </div>
+        <input key={inputKey} ref={fileInput} id={inputId} type="file" multiple className="visually-hidden" tabIndex={-1} onChange={(e) => setFiles([...(e.target.files ?? [])])} aria-describedby={`${inputId}-help`} />
         <span id={`${inputId}-help`} className="field-description">{limit}</span>
         {(tooBig || tooMany) && <span className="field-error" role="alert">{tooMany ? limit : t('complaints.attachTooBig', { name: tooBig!.name })}</span>}
       </div>
