@@ -125,9 +125,18 @@ function CaseStatus({ workspace, access, found, onChange, onBack }: {
           <h2>{t('complaintPublic.history')}</h2>
           <ol className="public-history">
             {[...caseView.history].reverse().map((entry, i) => (
-              <li key={`${entry.at}-${i}`} className={`history-${entry.kind}`}>
+              <li key={`${entry.at}-${i}`} className={`history-${entry.kind}`} data-kind={entry.kind}>
                 <time className="muted" dateTime={entry.at}>{formatInstant(entry.at, prefs)}</time>
-                <p>{entry.kind === 'your_message' ? <><strong>{t('complaintPublic.youWrote')}</strong> <UserText>{entry.text}</UserText></> : entry.text}</p>
+                {entry.kind === 'our_reply' ? (
+                  // The company's words, as written: a heading of its own, then the text with its line breaks.
+                  <>
+                    <p className="history-from"><strong>{t('complaintPublic.weWrote')}</strong></p>
+                    {/* dir=auto on the block: a Persian reply on an English page (or the reverse) is aligned and ordered as its own language. */}
+                    <p className="history-text" dir="auto">{entry.text}</p>
+                  </>
+                ) : (
+                  <p>{entry.kind === 'your_message' ? <><strong>{t('complaintPublic.youWrote')}</strong> <UserText>{entry.text}</UserText></> : entry.text}</p>
+                )}
               </li>
             ))}
           </ol>
