@@ -19,7 +19,7 @@ type Content = Record<Language, Record<Part, string>>;
 const PARTS: Part[] = ['subject', 'text', 'sms'];
 const VARIABLES = [
   'name', 'firstName', 'orderNumber', 'orderAmount', 'orderDate', 'today', 'birthday', 'tier', 'points', 'workspaceName',
-  'trackingCode', 'trackingLink', 'caseStatus', 'resolutionSummary', 'recourse',
+  'trackingCode', 'trackingLink', 'caseStatus', 'resolutionSummary', 'recourse', 'reply',
 ] as const;
 
 function fromTemplate(template?: Template): Content {
