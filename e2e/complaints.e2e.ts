@@ -1,6 +1,8 @@
 // Complaints in the browser: an agent records a phone complaint (Persian), finds it in the queue,
 // opens it and takes it from received to closed with a root cause; a customer files on the public
-// form in Persian on a phone and tracks the case with the code typed in Persian digits.
+// form in Persian on a phone and tracks the case with the code typed in Persian digits; an agent
+// writes an internal note and a reply on that case, and the customer's tracking page shows the
+// reply and not the note.
 // With VAFA_SHOTS=1 it also screenshots the screens in fa, ar and en at 1366 and 390 px.
 // Run: node --import tsx --test e2e/complaints.e2e.ts
 import assert from 'node:assert/strict';
@@ -20,6 +22,16 @@ let agent: BrowserContext;
 let slug = '';
 let caseId = '';
 let publicCode = '';
+let publicCaseId = '';
+/** A draft in each language, left in the composer for the screenshots. */
+const DRAFT = {
+  fa: 'بستهٔ تازهٔ شما امروز فرستاده شد.\nاگر تا فردا نرسید همین‌جا بنویسید.',
+  ar: 'أُرسل طردك الجديد اليوم.\nإن لم يصل غدًا فاكتب إلينا هنا.',
+  en: 'Your new parcel left today.\nWrite here if it has not arrived by tomorrow.',
+} as const;
+const NOTE = 'یادداشت درونی: انبار گفت بسته آسیب دیده بود.';
+// Two lines and something that looks like markup: the customer must see the text as written.
+const REPLY = 'سلام رضا، سفارش شما امروز دوباره فرستاده شد.\nاگر تا فردا نرسید <b>همین‌جا</b> بنویسید.';
 
 async function choose(page: Page, label: string, option: string) {
   await page.getByRole('button', { name: new RegExp(label) }).first().click();
@@ -149,6 +161,87 @@ describe('complaints screens', { timeout: 600_000 }, () => {
     await context.close();
   });
 
+  test('an agent writes an internal note and a reply; the customer sees the reply and not the note', async () => {
+    const cases = await (await agent.request.get('/api/complaints?state=open&limit=200')).json() as { items: { id: string; trackingCode: string }[] };
+    publicCaseId = cases.items.find((c) => c.trackingCode === publicCode)?.id ?? '';
+    assert.ok(publicCaseId, 'the publicly filed case is in the open cases');
+    // The agent's session in a context that lets axe's inline script run (the app's CSP forbids inline scripts).
+    const staff = await browser.newContext({
+      baseURL: vafa.baseUrl, locale: 'fa-IR', timezoneId: 'Asia/Tehran', viewport: { width: 1366, height: 900 }, bypassCSP: true, storageState: await agent.storageState(),
+    });
+    const page = await staff.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`/complaints/${publicCaseId}`);
+    const composer = page.getByTestId('case-composer');
+    await composer.waitFor();
+    const result = composer.getByTestId('composer-result');
+    const log = page.getByTestId('case-log');
+
+    // An open case starts on the reply; sending nothing is refused in words, before any request.
+    assert.equal(await composer.getByRole('tab', { name: fa['complaints.composer.reply'] }).getAttribute('aria-selected'), 'true');
+    await composer.getByRole('button', { name: fa['complaints.composer.sendReply'] }).click();
+    await composer.getByText(fa['complaints.composer.empty']).waitFor();
+
+    // The internal note, through its own tab.
+    await composer.getByRole('tab', { name: fa['complaints.composer.note'] }).click();
+    await composer.getByRole('textbox', { name: fa['complaints.composer.noteLabel'] }).fill(NOTE);
+    await composer.getByRole('button', { name: fa['complaints.composer.saveNote'] }).click();
+    await result.getByText(fa['complaints.composer.noteSaved']).waitFor();
+    const note = log.locator('[data-event="note"]').filter({ hasText: NOTE });
+    await note.waitFor();
+    assert.ok((await note.textContent())?.includes(fa['complaints.internalOnly']), 'the note is marked internal on the timeline');
+    assert.equal(await composer.getByRole('textbox', { name: fa['complaints.composer.noteLabel'] }).inputValue(), '', 'the note box is emptied');
+
+    // The reply, through the reply tab.
+    await composer.getByRole('tab', { name: fa['complaints.composer.reply'] }).click();
+    await composer.getByRole('textbox', { name: fa['complaints.composer.replyLabel'] }).fill(REPLY);
+    await composer.getByRole('button', { name: fa['complaints.composer.sendReply'] }).click();
+    await result.getByText(fa['complaints.composer.replySent']).waitFor();
+    const reply = log.locator('[data-event="reply"]');
+    await reply.filter({ hasText: 'سفارش شما امروز دوباره فرستاده شد.' }).waitFor();
+    assert.equal(await reply.count(), 1, 'one reply, sent once');
+    assert.ok((await reply.textContent())?.includes(fa['complaints.sentToCustomer']), 'the reply is marked as sent on the timeline');
+    assert.ok(!(await reply.textContent())?.includes(fa['complaints.internalOnly']));
+    assert.equal(await reply.locator('b').count(), 0, 'the reply text is not markup');
+    await expectAccessible(page, 'case composer fa');
+
+    const stored = await (await page.request.get(`/api/complaints/${publicCaseId}`)).json() as { events: { kind: string; action: string | null; note: string | null }[] };
+    assert.deepEqual(stored.events.filter((e) => e.action === 'note' || e.action === 'reply').map((e) => [e.kind, e.action, e.note]), [['note', 'note', NOTE], ['response', 'reply', REPLY]]);
+
+    // A closed case takes notes only: the reply tab says why.
+    await page.goto(`/complaints/${caseId}`);
+    await composer.waitFor();
+    assert.equal(await composer.getByRole('tab', { name: fa['complaints.composer.note'] }).getAttribute('aria-selected'), 'true');
+    await composer.getByRole('tab', { name: fa['complaints.composer.reply'] }).click();
+    await composer.getByTestId('reply-closed').waitFor();
+    assert.equal(await composer.getByRole('button', { name: fa['complaints.composer.sendReply'] }).count(), 0);
+    assert.deepEqual(errors, []);
+    await staff.close();
+
+    // The customer, on a phone, with the code and the phone's last 4.
+    const context = await browser.newContext({ baseURL: vafa.baseUrl, locale: 'fa-IR', viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const customer = await context.newPage();
+    await customer.goto(`/c/${slug}/track?lang=fa`);
+    await customer.getByRole('textbox', { name: fa['complaintPublic.code'] }).fill(toPersian(publicCode));
+    await customer.getByRole('textbox', { name: fa['complaintPublic.verification'] }).fill('۴۳۲۱');
+    await customer.getByRole('button', { name: fa['complaintPublic.show'] }).click();
+    await customer.getByTestId('tracking-result').waitFor();
+    const ours = customer.locator('.public-history [data-kind="our_reply"]');
+    await ours.waitFor();
+    assert.equal(await ours.count(), 1);
+    const shown = await ours.locator('.history-text').innerText();
+    assert.equal(shown, REPLY, 'the reply as written, its line break kept and its markup as text');
+    assert.ok((await ours.innerText()).includes(fa['complaintPublic.weWrote']), 'said to be the company\'s words');
+    assert.equal(await ours.evaluate((el) => getComputedStyle(el).direction), 'rtl');
+    const whole = await customer.locator('body').innerText();
+    assert.ok(!whole.includes('انبار گفت'), 'the internal note is nowhere on the customer\'s page');
+    const width = await customer.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, view: window.innerWidth }));
+    assert.ok(width.scroll <= width.view, 'no sideways scrolling on a phone');
+    await expectAccessible(customer, 'public tracking with a reply fa phone');
+    await context.close();
+  });
+
   test('screens in fa, ar and en at 1366 and 390 px', { skip: process.env.VAFA_SHOTS !== '1' }, async () => {
     const page = await agent.newPage();
     const publicPage = await (await browser.newContext({ baseURL: vafa.baseUrl, locale: 'fa-IR' })).newPage();
@@ -165,6 +258,26 @@ describe('complaints screens', { timeout: 600_000 }, () => {
           await page.waitForLoadState('networkidle');
           await screenshot(page, `complaints/${language}-${width}-${name}`, { fullPage: true });
         }
+        // The case with a reply and a note: the composer on each tab, and the timeline below it.
+        const m = MESSAGES[language];
+        await page.goto(`/complaints/${publicCaseId}`);
+        const composer = page.getByTestId('case-composer');
+        await composer.waitFor();
+        await page.getByTestId('case-log').locator('[data-event="reply"]').waitFor();
+        await composer.getByRole('textbox', { name: m['complaints.composer.replyLabel'] }).fill(DRAFT[language]);
+        await composer.scrollIntoViewIfNeeded();
+        await screenshot(page, `complaints/${language}-${width}-composer-reply`);
+        await composer.getByRole('tab', { name: m['complaints.composer.note'] }).click();
+        await composer.getByRole('textbox', { name: m['complaints.composer.noteLabel'] }).waitFor();
+        await composer.scrollIntoViewIfNeeded();
+        await screenshot(page, `complaints/${language}-${width}-composer-note`);
+        await screenshot(page, `complaints/${language}-${width}-case-reply`, { fullPage: true });
+        const scroll = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, view: window.innerWidth }));
+        assert.ok(scroll.scroll <= scroll.view, `no sideways scrolling on the case page (${language} ${width})`);
+        if (language !== 'en') {
+          const words = await composer.innerText();
+          assert.ok(!/[A-Za-z]/.test(words), `no Latin word in the ${language} composer: ${words}`);
+        }
         await publicPage.setViewportSize({ width, height: width > 500 ? 900 : 844 });
         await publicPage.goto(`/c/${slug}/complaint?lang=${language}`);
         await publicPage.locator('h1').waitFor();
@@ -173,7 +286,12 @@ describe('complaints screens', { timeout: 600_000 }, () => {
         await publicPage.getByRole('textbox').nth(1).fill('4321');
         await publicPage.getByRole('button', { name: MESSAGES[language]['complaintPublic.show'] }).click();
         await publicPage.getByTestId('tracking-result').waitFor();
+        await publicPage.locator('[data-kind="our_reply"]').waitFor();
+        // The reply is Persian: right to left on every page, the English one included.
+        assert.equal(await publicPage.locator('[data-kind="our_reply"] .history-text').evaluate((el) => getComputedStyle(el).direction), 'rtl');
         await screenshot(publicPage, `complaints/${language}-${width}-public-track`, { fullPage: true });
+        const publicScroll = await publicPage.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, view: window.innerWidth }));
+        assert.ok(publicScroll.scroll <= publicScroll.view, `no sideways scrolling on the tracking page (${language} ${width})`);
       }
     }
   });
