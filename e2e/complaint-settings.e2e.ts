@@ -140,7 +140,21 @@ describe('complaint settings, prevention and reports', { timeout: 900_000 }, () 
     const occurrence = holidays.occurrences.find((o) => o.holiday === 'eid-al-fitr');
     assert.deepEqual(occurrence && { dates: occurrence.dates, estimated: occurrence.estimated, overridden: occurrence.overridden },
       { dates: ['2026-03-21', '2026-03-22'], estimated: false, overridden: true });
+
+    // A shop that opens on Nature Day: its day counts as a working day, and can be a day off again.
+    const nature = page.locator('[data-holiday="nature-day"]');
+    const natureName = fa['complaints.settings.holiday.nature-day'];
+    await nature.getByRole('button', { name: fill(fa['complaints.settings.holidays.workNamed'], { name: natureName }) }).click();
+    await nature.getByText(fa['complaints.settings.holidays.worked']).waitFor();
+    const natureDates = (await api<{ occurrences: { holiday: string; dates: string[] }[] }>('GET', '/api/complaints/settings/holidays?year=2026'))
+      .occurrences.find((o) => o.holiday === 'nature-day')!.dates;
+    assert.deepEqual(natureDates, ['2026-04-02']);
+    assert.deepEqual((await api<{ removedHolidays: string[] }>('GET', '/api/complaints/settings/calendar')).removedHolidays, ['2026-04-02']);
+    assert.ok(!(await api<{ daysOff: string[] }>('GET', '/api/complaints/settings/holidays?year=2026')).daysOff.includes('2026-04-02'), 'no longer a day off');
     await look('fa-holidays');
+    await nature.getByRole('button', { name: fill(fa['complaints.settings.holidays.dayOffNamed'], { name: natureName }) }).click();
+    await nature.getByRole('button', { name: fill(fa['complaints.settings.holidays.workNamed'], { name: natureName }) }).waitFor();
+    assert.deepEqual((await api<{ removedHolidays: string[] }>('GET', '/api/complaints/settings/calendar')).removedHolidays, []);
   });
 
   test('a new root cause joins the taxonomy', async () => {

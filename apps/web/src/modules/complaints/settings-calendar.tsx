@@ -214,6 +214,12 @@ function HolidaysBody({ view, canEdit }: { view: SlaCalendar; canEdit: boolean }
     return list.length === 1 ? first : t('complaints.settings.holidays.span', { first, last: formatDay(list.at(-1)!, prefs, 'medium'), days: localiseDigits(String(list.length), prefs.digits) });
   };
   const occurrences = holidays.data?.occurrences ?? [];
+  // A holiday the organisation works (some shops open on a lesser holiday): its days go in removedHolidays.
+  const worked = new Set(view.removedHolidays);
+  const isWorked = (o: HolidayList['occurrences'][number]) => o.dates.length > 0 && o.dates.every((d) => worked.has(d));
+  const setWorked = (o: HolidayList['occurrences'][number], work: boolean) => save({
+    removedHolidays: work ? [...new Set([...view.removedHolidays, ...o.dates])].sort() : view.removedHolidays.filter((d) => !o.dates.includes(d)),
+  }, t('complaints.settings.holidays.saved'));
   return (
     <div className="settings-stack">
       <section className="card settings-card">
@@ -239,11 +245,18 @@ function HolidaysBody({ view, canEdit }: { view: SlaCalendar; canEdit: boolean }
                     <span>{dates(o.dates)}</span>
                     <span className="holiday-badges">
                       {o.overridden ? <Badge tone="good">{t('complaints.settings.holidays.corrected')}</Badge> : o.estimated ? <Badge tone="warn">{t('complaints.settings.holidays.estimated')}</Badge> : null}
+                      {isWorked(o) && <Badge tone="info">{t('complaints.settings.holidays.worked')}</Badge>}
                     </span>
                   </div>
                   {canEdit && (
                     <div className="holiday-actions">
                       <Button variant="ghost" onPress={() => setCorrecting(o)} aria-label={t('complaints.settings.holidays.correctNamed', { name: nameOf(o.holiday, o.name) })}>{t('complaints.settings.holidays.correct')}</Button>
+                      {o.dates.length > 0 && (
+                        <Button variant="ghost" isDisabled={pending} onPress={() => void setWorked(o, !isWorked(o))}
+                          aria-label={t(isWorked(o) ? 'complaints.settings.holidays.dayOffNamed' : 'complaints.settings.holidays.workNamed', { name: nameOf(o.holiday, o.name) })}>
+                          {t(isWorked(o) ? 'complaints.settings.holidays.dayOff' : 'complaints.settings.holidays.work')}
+                        </Button>
+                      )}
                       {o.overridden && (
                         <Button variant="ghost" isDisabled={pending}
                           onPress={() => void save({ holidayOverrides: view.holidayOverrides.filter((x) => !(x.holiday === o.holiday && x.year === o.year)) }, t('complaints.settings.holidays.saved'))}>
