@@ -2356,7 +2356,7 @@ export interface paths {
         };
         /**
          * The complaint queue, open cases oldest first
-         * @description Filters: `state` (one state, `open` = all but closed (default), or `all`), `assignee` (`me`, `unassigned` or an account id), `team`, `severity`, `category`. Pass `nextCursor` back as `cursor`.
+         * @description Filters: `state` (one state, `open` = all but closed (default), or `all`), `assignee` (`me`, `unassigned` or an account id), `team`, `severity`, `category`, `channel`, and `q`: a tracking code as typed (any digits, spaces, dashes; 4 or more digits find the codes starting with them, and phones containing them) or words that must all occur in the contact's name, e-mail or phone (any case, Persian and Arabic letter forms alike); fewer than 4 digits with no word of 3 characters is 400 `search_too_short`. Pass `nextCursor` back as `cursor`.
          */
         get: operations["listComplaints"];
         put?: never;
@@ -2520,7 +2520,7 @@ export interface paths {
         };
         /**
          * The agent queue, most urgent SLA first
-         * @description Open cases ordered breached first, then at risk, running, paused and unmeasured, each soonest due first. Filters: `team`, `assignee` (`me`, `unassigned` or an account id), `sla` (overall SLA state), `state` (a case state, default `open`). Each item carries its SLA evaluated now (per-target clocks, due instants, remaining business minutes, whether a timer is ticking). Pass `nextCursor` back as `cursor`.
+         * @description Open cases ordered breached first, then at risk, running, paused and unmeasured, each soonest due first. Filters: `team`, `assignee` (`me`, `unassigned` or an account id), `sla` (overall SLA state), `state` (a case state, default `open`), `channel`, and `q` (a tracking code as typed, 4 or more digits matching codes that start with them, or words of the contact's name, e-mail or phone; 400 `search_too_short` below 4 digits or a 3-character word). Each item carries its SLA evaluated now (per-target clocks, due instants, remaining business minutes, whether a timer is ticking). Pass `nextCursor` back as `cursor`.
          */
         get: operations["complaintQueue"];
         put?: never;
@@ -17385,6 +17385,8 @@ export interface operations {
                 team?: string;
                 severity?: "low" | "medium" | "high" | "critical";
                 category?: string;
+                channel?: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+                q?: string;
                 cursor?: string;
                 limit?: number;
             };
@@ -17679,6 +17681,8 @@ export interface operations {
                 assignee?: ("me" | "unassigned") | string;
                 sla?: "breached" | "at_risk" | "ok" | "paused" | "none";
                 state?: ("received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "reopened" | "escalated" | "waiting_for_customer") | "open";
+                channel?: "web" | "widget" | "email" | "sms" | "api" | "phone" | "chat" | "social" | "in_person";
+                q?: string;
                 cursor?: string;
                 limit?: number;
             };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IsoInstant, Uuid } from './common.ts';
-import { ComplaintAction, ComplaintDetailView, ComplaintSeverity, ComplaintState, ComplaintView, OpenComplaint } from './complaints.ts';
+import { ComplaintAction, ComplaintChannel, ComplaintDetailView, ComplaintSearchText, ComplaintSeverity, ComplaintState, ComplaintView, OpenComplaint } from './complaints.ts';
 
 // The complaint SLA engine's settings (policies, the work week, holidays, teams), the agent queue
 // ordered by SLA urgency, the per-target clocks of a case and the intake of a historical case.
@@ -306,13 +306,16 @@ export type ComplaintDetailWithSla = z.infer<typeof ComplaintDetailWithSla>;
 /**
  * The agent queue ordered by SLA urgency: breached first, then at risk, running, paused and
  * unmeasured, each soonest due first. `sla` filters by overall state; `state`: one case state or
- * `open` (the default). Keyset pages: pass `nextCursor` back as `cursor`.
+ * `open` (the default); `channel`: how the cases came in; `q`: a tracking code or the contact's
+ * words (ComplaintSearchText). Keyset pages: pass `nextCursor` back as `cursor`.
  */
 export const ComplaintQueueQuery = z.strictObject({
   team: label(100).optional(),
   assignee: z.union([z.enum(['me', 'unassigned']), Uuid]).optional(),
   sla: z.enum(['breached', 'at_risk', 'ok', 'paused', 'none']).optional(),
   state: z.union([ComplaintState.exclude(['closed']), z.literal('open')]).default('open'),
+  channel: ComplaintChannel.optional(),
+  q: ComplaintSearchText.optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -133,8 +133,30 @@ export const ComplaintPage = z.object({ items: z.array(ComplaintView), nextCurso
 export type ComplaintPage = z.infer<typeof ComplaintPage>;
 
 /**
+ * Enough to look up in an index: 4 digits of a tracking code (spaces, dashes and the like
+ * between them), or a word of at least 3 characters (trigrams need 3), once marks, tatweel and
+ * joiners are left out as the server's folding leaves them out.
+ */
+function searchable(q: string): boolean {
+  if (q === '') return true;
+  const bare = q.replace(/[\p{M}\p{Cf}\u0640]/gu, '');
+  if (/^[\p{Nd}\s\p{Pd}.()+]+$/u.test(bare) && (bare.match(/\p{Nd}/gu) ?? []).length >= 4) return true;
+  return bare.split(/\s+/).some((word) => [...word].length >= 3);
+}
+
+/**
+ * The queue's search box: a tracking code as typed (any digits, spaces, dashes; 4 or more digits
+ * match codes starting with them), or words of the contact's name, e-mail or phone, in any case
+ * (one of 3 characters at least, else `search_too_short`). One line of at most 254 characters
+ * (an e-mail address); empty searches nothing.
+ */
+export const ComplaintSearchText = z.string().max(254).regex(/^\P{Cc}*$/u, 'no control characters').trim()
+  .refine(searchable, { message: 'search_too_short', params: { code: 'search_too_short' } });
+
+/**
  * The queue, oldest received first. `state`: one state, `open` (every state but closed; the
- * default) or `all`. `assignee`: `me`, `unassigned`, or an account id.
+ * default) or `all`. `assignee`: `me`, `unassigned`, or an account id. `channel`: how the cases
+ * came in. `q`: see ComplaintSearchText.
  */
 export const ComplaintQuery = z.strictObject({
   state: z.union([ComplaintState, z.enum(['open', 'all'])]).default('open'),
@@ -142,6 +164,8 @@ export const ComplaintQuery = z.strictObject({
   team: label(100).optional(),
   severity: ComplaintSeverity.optional(),
   category: label(100).optional(),
+  channel: ComplaintChannel.optional(),
+  q: ComplaintSearchText.optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -1,6 +1,7 @@
 // SQL of the SLA engine: settings rows, the per-case SLA index row, the scan's claim and the queue.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
+import { caseSearchCondition, type CaseSearch } from './case-search.ts';
 import { complaintCaseSla, complaintSlaCalendars, complaintSlaPolicies, complaintTeams } from './complaint-sla.schema.ts';
 import { complaintCaseEvents, complaintCases } from './complaints.schema.ts';
 
@@ -242,6 +243,8 @@ export interface QueueFilter {
   assigneeId?: string | null | undefined;
   urgency?: number | undefined;
   state?: string | undefined;
+  channel?: string | undefined;
+  search?: CaseSearch | undefined;
   after?: { urgency: number; dueAt: Date | null; id: string } | undefined;
   limit: number;
 }
@@ -263,6 +266,8 @@ export async function queuePage(db: Executor, tenantId: string, filter: QueueFil
   else if (filter.assigneeId !== undefined) where.push(eq(s.assigneeId, filter.assigneeId));
   if (filter.urgency !== undefined) where.push(eq(s.urgency, filter.urgency));
   if (filter.state !== undefined) where.push(eq(s.caseState, filter.state));
+  if (filter.channel !== undefined) where.push(eq(complaintCases.channel, filter.channel));
+  if (filter.search) where.push(caseSearchCondition(filter.search));
   if (filter.after) {
     const due = filter.after.dueAt ? sql`${filter.after.dueAt.toISOString()}::timestamptz` : sql`'infinity'::timestamptz`;
     where.push(sql`(${s.urgency}, ${s.dueAt}, ${s.caseId}) > (${filter.after.urgency}::smallint, ${due}, ${filter.after.id}::uuid)`);

@@ -22,7 +22,7 @@ export function registerComplaintSlaRoutes(app: App, deps: ModuleDeps): void {
       tags: TAGS,
       summary: 'The agent queue, most urgent SLA first',
       operationId: 'complaintQueue',
-      description: 'Open cases ordered breached first, then at risk, running, paused and unmeasured, each soonest due first. Filters: `team`, `assignee` (`me`, `unassigned` or an account id), `sla` (overall SLA state), `state` (a case state, default `open`). Each item carries its SLA evaluated now (per-target clocks, due instants, remaining business minutes, whether a timer is ticking). Pass `nextCursor` back as `cursor`.',
+      description: 'Open cases ordered breached first, then at risk, running, paused and unmeasured, each soonest due first. Filters: `team`, `assignee` (`me`, `unassigned` or an account id), `sla` (overall SLA state), `state` (a case state, default `open`), `channel`, and `q` (a tracking code as typed, 4 or more digits matching codes that start with them, or words of the contact\'s name, e-mail or phone; 400 `search_too_short` below 4 digits or a 3-character word). Each item carries its SLA evaluated now (per-target clocks, due instants, remaining business minutes, whether a timer is ticking). Pass `nextCursor` back as `cursor`.',
       querystring: ComplaintQueueQuery,
       response: { 200: ComplaintQueuePage },
     },

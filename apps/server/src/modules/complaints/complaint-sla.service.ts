@@ -12,6 +12,7 @@ import { addBusinessMinutes, businessMinutesBetween, type BusinessCalendar } fro
 import { workspaceSettings } from '../workspace/index.ts';
 import * as repo from './complaint-sla.repo.ts';
 import * as caseRepo from './complaint.repo.ts';
+import { parseCaseSearch } from './case-search.ts';
 import { escalateForBreaches, presentCase } from './complaint.service.ts';
 import { ESCALATABLE_STATES } from './case-lifecycle.ts';
 import { HOLIDAY_TABLES, holidayDates, type HolidayRule } from './holiday-calendars.ts';
@@ -547,6 +548,7 @@ export async function complaintQueue(db: Executor, tenantId: string, actor: Acto
     assigneeId: query.assignee === undefined ? undefined : query.assignee === 'unassigned' ? null : query.assignee === 'me' ? actor.id : query.assignee,
     urgency: query.sla === undefined ? undefined : URGENCY[query.sla],
     state: query.state === 'open' ? undefined : query.state,
+    channel: query.channel, search: parseCaseSearch(query.q),
     after, limit: query.limit + 1,
   });
   const page = rows.slice(0, query.limit);

@@ -3,6 +3,7 @@
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { customers } from '../customers/index.ts';
+import { caseSearchCondition, type CaseSearch } from './case-search.ts';
 import { complaintCaseEvents, complaintCases } from './complaints.schema.ts';
 
 export type CaseRow = typeof complaintCases.$inferSelect;
@@ -135,6 +136,8 @@ export interface CaseFilter {
   team?: string;
   severity?: string;
   category?: string;
+  channel?: string;
+  search?: CaseSearch;
   after?: { receivedAt: Date; id: string };
   limit: number;
 }
@@ -149,6 +152,8 @@ export async function listCases(db: Executor, tenantId: string, filter: CaseFilt
   if (filter.team !== undefined) conditions.push(eq(complaintCases.team, filter.team));
   if (filter.severity !== undefined) conditions.push(eq(complaintCases.severity, filter.severity));
   if (filter.category !== undefined) conditions.push(eq(complaintCases.category, filter.category));
+  if (filter.channel !== undefined) conditions.push(eq(complaintCases.channel, filter.channel));
+  if (filter.search) conditions.push(caseSearchCondition(filter.search));
   if (filter.after) {
     const { receivedAt, id } = filter.after;
     conditions.push(or(gt(complaintCases.receivedAt, receivedAt), and(eq(complaintCases.receivedAt, receivedAt), gt(complaintCases.id, id))));

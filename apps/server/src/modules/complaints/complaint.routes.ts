@@ -21,7 +21,7 @@ export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['complaints'],
       summary: 'The complaint queue, open cases oldest first',
-      description: 'Filters: `state` (one state, `open` = all but closed (default), or `all`), `assignee` (`me`, `unassigned` or an account id), `team`, `severity`, `category`. Pass `nextCursor` back as `cursor`.',
+      description: 'Filters: `state` (one state, `open` = all but closed (default), or `all`), `assignee` (`me`, `unassigned` or an account id), `team`, `severity`, `category`, `channel`, and `q`: a tracking code as typed (any digits, spaces, dashes; 4 or more digits find the codes starting with them, and phones containing them) or words that must all occur in the contact\'s name, e-mail or phone (any case, Persian and Arabic letter forms alike); fewer than 4 digits with no word of 3 characters is 400 `search_too_short`. Pass `nextCursor` back as `cursor`.',
       querystring: ComplaintQuery,
       response: { 200: ComplaintPage },
     },

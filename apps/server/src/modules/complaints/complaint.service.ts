@@ -14,6 +14,7 @@ import { findWorkspaceBySlug, recordAudit, workspaceSettings } from '../workspac
 import { allowedActions, casePositionFromLog, caseActorForRole, nextState, type CaseAction, type CaseActor, type LifecycleOutcome } from './case-lifecycle.ts';
 import { caseStatusWords } from './case-status.words.ts';
 import * as repo from './complaint.repo.ts';
+import { parseCaseSearch } from './case-search.ts';
 import { refreshCaseSla, roundRobinAssignee } from './complaint-sla.service.ts';
 import { survivingCaseId } from './complaint-intake.repo.ts';
 import { checkRootCauseForStep } from './root-cause.ts';
@@ -119,7 +120,8 @@ export async function listComplaints(db: Executor, tenantId: string, actor: Acto
   const rows = await repo.listCases(db, tenantId, {
     state: query.state === 'all' ? undefined : query.state,
     assigneeId: query.assignee === undefined ? undefined : query.assignee === 'unassigned' ? null : query.assignee === 'me' ? actor.id : query.assignee,
-    team: query.team, severity: query.severity, category: query.category, after, limit: query.limit + 1,
+    team: query.team, severity: query.severity, category: query.category, channel: query.channel, search: parseCaseSearch(query.q),
+    after, limit: query.limit + 1,
   });
   const page = rows.slice(0, query.limit);
   return { items: page.map(presentCase), nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null };

@@ -1,6 +1,26 @@
-import { sql } from 'drizzle-orm';
-import { bigserial, foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { bigserial, foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { customers } from '../customers/customer.schema.ts';
+
+// platform/i18n/fold.ts in SQL, for the contact's search key: letter variants to one letter,
+// Persian and Arabic-Indic digits to ASCII, then harakat, tatweel, ZWNJ, direction marks and
+// spaces dropped (translate drops the characters of FROM past the end of TO). Written as U&''
+// escapes so the migration reads in ASCII.
+const u = (codes: number[]) => codes.map((c) => `\\${c.toString(16).padStart(4, '0')}`).join('');
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const FOLD_FROM = [0x064a, 0x0649, 0x0626, 0x0643, 0x06c0, 0x06c1, 0x0629, 0x0623, 0x0625, 0x0622, 0x0671, 0x0624, ...range(0x06f0, 0x06f9), ...range(0x0660, 0x0669)];
+const FOLD_TO = [0x06cc, 0x06cc, 0x06cc, 0x06a9, 0x0647, 0x0647, 0x0647, 0x0627, 0x0627, 0x0627, 0x0627, 0x0648, ...range(0x30, 0x39), ...range(0x30, 0x39)];
+const FOLD_DROP = [...range(0x064b, 0x065f), 0x0670, 0x0640, 0x200c, 0x200d, 0x200e, 0x200f, ...range(0x2066, 0x2069), 0x20, 0x09, 0x0a, 0x0d, 0xa0];
+
+/**
+ * What a queue search matches a case's contact against: the folded name, the e-mail in lower
+ * case and the E.164 phone, space-separated (a folded needle has no space, so it never matches
+ * across two of them). Indexed by complaint_cases_contact_search_idx (trigram): a query must use
+ * this very expression.
+ */
+export function contactSearchKey(t: { contactName: AnyPgColumn; contactEmail: AnyPgColumn; contactPhone: AnyPgColumn }): SQL {
+  return sql`(translate(lower(coalesce(${t.contactName}, '')), U&'${sql.raw(u([...FOLD_FROM, ...FOLD_DROP]))}', U&'${sql.raw(u(FOLD_TO))}') || ' ' || lower(coalesce(${t.contactEmail}, '')) || ' ' || coalesce(${t.contactPhone}, ''))`;
+}
 
 /**
  * A complaint case (ISO 10002): who complained (a customer, or an anonymous contact), about what,
@@ -54,6 +74,10 @@ export const complaintCases = pgTable(
     index('complaint_cases_state_idx').on(t.tenantId, t.state, t.receivedAt, t.id),
     index('complaint_cases_assignee_idx').on(t.tenantId, t.assigneeId, t.receivedAt, t.id),
     index('complaint_cases_customer_idx').on(t.tenantId, t.customerId, t.receivedAt).where(sql`customer_id IS NOT NULL`),
+    // The queue's channel filter: a rare channel (social, SMS) would otherwise be found by reading every case of the workspace.
+    index('complaint_cases_channel_idx').on(t.tenantId, t.channel, t.receivedAt, t.id),
+    // The queue's search by contact (case-search.ts): words anywhere in the name, e-mail or phone.
+    index('complaint_cases_contact_search_idx').using('gin', t.tenantId, sql`${contactSearchKey(t)} gin_trgm_ops`),
   ],
 );
 
