@@ -1,6 +1,7 @@
 import { registerInboundSmsHandler } from '../../platform/messaging/inbound-sms.ts';
 import type { VafaModule } from '../../platform/module.ts';
-import { registerMergeHook } from '../customers/index.ts';
+import { registerEraseHook, registerMergeHook } from '../customers/index.ts';
+import { eraseCustomerCases } from './case-erasure.ts';
 import { moveCasesToSurvivor } from './complaint.repo.ts';
 import { registerComplaintRoutes } from './complaint.routes.ts';
 import { slaRecomputeSubscriber, slaScanJob } from './complaint-sla.jobs.ts';
@@ -15,8 +16,9 @@ import { registerComplaintIntakeRoutes } from './complaint-intake.routes.ts';
 import { EmailIntakeListener } from './email-intake.ts';
 import { takeComplaintSms } from './sms-intake.ts';
 
-// Cases follow a customer through a merge.
+// Cases follow a customer through a merge, and lose what the customer said when they are erased (case-erasure.ts).
 registerMergeHook(moveCasesToSurvivor);
+registerEraseHook(eraseCustomerCases);
 // Inbound SMS that answer no survey may be complaints (sms-intake.ts).
 registerInboundSmsHandler('complaints', takeComplaintSms);
 

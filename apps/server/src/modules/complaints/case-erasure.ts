@@ -1,0 +1,42 @@
+// A customer's erasure reaches their complaint cases (the customers module's erase hook, run in
+// the erasure's transaction, so it happens whole or not at all). As touchpoints, follow-up notes
+// and messages are erased, a case keeps what happened and loses what was said: its code, states,
+// timestamps, channel, category, product, severity, team, assignee and root cause stay, so reports
+// and the queue still count it; the contact, every word of the complaint and of its log, the mail
+// and SMS it came with and its files go.
+//
+// The case log is append-only, and this is its one exception, kept narrow: a line's text (`note`)
+// is blanked and the words in its details (an e-mail's subject, a resolution summary) dropped,
+// with `redacted: "customer_erased"` in their place so a reader knows why the line is silent. No
+// line is removed and nothing else about one changes: who, when, which step, from and to.
+// complaint.test.ts guards that no other source writes to the log.
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connect.ts';
+
+/** The keys of a log line's details that hold someone's words. */
+export const WORDS_IN_DETAILS = ['subject', 'resolutionSummary'] as const;
+export const REDACTED = { redacted: 'customer_erased' } as const;
+
+export async function eraseCustomerCases(tx: Executor, tenantId: string, customerId: string): Promise<void> {
+  // The cases' rows first, locked by the update, as every change of a case locks its row first.
+  const { rows } = await tx.execute<{ id: string }>(sql`
+    UPDATE complaint_cases
+    SET contact_name = NULL, contact_phone = NULL, contact_email = NULL, description = '', impact = NULL, remedy_sought = NULL,
+        resolution_summary = NULL,
+        -- a case opened by mail or SMS names its sender as its creator: the channel is kept
+        created_by = CASE WHEN created_by ~ '^(email|sms):' THEN split_part(created_by, ':', 1) || ':erased' ELSE created_by END
+    WHERE tenant_id = ${tenantId} AND customer_id = ${customerId}
+    RETURNING id`);
+  if (rows.length === 0) return;
+  const caseIds = sql`${`{${rows.map((r) => r.id).join(',')}}`}::uuid[]`;
+  const keys = sql`${`{${WORDS_IN_DETAILS.join(',')}}`}::text[]`;
+  await tx.execute(sql`
+    UPDATE complaint_case_events
+    SET note = NULL, details = (details - ${keys}) || ${JSON.stringify(REDACTED)}::jsonb
+    WHERE tenant_id = ${tenantId} AND case_id = ANY(${caseIds}) AND (note IS NOT NULL OR details ?| ${keys})`);
+  // Message-IDs go too (a mail program may build them from its user's address), so mail threads on these cases end here.
+  await tx.execute(sql`
+    UPDATE complaint_case_messages SET message_id_header = NULL, from_address = NULL, to_address = NULL, subject = NULL, body_text = ''
+    WHERE tenant_id = ${tenantId} AND case_id = ANY(${caseIds})`);
+  await tx.execute(sql`DELETE FROM complaint_attachments WHERE tenant_id = ${tenantId} AND case_id = ANY(${caseIds})`);
+}
