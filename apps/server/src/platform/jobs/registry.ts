@@ -121,6 +121,17 @@ export class JobQueue {
     return this.boss.send(job.name, data, options as PgBoss.SendOptions);
   }
 
+  /**
+   * Sends many jobs, of any queues, in one statement (pg-boss `insert`), inside the caller's
+   * transaction when `db` is given. The outbox relay sends a batch's jobs this way: one round
+   * trip per batch instead of one per event and subscriber.
+   */
+  async enqueueMany(entries: { job: JobDefinition<unknown>; payload: unknown; singletonKey?: string }[], options: { db?: SqlRunner } = {}): Promise<void> {
+    if (entries.length === 0) return;
+    const jobs = entries.map(({ job, payload, singletonKey }) => ({ name: job.name, data: job.payload.parse(payload) as object, ...(singletonKey ? { singletonKey } : {}) }));
+    await this.boss.insert(jobs, options as PgBoss.InsertOptions);
+  }
+
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
