@@ -13,6 +13,7 @@ import { complaintsModule } from './modules/complaints/index.ts';
 import { customersModule } from './modules/customers/index.ts';
 import { engagementModule } from './modules/engagement/index.ts';
 import { interactionsModule } from './modules/interactions/index.ts';
+import { loyaltyModule } from './modules/loyalty/index.ts';
 import { surveysModule } from './modules/surveys/index.ts';
 import { isInstanceAdmin, sessionAuthenticator, teamModule, upsertMember } from './modules/team/index.ts';
 import { ApiKeyAuthenticator, workspaceModule } from './modules/workspace/index.ts';
@@ -46,6 +47,7 @@ export function allModules(): VafaModule[] {
     engagementModule,
     surveysModule,
     complaintsModule,
+    loyaltyModule,
   ];
 }
 

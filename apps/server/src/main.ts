@@ -20,6 +20,7 @@ const USAGE = `usage: vafa <command>
   import customers|orders FILE.csv [--workspace SLUG] [--map "CSV header=field" ...] [--map "First Name+Last Name=name"]
                                        [--run-automations]  (customers: new customers go through automations)
   export customers|orders FILE.csv [--workspace SLUG]
+  loyalty verify [--workspace SLUG]    check the points ledger against itself (every workspace unless one is named); exit 1 on drift
   citus-plan                           print the SQL that distributes this schema on a Citus coordinator
   backup FILE                          write a restorable backup
   restore FILE                         restore a backup into an empty VAFA_DATA_DIR (embedded only)`;
@@ -132,6 +133,13 @@ async function main(argv: string[]): Promise<void> {
           ? runImportCommand({ database, log, kind, file, workspaceSlug: values.workspace, mapping: values.map ?? [], runAutomations: values['run-automations'] })
           : runExportCommand({ database, log, kind, file, workspaceSlug: values.workspace }),
       );
+      return;
+    }
+    case 'loyalty': {
+      if (rest[0] !== 'verify') throw new UsageError(`loyalty needs a subcommand: verify\n${USAGE}`);
+      const { runLoyaltyVerifyCommand } = await import('./modules/loyalty/index.ts');
+      const clean = await withDatabase(config, log, (database) => runLoyaltyVerifyCommand({ database, workspaceSlug: values.workspace }));
+      if (!clean) process.exitCode = 1;
       return;
     }
     case 'backup': {

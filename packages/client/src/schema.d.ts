@@ -3181,6 +3181,166 @@ export interface paths {
         patch: operations["updateComplaintIntakeSettings"];
         trace?: never;
     };
+    "/api/loyalty/members/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's points balance
+         * @description Available, pending and qualifying (tier) points, and the open lots grouped by expiry: every expiry instant with its points, soonest first, then the points that never expire; pending points by the instant they unlock. A customer who never earned has zeros.
+         */
+        get: operations["getLoyaltyBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's points history, newest first
+         * @description Every entry that changed the member's points, with its reason and what it did to available, pending and qualifying points. Pass `nextCursor` back as `cursor`.
+         */
+        get: operations["listLoyaltyEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credit points to a customer
+         * @description Needs an idempotency key: `externalId` (the order or transaction, so the same purchase earns once whoever sends it) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first entry with 200; used for a different earn, 409 `external_id_conflict`. `expiresAt` gives the points their own expiry (absent: never); `pendingUntil` holds them pending (not spendable) until then. `qualifyingPoints` (default `points`) count for tiers, apart from spendable points. Publishes `loyalty.points_earned`.
+         */
+        post: operations["earnLoyaltyPoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Spend a customer's points
+         * @description Draws on the available lots that expire soonest first (lots that never expire last) and records which. Keyed like an earn. More than the available points: 409 `insufficient_points`, and nothing is written. Concurrent redemptions of one member take turns, so they never spend more than there is. Publishes `loyalty.points_redeemed`.
+         */
+        post: operations["redeemLoyaltyPoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/entries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One ledger entry with its postings and lots
+         * @description The entry, its postings (which sum to zero per unit), the lots it drew on (or gave back to) and the lot it credited.
+         */
+        get: operations["getLoyaltyEntry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/entries/{id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse an earn or a redemption in full
+         * @description Writes a reversing entry; the original stays. An earn is reversed only while none of its points were spent or expired (409 `earned_points_spent`); a redemption gives its points back to the lots it drew on, with their own expiries. Other kinds: 409 `entry_not_reversible`; a second reversal: 409 `entry_already_reversed`. Publishes `loyalty.entry_reversed`.
+         */
+        post: operations["reverseLoyaltyEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/expiry-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the due work now: unlock pending points, expire lots past their expiry
+         * @description What the hourly job does, for this workspace, now. Safe to run twice or concurrently: runs take turns, and a lot once expired has nothing left to expire. Publishes `loyalty.points_unlocked` and `loyalty.points_expired` per member.
+         */
+        post: operations["runLoyaltyExpiry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check the ledger against itself
+         * @description Reports drift, of which there must never be any: members whose cached balance differs from their postings or open lots, entries whose postings do not sum to zero, lots whose remaining differs from their draws, entries whose spendable postings differ from the lots they moved. Also the workspace accounts' balances. The same check runs from the command line: `vafa loyalty verify`.
+         */
+        get: operations["verifyLoyaltyLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{token}": {
         parameters: {
             query?: never;
@@ -7372,6 +7532,165 @@ export interface components {
             threadWindowHours: number;
             emailAddresses: string[];
         };
+        EarnPointsInput: {
+            points: number;
+            reason: string;
+            externalId?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** Format: date-time */
+            pendingUntil?: string;
+            qualifyingPoints?: number;
+        };
+        RedeemPointsInput: {
+            points: number;
+            reason?: string;
+            externalId?: string;
+        };
+        ReverseLoyaltyEntryInput: {
+            reason: string;
+        };
+        LoyaltyEntryInput: {
+            id: number;
+            /** @enum {string} */
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust";
+            customerId: string | null;
+            reason: string | null;
+            externalId: string | null;
+            source: string;
+            points: {
+                available: number;
+                pending: number;
+                qualifying: number;
+            };
+            reversesEntryId: number | null;
+            reversedByEntryId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LoyaltyEntryDetailInput: {
+            id: number;
+            /** @enum {string} */
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust";
+            customerId: string | null;
+            reason: string | null;
+            externalId: string | null;
+            source: string;
+            points: {
+                available: number;
+                pending: number;
+                qualifying: number;
+            };
+            reversesEntryId: number | null;
+            reversedByEntryId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            postings: {
+                /** @enum {string} */
+                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying";
+                customerId: string | null;
+                /** @enum {string} */
+                unit: "points" | "qualifying";
+                amount: number;
+            }[];
+            draws: {
+                lotId: number;
+                points: number;
+                expiresAt: string | null;
+            }[];
+            lot: {
+                id: number;
+                points: number;
+                remaining: number;
+                expiresAt: string | null;
+                pendingUntil: string | null;
+            } | null;
+        };
+        LoyaltyEntryPageInput: {
+            items: components["schemas"]["LoyaltyEntryInput"][];
+            nextCursor: string | null;
+        };
+        LoyaltyBalanceInput: {
+            /** Format: uuid */
+            customerId: string;
+            available: number;
+            pending: number;
+            qualifying: number;
+            expiring: {
+                /** Format: date-time */
+                expiresAt: string;
+                points: number;
+                lots: number;
+            }[];
+            withoutExpiry: number;
+            unlocking: {
+                /** Format: date-time */
+                unlocksAt: string;
+                points: number;
+            }[];
+        };
+        LoyaltyExpiryRunInput: {
+            members: number;
+            unlockedLots: number;
+            unlockedPoints: number;
+            expiredLots: number;
+            expiredPoints: number;
+        };
+        LoyaltyVerifyInput: {
+            ok: boolean;
+            /** Format: date-time */
+            checkedAt: string;
+            counts: {
+                members: number;
+                entries: number;
+                postings: number;
+                lots: number;
+            };
+            driftCounts: {
+                balances: number;
+                entries: number;
+                lots: number;
+                entryLots: number;
+            };
+            systemBalances: {
+                [key: string]: number;
+            };
+            balanceDrift: {
+                /** Format: uuid */
+                customerId: string;
+                cached: {
+                    available: number;
+                    pending: number;
+                    qualifying: number;
+                };
+                posted: {
+                    available: number;
+                    pending: number;
+                    qualifying: number;
+                };
+                inLots: {
+                    available: number;
+                    pending: number;
+                };
+            }[];
+            unbalancedEntries: {
+                entryId: number;
+                unit: string;
+                sum: number;
+            }[];
+            lotDrift: {
+                lotId: number;
+                /** Format: uuid */
+                customerId: string;
+                remaining: number;
+                expected: number;
+            }[];
+            entryLotMismatch: {
+                entryId: number;
+                posted: number;
+                lots: number;
+            }[];
+        };
         Problem: {
             type: string;
             title: string;
@@ -11502,6 +11821,165 @@ export interface components {
             smsEnabled: boolean;
             threadWindowHours: number;
             emailAddresses: string[];
+        };
+        EarnPoints: {
+            points: number;
+            reason: string;
+            externalId?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** Format: date-time */
+            pendingUntil?: string;
+            qualifyingPoints?: number;
+        };
+        RedeemPoints: {
+            points: number;
+            reason?: string;
+            externalId?: string;
+        };
+        ReverseLoyaltyEntry: {
+            reason: string;
+        };
+        LoyaltyEntry: {
+            id: number;
+            /** @enum {string} */
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust";
+            customerId: string | null;
+            reason: string | null;
+            externalId: string | null;
+            source: string;
+            points: {
+                available: number;
+                pending: number;
+                qualifying: number;
+            };
+            reversesEntryId: number | null;
+            reversedByEntryId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LoyaltyEntryDetail: {
+            id: number;
+            /** @enum {string} */
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust";
+            customerId: string | null;
+            reason: string | null;
+            externalId: string | null;
+            source: string;
+            points: {
+                available: number;
+                pending: number;
+                qualifying: number;
+            };
+            reversesEntryId: number | null;
+            reversedByEntryId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            postings: {
+                /** @enum {string} */
+                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying";
+                customerId: string | null;
+                /** @enum {string} */
+                unit: "points" | "qualifying";
+                amount: number;
+            }[];
+            draws: {
+                lotId: number;
+                points: number;
+                expiresAt: string | null;
+            }[];
+            lot: {
+                id: number;
+                points: number;
+                remaining: number;
+                expiresAt: string | null;
+                pendingUntil: string | null;
+            } | null;
+        };
+        LoyaltyEntryPage: {
+            items: components["schemas"]["LoyaltyEntry"][];
+            nextCursor: string | null;
+        };
+        LoyaltyBalance: {
+            /** Format: uuid */
+            customerId: string;
+            available: number;
+            pending: number;
+            qualifying: number;
+            expiring: {
+                /** Format: date-time */
+                expiresAt: string;
+                points: number;
+                lots: number;
+            }[];
+            withoutExpiry: number;
+            unlocking: {
+                /** Format: date-time */
+                unlocksAt: string;
+                points: number;
+            }[];
+        };
+        LoyaltyExpiryRun: {
+            members: number;
+            unlockedLots: number;
+            unlockedPoints: number;
+            expiredLots: number;
+            expiredPoints: number;
+        };
+        LoyaltyVerify: {
+            ok: boolean;
+            /** Format: date-time */
+            checkedAt: string;
+            counts: {
+                members: number;
+                entries: number;
+                postings: number;
+                lots: number;
+            };
+            driftCounts: {
+                balances: number;
+                entries: number;
+                lots: number;
+                entryLots: number;
+            };
+            systemBalances: {
+                [key: string]: number;
+            };
+            balanceDrift: {
+                /** Format: uuid */
+                customerId: string;
+                cached: {
+                    available: number;
+                    pending: number;
+                    qualifying: number;
+                };
+                posted: {
+                    available: number;
+                    pending: number;
+                    qualifying: number;
+                };
+                inLots: {
+                    available: number;
+                    pending: number;
+                };
+            }[];
+            unbalancedEntries: {
+                entryId: number;
+                unit: string;
+                sum: number;
+            }[];
+            lotDrift: {
+                lotId: number;
+                /** Format: uuid */
+                customerId: string;
+                remaining: number;
+                expected: number;
+            }[];
+            entryLotMismatch: {
+                entryId: number;
+                posted: number;
+                lots: number;
+            }[];
         };
     };
     responses: {
@@ -19018,6 +19496,265 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyBalance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyBalance"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listLoyaltyEntries: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyEntryPage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    earnLoyaltyPoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EarnPointsInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyEntryDetail"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyEntryDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    redeemLoyaltyPoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeemPointsInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyEntryDetail"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyEntryDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyEntryDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    reverseLoyaltyEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReverseLoyaltyEntryInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyEntryDetail"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    runLoyaltyExpiry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyExpiryRun"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    verifyLoyaltyLedger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyVerify"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     showUnsubscribePage: {

@@ -23,3 +23,4 @@ export * from './complaint-sla.ts';
 export * from './complaint-customer.ts';
 export * from './complaint-insights.ts';
 export * from './complaint-intake.ts';
+export * from './loyalty.ts';

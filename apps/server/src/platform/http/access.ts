@@ -13,12 +13,13 @@ export const PERMISSIONS = [
   'followups:read', 'followups:work', 'followups:manage',
   'surveys:read', 'surveys:write', 'surveys:export', 'surveys:results', 'surveys:tag',
   'complaints:read', 'complaints:work', 'complaints:manage',
+  'loyalty:read', 'loyalty:write', 'loyalty:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const everyone: Permission[] = [
   'workspace:read', 'members:read', 'customers:read', 'segments:read', 'interactions:read', 'automations:read', 'messages:read', 'followups:read',
-  'surveys:read', 'complaints:read',
+  'surveys:read', 'complaints:read', 'loyalty:read',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -35,8 +36,12 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'surveys:write', 'surveys:export', 'surveys:results', 'surveys:tag',
     // work any complaint case, assign cases; take over escalated ones (case-lifecycle.ts: supervisor)
     'complaints:work', 'complaints:manage',
+    // run the points ledger: earn and spend, reverse entries, the expiry run and verify
+    'loyalty:write', 'loyalty:manage',
   ]),
-  agent: new Set([...everyone, 'customers:write', 'interactions:write', 'followups:work', 'complaints:work']),
+  // Agents credit and spend points for the customer in front of them (a goodwill gesture, a
+  // counter redemption); corrections (reversals), expiry runs and verify are managers' work.
+  agent: new Set([...everyone, 'customers:write', 'interactions:write', 'followups:work', 'complaints:work', 'loyalty:write']),
   // results (scores, trends, themes) and tagging answers are analysis: not an agent's queue work
   analyst: new Set([...everyone, 'segments:write', 'customers:export', 'surveys:export', 'surveys:results', 'surveys:tag']),
 };

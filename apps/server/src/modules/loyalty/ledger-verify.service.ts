@@ -1,0 +1,28 @@
+import type { LoyaltyVerifyView } from '@vafa/contracts';
+import type { Executor } from '../../platform/db/connect.ts';
+import * as repo from './ledger-verify.repo.ts';
+
+/**
+ * The workspace's ledger checked against itself: cached member balances against postings and open
+ * lots, each entry's postings summing to zero per unit, each lot's remaining against its draws,
+ * and each entry's spendable postings against the lots it moved. `ok` only when all are clean.
+ * Reads one consistent snapshot (run it in a REPEATABLE READ transaction; the callers do).
+ */
+export async function verifyLedger(db: Executor, tenantId: string, now: Date): Promise<LoyaltyVerifyView> {
+  const totals = await repo.ledgerTotals(db, tenantId);
+  const balances = await repo.balanceDrift(db, tenantId);
+  const entries = await repo.unbalancedEntries(db, tenantId);
+  const lots = await repo.lotDrift(db, tenantId);
+  const moved = await repo.entryLotMismatch(db, tenantId);
+  return {
+    ok: balances.count + entries.count + lots.count + moved.count === 0,
+    checkedAt: now.toISOString(),
+    counts: { members: totals.members, entries: totals.entries, postings: totals.postings, lots: totals.lots },
+    driftCounts: { balances: balances.count, entries: entries.count, lots: lots.count, entryLots: moved.count },
+    systemBalances: totals.systemBalances,
+    balanceDrift: balances.sample,
+    unbalancedEntries: entries.sample,
+    lotDrift: lots.sample,
+    entryLotMismatch: moved.sample,
+  };
+}

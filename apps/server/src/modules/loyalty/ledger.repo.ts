@@ -1,0 +1,473 @@
+// SQL of the points ledger. Entries, postings, draws and accounts are only ever inserted (the
+// database refuses anything else); a lot's `remaining` and a member's cached balances change only
+// with the postings and draws that explain them, in the same statement.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connect.ts';
+import { customers } from '../customers/index.ts';
+import { MEMBER_ACCOUNT_KINDS, SYSTEM_ACCOUNT_KINDS, type AccountKind, type EntryKind } from './ledger.schema.ts';
+
+export interface Balances {
+  available: number;
+  pending: number;
+  qualifying: number;
+}
+
+export interface LockedMember extends Balances {
+  customerId: string;
+  /** pending lots past their pending period, not yet unlocked */
+  dueUnlock: boolean;
+  /** open lots past their expiry, not yet expired */
+  dueExpiry: boolean;
+}
+
+export interface CustomerStanding {
+  mergedInto: string | null;
+  erasedAt: Date | null;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+// Raw statements hand back timestamptz as text (drizzle leaves them unparsed), whatever the row type says.
+const instant = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
+
+/**
+ * Locks the member's row (the lock every change to its balances and lots takes first) and says
+ * whether any of its lots are due to unlock or expire. Undefined: not a member yet.
+ */
+export async function lockMember(tx: Executor, tenantId: string, customerId: string, now: Date): Promise<LockedMember | undefined> {
+  const { rows } = await tx.execute<{ customer_id: string; available: number; pending: number; qualifying: number; due_unlock: boolean; due_expiry: boolean }>(sql`
+    SELECT m.customer_id, m.available, m.pending, m.qualifying,
+      EXISTS (SELECT 1 FROM loyalty_lots l WHERE l.tenant_id = m.tenant_id AND l.customer_id = m.customer_id AND l.remaining > 0
+              AND l.pending_until <= ${now.toISOString()}::timestamptz AND l.unlocked_at IS NULL) AS due_unlock,
+      EXISTS (SELECT 1 FROM loyalty_lots l WHERE l.tenant_id = m.tenant_id AND l.customer_id = m.customer_id AND l.remaining > 0
+              AND l.expires_at <= ${now.toISOString()}::timestamptz) AS due_expiry
+    FROM loyalty_members m
+    WHERE m.tenant_id = ${tenantId} AND m.customer_id = ${customerId}
+    FOR NO KEY UPDATE OF m`);
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    customerId: row.customer_id, available: Number(row.available), pending: Number(row.pending), qualifying: Number(row.qualifying),
+    dueUnlock: row.due_unlock, dueExpiry: row.due_expiry,
+  };
+}
+
+/** Locks members in one order (customer id), so two runs over overlapping members cannot deadlock. */
+export async function lockMembers(tx: Executor, tenantId: string, customerIds: string[]): Promise<string[]> {
+  if (customerIds.length === 0) return [];
+  const { rows } = await tx.execute<{ customer_id: string }>(sql`
+    SELECT customer_id FROM loyalty_members
+    WHERE tenant_id = ${tenantId} AND customer_id = ANY(${sql.param(customerIds)}::uuid[])
+    ORDER BY customer_id FOR NO KEY UPDATE`);
+  return rows.map((r) => r.customer_id);
+}
+
+/** The customer in this workspace, merged or erased or neither; undefined when there is none. */
+export async function customerStanding(db: Executor, tenantId: string, customerId: string): Promise<CustomerStanding | undefined> {
+  const [row] = await db
+    .select({ mergedInto: customers.mergedInto, erasedAt: customers.erasedAt })
+    .from(customers)
+    .where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
+  return row;
+}
+
+/**
+ * Makes the customer a member: the balance row, its three accounts, and the workspace's system
+ * accounts if this is the workspace's first member (all in the caller's transaction, so they
+ * exist exactly when a committed entry can point at them). A concurrent opening of the same
+ * member waits on the unique keys and then does nothing.
+ */
+export async function openMember(tx: Executor, tenantId: string, customerId: string): Promise<void> {
+  await tx.execute(sql`
+    WITH member AS (
+      INSERT INTO loyalty_members (tenant_id, customer_id) VALUES (${tenantId}, ${customerId})
+      ON CONFLICT DO NOTHING RETURNING customer_id
+    )
+    INSERT INTO loyalty_accounts (tenant_id, kind, customer_id)
+    SELECT * FROM (
+      SELECT ${tenantId}::uuid, kind, NULL::uuid FROM unnest(${sql.param([...SYSTEM_ACCOUNT_KINDS])}::text[]) AS kind
+      UNION ALL
+      SELECT ${tenantId}::uuid, kind, member.customer_id FROM member CROSS JOIN unnest(${sql.param([...MEMBER_ACCOUNT_KINDS])}::text[]) AS kind
+    ) accounts
+    ON CONFLICT DO NOTHING`);
+}
+
+export interface NewEntry {
+  tenantId: string;
+  kind: EntryKind;
+  idempotencyKey: string;
+  customerId: string | null;
+  externalId: string | null;
+  reason: string | null;
+  source: string;
+  reversesEntryId?: number | null;
+  at: Date;
+}
+
+/** Writes the entry unless its idempotency key is taken in the workspace (then undefined: the caller answers the first). */
+export async function insertEntry(tx: Executor, entry: NewEntry): Promise<number | undefined> {
+  const { rows } = await tx.execute<{ id: number }>(sql`
+    INSERT INTO loyalty_entries (tenant_id, kind, idempotency_key, customer_id, external_id, reason, source, reverses_entry_id, created_at)
+    VALUES (${entry.tenantId}, ${entry.kind}, ${entry.idempotencyKey}, ${entry.customerId}, ${entry.externalId}, ${entry.reason}, ${entry.source},
+            ${entry.reversesEntryId ?? null}::bigint, ${entry.at.toISOString()}::timestamptz)
+    ON CONFLICT DO NOTHING RETURNING id`);
+  return rows[0] ? Number(rows[0].id) : undefined;
+}
+
+export interface Posting {
+  account: AccountKind;
+  /** the member, for member accounts */
+  customerId: string | null;
+  amount: number;
+}
+
+export interface Draw {
+  lotId: number;
+  /** taken from the lot; negative: given back */
+  amount: number;
+}
+
+export interface NewLot {
+  amount: number;
+  expiresAt: Date | null;
+  pendingUntil: Date | null;
+}
+
+export interface Booking {
+  tenantId: string;
+  entryId: number;
+  customerId: string;
+  postings: Posting[];
+  draws?: Draw[];
+  lot?: NewLot;
+  /** what the postings do to the member's cached balances */
+  delta: Balances;
+  at: Date;
+}
+
+/**
+ * Books an entry in one statement: its postings (account ids found by kind and member through
+ * the unique keys, no lock taken on any account), its draws with the lots' `remaining`, the lot it
+ * credits, and the member's cached balances. Answers the new lot's id. The postings' balance per
+ * unit is checked by the database at commit.
+ */
+export async function bookEntry(tx: Executor, booking: Booking): Promise<{ lotId: number | null }> {
+  const { tenantId, entryId, customerId, postings, draws = [], lot, delta } = booking;
+  const { rows } = await tx.execute<{ posted: number; drawn: number; lot_id: number | null }>(sql`
+    WITH input AS (
+      SELECT * FROM unnest(${sql.param(postings.map((p) => p.account))}::text[], ${sql.param(postings.map((p) => p.customerId))}::uuid[],
+                           ${sql.param(postings.map((p) => p.amount))}::bigint[]) AS x(kind, holder, amount)
+    ), postings AS (
+      INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount)
+      SELECT ${tenantId}::uuid, ${entryId}::bigint, a.id, x.amount
+      FROM input x
+      CROSS JOIN LATERAL (
+        SELECT id FROM loyalty_accounts WHERE tenant_id = ${tenantId} AND customer_id = x.holder AND kind = x.kind
+        UNION ALL
+        SELECT id FROM loyalty_accounts WHERE tenant_id = ${tenantId} AND customer_id IS NULL AND x.holder IS NULL AND kind = x.kind
+      ) a
+      RETURNING 1
+    ), draw_input AS (
+      SELECT * FROM unnest(${sql.param(draws.map((d) => d.lotId))}::bigint[], ${sql.param(draws.map((d) => d.amount))}::bigint[]) AS d(lot_id, amount)
+    ), draws AS (
+      INSERT INTO loyalty_draws (tenant_id, entry_id, lot_id, amount)
+      SELECT ${tenantId}::uuid, ${entryId}::bigint, lot_id, amount FROM draw_input
+    ), drawn AS (
+      UPDATE loyalty_lots l SET remaining = l.remaining - d.amount
+      FROM draw_input d WHERE l.tenant_id = ${tenantId} AND l.id = d.lot_id AND l.customer_id = ${customerId}
+      RETURNING 1
+    ), new_lot AS (
+      INSERT INTO loyalty_lots (tenant_id, customer_id, entry_id, amount, remaining, expires_at, pending_until, created_at)
+      SELECT ${tenantId}::uuid, ${customerId}::uuid, ${entryId}::bigint, amount, amount, ${iso(lot?.expiresAt)}::timestamptz,
+             ${iso(lot?.pendingUntil)}::timestamptz, ${booking.at.toISOString()}::timestamptz
+      FROM (SELECT ${lot?.amount ?? 0}::bigint AS amount) n WHERE n.amount > 0
+      RETURNING id
+    ), member AS (
+      UPDATE loyalty_members SET available = available + ${delta.available}, pending = pending + ${delta.pending},
+        qualifying = qualifying + ${delta.qualifying}, updated_at = ${booking.at.toISOString()}::timestamptz
+      WHERE tenant_id = ${tenantId} AND customer_id = ${customerId}
+    )
+    SELECT (SELECT count(*) FROM postings) AS posted, (SELECT count(*) FROM drawn) AS drawn, (SELECT id FROM new_lot) AS lot_id`);
+  const row = rows[0]!;
+  // A posting to an account that does not exist, or a draw on another member's lot, is a bug here: fail loudly.
+  if (Number(row.posted) !== postings.length) throw new Error(`entry ${entryId}: ${postings.length} postings, ${row.posted} accounts found`);
+  if (Number(row.drawn) !== draws.length) throw new Error(`entry ${entryId}: ${draws.length} draws, ${row.drawn} lots found`);
+  return { lotId: row.lot_id === null ? null : Number(row.lot_id) };
+}
+
+export interface OpenLot {
+  id: number;
+  remaining: number;
+  expiresAt: Date | null;
+}
+
+/** The member's spendable lots in spending order: soonest expiry first, never-expiring last, then oldest. Call with the member locked. */
+export async function spendableLots(tx: Executor, tenantId: string, customerId: string, now: Date): Promise<OpenLot[]> {
+  const { rows } = await tx.execute<{ id: number; remaining: number; expires_at: Date | null }>(sql`
+    SELECT id, remaining, expires_at FROM loyalty_lots
+    WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND remaining > 0
+      AND (pending_until IS NULL OR unlocked_at IS NOT NULL)
+      AND (expires_at IS NULL OR expires_at > ${now.toISOString()}::timestamptz)
+    ORDER BY expires_at ASC NULLS LAST, id`);
+  return rows.map((r) => ({ id: Number(r.id), remaining: Number(r.remaining), expiresAt: instant(r.expires_at) }));
+}
+
+export interface EntryRow {
+  id: number;
+  kind: EntryKind;
+  customerId: string | null;
+  externalId: string | null;
+  reason: string | null;
+  source: string;
+  reversesEntryId: number | null;
+  reversedByEntryId: number | null;
+  createdAt: Date;
+  /** what it did to its member's balances */
+  delta: Balances;
+}
+
+type EntrySqlRow = {
+  id: number;
+  kind: EntryKind;
+  customer_id: string | null;
+  external_id: string | null;
+  reason: string | null;
+  source: string;
+  reverses_entry_id: number | null;
+  reversed_by: number | null;
+  created_at: Date;
+  available: number;
+  pending: number;
+  qualifying: number;
+};
+
+const entryRow = (r: EntrySqlRow): EntryRow => ({
+  id: Number(r.id),
+  kind: r.kind,
+  customerId: r.customer_id,
+  externalId: r.external_id,
+  reason: r.reason,
+  source: r.source,
+  reversesEntryId: r.reverses_entry_id === null ? null : Number(r.reverses_entry_id),
+  reversedByEntryId: r.reversed_by === null ? null : Number(r.reversed_by),
+  createdAt: instant(r.created_at)!,
+  delta: { available: Number(r.available), pending: Number(r.pending), qualifying: Number(r.qualifying) },
+});
+
+/** Entries with their member deltas (the postings to the entry's member's own accounts) and their reversal, if any. */
+const entrySelect = (tenantId: string) => sql`
+  SELECT e.id, e.kind, e.customer_id, e.external_id, e.reason, e.source, e.reverses_entry_id, e.created_at,
+    (SELECT r.id FROM loyalty_entries r WHERE r.tenant_id = e.tenant_id AND r.reverses_entry_id = e.id) AS reversed_by,
+    coalesce(d.available, 0) AS available, coalesce(d.pending, 0) AS pending, coalesce(d.qualifying, 0) AS qualifying
+  FROM loyalty_entries e
+  LEFT JOIN LATERAL (
+    SELECT sum(p.amount) FILTER (WHERE a.kind = 'available') AS available, sum(p.amount) FILTER (WHERE a.kind = 'pending') AS pending,
+           sum(p.amount) FILTER (WHERE a.kind = 'qualifying') AS qualifying
+    FROM loyalty_postings p JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
+    WHERE p.tenant_id = e.tenant_id AND p.entry_id = e.id AND a.customer_id = e.customer_id
+  ) d ON true
+  WHERE e.tenant_id = ${tenantId}`;
+
+export async function findEntry(db: Executor, tenantId: string, id: number): Promise<EntryRow | undefined> {
+  const { rows } = await db.execute<EntrySqlRow>(sql`${entrySelect(tenantId)} AND e.id = ${id}`);
+  return rows[0] ? entryRow(rows[0]) : undefined;
+}
+
+export async function findEntryByKey(db: Executor, tenantId: string, idempotencyKey: string): Promise<EntryRow | undefined> {
+  const { rows } = await db.execute<EntrySqlRow>(sql`${entrySelect(tenantId)} AND e.idempotency_key = ${idempotencyKey}`);
+  return rows[0] ? entryRow(rows[0]) : undefined;
+}
+
+/** A page of the member's history, newest first; keyset on the entry id. */
+export async function memberEntries(db: Executor, tenantId: string, customerId: string, before: number | undefined, limit: number): Promise<EntryRow[]> {
+  const { rows } = await db.execute<EntrySqlRow>(sql`
+    ${entrySelect(tenantId)} AND e.customer_id = ${customerId} ${before === undefined ? sql`` : sql`AND e.id < ${before}`}
+    ORDER BY e.id DESC LIMIT ${limit}`);
+  return rows.map(entryRow);
+}
+
+export interface PostingRow {
+  account: AccountKind;
+  customerId: string | null;
+  unit: 'points' | 'qualifying';
+  amount: number;
+}
+
+export async function postingsOf(db: Executor, tenantId: string, entryId: number): Promise<PostingRow[]> {
+  const { rows } = await db.execute<{ kind: AccountKind; customer_id: string | null; unit: 'points' | 'qualifying'; amount: number }>(sql`
+    SELECT a.kind, a.customer_id, a.unit, p.amount
+    FROM loyalty_postings p JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
+    WHERE p.tenant_id = ${tenantId} AND p.entry_id = ${entryId}
+    ORDER BY a.unit, p.amount, a.kind`);
+  return rows.map((r) => ({ account: r.kind, customerId: r.customer_id, unit: r.unit, amount: Number(r.amount) }));
+}
+
+export async function drawsOf(db: Executor, tenantId: string, entryId: number): Promise<(Draw & { expiresAt: Date | null })[]> {
+  const { rows } = await db.execute<{ lot_id: number; amount: number; expires_at: Date | null }>(sql`
+    SELECT d.lot_id, d.amount, l.expires_at
+    FROM loyalty_draws d JOIN loyalty_lots l ON l.tenant_id = d.tenant_id AND l.id = d.lot_id
+    WHERE d.tenant_id = ${tenantId} AND d.entry_id = ${entryId}
+    ORDER BY l.expires_at ASC NULLS LAST, d.lot_id`);
+  return rows.map((r) => ({ lotId: Number(r.lot_id), amount: Number(r.amount), expiresAt: instant(r.expires_at) }));
+}
+
+export interface LotRow {
+  id: number;
+  amount: number;
+  remaining: number;
+  expiresAt: Date | null;
+  pendingUntil: Date | null;
+  unlockedAt: Date | null;
+}
+
+/** The lot an entry credited (an earn), if any. */
+export async function lotOfEntry(db: Executor, tenantId: string, entryId: number): Promise<LotRow | undefined> {
+  const { rows } = await db.execute<{ id: number; amount: number; remaining: number; expires_at: Date | null; pending_until: Date | null; unlocked_at: Date | null }>(sql`
+    SELECT id, amount, remaining, expires_at, pending_until, unlocked_at FROM loyalty_lots WHERE tenant_id = ${tenantId} AND entry_id = ${entryId}`);
+  const r = rows[0];
+  return r
+    ? { id: Number(r.id), amount: Number(r.amount), remaining: Number(r.remaining), expiresAt: instant(r.expires_at), pendingUntil: instant(r.pending_until), unlockedAt: instant(r.unlocked_at) }
+    : undefined;
+}
+
+export async function memberBalances(db: Executor, tenantId: string, customerId: string): Promise<Balances | undefined> {
+  const { rows } = await db.execute<{ available: number; pending: number; qualifying: number }>(sql`
+    SELECT available, pending, qualifying FROM loyalty_members WHERE tenant_id = ${tenantId} AND customer_id = ${customerId}`);
+  const r = rows[0];
+  return r ? { available: Number(r.available), pending: Number(r.pending), qualifying: Number(r.qualifying) } : undefined;
+}
+
+export interface LotGroup {
+  pending: boolean;
+  /** expiry for available lots, unlock instant for pending ones; null: available and never expiring */
+  at: Date | null;
+  points: number;
+  lots: number;
+}
+
+/** The member's open lots grouped by expiry (available) or unlock instant (pending). */
+export async function openLotGroups(db: Executor, tenantId: string, customerId: string): Promise<LotGroup[]> {
+  const { rows } = await db.execute<{ pending: boolean; at: Date | null; points: number; lots: number }>(sql`
+    SELECT pending, at, sum(remaining) AS points, count(*) AS lots FROM (
+      SELECT remaining, pending_until IS NOT NULL AND unlocked_at IS NULL AS pending,
+             CASE WHEN pending_until IS NOT NULL AND unlocked_at IS NULL THEN pending_until ELSE expires_at END AS at
+      FROM loyalty_lots WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND remaining > 0
+    ) open
+    GROUP BY pending, at ORDER BY pending, at ASC NULLS LAST`);
+  return rows.map((r) => ({ pending: r.pending, at: instant(r.at), points: Number(r.points), lots: Number(r.lots) }));
+}
+
+/** What the due work did to one member. */
+export interface SettledMember {
+  entryId: number;
+  customerId: string;
+  points: number;
+  lots: number;
+}
+
+/**
+ * Unlocks the pending lots of these (locked) members whose pending period is over: one `unlock`
+ * entry per member moving the points from pending to available. Set-based: one statement.
+ */
+export async function unlockDueLots(tx: Executor, tenantId: string, customerIds: string[], now: Date, run: string, source: string): Promise<SettledMember[]> {
+  if (customerIds.length === 0) return [];
+  const at = now.toISOString();
+  const { rows } = await tx.execute<{ entry_id: number; customer_id: string; points: number; lots: number }>(sql`
+    WITH due AS (
+      UPDATE loyalty_lots SET unlocked_at = ${at}::timestamptz
+      WHERE tenant_id = ${tenantId} AND customer_id = ANY(${sql.param(customerIds)}::uuid[]) AND remaining > 0
+        AND pending_until <= ${at}::timestamptz AND unlocked_at IS NULL
+      RETURNING customer_id, remaining
+    ), per_member AS (
+      SELECT customer_id, sum(remaining) AS points, count(*) AS lots FROM due GROUP BY customer_id
+    ), entries AS (
+      INSERT INTO loyalty_entries (tenant_id, kind, idempotency_key, customer_id, reason, source, created_at)
+      SELECT ${tenantId}::uuid, 'unlock', 'unlock:' || ${run}::text || ':' || customer_id, customer_id, NULL, ${source}, ${at}::timestamptz FROM per_member
+      RETURNING id, customer_id
+    ), postings AS (
+      INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount)
+      SELECT ${tenantId}::uuid, e.id, a.id, CASE a.kind WHEN 'pending' THEN -p.points ELSE p.points END
+      FROM entries e JOIN per_member p USING (customer_id)
+      JOIN loyalty_accounts a ON a.tenant_id = ${tenantId} AND a.customer_id = e.customer_id AND a.kind IN ('pending', 'available')
+    ), balances AS (
+      UPDATE loyalty_members m SET pending = m.pending - p.points, available = m.available + p.points, updated_at = ${at}::timestamptz
+      FROM per_member p WHERE m.tenant_id = ${tenantId} AND m.customer_id = p.customer_id
+    )
+    SELECT e.id AS entry_id, e.customer_id, p.points, p.lots FROM entries e JOIN per_member p USING (customer_id)`);
+  return rows.map((r) => ({ entryId: Number(r.entry_id), customerId: r.customer_id, points: Number(r.points), lots: Number(r.lots) }));
+}
+
+/**
+ * Expires what is left of the (locked) members' lots past their expiry: one `expire` entry per
+ * member moving the points from available to breakage, with a draw per lot. Set-based: one
+ * statement. A lot already expired has nothing left, so a second run finds nothing to expire.
+ */
+export async function expireDueLots(tx: Executor, tenantId: string, customerIds: string[], now: Date, run: string, source: string): Promise<SettledMember[]> {
+  if (customerIds.length === 0) return [];
+  const at = now.toISOString();
+  const { rows } = await tx.execute<{ entry_id: number; customer_id: string; points: number; lots: number }>(sql`
+    WITH due AS (
+      SELECT id, customer_id, remaining FROM loyalty_lots
+      WHERE tenant_id = ${tenantId} AND customer_id = ANY(${sql.param(customerIds)}::uuid[]) AND remaining > 0
+        AND expires_at <= ${at}::timestamptz AND (pending_until IS NULL OR unlocked_at IS NOT NULL)
+    ), taken AS (
+      UPDATE loyalty_lots l SET remaining = 0 FROM due
+      WHERE l.tenant_id = ${tenantId} AND l.id = due.id AND l.remaining = due.remaining
+      RETURNING l.id AS lot_id, l.customer_id, due.remaining AS taken
+    ), per_member AS (
+      SELECT customer_id, sum(taken) AS points, count(*) AS lots FROM taken GROUP BY customer_id
+    ), entries AS (
+      INSERT INTO loyalty_entries (tenant_id, kind, idempotency_key, customer_id, reason, source, created_at)
+      SELECT ${tenantId}::uuid, 'expire', 'expire:' || ${run}::text || ':' || customer_id, customer_id, NULL, ${source}, ${at}::timestamptz FROM per_member
+      RETURNING id, customer_id
+    ), postings AS (
+      INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount)
+      SELECT ${tenantId}::uuid, e.id, x.account_id, x.amount
+      FROM entries e JOIN per_member p USING (customer_id)
+      CROSS JOIN LATERAL (
+        SELECT id AS account_id, -p.points AS amount FROM loyalty_accounts WHERE tenant_id = ${tenantId} AND customer_id = e.customer_id AND kind = 'available'
+        UNION ALL
+        SELECT id, p.points FROM loyalty_accounts WHERE tenant_id = ${tenantId} AND customer_id IS NULL AND kind = 'breakage'
+      ) x
+    ), draws AS (
+      INSERT INTO loyalty_draws (tenant_id, entry_id, lot_id, amount)
+      SELECT ${tenantId}::uuid, e.id, t.lot_id, t.taken FROM taken t JOIN entries e USING (customer_id)
+    ), balances AS (
+      UPDATE loyalty_members m SET available = m.available - p.points, updated_at = ${at}::timestamptz
+      FROM per_member p WHERE m.tenant_id = ${tenantId} AND m.customer_id = p.customer_id
+    )
+    SELECT e.id AS entry_id, e.customer_id, p.points, p.lots FROM entries e JOIN per_member p USING (customer_id)`);
+  return rows.map((r) => ({ entryId: Number(r.entry_id), customerId: r.customer_id, points: Number(r.points), lots: Number(r.lots) }));
+}
+
+/**
+ * Members with due work (pending lots to unlock, lots to expire), found through the partial
+ * indexes on the due instants, at most `limit` lots of each kind deep.
+ */
+export async function membersWithDueLots(db: Executor, tenantId: string, now: Date, limit: number): Promise<string[]> {
+  const at = now.toISOString();
+  const { rows } = await db.execute<{ customer_id: string }>(sql`
+    SELECT DISTINCT customer_id FROM (
+      (SELECT customer_id FROM loyalty_lots WHERE tenant_id = ${tenantId} AND remaining > 0 AND expires_at IS NOT NULL
+         AND expires_at <= ${at}::timestamptz ORDER BY expires_at LIMIT ${limit})
+      UNION ALL
+      (SELECT customer_id FROM loyalty_lots WHERE tenant_id = ${tenantId} AND remaining > 0 AND pending_until IS NOT NULL AND unlocked_at IS NULL
+         AND pending_until <= ${at}::timestamptz ORDER BY pending_until LIMIT ${limit})
+    ) due`);
+  return rows.map((r) => r.customer_id);
+}
+
+/** Runs of due work for one workspace take turns: the second waits, then finds nothing left to do. */
+export async function lockDueWork(tx: Executor, tenantId: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`loyalty.due-work:${tenantId}`}, 0))`);
+}
+
+/** Workspaces with any lot due now (for the hourly job). */
+export async function workspacesWithDueLots(db: Executor, now: Date): Promise<string[]> {
+  const at = now.toISOString();
+  const { rows } = await db.execute<{ id: string }>(sql`
+    SELECT w.id FROM workspaces w
+    WHERE EXISTS (SELECT 1 FROM loyalty_lots l WHERE l.tenant_id = w.id AND l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= ${at}::timestamptz)
+       OR EXISTS (SELECT 1 FROM loyalty_lots l WHERE l.tenant_id = w.id AND l.remaining > 0 AND l.pending_until IS NOT NULL AND l.unlocked_at IS NULL
+                  AND l.pending_until <= ${at}::timestamptz)`);
+  return rows.map((r) => r.id);
+}
