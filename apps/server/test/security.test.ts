@@ -14,8 +14,11 @@ let b: TestWorkspace;
 const MARKER = 'B-ONLY-مارکر-7f3e';
 /** path parameter values that point at workspace B's data, by route prefix and param name */
 let bIds: Record<string, string>;
+/** each workspace's points entry, kept apart from the ids: a short number would turn up in any body */
+const loyaltyEntries = new Map<string, string>();
 
-const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags', 'survey_kiosks', 'survey_distributions', 'survey_invitations', 'survey_policies', 'survey_last_contact', 'complaint_cases', 'complaint_case_events', 'complaint_case_messages', 'complaint_attachments', 'complaint_case_merges', 'complaint_intake_settings'];
+const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags', 'survey_kiosks', 'survey_distributions', 'survey_invitations', 'survey_policies', 'survey_last_contact', 'complaint_cases', 'complaint_case_events', 'complaint_case_messages', 'complaint_attachments', 'complaint_case_merges', 'complaint_intake_settings',
+  'loyalty_members', 'loyalty_accounts', 'loyalty_entries', 'loyalty_postings', 'loyalty_lots', 'loyalty_draws'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -68,6 +71,8 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
   });
   const kiosk = await api(ws, 'POST', `/api/surveys/${survey.id}/kiosks`, { location: `${marker} kiosk` });
   const complaint = await api(ws, 'POST', '/api/complaints', { channel: 'phone', customerId: customer.id, description: `${marker} complaint` });
+  const earned = await api(ws, 'POST', `/api/loyalty/members/${customer.id}/earnings`, { points: 50, reason: `${marker} points`, externalId: `${ws.slug}-earn` });
+  loyaltyEntries.set(ws.tenantId, String(earned.id));
   const [attachment] = await t.database.db.transaction((tx) =>
     storeAttachments(tx, ws.tenantId, complaint.id as string, [{ fileName: 'a.txt', content: Buffer.from(`${marker} attachment`) }], { source: 'agent', eventId: null, createdBy: null }));
   // A complete response, written as the response service stores one (results, tags and the responses list read it).
@@ -136,6 +141,8 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'complaints:attachmentId': ids.complaintAttachment,
     // a default root cause of every workspace's taxonomy (root-cause.ts)
     'complaints:code': 'delivery',
+    'loyalty:customerId': ids.customer,
+    'loyalty:id': loyaltyEntries.get(ws.tenantId),
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);
