@@ -1085,6 +1085,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'هیچ شکایتی با این کد پیگیری و این اطلاعات تأیید پیدا نشد. هر دو را بررسی کنید و دوباره بکوشید.',
     ar: 'لا توجد شكوى تطابق رمز التتبع وبيانات التحقق هذه. تحقّق منهما وحاول مرة أخرى.',
   },
+  search_too_short: {
+    en: 'Type at least 4 digits of a tracking code, or 3 letters of a name, phone or e-mail.',
+    fa: 'دست‌کم ۴ رقم از کد پیگیری، یا ۳ حرف از نام، تلفن یا ایمیل را بنویسید.',
+    ar: 'اكتب 4 أرقام على الأقل من رمز التتبع، أو 3 أحرف من اسم أو هاتف أو بريد إلكتروني.',
+  },
   invalid_tracking_code: {
     en: 'This tracking code is mistyped: check its digits.',
     fa: 'این کد پیگیری نادرست وارد شده است: رقم‌هایش را بررسی کنید.',
@@ -1099,6 +1104,52 @@ export const PROBLEM_MESSAGES: Catalog = {
     en: 'Give the last 4 digits of your phone or your e-mail address, or open the link from our message.',
     fa: 'چهار رقم آخر تلفن یا نشانی ایمیل خود را بنویسید، یا پیوندی را که برایتان فرستاده‌ایم باز کنید.',
     ar: 'أدخل آخر 4 أرقام من هاتفك أو بريدك الإلكتروني، أو افتح الرابط الذي أرسلناه إليك.',
+  },
+  // The points ledger (loyalty/ledger.service.ts).
+  idempotency_key_required: {
+    en: 'Give the operation an idempotency key: an externalId (the order or transaction) or an Idempotency-Key header, so a retry cannot count it twice.',
+    fa: 'برای این عملیات یک کلید یکتایی بدهید: externalId (شناسه‌ی سفارش یا تراکنش) یا سرآیند Idempotency-Key، تا تکرار درخواست آن را دو بار حساب نکند.',
+    ar: 'أعطِ العملية مفتاح عدم تكرار: externalId (معرّف الطلب أو المعاملة) أو الترويسة Idempotency-Key، حتى لا تُحتسب مرتين عند إعادة المحاولة.',
+  },
+  external_id_conflict: {
+    en: 'This external ID (or Idempotency-Key) already recorded a different points operation.',
+    fa: 'با این شناسه‌ی بیرونی (یا Idempotency-Key) پیش‌تر عملیات امتیازی دیگری ثبت شده است.',
+    ar: 'سُجّلت بهذا المعرّف الخارجي (أو Idempotency-Key) عملية نقاط مختلفة من قبل.',
+  },
+  insufficient_points: {
+    en: 'Not enough points: {available} available, {points} asked. Nothing was spent.',
+    fa: 'امتیاز کافی نیست: {available} امتیاز در دسترس است و {points} امتیاز درخواست شده. چیزی خرج نشد.',
+    ar: 'النقاط غير كافية: المتاح {available} والمطلوب {points}. لم يُصرف شيء.',
+  },
+  expiry_in_past: {
+    en: 'The expiry must be in the future.',
+    fa: 'زمان انقضا باید در آینده باشد.',
+    ar: 'يجب أن يكون موعد الانتهاء في المستقبل.',
+  },
+  pending_until_in_past: {
+    en: 'The end of the pending period must be in the future.',
+    fa: 'پایان دوره‌ی انتظار باید در آینده باشد.',
+    ar: 'يجب أن تكون نهاية فترة التعليق في المستقبل.',
+  },
+  expiry_before_unlock: {
+    en: 'Points cannot expire before their pending period ends.',
+    fa: 'امتیازها نمی‌توانند پیش از پایان دوره‌ی انتظارشان منقضی شوند.',
+    ar: 'لا يمكن أن تنتهي صلاحية النقاط قبل انتهاء فترة تعليقها.',
+  },
+  entry_not_reversible: {
+    en: 'Only an earning or a redemption can be reversed; correct other entries with a new one.',
+    fa: 'فقط کسب یا خرج امتیاز را می‌توان برگرداند؛ ثبت‌های دیگر را با ثبتی تازه اصلاح کنید.',
+    ar: 'لا يمكن عكس إلا كسب النقاط أو استبدالها؛ صحّح القيود الأخرى بقيد جديد.',
+  },
+  entry_already_reversed: {
+    en: 'This entry has already been reversed.',
+    fa: 'این ثبت پیش‌تر برگردانده شده است.',
+    ar: 'سبق عكس هذا القيد.',
+  },
+  earned_points_spent: {
+    en: '{spent} of these {points} points were already spent or expired, so the earning cannot be reversed in full.',
+    fa: '{spent} امتیاز از این {points} امتیاز پیش‌تر خرج یا منقضی شده است، پس این کسب امتیاز را نمی‌توان به‌طور کامل برگرداند.',
+    ar: 'صُرف {spent} من هذه النقاط البالغة {points} أو انتهت صلاحيتها، لذا لا يمكن عكس هذا الكسب بالكامل.',
   },
 };
 
