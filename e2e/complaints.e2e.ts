@@ -76,12 +76,15 @@ describe('complaints screens', { timeout: 600_000 }, () => {
     assert.match(shown, /^[۰-۹]{4}( [۰-۹]{4}){2,3}$/, `the code in Persian digits, in groups: ${shown}`);
     const code = toLatin(shown).replace(/\s/g, '');
 
-    // The queue lists it; a search typed in Persian digits finds it.
+    // The queue lists it; a search typed in Persian digits with a space (the start of the code, as a customer reads it out) finds it on the server.
     await page.getByRole('link', { name: fa['complaints.back'] }).click();
-    await page.getByRole('searchbox', { name: fa['complaints.searchCode'] }).fill(toPersian(code.slice(4, 10)));
+    await page.getByTestId('complaint-row').first().waitFor();
+    const searched = page.waitForResponse((res) => /\/api\/complaints(\/queue)?\?/.test(res.url()) && new URL(res.url()).searchParams.has('q'));
+    await page.getByRole('searchbox', { name: fa['complaints.searchCode'] }).fill(toPersian(`${code.slice(0, 4)} ${code.slice(4, 8)}`));
+    assert.equal((await searched).status(), 200);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="complaint-row"]').length === 1);
     const row = page.getByTestId('complaint-row').filter({ hasText: toPersian(code.slice(0, 4)) });
     await row.waitFor();
-    assert.equal(await page.getByTestId('complaint-row').count(), 1);
     assert.equal(await row.getAttribute('data-state'), 'received');
     await row.getByRole('link').click();
     await page.getByTestId('case-log').waitFor();

@@ -1,6 +1,7 @@
 // /complaints: the agent queue. Ordered by SLA urgency when the server has the SLA queue (else
-// oldest received first), filtered on the server by state, assignee, team, severity and SLA state,
-// and in the browser by channel and by a tracking code typed in any digits. Live SLA timers.
+// oldest received first), filtered on the server by state, assignee, team, severity, SLA state,
+// channel and a search (a tracking code typed in any digits, or the complainant's name, phone or
+// e-mail). Live SLA timers.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { usePrefs } from '../../app/prefs.tsx';
@@ -11,7 +12,7 @@ import { useDebounced } from '../../lib/hooks.ts';
 import { Button, ButtonLink, CheckIcon, DataTable, PlusIcon, Select, TextField, UserText, type DataTableColumn } from '../../ui/index.ts';
 import { useMembers } from './complaint-hooks.ts';
 import { CHANNELS, complaintsApi, SEVERITIES, SLA_FILTERS, STATES, type Channel, type QueueFilters, type QueueItem, type Severity, type SlaFilter } from './api.ts';
-import { codeMatches } from './complaint-format.ts';
+import { queueSearch } from './complaint-format.ts';
 import { ComplaintTabs } from './complaint-tabs.tsx';
 import { canWorkComplaints, ChannelName, SeverityBadge, SlaTimer, StateBadge, TrackingCode, useNow } from './complaint-parts.tsx';
 import './complaints.css';
@@ -34,6 +35,8 @@ export default function ComplaintsPage() {
   const [code, setCode] = useState('');
   const [moreFilters, setMoreFilters] = useState(false);
   const teamText = useDebounced(team.trim(), 300);
+  const search = queueSearch(useDebounced(code, 300));
+  const searchTooShort = code.trim() !== '' && queueSearch(code) === undefined;
   const teams = useQuery({ queryKey: ['complaints', 'teams'], queryFn: complaintsApi.teams, staleTime: 300_000 });
 
   const filters: QueueFilters = {
@@ -42,6 +45,8 @@ export default function ComplaintsPage() {
     team: teamText || undefined,
     severity: severity === ANY ? undefined : severity,
     sla: sla === ANY ? undefined : sla,
+    channel: channel === ANY ? undefined : channel,
+    q: search,
   };
   const queue = useInfiniteQuery({
     queryKey: ['complaints', 'queue', filters],
@@ -53,8 +58,8 @@ export default function ComplaintsPage() {
   });
   const bySla = queue.data?.pages[0]?.bySla ?? complaintsApi.hasSlaQueue();
   const loaded = queue.data?.pages.flatMap((p) => p.items) ?? [];
-  const rows = loaded.filter((c) => (channel === ANY || c.channel === channel) && codeMatches(c.trackingCode, code));
-  const narrowed = rows.length !== loaded.length;
+  const rows = loaded;
+  const narrowed = search !== undefined || channel !== ANY;
 
   const columns: DataTableColumn<QueueItem>[] = [
     { id: 'code', header: t('complaints.col.code'), isPrimary: true, className: 'code-cell', cell: (c) => <TrackingCode code={c.trackingCode} /> },
@@ -91,9 +96,8 @@ export default function ComplaintsPage() {
           value={code}
           onChange={setCode}
           type="search"
-          inputMode="numeric"
-          dir="ltr"
           placeholder={t('complaints.searchCodeHint')}
+          description={searchTooShort ? t('complaints.searchTooShort') : undefined}
         />
         <Select
           label={t('complaints.col.state')}
@@ -162,7 +166,6 @@ export default function ComplaintsPage() {
         rowProps={(c) => ({ 'data-testid': 'complaint-row', 'data-state': c.state, className: c.sla?.state === 'breached' ? 'row-breached' : c.sla?.state === 'at_risk' ? 'row-at-risk' : undefined })}
         isLoading={queue.isPending}
         error={queue.isError ? { detail: queue.error.message, onRetry: () => void queue.refetch() } : null}
-        count={narrowed ? <span>{t('complaints.narrowed')}</span> : undefined}
         empty={{ icon: <CheckIcon size={28} />, title: t('complaints.emptyTitle'), body: narrowed ? t('complaints.emptyNarrowed') : t('complaints.emptyBody') }}
         loadMore={{ hasMore: queue.hasNextPage, onLoadMore: () => void queue.fetchNextPage(), isLoadingMore: queue.isFetchingNextPage }}
       />

@@ -56,6 +56,9 @@ export interface QueueFilters {
   team?: string;
   severity?: Severity;
   sla?: SlaFilter;
+  channel?: Channel;
+  /** a tracking code (4+ digits, any digits and separators) or words of the contact's name, phone or e-mail */
+  q?: string;
 }
 
 /**
@@ -98,12 +101,12 @@ export const complaintsApi = {
     const openOnly = filters.state !== 'closed' && filters.state !== 'all' && !filters.severity;
     if (openOnly) {
       const page = await optional('queue', () => request<ComplaintQueuePage>('GET', '/api/complaints/queue', undefined, {
-        state: filters.state ?? 'open', assignee: filters.assignee, team: filters.team, sla: filters.sla, cursor, limit,
+        state: filters.state ?? 'open', assignee: filters.assignee, team: filters.team, sla: filters.sla, channel: filters.channel, q: filters.q, cursor, limit,
       }));
       if (page) return { items: page.items as ComplaintQueueItem[], nextCursor: page.nextCursor, bySla: true };
     }
     const page = await request<ComplaintPage>('GET', '/api/complaints', undefined, {
-      state: filters.state ?? 'open', assignee: filters.assignee, team: filters.team, severity: filters.severity, cursor, limit,
+      state: filters.state ?? 'open', assignee: filters.assignee, team: filters.team, severity: filters.severity, channel: filters.channel, q: filters.q, cursor, limit,
     });
     return { ...page, bySla: false };
   },

@@ -23,10 +23,16 @@ export function typedTrackingCode(text: string): { digits: string; complete: boo
   return { digits, complete: digits.length === 12 || digits.length === 16 };
 }
 
-/** Whether a case's code contains what was typed (any digits, any separators). */
-export function codeMatches(trackingCode: string, typed: string): boolean {
-  const { digits } = typedTrackingCode(typed);
-  return digits.length === 0 || trackingCode.includes(digits);
+/**
+ * What the queue's search box sends as `q`, or undefined while it is too short to search (the
+ * server refuses below 4 digits of a code, or without a word of 3 letters; it would scan).
+ */
+export function queueSearch(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const { digits } = typedTrackingCode(trimmed);
+  if (/^[\d\s\p{Pd}\u06F0-\u06F9\u0660-\u0669\uFF10-\uFF19]+$/u.test(trimmed)) return digits.length >= 4 ? trimmed : undefined;
+  return trimmed.split(/\s+/).some((word) => [...word].length >= 3) ? trimmed : undefined;
 }
 
 /**
