@@ -98,9 +98,10 @@ const data = found ? { tenantId: found, seconds: 0 } : await generate();
 await database.close();
 
 const port = await freePort();
-const vafa = runVafa(['start'], { VAFA_DATA_DIR: path.join(WORK_DIR, 'data-complaints-reports'), PORT: String(port), LOG_LEVEL: 'warn', VAFA_ROLE: 'web' });
+const vafa = runVafa(['start'], { VAFA_DATA_DIR: path.join(WORK_DIR, 'data-complaints-reports'), PORT: String(port), LOG_LEVEL: 'warn', VAFA_ROLE: 'api' });
 for (let i = 0; i < 600; i++) {
   if (await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status === 200, () => false)) break;
+  if (vafa.child.exitCode !== null) throw new Error(`Vafa exited: ${vafa.stderr().slice(-2000)}`);
   await new Promise((r) => setTimeout(r, 200));
 }
 // Vafa owns the data directory now; attach to it for a key, as large-workspace.ts does.
