@@ -35,6 +35,24 @@ export interface FiledCase {
 }
 
 /**
+ * A stored public filing as its rows read back, without reading them: exactly what
+ * insertFiledCases writes (keep the two together), for the SLA index of cases just filed.
+ */
+export function filedCaseRows(tenantId: string, f: FiledCase): { row: CaseRow; log: CaseEventRow[] } {
+  const row: CaseRow = {
+    tenantId, id: f.id, trackingCode: f.trackingCode, customerId: null, contactName: f.contactName, contactPhone: f.contactPhone, contactEmail: f.contactEmail,
+    language: f.language, channel: 'web', category: f.category, product: null, severity: 'medium', impact: null, remedySought: null, description: f.description,
+    assigneeId: null, team: null, state: 'acknowledged', rootCause: null, resolutionSummary: null, relatedResponseId: null, createdBy: 'public',
+    receivedAt: f.at, closedAt: null, createdAt: f.at, updatedAt: f.at,
+  };
+  const line = (id: number, action: string, fromState: string | null, toState: string, actorType: string, details: Record<string, unknown>): CaseEventRow => ({
+    tenantId, id, caseId: f.id, at: f.at, kind: 'transition', action, fromState, toState, note: null, actorType, actorId: null, details,
+  });
+  // Log ids are the database's; the clock orders same-instant lines as logged, which these keep.
+  return { row, log: [line(1, 'receive', null, 'received', 'customer', { channel: 'web' }), line(2, 'acknowledge', 'received', 'acknowledged', 'system', {})] };
+}
+
+/**
  * Stores public filings in one statement: each case in its acknowledged state with its two log
  * lines (received by the customer, acknowledged by the system), unless its tracking code is taken
  * in the workspace. Answers the ids stored; a filing left out had a taken code and is tried again

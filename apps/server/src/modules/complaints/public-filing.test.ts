@@ -1,7 +1,10 @@
 import type { FileComplaint } from '@vafa/contracts';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import type { Executor } from '../../platform/db/connect.ts';
 import { createWorkspace } from '../workspace/index.ts';
+import { refreshCaseSla } from './complaint-sla.service.ts';
 import * as repo from './complaint.repo.ts';
 import { PublicFilingCoalescer, prepareFiling, recordFilings, workspaceIdBySlug } from './public-filing.ts';
 import { isTrackingCode, newTrackingCode, parseTrackingCode } from './tracking-code.ts';
@@ -55,6 +58,23 @@ function expectFiledShape(stored: NonNullable<Awaited<ReturnType<typeof storedCa
   expect(stored.sla.clocks.targets.acknowledge.state).toBe('met');
 }
 
+/**
+ * The SLA index row the filing wrote from the rows it held in memory is the one computed from the
+ * stored case and log at the same instant (recomputed in a transaction rolled back).
+ */
+async function expectSlaAsRecomputed(tenantId: string, stored: NonNullable<Awaited<ReturnType<typeof storedCase>>>) {
+  const read = (db: Executor) => db.execute(sql`SELECT sla_state, urgency, due_at, next_change_at, clocks, published FROM complaint_case_sla
+    WHERE tenant_id = ${tenantId} AND case_id = ${stored.row.id as string}`).then((r) => r.rows[0]);
+  const written = await read(t.database.db);
+  let recomputed: unknown;
+  await t.database.db.transaction(async (tx) => {
+    await refreshCaseSla(tx, tenantId, stored.row.id, stored.row.received_at);
+    recomputed = await read(tx);
+    tx.rollback();
+  }).catch((err: unknown) => { if (!(err instanceof Error && /rollback/i.test(err.message))) throw err; });
+  expect(written).toEqual(recomputed);
+}
+
 describe('group commit of public filings', () => {
   it('stores 60 concurrent filings, each answered with its own receipt, exactly as one filing alone is stored', async () => {
     const ws = await t.createWorkspace({ country: 'IR' });
@@ -75,6 +95,7 @@ describe('group commit of public filings', () => {
       const stored = await storedCase(ws.tenantId, receipt.trackingCode);
       expect(stored, `filing ${n}`).toBeDefined();
       expectFiledShape(stored!, inputs[n]!);
+      await expectSlaAsRecomputed(ws.tenantId, stored!);
       expect(stored!.row.contact_email).toBe(inputs[n]!.email ?? null);
     }
     // And one filing through fileComplaint's single path stores the same shape.

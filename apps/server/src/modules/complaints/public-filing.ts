@@ -12,7 +12,7 @@ import { normalisePhone } from '../customers/index.ts';
 import { findWorkspaceBySlug, workspaceSettings } from '../workspace/index.ts';
 import { nextState } from './case-lifecycle.ts';
 import { caseStatusWords } from './case-status.words.ts';
-import { refreshCasesSla } from './complaint-sla.service.ts';
+import { refreshNewCasesSla } from './complaint-sla.service.ts';
 import * as repo from './complaint.repo.ts';
 import { TrackingCodeExhaustedError, formatTrackingCodeFor, newTrackingCode, type TrackingCode } from './tracking-code.ts';
 
@@ -86,7 +86,7 @@ export async function recordFilings(tx: Executor, tenantId: string, filings: Pre
   }
   // The SLA index row with its clocks, as every other intake writes it (the insert trigger's row
   // only marks the case due for the scan).
-  await refreshCasesSla(tx, tenantId, filings.map(({ row }) => row.id), new Date(Math.max(...filings.map(({ row }) => row.at.getTime()))));
+  await refreshNewCasesSla(tx, tenantId, filings.map(({ row }) => repo.filedCaseRows(tenantId, row)), new Date(Math.max(...filings.map(({ row }) => row.at.getTime()))));
   // Ids and codes only: subscribers that need the words read the case.
   await publishEvents(tx, tenantId, filings.flatMap(({ row }) => {
     const occurredAt = row.at.toISOString();
