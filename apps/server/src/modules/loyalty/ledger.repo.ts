@@ -12,14 +12,6 @@ export interface Balances {
   qualifying: number;
 }
 
-export interface LockedMember extends Balances {
-  customerId: string;
-  /** pending lots past their pending period, not yet unlocked */
-  dueUnlock: boolean;
-  /** open lots past their expiry, not yet expired */
-  dueExpiry: boolean;
-}
-
 export interface CustomerStanding {
   mergedInto: string | null;
   erasedAt: Date | null;
@@ -29,25 +21,39 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 // Raw statements hand back timestamptz as text (drizzle leaves them unparsed), whatever the row type says.
 const instant = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
+export interface LockedMember extends Balances, CustomerStanding {
+  customerId: string;
+  /** pending lots past their pending period, not yet unlocked */
+  dueUnlock: boolean;
+  /** open lots past their expiry, not yet expired */
+  dueExpiry: boolean;
+}
+
 /**
  * Locks the member's row (the lock every change to its balances and lots takes first) and says
- * whether any of its lots are due to unlock or expire. Undefined: not a member yet.
+ * where its customer stands and whether any of its lots are due to unlock or expire, in one
+ * round trip. Undefined: not a member yet. (The due flags may be a moment stale after waiting
+ * for the lock; they only bring the due work forward, and a spend never draws on a lot past its
+ * expiry whatever they say.)
  */
 export async function lockMember(tx: Executor, tenantId: string, customerId: string, now: Date): Promise<LockedMember | undefined> {
-  const { rows } = await tx.execute<{ customer_id: string; available: number; pending: number; qualifying: number; due_unlock: boolean; due_expiry: boolean }>(sql`
-    SELECT m.customer_id, m.available, m.pending, m.qualifying,
+  const { rows } = await tx.execute<{
+    customer_id: string; available: number; pending: number; qualifying: number; due_unlock: boolean; due_expiry: boolean;
+    merged_into: string | null; erased_at: string | null;
+  }>(sql`
+    SELECT m.customer_id, m.available, m.pending, m.qualifying, c.merged_into, c.erased_at,
       EXISTS (SELECT 1 FROM loyalty_lots l WHERE l.tenant_id = m.tenant_id AND l.customer_id = m.customer_id AND l.remaining > 0
               AND l.pending_until <= ${now.toISOString()}::timestamptz AND l.unlocked_at IS NULL) AS due_unlock,
       EXISTS (SELECT 1 FROM loyalty_lots l WHERE l.tenant_id = m.tenant_id AND l.customer_id = m.customer_id AND l.remaining > 0
               AND l.expires_at <= ${now.toISOString()}::timestamptz) AS due_expiry
-    FROM loyalty_members m
+    FROM loyalty_members m JOIN ${customers} c ON c.tenant_id = m.tenant_id AND c.id = m.customer_id
     WHERE m.tenant_id = ${tenantId} AND m.customer_id = ${customerId}
     FOR NO KEY UPDATE OF m`);
   const row = rows[0];
   if (!row) return undefined;
   return {
     customerId: row.customer_id, available: Number(row.available), pending: Number(row.pending), qualifying: Number(row.qualifying),
-    dueUnlock: row.due_unlock, dueExpiry: row.due_expiry,
+    dueUnlock: row.due_unlock, dueExpiry: row.due_expiry, mergedInto: row.merged_into, erasedAt: instant(row.erased_at),
   };
 }
 
@@ -103,16 +109,6 @@ export interface NewEntry {
   at: Date;
 }
 
-/** Writes the entry unless its idempotency key is taken in the workspace (then undefined: the caller answers the first). */
-export async function insertEntry(tx: Executor, entry: NewEntry): Promise<number | undefined> {
-  const { rows } = await tx.execute<{ id: number }>(sql`
-    INSERT INTO loyalty_entries (tenant_id, kind, idempotency_key, customer_id, external_id, reason, source, reverses_entry_id, created_at)
-    VALUES (${entry.tenantId}, ${entry.kind}, ${entry.idempotencyKey}, ${entry.customerId}, ${entry.externalId}, ${entry.reason}, ${entry.source},
-            ${entry.reversesEntryId ?? null}::bigint, ${entry.at.toISOString()}::timestamptz)
-    ON CONFLICT DO NOTHING RETURNING id`);
-  return rows[0] ? Number(rows[0].id) : undefined;
-}
-
 export interface Posting {
   account: AccountKind;
   /** the member, for member accounts */
@@ -133,33 +129,40 @@ export interface NewLot {
 }
 
 export interface Booking {
-  tenantId: string;
-  entryId: number;
+  /** written with the booking unless its key is taken (then nothing is written) */
+  entry: NewEntry;
   customerId: string;
   postings: Posting[];
   draws?: Draw[];
   lot?: NewLot;
   /** what the postings do to the member's cached balances */
   delta: Balances;
-  at: Date;
 }
 
 /**
- * Books an entry in one statement: its postings (account ids found by kind and member through
- * the unique keys, no lock taken on any account), its draws with the lots' `remaining`, the lot it
- * credits, and the member's cached balances. Answers the new lot's id. The postings' balance per
- * unit is checked by the database at commit.
+ * Books an entry in one statement: the entry (unless its idempotency key is taken in the
+ * workspace: then nothing at all is written and `entryId` is undefined), its postings (account
+ * ids found by kind and member through the unique keys, no lock taken on any account), its draws
+ * with the lots' `remaining`, the lot it credits, and the member's cached balances. The postings'
+ * balance per unit is checked by the database at commit.
  */
-export async function bookEntry(tx: Executor, booking: Booking): Promise<{ lotId: number | null }> {
-  const { tenantId, entryId, customerId, postings, draws = [], lot, delta } = booking;
-  const { rows } = await tx.execute<{ posted: number; drawn: number; lot_id: number | null }>(sql`
-    WITH input AS (
+export async function bookEntry(tx: Executor, booking: Booking): Promise<{ entryId: number | undefined; lotId: number | null }> {
+  const { entry, customerId, postings, draws = [], lot, delta } = booking;
+  const { tenantId } = entry;
+  const at = entry.at.toISOString();
+  const { rows } = await tx.execute<{ entry_id: number | null; posted: number; drawn: number; lot_id: number | null }>(sql`
+    WITH entry AS (
+      INSERT INTO loyalty_entries (tenant_id, kind, idempotency_key, customer_id, external_id, reason, source, reverses_entry_id, created_at)
+      VALUES (${tenantId}, ${entry.kind}, ${entry.idempotencyKey}, ${entry.customerId}, ${entry.externalId}, ${entry.reason}, ${entry.source},
+              ${entry.reversesEntryId ?? null}::bigint, ${at}::timestamptz)
+      ON CONFLICT DO NOTHING RETURNING id
+    ), input AS (
       SELECT * FROM unnest(${sql.param(postings.map((p) => p.account))}::text[], ${sql.param(postings.map((p) => p.customerId))}::uuid[],
                            ${sql.param(postings.map((p) => p.amount))}::bigint[]) AS x(kind, holder, amount)
     ), postings AS (
       INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount)
-      SELECT ${tenantId}::uuid, ${entryId}::bigint, a.id, x.amount
-      FROM input x
+      SELECT ${tenantId}::uuid, entry.id, a.id, x.amount
+      FROM entry CROSS JOIN input x
       CROSS JOIN LATERAL (
         SELECT id FROM loyalty_accounts WHERE tenant_id = ${tenantId} AND customer_id = x.holder AND kind = x.kind
         UNION ALL
@@ -170,28 +173,28 @@ export async function bookEntry(tx: Executor, booking: Booking): Promise<{ lotId
       SELECT * FROM unnest(${sql.param(draws.map((d) => d.lotId))}::bigint[], ${sql.param(draws.map((d) => d.amount))}::bigint[]) AS d(lot_id, amount)
     ), draws AS (
       INSERT INTO loyalty_draws (tenant_id, entry_id, lot_id, amount)
-      SELECT ${tenantId}::uuid, ${entryId}::bigint, lot_id, amount FROM draw_input
+      SELECT ${tenantId}::uuid, entry.id, d.lot_id, d.amount FROM entry CROSS JOIN draw_input d
     ), drawn AS (
       UPDATE loyalty_lots l SET remaining = l.remaining - d.amount
-      FROM draw_input d WHERE l.tenant_id = ${tenantId} AND l.id = d.lot_id AND l.customer_id = ${customerId}
+      FROM draw_input d WHERE l.tenant_id = ${tenantId} AND l.id = d.lot_id AND l.customer_id = ${customerId} AND EXISTS (SELECT 1 FROM entry)
       RETURNING 1
     ), new_lot AS (
       INSERT INTO loyalty_lots (tenant_id, customer_id, entry_id, amount, remaining, expires_at, pending_until, created_at)
-      SELECT ${tenantId}::uuid, ${customerId}::uuid, ${entryId}::bigint, amount, amount, ${iso(lot?.expiresAt)}::timestamptz,
-             ${iso(lot?.pendingUntil)}::timestamptz, ${booking.at.toISOString()}::timestamptz
-      FROM (SELECT ${lot?.amount ?? 0}::bigint AS amount) n WHERE n.amount > 0
+      SELECT ${tenantId}::uuid, ${customerId}::uuid, entry.id, n.amount, n.amount, ${iso(lot?.expiresAt)}::timestamptz, ${iso(lot?.pendingUntil)}::timestamptz, ${at}::timestamptz
+      FROM entry CROSS JOIN (SELECT ${lot?.amount ?? 0}::bigint AS amount) n WHERE n.amount > 0
       RETURNING id
     ), member AS (
       UPDATE loyalty_members SET available = available + ${delta.available}, pending = pending + ${delta.pending},
-        qualifying = qualifying + ${delta.qualifying}, updated_at = ${booking.at.toISOString()}::timestamptz
-      WHERE tenant_id = ${tenantId} AND customer_id = ${customerId}
+        qualifying = qualifying + ${delta.qualifying}, updated_at = ${at}::timestamptz
+      WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND EXISTS (SELECT 1 FROM entry)
     )
-    SELECT (SELECT count(*) FROM postings) AS posted, (SELECT count(*) FROM drawn) AS drawn, (SELECT id FROM new_lot) AS lot_id`);
+    SELECT (SELECT id FROM entry) AS entry_id, (SELECT count(*) FROM postings) AS posted, (SELECT count(*) FROM drawn) AS drawn, (SELECT id FROM new_lot) AS lot_id`);
   const row = rows[0]!;
+  if (row.entry_id === null) return { entryId: undefined, lotId: null };
   // A posting to an account that does not exist, or a draw on another member's lot, is a bug here: fail loudly.
-  if (Number(row.posted) !== postings.length) throw new Error(`entry ${entryId}: ${postings.length} postings, ${row.posted} accounts found`);
-  if (Number(row.drawn) !== draws.length) throw new Error(`entry ${entryId}: ${draws.length} draws, ${row.drawn} lots found`);
-  return { lotId: row.lot_id === null ? null : Number(row.lot_id) };
+  if (Number(row.posted) !== postings.length) throw new Error(`entry ${row.entry_id}: ${postings.length} postings, ${row.posted} accounts found`);
+  if (Number(row.drawn) !== draws.length) throw new Error(`entry ${row.entry_id}: ${draws.length} draws, ${row.drawn} lots found`);
+  return { entryId: Number(row.entry_id), lotId: row.lot_id === null ? null : Number(row.lot_id) };
 }
 
 export interface OpenLot {

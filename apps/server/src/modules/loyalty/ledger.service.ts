@@ -123,18 +123,30 @@ async function replay(tx: Executor, tenantId: string, key: string, same: (row: r
   return { created: false, entry: await entryDetail(tx, tenantId, first) };
 }
 
+/**
+ * A refusal, unless the key already answered: the same purchase sent again after its expiry has
+ * passed, or the same checkout after its points were spent, still answers the first entry.
+ */
+async function refuseUnlessReplay(tx: Executor, tenantId: string, key: string, same: (row: repo.EntryRow) => boolean, refusal: Problem): Promise<EntryOutcome> {
+  if (await repo.findEntryByKey(tx, tenantId, key)) return replay(tx, tenantId, key, same);
+  throw refusal;
+}
+
 /** The member to write to: locked, with its due work (unlocks, expiries) done first; opened on first earn. */
 async function memberForWrite(tx: Executor, ctx: LedgerContext, customerId: string, open: boolean): Promise<repo.LockedMember | undefined> {
-  const standing = await repo.customerStanding(tx, ctx.tenantId, customerId);
-  if (!standing || standing.erasedAt) throw notFound();
-  if (standing.mergedInto) throw new Problem(409, 'customer_merged');
   let member = await repo.lockMember(tx, ctx.tenantId, customerId, ctx.now);
-  if (!member && open) {
+  if (!member) {
+    const standing = await repo.customerStanding(tx, ctx.tenantId, customerId);
+    if (!standing || standing.erasedAt) throw notFound();
+    if (standing.mergedInto) throw new Problem(409, 'customer_merged');
+    if (!open) return undefined;
     await repo.openMember(tx, ctx.tenantId, customerId);
-    member = await repo.lockMember(tx, ctx.tenantId, customerId, ctx.now);
+    member = (await repo.lockMember(tx, ctx.tenantId, customerId, ctx.now))!;
   }
+  if (member.erasedAt) throw notFound();
+  if (member.mergedInto) throw new Problem(409, 'customer_merged');
   // Booked as the system's due work, which it is; the spend only brings it forward.
-  if (member && (member.dueUnlock || member.dueExpiry)) await settleMembers(tx, { ...ctx, source: 'system:due-work' }, [member.customerId]);
+  if (member.dueUnlock || member.dueExpiry) await settleMembers(tx, { ...ctx, source: 'system:due-work' }, [member.customerId]);
   return member;
 }
 
@@ -145,19 +157,13 @@ async function memberForWrite(tx: Executor, ctx: LedgerContext, customerId: stri
  */
 export async function earnPoints(tx: Executor, ctx: LedgerContext, customerId: string, input: EarnPoints, requestKey?: string): Promise<EntryOutcome> {
   const key = entryKey('earn', input.externalId, requestKey);
+  const same = (first: repo.EntryRow) => first.kind === 'earn' && first.customerId === customerId && first.delta.available + first.delta.pending === input.points;
   await memberForWrite(tx, ctx, customerId, true);
-  const entryId = await repo.insertEntry(tx, {
-    tenantId: ctx.tenantId, kind: 'earn', idempotencyKey: key, customerId, externalId: input.externalId ?? null, reason: input.reason, source: ctx.source, at: ctx.now,
-  });
-  if (entryId === undefined) {
-    return replay(tx, ctx.tenantId, key, (first) => first.kind === 'earn' && first.customerId === customerId && first.delta.available + first.delta.pending === input.points);
-  }
-  // Checked after the key: the same purchase sent again after its expiry has passed still answers the first earn.
-  // A refusal rolls back the whole transaction, the entry and a member opened for it included.
   const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
   const pendingUntil = input.pendingUntil === undefined ? null : new Date(input.pendingUntil);
-  if (expiresAt && expiresAt <= ctx.now) throw invalidField('expiresAt', 'expiry_in_past');
-  if (pendingUntil && pendingUntil <= ctx.now) throw invalidField('pendingUntil', 'pending_until_in_past');
+  // A refusal rolls back the whole transaction, a member opened for it included.
+  if (expiresAt && expiresAt <= ctx.now) return refuseUnlessReplay(tx, ctx.tenantId, key, same, invalidField('expiresAt', 'expiry_in_past'));
+  if (pendingUntil && pendingUntil <= ctx.now) return refuseUnlessReplay(tx, ctx.tenantId, key, same, invalidField('pendingUntil', 'pending_until_in_past'));
   if (expiresAt && pendingUntil && expiresAt <= pendingUntil) throw invalidField('expiresAt', 'expiry_before_unlock');
   const qualifying = input.qualifyingPoints ?? input.points;
   const pending = pendingUntil !== null;
@@ -168,11 +174,13 @@ export async function earnPoints(tx: Executor, ctx: LedgerContext, customerId: s
   if (qualifying > 0) {
     postings.push({ account: 'qualifying_issuance', customerId: null, amount: -qualifying }, { account: 'qualifying', customerId, amount: qualifying });
   }
-  const { lotId } = await repo.bookEntry(tx, {
-    tenantId: ctx.tenantId, entryId, customerId, postings, at: ctx.now,
+  const { entryId, lotId } = await repo.bookEntry(tx, {
+    entry: { tenantId: ctx.tenantId, kind: 'earn', idempotencyKey: key, customerId, externalId: input.externalId ?? null, reason: input.reason, source: ctx.source, at: ctx.now },
+    customerId, postings,
     lot: { amount: input.points, expiresAt, pendingUntil },
     delta: { available: pending ? 0 : input.points, pending: pending ? input.points : 0, qualifying },
   });
+  if (entryId === undefined) return replay(tx, ctx.tenantId, key, same);
   await publishEvents(tx, ctx.tenantId, [{
     topic: LOYALTY_EVENTS.earned,
     payload: { customerId, entryId, points: input.points, qualifyingPoints: qualifying, expiresAt: iso(expiresAt), pendingUntil: iso(pendingUntil), reason: input.reason, externalId: input.externalId ?? null },
@@ -188,22 +196,20 @@ export async function earnPoints(tx: Executor, ctx: LedgerContext, customerId: s
  */
 export async function redeemPoints(tx: Executor, ctx: LedgerContext, customerId: string, input: RedeemPoints, requestKey?: string): Promise<EntryOutcome> {
   const key = entryKey('redeem', input.externalId, requestKey);
+  const same = (first: repo.EntryRow) => first.kind === 'redeem' && first.customerId === customerId && first.delta.available === -input.points;
   const member = await memberForWrite(tx, ctx, customerId, false);
-  if (!member) throw new Problem(409, 'insufficient_points', { available: 0, points: input.points });
-  const entryId = await repo.insertEntry(tx, {
-    tenantId: ctx.tenantId, kind: 'redeem', idempotencyKey: key, customerId, externalId: input.externalId ?? null, reason: input.reason ?? null, source: ctx.source, at: ctx.now,
-  });
-  if (entryId === undefined) {
-    return replay(tx, ctx.tenantId, key, (first) => first.kind === 'redeem' && first.customerId === customerId && first.delta.available === -input.points);
-  }
-  const lots = await repo.spendableLots(tx, ctx.tenantId, customerId, ctx.now);
+  const lots = member ? await repo.spendableLots(tx, ctx.tenantId, customerId, ctx.now) : [];
   const draws = drawSoonestExpiring(lots, input.points);
   if (!draws) {
     const available = lots.reduce((sum, lot) => sum + lot.remaining, 0);
-    throw new Problem(409, 'insufficient_points', { available, points: input.points });
+    return refuseUnlessReplay(tx, ctx.tenantId, key, same, new Problem(409, 'insufficient_points', { available, points: input.points }));
   }
   const postings: repo.Posting[] = [{ account: 'available', customerId, amount: -input.points }, { account: 'redemptions', customerId: null, amount: input.points }];
-  await repo.bookEntry(tx, { tenantId: ctx.tenantId, entryId, customerId, at: ctx.now, draws, postings, delta: { available: -input.points, pending: 0, qualifying: 0 } });
+  const { entryId } = await repo.bookEntry(tx, {
+    entry: { tenantId: ctx.tenantId, kind: 'redeem', idempotencyKey: key, customerId, externalId: input.externalId ?? null, reason: input.reason ?? null, source: ctx.source, at: ctx.now },
+    customerId, draws, postings, delta: { available: -input.points, pending: 0, qualifying: 0 },
+  });
+  if (entryId === undefined) return replay(tx, ctx.tenantId, key, same);
   await publishEvents(tx, ctx.tenantId, [{
     topic: LOYALTY_EVENTS.redeemed, payload: { customerId, entryId, points: input.points, reason: input.reason ?? null, externalId: input.externalId ?? null },
   }]);
@@ -229,15 +235,15 @@ export async function reverseEntry(tx: Executor, ctx: LedgerContext, entryId: nu
   if (!original) throw notFound();
   if (original.kind !== 'earn' && original.kind !== 'redeem') throw new Problem(409, 'entry_not_reversible', { kind: original.kind });
   const customerId = original.customerId!;
-  // The member's lock first: a reversal and a spend of the same lot take turns.
-  const member = await repo.lockMember(tx, ctx.tenantId, customerId, ctx.now);
-  if (!member) throw new Error(`entry ${entryId} has a member that does not exist`);
-  const reversal = await repo.insertEntry(tx, {
-    tenantId: ctx.tenantId, kind: 'reversal', idempotencyKey: `reversal:${entryId}`, customerId, externalId: null, reason: input.reason, source: ctx.source,
-    reversesEntryId: entryId, at: ctx.now,
-  });
-  if (reversal === undefined) throw new Problem(409, 'entry_already_reversed');
+  // The member's lock first: a reversal and a spend of the same lot take turns, and so do two reversals.
+  if (!(await repo.lockMember(tx, ctx.tenantId, customerId, ctx.now))) throw new Error(`entry ${entryId} has a member that does not exist`);
+  const key = `reversal:${entryId}`;
+  if (await repo.findEntryByKey(tx, ctx.tenantId, key)) throw new Problem(409, 'entry_already_reversed');
+  const entry: repo.NewEntry = {
+    tenantId: ctx.tenantId, kind: 'reversal', idempotencyKey: key, customerId, externalId: null, reason: input.reason, source: ctx.source, reversesEntryId: entryId, at: ctx.now,
+  };
 
+  let booked: { entryId: number | undefined };
   if (original.kind === 'earn') {
     const lot = await repo.lotOfEntry(tx, ctx.tenantId, entryId);
     if (!lot) throw new Error(`earn ${entryId} has no lot`);
@@ -249,23 +255,24 @@ export async function reverseEntry(tx: Executor, ctx: LedgerContext, entryId: nu
       { account: 'issuance', customerId: null, amount: lot.amount },
     ];
     if (qualifying > 0) postings.push({ account: 'qualifying', customerId, amount: -qualifying }, { account: 'qualifying_issuance', customerId: null, amount: qualifying });
-    await repo.bookEntry(tx, {
-      tenantId: ctx.tenantId, entryId: reversal, customerId, postings, at: ctx.now, draws: [{ lotId: lot.id, amount: lot.amount }],
+    booked = await repo.bookEntry(tx, {
+      entry, customerId, postings, draws: [{ lotId: lot.id, amount: lot.amount }],
       delta: { available: pending ? 0 : -lot.amount, pending: pending ? -lot.amount : 0, qualifying: -qualifying },
     });
   } else {
     const drawn = await repo.drawsOf(tx, ctx.tenantId, entryId);
     const points = -original.delta.available;
-    await repo.bookEntry(tx, {
-      tenantId: ctx.tenantId, entryId: reversal, customerId, at: ctx.now,
+    booked = await repo.bookEntry(tx, {
+      entry, customerId,
       postings: [{ account: 'available', customerId, amount: points }, { account: 'redemptions', customerId: null, amount: -points }],
       draws: drawn.map((d) => ({ lotId: d.lotId, amount: -d.amount })),
       delta: { available: points, pending: 0, qualifying: 0 },
     });
   }
-  const detail = await getEntry(tx, ctx.tenantId, reversal);
+  if (booked.entryId === undefined) throw new Problem(409, 'entry_already_reversed');
+  const detail = await getEntry(tx, ctx.tenantId, booked.entryId);
   await publishEvents(tx, ctx.tenantId, [{
-    topic: LOYALTY_EVENTS.reversed, payload: { customerId, entryId: reversal, reversesEntryId: entryId, reversedKind: original.kind, points: detail.points, reason: input.reason },
+    topic: LOYALTY_EVENTS.reversed, payload: { customerId, entryId: booked.entryId, reversesEntryId: entryId, reversedKind: original.kind, points: detail.points, reason: input.reason },
   }]);
   return detail;
 }
