@@ -49,6 +49,8 @@ export interface SqlRunner {
 export class JobQueue {
   readonly boss: PgBoss;
   private readonly jobs = new Map<string, JobDefinition<unknown>>();
+  /** this process's pg-boss workers, by queue */
+  private readonly workers = new Map<string, string[]>();
   private started = false;
 
   constructor(
@@ -85,9 +87,10 @@ export class JobQueue {
     const context: JobContext = { database: this.database, log: this.log, queue: this, clock: { now: () => new Date() } };
     for (const job of this.jobs.values()) {
       // pg-boss waits one polling interval between fetches, so throughput per worker is
-      // batchSize / interval: fetch batches, and run `concurrency` workers per queue.
+      // batchSize / interval: fetch batches, and run `concurrency` workers per queue (`wake`
+      // cuts the wait short for jobs this process's relay has just sent).
       for (let worker = 0; worker < (job.concurrency ?? 1); worker++) {
-        await this.boss.work<unknown>(job.name, { batchSize: job.batchSize ?? 10, pollingIntervalSeconds: 0.5 }, async (batch) => {
+        const workerId = await this.boss.work<unknown>(job.name, { batchSize: job.batchSize ?? 10, pollingIntervalSeconds: 0.5 }, async (batch) => {
           if (job.runBatch && batch.length > 1) {
             const parsed = batch.map((received) => job.payload.safeParse(received.data));
             // A payload that does not parse is failed alone below, with the rest run one by one.
@@ -111,8 +114,19 @@ export class JobQueue {
             }
           }
         });
+        this.workers.set(job.name, [...(this.workers.get(job.name) ?? []), workerId]);
       }
     }
+  }
+
+  /**
+   * Wakes this process's workers of these queues from their polling wait, so jobs just committed
+   * (the outbox relay's) are fetched at once; a worker busy with a batch fetches again right
+   * after it. Without it a queue takes at most `batchSize` jobs per polling interval per worker,
+   * below the event rate of a few hundred answers a second. Workers of other processes still poll.
+   */
+  wake(jobNames: Iterable<string>): void {
+    for (const name of jobNames) for (const id of this.workers.get(name) ?? []) this.boss.notifyWorker(id);
   }
 
   /** Sends a job, inside the caller's transaction when `db` is given. */
