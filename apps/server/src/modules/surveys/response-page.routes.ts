@@ -39,6 +39,8 @@ export interface PageDeps {
   assets: { urls: PageAssets; byName: Map<string, Asset> };
   /** saves a submission: a new complete answer in a group (response.coalescer.ts), anything else by itself */
   save(input: AnswerSubmission, live: LiveSurvey): Promise<SavedResponse>;
+  /** reads a link's row by its token's hash, with the other requests' at the time (response-links.ts) */
+  readLink(tokenHash: Buffer): Promise<repo.LinkRow | undefined>;
 }
 
 function sendPage(request: FastifyRequest, reply: FastifyReply, status: number, html: string, options: { frameable?: boolean } = {}): FastifyReply {
@@ -96,7 +98,7 @@ function carried(form: FormBody): Record<string, AnswerValue> {
   }
 }
 
-export function registerResponsePageRoutes(app: App, { deps, guard, assets, save }: PageDeps): void {
+export function registerResponsePageRoutes(app: App, { deps, guard, assets, save, readLink }: PageDeps): void {
   const { db } = deps.database;
 
   const frameOf = (link: OpenedLink | undefined, locale: Locale, keep?: Record<string, string>): PageFrame => ({
@@ -188,7 +190,7 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
    * the link cannot be answered.
    */
   const open = async (req: FastifyRequest, reply: FastifyReply, token: string, asked: string | undefined) => {
-    const link = await openAnswerLink(db, token);
+    const link = await openAnswerLink(db, token, readLink);
     if (!link) {
       const locale = asked && isLocale(asked) ? asked : negotiateLocale(req.headers['accept-language'], 'fa');
       return { page: message(req, reply, 404, undefined, locale, 'notFound') };

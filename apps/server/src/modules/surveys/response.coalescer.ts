@@ -14,8 +14,8 @@ interface Waiting {
  * Group commit for survey answers (the public answer API and the response page). Each answer
  * is checked in memory as it arrives; answers to one workspace that arrive while a group of
  * its is being written are written together in the next group, set-based
- * (`saveCompletions`: about a dozen statements per group instead of ~19 per answer), and
- * each still gets its own outcome. At low load nothing waits: a group of one is written at once.
+ * (`saveCompletions`: eight statements per group instead of ~19 per answer), and each still
+ * gets its own outcome. At low load nothing waits: a group of one is written at once.
  *
  * Only new complete answers come here (`groupable`); steps, edits, quotas and kiosks go through
  * `saveResponse` one by one. Two answers of a group with the same client reference or the same

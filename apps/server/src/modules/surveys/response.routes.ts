@@ -12,6 +12,7 @@ import type { ModuleDeps } from '../../platform/module.ts';
 import { deleteSurveyResponse, getSurveyResponse, listSurveyResponses } from './response-admin.service.ts';
 import { deviceOf, SubmissionGuard } from './response-abuse.ts';
 import { loadPageAssets } from './response-assets.ts';
+import { LinkReader } from './response-links.ts';
 import { renderPreview } from './response-page.ts';
 import { DEVICE_COOKIE, keepDevice, registerResponsePageRoutes, sendPage } from './response-page.routes.ts';
 import { currentResponse, linkChannel, linkState, respondentLocale } from './response-public.ts';
@@ -27,9 +28,10 @@ import { surveys } from './survey.schema.ts';
  */
 export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
+  const links = new LinkReader(db);
   /** The link a respondent may answer through: 404 unknown, 410 expired or closed. */
   const answerableLink = async (token: string) => {
-    const link = await openAnswerLink(db, token);
+    const link = await openAnswerLink(db, token, links.read);
     if (!link) throw new Problem(404, 'survey_not_found');
     const state = linkState(link);
     if (state === 'expired') throw new Problem(410, 'invitation_expired');
@@ -47,7 +49,7 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
   const coalescer = new ResponseCoalescer(deps.database);
   /** A new complete answer is written in a group with others arriving at once; anything else by itself. */
   const save = (input: AnswerSubmission, live: LiveSurvey) => (groupable(input, live) ? coalescer.save(input, live) : db.transaction((tx) => saveResponse(tx, input)));
-  registerResponsePageRoutes(app, { deps, guard, assets, save });
+  registerResponsePageRoutes(app, { deps, guard, assets, save, readLink: links.read });
 
   app.get('/api/public/surveys/:token', {
     config: { access: 'public', rateLimit: false },

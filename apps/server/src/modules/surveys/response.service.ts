@@ -3,13 +3,13 @@ import { SurveyDefinition, type AnswerValue, type Locale, type Question, type Su
 import type { Executor } from '../../platform/db/connect.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import { postgresErrorCode } from '../../platform/http/problem.ts';
-import { publishEvents } from '../../platform/events/outbox.ts';
+import { eventsInsert } from '../../platform/events/outbox.ts';
 import * as repo from './response.repo.ts';
 import {
   completionEvents, publishCompletion, publishNewlyNegative, recordAnswerOnTimeline, recordAnswersOnTimeline, type CompletionEffects,
 } from './response.effects.ts';
 import { checkAnswers, missingRequired, visibleQuestions, type AnswerError } from './response.validate.ts';
-import { applyManyToRollups, applyToRollups, type RollupInput } from './rollup.repo.ts';
+import { applyToRollups, manyRollupsUpsert, type RollupInput } from './rollup.repo.ts';
 import type { OpenedLink } from './response-public.ts';
 import type { surveyResponses } from './survey.schema.ts';
 import { hashSurveyToken } from './survey-token.ts';
@@ -355,11 +355,12 @@ export type GroupOutcome = { saved: SavedResponse } | { problem: Problem } | { a
 
 /**
  * Writes a group of new complete answers to one workspace in the caller's transaction, set-based:
- * one lock of all client references and one of all invitations (each in key order, as
- * `saveResponse` takes them, so the two never deadlock), then one multi-row insert per table, one
- * timeline call, one event insert, one invitation update and one rollup statement. Each answer is
- * re-checked under the locks as `saveResponse` checks it, in the same order, and gets its own
- * outcome. An answer this path does not cover (its invitation already has a started response, a
+ * one lock of all client references, one statement reading the surveys' state and locking all
+ * invitations (each in key order, as `saveResponse` takes them, so the two never deadlock), the
+ * segments, one timeline call, then one statement for every row of the group (responses,
+ * respondents, answers, invitations, events and rollups): with BEGIN and COMMIT eight round
+ * trips (the timeline takes three) however many answers. Each answer is re-checked under the
+ * locks as `saveResponse` checks it, in the same order, and gets its own outcome. An answer this path does not cover (its invitation already has a started response, a
  * newer version published since it was checked) comes back `alone`. A database error on any
  * row throws: the caller then saves the answers one by one.
  */
@@ -379,9 +380,8 @@ export async function saveCompletions(tx: Executor, tenantId: string, group: Pla
   }
 
   const open = group.flatMap((_, i) => (outcomes[i] ? [] : [i]));
-  const states = await repo.surveyStates(tx, tenantId, [...new Set(open.map((i) => group[i]!.input.surveyId))]);
   const invitationIds = open.flatMap((i) => (group[i]!.input.invitationId ? [group[i]!.input.invitationId!] : []));
-  const invitations = invitationIds.length > 0 ? await repo.lockInvitations(tx, tenantId, invitationIds) : new Map<string, repo.LockedInvitation>();
+  const { surveys: states, invitations } = await repo.lockGroupState(tx, tenantId, open.map((i) => group[i]!.input.surveyId), invitationIds);
 
   interface Accepted { index: number; plan: ResponsePlan; responseId: string }
   const accepted: Accepted[] = [];
@@ -444,19 +444,20 @@ export async function saveCompletions(tx: Executor, tenantId: string, group: Pla
   const segments = await customersSegmentIds(tx, tenantId, customerIds);
   for (const a of accepted) a.plan.segmentIds = a.plan.customerId ? (segments.get(a.plan.customerId) ?? []) : [];
 
-  const inserted = await repo.insertResponses(tx, accepted.map((a) => newResponseRow(a.plan, a.responseId)));
-  if (inserted !== accepted.length) throw new Error('a response of the group was not inserted');
-  await repo.insertRespondents(tx, accepted.flatMap((a) => (a.plan.customerId
-    ? [{ tenantId, responseId: a.responseId, customerId: a.plan.customerId, invitationId: a.plan.invitation?.id ?? null }] : [])));
-  await repo.insertAnswers(tx, tenantId, accepted.map((a) => ({ surveyId: a.plan.input.surveyId, responseId: a.responseId, answers: a.plan.given })));
-
+  // The timeline first (it locks the customers, as the respondent rows' keys would), then every
+  // row of the group, its events and, as in writeResponse, the rollups every completion shares
+  // in one last statement, so those stay locked for that statement and the commit.
   const effects = accepted.map((a) => completionEffects(a.plan, a.responseId));
   await recordAnswersOnTimeline(tx, tenantId, effects);
-  await publishEvents(tx, tenantId, effects.flatMap(completionEvents));
-  const answered = accepted.flatMap((a) => (a.plan.invitation ? [{ id: a.plan.invitation.id, anonymous: a.plan.anonymous }] : []));
-  await repo.markInvitationsResponded(tx, tenantId, answered);
-  // Last, as in writeResponse: the rows every completion shares stay locked for one statement and the commit.
-  await applyManyToRollups(tx, tenantId, accepted.map((a) => rollupInput(a.plan, a.responseId)));
+  const rollups = manyRollupsUpsert(tenantId, accepted.map((a) => rollupInput(a.plan, a.responseId)));
+  const inserted = await repo.writeCompletions(tx, tenantId, {
+    responses: accepted.map((a) => newResponseRow(a.plan, a.responseId)),
+    respondents: accepted.flatMap((a) => (a.plan.customerId ? [{ responseId: a.responseId, customerId: a.plan.customerId, invitationId: a.plan.invitation?.id ?? null }] : [])),
+    answers: accepted.map((a) => ({ surveyId: a.plan.input.surveyId, responseId: a.responseId, answers: a.plan.given })),
+    invitations: accepted.flatMap((a) => (a.plan.invitation ? [{ id: a.plan.invitation.id, anonymous: a.plan.anonymous }] : [])),
+    also: [eventsInsert(tenantId, effects.flatMap(completionEvents)), ...(rollups ? [rollups] : [])],
+  });
+  if (inserted !== accepted.length) throw new Error('a response of the group was not inserted');
 
   for (const a of accepted) outcomes[a.index] = { saved: { responseId: a.responseId, status: 'complete', created: true } };
   return outcomes as GroupOutcome[];
@@ -496,11 +497,16 @@ async function versionDefinition(db: Executor, tenantId: string, surveyId: strin
 /**
  * `openLink` (response-public.ts) in one statement: the token, the survey's current status and
  * live version and the invitation are read fresh on every request (a closed survey refuses at
- * once), the live version's definition comes from memory after its first use.
+ * once), the live version's definition comes from memory after its first use. `readLink` reads
+ * the row (the routes pass a LinkReader's, which reads concurrent requests' links together).
  */
-export async function openAnswerLink(db: Executor, token: string): Promise<OpenedLink | undefined> {
+export async function openAnswerLink(
+  db: Executor,
+  token: string,
+  readLink: (tokenHash: Buffer) => Promise<repo.LinkRow | undefined> = (hash) => repo.linkByTokenHash(db, hash),
+): Promise<OpenedLink | undefined> {
   if (!/^[A-Za-z0-9_-]{22}$/.test(token)) return undefined;
-  const row = await repo.linkByTokenHash(db, hashSurveyToken(token));
+  const row = await readLink(hashSurveyToken(token));
   if (!row || (row.kind !== 'public' && row.kind !== 'invitation') || row.liveVersion === null) return undefined;
   if (row.kind === 'invitation' && !row.invitation) return undefined;
   const definition = await versionDefinition(db, row.tenantId, row.surveyId, row.liveVersion);

@@ -1,12 +1,20 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { AnswerValue, Question, SurveyChannel } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
-import { ROLLUP_COUNTERS, rollupDeltas } from './rollup.deltas.ts';
+import { ROLLUP_COUNTERS, rollupDeltas, type Counters, type RollupCounter } from './rollup.deltas.ts';
 
 /** The segment id of rows that count every response, whatever its segments. */
 export const ALL_SEGMENTS = '00000000-0000-0000-0000-000000000000';
 /** Rows per key are spread over this many shards so concurrent completions do not queue on one row. */
 export const ROLLUP_SHARDS = 8;
+
+// The counters' parts of the statements, built once. A row's JSON carries only its counters that
+// are not 0 (most are, for any one answer): the others read as NULL and are written as 0.
+const COLUMNS = sql.raw(ROLLUP_COUNTERS.join(', '));
+const SUMS = sql.raw(ROLLUP_COUNTERS.map((k) => `coalesce(sum(v.${k}), 0)`).join(', '));
+const VALUES = sql.raw(ROLLUP_COUNTERS.map((k) => `coalesce(v.${k}, 0)`).join(', '));
+const TYPED = sql.raw(ROLLUP_COUNTERS.map((k) => `${k} bigint`).join(', '));
+const UPDATES = sql.raw(ROLLUP_COUNTERS.map((k) => `${k} = survey_rollups.${k} + EXCLUDED.${k}`).join(', '));
 
 export interface RollupInput {
   surveyId: string;
@@ -18,6 +26,16 @@ export interface RollupInput {
   /** the questions of the version the response was given against */
   questions: Question[];
   answers: Record<string, AnswerValue>;
+}
+
+/** The counters that are not 0, times the sign. */
+function signed(counters: Counters, sign: 1 | -1): Counters {
+  const out: Counters = {};
+  for (const k in counters) {
+    const v = counters[k as RollupCounter];
+    if (v) out[k as RollupCounter] = sign * v;
+  }
+  return out;
 }
 
 /** The shard of a response: stable per response, so its −1 lands on the row its +1 did. */
@@ -34,22 +52,18 @@ export function rollupShard(responseId: string): number {
  */
 export async function applyToRollups(tx: Executor, tenantId: string, input: RollupInput, sign: 1 | -1): Promise<void> {
   const deltas = rollupDeltas(input.questions, input.answers);
-  const rows = deltas.map((d) => ({ q: d.questionId, b: d.bucket, ...Object.fromEntries(ROLLUP_COUNTERS.map((k) => [k, sign * (d.counters[k] ?? 0)])) }));
+  const rows = deltas.map((d) => ({ q: d.questionId, b: d.bucket, ...signed(d.counters, sign) }));
   const segments = [...new Set([ALL_SEGMENTS, ...input.segmentIds])];
-  const columns = sql.raw(ROLLUP_COUNTERS.join(', '));
-  const values = sql.raw(ROLLUP_COUNTERS.map((k) => `v.${k}`).join(', '));
-  const typed = sql.raw(ROLLUP_COUNTERS.map((k) => `${k} bigint`).join(', '));
-  const updates = sql.raw(ROLLUP_COUNTERS.map((k) => `${k} = survey_rollups.${k} + EXCLUDED.${k}`).join(', '));
   await tx.execute(sql`
-    INSERT INTO survey_rollups (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard, ${columns})
+    INSERT INTO survey_rollups (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard, ${COLUMNS})
     SELECT ${tenantId}::uuid, ${input.surveyId}::uuid, v.q, (${input.submittedAt.toISOString()}::timestamptz AT TIME ZONE w.time_zone)::date,
-           ${input.channel}, ${input.stage ?? ''}, s.id, v.b, ${rollupShard(input.responseId)}, ${values}
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(q text, b text, ${typed})
+           ${input.channel}, ${input.stage ?? ''}, s.id, v.b, ${rollupShard(input.responseId)}, ${VALUES}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(q text, b text, ${TYPED})
     CROSS JOIN unnest(${sql.param(segments)}::uuid[]) AS s(id)
     JOIN workspaces w ON w.id = ${tenantId}::uuid
     ORDER BY s.id, v.q, v.b
     ON CONFLICT (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard)
-    DO UPDATE SET ${updates}`);
+    DO UPDATE SET ${UPDATES}`);
 }
 
 /**
@@ -60,25 +74,27 @@ export async function applyToRollups(tx: Executor, tenantId: string, input: Roll
  * question, bucket), so a group and a single answer lock shared rows in the same order.
  */
 export async function applyManyToRollups(tx: Executor, tenantId: string, inputs: RollupInput[]): Promise<void> {
+  const statement = manyRollupsUpsert(tenantId, inputs);
+  if (statement) await tx.execute(statement);
+}
+
+/** The statement of `applyManyToRollups`, for a writer that folds it into a statement of its own; undefined when there is nothing to add. */
+export function manyRollupsUpsert(tenantId: string, inputs: RollupInput[]): SQL | undefined {
   const rows = inputs.flatMap((input) => {
     const segments = [...new Set([ALL_SEGMENTS, ...input.segmentIds])];
     const base = { sv: input.surveyId, at: input.submittedAt.toISOString(), ch: input.channel, st: input.stage ?? '', sh: rollupShard(input.responseId) };
     return rollupDeltas(input.questions, input.answers).flatMap((d) => segments.map((s) => ({
-      ...base, s, q: d.questionId, b: d.bucket, ...Object.fromEntries(ROLLUP_COUNTERS.map((k) => [k, d.counters[k] ?? 0])),
+      ...base, s, q: d.questionId, b: d.bucket, ...signed(d.counters, 1),
     })));
   });
-  if (rows.length === 0) return;
-  const columns = sql.raw(ROLLUP_COUNTERS.join(', '));
-  const sums = sql.raw(ROLLUP_COUNTERS.map((k) => `sum(v.${k})`).join(', '));
-  const typed = sql.raw(ROLLUP_COUNTERS.map((k) => `${k} bigint`).join(', '));
-  const updates = sql.raw(ROLLUP_COUNTERS.map((k) => `${k} = survey_rollups.${k} + EXCLUDED.${k}`).join(', '));
-  await tx.execute(sql`
-    INSERT INTO survey_rollups (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard, ${columns})
-    SELECT ${tenantId}::uuid, v.sv, v.q, (v.at AT TIME ZONE w.time_zone)::date AS day, v.ch, v.st, v.s, v.b, v.sh, ${sums}
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(sv uuid, at timestamptz, ch text, st text, sh int, s uuid, q text, b text, ${typed})
+  if (rows.length === 0) return undefined;
+  return sql`
+    INSERT INTO survey_rollups (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard, ${COLUMNS})
+    SELECT ${tenantId}::uuid, v.sv, v.q, (v.at AT TIME ZONE w.time_zone)::date AS day, v.ch, v.st, v.s, v.b, v.sh, ${SUMS}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(sv uuid, at timestamptz, ch text, st text, sh int, s uuid, q text, b text, ${TYPED})
     JOIN workspaces w ON w.id = ${tenantId}::uuid
     GROUP BY v.sv, day, v.ch, v.st, v.s, v.q, v.b, v.sh
     ORDER BY v.sv, day, v.ch, v.st, v.sh, v.s, v.q, v.b
     ON CONFLICT (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard)
-    DO UPDATE SET ${updates}`);
+    DO UPDATE SET ${UPDATES}`;
 }
