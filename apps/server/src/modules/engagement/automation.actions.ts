@@ -5,7 +5,7 @@ import { queueMessages, type NewMessage } from '../../platform/messaging/outbox.
 import { changeCustomerTags } from '../customers/index.ts';
 import type { EngineCustomer } from './automation.repo.ts';
 import { webhookEndpointEnabled } from './automation.repo.ts';
-import { openFollowup } from './followup.service.ts';
+import { openFollowup, type FollowupToOpen } from './followup.service.ts';
 import { surveyActionHandler, surveyContextOf } from './survey-action.ts';
 import { pickLanguage, renderMessage, templateVariables, type RenderWorkspace } from './template.render.ts';
 
@@ -123,16 +123,18 @@ export async function applyTagChanges(tx: Executor, tenantId: string, customerId
   await changeCustomerTags(tx, tenantId, customerId, [...changes.add], [...changes.remove]);
 }
 
-/** Where a batch collects its runs' tag changes and messages, to write them once. */
+/** Where a batch collects its runs' tag changes, messages and follow-ups, to write them once. */
 export interface ActionSink {
   tags: TagChanges;
   messages: NewMessage[];
+  /** opened by the caller with `openFollowups`; each has its id already, for the run record */
+  followups: (FollowupToOpen & { id: string })[];
 }
 
 /**
  * Performs planned actions in the caller's transaction; returns what each did for the run
- * record. With a `sink`, tag changes and messages go there and the caller writes them (several
- * runs' at once); without, they are written here.
+ * record. With a `sink`, tag changes, messages and follow-ups go there and the caller writes them
+ * (several runs' at once); without, they are written here.
  */
 export async function performActions(
   tx: Executor,
@@ -195,7 +197,7 @@ export async function performActions(
         break;
       }
       case 'create_followup': {
-        const followup = await openFollowup(tx, ctx.tenantId, {
+        const followup = {
           customerId: customer.id,
           reason: (ctx.rule.builtin && (FOLLOWUP_REASON[ctx.rule.builtin] ?? (ctx.rule.builtin.startsWith('negative_experience') ? 'negative_experience' : null))) || ctx.rule.name,
           ruleId: ctx.rule.id,
@@ -203,8 +205,10 @@ export async function performActions(
           dueInBusinessHours: action.dueInBusinessHours,
           priority: action.priority ?? 'normal',
           assigneeId: action.assigneeId ?? null,
-        }, ctx.now);
-        results.push({ type: action.type, status: 'done', followupId: followup.id });
+        };
+        const id = sink ? randomUUID() : (await openFollowup(tx, ctx.tenantId, followup, ctx.now)).id;
+        if (sink) sink.followups.push({ ...followup, id });
+        results.push({ type: action.type, status: 'done', followupId: id });
         break;
       }
       case 'send_survey': {

@@ -7,7 +7,8 @@ import { queueMessages, type NewMessage } from '../../platform/messaging/outbox.
 import { addBusinessMinutes } from '../../platform/time/business-hours.ts';
 import { segmentPredicate } from '../customers/index.ts';
 import { workspaceSettings } from '../workspace/index.ts';
-import { applyTagChanges, performActions, planAction, type ActionContext, type PlannedAction, type TagChanges } from './automation.actions.ts';
+import { applyTagChanges, performActions, planAction, type ActionContext, type ActionSink, type PlannedAction, type TagChanges } from './automation.actions.ts';
+import { openFollowups } from './followup.service.ts';
 import { BUILTIN_RULES, RETIRED_BUILTINS } from './automation.builtin.ts';
 import * as repo from './automation.repo.ts';
 import { compareValue, describeCondition } from './automation.rules.ts';
@@ -239,8 +240,9 @@ interface Decision {
  * Runs rules for occurrences of distinct customers in the caller's transaction: records a run
  * per rule and occurrence (skipped with its reason, waiting for its delay, or done) in one
  * insert, and performs the actions of the runs that are done now, writing the tag changes once
- * per customer and the messages in one insert. A run that already exists for the same trigger
- * key is left alone, so a redelivered event or a rerun job does nothing twice.
+ * per customer, the messages in one insert and the follow-ups together (openFollowups). A run
+ * that already exists for the same trigger key is left alone, so a redelivered event or a rerun
+ * job does nothing twice.
  */
 async function runRules(tx: Executor, set: RuleSet, occurrences: Occurrence[], now: Date): Promise<void> {
   const membership = occurrences.length === 1 ? singleMembership(tx, set) : batchMembership(tx, set, occurrences.map((o) => o.customer.id));
@@ -271,6 +273,7 @@ async function runRules(tx: Executor, set: RuleSet, occurrences: Occurrence[], n
   const outcomes: repo.RunOutcome[] = [];
   const tags = new Map<string, TagChanges>();
   const messages: NewMessage[] = [];
+  const followups: ActionSink['followups'] = [];
   for (const { occurrence, rule, run } of decisions) {
     const runId = inserted.get(repo.runKey(run));
     if (runId === undefined || run.status !== 'done') continue;
@@ -278,9 +281,11 @@ async function runRules(tx: Executor, set: RuleSet, occurrences: Occurrence[], n
     const changes = tags.get(customer.id) ?? { add: new Set<string>(), remove: new Set<string>() };
     tags.set(customer.id, changes);
     const plans = await planActions(tx, set, rule, customer, trigger, now);
-    const actions = await performActions(tx, actionContext(set, rule, trigger, now), customer, runId, plans, { tags: changes, messages });
+    const actions = await performActions(tx, actionContext(set, rule, trigger, now), customer, runId, plans, { tags: changes, messages, followups });
     outcomes.push({ id: runId, status: 'done', reason: null, actions });
   }
+  // The batch's follow-ups together: a burst of detractors opened one by one cost six statements each.
+  await openFollowups(tx, set.tenantId, followups, now);
   // One tag update per customer (one customer.updated event), whatever number of runs tagged it;
   // in id order, so two batches tagging the same customers lock them in the same order.
   for (const customerId of [...tags.keys()].sort()) await applyTagChanges(tx, set.tenantId, customerId, tags.get(customerId)!);

@@ -33,6 +33,16 @@ export async function customerState(db: Executor, tenantId: string, customerId: 
   return row;
 }
 
+/** `customerState` for many customers in one query, by id; unknown ones are left out. */
+export async function customersState(db: Executor, tenantId: string, customerIds: string[]): Promise<Map<string, { mergedInto: string | null; erasedAt: Date | null }>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: customers.id, mergedInto: customers.mergedInto, erasedAt: customers.erasedAt })
+    .from(customers)
+    .where(and(eq(customers.tenantId, tenantId), sql`${customers.id} = ANY(${sql.param(customerIds)}::uuid[])`));
+  return new Map(rows.map((r) => [r.id, { mergedInto: r.mergedInto, erasedAt: r.erasedAt }]));
+}
+
 /** Active members with one of these roles, in a stable order (joined first). */
 export async function activeMembers(db: Executor, tenantId: string, roles: string[]): Promise<string[]> {
   const { rows } = await db.execute<{ account_id: string }>(sql`
@@ -49,15 +59,16 @@ export async function memberRole(db: Executor, tenantId: string, accountId: stri
 }
 
 /**
- * Advances the workspace's round-robin position and returns it. The upsert takes the row lock,
- * so concurrent openings in one workspace take consecutive positions until they commit.
+ * Advances the workspace's round-robin position by `count` and returns the first of the positions
+ * taken. The upsert takes the row lock, so concurrent openings in one workspace take consecutive
+ * positions until they commit.
  */
-export async function nextAssignmentPosition(tx: Executor, tenantId: string): Promise<number> {
+export async function nextAssignmentPositions(tx: Executor, tenantId: string, count: number): Promise<number> {
   const { rows } = await tx.execute<{ last_index: number }>(sql`
-    INSERT INTO followup_assignment (tenant_id, last_index) VALUES (${tenantId}, 0)
-    ON CONFLICT (tenant_id) DO UPDATE SET last_index = followup_assignment.last_index + 1
+    INSERT INTO followup_assignment (tenant_id, last_index) VALUES (${tenantId}, ${count - 1})
+    ON CONFLICT (tenant_id) DO UPDATE SET last_index = followup_assignment.last_index + ${count}
     RETURNING last_index`);
-  return rows[0]!.last_index;
+  return rows[0]!.last_index - count + 1;
 }
 
 /**
@@ -76,9 +87,8 @@ export async function leastLoadedManager(tx: Executor, tenantId: string): Promis
   return rows[0]?.account_id ?? null;
 }
 
-export async function insertFollowup(tx: Executor, row: NewFollowup): Promise<FollowupRow> {
-  const [created] = await tx.insert(followups).values(row).returning();
-  return created!;
+export async function insertFollowups(tx: Executor, rows: NewFollowup[]): Promise<void> {
+  if (rows.length > 0) await tx.insert(followups).values(rows);
 }
 
 export async function findFollowup(db: Executor, tenantId: string, id: string, options: { lock?: boolean } = {}): Promise<FollowupWithCustomer | undefined> {

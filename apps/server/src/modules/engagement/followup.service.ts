@@ -3,12 +3,12 @@ import type {
   FollowupAttemptView, FollowupDetailView, FollowupOutcome, FollowupPage, FollowupQuery, FollowupView, RecordFollowupAttempt, UpdateFollowup,
 } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
-import { publishEvent } from '../../platform/events/outbox.ts';
+import { publishEvent, publishEvents } from '../../platform/events/outbox.ts';
 import { roleAllows, type Actor, type Role } from '../../platform/http/access.ts';
 import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
 import { addBusinessMinutes, type BusinessCalendar } from '../../platform/time/business-hours.ts';
 import { registerEraseHook, registerMergeHook } from '../customers/index.ts';
-import { recordTouchpoint, updateTouchpointData } from '../interactions/index.ts';
+import { recordTouchpoints, updateTouchpointData } from '../interactions/index.ts';
 import { recordAudit, workspaceSettings } from '../workspace/index.ts';
 import * as repo from './followup.repo.ts';
 
@@ -42,12 +42,10 @@ async function requireAssignee(db: Executor, tenantId: string, accountId: string
   return accountId;
 }
 
-/** Round-robin over the active agents; with none, over the managers; with none, nobody. */
-async function roundRobinAssignee(tx: Executor, tenantId: string): Promise<string | null> {
-  let pool = await repo.activeMembers(tx, tenantId, ['agent']);
-  if (pool.length === 0) pool = await repo.activeMembers(tx, tenantId, ['manager']);
-  if (pool.length === 0) return null;
-  return pool[(await repo.nextAssignmentPosition(tx, tenantId)) % pool.length]!;
+/** The pool follow-ups go round-robin to: the active agents; with none, the managers; with none, nobody. */
+async function roundRobinPool(tx: Executor, tenantId: string): Promise<string[]> {
+  const agents = await repo.activeMembers(tx, tenantId, ['agent']);
+  return agents.length > 0 ? agents : repo.activeMembers(tx, tenantId, ['manager']);
 }
 
 /**
@@ -55,30 +53,52 @@ async function roundRobinAssignee(tx: Executor, tenantId: string): Promise<strin
  * workspace, assigned (given, or round-robin), on the customer's timeline, `followup.opened` published.
  */
 export async function openFollowup(tx: Executor, tenantId: string, input: FollowupToOpen, now = new Date()): Promise<{ id: string; dueAt: Date }> {
-  const customer = await repo.customerState(tx, tenantId, input.customerId);
-  if (!customer) throw invalidField('customerId', 'unknown_customer');
-  if (customer.mergedInto) throw new Problem(422, 'customer_merged', {}, [{ field: 'customerId', code: 'customer_merged', message: 'customer_merged' }]);
-  if (customer.erasedAt) throw new Problem(422, 'customer_erased', {}, [{ field: 'customerId', code: 'customer_erased', message: 'customer_erased' }]);
+  return (await openFollowups(tx, tenantId, [{ ...input, id: randomUUID() }], now))[0]!;
+}
 
-  const dueAt = addBusinessMinutes(now, Math.round(input.dueInBusinessHours * 60), await businessCalendarOf(tx, tenantId));
-  const assigneeId = input.assigneeId
-    ? await requireAssignee(tx, tenantId, input.assigneeId)
-    : input.leaveUnassigned ? null : await roundRobinAssignee(tx, tenantId);
-  const priority = input.priority ?? 'normal';
-  const row = await repo.insertFollowup(tx, {
-    tenantId, id: randomUUID(), customerId: input.customerId, ruleId: input.ruleId ?? null, reason: input.reason, source: input.source,
-    priority, assigneeId, dueAt, createdAt: now, updatedAt: now,
+/**
+ * `openFollowup` for many at once (the automation engine's batch of events), set-based: one read
+ * of the customers, of the round-robin pool and position, one insert, one timeline call and one
+ * event insert, whatever their number; round-robin positions are taken in the given order. The
+ * first refusal (an unknown, merged or erased customer, an assignee who cannot work follow-ups)
+ * is thrown and nothing is written.
+ */
+export async function openFollowups(tx: Executor, tenantId: string, inputs: (FollowupToOpen & { id: string })[], now = new Date()): Promise<{ id: string; dueAt: Date }[]> {
+  if (inputs.length === 0) return [];
+  const states = await repo.customersState(tx, tenantId, [...new Set(inputs.map((i) => i.customerId))]);
+  for (const input of inputs) {
+    const customer = states.get(input.customerId);
+    if (!customer) throw invalidField('customerId', 'unknown_customer');
+    if (customer.mergedInto) throw new Problem(422, 'customer_merged', {}, [{ field: 'customerId', code: 'customer_merged', message: 'customer_merged' }]);
+    if (customer.erasedAt) throw new Problem(422, 'customer_erased', {}, [{ field: 'customerId', code: 'customer_erased', message: 'customer_erased' }]);
+  }
+  const calendar = await businessCalendarOf(tx, tenantId);
+  for (const assigneeId of new Set(inputs.flatMap((i) => (i.assigneeId ? [i.assigneeId] : [])))) await requireAssignee(tx, tenantId, assigneeId);
+  const roundRobin = inputs.filter((i) => !i.assigneeId && !i.leaveUnassigned);
+  const pool = roundRobin.length > 0 ? await roundRobinPool(tx, tenantId) : [];
+  let position = pool.length > 0 ? await repo.nextAssignmentPositions(tx, tenantId, roundRobin.length) : 0;
+
+  const rows = inputs.map((input) => {
+    const dueAt = addBusinessMinutes(now, Math.round(input.dueInBusinessHours * 60), calendar);
+    const assigneeId = input.assigneeId ? input.assigneeId : input.leaveUnassigned || pool.length === 0 ? null : pool[position++ % pool.length]!;
+    return {
+      tenantId, id: input.id, customerId: input.customerId, ruleId: input.ruleId ?? null, reason: input.reason, source: input.source,
+      priority: input.priority ?? 'normal', assigneeId, dueAt, createdAt: now, updatedAt: now,
+    };
   });
+  await repo.insertFollowups(tx, rows);
   // What the business does is not the customer's activity: last_seen_at stays, no touchpoint event.
-  await recordTouchpoint(tx, tenantId, {
-    customer: { id: input.customerId }, kind: 'followup.opened', channel: 'other', stage: 'after-sale', occurredAt: now,
+  const outcomes = await recordTouchpoints(tx, tenantId, rows.map((row) => ({
+    customer: { id: row.customerId }, kind: 'followup.opened', channel: 'other', stage: 'after-sale', occurredAt: now,
     externalId: timelineId(row.id),
-    data: { followupId: row.id, reason: input.reason, priority, status: 'open', dueAt: dueAt.toISOString(), ...(assigneeId ? { assigneeId } : {}) },
-  }, { source: 'engagement', activity: false, publishEvents: false });
-  await publishEvent(tx, tenantId, 'followup.opened', {
-    followupId: row.id, customerId: input.customerId, reason: input.reason, priority, assigneeId, dueAt: dueAt.toISOString(),
-  });
-  return { id: row.id, dueAt };
+    data: { followupId: row.id, reason: row.reason, priority: row.priority, status: 'open', dueAt: row.dueAt.toISOString(), ...(row.assigneeId ? { assigneeId: row.assigneeId } : {}) },
+  })), { source: 'engagement', activity: false, publishEvents: false });
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.problem;
+  await publishEvents(tx, tenantId, rows.map((row) => ({
+    topic: 'followup.opened',
+    payload: { followupId: row.id, customerId: row.customerId, reason: row.reason, priority: row.priority, assigneeId: row.assigneeId, dueAt: row.dueAt.toISOString() },
+  })));
+  return rows.map((row) => ({ id: row.id, dueAt: row.dueAt }));
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -1,13 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, recordOrder } from '../../../test/factories.ts';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestSession, type TestWorkspace } from '../../../test/harness.ts';
+import type { DomainEvent } from '../../platform/events/outbox.ts';
 import { SESSION_COOKIE } from '../../platform/http/server.ts';
 import { addBusinessMinutes } from '../../platform/time/business-hours.ts';
 import { addMember, openSession } from '../team/index.ts';
 import { escalateOverdueFollowupsJob } from './followup.jobs.ts';
-import { openFollowup } from './followup.service.ts';
+import { handleEvents } from './automation.engine.ts';
+import { openFollowup, openFollowups } from './followup.service.ts';
 
 // Role 'all': the outbox relay delivers order.placed to the repurchase subscriber.
 let t: TestApp;
@@ -129,6 +131,57 @@ describe('assignment and the queue', () => {
     expect((await call('GET', '/api/followups', as(ws.users.manager))).body.items).toHaveLength(4);
     expect((await call('GET', `/api/customers/${customer.id}/followups`, as(agent))).body.items).toHaveLength(4);
     expect((await call('GET', '/api/followups?assignee=unassigned', as(agent))).body.items.map((f: { id: string }) => f.id)).toEqual([unassignedSooner.id]);
+  });
+});
+
+describe('follow-ups of a batch of events', () => {
+  it("opens a batch of detractors' follow-ups together as one event at a time would: one each, round-robin in order, on the timeline, announced", async () => {
+    const ws = await t.createWorkspace();
+    await addUser(ws, 'agent');
+    const customers = [];
+    for (let i = 0; i < 5; i++) customers.push(await createCustomer(t, ws));
+    // One opened by hand first: the batch continues the rotation from there.
+    const byHand = await open(ws, { customerId: customers[0]!.id });
+    const at = new Date().toISOString();
+    const base = 8_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
+    const batch: DomainEvent[] = customers.map((c, n) => ({
+      tenantId: ws.tenantId, id: base + n, topic: 'feedback.negative', occurredAt: at,
+      payload: { surveyId: randomUUID(), responseId: randomUUID(), customerId: c.id, reason: 'nps', score: n, channel: 'email', occurredAt: at },
+    }));
+    await handleEvents(t.database, batch);
+    await handleEvents(t.database, batch); // delivered again: nothing twice
+
+    const { rows } = await t.database.pool.query<{ id: string; customer_id: string; assignee_id: string; priority: string; reason: string; source: { eventId: number } }>(
+      `SELECT id, customer_id, assignee_id, priority, reason, source FROM followups WHERE tenant_id = $1 AND rule_id IS NOT NULL`, [ws.tenantId]);
+    const byCustomer = new Map(rows.map((r) => [r.customer_id, r]));
+    expect(rows).toHaveLength(customers.length);
+    const assignees = customers.map((c) => byCustomer.get(c.id)!.assignee_id);
+    const other = assignees.find((a) => a !== byHand.assigneeId)!;
+    expect(assignees).toEqual([other, byHand.assigneeId, other, byHand.assigneeId, other]);
+    for (const [n, c] of customers.entries()) {
+      expect(byCustomer.get(c.id)).toMatchObject({ priority: 'urgent', reason: 'negative_experience', source: { eventId: base + n } });
+    }
+
+    const ids = rows.map((r) => r.id).sort();
+    const timeline = await t.database.pool.query(`SELECT customer_id, data FROM touchpoints WHERE tenant_id = $1 AND kind = 'followup.opened'`, [ws.tenantId]);
+    expect(timeline.rows.filter((r) => r.data.followupId !== byHand.id).map((r) => [r.data.followupId, r.customer_id]).sort())
+      .toEqual(rows.map((r) => [r.id, r.customer_id]).sort());
+    const events = await t.database.pool.query(`SELECT payload FROM outbox_events WHERE tenant_id = $1 AND topic = 'followup.opened'`, [ws.tenantId]);
+    expect(events.rows.map((r) => r.payload.followupId).filter((id) => id !== byHand.id).sort()).toEqual(ids);
+    const runs = await t.database.pool.query(`SELECT actions FROM automation_runs WHERE tenant_id = $1 AND status = 'done'`, [ws.tenantId]);
+    expect(runs.rows.map((r) => r.actions[0].followupId).sort()).toEqual(ids);
+  });
+
+  it('opens none of a batch when one customer cannot have a follow-up, and names the refusal', async () => {
+    const ws = await t.createWorkspace();
+    const kept = await createCustomer(t, ws);
+    const erased = await createCustomer(t, ws);
+    await t.database.pool.query('UPDATE customers SET erased_at = now() WHERE tenant_id = $1 AND id = $2', [ws.tenantId, erased.id]);
+    const input = (customerId: string) => ({ id: randomUUID(), customerId, reason: 'x', source: {}, dueInBusinessHours: 4 });
+    await expect(t.database.db.transaction((tx) => openFollowups(tx, ws.tenantId, [input(kept.id), input(erased.id)])))
+      .rejects.toMatchObject({ status: 422, code: 'customer_erased' });
+    const { rows } = await t.database.pool.query('SELECT count(*)::int AS n FROM followups WHERE tenant_id = $1', [ws.tenantId]);
+    expect(rows[0].n).toBe(0);
   });
 });
 
