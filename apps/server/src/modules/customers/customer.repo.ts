@@ -115,7 +115,11 @@ export interface ActivityRow {
   lastSeenAt: Date | null;
 }
 
-/** One UPDATE for any number of customers. */
+/**
+ * One UPDATE for any number of customers. `c.id = ANY(…)` beside the join lets the planner find
+ * the rows by index: joined on `c.id = u.id` alone, before ANALYZE had seen a bulk import it read
+ * the workspace's every customer (12 ms for 40 rows among 30,000, on every group of survey answers).
+ */
 export async function updateActivity(db: Executor, tenantId: string, rows: ActivityRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const at = (d: Date | null) => (d ? d.toISOString() : null);
@@ -134,6 +138,6 @@ export async function updateActivity(db: Executor, tenantId: string, rows: Activ
       ${sql.param(rows.map((r) => at(r.lastOrderAt)))}::timestamptz[],
       ${sql.param(rows.map((r) => at(r.lastSeenAt)))}::timestamptz[]
     ) AS u(id, order_count, total_spent_minor, first_order_at, last_order_at, last_seen_at)
-    WHERE c.tenant_id = ${tenantId} AND c.id = u.id`);
+    WHERE c.tenant_id = ${tenantId} AND c.id = ANY(${sql.param(rows.map((r) => r.customerId))}::uuid[]) AND c.id = u.id`);
   return result.rowCount ?? 0;
 }
