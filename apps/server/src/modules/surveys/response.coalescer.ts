@@ -2,6 +2,7 @@ import type { Database } from '../../platform/db/connect.ts';
 import {
   planCompletion, saveCompletions, saveResponse, type AnswerSubmission, type GroupOutcome, type PlannedCompletion, type SavedResponse,
 } from './response.service.ts';
+import { ROLLUP_SHARDS } from './rollup.repo.ts';
 import type { LiveSurvey } from './survey-version.ts';
 
 interface Waiting {
@@ -32,6 +33,8 @@ interface Waiting {
  */
 export class ResponseCoalescer {
   private readonly queues = new Map<string, { waiting: Waiting[]; inFlight: number }>();
+  /** groups take rollup shards in turn, so groups in flight do not share rollup rows */
+  private nextShard = 0;
   /** groups written, the largest, and groups that failed and were saved one by one (for tests and tuning) */
   readonly stats = { groups: 0, largest: 0, fallbacks: 0 };
 
@@ -87,7 +90,8 @@ export class ResponseCoalescer {
     this.stats.groups++;
     this.stats.largest = Math.max(this.stats.largest, group.length);
     try {
-      outcomes = await this.database.db.transaction((tx) => saveCompletions(tx, tenantId, group.map((w) => w.planned)));
+      const shard = this.nextShard++ % ROLLUP_SHARDS;
+      outcomes = await this.database.db.transaction((tx) => saveCompletions(tx, tenantId, group.map((w) => w.planned), { shard }));
     } catch {
       this.stats.fallbacks++;
       // Whatever failed the group (a row refused by a constraint, an erased customer) fails one answer below.

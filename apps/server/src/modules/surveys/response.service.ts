@@ -9,7 +9,7 @@ import {
   completionEvents, publishCompletion, publishNewlyNegative, recordAnswerOnTimeline, recordAnswersOnTimeline, type CompletionEffects,
 } from './response.effects.ts';
 import { checkAnswers, missingRequired, visibleQuestions, type AnswerError } from './response.validate.ts';
-import { applyToRollups, manyRollupsUpsert, type RollupInput } from './rollup.repo.ts';
+import { applyToRollups, manyRollupsUpsert, responseIdOnShard, type RollupInput } from './rollup.repo.ts';
 import type { OpenedLink } from './response-public.ts';
 import type { surveyResponses } from './survey.schema.ts';
 import { hashSurveyToken } from './survey-token.ts';
@@ -362,9 +362,10 @@ export type GroupOutcome = { saved: SavedResponse } | { problem: Problem } | { a
  * trips (the timeline takes three) however many answers. Each answer is re-checked under the
  * locks as `saveResponse` checks it, in the same order, and gets its own outcome. An answer this path does not cover (its invitation already has a started response, a
  * newer version published since it was checked) comes back `alone`. A database error on any
- * row throws: the caller then saves the answers one by one.
+ * row throws: the caller then saves the answers one by one. With `shard`, the new responses'
+ * ids put them all on that rollup shard (responseIdOnShard).
  */
-export async function saveCompletions(tx: Executor, tenantId: string, group: PlannedCompletion[]): Promise<GroupOutcome[]> {
+export async function saveCompletions(tx: Executor, tenantId: string, group: PlannedCompletion[], options: { shard?: number } = {}): Promise<GroupOutcome[]> {
   const outcomes: (GroupOutcome | undefined)[] = new Array(group.length);
   const now = new Date();
 
@@ -430,7 +431,7 @@ export async function saveCompletions(tx: Executor, tenantId: string, group: Pla
     const at = givenAt(input, planned.now);
     accepted.push({
       index: i,
-      responseId: randomUUID(),
+      responseId: options.shard === undefined ? randomUUID() : responseIdOnShard(options.shard),
       plan: {
         input, now: planned.now, survey, anonymous, invitation, existing: undefined, saved: {}, given: planned.checked.given, merged: planned.checked.merged,
         stale: [], wasComplete: false, completing: true, customerId, context, hidden, givenAt: at, submittedAt: at,

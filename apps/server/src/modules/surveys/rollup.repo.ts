@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnswerValue, Question, SurveyChannel } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
@@ -41,6 +42,18 @@ function signed(counters: Counters, sign: 1 | -1): Counters {
 /** The shard of a response: stable per response, so its −1 lands on the row its +1 did. */
 export function rollupShard(responseId: string): number {
   return Number.parseInt(responseId.replace(/-/g, '').slice(-4), 16) % ROLLUP_SHARDS;
+}
+
+/**
+ * A new random response id whose rollup shard is `shard` (its last hex digit decides it, as 16
+ * is a multiple of ROLLUP_SHARDS; 119 random bits remain). A group of answers written together
+ * takes one shard, and the next group another, so two groups in flight do not wait on each
+ * other's rollup rows: on random shards every group of a dozen touched them all.
+ */
+export function responseIdOnShard(shard: number): string {
+  const id = randomUUID();
+  const last = Number.parseInt(id.slice(-1), 16);
+  return id.slice(0, -1) + ((last - (last % ROLLUP_SHARDS)) + (shard % ROLLUP_SHARDS)).toString(16);
 }
 
 /**

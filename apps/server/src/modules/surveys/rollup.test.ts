@@ -4,9 +4,10 @@ import { createCustomer, createSegment } from '../../../test/factories.ts';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
 import { publishSurvey } from '../../../test/survey-factories.ts';
 import { deleteSurveyResponse } from './response-admin.service.ts';
-import { saveResponse } from './response.service.ts';
+import { planCompletion, saveCompletions, saveResponse } from './response.service.ts';
 import { rawRollups, storedRollups } from './rollup.raw.ts';
-import { applyToRollups, ALL_SEGMENTS } from './rollup.repo.ts';
+import { applyToRollups, ALL_SEGMENTS, responseIdOnShard, rollupShard, ROLLUP_SHARDS } from './rollup.repo.ts';
+import { liveSurvey } from './survey-version.ts';
 import { deleteResponse, editResponse, seedResponse, seedSurvey, type SeededResponse } from './results.fixtures.ts';
 
 let t: TestApp;
@@ -151,4 +152,43 @@ describe('survey rollups', () => {
     expect(vipTotal).toBeLessThan(saved.length);
     expect(new Set(stored.map((x) => x.stage))).toEqual(new Set(['after-sale']));
   }, 120_000);
+
+  it('equal the raw aggregate after a group of answers written on one shard, then edited and deleted one by one', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const db = t.database.db;
+    const survey = await publishSurvey(db, ws.tenantId, { name: 'A group', settings: { languages: ['en'], defaultLanguage: 'en' }, questions: QUESTIONS });
+    const live = (await liveSurvey(db, ws.tenantId, survey.id))!;
+    const customers = [await createCustomer(t, ws), await createCustomer(t, ws)];
+    const r = rng(11);
+    const group = Array.from({ length: 12 }, (_, i) => {
+      const answers = randomAnswers(r);
+      delete answers.why;
+      return planCompletion({
+        tenantId: ws.tenantId, surveyId: survey.id, channel: 'link', locale: 'en', answers, complete: true, deviceHash: Buffer.alloc(32, i), customerId: customers[i % 2]!.id,
+      }, live);
+    });
+    const outcomes = await db.transaction((tx) => saveCompletions(tx, ws.tenantId, group, { shard: 5 }));
+    const ids = outcomes.map((o) => ('saved' in o ? o.saved.responseId : ''));
+    expect(ids.map(rollupShard)).toEqual(ids.map(() => 5));
+    const shards = await t.database.pool.query('SELECT DISTINCT shard FROM survey_rollups WHERE tenant_id = $1 AND survey_id = $2', [ws.tenantId, survey.id]);
+    expect(shards.rows).toEqual([{ shard: 5 }]);
+
+    const owner = { kind: 'user' as const, id: ws.users.owner.accountId, tenantId: ws.tenantId, role: 'owner' as const };
+    for (const [n, id] of ids.slice(0, 4).entries()) {
+      const edit = randomAnswers(r);
+      delete edit.why;
+      await db.transaction((tx) => saveResponse(tx, { tenantId: ws.tenantId, surveyId: survey.id, channel: 'link', locale: 'en', answers: edit, complete: true, responseId: id, deviceHash: Buffer.alloc(32, n) }));
+    }
+    for (const id of ids.slice(3, 6)) await db.transaction((tx) => deleteSurveyResponse(tx, ws.tenantId, owner, survey.id, id));
+    expect(await storedRollups(db, ws.tenantId, survey.id)).toEqual(await rawRollups(db, ws.tenantId, survey.id));
+  });
+
+  it('gives new response ids on the asked shard, still random UUIDs', () => {
+    for (let shard = 0; shard < ROLLUP_SHARDS; shard++) {
+      const ids = Array.from({ length: 200 }, () => responseIdOnShard(shard));
+      expect(new Set(ids.map(rollupShard))).toEqual(new Set([shard]));
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+  });
 });
