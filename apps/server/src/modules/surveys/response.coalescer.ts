@@ -25,11 +25,13 @@ interface Waiting {
  * fails is retried one answer per transaction, so one answer's database error (say, its customer
  * erased meanwhile) never fails its neighbours.
  *
- * maxGroup 100, maxInFlight 2, from bench/survey-respond.bench.ts (50 connections, one invitation
- * each) on a shared two-core machine at load 12-17: 100/2 gave 0.22 of the bare insert, 50/4 0.23,
- * 25/8 0.09 (the noise between runs is as large as the differences). Groups filled to 40-48 answers
- * and took 150-500 ms there. Every group writes the same survey's rollup rows last, so groups in
- * flight queue behind each other's commit there; more of them mostly wait.
+ * maxGroup 100, maxInFlight 1, measured with the load of bench/survey-respond.bench.ts (50
+ * connections, one invitation each) on a shared two-core machine, by what does not depend on the
+ * machine's other load: statements and CPU per answer (the request path alone, API role). One
+ * group in flight: 0.41 statements, 0.5 ms of Node and 1.0 ms of PostgreSQL CPU per answer;
+ * two: 1.03 statements, 0.77 + 1.12 ms; three: 1.58, 0.93 + 1.40 ms. The two cores are the limit,
+ * and a larger group costs less per answer; groups no longer wait on each other's rollup rows
+ * (each takes its own shard), so a second group in flight would only split the queue.
  */
 export class ResponseCoalescer {
   private readonly queues = new Map<string, { waiting: Waiting[]; inFlight: number }>();
@@ -40,7 +42,7 @@ export class ResponseCoalescer {
 
   constructor(
     private readonly database: Database,
-    private readonly options: { maxGroup: number; maxInFlight: number } = { maxGroup: 100, maxInFlight: 2 },
+    private readonly options: { maxGroup: number; maxInFlight: number } = { maxGroup: 100, maxInFlight: 1 },
   ) {}
 
   /** Saves a new complete answer (checked by `groupable`) to `live`, the version it answers. */
