@@ -15,8 +15,22 @@ const probe = defineSubscriber({
   },
 });
 
+// A subscriber that wants some topics only: the relay asks it before sending a job.
+const chosen: DomainEvent[] = [];
+const choosy = defineSubscriber({
+  name: 'test-choosy',
+  topics: ['choice.*'],
+  accepts: async (_tenantId, topic) => {
+    if (topic === 'choice.undecided') throw new Error('cannot tell');
+    return topic !== 'choice.unwanted';
+  },
+  run: async (event) => {
+    chosen.push(event);
+  },
+});
+
 beforeAll(async () => {
-  t = await startTestApp({ role: 'all', subscribers: [probe], env: { VAFA_ANON_RATE_LIMIT: '5' } });
+  t = await startTestApp({ role: 'all', subscribers: [probe, choosy], env: { VAFA_ANON_RATE_LIMIT: '5' } });
 });
 afterAll(() => t?.close());
 
@@ -190,6 +204,20 @@ describe('outbox and jobs', () => {
     expect(mine[0]!.payload).toEqual({ n: 1 });
     const pending = await t.database.db.execute(sql`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = ${ws.tenantId} AND dispatched_at IS NULL`);
     expect(pending.rows[0]!.n).toBe(0);
+  });
+
+  it("sends no job to a subscriber that does not accept the event's topic, and one when it cannot tell", async () => {
+    const ws = await t.createWorkspace();
+    await t.database.db.transaction(async (tx) => {
+      for (const topic of ['choice.wanted', 'choice.unwanted', 'choice.undecided']) await publishEvent(tx, ws.tenantId, topic, {});
+    });
+    const deadline = Date.now() + 20_000;
+    while (chosen.filter((e) => e.tenantId === ws.tenantId).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const dispatched = async () => (await t.database.db.execute(sql`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = ${ws.tenantId} AND dispatched_at IS NULL`)).rows[0]!.n;
+    expect(await dispatched()).toBe(0);
+    expect(chosen.filter((e) => e.tenantId === ws.tenantId).map((e) => e.topic).sort()).toEqual(['choice.undecided', 'choice.wanted']);
+    const jobs = await t.database.pool.query(`SELECT data->>'topic' AS topic FROM pgboss.job WHERE name = 'on.test-choosy' AND data->>'tenantId' = $1`, [ws.tenantId]);
+    expect(jobs.rows.map((r) => r.topic).sort()).toEqual(['choice.undecided', 'choice.wanted']);
   });
 
   it('validates a job payload before sending it', async () => {

@@ -3,19 +3,23 @@ import { defineSubscriber } from '../../platform/events/outbox.ts';
 import { PollingLoop } from '../../platform/jobs/polling-loop.ts';
 import { defineJob } from '../../platform/jobs/registry.ts';
 import type { BackgroundWorker, ModuleDeps } from '../../platform/module.ts';
-import { EVENT_BATCH, executeDueRuns, handleEvent, handleEvents } from './automation.engine.ts';
+import { EVENT_BATCH, executeDueRuns, handleEvent, handleEvents, ruleSetFor } from './automation.engine.ts';
 import { runDatedTriggers } from './automation.triggers.ts';
 
 /**
  * Every domain event goes through the rule engine; rules for other topics cost a map lookup.
  * A fetched batch is evaluated in one transaction per tenant (handleEvents); if that fails,
- * JobQueue runs its events one by one, so a bad event fails and is retried alone.
+ * JobQueue runs its events one by one, so a bad event fails and is retried alone. The relay
+ * sends no job for a topic no enabled rule of the workspace listens to (the same cached rule set
+ * handleEvents would skip it by): most events (every answer's response.submitted and timeline
+ * entry) would only have been fetched and completed.
  */
 const engine = defineSubscriber({
   name: 'automation-engine',
   topics: ['*'],
   run: (event, { database, clock }) => handleEvent(database, event, clock.now()),
   runBatch: (events, { database, clock }) => handleEvents(database, events, clock.now()),
+  accepts: async (tenantId, topic, database) => ((await ruleSetFor(database.db, tenantId)).byTopic.get(topic)?.length ?? 0) > 0,
 });
 // Every event passes through here: fetch batches as large as one evaluation transaction
 // (pg-boss fetches once per polling interval per worker), with two workers per process.

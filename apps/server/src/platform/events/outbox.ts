@@ -55,6 +55,13 @@ export interface Subscriber {
   /** exact topics, `prefix.*`, or `*` for every topic (the automation engine) */
   topics: string[];
   job: JobDefinition<DomainEvent>;
+  /**
+   * optional: whether a workspace's events of a topic need this subscriber at all (the automation
+   * engine: does an enabled rule of the workspace listen to it). Asked by the relay once per
+   * workspace and topic in a batch; no job is sent when it says no. It must answer as `run`
+   * would decide, so a job it saves is one that would have done nothing.
+   */
+  accepts?(tenantId: string, topic: string, database: Database): Promise<boolean>;
 }
 
 /** A handler of domain events; each becomes a pg-boss queue with its own retries. */
@@ -65,6 +72,8 @@ export function defineSubscriber<P extends z.ZodType<Record<string, unknown>>>(d
   run(event: DomainEvent<z.infer<P>>, context: JobContext): Promise<void>;
   /** optional: the events of a fetched batch at once; on failure each is retried alone with `run` */
   runBatch?(events: DomainEvent<z.infer<P>>[], context: JobContext): Promise<void>;
+  /** optional: see Subscriber.accepts */
+  accepts?(tenantId: string, topic: string, database: Database): Promise<boolean>;
 }): Subscriber {
   const parse = (event: DomainEvent) =>
     ({ ...event, payload: definition.payload ? definition.payload.parse(event.payload) : event.payload }) as DomainEvent<z.infer<P>>;
@@ -72,6 +81,7 @@ export function defineSubscriber<P extends z.ZodType<Record<string, unknown>>>(d
   return {
     name: definition.name,
     topics: definition.topics,
+    ...(definition.accepts ? { accepts: definition.accepts } : {}),
     job: defineJob<DomainEvent>({
       name: `on.${definition.name}`,
       payload: EventPayload as unknown as z.ZodType<DomainEvent>,
@@ -113,6 +123,20 @@ export class OutboxRelay {
 
   private readonly byTopic = new Map<string, Subscriber[]>();
 
+  /**
+   * The subscriber's `accepts`, once per workspace and topic in a batch. A failure to decide
+   * sends the job: the subscriber then decides itself, as it would without `accepts`.
+   */
+  private accepted(verdicts: Map<string, Promise<boolean>>, subscriber: Subscriber, tenantId: string, topic: string): Promise<boolean> {
+    const key = `${subscriber.name}\0${tenantId}\0${topic}`;
+    let verdict = verdicts.get(key);
+    if (!verdict) {
+      verdict = subscriber.accepts!(tenantId, topic, this.database).catch(() => true);
+      verdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
   /** The subscribers of a topic, matched once per topic. */
   private subscribersOf(topic: string): Subscriber[] {
     let found = this.byTopic.get(topic);
@@ -137,9 +161,11 @@ export class OutboxRelay {
       // Every job of the batch in one insert: sent one by one, at a few hundred answers a second the
       // relay spent its time on round trips and fell 16 s behind (bench/survey-respond.bench.ts).
       const jobs: { job: JobDefinition<unknown>; payload: unknown; singletonKey: string }[] = [];
+      const verdicts = new Map<string, Promise<boolean>>();
       for (const row of rows) {
         const event: DomainEvent = { tenantId: row.tenant_id, id: row.id, topic: row.topic, payload: row.payload, occurredAt: row.created_at.toISOString() };
         for (const subscriber of this.subscribersOf(row.topic)) {
+          if (subscriber.accepts && !(await this.accepted(verdicts, subscriber, row.tenant_id, row.topic))) continue;
           jobs.push({ job: subscriber.job as JobDefinition<unknown>, payload: event, singletonKey: `${row.tenant_id}:${row.id}` });
         }
       }
