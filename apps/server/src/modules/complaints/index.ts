@@ -7,6 +7,7 @@ import { registerComplaintRoutes } from './complaint.routes.ts';
 import { slaRecomputeSubscriber, slaScanJob } from './complaint-sla.jobs.ts';
 import { registerComplaintSlaRoutes } from './complaint-sla.routes.ts';
 import { registerComplaintInsightRoutes } from './complaint-insights.routes.ts';
+import { foldReportRollupsJob } from './complaint-report-rollup.ts';
 import { detectRecurringProblemsJob } from './recurrence.ts';
 import { registerCaseCustomerRoutes } from './case-customer.routes.ts';
 import { caseNoticeWorker } from './case-notices.ts';
@@ -37,8 +38,8 @@ export const complaintsModule: VafaModule = {
     registerComplaintSettingsRoutes(app, deps);
     registerComplaintIntakeRoutes(app, deps);
   },
-  // Recurring-problem detection (recurrence.ts).
-  jobs: [detectRecurringProblemsJob, slaScanJob],
+  // Recurring-problem detection (recurrence.ts), the SLA scan, the reports' rollups (complaint-report-rollup.ts).
+  jobs: [detectRecurringProblemsJob, slaScanJob, foldReportRollupsJob],
   // The closed loop: notices, the post-closure survey, goodwill; survey answers about a case, negative feedback.
   subscribers: [caseLoopSubscriber, caseFeedbackSubscriber, slaRecomputeSubscriber],
   // Writes decided notices into the outbox (it holds the instance key that seals their tracking links); the SMTP listener of e-mail intake, when VAFA_SMTP_INTAKE_PORT is set.
@@ -47,5 +48,7 @@ export const complaintsModule: VafaModule = {
     ...(deps.config.emailIntake ? [new EmailIntakeListener({ database: deps.database, log: deps.log, config: deps.config.emailIntake })] : []),
   ],
 };
+// The reports' rollups brought up to date for one workspace (the benchmark's generator folds what it loaded).
+export { maintainReportRollups } from './complaint-report-rollup.ts';
 // Attachments on a customer's own message (the tracking page's "add information").
 export { readAttachmentUpload, storeAttachments, type IncomingFile } from './attachments.service.ts';
