@@ -2911,7 +2911,7 @@ export interface paths {
         };
         /**
          * Time to acknowledge and to resolve (median, p90)
-         * @description Wall-clock minutes from receipt to the first acknowledgement (by its day) and to the first closure (by its day). `from` and `to` are whole days (inclusive) in the workspace time zone; `granularity` day, week or month (weeks start on `weekStart`, by default the workspace calendar's); filters `team`, `category`, `channel`. At most 732 days (422 `report_period_too_long`).
+         * @description Wall-clock minutes from receipt to the first acknowledgement (by its day) and to the first closure (by its day). Counts are exact; the median and 90th percentile are estimated from a log-scale histogram, within 2.2 % of the exact value (under a second counts as 0). `from` and `to` are whole days (inclusive) in the workspace time zone; `granularity` day, week or month (weeks start on `weekStart`, by default the workspace calendar's); filters `team`, `category`, `channel`. At most 732 days (422 `report_period_too_long`).
          */
         get: operations["complaintHandlingTimeReport"];
         put?: never;
@@ -7401,24 +7401,32 @@ export interface components {
             totals: {
                 acknowledge: {
                     count: number;
+                    /** @description Median, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     medianMinutes: number | null;
+                    /** @description 90th percentile, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     p90Minutes: number | null;
                 };
                 resolve: {
                     count: number;
+                    /** @description Median, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     medianMinutes: number | null;
+                    /** @description 90th percentile, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     p90Minutes: number | null;
                 };
             };
             buckets: {
                 acknowledge: {
                     count: number;
+                    /** @description Median, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     medianMinutes: number | null;
+                    /** @description 90th percentile, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     p90Minutes: number | null;
                 };
                 resolve: {
                     count: number;
+                    /** @description Median, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     medianMinutes: number | null;
+                    /** @description 90th percentile, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     p90Minutes: number | null;
                 };
                 start: string;
@@ -11691,24 +11699,32 @@ export interface components {
             totals: {
                 acknowledge: {
                     count: number;
+                    /** @description Median, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     medianMinutes: number | null;
+                    /** @description 90th percentile, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     p90Minutes: number | null;
                 };
                 resolve: {
                     count: number;
+                    /** @description Median, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     medianMinutes: number | null;
+                    /** @description 90th percentile, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     p90Minutes: number | null;
                 };
             };
             buckets: {
                 acknowledge: {
                     count: number;
+                    /** @description Median, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     medianMinutes: number | null;
+                    /** @description 90th percentile, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     p90Minutes: number | null;
                 };
                 resolve: {
                     count: number;
+                    /** @description Median, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     medianMinutes: number | null;
+                    /** @description 90th percentile, approximate: estimated from a log-scale histogram of the minutes (16 buckets per doubling), within 2.2 % of the exact value; a duration under a second counts as 0 */
                     p90Minutes: number | null;
                 };
                 start: string;
