@@ -11,8 +11,8 @@ export const HISTOGRAM_RELATIVE_ERROR = 2 ** (1 / (2 * PER_DOUBLING)) - 1;
 /** The most an estimate is off for a duration under BASE_MINUTES (read as 0). */
 export const HISTOGRAM_ABSOLUTE_ERROR_MINUTES = BASE_MINUTES;
 
-/** Cases per bucket, as stored (jsonb keys are the bucket numbers). */
-export type Histogram = Record<string, number>;
+/** Cases per bucket, indexed by bucket (stored as jsonb with the bucket numbers as keys). */
+export type Histogram = number[];
 
 /** SQL: the bucket of a duration given as an interval expression. */
 export function histogramBucketSql(duration: SQL): SQL {
@@ -20,10 +20,20 @@ export function histogramBucketSql(duration: SQL): SQL {
   return sql`(CASE WHEN ${minutes} < ${sql.raw(String(BASE_MINUTES))} THEN 0 ELSE floor(${sql.raw(String(PER_DOUBLING))} * ln(${minutes} / ${sql.raw(String(BASE_MINUTES))}) / ln(2))::int + 1 END)`;
 }
 
+/** Adds a histogram as stored (`{ "<bucket>": cases }`) into `into`: a year's days are ~10^5 entries, so a plain loop. */
+export function addStoredHistogram(into: Histogram, stored: Record<string, number> | null | undefined): void {
+  if (!stored) return;
+  for (const key in stored) {
+    const bucket = Number(key);
+    into[bucket] = (into[bucket] ?? 0) + Number(stored[key]);
+  }
+}
+
 /** Adds `more` into `into`. */
-export function addHistogram(into: Histogram, more: Histogram): Histogram {
-  for (const [bucket, n] of Object.entries(more)) into[bucket] = (into[bucket] ?? 0) + n;
-  return into;
+export function addHistogram(into: Histogram, more: Histogram): void {
+  more.forEach((n, bucket) => {
+    into[bucket] = (into[bucket] ?? 0) + n;
+  });
 }
 
 /** The value a bucket stands for: its geometric middle, within half a bucket of anything in it. */
@@ -36,16 +46,20 @@ const middleOf = (bucket: number) => (bucket === 0 ? 0 : BASE_MINUTES * 2 ** ((b
  * interpolation is too. Null with nothing counted.
  */
 export function percentileOf(histogram: Histogram, p: number): number | null {
-  const buckets = Object.entries(histogram).map(([b, n]) => [Number(b), n] as const).filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
-  const count = buckets.reduce((s, [, n]) => s + n, 0);
+  let count = 0;
+  histogram.forEach((n) => (count += n));
   if (count === 0) return null;
   const at = (rank: number) => {
     let seen = 0;
-    for (const [bucket, n] of buckets) {
+    let last = 0;
+    for (let bucket = 0; bucket < histogram.length; bucket++) {
+      const n = histogram[bucket] ?? 0;
+      if (n === 0) continue;
       seen += n;
+      last = bucket;
       if (rank < seen) return middleOf(bucket);
     }
-    return middleOf(buckets[buckets.length - 1]![0]);
+    return middleOf(last);
   };
   const h = (count - 1) * p;
   const lower = at(Math.floor(h));

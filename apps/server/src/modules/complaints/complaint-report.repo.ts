@@ -3,7 +3,7 @@
 // the folded rows, the dirty days and the rollup state.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
-import { histogramBucketSql, type Histogram } from './complaint-report.histogram.ts';
+import { addStoredHistogram, histogramBucketSql, type Histogram } from './complaint-report.histogram.ts';
 import type { DaySpan, ReportFilters } from './complaint-report.shared.ts';
 
 export const SLA_TARGETS = [
@@ -27,7 +27,7 @@ export interface DayFigures {
 }
 
 export const emptyDay = (): DayFigures => ({
-  received: 0, acknowledged: 0, ackMinutes: {}, closed: 0, reopened: 0, resolveMinutes: {},
+  received: 0, acknowledged: 0, ackMinutes: [], closed: 0, reopened: 0, resolveMinutes: [],
   sla: { acknowledge: { measured: 0, breached: 0 }, firstResponse: { measured: 0, breached: 0 }, resolve: { measured: 0, breached: 0 } },
   rootCauses: {},
 });
@@ -217,12 +217,9 @@ function addRow(into: DayFigures, r: Row): void {
     if (r[t.measured] !== undefined) into.sla[t.target].measured += Number(r[t.measured]);
     if (r[t.breached] !== undefined) into.sla[t.target].breached += Number(r[t.breached]);
   }
-  const merge = (target: Record<string, number>, more: unknown) => {
-    for (const [k, n] of Object.entries((more ?? {}) as Record<string, number>)) target[k] = (target[k] ?? 0) + Number(n);
-  };
-  merge(into.ackMinutes, r.ack_minutes);
-  merge(into.resolveMinutes, r.resolve_minutes);
-  merge(into.rootCauses, r.root_causes);
+  addStoredHistogram(into.ackMinutes, r.ack_minutes as Record<string, number> | undefined);
+  addStoredHistogram(into.resolveMinutes, r.resolve_minutes as Record<string, number> | undefined);
+  for (const [code, n] of Object.entries((r.root_causes ?? {}) as Record<string, number>)) into.rootCauses[code] = (into.rootCauses[code] ?? 0) + Number(n);
 }
 
 function collect(rows: Row[], into: Map<string, DayFigures>): void {
