@@ -66,9 +66,11 @@ async function expectSlaAsRecomputed(tenantId: string, stored: NonNullable<Await
   const read = (db: Executor) => db.execute(sql`SELECT sla_state, urgency, due_at, next_change_at, clocks, published FROM complaint_case_sla
     WHERE tenant_id = ${tenantId} AND case_id = ${stored.row.id as string}`).then((r) => r.rows[0]);
   const written = await read(t.database.db);
+  // At the instant the group computed it (its latest filing's), not this case's own receipt.
+  const [{ computed_at: at }] = (await t.database.pool.query('SELECT computed_at FROM complaint_case_sla WHERE tenant_id = $1 AND case_id = $2', [tenantId, stored.row.id])).rows;
   let recomputed: unknown;
   await t.database.db.transaction(async (tx) => {
-    await refreshCaseSla(tx, tenantId, stored.row.id, stored.row.received_at);
+    await refreshCaseSla(tx, tenantId, stored.row.id, at as Date);
     recomputed = await read(tx);
     tx.rollback();
   }).catch((err: unknown) => { if (!(err instanceof Error && /rollback/i.test(err.message))) throw err; });
