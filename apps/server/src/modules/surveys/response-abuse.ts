@@ -34,6 +34,21 @@ export interface Device {
   issuedAt: number;
 }
 
+// Device ids are drawn from a buffer of the CSPRNG's bytes, 256 at a time, as randomUUID does:
+// a respondent without a cookie mints one on every answer, and a call into the CSPRNG each time
+// was 1.5 % of the answer path's CPU. No byte is used twice.
+let idBytes = Buffer.alloc(0);
+let idOffset = 0;
+function newDeviceId(): string {
+  if (idOffset + 16 > idBytes.length) {
+    idBytes = randomBytes(4096);
+    idOffset = 0;
+  }
+  const id = idBytes.subarray(idOffset, idOffset + 16).toString('base64url');
+  idOffset += 16;
+  return id;
+}
+
 /** Reads a device cookie (or the widget's `X-Vafa-Device` header), or mints a new one. */
 export function deviceOf(secrets: Secrets, presented: string | undefined, now = Date.now()): Device {
   const match = presented ? DEVICE_SHAPE.exec(presented) : null;
@@ -44,7 +59,7 @@ export function deviceOf(secrets: Secrets, presented: string | undefined, now = 
       return { cookie: presented!, hash: createHash('sha256').update(id).digest(), known: true, issuedAt: Number.parseInt(issued, 36) };
     }
   }
-  const id = randomBytes(16).toString('base64url');
+  const id = newDeviceId();
   const issued = now.toString(36);
   return { cookie: `${id}.${issued}.${signature(secrets, DEVICE_PURPOSE, `${id}.${issued}`)}`, hash: createHash('sha256').update(id).digest(), known: false, issuedAt: now };
 }

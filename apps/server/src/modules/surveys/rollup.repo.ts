@@ -93,13 +93,24 @@ export async function applyManyToRollups(tx: Executor, tenantId: string, inputs:
 
 /** The statement of `applyManyToRollups`, for a writer that folds it into a statement of its own; undefined when there is nothing to add. */
 export function manyRollupsUpsert(tenantId: string, inputs: RollupInput[]): SQL | undefined {
-  const rows = inputs.flatMap((input) => {
+  // Rows built field by field: spreading a shared base and the counters into each was most of
+  // this function's time.
+  const rows: Record<string, string | number>[] = [];
+  for (const input of inputs) {
     const segments = [...new Set([ALL_SEGMENTS, ...input.segmentIds])];
-    const base = { sv: input.surveyId, at: input.submittedAt.toISOString(), ch: input.channel, st: input.stage ?? '', sh: rollupShard(input.responseId) };
-    return rollupDeltas(input.questions, input.answers).flatMap((d) => segments.map((s) => ({
-      ...base, s, q: d.questionId, b: d.bucket, ...signed(d.counters, 1),
-    })));
-  });
+    const at = input.submittedAt.toISOString();
+    const shard = rollupShard(input.responseId);
+    for (const d of rollupDeltas(input.questions, input.answers)) {
+      for (const s of segments) {
+        const row: Record<string, string | number> = { sv: input.surveyId, at, ch: input.channel, st: input.stage ?? '', sh: shard, s, q: d.questionId, b: d.bucket };
+        for (const k in d.counters) {
+          const v = d.counters[k as RollupCounter];
+          if (v) row[k] = v;
+        }
+        rows.push(row);
+      }
+    }
+  }
   if (rows.length === 0) return undefined;
   return sql`
     INSERT INTO survey_rollups (tenant_id, survey_id, question_id, day, channel, stage, segment_id, bucket, shard, ${COLUMNS})
