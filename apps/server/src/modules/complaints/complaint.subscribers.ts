@@ -69,6 +69,9 @@ export const caseFeedbackSubscriber = defineSubscriber({
     const p = event.payload;
     const caseId = p.context?.caseId;
     const answeredAt = Number.isNaN(Date.parse(p.occurredAt)) ? now : new Date(p.occurredAt);
+    // Most answers are about no case: decided from the payload, before any transaction (an empty
+    // one for every answer cost the survey bench a round trip or two per answer).
+    if (event.topic === 'response.submitted' && (!caseId || p.scores?.csat === undefined)) return;
     await database.db.transaction(async (tx) => {
       if (event.topic === 'response.submitted') {
         const csat = p.scores?.csat;
