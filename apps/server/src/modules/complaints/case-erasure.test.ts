@@ -183,3 +183,44 @@ describe("a customer's erasure and their complaint cases", () => {
     for (const secret of who.secrets) expect(after, secret).not.toContain(secret);
   });
 });
+
+describe("a customer's erasure and the anonymous cases that carry their contact", () => {
+  it('redacts anonymous cases filed with their e-mail or phone, and no case of another contact or another workspace', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const other = await t.createWorkspace({ country: 'IR' });
+    const customer = await createCustomer(t, ws, { name: 'Kaveh', phone: '09121234567', email: 'kaveh@example.test' });
+    /** A public filing (no customer record), with a staff note and the complainant's own message on its log. */
+    const file = async (w: TestWorkspace, contact: { email?: string; phone?: string }, mark: string) => {
+      const filed = await ok('POST', '/api/public/complaints', {}, { workspace: w.slug, name: `${mark} name`, ...contact, description: `${mark} description`, language: 'en' }, freshAddress());
+      const { rows: [row] } = await t.database.pool.query('SELECT id, customer_id FROM complaint_cases WHERE tenant_id = $1 AND tracking_code = $2', [w.tenantId, filed.trackingCode]);
+      expect(row.customer_id).toBeNull();
+      await ok('POST', `/api/complaints/${row.id}/notes`, key(w), { text: `${mark} internal note` });
+      const proof = contact.email ? contact.email : contact.phone!.slice(-4);
+      await ok('POST', '/api/public/complaints/case/messages', {}, { workspace: w.slug, code: filed.trackingCode, verification: proof, message: `${mark} tracking message` }, freshAddress());
+      return row.id as string;
+    };
+    // Their e-mail as typed in another letter case, and their phone in its local form (stored as E.164).
+    const byEmail = await file(ws, { email: 'Kaveh@Example.test' }, 'BYMAIL');
+    const byPhone = await file(ws, { phone: '0912 123 4567' }, 'BYPHONE');
+    const stranger = await file(ws, { email: 'kaveh.other@example.test' }, 'STRANGER');
+    const elsewhere = await file(other, { email: 'kaveh@example.test' }, 'ELSEWHERE');
+    const rowsOf = async (w: TestWorkspace, id: string) => stored(w, [id]);
+    const before = { stranger: await rowsOf(ws, stranger), elsewhere: await rowsOf(other, elsewhere) };
+    for (const [id, mark] of [[byEmail, 'BYMAIL'], [byPhone, 'BYPHONE']] as const) expect(JSON.stringify(await rowsOf(ws, id))).toContain(`${mark} internal note`);
+
+    await ok('POST', `/api/customers/${customer.id}/erase`, key(ws, 'owner'));
+
+    for (const [id, mark] of [[byEmail, 'BYMAIL'], [byPhone, 'BYPHONE']] as const) {
+      const after = await rowsOf(ws, id);
+      expect(JSON.stringify(after), mark).not.toContain(mark);
+      expect(JSON.stringify(after)).not.toMatch(/kaveh@|1234567/i);
+      expect(after.cases[0]).toMatchObject({ customer_id: null, contact_name: null, contact_phone: null, contact_email: null, description: '' });
+      expect(after.log.every((l) => l.note === null)).toBe(true);
+      expect(after.log.filter((l) => l.details.redacted === 'customer_erased').length).toBeGreaterThanOrEqual(2);
+    }
+    // Another contact in the same workspace, and the same e-mail in another workspace: untouched.
+    expect(await rowsOf(ws, stranger)).toEqual(before.stranger);
+    expect(await rowsOf(other, elsewhere)).toEqual(before.elsewhere);
+    expect(JSON.stringify(before.elsewhere)).toContain('ELSEWHERE tracking message');
+  });
+});

@@ -3,21 +3,45 @@
 // and messages are erased, a case keeps what happened and loses what was said: its code, states,
 // timestamps, channel, category, product, severity, team, assignee and root cause stay, so reports
 // and the queue still count it; the contact, every word of the complaint and of its log, the mail
-// and SMS it came with and its files go.
+// and SMS it came with and its files go. Anonymous cases whose contact is the person's e-mail or
+// phone are theirs too, though no customer link says so.
 //
 // The case log is append-only, and this is its one exception, kept narrow: a line's text (`note`)
 // is blanked and the words in its details (an e-mail's subject, a resolution summary) dropped,
 // with `redacted: "customer_erased"` in their place so a reader knows why the line is silent. No
 // line is removed and nothing else about one changes: who, when, which step, from and to.
 // complaint.test.ts guards that no other source writes to the log.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
+import type { ErasedContact } from '../customers/index.ts';
+import { complaintCases, contactSearchKey } from './complaints.schema.ts';
 
 /** The keys of a log line's details that hold someone's words. */
 export const WORDS_IN_DETAILS = ['subject', 'resolutionSummary'] as const;
 export const REDACTED = { redacted: 'customer_erased' } as const;
 
-export async function eraseCustomerCases(tx: Executor, tenantId: string, customerId: string): Promise<void> {
+/** A LIKE pattern matching `needle` anywhere, its own % _ and \\ taken literally. */
+const containing = (needle: string) => `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The anonymous cases that name the erased person by their contact alone (filed on the public form
+ * or by mail or SMS without a customer record): the e-mail in any letter case, the phone as E.164,
+ * within the workspace. The LIKE on the contact's search key lets its trigram index find them; the
+ * equality decides.
+ */
+function anonymousCasesOf(former: ErasedContact): SQL | null {
+  const email = former.email?.trim().toLowerCase() || null;
+  const phone = former.phone || null;
+  const key = contactSearchKey(complaintCases);
+  const matches = [
+    ...(email ? [sql`(${key} LIKE ${containing(email)} AND lower(btrim(contact_email)) = ${email})`] : []),
+    ...(phone ? [sql`(${key} LIKE ${containing(phone)} AND contact_phone = ${phone})`] : []),
+  ];
+  return matches.length === 0 ? null : sql`(customer_id IS NULL AND (${sql.join(matches, sql` OR `)}))`;
+}
+
+export async function eraseCustomerCases(tx: Executor, tenantId: string, customerId: string, former: ErasedContact = { email: null, phone: null }): Promise<void> {
+  const anonymous = anonymousCasesOf(former);
   // The cases' rows first, locked by the update, as every change of a case locks its row first.
   const { rows } = await tx.execute<{ id: string }>(sql`
     UPDATE complaint_cases
@@ -25,7 +49,7 @@ export async function eraseCustomerCases(tx: Executor, tenantId: string, custome
         resolution_summary = NULL,
         -- a case opened by mail or SMS names its sender as its creator: the channel is kept
         created_by = CASE WHEN created_by ~ '^(email|sms):' THEN split_part(created_by, ':', 1) || ':erased' ELSE created_by END
-    WHERE tenant_id = ${tenantId} AND customer_id = ${customerId}
+    WHERE tenant_id = ${tenantId} AND (customer_id = ${customerId}${anonymous ? sql` OR ${anonymous}` : sql``})
     RETURNING id`);
   if (rows.length === 0) return;
   const caseIds = sql`${`{${rows.map((r) => r.id).join(',')}}`}::uuid[]`;

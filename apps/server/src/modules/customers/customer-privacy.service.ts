@@ -58,7 +58,7 @@ export async function eraseCustomer(tx: Executor, tenantId: string, actor: Actor
   for (const record of pending) {
     const updated = await repo.updateCustomerRow(tx, tenantId, record.id, { ...ERASED, erasedAt: now, updatedAt: now });
     if (record.id === id) erased = updated;
-    await runEraseHooks(tx, tenantId, record.id);
+    await runEraseHooks(tx, tenantId, record.id, { email: record.email, phone: record.phone });
   }
   await repo.anonymiseConsentEvents(tx, tenantId, pending.map((r) => r.id));
   await publishEvent(tx, tenantId, 'customer.erased', { customerId: id, records: pending.map((r) => r.id) });

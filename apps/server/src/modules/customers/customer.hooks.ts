@@ -6,7 +6,13 @@ import type { Executor } from '../../platform/db/connect.ts';
  * covers their data too, inside the same transaction as the customers change.
  */
 export type MergeHook = (tx: Executor, tenantId: string, sourceId: string, targetId: string) => Promise<void>;
-export type EraseHook = (tx: Executor, tenantId: string, customerId: string) => Promise<void>;
+/** The erased record's contact details as they were, for rows that name the person by address alone (an anonymous complaint's contact). */
+export interface ErasedContact {
+  email: string | null;
+  /** E.164 */
+  phone: string | null;
+}
+export type EraseHook = (tx: Executor, tenantId: string, customerId: string, former: ErasedContact) => Promise<void>;
 export type CustomerDataExporter = (db: Executor, tenantId: string, customerId: string) => Promise<unknown>;
 
 const mergeHooks: MergeHook[] = [];
@@ -32,8 +38,8 @@ export async function runMergeHooks(tx: Executor, tenantId: string, sourceId: st
   for (const hook of mergeHooks) await hook(tx, tenantId, sourceId, targetId);
 }
 
-export async function runEraseHooks(tx: Executor, tenantId: string, customerId: string): Promise<void> {
-  for (const hook of eraseHooks) await hook(tx, tenantId, customerId);
+export async function runEraseHooks(tx: Executor, tenantId: string, customerId: string, former: ErasedContact): Promise<void> {
+  for (const hook of eraseHooks) await hook(tx, tenantId, customerId, former);
 }
 
 export async function runDataExporters(db: Executor, tenantId: string, customerId: string): Promise<Record<string, unknown>> {

@@ -16,7 +16,7 @@ export { buildSearchText, containsPattern, parseCustomerSearch, type CustomerSea
 export { presentCustomer, type AttributeValues, type ConsentState, type CustomerRow } from './customer.present.ts';
 export { resolveCustomer, setCustomerActivity, type CustomerActivity, type CustomerIdentity } from './customer-activity.service.ts';
 export {
-  registerCustomerDataExporter, registerEraseHook, registerMergeHook, type CustomerDataExporter, type EraseHook, type MergeHook,
+  registerCustomerDataExporter, registerEraseHook, registerMergeHook, type CustomerDataExporter, type ErasedContact, type EraseHook, type MergeHook,
 } from './customer.hooks.ts';
 export { applyConsent, changeCustomerTags, createCustomer, normaliseBirthday, normalisePhone, violatedUniqueIndex } from './customer.service.ts';
 export { applyAttributes, attributeDefinitionsOf, type AttributeDefinitions } from './customer-attribute.service.ts';
