@@ -11,37 +11,17 @@
 // with `redacted: "customer_erased"` in their place so a reader knows why the line is silent. No
 // line is removed and nothing else about one changes: who, when, which step, from and to.
 // complaint.test.ts guards that no other source writes to the log.
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import type { ErasedContact } from '../customers/index.ts';
-import { complaintCases, contactSearchKey } from './complaints.schema.ts';
+import { anonymousCasesWithContact } from './case-contact-match.ts';
 
 /** The keys of a log line's details that hold someone's words. */
 export const WORDS_IN_DETAILS = ['subject', 'resolutionSummary'] as const;
 export const REDACTED = { redacted: 'customer_erased' } as const;
 
-/** A LIKE pattern matching `needle` anywhere, its own % _ and \\ taken literally. */
-const containing = (needle: string) => `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-/**
- * The anonymous cases that name the erased person by their contact alone (filed on the public form
- * or by mail or SMS without a customer record): the e-mail in any letter case, the phone as E.164,
- * within the workspace. The LIKE on the contact's search key lets its trigram index find them; the
- * equality decides.
- */
-function anonymousCasesOf(former: ErasedContact): SQL | null {
-  const email = former.email?.trim().toLowerCase() || null;
-  const phone = former.phone || null;
-  const key = contactSearchKey(complaintCases);
-  const matches = [
-    ...(email ? [sql`(${key} LIKE ${containing(email)} AND lower(btrim(contact_email)) = ${email})`] : []),
-    ...(phone ? [sql`(${key} LIKE ${containing(phone)} AND contact_phone = ${phone})`] : []),
-  ];
-  return matches.length === 0 ? null : sql`(customer_id IS NULL AND (${sql.join(matches, sql` OR `)}))`;
-}
-
 export async function eraseCustomerCases(tx: Executor, tenantId: string, customerId: string, former: ErasedContact = { email: null, phone: null }): Promise<void> {
-  const anonymous = anonymousCasesOf(former);
+  const anonymous = anonymousCasesWithContact(former);
   // The cases' rows first, locked by the update, as every change of a case locks its row first.
   const { rows } = await tx.execute<{ id: string }>(sql`
     UPDATE complaint_cases

@@ -1,7 +1,8 @@
 import { registerInboundSmsHandler } from '../../platform/messaging/inbound-sms.ts';
 import type { VafaModule } from '../../platform/module.ts';
-import { registerEraseHook, registerMergeHook } from '../customers/index.ts';
+import { registerCustomerDataExporter, registerEraseHook, registerMergeHook } from '../customers/index.ts';
 import { eraseCustomerCases } from './case-erasure.ts';
+import { exportCustomerCases } from './case-export.ts';
 import { moveCasesToSurvivor } from './complaint.repo.ts';
 import { registerComplaintRoutes } from './complaint.routes.ts';
 import { slaRecomputeSubscriber, slaScanJob } from './complaint-sla.jobs.ts';
@@ -20,6 +21,8 @@ import { takeComplaintSms } from './sms-intake.ts';
 // Cases follow a customer through a merge, and lose what the customer said when they are erased (case-erasure.ts).
 registerMergeHook(moveCasesToSurvivor);
 registerEraseHook(eraseCustomerCases);
+// A customer's data export includes their cases, internal notes marked as such (case-export.ts).
+registerCustomerDataExporter('complaints', exportCustomerCases);
 // Inbound SMS that answer no survey may be complaints (sms-intake.ts).
 registerInboundSmsHandler('complaints', takeComplaintSms);
 
