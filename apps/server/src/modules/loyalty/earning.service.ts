@@ -1,0 +1,292 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { LoyaltyOrder, LoyaltyOrderReturn, LoyaltyOrderReturnView, LoyaltyOrderView } from '@vafa/contracts';
+import type { Executor } from '../../platform/db/connect.ts';
+import { publishEvents } from '../../platform/events/outbox.ts';
+import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
+import { workspaceSettings } from '../workspace/index.ts';
+import { applyCaps, expiryFor, localIsoDay, priceLines, spendPoints, type PricedLine } from './earn-rules.ts';
+import * as ledger from './ledger.repo.ts';
+import { LOYALTY_EVENTS, memberForWrite, type LedgerContext } from './ledger.service.ts';
+import { loyaltyAwards, loyaltyOrderReturns, loyaltyOrders } from './program.schema.ts';
+import { programForEarning, programVersionSettings, type Program } from './program.service.ts';
+import { spendingOrder } from './lot-draws.ts';
+
+// Earning by a program's rules: an order from a checkout or point of sale, and the custom events
+// other modules publish. Each award is made once per source (the order's external id, the
+// event's own key), under the member's lock, so the same purchase sent twice or twenty times at
+// once earns once. An order's points stay pending for the program's return window; the ledger's
+// due work unlocks them. A return takes back what the returned lines earned: pending first, then
+// available, never below zero.
+
+const DAY_MS = 86_400_000;
+
+interface StoredLine extends PricedLine {
+  returned: number;
+}
+
+type OrderRow = typeof loyaltyOrders.$inferSelect;
+
+function presentOrder(row: OrderRow): LoyaltyOrderView {
+  return {
+    externalId: row.externalId, programId: row.programId, programVersion: row.programVersion, customerId: row.customerId, points: row.points,
+    returnedPoints: row.returnedPoints, entryId: row.entryId, pendingUntil: row.pendingUntil?.toISOString() ?? null, expiresAt: row.expiresAt?.toISOString() ?? null,
+    capped: (row.capped as LoyaltyOrderView['capped']) ?? null, lines: row.lines as StoredLine[], createdAt: row.createdAt.toISOString(),
+  };
+}
+
+interface Credit {
+  program: Program;
+  customerId: string;
+  points: number;
+  entryKey: string;
+  externalId: string | null;
+  reason: string;
+  pendingUntil: Date | null;
+  expiresAt: Date | null;
+}
+
+/**
+ * Books the credit on the ledger: issuance → member pending (with its unlock instant) or
+ * available, qualifying points alike, as one lot with its own expiry. Undefined when the key had
+ * already booked it. The member is locked by the caller.
+ */
+async function bookCredit(tx: Executor, ctx: LedgerContext, credit: Credit): Promise<number | undefined> {
+  const { customerId, points, pendingUntil, expiresAt } = credit;
+  const pending = pendingUntil !== null;
+  const postings: ledger.Posting[] = [
+    { account: 'issuance', customerId: null, amount: -points },
+    { account: pending ? 'pending' : 'available', customerId, amount: points },
+    { account: 'qualifying_issuance', customerId: null, amount: -points },
+    { account: 'qualifying', customerId, amount: points },
+  ];
+  const { entryId } = await ledger.bookEntry(tx, {
+    entry: { tenantId: ctx.tenantId, kind: 'earn', idempotencyKey: credit.entryKey, customerId, externalId: credit.externalId, reason: credit.reason, source: ctx.source, at: ctx.now },
+    customerId, postings, lot: { amount: points, expiresAt, pendingUntil },
+    delta: { available: pending ? 0 : points, pending: pending ? points : 0, qualifying: points },
+  });
+  if (entryId === undefined) return undefined;
+  await publishEvents(tx, ctx.tenantId, [{
+    topic: LOYALTY_EVENTS.earned,
+    payload: {
+      customerId, entryId, points, qualifyingPoints: points, expiresAt: expiresAt?.toISOString() ?? null, pendingUntil: pendingUntil?.toISOString() ?? null,
+      reason: credit.reason, externalId: credit.externalId, programId: credit.program.id,
+    },
+  }]);
+  return entryId;
+}
+
+/** When points earned now become spendable and when they expire, by the program's settings. */
+async function lotTimes(tx: Executor, ctx: LedgerContext, program: Program, pendingDays: number): Promise<{ pendingUntil: Date | null; expiresAt: Date | null; timeZone: string }> {
+  const { timeZone } = await workspaceSettings(tx, ctx.tenantId);
+  const pendingUntil = pendingDays > 0 ? new Date(ctx.now.getTime() + pendingDays * DAY_MS) : null;
+  return { pendingUntil, expiresAt: expiryFor(program.settings.expiry, ctx.now, pendingUntil ?? ctx.now, timeZone), timeZone };
+}
+
+async function findOrder(tx: Executor, tenantId: string, programId: string, externalId: string): Promise<OrderRow | undefined> {
+  const [row] = await tx.select().from(loyaltyOrders)
+    .where(and(eq(loyaltyOrders.tenantId, tenantId), eq(loyaltyOrders.programId, programId), eq(loyaltyOrders.externalId, externalId)));
+  return row;
+}
+
+const sameLines = (stored: StoredLine[], sent: LoyaltyOrder['lines']) =>
+  stored.length === sent.length && stored.every((l, i) => l.id === sent[i]!.id && l.sku === (sent[i]!.sku ?? null) && l.category === (sent[i]!.category ?? null) && l.amount === sent[i]!.amount);
+
+/** The first answer to an order sent again; the same id with another customer or other lines is refused. */
+function replayOrder(row: OrderRow, input: LoyaltyOrder): { created: false; order: LoyaltyOrderView } {
+  if (row.customerId !== input.customerId || !sameLines(row.lines as StoredLine[], input.lines)) throw new Problem(409, 'external_id_conflict');
+  return { created: false, order: presentOrder(row) };
+}
+
+/** Spend points the member already earned in this program on this local day (what the daily cap counts). */
+async function spendPointsOn(tx: Executor, tenantId: string, programId: string, customerId: string, day: string): Promise<number> {
+  const [row] = await tx.select({ total: sql<string>`coalesce(sum(${loyaltyAwards.spendPoints}), 0)` }).from(loyaltyAwards).where(and(
+    eq(loyaltyAwards.tenantId, tenantId), eq(loyaltyAwards.programId, programId), eq(loyaltyAwards.customerId, customerId), eq(loyaltyAwards.day, day),
+  ));
+  return Number(row?.total ?? 0);
+}
+
+/**
+ * Earns an order's points by the program's rules. The member's lock comes first, so the daily cap
+ * counts every earlier order of the day and the same order sent concurrently earns once; the order
+ * row is the claim (a concurrent send of the same id for another customer waits on it and is then
+ * refused).
+ */
+export async function earnOrder(tx: Executor, ctx: LedgerContext, input: LoyaltyOrder): Promise<{ created: boolean; order: LoyaltyOrderView }> {
+  const program = await programForEarning(tx, ctx.tenantId, input.programId);
+  const ids = input.lines.map((l) => l.id);
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (repeated !== undefined) throw invalidField('lines', 'order_line_repeated', { id: repeated });
+  await memberForWrite(tx, ctx, input.customerId, true);
+  const existing = await findOrder(tx, ctx.tenantId, program.id, input.externalId);
+  if (existing) return replayOrder(existing, input);
+
+  const { settings } = program;
+  const lines = priceLines(settings, input.lines);
+  const { timeZone } = await workspaceSettings(tx, ctx.tenantId);
+  const day = localIsoDay(ctx.now, timeZone);
+  const earnedToday = settings.caps.perDay === null ? 0 : await spendPointsOn(tx, ctx.tenantId, program.id, input.customerId, day);
+  const { points, capped } = applyCaps(spendPoints(settings.spend, lines), settings.caps, earnedToday);
+  const times = points > 0 ? await lotTimes(tx, ctx, program, settings.pendingDays) : { pendingUntil: null, expiresAt: null };
+
+  const stored: StoredLine[] = lines.map((l) => ({ ...l, returned: 0 }));
+  const [claimed] = await tx.insert(loyaltyOrders).values({
+    tenantId: ctx.tenantId, programId: program.id, externalId: input.externalId, customerId: input.customerId, programVersion: program.version, lines: stored,
+    points, capped, pendingUntil: times.pendingUntil, expiresAt: times.expiresAt, createdAt: ctx.now,
+  }).onConflictDoNothing().returning();
+  if (!claimed) return replayOrder((await findOrder(tx, ctx.tenantId, program.id, input.externalId))!, input);
+
+  let entryId: number | null = null;
+  if (points > 0) {
+    entryId = (await bookCredit(tx, ctx, {
+      program, customerId: input.customerId, points, entryKey: `earn:program:${program.id}:order:${input.externalId}`, externalId: input.externalId,
+      reason: program.name, pendingUntil: times.pendingUntil, expiresAt: times.expiresAt,
+    })) ?? null;
+    if (entryId === null) throw new Error(`order ${input.externalId} was claimed but its ledger key was taken`);
+    await tx.update(loyaltyOrders).set({ entryId })
+      .where(and(eq(loyaltyOrders.tenantId, ctx.tenantId), eq(loyaltyOrders.programId, program.id), eq(loyaltyOrders.externalId, input.externalId)));
+  }
+  await tx.insert(loyaltyAwards).values({
+    tenantId: ctx.tenantId, programId: program.id, sourceKey: `order:${input.externalId}`, customerId: input.customerId, programVersion: program.version,
+    entryId, points, spendPoints: points, day, createdAt: ctx.now,
+  });
+  return { created: true, order: presentOrder({ ...claimed, entryId }) };
+}
+
+/** The order (in the named program, else in the only program that has it). */
+async function orderToReturn(tx: Executor, tenantId: string, externalId: string, programId: string | undefined): Promise<OrderRow> {
+  const rows = await tx.select().from(loyaltyOrders).where(and(
+    eq(loyaltyOrders.tenantId, tenantId), eq(loyaltyOrders.externalId, externalId), ...(programId === undefined ? [] : [eq(loyaltyOrders.programId, programId)]),
+  )).limit(2);
+  if (rows.length === 0) throw notFound();
+  if (rows.length > 1) throw invalidField('programId', 'program_required');
+  return rows[0]!;
+}
+
+function presentReturn(row: typeof loyaltyOrderReturns.$inferSelect, order: OrderRow): LoyaltyOrderReturnView {
+  return {
+    returnId: row.returnId, externalId: row.externalId, points: row.points, fromPending: row.fromPending, fromAvailable: row.fromAvailable,
+    unrecovered: row.unrecovered, entryId: row.entryId, order: presentOrder(order),
+  };
+}
+
+/**
+ * A return of some of an order's lines (or all of it): the order keeps what its remaining lines
+ * would have earned under the rules it earned by, never more than it was awarded; the rest is
+ * taken back, from the order's pending points first, then from available points (the order's own
+ * lot first, then soonest-expiring). What the member already spent is not taken: the balance
+ * never goes negative, and the answer says how much could not be recovered.
+ */
+export async function returnOrder(tx: Executor, ctx: LedgerContext, externalId: string, input: LoyaltyOrderReturn): Promise<{ created: boolean; result: LoyaltyOrderReturnView }> {
+  const found = await orderToReturn(tx, ctx.tenantId, externalId, input.programId);
+  const member = await memberForWrite(tx, ctx, found.customerId, true);
+  // Read again under the member's lock: an earlier return of the order may have committed meanwhile.
+  const order = (await findOrder(tx, ctx.tenantId, found.programId, externalId))!;
+  const where = and(eq(loyaltyOrderReturns.tenantId, ctx.tenantId), eq(loyaltyOrderReturns.programId, order.programId),
+    eq(loyaltyOrderReturns.externalId, externalId), eq(loyaltyOrderReturns.returnId, input.returnId));
+  const [earlier] = await tx.select().from(loyaltyOrderReturns).where(where);
+  if (earlier) {
+    if (JSON.stringify(earlier.lines) !== JSON.stringify(input.lines ?? null)) throw new Problem(409, 'return_id_conflict');
+    return { created: false, result: presentReturn(earlier, order) };
+  }
+
+  const lines = (order.lines as StoredLine[]).map((l) => ({ ...l }));
+  if (input.lines) {
+    const seen = new Set<string>();
+    for (const [i, ret] of input.lines.entries()) {
+      const line = lines.find((l) => l.id === ret.id);
+      if (!line) throw invalidField(`lines.${i}.id`, 'order_line_unknown', { id: ret.id });
+      if (seen.has(ret.id)) throw invalidField(`lines.${i}.id`, 'order_line_repeated', { id: ret.id });
+      seen.add(ret.id);
+      const left = line.amount - line.returned;
+      const amount = ret.amount ?? left;
+      if (amount > left || left === 0) throw invalidField(`lines.${i}.amount`, 'return_exceeds_line', { id: ret.id, left });
+      line.returned += amount;
+    }
+  } else {
+    for (const line of lines) line.returned = line.amount;
+  }
+  if (lines.every((l, i) => l.returned === (order.lines as StoredLine[])[i]!.returned)) throw new Problem(409, 'nothing_to_return');
+
+  const settings = await programVersionSettings(tx, ctx.tenantId, order.programId, order.programVersion);
+  const kept = Math.min(order.points, spendPoints(settings.spend, lines.map((l) => ({ amount: l.amount - l.returned, multiplierPercent: l.multiplierPercent }))));
+  const toReverse = Math.max(0, order.points - order.returnedPoints - kept);
+
+  let fromPending = 0;
+  let fromAvailable = 0;
+  let entryId: number | null = null;
+  if (toReverse > 0) {
+    const draws: ledger.Draw[] = [];
+    const lot = order.entryId === null ? undefined : await ledger.lotOfEntry(tx, ctx.tenantId, order.entryId);
+    if (lot && lot.pendingUntil !== null && lot.unlockedAt === null && lot.remaining > 0) {
+      fromPending = Math.min(toReverse, lot.remaining);
+      draws.push({ lotId: lot.id, amount: fromPending });
+    }
+    let left = toReverse - fromPending;
+    if (left > 0) {
+      const spendable = (await ledger.spendableLots(tx, ctx.tenantId, order.customerId, ctx.now))
+        .sort((a, b) => (a.id === lot?.id ? -1 : b.id === lot?.id ? 1 : spendingOrder(a, b)));
+      for (const open of spendable) {
+        if (left === 0) break;
+        const amount = Math.min(open.remaining, left);
+        draws.push({ lotId: open.id, amount });
+        fromAvailable += amount;
+        left -= amount;
+      }
+    }
+    const qualifying = Math.min(toReverse, member!.qualifying);
+    const postings: ledger.Posting[] = [];
+    if (fromPending > 0) postings.push({ account: 'pending', customerId: order.customerId, amount: -fromPending });
+    if (fromAvailable > 0) postings.push({ account: 'available', customerId: order.customerId, amount: -fromAvailable });
+    if (fromPending + fromAvailable > 0) postings.push({ account: 'issuance', customerId: null, amount: fromPending + fromAvailable });
+    if (qualifying > 0) postings.push({ account: 'qualifying', customerId: order.customerId, amount: -qualifying }, { account: 'qualifying_issuance', customerId: null, amount: qualifying });
+    if (postings.length > 0) {
+      const booked = await ledger.bookEntry(tx, {
+        entry: {
+          tenantId: ctx.tenantId, kind: 'adjust', idempotencyKey: `return:program:${order.programId}:order:${externalId}:${input.returnId}`, customerId: order.customerId,
+          externalId, reason: `${input.returnId}`, source: ctx.source, at: ctx.now,
+        },
+        customerId: order.customerId, postings, draws, delta: { available: -fromAvailable, pending: -fromPending, qualifying: -qualifying },
+      });
+      if (booked.entryId === undefined) throw new Error(`return ${input.returnId} of ${externalId} was not recorded but its ledger key was taken`);
+      entryId = booked.entryId;
+      await publishEvents(tx, ctx.tenantId, [{
+        topic: 'loyalty.order_returned',
+        payload: { customerId: order.customerId, entryId, externalId, returnId: input.returnId, points: toReverse, fromPending, fromAvailable, programId: order.programId },
+      }]);
+    }
+  }
+  const unrecovered = toReverse - fromPending - fromAvailable;
+  const [updated] = await tx.update(loyaltyOrders).set({ lines, returnedPoints: order.returnedPoints + toReverse })
+    .where(and(eq(loyaltyOrders.tenantId, ctx.tenantId), eq(loyaltyOrders.programId, order.programId), eq(loyaltyOrders.externalId, externalId))).returning();
+  const [row] = await tx.insert(loyaltyOrderReturns).values({
+    tenantId: ctx.tenantId, programId: order.programId, externalId, returnId: input.returnId, lines: input.lines ?? null, points: toReverse, fromPending, fromAvailable,
+    unrecovered, entryId, createdAt: ctx.now,
+  }).returning();
+  return { created: true, result: presentReturn(row!, updated!) };
+}
+
+export async function getOrder(db: Executor, tenantId: string, externalId: string, programId: string | undefined): Promise<LoyaltyOrderView> {
+  return presentOrder(await orderToReturn(db, tenantId, externalId, programId));
+}
+
+/** A custom event's points for one program: once per program and event key. False: nothing to award, or already awarded. */
+export async function awardEvent(
+  tx: Executor, ctx: LedgerContext, program: Program,
+  event: { topic: string; key: string; customerId: string; points: number },
+): Promise<boolean> {
+  if (event.points <= 0) return false;
+  await memberForWrite(tx, ctx, event.customerId, true);
+  const sourceKey = `event:${event.topic}:${event.key}`;
+  const { timeZone } = await workspaceSettings(tx, ctx.tenantId);
+  const expiresAt = expiryFor(program.settings.expiry, ctx.now, ctx.now, timeZone);
+  const entryId = await bookCredit(tx, ctx, {
+    program, customerId: event.customerId, points: event.points, entryKey: `earn:program:${program.id}:${sourceKey}`, externalId: null,
+    reason: `${program.name} · ${event.topic}`, pendingUntil: null, expiresAt,
+  });
+  if (entryId === undefined) return false;
+  await tx.insert(loyaltyAwards).values({
+    tenantId: ctx.tenantId, programId: program.id, sourceKey, customerId: event.customerId, programVersion: program.version, entryId, points: event.points,
+    spendPoints: 0, day: localIsoDay(ctx.now, timeZone), createdAt: ctx.now,
+  });
+  return true;
+}

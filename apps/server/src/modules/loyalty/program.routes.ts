@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import {
+  CreateLoyaltyProgram, LoyaltyOrder, LoyaltyOrderParams, LoyaltyOrderReturn, LoyaltyOrderReturnView, LoyaltyOrderView, LoyaltyProgramList, LoyaltyProgramParams,
+  LoyaltyProgramVersionList, LoyaltyProgramView, UpdateLoyaltyProgram, Uuid,
+} from '@vafa/contracts';
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../../platform/http/server.ts';
+import { sendWrite } from '../../platform/http/write.ts';
+import type { ModuleDeps } from '../../platform/module.ts';
+import type { LedgerContext } from './ledger.service.ts';
+import { earnOrder, getOrder, returnOrder } from './earning.service.ts';
+import { archiveProgram, createProgram, getProgram, listProgramVersions, listPrograms, updateProgram } from './program.service.ts';
+
+function ledgerContext(req: FastifyRequest): LedgerContext {
+  return { tenantId: req.tenantId, source: `${req.actor!.kind}:${req.actor!.id}`, now: new Date() };
+}
+
+const OrderQuery = z.strictObject({ programId: Uuid.optional() });
+
+export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
+  const { db } = deps.database;
+
+  app.get('/api/loyalty/programs', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: ['loyalty'], summary: 'The workspace\'s loyalty programs', operationId: 'listLoyaltyPrograms',
+      description: 'Active and archived programs, oldest first, each with its current settings and version.',
+      response: { 200: LoyaltyProgramList },
+    },
+  }, async (req) => listPrograms(db, req.tenantId));
+
+  app.post('/api/loyalty/programs', {
+    config: { access: 'loyalty:manage' },
+    schema: {
+      tags: ['loyalty'], summary: 'Create a points program', operationId: 'createLoyaltyProgram',
+      description: 'Earning rules (spend ratio with its rounding, category and SKU multipliers in percent, caps per order and per day), the pending days of an order\'s points, the expiry policy and the events that earn points. A rolling expiry must outlast the pending days (422 `expiry_within_pending`). Version 1; audited.',
+      problems: [422], body: CreateLoyaltyProgram, response: { 201: LoyaltyProgramView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 201, body: await createProgram(tx, req.tenantId, req.actor!, req.body, new Date()) }));
+    return sendWrite(reply, result);
+  });
+
+  app.get('/api/loyalty/programs/:programId', {
+    config: { access: 'loyalty:read' },
+    schema: { tags: ['loyalty'], summary: 'One loyalty program', operationId: 'getLoyaltyProgram', params: LoyaltyProgramParams, response: { 200: LoyaltyProgramView } },
+  }, async (req) => getProgram(db, req.tenantId, req.params.programId));
+
+  app.patch('/api/loyalty/programs/:programId', {
+    config: { access: 'loyalty:manage' },
+    schema: {
+      tags: ['loyalty'], summary: 'Change a program: name, status or its settings as a whole', operationId: 'updateLoyaltyProgram',
+      description: 'Made against `version`, the one read: another change since is 409 `program_version_conflict`. Writes the next version (the old stays readable under /versions); orders already earned keep the rules they earned by, also for their returns. Audited.',
+      problems: [409, 422], params: LoyaltyProgramParams, body: UpdateLoyaltyProgram, response: { 200: LoyaltyProgramView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 200, body: await updateProgram(tx, req.tenantId, req.actor!, req.params.programId, req.body, new Date()) }));
+    return sendWrite(reply, result);
+  });
+
+  app.delete('/api/loyalty/programs/:programId', {
+    config: { access: 'loyalty:manage' },
+    schema: {
+      tags: ['loyalty'], summary: 'Archive a program', operationId: 'archiveLoyaltyProgram',
+      description: 'It earns nothing more; the points it gave stay, and its versions and awards stay readable. Audited.',
+      params: LoyaltyProgramParams, response: { 200: LoyaltyProgramView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 200, body: await archiveProgram(tx, req.tenantId, req.actor!, req.params.programId, new Date()) }));
+    return sendWrite(reply, result);
+  });
+
+  app.get('/api/loyalty/programs/:programId/versions', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: ['loyalty'], summary: 'Every version of a program\'s settings, newest first', operationId: 'listLoyaltyProgramVersions',
+      params: LoyaltyProgramParams, response: { 200: LoyaltyProgramVersionList },
+    },
+  }, async (req) => listProgramVersions(db, req.tenantId, req.params.programId));
+
+  app.post('/api/loyalty/orders', {
+    config: { access: 'loyalty:write' },
+    schema: {
+      tags: ['loyalty'], summary: 'Earn points on an order (checkout, point of sale)', operationId: 'earnLoyaltyOrder',
+      description: 'Points by the program\'s rules: every line\'s amount (minor units) times its SKU\'s or category\'s multiplier, the order\'s sum times the spend ratio, rounded once by the program\'s mode, then the per-order cap and what is left of the member\'s daily cap. The points are pending for the program\'s `pendingDays` (returnable), then unlocked by the hourly due work. The external id is the key: the same order again answers the first with 200, also when sent concurrently; the same id with another customer or other lines is 409 `external_id_conflict`. No `programId`: the workspace\'s only active program (422 `program_required` when several, `no_active_program` when none).',
+      problems: [409, 422], body: LoyaltyOrder, response: { 200: LoyaltyOrderView, 201: LoyaltyOrderView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => {
+      const outcome = await earnOrder(tx, ledgerContext(req), req.body);
+      return { status: outcome.created ? 201 : 200, body: outcome.order };
+    });
+    return sendWrite(reply, result);
+  });
+
+  app.get('/api/loyalty/orders/:externalId', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: ['loyalty'], summary: 'An order earned on, with its lines and what was returned', operationId: 'getLoyaltyOrder',
+      params: LoyaltyOrderParams, querystring: OrderQuery, response: { 200: LoyaltyOrderView },
+    },
+  }, async (req) => getOrder(db, req.tenantId, req.params.externalId, req.query.programId));
+
+  app.post('/api/loyalty/orders/:externalId/returns', {
+    config: { access: 'loyalty:write' },
+    schema: {
+      tags: ['loyalty'], summary: 'Return an order, in full or by lines', operationId: 'returnLoyaltyOrder',
+      description: 'The order keeps what its remaining lines would have earned under the rules it earned by (never more than it was given); the rest is taken back from its pending points first, then from available points. Points already spent are not taken (the balance never goes negative): `unrecovered` says how many. Keyed by `returnId`: the same return again answers the first; with other lines, 409 `return_id_conflict`. Unknown line: 422 `order_line_unknown`; more than is left of a line: 422 `return_exceeds_line`; nothing left to return: 409 `nothing_to_return`.',
+      problems: [409, 422], params: LoyaltyOrderParams, body: LoyaltyOrderReturn, response: { 200: LoyaltyOrderReturnView, 201: LoyaltyOrderReturnView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => {
+      const outcome = await returnOrder(tx, ledgerContext(req), req.params.externalId, req.body);
+      return { status: outcome.created ? 201 : 200, body: outcome.result };
+    });
+    return sendWrite(reply, result);
+  });
+}

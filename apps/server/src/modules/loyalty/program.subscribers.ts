@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { LoyaltyEventRule } from '@vafa/contracts';
+import { defineSubscriber, type DomainEvent } from '../../platform/events/outbox.ts';
+import { Problem } from '../../platform/http/problem.ts';
+import { awardEvent } from './earning.service.ts';
+import { programsForEvent, type Program } from './program.service.ts';
+
+// Points for what customers do elsewhere: answering a survey (`response.submitted`), a complaint's
+// goodwill gesture (`complaint.goodwill`), a referral that qualified, a birthday. Each program with
+// a rule for the topic awards once per event key (the response, the gesture's own idempotency
+// key, ...), so a redelivered event earns nothing more.
+
+const Payload = z.object({
+  customerId: z.string().optional(),
+  // response.submitted
+  surveyId: z.string().optional(),
+  responseId: z.string().optional(),
+  // complaint.goodwill (its kind and amount say the gesture)
+  kind: z.string().optional(),
+  amount: z.number().optional(),
+  idempotencyKey: z.string().optional(),
+  // referral.qualified, customer.birthday
+  referralId: z.string().optional(),
+  year: z.union([z.number(), z.string()]).optional(),
+}).passthrough();
+type Payload = z.infer<typeof Payload>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The event's key and points under a program's rule; undefined: this rule awards nothing for it. */
+export function eventAward(topic: string, payload: Payload, rule: LoyaltyEventRule): { key: string; points: number } | undefined {
+  switch (topic) {
+    case 'response.submitted':
+      if (!payload.responseId || !payload.surveyId) return undefined;
+      if (rule.surveyIds && !rule.surveyIds.includes(payload.surveyId)) return undefined;
+      return rule.points ? { key: payload.responseId, points: rule.points } : undefined;
+    case 'complaint.goodwill': {
+      if (!payload.idempotencyKey) return undefined;
+      const points = rule.points ?? (payload.kind === 'points' && Number.isInteger(payload.amount) ? payload.amount! : 0);
+      return points > 0 ? { key: payload.idempotencyKey, points } : undefined;
+    }
+    case 'referral.qualified':
+      return payload.referralId && rule.points ? { key: payload.referralId, points: rule.points } : undefined;
+    case 'customer.birthday':
+      return payload.year !== undefined && rule.points ? { key: `${payload.customerId}:${payload.year}`, points: rule.points } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const TOPICS = ['response.submitted', 'complaint.goodwill', 'referral.qualified', 'customer.birthday'];
+
+export const programEventsSubscriber = defineSubscriber({
+  name: 'loyalty.program-events',
+  topics: TOPICS,
+  payload: Payload,
+  // Only workspaces with a program rewarding the topic get jobs (most answers earn nothing).
+  async accepts(tenantId, topic, database) {
+    return (await programsForEvent(database.db, tenantId, topic)).length > 0;
+  },
+  async run(event: DomainEvent<Payload>, { database, clock }) {
+    const { customerId } = event.payload;
+    if (!customerId || !UUID.test(customerId)) return;
+    const programs: Program[] = await programsForEvent(database.db, event.tenantId, event.topic);
+    for (const program of programs) {
+      const rule = program.settings.events.find((r) => r.topic === event.topic);
+      const award = rule && eventAward(event.topic, event.payload, rule);
+      if (!award) continue;
+      try {
+        await database.db.transaction((tx) =>
+          awardEvent(tx, { tenantId: event.tenantId, source: `system:event:${event.topic}`, now: clock.now() }, program, { topic: event.topic, customerId, ...award }));
+      } catch (error) {
+        // A customer since erased (404) or merged into another (409) has no points to earn here.
+        if (error instanceof Problem && (error.status === 404 || error.status === 409)) continue;
+        throw error;
+      }
+    }
+  },
+});
