@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../../test/eventually.ts';
+import { createCustomer } from '../../../test/factories.ts';
+import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { invite, NPS_SURVEY, publishSurvey } from '../../../test/survey-factories.ts';
+import { publishEvents } from '../../platform/events/outbox.ts';
+
+// Points for what customers do elsewhere, end to end: the survey and complaint modules publish
+// their events, the relay delivers them, the loyalty subscriber awards each once.
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp({ role: 'all', env: { VAFA_ANON_RATE_LIMIT: '1000' } });
+}, 120_000);
+afterAll(() => t?.close());
+
+type Role = keyof TestWorkspace['keys'];
+async function call(ws: TestWorkspace, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, role: Role = 'owner') {
+  const res = await t.app.inject({ method, url, headers: t.auth(ws.keys[role]), ...(payload === undefined ? {} : { payload: payload as object }) });
+  return { status: res.statusCode, body: res.json() };
+}
+
+const balance = async (ws: TestWorkspace, customerId: string) => (await call(ws, 'GET', `/api/loyalty/members/${customerId}`)).body;
+
+/** Every event of the workspace relayed, and every loyalty subscriber job of it done. */
+async function delivered(ws: TestWorkspace): Promise<void> {
+  await eventually(async () => {
+    const { rows: [left] } = await t.database.pool.query(`
+      SELECT (SELECT count(*) FROM outbox_events WHERE tenant_id = $1 AND dispatched_at IS NULL)
+           + (SELECT count(*) FROM pgboss.job WHERE name = 'on.loyalty.program-events' AND data->>'tenantId' = $1::text
+                AND state NOT IN ('completed', 'failed', 'cancelled')) AS n`, [ws.tenantId]);
+    return Number(left.n) === 0;
+  }, 'the events delivered and handled');
+}
+
+async function verifyClean(ws: TestWorkspace) {
+  await expectLedgerBalanced(t, ws.tenantId);
+  expect((await call(ws, 'GET', '/api/loyalty/verify')).body.ok).toBe(true);
+}
+
+describe('events earn points', () => {
+  it('a survey answer earns the program\'s points once, a redelivered event nothing more, a survey outside the rule nothing', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);
+    const other = await publishSurvey(t.database.db, ws.tenantId, { ...NPS_SURVEY, name: 'Other' });
+    const program = await call(ws, 'POST', '/api/loyalty/programs', {
+      name: 'امتیاز نظرسنجی', settings: { events: [{ topic: 'response.submitted', points: 15, surveyIds: [survey.id] }], expiry: { kind: 'rolling', days: 90 } },
+    });
+    expect(program.status, JSON.stringify(program.body)).toBe(201);
+    const customer = await createCustomer(t, ws);
+
+    const invitation = await invite(t.database.db, ws.tenantId, survey.id, customer.id);
+    const answered = await t.app.inject({ method: 'POST', url: `/api/public/surveys/${invitation.token}/responses`, payload: { answers: { nps: { score: 9 } }, complete: true } });
+    expect(answered.statusCode, answered.body).toBeLessThan(300);
+    const earned = await eventually(async () => {
+      const b = await balance(ws, customer.id);
+      return b.available === 15 && b;
+    }, 'the survey points');
+    expect(earned).toMatchObject({ available: 15, pending: 0, qualifying: 15 });
+    expect(earned.expiring).toHaveLength(1);
+
+    // An answer to a survey the rule does not name earns nothing; the same event delivered again earns nothing more.
+    const elsewhere = await invite(t.database.db, ws.tenantId, other.id, customer.id);
+    const outside = await t.app.inject({ method: 'POST', url: `/api/public/surveys/${elsewhere.token}/responses`, payload: { answers: { nps: { score: 9 } }, complete: true } });
+    expect(outside.statusCode, outside.body).toBeLessThan(300);
+    const { rows: [submitted] } = await t.database.pool.query(
+      `SELECT payload FROM outbox_events WHERE tenant_id = $1 AND topic = 'response.submitted' AND payload->>'surveyId' = $2`, [ws.tenantId, survey.id]);
+    await t.database.db.transaction((tx) => publishEvents(tx, ws.tenantId, [{ topic: 'response.submitted', payload: submitted.payload }]));
+    // a marker event after both: once its points arrive, the relay has delivered the ones before
+    await t.database.db.transaction((tx) => publishEvents(tx, ws.tenantId, [{
+      topic: 'response.submitted', payload: { ...submitted.payload, responseId: '00000000-0000-4000-8000-00000000beef' },
+    }]));
+    await eventually(async () => (await balance(ws, customer.id)).available === 30, 'the marker event\'s points');
+    await delivered(ws);
+    expect((await balance(ws, customer.id)).available).toBe(30);
+    const { rows: awards } = await t.database.pool.query(`SELECT source_key, points FROM loyalty_awards WHERE tenant_id = $1 ORDER BY created_at`, [ws.tenantId]);
+    expect(awards).toEqual([
+      { source_key: `event:response.submitted:${submitted.payload.responseId}`, points: 15 },
+      { source_key: 'event:response.submitted:00000000-0000-4000-8000-00000000beef', points: 15 },
+    ]);
+    await verifyClean(ws);
+  });
+
+  it('a complaint\'s goodwill gesture in points earns them once', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    await call(ws, 'POST', '/api/loyalty/programs', { name: 'دلجویی', settings: { events: [{ topic: 'complaint.goodwill' }] } });
+    const current = (await call(ws, 'GET', '/api/complaint-settings')).body;
+    const { defaultRecourse: _d, noticeTemplates: _n, ...editable } = current;
+    const saved = await call(ws, 'PUT', '/api/complaint-settings', { ...editable, goodwill: { onFiling: { kind: 'points', amount: 120 }, onResolution: null } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const customer = await createCustomer(t, ws);
+    const opened = await call(ws, 'POST', '/api/complaints', { channel: 'phone', customerId: customer.id, description: 'بسته شکسته رسید.' }, 'agent');
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+
+    await eventually(async () => (await balance(ws, customer.id)).available === 120, 'the goodwill points');
+    const { rows: [gesture] } = await t.database.pool.query(`SELECT payload FROM outbox_events WHERE tenant_id = $1 AND topic = 'complaint.goodwill'`, [ws.tenantId]);
+    // delivered again, then a marker (a referral) after it: once the marker's points are there, the redelivery has been handled
+    await call(ws, 'POST', '/api/loyalty/programs', { name: 'معرفی', settings: { events: [{ topic: 'referral.qualified', points: 7 }] } });
+    await t.database.db.transaction((tx) => publishEvents(tx, ws.tenantId, [
+      { topic: 'complaint.goodwill', payload: gesture.payload },
+      { topic: 'referral.qualified', payload: { customerId: customer.id, referralId: 'ref-1' } },
+    ]));
+    await eventually(async () => (await balance(ws, customer.id)).available === 127, 'the referral points');
+    await delivered(ws);
+    expect((await balance(ws, customer.id)).available).toBe(127);
+    const { rows: entries } = await t.database.pool.query(`SELECT kind, reason FROM loyalty_entries WHERE tenant_id = $1 ORDER BY id`, [ws.tenantId]);
+    expect(entries).toEqual([{ kind: 'earn', reason: 'دلجویی · complaint.goodwill' }, { kind: 'earn', reason: 'معرفی · referral.qualified' }]);
+    await verifyClean(ws);
+  });
+});
