@@ -12,10 +12,10 @@ const Points = z.number().int().min(1).max(LOYALTY_POINTS_MAX);
 /** Why points moved, as people will read it in the member's history. */
 const Reason = z.string().trim().min(1).max(300).regex(/^\P{Cc}+$/u, 'no control characters');
 
-export const LoyaltyEntryKind = z.enum(['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust']);
+export const LoyaltyEntryKind = z.enum(['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate']);
 export type LoyaltyEntryKind = z.infer<typeof LoyaltyEntryKind>;
 export const LoyaltyAccountKind = z.enum([
-  'issuance', 'redemptions', 'breakage', 'charity_payable', 'partner_payable', 'qualifying_issuance', 'pending', 'available', 'qualifying',
+  'issuance', 'redemptions', 'breakage', 'charity_payable', 'partner_payable', 'qualifying_issuance', 'pending', 'available', 'qualifying', 'held',
 ]);
 export type LoyaltyAccountKind = z.infer<typeof LoyaltyAccountKind>;
 
@@ -125,7 +125,7 @@ export const LoyaltyVerifyView = z.object({
   checkedAt: IsoInstant,
   counts: z.object({ members: z.number().int(), entries: z.number().int(), postings: z.number().int(), lots: z.number().int() }),
   /** how many of each kind of drift there are (the lists below show at most 100 of each) */
-  driftCounts: z.object({ balances: z.number().int(), entries: z.number().int(), lots: z.number().int(), entryLots: z.number().int() }),
+  driftCounts: z.object({ balances: z.number().int(), entries: z.number().int(), lots: z.number().int(), entryLots: z.number().int(), held: z.number().int(), charity: z.number().int() }),
   /** the workspace accounts' balances, from postings */
   systemBalances: z.record(z.string(), z.number().int()),
   /** members whose cached balance differs from their postings or their open lots */
@@ -141,5 +141,9 @@ export const LoyaltyVerifyView = z.object({
   lotDrift: z.array(z.object({ lotId: z.number().int(), customerId: Uuid, remaining: z.number().int(), expected: z.number().int() })),
   /** entries whose spendable postings differ from the lots they credited less what they drew */
   entryLotMismatch: z.array(z.object({ entryId: z.number().int(), posted: z.number().int(), lots: z.number().int() })),
+  /** members whose held account differs from the points of their holds still held (or with a hold never booked) */
+  heldDrift: z.array(z.object({ customerId: Uuid, posted: z.number().int(), inHolds: z.number().int() })),
+  /** the charity_payable account against the points of the workspace's donations */
+  charityDrift: z.array(z.object({ payable: z.number().int(), donated: z.number().int() })),
 }).meta({ id: 'LoyaltyVerify' });
 export type LoyaltyVerifyView = z.infer<typeof LoyaltyVerifyView>;

@@ -1,6 +1,8 @@
 import type { LoyaltyVerifyView } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
+import { charityDrift } from './charity.repo.ts';
 import * as repo from './ledger-verify.repo.ts';
+import { heldDrift } from './redemption-holds.repo.ts';
 
 /**
  * The workspace's ledger checked against itself: cached member balances against postings and open
@@ -14,15 +16,19 @@ export async function verifyLedger(db: Executor, tenantId: string, now: Date): P
   const entries = await repo.unbalancedEntries(db, tenantId);
   const lots = await repo.lotDrift(db, tenantId);
   const moved = await repo.entryLotMismatch(db, tenantId);
+  const held = await heldDrift(db, tenantId);
+  const charity = await charityDrift(db, tenantId);
   return {
-    ok: balances.count + entries.count + lots.count + moved.count === 0,
+    ok: balances.count + entries.count + lots.count + moved.count + held.count + charity.count === 0,
     checkedAt: now.toISOString(),
     counts: { members: totals.members, entries: totals.entries, postings: totals.postings, lots: totals.lots },
-    driftCounts: { balances: balances.count, entries: entries.count, lots: lots.count, entryLots: moved.count },
+    driftCounts: { balances: balances.count, entries: entries.count, lots: lots.count, entryLots: moved.count, held: held.count, charity: charity.count },
     systemBalances: totals.systemBalances,
     balanceDrift: balances.sample,
     unbalancedEntries: entries.sample,
     lotDrift: lots.sample,
     entryLotMismatch: moved.sample,
+    heldDrift: held.sample,
+    charityDrift: charity.sample,
   };
 }

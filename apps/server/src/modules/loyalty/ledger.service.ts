@@ -133,7 +133,7 @@ async function refuseUnlessReplay(tx: Executor, tenantId: string, key: string, s
 }
 
 /** The member to write to: locked, with its due work (unlocks, expiries) done first; opened on first earn. */
-async function memberForWrite(tx: Executor, ctx: LedgerContext, customerId: string, open: boolean): Promise<repo.LockedMember | undefined> {
+export async function memberForWrite(tx: Executor, ctx: LedgerContext, customerId: string, open: boolean): Promise<repo.LockedMember | undefined> {
   let member = await repo.lockMember(tx, ctx.tenantId, customerId, ctx.now);
   if (!member) {
     const standing = await repo.customerStanding(tx, ctx.tenantId, customerId);
@@ -288,7 +288,7 @@ export interface DueWorkResult {
 const noDueWork = (): DueWorkResult => ({ members: 0, unlockedLots: 0, unlockedPoints: 0, expiredLots: 0, expiredPoints: 0 });
 
 /** Unlocks, then expires, what is due for these locked members, and publishes what happened to each. */
-async function settleMembers(tx: Executor, ctx: LedgerContext, customerIds: string[]): Promise<DueWorkResult> {
+export async function settleMembers(tx: Executor, ctx: LedgerContext, customerIds: string[]): Promise<DueWorkResult> {
   const run = randomUUID();
   const unlocked = await repo.unlockDueLots(tx, ctx.tenantId, customerIds, ctx.now, run, ctx.source);
   const expired = await repo.expireDueLots(tx, ctx.tenantId, customerIds, ctx.now, run, ctx.source);
