@@ -1,0 +1,97 @@
+import { CharityList, CharityParams, CharityView, CreateCharity, CreateDonation, DonationList, DonationListQuery, DonationParams, DonationView, UpdateCharity } from '@vafa/contracts';
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../../platform/http/server.ts';
+import { sendWrite } from '../../platform/http/write.ts';
+import type { ModuleDeps } from '../../platform/module.ts';
+import { archiveCharity, createCharity, donatePoints, getCharity, getDonation, listCharities, listDonations, updateCharity } from './charity.service.ts';
+
+function requestKey(req: FastifyRequest): string | undefined {
+  const header = req.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  return key === undefined ? undefined : `${req.actor!.kind}:${req.actor!.id}:${key}`;
+}
+
+export function registerLoyaltyCharityRoutes(app: App, deps: ModuleDeps): void {
+  const { db } = deps.database;
+
+  app.get('/api/loyalty/charities', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: ['loyalty'], summary: 'Charities members may give points to, with their totals', operationId: 'listLoyaltyCharities',
+      description: 'Every charity of the workspace (archived ones too, marked), each with its donations, points and money given so far (minor units of the workspace currency).',
+      response: { 200: CharityList },
+    },
+  }, async (req) => ({ items: await listCharities(db, req.tenantId) }));
+
+  app.post('/api/loyalty/charities', {
+    config: { access: 'loyalty:manage' },
+    schema: {
+      tags: ['loyalty'], summary: 'List a charity', operationId: 'createLoyaltyCharity',
+      description: 'A name in fa, ar and/or en and a conversion rate: `ratePoints` points are worth `rateMinor` minor units of the workspace currency.',
+      problems: [422], body: CreateCharity, response: { 201: CharityView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 201, body: await createCharity(tx, req.tenantId, req.actor, req.body, new Date()) }));
+    return sendWrite(reply, result);
+  });
+
+  app.get('/api/loyalty/charities/:charityId', {
+    config: { access: 'loyalty:read' },
+    schema: { tags: ['loyalty'], summary: 'One charity with its totals', operationId: 'getLoyaltyCharity', params: CharityParams, response: { 200: CharityView } },
+  }, async (req) => getCharity(db, req.tenantId, req.params.charityId));
+
+  app.patch('/api/loyalty/charities/:charityId', {
+    config: { access: 'loyalty:manage' },
+    schema: {
+      tags: ['loyalty'], summary: 'Change a charity', operationId: 'updateLoyaltyCharity',
+      description: 'A new rate applies from now on; each donation keeps the rate it was made at. An archived charity cannot change (409 `charity_archived`).',
+      problems: [409, 422], params: CharityParams, body: UpdateCharity, response: { 200: CharityView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 200, body: await updateCharity(tx, req.tenantId, req.actor, req.params.charityId, req.body, new Date()) }));
+    return sendWrite(reply, result);
+  });
+
+  app.delete('/api/loyalty/charities/:charityId', {
+    config: { access: 'loyalty:manage' },
+    schema: { tags: ['loyalty'], summary: 'Archive a charity', operationId: 'archiveLoyaltyCharity', description: 'No new donations; its donations and receipts stay.', params: CharityParams },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => {
+      await archiveCharity(tx, req.tenantId, req.actor, req.params.charityId, new Date());
+      return { status: 204, body: null };
+    });
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/loyalty/donations', {
+    config: { access: 'loyalty:write' },
+    schema: {
+      tags: ['loyalty'], summary: 'Give a member\'s points to a charity', operationId: 'donateLoyaltyPoints',
+      description: 'Moves the points from the member\'s available points to the workspace\'s charity_payable, drawing on the lots that expire soonest first; worth `points × rateMinor / ratePoints` minor units (rounded down) of the workspace currency; numbered with the next receipt number (D-000001, …, no gaps). Keyed by `externalId` or the `Idempotency-Key` header. Refused with nothing written: 409 `insufficient_points`, `charity_unavailable`; 422 `charity_not_found`, `donation_too_small`. Publishes `loyalty.points_donated`.',
+      problems: [409, 422], body: CreateDonation, response: { 200: DonationView, 201: DonationView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => {
+      const outcome = await donatePoints(tx, { tenantId: req.tenantId, source: `${req.actor!.kind}:${req.actor!.id}`, now: new Date() }, req.body, requestKey(req));
+      return { status: outcome.created ? 201 : 200, body: outcome.donation };
+    });
+    return sendWrite(reply, result);
+  });
+
+  app.get('/api/loyalty/donations', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: ['loyalty'], summary: 'Donations, newest receipt first', operationId: 'listLoyaltyDonations',
+      querystring: DonationListQuery, response: { 200: DonationList },
+    },
+  }, async (req) => ({ items: await listDonations(db, req.tenantId, req.query) }));
+
+  app.get('/api/loyalty/donations/:donationId', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: ['loyalty'], summary: 'A donation\'s receipt', operationId: 'getLoyaltyDonation',
+      description: 'What its receipt prints: number, date, workspace, member, charity (name, registration), points, money and the rate.',
+      params: DonationParams, response: { 200: DonationView },
+    },
+  }, async (req) => getDonation(db, req.tenantId, req.params.donationId));
+}
