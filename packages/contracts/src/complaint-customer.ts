@@ -47,8 +47,15 @@ export type AcceptCaseResolution = z.infer<typeof AcceptCaseResolution>;
 export const RejectCaseResolution = oneProof(z.strictObject({ ...caseAccess, reason: personText(4000) })).meta({ id: 'RejectComplaintResolution' });
 export type RejectCaseResolution = z.infer<typeof RejectCaseResolution>;
 
+/**
+ * The complainant without a customer record answers the post-closure satisfaction question on the
+ * tracking page (the notice asking it links there): `score` on the view's `satisfaction.points` scale.
+ */
+export const AnswerCaseSatisfaction = oneProof(z.strictObject({ ...caseAccess, score: z.number().int().min(1).max(10) })).meta({ id: 'AnswerComplaintSatisfaction' });
+export type AnswerCaseSatisfaction = z.infer<typeof AnswerCaseSatisfaction>;
+
 /** What the customer may do on the tracking page now. */
-export const CustomerCaseAction = z.enum(['add_information', 'accept_resolution', 'reject_resolution']);
+export const CustomerCaseAction = z.enum(['add_information', 'accept_resolution', 'reject_resolution', 'answer_satisfaction']);
 export type CustomerCaseAction = z.infer<typeof CustomerCaseAction>;
 
 /** One line of the case's story as the customer sees it: their own messages and the steps in plain words. */
@@ -74,6 +81,12 @@ export const CustomerCaseView = z.object({
    */
   recourse: z.string().nullable(),
   history: z.array(CustomerCaseEntry),
+  /**
+   * The post-closure satisfaction question when it was asked of this case's contact (a case filed
+   * without a customer record; a customer answers theirs through the survey link they are sent):
+   * the scale and, once answered, the score. Null when not asked.
+   */
+  satisfaction: z.object({ points: z.number().int(), score: z.number().int().nullable() }).nullable(),
 }).meta({ id: 'CustomerComplaintCase' });
 export type CustomerCaseView = z.infer<typeof CustomerCaseView>;
 

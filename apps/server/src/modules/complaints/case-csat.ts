@@ -4,12 +4,14 @@ import type { Executor } from '../../platform/db/connect.ts';
 import { createCaseCsatSurvey, inviteAfterCase } from '../surveys/index.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { complaintCaseSatisfaction, complaintNotices } from './complaint-customer.schema.ts';
+import { askContactAfterClosure } from './case-csat-contact.ts';
 import { lockComplaintSettings, rememberDefaults } from './complaint-settings.ts';
 import * as repo from './complaint.repo.ts';
 import { applyStep } from './complaint.service.ts';
 
 // After a resolved case closes, the complainant is asked one question: how satisfied they are with
-// how it was handled (ISO 10002 clause 8). The answer is kept per case for reports
+// how it was handled (ISO 10002 clause 8), a customer by a survey invitation, an anonymous
+// complainant through their contact (case-csat-contact.ts). The answer is kept per case for reports
 // (complaint_case_satisfaction); a negative one reopens the case, by the system, logged.
 
 /** The post-closure survey: the workspace's choice, else the one made on first use. */
@@ -30,21 +32,30 @@ export async function isCaseCsatSurvey(db: Executor, tenantId: string, surveyId:
 }
 
 /**
- * Invites the customer of a case just closed after its resolution (once per closure: the notice
- * table's 'csat' row keys it), and notes on the case whether it went. Cases without a customer get
- * none: an invitation needs a customer record (the anonymous contact still gets the closure notice).
+ * Asks the complainant of a case just closed after its resolution (once per closure: the notice
+ * table's 'csat' row keys it), and notes on the case whether it went. A customer is invited to the
+ * survey; a case without one is asked through its contact (case-csat-contact.ts), or, with no
+ * contact at all, not asked.
  */
 export async function inviteAfterClosure(tx: Executor, tenantId: string, caseId: string, sourceEventId: number, now: Date): Promise<void> {
   const row = await repo.findCase(tx, tenantId, caseId);
-  if (!row?.customerId) return;
-  const claimed = await tx.insert(complaintNotices).values({ tenantId, caseId, sourceEventId, kind: 'csat', status: 'queued', issuedAt: now })
+  if (!row) return;
+  // A contact's question is a notice for the notice worker to write (pending); a customer's invitation is written here.
+  const claimed = await tx.insert(complaintNotices).values({ tenantId, caseId, sourceEventId, kind: 'csat', status: row.customerId ? 'queued' : 'pending', issuedAt: row.customerId ? now : null })
     .onConflictDoNothing().returning({ kind: complaintNotices.kind });
   if (claimed.length === 0) return;
+  const notice = and(eq(complaintNotices.tenantId, tenantId), eq(complaintNotices.caseId, caseId), eq(complaintNotices.sourceEventId, sourceEventId), eq(complaintNotices.kind, 'csat'));
   const surveyId = await csatSurveyOf(tx, tenantId);
-  if (!surveyId) return;
+  if (!surveyId) {
+    await tx.update(complaintNotices).set({ status: 'skipped', reason: 'csat_disabled' }).where(notice);
+    return;
+  }
+  if (!row.customerId) {
+    await askContactAfterClosure(tx, tenantId, row, sourceEventId, surveyId, now);
+    return;
+  }
   const outcome = await inviteAfterCase(tx, { tenantId, surveyId, customerId: row.customerId, caseId, now });
-  await tx.update(complaintNotices).set(outcome.status === 'invited' ? { channel: outcome.channel } : { status: 'skipped', reason: outcome.reason })
-    .where(and(eq(complaintNotices.tenantId, tenantId), eq(complaintNotices.caseId, caseId), eq(complaintNotices.sourceEventId, sourceEventId), eq(complaintNotices.kind, 'csat')));
+  await tx.update(complaintNotices).set(outcome.status === 'invited' ? { channel: outcome.channel } : { status: 'skipped', reason: outcome.reason }).where(notice);
   await repo.appendEvents(tx, [{
     tenantId, caseId, at: now, kind: 'note', action: 'csat_invited', fromState: null, toState: null, note: null, actorType: 'system', actorId: null,
     details: outcome.status === 'invited' ? { surveyId, invitationId: outcome.invitationId, channel: outcome.channel } : { surveyId, skipped: outcome.reason },

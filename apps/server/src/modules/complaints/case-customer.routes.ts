@@ -1,7 +1,8 @@
-import { AcceptCaseResolution, AddCaseInformation, CaseAccess, CustomerCaseView, RejectCaseResolution } from '@vafa/contracts';
+import { AcceptCaseResolution, AddCaseInformation, AnswerCaseSatisfaction, CaseAccess, CustomerCaseView, RejectCaseResolution } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
+import { answerCaseSatisfaction } from './case-csat-answer.ts';
 import { acceptCaseResolution, addCaseInformation, rejectCaseResolution, viewCustomerCase } from './case-customer.service.ts';
 import { TRACK_TRIES_PER_ADDRESS_PER_MINUTE, limitTriesPerCode } from './tracking-limits.ts';
 
@@ -78,6 +79,22 @@ export function registerCaseCustomerRoutes(app: App, deps: ModuleDeps): void {
     },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => ({ status: 200, body: await rejectCaseResolution(tx, secrets, req.body, req.locale) }));
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/public/complaints/case/satisfaction', {
+    ...limits,
+    schema: {
+      tags: ['complaints'],
+      summary: 'The complainant answers the satisfaction question after closure',
+      operationId: 'answerComplaintSatisfaction',
+      description: `For a case filed without a customer record, whose contact was asked after closure (the view's \`satisfaction\` and action \`answer_satisfaction\`): recorded as a response of the workspace's CSAT survey; a bottom-two score reopens the case. Once per closure: 409 \`satisfaction_answered\`; 409 \`satisfaction_not_asked\` when no question is open; 422 for a score off the scale. ${PROOF}`,
+      problems: [409, 422],
+      body: AnswerCaseSatisfaction,
+      response: { 200: CustomerCaseView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 200, body: await answerCaseSatisfaction(tx, secrets, req.body, req.locale) }));
     return sendWrite(reply, result);
   });
 }

@@ -6,6 +6,7 @@ import { publishEvents } from '../../platform/events/outbox.ts';
 import { Problem, invalidField } from '../../platform/http/problem.ts';
 import type { Secrets } from '../../platform/messaging/sealed.ts';
 import { findWorkspaceBySlug } from '../workspace/index.ts';
+import { contactSatisfaction, type ContactSatisfaction } from './case-csat-contact.ts';
 import { caseLinkTokenMatches } from './case-link.ts';
 import { caseStatusWords } from './case-status.words.ts';
 import { complaintSettingsOf, recourseText } from './complaint-settings.ts';
@@ -52,8 +53,8 @@ export async function verifyCustomerCase(db: Executor, secrets: Secrets, input: 
   return { tenantId: workspace.id, row };
 }
 
-function customerActions(state: ComplaintState): CustomerCaseAction[] {
-  if (state === 'closed') return [];
+function customerActions(state: ComplaintState, satisfaction: ContactSatisfaction | null): CustomerCaseAction[] {
+  if (state === 'closed') return satisfaction && satisfaction.score === null ? ['answer_satisfaction'] : [];
   return state === 'resolution_communicated' ? ['add_information', 'accept_resolution', 'reject_resolution'] : ['add_information'];
 }
 
@@ -71,6 +72,7 @@ export async function customerCaseView(db: Executor, tenantId: string, row: repo
   const lastTransition = [...events].reverse().find((e) => e.kind === 'transition');
   const rejected = state === 'reopened' && lastTransition?.action === 'customer_rejects';
   const { settings } = await complaintSettingsOf(db, tenantId);
+  const satisfaction = await contactSatisfaction(db, tenantId, row);
   return {
     trackingCode: row.trackingCode,
     trackingCodeDisplay: formatTrackingCodeFor(row.trackingCode as TrackingCode, language),
@@ -78,9 +80,10 @@ export async function customerCaseView(db: Executor, tenantId: string, row: repo
     receivedAt: row.receivedAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     resolutionSummary: state === 'resolution_communicated' || state === 'closed' ? row.resolutionSummary : null,
-    actions: customerActions(state),
+    actions: customerActions(state, satisfaction),
     recourse: state === 'resolution_communicated' || rejected ? recourseText(settings, language) : null,
     history,
+    satisfaction: satisfaction && { points: satisfaction.points, score: satisfaction.score },
   };
 }
 

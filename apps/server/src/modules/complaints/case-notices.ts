@@ -7,6 +7,7 @@ import type { Secrets } from '../../platform/messaging/sealed.ts';
 import type { BackgroundWorker, ModuleDeps } from '../../platform/module.ts';
 import { createNoticeTemplate, noticeTemplateContent, queueNotice } from '../engagement/index.ts';
 import { caseLinkToken, caseTrackingLink, workspaceSlug } from './case-link.ts';
+import { DEFAULT_CSAT_TEMPLATE } from './case-csat.words.ts';
 import { caseStatusWords } from './case-status.words.ts';
 import { complaintNotices } from './complaint-customer.schema.ts';
 import { complaintSettingsOf, lockComplaintSettings, recourseText, rememberDefaults } from './complaint-settings.ts';
@@ -117,8 +118,9 @@ export const DEFAULT_NOTICE_TEMPLATES: Record<ComplaintNoticeKind, { name: strin
  * A staff reply (case-replies.ts) is a notice too, decided in the reply's own transaction rather
  * than by a transition: its row's source is the reply's log line, whose text the message carries.
  * Always sent: the workspace switches notices about steps on or off, but a reply is the answer itself.
+ * The satisfaction question to an anonymous case's contact (`csat`, case-csat-contact.ts) is one too.
  */
-export type CaseMessageKind = ComplaintNoticeKind | 'reply';
+export type CaseMessageKind = ComplaintNoticeKind | 'reply' | 'csat';
 
 export const DEFAULT_REPLY_TEMPLATE: { name: string; content: TemplateContent } = {
   name: 'Complaint reply · پاسخ کارشناس به شکایت · رد على الشكوى',
@@ -160,7 +162,7 @@ async function noticeContent(tx: Executor, tenantId: string, kind: CaseMessageKi
   const again = locked.noticeTemplates[kind];
   const existing = again && again !== known ? await noticeTemplateContent(tx, tenantId, again) : undefined;
   if (existing) return existing;
-  const fallback = kind === 'reply' ? DEFAULT_REPLY_TEMPLATE : DEFAULT_NOTICE_TEMPLATES[kind];
+  const fallback = kind === 'reply' ? DEFAULT_REPLY_TEMPLATE : kind === 'csat' ? DEFAULT_CSAT_TEMPLATE : DEFAULT_NOTICE_TEMPLATES[kind];
   const id = await createNoticeTemplate(tx, tenantId, fallback.name, fallback.content);
   await rememberDefaults(tx, tenantId, { noticeTemplates: { [kind]: id } });
   return fallback.content;
@@ -199,7 +201,7 @@ async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNo
     : { contact: { name: row.contactName, email: row.contactEmail, phone: row.contactPhone }, prefer: row.channel === 'email' ? 'email' as const : 'sms' as const };
   // A reply's message is its log line's text; a step's notice says the state it tells of.
   const reply = notice.kind === 'reply' ? await repo.caseEventNote(tx, tenantId, row.id, Number(notice.source_event_id)) : null;
-  const stateOfNotice = notice.kind === 'reply'
+  const stateOfNotice = notice.kind === 'reply' || notice.kind === 'csat'
     ? row.state as ComplaintState
     : (Object.entries(NOTICE_FOR_STATE).find(([, kind]) => kind === notice.kind)![0]) as ComplaintState;
   const link = caseTrackingLink(issuer.publicUrl, slug, row.trackingCode, caseLinkToken(issuer.secrets, tenantId, row.id));

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { SurveyDefinition } from '@vafa/contracts';
+import type { Locale, SurveyDefinition } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { reachableRecipients } from '../engagement/index.ts';
 import { insertInvitations } from './invitation.repo.ts';
-import { surveyOpen } from './response.service.ts';
+import { saveResponse, surveyOpen } from './response.service.ts';
 import { claimContacts } from './survey-policy.ts';
 import { createSurvey, publishSurvey } from './survey.service.ts';
 import { liveSurvey } from './survey-version.ts';
@@ -79,3 +79,40 @@ export async function inviteAfterCase(
 
 /** Whether the survey is one of the workspace's (for a chosen post-closure survey). */
 export { surveyExists } from './invitation.service.ts';
+
+export interface CaseCsatQuestion {
+  questionId: string;
+  points: number;
+}
+
+/**
+ * The survey's satisfaction question when it can be asked alone (the tracking page of an anonymous
+ * case asks only it): the first CSAT question, of a live, open, named survey whose every other
+ * question is optional. Undefined otherwise.
+ */
+export async function caseCsatQuestion(db: Executor, tenantId: string, surveyId: string, now = new Date()): Promise<CaseCsatQuestion | undefined> {
+  const live = await liveSurvey(db, tenantId, surveyId);
+  if (!live || !surveyOpen(live, now) || live.definition.settings.anonymous) return undefined;
+  const question = live.definition.questions.find((q) => q.type === 'csat');
+  if (!question || question.type !== 'csat') return undefined;
+  if (live.definition.questions.some((q) => q.id !== question.id && 'required' in q && q.required)) return undefined;
+  return { questionId: question.id, points: question.points };
+}
+
+/**
+ * Records the answer a complainant without a customer record gave on their case's tracking page:
+ * a complete response with the case in its context, through the ordinary answer path, so its
+ * rollups, `response.submitted` and `feedback.negative` are those of an invitation's answer.
+ * Throws the answer path's Problems (a score off the scale is a 422).
+ */
+export async function answerCaseCsat(
+  tx: Executor, request: { tenantId: string; surveyId: string; caseId: string; score: number; channel: 'email' | 'sms' | 'link'; locale: Locale; now: Date },
+): Promise<{ responseId: string; points: number } | undefined> {
+  const question = await caseCsatQuestion(tx, request.tenantId, request.surveyId, request.now);
+  if (!question) return undefined;
+  const saved = await saveResponse(tx, {
+    tenantId: request.tenantId, surveyId: request.surveyId, channel: request.channel, locale: request.locale,
+    answers: { [question.questionId]: { score: request.score } }, complete: true, context: { caseId: request.caseId },
+  });
+  return { responseId: saved.responseId, points: question.points };
+}

@@ -41,4 +41,6 @@ export const surveysModule: VafaModule = {
   background: (deps) => [invitationWorker(deps), reminderWorker(deps)],
 };
 export { seedDemoSurveys, type DemoSurveyCustomer } from './survey.demo.ts';
-export { createCaseCsatSurvey, inviteAfterCase, surveyExists, type CaseSurveyOutcome } from './case-csat.ts';
+export {
+  answerCaseCsat, caseCsatQuestion, createCaseCsatSurvey, inviteAfterCase, surveyExists, type CaseCsatQuestion, type CaseSurveyOutcome,
+} from './case-csat.ts';
