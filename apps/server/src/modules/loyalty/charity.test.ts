@@ -189,7 +189,8 @@ describe('donations', () => {
   it('converts points to money in integer minor units, rounding down, without floating point', () => {
     expect(pointsToMinor(45, 10, 5_000)).toBe(22_500);
     expect(pointsToMinor(10, 3, 1_000)).toBe(3_333);
-    expect(pointsToMinor(999_999_999, 7, 1_000)).toBe(142_857_142_714_285);
+    expect(pointsToMinor(999_999_999, 7, 1_000)).toBe(142_857_142_714);
+    expect(pointsToMinor(999_999_999, 1, 9_000_000)).toBe(8_999_999_991_000_000);
     expect(pointsToMinor(999_999_999, 1, 999_999_999)).toBeNull();
     expect(pointsToMinor(1, 100, 1)).toBe(0);
   });
