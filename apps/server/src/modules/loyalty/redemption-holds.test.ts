@@ -305,6 +305,27 @@ describe('hold expiry', () => {
   });
 });
 
+describe('verify', () => {
+  it('reports a held account that no longer matches its holds, and charity_payable that no longer matches the donations', async () => {
+    const ws = await workspace();
+    const customer = await member(ws, 100);
+    const held = (await hold(ws, { customerId: customer.id, points: 30 })).body;
+    const charity = (await call(ws, 'POST', '/api/loyalty/charities', { name: { fa: 'مهرانه' }, ratePoints: 1, rateMinor: 10 })).body;
+    const donation = (await call(ws, 'POST', '/api/loyalty/donations', { customerId: customer.id, charityId: charity.id, points: 20, externalId: ext('gift') })).body;
+    expect((await call(ws, 'GET', '/api/loyalty/verify')).body).toMatchObject({ ok: true, systemBalances: { charity_payable: 20 } });
+    // Behind the ledger's back: a hold's points and a donation's points changed without an entry.
+    await t.database.pool.query(`UPDATE loyalty_redemption_holds SET points = points + 5 WHERE tenant_id = $1 AND id = $2`, [ws.tenantId, held.id]);
+    await t.database.pool.query(`UPDATE loyalty_donations SET points = points - 1 WHERE tenant_id = $1 AND id = $2`, [ws.tenantId, donation.id]);
+    const drifted = (await call(ws, 'GET', '/api/loyalty/verify')).body;
+    expect(drifted).toMatchObject({
+      ok: false, driftCounts: { balances: 0, entries: 0, lots: 0, entryLots: 0, held: 1, charity: 1 },
+      heldDrift: [{ customerId: customer.id, posted: 30, inHolds: 35 }], charityDrift: [{ payable: 20, donated: 19 }],
+    });
+    await t.database.pool.query(`UPDATE loyalty_redemption_holds SET points = points - 5 WHERE tenant_id = $1 AND id = $2`, [ws.tenantId, held.id]);
+    await t.database.pool.query(`UPDATE loyalty_donations SET points = points + 1 WHERE tenant_id = $1 AND id = $2`, [ws.tenantId, donation.id]);
+  });
+});
+
 describe('concurrency', () => {
   it('holds exactly 10 of a reward with 10 in stock for 50 concurrent holds, and never oversells', async () => {
     const ws = await workspace();
