@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { expireInactive } from './inactivity-expiry.ts';
 import { settleDue } from './index.ts';
+import { programsWithInactivityExpiry } from './program.service.ts';
 
 let t: TestApp;
 let base: string;
@@ -336,5 +338,43 @@ describe('expiry', () => {
     expect(await balance(ws, customer.id)).toMatchObject({ available: 0 });
     const kinds = (await entriesOf(ws, customer.id)).map((e) => e.kind);
     expect(kinds).toEqual(['expire', 'earn']);
+  });
+
+  it('after inactivity: a program\'s points go once the member neither earned nor spent for its days, once however often it runs', async () => {
+    const ws = await workspace();
+    const expiring = await program(ws, { pendingDays: 0, expiry: { kind: 'inactivity', days: 30 } }, 'فعال بمانید');
+    const other = await program(ws, { pendingDays: 0, expiry: { kind: 'never' } }, 'همیشگی');
+    const sleeper = await createCustomer(t, ws);
+    const spender = await createCustomer(t, ws);
+    for (const [customer, amount, programId] of [[sleeper, 100_000, expiring.id], [sleeper, 70_000, other.id], [spender, 100_000, expiring.id]] as const) {
+      expect((await order(ws, customer.id, [{ id: '1', amount }], { programId })).status).toBe(201);
+    }
+    const [inactivity] = await programsWithInactivityExpiry(t.database.db, ws.tenantId);
+    const run = (now: Date) => t.database.db.transaction((tx) => expireInactive(tx, { tenantId: ws.tenantId, source: 'system:test', now }, inactivity!));
+
+    expect(await run(new Date(Date.now() + 29 * DAY))).toEqual({ members: 0, points: 0 });
+    // the spender spends a point now (an act: the 29-day run above changed nothing either way)
+    const spent = await call(ws, 'POST', `/api/loyalty/members/${spender.id}/redemptions`, { points: 1, externalId: 'keep-alive' });
+    expect(spent.status, JSON.stringify(spent.body)).toBe(201);
+    const later = new Date(Date.now() + 30 * DAY + 60_000);
+    // 30 days on both have been idle for 30 days: each loses what is left of this program's points, never the other program's
+    expect(await run(later)).toEqual({ members: 2, points: 10 + 9 });
+    expect(await run(later)).toEqual({ members: 0, points: 0 });
+    expect(await balance(ws, sleeper.id)).toMatchObject({ available: 7 });
+    expect(await balance(ws, spender.id)).toMatchObject({ available: 0 });
+    const sleeperEntries = await entriesOf(ws, sleeper.id);
+    expect(sleeperEntries[0]).toMatchObject({ kind: 'expire', reason: 'فعال بمانید · inactivity', points: { available: -10, pending: 0, qualifying: 0 } });
+  });
+
+  it('after inactivity spares a member who acted within the days', async () => {
+    const ws = await workspace();
+    await program(ws, { pendingDays: 0, expiry: { kind: 'inactivity', days: 30 } });
+    const customer = await createCustomer(t, ws);
+    await order(ws, customer.id, [{ id: '1', amount: 100_000 }]);
+    const [inactivity] = await programsWithInactivityExpiry(t.database.db, ws.tenantId);
+    // 29 days after the order it is still active; the run changes nothing
+    const run = await t.database.db.transaction((tx) => expireInactive(tx, { tenantId: ws.tenantId, source: 'system:test', now: new Date(Date.now() + 29 * DAY) }, inactivity!));
+    expect(run).toEqual({ members: 0, points: 0 });
+    expect(await balance(ws, customer.id)).toMatchObject({ available: 10 });
   });
 });
