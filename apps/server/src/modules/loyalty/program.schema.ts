@@ -17,6 +17,8 @@ export const loyaltyPrograms = pgTable(
     status: text('status').notNull().default('active'),
     version: integer('version').notNull().default(1),
     settings: jsonb('settings').notNull(),
+    /** the engagement template of its expiry notices, made from the default on first use (not a setting: not versioned) */
+    noticeTemplateId: uuid('notice_template_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -124,5 +126,31 @@ export const loyaltyOrderReturns = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.programId, t.externalId, t.returnId] }),
     foreignKey({ columns: [t.tenantId, t.programId, t.externalId], foreignColumns: [loyaltyOrders.tenantId, loyaltyOrders.programId, loyaltyOrders.externalId] }),
+  ],
+);
+
+/**
+ * An expiry notice: one per member, program and local day the points expire on, whatever becomes
+ * of it (queued, or skipped with the reason: no consent, no address), so the notice job run twice
+ * writes to nobody twice.
+ */
+export const loyaltyExpiryNotices = pgTable(
+  'loyalty_expiry_notices',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    programId: uuid('program_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    expiryDay: date('expiry_day').notNull(),
+    points: bigint('points', { mode: 'number' }).notNull(),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    messageId: uuid('message_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.programId, t.customerId, t.expiryDay] }),
+    foreignKey({ columns: [t.tenantId, t.programId], foreignColumns: [loyaltyPrograms.tenantId, loyaltyPrograms.id] }),
+    foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
+    check('loyalty_expiry_notices_status', sql`${t.status} IN ('queued', 'skipped')`),
   ],
 );
