@@ -93,7 +93,7 @@ export type CreateHold = z.infer<typeof CreateHold>;
 export const SettleHold = z.strictObject({ reason: Reason.optional() }).meta({ id: 'SettleLoyaltyHold' });
 export type SettleHold = z.infer<typeof SettleHold>;
 
-export const HoldStatus = z.enum(['held', 'captured', 'released', 'expired']);
+export const HoldStatus = z.enum(['held', 'captured', 'released', 'expired', 'refunded']);
 export const HoldView = z.object({
   id: Uuid,
   customerId: Uuid,
@@ -108,6 +108,8 @@ export const HoldView = z.object({
   holdEntry: LoyaltyEntryDetailView.nullable(),
   /** the capture (held → redemptions) or release (held → available, the same lots given back) */
   settleEntry: LoyaltyEntryDetailView.nullable(),
+  /** a refunded hold: the capture's reversal (redemptions → available, the same lots given back) */
+  refundEntry: LoyaltyEntryDetailView.nullable(),
 }).meta({ id: 'LoyaltyHold' });
 export type HoldView = z.infer<typeof HoldView>;
 export const HoldParams = z.strictObject({ holdId: Uuid });

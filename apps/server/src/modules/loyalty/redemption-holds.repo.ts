@@ -36,6 +36,14 @@ export async function settleHoldRow(tx: Executor, tenantId: string, id: string, 
   return rows.length === 1;
 }
 
+/** Marks a captured hold refunded; only a hold still captured changes. */
+export async function refundHoldRow(tx: Executor, tenantId: string, id: string, entryId: number): Promise<boolean> {
+  const rows = await tx.update(loyaltyRedemptionHolds).set({ status: 'refunded', refundEntryId: entryId })
+    .where(and(eq(loyaltyRedemptionHolds.tenantId, tenantId), eq(loyaltyRedemptionHolds.id, id), eq(loyaltyRedemptionHolds.status, 'captured')))
+    .returning({ id: loyaltyRedemptionHolds.id });
+  return rows.length === 1;
+}
+
 /** How many times the member holds or redeemed the reward (for its per-member limit; call with the member locked). */
 export async function memberRewardCount(tx: Executor, tenantId: string, customerId: string, rewardId: string): Promise<number> {
   const { rows } = await tx.execute<{ n: number }>(sql`

@@ -4,7 +4,7 @@ import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import type { LedgerContext } from './ledger.service.ts';
-import { captureHold, getHold, placeHold, releaseExpiredHolds, releaseHold } from './redemption-holds.service.ts';
+import { captureHold, getHold, placeHold, refundHold, releaseExpiredHolds, releaseHold } from './redemption-holds.service.ts';
 
 function ledgerContext(req: FastifyRequest): LedgerContext {
   return { tenantId: req.tenantId, source: `${req.actor!.kind}:${req.actor!.id}`, now: new Date() };
@@ -79,6 +79,26 @@ export function registerLoyaltyHoldRoutes(app: App, deps: ModuleDeps): void {
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       const outcome = await releaseHold(tx, ledgerContext(req), req.params.holdId, req.body);
+      return { status: outcome.changed ? 201 : 200, body: outcome.hold };
+    });
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/loyalty/holds/:holdId/refund', {
+    config: { access: 'loyalty:manage' },
+    schema: {
+      tags: ['loyalty'],
+      summary: 'Refund a captured hold: the order was cancelled',
+      operationId: 'refundLoyaltyHold',
+      description: 'Reverses the capture: the points go from redemptions back to available, to exactly the lots the hold drew on (a lot past its expiry by then expires at once), and the reward gets its stock back. Once: a second refund answers the first (200). A hold not captured: 409 `hold_not_captured` (release it instead). Publishes `loyalty.entry_reversed`.',
+      problems: [409],
+      params: HoldParams,
+      body: SettleHold,
+      response: { 200: HoldView, 201: HoldView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => {
+      const outcome = await refundHold(tx, ledgerContext(req), req.params.holdId, req.body);
       return { status: outcome.changed ? 201 : 200, body: outcome.hold };
     });
     return sendWrite(reply, result);

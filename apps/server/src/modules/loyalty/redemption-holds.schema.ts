@@ -3,14 +3,15 @@ import { bigint, check, foreignKey, index, pgTable, primaryKey, text, timestamp,
 import { loyaltyEntries, loyaltyMembers } from './ledger.schema.ts';
 import { loyaltyRewards } from './rewards.schema.ts';
 
-export const HOLD_STATUSES = ['held', 'captured', 'released', 'expired'] as const;
+export const HOLD_STATUSES = ['held', 'captured', 'released', 'expired', 'refunded'] as const;
 export type HoldStatus = (typeof HOLD_STATUSES)[number];
 
 /**
  * A checkout's points set aside: the `hold` entry moved them from the member's available account
  * to its `held` account, drawing lots soonest-expiring first; a `capture` entry moves them on to
  * redemptions, a `release` entry back to available and to the very lots they were drawn from.
- * The ledger is the record of the points; this row is the hold's state (it changes, the entries
+ * A captured hold may be refunded (the checkout cancelled): the capture's reversal gives the
+ * points back to the same lots. The ledger is the record of the points; this row is the hold's state (it changes, the entries
  * never do). The held account of each member equals the points of its holds still `held`
  * (checked by `verify`).
  */
@@ -31,6 +32,8 @@ export const loyaltyRedemptionHolds = pgTable(
     holdEntryId: bigint('hold_entry_id', { mode: 'number' }),
     /** the capture or release entry */
     settleEntryId: bigint('settle_entry_id', { mode: 'number' }),
+    /** a captured hold cancelled: the reversal of its capture, which gave the points back */
+    refundEntryId: bigint('refund_entry_id', { mode: 'number' }),
     source: text('source').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     settledAt: timestamp('settled_at', { withTimezone: true }),
@@ -47,6 +50,8 @@ export const loyaltyRedemptionHolds = pgTable(
     foreignKey({ columns: [t.tenantId, t.rewardId], foreignColumns: [loyaltyRewards.tenantId, loyaltyRewards.id] }),
     foreignKey({ columns: [t.tenantId, t.holdEntryId], foreignColumns: [loyaltyEntries.tenantId, loyaltyEntries.id] }),
     foreignKey({ columns: [t.tenantId, t.settleEntryId], foreignColumns: [loyaltyEntries.tenantId, loyaltyEntries.id] }),
+    foreignKey({ columns: [t.tenantId, t.refundEntryId], foreignColumns: [loyaltyEntries.tenantId, loyaltyEntries.id] }),
+    check('loyalty_redemption_holds_refund', sql`(${t.status} = 'refunded') = (${t.refundEntryId} IS NOT NULL)`),
     check('loyalty_redemption_holds_status', sql.raw(`status IN (${HOLD_STATUSES.map((k) => `'${k}'`).join(', ')})`)),
     check('loyalty_redemption_holds_points', sql`${t.points} > 0`),
     check('loyalty_redemption_holds_settled', sql`(${t.status} = 'held') = (${t.settleEntryId} IS NULL) AND (${t.status} = 'held') = (${t.settledAt} IS NULL)`),

@@ -18,6 +18,7 @@ export const HOLD_EVENTS = {
   held: 'loyalty.points_held',
   captured: 'loyalty.points_redeemed',
   released: 'loyalty.hold_released',
+  refunded: 'loyalty.entry_reversed',
 } as const;
 
 export interface HoldOutcome {
@@ -39,6 +40,7 @@ async function presentHold(db: Executor, row: repo.HoldRow): Promise<HoldView> {
     settledAt: row.settledAt ? row.settledAt.toISOString() : null,
     holdEntry: row.holdEntryId === null ? null : await getEntry(db, row.tenantId, row.holdEntryId),
     settleEntry: row.settleEntryId === null ? null : await getEntry(db, row.tenantId, row.settleEntryId),
+    refundEntry: row.refundEntryId === null ? null : await getEntry(db, row.tenantId, row.refundEntryId),
   };
 }
 
@@ -138,7 +140,7 @@ async function lockedHold(tx: Executor, ctx: LedgerContext, id: string): Promise
  */
 export async function captureHold(tx: Executor, ctx: LedgerContext, id: string, input: SettleHold): Promise<HoldOutcome> {
   const hold = await lockedHold(tx, ctx, id);
-  if (hold.status === 'captured') return { changed: false, hold: await presentHold(tx, hold) };
+  if (hold.status === 'captured' || hold.status === 'refunded') return { changed: false, hold: await presentHold(tx, hold) };
   if (hold.status === 'released') throw new Problem(409, 'hold_released');
   if (hold.status === 'expired' || hold.expiresAt <= ctx.now) throw new Problem(409, 'hold_expired');
   const { customerId, points } = hold;
@@ -164,7 +166,7 @@ export async function captureHold(tx: Executor, ctx: LedgerContext, id: string, 
 export async function releaseHold(tx: Executor, ctx: LedgerContext, id: string, input: SettleHold, as: 'released' | 'expired' = 'released'): Promise<HoldOutcome> {
   const hold = await lockedHold(tx, ctx, id);
   if (hold.status === 'released' || hold.status === 'expired') return { changed: false, hold: await presentHold(tx, hold) };
-  if (hold.status === 'captured') throw new Problem(409, 'hold_captured');
+  if (hold.status === 'captured' || hold.status === 'refunded') throw new Problem(409, 'hold_captured');
   const { customerId, points } = hold;
   const drawn = await ledger.drawsOf(tx, ctx.tenantId, hold.holdEntryId!);
   const { entryId } = await ledger.bookEntry(tx, {
@@ -181,6 +183,39 @@ export async function releaseHold(tx: Executor, ctx: LedgerContext, id: string, 
     topic: HOLD_EVENTS.released, payload: { customerId, entryId, holdId: id, points, rewardId: hold.rewardId, expired: as === 'expired', externalId: hold.externalId },
   }]);
   return { changed: true, hold: await presentHold(tx, { ...hold, status: as, settleEntryId: entryId, settledAt: ctx.now }) };
+}
+
+/**
+ * Cancels a captured hold (the order was cancelled after checkout): a reversal of its capture
+ * moves the points from redemptions back to available, to exactly the lots the hold drew on (a
+ * lot past its expiry by then expires at once), and gives the reward its stock back. Once: a
+ * refunded hold answers again; a hold not captured is refused (409 `hold_not_captured`: release it).
+ */
+export async function refundHold(tx: Executor, ctx: LedgerContext, id: string, input: SettleHold): Promise<HoldOutcome> {
+  const hold = await lockedHold(tx, ctx, id);
+  if (hold.status === 'refunded') return { changed: false, hold: await presentHold(tx, hold) };
+  if (hold.status !== 'captured') throw new Problem(409, 'hold_not_captured');
+  const { customerId, points } = hold;
+  const drawn = await ledger.drawsOf(tx, ctx.tenantId, hold.holdEntryId!);
+  const { entryId } = await ledger.bookEntry(tx, {
+    // The same key a reversal of the capture entry would take, so it is reversed once whichever way.
+    entry: {
+      tenantId: ctx.tenantId, kind: 'reversal', idempotencyKey: `reversal:${hold.settleEntryId}`, customerId, externalId: hold.externalId, reason: input.reason ?? null,
+      source: ctx.source, reversesEntryId: hold.settleEntryId, at: ctx.now,
+    },
+    customerId,
+    postings: [{ account: 'redemptions', customerId: null, amount: -points }, { account: 'available', customerId, amount: points }],
+    draws: drawn.map((d) => ({ lotId: d.lotId, amount: -d.amount })),
+    delta: { available: points, pending: 0, qualifying: 0 },
+  });
+  if (entryId === undefined || !(await repo.refundHoldRow(tx, ctx.tenantId, id, entryId))) throw new Error(`hold ${id} was refunded behind its member's lock`);
+  if (hold.rewardId) await rewards.returnStock(tx, ctx.tenantId, hold.rewardId);
+  if (drawn.some((d) => d.expiresAt && d.expiresAt <= ctx.now)) await settleMembers(tx, { ...ctx, source: 'system:due-work' }, [customerId]);
+  await publishEvents(tx, ctx.tenantId, [{
+    topic: HOLD_EVENTS.refunded,
+    payload: { customerId, entryId, reversesEntryId: hold.settleEntryId, reversedKind: 'capture', holdId: id, points: { available: points, pending: 0, qualifying: 0 }, reason: input.reason ?? null },
+  }]);
+  return { changed: true, hold: await presentHold(tx, { ...hold, status: 'refunded', refundEntryId: entryId }) };
 }
 
 export const HOLD_EXPIRY_BATCH = 200;

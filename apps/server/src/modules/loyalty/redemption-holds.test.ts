@@ -267,6 +267,38 @@ describe('holds', () => {
   });
 });
 
+describe('refunds', () => {
+  it('refunds a captured hold once: redemptions back to the very lots, the stock back, concurrent refunds credit once', async () => {
+    const ws = await workspace();
+    const customer = await createCustomer(t, ws);
+    const a = await earn(ws, customer.id, 30, inDays(4));
+    await earn(ws, customer.id, 70);
+    const before = await balance(ws, customer.id);
+    const reward = (await call(ws, 'POST', '/api/loyalty/rewards', { kind: 'gift', name: { fa: 'چتر' }, pointsCost: 50, stock: 2, perMemberLimit: 1 })).body;
+    const held = (await hold(ws, { customerId: customer.id, rewardId: reward.id })).body;
+    const early = await call(ws, 'POST', `/api/loyalty/holds/${held.id}/refund`, {});
+    expect([early.status, early.body.code]).toEqual([409, 'hold_not_captured']);
+    const captured = (await call(ws, 'POST', `/api/loyalty/holds/${held.id}/capture`, {})).body;
+    expect((await call(ws, 'POST', `/api/loyalty/holds/${held.id}/refund`, {}, { role: 'agent' })).status).toBe(403);
+    const refunds = await Promise.all(Array.from({ length: 10 }, () => http(ws, `/api/loyalty/holds/${held.id}/refund`, { reason: 'سفارش لغو شد' })));
+    expect(refunds.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(refunds.filter((r) => r.status === 200)).toHaveLength(9);
+    const refunded = refunds.find((r) => r.status === 201)!.body;
+    expect(refunded).toMatchObject({ status: 'refunded', refundEntry: { kind: 'reversal', reversesEntryId: captured.settleEntry.id, reason: 'سفارش لغو شد', points: { available: 50 } } });
+    expect(refunded.refundEntry.draws).toEqual([
+      { lotId: a.lot.id, points: -30, expiresAt: a.lot.expiresAt }, { lotId: expect.any(Number), points: -20, expiresAt: null },
+    ]);
+    expect(await balance(ws, customer.id)).toEqual(before);
+    expect(await systemBalance(ws.tenantId, 'redemptions')).toBe(0);
+    expect((await call(ws, 'GET', `/api/loyalty/rewards/${reward.id}`)).body.stockLeft).toBe(2);
+    // Reversed once whichever way: the capture entry's own reversal is refused.
+    expect((await call(ws, 'POST', `/api/loyalty/entries/${captured.settleEntry.id}/reversal`, { reason: 'دوباره' })).status).toBe(409);
+    expect((await call(ws, 'GET', `/api/loyalty/entries/${captured.settleEntry.id}`)).body.reversedByEntryId).toBe(refunded.refundEntry.id);
+    // The member's limit counts it no more.
+    expect((await hold(ws, { customerId: customer.id, rewardId: reward.id })).status).toBe(201);
+  });
+});
+
 describe('hold expiry', () => {
   it('releases holds past their expiry once however often the job runs, after which they cannot be captured', async () => {
     const ws = await workspace();

@@ -1,0 +1,5 @@
+ALTER TABLE "loyalty_redemption_holds" DROP CONSTRAINT "loyalty_redemption_holds_status";--> statement-breakpoint
+ALTER TABLE "loyalty_redemption_holds" ADD COLUMN "refund_entry_id" bigint;--> statement-breakpoint
+ALTER TABLE "loyalty_redemption_holds" ADD CONSTRAINT "loyalty_redemption_holds_tenant_id_refund_entry_id_loyalty_entries_tenant_id_id_fk" FOREIGN KEY ("tenant_id","refund_entry_id") REFERENCES "public"."loyalty_entries"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "loyalty_redemption_holds" ADD CONSTRAINT "loyalty_redemption_holds_refund" CHECK (("loyalty_redemption_holds"."status" = 'refunded') = ("loyalty_redemption_holds"."refund_entry_id" IS NOT NULL));--> statement-breakpoint
+ALTER TABLE "loyalty_redemption_holds" ADD CONSTRAINT "loyalty_redemption_holds_status" CHECK (status IN ('held', 'captured', 'released', 'expired', 'refunded'));
