@@ -16,10 +16,11 @@ import { IsoInstant, Locale, Uuid } from './common.ts';
  * | `today`, `birthday` | dates in the customer's calendar and digits |
  * | `workspaceName` | the sender |
  * | `trackingCode`, `trackingLink`, `caseStatus`, `resolutionSummary`, `recourse`, `reply` | a complaint notice's case; `reply` a staff reply's text (empty elsewhere) |
+ * | `expiresOn`, `programName` | a loyalty expiry notice's last day the points are usable and its program (empty elsewhere) |
  */
 export const TEMPLATE_VARIABLES = [
   'name', 'firstName', 'hasName', 'tier', 'points', 'orderNumber', 'orderAmount', 'orderDate', 'today', 'birthday', 'workspaceName',
-  'trackingCode', 'trackingLink', 'caseStatus', 'resolutionSummary', 'recourse', 'reply',
+  'trackingCode', 'trackingLink', 'caseStatus', 'resolutionSummary', 'recourse', 'reply', 'expiresOn', 'programName',
 ] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 

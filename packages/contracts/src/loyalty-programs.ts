@@ -76,6 +76,8 @@ export const LoyaltyProgramSettings = z.strictObject({
   pendingDays: z.number().int().min(0).max(365).default(0),
   expiry: LoyaltyExpiryPolicy.default({ kind: 'never' }),
   events: z.array(LoyaltyEventRule).max(20).default([]),
+  /** a notice to the member (preferred channel, with consent) this many days before points of the program expire; null: none */
+  expiryNotice: z.strictObject({ daysBefore: z.number().int().min(1).max(90) }).nullable().default(null),
 });
 export type LoyaltyProgramSettings = z.infer<typeof LoyaltyProgramSettings>;
 

@@ -181,6 +181,9 @@ export function templateVariables(
     caseStatus: '',
     resolutionSummary: '',
     recourse: '',
+    // A loyalty expiry notice fills these (loyalty/expiry-notices.ts).
+    expiresOn: '',
+    programName: '',
   };
   if (event) {
     if (present(event.orderExternalId)) values.orderNumber = String(event.orderExternalId);

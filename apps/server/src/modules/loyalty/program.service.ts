@@ -72,6 +72,12 @@ async function findProgramRow(db: Executor, tenantId: string, id: string, lock =
   return row;
 }
 
+/** The program with its settings, as the earning and the jobs read it. */
+export async function findProgram(db: Executor, tenantId: string, id: string): Promise<Program | undefined> {
+  const row = await findProgramRow(db, tenantId, id);
+  return row ? programOf(row) : undefined;
+}
+
 export async function getProgram(db: Executor, tenantId: string, id: string): Promise<LoyaltyProgramView> {
   const row = await findProgramRow(db, tenantId, id);
   if (!row) throw notFound();

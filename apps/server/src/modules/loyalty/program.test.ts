@@ -2,9 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { sendExpiryNotices } from './expiry-notices.ts';
 import { expireInactive } from './inactivity-expiry.ts';
 import { settleDue } from './index.ts';
-import { programsWithInactivityExpiry } from './program.service.ts';
+import { findProgram, programsWithInactivityExpiry } from './program.service.ts';
 
 let t: TestApp;
 let base: string;
@@ -376,5 +377,39 @@ describe('expiry', () => {
     const run = await t.database.db.transaction((tx) => expireInactive(tx, { tenantId: ws.tenantId, source: 'system:test', now: new Date(Date.now() + 29 * DAY) }, inactivity!));
     expect(run).toEqual({ members: 0, points: 0 });
     expect(await balance(ws, customer.id)).toMatchObject({ available: 10 });
+  });
+});
+
+describe('expiry notices', () => {
+  it('tell each member once, in their language through their consented channel, before a program\'s points expire', async () => {
+    const ws = await workspace();
+    const p = await program(ws, { pendingDays: 0, expiry: { kind: 'rolling', days: 10 }, expiryNotice: { daysBefore: 7 } }, 'باشگاه وفا');
+    const reader = await createCustomer(t, ws, { email: `points-${ws.slug}@example.test`, language: 'fa', preferredChannel: 'email', consent: { email: { granted: true } } });
+    const silent = await createCustomer(t, ws, { email: `quiet-${ws.slug}@example.test`, language: 'fa' });
+    for (const customer of [reader, silent]) {
+      expect((await order(ws, customer.id, [{ id: '1', amount: 12_340_000 }])).status).toBe(201);
+      expect((await order(ws, customer.id, [{ id: '2', amount: 10_000 }])).status).toBe(201);
+    }
+    const notifying = (await findProgram(t.database.db, ws.tenantId, p.id))!;
+    const send = (at: Date) => t.database.db.transaction((tx) => sendExpiryNotices(tx, ws.tenantId, notifying, at));
+
+    // 2 days in, the expiry is 8 days away: not yet
+    expect(await send(new Date(Date.now() + 2 * DAY))).toEqual({ queued: 0, skipped: 0 });
+    const fourDaysOn = new Date(Date.now() + 4 * DAY);
+    expect(await send(fourDaysOn)).toEqual({ queued: 1, skipped: 1 });
+    expect(await send(fourDaysOn)).toEqual({ queued: 0, skipped: 0 });
+
+    const { rows: messages } = await t.database.pool.query(`SELECT customer_id, channel, locale, purpose, subject, body_text, origin FROM messages WHERE tenant_id = $1`, [ws.tenantId]);
+    expect(messages).toHaveLength(1);
+    // 1,234 + 1 points, in Persian digits, with the program's name and the last day in the Solar Hijri calendar
+    expect(messages[0]).toMatchObject({ customer_id: reader.id, channel: 'email', locale: 'fa', purpose: 'transactional', origin: { kind: 'loyalty.expiry_notice', programId: p.id } });
+    expect(messages[0].subject).toContain('۱٬۲۳۵');
+    expect(messages[0].subject).toContain('باشگاه وفا');
+    expect(messages[0].body_text).toMatch(/۱۴۰[۵-۶]/);
+    const { rows: notices } = await t.database.pool.query(`SELECT customer_id, points, status, reason FROM loyalty_expiry_notices WHERE tenant_id = $1 ORDER BY status`, [ws.tenantId]);
+    expect(notices).toEqual([
+      { customer_id: reader.id, points: 1235, status: 'queued', reason: null },
+      { customer_id: silent.id, points: 1235, status: 'skipped', reason: 'no_reachable_channel' },
+    ]);
   });
 });
