@@ -113,6 +113,15 @@ export const HoldView = z.object({
 }).meta({ id: 'LoyaltyHold' });
 export type HoldView = z.infer<typeof HoldView>;
 export const HoldParams = z.strictObject({ holdId: Uuid });
+export const HoldListQuery = z.strictObject({
+  status: HoldStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const HoldList = z.object({
+  /** points the member has in holds still held */
+  held: z.number().int(),
+  items: z.array(HoldView),
+}).meta({ id: 'LoyaltyHoldList' });
 export const HoldExpiryRunView = z.object({ released: z.number().int(), points: z.number().int() }).meta({ id: 'LoyaltyHoldExpiryRun' });
 
 /** `ratePoints` points are worth `rateMinor` minor units of the workspace currency. */

@@ -1,6 +1,6 @@
 // SQL of checkout holds. A hold's row changes state (held → captured, released or expired) only
 // with the entry that explains it, in the same transaction, under its member's lock.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { DRIFT_SAMPLE } from './ledger-verify.repo.ts';
 import { loyaltyRedemptionHolds, type HoldStatus } from './redemption-holds.schema.ts';
@@ -57,6 +57,17 @@ export async function openHeldAccount(tx: Executor, tenantId: string, customerId
   await tx.execute(sql`
     INSERT INTO loyalty_accounts (tenant_id, kind, customer_id) VALUES (${tenantId}, 'held', ${customerId})
     ON CONFLICT DO NOTHING`);
+}
+
+/** A member's holds, newest first, and the points of those still held. */
+export async function memberHolds(db: Executor, tenantId: string, customerId: string, status: HoldStatus | undefined, limit: number): Promise<{ held: number; rows: HoldRow[] }> {
+  const rows = await db.select().from(loyaltyRedemptionHolds)
+    .where(and(eq(loyaltyRedemptionHolds.tenantId, tenantId), eq(loyaltyRedemptionHolds.customerId, customerId), status === undefined ? undefined : eq(loyaltyRedemptionHolds.status, status)))
+    .orderBy(desc(loyaltyRedemptionHolds.createdAt), desc(loyaltyRedemptionHolds.id))
+    .limit(limit);
+  const { rows: [sum] } = await db.execute<{ held: number }>(sql`
+    SELECT coalesce(sum(points), 0) AS held FROM loyalty_redemption_holds WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND status = 'held'`);
+  return { held: Number(sum?.held ?? 0), rows };
 }
 
 /** Holds still `held` past their expiry, oldest first, found through the partial index. */

@@ -1,10 +1,10 @@
-import { CreateHold, HoldExpiryRunView, HoldParams, HoldView, SettleHold } from '@vafa/contracts';
+import { CreateHold, HoldExpiryRunView, HoldList, HoldListQuery, HoldParams, HoldView, LoyaltyCustomerParams, SettleHold } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import type { LedgerContext } from './ledger.service.ts';
-import { captureHold, getHold, placeHold, refundHold, releaseExpiredHolds, releaseHold } from './redemption-holds.service.ts';
+import { captureHold, getHold, listMemberHolds, placeHold, refundHold, releaseExpiredHolds, releaseHold } from './redemption-holds.service.ts';
 
 function ledgerContext(req: FastifyRequest): LedgerContext {
   return { tenantId: req.tenantId, source: `${req.actor!.kind}:${req.actor!.id}`, now: new Date() };
@@ -43,6 +43,19 @@ export function registerLoyaltyHoldRoutes(app: App, deps: ModuleDeps): void {
     config: { access: 'loyalty:read' },
     schema: { tags: ['loyalty'], summary: 'A hold and its entries', operationId: 'getLoyaltyHold', params: HoldParams, response: { 200: HoldView } },
   }, async (req) => getHold(database.db, req.tenantId, req.params.holdId));
+
+  app.get('/api/loyalty/members/:customerId/holds', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: ['loyalty'],
+      summary: 'A member\'s holds, newest first',
+      operationId: 'listLoyaltyMemberHolds',
+      description: '`held`: the member\'s points in holds still held (set aside for a checkout, not spendable and not in `available`). Filter by `status`.',
+      params: LoyaltyCustomerParams,
+      querystring: HoldListQuery,
+      response: { 200: HoldList },
+    },
+  }, async (req) => listMemberHolds(database.db, req.tenantId, req.params.customerId, req.query));
 
   app.post('/api/loyalty/holds/:holdId/capture', {
     config: { access: 'loyalty:write' },

@@ -50,6 +50,15 @@ export async function getHold(db: Executor, tenantId: string, id: string): Promi
   return presentHold(db, row);
 }
 
+/** A member's holds, newest first, with the points still held. */
+export async function listMemberHolds(db: Executor, tenantId: string, customerId: string, query: { status?: HoldView['status'] | undefined; limit: number }): Promise<{ held: number; items: HoldView[] }> {
+  if (!(await ledger.customerStanding(db, tenantId, customerId))) throw notFound();
+  const { held, rows } = await repo.memberHolds(db, tenantId, customerId, query.status, query.limit);
+  const items: HoldView[] = [];
+  for (const row of rows) items.push(await presentHold(db, row));
+  return { held, items };
+}
+
 /** The hold's idempotency key: the checkout's external transaction id, else the caller's Idempotency-Key. */
 function holdKey(externalId: string | undefined, requestKey: string | undefined): string {
   if (externalId !== undefined) return `hold:ext:${externalId}`;

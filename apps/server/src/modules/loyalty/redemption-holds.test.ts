@@ -225,6 +225,11 @@ describe('holds', () => {
     expect(await balance(ws, customer.id)).toEqual(before);
     expect((await call(ws, 'GET', `/api/loyalty/rewards/${reward.id}`)).body.stockLeft).toBe(1);
     expect((await call(ws, 'POST', `/api/loyalty/holds/${held.body.id}/release`, {})).status).toBe(200);
+    const open = (await hold(ws, { customerId: customer.id, points: 15 })).body;
+    const listed = (await call(ws, 'GET', `/api/loyalty/members/${customer.id}/holds`, undefined, { role: 'analyst' })).body;
+    expect(listed.held).toBe(15);
+    expect(listed.items.map((h: { id: string; status: string }) => [h.id, h.status])).toEqual([[open.id, 'held'], [held.body.id, 'released']]);
+    expect((await call(ws, 'GET', `/api/loyalty/members/${customer.id}/holds?status=released`)).body.items.map((h: { id: string }) => h.id)).toEqual([held.body.id]);
     const capture = await call(ws, 'POST', `/api/loyalty/holds/${held.body.id}/capture`, {});
     expect([capture.status, capture.body.code]).toEqual([409, 'hold_released']);
   });
