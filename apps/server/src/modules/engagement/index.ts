@@ -21,6 +21,8 @@ registerFollowupCustomerHooks();
 
 export { reachableRecipients, type Reachable, type Unreachable } from './message-recipients.ts';
 export { createNoticeTemplate, noticeTemplateContent, queueNotice, type NoticeOutcome, type NoticeRecipient, type NoticeRequest } from './notice.service.ts';
+// Birthdays in the calendar the customer gave them (loyalty's birthday points use the same days).
+export { birthdayCandidates, calendarYear } from './automation.triggers.ts';
 export {
   registerSurveyActionHandler, type SurveyActionHandler, type SurveyActionOutcome, type SurveyActionRequest,
 } from './survey-action.ts';

@@ -6,7 +6,7 @@ import { awardEvent } from './earning.service.ts';
 import { programsForEvent, type Program } from './program.service.ts';
 
 // Points for what customers do elsewhere: answering a survey (`response.submitted`), a complaint's
-// goodwill gesture (`complaint.goodwill`), a referral that qualified, a birthday. Each program with
+// goodwill gesture (`complaint.goodwill`), a referral that qualified. Each program with
 // a rule for the topic awards once per event key (the response, the gesture's own idempotency
 // key, ...), so a redelivered event earns nothing more.
 
@@ -19,9 +19,8 @@ const Payload = z.object({
   kind: z.string().optional(),
   amount: z.number().optional(),
   idempotencyKey: z.string().optional(),
-  // referral.qualified, customer.birthday
+  // referral.qualified
   referralId: z.string().optional(),
-  year: z.union([z.number(), z.string()]).optional(),
 }).passthrough();
 type Payload = z.infer<typeof Payload>;
 
@@ -41,14 +40,13 @@ export function eventAward(topic: string, payload: Payload, rule: LoyaltyEventRu
     }
     case 'referral.qualified':
       return payload.referralId && rule.points ? { key: payload.referralId, points: rule.points } : undefined;
-    case 'customer.birthday':
-      return payload.year !== undefined && rule.points ? { key: `${payload.customerId}:${payload.year}`, points: rule.points } : undefined;
     default:
       return undefined;
   }
 }
 
-const TOPICS = ['response.submitted', 'complaint.goodwill', 'referral.qualified', 'customer.birthday'];
+// Birthdays have no event: the loyalty.birthday-points job awards them (birthday-points.ts).
+const TOPICS = ['response.submitted', 'complaint.goodwill', 'referral.qualified'];
 
 export const programEventsSubscriber = defineSubscriber({
   name: 'loyalty.program-events',

@@ -2,6 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { fromIsoDate } from '../../platform/i18n/calendar.ts';
+import { awardBirthdayPoints } from './birthday-points.ts';
+import { localIsoDay } from './earn-rules.ts';
 import { sendExpiryNotices } from './expiry-notices.ts';
 import { expireInactive } from './inactivity-expiry.ts';
 import { settleDue } from './index.ts';
@@ -411,5 +414,26 @@ describe('expiry notices', () => {
       { customer_id: reader.id, points: 1235, status: 'queued', reason: null },
       { customer_id: silent.id, points: 1235, status: 'skipped', reason: 'no_reachable_channel' },
     ]);
+  });
+});
+
+describe('birthday points', () => {
+  it('go to a customer on their birthday in the calendar they gave it, once a year however often the job runs', async () => {
+    const ws = await workspace();
+    await program(ws, { events: [{ topic: 'customer.birthday', points: 250 }] }, 'تولدت مبارک');
+    // the job's clock: 15 June 2026, 11:30 in Tehran, which is 25 Khordad 1405
+    const now = new Date('2026-06-15T08:00:00Z');
+    const today = fromIsoDate(localIsoDay(now, 'Asia/Tehran'), 'persian');
+    expect(today).toMatchObject({ year: 1405, month: 3, day: 25 });
+    const celebrating = await createCustomer(t, ws, { birthday: { calendar: 'persian', year: 1370, month: 3, day: 25 } });
+    const otherDay = await createCustomer(t, ws, { birthday: { calendar: 'persian', year: 1370, month: 3, day: 26 } });
+    // a birthday given in the Gregorian calendar: 15 June is today too
+    const gregorian = await createCustomer(t, ws, { birthday: { calendar: 'gregory', year: 1988, month: 6, day: 15 } });
+    expect(await awardBirthdayPoints(t.database, ws.tenantId, now)).toEqual({ awarded: 2 });
+    expect(await awardBirthdayPoints(t.database, ws.tenantId, new Date(now.getTime() + 60_000))).toEqual({ awarded: 0 });
+    expect(await balance(ws, celebrating.id)).toMatchObject({ available: 250, qualifying: 250 });
+    expect(await balance(ws, otherDay.id)).toMatchObject({ available: 0 });
+    expect(await balance(ws, gregorian.id)).toMatchObject({ available: 250 });
+    expect((await entriesOf(ws, celebrating.id))[0]).toMatchObject({ kind: 'earn', reason: 'تولدت مبارک · customer.birthday' });
   });
 });
