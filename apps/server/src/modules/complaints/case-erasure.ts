@@ -11,7 +11,7 @@
 // with `redacted: "customer_erased"` in their place so a reader knows why the line is silent. No
 // line is removed and nothing else about one changes: who, when, which step, from and to.
 // complaint.test.ts guards that no other source writes to the log.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import type { ErasedContact } from '../customers/index.ts';
 import { anonymousCasesWithContact } from './case-contact-match.ts';
@@ -43,4 +43,25 @@ export async function eraseCustomerCases(tx: Executor, tenantId: string, custome
     UPDATE complaint_case_messages SET message_id_header = NULL, from_address = NULL, to_address = NULL, subject = NULL, body_text = ''
     WHERE tenant_id = ${tenantId} AND case_id = ANY(${caseIds})`);
   await tx.execute(sql`DELETE FROM complaint_attachments WHERE tenant_id = ${tenantId} AND case_id = ANY(${caseIds})`);
+  await eraseCaseOutbox(tx, tenantId, caseIds);
+}
+
+/**
+ * What was sent about these cases, in the message outbox: the notices (acknowledgement, each step,
+ * staff replies, the satisfaction question) and the mail intake's acknowledgement. Those to an
+ * anonymous case's contact carry no customer, so engagement's own erasure of a customer's messages
+ * (messaging.repo.ts eraseMessagesOf) never meets them; they are redacted here the same way: status
+ * and times kept, address and words gone, one still waiting suppressed. Found by id through the
+ * cases' notice rows and mail rows, never by scanning the outbox.
+ */
+async function eraseCaseOutbox(tx: Executor, tenantId: string, caseIds: SQL): Promise<void> {
+  await tx.execute(sql`
+    UPDATE messages SET recipient = 'erased', subject = NULL, body_text = '', body_html = NULL, payload = NULL, detail = NULL,
+      status = CASE WHEN status IN ('queued', 'failed') THEN 'suppressed' ELSE status END,
+      reason = CASE WHEN status IN ('queued', 'failed') THEN 'customer_erased' ELSE reason END,
+      updated_at = clock_timestamp()
+    WHERE tenant_id = ${tenantId} AND id IN (
+      SELECT message_id FROM complaint_notices WHERE tenant_id = ${tenantId} AND case_id = ANY(${caseIds}) AND message_id IS NOT NULL
+      UNION
+      SELECT id FROM complaint_case_messages WHERE tenant_id = ${tenantId} AND case_id = ANY(${caseIds}) AND direction = 'outbound')`);
 }
