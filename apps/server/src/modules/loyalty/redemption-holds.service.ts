@@ -90,7 +90,7 @@ export async function placeHold(tx: Executor, ctx: LedgerContext, input: CreateH
   let points = input.points ?? 0;
   let reward: rewards.RewardRow | undefined;
   if (input.rewardId !== undefined) {
-    reward = await rewards.findReward(tx, ctx.tenantId, input.rewardId);
+    reward = await rewards.rewardForHold(tx, ctx.tenantId, input.rewardId);
     if (!reward) throw invalidField('rewardId', 'reward_not_found');
     const now = ctx.now;
     if (!reward.active || reward.archivedAt || (reward.validFrom && reward.validFrom > now) || (reward.validUntil && reward.validUntil <= now)) {

@@ -386,6 +386,25 @@ describe('concurrency', () => {
     expect(await systemBalance(ws.tenantId, 'redemptions')).toBe(450);
   });
 
+  it('counts the holds in flight when an unlimited reward is given a stock, so it is never oversold', async () => {
+    const ws = await workspace();
+    const reward = (await call(ws, 'POST', '/api/loyalty/rewards', { kind: 'partner_offer', name: { en: 'Cinema' }, pointsCost: 10 })).body;
+    const members = await Promise.all(Array.from({ length: 24 }, () => createCustomer(t, ws)));
+    for (const m of members) await earn(ws, m.id, 10);
+    const holds = members.map((m, n) => http(ws, '/api/loyalty/holds', { customerId: m.id, rewardId: reward.id, externalId: `cinema-${n}` }));
+    const stocked = new Promise<Answer>((resolve) => setTimeout(() => resolve(call(ws, 'PATCH', `/api/loyalty/rewards/${reward.id}`, { stock: 20 })), 5));
+    const [answers, patch] = await Promise.all([Promise.all(holds), stocked]);
+    const won = answers.filter((r) => r.status === 201).length;
+    for (const r of answers.filter((a) => a.status !== 201)) expect([r.status, r.body.code]).toEqual([409, 'reward_out_of_stock']);
+    // Whatever the order: holds before the change count against the new stock (or it is refused), never more than 20 in all.
+    if (patch.status === 200) {
+      expect(won).toBeLessThanOrEqual(20);
+      expect((await call(ws, 'GET', `/api/loyalty/rewards/${reward.id}`)).body.stockLeft).toBe(20 - won);
+    } else {
+      expect([patch.status, patch.body.code]).toEqual([422, 'stock_below_taken']);
+    }
+  });
+
   it('keeps a reward\'s per-member limit under concurrent holds by one member', async () => {
     const ws = await workspace();
     const customer = await member(ws, 1000);

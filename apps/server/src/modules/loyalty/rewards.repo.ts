@@ -17,9 +17,22 @@ export async function findReward(db: Executor, tenantId: string, id: string): Pr
   return row;
 }
 
-/** The reward's row locked for a change of its definition (holds take stock without this lock). */
+/**
+ * The reward's row locked for a change of its definition: FOR UPDATE waits for the holds in flight
+ * (each holds a KEY SHARE lock on it, see rewardForHold), so what they took is counted, and holds
+ * that come later read the changed reward.
+ */
 export async function lockReward(tx: Executor, tenantId: string, id: string): Promise<RewardRow | undefined> {
-  const [row] = await tx.select().from(loyaltyRewards).where(and(eq(loyaltyRewards.tenantId, tenantId), eq(loyaltyRewards.id, id))).for('no key update');
+  const [row] = await tx.select().from(loyaltyRewards).where(and(eq(loyaltyRewards.tenantId, tenantId), eq(loyaltyRewards.id, id))).for('update');
+  return row;
+}
+
+/**
+ * The reward as a hold reads it, with a KEY SHARE lock until commit: holds do not wait on each
+ * other for it (nor on takeStock's update), only on a change of the reward's definition.
+ */
+export async function rewardForHold(tx: Executor, tenantId: string, id: string): Promise<RewardRow | undefined> {
+  const [row] = await tx.select().from(loyaltyRewards).where(and(eq(loyaltyRewards.tenantId, tenantId), eq(loyaltyRewards.id, id))).for('key share');
   return row;
 }
 
