@@ -423,6 +423,7 @@ async function seed(): Promise<void> {
     'automations:id': automation.id,
     'surveys:id': survey.id,
     'public:token': survey.publicToken,
+    'public:workspaceSlug': ws.slug,
     'complaints:id': complaint.id,
   };
   uuidPool = [customer.id, other.id, segment.id, template.id, automation.id, followup.id, webhook.id, ws.users.agent.accountId, '01900000-0000-7000-8000-000000000001'];

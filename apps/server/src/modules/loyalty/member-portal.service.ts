@@ -1,0 +1,127 @@
+import type {
+  CalendarId, Locale, LoyaltyEntryView, LoyaltyLocalName, MemberCatalogueView, MemberDonate, MemberDonationReceipt, MemberEntryCause, MemberHistoryItem,
+  MemberHistoryPage, MemberHistoryQuery, MemberPortalView,
+} from '@vafa/contracts';
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connect.ts';
+import { workspaceSettings } from '../workspace/index.ts';
+import { donatePoints, listCharities } from './charity.service.ts';
+import { memberBalance, memberHistory } from './ledger.service.ts';
+import { listRewards } from './rewards.service.ts';
+
+// What the signed-in member sees on the portal: only their own points, read from the ledger
+// (balances, open lots, entries) of their own workspace. The routes give the customer id only
+// from the member's session.
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** The day an instant falls on in a time zone, as YYYY-MM-DD. */
+export function localDay(instant: string, timeZone: string): string {
+  let format = dayFormats.get(timeZone);
+  if (!format) dayFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return format.format(new Date(instant));
+}
+
+/** Groups instants by their local day, keeping the earliest instant of each day; the input is soonest first. */
+function byDay<T extends { points: number }>(items: T[], at: (item: T) => string, timeZone: string) {
+  const days: { date: string; at: string; points: number }[] = [];
+  for (const item of items) {
+    const date = localDay(at(item), timeZone);
+    const last = days[days.length - 1];
+    if (last && last.date === date) last.points += item.points;
+    else days.push({ date, at: at(item), points: item.points });
+  }
+  return days;
+}
+
+const CALENDARS = new Set<CalendarId>(['persian', 'islamic-umalqura', 'gregory']);
+const LOCALES = new Set<Locale>(['fa', 'ar', 'en']);
+
+export async function memberPortalView(db: Executor, tenantId: string, customerId: string): Promise<MemberPortalView> {
+  const settings = await workspaceSettings(db, tenantId);
+  const balance = await memberBalance(db, tenantId, customerId);
+  const { rows: [person] } = await db.execute<{ name: string | null; phone: string | null }>(sql`
+    SELECT name, phone FROM customers WHERE tenant_id = ${tenantId} AND id = ${customerId}`);
+  return {
+    workspace: {
+      name: settings.name,
+      calendar: CALENDARS.has(settings.calendar as CalendarId) ? settings.calendar as CalendarId : 'gregory',
+      timeZone: settings.timeZone,
+      defaultLanguage: LOCALES.has(settings.defaultLanguage as Locale) ? settings.defaultLanguage as Locale : 'en',
+    },
+    member: { name: person?.name ?? null, phone: person?.phone ?? null },
+    balance: { available: balance.available, pending: balance.pending, qualifying: balance.qualifying },
+    expiring: byDay(balance.expiring, (g) => g.expiresAt, settings.timeZone).map((d) => ({ date: d.date, expiresAt: d.at, points: d.points })),
+    withoutExpiry: balance.withoutExpiry,
+    unlocking: byDay(balance.unlocking, (g) => g.unlocksAt, settings.timeZone).map((d) => ({ date: d.date, unlocksAt: d.at, points: d.points })),
+    tier: null,
+    referralLink: null,
+  };
+}
+
+const EVENT_CAUSES: Record<string, MemberEntryCause> = {
+  'response.submitted': 'survey',
+  'complaint.goodwill': 'complaint_goodwill',
+  'referral.qualified': 'referral',
+  'customer.birthday': 'birthday',
+};
+
+/** Why an entry happened, from its kind and who wrote it (program events name their topic in the source). */
+export function entryCause(entry: Pick<LoyaltyEntryView, 'kind' | 'source' | 'externalId'>): MemberEntryCause {
+  switch (entry.kind) {
+    case 'earn': {
+      const event = /^system:event:(.+)$/.exec(entry.source)?.[1];
+      if (event) return EVENT_CAUSES[event] ?? 'program_event';
+      return entry.externalId ? 'order' : 'granted';
+    }
+    case 'adjust': return entry.externalId ? 'order_return' : 'correction';
+    case 'unlock': return 'unlocked';
+    case 'expire': return 'expired';
+    case 'redeem': return 'redeemed';
+    case 'hold': return 'checkout_hold';
+    case 'capture': return 'checkout';
+    case 'release': return 'hold_released';
+    case 'donate': return 'donation';
+    case 'reversal': return 'correction';
+  }
+}
+
+function presentHistoryItem(entry: LoyaltyEntryView): MemberHistoryItem {
+  const cause = entryCause(entry);
+  return {
+    id: entry.id,
+    kind: entry.kind,
+    cause,
+    reference: entry.externalId,
+    // System runs write no note; a staff member's words are the member's reason.
+    note: entry.reason,
+    points: entry.points.available + entry.points.pending,
+    available: entry.points.available,
+    pending: entry.points.pending,
+    qualifying: entry.points.qualifying,
+    at: entry.createdAt,
+  };
+}
+
+export async function memberPortalHistory(db: Executor, tenantId: string, customerId: string, query: MemberHistoryQuery): Promise<MemberHistoryPage> {
+  const page = await memberHistory(db, tenantId, customerId, query);
+  return { items: page.items.map(presentHistoryItem), nextCursor: page.nextCursor };
+}
+
+export async function memberCatalogue(db: Executor, tenantId: string, now: Date): Promise<MemberCatalogueView> {
+  const rewards = await listRewards(db, tenantId, false, now);
+  const charities = (await listCharities(db, tenantId)).filter((c) => c.active && !c.archived);
+  return {
+    rewards: rewards.map((r) => ({ id: r.id, kind: r.kind, name: r.name, pointsCost: r.pointsCost, stockLeft: r.stockLeft, validUntil: r.validUntil })),
+    charities: charities.map((c) => ({ id: c.id, name: c.name as LoyaltyLocalName, ratePoints: c.ratePoints, rateMinor: c.rateMinor, currency: c.currency })),
+  };
+}
+
+/** The member gives points to a charity; the Idempotency-Key (scoped to the member) makes a second tap the same gift. */
+export async function memberDonate(tx: Executor, tenantId: string, customerId: string, input: MemberDonate, key: string, now: Date): Promise<MemberDonationReceipt> {
+  const { donation } = await donatePoints(tx, { tenantId, source: `member:${customerId}`, now }, { customerId, charityId: input.charityId, points: input.points }, `member:${customerId}:${key}`);
+  const balance = await memberBalance(tx, tenantId, customerId);
+  return {
+    receiptNumber: donation.receiptNumber, charityName: donation.charityName, points: donation.points, amountMinor: donation.amountMinor,
+    currency: donation.currency, at: donation.createdAt, available: balance.available,
+  };
+}

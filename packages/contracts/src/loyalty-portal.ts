@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { CalendarId, IsoInstant, Locale, Uuid } from './common.ts';
+import { LOYALTY_POINTS_MAX, LoyaltyEntryKind } from './loyalty.ts';
+import { LoyaltyLocalName, RewardKind } from './loyalty-rewards.ts';
+
+// The member portal (issue 12): a member signs in with a one-time code sent by SMS to their phone
+// and sees their own points. Every shape here is about the signed-in member only.
+
+const WorkspaceSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/);
+export const MemberPortalParams = z.strictObject({ workspaceSlug: WorkspaceSlug });
+
+/** A phone as the member types it (any digits, a leading 0 or +country); normalised to E.164 by the server. */
+export const RequestMemberCode = z.strictObject({
+  phone: z.string().trim().min(3).max(40),
+  /** the language of the SMS; else Accept-Language */
+  language: Locale.optional(),
+}).meta({ id: 'RequestMemberCode' });
+export type RequestMemberCode = z.infer<typeof RequestMemberCode>;
+
+/** The same answer whether or not the phone belongs to a member: nothing here says which. */
+export const MemberCodeSent = z.object({
+  /** the code is good for this many seconds */
+  expiresInSeconds: z.number().int(),
+  /** the phone as the server read it, E.164 */
+  phone: z.string(),
+}).meta({ id: 'MemberCodeSent' });
+export type MemberCodeSent = z.infer<typeof MemberCodeSent>;
+
+export const VerifyMemberCode = z.strictObject({
+  phone: RequestMemberCode.shape.phone,
+  /** six digits; Persian or Arabic digits are read too */
+  code: z.string().trim().min(1).max(20),
+}).meta({ id: 'VerifyMemberCode' });
+export type VerifyMemberCode = z.infer<typeof VerifyMemberCode>;
+
+/** How the workspace shows dates and numbers, so the portal shows the member's dates in the workspace calendar. */
+export const MemberPortalWorkspace = z.object({
+  name: z.string(),
+  calendar: CalendarId,
+  timeZone: z.string(),
+  defaultLanguage: Locale,
+});
+
+/** The signed-in member's points. */
+export const MemberPortalView = z.object({
+  workspace: MemberPortalWorkspace,
+  member: z.object({ name: z.string().nullable(), phone: z.string().nullable() }),
+  balance: z.object({
+    /** spendable now */
+    available: z.number().int(),
+    /** earned, not spendable yet (a return period) */
+    pending: z.number().int(),
+    /** counted for tiers, apart from spendable points */
+    qualifying: z.number().int(),
+  }),
+  /** every upcoming expiry, grouped by the day it falls on in the workspace's time zone, soonest first */
+  expiring: z.array(z.object({ date: z.iso.date(), expiresAt: IsoInstant, points: z.number().int() })),
+  /** available points that never expire */
+  withoutExpiry: z.number().int(),
+  /** pending points by the day they become spendable */
+  unlocking: z.array(z.object({ date: z.iso.date(), unlocksAt: IsoInstant, points: z.number().int() })),
+  /** tier progress: null until tiers exist for the workspace */
+  tier: z.null(),
+  /** the member's referral link: null until referrals exist for the workspace */
+  referralLink: z.null(),
+}).meta({ id: 'MemberPortal' });
+export type MemberPortalView = z.infer<typeof MemberPortalView>;
+
+/** Why the member's points changed, in words a member can be shown (never a staff member's id). */
+export const MemberEntryCause = z.enum([
+  'order', 'order_return', 'survey', 'complaint_goodwill', 'referral', 'birthday', 'program_event', 'granted',
+  'unlocked', 'expired', 'redeemed', 'checkout_hold', 'checkout', 'hold_released', 'donation', 'correction',
+]);
+export type MemberEntryCause = z.infer<typeof MemberEntryCause>;
+
+export const MemberHistoryItem = z.object({
+  id: z.number().int(),
+  kind: LoyaltyEntryKind,
+  cause: MemberEntryCause,
+  /** the order or checkout it is about, as the shop names it */
+  reference: z.string().nullable(),
+  /** the note written with it (a program's name, a goodwill reason) */
+  note: z.string().nullable(),
+  /** change to available + pending points */
+  points: z.number().int(),
+  available: z.number().int(),
+  pending: z.number().int(),
+  qualifying: z.number().int(),
+  at: IsoInstant,
+}).meta({ id: 'MemberHistoryItem' });
+export type MemberHistoryItem = z.infer<typeof MemberHistoryItem>;
+
+export const MemberHistoryPage = z.object({ items: z.array(MemberHistoryItem), nextCursor: z.string().nullable() }).meta({ id: 'MemberHistoryPage' });
+export type MemberHistoryPage = z.infer<typeof MemberHistoryPage>;
+
+export const MemberHistoryQuery = z.strictObject({
+  cursor: z.string().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+});
+export type MemberHistoryQuery = z.infer<typeof MemberHistoryQuery>;
+
+/** Rewards on offer and the charities a member can give points to. */
+export const MemberCatalogueView = z.object({
+  rewards: z.array(z.object({
+    id: Uuid, kind: RewardKind, name: LoyaltyLocalName, pointsCost: z.number().int(), stockLeft: z.number().int().nullable(), validUntil: IsoInstant.nullable(),
+  })),
+  charities: z.array(z.object({ id: Uuid, name: LoyaltyLocalName, ratePoints: z.number().int(), rateMinor: z.number().int(), currency: z.string() })),
+}).meta({ id: 'MemberCatalogue' });
+export type MemberCatalogueView = z.infer<typeof MemberCatalogueView>;
+
+/** The signed-in member gives points to a charity. Needs an `Idempotency-Key` header (a second tap replays the first). */
+export const MemberDonate = z.strictObject({
+  charityId: Uuid,
+  points: z.number().int().min(1).max(LOYALTY_POINTS_MAX),
+}).meta({ id: 'MemberDonate' });
+export type MemberDonate = z.infer<typeof MemberDonate>;
+
+export const MemberDonationReceipt = z.object({
+  receiptNumber: z.string(),
+  charityName: LoyaltyLocalName,
+  points: z.number().int(),
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  at: IsoInstant,
+  /** available points after the gift */
+  available: z.number().int(),
+}).meta({ id: 'MemberDonationReceipt' });
+export type MemberDonationReceipt = z.infer<typeof MemberDonationReceipt>;
