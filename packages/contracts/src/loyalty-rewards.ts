@@ -192,3 +192,11 @@ export const DonationListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const DonationList = z.object({ items: z.array(DonationView) }).meta({ id: 'DonationList' });
+
+/** A member's standing choice: this whole percent of each purchase's points goes to this charity once they are spendable. */
+export const SetCharityShare = z.strictObject({ charityId: Uuid, percent: z.number().int().min(1).max(100) }).meta({ id: 'SetCharityShare' });
+export type SetCharityShare = z.infer<typeof SetCharityShare>;
+export const CharityShareView = z.object({
+  share: z.object({ customerId: Uuid, charityId: Uuid, percent: z.number().int(), updatedAt: IsoInstant }).nullable(),
+}).meta({ id: 'CharityShare' });
+export type CharityShareView = z.infer<typeof CharityShareView>;

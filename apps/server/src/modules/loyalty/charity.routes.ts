@@ -1,8 +1,12 @@
-import { CharityList, CharityParams, CharityView, CreateCharity, CreateDonation, DonationList, DonationListQuery, DonationParams, DonationView, UpdateCharity } from '@vafa/contracts';
+import {
+  CharityList, CharityParams, CharityShareView, CharityView, CreateCharity, CreateDonation, DonationList, DonationListQuery, DonationParams, DonationView, LoyaltyCustomerParams,
+  SetCharityShare, UpdateCharity,
+} from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
+import { getCharityShare, removeCharityShare, setCharityShare } from './charity-share.service.ts';
 import { archiveCharity, createCharity, donatePoints, getCharity, getDonation, listCharities, listDonations, updateCharity } from './charity.service.ts';
 
 function requestKey(req: FastifyRequest): string | undefined {
@@ -58,6 +62,37 @@ export function registerLoyaltyCharityRoutes(app: App, deps: ModuleDeps): void {
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await archiveCharity(tx, req.tenantId, req.actor, req.params.charityId, new Date());
+      return { status: 204, body: null };
+    });
+    return sendWrite(reply, result);
+  });
+
+  app.get('/api/loyalty/members/:customerId/charity-share', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: ['loyalty'], summary: 'The member\'s automatic share of each purchase to a charity', operationId: 'getLoyaltyCharityShare',
+      description: '`share`: null when the member has chosen none.', params: LoyaltyCustomerParams, response: { 200: CharityShareView },
+    },
+  }, async (req) => getCharityShare(db, req.tenantId, req.params.customerId));
+
+  app.put('/api/loyalty/members/:customerId/charity-share', {
+    config: { access: 'loyalty:write' },
+    schema: {
+      tags: ['loyalty'], summary: 'Give a share of each purchase to a charity', operationId: 'setLoyaltyCharityShare',
+      description: 'From now on, each purchase\'s points (an earn with an order\'s external id), once spendable (at once, or when they unlock after their pending period), give `percent` of them, rounded down, to the charity: an ordinary donation with its receipt, once per purchase. Points spent before the share is given are not taken. 409 `charity_unavailable`; 422 `charity_not_found`.',
+      problems: [409, 422], params: LoyaltyCustomerParams, body: SetCharityShare, response: { 200: CharityShareView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 200, body: await setCharityShare(tx, req.tenantId, req.actor, req.params.customerId, req.body, new Date()) }));
+    return sendWrite(reply, result);
+  });
+
+  app.delete('/api/loyalty/members/:customerId/charity-share', {
+    config: { access: 'loyalty:write' },
+    schema: { tags: ['loyalty'], summary: 'Stop the automatic share', operationId: 'removeLoyaltyCharityShare', params: LoyaltyCustomerParams },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => {
+      await removeCharityShare(tx, req.tenantId, req.actor, req.params.customerId);
       return { status: 204, body: null };
     });
     return sendWrite(reply, result);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, char, check, foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { customers } from '../customers/customer.schema.ts';
 import { loyaltyEntries, loyaltyMembers } from './ledger.schema.ts';
 
 /**
@@ -67,5 +68,29 @@ export const loyaltyDonations = pgTable(
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [loyaltyMembers.tenantId, loyaltyMembers.customerId] }),
     foreignKey({ columns: [t.tenantId, t.entryId], foreignColumns: [loyaltyEntries.tenantId, loyaltyEntries.id] }),
     check('loyalty_donations_amounts', sql`${t.points} > 0 AND ${t.amountMinor} > 0 AND ${t.ratePoints} > 0 AND ${t.rateMinor} > 0`),
+  ],
+);
+
+/**
+ * A member's standing choice to give a share of each purchase's points to a charity: when an
+ * order's points become spendable (earned available, or unlocked after the pending period), the
+ * share is donated (charity-share.ts). One choice per member.
+ */
+export const loyaltyCharityShares = pgTable(
+  'loyalty_charity_shares',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    charityId: uuid('charity_id').notNull(),
+    /** whole percent of the points, 1–100, rounded down per purchase */
+    percent: integer('percent').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.customerId] }),
+    foreignKey({ columns: [t.tenantId, t.charityId], foreignColumns: [loyaltyCharities.tenantId, loyaltyCharities.id] }),
+    foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
+    check('loyalty_charity_shares_percent', sql`${t.percent} BETWEEN 1 AND 100`),
   ],
 );
