@@ -30,7 +30,7 @@ const MAIN: NavItem[] = [
   { href: '/import', label: 'nav.import', icon: <TransferIcon />, roles: ['owner', 'admin', 'manager', 'analyst'] },
   { href: '/feedback/surveys', label: 'nav.feedback', icon: <ChatIcon /> },
   { href: '/complaints', label: 'nav.complaints', icon: <AlertIcon /> },
-  { href: '/loyalty', label: 'nav.loyalty', icon: <HeartIcon />, soon: true },
+  { href: '/loyalty', label: 'nav.loyalty', icon: <HeartIcon /> },
   { href: '/engagement', label: 'nav.engagement', icon: <BoltIcon />, children: ENGAGEMENT },
   { href: '/insights', label: 'nav.insights', icon: <ChartIcon />, soon: true },
 ];

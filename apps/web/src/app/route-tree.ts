@@ -3,7 +3,8 @@
 // while several people add screens, and the table stays plain data the browser walk reads in Node.
 import type { AnyRoute, AsyncRouteComponent } from '@tanstack/react-router';
 import { accountSecurityRoute, acceptInvitationRoute, forgotPasswordRoute, resetPasswordRoute } from '../routes/account.tsx';
-import { insightsRoute, loyaltyRoute } from '../routes/coming-soon.tsx';
+import { insightsRoute } from '../routes/coming-soon.tsx';
+import { loyaltyRoute } from '../routes/loyalty.tsx';
 import { complaintPreventionRoute, complaintReportsRoute, complaintSettingsRoute } from '../routes/complaint-insights.tsx';
 import { complaintFormRoute, complaintNewRoute, complaintRoute, complaintsRoute, complaintTrackRoute } from '../routes/complaints.tsx';
 import { customerNewRoute, customerRoute, customersRoute } from '../routes/customers.tsx';
@@ -11,6 +12,7 @@ import {
   automationNewRoute, automationRoute, automationsRoute, followupRoute, followupsRoute, messagesRoute, templateNewRoute, templateRoute, templatesRoute,
 } from '../routes/engagement.tsx';
 import { importRoute } from '../routes/import.tsx';
+import { memberPortalRoute } from '../routes/loyalty-portal.tsx';
 import { engagementRoute, feedbackRoute, homeRoute, signInRoute } from '../routes/redirects.ts';
 import { rootRoute } from '../routes/root.tsx';
 import {
@@ -57,6 +59,7 @@ export const SCREENS = {
   complaint: complaintRoute,
   complaintForm: complaintFormRoute,
   complaintTrack: complaintTrackRoute,
+  memberPortal: memberPortalRoute,
   loyalty: loyaltyRoute,
   insights: insightsRoute,
   acceptInvitation: acceptInvitationRoute,

@@ -6,12 +6,6 @@ import { rootRoute } from './root.tsx';
 
 const ComingSoonPage = lazyPage(() => import('../app/ComingSoonPage.tsx'));
 
-export const loyaltyRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: pathOf('loyalty'),
-  component: withPage(() => <ComingSoonPage module="loyalty" />, ComingSoonPage),
-});
-
 export const insightsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: pathOf('insights'),

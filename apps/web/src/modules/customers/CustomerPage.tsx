@@ -12,6 +12,7 @@ import {
   UserText, useToast,
 } from '../../ui/index.ts';
 import { CustomerFollowups, ENGAGEMENT_KINDS, EngagementTimelineDetail } from '../engagement/index.ts';
+import { CustomerLoyalty } from '../loyalty/index.ts';
 import { SURVEY_KINDS, SurveyTimelineDetail } from '../surveys/index.ts';
 import { CHANNELS } from './customer-fields.ts';
 import { CustomerForm } from './CustomerForm.tsx';
@@ -162,6 +163,7 @@ export default function CustomerPage({ id }: { id: string }) {
           </section>
 
           <CustomerFollowups customerId={id} canCreate={!c.mergedInto && !c.erasedAt} />
+          <CustomerLoyalty customerId={id} canChange={!c.mergedInto && !c.erasedAt} />
           <Attributes customer={c} />
         </div>
 
