@@ -189,3 +189,43 @@ export const LoyaltyOrderReturnView = z.object({
   order: LoyaltyOrderView,
 }).meta({ id: 'LoyaltyOrderReturnView' });
 export type LoyaltyOrderReturnView = z.infer<typeof LoyaltyOrderReturnView>;
+
+/**
+ * "This order would earn…": an order as the orders API takes it (no external id: nothing is
+ * recorded), earned by the program's saved settings or by `settings` not yet saved. With a
+ * customer, the daily cap counts what they already earned today in the program.
+ */
+export const LoyaltySimulation = z.strictObject({
+  customerId: Uuid.optional(),
+  lines: z.array(OrderLine).min(1).max(500),
+  /** settings to try before saving; absent: the program's saved ones */
+  settings: LoyaltyProgramSettings.optional(),
+}).meta({ id: 'LoyaltySimulation' });
+export type LoyaltySimulation = z.infer<typeof LoyaltySimulation>;
+
+/** Without a program (a program being created): the settings are required. */
+export const LoyaltyDraftSimulation = LoyaltySimulation.extend({ settings: LoyaltyProgramSettings }).meta({ id: 'LoyaltyDraftSimulation' });
+export type LoyaltyDraftSimulation = z.infer<typeof LoyaltyDraftSimulation>;
+
+export const LoyaltySimulationView = z.object({
+  /** null: a program not yet saved */
+  programId: Uuid.nullable(),
+  /** the saved version simulated; null when the settings were sent */
+  programVersion: z.number().int().nullable(),
+  lines: z.array(z.object({ id: z.string(), sku: z.string().nullable(), category: z.string().nullable(), amount: z.number().int(), multiplierPercent: z.number().int() })),
+  /** the order's exact spend points before rounding, as a fraction of integers (decimal strings) */
+  exact: z.object({ numerator: z.string(), denominator: z.string() }),
+  rounding: LoyaltyRounding.nullable(),
+  /** spend points after rounding, before caps */
+  pointsBeforeCaps: z.number().int(),
+  /** spend points the customer already earned in the program today (what the daily cap counts); 0 without a customer */
+  earnedToday: z.number().int(),
+  /** what the order would earn */
+  points: z.number().int(),
+  capped: z.enum(['order', 'day']).nullable(),
+  pendingUntil: IsoInstant.nullable(),
+  expiresAt: IsoInstant.nullable(),
+  /** the instant the simulation was computed at */
+  at: IsoInstant,
+}).meta({ id: 'LoyaltySimulationView' });
+export type LoyaltySimulationView = z.infer<typeof LoyaltySimulationView>;

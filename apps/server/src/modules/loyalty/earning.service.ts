@@ -1,14 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { LoyaltyOrder, LoyaltyOrderReturn, LoyaltyOrderReturnView, LoyaltyOrderView } from '@vafa/contracts';
+import type { LoyaltyOrder, LoyaltyOrderReturn, LoyaltyOrderReturnView, LoyaltyOrderView, LoyaltyProgramSettings } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
 import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
 import { workspaceSettings } from '../workspace/index.ts';
-import { applyCaps, expiryFor, localIsoDay, priceLines, spendPoints, type PricedLine } from './earn-rules.ts';
+import { applyCaps, exactSpendPoints, expiryFor, localIsoDay, priceLines, spendPoints, type PricedLine } from './earn-rules.ts';
 import * as ledger from './ledger.repo.ts';
 import { LOYALTY_EVENTS, memberForWrite, type LedgerContext } from './ledger.service.ts';
 import { loyaltyAwards, loyaltyOrderReturns, loyaltyOrders } from './program.schema.ts';
 import { programForEarning, programVersionSettings, type Program } from './program.service.ts';
+import { tierPercentOf, withTierMultiplier } from './tier-multiplier.ts';
+import { tierMultiplierOf, upgradeAfterEarn } from './tiers.service.ts';
 import { spendingOrder } from './lot-draws.ts';
 
 // Earning by a program's rules: an order from a checkout or point of sale, and the custom events
@@ -22,6 +24,8 @@ const DAY_MS = 86_400_000;
 
 interface StoredLine extends PricedLine {
   returned: number;
+  /** the member's tier multiplier the order earned under, when not 100 */
+  tierPercent?: number;
 }
 
 type OrderRow = typeof loyaltyOrders.$inferSelect;
@@ -76,10 +80,9 @@ async function bookCredit(tx: Executor, ctx: LedgerContext, credit: Credit): Pro
 }
 
 /** When points earned now become spendable and when they expire, by the program's settings. */
-async function lotTimes(tx: Executor, ctx: LedgerContext, program: Program, pendingDays: number): Promise<{ pendingUntil: Date | null; expiresAt: Date | null; timeZone: string }> {
-  const { timeZone } = await workspaceSettings(tx, ctx.tenantId);
-  const pendingUntil = pendingDays > 0 ? new Date(ctx.now.getTime() + pendingDays * DAY_MS) : null;
-  return { pendingUntil, expiresAt: expiryFor(program.settings.expiry, ctx.now, pendingUntil ?? ctx.now, timeZone), timeZone };
+function lotTimes(settings: LoyaltyProgramSettings, now: Date, timeZone: string): { pendingUntil: Date | null; expiresAt: Date | null } {
+  const pendingUntil = settings.pendingDays > 0 ? new Date(now.getTime() + settings.pendingDays * DAY_MS) : null;
+  return { pendingUntil, expiresAt: expiryFor(settings.expiry, now, pendingUntil ?? now, timeZone) };
 }
 
 async function findOrder(tx: Executor, tenantId: string, programId: string, externalId: string): Promise<OrderRow | undefined> {
@@ -105,6 +108,42 @@ async function spendPointsOn(tx: Executor, tenantId: string, programId: string, 
   return Number(row?.total ?? 0);
 }
 
+export interface OrderQuote {
+  lines: PricedLine[];
+  /** the exact spend points, before rounding */
+  exact: { num: bigint; den: bigint };
+  pointsBeforeCaps: number;
+  earnedToday: number;
+  points: number;
+  capped: 'order' | 'day' | null;
+  pendingUntil: Date | null;
+  expiresAt: Date | null;
+  /** the workspace's local day the order counts on for the daily cap */
+  day: string;
+}
+
+/**
+ * What an order earns by these settings at `ctx.now`: the lines priced, the spend points rounded
+ * once, the caps (the daily one counting what the customer already earned today in the program),
+ * and when the points unlock and expire. Reads only: the real earning and the simulator both call
+ * it, so a simulation gives the figure the order would get. A caller earning for real holds the
+ * member's lock first.
+ */
+export async function quoteOrder(
+  tx: Executor, ctx: Pick<LedgerContext, 'tenantId' | 'now'>, programId: string | null, settings: LoyaltyProgramSettings, customerId: string | null,
+  input: LoyaltyOrder['lines'],
+): Promise<OrderQuote> {
+  const lines = priceLines(settings, input);
+  const { timeZone } = await workspaceSettings(tx, ctx.tenantId);
+  const day = localIsoDay(ctx.now, timeZone);
+  const earnedToday = settings.caps.perDay === null || programId === null || customerId === null ? 0 : await spendPointsOn(tx, ctx.tenantId, programId, customerId, day);
+  const pointsBeforeCaps = spendPoints(settings.spend, lines);
+  const { points, capped } = applyCaps(pointsBeforeCaps, settings.caps, earnedToday);
+  const times = points > 0 ? lotTimes(settings, ctx.now, timeZone) : { pendingUntil: null, expiresAt: null };
+  const exact = settings.spend ? exactSpendPoints(settings.spend, lines) : { num: 0n, den: 1n };
+  return { lines, exact, pointsBeforeCaps, earnedToday, points, capped, ...times, day };
+}
+
 /**
  * Earns an order's points by the program's rules. The member's lock comes first, so the daily cap
  * counts every earlier order of the day and the same order sent concurrently earns once; the order
@@ -120,15 +159,10 @@ export async function earnOrder(tx: Executor, ctx: LedgerContext, input: Loyalty
   const existing = await findOrder(tx, ctx.tenantId, program.id, input.externalId);
   if (existing) return replayOrder(existing, input);
 
-  const { settings } = program;
-  const lines = priceLines(settings, input.lines);
-  const { timeZone } = await workspaceSettings(tx, ctx.tenantId);
-  const day = localIsoDay(ctx.now, timeZone);
-  const earnedToday = settings.caps.perDay === null ? 0 : await spendPointsOn(tx, ctx.tenantId, program.id, input.customerId, day);
-  const { points, capped } = applyCaps(spendPoints(settings.spend, lines), settings.caps, earnedToday);
-  const times = points > 0 ? await lotTimes(tx, ctx, program, settings.pendingDays) : { pendingUntil: null, expiresAt: null };
+  const tierPercent = await tierMultiplierOf(tx, ctx.tenantId, program.id, input.customerId);
+  const { lines, day, points, capped, ...times } = await quoteOrder(tx, ctx, program.id, withTierMultiplier(program.settings, tierPercent), input.customerId, input.lines);
 
-  const stored: StoredLine[] = lines.map((l) => ({ ...l, returned: 0 }));
+  const stored: StoredLine[] = lines.map((l) => ({ ...l, returned: 0, ...(tierPercent === 100 ? {} : { tierPercent }) }));
   const [claimed] = await tx.insert(loyaltyOrders).values({
     tenantId: ctx.tenantId, programId: program.id, externalId: input.externalId, customerId: input.customerId, programVersion: program.version, lines: stored,
     points, capped, pendingUntil: times.pendingUntil, expiresAt: times.expiresAt, createdAt: ctx.now,
@@ -149,6 +183,8 @@ export async function earnOrder(tx: Executor, ctx: LedgerContext, input: Loyalty
     tenantId: ctx.tenantId, programId: program.id, sourceKey: `order:${input.externalId}`, customerId: input.customerId, programVersion: program.version,
     entryId, points, spendPoints: points, day, createdAt: ctx.now,
   });
+  // Tiers move up at once, in this transaction under the member's lock (tiers.service.ts).
+  await upgradeAfterEarn(tx, ctx, program.id, input.customerId, entryId);
   return { created: true, order: presentOrder({ ...claimed, entryId }) };
 }
 
@@ -208,7 +244,7 @@ export async function returnOrder(tx: Executor, ctx: LedgerContext, externalId: 
   if (lines.every((l, i) => l.returned === (order.lines as StoredLine[])[i]!.returned)) throw new Problem(409, 'nothing_to_return');
 
   const settings = await programVersionSettings(tx, ctx.tenantId, order.programId, order.programVersion);
-  const kept = Math.min(order.points, spendPoints(settings.spend, lines.map((l) => ({ amount: l.amount - l.returned, multiplierPercent: l.multiplierPercent }))));
+  const kept = Math.min(order.points, spendPoints(withTierMultiplier(settings, tierPercentOf(lines)).spend, lines.map((l) => ({ amount: l.amount - l.returned, multiplierPercent: l.multiplierPercent }))));
   const toReverse = Math.max(0, order.points - order.returnedPoints - kept);
 
   let fromPending = 0;
@@ -288,5 +324,6 @@ export async function awardEvent(
     tenantId: ctx.tenantId, programId: program.id, sourceKey, customerId: event.customerId, programVersion: program.version, entryId, points: event.points,
     spendPoints: 0, day: localIsoDay(ctx.now, timeZone), createdAt: ctx.now,
   });
+  await upgradeAfterEarn(tx, ctx, program.id, event.customerId, entryId);
   return true;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
-  CreateLoyaltyProgram, LoyaltyOrder, LoyaltyOrderParams, LoyaltyOrderReturn, LoyaltyOrderReturnView, LoyaltyOrderView, LoyaltyProgramList, LoyaltyProgramParams,
-  LoyaltyProgramVersionList, LoyaltyProgramView, UpdateLoyaltyProgram, Uuid,
+  CreateLoyaltyProgram, LoyaltyDraftSimulation, LoyaltyOrder, LoyaltyOrderParams, LoyaltyOrderReturn, LoyaltyOrderReturnView, LoyaltyOrderView, LoyaltyProgramList, LoyaltyProgramParams,
+  LoyaltyProgramVersionList, LoyaltyProgramView, LoyaltySimulation, LoyaltySimulationView, UpdateLoyaltyProgram, Uuid,
 } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/server.ts';
@@ -9,6 +9,7 @@ import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import type { LedgerContext } from './ledger.service.ts';
 import { earnOrder, getOrder, returnOrder } from './earning.service.ts';
+import { simulateOrder } from './simulation.service.ts';
 import { archiveProgram, createProgram, getProgram, listProgramVersions, listPrograms, updateProgram } from './program.service.ts';
 
 function ledgerContext(req: FastifyRequest): LedgerContext {
@@ -77,6 +78,25 @@ export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
       params: LoyaltyProgramParams, response: { 200: LoyaltyProgramVersionList },
     },
   }, async (req) => listProgramVersions(db, req.tenantId, req.params.programId));
+
+  const simulateDescription = 'What an order would earn, computed by the same rules as a real order (POST /api/loyalty/orders) and writing nothing: each line\'s multiplier, the exact points before rounding, the rounded points before and after the caps (with a customer, the daily cap counts what they already earned in the program today), until when the points would be pending and when they would expire. Repeated line ids: 422 `order_line_repeated`; sent settings are checked as a save checks them (422 `expiry_within_pending`, `event_rule_repeated`…); an unknown customer: 422 `unknown_customer`.';
+  app.post('/api/loyalty/programs/:programId/simulate', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: ['loyalty'], summary: 'Simulate an order in a program: "this order would earn…"', operationId: 'simulateLoyaltyOrder',
+      description: `${simulateDescription} Without \`settings\`: the program's saved ones; with them: settings not yet saved, tried before saving.`,
+      problems: [409, 422], params: LoyaltyProgramParams, body: LoyaltySimulation, response: { 200: LoyaltySimulationView },
+    },
+  }, async (req) => simulateOrder(db, req.tenantId, req.params.programId, req.body, new Date()));
+
+  app.post('/api/loyalty/programs/simulate', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: ['loyalty'], summary: 'Simulate an order in a program being created', operationId: 'simulateLoyaltyDraftOrder',
+      description: `${simulateDescription} The settings are the draft's; no daily cap is counted (the program has earned nothing yet).`,
+      problems: [409, 422], body: LoyaltyDraftSimulation, response: { 200: LoyaltySimulationView },
+    },
+  }, async (req) => simulateOrder(db, req.tenantId, null, req.body, new Date()));
 
   app.post('/api/loyalty/orders', {
     config: { access: 'loyalty:write' },

@@ -35,7 +35,7 @@ export const programOf = (row: ProgramRow): Program => ({
 });
 
 /** Rules that one field cannot say alone. */
-function checkSettings(settings: LoyaltyProgramSettings): void {
+export function checkSettings(settings: LoyaltyProgramSettings): void {
   // A lot must expire after it unlocks (the ledger refuses otherwise): a rolling expiry outlasts the pending period.
   if (settings.expiry.kind === 'rolling' && settings.expiry.days <= settings.pendingDays) {
     throw invalidField('settings.expiry.days', 'expiry_within_pending', { days: settings.expiry.days, pendingDays: settings.pendingDays });
