@@ -1,0 +1,357 @@
+// /c/:workspace/points: a member's own points, phone first. Sign-in by a code sent by SMS (phone,
+// then the six digits), then the balance, every upcoming expiry by day in the workspace's calendar,
+// points on their way, the history with the reason for each change, rewards, and giving points to
+// a charity in two taps. No staff session is involved: the member's cookie is the portal's own.
+import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { Form } from 'react-aria-components';
+import { usePrefs } from '../../app/prefs.tsx';
+import type { MessageKey } from '../../i18n/en.ts';
+import { useFieldError, useT } from '../../i18n/useT.ts';
+import { ApiError } from '../../lib/api.ts';
+import { LANGUAGES, formatDay, formatInstant, formatMoney, formatNumber, localiseDigits, toLatinDigits, type Language } from '../../lib/format.ts';
+import { useSubmit } from '../../lib/use-submit.ts';
+import { Button, Skeleton, TextField, UserText } from '../../ui/index.ts';
+import { memberPortalApi, type DonationReceipt, type MemberCatalogue, type MemberHistoryEntry, type MemberPortal } from './api.ts';
+import './member-portal.css';
+
+type Step = { kind: 'loading' } | { kind: 'phone' } | { kind: 'code'; phone: string } | { kind: 'member'; view: MemberPortal };
+
+export default function MemberPortalPage({ workspace }: { workspace: string }) {
+  const prefs = usePrefs();
+  const [step, setStep] = useState<Step>({ kind: 'loading' });
+  const api = useMemo(() => memberPortalApi(workspace, prefs.language), [workspace, prefs.language]);
+
+  // Already signed in (the cookie is still good): straight to the points.
+  useEffect(() => {
+    let live = true;
+    memberPortalApi(workspace, 'fa').me()
+      .then((view) => { if (live) setStep({ kind: 'member', view }); })
+      .catch(() => { if (live) setStep({ kind: 'phone' }); });
+    return () => { live = false; };
+  }, [workspace]);
+
+  return (
+    <PortalFrame>
+      {step.kind === 'loading' && <section className="portal-card"><Skeleton lines={4} /></section>}
+      {step.kind === 'phone' && <PhoneStep api={api} onSent={(phone) => setStep({ kind: 'code', phone })} />}
+      {step.kind === 'code' && (
+        <CodeStep api={api} phone={step.phone} onSignedIn={(view) => setStep({ kind: 'member', view })} onChangePhone={() => setStep({ kind: 'phone' })} />
+      )}
+      {step.kind === 'member' && <MemberView api={api} view={step.view} onSignedOut={() => setStep({ kind: 'phone' })} />}
+    </PortalFrame>
+  );
+}
+
+type Api = ReturnType<typeof memberPortalApi>;
+
+function PortalFrame({ children }: { children: ReactNode }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const { setLanguage } = prefs;
+  const [arrivalLanguage] = useState(() => new URLSearchParams(window.location.search).get('lang'));
+  useEffect(() => {
+    if (arrivalLanguage && (LANGUAGES as string[]).includes(arrivalLanguage)) setLanguage(arrivalLanguage as Language);
+  }, [arrivalLanguage, setLanguage]);
+  return (
+    <div className="portal-page">
+      <header className="portal-top">
+        <span className="brand-mark" aria-hidden="true">و</span>
+        <div className="portal-languages" role="group" aria-label={t('prefs.language')}>
+          {LANGUAGES.map((language) => (
+            <Button key={language} variant="ghost" aria-pressed={prefs.language === language} onPress={() => prefs.setLanguage(language)}>
+              <span lang={language}>{t(`lang.${language}`)}</span>
+            </Button>
+          ))}
+        </div>
+      </header>
+      <main id="main" className="portal-main">{children}</main>
+    </div>
+  );
+}
+
+function PhoneStep({ api, onSent }: { api: Api; onSent: (phone: string) => void }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const [phone, setPhone] = useState('');
+  const { error, pending, run } = useSubmit();
+  const fe = useFieldError(error);
+  const handleSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      const sent = await api.requestCode(toLatinDigits(phone.trim()));
+      onSent(sent.phone);
+    });
+  };
+  return (
+    <section className="portal-card" aria-labelledby="mp-title">
+      <h1 id="mp-title">{t('memberPortal.title')}</h1>
+      <p className="muted">{t('memberPortal.intro')}</p>
+      <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
+        {error && !('phone' in error.fieldErrors) && <p className="form-error" role="alert">{error.message}</p>}
+        <TextField
+          label={t('memberPortal.phone')}
+          value={localiseDigits(phone, prefs.digits)}
+          onChange={(v) => setPhone(toLatinDigits(v))}
+          type="tel"
+          inputMode="tel"
+          dir="ltr"
+          autoComplete="tel"
+          isRequired
+          description={t('memberPortal.phoneHelp')}
+          errorMessage={fe('phone')}
+        />
+        <Button type="submit" variant="primary" isPending={pending}>{t('memberPortal.sendCode')}</Button>
+      </Form>
+    </section>
+  );
+}
+
+function CodeStep({ api, phone, onSignedIn, onChangePhone }: { api: Api; phone: string; onSignedIn: (view: MemberPortal) => void; onChangePhone: () => void }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const [code, setCode] = useState('');
+  const [resent, setResent] = useState(false);
+  const { error, pending, run, setError } = useSubmit();
+  const fe = useFieldError(error);
+  const handleSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => onSignedIn(await api.verify(phone, toLatinDigits(code.trim()))));
+  };
+  const handleResend = () => {
+    setResent(false);
+    void run(async () => {
+      await api.requestCode(phone);
+      setResent(true);
+    }).then((ok) => { if (!ok) setCode(''); });
+  };
+  return (
+    <section className="portal-card" aria-labelledby="mp-code">
+      <h1 id="mp-code">{t('memberPortal.codeTitle')}</h1>
+      <p className="muted">
+        {t('memberPortal.codeSent')}{' '}
+        <bdi dir="ltr" className="portal-phone">{localiseDigits(phone, prefs.digits)}</bdi>
+      </p>
+      {resent && <p className="notice" role="status">{t('memberPortal.codeResent')}</p>}
+      <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
+        {error && !('code' in error.fieldErrors) && <p className="form-error" role="alert">{error.message}</p>}
+        <TextField
+          label={t('memberPortal.code')}
+          value={localiseDigits(code, prefs.digits)}
+          onChange={(v) => { setCode(toLatinDigits(v).replace(/\D/g, '').slice(0, 6)); setError(null); }}
+          inputMode="numeric"
+          dir="ltr"
+          autoComplete="one-time-code"
+          autoFocus
+          isRequired
+          className="portal-code-field"
+          errorMessage={fe('code')}
+        />
+        <Button type="submit" variant="primary" isPending={pending}>{t('memberPortal.signIn')}</Button>
+      </Form>
+      <div className="portal-links">
+        <Button variant="ghost" onPress={handleResend}>{t('memberPortal.resend')}</Button>
+        <Button variant="ghost" onPress={onChangePhone}>{t('memberPortal.changePhone')}</Button>
+      </div>
+    </section>
+  );
+}
+
+function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberPortal; onSignedOut: () => void }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const [view, setView] = useState(first);
+  // The workspace's calendar and time zone for its dates; the reader's language and digits.
+  const display = { language: prefs.language, digits: prefs.digits, calendar: view.workspace.calendar, timeZone: view.workspace.timeZone };
+  const n = (value: number) => formatNumber(value, display);
+  const points = (value: number) => t('memberPortal.points', { count: value, points: n(value) });
+  const refresh = useCallback(() => { void api.me().then(setView).catch(() => undefined); }, [api]);
+  const handleSignOut = () => { void api.signOut().finally(onSignedOut); };
+
+  return (
+    <>
+      <section className="portal-card portal-balance" aria-labelledby="mp-balance">
+        <p className="muted portal-hello">
+          {view.member.name ? <>{t('memberPortal.hello')} <UserText>{view.member.name}</UserText></> : t('memberPortal.helloNoName')}
+          {' · '}<UserText>{view.workspace.name}</UserText>
+        </p>
+        <h1 id="mp-balance" className="portal-balance-label">{t('memberPortal.available')}</h1>
+        <p className="portal-balance-number" data-testid="member-available">{n(view.balance.available)}</p>
+        <dl className="portal-facts">
+          <div><dt>{t('memberPortal.pending')}</dt><dd data-testid="member-pending">{n(view.balance.pending)}</dd></div>
+          <div><dt>{t('memberPortal.qualifying')}</dt><dd>{n(view.balance.qualifying)}</dd></div>
+        </dl>
+      </section>
+
+      <section className="portal-card" aria-labelledby="mp-expiring">
+        <h2 id="mp-expiring">{t('memberPortal.expiringTitle')}</h2>
+        {view.expiring.length === 0 && view.withoutExpiry === 0 && <p className="muted">{t('memberPortal.expiringNone')}</p>}
+        {view.expiring.length > 0 && (
+          <ul className="portal-rows" data-testid="member-expiring">
+            {view.expiring.map((day) => (
+              <li key={day.date}>
+                <time dateTime={day.date}>{formatDay(day.date, display)}</time>
+                <strong>{points(day.points)}</strong>
+              </li>
+            ))}
+          </ul>
+        )}
+        {view.withoutExpiry > 0 && <p className="muted">{t('memberPortal.neverExpire', { points: points(view.withoutExpiry) })}</p>}
+        {view.unlocking.length > 0 && (
+          <>
+            <h3>{t('memberPortal.unlockingTitle')}</h3>
+            <ul className="portal-rows">
+              {view.unlocking.map((day) => (
+                <li key={day.date}>
+                  <time dateTime={day.date}>{formatDay(day.date, display)}</time>
+                  <strong>{points(day.points)}</strong>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+
+      <History api={api} display={display} />
+      <Catalogue api={api} display={display} available={view.balance.available} onGiven={refresh} />
+
+      <p className="portal-signout"><Button variant="ghost" onPress={handleSignOut}>{t('memberPortal.signOut')}</Button></p>
+    </>
+  );
+}
+
+type Display = { language: Language; digits: ReturnType<typeof usePrefs>['digits']; calendar: MemberPortal['workspace']['calendar']; timeZone: string };
+
+function History({ api, display }: { api: Api; display: Display }) {
+  const t = useT();
+  const [items, setItems] = useState<MemberHistoryEntry[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const load = useCallback(async (after?: string) => {
+    setLoading(true);
+    try {
+      const page = await api.history(after);
+      setItems((before) => [...(after ? before ?? [] : []), ...page.items]);
+      setCursor(page.nextCursor);
+      setFailed(false);
+    } catch {
+      setFailed(true);
+    } finally {
+      setLoading(false);
+    }
+  }, [api]);
+  useEffect(() => { void load(); }, [load]);
+  const n = (value: number) => formatNumber(Math.abs(value), display);
+  return (
+    <section className="portal-card" aria-labelledby="mp-history">
+      <h2 id="mp-history">{t('memberPortal.historyTitle')}</h2>
+      {items === null && !failed && <Skeleton lines={3} />}
+      {failed && <p className="form-error" role="alert">{t('common.networkError')}</p>}
+      {items && items.length === 0 && <p className="muted">{t('memberPortal.historyEmpty')}</p>}
+      {items && items.length > 0 && (
+        <ol className="portal-history" data-testid="member-history">
+          {items.map((item) => (
+            <li key={item.id} data-cause={item.cause}>
+              <div className="portal-history-main">
+                <span className="portal-history-cause">{t(`memberPortal.cause.${item.cause}` as MessageKey)}</span>
+                {item.reference && (
+                  <span className="muted portal-history-ref">{t('memberPortal.reference')} <bdi dir="ltr">{localiseDigits(item.reference, display.digits)}</bdi></span>
+                )}
+                {item.note && <span className="muted portal-history-note" dir="auto">{item.note}</span>}
+                <time className="muted" dateTime={item.at}>{formatInstant(item.at, display)}</time>
+              </div>
+              <span className={`portal-history-points ${item.points < 0 ? 'minus' : 'plus'}`} dir="ltr">
+                {item.points === 0 ? n(0) : `${item.points < 0 ? '−' : '+'}${n(item.points)}`}
+                {item.pending !== 0 && item.available === 0 && <span className="portal-history-pending">{t('memberPortal.pendingShort')}</span>}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+      {cursor && <Button onPress={() => void load(cursor)} isPending={loading}>{t('memberPortal.loadMore')}</Button>}
+    </section>
+  );
+}
+
+const localName = (name: { fa?: string; ar?: string; en?: string }, language: Language) => name[language] ?? name.fa ?? name.ar ?? name.en ?? '';
+
+function Catalogue({ api, display, available, onGiven }: { api: Api; display: Display; available: number; onGiven: () => void }) {
+  const t = useT();
+  const [catalogue, setCatalogue] = useState<MemberCatalogue | null>(null);
+  useEffect(() => { void api.catalogue().then(setCatalogue).catch(() => undefined); }, [api]);
+  if (!catalogue) return null;
+  const n = (value: number) => formatNumber(value, display);
+  return (
+    <>
+      {catalogue.rewards.length > 0 && (
+        <section className="portal-card" aria-labelledby="mp-rewards">
+          <h2 id="mp-rewards">{t('memberPortal.rewardsTitle')}</h2>
+          <ul className="portal-rows">
+            {catalogue.rewards.map((reward) => (
+              <li key={reward.id}>
+                <span dir="auto">{localName(reward.name, display.language)}</span>
+                <strong>{t('memberPortal.points', { count: reward.pointsCost, points: n(reward.pointsCost) })}</strong>
+              </li>
+            ))}
+          </ul>
+          <p className="muted">{t('memberPortal.rewardsHow')}</p>
+        </section>
+      )}
+      {catalogue.charities.length > 0 && (
+        <section className="portal-card" aria-labelledby="mp-give">
+          <h2 id="mp-give">{t('memberPortal.giveTitle')}</h2>
+          <p className="muted">{t('memberPortal.giveIntro')}</p>
+          {catalogue.charities.map((charity) => (
+            <GiveToCharity key={charity.id} api={api} display={display} charity={charity} available={available} onGiven={onGiven} />
+          ))}
+        </section>
+      )}
+    </>
+  );
+}
+
+function GiveToCharity({ api, display, charity, available, onGiven }: {
+  api: Api; display: Display; charity: MemberCatalogue['charities'][number]; available: number; onGiven: () => void;
+}) {
+  const t = useT();
+  const [confirming, setConfirming] = useState(false);
+  const [receipt, setReceipt] = useState<DonationReceipt | null>(null);
+  const [key, setKey] = useState(() => crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`);
+  const { error, pending, run } = useSubmit();
+  const name = localName(charity.name, display.language);
+  // A round gift the member can afford: 100 points, or all they have if less.
+  const gift = Math.min(100, available);
+  const n = (value: number) => formatNumber(value, display);
+  const handleGive = () => void run(async () => {
+    setReceipt(await api.donate(charity.id, gift, key));
+    setConfirming(false);
+    setKey(crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`);
+    onGiven();
+  });
+  return (
+    <div className="portal-charity">
+      <p className="portal-charity-name" dir="auto">{name}</p>
+      {receipt && (
+        <p className="notice" role="status">
+          {t('memberPortal.given', {
+            points: t('memberPortal.points', { count: receipt.points, points: n(receipt.points) }),
+            amount: formatMoney(receipt.amountMinor, receipt.currency, display),
+            receipt: localiseDigits(receipt.receiptNumber, display.digits),
+          })}
+        </p>
+      )}
+      {error && <p className="form-error" role="alert">{error instanceof ApiError ? error.message : t('common.networkError')}</p>}
+      {gift <= 0 ? null : !confirming ? (
+        <Button onPress={() => setConfirming(true)}>{t('memberPortal.give', { points: t('memberPortal.points', { count: gift, points: n(gift) }) })}</Button>
+      ) : (
+        <div className="portal-confirm">
+          <p>{t('memberPortal.giveConfirm', { points: t('memberPortal.points', { count: gift, points: n(gift) }), charity: name })}</p>
+          <div className="form-actions">
+            <Button variant="primary" isPending={pending} onPress={handleGive}>{t('memberPortal.giveYes')}</Button>
+            <Button variant="ghost" onPress={() => setConfirming(false)}>{t('common.cancel')}</Button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

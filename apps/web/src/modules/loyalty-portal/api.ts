@@ -1,0 +1,41 @@
+// The member portal's calls. Its own small fetch: a 401 here means "the member is not signed in"
+// (the page shows the code sign-in), never the staff session's sign-in screen.
+import type {
+  MemberCatalogueView, MemberCodeSent, MemberDonationReceipt, MemberHistoryPage, MemberPortalView,
+} from '@vafa/contracts';
+import { ApiError, type Problem } from '../../lib/api.ts';
+import type { Language } from '../../lib/format.ts';
+
+export type MemberPortal = MemberPortalView;
+export type MemberHistory = MemberHistoryPage;
+export type MemberHistoryEntry = MemberHistoryPage['items'][number];
+export type MemberCatalogue = MemberCatalogueView;
+export type DonationReceipt = MemberDonationReceipt;
+
+async function call<T>(language: Language, method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { ...headers, 'Accept-Language': language, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 204) return undefined as T;
+  const isJson = (response.headers.get('content-type') ?? '').includes('json');
+  const data: unknown = isJson ? await response.json() : await response.text();
+  if (!response.ok) throw new ApiError(response.status, (isJson ? data : { detail: String(data) }) as Partial<Problem>);
+  return data as T;
+}
+
+export function memberPortalApi(workspace: string, language: Language) {
+  const base = `/api/public/loyalty/${encodeURIComponent(workspace)}`;
+  return {
+    requestCode: (phone: string) => call<MemberCodeSent>(language, 'POST', `${base}/otp`, { phone, language }),
+    verify: (phone: string, code: string) => call<MemberPortal>(language, 'POST', `${base}/otp/verify`, { phone, code }),
+    me: () => call<MemberPortal>(language, 'GET', `${base}/me`),
+    history: (cursor?: string) => call<MemberHistory>(language, 'GET', `${base}/me/history${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
+    catalogue: () => call<MemberCatalogue>(language, 'GET', `${base}/me/catalogue`),
+    donate: (charityId: string, points: number, key: string) =>
+      call<DonationReceipt>(language, 'POST', `${base}/me/donations`, { charityId, points }, { 'Idempotency-Key': key }),
+    signOut: () => call<void>(language, 'POST', `${base}/sign-out`),
+  };
+}

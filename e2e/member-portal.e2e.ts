@@ -1,0 +1,156 @@
+// The member portal in the browser: a member on a phone (390×844, Persian) types their number in
+// Persian digits, gets the sign-in code by SMS — sent by Vafa's dispatcher through the outbound
+// guard to a local server speaking Kavenegar's API, where the test reads it — types it, and sees
+// their balance, every expiry by day in the Solar Hijri calendar and their history; then gives
+// points to a charity in two taps. Screenshots in fa, ar and en at 1366 and 390 px.
+// Run: node --import tsx --test e2e/member-portal.e2e.ts
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { APIRequestContext, Browser, Page } from 'playwright-core';
+import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
+import { MESSAGES } from '../apps/web/src/i18n/index.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+
+const fa = MESSAGES.fa;
+const PERSIAN = '۰۱۲۳۴۵۶۷۸۹';
+const toPersian = (digits: string) => digits.replace(/[0-9]/g, (d) => PERSIAN[Number(d)]!);
+const toLatin = (text: string) => text.replace(/[۰-۹]/g, (d) => String(PERSIAN.indexOf(d))).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660));
+const KAVENEGAR_KEY = 'kv-e2e-portal-key';
+const PHONE = '09351234567';
+const E164 = '+989351234567';
+
+let vafa: RunningVafa;
+let browser: Browser;
+let sms: SmsProviderServer;
+let slug = '';
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+async function staffApi(request: APIRequestContext) {
+  const login = await request.post('/api/auth/login', { data: { email: vafa.email, password: vafa.password } });
+  assert.equal(login.status(), 200, await login.text());
+  const { csrfToken } = await login.json() as { csrfToken: string };
+  return async (method: 'POST' | 'PUT', url: string, data: unknown, key?: string) => {
+    const res = await request.fetch(url, { method, data, headers: { 'x-csrf-token': csrfToken, ...(key ? { 'idempotency-key': key } : {}) } });
+    assert.ok(res.status() < 300, `${method} ${url} → ${res.status()} ${await res.text()}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+}
+
+/** The code of the newest SMS to the member's phone after `seen` earlier ones. */
+async function smsCode(seen: number): Promise<string> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const send = sms.sends.filter((s) => s.params.receptor === E164)[seen];
+    if (send) {
+      const codes = send.params.message!.match(/(?<![0-9])[0-9]{6}(?![0-9])/g);
+      assert.ok(codes, send.params.message);
+      return codes[codes.length - 1]!;
+    }
+    if (Date.now() > deadline) throw new Error('no SMS with the code reached the provider');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function signIn(page: Page): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: fa['memberPortal.title'] }).waitFor();
+  await page.getByRole('textbox', { name: fa['memberPortal.phone'] }).fill(toPersian(PHONE));
+  const seen = sms.sends.filter((s) => s.params.receptor === E164).length;
+  await page.getByRole('button', { name: fa['memberPortal.sendCode'] }).click();
+  await page.getByRole('heading', { level: 1, name: fa['memberPortal.codeTitle'] }).waitFor();
+  const code = await smsCode(seen);
+  await page.getByRole('textbox', { name: fa['memberPortal.code'] }).fill(toPersian(code));
+  await page.getByRole('button', { name: fa['memberPortal.signIn'] }).click();
+  await page.getByTestId('member-available').waitFor();
+}
+
+describe('member portal', { timeout: 600_000 }, () => {
+  before(async () => {
+    sms = await smsProviderServer({ kavenegar: { apiKey: KAVENEGAR_KEY } });
+    [vafa, browser] = await Promise.all([startVafa({ env: { VAFA_OUTBOUND_ALLOW: '127.0.0.1' } }), launchChromium()]);
+    const context = await browser.newContext({ baseURL: vafa.baseUrl });
+    const api = await staffApi(context.request);
+    slug = (await (await context.request.get('/api/workspace')).json() as { slug: string }).slug;
+    await api('PUT', '/api/messaging/channels/sms', { provider: 'kavenegar', baseUrl: sms.url, sender: '10004346', apiKey: KAVENEGAR_KEY });
+    const customer = await api('POST', '/api/customers', { name: 'سارا رضایی', phone: PHONE });
+    const earn = (body: Record<string, unknown>) => api('POST', `/api/loyalty/members/${String(customer.id)}/earnings`, body, `e2e-${Math.random()}`);
+    await earn({ points: 800, reason: 'خرید از شعبهٔ ونک', externalId: '1001', expiresAt: inDays(12) });
+    await earn({ points: 250, reason: 'پاسخ به نظرسنجی', expiresAt: inDays(40) });
+    await earn({ points: 180, reason: 'هدیهٔ عضویت' });
+    await earn({ points: 120, reason: 'خرید اینترنتی', externalId: '1002', pendingUntil: inDays(5), expiresAt: inDays(60) });
+    await api('POST', '/api/loyalty/charities', { name: { fa: 'بنیاد کودک', ar: 'مؤسسة الطفل', en: 'Child Foundation' }, ratePoints: 1, rateMinor: 1000 });
+    await api('POST', '/api/loyalty/rewards', { kind: 'gift', name: { fa: 'لیوان سفالی', ar: 'كوب فخاري', en: 'Ceramic mug' }, pointsCost: 500 });
+    await context.close();
+  });
+  after(async () => {
+    await browser?.close();
+    await vafa?.stop();
+    await sms?.close();
+  });
+
+  test('a member signs in on a phone in Persian with the code sent by SMS and sees their points', async () => {
+    const context = await browser.newContext({ baseURL: vafa.baseUrl, locale: 'fa-IR', timezoneId: 'Asia/Tehran', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, bypassCSP: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`/c/${slug}/points?lang=fa`);
+    await expectAccessible(page, 'member sign-in fa phone');
+    await signIn(page);
+
+    // 800 + 250 + 180 available; 120 on their way.
+    const available = (await page.getByTestId('member-available').textContent())!;
+    assert.match(available, /^[۰-۹٬]+$/, `the balance in Persian digits: ${available}`);
+    assert.equal(toLatin(available).replace(/٬/g, ''), '1230');
+    assert.equal(toLatin((await page.getByTestId('member-pending').textContent())!), '120');
+    // Every expiry day, not only the soonest, in the Solar Hijri calendar.
+    const days = page.getByTestId('member-expiring').locator('li');
+    assert.equal(await days.count(), 2);
+    const first = (await days.first().textContent())!;
+    assert.match(first, /(فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند)/, `a Persian month: ${first}`);
+    assert.match(first, /۸۰۰ امتیاز/);
+    // History with the reason for each change.
+    const history = page.getByTestId('member-history');
+    await history.getByText(fa['memberPortal.cause.order']).first().waitFor();
+    await history.getByText('پاسخ به نظرسنجی').waitFor();
+    const bodyText = await page.locator('main').innerText();
+    assert.doesNotMatch(bodyText, /[A-Za-z]/, 'no Latin letters on the Persian screen');
+    await expectAccessible(page, 'member portal fa phone');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `no sideways scroll at 390 px (${width})`);
+
+    // Two taps give 100 points to the charity; the balance follows.
+    await page.getByRole('button', { name: fa['memberPortal.give'].replace('{points}', '۱۰۰ امتیاز') }).click();
+    await page.getByRole('button', { name: fa['memberPortal.giveYes'] }).click();
+    const thanks = page.getByRole('status').filter({ hasText: 'D-' }).or(page.getByRole('status').filter({ hasText: 'رسید' }));
+    await thanks.first().waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="member-available"]')?.textContent?.replace(/[٬,]/g, '') === '۱۱۳۰');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('screenshots in fa, ar and en at 1366 and 390 px', async () => {
+    for (const width of [1366, 390]) {
+      const context = await browser.newContext({ baseURL: vafa.baseUrl, locale: 'fa-IR', timezoneId: 'Asia/Tehran', viewport: { width, height: width > 500 ? 900 : 844 } });
+      const page = await context.newPage();
+      await page.goto(`/c/${slug}/points?lang=fa`);
+      await page.getByRole('heading', { level: 1, name: fa['memberPortal.title'] }).waitFor();
+      for (const language of ['fa', 'ar', 'en'] as const) {
+        await page.getByRole('button', { name: MESSAGES.fa[`lang.${language}`] }).click();
+        await page.getByRole('heading', { level: 1, name: MESSAGES[language]['memberPortal.title'] }).waitFor();
+        await screenshot(page, `member-portal/${language}-${width}-sign-in`, { fullPage: true });
+      }
+      await page.getByRole('button', { name: MESSAGES.fa['lang.fa'] }).click();
+      await signIn(page);
+      for (const language of ['fa', 'ar', 'en'] as const) {
+        await page.getByRole('button', { name: MESSAGES.fa[`lang.${language}`] }).click();
+        await page.getByRole('heading', { level: 2, name: MESSAGES[language]['memberPortal.historyTitle'] }).waitFor();
+        await page.getByTestId('member-history').waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${language} ${width}: no sideways scroll (${overflow})`);
+        if (language !== 'en') assert.doesNotMatch(await page.locator('main').innerText(), /[A-Za-z]/, `${language} ${width}: no Latin letters`);
+        await screenshot(page, `member-portal/${language}-${width}-points`, { fullPage: true });
+      }
+      await context.close();
+    }
+  });
+});
