@@ -259,7 +259,8 @@ export async function upgradeAfterEarn(tx: Executor, ctx: LedgerContext, program
     });
     await recordChange(tx, ctx, {
       programId, customerId, from: state?.tierId ?? null, to, reason: 'upgrade', value, entryId,
-      key: `upgrade:${programId}:${customerId}:${entryId ?? ctx.now.toISOString()}`,
+      // From and to in the key: two earns without a ledger entry (orders of no points) at one instant are still two keys.
+      key: `upgrade:${programId}:${customerId}:${state?.tierId ?? 'none'}:${to}:${entryId ?? ctx.now.toISOString()}`,
     });
   } else if (state?.downgradeAt && qualified >= current) {
     await tx.update(loyaltyMemberTiers).set({ downgradeToTierId: null, downgradeAt: null, updatedAt: ctx.now }).where(and(
@@ -429,7 +430,7 @@ export async function getMemberTier(db: Executor, tenantId: string, programId: s
     next: next ? { tier: view(current + 1), needed: Math.max(0, next.threshold - value) } : null,
     downgrade: state?.downgradeAt ? { tier: downgradeTo >= 0 ? view(downgradeTo) : null, at: state.downgradeAt.toISOString() } : null,
     changes: changes.map((c) => ({
-      id: c.id, fromTierId: c.fromTierId, toTierId: c.toTierId, reason: c.reason as 'upgrade', value: c.value, entryId: c.entryId, createdAt: c.createdAt.toISOString(),
+      id: c.id, fromTierId: c.fromTierId, toTierId: c.toTierId, reason: c.reason as Change['reason'], value: c.value, entryId: c.entryId, createdAt: c.createdAt.toISOString(),
     })),
   };
 }
