@@ -33,6 +33,8 @@ export const VerifyMemberCode = z.strictObject({
 }).meta({ id: 'VerifyMemberCode' });
 export type VerifyMemberCode = z.infer<typeof VerifyMemberCode>;
 
+const TierName = z.object({ fa: z.string(), ar: z.string(), en: z.string() });
+
 /** How the workspace shows dates and numbers, so the portal shows the member's dates in the workspace calendar. */
 export const MemberPortalWorkspace = z.object({
   name: z.string(),
@@ -59,8 +61,16 @@ export const MemberPortalView = z.object({
   withoutExpiry: z.number().int(),
   /** pending points by the day they become spendable */
   unlocking: z.array(z.object({ date: z.iso.date(), unlocksAt: IsoInstant, points: z.number().int() })),
-  /** tier progress: null until tiers exist for the workspace */
-  tier: z.null(),
+  /** the member's level in each active program that has tiers, and how far the next one is */
+  tiers: z.array(z.object({
+    program: z.string(),
+    /** what counts: qualifying points, spend (minor units) or orders, in the current window */
+    basis: z.enum(['qualifying_points', 'spend', 'orders']),
+    value: z.number().int(),
+    windowEndsAt: IsoInstant,
+    current: z.object({ rank: z.number().int(), name: TierName }).nullable(),
+    next: z.object({ rank: z.number().int(), name: TierName, threshold: z.number().int(), needed: z.number().int() }).nullable(),
+  })),
   /** the member's referral link: null until referrals exist for the workspace */
   referralLink: z.null(),
 }).meta({ id: 'MemberPortal' });

@@ -7,7 +7,9 @@ import type { Executor } from '../../platform/db/connect.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { donatePoints, listCharities } from './charity.service.ts';
 import { memberBalance, memberHistory } from './ledger.service.ts';
+import { listPrograms } from './program.service.ts';
 import { listRewards } from './rewards.service.ts';
+import { getMemberTier, listTiers } from './tiers.service.ts';
 
 // What the signed-in member sees on the portal: only their own points, read from the ledger
 // (balances, open lots, entries) of their own workspace. The routes give the customer id only
@@ -53,9 +55,28 @@ export async function memberPortalView(db: Executor, tenantId: string, customerI
     expiring: byDay(balance.expiring, (g) => g.expiresAt, settings.timeZone).map((d) => ({ date: d.date, expiresAt: d.at, points: d.points })),
     withoutExpiry: balance.withoutExpiry,
     unlocking: byDay(balance.unlocking, (g) => g.unlocksAt, settings.timeZone).map((d) => ({ date: d.date, unlocksAt: d.at, points: d.points })),
-    tier: null,
+    tiers: await memberTiers(db, tenantId, customerId),
     referralLink: null,
   };
+}
+
+/** The member's level in each active program with tiers (tiers.service.ts measures it). */
+async function memberTiers(db: Executor, tenantId: string, customerId: string): Promise<MemberPortalView['tiers']> {
+  const now = new Date();
+  const out: MemberPortalView['tiers'] = [];
+  for (const program of (await listPrograms(db, tenantId)).items) {
+    if (program.status !== 'active' || (await listTiers(db, tenantId, program.id)).items.length === 0) continue;
+    const standing = await getMemberTier(db, tenantId, program.id, customerId, now);
+    out.push({
+      program: program.name,
+      basis: standing.basis,
+      value: standing.value,
+      windowEndsAt: standing.window.to,
+      current: standing.tier ? { rank: standing.tier.rank, name: standing.tier.name } : null,
+      next: standing.next ? { rank: standing.next.tier.rank, name: standing.next.tier.name, threshold: standing.next.tier.threshold, needed: standing.next.needed } : null,
+    });
+  }
+  return out;
 }
 
 const EVENT_CAUSES: Record<string, MemberEntryCause> = {

@@ -137,7 +137,7 @@ describe('signing in with a code sent by SMS', () => {
       member: { name: 'سارا', phone: phone.e164 },
       balance: { available: 190, pending: 40, qualifying: 240 },
       withoutExpiry: 20,
-      tier: null,
+      tiers: [],
       referralLink: null,
     });
     // Every expiry, by the Tehran day: the redemption drew 10 from the soonest lot.
@@ -320,6 +320,26 @@ describe('what a signed-in member sees', () => {
     expect((await call('GET', `${portal(a)}/me`, { cookie: cookieA })).status).toBe(401);
     await expectLedgerBalanced(t, a.tenantId);
     await expectLedgerBalanced(t, b.tenantId);
+  });
+
+  it('shows the member\'s level in each program with tiers and how far the next one is', async () => {
+    const ws = await workspace();
+    const phone = freshPhone();
+    const customer = await createCustomer(t, ws, { phone: phone.national });
+    const program = await staff(ws, 'POST', '/api/loyalty/programs', { name: 'باشگاه طلایی', settings: { spend: { points: 1, per: 1_000 }, pendingDays: 0, expiry: { kind: 'never' } } }, 'manager');
+    await staff(ws, 'PUT', `/api/loyalty/programs/${program.id}/tier-settings`, { basis: 'qualifying_points', window: { kind: 'rolling', days: 365 }, downgrade: 'one_step' }, 'manager');
+    await staff(ws, 'POST', `/api/loyalty/programs/${program.id}/tiers`, { name: { fa: 'نقره‌ای', ar: 'فضي', en: 'Silver' }, threshold: 100 }, 'manager');
+    await staff(ws, 'POST', `/api/loyalty/programs/${program.id}/tiers`, { name: { fa: 'طلایی', ar: 'ذهبي', en: 'Gold' }, threshold: 500 }, 'manager');
+    await staff(ws, 'POST', '/api/loyalty/orders', { externalId: 'T-1', programId: program.id, customerId: customer.id, lines: [{ id: '1', amount: 240_000 }] }, 'manager');
+    const cookie = await signIn(ws, phone);
+    const me = await call('GET', `${portal(ws)}/me`, { cookie });
+    expect(me.body.tiers).toEqual([{
+      program: 'باشگاه طلایی', basis: 'qualifying_points', value: 240, windowEndsAt: expect.any(String),
+      current: { rank: 1, name: { fa: 'نقره‌ای', ar: 'فضي', en: 'Silver' } },
+      next: { rank: 2, name: { fa: 'طلایی', ar: 'ذهبي', en: 'Gold' }, threshold: 500, needed: 260 },
+    }]);
+    const history = await call('GET', `${portal(ws)}/me/history`, { cookie });
+    expect(history.body.items[0]).toMatchObject({ cause: 'order', reference: 'T-1', note: 'باشگاه طلایی', points: 240 });
   });
 
   it('lists rewards on offer and gives points to a charity once per tap, however often the tap is sent', async () => {
