@@ -76,7 +76,7 @@ describe('the satisfaction question for a complainant without a customer record'
     // After the closure notice, the question, in Persian, with the tracking link that proves the case.
     const question = await eventually(async () => mailsTo(email).find((m) => m.subject.includes('از رسیدگی به شکایتتان راضی بودید')), 'the satisfaction question by e-mail', 60_000);
     expect(question.html).toContain('dir="rtl"');
-    const link = /\/complaints\/track\/[a-z0-9-]+\?code=(\d+)#token=([A-Za-z0-9_-]+)/.exec(question.text!)!;
+    const link = /\/c\/[a-z0-9-]+\/track\?code=(\d+)#token=([A-Za-z0-9_-]+)/.exec(question.text!)!;
     expect(link[1]).toBe(code);
     expect(await csatNotice(ws, id)).toEqual([expect.objectContaining({ status: 'queued', channel: 'email', message_id: expect.any(String) })]);
     expect((await caseLog(ws, id)).find((l) => l.action === 'csat_invited')!.details).toMatchObject({ via: 'contact', surveyId: expect.any(String) });

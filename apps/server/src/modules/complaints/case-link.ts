@@ -21,9 +21,12 @@ export function caseLinkTokenMatches(secrets: Secrets, tenantId: string, caseId:
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** `{publicUrl}/complaints/track/{workspace}?code={code}#token={token}`; the public tracking page lives there. */
+/**
+ * `{publicUrl}/c/{workspace}/track?code={code}#token={token}`: the web app's public tracking page
+ * (apps/web routes `complaintTrack`), which reads the token from the fragment and drops it from the address.
+ */
 export function caseTrackingLink(publicUrl: string, workspaceSlug: string, trackingCode: string, token: string): string {
-  return `${publicUrl}/complaints/track/${encodeURIComponent(workspaceSlug)}?code=${trackingCode}#token=${token}`;
+  return `${publicUrl}/c/${encodeURIComponent(workspaceSlug)}/track?code=${trackingCode}#token=${token}`;
 }
 
 export async function workspaceSlug(db: Executor, tenantId: string): Promise<string | undefined> {
