@@ -1,20 +1,37 @@
 // /c/:workspace/track: the customer follows their complaint with its code (typed in any digits)
 // and the last 4 digits of their phone or their e-mail. Status in plain words, the history meant
 // for them, and — when the server offers them — adding information, accepting or rejecting a
-// proposed resolution (after a rejection, their next recourse).
-import { useState, type FormEvent } from 'react';
+// proposed resolution (after a rejection, their next recourse), answering the satisfaction
+// question after closure. A notice's link (`?code=…#token=…`) opens the case without typing: the
+// token is the server's proof, read from the fragment once and taken out of the address.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Form, Link } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useFieldError, useT } from '../../i18n/useT.ts';
 import { ApiError } from '../../lib/api.ts';
 import { formatInstant, localiseDigits, toLatinDigits } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
-import { Button, TextField, UserText } from '../../ui/index.ts';
+import { Button, Skeleton, TextField, UserText } from '../../ui/index.ts';
 import { publicComplaintsApi, type CustomerCase, type Tracking } from './api.ts';
+import { CaseSatisfaction } from './case-satisfaction.tsx';
 import { typedTrackingCode } from './complaint-format.ts';
 import { BigCode, PublicFrame } from './public-parts.tsx';
 
 type Found = { kind: 'case'; view: CustomerCase } | { kind: 'status'; view: Tracking };
+/** What proves the case on every request: the phone's last digits or the e-mail as typed, or the notice link's token. */
+type Access = { code: string; verification: string } | { code: string; token: string };
+
+/** The notice link's token (`#token=…`, the shape the server signs), or null. */
+function linkToken(): string | null {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  return token && /^[A-Za-z0-9_-]{16,64}$/.test(token) ? token : null;
+}
+
+/** The fragment leaves the address (and so history, bookmarks and screenshots of the address bar); the router's state is kept. */
+function forgetLinkToken(): void {
+  if (!window.location.hash) return;
+  window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+}
 
 export default function PublicTrackPage({ workspace }: { workspace: string }) {
   const t = useT();
@@ -22,9 +39,33 @@ export default function PublicTrackPage({ workspace }: { workspace: string }) {
   const [code, setCode] = useState(() => new URLSearchParams(window.location.search).get('code') ?? '');
   const [verification, setVerification] = useState('');
   const [found, setFound] = useState<Found | null>(null);
-  const [access, setAccess] = useState<{ code: string; verification: string } | null>(null);
+  const [access, setAccess] = useState<Access | null>(null);
   const { error, pending, run, setError } = useSubmit();
   const fe = useFieldError(error);
+  // Read before the first paint; a token that does not open the case leaves the form, code filled in.
+  const [fromLink, setFromLink] = useState(() => {
+    const token = linkToken();
+    const typed = typedTrackingCode(code);
+    return token && typed.complete ? { code: typed.digits, token } : null;
+  });
+  const [linkFailed, setLinkFailed] = useState(false);
+  const opened = useRef(false);
+  useEffect(() => {
+    forgetLinkToken();
+    if (!fromLink || opened.current) return;
+    opened.current = true;
+    void (async () => {
+      const ok = await run(async () => {
+        const view = await publicComplaintsApi.case({ workspace, ...fromLink, language: prefs.language });
+        if (!view) throw new Error('the case route is missing');
+        setFound({ kind: 'case', view });
+        setAccess(fromLink);
+      });
+      if (!ok) setLinkFailed(true);
+      setFromLink(null);
+    })();
+  // Once, on arrival: the link's proof is used one time, then forgotten.
+  }, []);
 
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -34,6 +75,7 @@ export default function PublicTrackPage({ workspace }: { workspace: string }) {
       return;
     }
     const proof = toLatinDigits(verification.trim());
+    setLinkFailed(false);
     await run(async () => {
       const body = { workspace, code: typed.digits, verification: proof, language: prefs.language };
       const view = await publicComplaintsApi.case(body);
@@ -45,7 +87,17 @@ export default function PublicTrackPage({ workspace }: { workspace: string }) {
   if (found && access) {
     return (
       <PublicFrame>
-        <CaseStatus workspace={workspace} access={access} found={found} onChange={setFound} onBack={() => { setFound(null); setAccess(null); }} />
+        <CaseStatus workspace={workspace} access={access} found={found} onChange={setFound} onBack={() => { setFound(null); setAccess(null); setLinkFailed(false); }} />
+      </PublicFrame>
+    );
+  }
+  if (fromLink) {
+    return (
+      <PublicFrame>
+        <section className="public-card" aria-labelledby="pt-title" aria-busy="true">
+          <h1 id="pt-title">{t('complaintPublic.trackTitle')}</h1>
+          <Skeleton lines={4} label={t('complaintPublic.linkOpening')} />
+        </section>
       </PublicFrame>
     );
   }
@@ -56,7 +108,8 @@ export default function PublicTrackPage({ workspace }: { workspace: string }) {
         <h1 id="pt-title">{t('complaintPublic.trackTitle')}</h1>
         <p className="muted">{t('complaintPublic.trackIntro')}</p>
         <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
-          {error && (notFound || !['code', 'verification'].some((f) => f in error.fieldErrors)) && (
+          {linkFailed && <p className="form-error" role="alert" data-testid="link-failed">{error?.status === 429 ? t('complaintPublic.tooMany') : t('complaintPublic.linkFailed')}</p>}
+          {error && !linkFailed && (notFound || !['code', 'verification'].some((f) => f in error.fieldErrors)) && (
             <p className="form-error" role="alert">{notFound ? t('complaintPublic.notFound') : error.status === 429 ? t('complaintPublic.tooMany') : error.message}</p>
           )}
           <TextField
@@ -89,12 +142,17 @@ export default function PublicTrackPage({ workspace }: { workspace: string }) {
 }
 
 function CaseStatus({ workspace, access, found, onChange, onBack }: {
-  workspace: string; access: { code: string; verification: string }; found: Found; onChange: (f: Found) => void; onBack: () => void;
+  workspace: string; access: Access; found: Found; onChange: (f: Found) => void; onBack: () => void;
 }) {
   const t = useT();
   const prefs = usePrefs();
   const view = found.view;
   const caseView = found.kind === 'case' ? found.view : null;
+  const answerSatisfaction = async (score: number) => {
+    const answered = await publicComplaintsApi.answerSatisfaction({ workspace, ...access, score, language: prefs.language });
+    onChange({ kind: 'case', view: answered });
+    return answered;
+  };
   return (
     <section className="public-card" aria-labelledby="pt-status" data-testid="tracking-result">
       <h1 id="pt-status">{t('complaintPublic.statusTitle')}</h1>
@@ -103,6 +161,7 @@ function CaseStatus({ workspace, access, found, onChange, onBack }: {
         <p className="status-title" data-testid="status-title">{view.status.title}</p>
         <p>{view.status.detail}</p>
       </div>
+      {caseView?.satisfaction && <CaseSatisfaction view={caseView} onAnswer={answerSatisfaction} />}
       <dl className="facts">
         <dt>{t('complaintPublic.receivedAt')}</dt><dd><time dateTime={view.receivedAt}>{formatInstant(view.receivedAt, prefs)}</time></dd>
         <dt>{t('complaintPublic.updatedAt')}</dt><dd><time dateTime={view.updatedAt}>{formatInstant(view.updatedAt, prefs)}</time></dd>
@@ -148,7 +207,7 @@ function CaseStatus({ workspace, access, found, onChange, onBack }: {
 }
 
 function CustomerActions({ workspace, access, view, onChange }: {
-  workspace: string; access: { code: string; verification: string }; view: CustomerCase; onChange: (v: CustomerCase) => void;
+  workspace: string; access: Access; view: CustomerCase; onChange: (v: CustomerCase) => void;
 }) {
   const t = useT();
   const prefs = usePrefs();
@@ -158,7 +217,7 @@ function CustomerActions({ workspace, access, view, onChange }: {
   const [done, setDone] = useState<string | null>(null);
   const { error, pending, run } = useSubmit();
   const fe = useFieldError(error);
-  const base = { workspace, code: access.code, verification: access.verification, language: prefs.language };
+  const base = { workspace, ...access, language: prefs.language };
   const act = (work: () => Promise<CustomerCase>, said: string) => run(async () => {
     onChange(await work());
     setDone(said);

@@ -4,7 +4,7 @@
 // server answers 404 for the route itself, so the screens work before and after it lands.
 import type { z } from 'zod';
 import type {
-  AcceptCaseResolution, AddCaseInformation, AddComplaintNote, AssignComplaint, CaseAccess, ComplaintAction, ComplaintChannel, ComplaintDetailView, ComplaintPage,
+  AcceptCaseResolution, AddCaseInformation, AddComplaintNote, AnswerCaseSatisfaction, AssignComplaint, CaseAccess, ComplaintAction, ComplaintChannel, ComplaintDetailView, ComplaintPage,
   ComplaintQueueItem, ComplaintQueuePage, ComplaintReceipt, ComplaintSeverity, ComplaintSlaView, ComplaintState, ComplaintTeamList,
   ComplaintThreadView, ComplaintTrackingView, ComplaintView, CustomerCaseView, MergeComplaint, ComplaintAttachmentList, FileComplaint, OpenComplaint, RejectCaseResolution, ReplyToComplaint, RootCauseList, RootCauseView,
   TakeComplaintAction, TrackComplaint,
@@ -149,4 +149,6 @@ export const publicComplaintsApi = {
   addInformation: (body: z.input<typeof AddCaseInformation>) => request<CustomerCase>('POST', '/api/public/complaints/case/messages', body),
   accept: (body: z.input<typeof AcceptCaseResolution>) => request<CustomerCase>('POST', '/api/public/complaints/case/accept', body),
   reject: (body: z.input<typeof RejectCaseResolution>) => request<CustomerCase>('POST', '/api/public/complaints/case/reject', body),
+  /** The post-closure satisfaction answer (the view's `answer_satisfaction`); a bottom-two score comes back with the case reopened. */
+  answerSatisfaction: (body: z.input<typeof AnswerCaseSatisfaction>) => request<CustomerCase>('POST', '/api/public/complaints/case/satisfaction', body),
 };
