@@ -41,6 +41,9 @@ export const MemberPortalWorkspace = z.object({
   calendar: CalendarId,
   timeZone: z.string(),
   defaultLanguage: Locale,
+  /** for a tier on spend */
+  currency: z.string(),
+  irrDisplay: z.enum(['rial', 'toman']),
 });
 
 /** The signed-in member's points. */

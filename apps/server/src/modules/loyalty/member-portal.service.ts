@@ -49,6 +49,8 @@ export async function memberPortalView(db: Executor, tenantId: string, customerI
       calendar: CALENDARS.has(settings.calendar as CalendarId) ? settings.calendar as CalendarId : 'gregory',
       timeZone: settings.timeZone,
       defaultLanguage: LOCALES.has(settings.defaultLanguage as Locale) ? settings.defaultLanguage as Locale : 'en',
+      currency: settings.currency,
+      irrDisplay: settings.irrDisplay,
     },
     member: { name: person?.name ?? null, phone: person?.phone ?? null },
     balance: { available: balance.available, pending: balance.pending, qualifying: balance.qualifying },
