@@ -11,11 +11,7 @@ const only = process.env.VAFA_TEST_ONLY;
 // The walk over every route takes longer than any other browser file (about six minutes of
 // the browser run's fifteen), so it starts first and the rest share the second slot beside it.
 const LONGEST_FIRST = ['every-route.e2e.ts'];
-// Sign-in security passes alone but, beside the route walk, its Persian walk never sees the
-// forgot-password page's "link sent" status (seen twice on 2026-12-04, not yet understood): it runs
-// alone after the rest until that is found, so the interaction stays visible here, not hidden.
-const ALONE = ['account-security.e2e.ts'];
-const e2eFiles = fs.readdirSync('e2e').filter((f) => f.endsWith('.e2e.ts') && !ALONE.includes(f))
+const e2eFiles = fs.readdirSync('e2e').filter((f) => f.endsWith('.e2e.ts'))
   .sort((a, b) => Number(LONGEST_FIRST.includes(b)) - Number(LONGEST_FIRST.includes(a)) || a.localeCompare(b))
   .map((f) => `e2e/${f}`);
 const runs = [
@@ -24,7 +20,6 @@ const runs = [
   { id: 'web', name: 'web app unit tests', cmd: ['npx', 'vitest', 'run', '--config', 'apps/web/vitest.config.ts'], env: {} },
   { id: 'widget', name: 'widget: size budget (built and gzipped), CSP rules, triggers and kiosk queue', cmd: ['npx', 'vitest', 'run', '--config', 'apps/widget/vitest.config.ts'], env: {} },
   { id: 'e2e', name: 'browser tests (Chromium)', cmd: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=2', ...e2eFiles], env: {} },
-  { id: 'e2e-alone', name: 'browser tests run alone (sign-in security)', cmd: [process.execPath, '--import', 'tsx', '--test', ...ALONE.map((f) => `e2e/${f}`)], env: {} },
 ];
 const failed = [];
 const selected = runs.filter((run) => !only || run.id === only);
