@@ -70,7 +70,9 @@ export const MemberPortalView = z.object({
     /** what counts: qualifying points, spend (minor units) or orders, in the current window */
     basis: z.enum(['qualifying_points', 'spend', 'orders']),
     value: z.number().int(),
-    windowEndsAt: IsoInstant,
+    /** a calendar window's end; null for a rolling window (the last `windowDays` days) */
+    windowEndsAt: IsoInstant.nullable(),
+    windowDays: z.number().int().nullable(),
     current: z.object({ rank: z.number().int(), name: TierName }).nullable(),
     next: z.object({ rank: z.number().int(), name: TierName, threshold: z.number().int(), needed: z.number().int() }).nullable(),
   })),

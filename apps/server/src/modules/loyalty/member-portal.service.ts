@@ -69,11 +69,16 @@ async function memberTiers(db: Executor, tenantId: string, customerId: string): 
   for (const program of (await listPrograms(db, tenantId)).items) {
     if (program.status !== 'active' || (await listTiers(db, tenantId, program.id)).items.length === 0) continue;
     const standing = await getMemberTier(db, tenantId, program.id, customerId, now);
+    // A rolling window ends now (it is the last N days); a calendar one at its period's end.
+    const from = new Date(standing.window.from).getTime();
+    const to = new Date(standing.window.to).getTime();
+    const rolling = Math.abs(to - now.getTime()) < 60_000;
     out.push({
       program: program.name,
       basis: standing.basis,
       value: standing.value,
-      windowEndsAt: standing.window.to,
+      windowEndsAt: rolling ? null : standing.window.to,
+      windowDays: rolling ? Math.round((to - from) / 86_400_000) : null,
       current: standing.tier ? { rank: standing.tier.rank, name: standing.tier.name } : null,
       next: standing.next ? { rank: standing.next.tier.rank, name: standing.next.tier.name, threshold: standing.next.tier.threshold, needed: standing.next.needed } : null,
     });
