@@ -52,12 +52,13 @@ async function smsCode(seen: number): Promise<string> {
   }
 }
 
-async function signIn(page: Page): Promise<void> {
+async function signIn(page: Page, atCodeStep?: () => Promise<void>): Promise<void> {
   await page.getByRole('heading', { level: 1, name: fa['memberPortal.title'] }).waitFor();
   await page.getByRole('textbox', { name: fa['memberPortal.phone'] }).fill(toPersian(PHONE));
   const seen = sms.sends.filter((s) => s.params.receptor === E164).length;
   await page.getByRole('button', { name: fa['memberPortal.sendCode'] }).click();
   await page.getByRole('heading', { level: 1, name: fa['memberPortal.codeTitle'] }).waitFor();
+  await atCodeStep?.();
   const code = await smsCode(seen);
   await page.getByRole('textbox', { name: fa['memberPortal.code'] }).fill(toPersian(code));
   await page.getByRole('button', { name: fa['memberPortal.signIn'] }).click();
@@ -78,6 +79,12 @@ describe('member portal', { timeout: 600_000 }, () => {
     await earn({ points: 250, reason: 'پاسخ به نظرسنجی', expiresAt: inDays(40) });
     await earn({ points: 180, reason: 'هدیهٔ عضویت' });
     await earn({ points: 120, reason: 'خرید اینترنتی', externalId: '1002', pendingUntil: inDays(5), expiresAt: inDays(60) });
+    // A program with tiers: 300 points from an order make the member Silver, 200 short of Gold.
+    const program = await api('POST', '/api/loyalty/programs', { name: 'باشگاه مشتریان', settings: { spend: { points: 1, per: 1_000 }, pendingDays: 0, expiry: { kind: 'never' } } });
+    await api('PUT', `/api/loyalty/programs/${String(program.id)}/tier-settings`, { basis: 'qualifying_points', window: { kind: 'rolling', days: 365 }, downgrade: 'one_step' });
+    await api('POST', `/api/loyalty/programs/${String(program.id)}/tiers`, { name: { fa: 'نقره‌ای', ar: 'فضي', en: 'Silver' }, threshold: 100 });
+    await api('POST', `/api/loyalty/programs/${String(program.id)}/tiers`, { name: { fa: 'طلایی', ar: 'ذهبي', en: 'Gold' }, threshold: 500 });
+    await api('POST', '/api/loyalty/orders', { externalId: '1003', programId: program.id, customerId: customer.id, lines: [{ id: '1', amount: 300_000 }] });
     await api('POST', '/api/loyalty/charities', { name: { fa: 'بنیاد کودک', ar: 'مؤسسة الطفل', en: 'Child Foundation' }, ratePoints: 1, rateMinor: 1000 });
     await api('POST', '/api/loyalty/rewards', { kind: 'gift', name: { fa: 'لیوان سفالی', ar: 'كوب فخاري', en: 'Ceramic mug' }, pointsCost: 500 });
     await context.close();
@@ -92,15 +99,20 @@ describe('member portal', { timeout: 600_000 }, () => {
     const context = await browser.newContext({ baseURL: vafa.baseUrl, locale: 'fa-IR', timezoneId: 'Asia/Tehran', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, bypassCSP: true });
     const page = await context.newPage();
     const errors: string[] = [];
+    const refused: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
+    page.on('response', (response) => { if (response.status() === 401) refused.push(response.url()); });
     await page.goto(`/c/${slug}/points?lang=fa`);
     await expectAccessible(page, 'member sign-in fa phone');
     await signIn(page);
 
-    // 800 + 250 + 180 available; 120 on their way.
+    // 800 + 250 + 180 + 300 available; 120 on their way.
     const available = (await page.getByTestId('member-available').textContent())!;
     assert.match(available, /^[۰-۹٬]+$/, `the balance in Persian digits: ${available}`);
-    assert.equal(toLatin(available).replace(/٬/g, ''), '1230');
+    assert.equal(toLatin(available).replace(/٬/g, ''), '1530');
+    const tier = (await page.getByTestId('member-tier').innerText());
+    assert.match(tier, /نقره‌ای/);
+    assert.match(tier, /۲۰۰ امتیاز دیگر تا سطح طلایی|۲۰۰ دیگر تا سطح طلایی/);
     assert.equal(toLatin((await page.getByTestId('member-pending').textContent())!), '120');
     // Every expiry day, not only the soonest, in the Solar Hijri calendar.
     const days = page.getByTestId('member-expiring').locator('li');
@@ -123,7 +135,11 @@ describe('member portal', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: fa['memberPortal.giveYes'] }).click();
     const thanks = page.getByRole('status').filter({ hasText: 'D-' }).or(page.getByRole('status').filter({ hasText: 'رسید' }));
     await thanks.first().waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid="member-available"]')?.textContent?.replace(/[٬,]/g, '') === '۱۱۳۰');
+    await page.waitForFunction(() => document.querySelector('[data-testid="member-available"]')?.textContent?.replace(/[٬,]/g, '') === '۱۴۳۰');
+    // Back later on the same phone: straight to the points, no code needed while the session lasts.
+    await page.reload();
+    await page.getByTestId('member-available').waitFor();
+    assert.deepEqual(refused, [], 'a first visit asks nothing that needs a member session');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -140,7 +156,13 @@ describe('member portal', { timeout: 600_000 }, () => {
         await screenshot(page, `member-portal/${language}-${width}-sign-in`, { fullPage: true });
       }
       await page.getByRole('button', { name: MESSAGES.fa['lang.fa'] }).click();
-      await signIn(page);
+      await signIn(page, async () => {
+        for (const language of ['ar', 'en', 'fa'] as const) {
+          await page.getByRole('button', { name: MESSAGES.fa[`lang.${language}`] }).click();
+          await page.getByRole('heading', { level: 1, name: MESSAGES[language]['memberPortal.codeTitle'] }).waitFor();
+          await screenshot(page, `member-portal/${language}-${width}-code`, { fullPage: true });
+        }
+      });
       for (const language of ['fa', 'ar', 'en'] as const) {
         await page.getByRole('button', { name: MESSAGES.fa[`lang.${language}`] }).click();
         await page.getByRole('heading', { level: 2, name: MESSAGES[language]['memberPortal.historyTitle'] }).waitFor();

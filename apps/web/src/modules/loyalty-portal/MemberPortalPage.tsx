@@ -10,7 +10,8 @@ import { useFieldError, useT } from '../../i18n/useT.ts';
 import { ApiError } from '../../lib/api.ts';
 import { LANGUAGES, formatDay, formatInstant, formatMoney, formatNumber, localiseDigits, toLatinDigits, type Language } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
-import { Button, Skeleton, TextField, UserText } from '../../ui/index.ts';
+import { Button, Skeleton, TextField } from '../../ui/index.ts';
+import { ProgressBar } from '../../ui/progress.tsx';
 import { memberPortalApi, type DonationReceipt, type MemberCatalogue, type MemberHistoryEntry, type MemberPortal } from './api.ts';
 import './member-portal.css';
 
@@ -21,12 +22,20 @@ export default function MemberPortalPage({ workspace }: { workspace: string }) {
   const [step, setStep] = useState<Step>({ kind: 'loading' });
   const api = useMemo(() => memberPortalApi(workspace, prefs.language), [workspace, prefs.language]);
 
-  // Already signed in (the cookie is still good): straight to the points.
+  // Signed in before on this browser (the cookie itself is HttpOnly, so a flag says so): straight
+  // to the points while the cookie is good. A first visit asks the server nothing (no 401 to log).
   useEffect(() => {
     let live = true;
+    if (!wasSignedIn(workspace)) {
+      setStep({ kind: 'phone' });
+      return;
+    }
     memberPortalApi(workspace, 'fa').me()
       .then((view) => { if (live) setStep({ kind: 'member', view }); })
-      .catch(() => { if (live) setStep({ kind: 'phone' }); });
+      .catch(() => {
+        rememberSignedIn(workspace, false);
+        if (live) setStep({ kind: 'phone' });
+      });
     return () => { live = false; };
   }, [workspace]);
 
@@ -35,14 +44,36 @@ export default function MemberPortalPage({ workspace }: { workspace: string }) {
       {step.kind === 'loading' && <section className="portal-card"><Skeleton lines={4} /></section>}
       {step.kind === 'phone' && <PhoneStep api={api} onSent={(phone) => setStep({ kind: 'code', phone })} />}
       {step.kind === 'code' && (
-        <CodeStep api={api} phone={step.phone} onSignedIn={(view) => setStep({ kind: 'member', view })} onChangePhone={() => setStep({ kind: 'phone' })} />
+        <CodeStep
+          api={api}
+          phone={step.phone}
+          onSignedIn={(view) => { rememberSignedIn(workspace, true); setStep({ kind: 'member', view }); }}
+          onChangePhone={() => setStep({ kind: 'phone' })}
+        />
       )}
-      {step.kind === 'member' && <MemberView api={api} view={step.view} onSignedOut={() => setStep({ kind: 'phone' })} />}
+      {step.kind === 'member' && <MemberView api={api} view={step.view} onSignedOut={() => { rememberSignedIn(workspace, false); setStep({ kind: 'phone' }); }} />}
     </PortalFrame>
   );
 }
 
 type Api = ReturnType<typeof memberPortalApi>;
+
+const signedInFlag = (workspace: string) => `vafa.member.${workspace}`;
+function wasSignedIn(workspace: string): boolean {
+  try {
+    return localStorage.getItem(signedInFlag(workspace)) === '1';
+  } catch {
+    return false;
+  }
+}
+function rememberSignedIn(workspace: string, signedIn: boolean): void {
+  try {
+    if (signedIn) localStorage.setItem(signedInFlag(workspace), '1');
+    else localStorage.removeItem(signedInFlag(workspace));
+  } catch {
+    // Private browsing without storage: the member signs in again next time.
+  }
+}
 
 function PortalFrame({ children }: { children: ReactNode }) {
   const t = useT();
@@ -171,8 +202,10 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
     <>
       <section className="portal-card portal-balance" aria-labelledby="mp-balance">
         <p className="muted portal-hello">
-          {view.member.name ? <>{t('memberPortal.hello')} <UserText>{view.member.name}</UserText></> : t('memberPortal.helloNoName')}
-          {' · '}<UserText>{view.workspace.name}</UserText>
+          {/* Each name isolated, so a Persian name and shop on an English page keep their own order. */}
+          <span>{view.member.name ? <>{t('memberPortal.hello')} <bdi>{view.member.name}</bdi></> : t('memberPortal.helloNoName')}</span>
+          <span aria-hidden="true"> · </span>
+          <bdi>{view.workspace.name}</bdi>
         </p>
         <h1 id="mp-balance" className="portal-balance-label">{t('memberPortal.available')}</h1>
         <p className="portal-balance-number" data-testid="member-available">{n(view.balance.available)}</p>
@@ -181,6 +214,8 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
           <div><dt>{t('memberPortal.qualifying')}</dt><dd>{n(view.balance.qualifying)}</dd></div>
         </dl>
       </section>
+
+      {view.tiers.map((tier) => <TierCard key={tier.program} tier={tier} view={view} display={display} />)}
 
       <section className="portal-card" aria-labelledby="mp-expiring">
         <h2 id="mp-expiring">{t('memberPortal.expiringTitle')}</h2>
@@ -216,6 +251,36 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
 
       <p className="portal-signout"><Button variant="ghost" onPress={handleSignOut}>{t('memberPortal.signOut')}</Button></p>
     </>
+  );
+}
+
+function TierCard({ tier, view, display }: { tier: MemberPortal['tiers'][number]; view: MemberPortal; display: Display }) {
+  const t = useT();
+  const amount = (value: number) => (tier.basis === 'spend'
+    ? formatMoney(value, view.workspace.currency, display, view.workspace.irrDisplay)
+    : formatNumber(value, display));
+  const name = (n: { fa: string; ar: string; en: string }) => n[display.language];
+  return (
+    <section className="portal-card" aria-label={t('memberPortal.tierTitle')} data-testid="member-tier">
+      <p className="muted" dir="auto">{tier.program}</p>
+      <h2>{tier.current ? t('memberPortal.tierCurrent', { tier: name(tier.current.name) }) : t('memberPortal.tierNone')}</h2>
+      {tier.next ? (
+        <ProgressBar
+          label={t('memberPortal.tierNext', {
+            amount: tier.basis === 'qualifying_points' ? t('memberPortal.points', { count: tier.next.needed, points: amount(tier.next.needed) }) : amount(tier.next.needed),
+            tier: name(tier.next.name),
+          })}
+          value={Math.min(100, Math.round((tier.value / Math.max(1, tier.next.threshold)) * 100))}
+          valueText={`${amount(tier.value)} / ${amount(tier.next.threshold)}`}
+        />
+      ) : <p>{t('memberPortal.tierTop')}</p>}
+      <p className="muted">
+        {t(`memberPortal.tierBasis.${tier.basis}`, { value: amount(tier.value) })}{' '}
+        {tier.windowEndsAt
+          ? t('memberPortal.tierWindowEnds', { date: formatInstant(tier.windowEndsAt, display, false) })
+          : t('memberPortal.tierWindowRolling', { days: formatNumber(tier.windowDays ?? 0, display) })}
+      </p>
+    </section>
   );
 }
 
@@ -257,7 +322,7 @@ function History({ api, display }: { api: Api; display: Display }) {
                 {item.reference && (
                   <span className="muted portal-history-ref">{t('memberPortal.reference')} <bdi dir="ltr">{localiseDigits(item.reference, display.digits)}</bdi></span>
                 )}
-                {item.note && <span className="muted portal-history-note" dir="auto">{item.note}</span>}
+                {item.note && <span className="muted portal-history-note"><bdi>{item.note}</bdi></span>}
                 <time className="muted" dateTime={item.at}>{formatInstant(item.at, display)}</time>
               </div>
               <span className={`portal-history-points ${item.points < 0 ? 'minus' : 'plus'}`} dir="ltr">
