@@ -201,12 +201,9 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
   return (
     <>
       <section className="portal-card portal-balance" aria-labelledby="mp-balance">
-        <p className="muted portal-hello">
-          {/* Each name isolated, so a Persian name and shop on an English page keep their own order. */}
-          <span>{view.member.name ? <>{t('memberPortal.hello')} <bdi>{view.member.name}</bdi></> : t('memberPortal.helloNoName')}</span>
-          <span aria-hidden="true"> · </span>
-          <bdi>{view.workspace.name}</bdi>
-        </p>
+        {/* The shop and the member on lines of their own, each name isolated: a Persian name on an English page keeps its order. */}
+        <p className="portal-shop"><bdi>{view.workspace.name}</bdi></p>
+        <p className="muted">{view.member.name ? <>{t('memberPortal.hello')} <bdi>{view.member.name}</bdi></> : t('memberPortal.helloNoName')}</p>
         <h1 id="mp-balance" className="portal-balance-label">{t('memberPortal.available')}</h1>
         <p className="portal-balance-number" data-testid="member-available">{n(view.balance.available)}</p>
         <dl className="portal-facts">
@@ -262,7 +259,7 @@ function TierCard({ tier, view, display }: { tier: MemberPortal['tiers'][number]
   const name = (n: { fa: string; ar: string; en: string }) => n[display.language];
   return (
     <section className="portal-card" aria-label={t('memberPortal.tierTitle')} data-testid="member-tier">
-      <p className="muted" dir="auto">{tier.program}</p>
+      <p className="muted"><bdi>{tier.program}</bdi></p>
       <h2>{tier.current ? t('memberPortal.tierCurrent', { tier: name(tier.current.name) }) : t('memberPortal.tierNone')}</h2>
       {tier.next ? (
         <ProgressBar
