@@ -163,7 +163,7 @@ describe('loyalty program editor', { timeout: 900_000 }, () => {
     assert.equal((await api<Program>('GET', `/api/loyalty/programs/${programId}`)).settings.pendingDays, 7);
 
     await form.getByRole('button', { name: fa['loyalty.editor.archive'] }).click();
-    await page.getByRole('dialog').getByRole('button', { name: fa['loyalty.editor.archive'] }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: fa['loyalty.editor.archive'] }).click();
     await page.waitForURL((url) => url.pathname === '/loyalty');
     await page.locator('tr, li, [role="row"]', { hasText: 'باشگاه زرین' }).getByText(fa['loyalty.programs.state.archived']).first().waitFor();
     assert.equal((await api<Program>('GET', `/api/loyalty/programs/${programId}`)).status, 'archived');

@@ -13,7 +13,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
 import type { ApiError } from '../../lib/api.ts';
-import { CALENDARS, formatInstant, formatMoney, formatNumber, localeTag, type CalendarId, type DisplayPrefs } from '../../lib/format.ts';
+import { CALENDARS, formatInstant, formatMoney, formatNumber, localeTag, localiseDigits, type CalendarId, type DisplayPrefs } from '../../lib/format.ts';
 import { moneyUnitName, parseMoney } from '../../lib/money.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, ButtonLink, Checkbox, ConfirmDialog, ErrorState, PlusIcon, Select, Skeleton, Switch, TextField, UserText, useToast } from '../../ui/index.ts';
@@ -166,7 +166,8 @@ function Editor({ program }: { program: LoyaltyProgramView | null }) {
 
           {conflict ? (
             <div className="form-error program-conflict" role="alert">
-              <p>{save.error!.message}</p>
+              {/* the server's sentence names the version in Latin digits: said in the reader's */}
+              <p>{localiseDigits(save.error!.message, prefs.digits)}</p>
               <p>{t('loyalty.editor.conflictHint')}</p>
               <Button onPress={() => void loadLatest()}>{t('loyalty.editor.loadLatest')}</Button>
             </div>
@@ -375,7 +376,7 @@ function SimulationResult({ result, lines }: { result: Simulation; lines: Sample
       <p className="sim-points">{t('loyalty.sim.wouldEarn', { points: n(result.points) })}</p>
       <dl className="loyalty-balances">
         <div><dt>{t('loyalty.sim.exact')}</dt><dd>{exactText}</dd></div>
-        <div><dt>{t('loyalty.sim.rounded')}</dt><dd>{n(result.pointsBeforeCaps)}{result.rounding && <span className="muted"> · {t(`loyalty.editor.roundingMode.${result.rounding}`)}</span>}</dd></div>
+        <div><dt>{t('loyalty.sim.rounded')}</dt><dd>{n(result.pointsBeforeCaps)}{result.rounding && <span className="muted sim-sub">{t(`loyalty.editor.roundingMode.${result.rounding}`)}</span>}</dd></div>
         <div><dt>{t('loyalty.sim.afterCaps')}</dt><dd>{n(result.points)}</dd></div>
         <div>
           <dt>{t('loyalty.sim.pendingUntil')}</dt>
@@ -383,7 +384,8 @@ function SimulationResult({ result, lines }: { result: Simulation; lines: Sample
         </div>
         <div>
           <dt>{t('loyalty.sim.expiresAt')}</dt>
-          <dd>{result.expiresAt ? formatInstant(result.expiresAt, prefs, false) : t('loyalty.sim.noExpiryDate')}</dd>
+          {/* The lot expires at an instant: the start of the day after its last day, shown as that last day. */}
+          <dd>{result.expiresAt ? formatInstant(new Date(Date.parse(result.expiresAt) - 1).toISOString(), prefs, false) : t('loyalty.sim.noExpiryDate')}</dd>
         </div>
       </dl>
       {result.capped && <p><Badge tone="warn">{t(`loyalty.sim.capped.${result.capped}`)}</Badge></p>}
@@ -391,7 +393,7 @@ function SimulationResult({ result, lines }: { result: Simulation; lines: Sample
       <ul className="sim-line-results">
         {result.lines.map((line, i) => (
           <li key={line.id}>
-            <span>{t('loyalty.sim.lineN', { n: n(i + 1) })}{(lines[i]?.sku.trim() || lines[i]?.category.trim()) ? <> · <UserText>{lines[i]!.sku.trim() || lines[i]!.category.trim()}</UserText></> : null}</span>
+            <span>{t('loyalty.sim.lineN', { n: n(i + 1) })}{(lines[i]?.sku.trim() || lines[i]?.category.trim()) ? <span className="muted sim-line-code"><UserText>{lines[i]!.sku.trim() || lines[i]!.category.trim()}</UserText></span> : null}</span>
             <span className="sim-multiplier">{t('loyalty.sim.multiplier', { percent: n(line.multiplierPercent) })}</span>
           </li>
         ))}
