@@ -136,6 +136,15 @@ async function idsFor(page: Page): Promise<Record<string, string>> {
     assert.equal(res.status(), 201, await res.text());
     complaint = (await res.json() as { id: string }).id;
   }
+  let loyaltyProgram = await first('/api/loyalty/programs');
+  if (!loyaltyProgram) {
+    const res = await page.request.post('/api/loyalty/programs', {
+      headers: { 'x-csrf-token': csrf },
+      data: { name: 'باشگاه مشتریان', settings: { spend: { points: 1, per: 100_000 }, categoryMultipliers: { 'لبنیات': 200 }, pendingDays: 7, expiry: { kind: 'fixed', calendar: 'persian', month: 12 } } },
+    });
+    assert.equal(res.status(), 201, await res.text());
+    loyaltyProgram = (await res.json() as { id: string }).id;
+  }
   const { slug } = await get<{ slug: string }>('/api/workspace');
   const ids: Record<string, string | undefined> = {
     // the richest screen: a customer with orders, a timeline and consent entries
@@ -149,9 +158,11 @@ async function idsFor(page: Page): Promise<Record<string, string>> {
     '/feedback/surveys/$id/results': survey,
     '/feedback/surveys/$id/responses': survey,
     '/complaints/$id': complaint,
+    '/loyalty/programs/$id': loyaltyProgram,
     // the customers' complaint pages name the workspace
     '/c/$workspace/complaint': slug,
     '/c/$workspace/track': slug,
+    '/c/$workspace/points': slug,
   };
   for (const [pattern, id] of Object.entries(ids)) assert.ok(id, `the demo workspace has something for ${pattern}`);
   return ids as Record<string, string>;

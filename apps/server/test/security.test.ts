@@ -18,7 +18,10 @@ let bIds: Record<string, string>;
 const loyaltyEntries = new Map<string, string>();
 
 const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags', 'survey_kiosks', 'survey_distributions', 'survey_invitations', 'survey_policies', 'survey_last_contact', 'complaint_cases', 'complaint_case_events', 'complaint_case_messages', 'complaint_attachments', 'complaint_case_merges', 'complaint_intake_settings',
-  'loyalty_members', 'loyalty_accounts', 'loyalty_entries', 'loyalty_postings', 'loyalty_lots', 'loyalty_draws'];
+  'loyalty_members', 'loyalty_accounts', 'loyalty_entries', 'loyalty_postings', 'loyalty_lots', 'loyalty_draws',
+  'loyalty_rewards', 'loyalty_redemption_holds', 'loyalty_charities', 'loyalty_donations', 'loyalty_receipt_counters', 'loyalty_charity_shares',
+  'loyalty_programs', 'loyalty_program_versions', 'loyalty_awards', 'loyalty_orders', 'loyalty_order_returns', 'loyalty_expiry_notices',
+  'loyalty_tier_settings', 'loyalty_tiers', 'loyalty_member_tiers', 'loyalty_tier_changes'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -73,6 +76,14 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
   const complaint = await api(ws, 'POST', '/api/complaints', { channel: 'phone', customerId: customer.id, description: `${marker} complaint` });
   const earned = await api(ws, 'POST', `/api/loyalty/members/${customer.id}/earnings`, { points: 50, reason: `${marker} points`, externalId: `${ws.slug}-earn` });
   loyaltyEntries.set(ws.tenantId, String(earned.id));
+  const reward = await api(ws, 'POST', '/api/loyalty/rewards', { kind: 'gift', name: { fa: `${marker} جایزه` }, pointsCost: 10, stock: 3 });
+  const hold = await api(ws, 'POST', '/api/loyalty/holds', { customerId: customer.id, rewardId: reward.id, externalId: `${ws.slug}-hold` });
+  const charity = await api(ws, 'POST', '/api/loyalty/charities', { name: { fa: `${marker} خیریه` }, ratePoints: 1, rateMinor: 100 });
+  const donation = await api(ws, 'POST', '/api/loyalty/donations', { customerId: customer.id, charityId: charity.id, points: 5, externalId: `${ws.slug}-donation` });
+  const program = await api(ws, 'POST', '/api/loyalty/programs', { name: `${marker} برنامه`, settings: { spend: { points: 1, per: 1_000 }, pendingDays: 7 } });
+  // A tier from 0 points, so the order below makes its member a tier member (a member tier row and a tier change).
+  const tier = await api(ws, 'POST', `/api/loyalty/programs/${program.id}/tiers`, { name: { fa: `${marker} طلایی`, ar: `${marker} ذهبي`, en: `${marker} gold` }, threshold: 0 });
+  const loyaltyOrder = await api(ws, 'POST', '/api/loyalty/orders', { externalId: `${ws.slug}-pos-1`, customerId: customer.id, lines: [{ id: '1', amount: 50_000 }] });
   const [attachment] = await t.database.db.transaction((tx) =>
     storeAttachments(tx, ws.tenantId, complaint.id as string, [{ fileName: 'a.txt', content: Buffer.from(`${marker} attachment`) }], { source: 'agent', eventId: null, createdBy: null }));
   // A complete response, written as the response service stores one (results, tags and the responses list read it).
@@ -109,6 +120,13 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     distribution: distribution.id as string,
     complaint: complaint.id as string,
     complaintAttachment: attachment!.id,
+    reward: reward.id as string,
+    hold: hold.id as string,
+    charity: charity.id as string,
+    donation: donation.id as string,
+    program: program.id as string,
+    loyaltyOrder: loyaltyOrder.externalId as string,
+    tier: tier.id as string,
   };
 }
 
@@ -143,6 +161,13 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'complaints:code': 'delivery',
     'loyalty:customerId': ids.customer,
     'loyalty:id': loyaltyEntries.get(ws.tenantId),
+    'loyalty:rewardId': ids.reward,
+    'loyalty:holdId': ids.hold,
+    'loyalty:charityId': ids.charity,
+    'loyalty:donationId': ids.donation,
+    'loyalty:programId': ids.program,
+    'loyalty:externalId': ids.loyaltyOrder,
+    'loyalty:tierId': ids.tier,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);

@@ -3062,6 +3062,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/complaints/case/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The complainant answers the satisfaction question after closure
+         * @description For a case filed without a customer record, whose contact was asked after closure (the view's `satisfaction` and action `answer_satisfaction`): recorded as a response of the workspace's CSAT survey; a bottom-two score reopens the case. Once per closure: 409 `satisfaction_answered`; 409 `satisfaction_not_asked` when no question is open; 422 for a score off the scale. The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
+         */
+        post: operations["answerComplaintSatisfaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/complaint-settings": {
         parameters: {
             query?: never;
@@ -3333,6 +3353,698 @@ export interface paths {
          * @description Reports drift, of which there must never be any: members whose cached balance differs from their postings or open lots, entries whose postings do not sum to zero, lots whose remaining differs from their draws, entries whose spendable postings differ from the lots they moved. Also the workspace accounts' balances. The same check runs from the command line: `vafa loyalty verify`.
          */
         get: operations["verifyLoyaltyLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rewards catalogue
+         * @description Rewards on offer now (active, inside their window, with stock left), oldest first; `all=true` lists archived, inactive, past and sold-out ones too.
+         */
+        get: operations["listLoyaltyRewards"];
+        put?: never;
+        /**
+         * Add a reward to the catalogue
+         * @description A name in fa, ar and/or en, a points cost, an optional stock (absent: unlimited), per-member limit and validity window.
+         */
+        post: operations["createLoyaltyReward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/rewards/{rewardId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One reward */
+        get: operations["getLoyaltyReward"];
+        put?: never;
+        post?: never;
+        /**
+         * Archive a reward
+         * @description Takes it off the catalogue for good; it stays readable, and holds already made can still be captured or released.
+         */
+        delete: operations["archiveLoyaltyReward"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a reward
+         * @description A new `stock` is the new total: the stock left moves by the difference, and a total below what holds and redemptions already took is refused (422 `stock_below_taken`). An archived reward cannot change (409 `reward_archived`).
+         */
+        patch: operations["updateLoyaltyReward"];
+        trace?: never;
+    };
+    "/api/loyalty/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold points for a checkout
+         * @description Moves `points` (or a reward's cost, taking one of its stock) from the member's available points to held, drawing on the lots that expire soonest first and recording which. Needs `externalId` (the checkout's transaction id) or the `Idempotency-Key` header (400 `idempotency_key_required`); the same key again answers the first hold with 200, a key used for another hold 409 `external_id_conflict`. Refused with nothing written: 409 `insufficient_points`, `reward_unavailable`, `reward_out_of_stock`, `reward_limit_reached`; 422 `reward_not_found`. The hold lasts `ttlSeconds` (default 900): then the expiry job releases it. Publishes `loyalty.points_held`.
+         */
+        post: operations["holdLoyaltyPoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/holds/{holdId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A hold and its entries */
+        get: operations["getLoyaltyHold"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's holds, newest first
+         * @description `held`: the member's points in holds still held (set aside for a checkout, not spendable and not in `available`). Filter by `status`.
+         */
+        get: operations["listLoyaltyMemberHolds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/holds/{holdId}/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture a hold: the checkout completed
+         * @description Moves the held points to redemptions, once: a second capture answers the first (200). A released hold: 409 `hold_released`; one past its expiry: 409 `hold_expired`. Publishes `loyalty.points_redeemed`.
+         */
+        post: operations["captureLoyaltyHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/holds/{holdId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a hold: the checkout was abandoned
+         * @description Gives the held points back to exactly the lots they were drawn from (a lot that expired meanwhile expires at once) and the reward's stock, once: a second release answers the first (200). A captured hold: 409 `hold_captured`. Publishes `loyalty.hold_released`.
+         */
+        post: operations["releaseLoyaltyHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/holds/{holdId}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a captured hold: the order was cancelled
+         * @description Reverses the capture: the points go from redemptions back to available, to exactly the lots the hold drew on (a lot past its expiry by then expires at once), and the reward gets its stock back. Once: a second refund answers the first (200). A hold not captured: 409 `hold_not_captured` (release it instead). Publishes `loyalty.entry_reversed`.
+         */
+        post: operations["refundLoyaltyHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/hold-expiry-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release the holds past their expiry now
+         * @description What the every-minute job does, for this workspace. Safe to run twice or concurrently: a hold no longer held is left as it is.
+         */
+        post: operations["runLoyaltyHoldExpiry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/charities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Charities members may give points to, with their totals
+         * @description Every charity of the workspace (archived ones too, marked), each with its donations, points and money given so far (minor units of the workspace currency).
+         */
+        get: operations["listLoyaltyCharities"];
+        put?: never;
+        /**
+         * List a charity
+         * @description A name in fa, ar and/or en and a conversion rate: `ratePoints` points are worth `rateMinor` minor units of the workspace currency.
+         */
+        post: operations["createLoyaltyCharity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/charities/{charityId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One charity with its totals */
+        get: operations["getLoyaltyCharity"];
+        put?: never;
+        post?: never;
+        /**
+         * Archive a charity
+         * @description No new donations; its donations and receipts stay.
+         */
+        delete: operations["archiveLoyaltyCharity"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a charity
+         * @description A new rate applies from now on; each donation keeps the rate it was made at. An archived charity cannot change (409 `charity_archived`).
+         */
+        patch: operations["updateLoyaltyCharity"];
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/charity-share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The member's automatic share of each purchase to a charity
+         * @description `share`: null when the member has chosen none.
+         */
+        get: operations["getLoyaltyCharityShare"];
+        /**
+         * Give a share of each purchase to a charity
+         * @description From now on, each purchase's points (an earn with an order's external id), once spendable (at once, or when they unlock after their pending period), give `percent` of them, rounded down, to the charity: an ordinary donation with its receipt, once per purchase. Points spent before the share is given are not taken. 409 `charity_unavailable`; 422 `charity_not_found`.
+         */
+        put: operations["setLoyaltyCharityShare"];
+        post?: never;
+        /** Stop the automatic share */
+        delete: operations["removeLoyaltyCharityShare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/donations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Donations, newest receipt first */
+        get: operations["listLoyaltyDonations"];
+        put?: never;
+        /**
+         * Give a member's points to a charity
+         * @description Moves the points from the member's available points to the workspace's charity_payable, drawing on the lots that expire soonest first; worth `points × rateMinor / ratePoints` minor units (rounded down) of the workspace currency; numbered with the next receipt number (D-000001, …, no gaps). Keyed by `externalId` or the `Idempotency-Key` header. Refused with nothing written: 409 `insufficient_points`, `charity_unavailable`; 422 `charity_not_found`, `donation_too_small`. Publishes `loyalty.points_donated`.
+         */
+        post: operations["donateLoyaltyPoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/donations/{donationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A donation's receipt
+         * @description What its receipt prints: number, date, workspace, member, charity (name, registration), points, money and the rate.
+         */
+        get: operations["getLoyaltyDonation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's loyalty programs
+         * @description Active and archived programs, oldest first, each with its current settings and version.
+         */
+        get: operations["listLoyaltyPrograms"];
+        put?: never;
+        /**
+         * Create a points program
+         * @description Earning rules (spend ratio with its rounding, category and SKU multipliers in percent, caps per order and per day), the pending days of an order's points, the expiry policy and the events that earn points. A rolling expiry must outlast the pending days (422 `expiry_within_pending`). Version 1; audited.
+         */
+        post: operations["createLoyaltyProgram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One loyalty program */
+        get: operations["getLoyaltyProgram"];
+        put?: never;
+        post?: never;
+        /**
+         * Archive a program
+         * @description It earns nothing more; the points it gave stay, and its versions and awards stay readable. Audited.
+         */
+        delete: operations["archiveLoyaltyProgram"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a program: name, status or its settings as a whole
+         * @description Made against `version`, the one read: another change since is 409 `program_version_conflict`. Writes the next version (the old stays readable under /versions); orders already earned keep the rules they earned by, also for their returns. Audited.
+         */
+        patch: operations["updateLoyaltyProgram"];
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a program's settings, newest first */
+        get: operations["listLoyaltyProgramVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate an order in a program: "this order would earn…"
+         * @description What an order would earn, computed by the same rules as a real order (POST /api/loyalty/orders) and writing nothing: each line's multiplier, the exact points before rounding, the rounded points before and after the caps (with a customer, the daily cap counts what they already earned in the program today), until when the points would be pending and when they would expire. Repeated line ids: 422 `order_line_repeated`; sent settings are checked as a save checks them (422 `expiry_within_pending`, `event_rule_repeated`…); an unknown customer: 422 `unknown_customer`. Without `settings`: the program's saved ones; with them: settings not yet saved, tried before saving.
+         */
+        post: operations["simulateLoyaltyOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate an order in a program being created
+         * @description What an order would earn, computed by the same rules as a real order (POST /api/loyalty/orders) and writing nothing: each line's multiplier, the exact points before rounding, the rounded points before and after the caps (with a customer, the daily cap counts what they already earned in the program today), until when the points would be pending and when they would expire. Repeated line ids: 422 `order_line_repeated`; sent settings are checked as a save checks them (422 `expiry_within_pending`, `event_rule_repeated`…); an unknown customer: 422 `unknown_customer`. The settings are the draft's; no daily cap is counted (the program has earned nothing yet).
+         */
+        post: operations["simulateLoyaltyDraftOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Earn points on an order (checkout, point of sale)
+         * @description Points by the program's rules: every line's amount (minor units) times its SKU's or category's multiplier, the order's sum times the spend ratio, rounded once by the program's mode, then the per-order cap and what is left of the member's daily cap. The points are pending for the program's `pendingDays` (returnable), then unlocked by the hourly due work. The external id is the key: the same order again answers the first with 200, also when sent concurrently; the same id with another customer or other lines is 409 `external_id_conflict`. No `programId`: the workspace's only active program (422 `program_required` when several, `no_active_program` when none).
+         */
+        post: operations["earnLoyaltyOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/orders/{externalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order earned on, with its lines and what was returned */
+        get: operations["getLoyaltyOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/orders/{externalId}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return an order, in full or by lines
+         * @description The order keeps what its remaining lines would have earned under the rules it earned by (never more than it was given); the rest is taken back from its pending points first, then from available points. Points already spent are not taken (the balance never goes negative): `unrecovered` says how many. Keyed by `returnId`: the same return again answers the first; with other lines, 409 `return_id_conflict`. Unknown line: 422 `order_line_unknown`; more than is left of a line: 422 `return_exceeds_line`; nothing left to return: 409 `nothing_to_return`.
+         */
+        post: operations["returnLoyaltyOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/otp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a member a sign-in code by SMS
+         * @description A six-digit code good for 5 minutes and 5 tries, sent by SMS (through the workspace's SMS channel) when the phone is a customer's of this workspace. The answer is the same whether or not it is, and nothing is sent when it is not. The phone is read in any digits and normalised to E.164 (422 `invalid_phone`). At most 3 codes per phone in 15 minutes and 10 a day (429 `member_code_too_many`), and a ceiling per workspace (429 `member_code_busy`). An unknown workspace 404.
+         */
+        post: operations["requestMemberCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/otp/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a member in with their code
+         * @description The phone's latest code, once, within 5 minutes and 5 tries. A wrong, spent, expired or exhausted code, and a phone with no code, all answer 422 `member_code_invalid`; anything but six digits (any script) 422 `member_code_malformed`. Success sets the member's session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS, scoped to this workspace's portal API, 30 days) and answers the member's points.
+         */
+        post: operations["verifyMemberCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the member's session
+         * @description Ends the session of the cookie sent (if any) and clears the cookie. Always 204.
+         */
+        post: operations["signOutMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in member's points
+         * @description Available, pending and qualifying points; every upcoming expiry grouped by the day it falls on in the workspace's time zone (not only the soonest), points that never expire, pending points by the day they unlock; the workspace's calendar and time zone for showing those days. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         */
+        get: operations["getMemberPortal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/me/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in member's points history, newest first
+         * @description Every change to the member's points with its cause (an order and its id, a return, a survey answered, a complaint's goodwill gesture, a referral, a birthday, an unlock, an expiry, a redemption, a donation, a correction) and its note. Pass `nextCursor` back as `cursor`. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         */
+        get: operations["listMemberHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/me/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rewards on offer and charities the member can give to
+         * @description Rewards active, in their window and in stock; active charities with their conversion rate. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         */
+        get: operations["getMemberCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/me/donations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The signed-in member gives points to a charity
+         * @description Needs an `Idempotency-Key` header (400 `idempotency_key_required`): the same key again answers the same receipt. Drawn from the points that expire soonest. 409 `insufficient_points`, `charity_unavailable`; 422 `charity_not_found`, `donation_too_small`. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         */
+        post: operations["memberDonate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A program's tiers and how members qualify
+         * @description Tiers lowest threshold first (rank 1 the lowest), and the settings: the basis (qualifying points, spend in minor units or order count), the window (rolling N days, or a calendar year: Solar Hijri from Nowruz, Umm al-Qura or Gregorian, in the workspace's time zone), the downgrade policy and its grace days.
+         */
+        get: operations["listLoyaltyTiers"];
+        put?: never;
+        /**
+         * Add a tier
+         * @description Names in fa, ar and en, the threshold the basis must reach in the window (unique in the program: 409 `tier_threshold_taken`), and the earn multiplier of its members on spend points in percent (rounded once with the order, by the program's mode). Audited.
+         */
+        post: operations["createLoyaltyTier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/tier-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set how a program's members qualify for tiers and lose them
+         * @description Upgrades happen at once when an earn crosses a threshold; downgrades at the re-evaluation after each period (the hourly `loyalty.tier-reevaluation` job): `none` keeps the tier, `one_step` moves one tier down, `recalculate` to the tier the period qualifies for; after `graceDays` days, unless the member qualifies again meanwhile. Applies from the next earn and re-evaluation. Audited.
+         */
+        put: operations["putLoyaltyTierSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/tiers/{tierId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tier no member holds
+         * @description A tier a member holds or is due to move to is 409 `tier_in_use`. Its past changes stay. Audited.
+         */
+        delete: operations["deleteLoyaltyTier"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a tier
+         * @description Name, threshold (409 `tier_threshold_taken`) or multiplier. Members move by the new thresholds at their next earn (up) or the next re-evaluation (down). Audited.
+         */
+        patch: operations["updateLoyaltyTier"];
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/members/{customerId}/tier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's tier and progress to the next
+         * @description The tier and since when, the basis's value in the current window and the window's bounds (a calendar year's end, or now for a rolling window), the next tier and what is still needed, a downgrade waiting out its grace period, and the latest 50 changes (from, to, why, when).
+         */
+        get: operations["getLoyaltyMemberTier"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7126,6 +7838,15 @@ export interface components {
             language?: "fa" | "ar" | "en";
             reason: string;
         };
+        AnswerComplaintSatisfactionInput: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            score: number;
+        };
         CustomerComplaintCaseInput: {
             trackingCode: string;
             trackingCodeDisplay: string;
@@ -7140,7 +7861,7 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             resolutionSummary: string | null;
-            actions: ("add_information" | "accept_resolution" | "reject_resolution")[];
+            actions: ("add_information" | "accept_resolution" | "reject_resolution" | "answer_satisfaction")[];
             recourse: string | null;
             history: {
                 /** Format: date-time */
@@ -7149,6 +7870,10 @@ export interface components {
                 kind: "status" | "your_message" | "our_reply";
                 text: string;
             }[];
+            satisfaction: {
+                points: number;
+                score: number | null;
+            } | null;
         };
         ComplaintSettingsInput: {
             negativeFeedbackOpensCase: boolean;
@@ -7561,7 +8286,7 @@ export interface components {
         LoyaltyEntryInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -7579,7 +8304,7 @@ export interface components {
         LoyaltyEntryDetailInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -7595,7 +8320,7 @@ export interface components {
             createdAt: string;
             postings: {
                 /** @enum {string} */
-                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying";
+                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held";
                 customerId: string | null;
                 /** @enum {string} */
                 unit: "points" | "qualifying";
@@ -7659,6 +8384,8 @@ export interface components {
                 entries: number;
                 lots: number;
                 entryLots: number;
+                held: number;
+                charity: number;
             };
             systemBalances: {
                 [key: string]: number;
@@ -7697,6 +8424,1007 @@ export interface components {
                 entryId: number;
                 posted: number;
                 lots: number;
+            }[];
+            heldDrift: {
+                /** Format: uuid */
+                customerId: string;
+                posted: number;
+                inHolds: number;
+            }[];
+            charityDrift: {
+                payable: number;
+                donated: number;
+            }[];
+        };
+        CreateRewardInput: {
+            /** @enum {string} */
+            kind: "gift" | "coupon" | "partner_offer" | "donation";
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost: number;
+            stock?: number | null;
+            perMemberLimit?: number | null;
+            validFrom?: string | null;
+            validUntil?: string | null;
+            active?: boolean;
+        };
+        UpdateRewardInput: {
+            name?: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost?: number;
+            stock?: number | null;
+            perMemberLimit?: number | null;
+            validFrom?: string | null;
+            validUntil?: string | null;
+            active?: boolean;
+        };
+        RewardInput: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "gift" | "coupon" | "partner_offer" | "donation";
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost: number;
+            stock: number | null;
+            stockLeft: number | null;
+            perMemberLimit: number | null;
+            validFrom: string | null;
+            validUntil: string | null;
+            active: boolean;
+            archived: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RewardListInput: {
+            items: components["schemas"]["RewardInput"][];
+        };
+        CreateLoyaltyHoldInput: {
+            /** Format: uuid */
+            customerId: string;
+            points?: number;
+            /** Format: uuid */
+            rewardId?: string;
+            externalId?: string;
+            ttlSeconds?: number;
+            reason?: string;
+        };
+        SettleLoyaltyHoldInput: {
+            reason?: string;
+        };
+        LoyaltyHoldInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            rewardId: string | null;
+            points: number;
+            externalId: string | null;
+            /** @enum {string} */
+            status: "held" | "captured" | "released" | "expired" | "refunded";
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            settledAt: string | null;
+            holdEntry: components["schemas"]["LoyaltyEntryDetailInput"] | null;
+            settleEntry: components["schemas"]["LoyaltyEntryDetailInput"] | null;
+            refundEntry: components["schemas"]["LoyaltyEntryDetailInput"] | null;
+        };
+        LoyaltyHoldListInput: {
+            held: number;
+            items: components["schemas"]["LoyaltyHoldInput"][];
+        };
+        LoyaltyHoldExpiryRunInput: {
+            released: number;
+            points: number;
+        };
+        CreateCharityInput: {
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            registration?: string | null;
+            ratePoints: number;
+            rateMinor: number;
+            active?: boolean;
+        };
+        UpdateCharityInput: {
+            name?: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            registration?: string | null;
+            ratePoints?: number;
+            rateMinor?: number;
+            active?: boolean;
+        };
+        CharityInput: {
+            /** Format: uuid */
+            id: string;
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            registration: string | null;
+            ratePoints: number;
+            rateMinor: number;
+            currency: string;
+            active: boolean;
+            archived: boolean;
+            totals: {
+                donations: number;
+                points: number;
+                amountMinor: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CharityListInput: {
+            items: components["schemas"]["CharityInput"][];
+        };
+        CreateDonationInput: {
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            charityId: string;
+            points: number;
+            externalId?: string;
+        };
+        DonationInput: {
+            /** Format: uuid */
+            id: string;
+            receiptNumber: string;
+            /** Format: uuid */
+            charityId: string;
+            charityName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            charityRegistration: string | null;
+            /** Format: uuid */
+            customerId: string;
+            customerName: string | null;
+            workspaceName: string;
+            points: number;
+            amountMinor: number;
+            currency: string;
+            ratePoints: number;
+            rateMinor: number;
+            entryId: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        DonationListInput: {
+            items: components["schemas"]["DonationInput"][];
+        };
+        SetCharityShareInput: {
+            /** Format: uuid */
+            charityId: string;
+            percent: number;
+        };
+        CharityShareInput: {
+            share: {
+                /** Format: uuid */
+                customerId: string;
+                /** Format: uuid */
+                charityId: string;
+                percent: number;
+                /** Format: date-time */
+                updatedAt: string;
+            } | null;
+        };
+        CreateLoyaltyProgramInput: {
+            name: string;
+            /**
+             * @default points
+             * @enum {string}
+             */
+            kind: "points";
+            settings: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+        };
+        UpdateLoyaltyProgramInput: {
+            version: number;
+            name?: string;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            settings?: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+        };
+        LoyaltyProgramInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "points";
+            /** @enum {string} */
+            status: "active" | "archived";
+            version: number;
+            settings: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyProgramListInput: {
+            items: components["schemas"]["LoyaltyProgramInput"][];
+        };
+        LoyaltyProgramVersionInput: {
+            version: number;
+            name: string;
+            /** @enum {string} */
+            status: "active" | "archived";
+            settings: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+            changedBy: string;
+            /** Format: date-time */
+            changedAt: string;
+        };
+        LoyaltyProgramVersionListInput: {
+            items: components["schemas"]["LoyaltyProgramVersionInput"][];
+        };
+        LoyaltyOrderInput: {
+            externalId: string;
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            programId?: string;
+            lines: {
+                id: string;
+                sku?: string;
+                category?: string;
+                amount: number;
+            }[];
+        };
+        LoyaltyOrderReturnInput: {
+            returnId: string;
+            /** Format: uuid */
+            programId?: string;
+            lines?: {
+                id: string;
+                amount?: number;
+            }[];
+        };
+        LoyaltyOrderViewInput: {
+            externalId: string;
+            /** Format: uuid */
+            programId: string;
+            programVersion: number;
+            /** Format: uuid */
+            customerId: string;
+            points: number;
+            returnedPoints: number;
+            entryId: number | null;
+            pendingUntil: string | null;
+            expiresAt: string | null;
+            capped: ("order" | "day") | null;
+            lines: {
+                id: string;
+                sku: string | null;
+                category: string | null;
+                amount: number;
+                returned: number;
+                multiplierPercent: number;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LoyaltyOrderReturnViewInput: {
+            returnId: string;
+            externalId: string;
+            points: number;
+            fromPending: number;
+            fromAvailable: number;
+            unrecovered: number;
+            entryId: number | null;
+            order: components["schemas"]["LoyaltyOrderViewInput"];
+        };
+        LoyaltySimulationInput: {
+            /** Format: uuid */
+            customerId?: string;
+            lines: {
+                id: string;
+                sku?: string;
+                category?: string;
+                amount: number;
+            }[];
+            settings?: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+        };
+        LoyaltyDraftSimulationInput: {
+            /** Format: uuid */
+            customerId?: string;
+            lines: {
+                id: string;
+                sku?: string;
+                category?: string;
+                amount: number;
+            }[];
+            settings: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+        };
+        LoyaltySimulationViewInput: {
+            programId: string | null;
+            programVersion: number | null;
+            lines: {
+                id: string;
+                sku: string | null;
+                category: string | null;
+                amount: number;
+                multiplierPercent: number;
+            }[];
+            exact: {
+                numerator: string;
+                denominator: string;
+            };
+            rounding: ("floor" | "round" | "ceil") | null;
+            pointsBeforeCaps: number;
+            earnedToday: number;
+            points: number;
+            capped: ("order" | "day") | null;
+            pendingUntil: string | null;
+            expiresAt: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        RequestMemberCodeInput: {
+            phone: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+        };
+        MemberCodeSentInput: {
+            expiresInSeconds: number;
+            phone: string;
+        };
+        VerifyMemberCodeInput: {
+            phone: string;
+            code: string;
+        };
+        MemberPortalInput: {
+            workspace: {
+                name: string;
+                /** @enum {string} */
+                calendar: "persian" | "islamic-umalqura" | "gregory";
+                timeZone: string;
+                /** @enum {string} */
+                defaultLanguage: "fa" | "ar" | "en";
+                currency: string;
+                /** @enum {string} */
+                irrDisplay: "rial" | "toman";
+            };
+            member: {
+                name: string | null;
+                phone: string | null;
+            };
+            balance: {
+                available: number;
+                pending: number;
+                qualifying: number;
+            };
+            expiring: {
+                /** Format: date */
+                date: string;
+                /** Format: date-time */
+                expiresAt: string;
+                points: number;
+            }[];
+            withoutExpiry: number;
+            unlocking: {
+                /** Format: date */
+                date: string;
+                /** Format: date-time */
+                unlocksAt: string;
+                points: number;
+            }[];
+            tiers: {
+                program: string;
+                /** @enum {string} */
+                basis: "qualifying_points" | "spend" | "orders";
+                value: number;
+                windowEndsAt: string | null;
+                windowDays: number | null;
+                current: {
+                    rank: number;
+                    name: {
+                        fa: string;
+                        ar: string;
+                        en: string;
+                    };
+                } | null;
+                next: {
+                    rank: number;
+                    name: {
+                        fa: string;
+                        ar: string;
+                        en: string;
+                    };
+                    threshold: number;
+                    needed: number;
+                } | null;
+            }[];
+            referralLink: null;
+        };
+        MemberHistoryItemInput: {
+            id: number;
+            /** @enum {string} */
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            /** @enum {string} */
+            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction";
+            reference: string | null;
+            note: string | null;
+            points: number;
+            available: number;
+            pending: number;
+            qualifying: number;
+            /** Format: date-time */
+            at: string;
+        };
+        MemberHistoryPageInput: {
+            items: components["schemas"]["MemberHistoryItemInput"][];
+            nextCursor: string | null;
+        };
+        MemberCatalogueInput: {
+            rewards: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "gift" | "coupon" | "partner_offer" | "donation";
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                pointsCost: number;
+                stockLeft: number | null;
+                validUntil: string | null;
+            }[];
+            charities: {
+                /** Format: uuid */
+                id: string;
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                ratePoints: number;
+                rateMinor: number;
+                currency: string;
+            }[];
+        };
+        MemberDonateInput: {
+            /** Format: uuid */
+            charityId: string;
+            points: number;
+        };
+        MemberDonationReceiptInput: {
+            receiptNumber: string;
+            charityName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            points: number;
+            amountMinor: number;
+            currency: string;
+            /** Format: date-time */
+            at: string;
+            available: number;
+        };
+        LoyaltyTierSettingsInput: {
+            /** @enum {string} */
+            basis: "qualifying_points" | "spend" | "orders";
+            window: {
+                /** @constant */
+                kind: "rolling";
+                days: number;
+            } | {
+                /** @constant */
+                kind: "calendar_year";
+                /** @enum {string} */
+                calendar: "persian" | "islamic-umalqura" | "gregory";
+            };
+            /** @enum {string} */
+            downgrade: "none" | "one_step" | "recalculate";
+            /** @default 0 */
+            graceDays: number;
+        };
+        CreateLoyaltyTierInput: {
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            threshold: number;
+            /** @default 100 */
+            multiplierPercent: number;
+        };
+        UpdateLoyaltyTierInput: {
+            name?: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            threshold?: number;
+            multiplierPercent?: number;
+        };
+        LoyaltyTierInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            programId: string;
+            rank: number;
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            threshold: number;
+            multiplierPercent: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyTierListInput: {
+            settings: components["schemas"]["LoyaltyTierSettingsInput"] | null;
+            items: components["schemas"]["LoyaltyTierInput"][];
+        };
+        LoyaltyMemberTierInput: {
+            /** Format: uuid */
+            programId: string;
+            /** Format: uuid */
+            customerId: string;
+            tier: components["schemas"]["LoyaltyTierInput"] | null;
+            since: string | null;
+            /** @enum {string} */
+            basis: "qualifying_points" | "spend" | "orders";
+            window: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+            };
+            value: number;
+            next: {
+                tier: components["schemas"]["LoyaltyTierInput"];
+                needed: number;
+            } | null;
+            downgrade: {
+                tier: components["schemas"]["LoyaltyTierInput"] | null;
+                /** Format: date-time */
+                at: string;
+            } | null;
+            changes: {
+                id: number;
+                fromTierId: string | null;
+                toTierId: string | null;
+                /** @enum {string} */
+                reason: "upgrade" | "downgrade_one_step" | "downgrade_recalculated";
+                value: number;
+                entryId: number | null;
+                /** Format: date-time */
+                createdAt: string;
             }[];
         };
         Problem: {
@@ -11424,6 +13152,15 @@ export interface components {
             language?: "fa" | "ar" | "en";
             reason: string;
         };
+        AnswerComplaintSatisfaction: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            score: number;
+        };
         CustomerComplaintCase: {
             trackingCode: string;
             trackingCodeDisplay: string;
@@ -11438,7 +13175,7 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             resolutionSummary: string | null;
-            actions: ("add_information" | "accept_resolution" | "reject_resolution")[];
+            actions: ("add_information" | "accept_resolution" | "reject_resolution" | "answer_satisfaction")[];
             recourse: string | null;
             history: {
                 /** Format: date-time */
@@ -11447,6 +13184,10 @@ export interface components {
                 kind: "status" | "your_message" | "our_reply";
                 text: string;
             }[];
+            satisfaction: {
+                points: number;
+                score: number | null;
+            } | null;
         };
         ComplaintSettings: {
             negativeFeedbackOpensCase: boolean;
@@ -11859,7 +13600,7 @@ export interface components {
         LoyaltyEntry: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -11877,7 +13618,7 @@ export interface components {
         LoyaltyEntryDetail: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -11893,7 +13634,7 @@ export interface components {
             createdAt: string;
             postings: {
                 /** @enum {string} */
-                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying";
+                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held";
                 customerId: string | null;
                 /** @enum {string} */
                 unit: "points" | "qualifying";
@@ -11957,6 +13698,8 @@ export interface components {
                 entries: number;
                 lots: number;
                 entryLots: number;
+                held: number;
+                charity: number;
             };
             systemBalances: {
                 [key: string]: number;
@@ -11995,6 +13738,1007 @@ export interface components {
                 entryId: number;
                 posted: number;
                 lots: number;
+            }[];
+            heldDrift: {
+                /** Format: uuid */
+                customerId: string;
+                posted: number;
+                inHolds: number;
+            }[];
+            charityDrift: {
+                payable: number;
+                donated: number;
+            }[];
+        };
+        CreateReward: {
+            /** @enum {string} */
+            kind: "gift" | "coupon" | "partner_offer" | "donation";
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost: number;
+            stock?: number | null;
+            perMemberLimit?: number | null;
+            validFrom?: string | null;
+            validUntil?: string | null;
+            active?: boolean;
+        };
+        UpdateReward: {
+            name?: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost?: number;
+            stock?: number | null;
+            perMemberLimit?: number | null;
+            validFrom?: string | null;
+            validUntil?: string | null;
+            active?: boolean;
+        };
+        Reward: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "gift" | "coupon" | "partner_offer" | "donation";
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost: number;
+            stock: number | null;
+            stockLeft: number | null;
+            perMemberLimit: number | null;
+            validFrom: string | null;
+            validUntil: string | null;
+            active: boolean;
+            archived: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RewardList: {
+            items: components["schemas"]["Reward"][];
+        };
+        CreateLoyaltyHold: {
+            /** Format: uuid */
+            customerId: string;
+            points?: number;
+            /** Format: uuid */
+            rewardId?: string;
+            externalId?: string;
+            ttlSeconds?: number;
+            reason?: string;
+        };
+        SettleLoyaltyHold: {
+            reason?: string;
+        };
+        LoyaltyHold: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            rewardId: string | null;
+            points: number;
+            externalId: string | null;
+            /** @enum {string} */
+            status: "held" | "captured" | "released" | "expired" | "refunded";
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            settledAt: string | null;
+            holdEntry: components["schemas"]["LoyaltyEntryDetail"] | null;
+            settleEntry: components["schemas"]["LoyaltyEntryDetail"] | null;
+            refundEntry: components["schemas"]["LoyaltyEntryDetail"] | null;
+        };
+        LoyaltyHoldList: {
+            held: number;
+            items: components["schemas"]["LoyaltyHold"][];
+        };
+        LoyaltyHoldExpiryRun: {
+            released: number;
+            points: number;
+        };
+        CreateCharity: {
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            registration?: string | null;
+            ratePoints: number;
+            rateMinor: number;
+            active?: boolean;
+        };
+        UpdateCharity: {
+            name?: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            registration?: string | null;
+            ratePoints?: number;
+            rateMinor?: number;
+            active?: boolean;
+        };
+        Charity: {
+            /** Format: uuid */
+            id: string;
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            registration: string | null;
+            ratePoints: number;
+            rateMinor: number;
+            currency: string;
+            active: boolean;
+            archived: boolean;
+            totals: {
+                donations: number;
+                points: number;
+                amountMinor: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CharityList: {
+            items: components["schemas"]["Charity"][];
+        };
+        CreateDonation: {
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            charityId: string;
+            points: number;
+            externalId?: string;
+        };
+        Donation: {
+            /** Format: uuid */
+            id: string;
+            receiptNumber: string;
+            /** Format: uuid */
+            charityId: string;
+            charityName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            charityRegistration: string | null;
+            /** Format: uuid */
+            customerId: string;
+            customerName: string | null;
+            workspaceName: string;
+            points: number;
+            amountMinor: number;
+            currency: string;
+            ratePoints: number;
+            rateMinor: number;
+            entryId: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        DonationList: {
+            items: components["schemas"]["Donation"][];
+        };
+        SetCharityShare: {
+            /** Format: uuid */
+            charityId: string;
+            percent: number;
+        };
+        CharityShare: {
+            share: {
+                /** Format: uuid */
+                customerId: string;
+                /** Format: uuid */
+                charityId: string;
+                percent: number;
+                /** Format: date-time */
+                updatedAt: string;
+            } | null;
+        };
+        CreateLoyaltyProgram: {
+            name: string;
+            /**
+             * @default points
+             * @enum {string}
+             */
+            kind: "points";
+            settings: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+        };
+        UpdateLoyaltyProgram: {
+            version: number;
+            name?: string;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            settings?: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+        };
+        LoyaltyProgram: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "points";
+            /** @enum {string} */
+            status: "active" | "archived";
+            version: number;
+            settings: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyProgramList: {
+            items: components["schemas"]["LoyaltyProgram"][];
+        };
+        LoyaltyProgramVersion: {
+            version: number;
+            name: string;
+            /** @enum {string} */
+            status: "active" | "archived";
+            settings: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+            changedBy: string;
+            /** Format: date-time */
+            changedAt: string;
+        };
+        LoyaltyProgramVersionList: {
+            items: components["schemas"]["LoyaltyProgramVersion"][];
+        };
+        LoyaltyOrder: {
+            externalId: string;
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            programId?: string;
+            lines: {
+                id: string;
+                sku?: string;
+                category?: string;
+                amount: number;
+            }[];
+        };
+        LoyaltyOrderReturn: {
+            returnId: string;
+            /** Format: uuid */
+            programId?: string;
+            lines?: {
+                id: string;
+                amount?: number;
+            }[];
+        };
+        LoyaltyOrderView: {
+            externalId: string;
+            /** Format: uuid */
+            programId: string;
+            programVersion: number;
+            /** Format: uuid */
+            customerId: string;
+            points: number;
+            returnedPoints: number;
+            entryId: number | null;
+            pendingUntil: string | null;
+            expiresAt: string | null;
+            capped: ("order" | "day") | null;
+            lines: {
+                id: string;
+                sku: string | null;
+                category: string | null;
+                amount: number;
+                returned: number;
+                multiplierPercent: number;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LoyaltyOrderReturnView: {
+            returnId: string;
+            externalId: string;
+            points: number;
+            fromPending: number;
+            fromAvailable: number;
+            unrecovered: number;
+            entryId: number | null;
+            order: components["schemas"]["LoyaltyOrderView"];
+        };
+        LoyaltySimulation: {
+            /** Format: uuid */
+            customerId?: string;
+            lines: {
+                id: string;
+                sku?: string;
+                category?: string;
+                amount: number;
+            }[];
+            settings?: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+        };
+        LoyaltyDraftSimulation: {
+            /** Format: uuid */
+            customerId?: string;
+            lines: {
+                id: string;
+                sku?: string;
+                category?: string;
+                amount: number;
+            }[];
+            settings: {
+                /** @default null */
+                spend: {
+                    points: number;
+                    per: number;
+                    /**
+                     * @default floor
+                     * @enum {string}
+                     */
+                    rounding: "floor" | "round" | "ceil";
+                } | null;
+                /** @default {} */
+                categoryMultipliers: {
+                    [key: string]: number;
+                };
+                /** @default {} */
+                skuMultipliers: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default {
+                 *       "perOrder": null,
+                 *       "perDay": null
+                 *     }
+                 */
+                caps: {
+                    /** @default null */
+                    perOrder: number | null;
+                    /** @default null */
+                    perDay: number | null;
+                };
+                /** @default 0 */
+                pendingDays: number;
+                /**
+                 * @default {
+                 *       "kind": "never"
+                 *     }
+                 */
+                expiry: {
+                    /** @constant */
+                    kind: "never";
+                } | {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "fixed";
+                    /** @enum {string} */
+                    calendar: "persian" | "islamic-umalqura" | "gregory";
+                    month: number;
+                    day?: number;
+                } | {
+                    /** @constant */
+                    kind: "inactivity";
+                    days: number;
+                };
+                /** @default [] */
+                events: {
+                    /** @enum {string} */
+                    topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
+                    points?: number;
+                    surveyIds?: string[];
+                }[];
+                /** @default null */
+                expiryNotice: {
+                    daysBefore: number;
+                } | null;
+            };
+        };
+        LoyaltySimulationView: {
+            programId: string | null;
+            programVersion: number | null;
+            lines: {
+                id: string;
+                sku: string | null;
+                category: string | null;
+                amount: number;
+                multiplierPercent: number;
+            }[];
+            exact: {
+                numerator: string;
+                denominator: string;
+            };
+            rounding: ("floor" | "round" | "ceil") | null;
+            pointsBeforeCaps: number;
+            earnedToday: number;
+            points: number;
+            capped: ("order" | "day") | null;
+            pendingUntil: string | null;
+            expiresAt: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        RequestMemberCode: {
+            phone: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+        };
+        MemberCodeSent: {
+            expiresInSeconds: number;
+            phone: string;
+        };
+        VerifyMemberCode: {
+            phone: string;
+            code: string;
+        };
+        MemberPortal: {
+            workspace: {
+                name: string;
+                /** @enum {string} */
+                calendar: "persian" | "islamic-umalqura" | "gregory";
+                timeZone: string;
+                /** @enum {string} */
+                defaultLanguage: "fa" | "ar" | "en";
+                currency: string;
+                /** @enum {string} */
+                irrDisplay: "rial" | "toman";
+            };
+            member: {
+                name: string | null;
+                phone: string | null;
+            };
+            balance: {
+                available: number;
+                pending: number;
+                qualifying: number;
+            };
+            expiring: {
+                /** Format: date */
+                date: string;
+                /** Format: date-time */
+                expiresAt: string;
+                points: number;
+            }[];
+            withoutExpiry: number;
+            unlocking: {
+                /** Format: date */
+                date: string;
+                /** Format: date-time */
+                unlocksAt: string;
+                points: number;
+            }[];
+            tiers: {
+                program: string;
+                /** @enum {string} */
+                basis: "qualifying_points" | "spend" | "orders";
+                value: number;
+                windowEndsAt: string | null;
+                windowDays: number | null;
+                current: {
+                    rank: number;
+                    name: {
+                        fa: string;
+                        ar: string;
+                        en: string;
+                    };
+                } | null;
+                next: {
+                    rank: number;
+                    name: {
+                        fa: string;
+                        ar: string;
+                        en: string;
+                    };
+                    threshold: number;
+                    needed: number;
+                } | null;
+            }[];
+            referralLink: null;
+        };
+        MemberHistoryItem: {
+            id: number;
+            /** @enum {string} */
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            /** @enum {string} */
+            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction";
+            reference: string | null;
+            note: string | null;
+            points: number;
+            available: number;
+            pending: number;
+            qualifying: number;
+            /** Format: date-time */
+            at: string;
+        };
+        MemberHistoryPage: {
+            items: components["schemas"]["MemberHistoryItem"][];
+            nextCursor: string | null;
+        };
+        MemberCatalogue: {
+            rewards: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "gift" | "coupon" | "partner_offer" | "donation";
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                pointsCost: number;
+                stockLeft: number | null;
+                validUntil: string | null;
+            }[];
+            charities: {
+                /** Format: uuid */
+                id: string;
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                ratePoints: number;
+                rateMinor: number;
+                currency: string;
+            }[];
+        };
+        MemberDonate: {
+            /** Format: uuid */
+            charityId: string;
+            points: number;
+        };
+        MemberDonationReceipt: {
+            receiptNumber: string;
+            charityName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            points: number;
+            amountMinor: number;
+            currency: string;
+            /** Format: date-time */
+            at: string;
+            available: number;
+        };
+        LoyaltyTierSettings: {
+            /** @enum {string} */
+            basis: "qualifying_points" | "spend" | "orders";
+            window: {
+                /** @constant */
+                kind: "rolling";
+                days: number;
+            } | {
+                /** @constant */
+                kind: "calendar_year";
+                /** @enum {string} */
+                calendar: "persian" | "islamic-umalqura" | "gregory";
+            };
+            /** @enum {string} */
+            downgrade: "none" | "one_step" | "recalculate";
+            /** @default 0 */
+            graceDays: number;
+        };
+        CreateLoyaltyTier: {
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            threshold: number;
+            /** @default 100 */
+            multiplierPercent: number;
+        };
+        UpdateLoyaltyTier: {
+            name?: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            threshold?: number;
+            multiplierPercent?: number;
+        };
+        LoyaltyTier: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            programId: string;
+            rank: number;
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            threshold: number;
+            multiplierPercent: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyTierList: {
+            settings: components["schemas"]["LoyaltyTierSettings"] | null;
+            items: components["schemas"]["LoyaltyTier"][];
+        };
+        LoyaltyMemberTier: {
+            /** Format: uuid */
+            programId: string;
+            /** Format: uuid */
+            customerId: string;
+            tier: components["schemas"]["LoyaltyTier"] | null;
+            since: string | null;
+            /** @enum {string} */
+            basis: "qualifying_points" | "spend" | "orders";
+            window: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+            };
+            value: number;
+            next: {
+                tier: components["schemas"]["LoyaltyTier"];
+                needed: number;
+            } | null;
+            downgrade: {
+                tier: components["schemas"]["LoyaltyTier"] | null;
+                /** Format: date-time */
+                at: string;
+            } | null;
+            changes: {
+                id: number;
+                fromTierId: string | null;
+                toTierId: string | null;
+                /** @enum {string} */
+                reason: "upgrade" | "downgrade_one_step" | "downgrade_recalculated";
+                value: number;
+                entryId: number | null;
+                /** Format: date-time */
+                createdAt: string;
             }[];
         };
     };
@@ -19261,6 +22005,36 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
+    answerComplaintSatisfaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerComplaintSatisfactionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerComplaintCase"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
     getComplaintSettings: {
         parameters: {
             query?: never;
@@ -19771,6 +22545,1505 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    listLoyaltyRewards: {
+        parameters: {
+            query?: {
+                all?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createLoyaltyReward: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRewardInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reward"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyReward: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reward"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    archiveLoyaltyReward: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateLoyaltyReward: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRewardInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reward"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    holdLoyaltyPoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLoyaltyHoldInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHold"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHold"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHold"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listLoyaltyMemberHolds: {
+        parameters: {
+            query?: {
+                status?: "held" | "captured" | "released" | "expired" | "refunded";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHoldList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    captureLoyaltyHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettleLoyaltyHoldInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHold"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHold"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    releaseLoyaltyHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettleLoyaltyHoldInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHold"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHold"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    refundLoyaltyHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettleLoyaltyHoldInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHold"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHold"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    runLoyaltyHoldExpiry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyHoldExpiryRun"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listLoyaltyCharities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CharityList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createLoyaltyCharity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCharityInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Charity"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyCharity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                charityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Charity"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    archiveLoyaltyCharity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                charityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateLoyaltyCharity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                charityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCharityInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Charity"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyCharityShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CharityShare"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    setLoyaltyCharityShare: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetCharityShareInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CharityShare"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    removeLoyaltyCharityShare: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listLoyaltyDonations: {
+        parameters: {
+            query?: {
+                charityId?: string;
+                customerId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DonationList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    donateLoyaltyPoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDonationInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Donation"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Donation"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyDonation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                donationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Donation"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listLoyaltyPrograms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyProgramList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createLoyaltyProgram: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLoyaltyProgramInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyProgram"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyProgram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyProgram"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    archiveLoyaltyProgram: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyProgram"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateLoyaltyProgram: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLoyaltyProgramInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyProgram"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listLoyaltyProgramVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyProgramVersionList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    simulateLoyaltyOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltySimulationInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltySimulationView"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    simulateLoyaltyDraftOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltyDraftSimulationInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltySimulationView"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    earnLoyaltyOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltyOrderInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyOrderView"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyOrderView"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyOrder: {
+        parameters: {
+            query?: {
+                programId?: string;
+            };
+            header?: never;
+            path: {
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyOrderView"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    returnLoyaltyOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltyOrderReturnInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyOrderReturnView"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyOrderReturnView"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    requestMemberCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestMemberCodeInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberCodeSent"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    verifyMemberCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyMemberCodeInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPortal"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    signOutMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getMemberPortal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPortal"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listMemberHistory: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberHistoryPage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getMemberCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberCatalogue"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    memberDonate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberDonateInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberDonationReceipt"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listLoyaltyTiers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyTierList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createLoyaltyTier: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLoyaltyTierInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyTier"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    putLoyaltyTierSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltyTierSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyTierList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    deleteLoyaltyTier: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+                tierId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateLoyaltyTier: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+                tierId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLoyaltyTierInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyTier"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyMemberTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyMemberTier"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     showUnsubscribePage: {

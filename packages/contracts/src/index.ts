@@ -24,3 +24,7 @@ export * from './complaint-customer.ts';
 export * from './complaint-insights.ts';
 export * from './complaint-intake.ts';
 export * from './loyalty.ts';
+export * from './loyalty-rewards.ts';
+export * from './loyalty-programs.ts';
+export * from './loyalty-portal.ts';
+export * from './loyalty-tiers.ts';

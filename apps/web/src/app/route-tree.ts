@@ -5,6 +5,7 @@ import type { AnyRoute, AsyncRouteComponent } from '@tanstack/react-router';
 import { accountSecurityRoute, acceptInvitationRoute, forgotPasswordRoute, resetPasswordRoute } from '../routes/account.tsx';
 import { insightsRoute } from '../routes/coming-soon.tsx';
 import { loyaltyRoute } from '../routes/loyalty.tsx';
+import { loyaltyProgramNewRoute, loyaltyProgramRoute } from '../routes/loyalty-programs.tsx';
 import { complaintPreventionRoute, complaintReportsRoute, complaintSettingsRoute } from '../routes/complaint-insights.tsx';
 import { complaintFormRoute, complaintNewRoute, complaintRoute, complaintsRoute, complaintTrackRoute } from '../routes/complaints.tsx';
 import { customerNewRoute, customerRoute, customersRoute } from '../routes/customers.tsx';
@@ -61,6 +62,8 @@ export const SCREENS = {
   complaintTrack: complaintTrackRoute,
   memberPortal: memberPortalRoute,
   loyalty: loyaltyRoute,
+  loyaltyProgramNew: loyaltyProgramNewRoute,
+  loyaltyProgram: loyaltyProgramRoute,
   insights: insightsRoute,
   acceptInvitation: acceptInvitationRoute,
   forgotPassword: forgotPasswordRoute,

@@ -1,6 +1,19 @@
 import type { VafaModule } from '../../platform/module.ts';
+import { birthdayPointsJob } from './birthday-points.ts';
+import { expiryNoticesJob } from './expiry-notices.ts';
+import { expireInactiveJob } from './inactivity-expiry.ts';
 import { settleDueJob } from './ledger.jobs.ts';
 import { registerLoyaltyLedgerRoutes } from './ledger.routes.ts';
+import { charityShareSubscriber } from './charity-share.subscribers.ts';
+import { registerLoyaltyCharityRoutes } from './charity.routes.ts';
+import { registerMemberPortalRoutes } from './member-portal.routes.ts';
+import { releaseExpiredHoldsJob } from './redemption-holds.jobs.ts';
+import { registerLoyaltyHoldRoutes } from './redemption-holds.routes.ts';
+import { registerLoyaltyRewardRoutes } from './rewards.routes.ts';
+import { registerLoyaltyProgramRoutes } from './program.routes.ts';
+import { programEventsSubscriber } from './program.subscribers.ts';
+import { tierReevaluationJob } from './tiers.jobs.ts';
+import { registerLoyaltyTierRoutes } from './tiers.routes.ts';
 
 /**
  * Loyalty: the points ledger (an append-only double-entry journal with lots, ledger.schema.ts),
@@ -11,10 +24,19 @@ export const loyaltyModule: VafaModule = {
   name: 'loyalty',
   registerRoutes(app, deps) {
     registerLoyaltyLedgerRoutes(app, deps);
+    registerLoyaltyRewardRoutes(app, deps);
+    registerLoyaltyHoldRoutes(app, deps);
+    registerLoyaltyCharityRoutes(app, deps);
+    registerLoyaltyProgramRoutes(app, deps);
+    registerMemberPortalRoutes(app, deps);
+    registerLoyaltyTierRoutes(app, deps);
   },
-  jobs: [settleDueJob],
+  jobs: [releaseExpiredHoldsJob, settleDueJob, expireInactiveJob, expiryNoticesJob, birthdayPointsJob, tierReevaluationJob],
+  // Programs' points for survey answers, complaint goodwill and qualified referrals (program.subscribers.ts).
+  subscribers: [programEventsSubscriber, charityShareSubscriber],
 };
 
 export { LOYALTY_EVENTS, earnPoints, redeemPoints, reverseEntry, settleDue, settleDueBatch, settleDueEverywhere, type LedgerContext } from './ledger.service.ts';
 export { verifyLedger } from './ledger-verify.service.ts';
 export { runLoyaltyVerifyCommand } from './ledger-verify.cli.ts';
+export { TIER_CHANGED } from './tiers.service.ts';

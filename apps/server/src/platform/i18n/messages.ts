@@ -924,6 +924,17 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'این شکایت بسته شده است؛ نخست آن را دوباره باز کنید.',
     ar: 'هذه الشكوى مغلقة؛ أعد فتحها أولًا.',
   },
+  // The satisfaction question on the tracking page of an anonymous case (complaints/case-csat-answer.ts).
+  satisfaction_not_asked: {
+    en: 'There is no satisfaction question to answer on this complaint now.',
+    fa: 'اکنون پرسشی دربارهٔ رضایت شما از این شکایت برای پاسخ دادن نیست.',
+    ar: 'لا يوجد الآن سؤال عن رضاك بشأن هذه الشكوى للإجابة عنه.',
+  },
+  satisfaction_answered: {
+    en: 'You have already told us how satisfied you are with how this complaint was handled. Thank you.',
+    fa: 'میزان رضایت خود از رسیدگی به این شکایت را پیش‌تر به ما گفته‌اید. سپاس از شما.',
+    ar: 'سبق أن أخبرتنا بمدى رضاك عن معالجة هذه الشكوى. شكرًا لك.',
+  },
   role_not_permitted: {
     en: 'Only a supervisor can take this step on a complaint.',
     fa: 'این گام را در شکایت تنها یک سرپرست می‌تواند بردارد.',
@@ -1150,6 +1161,202 @@ export const PROBLEM_MESSAGES: Catalog = {
     en: '{spent} of these {points} points were already spent or expired, so the earning cannot be reversed in full.',
     fa: '{spent} امتیاز از این {points} امتیاز پیش‌تر خرج یا منقضی شده است، پس این کسب امتیاز را نمی‌توان به‌طور کامل برگرداند.',
     ar: 'صُرف {spent} من هذه النقاط البالغة {points} أو انتهت صلاحيتها، لذا لا يمكن عكس هذا الكسب بالكامل.',
+  },
+  expiry_within_pending: {
+    en: 'Points must expire after they unlock: {days} days of validity is not more than the {pendingDays} days they stay pending.',
+    fa: 'امتیازها باید پس از آزاد شدن منقضی شوند: اعتبار {days} روزه بیشتر از {pendingDays} روز در انتظار ماندن نیست.',
+    ar: 'يجب أن تنتهي صلاحية النقاط بعد تحريرها: صلاحية {days} يومًا ليست أطول من {pendingDays} يومًا من الانتظار.',
+  },
+  event_rule_repeated: {
+    en: 'The event {topic} has more than one rule in this program.',
+    fa: 'رویداد {topic} در این برنامه بیش از یک قاعده دارد.',
+    ar: 'للحدث {topic} أكثر من قاعدة واحدة في هذا البرنامج.',
+  },
+  event_points_required: {
+    en: 'Say how many points the event {topic} earns.',
+    fa: 'بگویید رویداد {topic} چند امتیاز می‌دهد.',
+    ar: 'حدّد عدد النقاط التي يمنحها الحدث {topic}.',
+  },
+  event_surveys_not_applicable: {
+    en: 'Only survey answers can be limited to chosen surveys, not {topic}.',
+    fa: 'فقط پاسخ نظرسنجی‌ها را می‌توان به نظرسنجی‌های برگزیده محدود کرد، نه {topic} را.',
+    ar: 'يمكن قصر إجابات الاستبيانات فقط على استبيانات مختارة، لا {topic}.',
+  },
+  program_version_conflict: {
+    en: 'Someone changed this program meanwhile (it is now at version {version}). Read it again and make your change on that.',
+    fa: 'کسی در این میان این برنامه را تغییر داده است (اکنون نسخه‌ی {version}). دوباره آن را بخوانید و تغییرتان را روی آن بدهید.',
+    ar: 'غيّر أحدهم هذا البرنامج في الأثناء (أصبح الآن بالإصدار {version}). اقرأه مجددًا وأجرِ تغييرك عليه.',
+  },
+  program_not_found: {
+    en: 'There is no such loyalty program in this workspace.',
+    fa: 'چنین برنامه‌ی وفاداری‌ای در این فضای کاری نیست.',
+    ar: 'لا يوجد برنامج ولاء كهذا في مساحة العمل هذه.',
+  },
+  program_archived: {
+    en: 'This loyalty program is archived and earns no more points.',
+    fa: 'این برنامه‌ی وفاداری بایگانی شده است و دیگر امتیازی نمی‌دهد.',
+    ar: 'برنامج الولاء هذا مؤرشف ولا يمنح نقاطًا بعد الآن.',
+  },
+  no_active_program: {
+    en: 'This workspace has no active loyalty program to earn points in.',
+    fa: 'این فضای کاری برنامه‌ی وفاداری فعالی برای کسب امتیاز ندارد.',
+    ar: 'لا يوجد في مساحة العمل هذه برنامج ولاء نشط لكسب النقاط.',
+  },
+  program_required: {
+    en: 'This workspace has more than one loyalty program: say which one.',
+    fa: 'این فضای کاری بیش از یک برنامه‌ی وفاداری دارد: بگویید کدام.',
+    ar: 'في مساحة العمل هذه أكثر من برنامج ولاء: حدّد أيّها.',
+  },
+  tier_threshold_taken: {
+    en: 'Another tier of this program already has the threshold {threshold}: each tier needs its own.',
+    fa: 'سطح دیگری از این برنامه همین آستانه‌ی {threshold} را دارد: هر سطح آستانه‌ی خودش را می‌خواهد.',
+    ar: 'لمستوى آخر في هذا البرنامج العتبة {threshold} نفسها: يحتاج كل مستوى إلى عتبته الخاصة.',
+  },
+  tier_in_use: {
+    en: 'Members hold this tier or are due to move to it, so it cannot be deleted. Change it instead.',
+    fa: 'اعضایی در این سطح هستند یا قرار است به آن بروند، پس نمی‌توان آن را حذف کرد. به‌جایش آن را تغییر دهید.',
+    ar: 'يحمل أعضاء هذا المستوى أو سينتقلون إليه، لذا لا يمكن حذفه. عدّله بدلًا من ذلك.',
+  },
+  order_line_repeated: {
+    en: 'The line {id} appears more than once.',
+    fa: 'ردیف {id} بیش از یک بار آمده است.',
+    ar: 'البند {id} مذكور أكثر من مرة.',
+  },
+  order_line_unknown: {
+    en: 'The order has no line {id}.',
+    fa: 'این سفارش ردیف {id} ندارد.',
+    ar: 'لا يحتوي الطلب على البند {id}.',
+  },
+  return_exceeds_line: {
+    en: 'More than is left of line {id} is returned: {left} remains.',
+    fa: 'بیش از آنچه از ردیف {id} مانده برگشت خورده است: {left} مانده است.',
+    ar: 'المُرجَع من البند {id} أكثر من المتبقي: المتبقي {left}.',
+  },
+  nothing_to_return: {
+    en: 'Nothing is left of this order to return.',
+    fa: 'چیزی از این سفارش برای برگشت نمانده است.',
+    ar: 'لم يبقَ من هذا الطلب شيء لإرجاعه.',
+  },
+  return_id_conflict: {
+    en: 'This return ID already recorded a different return of the order.',
+    fa: 'با این شناسه‌ی برگشت پیش‌تر برگشت دیگری از این سفارش ثبت شده است.',
+    ar: 'سُجّل بمعرّف الإرجاع هذا إرجاع مختلف لهذا الطلب من قبل.',
+  },
+  // Rewards, checkout holds and charity donations (loyalty/rewards.*, redemption-holds.*, charity.*).
+  name_required: {
+    en: 'Give a name in at least one language (Persian, Arabic or English).',
+    fa: 'نام را دست‌کم به یک زبان (فارسی، عربی یا انگلیسی) بنویسید.',
+    ar: 'أدخل الاسم بلغة واحدة على الأقل (الفارسية أو العربية أو الإنجليزية).',
+  },
+  reward_window_invalid: {
+    en: 'The end of the validity window must come after its start.',
+    fa: 'پایان دوره‌ی اعتبار باید پس از آغاز آن باشد.',
+    ar: 'يجب أن تأتي نهاية فترة الصلاحية بعد بدايتها.',
+  },
+  stock_below_taken: {
+    en: 'The stock cannot be less than the {taken} already held or redeemed.',
+    fa: 'موجودی نمی‌تواند کمتر از {taken} موردی باشد که پیش‌تر رزرو یا دریافت شده است.',
+    ar: 'لا يمكن أن يقل المخزون عن {taken} محجوزة أو مستبدلة من قبل.',
+  },
+  reward_archived: {
+    en: 'This reward is archived and can no longer be changed.',
+    fa: 'این جایزه بایگانی شده است و دیگر نمی‌توان آن را تغییر داد.',
+    ar: 'هذه المكافأة مؤرشفة ولا يمكن تعديلها بعد الآن.',
+  },
+  reward_not_found: {
+    en: 'There is no such reward in this workspace.',
+    fa: 'چنین جایزه‌ای در این فضای کاری نیست.',
+    ar: 'لا توجد مكافأة كهذه في مساحة العمل هذه.',
+  },
+  reward_unavailable: {
+    en: 'This reward is not on offer now. Nothing was held.',
+    fa: 'این جایزه اکنون عرضه نمی‌شود. امتیازی رزرو نشد.',
+    ar: 'هذه المكافأة غير معروضة الآن. لم تُحجز أي نقاط.',
+  },
+  reward_out_of_stock: {
+    en: 'This reward is out of stock. Nothing was held.',
+    fa: 'موجودی این جایزه تمام شده است. امتیازی رزرو نشد.',
+    ar: 'نفد مخزون هذه المكافأة. لم تُحجز أي نقاط.',
+  },
+  reward_limit_reached: {
+    en: 'This member has already taken this reward {limit} time(s), its limit. Nothing was held.',
+    fa: 'این عضو پیش‌تر {limit} بار این جایزه را گرفته که سقف آن است. امتیازی رزرو نشد.',
+    ar: 'حصل هذا العضو على هذه المكافأة {limit} مرة، وهو الحد الأقصى. لم تُحجز أي نقاط.',
+  },
+  points_or_reward_required: {
+    en: 'Hold either a number of points or a reward, not both.',
+    fa: 'یا تعدادی امتیاز را رزرو کنید یا یک جایزه را، نه هر دو.',
+    ar: 'احجز عددًا من النقاط أو مكافأة، لا كليهما.',
+  },
+  hold_released: {
+    en: 'This hold was released; its points are back with the member and cannot be captured.',
+    fa: 'این رزرو آزاد شده و امتیازهایش به عضو برگشته است؛ نمی‌توان آن را نهایی کرد.',
+    ar: 'أُلغي هذا الحجز وعادت نقاطه إلى العضو، فلا يمكن تحصيله.',
+  },
+  hold_expired: {
+    en: 'This hold has expired; its points go back to the member. Hold them again to complete the checkout.',
+    fa: 'مهلت این رزرو گذشته و امتیازهایش به عضو برمی‌گردد. برای تکمیل خرید دوباره رزرو کنید.',
+    ar: 'انتهت مهلة هذا الحجز وتعود نقاطه إلى العضو. احجزها من جديد لإتمام الشراء.',
+  },
+  hold_captured: {
+    en: 'This hold was already captured (the points were spent); cancel the redemption instead.',
+    fa: 'این رزرو پیش‌تر نهایی شده (امتیازها خرج شده‌اند)؛ به‌جای آن، خرج امتیاز را لغو کنید.',
+    ar: 'سبق تحصيل هذا الحجز (صُرفت النقاط)؛ ألغِ الاستبدال بدلًا من ذلك.',
+  },
+  hold_not_captured: {
+    en: 'Only a captured hold can be refunded; release a hold that is still held.',
+    fa: 'فقط رزروی را که نهایی شده می‌توان بازپرداخت کرد؛ رزروی را که هنوز برقرار است آزاد کنید.',
+    ar: 'لا يمكن استرداد إلا حجز تم تحصيله؛ ألغِ الحجز الذي ما زال قائمًا.',
+  },
+  charity_not_found: {
+    en: 'There is no such charity in this workspace.',
+    fa: 'چنین مؤسسه‌ی خیریه‌ای در این فضای کاری نیست.',
+    ar: 'لا توجد جمعية خيرية كهذه في مساحة العمل هذه.',
+  },
+  charity_unavailable: {
+    en: 'This charity is not taking donations now. Nothing was given.',
+    fa: 'این مؤسسه‌ی خیریه اکنون کمک نمی‌پذیرد. امتیازی اهدا نشد.',
+    ar: 'لا تقبل هذه الجمعية الخيرية التبرعات الآن. لم يُتبرع بشيء.',
+  },
+  charity_archived: {
+    en: 'This charity is archived and can no longer be changed.',
+    fa: 'این مؤسسه‌ی خیریه بایگانی شده است و دیگر نمی‌توان آن را تغییر داد.',
+    ar: 'هذه الجمعية الخيرية مؤرشفة ولا يمكن تعديلها بعد الآن.',
+  },
+  donation_too_small: {
+    en: 'These points are worth less than the smallest unit of money; give at least {points} points.',
+    fa: 'ارزش این امتیازها کمتر از کوچک‌ترین واحد پول است؛ دست‌کم {points} امتیاز اهدا کنید.',
+    ar: 'قيمة هذه النقاط أقل من أصغر وحدة نقدية؛ تبرّع بـ {points} نقطة على الأقل.',
+  },
+  donation_too_large: {
+    en: 'These points are worth more than one donation can record; give fewer points at a time.',
+    fa: 'ارزش این امتیازها بیش از آن است که در یک کمک ثبت شود؛ امتیاز کمتری را در هر بار اهدا کنید.',
+    ar: 'قيمة هذه النقاط أكبر مما يمكن تسجيله في تبرع واحد؛ تبرّع بنقاط أقل في كل مرة.',
+  },
+  member_code_invalid: {
+    en: 'This code is wrong or no longer valid. Check it, or ask for a new code.',
+    fa: 'این کد نادرست است یا دیگر اعتبار ندارد. آن را بررسی کنید یا کد تازه‌ای بخواهید.',
+    ar: 'هذا الرمز غير صحيح أو لم يعد صالحًا. تحقّق منه أو اطلب رمزًا جديدًا.',
+  },
+  member_code_malformed: {
+    en: 'The code is the 6 digits in the text message.',
+    fa: 'کد همان ۶ رقم پیامک است.',
+    ar: 'الرمز هو الأرقام الستة في الرسالة النصية.',
+  },
+  member_code_too_many: {
+    en: 'Too many codes were asked for this phone. Use the last one sent, or try again later.',
+    fa: 'برای این شماره بیش از حد کد درخواست شده است. از آخرین کد فرستاده‌شده استفاده کنید یا بعداً دوباره بکوشید.',
+    ar: 'طُلبت رموز كثيرة جدًا لهذا الهاتف. استخدم آخر رمز أُرسل، أو حاول مرة أخرى لاحقًا.',
+  },
+  member_code_busy: {
+    en: 'We are sending too many codes right now. Try again in a few minutes.',
+    fa: 'هم‌اکنون کدهای بسیاری در حال ارسال است. چند دقیقه‌ی دیگر دوباره بکوشید.',
+    ar: 'نرسل رموزًا كثيرة جدًا الآن. حاول مرة أخرى بعد بضع دقائق.',
+  },
+  member_signed_out: {
+    en: 'Sign in with a code sent to your phone to see your points.',
+    fa: 'برای دیدن امتیازهایتان با کدی که به تلفنتان فرستاده می‌شود وارد شوید.',
+    ar: 'سجّل الدخول برمز يُرسل إلى هاتفك لترى نقاطك.',
   },
 };
 

@@ -8,7 +8,7 @@ import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
 import { formatInstant, formatMoney, formatNumber } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
-import { Badge, Button, DataTable, ErrorState, UserText, type DataTableColumn } from '../../ui/index.ts';
+import { Badge, Button, ButtonLink, DataTable, ErrorState, PlusIcon, UserText, type DataTableColumn } from '../../ui/index.ts';
 import { loyaltyApi, loyaltyKeys, type Charity, type Program, type Reward, type Verify } from './api.ts';
 import { localName } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
@@ -36,6 +36,7 @@ export default function LoyaltyPage() {
 function Programs() {
   const t = useT();
   const prefs = usePrefs();
+  const session = useSession();
   const programs = useQuery({ queryKey: loyaltyKeys.programs, queryFn: loyaltyApi.programs });
   const earning = (p: Program) => {
     const spend = p.settings.spend;
@@ -58,12 +59,16 @@ function Programs() {
   ];
   return (
     <section className="card" aria-labelledby="loyalty-programs">
-      <h2 id="loyalty-programs">{t('loyalty.programs.title')}</h2>
+      <div className="card-head">
+        <h2 id="loyalty-programs">{t('loyalty.programs.title')}</h2>
+        {canManageLoyalty(session.role) && <ButtonLink href="/loyalty/programs/new" variant="primary"><PlusIcon />{t('loyalty.programs.new')}</ButtonLink>}
+      </div>
       <DataTable
         label={t('loyalty.programs.title')}
         columns={columns}
         rows={programs.data?.items ?? []}
         rowKey={(p) => p.id}
+        rowHref={(p) => `/loyalty/programs/${p.id}`}
         isLoading={programs.isPending}
         error={programs.isError ? { detail: programs.error.message, onRetry: () => void programs.refetch() } : null}
         empty={{ title: t('loyalty.programs.empty'), body: t('loyalty.programs.emptyBody') }}
@@ -82,7 +87,7 @@ function Rewards() {
     { id: 'cost', header: t('loyalty.rewards.cost'), align: 'end', cell: (r) => formatNumber(r.pointsCost, prefs) },
     {
       id: 'stock', header: t('loyalty.rewards.stock'), align: 'end',
-      cell: (r) => (r.stock === null ? t('loyalty.rewards.unlimited') : t('loyalty.rewards.stockLeft', { left: formatNumber(r.stockLeft ?? 0, prefs), total: formatNumber(r.stock, prefs) })),
+      cell: (r) => (r.stock === null ? t('loyalty.rewards.unlimited') : t('loyalty.rewards.stockLeft', { remaining: formatNumber(r.stockLeft ?? 0, prefs), total: formatNumber(r.stock, prefs) })),
     },
     {
       id: 'state', header: t('loyalty.rewards.state'),
