@@ -6,7 +6,7 @@ import pino from 'pino';
 import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
 import { freePort, runVafa, type VafaProcess } from '../apps/server/test/process.ts';
 import { createWorkspace } from '../apps/server/src/modules/workspace/index.ts';
-import { BENCH_DIR, WORK_DIR, report } from './lib.ts';
+import { BENCH_DIR, WORK_DIR, report, waitForReady } from './lib.ts';
 
 // The public complaint form (POST /api/public/complaints) on one running Vafa (all roles,
 // embedded PostgreSQL), at 50 connections, each request a different complainant, against the
@@ -32,16 +32,8 @@ async function startVafa(): Promise<{ vafa: VafaProcess; base: string }> {
   const port = await freePort();
   const vafa = runVafa(['start'], { ...env, PORT: String(port) });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/ready`)).status === 200) return { vafa, base };
-    } catch {
-      /* not yet */
-    }
-    if (vafa.child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Vafa did not become ready: ${vafa.stderr().slice(-2000)}`);
+  await waitForReady(vafa, port);
+  return { vafa, base };
 }
 
 let { vafa, base } = await startVafa();

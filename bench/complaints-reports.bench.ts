@@ -7,7 +7,7 @@ import { maintainReportRollups } from '../apps/server/src/modules/complaints/ind
 import { addMember } from '../apps/server/src/modules/team/index.ts';
 import { createApiKey, createWorkspace } from '../apps/server/src/modules/workspace/index.ts';
 import { freePort, runVafa } from '../apps/server/test/process.ts';
-import { benchDatabase, percentile, report, WORK_DIR } from './lib.ts';
+import { benchDatabase, percentile, report, WORK_DIR, waitForReady } from './lib.ts';
 
 // The complaint reports (ISO 10002 clause 8) over HTTP on a workspace with CASES complaints spread
 // over a year: 6 teams, 9 channels, 8 categories, 40 products; ~92 % closed (8 % of those reopened
@@ -111,11 +111,7 @@ await database.close();
 
 const port = await freePort();
 const vafa = runVafa(['start'], { VAFA_DATA_DIR: path.join(WORK_DIR, 'data-complaints-reports'), PORT: String(port), LOG_LEVEL: 'warn', VAFA_ROLE: 'api' });
-for (let i = 0; i < 600; i++) {
-  if (await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status === 200, () => false)) break;
-  if (vafa.child.exitCode !== null) throw new Error(`Vafa exited: ${vafa.stderr().slice(-2000)}`);
-  await new Promise((r) => setTimeout(r, 200));
-}
+await waitForReady(vafa, port);
 // Vafa owns the data directory now; attach to it for a key, as large-workspace.ts does.
 const attached = await connectDatabase({ databaseUrl: undefined, dataDir: path.join(WORK_DIR, 'data-complaints-reports'), poolSize: 2, log: pino({ level: 'warn' }), attach: true });
 const key = await attached.db.transaction(async (tx) => {

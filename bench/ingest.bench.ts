@@ -7,7 +7,7 @@ import { freePort, runVafa } from '../apps/server/test/process.ts';
 import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
 import { addMember } from '../apps/server/src/modules/team/index.ts';
 import { createApiKey, createWorkspace } from '../apps/server/src/modules/workspace/index.ts';
-import { BENCH_DIR, WORK_DIR, report } from './lib.ts';
+import { BENCH_DIR, WORK_DIR, report, waitForReady } from './lib.ts';
 
 // Touchpoint ingest over HTTP against a bare Fastify route doing one INSERT, on the same
 // embedded PostgreSQL, same machine, same load generator.
@@ -19,14 +19,7 @@ const dataDir = path.join(WORK_DIR, 'data-ingest');
 fs.rmSync(dataDir, { recursive: true, force: true });
 const vafaPort = await freePort();
 const vafa = runVafa(['start'], { VAFA_DATA_DIR: dataDir, PORT: String(vafaPort), LOG_LEVEL: 'warn', VAFA_ANON_RATE_LIMIT: '1000000' });
-for (let i = 0; i < 600; i++) {
-  try {
-    if ((await fetch(`http://127.0.0.1:${vafaPort}/ready`)).status === 200) break;
-  } catch {
-    /* not yet */
-  }
-  await new Promise((r) => setTimeout(r, 200));
-}
+await waitForReady(vafa, vafaPort);
 
 // Provision a workspace and an integration key directly in the running Vafa's database.
 const database = await connectDatabase({ databaseUrl: undefined, dataDir, poolSize: 2, log: pino({ level: 'warn' }), attach: true });

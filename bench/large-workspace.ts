@@ -7,7 +7,7 @@ import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
 import { addMember } from '../apps/server/src/modules/team/index.ts';
 import { createApiKey, findWorkspaceBySlug } from '../apps/server/src/modules/workspace/index.ts';
 import { freePort, runVafa } from '../apps/server/test/process.ts';
-import { WORK_DIR } from './lib.ts';
+import { WORK_DIR, waitForReady } from './lib.ts';
 
 export interface LargeWorkspace {
   port: number;
@@ -23,10 +23,7 @@ export async function startOnLargeWorkspace(label: string): Promise<LargeWorkspa
   if (!fs.existsSync(dataDir)) throw new Error('run import.bench.ts first: it builds the 1,000,000-customer workspace');
   const port = await freePort();
   const vafa = runVafa(['start'], { VAFA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
-  for (let i = 0; i < 600; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status === 200, () => false)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForReady(vafa, port);
   const database = await connectDatabase({ databaseUrl: undefined, dataDir, poolSize: 2, log: pino({ level: 'warn' }), attach: true });
   const ws = (await findWorkspaceBySlug(database.db, 'bench'))!;
   const total = (await database.pool.query(`SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1`, [ws.id])).rows[0].n as number;

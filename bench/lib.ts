@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { connectDatabase, type Database } from '../apps/server/src/platform/db/connect.ts';
 import { migrateDatabase } from '../apps/server/src/platform/db/migrate.ts';
+import type { VafaProcess } from '../apps/server/test/process.ts';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const WORK_DIR = path.join(BENCH_DIR, '.work');
@@ -21,6 +22,21 @@ export async function benchDatabase(name: string): Promise<Database> {
   });
   await migrateDatabase(database);
   return database;
+}
+
+/**
+ * Waits until a Vafa started with `runVafa` answers /ready on `port`. Throws, with the end of its
+ * stderr, if the process exits first or is not ready within `timeoutMs` (start-up migrates and may
+ * build the web app, hence the generous default).
+ */
+export async function waitForReady(vafa: VafaProcess, port: number, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status === 200, () => false)) return;
+    if (vafa.child.exitCode !== null) throw new Error(`Vafa exited with ${vafa.child.exitCode}: ${vafa.stderr().slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`Vafa was not ready in ${timeoutMs / 1000} s: ${vafa.stderr().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 export function report(name: string, figures: Record<string, unknown>): void {

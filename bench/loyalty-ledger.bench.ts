@@ -8,7 +8,7 @@ import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
 import { addMember } from '../apps/server/src/modules/team/index.ts';
 import { createApiKey, createWorkspace } from '../apps/server/src/modules/workspace/index.ts';
 import { freePort, runVafa } from '../apps/server/test/process.ts';
-import { BENCH_DIR, WORK_DIR, percentile, report } from './lib.ts';
+import { BENCH_DIR, WORK_DIR, percentile, report, waitForReady } from './lib.ts';
 
 // The points ledger through the HTTP API, on one running Vafa (all roles, embedded PostgreSQL).
 //
@@ -31,15 +31,7 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 const port = await freePort();
 const vafa = runVafa(['start'], { VAFA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
 const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 600; i++) {
-  try {
-    if ((await fetch(`${base}/ready`)).status === 200) break;
-  } catch {
-    /* not yet */
-  }
-  if (vafa.child.exitCode !== null) throw new Error(`Vafa exited: ${vafa.stderr().slice(-2000)}`);
-  await new Promise((r) => setTimeout(r, 200));
-}
+await waitForReady(vafa, port);
 
 const database = await connectDatabase({ databaseUrl: undefined, dataDir, poolSize: 2, log: pino({ level: 'warn' }), attach: true });
 // A point-of-sale key (an agent: earns and spends) and the owner's (verify).

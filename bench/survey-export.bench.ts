@@ -6,7 +6,7 @@ import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
 import { freePort, runVafa } from '../apps/server/test/process.ts';
 import { addMember } from '../apps/server/src/modules/team/index.ts';
 import { createApiKey, createWorkspace } from '../apps/server/src/modules/workspace/index.ts';
-import { WORK_DIR, report, treeRssMiB } from './lib.ts';
+import { WORK_DIR, report, treeRssMiB, waitForReady } from './lib.ts';
 import { createBenchSurvey, generateResponses } from './survey-data.ts';
 
 // Export of RESPONSES survey responses as CSV over HTTP from a running Vafa: wall time, bytes,
@@ -18,14 +18,7 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 const port = await freePort();
 const vafa = runVafa(['start'], { VAFA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
 const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 600; i++) {
-  try {
-    if ((await fetch(`${base}/ready`)).status === 200) break;
-  } catch {
-    /* not yet */
-  }
-  await new Promise((r) => setTimeout(r, 200));
-}
+await waitForReady(vafa, port);
 
 const database = await connectDatabase({ databaseUrl: undefined, dataDir, poolSize: 2, log: pino({ level: 'warn' }), attach: true });
 const { key, tenantId } = await database.db.transaction(async (tx) => {

@@ -11,7 +11,7 @@ import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
 import { hashSurveyToken, newSurveyToken } from '../apps/server/src/modules/surveys/survey-token.ts';
 import { freePort, runVafa } from '../apps/server/test/process.ts';
 import { createWorkspace } from '../apps/server/src/modules/workspace/index.ts';
-import { BENCH_DIR, WORK_DIR, percentile, report } from './lib.ts';
+import { BENCH_DIR, WORK_DIR, percentile, report, waitForReady } from './lib.ts';
 
 // Answering a survey, on one running Vafa (all roles, embedded PostgreSQL):
 // 1. submission on the public JSON API at 50 connections, each request a different personal
@@ -29,14 +29,7 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 const port = await freePort();
 const vafa = runVafa(['start'], { VAFA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
 const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 600; i++) {
-  try {
-    if ((await fetch(`${base}/ready`)).status === 200) break;
-  } catch {
-    /* not yet */
-  }
-  await new Promise((r) => setTimeout(r, 200));
-}
+await waitForReady(vafa, port);
 
 const definition = SurveyDefinition.parse({
   name: 'NPS',

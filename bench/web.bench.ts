@@ -10,7 +10,7 @@ import { addMember } from '../apps/server/src/modules/team/index.ts';
 import { freePort, runVafa } from '../apps/server/test/process.ts';
 import { launchChromium, startVafa, WEB_DIR } from '../e2e/harness.ts';
 import { ensureWebBuild } from '../apps/server/src/platform/http/web-app.ts';
-import { WORK_DIR, report } from './lib.ts';
+import { WORK_DIR, report, waitForReady } from './lib.ts';
 
 const RUNS = 5;
 await ensureWebBuild(WEB_DIR, { info: () => undefined, warn: () => undefined } as never);
@@ -26,11 +26,7 @@ let stop: () => Promise<void>;
 if (large) {
   const port = await freePort();
   const vafa = runVafa(['start'], { VAFA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', VAFA_ANON_RATE_LIMIT: '100000' });
-  for (let i = 0; ; i++) {
-    if (vafa.child.exitCode !== null || i > 600) throw new Error(`vafa did not start on ${dataDir}:\n${vafa.stderr()}${vafa.stdout()}`);
-    if (await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForReady(vafa, port);
   const database = await connectDatabase({ databaseUrl: undefined, dataDir, poolSize: 2, log: pino({ level: 'warn' }), attach: true });
   const ws = (await database.pool.query(`SELECT id FROM workspaces WHERE slug = 'bench'`)).rows[0] ?? (await database.pool.query(`SELECT id FROM workspaces LIMIT 1`)).rows[0];
   customers = (await database.pool.query(`SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1`, [ws.id])).rows[0].n;
