@@ -13,7 +13,8 @@ export const EXPIRY_KINDS = ['never', 'rolling', 'fixed', 'inactivity'] as const
 export type ExpiryKind = (typeof EXPIRY_KINDS)[number];
 
 export interface MultiplierRow { key: string; code: string; percent: string }
-export interface EventDraft { on: boolean; points: string }
+/** `surveyIds`: the surveys a survey rule is limited to, set through the API; this form has no picker for them, so it keeps them as they are. */
+export interface EventDraft { on: boolean; points: string; surveyIds?: string[] }
 
 export interface ProgramDraft {
   name: string;
@@ -49,7 +50,7 @@ export function draftOf(name: string, s: LoyaltyProgramSettings | null, prefs: P
   const expiry = s?.expiry ?? { kind: 'never' as const };
   const events = Object.fromEntries(EVENT_TOPICS.map((topic) => {
     const rule = s?.events.find((e) => e.topic === topic);
-    return [topic, { on: Boolean(rule), points: n(rule?.points) }];
+    return [topic, { on: Boolean(rule), points: n(rule?.points), ...(rule?.surveyIds ? { surveyIds: rule.surveyIds } : {}) }];
   })) as Record<LoyaltyEventTopic, EventDraft>;
   return {
     name,
@@ -136,7 +137,7 @@ export function toSettings(d: ProgramDraft, money: Money): { settings: LoyaltyPr
     if (!e.on) continue;
     const points = topic === 'complaint.goodwill' ? optionalWhole(e.points, 1, 1_000_000) : whole(e.points, 1, 1_000_000);
     if (points === 'bad') errors[`events.${topic}`] = 'loyalty.editor.error.eventPoints';
-    else events.push({ topic, ...(points === null ? {} : { points }) });
+    else events.push({ topic, ...(points === null ? {} : { points }), ...(e.surveyIds ? { surveyIds: e.surveyIds } : {}) });
   }
   const notice = optionalWhole(d.noticeDays, 1, 90);
   if (notice === 'bad') errors['expiryNotice.daysBefore'] = 'loyalty.editor.error.noticeDays';
