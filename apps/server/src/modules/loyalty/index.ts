@@ -6,6 +6,7 @@ import { settleDueJob } from './ledger.jobs.ts';
 import { registerLoyaltyLedgerRoutes } from './ledger.routes.ts';
 import { charityShareSubscriber } from './charity-share.subscribers.ts';
 import { registerLoyaltyCharityRoutes } from './charity.routes.ts';
+import { pruneMemberSignInsJob } from './member-portal.jobs.ts';
 import { registerMemberPortalRoutes } from './member-portal.routes.ts';
 import { releaseExpiredHoldsJob } from './redemption-holds.jobs.ts';
 import { registerLoyaltyHoldRoutes } from './redemption-holds.routes.ts';
@@ -31,7 +32,7 @@ export const loyaltyModule: VafaModule = {
     registerMemberPortalRoutes(app, deps);
     registerLoyaltyTierRoutes(app, deps);
   },
-  jobs: [releaseExpiredHoldsJob, settleDueJob, expireInactiveJob, expiryNoticesJob, birthdayPointsJob, tierReevaluationJob],
+  jobs: [releaseExpiredHoldsJob, settleDueJob, expireInactiveJob, expiryNoticesJob, birthdayPointsJob, tierReevaluationJob, pruneMemberSignInsJob],
   // Programs' points for survey answers, complaint goodwill and qualified referrals (program.subscribers.ts).
   subscribers: [programEventsSubscriber, charityShareSubscriber],
 };
