@@ -2,18 +2,12 @@ import {
   CharityList, CharityParams, CharityShareView, CharityView, CreateCharity, CreateDonation, DonationList, DonationListQuery, DonationParams, DonationView, LoyaltyCustomerParams,
   SetCharityShare, UpdateCharity,
 } from '@vafa/contracts';
-import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { getCharityShare, removeCharityShare, setCharityShare } from './charity-share.service.ts';
 import { archiveCharity, createCharity, donatePoints, getCharity, getDonation, listCharities, listDonations, updateCharity } from './charity.service.ts';
-
-function requestKey(req: FastifyRequest): string | undefined {
-  const header = req.headers['idempotency-key'];
-  const key = Array.isArray(header) ? header[0] : header;
-  return key === undefined ? undefined : `${req.actor!.kind}:${req.actor!.id}:${key}`;
-}
+import { requestKey } from './ledger.routes.ts';
 
 export function registerLoyaltyCharityRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;

@@ -10,12 +10,12 @@ import { verifyLedger } from './ledger-verify.service.ts';
 import { earnPoints, getEntry, memberBalance, memberHistory, redeemPoints, reverseEntry, settleDue, type LedgerContext } from './ledger.service.ts';
 
 /** The writer and the instant of a request. */
-function ledgerContext(req: FastifyRequest): LedgerContext {
+export function ledgerContext(req: FastifyRequest): LedgerContext {
   return { tenantId: req.tenantId, source: `${req.actor!.kind}:${req.actor!.id}`, now: new Date() };
 }
 
 /** The caller's Idempotency-Key, scoped to the caller (as the write helper scopes it), to key the entry when no external id is given. */
-function requestKey(req: FastifyRequest): string | undefined {
+export function requestKey(req: FastifyRequest): string | undefined {
   const header = req.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
   return key === undefined ? undefined : `${req.actor!.kind}:${req.actor!.id}:${key}`;

@@ -3,18 +3,13 @@ import {
   CreateLoyaltyProgram, LoyaltyDraftSimulation, LoyaltyOrder, LoyaltyOrderParams, LoyaltyOrderReturn, LoyaltyOrderReturnView, LoyaltyOrderView, LoyaltyProgramList, LoyaltyProgramParams,
   LoyaltyProgramVersionList, LoyaltyProgramView, LoyaltySimulation, LoyaltySimulationView, UpdateLoyaltyProgram, Uuid,
 } from '@vafa/contracts';
-import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
-import type { LedgerContext } from './ledger.service.ts';
 import { earnOrder, getOrder, returnOrder } from './earning.service.ts';
 import { simulateOrder } from './simulation.service.ts';
 import { archiveProgram, createProgram, getProgram, listProgramVersions, listPrograms, updateProgram } from './program.service.ts';
-
-function ledgerContext(req: FastifyRequest): LedgerContext {
-  return { tenantId: req.tenantId, source: `${req.actor!.kind}:${req.actor!.id}`, now: new Date() };
-}
+import { ledgerContext } from './ledger.routes.ts';
 
 const OrderQuery = z.strictObject({ programId: Uuid.optional() });
 

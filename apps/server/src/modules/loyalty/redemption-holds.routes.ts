@@ -1,21 +1,9 @@
 import { CreateHold, HoldExpiryRunView, HoldList, HoldListQuery, HoldParams, HoldView, LoyaltyCustomerParams, SettleHold } from '@vafa/contracts';
-import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
-import type { LedgerContext } from './ledger.service.ts';
 import { captureHold, getHold, listMemberHolds, placeHold, refundHold, releaseExpiredHolds, releaseHold } from './redemption-holds.service.ts';
-
-function ledgerContext(req: FastifyRequest): LedgerContext {
-  return { tenantId: req.tenantId, source: `${req.actor!.kind}:${req.actor!.id}`, now: new Date() };
-}
-
-/** The caller's Idempotency-Key scoped to the caller, to key the hold when no external id is given. */
-function requestKey(req: FastifyRequest): string | undefined {
-  const header = req.headers['idempotency-key'];
-  const key = Array.isArray(header) ? header[0] : header;
-  return key === undefined ? undefined : `${req.actor!.kind}:${req.actor!.id}:${key}`;
-}
+import { ledgerContext, requestKey } from './ledger.routes.ts';
 
 export function registerLoyaltyHoldRoutes(app: App, deps: ModuleDeps): void {
   const { database } = deps;
