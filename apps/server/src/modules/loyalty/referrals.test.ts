@@ -322,3 +322,50 @@ describe('qualification', () => {
     expect(decided).toMatchObject({ state: 'qualified' });
   });
 });
+
+describe('the member portal', () => {
+  const portal = (ws: TestWorkspace) => `/api/public/loyalty/${ws.slug}`;
+  let address = 0;
+  const inject = async (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: unknown) => {
+    const res = await t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }), remoteAddress: `10.78.0.${(++address % 250) + 1}` });
+    return { status: res.statusCode, body: res.body ? res.json() : null, headers: res.headers, type: String(res.headers['content-type']) };
+  };
+  async function signIn(ws: TestWorkspace, national: string, e164: string): Promise<string> {
+    const seen = sms.sends.filter((s) => s.params.receptor === e164).length;
+    expect((await inject('POST', `${portal(ws)}/otp`, {}, { phone: national })).status).toBe(202);
+    const send = await eventually(async () => sms.sends.filter((s) => s.params.receptor === e164)[seen], `SMS to ${e164}`, 60_000);
+    const code = send.params.message!.match(/(?<![0-9])[0-9]{6}(?![0-9])/g)!.pop()!;
+    const res = await inject('POST', `${portal(ws)}/otp/verify`, {}, { phone: national, code });
+    expect(res.status).toBe(200);
+    return [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('vafa_member='))!.split(';')[0]!;
+  }
+
+  it('shows the member their link, made on first ask, the same ever after, and what a referral pays; only to them', async () => {
+    const ws = await workspace();
+    const owner = (url: string, payload: unknown) => t.app.inject({ method: 'PUT', url, headers: t.auth(ws.keys.owner), payload: payload as object });
+    expect((await owner('/api/messaging/channels/sms', { provider: 'kavenegar', baseUrl: sms.url, sender: '10004346', apiKey: KAVENEGAR_KEY })).statusCode).toBeLessThan(300);
+    expect((await owner('/api/messaging/policy', { quietHours: null, frequencyCap: { count: 50, periodHours: 24 }, ratePerMinute: 6000 })).statusCode).toBeLessThan(300);
+    await program(ws, { reward: 'both', referrerPoints: 200, friendPoints: 50, minOrderAmount: 500_000 });
+    const n = String(5_000_000 + Math.floor(Math.random() * 4_000_000)).padStart(7, '0');
+    const member = await createCustomer(t, ws, { phone: `0936${n}` });
+    const cookie = await signIn(ws, `0936${n}`, `+98936${n}`);
+
+    const before = await inject('GET', `${portal(ws)}/me/referral`, { cookie });
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ code: null, path: null, offers: [{ program: 'باشگاه', reward: 'both', referrerPoints: 200, friendPoints: 50, minOrderAmount: 500_000 }], currency: 'IRR' });
+    const made = await inject('POST', `${portal(ws)}/me/referral`, { cookie });
+    expect(made.status).toBe(200);
+    expect(made.body.code).toMatch(CODE);
+    expect(made.body.path).toBe(`/c/${ws.slug}/points?ref=${made.body.code.replace('-', '')}`);
+    expect((await inject('POST', `${portal(ws)}/me/referral`, { cookie })).body.code).toBe(made.body.code);
+    // the staff see the same code for the member
+    expect((await call(ws, 'GET', `/api/loyalty/members/${member.id}/referral-code`)).body.code).toBe(made.body.code);
+
+    const signedOut = await inject('GET', `${portal(ws)}/me/referral`, { 'accept-language': 'fa' });
+    expect(signedOut.status).toBe(401);
+    expect(signedOut.type).toContain('application/problem+json');
+    const other = await workspace();
+    expect((await inject('POST', `${portal(other)}/me/referral`, { cookie })).status).toBe(401);
+    expect((await inject('GET', '/api/public/loyalty/NOT A SLUG/me/referral', { cookie })).status).toBe(400);
+  });
+});
