@@ -1,0 +1,70 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connect.ts';
+import { containsPattern, type CustomerSearch } from '../customers/index.ts';
+
+// The members list: loyalty_members (cached balances, checked against postings by `verify`) with
+// the customer's name and phone, the program's tier and what expires soon. Keyset-paged on
+// (sort value, customer id) through loyalty_members_available_idx / loyalty_members_activity_idx
+// (migration 0031), so a page costs the same on page 1 and page 2,000 of 100k members.
+
+export type MemberSort = '-available' | 'available' | '-lastActivity' | 'lastActivity';
+
+export interface MemberListCriteria {
+  programId?: string;
+  tierId?: string;
+  search?: CustomerSearch;
+  sort: MemberSort;
+  expiringBefore: Date;
+  /** the last row of the previous page: its sort value (a number or a UTC instant to the microsecond) and customer id */
+  after?: [string | number, string];
+  limit: number;
+}
+
+export type MemberListRow = {
+  customer_id: string;
+  name: string | null;
+  phone: string | null;
+  available: string;
+  pending: string;
+  expiring: string;
+  next_expiry: string | null;
+  tier_id: string | null;
+  tier_name: { fa: string; ar: string; en: string } | null;
+  activity_key: string;
+};
+
+const ACTIVITY_KEY = sql.raw(`to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+
+export async function listMembers(db: Executor, tenantId: string, c: MemberListCriteria): Promise<MemberListRow[]> {
+  const byActivity = c.sort.endsWith('lastActivity');
+  const descending = c.sort.startsWith('-');
+  const column = byActivity ? sql.raw('m.updated_at') : sql.raw('m.available');
+  const direction = sql.raw(descending ? 'DESC' : 'ASC');
+  const conditions: SQL[] = [sql`m.tenant_id = ${tenantId}`];
+  if (c.after) {
+    const value = byActivity ? sql`${String(c.after[0])}::timestamptz` : sql`${Number(c.after[0])}::bigint`;
+    conditions.push(descending ? sql`(${column}, m.customer_id) < (${value}, ${c.after[1]}::uuid)` : sql`(${column}, m.customer_id) > (${value}, ${c.after[1]}::uuid)`);
+  }
+  if (c.search?.phone !== undefined) conditions.push(sql`c.phone = ${c.search.phone}`);
+  for (const needle of c.search?.needles ?? []) conditions.push(sql`c.search_text LIKE ${containsPattern(needle)}`);
+  if (c.tierId !== undefined) conditions.push(sql`mt.tier_id = ${c.tierId}::uuid`);
+  const program = c.programId === undefined ? sql`NULL::uuid` : sql`${c.programId}::uuid`;
+  const { rows } = await db.execute<MemberListRow>(sql`
+    SELECT m.customer_id, c.name, c.phone, m.available::text AS available, m.pending::text AS pending,
+           soon.points::text AS expiring, soon.next_expiry, mt.tier_id, t.name AS tier_name, ${ACTIVITY_KEY} AS activity_key
+    FROM loyalty_members m
+    JOIN customers c ON c.tenant_id = m.tenant_id AND c.id = m.customer_id
+    LEFT JOIN loyalty_member_tiers mt ON mt.tenant_id = m.tenant_id AND mt.program_id = ${program} AND mt.customer_id = m.customer_id
+    LEFT JOIN loyalty_tiers t ON t.tenant_id = mt.tenant_id AND t.id = mt.tier_id
+    LEFT JOIN LATERAL (
+      SELECT coalesce(sum(l.remaining), 0) AS points, min(l.expires_at) AS next_expiry
+      FROM loyalty_lots l
+      WHERE l.tenant_id = m.tenant_id AND l.customer_id = m.customer_id AND l.remaining > 0
+        AND l.expires_at IS NOT NULL AND l.expires_at < ${c.expiringBefore.toISOString()}::timestamptz
+        AND (l.pending_until IS NULL OR l.unlocked_at IS NOT NULL)
+    ) soon ON true
+    WHERE ${sql.join(conditions, sql` AND `)}
+    ORDER BY ${column} ${direction}, m.customer_id ${direction}
+    LIMIT ${c.limit}`);
+  return rows;
+}
