@@ -31,6 +31,12 @@ export type LedgerEntryRow = {
 };
 
 export async function listEntries(db: Executor, tenantId: string, c: LedgerCriteria): Promise<LedgerEntryRow[]> {
+  const { rows } = await db.execute<LedgerEntryRow>(ledgerQuery(tenantId, c));
+  return rows;
+}
+
+/** The page's query (exported for the plan check in the test). */
+export function ledgerQuery(tenantId: string, c: LedgerCriteria): SQL {
   const conditions: SQL[] = [sql`e.tenant_id = ${tenantId}`];
   if (c.customerId !== undefined) conditions.push(sql`e.customer_id = ${c.customerId}::uuid`);
   if (c.kind !== undefined) conditions.push(sql`e.kind = ${c.kind}`);
@@ -44,15 +50,14 @@ export async function listEntries(db: Executor, tenantId: string, c: LedgerCrite
                                 WHERE p.tenant_id = e.tenant_id AND p.entry_id = e.id AND a.kind = ${c.account} ${holder})`);
   }
   if (c.after) conditions.push(sql`(e.created_at, e.id) < (${c.after[0]}::timestamptz, ${c.after[1]}::bigint)`);
-  const { rows } = await db.execute<LedgerEntryRow>(sql`
+  return sql`
     SELECT e.id::text AS id, e.kind, e.created_at, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,
            e.customer_id, c.name AS customer_name, e.reason, e.external_id, e.idempotency_key, e.source, e.reverses_entry_id::text AS reverses_entry_id
     FROM loyalty_entries e
     LEFT JOIN customers c ON c.tenant_id = e.tenant_id AND c.id = e.customer_id
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY e.created_at DESC, e.id DESC
-    LIMIT ${c.limit}`);
-  return rows;
+    LIMIT ${c.limit}`;
 }
 
 export type LedgerPostingRow = {

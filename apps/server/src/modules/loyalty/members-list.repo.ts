@@ -36,6 +36,12 @@ export type MemberListRow = {
 const ACTIVITY_KEY = sql.raw(`to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
 
 export async function listMembers(db: Executor, tenantId: string, c: MemberListCriteria): Promise<MemberListRow[]> {
+  const { rows } = await db.execute<MemberListRow>(memberListQuery(tenantId, c));
+  return rows;
+}
+
+/** The page's query (exported for the plan check in the test). */
+export function memberListQuery(tenantId: string, c: MemberListCriteria): SQL {
   const byActivity = c.sort.endsWith('lastActivity');
   const descending = c.sort.startsWith('-');
   const column = byActivity ? sql.raw('m.updated_at') : sql.raw('m.available');
@@ -49,7 +55,7 @@ export async function listMembers(db: Executor, tenantId: string, c: MemberListC
   for (const needle of c.search?.needles ?? []) conditions.push(sql`c.search_text LIKE ${containsPattern(needle)}`);
   if (c.tierId !== undefined) conditions.push(sql`mt.tier_id = ${c.tierId}::uuid`);
   const program = c.programId === undefined ? sql`NULL::uuid` : sql`${c.programId}::uuid`;
-  const { rows } = await db.execute<MemberListRow>(sql`
+  return sql`
     SELECT m.customer_id, c.name, c.phone, m.available::text AS available, m.pending::text AS pending,
            soon.points::text AS expiring, soon.next_expiry, mt.tier_id, t.name AS tier_name, ${ACTIVITY_KEY} AS activity_key
     FROM loyalty_members m
@@ -65,6 +71,5 @@ export async function listMembers(db: Executor, tenantId: string, c: MemberListC
     ) soon ON true
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY ${column} ${direction}, m.customer_id ${direction}
-    LIMIT ${c.limit}`);
-  return rows;
+    LIMIT ${c.limit}`;
 }
