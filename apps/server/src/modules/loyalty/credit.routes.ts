@@ -1,0 +1,110 @@
+import {
+  CreateCreditPackage, CreditMemberView, CreditOperationView, CreditPackageList, CreditPackageParams, CreditPackageView, CreditReportView,
+  LoyaltyCustomerParams, LoyaltyProgramParams, PurchaseCredit, SpendCredit, UpdateCreditPackage,
+} from '@vafa/contracts';
+import type { App } from '../../platform/http/server.ts';
+import { sendWrite } from '../../platform/http/write.ts';
+import type { ModuleDeps } from '../../platform/module.ts';
+import { recordAudit } from '../workspace/index.ts';
+import { createPackage, creditReport, listPackages, memberCredit, purchaseCredit, spendCredit, updatePackage } from './credit.service.ts';
+import { ledgerContext, requestKey } from './ledger.routes.ts';
+
+const TAGS = ['loyalty'];
+const KEYED = 'Needs an idempotency key: `externalId` (the payment or checkout, so it counts once whoever sends it) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first entry with 200; used for a different operation, 409 `external_id_conflict`.';
+
+export function registerLoyaltyCreditRoutes(app: App, deps: ModuleDeps): void {
+  const { db } = deps.database;
+
+  app.get('/api/loyalty/credit-packages', {
+    config: { access: 'loyalty:read' },
+    schema: { tags: TAGS, summary: 'Every prepaid credit package of the workspace', operationId: 'listAllCreditPackages', response: { 200: CreditPackageList } },
+  }, async (req) => listPackages(db, req.tenantId));
+
+  app.get('/api/loyalty/programs/:programId/credit-packages', {
+    config: { access: 'loyalty:read' },
+    schema: { tags: TAGS, summary: 'A program\'s prepaid credit packages', operationId: 'listCreditPackages', params: LoyaltyProgramParams, response: { 200: CreditPackageList } },
+  }, async (req) => listPackages(db, req.tenantId, req.params.programId));
+
+  app.post('/api/loyalty/programs/:programId/credit-packages', {
+    config: { access: 'loyalty:manage' },
+    schema: {
+      tags: TAGS, summary: 'Add a prepaid credit package', operationId: 'createCreditPackage',
+      description: 'The member pays `priceMinor` and gets `creditMinor` (at least the price; the difference is bonus credit, kept apart from paid credit) in the workspace\'s currency. Audited.',
+      problems: [422], params: LoyaltyProgramParams, body: CreateCreditPackage, response: { 201: CreditPackageView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 201, body: await createPackage(tx, req.tenantId, req.actor!, req.params.programId, req.body, new Date()) }));
+    return sendWrite(reply, result);
+  });
+
+  app.patch('/api/loyalty/programs/:programId/credit-packages/:packageId', {
+    config: { access: 'loyalty:manage' },
+    schema: {
+      tags: TAGS, summary: 'Rename a package or stop selling it', operationId: 'updateCreditPackage',
+      description: 'Price and credit stay as sold; a new offer is a new package. Audited.',
+      params: CreditPackageParams, body: UpdateCreditPackage, response: { 200: CreditPackageView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({ status: 200, body: await updatePackage(tx, req.tenantId, req.actor!, req.params.programId, req.params.packageId, req.body, new Date()) }));
+    return sendWrite(reply, result);
+  });
+
+  app.get('/api/loyalty/members/:customerId/credit', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: TAGS, summary: 'A member\'s prepaid credit and its latest 50 operations', operationId: 'getMemberCredit',
+      params: LoyaltyCustomerParams, response: { 200: CreditMemberView },
+    },
+  }, async (req) => memberCredit(db, req.tenantId, req.params.customerId));
+
+  app.post('/api/loyalty/members/:customerId/credit/purchases', {
+    config: { access: 'loyalty:write' },
+    schema: {
+      tags: TAGS, summary: 'Record a prepaid credit package bought', operationId: 'purchaseCredit',
+      description: `The package's price becomes paid credit and its bonus bonus credit, in one balanced entry of the credit ledger. ${KEYED} An unknown package 422 \`credit_package_unknown\`; one no longer sold 409 \`credit_package_inactive\`. Audited.`,
+      problems: [409, 422], params: LoyaltyCustomerParams, body: PurchaseCredit, response: { 200: CreditOperationView, 201: CreditOperationView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => {
+      const outcome = await purchaseCredit(tx, ledgerContext(req), req.params.customerId, req.body, requestKey(req));
+      if (outcome.created) {
+        await recordAudit(tx, req.tenantId, req.actor!, {
+          action: 'loyalty_credit.purchased', targetType: 'customer', targetId: req.params.customerId,
+          details: { packageId: req.body.packageId, entryId: outcome.result.entry.id, paidMinor: outcome.result.entry.paidMinor, bonusMinor: outcome.result.entry.bonusMinor },
+        });
+      }
+      return { status: outcome.created ? 201 : 200, body: outcome.result };
+    });
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/loyalty/members/:customerId/credit/spends', {
+    config: { access: 'loyalty:write' },
+    schema: {
+      tags: TAGS, summary: 'Spend a member\'s prepaid credit at a checkout', operationId: 'spendCredit',
+      description: `Paid credit first, then bonus credit, in one balanced entry; concurrent spends of a member take turns, and one the balance does not cover is 409 \`insufficient_credit\` with nothing written. ${KEYED} Audited.`,
+      problems: [409], params: LoyaltyCustomerParams, body: SpendCredit, response: { 200: CreditOperationView, 201: CreditOperationView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => {
+      const outcome = await spendCredit(tx, ledgerContext(req), req.params.customerId, req.body, requestKey(req));
+      if (outcome.created) {
+        await recordAudit(tx, req.tenantId, req.actor!, {
+          action: 'loyalty_credit.spent', targetType: 'customer', targetId: req.params.customerId,
+          details: { amountMinor: req.body.amountMinor, entryId: outcome.result.entry.id },
+        });
+      }
+      return { status: outcome.created ? 201 : 200, body: outcome.result };
+    });
+    return sendWrite(reply, result);
+  });
+
+  app.get('/api/loyalty/credit/report', {
+    config: { access: 'loyalty:read' },
+    schema: {
+      tags: TAGS, summary: 'Prepaid credit liability and the credit ledger checked', operationId: 'getCreditReport',
+      description: 'In the workspace\'s currency: paid and bonus credit members hold (each a liability of its own), sold, bonus issued, spent from each; and `ok` false with counts when any entry does not balance or any cached balance differs from its postings.',
+      response: { 200: CreditReportView },
+    },
+  }, async (req) => creditReport(db, req.tenantId));
+}

@@ -1,0 +1,302 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type {
+  CreateCreditPackage, CreditBalanceView, CreditEntryView, CreditMemberView, CreditOperationView, CreditPackageList, CreditPackageView, CreditReportView,
+  PurchaseCredit, SpendCredit, UpdateCreditPackage,
+} from '@vafa/contracts';
+import type { Executor } from '../../platform/db/connect.ts';
+import type { Actor } from '../../platform/http/access.ts';
+import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
+import { customers } from '../customers/index.ts';
+import { recordAudit, workspaceSettings } from '../workspace/index.ts';
+import {
+  CREDIT_MEMBER_ACCOUNT_KINDS, CREDIT_SYSTEM_ACCOUNT_KINDS, loyaltyCreditBalances, loyaltyCreditEntries, loyaltyCreditPackages, type CreditAccountKind,
+} from './credit.schema.ts';
+import type { LedgerContext } from './ledger.service.ts';
+import { loyaltyPrograms } from './program.schema.ts';
+
+// Prepaid credit: a member buys a package (pays the price, gets the credit; the difference is
+// bonus) and spends credit at a checkout. Each operation is one balanced entry of the credit
+// ledger (credit.schema.ts) under the member's balance row lock, keyed by the caller's external
+// id or Idempotency-Key, so a retry is the same entry and concurrent spends take turns and never
+// take the balance below zero. Paid credit is spent before bonus credit.
+
+type PackageRow = typeof loyaltyCreditPackages.$inferSelect;
+type Name = { fa: string; ar: string; en: string };
+
+function presentPackage(row: PackageRow): CreditPackageView {
+  return {
+    id: row.id, programId: row.programId, name: row.name as Name, currency: row.currency, priceMinor: row.priceMinor, creditMinor: row.creditMinor,
+    bonusMinor: row.creditMinor - row.priceMinor, active: row.active, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function requireProgram(db: Executor, tenantId: string, programId: string): Promise<void> {
+  const [row] = await db.select({ id: loyaltyPrograms.id }).from(loyaltyPrograms).where(and(eq(loyaltyPrograms.tenantId, tenantId), eq(loyaltyPrograms.id, programId)));
+  if (!row) throw notFound();
+}
+
+// ---- packages (managers) -----------------------------------------------------------------------
+
+export async function listPackages(db: Executor, tenantId: string, programId?: string): Promise<CreditPackageList> {
+  if (programId) await requireProgram(db, tenantId, programId);
+  const rows = await db.select().from(loyaltyCreditPackages)
+    .where(and(eq(loyaltyCreditPackages.tenantId, tenantId), programId ? eq(loyaltyCreditPackages.programId, programId) : undefined))
+    .orderBy(asc(loyaltyCreditPackages.priceMinor), asc(loyaltyCreditPackages.id));
+  return { items: rows.map(presentPackage) };
+}
+
+export async function createPackage(tx: Executor, tenantId: string, actor: Actor, programId: string, input: CreateCreditPackage, now: Date): Promise<CreditPackageView> {
+  await requireProgram(tx, tenantId, programId);
+  if (input.creditMinor < input.priceMinor) throw invalidField('creditMinor', 'credit_below_price');
+  const { currency } = await workspaceSettings(tx, tenantId);
+  const [row] = await tx.insert(loyaltyCreditPackages).values({
+    tenantId, programId, name: input.name, currency, priceMinor: input.priceMinor, creditMinor: input.creditMinor, active: input.active, createdAt: now, updatedAt: now,
+  }).returning();
+  await recordAudit(tx, tenantId, actor, {
+    action: 'loyalty_credit_package.created', targetType: 'loyalty_credit_package', targetId: row!.id,
+    details: { programId, currency, priceMinor: input.priceMinor, creditMinor: input.creditMinor },
+  });
+  return presentPackage(row!);
+}
+
+/** Name and whether it is sold; price and credit stay as sold (a changed offer is a new package). */
+export async function updatePackage(tx: Executor, tenantId: string, actor: Actor, programId: string, packageId: string, input: UpdateCreditPackage, now: Date): Promise<CreditPackageView> {
+  const [row] = await tx.update(loyaltyCreditPackages).set({ ...input, updatedAt: now }).where(and(
+    eq(loyaltyCreditPackages.tenantId, tenantId), eq(loyaltyCreditPackages.programId, programId), eq(loyaltyCreditPackages.id, packageId))).returning();
+  if (!row) throw notFound();
+  await recordAudit(tx, tenantId, actor, { action: 'loyalty_credit_package.changed', targetType: 'loyalty_credit_package', targetId: packageId, details: { programId, ...input } });
+  return presentPackage(row);
+}
+
+// ---- the credit ledger ---------------------------------------------------------------------------
+
+interface Posting {
+  account: CreditAccountKind;
+  member: boolean;
+  amount: number;
+}
+
+interface BalanceRow {
+  paid: number;
+  bonus: number;
+}
+
+/** The customer must be the workspace's, not erased and not merged into another. */
+async function requireHolder(tx: Executor, tenantId: string, customerId: string): Promise<void> {
+  const [row] = await tx.select({ mergedInto: customers.mergedInto, erasedAt: customers.erasedAt }).from(customers)
+    .where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
+  if (!row || row.erasedAt) throw notFound();
+  if (row.mergedInto) throw new Problem(409, 'customer_merged');
+}
+
+/**
+ * Opens the member's balance and accounts in the currency (and the workspace's system accounts)
+ * if they are not there, then locks the balance row: the lock every change to this member's
+ * credit takes first.
+ */
+async function lockBalance(tx: Executor, tenantId: string, customerId: string, currency: string, open: boolean): Promise<BalanceRow | undefined> {
+  if (open) {
+    await tx.execute(sql`
+      WITH balance AS (
+        INSERT INTO loyalty_credit_balances (tenant_id, customer_id, currency) VALUES (${tenantId}, ${customerId}, ${currency})
+        ON CONFLICT DO NOTHING RETURNING customer_id
+      )
+      INSERT INTO loyalty_credit_accounts (tenant_id, kind, currency, customer_id)
+      SELECT * FROM (
+        SELECT ${tenantId}::uuid, kind, ${currency}::text, NULL::uuid FROM unnest(${sql.param([...CREDIT_SYSTEM_ACCOUNT_KINDS])}::text[]) AS kind
+        UNION ALL
+        SELECT ${tenantId}::uuid, kind, ${currency}::text, balance.customer_id FROM balance CROSS JOIN unnest(${sql.param([...CREDIT_MEMBER_ACCOUNT_KINDS])}::text[]) AS kind
+      ) accounts
+      ON CONFLICT DO NOTHING`);
+  }
+  const { rows } = await tx.execute<{ paid: string; bonus: string }>(sql`
+    SELECT paid, bonus FROM loyalty_credit_balances WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND currency = ${currency} FOR NO KEY UPDATE`);
+  const row = rows[0];
+  return row ? { paid: Number(row.paid), bonus: Number(row.bonus) } : undefined;
+}
+
+interface NewCreditEntry {
+  kind: 'purchase' | 'spend';
+  key: string;
+  customerId: string;
+  currency: string;
+  packageId: string | null;
+  externalId: string | null;
+  reason: string | null;
+  postings: Posting[];
+  delta: BalanceRow;
+}
+
+/** Books the entry, its postings and the balance in one statement; undefined when the key was already used (nothing written). */
+async function bookCreditEntry(tx: Executor, ctx: LedgerContext, e: NewCreditEntry): Promise<number | undefined> {
+  const at = ctx.now.toISOString();
+  const { rows } = await tx.execute<{ entry_id: string | null; posted: number }>(sql`
+    WITH entry AS (
+      INSERT INTO loyalty_credit_entries (tenant_id, kind, idempotency_key, customer_id, currency, package_id, external_id, reason, source, created_at)
+      VALUES (${ctx.tenantId}, ${e.kind}, ${e.key}, ${e.customerId}, ${e.currency}, ${e.packageId}::uuid, ${e.externalId}, ${e.reason}, ${ctx.source}, ${at}::timestamptz)
+      ON CONFLICT DO NOTHING RETURNING id
+    ), input AS (
+      SELECT * FROM unnest(${sql.param(e.postings.map((p) => p.account))}::text[], ${sql.param(e.postings.map((p) => p.member))}::boolean[],
+                           ${sql.param(e.postings.map((p) => p.amount))}::bigint[]) AS x(kind, member, amount)
+    ), postings AS (
+      INSERT INTO loyalty_credit_postings (tenant_id, entry_id, account_id, amount)
+      SELECT ${ctx.tenantId}::uuid, entry.id, a.id, x.amount
+      FROM entry CROSS JOIN input x
+      JOIN loyalty_credit_accounts a ON a.tenant_id = ${ctx.tenantId} AND a.kind = x.kind AND a.currency = ${e.currency}
+        AND ((x.member AND a.customer_id = ${e.customerId}) OR (NOT x.member AND a.customer_id IS NULL))
+      RETURNING 1
+    ), balance AS (
+      UPDATE loyalty_credit_balances SET paid = paid + ${e.delta.paid}, bonus = bonus + ${e.delta.bonus}, updated_at = ${at}::timestamptz
+      WHERE tenant_id = ${ctx.tenantId} AND customer_id = ${e.customerId} AND currency = ${e.currency} AND EXISTS (SELECT 1 FROM entry)
+    )
+    SELECT (SELECT id FROM entry) AS entry_id, (SELECT count(*) FROM postings)::int AS posted`);
+  const row = rows[0]!;
+  if (row.entry_id === null) return undefined;
+  if (Number(row.posted) !== e.postings.length) throw new Error(`credit entry ${row.entry_id}: ${e.postings.length} postings, ${row.posted} accounts found`);
+  return Number(row.entry_id);
+}
+
+type EntryRow = typeof loyaltyCreditEntries.$inferSelect;
+
+async function entryDeltas(db: Executor, tenantId: string, entryIds: number[]): Promise<Map<number, BalanceRow>> {
+  if (entryIds.length === 0) return new Map();
+  const { rows } = await db.execute<{ entry_id: string; paid: string; bonus: string }>(sql`
+    SELECT p.entry_id,
+      coalesce(sum(p.amount) FILTER (WHERE a.kind = 'paid'), 0) AS paid, coalesce(sum(p.amount) FILTER (WHERE a.kind = 'bonus'), 0) AS bonus
+    FROM loyalty_credit_postings p JOIN loyalty_credit_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
+    WHERE p.tenant_id = ${tenantId} AND p.entry_id = ANY(${sql.param(entryIds)}::bigint[])
+    GROUP BY p.entry_id`);
+  return new Map(rows.map((r) => [Number(r.entry_id), { paid: Number(r.paid), bonus: Number(r.bonus) }]));
+}
+
+function presentEntry(row: EntryRow, delta: BalanceRow | undefined): CreditEntryView {
+  return {
+    id: row.id, kind: row.kind as 'purchase' | 'spend', customerId: row.customerId, currency: row.currency, packageId: row.packageId,
+    externalId: row.externalId, reason: row.reason, paidMinor: delta?.paid ?? 0, bonusMinor: delta?.bonus ?? 0, createdAt: row.createdAt.toISOString(),
+  };
+}
+
+async function entryByKey(db: Executor, tenantId: string, key: string): Promise<CreditEntryView | undefined> {
+  const [row] = await db.select().from(loyaltyCreditEntries).where(and(eq(loyaltyCreditEntries.tenantId, tenantId), eq(loyaltyCreditEntries.idempotencyKey, key)));
+  if (!row) return undefined;
+  return presentEntry(row, (await entryDeltas(db, tenantId, [row.id])).get(row.id));
+}
+
+export async function creditBalance(db: Executor, tenantId: string, customerId: string, currency?: string): Promise<CreditBalanceView> {
+  const cur = currency ?? (await workspaceSettings(db, tenantId)).currency;
+  const [row] = await db.select().from(loyaltyCreditBalances)
+    .where(and(eq(loyaltyCreditBalances.tenantId, tenantId), eq(loyaltyCreditBalances.customerId, customerId), eq(loyaltyCreditBalances.currency, cur)));
+  const paid = row?.paid ?? 0;
+  const bonus = row?.bonus ?? 0;
+  return { customerId, currency: cur, paidMinor: paid, bonusMinor: bonus, totalMinor: paid + bonus };
+}
+
+function creditKey(kind: 'purchase' | 'spend', externalId: string | undefined, requestKey: string | undefined): string {
+  if (externalId !== undefined) return `${kind}:ext:${externalId}`;
+  if (requestKey !== undefined) return `${kind}:req:${requestKey}`;
+  throw new Problem(400, 'idempotency_key_required');
+}
+
+/** The first answer to a key used again: the same operation replays; a different one is refused. */
+async function replayed(tx: Executor, ctx: LedgerContext, key: string, same: (entry: CreditEntryView) => boolean): Promise<CreditOperationView | undefined> {
+  const first = await entryByKey(tx, ctx.tenantId, key);
+  if (!first) return undefined;
+  if (!same(first)) throw new Problem(409, 'external_id_conflict');
+  return { entry: first, balance: await creditBalance(tx, ctx.tenantId, first.customerId, first.currency) };
+}
+
+/** A package bought: funding → member paid for the price, bonus issuance → member bonus for the rest. */
+export async function purchaseCredit(tx: Executor, ctx: LedgerContext, customerId: string, input: PurchaseCredit, requestKey?: string): Promise<{ created: boolean; result: CreditOperationView }> {
+  const key = creditKey('purchase', input.externalId, requestKey);
+  await requireHolder(tx, ctx.tenantId, customerId);
+  const [pkg] = await tx.select().from(loyaltyCreditPackages).where(and(eq(loyaltyCreditPackages.tenantId, ctx.tenantId), eq(loyaltyCreditPackages.id, input.packageId)));
+  if (!pkg) throw invalidField('packageId', 'credit_package_unknown');
+  const same = (e: CreditEntryView) => e.kind === 'purchase' && e.customerId === customerId && e.packageId === pkg.id;
+  await lockBalance(tx, ctx.tenantId, customerId, pkg.currency, true);
+  const again = await replayed(tx, ctx, key, same);
+  if (again) return { created: false, result: again };
+  if (!pkg.active) throw new Problem(409, 'credit_package_inactive');
+  const bonus = pkg.creditMinor - pkg.priceMinor;
+  const postings: Posting[] = [{ account: 'funding', member: false, amount: -pkg.priceMinor }, { account: 'paid', member: true, amount: pkg.priceMinor }];
+  if (bonus > 0) postings.push({ account: 'bonus_issuance', member: false, amount: -bonus }, { account: 'bonus', member: true, amount: bonus });
+  const entryId = await bookCreditEntry(tx, ctx, {
+    kind: 'purchase', key, customerId, currency: pkg.currency, packageId: pkg.id, externalId: input.externalId ?? null,
+    reason: (pkg.name as Name).en, postings, delta: { paid: pkg.priceMinor, bonus },
+  });
+  if (entryId === undefined) throw new Error(`credit key ${key} taken under the member's lock`);
+  const entry = (await entryByKey(tx, ctx.tenantId, key))!;
+  return { created: true, result: { entry, balance: await creditBalance(tx, ctx.tenantId, customerId, pkg.currency) } };
+}
+
+/** Credit spent at a checkout: member paid → spent paid first, then member bonus → spent bonus. Refused (nothing written) when the balance does not cover it. */
+export async function spendCredit(tx: Executor, ctx: LedgerContext, customerId: string, input: SpendCredit, requestKey?: string): Promise<{ created: boolean; result: CreditOperationView }> {
+  const key = creditKey('spend', input.externalId, requestKey);
+  await requireHolder(tx, ctx.tenantId, customerId);
+  const { currency } = await workspaceSettings(tx, ctx.tenantId);
+  const balance = await lockBalance(tx, ctx.tenantId, customerId, currency, false);
+  const same = (e: CreditEntryView) => e.kind === 'spend' && e.customerId === customerId && e.paidMinor + e.bonusMinor === -input.amountMinor;
+  const again = await replayed(tx, ctx, key, same);
+  if (again) return { created: false, result: again };
+  const held = balance ? balance.paid + balance.bonus : 0;
+  if (!balance || held < input.amountMinor) throw new Problem(409, 'insufficient_credit', { balance: held, amount: input.amountMinor });
+  const fromPaid = Math.min(balance.paid, input.amountMinor);
+  const fromBonus = input.amountMinor - fromPaid;
+  const postings: Posting[] = [];
+  if (fromPaid > 0) postings.push({ account: 'paid', member: true, amount: -fromPaid }, { account: 'spent_paid', member: false, amount: fromPaid });
+  if (fromBonus > 0) postings.push({ account: 'bonus', member: true, amount: -fromBonus }, { account: 'spent_bonus', member: false, amount: fromBonus });
+  const entryId = await bookCreditEntry(tx, ctx, {
+    kind: 'spend', key, customerId, currency, packageId: null, externalId: input.externalId ?? null, reason: input.reason ?? null,
+    postings, delta: { paid: -fromPaid, bonus: -fromBonus },
+  });
+  if (entryId === undefined) throw new Error(`credit key ${key} taken under the member's lock`);
+  const entry = (await entryByKey(tx, ctx.tenantId, key))!;
+  return { created: true, result: { entry, balance: await creditBalance(tx, ctx.tenantId, customerId, currency) } };
+}
+
+export async function memberCredit(db: Executor, tenantId: string, customerId: string): Promise<CreditMemberView> {
+  const [customer] = await db.select({ id: customers.id }).from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
+  if (!customer) throw notFound();
+  const rows = await db.select().from(loyaltyCreditEntries).where(and(eq(loyaltyCreditEntries.tenantId, tenantId), eq(loyaltyCreditEntries.customerId, customerId)))
+    .orderBy(desc(loyaltyCreditEntries.id)).limit(50);
+  const deltas = await entryDeltas(db, tenantId, rows.map((r) => r.id));
+  return { balance: await creditBalance(db, tenantId, customerId), entries: rows.map((r) => presentEntry(r, deltas.get(r.id))) };
+}
+
+/**
+ * The workspace's credit in its currency: the liability (paid and bonus credit members hold),
+ * what was sold, issued as bonus and spent, and the ledger checked against itself: entries that
+ * do not balance, balances that differ from their accounts' postings.
+ */
+export async function creditReport(db: Executor, tenantId: string): Promise<CreditReportView> {
+  const { currency } = await workspaceSettings(db, tenantId);
+  const { rows: sums } = await db.execute<{ kind: string; member: boolean; total: string }>(sql`
+    SELECT a.kind, a.customer_id IS NOT NULL AS member, coalesce(sum(p.amount), 0) AS total
+    FROM loyalty_credit_accounts a LEFT JOIN loyalty_credit_postings p ON p.tenant_id = a.tenant_id AND p.account_id = a.id
+    WHERE a.tenant_id = ${tenantId} AND a.currency = ${currency} GROUP BY a.kind, member`);
+  const total = (kind: string) => Number(sums.find((s) => s.kind === kind)?.total ?? 0);
+  const { rows: [unbalanced] } = await db.execute<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM (
+      SELECT p.entry_id FROM loyalty_credit_postings p LEFT JOIN loyalty_credit_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
+      WHERE p.tenant_id = ${tenantId} GROUP BY p.entry_id, a.currency HAVING sum(p.amount) <> 0 OR a.currency IS NULL
+      UNION ALL
+      SELECT e.id FROM loyalty_credit_entries e WHERE e.tenant_id = ${tenantId}
+        AND NOT EXISTS (SELECT 1 FROM loyalty_credit_postings p WHERE p.tenant_id = e.tenant_id AND p.entry_id = e.id)
+    ) problems`);
+  const { rows: [drifted] } = await db.execute<{ n: number }>(sql`
+    WITH posted AS (
+      SELECT a.customer_id, a.currency,
+        coalesce(sum(p.amount) FILTER (WHERE a.kind = 'paid'), 0) AS paid, coalesce(sum(p.amount) FILTER (WHERE a.kind = 'bonus'), 0) AS bonus
+      FROM loyalty_credit_accounts a LEFT JOIN loyalty_credit_postings p ON p.tenant_id = a.tenant_id AND p.account_id = a.id
+      WHERE a.tenant_id = ${tenantId} AND a.customer_id IS NOT NULL GROUP BY a.customer_id, a.currency
+    )
+    SELECT count(*)::int AS n FROM loyalty_credit_balances b LEFT JOIN posted p ON p.customer_id = b.customer_id AND p.currency = b.currency
+    WHERE b.tenant_id = ${tenantId} AND (b.paid <> coalesce(p.paid, 0) OR b.bonus <> coalesce(p.bonus, 0))`);
+  const unbalancedEntries = Number(unbalanced?.n ?? 0);
+  const driftedBalances = Number(drifted?.n ?? 0);
+  return {
+    currency,
+    paidLiabilityMinor: total('paid'), bonusLiabilityMinor: total('bonus'),
+    soldMinor: -total('funding'), bonusIssuedMinor: -total('bonus_issuance'), spentPaidMinor: total('spent_paid'), spentBonusMinor: total('spent_bonus'),
+    ok: unbalancedEntries === 0 && driftedBalances === 0, unbalancedEntries, driftedBalances,
+  };
+}

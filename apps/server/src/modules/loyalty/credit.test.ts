@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomer } from '../../../test/factories.ts';
+import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+
+// Prepaid credit over HTTP: packages with bonus credit, purchases and spends keyed for retries,
+// concurrent spends against a balance that covers only some, the credit ledger checked after each
+// scenario (its own report and straight SQL), and the points ledger untouched and clean.
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+}, 120_000);
+afterAll(() => t?.close());
+
+type Role = keyof TestWorkspace['keys'];
+interface Answer {
+  status: number;
+  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers, read as the tests need
+  type: string;
+}
+
+async function call(ws: TestWorkspace, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, options: { role?: Role; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const res = await t.app.inject({
+    method, url, headers: { ...t.auth(ws.keys[options.role ?? 'manager']), ...options.headers }, ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+  return { status: res.statusCode, body: res.json(), type: String(res.headers['content-type']) };
+}
+
+let serial = 0;
+const key = () => `k-${++serial}-${Date.now()}`;
+
+async function setUp(country: 'IR' | 'SA' = 'IR') {
+  const ws = await t.createWorkspace({ country });
+  const program = await call(ws, 'POST', '/api/loyalty/programs', { name: 'اعتبار', settings: { spend: { points: 1, per: 10_000, rounding: 'floor' } } });
+  expect(program.status, JSON.stringify(program.body)).toBe(201);
+  const pkg = await call(ws, 'POST', `/api/loyalty/programs/${program.body.id}/credit-packages`, {
+    name: { fa: 'بسته‌ی یک میلیونی', ar: 'باقة المليون', en: 'One million' }, priceMinor: 1_000_000, creditMinor: 1_100_000,
+  });
+  expect(pkg.status, JSON.stringify(pkg.body)).toBe(201);
+  return { ws, programId: program.body.id as string, pkg: pkg.body };
+}
+
+const buy = (ws: TestWorkspace, customerId: string, packageId: string, headers: Record<string, string> = { 'idempotency-key': key() }, extra: Record<string, unknown> = {}) =>
+  call(ws, 'POST', `/api/loyalty/members/${customerId}/credit/purchases`, { packageId, ...extra }, { role: 'agent', headers });
+const spend = (ws: TestWorkspace, customerId: string, amountMinor: number, headers: Record<string, string> = { 'idempotency-key': key() }, extra: Record<string, unknown> = {}) =>
+  call(ws, 'POST', `/api/loyalty/members/${customerId}/credit/spends`, { amountMinor, ...extra }, { role: 'agent', headers });
+
+/** The credit ledger from its tables: entries balance per currency, balances equal their accounts' postings, none negative; and its report says ok. */
+async function expectCreditClean(ws: TestWorkspace) {
+  const q = async <R>(text: string) => (await t.database.pool.query(text, [ws.tenantId])).rows as R[];
+  expect(await q(`
+    SELECT p.entry_id FROM loyalty_credit_postings p JOIN loyalty_credit_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
+    WHERE p.tenant_id = $1 GROUP BY p.entry_id, a.currency HAVING sum(p.amount) <> 0`)).toEqual([]);
+  const balances = await q<{ paid: string; bonus: string; posted_paid: string; posted_bonus: string }>(`
+    SELECT b.paid, b.bonus,
+      (SELECT coalesce(sum(p.amount), 0) FROM loyalty_credit_postings p JOIN loyalty_credit_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
+        WHERE a.tenant_id = b.tenant_id AND a.customer_id = b.customer_id AND a.currency = b.currency AND a.kind = 'paid') AS posted_paid,
+      (SELECT coalesce(sum(p.amount), 0) FROM loyalty_credit_postings p JOIN loyalty_credit_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
+        WHERE a.tenant_id = b.tenant_id AND a.customer_id = b.customer_id AND a.currency = b.currency AND a.kind = 'bonus') AS posted_bonus
+    FROM loyalty_credit_balances b WHERE b.tenant_id = $1`);
+  for (const b of balances) {
+    expect(Number(b.paid)).toBe(Number(b.posted_paid));
+    expect(Number(b.bonus)).toBe(Number(b.posted_bonus));
+    expect(Number(b.paid)).toBeGreaterThanOrEqual(0);
+    expect(Number(b.bonus)).toBeGreaterThanOrEqual(0);
+  }
+  const report = await call(ws, 'GET', '/api/loyalty/credit/report', undefined, { role: 'analyst' });
+  expect(report.body).toMatchObject({ ok: true, unbalancedEntries: 0, driftedBalances: 0 });
+  await expectLedgerBalanced(t, ws.tenantId);
+  expect((await call(ws, 'GET', '/api/loyalty/verify', undefined, { role: 'owner' })).body.ok).toBe(true);
+  return report.body;
+}
+
+describe('prepaid credit', () => {
+  it('a package bought gives paid and bonus credit apart; a replay is the same entry; spends take paid credit first', async () => {
+    const { ws, programId, pkg } = await setUp();
+    expect(pkg).toMatchObject({ programId, currency: 'IRR', priceMinor: 1_000_000, creditMinor: 1_100_000, bonusMinor: 100_000, active: true });
+    const customer = await createCustomer(t, ws);
+    const headers = { 'idempotency-key': key() };
+    const first = await buy(ws, customer.id, pkg.id, headers);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.entry).toMatchObject({ kind: 'purchase', packageId: pkg.id, paidMinor: 1_000_000, bonusMinor: 100_000 });
+    expect(first.body.balance).toMatchObject({ currency: 'IRR', paidMinor: 1_000_000, bonusMinor: 100_000, totalMinor: 1_100_000 });
+    const again = await buy(ws, customer.id, pkg.id, headers);
+    expect(again.status).toBe(first.status);
+    expect(again.body).toEqual(first.body);
+    // keyed by the payment's reference: once whoever sends it
+    const byRef = await buy(ws, customer.id, pkg.id, {}, { externalId: 'PAY-777' });
+    expect(byRef.status).toBe(201);
+    const refAgain = await buy(ws, customer.id, pkg.id, { 'idempotency-key': key() }, { externalId: 'PAY-777' });
+    expect(refAgain.status).toBe(200);
+    expect(refAgain.body.entry.id).toBe(byRef.body.entry.id);
+
+    // 2,000,000 paid + 200,000 bonus: spending 2,100,000 takes all the paid credit and 100,000 of the bonus
+    const spent = await spend(ws, customer.id, 2_100_000, {}, { externalId: 'CHK-1', reason: 'سبد خرید' });
+    expect(spent.status, JSON.stringify(spent.body)).toBe(201);
+    expect(spent.body.entry).toMatchObject({ kind: 'spend', paidMinor: -2_000_000, bonusMinor: -100_000, externalId: 'CHK-1' });
+    expect(spent.body.balance).toMatchObject({ paidMinor: 0, bonusMinor: 100_000, totalMinor: 100_000 });
+    // the same checkout again answers the same entry; the same reference for another amount is a conflict
+    expect((await spend(ws, customer.id, 2_100_000, {}, { externalId: 'CHK-1' })).body.entry.id).toBe(spent.body.entry.id);
+    const conflict = await spend(ws, customer.id, 5, {}, { externalId: 'CHK-1' });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.code).toBe('external_id_conflict');
+    const over = await spend(ws, customer.id, 100_001, { 'idempotency-key': key(), 'accept-language': 'fa' });
+    expect(over.status).toBe(409);
+    expect(over.body.code).toBe('insufficient_credit');
+    expect(over.body.detail).toContain('چیزی خرج نشد');
+
+    const member = await call(ws, 'GET', `/api/loyalty/members/${customer.id}/credit`, undefined, { role: 'analyst' });
+    expect(member.body.balance.totalMinor).toBe(100_000);
+    expect(member.body.entries.map((e: { kind: string }) => e.kind)).toEqual(['spend', 'purchase', 'purchase']);
+    const report = await expectCreditClean(ws);
+    expect(report).toMatchObject({
+      currency: 'IRR', paidLiabilityMinor: 0, bonusLiabilityMinor: 100_000, soldMinor: 2_000_000, bonusIssuedMinor: 200_000, spentPaidMinor: 2_000_000, spentBonusMinor: 100_000,
+    });
+    // the points ledger holds none of it
+    const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM loyalty_entries WHERE tenant_id = $1`, [ws.tenantId]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('concurrent spends never overdraw: exactly as many succeed as the balance covers', async () => {
+    const { ws, pkg } = await setUp();
+    const customer = await createCustomer(t, ws);
+    expect((await buy(ws, customer.id, pkg.id)).status).toBe(201);
+    // 1,100,000 held; 20 spends of 100,000 at once: 11 succeed
+    const results = await Promise.all(Array.from({ length: 20 }, () => spend(ws, customer.id, 100_000)));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(11);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(9);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('insufficient_credit');
+    const member = await call(ws, 'GET', `/api/loyalty/members/${customer.id}/credit`);
+    expect(member.body.balance).toMatchObject({ paidMinor: 0, bonusMinor: 0, totalMinor: 0 });
+    // the same key sent concurrently is one spend
+    expect((await buy(ws, customer.id, pkg.id)).status).toBe(201);
+    const headers = { 'idempotency-key': key() };
+    const same = await Promise.all(Array.from({ length: 8 }, () => spend(ws, customer.id, 300_000, headers)));
+    expect(same.every((r) => r.status === 201 || r.status === 200 || r.status === 409)).toBe(true);
+    expect(new Set(same.filter((r) => r.status < 300).map((r) => r.body.entry.id)).size).toBe(1);
+    expect((await call(ws, 'GET', `/api/loyalty/members/${customer.id}/credit`)).body.balance.totalMinor).toBe(800_000);
+    await expectCreditClean(ws);
+  });
+
+  it('refuses garbage, missing keys, unknown or stopped packages and other workspaces, writing nothing', async () => {
+    const { ws, programId, pkg } = await setUp();
+    const { ws: other, pkg: otherPkg } = await setUp('SA');
+    const customer = await createCustomer(t, ws);
+    const url = `/api/loyalty/members/${customer.id}/credit/spends`;
+    for (const body of [{ amountMinor: -5 }, { amountMinor: 0 }, { amountMinor: 'abc' }, { amountMinor: 1.5 }, { amountMinor: 10, extra: true }, {}, [1, 2]]) {
+      const res = await call(ws, 'POST', url, body, { role: 'agent', headers: { 'idempotency-key': key() } });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.type).toContain('application/problem+json');
+    }
+    const unkeyed = await call(ws, 'POST', url, { amountMinor: 10 }, { role: 'agent' });
+    expect(unkeyed.status).toBe(400);
+    expect(unkeyed.body.code).toBe('idempotency_key_required');
+    for (const [body, status] of [
+      [{ name: { fa: 'ب', ar: 'ب', en: 'b' }, priceMinor: 1_000, creditMinor: 999 }, 422],
+      [{ name: { fa: 'ب', ar: 'ب', en: 'b' }, priceMinor: 0, creditMinor: 10 }, 400],
+      [{ name: { fa: 'ب', en: 'b' }, priceMinor: 10, creditMinor: 10 }, 400],
+    ] as const) {
+      const res = await call(ws, 'POST', `/api/loyalty/programs/${programId}/credit-packages`, body, { headers: { 'accept-language': 'ar' } });
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      if (status === 422) expect(res.body.errors[0].code).toBe('credit_below_price');
+    }
+    // another workspace's package is unknown here; this workspace's customer is unknown there
+    const foreign = await buy(ws, customer.id, otherPkg.id);
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.errors[0].code).toBe('credit_package_unknown');
+    expect((await buy(other, customer.id, otherPkg.id)).status).toBe(404);
+    expect((await call(other, 'GET', `/api/loyalty/members/${customer.id}/credit`)).status).toBe(404);
+    expect((await call(other, 'PATCH', `/api/loyalty/programs/${programId}/credit-packages/${pkg.id}`, { active: false })).status).toBe(404);
+    expect((await call(other, 'GET', '/api/loyalty/credit-packages')).body.items.map((p: { id: string }) => p.id)).toEqual([otherPkg.id]);
+    // a package no longer sold
+    expect((await call(ws, 'PATCH', `/api/loyalty/programs/${programId}/credit-packages/${pkg.id}`, { active: false })).body.active).toBe(false);
+    const stopped = await buy(ws, customer.id, pkg.id);
+    expect(stopped.status).toBe(409);
+    expect(stopped.body.code).toBe('credit_package_inactive');
+    // roles: an analyst cannot sell or spend, an agent cannot define packages
+    expect((await call(ws, 'POST', url, { amountMinor: 1 }, { role: 'analyst', headers: { 'idempotency-key': key() } })).status).toBe(403);
+    expect((await call(ws, 'POST', `/api/loyalty/programs/${programId}/credit-packages`, { name: { fa: 'ب', ar: 'ب', en: 'b' }, priceMinor: 10, creditMinor: 10 }, { role: 'agent' })).status).toBe(403);
+    const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM loyalty_credit_entries WHERE tenant_id = $1`, [ws.tenantId]);
+    expect(rows[0].n).toBe(0);
+    await expectCreditClean(ws);
+    await expectCreditClean(other);
+  });
+});
