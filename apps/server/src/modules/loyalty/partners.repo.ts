@@ -1,0 +1,194 @@
+// SQL of coalition partners. A partner's row is read with a KEY SHARE lock by earnings and
+// redemptions (they never wait on each other for it, only on a change of the partner's terms,
+// which takes FOR UPDATE), and the caps move only by one conditional upsert.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connect.ts';
+import { loyaltyPartnerEntries, loyaltyPartnerOffers, loyaltyPartners } from './partners.schema.ts';
+
+export type PartnerRow = typeof loyaltyPartners.$inferSelect;
+export type NewPartner = typeof loyaltyPartners.$inferInsert;
+export type OfferRow = typeof loyaltyPartnerOffers.$inferSelect;
+export type NewOffer = typeof loyaltyPartnerOffers.$inferInsert;
+export type PartnerEntryRow = typeof loyaltyPartnerEntries.$inferSelect;
+export type NewPartnerEntry = typeof loyaltyPartnerEntries.$inferInsert;
+
+export async function insertPartner(tx: Executor, row: NewPartner): Promise<PartnerRow> {
+  const [created] = await tx.insert(loyaltyPartners).values(row).returning();
+  return created!;
+}
+
+/** `update`: for a change of terms (waits for earnings and redemptions in flight); `share`: as an earning or redemption reads it. */
+export async function findPartner(db: Executor, tenantId: string, id: string, lock?: 'update' | 'share'): Promise<PartnerRow | undefined> {
+  const query = db.select().from(loyaltyPartners).where(and(eq(loyaltyPartners.tenantId, tenantId), eq(loyaltyPartners.id, id)));
+  const [row] = lock === 'update' ? await query.for('update') : lock === 'share' ? await query.for('key share') : await query;
+  return row;
+}
+
+export async function listPartners(db: Executor, tenantId: string): Promise<PartnerRow[]> {
+  return db.select().from(loyaltyPartners).where(eq(loyaltyPartners.tenantId, tenantId)).orderBy(asc(loyaltyPartners.createdAt), asc(loyaltyPartners.id));
+}
+
+export async function updatePartner(tx: Executor, tenantId: string, id: string, patch: Partial<NewPartner>): Promise<PartnerRow> {
+  const [row] = await tx.update(loyaltyPartners).set(patch).where(and(eq(loyaltyPartners.tenantId, tenantId), eq(loyaltyPartners.id, id))).returning();
+  return row!;
+}
+
+export async function insertOffer(tx: Executor, row: NewOffer): Promise<OfferRow> {
+  const [created] = await tx.insert(loyaltyPartnerOffers).values(row).returning();
+  return created!;
+}
+
+export async function findOffer(db: Executor, tenantId: string, id: string, lock?: 'update' | 'share'): Promise<OfferRow | undefined> {
+  const query = db.select().from(loyaltyPartnerOffers).where(and(eq(loyaltyPartnerOffers.tenantId, tenantId), eq(loyaltyPartnerOffers.id, id)));
+  const [row] = lock === 'update' ? await query.for('update') : lock === 'share' ? await query.for('key share') : await query;
+  return row;
+}
+
+export async function listOffers(db: Executor, tenantId: string, partnerId?: string): Promise<OfferRow[]> {
+  return db.select().from(loyaltyPartnerOffers)
+    .where(and(eq(loyaltyPartnerOffers.tenantId, tenantId), partnerId === undefined ? undefined : eq(loyaltyPartnerOffers.partnerId, partnerId)))
+    .orderBy(asc(loyaltyPartnerOffers.createdAt), asc(loyaltyPartnerOffers.id));
+}
+
+export async function updateOffer(tx: Executor, tenantId: string, id: string, patch: Partial<NewOffer>): Promise<OfferRow> {
+  const [row] = await tx.update(loyaltyPartnerOffers).set(patch).where(and(eq(loyaltyPartnerOffers.tenantId, tenantId), eq(loyaltyPartnerOffers.id, id))).returning();
+  return row!;
+}
+
+export async function insertPartnerEntry(tx: Executor, row: NewPartnerEntry): Promise<void> {
+  await tx.insert(loyaltyPartnerEntries).values(row);
+}
+
+export async function findPartnerEntry(db: Executor, tenantId: string, entryId: number): Promise<PartnerEntryRow | undefined> {
+  const [row] = await db.select().from(loyaltyPartnerEntries).where(and(eq(loyaltyPartnerEntries.tenantId, tenantId), eq(loyaltyPartnerEntries.entryId, entryId)));
+  return row;
+}
+
+/**
+ * The member's spend over [from, now): orders placed in the window in the workspace currency,
+ * returned ones left out, in minor units (a decimal string: rial sums outgrow a double).
+ */
+export async function memberSpend(db: Executor, tenantId: string, customerId: string, currency: string, from: Date): Promise<bigint> {
+  const { rows } = await db.execute<{ total: string }>(sql`
+    SELECT coalesce(sum(amount_minor), 0)::text AS total FROM orders
+    WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND placed_at >= ${from.toISOString()}::timestamptz
+      AND returned_at IS NULL AND currency = ${currency}`);
+  return BigInt(rows[0]?.total ?? '0');
+}
+
+/** How many times the member redeemed the offer (call with the member locked). */
+export async function memberRedemptions(db: Executor, tenantId: string, customerId: string, offerId: string): Promise<number> {
+  const { rows } = await db.execute<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM loyalty_partner_entries WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND offer_id = ${offerId}`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export interface Usage {
+  earned: number;
+  redeemed: number;
+}
+
+/** Points earned and redeemed at each partner over [from, to), from their entries. */
+export async function usageBetween(db: Executor, tenantId: string, from: Date, to: Date, partnerId?: string): Promise<Map<string, Usage>> {
+  const { rows } = await db.execute<{ partner_id: string; earned: string; redeemed: string }>(sql`
+    SELECT partner_id, coalesce(sum(points) FILTER (WHERE direction = 'earn'), 0) AS earned, coalesce(sum(points) FILTER (WHERE direction = 'redeem'), 0) AS redeemed
+    FROM loyalty_partner_entries
+    WHERE tenant_id = ${tenantId} AND created_at >= ${from.toISOString()}::timestamptz AND created_at < ${to.toISOString()}::timestamptz
+      ${partnerId === undefined ? sql`` : sql`AND partner_id = ${partnerId}`}
+    GROUP BY partner_id`);
+  return new Map(rows.map((r) => [r.partner_id, { earned: Number(r.earned), redeemed: Number(r.redeemed) }]));
+}
+
+export interface CapCheck {
+  tenantId: string;
+  partnerId: string;
+  /** the month's first instant and the next month's */
+  from: Date;
+  to: Date;
+  earned: number;
+  redeemed: number;
+  earnCap: number | null;
+  redeemCap: number | null;
+  /** this transaction's own entry, already written: the month's first count must not see it twice */
+  entryId: number;
+}
+
+/**
+ * Counts the points against the partner's monthly caps, or refuses (false) when they would pass
+ * one. One statement: the month's row starts from the entries already committed in the month;
+ * afterwards concurrent callers queue on the row, and each sees what the one before it added, so
+ * together they never pass the cap. Run it last in the transaction: the row stays locked until
+ * commit.
+ */
+export async function countAgainstCaps(tx: Executor, c: CapCheck): Promise<boolean> {
+  const { rows } = await tx.execute(sql`
+    INSERT INTO loyalty_partner_usage AS u (tenant_id, partner_id, period_start, earned, redeemed)
+    SELECT ${c.tenantId}, ${c.partnerId}, ${c.from.toISOString()}::timestamptz, base.earned + ${c.earned}, base.redeemed + ${c.redeemed}
+    FROM (
+      SELECT coalesce(sum(points) FILTER (WHERE direction = 'earn'), 0) AS earned, coalesce(sum(points) FILTER (WHERE direction = 'redeem'), 0) AS redeemed
+      FROM loyalty_partner_entries
+      WHERE tenant_id = ${c.tenantId} AND partner_id = ${c.partnerId} AND entry_id <> ${c.entryId}
+        AND created_at >= ${c.from.toISOString()}::timestamptz AND created_at < ${c.to.toISOString()}::timestamptz
+    ) base
+    WHERE (${c.earnCap}::bigint IS NULL OR base.earned + ${c.earned} <= ${c.earnCap}::bigint)
+      AND (${c.redeemCap}::bigint IS NULL OR base.redeemed + ${c.redeemed} <= ${c.redeemCap}::bigint)
+    ON CONFLICT (tenant_id, partner_id, period_start) DO UPDATE SET earned = u.earned + ${c.earned}, redeemed = u.redeemed + ${c.redeemed}
+    WHERE (${c.earnCap}::bigint IS NULL OR u.earned + ${c.earned} <= ${c.earnCap}::bigint)
+      AND (${c.redeemCap}::bigint IS NULL OR u.redeemed + ${c.redeemed} <= ${c.redeemCap}::bigint)
+    RETURNING 1`);
+  return rows.length === 1;
+}
+
+/** Sets the month's counts to what the partner's entries say (a cap set or changed: earlier uncapped entries count too). Call with the partner locked FOR UPDATE. */
+export async function recountUsage(tx: Executor, tenantId: string, partnerId: string, from: Date, to: Date): Promise<void> {
+  await tx.execute(sql`
+    INSERT INTO loyalty_partner_usage AS u (tenant_id, partner_id, period_start, earned, redeemed)
+    SELECT ${tenantId}, ${partnerId}, ${from.toISOString()}::timestamptz,
+      coalesce(sum(points) FILTER (WHERE direction = 'earn'), 0), coalesce(sum(points) FILTER (WHERE direction = 'redeem'), 0)
+    FROM loyalty_partner_entries
+    WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId} AND created_at >= ${from.toISOString()}::timestamptz AND created_at < ${to.toISOString()}::timestamptz
+    ON CONFLICT (tenant_id, partner_id, period_start) DO UPDATE SET earned = excluded.earned, redeemed = excluded.redeemed`);
+}
+
+export interface SettlementRow {
+  partnerId: string;
+  earnedPoints: number;
+  redeemedPoints: number;
+  partnerOwesPoints: number;
+  partnerOwesMinor: bigint;
+  workspaceOwesPoints: number;
+  workspaceOwesMinor: bigint;
+  ledgerPoints: number;
+}
+
+/**
+ * Per partner over [from, to): points earned and redeemed there, what was billed each way (points
+ * and money, from the entries), and the sum of the partner's postings to partner_payable, which
+ * is read from the ledger itself.
+ */
+export async function settlement(db: Executor, tenantId: string, from: Date, to: Date): Promise<Map<string, SettlementRow>> {
+  const { rows } = await db.execute<Record<string, string>>(sql`
+    SELECT pe.partner_id,
+      coalesce(sum(pe.points) FILTER (WHERE pe.direction = 'earn'), 0) AS earned_points,
+      coalesce(sum(pe.points) FILTER (WHERE pe.direction = 'redeem'), 0) AS redeemed_points,
+      coalesce(sum(pe.points) FILTER (WHERE pe.direction = 'earn' AND pe.billed), 0) AS partner_owes_points,
+      coalesce(sum(pe.amount_minor) FILTER (WHERE pe.direction = 'earn'), 0)::text AS partner_owes_minor,
+      coalesce(sum(pe.points) FILTER (WHERE pe.direction = 'redeem' AND pe.billed), 0) AS workspace_owes_points,
+      coalesce(sum(pe.amount_minor) FILTER (WHERE pe.direction = 'redeem'), 0)::text AS workspace_owes_minor,
+      coalesce(sum(pp.amount), 0) AS ledger_points
+    FROM loyalty_partner_entries pe
+    LEFT JOIN LATERAL (
+      SELECT sum(p.amount) AS amount FROM loyalty_postings p
+      JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id AND a.kind = 'partner_payable' AND a.customer_id IS NULL
+      WHERE p.tenant_id = pe.tenant_id AND p.entry_id = pe.entry_id
+    ) pp ON true
+    WHERE pe.tenant_id = ${tenantId} AND pe.created_at >= ${from.toISOString()}::timestamptz AND pe.created_at < ${to.toISOString()}::timestamptz
+    GROUP BY pe.partner_id`);
+  return new Map(rows.map((r) => [r.partner_id!, {
+    partnerId: r.partner_id!,
+    earnedPoints: Number(r.earned_points), redeemedPoints: Number(r.redeemed_points),
+    partnerOwesPoints: Number(r.partner_owes_points), partnerOwesMinor: BigInt(r.partner_owes_minor!),
+    workspaceOwesPoints: Number(r.workspace_owes_points), workspaceOwesMinor: BigInt(r.workspace_owes_minor!),
+    ledgerPoints: Number(r.ledger_points),
+  }]));
+}

@@ -1,0 +1,121 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, char, check, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { loyaltyEntries, loyaltyMembers } from './ledger.schema.ts';
+
+// Coalition partners (partners.service.ts). What a partner is owed or owes is on the ledger:
+// billed points post to the workspace's partner_payable account (credit: redemptions the
+// workspace owes the partner for; debit: earnings the partner owes the workspace for), and
+// loyalty_partner_entries says which partner each such entry belongs to, at what price. The
+// partner's row is never locked by an earn or a redemption, nor is partner_payable: many members
+// redeeming at one partner at once do not queue on it.
+
+// Money is numeric(20,0) / numeric(38,0), read as decimal strings: the driver reads bigint as a JS
+// number, and rial prices times points outgrow 2^53.
+
+/** A partner of the coalition. Never deleted: entries point at it; `active` false stops new earnings and redemptions. */
+export const loyaltyPartners = pgTable(
+  'loyalty_partners',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    /** { fa?, ar?, en? }, at least one */
+    name: jsonb('name').notNull(),
+    /** { person?, phone?, email? } */
+    contact: jsonb('contact').notNull().default({}),
+    /** at_earning: the partner pays for points earned there; at_redemption: the workspace pays the partner for offers redeemed there */
+    billingModel: text('billing_model').notNull(),
+    pricePerPointMinor: numeric('price_per_point_minor', { precision: 20, scale: 0 }).notNull(),
+    monthlyEarnCap: bigint('monthly_earn_cap', { mode: 'number' }),
+    monthlyRedeemCap: bigint('monthly_redeem_cap', { mode: 'number' }),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    check('loyalty_partners_billing', sql`${t.billingModel} IN ('at_earning', 'at_redemption')`),
+    check('loyalty_partners_price', sql`${t.pricePerPointMinor} >= 0`),
+    check('loyalty_partners_caps', sql`(${t.monthlyEarnCap} IS NULL OR ${t.monthlyEarnCap} > 0) AND (${t.monthlyRedeemCap} IS NULL OR ${t.monthlyRedeemCap} > 0)`),
+  ],
+);
+
+/** An offer of a partner, redeemable by members whose spend over the window reaches the threshold. */
+export const loyaltyPartnerOffers = pgTable(
+  'loyalty_partner_offers',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    name: jsonb('name').notNull(),
+    pointsCost: bigint('points_cost', { mode: 'number' }).notNull(),
+    minSpendMinor: numeric('min_spend_minor', { precision: 20, scale: 0 }).notNull(),
+    spendWindowDays: integer('spend_window_days').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('loyalty_partner_offers_partner_idx').on(t.tenantId, t.partnerId),
+    foreignKey({ columns: [t.tenantId, t.partnerId], foreignColumns: [loyaltyPartners.tenantId, loyaltyPartners.id] }),
+    check('loyalty_partner_offers_cost', sql`${t.pointsCost} > 0`),
+    check('loyalty_partner_offers_threshold', sql`${t.minSpendMinor} >= 0 AND ${t.spendWindowDays} > 0`),
+  ],
+);
+
+/**
+ * Which partner an earn or redeem entry belongs to, whether it was billed, at what price and for
+ * how much money (points × price, fixed when written). One per entry. Insert only.
+ */
+export const loyaltyPartnerEntries = pgTable(
+  'loyalty_partner_entries',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    entryId: bigint('entry_id', { mode: 'number' }).notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    offerId: uuid('offer_id'),
+    customerId: uuid('customer_id').notNull(),
+    direction: text('direction').notNull(),
+    points: bigint('points', { mode: 'number' }).notNull(),
+    billed: boolean('billed').notNull(),
+    pricePerPointMinor: numeric('price_per_point_minor', { precision: 20, scale: 0 }).notNull(),
+    amountMinor: numeric('amount_minor', { precision: 38, scale: 0 }).notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.entryId] }),
+    // The settlement: a partner's entries in a period.
+    index('loyalty_partner_entries_period_idx').on(t.tenantId, t.partnerId, t.createdAt),
+    // A member's redemptions of an offer.
+    index('loyalty_partner_entries_member_idx').on(t.tenantId, t.customerId, t.offerId),
+    foreignKey({ columns: [t.tenantId, t.entryId], foreignColumns: [loyaltyEntries.tenantId, loyaltyEntries.id] }),
+    foreignKey({ columns: [t.tenantId, t.partnerId], foreignColumns: [loyaltyPartners.tenantId, loyaltyPartners.id] }),
+    foreignKey({ columns: [t.tenantId, t.offerId], foreignColumns: [loyaltyPartnerOffers.tenantId, loyaltyPartnerOffers.id] }),
+    foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [loyaltyMembers.tenantId, loyaltyMembers.customerId] }),
+    check('loyalty_partner_entries_direction', sql`${t.direction} IN ('earn', 'redeem')`),
+    check('loyalty_partner_entries_amounts', sql`${t.points} > 0 AND ${t.pricePerPointMinor} >= 0 AND ${t.amountMinor} >= 0 AND (${t.billed} OR ${t.amountMinor} = 0)`),
+    check('loyalty_partner_entries_offer', sql`(${t.direction} = 'redeem') = (${t.offerId} IS NOT NULL)`),
+  ],
+);
+
+/**
+ * A capped partner's points earned and redeemed in one calendar month (keyed by the month's first
+ * instant in the workspace's calendar and time zone). Moved only by a conditional upsert, so
+ * concurrent earnings or redemptions never pass the cap together. Uncapped partners have none.
+ */
+export const loyaltyPartnerUsage = pgTable(
+  'loyalty_partner_usage',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
+    earned: bigint('earned', { mode: 'number' }).notNull().default(0),
+    redeemed: bigint('redeemed', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.partnerId, t.periodStart] }),
+    foreignKey({ columns: [t.tenantId, t.partnerId], foreignColumns: [loyaltyPartners.tenantId, loyaltyPartners.id] }),
+    check('loyalty_partner_usage_amounts', sql`${t.earned} >= 0 AND ${t.redeemed} >= 0`),
+  ],
+);

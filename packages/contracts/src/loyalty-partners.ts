@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { IsoInstant, Uuid } from './common.ts';
+import { ExternalRef } from './interactions.ts';
+import { LOYALTY_POINTS_MAX, LoyaltyEntryDetailView } from './loyalty.ts';
+import { LoyaltyLocalName } from './loyalty-rewards.ts';
+
+// Coalition partners on the points ledger (issue 12): a partner's catalogue of offers, unlocked
+// above a spend threshold; points earned at a partner and offers redeemed there, each billed by
+// the partner's model (at earning: the partner pays for the points its customers earn; at
+// redemption: the workspace pays the partner for offers redeemed there) at a price per point in
+// minor units; monthly caps; and the settlement of what is owed each way.
+
+const Points = z.number().int().min(1).max(LOYALTY_POINTS_MAX);
+const Text = (max: number) => z.string().trim().min(1).max(max).regex(/^\P{Cc}+$/u, 'no control characters');
+/** Money in minor units of the workspace currency as a decimal string (a rial amount outgrows a JSON number's exact range). */
+export const MinorUnits = z.string().regex(/^(0|[1-9][0-9]{0,17})$/, 'whole minor units, digits only');
+const SignedMinor = z.string().regex(/^-?(0|[1-9][0-9]{0,37})$/);
+const Cap = Points.nullable().optional();
+
+export const PartnerBillingModel = z.enum(['at_earning', 'at_redemption']);
+export type PartnerBillingModel = z.infer<typeof PartnerBillingModel>;
+
+export const PartnerContact = z.strictObject({
+  person: Text(200).optional(),
+  phone: Text(40).optional(),
+  email: z.email().max(254).optional(),
+});
+
+const partnerFields = {
+  name: LoyaltyLocalName,
+  contact: PartnerContact.optional(),
+  billingModel: PartnerBillingModel,
+  /** what one point is billed at, minor units of the workspace currency */
+  pricePerPointMinor: MinorUnits,
+  /** points its customers may earn there per calendar month (the workspace's calendar and time zone); null: no cap */
+  monthlyEarnCap: Cap,
+  /** points members may redeem there per calendar month; null: no cap */
+  monthlyRedeemCap: Cap,
+  active: z.boolean().optional(),
+};
+
+export const CreatePartner = z.strictObject(partnerFields).meta({ id: 'CreateLoyaltyPartner' });
+export type CreatePartner = z.infer<typeof CreatePartner>;
+export const UpdatePartner = z.strictObject({
+  name: partnerFields.name.optional(), contact: partnerFields.contact, billingModel: partnerFields.billingModel.optional(),
+  pricePerPointMinor: partnerFields.pricePerPointMinor.optional(), monthlyEarnCap: Cap, monthlyRedeemCap: Cap, active: partnerFields.active,
+}).meta({ id: 'UpdateLoyaltyPartner' });
+export type UpdatePartner = z.infer<typeof UpdatePartner>;
+
+const LocalNameView = z.object({ fa: z.string().optional(), ar: z.string().optional(), en: z.string().optional() });
+
+export const PartnerView = z.object({
+  id: Uuid,
+  name: LocalNameView,
+  contact: z.object({ person: z.string().optional(), phone: z.string().optional(), email: z.string().optional() }),
+  billingModel: PartnerBillingModel,
+  pricePerPointMinor: MinorUnits,
+  currency: z.string(),
+  monthlyEarnCap: z.number().int().nullable(),
+  monthlyRedeemCap: z.number().int().nullable(),
+  /** points earned and redeemed there in the current calendar month */
+  thisMonth: z.object({ earned: z.number().int(), redeemed: z.number().int() }),
+  active: z.boolean(),
+  createdAt: IsoInstant,
+  updatedAt: IsoInstant,
+}).meta({ id: 'LoyaltyPartner' });
+export type PartnerView = z.infer<typeof PartnerView>;
+export const PartnerList = z.object({ items: z.array(PartnerView) }).meta({ id: 'LoyaltyPartnerList' });
+export const PartnerParams = z.strictObject({ partnerId: Uuid });
+
+const offerFields = {
+  name: LoyaltyLocalName,
+  pointsCost: Points,
+  /** a member's spend (orders, less returned ones, in minor units) over the window must be at least this to redeem it; "0": open to all */
+  minSpendMinor: MinorUnits,
+  /** the spend window: the last this many days */
+  spendWindowDays: z.number().int().min(1).max(3660),
+  active: z.boolean().optional(),
+};
+export const CreatePartnerOffer = z.strictObject(offerFields).meta({ id: 'CreateLoyaltyPartnerOffer' });
+export type CreatePartnerOffer = z.infer<typeof CreatePartnerOffer>;
+export const UpdatePartnerOffer = z.strictObject({
+  name: offerFields.name.optional(), pointsCost: offerFields.pointsCost.optional(), minSpendMinor: offerFields.minSpendMinor.optional(),
+  spendWindowDays: offerFields.spendWindowDays.optional(), active: offerFields.active,
+}).meta({ id: 'UpdateLoyaltyPartnerOffer' });
+export type UpdatePartnerOffer = z.infer<typeof UpdatePartnerOffer>;
+
+export const PartnerOfferView = z.object({
+  id: Uuid,
+  partnerId: Uuid,
+  name: LocalNameView,
+  pointsCost: z.number().int(),
+  minSpendMinor: MinorUnits,
+  spendWindowDays: z.number().int(),
+  active: z.boolean(),
+  createdAt: IsoInstant,
+  updatedAt: IsoInstant,
+}).meta({ id: 'LoyaltyPartnerOffer' });
+export type PartnerOfferView = z.infer<typeof PartnerOfferView>;
+export const PartnerOfferList = z.object({ items: z.array(PartnerOfferView) }).meta({ id: 'LoyaltyPartnerOfferList' });
+export const PartnerOfferParams = z.strictObject({ offerId: Uuid });
+
+/** A member's standing against each active offer: unlocked when the spend in the offer's window reaches its threshold. */
+export const MemberPartnerOfferList = z.object({
+  items: z.array(PartnerOfferView.extend({ partnerName: LocalNameView, spendMinor: MinorUnits, unlocked: z.boolean() })),
+}).meta({ id: 'LoyaltyMemberPartnerOfferList' });
+
+/** Points earned at a partner, keyed by the partner's transaction id (or the Idempotency-Key header). */
+export const PartnerEarn = z.strictObject({
+  customerId: Uuid,
+  points: Points,
+  externalId: ExternalRef.optional(),
+  reason: Text(300).optional(),
+}).meta({ id: 'LoyaltyPartnerEarn' });
+export type PartnerEarn = z.infer<typeof PartnerEarn>;
+
+/** A member redeems a partner offer, keyed by the partner's transaction id (or the Idempotency-Key header). */
+export const PartnerRedeem = z.strictObject({
+  customerId: Uuid,
+  externalId: ExternalRef.optional(),
+}).meta({ id: 'LoyaltyPartnerRedeem' });
+export type PartnerRedeem = z.infer<typeof PartnerRedeem>;
+
+export const PartnerTransactionView = z.object({
+  partnerId: Uuid,
+  offerId: Uuid.nullable(),
+  customerId: Uuid,
+  direction: z.enum(['earn', 'redeem']),
+  points: z.number().int(),
+  /** billed to the partner (earn) or to the workspace (redeem) by the partner's model */
+  billed: z.boolean(),
+  pricePerPointMinor: MinorUnits,
+  /** points × price when billed, else "0" */
+  amountMinor: MinorUnits,
+  currency: z.string(),
+  entry: LoyaltyEntryDetailView,
+  createdAt: IsoInstant,
+}).meta({ id: 'LoyaltyPartnerTransaction' });
+export type PartnerTransactionView = z.infer<typeof PartnerTransactionView>;
+
+/** A calendar month in the workspace's calendar: "1404-09"; absent: the current month. */
+export const SettlementQuery = z.strictObject({
+  period: z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional(),
+  lang: z.enum(['fa', 'ar', 'en']).optional(),
+});
+export type SettlementQuery = z.infer<typeof SettlementQuery>;
+
+export const SettlementLine = z.object({
+  partnerId: Uuid,
+  partnerName: LocalNameView,
+  billingModel: PartnerBillingModel,
+  earnedPoints: z.number().int(),
+  redeemedPoints: z.number().int(),
+  /** earned points billed to the partner: what the partner owes the workspace, in points and money */
+  partnerOwesPoints: z.number().int(),
+  partnerOwesMinor: MinorUnits,
+  /** redeemed points billed to the workspace: what the workspace owes the partner */
+  workspaceOwesPoints: z.number().int(),
+  workspaceOwesMinor: MinorUnits,
+  /** workspaceOwesMinor − partnerOwesMinor: positive, the workspace pays; negative, the partner pays */
+  netMinor: SignedMinor,
+  /** the sum of the partner's postings to partner_payable in the period: workspaceOwesPoints − partnerOwesPoints, always */
+  ledgerPoints: z.number().int(),
+});
+export const SettlementReport = z.object({
+  calendar: z.string(),
+  period: z.string(),
+  from: IsoInstant,
+  to: IsoInstant,
+  currency: z.string(),
+  items: z.array(SettlementLine),
+}).meta({ id: 'LoyaltyPartnerSettlement' });
+export type SettlementReport = z.infer<typeof SettlementReport>;
