@@ -48,10 +48,8 @@ export function Referrals() {
         </span>
       ),
     },
-    {
-      id: 'points', header: t('loyalty.referrals.points'), align: 'end',
-      cell: (r) => (r.state === 'qualified' ? <span dir="ltr">{formatNumber(r.referrerPoints, prefs)} / {formatNumber(r.friendPoints, prefs)}</span> : '—'),
-    },
+    { id: 'referrerPoints', header: t('loyalty.referrals.referrerPoints'), align: 'end', cell: (r) => (r.state === 'qualified' ? formatNumber(r.referrerPoints, prefs) : '—') },
+    { id: 'friendPoints', header: t('loyalty.referrals.friendPoints'), align: 'end', cell: (r) => (r.state === 'qualified' ? formatNumber(r.friendPoints, prefs) : '—') },
     { id: 'when', header: t('loyalty.referrals.when'), cell: (r) => formatInstant(r.decidedAt ?? r.attachedAt, prefs) },
   ];
   return (

@@ -1,0 +1,216 @@
+// Referrals in the browser. Staff: /loyalty's referrals section lists who referred whom with the
+// state (paid, not paid with the reason, waiting) and a manager changes a program's referral rules
+// from it. A member on a phone signs in to the portal with the SMS code, taps for their invite link
+// and sees the code and link with copy. Axe and screenshots in fa, ar and en at 1366 and 390 px;
+// no Latin word on a fa/ar screen outside codes and addresses.
+// Run: node --import tsx --test e2e/referrals.e2e.ts
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
+import { MESSAGES } from '../apps/web/src/i18n/index.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+
+const fa = MESSAGES.fa;
+const PERSIAN = '۰۱۲۳۴۵۶۷۸۹';
+const toPersian = (digits: string) => digits.replace(/[0-9]/g, (d) => PERSIAN[Number(d)]!);
+const KAVENEGAR_KEY = 'kv-e2e-referral-key';
+const PHONE = '09357654321';
+const E164 = '+989357654321';
+const LANGS = ['fa', 'ar', 'en'] as const;
+const SIZES = [{ width: 1366, height: 900 }, { width: 390, height: 844 }];
+
+let vafa: RunningVafa;
+let browser: Browser;
+let sms: SmsProviderServer;
+let slug = '';
+let programId = '';
+let referrerCode = '';
+const PHONE2 = '09357650000';
+const E164_2 = '+989357650000';
+
+type Api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, data?: unknown) => Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers
+
+async function staff(page: Page): Promise<Api> {
+  const login = await page.request.post('/api/auth/login', { data: { email: vafa.email, password: vafa.password } });
+  assert.equal(login.status(), 200, await login.text());
+  const { csrfToken } = await login.json() as { csrfToken: string };
+  return async (method, url, data) => {
+    const res = await page.request.fetch(url, { method, data, headers: { 'x-csrf-token': csrfToken, 'idempotency-key': `e2e-${Math.random()}` } });
+    assert.ok(res.status() < 300, `${method} ${url} → ${res.status()} ${await res.text()}`);
+    return res.status() === 204 ? {} : res.json();
+  };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | false | undefined>): Promise<T> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Latin words a person sees in the element, outside codes, addresses and people's own text. */
+function latinWords(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const found: string[] = [];
+    for (const root of document.querySelectorAll(sel)) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.parentElement?.closest('bdi, [dir="ltr"], [translate="no"], script, style')) continue;
+        found.push(...(node.textContent ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []);
+      }
+    }
+    return found;
+  }, selector);
+}
+
+async function signIn(page: Page, national: string, e164: string): Promise<void> {
+  await page.getByRole('textbox', { name: fa['memberPortal.phone'] }).fill(toPersian(national));
+  const seen = sms.sends.filter((s) => s.params.receptor === e164).length;
+  await page.getByRole('button', { name: fa['memberPortal.sendCode'] }).click();
+  const send = await until('the SMS', async () => sms.sends.filter((s) => s.params.receptor === e164)[seen]);
+  const code = send.params.message!.match(/(?<![0-9])[0-9]{6}(?![0-9])/g)!.pop()!;
+  await page.getByRole('textbox', { name: fa['memberPortal.code'] }).fill(toPersian(code));
+  await page.getByRole('button', { name: fa['memberPortal.signIn'] }).click();
+  await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
+}
+
+describe('referrals', { timeout: 900_000 }, () => {
+  before(async () => {
+    sms = await smsProviderServer({ kavenegar: { apiKey: KAVENEGAR_KEY } });
+    [vafa, browser] = await Promise.all([startVafa({ env: { VAFA_OUTBOUND_ALLOW: '127.0.0.1' } }), launchChromium()]);
+    const context = await browser.newContext({ baseURL: vafa.baseUrl });
+    const api = await staff(await context.newPage());
+    slug = (await api('GET', '/api/workspace')).slug;
+    await api('PUT', '/api/messaging/channels/sms', { provider: 'kavenegar', baseUrl: sms.url, sender: '10004346', apiKey: KAVENEGAR_KEY });
+    const program = await api('POST', '/api/loyalty/programs', {
+      name: 'باشگاه مشتریان',
+      settings: { spend: { points: 1, per: 10_000 }, pendingDays: 0, referral: { reward: 'both', referrerPoints: 200, friendPoints: 50, minOrderAmount: 500_000, maxPerReferrerPer30Days: 1 } },
+    });
+    programId = program.id;
+    const referrer = await api('POST', '/api/customers', { name: 'سارا رضایی', phone: PHONE });
+    const friends = [
+      await api('POST', '/api/customers', { name: 'علی محمدی', phone: '09121110001' }),
+      await api('POST', '/api/customers', { name: 'مریم احمدی', phone: '09121110002' }),
+      await api('POST', '/api/customers', { name: 'رضا کریمی', phone: '09121110003' }),
+    ];
+    await api('POST', '/api/customers', { name: 'نگار صادقی', phone: PHONE2 });
+    const code = (await api('POST', `/api/loyalty/members/${referrer.id}/referral-code`)).code;
+    referrerCode = code;
+    for (const f of friends) await api('POST', '/api/loyalty/referrals', { friendId: f.id, code });
+    await api('POST', '/api/loyalty/orders', { externalId: 'ref-e2e-1', customerId: friends[0]!.id, lines: [{ id: '1', amount: 600_000 }] });
+    await until('the first referral paid', async () => (await api('GET', `/api/loyalty/referrals?state=qualified`)).items.length === 1);
+    await api('POST', '/api/loyalty/orders', { externalId: 'ref-e2e-2', customerId: friends[1]!.id, lines: [{ id: '1', amount: 700_000 }] });
+    await until('the second referral refused', async () => (await api('GET', `/api/loyalty/referrals?state=refused`)).items.length === 1);
+    await context.close();
+  });
+  after(async () => {
+    await browser?.close();
+    await vafa?.stop();
+    await sms?.close();
+  });
+
+  test('staff see who referred whom and what became of it, and a manager changes the rules', async () => {
+    for (const size of SIZES) {
+      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true });
+      const page = await context.newPage();
+      const api = await staff(page);
+      for (const language of LANGS) {
+        await api('PATCH', '/api/me', { language });
+        await page.goto('/loyalty');
+        const section = page.locator('section.referrals');
+        await section.getByText(MESSAGES[language]['loyalty.referrals.stateName.refused']).first().waitFor({ timeout: 60_000 });
+        await section.getByText(MESSAGES[language]['loyalty.referrals.reason.velocity_limit']).waitFor();
+        await section.getByText(MESSAGES[language]['loyalty.referrals.stateName.qualified']).first().waitFor();
+        await section.getByText(MESSAGES[language]['loyalty.referrals.stateName.attached']).first().waitFor();
+        await section.scrollIntoViewIfNeeded();
+        if (language !== 'en') assert.deepEqual(await latinWords(page, 'section.referrals'), [], `${language} ${size.width}`);
+        await expectAccessible(page, `referrals staff ${language} ${size.width}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= size.width, `no sideways scroll at ${size.width} (${width})`);
+        await section.screenshot({ path: `test-output/screenshots/referrals-staff-${language}-${size.width}.png` });
+      }
+      await context.close();
+    }
+
+    // A manager, in Persian on a phone, pays the friend 75 instead of 50.
+    const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const page = await context.newPage();
+    const api = await staff(page);
+    await api('PATCH', '/api/me', { language: 'fa' });
+    await page.goto('/loyalty');
+    const section = page.locator('section.referrals');
+    await section.getByRole('button', { name: fa['loyalty.referrals.edit'] }).click();
+    const friendPoints = section.getByRole('textbox', { name: fa['loyalty.referrals.friendPoints'] });
+    await friendPoints.fill(toPersian('75'));
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'referrals-staff-form-fa-390', { fullPage: true });
+    await expectAccessible(page, 'referrals form fa 390');
+    await section.getByRole('button', { name: fa['common.save'] }).click();
+    await section.getByText(fa['loyalty.referrals.pays.both'].replace('{referrer}', toPersian('200')).replace('{friend}', toPersian('75'))).waitFor();
+    const saved = await api('GET', `/api/loyalty/programs/${programId}`);
+    assert.deepEqual(saved.settings.referral, { reward: 'both', referrerPoints: 200, friendPoints: 75, minOrderAmount: 500_000, maxPerReferrerPer30Days: 1 });
+    assert.equal(saved.version, 2);
+    await context.close();
+  });
+
+  test('a member signs in on a phone, taps for their invite link and sees the code and link', async () => {
+    // A member without a code makes their link with one tap.
+    {
+      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`/c/${slug}/points?lang=fa`);
+      await signIn(page, PHONE2, E164_2);
+      const card = page.getByTestId('member-referral');
+      await card.getByText(fa['memberPortal.referralWhen']).waitFor({ timeout: 60_000 });
+      await card.scrollIntoViewIfNeeded();
+      await screenshot(page, 'referrals-portal-before-fa-390');
+      await card.getByRole('button', { name: fa['memberPortal.referralMake'] }).click();
+      const made = page.getByTestId('member-referral-code');
+      await made.waitFor();
+      assert.match((await made.textContent())!, /^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+      assert.notEqual(await made.textContent(), referrerCode);
+      await screenshot(page, 'referrals-portal-made-fa-390');
+      await context.close();
+    }
+
+    // The referrer, paid for a friend, in each language at phone and desktop size: the same code the staff gave.
+    // One sign-in per screen size (a phone gets 3 codes in 15 minutes); the languages by ?lang= on the same session.
+    for (const size of [{ width: 390, height: 844 }, { width: 1366, height: 900 }]) {
+      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true, permissions: ['clipboard-read', 'clipboard-write'] });
+      const page = await context.newPage();
+      await page.goto(`/c/${slug}/points?lang=fa`);
+      await signIn(page, PHONE, E164);
+      for (const language of LANGS) {
+        const m = MESSAGES[language];
+        if (language !== 'fa') {
+          await page.goto(`/c/${slug}/points?lang=${language}`);
+          await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
+        }
+        const card = page.getByTestId('member-referral');
+        await card.waitFor({ timeout: 60_000 });
+        await page.getByTestId('member-referral-code').waitFor();
+        const shown = (await page.getByTestId('member-referral-code').textContent())!;
+        assert.equal(shown, referrerCode, 'the code the staff gave');
+        // the friend's referral in the history, in the member's words (no program topic)
+        await page.getByTestId('member-history').getByText(m['memberPortal.cause.referral']).waitFor();
+        if (language !== 'en') assert.deepEqual(await latinWords(page, 'main'), [], `${language} ${size.width} main`);
+        const link = (await page.getByTestId('member-referral-link').textContent())!;
+        assert.equal(link, `${vafa.baseUrl}/c/${slug}/points?ref=${shown.replace('-', '')}`);
+        await card.getByRole('button', { name: m['common.copy'] }).click();
+        await card.getByRole('button', { name: m['common.copied'] }).waitFor();
+        assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+        if (language !== 'en') assert.deepEqual(await latinWords(page, '[data-testid="member-referral"]'), [], `${language} ${size.width}`);
+        await expectAccessible(page, `referral portal ${language} ${size.width}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= size.width, `no sideways scroll at ${size.width} (${width})`);
+        await card.scrollIntoViewIfNeeded();
+        await screenshot(page, `referrals-portal-${language}-${size.width}`);
+      }
+      await context.close();
+    }
+  });
+});
