@@ -61,6 +61,8 @@ export function registerLoyaltyCouponRoutes(app: App, deps: ModuleDeps): void {
       problems: [409, 422], params: RewardParams, response: { 201: CouponCodesAdded },
     },
   }, async (req, reply) => {
+    // Another workspace's reward, or not a coupon: refused before a byte of the file is stored.
+    await couponPool(db, req.tenantId, req.params.rewardId);
     const upload = await receiveCsvUpload(req, {
       directory: path.join(config.dataDir, 'imports', req.tenantId), id: uuidv7(), fields: [], idleTimeoutMs: config.uploadIdleTimeoutMs,
     });
