@@ -75,6 +75,8 @@ export const LoyaltyFinanceReport = z.object({
     points: z.number().int(),
     /** points × the point value, minor units rounded half up; null without a point value */
     minor: MinorString.nullable(),
+    /** what members owe (returns of points they had spent, where the program allows a negative balance): not netted against the liability */
+    owedByMembers: z.number().int(),
   }),
   /** flows within the period, from the postings of the workspace accounts */
   flows: z.object({
@@ -90,6 +92,8 @@ export const LoyaltyFinanceReport = z.object({
     expired: z.number().int(),
     /** into charity payable: donated points */
     donated: z.number().int(),
+    /** into write_off: returned points the member had already spent and did not owe (a loss) */
+    writtenOff: z.number().int(),
   }),
   breakageRate: Rate,
   redemptionRate: Rate,

@@ -17,7 +17,10 @@ import * as repo from './finance.repo.ts';
 // - issued: points the issuance account gave members in the period (its debits); returned: points
 //   it took back (returns and reversed earns, its credits); netIssued = issued - returned.
 // - redeemed: the redemptions account's net movement (redemptions and captures less reversed ones);
-//   expired: the breakage account's; donated: charity_payable's.
+//   expired: the breakage account's; donated: charity_payable's; writtenOff: what the write_off
+//   account took (returns of points already spent, where the program allows no negative balance).
+// - owedByMembers: the members' owed accounts (a negative balance the program allows), a debt to
+//   the business, shown beside the liability and not netted against it.
 // - breakage rate = expired / netIssued and redemption rate = redeemed / netIssued, both flows of
 //   the same period. They are period ratios, not cohort ones: points expiring this quarter were
 //   mostly issued in earlier ones, so a quarter can exceed 100%. A cohort rate (what share of the
@@ -61,6 +64,9 @@ export function basisPoints(numerator: number, denominator: number): number | nu
   if (denominator <= 0) return null;
   return Number(divideRounded(BigInt(numerator) * 10_000n, BigInt(denominator)));
 }
+
+/** -x without a -0 (which is not 0 to a strict comparison). */
+const negated = (x: number) => (x === 0 ? 0 : -x);
 
 const pointValueOf = (row: repo.FinanceSettingsRow | undefined): LoyaltyPointValue | null =>
   row && row.pointValuePoints !== null && row.pointValueMinor !== null ? { points: row.pointValuePoints, minor: row.pointValueMinor } : null;
@@ -132,8 +138,8 @@ export async function financeReport(db: Executor, tenantId: string, query: Loyal
     },
     currency: workspace.currency,
     pointValue,
-    liability: { available, pending, held, points: liabilityPoints, minor: money(liabilityPoints) },
-    flows: { issued, returned, netIssued, redeemed, expired, donated },
+    liability: { available, pending, held, points: liabilityPoints, minor: money(liabilityPoints), owedByMembers: negated(points(balances.get('owed'))) },
+    flows: { issued, returned, netIssued, redeemed, expired, donated, writtenOff: negated(net('write_off')) },
     breakageRate: { numerator: expired, denominator: netIssued, basisPoints: basisPoints(expired, netIssued) },
     redemptionRate: { numerator: redeemed, denominator: netIssued, basisPoints: basisPoints(redeemed, netIssued) },
     tiers: [...programs.values()],

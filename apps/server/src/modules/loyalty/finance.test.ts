@@ -125,12 +125,12 @@ describe('finance report', () => {
     const r = res.body;
     expect(r.period).toMatchObject({ kind: 'month', calendar: 'persian', year: 1405, index: 8, timeZone: 'Asia/Tehran', from: ABAN_FROM, to: ABAN_TO, asOf: ABAN_TO });
     // issued: 11 + 2000 + 100 + 1500 + 13; returned: the reversed 100.
-    expect(r.flows).toEqual({ issued: 3624, returned: 100, netIssued: 3524, redeemed: 700, expired: 500, donated: 300 });
+    expect(r.flows).toEqual({ issued: 3624, returned: 100, netIssued: 3524, redeemed: 700, expired: 500, donated: 300, writtenOff: 0 });
     // 500 / 3524 = 14.188…% and 700 / 3524 = 19.863…%, in basis points rounded half up.
     expect(r.breakageRate).toEqual({ numerator: 500, denominator: 3524, basisPoints: 1419 });
     expect(r.redemptionRate).toEqual({ numerator: 700, denominator: 3524, basisPoints: 1986 });
     // As at 1 Azar: A 1000 + 2000 - 700 - 300 = 2000 (200 of it held), B 0, C 7 + 11 + 13, D 1500.
-    expect(r.liability).toEqual({ available: 1800 + 31 + 1500, pending: 0, held: 200, points: 3531, minor: String((3531 * 25_000) / 10) });
+    expect(r.liability).toEqual({ available: 1800 + 31 + 1500, pending: 0, held: 200, points: 3531, minor: String((3531 * 25_000) / 10), owedByMembers: 0 });
     expect(r.payables.charity).toMatchObject({ points: 300, minor: '150000' });
     expect(r.payables.charity.byCharity).toEqual([{ charityId: charity.json().id, name: { fa: 'بنیاد کودک', ar: 'مؤسسة الطفل', en: 'Child Foundation' }, points: 300, minor: '150000' }]);
     expect(r.payables.partner).toEqual({ points: 0, minor: '0' });

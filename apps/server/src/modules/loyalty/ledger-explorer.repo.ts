@@ -43,9 +43,8 @@ export function ledgerQuery(tenantId: string, c: LedgerCriteria): SQL {
   if (c.from !== undefined) conditions.push(sql`e.created_at >= ${c.from.toISOString()}::timestamptz`);
   if (c.to !== undefined) conditions.push(sql`e.created_at < ${c.to.toISOString()}::timestamptz`);
   if (c.account !== undefined) {
-    // With a member: that member's account of the kind; without: any account of the kind.
-    const holder = c.customerId !== undefined && !['issuance', 'redemptions', 'breakage', 'charity_payable', 'partner_payable', 'qualifying_issuance'].includes(c.account)
-      ? sql`AND a.customer_id = ${c.customerId}::uuid` : sql``;
+    // With a member: that member's account of the kind (or the workspace's, for a workspace kind); without: any account of the kind.
+    const holder = c.customerId !== undefined ? sql`AND (a.customer_id IS NULL OR a.customer_id = ${c.customerId}::uuid)` : sql``;
     conditions.push(sql`EXISTS (SELECT 1 FROM loyalty_postings p JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
                                 WHERE p.tenant_id = e.tenant_id AND p.entry_id = e.id AND a.kind = ${c.account} ${holder})`);
   }
