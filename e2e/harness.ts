@@ -104,12 +104,27 @@ export async function startVafa(options: { customers?: number; env?: Record<stri
   }
 }
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * How long a wait for an element or a response may take before the test fails. Playwright's 30 s
+ * was too short in CI: the browser tests share two cores with both server suites, and a dry run of
+ * an automation once took longer than that (a screen that never answers still fails, later).
+ */
+export const WAIT_MS = 90_000;
+
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
+  // Every context (browser.newPage makes one through newContext too) gets the busy-machine deadline.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(WAIT_MS);
+    return context;
+  };
+  return browser;
 }
 
 export const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
