@@ -62,7 +62,8 @@ async function questionLink(address: string): Promise<string> {
   for (;;) {
     const mail = sink.messages.find((m) => m.to.includes(address) && m.subject.includes('راضی بودید'));
     if (mail) {
-      const link = /https?:\/\/[^\s"<>]+\/c\/[a-z0-9-]+\/track\?code=\d+#token=[A-Za-z0-9_-]+/.exec(mail.text ?? '')?.[0];
+      // In the language the question was written in (both complainants filed in Persian).
+      const link = /https?:\/\/[^\s"<>]+\/c\/[a-z0-9-]+\/track\?code=\d+&lang=fa#token=[A-Za-z0-9_-]+/.exec(mail.text ?? '')?.[0];
       assert.ok(link, `a tracking link in the question: ${mail.text}`);
       return link;
     }
@@ -71,8 +72,8 @@ async function questionLink(address: string): Promise<string> {
   }
 }
 
-/** The link with the page's language asked for (`?lang=`), the fragment kept at the end. */
-const inLanguage = (link: string, language: Language) => link.replace('#', `&lang=${language}#`);
+/** The link with another language asked for than the notice's (`&lang=`), the fragment kept at the end. */
+const inLanguage = (link: string, language: Language) => link.replace(/&lang=[a-z]+#/, `&lang=${language}#`);
 
 const pages: Page[] = [];
 let visitors = 0;

@@ -76,7 +76,7 @@ describe('the satisfaction question for a complainant without a customer record'
     // After the closure notice, the question, in Persian, with the tracking link that proves the case.
     const question = await eventually(async () => mailsTo(email).find((m) => m.subject.includes('از رسیدگی به شکایتتان راضی بودید')), 'the satisfaction question by e-mail', 60_000);
     expect(question.html).toContain('dir="rtl"');
-    const link = /\/c\/[a-z0-9-]+\/track\?code=(\d+)#token=([A-Za-z0-9_-]+)/.exec(question.text!)!;
+    const link = /\/c\/[a-z0-9-]+\/track\?code=(\d+)&lang=fa#token=([A-Za-z0-9_-]+)/.exec(question.text!)!;
     expect(link[1]).toBe(code);
     expect(await csatNotice(ws, id)).toEqual([expect.objectContaining({ status: 'queued', channel: 'email', message_id: expect.any(String) })]);
     expect((await caseLog(ws, id)).find((l) => l.action === 'csat_invited')!.details).toMatchObject({ via: 'contact', surveyId: expect.any(String) });
@@ -150,6 +150,25 @@ describe('the satisfaction question for a complainant without a customer record'
     expect(rows).toEqual([{ score: 4, negative: false, reopened: false }]);
     const { rows: [response] } = await t.database.pool.query('SELECT channel FROM survey_responses WHERE tenant_id = $1', [ws.tenantId]);
     expect(response.channel).toBe('sms');
+  }, 120_000);
+
+  it('goes by e-mail to a web-form complainant who left both an e-mail and a phone, with a link that opens in their language', async () => {
+    const ws = await workspace();
+    const email = `layla-${ws.slug}@example.test`;
+    const { id, code } = await fileAndClose(ws, { email, phone: '09127770011' }, 'ar');
+    await eventually(async () => (await csatNotice(ws, id))[0]?.status === 'queued', 'the question queued', 60_000);
+    expect(await csatNotice(ws, id)).toEqual([expect.objectContaining({ status: 'queued', channel: 'email' })]);
+    // Every notice of the case came by mail, each with a link that opens the page in Arabic.
+    const { rows: sent } = await t.database.pool.query(`SELECT count(*)::int AS n FROM messages WHERE tenant_id = $1 AND origin->>'caseId' = $2`, [ws.tenantId, id]);
+    const mails = await eventually(async () => mailsTo(email).length >= sent[0].n && mailsTo(email), 'the notices in the sink', 60_000);
+    expect(mails.length).toBeGreaterThanOrEqual(2);
+    for (const mail of mails) {
+      const link = /\/c\/[a-z0-9-]+\/track\?code=(\d+)&lang=([a-z]+)#token=[A-Za-z0-9_-]+/.exec(mail.text!)!;
+      expect(link?.[1], mail.text).toBe(code);
+      expect(link[2]).toBe('ar');
+    }
+    const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM messages WHERE tenant_id = $1 AND channel = 'sms' AND origin->>'caseId' = $2`, [ws.tenantId, id]);
+    expect(rows[0].n).toBe(0);
   }, 120_000);
 
   it('is not asked of a case with no contact at all, and the case log says so', async () => {

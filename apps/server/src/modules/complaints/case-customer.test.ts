@@ -90,7 +90,7 @@ describe('the customer closes the loop from the tracking page', () => {
     expect(ack!.subject).toContain('شکایت شما دریافت شد');
     expect(ack!.html).toContain('dir="rtl"');
     expect(ack!.text).toMatch(/[۰-۹]{4}/);
-    const link = /https:\/\/vafa\.example\.test\/c\/([a-z0-9-]+)\/track\?code=(\d+)#token=([A-Za-z0-9_-]+)/.exec(ack!.text!)!;
+    const link = /https:\/\/vafa\.example\.test\/c\/([a-z0-9-]+)\/track\?code=(\d+)&lang=fa#token=([A-Za-z0-9_-]+)/.exec(ack!.text!)!;
     expect(link[1]).toBe(ws.slug);
     expect(link[2]).toBe(opened.trackingCode);
     const token = link[3]!;
@@ -416,7 +416,7 @@ describe('staff reply to the complainant and keep internal notes', () => {
     const mail = await eventually(async () => mailsTo(email).find((m) => m.text?.includes('مبلغ اضافه تا سه روز کاری')), 'the reply by e-mail');
     expect(mail.subject).toContain('پاسخ به شکایت شما');
     expect(mail.text).not.toContain('gateway log');
-    const link = /\/c\/[a-z0-9-]+\/track\?code=(\d+)#token=([A-Za-z0-9_-]+)/.exec(mail.text!)!;
+    const link = /\/c\/[a-z0-9-]+\/track\?code=(\d+)&lang=fa#token=([A-Za-z0-9_-]+)/.exec(mail.text!)!;
     const viewed = await customerCall('', { workspace: ws.slug, code: link[1], token: link[2] }, 'fa');
     expect(viewed.status, viewed.raw).toBe(200);
     expect(viewed.body.history.filter((e: { kind: string }) => e.kind === 'our_reply')).toEqual([expect.objectContaining({ text: 'سلام، مبلغ اضافه تا سه روز کاری به کارت شما برمی‌گردد.' })]);

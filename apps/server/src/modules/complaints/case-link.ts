@@ -22,11 +22,14 @@ export function caseLinkTokenMatches(secrets: Secrets, tenantId: string, caseId:
 }
 
 /**
- * `{publicUrl}/c/{workspace}/track?code={code}#token={token}`: the web app's public tracking page
- * (apps/web routes `complaintTrack`), which reads the token from the fragment and drops it from the address.
+ * `{publicUrl}/c/{workspace}/track?code={code}&lang={language}#token={token}`: the web app's public
+ * tracking page (apps/web routes `complaintTrack`), which reads the token from the fragment and drops
+ * it from the address, and opens in the language the notice was written in (the customer's phone
+ * may be set to another).
  */
-export function caseTrackingLink(publicUrl: string, workspaceSlug: string, trackingCode: string, token: string): string {
-  return `${publicUrl}/c/${encodeURIComponent(workspaceSlug)}/track?code=${trackingCode}#token=${token}`;
+export function caseTrackingLink(publicUrl: string, workspaceSlug: string, trackingCode: string, token: string, language?: string): string {
+  const lang = language ? `&lang=${encodeURIComponent(language)}` : '';
+  return `${publicUrl}/c/${encodeURIComponent(workspaceSlug)}/track?code=${trackingCode}${lang}#token=${token}`;
 }
 
 export async function workspaceSlug(db: Executor, tenantId: string): Promise<string | undefined> {

@@ -190,6 +190,16 @@ interface NoticeResult {
   channel?: string;
 }
 
+/**
+ * Which of an anonymous complainant's addresses a notice goes to when they left both. E-mail,
+ * unless they complained by SMS or by phone: a mail carries the whole reply or question and costs
+ * the workspace nothing, and someone who chose to write in a web form or a mail reads mail; someone
+ * who texted or called is reached where they are.
+ */
+export function anonymousNoticeChannel(channel: string): 'email' | 'sms' {
+  return channel === 'sms' || channel === 'phone' ? 'sms' : 'email';
+}
+
 async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNotice, now: Date): Promise<NoticeResult> {
   const tenantId = notice.tenant_id;
   const row = await repo.findCase(tx, tenantId, notice.case_id);
@@ -198,13 +208,14 @@ async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNo
   const { settings } = await complaintSettingsOf(tx, tenantId);
   const to = row.customerId
     ? { customerId: row.customerId }
-    : { contact: { name: row.contactName, email: row.contactEmail, phone: row.contactPhone }, prefer: row.channel === 'email' ? 'email' as const : 'sms' as const };
+    : { contact: { name: row.contactName, email: row.contactEmail, phone: row.contactPhone }, prefer: anonymousNoticeChannel(row.channel) };
   // A reply's message is its log line's text; a step's notice says the state it tells of.
   const reply = notice.kind === 'reply' ? await repo.caseEventNote(tx, tenantId, row.id, Number(notice.source_event_id)) : null;
   const stateOfNotice = notice.kind === 'reply' || notice.kind === 'csat'
     ? row.state as ComplaintState
     : (Object.entries(NOTICE_FOR_STATE).find(([, kind]) => kind === notice.kind)![0]) as ComplaintState;
-  const link = caseTrackingLink(issuer.publicUrl, slug, row.trackingCode, caseLinkToken(issuer.secrets, tenantId, row.id));
+  const token = caseLinkToken(issuer.secrets, tenantId, row.id);
+  const link = (language: Locale) => caseTrackingLink(issuer.publicUrl, slug, row.trackingCode, token, language);
   const outcome = await queueNotice(tx, tenantId, {
     to,
     language: row.language,

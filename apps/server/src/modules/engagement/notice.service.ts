@@ -33,7 +33,8 @@ export interface NoticeRequest {
   /** values beyond the standard ones (TEMPLATE_VARIABLES), formatted for the language chosen */
   variables: (language: Locale) => Record<string, string>;
   /** a secret link: `{trackingLink}` renders the placeholder and the link travels sealed */
-  sealedLink?: { secrets: Secrets; url: string; variable: string };
+  /** a link kept sealed in the outbox; a function gets the language the message is written in (a page that opens in it) */
+  sealedLink?: { secrets: Secrets; url: string | ((language: Locale) => string); variable: string };
   /** false for an answer to the person's own act just now (it goes at once) */
   respectQuietHours: boolean;
   origin: Record<string, unknown>;
@@ -88,7 +89,7 @@ export async function queueNotice(tx: Executor, tenantId: string, request: Notic
     subject: isEmail ? message.subject : null,
     bodyText: isEmail ? message.text : message.sms,
     bodyHtml: isEmail ? message.html : null,
-    payload: request.sealedLink ? sealedLinkPayload(request.sealedLink.secrets, request.sealedLink.url) : null,
+    payload: request.sealedLink ? sealedLinkPayload(request.sealedLink.secrets, typeof request.sealedLink.url === 'function' ? request.sealedLink.url(language) : request.sealedLink.url) : null,
     purpose: 'transactional',
     ...(notBefore ? { notBefore } : {}),
     origin: request.origin,
