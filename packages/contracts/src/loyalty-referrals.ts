@@ -102,3 +102,13 @@ export const MemberReferralView = z.object({
   irrDisplay: z.enum(['rial', 'toman']),
 }).meta({ id: 'MemberReferral' });
 export type MemberReferralView = z.infer<typeof MemberReferralView>;
+
+/** The signed-in member names who invited them, by the code in the link. */
+export const AttachMemberReferrer = z.strictObject({ code: ReferralCodeInput }).meta({ id: 'AttachMemberReferrer' });
+export type AttachMemberReferrer = z.infer<typeof AttachMemberReferrer>;
+
+/** Only the state: the inviting member's name or phone is not the friend's to learn from a code. */
+export const MemberReferrerView = z.object({
+  state: LoyaltyReferralState,
+}).meta({ id: 'MemberReferrer' });
+export type MemberReferrerView = z.infer<typeof MemberReferrerView>;

@@ -1,6 +1,6 @@
 import {
-  AttachReferral, LoyaltyCustomerParams, LoyaltyReferralCodeView, LoyaltyReferralPage, LoyaltyReferralQuery, LoyaltyReferralView, MemberPortalParams,
-  MemberReferralView,
+  AttachReferral, AttachMemberReferrer, LoyaltyCustomerParams, LoyaltyReferralCodeView, LoyaltyReferralPage, LoyaltyReferralQuery, LoyaltyReferralView, MemberPortalParams,
+  MemberReferralView, MemberReferrerView,
 } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/server.ts';
@@ -106,5 +106,18 @@ export function registerLoyaltyReferralRoutes(app: App, deps: ModuleDeps): void 
     const { tenantId, customerId } = await signedIn(req);
     await db.transaction((tx) => ensureReferralCode(tx, tenantId, { kind: 'member', id: customerId }, customerId, new Date()));
     return memberReferral(db, tenantId, customerId);
+  });
+
+  app.post('/api/public/loyalty/:workspaceSlug/me/referrer', {
+    ...memberLimits,
+    schema: {
+      tags: TAGS, summary: 'The signed-in member names the member who invited them', operationId: 'attachMemberReferrer',
+      description: `The code from the invite link (\`?ref=\`), read as the staff route reads it, with the same rules: before the member's first order, once, never their own code or a twin's (422 \`referral_code_malformed\`, \`referral_code_unknown\`, \`self_referral\`; 409 \`referral_after_first_order\`, \`referral_already_attached\`). The same code again: 200 as it is. ${SIGNED_IN}`,
+      problems: [409, 422], params: MemberPortalParams, body: AttachMemberReferrer, response: { 200: MemberReferrerView, 201: MemberReferrerView },
+    },
+  }, async (req, reply) => {
+    const { tenantId, customerId } = await signedIn(req);
+    const outcome = await db.transaction((tx) => attachReferral(tx, tenantId, { kind: 'member', id: customerId }, { friendId: customerId, code: req.body.code }, new Date()));
+    return reply.code(outcome.created ? 201 : 200).send({ state: outcome.referral.state });
   });
 }

@@ -58,6 +58,9 @@ async function workspaceSlug(db: Executor, tenantId: string): Promise<string> {
   return row.slug;
 }
 
+/** A member acting on the portal is audited as the system on their behalf (the audit log's actors are staff, keys and the system). */
+const auditActor = (actor: Actor | { kind: 'member'; id: string }) => (actor.kind === 'member' ? { kind: 'system' as const, id: `member:${actor.id}` } : actor);
+
 const portalPath = (slug: string, code: string) => `/c/${slug}/points?ref=${code}`;
 
 function presentCode(row: typeof loyaltyReferralCodes.$inferSelect, slug: string): LoyaltyReferralCodeView {
@@ -98,7 +101,7 @@ export async function ensureReferralCode(tx: Executor, tenantId: string, actor: 
       ON CONFLICT DO NOTHING RETURNING customer_id`);
     if (rows.length === 1) {
       const row = (await findCode(tx, tenantId, customerId))!;
-      await recordAudit(tx, tenantId, actor.kind === 'member' ? { kind: 'system', id: `member:${actor.id}` } : actor, {
+      await recordAudit(tx, tenantId, auditActor(actor), {
         action: 'loyalty_referral_code.created', targetType: 'customer', targetId: customerId, details: { code: row.code },
       });
       return { created: true, code: presentCode(row, slug) };
@@ -135,7 +138,7 @@ const sameAddress = (a: string | null, b: string | null) => a !== null && b !== 
  * who came with someone else's code (409 `referral_already_attached`). The same code again answers
  * the referral as it is.
  */
-export async function attachReferral(tx: Executor, tenantId: string, actor: Actor, input: AttachReferral, now: Date): Promise<{ created: boolean; referral: LoyaltyReferralView }> {
+export async function attachReferral(tx: Executor, tenantId: string, actor: Actor | { kind: 'member'; id: string }, input: AttachReferral, now: Date): Promise<{ created: boolean; referral: LoyaltyReferralView }> {
   const code = normaliseReferralCode(input.code);
   if (!code) throw invalidField('code', 'referral_code_malformed');
   await usableCustomer(tx, tenantId, input.friendId, 'friendId');
@@ -160,7 +163,7 @@ export async function attachReferral(tx: Executor, tenantId: string, actor: Acto
   const [row] = await tx.insert(loyaltyReferrals).values({
     tenantId, friendId: input.friendId, referrerId: owner.customerId, code, state: 'attached', attachedBy: `${actor.kind}:${actor.id}`, attachedAt: now,
   }).returning();
-  await recordAudit(tx, tenantId, actor, {
+  await recordAudit(tx, tenantId, auditActor(actor), {
     action: 'loyalty_referral.attached', targetType: 'customer', targetId: input.friendId, details: { referralId: row!.id, referrerId: owner.customerId },
   });
   return { created: true, referral: presentReferral(row!, names) };

@@ -55,7 +55,7 @@ async function call(ws: TestWorkspace, method: 'GET' | 'POST' | 'PATCH', url: st
     method, url, headers: { ...t.auth(ws.keys[options.role ?? 'manager']), ...(method === 'GET' ? {} : { 'idempotency-key': `k-${++serial}-${Math.random()}` }), ...options.headers },
     ...(payload === undefined ? {} : { payload: payload as object }),
   });
-  return { status: res.statusCode, body: res.body ? res.json() : null, type: String(res.headers['content-type']) };
+  return { status: res.statusCode, body: (res.body ? res.json() : {}) as Answer['body'], type: String(res.headers['content-type']) };
 }
 
 const DAY = 86_400_000;
@@ -367,5 +367,44 @@ describe('the member portal', () => {
     const other = await workspace();
     expect((await inject('POST', `${portal(other)}/me/referral`, { cookie })).status).toBe(401);
     expect((await inject('GET', '/api/public/loyalty/NOT A SLUG/me/referral', { cookie })).status).toBe(400);
+  });
+});
+
+describe('the invite link', () => {
+  it('a friend signed in to the portal with ?ref= names who invited them, by the same rules', async () => {
+    const ws = await workspace();
+    const owner = (url: string, payload: unknown) => t.app.inject({ method: 'PUT', url, headers: t.auth(ws.keys.owner), payload: payload as object });
+    expect((await owner('/api/messaging/channels/sms', { provider: 'kavenegar', baseUrl: sms.url, sender: '10004346', apiKey: KAVENEGAR_KEY })).statusCode).toBeLessThan(300);
+    expect((await owner('/api/messaging/policy', { quietHours: null, frequencyCap: { count: 50, periodHours: 24 }, ratePerMinute: 6000 })).statusCode).toBeLessThan(300);
+    await program(ws, {}, 0);
+    const referrer = await createCustomer(t, ws);
+    const code = await codeOf(ws, referrer.id);
+    const n = String(1_000_000 + Math.floor(Math.random() * 8_000_000)).padStart(7, '0');
+    const friend = await createCustomer(t, ws, { phone: `0937${n}` });
+    const seen = sms.sends.filter((s) => s.params.receptor === `+98937${n}`).length;
+    const url = `/api/public/loyalty/${ws.slug}`;
+    expect((await t.app.inject({ method: 'POST', url: `${url}/otp`, payload: { phone: `0937${n}` } })).statusCode).toBe(202);
+    const send = await eventually(async () => sms.sends.filter((s) => s.params.receptor === `+98937${n}`)[seen], 'the SMS', 60_000);
+    const verify = await t.app.inject({ method: 'POST', url: `${url}/otp/verify`, payload: { phone: `0937${n}`, code: send.params.message!.match(/(?<![0-9])[0-9]{6}(?![0-9])/g)!.pop()! } });
+    const cookie = [verify.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('vafa_member='))!.split(';')[0]!;
+    const name = async (body: unknown) => {
+      const res = await t.app.inject({ method: 'POST', url: `${url}/me/referrer`, headers: { cookie, 'accept-language': 'fa' }, payload: body as object });
+      return { status: res.statusCode, body: res.json(), type: String(res.headers['content-type']) };
+    };
+
+    expect(await name({ code: await codeOf(ws, friend.id) })).toMatchObject({ status: 422, body: { code: 'self_referral' } });
+    expect(await name({ code: 'zzzz' })).toMatchObject({ status: 422, body: { code: 'referral_code_malformed' } });
+    expect(await name({ code: 'K7QM-W2HD' })).toMatchObject({ status: 422, body: { code: 'referral_code_unknown' } });
+    expect(await name({ code: 1, extra: true })).toMatchObject({ status: 400 });
+    const attached = await name({ code: code.toLowerCase() });
+    expect(attached).toEqual({ status: 201, body: { state: 'attached' }, type: expect.stringContaining('json') });
+    expect(await name({ code })).toMatchObject({ status: 200, body: { state: 'attached' } });
+    expect(await referralOf(ws, friend.id)).toMatchObject({ referrer: { id: referrer.id }, state: 'attached' });
+    const { rows } = await t.database.pool.query(`SELECT attached_by FROM loyalty_referrals WHERE tenant_id = $1 AND friend_id = $2`, [ws.tenantId, friend.id]);
+    expect(rows[0].attached_by).toBe(`member:${friend.id}`);
+    // not signed in: 401; the friend's first order pays as any referral
+    expect((await t.app.inject({ method: 'POST', url: `${url}/me/referrer`, payload: { code } })).statusCode).toBe(401);
+    await order(ws, friend.id, 'link-1', 100_000);
+    await eventually(async () => (await balance(ws, referrer.id)).available === 100, 'the referrer\'s points', 60_000);
   });
 });

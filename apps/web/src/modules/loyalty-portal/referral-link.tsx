@@ -4,6 +4,7 @@
 import { useParams } from '@tanstack/react-router';
 import type { MemberReferralView } from '@vafa/contracts';
 import { useEffect, useState } from 'react';
+import type { MessageKey } from '../../i18n/en.ts';
 import { useT } from '../../i18n/useT.ts';
 import { ApiError, type Problem } from '../../lib/api.ts';
 import { formatMoney, formatNumber, type DisplayPrefs } from '../../lib/format.ts';
@@ -11,15 +12,31 @@ import { useSubmit } from '../../lib/use-submit.ts';
 import { Button, CopyButton } from '../../ui/index.ts';
 import './referral-link.css';
 
+/** Refusals said in the member's own terms (the server's words are the staff's). */
+const REFUSALS = ['self_referral', 'referral_after_first_order', 'referral_already_attached', 'referral_code_unknown', 'referral_code_malformed'];
+
 type Display = Pick<DisplayPrefs, 'language' | 'digits' | 'calendar' | 'timeZone'>;
 
-async function referralCall(workspace: string, language: string, method: 'GET' | 'POST'): Promise<MemberReferralView> {
-  const response = await fetch(`/api/public/loyalty/${encodeURIComponent(workspace)}/me/referral`, {
-    method, credentials: 'same-origin', headers: { 'Accept-Language': language, Accept: 'application/json' },
+async function portalCall<T>(workspace: string, language: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`/api/public/loyalty/${encodeURIComponent(workspace)}/me/${path}`, {
+    method, credentials: 'same-origin',
+    headers: { 'Accept-Language': language, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data: unknown = await response.json().catch(() => ({}));
   if (!response.ok) throw new ApiError(response.status, data as Partial<Problem>);
-  return data as MemberReferralView;
+  return data as T;
+}
+const referralCall = (workspace: string, language: string, method: 'GET' | 'POST') => portalCall<MemberReferralView>(workspace, language, method, 'referral');
+
+/** The invite link's code (`?ref=`), taken out of the address once read: a reload must not send it again. */
+function takeInviteCode(): string | null {
+  const url = new URL(window.location.href);
+  const code = url.searchParams.get('ref');
+  if (code === null) return null;
+  url.searchParams.delete('ref');
+  window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  return code.trim() === '' ? null : code;
 }
 
 export function ReferralLink({ display }: { display: Display }) {
@@ -27,12 +44,26 @@ export function ReferralLink({ display }: { display: Display }) {
   const { workspace } = useParams({ strict: false }) as { workspace?: string };
   const [view, setView] = useState<MemberReferralView | null>(null);
   const make = useSubmit();
+  const [joined, setJoined] = useState<{ ok: boolean; message: string } | null>(null);
   useEffect(() => {
     if (!workspace) return;
     let live = true;
     void referralCall(workspace, display.language, 'GET').then((v) => { if (live) setView(v); }).catch(() => undefined);
     return () => { live = false; };
   }, [workspace, display.language]);
+  // A friend who came by an invite link names who invited them once signed in, by the code in the address.
+  useEffect(() => {
+    if (!workspace) return;
+    const code = takeInviteCode();
+    if (!code) return;
+    portalCall(workspace, display.language, 'POST', 'referrer', { code })
+      .then(() => setJoined({ ok: true, message: t('memberPortal.referralJoined') }))
+      .catch((error: unknown) => setJoined({
+        ok: false,
+        message: error instanceof ApiError ? (REFUSALS.includes(error.code) ? t(`memberPortal.referralRefused.${error.code}` as MessageKey) : error.message) : t('common.networkError'),
+      }));
+    // once per page load, whatever the language: the code is gone from the address after this
+  }, [workspace]);
   if (!workspace || !view || view.offers.length === 0) return null;
 
   const n = (v: number) => formatNumber(v, display);
@@ -47,6 +78,7 @@ export function ReferralLink({ display }: { display: Display }) {
   return (
     <section className="portal-card portal-referral" aria-labelledby="mp-referral" data-testid="member-referral">
       <h2 id="mp-referral">{t('memberPortal.referralTitle')}</h2>
+      {joined && <p className={joined.ok ? 'notice' : 'muted'} role="status" data-testid="member-referral-joined">{joined.message}</p>}
       {view.offers.map((offer) => (
         <p key={offer.program}>
           {t(`memberPortal.referralPays.${offer.reward}`, { referrer: points(offer.referrerPoints), friend: points(offer.friendPoints) })}
