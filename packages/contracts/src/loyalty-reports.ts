@@ -130,7 +130,7 @@ export const LoyaltyMemberListQuery = z.strictObject({
   programId: Uuid.optional(),
   tierId: Uuid.optional(),
   /** a name or a phone number, in any digits */
-  q: z.string().trim().min(1).max(100).optional(),
+  q: z.string().trim().min(1).max(100).regex(/^\P{Cc}+$/u, 'no control characters').optional(),
   sort: z.enum(LOYALTY_MEMBER_SORTS).default('-available'),
   /** "expiring soon": available points expiring within this many days */
   expiringDays: QueryInt(1, 365).default(30),
@@ -157,14 +157,17 @@ export type LoyaltyMemberRow = z.infer<typeof LoyaltyMemberRow>;
 export const LoyaltyMemberList = z.object({ items: z.array(LoyaltyMemberRow), nextCursor: z.string().nullable() }).meta({ id: 'LoyaltyMemberList' });
 export type LoyaltyMemberList = z.infer<typeof LoyaltyMemberList>;
 
+/** An instant PostgreSQL and the calendars can hold: 1900 to 2200. */
+const QueryInstant = IsoInstant.refine((v) => Date.parse(v) >= Date.UTC(1900, 0, 1) && Date.parse(v) < Date.UTC(2200, 0, 1), 'between 1900 and 2200');
+
 export const LoyaltyLedgerQuery = z.strictObject({
   customerId: Uuid.optional(),
   account: LoyaltyAccountKind.optional(),
   kind: LoyaltyEntryKind.optional(),
   /** entries at or after this instant */
-  from: IsoInstant.optional(),
+  from: QueryInstant.optional(),
   /** entries before this instant */
-  to: IsoInstant.optional(),
+  to: QueryInstant.optional(),
   cursor: Cursor.optional(),
   limit: Limit,
 }).refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'after from' });

@@ -19,5 +19,11 @@ export function decodeCursor<T extends [string | number, string | number]>(curso
 }
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** An instant as the lists' keys write it: UTC to the microsecond. */
-export const INSTANT_KEY_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const INSTANT_KEY_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** An instant as the lists' keys write it (UTC to the microsecond) that PostgreSQL reads back: no 30 February, no year 0. */
+export function isInstantKey(key: unknown): key is string {
+  if (typeof key !== 'string' || !INSTANT_KEY_RE.test(key)) return false;
+  const at = Date.parse(`${key.slice(0, 19)}Z`);
+  return !Number.isNaN(at) && new Date(at).toISOString().slice(0, 19) === key.slice(0, 19) && at >= Date.UTC(1900, 0, 1) && at < Date.UTC(2200, 0, 1);
+}

@@ -1,12 +1,12 @@
 import type { LoyaltyAccountKind, LoyaltyEntryKind, LoyaltyLedgerPage, LoyaltyLedgerQuery } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
-import { decodeCursor, encodeCursor, INSTANT_KEY_RE, UUID_RE } from './keyset-cursor.ts';
+import { decodeCursor, encodeCursor, isInstantKey, UUID_RE } from './keyset-cursor.ts';
 import { actorNames, listEntries, postingsOfEntries } from './ledger-explorer.repo.ts';
 
 /** A page of journal entries, newest first, each with its postings, its keys and who wrote it. */
 export async function ledgerPage(db: Executor, tenantId: string, query: LoyaltyLedgerQuery): Promise<LoyaltyLedgerPage> {
   const after = query.cursor === undefined ? undefined : decodeCursor<[string, number]>(query.cursor, (k): k is [string, number] =>
-    typeof k[0] === 'string' && INSTANT_KEY_RE.test(k[0]) && typeof k[1] === 'number' && Number.isSafeInteger(k[1]) && k[1] > 0);
+    isInstantKey(k[0]) && typeof k[1] === 'number' && Number.isSafeInteger(k[1]) && k[1] > 0);
   const rows = await listEntries(db, tenantId, {
     customerId: query.customerId, account: query.account, kind: query.kind,
     from: query.from === undefined ? undefined : new Date(query.from), to: query.to === undefined ? undefined : new Date(query.to),

@@ -125,7 +125,7 @@ describe('members list', () => {
     for (const query of [
       'sort=name', 'limit=0', 'limit=500', 'limit=abc', 'cursor=!!', `cursor=${Buffer.from('[1]').toString('base64url')}`,
       `cursor=${Buffer.from('["x","y"]').toString('base64url')}`, `sort=-lastActivity&cursor=${Buffer.from('[5,"00000000-0000-4000-8000-000000000000"]').toString('base64url')}`,
-      'tierId=00000000-0000-4000-8000-000000000000', 'programId=nope', 'expiringDays=0', 'q=', 'x=1',
+      'tierId=00000000-0000-4000-8000-000000000000', 'programId=nope', 'expiringDays=0', 'q=', 'q=%00', 'x=1',
     ]) {
       const res = await call(ws, 'GET', `/api/loyalty/members?${query}`, undefined, { headers: { 'accept-language': 'ar' } });
       expect(res.status, query).toBe(400);
@@ -176,8 +176,8 @@ describe('ledger explorer', () => {
   it('refuses garbage with 400 problem+json', async () => {
     const ws = await workspace();
     for (const query of [
-      'kind=steal', 'account=wallet', 'customerId=1', 'from=yesterday', 'from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 'limit=-1',
-      'cursor=%00', `cursor=${Buffer.from('["2026-01-01",1]').toString('base64url')}`, `cursor=${Buffer.from('{"a":1}').toString('base64url')}`, 'y=2',
+      'kind=steal', 'account=wallet', 'customerId=1', 'from=yesterday', 'from=0000-01-01T00:00:00Z', 'to=9999-12-31T00:00:00Z', 'from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 'limit=-1',
+      'cursor=%00', `cursor=${Buffer.from('["2026-01-01",1]').toString('base64url')}`, `cursor=${Buffer.from('["2026-02-30T00:00:00.000000Z",1]').toString('base64url')}`, `cursor=${Buffer.from('{"a":1}').toString('base64url')}`, 'y=2',
     ]) {
       const res = await call(ws, 'GET', `/api/loyalty/ledger?${query}`, undefined, { headers: { 'accept-language': 'fa' } });
       expect(res.status, query).toBe(400);

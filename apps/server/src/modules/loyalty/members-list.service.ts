@@ -2,7 +2,7 @@ import type { LoyaltyMemberList, LoyaltyMemberListQuery } from '@vafa/contracts'
 import type { Executor } from '../../platform/db/connect.ts';
 import { parseCustomerSearch } from '../customers/index.ts';
 import { workspaceSettings } from '../workspace/index.ts';
-import { decodeCursor, encodeCursor, INSTANT_KEY_RE, UUID_RE } from './keyset-cursor.ts';
+import { decodeCursor, encodeCursor, isInstantKey, UUID_RE } from './keyset-cursor.ts';
 import { listMembers } from './members-list.repo.ts';
 
 const DAY_MS = 86_400_000;
@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 export async function memberList(db: Executor, tenantId: string, query: LoyaltyMemberListQuery, now: Date): Promise<LoyaltyMemberList> {
   const byActivity = query.sort.endsWith('lastActivity');
   const after = query.cursor === undefined ? undefined : decodeCursor<[string | number, string]>(query.cursor, (k): k is [string | number, string] =>
-    typeof k[1] === 'string' && UUID_RE.test(k[1]) && (byActivity ? typeof k[0] === 'string' && INSTANT_KEY_RE.test(k[0]) : typeof k[0] === 'number' && Number.isSafeInteger(k[0])));
+    typeof k[1] === 'string' && UUID_RE.test(k[1]) && (byActivity ? isInstantKey(k[0]) : typeof k[0] === 'number' && Number.isSafeInteger(k[0])));
   // The customers list's reading of a query: Persian and Arabic letters folded, any digits, a phone in any form.
   const search = query.q === undefined ? undefined : parseCustomerSearch(query.q, (await workspaceSettings(db, tenantId)).defaultCountry);
   const rows = await listMembers(db, tenantId, {
