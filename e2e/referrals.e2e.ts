@@ -158,13 +158,20 @@ describe('referrals', { timeout: 900_000 }, () => {
   });
 
   test('a member signs in on a phone, taps for their invite link and sees the code and link', async () => {
-    // A member without a code makes their link with one tap.
+    // A friend opens the referrer's invite link, signs in, and is attached to the referrer; then makes their own link with one tap.
     {
       const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });
       const page = await context.newPage();
-      await page.goto(`/c/${slug}/points?lang=fa`);
+      await page.goto(`/c/${slug}/points?lang=fa&ref=${referrerCode.replace('-', '')}`);
       await signIn(page, PHONE2, E164_2);
       const card = page.getByTestId('member-referral');
+      await page.getByTestId('member-referral-joined').getByText(fa['memberPortal.referralJoined']).waitFor({ timeout: 60_000 });
+      assert.ok(!page.url().includes('ref='), `the code leaves the address: ${page.url()}`);
+      const staffPage = await (await browser.newContext({ baseURL: vafa.baseUrl })).newPage();
+      const attached = (await (await staff(staffPage))('GET', '/api/loyalty/referrals?state=attached')).items as { friend: { name: string }; code: string }[];
+      assert.ok(attached.some((r) => r.friend.name === 'نگار صادقی' && r.code === referrerCode), JSON.stringify(attached));
+      await staffPage.context().close();
+      await screenshot(page, 'referrals-portal-joined-fa-390');
       await card.getByText(fa['memberPortal.referralWhen']).waitFor({ timeout: 60_000 });
       await card.scrollIntoViewIfNeeded();
       await screenshot(page, 'referrals-portal-before-fa-390');
