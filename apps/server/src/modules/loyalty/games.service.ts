@@ -228,7 +228,8 @@ async function complete(tx: Executor, tenantId: string, game: ChallengeRow, cust
     const program = await findProgram(tx, tenantId, game.programId);
     if (!program) throw new Error(`challenge ${game.id} has no program`);
     const key = `${game.id}:${customerId}:${periodKey}`;
-    await awardEvent(tx, { tenantId, source: `system:game:${game.id}`, now }, program, { topic: 'challenge.completed', key, customerId, points: game.rewardPoints });
+    // Sourced as a program event, as the portal's history reads one: "points for an activity", without the topic's name.
+    await awardEvent(tx, { tenantId, source: 'system:event:challenge.completed', now }, program, { topic: 'challenge.completed', key, customerId, points: game.rewardPoints });
     const [award] = await tx.select({ entryId: loyaltyAwards.entryId }).from(loyaltyAwards)
       .where(and(eq(loyaltyAwards.tenantId, tenantId), eq(loyaltyAwards.programId, program.id), eq(loyaltyAwards.sourceKey, `event:challenge.completed:${key}`)));
     if (award?.entryId) {
@@ -267,7 +268,8 @@ export async function memberGames(db: Executor, tenantId: string, customerId: st
     challenges: [], streaks: [],
   };
   for (const { c } of games) {
-    const own = events.filter((e) => e.challenge_id === c.id);
+    // As of `now`: events after it have not happened yet for this reading.
+    const own = events.filter((e) => e.challenge_id === c.id && new Date(e.occurred_at).getTime() <= now.getTime());
     const done = completions.filter((e) => e.challenge_id === c.id);
     const window = c.window as LoyaltyGameWindow;
     if (c.kind === 'streak' && window.kind === 'calendar') {

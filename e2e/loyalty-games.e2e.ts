@@ -1,0 +1,217 @@
+// Games and prepaid credit in the browser. Staff: /loyalty's challenges-and-badges section (the
+// program's badges, each challenge's rule in a sentence, pause/resume) and the credit packages
+// list; a manager on a phone adds a challenge and a package through the forms. A member on a phone
+// signs in to the portal and sees the credit (paid and bonus), the badge, a challenge's progress and
+// the streak. Axe and screenshots in fa, ar and en at 1366 and 390 px; no Latin word on fa/ar.
+// Run: node --import tsx --test e2e/loyalty-games.e2e.ts
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
+import { MESSAGES } from '../apps/web/src/i18n/index.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+
+const fa = MESSAGES.fa;
+const PERSIAN = '۰۱۲۳۴۵۶۷۸۹';
+const toPersian = (digits: string) => digits.replace(/[0-9]/g, (d) => PERSIAN[Number(d)]!);
+const KAVENEGAR_KEY = 'kv-e2e-games-key';
+const PHONE = '09357651111';
+const E164 = '+989357651111';
+const LANGS = ['fa', 'ar', 'en'] as const;
+const SIZES = [{ width: 1366, height: 900 }, { width: 390, height: 844 }];
+
+let vafa: RunningVafa;
+let browser: Browser;
+let sms: SmsProviderServer;
+let slug = '';
+
+type Api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, data?: unknown) => Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers
+
+async function staff(page: Page): Promise<Api> {
+  const login = await page.request.post('/api/auth/login', { data: { email: vafa.email, password: vafa.password } });
+  assert.equal(login.status(), 200, await login.text());
+  const { csrfToken } = await login.json() as { csrfToken: string };
+  return async (method, url, data) => {
+    const res = await page.request.fetch(url, { method, data, headers: { 'x-csrf-token': csrfToken, 'idempotency-key': `e2e-${Math.random()}` } });
+    assert.ok(res.status() < 300, `${method} ${url} → ${res.status()} ${await res.text()}`);
+    return res.status() === 204 ? {} : res.json();
+  };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | false | undefined>): Promise<T> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Latin words a person sees in the element, outside codes, addresses and people's own text. */
+function latinWords(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const found: string[] = [];
+    for (const root of document.querySelectorAll(sel)) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.parentElement?.closest('bdi, [dir="ltr"], [translate="no"], script, style')) continue;
+        found.push(...(node.textContent ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []);
+      }
+    }
+    return found;
+  }, selector);
+}
+
+async function signIn(page: Page): Promise<void> {
+  await page.getByRole('textbox', { name: fa['memberPortal.phone'] }).fill(toPersian(PHONE));
+  const seen = sms.sends.filter((s) => s.params.receptor === E164).length;
+  await page.getByRole('button', { name: fa['memberPortal.sendCode'] }).click();
+  const send = await until('the SMS', async () => sms.sends.filter((s) => s.params.receptor === E164)[seen]);
+  const code = send.params.message!.match(/(?<![0-9])[0-9]{6}(?![0-9])/g)!.pop()!;
+  await page.getByRole('textbox', { name: fa['memberPortal.code'] }).fill(toPersian(code));
+  await page.getByRole('button', { name: fa['memberPortal.signIn'] }).click();
+  await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
+}
+
+describe('loyalty games and prepaid credit', { timeout: 900_000 }, () => {
+  before(async () => {
+    sms = await smsProviderServer({ kavenegar: { apiKey: KAVENEGAR_KEY } });
+    [vafa, browser] = await Promise.all([startVafa({ env: { VAFA_OUTBOUND_ALLOW: '127.0.0.1' } }), launchChromium()]);
+    const context = await browser.newContext({ baseURL: vafa.baseUrl });
+    const api = await staff(await context.newPage());
+    slug = (await api('GET', '/api/workspace')).slug;
+    await api('PUT', '/api/messaging/channels/sms', { provider: 'kavenegar', baseUrl: sms.url, sender: '10004346', apiKey: KAVENEGAR_KEY });
+    const program = await api('POST', '/api/loyalty/programs', { name: 'باشگاه قهوه', settings: { spend: { points: 1, per: 10_000 }, pendingDays: 0 } });
+    const badge = await api('POST', `/api/loyalty/programs/${program.id}/badges`, { name: { fa: 'قهوه‌دوست', ar: 'محب القهوة', en: 'Coffee lover' }, icon: 'trophy' });
+    await api('POST', `/api/loyalty/programs/${program.id}/challenges`, {
+      kind: 'count', name: { fa: 'دو قهوه در ماه', ar: 'قهوتان في الشهر', en: 'Two coffees a month' }, topic: 'purchase',
+      filter: { minAmountMinor: 100_000, category: 'قهوه' }, target: 2, window: { kind: 'calendar', period: 'month' }, rewardPoints: 50, badgeId: badge.id,
+    });
+    await api('POST', `/api/loyalty/programs/${program.id}/challenges`, {
+      kind: 'count', name: { fa: 'پنج خرید در ۳۰ روز', ar: 'خمس مشتريات في ٣٠ يومًا', en: 'Five purchases in 30 days' }, topic: 'purchase',
+      target: 5, window: { kind: 'rolling', days: 30 }, rewardPoints: 100,
+    });
+    await api('POST', `/api/loyalty/programs/${program.id}/challenges`, {
+      kind: 'streak', name: { fa: 'هر هفته یک خرید', ar: 'شراء كل أسبوع', en: 'A purchase every week' }, topic: 'purchase',
+      target: 4, window: { kind: 'calendar', period: 'week' }, rewardPoints: 80,
+    });
+    const pkg = await api('POST', `/api/loyalty/programs/${program.id}/credit-packages`, {
+      name: { fa: 'بسته‌ی یک میلیونی', ar: 'باقة المليون', en: 'One million' }, priceMinor: 1_000_000, creditMinor: 1_100_000,
+    });
+    await api('POST', `/api/loyalty/programs/${program.id}/credit-packages`, {
+      name: { fa: 'بسته‌ی پنج میلیونی', ar: 'باقة الخمسة ملايين', en: 'Five million' }, priceMinor: 5_000_000, creditMinor: 6_000_000,
+    });
+    const member = await api('POST', '/api/customers', { name: 'سارا رضایی', phone: PHONE });
+    await api('POST', '/api/loyalty/orders', { externalId: 'games-e2e-1', customerId: member.id, lines: [{ id: '1', category: 'قهوه', amount: 150_000 }] });
+    await api('POST', '/api/loyalty/orders', { externalId: 'games-e2e-2', customerId: member.id, lines: [{ id: '1', category: 'قهوه', amount: 250_000 }] });
+    await api('POST', `/api/loyalty/members/${member.id}/credit/purchases`, { packageId: pkg.id, externalId: 'pay-e2e-1' });
+    await api('POST', `/api/loyalty/members/${member.id}/credit/spends`, { amountMinor: 300_000, externalId: 'chk-e2e-1' });
+    await until('the badge', async () => (await api('GET', `/api/loyalty/members/${member.id}/games`)).badges.length === 1);
+    await context.close();
+  });
+  after(async () => {
+    await browser?.close();
+    await vafa?.stop();
+    await sms?.close();
+  });
+
+  test('staff see the program\'s badges, challenges and credit packages, and a manager adds a challenge and a package on a phone', async () => {
+    for (const size of SIZES) {
+      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true });
+      const page = await context.newPage();
+      const api = await staff(page);
+      for (const language of LANGS) {
+        const m = MESSAGES[language];
+        await api('PATCH', '/api/me', { language });
+        await page.goto('/loyalty');
+        const games = page.locator('section[aria-labelledby="loyalty-games"]');
+        await games.getByText(language === 'en' ? 'Two coffees a month' : language === 'ar' ? 'قهوتان في الشهر' : 'دو قهوه در ماه').first().waitFor({ timeout: 60_000 });
+        const credit = page.locator('section[aria-labelledby="loyalty-credit"]');
+        await credit.getByText(m['loyalty.credit.onSale']).first().waitFor();
+        for (const sel of ['section[aria-labelledby="loyalty-games"]', 'section[aria-labelledby="loyalty-credit"]']) {
+          if (language !== 'en') assert.deepEqual(await latinWords(page, sel), [], `${language} ${size.width} ${sel}`);
+        }
+        await expectAccessible(page, `games staff ${language} ${size.width}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= size.width, `no sideways scroll at ${size.width} (${width})`);
+        await games.scrollIntoViewIfNeeded();
+        await games.screenshot({ path: `test-output/screenshots/games-staff-${language}-${size.width}.png` });
+        await credit.screenshot({ path: `test-output/screenshots/credit-staff-${language}-${size.width}.png` });
+      }
+      await context.close();
+    }
+
+    // A manager in Persian on a phone: a weekly challenge of three orders worth at least 200,000 rials, rewarded 30 points.
+    const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const page = await context.newPage();
+    const api = await staff(page);
+    await api('PATCH', '/api/me', { language: 'fa' });
+    await page.goto('/loyalty');
+    const games = page.locator('section[aria-labelledby="loyalty-games"]');
+    await games.getByRole('button', { name: fa['loyalty.games.newChallenge'] }).click();
+    await games.getByRole('textbox', { name: fa['loyalty.games.nameFa'] }).fill('سه سفارش در هفته');
+    await games.getByRole('textbox', { name: fa['loyalty.games.nameAr'] }).fill('ثلاثة طلبات في الأسبوع');
+    await games.getByRole('textbox', { name: fa['loyalty.games.nameEn'] }).fill('Three orders a week');
+    await games.getByRole('textbox', { name: fa['loyalty.games.target'] }).fill(toPersian('3'));
+    await games.getByRole('button', { name: new RegExp(`${fa['loyalty.games.window.title']}$`) }).click();
+    await page.getByRole('option', { name: fa['loyalty.games.window.week'] }).click();
+    await games.getByRole('textbox', { name: new RegExp(fa['loyalty.games.minAmount'].replace(' ({unit})', '')) }).fill(toPersian('20000'));
+    await games.getByRole('textbox', { name: fa['loyalty.games.rewardPoints'] }).fill(toPersian('30'));
+    await games.locator('.games-preview').waitFor();
+    await screenshot(page, 'games-staff-form-fa-390', { fullPage: true });
+    await expectAccessible(page, 'games form fa 390');
+    await games.getByRole('button', { name: fa['common.save'] }).click();
+    await games.getByText('سه سفارش در هفته').first().waitFor();
+    const programs = (await api('GET', '/api/loyalty/programs')).items as { id: string }[];
+    const challenges = (await api('GET', `/api/loyalty/programs/${programs[0]!.id}/challenges`)).items as Record<string, unknown>[];
+    const made = challenges.find((c) => (c.name as { fa: string }).fa === 'سه سفارش در هفته');
+    assert.ok(made, 'the challenge saved');
+    assert.deepEqual({ target: made.target, window: made.window, rewardPoints: made.rewardPoints, topic: made.topic, filter: made.filter },
+      { target: 3, window: { kind: 'calendar', period: 'week' }, rewardPoints: 30, topic: 'purchase', filter: { minAmountMinor: 200_000 } });
+
+    const credit = page.locator('section[aria-labelledby="loyalty-credit"]');
+    await credit.getByRole('button', { name: fa['loyalty.credit.new'] }).click();
+    await credit.getByRole('textbox', { name: fa['loyalty.games.nameFa'] }).fill('بسته‌ی دو میلیونی');
+    await credit.getByRole('textbox', { name: fa['loyalty.games.nameAr'] }).fill('باقة المليونين');
+    await credit.getByRole('textbox', { name: fa['loyalty.games.nameEn'] }).fill('Two million');
+    await credit.getByRole('textbox', { name: new RegExp(fa['loyalty.credit.priceLabel'].replace(' ({unit})', '')) }).fill(toPersian('200000'));
+    await credit.getByRole('textbox', { name: new RegExp(fa['loyalty.credit.creditLabel'].replace(' ({unit})', '')) }).fill(toPersian('230000'));
+    await credit.locator('.games-preview').waitFor();
+    await credit.getByRole('button', { name: fa['common.save'] }).click();
+    await credit.getByText('بسته‌ی دو میلیونی').first().waitFor();
+    const packages = (await api('GET', '/api/loyalty/credit-packages')).items as { name: { fa: string }; priceMinor: number; creditMinor: number }[];
+    const two = packages.find((p) => p.name.fa === 'بسته‌ی دو میلیونی');
+    assert.deepEqual(two && { price: two.priceMinor, credit: two.creditMinor }, { price: 2_000_000, credit: 2_300_000 });
+    await context.close();
+  });
+
+  test('a member sees the credit, the badge, a challenge\'s progress and the streak on a phone and a desktop', async () => {
+    for (const size of SIZES) {
+      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`/c/${slug}/points?lang=fa`);
+      await signIn(page);
+      for (const language of LANGS) {
+        const m = MESSAGES[language];
+        if (language !== 'fa') {
+          await page.goto(`/c/${slug}/points?lang=${language}`);
+          await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
+        }
+        const games = page.getByTestId('member-games');
+        await games.waitFor({ timeout: 60_000 });
+        await page.getByTestId('member-credit').getByText(m['memberPortal.creditBonus']).waitFor();
+        await games.getByText(m['memberPortal.challengeDone']).waitFor();
+        if (language !== 'en') assert.deepEqual(await latinWords(page, 'main'), [], `${language} ${size.width} main`);
+        await expectAccessible(page, `games portal ${language} ${size.width}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= size.width, `no sideways scroll at ${size.width} (${width})`);
+        await page.getByTestId('member-credit').scrollIntoViewIfNeeded();
+        await screenshot(page, `games-portal-credit-${language}-${size.width}`);
+        await games.scrollIntoViewIfNeeded();
+        await games.screenshot({ path: `test-output/screenshots/games-portal-${language}-${size.width}.png` });
+      }
+      await context.close();
+    }
+  });
+});
