@@ -233,8 +233,9 @@ export async function qualifyFriend(tx: Executor, tenantId: string, friendId: st
     .where(and(eq(loyaltyReferrals.tenantId, tenantId), eq(loyaltyReferrals.friendId, friendId), eq(loyaltyReferrals.state, 'attached')));
   if (!waiting) return undefined;
   // The referrer's code row, then the referral's: every qualification of one referrer takes turns, so the limit counts them all.
+  // NO KEY UPDATE: a friend being attached with the code (a foreign key's KEY SHARE on the row) does not wait for it.
   await tx.select({ c: loyaltyReferralCodes.customerId }).from(loyaltyReferralCodes)
-    .where(and(eq(loyaltyReferralCodes.tenantId, tenantId), eq(loyaltyReferralCodes.customerId, waiting.referrerId))).for('update');
+    .where(and(eq(loyaltyReferralCodes.tenantId, tenantId), eq(loyaltyReferralCodes.customerId, waiting.referrerId))).for('no key update');
   const [referral] = await tx.select().from(loyaltyReferrals)
     .where(and(eq(loyaltyReferrals.tenantId, tenantId), eq(loyaltyReferrals.friendId, friendId))).for('update');
   if (!referral || referral.state !== 'attached') return undefined;

@@ -323,6 +323,28 @@ describe('qualification', () => {
   });
 });
 
+describe('the velocity limit under concurrency', () => {
+  it('five friends qualifying at once against a limit of two: two paid, three refused, never more', async () => {
+    const ws = await workspace();
+    await program(ws, { maxPerReferrerPer30Days: 2 });
+    const referrer = await createCustomer(t, ws);
+    const code = await codeOf(ws, referrer.id);
+    const friends = await Promise.all(Array.from({ length: 5 }, () => createCustomer(t, ws)));
+    let unlockAt = 0;
+    for (const [i, f] of friends.entries()) {
+      expect((await attach(ws, f.id, code)).status).toBe(201);
+      unlockAt = Math.max(unlockAt, new Date((await order(ws, f.id, `race-${i}`, 100_000)).body.pendingUntil).getTime());
+    }
+    // The unlocks' events reach the subscriber while the test decides the same friends itself, all at once.
+    await dueWorkAt(ws, new Date(unlockAt));
+    await Promise.all(friends.map((f) => t.database.db.transaction((tx) => qualifyFriend(tx, ws.tenantId, f.id, new Date()))));
+    await delivered(ws);
+    const { rows } = await t.database.pool.query(`SELECT state, count(*)::int AS n FROM loyalty_referrals WHERE tenant_id = $1 GROUP BY state ORDER BY state`, [ws.tenantId]);
+    expect(rows).toEqual([{ state: 'qualified', n: 2 }, { state: 'refused', n: 3 }]);
+    expect(await balance(ws, referrer.id)).toMatchObject({ available: 200 });
+  });
+});
+
 describe('the member portal', () => {
   const portal = (ws: TestWorkspace) => `/api/public/loyalty/${ws.slug}`;
   let address = 0;
