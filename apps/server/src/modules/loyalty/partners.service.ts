@@ -236,7 +236,7 @@ interface Booked {
   entryId: number;
 }
 
-/** The partner entry beside the ledger entry, then the caps (last: its row stays locked until commit). */
+/** The partner entry beside the ledger entry and the answer, then the caps: last, as the month's row stays locked until commit. */
 async function recordPartnerEntry(tx: Executor, b: Booked): Promise<PartnerOutcome> {
   const settings = await workspaceSettings(tx, b.ctx.tenantId);
   const price = b.partner.pricePerPointMinor;
@@ -245,6 +245,8 @@ async function recordPartnerEntry(tx: Executor, b: Booked): Promise<PartnerOutco
     points: b.points, billed: b.billed, pricePerPointMinor: price, amountMinor: b.billed ? (BigInt(b.points) * BigInt(price)).toString() : '0', currency: settings.currency,
     createdAt: b.ctx.now,
   });
+  const row = await repo.findPartnerEntry(tx, b.ctx.tenantId, b.entryId);
+  const outcome = { created: true, transaction: await presentTransaction(tx, b.ctx.tenantId, row!) };
   const cap = b.direction === 'earn' ? b.partner.monthlyEarnCap : b.partner.monthlyRedeemCap;
   if (cap !== null) {
     const month = monthOf(settings.calendar, settings.timeZone, b.ctx.now);
@@ -255,8 +257,7 @@ async function recordPartnerEntry(tx: Executor, b: Booked): Promise<PartnerOutco
     });
     if (!counted) throw new Problem(409, b.direction === 'earn' ? 'partner_earn_cap_reached' : 'partner_redeem_cap_reached', { cap, points: b.points });
   }
-  const row = await repo.findPartnerEntry(tx, b.ctx.tenantId, b.entryId);
-  return { created: true, transaction: await presentTransaction(tx, b.ctx.tenantId, row!) };
+  return outcome;
 }
 
 /**
@@ -314,9 +315,11 @@ export async function redeemPartnerOffer(tx: Executor, ctx: LedgerContext, offer
   const again = await replay(tx, ctx.tenantId, key, same);
   if (again) return again;
   if (!offer.active || !partner.active) throw new Problem(409, 'partner_offer_unavailable');
-  const settings = await workspaceSettings(tx, ctx.tenantId);
-  const spend = await repo.memberSpend(tx, ctx.tenantId, customerId, settings.currency, new Date(ctx.now.getTime() - offer.spendWindowDays * DAY_MS));
-  if (spend < BigInt(offer.minSpendMinor)) {
+  const threshold = BigInt(offer.minSpendMinor);
+  // An offer open to all asks nothing of the orders.
+  const spend = threshold === 0n ? 0n
+    : await repo.memberSpend(tx, ctx.tenantId, customerId, (await workspaceSettings(tx, ctx.tenantId)).currency, new Date(ctx.now.getTime() - offer.spendWindowDays * DAY_MS));
+  if (spend < threshold) {
     throw new Problem(409, 'partner_offer_locked', { spend: spend.toString(), threshold: offer.minSpendMinor.toString(), days: offer.spendWindowDays });
   }
   const lots = member ? await ledger.spendableLots(tx, ctx.tenantId, customerId, ctx.now) : [];
