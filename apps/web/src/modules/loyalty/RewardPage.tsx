@@ -102,10 +102,16 @@ function CouponPoolCard({ rewardId, manager }: { rewardId: string; manager: bool
           <form className="coupon-form" onSubmit={(e) => { e.preventDefault(); void handleUpload(); }}>
             <h3>{t('loyalty.coupons.uploadTitle')}</h3>
             <p className="muted">{t('loyalty.coupons.uploadHint')}</p>
-            <label className="coupon-file">
-              <span className="field-label">{t('loyalty.coupons.file')}</span>
-              <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-            </label>
+            {/* The browser's own file button speaks the browser's language, not the page's: ours, with the input hidden inside it. */}
+            <div className="coupon-file">
+              <span className="field-label" id="coupon-file-label">{t('loyalty.coupons.file')}</span>
+              <label className="btn btn-secondary coupon-file-button">
+                {t('loyalty.coupons.chooseFile')}
+                <input type="file" accept=".csv,text/csv" className="visually-hidden" aria-labelledby="coupon-file-label"
+                  onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+              </label>
+              <span className="muted" data-testid="coupon-file-name">{file ? <UserText ltr>{file.name}</UserText> : t('loyalty.coupons.noFile')}</span>
+            </div>
             {uploading.error && <p className="field-error" role="alert">{uploading.error.message}</p>}
             <Button type="submit" variant="primary" isDisabled={!file || uploading.pending}>{t('loyalty.coupons.upload')}</Button>
           </form>
