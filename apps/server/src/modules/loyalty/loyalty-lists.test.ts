@@ -213,6 +213,8 @@ describe('plans on 20,000 members', () => {
       const text = await plan(memberListQuery(ws.tenantId, criteria));
       expect(text, JSON.stringify(criteria)).not.toContain('Seq Scan');
     }
+    // A whole phone number goes through the customers' phone index, not along every member.
+    expect(await plan(memberListQuery(ws.tenantId, { ...base, search: { phone: '+989120000001', needles: [] } }))).toContain('customers_phone_key');
     expect(await plan(ledgerQuery(ws.tenantId, { limit: 51, from: new Date(Date.now() - DAY) }))).not.toContain('Seq Scan');
     expect(await plan(ledgerQuery(ws.tenantId, { limit: 51, after: ['2026-01-01T00:00:00.000000Z', 99] }))).not.toContain('Seq Scan');
   });

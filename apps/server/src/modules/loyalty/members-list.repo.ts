@@ -51,7 +51,8 @@ export function memberListQuery(tenantId: string, c: MemberListCriteria): SQL {
     const value = byActivity ? sql`${String(c.after[0])}::timestamptz` : sql`${Number(c.after[0])}::bigint`;
     conditions.push(descending ? sql`(${column}, m.customer_id) < (${value}, ${c.after[1]}::uuid)` : sql`(${column}, m.customer_id) > (${value}, ${c.after[1]}::uuid)`);
   }
-  if (c.search?.phone !== undefined) conditions.push(sql`c.phone = ${c.search.phone}`);
+  // A phone is unique among customers not merged away (customers_phone_key is partial): found through that index.
+  if (c.search?.phone !== undefined) conditions.push(sql`c.phone = ${c.search.phone} AND c.merged_into IS NULL`);
   for (const needle of c.search?.needles ?? []) conditions.push(sql`c.search_text LIKE ${containsPattern(needle)}`);
   if (c.tierId !== undefined) conditions.push(sql`mt.tier_id = ${c.tierId}::uuid`);
   const program = c.programId === undefined ? sql`NULL::uuid` : sql`${c.programId}::uuid`;
