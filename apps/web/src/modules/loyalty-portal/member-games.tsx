@@ -7,10 +7,10 @@ import { useEffect, useState } from 'react';
 import { useT } from '../../i18n/useT.ts';
 import { formatInstant, formatMoney, formatNumber, type DisplayPrefs } from '../../lib/format.ts';
 import type { IrrDisplay } from '../../lib/money.ts';
+import { BadgeIcon } from './member-games-icons.tsx';
 import './member-games.css';
 
 type Display = Pick<DisplayPrefs, 'language' | 'digits' | 'calendar' | 'timeZone'>;
-const GLYPHS: Record<string, string> = { star: '★', trophy: '🏆', medal: '🏅', heart: '❤', fire: '🔥', crown: '👑', gem: '💎', rocket: '🚀' };
 
 export function MemberGames({ display, irrDisplay }: { display: Display; irrDisplay: IrrDisplay }) {
   const t = useT();
@@ -50,7 +50,7 @@ export function MemberGames({ display, irrDisplay }: { display: Display; irrDisp
           {games.badges.length > 0 && (
             <ul className="member-badges" aria-label={t('memberPortal.badges')}>
               {games.badges.map((b) => (
-                <li key={b.badgeId}><span aria-hidden="true" className="member-badge-glyph">{GLYPHS[b.icon] ?? '★'}</span><bdi>{name(b.name)}</bdi></li>
+                <li key={b.badgeId}><span className="member-badge-glyph"><BadgeIcon icon={b.icon} /></span><bdi>{name(b.name)}</bdi></li>
               ))}
             </ul>
           )}
@@ -77,7 +77,7 @@ export function MemberGames({ display, irrDisplay }: { display: Display; irrDisp
           {games.streaks.map((s) => (
             <div key={s.challengeId} className="member-challenge">
               <div className="member-challenge-head">
-                <bdi className="member-challenge-name"><span aria-hidden="true">🔥 </span>{name(s.name)}</bdi>
+                <span className="member-challenge-name"><span className="member-badge-glyph"><BadgeIcon icon="fire" size={18} /></span> <bdi>{name(s.name)}</bdi></span>
                 <span className="member-challenge-count">{t(`memberPortal.streak.${s.period}`, { count: s.current, periods: n(s.current) })}</span>
               </div>
               <p className="muted">

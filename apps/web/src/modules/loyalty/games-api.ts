@@ -33,7 +33,3 @@ export const gamesApi = {
     request<CreditPackage>('PATCH', `/api/loyalty/programs/${programId}/credit-packages/${id}`, { active }, undefined, keyed()),
 };
 
-/** A badge's icon key as a glyph (shown beside its name, hidden from screen readers). */
-export const BADGE_GLYPHS: Record<string, string> = {
-  star: '★', trophy: '🏆', medal: '🏅', heart: '❤', fire: '🔥', crown: '👑', gem: '💎', rocket: '🚀',
-};

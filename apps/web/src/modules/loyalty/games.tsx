@@ -14,13 +14,14 @@ import { moneyUnitName, parseMoney } from '../../lib/money.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, DataTable, PlusIcon, Select, TextField, UserText, useToast, type DataTableColumn } from '../../ui/index.ts';
 import { loyaltyApi, loyaltyKeys, type Program } from './api.ts';
-import { BADGE_GLYPHS, gameKeys, gamesApi, type Challenge, type CreditPackage, type GameBadge } from './games-api.ts';
+import { gameKeys, gamesApi, type Challenge, type CreditPackage, type GameBadge } from './games-api.ts';
+import { BadgeIcon } from './games-icons.tsx';
 import { localName } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import './games.css';
 
 const TOPICS: LoyaltyGameTopic[] = ['purchase', 'order.placed', 'response.submitted', 'referral.qualified'];
-const ICONS = Object.keys(BADGE_GLYPHS);
+const ICONS = ['star', 'trophy', 'medal', 'heart', 'fire', 'crown', 'gem', 'rocket'];
 type Names = { fa: string; ar: string; en: string };
 const noNames = (): Names => ({ fa: '', ar: '', en: '' });
 
@@ -104,7 +105,7 @@ function Badges({ program, badges, canEdit }: { program: Program; badges: GameBa
       {badges.length === 0 ? <p className="muted">{t('loyalty.games.noBadges')}</p> : (
         <ul className="games-badges">
           {badges.map((b) => (
-            <li key={b.id}><span className="games-glyph" aria-hidden="true">{BADGE_GLYPHS[b.icon] ?? '★'}</span><UserText>{localName(b.name, prefs.language)}</UserText></li>
+            <li key={b.id}><span className="games-glyph"><BadgeIcon icon={b.icon} /></span><UserText>{localName(b.name, prefs.language)}</UserText></li>
           ))}
         </ul>
       )}
@@ -112,7 +113,7 @@ function Badges({ program, badges, canEdit }: { program: Program; badges: GameBa
         <Form className="games-form" onSubmit={(e) => { e.preventDefault(); handleSave(); }}>
           <NameFields names={names} onChange={setNames} error={error} />
           <Select label={t('loyalty.games.icon')} value={icon} onChange={setIcon}
-            options={ICONS.map((i) => ({ id: i, label: `${BADGE_GLYPHS[i]} ${t(`loyalty.games.iconName.${i}` as 'loyalty.games.iconName.star')}` }))} />
+            options={ICONS.map((i) => ({ id: i, label: t(`loyalty.games.iconName.${i}` as 'loyalty.games.iconName.star') }))} />
           {save.error && <p className="form-error" role="alert">{save.error.message}</p>}
           <div className="form-actions">
             <Button type="submit" variant="primary" isPending={save.pending}>{t('common.save')}</Button>
@@ -154,7 +155,7 @@ function Challenges({ program, badges, canEdit }: { program: Program; badges: Ga
   const challenges = useQuery({ queryKey: gameKeys.challenges(program.id), queryFn: () => gamesApi.challenges(program.id) });
   const [open, setOpen] = useState(false);
   const ruleText = useRuleText();
-  const badgeName = (id: string | null) => { const b = badges.find((x) => x.id === id); return b ? `${BADGE_GLYPHS[b.icon] ?? '★'} ${localName(b.name, prefs.language)}` : null; };
+  const badgeName = (id: string | null) => { const b = badges.find((x) => x.id === id); return b ? localName(b.name, prefs.language) : null; };
   const handleToggle = (c: Challenge) => void toggle.run(async () => {
     await gamesApi.updateChallenge(program.id, c.id, { active: !c.active });
     await client.invalidateQueries({ queryKey: gameKeys.challenges(program.id) });
@@ -275,7 +276,7 @@ function ChallengeForm({ program, badges, onDone }: { program: Program; badges: 
         {topic === 'purchase' && <TextField label={t('loyalty.games.category')} value={category} onChange={setCategory} dir="auto" description={t('loyalty.games.categoryHint')} />}
         <TextField label={t('loyalty.games.rewardPoints')} value={points} onChange={setPoints} inputMode="numeric" errorMessage={errors.points} />
         <Select label={t('loyalty.games.badge')} value={badgeId} onChange={setBadgeId}
-          options={[{ id: 'none', label: t('loyalty.games.noBadge') }, ...badges.map((b) => ({ id: b.id, label: `${BADGE_GLYPHS[b.icon] ?? '★'} ${localName(b.name, prefs.language)}` }))]} />
+          options={[{ id: 'none', label: t('loyalty.games.noBadge') }, ...badges.map((b) => ({ id: b.id, label: localName(b.name, prefs.language) }))]} />
       </div>
       {preview && <p className="games-preview" aria-live="polite">{preview}</p>}
       {save.error && <p className="form-error" role="alert">{save.error.message}</p>}
