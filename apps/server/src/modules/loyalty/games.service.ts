@@ -201,7 +201,11 @@ export async function countGameEvent(tx: Executor, tenantId: string, game: Chall
   if (game.kind === 'streak') {
     const rows = await tx.selectDistinct({ index: loyaltyGameEvents.periodIndex }).from(loyaltyGameEvents).where(own);
     const run = runsOf(rows.map((r) => r.index)).find((r) => r.first <= period.index && period.index <= r.last)!;
-    if (run.length >= game.target && (await complete(tx, tenantId, game, event.customerId, `s:${run.first}`, event.at, now))) completed.push(`s:${run.first}`);
+    // A late event can join two runs; a run already rewarded under its old first period is not rewarded again.
+    const rewarded = await tx.select({ key: loyaltyGameCompletions.periodKey }).from(loyaltyGameCompletions).where(and(
+      eq(loyaltyGameCompletions.tenantId, tenantId), eq(loyaltyGameCompletions.challengeId, game.id), eq(loyaltyGameCompletions.customerId, event.customerId)));
+    const inRun = rewarded.some(({ key }) => { const first = Number(key.slice(2)); return first >= run.first && first <= run.last; });
+    if (run.length >= game.target && !inRun && (await complete(tx, tenantId, game, event.customerId, `s:${run.first}`, event.at, now))) completed.push(`s:${run.first}`);
   } else if (window.kind === 'calendar') {
     const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(loyaltyGameEvents).where(and(own, eq(loyaltyGameEvents.periodKey, period.key)));
     if (row!.n >= game.target && (await complete(tx, tenantId, game, event.customerId, period.key, event.at, now))) completed.push(period.key);

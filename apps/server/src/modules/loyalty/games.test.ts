@@ -229,6 +229,22 @@ describe('streaks', () => {
     expect(view.badges).toHaveLength(1);
     await verifyClean(ws);
   });
+
+  it('a late event joining two runs does not reward the joined run twice', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const p = await program(ws);
+    await challenge(ws, p.id, { kind: 'streak', topic: 'order.placed', target: 2, window: { kind: 'calendar', period: 'week' }, rewardPoints: 20 });
+    const customer = await createCustomer(t, ws);
+    // Tehran weeks starting Saturday 2025-05-03, 05-10, 05-17, 05-24: weeks 3 and 4 (rewarded), then week 1, then week 2 arrives late
+    await publish(ws, [orderPlaced(customer.id, 'l-3', '2025-05-18T08:00:00Z'), orderPlaced(customer.id, 'l-4', '2025-05-25T08:00:00Z')]);
+    await publish(ws, [orderPlaced(customer.id, 'l-1', '2025-05-04T08:00:00Z')]);
+    expect((await challengeAwards(ws, customer.id)).map((a) => a.points)).toEqual([20]);
+    await publish(ws, [orderPlaced(customer.id, 'l-2', '2025-05-11T08:00:00Z')]);
+    const view = await games(ws, customer.id, '2025-05-25T09:00:00Z');
+    expect(view.streaks[0]).toMatchObject({ current: 4, longest: 4 });
+    expect((await challengeAwards(ws, customer.id)).map((a) => a.points)).toEqual([20]);
+    await verifyClean(ws);
+  });
 });
 
 describe('refusals and isolation', () => {
