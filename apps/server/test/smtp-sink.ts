@@ -105,7 +105,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     get received() {
       return received;
     },
-    waitFor(count, timeoutMs = 20_000) {
+    // Generous: 400 messages took longer than 20 s on CI's two busy cores (at e6fe586, embedded run).
+    waitFor(count, timeoutMs = 120_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`SMTP sink got ${received} of ${count} messages`)), timeoutMs);
         waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(messages)) });
