@@ -145,6 +145,15 @@ async function idsFor(page: Page): Promise<Record<string, string>> {
     assert.equal(res.status(), 201, await res.text());
     loyaltyProgram = (await res.json() as { id: string }).id;
   }
+  let loyaltyReward = await first('/api/loyalty/rewards?all=true');
+  if (!loyaltyReward) {
+    const res = await page.request.post('/api/loyalty/rewards', {
+      headers: { 'x-csrf-token': csrf, 'idempotency-key': `walk-reward-${Date.now()}` },
+      data: { kind: 'discount_coupon', name: { fa: 'کد تخفیف نوروزی', ar: 'قسيمة النوروز', en: 'Nowruz discount' }, pointsCost: 100 },
+    });
+    assert.equal(res.status(), 201, await res.text());
+    loyaltyReward = (await res.json() as { id: string }).id;
+  }
   const { slug } = await get<{ slug: string }>('/api/workspace');
   const ids: Record<string, string | undefined> = {
     // the richest screen: a customer with orders, a timeline and consent entries
@@ -159,6 +168,7 @@ async function idsFor(page: Page): Promise<Record<string, string>> {
     '/feedback/surveys/$id/responses': survey,
     '/complaints/$id': complaint,
     '/loyalty/programs/$id': loyaltyProgram,
+    '/loyalty/rewards/$id': loyaltyReward,
     // the customers' complaint pages name the workspace
     '/c/$workspace/complaint': slug,
     '/c/$workspace/track': slug,

@@ -21,7 +21,12 @@ const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'fo
   'loyalty_members', 'loyalty_accounts', 'loyalty_entries', 'loyalty_postings', 'loyalty_lots', 'loyalty_draws',
   'loyalty_rewards', 'loyalty_redemption_holds', 'loyalty_charities', 'loyalty_donations', 'loyalty_receipt_counters', 'loyalty_charity_shares',
   'loyalty_programs', 'loyalty_program_versions', 'loyalty_awards', 'loyalty_orders', 'loyalty_order_returns', 'loyalty_expiry_notices',
-  'loyalty_tier_settings', 'loyalty_tiers', 'loyalty_member_tiers', 'loyalty_tier_changes'];
+  'loyalty_tier_settings', 'loyalty_tiers', 'loyalty_member_tiers', 'loyalty_tier_changes',
+  'loyalty_partners', 'loyalty_partner_offers', 'loyalty_partner_entries', 'loyalty_partner_usage',
+  'loyalty_badges', 'loyalty_challenges', 'loyalty_game_events', 'loyalty_game_completions', 'loyalty_member_badges',
+  'loyalty_credit_packages', 'loyalty_credit_balances', 'loyalty_credit_accounts', 'loyalty_credit_entries', 'loyalty_credit_postings',
+  'loyalty_referral_codes', 'loyalty_referrals',
+  'loyalty_coupon_codes', 'loyalty_coupon_redemptions', 'loyalty_reward_restrictions', 'loyalty_reward_tiers'];
 
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
@@ -84,6 +89,24 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
   // A tier from 0 points, so the order below makes its member a tier member (a member tier row and a tier change).
   const tier = await api(ws, 'POST', `/api/loyalty/programs/${program.id}/tiers`, { name: { fa: `${marker} طلایی`, ar: `${marker} ذهبي`, en: `${marker} gold` }, threshold: 0 });
   const loyaltyOrder = await api(ws, 'POST', '/api/loyalty/orders', { externalId: `${ws.slug}-pos-1`, customerId: customer.id, lines: [{ id: '1', amount: 50_000 }] });
+  // A referral: the customer's code, and the other customer (no order yet) attached with it.
+  const referralCode = await api(ws, 'POST', `/api/loyalty/members/${customer.id}/referral-code`);
+  await api(ws, 'POST', '/api/loyalty/referrals', { friendId: other.id, code: referralCode.code });
+  const badge = await api(ws, 'POST', `/api/loyalty/programs/${program.id}/badges`, { name: { fa: `${marker} نشان`, ar: `${marker} شارة`, en: `${marker} badge` }, icon: 'star' });
+  const challenge = await api(ws, 'POST', `/api/loyalty/programs/${program.id}/challenges`, {
+    kind: 'count', name: { fa: `${marker} چالش`, ar: `${marker} تحدٍّ`, en: `${marker} challenge` }, topic: 'purchase', target: 2, window: { kind: 'rolling', days: 30 }, rewardPoints: 5, badgeId: badge.id,
+  });
+  const partner = await api(ws, 'POST', '/api/loyalty/partners', { name: { fa: `${marker} شریک` }, billingModel: 'at_redemption', pricePerPointMinor: '1000', monthlyRedeemCap: 100 });
+  const partnerOffer = await api(ws, 'POST', `/api/loyalty/partners/${partner.id}/offers`, { name: { fa: `${marker} پیشنهاد` }, pointsCost: 5, minSpendMinor: '0', spendWindowDays: 30 });
+  await api(ws, 'POST', `/api/loyalty/partners/${partner.id}/earnings`, { customerId: customer.id, points: 5, externalId: `${ws.slug}-partner-earn` });
+  await api(ws, 'POST', `/api/loyalty/partner-offers/${partnerOffer.id}/redemptions`, { customerId: customer.id, externalId: `${ws.slug}-partner-redeem` });
+  const creditPackage = await api(ws, 'POST', `/api/loyalty/programs/${program.id}/credit-packages`, { name: { fa: `${marker} بسته`, ar: `${marker} باقة`, en: `${marker} package` }, priceMinor: 1_000, creditMinor: 1_100 });
+  await api(ws, 'POST', `/api/loyalty/members/${customer.id}/credit/purchases`, { packageId: creditPackage.id, externalId: `${ws.slug}-pay-1` });
+  // A discount coupon with a pool of codes, restricted to the tier, redeemed once.
+  const couponReward = await api(ws, 'POST', '/api/loyalty/rewards', { kind: 'discount_coupon', name: { fa: `${marker} کد تخفیف` }, pointsCost: 5 });
+  await api(ws, 'POST', `/api/loyalty/rewards/${couponReward.id}/codes/generate`, { count: 3 });
+  await api(ws, 'PUT', `/api/loyalty/rewards/${couponReward.id}/tiers`, { programId: program.id, tierIds: [tier.id] });
+  const couponRedemption = await api(ws, 'POST', `/api/loyalty/rewards/${couponReward.id}/coupon-redemptions`, { customerId: customer.id, externalId: `${ws.slug}-coupon` });
   const [attachment] = await t.database.db.transaction((tx) =>
     storeAttachments(tx, ws.tenantId, complaint.id as string, [{ fileName: 'a.txt', content: Buffer.from(`${marker} attachment`) }], { source: 'agent', eventId: null, createdBy: null }));
   // A complete response, written as the response service stores one (results, tags and the responses list read it).
@@ -127,6 +150,12 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     program: program.id as string,
     loyaltyOrder: loyaltyOrder.externalId as string,
     tier: tier.id as string,
+    partner: partner.id as string,
+    partnerOffer: partnerOffer.id as string,
+    badge: badge.id as string,
+    challenge: challenge.id as string,
+    creditPackage: creditPackage.id as string,
+    couponRedemption: couponRedemption.id as string,
   };
 }
 
@@ -168,6 +197,12 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'loyalty:programId': ids.program,
     'loyalty:externalId': ids.loyaltyOrder,
     'loyalty:tierId': ids.tier,
+    'loyalty:partnerId': ids.partner,
+    'loyalty:offerId': ids.partnerOffer,
+    'loyalty:badgeId': ids.badge,
+    'loyalty:challengeId': ids.challenge,
+    'loyalty:packageId': ids.creditPackage,
+    'loyalty:redemptionId': ids.couponRedemption,
   };
   const value = table[`${prefix}:${name}`];
   if (!value) throw new Error(`no fixture for :${name} in ${route.method} ${route.url}; add one to security.test.ts`);

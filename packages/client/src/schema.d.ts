@@ -4053,6 +4053,879 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/loyalty/rewards/{rewardId}/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A discount coupon's code pool
+         * @description How many codes are free (the reward's stock), given out, and void (used, then their redemption cancelled). Not a discount coupon: 409 `reward_not_coupon`.
+         */
+        get: operations["getCouponPool"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/rewards/{rewardId}/codes/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate codes into a discount coupon's pool
+         * @description `count` random codes of `length` characters (default 10) from an alphabet without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B), after an optional `prefix`; unique in the workspace (a collision is drawn again). The reward's stock grows by as many.
+         */
+        post: operations["generateCouponCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/rewards/{rewardId}/codes/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload codes into a discount coupon's pool
+         * @description multipart/form-data with one `file` part: CSV (UTF-8, with or without BOM; `,` `;` or tab), one code per row in the column headed `code` (or کد, كود, رمز), else the first column; Persian and Arabic-Indic digits are read as digits, case is ignored. Codes are added and the rest reported line by line: empty rows, invalid codes, repeats within the file, codes already in a pool of the workspace. A file that cannot be read to its end (cut inside a quoted cell, not UTF-8, over 100,000 rows) is refused with 422 `invalid_csv`, and a body cut short with 400 `multipart_malformed`: nothing written either way.
+         */
+        post: operations["uploadCouponCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/rewards/{rewardId}/coupon-redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeem a discount coupon for a member
+         * @description Spends the reward's cost (drawn soonest-expiring first) and gives the member one free code of the pool, in one transaction: concurrent redemptions never get the same code, and a refusal spends nothing. Needs `externalId` or the `Idempotency-Key` header (400 `idempotency_key_required`); the same key again answers the first redemption with 200, used for another member or reward 409 `external_id_conflict`. Refusals: 409 `reward_not_coupon`, `reward_unavailable`, `coupon_limit_reached`, `insufficient_points`, `coupon_pool_empty`; 403 `reward_tier_required` when the reward is restricted to tiers the member does not hold.
+         */
+        post: operations["redeemCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/coupon-redemptions/{redemptionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One coupon redemption with its code and entry */
+        get: operations["getCouponRedemption"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/coupon-redemptions/{redemptionId}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a coupon redemption
+         * @description Gives the points back to the lots they were drawn from (a reversal of the redemption) and the code back to the pool, unless the code was used: a used code is void and never given out again. Once: a cancelled redemption answers again with 200.
+         */
+        post: operations["cancelCouponRedemption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/coupon-redemptions/{redemptionId}/use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a redeemed code as used
+         * @description The shop applied the code at checkout. Once (again answers the same); a cancelled redemption: 409 `coupon_redemption_cancelled`. A used code never returns to the pool.
+         */
+        post: operations["useCouponCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member's coupon redemptions and codes, newest first */
+        get: operations["listMemberCoupons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/owed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's negative balance
+         * @description Points the member owes: returns of orders whose points were already spent, in a program that allows a negative balance. Later earnings repay it first. `net` is available less owed.
+         */
+        get: operations["getLoyaltyOwed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/rewards/{rewardId}/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tiers that may redeem a reward
+         * @description No program and no tiers: every member may.
+         */
+        get: operations["getRewardTiers"];
+        /**
+         * Restrict a reward to tiers
+         * @description Only members holding one of `tierIds` in the program may hold or redeem it (403 `reward_tier_required` otherwise). Replaces any earlier restriction. A tier of another program: 422 `tier_not_in_program`. A listed tier deleted later leaves the reward restricted to the others (or to nobody).
+         */
+        put: operations["setRewardTiers"];
+        post?: never;
+        /** Open a reward to every tier again */
+        delete: operations["clearRewardTiers"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/me/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in member's coupon codes and locked rewards
+         * @description The member's codes not cancelled, newest first; the rewards on offer the member's tier may not redeem, each with the lowest tier that may; the points owed. Needs the member's session cookie (401 `member_signed_out`).
+         */
+        get: operations["getMemberCoupons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/me/rewards/{rewardId}/coupon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The signed-in member redeems a discount coupon
+         * @description Needs an `Idempotency-Key` header (400 `idempotency_key_required`): the same key again answers the same redemption. Refusals as for staff: 409 `insufficient_points`, `coupon_pool_empty`, `reward_unavailable`, `coupon_limit_reached`, `reward_not_coupon`; 403 `reward_tier_required`. Needs the member's session cookie.
+         */
+        post: operations["memberRedeemCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/badges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A program's badges */
+        get: operations["listLoyaltyBadges"];
+        put?: never;
+        /**
+         * Add a badge
+         * @description A name in fa, ar and en and an icon key. Challenges and streaks award it; a member holds each badge once. Audited.
+         */
+        post: operations["createLoyaltyBadge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/badges/{badgeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a badge or change its icon
+         * @description Members who hold it keep it. Audited.
+         */
+        patch: operations["updateLoyaltyBadge"];
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A program's challenges and streaks */
+        get: operations["listLoyaltyChallenges"];
+        put?: never;
+        /**
+         * Add a challenge or a streak
+         * @description A `count` challenge completes when `target` events of `topic` passing `filter` fall in its window: the last N days (`rolling`; an event counts towards one completion), or the current calendar week or month in the workspace's calendar and time zone (`calendar`; once per period). A `streak` completes at `target` consecutive weeks or months each with at least one such event. The reward is `rewardPoints` (one ledger entry per member and period, through the program's expiry) and/or a badge of the program (`badgeId`; 422 `game_badge_unknown`); at least one (422 `game_reward_required`). Filters by topic: purchase (an order earned through a program): `minAmountMinor` of the order or of its `category` lines; `order.placed`: `minAmountMinor`; `response.submitted`: `surveyIds` (others: 422 `game_filter_not_for_topic`). Audited.
+         */
+        post: operations["createLoyaltyChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/challenges/{challengeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename, re-reward, pause or resume a challenge
+         * @description What counts stays as created (progress was counted by it). A paused challenge counts nothing until resumed. Audited.
+         */
+        patch: operations["updateLoyaltyChallenge"];
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/games": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's badges, challenge progress and streaks
+         * @description Badges held (once each), each active challenge's count in its current window, and each streak's current and longest run of consecutive periods; `at` reads them as of another instant.
+         */
+        get: operations["getLoyaltyMemberGames"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/games": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in member's badges, challenges, streaks and credit
+         * @description Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         */
+        get: operations["getMemberPortalGames"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/credit-packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every prepaid credit package of the workspace */
+        get: operations["listAllCreditPackages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/credit-packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A program's prepaid credit packages */
+        get: operations["listCreditPackages"];
+        put?: never;
+        /**
+         * Add a prepaid credit package
+         * @description The member pays `priceMinor` and gets `creditMinor` (at least the price; the difference is bonus credit, kept apart from paid credit) in the workspace's currency. Audited.
+         */
+        post: operations["createCreditPackage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/programs/{programId}/credit-packages/{packageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a package or stop selling it
+         * @description Price and credit stay as sold; a new offer is a new package. Audited.
+         */
+        patch: operations["updateCreditPackage"];
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/credit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member's prepaid credit and its latest 50 operations */
+        get: operations["getMemberCredit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/credit/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a prepaid credit package bought
+         * @description The package's price becomes paid credit and its bonus bonus credit, in one balanced entry of the credit ledger. Needs an idempotency key: `externalId` (the payment or checkout, so it counts once whoever sends it) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first entry with 200; used for a different operation, 409 `external_id_conflict`. An unknown package 422 `credit_package_unknown`; one no longer sold 409 `credit_package_inactive`. Audited.
+         */
+        post: operations["purchaseCredit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/credit/spends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Spend a member's prepaid credit at a checkout
+         * @description Paid credit first, then bonus credit, in one balanced entry; concurrent spends of a member take turns, and one the balance does not cover is 409 `insufficient_credit` with nothing written. Needs an idempotency key: `externalId` (the payment or checkout, so it counts once whoever sends it) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first entry with 200; used for a different operation, 409 `external_id_conflict`. Audited.
+         */
+        post: operations["spendCredit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/credit/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prepaid credit liability and the credit ledger checked
+         * @description In the workspace's currency: paid and bonus credit members hold (each a liability of its own), sold, bonus issued, spent from each; and `ok` false with counts when any entry does not balance or any cached balance differs from its postings.
+         */
+        get: operations["getCreditReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/finance/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The point value the finance report prices the liability at */
+        get: operations["getLoyaltyFinanceSettings"];
+        /**
+         * Set the point value
+         * @description `pointValue`: `points` points are worth `minor` minor units of the workspace currency (one value for the workspace: every program earns into its one ledger); null clears it. Audited.
+         */
+        put: operations["putLoyaltyFinanceSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/finance/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Points liability, breakage, redemption, tiers and payables for a period of the workspace calendar
+         * @description A month, quarter or year of the workspace's calendar (Solar Hijri, Umm al-Qura or Gregorian), from local midnight of its first day to local midnight after its last, in the workspace's time zone. Liability: members' available, pending and held points as at the period's end (now, for a period not over), at the workspace's point value (minor units, a decimal string, rounded half away from zero). Issued: points the issuance account gave members in the period; returned: what it took back (returns, reversed earns); netIssued = issued - returned. Redeemed, expired, donated: the net movement of the redemptions, breakage and charity_payable accounts in the period. Breakage rate = expired / netIssued, redemption rate = redeemed / netIssued, flows of the same period in basis points (a period ratio, not a cohort one: it can pass 100%). Tiers: members per tier as at the end by their last tier change; upgrades and downgrades made in the period. Payables: the charity_payable and partner_payable balances as at the end.
+         */
+        get: operations["getLoyaltyFinanceReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/finance/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The finance report as CSV (UTF-8 with BOM), labels in `lang`
+         * @description Two columns, the figure and its value; values in ASCII digits (minor units, ISO instants, rates in percent with two decimals).
+         */
+        get: operations["exportLoyaltyFinanceReportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Members with their balances, expiring points, tier and last activity
+         * @description Sorted by available points or by the last change to the member's points (`sort`, `-` for descending), then by customer id; pass `nextCursor` back as `cursor` with the same filters and sort. `q` finds a name (Persian and Arabic letters folded, word order free) or a phone in any form and digits, as the customers list does. `programId` shows that program's tiers; `tierId` (with `programId`) keeps one tier's members. `expiringSoon`: available points expiring within `expiringDays` (default 30).
+         */
+        get: operations["listLoyaltyMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The journal: entries newest first with their postings
+         * @description Each entry with its kind, reason, external id, idempotency key, who wrote it (`source`, and the person's or key's name when it is one of the workspace's) and its postings. Filters: `customerId` (the member the entry is about), `account` (entries posting to an account of that kind; with `customerId`, that member's), `kind`, `from` (inclusive) and `to` (exclusive). Pass `nextCursor` back as `cursor`.
+         */
+        get: operations["exploreLoyaltyLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Coalition partners
+         * @description Every partner, oldest first, with the points earned and redeemed there this calendar month (the workspace's calendar and time zone).
+         */
+        get: operations["listLoyaltyPartners"];
+        put?: never;
+        /**
+         * Add a partner
+         * @description A name in fa, ar and/or en, a contact, the billing model (`at_earning`: the partner pays for points its customers earn there; `at_redemption`: the workspace pays the partner for offers redeemed there), the price of a point in minor units of the workspace currency (a decimal string), and optional monthly caps on points earned and redeemed there.
+         */
+        post: operations["createLoyaltyPartner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/partners/{partnerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One partner */
+        get: operations["getLoyaltyPartner"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a partner's terms
+         * @description New terms apply to earnings and redemptions from now on; each one keeps the price it was billed at. A cap set or changed counts the month's points so far. `active: false` stops new earnings and redemptions there.
+         */
+        patch: operations["updateLoyaltyPartner"];
+        trace?: never;
+    };
+    "/api/loyalty/partners/{partnerId}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner's offers */
+        get: operations["listLoyaltyPartnerOffers"];
+        put?: never;
+        /**
+         * Add an offer to a partner's catalogue
+         * @description A name, a points cost, and who may redeem it: members whose spend (orders placed in the last `spendWindowDays` days, in the workspace currency, returned ones left out) is at least `minSpendMinor`.
+         */
+        post: operations["createLoyaltyPartnerOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/partner-offers/{offerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One partner offer */
+        get: operations["getLoyaltyPartnerOffer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a partner offer */
+        patch: operations["updateLoyaltyPartnerOffer"];
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/partner-offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Partner offers and whether the member has unlocked each
+         * @description Active offers of active partners, each with the member's spend over its window (minor units, a decimal string) and `unlocked` when that reaches its threshold.
+         */
+        get: operations["listLoyaltyMemberPartnerOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/partners/{partnerId}/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Points a member earns at a partner
+         * @description One earn entry: from partner_payable when the partner is billed at earning (it owes the points × its price), else from issuance. Keyed by `externalId` (the partner's transaction id) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first with 200; used for something else, 409 `external_id_conflict`. Refused with nothing written: 409 `partner_inactive`, `partner_earn_cap_reached` (the month's cap would be passed). Publishes `loyalty.points_earned` with the partner's id.
+         */
+        post: operations["earnLoyaltyPointsAtPartner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/partner-offers/{offerId}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A member redeems a partner offer
+         * @description One redeem entry drawing the member's soonest-expiring lots, to partner_payable when the partner is billed at redemption (the workspace owes it the points × its price), else to redemptions. Concurrent redemptions at one partner do not wait on each other. Keyed by `externalId` (the partner's transaction id) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first with 200; used for something else, 409 `external_id_conflict`. Refused with nothing written: 409 `partner_offer_unavailable`, `partner_offer_locked` (spend below the threshold), `insufficient_points`, `partner_redeem_cap_reached`. Publishes `loyalty.points_redeemed` with the partner's and offer's ids.
+         */
+        post: operations["redeemLoyaltyPartnerOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/partner-settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What partners and the workspace owe each other for a month
+         * @description Per partner for a calendar month of the workspace (`period` YYYY-MM in its calendar; absent: this month): points earned and redeemed there, what was billed each way in points and money (minor units, decimal strings, each at the price of its day), the net, and `ledgerPoints`, the sum of the partner's postings to partner_payable, which always equals workspaceOwesPoints − partnerOwesPoints.
+         */
+        get: operations["getLoyaltyPartnerSettlement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/partner-settlements.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The month's partner settlement as CSV (UTF-8 with BOM)
+         * @description The same lines as the report; column labels and names in `lang` (default: the request's language).
+         */
+        get: operations["exportLoyaltyPartnerSettlementCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/members/{customerId}/referral-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's referral code and link
+         * @description The code (eight characters without 0, O, 1 and I, shown as XXXX-XXXX) and the member portal's path with it. A member without a code yet: 404 `referral_code_none` (POST makes one).
+         */
+        get: operations["getLoyaltyReferralCode"];
+        put?: never;
+        /**
+         * Give a member a referral code
+         * @description One code per member, unique in the workspace: 201 with a new one, 200 with the one the member already has. Audited.
+         */
+        post: operations["createLoyaltyReferralCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Referrals, newest first
+         * @description Each with its referrer and friend, state (attached, qualified, refused) and the reason of a refusal, the order that decided it and the points paid to each side. Filter by state or by a customer on either side; pass `nextCursor` back as `cursor`. A referral pays once the friend's first qualifying order (in an active program with referral rules, keeping at least its `minOrderAmount` after returns) is past its return window: when its points unlock, or at once without pending days. A returned order never pays. The program's `referral.reward` says who is paid (`referrer`, `friend`, `both`); past the referrer's `maxPerReferrerPer30Days` the referral is refused with reason `velocity_limit`.
+         */
+        get: operations["listLoyaltyReferrals"];
+        put?: never;
+        /**
+         * Attach a friend to the member whose referral code they came with
+         * @description Before the friend's first order, once: one referrer per friend, fixed once set. The code is read in any case and digits, with spaces or dashes. Refused: a code that cannot be one (422 `referral_code_malformed`) or is no one's (422 `referral_code_unknown`); the friend's own code, or a referrer with the friend's phone or e-mail (422 `self_referral`); a friend with an order already (409 `referral_after_first_order`) or attached to someone else (409 `referral_already_attached`). The same code again: 200 with the referral as it is. A referral pays once the friend's first qualifying order (in an active program with referral rules, keeping at least its `minOrderAmount` after returns) is past its return window: when its points unlock, or at once without pending days. A returned order never pays. The program's `referral.reward` says who is paid (`referrer`, `friend`, `both`); past the referrer's `maxPerReferrerPer30Days` the referral is refused with reason `velocity_limit`. Audited.
+         */
+        post: operations["attachLoyaltyReferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/me/referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in member's referral code and link
+         * @description The member's code and the portal path with it (null until the member asks for one), and what the workspace's active programs pay for a referral. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         */
+        get: operations["getMemberReferral"];
+        put?: never;
+        /**
+         * Give the signed-in member a referral code
+         * @description Makes the member's code on first ask; asked again, the same code (safe to repeat, so no Idempotency-Key is needed). Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         */
+        post: operations["createMemberReferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/me/referrer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The signed-in member names the member who invited them
+         * @description The code from the invite link (`?ref=`), read as the staff route reads it, with the same rules: before the member's first order, once, never their own code or a twin's (422 `referral_code_malformed`, `referral_code_unknown`, `self_referral`; 409 `referral_after_first_order`, `referral_already_attached`). The same code again: 200 as it is. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         */
+        post: operations["attachMemberReferrer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{token}": {
         parameters: {
             query?: never;
@@ -4161,7 +5034,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            role: "owner" | "admin" | "manager" | "agent" | "analyst";
+            role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             /** Format: date-time */
             createdAt: string;
             lastUsedAt: string | null;
@@ -4172,7 +5045,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            role: "owner" | "admin" | "manager" | "agent" | "analyst";
+            role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             /** Format: date-time */
             createdAt: string;
             lastUsedAt: string | null;
@@ -4218,7 +5091,7 @@ export interface components {
                 name: string;
             };
             /** @enum {string} */
-            role: "owner" | "admin" | "manager" | "agent" | "analyst";
+            role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             csrfToken: string;
             mustEnrolTwoFactor: boolean;
             workspaces: {
@@ -4227,7 +5100,7 @@ export interface components {
                 slug: string;
                 name: string;
                 /** @enum {string} */
-                role: "owner" | "admin" | "manager" | "agent" | "analyst";
+                role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             }[];
         };
         MemberInput: {
@@ -4236,7 +5109,7 @@ export interface components {
             email: string;
             displayName: string;
             /** @enum {string} */
-            role: "owner" | "admin" | "manager" | "agent" | "analyst";
+            role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             /** Format: date-time */
             createdAt: string;
             disabled: boolean;
@@ -4246,7 +5119,7 @@ export interface components {
             id: string;
             email: string;
             /** @enum {string} */
-            role: "owner" | "admin" | "manager" | "agent" | "analyst";
+            role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -8320,7 +9193,7 @@ export interface components {
             createdAt: string;
             postings: {
                 /** @enum {string} */
-                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held";
+                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held" | "write_off" | "owed";
                 customerId: string | null;
                 /** @enum {string} */
                 unit: "points" | "qualifying";
@@ -8438,7 +9311,7 @@ export interface components {
         };
         CreateRewardInput: {
             /** @enum {string} */
-            kind: "gift" | "coupon" | "partner_offer" | "donation";
+            kind: "gift" | "coupon" | "partner_offer" | "donation" | "discount_coupon";
             name: {
                 fa?: string;
                 ar?: string;
@@ -8468,7 +9341,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "gift" | "coupon" | "partner_offer" | "donation";
+            kind: "gift" | "coupon" | "partner_offer" | "donation" | "discount_coupon";
             name: {
                 fa?: string;
                 ar?: string;
@@ -8631,6 +9504,82 @@ export interface components {
                 updatedAt: string;
             } | null;
         };
+        LoyaltyReferralSettingsInput: {
+            /** @enum {string} */
+            reward: "referrer" | "friend" | "both";
+            /** @default 0 */
+            referrerPoints: number;
+            /** @default 0 */
+            friendPoints: number;
+            /** @default 0 */
+            minOrderAmount: number;
+            /** @default null */
+            maxPerReferrerPer30Days: number | null;
+        };
+        LoyaltyReferralCodeInput: {
+            /** Format: uuid */
+            customerId: string;
+            code: string;
+            path: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AttachReferralInput: {
+            /** Format: uuid */
+            friendId: string;
+            code: string;
+        };
+        LoyaltyReferralInput: {
+            /** Format: uuid */
+            id: string;
+            referrer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+            };
+            friend: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+            };
+            code: string;
+            /** @enum {string} */
+            state: "attached" | "qualified" | "refused";
+            reason: string | null;
+            programId: string | null;
+            orderExternalId: string | null;
+            referrerPoints: number;
+            friendPoints: number;
+            /** Format: date-time */
+            attachedAt: string;
+            decidedAt: string | null;
+        };
+        LoyaltyReferralPageInput: {
+            items: components["schemas"]["LoyaltyReferralInput"][];
+            nextCursor: string | null;
+        };
+        MemberReferralInput: {
+            code: string | null;
+            path: string | null;
+            offers: {
+                program: string;
+                /** @enum {string} */
+                reward: "referrer" | "friend" | "both";
+                referrerPoints: number;
+                friendPoints: number;
+                minOrderAmount: number;
+            }[];
+            currency: string;
+            /** @enum {string} */
+            irrDisplay: "rial" | "toman";
+        };
+        AttachMemberReferrerInput: {
+            code: string;
+        };
+        MemberReferrerInput: {
+            /** @enum {string} */
+            state: "attached" | "qualified" | "refused";
+        };
         CreateLoyaltyProgramInput: {
             name: string;
             /**
@@ -8706,6 +9655,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
+                allowNegativeBalance?: boolean;
             };
         };
         UpdateLoyaltyProgramInput: {
@@ -8781,6 +9732,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
+                allowNegativeBalance?: boolean;
             };
         };
         LoyaltyProgramInput: {
@@ -8860,6 +9813,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
+                allowNegativeBalance?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -8942,6 +9897,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
+                allowNegativeBalance?: boolean;
             };
             changedBy: string;
             /** Format: date-time */
@@ -9003,6 +9960,8 @@ export interface components {
             fromPending: number;
             fromAvailable: number;
             unrecovered: number;
+            owed: number;
+            writtenOff: number;
             entryId: number | null;
             order: components["schemas"]["LoyaltyOrderViewInput"];
         };
@@ -9083,6 +10042,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
+                allowNegativeBalance?: boolean;
             };
         };
         LoyaltyDraftSimulationInput: {
@@ -9162,6 +10123,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
+                allowNegativeBalance?: boolean;
             };
         };
         LoyaltySimulationViewInput: {
@@ -9289,7 +10252,7 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 /** @enum {string} */
-                kind: "gift" | "coupon" | "partner_offer" | "donation";
+                kind: "gift" | "coupon" | "partner_offer" | "donation" | "discount_coupon";
                 name: {
                     fa?: string;
                     ar?: string;
@@ -9427,6 +10390,810 @@ export interface components {
                 createdAt: string;
             }[];
         };
+        CouponPoolInput: {
+            /** Format: uuid */
+            rewardId: string;
+            available: number;
+            assigned: number;
+            void: number;
+            total: number;
+        };
+        GenerateCouponCodesInput: {
+            count: number;
+            length?: number;
+            prefix?: string;
+        };
+        CouponCodeRejectionInput: {
+            line: number;
+            /** @enum {string} */
+            problem: "empty" | "invalid" | "duplicate_in_file" | "already_in_pool";
+            code: string;
+            firstLine?: number;
+        };
+        CouponCodesAddedInput: {
+            added: number;
+            rejected: components["schemas"]["CouponCodeRejectionInput"][];
+            rejectedCount: number;
+            pool: components["schemas"]["CouponPoolInput"];
+        };
+        RedeemCouponInput: {
+            /** Format: uuid */
+            customerId: string;
+            externalId?: string;
+            reason?: string;
+        };
+        CancelCouponRedemptionInput: {
+            reason: string;
+        };
+        CouponRedemptionInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            rewardId: string;
+            rewardName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            /** Format: uuid */
+            customerId: string;
+            code: string;
+            points: number;
+            externalId: string | null;
+            /** @enum {string} */
+            status: "active" | "cancelled";
+            usedAt: string | null;
+            codeReturned: boolean | null;
+            entryId: number;
+            cancelEntryId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            cancelledAt: string | null;
+        };
+        CouponRedemptionWithEntryInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            rewardId: string;
+            rewardName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            /** Format: uuid */
+            customerId: string;
+            code: string;
+            points: number;
+            externalId: string | null;
+            /** @enum {string} */
+            status: "active" | "cancelled";
+            usedAt: string | null;
+            codeReturned: boolean | null;
+            entryId: number;
+            cancelEntryId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            cancelledAt: string | null;
+            entry: components["schemas"]["LoyaltyEntryDetailInput"];
+        };
+        CouponRedemptionListInput: {
+            items: components["schemas"]["CouponRedemptionInput"][];
+        };
+        SetRewardTiersInput: {
+            /** Format: uuid */
+            programId: string;
+            tierIds: string[];
+        };
+        RewardTiersInput: {
+            /** Format: uuid */
+            rewardId: string;
+            programId: string | null;
+            tiers: {
+                /** Format: uuid */
+                id: string;
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                threshold: number;
+            }[];
+        };
+        LoyaltyOwedInput: {
+            /** Format: uuid */
+            customerId: string;
+            owed: number;
+            net: number;
+        };
+        MemberCouponsInput: {
+            owed: number;
+            items: {
+                /** Format: uuid */
+                id: string;
+                rewardName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                code: string;
+                points: number;
+                usedAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+            locked: {
+                /** Format: uuid */
+                rewardId: string;
+                tierNeeded: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                } | null;
+            }[];
+        };
+        CreateLoyaltyBadgeInput: {
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            icon: string;
+        };
+        UpdateLoyaltyBadgeInput: {
+            name?: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            icon?: string;
+        };
+        LoyaltyBadgeInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            programId: string;
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            icon: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyBadgeListInput: {
+            items: components["schemas"]["LoyaltyBadgeInput"][];
+        };
+        CreateLoyaltyChallengeInput: {
+            /** @constant */
+            kind: "count";
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            /** @enum {string} */
+            topic: "purchase" | "order.placed" | "response.submitted" | "referral.qualified";
+            /** @default {} */
+            filter: {
+                minAmountMinor?: number;
+                category?: string;
+                surveyIds?: string[];
+            };
+            target: number;
+            /** @default 0 */
+            rewardPoints: number;
+            /** @default null */
+            badgeId: string | null;
+            /** @default true */
+            active: boolean;
+            window: {
+                /** @constant */
+                kind: "rolling";
+                days: number;
+            } | {
+                /** @constant */
+                kind: "calendar";
+                /** @enum {string} */
+                period: "week" | "month";
+            };
+        } | {
+            /** @constant */
+            kind: "streak";
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            /** @enum {string} */
+            topic: "purchase" | "order.placed" | "response.submitted" | "referral.qualified";
+            /** @default {} */
+            filter: {
+                minAmountMinor?: number;
+                category?: string;
+                surveyIds?: string[];
+            };
+            target: number;
+            /** @default 0 */
+            rewardPoints: number;
+            /** @default null */
+            badgeId: string | null;
+            /** @default true */
+            active: boolean;
+            window: {
+                /** @constant */
+                kind: "calendar";
+                /** @enum {string} */
+                period: "week" | "month";
+            };
+        };
+        UpdateLoyaltyChallengeInput: {
+            name?: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            rewardPoints?: number;
+            badgeId?: string | null;
+            active?: boolean;
+        };
+        LoyaltyChallengeInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            programId: string;
+            /** @enum {string} */
+            kind: "count" | "streak";
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            /** @enum {string} */
+            topic: "purchase" | "order.placed" | "response.submitted" | "referral.qualified";
+            filter: {
+                minAmountMinor?: number;
+                category?: string;
+                surveyIds?: string[];
+            };
+            target: number;
+            window: {
+                /** @constant */
+                kind: "rolling";
+                days: number;
+            } | {
+                /** @constant */
+                kind: "calendar";
+                /** @enum {string} */
+                period: "week" | "month";
+            };
+            rewardPoints: number;
+            badgeId: string | null;
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyChallengeListInput: {
+            items: components["schemas"]["LoyaltyChallengeInput"][];
+        };
+        LoyaltyMemberGamesInput: {
+            badges: {
+                /** Format: uuid */
+                badgeId: string;
+                name: {
+                    fa: string;
+                    ar: string;
+                    en: string;
+                };
+                icon: string;
+                /** Format: date-time */
+                awardedAt: string;
+            }[];
+            challenges: {
+                /** Format: uuid */
+                challengeId: string;
+                /** Format: uuid */
+                programId: string;
+                name: {
+                    fa: string;
+                    ar: string;
+                    en: string;
+                };
+                /** @enum {string} */
+                topic: "purchase" | "order.placed" | "response.submitted" | "referral.qualified";
+                target: number;
+                window: {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "calendar";
+                    /** @enum {string} */
+                    period: "week" | "month";
+                };
+                count: number;
+                windowEndsAt: string | null;
+                completedThisPeriod: boolean;
+                completions: number;
+                rewardPoints: number;
+                badgeId: string | null;
+            }[];
+            streaks: {
+                /** Format: uuid */
+                challengeId: string;
+                /** Format: uuid */
+                programId: string;
+                name: {
+                    fa: string;
+                    ar: string;
+                    en: string;
+                };
+                /** @enum {string} */
+                period: "week" | "month";
+                target: number;
+                current: number;
+                longest: number;
+                thisPeriodDone: boolean;
+                rewardPoints: number;
+                badgeId: string | null;
+            }[];
+        };
+        CreateCreditPackageInput: {
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            priceMinor: number;
+            creditMinor: number;
+            /** @default true */
+            active: boolean;
+        };
+        UpdateCreditPackageInput: {
+            name?: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            active?: boolean;
+        };
+        CreditPackageInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            programId: string;
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            currency: string;
+            priceMinor: number;
+            creditMinor: number;
+            bonusMinor: number;
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreditPackageListInput: {
+            items: components["schemas"]["CreditPackageInput"][];
+        };
+        PurchaseCreditInput: {
+            /** Format: uuid */
+            packageId: string;
+            externalId?: string;
+        };
+        SpendCreditInput: {
+            amountMinor: number;
+            externalId?: string;
+            reason?: string;
+        };
+        CreditBalanceInput: {
+            /** Format: uuid */
+            customerId: string;
+            currency: string;
+            paidMinor: number;
+            bonusMinor: number;
+            totalMinor: number;
+        };
+        CreditEntryInput: {
+            id: number;
+            /** @enum {string} */
+            kind: "purchase" | "spend";
+            /** Format: uuid */
+            customerId: string;
+            currency: string;
+            packageId: string | null;
+            externalId: string | null;
+            reason: string | null;
+            paidMinor: number;
+            bonusMinor: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreditOperationInput: {
+            entry: components["schemas"]["CreditEntryInput"];
+            balance: components["schemas"]["CreditBalanceInput"];
+        };
+        CreditMemberInput: {
+            balance: components["schemas"]["CreditBalanceInput"];
+            entries: components["schemas"]["CreditEntryInput"][];
+        };
+        CreditReportInput: {
+            currency: string;
+            paidLiabilityMinor: number;
+            bonusLiabilityMinor: number;
+            soldMinor: number;
+            bonusIssuedMinor: number;
+            spentPaidMinor: number;
+            spentBonusMinor: number;
+            ok: boolean;
+            unbalancedEntries: number;
+            driftedBalances: number;
+        };
+        MemberPortalGamesInput: {
+            games: components["schemas"]["LoyaltyMemberGamesInput"];
+            credit: components["schemas"]["CreditBalanceInput"] | null;
+        };
+        CreateLoyaltyPartnerInput: {
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            contact?: {
+                person?: string;
+                phone?: string;
+                /** Format: email */
+                email?: string;
+            };
+            /** @enum {string} */
+            billingModel: "at_earning" | "at_redemption";
+            pricePerPointMinor: string;
+            monthlyEarnCap?: number | null;
+            monthlyRedeemCap?: number | null;
+            active?: boolean;
+        };
+        UpdateLoyaltyPartnerInput: {
+            name?: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            contact?: {
+                person?: string;
+                phone?: string;
+                /** Format: email */
+                email?: string;
+            };
+            /** @enum {string} */
+            billingModel?: "at_earning" | "at_redemption";
+            pricePerPointMinor?: string;
+            monthlyEarnCap?: number | null;
+            monthlyRedeemCap?: number | null;
+            active?: boolean;
+        };
+        LoyaltyPartnerInput: {
+            /** Format: uuid */
+            id: string;
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            contact: {
+                person?: string;
+                phone?: string;
+                email?: string;
+            };
+            /** @enum {string} */
+            billingModel: "at_earning" | "at_redemption";
+            pricePerPointMinor: string;
+            currency: string;
+            monthlyEarnCap: number | null;
+            monthlyRedeemCap: number | null;
+            thisMonth: {
+                earned: number;
+                redeemed: number;
+            };
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyPartnerListInput: {
+            items: components["schemas"]["LoyaltyPartnerInput"][];
+        };
+        CreateLoyaltyPartnerOfferInput: {
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost: number;
+            minSpendMinor: string;
+            spendWindowDays: number;
+            active?: boolean;
+        };
+        UpdateLoyaltyPartnerOfferInput: {
+            name?: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost?: number;
+            minSpendMinor?: string;
+            spendWindowDays?: number;
+            active?: boolean;
+        };
+        LoyaltyPartnerOfferInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost: number;
+            minSpendMinor: string;
+            spendWindowDays: number;
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyPartnerOfferListInput: {
+            items: components["schemas"]["LoyaltyPartnerOfferInput"][];
+        };
+        LoyaltyMemberPartnerOfferListInput: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                partnerId: string;
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                pointsCost: number;
+                minSpendMinor: string;
+                spendWindowDays: number;
+                active: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                partnerName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                spendMinor: string;
+                unlocked: boolean;
+            }[];
+        };
+        LoyaltyPartnerEarnInput: {
+            /** Format: uuid */
+            customerId: string;
+            points: number;
+            externalId?: string;
+            reason?: string;
+        };
+        LoyaltyPartnerRedeemInput: {
+            /** Format: uuid */
+            customerId: string;
+            externalId?: string;
+        };
+        LoyaltyPartnerTransactionInput: {
+            /** Format: uuid */
+            partnerId: string;
+            offerId: string | null;
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            direction: "earn" | "redeem";
+            points: number;
+            billed: boolean;
+            pricePerPointMinor: string;
+            amountMinor: string;
+            currency: string;
+            entry: components["schemas"]["LoyaltyEntryDetailInput"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LoyaltyPartnerSettlementInput: {
+            calendar: string;
+            period: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            currency: string;
+            items: {
+                /** Format: uuid */
+                partnerId: string;
+                partnerName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @enum {string} */
+                billingModel: "at_earning" | "at_redemption";
+                earnedPoints: number;
+                redeemedPoints: number;
+                partnerOwesPoints: number;
+                partnerOwesMinor: string;
+                workspaceOwesPoints: number;
+                workspaceOwesMinor: string;
+                netMinor: string;
+                ledgerPoints: number;
+            }[];
+        };
+        LoyaltyPointValueInput: {
+            points: number;
+            minor: number;
+        };
+        LoyaltyFinanceSettingsInput: {
+            pointValue: components["schemas"]["LoyaltyPointValueInput"] | null;
+            currency: string;
+            updatedAt: string | null;
+        };
+        UpdateLoyaltyFinanceSettingsInput: {
+            pointValue: components["schemas"]["LoyaltyPointValueInput"] | null;
+        };
+        LoyaltyFinanceReportInput: {
+            period: {
+                /** @enum {string} */
+                kind: "month" | "quarter" | "year";
+                /** @enum {string} */
+                calendar: "persian" | "islamic-umalqura" | "gregory";
+                year: number;
+                index: number | null;
+                timeZone: string;
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                /** Format: date-time */
+                asOf: string;
+            };
+            currency: string;
+            pointValue: components["schemas"]["LoyaltyPointValueInput"] | null;
+            liability: {
+                available: number;
+                pending: number;
+                held: number;
+                points: number;
+                minor: string | null;
+                owedByMembers: number;
+            };
+            flows: {
+                issued: number;
+                returned: number;
+                netIssued: number;
+                redeemed: number;
+                expired: number;
+                donated: number;
+                writtenOff: number;
+            };
+            breakageRate: {
+                numerator: number;
+                denominator: number;
+                basisPoints: number | null;
+            };
+            redemptionRate: {
+                numerator: number;
+                denominator: number;
+                basisPoints: number | null;
+            };
+            tiers: {
+                /** Format: uuid */
+                programId: string;
+                programName: string;
+                distribution: {
+                    /** Format: uuid */
+                    tierId: string;
+                    name: {
+                        fa: string;
+                        ar: string;
+                        en: string;
+                    };
+                    members: number;
+                }[];
+                upgrades: number;
+                downgrades: number;
+                movements: {
+                    fromTierId: string | null;
+                    toTierId: string | null;
+                    count: number;
+                }[];
+            }[];
+            payables: {
+                charity: {
+                    points: number;
+                    minor: string;
+                    byCharity: {
+                        /** Format: uuid */
+                        charityId: string;
+                        name: {
+                            fa: string;
+                            ar: string;
+                            en: string;
+                        };
+                        points: number;
+                        minor: string;
+                    }[];
+                };
+                partner: {
+                    points: number;
+                    minor: string | null;
+                };
+            };
+        };
+        LoyaltyMemberRowInput: {
+            /** Format: uuid */
+            customerId: string;
+            name: string | null;
+            phone: string | null;
+            available: number;
+            pending: number;
+            expiringSoon: number;
+            nextExpiry: string | null;
+            tier: {
+                /** Format: uuid */
+                id: string;
+                name: {
+                    fa: string;
+                    ar: string;
+                    en: string;
+                };
+            } | null;
+            /** Format: date-time */
+            lastActivityAt: string;
+        };
+        LoyaltyMemberListInput: {
+            items: components["schemas"]["LoyaltyMemberRowInput"][];
+            nextCursor: string | null;
+        };
+        LoyaltyLedgerEntryInput: {
+            id: number;
+            /** @enum {string} */
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string | null;
+            customerName: string | null;
+            reason: string | null;
+            externalId: string | null;
+            idempotencyKey: string;
+            source: string;
+            actorName: string | null;
+            reversesEntryId: number | null;
+            postings: {
+                /** @enum {string} */
+                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held" | "write_off" | "owed";
+                customerId: string | null;
+                /** @enum {string} */
+                unit: "points" | "qualifying";
+                amount: number;
+            }[];
+        };
+        LoyaltyLedgerPageInput: {
+            items: components["schemas"]["LoyaltyLedgerEntryInput"][];
+            nextCursor: string | null;
+        };
         Problem: {
             type: string;
             title: string;
@@ -9470,7 +11237,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            role: "owner" | "admin" | "manager" | "agent" | "analyst";
+            role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             /** Format: date-time */
             createdAt: string;
             lastUsedAt: string | null;
@@ -9481,7 +11248,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            role: "owner" | "admin" | "manager" | "agent" | "analyst";
+            role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             /** Format: date-time */
             createdAt: string;
             lastUsedAt: string | null;
@@ -9527,7 +11294,7 @@ export interface components {
                 name: string;
             };
             /** @enum {string} */
-            role: "owner" | "admin" | "manager" | "agent" | "analyst";
+            role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             csrfToken: string;
             mustEnrolTwoFactor: boolean;
             workspaces: {
@@ -9536,7 +11303,7 @@ export interface components {
                 slug: string;
                 name: string;
                 /** @enum {string} */
-                role: "owner" | "admin" | "manager" | "agent" | "analyst";
+                role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             }[];
         };
         Member: {
@@ -9545,7 +11312,7 @@ export interface components {
             email: string;
             displayName: string;
             /** @enum {string} */
-            role: "owner" | "admin" | "manager" | "agent" | "analyst";
+            role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             /** Format: date-time */
             createdAt: string;
             disabled: boolean;
@@ -9555,7 +11322,7 @@ export interface components {
             id: string;
             email: string;
             /** @enum {string} */
-            role: "owner" | "admin" | "manager" | "agent" | "analyst";
+            role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -13634,7 +15401,7 @@ export interface components {
             createdAt: string;
             postings: {
                 /** @enum {string} */
-                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held";
+                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held" | "write_off" | "owed";
                 customerId: string | null;
                 /** @enum {string} */
                 unit: "points" | "qualifying";
@@ -13752,7 +15519,7 @@ export interface components {
         };
         CreateReward: {
             /** @enum {string} */
-            kind: "gift" | "coupon" | "partner_offer" | "donation";
+            kind: "gift" | "coupon" | "partner_offer" | "donation" | "discount_coupon";
             name: {
                 fa?: string;
                 ar?: string;
@@ -13782,7 +15549,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "gift" | "coupon" | "partner_offer" | "donation";
+            kind: "gift" | "coupon" | "partner_offer" | "donation" | "discount_coupon";
             name: {
                 fa?: string;
                 ar?: string;
@@ -13945,6 +15712,82 @@ export interface components {
                 updatedAt: string;
             } | null;
         };
+        LoyaltyReferralSettings: {
+            /** @enum {string} */
+            reward: "referrer" | "friend" | "both";
+            /** @default 0 */
+            referrerPoints: number;
+            /** @default 0 */
+            friendPoints: number;
+            /** @default 0 */
+            minOrderAmount: number;
+            /** @default null */
+            maxPerReferrerPer30Days: number | null;
+        };
+        LoyaltyReferralCode: {
+            /** Format: uuid */
+            customerId: string;
+            code: string;
+            path: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AttachReferral: {
+            /** Format: uuid */
+            friendId: string;
+            code: string;
+        };
+        LoyaltyReferral: {
+            /** Format: uuid */
+            id: string;
+            referrer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+            };
+            friend: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+            };
+            code: string;
+            /** @enum {string} */
+            state: "attached" | "qualified" | "refused";
+            reason: string | null;
+            programId: string | null;
+            orderExternalId: string | null;
+            referrerPoints: number;
+            friendPoints: number;
+            /** Format: date-time */
+            attachedAt: string;
+            decidedAt: string | null;
+        };
+        LoyaltyReferralPage: {
+            items: components["schemas"]["LoyaltyReferral"][];
+            nextCursor: string | null;
+        };
+        MemberReferral: {
+            code: string | null;
+            path: string | null;
+            offers: {
+                program: string;
+                /** @enum {string} */
+                reward: "referrer" | "friend" | "both";
+                referrerPoints: number;
+                friendPoints: number;
+                minOrderAmount: number;
+            }[];
+            currency: string;
+            /** @enum {string} */
+            irrDisplay: "rial" | "toman";
+        };
+        AttachMemberReferrer: {
+            code: string;
+        };
+        MemberReferrer: {
+            /** @enum {string} */
+            state: "attached" | "qualified" | "refused";
+        };
         CreateLoyaltyProgram: {
             name: string;
             /**
@@ -14020,6 +15863,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettings"];
+                allowNegativeBalance?: boolean;
             };
         };
         UpdateLoyaltyProgram: {
@@ -14095,6 +15940,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettings"];
+                allowNegativeBalance?: boolean;
             };
         };
         LoyaltyProgram: {
@@ -14174,6 +16021,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettings"];
+                allowNegativeBalance?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -14256,6 +16105,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettings"];
+                allowNegativeBalance?: boolean;
             };
             changedBy: string;
             /** Format: date-time */
@@ -14317,6 +16168,8 @@ export interface components {
             fromPending: number;
             fromAvailable: number;
             unrecovered: number;
+            owed: number;
+            writtenOff: number;
             entryId: number | null;
             order: components["schemas"]["LoyaltyOrderView"];
         };
@@ -14397,6 +16250,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettings"];
+                allowNegativeBalance?: boolean;
             };
         };
         LoyaltyDraftSimulation: {
@@ -14476,6 +16331,8 @@ export interface components {
                 expiryNotice: {
                     daysBefore: number;
                 } | null;
+                referral?: components["schemas"]["LoyaltyReferralSettings"];
+                allowNegativeBalance?: boolean;
             };
         };
         LoyaltySimulationView: {
@@ -14603,7 +16460,7 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 /** @enum {string} */
-                kind: "gift" | "coupon" | "partner_offer" | "donation";
+                kind: "gift" | "coupon" | "partner_offer" | "donation" | "discount_coupon";
                 name: {
                     fa?: string;
                     ar?: string;
@@ -14740,6 +16597,810 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
             }[];
+        };
+        CouponPool: {
+            /** Format: uuid */
+            rewardId: string;
+            available: number;
+            assigned: number;
+            void: number;
+            total: number;
+        };
+        GenerateCouponCodes: {
+            count: number;
+            length?: number;
+            prefix?: string;
+        };
+        CouponCodeRejection: {
+            line: number;
+            /** @enum {string} */
+            problem: "empty" | "invalid" | "duplicate_in_file" | "already_in_pool";
+            code: string;
+            firstLine?: number;
+        };
+        CouponCodesAdded: {
+            added: number;
+            rejected: components["schemas"]["CouponCodeRejection"][];
+            rejectedCount: number;
+            pool: components["schemas"]["CouponPool"];
+        };
+        RedeemCoupon: {
+            /** Format: uuid */
+            customerId: string;
+            externalId?: string;
+            reason?: string;
+        };
+        CancelCouponRedemption: {
+            reason: string;
+        };
+        CouponRedemption: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            rewardId: string;
+            rewardName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            /** Format: uuid */
+            customerId: string;
+            code: string;
+            points: number;
+            externalId: string | null;
+            /** @enum {string} */
+            status: "active" | "cancelled";
+            usedAt: string | null;
+            codeReturned: boolean | null;
+            entryId: number;
+            cancelEntryId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            cancelledAt: string | null;
+        };
+        CouponRedemptionWithEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            rewardId: string;
+            rewardName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            /** Format: uuid */
+            customerId: string;
+            code: string;
+            points: number;
+            externalId: string | null;
+            /** @enum {string} */
+            status: "active" | "cancelled";
+            usedAt: string | null;
+            codeReturned: boolean | null;
+            entryId: number;
+            cancelEntryId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            cancelledAt: string | null;
+            entry: components["schemas"]["LoyaltyEntryDetail"];
+        };
+        CouponRedemptionList: {
+            items: components["schemas"]["CouponRedemption"][];
+        };
+        SetRewardTiers: {
+            /** Format: uuid */
+            programId: string;
+            tierIds: string[];
+        };
+        RewardTiers: {
+            /** Format: uuid */
+            rewardId: string;
+            programId: string | null;
+            tiers: {
+                /** Format: uuid */
+                id: string;
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                threshold: number;
+            }[];
+        };
+        LoyaltyOwed: {
+            /** Format: uuid */
+            customerId: string;
+            owed: number;
+            net: number;
+        };
+        MemberCoupons: {
+            owed: number;
+            items: {
+                /** Format: uuid */
+                id: string;
+                rewardName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                code: string;
+                points: number;
+                usedAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+            locked: {
+                /** Format: uuid */
+                rewardId: string;
+                tierNeeded: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                } | null;
+            }[];
+        };
+        CreateLoyaltyBadge: {
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            icon: string;
+        };
+        UpdateLoyaltyBadge: {
+            name?: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            icon?: string;
+        };
+        LoyaltyBadge: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            programId: string;
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            icon: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyBadgeList: {
+            items: components["schemas"]["LoyaltyBadge"][];
+        };
+        CreateLoyaltyChallenge: {
+            /** @constant */
+            kind: "count";
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            /** @enum {string} */
+            topic: "purchase" | "order.placed" | "response.submitted" | "referral.qualified";
+            /** @default {} */
+            filter: {
+                minAmountMinor?: number;
+                category?: string;
+                surveyIds?: string[];
+            };
+            target: number;
+            /** @default 0 */
+            rewardPoints: number;
+            /** @default null */
+            badgeId: string | null;
+            /** @default true */
+            active: boolean;
+            window: {
+                /** @constant */
+                kind: "rolling";
+                days: number;
+            } | {
+                /** @constant */
+                kind: "calendar";
+                /** @enum {string} */
+                period: "week" | "month";
+            };
+        } | {
+            /** @constant */
+            kind: "streak";
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            /** @enum {string} */
+            topic: "purchase" | "order.placed" | "response.submitted" | "referral.qualified";
+            /** @default {} */
+            filter: {
+                minAmountMinor?: number;
+                category?: string;
+                surveyIds?: string[];
+            };
+            target: number;
+            /** @default 0 */
+            rewardPoints: number;
+            /** @default null */
+            badgeId: string | null;
+            /** @default true */
+            active: boolean;
+            window: {
+                /** @constant */
+                kind: "calendar";
+                /** @enum {string} */
+                period: "week" | "month";
+            };
+        };
+        UpdateLoyaltyChallenge: {
+            name?: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            rewardPoints?: number;
+            badgeId?: string | null;
+            active?: boolean;
+        };
+        LoyaltyChallenge: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            programId: string;
+            /** @enum {string} */
+            kind: "count" | "streak";
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            /** @enum {string} */
+            topic: "purchase" | "order.placed" | "response.submitted" | "referral.qualified";
+            filter: {
+                minAmountMinor?: number;
+                category?: string;
+                surveyIds?: string[];
+            };
+            target: number;
+            window: {
+                /** @constant */
+                kind: "rolling";
+                days: number;
+            } | {
+                /** @constant */
+                kind: "calendar";
+                /** @enum {string} */
+                period: "week" | "month";
+            };
+            rewardPoints: number;
+            badgeId: string | null;
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyChallengeList: {
+            items: components["schemas"]["LoyaltyChallenge"][];
+        };
+        LoyaltyMemberGames: {
+            badges: {
+                /** Format: uuid */
+                badgeId: string;
+                name: {
+                    fa: string;
+                    ar: string;
+                    en: string;
+                };
+                icon: string;
+                /** Format: date-time */
+                awardedAt: string;
+            }[];
+            challenges: {
+                /** Format: uuid */
+                challengeId: string;
+                /** Format: uuid */
+                programId: string;
+                name: {
+                    fa: string;
+                    ar: string;
+                    en: string;
+                };
+                /** @enum {string} */
+                topic: "purchase" | "order.placed" | "response.submitted" | "referral.qualified";
+                target: number;
+                window: {
+                    /** @constant */
+                    kind: "rolling";
+                    days: number;
+                } | {
+                    /** @constant */
+                    kind: "calendar";
+                    /** @enum {string} */
+                    period: "week" | "month";
+                };
+                count: number;
+                windowEndsAt: string | null;
+                completedThisPeriod: boolean;
+                completions: number;
+                rewardPoints: number;
+                badgeId: string | null;
+            }[];
+            streaks: {
+                /** Format: uuid */
+                challengeId: string;
+                /** Format: uuid */
+                programId: string;
+                name: {
+                    fa: string;
+                    ar: string;
+                    en: string;
+                };
+                /** @enum {string} */
+                period: "week" | "month";
+                target: number;
+                current: number;
+                longest: number;
+                thisPeriodDone: boolean;
+                rewardPoints: number;
+                badgeId: string | null;
+            }[];
+        };
+        CreateCreditPackage: {
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            priceMinor: number;
+            creditMinor: number;
+            /** @default true */
+            active: boolean;
+        };
+        UpdateCreditPackage: {
+            name?: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            active?: boolean;
+        };
+        CreditPackage: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            programId: string;
+            name: {
+                fa: string;
+                ar: string;
+                en: string;
+            };
+            currency: string;
+            priceMinor: number;
+            creditMinor: number;
+            bonusMinor: number;
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreditPackageList: {
+            items: components["schemas"]["CreditPackage"][];
+        };
+        PurchaseCredit: {
+            /** Format: uuid */
+            packageId: string;
+            externalId?: string;
+        };
+        SpendCredit: {
+            amountMinor: number;
+            externalId?: string;
+            reason?: string;
+        };
+        CreditBalance: {
+            /** Format: uuid */
+            customerId: string;
+            currency: string;
+            paidMinor: number;
+            bonusMinor: number;
+            totalMinor: number;
+        };
+        CreditEntry: {
+            id: number;
+            /** @enum {string} */
+            kind: "purchase" | "spend";
+            /** Format: uuid */
+            customerId: string;
+            currency: string;
+            packageId: string | null;
+            externalId: string | null;
+            reason: string | null;
+            paidMinor: number;
+            bonusMinor: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreditOperation: {
+            entry: components["schemas"]["CreditEntry"];
+            balance: components["schemas"]["CreditBalance"];
+        };
+        CreditMember: {
+            balance: components["schemas"]["CreditBalance"];
+            entries: components["schemas"]["CreditEntry"][];
+        };
+        CreditReport: {
+            currency: string;
+            paidLiabilityMinor: number;
+            bonusLiabilityMinor: number;
+            soldMinor: number;
+            bonusIssuedMinor: number;
+            spentPaidMinor: number;
+            spentBonusMinor: number;
+            ok: boolean;
+            unbalancedEntries: number;
+            driftedBalances: number;
+        };
+        MemberPortalGames: {
+            games: components["schemas"]["LoyaltyMemberGames"];
+            credit: components["schemas"]["CreditBalance"] | null;
+        };
+        CreateLoyaltyPartner: {
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            contact?: {
+                person?: string;
+                phone?: string;
+                /** Format: email */
+                email?: string;
+            };
+            /** @enum {string} */
+            billingModel: "at_earning" | "at_redemption";
+            pricePerPointMinor: string;
+            monthlyEarnCap?: number | null;
+            monthlyRedeemCap?: number | null;
+            active?: boolean;
+        };
+        UpdateLoyaltyPartner: {
+            name?: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            contact?: {
+                person?: string;
+                phone?: string;
+                /** Format: email */
+                email?: string;
+            };
+            /** @enum {string} */
+            billingModel?: "at_earning" | "at_redemption";
+            pricePerPointMinor?: string;
+            monthlyEarnCap?: number | null;
+            monthlyRedeemCap?: number | null;
+            active?: boolean;
+        };
+        LoyaltyPartner: {
+            /** Format: uuid */
+            id: string;
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            contact: {
+                person?: string;
+                phone?: string;
+                email?: string;
+            };
+            /** @enum {string} */
+            billingModel: "at_earning" | "at_redemption";
+            pricePerPointMinor: string;
+            currency: string;
+            monthlyEarnCap: number | null;
+            monthlyRedeemCap: number | null;
+            thisMonth: {
+                earned: number;
+                redeemed: number;
+            };
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyPartnerList: {
+            items: components["schemas"]["LoyaltyPartner"][];
+        };
+        CreateLoyaltyPartnerOffer: {
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost: number;
+            minSpendMinor: string;
+            spendWindowDays: number;
+            active?: boolean;
+        };
+        UpdateLoyaltyPartnerOffer: {
+            name?: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost?: number;
+            minSpendMinor?: string;
+            spendWindowDays?: number;
+            active?: boolean;
+        };
+        LoyaltyPartnerOffer: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            pointsCost: number;
+            minSpendMinor: string;
+            spendWindowDays: number;
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LoyaltyPartnerOfferList: {
+            items: components["schemas"]["LoyaltyPartnerOffer"][];
+        };
+        LoyaltyMemberPartnerOfferList: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                partnerId: string;
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                pointsCost: number;
+                minSpendMinor: string;
+                spendWindowDays: number;
+                active: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                partnerName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                spendMinor: string;
+                unlocked: boolean;
+            }[];
+        };
+        LoyaltyPartnerEarn: {
+            /** Format: uuid */
+            customerId: string;
+            points: number;
+            externalId?: string;
+            reason?: string;
+        };
+        LoyaltyPartnerRedeem: {
+            /** Format: uuid */
+            customerId: string;
+            externalId?: string;
+        };
+        LoyaltyPartnerTransaction: {
+            /** Format: uuid */
+            partnerId: string;
+            offerId: string | null;
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            direction: "earn" | "redeem";
+            points: number;
+            billed: boolean;
+            pricePerPointMinor: string;
+            amountMinor: string;
+            currency: string;
+            entry: components["schemas"]["LoyaltyEntryDetail"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LoyaltyPartnerSettlement: {
+            calendar: string;
+            period: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            currency: string;
+            items: {
+                /** Format: uuid */
+                partnerId: string;
+                partnerName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                /** @enum {string} */
+                billingModel: "at_earning" | "at_redemption";
+                earnedPoints: number;
+                redeemedPoints: number;
+                partnerOwesPoints: number;
+                partnerOwesMinor: string;
+                workspaceOwesPoints: number;
+                workspaceOwesMinor: string;
+                netMinor: string;
+                ledgerPoints: number;
+            }[];
+        };
+        LoyaltyPointValue: {
+            points: number;
+            minor: number;
+        };
+        LoyaltyFinanceSettings: {
+            pointValue: components["schemas"]["LoyaltyPointValue"] | null;
+            currency: string;
+            updatedAt: string | null;
+        };
+        UpdateLoyaltyFinanceSettings: {
+            pointValue: components["schemas"]["LoyaltyPointValue"] | null;
+        };
+        LoyaltyFinanceReport: {
+            period: {
+                /** @enum {string} */
+                kind: "month" | "quarter" | "year";
+                /** @enum {string} */
+                calendar: "persian" | "islamic-umalqura" | "gregory";
+                year: number;
+                index: number | null;
+                timeZone: string;
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                /** Format: date-time */
+                asOf: string;
+            };
+            currency: string;
+            pointValue: components["schemas"]["LoyaltyPointValue"] | null;
+            liability: {
+                available: number;
+                pending: number;
+                held: number;
+                points: number;
+                minor: string | null;
+                owedByMembers: number;
+            };
+            flows: {
+                issued: number;
+                returned: number;
+                netIssued: number;
+                redeemed: number;
+                expired: number;
+                donated: number;
+                writtenOff: number;
+            };
+            breakageRate: {
+                numerator: number;
+                denominator: number;
+                basisPoints: number | null;
+            };
+            redemptionRate: {
+                numerator: number;
+                denominator: number;
+                basisPoints: number | null;
+            };
+            tiers: {
+                /** Format: uuid */
+                programId: string;
+                programName: string;
+                distribution: {
+                    /** Format: uuid */
+                    tierId: string;
+                    name: {
+                        fa: string;
+                        ar: string;
+                        en: string;
+                    };
+                    members: number;
+                }[];
+                upgrades: number;
+                downgrades: number;
+                movements: {
+                    fromTierId: string | null;
+                    toTierId: string | null;
+                    count: number;
+                }[];
+            }[];
+            payables: {
+                charity: {
+                    points: number;
+                    minor: string;
+                    byCharity: {
+                        /** Format: uuid */
+                        charityId: string;
+                        name: {
+                            fa: string;
+                            ar: string;
+                            en: string;
+                        };
+                        points: number;
+                        minor: string;
+                    }[];
+                };
+                partner: {
+                    points: number;
+                    minor: string | null;
+                };
+            };
+        };
+        LoyaltyMemberRow: {
+            /** Format: uuid */
+            customerId: string;
+            name: string | null;
+            phone: string | null;
+            available: number;
+            pending: number;
+            expiringSoon: number;
+            nextExpiry: string | null;
+            tier: {
+                /** Format: uuid */
+                id: string;
+                name: {
+                    fa: string;
+                    ar: string;
+                    en: string;
+                };
+            } | null;
+            /** Format: date-time */
+            lastActivityAt: string;
+        };
+        LoyaltyMemberList: {
+            items: components["schemas"]["LoyaltyMemberRow"][];
+            nextCursor: string | null;
+        };
+        LoyaltyLedgerEntry: {
+            id: number;
+            /** @enum {string} */
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string | null;
+            customerName: string | null;
+            reason: string | null;
+            externalId: string | null;
+            idempotencyKey: string;
+            source: string;
+            actorName: string | null;
+            reversesEntryId: number | null;
+            postings: {
+                /** @enum {string} */
+                account: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held" | "write_off" | "owed";
+                customerId: string | null;
+                /** @enum {string} */
+                unit: "points" | "qualifying";
+                amount: number;
+            }[];
+        };
+        LoyaltyLedgerPage: {
+            items: components["schemas"]["LoyaltyLedgerEntry"][];
+            nextCursor: string | null;
         };
     };
     responses: {
@@ -14999,7 +17660,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    role: "admin" | "manager" | "agent" | "analyst";
+                    role: "admin" | "manager" | "agent" | "analyst" | "finance";
                 };
             };
         };
@@ -15278,7 +17939,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    role?: "owner" | "admin" | "manager" | "agent" | "analyst";
+                    role?: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
                     disabled?: boolean;
                 };
             };
@@ -15341,7 +18002,7 @@ export interface operations {
                 "application/json": {
                     email: string;
                     /** @enum {string} */
-                    role: "owner" | "admin" | "manager" | "agent" | "analyst";
+                    role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
                 };
             };
         };
@@ -15357,7 +18018,7 @@ export interface operations {
                         id: string;
                         email: string;
                         /** @enum {string} */
-                        role: "owner" | "admin" | "manager" | "agent" | "analyst";
+                        role: "owner" | "admin" | "manager" | "agent" | "analyst" | "finance";
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -24044,6 +26705,1789 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getCouponPool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponPool"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    generateCouponCodes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateCouponCodesInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponCodesAdded"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    uploadCouponCodes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the CSV file of codes
+                     */
+                    file: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponCodesAdded"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    redeemCoupon: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeemCouponInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponRedemptionWithEntry"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponRedemptionWithEntry"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getCouponRedemption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                redemptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponRedemptionWithEntry"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    cancelCouponRedemption: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                redemptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelCouponRedemptionInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponRedemptionWithEntry"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponRedemptionWithEntry"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    useCouponCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                redemptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponRedemptionWithEntry"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listMemberCoupons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponRedemptionList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getLoyaltyOwed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyOwed"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getRewardTiers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardTiers"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    setRewardTiers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetRewardTiersInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardTiers"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    clearRewardTiers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getMemberCoupons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberCoupons"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    memberRedeemCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rewardId: string;
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponRedemptionWithEntry"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponRedemptionWithEntry"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listLoyaltyBadges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyBadgeList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createLoyaltyBadge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLoyaltyBadgeInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyBadge"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateLoyaltyBadge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+                badgeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLoyaltyBadgeInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyBadge"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listLoyaltyChallenges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyChallengeList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createLoyaltyChallenge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLoyaltyChallengeInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyChallenge"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateLoyaltyChallenge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+                challengeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLoyaltyChallengeInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyChallenge"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyMemberGames: {
+        parameters: {
+            query?: {
+                at?: string;
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyMemberGames"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getMemberPortalGames: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPortalGames"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listAllCreditPackages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditPackageList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listCreditPackages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditPackageList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createCreditPackage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCreditPackageInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditPackage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateCreditPackage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                programId: string;
+                packageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCreditPackageInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditPackage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getMemberCredit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMember"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    purchaseCredit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PurchaseCreditInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditOperation"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditOperation"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    spendCredit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpendCreditInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditOperation"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditOperation"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getCreditReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditReport"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getLoyaltyFinanceSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyFinanceSettings"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    putLoyaltyFinanceSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLoyaltyFinanceSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyFinanceSettings"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyFinanceReport: {
+        parameters: {
+            query: {
+                period: "month" | "quarter" | "year";
+                year: number;
+                index?: number;
+                lang?: "fa" | "ar" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyFinanceReport"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    exportLoyaltyFinanceReportCsv: {
+        parameters: {
+            query: {
+                period: "month" | "quarter" | "year";
+                year: number;
+                index?: number;
+                lang?: "fa" | "ar" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listLoyaltyMembers: {
+        parameters: {
+            query?: {
+                programId?: string;
+                tierId?: string;
+                q?: string;
+                sort?: "-available" | "available" | "-lastActivity" | "lastActivity";
+                expiringDays?: number;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyMemberList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    exploreLoyaltyLedger: {
+        parameters: {
+            query?: {
+                customerId?: string;
+                account?: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held" | "write_off" | "owed";
+                kind?: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+                from?: string;
+                to?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyLedgerPage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listLoyaltyPartners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createLoyaltyPartner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLoyaltyPartnerInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartner"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyPartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartner"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateLoyaltyPartner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLoyaltyPartnerInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartner"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listLoyaltyPartnerOffers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerOfferList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createLoyaltyPartnerOffer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLoyaltyPartnerOfferInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerOffer"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyPartnerOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerOffer"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateLoyaltyPartnerOffer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLoyaltyPartnerOfferInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerOffer"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listLoyaltyMemberPartnerOffers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyMemberPartnerOfferList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    earnLoyaltyPointsAtPartner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltyPartnerEarnInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerTransaction"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerTransaction"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    redeemLoyaltyPartnerOffer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltyPartnerRedeemInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerTransaction"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerTransaction"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyPartnerSettlement: {
+        parameters: {
+            query?: {
+                period?: string;
+                lang?: "fa" | "ar" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerSettlement"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    exportLoyaltyPartnerSettlementCsv: {
+        parameters: {
+            query?: {
+                period?: string;
+                lang?: "fa" | "ar" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getLoyaltyReferralCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyReferralCode"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createLoyaltyReferralCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyReferralCode"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyReferralCode"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listLoyaltyReferrals: {
+        parameters: {
+            query?: {
+                state?: "attached" | "qualified" | "refused";
+                customerId?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyReferralPage"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    attachLoyaltyReferral: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachReferralInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyReferral"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyReferral"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getMemberReferral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberReferral"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createMemberReferral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberReferral"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    attachMemberReferrer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachMemberReferrerInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberReferrer"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberReferrer"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
         };
     };
     showUnsubscribePage: {

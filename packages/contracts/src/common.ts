@@ -4,7 +4,7 @@ export const Locale = z.enum(['fa', 'ar', 'en']);
 export type Locale = z.infer<typeof Locale>;
 export const CalendarId = z.enum(['persian', 'islamic-umalqura', 'gregory']);
 export type CalendarId = z.infer<typeof CalendarId>;
-export const Role = z.enum(['owner', 'admin', 'manager', 'agent', 'analyst']);
+export const Role = z.enum(['owner', 'admin', 'manager', 'agent', 'analyst', 'finance']);
 export type Role = z.infer<typeof Role>;
 
 export const Uuid = z.uuid();

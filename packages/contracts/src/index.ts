@@ -28,3 +28,8 @@ export * from './loyalty-rewards.ts';
 export * from './loyalty-programs.ts';
 export * from './loyalty-portal.ts';
 export * from './loyalty-tiers.ts';
+export * from './loyalty-coupons.ts';
+export * from './loyalty-games.ts';
+export * from './loyalty-partners.ts';
+export * from './loyalty-referrals.ts';
+export * from './loyalty-reports.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoInstant, Uuid } from './common.ts';
 import { ExternalRef } from './interactions.ts';
+import { LoyaltyReferralSettings } from './loyalty-referrals.ts';
 
 // Loyalty programs and their earning rules (REFERENCE.md section 5): how a purchase or an event
 // turns into points, how long the points stay pending, and when they expire. All arithmetic is on
@@ -78,6 +79,10 @@ export const LoyaltyProgramSettings = z.strictObject({
   events: z.array(LoyaltyEventRule).max(20).default([]),
   /** a notice to the member (preferred channel, with consent) this many days before points of the program expire; null: none */
   expiryNotice: z.strictObject({ daysBefore: z.number().int().min(1).max(90) }).nullable().default(null),
+  /** what a referral pays (loyalty-referrals.ts); absent: this program pays none */
+  referral: LoyaltyReferralSettings.optional(),
+  /** a return of points already spent may take the member's balance negative (owed, repaid by later earnings); absent or false: the shortfall is written off */
+  allowNegativeBalance: z.boolean().optional(),
 });
 export type LoyaltyProgramSettings = z.infer<typeof LoyaltyProgramSettings>;
 
@@ -183,8 +188,12 @@ export const LoyaltyOrderReturnView = z.object({
   points: z.number().int(),
   fromPending: z.number().int(),
   fromAvailable: z.number().int(),
-  /** points that should have been taken back but the member had already spent (the balance never goes negative) */
+  /** points that should have been taken back but the member had already spent: owed or written off */
   unrecovered: z.number().int(),
+  /** of `unrecovered`: taken below zero (the program allows a negative balance) */
+  owed: z.number().int(),
+  /** of `unrecovered`: written off as a loss (the program does not allow a negative balance) */
+  writtenOff: z.number().int(),
   entryId: z.number().int().nullable(),
   order: LoyaltyOrderView,
 }).meta({ id: 'LoyaltyOrderReturnView' });

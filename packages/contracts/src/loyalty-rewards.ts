@@ -19,7 +19,7 @@ export type LoyaltyLocalName = z.infer<typeof LoyaltyLocalName>;
 const Reason = z.string().trim().min(1).max(300).regex(/^\P{Cc}+$/u, 'no control characters');
 const Count = z.number().int().min(1).max(1_000_000_000);
 
-export const RewardKind = z.enum(['gift', 'coupon', 'partner_offer', 'donation']);
+export const RewardKind = z.enum(['gift', 'coupon', 'partner_offer', 'donation', 'discount_coupon']);
 export type RewardKind = z.infer<typeof RewardKind>;
 
 const rewardFields = {

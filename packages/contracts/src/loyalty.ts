@@ -16,6 +16,7 @@ export const LoyaltyEntryKind = z.enum(['earn', 'unlock', 'redeem', 'expire', 'r
 export type LoyaltyEntryKind = z.infer<typeof LoyaltyEntryKind>;
 export const LoyaltyAccountKind = z.enum([
   'issuance', 'redemptions', 'breakage', 'charity_payable', 'partner_payable', 'qualifying_issuance', 'pending', 'available', 'qualifying', 'held',
+  'write_off', 'owed',
 ]);
 export type LoyaltyAccountKind = z.infer<typeof LoyaltyAccountKind>;
 

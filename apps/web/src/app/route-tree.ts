@@ -5,7 +5,10 @@ import type { AnyRoute, AsyncRouteComponent } from '@tanstack/react-router';
 import { accountSecurityRoute, acceptInvitationRoute, forgotPasswordRoute, resetPasswordRoute } from '../routes/account.tsx';
 import { insightsRoute } from '../routes/coming-soon.tsx';
 import { loyaltyRoute } from '../routes/loyalty.tsx';
+import { loyaltyFinanceRoute, loyaltyLedgerRoute, loyaltyMembersRoute } from '../routes/loyalty-reports.tsx';
 import { loyaltyProgramNewRoute, loyaltyProgramRoute } from '../routes/loyalty-programs.tsx';
+import { loyaltyRewardRoute } from '../routes/loyalty-rewards.tsx';
+import { loyaltyPartnersRoute } from '../routes/loyalty-partners.tsx';
 import { complaintPreventionRoute, complaintReportsRoute, complaintSettingsRoute } from '../routes/complaint-insights.tsx';
 import { complaintFormRoute, complaintNewRoute, complaintRoute, complaintsRoute, complaintTrackRoute } from '../routes/complaints.tsx';
 import { customerNewRoute, customerRoute, customersRoute } from '../routes/customers.tsx';
@@ -64,6 +67,11 @@ export const SCREENS = {
   loyalty: loyaltyRoute,
   loyaltyProgramNew: loyaltyProgramNewRoute,
   loyaltyProgram: loyaltyProgramRoute,
+  loyaltyReward: loyaltyRewardRoute,
+  loyaltyMembers: loyaltyMembersRoute,
+  loyaltyLedger: loyaltyLedgerRoute,
+  loyaltyFinance: loyaltyFinanceRoute,
+  loyaltyPartners: loyaltyPartnersRoute,
   insights: insightsRoute,
   acceptInvitation: acceptInvitationRoute,
   forgotPassword: forgotPasswordRoute,

@@ -11,6 +11,7 @@ import { loyaltyAwards, loyaltyOrderReturns, loyaltyOrders } from './program.sch
 import { programForEarning, programVersionSettings, type Program } from './program.service.ts';
 import { tierPercentOf, withTierMultiplier } from './tier-multiplier.ts';
 import { tierMultiplierOf, upgradeAfterEarn } from './tiers.service.ts';
+import { repayOwed, shortfallOfEntry, shortfallPostings } from './negative-balance.ts';
 import { spendingOrder } from './lot-draws.ts';
 
 // Earning by a program's rules: an order from a checkout or point of sale, and the custom events
@@ -63,12 +64,14 @@ async function bookCredit(tx: Executor, ctx: LedgerContext, credit: Credit): Pro
     { account: 'qualifying_issuance', customerId: null, amount: -points },
     { account: 'qualifying', customerId, amount: points },
   ];
-  const { entryId } = await ledger.bookEntry(tx, {
+  const { entryId, lotId } = await ledger.bookEntry(tx, {
     entry: { tenantId: ctx.tenantId, kind: 'earn', idempotencyKey: credit.entryKey, customerId, externalId: credit.externalId, reason: credit.reason, source: ctx.source, at: ctx.now },
     customerId, postings, lot: { amount: points, expiresAt, pendingUntil },
     delta: { available: pending ? 0 : points, pending: pending ? points : 0, qualifying: points },
   });
   if (entryId === undefined) return undefined;
+  // A negative balance is repaid first from what is earned (negative-balance.ts).
+  await repayOwed(tx, ctx, customerId, { entryId, lotId: lotId!, points, pending });
   await publishEvents(tx, ctx.tenantId, [{
     topic: LOYALTY_EVENTS.earned,
     payload: {
@@ -198,8 +201,9 @@ async function orderToReturn(tx: Executor, tenantId: string, externalId: string,
   return rows[0]!;
 }
 
-function presentReturn(row: typeof loyaltyOrderReturns.$inferSelect, order: OrderRow): LoyaltyOrderReturnView {
+function presentReturn(row: typeof loyaltyOrderReturns.$inferSelect, order: OrderRow, shortfall: { owed: number; writtenOff: number }): LoyaltyOrderReturnView {
   return {
+    ...shortfall,
     returnId: row.returnId, externalId: row.externalId, points: row.points, fromPending: row.fromPending, fromAvailable: row.fromAvailable,
     unrecovered: row.unrecovered, entryId: row.entryId, order: presentOrder(order),
   };
@@ -209,8 +213,8 @@ function presentReturn(row: typeof loyaltyOrderReturns.$inferSelect, order: Orde
  * A return of some of an order's lines (or all of it): the order keeps what its remaining lines
  * would have earned under the rules it earned by, never more than it was awarded; the rest is
  * taken back, from the order's pending points first, then from available points (the order's own
- * lot first, then soonest-expiring). What the member already spent is not taken: the balance
- * never goes negative, and the answer says how much could not be recovered.
+ * lot first, then soonest-expiring). What the member already spent (`unrecovered`) is owed when
+ * the order's program version allows a negative balance, else written off (negative-balance.ts).
  */
 export async function returnOrder(tx: Executor, ctx: LedgerContext, externalId: string, input: LoyaltyOrderReturn): Promise<{ created: boolean; result: LoyaltyOrderReturnView }> {
   const found = await orderToReturn(tx, ctx.tenantId, externalId, input.programId);
@@ -222,7 +226,7 @@ export async function returnOrder(tx: Executor, ctx: LedgerContext, externalId: 
   const [earlier] = await tx.select().from(loyaltyOrderReturns).where(where);
   if (earlier) {
     if (JSON.stringify(earlier.lines) !== JSON.stringify(input.lines ?? null)) throw new Problem(409, 'return_id_conflict');
-    return { created: false, result: presentReturn(earlier, order) };
+    return { created: false, result: presentReturn(earlier, order, await shortfallOfEntry(tx, ctx.tenantId, earlier.entryId)) };
   }
 
   const lines = (order.lines as StoredLine[]).map((l) => ({ ...l }));
@@ -250,6 +254,7 @@ export async function returnOrder(tx: Executor, ctx: LedgerContext, externalId: 
   let fromPending = 0;
   let fromAvailable = 0;
   let entryId: number | null = null;
+  let shortfall: ledger.Posting[] = [];
   if (toReverse > 0) {
     const draws: ledger.Draw[] = [];
     const lot = order.entryId === null ? undefined : await ledger.lotOfEntry(tx, ctx.tenantId, order.entryId);
@@ -273,7 +278,9 @@ export async function returnOrder(tx: Executor, ctx: LedgerContext, externalId: 
     const postings: ledger.Posting[] = [];
     if (fromPending > 0) postings.push({ account: 'pending', customerId: order.customerId, amount: -fromPending });
     if (fromAvailable > 0) postings.push({ account: 'available', customerId: order.customerId, amount: -fromAvailable });
-    if (fromPending + fromAvailable > 0) postings.push({ account: 'issuance', customerId: null, amount: fromPending + fromAvailable });
+    // What the member had already spent: owed (the program allows a negative balance) or written off; issuance is reversed in full.
+    shortfall = await shortfallPostings(tx, ctx.tenantId, order.customerId, toReverse - fromPending - fromAvailable, settings.allowNegativeBalance === true);
+    postings.push(...shortfall, { account: 'issuance', customerId: null, amount: toReverse });
     if (qualifying > 0) postings.push({ account: 'qualifying', customerId: order.customerId, amount: -qualifying }, { account: 'qualifying_issuance', customerId: null, amount: qualifying });
     if (postings.length > 0) {
       const booked = await ledger.bookEntry(tx, {
@@ -298,7 +305,8 @@ export async function returnOrder(tx: Executor, ctx: LedgerContext, externalId: 
     tenantId: ctx.tenantId, programId: order.programId, externalId, returnId: input.returnId, lines: input.lines ?? null, points: toReverse, fromPending, fromAvailable,
     unrecovered, entryId, createdAt: ctx.now,
   }).returning();
-  return { created: true, result: presentReturn(row!, updated!) };
+  const owed = -shortfall.filter((p) => p.account === 'owed').reduce((n, p) => n + p.amount, 0);
+  return { created: true, result: presentReturn(row!, updated!, { owed, writtenOff: -shortfall.filter((p) => p.account === 'write_off').reduce((n, p) => n + p.amount, 0) }) };
 }
 
 export async function getOrder(db: Executor, tenantId: string, externalId: string, programId: string | undefined): Promise<LoyaltyOrderView> {

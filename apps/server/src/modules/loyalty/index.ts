@@ -4,8 +4,11 @@ import { expiryNoticesJob } from './expiry-notices.ts';
 import { expireInactiveJob } from './inactivity-expiry.ts';
 import { settleDueJob } from './ledger.jobs.ts';
 import { registerLoyaltyLedgerRoutes } from './ledger.routes.ts';
+import { registerLoyaltyFinanceRoutes } from './finance.routes.ts';
+import { registerLoyaltyListRoutes } from './loyalty-lists.routes.ts';
 import { charityShareSubscriber } from './charity-share.subscribers.ts';
 import { registerLoyaltyCharityRoutes } from './charity.routes.ts';
+import { registerLoyaltyCouponRoutes } from './coupons.routes.ts';
 import { pruneMemberSignInsJob } from './member-portal.jobs.ts';
 import { registerMemberPortalRoutes } from './member-portal.routes.ts';
 import { releaseExpiredHoldsJob } from './redemption-holds.jobs.ts';
@@ -15,6 +18,12 @@ import { registerLoyaltyProgramRoutes } from './program.routes.ts';
 import { programEventsSubscriber } from './program.subscribers.ts';
 import { tierReevaluationJob } from './tiers.jobs.ts';
 import { registerLoyaltyTierRoutes } from './tiers.routes.ts';
+import { registerLoyaltyGameRoutes } from './games.routes.ts';
+import { gamesSubscriber } from './games.subscribers.ts';
+import { registerLoyaltyCreditRoutes } from './credit.routes.ts';
+import { registerLoyaltyPartnerRoutes } from './partners.routes.ts';
+import { registerLoyaltyReferralRoutes } from './referrals.routes.ts';
+import { referralQualificationSubscriber } from './referrals.subscribers.ts';
 
 /**
  * Loyalty: the points ledger (an append-only double-entry journal with lots, ledger.schema.ts),
@@ -31,10 +40,17 @@ export const loyaltyModule: VafaModule = {
     registerLoyaltyProgramRoutes(app, deps);
     registerMemberPortalRoutes(app, deps);
     registerLoyaltyTierRoutes(app, deps);
+    registerLoyaltyCouponRoutes(app, deps);
+    registerLoyaltyGameRoutes(app, deps);
+    registerLoyaltyCreditRoutes(app, deps);
+    registerLoyaltyFinanceRoutes(app, deps);
+    registerLoyaltyListRoutes(app, deps);
+    registerLoyaltyPartnerRoutes(app, deps);
+    registerLoyaltyReferralRoutes(app, deps);
   },
   jobs: [releaseExpiredHoldsJob, settleDueJob, expireInactiveJob, expiryNoticesJob, birthdayPointsJob, tierReevaluationJob, pruneMemberSignInsJob],
   // Programs' points for survey answers, complaint goodwill and qualified referrals (program.subscribers.ts).
-  subscribers: [programEventsSubscriber, charityShareSubscriber],
+  subscribers: [programEventsSubscriber, charityShareSubscriber, referralQualificationSubscriber, gamesSubscriber],
 };
 
 export { LOYALTY_EVENTS, earnPoints, redeemPoints, reverseEntry, settleDue, settleDueBatch, settleDueEverywhere, type LedgerContext } from './ledger.service.ts';

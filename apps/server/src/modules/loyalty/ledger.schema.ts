@@ -12,8 +12,11 @@ export const SYSTEM_ACCOUNT_KINDS = ['issuance', 'redemptions', 'breakage', 'cha
 /** Accounts of one member (customer): spendable points are pending or available; qualifying points (for tiers) are a unit of their own. */
 export const MEMBER_ACCOUNT_KINDS = ['pending', 'available', 'qualifying'] as const;
 /** Member accounts opened on first use: `held`, points set aside for a checkout (redemption-holds.service.ts). */
-export const MEMBER_ACCOUNT_KINDS_ON_DEMAND = ['held'] as const;
-export type AccountKind = (typeof SYSTEM_ACCOUNT_KINDS)[number] | (typeof MEMBER_ACCOUNT_KINDS)[number] | (typeof MEMBER_ACCOUNT_KINDS_ON_DEMAND)[number];
+export const MEMBER_ACCOUNT_KINDS_ON_DEMAND = ['held', 'owed'] as const;
+/** Workspace accounts opened on first use: `write_off`, returns' points the member had already spent (negative-balance.ts). */
+export const SYSTEM_ACCOUNT_KINDS_ON_DEMAND = ['write_off'] as const;
+export type AccountKind =
+  | (typeof SYSTEM_ACCOUNT_KINDS)[number] | (typeof SYSTEM_ACCOUNT_KINDS_ON_DEMAND)[number] | (typeof MEMBER_ACCOUNT_KINDS)[number] | (typeof MEMBER_ACCOUNT_KINDS_ON_DEMAND)[number];
 /** Postings balance per unit: points never turn into qualifying points or back. */
 const QUALIFYING_ACCOUNT_KINDS: readonly AccountKind[] = ['qualifying', 'qualifying_issuance'];
 const QUALIFYING_KINDS = QUALIFYING_ACCOUNT_KINDS.map((k) => `'${k}'`).join(', ');
@@ -66,7 +69,7 @@ export const loyaltyAccounts = pgTable(
     uniqueIndex('loyalty_accounts_system_key').on(t.tenantId, t.kind).where(sql`customer_id IS NULL`),
     uniqueIndex('loyalty_accounts_member_key').on(t.tenantId, t.customerId, t.kind).where(sql`customer_id IS NOT NULL`),
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [loyaltyMembers.tenantId, loyaltyMembers.customerId] }),
-    check('loyalty_accounts_kind', sql`${t.kind} IN (${quoted([...SYSTEM_ACCOUNT_KINDS, ...MEMBER_ACCOUNT_KINDS, ...MEMBER_ACCOUNT_KINDS_ON_DEMAND])})`),
+    check('loyalty_accounts_kind', sql`${t.kind} IN (${quoted([...SYSTEM_ACCOUNT_KINDS, ...SYSTEM_ACCOUNT_KINDS_ON_DEMAND, ...MEMBER_ACCOUNT_KINDS, ...MEMBER_ACCOUNT_KINDS_ON_DEMAND])})`),
     check('loyalty_accounts_holder', sql`(${t.customerId} IS NOT NULL) = (${t.kind} IN (${quoted([...MEMBER_ACCOUNT_KINDS, ...MEMBER_ACCOUNT_KINDS_ON_DEMAND])}))`),
   ],
 );

@@ -9,6 +9,7 @@ import { Problem, invalidField, notFound } from '../../platform/http/problem.ts'
 import * as repo from './ledger.repo.ts';
 import { unitOf } from './ledger.schema.ts';
 import { drawSoonestExpiring, spendingOrder } from './lot-draws.ts';
+import { repayOwed } from './negative-balance.ts';
 
 /** Who is writing, in which workspace, at what instant (the clock is the caller's: routes pass now, tests their own). */
 export interface LedgerContext {
@@ -181,6 +182,8 @@ export async function earnPoints(tx: Executor, ctx: LedgerContext, customerId: s
     delta: { available: pending ? 0 : input.points, pending: pending ? input.points : 0, qualifying },
   });
   if (entryId === undefined) return replay(tx, ctx.tenantId, key, same);
+  // A negative balance is repaid first from what is earned (negative-balance.ts).
+  await repayOwed(tx, ctx, customerId, { entryId, lotId: lotId!, points: input.points, pending });
   await publishEvents(tx, ctx.tenantId, [{
     topic: LOYALTY_EVENTS.earned,
     payload: { customerId, entryId, points: input.points, qualifyingPoints: qualifying, expiresAt: iso(expiresAt), pendingUntil: iso(pendingUntil), reason: input.reason, externalId: input.externalId ?? null },
@@ -234,6 +237,12 @@ export async function reverseEntry(tx: Executor, ctx: LedgerContext, entryId: nu
   const original = await repo.findEntry(tx, ctx.tenantId, entryId);
   if (!original) throw notFound();
   if (original.kind !== 'earn' && original.kind !== 'redeem') throw new Problem(409, 'entry_not_reversible', { kind: original.kind });
+  // A partner's earn or offer was billed to or by the partner at the price of its day
+  // (partners.*.ts): reversing the points here would leave that bill standing, so it is refused
+  // rather than booked against issuance or redemptions as if no partner were involved.
+  if ((await entryDetail(tx, ctx.tenantId, original)).postings.some((p) => p.account === 'partner_payable')) {
+    throw new Problem(409, 'entry_partner_billed');
+  }
   const customerId = original.customerId!;
   // The member's lock first: a reversal and a spend of the same lot take turns, and so do two reversals.
   if (!(await repo.lockMember(tx, ctx.tenantId, customerId, ctx.now))) throw new Error(`entry ${entryId} has a member that does not exist`);

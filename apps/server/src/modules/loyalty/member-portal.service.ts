@@ -121,7 +121,8 @@ function presentHistoryItem(entry: LoyaltyEntryView): MemberHistoryItem {
     cause,
     reference: entry.externalId,
     // System runs write no note; a staff member's words are the member's reason.
-    note: entry.reason,
+    // A program event's entry names its program and topic (`Club · referral.qualified`): the cause says it in the member's words.
+    note: /^system:event:/.test(entry.source) ? null : entry.reason,
     points: entry.points.available + entry.points.pending,
     available: entry.points.available,
     pending: entry.points.pending,

@@ -293,6 +293,18 @@ describe('partners', () => {
     expect((await redeem(ws, gift.id, customer.id)).body.code).toBe('partner_offer_unavailable');
     const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM loyalty_partner_entries WHERE tenant_id = $1`, [ws.tenantId]);
     expect(rows[0].n).toBe(3);
+
+    // The generic reversal would take the points of an earn billed to the partner back and leave the
+    // partner billed: refused, nothing written. (This partner bills at earning: its offer's redemption
+    // was booked against redemptions, no bill, and may be reversed like any other.)
+    const entries = async () => Number((await t.database.pool.query(`SELECT count(*)::int AS n FROM loyalty_entries WHERE tenant_id = $1`, [ws.tenantId])).rows[0].n);
+    const count = await entries();
+    for (const entryId of [first.body.entry.id]) {
+      const reversed = await call(ws, 'POST', `/api/loyalty/entries/${entryId}/reversal`, { reason: 'mistake' }, { headers: { 'idempotency-key': `rev-${entryId}`, 'accept-language': 'fa' } });
+      expect([reversed.status, reversed.body.code], reversed.text).toEqual([409, 'entry_partner_billed']);
+      expect(reversed.body.detail ?? reversed.body.title).toMatch(/شریک/);
+    }
+    expect(await entries()).toBe(count);
   });
 
   it('holds monthly caps exactly under 20 concurrent requests at the edge, each way', async () => {

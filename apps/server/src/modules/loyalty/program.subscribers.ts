@@ -4,6 +4,7 @@ import { defineSubscriber, type DomainEvent } from '../../platform/events/outbox
 import { Problem } from '../../platform/http/problem.ts';
 import { awardEvent } from './earning.service.ts';
 import { programsForEvent, type Program } from './program.service.ts';
+import { referralAward } from './referrals.service.ts';
 
 // Points for what customers do elsewhere: answering a survey (`response.submitted`), a complaint's
 // goodwill gesture (`complaint.goodwill`), a referral that qualified. Each program with
@@ -54,15 +55,19 @@ export const programEventsSubscriber = defineSubscriber({
   payload: Payload,
   // Only workspaces with a program rewarding the topic get jobs (most answers earn nothing).
   async accepts(tenantId, topic, database) {
+    // The workspace's own referrals name their program and points (referrals.service.ts): no rule needed.
+    if (topic === 'referral.qualified') return true;
     return (await programsForEvent(database.db, tenantId, topic)).length > 0;
   },
   async run(event: DomainEvent<Payload>, { database, clock }) {
     const { customerId } = event.payload;
     if (!customerId || !UUID.test(customerId)) return;
-    const programs: Program[] = await programsForEvent(database.db, event.tenantId, event.topic);
+    const own = event.topic === 'referral.qualified' ? await referralAward(database.db, event.tenantId, event.payload) : undefined;
+    if (own === null) return;
+    const programs: Program[] = own ? [own.program] : await programsForEvent(database.db, event.tenantId, event.topic);
     for (const program of programs) {
       const rule = program.settings.events.find((r) => r.topic === event.topic);
-      const award = rule && eventAward(event.topic, event.payload, rule);
+      const award = own?.award ?? (rule && eventAward(event.topic, event.payload, rule));
       if (!award) continue;
       try {
         await database.db.transaction((tx) =>

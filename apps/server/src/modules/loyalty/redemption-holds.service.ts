@@ -8,6 +8,7 @@ import { getEntry, memberForWrite, settleMembers, type LedgerContext } from './l
 import { drawSoonestExpiring } from './lot-draws.ts';
 import * as repo from './redemption-holds.repo.ts';
 import * as rewards from './rewards.repo.ts';
+import { assertTierAllows } from './reward-tiers.service.ts';
 
 // A checkout's points: hold (available → held, lots drawn soonest-expiring first and recorded),
 // then capture (held → redemptions) or release (held → available, the same lots given back).
@@ -92,6 +93,9 @@ export async function placeHold(tx: Executor, ctx: LedgerContext, input: CreateH
   if (input.rewardId !== undefined) {
     reward = await rewards.rewardForHold(tx, ctx.tenantId, input.rewardId);
     if (!reward) throw invalidField('rewardId', 'reward_not_found');
+    // A discount coupon hands out a code with its points: coupons.service.ts, not a hold.
+    if (reward.kind === 'discount_coupon') throw new Problem(409, 'coupon_needs_redemption');
+    await assertTierAllows(tx, ctx.tenantId, reward.id, customerId);
     const now = ctx.now;
     if (!reward.active || reward.archivedAt || (reward.validFrom && reward.validFrom > now) || (reward.validUntil && reward.validUntil <= now)) {
       throw new Problem(409, 'reward_unavailable');

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-export const REWARD_KINDS = ['gift', 'coupon', 'partner_offer', 'donation'] as const;
+export const REWARD_KINDS = ['gift', 'coupon', 'partner_offer', 'donation', 'discount_coupon'] as const;
 export type RewardKind = (typeof REWARD_KINDS)[number];
 
 /**

@@ -31,7 +31,8 @@ export function presentReward(row: repo.RewardRow): RewardView {
 const cleanName = (name: LoyaltyLocalName) => Object.fromEntries(Object.entries(name).filter(([, v]) => v !== undefined));
 
 export async function createReward(tx: Executor, tenantId: string, actor: Actor | null, input: CreateReward, now: Date): Promise<RewardView> {
-  const stock = input.stock ?? null;
+  // A discount coupon's stock is its pool of codes (coupons.service.ts): none until codes are added.
+  const stock = input.kind === 'discount_coupon' ? 0 : input.stock ?? null;
   const row = await repo.insertReward(tx, {
     tenantId, id: randomUUID(), kind: input.kind, name: cleanName(input.name), pointsCost: input.pointsCost,
     stockTotal: stock, stockLeft: stock, perMemberLimit: input.perMemberLimit ?? null,
@@ -74,6 +75,7 @@ export async function updateReward(tx: Executor, tenantId: string, actor: Actor 
   const from = patch.validFrom === undefined ? row.validFrom : patch.validFrom;
   const until = patch.validUntil === undefined ? row.validUntil : patch.validUntil;
   if (from && until && until <= from) throw invalidField('validUntil', 'reward_window_invalid');
+  if (input.stock !== undefined && row.kind === 'discount_coupon') throw invalidField('stock', 'coupon_stock_is_pool');
   if (input.stock !== undefined) {
     const taken = row.stockTotal === null ? await repo.heldOrRedeemed(tx, tenantId, id) : row.stockTotal - row.stockLeft!;
     if (input.stock !== null && input.stock < taken) throw invalidField('stock', 'stock_below_taken', { taken });

@@ -2,7 +2,7 @@
  * Who may do what. Every route declares one permission (or `public`); the HTTP layer refuses
  * to register a route that does not, so no route is reachable without a role check.
  */
-export const ROLES = ['owner', 'admin', 'manager', 'agent', 'analyst'] as const;
+export const ROLES = ['owner', 'admin', 'manager', 'agent', 'analyst', 'finance'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -13,7 +13,7 @@ export const PERMISSIONS = [
   'followups:read', 'followups:work', 'followups:manage',
   'surveys:read', 'surveys:write', 'surveys:export', 'surveys:results', 'surveys:tag',
   'complaints:read', 'complaints:work', 'complaints:manage',
-  'loyalty:read', 'loyalty:write', 'loyalty:manage',
+  'loyalty:read', 'loyalty:write', 'loyalty:manage', 'loyalty:finance',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -44,6 +44,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   agent: new Set([...everyone, 'customers:write', 'interactions:write', 'followups:work', 'complaints:work', 'loyalty:write']),
   // results (scores, trends, themes) and tagging answers are analysis: not an agent's queue work
   analyst: new Set([...everyone, 'segments:write', 'customers:export', 'surveys:export', 'surveys:results', 'surveys:tag']),
+  // Finance reads the points liability, breakage and payables and sets the point value; it changes no points.
+  finance: new Set([...everyone, 'loyalty:finance']),
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

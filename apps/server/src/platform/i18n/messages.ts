@@ -1152,6 +1152,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'فقط کسب یا خرج امتیاز را می‌توان برگرداند؛ ثبت‌های دیگر را با ثبتی تازه اصلاح کنید.',
     ar: 'لا يمكن عكس إلا كسب النقاط أو استبدالها؛ صحّح القيود الأخرى بقيد جديد.',
   },
+  entry_partner_billed: {
+    en: 'This entry was billed to or by a partner; reversing it here would leave the partner’s bill standing. Correct it with an entry agreed with the partner.',
+    fa: 'این ثبت با یک شریک تسویه‌پذیر است؛ برگرداندن آن در اینجا صورت‌حساب شریک را دست‌نخورده می‌گذارد. آن را با ثبتی که با شریک توافق شده اصلاح کنید.',
+    ar: 'هذا القيد محسوب على شريك أو له؛ عكسه هنا يُبقي فاتورة الشريك كما هي. صحّحه بقيد متّفق عليه مع الشريك.',
+  },
   entry_already_reversed: {
     en: 'This entry has already been reversed.',
     fa: 'این ثبت پیش‌تر برگردانده شده است.',
@@ -1217,6 +1222,42 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'اعضایی در این سطح هستند یا قرار است به آن بروند، پس نمی‌توان آن را حذف کرد. به‌جایش آن را تغییر دهید.',
     ar: 'يحمل أعضاء هذا المستوى أو سينتقلون إليه، لذا لا يمكن حذفه. عدّله بدلًا من ذلك.',
   },
+  // Games and prepaid credit (loyalty/games.service.ts, credit.service.ts).
+  game_badge_unknown: {
+    en: 'This program has no such badge.',
+    fa: 'این برنامه چنین نشانی ندارد.',
+    ar: 'لا توجد شارة كهذه في هذا البرنامج.',
+  },
+  game_reward_required: {
+    en: 'Give a reward: points, a badge, or both.',
+    fa: 'یک پاداش تعیین کنید: امتیاز، نشان یا هر دو.',
+    ar: 'حدّد مكافأة: نقاطًا أو شارة أو كليهما.',
+  },
+  game_filter_not_for_topic: {
+    en: 'This filter does not apply to the kind of events chosen.',
+    fa: 'این شرط برای نوع رویدادهای انتخاب‌شده کاربرد ندارد.',
+    ar: 'لا ينطبق هذا الشرط على نوع الأحداث المختارة.',
+  },
+  credit_below_price: {
+    en: 'The credit must be at least the price; the difference is the bonus.',
+    fa: 'اعتبار باید دست‌کم برابر قیمت باشد؛ مابه‌التفاوت هدیه است.',
+    ar: 'يجب ألا يقل الرصيد عن السعر؛ والفرق هو المكافأة.',
+  },
+  credit_package_unknown: {
+    en: 'There is no such credit package.',
+    fa: 'چنین بسته‌ی اعتباری وجود ندارد.',
+    ar: 'لا توجد باقة رصيد كهذه.',
+  },
+  credit_package_inactive: {
+    en: 'This credit package is no longer sold.',
+    fa: 'این بسته‌ی اعتباری دیگر فروخته نمی‌شود.',
+    ar: 'لم تعد باقة الرصيد هذه معروضة للبيع.',
+  },
+  insufficient_credit: {
+    en: 'Not enough credit: {balance} held, {amount} asked. Nothing was spent.',
+    fa: 'اعتبار کافی نیست: {balance} موجود است و {amount} درخواست شده. چیزی خرج نشد.',
+    ar: 'الرصيد غير كافٍ: المتوفر {balance} والمطلوب {amount}. لم يُصرف شيء.',
+  },
   order_line_repeated: {
     en: 'The line {id} appears more than once.',
     fa: 'ردیف {id} بیش از یک بار آمده است.',
@@ -1278,6 +1319,51 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'موجودی این جایزه تمام شده است. امتیازی رزرو نشد.',
     ar: 'نفد مخزون هذه المكافأة. لم تُحجز أي نقاط.',
   },
+  coupon_pool_empty: {
+    en: 'No codes are left for this coupon. No points were taken.',
+    fa: 'کدی برای این کوپن باقی نمانده است. امتیازی کسر نشد.',
+    ar: 'لم يتبقَّ أي رمز لهذه القسيمة. لم تُخصم أي نقاط.',
+  },
+  reward_not_coupon: {
+    en: 'This reward is not a discount coupon with codes.',
+    fa: 'این جایزه کوپن تخفیف کددار نیست.',
+    ar: 'هذه المكافأة ليست قسيمة خصم ذات رموز.',
+  },
+  reward_tier_required: {
+    en: 'Only members of certain tiers may redeem this reward. No points were taken.',
+    fa: 'فقط اعضای سطح‌های مشخصی می‌توانند این جایزه را بگیرند. امتیازی کسر نشد.',
+    ar: 'لا يستبدل هذه المكافأة إلا أعضاء مستويات معيّنة. لم تُخصم أي نقاط.',
+  },
+  coupon_limit_reached: {
+    en: 'This member has already redeemed this coupon {limit} time(s), its limit. No points were taken.',
+    fa: 'این عضو پیش‌تر {limit} بار این کوپن را گرفته که سقف آن است. امتیازی کسر نشد.',
+    ar: 'استبدل هذا العضو هذه القسيمة {limit} مرة، وهو الحد الأقصى. لم تُخصم أي نقاط.',
+  },
+  coupon_redemption_cancelled: {
+    en: 'This coupon redemption was cancelled; its code can no longer be used.',
+    fa: 'این کوپن لغو شده است و کد آن دیگر قابل استفاده نیست.',
+    ar: 'أُلغي استبدال هذه القسيمة، ولم يعد رمزها صالحًا للاستخدام.',
+  },
+  coupon_needs_redemption: {
+    en: 'A discount coupon is redeemed with its code in one step, not held. Nothing was held.',
+    fa: 'کوپن تخفیف با کدش یک‌جا گرفته می‌شود و رزرو نمی‌شود. امتیازی رزرو نشد.',
+    ar: 'تُستبدل قسيمة الخصم مع رمزها دفعة واحدة ولا تُحجز. لم تُحجز أي نقاط.',
+  },
+  coupon_stock_is_pool: {
+    en: 'A discount coupon\'s stock is its codes: add codes instead of setting a stock.',
+    fa: 'موجودی کوپن تخفیف همان کدهای آن است: به جای تعیین موجودی، کد اضافه کنید.',
+    ar: 'مخزون قسيمة الخصم هو رموزها: أضف رموزًا بدل تحديد المخزون.',
+  },
+  coupon_codes_exhausted: {
+    en: 'Not enough new codes of this length and prefix are left. Use longer codes or another prefix.',
+    fa: 'کد تازهٔ کافی با این طول و پیشوند باقی نمانده است. کدهای بلندتر یا پیشوند دیگری به کار ببرید.',
+    ar: 'لم يتبقَّ ما يكفي من الرموز الجديدة بهذا الطول والبادئة. استخدم رموزًا أطول أو بادئة أخرى.',
+  },
+  tier_not_in_program: {
+    en: 'This tier is not a tier of the chosen program.',
+    fa: 'این سطح از سطح‌های برنامهٔ انتخاب‌شده نیست.',
+    ar: 'هذا المستوى ليس من مستويات البرنامج المختار.',
+  },
   reward_limit_reached: {
     en: 'This member has already taken this reward {limit} time(s), its limit. Nothing was held.',
     fa: 'این عضو پیش‌تر {limit} بار این جایزه را گرفته که سقف آن است. امتیازی رزرو نشد.',
@@ -1323,6 +1409,36 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'این مؤسسه‌ی خیریه بایگانی شده است و دیگر نمی‌توان آن را تغییر داد.',
     ar: 'هذه الجمعية الخيرية مؤرشفة ولا يمكن تعديلها بعد الآن.',
   },
+  partner_inactive: {
+    en: 'This partner is not active. No points were earned.',
+    fa: 'این شریک غیرفعال است. امتیازی داده نشد.',
+    ar: 'هذا الشريك غير نشط. لم تُكتسب أي نقاط.',
+  },
+  partner_earn_cap_reached: {
+    en: 'This would pass the partner\'s monthly cap of {cap} points earned. Nothing was written.',
+    fa: 'با این کار سقف ماهانه‌ی {cap} امتیاز کسب‌شده نزد این شریک رد می‌شود. چیزی ثبت نشد.',
+    ar: 'سيتجاوز هذا الحد الشهري للشريك البالغ {cap} نقطة مكتسبة. لم يُسجَّل شيء.',
+  },
+  partner_redeem_cap_reached: {
+    en: 'This would pass the partner\'s monthly cap of {cap} points redeemed. Nothing was written.',
+    fa: 'با این کار سقف ماهانه‌ی {cap} امتیاز خرج‌شده نزد این شریک رد می‌شود. چیزی ثبت نشد.',
+    ar: 'سيتجاوز هذا الحد الشهري للشريك البالغ {cap} نقطة مستبدلة. لم يُسجَّل شيء.',
+  },
+  partner_offer_unavailable: {
+    en: 'This partner offer is not available now. No points were spent.',
+    fa: 'این پیشنهاد شریک اکنون در دسترس نیست. امتیازی خرج نشد.',
+    ar: 'عرض الشريك هذا غير متاح الآن. لم تُستبدل أي نقاط.',
+  },
+  partner_offer_locked: {
+    en: 'This offer opens to members who spent at least {threshold} in the last {days} days; this member spent {spend}. No points were spent.',
+    fa: 'این پیشنهاد برای اعضایی است که در {days} روز گذشته دست‌کم {threshold} خرید کرده‌اند؛ خرید این عضو {spend} است. امتیازی خرج نشد.',
+    ar: 'هذا العرض متاح للأعضاء الذين أنفقوا {threshold} على الأقل في آخر {days} يومًا؛ أنفق هذا العضو {spend}. لم تُستبدل أي نقاط.',
+  },
+  period_invalid: {
+    en: 'There is no such month in the workspace calendar.',
+    fa: 'چنین ماهی در تقویم این فضای کاری وجود ندارد.',
+    ar: 'لا يوجد مثل هذا الشهر في تقويم مساحة العمل.',
+  },
   donation_too_small: {
     en: 'These points are worth less than the smallest unit of money; give at least {points} points.',
     fa: 'ارزش این امتیازها کمتر از کوچک‌ترین واحد پول است؛ دست‌کم {points} امتیاز اهدا کنید.',
@@ -1357,6 +1473,36 @@ export const PROBLEM_MESSAGES: Catalog = {
     en: 'Sign in with a code sent to your phone to see your points.',
     fa: 'برای دیدن امتیازهایتان با کدی که به تلفنتان فرستاده می‌شود وارد شوید.',
     ar: 'سجّل الدخول برمز يُرسل إلى هاتفك لترى نقاطك.',
+  },
+  referral_code_none: {
+    en: 'This member has no referral code yet.',
+    fa: 'این عضو هنوز کد معرفی ندارد.',
+    ar: 'ليس لهذا العضو رمز إحالة بعد.',
+  },
+  referral_code_malformed: {
+    en: 'A referral code is eight letters and digits, such as K7QM-W2HD.',
+    fa: 'کد معرفی هشت حرف و رقم است، مانند K7QM-W2HD.',
+    ar: 'رمز الإحالة ثمانية أحرف وأرقام، مثل K7QM-W2HD.',
+  },
+  referral_code_unknown: {
+    en: 'No member has this referral code.',
+    fa: 'هیچ عضوی این کد معرفی را ندارد.',
+    ar: 'لا يملك أي عضو رمز الإحالة هذا.',
+  },
+  self_referral: {
+    en: 'A customer cannot be referred by themselves or by someone with the same phone or e-mail.',
+    fa: 'مشتری نمی‌تواند خودش را معرفی کند یا با تلفن یا ایمیل یکسان معرفی شود.',
+    ar: 'لا يمكن أن يحيل العميل نفسه أو أن يُحال ممن له الهاتف أو البريد نفسه.',
+  },
+  referral_after_first_order: {
+    en: 'This customer has already ordered: a referral counts only before the first order.',
+    fa: 'این مشتری پیش‌تر خرید کرده است: معرفی فقط پیش از نخستین خرید پذیرفته می‌شود.',
+    ar: 'سبق لهذا العميل أن طلب: تُقبل الإحالة قبل الطلب الأول فقط.',
+  },
+  referral_already_attached: {
+    en: 'This customer was already referred by another member; a referral cannot be changed.',
+    fa: 'این مشتری پیش‌تر به معرفی عضو دیگری آمده است؛ معرفی را نمی‌توان تغییر داد.',
+    ar: 'أحال عضو آخر هذا العميل من قبل؛ لا يمكن تغيير الإحالة.',
   },
 };
 

@@ -14,6 +14,9 @@ import { Button, Skeleton, TextField } from '../../ui/index.ts';
 import { ProgressBar } from '../../ui/progress.tsx';
 import { memberPortalApi, type DonationReceipt, type MemberCatalogue, type MemberHistoryEntry, type MemberPortal } from './api.ts';
 import './member-portal.css';
+import { ReferralLink } from './referral-link.tsx';
+import { MemberGames } from './member-games.tsx';
+import { MemberCoupons } from './member-coupons.tsx';
 
 type Step = { kind: 'loading' } | { kind: 'phone' } | { kind: 'code'; phone: string } | { kind: 'member'; view: MemberPortal };
 
@@ -245,6 +248,9 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
 
       <History api={api} display={display} />
       <Catalogue api={api} display={display} available={view.balance.available} onGiven={refresh} />
+      <MemberCoupons display={display} available={view.balance.available} onChanged={refresh} />
+      <ReferralLink display={display} />
+      <MemberGames display={display} irrDisplay={view.workspace.irrDisplay} />
 
       <p className="portal-signout"><Button variant="ghost" onPress={handleSignOut}>{t('memberPortal.signOut')}</Button></p>
     </>

@@ -13,6 +13,9 @@ import { loyaltyApi, loyaltyKeys, type Charity, type Program, type Reward, type 
 import { localName } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import './loyalty.css';
+import { Referrals } from './referrals.tsx';
+import { CreditPackages, LoyaltyGames } from './games.tsx';
+import { LoyaltyScreensNav } from './loyalty-screens-nav.tsx';
 
 export default function LoyaltyPage() {
   const t = useT();
@@ -24,10 +27,15 @@ export default function LoyaltyPage() {
           <h1>{t('loyalty.title')}</h1>
           <p className="muted page-intro">{t('loyalty.intro')}</p>
         </div>
+        <ButtonLink href="/loyalty/partners">{t('loyalty.partners.title')}</ButtonLink>
       </header>
+      <LoyaltyScreensNav current="programs" />
       <Programs />
       <Rewards />
       <Charities />
+      <Referrals />
+      <LoyaltyGames />
+      <CreditPackages />
       {canManageLoyalty(session.role) && <LedgerCheck />}
     </div>
   );
@@ -102,6 +110,7 @@ function Rewards() {
         columns={columns}
         rows={rewards.data?.items ?? []}
         rowKey={(r) => r.id}
+        rowHref={(r) => `/loyalty/rewards/${r.id}`}
         isLoading={rewards.isPending}
         error={rewards.isError ? { detail: rewards.error.message, onRetry: () => void rewards.refetch() } : null}
         empty={{ title: t('loyalty.rewards.empty'), body: t('loyalty.rewards.emptyBody') }}

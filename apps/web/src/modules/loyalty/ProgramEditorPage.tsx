@@ -148,6 +148,8 @@ function Editor({ program }: { program: LoyaltyProgramView | null }) {
                 <TextField label={t('loyalty.editor.capDay')} value={draft.capDay} onChange={(v) => set('capDay', v)} inputMode="numeric" description={t('loyalty.editor.noCapHint')} errorMessage={err('caps.perDay')} />
                 <TextField label={t('loyalty.editor.pendingDays')} value={draft.pendingDays} onChange={(v) => set('pendingDays', v)} inputMode="numeric" description={t('loyalty.editor.pendingHint')} errorMessage={err('pendingDays')} />
               </div>
+              <Switch isSelected={draft.allowNegativeBalance} onChange={(v) => set('allowNegativeBalance', v)}>{t('loyalty.editor.allowNegative')}</Switch>
+              <p className="field-description">{t('loyalty.editor.allowNegativeHint')}</p>
             </fieldset>
 
             <ExpiryFields draft={draft} set={set} err={err} />

@@ -12,6 +12,7 @@ import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, Dialog, ErrorState, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
 import { loyaltyApi, loyaltyKeys, type Entry } from './api.ts';
 import { canChangePoints, canManageLoyalty } from './loyalty-roles.ts';
+import { CustomerCoupons } from './customer-coupons.tsx';
 import { newIdempotencyKey, signedPoints } from './loyalty-format.ts';
 import './loyalty.css';
 
@@ -63,6 +64,7 @@ export function CustomerLoyalty({ customerId, canChange }: { customerId: string;
               </ul>
             </div>
           )}
+          <CustomerCoupons customerId={customerId} canManage={canChange && canManageLoyalty(session.role)} />
           <History customerId={customerId} canReverse={canChange && canManageLoyalty(session.role)} />
         </>
       )}

@@ -34,6 +34,10 @@ export interface ProgramDraft {
   fixedDay: string;
   events: Record<LoyaltyEventTopic, EventDraft>;
   noticeDays: string;
+  /** the referral rules, edited on the loyalty page's referrals section (referrals-settings.tsx): carried through unchanged */
+  referral?: LoyaltyProgramSettings['referral'];
+  /** a return of points already spent may take the balance negative (else it is written off) */
+  allowNegativeBalance: boolean;
 }
 
 export interface Money { currency: string; irrDisplay: IrrDisplay }
@@ -70,6 +74,8 @@ export function draftOf(name: string, s: LoyaltyProgramSettings | null, prefs: P
     fixedDay: expiry.kind === 'fixed' ? n(expiry.day) : '',
     events,
     noticeDays: n(s?.expiryNotice?.daysBefore),
+    ...(s?.referral ? { referral: s.referral } : {}),
+    allowNegativeBalance: s?.allowNegativeBalance === true,
   };
 }
 
@@ -148,6 +154,8 @@ export function toSettings(d: ProgramDraft, money: Money): { settings: LoyaltyPr
     pendingDays: pendingDays === 'bad' ? 0 : pendingDays,
     expiry, events,
     expiryNotice: notice === 'bad' || notice === null ? null : { daysBefore: notice },
+    ...(d.referral ? { referral: d.referral } : {}),
+    ...(d.allowNegativeBalance ? { allowNegativeBalance: true } : {}),
   };
   return { settings, errors };
 }

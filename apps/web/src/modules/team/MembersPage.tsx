@@ -11,7 +11,7 @@ import {
   Badge, Button, CopyButton, DataTable, Dialog, PlusIcon, Select, sortRows, TextField, UserText, useToast, type DataTableColumn, type SortState,
 } from '../../ui/index.ts';
 
-const ROLES = ['owner', 'admin', 'manager', 'agent', 'analyst'] as const;
+const ROLES = ['owner', 'admin', 'manager', 'agent', 'analyst', 'finance'] as const;
 type RoleId = (typeof ROLES)[number];
 
 export default function MembersPage() {

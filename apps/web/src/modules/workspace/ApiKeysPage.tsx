@@ -10,7 +10,7 @@ import {
   Badge, Button, ConfirmDialog, CopyButton, DataTable, Dialog, KeyIcon, PlusIcon, Select, sortRows, TextField, UserText, useToast, type DataTableColumn, type Selection, type SortState,
 } from '../../ui/index.ts';
 
-const KEY_ROLES = ['admin', 'manager', 'agent', 'analyst'] as const;
+const KEY_ROLES = ['admin', 'manager', 'agent', 'analyst', 'finance'] as const;
 
 export default function ApiKeysPage() {
   const t = useT();
