@@ -10,58 +10,18 @@ import type { Browser, Page } from 'playwright-core';
 import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+import { type Api, LANGS, latinWords, SIZES, staffApi, toPersian, until } from './loyalty-e2e.ts';
 
 const fa = MESSAGES.fa;
-const PERSIAN = '۰۱۲۳۴۵۶۷۸۹';
-const toPersian = (digits: string) => digits.replace(/[0-9]/g, (d) => PERSIAN[Number(d)]!);
 const KAVENEGAR_KEY = 'kv-e2e-games-key';
 const PHONE = '09357651111';
 const E164 = '+989357651111';
-const LANGS = ['fa', 'ar', 'en'] as const;
-const SIZES = [{ width: 1366, height: 900 }, { width: 390, height: 844 }];
 
 let vafa: RunningVafa;
 let browser: Browser;
 let sms: SmsProviderServer;
 let slug = '';
-
-type Api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, data?: unknown) => Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers
-
-async function staff(page: Page): Promise<Api> {
-  const login = await page.request.post('/api/auth/login', { data: { email: vafa.email, password: vafa.password } });
-  assert.equal(login.status(), 200, await login.text());
-  const { csrfToken } = await login.json() as { csrfToken: string };
-  return async (method, url, data) => {
-    const res = await page.request.fetch(url, { method, data, headers: { 'x-csrf-token': csrfToken, 'idempotency-key': `e2e-${Math.random()}` } });
-    assert.ok(res.status() < 300, `${method} ${url} → ${res.status()} ${await res.text()}`);
-    return res.status() === 204 ? {} : res.json();
-  };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | false | undefined>): Promise<T> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Latin words a person sees in the element, outside codes, addresses and people's own text. */
-function latinWords(page: Page, selector: string): Promise<string[]> {
-  return page.evaluate((sel) => {
-    const found: string[] = [];
-    for (const root of document.querySelectorAll(sel)) {
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (node.parentElement?.closest('bdi, [dir="ltr"], [translate="no"], script, style')) continue;
-        found.push(...(node.textContent ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []);
-      }
-    }
-    return found;
-  }, selector);
-}
+const staff = (page: Page): Promise<Api> => staffApi(page, vafa);
 
 async function signIn(page: Page): Promise<void> {
   await page.getByRole('textbox', { name: fa['memberPortal.phone'] }).fill(toPersian(PHONE));

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { useT } from '../../i18n/useT.ts';
 import { formatInstant, formatMoney, formatNumber, type DisplayPrefs } from '../../lib/format.ts';
 import type { IrrDisplay } from '../../lib/money.ts';
-import { BadgeIcon } from './member-games-icons.tsx';
+import { BadgeIcon } from '../../ui/badge-icon.tsx';
 import './member-games.css';
 
 type Display = Pick<DisplayPrefs, 'language' | 'digits' | 'calendar' | 'timeZone'>;

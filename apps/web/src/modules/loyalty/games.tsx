@@ -15,7 +15,7 @@ import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, DataTable, PlusIcon, Select, TextField, UserText, useToast, type DataTableColumn } from '../../ui/index.ts';
 import { loyaltyApi, loyaltyKeys, type Program } from './api.ts';
 import { gameKeys, gamesApi, type Challenge, type CreditPackage, type GameBadge } from './games-api.ts';
-import { BadgeIcon } from './games-icons.tsx';
+import { BadgeIcon } from '../../ui/badge-icon.tsx';
 import { localName } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import './games.css';

@@ -1,5 +1,6 @@
-// Badge icons as inline SVG (an emoji would need a font the device may not have), by icon key.
-// The member portal keeps its own copy (modules import each other's index only).
+// Badge icons as inline SVG (an emoji would need a font the device may not have), by icon key:
+// the loyalty screens and the member portal both draw them. Imported from this file by those
+// screens only, to keep it out of the first screen's bundle.
 import type { ReactElement } from 'react';
 
 const PATHS: Record<string, ReactElement> = {
