@@ -82,10 +82,21 @@ async function axisWithFirstDay(page: Page, side: 'right' | 'left', digits: RegE
 describe('chart on the follow-up metrics', { timeout: 600_000 }, () => {
   before(async () => {
     [vafa, browser] = await Promise.all([startVafa({ customers: 20 }), launchChromium()]);
-    // The demo opens follow-ups today; close one so both series have a value.
+    // Two follow-ups opened today, one of them closed, so both series have a value. Opened here, not
+    // taken from the demo's: its follow-ups follow its latest returns, and twenty demo customers
+    // have none at some hours of the day (the generator's shop hours shift with the clock).
     const login = await fetch(`${vafa.apiUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: vafa.email, password: vafa.password }) });
     const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const { csrfToken } = await login.json() as { csrfToken: string };
+    const customers = await (await fetch(`${vafa.apiUrl}/api/customers?limit=2`, { headers: { cookie } })).json() as { items: { id: string }[] };
+    assert.equal(customers.items.length, 2, 'the demo has customers');
+    for (const [n, customer] of customers.items.entries()) {
+      const opened = await fetch(`${vafa.apiUrl}/api/followups`, {
+        method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json', 'idempotency-key': `chart-${n}` },
+        body: JSON.stringify({ customerId: customer.id, reason: 'negative_experience', dueInBusinessHours: 4, priority: 'urgent' }),
+      });
+      assert.equal(opened.status, 201, await opened.text());
+    }
     const queue = await (await fetch(`${vafa.apiUrl}/api/followups?status=open`, { headers: { cookie } })).json() as { items: { id: string }[] };
     assert.ok(queue.items.length > 0, 'the demo has open follow-ups');
     const closed = await fetch(`${vafa.apiUrl}/api/followups/${queue.items[0]!.id}/attempts`, {

@@ -175,6 +175,8 @@ describe('engagement screens', { timeout: 600_000 }, () => {
     await page.getByRole('link', { name: 'همهٔ پیگیری‌ها' }).click();
     await page.getByRole('heading', { level: 1, name: 'پیگیری‌ها' }).waitFor();
     await page.locator('[data-testid="followup-row"], .state-empty').first().waitFor();
+    // The list may show its cached page first (the follow-up still open) until its refetch lands.
+    await page.getByTestId('followup-row').filter({ hasText: followupCustomer.name }).waitFor({ state: 'detached' });
     assert.equal(await page.getByTestId('followup-row').filter({ hasText: followupCustomer.name }).count(), 0);
     await page.getByRole('main').getByRole('button', { name: /نمایش/ }).click();
     await page.getByRole('option', { name: 'انجام‌شده' }).click();
