@@ -121,7 +121,7 @@ describe('loyalty screens', { timeout: 900_000 }, () => {
   test('/loyalty lists the program, the reward and the charity, and the ledger check finds no drift', async () => {
     await page.goto('/loyalty');
     await page.getByRole('heading', { name: fa['loyalty.title'], level: 1 }).waitFor();
-    await page.getByText('باشگاه مشتریان').waitFor();
+    await page.getByRole('link', { name: 'باشگاه مشتریان' }).waitFor();
     await page.getByText('لیوان سفالی').waitFor();
     await page.getByText('خیریهٔ کودکان').waitFor();
     await page.getByRole('button', { name: fa['loyalty.verify.run'] }).click();
