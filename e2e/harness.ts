@@ -147,7 +147,8 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
 /** A screenshot in test-output/screenshots once the page has settled and its fonts loaded. */
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
-  await page.waitForLoadState('networkidle').catch(() => undefined);
+  // Best effort, as long as before the contexts' longer waits (WAIT_MS): a page that polls is never idle.
+  await page.waitForLoadState('networkidle', { timeout: 30_000 }).catch(() => undefined);
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: options.fullPage ?? false });
 }
