@@ -9,7 +9,7 @@ import { publishEvents } from '../../platform/events/outbox.ts';
 import type { Actor } from '../../platform/http/access.ts';
 import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
 import { toAsciiDigits } from '../../platform/i18n/digits.ts';
-import { customers } from '../customers/customer.schema.ts';
+import { customers } from '../customers/index.ts';
 import { recordAudit, workspaceSettings, workspaces } from '../workspace/index.ts';
 import { customerStanding } from './ledger.repo.ts';
 import { loyaltyOrders } from './program.schema.ts';
