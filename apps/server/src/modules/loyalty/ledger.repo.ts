@@ -393,7 +393,7 @@ export async function unlockDueLots(tx: Executor, tenantId: string, customerIds:
       JOIN loyalty_accounts a ON a.tenant_id = ${tenantId} AND a.customer_id = e.customer_id AND a.kind IN ('pending', 'available')
     ), balances AS (
       UPDATE loyalty_members m SET pending = m.pending - p.points, available = m.available + p.points, updated_at = ${at}::timestamptz
-      FROM per_member p WHERE m.tenant_id = ${tenantId} AND m.customer_id = p.customer_id
+      FROM per_member p WHERE m.tenant_id = ${tenantId} AND m.customer_id = ANY(${sql.param(customerIds)}::uuid[]) AND m.customer_id = p.customer_id
     )
     SELECT e.id AS entry_id, e.customer_id, p.points, p.lots FROM entries e JOIN per_member p USING (customer_id)`);
   return rows.map((r) => ({ entryId: Number(r.entry_id), customerId: r.customer_id, points: Number(r.points), lots: Number(r.lots) }));
@@ -413,8 +413,10 @@ export async function expireDueLots(tx: Executor, tenantId: string, customerIds:
       WHERE tenant_id = ${tenantId} AND customer_id = ANY(${sql.param(customerIds)}::uuid[]) AND remaining > 0
         AND expires_at <= ${at}::timestamptz AND (pending_until IS NULL OR unlocked_at IS NOT NULL)
     ), taken AS (
+      -- The lots by their keys (id = ANY): a join alone leaves the planner free to scan every
+      -- lot of the workspace to find a few hundred, which it does while the table is small.
       UPDATE loyalty_lots l SET remaining = 0 FROM due
-      WHERE l.tenant_id = ${tenantId} AND l.id = due.id AND l.remaining = due.remaining
+      WHERE l.tenant_id = ${tenantId} AND l.id = ANY(ARRAY(SELECT id FROM due)) AND l.id = due.id AND l.remaining = due.remaining
       RETURNING l.id AS lot_id, l.customer_id, due.remaining AS taken
     ), per_member AS (
       SELECT customer_id, sum(taken) AS points, count(*) AS lots FROM taken GROUP BY customer_id
@@ -436,7 +438,7 @@ export async function expireDueLots(tx: Executor, tenantId: string, customerIds:
       SELECT ${tenantId}::uuid, e.id, t.lot_id, t.taken FROM taken t JOIN entries e USING (customer_id)
     ), balances AS (
       UPDATE loyalty_members m SET available = m.available - p.points, updated_at = ${at}::timestamptz
-      FROM per_member p WHERE m.tenant_id = ${tenantId} AND m.customer_id = p.customer_id
+      FROM per_member p WHERE m.tenant_id = ${tenantId} AND m.customer_id = ANY(${sql.param(customerIds)}::uuid[]) AND m.customer_id = p.customer_id
     )
     SELECT e.id AS entry_id, e.customer_id, p.points, p.lots FROM entries e JOIN per_member p USING (customer_id)`);
   return rows.map((r) => ({ entryId: Number(r.entry_id), customerId: r.customer_id, points: Number(r.points), lots: Number(r.lots) }));

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomer } from '../../../test/factories.ts';
+import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { earnPoints, redeemPoints, settleDueBatch, settleDueEverywhere, verifyLedger, type LedgerContext } from './index.ts';
+
+// The expiry run and `verify` as bench/loyalty-scale.bench.ts measures them at 10,000,000 lots,
+// here at a size a test can read lot by lot: the run expires exactly the lots past their expiry
+// (whatever the batch size), a second run expires nothing, and verify still sees drift.
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+}, 120_000);
+afterAll(() => t?.close());
+
+const DAY_MS = 86_400_000;
+const inDays = (days: number, from: Date) => new Date(from.getTime() + days * DAY_MS);
+
+interface Seeded {
+  ws: TestWorkspace;
+  /** lot id → the points a run at day 10 must take from it */
+  due: Map<number, number>;
+  /** lot id → remaining, for the lots it must leave alone */
+  kept: Map<number, number>;
+  customers: string[];
+}
+
+/**
+ * Members with, each: a lot expiring on day 5 (due at day 10), one on day 20, one that never
+ * expires, one pending until day 15; every fourth a lot pending until day 3 that expires on day 8
+ * (unlocked, then expired, by the same run); every fifth a second due lot; every third spent 15
+ * points, drawn on its soonest-expiring lot.
+ */
+async function seed(members: number, now: Date): Promise<Seeded> {
+  const ws = await t.createWorkspace();
+  const ctx: LedgerContext = { tenantId: ws.tenantId, source: 'system:test', now };
+  const due = new Map<number, number>();
+  const kept = new Map<number, number>();
+  const customers: string[] = [];
+  for (let i = 0; i < members; i += 1) {
+    const customerId = (await createCustomer(t, ws)).id;
+    customers.push(customerId);
+    await t.database.db.transaction(async (tx) => {
+      const earn = async (points: number, extra: { expiresAt?: Date; pendingUntil?: Date }) => (await earnPoints(tx, ctx, customerId, {
+        points, reason: 'خرید', externalId: `${customerId}-${points}`,
+        ...(extra.expiresAt ? { expiresAt: extra.expiresAt.toISOString() } : {}), ...(extra.pendingUntil ? { pendingUntil: extra.pendingUntil.toISOString() } : {}),
+      })).entry.lot!.id;
+      const first = await earn(40 + i, { expiresAt: inDays(5, now) });
+      due.set(first, 40 + i);
+      kept.set(await earn(300 + i, { expiresAt: inDays(20, now) }), 300 + i);
+      kept.set(await earn(500 + i, {}), 500 + i);
+      kept.set(await earn(700 + i, { pendingUntil: inDays(15, now), expiresAt: inDays(40, now) }), 700 + i);
+      if (i % 4 === 0) due.set(await earn(900 + i, { pendingUntil: inDays(3, now), expiresAt: inDays(8, now) }), 900 + i);
+      if (i % 5 === 0) due.set(await earn(1_100 + i, { expiresAt: inDays(7, now) }), 1_100 + i);
+      if (i % 3 === 0) {
+        await redeemPoints(tx, ctx, customerId, { points: 15, externalId: `spend-${customerId}` });
+        due.set(first, 40 + i - 15);
+      }
+    });
+  }
+  return { ws, due, kept, customers };
+}
+
+async function lots(tenantId: string): Promise<Map<number, number>> {
+  const { rows } = await t.database.pool.query<{ id: string; remaining: string }>('SELECT id, remaining FROM loyalty_lots WHERE tenant_id = $1', [tenantId]);
+  return new Map(rows.map((r) => [Number(r.id), Number(r.remaining)]));
+}
+
+/** What the expiry entries drew, per lot. */
+async function expired(tenantId: string): Promise<Map<number, number>> {
+  const { rows } = await t.database.pool.query<{ lot_id: string; taken: string }>(`
+    SELECT d.lot_id, sum(d.amount) AS taken FROM loyalty_draws d JOIN loyalty_entries e ON e.tenant_id = d.tenant_id AND e.id = d.entry_id
+    WHERE d.tenant_id = $1 AND e.kind = 'expire' GROUP BY d.lot_id`, [tenantId]);
+  return new Map(rows.map((r) => [Number(r.lot_id), Number(r.taken)]));
+}
+
+const entryCount = async (tenantId: string) => Number((await t.database.pool.query<{ n: string }>('SELECT count(*) AS n FROM loyalty_entries WHERE tenant_id = $1', [tenantId])).rows[0]!.n);
+
+const verify = (tenantId: string, now: Date) =>
+  t.database.db.transaction((tx) => verifyLedger(tx, tenantId, now), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+
+describe('expiry at size, small', () => {
+  it('the hourly run expires exactly the lots past their expiry, a second run expires nothing, and verify finds the ledger clean', async () => {
+    const now = new Date();
+    const { ws, due, kept } = await seed(12, now);
+    const at = inDays(10, now);
+
+    const first = await settleDueEverywhere(t.database, at);
+    expect(first.expiredLots).toBe(due.size);
+    expect(first.expiredPoints).toBe([...due.values()].reduce((a, b) => a + b, 0));
+    expect(first.unlockedLots).toBe(3); // the lots pending until day 3, of members 0, 4 and 8
+    expect(await expired(ws.tenantId)).toEqual(due);
+    const after = await lots(ws.tenantId);
+    for (const id of due.keys()) expect(after.get(id), `due lot ${id}`).toBe(0);
+    for (const [id, remaining] of kept) expect(after.get(id), `lot ${id} not due`).toBe(remaining);
+    await expectLedgerBalanced(t, ws.tenantId);
+
+    // Safe to re-run: nothing left to expire, nothing written.
+    const entries = await entryCount(ws.tenantId);
+    const second = await settleDueEverywhere(t.database, at);
+    expect(second).toMatchObject({ members: 0, expiredLots: 0, expiredPoints: 0, unlockedLots: 0 });
+    expect(await entryCount(ws.tenantId)).toBe(entries);
+    expect(await lots(ws.tenantId)).toEqual(after);
+
+    const report = await verify(ws.tenantId, at);
+    expect(report).toMatchObject({ ok: true, driftCounts: { balances: 0, entries: 0, lots: 0, entryLots: 0, held: 0, charity: 0 } });
+    expect(report.systemBalances.breakage).toBe(first.expiredPoints);
+  });
+
+  it('in batches smaller than the due work, the runs expire the same lots, each once', async () => {
+    const now = new Date();
+    const { ws, due } = await seed(10, now);
+    const ctx: LedgerContext = { tenantId: ws.tenantId, source: 'system:test', now: inDays(10, now) };
+    let batches = 0;
+    let expiredLots = 0;
+    for (;;) {
+      const { seen, result } = await t.database.db.transaction((tx) => settleDueBatch(tx, ctx, 3));
+      if (seen === 0) break;
+      batches += 1;
+      expiredLots += result.expiredLots;
+    }
+    expect(batches).toBeGreaterThan(2);
+    expect(expiredLots).toBe(due.size);
+    expect(await expired(ws.tenantId)).toEqual(due);
+    expect((await t.database.db.transaction((tx) => settleDueBatch(tx, ctx, 3))).seen).toBe(0);
+    await expectLedgerBalanced(t, ws.tenantId);
+  });
+
+  it('verify still sees drift after an expiry run: a lot or a balance changed behind the ledger', async () => {
+    const now = new Date();
+    const { ws, due, customers } = await seed(4, now);
+    const at = inDays(10, now);
+    await settleDueEverywhere(t.database, at);
+    expect((await verify(ws.tenantId, at)).ok).toBe(true);
+
+    // An expired lot given its points back without an entry, and a member's balance raised.
+    const [lotId] = [...due.keys()];
+    await t.database.pool.query('UPDATE loyalty_lots SET remaining = 5 WHERE tenant_id = $1 AND id = $2', [ws.tenantId, lotId]);
+    await t.database.pool.query('UPDATE loyalty_members SET available = available + 3 WHERE tenant_id = $1 AND customer_id = $2', [ws.tenantId, customers[3]]);
+    const drifted = await verify(ws.tenantId, at);
+    expect(drifted.ok).toBe(false);
+    expect(drifted.driftCounts).toMatchObject({ lots: 1, balances: 2, entries: 0 });
+    expect(drifted.lotDrift).toEqual([expect.objectContaining({ lotId, remaining: 5, expected: 0 })]);
+    expect(drifted.balanceDrift.map((d) => d.customerId).sort()).toEqual([customers[0], customers[3]].sort());
+
+    await t.database.pool.query('UPDATE loyalty_lots SET remaining = 0 WHERE tenant_id = $1 AND id = $2', [ws.tenantId, lotId]);
+    await t.database.pool.query('UPDATE loyalty_members SET available = available - 3 WHERE tenant_id = $1 AND customer_id = $2', [ws.tenantId, customers[3]]);
+    expect((await verify(ws.tenantId, at)).ok).toBe(true);
+  });
+});
