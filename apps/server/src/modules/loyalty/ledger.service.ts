@@ -9,7 +9,7 @@ import { Problem, invalidField, notFound } from '../../platform/http/problem.ts'
 import * as repo from './ledger.repo.ts';
 import { unitOf } from './ledger.schema.ts';
 import { drawSoonestExpiring, spendingOrder } from './lot-draws.ts';
-import { repayOwed } from './negative-balance.ts';
+import { repayOwed, repayOwedAfterUnlock, repayOwedFromAvailable } from './negative-balance.ts';
 
 /** Who is writing, in which workspace, at what instant (the clock is the caller's: routes pass now, tests their own). */
 export interface LedgerContext {
@@ -148,6 +148,9 @@ export async function memberForWrite(tx: Executor, ctx: LedgerContext, customerI
   if (member.mergedInto) throw new Problem(409, 'customer_merged');
   // Booked as the system's due work, which it is; the spend only brings it forward.
   if (member.dueUnlock || member.dueExpiry) await settleMembers(tx, { ...ctx, source: 'system:due-work' }, [member.customerId]);
+  // A spend (the writes that never open a member) counts only the balance net of what is owed:
+  // points that became available while the member owed repay the debt first (negative-balance.ts).
+  if (!open && member.available > 0) await repayOwedFromAvailable(tx, ctx, member.customerId, { kind: 'spend', entryId: null });
   return member;
 }
 
@@ -301,6 +304,8 @@ export async function settleMembers(tx: Executor, ctx: LedgerContext, customerId
   const run = randomUUID();
   const unlocked = await repo.unlockDueLots(tx, ctx.tenantId, customerIds, ctx.now, run, ctx.source);
   const expired = await repo.expireDueLots(tx, ctx.tenantId, customerIds, ctx.now, run, ctx.source);
+  // Points that became spendable repay what their member owes first (negative-balance.ts).
+  await repayOwedAfterUnlock(tx, ctx, unlocked);
   await publishEvents(tx, ctx.tenantId, [
     ...unlocked.map((u) => ({ topic: LOYALTY_EVENTS.unlocked, payload: { customerId: u.customerId, entryId: u.entryId, points: u.points, lots: u.lots } })),
     ...expired.map((e) => ({ topic: LOYALTY_EVENTS.expired, payload: { customerId: e.customerId, entryId: e.entryId, points: e.points, lots: e.lots } })),

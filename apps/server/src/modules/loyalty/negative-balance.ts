@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { LoyaltyOwedView } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
@@ -5,6 +6,7 @@ import { publishEvents } from '../../platform/events/outbox.ts';
 import { notFound } from '../../platform/http/problem.ts';
 import * as ledger from './ledger.repo.ts';
 import type { LedgerContext } from './ledger.service.ts';
+import { drawSoonestExpiring } from './lot-draws.ts';
 
 // A member's negative balance. A return whose points the member had already spent takes back
 // what it can (pending, then available) and books the rest, in the same entry, either to the
@@ -12,9 +14,12 @@ import type { LedgerContext } from './ledger.service.ts';
 // `write_off` account (it does not: a loss), against issuance in both cases, so the entry
 // balances and the issuance is reversed in full. The debt is an account of its own, not a
 // negative `available`: lots never go below zero and nothing can spend a debt. The member's
-// balance reads available − owed; later earnings repay the debt first (an `adjust` entry from
-// the new lot to `owed`, keyed by the earn). Balances stay sums of postings: owed is the
-// negated sum of the owed account's postings, with no cache to drift.
+// balance reads available − owed; points that reach the member later repay the debt first: an
+// earning from its new lot (an `adjust` entry from the lot to `owed`, keyed by the earn), and
+// points that become available (an unlock, a hold released or refunded) from available, in an
+// `adjust` entry keyed by the entry that made them available. A spend sees only the balance net
+// of what is owed (ledger.service.ts memberForWrite repays first). Balances stay sums of
+// postings: owed is the negated sum of the owed account's postings, with no cache to drift.
 
 /** Points the member owes: minus the balance of its `owed` account (0 without one). */
 export async function owedOf(db: Executor, tenantId: string, customerId: string): Promise<number> {
@@ -78,7 +83,7 @@ export async function repayOwed(
   const from = credit.pending ? 'pending' : 'available';
   const { entryId } = await ledger.bookEntry(tx, {
     entry: {
-      tenantId: ctx.tenantId, kind: 'adjust', idempotencyKey: `repay:${credit.entryId}`, customerId, externalId: null, reason: 'negative_balance_repaid',
+      tenantId: ctx.tenantId, kind: 'adjust', idempotencyKey: `repay:${credit.entryId}`, customerId, externalId: null, reason: REPAID_REASON,
       source: ctx.source, at: ctx.now,
     },
     customerId,
@@ -90,5 +95,62 @@ export async function repayOwed(
   await publishEvents(tx, ctx.tenantId, [{
     topic: 'loyalty.negative_balance_repaid', payload: { customerId, entryId, earnEntryId: credit.entryId, points: repaid, owedBefore: owed },
   }]);
+  return repaid;
+}
+
+/** Why points repaid a debt from available: what made them available, or a spend that found both. */
+export type RepaymentCause = 'unlock' | 'release' | 'refund' | 'spend';
+
+export const REPAID_REASON = 'negative_balance_repaid';
+
+/**
+ * Repays what the (locked) member owes from its available points, soonest-expiring lots first:
+ * available → owed, as much of the debt as they cover. One `adjust` entry keyed by the entry that
+ * made the points available (`repay:<cause>:<entry>`), so a run repeated repays nothing twice; a
+ * spend's repayment has no such entry and is keyed afresh (it is guarded by the debt itself:
+ * under the member's lock, a second one finds nothing owed or nothing available).
+ */
+export async function repayOwedFromAvailable(
+  tx: Executor, ctx: LedgerContext, customerId: string, cause: { kind: RepaymentCause; entryId: number | null }, knownOwed?: number,
+): Promise<number> {
+  const owed = knownOwed ?? (await owedOf(tx, ctx.tenantId, customerId));
+  if (owed <= 0) return 0;
+  const lots = await ledger.spendableLots(tx, ctx.tenantId, customerId, ctx.now);
+  const repaid = Math.min(owed, lots.reduce((sum, lot) => sum + lot.remaining, 0));
+  if (repaid <= 0) return 0;
+  const draws = drawSoonestExpiring(lots, repaid)!;
+  const { entryId } = await ledger.bookEntry(tx, {
+    entry: {
+      tenantId: ctx.tenantId, kind: 'adjust', idempotencyKey: `repay:${cause.kind}:${cause.entryId ?? randomUUID()}`, customerId, externalId: null,
+      reason: REPAID_REASON, source: ctx.source, at: ctx.now,
+    },
+    customerId,
+    postings: [{ account: 'available', customerId, amount: -repaid }, { account: 'owed', customerId, amount: repaid }],
+    draws,
+    delta: { available: -repaid, pending: 0, qualifying: 0 },
+  });
+  if (entryId === undefined) return 0;
+  await publishEvents(tx, ctx.tenantId, [{
+    topic: 'loyalty.negative_balance_repaid', payload: { customerId, entryId, cause: cause.kind, causeEntryId: cause.entryId, points: repaid, owedBefore: owed },
+  }]);
+  return repaid;
+}
+
+/**
+ * After the due work unlocked pending points of these (locked) members: those who owe repay from
+ * what became available, each keyed by its unlock entry. One query finds who owes among them.
+ */
+export async function repayOwedAfterUnlock(tx: Executor, ctx: LedgerContext, unlocked: { customerId: string; entryId: number }[]): Promise<number> {
+  if (unlocked.length === 0) return 0;
+  const { rows } = await tx.execute<{ customer_id: string; owed: string | number }>(sql`
+    SELECT a.customer_id, -sum(p.amount) AS owed
+    FROM loyalty_accounts a JOIN loyalty_postings p ON p.tenant_id = a.tenant_id AND p.account_id = a.id
+    WHERE a.tenant_id = ${ctx.tenantId} AND a.kind = 'owed' AND a.customer_id = ANY(${sql.param(unlocked.map((u) => u.customerId))}::uuid[])
+    GROUP BY a.customer_id HAVING sum(p.amount) < 0`);
+  let repaid = 0;
+  for (const row of rows) {
+    const unlock = unlocked.find((u) => u.customerId === row.customer_id)!;
+    repaid += await repayOwedFromAvailable(tx, ctx, row.customer_id, { kind: 'unlock', entryId: unlock.entryId }, Number(row.owed));
+  }
   return repaid;
 }

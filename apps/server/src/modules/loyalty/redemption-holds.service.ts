@@ -6,6 +6,7 @@ import { Problem, invalidField, notFound } from '../../platform/http/problem.ts'
 import * as ledger from './ledger.repo.ts';
 import { getEntry, memberForWrite, settleMembers, type LedgerContext } from './ledger.service.ts';
 import { drawSoonestExpiring } from './lot-draws.ts';
+import { repayOwedFromAvailable } from './negative-balance.ts';
 import * as repo from './redemption-holds.repo.ts';
 import * as rewards from './rewards.repo.ts';
 import { assertTierAllows } from './reward-tiers.service.ts';
@@ -172,7 +173,8 @@ export async function captureHold(tx: Executor, ctx: LedgerContext, id: string, 
 
 /**
  * Gives a hold's points back: held → available, to exactly the lots it drew on (with their own
- * expiries: a lot that expired meanwhile is expired at once, to breakage), and the reward's stock.
+ * expiries: a lot that expired meanwhile is expired at once, to breakage), and the reward's stock;
+ * what the member owes meanwhile is repaid from them first (negative-balance.ts).
  * Releasing a released hold answers it again; a captured one is refused (409 `hold_captured`).
  * `expired`: the expiry job's release of a hold past its TTL.
  */
@@ -192,6 +194,8 @@ export async function releaseHold(tx: Executor, ctx: LedgerContext, id: string, 
   if (entryId === undefined || !(await repo.settleHoldRow(tx, ctx.tenantId, id, as, entryId, ctx.now))) throw new Error(`hold ${id} was settled behind its member's lock`);
   if (hold.rewardId) await rewards.returnStock(tx, ctx.tenantId, hold.rewardId);
   if (drawn.some((d) => d.expiresAt && d.expiresAt <= ctx.now)) await settleMembers(tx, { ...ctx, source: 'system:due-work' }, [customerId]);
+  // Points given back while the member owes (a return after the hold) repay the debt first.
+  await repayOwedFromAvailable(tx, ctx, customerId, { kind: 'release', entryId });
   await publishEvents(tx, ctx.tenantId, [{
     topic: HOLD_EVENTS.released, payload: { customerId, entryId, holdId: id, points, rewardId: hold.rewardId, expired: as === 'expired', externalId: hold.externalId },
   }]);
@@ -224,6 +228,7 @@ export async function refundHold(tx: Executor, ctx: LedgerContext, id: string, i
   if (entryId === undefined || !(await repo.refundHoldRow(tx, ctx.tenantId, id, entryId))) throw new Error(`hold ${id} was refunded behind its member's lock`);
   if (hold.rewardId) await rewards.returnStock(tx, ctx.tenantId, hold.rewardId);
   if (drawn.some((d) => d.expiresAt && d.expiresAt <= ctx.now)) await settleMembers(tx, { ...ctx, source: 'system:due-work' }, [customerId]);
+  await repayOwedFromAvailable(tx, ctx, customerId, { kind: 'refund', entryId });
   await publishEvents(tx, ctx.tenantId, [{
     topic: HOLD_EVENTS.refunded,
     payload: { customerId, entryId, reversesEntryId: hold.settleEntryId, reversedKind: 'capture', holdId: id, points: { available: points, pending: 0, qualifying: 0 }, reason: input.reason ?? null },
