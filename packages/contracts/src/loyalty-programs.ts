@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, ProblemView, Uuid } from './common.ts';
 import { ExternalRef } from './interactions.ts';
 import { LoyaltyReferralSettings } from './loyalty-referrals.ts';
 
@@ -180,6 +180,31 @@ export const LoyaltyOrderView = z.object({
   createdAt: IsoInstant,
 }).meta({ id: 'LoyaltyOrderView' });
 export type LoyaltyOrderView = z.infer<typeof LoyaltyOrderView>;
+
+/** The most orders one batch may carry. */
+export const MAX_ORDERS_PER_BATCH = 500;
+
+/** Purchase events as a point of sale or a shop sends them in bulk: each is earned as POST /api/loyalty/orders would earn it alone. */
+export const LoyaltyOrderBatch = z.strictObject({
+  orders: z.array(LoyaltyOrder).min(1).max(MAX_ORDERS_PER_BATCH),
+}).meta({ id: 'LoyaltyOrderBatch' });
+export type LoyaltyOrderBatch = z.infer<typeof LoyaltyOrderBatch>;
+
+/** One order's outcome, in the batch's order: earned now, the first answer again, or refused with the problem the single route would answer. */
+export const LoyaltyOrderBatchItem = z.discriminatedUnion('outcome', [
+  z.object({ index: z.number().int(), externalId: z.string(), outcome: z.literal('created'), status: z.literal(201), order: LoyaltyOrderView }),
+  z.object({ index: z.number().int(), externalId: z.string(), outcome: z.literal('replayed'), status: z.literal(200), order: LoyaltyOrderView }),
+  z.object({ index: z.number().int(), externalId: z.string(), outcome: z.literal('problem'), status: z.number().int(), problem: ProblemView }),
+]).meta({ id: 'LoyaltyOrderBatchItem' });
+export type LoyaltyOrderBatchItem = z.infer<typeof LoyaltyOrderBatchItem>;
+
+export const LoyaltyOrderBatchResult = z.object({
+  created: z.number().int(),
+  replayed: z.number().int(),
+  failed: z.number().int(),
+  results: z.array(LoyaltyOrderBatchItem),
+}).meta({ id: 'LoyaltyOrderBatchResult' });
+export type LoyaltyOrderBatchResult = z.infer<typeof LoyaltyOrderBatchResult>;
 
 export const LoyaltyOrderReturnView = z.object({
   returnId: z.string(),

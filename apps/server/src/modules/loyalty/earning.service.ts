@@ -23,15 +23,15 @@ import { spendingOrder } from './lot-draws.ts';
 
 const DAY_MS = 86_400_000;
 
-interface StoredLine extends PricedLine {
+export interface StoredLine extends PricedLine {
   returned: number;
   /** the member's tier multiplier the order earned under, when not 100 */
   tierPercent?: number;
 }
 
-type OrderRow = typeof loyaltyOrders.$inferSelect;
+export type OrderRow = typeof loyaltyOrders.$inferSelect;
 
-function presentOrder(row: OrderRow): LoyaltyOrderView {
+export function presentOrder(row: OrderRow): LoyaltyOrderView {
   return {
     externalId: row.externalId, programId: row.programId, programVersion: row.programVersion, customerId: row.customerId, points: row.points,
     returnedPoints: row.returnedPoints, entryId: row.entryId, pendingUntil: row.pendingUntil?.toISOString() ?? null, expiresAt: row.expiresAt?.toISOString() ?? null,
@@ -83,7 +83,7 @@ async function bookCredit(tx: Executor, ctx: LedgerContext, credit: Credit): Pro
 }
 
 /** When points earned now become spendable and when they expire, by the program's settings. */
-function lotTimes(settings: LoyaltyProgramSettings, now: Date, timeZone: string): { pendingUntil: Date | null; expiresAt: Date | null } {
+export function lotTimes(settings: LoyaltyProgramSettings, now: Date, timeZone: string): { pendingUntil: Date | null; expiresAt: Date | null } {
   const pendingUntil = settings.pendingDays > 0 ? new Date(now.getTime() + settings.pendingDays * DAY_MS) : null;
   return { pendingUntil, expiresAt: expiryFor(settings.expiry, now, pendingUntil ?? now, timeZone) };
 }
@@ -98,7 +98,7 @@ const sameLines = (stored: StoredLine[], sent: LoyaltyOrder['lines']) =>
   stored.length === sent.length && stored.every((l, i) => l.id === sent[i]!.id && l.sku === (sent[i]!.sku ?? null) && l.category === (sent[i]!.category ?? null) && l.amount === sent[i]!.amount);
 
 /** The first answer to an order sent again; the same id with another customer or other lines is refused. */
-function replayOrder(row: OrderRow, input: LoyaltyOrder): { created: false; order: LoyaltyOrderView } {
+export function replayOrder(row: OrderRow, input: LoyaltyOrder): { created: false; order: LoyaltyOrderView } {
   if (row.customerId !== input.customerId || !sameLines(row.lines as StoredLine[], input.lines)) throw new Problem(409, 'external_id_conflict');
   return { created: false, order: presentOrder(row) };
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import {
-  CreateLoyaltyProgram, LoyaltyDraftSimulation, LoyaltyOrder, LoyaltyOrderParams, LoyaltyOrderReturn, LoyaltyOrderReturnView, LoyaltyOrderView, LoyaltyProgramList, LoyaltyProgramParams,
+  CreateLoyaltyProgram, LoyaltyDraftSimulation, LoyaltyOrder, LoyaltyOrderBatch, LoyaltyOrderBatchResult, LoyaltyOrderParams, LoyaltyOrderReturn, LoyaltyOrderReturnView, LoyaltyOrderView, LoyaltyProgramList, LoyaltyProgramParams,
   LoyaltyProgramVersionList, LoyaltyProgramView, LoyaltySimulation, LoyaltySimulationView, UpdateLoyaltyProgram, Uuid,
 } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { earnOrder, getOrder, returnOrder } from './earning.service.ts';
+import { earnOrderBatch, presentBatch } from './orders-batch.service.ts';
 import { simulateOrder } from './simulation.service.ts';
 import { archiveProgram, createProgram, getProgram, listProgramVersions, listPrograms, updateProgram } from './program.service.ts';
 import { ledgerContext } from './ledger.routes.ts';
@@ -105,6 +106,20 @@ export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
       const outcome = await earnOrder(tx, ledgerContext(req), req.body);
       return { status: outcome.created ? 201 : 200, body: outcome.order };
     });
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/loyalty/orders/batch', {
+    config: { access: 'loyalty:write' },
+    schema: {
+      tags: ['loyalty'], summary: 'Earn points on many orders at once (a point of sale\'s or a shop\'s purchase events)', operationId: 'earnLoyaltyOrderBatch',
+      description: 'Up to 500 orders, each earned exactly as POST /api/loyalty/orders would earn it sent alone, in the batch\'s order: the same rules, caps (the daily cap counts the member\'s earlier orders in the batch), external-id key and events. The answer is 200 with one result per order, in order: `created` (201) or `replayed` (200, the first answer: the order was already earned, here or earlier in the batch) with the order, or `problem` with the status and problem the single route would answer (`order_line_repeated`, `program_required`, `not_found` for an unknown customer, `external_id_conflict`…). A refused order writes nothing and the others still land. With an Idempotency-Key the whole answer is replayed.',
+      body: LoyaltyOrderBatch, response: { 200: LoyaltyOrderBatchResult },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({
+      status: 200, body: presentBatch(req.body.orders, await earnOrderBatch(tx, ledgerContext(req), req.body.orders), req.locale),
+    }));
     return sendWrite(reply, result);
   });
 
