@@ -1,4 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './harness.ts';
 
@@ -48,6 +49,23 @@ describe('the OpenAPI document', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(doc.openapi).toBe('3.1.0');
+  });
+
+  it('holds schemas that are valid JSON Schema 2020-12, as strict generators read them', () => {
+    // The OpenAPI validator above does not look inside schemas; openapi-spec-validator (Python) and
+    // the generators built on it do, and refused a document whose schemas carried "$id":
+    // "#/components/schemas/X" (2020-12 forbids a fragment in $id). The meta-schema says the same.
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const schemas: [string, unknown][] = Object.entries(doc.components.schemas as Json).map(([name, schema]) => [`components.schemas.${name}`, schema]);
+    for (const { method, path, op } of operations) {
+      for (const [type, media] of Object.entries((op.requestBody?.content ?? {}) as Json)) schemas.push([`${method} ${path} body ${type}`, (media as Json).schema]);
+      for (const [status, response] of Object.entries((op.responses ?? {}) as Json)) {
+        for (const [type, media] of Object.entries(((response as Json).content ?? {}) as Json)) schemas.push([`${method} ${path} ${status} ${type}`, (media as Json).schema]);
+      }
+    }
+    expect(schemas.length).toBeGreaterThan(300);
+    const invalid = schemas.filter(([, schema]) => !ajv.validateSchema(schema as object)).map(([where]) => `${where}: ${ajv.errorsText()}`);
+    expect(invalid).toEqual([]);
   });
 
   it('holds every schema it refers to: no dangling $ref', () => {

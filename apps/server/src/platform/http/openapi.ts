@@ -179,7 +179,27 @@ function multipartBody(declared: NonNullable<RouteFacts['multipart']>): Json {
   };
 }
 
+/**
+ * Drops the `$id` and `$schema` zod writes into every registered schema. Its `$id`s are JSON
+ * pointers ("#/components/schemas/X"), which JSON Schema 2020-12 forbids (an `$id` must not carry a
+ * fragment) and which appear twice wherever a schema is also inlined; strict validators and client
+ * generators (openapi-spec-validator, the generators built on it) refuse the whole document. The
+ * dialect is the document's own (OpenAPI 3.1 means 2020-12), so `$schema` says nothing.
+ */
+function withoutSchemaIds(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) withoutSchemaIds(item);
+  } else if (node && typeof node === 'object') {
+    const object = node as Json;
+    if (typeof object.$id === 'string' && object.$id.includes('#')) delete object.$id;
+    if (object.$schema === 'https://json-schema.org/draft/2020-12/schema') delete object.$schema;
+    for (const value of Object.values(object)) withoutSchemaIds(value);
+  }
+}
+
 function completeDocument(document: Json, facts: Map<string, RouteFacts>): Json {
+  withoutSchemaIds(document.components);
+  withoutSchemaIds(document.paths);
   const components = (document.components ?? {}) as Record<string, Record<string, Json>>;
   const schemas = components.schemas ?? {};
   components.responses = Object.fromEntries(
