@@ -6,7 +6,7 @@ import { answerCaseSatisfaction } from './case-csat-answer.ts';
 import { acceptCaseResolution, addCaseInformation, rejectCaseResolution, viewCustomerCase } from './case-customer.service.ts';
 import { TRACK_TRIES_PER_ADDRESS_PER_MINUTE, limitTriesPerCode } from './tracking-limits.ts';
 
-const PROOF = 'The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.';
+const PROOF = 'The tracking code and either `verification` (the last 4 digits of the phone, or the whole number, or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.';
 
 /** The public tracking page's actions, on the same proof and the same limits as tracking. */
 export function registerCaseCustomerRoutes(app: App, deps: ModuleDeps): void {

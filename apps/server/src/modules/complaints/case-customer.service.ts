@@ -43,7 +43,7 @@ export async function verifyCustomerCase(db: Executor, secrets: Secrets, input: 
   if (!proven && input.verification) {
     let contact = { phone: found.contactPhone, email: found.contactEmail };
     if (!contact.phone && !contact.email && found.customerId) contact = (await repo.customerContact(db, workspace.id, found.customerId)) ?? contact;
-    proven = verifies(input.verification, contact);
+    proven = verifies(input.verification, contact, workspace.defaultCountry);
   }
   if (!proven) throw missing();
   // A case merged into another leads there (as tracking does): the customer acts on the case that carries on.

@@ -148,7 +148,7 @@ export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
       tags: ['complaints'],
       summary: 'Where a complaint stands, in plain words',
       operationId: 'trackComplaint',
-      description: 'The tracking code (any digits, spaces and dashes) and a verification: the last 4 digits of the phone or the e-mail given when filing. An unknown code and a wrong verification both answer 404 `complaint_not_found`; a code with a failing check digit 422 `invalid_tracking_code`. Held to a few tries a minute per address and an hour per code.',
+      description: 'The tracking code (any digits, spaces and dashes) and a verification: the last 4 digits of the phone (or the whole number, in any digits) or the e-mail given when filing. An unknown code and a wrong verification both answer 404 `complaint_not_found`; a code with a failing check digit 422 `invalid_tracking_code`. Held to a few tries a minute per address and an hour per code.',
       problems: [422],
       body: TrackComplaint,
       response: { 200: ComplaintTrackingView },

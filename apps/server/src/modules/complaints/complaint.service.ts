@@ -8,6 +8,7 @@ import { publishEvents } from '../../platform/events/outbox.ts';
 import { roleAllows, type Actor, type Role } from '../../platform/http/access.ts';
 import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
 import { toAsciiDigits } from '../../platform/i18n/digits.ts';
+import { parsePhone } from '../../platform/i18n/phone.ts';
 import { normalisePhone } from '../customers/index.ts';
 import { recordTouchpoint, updateTouchpointData } from '../interactions/index.ts';
 import { findWorkspaceBySlug, recordAudit, workspaceSettings } from '../workspace/index.ts';
@@ -335,12 +336,18 @@ export async function fileComplaint(tx: Executor, input: FileComplaint, locale: 
   return receipt!;
 }
 
-/** The last four digits of the phone, or the whole e-mail (any case). */
-export function verifies(verification: string, contact: { phone: string | null; email: string | null }): boolean {
+/**
+ * The last four digits of the phone, or the whole e-mail (any case). People also type their whole
+ * number (09…, +98…, in any digits): it is accepted when it is the phone given, which proves more
+ * than its last four digits do.
+ */
+export function verifies(verification: string, contact: { phone: string | null; email: string | null }, defaultCountry: string): boolean {
   const text = verification.trim();
   if (text.includes('@')) return contact.email !== null && contact.email.toLowerCase() === text.toLowerCase();
+  if (contact.phone === null) return false;
   const digits = toAsciiDigits(text).replace(/[\s\p{Pd}]/gu, '');
-  return /^[0-9]{4}$/.test(digits) && contact.phone !== null && contact.phone.endsWith(digits);
+  if (/^[0-9]{4}$/.test(digits)) return contact.phone.endsWith(digits);
+  return parsePhone(text, defaultCountry)?.e164 === contact.phone;
 }
 
 /**
@@ -358,7 +365,7 @@ export async function trackComplaint(db: Executor, input: { workspace: string; c
   if (!row) throw missing();
   let contact = { phone: row.contactPhone, email: row.contactEmail };
   if (!contact.phone && !contact.email && row.customerId) contact = (await repo.customerContact(db, workspace.id, row.customerId)) ?? contact;
-  if (!verifies(input.verification, contact)) throw missing();
+  if (!verifies(input.verification, contact, workspace.defaultCountry)) throw missing();
   // A case merged into another leads there: the customer follows the case that carries on.
   const shown = (await repo.findCase(db, workspace.id, await survivingCaseId(db, workspace.id, row.id))) ?? row;
   const language = input.language ?? locale;
