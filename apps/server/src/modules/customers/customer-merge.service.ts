@@ -3,6 +3,7 @@ import { publishEvent } from '../../platform/events/outbox.ts';
 import type { Actor } from '../../platform/http/access.ts';
 import { Problem, notFound } from '../../platform/http/problem.ts';
 import { recordAudit, workspaceSettings } from '../workspace/index.ts';
+import { moveContactHistory } from './customer-contact-history.ts';
 import { runMergeHooks } from './customer.hooks.ts';
 import type { AttributeValues, ConsentState, CustomerRow } from './customer.present.ts';
 import * as repo from './customer.repo.ts';
@@ -53,6 +54,8 @@ export async function mergeCustomers(tx: Executor, tenantId: string, actor: Acto
     updatedAt: now,
   });
   await repo.moveConsentEvents(tx, tenantId, source.id, target.id);
+  // The source's addresses, kept by the trigger as it was merged away, and its own past ones, are now the survivor's past.
+  await moveContactHistory(tx, tenantId, source.id, target.id);
   await segmentRepo.moveListedMemberships(tx, tenantId, source.id, target.id);
 
   const name = target.name ?? source.name;

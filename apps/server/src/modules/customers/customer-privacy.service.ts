@@ -4,6 +4,7 @@ import { publishEvent } from '../../platform/events/outbox.ts';
 import type { Actor } from '../../platform/http/access.ts';
 import { notFound } from '../../platform/http/problem.ts';
 import { recordAudit } from '../workspace/index.ts';
+import { forgetContactHistory } from './customer-contact-history.ts';
 import { runDataExporters, runEraseHooks } from './customer.hooks.ts';
 import { presentCustomer, type CustomerRow } from './customer.present.ts';
 import * as repo from './customer.repo.ts';
@@ -60,6 +61,8 @@ export async function eraseCustomer(tx: Executor, tenantId: string, actor: Actor
     if (record.id === id) erased = updated;
     await runEraseHooks(tx, tenantId, record.id, { email: record.email, phone: record.phone });
   }
+  // Only now: the hooks found the person's rows by these past addresses (customer-contact-history.ts).
+  await forgetContactHistory(tx, tenantId, pending.map((r) => r.id));
   await repo.anonymiseConsentEvents(tx, tenantId, pending.map((r) => r.id));
   await publishEvent(tx, tenantId, 'customer.erased', { customerId: id, records: pending.map((r) => r.id) });
   await recordAudit(tx, tenantId, actor, { action: 'customer.erased', targetType: 'customer', targetId: id, ip, details: { records: pending.length } });
