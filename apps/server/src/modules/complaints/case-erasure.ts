@@ -4,7 +4,8 @@
 // timestamps, channel, category, product, severity, team, assignee and root cause stay, so reports
 // and the queue still count it; the contact, every word of the complaint and of its log, the mail
 // and SMS it came with and its files go. Anonymous cases whose contact is the person's e-mail or
-// phone are theirs too, though no customer link says so.
+// phone are theirs too, though no customer link says so: any they have held, current or past,
+// for the cases filed while it was theirs (case-contact-match.ts).
 //
 // The case log is append-only, and this is its one exception, kept narrow: a line's text (`note`)
 // is blanked and the words in its details (an e-mail's subject, a resolution summary) dropped,
@@ -13,15 +14,16 @@
 // complaint.test.ts guards that no other source writes to the log.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
-import type { ErasedContact } from '../customers/index.ts';
-import { anonymousCasesWithContact } from './case-contact-match.ts';
+import { contactClaimsOf, type ErasedContact } from '../customers/index.ts';
+import { anonymousCasesOfClaims } from './case-contact-match.ts';
 
 /** The keys of a log line's details that hold someone's words. */
 export const WORDS_IN_DETAILS = ['subject', 'resolutionSummary'] as const;
 export const REDACTED = { redacted: 'customer_erased' } as const;
 
 export async function eraseCustomerCases(tx: Executor, tenantId: string, customerId: string, former: ErasedContact = { email: null, phone: null }): Promise<void> {
-  const anonymous = anonymousCasesWithContact(former);
+  // The record is already blank here: its contact as it was comes with the hook; its past ones from the customers' history, kept until all hooks ran.
+  const anonymous = anonymousCasesOfClaims(await contactClaimsOf(tx, tenantId, customerId, former));
   // The cases' rows first, locked by the update, as every change of a case locks its row first.
   const { rows } = await tx.execute<{ id: string }>(sql`
     UPDATE complaint_cases

@@ -1,18 +1,19 @@
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
-import { anonymousCasesWithContact } from './case-contact-match.ts';
+import { contactClaimsOf } from '../customers/index.ts';
+import { anonymousCasesOfClaims } from './case-contact-match.ts';
 import { complaintCaseSatisfaction, complaintNotices } from './complaint-customer.schema.ts';
 import { complaintAttachments, complaintCaseMessages } from './complaint-intake.schema.ts';
-import * as repo from './complaint.repo.ts';
 import { complaintCaseEvents, complaintCases } from './complaints.schema.ts';
 
 // A person's complaints in their data export (right of access): the customers module asks each
 // module for its section (customer.hooks.ts). Their cases are those linked to the customer record
-// and the workspace's anonymous cases filed with the customer's e-mail or phone, as erasure finds
-// them. Internal notes and the staff's notes on steps are personal data about the person too
-// (ISO 10002's "confidentiality" does not exempt them from access): they are included, marked
-// `internal`, so the export shows plainly what the customer was never shown. Staff identities and
-// file contents stay out (names and sizes, types and checksums of the files are in).
+// and the workspace's anonymous cases filed with an e-mail or phone the customer held (current or
+// past) while it was theirs, as erasure finds them. Internal notes and the staff's notes on steps
+// are personal data about the person too (ISO 10002's "confidentiality" does not exempt them from
+// access): they are included, marked `internal`, so the export shows plainly what the customer was
+// never shown. Staff identities and file contents stay out (names and sizes, types and checksums of
+// the files are in).
 
 export interface ExportedCaseEntry {
   at: string;
@@ -67,8 +68,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The customer's complaint cases, oldest first, with everything held about them. Tenant-scoped in every statement. */
 export async function exportCustomerCases(db: Executor, tenantId: string, customerId: string): Promise<CustomerCasesExport> {
-  const contact = (await repo.customerContact(db, tenantId, customerId)) ?? { email: null, phone: null };
-  const anonymous = anonymousCasesWithContact(contact);
+  const anonymous = anonymousCasesOfClaims(await contactClaimsOf(db, tenantId, customerId));
   const cases = await db.select().from(complaintCases)
     .where(and(eq(complaintCases.tenantId, tenantId), anonymous ? or(eq(complaintCases.customerId, customerId), anonymous) : eq(complaintCases.customerId, customerId)))
     .orderBy(asc(complaintCases.receivedAt), asc(complaintCases.id));
