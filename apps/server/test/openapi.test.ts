@@ -32,6 +32,18 @@ function resolve(ref: string): unknown {
     .reduce<unknown>((node, key) => (node as Json | undefined)?.[key], doc);
 }
 
+/** Every value of a key of this name, anywhere in the document. */
+function valuesOf(node: unknown, name: string, found: unknown[] = []): unknown[] {
+  if (Array.isArray(node)) node.forEach((n) => valuesOf(n, name, found));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === name) found.push(value);
+      valuesOf(value, name, found);
+    }
+  }
+  return found;
+}
+
 function refsIn(node: unknown, found: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => refsIn(n, found));
   else if (node && typeof node === 'object') {
@@ -66,6 +78,15 @@ describe('the OpenAPI document', () => {
     expect(schemas.length).toBeGreaterThan(300);
     const invalid = schemas.filter(([, schema]) => !ajv.validateSchema(schema as object)).map(([where]) => `${where}: ${ajv.errorsText()}`);
     expect(invalid).toEqual([]);
+  });
+
+  it('writes its patterns in the regular expressions every language reads', () => {
+    // No Unicode property escapes (\p{…}): JSON Schema's interoperable subset lacks them, and a
+    // Python or .NET validator refuses the whole document over one. Each must compile without the u flag.
+    const patterns = valuesOf(doc, 'pattern').filter((p): p is string => typeof p === 'string');
+    expect(patterns.length).toBeGreaterThan(50);
+    expect(patterns.filter((p) => /\\[pP]\{/.test(p))).toEqual([]);
+    expect(patterns.filter((p) => { try { new RegExp(p); return false; } catch { return true; } })).toEqual([]);
   });
 
   it('holds every schema it refers to: no dangling $ref', () => {

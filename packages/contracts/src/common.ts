@@ -11,6 +11,22 @@ export const Uuid = z.uuid();
 export const IsoInstant = z.iso.datetime({ offset: true });
 
 /**
+ * Text without control characters (Unicode category Cc: U+0000–U+001F and U+007F–U+009F). Written
+ * as a range, not as `\P{Cc}`: JSON Schema's interoperable regular expressions have no Unicode
+ * properties, and the validators and generators of other languages (Python's `re`, .NET) refuse a
+ * document whose patterns use them. Without the `u` flag the class still lets every letter through
+ * (an astral character's surrogates are outside the range).
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what is refused
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001F\u007F-\u009F]+$/;
+/** The same, or empty. */
+// eslint-disable-next-line no-control-regex -- the control characters are what is refused
+export const NO_CONTROL_CHARACTERS_OR_EMPTY = /^[^\u0000-\u001F\u007F-\u009F]*$/;
+/** The same, allowing tab, line feed and carriage return: text of several lines. */
+// eslint-disable-next-line no-control-regex -- the control characters are what is refused
+export const NO_CONTROL_BUT_LINE_BREAKS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]+$/;
+
+/**
  * A secret shown once, in the answer that created it. An idempotent replay of that request
  * answers the same resource without it and says so with `secretWithheld: true` (and a
  * `Secret-Withheld` header): the idempotency record never keeps the secret.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Locale, Uuid } from './common.ts';
+import { IsoInstant, Locale, NO_CONTROL_BUT_LINE_BREAKS, Uuid } from './common.ts';
 import { ComplaintStatusWords } from './complaints.ts';
 
 // The customer's side of a complaint case (the public tracking page's actions) and the workspace's
@@ -7,7 +7,7 @@ import { ComplaintStatusWords } from './complaints.ts';
 
 const WorkspaceSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/);
 /** A person's text: lines and tabs kept, other control characters refused. */
-const personText = (max: number) => z.string().trim().min(1).max(max).regex(/^(?:[\t\n\r]|\P{Cc})+$/u, 'no control characters');
+const personText = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_BUT_LINE_BREAKS, 'no control characters');
 
 /** The signed token of the tracking link sent in notices (base64url). */
 export const CaseLinkToken = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);

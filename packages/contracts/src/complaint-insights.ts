@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_BUT_LINE_BREAKS, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 import { ComplaintChannel } from './complaints.ts';
 import { IsoDate, ServqualDimension } from './surveys.ts';
 
@@ -8,9 +8,9 @@ import { IsoDate, ServqualDimension } from './surveys.ts';
 // recurrence.*, complaint-report.*) owns the rules; these are their shapes on the wire.
 
 /** A short label: one line, no control characters. */
-const label = (max: number) => z.string().trim().min(1).max(max).regex(/^\P{Cc}+$/u, 'no control characters');
+const label = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 /** A person's text: lines and tabs kept, other control characters refused. */
-const personText = (max: number) => z.string().trim().min(1).max(max).regex(/^(?:[\t\n\r]|\P{Cc})+$/u, 'no control characters');
+const personText = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_BUT_LINE_BREAKS, 'no control characters');
 
 // ---------------------------------------------------------------------------------------------
 // Root-cause taxonomy

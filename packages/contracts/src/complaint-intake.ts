@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_BUT_LINE_BREAKS, Uuid } from './common.ts';
 
 // Complaint intake beyond the forms: e-mail and SMS threads, attachments, merged cases, and the
 // workspace's intake settings. The server's complaints module owns the rules.
@@ -72,7 +72,7 @@ export type ComplaintThreadView = z.infer<typeof ComplaintThreadView>;
 /** Merge this (duplicate) case into another open case of the same workspace. */
 export const MergeComplaint = z.strictObject({
   into: Uuid,
-  note: z.string().trim().min(1).max(4000).regex(/^(?:[\t\n\r]|\P{Cc})+$/u, 'no control characters').optional(),
+  note: z.string().trim().min(1).max(4000).regex(NO_CONTROL_BUT_LINE_BREAKS, 'no control characters').optional(),
 });
 export type MergeComplaint = z.infer<typeof MergeComplaint>;
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 import { ComplaintAction, ComplaintChannel, ComplaintDetailView, ComplaintSearchText, ComplaintSeverity, ComplaintState, ComplaintView, OpenComplaint } from './complaints.ts';
 
 // The complaint SLA engine's settings (policies, the work week, holidays, teams), the agent queue
 // ordered by SLA urgency, the per-target clocks of a case and the intake of a historical case.
 // The server's sla-clock.ts owns the rules; these are their names on the wire.
 
-const label = (max: number) => z.string().trim().min(1).max(max).regex(/^\P{Cc}+$/u, 'no control characters');
+const label = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 const custom = (code: string) => ({ message: code, params: { code } });
 
 export const SlaTargetName = z.enum(['acknowledge', 'firstResponse', 'resolve']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Locale, Uuid } from './common.ts';
+import { IsoInstant, Locale, NO_CONTROL_BUT_LINE_BREAKS, NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_OR_EMPTY, Uuid } from './common.ts';
 
 // Complaint cases (ISO 10002). The states and actions mirror the server's case-lifecycle.ts and
 // sla-clock.ts, which own the rules; these are their names on the wire.
@@ -42,9 +42,9 @@ export const RootCause = z.enum(Object.keys(ROOT_CAUSE_DIMENSIONS) as [keyof typ
 export type RootCause = z.infer<typeof RootCause>;
 
 /** A person's text: lines and tabs kept, other control characters refused. */
-const personText = (max: number) => z.string().trim().min(1).max(max).regex(/^(?:[\t\n\r]|\P{Cc})+$/u, 'no control characters');
+const personText = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_BUT_LINE_BREAKS, 'no control characters');
 /** A short label (category, product, team): one line. */
-const label = (max: number) => z.string().trim().min(1).max(max).regex(/^\P{Cc}+$/u, 'no control characters');
+const label = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 
 export const COMPLAINT_DESCRIPTION_MAX = 10_000;
 const Description = personText(COMPLAINT_DESCRIPTION_MAX);
@@ -150,7 +150,7 @@ function searchable(q: string): boolean {
  * (one of 3 characters at least, else `search_too_short`). One line of at most 254 characters
  * (an e-mail address); empty searches nothing.
  */
-export const ComplaintSearchText = z.string().max(254).regex(/^\P{Cc}*$/u, 'no control characters').trim()
+export const ComplaintSearchText = z.string().max(254).regex(NO_CONTROL_CHARACTERS_OR_EMPTY, 'no control characters').trim()
   .refine(searchable, { message: 'search_too_short', params: { code: 'search_too_short' } });
 
 /**

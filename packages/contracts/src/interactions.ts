@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Locale, Uuid } from './common.ts';
+import { IsoInstant, Locale, NO_CONTROL_BUT_LINE_BREAKS, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 
 export const TouchpointKind = z.enum([
   'visit', 'call', 'message', 'chat', 'social', 'note', 'order.placed', 'order.delivered', 'order.returned',
@@ -20,7 +20,7 @@ export const JourneyStage = z.enum(['pre-sale', 'sale', 'after-sale', 'non-sale'
 export type JourneyStage = z.infer<typeof JourneyStage>;
 
 /** An integrator's own reference: printable, no control characters. */
-export const ExternalRef = z.string().trim().min(1).max(200).regex(/^\P{Cc}+$/u, 'no control characters');
+export const ExternalRef = z.string().trim().min(1).max(200).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Instants before this are typing mistakes, not history. */
@@ -247,7 +247,7 @@ export type OrderPage = z.infer<typeof OrderPage>;
 
 export const ENTRY_TEXT_MAX = 4000;
 /** A person's text: lines and tabs are kept, other control characters refused. */
-export const EntryText = z.string().trim().min(1).max(ENTRY_TEXT_MAX).regex(/^(?:[\t\n\r]|\P{Cc})+$/u, 'no control characters');
+export const EntryText = z.string().trim().min(1).max(ENTRY_TEXT_MAX).regex(NO_CONTROL_BUT_LINE_BREAKS, 'no control characters');
 
 /** Contacts a person logs by hand (orders come from the shop; notes have their own routes). */
 export const LoggedTouchpointKind = z.enum(['call', 'visit', 'message', 'chat', 'social']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 import { ExternalRef } from './interactions.ts';
 import { LoyaltyEntryDetailView } from './loyalty.ts';
 import { LoyaltyLocalName } from './loyalty-rewards.ts';
@@ -7,7 +7,7 @@ import { LoyaltyLocalName } from './loyalty-rewards.ts';
 // Discount-coupon rewards (a pool of codes, generated or uploaded as CSV, one given per
 // redemption), rewards restricted to tiers, and a member's negative balance (issue 12).
 
-const Reason = z.string().trim().min(1).max(300).regex(/^\P{Cc}+$/u, 'no control characters');
+const Reason = z.string().trim().min(1).max(300).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 
 /** The pool's counts: `available` is the reward's stock. */
 export const CouponPoolView = z.object({

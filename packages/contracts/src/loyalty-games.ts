@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 
 // Games of a loyalty program (REFERENCE.md section 5, "Gamification"): challenges counting filtered
 // events in a window, streaks of consecutive weeks or months, badges; and prepaid credit packages
 // with bonus credit, a money ledger apart from points.
 
-const Text = z.string().trim().min(1).max(100).regex(/^\P{Cc}+$/u, 'no control characters');
+const Text = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 export const LoyaltyGameName = z.strictObject({ fa: Text, ar: Text, en: Text });
 const NameView = z.object({ fa: z.string(), ar: z.string(), en: z.string() });
 
@@ -14,7 +14,7 @@ export const LOYALTY_GAME_TOPICS = ['purchase', 'order.placed', 'response.submit
 export const LoyaltyGameTopic = z.enum(LOYALTY_GAME_TOPICS);
 export type LoyaltyGameTopic = z.infer<typeof LoyaltyGameTopic>;
 
-const Code = z.string().trim().min(1).max(100).regex(/^\P{Cc}+$/u, 'no control characters');
+const Code = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 const Minor = z.number().int().min(0).max(1_000_000_000_000_000);
 
 /** Which of the topic's events count: purchases and orders of at least an amount (of a category's lines), answers to chosen surveys. */
@@ -152,7 +152,7 @@ export type PurchaseCredit = z.infer<typeof PurchaseCredit>;
 export const SpendCredit = z.strictObject({
   amountMinor: MoneyMinor,
   externalId: ExternalRef.optional(),
-  reason: z.string().trim().min(1).max(200).regex(/^\P{Cc}+$/u).optional(),
+  reason: z.string().trim().min(1).max(200).regex(NO_CONTROL_CHARACTERS).optional(),
 }).meta({ id: 'SpendCredit' });
 export type SpendCredit = z.infer<typeof SpendCredit>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 import { ExternalRef } from './interactions.ts';
 import { LOYALTY_POINTS_MAX, LoyaltyEntryDetailView } from './loyalty.ts';
 import { LoyaltyLocalName } from './loyalty-rewards.ts';
@@ -11,7 +11,7 @@ import { LoyaltyLocalName } from './loyalty-rewards.ts';
 // minor units; monthly caps; and the settlement of what is owed each way.
 
 const Points = z.number().int().min(1).max(LOYALTY_POINTS_MAX);
-const Text = (max: number) => z.string().trim().min(1).max(max).regex(/^\P{Cc}+$/u, 'no control characters');
+const Text = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 /** Money in minor units of the workspace currency as a decimal string (a rial amount outgrows a JSON number's exact range). */
 export const MinorUnits = z.string().regex(/^(0|[1-9][0-9]{0,17})$/, 'whole minor units, digits only');
 const SignedMinor = z.string().regex(/^-?(0|[1-9][0-9]{0,37})$/);

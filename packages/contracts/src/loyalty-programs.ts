@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, ProblemView, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_CHARACTERS, ProblemView, Uuid } from './common.ts';
 import { ExternalRef } from './interactions.ts';
 import { LoyaltyReferralSettings } from './loyalty-referrals.ts';
 
@@ -12,7 +12,7 @@ const MAX_POINTS = 1_000_000_000;
 const MinorUnits = z.number().int().min(0).max(1_000_000_000_000_000);
 /** A multiplier in percent: 150 is ×1.5, 0 earns nothing; at most ×100. */
 const MultiplierPercent = z.number().int().min(0).max(10_000);
-const Code = z.string().trim().min(1).max(100).regex(/^\P{Cc}+$/u, 'no control characters');
+const Code = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 
 export const LOYALTY_ROUNDING_MODES = ['floor', 'round', 'ceil'] as const;
 export const LoyaltyRounding = z.enum(LOYALTY_ROUNDING_MODES);
@@ -86,7 +86,7 @@ export const LoyaltyProgramSettings = z.strictObject({
 });
 export type LoyaltyProgramSettings = z.infer<typeof LoyaltyProgramSettings>;
 
-const ProgramName = z.string().trim().min(1).max(120).regex(/^\P{Cc}+$/u, 'no control characters');
+const ProgramName = z.string().trim().min(1).max(120).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 
 export const CreateLoyaltyProgram = z.strictObject({
   name: ProgramName,

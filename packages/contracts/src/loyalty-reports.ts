@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarId, IsoInstant, Locale, Uuid } from './common.ts';
+import { CalendarId, IsoInstant, Locale, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 import { LoyaltyAccountKind, LoyaltyEntryKind } from './loyalty.ts';
 
 // Read-only views over the points ledger: the finance report (liability, breakage, redemption,
@@ -130,7 +130,7 @@ export const LoyaltyMemberListQuery = z.strictObject({
   programId: Uuid.optional(),
   tierId: Uuid.optional(),
   /** a name or a phone number, in any digits */
-  q: z.string().trim().min(1).max(100).regex(/^\P{Cc}+$/u, 'no control characters').optional(),
+  q: z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'no control characters').optional(),
   sort: z.enum(LOYALTY_MEMBER_SORTS).default('-available'),
   /** "expiring soon": available points expiring within this many days */
   expiringDays: QueryInt(1, 365).default(30),

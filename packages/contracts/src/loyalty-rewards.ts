@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 import { ExternalRef } from './interactions.ts';
 import { LOYALTY_POINTS_MAX, LoyaltyEntryDetailView } from './loyalty.ts';
 
@@ -10,13 +10,13 @@ import { LOYALTY_POINTS_MAX, LoyaltyEntryDetailView } from './loyalty.ts';
 
 const Points = z.number().int().min(1).max(LOYALTY_POINTS_MAX);
 const custom = (code: string) => ({ message: code, params: { code } });
-const NameText = z.string().trim().min(1).max(200).regex(/^\P{Cc}+$/u, 'no control characters');
+const NameText = z.string().trim().min(1).max(200).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 /** A name in the workspace's languages: at least one of fa, ar, en. */
 export const LoyaltyLocalName = z
   .strictObject({ fa: NameText.optional(), ar: NameText.optional(), en: NameText.optional() })
   .refine((n) => Boolean(n.fa ?? n.ar ?? n.en), custom('name_required'));
 export type LoyaltyLocalName = z.infer<typeof LoyaltyLocalName>;
-const Reason = z.string().trim().min(1).max(300).regex(/^\P{Cc}+$/u, 'no control characters');
+const Reason = z.string().trim().min(1).max(300).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 const Count = z.number().int().min(1).max(1_000_000_000);
 
 export const RewardKind = z.enum(['gift', 'coupon', 'partner_offer', 'donation', 'discount_coupon']);
@@ -127,7 +127,7 @@ export const HoldExpiryRunView = z.object({ released: z.number().int(), points: 
 /** `ratePoints` points are worth `rateMinor` minor units of the workspace currency. */
 export const CreateCharity = z.strictObject({
   name: LoyaltyLocalName,
-  registration: z.string().trim().min(1).max(100).regex(/^\P{Cc}+$/u, 'no control characters').nullable().optional(),
+  registration: z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'no control characters').nullable().optional(),
   ratePoints: Count,
   rateMinor: Count,
   active: z.boolean().optional(),

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 
 // A program's tiers (REFERENCE.md section 5, "Tiers"): members qualify on qualifying points,
 // spend (minor units) or order count within a rolling window or a calendar year (Solar Hijri from
 // Nowruz, Hijri Umm al-Qura, Gregorian) in the workspace's time zone; upgrades at once, downgrades
 // at the re-evaluation after each period by policy, after a grace period.
 
-const Text = z.string().trim().min(1).max(100).regex(/^\P{Cc}+$/u, 'no control characters');
+const Text = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 export const LoyaltyTierName = z.strictObject({ fa: Text, ar: Text, en: Text });
 
 export const LOYALTY_TIER_BASES = ['qualifying_points', 'spend', 'orders'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 import { ExternalRef } from './interactions.ts';
 
 // The loyalty points ledger (REFERENCE.md section 5): an append-only double-entry journal. Each
@@ -10,7 +10,7 @@ import { ExternalRef } from './interactions.ts';
 export const LOYALTY_POINTS_MAX = 1_000_000_000;
 const Points = z.number().int().min(1).max(LOYALTY_POINTS_MAX);
 /** Why points moved, as people will read it in the member's history. */
-const Reason = z.string().trim().min(1).max(300).regex(/^\P{Cc}+$/u, 'no control characters');
+const Reason = z.string().trim().min(1).max(300).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 
 export const LoyaltyEntryKind = z.enum(['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate']);
 export type LoyaltyEntryKind = z.infer<typeof LoyaltyEntryKind>;

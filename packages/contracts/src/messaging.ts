@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, SecretWithheld, ShownOnce, Uuid } from './common.ts';
+import { IsoInstant, NO_CONTROL_CHARACTERS, SecretWithheld, ShownOnce, Uuid } from './common.ts';
 
 /**
  * Messaging: channel settings, webhook endpoints, the sending policy and the message outbox.
@@ -31,8 +31,8 @@ const HttpUrl = z
     }
   }, { message: 'a URL with a user name or password is not accepted', params: { code: 'url_credentials' } });
 /** A secret is set by giving it, kept by leaving it out. */
-const Secret = z.string().min(1).max(1000).regex(/^\P{Cc}+$/u, 'no control characters');
-const Label = z.string().trim().min(1).max(200).regex(/^\P{Cc}+$/u, 'no control characters');
+const Secret = z.string().min(1).max(1000).regex(NO_CONTROL_CHARACTERS, 'no control characters');
+const Label = z.string().trim().min(1).max(200).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 
 export const EmailChannelSettings = z.strictObject({
   host: HostName,
@@ -109,7 +109,7 @@ export const SmsChannelView = z.object({
 export type SmsChannelView = z.infer<typeof SmsChannelView>;
 
 /** An e-mail address or a phone number, as the channel under test needs. */
-export const SendTestMessage = z.strictObject({ to: z.string().trim().min(3).max(320).regex(/^\P{Cc}+$/u, 'no control characters') });
+export const SendTestMessage = z.strictObject({ to: z.string().trim().min(3).max(320).regex(NO_CONTROL_CHARACTERS, 'no control characters') });
 export type SendTestMessage = z.infer<typeof SendTestMessage>;
 
 /** What the channel made of the test: sent (accepted by the server or provider), or why not. */
