@@ -23,8 +23,8 @@ export function anonymousCasesOfClaims(claims: ContactClaim[]): SQL | null {
     const value = c.kind === 'email' ? c.value.trim().toLowerCase() : c.value;
     const same = c.kind === 'email' ? sql`lower(btrim(contact_email)) = ${value}` : sql`contact_phone = ${value}`;
     const window = [
-      ...(c.after ? [sql`received_at >= ${c.after.toISOString()}::timestamptz`] : []),
-      ...(c.before ? [sql`received_at < ${c.before.toISOString()}::timestamptz`] : []),
+      ...(c.after ? [sql`received_at >= ${c.after}::timestamptz`] : []),
+      ...(c.before ? [sql`received_at < ${c.before}::timestamptz`] : []),
     ];
     return sql`(${key} LIKE ${containing(value)} AND ${same}${window.length ? sql` AND ${sql.join(window, sql` AND `)}` : sql``})`;
   });

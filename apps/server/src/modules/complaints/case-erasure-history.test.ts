@@ -157,6 +157,21 @@ describe('erasure and export of cases filed under a phone or e-mail the customer
     expect(await stored(ws, dariushCase)).toEqual(before.dariush);
   });
 
+  it('draws the line at the microsecond the number changed hands, as PostgreSQL holds it', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const leila = await newCustomer(ws, { name: 'Leila', phone: '09124440001' });
+    const filed = await fileAnonymous(ws, 'agent', { phone: '09124440001' }, 'SAMEMS');
+    await ok(ws, 'manager', 'PATCH', `/api/customers/${leila}`, { phone: '09124440002' });
+    const mona = await newCustomer(ws, { name: 'Mona', phone: '09124440001' });
+    // The change half a millisecond after the case came in, within the same millisecond as a JavaScript Date sees it.
+    await t.database.pool.query(
+      `UPDATE customer_contact_history h SET released_at = date_trunc('milliseconds', c.received_at) + interval '500 microseconds'
+       FROM complaint_cases c WHERE h.tenant_id = $1 AND h.customer_id = $2 AND c.tenant_id = $1 AND c.id = $3`, [ws.tenantId, leila, filed]);
+    const code = await codeOf(ws, filed);
+    expect((await exportedCodes(ws, leila)).cases.map((c) => c.trackingCode)).toEqual([code]);
+    expect((await exportedCodes(ws, mona)).cases).toEqual([]);
+  });
+
   it('a merged record\'s phone: its cases follow it to the survivor, in the export and the erasure', async () => {
     const ws = await t.createWorkspace({ country: 'IR' });
     const survivor = await newCustomer(ws, { name: 'Kian', phone: '09123330001' });

@@ -14,13 +14,18 @@ import { customers } from './customer.schema.ts';
 // as an anonymous case was matched to the record that later took its contact before this history.
 // The history rows are written by a trigger on `customers` (migration 0034), so every writer is covered.
 
-/** A window of time in which rows with this address are the customer's: from `after` (inclusive) to `before` (exclusive); null is unbounded. */
+/**
+ * A window of time in which rows with this address are the customer's: from `after` (inclusive) to
+ * `before` (exclusive); null is unbounded. Instants are ISO text to the microsecond, as PostgreSQL
+ * holds them: a Date would drop the last three digits and could move a row filed in the same
+ * millisecond as the change to the wrong side of it.
+ */
 export interface ContactClaim {
   kind: 'phone' | 'email';
   /** E.164, or the e-mail trimmed and lower-cased */
   value: string;
-  after: Date | null;
-  before: Date | null;
+  after: string | null;
+  before: string | null;
 }
 
 /** A customer's current phone and e-mail (for an erasure, as they were before it). */
@@ -30,7 +35,7 @@ export interface HeldContact {
   phone: string | null;
 }
 
-const asDate = (v: Date | string | null) => (v === null ? null : new Date(v));
+const ISO_MICROS = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 
 /**
  * Every address this customer has held, each with the window in which rows carrying it are theirs.
@@ -45,17 +50,20 @@ export async function contactClaimsOf(db: Executor, tenantId: string, customerId
   else if (!held) held = row.erasedAt ? undefined : row;
   const phone = held?.phone || null;
   const email = held?.email?.trim().toLowerCase() || null;
-  const { rows } = await db.execute<{ kind: 'phone' | 'email'; value: string; after: Date | string | null; before: Date | string | null }>(sql`
+  const { rows } = await db.execute<{ kind: ContactClaim['kind']; value: string; after: string | null; before: string | null }>(sql`
     WITH held AS (
       SELECT kind, value, released_at FROM customer_contact_history WHERE tenant_id = ${tenantId} AND customer_id = ${customerId}
       UNION ALL SELECT 'phone', ${phone}::text, NULL::timestamptz WHERE ${phone}::text IS NOT NULL
       UNION ALL SELECT 'email', ${email}::text, NULL::timestamptz WHERE ${email}::text IS NOT NULL
+    ), windows AS (
+      SELECT DISTINCT h.kind, h.value, h.released_at AS before,
+        (SELECT max(o.released_at) FROM customer_contact_history o
+         WHERE o.tenant_id = ${tenantId} AND o.kind = h.kind AND o.value = h.value AND (h.released_at IS NULL OR o.released_at < h.released_at)) AS after
+      FROM held h
     )
-    SELECT DISTINCT h.kind, h.value, h.released_at AS before,
-      (SELECT max(o.released_at) FROM customer_contact_history o
-       WHERE o.tenant_id = ${tenantId} AND o.kind = h.kind AND o.value = h.value AND (h.released_at IS NULL OR o.released_at < h.released_at)) AS after
-    FROM held h`);
-  return rows.map((r) => ({ kind: r.kind, value: r.value, after: asDate(r.after), before: asDate(r.before) }));
+    SELECT kind, value, to_char(after AT TIME ZONE 'UTC', ${sql.raw(ISO_MICROS)}) AS after, to_char(before AT TIME ZONE 'UTC', ${sql.raw(ISO_MICROS)}) AS before
+    FROM windows`);
+  return rows.map((r) => ({ kind: r.kind, value: r.value, after: r.after, before: r.before }));
 }
 
 /** A merge: the merged record's past addresses (and those it held until the merge) become the survivor's. */
