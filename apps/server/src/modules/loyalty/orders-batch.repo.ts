@@ -102,9 +102,12 @@ export async function batchFacts(
     GROUP BY w.program_id, w.customer_id
     UNION ALL
     SELECT 'order', o.program_id, o.customer_id, o.external_id, NULL
-    FROM loyalty_orders o JOIN unnest(${sql.param(orderKeys.map((k) => k.programId))}::uuid[], ${sql.param(orderKeys.map((k) => k.externalId))}::text[]) AS k(program_id, external_id)
-      ON o.program_id = k.program_id AND o.external_id = k.external_id
-    WHERE o.tenant_id = ${tenantId}`);
+    FROM unnest(${sql.param(orderKeys.map((k) => k.programId))}::uuid[], ${sql.param(orderKeys.map((k) => k.externalId))}::text[]) AS k(program_id, external_id)
+    -- one primary-key lookup per order, whatever the planner thinks of the workspace's order count
+    CROSS JOIN LATERAL (
+      SELECT program_id, customer_id, external_id FROM loyalty_orders
+      WHERE tenant_id = ${tenantId} AND program_id = k.program_id AND external_id = k.external_id
+    ) o`);
   const facts: BatchFacts = { programsWithTiers: new Set(), owing: new Set(), earnedOnDay: new Map(), existing: new Map() };
   for (const r of rows) {
     if (r.kind === 'tiers') facts.programsWithTiers.add(r.program_id!);
@@ -180,7 +183,7 @@ export async function bookCredits(tx: Executor, tenantId: string, source: string
       ON CONFLICT DO NOTHING RETURNING id, idempotency_key
     ), booked AS (
       SELECT e.id, x.* FROM entries e JOIN input x ON x.key = e.idempotency_key
-    ), accounts AS (
+    ), accounts AS MATERIALIZED (
       SELECT id, kind, customer_id FROM loyalty_accounts
       WHERE tenant_id = ${tenantId} AND customer_id IS NULL AND kind IN ('issuance', 'qualifying_issuance')
       UNION ALL

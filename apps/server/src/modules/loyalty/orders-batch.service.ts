@@ -185,6 +185,30 @@ async function writePlanned(tx: Executor, ctx: LedgerContext, planned: Planned[]
   })), events, ctx.now);
 }
 
+/**
+ * How many batches write at once in this process; the rest wait their turn in memory. A batch
+ * holds a database connection for 50-500 orders' work: with every connection of the pool taken by
+ * batches, a checkout's redemption (one short transaction) would queue behind them all. A few
+ * batches at a time already keep the database busy; the pool stays free for the short writes.
+ */
+export class BatchTurns {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly slots: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
 /** The answer: one item per order, in order, a refusal as the problem+json the single route would send. */
 export function presentBatch(orders: LoyaltyOrder[], outcomes: BatchOutcome[], locale: Locale): LoyaltyOrderBatchResult {
   const results: LoyaltyOrderBatchItem[] = outcomes.map((o, index) => {

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { BatchTurns } from './orders-batch.service.ts';
 
 // POST /api/loyalty/orders/batch over real HTTP: each order of a batch earns what the single
 // route gives it sent alone, in the batch's order (checked against the single route in a twin
@@ -322,5 +323,39 @@ describe('refusals', () => {
     const anonymous = await fetch(`${base}/api/loyalty/orders/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orders }) });
     expect(anonymous.status).toBe(401);
     expect((await batch(ws, orders, { role: 'agent' })).body.created).toBe(1);
+  });
+});
+
+describe('batch turns', () => {
+  it('runs at most its slots of batches at once, each waiting batch in its turn, and frees a slot when a batch fails', async () => {
+    const turns = new BatchTurns(2);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    const gates = Array.from({ length: 6 }, () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => { resolve = r; });
+      return { promise, resolve };
+    });
+    const runs = gates.map((gate, i) => turns.run(async () => {
+      started.push(i);
+      running++;
+      most = Math.max(most, running);
+      await gate.promise;
+      running--;
+      if (i === 1) throw new Error('refused');
+      return i;
+    }));
+    const settled = Promise.allSettled(runs);
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1]);
+    for (const gate of gates) {
+      gate.resolve();
+      await new Promise((r) => setImmediate(r));
+    }
+    const results = await settled;
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(most).toBe(2);
   });
 });

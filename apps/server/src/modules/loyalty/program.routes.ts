@@ -7,7 +7,7 @@ import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { earnOrder, getOrder, returnOrder } from './earning.service.ts';
-import { earnOrderBatch, presentBatch } from './orders-batch.service.ts';
+import { BatchTurns, earnOrderBatch, presentBatch } from './orders-batch.service.ts';
 import { simulateOrder } from './simulation.service.ts';
 import { archiveProgram, createProgram, getProgram, listProgramVersions, listPrograms, updateProgram } from './program.service.ts';
 import { ledgerContext } from './ledger.routes.ts';
@@ -109,6 +109,8 @@ export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
     return sendWrite(reply, result);
   });
 
+  // A quarter of the pool for batches at most, so checkouts' short writes always find a connection.
+  const batchTurns = new BatchTurns(Math.max(2, Math.floor(deps.config.dbPoolSize / 4)));
   app.post('/api/loyalty/orders/batch', {
     config: { access: 'loyalty:write' },
     schema: {
@@ -117,9 +119,9 @@ export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
       body: LoyaltyOrderBatch, response: { 200: LoyaltyOrderBatchResult },
     },
   }, async (req, reply) => {
-    const result = await req.write(async (tx) => ({
+    const result = await batchTurns.run(() => req.write(async (tx) => ({
       status: 200, body: presentBatch(req.body.orders, await earnOrderBatch(tx, ledgerContext(req), req.body.orders), req.locale),
-    }));
+    })));
     return sendWrite(reply, result);
   });
 
