@@ -172,6 +172,29 @@ describe('erasure and export of cases filed under a phone or e-mail the customer
     expect((await exportedCodes(ws, mona)).cases).toEqual([]);
   });
 
+  it('a phone changed by a CSV import, not the form: the old case is still theirs', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const sara = await newCustomer(ws, { name: 'Sara', phone: '09125550001', email: 'sara@example.test' });
+    const filed = await fileAnonymous(ws, 'agent', { phone: '09125550001' }, 'IMPORTED');
+    const data = new FormData();
+    data.append('file', new Blob(['name,phone,email\nSara,09125550002,sara@example.test\n']), 'customers.csv');
+    const res = await fetch(`${base}/api/imports/customers`, { method: 'POST', headers: t.auth(ws.keys.manager), body: data });
+    expect(res.status, await res.clone().text()).toBe(202);
+    const { id } = await res.json();
+    const deadline = Date.now() + 120_000;
+    let run = await ok(ws, 'manager', 'GET', `/api/imports/${id}`);
+    while (run.status !== 'succeeded' && run.status !== 'failed' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      run = await ok(ws, 'manager', 'GET', `/api/imports/${id}`);
+    }
+    expect(run).toMatchObject({ status: 'succeeded', rowsUpdated: 1 });
+    expect((await ok(ws, 'manager', 'GET', `/api/customers/${sara}`)).phone).toBe('+989125550002');
+
+    expect((await exportedCodes(ws, sara)).cases.map((c) => c.trackingCode)).toEqual([await codeOf(ws, filed)]);
+    await ok(ws, 'owner', 'POST', `/api/customers/${sara}/erase`);
+    await expectErased(ws, filed, 'IMPORTED', '9125550001');
+  });
+
   it('a merged record\'s phone: its cases follow it to the survivor, in the export and the erasure', async () => {
     const ws = await t.createWorkspace({ country: 'IR' });
     const survivor = await newCustomer(ws, { name: 'Kian', phone: '09123330001' });
