@@ -11,8 +11,11 @@ import { customers } from './customer.schema.ts';
 // reaches rows filed up to the moment the customer changed it (the trigger's `released_at`), never
 // those of the next holder; and a row filed while nobody in the workspace held X (before anyone's
 // record had it, or between one holder letting it go and the next taking it) is the next holder's,
-// as an anonymous case was matched to the record that later took its contact before this history.
-// The history rows are written by a trigger on `customers` (migration 0034), so every writer is covered.
+// as it was before this history, when such a case went to whichever record held its contact at the
+// time of the erasure. A merged-away record lets its addresses go at the merge (unless the survivor
+// takes them), so a row filed after it with such an address waits for the next holder too.
+// The history rows are written by a trigger on `customers` (migration 0034), so every writer is
+// covered; addresses let go before it are known only from merges and the workspace's own messages.
 
 /**
  * A window of time in which rows with this address are the customer's: from `after` (inclusive) to
