@@ -34,24 +34,25 @@ export async function batchCustomers(tx: Executor, tenantId: string, customerIds
 
 /**
  * Locks the members (all opened by now) in one order, customer id, as lockMembers does, and says
- * which have due work (pending lots to unlock, lots to expire). Opening first and locking after
- * is what keeps two batches from deadlocking: a batch never waits on a member's opening while it
- * holds another member's lock. Returns the ids with due work.
+ * where their customers stand now (read under the lock, as lockMember reads it) and which have
+ * due work (pending lots to unlock, lots to expire). Opening first and locking after is what keeps
+ * two batches from deadlocking: a batch never waits on a member's opening while it holds another
+ * member's lock.
  */
-export async function lockBatchMembers(tx: Executor, tenantId: string, customerIds: string[], now: Date): Promise<{ locked: number; due: string[] }> {
-  if (customerIds.length === 0) return { locked: 0, due: [] };
+export async function lockBatchMembers(tx: Executor, tenantId: string, customerIds: string[], now: Date): Promise<(BatchCustomer & { due: boolean })[]> {
+  if (customerIds.length === 0) return [];
   const at = now.toISOString();
-  const { rows } = await tx.execute<{ customer_id: string; due: boolean }>(sql`
+  const { rows } = await tx.execute<{ customer_id: string; merged_into: string | null; erased_at: string | null; due: boolean }>(sql`
     WITH locked AS MATERIALIZED (
       SELECT m.tenant_id, m.customer_id FROM loyalty_members m
       WHERE m.tenant_id = ${tenantId} AND m.customer_id = ANY(${sql.param(customerIds)}::uuid[])
       ORDER BY m.customer_id FOR NO KEY UPDATE
     )
-    SELECT l.customer_id, EXISTS (
+    SELECT l.customer_id, c.merged_into, c.erased_at, EXISTS (
         SELECT 1 FROM loyalty_lots lot WHERE lot.tenant_id = l.tenant_id AND lot.customer_id = l.customer_id AND lot.remaining > 0
           AND ((lot.pending_until <= ${at}::timestamptz AND lot.unlocked_at IS NULL) OR lot.expires_at <= ${at}::timestamptz)) AS due
-    FROM locked l`);
-  return { locked: rows.length, due: rows.filter((r) => r.due).map((r) => r.customer_id) };
+    FROM locked l JOIN ${customers} c ON c.tenant_id = l.tenant_id AND c.id = l.customer_id`);
+  return rows.map((r) => ({ customerId: r.customer_id, missing: false, mergedInto: r.merged_into, erasedAt: instant(r.erased_at), due: r.due }));
 }
 
 /** openMember for many: the balance rows, their accounts and the workspace's system accounts, in one statement. */

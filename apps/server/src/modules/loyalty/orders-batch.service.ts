@@ -82,18 +82,24 @@ export async function earnOrderBatch(tx: Executor, ctx: LedgerContext, orders: L
   });
 
   // The members: opened on first earn, then locked in one statement in one order, their due work done first.
-  const customerIds = [...new Set(orders.filter((_, i) => !outcomes[i]).map((o) => o.customerId))];
-  const standing = new Map((await repo.batchCustomers(tx, ctx.tenantId, customerIds)).map((m) => [m.customerId, m]));
-  orders.forEach((order, i) => {
-    if (outcomes[i]) return;
-    const customer = standing.get(order.customerId);
-    if (!customer || customer.erasedAt) refuse(i, notFound());
-    else if (customer.mergedInto) refuse(i, new Problem(409, 'customer_merged'));
-  });
+  const standingOf = (customers: repo.BatchCustomer[]) => {
+    const byId = new Map(customers.map((c) => [c.customerId, c]));
+    orders.forEach((order, i) => {
+      if (outcomes[i]) return;
+      const customer = byId.get(order.customerId);
+      if (!customer || customer.erasedAt) refuse(i, notFound());
+      else if (customer.mergedInto) refuse(i, new Problem(409, 'customer_merged'));
+    });
+    return byId;
+  };
+  const unlocked = standingOf(await repo.batchCustomers(tx, ctx.tenantId, [...new Set(orders.filter((_, i) => !outcomes[i]).map((o) => o.customerId))]));
+  const opening = [...new Set(orders.filter((_, i) => !outcomes[i]).map((o) => o.customerId))];
+  await repo.openMembers(tx, ctx.tenantId, opening.filter((id) => unlocked.get(id)!.missing));
+  const locked = await repo.lockBatchMembers(tx, ctx.tenantId, opening, ctx.now);
+  // Read again under the lock: a customer erased or merged meanwhile earns nothing, as with the single route.
+  standingOf(locked);
   const earning = [...new Set(orders.filter((_, i) => !outcomes[i]).map((o) => o.customerId))];
-  await repo.openMembers(tx, ctx.tenantId, earning.filter((id) => standing.get(id)!.missing));
-  const { locked, due } = await repo.lockBatchMembers(tx, ctx.tenantId, earning, ctx.now);
-  if (locked !== earning.length) throw new Error(`batch: ${earning.length} members to earn, ${locked} locked`);
+  const due = locked.filter((m) => m.due && earning.includes(m.customerId)).map((m) => m.customerId);
   // Booked as the system's due work, which it is; the earning only brings it forward (as memberForWrite does).
   if (due.length > 0) await settleMembers(tx, { ...ctx, source: 'system:due-work' }, due);
 

@@ -267,6 +267,19 @@ describe('refusals', () => {
     expect((await call(ws, 'GET', `/api/loyalty/orders/${orders[1]!.externalId}`)).status).toBe(404);
   });
 
+  it('answers a merged customer\'s order 409 customer_merged, as the single route does', async () => {
+    const ws = await workspace();
+    const programId = await program(ws, { pendingDays: 0 });
+    const [kept, merged] = [(await createCustomer(t, ws)).id, (await createCustomer(t, ws)).id];
+    const merge = await call(ws, 'POST', `/api/customers/${kept}/merge`, { sourceId: merged }, { role: 'owner' });
+    expect(merge.status, JSON.stringify(merge.body)).toBe(200);
+    const order = (customerId: string) => ({ externalId: ext(), customerId, programId, lines: [{ id: '1', amount: 10_000 }] });
+    const sent = await batch(ws, [order(merged), order(kept)]);
+    const single = await call(ws, 'POST', '/api/loyalty/orders', order(merged));
+    expect(sent.body.results.map((r: Record<string, any>) => [r.outcome, r.status, r.problem?.code])).toEqual([['problem', 409, single.body.code], ['created', 201, undefined]]); // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers
+    expect(single.body.code).toBe('customer_merged');
+  });
+
   it('refuses garbage with a 4xx problem+json: too many orders, none, wrong types, unknown fields, deep nesting, not JSON', async () => {
     const ws = await workspace();
     const programId = await program(ws);
