@@ -18,6 +18,7 @@ export { resolveCustomer, setCustomerActivity, type CustomerActivity, type Custo
 export {
   registerCustomerDataExporter, registerEraseHook, registerMergeHook, type CustomerDataExporter, type ErasedContact, type EraseHook, type MergeHook,
 } from './customer.hooks.ts';
+export { contactClaimsOf, type ContactClaim } from './customer-contact-history.ts';
 export { applyConsent, changeCustomerTags, createCustomer, normaliseBirthday, normalisePhone, violatedUniqueIndex } from './customer.service.ts';
 export { applyAttributes, attributeDefinitionsOf, type AttributeDefinitions } from './customer-attribute.service.ts';
 export { isSegmentMember, rulesPredicate, segmentPredicate } from './segment.service.ts';
