@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { callApi, checkedWorkspaces, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
 import { toIsoDate } from '../../platform/i18n/calendar.ts';
 import { donatePoints } from './charity.service.ts';
 import { earnOrder } from './earning.service.ts';
@@ -22,33 +22,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-const touched = new Set<TestWorkspace>();
-afterEach(async () => {
-  for (const ws of touched) await expectLedgerBalanced(t, ws.tenantId);
-  touched.clear();
-});
+const workspace = checkedWorkspaces(() => t);
 
-async function workspace(): Promise<TestWorkspace> {
-  const ws = await t.createWorkspace({ country: 'IR' });
-  touched.add(ws);
-  return ws;
-}
-
-type Role = keyof TestWorkspace['keys'];
-interface Answer {
-  status: number;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers, read as the tests need
-  type: string;
-  text: string;
-}
-
-async function call(ws: TestWorkspace, method: 'GET' | 'PUT', url: string, payload?: unknown, options: { role?: Role; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const res = await t.app.inject({
-    method, url, headers: { ...t.auth(ws.keys[options.role ?? 'finance']), ...options.headers }, ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  const type = String(res.headers['content-type']);
-  return { status: res.statusCode, body: type.includes('json') && res.body ? res.json() : {}, type, text: res.body };
-}
+const call = (ws: TestWorkspace, method: Method, url: string, payload?: unknown, options: CallOptions = {}) => callApi(t, ws, method, url, payload, options, 'finance');
 
 const at = (iso: string): Date => new Date(iso);
 const ctxAt = (ws: TestWorkspace, now: Date): LedgerContext => ({ tenantId: ws.tenantId, source: 'system:test', now });

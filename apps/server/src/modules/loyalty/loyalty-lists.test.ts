@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { callApi, checkedWorkspaces, type CallOptions, type Method, type Role } from '../../../test/loyalty-kit.ts';
 import { ledgerQuery } from './ledger-explorer.repo.ts';
 import { memberListQuery } from './members-list.repo.ts';
 
@@ -18,31 +18,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-const touched = new Set<TestWorkspace>();
-afterEach(async () => {
-  for (const ws of touched) await expectLedgerBalanced(t, ws.tenantId);
-  touched.clear();
-});
+const workspace = checkedWorkspaces(() => t);
 
-async function workspace(): Promise<TestWorkspace> {
-  const ws = await t.createWorkspace({ country: 'IR' });
-  touched.add(ws);
-  return ws;
-}
-
-type Role = keyof TestWorkspace['keys'];
-interface Answer {
-  status: number;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers, read as the tests need
-  type: string;
-}
-
-async function call(ws: TestWorkspace, method: 'GET' | 'POST', url: string, payload?: unknown, options: { role?: Role; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const res = await t.app.inject({
-    method, url, headers: { ...t.auth(ws.keys[options.role ?? 'manager']), ...options.headers }, ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: res.statusCode, body: res.body ? res.json() : {}, type: String(res.headers['content-type']) };
-}
+const call = (ws: TestWorkspace, method: Method, url: string, payload?: unknown, options: CallOptions = {}) => callApi(t, ws, method, url, payload, options);
 
 let serial = 0;
 const DAY = 86_400_000;
@@ -189,8 +167,8 @@ describe('ledger explorer', () => {
 
 describe('plans on 20,000 members', () => {
   it('reads pages through indexes, never a sequential scan', async () => {
-    const ws = await workspace();
-    touched.delete(ws);
+    // 20,000 members inserted bare, with no ledger to check after.
+    const ws = await t.createWorkspace({ country: 'IR' });
     await t.database.pool.query(`
       INSERT INTO customers (tenant_id, id, name, search_text)
       SELECT $1, gen_random_uuid(), 'member ' || g, 'member' || g FROM generate_series(1, 20000) g`, [ws.tenantId]);

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { callApi, checkedWorkspaces, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
 import { fromIsoDate } from '../../platform/i18n/calendar.ts';
 import { awardBirthdayPoints } from './birthday-points.ts';
 import { localIsoDay } from './earn-rules.ts';
@@ -20,36 +20,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-/** After every scenario each touched ledger holds together, read by SQL of its own and by the API's `verify`. */
-const touched = new Set<TestWorkspace>();
-afterEach(async () => {
-  for (const ws of touched) {
-    await expectLedgerBalanced(t, ws.tenantId);
-    const verify = (await call(ws, 'GET', '/api/loyalty/verify')).body;
-    expect(verify.ok, JSON.stringify(verify)).toBe(true);
-  }
-  touched.clear();
-});
+const workspace = checkedWorkspaces(() => t, { verify: true });
 
-async function workspace(): Promise<TestWorkspace> {
-  const ws = await t.createWorkspace({ country: 'IR' });
-  touched.add(ws);
-  return ws;
-}
-
-type Role = keyof TestWorkspace['keys'];
-interface Answer {
-  status: number;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers, read as the tests need
-  type: string;
-}
-
-async function call(ws: TestWorkspace, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, options: { role?: Role; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const res = await t.app.inject({
-    method, url, headers: { ...t.auth(ws.keys[options.role ?? 'manager']), ...options.headers }, ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: res.statusCode, body: res.json(), type: String(res.headers['content-type']) };
-}
+const call = (ws: TestWorkspace, method: Method, url: string, payload?: unknown, options: CallOptions = {}) => callApi(t, ws, method, url, payload, options);
 
 const DAY = 86_400_000;
 const baseSettings = {

@@ -1,0 +1,63 @@
+import { afterEach, expect } from 'vitest';
+import type { TestApp, TestWorkspace } from './harness.ts';
+import { expectLedgerBalanced } from './loyalty-ledger.ts';
+
+// What every loyalty test file needs: calls to the API as one of a workspace's roles, and
+// workspaces whose ledgers are checked after every test.
+
+export type Role = keyof TestWorkspace['keys'];
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export interface CallOptions {
+  role?: Role;
+  headers?: Record<string, string>;
+}
+export interface Answer {
+  status: number;
+  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers, read as the tests need
+  type: string;
+  /** the body as sent (a CSV export, an empty 204) */
+  text: string;
+}
+
+/** A call through Fastify's inject with the role's API key (`defaultRole` unless `options.role`); a JSON body is parsed. */
+export async function callApi(
+  t: TestApp, ws: TestWorkspace, method: Method, url: string, payload?: unknown, options: CallOptions = {}, defaultRole: Role = 'manager',
+): Promise<Answer> {
+  const res = await t.app.inject({
+    method, url, headers: { ...t.auth(ws.keys[options.role ?? defaultRole]), ...options.headers }, ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+  const type = String(res.headers['content-type']);
+  return { status: res.statusCode, body: type.includes('json') && res.body ? res.json() : {}, type, text: res.body };
+}
+
+/**
+ * A maker of fresh workspaces whose ledgers are checked after every test of the file: by SQL of
+ * its own (`expectLedgerBalanced`), with `verify` also by the API's own `GET /api/loyalty/verify`,
+ * after `settle` (background work to wait for) and before `also` (a file's own invariants).
+ * Call it at the top of the file: it registers the `afterEach`.
+ */
+export function checkedWorkspaces(app: () => TestApp, options: {
+  verify?: boolean;
+  settle?: (ws: TestWorkspace) => Promise<void>;
+  also?: (ws: TestWorkspace) => Promise<void>;
+} = {}): () => Promise<TestWorkspace> {
+  const touched = new Set<TestWorkspace>();
+  afterEach(async () => {
+    const t = app();
+    for (const ws of touched) {
+      await options.settle?.(ws);
+      await expectLedgerBalanced(t, ws.tenantId);
+      if (options.verify) {
+        const verify = (await callApi(t, ws, 'GET', '/api/loyalty/verify')).body;
+        expect(verify.ok, JSON.stringify(verify)).toBe(true);
+      }
+      await options.also?.(ws);
+    }
+    touched.clear();
+  });
+  return async () => {
+    const ws = await app().createWorkspace({ country: 'IR' });
+    touched.add(ws);
+    return ws;
+  };
+}
