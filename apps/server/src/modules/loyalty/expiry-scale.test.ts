@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
-import { earnPoints, redeemPoints, settleDueBatch, settleDueEverywhere, verifyLedger, type LedgerContext } from './index.ts';
+import { earnPoints, redeemPoints, settleDueBatch, verifyLedger, type LedgerContext } from './index.ts';
+import { workspacesWithDueLots } from './ledger.repo.ts';
 
 // The expiry run and `verify` as bench/loyalty-scale.bench.ts measures them at 10,000,000 lots,
 // here at a size a test can read lot by lot: the run expires exactly the lots past their expiry
@@ -76,6 +77,25 @@ async function expired(tenantId: string): Promise<Map<number, number>> {
   return new Map(rows.map((r) => [Number(r.lot_id), Number(r.taken)]));
 }
 
+/**
+ * The hourly job's run (settleDueEverywhere) for one workspace: a transaction per batch until a
+ * batch finds nothing. (The job itself would also settle the other test files' workspaces in a
+ * shared database, at an instant of our choosing.)
+ */
+async function runJob(tenantId: string, at: Date, batch?: number) {
+  const total = { batches: 0, members: 0, unlockedLots: 0, expiredLots: 0, expiredPoints: 0 };
+  const ctx: LedgerContext = { tenantId, source: 'system:due-work', now: at };
+  for (;;) {
+    const { seen, result } = await t.database.db.transaction((tx) => settleDueBatch(tx, ctx, batch));
+    if (seen === 0) return total;
+    total.batches += 1;
+    total.members += result.members;
+    total.unlockedLots += result.unlockedLots;
+    total.expiredLots += result.expiredLots;
+    total.expiredPoints += result.expiredPoints;
+  }
+}
+
 const entryCount = async (tenantId: string) => Number((await t.database.pool.query<{ n: string }>('SELECT count(*) AS n FROM loyalty_entries WHERE tenant_id = $1', [tenantId])).rows[0]!.n);
 
 const verify = (tenantId: string, now: Date) =>
@@ -87,7 +107,9 @@ describe('expiry at size, small', () => {
     const { ws, due, kept } = await seed(12, now);
     const at = inDays(10, now);
 
-    const first = await settleDueEverywhere(t.database, at);
+    expect(await workspacesWithDueLots(t.database.db, at)).toContain(ws.tenantId);
+    expect(await workspacesWithDueLots(t.database.db, inDays(2, now))).not.toContain(ws.tenantId); // first due: an unlock on day 3
+    const first = await runJob(ws.tenantId, at);
     expect(first.expiredLots).toBe(due.size);
     expect(first.expiredPoints).toBe([...due.values()].reduce((a, b) => a + b, 0));
     expect(first.unlockedLots).toBe(3); // the lots pending until day 3, of members 0, 4 and 8
@@ -99,8 +121,9 @@ describe('expiry at size, small', () => {
 
     // Safe to re-run: nothing left to expire, nothing written.
     const entries = await entryCount(ws.tenantId);
-    const second = await settleDueEverywhere(t.database, at);
-    expect(second).toMatchObject({ members: 0, expiredLots: 0, expiredPoints: 0, unlockedLots: 0 });
+    expect(await workspacesWithDueLots(t.database.db, at)).not.toContain(ws.tenantId);
+    const second = await runJob(ws.tenantId, at);
+    expect(second).toMatchObject({ batches: 0, members: 0, expiredLots: 0, expiredPoints: 0, unlockedLots: 0 });
     expect(await entryCount(ws.tenantId)).toBe(entries);
     expect(await lots(ws.tenantId)).toEqual(after);
 
@@ -112,19 +135,11 @@ describe('expiry at size, small', () => {
   it('in batches smaller than the due work, the runs expire the same lots, each once', async () => {
     const now = new Date();
     const { ws, due } = await seed(10, now);
-    const ctx: LedgerContext = { tenantId: ws.tenantId, source: 'system:test', now: inDays(10, now) };
-    let batches = 0;
-    let expiredLots = 0;
-    for (;;) {
-      const { seen, result } = await t.database.db.transaction((tx) => settleDueBatch(tx, ctx, 3));
-      if (seen === 0) break;
-      batches += 1;
-      expiredLots += result.expiredLots;
-    }
+    const { batches, expiredLots } = await runJob(ws.tenantId, inDays(10, now), 3);
     expect(batches).toBeGreaterThan(2);
     expect(expiredLots).toBe(due.size);
     expect(await expired(ws.tenantId)).toEqual(due);
-    expect((await t.database.db.transaction((tx) => settleDueBatch(tx, ctx, 3))).seen).toBe(0);
+    expect((await runJob(ws.tenantId, inDays(10, now), 3)).batches).toBe(0);
     await expectLedgerBalanced(t, ws.tenantId);
   });
 
@@ -132,7 +147,7 @@ describe('expiry at size, small', () => {
     const now = new Date();
     const { ws, due, customers } = await seed(4, now);
     const at = inDays(10, now);
-    await settleDueEverywhere(t.database, at);
+    await runJob(ws.tenantId, at);
     expect((await verify(ws.tenantId, at)).ok).toBe(true);
 
     // An expired lot given its points back without an entry, and a member's balance raised.
