@@ -130,7 +130,8 @@ export function registerLoyaltyPartnerRoutes(app: App, deps: ModuleDeps): void {
   });
 
   app.get('/api/loyalty/partner-settlements', {
-    config: { access: 'loyalty:manage' },
+    // A finance act: finance, owners and admins (access.ts: one permission per route, so not managers).
+    config: { access: 'loyalty:finance' },
     schema: {
       tags: ['loyalty'], summary: 'What partners and the workspace owe each other for a month', operationId: 'getLoyaltyPartnerSettlement',
       description: 'Per partner for a calendar month of the workspace (`period` YYYY-MM in its calendar; absent: this month): points earned and redeemed there, what was billed each way in points and money (minor units, decimal strings, each at the price of its day), the net, and `ledgerPoints`, the sum of the partner\'s postings to partner_payable, which always equals workspaceOwesPoints − partnerOwesPoints.',
@@ -139,7 +140,8 @@ export function registerLoyaltyPartnerRoutes(app: App, deps: ModuleDeps): void {
   }, async (req) => settlementReport(db, req.tenantId, req.query, new Date()));
 
   app.get('/api/loyalty/partner-settlements.csv', {
-    config: { access: 'loyalty:manage' },
+    // A finance act: finance, owners and admins (access.ts: one permission per route, so not managers).
+    config: { access: 'loyalty:finance' },
     schema: {
       tags: ['loyalty'], summary: 'The month\'s partner settlement as CSV (UTF-8 with BOM)', operationId: 'exportLoyaltyPartnerSettlementCsv',
       description: 'The same lines as the report; column labels and names in `lang` (default: the request\'s language).',

@@ -186,7 +186,7 @@ describe('partners', () => {
     expect((await redeem(ws, ticket.id, customer.id)).body).toMatchObject({ amountMinor: '100000' });
     expect((await call(ws, 'GET', `/api/loyalty/members/${customer.id}`)).body.available).toBe(40);
 
-    const report = await call(ws, 'GET', '/api/loyalty/partner-settlements');
+    const report = await call(ws, 'GET', '/api/loyalty/partner-settlements', undefined, { role: 'finance' });
     expect(report.status, JSON.stringify(report.body)).toBe(200);
     expect(report.body).toMatchObject({ calendar: 'persian', currency: 'IRR', period: expect.stringMatching(/^14\d\d-\d\d$/) });
     const lines = Object.fromEntries(report.body.items.map((l: { partnerId: string }) => [l.partnerId, l]));
@@ -204,26 +204,26 @@ describe('partners', () => {
       expect(lines[p.id].workspaceOwesPoints - lines[p.id].partnerOwesPoints).toBe(posted);
     }
     // The same month named; another month holds nothing.
-    expect((await call(ws, 'GET', `/api/loyalty/partner-settlements?period=${report.body.period}`)).body).toEqual(report.body);
+    expect((await call(ws, 'GET', `/api/loyalty/partner-settlements?period=${report.body.period}`, undefined, { role: 'finance' })).body).toEqual(report.body);
     const [year, month] = report.body.period.split('-').map(Number);
     const earlier = `${month === 1 ? year - 1 : year}-${String(month === 1 ? 12 : month - 1).padStart(2, '0')}`;
-    const before = (await call(ws, 'GET', `/api/loyalty/partner-settlements?period=${earlier}`)).body;
+    const before = (await call(ws, 'GET', `/api/loyalty/partner-settlements?period=${earlier}`, undefined, { role: 'finance' })).body;
     expect(before.items.map((l: { ledgerPoints: number; earnedPoints: number }) => [l.ledgerPoints, l.earnedPoints])).toEqual([[0, 0], [0, 0]]);
     expect(before.to).toBe(report.body.from);
 
-    const csv = await call(ws, 'GET', `/api/loyalty/partner-settlements.csv?period=${report.body.period}&lang=fa`);
+    const csv = await call(ws, 'GET', `/api/loyalty/partner-settlements.csv?period=${report.body.period}&lang=fa`, undefined, { role: 'finance' });
     expect([csv.status, csv.type]).toEqual([200, expect.stringContaining('text/csv')]);
     expect(csv.text.charCodeAt(0)).toBe(0xfeff);
     const rows = csv.text.slice(1).trim().split(/\r?\n/);
     expect(rows[0]).toContain('بدهی شریک');
     expect(rows).toEqual(expect.arrayContaining([expect.stringContaining('فروشگاه کتاب,هنگام کسب,100,30,100,150000,0,0,-150000,IRR')]));
     expect(rows).toEqual(expect.arrayContaining([expect.stringContaining('سینما آزادی,هنگام خرج,50,80,0,0,80,180000,180000,IRR')]));
-    const english = await call(ws, 'GET', `/api/loyalty/partner-settlements.csv?lang=en`);
+    const english = await call(ws, 'GET', `/api/loyalty/partner-settlements.csv?lang=en`, undefined, { role: 'finance' });
     expect(english.text).toContain('Partner owes');
     expect(english.text).toContain('Azadi Cinema');
     expect((await call(ws, 'GET', '/api/loyalty/partner-settlements', undefined, { role: 'agent' })).status).toBe(403);
-    for (const period of ['1404-13', '14-01', 'x']) expect((await call(ws, 'GET', `/api/loyalty/partner-settlements?period=${period}`)).status).toBe(400);
-    const nowhere = await call(ws, 'GET', '/api/loyalty/partner-settlements?period=0001-01', undefined, { headers: { 'accept-language': 'fa' } });
+    for (const period of ['1404-13', '14-01', 'x']) expect((await call(ws, 'GET', `/api/loyalty/partner-settlements?period=${period}`, undefined, { role: 'finance' })).status).toBe(400);
+    const nowhere = await call(ws, 'GET', '/api/loyalty/partner-settlements?period=0001-01', undefined, { role: 'finance', headers: { 'accept-language': 'fa' } });
     expect([nowhere.status, nowhere.body.code]).toEqual([422, 'period_invalid']);
   });
 
@@ -374,7 +374,7 @@ describe('partners', () => {
       release();
       await held;
     }
-    const report = (await call(ws, 'GET', '/api/loyalty/partner-settlements')).body;
+    const report = (await call(ws, 'GET', '/api/loyalty/partner-settlements', undefined, { role: 'finance' })).body;
     expect(report.items[0]).toMatchObject({ redeemedPoints: 775, workspaceOwesPoints: 775, workspaceOwesMinor: '2325000', ledgerPoints: 775 });
     expect(await postedToPartner(ws.tenantId, cinema.id, report.from, report.to)).toBe(775);
     expect((await call(ws, 'GET', '/api/loyalty/verify')).body.systemBalances).toMatchObject({ partner_payable: 775 });

@@ -9,6 +9,7 @@ import { useT } from '../../i18n/useT.ts';
 import { IRR_UNITS, formatMoney, formatNumber, localeTag, toLatinDigits, type CalendarId } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, ButtonLink, DataTable, Dialog, DownloadIcon, ErrorState, PlusIcon, Select, Skeleton, Switch, TextField, UserText, type DataTableColumn } from '../../ui/index.ts';
+import { canSeeFinance } from './finance-api.ts';
 import { localName, newIdempotencyKey } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import { parseMinor, parsePoints, partnerKeys, partnersApi, type Partner, type PartnerOffer, type Settlement } from './partners-api.ts';
@@ -42,7 +43,8 @@ export default function PartnersPage() {
         </div>
       </header>
       <PartnerList manager={manager} />
-      {manager && <SettlementCard />}
+      {/* The settlement is a finance act (loyalty:finance on the server): finance, owners and admins. */}
+      {canSeeFinance(session.role) && <SettlementCard />}
     </div>
   );
 }
