@@ -107,8 +107,8 @@ export async function earnOrderBatch(tx: Executor, ctx: LedgerContext, orders: L
   const day = localIsoDay(ctx.now, timeZone);
   const open = orders.map((o, i) => ({ o, i })).filter(({ i }) => !outcomes[i]);
   const facts = await repo.batchFacts(
-    tx, ctx.tenantId, [...new Set(open.map(({ o }) => (programOfOrder(o) as Program).id))], earning,
-    open.map(({ o }) => ({ programId: (programOfOrder(o) as Program).id, externalId: o.externalId })), day,
+    tx, ctx.tenantId, [...new Set(open.map(({ o }) => (programOfOrder(o) as Program).id))],
+    open.map(({ o }) => ({ programId: (programOfOrder(o) as Program).id, externalId: o.externalId, customerId: o.customerId })), day,
   );
 
   // The rules, order by order in the batch's order, on what was read plus the batch's earlier orders.
