@@ -85,6 +85,8 @@ export type MemberPortalView = z.infer<typeof MemberPortalView>;
 export const MemberEntryCause = z.enum([
   'order', 'order_return', 'survey', 'complaint_goodwill', 'referral', 'birthday', 'program_event', 'granted',
   'unlocked', 'expired', 'redeemed', 'checkout_hold', 'checkout', 'hold_released', 'donation', 'correction',
+  // points that repaid what the member owed (negative-balance.ts)
+  'owed_repaid',
 ]);
 export type MemberEntryCause = z.infer<typeof MemberEntryCause>;
 

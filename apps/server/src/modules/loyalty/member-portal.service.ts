@@ -7,6 +7,7 @@ import type { Executor } from '../../platform/db/connect.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { donatePoints, listCharities } from './charity.service.ts';
 import { memberBalance, memberHistory } from './ledger.service.ts';
+import { REPAID_REASON } from './negative-balance.ts';
 import { listPrograms } from './program.service.ts';
 import { listRewards } from './rewards.service.ts';
 import { getMemberTier, listTiers } from './tiers.service.ts';
@@ -94,14 +95,14 @@ const EVENT_CAUSES: Record<string, MemberEntryCause> = {
 };
 
 /** Why an entry happened, from its kind and who wrote it (program events name their topic in the source). */
-export function entryCause(entry: Pick<LoyaltyEntryView, 'kind' | 'source' | 'externalId'>): MemberEntryCause {
+export function entryCause(entry: Pick<LoyaltyEntryView, 'kind' | 'source' | 'externalId' | 'reason'>): MemberEntryCause {
   switch (entry.kind) {
     case 'earn': {
       const event = /^system:event:(.+)$/.exec(entry.source)?.[1];
       if (event) return EVENT_CAUSES[event] ?? 'program_event';
       return entry.externalId ? 'order' : 'granted';
     }
-    case 'adjust': return entry.externalId ? 'order_return' : 'correction';
+    case 'adjust': return entry.reason === REPAID_REASON ? 'owed_repaid' : entry.externalId ? 'order_return' : 'correction';
     case 'unlock': return 'unlocked';
     case 'expire': return 'expired';
     case 'redeem': return 'redeemed';
@@ -122,7 +123,7 @@ function presentHistoryItem(entry: LoyaltyEntryView): MemberHistoryItem {
     reference: entry.externalId,
     // System runs write no note; a staff member's words are the member's reason.
     // A program event's entry names its program and topic (`Club · referral.qualified`): the cause says it in the member's words.
-    note: /^system:event:/.test(entry.source) ? null : entry.reason,
+    note: /^system:event:/.test(entry.source) || cause === 'owed_repaid' ? null : entry.reason,
     points: entry.points.available + entry.points.pending,
     available: entry.points.available,
     pending: entry.points.pending,

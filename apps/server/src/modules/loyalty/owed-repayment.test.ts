@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
 import { settleDue } from './index.ts';
+import { sessionTokenHash } from './member-otp.service.ts';
 
 // Points a member owes (a return of points already spent, in a program that allows a negative
 // balance) are repaid by points that become available later: pending points when they unlock, a
@@ -87,6 +89,16 @@ interface HistoryItem { id: number; kind: string; reason: string | null; points:
 const repayments = async (ws: TestWorkspace, customerId: string): Promise<HistoryItem[]> =>
   ((await call(ws, 'GET', `/api/loyalty/members/${customerId}/entries?limit=100`)).body.items as HistoryItem[]).filter((e) => e.reason === 'negative_balance_repaid');
 
+/** What the member sees on the portal: a session of theirs, made as sign-in would. */
+async function portalHistory(ws: TestWorkspace, customerId: string) {
+  const token = randomBytes(24).toString('base64url');
+  await t.database.pool.query(`INSERT INTO loyalty_member_sessions (tenant_id, token_hash, customer_id, expires_at, created_at) VALUES ($1, $2, $3, now() + interval '1 day', now())`,
+    [ws.tenantId, sessionTokenHash(token), customerId]);
+  const res = await t.app.inject({ method: 'GET', url: `/api/public/loyalty/${ws.slug}/me/history`, headers: { cookie: `vafa_member=${token}` } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().items as { cause: string; note: string | null; points: number }[];
+}
+
 /** The workspace's due work (what the hourly job does), at an instant of the test's choosing. */
 const runDueWork = (ws: TestWorkspace, now: Date) => t.database.db.transaction((tx) => settleDue(tx, { tenantId: ws.tenantId, source: 'system:due-work', now }));
 
@@ -120,6 +132,8 @@ describe('owed points are repaid by points that become available', () => {
       { account: 'available', customerId: customer.id, unit: 'points', amount: -300 }, { account: 'owed', customerId: customer.id, unit: 'points', amount: 300 },
     ]));
     expect(entry.draws.map((d: { points: number }) => d.points)).toEqual([300]);
+    // The member sees it as a repayment, in words of their language, not as a code.
+    expect((await portalHistory(ws, customer.id)).find((i) => i.cause === 'owed_repaid')).toEqual(expect.objectContaining({ note: null, points: -300 }));
 
     // The job again (and again, at once): nothing is due, nothing is repaid twice.
     expect(await runDueWork(ws, new Date(Date.now() + 2 * DAY))).toMatchObject({ unlockedLots: 0 });
