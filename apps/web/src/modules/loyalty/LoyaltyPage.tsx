@@ -12,6 +12,7 @@ import { Badge, Button, ButtonLink, DataTable, ErrorState, PlusIcon, UserText, t
 import { loyaltyApi, loyaltyKeys, type Charity, type Program, type Reward, type Verify } from './api.ts';
 import { localName } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
+import { RewardEditor } from './reward-editor.tsx';
 import './loyalty.css';
 import { Referrals } from './referrals.tsx';
 import { CreditPackages, LoyaltyGames } from './games.tsx';
@@ -88,6 +89,8 @@ function Programs() {
 function Rewards() {
   const t = useT();
   const prefs = usePrefs();
+  const session = useSession();
+  const [adding, setAdding] = useState(false);
   const rewards = useQuery({ queryKey: loyaltyKeys.rewards, queryFn: loyaltyApi.rewards });
   const columns: DataTableColumn<Reward>[] = [
     { id: 'name', header: t('loyalty.rewards.name'), isPrimary: true, cell: (r) => <UserText>{localName(r.name, prefs.language)}</UserText> },
@@ -104,7 +107,11 @@ function Rewards() {
   ];
   return (
     <section className="card" aria-labelledby="loyalty-rewards">
-      <h2 id="loyalty-rewards">{t('loyalty.rewards.title')}</h2>
+      <div className="card-head">
+        <h2 id="loyalty-rewards">{t('loyalty.rewards.title')}</h2>
+        {canManageLoyalty(session.role) && <Button variant="primary" onPress={() => setAdding(true)}><PlusIcon />{t('loyalty.rewards.new')}</Button>}
+      </div>
+      {adding && <RewardEditor reward={null} onClose={() => setAdding(false)} />}
       <DataTable
         label={t('loyalty.rewards.title')}
         columns={columns}

@@ -13,6 +13,7 @@ import { loyaltyApi, loyaltyKeys } from './api.ts';
 import { couponKeys, couponsApi, type CodesAdded } from './coupons-api.ts';
 import { localName, newIdempotencyKey } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
+import { RewardEditor } from './reward-editor.tsx';
 import './coupons.css';
 
 export default function RewardPage({ rewardId }: { rewardId: string }) {
@@ -20,6 +21,7 @@ export default function RewardPage({ rewardId }: { rewardId: string }) {
   const prefs = usePrefs();
   const session = useSession();
   const manager = canManageLoyalty(session.role);
+  const [editing, setEditing] = useState(false);
   const reward = useQuery({ queryKey: couponKeys.reward(rewardId), queryFn: () => couponsApi.reward(rewardId) });
   if (reward.isPending) return <div className="page"><Skeleton lines={6} /></div>;
   if (reward.isError) return <div className="page"><ErrorState detail={reward.error.message} onRetry={() => void reward.refetch()} /></div>;
@@ -33,8 +35,12 @@ export default function RewardPage({ rewardId }: { rewardId: string }) {
             {t(`loyalty.rewards.kindName.${r.kind}`)} · {t('loyalty.coupons.cost', { points: formatNumber(r.pointsCost, prefs) })}
           </p>
         </div>
-        <ButtonLink href="/loyalty">{t('loyalty.coupons.back')}</ButtonLink>
+        <div className="reward-page-actions">
+          {manager && !r.archived && <Button onPress={() => setEditing(true)}>{t('loyalty.rewards.edit')}</Button>}
+          <ButtonLink href="/loyalty">{t('loyalty.coupons.back')}</ButtonLink>
+        </div>
       </header>
+      {editing && <RewardEditor reward={r} onClose={() => setEditing(false)} />}
       {r.kind === 'discount_coupon' && <CouponPoolCard rewardId={rewardId} manager={manager && !r.archived} />}
       <RewardTiersCard rewardId={rewardId} manager={manager && !r.archived} />
     </div>

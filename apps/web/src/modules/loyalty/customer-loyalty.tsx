@@ -99,7 +99,8 @@ function History({ customerId, canReverse }: { customerId: string; canReverse: b
                   <Badge tone={spendable > 0 ? 'good' : spendable < 0 ? 'warn' : 'neutral'}>{t(`loyalty.kind.${e.kind}`)}</Badge>
                   <bdi className={`loyalty-delta ${spendable < 0 ? 'is-negative' : ''}`}>{signedPoints(spendable, prefs)}</bdi>
                 </span>
-                {e.reason && <UserText>{e.reason}</UserText>}
+                {/* A repayment of owed points is the system's entry: its reason is a code, said in the reader's words. */}
+                {e.reason === 'negative_balance_repaid' ? <span>{t('loyalty.member.owedRepaid')}</span> : e.reason && <UserText>{e.reason}</UserText>}
                 <span className="muted loyalty-entry-meta">
                   {formatInstant(e.createdAt, prefs)}
                   {e.reversedByEntryId !== null && <> · {t('loyalty.member.reversed')}</>}
