@@ -25,7 +25,7 @@ async function api<T>(method: string, path: string, body?: unknown, headers: Rec
   return (res.status() === 204 ? undefined : await res.json()) as T;
 }
 
-/** Words in Latin letters on the page (people's own text in <bdi>, and the file type CSV, aside). */
+/** Words in Latin letters on the page (people's own text in <bdi> aside). */
 async function latinWords(): Promise<string[]> {
   return page.evaluate(() => {
     const words: string[] = [];
@@ -33,7 +33,7 @@ async function latinWords(): Promise<string[]> {
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         if (node.parentElement?.closest('bdi, code, script, style, input')) continue;
-        words.push(...((node.textContent ?? '').match(/[A-Za-z]{2,}/g) ?? []).filter((w) => w !== 'CSV'));
+        words.push(...((node.textContent ?? '').match(/[A-Za-z]{2,}/g) ?? []));
       }
     }
     return words;

@@ -35,7 +35,7 @@ async function latinWords(): Promise<string[]> {
     const walker = document.createTreeWalker(document.querySelector('main') ?? document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (node.parentElement?.closest('bdi, code, script, style, [dir="ltr"], [translate="no"], [data-allow-latin]')) continue;
-      words.push(...((node.textContent ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []).filter((w) => !['CSV', 'API'].includes(w)));
+      words.push(...((node.textContent ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []).filter((w) => w !== 'API'));
     }
     return words;
   });
