@@ -1,7 +1,10 @@
 // What the loyalty browser tests (coupons, games and credit, referrals) share: a signed-in staff
-// API on the page's cookies, a patient wait, and the checks every screen of theirs passes.
+// API on the page's cookies, a patient wait, a member's sign-in to the portal by SMS code, and the
+// checks every screen of theirs passes.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import type { SmsProviderServer } from '../apps/server/test/sms-provider.ts';
+import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import type { RunningVafa } from './harness.ts';
 
 const PERSIAN = '۰۱۲۳۴۵۶۷۸۹';
@@ -51,4 +54,20 @@ export function latinWords(page: Page, selector: string): Promise<string[]> {
 export async function noSidewaysScroll(page: Page, width: number): Promise<void> {
   const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(scroll <= width, `no sideways scroll at ${width} (${scroll})`);
+}
+
+/**
+ * Signs a member in on the portal page already open, in Persian: the phone typed in Persian digits,
+ * the six-digit code read from the SMS the provider received for `e164` after this press.
+ */
+export async function signInToPortal(page: Page, sms: SmsProviderServer, national: string, e164: string): Promise<void> {
+  const fa = MESSAGES.fa;
+  await page.getByRole('textbox', { name: fa['memberPortal.phone'] }).fill(toPersian(national));
+  const seen = sms.sends.filter((s) => s.params.receptor === e164).length;
+  await page.getByRole('button', { name: fa['memberPortal.sendCode'] }).click();
+  const send = await until('the SMS', async () => sms.sends.filter((s) => s.params.receptor === e164)[seen]);
+  const code = send.params.message!.match(/(?<![0-9])[0-9]{6}(?![0-9])/g)!.pop()!;
+  await page.getByRole('textbox', { name: fa['memberPortal.code'] }).fill(toPersian(code));
+  await page.getByRole('button', { name: fa['memberPortal.signIn'] }).click();
+  await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
 }

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
-import { type Api, LANGS, latinWords, SIZES, staffApi, toPersian, until } from './loyalty-e2e.ts';
+import { type Api, LANGS, latinWords, signInToPortal, SIZES, staffApi, toPersian, until } from './loyalty-e2e.ts';
 
 const fa = MESSAGES.fa;
 const KAVENEGAR_KEY = 'kv-e2e-games-key';
@@ -23,16 +23,7 @@ let sms: SmsProviderServer;
 let slug = '';
 const staff = (page: Page): Promise<Api> => staffApi(page, vafa);
 
-async function signIn(page: Page): Promise<void> {
-  await page.getByRole('textbox', { name: fa['memberPortal.phone'] }).fill(toPersian(PHONE));
-  const seen = sms.sends.filter((s) => s.params.receptor === E164).length;
-  await page.getByRole('button', { name: fa['memberPortal.sendCode'] }).click();
-  const send = await until('the SMS', async () => sms.sends.filter((s) => s.params.receptor === E164)[seen]);
-  const code = send.params.message!.match(/(?<![0-9])[0-9]{6}(?![0-9])/g)!.pop()!;
-  await page.getByRole('textbox', { name: fa['memberPortal.code'] }).fill(toPersian(code));
-  await page.getByRole('button', { name: fa['memberPortal.signIn'] }).click();
-  await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
-}
+const signIn = (page: Page): Promise<void> => signInToPortal(page, sms, PHONE, E164);
 
 describe('loyalty games and prepaid credit', { timeout: 900_000 }, () => {
   before(async () => {
