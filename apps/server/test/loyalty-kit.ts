@@ -61,3 +61,13 @@ export function checkedWorkspaces(app: () => TestApp, options: {
     return ws;
   };
 }
+
+/** A POST over a real socket to the listening app at `base`, as the workspace's manager: concurrent requests race as in production. */
+export async function postOverSocket(t: TestApp, base: string, ws: TestWorkspace, url: string, payload: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(`${base}${url}`, {
+    method: 'POST', headers: { ...t.auth(ws.keys.manager), 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload),
+  });
+  const text = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  return { status: res.status, body: type.includes('json') && text ? JSON.parse(text) : {}, type, text };
+}

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { callApi, postOverSocket, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
 import { pointsToMinor } from './charity.service.ts';
 
@@ -34,12 +35,6 @@ afterEach(async () => {
   touched.clear();
 });
 
-type Role = keyof TestWorkspace['keys'];
-interface Answer {
-  status: number;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers, read as the tests need
-  type: string;
-}
 
 async function workspace(): Promise<TestWorkspace> {
   const ws = await t.createWorkspace({ country: 'IR' });
@@ -47,17 +42,9 @@ async function workspace(): Promise<TestWorkspace> {
   return ws;
 }
 
-async function call(ws: TestWorkspace, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, options: { role?: Role; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const res = await t.app.inject({
-    method, url, headers: { ...t.auth(ws.keys[options.role ?? 'manager']), ...options.headers }, ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: res.statusCode, body: res.body ? res.json() : {}, type: String(res.headers['content-type']) };
-}
+const call = (ws: TestWorkspace, method: Method, url: string, payload?: unknown, options: CallOptions = {}) => callApi(t, ws, method, url, payload, options);
 
-async function http(ws: TestWorkspace, url: string, payload: unknown): Promise<Answer> {
-  const res = await fetch(`${base}${url}`, { method: 'POST', headers: { ...t.auth(ws.keys.manager), 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-  return { status: res.status, body: (await res.json()) as Answer['body'], type: res.headers.get('content-type') ?? '' };
-}
+const http = (ws: TestWorkspace, url: string, payload: unknown) => postOverSocket(t, base, ws, url, payload);
 
 let serial = 0;
 const ext = (what: string) => `${what}-${++serial}`;

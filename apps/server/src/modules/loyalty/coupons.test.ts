@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COUPON_CODE_ALPHABET } from '@vafa/contracts';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { callApi, postOverSocket, type CallOptions, type Method, type Answer } from '../../../test/loyalty-kit.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
 import { sessionTokenHash } from './member-otp.service.ts';
 
@@ -41,21 +42,8 @@ async function workspace(): Promise<TestWorkspace> {
   return ws;
 }
 
-type Role = keyof TestWorkspace['keys'];
-interface Answer {
-  status: number;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers, read as the tests need
-  type: string;
-}
 
-async function call(
-  ws: TestWorkspace, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, options: { role?: Role; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const res = await t.app.inject({
-    method, url, headers: { ...t.auth(ws.keys[options.role ?? 'manager']), ...options.headers }, ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: res.statusCode, body: res.body ? res.json() : {}, type: String(res.headers['content-type']) };
-}
+const call = (ws: TestWorkspace, method: Method, url: string, payload?: unknown, options: CallOptions = {}) => callApi(t, ws, method, url, payload, options);
 
 const q = async <R = Record<string, string>>(text: string, params: unknown[]) => (await t.database.pool.query(text, params)).rows as R[];
 let serial = 0;
@@ -98,19 +86,14 @@ async function upload(ws: TestWorkspace, rewardId: string, content: string | Buf
     method: 'POST', url: `/api/loyalty/rewards/${rewardId}/codes/upload`, payload: body.payload,
     headers: { ...t.auth(ws.keys.manager), ...body.headers, ...(options.key ? { 'idempotency-key': options.key } : {}) },
   });
-  return { status: res.statusCode, body: res.body ? res.json() : {}, type: String(res.headers['content-type']) };
+  return { status: res.statusCode, body: res.body ? res.json() : {}, type: String(res.headers['content-type']), text: res.body };
 }
 
 const redeem = (ws: TestWorkspace, rewardId: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   call(ws, 'POST', `/api/loyalty/rewards/${rewardId}/coupon-redemptions`, body, { headers });
 
 /** Over a real socket: concurrent requests race as in production. */
-async function httpRedeem(ws: TestWorkspace, rewardId: string, body: Record<string, unknown>): Promise<Answer> {
-  const res = await fetch(`${base}/api/loyalty/rewards/${rewardId}/coupon-redemptions`, {
-    method: 'POST', headers: { ...t.auth(ws.keys.manager), 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Answer['body'], type: res.headers.get('content-type') ?? '' };
-}
+const httpRedeem = (ws: TestWorkspace, rewardId: string, body: Record<string, unknown>) => postOverSocket(t, base, ws, `/api/loyalty/rewards/${rewardId}/coupon-redemptions`, body);
 
 const codeCount = async (ws: TestWorkspace, rewardId?: string) =>
   Number((await q(`SELECT count(*) AS n FROM loyalty_coupon_codes WHERE tenant_id = $1 AND ($2::uuid IS NULL OR reward_id = $2)`, [ws.tenantId, rewardId ?? null]))[0]!.n);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { callApi, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
 
 // Prepaid credit over HTTP: packages with bonus credit, purchases and spends keyed for retries,
@@ -14,19 +15,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-type Role = keyof TestWorkspace['keys'];
-interface Answer {
-  status: number;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers, read as the tests need
-  type: string;
-}
 
-async function call(ws: TestWorkspace, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, options: { role?: Role; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const res = await t.app.inject({
-    method, url, headers: { ...t.auth(ws.keys[options.role ?? 'manager']), ...options.headers }, ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: res.statusCode, body: res.json(), type: String(res.headers['content-type']) };
-}
+const call = (ws: TestWorkspace, method: Method, url: string, payload?: unknown, options: CallOptions = {}) => callApi(t, ws, method, url, payload, options);
 
 let serial = 0;
 const key = () => `k-${++serial}-${Date.now()}`;

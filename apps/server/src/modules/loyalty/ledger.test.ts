@@ -2,6 +2,7 @@ import os from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { callApi, postOverSocket, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
 import { runVafa } from '../../../test/process.ts';
 import { settleDue, type LedgerContext } from './index.ts';
@@ -29,27 +30,11 @@ async function workspace(): Promise<TestWorkspace> {
   return ws;
 }
 
-type Role = keyof TestWorkspace['keys'];
-interface Answer {
-  status: number;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers, read as the tests need
-  type: string;
-}
 
-async function call(ws: TestWorkspace, method: 'GET' | 'POST', url: string, payload?: unknown, options: { role?: Role; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const res = await t.app.inject({
-    method, url, headers: { ...t.auth(ws.keys[options.role ?? 'manager']), ...options.headers }, ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: res.statusCode, body: res.json(), type: String(res.headers['content-type']) };
-}
+const call = (ws: TestWorkspace, method: Method, url: string, payload?: unknown, options: CallOptions = {}) => callApi(t, ws, method, url, payload, options);
 
 /** The same over a real socket: concurrent requests race as they would in production. */
-async function http(ws: TestWorkspace, url: string, payload: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(`${base}${url}`, {
-    method: 'POST', headers: { ...t.auth(ws.keys.manager), 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload),
-  });
-  return { status: res.status, body: (await res.json()) as Answer['body'], type: res.headers.get('content-type') ?? '' };
-}
+const http = (ws: TestWorkspace, url: string, payload: unknown, headers: Record<string, string> = {}) => postOverSocket(t, base, ws, url, payload, headers);
 
 let serial = 0;
 const externalId = (what: string) => `${what}-${++serial}`;
