@@ -42,14 +42,17 @@ export async function batchCustomers(tx: Executor, tenantId: string, customerIds
  * two batches from deadlocking: a batch never waits on a member's opening while it holds another
  * member's lock.
  */
-export async function lockBatchMembers(tx: Executor, tenantId: string, customerIds: string[], now: Date): Promise<(BatchCustomer & { due: boolean })[]> {
+export async function lockBatchMembers(
+  tx: Executor, tenantId: string, customerIds: string[], now: Date, locked: 'wait' | 'skip' = 'wait',
+): Promise<(BatchCustomer & { due: boolean })[]> {
   if (customerIds.length === 0) return [];
   const at = now.toISOString();
   const { rows } = await tx.execute<{ customer_id: string; merged_into: string | null; erased_at: string | null; due: boolean }>(sql`
     WITH locked AS MATERIALIZED (
       SELECT m.tenant_id, m.customer_id FROM unnest(${sql.param([...customerIds].sort())}::uuid[]) WITH ORDINALITY AS x(id, n)
       CROSS JOIN LATERAL (
-        SELECT tenant_id, customer_id FROM loyalty_members WHERE tenant_id = ${tenantId} AND customer_id = x.id FOR NO KEY UPDATE
+        SELECT tenant_id, customer_id FROM loyalty_members WHERE tenant_id = ${tenantId} AND customer_id = x.id
+        FOR NO KEY UPDATE ${locked === 'skip' ? sql`SKIP LOCKED` : sql``}
       ) m
       ORDER BY x.n
     )
@@ -58,6 +61,11 @@ export async function lockBatchMembers(tx: Executor, tenantId: string, customerI
           AND ((lot.pending_until <= ${at}::timestamptz AND lot.unlocked_at IS NULL) OR lot.expires_at <= ${at}::timestamptz)) AS due
     FROM locked l JOIN ${customers} c ON c.tenant_id = l.tenant_id AND c.id = l.customer_id`);
   return rows.map((r) => ({ customerId: r.customer_id, missing: false, mergedInto: r.merged_into, erasedAt: instant(r.erased_at), due: r.due }));
+}
+
+/** Waits until no one holds the member's lock, taking it (the caller rolls it back at once: see waitForMember in the service). */
+export async function waitForMember(tx: Executor, tenantId: string, customerId: string): Promise<void> {
+  await tx.execute(sql`SELECT 1 FROM loyalty_members WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} FOR NO KEY UPDATE`);
 }
 
 /** openMember for many: the balance rows, their accounts and the workspace's system accounts, in one statement. */

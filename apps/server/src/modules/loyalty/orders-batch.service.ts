@@ -95,7 +95,7 @@ export async function earnOrderBatch(tx: Executor, ctx: LedgerContext, orders: L
   const unlocked = standingOf(await repo.batchCustomers(tx, ctx.tenantId, [...new Set(orders.filter((_, i) => !outcomes[i]).map((o) => o.customerId))]));
   const opening = [...new Set(orders.filter((_, i) => !outcomes[i]).map((o) => o.customerId))];
   await repo.openMembers(tx, ctx.tenantId, opening.filter((id) => unlocked.get(id)!.missing));
-  const locked = await repo.lockBatchMembers(tx, ctx.tenantId, opening, ctx.now);
+  const locked = await lockAllOrNone(tx, ctx, opening);
   // Read again under the lock: a customer erased or merged meanwhile earns nothing, as with the single route.
   standingOf(locked);
   const earning = [...new Set(orders.filter((_, i) => !outcomes[i]).map((o) => o.customerId))];
@@ -161,6 +161,42 @@ export async function earnOrderBatch(tx: Executor, ctx: LedgerContext, orders: L
     else refuse(index, new Problem(409, 'external_id_conflict'));
   }
   return outcomes.map((o) => o!);
+}
+
+class Contended extends Error {
+  constructor(readonly customerId: string) {
+    super('member locked');
+  }
+}
+
+/**
+ * The batch's members locked all at once or not at all. Waiting in customer-id order while
+ * holding the members before the one waited for (the plain way) is deadlock-free, but with 50
+ * random members a batch a waiting batch holds up every batch that needs any of those: in the
+ * bench most active backends were waiting on the member locks. So: take every lock that is free
+ * (SKIP LOCKED) in a savepoint; if one is taken, give them all back, wait for that one holding
+ * nothing, and try again. After a few rounds the plain ordered wait, which always ends.
+ */
+async function lockAllOrNone(tx: Executor, ctx: LedgerContext, customerIds: string[]): Promise<Awaited<ReturnType<typeof repo.lockBatchMembers>>> {
+  for (let round = 0; round < 10; round++) {
+    try {
+      return await tx.transaction(async (sp) => {
+        const rows = await repo.lockBatchMembers(sp, ctx.tenantId, customerIds, ctx.now, 'skip');
+        if (rows.length === customerIds.length) return rows;
+        const got = new Set(rows.map((r) => r.customerId));
+        throw new Contended(customerIds.find((id) => !got.has(id))!);
+      });
+    } catch (error) {
+      if (!(error instanceof Contended)) throw error;
+      await tx.transaction(async (sp) => {
+        await repo.waitForMember(sp, ctx.tenantId, error.customerId);
+        throw error;
+      }).catch((again: unknown) => {
+        if (again !== error) throw again;
+      });
+    }
+  }
+  return repo.lockBatchMembers(tx, ctx.tenantId, customerIds, ctx.now, 'wait');
 }
 
 /** The planned orders' rows, as earnOrder writes them one by one: claim, credit, award, events. */

@@ -239,6 +239,42 @@ describe('replays', () => {
   });
 });
 
+describe('member locks', () => {
+  it('waits for a member another transaction holds without holding the batch\'s other members meanwhile', async () => {
+    const ws = await workspace();
+    const programId = await program(ws, { pendingDays: 0 });
+    const [first, second] = [(await createCustomer(t, ws)).id, (await createCustomer(t, ws)).id].sort();
+    const order = (customerId: string) => ({ externalId: ext(), customerId, programId, lines: [{ id: '1', amount: 10_000 }] });
+    for (const c of [first!, second!]) expect((await call(ws, 'POST', '/api/loyalty/orders', order(c))).status).toBe(201);
+    // Another transaction holds the member that sorts last.
+    const holder = await t.database.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM loyalty_members WHERE tenant_id = $1 AND customer_id = $2 FOR NO KEY UPDATE', [ws.tenantId, second]);
+      const pending = batch(ws, [order(first!), order(second!)]);
+      // The batch is waiting for that member...
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%loyalty_members%FOR NO KEY UPDATE%' AND pid <> pg_backend_pid()`);
+        if (rows[0].n > 0) break;
+        if (Date.now() > deadline) throw new Error('the batch never waited for the held member');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // ...and holds no lock on the other one: a single order for it goes through meanwhile.
+      const single = call(ws, 'POST', '/api/loyalty/orders', order(first!));
+      const outcome = await Promise.race([single, new Promise<'blocked'>((r) => setTimeout(() => r('blocked'), 30_000))]);
+      expect(outcome === 'blocked' ? 'blocked' : outcome.status).toBe(201);
+      await holder.query('COMMIT');
+      expect((await pending).body).toMatchObject({ created: 2, failed: 0 });
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+    expect((await balance(ws, first!)).available).toBe(30);
+    expect((await balance(ws, second!)).available).toBe(20);
+  });
+});
+
 describe('refusals', () => {
   it('answers a bad order its own problem, localised, writing nothing for it, while the good ones land', async () => {
     const ws = await workspace();
