@@ -10,22 +10,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
-import { expectAccessible, launchChromium, type RunningVafa, SHOTS, startVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, SHOTS, startVafa, waitUntil } from './harness.ts';
 
 type Language = 'fa' | 'ar' | 'en';
 
 let vafa: RunningVafa;
 let browser: Browser;
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 interface DrawnText { text: string; x: number; y: number; font: string }
 interface DrawnChart { canvas: { left: number; right: number; width: number }; first: DrawnText; axis: DrawnText[]; texts: DrawnText[] }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
-import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
 
 type Language = 'fa' | 'ar' | 'en';
 interface Entry { id: string; kind: string; text: string | null; occurredAt: string; channel: string; stage: string; editedAt: string | null; author: { type: string; id: string; name: string | null } | null }
@@ -27,14 +27,6 @@ const EDITED = 'فاکتور رسمی به نشانی دفتر فرستاده ش
 const CALL = 'درباره‌ی زمان تحویل سفارش صحبت کردیم';
 
 const toPersianDigits = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function timeline(): Promise<Entry[]> {
   const res = await page.request.get(`/api/customers/${customerId}/timeline?limit=50`);

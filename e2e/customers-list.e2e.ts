@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
-import { expectAccessible, launchChromium, screenshot, startVafa, type RunningVafa } from './harness.ts';
+import { expectAccessible, launchChromium, screenshot, startVafa, type RunningVafa, waitUntil } from './harness.ts';
 
 const fa = MESSAGES.fa;
 const CUSTOMERS = 70;
@@ -25,16 +25,6 @@ async function api<T>(path: string): Promise<T> {
   const res = await page.request.get(path);
   assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
   return res.json() as Promise<T>;
-}
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** The customer list's table, whatever the language (its name is checked in Persian below). */

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
-import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
 
 type Language = 'fa' | 'ar' | 'en';
 const fa = MESSAGES.fa;
@@ -32,14 +32,6 @@ let csrf = '';
 let cookies: Awaited<ReturnType<BrowserContext['cookies']>> = [];
 let segmentId = '';
 let templateId = '';
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A signed-in page in the given language and window size. */
 async function open(language: Language, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {

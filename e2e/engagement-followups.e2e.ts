@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSmtpSink, type SmtpSink } from '../apps/server/test/smtp-sink.ts';
-import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
 
 
 let vafa: RunningVafa;
@@ -32,16 +32,6 @@ async function signIn(email: string, password: string): Promise<Api> {
     assert.ok(response.ok, `${method} ${url}: ${response.status} ${text}`);
     return text ? JSON.parse(text) : null;
   };
-}
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const checkA11y = expectAccessible;

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { REDIRECTS, ROUTES } from '../apps/web/src/app/routes.ts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
-import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
 
 type Language = 'fa' | 'ar' | 'en';
 const LANGUAGES: Language[] = ['fa', 'ar', 'en'];
@@ -33,14 +33,6 @@ const ALLOWED_LATIN = new Set([
 let vafa: RunningVafa;
 let browser: Browser;
 let csrf = '';
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Counts the page's requests in flight, so a walk step can wait until the screen has its data. */
 function trackRequests(page: Page): () => number {

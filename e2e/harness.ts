@@ -152,3 +152,17 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: options.fullPage ?? false });
 }
+
+/**
+ * Asks `probe` again every 200 ms until it answers something truthy, and returns that; fails
+ * naming `what` after a generous deadline (CI shares two cores with everything else).
+ */
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

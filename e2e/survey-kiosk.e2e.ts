@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshot, startVafa, type RunningVafa } from './harness.ts';
+import { launchChromium, screenshot, startVafa, type RunningVafa, waitUntil } from './harness.ts';
 
 type Api = (method: string, url: string, body?: unknown) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -28,16 +28,6 @@ async function signIn(email: string, password: string): Promise<Api> {
     assert.ok(response.ok, `${method} ${url}: ${response.status} ${text}`);
     return text ? JSON.parse(text) : null;
   };
-}
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const t3 = (fa: string, ar: string, en: string) => ({ fa, ar, en });
