@@ -2502,7 +2502,7 @@ export interface paths {
         put?: never;
         /**
          * Where a complaint stands, in plain words
-         * @description The tracking code (any digits, spaces and dashes) and a verification: the last 4 digits of the phone or the e-mail given when filing. An unknown code and a wrong verification both answer 404 `complaint_not_found`; a code with a failing check digit 422 `invalid_tracking_code`. Held to a few tries a minute per address and an hour per code.
+         * @description The tracking code (any digits, spaces and dashes) and a verification: the last 4 digits of the phone (or the whole number, in any digits) or the e-mail given when filing. An unknown code and a wrong verification both answer 404 `complaint_not_found`; a code with a failing check digit 422 `invalid_tracking_code`. Held to a few tries a minute per address and an hour per code.
          */
         post: operations["trackComplaint"];
         delete?: never;
@@ -2993,7 +2993,7 @@ export interface paths {
         put?: never;
         /**
          * The complaint as its customer sees it
-         * @description Status and steps in plain words, the customer's own messages, the resolution once communicated, what they can do now and, when a resolution awaits their answer or they rejected it, their next recourse. The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
+         * @description Status and steps in plain words, the customer's own messages, the resolution once communicated, what they can do now and, when a resolution awaits their answer or they rejected it, their next recourse. The tracking code and either `verification` (the last 4 digits of the phone, or the whole number, or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
          */
         post: operations["viewCustomerComplaint"];
         delete?: never;
@@ -3013,7 +3013,7 @@ export interface paths {
         put?: never;
         /**
          * The customer adds information to their complaint
-         * @description Logged on the case as the customer's message; a case waiting for the customer resumes. 409 `closed_case` on a closed case. The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
+         * @description Logged on the case as the customer's message; a case waiting for the customer resumes. 409 `closed_case` on a closed case. The tracking code and either `verification` (the last 4 digits of the phone, or the whole number, or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
          */
         post: operations["addComplaintInformation"];
         delete?: never;
@@ -3033,7 +3033,7 @@ export interface paths {
         put?: never;
         /**
          * The customer accepts the resolution
-         * @description Records the acceptance (the customer's own transition) and closes the case. 409 `illegal_transition` (or `closed_case`) unless a resolution awaits the customer's answer. The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
+         * @description Records the acceptance (the customer's own transition) and closes the case. 409 `illegal_transition` (or `closed_case`) unless a resolution awaits the customer's answer. The tracking code and either `verification` (the last 4 digits of the phone, or the whole number, or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
          */
         post: operations["acceptComplaintResolution"];
         delete?: never;
@@ -3053,7 +3053,7 @@ export interface paths {
         put?: never;
         /**
          * The customer rejects the resolution
-         * @description Reopens the case with the customer's reason logged; the answer's `recourse` tells them where they can turn next (the workspace's wording or the default). 409 `illegal_transition` (or `closed_case`) unless a resolution awaits their answer. The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
+         * @description Reopens the case with the customer's reason logged; the answer's `recourse` tells them where they can turn next (the workspace's wording or the default). 409 `illegal_transition` (or `closed_case`) unless a resolution awaits their answer. The tracking code and either `verification` (the last 4 digits of the phone, or the whole number, or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
          */
         post: operations["rejectComplaintResolution"];
         delete?: never;
@@ -3073,7 +3073,7 @@ export interface paths {
         put?: never;
         /**
          * The complainant answers the satisfaction question after closure
-         * @description For a case filed without a customer record, whose contact was asked after closure (the view's `satisfaction` and action `answer_satisfaction`): recorded as a response of the workspace's CSAT survey; a bottom-two score reopens the case. Once per closure: 409 `satisfaction_answered`; 409 `satisfaction_not_asked` when no question is open; 422 for a score off the scale. The tracking code and either `verification` (the last 4 digits of the phone or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
+         * @description For a case filed without a customer record, whose contact was asked after closure (the view's `satisfaction` and action `answer_satisfaction`): recorded as a response of the workspace's CSAT survey; a bottom-two score reopens the case. Once per closure: 409 `satisfaction_answered`; 409 `satisfaction_not_asked` when no question is open; 422 for a score off the scale. The tracking code and either `verification` (the last 4 digits of the phone, or the whole number, or the e-mail given when filing) or `token` (from the tracking link in a notice). An unknown code and a wrong proof both answer 404 `complaint_not_found`, and nothing is changed; a code with a failing check digit 422 `invalid_tracking_code`. Held to the tracking limits: a few tries a minute per address and an hour per code, counted with tracking.
          */
         post: operations["answerComplaintSatisfaction"];
         delete?: never;
@@ -3782,6 +3782,26 @@ export interface paths {
          * @description Points by the program's rules: every line's amount (minor units) times its SKU's or category's multiplier, the order's sum times the spend ratio, rounded once by the program's mode, then the per-order cap and what is left of the member's daily cap. The points are pending for the program's `pendingDays` (returnable), then unlocked by the hourly due work. The external id is the key: the same order again answers the first with 200, also when sent concurrently; the same id with another customer or other lines is 409 `external_id_conflict`. No `programId`: the workspace's only active program (422 `program_required` when several, `no_active_program` when none).
          */
         post: operations["earnLoyaltyOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/orders/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Earn points on many orders at once (a point of sale's or a shop's purchase events)
+         * @description Up to 500 orders, each earned exactly as POST /api/loyalty/orders would earn it sent alone, in the batch's order: the same rules, caps (the daily cap counts the member's earlier orders in the batch), external-id key and events. The answer is 200 with one result per order, in order: `created` (201) or `replayed` (200, the first answer: the order was already earned, here or earlier in the batch) with the order, or `problem` with the status and problem the single route would answer (`order_line_repeated`, `program_required`, `not_found` for an unknown customer, `external_id_conflict`…). A refused order writes nothing and the others still land. With an Idempotency-Key the whole answer is replayed.
+         */
+        post: operations["earnLoyaltyOrderBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5535,17 +5555,17 @@ export interface components {
             host: string;
             port: number;
             /** @default false */
-            secure: boolean;
+            secure?: boolean;
             /** @default null */
-            user: string | null;
+            user?: string | null;
             password?: string | null;
             /** @default null */
-            fromName: string | null;
+            fromName?: string | null;
             fromAddress: string;
             /** @default null */
-            replyTo: string | null;
+            replyTo?: string | null;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
         EmailChannelInput: {
             /** @constant */
@@ -5566,21 +5586,21 @@ export interface components {
             /** @constant */
             provider: "kavenegar";
             /** @default null */
-            baseUrl: string | null;
+            baseUrl?: string | null;
             sender: string;
             apiKey?: string;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         } | {
             /** @constant */
             provider: "twilio";
             /** @default null */
-            baseUrl: string | null;
+            baseUrl?: string | null;
             sender: string;
             accountSid: string;
             authToken?: string;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
         SmsChannelInput: {
             /** @constant */
@@ -5988,10 +6008,10 @@ export interface components {
         AutomationRuleInputInput: {
             name: string;
             /** @default false */
-            enabled: boolean;
+            enabled?: boolean;
             trigger: components["schemas"]["AutomationTriggerInput"];
             /** @default [] */
-            conditions: components["schemas"]["AutomationConditionInput"][];
+            conditions?: components["schemas"]["AutomationConditionInput"][];
             delay?: components["schemas"]["AutomationDelayInput"] | null;
             actions: components["schemas"]["AutomationActionInput"][];
         };
@@ -6093,20 +6113,20 @@ export interface components {
             draftChanged: boolean;
             settings: {
                 /** @default false */
-                anonymous: boolean;
+                anonymous?: boolean;
                 /**
                  * @default [
                  *       "fa"
                  *     ]
                  */
-                languages: ("fa" | "ar" | "en")[];
+                languages?: ("fa" | "ar" | "en")[];
                 /**
                  * @default fa
                  * @enum {string}
                  */
-                defaultLanguage: "fa" | "ar" | "en";
+                defaultLanguage?: "fa" | "ar" | "en";
                 /** @default [] */
-                hiddenFields: string[];
+                hiddenFields?: string[];
                 thankYou?: {
                     fa?: string;
                     ar?: string;
@@ -6117,7 +6137,7 @@ export interface components {
                 quota?: {
                     total?: number;
                     /** @default [] */
-                    segments: {
+                    segments?: {
                         /** Format: uuid */
                         segmentId: string;
                         limit: number;
@@ -6128,7 +6148,7 @@ export interface components {
                 incentivePoints?: number;
                 widget?: {
                     /** @default false */
-                    enabled: boolean;
+                    enabled?: boolean;
                     /**
                      * @default [
                      *       {
@@ -6136,7 +6156,7 @@ export interface components {
                      *       }
                      *     ]
                      */
-                    triggers: ({
+                    triggers?: ({
                         /** @constant */
                         type: "page_view";
                     } | {
@@ -6153,9 +6173,9 @@ export interface components {
                         seconds: number;
                     })[];
                     /** @default 100 */
-                    samplingPercent: number;
+                    samplingPercent?: number;
                     /** @default [] */
-                    origins: string[];
+                    origins?: string[];
                 };
             };
             questions: ({
@@ -6171,7 +6191,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -6193,7 +6213,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -6215,7 +6235,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -6225,12 +6245,12 @@ export interface components {
                 /** @constant */
                 type: "csat";
                 /** @default 5 */
-                points: number;
+                points?: number;
                 /**
                  * @default faces
                  * @enum {string}
                  */
-                style: "numbers" | "labels" | "stars" | "faces";
+                style?: "numbers" | "labels" | "stars" | "faces";
                 labels?: {
                     fa?: string;
                     ar?: string;
@@ -6249,7 +6269,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -6271,7 +6291,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -6281,14 +6301,14 @@ export interface components {
                 /** @constant */
                 type: "rating";
                 /** @default 1 */
-                min: number;
+                min?: number;
                 /** @default 5 */
-                max: number;
+                max?: number;
                 /**
                  * @default numbers
                  * @enum {string}
                  */
-                style: "numbers" | "labels" | "stars" | "faces";
+                style?: "numbers" | "labels" | "stars" | "faces";
                 labels?: {
                     fa?: string;
                     ar?: string;
@@ -6317,7 +6337,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -6335,7 +6355,7 @@ export interface components {
                     };
                 }[];
                 /** @default false */
-                allowOther: boolean;
+                allowOther?: boolean;
             } | {
                 id: string;
                 title: {
@@ -6349,7 +6369,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -6367,7 +6387,7 @@ export interface components {
                     };
                 }[];
                 /** @default false */
-                allowOther: boolean;
+                allowOther?: boolean;
                 maxChoices?: number;
             } | {
                 id: string;
@@ -6382,7 +6402,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -6392,9 +6412,9 @@ export interface components {
                 /** @constant */
                 type: "text";
                 /** @default true */
-                multiline: boolean;
+                multiline?: boolean;
                 /** @default 2000 */
-                maxLength: number;
+                maxLength?: number;
             } | {
                 id: string;
                 title: {
@@ -6408,7 +6428,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -6430,7 +6450,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -6513,7 +6533,7 @@ export interface components {
             every: "week" | "month" | "quarter";
             day: number;
             /** @default 10:00 */
-            time: string;
+            time?: string;
         };
         CreateDistributionInput: {
             name?: string;
@@ -6521,7 +6541,7 @@ export interface components {
             channel: "email" | "sms" | "preferred";
             audience: components["schemas"]["DistributionAudienceInput"];
             /** @default 100 */
-            samplingPercent: number;
+            samplingPercent?: number;
             schedule: components["schemas"]["DistributionScheduleInput"];
             reminder?: {
                 afterHours: number;
@@ -6743,7 +6763,7 @@ export interface components {
                  * @default customer
                  * @enum {string}
                  */
-                kind: "customer" | "employee";
+                kind?: "customer" | "employee";
                 /**
                  * @default {
                  *       "anonymous": false,
@@ -6754,22 +6774,22 @@ export interface components {
                  *       "hiddenFields": []
                  *     }
                  */
-                settings: {
+                settings?: {
                     /** @default false */
-                    anonymous: boolean;
+                    anonymous?: boolean;
                     /**
                      * @default [
                      *       "fa"
                      *     ]
                      */
-                    languages: ("fa" | "ar" | "en")[];
+                    languages?: ("fa" | "ar" | "en")[];
                     /**
                      * @default fa
                      * @enum {string}
                      */
-                    defaultLanguage: "fa" | "ar" | "en";
+                    defaultLanguage?: "fa" | "ar" | "en";
                     /** @default [] */
-                    hiddenFields: string[];
+                    hiddenFields?: string[];
                     thankYou?: {
                         fa?: string;
                         ar?: string;
@@ -6780,7 +6800,7 @@ export interface components {
                     quota?: {
                         total?: number;
                         /** @default [] */
-                        segments: {
+                        segments?: {
                             /** Format: uuid */
                             segmentId: string;
                             limit: number;
@@ -6791,7 +6811,7 @@ export interface components {
                     incentivePoints?: number;
                     widget?: {
                         /** @default false */
-                        enabled: boolean;
+                        enabled?: boolean;
                         /**
                          * @default [
                          *       {
@@ -6799,7 +6819,7 @@ export interface components {
                          *       }
                          *     ]
                          */
-                        triggers: ({
+                        triggers?: ({
                             /** @constant */
                             type: "page_view";
                         } | {
@@ -6816,9 +6836,9 @@ export interface components {
                             seconds: number;
                         })[];
                         /** @default 100 */
-                        samplingPercent: number;
+                        samplingPercent?: number;
                         /** @default [] */
-                        origins: string[];
+                        origins?: string[];
                     };
                 };
                 questions: ({
@@ -6834,7 +6854,7 @@ export interface components {
                         en?: string;
                     };
                     /** @default false */
-                    required: boolean;
+                    required?: boolean;
                     showIf?: {
                         question: string;
                         /** @enum {string} */
@@ -6856,7 +6876,7 @@ export interface components {
                         en?: string;
                     };
                     /** @default false */
-                    required: boolean;
+                    required?: boolean;
                     showIf?: {
                         question: string;
                         /** @enum {string} */
@@ -6878,7 +6898,7 @@ export interface components {
                         en?: string;
                     };
                     /** @default false */
-                    required: boolean;
+                    required?: boolean;
                     showIf?: {
                         question: string;
                         /** @enum {string} */
@@ -6888,12 +6908,12 @@ export interface components {
                     /** @constant */
                     type: "csat";
                     /** @default 5 */
-                    points: number;
+                    points?: number;
                     /**
                      * @default faces
                      * @enum {string}
                      */
-                    style: "numbers" | "labels" | "stars" | "faces";
+                    style?: "numbers" | "labels" | "stars" | "faces";
                     labels?: {
                         fa?: string;
                         ar?: string;
@@ -6912,7 +6932,7 @@ export interface components {
                         en?: string;
                     };
                     /** @default false */
-                    required: boolean;
+                    required?: boolean;
                     showIf?: {
                         question: string;
                         /** @enum {string} */
@@ -6934,7 +6954,7 @@ export interface components {
                         en?: string;
                     };
                     /** @default false */
-                    required: boolean;
+                    required?: boolean;
                     showIf?: {
                         question: string;
                         /** @enum {string} */
@@ -6944,14 +6964,14 @@ export interface components {
                     /** @constant */
                     type: "rating";
                     /** @default 1 */
-                    min: number;
+                    min?: number;
                     /** @default 5 */
-                    max: number;
+                    max?: number;
                     /**
                      * @default numbers
                      * @enum {string}
                      */
-                    style: "numbers" | "labels" | "stars" | "faces";
+                    style?: "numbers" | "labels" | "stars" | "faces";
                     labels?: {
                         fa?: string;
                         ar?: string;
@@ -6980,7 +7000,7 @@ export interface components {
                         en?: string;
                     };
                     /** @default false */
-                    required: boolean;
+                    required?: boolean;
                     showIf?: {
                         question: string;
                         /** @enum {string} */
@@ -6998,7 +7018,7 @@ export interface components {
                         };
                     }[];
                     /** @default false */
-                    allowOther: boolean;
+                    allowOther?: boolean;
                 } | {
                     id: string;
                     title: {
@@ -7012,7 +7032,7 @@ export interface components {
                         en?: string;
                     };
                     /** @default false */
-                    required: boolean;
+                    required?: boolean;
                     showIf?: {
                         question: string;
                         /** @enum {string} */
@@ -7030,7 +7050,7 @@ export interface components {
                         };
                     }[];
                     /** @default false */
-                    allowOther: boolean;
+                    allowOther?: boolean;
                     maxChoices?: number;
                 } | {
                     id: string;
@@ -7045,7 +7065,7 @@ export interface components {
                         en?: string;
                     };
                     /** @default false */
-                    required: boolean;
+                    required?: boolean;
                     showIf?: {
                         question: string;
                         /** @enum {string} */
@@ -7055,9 +7075,9 @@ export interface components {
                     /** @constant */
                     type: "text";
                     /** @default true */
-                    multiline: boolean;
+                    multiline?: boolean;
                     /** @default 2000 */
-                    maxLength: number;
+                    maxLength?: number;
                 } | {
                     id: string;
                     title: {
@@ -7071,7 +7091,7 @@ export interface components {
                         en?: string;
                     };
                     /** @default false */
-                    required: boolean;
+                    required?: boolean;
                     showIf?: {
                         question: string;
                         /** @enum {string} */
@@ -7093,7 +7113,7 @@ export interface components {
                         en?: string;
                     };
                     /** @default false */
-                    required: boolean;
+                    required?: boolean;
                     showIf?: {
                         question: string;
                         /** @enum {string} */
@@ -7409,7 +7429,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7431,7 +7451,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7453,7 +7473,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7463,12 +7483,12 @@ export interface components {
                 /** @constant */
                 type: "csat";
                 /** @default 5 */
-                points: number;
+                points?: number;
                 /**
                  * @default faces
                  * @enum {string}
                  */
-                style: "numbers" | "labels" | "stars" | "faces";
+                style?: "numbers" | "labels" | "stars" | "faces";
                 labels?: {
                     fa?: string;
                     ar?: string;
@@ -7487,7 +7507,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7509,7 +7529,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7519,14 +7539,14 @@ export interface components {
                 /** @constant */
                 type: "rating";
                 /** @default 1 */
-                min: number;
+                min?: number;
                 /** @default 5 */
-                max: number;
+                max?: number;
                 /**
                  * @default numbers
                  * @enum {string}
                  */
-                style: "numbers" | "labels" | "stars" | "faces";
+                style?: "numbers" | "labels" | "stars" | "faces";
                 labels?: {
                     fa?: string;
                     ar?: string;
@@ -7555,7 +7575,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7573,7 +7593,7 @@ export interface components {
                     };
                 }[];
                 /** @default false */
-                allowOther: boolean;
+                allowOther?: boolean;
             } | {
                 id: string;
                 title: {
@@ -7587,7 +7607,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7605,7 +7625,7 @@ export interface components {
                     };
                 }[];
                 /** @default false */
-                allowOther: boolean;
+                allowOther?: boolean;
                 maxChoices?: number;
             } | {
                 id: string;
@@ -7620,7 +7640,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7630,9 +7650,9 @@ export interface components {
                 /** @constant */
                 type: "text";
                 /** @default true */
-                multiline: boolean;
+                multiline?: boolean;
                 /** @default 2000 */
-                maxLength: number;
+                maxLength?: number;
             } | {
                 id: string;
                 title: {
@@ -7646,7 +7666,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7668,7 +7688,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7867,7 +7887,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7889,7 +7909,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7911,7 +7931,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7921,12 +7941,12 @@ export interface components {
                 /** @constant */
                 type: "csat";
                 /** @default 5 */
-                points: number;
+                points?: number;
                 /**
                  * @default faces
                  * @enum {string}
                  */
-                style: "numbers" | "labels" | "stars" | "faces";
+                style?: "numbers" | "labels" | "stars" | "faces";
                 labels?: {
                     fa?: string;
                     ar?: string;
@@ -7945,7 +7965,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7967,7 +7987,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -7977,14 +7997,14 @@ export interface components {
                 /** @constant */
                 type: "rating";
                 /** @default 1 */
-                min: number;
+                min?: number;
                 /** @default 5 */
-                max: number;
+                max?: number;
                 /**
                  * @default numbers
                  * @enum {string}
                  */
-                style: "numbers" | "labels" | "stars" | "faces";
+                style?: "numbers" | "labels" | "stars" | "faces";
                 labels?: {
                     fa?: string;
                     ar?: string;
@@ -8013,7 +8033,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -8031,7 +8051,7 @@ export interface components {
                     };
                 }[];
                 /** @default false */
-                allowOther: boolean;
+                allowOther?: boolean;
             } | {
                 id: string;
                 title: {
@@ -8045,7 +8065,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -8063,7 +8083,7 @@ export interface components {
                     };
                 }[];
                 /** @default false */
-                allowOther: boolean;
+                allowOther?: boolean;
                 maxChoices?: number;
             } | {
                 id: string;
@@ -8078,7 +8098,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -8088,9 +8108,9 @@ export interface components {
                 /** @constant */
                 type: "text";
                 /** @default true */
-                multiline: boolean;
+                multiline?: boolean;
                 /** @default 2000 */
-                maxLength: number;
+                maxLength?: number;
             } | {
                 id: string;
                 title: {
@@ -8104,7 +8124,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -8126,7 +8146,7 @@ export interface components {
                     en?: string;
                 };
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 showIf?: {
                     question: string;
                     /** @enum {string} */
@@ -8320,9 +8340,9 @@ export interface components {
         CreateSlaPolicyInput: {
             name: string;
             /** @default null */
-            category: string | null;
+            category?: string | null;
             /** @default null */
-            severity: ("low" | "medium" | "high" | "critical") | null;
+            severity?: ("low" | "medium" | "high" | "critical") | null;
             targets: {
                 acknowledge?: number;
                 firstResponse?: number;
@@ -8333,18 +8353,18 @@ export interface components {
              *       "waiting_for_customer"
              *     ]
              */
-            pausingStates: string[];
+            pausingStates?: string[];
             /** @default 0.8 */
-            warningShare: number;
+            warningShare?: number;
             /**
              * @default resume
              * @enum {string}
              */
-            onReopen: "resume" | "restart";
+            onReopen?: "resume" | "restart";
             /** @default true */
-            escalateOnBreach: boolean;
+            escalateOnBreach?: boolean;
             /** @default true */
-            active: boolean;
+            active?: boolean;
         };
         UpdateSlaPolicyInput: {
             name?: string;
@@ -8470,9 +8490,9 @@ export interface components {
             key: string;
             name: string;
             /** @default [] */
-            members: string[];
+            members?: string[];
             /** @default null */
-            hours: {
+            hours?: {
                 [key: string]: {
                     from: string;
                     to: string;
@@ -8656,7 +8676,7 @@ export interface components {
             /** Format: date-time */
             receivedAt: string;
             /** @default [] */
-            history: ({
+            history?: ({
                 /** @constant */
                 kind: "action";
                 /** @enum {string} */
@@ -9508,13 +9528,13 @@ export interface components {
             /** @enum {string} */
             reward: "referrer" | "friend" | "both";
             /** @default 0 */
-            referrerPoints: number;
+            referrerPoints?: number;
             /** @default 0 */
-            friendPoints: number;
+            friendPoints?: number;
             /** @default 0 */
-            minOrderAmount: number;
+            minOrderAmount?: number;
             /** @default null */
-            maxPerReferrerPer30Days: number | null;
+            maxPerReferrerPer30Days?: number | null;
         };
         LoyaltyReferralCodeInput: {
             /** Format: uuid */
@@ -9586,24 +9606,24 @@ export interface components {
              * @default points
              * @enum {string}
              */
-            kind: "points";
+            kind?: "points";
             settings: {
                 /** @default null */
-                spend: {
+                spend?: {
                     points: number;
                     per: number;
                     /**
                      * @default floor
                      * @enum {string}
                      */
-                    rounding: "floor" | "round" | "ceil";
+                    rounding?: "floor" | "round" | "ceil";
                 } | null;
                 /** @default {} */
-                categoryMultipliers: {
+                categoryMultipliers?: {
                     [key: string]: number;
                 };
                 /** @default {} */
-                skuMultipliers: {
+                skuMultipliers?: {
                     [key: string]: number;
                 };
                 /**
@@ -9612,20 +9632,20 @@ export interface components {
                  *       "perDay": null
                  *     }
                  */
-                caps: {
+                caps?: {
                     /** @default null */
-                    perOrder: number | null;
+                    perOrder?: number | null;
                     /** @default null */
-                    perDay: number | null;
+                    perDay?: number | null;
                 };
                 /** @default 0 */
-                pendingDays: number;
+                pendingDays?: number;
                 /**
                  * @default {
                  *       "kind": "never"
                  *     }
                  */
-                expiry: {
+                expiry?: {
                     /** @constant */
                     kind: "never";
                 } | {
@@ -9645,14 +9665,14 @@ export interface components {
                     days: number;
                 };
                 /** @default [] */
-                events: {
+                events?: {
                     /** @enum {string} */
                     topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
                     points?: number;
                     surveyIds?: string[];
                 }[];
                 /** @default null */
-                expiryNotice: {
+                expiryNotice?: {
                     daysBefore: number;
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
@@ -9666,21 +9686,21 @@ export interface components {
             status?: "active" | "archived";
             settings?: {
                 /** @default null */
-                spend: {
+                spend?: {
                     points: number;
                     per: number;
                     /**
                      * @default floor
                      * @enum {string}
                      */
-                    rounding: "floor" | "round" | "ceil";
+                    rounding?: "floor" | "round" | "ceil";
                 } | null;
                 /** @default {} */
-                categoryMultipliers: {
+                categoryMultipliers?: {
                     [key: string]: number;
                 };
                 /** @default {} */
-                skuMultipliers: {
+                skuMultipliers?: {
                     [key: string]: number;
                 };
                 /**
@@ -9689,20 +9709,20 @@ export interface components {
                  *       "perDay": null
                  *     }
                  */
-                caps: {
+                caps?: {
                     /** @default null */
-                    perOrder: number | null;
+                    perOrder?: number | null;
                     /** @default null */
-                    perDay: number | null;
+                    perDay?: number | null;
                 };
                 /** @default 0 */
-                pendingDays: number;
+                pendingDays?: number;
                 /**
                  * @default {
                  *       "kind": "never"
                  *     }
                  */
-                expiry: {
+                expiry?: {
                     /** @constant */
                     kind: "never";
                 } | {
@@ -9722,14 +9742,14 @@ export interface components {
                     days: number;
                 };
                 /** @default [] */
-                events: {
+                events?: {
                     /** @enum {string} */
                     topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
                     points?: number;
                     surveyIds?: string[];
                 }[];
                 /** @default null */
-                expiryNotice: {
+                expiryNotice?: {
                     daysBefore: number;
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
@@ -9747,21 +9767,21 @@ export interface components {
             version: number;
             settings: {
                 /** @default null */
-                spend: {
+                spend?: {
                     points: number;
                     per: number;
                     /**
                      * @default floor
                      * @enum {string}
                      */
-                    rounding: "floor" | "round" | "ceil";
+                    rounding?: "floor" | "round" | "ceil";
                 } | null;
                 /** @default {} */
-                categoryMultipliers: {
+                categoryMultipliers?: {
                     [key: string]: number;
                 };
                 /** @default {} */
-                skuMultipliers: {
+                skuMultipliers?: {
                     [key: string]: number;
                 };
                 /**
@@ -9770,20 +9790,20 @@ export interface components {
                  *       "perDay": null
                  *     }
                  */
-                caps: {
+                caps?: {
                     /** @default null */
-                    perOrder: number | null;
+                    perOrder?: number | null;
                     /** @default null */
-                    perDay: number | null;
+                    perDay?: number | null;
                 };
                 /** @default 0 */
-                pendingDays: number;
+                pendingDays?: number;
                 /**
                  * @default {
                  *       "kind": "never"
                  *     }
                  */
-                expiry: {
+                expiry?: {
                     /** @constant */
                     kind: "never";
                 } | {
@@ -9803,14 +9823,14 @@ export interface components {
                     days: number;
                 };
                 /** @default [] */
-                events: {
+                events?: {
                     /** @enum {string} */
                     topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
                     points?: number;
                     surveyIds?: string[];
                 }[];
                 /** @default null */
-                expiryNotice: {
+                expiryNotice?: {
                     daysBefore: number;
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
@@ -9831,21 +9851,21 @@ export interface components {
             status: "active" | "archived";
             settings: {
                 /** @default null */
-                spend: {
+                spend?: {
                     points: number;
                     per: number;
                     /**
                      * @default floor
                      * @enum {string}
                      */
-                    rounding: "floor" | "round" | "ceil";
+                    rounding?: "floor" | "round" | "ceil";
                 } | null;
                 /** @default {} */
-                categoryMultipliers: {
+                categoryMultipliers?: {
                     [key: string]: number;
                 };
                 /** @default {} */
-                skuMultipliers: {
+                skuMultipliers?: {
                     [key: string]: number;
                 };
                 /**
@@ -9854,20 +9874,20 @@ export interface components {
                  *       "perDay": null
                  *     }
                  */
-                caps: {
+                caps?: {
                     /** @default null */
-                    perOrder: number | null;
+                    perOrder?: number | null;
                     /** @default null */
-                    perDay: number | null;
+                    perDay?: number | null;
                 };
                 /** @default 0 */
-                pendingDays: number;
+                pendingDays?: number;
                 /**
                  * @default {
                  *       "kind": "never"
                  *     }
                  */
-                expiry: {
+                expiry?: {
                     /** @constant */
                     kind: "never";
                 } | {
@@ -9887,14 +9907,14 @@ export interface components {
                     days: number;
                 };
                 /** @default [] */
-                events: {
+                events?: {
                     /** @enum {string} */
                     topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
                     points?: number;
                     surveyIds?: string[];
                 }[];
                 /** @default null */
-                expiryNotice: {
+                expiryNotice?: {
                     daysBefore: number;
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
@@ -9953,6 +9973,39 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        LoyaltyOrderBatchInput: {
+            orders: components["schemas"]["LoyaltyOrderInput"][];
+        };
+        LoyaltyOrderBatchItemInput: {
+            index: number;
+            externalId: string;
+            /** @constant */
+            outcome: "created";
+            /** @constant */
+            status: 201;
+            order: components["schemas"]["LoyaltyOrderViewInput"];
+        } | {
+            index: number;
+            externalId: string;
+            /** @constant */
+            outcome: "replayed";
+            /** @constant */
+            status: 200;
+            order: components["schemas"]["LoyaltyOrderViewInput"];
+        } | {
+            index: number;
+            externalId: string;
+            /** @constant */
+            outcome: "problem";
+            status: number;
+            problem: components["schemas"]["ProblemInput"];
+        };
+        LoyaltyOrderBatchResultInput: {
+            created: number;
+            replayed: number;
+            failed: number;
+            results: components["schemas"]["LoyaltyOrderBatchItemInput"][];
+        };
         LoyaltyOrderReturnViewInput: {
             returnId: string;
             externalId: string;
@@ -9976,21 +10029,21 @@ export interface components {
             }[];
             settings?: {
                 /** @default null */
-                spend: {
+                spend?: {
                     points: number;
                     per: number;
                     /**
                      * @default floor
                      * @enum {string}
                      */
-                    rounding: "floor" | "round" | "ceil";
+                    rounding?: "floor" | "round" | "ceil";
                 } | null;
                 /** @default {} */
-                categoryMultipliers: {
+                categoryMultipliers?: {
                     [key: string]: number;
                 };
                 /** @default {} */
-                skuMultipliers: {
+                skuMultipliers?: {
                     [key: string]: number;
                 };
                 /**
@@ -9999,20 +10052,20 @@ export interface components {
                  *       "perDay": null
                  *     }
                  */
-                caps: {
+                caps?: {
                     /** @default null */
-                    perOrder: number | null;
+                    perOrder?: number | null;
                     /** @default null */
-                    perDay: number | null;
+                    perDay?: number | null;
                 };
                 /** @default 0 */
-                pendingDays: number;
+                pendingDays?: number;
                 /**
                  * @default {
                  *       "kind": "never"
                  *     }
                  */
-                expiry: {
+                expiry?: {
                     /** @constant */
                     kind: "never";
                 } | {
@@ -10032,14 +10085,14 @@ export interface components {
                     days: number;
                 };
                 /** @default [] */
-                events: {
+                events?: {
                     /** @enum {string} */
                     topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
                     points?: number;
                     surveyIds?: string[];
                 }[];
                 /** @default null */
-                expiryNotice: {
+                expiryNotice?: {
                     daysBefore: number;
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
@@ -10057,21 +10110,21 @@ export interface components {
             }[];
             settings: {
                 /** @default null */
-                spend: {
+                spend?: {
                     points: number;
                     per: number;
                     /**
                      * @default floor
                      * @enum {string}
                      */
-                    rounding: "floor" | "round" | "ceil";
+                    rounding?: "floor" | "round" | "ceil";
                 } | null;
                 /** @default {} */
-                categoryMultipliers: {
+                categoryMultipliers?: {
                     [key: string]: number;
                 };
                 /** @default {} */
-                skuMultipliers: {
+                skuMultipliers?: {
                     [key: string]: number;
                 };
                 /**
@@ -10080,20 +10133,20 @@ export interface components {
                  *       "perDay": null
                  *     }
                  */
-                caps: {
+                caps?: {
                     /** @default null */
-                    perOrder: number | null;
+                    perOrder?: number | null;
                     /** @default null */
-                    perDay: number | null;
+                    perDay?: number | null;
                 };
                 /** @default 0 */
-                pendingDays: number;
+                pendingDays?: number;
                 /**
                  * @default {
                  *       "kind": "never"
                  *     }
                  */
-                expiry: {
+                expiry?: {
                     /** @constant */
                     kind: "never";
                 } | {
@@ -10113,14 +10166,14 @@ export interface components {
                     days: number;
                 };
                 /** @default [] */
-                events: {
+                events?: {
                     /** @enum {string} */
                     topic: "response.submitted" | "complaint.goodwill" | "customer.birthday" | "referral.qualified";
                     points?: number;
                     surveyIds?: string[];
                 }[];
                 /** @default null */
-                expiryNotice: {
+                expiryNotice?: {
                     daysBefore: number;
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
@@ -10233,7 +10286,7 @@ export interface components {
             /** @enum {string} */
             kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
             /** @enum {string} */
-            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction";
+            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid";
             reference: string | null;
             note: string | null;
             points: number;
@@ -10310,7 +10363,7 @@ export interface components {
             /** @enum {string} */
             downgrade: "none" | "one_step" | "recalculate";
             /** @default 0 */
-            graceDays: number;
+            graceDays?: number;
         };
         CreateLoyaltyTierInput: {
             name: {
@@ -10320,7 +10373,7 @@ export interface components {
             };
             threshold: number;
             /** @default 100 */
-            multiplierPercent: number;
+            multiplierPercent?: number;
         };
         UpdateLoyaltyTierInput: {
             name?: {
@@ -10577,18 +10630,18 @@ export interface components {
             /** @enum {string} */
             topic: "purchase" | "order.placed" | "response.submitted" | "referral.qualified";
             /** @default {} */
-            filter: {
+            filter?: {
                 minAmountMinor?: number;
                 category?: string;
                 surveyIds?: string[];
             };
             target: number;
             /** @default 0 */
-            rewardPoints: number;
+            rewardPoints?: number;
             /** @default null */
-            badgeId: string | null;
+            badgeId?: string | null;
             /** @default true */
-            active: boolean;
+            active?: boolean;
             window: {
                 /** @constant */
                 kind: "rolling";
@@ -10610,18 +10663,18 @@ export interface components {
             /** @enum {string} */
             topic: "purchase" | "order.placed" | "response.submitted" | "referral.qualified";
             /** @default {} */
-            filter: {
+            filter?: {
                 minAmountMinor?: number;
                 category?: string;
                 surveyIds?: string[];
             };
             target: number;
             /** @default 0 */
-            rewardPoints: number;
+            rewardPoints?: number;
             /** @default null */
-            badgeId: string | null;
+            badgeId?: string | null;
             /** @default true */
-            active: boolean;
+            active?: boolean;
             window: {
                 /** @constant */
                 kind: "calendar";
@@ -10752,7 +10805,7 @@ export interface components {
             priceMinor: number;
             creditMinor: number;
             /** @default true */
-            active: boolean;
+            active?: boolean;
         };
         UpdateCreditPackageInput: {
             name?: {
@@ -16161,6 +16214,39 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        LoyaltyOrderBatch: {
+            orders: components["schemas"]["LoyaltyOrder"][];
+        };
+        LoyaltyOrderBatchItem: {
+            index: number;
+            externalId: string;
+            /** @constant */
+            outcome: "created";
+            /** @constant */
+            status: 201;
+            order: components["schemas"]["LoyaltyOrderView"];
+        } | {
+            index: number;
+            externalId: string;
+            /** @constant */
+            outcome: "replayed";
+            /** @constant */
+            status: 200;
+            order: components["schemas"]["LoyaltyOrderView"];
+        } | {
+            index: number;
+            externalId: string;
+            /** @constant */
+            outcome: "problem";
+            status: number;
+            problem: components["schemas"]["Problem"];
+        };
+        LoyaltyOrderBatchResult: {
+            created: number;
+            replayed: number;
+            failed: number;
+            results: components["schemas"]["LoyaltyOrderBatchItem"][];
+        };
         LoyaltyOrderReturnView: {
             returnId: string;
             externalId: string;
@@ -16441,7 +16527,7 @@ export interface components {
             /** @enum {string} */
             kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
             /** @enum {string} */
-            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction";
+            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid";
             reference: string | null;
             note: string | null;
             points: number;
@@ -26236,6 +26322,39 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    earnLoyaltyOrderBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltyOrderBatchInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyOrderBatchResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
