@@ -62,7 +62,7 @@ describe('the reward form', { timeout: 900_000 }, () => {
     const refusal = await refused;
     assert.equal(refusal.status(), 400, await refusal.text());
     await cost.error.waitFor();
-    assert.equal(await cost.error.innerText(), 'این مقدار بیش از حد کوتاه یا کوچک است.');
+    assert.equal(await cost.error.innerText(), 'عددی برابر ۱ یا بیشتر بنویسید.');
     assert.equal(await cost.input.getAttribute('aria-invalid'), 'true');
     assert.match(await nameFa.error.innerText(), /دست‌کم به یک زبان/);
     await screenshot(page, 'rewards-form-refused-fa-390');

@@ -23,7 +23,7 @@ function batchError(request: FastifyRequest, problem: Problem): NonNullable<Batc
     code: problem.code,
     detail: localise(problem.code, request.locale, problem.params),
     ...(problem.fieldErrors.length > 0
-      ? { errors: problem.fieldErrors.map((e) => ({ ...e, message: e.message === e.code ? localise(e.code, request.locale, problem.params) : e.message })) }
+      ? { errors: problem.fieldErrors.map(({ wording: _wording, ...e }) => ({ ...e, message: e.message === e.code ? localise(e.code, request.locale, problem.params) : e.message })) }
       : {}),
   };
 }

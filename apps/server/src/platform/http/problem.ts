@@ -9,6 +9,8 @@ export interface FieldError {
   message: string;
   /** the record that already holds this value (a duplicate), for a link to it */
   existingId?: string;
+  /** not sent: which message says it best and with what (a bound's number), when not the code's own */
+  wording?: { key: string; params: Record<string, string | number> };
 }
 
 /**
@@ -46,7 +48,42 @@ export interface ProblemBody {
  * issue codes included), else the validator's own English text rather than nothing.
  */
 function fieldMessage(error: FieldError, locale: Locale, params: Record<string, string | number>): string {
+  if (error.wording && PROBLEM_MESSAGES[error.wording.key]) return localise(error.wording.key, locale, localNumbers(error.wording.params, locale));
   return PROBLEM_MESSAGES[error.code] ? localise(error.code, locale, params) : error.message;
+}
+
+const NUMBER_FORMATS: Record<Locale, Intl.NumberFormat> = {
+  fa: new Intl.NumberFormat('fa-IR'), ar: new Intl.NumberFormat('ar-SA-u-nu-arab'), en: new Intl.NumberFormat('en-US'),
+};
+
+/** A bound said in the reader's digits: «۱٬۰۰۰» in Persian, «١٬٠٠٠» in Arabic. */
+function localNumbers(params: Record<string, string | number>, locale: Locale): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, typeof value === 'number' ? NUMBER_FORMATS[locale].format(value) : value]));
+}
+
+/** What zod keeps of a size issue: what was measured and its bound. */
+interface SizeIssue {
+  origin?: unknown;
+  minimum?: unknown;
+  maximum?: unknown;
+  inclusive?: unknown;
+}
+
+/**
+ * The message for a size issue that names its bound ("enter 1 or more", "at most 200 characters")
+ * rather than zod's "too short or too small". The code stays `too_small`/`too_big` for programs.
+ */
+function sizeWording(keyword: string | undefined, params: SizeIssue | undefined): FieldError['wording'] {
+  if (keyword !== 'too_small' && keyword !== 'too_big') return undefined;
+  const bound = keyword === 'too_small' ? params?.minimum : params?.maximum;
+  const origin = params?.origin;
+  if (params?.inclusive === false || (typeof bound !== 'number' && typeof bound !== 'bigint')) return undefined;
+  const value = Number(bound);
+  if (!Number.isSafeInteger(value)) return undefined;
+  const kind = origin === 'string' ? 'string' : origin === 'array' || origin === 'set' ? 'array' : origin === 'number' || origin === 'int' || origin === 'bigint' ? 'number' : undefined;
+  if (!kind) return undefined;
+  if (keyword === 'too_small' && kind === 'string' && value <= 1) return { key: 'too_small_empty', params: {} };
+  return { key: `${keyword}_${kind}`, params: { [keyword === 'too_small' ? 'minimum' : 'maximum']: value } };
 }
 
 export function problemBody(problem: Problem, locale: Locale, instance?: string): ProblemBody {
@@ -59,7 +96,7 @@ export function problemBody(problem: Problem, locale: Locale, instance?: string)
     detail,
     ...(instance ? { instance } : {}),
     ...(problem.fieldErrors.length > 0
-      ? { errors: problem.fieldErrors.map((e) => ({ ...e, message: fieldMessage(e, locale, problem.params) })) }
+      ? { errors: problem.fieldErrors.map(({ wording, ...e }) => ({ ...e, message: fieldMessage({ ...e, wording }, locale, problem.params) })) }
       : {}),
   };
 }
@@ -84,11 +121,15 @@ export function toProblem(error: unknown): Problem {
       400,
       'validation_failed',
       {},
-      error.validation.map((v) => ({
-        field: `${context}${v.instancePath.replace(/\//g, '.')}`,
-        code: issueCode(v.keyword, v.params as ZodIssueParams),
-        message: v.message ?? 'invalid',
-      })),
+      error.validation.map((v) => {
+        const wording = sizeWording(v.keyword, v.params as SizeIssue);
+        return {
+          field: `${context}${v.instancePath.replace(/\//g, '.')}`,
+          code: issueCode(v.keyword, v.params as ZodIssueParams),
+          message: v.message ?? 'invalid',
+          ...(wording ? { wording } : {}),
+        };
+      }),
     );
   }
   const fastifyError = error as Partial<FastifyError> & { type?: string };

@@ -337,6 +337,41 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: "این مقدار بیش از حد کوتاه یا کوچک است.",
     ar: "هذه القيمة قصيرة أو صغيرة جدًا.",
   },
+  too_small_number: {
+    en: "Enter {minimum} or more.",
+    fa: "عددی برابر {minimum} یا بیشتر بنویسید.",
+    ar: "أدخل {minimum} أو أكثر.",
+  },
+  too_small_string: {
+    en: "Write at least {minimum} characters.",
+    fa: "دست‌کم {minimum} نویسه بنویسید.",
+    ar: "اكتب {minimum} أحرف على الأقل.",
+  },
+  too_small_empty: {
+    en: "Fill this in.",
+    fa: "این خانه را پر کنید.",
+    ar: "املأ هذا الحقل.",
+  },
+  too_small_array: {
+    en: "Choose at least {minimum}.",
+    fa: "دست‌کم {minimum} مورد را برگزینید.",
+    ar: "اختر {minimum} على الأقل.",
+  },
+  too_big_number: {
+    en: "Enter {maximum} or less.",
+    fa: "عددی برابر {maximum} یا کمتر بنویسید.",
+    ar: "أدخل {maximum} أو أقل.",
+  },
+  too_big_string: {
+    en: "Write at most {maximum} characters.",
+    fa: "حداکثر {maximum} نویسه بنویسید.",
+    ar: "اكتب {maximum} حرفًا على الأكثر.",
+  },
+  too_big_array: {
+    en: "Choose at most {maximum}.",
+    fa: "حداکثر {maximum} مورد را برگزینید.",
+    ar: "اختر {maximum} على الأكثر.",
+  },
   too_big: {
     en: "This value is too long or too large.",
     fa: "این مقدار بیش از حد بلند یا بزرگ است.",
