@@ -9939,6 +9939,8 @@ export interface components {
                 category?: string;
                 amount: number;
             }[];
+            /** @description A friend's referral code given at the customer's first checkout: attaches the customer to that member before the order earns, as POST /api/loyalty/referrals does (its refusals, with `referralCode` as the field), and the order then counts toward the referral. Ignored when the order is a replay. */
+            referralCode?: string;
         };
         LoyaltyOrderReturnInput: {
             returnId: string;
@@ -16180,6 +16182,8 @@ export interface components {
                 category?: string;
                 amount: number;
             }[];
+            /** @description A friend's referral code given at the customer's first checkout: attaches the customer to that member before the order earns, as POST /api/loyalty/referrals does (its refusals, with `referralCode` as the field), and the order then counts toward the referral. Ignored when the order is a replay. */
+            referralCode?: string;
         };
         LoyaltyOrderReturn: {
             returnId: string;

@@ -147,6 +147,9 @@ export const LoyaltyOrder = z.strictObject({
   /** absent: the workspace's active points program (when there is exactly one) */
   programId: Uuid.optional(),
   lines: z.array(OrderLine).min(1).max(500),
+  /** the code of the member who referred this customer, given at their first checkout */
+  referralCode: z.string().trim().min(1).max(40).optional()
+    .describe('A friend\'s referral code given at the customer\'s first checkout: attaches the customer to that member before the order earns, as POST /api/loyalty/referrals does (its refusals, with `referralCode` as the field), and the order then counts toward the referral. Ignored when the order is a replay.'),
 }).meta({ id: 'LoyaltyOrder' });
 export type LoyaltyOrder = z.infer<typeof LoyaltyOrder>;
 

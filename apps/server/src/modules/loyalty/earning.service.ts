@@ -13,6 +13,7 @@ import { tierPercentOf, withTierMultiplier } from './tier-multiplier.ts';
 import { tierMultiplierOf, upgradeAfterEarn } from './tiers.service.ts';
 import { repayOwed, shortfallOfEntry, shortfallPostings } from './negative-balance.ts';
 import { spendingOrder } from './lot-draws.ts';
+import { attachAtCheckout } from './referrals.service.ts';
 
 // Earning by a program's rules: an order from a checkout or point of sale, and the custom events
 // other modules publish. Each award is made once per source (the order's external id, the
@@ -161,6 +162,7 @@ export async function earnOrder(tx: Executor, ctx: LedgerContext, input: Loyalty
   await memberForWrite(tx, ctx, input.customerId, true);
   const existing = await findOrder(tx, ctx.tenantId, program.id, input.externalId);
   if (existing) return replayOrder(existing, input);
+  if (input.referralCode !== undefined) await attachAtCheckout(tx, ctx, input.customerId, input.referralCode);
 
   const tierPercent = await tierMultiplierOf(tx, ctx.tenantId, program.id, input.customerId);
   const { lines, day, points, capped, ...times } = await quoteOrder(tx, ctx, program.id, withTierMultiplier(program.settings, tierPercent), input.customerId, input.lines);

@@ -11,7 +11,7 @@ import { earnPoints, getEntry, memberBalance, memberHistory, redeemPoints, rever
 
 /** The writer and the instant of a request. */
 export function ledgerContext(req: FastifyRequest): LedgerContext {
-  return { tenantId: req.tenantId, source: `${req.actor!.kind}:${req.actor!.id}`, now: new Date() };
+  return { tenantId: req.tenantId, source: `${req.actor!.kind}:${req.actor!.id}`, now: new Date(), actor: req.actor! };
 }
 
 /** The caller's Idempotency-Key, scoped to the caller (as the write helper scopes it), to key the entry when no external id is given. */

@@ -6,6 +6,7 @@ import type {
 import type { Database, Executor } from '../../platform/db/connect.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
 import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
+import type { Actor } from '../../platform/http/access.ts';
 import * as repo from './ledger.repo.ts';
 import { unitOf } from './ledger.schema.ts';
 import { drawSoonestExpiring, spendingOrder } from './lot-draws.ts';
@@ -17,6 +18,8 @@ export interface LedgerContext {
   /** `user:<id>`, `api_key:<id>`, `system:<job>` */
   source: string;
   now: Date;
+  /** who asked, when a person or a key did (an order's referral code is attached in their name) */
+  actor?: Actor;
 }
 
 export const LOYALTY_EVENTS = {

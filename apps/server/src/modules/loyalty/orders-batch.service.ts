@@ -123,7 +123,8 @@ export async function earnOrderBatch(tx: Executor, ctx: LedgerContext, orders: L
     const first = firstOf.get(key);
     if (first !== undefined) { repeats.push({ index: i, first }); continue; }
     firstOf.set(key, i);
-    if (facts.programsWithTiers.has(program.id) || facts.owing.has(input.customerId) || facts.existing.has(key)) { alone.push(i); continue; }
+    // A referral code is attached as the single route attaches it, with its refusals.
+    if (facts.programsWithTiers.has(program.id) || facts.owing.has(input.customerId) || facts.existing.has(key) || input.referralCode !== undefined) { alone.push(i); continue; }
     const { settings } = program;
     const lines = priceLines(settings, input.lines);
     const memberKey = pairKey(program.id, input.customerId);

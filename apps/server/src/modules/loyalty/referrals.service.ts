@@ -169,6 +169,24 @@ export async function attachReferral(tx: Executor, tenantId: string, actor: Acto
   return { created: true, referral: presentReferral(row!, names) };
 }
 
+/**
+ * A referral code given with an order at the customer's first checkout: attached as
+ * `attachReferral` attaches it, in the name of whoever sent the order, before the order earns
+ * (so the order is the friend's first and counts toward the referral). Its refusals name the
+ * order's `referralCode` field.
+ */
+export async function attachAtCheckout(tx: Executor, ctx: { tenantId: string; now: Date; actor?: Actor }, friendId: string, code: string): Promise<void> {
+  if (!ctx.actor) throw new Error('a referral code at checkout needs the actor who sent the order');
+  try {
+    await attachReferral(tx, ctx.tenantId, ctx.actor, { friendId, code }, ctx.now);
+  } catch (error) {
+    if (error instanceof Problem && error.fieldErrors.some((e) => e.field === 'code')) {
+      throw new Problem(error.status, error.code, error.params, error.fieldErrors.map((e) => (e.field === 'code' ? { ...e, field: 'referralCode' } : e)));
+    }
+    throw error;
+  }
+}
+
 export async function listReferrals(db: Executor, tenantId: string, query: LoyaltyReferralQuery): Promise<LoyaltyReferralPage> {
   let cursor: { at: Date; id: string } | undefined;
   if (query.cursor !== undefined) {

@@ -323,6 +323,56 @@ describe('qualification', () => {
   });
 });
 
+describe('a referral code at the first checkout', () => {
+  it('attaches the friend with the order, refuses a bad code with nothing written, and the order then qualifies', async () => {
+    const ws = await workspace();
+    await program(ws);
+    const referrer = await createCustomer(t, ws);
+    const friend = await createCustomer(t, ws);
+    const code = await codeOf(ws, referrer.id);
+    const checkout = (externalId: string, referralCode: string, items: Record<string, unknown>[] = [{ externalId, customerId: friend.id, lines: [{ id: '1', amount: 200_000 }], referralCode }]) =>
+      ({ single: () => call(ws, 'POST', '/api/loyalty/orders', items[0]), batch: () => call(ws, 'POST', '/api/loyalty/orders/batch', { orders: items }) });
+
+    // A code that is no one's: refused on the order's own field, and neither the order nor a referral is stored.
+    const unknown = await checkout('first', 'ABCD-EFGH').single();
+    expect(unknown.status, JSON.stringify(unknown.body)).toBe(422);
+    expect(unknown.body).toMatchObject({ code: 'referral_code_unknown', errors: [{ field: 'referralCode', code: 'referral_code_unknown' }] });
+    expect((await call(ws, 'GET', '/api/loyalty/orders/first')).status).toBe(404);
+    expect(await referralOf(ws, friend.id)).toBeUndefined();
+    // The referrer's own code on their own order: self-referral.
+    const own = await call(ws, 'POST', '/api/loyalty/orders', { externalId: 'own', customerId: referrer.id, lines: [{ id: '1', amount: 200_000 }], referralCode: code });
+    expect(own.body).toMatchObject({ code: 'self_referral', errors: [{ field: 'referralCode' }] });
+
+    // The code as the cashier typed it, in Persian digits and lower case.
+    const typed = code.toLowerCase().replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
+    const first = await checkout('first', typed).single();
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(await referralOf(ws, friend.id)).toMatchObject({ state: 'attached', referrer: { id: referrer.id } });
+    // The POS retries the order: the first answer, the referral as it is.
+    expect((await checkout('first', typed).single()).status).toBe(200);
+
+    // Past the return window the order qualifies the referral it came with.
+    await dueWorkAt(ws, new Date(first.body.pendingUntil));
+    await eventually(async () => (await balance(ws, referrer.id)).available === 100, 'the referrer\'s points', 60_000);
+    expect(await referralOf(ws, friend.id)).toMatchObject({ state: 'qualified', orderExternalId: 'first' });
+
+    // In a batch: another member's code for a friend already attached is refused alone; the same code
+    // again is the referral as it is; a new friend is attached.
+    const other = await createCustomer(t, ws);
+    const otherCode = await codeOf(ws, (await createCustomer(t, ws)).id);
+    const batch = await checkout('', '', [
+      { externalId: 'second', customerId: friend.id, lines: [{ id: '1', amount: 10_000 }], referralCode: otherCode },
+      { externalId: 'third', customerId: friend.id, lines: [{ id: '1', amount: 10_000 }], referralCode: code },
+      { externalId: 'other-1', customerId: other.id, lines: [{ id: '1', amount: 10_000 }], referralCode: code },
+    ]).batch();
+    expect(batch.status, JSON.stringify(batch.body)).toBe(200);
+    expect(batch.body.results.map((r: { outcome: string; problem?: { code: string } }) => r.problem?.code ?? r.outcome)).toEqual(['referral_already_attached', 'created', 'created']);
+    expect((await call(ws, 'GET', '/api/loyalty/orders/second')).status).toBe(404);
+    expect(await referralOf(ws, other.id)).toMatchObject({ state: 'attached', referrer: { id: referrer.id } });
+    await delivered(ws);
+  });
+});
+
 describe('the velocity limit under concurrency', () => {
   it('five friends qualifying at once against a limit of two: two paid, three refused, never more', async () => {
     const ws = await workspace();
