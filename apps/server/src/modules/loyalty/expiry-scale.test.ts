@@ -163,5 +163,18 @@ describe('expiry at size, small', () => {
     await t.database.pool.query('UPDATE loyalty_lots SET remaining = 0 WHERE tenant_id = $1 AND id = $2', [ws.tenantId, lotId]);
     await t.database.pool.query('UPDATE loyalty_members SET available = available - 3 WHERE tenant_id = $1 AND customer_id = $2', [ws.tenantId, customers[3]]);
     expect((await verify(ws.tenantId, at)).ok).toBe(true);
+
+    // A draw written behind the ledger (the lot's remaining kept in step): the expiry entry now
+    // moved 2 more points out of lots than its postings say.
+    const q = async (text: string, values: unknown[]) => (await t.database.pool.query<{ id: string; points?: string }>(text, values)).rows[0]!;
+    const entry = await q(`SELECT e.id, -sum(p.amount) AS points FROM loyalty_entries e JOIN loyalty_postings p ON p.tenant_id = e.tenant_id AND p.entry_id = e.id
+      JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id AND a.kind = 'available'
+      WHERE e.tenant_id = $1 AND e.kind = 'expire' AND e.customer_id = $2 GROUP BY e.id`, [ws.tenantId, customers[1]]);
+    const lot = await q('SELECT id FROM loyalty_lots WHERE tenant_id = $1 AND customer_id = $2 AND remaining > 0 ORDER BY id LIMIT 1', [ws.tenantId, customers[1]]);
+    await t.database.pool.query('INSERT INTO loyalty_draws (tenant_id, entry_id, lot_id, amount) VALUES ($1, $2, $3, 2)', [ws.tenantId, entry.id, lot.id]);
+    await t.database.pool.query('UPDATE loyalty_lots SET remaining = remaining - 2 WHERE tenant_id = $1 AND id = $2', [ws.tenantId, lot.id]);
+    const moved = await verify(ws.tenantId, at);
+    expect(moved.driftCounts).toMatchObject({ entryLots: 1, lots: 0, entries: 0 });
+    expect(moved.entryLotMismatch).toEqual([{ entryId: Number(entry.id), posted: -Number(entry.points), lots: -Number(entry.points) - 2 }]);
   });
 });
