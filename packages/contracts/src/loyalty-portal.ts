@@ -122,6 +122,16 @@ export const MemberCatalogueView = z.object({
     id: Uuid, kind: RewardKind, name: LoyaltyLocalName, pointsCost: z.number().int(), stockLeft: z.number().int().nullable(), validUntil: IsoInstant.nullable(),
   })),
   charities: z.array(z.object({ id: Uuid, name: LoyaltyLocalName, ratePoints: z.number().int(), rateMinor: z.number().int(), currency: z.string() })),
+  /**
+   * Offers of active partners the member can use at the partner's counter (the partner takes the
+   * points there): `unlocked` when the member's spend over the last `spendWindowDays` days reaches
+   * `minSpendMinor` (minor units of `currency`, a decimal string), `enoughPoints` when their
+   * available points cover the cost. An offer whose partner has no room left this month is not listed.
+   */
+  partnerOffers: z.array(z.object({
+    id: Uuid, partnerName: LoyaltyLocalName, name: LoyaltyLocalName, pointsCost: z.number().int(),
+    minSpendMinor: z.string(), spendWindowDays: z.number().int(), currency: z.string(), unlocked: z.boolean(), enoughPoints: z.boolean(),
+  })),
 }).meta({ id: 'MemberCatalogue' });
 export type MemberCatalogueView = z.infer<typeof MemberCatalogueView>;
 

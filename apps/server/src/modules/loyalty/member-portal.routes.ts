@@ -132,15 +132,15 @@ export function registerMemberPortalRoutes(app: App, deps: ModuleDeps): void {
     ...memberLimits,
     schema: {
       tags: ['loyalty'],
-      summary: 'Rewards on offer and charities the member can give to',
+      summary: 'Rewards on offer, partner offers and charities the member can give to',
       operationId: 'getMemberCatalogue',
-      description: `Rewards active, in their window and in stock; active charities with their conversion rate. ${SIGNED_IN}`,
+      description: `Rewards active, in their window and in stock; active charities with their conversion rate; active offers of active partners, each with whether the member's spend unlocks it and their points cover it (used at the partner's counter, which takes the points; an offer whose partner's monthly cap is used up is left out). ${SIGNED_IN}`,
       params: MemberPortalParams,
       response: { 200: MemberCatalogueView },
     },
   }, async (req) => {
-    const { tenantId } = await signedIn(req);
-    return memberCatalogue(db, tenantId, new Date());
+    const { tenantId, customerId } = await signedIn(req);
+    return memberCatalogue(db, tenantId, customerId, new Date());
   });
 
   app.post('/api/public/loyalty/:workspaceSlug/me/donations', {

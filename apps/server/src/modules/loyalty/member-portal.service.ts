@@ -8,6 +8,7 @@ import { workspaceSettings } from '../workspace/index.ts';
 import { donatePoints, listCharities } from './charity.service.ts';
 import { memberBalance, memberHistory } from './ledger.service.ts';
 import { REPAID_REASON } from './negative-balance.ts';
+import { portalPartnerOffers } from './partners.service.ts';
 import { listPrograms } from './program.service.ts';
 import { listRewards } from './rewards.service.ts';
 import { getMemberTier, listTiers } from './tiers.service.ts';
@@ -137,10 +138,12 @@ export async function memberPortalHistory(db: Executor, tenantId: string, custom
   return { items: page.items.map(presentHistoryItem), nextCursor: page.nextCursor };
 }
 
-export async function memberCatalogue(db: Executor, tenantId: string, now: Date): Promise<MemberCatalogueView> {
+export async function memberCatalogue(db: Executor, tenantId: string, customerId: string, now: Date): Promise<MemberCatalogueView> {
   const rewards = await listRewards(db, tenantId, false, now);
   const charities = (await listCharities(db, tenantId)).filter((c) => c.active && !c.archived);
+  const { available } = await memberBalance(db, tenantId, customerId);
   return {
+    partnerOffers: await portalPartnerOffers(db, tenantId, customerId, available, now),
     rewards: rewards.map((r) => ({ id: r.id, kind: r.kind, name: r.name, pointsCost: r.pointsCost, stockLeft: r.stockLeft, validUntil: r.validUntil })),
     charities: charities.map((c) => ({ id: c.id, name: c.name as LoyaltyLocalName, ratePoints: c.ratePoints, rateMinor: c.rateMinor, currency: c.currency })),
   };

@@ -195,6 +195,40 @@ export async function memberOffers(db: Executor, tenantId: string, customerId: s
   return { items };
 }
 
+/**
+ * What the member portal shows of the partners: each active offer of an active partner, with
+ * whether the member's spend unlocks it and their points cover it. Only what a member needs to use
+ * it at the counter: never the partner's price per point, billing model, caps or contact. An offer
+ * whose partner's monthly redeem cap cannot take its cost any more is left out (the counter would
+ * refuse it); the cap itself is not shown.
+ */
+export async function portalPartnerOffers(db: Executor, tenantId: string, customerId: string, available: number, now: Date) {
+  const settings = await workspaceSettings(db, tenantId);
+  const partners = new Map((await repo.listPartners(db, tenantId)).filter((p) => p.active).map((p) => [p.id, p]));
+  const offers = (await repo.listOffers(db, tenantId)).filter((o) => o.active && partners.has(o.partnerId));
+  if (offers.length === 0) return [];
+  const month = monthOf(settings.calendar, settings.timeZone, now);
+  const usage = [...partners.values()].some((p) => p.monthlyRedeemCap !== null) ? await repo.usageBetween(db, tenantId, month.from, month.to) : new Map<string, repo.Usage>();
+  const spendByWindow = new Map<number, bigint>();
+  const items = [];
+  for (const offer of offers) {
+    const partner = partners.get(offer.partnerId)!;
+    if (partner.monthlyRedeemCap !== null && (usage.get(partner.id)?.redeemed ?? 0) + offer.pointsCost > partner.monthlyRedeemCap) continue;
+    const threshold = BigInt(offer.minSpendMinor);
+    let spend = threshold === 0n ? 0n : spendByWindow.get(offer.spendWindowDays);
+    if (spend === undefined) {
+      spend = await repo.memberSpend(db, tenantId, customerId, settings.currency, new Date(now.getTime() - offer.spendWindowDays * DAY_MS));
+      spendByWindow.set(offer.spendWindowDays, spend);
+    }
+    items.push({
+      id: offer.id, partnerName: partner.name as LoyaltyLocalName, name: offer.name as LoyaltyLocalName, pointsCost: offer.pointsCost,
+      minSpendMinor: offer.minSpendMinor.toString(), spendWindowDays: offer.spendWindowDays, currency: settings.currency,
+      unlocked: spend >= threshold, enoughPoints: available >= offer.pointsCost,
+    });
+  }
+  return items;
+}
+
 // ---- earning and redeeming at a partner -----------------------------------------------------------
 
 export interface PartnerOutcome {
