@@ -17,6 +17,7 @@ import './member-portal.css';
 import { ReferralLink } from './referral-link.tsx';
 import { MemberGames } from './member-games.tsx';
 import { MemberCoupons } from './member-coupons.tsx';
+import { MemberPartnerOffers } from './member-partner-offers.tsx';
 
 type Step = { kind: 'loading' } | { kind: 'phone' } | { kind: 'code'; phone: string } | { kind: 'member'; view: MemberPortal };
 
@@ -247,7 +248,7 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
       </section>
 
       <History api={api} display={display} />
-      <Catalogue api={api} display={display} available={view.balance.available} onGiven={refresh} />
+      <Catalogue api={api} display={display} available={view.balance.available} irrDisplay={view.workspace.irrDisplay} onGiven={refresh} />
       <MemberCoupons display={display} available={view.balance.available} onChanged={refresh} />
       <ReferralLink display={display} />
       <MemberGames display={display} irrDisplay={view.workspace.irrDisplay} />
@@ -343,7 +344,9 @@ function History({ api, display }: { api: Api; display: Display }) {
 
 const localName = (name: { fa?: string; ar?: string; en?: string }, language: Language) => name[language] ?? name.fa ?? name.ar ?? name.en ?? '';
 
-function Catalogue({ api, display, available, onGiven }: { api: Api; display: Display; available: number; onGiven: () => void }) {
+function Catalogue({ api, display, available, irrDisplay, onGiven }: {
+  api: Api; display: Display; available: number; irrDisplay: MemberPortal['workspace']['irrDisplay']; onGiven: () => void;
+}) {
   const t = useT();
   const [catalogue, setCatalogue] = useState<MemberCatalogue | null>(null);
   useEffect(() => { void api.catalogue().then(setCatalogue).catch(() => undefined); }, [api]);
@@ -365,6 +368,7 @@ function Catalogue({ api, display, available, onGiven }: { api: Api; display: Di
           <p className="muted">{t('memberPortal.rewardsHow')}</p>
         </section>
       )}
+      <MemberPartnerOffers offers={catalogue.partnerOffers ?? []} display={display} available={available} irrDisplay={irrDisplay} />
       {catalogue.charities.length > 0 && (
         <section className="portal-card" aria-labelledby="mp-give">
           <h2 id="mp-give">{t('memberPortal.giveTitle')}</h2>

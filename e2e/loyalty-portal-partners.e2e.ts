@@ -1,0 +1,125 @@
+// Partner offers in the member portal. A member on a phone, in Persian, signed in by SMS code,
+// sees the coalition's offers: the partner, the offer's title in their language, the cost in their
+// digits, which one is theirs to use now (with where to show the page), which needs more points,
+// and which opens after more spend; an offer taken off by staff disappears. Axe and screenshots in
+// fa, ar and en at 1366 and 390 px; no Latin word on fa/ar; no sideways scroll.
+// Run: node --import tsx --test e2e/loyalty-portal-partners.e2e.ts
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
+import { MESSAGES } from '../apps/web/src/i18n/index.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
+import { type Api, LANGS, latinWords, noSidewaysScroll, signInToPortal, SIZES, staffApi, toPersian } from './loyalty-e2e.ts';
+
+const fa = MESSAGES.fa;
+const KAVENEGAR_KEY = 'kv-e2e-portal-partners-key';
+const PHONE = '09357653333';
+const E164 = '+989357653333';
+const CINEMA = { fa: 'سینما آزادی', ar: 'سينما آزادي', en: 'Azadi Cinema' };
+const TICKET = { fa: 'بلیت رایگان', ar: 'تذكرة مجانية', en: 'Free ticket' };
+const POPCORN = { fa: 'ذرت بوداده بزرگ', ar: 'فشار كبير', en: 'Large popcorn' };
+const PREMIERE = { fa: 'اکران ویژه', ar: 'عرض خاص', en: 'Premiere night' };
+
+let vafa: RunningVafa;
+let browser: Browser;
+let sms: SmsProviderServer;
+let slug = '';
+let premiereId = '';
+
+describe('partner offers in the member portal', { timeout: 900_000 }, () => {
+  before(async () => {
+    sms = await smsProviderServer({ kavenegar: { apiKey: KAVENEGAR_KEY } });
+    [vafa, browser] = await Promise.all([startVafa({ env: { VAFA_OUTBOUND_ALLOW: '127.0.0.1' } }), launchChromium()]);
+    const context = await browser.newContext({ baseURL: vafa.baseUrl });
+    const api = await staffApi(await context.newPage(), vafa);
+    slug = (await api('GET', '/api/workspace')).slug;
+    await api('PUT', '/api/messaging/channels/sms', { provider: 'kavenegar', baseUrl: sms.url, sender: '10004346', apiKey: KAVENEGAR_KEY });
+    const cinema = await api('POST', '/api/loyalty/partners', {
+      name: CINEMA, contact: { person: 'Maryam Ahmadi', email: 'sales@azadi.example' }, billingModel: 'at_redemption', pricePerPointMinor: '2000',
+    });
+    await api('POST', `/api/loyalty/partners/${cinema.id}/offers`, { name: TICKET, pointsCost: 40, minSpendMinor: '0', spendWindowDays: 365 });
+    await api('POST', `/api/loyalty/partners/${cinema.id}/offers`, { name: POPCORN, pointsCost: 5_000, minSpendMinor: '0', spendWindowDays: 365 });
+    premiereId = (await api('POST', `/api/loyalty/partners/${cinema.id}/offers`, {
+      name: PREMIERE, pointsCost: 60, minSpendMinor: '50000000', spendWindowDays: 30,
+    })).id;
+    const member = await api('POST', '/api/customers', { name: 'مریم احمدی', phone: PHONE });
+    await api('POST', `/api/loyalty/members/${member.id}/earnings`, { points: 100, reason: 'خوش‌آمد', externalId: '7001' });
+    await context.close();
+  });
+  after(async () => {
+    await browser?.close();
+    await vafa?.stop();
+    await sms?.close();
+  });
+
+  test('a member on a phone, in Persian, sees the partner offers open to them and how to use them', async () => {
+    const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`/c/${slug}/points?lang=fa`);
+    await signInToPortal(page, sms, PHONE, E164);
+    const card = page.getByTestId('member-partner-offers');
+    await card.waitFor({ timeout: 60_000 });
+    await card.getByRole('heading', { name: fa['memberPortal.partners.title'] }).waitFor();
+    const offers = card.getByTestId('member-partner-offer');
+    assert.equal(await offers.count(), 3);
+    // The open ones first: the ticket the member can take now, with where to show the page.
+    const ticket = offers.filter({ hasText: TICKET.fa });
+    await ticket.getByText(CINEMA.fa, { exact: true }).waitFor();
+    await ticket.getByText(`${toPersian('40')} امتیاز`).waitFor();
+    await ticket.getByText(fa['memberPortal.partners.ready']).waitFor();
+    await ticket.getByText(fa['memberPortal.partners.how'].replace('{partner}', CINEMA.fa)).waitFor();
+    // The popcorn: 4,900 points short, in Persian digits.
+    await offers.filter({ hasText: POPCORN.fa }).getByText(toPersian('4,900').replace(',', '٬')).waitFor();
+    // The premiere: opens after spending 50,000,000 rials (shown in the workspace's rials or tomans) in 30 days.
+    const premiere = offers.filter({ hasText: PREMIERE.fa });
+    const premiereText = (await premiere.textContent()) ?? '';
+    assert.match(premiereText, new RegExp(`${toPersian('30')} روز`), premiereText);
+    assert.match(premiereText, /تومان|ریال/, premiereText);
+    assert.ok(!/[0-9]/.test((await card.textContent()) ?? ''), 'no Latin digits on the Persian card');
+    assert.deepEqual(await latinWords(page, 'main'), []);
+    assert.equal(await card.evaluate((el) => getComputedStyle(el).direction), 'rtl');
+    await noSidewaysScroll(page, 390);
+
+    // Staff take the premiere off: after a reload it is gone.
+    const staffContext = await browser.newContext({ baseURL: vafa.baseUrl });
+    const api: Api = await staffApi(await staffContext.newPage(), vafa);
+    await api('PATCH', `/api/loyalty/partner-offers/${premiereId}`, { active: false });
+    await waitUntil('the premiere to leave the portal', async () => {
+      await page.reload();
+      await card.waitFor({ timeout: 60_000 });
+      return (await offers.count()) === 2;
+    });
+    await api('PATCH', `/api/loyalty/partner-offers/${premiereId}`, { active: true });
+    await staffContext.close();
+    await context.close();
+  });
+
+  test('screenshots in fa, ar and en at 1366 and 390', async () => {
+    for (const size of SIZES) {
+      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`/c/${slug}/points?lang=fa`);
+      await signInToPortal(page, sms, PHONE, E164);
+      for (const language of LANGS) {
+        const m = MESSAGES[language];
+        if (language !== 'fa') {
+          await page.goto(`/c/${slug}/points?lang=${language}`);
+          await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
+        }
+        const card = page.getByTestId('member-partner-offers');
+        await card.waitFor({ timeout: 60_000 });
+        await card.getByRole('heading', { name: m['memberPortal.partners.title'] }).waitFor();
+        await card.getByText(TICKET[language]).waitFor();
+        await card.getByText(PREMIERE[language]).waitFor();
+        if (language !== 'en') assert.deepEqual(await latinWords(page, 'main'), [], `${language} ${size.width} portal`);
+        await expectAccessible(page, `portal partner offers ${language} ${size.width}`);
+        await noSidewaysScroll(page, size.width);
+        await card.scrollIntoViewIfNeeded();
+        await card.screenshot({ path: `test-output/screenshots/portal-partners-${language}-${size.width}.png` });
+        if (size.width === 390) await screenshot(page, `portal-partners-page-${language}-${size.width}`, { fullPage: true });
+      }
+      await context.close();
+    }
+  });
+});
