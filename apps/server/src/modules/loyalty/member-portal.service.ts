@@ -7,7 +7,7 @@ import type { Executor } from '../../platform/db/connect.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { donatePoints, listCharities } from './charity.service.ts';
 import { memberBalance, memberHistory } from './ledger.service.ts';
-import { REPAID_REASON } from './negative-balance.ts';
+import { REPAID_REASON, owedOf } from './negative-balance.ts';
 import { portalPartnerOffers } from './partners.service.ts';
 import { listPrograms } from './program.service.ts';
 import { listRewards } from './rewards.service.ts';
@@ -141,9 +141,10 @@ export async function memberPortalHistory(db: Executor, tenantId: string, custom
 export async function memberCatalogue(db: Executor, tenantId: string, customerId: string, now: Date): Promise<MemberCatalogueView> {
   const rewards = await listRewards(db, tenantId, false, now);
   const charities = (await listCharities(db, tenantId)).filter((c) => c.active && !c.archived);
-  const { available } = await memberBalance(db, tenantId, customerId);
+  // What a spend at the counter may take: available points repay what the member owes first.
+  const spendable = Math.max(0, (await memberBalance(db, tenantId, customerId)).available - await owedOf(db, tenantId, customerId));
   return {
-    partnerOffers: await portalPartnerOffers(db, tenantId, customerId, available, now),
+    partnerOffers: await portalPartnerOffers(db, tenantId, customerId, spendable, now),
     rewards: rewards.map((r) => ({ id: r.id, kind: r.kind, name: r.name, pointsCost: r.pointsCost, stockLeft: r.stockLeft, validUntil: r.validUntil })),
     charities: charities.map((c) => ({ id: c.id, name: c.name as LoyaltyLocalName, ratePoints: c.ratePoints, rateMinor: c.rateMinor, currency: c.currency })),
   };

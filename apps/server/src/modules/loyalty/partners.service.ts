@@ -197,12 +197,12 @@ export async function memberOffers(db: Executor, tenantId: string, customerId: s
 
 /**
  * What the member portal shows of the partners: each active offer of an active partner, with
- * whether the member's spend unlocks it and their points cover it. Only what a member needs to use
- * it at the counter: never the partner's price per point, billing model, caps or contact. An offer
- * whose partner's monthly redeem cap cannot take its cost any more is left out (the counter would
- * refuse it); the cap itself is not shown.
+ * whether the member's spend unlocks it and their points (net of what they owe) cover it. Only
+ * what a member needs to use it at the counter: never the partner's price per point, billing
+ * model, caps or contact. An offer whose partner's monthly redeem cap cannot take its cost any more
+ * is left out (the counter would refuse it); the cap itself is not shown.
  */
-export async function portalPartnerOffers(db: Executor, tenantId: string, customerId: string, available: number, now: Date) {
+export async function portalPartnerOffers(db: Executor, tenantId: string, customerId: string, spendable: number, now: Date) {
   const settings = await workspaceSettings(db, tenantId);
   const partners = new Map((await repo.listPartners(db, tenantId)).filter((p) => p.active).map((p) => [p.id, p]));
   const offers = (await repo.listOffers(db, tenantId)).filter((o) => o.active && partners.has(o.partnerId));
@@ -223,7 +223,7 @@ export async function portalPartnerOffers(db: Executor, tenantId: string, custom
     items.push({
       id: offer.id, partnerName: partner.name as LoyaltyLocalName, name: offer.name as LoyaltyLocalName, pointsCost: offer.pointsCost,
       minSpendMinor: offer.minSpendMinor.toString(), spendWindowDays: offer.spendWindowDays, currency: settings.currency,
-      unlocked: spend >= threshold, enoughPoints: available >= offer.pointsCost,
+      unlocked: spend >= threshold, enoughPoints: spendable >= offer.pointsCost,
     });
   }
   return items;

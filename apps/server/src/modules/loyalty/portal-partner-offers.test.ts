@@ -150,6 +150,32 @@ describe('partner offers in the member portal catalogue', () => {
     expect(refused.body.code).toBe('insufficient_points');
   });
 
+  it('counts the points net of what the member owes, as the counter does', async () => {
+    const ws = await workspace();
+    const ticket = await offer(ws, (await partner(ws)).id, { pointsCost: 40 });
+    const club = await call(ws, 'POST', '/api/loyalty/programs', {
+      name: 'باشگاه', settings: { spend: { points: 1, per: 1_000 }, pendingDays: 0, expiry: { kind: 'never' }, allowNegativeBalance: true },
+    });
+    expect(club.status, JSON.stringify(club.body)).toBe(201);
+    const customer = await createCustomer(t, ws);
+    const placed = await call(ws, 'POST', '/api/loyalty/orders', { externalId: 'owed-order', customerId: customer.id, programId: club.body.id, lines: [{ id: '1', amount: 500_000 }] });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const small = await call(ws, 'POST', `/api/loyalty/members/${customer.id}/redemptions`, { points: 100, externalId: 'owed-spend-1' });
+    expect(small.status, JSON.stringify(small.body)).toBe(201);
+    expect((await call(ws, 'POST', `/api/loyalty/members/${customer.id}/redemptions`, { points: 400, externalId: 'owed-spend-2' })).status).toBe(201);
+    expect((await call(ws, 'POST', '/api/loyalty/orders/owed-order/returns', { returnId: 'owed-return' })).status).toBe(201);
+    // The first spend reversed while the member owes the returned 500: 100 available, a net of −400.
+    const entries = (await call(ws, 'GET', `/api/loyalty/members/${customer.id}/entries`)).body.items as { id: string; kind: string; points: { available: number } }[];
+    const first = entries.find((e) => e.kind === 'redeem' && e.points.available === -100)!;
+    expect((await call(ws, 'POST', `/api/loyalty/entries/${first.id}/reversal`, { reason: 'اشتباه صندوق' })).status).toBe(201);
+    expect((await call(ws, 'GET', `/api/loyalty/members/${customer.id}/owed`)).body).toMatchObject({ owed: 500, net: -400 });
+
+    const cookie = await portalSession(ws, customer.id);
+    expect((await catalogue(ws, cookie)).body.partnerOffers.map((o) => [o.id, o.enoughPoints])).toEqual([[ticket.id, false]]);
+    const refused = await call(ws, 'POST', `/api/loyalty/partner-offers/${ticket.id}/redemptions`, { customerId: customer.id }, { headers: { 'idempotency-key': 'owed-counter' } });
+    expect(refused.body.code).toBe('insufficient_points');
+  });
+
   it('shows only the member\'s own workspace and needs the member signed in', async () => {
     const mine = await workspace();
     const theirs = await workspace();

@@ -28,8 +28,10 @@ export function MemberPartnerOffers({ offers, display, available, irrDisplay }: 
       <ul className="member-partner-list">
         {sorted.map((offer) => {
           const partner = localName(offer.partnerName, display.language);
-          // Against the balance shown on this page, which a coupon taken here refreshes.
+          // Against the balance shown on this page, which a coupon taken here refreshes; the server
+          // also says when points owed from a return leave too few.
           const short = offer.pointsCost - available;
+          const enough = short <= 0 && offer.enoughPoints;
           return (
             <li key={offer.id} className="member-partner-offer" data-testid="member-partner-offer">
               <p className="member-partner-name"><bdi>{partner}</bdi></p>
@@ -43,8 +45,8 @@ export function MemberPartnerOffers({ offers, display, available, irrDisplay }: 
                       count: offer.spendWindowDays, days: n(offer.spendWindowDays),
                     })}
                   </Badge>
-                ) : short > 0 ? (
-                  <Badge tone="warn">{t('memberPortal.partners.short', { points: points(short) })}</Badge>
+                ) : !enough ? (
+                  <Badge tone="warn">{short > 0 ? t('memberPortal.partners.short', { points: points(short) }) : t('memberPortal.coupons.notEnough')}</Badge>
                 ) : (
                   <>
                     <Badge tone="good">{t('memberPortal.partners.ready')}</Badge>
