@@ -1,6 +1,7 @@
 import { createVafaClient, type paths, type Schemas, type VafaClient } from '@vafa/client';
 import createClient from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './eventually.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from './harness.ts';
 
 // The three modules the product is named for, driven the way an integrator drives them: through
@@ -23,17 +24,6 @@ beforeAll(async () => {
   anyone = createClient<paths>({ baseUrl });
 });
 afterAll(() => t?.close());
-
-/** Polls until `done` holds, failing after a generous deadline. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs = 60_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`condition not met in ${deadlineMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('feedback, complaints and loyalty through the generated client', () => {
   it('creates and publishes an NPS survey, answers it without a key and reads the score', async () => {
@@ -67,10 +57,10 @@ describe('feedback, complaints and loyalty through the generated client', () => 
     expect(refused.error?.code).toBeTruthy();
 
     // Two promoters and a detractor: NPS = 2/3 − 1/3 = 33.3 over n = 3.
-    const results = await eventually(
-      async () => (await staff.GET('/api/surveys/{id}/results', { params: { path: { id: survey.id } } })).data!,
-      (r) => r.questions.some((q) => q.questionId === npsQuestion.id && q.n === 3),
-    );
+    const results = await eventually(async () => {
+      const r = (await staff.GET('/api/surveys/{id}/results', { params: { path: { id: survey.id } } })).data!;
+      return r.questions.some((q) => q.questionId === npsQuestion.id && q.n === 3) && r;
+    }, 'the three answers in the results');
     const nps = results.questions.find((q) => q.questionId === npsQuestion.id)!;
     expect(nps.type).toBe('nps');
     if (nps.type !== 'nps' && nps.type !== 'enps') throw new Error('not an NPS result');

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { checkedWorkspaces } from '../../../test/loyalty-kit.ts';
 import { BatchTurns } from './orders-batch.service.ts';
 
 // POST /api/loyalty/orders/batch over real HTTP: each order of a batch earns what the single
@@ -18,21 +18,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-const touched = new Set<TestWorkspace>();
-afterEach(async () => {
-  for (const ws of touched) {
-    await expectLedgerBalanced(t, ws.tenantId);
-    const verify = (await call(ws, 'GET', '/api/loyalty/verify')).body;
-    expect(verify.ok, JSON.stringify(verify)).toBe(true);
-  }
-  touched.clear();
-});
-
-async function workspace(): Promise<TestWorkspace> {
-  const ws = await t.createWorkspace({ country: 'IR' });
-  touched.add(ws);
-  return ws;
-}
+const workspace = checkedWorkspaces(() => t, { verify: true });
 
 type Role = keyof TestWorkspace['keys'];
 interface Answer {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
+import { callApi, checkedWorkspaces, type Answer } from '../../../test/loyalty-kit.ts';
 import { settleDue } from './index.ts';
 import { sessionTokenHash } from './member-otp.service.ts';
 
@@ -19,31 +19,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-const touched = new Set<TestWorkspace>();
-afterEach(async () => {
-  for (const ws of touched) {
-    await expectLedgerBalanced(t, ws.tenantId);
-    const verify = await call(ws, 'GET', '/api/loyalty/verify');
-    expect(verify.body.ok, JSON.stringify(verify.body)).toBe(true);
-  }
-  touched.clear();
-});
+const workspace = checkedWorkspaces(() => t, { verify: true });
 
-async function workspace(): Promise<TestWorkspace> {
-  const ws = await t.createWorkspace({ country: 'IR' });
-  touched.add(ws);
-  return ws;
-}
-
-interface Answer {
-  status: number;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers, read as the tests need
-}
-
-async function call(ws: TestWorkspace, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<Answer> {
-  const res = await t.app.inject({ method, url, headers: t.auth(ws.keys.manager), ...(payload === undefined ? {} : { payload: payload as object }) });
-  return { status: res.statusCode, body: res.body ? res.json() : {} };
-}
+const call = (ws: TestWorkspace, method: 'GET' | 'POST', url: string, payload?: unknown) => callApi(t, ws, method, url, payload);
 
 let serial = 0;
 const ext = (what: string) => `${what}-${++serial}`;
