@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
-import { type Api, LANGS, latinWords, SIZES, staffApi, toPersian, until } from './loyalty-e2e.ts';
+import { type Api, LANGS, latinWords, SIZES, staffApi, toPersian, until, signInToPortal } from './loyalty-e2e.ts';
 
 const fa = MESSAGES.fa;
 const KAVENEGAR_KEY = 'kv-e2e-referral-key';
@@ -26,17 +26,6 @@ let referrerCode = '';
 const PHONE2 = '09357650000';
 const E164_2 = '+989357650000';
 const staff = (page: Page): Promise<Api> => staffApi(page, vafa);
-
-async function signIn(page: Page, national: string, e164: string): Promise<void> {
-  await page.getByRole('textbox', { name: fa['memberPortal.phone'] }).fill(toPersian(national));
-  const seen = sms.sends.filter((s) => s.params.receptor === e164).length;
-  await page.getByRole('button', { name: fa['memberPortal.sendCode'] }).click();
-  const send = await until('the SMS', async () => sms.sends.filter((s) => s.params.receptor === e164)[seen]);
-  const code = send.params.message!.match(/(?<![0-9])[0-9]{6}(?![0-9])/g)!.pop()!;
-  await page.getByRole('textbox', { name: fa['memberPortal.code'] }).fill(toPersian(code));
-  await page.getByRole('button', { name: fa['memberPortal.signIn'] }).click();
-  await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
-}
 
 describe('referrals', { timeout: 900_000 }, () => {
   before(async () => {
@@ -123,7 +112,7 @@ describe('referrals', { timeout: 900_000 }, () => {
       const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });
       const page = await context.newPage();
       await page.goto(`/c/${slug}/points?lang=fa&ref=${referrerCode.replace('-', '')}`);
-      await signIn(page, PHONE2, E164_2);
+      await signInToPortal(page, sms, PHONE2, E164_2);
       const card = page.getByTestId('member-referral');
       await page.getByTestId('member-referral-joined').getByText(fa['memberPortal.referralJoined']).waitFor({ timeout: 60_000 });
       assert.ok(!page.url().includes('ref='), `the code leaves the address: ${page.url()}`);
@@ -150,7 +139,7 @@ describe('referrals', { timeout: 900_000 }, () => {
       const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true, permissions: ['clipboard-read', 'clipboard-write'] });
       const page = await context.newPage();
       await page.goto(`/c/${slug}/points?lang=fa`);
-      await signIn(page, PHONE, E164);
+      await signInToPortal(page, sms, PHONE, E164);
       for (const language of LANGS) {
         const m = MESSAGES[language];
         if (language !== 'fa') {

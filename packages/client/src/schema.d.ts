@@ -3953,8 +3953,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Rewards on offer and charities the member can give to
-         * @description Rewards active, in their window and in stock; active charities with their conversion rate. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         * Rewards on offer, partner offers and charities the member can give to
+         * @description Rewards active, in their window and in stock; active charities with their conversion rate; active offers of active partners, each with whether the member's spend unlocks it and their points cover it (used at the partner's counter, which takes the points; an offer whose partner's monthly cap is used up is left out). Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
          */
         get: operations["getMemberCatalogue"];
         put?: never;
@@ -10329,6 +10329,26 @@ export interface components {
                 rateMinor: number;
                 currency: string;
             }[];
+            partnerOffers: {
+                /** Format: uuid */
+                id: string;
+                partnerName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                pointsCost: number;
+                minSpendMinor: string;
+                spendWindowDays: number;
+                currency: string;
+                unlocked: boolean;
+                enoughPoints: boolean;
+            }[];
         };
         MemberDonateInput: {
             /** Format: uuid */
@@ -16571,6 +16591,26 @@ export interface components {
                 ratePoints: number;
                 rateMinor: number;
                 currency: string;
+            }[];
+            partnerOffers: {
+                /** Format: uuid */
+                id: string;
+                partnerName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                pointsCost: number;
+                minSpendMinor: string;
+                spendWindowDays: number;
+                currency: string;
+                unlocked: boolean;
+                enoughPoints: boolean;
             }[];
         };
         MemberDonate: {
