@@ -73,7 +73,7 @@ describe('problem+json errors', () => {
     const errors = res.json().errors as { field: string; code: string; message: string }[];
     expect(errors.map((e) => e.field)).toEqual(expect.arrayContaining(['body.timeZone', 'body.weekendDays.0']));
     // Field messages speak the reader's language too, not the validator's English.
-    expect(errors.find((e) => e.field === 'body.weekendDays.0')).toMatchObject({ code: 'too_big', message: 'این مقدار بیش از حد بلند یا بزرگ است.' });
+    expect(errors.find((e) => e.field === 'body.weekendDays.0')).toMatchObject({ code: 'too_big', message: 'عددی برابر ۶ یا کمتر بنویسید.' });
   });
 });
 

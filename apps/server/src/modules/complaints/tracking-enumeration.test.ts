@@ -41,12 +41,15 @@ describe('the tracking route shows nothing without the verification', () => {
     // The verification is checked: the right one opens the case.
     expect((await track({ workspace: ws.slug, code, verification: '4321' })).status).toBe(200);
     expect((await track({ workspace: ws.slug, code, verification: 'NEGAR@example.test' })).status).toBe(200);
+    // The whole number as typed is the phone given: it proves more than its last four digits.
+    expect((await track({ workspace: ws.slug, code, verification: '09127654321' })).status).toBe(200);
+    expect((await track({ workspace: ws.slug, code, verification: '۰۹۱۲ ۷۶۵ ۴۳۲۱' })).status).toBe(200);
 
     const legacy = `${'4'.repeat(15)}${dammCheckDigit('4'.repeat(15))}`;
     const misses = {
       wrongDigits: await track({ workspace: ws.slug, code, verification: '1234' }),
       nearDigits: await track({ workspace: ws.slug, code, verification: '4320' }),
-      wholePhone: await track({ workspace: ws.slug, code, verification: '09127654321' }),
+      otherPhoneSameLastFour: await track({ workspace: ws.slug, code, verification: '09120004321' }),
       threeDigits: await track({ workspace: ws.slug, code, verification: '321' }),
       wrongEmail: await track({ workspace: ws.slug, code, verification: 'negar@example.com' }),
       emailPrefix: await track({ workspace: ws.slug, code, verification: 'negar@' }),
