@@ -83,9 +83,16 @@ export async function customerStanding(db: Executor, tenantId: string, customerI
  * member waits on the unique keys and then does nothing.
  */
 export async function openMember(tx: Executor, tenantId: string, customerId: string): Promise<void> {
+  await openMembers(tx, tenantId, [customerId]);
+}
+
+/** openMember for many (an order batch): the balance rows, their accounts and the workspace's system accounts, in one statement. */
+export async function openMembers(tx: Executor, tenantId: string, customerIds: string[]): Promise<void> {
+  if (customerIds.length === 0) return;
   await tx.execute(sql`
     WITH member AS (
-      INSERT INTO loyalty_members (tenant_id, customer_id) VALUES (${tenantId}, ${customerId})
+      INSERT INTO loyalty_members (tenant_id, customer_id)
+      SELECT ${tenantId}::uuid, id FROM unnest(${sql.param([...customerIds].sort())}::uuid[]) AS id
       ON CONFLICT DO NOTHING RETURNING customer_id
     )
     INSERT INTO loyalty_accounts (tenant_id, kind, customer_id)

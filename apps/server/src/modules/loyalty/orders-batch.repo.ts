@@ -7,7 +7,6 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { eventsInsert } from '../../platform/events/outbox.ts';
 import { customers } from '../customers/index.ts';
-import { MEMBER_ACCOUNT_KINDS, SYSTEM_ACCOUNT_KINDS } from './ledger.schema.ts';
 
 const instant = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -66,24 +65,6 @@ export async function lockBatchMembers(
 /** Waits until no one holds the member's lock, taking it (the caller rolls it back at once: see waitForMember in the service). */
 export async function waitForMember(tx: Executor, tenantId: string, customerId: string): Promise<void> {
   await tx.execute(sql`SELECT 1 FROM loyalty_members WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} FOR NO KEY UPDATE`);
-}
-
-/** openMember for many: the balance rows, their accounts and the workspace's system accounts, in one statement. */
-export async function openMembers(tx: Executor, tenantId: string, customerIds: string[]): Promise<void> {
-  if (customerIds.length === 0) return;
-  await tx.execute(sql`
-    WITH member AS (
-      INSERT INTO loyalty_members (tenant_id, customer_id)
-      SELECT ${tenantId}::uuid, id FROM unnest(${sql.param([...customerIds].sort())}::uuid[]) AS id
-      ON CONFLICT DO NOTHING RETURNING customer_id
-    )
-    INSERT INTO loyalty_accounts (tenant_id, kind, customer_id)
-    SELECT * FROM (
-      SELECT ${tenantId}::uuid, kind, NULL::uuid FROM unnest(${sql.param([...SYSTEM_ACCOUNT_KINDS])}::text[]) AS kind
-      UNION ALL
-      SELECT ${tenantId}::uuid, kind, member.customer_id FROM member CROSS JOIN unnest(${sql.param([...MEMBER_ACCOUNT_KINDS])}::text[]) AS kind
-    ) accounts
-    ON CONFLICT DO NOTHING`);
 }
 
 /** What the batch needs to know before it earns: per program, whether it has tiers; per member, what it owes and earned today. */

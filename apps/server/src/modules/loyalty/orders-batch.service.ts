@@ -7,6 +7,7 @@ import { applyCaps, localIsoDay, priceLines, spendPoints } from './earn-rules.ts
 import { earnOrder, lotTimes, presentOrder, type OrderRow, type StoredLine } from './earning.service.ts';
 import { LOYALTY_EVENTS, settleMembers, type LedgerContext } from './ledger.service.ts';
 import * as repo from './orders-batch.repo.ts';
+import { openMembers } from './ledger.repo.ts';
 import { programForEarning, type Program } from './program.service.ts';
 
 // Purchase events in bulk, as points of sale and shops send them. Each order earns exactly what
@@ -94,7 +95,7 @@ export async function earnOrderBatch(tx: Executor, ctx: LedgerContext, orders: L
   };
   const unlocked = standingOf(await repo.batchCustomers(tx, ctx.tenantId, [...new Set(orders.filter((_, i) => !outcomes[i]).map((o) => o.customerId))]));
   const opening = [...new Set(orders.filter((_, i) => !outcomes[i]).map((o) => o.customerId))];
-  await repo.openMembers(tx, ctx.tenantId, opening.filter((id) => unlocked.get(id)!.missing));
+  await openMembers(tx, ctx.tenantId, opening.filter((id) => unlocked.get(id)!.missing));
   const locked = await lockAllOrNone(tx, ctx, opening);
   // Read again under the lock: a customer erased or merged meanwhile earns nothing, as with the single route.
   standingOf(locked);
