@@ -1,7 +1,8 @@
 // The reward form in the browser. A manager on a phone, in Persian, adds a reward to the catalogue
 // (name, cost and stock typed in Persian digits, a per-member limit, only for the gold tier): bad
 // input first, refused by the server and its messages shown on the very fields; then the reward
-// in the list and as the API holds it. The form and the reward page's edit in fa, ar and en at
+// in the list and as the API holds it. Its days on offer typed in the Solar Hijri calendar, kept as
+// the workspace's midnights, shown on its page and in the list, then cleared. The form and the reward page's edit in fa, ar and en at
 // 1366 and 390 px: axe, no Latin word on fa/ar, no sideways scroll, screenshots.
 // Run: node --import tsx --test e2e/loyalty-rewards-form.e2e.ts
 import assert from 'node:assert/strict';
@@ -100,6 +101,73 @@ describe('the reward form', { timeout: 900_000 }, () => {
       return found.tiers.length > 0 && found;
     });
     assert.deepEqual(tiers.tiers.map((x: { id: string }) => x.id), [goldId]);
+    await context.close();
+  });
+
+  test('on a phone in Persian, the days on offer are typed in the Solar Hijri calendar and kept as the workspace\'s midnights', async () => {
+    const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const page = await context.newPage();
+    const api = await staff(page);
+    await api('PATCH', '/api/me', { language: 'fa' });
+    const reward = (await api('GET', '/api/loyalty/rewards?all=true')).items.find((r: { name: { fa?: string } }) => r.name.fa === 'بلیت سینما');
+    await page.goto(`/loyalty/rewards/${reward.id}`);
+    await page.getByRole('button', { name: fa['loyalty.rewards.edit'] }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('heading', { name: fa['loyalty.rewards.editTitle'] }).waitFor({ timeout: 60_000 });
+    const typeDay = async (label: string, [year, month, day]: string[]) => {
+      const group = dialog.getByRole('group', { name: label, exact: true });
+      await group.locator('[data-type="year"]').click();
+      await page.keyboard.type(year!);
+      await group.locator('[data-type="month"]').click();
+      await page.keyboard.type(month!);
+      await group.locator('[data-type="day"]').click();
+      await page.keyboard.type(day!);
+    };
+    // Nowruz 1406: a last day before the first is caught on the field, and nothing can be saved.
+    await typeDay(fa['loyalty.rewards.firstDay'], ['۱۴۰۶', '۰۱', '۱۳']);
+    await typeDay(fa['loyalty.rewards.lastDay'], ['۱۴۰۶', '۰۱', '۰۱']);
+    await dialog.getByText(fa['loyalty.rewards.windowBackwards']).waitFor();
+    assert.equal(await dialog.getByRole('button', { name: fa['common.save'] }).isDisabled(), true);
+    await typeDay(fa['loyalty.rewards.firstDay'], ['۱۴۰۶', '۰۱', '۰۱']);
+    await typeDay(fa['loyalty.rewards.lastDay'], ['۱۴۰۶', '۰۱', '۱۳']);
+    await dialog.getByText(fa['loyalty.rewards.windowBackwards']).waitFor({ state: 'detached' });
+    assert.deepEqual(await latinWords(page, '[role="dialog"]'), [], 'fa 390 reward window');
+    await noSidewaysScroll(page, 390);
+    await screenshot(page, 'rewards-window-fa-390');
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/loyalty/rewards/${reward.id}`) && r.request().method() === 'PATCH');
+    await dialog.getByRole('button', { name: fa['common.save'] }).click();
+    assert.equal((await saved).status(), 200);
+    await dialog.waitFor({ state: 'detached' });
+    // 1 Farvardin 1406 is 21 March 2027; midnight in Tehran (UTC+3:30) to the midnight after 13 Farvardin.
+    const stored = await api('GET', `/api/loyalty/rewards/${reward.id}`);
+    assert.deepEqual([stored.validFrom, stored.validUntil], ['2027-03-20T20:30:00.000Z', '2027-04-02T20:30:00.000Z']);
+    // Not on offer yet: the page and the list say from when, in the reader's calendar.
+    const state = page.locator('.reward-page-state');
+    await state.getByText(/۱ فروردین ۱۴۰۶/).first().waitFor();
+    assert.match(await state.innerText(), /۱۳ فروردین ۱۴۰۶/);
+    await page.goto('/loyalty');
+    const row = page.locator('section[aria-labelledby="loyalty-rewards"]').getByRole('row', { name: /بلیت سینما/ });
+    await row.getByText(/از ۱ فروردین ۱۴۰۶/).waitFor({ timeout: 60_000 });
+    // Emptied again: on offer from now on, with no end.
+    await page.goto(`/loyalty/rewards/${reward.id}`);
+    await page.getByRole('button', { name: fa['loyalty.rewards.edit'] }).click();
+    await dialog.getByRole('heading', { name: fa['loyalty.rewards.editTitle'] }).waitFor({ timeout: 60_000 });
+    for (const label of [fa['loyalty.rewards.firstDay'], fa['loyalty.rewards.lastDay']]) {
+      const group = dialog.getByRole('group', { name: label, exact: true });
+      for (const part of ['day', 'month', 'year']) {
+        await group.locator(`[data-type="${part}"]`).click();
+        await page.keyboard.press('Backspace');
+        await page.keyboard.press('Backspace');
+        await page.keyboard.press('Backspace');
+        await page.keyboard.press('Backspace');
+      }
+    }
+    await dialog.getByRole('button', { name: fa['common.save'] }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await until('the window cleared', async () => {
+      const now = await api('GET', `/api/loyalty/rewards/${reward.id}`);
+      return now.validFrom === null && now.validUntil === null;
+    });
     await context.close();
   });
 

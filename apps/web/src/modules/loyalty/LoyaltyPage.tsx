@@ -13,6 +13,7 @@ import { loyaltyApi, loyaltyKeys, type Charity, type Program, type Reward, type 
 import { localName } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import { RewardEditor } from './reward-editor.tsx';
+import { RewardStateBadge } from './reward-state.tsx';
 import './loyalty.css';
 import { Referrals } from './referrals.tsx';
 import { CreditPackages, LoyaltyGames } from './games.tsx';
@@ -102,7 +103,7 @@ function Rewards() {
     },
     {
       id: 'state', header: t('loyalty.rewards.state'),
-      cell: (r) => <Badge tone={r.archived ? 'neutral' : r.active ? 'good' : 'warn'}>{t(r.archived ? 'loyalty.rewards.archived' : r.active ? 'loyalty.rewards.active' : 'loyalty.rewards.paused')}</Badge>,
+      cell: (r) => <RewardStateBadge reward={r} />,
     },
   ];
   return (

@@ -14,6 +14,7 @@ import { couponKeys, couponsApi, type CodesAdded } from './coupons-api.ts';
 import { localName, newIdempotencyKey } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import { RewardEditor } from './reward-editor.tsx';
+import { RewardStateBadge, RewardWindowText } from './reward-state.tsx';
 import './coupons.css';
 
 export default function RewardPage({ rewardId }: { rewardId: string }) {
@@ -34,6 +35,7 @@ export default function RewardPage({ rewardId }: { rewardId: string }) {
           <p className="muted page-intro">
             {t(`loyalty.rewards.kindName.${r.kind}`)} · {t('loyalty.coupons.cost', { points: formatNumber(r.pointsCost, prefs) })}
           </p>
+          <p className="reward-page-state"><RewardStateBadge reward={r} /> <span className="muted"><RewardWindowText reward={r} /></span></p>
         </div>
         <div className="reward-page-actions">
           {manager && !r.archived && <Button onPress={() => setEditing(true)}>{t('loyalty.rewards.edit')}</Button>}

@@ -1,6 +1,6 @@
 // The reward form: a new reward for the catalogue (name in fa/ar/en, kind, cost in points, stock,
-// a per-member limit, on offer or not, and who may redeem it: everyone or chosen tiers of a
-// program), or the same fields of an existing one. Typed numbers may be in Persian or Arabic
+// a per-member limit, on offer or not, the first and last day on offer in the reader's calendar,
+// and who may redeem it: everyone or chosen tiers of a program), or the same fields of an existing one. Typed numbers may be in Persian or Arabic
 // digits; the form only checks they are whole numbers, and the server's rules (at least one
 // point, at least one name, a stock not below what was taken) come back as problem+json, each
 // message shown on its field.
@@ -12,10 +12,12 @@ import { useT } from '../../i18n/useT.ts';
 import { localiseDigits, toLatinDigits } from '../../lib/format.ts';
 import { request } from '../../lib/api.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
+import { DateField } from '../../ui/date-fields.tsx';
 import { Button, Checkbox, Dialog, Select, Skeleton, Switch, TextField, UserText, useToast } from '../../ui/index.ts';
 import { loyaltyApi, loyaltyKeys, type Reward } from './api.ts';
 import { couponKeys, couponsApi } from './coupons-api.ts';
 import { localName, newIdempotencyKey } from './loyalty-format.ts';
+import { windowBackwards, windowDays, windowInstants } from './reward-window.ts';
 import './reward-editor.css';
 
 const KINDS: RewardKind[] = ['gift', 'discount_coupon', 'coupon', 'partner_offer', 'donation'];
@@ -51,6 +53,8 @@ export function RewardEditor({ reward, onClose }: { reward: Reward | null; onClo
   const [stock, setStock] = useState(asText(reward?.stock));
   const [limit, setLimit] = useState(asText(reward?.perMemberLimit));
   const [active, setActive] = useState(reward?.active ?? true);
+  const [offer, setOffer] = useState(() => windowDays({ validFrom: reward?.validFrom ?? null, validUntil: reward?.validUntil ?? null }, prefs.timeZone, prefs.calendar));
+  const backwards = windowBackwards(offer);
   const [who, setWho] = useState<'everyone' | 'tiers'>('everyone');
   const [programId, setProgramId] = useState<string | null>(null);
   const [tierIds, setTierIds] = useState<Set<string>>(new Set());
@@ -65,20 +69,21 @@ export function RewardEditor({ reward, onClose }: { reward: Reward | null; onClo
   const errors = submit.error?.fieldErrors ?? {};
   // What was sent with the refused save: a server message stays on its field until the field changes.
   const [sent, setSent] = useState<Record<string, string>>({});
-  const now: Record<string, string> = { 'name.fa': fa, 'name.ar': ar, 'name.en': en, name: `${fa}|${ar}|${en}`, pointsCost: cost, stock, perMemberLimit: limit };
+  const days = `${offer.firstDay?.toString() ?? ''}|${offer.lastDay?.toString() ?? ''}`;
+  const now: Record<string, string> = { 'name.fa': fa, 'name.ar': ar, 'name.en': en, name: `${fa}|${ar}|${en}`, pointsCost: cost, stock, perMemberLimit: limit, validFrom: days, validUntil: days };
   const paths = Object.fromEntries(Object.entries(submit.error?.fieldPaths ?? {}).map(([field, e]) => [field, e.message]));
   const fe: Record<string, string | undefined> = Object.fromEntries(Object.entries({ ...errors, ...paths }).filter(([field]) => !(field in now) || sent[field] === now[field]));
   // A name too long or malformed in one language is on that language's field; no name at all on the first.
   const nameError = (lang: 'fa' | 'ar' | 'en') => fe[`name.${lang}`] ?? (lang === 'fa' && !fe['name.ar'] && !fe['name.en'] ? fe.name : undefined);
   const tiersMissing = reward === null && who === 'tiers' && tierIds.size === 0;
-  const blocked = costValue === null || notWhole(costValue) || notWhole(stockValue) || notWhole(limitValue) || tiersMissing;
+  const blocked = costValue === null || notWhole(costValue) || notWhole(stockValue) || notWhole(limitValue) || tiersMissing || backwards;
 
   const handle = async () => {
     let saved: Reward | undefined;
     setSent(now);
     const ok = await submit.run(async () => {
       const name = Object.fromEntries(Object.entries({ fa: fa.trim(), ar: ar.trim(), en: en.trim() }).filter(([, v]) => v !== ''));
-      const fields = { name, pointsCost: costValue!, stock: stockValue, perMemberLimit: limitValue, active };
+      const fields = { name, pointsCost: costValue!, stock: stockValue, perMemberLimit: limitValue, active, ...windowInstants(offer, prefs.timeZone) };
       saved = reward ? await rewardsApi.update(reward.id, fields, key.current) : await rewardsApi.create({ kind, ...fields }, key.current);
       if (!reward && who === 'tiers' && program) await couponsApi.setRewardTiers(saved.id, program, [...tierIds], `${key.current}-tiers`);
     });
@@ -120,6 +125,13 @@ export function RewardEditor({ reward, onClose }: { reward: Reward | null; onClo
           <TextField label={t('loyalty.rewards.limitField')} value={limit} onChange={setLimit} inputMode="numeric" dir="ltr"
             description={t('loyalty.rewards.limitHelp')} errorMessage={notWhole(limitValue) ? t('loyalty.rewards.wholeNumber') : fe.perMemberLimit} />
         </div>
+        <fieldset className="reward-form-window">
+          <legend>{t('loyalty.rewards.windowLegend')}</legend>
+          <DateField label={t('loyalty.rewards.firstDay')} value={offer.firstDay} onChange={(firstDay) => setOffer({ ...offer, firstDay })}
+            description={t('loyalty.rewards.firstDayHelp')} errorMessage={fe.validFrom} />
+          <DateField label={t('loyalty.rewards.lastDay')} value={offer.lastDay} onChange={(lastDay) => setOffer({ ...offer, lastDay })}
+            description={t('loyalty.rewards.lastDayHelp')} errorMessage={backwards ? t('loyalty.rewards.windowBackwards') : fe.validUntil} />
+        </fieldset>
         <Switch isSelected={active} onChange={setActive}>{t('loyalty.rewards.activeSwitch')}</Switch>
         {reward === null && (
           <div className="reward-form-who">
