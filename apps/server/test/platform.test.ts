@@ -202,7 +202,7 @@ describe('outbox and jobs', () => {
     const mine = received.filter((e) => e.tenantId === ws.tenantId);
     expect(mine.map((e) => e.topic)).toEqual(['test.committed']);
     expect(mine[0]!.payload).toEqual({ n: 1 });
-    const pending = await t.database.db.execute(sql`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = ${ws.tenantId} AND dispatched_at IS NULL`);
+    const pending = await t.database.db.execute(sql`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = ${ws.tenantId} AND outbox_event_pending(xid, id)`);
     expect(pending.rows[0]!.n).toBe(0);
   });
 
@@ -212,7 +212,7 @@ describe('outbox and jobs', () => {
       for (const topic of ['choice.wanted', 'choice.unwanted', 'choice.undecided']) await publishEvent(tx, ws.tenantId, topic, {});
     });
     // Dispatched means every subscriber has had the batch: what it did not get by then, it never will.
-    const pending = async () => Number((await t.database.db.execute(sql`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = ${ws.tenantId} AND dispatched_at IS NULL`)).rows[0]!.n);
+    const pending = async () => Number((await t.database.db.execute(sql`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = ${ws.tenantId} AND outbox_event_pending(xid, id)`)).rows[0]!.n);
     const deadline = Date.now() + 60_000;
     while ((await pending()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await pending()).toBe(0);

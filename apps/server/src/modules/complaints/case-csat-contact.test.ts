@@ -107,7 +107,7 @@ describe('the satisfaction question for a complainant without a customer record'
 
     // The survey's events reach the feedback subscriber too: the answer is kept once, the case reopened once.
     await eventually(async () => {
-      const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1 AND topic IN ('response.submitted', 'feedback.negative') AND dispatched_at IS NULL`, [ws.tenantId]);
+      const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1 AND topic IN ('response.submitted', 'feedback.negative') AND outbox_event_pending(xid, id)`, [ws.tenantId]);
       const { rows: sent } = await t.database.pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1 AND topic IN ('response.submitted', 'feedback.negative')`, [ws.tenantId]);
       return rows[0].n === 0 && sent[0].n === 2;
     }, 'the answer\'s events relayed', 60_000);

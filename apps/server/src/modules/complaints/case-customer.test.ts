@@ -355,7 +355,7 @@ describe('negative feedback opens a case', () => {
     }
     await eventually(async () => (await casesFor(ws, viaOutbox)).length === 1, 'the case from the relayed event');
     await eventually(async () => {
-      const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1 AND payload->>'responseId' = $2 AND dispatched_at IS NULL`, [ws.tenantId, viaOutbox]);
+      const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1 AND payload->>'responseId' = $2 AND outbox_event_pending(xid, id)`, [ws.tenantId, viaOutbox]);
       return rows[0].n === 0;
     }, 'both deliveries relayed');
     expect(await casesFor(ws, viaOutbox)).toHaveLength(1);

@@ -259,7 +259,7 @@ describe('automations for imported customers', () => {
     // The relay hands events over in order: once the second import's have all run, the first's would have too.
     await eventually(async () => (await runsFor(ws, ruleId)).length >= 4, 'the rule to run for the customers of the second import');
     await eventually(async () => {
-      const { rows } = await t.database.pool.query('SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1 AND dispatched_at IS NULL', [ws.tenantId]);
+      const { rows } = await t.database.pool.query('SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1 AND outbox_event_pending(xid, id)', [ws.tenantId]);
       return rows[0].n === 0;
     }, 'every event of the workspace to be relayed');
     const ran = await runsFor(ws, ruleId);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, createSegment, defineAttribute } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { eventually } from '../../../test/eventually.ts';
-import type { DomainEvent } from '../../platform/events/outbox.ts';
+import { relayAgainFrom, type DomainEvent } from '../../platform/events/outbox.ts';
 import { toIsoDate } from '../../platform/i18n/calendar.ts';
 import { handleEvent, handleEvents } from './automation.engine.ts';
 import { runDatedTriggers } from './automation.triggers.ts';
@@ -123,8 +123,8 @@ describe('at most once per customer per event', () => {
     const event: DomainEvent = { tenantId: ws.tenantId, id: Number(row!.id), topic: row!.topic, payload: row!.payload, occurredAt: row!.created_at.toISOString() };
     // redelivered directly to the engine, and through the relay once more
     await handleEvent(t.database, event);
-    await t.database.pool.query('UPDATE outbox_events SET dispatched_at = NULL WHERE tenant_id = $1 AND id = $2', [ws.tenantId, event.id]);
-    await eventually(async () => (await query('SELECT 1 FROM outbox_events WHERE tenant_id = $1 AND id = $2 AND dispatched_at IS NOT NULL', [ws.tenantId, event.id])).length === 1, 'relayed again');
+    expect(await relayAgainFrom(t.database, ws.tenantId, event.id)).toBe(true);
+    await eventually(async () => (await query('SELECT 1 FROM outbox_events WHERE tenant_id = $1 AND id = $2 AND NOT outbox_event_pending(xid, id)', [ws.tenantId, event.id])).length === 1, 'relayed again');
     await handleEvent(t.database, event);
     const runs = await runsOf(ws, rule.id);
     expect(runs).toHaveLength(1);
@@ -182,7 +182,7 @@ describe('stale events', () => {
     const [stale] = await query<{ id: string; topic: string; payload: Record<string, unknown>; created_at: Date }>(
       `SELECT id, topic, payload, created_at FROM outbox_events WHERE tenant_id = $1 AND topic = 'touchpoint.recorded' AND payload->>'customerId' = $2`,
       [ws.tenantId, history.id]);
-    await eventually(async () => (await query('SELECT 1 FROM outbox_events WHERE tenant_id = $1 AND id = $2 AND dispatched_at IS NOT NULL', [ws.tenantId, stale!.id])).length === 1, 'stale event relayed');
+    await eventually(async () => (await query('SELECT 1 FROM outbox_events WHERE tenant_id = $1 AND id = $2 AND NOT outbox_event_pending(xid, id)', [ws.tenantId, stale!.id])).length === 1, 'stale event relayed');
     await handleEvent(t.database, { tenantId: ws.tenantId, id: Number(stale!.id), topic: stale!.topic, payload: stale!.payload, occurredAt: stale!.created_at.toISOString() });
     expect((await runsOf(ws, rule.id)).map((r) => [r.customer_id, r.status])).toEqual([[fresh.id, 'done']]);
     expect(runs).toHaveLength(1);

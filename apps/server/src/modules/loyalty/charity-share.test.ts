@@ -25,7 +25,7 @@ async function call(ws: TestWorkspace, method: 'GET' | 'POST' | 'PUT' | 'DELETE'
 async function delivered(ws: TestWorkspace): Promise<void> {
   await eventually(async () => {
     const { rows: [left] } = await t.database.pool.query(`
-      SELECT (SELECT count(*) FROM outbox_events WHERE tenant_id = $1 AND dispatched_at IS NULL)
+      SELECT (SELECT count(*) FROM outbox_events WHERE tenant_id = $1 AND outbox_event_pending(xid, id))
            + (SELECT count(*) FROM pgboss.job WHERE name = 'on.loyalty.charity-share' AND data->>'tenantId' = $1::text
                 AND state NOT IN ('completed', 'failed', 'cancelled')) AS n`, [ws.tenantId]);
     return Number(left.n) === 0;

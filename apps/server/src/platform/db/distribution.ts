@@ -15,6 +15,7 @@ export const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   recovery_codes: 'second-factor codes of an account, checked at sign-in',
   login_throttle: 'failed sign-ins per account and address, counted before the workspace is known',
   survey_tokens: 'a respondent opens a survey link, invitation or kiosk with only its token',
+  outbox_relay_cursors: 'where the event relay has got to, per slot of the whole outbox, not per workspace',
 };
 
 export interface Distribution {

@@ -1,7 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-/** Domain events written in the same transaction as the change that caused them. */
+/** A 64-bit transaction id (PostgreSQL's xid8), as its decimal text. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
+/**
+ * Domain events written in the same transaction as the change that caused them. `xid` is that
+ * transaction's id: the relay reads events by (xid, id) past its cursors (events/outbox.ts), so an
+ * event is relayed when it sorts at or before its slot's cursor; `outbox_event_pending(xid, id)`
+ * (a SQL function of migration 0035) says whether it is still to be.
+ */
 export const outboxEvents = pgTable(
   'outbox_events',
   {
@@ -10,13 +18,24 @@ export const outboxEvents = pgTable(
     topic: text('topic').notNull(),
     payload: jsonb('payload').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    index('outbox_events_pending_idx').on(t.id).where(sql`dispatched_at IS NULL`),
+    index('outbox_events_relay_idx').on(t.xid, t.id),
   ],
 );
+
+/**
+ * Where the relay has got to, per slot (events whose xid modulo the number of slots is `slot`):
+ * every event of the slot at or before (xid, id) has been handed to every subscriber.
+ */
+export const outboxRelayCursors = pgTable('outbox_relay_cursors', {
+  slot: integer('slot').primaryKey(),
+  xid: xid8('xid').notNull(),
+  id: bigint('id', { mode: 'number' }).notNull(),
+  movedAt: timestamp('moved_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** The first result of each write made with an Idempotency-Key, replayed on a retry. */
 export const idempotencyKeys = pgTable(

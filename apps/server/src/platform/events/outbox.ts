@@ -100,22 +100,34 @@ function matches(topic: string, patterns: string[]): boolean {
 }
 
 /**
- * Hands committed events to their subscribers. Each batch is claimed with SKIP LOCKED and its
- * subscribers run in this process while the claim is held; the events are marked dispatched in
- * the claim's transaction once every subscriber has had them. So with several worker processes
- * every event reaches every subscriber once, and a crash before the mark hands the batch out again
- * (subscribers are at-least-once, as they were as pg-boss jobs, and are written to be safe to
- * run twice).
+ * Hands committed events to their subscribers, at least once, without writing to the events.
  *
- * Why in-process and not a pg-boss job per subscriber per event: at a few hundred answers a
- * second, those jobs (an insert, a fetch update, a completion update and the archiving, on tables
- * of six indexes each) were a third of what an answer wrote (bench/RESULTS.md, "where an answer's
- * cost goes"). pg-boss stays for what it is good at: an event a subscriber fails on becomes a job
- * of that subscriber's queue, sent in the claim's transaction, and is retried there with backoff,
- * alone, while the batch goes on.
+ * Each event carries the id of the transaction that wrote it (`xid`, xid8). The relay keeps a
+ * cursor per slot in `outbox_relay_cursors` (a slot is the transaction id modulo the number of
+ * slots, so a transaction's events stay together and in order) and reads the events past it in
+ * (xid, id) order, but only those of transactions older than the oldest one still running
+ * (`pg_snapshot_xmin`): every such transaction has ended, and any transaction that has not can
+ * only write events that sort after them. So the cursor never passes an event that is yet to
+ * commit, the hole an id cursor has when a transaction that took its id earlier commits later.
  *
- * It polls (a partial-index probe every POLL_MS) rather than LISTEN/NOTIFY: pg_notify
- * serialises every committing transaction on a global lock, which ingest cannot afford.
+ * A slot is claimed with a transaction-scoped advisory lock (SKIP LOCKED's counterpart: another
+ * relay tries the next slot). Its subscribers run in this process while the claim is held, and the
+ * cursor moves past the batch in the claim's transaction once every subscriber has had it: one row
+ * update per batch. A crash before that commit hands the batch out again (subscribers are
+ * at-least-once, as they were as pg-boss jobs, and are written to be safe to run twice). The claim
+ * writes nothing until then, so it holds no transaction id back from the other relays.
+ *
+ * Why not a mark per event: the outbox marked each event dispatched with an UPDATE that was never
+ * HOT, ~2.5 row versions and ~5 index entries per survey answer (bench/RESULTS.md, "the outbox
+ * relay by cursor"). Why in-process and not a pg-boss job per subscriber per event: those jobs were
+ * a third of what an answer wrote ("where an answer's cost goes"). pg-boss stays for what it is good
+ * at: an event a subscriber fails on becomes a job of that subscriber's queue, sent in the claim's
+ * transaction, and is retried there with backoff, alone, while the batch goes on.
+ *
+ * The cost: a transaction that stays open with a transaction id (anywhere on the PostgreSQL
+ * cluster) holds back the delivery of every event written after it began, until it ends. Nothing
+ * is lost, only late. It polls (an index probe every POLL_MS) rather than LISTEN/NOTIFY:
+ * pg_notify serialises every committing transaction on a global lock, which ingest cannot afford.
  */
 export class OutboxRelay {
   static readonly POLL_MS = 250;
@@ -204,6 +216,9 @@ export class OutboxRelay {
     return failed;
   }
 
+  /** which slot this loop tries first, so that two loops of a process start on different ones */
+  private turn = 0;
+
   /** Returns how many events were moved. */
   async relayBatch(limit = 500): Promise<number> {
     const client = await this.claims.connect();
@@ -213,41 +228,25 @@ export class OutboxRelay {
     client.on('error', dropped);
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ tenant_id: string; id: number; topic: string; payload: Record<string, unknown>; created_at: Date }>(
-        `SELECT tenant_id, id, topic, payload, created_at FROM outbox_events
-         WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
+      // The slots with events to hand out: one probe of the (xid, id) index while idle.
+      const { rows: ready } = await client.query<{ slot: number }>(
+        `SELECT c.slot FROM outbox_relay_cursors c, (SELECT count(*) AS n FROM outbox_relay_cursors) k
+         WHERE EXISTS (SELECT 1 FROM outbox_events e
+                       WHERE (e.xid, e.id) > (c.xid, c.id) AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+                         AND e.xid::text::bigint % k.n = c.slot)
+         ORDER BY c.slot`,
       );
-      if (rows.length === 0) {
+      const first = this.turn++;
+      for (let i = 0; i < ready.length; i++) {
+        const { slot } = ready[(first + i) % ready.length]!;
+        await client.query('BEGIN');
+        const moved = await this.relaySlot(client, slot, limit);
         await client.query('COMMIT');
-        return 0;
+        if (moved === undefined) continue;
+        this.queue.wake(moved.retried);
+        return moved.events;
       }
-      const work = new Map<Subscriber, DomainEvent[]>();
-      const verdicts = new Map<string, Promise<boolean>>();
-      for (const row of rows) {
-        const event: DomainEvent = { tenantId: row.tenant_id, id: row.id, topic: row.topic, payload: row.payload, occurredAt: row.created_at.toISOString() };
-        for (const subscriber of this.subscribersOf(row.topic)) {
-          if (subscriber.accepts && !(await this.accepted(verdicts, subscriber, row.tenant_id, row.topic))) continue;
-          const events = work.get(subscriber) ?? [];
-          events.push(event);
-          work.set(subscriber, events);
-        }
-      }
-      // Subscribers are independent of one another: they run side by side, each in event order.
-      const failures = await Promise.all([...work].map(async ([subscriber, events]) => ({ subscriber, events: await this.deliver(subscriber, events) })));
-      const retries = failures.flatMap(({ subscriber, events }) =>
-        events.map((event) => ({ job: subscriber.job as JobDefinition<unknown>, payload: event, singletonKey: `${event.tenantId}:${event.id}` })));
-      const db = { executeSql: (text: string, values: unknown[]) => client.query(text, values) };
-      await this.queue.enqueueMany(retries, { db });
-      await client.query(
-        `UPDATE outbox_events SET dispatched_at = now()
-         WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::bigint[]))`,
-        [rows.map((r) => r.tenant_id), rows.map((r) => r.id)],
-      );
-      await client.query('COMMIT');
-      this.queue.wake(new Set(retries.map((j) => j.job.name)));
-      return rows.length;
+      return 0;
     } catch (err) {
       // A connection that cannot even roll back is broken: the pool drops it rather than reuse it.
       broken = await client.query('ROLLBACK').then(() => undefined, (rollbackError: Error) => rollbackError);
@@ -258,19 +257,98 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Claims a slot in the open transaction, hands its next batch to the subscribers and moves its
+   * cursor past the batch. Undefined when another relay holds the slot or it has nothing (any more).
+   */
+  private async relaySlot(client: pg.PoolClient, slot: number, limit: number): Promise<{ events: number; retried: Set<string> } | undefined> {
+    const lock = await client.query<{ held: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('vafa.outbox-relay'), $1) AS held`, [slot]);
+    if (!lock.rows[0]!.held) return undefined;
+    // A statement after the lock: its snapshot sees the cursor as the slot's last holder committed it.
+    const { rows } = await client.query<{ tenant_id: string; id: number; topic: string; payload: Record<string, unknown>; created_at: Date; xid: string; from_xid: string; from_id: number }>(
+      `SELECT e.tenant_id, e.id, e.topic, e.payload, e.created_at, e.xid::text AS xid, c.xid::text AS from_xid, c.id AS from_id
+       FROM outbox_relay_cursors c
+       CROSS JOIN LATERAL (
+         SELECT * FROM outbox_events e
+         WHERE (e.xid, e.id) > (c.xid, c.id) AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+           AND e.xid::text::bigint % (SELECT count(*) FROM outbox_relay_cursors) = c.slot
+         ORDER BY e.xid, e.id LIMIT $2) e
+       WHERE c.slot = $1`,
+      [slot, limit],
+    );
+    if (rows.length === 0) return undefined;
+    const work = new Map<Subscriber, DomainEvent[]>();
+    const verdicts = new Map<string, Promise<boolean>>();
+    for (const row of rows) {
+      const event: DomainEvent = { tenantId: row.tenant_id, id: row.id, topic: row.topic, payload: row.payload, occurredAt: row.created_at.toISOString() };
+      for (const subscriber of this.subscribersOf(row.topic)) {
+        if (subscriber.accepts && !(await this.accepted(verdicts, subscriber, row.tenant_id, row.topic))) continue;
+        const events = work.get(subscriber) ?? [];
+        events.push(event);
+        work.set(subscriber, events);
+      }
+    }
+    // Subscribers are independent of one another: they run side by side, each in event order.
+    const failures = await Promise.all([...work].map(async ([subscriber, events]) => ({ subscriber, events: await this.deliver(subscriber, events) })));
+    const retries = failures.flatMap(({ subscriber, events }) =>
+      events.map((event) => ({ job: subscriber.job as JobDefinition<unknown>, payload: event, singletonKey: `${event.tenantId}:${event.id}` })));
+    const db = { executeSql: (text: string, values: unknown[]) => client.query(text, values) };
+    await this.queue.enqueueMany(retries, { db });
+    const last = rows[rows.length - 1]!;
+    const moved = await client.query(
+      `UPDATE outbox_relay_cursors SET xid = $2::xid8, id = $3, moved_at = now() WHERE slot = $1 AND xid = $4::xid8 AND id = $5`,
+      [slot, last.xid, last.id, last.from_xid, last.from_id],
+    );
+    // Only the lock's holder moves a cursor; anything else is a bug that must not skip events.
+    if (moved.rowCount !== 1) throw new Error(`outbox relay cursor ${slot} moved under its claim`);
+    return { events: rows.length, retried: new Set(retries.map((j) => j.job.name)) };
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.loops.map((loop) => loop.stop()));
     await this.claims.end();
   }
 }
 
-/** Housekeeping: dispatched events, old idempotency keys and expired sessions. */
+/**
+ * Hands an event to its subscribers again, with every event of its slot relayed after it: moves
+ * the slot's cursor back to just before it (under the slot's lock, so not under a claim in flight).
+ * For operators and tests; subscribers are at-least-once, so this is safe. False if the event is gone.
+ */
+export async function relayAgainFrom(database: Database, tenantId: string, eventId: number): Promise<boolean> {
+  const client = await database.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ slot: number; xid: string }>(
+      `SELECT e.xid::text AS xid, (e.xid::text::bigint % (SELECT count(*) FROM outbox_relay_cursors))::int AS slot
+       FROM outbox_events e WHERE e.tenant_id = $1 AND e.id = $2`, [tenantId, eventId]);
+    const found = rows[0];
+    if (found) {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('vafa.outbox-relay'), $1)`, [found.slot]);
+      await client.query(`UPDATE outbox_relay_cursors SET xid = $2::xid8, id = $3, moved_at = now() WHERE slot = $1`, [found.slot, found.xid, eventId - 1]);
+    }
+    await client.query('COMMIT');
+    return found !== undefined;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Housekeeping: relayed events, old idempotency keys and expired sessions. */
 export const pruneHousekeeping = defineJob({
   name: 'platform.prune',
   every: '17 * * * *',
   payload: zod.object({}),
   run: async (_payload, { database }) => {
-    await database.pool.query(`DELETE FROM outbox_events WHERE dispatched_at < now() - interval '7 days'`);
+    // Relayed events (at or behind their slot's cursor) a week old.
+    await database.pool.query(`
+      DELETE FROM outbox_events e USING outbox_relay_cursors c
+      WHERE e.created_at < now() - interval '7 days'
+        AND c.slot = e.xid::text::bigint % (SELECT count(*) FROM outbox_relay_cursors)
+        AND (e.xid, e.id) <= (c.xid, c.id)`);
     await database.pool.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
     await database.pool.query(`DELETE FROM sessions WHERE expires_at < now()`);
   },
