@@ -122,6 +122,30 @@ describe('the relay cursor', () => {
   });
 });
 
+describe('cursors from another cluster', () => {
+  it('relays what was still to go, and what comes after, when a restore brought cursors from ahead of this cluster', async () => {
+    const ws = await t.createWorkspace();
+    await drain();
+    // As a pg_dump of a busier cluster restores: positions far past this cluster's transaction ids.
+    const far = 1n << 40n;
+    await t.database.pool.query(`UPDATE outbox_relay_cursors SET xid = $1::xid8, id = 0`, [String(far)]);
+    const { rows: [relayed] } = await t.database.pool.query(
+      `INSERT INTO outbox_events (tenant_id, topic, payload, xid) SELECT $1, 'cursor.relayed-there', '{}', c.xid FROM outbox_relay_cursors c WHERE c.slot = 0 RETURNING id`, [ws.tenantId]);
+    await t.database.pool.query(`UPDATE outbox_relay_cursors SET id = $1 WHERE slot = 0`, [relayed.id]);
+    await t.database.pool.query(`INSERT INTO outbox_events (tenant_id, topic, payload, xid) VALUES ($1, 'cursor.pending-there', '{}', $2::xid8)`, [ws.tenantId, String(far + 4n)]);
+    expect(await relay.realignCursors()).toBe(true);
+    expect(await relay.realignCursors()).toBe(false);
+    await t.database.db.transaction(async (tx) => publishEvents(tx, ws.tenantId, [{ topic: 'cursor.new-here', payload: {} }]));
+    await eventually(async () => {
+      await drain();
+      return (await pending(ws.tenantId)) === 0 && received.some((e) => e.tenantId === ws.tenantId && e.topic === 'cursor.new-here');
+    }, 'the pending and the new event relayed', 60_000);
+    const topics = received.filter((e) => e.tenantId === ws.tenantId).map((e) => e.topic);
+    expect(topics).toContain('cursor.pending-there');
+    expect(topics).not.toContain('cursor.relayed-there');
+  });
+});
+
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 describe('a relay killed mid-batch', () => {

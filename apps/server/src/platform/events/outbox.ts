@@ -156,7 +156,42 @@ export class OutboxRelay {
   }
 
   async start(): Promise<void> {
+    await this.realignCursors();
     for (const loop of this.loops) loop.start();
+  }
+
+  /**
+   * Transaction ids belong to a cluster: a logical restore (pg_dump) into a cluster whose counter is
+   * behind the old one brings cursors and events from ahead of it, and new events would sort behind
+   * the cursors and never go out. Seen from here as a cursor at or past the next transaction id to
+   * be assigned; then every event is given this transaction's id and each cursor starts just before
+   * the oldest event it had not passed, as migration 0035 did (the few passed ones after it go out
+   * again: at least once). Done with every slot locked, so with no claim in flight.
+   */
+  async realignCursors(): Promise<boolean> {
+    const client = await this.claims.connect();
+    try {
+      await client.query('BEGIN');
+      const ahead = `SELECT EXISTS (SELECT 1 FROM outbox_relay_cursors WHERE xid >= pg_snapshot_xmax(pg_current_snapshot())) AS ahead`;
+      if (!(await client.query<{ ahead: boolean }>(ahead)).rows[0]!.ahead) {
+        await client.query('COMMIT');
+        return false;
+      }
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('vafa.outbox-relay'), slot) FROM outbox_relay_cursors ORDER BY slot`);
+      const { rows } = await client.query<{ first: number | null; next: number | null }>(
+        `SELECT (SELECT min(e.id) FROM outbox_events e WHERE outbox_event_pending(e.xid, e.id)) AS first, (SELECT max(id) + 1 FROM outbox_events) AS next`);
+      const from = (rows[0]!.first ?? rows[0]!.next ?? 1) - 1;
+      await client.query(`UPDATE outbox_events SET xid = pg_current_xact_id()`);
+      await client.query(`UPDATE outbox_relay_cursors SET xid = pg_current_xact_id(), id = $1, moved_at = now()`, [from]);
+      await client.query('COMMIT');
+      this.log.warn({ from }, 'outbox relay cursors were ahead of this cluster (a logical restore?); realigned, relaying again from the oldest event not yet relayed');
+      return true;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   private readonly byTopic = new Map<string, Subscriber[]>();
