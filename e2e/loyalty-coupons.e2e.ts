@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
-import { type Api, LANGS, latinWords, noSidewaysScroll, signInToPortal, SIZES, staffApi, toPersian, until } from './loyalty-e2e.ts';
+import { type Api, checkScreen, forEachPortalScreen, forEachStaffScreen, latinWords, signInToPortal, staffApi, toPersian, until } from './loyalty-e2e.ts';
 
 const fa = MESSAGES.fa;
 const KAVENEGAR_KEY = 'kv-e2e-coupons-key';
@@ -59,32 +59,18 @@ describe('discount coupons', { timeout: 900_000 }, () => {
   });
 
   test('staff see the pool and the restriction picker, generate and upload codes, and see the customer\'s codes', async () => {
-    for (const size of SIZES) {
-      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true });
-      const page = await context.newPage();
-      const api = await staff(page);
-      for (const language of LANGS) {
-        const m = MESSAGES[language];
-        await api('PATCH', '/api/me', { language });
-        await page.goto(`/loyalty/rewards/${couponId}`);
-        await page.getByTestId('coupon-counts').waitFor({ timeout: 60_000 });
-        await page.getByRole('heading', { name: m['loyalty.coupons.tiersTitle'] }).waitFor();
-        if (language !== 'en') assert.deepEqual(await latinWords(page, 'main'), [], `${language} ${size.width} reward page`);
-        await expectAccessible(page, `reward page ${language} ${size.width}`);
-        await noSidewaysScroll(page, size.width);
-        await screenshot(page, `coupons-reward-${language}-${size.width}`, { fullPage: true });
+    await forEachStaffScreen(browser, vafa, async (page, language, size) => {
+      await page.goto(`/loyalty/rewards/${couponId}`);
+      await page.getByTestId('coupon-counts').waitFor({ timeout: 60_000 });
+      await page.getByRole('heading', { name: MESSAGES[language]['loyalty.coupons.tiersTitle'] }).waitFor();
+      await checkScreen(page, { language, width: size.width, within: 'main', name: 'coupons-reward', fullPage: true });
 
-        await page.goto(`/customers/${memberId}`);
-        const list = page.getByTestId('customer-coupons');
-        await list.waitFor({ timeout: 60_000 });
-        await list.getByText(firstCode).waitFor();
-        if (language !== 'en') assert.deepEqual(await latinWords(page, '[data-testid="customer-coupons"]'), [], `${language} ${size.width} customer coupons`);
-        await noSidewaysScroll(page, size.width);
-        await list.scrollIntoViewIfNeeded();
-        await list.screenshot({ path: `test-output/screenshots/coupons-customer-${language}-${size.width}.png` });
-      }
-      await context.close();
-    }
+      await page.goto(`/customers/${memberId}`);
+      const list = page.getByTestId('customer-coupons');
+      await list.waitFor({ timeout: 60_000 });
+      await list.getByText(firstCode).waitFor();
+      await checkScreen(page, { language, width: size.width, within: '[data-testid="customer-coupons"]', name: 'coupons-customer', part: list });
+    });
 
     // A manager on a phone, in Persian: generates codes typed in Persian digits, then uploads a file with bad rows.
     const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });
@@ -113,29 +99,13 @@ describe('discount coupons', { timeout: 900_000 }, () => {
   });
 
   test('a member sees their codes, gets another for points, and sees a reward locked with the tier it needs', async () => {
-    for (const size of SIZES) {
-      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true });
-      const page = await context.newPage();
-      await page.goto(`/c/${slug}/points?lang=fa`);
-      await signIn(page);
-      for (const language of LANGS) {
-        const m = MESSAGES[language];
-        if (language !== 'fa') {
-          await page.goto(`/c/${slug}/points?lang=${language}`);
-          await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
-        }
-        const card = page.getByTestId('member-coupons');
-        await card.waitFor({ timeout: 60_000 });
-        await card.getByText(firstCode).waitFor();
-        await card.getByText(m['memberPortal.coupons.needsTier'].replace('{tier}', language === 'fa' ? 'طلایی' : language === 'ar' ? 'ذهبي' : 'Gold')).waitFor();
-        if (language !== 'en') assert.deepEqual(await latinWords(page, 'main'), [], `${language} ${size.width} portal`);
-        await expectAccessible(page, `portal coupons ${language} ${size.width}`);
-        await noSidewaysScroll(page, size.width);
-        await card.scrollIntoViewIfNeeded();
-        await card.screenshot({ path: `test-output/screenshots/coupons-portal-${language}-${size.width}.png` });
-      }
-      await context.close();
-    }
+    await forEachPortalScreen(browser, vafa, `/c/${slug}/points`, signIn, async (page, language, size) => {
+      const card = page.getByTestId('member-coupons');
+      await card.waitFor({ timeout: 60_000 });
+      await card.getByText(firstCode).waitFor();
+      await card.getByText(MESSAGES[language]['memberPortal.coupons.needsTier'].replace('{tier}', language === 'fa' ? 'طلایی' : language === 'ar' ? 'ذهبي' : 'Gold')).waitFor();
+      await checkScreen(page, { language, width: size.width, within: 'main', name: 'coupons-portal', part: card });
+    });
 
     // On a phone, in Persian: one tap gets a code; the points go down by its cost.
     const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });

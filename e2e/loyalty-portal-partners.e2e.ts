@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
-import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
-import { type Api, LANGS, latinWords, noSidewaysScroll, signInToPortal, SIZES, staffApi, toPersian } from './loyalty-e2e.ts';
+import { launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
+import { type Api, checkScreen, forEachPortalScreen, latinWords, noSidewaysScroll, signInToPortal, staffApi, toPersian } from './loyalty-e2e.ts';
 
 const fa = MESSAGES.fa;
 const KAVENEGAR_KEY = 'kv-e2e-portal-partners-key';
@@ -96,30 +96,14 @@ describe('partner offers in the member portal', { timeout: 900_000 }, () => {
   });
 
   test('screenshots in fa, ar and en at 1366 and 390', async () => {
-    for (const size of SIZES) {
-      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true });
-      const page = await context.newPage();
-      await page.goto(`/c/${slug}/points?lang=fa`);
-      await signInToPortal(page, sms, PHONE, E164);
-      for (const language of LANGS) {
-        const m = MESSAGES[language];
-        if (language !== 'fa') {
-          await page.goto(`/c/${slug}/points?lang=${language}`);
-          await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
-        }
-        const card = page.getByTestId('member-partner-offers');
-        await card.waitFor({ timeout: 60_000 });
-        await card.getByRole('heading', { name: m['memberPortal.partners.title'] }).waitFor();
-        await card.getByText(TICKET[language]).waitFor();
-        await card.getByText(PREMIERE[language]).waitFor();
-        if (language !== 'en') assert.deepEqual(await latinWords(page, 'main'), [], `${language} ${size.width} portal`);
-        await expectAccessible(page, `portal partner offers ${language} ${size.width}`);
-        await noSidewaysScroll(page, size.width);
-        await card.scrollIntoViewIfNeeded();
-        await card.screenshot({ path: `test-output/screenshots/portal-partners-${language}-${size.width}.png` });
-        if (size.width === 390) await screenshot(page, `portal-partners-page-${language}-${size.width}`, { fullPage: true });
-      }
-      await context.close();
-    }
+    await forEachPortalScreen(browser, vafa, `/c/${slug}/points`, (page) => signInToPortal(page, sms, PHONE, E164), async (page, language, size) => {
+      const card = page.getByTestId('member-partner-offers');
+      await card.waitFor({ timeout: 60_000 });
+      await card.getByRole('heading', { name: MESSAGES[language]['memberPortal.partners.title'] }).waitFor();
+      await card.getByText(TICKET[language]).waitFor();
+      await card.getByText(PREMIERE[language]).waitFor();
+      await checkScreen(page, { language, width: size.width, within: 'main', name: 'portal-partners', part: card });
+      if (size.width === 390) await screenshot(page, `portal-partners-page-${language}-${size.width}`, { fullPage: true });
+    });
   });
 });

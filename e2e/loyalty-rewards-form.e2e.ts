@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
-import { type Api, LANGS, latinWords, noSidewaysScroll, SIZES, staffApi, until } from './loyalty-e2e.ts';
+import { type Api, checkScreen, forEachStaffScreen, latinWords, noSidewaysScroll, staffApi, until } from './loyalty-e2e.ts';
 
 const fa = MESSAGES.fa;
 
@@ -172,46 +172,34 @@ describe('the reward form', { timeout: 900_000 }, () => {
   });
 
   test('the form and the reward page\'s edit in fa, ar and en at 1366 and 390', async () => {
-    for (const size of SIZES) {
-      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true });
-      const page = await context.newPage();
-      const api = await staff(page);
-      for (const language of LANGS) {
-        const m = MESSAGES[language];
-        await api('PATCH', '/api/me', { language });
-        await page.goto('/loyalty');
-        await page.getByRole('button', { name: m['loyalty.rewards.new'] }).click();
-        const dialog = page.getByRole('dialog');
-        await dialog.getByRole('heading', { name: m['loyalty.rewards.newTitle'] }).waitFor({ timeout: 60_000 });
-        await dialog.getByRole('button', { name: m['loyalty.rewards.who'] }).click();
-        await page.getByRole('option', { name: m['loyalty.rewards.onlyTiers'] }).click();
-        await dialog.getByRole('button', { name: m['loyalty.coupons.program'] }).click();
-        await page.getByRole('option', { name: 'باشگاه سینما' }).click();
-        await dialog.locator('label.checkbox').first().waitFor();
-        if (language !== 'en') assert.deepEqual(await latinWords(page, '[role="dialog"]'), [], `${language} ${size.width} reward form`);
-        await expectAccessible(page, `reward form ${language} ${size.width}`);
-        await noSidewaysScroll(page, size.width);
-        await screenshot(page, `rewards-form-${language}-${size.width}`);
-        await dialog.getByRole('button', { name: m['common.cancel'] }).click();
-        await dialog.waitFor({ state: 'detached' });
+    await forEachStaffScreen(browser, vafa, async (page, language, size, api) => {
+      const m = MESSAGES[language];
+      await page.goto('/loyalty');
+      await page.getByRole('button', { name: m['loyalty.rewards.new'] }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('heading', { name: m['loyalty.rewards.newTitle'] }).waitFor({ timeout: 60_000 });
+      await dialog.getByRole('button', { name: m['loyalty.rewards.who'] }).click();
+      await page.getByRole('option', { name: m['loyalty.rewards.onlyTiers'] }).click();
+      await dialog.getByRole('button', { name: m['loyalty.coupons.program'] }).click();
+      await page.getByRole('option', { name: 'باشگاه سینما' }).click();
+      await dialog.locator('label.checkbox').first().waitFor();
+      await checkScreen(page, { language, width: size.width, within: '[role="dialog"]', name: 'rewards-form' });
+      await dialog.getByRole('button', { name: m['common.cancel'] }).click();
+      await dialog.waitFor({ state: 'detached' });
 
-        // Edit from the reward's page: the cost changes, the header says so.
-        const reward = (await api('GET', '/api/loyalty/rewards?all=true')).items.find((r: { name: { fa?: string } }) => r.name.fa === 'بلیت سینما');
-        await page.goto(`/loyalty/rewards/${reward.id}`);
-        await page.getByRole('button', { name: m['loyalty.rewards.edit'] }).click();
-        await dialog.getByRole('heading', { name: m['loyalty.rewards.editTitle'] }).waitFor({ timeout: 60_000 });
-        const cost = field(page, m['loyalty.rewards.costField']);
-        const next = reward.pointsCost + 5;
-        await cost.input.fill(String(next));
-        if (language !== 'en') assert.deepEqual(await latinWords(page, '[role="dialog"]'), [], `${language} ${size.width} reward edit`);
-        await noSidewaysScroll(page, size.width);
-        await screenshot(page, `rewards-edit-${language}-${size.width}`);
-        await dialog.getByRole('button', { name: m['common.save'] }).click();
-        await dialog.waitFor({ state: 'detached' });
-        await until('the new cost', async () => (await api('GET', `/api/loyalty/rewards/${reward.id}`)).pointsCost === next);
-        await noSidewaysScroll(page, size.width);
-      }
-      await context.close();
-    }
+      // Edit from the reward's page: the cost changes, the header says so.
+      const reward = (await api('GET', '/api/loyalty/rewards?all=true')).items.find((r: { name: { fa?: string } }) => r.name.fa === 'بلیت سینما');
+      await page.goto(`/loyalty/rewards/${reward.id}`);
+      await page.getByRole('button', { name: m['loyalty.rewards.edit'] }).click();
+      await dialog.getByRole('heading', { name: m['loyalty.rewards.editTitle'] }).waitFor({ timeout: 60_000 });
+      const cost = field(page, m['loyalty.rewards.costField']);
+      const next = reward.pointsCost + 5;
+      await cost.input.fill(String(next));
+      await checkScreen(page, { language, width: size.width, within: '[role="dialog"]', name: 'rewards-edit' });
+      await dialog.getByRole('button', { name: m['common.save'] }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await until('the new cost', async () => (await api('GET', `/api/loyalty/rewards/${reward.id}`)).pointsCost === next);
+      await noSidewaysScroll(page, size.width);
+    });
   });
 });

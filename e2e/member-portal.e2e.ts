@@ -10,10 +10,10 @@ import type { APIRequestContext, Browser, Page } from 'playwright-core';
 import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+import { signInToPortal } from './loyalty-e2e.ts';
 
 const fa = MESSAGES.fa;
 const PERSIAN = '۰۱۲۳۴۵۶۷۸۹';
-const toPersian = (digits: string) => digits.replace(/[0-9]/g, (d) => PERSIAN[Number(d)]!);
 const toLatin = (text: string) => text.replace(/[۰-۹]/g, (d) => String(PERSIAN.indexOf(d))).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660));
 const KAVENEGAR_KEY = 'kv-e2e-portal-key';
 const PHONE = '09351234567';
@@ -37,32 +37,10 @@ async function staffApi(request: APIRequestContext) {
   };
 }
 
-/** The code of the newest SMS to the member's phone after `seen` earlier ones. */
-async function smsCode(seen: number): Promise<string> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const send = sms.sends.filter((s) => s.params.receptor === E164)[seen];
-    if (send) {
-      const codes = send.params.message!.match(/(?<![0-9])[0-9]{6}(?![0-9])/g);
-      assert.ok(codes, send.params.message);
-      return codes[codes.length - 1]!;
-    }
-    if (Date.now() > deadline) throw new Error('no SMS with the code reached the provider');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
+/** The member's sign-in on the portal page already open, in Persian digits, the code read from the SMS. */
 async function signIn(page: Page, atCodeStep?: () => Promise<void>): Promise<void> {
   await page.getByRole('heading', { level: 1, name: fa['memberPortal.title'] }).waitFor();
-  await page.getByRole('textbox', { name: fa['memberPortal.phone'] }).fill(toPersian(PHONE));
-  const seen = sms.sends.filter((s) => s.params.receptor === E164).length;
-  await page.getByRole('button', { name: fa['memberPortal.sendCode'] }).click();
-  await page.getByRole('heading', { level: 1, name: fa['memberPortal.codeTitle'] }).waitFor();
-  await atCodeStep?.();
-  const code = await smsCode(seen);
-  await page.getByRole('textbox', { name: fa['memberPortal.code'] }).fill(toPersian(code));
-  await page.getByRole('button', { name: fa['memberPortal.signIn'] }).click();
-  await page.getByTestId('member-available').waitFor();
+  await signInToPortal(page, sms, PHONE, E164, atCodeStep);
 }
 
 describe('member portal', { timeout: 600_000 }, () => {

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
-import { type Api, LANGS, latinWords, SIZES, staffApi, toPersian, until, signInToPortal } from './loyalty-e2e.ts';
+import { type Api, checkScreen, forEachPortalScreen, forEachStaffScreen, latinWords, signInToPortal, staffApi, toPersian, until } from './loyalty-e2e.ts';
 
 const fa = MESSAGES.fa;
 const KAVENEGAR_KEY = 'kv-e2e-referral-key';
@@ -63,27 +63,16 @@ describe('referrals', { timeout: 900_000 }, () => {
   });
 
   test('staff see who referred whom and what became of it, and a manager changes the rules', async () => {
-    for (const size of SIZES) {
-      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true });
-      const page = await context.newPage();
-      const api = await staff(page);
-      for (const language of LANGS) {
-        await api('PATCH', '/api/me', { language });
-        await page.goto('/loyalty');
-        const section = page.locator('section.referrals');
-        await section.getByText(MESSAGES[language]['loyalty.referrals.stateName.refused']).first().waitFor({ timeout: 60_000 });
-        await section.getByText(MESSAGES[language]['loyalty.referrals.reason.velocity_limit']).waitFor();
-        await section.getByText(MESSAGES[language]['loyalty.referrals.stateName.qualified']).first().waitFor();
-        await section.getByText(MESSAGES[language]['loyalty.referrals.stateName.attached']).first().waitFor();
-        await section.scrollIntoViewIfNeeded();
-        if (language !== 'en') assert.deepEqual(await latinWords(page, 'section.referrals'), [], `${language} ${size.width}`);
-        await expectAccessible(page, `referrals staff ${language} ${size.width}`);
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        assert.ok(width <= size.width, `no sideways scroll at ${size.width} (${width})`);
-        await section.screenshot({ path: `test-output/screenshots/referrals-staff-${language}-${size.width}.png` });
-      }
-      await context.close();
-    }
+    await forEachStaffScreen(browser, vafa, async (page, language, size) => {
+      const m = MESSAGES[language];
+      await page.goto('/loyalty');
+      const section = page.locator('section.referrals');
+      await section.getByText(m['loyalty.referrals.stateName.refused']).first().waitFor({ timeout: 60_000 });
+      await section.getByText(m['loyalty.referrals.reason.velocity_limit']).waitFor();
+      await section.getByText(m['loyalty.referrals.stateName.qualified']).first().waitFor();
+      await section.getByText(m['loyalty.referrals.stateName.attached']).first().waitFor();
+      await checkScreen(page, { language, width: size.width, within: 'section.referrals', name: 'referrals-staff', part: section });
+    });
 
     // A manager, in Persian on a phone, pays the friend 75 instead of 50.
     const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });
@@ -135,38 +124,23 @@ describe('referrals', { timeout: 900_000 }, () => {
 
     // The referrer, paid for a friend, in each language at phone and desktop size: the same code the staff gave.
     // One sign-in per screen size (a phone gets 3 codes in 15 minutes); the languages by ?lang= on the same session.
-    for (const size of [{ width: 390, height: 844 }, { width: 1366, height: 900 }]) {
-      const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: size, bypassCSP: true, permissions: ['clipboard-read', 'clipboard-write'] });
-      const page = await context.newPage();
-      await page.goto(`/c/${slug}/points?lang=fa`);
-      await signInToPortal(page, sms, PHONE, E164);
-      for (const language of LANGS) {
-        const m = MESSAGES[language];
-        if (language !== 'fa') {
-          await page.goto(`/c/${slug}/points?lang=${language}`);
-          await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
-        }
-        const card = page.getByTestId('member-referral');
-        await card.waitFor({ timeout: 60_000 });
-        await page.getByTestId('member-referral-code').waitFor();
-        const shown = (await page.getByTestId('member-referral-code').textContent())!;
-        assert.equal(shown, referrerCode, 'the code the staff gave');
-        // the friend's referral in the history, in the member's words (no program topic)
-        await page.getByTestId('member-history').getByText(m['memberPortal.cause.referral']).waitFor();
-        if (language !== 'en') assert.deepEqual(await latinWords(page, 'main'), [], `${language} ${size.width} main`);
-        const link = (await page.getByTestId('member-referral-link').textContent())!;
-        assert.equal(link, `${vafa.baseUrl}/c/${slug}/points?ref=${shown.replace('-', '')}`);
-        await card.getByRole('button', { name: m['common.copy'] }).click();
-        await card.getByRole('button', { name: m['common.copied'] }).waitFor();
-        assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
-        if (language !== 'en') assert.deepEqual(await latinWords(page, '[data-testid="member-referral"]'), [], `${language} ${size.width}`);
-        await expectAccessible(page, `referral portal ${language} ${size.width}`);
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        assert.ok(width <= size.width, `no sideways scroll at ${size.width} (${width})`);
-        await card.scrollIntoViewIfNeeded();
-        await screenshot(page, `referrals-portal-${language}-${size.width}`);
-      }
-      await context.close();
-    }
+    await forEachPortalScreen(browser, vafa, `/c/${slug}/points`, (page) => signInToPortal(page, sms, PHONE, E164), async (page, language, size) => {
+      const m = MESSAGES[language];
+      const card = page.getByTestId('member-referral');
+      await card.waitFor({ timeout: 60_000 });
+      await page.getByTestId('member-referral-code').waitFor();
+      const shown = (await page.getByTestId('member-referral-code').textContent())!;
+      assert.equal(shown, referrerCode, 'the code the staff gave');
+      // the friend's referral in the history, in the member's words (no program topic)
+      await page.getByTestId('member-history').getByText(m['memberPortal.cause.referral']).waitFor();
+      if (language !== 'en') assert.deepEqual(await latinWords(page, 'main'), [], `${language} ${size.width} main`);
+      const link = (await page.getByTestId('member-referral-link').textContent())!;
+      assert.equal(link, `${vafa.baseUrl}/c/${slug}/points?ref=${shown.replace('-', '')}`);
+      await card.getByRole('button', { name: m['common.copy'] }).click();
+      await card.getByRole('button', { name: m['common.copied'] }).waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+      await card.scrollIntoViewIfNeeded();
+      await checkScreen(page, { language, width: size.width, within: '[data-testid="member-referral"]', name: 'referrals-portal' });
+    }, { permissions: ['clipboard-read', 'clipboard-write'] });
   });
 });
