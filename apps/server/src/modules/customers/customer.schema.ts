@@ -32,6 +32,9 @@ export const customers = pgTable(
     totalSpentMinor: bigint('total_spent_minor', { mode: 'number' }).notNull().default(0),
     firstOrderAt: timestamp('first_order_at', { withTimezone: true }),
     lastOrderAt: timestamp('last_order_at', { withTimezone: true }),
+    // Moves on every touchpoint (each survey answer, each visit), so it is in no index and the
+    // table keeps 10 % of each page free (fillfactor 90, migration 0036): the update is then HOT
+    // and writes none of the 12 indexes' entries. Inactivity automations scan for it hourly.
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     searchText: text('search_text').notNull().default(''),
     /** the name as a sort key (see customer.name-key.ts); null when there is no name */
@@ -54,7 +57,6 @@ export const customers = pgTable(
     index('customers_order_count_idx').on(t.tenantId, t.orderCount, t.id),
     index('customers_total_spent_idx').on(t.tenantId, t.totalSpentMinor, t.id),
     index('customers_birthday_idx').on(t.tenantId, t.birthday).where(sql`birthday IS NOT NULL AND merged_into IS NULL`),
-    index('customers_last_seen_idx').on(t.tenantId, t.lastSeenAt).where(sql`merged_into IS NULL AND erased_at IS NULL`),
     index('customers_merged_into_idx').on(t.tenantId, t.mergedInto).where(sql`merged_into IS NOT NULL`),
   ],
 );
