@@ -61,6 +61,12 @@ for (let i = 0; i < INVITATIONS; i += 10_000) {
 }
 const socket = database.connection.host!;
 
+// People answer a wave in any order, not in the order it was sent: the runs take the
+// invitations shuffled, so consecutive answers do not all touch the same few table pages.
+for (let i = tokens.length - 1; i > 0; i--) {
+  const j = Math.floor(Math.random() * (i + 1));
+  [tokens[i], tokens[j]] = [tokens[j]!, tokens[i]!];
+}
 let next = 0;
 const takeToken = () => {
   if (next >= tokens.length) throw new Error('ran out of invitations: raise INVITATIONS');
@@ -97,10 +103,33 @@ const bare = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'b
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 await new Promise<void>((resolve) => bare.stdout!.on('data', (c: Buffer) => c.toString().includes('listening') && resolve()));
+// What each side writes: WAL bytes per stored row over its phase (the answer's includes what
+// the relay and workers write meanwhile), and the share of customer and invitation updates that
+// were HOT (no index entries), from PostgreSQL's own counters.
+const census = async () => ((await db.execute(sql`
+  SELECT pg_current_wal_insert_lsn()::text AS lsn,
+         (SELECT count(*) FROM survey_responses WHERE tenant_id = ${tenantId})::int AS answers,
+         (SELECT coalesce(sum(n_tup_upd), 0) FROM pg_stat_user_tables WHERE relname = 'customers')::int AS "customerUpdates",
+         (SELECT coalesce(sum(n_tup_hot_upd), 0) FROM pg_stat_user_tables WHERE relname = 'customers')::int AS "customerHot",
+         (SELECT coalesce(sum(n_tup_upd), 0) FROM pg_stat_user_tables WHERE relname = 'survey_invitations')::int AS "invitationUpdates",
+         (SELECT coalesce(sum(n_tup_hot_upd), 0) FROM pg_stat_user_tables WHERE relname = 'survey_invitations')::int AS "invitationHot"`)).rows[0] as {
+  lsn: string; answers: number; customerUpdates: number; customerHot: number; invitationUpdates: number; invitationHot: number;
+});
+const walSince = async (lsn: string) => Number(((await db.execute(sql`SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), ${lsn}::pg_lsn)::bigint AS n`)).rows[0] as { n: string }).n);
+await db.execute(sql`CHECKPOINT`);
+const bareFrom = await census();
 const baseline = await load((t) => `http://127.0.0.1:${barePort}/responses/${t}`, { connections: CONNECTIONS, seconds: SECONDS });
+const bareWal = await walSince(bareFrom.lsn);
+const bareRows = Number(((await db.execute(sql`SELECT count(*)::int AS n FROM bench_bare_responses`)).rows[0] as { n: number }).n);
 bare.kill('SIGTERM');
 const submitUrl = (t: string) => `${base}/api/public/surveys/${t}/responses`;
+await db.execute(sql`CHECKPOINT`);
+const maxFrom = await census();
 const max = await load(submitUrl, { connections: CONNECTIONS, seconds: SECONDS });
+await new Promise((r) => setTimeout(r, 1500)); // statistics reach pg_stat_user_tables within a second
+const maxTo = await census();
+const maxWal = await walSince(maxFrom.lsn);
+const share = (hot: number, all: number) => (all > 0 ? +(hot / all).toFixed(2) : null);
 const steady = await load(submitUrl, { connections: CONNECTIONS, seconds: SECONDS, overallRate: 1000 });
 
 // 2. The page of a one-question survey.
@@ -149,6 +178,10 @@ report('survey-respond', {
   bareInsertRps: baseline.rps,
   bareInsertP99Ms: baseline.p99,
   submitVsBare: +(max.rps / baseline.rps).toFixed(2),
+  walBytesPerAnswer: Math.round(maxWal / Math.max(1, maxTo.answers - maxFrom.answers)),
+  walBytesPerBareRow: Math.round(bareWal / Math.max(1, bareRows)),
+  customerHotShare: share(maxTo.customerHot - maxFrom.customerHot, maxTo.customerUpdates - maxFrom.customerUpdates),
+  invitationHotShare: share(maxTo.invitationHot - maxFrom.invitationHot, maxTo.invitationUpdates - maxFrom.invitationUpdates),
   at1000Rps: steady.rps,
   at1000P99Ms: steady.p99,
   at1000Non2xx: steady.non2xx,
