@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
-import { earnPoints, redeemPoints, settleDueBatch, verifyLedger, type LedgerContext } from './index.ts';
+import { earnPoints, redeemPoints, settleDueBatch, settleDueEverywhere, verifyLedger, type LedgerContext } from './index.ts';
 import { workspacesWithDueLots } from './ledger.repo.ts';
 
 // The expiry run and `verify` as bench/loyalty-scale.bench.ts measures them at 10,000,000 lots,
@@ -82,11 +82,11 @@ async function expired(tenantId: string): Promise<Map<number, number>> {
  * batch finds nothing. (The job itself would also settle the other test files' workspaces in a
  * shared database, at an instant of our choosing.)
  */
-async function runJob(tenantId: string, at: Date, batch?: number) {
+async function runJob(tenantId: string, at: Date, batch?: number, lane?: { index: number; of: number }) {
   const total = { batches: 0, members: 0, unlockedLots: 0, expiredLots: 0, expiredPoints: 0 };
   const ctx: LedgerContext = { tenantId, source: 'system:due-work', now: at };
   for (;;) {
-    const { seen, result } = await t.database.db.transaction((tx) => settleDueBatch(tx, ctx, batch));
+    const { seen, result } = await t.database.db.transaction((tx) => settleDueBatch(tx, ctx, batch, lane));
     if (seen === 0) return total;
     total.batches += 1;
     total.members += result.members;
@@ -176,5 +176,110 @@ describe('expiry at size, small', () => {
     const moved = await verify(ws.tenantId, at);
     expect(moved.driftCounts).toMatchObject({ entryLots: 1, lots: 0, entries: 0 });
     expect(moved.entryLotMismatch).toEqual([{ entryId: Number(entry.id), posted: -Number(entry.points), lots: -Number(entry.points) - 2 }]);
+  });
+});
+
+describe('expiry in lanes', () => {
+  it('two lanes at once (the hourly job) expire exactly the due lots, each once, beside a whole-workspace run', async () => {
+    const now = new Date();
+    const { ws, due, kept } = await seed(16, now);
+    const at = inDays(10, now);
+    // The two lanes of the job, each in batches of 2, and the API's whole-workspace run, all at once.
+    const [lane0, lane1, whole] = await Promise.all([
+      runJob(ws.tenantId, at, 2, { index: 0, of: 2 }), runJob(ws.tenantId, at, 2, { index: 1, of: 2 }), runJob(ws.tenantId, at, 2),
+    ]);
+    expect(lane0.expiredLots + lane1.expiredLots + whole.expiredLots).toBe(due.size);
+    expect(await expired(ws.tenantId)).toEqual(due);
+    const after = await lots(ws.tenantId);
+    for (const [id, remaining] of kept) expect(after.get(id), `lot ${id} not due`).toBe(remaining);
+    await expectLedgerBalanced(t, ws.tenantId);
+    // Each lane keeps to its own members: its run alone leaves the other's due lots alone.
+    const other = await seed(8, now);
+    const only0 = await runJob(other.ws.tenantId, at, 2, { index: 0, of: 2 });
+    const left = await runJob(other.ws.tenantId, at, 2, { index: 1, of: 2 });
+    expect(only0.expiredLots).toBeGreaterThan(0);
+    expect(left.expiredLots).toBeGreaterThan(0);
+    expect(only0.expiredLots + left.expiredLots).toBe(other.due.size);
+    expect((await runJob(other.ws.tenantId, at, 2, { index: 0, of: 2 })).batches + (await runJob(other.ws.tenantId, at, 2, { index: 1, of: 2 })).batches).toBe(0);
+  });
+
+  it('the hourly job settles every workspace in lanes, and run twice expires nothing the second time', async () => {
+    // The job settles the whole database: a ledger in 1999, so that only this workspace has
+    // anything due by then (the other files' lots are earned now).
+    const now = new Date(Date.UTC(1999, 0, 1));
+    const { ws, due } = await seed(6, now);
+    const at = inDays(10, now);
+    const first = await settleDueEverywhere(t.database, at, 2);
+    expect(first).toMatchObject({ workspaces: 1, expiredLots: due.size });
+    expect(await expired(ws.tenantId)).toEqual(due);
+    const entries = await entryCount(ws.tenantId);
+    const second = await settleDueEverywhere(t.database, at, 2);
+    expect(second).toMatchObject({ members: 0, expiredLots: 0, unlockedLots: 0 });
+    expect(await entryCount(ws.tenantId)).toBe(entries);
+    await expectLedgerBalanced(t, ws.tenantId);
+  });
+});
+
+describe('verify reports entries the database would have refused', () => {
+  it('an entry out of balance per unit, one posting to no account, one without postings: each reported', async () => {
+    const now = new Date();
+    const { ws, customers } = await seed(2, now);
+    expect((await verify(ws.tenantId, now)).ok).toBe(true);
+    // Written with the ledger's triggers off (as a restore or a hand edit could), then taken out again.
+    const client = await t.database.pool.connect();
+    const account = async (kind: string) => (await client.query<{ id: string }>(
+      'SELECT id FROM loyalty_accounts WHERE tenant_id = $1 AND customer_id = $2 AND kind = $3', [ws.tenantId, customers[0], kind])).rows[0]!.id;
+    const bad: number[] = [];
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL session_replication_role = replica');
+      const entry = async (key: string) => {
+        const { rows: [e] } = await client.query<{ id: string }>(
+          `INSERT INTO loyalty_entries (tenant_id, kind, idempotency_key, customer_id, source) VALUES ($1, 'adjust', $2, $3, 'test') RETURNING id`,
+          [ws.tenantId, key, customers[0]]);
+        bad.push(Number(e!.id));
+        return Number(e!.id);
+      };
+      const post = (entryId: number, accountId: string | number, amount: number) =>
+        client.query('INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount) VALUES ($1, $2, $3, $4)', [ws.tenantId, entryId, accountId, amount]);
+      // 5 points credited against 5 qualifying points taken: zero in all, out of balance in each unit.
+      const units = await entry('test:units');
+      await post(units, await account('available'), 5);
+      await post(units, await account('qualifying'), -5);
+      await client.query('UPDATE loyalty_members SET available = available + 5, qualifying = qualifying - 5 WHERE tenant_id = $1 AND customer_id = $2', [ws.tenantId, customers[0]]);
+      // A posting to an account that does not exist, balanced by one to the member's pending.
+      const nowhere = await entry('test:nowhere');
+      await post(nowhere, 999_999_999_999, 3);
+      await post(nowhere, await account('pending'), -3);
+      const empty = await entry('test:empty');
+      await client.query('COMMIT');
+
+      const report = await verify(ws.tenantId, now);
+      expect(report.ok).toBe(false);
+      expect(report.driftCounts.entries).toBe(5);
+      expect(report.unbalancedEntries).toEqual([
+        { entryId: units, unit: 'points', sum: 5 },
+        { entryId: units, unit: 'qualifying', sum: -5 },
+        { entryId: nowhere, unit: 'points', sum: -3 },
+        { entryId: nowhere, unit: 'unknown account', sum: 3 },
+        { entryId: empty, unit: 'no postings', sum: 0 },
+      ]);
+      // The spendable postings with no lot behind them are reported against the lots too.
+      expect(report.driftCounts.entryLots).toBe(2);
+      expect(report.entryLotMismatch).toEqual([{ entryId: units, posted: 5, lots: 0 }, { entryId: nowhere, posted: -3, lots: 0 }]);
+      expect(report.counts.postings).toBe((await verify(ws.tenantId, now)).counts.postings);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('BEGIN');
+      await client.query('SET LOCAL session_replication_role = replica');
+      await client.query('DELETE FROM loyalty_postings WHERE tenant_id = $1 AND entry_id = ANY($2::bigint[])', [ws.tenantId, bad]);
+      await client.query('DELETE FROM loyalty_entries WHERE tenant_id = $1 AND id = ANY($2::bigint[])', [ws.tenantId, bad]);
+      await client.query('UPDATE loyalty_members SET available = available - 5, qualifying = qualifying + 5 WHERE tenant_id = $1 AND customer_id = $2', [ws.tenantId, customers[0]]);
+      await client.query('COMMIT');
+      client.release();
+    }
+    const clean = await verify(ws.tenantId, now);
+    expect(clean.ok).toBe(true);
+    await expectLedgerBalanced(t, ws.tenantId);
   });
 });

@@ -462,25 +462,46 @@ export async function expireDueLots(tx: Executor, tenantId: string, customerIds:
 }
 
 /**
- * Members with due work (pending lots to unlock, lots to expire), found through the partial
- * indexes on the due instants, at most `limit` lots of each kind deep.
+ * One of `of` disjoint shares of a workspace's members (by a hash of the customer id), so that
+ * several connections can settle due work at once without meeting on a member.
  */
-export async function membersWithDueLots(db: Executor, tenantId: string, now: Date, limit: number): Promise<string[]> {
+export interface DueLane {
+  index: number;
+  of: number;
+}
+
+const inLane = (lane: DueLane | undefined) =>
+  lane === undefined || lane.of <= 1 ? sql`` : sql`AND (hashtext(customer_id::text) & 2147483647) % ${lane.of}::int = ${lane.index}::int`;
+
+/**
+ * Members with due work (pending lots to unlock, lots to expire), found through the partial
+ * indexes on the due instants, at most `limit` lots of each kind deep; in one lane, only its members.
+ */
+export async function membersWithDueLots(db: Executor, tenantId: string, now: Date, limit: number, lane?: DueLane): Promise<string[]> {
   const at = now.toISOString();
   const { rows } = await db.execute<{ customer_id: string }>(sql`
     SELECT DISTINCT customer_id FROM (
       (SELECT customer_id FROM loyalty_lots WHERE tenant_id = ${tenantId} AND remaining > 0 AND expires_at IS NOT NULL
-         AND expires_at <= ${at}::timestamptz ORDER BY expires_at LIMIT ${limit})
+         AND expires_at <= ${at}::timestamptz ${inLane(lane)} ORDER BY expires_at LIMIT ${limit})
       UNION ALL
       (SELECT customer_id FROM loyalty_lots WHERE tenant_id = ${tenantId} AND remaining > 0 AND pending_until IS NOT NULL AND unlocked_at IS NULL
-         AND pending_until <= ${at}::timestamptz ORDER BY pending_until LIMIT ${limit})
+         AND pending_until <= ${at}::timestamptz ${inLane(lane)} ORDER BY pending_until LIMIT ${limit})
     ) due`);
   return rows.map((r) => r.customer_id);
 }
 
-/** Runs of due work for one workspace take turns: the second waits, then finds nothing left to do. */
-export async function lockDueWork(tx: Executor, tenantId: string): Promise<void> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`loyalty.due-work:${tenantId}`}, 0))`);
+/**
+ * Runs of due work for one workspace take turns: the second waits, then finds nothing left to do.
+ * A run in lanes holds the workspace's key shared and its lane's key alone, so the lanes of one
+ * run go side by side while a whole-workspace run (the API's) still waits for them, and they for it.
+ */
+export async function lockDueWork(tx: Executor, tenantId: string, lane?: DueLane): Promise<void> {
+  const key = `loyalty.due-work:${tenantId}`;
+  if (lane === undefined || lane.of <= 1) {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+    return;
+  }
+  await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(hashtextextended(${key}, 0)), pg_advisory_xact_lock(hashtextextended(${`${key}:${lane.index}/${lane.of}`}, 0))`);
 }
 
 /**

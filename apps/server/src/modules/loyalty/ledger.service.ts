@@ -335,9 +335,9 @@ export const DUE_WORK_BATCH = 1_000;
  * (an advisory lock for the transaction), and an expired lot has nothing left, so a second or
  * concurrent run expires nothing twice. `seen` 0: nothing was due.
  */
-export async function settleDueBatch(tx: Executor, ctx: LedgerContext, batch = DUE_WORK_BATCH): Promise<{ seen: number; result: DueWorkResult }> {
-  await repo.lockDueWork(tx, ctx.tenantId);
-  const candidates = await repo.membersWithDueLots(tx, ctx.tenantId, ctx.now, batch);
+export async function settleDueBatch(tx: Executor, ctx: LedgerContext, batch = DUE_WORK_BATCH, lane?: repo.DueLane): Promise<{ seen: number; result: DueWorkResult }> {
+  await repo.lockDueWork(tx, ctx.tenantId, lane);
+  const candidates = await repo.membersWithDueLots(tx, ctx.tenantId, ctx.now, batch, lane);
   if (candidates.length === 0) return { seen: 0, result: noDueWork() };
   const locked = await repo.lockMembers(tx, ctx.tenantId, candidates);
   // A candidate whose lots a spend settled while we waited for its lock settles to nothing here.
@@ -354,16 +354,32 @@ export async function settleDue(tx: Executor, ctx: LedgerContext): Promise<Loyal
   }
 }
 
-/** The hourly job: every workspace with something due, one transaction per batch so locks stay short. */
-export async function settleDueEverywhere(database: Database, now: Date): Promise<DueWorkResult & { workspaces: number }> {
+/**
+ * How many connections the hourly job settles one workspace's due work on: disjoint shares of its
+ * members (lanes), each in its own transactions. Two, for the two cores this is sized for.
+ */
+export const DUE_WORK_LANES = 2;
+
+/**
+ * The hourly job: every workspace with something due, one transaction per batch so locks stay
+ * short, its members in `lanes` disjoint shares worked at once (each lane to its end).
+ */
+export async function settleDueEverywhere(database: Database, now: Date, lanes = DUE_WORK_LANES): Promise<DueWorkResult & { workspaces: number }> {
   let total = noDueWork();
   const workspaces = await repo.workspacesWithDueLots(database.db, now);
   for (const tenantId of workspaces) {
-    for (;;) {
-      const { seen, result } = await database.db.transaction((tx) => settleDueBatch(tx, { tenantId, source: 'system:due-work', now }));
-      if (seen === 0) break;
-      total = add(total, result);
-    }
+    // Every lane runs to its end (or its failure) before the job goes on: no lane is left behind running.
+    const settled = await Promise.allSettled(Array.from({ length: lanes }, async (_, index) => {
+      let laneTotal = noDueWork();
+      for (;;) {
+        const { seen, result } = await database.db.transaction((tx) => settleDueBatch(tx, { tenantId, source: 'system:due-work', now }, DUE_WORK_BATCH, { index, of: lanes }));
+        if (seen === 0) return laneTotal;
+        laneTotal = add(laneTotal, result);
+      }
+    }));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    total = settled.map((s) => (s as PromiseFulfilledResult<DueWorkResult>).value).reduce(add, total);
   }
   return { ...total, workspaces: workspaces.length };
 }
