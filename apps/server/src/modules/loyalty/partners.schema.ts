@@ -50,6 +50,9 @@ export const loyaltyPartnerOffers = pgTable(
     pointsCost: bigint('points_cost', { mode: 'number' }).notNull(),
     minSpendMinor: numeric('min_spend_minor', { precision: 20, scale: 0 }).notNull(),
     spendWindowDays: integer('spend_window_days').notNull(),
+    /** on offer from this instant (inclusive) and until that one (exclusive); null: no bound */
+    validFrom: timestamp('valid_from', { withTimezone: true }),
+    validUntil: timestamp('valid_until', { withTimezone: true }),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -60,6 +63,7 @@ export const loyaltyPartnerOffers = pgTable(
     foreignKey({ columns: [t.tenantId, t.partnerId], foreignColumns: [loyaltyPartners.tenantId, loyaltyPartners.id] }),
     check('loyalty_partner_offers_cost', sql`${t.pointsCost} > 0`),
     check('loyalty_partner_offers_threshold', sql`${t.minSpendMinor} >= 0 AND ${t.spendWindowDays} > 0`),
+    check('loyalty_partner_offers_window', sql`${t.validFrom} IS NULL OR ${t.validUntil} IS NULL OR ${t.validUntil} > ${t.validFrom}`),
   ],
 );
 

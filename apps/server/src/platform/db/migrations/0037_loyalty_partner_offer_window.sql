@@ -1,0 +1,3 @@
+ALTER TABLE "loyalty_partner_offers" ADD COLUMN "valid_from" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "loyalty_partner_offers" ADD COLUMN "valid_until" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "loyalty_partner_offers" ADD CONSTRAINT "loyalty_partner_offers_window" CHECK ("loyalty_partner_offers"."valid_from" IS NULL OR "loyalty_partner_offers"."valid_until" IS NULL OR "loyalty_partner_offers"."valid_until" > "loyalty_partner_offers"."valid_from");
