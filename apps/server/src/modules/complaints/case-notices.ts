@@ -1,5 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { ComplaintNoticeKind, Locale, TemplateContent } from '@vafa/contracts';
+import { sql } from 'drizzle-orm';
+import type { ComplaintNoticeKind, ComplaintSettings, Locale, TemplateContent } from '@vafa/contracts';
 import { publicBaseUrl } from '../../platform/config.ts';
 import type { Database, Executor } from '../../platform/db/connect.ts';
 import { PollingLoop } from '../../platform/jobs/polling-loop.ts';
@@ -10,7 +10,7 @@ import { caseLinkToken, caseTrackingLink, workspaceSlug } from './case-link.ts';
 import { DEFAULT_CSAT_TEMPLATE } from './case-csat.words.ts';
 import { caseStatusWords } from './case-status.words.ts';
 import { complaintNotices } from './complaint-customer.schema.ts';
-import { complaintSettingsOf, lockComplaintSettings, recourseText, rememberDefaults } from './complaint-settings.ts';
+import { complaintSettingsOf, lockComplaintSettings, recourseText, rememberDefaults, type StoredComplaintSettings } from './complaint-settings.ts';
 import * as repo from './complaint.repo.ts';
 import type { ComplaintState } from './sla-clock.ts';
 import { formatTrackingCodeFor, type TrackingCode } from './tracking-code.ts';
@@ -153,10 +153,22 @@ export async function decideNotice(tx: Executor, tenantId: string, caseId: strin
   return inserted.length > 0;
 }
 
+/**
+ * decideNotice for many transitions of one workspace at once, with its settings read by the caller:
+ * one insert for all of them (a notice per transition, whatever redelivers the event).
+ */
+export async function decideNotices(tx: Executor, tenantId: string, settings: ComplaintSettings, transitions: { caseId: string; to: ComplaintState; sourceEventId: number }[]): Promise<void> {
+  const rows = transitions.flatMap(({ caseId, to, sourceEventId }) => {
+    const kind = NOTICE_FOR_STATE[to];
+    return kind && settings.notices[kind] ? [{ tenantId, caseId, sourceEventId, kind }] : [];
+  });
+  if (rows.length > 0) await tx.insert(complaintNotices).values(rows).onConflictDoNothing();
+}
+
 /** The workspace's template for a notice, made from the default on first use (or again if it was deleted). */
-async function noticeContent(tx: Executor, tenantId: string, kind: CaseMessageKind): Promise<TemplateContent> {
-  const known = (await complaintSettingsOf(tx, tenantId)).noticeTemplates[kind];
-  const content = known ? await noticeTemplateContent(tx, tenantId, known) : undefined;
+async function noticeContent(tx: Executor, tenantId: string, kind: CaseMessageKind, batch: BatchReads): Promise<TemplateContent> {
+  const known = (await batch.settings(tx, tenantId)).noticeTemplates[kind];
+  const content = known ? await batch.template(tx, tenantId, known) : undefined;
   if (content) return content;
   const locked = await lockComplaintSettings(tx, tenantId);
   const again = locked.noticeTemplates[kind];
@@ -200,12 +212,44 @@ export function anonymousNoticeChannel(channel: string): 'email' | 'sms' {
   return channel === 'sms' || channel === 'phone' ? 'sms' : 'email';
 }
 
-async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNotice, now: Date): Promise<NoticeResult> {
+/**
+ * What a batch of notices reads per workspace rather than per notice, in its transaction: the slug
+ * (never changes), the settings and the templates as found (a template made on first use is not
+ * remembered: the savepoint that made it may roll back; the next notice finds it under the lock).
+ */
+class BatchReads {
+  private readonly slugs = new Map<string, string | undefined>();
+  private readonly stored = new Map<string, StoredComplaintSettings>();
+  private readonly templates = new Map<string, TemplateContent>();
+
+  async slug(tx: Executor, tenantId: string): Promise<string | undefined> {
+    if (!this.slugs.has(tenantId)) this.slugs.set(tenantId, await workspaceSlug(tx, tenantId));
+    return this.slugs.get(tenantId);
+  }
+
+  async settings(tx: Executor, tenantId: string): Promise<StoredComplaintSettings> {
+    let hit = this.stored.get(tenantId);
+    if (!hit) this.stored.set(tenantId, (hit = await complaintSettingsOf(tx, tenantId)));
+    return hit;
+  }
+
+  async template(tx: Executor, tenantId: string, templateId: string): Promise<TemplateContent | undefined> {
+    const key = `${tenantId}/${templateId}`;
+    let hit = this.templates.get(key);
+    if (!hit) {
+      hit = await noticeTemplateContent(tx, tenantId, templateId);
+      if (hit) this.templates.set(key, hit);
+    }
+    return hit;
+  }
+}
+
+async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNotice, now: Date, batch: BatchReads): Promise<NoticeResult> {
   const tenantId = notice.tenant_id;
   const row = await repo.findCase(tx, tenantId, notice.case_id);
-  const slug = await workspaceSlug(tx, tenantId);
+  const slug = await batch.slug(tx, tenantId);
   if (!row || !slug) return { status: 'skipped', reason: 'case_missing' };
-  const { settings } = await complaintSettingsOf(tx, tenantId);
+  const { settings } = await batch.settings(tx, tenantId);
   const to = row.customerId
     ? { customerId: row.customerId }
     : { contact: { name: row.contactName, email: row.contactEmail, phone: row.contactPhone }, prefer: anonymousNoticeChannel(row.channel) };
@@ -219,7 +263,7 @@ async function issueNotice(tx: Executor, issuer: NoticeIssuer, notice: PendingNo
   const outcome = await queueNotice(tx, tenantId, {
     to,
     language: row.language,
-    content: await noticeContent(tx, tenantId, notice.kind),
+    content: await noticeContent(tx, tenantId, notice.kind, batch),
     variables: (language: Locale) => {
       const words = caseStatusWords(stateOfNotice, language);
       return {
@@ -245,16 +289,24 @@ export async function issuePendingNotices(issuer: NoticeIssuer, now = new Date()
     const claimed = await tx.execute<PendingNotice>(sql`
       SELECT tenant_id, case_id, source_event_id, kind FROM complaint_notices
       WHERE status = 'pending' ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
+    const batch = new BatchReads();
+    const outcomes: { notice: PendingNotice; result: NoticeResult }[] = [];
     for (const notice of claimed.rows) {
       // A notice that cannot be written (a template edited into something unrenderable) is set aside, not retried forever.
-      const result: NoticeResult = await tx.transaction((savepoint) => issueNotice(savepoint, issuer, notice, now))
+      const result: NoticeResult = await tx.transaction((savepoint) => issueNotice(savepoint, issuer, notice, now, batch))
         .catch((err: unknown): NoticeResult => ({ status: 'skipped' as const, reason: `failed: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown'}` }));
-      await tx.update(complaintNotices).set({
-        status: result.status, reason: result.reason ?? null, messageId: result.messageId ?? null, channel: result.channel ?? null, issuedAt: now,
-      }).where(and(
-        eq(complaintNotices.tenantId, notice.tenant_id), eq(complaintNotices.caseId, notice.case_id),
-        eq(complaintNotices.sourceEventId, Number(notice.source_event_id)), eq(complaintNotices.kind, notice.kind),
-      ));
+      outcomes.push({ notice, result });
+    }
+    // Every outcome in one statement (the rows are locked by the claim).
+    if (outcomes.length > 0) {
+      const column = <T>(f: (o: (typeof outcomes)[number]) => T) => sql.param(outcomes.map(f));
+      await tx.execute(sql`
+        UPDATE complaint_notices n SET status = o.status, reason = o.reason, message_id = o.message_id, channel = o.channel, issued_at = ${now.toISOString()}::timestamptz
+        FROM unnest(${column((o) => o.notice.tenant_id)}::uuid[], ${column((o) => o.notice.case_id)}::uuid[], ${column((o) => String(o.notice.source_event_id))}::bigint[],
+                    ${column((o) => o.notice.kind)}::text[], ${column((o) => o.result.status)}::text[], ${column((o) => o.result.reason ?? null)}::text[],
+                    ${column((o) => o.result.messageId ?? null)}::uuid[], ${column((o) => o.result.channel ?? null)}::text[])
+             AS o(tenant_id, case_id, source_event_id, kind, status, reason, message_id, channel)
+        WHERE n.tenant_id = o.tenant_id AND n.case_id = o.case_id AND n.source_event_id = o.source_event_id AND n.kind = o.kind`);
     }
     return claimed.rows.length;
   });

@@ -3,7 +3,8 @@ import { defineSubscriber } from '../../platform/events/outbox.ts';
 import { inviteAfterClosure, recordCaseSurveyAnswer } from './case-csat.ts';
 import { openCaseFromFeedback, type NegativeFeedback } from './case-feedback.ts';
 import { giveGoodwill } from './case-goodwill.ts';
-import { decideNotice } from './case-notices.ts';
+import { decideNotice, decideNotices } from './case-notices.ts';
+import { complaintSettingsOf } from './complaint-settings.ts';
 import type { ComplaintState } from './sla-clock.ts';
 
 // The closed loop's event handlers. Each runs in its own transaction per event and is safe to
@@ -22,6 +23,37 @@ export const caseLoopSubscriber = defineSubscriber({
   name: 'complaints.case-loop',
   topics: ['complaint.received', 'complaint.state_changed'],
   payload: CaseEvent,
+  /**
+   * What `run` does for each event, in one transaction for the batch: per workspace its settings
+   * read once and the notices decided in one insert. Public filings come two events a case, in
+   * bursts; run one by one they cost two transactions a case.
+   */
+  async runBatch(events, { database, clock }) {
+    const now = clock.now();
+    const byTenant = new Map<string, typeof events>();
+    for (const event of events) byTenant.set(event.tenantId, [...(byTenant.get(event.tenantId) ?? []), event]);
+    await database.db.transaction(async (tx) => {
+      for (const [tenantId, list] of byTenant) {
+        const { settings } = await complaintSettingsOf(tx, tenantId);
+        const transitions: { caseId: string; to: ComplaintState; sourceEventId: number }[] = [];
+        for (const event of list) {
+          const { caseId } = event.payload;
+          if (event.topic === 'complaint.received') {
+            if (settings.goodwill.onFiling) await giveGoodwill(tx, tenantId, caseId, 'filing', now);
+            continue;
+          }
+          const to = event.payload.to as ComplaintState | undefined;
+          if (!to) continue;
+          if (event.payload.action !== 'merge') transitions.push({ caseId, to, sourceEventId: event.id });
+          if (to === 'closed' && event.payload.from === 'resolution_communicated') {
+            await inviteAfterClosure(tx, tenantId, caseId, event.id, now);
+            await giveGoodwill(tx, tenantId, caseId, 'resolution', now);
+          }
+        }
+        await decideNotices(tx, tenantId, settings, transitions);
+      }
+    });
+  },
   async run(event, { database, clock }) {
     const now = clock.now();
     const { caseId } = event.payload;
