@@ -1,5 +1,5 @@
 // SQL of the SLA engine: settings rows, the per-case SLA index row, the scan's claim and the queue.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { caseSearchCondition, type CaseSearch } from './case-search.ts';
 import { complaintCaseSla, complaintSlaCalendars, complaintSlaPolicies, complaintTeams } from './complaint-sla.schema.ts';
@@ -13,15 +13,22 @@ export type NewTeam = typeof complaintTeams.$inferInsert;
 export type CaseRow = typeof complaintCases.$inferSelect;
 export type CaseEventRow = typeof complaintCaseEvents.$inferSelect;
 
+/**
+ * The stamp of the workspace's SLA settings tables as one scalar expression: it changes whenever a
+ * calendar, policy or team row does (written, or deleted). A statement can compare it in passing.
+ */
+export function settingsStampExpression(tenantId: string): SQL {
+  return sql`concat_ws('|',
+      (SELECT extract(epoch FROM updated_at)::text FROM complaint_sla_calendars WHERE tenant_id = ${tenantId}),
+      (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(updated_at))::text, '') FROM complaint_sla_policies WHERE tenant_id = ${tenantId}),
+      (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(updated_at))::text, '') FROM complaint_teams WHERE tenant_id = ${tenantId}))`;
+}
+
 /** Changes whenever a setting of the workspace does: the cache key of its compiled SLA configuration; with how many policies it has. */
 export async function settingsStamp(db: Executor, tenantId: string): Promise<{ stamp: string; policies: number }> {
   const { rows } = await db.execute<{ stamp: string; policies: number }>(sql`
-    WITH p AS (SELECT count(*) AS n, max(updated_at) AS at FROM complaint_sla_policies WHERE tenant_id = ${tenantId})
-    SELECT concat_ws('|',
-      (SELECT extract(epoch FROM updated_at)::text FROM complaint_sla_calendars WHERE tenant_id = ${tenantId}),
-      (SELECT n::text || ':' || coalesce(extract(epoch FROM at)::text, '') FROM p),
-      (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(updated_at))::text, '') FROM complaint_teams WHERE tenant_id = ${tenantId})
-    ) AS stamp, (SELECT n::int FROM p) AS policies`);
+    SELECT ${settingsStampExpression(tenantId)} AS stamp,
+           (SELECT count(*)::int FROM complaint_sla_policies WHERE tenant_id = ${tenantId}) AS policies`);
   return rows[0]!;
 }
 
@@ -181,19 +188,27 @@ export async function publishedMarkersOf(db: Executor, tenantId: string, caseIds
 }
 
 /** Writes cases' SLA index rows in one statement, markers included. */
-export async function upsertSlaIndexes(tx: Executor, rows: (SlaIndexRow & { published: string[] })[]): Promise<void> {
-  if (rows.length === 0) return;
+export const SLA_INDEX_COLUMNS = sql.raw('tenant_id, case_id, team, assignee_id, case_state, sla_state, urgency, due_at, next_change_at, policy_id, published, computed_at, clocks');
+
+/** SLA index rows as a relation (a SELECT of the table's columns), for an INSERT of this statement or of another. */
+export function slaIndexRowsSelect(rows: (SlaIndexRow & { published: string[] })[]): SQL {
   const records = rows.map((r) => ({
     tenant_id: r.tenantId, case_id: r.caseId, team: r.team, assignee_id: r.assigneeId, case_state: r.caseState, sla_state: r.slaState,
     urgency: r.urgency, due_at: r.dueAt ? r.dueAt.toISOString() : 'infinity', next_change_at: r.nextChangeAt ? r.nextChangeAt.toISOString() : null,
     policy_id: r.policyId, published: r.published, computed_at: r.computedAt.toISOString(), clocks: r.clocks,
   }));
-  await tx.execute(sql`
-    INSERT INTO complaint_case_sla (tenant_id, case_id, team, assignee_id, case_state, sla_state, urgency, due_at, next_change_at, policy_id, published, computed_at, clocks)
-    SELECT tenant_id, case_id, team, assignee_id, case_state, sla_state, urgency, due_at, next_change_at, policy_id, published, computed_at, clocks
+  return sql`
+    SELECT ${SLA_INDEX_COLUMNS}
     FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
       tenant_id uuid, case_id uuid, team text, assignee_id uuid, case_state text, sla_state text, urgency smallint, due_at timestamptz,
-      next_change_at timestamptz, policy_id uuid, published text[], computed_at timestamptz, clocks jsonb)
+      next_change_at timestamptz, policy_id uuid, published text[], computed_at timestamptz, clocks jsonb)`;
+}
+
+export async function upsertSlaIndexes(tx: Executor, rows: (SlaIndexRow & { published: string[] })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.execute(sql`
+    INSERT INTO complaint_case_sla (${SLA_INDEX_COLUMNS})
+    ${slaIndexRowsSelect(rows)}
     ON CONFLICT (tenant_id, case_id) DO UPDATE SET
       team = excluded.team, assignee_id = excluded.assignee_id, case_state = excluded.case_state, sla_state = excluded.sla_state,
       urgency = excluded.urgency, due_at = excluded.due_at, next_change_at = excluded.next_change_at, policy_id = excluded.policy_id,

@@ -80,6 +80,8 @@ function weekOf(settings: CalendarSettings, hours: WeekHours): BusinessCalendar[
 /** A workspace's SLA settings compiled for evaluation; calendar objects are reused so business-hours.ts caches their days. */
 export interface SlaConfig {
   stamp: string;
+  /** the part of the stamp that the settings tables make (settingsStampExpression) */
+  tablesStamp: string;
   /** when the stamp was last compared (Date.now()) */
   checkedAt: number;
   timeZone: string;
@@ -96,7 +98,7 @@ export interface SlaConfig {
 const HOLIDAY_YEARS_BACK = 5;
 const HOLIDAY_YEARS_AHEAD = 3;
 
-function compile(stamp: string, workspaceZone: string, row: repo.CalendarRow | undefined, country: string, policies: repo.PolicyRow[], teams: repo.TeamRow[]): SlaConfig {
+function compile(stamp: string, tablesStamp: string, workspaceZone: string, row: repo.CalendarRow | undefined, country: string, policies: repo.PolicyRow[], teams: repo.TeamRow[]): SlaConfig {
   const settings = row ? calendarSettingsOf(row) : presetCalendar(country);
   const timeZone = settings.timeZone ?? workspaceZone;
   const year = new Date().getUTCFullYear();
@@ -109,7 +111,7 @@ function compile(stamp: string, workspaceZone: string, row: repo.CalendarRow | u
   const defaultCalendar = calendarFor(settings.defaultHours);
   const teamCalendars = new Map<string, BusinessCalendar>();
   for (const team of teams) if (team.hours) teamCalendars.set(team.key, calendarFor(team.hours as WeekHours));
-  return { stamp, checkedAt: Date.now(), timeZone, settings, saved: row !== undefined, calendarUpdatedAt: row?.updatedAt ?? null, policies, teams, defaultCalendar, teamCalendars };
+  return { stamp, tablesStamp, checkedAt: Date.now(), timeZone, settings, saved: row !== undefined, calendarUpdatedAt: row?.updatedAt ?? null, policies, teams, defaultCalendar, teamCalendars };
 }
 
 const configCache = new Map<string, SlaConfig>();
@@ -145,16 +147,29 @@ export async function slaConfig(db: Executor, tenantId: string, now = new Date()
     await seedDefaultPolicy(db, tenantId, now);
     stored = await repo.settingsStamp(db, tenantId);
   }
-  const stamp = `${workspace.timeZone}|${workspace.defaultCountry}|${stored.stamp}`;
+  const stamp = workspaceStamp(workspace, stored.stamp);
   if (hit && hit.stamp === stamp) {
     hit.checkedAt = Date.now();
     return hit;
   }
   const [row, policies, teams] = [await repo.findCalendar(db, tenantId), await repo.listPolicies(db, tenantId), await repo.listTeams(db, tenantId)];
-  const config = compile(stamp, workspace.timeZone, row, workspace.defaultCountry, policies, teams);
+  const config = compile(stamp, stored.stamp, workspace.timeZone, row, workspace.defaultCountry, policies, teams);
   if (configCache.size > 10_000) configCache.clear();
   configCache.set(tenantId, config);
   return config;
+}
+
+const workspaceStamp = (workspace: { timeZone: string; defaultCountry: string }, tablesStamp: string) => `${workspace.timeZone}|${workspace.defaultCountry}|${tablesStamp}`;
+
+/**
+ * The workspace's compiled settings as last read in this process, for a writer that checks them in
+ * passing: its statement compares `tablesStamp` with settingsStampExpression and writes nothing
+ * when they differ (then it asks slaConfig). Undefined when never read here, or when the
+ * workspace's zone or country (read through workspaceSettings) changed since.
+ */
+export function slaConfigToCheckInPassing(tenantId: string, workspace: { timeZone: string; defaultCountry: string }): SlaConfig | undefined {
+  const hit = configCache.get(tenantId);
+  return hit && hit.stamp === workspaceStamp(workspace, hit.tablesStamp) ? hit : undefined;
 }
 
 /** Forget a workspace's compiled settings (tests that delete rows behind the stamp's back). */
@@ -386,11 +401,15 @@ export async function refreshCaseSla(tx: Executor, tenantId: string, caseId: str
  */
 export async function refreshNewCasesSla(tx: Executor, tenantId: string, cases: { row: caseRepo.CaseRow; log: repo.CaseEventRow[] }[], now: Date): Promise<void> {
   if (scanning.has(tx) || cases.length === 0) return;
-  const config = await slaConfig(tx, tenantId, now);
-  await repo.upsertSlaIndexes(tx, cases.map(({ row, log }) => {
+  await repo.upsertSlaIndexes(tx, newCasesSlaRows(await slaConfig(tx, tenantId, now), cases, now));
+}
+
+/** The SLA index rows of cases just written (as they were written, not read back), computed with `config`. */
+export function newCasesSlaRows(config: SlaConfig, cases: { row: caseRepo.CaseRow; log: repo.CaseEventRow[] }[], now: Date): (repo.SlaIndexRow & { published: string[] })[] {
+  return cases.map(({ row, log }) => {
     const result = reconcile(config, row, log, now, []);
     return { ...indexRow(row, result.sla, now, result.toPublish.length > 0), published: result.published };
-  }));
+  });
 }
 
 /** The SLA of one case now (or at `at`), for its detail page. */

@@ -4,6 +4,7 @@ import { and, asc, eq, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzl
 import type { Executor } from '../../platform/db/connect.ts';
 import { customers } from '../customers/index.ts';
 import { caseSearchCondition, type CaseSearch } from './case-search.ts';
+import { SLA_INDEX_COLUMNS } from './complaint-sla.repo.ts';
 import { complaintCaseEvents, complaintCases } from './complaints.schema.ts';
 
 export type CaseRow = typeof complaintCases.$inferSelect;
@@ -52,22 +53,41 @@ export function filedCaseRows(tenantId: string, f: FiledCase): { row: CaseRow; l
   return { row, log: [line(1, 'receive', null, 'received', 'customer', { channel: 'web' }), line(2, 'acknowledge', 'received', 'acknowledged', 'system', {})] };
 }
 
+/** What else a group of public filings writes in its statement (public-filing.ts), all of it or none. */
+export interface FiledCasesAlso {
+  /** a condition the statement checks first: when false it writes nothing (the SLA settings still as compiled) */
+  onlyIf: SQL;
+  /** the cases' SLA index rows, a relation of complaint_case_sla's columns (complaint-sla.repo's slaIndexRowsSelect) */
+  slaRows: SQL;
+  /** the cases' events (outbox's eventsInsert); the caller rolls them back unless every case was stored */
+  events: SQL;
+}
+
 /**
  * Stores public filings in one statement: each case in its acknowledged state with its two log
  * lines (received by the customer, acknowledged by the system), unless its tracking code is taken
  * in the workspace. Answers the ids stored; a filing left out had a taken code and is tried again
- * with another. Log ids follow the filings' order, receipt before acknowledgement.
+ * with another. Log ids follow the filings' order, receipt before acknowledgement. With `also`, the
+ * same statement writes the SLA index rows and the events, when `onlyIf` holds.
  */
-export async function insertFiledCases(tx: Executor, tenantId: string, filings: FiledCase[]): Promise<Set<string>> {
+export async function insertFiledCases(tx: Executor, tenantId: string, filings: FiledCase[], also?: FiledCasesAlso): Promise<Set<string>> {
   if (filings.length === 0) return new Set();
   const input = filings.map((f, n) => ({
     n, id: f.id, code: f.trackingCode, name: f.contactName, phone: f.contactPhone, email: f.contactEmail, language: f.language,
     category: f.category, description: f.description, at: f.at.toISOString(),
   }));
+  // The SLA rows go in before the case's insert trigger runs (after the statement), whose
+  // placeholder row then finds them and writes nothing.
+  const rest = also
+    ? sql`, sla AS (
+      INSERT INTO complaint_case_sla (${SLA_INDEX_COLUMNS}) SELECT r.* FROM (${also.slaRows}) AS r JOIN stored ON stored.id = r.case_id
+    ), events AS (${also.events})`
+    : sql``;
   const { rows } = await tx.execute<{ id: string }>(sql`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
         AS x(n int, id uuid, code text, name text, phone text, email text, language text, category text, description text, at timestamptz)
+      ${also ? sql`WHERE ${also.onlyIf}` : sql``}
     ), stored AS (
       INSERT INTO complaint_cases (tenant_id, id, tracking_code, contact_name, contact_phone, contact_email, language, channel, category,
                                    severity, description, state, created_by, received_at, created_at, updated_at)
@@ -82,7 +102,7 @@ export async function insertFiledCases(tx: Executor, tenantId: string, filings: 
       CROSS JOIN (VALUES (1, 'receive', NULL, 'received', 'customer', '{"channel":"web"}'::jsonb),
                          (2, 'acknowledge', 'received', 'acknowledged', 'system', '{}'::jsonb)) AS line(k, action, from_state, to_state, actor_type, details)
       ORDER BY input.n, line.k
-    )
+    )${rest}
     SELECT id FROM stored`);
   return new Set(rows.map((r) => r.id));
 }

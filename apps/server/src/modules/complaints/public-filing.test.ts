@@ -1,12 +1,14 @@
 import type { FileComplaint } from '@vafa/contracts';
 import { sql } from 'drizzle-orm';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import type { Executor } from '../../platform/db/connect.ts';
-import { createWorkspace } from '../workspace/index.ts';
-import { refreshCaseSla } from './complaint-sla.service.ts';
+import { createWorkspace, workspaceSettings } from '../workspace/index.ts';
+import { refreshCaseSla, slaConfigToCheckInPassing } from './complaint-sla.service.ts';
+import { caseLoopSubscriber } from './complaint.subscribers.ts';
 import * as repo from './complaint.repo.ts';
-import { PublicFilingCoalescer, prepareFiling, recordFilings, workspaceIdBySlug } from './public-filing.ts';
+import { NotAtOnce, PublicFilingCoalescer, prepareFiling, recordFilings, recordFilingsAtOnce, workspaceIdBySlug } from './public-filing.ts';
 import { isTrackingCode, newTrackingCode, parseTrackingCode } from './tracking-code.ts';
 
 // The public form's write path: filings grouped per workspace in one transaction must each be
@@ -31,7 +33,7 @@ async function storedCase(tenantId: string, trackingCode: string) {
   const log = await q('SELECT id, at, kind, action, from_state, to_state, note, actor_type, actor_id, details FROM complaint_case_events WHERE tenant_id = $1 AND case_id = $2 ORDER BY id', [tenantId, row.id]);
   const events = await q("SELECT id, topic, payload FROM outbox_events WHERE tenant_id = $1 AND payload->>'caseId' = $2 ORDER BY id", [tenantId, row.id]);
   const [facts] = await q('SELECT acknowledged_at, channel, category FROM complaint_case_facts WHERE tenant_id = $1 AND case_id = $2', [tenantId, row.id]);
-  const [sla] = await q('SELECT case_state, sla_state, clocks FROM complaint_case_sla WHERE tenant_id = $1 AND case_id = $2', [tenantId, row.id]);
+  const [sla] = await q('SELECT case_state, sla_state, clocks, policy_id FROM complaint_case_sla WHERE tenant_id = $1 AND case_id = $2', [tenantId, row.id]);
   return { row, log, events, facts, sla };
 }
 
@@ -87,8 +89,10 @@ describe('group commit of public filings', () => {
     const inputs = Array.from({ length: 60 }, (_, n) => filing(ws, n, n % 2 ? { language: 'en', email: `c${n}@example.test` } : {}));
     const receipts = await Promise.all(inputs.map((input) => coalescer.file(input, 'fa')));
     expect(coalescer.stats.filings).toBe(61);
-    // Grouped: fewer transactions than filings (the first goes alone, the rest wait for it).
+    // Grouped: fewer transactions than filings (the first goes alone, the rest wait for it); the
+    // first compiled the SLA settings, so the groups after it are one statement and the commit.
     expect(coalescer.stats.groups).toBeLessThan(60);
+    expect(coalescer.stats.atOnce).toBe(coalescer.stats.groups - 1);
     expect(new Set(receipts.map((r) => r.trackingCode)).size).toBe(60);
     for (const [n, receipt] of receipts.entries()) {
       expect(isTrackingCode(receipt.trackingCode)).toBe(true);
@@ -161,6 +165,81 @@ describe('group commit of public filings', () => {
     elsewhere.row.trackingCode = first.trackingCode;
     expect([...await t.database.db.transaction((tx) => repo.insertFiledCases(tx, other.tenantId, [elsewhere.row]))]).toEqual([elsewhere.row.id]);
     expect(newTrackingCode()).not.toBe(first.trackingCode);
+  });
+
+  it('stores a group with the SLA settings in force when they changed since this process compiled them', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const coalescer = new PublicFilingCoalescer(t.database, { maxGroup: 25, maxInFlight: 1 });
+    await coalescer.file(filing(ws, 1), 'fa');
+    const second = await coalescer.file(filing(ws, 2), 'fa');
+    expect(coalescer.stats.atOnce).toBe(1);
+    const policyOf = async (code: string) => (await storedCase(ws.tenantId, code))!.sla.policy_id as string;
+    const defaultPolicy = await policyOf(second.trackingCode);
+    // Another process (here: plain SQL behind this one's back) adds a policy for the category.
+    const { rows: [added] } = await t.database.pool.query(`
+      INSERT INTO complaint_sla_policies (tenant_id, id, name, category, severity, acknowledge_minutes, first_response_minutes, resolve_minutes,
+                                          pausing_states, warning_share, on_reopen, escalate_on_breach, active, created_at, updated_at)
+      VALUES ($1, gen_random_uuid(), 'Delivery', 'delivery', NULL, 30, 60, 600, '{}', 0.8, 'resume', false, true, now(), now()) RETURNING id`, [ws.tenantId]);
+    const before = { ...coalescer.stats };
+    const receipts = await Promise.all([3, 4, 5].map((n) => coalescer.file(filing(ws, n), 'fa')));
+    // The first group's statement saw the stamp move and wrote nothing; the long way compiled the
+    // settings anew, and the groups after it went at once.
+    expect(coalescer.stats.atOnce - before.atOnce).toBe(coalescer.stats.groups - before.groups - 1);
+    for (const receipt of receipts) {
+      const stored = (await storedCase(ws.tenantId, receipt.trackingCode))!;
+      expect(stored.sla.policy_id).toBe(added.id);
+      expect(stored.events).toHaveLength(2);
+      await expectSlaAsRecomputed(ws.tenantId, stored);
+    }
+    // And the next group goes at once again, with the new policy; another category keeps the default.
+    const [delivery, billing] = await Promise.all([coalescer.file(filing(ws, 6), 'fa'), coalescer.file(filing(ws, 7, { category: 'billing' }), 'fa')]);
+    expect(coalescer.stats.atOnce).toBeGreaterThan(1);
+    expect(await policyOf(delivery!.trackingCode)).toBe(added.id);
+    expect(await policyOf(billing!.trackingCode)).toBe(defaultPolicy);
+    // A workspace whose settings this process never compiled is not filed with another's.
+    const other = await t.createWorkspace({ country: 'IR' });
+    const elsewhere = await coalescer.file(filing(other, 8), 'fa');
+    const stored = (await storedCase(other.tenantId, elsewhere.trackingCode))!;
+    expect(stored.sla.policy_id).not.toBe(defaultPolicy);
+    await expectSlaAsRecomputed(other.tenantId, stored);
+  });
+
+  it('writes nothing in one statement when a tracking code is taken: the group goes the long way', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const coalescer = new PublicFilingCoalescer(t.database, { maxGroup: 25, maxInFlight: 1 });
+    const first = await coalescer.file(filing(ws, 1), 'fa');
+    const config = slaConfigToCheckInPassing(ws.tenantId, await workspaceSettings(t.database.db, ws.tenantId));
+    expect(config).toBeDefined();
+    const taken = await prepareFiling(t.database.db, filing(ws, 2), 'fa');
+    const free = await prepareFiling(t.database.db, filing(ws, 3), 'fa');
+    taken.row.trackingCode = first.trackingCode;
+    await expect(t.database.db.transaction((tx) => recordFilingsAtOnce(tx, ws.tenantId, [taken, free], config!))).rejects.toBeInstanceOf(NotAtOnce);
+    expect(await storedCase(ws.tenantId, free.row.trackingCode)).toBeUndefined();
+    const { rows } = await t.database.pool.query("SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = $1 AND payload->>'caseId' = ANY($2::text[])", [ws.tenantId, [taken.row.id, free.row.id]]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('has the case loop decide a batch of filings\' acknowledgements as it does one by one: per workspace, by its switches, once', async () => {
+    const [on, off] = [await t.createWorkspace({ country: 'IR' }), await t.createWorkspace({ country: 'IR' })];
+    await t.database.pool.query(`INSERT INTO complaint_settings (tenant_id, settings) VALUES ($1, '{"notices":{"acknowledged":false}}')`, [off.tenantId]);
+    const coalescer = new PublicFilingCoalescer(t.database, { maxGroup: 25, maxInFlight: 1 });
+    const receipts = await Promise.all([...[1, 2, 3].map((n) => coalescer.file(filing(on, n), 'fa')), ...[4, 5].map((n) => coalescer.file(filing(off, n), 'fa'))]);
+    const cases = await Promise.all(receipts.map(async (r, i) => (await storedCase(i < 3 ? on.tenantId : off.tenantId, r.trackingCode))!));
+    const events = cases.flatMap((c) => c.events.map((e: { id: string; topic: string; payload: Record<string, unknown> }) => ({
+      tenantId: c.row.tenant_id as string, id: Number(e.id), topic: e.topic, payload: e.payload, occurredAt: new Date().toISOString(),
+    })));
+    const context = { database: t.database, log: pino({ level: 'silent' }), queue: t.vafa.queue, clock: { now: () => new Date() } };
+    const notices = async () => (await t.database.pool.query(
+      'SELECT tenant_id, case_id, source_event_id, kind, status FROM complaint_notices WHERE tenant_id = ANY($1::uuid[]) ORDER BY source_event_id', [[on.tenantId, off.tenantId]])).rows;
+    await caseLoopSubscriber.job.runBatch!(events, context);
+    const decided = await notices();
+    expect(decided).toEqual(cases.slice(0, 3).map((c) => ({
+      tenant_id: on.tenantId, case_id: c.row.id, source_event_id: c.events[1].id, kind: 'acknowledged', status: 'pending',
+    })).sort((a, b) => Number(a.source_event_id) - Number(b.source_event_id)));
+    // Redelivered, in a batch or alone, the events decide nothing twice.
+    await caseLoopSubscriber.job.runBatch!(events, context);
+    await caseLoopSubscriber.job.run(events[1]!, context);
+    expect(await notices()).toEqual(decided);
   });
 
   it('finds a workspace created after its slug was asked for (unknown slugs are not remembered)', async () => {

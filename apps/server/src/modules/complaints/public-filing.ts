@@ -1,18 +1,21 @@
 // The public complaint form's write path: a filing is checked and given its id and tracking code
-// before any transaction (so a bad phone refuses that filing alone), then stored acknowledged in
-// one statement with its two log lines and its two events. Concurrent filings of a workspace are
+// before any transaction (so a bad phone refuses that filing alone), then stored acknowledged with
+// its two log lines, its SLA index row and its two events, in one statement and the commit once this
+// process has compiled the workspace's SLA settings (the statement checks they still hold). Concurrent filings of a workspace are
 // written together (group commit); each filing still gets its own answer, and only after the
 // transaction holding it has committed.
 import { randomUUID } from 'node:crypto';
 import type { ComplaintReceipt, FileComplaint, Locale } from '@vafa/contracts';
 import type { Database, Executor } from '../../platform/db/connect.ts';
-import { publishEvents } from '../../platform/events/outbox.ts';
+import { sql } from 'drizzle-orm';
+import { eventsInsert, publishEvents } from '../../platform/events/outbox.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import { normalisePhone } from '../customers/index.ts';
 import { findWorkspaceBySlug, workspaceSettings } from '../workspace/index.ts';
 import { nextState } from './case-lifecycle.ts';
 import { caseStatusWords } from './case-status.words.ts';
-import { refreshNewCasesSla } from './complaint-sla.service.ts';
+import { settingsStampExpression, slaIndexRowsSelect } from './complaint-sla.repo.ts';
+import { newCasesSlaRows, refreshNewCasesSla, slaConfigToCheckInPassing, type SlaConfig } from './complaint-sla.service.ts';
 import * as repo from './complaint.repo.ts';
 import { TrackingCodeExhaustedError, formatTrackingCodeFor, newTrackingCode, type TrackingCode } from './tracking-code.ts';
 
@@ -74,7 +77,7 @@ const MAX_CODE_ATTEMPTS = 5;
  * `complaint.received` and `complaint.state_changed` (in that order per case). A filing whose
  * tracking code the unique index reports taken gets a fresh code and is tried again (and only
  * then). Answers the receipts in the filings' order. Anything a public filing sets off belongs
- * here: the single and the grouped path both run it.
+ * here and in recordFilingsAtOnce: the single and the grouped path run one or the other.
  */
 export async function recordFilings(tx: Executor, tenantId: string, filings: PreparedFiling[]): Promise<ComplaintReceipt[]> {
   let pending = filings.map((f) => f.row);
@@ -86,15 +89,49 @@ export async function recordFilings(tx: Executor, tenantId: string, filings: Pre
   }
   // The SLA index row with its clocks, as every other intake writes it (the insert trigger's row
   // only marks the case due for the scan).
-  await refreshNewCasesSla(tx, tenantId, filings.map(({ row }) => repo.filedCaseRows(tenantId, row)), new Date(Math.max(...filings.map(({ row }) => row.at.getTime()))));
-  // Ids and codes only: subscribers that need the words read the case.
-  await publishEvents(tx, tenantId, filings.flatMap(({ row }) => {
+  await refreshNewCasesSla(tx, tenantId, filings.map(({ row }) => repo.filedCaseRows(tenantId, row)), latestOf(filings));
+  await publishEvents(tx, tenantId, filingEvents(filings));
+  return receiptsOf(filings);
+}
+
+/** Not every filing was stored by recordFilingsAtOnce: its transaction must roll back. */
+export class NotAtOnce extends Error {
+  constructor() {
+    super('the SLA settings changed, or a tracking code was taken: the filings go the long way');
+  }
+}
+
+/**
+ * recordFilings in one statement, with SLA settings compiled before (slaConfigToCheckInPassing):
+ * the cases, their log, their SLA index rows and their events, written only if the settings'
+ * stamp is still the one they were compiled from. Throws NotAtOnce, for the caller to roll back
+ * and take recordFilings, when the stamp moved or a tracking code was taken.
+ */
+export async function recordFilingsAtOnce(tx: Executor, tenantId: string, filings: PreparedFiling[], config: SlaConfig): Promise<ComplaintReceipt[]> {
+  const now = latestOf(filings);
+  const stored = await repo.insertFiledCases(tx, tenantId, filings.map((f) => f.row), {
+    onlyIf: sql`${settingsStampExpression(tenantId)} = ${config.tablesStamp}`,
+    slaRows: slaIndexRowsSelect(newCasesSlaRows(config, filings.map(({ row }) => repo.filedCaseRows(tenantId, row)), now)),
+    events: eventsInsert(tenantId, filingEvents(filings)),
+  });
+  if (stored.size < filings.length) throw new NotAtOnce();
+  return receiptsOf(filings);
+}
+
+const latestOf = (filings: PreparedFiling[]) => new Date(Math.max(...filings.map(({ row }) => row.at.getTime())));
+
+/** Ids and codes only: subscribers that need the words read the case. */
+function filingEvents(filings: PreparedFiling[]): { topic: string; payload: Record<string, unknown> }[] {
+  return filings.flatMap(({ row }) => {
     const occurredAt = row.at.toISOString();
     return [
       { topic: 'complaint.received', payload: { caseId: row.id, customerId: null, channel: 'web', severity: 'medium', assigneeId: null, relatedResponseId: null, occurredAt } },
       { topic: 'complaint.state_changed', payload: { caseId: row.id, customerId: null, action: 'acknowledge', from: ACKNOWLEDGED.from, to: ACKNOWLEDGED.to, actorType: 'system', occurredAt } },
     ];
-  }));
+  });
+}
+
+function receiptsOf(filings: PreparedFiling[]): ComplaintReceipt[] {
   return filings.map(({ row, language }) => ({
     trackingCode: row.trackingCode,
     trackingCodeDisplay: formatTrackingCodeFor(row.trackingCode as TrackingCode, language),
@@ -111,15 +148,15 @@ interface Waiting {
 /**
  * Group commit for the public form, as the touchpoint coalescer does for ingest. At low load a
  * filing is written alone at once; filings that arrive while a transaction for their workspace is
- * in flight wait and go together in the next one (one statement for the cases and their logs, one
- * for their events, one commit). A receipt is answered only after its transaction committed, so
+ * in flight wait and go together in the next one (one statement and the commit: recordFilingsAtOnce).
+ * A receipt is answered only after its transaction committed, so
  * an acknowledged case survives a crash. A group whose transaction fails is retried one filing per
  * transaction, so one filing's error never fails its neighbours.
  */
 export class PublicFilingCoalescer {
   private readonly queues = new Map<string, { waiting: Waiting[]; inFlight: number }>();
-  /** Filings taken and transactions begun for them (first tries of groups; the one-by-one fallback not counted). */
-  readonly stats = { filings: 0, groups: 0 };
+  /** Filings taken, groups begun (first tries; the one-by-one fallback not counted), groups stored in one statement. */
+  readonly stats = { filings: 0, groups: 0, atOnce: 0 };
 
   constructor(
     private readonly database: Database,
@@ -155,9 +192,29 @@ export class PublicFilingCoalescer {
     }
   }
 
+  /**
+   * A group's transaction: one statement and the commit when this process has compiled the
+   * workspace's SLA settings before (the statement checks they still hold), else (and when the
+   * statement stored nothing) the long way, which compiles them.
+   */
+  private async store(tenantId: string, filings: PreparedFiling[]): Promise<ComplaintReceipt[]> {
+    const { db } = this.database;
+    const config = slaConfigToCheckInPassing(tenantId, await workspaceSettings(db, tenantId));
+    if (config) {
+      try {
+        const receipts = await db.transaction((tx) => recordFilingsAtOnce(tx, tenantId, filings, config));
+        this.stats.atOnce++;
+        return receipts;
+      } catch (error) {
+        if (!(error instanceof NotAtOnce)) throw error;
+      }
+    }
+    return db.transaction((tx) => recordFilings(tx, tenantId, filings));
+  }
+
   private async commit(tenantId: string, group: Waiting[]): Promise<void> {
     try {
-      const receipts = await this.database.db.transaction((tx) => recordFilings(tx, tenantId, group.map((w) => w.filing)));
+      const receipts = await this.store(tenantId, group.map((w) => w.filing));
       group.forEach((w, i) => w.resolve(receipts[i]!));
     } catch (error) {
       if (group.length === 1) {
@@ -165,8 +222,7 @@ export class PublicFilingCoalescer {
         return;
       }
       for (const waiting of group) {
-        await this.database.db
-          .transaction((tx) => recordFilings(tx, tenantId, [waiting.filing]))
+        await this.store(tenantId, [waiting.filing])
           .then(([receipt]) => waiting.resolve(receipt!), waiting.reject);
       }
     }
