@@ -92,7 +92,7 @@ describe('loyalty partners screen', { timeout: 900_000 }, () => {
     await dialog.waitFor({ state: 'detached' });
     const row = list.getByText('نان‌وایی سنگک');
     await row.waitFor();
-    const partners = await api<{ items: { name: { fa?: string }; pricePerPointMinor: string; monthlyRedeemCap: number | null }[] }>('GET', '/api/loyalty/partners');
+    const partners = await api<{ items: { id: string; name: { fa?: string }; pricePerPointMinor: string; monthlyRedeemCap: number | null }[] }>('GET', '/api/loyalty/partners');
     const bakery = partners.items.find((p) => p.name.fa === 'نان‌وایی سنگک');
     assert.deepEqual([bakery?.pricePerPointMinor, bakery?.monthlyRedeemCap], ['2500', 500]);
 
@@ -105,8 +105,20 @@ describe('loyalty partners screen', { timeout: 900_000 }, () => {
     await offers.getByLabel(fa['loyalty.partners.nameFa']).fill('پاپ‌کورن');
     await offers.getByLabel(fa['loyalty.partners.offerCost']).fill('۱۵');
     await offers.getByLabel(fa['loyalty.partners.minSpendIn'].replace('{unit}', 'ریال')).fill('۵۰۰۰۰۰۰');
+    // On offer until the end of 13 Farvardin 1406, typed in the Solar Hijri calendar.
+    const lastDay = offers.getByRole('group', { name: fa['loyalty.rewards.lastDay'], exact: true });
+    for (const [part, digits] of [['year', '۱۴۰۶'], ['month', '۰۱'], ['day', '۱۳']] as const) {
+      await lastDay.locator(`[data-type="${part}"]`).click();
+      await page.keyboard.type(digits);
+    }
     await offers.getByRole('button', { name: fa['common.save'] }).click();
     await offers.getByText('پاپ‌کورن').waitFor();
+    await offers.getByText(/تا ۱۳ فروردین ۱۴۰۶/).waitFor();
+    const cinemaId = partners.items.find((p) => p.name.fa === 'سینما آزادی')!.id;
+    const popcorn = (await api<{ items: { name: { fa?: string }; validFrom: string | null; validUntil: string | null }[] }>('GET', `/api/loyalty/partners/${cinemaId}/offers`))
+      .items.find((o) => o.name.fa === 'پاپ‌کورن');
+    // The midnight in Tehran after 13 Farvardin 1406 (2 April 2027).
+    assert.deepEqual([popcorn?.validFrom, popcorn?.validUntil], [null, '2027-04-02T20:30:00.000Z']);
     await screenshot(page, 'partners-offers-fa-390');
     await expectAccessible(page, 'partner offers fa 390');
     assert.deepEqual(await latinWords(), []);

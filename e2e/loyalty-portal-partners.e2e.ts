@@ -38,7 +38,10 @@ describe('partner offers in the member portal', { timeout: 900_000 }, () => {
     const cinema = await api('POST', '/api/loyalty/partners', {
       name: CINEMA, contact: { person: 'Maryam Ahmadi', email: 'sales@azadi.example' }, billingModel: 'at_redemption', pricePerPointMinor: '2000',
     });
-    await api('POST', `/api/loyalty/partners/${cinema.id}/offers`, { name: TICKET, pointsCost: 40, minSpendMinor: '0', spendWindowDays: 365 });
+    await api('POST', `/api/loyalty/partners/${cinema.id}/offers`, {
+      // On offer until the end of Esfand 1405 (midnight in Tehran before 1 Farvardin 1406 = 21 March 2027).
+      name: TICKET, pointsCost: 40, minSpendMinor: '0', spendWindowDays: 365, validUntil: '2027-03-20T20:30:00.000Z',
+    });
     await api('POST', `/api/loyalty/partners/${cinema.id}/offers`, { name: POPCORN, pointsCost: 5_000, minSpendMinor: '0', spendWindowDays: 365 });
     premiereId = (await api('POST', `/api/loyalty/partners/${cinema.id}/offers`, {
       name: PREMIERE, pointsCost: 60, minSpendMinor: '50000000', spendWindowDays: 30,
@@ -69,6 +72,8 @@ describe('partner offers in the member portal', { timeout: 900_000 }, () => {
     await ticket.getByText(`${toPersian('40')} امتیاز`).waitFor();
     await ticket.getByText(fa['memberPortal.partners.ready']).waitFor();
     await ticket.getByText(fa['memberPortal.partners.how'].replace('{partner}', CINEMA.fa)).waitFor();
+    // Its last day, in the Solar Hijri calendar and Persian digits.
+    assert.match(await ticket.locator('.member-partner-until').innerText(), /^تا پایان ۲۹ اسفند ۱۴۰۵$/);
     // The popcorn: 4,900 points short, in Persian digits.
     await offers.filter({ hasText: POPCORN.fa }).getByText(toPersian('4,900').replace(',', '٬')).waitFor();
     // The premiere: opens after spending 50,000,000 rials (shown in the workspace's rials or tomans) in 30 days.

@@ -10348,6 +10348,7 @@ export interface components {
                 currency: string;
                 unlocked: boolean;
                 enoughPoints: boolean;
+                validUntil: string | null;
             }[];
         };
         MemberDonateInput: {
@@ -10996,6 +10997,8 @@ export interface components {
             pointsCost: number;
             minSpendMinor: string;
             spendWindowDays: number;
+            validFrom?: string | null;
+            validUntil?: string | null;
             active?: boolean;
         };
         UpdateLoyaltyPartnerOfferInput: {
@@ -11007,6 +11010,8 @@ export interface components {
             pointsCost?: number;
             minSpendMinor?: string;
             spendWindowDays?: number;
+            validFrom?: string | null;
+            validUntil?: string | null;
             active?: boolean;
         };
         LoyaltyPartnerOfferInput: {
@@ -11022,6 +11027,8 @@ export interface components {
             pointsCost: number;
             minSpendMinor: string;
             spendWindowDays: number;
+            validFrom: string | null;
+            validUntil: string | null;
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -11045,6 +11052,8 @@ export interface components {
                 pointsCost: number;
                 minSpendMinor: string;
                 spendWindowDays: number;
+                validFrom: string | null;
+                validUntil: string | null;
                 active: boolean;
                 /** Format: date-time */
                 createdAt: string;
@@ -16611,6 +16620,7 @@ export interface components {
                 currency: string;
                 unlocked: boolean;
                 enoughPoints: boolean;
+                validUntil: string | null;
             }[];
         };
         MemberDonate: {
@@ -17259,6 +17269,8 @@ export interface components {
             pointsCost: number;
             minSpendMinor: string;
             spendWindowDays: number;
+            validFrom?: string | null;
+            validUntil?: string | null;
             active?: boolean;
         };
         UpdateLoyaltyPartnerOffer: {
@@ -17270,6 +17282,8 @@ export interface components {
             pointsCost?: number;
             minSpendMinor?: string;
             spendWindowDays?: number;
+            validFrom?: string | null;
+            validUntil?: string | null;
             active?: boolean;
         };
         LoyaltyPartnerOffer: {
@@ -17285,6 +17299,8 @@ export interface components {
             pointsCost: number;
             minSpendMinor: string;
             spendWindowDays: number;
+            validFrom: string | null;
+            validUntil: string | null;
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -17308,6 +17324,8 @@ export interface components {
                 pointsCost: number;
                 minSpendMinor: string;
                 spendWindowDays: number;
+                validFrom: string | null;
+                validUntil: string | null;
                 active: boolean;
                 /** Format: date-time */
                 createdAt: string;

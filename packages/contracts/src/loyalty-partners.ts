@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IsoInstant, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 import { ExternalRef } from './interactions.ts';
 import { LOYALTY_POINTS_MAX, LoyaltyEntryDetailView } from './loyalty.ts';
-import { LoyaltyLocalName } from './loyalty-rewards.ts';
+import { LoyaltyLocalName, WINDOW_DISORDERED, windowOrdered } from './loyalty-rewards.ts';
 
 // Coalition partners on the points ledger (issue 12): a partner's catalogue of offers, unlocked
 // above a spend threshold; points earned at a partner and offers redeemed there, each billed by
@@ -75,14 +75,18 @@ const offerFields = {
   minSpendMinor: MinorUnits,
   /** the spend window: the last this many days */
   spendWindowDays: z.number().int().min(1).max(3660),
+  /** on offer from this instant; null or absent: from now on */
+  validFrom: IsoInstant.nullable().optional(),
+  /** no longer on offer from this instant; null or absent: no end */
+  validUntil: IsoInstant.nullable().optional(),
   active: z.boolean().optional(),
 };
-export const CreatePartnerOffer = z.strictObject(offerFields).meta({ id: 'CreateLoyaltyPartnerOffer' });
+export const CreatePartnerOffer = z.strictObject(offerFields).refine(windowOrdered, WINDOW_DISORDERED).meta({ id: 'CreateLoyaltyPartnerOffer' });
 export type CreatePartnerOffer = z.infer<typeof CreatePartnerOffer>;
 export const UpdatePartnerOffer = z.strictObject({
   name: offerFields.name.optional(), pointsCost: offerFields.pointsCost.optional(), minSpendMinor: offerFields.minSpendMinor.optional(),
-  spendWindowDays: offerFields.spendWindowDays.optional(), active: offerFields.active,
-}).meta({ id: 'UpdateLoyaltyPartnerOffer' });
+  spendWindowDays: offerFields.spendWindowDays.optional(), validFrom: offerFields.validFrom, validUntil: offerFields.validUntil, active: offerFields.active,
+}).refine(windowOrdered, WINDOW_DISORDERED).meta({ id: 'UpdateLoyaltyPartnerOffer' });
 export type UpdatePartnerOffer = z.infer<typeof UpdatePartnerOffer>;
 
 export const PartnerOfferView = z.object({
@@ -92,6 +96,8 @@ export const PartnerOfferView = z.object({
   pointsCost: z.number().int(),
   minSpendMinor: MinorUnits,
   spendWindowDays: z.number().int(),
+  validFrom: IsoInstant.nullable(),
+  validUntil: IsoInstant.nullable(),
   active: z.boolean(),
   createdAt: IsoInstant,
   updatedAt: IsoInstant,
@@ -100,7 +106,7 @@ export type PartnerOfferView = z.infer<typeof PartnerOfferView>;
 export const PartnerOfferList = z.object({ items: z.array(PartnerOfferView) }).meta({ id: 'LoyaltyPartnerOfferList' });
 export const PartnerOfferParams = z.strictObject({ offerId: Uuid });
 
-/** A member's standing against each active offer: unlocked when the spend in the offer's window reaches its threshold. */
+/** A member's standing against each active offer on offer now: unlocked when the spend in the offer's window reaches its threshold. */
 export const MemberPartnerOfferList = z.object({
   items: z.array(PartnerOfferView.extend({ partnerName: LocalNameView, spendMinor: MinorUnits, unlocked: z.boolean() })),
 }).meta({ id: 'LoyaltyMemberPartnerOfferList' });

@@ -131,6 +131,8 @@ export const MemberCatalogueView = z.object({
   partnerOffers: z.array(z.object({
     id: Uuid, partnerName: LoyaltyLocalName, name: LoyaltyLocalName, pointsCost: z.number().int(),
     minSpendMinor: z.string(), spendWindowDays: z.number().int(), currency: z.string(), unlocked: z.boolean(), enoughPoints: z.boolean(),
+    /** the last instant's end on offer (exclusive); null: no end */
+    validUntil: IsoInstant.nullable(),
   })),
 }).meta({ id: 'MemberCatalogue' });
 export type MemberCatalogueView = z.infer<typeof MemberCatalogueView>;

@@ -34,15 +34,19 @@ const rewardFields = {
   validUntil: IsoInstant.nullable().optional(),
   active: z.boolean().optional(),
 };
-const windowOrdered = (r: { validFrom?: string | null; validUntil?: string | null }) => !r.validFrom || !r.validUntil || Date.parse(r.validUntil) > Date.parse(r.validFrom);
+/** A validity window's end after its start (either may be open); refused as `reward_window_invalid` on `validUntil`. */
+export const windowOrdered = (r: { validFrom?: string | null; validUntil?: string | null }) => !r.validFrom || !r.validUntil || Date.parse(r.validUntil) > Date.parse(r.validFrom);
 
-export const CreateReward = z.strictObject(rewardFields).refine(windowOrdered, { ...custom('reward_window_invalid'), path: ['validUntil'] }).meta({ id: 'CreateReward' });
+/** How a window that ends before it starts is refused: on `validUntil`. */
+export const WINDOW_DISORDERED = { ...custom('reward_window_invalid'), path: ['validUntil'] };
+
+export const CreateReward = z.strictObject(rewardFields).refine(windowOrdered, WINDOW_DISORDERED).meta({ id: 'CreateReward' });
 export type CreateReward = z.infer<typeof CreateReward>;
 /** Any of the fields; `stock` sets the total, and the stock left moves by the same difference (never below what is held or redeemed). */
 export const UpdateReward = z.strictObject({
   name: rewardFields.name.optional(), pointsCost: Points.optional(), stock: rewardFields.stock, perMemberLimit: rewardFields.perMemberLimit,
   validFrom: rewardFields.validFrom, validUntil: rewardFields.validUntil, active: rewardFields.active,
-}).refine(windowOrdered, { ...custom('reward_window_invalid'), path: ['validUntil'] }).meta({ id: 'UpdateReward' });
+}).refine(windowOrdered, WINDOW_DISORDERED).meta({ id: 'UpdateReward' });
 export type UpdateReward = z.infer<typeof UpdateReward>;
 
 export const RewardView = z.object({

@@ -65,6 +65,7 @@ export const ar: Messages = {
   'memberPortal.partners.title': 'عروض شركائنا',
   'memberPortal.partners.how': 'اعرض هذه الصفحة لدى {partner}؛ تُخصم النقاط من رصيدك هناك.',
   'memberPortal.partners.ready': 'متاح لك الآن',
+  'memberPortal.partners.lastDay': 'حتى نهاية {day}',
   'memberPortal.partners.short': 'تحتاج إلى {points} إضافية',
   'memberPortal.partners.needsSpend': 'يُفتح عند شرائك بمبلغ {amount} خلال {count, plural, zero {{days} يوم} one {يوم واحد} two {يومين} few {{days} أيام} many {{days} يومًا} other {{days} يوم}}',
   'memberPortal.giveTitle': 'تبرّع بنقاطك لجمعية خيرية',

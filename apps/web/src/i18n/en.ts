@@ -64,6 +64,7 @@ export const en = {
   'memberPortal.partners.title': 'Our partners\' offers',
   'memberPortal.partners.how': 'Show this page at {partner}; they take the points from your balance there.',
   'memberPortal.partners.ready': 'Yours to use now',
+  'memberPortal.partners.lastDay': 'Until the end of {day}',
   'memberPortal.partners.short': '{points} more needed',
   'memberPortal.partners.needsSpend': 'Opens once you spend {amount} within {count, plural, one {{days} day} other {{days} days}}',
   'memberPortal.giveTitle': 'Give points to charity',

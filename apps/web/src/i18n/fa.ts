@@ -65,6 +65,7 @@ export const fa: Messages = {
   'memberPortal.partners.title': 'پیشنهادهای شریکان ما',
   'memberPortal.partners.how': 'این صفحه را در {partner} نشان دهید؛ امتیاز همان‌جا از حساب شما کم می‌شود.',
   'memberPortal.partners.ready': 'هم‌اکنون برای شما',
+  'memberPortal.partners.lastDay': 'تا پایان {day}',
   'memberPortal.partners.short': '{points} دیگر لازم است',
   'memberPortal.partners.needsSpend': 'با خرید {amount} در {count, plural, other {{days} روز}} باز می‌شود',
   'memberPortal.giveTitle': 'اهدای امتیاز به خیریه',

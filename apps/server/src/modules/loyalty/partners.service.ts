@@ -76,9 +76,17 @@ function presentPartner(row: repo.PartnerRow, currency: string, usage: repo.Usag
 function presentOffer(row: repo.OfferRow): PartnerOfferView {
   return {
     id: row.id, partnerId: row.partnerId, name: row.name as PartnerOfferView['name'], pointsCost: row.pointsCost, minSpendMinor: row.minSpendMinor.toString(),
-    spendWindowDays: row.spendWindowDays, active: row.active, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    spendWindowDays: row.spendWindowDays, validFrom: row.validFrom?.toISOString() ?? null, validUntil: row.validUntil?.toISOString() ?? null,
+    active: row.active, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
+
+/** Active, and `now` inside its days on offer (from inclusive, until exclusive). */
+function onOffer(offer: repo.OfferRow, now: Date): boolean {
+  return offer.active && (!offer.validFrom || offer.validFrom <= now) && (!offer.validUntil || offer.validUntil > now);
+}
+
+const instant = (iso: string | null | undefined) => (iso === undefined ? undefined : iso === null ? null : new Date(iso));
 
 export async function listPartners(db: Executor, tenantId: string, now: Date): Promise<PartnerView[]> {
   const settings = await workspaceSettings(db, tenantId);
@@ -146,7 +154,8 @@ export async function createOffer(tx: Executor, tenantId: string, actor: Actor |
   if (!(await repo.findPartner(tx, tenantId, partnerId, 'share'))) throw notFound();
   const row = await repo.insertOffer(tx, {
     tenantId, id: randomUUID(), partnerId, name: cleanName(input.name), pointsCost: input.pointsCost, minSpendMinor: input.minSpendMinor,
-    spendWindowDays: input.spendWindowDays, active: input.active ?? true, createdAt: now, updatedAt: now,
+    spendWindowDays: input.spendWindowDays, validFrom: instant(input.validFrom) ?? null, validUntil: instant(input.validUntil) ?? null,
+    active: input.active ?? true, createdAt: now, updatedAt: now,
   });
   await recordAudit(tx, tenantId, actor, {
     action: 'loyalty.partner_offer.created', targetType: 'loyalty_partner_offer', targetId: row.id,
@@ -169,19 +178,25 @@ export async function updateOffer(tx: Executor, tenantId: string, actor: Actor |
   if (input.pointsCost !== undefined) patch.pointsCost = input.pointsCost;
   if (input.minSpendMinor !== undefined) patch.minSpendMinor = input.minSpendMinor;
   if (input.spendWindowDays !== undefined) patch.spendWindowDays = input.spendWindowDays;
+  if (input.validFrom !== undefined) patch.validFrom = instant(input.validFrom);
+  if (input.validUntil !== undefined) patch.validUntil = instant(input.validUntil);
   if (input.active !== undefined) patch.active = input.active;
+  // One end changed alone must still leave the window the right way round with the other, stored end.
+  const from = patch.validFrom === undefined ? row.validFrom : patch.validFrom;
+  const until = patch.validUntil === undefined ? row.validUntil : patch.validUntil;
+  if (from && until && until <= from) throw invalidField('validUntil', 'reward_window_invalid');
   const updated = await repo.updateOffer(tx, tenantId, id, patch);
   await recordAudit(tx, tenantId, actor, { action: 'loyalty.partner_offer.updated', targetType: 'loyalty_partner_offer', targetId: id, details: { fields: Object.keys(input) } });
   return presentOffer(updated);
 }
 
-/** Every active offer of an active partner with the member's spend over its window and whether that unlocks it. */
+/** Every offer of an active partner on offer now, with the member's spend over its window and whether that unlocks it. */
 export async function memberOffers(db: Executor, tenantId: string, customerId: string, now: Date) {
   const standing = await ledger.customerStanding(db, tenantId, customerId);
   if (!standing || standing.erasedAt) throw notFound();
   const settings = await workspaceSettings(db, tenantId);
   const partners = new Map((await repo.listPartners(db, tenantId)).map((p) => [p.id, p]));
-  const offers = (await repo.listOffers(db, tenantId)).filter((o) => o.active && partners.get(o.partnerId)?.active);
+  const offers = (await repo.listOffers(db, tenantId)).filter((o) => onOffer(o, now) && partners.get(o.partnerId)?.active);
   const spendByWindow = new Map<number, bigint>();
   const items = [];
   for (const offer of offers) {
@@ -205,7 +220,7 @@ export async function memberOffers(db: Executor, tenantId: string, customerId: s
 export async function portalPartnerOffers(db: Executor, tenantId: string, customerId: string, spendable: number, now: Date) {
   const settings = await workspaceSettings(db, tenantId);
   const partners = new Map((await repo.listPartners(db, tenantId)).filter((p) => p.active).map((p) => [p.id, p]));
-  const offers = (await repo.listOffers(db, tenantId)).filter((o) => o.active && partners.has(o.partnerId));
+  const offers = (await repo.listOffers(db, tenantId)).filter((o) => onOffer(o, now) && partners.has(o.partnerId));
   if (offers.length === 0) return [];
   const month = monthOf(settings.calendar, settings.timeZone, now);
   const usage = [...partners.values()].some((p) => p.monthlyRedeemCap !== null) ? await repo.usageBetween(db, tenantId, month.from, month.to) : new Map<string, repo.Usage>();
@@ -223,7 +238,7 @@ export async function portalPartnerOffers(db: Executor, tenantId: string, custom
     items.push({
       id: offer.id, partnerName: partner.name as LoyaltyLocalName, name: offer.name as LoyaltyLocalName, pointsCost: offer.pointsCost,
       minSpendMinor: offer.minSpendMinor.toString(), spendWindowDays: offer.spendWindowDays, currency: settings.currency,
-      unlocked: spend >= threshold, enoughPoints: spendable >= offer.pointsCost,
+      unlocked: spend >= threshold, enoughPoints: spendable >= offer.pointsCost, validUntil: offer.validUntil?.toISOString() ?? null,
     });
   }
   return items;
@@ -348,7 +363,7 @@ export async function redeemPartnerOffer(tx: Executor, ctx: LedgerContext, offer
   const same = (r: repo.PartnerEntryRow) => r.direction === 'redeem' && r.offerId === offerId && r.customerId === customerId;
   const again = await replay(tx, ctx.tenantId, key, same);
   if (again) return again;
-  if (!offer.active || !partner.active) throw new Problem(409, 'partner_offer_unavailable');
+  if (!onOffer(offer, ctx.now) || !partner.active) throw new Problem(409, 'partner_offer_unavailable');
   const threshold = BigInt(offer.minSpendMinor);
   // An offer open to all asks nothing of the orders.
   const spend = threshold === 0n ? 0n

@@ -259,6 +259,51 @@ describe('partners', () => {
     expect(rows[0].n).toBe(1);
   });
 
+  it('offers an offer only between its first and last instant: members see it, the counter redeems it, nowhere else', async () => {
+    const ws = await workspace();
+    const cinema = await partner(ws);
+    const customer = await member(ws, 200);
+    const day = 86_400_000;
+    const at = (days: number) => new Date(Date.now() + days * day).toISOString();
+    // Garbage and a window the wrong way round are refused, on create and on a change of one end alone.
+    const backwards = await call(ws, 'POST', `/api/loyalty/partners/${cinema.id}/offers`, { name: { fa: 'x' }, pointsCost: 5, minSpendMinor: '0', spendWindowDays: 30, validFrom: at(2), validUntil: at(1) });
+    expect(backwards.status, backwards.text).toBe(400);
+    expect(backwards.text).toContain('reward_window_invalid');
+    expect(backwards.text).toContain('validUntil');
+    const notADate = await call(ws, 'POST', `/api/loyalty/partners/${cinema.id}/offers`, { name: { fa: 'x' }, pointsCost: 5, minSpendMinor: '0', spendWindowDays: 30, validFrom: 'فردا' });
+    expect(notADate.status).toBe(400);
+
+    const festival = { validFrom: at(2), validUntil: at(9) };
+    const later = await offer(ws, cinema.id, { name: { fa: 'جشنواره' }, ...festival });
+    expect({ validFrom: later.validFrom, validUntil: later.validUntil }).toEqual(festival);
+    const over = await offer(ws, cinema.id, { name: { fa: 'تمام‌شده' }, validFrom: at(-9), validUntil: at(-1) });
+    const now = await offer(ws, cinema.id, { name: { fa: 'همین حالا' }, validUntil: at(3) });
+    const oneEnd = await call(ws, 'PATCH', `/api/loyalty/partner-offers/${now.id}`, { validFrom: at(4) });
+    // Each end is well formed; only together with the stored end is the window backwards (422).
+    expect(oneEnd.status, oneEnd.text).toBe(422);
+    expect(oneEnd.text).toContain('reward_window_invalid');
+    expect((await call(ws, 'GET', `/api/loyalty/partner-offers/${now.id}`)).body.validFrom).toBeNull();
+
+    // Only the offer inside its window: in the member's standing and at the counter.
+    const mine = await call(ws, 'GET', `/api/loyalty/members/${customer.id}/partner-offers`);
+    expect(mine.body.items.map((o: { id: string }) => o.id)).toEqual([now.id]);
+    expect(mine.body.items[0].validUntil).toBe(now.validUntil);
+    for (const closed of [later, over]) {
+      const refused = await redeem(ws, closed.id, customer.id);
+      expect([refused.status, refused.body.code]).toEqual([409, 'partner_offer_unavailable']);
+    }
+    expect((await redeem(ws, now.id, customer.id)).status).toBe(201);
+    // The counter as it will be on the festival's third day, and after its last.
+    const inside = await t.database.db.transaction((tx) => redeemPartnerOffer(tx, { tenantId: ws.tenantId, source: 'system:test', now: new Date(Date.now() + 3 * day) }, later.id, { customerId: customer.id, externalId: ext('fest') }));
+    expect(inside.created).toBe(true);
+    await expect(t.database.db.transaction((tx) => redeemPartnerOffer(tx, { tenantId: ws.tenantId, source: 'system:test', now: new Date(Date.now() + 10 * day) }, later.id, { customerId: customer.id, externalId: ext('fest') })))
+      .rejects.toMatchObject({ status: 409, code: 'partner_offer_unavailable' });
+    // Cleared: on offer from now on, with no end.
+    const cleared = await call(ws, 'PATCH', `/api/loyalty/partner-offers/${later.id}`, { validFrom: null, validUntil: null });
+    expect([cleared.status, cleared.body.validFrom, cleared.body.validUntil]).toEqual([200, null, null]);
+    expect((await call(ws, 'GET', `/api/loyalty/members/${customer.id}/partner-offers`)).body.items.map((o: { id: string }) => o.id).sort()).toEqual([later.id, now.id].sort());
+  });
+
   it('earns and redeems once per key; conflicts and unkeyed writes are refused with nothing written', async () => {
     const ws = await workspace();
     const shop = await partner(ws, { billingModel: 'at_earning' });

@@ -102,7 +102,7 @@ describe('partner offers in the member portal catalogue', () => {
     expect([...byId.keys()].sort()).toEqual([ticket.id, popcorn.id, premiere.id].sort());
     expect(byId.get(ticket.id)).toEqual({
       id: ticket.id, partnerName: { fa: 'سینما آزادی', ar: 'سينما آزادي', en: 'Azadi Cinema' }, name: { fa: 'بلیت رایگان', ar: 'تذكرة مجانية', en: 'Free ticket' },
-      pointsCost: 40, minSpendMinor: '0', spendWindowDays: 365, currency: 'IRR', unlocked: true, enoughPoints: true,
+      pointsCost: 40, minSpendMinor: '0', spendWindowDays: 365, currency: 'IRR', unlocked: true, enoughPoints: true, validUntil: null,
     });
     expect(byId.get(popcorn.id)).toMatchObject({ unlocked: true, enoughPoints: false });
     expect(byId.get(premiere.id)).toMatchObject({ minSpendMinor: '5000000', spendWindowDays: 30, unlocked: false, enoughPoints: true });

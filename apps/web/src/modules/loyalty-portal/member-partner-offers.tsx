@@ -5,7 +5,7 @@
 // voucher the partner could check, so it says where to show the page instead.
 import type { MemberCatalogueView } from '@vafa/contracts';
 import { useT } from '../../i18n/useT.ts';
-import { formatMoney, formatNumber, type DisplayPrefs } from '../../lib/format.ts';
+import { formatInstant, formatMoney, formatNumber, type DisplayPrefs } from '../../lib/format.ts';
 import { Badge } from '../../ui/index.ts';
 import { localName } from '../loyalty/loyalty-format.ts';
 import './member-partner-offers.css';
@@ -37,6 +37,12 @@ export function MemberPartnerOffers({ offers, display, available, irrDisplay }: 
               <p className="member-partner-name"><bdi>{partner}</bdi></p>
               <p className="member-partner-title"><bdi>{localName(offer.name, display.language)}</bdi></p>
               <p className="member-partner-cost"><strong>{points(offer.pointsCost)}</strong></p>
+              {offer.validUntil && (
+                // The end is exclusive: the last day on offer is the one before it.
+                <p className="member-partner-until muted">
+                  {t('memberPortal.partners.lastDay', { day: formatInstant(new Date(Date.parse(offer.validUntil) - 1).toISOString(), display, false) })}
+                </p>
+              )}
               <div className="member-partner-status">
                 {!offer.unlocked ? (
                   <Badge tone="neutral">

@@ -8,11 +8,14 @@ import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
 import { IRR_UNITS, formatMoney, formatNumber, localeTag, toLatinDigits, type CalendarId } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
+import { DateField } from '../../ui/date-fields.tsx';
 import { Badge, Button, ButtonLink, DataTable, Dialog, DownloadIcon, ErrorState, PlusIcon, Select, Skeleton, Switch, TextField, UserText, type DataTableColumn } from '../../ui/index.ts';
 import { canSeeFinance } from './finance-api.ts';
 import { localName, newIdempotencyKey } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import { parseMinor, parsePoints, partnerKeys, partnersApi, type Partner, type PartnerOffer, type Settlement } from './partners-api.ts';
+import { RewardStateBadge, RewardWindowText } from './reward-state.tsx';
+import { windowBackwards, windowInstants, type OfferWindowDays } from './reward-window.ts';
 import './partners.css';
 
 type Prefs = ReturnType<typeof usePrefs>;
@@ -190,7 +193,10 @@ function OffersDialog({ partner, manager, onClose }: { partner: Partner; manager
       cell: (o) => (o.minSpendMinor === '0' ? t('loyalty.partners.openToAll')
         : t('loyalty.partners.unlockText', { amount: formatMinor(o.minSpendMinor, partner.currency, prefs), days: formatNumber(o.spendWindowDays, prefs) })),
     },
-    { id: 'state', header: t('loyalty.partners.state'), cell: (o) => <Badge tone={o.active ? 'good' : 'neutral'}>{t(o.active ? 'loyalty.partners.active' : 'loyalty.partners.paused')}</Badge> },
+    {
+      id: 'state', header: t('loyalty.partners.state'),
+      cell: (o) => <span className="partners-offer-state"><RewardStateBadge reward={{ ...o, archived: false }} /> <span className="muted"><RewardWindowText reward={{ ...o, archived: false }} /></span></span>,
+    },
   ];
   return (
     <Dialog title={t('loyalty.partners.offersOf', { name: localName(partner.name, prefs.language) })} isOpen onOpenChange={(open) => !open && onClose()} size="large">
@@ -221,6 +227,8 @@ function OfferForm({ partner, onDone }: { partner: Partner; onDone: () => void }
   const [cost, setCost] = useState('');
   const [spend, setSpend] = useState('0');
   const [days, setDays] = useState('365');
+  const [offer, setOffer] = useState<OfferWindowDays>({ firstDay: null, lastDay: null });
+  const backwards = windowBackwards(offer);
   const costValue = parsePoints(cost, toLatinDigits);
   const spendValue = parseMinor(spend, toLatinDigits);
   const daysValue = parsePoints(days, toLatinDigits);
@@ -228,7 +236,7 @@ function OfferForm({ partner, onDone }: { partner: Partner; onDone: () => void }
   const handle = async () => {
     const ok = await submit.run(() => partnersApi.createOffer(partner.id, {
       name: Object.fromEntries(Object.entries({ fa: fa.trim(), en: en.trim() }).filter(([, v]) => v !== '')),
-      pointsCost: costValue!, minSpendMinor: spendValue!, spendWindowDays: daysValue!,
+      pointsCost: costValue!, minSpendMinor: spendValue!, spendWindowDays: daysValue!, ...windowInstants(offer, prefs.timeZone),
     }, key.current));
     if (ok) {
       await queries.invalidateQueries({ queryKey: partnerKeys.offers(partner.id) });
@@ -248,9 +256,15 @@ function OfferForm({ partner, onDone }: { partner: Partner; onDone: () => void }
       </div>
       <TextField label={t('loyalty.partners.minSpendIn', { unit: minorUnitLabel(partner.currency, prefs, t) })} value={spend} onChange={setSpend} inputMode="numeric" dir="ltr"
         description={t('loyalty.partners.minSpendHelp')} errorMessage={spendValue === null ? t('loyalty.partners.wholeNumber') : fe.minSpendMinor} />
+      <div className="partners-caps">
+        <DateField label={t('loyalty.rewards.firstDay')} value={offer.firstDay} onChange={(firstDay) => setOffer({ ...offer, firstDay })}
+          description={t('loyalty.rewards.firstDayHelp')} errorMessage={fe.validFrom} />
+        <DateField label={t('loyalty.rewards.lastDay')} value={offer.lastDay} onChange={(lastDay) => setOffer({ ...offer, lastDay })}
+          description={t('loyalty.rewards.lastDayHelp')} errorMessage={backwards ? t('loyalty.rewards.windowBackwards') : fe.validUntil} />
+      </div>
       {submit.error && Object.keys(fe).length === 0 && <p className="field-error" role="alert">{submit.error.message}</p>}
       <div className="form-actions">
-        <Button type="submit" variant="primary" isDisabled={submit.pending || (!fa.trim() && !en.trim()) || costValue === null || spendValue === null || daysValue === null || daysValue > 3660}>
+        <Button type="submit" variant="primary" isDisabled={submit.pending || (!fa.trim() && !en.trim()) || costValue === null || spendValue === null || daysValue === null || daysValue > 3660 || backwards}>
           {t('common.save')}
         </Button>
         <Button onPress={onDone}>{t('common.cancel')}</Button>
