@@ -178,6 +178,11 @@ export class OutboxRelay {
         return false;
       }
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('vafa.outbox-relay'), slot) FROM outbox_relay_cursors ORDER BY slot`);
+      // Another process starting beside this one may have realigned them while this one waited.
+      if (!(await client.query<{ ahead: boolean }>(ahead)).rows[0]!.ahead) {
+        await client.query('COMMIT');
+        return false;
+      }
       const { rows } = await client.query<{ first: number | null; next: number | null }>(
         `SELECT (SELECT min(e.id) FROM outbox_events e WHERE outbox_event_pending(e.xid, e.id)) AS first, (SELECT max(id) + 1 FROM outbox_events) AS next`);
       const from = (rows[0]!.first ?? rows[0]!.next ?? 1) - 1;
@@ -251,7 +256,7 @@ export class OutboxRelay {
     return failed;
   }
 
-  /** which slot this loop tries first, so that two loops of a process start on different ones */
+  /** turns the slot a claim tries first, so that the claims in flight start on different ones */
   private turn = 0;
 
   /** Returns how many events were moved. */
