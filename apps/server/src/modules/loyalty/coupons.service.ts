@@ -17,6 +17,7 @@ import { drawSoonestExpiring } from './lot-draws.ts';
 import { owedOf } from './negative-balance.ts';
 import { assertTierAllows, tierAccess } from './reward-tiers.service.ts';
 import * as rewards from './rewards.repo.ts';
+import { insideWindow } from './offer-window.ts';
 import { onOffer } from './rewards.service.ts';
 
 // Discount coupons: a reward whose stock is a pool of codes. Redemption spends the points (one
@@ -145,7 +146,7 @@ export async function redeemCoupon(
   const reward = await rewards.rewardForHold(tx, tenantId, rewardId);
   if (!reward) throw notFound();
   if (reward.kind !== COUPON_KIND) throw new Problem(409, 'reward_not_coupon');
-  if (!reward.active || reward.archivedAt || (reward.validFrom && reward.validFrom > ctx.now) || (reward.validUntil && reward.validUntil <= ctx.now)) {
+  if (!reward.active || reward.archivedAt || !insideWindow(reward, ctx.now)) {
     throw new Problem(409, 'reward_unavailable');
   }
   await assertTierAllows(tx, tenantId, rewardId, customerId);

@@ -15,6 +15,7 @@ import { localIsoDay, startOfLocalDay } from './earn-rules.ts';
 import * as ledger from './ledger.repo.ts';
 import { LOYALTY_EVENTS, getEntry, memberForWrite, type LedgerContext } from './ledger.service.ts';
 import { drawSoonestExpiring } from './lot-draws.ts';
+import { checkChangedWindow, insideWindow, windowInstant } from './offer-window.ts';
 import * as repo from './partners.repo.ts';
 
 // Coalition partners. Points earned at a partner and offers redeemed there are each one balanced
@@ -81,12 +82,8 @@ function presentOffer(row: repo.OfferRow): PartnerOfferView {
   };
 }
 
-/** Active, and `now` inside its days on offer (from inclusive, until exclusive). */
-function onOffer(offer: repo.OfferRow, now: Date): boolean {
-  return offer.active && (!offer.validFrom || offer.validFrom <= now) && (!offer.validUntil || offer.validUntil > now);
-}
-
-const instant = (iso: string | null | undefined) => (iso === undefined ? undefined : iso === null ? null : new Date(iso));
+/** Active, and `now` inside its days on offer. */
+const onOffer = (offer: repo.OfferRow, now: Date) => offer.active && insideWindow(offer, now);
 
 export async function listPartners(db: Executor, tenantId: string, now: Date): Promise<PartnerView[]> {
   const settings = await workspaceSettings(db, tenantId);
@@ -154,7 +151,7 @@ export async function createOffer(tx: Executor, tenantId: string, actor: Actor |
   if (!(await repo.findPartner(tx, tenantId, partnerId, 'share'))) throw notFound();
   const row = await repo.insertOffer(tx, {
     tenantId, id: randomUUID(), partnerId, name: cleanName(input.name), pointsCost: input.pointsCost, minSpendMinor: input.minSpendMinor,
-    spendWindowDays: input.spendWindowDays, validFrom: instant(input.validFrom) ?? null, validUntil: instant(input.validUntil) ?? null,
+    spendWindowDays: input.spendWindowDays, validFrom: windowInstant(input.validFrom) ?? null, validUntil: windowInstant(input.validUntil) ?? null,
     active: input.active ?? true, createdAt: now, updatedAt: now,
   });
   await recordAudit(tx, tenantId, actor, {
@@ -178,13 +175,10 @@ export async function updateOffer(tx: Executor, tenantId: string, actor: Actor |
   if (input.pointsCost !== undefined) patch.pointsCost = input.pointsCost;
   if (input.minSpendMinor !== undefined) patch.minSpendMinor = input.minSpendMinor;
   if (input.spendWindowDays !== undefined) patch.spendWindowDays = input.spendWindowDays;
-  if (input.validFrom !== undefined) patch.validFrom = instant(input.validFrom);
-  if (input.validUntil !== undefined) patch.validUntil = instant(input.validUntil);
+  if (input.validFrom !== undefined) patch.validFrom = windowInstant(input.validFrom);
+  if (input.validUntil !== undefined) patch.validUntil = windowInstant(input.validUntil);
   if (input.active !== undefined) patch.active = input.active;
-  // One end changed alone must still leave the window the right way round with the other, stored end.
-  const from = patch.validFrom === undefined ? row.validFrom : patch.validFrom;
-  const until = patch.validUntil === undefined ? row.validUntil : patch.validUntil;
-  if (from && until && until <= from) throw invalidField('validUntil', 'reward_window_invalid');
+  checkChangedWindow(row, patch);
   const updated = await repo.updateOffer(tx, tenantId, id, patch);
   await recordAudit(tx, tenantId, actor, { action: 'loyalty.partner_offer.updated', targetType: 'loyalty_partner_offer', targetId: id, details: { fields: Object.keys(input) } });
   return presentOffer(updated);

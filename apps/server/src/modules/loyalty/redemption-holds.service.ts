@@ -8,6 +8,7 @@ import { getEntry, memberForWrite, settleMembers, type LedgerContext } from './l
 import { drawSoonestExpiring } from './lot-draws.ts';
 import { repayOwedFromAvailable } from './negative-balance.ts';
 import * as repo from './redemption-holds.repo.ts';
+import { insideWindow } from './offer-window.ts';
 import * as rewards from './rewards.repo.ts';
 import { assertTierAllows } from './reward-tiers.service.ts';
 
@@ -97,8 +98,7 @@ export async function placeHold(tx: Executor, ctx: LedgerContext, input: CreateH
     // A discount coupon hands out a code with its points: coupons.service.ts, not a hold.
     if (reward.kind === 'discount_coupon') throw new Problem(409, 'coupon_needs_redemption');
     await assertTierAllows(tx, ctx.tenantId, reward.id, customerId);
-    const now = ctx.now;
-    if (!reward.active || reward.archivedAt || (reward.validFrom && reward.validFrom > now) || (reward.validUntil && reward.validUntil <= now)) {
+    if (!reward.active || reward.archivedAt || !insideWindow(reward, ctx.now)) {
       throw new Problem(409, 'reward_unavailable');
     }
     points = reward.pointsCost;

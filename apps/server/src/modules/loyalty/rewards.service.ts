@@ -4,9 +4,9 @@ import type { Executor } from '../../platform/db/connect.ts';
 import type { Actor } from '../../platform/http/access.ts';
 import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
 import { recordAudit } from '../workspace/index.ts';
+import { checkChangedWindow, insideWindow, windowInstant as date } from './offer-window.ts';
 import * as repo from './rewards.repo.ts';
 
-const date = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : new Date(v));
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function presentReward(row: repo.RewardRow): RewardView {
@@ -50,7 +50,7 @@ export async function getReward(db: Executor, tenantId: string, id: string): Pro
 
 /** On offer now: active, not archived, inside its window, stock left (or unlimited). */
 export const onOffer = (row: repo.RewardRow, now: Date) =>
-  row.active && !row.archivedAt && (!row.validFrom || row.validFrom <= now) && (!row.validUntil || row.validUntil > now) && (row.stockLeft === null || row.stockLeft > 0);
+  row.active && !row.archivedAt && insideWindow(row, now) && (row.stockLeft === null || row.stockLeft > 0);
 
 export async function listRewards(db: Executor, tenantId: string, all: boolean, now: Date): Promise<RewardView[]> {
   const rows = await repo.listRewards(db, tenantId);
@@ -72,9 +72,7 @@ export async function updateReward(tx: Executor, tenantId: string, actor: Actor 
   if (input.validFrom !== undefined) patch.validFrom = date(input.validFrom);
   if (input.validUntil !== undefined) patch.validUntil = date(input.validUntil);
   if (input.active !== undefined) patch.active = input.active;
-  const from = patch.validFrom === undefined ? row.validFrom : patch.validFrom;
-  const until = patch.validUntil === undefined ? row.validUntil : patch.validUntil;
-  if (from && until && until <= from) throw invalidField('validUntil', 'reward_window_invalid');
+  checkChangedWindow(row, patch);
   if (input.stock !== undefined && row.kind === 'discount_coupon') throw invalidField('stock', 'coupon_stock_is_pool');
   if (input.stock !== undefined) {
     const taken = row.stockTotal === null ? await repo.heldOrRedeemed(tx, tenantId, id) : row.stockTotal - row.stockLeft!;
