@@ -70,6 +70,19 @@ async function drain(): Promise<void> {
 const pending = async (tenantId: string) =>
   Number((await t.database.pool.query('SELECT count(*) AS n FROM outbox_events WHERE tenant_id = $1 AND outbox_event_pending(xid, id)', [tenantId])).rows[0].n);
 
+/** The early transaction's event reaches the subscriber exactly once, and nothing of the workspace is left behind the cursor. */
+async function expectEarlyRelayedOnce(tenantId: string): Promise<void> {
+  await eventually(async () => {
+    await drain();
+    return received.some((e) => e.tenantId === tenantId && e.topic === 'cursor.early');
+  }, 'the early event relayed', 60_000);
+  expect(received.filter((e) => e.tenantId === tenantId && e.topic === 'cursor.early')).toHaveLength(1);
+  await eventually(async () => {
+    await drain();
+    return (await pending(tenantId)) === 0;
+  }, 'nothing left to relay', 60_000);
+}
+
 describe('the relay cursor', () => {
   it('relays an event whose transaction took its id first and committed after a later one was relayed', async () => {
     const ws = await t.createWorkspace();
@@ -79,15 +92,7 @@ describe('the relay cursor', () => {
     await drain(); // an id cursor would move past the early event's id here
     await early.query('COMMIT');
     early.release();
-    await eventually(async () => {
-      await drain();
-      return received.some((e) => e.tenantId === ws.tenantId && e.topic === 'cursor.early');
-    }, 'the early event relayed', 60_000);
-    expect(received.filter((e) => e.tenantId === ws.tenantId && e.topic === 'cursor.early')).toHaveLength(1);
-    await eventually(async () => {
-      await drain();
-      return (await pending(ws.tenantId)) === 0;
-    }, 'nothing left to relay', 60_000);
+    await expectEarlyRelayedOnce(ws.tenantId);
   });
 
   it('relays an event written, after a later transaction was relayed, by a transaction that began writing before it', async () => {
@@ -99,15 +104,7 @@ describe('the relay cursor', () => {
     await publish(early, ws.tenantId, 'cursor.early'); // the higher event id, the lower transaction id
     await early.query('COMMIT');
     early.release();
-    await eventually(async () => {
-      await drain();
-      return received.some((e) => e.tenantId === ws.tenantId && e.topic === 'cursor.early');
-    }, 'the early event relayed', 60_000);
-    expect(received.filter((e) => e.tenantId === ws.tenantId && e.topic === 'cursor.early')).toHaveLength(1);
-    await eventually(async () => {
-      await drain();
-      return (await pending(ws.tenantId)) === 0;
-    }, 'nothing left to relay', 60_000);
+    await expectEarlyRelayedOnce(ws.tenantId);
   });
 
   it('hands each subscriber the events of a transaction in the order they were written', async () => {

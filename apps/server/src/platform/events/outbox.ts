@@ -129,6 +129,13 @@ function matches(topic: string, patterns: string[]): boolean {
  * is lost, only late. It polls (an index probe every POLL_MS) rather than LISTEN/NOTIFY:
  * pg_notify serialises every committing transaction on a global lock, which ingest cannot afford.
  */
+/** The advisory-lock namespace of the relay's slots: a slot is claimed by the lock (this, slot). */
+const SLOT_LOCK = `hashtext('vafa.outbox-relay')`;
+/** The slot of the event `e`: its transaction id modulo the number of cursors (as outbox_event_pending says). */
+const SLOT_OF_EVENT = `e.xid::text::bigint % (SELECT count(*) FROM outbox_relay_cursors)`;
+/** The events `e` past cursor `c`, of `c`'s slot, whose transactions have all ended: what may be handed out. */
+const PAST_CURSOR = `(e.xid, e.id) > (c.xid, c.id) AND e.xid < pg_snapshot_xmin(pg_current_snapshot()) AND ${SLOT_OF_EVENT} = c.slot`;
+
 export class OutboxRelay {
   static readonly POLL_MS = 250;
   /** claims in flight per process: one batch's subscribers run while the next is claimed */
@@ -177,7 +184,7 @@ export class OutboxRelay {
         await client.query('COMMIT');
         return false;
       }
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('vafa.outbox-relay'), slot) FROM outbox_relay_cursors ORDER BY slot`);
+      await client.query(`SELECT pg_advisory_xact_lock(${SLOT_LOCK}, slot) FROM outbox_relay_cursors ORDER BY slot`);
       // Another process starting beside this one may have realigned them while this one waited.
       if (!(await client.query<{ ahead: boolean }>(ahead)).rows[0]!.ahead) {
         await client.query('COMMIT');
@@ -270,11 +277,7 @@ export class OutboxRelay {
     try {
       // The slots with events to hand out: one probe of the (xid, id) index while idle.
       const { rows: ready } = await client.query<{ slot: number }>(
-        `SELECT c.slot FROM outbox_relay_cursors c, (SELECT count(*) AS n FROM outbox_relay_cursors) k
-         WHERE EXISTS (SELECT 1 FROM outbox_events e
-                       WHERE (e.xid, e.id) > (c.xid, c.id) AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
-                         AND e.xid::text::bigint % k.n = c.slot)
-         ORDER BY c.slot`,
+        `SELECT c.slot FROM outbox_relay_cursors c WHERE EXISTS (SELECT 1 FROM outbox_events e WHERE ${PAST_CURSOR}) ORDER BY c.slot`,
       );
       const first = this.turn++;
       for (let i = 0; i < ready.length; i++) {
@@ -302,17 +305,14 @@ export class OutboxRelay {
    * cursor past the batch. Undefined when another relay holds the slot or it has nothing (any more).
    */
   private async relaySlot(client: pg.PoolClient, slot: number, limit: number): Promise<{ events: number; retried: Set<string> } | undefined> {
-    const lock = await client.query<{ held: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('vafa.outbox-relay'), $1) AS held`, [slot]);
+    const lock = await client.query<{ held: boolean }>(`SELECT pg_try_advisory_xact_lock(${SLOT_LOCK}, $1) AS held`, [slot]);
     if (!lock.rows[0]!.held) return undefined;
     // A statement after the lock: its snapshot sees the cursor as the slot's last holder committed it.
     const { rows } = await client.query<{ tenant_id: string; id: number; topic: string; payload: Record<string, unknown>; created_at: Date; xid: string; from_xid: string; from_id: number }>(
       `SELECT e.tenant_id, e.id, e.topic, e.payload, e.created_at, e.xid::text AS xid, c.xid::text AS from_xid, c.id AS from_id
        FROM outbox_relay_cursors c
        CROSS JOIN LATERAL (
-         SELECT * FROM outbox_events e
-         WHERE (e.xid, e.id) > (c.xid, c.id) AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
-           AND e.xid::text::bigint % (SELECT count(*) FROM outbox_relay_cursors) = c.slot
-         ORDER BY e.xid, e.id LIMIT $2) e
+         SELECT * FROM outbox_events e WHERE ${PAST_CURSOR} ORDER BY e.xid, e.id LIMIT $2) e
        WHERE c.slot = $1`,
       [slot, limit],
     );
@@ -360,11 +360,11 @@ export async function relayAgainFrom(database: Database, tenantId: string, event
   try {
     await client.query('BEGIN');
     const { rows } = await client.query<{ slot: number; xid: string }>(
-      `SELECT e.xid::text AS xid, (e.xid::text::bigint % (SELECT count(*) FROM outbox_relay_cursors))::int AS slot
+      `SELECT e.xid::text AS xid, (${SLOT_OF_EVENT})::int AS slot
        FROM outbox_events e WHERE e.tenant_id = $1 AND e.id = $2`, [tenantId, eventId]);
     const found = rows[0];
     if (found) {
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('vafa.outbox-relay'), $1)`, [found.slot]);
+      await client.query(`SELECT pg_advisory_xact_lock(${SLOT_LOCK}, $1)`, [found.slot]);
       await client.query(`UPDATE outbox_relay_cursors SET xid = $2::xid8, id = $3, moved_at = now() WHERE slot = $1`, [found.slot, found.xid, eventId - 1]);
     }
     await client.query('COMMIT');
@@ -387,7 +387,7 @@ export const pruneHousekeeping = defineJob({
     await database.pool.query(`
       DELETE FROM outbox_events e USING outbox_relay_cursors c
       WHERE e.created_at < now() - interval '7 days'
-        AND c.slot = e.xid::text::bigint % (SELECT count(*) FROM outbox_relay_cursors)
+        AND c.slot = ${SLOT_OF_EVENT}
         AND (e.xid, e.id) <= (c.xid, c.id)`);
     await database.pool.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
     await database.pool.query(`DELETE FROM sessions WHERE expires_at < now()`);
