@@ -123,3 +123,35 @@ export const loyaltyPartnerUsage = pgTable(
     check('loyalty_partner_usage_amounts', sql`${t.earned} >= 0 AND ${t.redeemed} >= 0`),
   ],
 );
+
+/**
+ * A staff correction of what one side owes the other for a partner (partners.service.ts
+ * correctPartnerPayable): an `adjust` entry moving partner_payable against issuance (what the
+ * partner owes) or redemptions (what the workspace owes), with its reason and who wrote it.
+ * `points` and `amount_minor` are signed: positive, that side owes more. Insert only; a correction
+ * is itself corrected by another.
+ */
+export const loyaltyPartnerCorrections = pgTable(
+  'loyalty_partner_corrections',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    entryId: bigint('entry_id', { mode: 'number' }).notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    side: text('side').notNull(),
+    points: bigint('points', { mode: 'number' }).notNull(),
+    pricePerPointMinor: numeric('price_per_point_minor', { precision: 20, scale: 0 }).notNull(),
+    amountMinor: numeric('amount_minor', { precision: 38, scale: 0 }).notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    reason: text('reason').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.entryId] }),
+    // The settlement: a partner's corrections in a period.
+    index('loyalty_partner_corrections_period_idx').on(t.tenantId, t.partnerId, t.createdAt),
+    foreignKey({ columns: [t.tenantId, t.entryId], foreignColumns: [loyaltyEntries.tenantId, loyaltyEntries.id] }),
+    foreignKey({ columns: [t.tenantId, t.partnerId], foreignColumns: [loyaltyPartners.tenantId, loyaltyPartners.id] }),
+    check('loyalty_partner_corrections_side', sql`${t.side} IN ('partner_owes', 'workspace_owes')`),
+    check('loyalty_partner_corrections_points', sql`${t.points} <> 0 AND ${t.pricePerPointMinor} >= 0`),
+  ],
+);
