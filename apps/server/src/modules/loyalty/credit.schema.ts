@@ -12,7 +12,7 @@ import { loyaltyPrograms } from './program.schema.ts';
 export const CREDIT_SYSTEM_ACCOUNT_KINDS = ['funding', 'bonus_issuance', 'spent_paid', 'spent_bonus'] as const;
 export const CREDIT_MEMBER_ACCOUNT_KINDS = ['paid', 'bonus'] as const;
 export type CreditAccountKind = (typeof CREDIT_SYSTEM_ACCOUNT_KINDS)[number] | (typeof CREDIT_MEMBER_ACCOUNT_KINDS)[number];
-export const CREDIT_ENTRY_KINDS = ['purchase', 'spend'] as const;
+export const CREDIT_ENTRY_KINDS = ['purchase', 'spend', 'refund'] as const;
 
 const quoted = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 

@@ -1,0 +1,2 @@
+ALTER TABLE "loyalty_credit_entries" DROP CONSTRAINT "loyalty_credit_entries_kind";--> statement-breakpoint
+ALTER TABLE "loyalty_credit_entries" ADD CONSTRAINT "loyalty_credit_entries_kind" CHECK ("loyalty_credit_entries"."kind" IN ('purchase', 'spend', 'refund'));
