@@ -230,27 +230,61 @@ async function writePlanned(tx: Executor, ctx: LedgerContext, planned: Planned[]
 }
 
 /**
- * How many batches write at once in this process; the rest wait their turn in memory. A batch
- * holds a database connection for 50-500 orders' work: with every connection of the pool taken by
- * batches, a checkout's redemption (one short transaction) would queue behind them all. A few
- * batches at a time already keep the database busy; the pool stays free for the short writes.
+ * How many batches write at once in this process, and which: the rest wait their turn in memory.
+ * A batch holds a database connection for 50-500 orders' work: with every connection of the pool
+ * taken by batches, a checkout's redemption (one short transaction) would queue behind them all.
+ * A few batches at a time already keep the database busy; the pool stays free for the short writes.
+ *
+ * A batch locks its members until it commits, so two batches of this process sharing a member
+ * would only wait for each other in the database (with 50 random members of 5,000 a batch, two
+ * share one about four times in ten). A free slot goes to the first waiting batch that shares no
+ * member with the batches running; a batch passed over `patience` times goes next whatever it
+ * shares (the database's member locks still order the two), so none waits for ever.
  */
 export class BatchTurns {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly slots: number) {}
+  private readonly running = new Set<Turn>();
+  private readonly waiting: Turn[] = [];
+  constructor(private readonly slots: number, private readonly patience = 16) {}
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
+  async run<T>(work: () => Promise<T>, members: Iterable<string> = []): Promise<T> {
+    const turn: Turn = { members: new Set(members), passed: 0, start: () => undefined };
+    const started = new Promise<void>((resolve) => { turn.start = resolve; });
+    this.waiting.push(turn);
+    this.admit();
+    await started;
     try {
       return await work();
     } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
+      this.running.delete(turn);
+      this.admit();
     }
   }
+
+  /** Batches running and waiting now (for tests and the bench). */
+  get counts(): { running: number; waiting: number } {
+    return { running: this.running.size, waiting: this.waiting.length };
+  }
+
+  private admit(): void {
+    while (this.running.size < this.slots && this.waiting.length > 0) {
+      const held = new Set<string>();
+      for (const r of this.running) for (const m of r.members) held.add(m);
+      let index = this.waiting.findIndex((w) => w.passed >= this.patience);
+      if (index < 0) index = this.waiting.findIndex((w) => ![...w.members].some((m) => held.has(m)));
+      if (index < 0) return;
+      for (let i = 0; i < index; i++) this.waiting[i]!.passed++;
+      const [turn] = this.waiting.splice(index, 1);
+      this.running.add(turn!);
+      turn!.start();
+    }
+  }
+}
+
+interface Turn {
+  members: Set<string>;
+  /** times a later batch went first */
+  passed: number;
+  start: () => void;
 }
 
 /** The answer: one item per order, in order, a refusal as the problem+json the single route would send. */

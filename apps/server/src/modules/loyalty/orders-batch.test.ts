@@ -393,4 +393,53 @@ describe('batch turns', () => {
     expect(started).toEqual([0, 1, 2, 3, 4, 5]);
     expect(most).toBe(2);
   });
+
+  it('gives a free slot to the first waiting batch that shares no member with the batches running, and to one passed over too often whatever it shares', async () => {
+    const tick = () => new Promise((r) => setImmediate(r));
+    const gated = (turns: BatchTurns, started: string[], name: string, members: string[]) => {
+      let open!: () => void;
+      const gate = new Promise<void>((r) => { open = r; });
+      const done = turns.run(async () => { started.push(name); await gate; return name; }, members);
+      return { open, done };
+    };
+    const turns = new BatchTurns(2);
+    const started: string[] = [];
+    const a = gated(turns, started, 'a', ['m1', 'm2']);
+    const b = gated(turns, started, 'b', ['m3']);
+    const c = gated(turns, started, 'c', ['m2', 'm9']);
+    const d = gated(turns, started, 'd', ['m4']);
+    await tick();
+    expect(started).toEqual(['a', 'b']);
+    // b's slot: c shares m2 with a, so d, which came after it, goes first.
+    b.open();
+    await tick();
+    expect(started).toEqual(['a', 'b', 'd']);
+    expect(turns.counts).toEqual({ running: 2, waiting: 1 });
+    // a done: c shares nothing with d.
+    a.open();
+    await tick();
+    expect(started).toEqual(['a', 'b', 'd', 'c']);
+    c.open();
+    d.open();
+    expect(await Promise.all([a.done, b.done, c.done, d.done])).toEqual(['a', 'b', 'c', 'd']);
+
+    // Patience 1: passed over once, a batch takes the next free slot even beside a batch sharing its member.
+    const patient = new BatchTurns(2, 1);
+    const order: string[] = [];
+    const p = gated(patient, order, 'p', ['m1']);
+    const q = gated(patient, order, 'q', ['m1']);
+    const r = gated(patient, order, 'r', ['m2']);
+    const s = gated(patient, order, 's', ['m3']);
+    await tick();
+    expect(order).toEqual(['p', 'r']);
+    r.open();
+    await tick();
+    expect(order).toEqual(['p', 'r', 'q']);
+    p.open();
+    q.open();
+    s.open();
+    await Promise.all([p.done, q.done, r.done, s.done]);
+    expect(order).toEqual(['p', 'r', 'q', 's']);
+    expect(patient.counts).toEqual({ running: 0, waiting: 0 });
+  });
 });

@@ -94,6 +94,7 @@ export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
     },
   }, async (req) => simulateOrder(db, req.tenantId, null, req.body, new Date()));
 
+  const orderTurns = new BatchTurns(Math.max(2, Math.floor(deps.config.dbPoolSize / 4)));
   app.post('/api/loyalty/orders', {
     config: { access: 'loyalty:write' },
     schema: {
@@ -102,14 +103,15 @@ export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
       problems: [409, 422], body: LoyaltyOrder, response: { 200: LoyaltyOrderView, 201: LoyaltyOrderView },
     },
   }, async (req, reply) => {
-    const result = await req.write(async (tx) => {
+    const result = await orderTurns.run(() => req.write(async (tx) => {
       const outcome = await earnOrder(tx, ledgerContext(req), req.body);
       return { status: outcome.created ? 201 : 200, body: outcome.order };
-    });
+    }), [req.body.customerId]);
     return sendWrite(reply, result);
   });
 
-  // A quarter of the pool for batches at most, so checkouts' short writes always find a connection.
+  // Earning takes a quarter of the pool at most (single orders and batches a quarter each), so a
+  // checkout's redemption always finds a connection and the database a short queue.
   const batchTurns = new BatchTurns(Math.max(2, Math.floor(deps.config.dbPoolSize / 4)));
   app.post('/api/loyalty/orders/batch', {
     config: { access: 'loyalty:write' },
@@ -121,7 +123,7 @@ export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
   }, async (req, reply) => {
     const result = await batchTurns.run(() => req.write(async (tx) => ({
       status: 200, body: presentBatch(req.body.orders, await earnOrderBatch(tx, ledgerContext(req), req.body.orders), req.locale),
-    })));
+    })), req.body.orders.map((o) => o.customerId));
     return sendWrite(reply, result);
   });
 
