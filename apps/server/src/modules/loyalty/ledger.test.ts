@@ -497,6 +497,67 @@ describe('the database keeps the journal honest', () => {
     expect((await call(ws, 'GET', `/api/loyalty/entries/${earned.id}`)).body.postings).toHaveLength(4);
     expect(await stored(ws)).toMatchObject({ entries: 2, postings: 6, draws: 1 });
   });
+
+  it('checks an entry written over several statements and savepoints once, at commit, and never lets postings join an entry committed earlier', async () => {
+    const ws = await workspace();
+    const customer = await createCustomer(t, ws);
+    const earned = await earn(ws, customer.id, { points: 10 });
+    const client = await t.database.pool.connect();
+    const account = async (kind: string, holder: string | null) => (await client.query<{ id: string }>(
+      `SELECT id FROM loyalty_accounts WHERE tenant_id = $1 AND kind = $2 AND customer_id IS NOT DISTINCT FROM $3::uuid`, [ws.tenantId, kind, holder])).rows[0]!.id;
+    const entry = async (key: string) => Number((await client.query<{ id: string }>(
+      `INSERT INTO loyalty_entries (tenant_id, kind, idempotency_key, customer_id, source) VALUES ($1, 'adjust', $2, $3, 'test') RETURNING id`,
+      [ws.tenantId, key, customer.id])).rows[0]!.id);
+    const post = (entryId: number, accountId: string, amount: number) =>
+      client.query('INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount) VALUES ($1, $2, $3, $4)', [ws.tenantId, entryId, accountId, amount]);
+    try {
+      const available = await account('available', customer.id);
+      const breakage = await account('breakage', null);
+      const issuance = await account('issuance', null);
+      const redemptions = await account('redemptions', null);
+      // Balanced over three statements, the entry in one savepoint and its postings in others: committed
+      // (between system accounts, so the member's balances and lots stay as they were).
+      await client.query('BEGIN');
+      await client.query('SAVEPOINT a');
+      const split = await entry('test:split');
+      await client.query('RELEASE SAVEPOINT a');
+      await client.query('SAVEPOINT b');
+      await post(split, breakage, 4);
+      await client.query('RELEASE SAVEPOINT b');
+      await post(split, issuance, -4);
+      await client.query('COMMIT');
+      // Out of balance only over the statements together (each alone could be the first half): refused at commit.
+      await client.query('BEGIN');
+      const halves = await entry('test:halves');
+      await post(halves, available, 4);
+      await post(halves, issuance, -3);
+      await expect(client.query('COMMIT')).rejects.toThrow(/does not balance/);
+      // A posting undone with its savepoint leaves the entry with none: refused at commit.
+      await client.query('BEGIN');
+      const undone = await entry('test:undone');
+      await client.query('SAVEPOINT c');
+      await post(undone, available, 1);
+      await client.query('ROLLBACK TO SAVEPOINT c');
+      await expect(client.query('COMMIT')).rejects.toThrow(/no postings/);
+      // Postings that sum to zero, added to an entry an earlier transaction committed: refused at the insert,
+      // alone and beside postings of an entry of this transaction.
+      for (const beside of [false, true]) {
+        await client.query('BEGIN');
+        const own = beside ? await entry('test:own') : null;
+        await expect(client.query(`
+          INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount)
+          SELECT $1, x.entry_id, x.account_id, x.amount FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS x(entry_id, account_id, amount)`,
+          [ws.tenantId, [earned.id, earned.id, ...(own ? [own, own] : [])], [breakage, redemptions, ...(own ? [available, issuance] : [])], [1, -1, ...(own ? [2, -2] : [])]],
+        )).rejects.toThrow(new RegExp(`entry ${earned.id} was committed earlier`));
+        await client.query('ROLLBACK');
+      }
+    } finally {
+      client.release();
+    }
+    expect((await call(ws, 'GET', `/api/loyalty/entries/${earned.id}`)).body.postings).toHaveLength(4);
+    expect(await stored(ws)).toMatchObject({ entries: 2, postings: 6 });
+    expect((await call(ws, 'GET', '/api/loyalty/verify')).body.ok).toBe(true);
+  });
 });
 
 describe('workspaces and roles', () => {
