@@ -101,7 +101,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
   await api(ws, 'POST', `/api/loyalty/partners/${partner.id}/earnings`, { customerId: customer.id, points: 5, externalId: `${ws.slug}-partner-earn` });
   await api(ws, 'POST', `/api/loyalty/partner-offers/${partnerOffer.id}/redemptions`, { customerId: customer.id, externalId: `${ws.slug}-partner-redeem` });
   const creditPackage = await api(ws, 'POST', `/api/loyalty/programs/${program.id}/credit-packages`, { name: { fa: `${marker} بسته`, ar: `${marker} باقة`, en: `${marker} package` }, priceMinor: 1_000, creditMinor: 1_100 });
-  await api(ws, 'POST', `/api/loyalty/members/${customer.id}/credit/purchases`, { packageId: creditPackage.id, externalId: `${ws.slug}-pay-1` });
+  const creditPurchase = await api(ws, 'POST', `/api/loyalty/members/${customer.id}/credit/purchases`, { packageId: creditPackage.id, externalId: `${ws.slug}-pay-1` });
   // A discount coupon with a pool of codes, restricted to the tier, redeemed once.
   const couponReward = await api(ws, 'POST', '/api/loyalty/rewards', { kind: 'discount_coupon', name: { fa: `${marker} کد تخفیف` }, pointsCost: 5 });
   await api(ws, 'POST', `/api/loyalty/rewards/${couponReward.id}/codes/generate`, { count: 3 });
@@ -155,6 +155,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     badge: badge.id as string,
     challenge: challenge.id as string,
     creditPackage: creditPackage.id as string,
+    creditEntry: String((creditPurchase.entry as { id: number }).id),
     couponRedemption: couponRedemption.id as string,
   };
 }
@@ -202,6 +203,7 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'loyalty:badgeId': ids.badge,
     'loyalty:challengeId': ids.challenge,
     'loyalty:packageId': ids.creditPackage,
+    'loyalty:entryId': ids.creditEntry,
     'loyalty:redemptionId': ids.couponRedemption,
   };
   const value = table[`${prefix}:${name}`];

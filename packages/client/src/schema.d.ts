@@ -3210,7 +3210,7 @@ export interface paths {
         };
         /**
          * A member's points balance
-         * @description Available, pending and qualifying (tier) points, and the open lots grouped by expiry: every expiry instant with its points, soonest first, then the points that never expire; pending points by the instant they unlock. A customer who never earned has zeros.
+         * @description Available, pending and qualifying (tier) points, and the open lots grouped by expiry: every expiry instant with its points, soonest first, then the points that never expire; pending points by the instant they unlock. A customer who never earned has zeros. As it stands when read: points past their expiry that the hourly run has not booked yet are in `expiredUnbooked`, not in `available` or `expiring`, and points past their pending period are available (the read writes nothing).
          */
         get: operations["getLoyaltyBalance"];
         put?: never;
@@ -3312,7 +3312,7 @@ export interface paths {
         put?: never;
         /**
          * Reverse an earn or a redemption in full
-         * @description Writes a reversing entry; the original stays. An earn is reversed only while none of its points were spent or expired (409 `earned_points_spent`); a redemption gives its points back to the lots it drew on, with their own expiries. Other kinds: 409 `entry_not_reversible`; a second reversal: 409 `entry_already_reversed`. Publishes `loyalty.entry_reversed`.
+         * @description Writes a reversing entry; the original stays. An earn is reversed only while none of its points were spent or expired (409 `earned_points_spent`); a redemption gives its points back to the lots it drew on, with their own expiries, and what the member owes (a negative balance) is repaid from them at once, in an `adjust` entry of the same request. Other kinds: 409 `entry_not_reversible`; a second reversal: 409 `entry_already_reversed`. Publishes `loyalty.entry_reversed`.
          */
         post: operations["reverseLoyaltyEntry"];
         delete?: never;
@@ -3965,6 +3965,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/loyalty/{workspaceSlug}/me/credit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in member's prepaid credit and the packages on sale
+         * @description Paid and bonus credit in the workspace's currency, and the active packages of active programs (price, credit, bonus). The portal takes no payment: a package is bought where the shop takes money and recorded there. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         */
+        get: operations["getMemberPortalCredit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/loyalty/{workspaceSlug}/me/donations": {
         parameters: {
             query?: never;
@@ -3979,6 +3999,26 @@ export interface paths {
          * @description Needs an `Idempotency-Key` header (400 `idempotency_key_required`): the same key again answers the same receipt. Drawn from the points that expire soonest. 409 `insufficient_points`, `charity_unavailable`; 422 `charity_not_found`, `donation_too_small`. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
          */
         post: operations["memberDonate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/me/partner-offers/{offerId}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The signed-in member redeems a partner's offer
+         * @description Takes the offer's points at once (soonest-expiring first, net of what the member owes) and answers a reference the member shows at the partner's counter. The same checks as the partner's counter: the offer on offer (its days) and its partner active (409 `partner_offer_unavailable`), the member's spend over the offer's window reaching its threshold (409 `partner_offer_locked`), enough points (409 `insufficient_points`), the partner's monthly redeem cap (409 `partner_redeem_cap_reached`); the partner's payable is posted by its billing model. Needs an `Idempotency-Key` header (400 `idempotency_key_required`): the same key again answers the same redemption with 200; used for another offer, 409 `external_id_conflict`. An offer of another workspace is 404. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         */
+        post: operations["memberRedeemPartnerOffer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4529,6 +4569,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/loyalty/credit-entries/{entryId}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a prepaid credit package purchase in full
+         * @description A reversing `refund` entry: the purchase's paid credit goes back to funding and its bonus credit back to bonus issuance. Credit is pooled, so the member must still hold at least the purchase's paid and bonus credit: otherwise 409 `credit_already_spent` with nothing written. Only a purchase (409 `credit_entry_not_refundable`), once (409 `credit_already_refunded`). The `Idempotency-Key` replays the answer. Audited.
+         */
+        post: operations["refundCreditPurchase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/loyalty/members/{customerId}/credit/spends": {
         parameters: {
             query?: never;
@@ -4808,6 +4868,30 @@ export interface paths {
          * @description One redeem entry drawing the member's soonest-expiring lots, to partner_payable when the partner is billed at redemption (the workspace owes it the points × its price), else to redemptions. Concurrent redemptions at one partner do not wait on each other. Keyed by `externalId` (the partner's transaction id) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first with 200; used for something else, 409 `external_id_conflict`. Refused with nothing written: 409 `partner_offer_unavailable`, `partner_offer_locked` (spend below the threshold), `insufficient_points`, `partner_redeem_cap_reached`. Publishes `loyalty.points_redeemed` with the partner's and offer's ids.
          */
         post: operations["redeemLoyaltyPartnerOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/partners/{partnerId}/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Staff corrections of a partner's payable, newest first
+         * @description Each correction with the side it changed, signed points and money at the price of its day, its reason and who wrote it (the latest 200).
+         */
+        get: operations["listLoyaltyPartnerCorrections"];
+        put?: never;
+        /**
+         * Correct what a partner or the workspace owes
+         * @description One `adjust` entry with no member: partner_payable against issuance (`side` partner_owes) or redemptions (workspace_owes), `points` the signed change to what that side owes (positive: owes more), priced at the partner's price per point today; the reason is kept and the act audited. Counted in the settlement report of the month it is written in (`corrections`). Refused with nothing written: 422 `partner_correction_zero`; 409 `partner_correction_exceeds_owed` (what that side owes over all time would go below zero). The same `Idempotency-Key` again answers the first correction.
+         */
+        post: operations["correctLoyaltyPartnerPayable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9254,6 +9338,11 @@ export interface components {
                 unlocksAt: string;
                 points: number;
             }[];
+            expiredUnbooked: {
+                /** Format: date-time */
+                expiredAt: string;
+                points: number;
+            }[];
         };
         LoyaltyExpiryRunInput: {
             members: number;
@@ -10255,6 +10344,13 @@ export interface components {
                 unlocksAt: string;
                 points: number;
             }[];
+            expired: {
+                /** Format: date */
+                date: string;
+                /** Format: date-time */
+                expiredAt: string;
+                points: number;
+            }[];
             tiers: {
                 program: string;
                 /** @enum {string} */
@@ -10369,6 +10465,46 @@ export interface components {
             /** Format: date-time */
             at: string;
             available: number;
+        };
+        MemberPartnerRedemptionInput: {
+            reference: string;
+            /** Format: uuid */
+            offerId: string;
+            partnerName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            offerName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            points: number;
+            /** Format: date-time */
+            at: string;
+            available: number;
+        };
+        MemberPortalCreditInput: {
+            balance: {
+                currency: string;
+                paidMinor: number;
+                bonusMinor: number;
+                totalMinor: number;
+            };
+            packages: {
+                /** Format: uuid */
+                id: string;
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                currency: string;
+                priceMinor: number;
+                creditMinor: number;
+                bonusMinor: number;
+            }[];
         };
         LoyaltyTierSettingsInput: {
             /** @enum {string} */
@@ -10882,7 +11018,7 @@ export interface components {
         CreditEntryInput: {
             id: number;
             /** @enum {string} */
-            kind: "purchase" | "spend";
+            kind: "purchase" | "spend" | "refund";
             /** Format: uuid */
             customerId: string;
             currency: string;
@@ -10893,10 +11029,14 @@ export interface components {
             bonusMinor: number;
             /** Format: date-time */
             createdAt: string;
+            refundsEntryId: number | null;
         };
         CreditOperationInput: {
             entry: components["schemas"]["CreditEntryInput"];
             balance: components["schemas"]["CreditBalanceInput"];
+        };
+        RefundCreditPurchaseInput: {
+            reason: string;
         };
         CreditMemberInput: {
             balance: components["schemas"]["CreditBalanceInput"];
@@ -11123,7 +11263,38 @@ export interface components {
                 workspaceOwesMinor: string;
                 netMinor: string;
                 ledgerPoints: number;
+                corrections: {
+                    count: number;
+                    partnerOwesPoints: number;
+                    partnerOwesMinor: string;
+                    workspaceOwesPoints: number;
+                    workspaceOwesMinor: string;
+                };
             }[];
+        };
+        LoyaltyCorrectPartnerPayableInput: {
+            /** @enum {string} */
+            side: "partner_owes" | "workspace_owes";
+            points: number;
+            reason: string;
+        };
+        LoyaltyPartnerCorrectionInput: {
+            entryId: number;
+            /** Format: uuid */
+            partnerId: string;
+            /** @enum {string} */
+            side: "partner_owes" | "workspace_owes";
+            points: number;
+            pricePerPointMinor: string;
+            amountMinor: string;
+            currency: string;
+            reason: string;
+            source: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LoyaltyPartnerCorrectionListInput: {
+            items: components["schemas"]["LoyaltyPartnerCorrectionInput"][];
         };
         LoyaltyPointValueInput: {
             points: number;
@@ -15526,6 +15697,11 @@ export interface components {
                 unlocksAt: string;
                 points: number;
             }[];
+            expiredUnbooked: {
+                /** Format: date-time */
+                expiredAt: string;
+                points: number;
+            }[];
         };
         LoyaltyExpiryRun: {
             members: number;
@@ -16527,6 +16703,13 @@ export interface components {
                 unlocksAt: string;
                 points: number;
             }[];
+            expired: {
+                /** Format: date */
+                date: string;
+                /** Format: date-time */
+                expiredAt: string;
+                points: number;
+            }[];
             tiers: {
                 program: string;
                 /** @enum {string} */
@@ -16641,6 +16824,46 @@ export interface components {
             /** Format: date-time */
             at: string;
             available: number;
+        };
+        MemberPartnerRedemption: {
+            reference: string;
+            /** Format: uuid */
+            offerId: string;
+            partnerName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            offerName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            points: number;
+            /** Format: date-time */
+            at: string;
+            available: number;
+        };
+        MemberPortalCredit: {
+            balance: {
+                currency: string;
+                paidMinor: number;
+                bonusMinor: number;
+                totalMinor: number;
+            };
+            packages: {
+                /** Format: uuid */
+                id: string;
+                name: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                currency: string;
+                priceMinor: number;
+                creditMinor: number;
+                bonusMinor: number;
+            }[];
         };
         LoyaltyTierSettings: {
             /** @enum {string} */
@@ -17154,7 +17377,7 @@ export interface components {
         CreditEntry: {
             id: number;
             /** @enum {string} */
-            kind: "purchase" | "spend";
+            kind: "purchase" | "spend" | "refund";
             /** Format: uuid */
             customerId: string;
             currency: string;
@@ -17165,10 +17388,14 @@ export interface components {
             bonusMinor: number;
             /** Format: date-time */
             createdAt: string;
+            refundsEntryId: number | null;
         };
         CreditOperation: {
             entry: components["schemas"]["CreditEntry"];
             balance: components["schemas"]["CreditBalance"];
+        };
+        RefundCreditPurchase: {
+            reason: string;
         };
         CreditMember: {
             balance: components["schemas"]["CreditBalance"];
@@ -17395,7 +17622,38 @@ export interface components {
                 workspaceOwesMinor: string;
                 netMinor: string;
                 ledgerPoints: number;
+                corrections: {
+                    count: number;
+                    partnerOwesPoints: number;
+                    partnerOwesMinor: string;
+                    workspaceOwesPoints: number;
+                    workspaceOwesMinor: string;
+                };
             }[];
+        };
+        LoyaltyCorrectPartnerPayable: {
+            /** @enum {string} */
+            side: "partner_owes" | "workspace_owes";
+            points: number;
+            reason: string;
+        };
+        LoyaltyPartnerCorrection: {
+            entryId: number;
+            /** Format: uuid */
+            partnerId: string;
+            /** @enum {string} */
+            side: "partner_owes" | "workspace_owes";
+            points: number;
+            pricePerPointMinor: string;
+            amountMinor: string;
+            currency: string;
+            reason: string;
+            source: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LoyaltyPartnerCorrectionList: {
+            items: components["schemas"]["LoyaltyPartnerCorrection"][];
         };
         LoyaltyPointValue: {
             points: number;
@@ -26661,6 +26919,31 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
+    getMemberPortalCredit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPortalCredit"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
     memberDonate: {
         parameters: {
             query?: never;
@@ -26691,6 +26974,42 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    memberRedeemPartnerOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPartnerRedemption"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPartnerRedemption"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -27792,6 +28111,43 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
+    refundCreditPurchase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundCreditPurchaseInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditOperation"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
     spendCredit: {
         parameters: {
             query?: never;
@@ -28378,6 +28734,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoyaltyPartnerTransaction"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listLoyaltyPartnerCorrections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerCorrectionList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    correctLoyaltyPartnerPayable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltyCorrectPartnerPayableInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyPartnerCorrection"];
                 };
             };
             400: components["responses"]["ValidationFailed"];

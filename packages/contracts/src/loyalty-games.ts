@@ -166,15 +166,22 @@ export const CreditBalanceView = z.object({
 export type CreditBalanceView = z.infer<typeof CreditBalanceView>;
 
 export const CreditEntryView = z.object({
-  id: z.number().int(), kind: z.enum(['purchase', 'spend']), customerId: Uuid, currency: z.string(), packageId: Uuid.nullable(), externalId: z.string().nullable(),
+  id: z.number().int(), kind: z.enum(['purchase', 'spend', 'refund']), customerId: Uuid, currency: z.string(), packageId: Uuid.nullable(), externalId: z.string().nullable(),
   reason: z.string().nullable(),
   /** what it did to the member's paid and bonus credit (negative: spent) */
   paidMinor: z.number().int(), bonusMinor: z.number().int(), createdAt: IsoInstant,
+  /** a refund: the purchase it refunds */
+  refundsEntryId: z.number().int().nullable(),
 }).meta({ id: 'CreditEntry' });
 export type CreditEntryView = z.infer<typeof CreditEntryView>;
 
 export const CreditOperationView = z.object({ entry: CreditEntryView, balance: CreditBalanceView }).meta({ id: 'CreditOperation' });
 export type CreditOperationView = z.infer<typeof CreditOperationView>;
+
+/** A package purchase refunded in full: why (kept on the entry and in the audit log). */
+export const RefundCreditPurchase = z.strictObject({ reason: z.string().trim().min(3).max(500).regex(NO_CONTROL_CHARACTERS) }).meta({ id: 'RefundCreditPurchase' });
+export type RefundCreditPurchase = z.infer<typeof RefundCreditPurchase>;
+export const CreditEntryParams = z.strictObject({ entryId: z.string().regex(/^[1-9][0-9]{0,14}$/, 'an entry id') });
 
 export const CreditMemberView = z.object({ balance: CreditBalanceView, entries: z.array(CreditEntryView) }).meta({ id: 'CreditMember' });
 export type CreditMemberView = z.infer<typeof CreditMemberView>;

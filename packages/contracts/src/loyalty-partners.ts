@@ -167,6 +167,14 @@ export const SettlementLine = z.object({
   netMinor: SignedMinor,
   /** the sum of the partner's postings to partner_payable in the period: workspaceOwesPoints − partnerOwesPoints, always */
   ledgerPoints: z.number().int(),
+  /** staff corrections in the period, already counted in the owed figures above (signed: positive, that side owes more) */
+  corrections: z.object({
+    count: z.number().int(),
+    partnerOwesPoints: z.number().int(),
+    partnerOwesMinor: SignedMinor,
+    workspaceOwesPoints: z.number().int(),
+    workspaceOwesMinor: SignedMinor,
+  }),
 });
 export const SettlementReport = z.object({
   calendar: z.string(),
@@ -177,3 +185,36 @@ export const SettlementReport = z.object({
   items: z.array(SettlementLine),
 }).meta({ id: 'LoyaltyPartnerSettlement' });
 export type SettlementReport = z.infer<typeof SettlementReport>;
+
+/** Which side's debt a correction changes: what the partner owes the workspace, or what the workspace owes the partner. */
+export const PartnerCorrectionSide = z.enum(['partner_owes', 'workspace_owes']);
+
+/**
+ * A staff correction of a partner's payable: `points` is the change to what `side` owes (positive:
+ * owes more; negative: owes less; never 0), priced at the partner's price per point today.
+ */
+export const CorrectPartnerPayable = z.strictObject({
+  side: PartnerCorrectionSide,
+  points: z.number().int().min(-LOYALTY_POINTS_MAX).max(LOYALTY_POINTS_MAX),
+  reason: z.string().trim().min(3).max(500).regex(NO_CONTROL_CHARACTERS),
+}).meta({ id: 'LoyaltyCorrectPartnerPayable' });
+export type CorrectPartnerPayable = z.infer<typeof CorrectPartnerPayable>;
+
+export const PartnerCorrectionView = z.object({
+  /** the ledger's adjust entry */
+  entryId: z.number().int(),
+  partnerId: Uuid,
+  side: PartnerCorrectionSide,
+  points: z.number().int(),
+  pricePerPointMinor: MinorUnits,
+  amountMinor: SignedMinor,
+  currency: z.string(),
+  reason: z.string(),
+  /** `user:<id>` or `api_key:<id>` */
+  source: z.string(),
+  createdAt: IsoInstant,
+}).meta({ id: 'LoyaltyPartnerCorrection' });
+export type PartnerCorrectionView = z.infer<typeof PartnerCorrectionView>;
+
+export const PartnerCorrectionList = z.object({ items: z.array(PartnerCorrectionView) }).meta({ id: 'LoyaltyPartnerCorrectionList' });
+export type PartnerCorrectionList = z.infer<typeof PartnerCorrectionList>;

@@ -64,6 +64,8 @@ export const MemberPortalView = z.object({
   withoutExpiry: z.number().int(),
   /** pending points by the day they become spendable */
   unlocking: z.array(z.object({ date: z.iso.date(), unlocksAt: IsoInstant, points: z.number().int() })),
+  /** points whose expiry has passed (left out of `available`), by the day they expired; the hourly run books them soon after */
+  expired: z.array(z.object({ date: z.iso.date(), expiredAt: IsoInstant, points: z.number().int() })),
   /** the member's level in each active program that has tiers, and how far the next one is */
   tiers: z.array(z.object({
     program: z.string(),
@@ -155,3 +157,35 @@ export const MemberDonationReceipt = z.object({
   available: z.number().int(),
 }).meta({ id: 'MemberDonationReceipt' });
 export type MemberDonationReceipt = z.infer<typeof MemberDonationReceipt>;
+
+export const MemberPartnerOfferParams = z.strictObject({ workspaceSlug: MemberPortalParams.shape.workspaceSlug, offerId: Uuid });
+
+/**
+ * The signed-in member redeems a partner's offer: the points are taken at once and the member
+ * shows the reference at the partner's counter. Never shows the partner's price or billing.
+ */
+export const MemberPartnerRedemption = z.object({
+  /** the member shows this at the partner's counter (the ledger entry of the redemption) */
+  reference: z.string(),
+  offerId: Uuid,
+  partnerName: LoyaltyLocalName,
+  offerName: LoyaltyLocalName,
+  points: z.number().int(),
+  at: IsoInstant,
+  /** available points after it, as they stand now */
+  available: z.number().int(),
+}).meta({ id: 'MemberPartnerRedemption' });
+export type MemberPartnerRedemption = z.infer<typeof MemberPartnerRedemption>;
+
+/**
+ * The signed-in member's prepaid credit and the packages on sale. The portal takes no payment
+ * (Vafa has no payment provider): a package is bought where the shop takes money, and staff or the
+ * shop's till record it (POST /api/loyalty/members/:id/credit/purchases).
+ */
+export const MemberCreditView = z.object({
+  balance: z.object({ currency: z.string(), paidMinor: z.number().int(), bonusMinor: z.number().int(), totalMinor: z.number().int() }),
+  packages: z.array(z.object({
+    id: Uuid, name: LoyaltyLocalName, currency: z.string(), priceMinor: z.number().int(), creditMinor: z.number().int(), bonusMinor: z.number().int(),
+  })),
+}).meta({ id: 'MemberPortalCredit' });
+export type MemberCreditView = z.infer<typeof MemberCreditView>;

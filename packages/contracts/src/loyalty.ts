@@ -107,6 +107,11 @@ export const LoyaltyBalanceView = z.object({
   withoutExpiry: z.number().int(),
   /** pending points grouped by when they unlock */
   unlocking: z.array(z.object({ unlocksAt: IsoInstant, points: z.number().int() })),
+  /**
+   * points past their expiry that the hourly expiry run has not booked yet, by expiry instant:
+   * already left out of `available` and `expiring` (the balance is as it stands when read)
+   */
+  expiredUnbooked: z.array(z.object({ expiredAt: IsoInstant, points: z.number().int() })),
 }).meta({ id: 'LoyaltyBalance' });
 export type LoyaltyBalanceView = z.infer<typeof LoyaltyBalanceView>;
 

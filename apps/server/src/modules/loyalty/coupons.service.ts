@@ -14,7 +14,7 @@ import * as repo from './coupons.repo.ts';
 import * as ledger from './ledger.repo.ts';
 import { LOYALTY_EVENTS, getEntry, memberForWrite, settleMembers, type LedgerContext } from './ledger.service.ts';
 import { drawSoonestExpiring } from './lot-draws.ts';
-import { owedOf } from './negative-balance.ts';
+import { owedOf, repayOwedFromAvailable } from './negative-balance.ts';
 import { assertTierAllows, tierAccess } from './reward-tiers.service.ts';
 import * as rewards from './rewards.repo.ts';
 import { insideWindow } from './offer-window.ts';
@@ -219,6 +219,8 @@ export async function cancelCouponRedemption(
   if (codeReturned) await rewards.returnStock(tx, ctx.tenantId, row.rewardId);
   await repo.markCancelled(tx, ctx.tenantId, id, entryId, codeReturned, ctx.now);
   if (booked && drawn.some((d) => d.expiresAt && d.expiresAt <= ctx.now)) await settleMembers(tx, { ...ctx, source: 'system:due-work' }, [customerId]);
+  // The points given back repay what the member owes at once (negative-balance.ts), as an earn's would.
+  if (booked) await repayOwedFromAvailable(tx, ctx, customerId, { kind: 'cancel', entryId });
   await recordAudit(tx, ctx.tenantId, actor, {
     action: 'loyalty.coupon_redemption.cancelled', targetType: 'loyalty_coupon_redemption', targetId: id, details: { customerId, points, codeReturned },
   });

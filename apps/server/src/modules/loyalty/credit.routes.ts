@@ -1,12 +1,12 @@
 import {
-  CreateCreditPackage, CreditMemberView, CreditOperationView, CreditPackageList, CreditPackageParams, CreditPackageView, CreditReportView,
-  LoyaltyCustomerParams, LoyaltyProgramParams, PurchaseCredit, SpendCredit, UpdateCreditPackage,
+  CreateCreditPackage, CreditEntryParams, CreditMemberView, CreditOperationView, CreditPackageList, CreditPackageParams, CreditPackageView, CreditReportView,
+  LoyaltyCustomerParams, LoyaltyProgramParams, PurchaseCredit, RefundCreditPurchase, SpendCredit, UpdateCreditPackage,
 } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { recordAudit } from '../workspace/index.ts';
-import { createPackage, creditReport, listPackages, memberCredit, purchaseCredit, spendCredit, updatePackage } from './credit.service.ts';
+import { createPackage, creditReport, listPackages, memberCredit, purchaseCredit, refundCreditPurchase, spendCredit, updatePackage } from './credit.service.ts';
 import { ledgerContext, requestKey } from './ledger.routes.ts';
 
 const TAGS = ['loyalty'];
@@ -74,6 +74,25 @@ export function registerLoyaltyCreditRoutes(app: App, deps: ModuleDeps): void {
         });
       }
       return { status: outcome.created ? 201 : 200, body: outcome.result };
+    });
+    return sendWrite(reply, result);
+  });
+
+  app.post('/api/loyalty/credit-entries/:entryId/refund', {
+    config: { access: 'loyalty:manage' },
+    schema: {
+      tags: TAGS, summary: 'Refund a prepaid credit package purchase in full', operationId: 'refundCreditPurchase',
+      description: 'A reversing `refund` entry: the purchase\'s paid credit goes back to funding and its bonus credit back to bonus issuance. Credit is pooled, so the member must still hold at least the purchase\'s paid and bonus credit: otherwise 409 `credit_already_spent` with nothing written. Only a purchase (409 `credit_entry_not_refundable`), once (409 `credit_already_refunded`). The `Idempotency-Key` replays the answer. Audited.',
+      problems: [409], params: CreditEntryParams, body: RefundCreditPurchase, response: { 201: CreditOperationView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => {
+      const outcome = await refundCreditPurchase(tx, ledgerContext(req), Number(req.params.entryId), req.body);
+      await recordAudit(tx, req.tenantId, req.actor!, {
+        action: 'loyalty_credit.refunded', targetType: 'customer', targetId: outcome.entry.customerId,
+        details: { purchaseEntryId: Number(req.params.entryId), entryId: outcome.entry.id, paidMinor: outcome.entry.paidMinor, bonusMinor: outcome.entry.bonusMinor, reason: req.body.reason },
+      });
+      return { status: 201, body: outcome };
     });
     return sendWrite(reply, result);
   });

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type {
   CreateCreditPackage, CreditBalanceView, CreditEntryView, CreditMemberView, CreditOperationView, CreditPackageList, CreditPackageView, CreditReportView,
-  PurchaseCredit, SpendCredit, UpdateCreditPackage,
+  PurchaseCredit, RefundCreditPurchase, SpendCredit, UpdateCreditPackage,
 } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import type { Actor } from '../../platform/http/access.ts';
@@ -116,7 +116,7 @@ async function lockBalance(tx: Executor, tenantId: string, customerId: string, c
 }
 
 interface NewCreditEntry {
-  kind: 'purchase' | 'spend';
+  kind: 'purchase' | 'spend' | 'refund';
   key: string;
   customerId: string;
   currency: string;
@@ -171,8 +171,9 @@ async function entryDeltas(db: Executor, tenantId: string, entryIds: number[]): 
 
 function presentEntry(row: EntryRow, delta: BalanceRow | undefined): CreditEntryView {
   return {
-    id: row.id, kind: row.kind as 'purchase' | 'spend', customerId: row.customerId, currency: row.currency, packageId: row.packageId,
+    id: row.id, kind: row.kind as CreditEntryView['kind'], customerId: row.customerId, currency: row.currency, packageId: row.packageId,
     externalId: row.externalId, reason: row.reason, paidMinor: delta?.paid ?? 0, bonusMinor: delta?.bonus ?? 0, createdAt: row.createdAt.toISOString(),
+    refundsEntryId: row.kind === 'refund' ? Number(row.idempotencyKey.slice('refund:'.length)) : null,
   };
 }
 
@@ -251,6 +252,37 @@ export async function spendCredit(tx: Executor, ctx: LedgerContext, customerId: 
   if (entryId === undefined) throw new Error(`credit key ${key} taken under the member's lock`);
   const entry = (await entryByKey(tx, ctx.tenantId, key))!;
   return { created: true, result: { entry, balance: await creditBalance(tx, ctx.tenantId, customerId, currency) } };
+}
+
+/**
+ * A package purchase refunded in full: a reversing `refund` entry, member paid → funding for the
+ * price and member bonus → bonus issuance for the bonus, so the money goes back and the bonus it
+ * came with is withdrawn. Credit is pooled, not kept per purchase, so the refund needs the member
+ * to hold at least the purchase's paid and bonus credit still: otherwise some of it was spent and
+ * the refund is refused (409 `credit_already_spent`, nothing written; there is no policy yet that
+ * refunds part). Once per purchase (409 `credit_already_refunded`); only a purchase (409
+ * `credit_entry_not_refundable`); another workspace's entry 404. Under the member's balance lock.
+ */
+export async function refundCreditPurchase(tx: Executor, ctx: LedgerContext, purchaseId: number, input: RefundCreditPurchase): Promise<CreditOperationView> {
+  const [purchase] = await tx.select().from(loyaltyCreditEntries).where(and(eq(loyaltyCreditEntries.tenantId, ctx.tenantId), eq(loyaltyCreditEntries.id, purchaseId)));
+  if (!purchase) throw notFound();
+  if (purchase.kind !== 'purchase') throw new Problem(409, 'credit_entry_not_refundable', { kind: purchase.kind });
+  const balance = (await lockBalance(tx, ctx.tenantId, purchase.customerId, purchase.currency, false))!;
+  const key = `refund:${purchaseId}`;
+  if (await entryByKey(tx, ctx.tenantId, key)) throw new Problem(409, 'credit_already_refunded');
+  const bought = (await entryDeltas(tx, ctx.tenantId, [purchaseId])).get(purchaseId)!;
+  if (balance.paid < bought.paid || balance.bonus < bought.bonus) {
+    throw new Problem(409, 'credit_already_spent', { held: balance.paid + balance.bonus, needed: bought.paid + bought.bonus });
+  }
+  const postings: Posting[] = [{ account: 'paid', member: true, amount: -bought.paid }, { account: 'funding', member: false, amount: bought.paid }];
+  if (bought.bonus > 0) postings.push({ account: 'bonus', member: true, amount: -bought.bonus }, { account: 'bonus_issuance', member: false, amount: bought.bonus });
+  const entryId = await bookCreditEntry(tx, ctx, {
+    kind: 'refund', key, customerId: purchase.customerId, currency: purchase.currency, packageId: purchase.packageId, externalId: purchase.externalId,
+    reason: input.reason, postings, delta: { paid: -bought.paid, bonus: -bought.bonus },
+  });
+  if (entryId === undefined) throw new Problem(409, 'credit_already_refunded');
+  const entry = (await entryByKey(tx, ctx.tenantId, key))!;
+  return { entry, balance: await creditBalance(tx, ctx.tenantId, purchase.customerId, purchase.currency) };
 }
 
 export async function memberCredit(db: Executor, tenantId: string, customerId: string): Promise<CreditMemberView> {

@@ -176,3 +176,40 @@ describe('prepaid credit', () => {
     await expectCreditClean(other);
   });
 });
+
+describe('a package purchase refunded', () => {
+  const refund = (ws: TestWorkspace, entryId: number, options: CallOptions = {}) =>
+    call(ws, 'POST', `/api/loyalty/credit-entries/${entryId}/refund`, { reason: 'مشتری پشیمان شد' }, { headers: { 'idempotency-key': key(), 'accept-language': 'fa' }, ...options });
+
+  it('reverses its paid and bonus credit in one balanced entry, once, audited; refuses when credit was spent, with clear codes', async () => {
+    const { ws, pkg } = await setUp();
+    const customer = await createCustomer(t, ws);
+    const bought = (await buy(ws, customer.id, pkg.id)).body;
+    const refunded = await refund(ws, bought.entry.id);
+    expect(refunded.status, JSON.stringify(refunded.body)).toBe(201);
+    expect(refunded.body.entry).toMatchObject({ kind: 'refund', packageId: pkg.id, paidMinor: -1_000_000, bonusMinor: -100_000, reason: 'مشتری پشیمان شد' });
+    expect(refunded.body.balance).toMatchObject({ paidMinor: 0, bonusMinor: 0, totalMinor: 0 });
+    const report = await expectCreditClean(ws);
+    expect(report).toMatchObject({ soldMinor: 0, bonusIssuedMinor: 0, paidLiabilityMinor: 0, bonusLiabilityMinor: 0 });
+    const again = await refund(ws, bought.entry.id);
+    expect([again.status, again.body.code, again.type]).toEqual([409, 'credit_already_refunded', expect.stringContaining('application/problem+json')]);
+    expect(again.body.detail).toMatch(/[\u0600-\u06FF]/);
+    const { rows: audit } = await t.database.pool.query(`SELECT details FROM audit_log WHERE tenant_id = $1 AND action = 'loyalty_credit.refunded'`, [ws.tenantId]);
+    expect(audit).toEqual([{ details: expect.objectContaining({ purchaseEntryId: bought.entry.id, paidMinor: -1_000_000, bonusMinor: -100_000 }) }]);
+
+    // Bought again and partly spent: the refund is refused and nothing is written.
+    const second = (await buy(ws, customer.id, pkg.id)).body;
+    const spent = await spend(ws, customer.id, 50_000);
+    expect((await refund(ws, spent.body.entry.id)).body.code).toBe('credit_entry_not_refundable');
+    const refused = await refund(ws, second.entry.id, { headers: { 'idempotency-key': key(), 'accept-language': 'ar' } });
+    expect([refused.status, refused.body.code]).toEqual([409, 'credit_already_spent']);
+    expect(refused.body.detail).toMatch(/[\u0600-\u06FF]/);
+    expect((await call(ws, 'GET', `/api/loyalty/members/${customer.id}/credit`)).body.balance).toMatchObject({ paidMinor: 950_000, bonusMinor: 100_000 });
+    // Roles and workspaces: an agent may sell but not refund; another workspace sees no such entry.
+    expect((await refund(ws, second.entry.id, { role: 'agent' })).status).toBe(403);
+    const other = await t.createWorkspace({ country: 'IR' });
+    expect((await refund(other, second.entry.id)).status).toBe(404);
+    expect((await refund(ws, 0)).status).toBe(400);
+    await expectCreditClean(ws);
+  });
+});

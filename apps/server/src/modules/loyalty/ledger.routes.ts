@@ -7,7 +7,9 @@ import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { verifyLedger } from './ledger-verify.service.ts';
-import { earnPoints, getEntry, memberBalance, memberHistory, redeemPoints, reverseEntry, settleDue, type LedgerContext } from './ledger.service.ts';
+import { memberBalanceAt } from './member-balance.service.ts';
+import { reverseEntryRepayingOwed } from './entry-reversal.service.ts';
+import { earnPoints, getEntry, memberHistory, redeemPoints, settleDue, type LedgerContext } from './ledger.service.ts';
 
 /** The writer and the instant of a request. */
 export function ledgerContext(req: FastifyRequest): LedgerContext {
@@ -31,11 +33,11 @@ export function registerLoyaltyLedgerRoutes(app: App, deps: ModuleDeps): void {
       tags: ['loyalty'],
       summary: 'A member\'s points balance',
       operationId: 'getLoyaltyBalance',
-      description: 'Available, pending and qualifying (tier) points, and the open lots grouped by expiry: every expiry instant with its points, soonest first, then the points that never expire; pending points by the instant they unlock. A customer who never earned has zeros.',
+      description: 'Available, pending and qualifying (tier) points, and the open lots grouped by expiry: every expiry instant with its points, soonest first, then the points that never expire; pending points by the instant they unlock. A customer who never earned has zeros. As it stands when read: points past their expiry that the hourly run has not booked yet are in `expiredUnbooked`, not in `available` or `expiring`, and points past their pending period are available (the read writes nothing).',
       params: LoyaltyCustomerParams,
       response: { 200: LoyaltyBalanceView },
     },
-  }, async (req) => memberBalance(db, req.tenantId, req.params.customerId));
+  }, async (req) => memberBalanceAt(db, req.tenantId, req.params.customerId, new Date()));
 
   app.get('/api/loyalty/members/:customerId/entries', {
     config: { access: 'loyalty:read' },
@@ -108,14 +110,14 @@ export function registerLoyaltyLedgerRoutes(app: App, deps: ModuleDeps): void {
       tags: ['loyalty'],
       summary: 'Reverse an earn or a redemption in full',
       operationId: 'reverseLoyaltyEntry',
-      description: 'Writes a reversing entry; the original stays. An earn is reversed only while none of its points were spent or expired (409 `earned_points_spent`); a redemption gives its points back to the lots it drew on, with their own expiries. Other kinds: 409 `entry_not_reversible`; a second reversal: 409 `entry_already_reversed`. Publishes `loyalty.entry_reversed`.',
+      description: 'Writes a reversing entry; the original stays. An earn is reversed only while none of its points were spent or expired (409 `earned_points_spent`); a redemption gives its points back to the lots it drew on, with their own expiries, and what the member owes (a negative balance) is repaid from them at once, in an `adjust` entry of the same request. Other kinds: 409 `entry_not_reversible`; a second reversal: 409 `entry_already_reversed`. Publishes `loyalty.entry_reversed`.',
       problems: [409, 422],
       params: LoyaltyEntryParams,
       body: ReverseEntry,
       response: { 201: LoyaltyEntryDetailView },
     },
   }, async (req, reply) => {
-    const result = await req.write(async (tx) => ({ status: 201, body: await reverseEntry(tx, ledgerContext(req), Number(req.params.id), req.body) }));
+    const result = await req.write(async (tx) => ({ status: 201, body: await reverseEntryRepayingOwed(tx, ledgerContext(req), Number(req.params.id), req.body) }));
     return sendWrite(reply, result);
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  EarnPoints, LoyaltyBalanceView, LoyaltyEntryDetailView, LoyaltyEntryPage, LoyaltyEntryView, LoyaltyExpiryRunView, LoyaltyHistoryQuery, RedeemPoints,
+  EarnPoints, LoyaltyEntryDetailView, LoyaltyEntryPage, LoyaltyEntryView, LoyaltyExpiryRunView, LoyaltyHistoryQuery, RedeemPoints,
   ReverseEntry,
 } from '@vafa/contracts';
 import type { Database, Executor } from '../../platform/db/connect.ts';
@@ -382,21 +382,6 @@ export async function settleDueEverywhere(database: Database, now: Date, lanes =
     total = settled.map((s) => (s as PromiseFulfilledResult<DueWorkResult>).value).reduce(add, total);
   }
   return { ...total, workspaces: workspaces.length };
-}
-
-/** A member's balances and open lots; a customer who never earned has zeros. */
-export async function memberBalance(db: Executor, tenantId: string, customerId: string): Promise<LoyaltyBalanceView> {
-  const standing = await repo.customerStanding(db, tenantId, customerId);
-  if (!standing) throw notFound();
-  const balances = (await repo.memberBalances(db, tenantId, customerId)) ?? { available: 0, pending: 0, qualifying: 0 };
-  const groups = await repo.openLotGroups(db, tenantId, customerId);
-  return {
-    customerId,
-    ...balances,
-    expiring: groups.filter((g) => !g.pending && g.at).map((g) => ({ expiresAt: g.at!.toISOString(), points: g.points, lots: g.lots })),
-    withoutExpiry: groups.filter((g) => !g.pending && !g.at).reduce((sum, g) => sum + g.points, 0),
-    unlocking: groups.filter((g) => g.pending && g.at).map((g) => ({ unlocksAt: g.at!.toISOString(), points: g.points })),
-  };
 }
 
 const CURSOR = /^[1-9][0-9]{0,14}$/;

@@ -1,6 +1,6 @@
 import {
-  MemberCatalogueView, MemberCodeSent, MemberDonate, MemberDonationReceipt, MemberHistoryPage, MemberHistoryQuery, MemberPortalParams, MemberPortalView,
-  RequestMemberCode, VerifyMemberCode,
+  MemberCatalogueView, MemberCodeSent, MemberCreditView, MemberDonate, MemberDonationReceipt, MemberHistoryPage, MemberHistoryQuery, MemberPartnerOfferParams, MemberPartnerRedemption,
+  MemberPortalParams, MemberPortalView, RequestMemberCode, VerifyMemberCode,
 } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import type { App } from '../../platform/http/server.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { endMemberSession, memberOfSession, portalWorkspace, requestMemberCode, verifyMemberCode } from './member-otp.service.ts';
-import { memberCatalogue, memberDonate, memberPortalHistory, memberPortalView } from './member-portal.service.ts';
+import { memberCatalogue, memberCredit, memberDonate, memberPortalHistory, memberPortalView, memberRedeemPartnerOffer } from './member-portal.service.ts';
 
 /** The member's session cookie, scoped to the workspace's portal API: one workspace's session is never sent to another's. */
 export const MEMBER_COOKIE = 'vafa_member';
@@ -17,6 +17,15 @@ const cookiePath = (slug: string) => `/api/public/loyalty/${slug}`;
 const CODE_TRIES_PER_ADDRESS_PER_MINUTE = 120;
 const READS_PER_SESSION_PER_MINUTE = 120;
 const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
+
+/** The member's Idempotency-Key header: required on the portal's writes. */
+function idempotencyKey(req: FastifyRequest): string {
+  const header = req.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  if (key === undefined) throw new Problem(400, 'idempotency_key_required');
+  if (!KEY_PATTERN.test(key)) throw new Problem(400, 'idempotency_key_invalid');
+  return key;
+}
 
 const SIGNED_IN = 'Needs the member\'s session cookie from `/otp/verify` (401 `member_signed_out` otherwise).';
 
@@ -143,6 +152,21 @@ export function registerMemberPortalRoutes(app: App, deps: ModuleDeps): void {
     return memberCatalogue(db, tenantId, customerId, new Date());
   });
 
+  app.get('/api/public/loyalty/:workspaceSlug/me/credit', {
+    ...memberLimits,
+    schema: {
+      tags: ['loyalty'],
+      summary: 'The signed-in member\'s prepaid credit and the packages on sale',
+      operationId: 'getMemberPortalCredit',
+      description: `Paid and bonus credit in the workspace's currency, and the active packages of active programs (price, credit, bonus). The portal takes no payment: a package is bought where the shop takes money and recorded there. ${SIGNED_IN}`,
+      params: MemberPortalParams,
+      response: { 200: MemberCreditView },
+    },
+  }, async (req) => {
+    const { tenantId, customerId } = await signedIn(req);
+    return memberCredit(db, tenantId, customerId);
+  });
+
   app.post('/api/public/loyalty/:workspaceSlug/me/donations', {
     ...memberLimits,
     schema: {
@@ -156,12 +180,27 @@ export function registerMemberPortalRoutes(app: App, deps: ModuleDeps): void {
       response: { 201: MemberDonationReceipt },
     },
   }, async (req, reply) => {
-    const header = req.headers['idempotency-key'];
-    const key = Array.isArray(header) ? header[0] : header;
-    if (key === undefined) throw new Problem(400, 'idempotency_key_required');
-    if (!KEY_PATTERN.test(key)) throw new Problem(400, 'idempotency_key_invalid');
+    const key = idempotencyKey(req);
     const { tenantId, customerId } = await signedIn(req);
     const receipt = await db.transaction((tx) => memberDonate(tx, tenantId, customerId, req.body, key, new Date()));
     return reply.code(201).send(receipt);
+  });
+
+  app.post('/api/public/loyalty/:workspaceSlug/me/partner-offers/:offerId/redemptions', {
+    ...memberLimits,
+    schema: {
+      tags: ['loyalty'],
+      summary: 'The signed-in member redeems a partner\'s offer',
+      operationId: 'memberRedeemPartnerOffer',
+      description: `Takes the offer's points at once (soonest-expiring first, net of what the member owes) and answers a reference the member shows at the partner's counter. The same checks as the partner's counter: the offer on offer (its days) and its partner active (409 \`partner_offer_unavailable\`), the member's spend over the offer's window reaching its threshold (409 \`partner_offer_locked\`), enough points (409 \`insufficient_points\`), the partner's monthly redeem cap (409 \`partner_redeem_cap_reached\`); the partner's payable is posted by its billing model. Needs an \`Idempotency-Key\` header (400 \`idempotency_key_required\`): the same key again answers the same redemption with 200; used for another offer, 409 \`external_id_conflict\`. An offer of another workspace is 404. ${SIGNED_IN}`,
+      problems: [409],
+      params: MemberPartnerOfferParams,
+      response: { 200: MemberPartnerRedemption, 201: MemberPartnerRedemption },
+    },
+  }, async (req, reply) => {
+    const key = idempotencyKey(req);
+    const { tenantId, customerId } = await signedIn(req);
+    const outcome = await db.transaction((tx) => memberRedeemPartnerOffer(tx, tenantId, customerId, req.params.offerId, key, new Date()));
+    return reply.code(outcome.created ? 201 : 200).send(outcome.redemption);
   });
 }

@@ -1,14 +1,16 @@
 import type {
   CalendarId, Locale, LoyaltyEntryView, LoyaltyLocalName, MemberCatalogueView, MemberDonate, MemberDonationReceipt, MemberEntryCause, MemberHistoryItem,
-  MemberHistoryPage, MemberHistoryQuery, MemberPortalView,
+  MemberCreditView, MemberHistoryPage, MemberHistoryQuery, MemberPartnerRedemption, MemberPortalView,
 } from '@vafa/contracts';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { donatePoints, listCharities } from './charity.service.ts';
-import { memberBalance, memberHistory } from './ledger.service.ts';
+import { creditBalance, listPackages } from './credit.service.ts';
+import { memberHistory } from './ledger.service.ts';
+import { memberBalanceAt } from './member-balance.service.ts';
 import { REPAID_REASON, owedOf } from './negative-balance.ts';
-import { portalPartnerOffers } from './partners.service.ts';
+import { memberRedemptionOffer, portalPartnerOffers, redeemPartnerOffer } from './partners.service.ts';
 import { listPrograms } from './program.service.ts';
 import { listRewards } from './rewards.service.ts';
 import { getMemberTier, listTiers } from './tiers.service.ts';
@@ -40,9 +42,10 @@ function byDay<T extends { points: number }>(items: T[], at: (item: T) => string
 const CALENDARS = new Set<CalendarId>(['persian', 'islamic-umalqura', 'gregory']);
 const LOCALES = new Set<Locale>(['fa', 'ar', 'en']);
 
-export async function memberPortalView(db: Executor, tenantId: string, customerId: string): Promise<MemberPortalView> {
+export async function memberPortalView(db: Executor, tenantId: string, customerId: string, now = new Date()): Promise<MemberPortalView> {
   const settings = await workspaceSettings(db, tenantId);
-  const balance = await memberBalance(db, tenantId, customerId);
+  // As it stands now: points past their expiry are expired here even before the hourly run books it.
+  const balance = await memberBalanceAt(db, tenantId, customerId, now);
   const { rows: [person] } = await db.execute<{ name: string | null; phone: string | null }>(sql`
     SELECT name, phone FROM customers WHERE tenant_id = ${tenantId} AND id = ${customerId}`);
   return {
@@ -59,6 +62,7 @@ export async function memberPortalView(db: Executor, tenantId: string, customerI
     expiring: byDay(balance.expiring, (g) => g.expiresAt, settings.timeZone).map((d) => ({ date: d.date, expiresAt: d.at, points: d.points })),
     withoutExpiry: balance.withoutExpiry,
     unlocking: byDay(balance.unlocking, (g) => g.unlocksAt, settings.timeZone).map((d) => ({ date: d.date, unlocksAt: d.at, points: d.points })),
+    expired: byDay(balance.expiredUnbooked, (g) => g.expiredAt, settings.timeZone).map((d) => ({ date: d.date, expiredAt: d.at, points: d.points })),
     tiers: await memberTiers(db, tenantId, customerId),
     referralLink: null,
   };
@@ -142,7 +146,7 @@ export async function memberCatalogue(db: Executor, tenantId: string, customerId
   const rewards = await listRewards(db, tenantId, false, now);
   const charities = (await listCharities(db, tenantId)).filter((c) => c.active && !c.archived);
   // What a spend at the counter may take: available points repay what the member owes first.
-  const spendable = Math.max(0, (await memberBalance(db, tenantId, customerId)).available - await owedOf(db, tenantId, customerId));
+  const spendable = Math.max(0, (await memberBalanceAt(db, tenantId, customerId, now)).available - await owedOf(db, tenantId, customerId));
   return {
     partnerOffers: await portalPartnerOffers(db, tenantId, customerId, spendable, now),
     rewards: rewards.map((r) => ({ id: r.id, kind: r.kind, name: r.name, pointsCost: r.pointsCost, stockLeft: r.stockLeft, validUntil: r.validUntil })),
@@ -153,9 +157,43 @@ export async function memberCatalogue(db: Executor, tenantId: string, customerId
 /** The member gives points to a charity; the Idempotency-Key (scoped to the member) makes a second tap the same gift. */
 export async function memberDonate(tx: Executor, tenantId: string, customerId: string, input: MemberDonate, key: string, now: Date): Promise<MemberDonationReceipt> {
   const { donation } = await donatePoints(tx, { tenantId, source: `member:${customerId}`, now }, { customerId, charityId: input.charityId, points: input.points }, `member:${customerId}:${key}`);
-  const balance = await memberBalance(tx, tenantId, customerId);
+  const balance = await memberBalanceAt(tx, tenantId, customerId, now);
   return {
     receiptNumber: donation.receiptNumber, charityName: donation.charityName, points: donation.points, amountMinor: donation.amountMinor,
     currency: donation.currency, at: donation.createdAt, available: balance.available,
+  };
+}
+
+/**
+ * The member redeems a partner's offer from the portal, under the same checks as the counter
+ * (partners.service.ts redeemPartnerOffer: the offer on offer and its partner active, unlocked by the
+ * member's spend, points net of what is owed, the partner's monthly cap) and the same posting to
+ * partner_payable by the partner's billing model. The Idempotency-Key, scoped to the member, makes a
+ * second tap the same redemption; the key used for another offer is 409 `external_id_conflict`.
+ */
+export async function memberRedeemPartnerOffer(
+  tx: Executor, tenantId: string, customerId: string, offerId: string, key: string, now: Date,
+): Promise<{ created: boolean; redemption: MemberPartnerRedemption }> {
+  const offer = await memberRedemptionOffer(tx, tenantId, offerId);
+  const outcome = await redeemPartnerOffer(tx, { tenantId, source: `member:${customerId}`, now }, offerId, { customerId }, `member:${customerId}:${key}`);
+  const balance = await memberBalanceAt(tx, tenantId, customerId, now);
+  const owed = await owedOf(tx, tenantId, customerId);
+  return {
+    created: outcome.created,
+    redemption: {
+      reference: String(outcome.transaction.entry.id), offerId, partnerName: offer.partnerName, offerName: offer.offerName, points: outcome.transaction.points,
+      at: outcome.transaction.createdAt, available: Math.max(0, balance.available - owed),
+    },
+  };
+}
+
+/** The member's prepaid credit and the active packages of active programs, to buy where the shop takes money (no payment here). */
+export async function memberCredit(db: Executor, tenantId: string, customerId: string): Promise<MemberCreditView> {
+  const balance = await creditBalance(db, tenantId, customerId);
+  const active = new Set((await listPrograms(db, tenantId)).items.filter((p) => p.status === 'active').map((p) => p.id));
+  const packages = (await listPackages(db, tenantId)).items.filter((p) => p.active && active.has(p.programId) && p.currency === balance.currency);
+  return {
+    balance: { currency: balance.currency, paidMinor: balance.paidMinor, bonusMinor: balance.bonusMinor, totalMinor: balance.totalMinor },
+    packages: packages.map((p) => ({ id: p.id, name: p.name as LoyaltyLocalName, currency: p.currency, priceMinor: p.priceMinor, creditMinor: p.creditMinor, bonusMinor: p.bonusMinor })),
   };
 }

@@ -3,10 +3,10 @@ import { sql } from 'drizzle-orm';
 import type { LoyaltyOwedView } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
-import { notFound } from '../../platform/http/problem.ts';
 import * as ledger from './ledger.repo.ts';
 import type { LedgerContext } from './ledger.service.ts';
 import { drawSoonestExpiring } from './lot-draws.ts';
+import { memberBalanceAt } from './member-balance.service.ts';
 
 // A member's negative balance. A return whose points the member had already spent takes back
 // what it can (pending, then available) and books the rest, in the same entry, either to the
@@ -30,13 +30,11 @@ export async function owedOf(db: Executor, tenantId: string, customerId: string)
   return Number(rows[0]?.owed ?? 0);
 }
 
-/** The member's owed points and net balance, for staff. */
-export async function memberOwed(db: Executor, tenantId: string, customerId: string): Promise<LoyaltyOwedView> {
-  const standing = await ledger.customerStanding(db, tenantId, customerId);
-  if (!standing) throw notFound();
-  const balances = await ledger.memberBalances(db, tenantId, customerId);
+/** The member's owed points and net balance, for staff: available as it stands now (points past their expiry left out). */
+export async function memberOwed(db: Executor, tenantId: string, customerId: string, now = new Date()): Promise<LoyaltyOwedView> {
+  const { available } = await memberBalanceAt(db, tenantId, customerId, now);
   const owed = await owedOf(db, tenantId, customerId);
-  return { customerId, owed, net: (balances?.available ?? 0) - owed };
+  return { customerId, owed, net: available - owed };
 }
 
 async function openOwedAccount(tx: Executor, tenantId: string, customerId: string): Promise<void> {
@@ -98,8 +96,11 @@ export async function repayOwed(
   return repaid;
 }
 
-/** Why points repaid a debt from available: what made them available, or a spend that found both. */
-export type RepaymentCause = 'unlock' | 'release' | 'refund' | 'spend';
+/**
+ * Why points repaid a debt from available: what made them available (an unlock, a hold released or
+ * refunded, a redemption reversed, a coupon redemption cancelled), or a spend that found both.
+ */
+export type RepaymentCause = 'unlock' | 'release' | 'refund' | 'reversal' | 'cancel' | 'spend';
 
 export const REPAID_REASON = 'negative_balance_repaid';
 

@@ -167,9 +167,10 @@ describe('a spend counts only the balance net of what is owed', () => {
     expect((await redeem(ws, customer.id, 400)).status).toBe(201);
     const spend = (await call(ws, 'GET', `/api/loyalty/members/${customer.id}/entries`)).body.items.find((e: HistoryItem) => e.kind === 'redeem' && e.points.available === -100);
     expect(await returnOrder(ws, placed.externalId)).toMatchObject({ fromAvailable: 0, owed: 500 });
-    // A redemption reversed while the member owes: 100 available, 500 owed, a net of −400.
+    // A redemption reversed while the member owes: its 100 points repay the debt at once (400 owed, a net of −400).
     expect((await call(ws, 'POST', `/api/loyalty/entries/${spend.id}/reversal`, { reason: 'اشتباه صندوق' })).status).toBe(201);
-    expect(await owed(ws, customer.id)).toMatchObject({ owed: 500, net: -400 });
+    expect(await owed(ws, customer.id)).toMatchObject({ owed: 400, net: -400 });
+    expect(await balance(ws, customer.id)).toMatchObject({ available: 0 });
 
     const refused = await redeem(ws, customer.id, 50);
     expect(refused.status).toBe(409);
@@ -179,12 +180,12 @@ describe('a spend counts only the balance net of what is owed', () => {
     expect(hold.status).toBe(409);
     expect(hold.body).toMatchObject({ code: 'insufficient_points', detail: expect.stringContaining('0 available, 50 asked') });
     // A refusal writes nothing.
-    expect(await repayments(ws, customer.id)).toEqual([]);
-    expect(await owed(ws, customer.id)).toMatchObject({ owed: 500, net: -400 });
+    expect((await repayments(ws, customer.id)).map((e) => e.points.available)).toEqual([-100]);
+    expect(await owed(ws, customer.id)).toMatchObject({ owed: 400, net: -400 });
 
-    // 450 earned: 450 repays, leaving 50 owed against the 100 available, a net of 50.
+    // 450 earned: 400 repays from the new lot, leaving nothing owed and 50 available, a net of 50.
     await earn(ws, customer.id, 450);
-    expect(await owed(ws, customer.id)).toMatchObject({ owed: 50, net: 50 });
+    expect(await owed(ws, customer.id)).toMatchObject({ owed: 0, net: 50 });
     const over = await redeem(ws, customer.id, 60);
     expect(over.status).toBe(409);
     expect(over.body).toMatchObject({ code: 'insufficient_points', detail: expect.stringContaining('50 available, 60 asked') });
@@ -192,8 +193,77 @@ describe('a spend counts only the balance net of what is owed', () => {
     expect(within.status, JSON.stringify(within.body)).toBe(201);
     expect(await balance(ws, customer.id)).toMatchObject({ available: 0 });
     expect(await owed(ws, customer.id)).toEqual({ customerId: customer.id, owed: 0, net: 0 });
-    // The debt was repaid first, in its own entry before the spend.
+    // The debt was repaid by the reversal and then by the earn, each in its own entry.
     const repaid = await repayments(ws, customer.id);
-    expect(repaid.map((e) => e.points.available)).toEqual([-50, -450]);
+    expect(repaid.map((e) => e.points.available)).toEqual([-400, -100]);
+  });
+});
+
+describe('points given back repay what is owed at once', () => {
+  it('a reversed redemption repays the debt in the same request, keyed by the reversal, and the member sees it', async () => {
+    const ws = await workspace();
+    const programId = await program(ws);
+    const { customer, placed } = await memberInDebt(ws, programId, 500, 300);
+    const spend = (await call(ws, 'GET', `/api/loyalty/members/${customer.id}/entries`)).body.items.find((e: HistoryItem) => e.kind === 'redeem');
+    // 200 left are taken back by the return, 300 are owed.
+    expect(await returnOrder(ws, placed.externalId)).toMatchObject({ fromAvailable: 200, owed: 300 });
+    const reversed = await call(ws, 'POST', `/api/loyalty/entries/${spend.id}/reversal`, { reason: 'اشتباه صندوق' });
+    expect(reversed.status, JSON.stringify(reversed.body)).toBe(201);
+    // The reversal itself gives the 300 back; its repayment takes them for the debt, before any spend.
+    expect(reversed.body.points).toMatchObject({ available: 300 });
+    expect(await owed(ws, customer.id)).toEqual({ customerId: customer.id, owed: 0, net: 0 });
+    expect(await balance(ws, customer.id)).toMatchObject({ available: 0 });
+    const [repaid] = await repayments(ws, customer.id);
+    expect(repaid).toMatchObject({ kind: 'adjust', points: { available: -300, pending: 0 } });
+    const entry = (await call(ws, 'GET', `/api/loyalty/entries/${repaid!.id}`)).body;
+    expect(entry.postings).toEqual(expect.arrayContaining([
+      { account: 'available', customerId: customer.id, unit: 'points', amount: -300 }, { account: 'owed', customerId: customer.id, unit: 'points', amount: 300 },
+    ]));
+    const stored = await t.database.pool.query(`SELECT idempotency_key FROM loyalty_entries WHERE tenant_id = $1 AND id = $2`, [ws.tenantId, repaid!.id]);
+    expect(stored.rows[0].idempotency_key).toBe(`repay:reversal:${reversed.body.id}`);
+    expect((await portalHistory(ws, customer.id)).filter((i) => i.cause === 'owed_repaid')).toEqual([expect.objectContaining({ points: -300, note: null })]);
+    // A second reversal is refused and repays nothing more.
+    expect((await call(ws, 'POST', `/api/loyalty/entries/${spend.id}/reversal`, { reason: 'دوباره' })).body.code).toBe('entry_already_reversed');
+    expect(await repayments(ws, customer.id)).toHaveLength(1);
+  });
+
+  it('a reversed redemption of a member who owes nothing repays nothing', async () => {
+    const ws = await workspace();
+    const programId = await program(ws);
+    const customer = await createCustomer(t, ws);
+    await order(ws, programId, customer.id, 100_000);
+    const spent = await redeem(ws, customer.id, 40);
+    expect((await call(ws, 'POST', `/api/loyalty/entries/${spent.body.id}/reversal`, { reason: 'اشتباه' })).status).toBe(201);
+    expect(await balance(ws, customer.id)).toMatchObject({ available: 100 });
+    expect(await repayments(ws, customer.id)).toEqual([]);
+  });
+
+  it('a cancelled coupon redemption repays the debt at once, more than it owes left available', async () => {
+    const ws = await workspace();
+    const programId = await program(ws);
+    const customer = await createCustomer(t, ws);
+    const placed = await order(ws, programId, customer.id, 500_000);
+    const reward = await call(ws, 'POST', '/api/loyalty/rewards', { kind: 'discount_coupon', name: { fa: 'کد تخفیف', en: 'Discount' }, pointsCost: 400 });
+    expect(reward.status, JSON.stringify(reward.body)).toBe(201);
+    expect((await call(ws, 'POST', `/api/loyalty/rewards/${reward.body.id}/codes/generate`, { count: 2 })).body.added).toBe(2);
+    const coupon = await call(ws, 'POST', `/api/loyalty/rewards/${reward.body.id}/coupon-redemptions`, { customerId: customer.id, externalId: ext('coupon') });
+    expect(coupon.status, JSON.stringify(coupon.body)).toBe(201);
+    // 100 left are taken back by the return; 400 owed. Then 150 earned repay 150: 250 owed.
+    expect(await returnOrder(ws, placed.externalId)).toMatchObject({ fromAvailable: 100, owed: 400 });
+    await earn(ws, customer.id, 150);
+    expect(await owed(ws, customer.id)).toMatchObject({ owed: 250, net: -250 });
+
+    const cancelled = await call(ws, 'POST', `/api/loyalty/coupon-redemptions/${coupon.body.id}/cancellation`, { reason: 'سفارش لغو شد' });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(201);
+    // 400 back: 250 repay the debt at once, 150 are the member's.
+    expect(await owed(ws, customer.id)).toEqual({ customerId: customer.id, owed: 0, net: 150 });
+    expect(await balance(ws, customer.id)).toMatchObject({ available: 150 });
+    const repaid = await repayments(ws, customer.id);
+    expect(repaid.map((e) => e.points.available)).toEqual([-250, -150]);
+    const stored = await t.database.pool.query(`SELECT idempotency_key FROM loyalty_entries WHERE tenant_id = $1 AND id = $2`, [ws.tenantId, repaid[0]!.id]);
+    expect(stored.rows[0].idempotency_key).toBe(`repay:cancel:${cancelled.body.cancelEntryId}`);
+    // Cancelled again: the same answer, no second repayment.
+    expect((await call(ws, 'POST', `/api/loyalty/coupon-redemptions/${coupon.body.id}/cancellation`, { reason: 'سفارش لغو شد' })).status).toBe(200);
+    expect(await repayments(ws, customer.id)).toHaveLength(2);
   });
 });

@@ -3,7 +3,7 @@
 // which takes FOR UPDATE), and the caps move only by one conditional upsert.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
-import { loyaltyPartnerEntries, loyaltyPartnerOffers, loyaltyPartners } from './partners.schema.ts';
+import { loyaltyPartnerCorrections, loyaltyPartnerEntries, loyaltyPartnerOffers, loyaltyPartners } from './partners.schema.ts';
 
 export type PartnerRow = typeof loyaltyPartners.$inferSelect;
 export type NewPartner = typeof loyaltyPartners.$inferInsert;
@@ -11,6 +11,7 @@ export type OfferRow = typeof loyaltyPartnerOffers.$inferSelect;
 export type NewOffer = typeof loyaltyPartnerOffers.$inferInsert;
 export type PartnerEntryRow = typeof loyaltyPartnerEntries.$inferSelect;
 export type NewPartnerEntry = typeof loyaltyPartnerEntries.$inferInsert;
+export type PartnerCorrectionRow = typeof loyaltyPartnerCorrections.$inferSelect & { source: string };
 
 export async function insertPartner(tx: Executor, row: NewPartner): Promise<PartnerRow> {
   const [created] = await tx.insert(loyaltyPartners).values(row).returning();
@@ -159,6 +160,8 @@ export interface SettlementRow {
   workspaceOwesPoints: number;
   workspaceOwesMinor: bigint;
   ledgerPoints: number;
+  /** staff corrections in the period (already counted in the figures above) */
+  corrections: { count: number; partnerOwesPoints: number; partnerOwesMinor: bigint; workspaceOwesPoints: number; workspaceOwesMinor: bigint };
 }
 
 /**
@@ -184,11 +187,102 @@ export async function settlement(db: Executor, tenantId: string, from: Date, to:
     ) pp ON true
     WHERE pe.tenant_id = ${tenantId} AND pe.created_at >= ${from.toISOString()}::timestamptz AND pe.created_at < ${to.toISOString()}::timestamptz
     GROUP BY pe.partner_id`);
-  return new Map(rows.map((r) => [r.partner_id!, {
+  const lines = new Map(rows.map((r) => [r.partner_id!, {
     partnerId: r.partner_id!,
     earnedPoints: Number(r.earned_points), redeemedPoints: Number(r.redeemed_points),
     partnerOwesPoints: Number(r.partner_owes_points), partnerOwesMinor: BigInt(r.partner_owes_minor!),
     workspaceOwesPoints: Number(r.workspace_owes_points), workspaceOwesMinor: BigInt(r.workspace_owes_minor!),
     ledgerPoints: Number(r.ledger_points),
+    corrections: { count: 0, partnerOwesPoints: 0, partnerOwesMinor: 0n, workspaceOwesPoints: 0, workspaceOwesMinor: 0n },
   }]));
+  // Staff corrections in the period count in what each side owes, and their postings in the ledger's sum.
+  const { rows: corrected } = await db.execute<Record<string, string>>(sql`
+    SELECT c.partner_id, count(*) AS count,
+      coalesce(sum(c.points) FILTER (WHERE c.side = 'partner_owes'), 0) AS partner_owes_points,
+      coalesce(sum(c.amount_minor) FILTER (WHERE c.side = 'partner_owes'), 0)::text AS partner_owes_minor,
+      coalesce(sum(c.points) FILTER (WHERE c.side = 'workspace_owes'), 0) AS workspace_owes_points,
+      coalesce(sum(c.amount_minor) FILTER (WHERE c.side = 'workspace_owes'), 0)::text AS workspace_owes_minor,
+      coalesce(sum(pp.amount), 0) AS ledger_points
+    FROM loyalty_partner_corrections c
+    LEFT JOIN LATERAL (
+      SELECT sum(p.amount) AS amount FROM loyalty_postings p
+      JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id AND a.kind = 'partner_payable' AND a.customer_id IS NULL
+      WHERE p.tenant_id = c.tenant_id AND p.entry_id = c.entry_id
+    ) pp ON true
+    WHERE c.tenant_id = ${tenantId} AND c.created_at >= ${from.toISOString()}::timestamptz AND c.created_at < ${to.toISOString()}::timestamptz
+    GROUP BY c.partner_id`);
+  for (const r of corrected) {
+    const line = lines.get(r.partner_id!) ?? {
+      partnerId: r.partner_id!, earnedPoints: 0, redeemedPoints: 0, partnerOwesPoints: 0, partnerOwesMinor: 0n, workspaceOwesPoints: 0, workspaceOwesMinor: 0n,
+      ledgerPoints: 0, corrections: { count: 0, partnerOwesPoints: 0, partnerOwesMinor: 0n, workspaceOwesPoints: 0, workspaceOwesMinor: 0n },
+    };
+    line.corrections = {
+      count: Number(r.count), partnerOwesPoints: Number(r.partner_owes_points), partnerOwesMinor: BigInt(r.partner_owes_minor!),
+      workspaceOwesPoints: Number(r.workspace_owes_points), workspaceOwesMinor: BigInt(r.workspace_owes_minor!),
+    };
+    line.partnerOwesPoints += line.corrections.partnerOwesPoints;
+    line.partnerOwesMinor += line.corrections.partnerOwesMinor;
+    line.workspaceOwesPoints += line.corrections.workspaceOwesPoints;
+    line.workspaceOwesMinor += line.corrections.workspaceOwesMinor;
+    line.ledgerPoints += Number(r.ledger_points);
+    lines.set(line.partnerId, line);
+  }
+  return lines;
+}
+
+/** What each side owes for a partner over all time, in points: billed entries and corrections. */
+export async function owedAllTime(db: Executor, tenantId: string, partnerId: string): Promise<{ partnerOwes: number; workspaceOwes: number }> {
+  const { rows } = await db.execute<{ partner_owes: string; workspace_owes: string }>(sql`
+    SELECT
+      (SELECT coalesce(sum(points) FILTER (WHERE direction = 'earn' AND billed), 0) FROM loyalty_partner_entries WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId})
+      + (SELECT coalesce(sum(points) FILTER (WHERE side = 'partner_owes'), 0) FROM loyalty_partner_corrections WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId}) AS partner_owes,
+      (SELECT coalesce(sum(points) FILTER (WHERE direction = 'redeem' AND billed), 0) FROM loyalty_partner_entries WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId})
+      + (SELECT coalesce(sum(points) FILTER (WHERE side = 'workspace_owes'), 0) FROM loyalty_partner_corrections WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId}) AS workspace_owes`);
+  return { partnerOwes: Number(rows[0]!.partner_owes), workspaceOwes: Number(rows[0]!.workspace_owes) };
+}
+
+/**
+ * Books a correction: a system `adjust` entry (no member) moving partner_payable against its
+ * counter account, and the correction's row, in one statement. Nothing when the key is taken.
+ */
+export async function bookCorrection(tx: Executor, c: {
+  tenantId: string; idempotencyKey: string; partnerId: string; side: 'partner_owes' | 'workspace_owes'; points: number; payable: number;
+  counter: 'issuance' | 'redemptions'; pricePerPointMinor: string; amountMinor: string; currency: string; reason: string; source: string; at: Date;
+}): Promise<number | undefined> {
+  const at = c.at.toISOString();
+  // The workspace's system accounts exist from its first member on; a correction may come first.
+  await tx.execute(sql`INSERT INTO loyalty_accounts (tenant_id, kind, customer_id) VALUES (${c.tenantId}, 'partner_payable', NULL), (${c.tenantId}, ${c.counter}, NULL) ON CONFLICT DO NOTHING`);
+  const { rows } = await tx.execute<{ entry_id: string | null; posted: string }>(sql`
+    WITH entry AS (
+      INSERT INTO loyalty_entries (tenant_id, kind, idempotency_key, customer_id, external_id, reason, source, created_at)
+      VALUES (${c.tenantId}, 'adjust', ${c.idempotencyKey}, NULL, NULL, ${c.reason}, ${c.source}, ${at}::timestamptz)
+      ON CONFLICT DO NOTHING RETURNING id
+    ), postings AS (
+      INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount)
+      SELECT ${c.tenantId}::uuid, entry.id, a.id, CASE a.kind WHEN 'partner_payable' THEN ${c.payable}::bigint ELSE -${c.payable}::bigint END
+      FROM entry JOIN loyalty_accounts a ON a.tenant_id = ${c.tenantId} AND a.customer_id IS NULL AND a.kind IN ('partner_payable', ${c.counter})
+      RETURNING 1
+    ), correction AS (
+      INSERT INTO loyalty_partner_corrections (tenant_id, entry_id, partner_id, side, points, price_per_point_minor, amount_minor, currency, reason, created_at)
+      SELECT ${c.tenantId}::uuid, entry.id, ${c.partnerId}::uuid, ${c.side}, ${c.points}::bigint, ${c.pricePerPointMinor}::numeric, ${c.amountMinor}::numeric,
+             ${c.currency}, ${c.reason}, ${at}::timestamptz FROM entry
+    )
+    SELECT (SELECT id FROM entry) AS entry_id, (SELECT count(*) FROM postings) AS posted`);
+  const row = rows[0]!;
+  if (row.entry_id === null) return undefined;
+  if (Number(row.posted) !== 2) throw new Error(`partner correction ${row.entry_id}: 2 postings, ${row.posted} accounts found`);
+  return Number(row.entry_id);
+}
+
+/** A partner's corrections, newest first (with who wrote each). */
+export async function listCorrections(db: Executor, tenantId: string, partnerId: string, entryId?: number): Promise<PartnerCorrectionRow[]> {
+  const { rows } = await db.execute<Record<string, string>>(sql`
+    SELECT c.entry_id, c.partner_id, c.side, c.points, c.price_per_point_minor, c.amount_minor, c.currency, c.reason, c.created_at, e.source
+    FROM loyalty_partner_corrections c JOIN loyalty_entries e ON e.tenant_id = c.tenant_id AND e.id = c.entry_id
+    WHERE c.tenant_id = ${tenantId} AND c.partner_id = ${partnerId} ${entryId === undefined ? sql`` : sql`AND c.entry_id = ${entryId}`}
+    ORDER BY c.entry_id DESC LIMIT 200`);
+  return rows.map((r) => ({
+    tenantId, entryId: Number(r.entry_id), partnerId: r.partner_id!, side: r.side!, points: Number(r.points), pricePerPointMinor: String(r.price_per_point_minor),
+    amountMinor: String(r.amount_minor), currency: String(r.currency).trim(), reason: r.reason!, createdAt: new Date(r.created_at!), source: r.source!,
+  }));
 }

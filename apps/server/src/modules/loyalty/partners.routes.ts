@@ -1,4 +1,5 @@
 import {
+  CorrectPartnerPayable, PartnerCorrectionList, PartnerCorrectionView,
   CreatePartner, CreatePartnerOffer, LoyaltyCustomerParams, MemberPartnerOfferList, PartnerEarn, PartnerList, PartnerOfferList, PartnerOfferParams, PartnerOfferView,
   PartnerParams, PartnerRedeem, PartnerTransactionView, PartnerView, SettlementQuery, SettlementReport, UpdatePartner, UpdatePartnerOffer,
 } from '@vafa/contracts';
@@ -10,7 +11,7 @@ import type { ModuleDeps } from '../../platform/module.ts';
 import { recordAudit } from '../workspace/index.ts';
 import { ledgerContext, requestKey } from './ledger.routes.ts';
 import {
-  createOffer, createPartner, earnAtPartner, getOffer, getPartner, listOffers, listPartners, memberOffers, redeemPartnerOffer, settlementCsv, settlementReport,
+  correctPartnerPayable, listCorrections, createOffer, createPartner, earnAtPartner, getOffer, getPartner, listOffers, listPartners, memberOffers, redeemPartnerOffer, settlementCsv, settlementReport,
   updateOffer, updatePartner,
 } from './partners.service.ts';
 
@@ -126,6 +127,30 @@ export function registerLoyaltyPartnerRoutes(app: App, deps: ModuleDeps): void {
       const outcome = await redeemPartnerOffer(tx, ledgerContext(req), req.params.offerId, req.body, requestKey(req));
       return { status: outcome.created ? 201 : 200, body: outcome.transaction };
     });
+    return sendWrite(reply, result);
+  });
+
+  app.get('/api/loyalty/partners/:partnerId/corrections', {
+    config: { access: 'loyalty:finance' },
+    schema: {
+      tags: ['loyalty'], summary: 'Staff corrections of a partner\'s payable, newest first', operationId: 'listLoyaltyPartnerCorrections',
+      description: 'Each correction with the side it changed, signed points and money at the price of its day, its reason and who wrote it (the latest 200).',
+      params: PartnerParams, response: { 200: PartnerCorrectionList },
+    },
+  }, async (req) => listCorrections(db, req.tenantId, req.params.partnerId));
+
+  app.post('/api/loyalty/partners/:partnerId/corrections', {
+    // A finance act, like the settlement it corrects: finance, owners and admins.
+    config: { access: 'loyalty:finance' },
+    schema: {
+      tags: ['loyalty'], summary: 'Correct what a partner or the workspace owes', operationId: 'correctLoyaltyPartnerPayable',
+      description: 'One `adjust` entry with no member: partner_payable against issuance (`side` partner_owes) or redemptions (workspace_owes), `points` the signed change to what that side owes (positive: owes more), priced at the partner\'s price per point today; the reason is kept and the act audited. Counted in the settlement report of the month it is written in (`corrections`). Refused with nothing written: 422 `partner_correction_zero`; 409 `partner_correction_exceeds_owed` (what that side owes over all time would go below zero). The same `Idempotency-Key` again answers the first correction.',
+      problems: [409, 422], params: PartnerParams, body: CorrectPartnerPayable, response: { 201: PartnerCorrectionView },
+    },
+  }, async (req, reply) => {
+    const result = await req.write(async (tx) => ({
+      status: 201, body: await correctPartnerPayable(tx, ledgerContext(req), req.actor ?? null, req.params.partnerId, req.body, requestKey(req)),
+    }));
     return sendWrite(reply, result);
   });
 

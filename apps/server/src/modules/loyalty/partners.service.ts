@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  CreatePartner, CreatePartnerOffer, LoyaltyLocalName, PartnerEarn, PartnerOfferView, PartnerRedeem, PartnerTransactionView, PartnerView, SettlementQuery,
-  SettlementReport, UpdatePartner, UpdatePartnerOffer,
+  CorrectPartnerPayable, CreatePartner, CreatePartnerOffer, LoyaltyLocalName, PartnerCorrectionList, PartnerCorrectionView, PartnerEarn, PartnerOfferView,
+  PartnerRedeem, PartnerTransactionView, PartnerView, SettlementQuery, SettlementReport, UpdatePartner, UpdatePartnerOffer,
 } from '@vafa/contracts';
 import type { Readable } from 'node:stream';
 import { csvStream } from '../../platform/csv/csv-writer.ts';
@@ -238,6 +238,14 @@ export async function portalPartnerOffers(db: Executor, tenantId: string, custom
   return items;
 }
 
+/** An offer's and its partner's names, for the member's receipt; 404 for an offer of no partner of this workspace. */
+export async function memberRedemptionOffer(db: Executor, tenantId: string, offerId: string): Promise<{ partnerName: LoyaltyLocalName; offerName: LoyaltyLocalName }> {
+  const offer = await repo.findOffer(db, tenantId, offerId);
+  if (!offer) throw notFound();
+  const partner = (await repo.findPartner(db, tenantId, offer.partnerId))!;
+  return { partnerName: partner.name as LoyaltyLocalName, offerName: offer.name as LoyaltyLocalName };
+}
+
 // ---- earning and redeeming at a partner -----------------------------------------------------------
 
 export interface PartnerOutcome {
@@ -401,9 +409,62 @@ export async function settlementReport(db: Executor, tenantId: string, query: Se
         partnerOwesPoints: l?.partnerOwesPoints ?? 0, partnerOwesMinor: partnerOwesMinor.toString(),
         workspaceOwesPoints: l?.workspaceOwesPoints ?? 0, workspaceOwesMinor: workspaceOwesMinor.toString(),
         netMinor: (workspaceOwesMinor - partnerOwesMinor).toString(), ledgerPoints: l?.ledgerPoints ?? 0,
+        corrections: {
+          count: l?.corrections.count ?? 0, partnerOwesPoints: l?.corrections.partnerOwesPoints ?? 0, partnerOwesMinor: (l?.corrections.partnerOwesMinor ?? 0n).toString(),
+          workspaceOwesPoints: l?.corrections.workspaceOwesPoints ?? 0, workspaceOwesMinor: (l?.corrections.workspaceOwesMinor ?? 0n).toString(),
+        },
       };
     });
   return { calendar: month.calendar, period: periodName(month), from: month.from.toISOString(), to: month.to.toISOString(), currency: settings.currency, items };
+}
+
+// ---- corrections -------------------------------------------------------------------------------------
+
+function presentCorrection(row: repo.PartnerCorrectionRow): PartnerCorrectionView {
+  return {
+    entryId: row.entryId, partnerId: row.partnerId, side: row.side as PartnerCorrectionView['side'], points: row.points, pricePerPointMinor: row.pricePerPointMinor,
+    amountMinor: row.amountMinor, currency: row.currency, reason: row.reason, source: row.source, createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function listCorrections(db: Executor, tenantId: string, partnerId: string): Promise<PartnerCorrectionList> {
+  if (!(await repo.findPartner(db, tenantId, partnerId))) throw notFound();
+  return { items: (await repo.listCorrections(db, tenantId, partnerId)).map(presentCorrection) };
+}
+
+/**
+ * Staff correct what one side owes for a partner (a bill disputed, a transaction billed twice):
+ * one `adjust` entry with no member, partner_payable against issuance (what the partner owes:
+ * the workspace issues those points itself, or the partner funds more) or redemptions (what the
+ * workspace owes: the redemption is the workspace's own cost, or the partner's), priced at the
+ * partner's price today, with the reason, audited. Under the partner's row lock, so two
+ * corrections take turns; what a side owes over all time never goes below zero (409
+ * `partner_correction_exceeds_owed`). `points` 0: 422 `partner_correction_zero`.
+ */
+export async function correctPartnerPayable(
+  tx: Executor, ctx: LedgerContext, actor: Actor | null, partnerId: string, input: CorrectPartnerPayable, requestKey?: string,
+): Promise<PartnerCorrectionView> {
+  if (input.points === 0) throw invalidField('points', 'partner_correction_zero');
+  const partner = await repo.findPartner(tx, ctx.tenantId, partnerId, 'update');
+  if (!partner) throw notFound();
+  const owed = await repo.owedAllTime(tx, ctx.tenantId, partnerId);
+  const before = input.side === 'partner_owes' ? owed.partnerOwes : owed.workspaceOwes;
+  if (before + input.points < 0) throw new Problem(409, 'partner_correction_exceeds_owed', { owed: before, points: -input.points });
+  const settings = await workspaceSettings(tx, ctx.tenantId);
+  const price = partner.pricePerPointMinor.toString();
+  const amountMinor = (BigInt(input.points) * BigInt(price)).toString();
+  const entryId = await repo.bookCorrection(tx, {
+    tenantId: ctx.tenantId, idempotencyKey: `partner-correction:${requestKey ?? randomUUID()}`, partnerId, side: input.side, points: input.points,
+    // partner_payable's balance is what the workspace owes less what the partner owes.
+    payable: input.side === 'partner_owes' ? -input.points : input.points, counter: input.side === 'partner_owes' ? 'issuance' : 'redemptions',
+    pricePerPointMinor: price, amountMinor, currency: settings.currency, reason: input.reason, source: ctx.source, at: ctx.now,
+  });
+  if (entryId === undefined) throw new Problem(409, 'external_id_conflict');
+  await recordAudit(tx, ctx.tenantId, actor, {
+    action: 'loyalty.partner_payable.corrected', targetType: 'loyalty_partner', targetId: partnerId,
+    details: { entryId, side: input.side, points: input.points, amountMinor, pricePerPointMinor: price, reason: input.reason },
+  });
+  return presentCorrection((await repo.listCorrections(tx, ctx.tenantId, partnerId, entryId))[0]!);
 }
 
 const CSV_LABELS = {

@@ -164,11 +164,11 @@ describe('partner offers in the member portal catalogue', () => {
     expect(small.status, JSON.stringify(small.body)).toBe(201);
     expect((await call(ws, 'POST', `/api/loyalty/members/${customer.id}/redemptions`, { points: 400, externalId: 'owed-spend-2' })).status).toBe(201);
     expect((await call(ws, 'POST', '/api/loyalty/orders/owed-order/returns', { returnId: 'owed-return' })).status).toBe(201);
-    // The first spend reversed while the member owes the returned 500: 100 available, a net of −400.
+    // The first spend reversed while the member owes the returned 500: its 100 repay the debt at once (400 owed, a net of −400).
     const entries = (await call(ws, 'GET', `/api/loyalty/members/${customer.id}/entries`)).body.items as { id: string; kind: string; points: { available: number } }[];
     const first = entries.find((e) => e.kind === 'redeem' && e.points.available === -100)!;
     expect((await call(ws, 'POST', `/api/loyalty/entries/${first.id}/reversal`, { reason: 'اشتباه صندوق' })).status).toBe(201);
-    expect((await call(ws, 'GET', `/api/loyalty/members/${customer.id}/owed`)).body).toMatchObject({ owed: 500, net: -400 });
+    expect((await call(ws, 'GET', `/api/loyalty/members/${customer.id}/owed`)).body).toMatchObject({ owed: 400, net: -400 });
 
     const cookie = await portalSession(ws, customer.id);
     expect((await catalogue(ws, cookie)).body.partnerOffers.map((o) => [o.id, o.enoughPoints])).toEqual([[ticket.id, false]]);

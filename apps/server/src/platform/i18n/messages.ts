@@ -1469,6 +1469,31 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'این پیشنهاد برای اعضایی است که در {days} روز گذشته دست‌کم {threshold} خرید کرده‌اند؛ خرید این عضو {spend} است. امتیازی خرج نشد.',
     ar: 'هذا العرض متاح للأعضاء الذين أنفقوا {threshold} على الأقل في آخر {days} يومًا؛ أنفق هذا العضو {spend}. لم تُستبدل أي نقاط.',
   },
+  credit_entry_not_refundable: {
+    en: 'Only a package purchase can be refunded. Nothing was written.',
+    fa: 'فقط خرید بسته‌ی اعتبار بازپرداخت‌شدنی است. چیزی ثبت نشد.',
+    ar: 'لا يُسترد إلا شراء باقة رصيد. لم يُسجَّل شيء.',
+  },
+  credit_already_refunded: {
+    en: 'This purchase was already refunded.',
+    fa: 'این خرید پیش‌تر بازپرداخت شده است.',
+    ar: 'سبق استرداد هذا الشراء.',
+  },
+  credit_already_spent: {
+    en: 'Some of this purchase\'s credit was already spent: the member holds {held}, the refund needs {needed}. Nothing was refunded.',
+    fa: 'بخشی از اعتبار این خرید خرج شده است: عضو {held} دارد و بازپرداخت {needed} لازم دارد. چیزی بازپرداخت نشد.',
+    ar: 'أُنفق جزء من رصيد هذا الشراء: لدى العضو {held} ويتطلب الاسترداد {needed}. لم يُسترد شيء.',
+  },
+  partner_correction_zero: {
+    en: 'A correction changes what is owed by at least one point.',
+    fa: 'اصلاحیه باید دست‌کم یک امتیاز بدهی را تغییر دهد.',
+    ar: 'يجب أن يغيّر التصحيح المستحق بنقطة واحدة على الأقل.',
+  },
+  partner_correction_exceeds_owed: {
+    en: 'That side owes {owed} points in all; a correction of {points} fewer would take it below zero. Nothing was written.',
+    fa: 'بدهی این طرف روی‌هم {owed} امتیاز است؛ کاستن {points} امتیاز آن را زیر صفر می‌برد. چیزی ثبت نشد.',
+    ar: 'المستحق على هذا الطرف {owed} نقطة إجمالًا؛ إنقاص {points} نقطة ينزل به تحت الصفر. لم يُسجَّل شيء.',
+  },
   period_invalid: {
     en: 'There is no such month in the workspace calendar.',
     fa: 'چنین ماهی در تقویم این فضای کاری وجود ندارد.',
