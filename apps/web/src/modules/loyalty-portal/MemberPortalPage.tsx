@@ -17,6 +17,7 @@ import './member-portal.css';
 import { ReferralLink } from './referral-link.tsx';
 import { MemberGames } from './member-games.tsx';
 import { MemberCoupons } from './member-coupons.tsx';
+import { MemberCredit } from './member-credit.tsx';
 import { MemberPartnerOffers } from './member-partner-offers.tsx';
 
 type Step = { kind: 'loading' } | { kind: 'phone' } | { kind: 'code'; phone: string } | { kind: 'member'; view: MemberPortal };
@@ -220,7 +221,7 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
 
       <section className="portal-card" aria-labelledby="mp-expiring">
         <h2 id="mp-expiring">{t('memberPortal.expiringTitle')}</h2>
-        {view.expiring.length === 0 && view.withoutExpiry === 0 && <p className="muted">{t('memberPortal.expiringNone')}</p>}
+        {view.expiring.length === 0 && view.withoutExpiry === 0 && view.expired.length === 0 && <p className="muted">{t('memberPortal.expiringNone')}</p>}
         {view.expiring.length > 0 && (
           <ul className="portal-rows" data-testid="member-expiring">
             {view.expiring.map((day) => (
@@ -232,6 +233,20 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
           </ul>
         )}
         {view.withoutExpiry > 0 && <p className="muted">{t('memberPortal.neverExpire', { points: points(view.withoutExpiry) })}</p>}
+        {/* Past their expiry when read; the hourly run books it soon after. Never shown as spendable. */}
+        {view.expired.length > 0 && (
+          <>
+            <h3>{t('memberPortal.expiredTitle')}</h3>
+            <ul className="portal-rows" data-testid="member-expired">
+              {view.expired.map((day) => (
+                <li key={day.date}>
+                  <time dateTime={day.date}>{formatDay(day.date, display)}</time>
+                  <s>{points(day.points)}</s>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
         {view.unlocking.length > 0 && (
           <>
             <h3>{t('memberPortal.unlockingTitle')}</h3>
@@ -250,6 +265,7 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
       <History api={api} display={display} />
       <Catalogue api={api} display={display} available={view.balance.available} irrDisplay={view.workspace.irrDisplay} onGiven={refresh} />
       <MemberCoupons display={display} available={view.balance.available} onChanged={refresh} />
+      <MemberCredit load={api.credit} display={display} irrDisplay={view.workspace.irrDisplay} />
       <ReferralLink display={display} />
       <MemberGames display={display} irrDisplay={view.workspace.irrDisplay} />
 
@@ -368,7 +384,8 @@ function Catalogue({ api, display, available, irrDisplay, onGiven }: {
           <p className="muted">{t('memberPortal.rewardsHow')}</p>
         </section>
       )}
-      <MemberPartnerOffers offers={catalogue.partnerOffers ?? []} display={display} available={available} irrDisplay={irrDisplay} />
+      <MemberPartnerOffers offers={catalogue.partnerOffers ?? []} display={display} available={available} irrDisplay={irrDisplay}
+        onRedeem={api.redeemPartnerOffer} onRedeemed={onGiven} />
       {catalogue.charities.length > 0 && (
         <section className="portal-card" aria-labelledby="mp-give">
           <h2 id="mp-give">{t('memberPortal.giveTitle')}</h2>

@@ -1,7 +1,7 @@
 // The member portal's calls. Its own small fetch: a 401 here means "the member is not signed in"
 // (the page shows the code sign-in), never the staff session's sign-in screen.
 import type {
-  MemberCatalogueView, MemberCodeSent, MemberDonationReceipt, MemberHistoryPage, MemberPortalView,
+  MemberCatalogueView, MemberCodeSent, MemberCreditView, MemberDonationReceipt, MemberHistoryPage, MemberPartnerRedemption, MemberPortalView,
 } from '@vafa/contracts';
 import { ApiError, type Problem } from '../../lib/api.ts';
 import type { Language } from '../../lib/format.ts';
@@ -36,6 +36,9 @@ export function memberPortalApi(workspace: string, language: Language) {
     catalogue: () => call<MemberCatalogue>(language, 'GET', `${base}/me/catalogue`),
     donate: (charityId: string, points: number, key: string) =>
       call<DonationReceipt>(language, 'POST', `${base}/me/donations`, { charityId, points }, { 'Idempotency-Key': key }),
+    credit: () => call<MemberCreditView>(language, 'GET', `${base}/me/credit`),
+    redeemPartnerOffer: (offerId: string, key: string) =>
+      call<MemberPartnerRedemption>(language, 'POST', `${base}/me/partner-offers/${encodeURIComponent(offerId)}/redemptions`, undefined, { 'Idempotency-Key': key }),
     signOut: () => call<void>(language, 'POST', `${base}/sign-out`),
   };
 }

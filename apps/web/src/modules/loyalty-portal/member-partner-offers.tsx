@@ -1,20 +1,23 @@
 // The member portal's partner offers: what each partner of the coalition offers for points, in the
 // reader's language and digits, whether the member's spend has opened it and their points cover
-// it, and how to use it. There is no redeem button on purpose: a partner offer is redeemed at the
-// partner's counter (the partner's system takes the points through the API); the portal issues no
-// voucher the partner could check, so it says where to show the page instead.
-import type { MemberCatalogueView } from '@vafa/contracts';
+// it. An open offer the points cover is redeemed here in one confirmed tap (the points are taken at
+// once) and answers a reference the member shows at the partner's counter; the partner's counter
+// can still take the points itself through the API.
+import type { MemberCatalogueView, MemberPartnerRedemption } from '@vafa/contracts';
+import { useState } from 'react';
 import { useT } from '../../i18n/useT.ts';
 import { formatInstant, formatMoney, formatNumber, type DisplayPrefs } from '../../lib/format.ts';
-import { Badge } from '../../ui/index.ts';
-import { localName } from '../loyalty/loyalty-format.ts';
+import { useSubmit } from '../../lib/use-submit.ts';
+import { Badge, Button } from '../../ui/index.ts';
+import { localName, newIdempotencyKey } from '../loyalty/loyalty-format.ts';
 import './member-partner-offers.css';
 
 type Display = Pick<DisplayPrefs, 'language' | 'digits' | 'calendar' | 'timeZone'>;
 type PartnerOffer = MemberCatalogueView['partnerOffers'][number];
 
-export function MemberPartnerOffers({ offers, display, available, irrDisplay }: {
+export function MemberPartnerOffers({ offers, display, available, irrDisplay, onRedeem, onRedeemed }: {
   offers: PartnerOffer[]; display: Display; available: number; irrDisplay: 'rial' | 'toman';
+  onRedeem: (offerId: string, key: string) => Promise<MemberPartnerRedemption>; onRedeemed: () => void;
 }) {
   const t = useT();
   if (offers.length === 0) return null;
@@ -56,7 +59,7 @@ export function MemberPartnerOffers({ offers, display, available, irrDisplay }: 
                 ) : (
                   <>
                     <Badge tone="good">{t('memberPortal.partners.ready')}</Badge>
-                    <p className="member-partner-how muted">{t('memberPortal.partners.how', { partner })}</p>
+                    <RedeemOffer offer={offer} partner={partner} display={display} onRedeem={onRedeem} onRedeemed={onRedeemed} />
                   </>
                 )}
               </div>
@@ -65,5 +68,48 @@ export function MemberPartnerOffers({ offers, display, available, irrDisplay }: 
         })}
       </ul>
     </section>
+  );
+}
+
+/** Asks once, then takes the points: one key per confirmed intent, so a second tap or a retry is the same redemption. */
+function RedeemOffer({ offer, partner, display, onRedeem, onRedeemed }: {
+  offer: PartnerOffer; partner: string; display: Display; onRedeem: (offerId: string, key: string) => Promise<MemberPartnerRedemption>; onRedeemed: () => void;
+}) {
+  const t = useT();
+  const submit = useSubmit();
+  const [key, setKey] = useState(newIdempotencyKey);
+  const [confirming, setConfirming] = useState(false);
+  const [done, setDone] = useState<MemberPartnerRedemption | null>(null);
+  const n = (value: number) => formatNumber(value, display);
+  const handleConfirm = async () => {
+    const ok = await submit.run(async () => setDone(await onRedeem(offer.id, key)));
+    if (ok) {
+      setKey(newIdempotencyKey());
+      setConfirming(false);
+      onRedeemed();
+    }
+  };
+  if (done) {
+    return (
+      <p className="member-partner-done" role="status" data-testid="member-partner-redeemed">
+        {t('memberPortal.partners.redeemed', { partner, points: t('memberPortal.points', { count: done.points, points: n(done.points) }) })}{' '}
+        <strong className="member-partner-reference">{t('memberPortal.partners.reference', { reference: n(Number(done.reference)) })}</strong>
+      </p>
+    );
+  }
+  return (
+    <>
+      <p className="member-partner-how muted">{t('memberPortal.partners.howRedeem', { partner })}</p>
+      {confirming ? (
+        <div className="member-partner-confirm">
+          <p>{t('memberPortal.partners.confirm', { points: t('memberPortal.points', { count: offer.pointsCost, points: n(offer.pointsCost) }) })}</p>
+          <Button variant="primary" onPress={() => void handleConfirm()} isDisabled={submit.pending}>{t('memberPortal.partners.confirmYes')}</Button>
+          <Button variant="ghost" onPress={() => setConfirming(false)} isDisabled={submit.pending}>{t('common.cancel')}</Button>
+        </div>
+      ) : (
+        <Button variant="primary" onPress={() => setConfirming(true)}>{t('memberPortal.partners.redeem')}</Button>
+      )}
+      {submit.error && <p className="field-error" role="alert">{submit.error.message}</p>}
+    </>
   );
 }

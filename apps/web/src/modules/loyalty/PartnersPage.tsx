@@ -13,6 +13,7 @@ import { Badge, Button, ButtonLink, DataTable, Dialog, DownloadIcon, ErrorState,
 import { canSeeFinance } from './finance-api.ts';
 import { localName, newIdempotencyKey } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
+import { CorrectionDialog } from './partner-corrections.tsx';
 import { parseMinor, parsePoints, partnerKeys, partnersApi, type Partner, type PartnerOffer, type Settlement } from './partners-api.ts';
 import { RewardStateBadge, RewardWindowText } from './reward-state.tsx';
 import { windowBackwards, windowInstants, type OfferWindowDays } from './reward-window.ts';
@@ -312,6 +313,7 @@ function SettlementTable({ report }: { report: Settlement }) {
   const n = (v: number) => formatNumber(v, prefs);
   const money = (minor: string) => formatMinor(minor, report.currency, prefs);
   type Line = Settlement['items'][number];
+  const [correcting, setCorrecting] = useState<Line | null>(null);
   const net = (l: Line) => {
     if (l.netMinor === '0') return t('loyalty.partners.even');
     return l.netMinor.startsWith('-') ? t('loyalty.partners.partnerPays', { amount: money(l.netMinor.slice(1)) }) : t('loyalty.partners.wePay', { amount: money(l.netMinor) });
@@ -324,14 +326,26 @@ function SettlementTable({ report }: { report: Settlement }) {
     { id: 'partnerOwes', header: t('loyalty.partners.partnerOwes'), align: 'end', cell: (l) => t('loyalty.partners.owed', { amount: money(l.partnerOwesMinor), points: n(l.partnerOwesPoints) }) },
     { id: 'weOwe', header: t('loyalty.partners.weOwe'), align: 'end', cell: (l) => t('loyalty.partners.owed', { amount: money(l.workspaceOwesMinor), points: n(l.workspaceOwesPoints) }) },
     { id: 'net', header: t('loyalty.partners.net'), align: 'end', cell: (l) => <Badge tone={l.netMinor === '0' ? 'neutral' : 'info'}>{net(l)}</Badge> },
+    {
+      id: 'corrections', header: t('loyalty.partners.corrections'),
+      cell: (l) => (
+        <span className="partners-correction-cell">
+          {l.corrections.count > 0 && <span className="muted" data-testid="settlement-corrections">{t('loyalty.partners.correctionCount', { count: l.corrections.count, n: n(l.corrections.count) })}</span>}
+          <Button variant="ghost" onPress={() => setCorrecting(l)}>{t('loyalty.partners.correct')}</Button>
+        </span>
+      ),
+    },
   ];
   return (
-    <DataTable
-      label={t('loyalty.partners.settlement')}
-      columns={columns}
-      rows={report.items}
-      rowKey={(l) => l.partnerId}
-      empty={{ title: t('loyalty.partners.noSettlement'), body: t('loyalty.partners.noSettlementBody') }}
-    />
+    <>
+      <DataTable
+        label={t('loyalty.partners.settlement')}
+        columns={columns}
+        rows={report.items}
+        rowKey={(l) => l.partnerId}
+        empty={{ title: t('loyalty.partners.noSettlement'), body: t('loyalty.partners.noSettlementBody') }}
+      />
+      {correcting && <CorrectionDialog partner={correcting} money={money} onClose={() => setCorrecting(null)} />}
+    </>
   );
 }

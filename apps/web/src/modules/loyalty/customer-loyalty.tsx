@@ -12,7 +12,9 @@ import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, Dialog, ErrorState, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
 import { loyaltyApi, loyaltyKeys, type Entry } from './api.ts';
 import { canChangePoints, canManageLoyalty } from './loyalty-roles.ts';
+import { couponKeys } from './coupons-api.ts';
 import { CustomerCoupons } from './customer-coupons.tsx';
+import { CustomerCredit } from './customer-credit.tsx';
 import { newIdempotencyKey, signedPoints } from './loyalty-format.ts';
 import './loyalty.css';
 
@@ -54,6 +56,17 @@ export function CustomerLoyalty({ customerId, canChange }: { customerId: string;
               </ul>
             </div>
           )}
+          {b!.expiredUnbooked.length > 0 && (
+            // Past their expiry as of this read (the hourly run books it): not in the balance above.
+            <div className="loyalty-dates">
+              <h3>{t('loyalty.member.expired')}</h3>
+              <ul data-testid="loyalty-expired">
+                {b!.expiredUnbooked.map((e) => (
+                  <li key={e.expiredAt}>{t('loyalty.member.expiredOn', { points: formatNumber(e.points, prefs), date: formatInstant(e.expiredAt, prefs, false) })}</li>
+                ))}
+              </ul>
+            </div>
+          )}
           {b!.unlocking.length > 0 && (
             <div className="loyalty-dates">
               <h3>{t('loyalty.member.unlocking')}</h3>
@@ -65,6 +78,7 @@ export function CustomerLoyalty({ customerId, canChange }: { customerId: string;
             </div>
           )}
           <CustomerCoupons customerId={customerId} canManage={canChange && canManageLoyalty(session.role)} />
+          <CustomerCredit customerId={customerId} canRefund={canChange && canManageLoyalty(session.role)} />
           <History customerId={customerId} canReverse={canChange && canManageLoyalty(session.role)} />
         </>
       )}
@@ -124,6 +138,8 @@ function useRefreshMember(customerId: string) {
   return () => {
     void client.invalidateQueries({ queryKey: loyaltyKeys.balance(customerId) });
     void client.invalidateQueries({ queryKey: loyaltyKeys.history(customerId) });
+    // A reversal gives points back and repays what the member owes at once: the owed line changes too.
+    void client.invalidateQueries({ queryKey: couponKeys.owed(customerId) });
   };
 }
 
