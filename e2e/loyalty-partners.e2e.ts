@@ -143,6 +143,40 @@ describe('loyalty partners screen', { timeout: 900_000 }, () => {
     await noSidewaysScroll();
   });
 
+  test('finance corrects what we owe a partner from the settlement, on a phone in Persian', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/loyalty/partners');
+    const settlement = page.locator('section[aria-labelledby="partners-settlement"]');
+    const cinemaLine = settlement.locator('tr, li, [role="row"], .data-table-card').filter({ hasText: 'سینما آزادی' }).first();
+    await cinemaLine.waitFor();
+    await cinemaLine.getByRole('button', { name: fa['loyalty.partners.correct'] }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(fa['loyalty.partners.noCorrections']).waitFor();
+    await dialog.getByLabel(fa['loyalty.partners.correctPoints']).fill('۱۰');
+    await dialog.getByLabel(fa['loyalty.partners.correctReason']).fill('بلیت تکراری در صورتحساب سینما');
+    await screenshot(page, 'partners-correction-fa-390');
+    await expectAccessible(page, 'partner correction fa 390');
+    assert.deepEqual(await latinWords(), []);
+    const saved = page.waitForResponse((r) => r.url().endsWith('/corrections') && r.request().method() === 'POST');
+    await dialog.getByRole('button', { name: fa['loyalty.partners.correctSave'] }).click();
+    const answer = await saved;
+    assert.equal(answer.status(), 201, await answer.text());
+    assert.ok(answer.request().headers()['idempotency-key'], 'the correction carries an Idempotency-Key');
+    const correction = await answer.json() as { side: string; points: number; amountMinor: string };
+    assert.deepEqual([correction.side, correction.points, correction.amountMinor], ['workspace_owes', -10, '-20000']);
+    await dialog.waitFor({ state: 'detached' });
+    // We owe the cinema 30 points now (40 − 10), at 2,000 rials: 6,000 tomans; the line counts one correction.
+    await settlement.getByText(/۶٬۰۰۰ تومان برای ۳۰ امتیاز/).waitFor();
+    await cinemaLine.getByTestId('settlement-corrections').getByText('۱ اصلاحیه').waitFor();
+    await cinemaLine.getByRole('button', { name: fa['loyalty.partners.correct'] }).click();
+    await dialog.getByTestId('partner-corrections').getByText('بلیت تکراری در صورتحساب سینما').waitFor();
+    assert.match(await dialog.getByTestId('partner-corrections').innerText(), /۱۰ امتیاز کمتر/);
+    await screenshot(page, 'partners-correction-list-fa-390');
+    await dialog.getByRole('button', { name: fa['common.cancel'] }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await noSidewaysScroll();
+  });
+
   for (const language of ['fa', 'ar', 'en'] as const) {
     for (const width of [390, 1366]) {
       test(`the partners screen in ${language} at ${width} px`, async () => {

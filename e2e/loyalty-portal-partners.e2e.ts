@@ -1,7 +1,8 @@
 // Partner offers in the member portal. A member on a phone, in Persian, signed in by SMS code,
 // sees the coalition's offers: the partner, the offer's title in their language, the cost in their
-// digits, which one is theirs to use now (with where to show the page), which needs more points,
-// and which opens after more spend; an offer taken off by staff disappears. Axe and screenshots in
+// digits, which one is theirs to use now, which needs more points, and which opens after more
+// spend; takes the open one in a confirmed tap (the points leave the balance, a reference in
+// Persian digits to show at the partner); an offer taken off by staff disappears. Axe and screenshots in
 // fa, ar and en at 1366 and 390 px; no Latin word on fa/ar; no sideways scroll.
 // Run: node --import tsx --test e2e/loyalty-portal-partners.e2e.ts
 import assert from 'node:assert/strict';
@@ -71,7 +72,7 @@ describe('partner offers in the member portal', { timeout: 900_000 }, () => {
     await ticket.getByText(CINEMA.fa, { exact: true }).waitFor();
     await ticket.getByText(`${toPersian('40')} امتیاز`).waitFor();
     await ticket.getByText(fa['memberPortal.partners.ready']).waitFor();
-    await ticket.getByText(fa['memberPortal.partners.how'].replace('{partner}', CINEMA.fa)).waitFor();
+    await ticket.getByText(fa['memberPortal.partners.howRedeem'].replace('{partner}', CINEMA.fa)).waitFor();
     // Its last day, in the Solar Hijri calendar and Persian digits.
     assert.match(await ticket.locator('.member-partner-until').innerText(), /^تا پایان ۲۹ اسفند ۱۴۰۵$/);
     // The popcorn: 4,900 points short, in Persian digits.
@@ -85,6 +86,27 @@ describe('partner offers in the member portal', { timeout: 900_000 }, () => {
     assert.deepEqual(await latinWords(page, 'main'), []);
     assert.equal(await card.evaluate((el) => getComputedStyle(el).direction), 'rtl');
     await noSidewaysScroll(page, 390);
+
+    // The member takes the ticket: asked once, then the points leave the balance and a reference shows.
+    await ticket.getByRole('button', { name: fa['memberPortal.partners.redeem'] }).click();
+    await ticket.getByText(fa['memberPortal.partners.confirm'].replace('{points}', `${toPersian('40')} امتیاز`)).waitFor();
+    await screenshot(page, 'portal-partner-redeem-confirm-fa-390');
+    await ticket.getByRole('button', { name: fa['memberPortal.partners.confirmYes'] }).click();
+    const done = ticket.getByTestId('member-partner-redeemed');
+    await done.waitFor({ timeout: 60_000 });
+    const doneText = (await done.innerText()).trim();
+    assert.match(doneText, /شماره پیگیری [۰-۹]+/, doneText);
+    assert.ok(!/[0-9]/.test(doneText), doneText);
+    await waitUntil('the balance to drop to 60', async () => (await page.getByTestId('member-available').innerText()).trim() === toPersian('60'));
+    await screenshot(page, 'portal-partner-redeemed-fa-390');
+    assert.deepEqual(await latinWords(page, 'main'), []);
+    const staffCheck = await browser.newContext({ baseURL: vafa.baseUrl });
+    const staff: Api = await staffApi(await staffCheck.newPage(), vafa);
+    const reference = doneText.match(/[۰-۹]+/g)!.pop()!.replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d)));
+    const entry = await staff('GET', `/api/loyalty/entries/${reference}`);
+    assert.equal(entry.kind, 'redeem');
+    assert.ok(entry.postings.some((p: { account: string; amount: number }) => p.account === 'partner_payable' && p.amount === 40), JSON.stringify(entry.postings));
+    await staffCheck.close();
 
     // Staff take the premiere off: after a reload it is gone.
     const staffContext = await browser.newContext({ baseURL: vafa.baseUrl });
