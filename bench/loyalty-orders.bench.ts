@@ -149,12 +149,37 @@ const batch = (): Request => ({ path: '/api/loyalty/orders/batch', body: JSON.st
 const plainRedemption = (): Request => ({ path: `/api/loyalty/members/${pick()}/redemptions`, body: JSON.stringify({ points: 5, externalId: `checkout-${seq++}` }), events: 1 });
 const partnerRedemption = (): Request => ({ path: `/api/loyalty/partner-offers/${offer.id}/redemptions`, body: JSON.stringify({ customerId: pick(), externalId: `ticket-${seq++}` }), events: 1 });
 
+/**
+ * What Vafa's database connections do meanwhile, sampled every 100 ms: on average how many run a
+ * statement, and how many of those wait for a lock another transaction holds (a member's row
+ * mostly), with the load average at the end.
+ */
+async function sampleBackends(until: () => boolean) {
+  let samples = 0;
+  let active = 0;
+  let lockWaits = 0;
+  while (!until()) {
+    const { rows: [r] } = await database.pool.query<{ active: number; lock_waits: number }>(`
+      SELECT count(*) FILTER (WHERE state = 'active')::int AS active, count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock')::int AS lock_waits
+      FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`);
+    samples++;
+    active += r!.active;
+    lockWaits += r!.lock_waits;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { samples, activeMean: +(active / Math.max(1, samples)).toFixed(2), waitingForLockMean: +(lockWaits / Math.max(1, samples)).toFixed(2), loadAverage1m: +os.loadavg()[0]!.toFixed(1) };
+}
+
 /** An earn load with the redeemers running beside it for the same time. */
 async function earnWithRedemptions(next: () => Request) {
+  let done = false;
+  const sampling = sampleBackends(() => done);
   const [earn, plain, partnerOffer] = await Promise.all([
     drive(base, CLIENTS, SECONDS, next), drive(base, REDEEMERS, SECONDS, plainRedemption), drive(base, REDEEMERS, SECONDS, partnerRedemption),
   ]);
-  return { earn, redemptionsBeside: { plain: { rps: plain.eventsPerSecond, p50Ms: plain.p50Ms, p99Ms: plain.p99Ms, statuses: plain.statuses }, onePartnersOffer: { rps: partnerOffer.eventsPerSecond, p50Ms: partnerOffer.p50Ms, p99Ms: partnerOffer.p99Ms, statuses: partnerOffer.statuses } } };
+  done = true;
+  const backends = await sampling;
+  return { earn, redemptionsBeside: { plain: { rps: plain.eventsPerSecond, p50Ms: plain.p50Ms, p99Ms: plain.p99Ms, statuses: plain.statuses }, onePartnersOffer: { rps: partnerOffer.eventsPerSecond, p50Ms: partnerOffer.p50Ms, p99Ms: partnerOffer.p99Ms, statuses: partnerOffer.statuses } }, backends };
 }
 
 // 1 and 2. The bare baseline, then singles and batches, each with the redeemers beside it.
@@ -171,6 +196,7 @@ const loadBefore = +os.loadavg()[0]!.toFixed(1);
 const singles = await earnWithRedemptions(single);
 const batches = await earnWithRedemptions(batch);
 const redemptionsAlone = await drive(base, REDEEMERS, Math.max(5, SECONDS / 3), partnerRedemption);
+const plainAlone = await drive(base, REDEEMERS, Math.max(5, SECONDS / 3), plainRedemption);
 
 // 3. The cost per order at one connection: over HTTP, and in statements the service sends.
 const oneSingles = await drive(base, 1, Math.max(5, SECONDS / 3), single);
@@ -239,6 +265,7 @@ report('loyalty-orders', {
   batchesVsBare: +(batches.earn.eventsPerSecond / baseline.eventsPerSecond).toFixed(2),
   batchesVsSingles: +(batches.earn.eventsPerSecond / singles.earn.eventsPerSecond).toFixed(2),
   partnerRedemptionsWithoutEarnLoad: { rps: redemptionsAlone.eventsPerSecond, p50Ms: redemptionsAlone.p50Ms, p99Ms: redemptionsAlone.p99Ms },
+  plainRedemptionsWithoutEarnLoad: { rps: plainAlone.eventsPerSecond, p50Ms: plainAlone.p50Ms, p99Ms: plainAlone.p99Ms },
   oneConnection: {
     singleMsPerOrder: +(1000 / Math.max(1, oneSingles.eventsPerSecond)).toFixed(2),
     batchMsPerOrder: +(1000 / Math.max(1, oneBatches.eventsPerSecond)).toFixed(2),
