@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { APIRequestContext, Browser, Page } from 'playwright-core';
 import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
-import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
 import { signInToPortal } from './loyalty-e2e.ts';
 
 const fa = MESSAGES.fa;
@@ -18,6 +18,10 @@ const toLatin = (text: string) => text.replace(/[۰-۹]/g, (d) => String(PERSIAN
 const KAVENEGAR_KEY = 'kv-e2e-portal-key';
 const PHONE = '09351234567';
 const E164 = '+989351234567';
+// A second member whose points expire during the test, before any hourly run books it.
+const LAPSING_PHONE = '09351112233';
+const LAPSING_E164 = '+989351112233';
+let lapsingId = '';
 
 let vafa: RunningVafa;
 let browser: Browser;
@@ -30,7 +34,7 @@ async function staffApi(request: APIRequestContext) {
   const login = await request.post('/api/auth/login', { data: { email: vafa.email, password: vafa.password } });
   assert.equal(login.status(), 200, await login.text());
   const { csrfToken } = await login.json() as { csrfToken: string };
-  return async (method: 'POST' | 'PUT', url: string, data: unknown, key?: string) => {
+  return async (method: 'POST' | 'PUT' | 'PATCH', url: string, data: unknown, key?: string) => {
     const res = await request.fetch(url, { method, data, headers: { 'x-csrf-token': csrfToken, ...(key ? { 'idempotency-key': key } : {}) } });
     assert.ok(res.status() < 300, `${method} ${url} → ${res.status()} ${await res.text()}`);
     return res.json() as Promise<Record<string, unknown>>;
@@ -65,6 +69,16 @@ describe('member portal', { timeout: 600_000 }, () => {
     await api('POST', '/api/loyalty/orders', { externalId: '1003', programId: program.id, customerId: customer.id, lines: [{ id: '1', amount: 300_000 }] });
     await api('POST', '/api/loyalty/charities', { name: { fa: 'بنیاد کودک', ar: 'مؤسسة الطفل', en: 'Child Foundation' }, ratePoints: 1, rateMinor: 1000 });
     await api('POST', '/api/loyalty/rewards', { kind: 'gift', name: { fa: 'لیوان سفالی', ar: 'كوب فخاري', en: 'Ceramic mug' }, pointsCost: 500 });
+    const lapsing = await api('POST', '/api/customers', { name: 'نیما کاظمی', phone: LAPSING_PHONE });
+    lapsingId = String(lapsing.id);
+    await api('POST', `/api/loyalty/members/${lapsingId}/earnings`, { points: 70, reason: 'خرید', externalId: '2001', expiresAt: new Date(Date.now() + 5_000).toISOString() }, 'e2e-lapse-1');
+    await api('POST', `/api/loyalty/members/${lapsingId}/earnings`, { points: 30, reason: 'هدیه', externalId: '2002' }, 'e2e-lapse-2');
+    // A prepaid credit package bought at the till: the portal shows it and the packages on sale; staff refund it.
+    const creditProgram = await api('POST', '/api/loyalty/programs', { name: 'اعتبار', settings: { spend: { points: 1, per: 10_000 } } });
+    const pkg = await api('POST', `/api/loyalty/programs/${String(creditProgram.id)}/credit-packages`, {
+      name: { fa: 'بسته‌ی یک میلیونی', ar: 'باقة المليون', en: 'One million' }, priceMinor: 1_000_000, creditMinor: 1_100_000,
+    });
+    await api('POST', `/api/loyalty/members/${lapsingId}/credit/purchases`, { packageId: pkg.id }, 'e2e-credit-1');
     await context.close();
   });
   after(async () => {
@@ -152,5 +166,81 @@ describe('member portal', { timeout: 600_000 }, () => {
       }
       await context.close();
     }
+  });
+
+  test('points past their expiry show as expired, not available, before the hourly run books them (portal and staff page)', async () => {
+    for (const width of [390, 1366]) {
+      const context = await browser.newContext({ baseURL: vafa.baseUrl, locale: 'fa-IR', timezoneId: 'Asia/Tehran', viewport: { width, height: width > 500 ? 900 : 844 }, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`/c/${slug}/points?lang=fa`);
+      await page.getByRole('heading', { level: 1, name: fa['memberPortal.title'] }).waitFor();
+      await signInToPortal(page, sms, LAPSING_PHONE, LAPSING_E164);
+      // The 70 points' expiry passes a few seconds after they were earned; each reload reads the ledger as it stands.
+      const expired = page.getByTestId('member-expired');
+      await waitUntil('the 70 points to show as expired', async () => {
+        await page.reload();
+        await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
+        return (await expired.count()) > 0;
+      });
+      for (const language of ['fa', 'ar', 'en'] as const) {
+        if (language !== 'fa') {
+          await page.goto(`/c/${slug}/points?lang=${language}`);
+          await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
+        }
+        const digits = (n: string) => (language === 'en' ? n : language === 'fa' ? n.replace(/[0-9]/g, (d) => PERSIAN[Number(d)]!) : n.replace(/[0-9]/g, (d) => String.fromCharCode(0x660 + Number(d))));
+        assert.equal((await page.getByTestId('member-available').innerText()).trim(), digits('30'), `${language} ${width}`);
+        await page.getByRole('heading', { level: 3, name: MESSAGES[language]['memberPortal.expiredTitle'] }).waitFor();
+        assert.match(await expired.innerText(), new RegExp(digits('70')), `${language} ${width}`);
+        assert.equal(await page.getByTestId('member-expiring').count(), 0, 'nothing left expiring');
+        if (language !== 'en') assert.doesNotMatch(await page.locator('main').innerText(), /[A-Za-z0-9]/, `${language} ${width}: no Latin letters or digits`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${language} ${width}: no sideways scroll (${overflow})`);
+        const credit = page.getByTestId('member-credit-packages');
+        await credit.getByText(MESSAGES[language]['memberPortal.credit.how']).waitFor();
+        assert.equal(await credit.getByTestId('member-credit-package').count(), 1);
+        assert.equal(await credit.getByRole('button').count(), 0, 'the portal sells nothing: no buy button');
+        await expectAccessible(page, `member-portal expired ${language} ${width}`);
+        await screenshot(page, `member-portal/${language}-${width}-expired`, { fullPage: true });
+      }
+      await context.close();
+    }
+
+    // The staff customer page reads the same: 30 available, 70 expired, for staff in each language.
+    const staff = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 1366, height: 900 } });
+    const staffPage = await staff.newPage();
+    const api = await staffApi(staff.request);
+    for (const language of ['fa', 'ar', 'en'] as const) {
+      await api('PATCH', '/api/me', { language });
+      await staffPage.goto(`/customers/${lapsingId}`);
+      const card = staffPage.getByTestId('loyalty-balances');
+      await card.waitFor({ timeout: 60_000 });
+      const list = staffPage.getByTestId('loyalty-expired');
+      await list.waitFor();
+      const latin = toLatin(await list.innerText());
+      assert.match(latin, /70/, latin);
+      assert.match(toLatin(await card.innerText()), /30/);
+      if (language !== 'en') assert.doesNotMatch(await list.innerText(), /[A-Za-z0-9]/, `${language}: no Latin in the expired line`);
+      await list.scrollIntoViewIfNeeded();
+      await screenshot(staffPage, `member-portal/staff-expired-${language}-1366`);
+      const credit = staffPage.getByTestId('customer-credit');
+      await credit.waitFor();
+      if (language !== 'en') assert.doesNotMatch(await credit.innerText(), /[A-Za-z0-9]/, `${language}: no Latin in the credit section`);
+      if (language === 'fa') {
+        // The owner refunds the package in full with a reason; the refund shows and its button goes.
+        await credit.getByRole('button', { name: fa['loyalty.credit.refund'] }).click();
+        const dialog = staffPage.getByRole('dialog');
+        await dialog.getByLabel(fa['loyalty.member.reason']).fill('مشتری پشیمان شد');
+        await screenshot(staffPage, 'member-portal/staff-credit-refund-fa-1366');
+        const refunded = staffPage.waitForResponse((r) => r.url().endsWith('/refund') && r.request().method() === 'POST');
+        await dialog.getByRole('button', { name: fa['loyalty.credit.refund'] }).click();
+        assert.equal((await refunded).status(), 201);
+        await dialog.waitFor({ state: 'detached' });
+        await credit.getByText(fa['loyalty.credit.kind.refund']).waitFor();
+        assert.equal(await credit.getByRole('button', { name: fa['loyalty.credit.refund'] }).count(), 0);
+      }
+      await credit.scrollIntoViewIfNeeded();
+      await screenshot(staffPage, `member-portal/staff-credit-${language}-1366`);
+    }
+    await staff.close();
   });
 });

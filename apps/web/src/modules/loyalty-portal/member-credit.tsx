@@ -1,7 +1,7 @@
-// The member portal's prepaid credit: the member's paid and bonus credit, and the packages on sale
-// with the bonus in each. There is no buy button on purpose: Vafa takes no payment (no payment
-// provider), so the card says where a package is bought (where the shop takes money, which records
-// it) instead of pretending to sell one here. Nothing shows when there is no credit and no package.
+// The member portal's prepaid credit packages on sale, with the bonus in each (the member's own
+// credit is on the games card, member-games.tsx). There is no buy button on purpose: Vafa takes no
+// payment (no payment provider), so the card says where a package is bought (where the shop takes
+// money, which records it) instead of pretending to sell one here. Nothing shows without packages.
 import type { MemberCreditView } from '@vafa/contracts';
 import { useEffect, useState } from 'react';
 import { useT } from '../../i18n/useT.ts';
@@ -16,18 +16,13 @@ export function MemberCredit({ load, display, irrDisplay }: { load: () => Promis
   const t = useT();
   const [view, setView] = useState<MemberCreditView | null>(null);
   useEffect(() => { void load().then(setView).catch(() => undefined); }, [load]);
-  if (!view || (view.packages.length === 0 && view.balance.totalMinor === 0)) return null;
+  if (!view || view.packages.length === 0) return null;
   const money = (minor: number, currency: string) => formatMoney(minor, currency, display, irrDisplay);
   return (
-    <section className="portal-card" aria-labelledby="mp-credit" data-testid="member-credit">
-      <h2 id="mp-credit">{t('memberPortal.credit.title')}</h2>
-      <p className="member-credit-balance">
-        {t('memberPortal.credit.balance', { amount: money(view.balance.totalMinor, view.balance.currency) })}
-        {view.balance.bonusMinor > 0 && <span className="muted"> {t('memberPortal.credit.bonusPart', { amount: money(view.balance.bonusMinor, view.balance.currency) })}</span>}
-      </p>
-      {view.packages.length > 0 && (
+    <section className="portal-card" aria-labelledby="mp-credit-packages" data-testid="member-credit-packages">
+      <h2 id="mp-credit-packages">{t('memberPortal.credit.packagesTitle')}</h2>
+      {(
         <>
-          <h3>{t('memberPortal.credit.packagesTitle')}</h3>
           <ul className="member-credit-list">
             {view.packages.map((p) => (
               <li key={p.id} className="member-credit-package" data-testid="member-credit-package">
