@@ -16,6 +16,8 @@ const MARKER = 'B-ONLY-مارکر-7f3e';
 let bIds: Record<string, string>;
 /** each workspace's points entry, kept apart from the ids: a short number would turn up in any body */
 const loyaltyEntries = new Map<string, string>();
+/** each workspace's credit purchase entry, kept apart from the ids for the same reason */
+const creditEntries = new Map<string, string>();
 
 const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'followup_attempts', 'customers', 'consent_events', 'attribute_definitions', 'segments', 'segment_members', 'imports', 'touchpoints', 'orders', 'api_keys', 'members', 'invitations', 'audit_log', 'surveys', 'survey_versions', 'survey_responses', 'survey_response_tags', 'survey_kiosks', 'survey_distributions', 'survey_invitations', 'survey_policies', 'survey_last_contact', 'complaint_cases', 'complaint_case_events', 'complaint_case_messages', 'complaint_attachments', 'complaint_case_merges', 'complaint_intake_settings',
   'loyalty_members', 'loyalty_accounts', 'loyalty_entries', 'loyalty_postings', 'loyalty_lots', 'loyalty_draws',
@@ -102,6 +104,7 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
   await api(ws, 'POST', `/api/loyalty/partner-offers/${partnerOffer.id}/redemptions`, { customerId: customer.id, externalId: `${ws.slug}-partner-redeem` });
   const creditPackage = await api(ws, 'POST', `/api/loyalty/programs/${program.id}/credit-packages`, { name: { fa: `${marker} بسته`, ar: `${marker} باقة`, en: `${marker} package` }, priceMinor: 1_000, creditMinor: 1_100 });
   const creditPurchase = await api(ws, 'POST', `/api/loyalty/members/${customer.id}/credit/purchases`, { packageId: creditPackage.id, externalId: `${ws.slug}-pay-1` });
+  creditEntries.set(ws.tenantId, String((creditPurchase.entry as { id: number }).id));
   // A discount coupon with a pool of codes, restricted to the tier, redeemed once.
   const couponReward = await api(ws, 'POST', '/api/loyalty/rewards', { kind: 'discount_coupon', name: { fa: `${marker} کد تخفیف` }, pointsCost: 5 });
   await api(ws, 'POST', `/api/loyalty/rewards/${couponReward.id}/codes/generate`, { count: 3 });
@@ -155,7 +158,6 @@ async function seedWorkspace(ws: TestWorkspace, marker: string, attributeKey: st
     badge: badge.id as string,
     challenge: challenge.id as string,
     creditPackage: creditPackage.id as string,
-    creditEntry: String((creditPurchase.entry as { id: number }).id),
     couponRedemption: couponRedemption.id as string,
   };
 }
@@ -203,7 +205,7 @@ function paramValue(route: RegisteredRoute, name: string, ids: Awaited<ReturnTyp
     'loyalty:badgeId': ids.badge,
     'loyalty:challengeId': ids.challenge,
     'loyalty:packageId': ids.creditPackage,
-    'loyalty:entryId': ids.creditEntry,
+    'loyalty:entryId': creditEntries.get(ws.tenantId),
     'loyalty:redemptionId': ids.couponRedemption,
   };
   const value = table[`${prefix}:${name}`];
