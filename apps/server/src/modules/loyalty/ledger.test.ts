@@ -98,7 +98,7 @@ describe('earning', () => {
     // The answer is what the ledger holds, read back.
     expect((await call(ws, 'GET', `/api/loyalty/entries/${entry.id}`)).body).toEqual(entry);
     expect(await balance(ws, customer.id)).toEqual({
-      customerId: customer.id, available: 120, pending: 0, qualifying: 120, expiring: [{ expiresAt, points: 120, lots: 1 }], withoutExpiry: 0, unlocking: [],
+      customerId: customer.id, available: 120, pending: 0, qualifying: 120, expiring: [{ expiresAt, points: 120, lots: 1 }], withoutExpiry: 0, unlocking: [], expiredUnbooked: [],
     });
     expect(await events(ws, 'loyalty.points_earned')).toEqual([expect.objectContaining({ customerId: customer.id, entryId: entry.id, points: 120, expiresAt })]);
   });
