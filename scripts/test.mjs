@@ -6,6 +6,8 @@
 // In CI all are required; on a laptop a suite that cannot run fails loudly rather than skipping.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const only = process.env.VAFA_TEST_ONLY;
 // The walk over every route takes longer than any other browser file (about six minutes of
@@ -58,6 +60,19 @@ if (databaseRuns.length > 1) {
   if (widget.status !== 0) failed.push('widget build');
 }
 await Promise.all(databaseRuns.map((run) => runSuite(run, databaseRuns.length > 1)));
+// Every browser file starts its own server on a fresh embedded PostgreSQL; they copy one cluster
+// made and migrated here instead of each running initdb and the migrations (see e2e/harness.ts).
+const e2eRun = selected.find((run) => run.id === 'e2e');
+if (e2eRun) {
+  const template = fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-e2e-template-'));
+  const migrate = spawnSync(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts', 'migrate'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, VAFA_DATA_DIR: template, LOG_LEVEL: 'warn' },
+  });
+  if (migrate.status === 0) e2eRun.env = { ...e2eRun.env, VAFA_E2E_TEMPLATE_DIR: template };
+  else process.stdout.write('the browser tests\' template cluster could not be made; each server makes its own\n');
+  process.on('exit', () => fs.rmSync(template, { recursive: true, force: true }));
+}
 for (const run of selected.filter((r) => !databaseRuns.includes(r))) await runSuite(run, false);
 if (failed.length) process.stdout.write(`\nfailed: ${failed.join(', ')}\n`);
 process.exit(failed.length ? 1 : 0);
