@@ -165,88 +165,6 @@ export async function decideNotices(tx: Executor, tenantId: string, settings: Co
   if (rows.length > 0) await tx.insert(complaintNotices).values(rows).onConflictDoNothing();
 }
 
-/**
- * The issuer of the process whose notice loop runs on this database (it holds the instance key
- * that seals tracking links), by database: where there is one, the case loop issues the notices it
- * decides at once (issueNoticesAtOnce), and a notice row is written once, already issued, instead
- * of pending and then updated by the loop (an update that cannot be HOT: the pending index's
- * predicate reads the status). Elsewhere (a process without the worker, a test's own call) notices
- * are decided pending, for the loop.
- */
-const issuers = new WeakMap<Database, NoticeIssuer>();
-
-export function issuerHere(database: Database): NoticeIssuer | undefined {
-  return issuers.get(database);
-}
-
-/** Makes `issuer` the one of this database's process (the notice loop, while it runs); answers how to undo it. */
-export function issueNoticesHere(database: Database, issuer: NoticeIssuer): () => void {
-  issuers.set(database, issuer);
-  return () => {
-    if (issuers.get(database) === issuer) issuers.delete(database);
-  };
-}
-
-/** A notice that redelivery or a concurrent run decided meanwhile: the batch goes the long way. */
-export class NoticeDecidedMeanwhile extends Error {
-  constructor() {
-    super('a notice of this batch was decided meanwhile');
-  }
-}
-
-/**
- * decideNotices, and each notice issued in the same transaction (its message queued, its row
- * written issued, or skipped with the reason): what the notice loop would do a moment later,
- * without the pending row and its update. Notices already decided (a redelivered event) are left
- * alone; one decided by a concurrent run between the check and the insert makes the whole
- * transaction fail (NoticeDecidedMeanwhile), so no message goes twice.
- */
-export async function issueNoticesAtOnce(
-  tx: Executor, issuer: NoticeIssuer, tenantId: string, settings: ComplaintSettings,
-  transitions: { caseId: string; to: ComplaintState; sourceEventId: number }[], now: Date,
-): Promise<void> {
-  const wanted = transitions.flatMap(({ caseId, to, sourceEventId }) => {
-    const kind = NOTICE_FOR_STATE[to];
-    return kind && settings.notices[kind] ? [{ tenant_id: tenantId, case_id: caseId, source_event_id: String(sourceEventId), kind } satisfies PendingNotice] : [];
-  });
-  if (wanted.length === 0) return;
-  const column = <T>(rows: PendingNotice[], f: (n: PendingNotice) => T) => sql.param(rows.map(f));
-  const { rows: known } = await tx.execute<{ case_id: string; source_event_id: string; kind: string }>(sql`
-    SELECT n.case_id, n.source_event_id::text AS source_event_id, n.kind FROM complaint_notices n
-    JOIN unnest(${column(wanted, (n) => n.case_id)}::uuid[], ${column(wanted, (n) => n.source_event_id)}::bigint[], ${column(wanted, (n) => n.kind)}::text[])
-      AS w(case_id, source_event_id, kind) ON n.case_id = w.case_id AND n.source_event_id = w.source_event_id AND n.kind = w.kind
-    WHERE n.tenant_id = ${tenantId}`);
-  const keyOf = (n: { case_id: string; source_event_id: string; kind: string }) => `${n.case_id}/${n.source_event_id}/${n.kind}`;
-  const decided = new Set(known.map(keyOf));
-  const fresh = [...new Map(wanted.filter((n) => !decided.has(keyOf(n))).map((n) => [keyOf(n), n])).values()];
-  if (fresh.length === 0) return;
-  const batch = new BatchReads();
-  const outcomes: { notice: PendingNotice; result: NoticeResult }[] = [];
-  for (const notice of fresh) outcomes.push({ notice, result: await issueInSavepoint(tx, issuer, notice, now, batch) });
-  const { rows: written } = await tx.execute(sql`
-    INSERT INTO complaint_notices (tenant_id, case_id, source_event_id, kind, status, reason, message_id, channel, created_at, issued_at)
-    SELECT ${tenantId}::uuid, o.case_id, o.source_event_id, o.kind, o.status, o.reason, o.message_id, o.channel, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-    FROM ${outcomesRelation(outcomes)}
-    ON CONFLICT DO NOTHING
-    RETURNING 1`);
-  if (written.length < outcomes.length) throw new NoticeDecidedMeanwhile();
-}
-
-/** The outcomes as a relation (case_id, source_event_id, kind, status, reason, message_id, channel). */
-function outcomesRelation(outcomes: { notice: PendingNotice; result: NoticeResult }[]) {
-  const column = <T>(f: (o: (typeof outcomes)[number]) => T) => sql.param(outcomes.map(f));
-  return sql`unnest(${column((o) => o.notice.case_id)}::uuid[], ${column((o) => String(o.notice.source_event_id))}::bigint[],
-                    ${column((o) => o.notice.kind)}::text[], ${column((o) => o.result.status)}::text[], ${column((o) => o.result.reason ?? null)}::text[],
-                    ${column((o) => o.result.messageId ?? null)}::uuid[], ${column((o) => o.result.channel ?? null)}::text[])
-             AS o(case_id, source_event_id, kind, status, reason, message_id, channel)`;
-}
-
-/** issueNotice in a savepoint: a notice that cannot be written (a template edited into something unrenderable) is set aside, not retried forever. */
-function issueInSavepoint(tx: Executor, issuer: NoticeIssuer, notice: PendingNotice, now: Date, batch: BatchReads): Promise<NoticeResult> {
-  return tx.transaction((savepoint) => issueNotice(savepoint, issuer, notice, now, batch))
-    .catch((err: unknown): NoticeResult => ({ status: 'skipped' as const, reason: `failed: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown'}` }));
-}
-
 /** The workspace's template for a notice, made from the default on first use (or again if it was deleted). */
 async function noticeContent(tx: Executor, tenantId: string, kind: CaseMessageKind, batch: BatchReads): Promise<TemplateContent> {
   const known = (await batch.settings(tx, tenantId)).noticeTemplates[kind];
@@ -373,7 +291,12 @@ export async function issuePendingNotices(issuer: NoticeIssuer, now = new Date()
       WHERE status = 'pending' ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
     const batch = new BatchReads();
     const outcomes: { notice: PendingNotice; result: NoticeResult }[] = [];
-    for (const notice of claimed.rows) outcomes.push({ notice, result: await issueInSavepoint(tx, issuer, notice, now, batch) });
+    for (const notice of claimed.rows) {
+      // A notice that cannot be written (a template edited into something unrenderable) is set aside, not retried forever.
+      const result: NoticeResult = await tx.transaction((savepoint) => issueNotice(savepoint, issuer, notice, now, batch))
+        .catch((err: unknown): NoticeResult => ({ status: 'skipped' as const, reason: `failed: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown'}` }));
+      outcomes.push({ notice, result });
+    }
     // Every outcome in one statement (the rows are locked by the claim).
     if (outcomes.length > 0) {
       const column = <T>(f: (o: (typeof outcomes)[number]) => T) => sql.param(outcomes.map(f));
@@ -398,16 +321,5 @@ export function caseNoticeWorker(deps: ModuleDeps): BackgroundWorker {
     failure: 'complaint notices failed; retrying',
     step: async () => (await issuePendingNotices(issuer)) > 0,
   });
-  let forget = () => {};
-  return {
-    name: 'complaint-notices',
-    start: async () => {
-      forget = issueNoticesHere(deps.database, issuer);
-      loop.start();
-    },
-    stop: () => {
-      forget();
-      return loop.stop();
-    },
-  };
+  return { name: 'complaint-notices', start: async () => loop.start(), stop: () => loop.stop() };
 }

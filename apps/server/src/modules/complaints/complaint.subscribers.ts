@@ -3,7 +3,7 @@ import { defineSubscriber } from '../../platform/events/outbox.ts';
 import { inviteAfterClosure, recordCaseSurveyAnswer } from './case-csat.ts';
 import { openCaseFromFeedback, type NegativeFeedback } from './case-feedback.ts';
 import { giveGoodwill } from './case-goodwill.ts';
-import { decideNotice, decideNotices, issueNoticesAtOnce, issuerHere } from './case-notices.ts';
+import { decideNotice, decideNotices } from './case-notices.ts';
 import { complaintSettingsOf } from './complaint-settings.ts';
 import type { ComplaintState } from './sla-clock.ts';
 
@@ -26,12 +26,10 @@ export const caseLoopSubscriber = defineSubscriber({
   /**
    * What `run` does for each event, in one transaction for the batch: per workspace its settings
    * read once and the notices decided in one insert. Public filings come two events a case, in
-   * bursts; run one by one they cost two transactions a case. In a process whose notice loop
-   * runs, the notices are issued here too (case-notices.ts, issueNoticesAtOnce).
+   * bursts; run one by one they cost two transactions a case.
    */
   async runBatch(events, { database, clock }) {
     const now = clock.now();
-    const issuer = issuerHere(database);
     const byTenant = new Map<string, typeof events>();
     for (const event of events) byTenant.set(event.tenantId, [...(byTenant.get(event.tenantId) ?? []), event]);
     await database.db.transaction(async (tx) => {
@@ -52,8 +50,7 @@ export const caseLoopSubscriber = defineSubscriber({
             await giveGoodwill(tx, tenantId, caseId, 'resolution', now);
           }
         }
-        if (issuer) await issueNoticesAtOnce(tx, issuer, tenantId, settings, transitions, now);
-        else await decideNotices(tx, tenantId, settings, transitions);
+        await decideNotices(tx, tenantId, settings, transitions);
       }
     });
   },

@@ -6,7 +6,6 @@ import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/ha
 import type { Executor } from '../../platform/db/connect.ts';
 import { createWorkspace, workspaceSettings } from '../workspace/index.ts';
 import { refreshCaseSla, slaConfigToCheckInPassing } from './complaint-sla.service.ts';
-import { issueNoticesHere } from './case-notices.ts';
 import { caseLoopSubscriber } from './complaint.subscribers.ts';
 import * as repo from './complaint.repo.ts';
 import { NotAtOnce, PublicFilingCoalescer, prepareFiling, recordFilings, recordFilingsAtOnce, workspaceIdBySlug } from './public-filing.ts';
@@ -241,72 +240,6 @@ describe('group commit of public filings', () => {
     await caseLoopSubscriber.job.runBatch!(events, context);
     await caseLoopSubscriber.job.run(events[1]!, context);
     expect(await notices()).toEqual(decided);
-  });
-
-  it('has the case loop issue the acknowledgements it decides where the notice loop runs: each notice row written once, issued, with its message', async () => {
-    const [on, off] = [await t.createWorkspace({ country: 'IR' }), await t.createWorkspace({ country: 'IR' })];
-    await t.database.pool.query(`INSERT INTO complaint_settings (tenant_id, settings) VALUES ($1, '{"notices":{"acknowledged":false}}')`, [off.tenantId]);
-    const coalescer = new PublicFilingCoalescer(t.database, { maxGroup: 25, maxInFlight: 1 });
-    const receipts = await Promise.all([
-      ...[1, 2, 3].map((n) => coalescer.file(filing(on, n, n === 2 ? { email: `n${n}@example.test` } : {}), 'fa')),
-      ...[4, 5].map((n) => coalescer.file(filing(off, n), 'fa')),
-    ]);
-    const cases = await Promise.all(receipts.map(async (r, i) => (await storedCase(i < 3 ? on.tenantId : off.tenantId, r.trackingCode))!));
-    const events = cases.flatMap((c) => c.events.map((e: { id: string; topic: string; payload: Record<string, unknown> }) => ({
-      tenantId: c.row.tenant_id as string, id: Number(e.id), topic: e.topic, payload: e.payload, occurredAt: new Date().toISOString(),
-    })));
-    const context = { database: t.database, log: pino({ level: 'silent' }), queue: t.vafa.queue, clock: { now: () => new Date() } };
-    const issued = async () => (await t.database.pool.query(
-      `SELECT n.case_id, n.source_event_id, n.kind, n.status, n.channel, n.issued_at IS NOT NULL AS issued, n.issued_at = n.created_at AS written_issued,
-              m.recipient, m.subject, m.body_text, m.origin
-       FROM complaint_notices n LEFT JOIN messages m ON m.tenant_id = n.tenant_id AND m.id = n.message_id
-       WHERE n.tenant_id = ANY($1::uuid[]) ORDER BY n.source_event_id`, [[on.tenantId, off.tenantId]])).rows;
-    const forget = issueNoticesHere(t.database, { database: t.database, secrets: t.vafa.config, publicUrl: 'http://127.0.0.1' });
-    try {
-      await caseLoopSubscriber.job.runBatch!(events, context);
-      const rows = await issued();
-      // Only the workspace with acknowledgements on; each notice queued with its message by the case loop, its row
-      // written issued (a pending row issued by the loop later has an issued_at after its created_at).
-      const acknowledged = cases.slice(0, 3).sort((a, b) => Number(a.events[1].id) - Number(b.events[1].id));
-      expect(rows.map((r) => r.case_id)).toEqual(acknowledged.map((c) => c.row.id));
-      for (const [i, r] of rows.entries()) {
-        const c = acknowledged[i]!;
-        expect(r).toMatchObject({ source_event_id: c.events[1].id, kind: 'acknowledged', status: 'queued', issued: true, written_issued: true });
-        // The web form's complainant is told by e-mail when they left one (filing 2), else by SMS.
-        expect(r.channel).toBe(c.row.contact_email ? 'email' : 'sms');
-        expect(r.recipient).toBe(c.row.contact_email ?? c.row.contact_phone);
-        expect(`${r.subject ?? ''} ${r.body_text}`).toContain('دریافت شد');
-        expect(r.origin).toMatchObject({ caseId: c.row.id, notice: 'acknowledged', sourceEventId: Number(c.events[1].id) });
-      }
-      // Redelivered, in a batch or alone, the events issue nothing twice: no second notice, no second message.
-      await caseLoopSubscriber.job.runBatch!(events, context);
-      await caseLoopSubscriber.job.run(events[1]!, context);
-      expect(await issued()).toEqual(rows);
-      const { rows: [messages] } = await t.database.pool.query(
-        `SELECT count(*)::int AS n FROM messages WHERE tenant_id = ANY($1::uuid[]) AND origin->>'notice' = 'acknowledged'`, [[on.tenantId, off.tenantId]]);
-      expect(messages.n).toBe(3);
-    } finally {
-      forget();
-    }
-  });
-
-  it('writes one facts row version per filed case: the log of a group is folded per statement', async () => {
-    const ws = await t.createWorkspace({ country: 'IR' });
-    const coalescer = new PublicFilingCoalescer(t.database, { maxGroup: 25, maxInFlight: 1 });
-    await coalescer.file(filing(ws, 1), 'fa');
-    const config = slaConfigToCheckInPassing(ws.tenantId, await workspaceSettings(t.database.db, ws.tenantId));
-    const group = await Promise.all([2, 3, 4].map((n) => prepareFiling(t.database.db, filing(ws, n), 'fa')));
-    const writes = await t.database.db.transaction(async (tx) => {
-      // The backend's counts not yet published (this transaction's, and maybe earlier ones'), before and after the statement.
-      const counts = async () => (await tx.execute<{ ins: number; upd: number }>(sql`
-        SELECT coalesce(sum(n_tup_ins), 0)::int AS ins, coalesce(sum(n_tup_upd), 0)::int AS upd FROM pg_stat_xact_user_tables WHERE relname = 'complaint_case_facts'`)).rows[0]!;
-      const before = await counts();
-      await recordFilingsAtOnce(tx, ws.tenantId, group, config!);
-      const after = await counts();
-      return { ins: after.ins - before.ins, upd: after.upd - before.upd };
-    });
-    expect(writes).toEqual({ ins: 3, upd: 0 });
-    for (const [i, f] of group.entries()) expectFiledShape((await storedCase(ws.tenantId, f.row.trackingCode))!, filing(ws, i + 2));
   });
 
   it('finds a workspace created after its slug was asked for (unknown slugs are not remembered)', async () => {
