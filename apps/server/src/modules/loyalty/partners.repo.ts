@@ -164,6 +164,13 @@ export interface SettlementRow {
   corrections: { count: number; partnerOwesPoints: number; partnerOwesMinor: bigint; workspaceOwesPoints: number; workspaceOwesMinor: bigint };
 }
 
+/** The sum of an entry's postings to the workspace's partner_payable account, as `pp.amount`, for the row aliased `alias`. */
+const payablePostingsOf = (alias: 'pe' | 'c') => sql.raw(`LEFT JOIN LATERAL (
+      SELECT sum(p.amount) AS amount FROM loyalty_postings p
+      JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id AND a.kind = 'partner_payable' AND a.customer_id IS NULL
+      WHERE p.tenant_id = ${alias}.tenant_id AND p.entry_id = ${alias}.entry_id
+    ) pp ON true`);
+
 /**
  * Per partner over [from, to): points earned and redeemed there, what was billed each way (points
  * and money, from the entries), and the sum of the partner's postings to partner_payable, which
@@ -180,11 +187,7 @@ export async function settlement(db: Executor, tenantId: string, from: Date, to:
       coalesce(sum(pe.amount_minor) FILTER (WHERE pe.direction = 'redeem'), 0)::text AS workspace_owes_minor,
       coalesce(sum(pp.amount), 0) AS ledger_points
     FROM loyalty_partner_entries pe
-    LEFT JOIN LATERAL (
-      SELECT sum(p.amount) AS amount FROM loyalty_postings p
-      JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id AND a.kind = 'partner_payable' AND a.customer_id IS NULL
-      WHERE p.tenant_id = pe.tenant_id AND p.entry_id = pe.entry_id
-    ) pp ON true
+    ${payablePostingsOf('pe')}
     WHERE pe.tenant_id = ${tenantId} AND pe.created_at >= ${from.toISOString()}::timestamptz AND pe.created_at < ${to.toISOString()}::timestamptz
     GROUP BY pe.partner_id`);
   const lines = new Map(rows.map((r) => [r.partner_id!, {
@@ -204,11 +207,7 @@ export async function settlement(db: Executor, tenantId: string, from: Date, to:
       coalesce(sum(c.amount_minor) FILTER (WHERE c.side = 'workspace_owes'), 0)::text AS workspace_owes_minor,
       coalesce(sum(pp.amount), 0) AS ledger_points
     FROM loyalty_partner_corrections c
-    LEFT JOIN LATERAL (
-      SELECT sum(p.amount) AS amount FROM loyalty_postings p
-      JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id AND a.kind = 'partner_payable' AND a.customer_id IS NULL
-      WHERE p.tenant_id = c.tenant_id AND p.entry_id = c.entry_id
-    ) pp ON true
+    ${payablePostingsOf('c')}
     WHERE c.tenant_id = ${tenantId} AND c.created_at >= ${from.toISOString()}::timestamptz AND c.created_at < ${to.toISOString()}::timestamptz
     GROUP BY c.partner_id`);
   for (const r of corrected) {
