@@ -71,7 +71,6 @@ export const ar: Messages = {
   'memberPortal.credit.bonus': '{amount} مكافأة',
   'memberPortal.credit.how': 'لا يتم الدفع في هذه الصفحة: اشترِ الباقة عند صندوق المتجر، وتُضاف القيمة إلى حسابك هناك.',
   'memberPortal.partners.title': 'عروض شركائنا',
-  'memberPortal.partners.how': 'اعرض هذه الصفحة لدى {partner}؛ تُخصم النقاط من رصيدك هناك.',
   'memberPortal.partners.ready': 'متاح لك الآن',
   'memberPortal.partners.lastDay': 'حتى نهاية {day}',
   'memberPortal.partners.short': 'تحتاج إلى {points} إضافية',

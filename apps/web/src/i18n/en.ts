@@ -70,7 +70,6 @@ export const en = {
   'memberPortal.credit.bonus': '{amount} bonus',
   'memberPortal.credit.how': 'Payment is not taken on this page: buy a package at the shop\'s counter or till, and the credit is added to your account there.',
   'memberPortal.partners.title': 'Our partners\' offers',
-  'memberPortal.partners.how': 'Show this page at {partner}; they take the points from your balance there.',
   'memberPortal.partners.ready': 'Yours to use now',
   'memberPortal.partners.lastDay': 'Until the end of {day}',
   'memberPortal.partners.short': '{points} more needed',

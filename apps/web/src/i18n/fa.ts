@@ -71,7 +71,6 @@ export const fa: Messages = {
   'memberPortal.credit.bonus': '{amount} هدیه',
   'memberPortal.credit.how': 'پرداخت در این صفحه انجام نمی‌شود: بسته را در صندوق فروشگاه بخرید تا اعتبار همان‌جا به حساب شما افزوده شود.',
   'memberPortal.partners.title': 'پیشنهادهای شریکان ما',
-  'memberPortal.partners.how': 'این صفحه را در {partner} نشان دهید؛ امتیاز همان‌جا از حساب شما کم می‌شود.',
   'memberPortal.partners.ready': 'هم‌اکنون برای شما',
   'memberPortal.partners.lastDay': 'تا پایان {day}',
   'memberPortal.partners.short': '{points} دیگر لازم است',

@@ -346,26 +346,6 @@ export async function memberBalances(db: Executor, tenantId: string, customerId:
   return r ? { available: Number(r.available), pending: Number(r.pending), qualifying: Number(r.qualifying) } : undefined;
 }
 
-export interface LotGroup {
-  pending: boolean;
-  /** expiry for available lots, unlock instant for pending ones; null: available and never expiring */
-  at: Date | null;
-  points: number;
-  lots: number;
-}
-
-/** The member's open lots grouped by expiry (available) or unlock instant (pending). */
-export async function openLotGroups(db: Executor, tenantId: string, customerId: string): Promise<LotGroup[]> {
-  const { rows } = await db.execute<{ pending: boolean; at: Date | null; points: number; lots: number }>(sql`
-    SELECT pending, at, sum(remaining) AS points, count(*) AS lots FROM (
-      SELECT remaining, pending_until IS NOT NULL AND unlocked_at IS NULL AS pending,
-             CASE WHEN pending_until IS NOT NULL AND unlocked_at IS NULL THEN pending_until ELSE expires_at END AS at
-      FROM loyalty_lots WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND remaining > 0
-    ) open
-    GROUP BY pending, at ORDER BY pending, at ASC NULLS LAST`);
-  return rows.map((r) => ({ pending: r.pending, at: instant(r.at), points: Number(r.points), lots: Number(r.lots) }));
-}
-
 /** What the due work did to one member. */
 export interface SettledMember {
   entryId: number;
