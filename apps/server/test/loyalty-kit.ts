@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, expect } from 'vitest';
+import { sessionTokenHash } from '../src/modules/loyalty/member-otp.service.ts';
 import type { TestApp, TestWorkspace } from './harness.ts';
 import { expectLedgerBalanced } from './loyalty-ledger.ts';
 
@@ -70,4 +72,13 @@ export async function postOverSocket(t: TestApp, base: string, ws: TestWorkspace
   const text = await res.text();
   const type = res.headers.get('content-type') ?? '';
   return { status: res.status, body: type.includes('json') && text ? JSON.parse(text) : {}, type, text };
+}
+
+/** A signed-in member portal session for `customerId`, as the cookie a browser would send (the one-time code's own tests cover signing in). */
+export async function memberSessionCookie(t: TestApp, ws: TestWorkspace, customerId: string): Promise<string> {
+  const token = randomBytes(24).toString('base64url');
+  await t.database.pool.query(
+    `INSERT INTO loyalty_member_sessions (tenant_id, token_hash, customer_id, expires_at, created_at) VALUES ($1, $2, $3, now() + interval '1 day', now())`,
+    [ws.tenantId, sessionTokenHash(token), customerId]);
+  return `vafa_member=${token}`;
 }

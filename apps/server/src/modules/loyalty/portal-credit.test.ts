@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { callApi } from '../../../test/loyalty-kit.ts';
-import { sessionTokenHash } from './member-otp.service.ts';
+import { callApi, memberSessionCookie } from '../../../test/loyalty-kit.ts';
 
 // The member portal's prepaid credit (GET /me/credit): the member's own paid and bonus credit and
 // the active packages of active programs; the portal takes no payment, so there is no purchase
@@ -16,13 +15,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-async function session(ws: TestWorkspace, customerId: string): Promise<string> {
-  const token = randomBytes(24).toString('base64url');
-  await t.database.pool.query(
-    `INSERT INTO loyalty_member_sessions (tenant_id, token_hash, customer_id, expires_at, created_at) VALUES ($1, $2, $3, now() + interval '1 day', now())`,
-    [ws.tenantId, sessionTokenHash(token), customerId]);
-  return `vafa_member=${token}`;
-}
+const session = (ws: TestWorkspace, customerId: string) => memberSessionCookie(t, ws, customerId);
 
 describe('prepaid credit on the member portal', () => {
   it('shows the member\'s own credit and the packages on sale, only active ones of active programs of their workspace', async () => {

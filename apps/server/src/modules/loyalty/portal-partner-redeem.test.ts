@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, recordOrder } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { callApi, checkedWorkspaces, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
-import { sessionTokenHash } from './member-otp.service.ts';
+import { callApi, checkedWorkspaces, memberSessionCookie, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
 
 // A member redeems a partner's offer from the portal (POST /me/partner-offers/:id/redemptions):
 // the counter's checks (unlocked by spend, the offer's days, points net of owed, the partner's
@@ -48,13 +46,7 @@ async function offer(ws: TestWorkspace, partnerId: string, over: Record<string, 
   return res.body as { id: string };
 }
 
-async function session(ws: TestWorkspace, customerId: string): Promise<string> {
-  const token = randomBytes(24).toString('base64url');
-  await t.database.pool.query(
-    `INSERT INTO loyalty_member_sessions (tenant_id, token_hash, customer_id, expires_at, created_at) VALUES ($1, $2, $3, now() + interval '1 day', now())`,
-    [ws.tenantId, sessionTokenHash(token), customerId]);
-  return `vafa_member=${token}`;
-}
+const session = (ws: TestWorkspace, customerId: string) => memberSessionCookie(t, ws, customerId);
 
 async function redeem(ws: TestWorkspace, cookie: string | null, offerId: string, key: string | null, language = 'fa') {
   const res = await t.app.inject({
