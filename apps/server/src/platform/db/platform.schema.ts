@@ -22,12 +22,14 @@ export const outboxEvents = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    index('outbox_events_relay_idx').on(t.xid, t.id),
+    // The relay reads one slot's events at a time (events/outbox.ts RELAY_SLOTS): led by the slot,
+    // a probe of a slot with nothing new does not walk past the other slots' events.
+    index('outbox_events_relay_slot_idx').on(sql`((${t.xid}::text::bigint % 4)::int)`, t.xid, t.id),
   ],
 );
 
 /**
- * Where the relay has got to, per slot (events whose xid modulo the number of slots is `slot`):
+ * Where the relay has got to, per slot (events whose xid modulo 4, the number of slots, is `slot`):
  * every event of the slot at or before (xid, id) has been handed to every subscriber.
  */
 export const outboxRelayCursors = pgTable('outbox_relay_cursors', {

@@ -131,8 +131,14 @@ function matches(topic: string, patterns: string[]): boolean {
  */
 /** The advisory-lock namespace of the relay's slots: a slot is claimed by the lock (this, slot). */
 const SLOT_LOCK = `hashtext('vafa.outbox-relay')`;
-/** The slot of the event `e`: its transaction id modulo the number of cursors (as outbox_event_pending says). */
-const SLOT_OF_EVENT = `e.xid::text::bigint % (SELECT count(*) FROM outbox_relay_cursors)`;
+/**
+ * The number of slots: the rows of outbox_relay_cursors (migration 0035), spelt as a constant
+ * because the index the relay reads by, outbox_events_relay_slot_idx (migration 0042), is led by
+ * this expression and an index expression cannot count rows. Changing it takes a migration of both.
+ */
+const RELAY_SLOTS = 4;
+/** The slot of the event `e`: its transaction id modulo the number of slots (as outbox_event_pending says), as the index spells it. */
+const SLOT_OF_EVENT = `(e.xid::text::bigint % ${RELAY_SLOTS})::int`;
 /** The events `e` past cursor `c`, of `c`'s slot, whose transactions have all ended: what may be handed out. */
 const PAST_CURSOR = `(e.xid, e.id) > (c.xid, c.id) AND e.xid < pg_snapshot_xmin(pg_current_snapshot()) AND ${SLOT_OF_EVENT} = c.slot`;
 
@@ -275,7 +281,7 @@ export class OutboxRelay {
     client.on('error', dropped);
     let broken: Error | undefined;
     try {
-      // The slots with events to hand out: one probe of the (xid, id) index while idle.
+      // The slots with events to hand out: one probe per slot of the (slot, xid, id) index while idle.
       const { rows: ready } = await client.query<{ slot: number }>(
         `SELECT c.slot FROM outbox_relay_cursors c WHERE EXISTS (SELECT 1 FROM outbox_events e WHERE ${PAST_CURSOR}) ORDER BY c.slot`,
       );
@@ -360,7 +366,7 @@ export async function relayAgainFrom(database: Database, tenantId: string, event
   try {
     await client.query('BEGIN');
     const { rows } = await client.query<{ slot: number; xid: string }>(
-      `SELECT e.xid::text AS xid, (${SLOT_OF_EVENT})::int AS slot
+      `SELECT e.xid::text AS xid, ${SLOT_OF_EVENT} AS slot
        FROM outbox_events e WHERE e.tenant_id = $1 AND e.id = $2`, [tenantId, eventId]);
     const found = rows[0];
     if (found) {
