@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 const only = process.env.VAFA_TEST_ONLY;
 // The walk over every route takes longer than any other browser file (about six minutes of
@@ -24,6 +25,17 @@ const runs = [
   { id: 'e2e', name: 'browser tests (Chromium)', cmd: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=2', ...e2eFiles], env: {} },
 ];
 const failed = [];
+
+/**
+ * The lines of a suite's output that name what failed (vitest's FAIL and × lines, the browser
+ * tests' `not ok`), printed again at the very end: CI keeps only the tail of a long log, and a
+ * suite that ran side by side prints its whole output long before the end.
+ */
+function failureLines(text) {
+  const plain = stripVTControlCharacters(text);
+  const named = plain.split('\n').filter((line) => /^\s*(FAIL\s|×\s|not ok\s)/.test(line) || /^\s*(Error|AssertionError|TypeError)\b/.test(line));
+  return [...new Set(named.map((line) => line.trim().slice(0, 400)))].slice(0, 40);
+}
 const selected = runs.filter((run) => !only || run.id === only);
 
 /** Runs one suite; when `quiet`, its output is kept and printed whole once it ends, so two suites side by side do not interleave. */
@@ -32,16 +44,19 @@ function runSuite(run, quiet) {
     const [bin, ...args] = run.cmd;
     const started = Date.now();
     if (!quiet) process.stdout.write(`\n=== ${run.name} ===\n`);
-    const child = spawn(bin, args, { stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, ...run.env } });
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...run.env } });
     const output = [];
-    if (quiet) {
-      child.stdout.on('data', (chunk) => output.push(chunk));
-      child.stderr.on('data', (chunk) => output.push(chunk));
+    for (const [stream, sink] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+      stream.on('data', (chunk) => {
+        output.push(chunk);
+        if (!quiet) sink.write(chunk);
+      });
     }
     child.on('close', (code) => {
-      if (quiet) process.stdout.write(`\n=== ${run.name} ===\n${Buffer.concat(output).toString()}`);
+      const text = Buffer.concat(output).toString();
+      if (quiet) process.stdout.write(`\n=== ${run.name} ===\n${text}`);
       process.stdout.write(`--- ${run.name}: ${code === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s\n`);
-      if (code !== 0) failed.push(run.name);
+      if (code !== 0) failed.push({ name: run.name, lines: failureLines(text) });
       resolve();
     });
   });
@@ -54,10 +69,10 @@ const databaseRuns = selected.filter((run) => run.id === 'embedded' || run.id ==
 // runs side by side never write apps/web/dist at the same time.
 if (databaseRuns.length > 1) {
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: 'apps/web', stdio: 'inherit' });
-  if (build.status !== 0) failed.push('web app build');
+  if (build.status !== 0) failed.push({ name: 'web app build', lines: [] });
   // The widget and kiosk bundles likewise (the server builds them when stale, as it does the web app).
   const widget = spawnSync(process.execPath, ['--import', 'tsx', 'apps/widget/build.ts'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (widget.status !== 0) failed.push('widget build');
+  if (widget.status !== 0) failed.push({ name: 'widget build', lines: [] });
 }
 await Promise.all(databaseRuns.map((run) => runSuite(run, databaseRuns.length > 1)));
 // Every browser file starts its own server on a fresh embedded PostgreSQL; they copy one cluster
@@ -74,5 +89,8 @@ if (e2eRun) {
   process.on('exit', () => fs.rmSync(template, { recursive: true, force: true }));
 }
 for (const run of selected.filter((r) => !databaseRuns.includes(r))) await runSuite(run, false);
-if (failed.length) process.stdout.write(`\nfailed: ${failed.join(', ')}\n`);
+if (failed.length) {
+  for (const { name, lines } of failed) process.stdout.write(`\n=== what failed in ${name} ===\n${lines.join('\n')}\n`);
+  process.stdout.write(`\nfailed: ${failed.map((f) => f.name).join(', ')}\n`);
+}
 process.exit(failed.length ? 1 : 0);
