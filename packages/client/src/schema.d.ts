@@ -4016,7 +4016,7 @@ export interface paths {
         put?: never;
         /**
          * The signed-in member redeems a partner's offer
-         * @description Takes the offer's points at once (soonest-expiring first, net of what the member owes) and answers a reference the member shows at the partner's counter. The same checks as the partner's counter: the offer on offer (its days) and its partner active (409 `partner_offer_unavailable`), the member's spend over the offer's window reaching its threshold (409 `partner_offer_locked`), enough points (409 `insufficient_points`), the partner's monthly redeem cap (409 `partner_redeem_cap_reached`); the partner's payable is posted by its billing model. Needs an `Idempotency-Key` header (400 `idempotency_key_required`): the same key again answers the same redemption with 200; used for another offer, 409 `external_id_conflict`. An offer of another workspace is 404. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
+         * @description Takes the offer's points at once (soonest-expiring first, net of what the member owes) and answers a reference the member shows at the partner's counter. The same checks as the partner's counter: the offer on offer (its days) and its partner active (409 `partner_offer_unavailable`), the member's spend over the offer's window reaching its threshold (409 `partner_offer_locked`), enough points (409 `insufficient_points`), the offer's stock (409 `partner_offer_out_of_stock`), the partner's monthly redeem cap (409 `partner_redeem_cap_reached`); the partner's payable is posted by its billing model. Needs an `Idempotency-Key` header (400 `idempotency_key_required`): the same key again answers the same redemption with 200; used for another offer, 409 `external_id_conflict`. An offer of another workspace is 404. Needs the member's session cookie from `/otp/verify` (401 `member_signed_out` otherwise).
          */
         post: operations["memberRedeemPartnerOffer"];
         delete?: never;
@@ -4787,7 +4787,7 @@ export interface paths {
         put?: never;
         /**
          * Add an offer to a partner's catalogue
-         * @description A name, a points cost, and who may redeem it: members whose spend (orders placed in the last `spendWindowDays` days, in the workspace currency, returned ones left out) is at least `minSpendMinor`.
+         * @description A name, a points cost, and who may redeem it: members whose spend (orders placed in the last `spendWindowDays` days, in the workspace currency, returned ones left out) is at least `minSpendMinor`; optionally a `stock`, how many may be redeemed in all (null or absent: unlimited).
          */
         post: operations["createLoyaltyPartnerOffer"];
         delete?: never;
@@ -4810,7 +4810,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a partner offer */
+        /**
+         * Change a partner offer
+         * @description Any of the fields. A new `stock` total moves the stock left by the same difference: it cannot go below what was redeemed and not reversed (422 `stock_below_taken`); null makes the offer unlimited.
+         */
         patch: operations["updateLoyaltyPartnerOffer"];
         trace?: never;
     };
@@ -4865,7 +4868,7 @@ export interface paths {
         put?: never;
         /**
          * A member redeems a partner offer
-         * @description One redeem entry drawing the member's soonest-expiring lots, to partner_payable when the partner is billed at redemption (the workspace owes it the points × its price), else to redemptions. Concurrent redemptions at one partner do not wait on each other. Keyed by `externalId` (the partner's transaction id) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first with 200; used for something else, 409 `external_id_conflict`. Refused with nothing written: 409 `partner_offer_unavailable`, `partner_offer_locked` (spend below the threshold), `insufficient_points`, `partner_redeem_cap_reached`. Publishes `loyalty.points_redeemed` with the partner's and offer's ids.
+         * @description One redeem entry drawing the member's soonest-expiring lots, to partner_payable when the partner is billed at redemption (the workspace owes it the points × its price), else to redemptions. Concurrent redemptions at one partner do not wait on each other (those of an offer with a stock take turns on it, never redeeming more than its stock). Keyed by `externalId` (the partner's transaction id) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first with 200; used for something else, 409 `external_id_conflict`. Refused with nothing written: 409 `partner_offer_unavailable`, `partner_offer_locked` (spend below the threshold), `insufficient_points`, `partner_offer_out_of_stock` (its stock all redeemed), `partner_redeem_cap_reached`. Publishes `loyalty.points_redeemed` with the partner's and offer's ids.
          */
         post: operations["redeemLoyaltyPartnerOffer"];
         delete?: never;
@@ -11139,6 +11142,7 @@ export interface components {
             spendWindowDays: number;
             validFrom?: string | null;
             validUntil?: string | null;
+            stock?: number | null;
             active?: boolean;
         };
         UpdateLoyaltyPartnerOfferInput: {
@@ -11152,6 +11156,7 @@ export interface components {
             spendWindowDays?: number;
             validFrom?: string | null;
             validUntil?: string | null;
+            stock?: number | null;
             active?: boolean;
         };
         LoyaltyPartnerOfferInput: {
@@ -11169,6 +11174,8 @@ export interface components {
             spendWindowDays: number;
             validFrom: string | null;
             validUntil: string | null;
+            stock: number | null;
+            stockLeft: number | null;
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -11194,6 +11201,8 @@ export interface components {
                 spendWindowDays: number;
                 validFrom: string | null;
                 validUntil: string | null;
+                stock: number | null;
+                stockLeft: number | null;
                 active: boolean;
                 /** Format: date-time */
                 createdAt: string;
@@ -17498,6 +17507,7 @@ export interface components {
             spendWindowDays: number;
             validFrom?: string | null;
             validUntil?: string | null;
+            stock?: number | null;
             active?: boolean;
         };
         UpdateLoyaltyPartnerOffer: {
@@ -17511,6 +17521,7 @@ export interface components {
             spendWindowDays?: number;
             validFrom?: string | null;
             validUntil?: string | null;
+            stock?: number | null;
             active?: boolean;
         };
         LoyaltyPartnerOffer: {
@@ -17528,6 +17539,8 @@ export interface components {
             spendWindowDays: number;
             validFrom: string | null;
             validUntil: string | null;
+            stock: number | null;
+            stockLeft: number | null;
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -17553,6 +17566,8 @@ export interface components {
                 spendWindowDays: number;
                 validFrom: string | null;
                 validUntil: string | null;
+                stock: number | null;
+                stockLeft: number | null;
                 active: boolean;
                 /** Format: date-time */
                 createdAt: string;

@@ -79,13 +79,16 @@ const offerFields = {
   validFrom: IsoInstant.nullable().optional(),
   /** no longer on offer from this instant; null or absent: no end */
   validUntil: IsoInstant.nullable().optional(),
+  /** how many may be redeemed in all; null or absent: unlimited. A change moves what is left by the same difference (never below what was redeemed). */
+  stock: z.number().int().min(0).max(1_000_000_000).nullable().optional(),
   active: z.boolean().optional(),
 };
 export const CreatePartnerOffer = z.strictObject(offerFields).refine(windowOrdered, WINDOW_DISORDERED).meta({ id: 'CreateLoyaltyPartnerOffer' });
 export type CreatePartnerOffer = z.infer<typeof CreatePartnerOffer>;
 export const UpdatePartnerOffer = z.strictObject({
   name: offerFields.name.optional(), pointsCost: offerFields.pointsCost.optional(), minSpendMinor: offerFields.minSpendMinor.optional(),
-  spendWindowDays: offerFields.spendWindowDays.optional(), validFrom: offerFields.validFrom, validUntil: offerFields.validUntil, active: offerFields.active,
+  spendWindowDays: offerFields.spendWindowDays.optional(), validFrom: offerFields.validFrom, validUntil: offerFields.validUntil, stock: offerFields.stock,
+  active: offerFields.active,
 }).refine(windowOrdered, WINDOW_DISORDERED).meta({ id: 'UpdateLoyaltyPartnerOffer' });
 export type UpdatePartnerOffer = z.infer<typeof UpdatePartnerOffer>;
 
@@ -98,6 +101,10 @@ export const PartnerOfferView = z.object({
   spendWindowDays: z.number().int(),
   validFrom: IsoInstant.nullable(),
   validUntil: IsoInstant.nullable(),
+  /** how many may be redeemed in all; null: unlimited */
+  stock: z.number().int().nullable(),
+  /** how many of the stock are left (redeemed ones taken, reversed ones given back); null: unlimited */
+  stockLeft: z.number().int().nullable(),
   active: z.boolean(),
   createdAt: IsoInstant,
   updatedAt: IsoInstant,

@@ -128,7 +128,8 @@ export const MemberCatalogueView = z.object({
    * Offers of active partners the member can use at the partner's counter (the partner takes the
    * points there): `unlocked` when the member's spend over the last `spendWindowDays` days reaches
    * `minSpendMinor` (minor units of `currency`, a decimal string), `enoughPoints` when their
-   * available points cover the cost. An offer whose partner has no room left this month is not listed.
+   * available points cover the cost. An offer whose partner has no room left this month, or
+   * whose stock is all redeemed, is not listed.
    */
   partnerOffers: z.array(z.object({
     id: Uuid, partnerName: LoyaltyLocalName, name: LoyaltyLocalName, pointsCost: z.number().int(),

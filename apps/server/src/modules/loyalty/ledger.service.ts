@@ -8,6 +8,7 @@ import { publishEvents } from '../../platform/events/outbox.ts';
 import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
 import type { Actor } from '../../platform/http/access.ts';
 import * as repo from './ledger.repo.ts';
+import * as partners from './partners.repo.ts';
 import { unitOf } from './ledger.schema.ts';
 import { drawSoonestExpiring, spendingOrder } from './lot-draws.ts';
 import { repayOwed, repayOwedAfterUnlock, repayOwedFromAvailable } from './negative-balance.ts';
@@ -285,6 +286,9 @@ export async function reverseEntry(tx: Executor, ctx: LedgerContext, entryId: nu
     });
   }
   if (booked.entryId === undefined) throw new Problem(409, 'entry_already_reversed');
+  // A partner offer's redemption reversed gives its stock back.
+  const offerId = original.kind === 'redeem' ? (await partners.findPartnerEntry(tx, ctx.tenantId, entryId))?.offerId : null;
+  if (offerId) await partners.returnOfferStock(tx, ctx.tenantId, offerId);
   const detail = await getEntry(tx, ctx.tenantId, booked.entryId);
   await publishEvents(tx, ctx.tenantId, [{
     topic: LOYALTY_EVENTS.reversed, payload: { customerId, entryId: booked.entryId, reversesEntryId: entryId, reversedKind: original.kind, points: detail.points, reason: input.reason },

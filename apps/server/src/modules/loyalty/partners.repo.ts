@@ -56,6 +56,35 @@ export async function updateOffer(tx: Executor, tenantId: string, id: string, pa
   return row!;
 }
 
+/**
+ * Takes one of a stocked offer's stock if any is left. One conditional statement: concurrent
+ * redemptions queue on the offer's row and each sees what the one before it left, so exactly
+ * `stock_left` of them succeed. The row stays locked until commit: run it last.
+ */
+export async function takeOfferStock(tx: Executor, tenantId: string, offerId: string): Promise<boolean> {
+  const { rows } = await tx.execute(sql`
+    UPDATE loyalty_partner_offers SET stock_left = stock_left - 1
+    WHERE tenant_id = ${tenantId} AND id = ${offerId} AND stock_left IS NOT NULL AND stock_left > 0
+    RETURNING 1`);
+  return rows.length === 1;
+}
+
+/** Gives back the stock a reversed redemption took (an unlimited offer has none to give; never above the total). */
+export async function returnOfferStock(tx: Executor, tenantId: string, offerId: string): Promise<void> {
+  await tx.execute(sql`
+    UPDATE loyalty_partner_offers SET stock_left = stock_left + 1
+    WHERE tenant_id = ${tenantId} AND id = ${offerId} AND stock_left IS NOT NULL AND stock_left < stock_total`);
+}
+
+/** The offer's redemptions not reversed (an unlimited offer given a stock counts them against it). */
+export async function offerRedeemedNotReversed(tx: Executor, tenantId: string, offerId: string): Promise<number> {
+  const { rows } = await tx.execute<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM loyalty_partner_entries pe
+    WHERE pe.tenant_id = ${tenantId} AND pe.offer_id = ${offerId}
+      AND NOT EXISTS (SELECT 1 FROM loyalty_entries r WHERE r.tenant_id = pe.tenant_id AND r.reverses_entry_id = pe.entry_id)`);
+  return Number(rows[0]?.n ?? 0);
+}
+
 export async function insertPartnerEntry(tx: Executor, row: NewPartnerEntry): Promise<void> {
   await tx.insert(loyaltyPartnerEntries).values(row);
 }

@@ -67,7 +67,7 @@ export function registerLoyaltyPartnerRoutes(app: App, deps: ModuleDeps): void {
     config: { access: 'loyalty:manage' },
     schema: {
       tags: ['loyalty'], summary: 'Add an offer to a partner\'s catalogue', operationId: 'createLoyaltyPartnerOffer',
-      description: 'A name, a points cost, and who may redeem it: members whose spend (orders placed in the last `spendWindowDays` days, in the workspace currency, returned ones left out) is at least `minSpendMinor`.',
+      description: 'A name, a points cost, and who may redeem it: members whose spend (orders placed in the last `spendWindowDays` days, in the workspace currency, returned ones left out) is at least `minSpendMinor`; optionally a `stock`, how many may be redeemed in all (null or absent: unlimited).',
       problems: [422], params: PartnerParams, body: CreatePartnerOffer, response: { 201: PartnerOfferView },
     },
   }, async (req, reply) => {
@@ -84,6 +84,7 @@ export function registerLoyaltyPartnerRoutes(app: App, deps: ModuleDeps): void {
     config: { access: 'loyalty:manage' },
     schema: {
       tags: ['loyalty'], summary: 'Change a partner offer', operationId: 'updateLoyaltyPartnerOffer',
+      description: 'Any of the fields. A new `stock` total moves the stock left by the same difference: it cannot go below what was redeemed and not reversed (422 `stock_below_taken`); null makes the offer unlimited.',
       problems: [422], params: PartnerOfferParams, body: UpdatePartnerOffer, response: { 200: PartnerOfferView },
     },
   }, async (req, reply) => {
@@ -119,7 +120,7 @@ export function registerLoyaltyPartnerRoutes(app: App, deps: ModuleDeps): void {
     config: { access: 'loyalty:write' },
     schema: {
       tags: ['loyalty'], summary: 'A member redeems a partner offer', operationId: 'redeemLoyaltyPartnerOffer',
-      description: `One redeem entry drawing the member's soonest-expiring lots, to partner_payable when the partner is billed at redemption (the workspace owes it the points × its price), else to redemptions. Concurrent redemptions at one partner do not wait on each other. ${keyed} Refused with nothing written: 409 \`partner_offer_unavailable\`, \`partner_offer_locked\` (spend below the threshold), \`insufficient_points\`, \`partner_redeem_cap_reached\`. Publishes \`loyalty.points_redeemed\` with the partner's and offer's ids.`,
+      description: `One redeem entry drawing the member's soonest-expiring lots, to partner_payable when the partner is billed at redemption (the workspace owes it the points × its price), else to redemptions. Concurrent redemptions at one partner do not wait on each other (those of an offer with a stock take turns on it, never redeeming more than its stock). ${keyed} Refused with nothing written: 409 \`partner_offer_unavailable\`, \`partner_offer_locked\` (spend below the threshold), \`insufficient_points\`, \`partner_offer_out_of_stock\` (its stock all redeemed), \`partner_redeem_cap_reached\`. Publishes \`loyalty.points_redeemed\` with the partner's and offer's ids.`,
       problems: [409, 422], params: PartnerOfferParams, body: PartnerRedeem, response: { 200: PartnerTransactionView, 201: PartnerTransactionView },
     },
   }, async (req, reply) => {

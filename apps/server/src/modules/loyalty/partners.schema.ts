@@ -53,12 +53,21 @@ export const loyaltyPartnerOffers = pgTable(
     /** on offer from this instant (inclusive) and until that one (exclusive); null: no bound */
     validFrom: timestamp('valid_from', { withTimezone: true }),
     validUntil: timestamp('valid_until', { withTimezone: true }),
+    /**
+     * How many may be redeemed in all, and how many of those are left; null both: unlimited. A
+     * redemption takes one by a conditional update (stock_left > 0), last in its transaction, so
+     * concurrent redemptions of a stocked offer queue on its row, as a reward's holds do, and never
+     * over-redeem; a reversal gives one back. An unlimited offer's row is never updated by them.
+     */
+    stockTotal: integer('stock_total'),
+    stockLeft: integer('stock_left'),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
+    check('loyalty_partner_offers_stock', sql`(${t.stockTotal} IS NULL) = (${t.stockLeft} IS NULL) AND ${t.stockLeft} >= 0 AND ${t.stockLeft} <= ${t.stockTotal}`),
     index('loyalty_partner_offers_partner_idx').on(t.tenantId, t.partnerId),
     foreignKey({ columns: [t.tenantId, t.partnerId], foreignColumns: [loyaltyPartners.tenantId, loyaltyPartners.id] }),
     check('loyalty_partner_offers_cost', sql`${t.pointsCost} > 0`),

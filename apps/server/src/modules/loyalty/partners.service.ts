@@ -78,7 +78,7 @@ function presentOffer(row: repo.OfferRow): PartnerOfferView {
   return {
     id: row.id, partnerId: row.partnerId, name: row.name as PartnerOfferView['name'], pointsCost: row.pointsCost, minSpendMinor: row.minSpendMinor.toString(),
     spendWindowDays: row.spendWindowDays, validFrom: row.validFrom?.toISOString() ?? null, validUntil: row.validUntil?.toISOString() ?? null,
-    active: row.active, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    stock: row.stockTotal, stockLeft: row.stockLeft, active: row.active, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -152,11 +152,11 @@ export async function createOffer(tx: Executor, tenantId: string, actor: Actor |
   const row = await repo.insertOffer(tx, {
     tenantId, id: randomUUID(), partnerId, name: cleanName(input.name), pointsCost: input.pointsCost, minSpendMinor: input.minSpendMinor,
     spendWindowDays: input.spendWindowDays, validFrom: windowInstant(input.validFrom) ?? null, validUntil: windowInstant(input.validUntil) ?? null,
-    active: input.active ?? true, createdAt: now, updatedAt: now,
+    stockTotal: input.stock ?? null, stockLeft: input.stock ?? null, active: input.active ?? true, createdAt: now, updatedAt: now,
   });
   await recordAudit(tx, tenantId, actor, {
     action: 'loyalty.partner_offer.created', targetType: 'loyalty_partner_offer', targetId: row.id,
-    details: { partnerId, pointsCost: row.pointsCost, minSpendMinor: input.minSpendMinor, spendWindowDays: row.spendWindowDays },
+    details: { partnerId, pointsCost: row.pointsCost, minSpendMinor: input.minSpendMinor, spendWindowDays: row.spendWindowDays, stock: row.stockTotal },
   });
   return presentOffer(row);
 }
@@ -167,6 +167,12 @@ export async function getOffer(db: Executor, tenantId: string, id: string): Prom
   return presentOffer(row);
 }
 
+/**
+ * Changes an offer under its row lock (FOR UPDATE waits for the redemptions in flight, which hold
+ * KEY SHARE). A new `stock` total moves the stock left by the same difference, so it never falls
+ * below what was redeemed (422 `stock_below_taken`); an unlimited offer given a stock counts its
+ * redemptions not reversed against it.
+ */
 export async function updateOffer(tx: Executor, tenantId: string, actor: Actor | null, id: string, input: UpdatePartnerOffer, now: Date): Promise<PartnerOfferView> {
   const row = await repo.findOffer(tx, tenantId, id, 'update');
   if (!row) throw notFound();
@@ -179,8 +185,16 @@ export async function updateOffer(tx: Executor, tenantId: string, actor: Actor |
   if (input.validUntil !== undefined) patch.validUntil = windowInstant(input.validUntil);
   if (input.active !== undefined) patch.active = input.active;
   checkChangedWindow(row, patch);
+  const details: Record<string, unknown> = { fields: Object.keys(input) };
+  if (input.stock !== undefined) {
+    const taken = row.stockTotal === null ? await repo.offerRedeemedNotReversed(tx, tenantId, id) : row.stockTotal - row.stockLeft!;
+    if (input.stock !== null && input.stock < taken) throw invalidField('stock', 'stock_below_taken', { taken });
+    patch.stockTotal = input.stock;
+    patch.stockLeft = input.stock === null ? null : input.stock - taken;
+    details.stock = { from: row.stockTotal, to: input.stock };
+  }
   const updated = await repo.updateOffer(tx, tenantId, id, patch);
-  await recordAudit(tx, tenantId, actor, { action: 'loyalty.partner_offer.updated', targetType: 'loyalty_partner_offer', targetId: id, details: { fields: Object.keys(input) } });
+  await recordAudit(tx, tenantId, actor, { action: 'loyalty.partner_offer.updated', targetType: 'loyalty_partner_offer', targetId: id, details });
   return presentOffer(updated);
 }
 
@@ -223,6 +237,7 @@ export async function portalPartnerOffers(db: Executor, tenantId: string, custom
   for (const offer of offers) {
     const partner = partners.get(offer.partnerId)!;
     if (partner.monthlyRedeemCap !== null && (usage.get(partner.id)?.redeemed ?? 0) + offer.pointsCost > partner.monthlyRedeemCap) continue;
+    if (offer.stockLeft === 0) continue;
     const threshold = BigInt(offer.minSpendMinor);
     let spend = threshold === 0n ? 0n : spendByWindow.get(offer.spendWindowDays);
     if (spend === undefined) {
@@ -287,8 +302,11 @@ interface Booked {
   entryId: number;
 }
 
-/** The partner entry beside the ledger entry and the answer, then the caps: last, as the month's row stays locked until commit. */
-async function recordPartnerEntry(tx: Executor, b: Booked): Promise<PartnerOutcome> {
+/**
+ * The partner entry beside the ledger entry and the answer, then an offer's stock and the caps:
+ * last, as the offer's and the month's rows stay locked until commit.
+ */
+async function recordPartnerEntry(tx: Executor, b: Booked, stocked = false): Promise<PartnerOutcome> {
   const settings = await workspaceSettings(tx, b.ctx.tenantId);
   const price = b.partner.pricePerPointMinor;
   await repo.insertPartnerEntry(tx, {
@@ -298,6 +316,7 @@ async function recordPartnerEntry(tx: Executor, b: Booked): Promise<PartnerOutco
   });
   const row = await repo.findPartnerEntry(tx, b.ctx.tenantId, b.entryId);
   const outcome = { created: true, transaction: await presentTransaction(tx, b.ctx.tenantId, row!) };
+  if (stocked && !(await repo.takeOfferStock(tx, b.ctx.tenantId, b.offerId!))) throw new Problem(409, 'partner_offer_out_of_stock');
   const cap = b.direction === 'earn' ? b.partner.monthlyEarnCap : b.partner.monthlyRedeemCap;
   if (cap !== null) {
     const month = monthOf(settings.calendar, settings.timeZone, b.ctx.now);
@@ -352,7 +371,10 @@ export async function earnAtPartner(tx: Executor, ctx: LedgerContext, partnerId:
  * lots, to partner_payable when the partner's model is at_redemption (the workspace owes the
  * partner), else to redemptions. Only for members whose spend over the offer's window reaches its
  * threshold. Refused with nothing written: 404 (offer), 409 `partner_offer_unavailable`,
- * `partner_offer_locked`, `insufficient_points`, `partner_redeem_cap_reached`, `external_id_conflict`.
+ * `partner_offer_locked`, `insufficient_points`, `partner_offer_out_of_stock`, `partner_redeem_cap_reached`,
+ * `external_id_conflict`. A stocked offer seen with none left is refused before the member's
+ * points are looked at; the stock itself is taken last (recordPartnerEntry), so concurrent
+ * redemptions hold its row only from then to commit.
  */
 export async function redeemPartnerOffer(tx: Executor, ctx: LedgerContext, offerId: string, input: PartnerRedeem, requestKey?: string): Promise<PartnerOutcome> {
   const offer = await repo.findOffer(tx, ctx.tenantId, offerId, 'share');
@@ -366,6 +388,7 @@ export async function redeemPartnerOffer(tx: Executor, ctx: LedgerContext, offer
   const again = await replay(tx, ctx.tenantId, key, same);
   if (again) return again;
   if (!onOffer(offer, ctx.now) || !partner.active) throw new Problem(409, 'partner_offer_unavailable');
+  if (offer.stockLeft === 0) throw new Problem(409, 'partner_offer_out_of_stock');
   const threshold = BigInt(offer.minSpendMinor);
   // An offer open to all asks nothing of the orders.
   const spend = threshold === 0n ? 0n
@@ -387,7 +410,7 @@ export async function redeemPartnerOffer(tx: Executor, ctx: LedgerContext, offer
   await publishEvents(tx, ctx.tenantId, [{
     topic: LOYALTY_EVENTS.redeemed, payload: { customerId, entryId, points, reason: null, externalId: input.externalId ?? null, partnerId: partner.id, offerId },
   }]);
-  return recordPartnerEntry(tx, { ctx, partner, offerId, customerId, direction: 'redeem', points, billed, entryId });
+  return recordPartnerEntry(tx, { ctx, partner, offerId, customerId, direction: 'redeem', points, billed, entryId }, offer.stockLeft !== null);
 }
 
 // ---- settlement ------------------------------------------------------------------------------------

@@ -387,6 +387,59 @@ describe('partners', () => {
     expect((await earnAt(ws, uncapped.id, members[0]!.id, 20)).status).toBe(201);
   });
 
+  it('an offer with a stock: 20 concurrent redemptions against 7 left, exactly 7 succeed; a reversal gives one back; staff set it', async () => {
+    const ws = await workspace();
+    // Billed at earning: its offers' redemptions go to redemptions, so staff may reverse them.
+    const shop = await partner(ws, { billingModel: 'at_earning' });
+    const created = await offer(ws, shop.id, { pointsCost: 10, stock: 8 });
+    expect([created.stock, created.stockLeft]).toEqual([8, 8]);
+    const members = await Promise.all(Array.from({ length: 22 }, () => createCustomer(t, ws)));
+    for (const m of members) await earn(ws, m.id, 30);
+    const first = await redeem(ws, created.id, members[0]!.id);
+    expect(first.status, first.text).toBe(201);
+
+    const racing = await Promise.all(members.slice(1, 21).map((m, n) => http(ws, `/api/loyalty/partner-offers/${created.id}/redemptions`, { customerId: m.id, externalId: `stock-race-${n}` })));
+    expect(racing.filter((r) => r.status === 201)).toHaveLength(7);
+    for (const r of racing.filter((a) => a.status !== 201)) {
+      expect([r.status, r.body.code, r.type]).toEqual([409, 'partner_offer_out_of_stock', expect.stringContaining('problem+json')]);
+    }
+    const redeemedBy = new Set(racing.flatMap((r, n) => (r.status === 201 ? [members[n + 1]!.id] : [])));
+    for (const [n, m] of members.slice(1, 21).entries()) {
+      expect((await call(ws, 'GET', `/api/loyalty/members/${m.id}`)).body.available, `member ${n}`).toBe(redeemedBy.has(m.id) ? 20 : 30);
+    }
+    expect((await call(ws, 'GET', `/api/loyalty/partner-offers/${created.id}`)).body).toMatchObject({ stock: 8, stockLeft: 0 });
+    const { rows } = await t.database.pool.query(`SELECT count(*)::int AS n FROM loyalty_partner_entries WHERE tenant_id = $1 AND offer_id = $2`, [ws.tenantId, created.id]);
+    expect(rows[0].n).toBe(8);
+
+    // Gone: refused in each language, nothing spent.
+    for (const [language, script] of [['fa', /[\u0600-\u06FF]/], ['ar', /[\u0600-\u06FF]/], ['en', /^[^\u0600-\u06FF]+$/]] as const) {
+      const gone = await call(ws, 'POST', `/api/loyalty/partner-offers/${created.id}/redemptions`, { customerId: members[21]!.id, externalId: `gone-${language}` }, { headers: { 'accept-language': language } });
+      expect([gone.status, gone.body.code]).toEqual([409, 'partner_offer_out_of_stock']);
+      expect(gone.body.detail).toMatch(script);
+    }
+    expect((await call(ws, 'GET', `/api/loyalty/members/${members[21]!.id}`)).body.available).toBe(30);
+
+    // A reversal gives its unit back, once: the next member redeems it.
+    const reversed = await call(ws, 'POST', `/api/loyalty/entries/${first.body.entry.id}/reversal`, { reason: 'cancelled at the till' }, { headers: { 'idempotency-key': 'rev-stock' } });
+    expect(reversed.status, reversed.text).toBe(201);
+    expect((await call(ws, 'GET', `/api/loyalty/partner-offers/${created.id}`)).body.stockLeft).toBe(1);
+    expect((await redeem(ws, created.id, members[21]!.id)).status).toBe(201);
+    expect((await redeem(ws, created.id, members[0]!.id)).body.code).toBe('partner_offer_out_of_stock');
+
+    // Staff set the stock: never below what was redeemed and not reversed (8), audited; null is unlimited.
+    const below = await call(ws, 'PATCH', `/api/loyalty/partner-offers/${created.id}`, { stock: 7 }, { headers: { 'accept-language': 'fa' } });
+    expect([below.status, below.body.code]).toEqual([422, 'stock_below_taken']);
+    expect((await call(ws, 'PATCH', `/api/loyalty/partner-offers/${created.id}`, { stock: 10 })).body).toMatchObject({ stock: 10, stockLeft: 2 });
+    expect((await call(ws, 'PATCH', `/api/loyalty/partner-offers/${created.id}`, { stock: 3 }, { role: 'agent' })).status).toBe(403);
+    expect((await call(ws, 'PATCH', `/api/loyalty/partner-offers/${created.id}`, { stock: -1 })).status).toBe(400);
+    expect((await call(ws, 'PATCH', `/api/loyalty/partner-offers/${created.id}`, { stock: null })).body).toMatchObject({ stock: null, stockLeft: null });
+    // An unlimited offer given a stock counts its redemptions not reversed (8) against it.
+    expect((await call(ws, 'PATCH', `/api/loyalty/partner-offers/${created.id}`, { stock: 9 })).body).toMatchObject({ stock: 9, stockLeft: 1 });
+    const { rows: audit } = await t.database.pool.query(
+      `SELECT details FROM audit_log WHERE tenant_id = $1 AND action = 'loyalty.partner_offer.updated' AND target_id = $2 ORDER BY id`, [ws.tenantId, created.id]);
+    expect(audit.map((a) => a.details.stock)).toEqual([{ from: 8, to: 10 }, { from: 10, to: null }, { from: null, to: 9 }]);
+  }, 60_000);
+
   it('30 members redeem one partner\'s offer at once without queueing on the partner, even beside an open redemption', async () => {
     const ws = await workspace();
     const cinema = await partner(ws, { billingModel: 'at_redemption', pricePerPointMinor: '3000' });

@@ -132,6 +132,29 @@ describe('a member redeems a partner offer from the portal', () => {
     expect(await partnerEntries(ws)).toBe(1);
   });
 
+  it('an offer whose stock is gone is left off the catalogue and refused, localised, with nothing spent', async () => {
+    const ws = await workspace();
+    const cinema = await partner(ws);
+    const lastSeat = await offer(ws, cinema.id, { name: { fa: 'آخرین صندلی', en: 'Last seat' }, stock: 1 });
+    const first = await member(ws, 100);
+    const second = await member(ws, 100);
+    const [firstCookie, secondCookie] = [await session(ws, first.id), await session(ws, second.id)];
+    const listed = async (cookie: string) => (await t.app.inject({ method: 'GET', url: `/api/public/loyalty/${ws.slug}/me/catalogue`, headers: { cookie } }))
+      .json().partnerOffers.map((o: { id: string }) => o.id);
+    expect(await listed(secondCookie)).toEqual([lastSeat.id]);
+    expect((await redeem(ws, firstCookie, lastSeat.id, 'seat-1')).status).toBe(201);
+    expect(await listed(secondCookie)).toEqual([]);
+    for (const language of ['fa', 'ar', 'en']) {
+      const gone = await redeem(ws, secondCookie, lastSeat.id, `seat-${language}`, language);
+      expect([gone.status, gone.body.code, gone.type]).toEqual([409, 'partner_offer_out_of_stock', expect.stringContaining('application/problem+json')]);
+      expect(gone.body.detail).toMatch(language === 'en' ? /^[^\u0600-\u06FF]+$/ : /[\u0600-\u06FF]/);
+    }
+    expect(await available(ws, second.id)).toBe(100);
+    // The first member's second tap with the same key is still their one redemption.
+    expect((await redeem(ws, firstCookie, lastSeat.id, 'seat-1')).status).toBe(200);
+    expect(await partnerEntries(ws)).toBe(1);
+  });
+
   it('keeps to the member\'s own workspace and session', async () => {
     const ws = await workspace();
     const other = await workspace();

@@ -1459,6 +1459,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'با این کار سقف ماهانه‌ی {cap} امتیاز خرج‌شده نزد این شریک رد می‌شود. چیزی ثبت نشد.',
     ar: 'سيتجاوز هذا الحد الشهري للشريك البالغ {cap} نقطة مستبدلة. لم يُسجَّل شيء.',
   },
+  partner_offer_out_of_stock: {
+    en: 'This partner offer is all redeemed: none of its stock is left. No points were spent.',
+    fa: 'موجودی این پیشنهاد شریک تمام شده است. امتیازی کسر نشد.',
+    ar: 'نفد مخزون عرض الشريك هذا. لم تُخصم أي نقاط.',
+  },
   partner_offer_unavailable: {
     en: 'This partner offer is not available now. No points were spent.',
     fa: 'این پیشنهاد شریک اکنون در دسترس نیست. امتیازی خرج نشد.',
