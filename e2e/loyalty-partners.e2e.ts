@@ -1,6 +1,6 @@
 // The partners screen in the browser. A manager on a phone in Persian adds a partner through the
 // form (price typed in Persian digits), sees it listed with its terms, opens its offers and adds
-// one, and reads the month's settlement of points earned and redeemed through the API, each way,
+// one with a stock, sets the stock of another (refused below what was redeemed), and reads the month's settlement of points earned and redeemed through the API, each way,
 // with its CSV link. The screen passes axe in fa, ar and en at phone and desktop size (screenshots
 // in test-output/screenshots/partners-*), scrolls nowhere sideways, and shows no Latin word in fa/ar
 // beyond people's own text and the file type.
@@ -105,6 +105,7 @@ describe('loyalty partners screen', { timeout: 900_000 }, () => {
     await offers.getByLabel(fa['loyalty.partners.nameFa']).fill('پاپ‌کورن');
     await offers.getByLabel(fa['loyalty.partners.offerCost']).fill('۱۵');
     await offers.getByLabel(fa['loyalty.partners.minSpendIn'].replace('{unit}', 'ریال')).fill('۵۰۰۰۰۰۰');
+    await offers.getByLabel(fa['loyalty.partners.stockField']).fill('۳');
     // On offer until the end of 13 Farvardin 1406, typed in the Solar Hijri calendar.
     const lastDay = offers.getByRole('group', { name: fa['loyalty.rewards.lastDay'], exact: true });
     for (const [part, digits] of [['year', '۱۴۰۶'], ['month', '۰۱'], ['day', '۱۳']] as const) {
@@ -119,6 +120,24 @@ describe('loyalty partners screen', { timeout: 900_000 }, () => {
       .items.find((o) => o.name.fa === 'پاپ‌کورن');
     // The midnight in Tehran after 13 Farvardin 1406 (2 April 2027).
     assert.deepEqual([popcorn?.validFrom, popcorn?.validUntil], [null, '2027-04-02T20:30:00.000Z']);
+    await offers.getByText('۳ از ۳ مانده').waitFor();
+    // The ticket, unlimited with one redeemed, given a stock: not below the one redeemed, then 2 (1 left).
+    await offers.getByText(fa['loyalty.partners.unlimited']).waitFor();
+    await offers.getByRole('button', { name: fa['loyalty.partners.setStockOf'].replace('{name}', 'بلیت رایگان') }).click();
+    const stockField = offers.getByLabel(fa['loyalty.partners.stockField']);
+    await stockField.fill('۰');
+    await offers.getByRole('button', { name: fa['common.save'] }).click();
+    await offers.getByText(fa['loyalty.partners.stockBelowRedeemed']).waitFor();
+    await screenshot(page, 'partners-offer-stock-fa-390');
+    await expectAccessible(page, 'partner offer stock fa 390');
+    assert.deepEqual(await latinWords(), []);
+    await stockField.fill('۲');
+    const stocked = page.waitForResponse((r) => r.url().includes('/api/loyalty/partner-offers/') && r.request().method() === 'PATCH');
+    await offers.getByRole('button', { name: fa['common.save'] }).click();
+    const stockAnswer = await stocked;
+    assert.equal(stockAnswer.status(), 200, await stockAnswer.text());
+    assert.ok(stockAnswer.request().headers()['idempotency-key'], 'setting the stock carries an Idempotency-Key');
+    await offers.getByText('۱ از ۲ مانده').waitFor();
     await screenshot(page, 'partners-offers-fa-390');
     await expectAccessible(page, 'partner offers fa 390');
     assert.deepEqual(await latinWords(), []);
@@ -190,6 +209,19 @@ describe('loyalty partners screen', { timeout: 900_000 }, () => {
         await expectAccessible(page, `partners ${language} ${width}`);
         if (language !== 'en') assert.deepEqual(await latinWords(), []);
         await screenshot(page, `partners-${language}-${width}`, { fullPage: true });
+        // The cinema's offers with their stock left.
+        const list = page.locator('section[aria-labelledby="partners-list"]');
+        const cinemaName = language === 'en' ? 'Azadi Cinema' : language === 'ar' ? 'سينما آزادي' : 'سینما آزادی';
+        await list.locator('tr, li, [role="row"], .data-table-card').filter({ hasText: cinemaName }).first()
+          .getByRole('button', { name: MESSAGES[language]['loyalty.partners.offers'] }).click();
+        const offers = page.getByRole('dialog');
+        const left = MESSAGES[language]['loyalty.partners.stockLeft'];
+        await offers.getByText(new RegExp(left.replace('{remaining}', '[1۱١]').replace('{total}', '[2۲٢]'))).waitFor();
+        await expectAccessible(page, `partner offers ${language} ${width}`);
+        if (language !== 'en') assert.deepEqual(await latinWords(), []);
+        await screenshot(page, `partners-offers-${language}-${width}`);
+        await offers.getByRole('button', { name: MESSAGES[language]['common.close'] }).click();
+        await offers.waitFor({ state: 'detached' });
       });
     }
   }

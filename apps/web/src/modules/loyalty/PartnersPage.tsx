@@ -1,5 +1,5 @@
 // /loyalty/partners: the coalition's partners (terms: billing model, price of a point, monthly caps),
-// each partner's offers with the spend that unlocks them, and the month's settlement of what the
+// each partner's offers with the spend that unlocks them and their stock left, and the month's settlement of what the
 // workspace and each partner owe each other (from the server, summed over the ledger), with its CSV.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
@@ -14,7 +14,7 @@ import { canSeeFinance } from './finance-api.ts';
 import { localName, newIdempotencyKey } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import { CorrectionDialog } from './partner-corrections.tsx';
-import { parseMinor, parsePoints, partnerKeys, partnersApi, type Partner, type PartnerOffer, type Settlement } from './partners-api.ts';
+import { parseMinor, parsePoints, parseStock, partnerKeys, partnersApi, type Partner, type PartnerOffer, type Settlement } from './partners-api.ts';
 import { RewardStateBadge, RewardWindowText } from './reward-state.tsx';
 import { windowBackwards, windowInstants, type OfferWindowDays } from './reward-window.ts';
 import './partners.css';
@@ -186,6 +186,7 @@ function OffersDialog({ partner, manager, onClose }: { partner: Partner; manager
   const prefs = usePrefs();
   const offers = useQuery({ queryKey: partnerKeys.offers(partner.id), queryFn: () => partnersApi.offers(partner.id) });
   const [adding, setAdding] = useState(false);
+  const [stockOf, setStockOf] = useState<PartnerOffer | null>(null);
   const columns: DataTableColumn<PartnerOffer>[] = [
     { id: 'name', header: t('loyalty.partners.offerName'), isPrimary: true, cell: (o) => <UserText>{localName(o.name, prefs.language)}</UserText> },
     { id: 'cost', header: t('loyalty.partners.offerCost'), align: 'end', cell: (o) => formatNumber(o.pointsCost, prefs) },
@@ -193,6 +194,23 @@ function OffersDialog({ partner, manager, onClose }: { partner: Partner; manager
       id: 'unlock', header: t('loyalty.partners.unlock'),
       cell: (o) => (o.minSpendMinor === '0' ? t('loyalty.partners.openToAll')
         : t('loyalty.partners.unlockText', { amount: formatMinor(o.minSpendMinor, partner.currency, prefs), days: formatNumber(o.spendWindowDays, prefs) })),
+    },
+    {
+      id: 'stock', header: t('loyalty.partners.stock'),
+      cell: (o) => (
+        <span className="partners-stock-cell">
+          {o.stock === null
+            ? t('loyalty.partners.unlimited')
+            : o.stockLeft === 0
+              ? <Badge tone="warn">{t('loyalty.partners.allRedeemed', { total: formatNumber(o.stock, prefs) })}</Badge>
+              : t('loyalty.partners.stockLeft', { remaining: formatNumber(o.stockLeft ?? 0, prefs), total: formatNumber(o.stock, prefs) })}
+          {manager && (
+            <Button onPress={() => { setAdding(false); setStockOf(o); }} aria-label={t('loyalty.partners.setStockOf', { name: localName(o.name, prefs.language) })}>
+              {t('loyalty.partners.setStock')}
+            </Button>
+          )}
+        </span>
+      ),
     },
     {
       id: 'state', header: t('loyalty.partners.state'),
@@ -210,7 +228,8 @@ function OffersDialog({ partner, manager, onClose }: { partner: Partner; manager
         error={offers.isError ? { detail: offers.error.message, onRetry: () => void offers.refetch() } : null}
         empty={{ title: t('loyalty.partners.noOffers'), body: t('loyalty.partners.noOffersBody') }}
       />
-      {manager && (adding
+      {manager && stockOf !== null && <StockForm key={stockOf.id} partner={partner} offer={stockOf} onDone={() => setStockOf(null)} />}
+      {manager && stockOf === null && (adding
         ? <OfferForm partner={partner} onDone={() => setAdding(false)} />
         : <div className="form-actions"><Button variant="primary" onPress={() => setAdding(true)}><PlusIcon />{t('loyalty.partners.newOffer')}</Button></div>)}
     </Dialog>
@@ -228,16 +247,18 @@ function OfferForm({ partner, onDone }: { partner: Partner; onDone: () => void }
   const [cost, setCost] = useState('');
   const [spend, setSpend] = useState('0');
   const [days, setDays] = useState('365');
+  const [stock, setStock] = useState('');
   const [offer, setOffer] = useState<OfferWindowDays>({ firstDay: null, lastDay: null });
   const backwards = windowBackwards(offer);
   const costValue = parsePoints(cost, toLatinDigits);
   const spendValue = parseMinor(spend, toLatinDigits);
   const daysValue = parsePoints(days, toLatinDigits);
+  const stockValue = parseStock(stock, toLatinDigits);
   const fe = submit.error?.fieldErrors ?? {};
   const handle = async () => {
     const ok = await submit.run(() => partnersApi.createOffer(partner.id, {
       name: Object.fromEntries(Object.entries({ fa: fa.trim(), en: en.trim() }).filter(([, v]) => v !== '')),
-      pointsCost: costValue!, minSpendMinor: spendValue!, spendWindowDays: daysValue!, ...windowInstants(offer, prefs.timeZone),
+      pointsCost: costValue!, minSpendMinor: spendValue!, spendWindowDays: daysValue!, stock: stockValue as number | null, ...windowInstants(offer, prefs.timeZone),
     }, key.current));
     if (ok) {
       await queries.invalidateQueries({ queryKey: partnerKeys.offers(partner.id) });
@@ -257,6 +278,8 @@ function OfferForm({ partner, onDone }: { partner: Partner; onDone: () => void }
       </div>
       <TextField label={t('loyalty.partners.minSpendIn', { unit: minorUnitLabel(partner.currency, prefs, t) })} value={spend} onChange={setSpend} inputMode="numeric" dir="ltr"
         description={t('loyalty.partners.minSpendHelp')} errorMessage={spendValue === null ? t('loyalty.partners.wholeNumber') : fe.minSpendMinor} />
+      <TextField label={t('loyalty.partners.stockField')} value={stock} onChange={setStock} inputMode="numeric" dir="ltr"
+        description={t('loyalty.partners.stockHelp')} errorMessage={stockValue === undefined ? t('loyalty.partners.wholeNumber') : fe.stock} />
       <div className="partners-caps">
         <DateField label={t('loyalty.rewards.firstDay')} value={offer.firstDay} onChange={(firstDay) => setOffer({ ...offer, firstDay })}
           description={t('loyalty.rewards.firstDayHelp')} errorMessage={fe.validFrom} />
@@ -265,9 +288,52 @@ function OfferForm({ partner, onDone }: { partner: Partner; onDone: () => void }
       </div>
       {submit.error && Object.keys(fe).length === 0 && <p className="field-error" role="alert">{submit.error.message}</p>}
       <div className="form-actions">
-        <Button type="submit" variant="primary" isDisabled={submit.pending || (!fa.trim() && !en.trim()) || costValue === null || spendValue === null || daysValue === null || daysValue > 3660 || backwards}>
+        <Button type="submit" variant="primary" isDisabled={submit.pending || (!fa.trim() && !en.trim()) || costValue === null || spendValue === null || daysValue === null || daysValue > 3660 || stockValue === undefined || backwards}>
           {t('common.save')}
         </Button>
+        <Button onPress={onDone}>{t('common.cancel')}</Button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * Sets how many of an offer may be redeemed in all (empty: unlimited). The server keeps it from
+ * going below what was already redeemed (stock_below_taken on the field) and moves what is left
+ * by the same difference.
+ */
+function StockForm({ partner, offer, onDone }: { partner: Partner; offer: PartnerOffer; onDone: () => void }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const queries = useQueryClient();
+  const submit = useSubmit();
+  const key = useRef(newIdempotencyKey());
+  const [stock, setStock] = useState(offer.stock === null ? '' : formatNumber(offer.stock, prefs));
+  const stockValue = parseStock(stock, toLatinDigits);
+  // What was sent with a refused save: its message stays on the field until the field changes
+  // (an invalid field would otherwise block the next submit).
+  const [sent, setSent] = useState<string | null>(null);
+  const fe = sent === stock ? submit.error?.fieldErrors ?? {} : {};
+  // The server's message names the count in Latin digits; ours reads in the reader's.
+  const stockError = submit.error?.fieldCodes.stock === 'stock_below_taken' ? t('loyalty.partners.stockBelowRedeemed') : fe.stock;
+  const redeemed = offer.stock === null ? null : offer.stock - (offer.stockLeft ?? 0);
+  const handle = async () => {
+    setSent(stock);
+    const ok = await submit.run(() => partnersApi.updateOffer(offer.id, { stock: stockValue as number | null }, key.current));
+    if (ok) {
+      await queries.invalidateQueries({ queryKey: partnerKeys.offers(partner.id) });
+      onDone();
+    }
+  };
+  return (
+    <form className="form partners-form" onSubmit={(e) => { e.preventDefault(); void handle(); }}>
+      <h3>{t('loyalty.partners.setStockOf', { name: localName(offer.name, prefs.language) })}</h3>
+      <TextField label={t('loyalty.partners.stockField')} value={stock} onChange={setStock} inputMode="numeric" dir="ltr" autoFocus
+        description={redeemed === null ? t('loyalty.partners.stockHelp') : t('loyalty.partners.stockHelpRedeemed', { redeemed: formatNumber(redeemed, prefs) })}
+        errorMessage={stockValue === undefined ? t('loyalty.partners.wholeNumber') : sent === stock ? stockError : undefined} />
+      {submit.error && Object.keys(submit.error.fieldErrors).length === 0 && <p className="field-error" role="alert">{submit.error.message}</p>}
+      <div className="form-actions">
+        <Button type="submit" variant="primary" isDisabled={submit.pending || stockValue === undefined}>{t('common.save')}</Button>
         <Button onPress={onDone}>{t('common.cancel')}</Button>
       </div>
     </form>

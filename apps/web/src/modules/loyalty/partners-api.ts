@@ -47,3 +47,12 @@ export function parsePoints(text: string, toLatin: (s: string) => string): numbe
   const n = Number(plain);
   return n >= 1 && n <= 1_000_000_000 ? n : null;
 }
+
+/** An offer's stock typed in any digits: null when empty (unlimited), a whole number 0 to a billion, else undefined (not one). */
+export function parseStock(text: string, toLatin: (s: string) => string): number | null | undefined {
+  const plain = toLatin(text).replace(/[\s,٬،]/g, '');
+  if (plain === '') return null;
+  if (!/^[0-9]{1,10}$/.test(plain)) return undefined;
+  const n = Number(plain);
+  return n <= 1_000_000_000 ? n : undefined;
+}
