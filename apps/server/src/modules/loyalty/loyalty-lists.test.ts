@@ -183,7 +183,7 @@ describe('plans on 20,000 members', () => {
       await tx.execute(sql`SET LOCAL enable_seqscan = off`);
       return JSON.stringify((await tx.execute(sql`EXPLAIN (FORMAT JSON) ${query}`)).rows);
     });
-    const base = { sort: '-available' as const, expiringBefore: new Date(Date.now() + 30 * DAY), limit: 51 };
+    const base = { now: new Date(), sort: '-available' as const, expiringBefore: new Date(Date.now() + 30 * DAY), limit: 51 };
     for (const criteria of [
       base, { ...base, after: [5000, '00000000-0000-4000-8000-000000000000'] as [number, string] }, { ...base, sort: '-lastActivity' as const },
       { ...base, sort: 'lastActivity' as const, after: ['2026-01-01T00:00:00.000000Z', '00000000-0000-4000-8000-000000000000'] as [string, string] },

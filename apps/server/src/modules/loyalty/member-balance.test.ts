@@ -7,7 +7,8 @@ import { earnPoints, settleDue } from './ledger.service.ts';
 import { sessionTokenHash } from './member-otp.service.ts';
 
 // A member's balance as it stands when it is read (member-balance.service.ts): lots past their
-// expiry that the hourly run has not booked yet are expired on the staff API and on the portal,
+// expiry that the hourly run has not booked yet are expired on the staff API (the member's page and
+// the members list) and on the portal,
 // pending lots past their pending period are available, and the read writes nothing. Over HTTP on
 // a real PostgreSQL; the lots are written through the ledger's service at instants in the past.
 
@@ -66,6 +67,11 @@ describe('the balance as it stands when read', () => {
     });
     expect((await callApi(t, ws, 'GET', `/api/loyalty/members/${customer.id}/owed`)).body).toEqual({ customerId: customer.id, owed: 0, net: 100 });
 
+    // The staff members list reads the balance the same way, not the booked (cached) 180 available and 45 pending.
+    const listed = (await callApi(t, ws, 'GET', '/api/loyalty/members')).body.items;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ customerId: customer.id, available: 100, pending: 10, expiringSoon: 50, nextExpiry: soon.toISOString() });
+
     const me = await portal(ws, customer.id, '/me');
     expect(me.balance).toEqual({ available: 100, pending: 10, qualifying: 225 });
     expect(me.expiring.map((e: { points: number }) => e.points)).toEqual([50]);
@@ -81,6 +87,7 @@ describe('the balance as it stands when read', () => {
     expect(after).toMatchObject({ available: 100, pending: 10, withoutExpiry: 50, expiredUnbooked: [] });
     expect(after.expiring).toEqual(staff.body.expiring);
     expect((await portal(ws, customer.id, '/me')).expired).toEqual([]);
+    expect((await callApi(t, ws, 'GET', '/api/loyalty/members')).body.items[0]).toMatchObject({ available: 100, pending: 10, expiringSoon: 50 });
 
     // A spend sees the same 100: 101 refused, 100 taken.
     expect((await callApi(t, ws, 'POST', `/api/loyalty/members/${customer.id}/redemptions`, { points: 101, externalId: `R-${++serial}` })).body.code).toBe('insufficient_points');
