@@ -1,8 +1,8 @@
 // Partner offers in the member portal. A member on a phone, in Persian, signed in by SMS code,
 // sees the coalition's offers: the partner, the offer's title in their language, the cost in their
 // digits, which one is theirs to use now, which needs more points, and which opens after more
-// spend; takes the open one in a confirmed tap (the points leave the balance, a reference in
-// Persian digits to show at the partner); an offer taken off by staff disappears. Axe and screenshots in
+// spend; takes the open one in a confirmed tap (the points leave the balance and the redemption
+// tops the history, without a reload; a reference in Persian digits to show at the partner); an offer taken off by staff disappears. Axe and screenshots in
 // fa, ar and en at 1366 and 390 px; no Latin word on fa/ar; no sideways scroll.
 // Run: node --import tsx --test e2e/loyalty-portal-partners.e2e.ts
 import assert from 'node:assert/strict';
@@ -98,6 +98,13 @@ describe('partner offers in the member portal', { timeout: 900_000 }, () => {
     assert.match(doneText, /شماره پیگیری [۰-۹]+/, doneText);
     assert.ok(!/[0-9]/.test(doneText), doneText);
     await waitUntil('the balance to drop to 60', async () => (await page.getByTestId('member-available').innerText()).trim() === toPersian('60'));
+    // The history shows the redemption on top, with its reason and reference, without a reload.
+    const newest = page.getByTestId('member-history').locator('li').first();
+    await waitUntil('the redemption on top of the history', async () => (await newest.getAttribute('data-cause')) === 'redeemed');
+    const newestText = await newest.innerText();
+    assert.match(newestText, new RegExp(`−${toPersian('40')}`), newestText);
+    assert.ok(newestText.includes(fa['memberPortal.cause.redeemed']), newestText);
+    assert.equal(await page.getByTestId('member-history').locator('li').count(), 2, 'the welcome earn and the redemption');
     await screenshot(page, 'portal-partner-redeemed-fa-390');
     assert.deepEqual(await latinWords(page, 'main'), []);
     const staffCheck = await browser.newContext({ baseURL: vafa.baseUrl });

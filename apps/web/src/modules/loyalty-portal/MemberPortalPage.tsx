@@ -200,7 +200,13 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
   const display = { language: prefs.language, digits: prefs.digits, calendar: view.workspace.calendar, timeZone: view.workspace.timeZone };
   const n = (value: number) => formatNumber(value, display);
   const points = (value: number) => t('memberPortal.points', { count: value, points: n(value) });
-  const refresh = useCallback(() => { void api.me().then(setView).catch(() => undefined); }, [api]);
+  // Each change the member makes here (a gift, a coupon, a partner offer) reloads the balance and
+  // the history, so the new line shows with its reason without a reload of the page.
+  const [changes, setChanges] = useState(0);
+  const refresh = useCallback(() => {
+    setChanges((c) => c + 1);
+    void api.me().then(setView).catch(() => undefined);
+  }, [api]);
   const handleSignOut = () => { void api.signOut().finally(onSignedOut); };
 
   return (
@@ -262,7 +268,7 @@ function MemberView({ api, view: first, onSignedOut }: { api: Api; view: MemberP
         )}
       </section>
 
-      <History api={api} display={display} />
+      <History api={api} display={display} changes={changes} />
       <Catalogue api={api} display={display} available={view.balance.available} irrDisplay={view.workspace.irrDisplay} onGiven={refresh} />
       <MemberCoupons display={display} available={view.balance.available} onChanged={refresh} />
       <MemberCredit load={api.credit} display={display} irrDisplay={view.workspace.irrDisplay} />
@@ -306,7 +312,8 @@ function TierCard({ tier, view, display }: { tier: MemberPortal['tiers'][number]
 
 type Display = { language: Language; digits: ReturnType<typeof usePrefs>['digits']; calendar: MemberPortal['workspace']['calendar']; timeZone: string };
 
-function History({ api, display }: { api: Api; display: Display }) {
+/** The member's history, newest first; read again from its first page whenever `changes` moves. */
+function History({ api, display, changes }: { api: Api; display: Display; changes: number }) {
   const t = useT();
   const [items, setItems] = useState<MemberHistoryEntry[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -325,7 +332,7 @@ function History({ api, display }: { api: Api; display: Display }) {
       setLoading(false);
     }
   }, [api]);
-  useEffect(() => { void load(); }, [load]);
+  useEffect(() => { void load(); }, [load, changes]);
   const n = (value: number) => formatNumber(Math.abs(value), display);
   return (
     <section className="portal-card" aria-labelledby="mp-history">
