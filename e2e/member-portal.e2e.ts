@@ -168,7 +168,7 @@ describe('member portal', { timeout: 600_000 }, () => {
     }
   });
 
-  test('points past their expiry show as expired, not available, before the hourly run books them (portal and staff page)', async () => {
+  test('points past their expiry show as expired, not available, before the hourly run books them (portal, staff page and members list)', async () => {
     for (const width of [390, 1366]) {
       const context = await browser.newContext({ baseURL: vafa.baseUrl, locale: 'fa-IR', timezoneId: 'Asia/Tehran', viewport: { width, height: width > 500 ? 900 : 844 }, bypassCSP: true });
       const page = await context.newPage();
@@ -206,7 +206,7 @@ describe('member portal', { timeout: 600_000 }, () => {
     }
 
     // The staff customer page reads the same: 30 available, 70 expired, for staff in each language.
-    const staff = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 1366, height: 900 } });
+    const staff = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 1366, height: 900 }, bypassCSP: true });
     const staffPage = await staff.newPage();
     const api = await staffApi(staff.request);
     for (const language of ['fa', 'ar', 'en'] as const) {
@@ -240,6 +240,24 @@ describe('member portal', { timeout: 600_000 }, () => {
       }
       await credit.scrollIntoViewIfNeeded();
       await screenshot(staffPage, `member-portal/staff-credit-${language}-1366`);
+
+      // The staff members list reads the balance the same way: 30 available, not the 100 booked
+      // until the hourly run books the expiry, and nothing left expiring.
+      for (const width of [1366, 390]) {
+        await staffPage.setViewportSize({ width, height: width > 500 ? 900 : 844 });
+        await staffPage.goto('/loyalty/members');
+        const row = staffPage.locator('tr, li, [role="row"], .data-table-card').filter({ hasText: 'نیما کاظمی' }).first();
+        await row.waitFor({ timeout: 60_000 });
+        const nums = row.locator('.num');
+        assert.deepEqual([toLatin(await nums.nth(0).innerText()).trim(), toLatin(await nums.nth(1).innerText()).trim()], ['30', '0'], `${language} ${width}: available, pending`);
+        assert.doesNotMatch(toLatin(await row.innerText()), /(^|[^0-9])70([^0-9]|$)/, `${language} ${width}: the expired 70 are not expiring`);
+        if (language !== 'en') assert.doesNotMatch(await nums.nth(0).innerText(), /[0-9]/, `${language} ${width}: the reader's digits`);
+        const overflow = await staffPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 1, `${language} ${width}: no sideways scroll (${overflow})`);
+        await expectAccessible(staffPage, `members list ${language} ${width}`);
+        await screenshot(staffPage, `member-portal/staff-members-${language}-${width}`, { fullPage: true });
+      }
+      await staffPage.setViewportSize({ width: 1366, height: 900 });
     }
     await staff.close();
   });
