@@ -4579,8 +4579,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refund a prepaid credit package purchase in full
-         * @description A reversing `refund` entry: the purchase's paid credit goes back to funding and its bonus credit back to bonus issuance. Credit is pooled, so the member must still hold at least the purchase's paid and bonus credit: otherwise 409 `credit_already_spent` with nothing written. Only a purchase (409 `credit_entry_not_refundable`), once (409 `credit_already_refunded`). The `Idempotency-Key` replays the answer. Audited.
+         * Refund a prepaid credit package purchase, in full or in part
+         * @description A reversing `refund` entry: paid credit goes back to funding and the bonus that came with it back to bonus issuance. What is left of a purchase is its paid and bonus credit less its earlier refunds. Without `amountMinor`, all that is left: credit is pooled, so the member must still hold it, otherwise 409 `credit_already_spent` with nothing written. With `amountMinor`, that much of the paid money, never more than is left of the purchase and unspent by the member (409 `credit_refund_exceeds_remainder`, with `remaining`); the bonus withdrawn is the purchase's bonus in the same proportion, rounded up (all of it with the last of the money), never more than the member holds. Only a purchase (409 `credit_entry_not_refundable`); nothing left, 409 `credit_already_refunded`. The `Idempotency-Key` replays the answer. Audited.
          */
         post: operations["refundCreditPurchase"];
         delete?: never;
@@ -11040,6 +11040,7 @@ export interface components {
         };
         RefundCreditPurchaseInput: {
             reason: string;
+            amountMinor?: number;
         };
         CreditMemberInput: {
             balance: components["schemas"]["CreditBalanceInput"];
@@ -17405,6 +17406,7 @@ export interface components {
         };
         RefundCreditPurchase: {
             reason: string;
+            amountMinor?: number;
         };
         CreditMember: {
             balance: components["schemas"]["CreditBalance"];

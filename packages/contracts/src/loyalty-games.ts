@@ -178,8 +178,14 @@ export type CreditEntryView = z.infer<typeof CreditEntryView>;
 export const CreditOperationView = z.object({ entry: CreditEntryView, balance: CreditBalanceView }).meta({ id: 'CreditOperation' });
 export type CreditOperationView = z.infer<typeof CreditOperationView>;
 
-/** A package purchase refunded in full: why (kept on the entry and in the audit log). */
-export const RefundCreditPurchase = z.strictObject({ reason: z.string().trim().min(3).max(500).regex(NO_CONTROL_CHARACTERS) }).meta({ id: 'RefundCreditPurchase' });
+/**
+ * A package purchase refunded: why (kept on the entry and in the audit log), and optionally how
+ * much of its paid money (minor units); absent: all of the purchase that is left.
+ */
+export const RefundCreditPurchase = z.strictObject({
+  reason: z.string().trim().min(3).max(500).regex(NO_CONTROL_CHARACTERS),
+  amountMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+}).meta({ id: 'RefundCreditPurchase' });
 export type RefundCreditPurchase = z.infer<typeof RefundCreditPurchase>;
 export const CreditEntryParams = z.strictObject({ entryId: z.string().regex(/^[1-9][0-9]{0,14}$/, 'an entry id') });
 

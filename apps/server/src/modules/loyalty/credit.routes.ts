@@ -81,8 +81,8 @@ export function registerLoyaltyCreditRoutes(app: App, deps: ModuleDeps): void {
   app.post('/api/loyalty/credit-entries/:entryId/refund', {
     config: { access: 'loyalty:manage' },
     schema: {
-      tags: TAGS, summary: 'Refund a prepaid credit package purchase in full', operationId: 'refundCreditPurchase',
-      description: 'A reversing `refund` entry: the purchase\'s paid credit goes back to funding and its bonus credit back to bonus issuance. Credit is pooled, so the member must still hold at least the purchase\'s paid and bonus credit: otherwise 409 `credit_already_spent` with nothing written. Only a purchase (409 `credit_entry_not_refundable`), once (409 `credit_already_refunded`). The `Idempotency-Key` replays the answer. Audited.',
+      tags: TAGS, summary: 'Refund a prepaid credit package purchase, in full or in part', operationId: 'refundCreditPurchase',
+      description: 'A reversing `refund` entry: paid credit goes back to funding and the bonus that came with it back to bonus issuance. What is left of a purchase is its paid and bonus credit less its earlier refunds. Without `amountMinor`, all that is left: credit is pooled, so the member must still hold it, otherwise 409 `credit_already_spent` with nothing written. With `amountMinor`, that much of the paid money, never more than is left of the purchase and unspent by the member (409 `credit_refund_exceeds_remainder`, with `remaining`); the bonus withdrawn is the purchase\'s bonus in the same proportion, rounded up (all of it with the last of the money), never more than the member holds. Only a purchase (409 `credit_entry_not_refundable`); nothing left, 409 `credit_already_refunded`. The `Idempotency-Key` replays the answer. Audited.',
       problems: [409], params: CreditEntryParams, body: RefundCreditPurchase, response: { 201: CreditOperationView },
     },
   }, async (req, reply) => {
@@ -90,7 +90,10 @@ export function registerLoyaltyCreditRoutes(app: App, deps: ModuleDeps): void {
       const outcome = await refundCreditPurchase(tx, ledgerContext(req), Number(req.params.entryId), req.body);
       await recordAudit(tx, req.tenantId, req.actor!, {
         action: 'loyalty_credit.refunded', targetType: 'customer', targetId: outcome.entry.customerId,
-        details: { purchaseEntryId: Number(req.params.entryId), entryId: outcome.entry.id, paidMinor: outcome.entry.paidMinor, bonusMinor: outcome.entry.bonusMinor, reason: req.body.reason },
+        details: {
+          purchaseEntryId: Number(req.params.entryId), entryId: outcome.entry.id, paidMinor: outcome.entry.paidMinor, bonusMinor: outcome.entry.bonusMinor,
+          part: req.body.amountMinor !== undefined, reason: req.body.reason,
+        },
       });
       return { status: 201, body: outcome };
     });

@@ -169,11 +169,15 @@ async function entryDeltas(db: Executor, tenantId: string, entryIds: number[]): 
   return new Map(rows.map((r) => [Number(r.entry_id), { paid: Number(r.paid), bonus: Number(r.bonus) }]));
 }
 
+// A refund's key names its purchase: `refund:<purchase>` for the rest of it at once, `refund:<purchase>:<n>` for the n-th part.
+const refundKey = (purchaseId: number, part?: number) => (part === undefined ? `refund:${purchaseId}` : `refund:${purchaseId}:${part}`);
+const refundedPurchaseOf = (key: string) => Number(key.slice('refund:'.length).split(':')[0]);
+
 function presentEntry(row: EntryRow, delta: BalanceRow | undefined): CreditEntryView {
   return {
     id: row.id, kind: row.kind as CreditEntryView['kind'], customerId: row.customerId, currency: row.currency, packageId: row.packageId,
     externalId: row.externalId, reason: row.reason, paidMinor: delta?.paid ?? 0, bonusMinor: delta?.bonus ?? 0, createdAt: row.createdAt.toISOString(),
-    refundsEntryId: row.kind === 'refund' ? Number(row.idempotencyKey.slice('refund:'.length)) : null,
+    refundsEntryId: row.kind === 'refund' ? refundedPurchaseOf(row.idempotencyKey) : null,
   };
 }
 
@@ -254,31 +258,67 @@ export async function spendCredit(tx: Executor, ctx: LedgerContext, customerId: 
   return { created: true, result: { entry, balance: await creditBalance(tx, ctx.tenantId, customerId, currency) } };
 }
 
+/** The purchase's refunds so far: how many, and the paid and bonus credit they took back (both ≤ 0). */
+async function refundsOf(tx: Executor, tenantId: string, purchase: EntryRow): Promise<{ count: number; taken: BalanceRow }> {
+  const rows = await tx.select({ id: loyaltyCreditEntries.id, key: loyaltyCreditEntries.idempotencyKey }).from(loyaltyCreditEntries)
+    .where(and(eq(loyaltyCreditEntries.tenantId, tenantId), eq(loyaltyCreditEntries.customerId, purchase.customerId), eq(loyaltyCreditEntries.kind, 'refund')));
+  const ids = rows.filter((r) => refundedPurchaseOf(r.key) === purchase.id).map((r) => r.id);
+  const deltas = await entryDeltas(tx, tenantId, ids);
+  const taken = { paid: 0, bonus: 0 };
+  for (const d of deltas.values()) {
+    taken.paid += d.paid;
+    taken.bonus += d.bonus;
+  }
+  return { count: ids.length, taken };
+}
+
 /**
- * A package purchase refunded in full: a reversing `refund` entry, member paid → funding for the
- * price and member bonus → bonus issuance for the bonus, so the money goes back and the bonus it
- * came with is withdrawn. Credit is pooled, not kept per purchase, so the refund needs the member
- * to hold at least the purchase's paid and bonus credit still: otherwise some of it was spent and
- * the refund is refused (409 `credit_already_spent`, nothing written; there is no policy yet that
- * refunds part). Once per purchase (409 `credit_already_refunded`); only a purchase (409
- * `credit_entry_not_refundable`); another workspace's entry 404. Under the member's balance lock.
+ * A package purchase refunded, in full or in part: a reversing `refund` entry, member paid →
+ * funding for the money returned and member bonus → bonus issuance for the bonus that came with
+ * it, so the money goes back and its bonus is withdrawn. What is left of a purchase is its paid and
+ * bonus credit less its earlier refunds.
+ * - Without `amountMinor`: all that is left. Credit is pooled, not kept per purchase, so the member
+ *   must still hold it: otherwise some was spent and it is refused (409 `credit_already_spent`).
+ * - With `amountMinor`: that much of the paid money, never more than is left of the purchase nor
+ *   than the member holds unspent (409 `credit_refund_exceeds_remainder` with `remaining`); the
+ *   bonus withdrawn is the purchase's bonus in the same proportion, rounded up, all of what is
+ *   left of it with the last of the money, and never more than the member holds.
+ * Nothing left: 409 `credit_already_refunded`; only a purchase (409 `credit_entry_not_refundable`);
+ * another workspace's entry 404. Under the member's balance lock, so concurrent refunds of one
+ * purchase take turns and each sees what the one before left.
  */
 export async function refundCreditPurchase(tx: Executor, ctx: LedgerContext, purchaseId: number, input: RefundCreditPurchase): Promise<CreditOperationView> {
   const [purchase] = await tx.select().from(loyaltyCreditEntries).where(and(eq(loyaltyCreditEntries.tenantId, ctx.tenantId), eq(loyaltyCreditEntries.id, purchaseId)));
   if (!purchase) throw notFound();
   if (purchase.kind !== 'purchase') throw new Problem(409, 'credit_entry_not_refundable', { kind: purchase.kind });
   const balance = (await lockBalance(tx, ctx.tenantId, purchase.customerId, purchase.currency, false))!;
-  const key = `refund:${purchaseId}`;
-  if (await entryByKey(tx, ctx.tenantId, key)) throw new Problem(409, 'credit_already_refunded');
   const bought = (await entryDeltas(tx, ctx.tenantId, [purchaseId])).get(purchaseId)!;
-  if (balance.paid < bought.paid || balance.bonus < bought.bonus) {
-    throw new Problem(409, 'credit_already_spent', { held: balance.paid + balance.bonus, needed: bought.paid + bought.bonus });
+  const earlier = await refundsOf(tx, ctx.tenantId, purchase);
+  // The full refund's key is the purchase's own: taken, nothing is left.
+  const left = (await entryByKey(tx, ctx.tenantId, refundKey(purchaseId)))
+    ? { paid: 0, bonus: 0 }
+    : { paid: bought.paid + earlier.taken.paid, bonus: bought.bonus + earlier.taken.bonus };
+  if (left.paid <= 0 && left.bonus <= 0) throw new Problem(409, 'credit_already_refunded');
+  let refund: BalanceRow;
+  if (input.amountMinor === undefined) {
+    if (balance.paid < left.paid || balance.bonus < left.bonus) {
+      throw new Problem(409, 'credit_already_spent', { held: balance.paid + balance.bonus, needed: left.paid + left.bonus });
+    }
+    refund = left;
+  } else {
+    const remaining = Math.min(left.paid, balance.paid);
+    if (input.amountMinor > remaining) throw new Problem(409, 'credit_refund_exceeds_remainder', { amount: input.amountMinor, remaining });
+    const proportional = input.amountMinor === left.paid ? left.bonus
+      : Number((BigInt(input.amountMinor) * BigInt(bought.bonus) + BigInt(bought.paid) - 1n) / BigInt(bought.paid));
+    refund = { paid: input.amountMinor, bonus: Math.min(proportional, left.bonus, balance.bonus) };
   }
-  const postings: Posting[] = [{ account: 'paid', member: true, amount: -bought.paid }, { account: 'funding', member: false, amount: bought.paid }];
-  if (bought.bonus > 0) postings.push({ account: 'bonus', member: true, amount: -bought.bonus }, { account: 'bonus_issuance', member: false, amount: bought.bonus });
+  const postings: Posting[] = [];
+  if (refund.paid > 0) postings.push({ account: 'paid', member: true, amount: -refund.paid }, { account: 'funding', member: false, amount: refund.paid });
+  if (refund.bonus > 0) postings.push({ account: 'bonus', member: true, amount: -refund.bonus }, { account: 'bonus_issuance', member: false, amount: refund.bonus });
+  const key = input.amountMinor === undefined ? refundKey(purchaseId) : refundKey(purchaseId, earlier.count + 1);
   const entryId = await bookCreditEntry(tx, ctx, {
     kind: 'refund', key, customerId: purchase.customerId, currency: purchase.currency, packageId: purchase.packageId, externalId: purchase.externalId,
-    reason: input.reason, postings, delta: { paid: -bought.paid, bonus: -bought.bonus },
+    reason: input.reason, postings, delta: { paid: -refund.paid, bonus: -refund.bonus },
   });
   if (entryId === undefined) throw new Problem(409, 'credit_already_refunded');
   const entry = (await entryByKey(tx, ctx.tenantId, key))!;

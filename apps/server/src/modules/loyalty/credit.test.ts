@@ -212,4 +212,56 @@ describe('a package purchase refunded', () => {
     expect((await refund(ws, 0)).status).toBe(400);
     await expectCreditClean(ws);
   });
+
+  it('refunds part of what is left unspent, its bonus in proportion; more than is left is 409 with nothing written', async () => {
+    const { ws, pkg } = await setUp();
+    const part = (entryId: number, amountMinor: number, language = 'fa') =>
+      call(ws, 'POST', `/api/loyalty/credit-entries/${entryId}/refund`, { reason: 'بخشی پس داده شد', amountMinor }, { headers: { 'idempotency-key': key(), 'accept-language': language } });
+    const entries = async () => Number((await t.database.pool.query(`SELECT count(*) AS n FROM loyalty_credit_entries WHERE tenant_id = $1`, [ws.tenantId])).rows[0].n);
+    const customer = await createCustomer(t, ws);
+    // 1,000,000 paid for 1,100,000 of credit; 300,000 spent (paid first): 700,000 paid and 100,000 bonus held.
+    const bought = (await buy(ws, customer.id, pkg.id)).body;
+    expect((await spend(ws, customer.id, 300_000)).status).toBe(201);
+    const written = await entries();
+    for (const language of ['fa', 'ar', 'en']) {
+      const over = await part(bought.entry.id, 700_001, language);
+      expect([over.status, over.body.code, over.type]).toEqual([409, 'credit_refund_exceeds_remainder', expect.stringContaining('application/problem+json')]);
+      expect(over.body.detail).toMatch(language === 'en' ? /^[^\u0600-\u06FF]+$/ : /[\u0600-\u06FF]/);
+    }
+    expect(await entries()).toBe(written);
+
+    const first = await part(bought.entry.id, 200_000);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.entry).toMatchObject({ kind: 'refund', refundsEntryId: bought.entry.id, paidMinor: -200_000, bonusMinor: -20_000, reason: 'بخشی پس داده شد' });
+    expect(first.body.balance).toMatchObject({ paidMinor: 500_000, bonusMinor: 80_000 });
+    // What the member holds unspent bounds it (500,000), not what is left of the purchase (800,000).
+    expect((await part(bought.entry.id, 500_001)).body).toMatchObject({ code: 'credit_refund_exceeds_remainder' });
+    const second = await part(bought.entry.id, 500_000);
+    expect(second.body.entry).toMatchObject({ refundsEntryId: bought.entry.id, paidMinor: -500_000, bonusMinor: -50_000 });
+    expect(second.body.balance).toMatchObject({ paidMinor: 0, bonusMinor: 30_000 });
+    expect((await part(bought.entry.id, 1)).body.code).toBe('credit_refund_exceeds_remainder');
+    // The rest at once needs what was spent: refused.
+    expect((await refund(ws, bought.entry.id)).body.code).toBe('credit_already_spent');
+    const { rows: audit } = await t.database.pool.query(`SELECT details FROM audit_log WHERE tenant_id = $1 AND action = 'loyalty_credit.refunded' ORDER BY id`, [ws.tenantId]);
+    expect(audit.map((a) => [a.details.paidMinor, a.details.bonusMinor, a.details.part])).toEqual([[-200_000, -20_000, true], [-500_000, -50_000, true]]);
+
+    // A part, then the rest at once: its whole bonus withdrawn, then nothing is left.
+    const another = await createCustomer(t, ws);
+    const again = (await buy(ws, another.id, pkg.id)).body;
+    expect((await part(again.entry.id, 100_000)).body.entry).toMatchObject({ paidMinor: -100_000, bonusMinor: -10_000 });
+    const rest = await refund(ws, again.entry.id);
+    expect(rest.body.entry).toMatchObject({ refundsEntryId: again.entry.id, paidMinor: -900_000, bonusMinor: -90_000 });
+    expect(rest.body.balance).toMatchObject({ paidMinor: 0, bonusMinor: 0 });
+    expect((await part(again.entry.id, 1)).body.code).toBe('credit_already_refunded');
+
+    // Concurrent parts against what is left: 3 × 400,000 of 1,000,000, exactly 2 pass; never below zero.
+    const racer = await createCustomer(t, ws);
+    const raced = (await buy(ws, racer.id, pkg.id)).body;
+    const answers = await Promise.all([1, 2, 3].map(() => part(raced.entry.id, 400_000)));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 409]);
+    expect((await call(ws, 'GET', `/api/loyalty/members/${racer.id}/credit`)).body.balance).toMatchObject({ paidMinor: 200_000, bonusMinor: 20_000 });
+    const garbage = await call(ws, 'POST', `/api/loyalty/credit-entries/${raced.entry.id}/refund`, { reason: 'بخشی پس داده شد', amountMinor: 0 }, { headers: { 'idempotency-key': key() } });
+    expect(garbage.status).toBe(400);
+    await expectCreditClean(ws);
+  });
 });

@@ -1484,6 +1484,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'این خرید پیش‌تر بازپرداخت شده است.',
     ar: 'سبق استرداد هذا الشراء.',
   },
+  credit_refund_exceeds_remainder: {
+    en: 'That is more than is left to refund of this purchase: at most {remaining} of its paid credit is left unspent. Nothing was refunded.',
+    fa: 'این بیش از مانده‌ی قابل بازپرداخت این خرید است: حداکثر {remaining} از اعتبار پرداختی آن خرج‌نشده مانده است. چیزی بازپرداخت نشد.',
+    ar: 'هذا أكثر مما تبقّى للاسترداد من هذا الشراء: تبقّى منه {remaining} على الأكثر من الرصيد المدفوع دون إنفاق. لم يُسترد شيء.',
+  },
   credit_already_spent: {
     en: 'Some of this purchase\'s credit was already spent: the member holds {held}, the refund needs {needed}. Nothing was refunded.',
     fa: 'بخشی از اعتبار این خرید خرج شده است: عضو {held} دارد و بازپرداخت {needed} لازم دارد. چیزی بازپرداخت نشد.',
