@@ -22,6 +22,7 @@ const E164 = '+989351234567';
 const LAPSING_PHONE = '09351112233';
 const LAPSING_E164 = '+989351112233';
 let lapsingId = '';
+let creditPackageId = '';
 
 let vafa: RunningVafa;
 let browser: Browser;
@@ -78,6 +79,7 @@ describe('member portal', { timeout: 600_000 }, () => {
     const pkg = await api('POST', `/api/loyalty/programs/${String(creditProgram.id)}/credit-packages`, {
       name: { fa: 'بسته‌ی یک میلیونی', ar: 'باقة المليون', en: 'One million' }, priceMinor: 1_000_000, creditMinor: 1_100_000,
     });
+    creditPackageId = String(pkg.id);
     await api('POST', `/api/loyalty/members/${lapsingId}/credit/purchases`, { packageId: pkg.id }, 'e2e-credit-1');
     await context.close();
   });
@@ -226,17 +228,54 @@ describe('member portal', { timeout: 600_000 }, () => {
       await credit.waitFor();
       if (language !== 'en') assert.doesNotMatch(await credit.innerText(), /[A-Za-z0-9]/, `${language}: no Latin in the credit section`);
       if (language === 'fa') {
-        // The owner refunds the package in full with a reason; the refund shows and its button goes.
+        // The owner refunds part of the package (20,000 tomans typed in Persian digits: 200,000 rials
+        // and its 20,000 of bonus), then the rest with a reason; each refund shows, then the button goes.
         await credit.getByRole('button', { name: fa['loyalty.credit.refund'] }).click();
         const dialog = staffPage.getByRole('dialog');
+        await dialog.getByLabel(fa['loyalty.member.reason']).fill('نیمی از بسته پس داده شد');
+        await dialog.getByLabel(fa['loyalty.credit.refundAmount'].replace('{unit}', 'تومان')).fill('۲۰۰۰۰۰');
+        const tooMuch = staffPage.waitForResponse((r) => r.url().endsWith('/refund') && r.request().method() === 'POST');
+        await dialog.getByRole('button', { name: fa['loyalty.credit.refund'] }).click();
+        assert.equal((await tooMuch).status(), 409);
+        await dialog.getByText(fa['loyalty.credit.refundTooMuch']).waitFor();
+        assert.doesNotMatch(await dialog.innerText(), /[A-Za-z0-9]/, 'fa: no Latin in the refund dialog');
+        await screenshot(staffPage, 'member-portal/staff-credit-refund-too-much-fa-1366');
+        await dialog.getByLabel(fa['loyalty.credit.refundAmount'].replace('{unit}', 'تومان')).fill('۲۰٬۰۰۰');
+        const partly = staffPage.waitForResponse((r) => r.url().endsWith('/refund') && r.request().method() === 'POST');
+        await dialog.getByRole('button', { name: fa['loyalty.credit.refund'] }).click();
+        const part = await partly;
+        assert.equal(part.status(), 201);
+        assert.deepEqual(await part.json().then((b: { entry: { paidMinor: number; bonusMinor: number } }) => [b.entry.paidMinor, b.entry.bonusMinor]), [-200_000, -20_000]);
+        await dialog.waitFor({ state: 'detached' });
+        // The purchase and its first refund; what is left of it can still be refunded.
+        await waitUntil('the part refund listed', async () => (await credit.locator('li').count()) === 2);
+        await credit.getByRole('button', { name: fa['loyalty.credit.refund'] }).click();
         await dialog.getByLabel(fa['loyalty.member.reason']).fill('مشتری پشیمان شد');
         await screenshot(staffPage, 'member-portal/staff-credit-refund-fa-1366');
         const refunded = staffPage.waitForResponse((r) => r.url().endsWith('/refund') && r.request().method() === 'POST');
         await dialog.getByRole('button', { name: fa['loyalty.credit.refund'] }).click();
         assert.equal((await refunded).status(), 201);
         await dialog.waitFor({ state: 'detached' });
-        await credit.getByText(fa['loyalty.credit.kind.refund']).waitFor();
+        await waitUntil('both refunds listed', async () => (await credit.locator('li').count()) === 3);
+        assert.equal(await credit.getByText(fa['loyalty.credit.kind.refund']).count(), 2);
         assert.equal(await credit.getByRole('button', { name: fa['loyalty.credit.refund'] }).count(), 0);
+      }
+      if (language !== 'fa') {
+        // Bought again: the refund dialog with its amount field, at desktop and phone width.
+        await api('POST', `/api/loyalty/members/${lapsingId}/credit/purchases`, { packageId: creditPackageId }, `e2e-credit-${language}`);
+        for (const width of [1366, 390]) {
+          await staffPage.setViewportSize({ width, height: width > 500 ? 900 : 844 });
+          await staffPage.goto(`/customers/${lapsingId}`);
+          await credit.getByRole('button', { name: MESSAGES[language]['loyalty.credit.refund'] }).first().click();
+          const dialog = staffPage.getByRole('dialog');
+          await dialog.getByText(MESSAGES[language]['loyalty.credit.refundTitle']).waitFor();
+          if (language !== 'en') assert.doesNotMatch(await dialog.innerText(), /[A-Za-z0-9]/, `${language} ${width}: no Latin in the refund dialog`);
+          await expectAccessible(staffPage, `credit refund ${language} ${width}`);
+          await screenshot(staffPage, `member-portal/staff-credit-refund-${language}-${width}`);
+          await dialog.getByRole('button', { name: MESSAGES[language]['common.cancel'] }).click();
+          await dialog.waitFor({ state: 'detached' });
+        }
+        await staffPage.setViewportSize({ width: 1366, height: 900 });
       }
       await credit.scrollIntoViewIfNeeded();
       await screenshot(staffPage, `member-portal/staff-credit-${language}-1366`);

@@ -1,7 +1,7 @@
 // The customer page's prepaid credit, inside the points card: paid and bonus credit, the latest
-// operations (purchases, spends, refunds), and, for managers, refunding a purchase in full with a
-// reason (refused by the server when some of its credit was already spent). Nothing shows for a
-// customer who never bought credit.
+// operations (purchases, spends, refunds), and, for managers, refunding what is left of a purchase
+// with a reason, all of it or an amount (the server refuses more than is left unspent). Nothing
+// shows for a customer who never bought credit.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CreditMemberView, CreditOperationView } from '@vafa/contracts';
 import { useState } from 'react';
@@ -9,6 +9,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
 import { request } from '../../lib/api.ts';
 import { formatInstant, formatMoney } from '../../lib/format.ts';
+import { moneyUnitName, parseMoney } from '../../lib/money.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, Dialog, TextField, UserText, useToast } from '../../ui/index.ts';
 import { newIdempotencyKey } from './loyalty-format.ts';
@@ -24,7 +25,9 @@ export function CustomerCredit({ customerId, canRefund }: { customerId: string; 
   const view = credit.data;
   if (!view || view.entries.length === 0) return null;
   const money = (minor: number) => formatMoney(minor, view.balance.currency, prefs, prefs.irrDisplay);
-  const refunded = new Set(view.entries.map((e) => e.refundsEntryId).filter((id) => id !== null));
+  // Paid money left of each purchase: its own less its refunds (negative paid).
+  const left = new Map(view.entries.filter((e) => e.kind === 'purchase').map((e) => [e.id, e.paidMinor]));
+  for (const e of view.entries) if (e.refundsEntryId !== null && left.has(e.refundsEntryId)) left.set(e.refundsEntryId, left.get(e.refundsEntryId)! + e.paidMinor);
   return (
     <div className="loyalty-dates" data-testid="customer-credit">
       <h3>{t('loyalty.credit.memberTitle')}</h3>
@@ -37,26 +40,36 @@ export function CustomerCredit({ customerId, canRefund }: { customerId: string; 
               <bdi>{money(Math.abs(e.paidMinor + e.bonusMinor))}</bdi>{' '}
               <span className="muted">{e.kind === 'refund' && e.reason ? <><UserText>{e.reason}</UserText> · </> : null}{formatInstant(e.createdAt, prefs, false)}</span>
             </span>
-            {canRefund && e.kind === 'purchase' && !refunded.has(e.id) && (
+            {canRefund && e.kind === 'purchase' && (left.get(e.id) ?? 0) > 0 && (
               <Button variant="ghost" onPress={() => setRefunding(e)}>{t('loyalty.credit.refund')}</Button>
             )}
           </li>
         ))}
       </ul>
-      {refunding && <RefundDialog customerId={customerId} entry={refunding} amount={money(refunding.paidMinor)} onClose={() => setRefunding(null)} />}
+      {refunding && (
+        <RefundDialog customerId={customerId} entry={refunding} currency={view.balance.currency} left={money(left.get(refunding.id) ?? 0)} onClose={() => setRefunding(null)} />
+      )}
     </div>
   );
 }
 
-function RefundDialog({ customerId, entry, amount, onClose }: { customerId: string; entry: CreditEntry; amount: string; onClose: () => void }) {
+function RefundDialog({ customerId, entry, currency, left, onClose }: { customerId: string; entry: CreditEntry; currency: string; left: string; onClose: () => void }) {
   const t = useT();
+  const prefs = usePrefs();
   const toast = useToast();
   const client = useQueryClient();
   const submit = useSubmit();
   const [reason, setReason] = useState('');
+  const [amount, setAmount] = useState('');
   const [key] = useState(newIdempotencyKey);
+  // Empty: all that is left; else an amount in the unit the workspace shows money in.
+  const parsed = amount.trim() === '' ? null : parseMoney(amount, currency, prefs.irrDisplay);
+  const badAmount = parsed !== null && !('minor' in parsed && parsed.minor > 0);
+  const body = parsed !== null && 'minor' in parsed ? { reason: reason.trim(), amountMinor: parsed.minor } : { reason: reason.trim() };
+  // The server names what is left in minor units and Latin digits; ours says it in the reader's words.
+  const problem = submit.error?.code === 'credit_refund_exceeds_remainder' ? t('loyalty.credit.refundTooMuch') : submit.error?.message;
   const handle = async () => {
-    const ok = await submit.run(() => request<CreditOperationView>('POST', `/api/loyalty/credit-entries/${entry.id}/refund`, { reason: reason.trim() }, undefined, { 'Idempotency-Key': key }));
+    const ok = await submit.run(() => request<CreditOperationView>('POST', `/api/loyalty/credit-entries/${entry.id}/refund`, body, undefined, { 'Idempotency-Key': key }));
     if (ok) {
       void client.invalidateQueries({ queryKey: creditKey(customerId) });
       toast(t('loyalty.credit.refunded'));
@@ -66,11 +79,14 @@ function RefundDialog({ customerId, entry, amount, onClose }: { customerId: stri
   return (
     <Dialog title={t('loyalty.credit.refundTitle')} isOpen onOpenChange={(open) => !open && onClose()} size="small">
       <form className="form" onSubmit={(e) => { e.preventDefault(); void handle(); }} data-testid="credit-refund-form">
-        <p>{t('loyalty.credit.refundIntro', { amount })}</p>
+        <p>{t('loyalty.credit.refundIntro', { amount: left })}</p>
         <TextField label={t('loyalty.member.reason')} value={reason} onChange={setReason} isRequired autoFocus errorMessage={submit.error?.fieldErrors.reason} />
-        {submit.error && !submit.error.fieldErrors.reason && <p className="field-error" role="alert">{submit.error.message}</p>}
+        <TextField label={t('loyalty.credit.refundAmount', { unit: moneyUnitName(currency, prefs.irrDisplay, prefs.language) })} value={amount} onChange={setAmount}
+          inputMode="numeric" description={t('loyalty.credit.refundAmountHelp', { amount: left })}
+          errorMessage={badAmount ? t('loyalty.games.error.amount') : submit.error?.fieldErrors.amountMinor} />
+        {submit.error && !submit.error.fieldErrors.reason && !submit.error.fieldErrors.amountMinor && <p className="field-error" role="alert">{problem}</p>}
         <div className="form-actions">
-          <Button type="submit" variant="primary" isDisabled={submit.pending || reason.trim().length < 3}>{t('loyalty.credit.refund')}</Button>
+          <Button type="submit" variant="primary" isDisabled={submit.pending || reason.trim().length < 3 || badAmount}>{t('loyalty.credit.refund')}</Button>
           <Button onPress={onClose}>{t('common.cancel')}</Button>
         </div>
       </form>
