@@ -47,13 +47,13 @@ export function CustomerCredit({ customerId, canRefund }: { customerId: string; 
         ))}
       </ul>
       {refunding && (
-        <RefundDialog customerId={customerId} entry={refunding} currency={view.balance.currency} left={money(left.get(refunding.id) ?? 0)} onClose={() => setRefunding(null)} />
+        <RefundDialog customerId={customerId} entry={refunding} currency={view.balance.currency} remaining={money(left.get(refunding.id) ?? 0)} onClose={() => setRefunding(null)} />
       )}
     </div>
   );
 }
 
-function RefundDialog({ customerId, entry, currency, left, onClose }: { customerId: string; entry: CreditEntry; currency: string; left: string; onClose: () => void }) {
+function RefundDialog({ customerId, entry, currency, remaining, onClose }: { customerId: string; entry: CreditEntry; currency: string; remaining: string; onClose: () => void }) {
   const t = useT();
   const prefs = usePrefs();
   const toast = useToast();
@@ -79,10 +79,10 @@ function RefundDialog({ customerId, entry, currency, left, onClose }: { customer
   return (
     <Dialog title={t('loyalty.credit.refundTitle')} isOpen onOpenChange={(open) => !open && onClose()} size="small">
       <form className="form" onSubmit={(e) => { e.preventDefault(); void handle(); }} data-testid="credit-refund-form">
-        <p>{t('loyalty.credit.refundIntro', { amount: left })}</p>
+        <p>{t('loyalty.credit.refundIntro', { amount: remaining })}</p>
         <TextField label={t('loyalty.member.reason')} value={reason} onChange={setReason} isRequired autoFocus errorMessage={submit.error?.fieldErrors.reason} />
         <TextField label={t('loyalty.credit.refundAmount', { unit: moneyUnitName(currency, prefs.irrDisplay, prefs.language) })} value={amount} onChange={setAmount}
-          inputMode="numeric" description={t('loyalty.credit.refundAmountHelp', { amount: left })}
+          inputMode="numeric" description={t('loyalty.credit.refundAmountHelp', { amount: remaining })}
           errorMessage={badAmount ? t('loyalty.games.error.amount') : submit.error?.fieldErrors.amountMinor} />
         {submit.error && !submit.error.fieldErrors.reason && !submit.error.fieldErrors.amountMinor && <p className="field-error" role="alert">{problem}</p>}
         <div className="form-actions">
