@@ -33,7 +33,10 @@ const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'fo
 async function snapshot(tenantId: string): Promise<string> {
   const parts: string[] = [];
   for (const table of TENANT_TABLES) {
-    const { rows } = await t.database.pool.query(`SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h, count(*) AS n FROM ${table} x WHERE tenant_id = $1`, [tenantId]);
+    // Authenticating stamps a key's or member's "last used" / "last seen" at most once a minute (a
+    // read, not a write): left out, or a walk that outlasts a minute on a busy machine fails on it.
+    const row = `(to_jsonb(x) - ARRAY['last_used_at', 'last_seen_at'])::text`;
+    const { rows } = await t.database.pool.query(`SELECT md5(coalesce(string_agg(${row}, '|' ORDER BY ${row}), '')) AS h, count(*) AS n FROM ${table} x WHERE tenant_id = $1`, [tenantId]);
     parts.push(`${table}:${rows[0].n}:${rows[0].h}`);
   }
   return parts.join(' ');
