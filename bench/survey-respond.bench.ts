@@ -155,13 +155,16 @@ const detractors = async () => Number(((await db.execute(sql`
 const followed = async () => Number(((await db.execute(sql`SELECT count(*)::int AS n FROM followups WHERE tenant_id = ${tenantId} AND created_at >= ${loopFrom.toISOString()}::timestamptz`)).rows[0] as { n: number }).n);
 const expected = await detractors();
 for (let i = 0; i < 240 && (await followed()) < expected; i++) await new Promise((r) => setTimeout(r, 500));
+// Each detractor's answer against the first follow-up of its customer made at or after it: a
+// customer answered in the earlier phases too, and those answers' follow-ups are not this one's.
 const delays = (await db.execute(sql`
-  SELECT extract(epoch FROM f.created_at - r.submitted_at) * 1000 AS ms
+  SELECT DISTINCT ON (r.id) extract(epoch FROM f.created_at - r.submitted_at) * 1000 AS ms
   FROM survey_responses r
   JOIN survey_answers a ON a.tenant_id = r.tenant_id AND a.response_id = r.id AND a.score <= 6
   JOIN survey_respondents p ON p.tenant_id = r.tenant_id AND p.response_id = r.id
-  JOIN followups f ON f.tenant_id = r.tenant_id AND f.customer_id = p.customer_id
-  WHERE r.tenant_id = ${tenantId} AND r.submitted_at >= ${loopFrom.toISOString()}::timestamptz`)).rows.map((r) => Number((r as { ms: number }).ms)).sort((a, b) => a - b);
+  JOIN followups f ON f.tenant_id = r.tenant_id AND f.customer_id = p.customer_id AND f.created_at >= r.submitted_at
+  WHERE r.tenant_id = ${tenantId} AND r.submitted_at >= ${loopFrom.toISOString()}::timestamptz
+  ORDER BY r.id, f.created_at`)).rows.map((r) => Number((r as { ms: number }).ms)).sort((a, b) => a - b);
 const missing = expected - delays.length;
 
 await database.close();
