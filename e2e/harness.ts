@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } f
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { ensureWebBuild } from '../apps/server/src/platform/http/web-app.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -127,6 +127,23 @@ export async function startVafa(options: { customers?: number; env?: Record<stri
  */
 export const WAIT_MS = 90_000;
 
+/** Each page's requests in flight and when that count last changed (see `screenshot`). */
+const network = new WeakMap<Page, { inFlight: number; changedAt: number }>();
+
+function trackNetwork(context: BrowserContext): void {
+  const count = (request: Request, delta: number) => {
+    let page: Page | null;
+    try { page = request.frame().page(); } catch { return; } // a service worker's request has no frame
+    const state = network.get(page) ?? { inFlight: 0, changedAt: 0 };
+    state.inFlight = Math.max(0, state.inFlight + delta);
+    state.changedAt = Date.now();
+    network.set(page, state);
+  };
+  context.on('request', (request) => count(request, 1));
+  context.on('requestfinished', (request) => count(request, -1));
+  context.on('requestfailed', (request) => count(request, -1));
+}
+
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
   const browser = await chromium.launch({
@@ -138,6 +155,7 @@ export async function launchChromium(): Promise<Browser> {
   browser.newContext = async (options) => {
     const context = await newContext(options);
     context.setDefaultTimeout(WAIT_MS);
+    trackNetwork(context);
     return context;
   };
   return browser;
@@ -160,11 +178,30 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
   assert.deepEqual(serious.map((v) => `${name}: ${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(', ')}`), []);
 }
 
+/**
+ * Until the page has had no request in flight for 500 ms (Playwright's "networkidle"), or `timeoutMs`.
+ * Playwright's own load state is enough after a page load, but after a client-side navigation that
+ * adds a frame (the survey builder's preview) the page never reaches it again and every screenshot
+ * waited the whole 30 s; the harness's count of the page's requests (launchChromium) settles it.
+ */
+async function networkIdle(page: Page, timeoutMs: number): Promise<void> {
+  let waiting = true;
+  const quiet = (async () => {
+    for (const deadline = Date.now() + timeoutMs; waiting && Date.now() < deadline;) {
+      const state = network.get(page);
+      if (state && state.inFlight === 0 && Date.now() - state.changedAt >= 500) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  await Promise.race([page.waitForLoadState('networkidle', { timeout: timeoutMs }).catch(() => undefined), quiet]);
+  waiting = false;
+}
+
 /** A screenshot in test-output/screenshots once the page has settled and its fonts loaded. */
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   // Best effort, as long as before the contexts' longer waits (WAIT_MS): a page that polls is never idle.
-  await page.waitForLoadState('networkidle', { timeout: 30_000 }).catch(() => undefined);
+  await networkIdle(page, 30_000);
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: options.fullPage ?? false });
 }
