@@ -3312,7 +3312,7 @@ export interface paths {
         put?: never;
         /**
          * Reverse an earn or a redemption in full
-         * @description Writes a reversing entry; the original stays. An earn is reversed only while none of its points were spent or expired (409 `earned_points_spent`); a redemption gives its points back to the lots it drew on, with their own expiries, and what the member owes (a negative balance) is repaid from them at once, in an `adjust` entry of the same request. Other kinds: 409 `entry_not_reversible`; a second reversal: 409 `entry_already_reversed`. Publishes `loyalty.entry_reversed`.
+         * @description Writes a reversing entry; the original stays. An earn is reversed only while none of its points were spent or expired (409 `earned_points_spent`); a redemption gives its points back to the lots it drew on, with their own expiries, and what the member owes (a negative balance) is repaid from them at once, in an `adjust` entry of the same request. A partner offer's redemption billed to the workspace (`at_redemption`) is cancelled the same way, its bill to the partner reversed in the same entry (the settlement shows it under `cancellations`), the offer's stock unit given back, audited; only while its settlement month (the workspace calendar) is open, else 409 `partner_redemption_settled` (correct the partner payable instead). An earn billed to a partner: 409 `entry_partner_billed`. Other kinds: 409 `entry_not_reversible`; a second reversal: 409 `entry_already_reversed`. Publishes `loyalty.entry_reversed`.
          */
         post: operations["reverseLoyaltyEntry"];
         delete?: never;
@@ -11280,6 +11280,11 @@ export interface components {
                     workspaceOwesPoints: number;
                     workspaceOwesMinor: string;
                 };
+                cancellations: {
+                    count: number;
+                    points: number;
+                    minor: string;
+                };
             }[];
         };
         LoyaltyCorrectPartnerPayableInput: {
@@ -17645,6 +17650,11 @@ export interface components {
                     partnerOwesMinor: string;
                     workspaceOwesPoints: number;
                     workspaceOwesMinor: string;
+                };
+                cancellations: {
+                    count: number;
+                    points: number;
+                    minor: string;
                 };
             }[];
         };

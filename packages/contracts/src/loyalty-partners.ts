@@ -182,6 +182,12 @@ export const SettlementLine = z.object({
     workspaceOwesPoints: z.number().int(),
     workspaceOwesMinor: SignedMinor,
   }),
+  /** redemptions billed to the workspace and cancelled by staff in the period, already taken off what the workspace owes (at each redemption's own price) */
+  cancellations: z.object({
+    count: z.number().int(),
+    points: z.number().int(),
+    minor: MinorUnits,
+  }),
 });
 export const SettlementReport = z.object({
   calendar: z.string(),

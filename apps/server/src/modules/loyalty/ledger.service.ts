@@ -244,11 +244,15 @@ export async function reverseEntry(tx: Executor, ctx: LedgerContext, entryId: nu
   const original = await repo.findEntry(tx, ctx.tenantId, entryId);
   if (!original) throw notFound();
   if (original.kind !== 'earn' && original.kind !== 'redeem') throw new Problem(409, 'entry_not_reversible', { kind: original.kind });
-  // A partner's earn or offer was billed to or by the partner at the price of its day
-  // (partners.*.ts): reversing the points here would leave that bill standing, so it is refused
-  // rather than booked against issuance or redemptions as if no partner were involved.
+  // A partner's earn billed to the partner (partners.service.ts) is refused: reversing its points
+  // here would leave that bill standing. An offer's redemption billed to the workspace is cancelled
+  // whole: its points back and its bill (partner_payable) reversed in the same entry, while its
+  // settlement month is open (cancelPartnerRedemption checks that first).
+  let billedRedemption = false;
   if ((await entryDetail(tx, ctx.tenantId, original)).postings.some((p) => p.account === 'partner_payable')) {
-    throw new Problem(409, 'entry_partner_billed');
+    const billed = original.kind === 'redeem' ? await partners.findPartnerEntry(tx, ctx.tenantId, entryId) : undefined;
+    if (!billed || billed.direction !== 'redeem' || !billed.billed) throw new Problem(409, 'entry_partner_billed');
+    billedRedemption = true;
   }
   const customerId = original.customerId!;
   // The member's lock first: a reversal and a spend of the same lot take turns, and so do two reversals.
@@ -280,7 +284,7 @@ export async function reverseEntry(tx: Executor, ctx: LedgerContext, entryId: nu
     const points = -original.delta.available;
     booked = await repo.bookEntry(tx, {
       entry, customerId,
-      postings: [{ account: 'available', customerId, amount: points }, { account: 'redemptions', customerId: null, amount: -points }],
+      postings: [{ account: 'available', customerId, amount: points }, { account: billedRedemption ? 'partner_payable' : 'redemptions', customerId: null, amount: -points }],
       draws: drawn.map((d) => ({ lotId: d.lotId, amount: -d.amount })),
       delta: { available: points, pending: 0, qualifying: 0 },
     });

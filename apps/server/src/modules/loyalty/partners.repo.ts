@@ -191,6 +191,8 @@ export interface SettlementRow {
   ledgerPoints: number;
   /** staff corrections in the period (already counted in the figures above) */
   corrections: { count: number; partnerOwesPoints: number; partnerOwesMinor: bigint; workspaceOwesPoints: number; workspaceOwesMinor: bigint };
+  /** billed redemptions cancelled in the period (already taken off what the workspace owes) */
+  cancellations: { count: number; points: number; minor: bigint };
 }
 
 /** The sum of an entry's postings to the workspace's partner_payable account, as `pp.amount`, for the row aliased `alias`. */
@@ -226,6 +228,7 @@ export async function settlement(db: Executor, tenantId: string, from: Date, to:
     workspaceOwesPoints: Number(r.workspace_owes_points), workspaceOwesMinor: BigInt(r.workspace_owes_minor!),
     ledgerPoints: Number(r.ledger_points),
     corrections: { count: 0, partnerOwesPoints: 0, partnerOwesMinor: 0n, workspaceOwesPoints: 0, workspaceOwesMinor: 0n },
+    cancellations: { count: 0, points: 0, minor: 0n },
   }]));
   // Staff corrections in the period count in what each side owes, and their postings in the ledger's sum.
   const { rows: corrected } = await db.execute<Record<string, string>>(sql`
@@ -243,6 +246,7 @@ export async function settlement(db: Executor, tenantId: string, from: Date, to:
     const line = lines.get(r.partner_id!) ?? {
       partnerId: r.partner_id!, earnedPoints: 0, redeemedPoints: 0, partnerOwesPoints: 0, partnerOwesMinor: 0n, workspaceOwesPoints: 0, workspaceOwesMinor: 0n,
       ledgerPoints: 0, corrections: { count: 0, partnerOwesPoints: 0, partnerOwesMinor: 0n, workspaceOwesPoints: 0, workspaceOwesMinor: 0n },
+      cancellations: { count: 0, points: 0, minor: 0n },
     };
     line.corrections = {
       count: Number(r.count), partnerOwesPoints: Number(r.partner_owes_points), partnerOwesMinor: BigInt(r.partner_owes_minor!),
@@ -255,6 +259,33 @@ export async function settlement(db: Executor, tenantId: string, from: Date, to:
     line.ledgerPoints += Number(r.ledger_points);
     lines.set(line.partnerId, line);
   }
+  // Billed redemptions cancelled in the period (their reversal entries, which give back the bill at
+  // the redemption's own price): a line of their own, taken off what the workspace owes, and the
+  // reversals' postings in the ledger's sum. A cancellation is refused once its redemption's month
+  // has ended, so both fall in the same period; read from the period's partner entries (indexed).
+  const { rows: cancelled } = await db.execute<Record<string, string>>(sql`
+    SELECT pe.partner_id, count(*) AS count, coalesce(sum(pe.points), 0) AS points, coalesce(sum(pe.amount_minor), 0)::text AS minor,
+      coalesce(sum(pp.amount), 0) AS ledger_points
+    FROM loyalty_partner_entries pe
+    JOIN loyalty_entries r ON r.tenant_id = pe.tenant_id AND r.reverses_entry_id = pe.entry_id
+    LEFT JOIN LATERAL (
+      SELECT sum(p.amount) AS amount FROM loyalty_postings p
+      JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id AND a.kind = 'partner_payable' AND a.customer_id IS NULL
+      WHERE p.tenant_id = r.tenant_id AND p.entry_id = r.id
+    ) pp ON true
+    WHERE pe.tenant_id = ${tenantId} AND pe.created_at >= ${from.toISOString()}::timestamptz AND pe.created_at < ${to.toISOString()}::timestamptz
+      AND pe.direction = 'redeem' AND pe.billed
+      AND r.created_at >= ${from.toISOString()}::timestamptz AND r.created_at < ${to.toISOString()}::timestamptz
+    GROUP BY pe.partner_id`);
+  for (const r of cancelled) {
+    const line = lines.get(r.partner_id!);
+    // A cancellation is booked in its redemption's month (a later one is refused), so the line exists.
+    if (!line) continue;
+    line.cancellations = { count: Number(r.count), points: Number(r.points), minor: BigInt(r.minor!) };
+    line.workspaceOwesPoints -= line.cancellations.points;
+    line.workspaceOwesMinor -= line.cancellations.minor;
+    line.ledgerPoints += Number(r.ledger_points);
+  }
   return lines;
 }
 
@@ -265,7 +296,10 @@ export async function owedAllTime(db: Executor, tenantId: string, partnerId: str
       (SELECT coalesce(sum(points) FILTER (WHERE direction = 'earn' AND billed), 0) FROM loyalty_partner_entries WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId})
       + (SELECT coalesce(sum(points) FILTER (WHERE side = 'partner_owes'), 0) FROM loyalty_partner_corrections WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId}) AS partner_owes,
       (SELECT coalesce(sum(points) FILTER (WHERE direction = 'redeem' AND billed), 0) FROM loyalty_partner_entries WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId})
-      + (SELECT coalesce(sum(points) FILTER (WHERE side = 'workspace_owes'), 0) FROM loyalty_partner_corrections WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId}) AS workspace_owes`);
+      + (SELECT coalesce(sum(points) FILTER (WHERE side = 'workspace_owes'), 0) FROM loyalty_partner_corrections WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId})
+      - (SELECT coalesce(sum(pe.points), 0) FROM loyalty_partner_entries pe
+         WHERE pe.tenant_id = ${tenantId} AND pe.partner_id = ${partnerId} AND pe.direction = 'redeem' AND pe.billed
+           AND EXISTS (SELECT 1 FROM loyalty_entries r WHERE r.tenant_id = pe.tenant_id AND r.reverses_entry_id = pe.entry_id)) AS workspace_owes`);
   return { partnerOwes: Number(rows[0]!.partner_owes), workspaceOwes: Number(rows[0]!.workspace_owes) };
 }
 

@@ -436,6 +436,7 @@ export async function settlementReport(db: Executor, tenantId: string, query: Se
           count: l?.corrections.count ?? 0, partnerOwesPoints: l?.corrections.partnerOwesPoints ?? 0, partnerOwesMinor: (l?.corrections.partnerOwesMinor ?? 0n).toString(),
           workspaceOwesPoints: l?.corrections.workspaceOwesPoints ?? 0, workspaceOwesMinor: (l?.corrections.workspaceOwesMinor ?? 0n).toString(),
         },
+        cancellations: { count: l?.cancellations.count ?? 0, points: l?.cancellations.points ?? 0, minor: (l?.cancellations.minor ?? 0n).toString() },
       };
     });
   return { calendar: month.calendar, period: periodName(month), from: month.from.toISOString(), to: month.to.toISOString(), currency: settings.currency, items };

@@ -1192,6 +1192,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'این ثبت با یک شریک تسویه‌پذیر است؛ برگرداندن آن در اینجا صورت‌حساب شریک را دست‌نخورده می‌گذارد. آن را با ثبتی که با شریک توافق شده اصلاح کنید.',
     ar: 'هذا القيد محسوب على شريك أو له؛ عكسه هنا يُبقي فاتورة الشريك كما هي. صحّحه بقيد متّفق عليه مع الشريك.',
   },
+  partner_redemption_settled: {
+    en: 'This redemption belongs to the partner’s settlement for {period}, which has closed and may already be paid. Nothing was written; record a correction of what the workspace owes the partner instead.',
+    fa: 'این خرج امتیاز در تسویه‌حساب دورهٔ {period} شریک است که بسته شده و شاید پرداخت هم شده باشد. چیزی ثبت نشد؛ به‌جای آن، اصلاحیه‌ای برای بدهی ما به شریک ثبت کنید.',
+    ar: 'هذا الاستبدال ضمن تسوية الشريك لفترة {period} التي أُغلقت وربما دُفعت. لم يُسجَّل شيء؛ سجّل بدلًا من ذلك تصحيحًا لما علينا للشريك.',
+  },
   entry_already_reversed: {
     en: 'This entry has already been reversed.',
     fa: 'این ثبت پیش‌تر برگردانده شده است.',
