@@ -522,6 +522,7 @@ export const ar: Messages = {
   'loyalty.partners.net': 'الصافي',
   'loyalty.partners.corrections': 'التصحيحات',
   'loyalty.partners.correctionCount': '{count, plural, zero {{n} تصحيح} one {تصحيح واحد} two {تصحيحان} few {{n} تصحيحات} many {{n} تصحيحًا} other {{n} تصحيح}}',
+  'loyalty.partners.cancellationCount': '{count, plural, zero {{n} استبدال ملغى، خُصم {amount} مما علينا} one {استبدال واحد ملغى، خُصم {amount} مما علينا} two {استبدالان ملغيان، خُصم {amount} مما علينا} few {{n} استبدالات ملغاة، خُصم {amount} مما علينا} many {{n} استبدالًا ملغى، خُصم {amount} مما علينا} other {{n} استبدال ملغى، خُصم {amount} مما علينا}}',
   'loyalty.partners.correct': 'تصحيح',
   'loyalty.partners.correctTitle': 'تصحيح المستحق: {partner}',
   'loyalty.partners.correctIntro': 'التصحيح قيد مستقل في دفتر النقاط مع سببك، ويُسعَّر بسعر النقطة لدى الشريك اليوم. يُحتسب في تسوية هذا الشهر ويبقى في سجل التدقيق؛ ويُلغى التصحيح الخاطئ بتصحيح آخر.',

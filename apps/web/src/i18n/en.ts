@@ -521,6 +521,7 @@ export const en = {
   'loyalty.partners.net': 'Net',
   'loyalty.partners.corrections': 'Corrections',
   'loyalty.partners.correctionCount': '{count, plural, one {{n} correction} other {{n} corrections}}',
+  'loyalty.partners.cancellationCount': '{count, plural, one {{n} redemption cancelled, {amount} off what we owe} other {{n} redemptions cancelled, {amount} off what we owe}}',
   'loyalty.partners.correct': 'Correct',
   'loyalty.partners.correctTitle': 'Correct what is owed: {partner}',
   'loyalty.partners.correctIntro': 'A correction is a ledger entry of its own with your reason, priced at the partner\'s price per point today. It counts in this month\'s settlement and is kept in the audit log; a mistaken one is undone by another.',

@@ -522,6 +522,7 @@ export const fa: Messages = {
   'loyalty.partners.net': 'خالص',
   'loyalty.partners.corrections': 'اصلاحیه‌ها',
   'loyalty.partners.correctionCount': '{count, plural, other {{n} اصلاحیه}}',
+  'loyalty.partners.cancellationCount': '{count, plural, other {{n} خرج لغوشده، {amount} از بدهی ما کم شد}}',
   'loyalty.partners.correct': 'اصلاح',
   'loyalty.partners.correctTitle': 'اصلاح بدهی: {partner}',
   'loyalty.partners.correctIntro': 'اصلاحیه سندی جداگانه در دفتر امتیاز با دلیل شماست و با بهای امروز هر امتیاز نزد این شریک قیمت می‌خورد. در تسویه‌ی همین ماه حساب می‌شود و در گزارش رویدادها می‌ماند؛ اصلاحیه‌ی نادرست را با اصلاحیه‌ای دیگر برمی‌گردانید.',

@@ -397,6 +397,12 @@ function SettlementTable({ report }: { report: Settlement }) {
       cell: (l) => (
         <span className="partners-correction-cell">
           {l.corrections.count > 0 && <span className="muted" data-testid="settlement-corrections">{t('loyalty.partners.correctionCount', { count: l.corrections.count, n: n(l.corrections.count) })}</span>}
+          {/* Redemptions billed to us and cancelled by staff: already taken off what we owe, shown so the month's figure is explained. */}
+          {l.cancellations.count > 0 && (
+            <span className="muted" data-testid="settlement-cancellations">
+              {t('loyalty.partners.cancellationCount', { count: l.cancellations.count, n: n(l.cancellations.count), amount: money(l.cancellations.minor) })}
+            </span>
+          )}
           <Button variant="ghost" onPress={() => setCorrecting(l)}>{t('loyalty.partners.correct')}</Button>
         </span>
       ),
