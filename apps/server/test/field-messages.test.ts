@@ -50,4 +50,16 @@ describe('field messages that name their bound', () => {
     const program = await errorsOf('/api/loyalty/programs', { name: '' }, 'fa');
     expect(program.find((e) => e.field === 'body.name')).toMatchObject({ code: 'too_small', message: 'این خانه را پر کنید.' });
   });
+
+  it("says a refusal's numbers in the reader's digits in its detail, not only in field messages", async () => {
+    const deep = '{"a":' + '['.repeat(100) + ']'.repeat(100) + '}';
+    const detail = async (language: string) => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/customers', payload: deep, headers: { ...t.auth(ws.keys.manager), 'content-type': 'application/json', 'accept-language': language } });
+      expect([res.statusCode, res.json().code]).toEqual([400, 'json_too_deep']);
+      return res.json().detail as string;
+    };
+    expect(await detail('fa')).toBe('بدنه‌ی درخواست بیش از ۶۴ سطح تودرتو است.');
+    expect(await detail('ar')).toBe('نص الطلب متداخل بأكثر من ٦٤ مستوى.');
+    expect(await detail('en')).toBe('The request body nests deeper than 64 levels.');
+  });
 });

@@ -56,7 +56,10 @@ const NUMBER_FORMATS: Record<Locale, Intl.NumberFormat> = {
   fa: new Intl.NumberFormat('fa-IR'), ar: new Intl.NumberFormat('ar-SA-u-nu-arab'), en: new Intl.NumberFormat('en-US'),
 };
 
-/** A bound said in the reader's digits: «۱٬۰۰۰» in Persian, «١٬٠٠٠» in Arabic. */
+/**
+ * A number said in the reader's digits: «۱٬۰۰۰» in Persian, «١٬٠٠٠» in Arabic. Only numbers: a
+ * string stays as given, digits or not (a root-cause code, a question id the person typed).
+ */
 function localNumbers(params: Record<string, string | number>, locale: Locale): Record<string, string | number> {
   return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, typeof value === 'number' ? NUMBER_FORMATS[locale].format(value) : value]));
 }
@@ -87,7 +90,9 @@ function sizeWording(keyword: string | undefined, params: SizeIssue | undefined)
 }
 
 export function problemBody(problem: Problem, locale: Locale, instance?: string): ProblemBody {
-  const detail = localise(problem.code, locale, problem.params);
+  // Counts and amounts in the reader's digits, in the detail as in the field messages.
+  const params = localNumbers(problem.params, locale);
+  const detail = localise(problem.code, locale, params);
   return {
     type: `https://vafa.dev/problems/${problem.code.replace(/_/g, '-')}`,
     title: problem.code,
@@ -96,7 +101,7 @@ export function problemBody(problem: Problem, locale: Locale, instance?: string)
     detail,
     ...(instance ? { instance } : {}),
     ...(problem.fieldErrors.length > 0
-      ? { errors: problem.fieldErrors.map(({ wording, ...e }) => ({ ...e, message: fieldMessage({ ...e, wording }, locale, problem.params) })) }
+      ? { errors: problem.fieldErrors.map(({ wording, ...e }) => ({ ...e, message: fieldMessage({ ...e, wording }, locale, params) })) }
       : {}),
   };
 }
