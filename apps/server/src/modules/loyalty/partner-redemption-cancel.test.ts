@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { callApi, checkedWorkspaces, postOverSocket, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
+import { expectPartnerPayableMatchesBills } from '../../../test/loyalty-ledger.ts';
 import { redeemPartnerOffer } from './partners.service.ts';
 
 // Staff cancel a partner offer's redemption billed to the workspace (the partner bills at
@@ -23,15 +24,7 @@ afterAll(() => t?.close());
 
 const workspace = checkedWorkspaces(() => t, {
   verify: true,
-  also: async (ws) => {
-    const { rows } = await t.database.pool.query(`
-      SELECT (SELECT coalesce(sum(p.amount), 0) FROM loyalty_accounts a JOIN loyalty_postings p ON p.tenant_id = a.tenant_id AND p.account_id = a.id
-              WHERE a.tenant_id = $1 AND a.customer_id IS NULL AND a.kind = 'partner_payable')::bigint AS payable,
-             (SELECT coalesce(sum(CASE direction WHEN 'redeem' THEN points ELSE -points END) FILTER (WHERE billed), 0) FROM loyalty_partner_entries pe
-              WHERE pe.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM loyalty_entries r WHERE r.tenant_id = pe.tenant_id AND r.reverses_entry_id = pe.entry_id))::bigint AS billed`,
-    [ws.tenantId]);
-    expect(rows[0].payable, 'partner_payable against billed partner entries not cancelled').toBe(rows[0].billed);
-  },
+  also: (ws) => expectPartnerPayableMatchesBills(t, ws.tenantId),
 });
 const call = (ws: TestWorkspace, method: Method, url: string, payload?: unknown, options: CallOptions = {}) => callApi(t, ws, method, url, payload, options);
 let serial = 0;
