@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
-import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
 
 let vafa: RunningVafa;
 let browser: Browser;
@@ -30,15 +30,6 @@ async function api<T>(method: string, path: string, body?: unknown, headers: Rec
 async function noSidewaysScroll(): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
-}
-
-/** Waits until `check` holds, polling; generous for a busy machine. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('cancelling a partner redemption billed to the workspace', { timeout: 900_000 }, () => {
@@ -78,7 +69,7 @@ describe('cancelling a partner redemption billed to the workspace', { timeout: 9
     await dialog.waitFor({ state: 'detached' });
     await redemption.getByText(fa['loyalty.member.reversed']).waitFor();
     assert.equal(await redemption.getByRole('button', { name: fa['loyalty.member.reverse'] }).count(), 0, 'no second cancel offered');
-    await eventually(async () => (await api<{ available: number }>('GET', `/api/loyalty/members/${customerId}`)).available === 100, 'the 40 points back');
+    await waitUntil('the 40 points back', async () => (await api<{ available: number }>('GET', `/api/loyalty/members/${customerId}`)).available === 100, 60_000);
     assert.equal((await api<{ stockLeft: number }>('GET', `/api/loyalty/partner-offers/${ticketId}`)).stockLeft, 2);
   });
 
