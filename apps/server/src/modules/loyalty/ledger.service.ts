@@ -247,11 +247,12 @@ export async function reverseEntry(tx: Executor, ctx: LedgerContext, entryId: nu
   // A partner's earn billed to the partner (partners.service.ts) is refused: reversing its points
   // here would leave that bill standing. An offer's redemption billed to the workspace is cancelled
   // whole: its points back and its bill (partner_payable) reversed in the same entry, while its
-  // settlement month is open (cancelPartnerRedemption checks that first).
+  // settlement month is open (entry-reversal.service.ts reverseEntryRepayingOwed checks that first).
+  // A redemption's partner entry, if any, says whether it was billed and which offer's stock it took.
+  const partnerEntry = original.kind === 'redeem' ? await partners.findPartnerEntry(tx, ctx.tenantId, entryId) : undefined;
   let billedRedemption = false;
   if ((await entryDetail(tx, ctx.tenantId, original)).postings.some((p) => p.account === 'partner_payable')) {
-    const billed = original.kind === 'redeem' ? await partners.findPartnerEntry(tx, ctx.tenantId, entryId) : undefined;
-    if (!billed || billed.direction !== 'redeem' || !billed.billed) throw new Problem(409, 'entry_partner_billed');
+    if (!partnerEntry || partnerEntry.direction !== 'redeem' || !partnerEntry.billed) throw new Problem(409, 'entry_partner_billed');
     billedRedemption = true;
   }
   const customerId = original.customerId!;
@@ -291,8 +292,7 @@ export async function reverseEntry(tx: Executor, ctx: LedgerContext, entryId: nu
   }
   if (booked.entryId === undefined) throw new Problem(409, 'entry_already_reversed');
   // A partner offer's redemption reversed gives its stock back.
-  const offerId = original.kind === 'redeem' ? (await partners.findPartnerEntry(tx, ctx.tenantId, entryId))?.offerId : null;
-  if (offerId) await partners.returnOfferStock(tx, ctx.tenantId, offerId);
+  if (partnerEntry?.offerId) await partners.returnOfferStock(tx, ctx.tenantId, partnerEntry.offerId);
   const detail = await getEntry(tx, ctx.tenantId, booked.entryId);
   await publishEvents(tx, ctx.tenantId, [{
     topic: LOYALTY_EVENTS.reversed, payload: { customerId, entryId: booked.entryId, reversesEntryId: entryId, reversedKind: original.kind, points: detail.points, reason: input.reason },
