@@ -195,11 +195,15 @@ export interface SettlementRow {
   cancellations: { count: number; points: number; minor: bigint };
 }
 
-/** The sum of an entry's postings to the workspace's partner_payable account, as `pp.amount`, for the row aliased `alias`. */
-const payablePostingsOf = (alias: 'pe' | 'c') => sql.raw(`LEFT JOIN LATERAL (
+/**
+ * The sum of an entry's postings to the workspace's partner_payable account, as `pp.amount`: the
+ * entry whose id is the column `entryColumn` of the row aliased `alias` (a partner entry's or a
+ * correction's `entry_id`, a reversal's own `id`).
+ */
+const payablePostingsOf = (alias: 'pe' | 'c' | 'r', entryColumn: 'entry_id' | 'id' = 'entry_id') => sql.raw(`LEFT JOIN LATERAL (
       SELECT sum(p.amount) AS amount FROM loyalty_postings p
       JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id AND a.kind = 'partner_payable' AND a.customer_id IS NULL
-      WHERE p.tenant_id = ${alias}.tenant_id AND p.entry_id = ${alias}.entry_id
+      WHERE p.tenant_id = ${alias}.tenant_id AND p.entry_id = ${alias}.${entryColumn}
     ) pp ON true`);
 
 /**
@@ -268,11 +272,7 @@ export async function settlement(db: Executor, tenantId: string, from: Date, to:
       coalesce(sum(pp.amount), 0) AS ledger_points
     FROM loyalty_partner_entries pe
     JOIN loyalty_entries r ON r.tenant_id = pe.tenant_id AND r.reverses_entry_id = pe.entry_id
-    LEFT JOIN LATERAL (
-      SELECT sum(p.amount) AS amount FROM loyalty_postings p
-      JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id AND a.kind = 'partner_payable' AND a.customer_id IS NULL
-      WHERE p.tenant_id = r.tenant_id AND p.entry_id = r.id
-    ) pp ON true
+    ${payablePostingsOf('r', 'id')}
     WHERE pe.tenant_id = ${tenantId} AND pe.created_at >= ${from.toISOString()}::timestamptz AND pe.created_at < ${to.toISOString()}::timestamptz
       AND pe.direction = 'redeem' AND pe.billed
       AND r.created_at >= ${from.toISOString()}::timestamptz AND r.created_at < ${to.toISOString()}::timestamptz
