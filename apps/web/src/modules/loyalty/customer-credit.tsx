@@ -66,7 +66,7 @@ function RefundDialog({ customerId, entry, currency, remaining, onClose }: { cus
   const parsed = amount.trim() === '' ? null : parseMoney(amount, currency, prefs.irrDisplay);
   const badAmount = parsed !== null && !('minor' in parsed && parsed.minor > 0);
   const body = parsed !== null && 'minor' in parsed ? { reason: reason.trim(), amountMinor: parsed.minor } : { reason: reason.trim() };
-  // The server names what is left in minor units and Latin digits; ours says it in the reader's words.
+  // The server names what is left in minor units (rials, not the unit shown); ours says it in the reader's words.
   const problem = submit.error?.code === 'credit_refund_exceeds_remainder' ? t('loyalty.credit.refundTooMuch') : submit.error?.message;
   const handle = async () => {
     const ok = await submit.run(() => request<CreditOperationView>('POST', `/api/loyalty/credit-entries/${entry.id}/refund`, body, undefined, { 'Idempotency-Key': key }));
