@@ -17,13 +17,26 @@ import { monthOf } from './partners.service.ts';
  * settlement month (the workspace's calendar and time zone) is open: once the month has ended its
  * bill may be paid, so the refusal (409 `partner_redemption_settled`) points to a partner
  * correction instead, which finance agrees with the partner. A cancellation is audited.
+ *
+ * Any partner entry reversed (a cancelled redemption, an unbilled one, an earn taken back) frees
+ * what it took of the partner's monthly cap in the month it was counted in, so a cancellation in
+ * the same month makes room for the next redemption; an earlier month's leaves this one alone.
  */
+async function partnerMonthOf(tx: Executor, tenantId: string, at: Date) {
+  const settings = await workspaceSettings(tx, tenantId);
+  return monthOf(settings.calendar, settings.timeZone, at);
+}
+
 export async function reverseEntryRepayingOwed(tx: Executor, ctx: LedgerContext, entryId: number, input: ReverseEntry): Promise<LoyaltyEntryDetailView> {
   const billed = await partners.findPartnerEntry(tx, ctx.tenantId, entryId);
   const cancelsBill = billed?.direction === 'redeem' && billed.billed;
-  if (cancelsBill) {
-    const settings = await workspaceSettings(tx, ctx.tenantId);
-    const month = monthOf(settings.calendar, settings.timeZone, billed.createdAt);
+  // The month (workspace calendar and time zone) of a partner's entry: its counter is freed below.
+  const month = billed ? await partnerMonthOf(tx, ctx.tenantId, billed.createdAt) : undefined;
+  // The partner's row as an earning or redemption reads it (KEY SHARE), before the member's lock as
+  // they take it: a change of its caps (FOR UPDATE, recounting the month) waits for this reversal
+  // or is waited for, so the recount and the release below never miss each other.
+  if (billed) await partners.findPartner(tx, ctx.tenantId, billed.partnerId, 'share');
+  if (cancelsBill && month) {
     if (ctx.now >= month.to) {
       throw new Problem(409, 'partner_redemption_settled', {
         partnerId: billed.partnerId, period: `${String(month.year).padStart(4, '0')}-${String(month.month).padStart(2, '0')}`, calendar: month.calendar,
@@ -34,6 +47,9 @@ export async function reverseEntryRepayingOwed(tx: Executor, ctx: LedgerContext,
   if (reversal.points.available > 0 && reversal.customerId !== null) {
     await repayOwedFromAvailable(tx, ctx, reversal.customerId, { kind: 'reversal', entryId: reversal.id });
   }
+  // What the entry took of its partner's monthly cap is free again, in its own month; last, as the
+  // month's counter row stays locked until commit (a redemption also counts last).
+  if (billed && month) await partners.releaseUsage(tx, ctx.tenantId, billed.partnerId, month.from, billed.direction as 'earn' | 'redeem', billed.points);
   if (cancelsBill) {
     await recordAudit(tx, ctx.tenantId, ctx.actor ?? null, {
       action: 'loyalty.partner_redemption.cancelled', targetType: 'loyalty_entry', targetId: String(entryId),

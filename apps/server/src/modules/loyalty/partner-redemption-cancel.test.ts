@@ -138,4 +138,60 @@ describe('cancelling a partner redemption billed to the workspace', () => {
       expect(localised.body.detail).toMatch(lang === 'ar' ? /تصحيح/ : /correction/);
     }
   });
+
+  it("frees the partner's monthly redeem cap in the month cancelled: the next redemption is accepted and the partner's month shows less redeemed", async () => {
+    const ws = await workspace();
+    const partner = await call(ws, 'POST', '/api/loyalty/partners', {
+      name: { fa: 'سینما آزادی', en: 'Azadi Cinema' }, billingModel: 'at_redemption', pricePerPointMinor: '2000', monthlyRedeemCap: 80,
+    });
+    expect(partner.status, JSON.stringify(partner.body)).toBe(201);
+    const offer = await call(ws, 'POST', `/api/loyalty/partners/${partner.body.id}/offers`, { name: { fa: 'بلیت رایگان' }, pointsCost: 40, minSpendMinor: '0', spendWindowDays: 30 });
+    const customer = await createCustomer(t, ws);
+    expect((await call(ws, 'POST', `/api/loyalty/members/${customer.id}/earnings`, { points: 500, reason: 'هدیه', externalId: ext('gift') })).status).toBe(201);
+    const redeem = () => call(ws, 'POST', `/api/loyalty/partner-offers/${offer.body.id}/redemptions`, { customerId: customer.id, externalId: ext('ticket') });
+    const thisMonth = async () => (await call(ws, 'GET', `/api/loyalty/partners/${partner.body.id}`)).body.thisMonth;
+    const first = await redeem();
+    expect((await redeem()).status).toBe(201);
+    expect(await thisMonth()).toEqual({ earned: 0, redeemed: 80 });
+    const refused = await redeem();
+    expect([refused.status, refused.body.code]).toEqual([409, 'partner_redeem_cap_reached']);
+
+    expect((await cancel(ws, first.body.entry.id)).status).toBe(201);
+    expect(await thisMonth()).toEqual({ earned: 0, redeemed: 40 });
+    const next = await redeem();
+    expect(next.status, JSON.stringify(next.body)).toBe(201);
+    expect(await thisMonth()).toEqual({ earned: 0, redeemed: 80 });
+    expect((await redeem()).body.code).toBe('partner_redeem_cap_reached');
+    // A change of terms recounts the month from the entries: the cancelled one still does not count.
+    expect((await call(ws, 'PATCH', `/api/loyalty/partners/${partner.body.id}`, { monthlyRedeemCap: 80 })).status).toBe(200);
+    expect((await redeem()).body.code).toBe('partner_redeem_cap_reached');
+    expect(await thisMonth()).toEqual({ earned: 0, redeemed: 80 });
+  });
+
+  it("a cancellation of an earlier month's redemption leaves this month's counter alone", async () => {
+    const ws = await workspace();
+    // Billed at earning: its redemptions are not billed, so one of an ended month may still be reversed.
+    const partner = await call(ws, 'POST', '/api/loyalty/partners', {
+      name: { fa: 'کافه نادری' }, billingModel: 'at_earning', pricePerPointMinor: '1000', monthlyRedeemCap: 80,
+    });
+    expect(partner.status, JSON.stringify(partner.body)).toBe(201);
+    const offer = await call(ws, 'POST', `/api/loyalty/partners/${partner.body.id}/offers`, { name: { fa: 'قهوه' }, pointsCost: 40, minSpendMinor: '0', spendWindowDays: 30 });
+    const customer = await createCustomer(t, ws);
+    expect((await call(ws, 'POST', `/api/loyalty/members/${customer.id}/earnings`, { points: 500, reason: 'هدیه', externalId: ext('gift') })).status).toBe(201);
+    const then = new Date(Date.now() - 40 * 86_400_000);
+    const old = await t.database.db.transaction((tx) => redeemPartnerOffer(tx, { tenantId: ws.tenantId, source: 'system:test', now: then }, offer.body.id, { customerId: customer.id, externalId: ext('coffee') }));
+    const redeem = () => call(ws, 'POST', `/api/loyalty/partner-offers/${offer.body.id}/redemptions`, { customerId: customer.id, externalId: ext('coffee') });
+    expect((await redeem()).status).toBe(201);
+    expect((await redeem()).status).toBe(201);
+    const counters = async () => (await t.database.pool.query(
+      `SELECT redeemed::int AS redeemed FROM loyalty_partner_usage WHERE tenant_id = $1 AND partner_id = $2 ORDER BY period_start`, [ws.tenantId, partner.body.id],
+    )).rows.map((r) => r.redeemed);
+    expect(await counters()).toEqual([40, 80]);
+
+    expect((await cancel(ws, old.transaction.entry.id)).status).toBe(201);
+    // The old month's counter gives its 40 back; this month's stays full.
+    expect(await counters()).toEqual([0, 80]);
+    expect((await call(ws, 'GET', `/api/loyalty/partners/${partner.body.id}`)).body.thisMonth).toEqual({ earned: 0, redeemed: 80 });
+    expect((await redeem()).body.code).toBe('partner_redeem_cap_reached');
+  });
 });

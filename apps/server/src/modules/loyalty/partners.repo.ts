@@ -118,13 +118,19 @@ export interface Usage {
   redeemed: number;
 }
 
-/** Points earned and redeemed at each partner over [from, to), from their entries. */
+/**
+ * A partner entry still standing: not reversed by a staff reversal (a cancelled redemption, an
+ * earn taken back). Only those count against the monthly caps; `pe` is the partner entry's alias.
+ */
+const notReversed = sql.raw(`NOT EXISTS (SELECT 1 FROM loyalty_entries r WHERE r.tenant_id = pe.tenant_id AND r.reverses_entry_id = pe.entry_id)`);
+
+/** Points earned and redeemed at each partner over [from, to), from their entries not reversed. */
 export async function usageBetween(db: Executor, tenantId: string, from: Date, to: Date, partnerId?: string): Promise<Map<string, Usage>> {
   const { rows } = await db.execute<{ partner_id: string; earned: string; redeemed: string }>(sql`
     SELECT partner_id, coalesce(sum(points) FILTER (WHERE direction = 'earn'), 0) AS earned, coalesce(sum(points) FILTER (WHERE direction = 'redeem'), 0) AS redeemed
-    FROM loyalty_partner_entries
+    FROM loyalty_partner_entries pe
     WHERE tenant_id = ${tenantId} AND created_at >= ${from.toISOString()}::timestamptz AND created_at < ${to.toISOString()}::timestamptz
-      ${partnerId === undefined ? sql`` : sql`AND partner_id = ${partnerId}`}
+      ${partnerId === undefined ? sql`` : sql`AND partner_id = ${partnerId}`} AND ${notReversed}
     GROUP BY partner_id`);
   return new Map(rows.map((r) => [r.partner_id, { earned: Number(r.earned), redeemed: Number(r.redeemed) }]));
 }
@@ -156,9 +162,9 @@ export async function countAgainstCaps(tx: Executor, c: CapCheck): Promise<boole
     SELECT ${c.tenantId}, ${c.partnerId}, ${c.from.toISOString()}::timestamptz, base.earned + ${c.earned}, base.redeemed + ${c.redeemed}
     FROM (
       SELECT coalesce(sum(points) FILTER (WHERE direction = 'earn'), 0) AS earned, coalesce(sum(points) FILTER (WHERE direction = 'redeem'), 0) AS redeemed
-      FROM loyalty_partner_entries
+      FROM loyalty_partner_entries pe
       WHERE tenant_id = ${c.tenantId} AND partner_id = ${c.partnerId} AND entry_id <> ${c.entryId}
-        AND created_at >= ${c.from.toISOString()}::timestamptz AND created_at < ${c.to.toISOString()}::timestamptz
+        AND created_at >= ${c.from.toISOString()}::timestamptz AND created_at < ${c.to.toISOString()}::timestamptz AND ${notReversed}
     ) base
     WHERE (${c.earnCap}::bigint IS NULL OR base.earned + ${c.earned} <= ${c.earnCap}::bigint)
       AND (${c.redeemCap}::bigint IS NULL OR base.redeemed + ${c.redeemed} <= ${c.redeemCap}::bigint)
@@ -169,15 +175,30 @@ export async function countAgainstCaps(tx: Executor, c: CapCheck): Promise<boole
   return rows.length === 1;
 }
 
-/** Sets the month's counts to what the partner's entries say (a cap set or changed: earlier uncapped entries count too). Call with the partner locked FOR UPDATE. */
+/** Sets the month's counts to what the partner's entries not reversed say (a cap set or changed: earlier uncapped entries count too). Call with the partner locked FOR UPDATE. */
 export async function recountUsage(tx: Executor, tenantId: string, partnerId: string, from: Date, to: Date): Promise<void> {
   await tx.execute(sql`
     INSERT INTO loyalty_partner_usage AS u (tenant_id, partner_id, period_start, earned, redeemed)
     SELECT ${tenantId}, ${partnerId}, ${from.toISOString()}::timestamptz,
       coalesce(sum(points) FILTER (WHERE direction = 'earn'), 0), coalesce(sum(points) FILTER (WHERE direction = 'redeem'), 0)
-    FROM loyalty_partner_entries
+    FROM loyalty_partner_entries pe
     WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId} AND created_at >= ${from.toISOString()}::timestamptz AND created_at < ${to.toISOString()}::timestamptz
+      AND ${notReversed}
     ON CONFLICT (tenant_id, partner_id, period_start) DO UPDATE SET earned = excluded.earned, redeemed = excluded.redeemed`);
+}
+
+/**
+ * Frees what a reversed partner entry took of its own month's counter (the month of the entry,
+ * `from` its first instant: a reversal of an earlier month's entry leaves this month's alone).
+ * A month with no counter (the partner uncapped then) has nothing to free; the next count starts
+ * from the entries not reversed. Never below zero: a counter recounted since may not hold it.
+ */
+export async function releaseUsage(tx: Executor, tenantId: string, partnerId: string, from: Date, direction: 'earn' | 'redeem', points: number): Promise<void> {
+  await tx.execute(sql`
+    UPDATE loyalty_partner_usage
+    SET earned = CASE WHEN ${direction} = 'earn' THEN greatest(earned - ${points}::bigint, 0) ELSE earned END,
+        redeemed = CASE WHEN ${direction} = 'redeem' THEN greatest(redeemed - ${points}::bigint, 0) ELSE redeemed END
+    WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId} AND period_start = ${from.toISOString()}::timestamptz`);
 }
 
 export interface SettlementRow {
