@@ -99,6 +99,26 @@ describe('cancelling a partner redemption billed to the workspace', () => {
     expect(line).toMatchObject({
       redeemedPoints: 40, workspaceOwesPoints: 0, workspaceOwesMinor: '0', netMinor: '0', ledgerPoints: 0, cancellations: { count: 1, points: 40, minor: '80000' },
     });
+    // The CSV says the same figures, the cancellations in columns of their own headed in the reader's language.
+    const report = (await call(ws, 'GET', '/api/loyalty/partner-settlements', undefined, { role: 'finance' })).body;
+    const headers = {
+      fa: ['خرج‌های لغوشده', 'امتیاز لغوشده', 'لغوشده (کم‌شده از بدهی ما)', 'بدهی ما', 'خالص (پرداخت ما)'],
+      ar: ['الاستبدالات الملغاة', 'النقاط الملغاة', 'الملغى (مخصوم مما علينا)', 'مستحق علينا', 'الصافي (ندفعه)'],
+      en: ['Redemptions cancelled', 'Points cancelled', 'Cancelled (off what we owe)', 'We owe', 'Net (we pay)'],
+    } as const;
+    for (const lang of ['fa', 'ar', 'en'] as const) {
+      const csv = await call(ws, 'GET', `/api/loyalty/partner-settlements.csv?period=${report.period}&lang=${lang}`, undefined, { role: 'finance' });
+      expect(csv.status).toBe(200);
+      const [head, ...body] = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/).map((r: string) => r.split(','));
+      const cinema = body.find((r: string[]) => r[0] === (lang === 'en' ? 'Azadi Cinema' : 'سینما آزادی'))!;
+      const cell = (name: string) => cinema[head!.indexOf(name)];
+      const [count, points, minor, owes, net] = headers[lang];
+      expect([cell(count), cell(points), cell(minor)]).toEqual([String(line.cancellations.count), String(line.cancellations.points), line.cancellations.minor]);
+      expect([cell(owes), cell(net)]).toEqual([line.workspaceOwesMinor, line.netMinor]);
+      // Reconciles: what was billed to us less what was cancelled is what we owe.
+      expect(BigInt(cell(owes)!) + BigInt(cell(minor)!)).toBe(80_000n);
+    }
+
     const { rows } = await t.database.pool.query(`SELECT action, target_id, details FROM audit_log WHERE tenant_id = $1 AND action = 'loyalty.partner_redemption.cancelled'`, [ws.tenantId]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ target_id: String(redemptionId), details: { reversalEntryId: cancelled.body.id, partnerId, offerId, points: 40, amountMinor: '80000' } });

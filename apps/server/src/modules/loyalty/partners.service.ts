@@ -491,10 +491,21 @@ export async function correctPartnerPayable(
   return presentCorrection((await repo.listCorrections(tx, ctx.tenantId, partnerId, entryId))[0]!);
 }
 
+// What we owe (points billed to us, the money) is already net of the redemptions cancelled, as in
+// the report; the three cancellation columns say how much of it they took off.
 const CSV_LABELS = {
-  en: ['Partner', 'Billing', 'Points earned', 'Points redeemed', 'Points billed to partner', 'Partner owes', 'Points billed to us', 'We owe', 'Net (we pay)', 'Currency', 'Period'],
-  fa: ['شریک', 'صورتحساب', 'امتیاز کسب‌شده', 'امتیاز خرج‌شده', 'امتیاز به حساب شریک', 'بدهی شریک', 'امتیاز به حساب ما', 'بدهی ما', 'خالص (پرداخت ما)', 'ارز', 'دوره'],
-  ar: ['الشريك', 'الفوترة', 'النقاط المكتسبة', 'النقاط المستبدلة', 'نقاط على حساب الشريك', 'مستحق على الشريك', 'نقاط على حسابنا', 'مستحق علينا', 'الصافي (ندفعه)', 'العملة', 'الفترة'],
+  en: [
+    'Partner', 'Billing', 'Points earned', 'Points redeemed', 'Points billed to partner', 'Partner owes', 'Points billed to us', 'We owe',
+    'Redemptions cancelled', 'Points cancelled', 'Cancelled (off what we owe)', 'Net (we pay)', 'Currency', 'Period',
+  ],
+  fa: [
+    'شریک', 'صورتحساب', 'امتیاز کسب‌شده', 'امتیاز خرج‌شده', 'امتیاز به حساب شریک', 'بدهی شریک', 'امتیاز به حساب ما', 'بدهی ما',
+    'خرج‌های لغوشده', 'امتیاز لغوشده', 'لغوشده (کم‌شده از بدهی ما)', 'خالص (پرداخت ما)', 'ارز', 'دوره',
+  ],
+  ar: [
+    'الشريك', 'الفوترة', 'النقاط المكتسبة', 'النقاط المستبدلة', 'نقاط على حساب الشريك', 'مستحق على الشريك', 'نقاط على حسابنا', 'مستحق علينا',
+    'الاستبدالات الملغاة', 'النقاط الملغاة', 'الملغى (مخصوم مما علينا)', 'الصافي (ندفعه)', 'العملة', 'الفترة',
+  ],
 } as const;
 const BILLING_LABELS = {
   en: { at_earning: 'at earning', at_redemption: 'at redemption' },
@@ -507,6 +518,7 @@ export function settlementCsv(report: SettlementReport, lang: 'fa' | 'ar' | 'en'
   const nameIn = (n: PartnerView['name']) => n[lang] ?? n.fa ?? n.ar ?? n.en ?? '';
   return csvStream(CSV_LABELS[lang], report.items.map((i) => [
     nameIn(i.partnerName), BILLING_LABELS[lang][i.billingModel], i.earnedPoints, i.redeemedPoints, i.partnerOwesPoints, i.partnerOwesMinor,
-    i.workspaceOwesPoints, i.workspaceOwesMinor, i.netMinor, report.currency, `${report.calendar} ${report.period}`,
+    i.workspaceOwesPoints, i.workspaceOwesMinor, i.cancellations.count, i.cancellations.points, i.cancellations.minor, i.netMinor,
+    report.currency, `${report.calendar} ${report.period}`,
   ]));
 }

@@ -211,8 +211,8 @@ describe('partners', () => {
     expect(csv.text.charCodeAt(0)).toBe(0xfeff);
     const rows = csv.text.slice(1).trim().split(/\r?\n/);
     expect(rows[0]).toContain('بدهی شریک');
-    expect(rows).toEqual(expect.arrayContaining([expect.stringContaining('فروشگاه کتاب,هنگام کسب,100,30,100,150000,0,0,-150000,IRR')]));
-    expect(rows).toEqual(expect.arrayContaining([expect.stringContaining('سینما آزادی,هنگام خرج,50,80,0,0,80,180000,180000,IRR')]));
+    expect(rows).toEqual(expect.arrayContaining([expect.stringContaining('فروشگاه کتاب,هنگام کسب,100,30,100,150000,0,0,0,0,0,-150000,IRR')]));
+    expect(rows).toEqual(expect.arrayContaining([expect.stringContaining('سینما آزادی,هنگام خرج,50,80,0,0,80,180000,0,0,0,180000,IRR')]));
     const english = await call(ws, 'GET', `/api/loyalty/partner-settlements.csv?lang=en`, undefined, { role: 'finance' });
     expect(english.text).toContain('Partner owes');
     expect(english.text).toContain('Azadi Cinema');
