@@ -391,10 +391,15 @@ export async function redeemPartnerOffer(tx: Executor, ctx: LedgerContext, offer
   if (offer.stockLeft === 0) throw new Problem(409, 'partner_offer_out_of_stock');
   const threshold = BigInt(offer.minSpendMinor);
   // An offer open to all asks nothing of the orders.
-  const spend = threshold === 0n ? 0n
-    : await repo.memberSpend(tx, ctx.tenantId, customerId, (await workspaceSettings(tx, ctx.tenantId)).currency, new Date(ctx.now.getTime() - offer.spendWindowDays * DAY_MS));
-  if (spend < threshold) {
-    throw new Problem(409, 'partner_offer_locked', { spend: spend.toString(), threshold: offer.minSpendMinor.toString(), days: offer.spendWindowDays });
+  if (threshold > 0n) {
+    const { currency, irrDisplay } = await workspaceSettings(tx, ctx.tenantId);
+    const spend = await repo.memberSpend(tx, ctx.tenantId, customerId, currency, new Date(ctx.now.getTime() - offer.spendWindowDays * DAY_MS));
+    // Both amounts as money (bigint minor units, every digit kept), said in the reader's digits and the workspace's unit.
+    if (spend < threshold) {
+      throw new Problem(409, 'partner_offer_locked', {
+        spend: { money: spend, currency, irrDisplay }, threshold: { money: threshold, currency, irrDisplay }, days: offer.spendWindowDays,
+      });
+    }
   }
   const lots = member ? await ledger.spendableLots(tx, ctx.tenantId, customerId, ctx.now) : [];
   const draws = drawSoonestExpiring(lots, points);

@@ -234,8 +234,17 @@ describe('partners', () => {
     expect(mine.body.items).toEqual([expect.objectContaining({ id: gold.id, spendMinor: '3000000', unlocked: false, partnerName: partnerBody().name })]);
     const locked = await redeem(ws, gold.id, customer.id);
     expect([locked.status, locked.body.code]).toEqual([409, 'partner_offer_locked']);
-    const inFa = await call(ws, 'POST', `/api/loyalty/partner-offers/${gold.id}/redemptions`, { customerId: customer.id, externalId: 'x1' }, { headers: { 'accept-language': 'fa' } });
-    expect(inFa.body.detail).toMatch(/[\u0600-\u06FF]/);
+    // The amounts said as money in the workspace's unit (IRR shown in tomans) and the reader's digits.
+    const detail = async (offerId: string, lang: string) =>
+      (await call(ws, 'POST', `/api/loyalty/partner-offers/${offerId}/redemptions`, { customerId: customer.id, externalId: 'x1' }, { headers: { 'accept-language': lang } })).body.detail;
+    expect(await detail(gold.id, 'fa')).toBe('این پیشنهاد برای اعضایی است که در ۳۶۵ روز گذشته دست‌کم ۵۰۰٬۰۰۰ تومان خرید کرده‌اند؛ خرید این عضو ۳۰۰٬۰۰۰ تومان است. امتیازی خرج نشد.');
+    expect(await detail(gold.id, 'ar')).toBe('هذا العرض متاح للأعضاء الذين أنفقوا ٥٠٠٬٠٠٠ تومان على الأقل في آخر ٣٦٥ يومًا؛ أنفق هذا العضو ٣٠٠٬٠٠٠ تومان. لم تُستبدل أي نقاط.');
+    expect(await detail(gold.id, 'en')).toBe('This offer opens to members who spent at least 500,000 tomans in the last 365 days; this member spent 300,000 tomans. No points were spent.');
+    // A threshold past 2^53 rials keeps every digit (1 toman = 10 rials: a tenth shown).
+    const vast = await offer(ws, cinema.id, { minSpendMinor: '123456789012345671', spendWindowDays: 365, pointsCost: 20 });
+    expect(await detail(vast.id, 'fa')).toContain('دست‌کم ۱۲٬۳۴۵٬۶۷۸٬۹۰۱٬۲۳۴٬۵۶۷٫۱ تومان');
+    expect(await detail(vast.id, 'ar')).toContain('أنفقوا ١٢٬٣٤٥٬٦٧٨٬٩٠١٬٢٣٤٬٥٦٧٫١ تومان');
+    await call(ws, 'PATCH', `/api/loyalty/partner-offers/${vast.id}`, { active: false });
 
     await recordOrder(t, ws, customer.id, { amountMinor: 2_000_000 });
     expect((await call(ws, 'GET', `/api/loyalty/members/${customer.id}/partner-offers`)).body.items[0]).toMatchObject({ spendMinor: '5000000', unlocked: true });

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { PROBLEM_MESSAGES, localise } from '../i18n/messages.ts';
 import { negotiateLocale, type Locale } from '../i18n/locale.ts';
+import { formatMoneyParam, isMoneyParam, type MoneyParam } from '../i18n/money.ts';
 
 export interface FieldError {
   field: string;
@@ -13,6 +14,9 @@ export interface FieldError {
   wording?: { key: string; params: Record<string, string | number> };
 }
 
+/** A value a problem's message says: a number in the reader's digits, money in their digits and the workspace's unit, a string as given. */
+export type ProblemParam = string | number | MoneyParam;
+
 /**
  * An RFC 9457 problem: a stable `code` for programs, a localised `detail` for people.
  * Services throw these; the error handler renders them as application/problem+json.
@@ -21,7 +25,7 @@ export class Problem extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    readonly params: Record<string, string | number> = {},
+    readonly params: Record<string, ProblemParam> = {},
     readonly fieldErrors: FieldError[] = [],
   ) {
     super(code);
@@ -57,11 +61,14 @@ const NUMBER_FORMATS: Record<Locale, Intl.NumberFormat> = {
 };
 
 /**
- * A number said in the reader's digits: «۱٬۰۰۰» in Persian, «١٬٠٠٠» in Arabic. Only numbers: a
+ * A number said in the reader's digits: «۱٬۰۰۰» in Persian, «١٬٠٠٠» in Arabic; money (minor units,
+ * a bigint) in their digits and the workspace's unit, «۲۰٬۰۰۰ تومان». Only numbers and money: a
  * string stays as given, digits or not (a root-cause code, a question id the person typed).
  */
-function localNumbers(params: Record<string, string | number>, locale: Locale): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, typeof value === 'number' ? NUMBER_FORMATS[locale].format(value) : value]));
+function localNumbers(params: Record<string, ProblemParam>, locale: Locale): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [
+    key, typeof value === 'number' ? NUMBER_FORMATS[locale].format(value) : isMoneyParam(value) ? formatMoneyParam(value, locale) : value,
+  ]));
 }
 
 /** What zod keeps of a size issue: what was measured and its bound. */

@@ -1,4 +1,5 @@
 import type { Locale } from './locale.ts';
+import { formatMoneyParam, isMoneyParam, type MoneyParam } from './money.ts';
 
 type Catalog = Record<string, Record<Locale, string>>;
 
@@ -1283,6 +1284,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'اعتبار باید دست‌کم برابر قیمت باشد؛ مابه‌التفاوت هدیه است.',
     ar: 'يجب ألا يقل الرصيد عن السعر؛ والفرق هو المكافأة.',
   },
+  credit_bonus_expiry_days_invalid: {
+    en: 'Bonus expiry is a whole number of days from {min} to {max}, or none. Paid credit never expires.',
+    fa: 'انقضای هدیه باید عددی صحیح از {min} تا {max} روز باشد، یا بدون انقضا. اعتبار پرداختی هرگز منقضی نمی‌شود.',
+    ar: 'مدة انتهاء المكافأة عدد صحيح من الأيام من {min} إلى {max}، أو بلا انتهاء. الرصيد المدفوع لا ينتهي أبدًا.',
+  },
   credit_package_unknown: {
     en: 'There is no such credit package.',
     fa: 'چنین بسته‌ی اعتباری وجود ندارد.',
@@ -1594,10 +1600,12 @@ export const FIELD_NAMES: Catalog = {
   customer: { en: 'contact details', fa: 'مشخصات تماس', ar: 'بيانات التواصل' },
 };
 
-export function localise(code: string, locale: Locale, params: Record<string, string | number> = {}): string {
+/** Money (minor units) is said in the locale's digits and the workspace's unit; other values as given. */
+export function localise(code: string, locale: Locale, params: Record<string, string | number | MoneyParam> = {}): string {
   const template = PROBLEM_MESSAGES[code]?.[locale] ?? PROBLEM_MESSAGES.internal_error![locale];
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
-    const value = String(params[key] ?? '');
+    const given = params[key];
+    const value = isMoneyParam(given) ? formatMoneyParam(given, locale) : String(given ?? '');
     return key === 'field' ? (FIELD_NAMES[value]?.[locale] ?? value) : value;
   });
 }
