@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IsoInstant, NO_CONTROL_CHARACTERS, Uuid } from './common.ts';
 import { ExternalRef } from './interactions.ts';
-import { LOYALTY_POINTS_MAX, LoyaltyEntryDetailView } from './loyalty.ts';
+import { LOYALTY_POINTS_MAX, LoyaltyEntryDetailView, LoyaltyEntryView } from './loyalty.ts';
 import { LoyaltyLocalName, WINDOW_DISORDERED, windowOrdered } from './loyalty-rewards.ts';
 
 // Coalition partners on the points ledger (issue 12): a partner's catalogue of offers, unlocked
@@ -231,3 +231,18 @@ export type PartnerCorrectionView = z.infer<typeof PartnerCorrectionView>;
 
 export const PartnerCorrectionList = z.object({ items: z.array(PartnerCorrectionView) }).meta({ id: 'LoyaltyPartnerCorrectionList' });
 export type PartnerCorrectionList = z.infer<typeof PartnerCorrectionList>;
+
+/**
+ * The partner, and for a redemption the offer, a ledger entry belongs to: read from its partner
+ * entry when the history is read (a reversal's from the entry it reverses), names as they are now.
+ */
+export const LoyaltyPartnerLink = z.object({
+  partnerId: Uuid, partnerName: LoyaltyLocalName, offerId: Uuid.nullable(), offerName: LoyaltyLocalName.nullable(),
+}).meta({ id: 'LoyaltyPartnerLink' });
+export type LoyaltyPartnerLink = z.infer<typeof LoyaltyPartnerLink>;
+
+/** A member's history as staff read it: each entry with its partner and offer, if any. */
+export const LoyaltyHistoryEntry = LoyaltyEntryView.extend({ partner: LoyaltyPartnerLink.nullable() }).meta({ id: 'LoyaltyHistoryEntry' });
+export type LoyaltyHistoryEntry = z.infer<typeof LoyaltyHistoryEntry>;
+export const LoyaltyHistoryPage = z.object({ items: z.array(LoyaltyHistoryEntry), nextCursor: z.string().nullable() }).meta({ id: 'LoyaltyHistoryPage' });
+export type LoyaltyHistoryPage = z.infer<typeof LoyaltyHistoryPage>;

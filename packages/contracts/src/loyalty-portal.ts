@@ -106,6 +106,8 @@ export const MemberHistoryItem = z.object({
   pending: z.number().int(),
   qualifying: z.number().int(),
   at: IsoInstant,
+  /** the partner and offer of a partner's earn or offer redeemed (or of the one a correction reverses), to name in the member's language */
+  partner: z.object({ partnerName: LoyaltyLocalName, offerName: LoyaltyLocalName.nullable() }).nullable(),
 }).meta({ id: 'MemberHistoryItem' });
 export type MemberHistoryItem = z.infer<typeof MemberHistoryItem>;
 

@@ -1,5 +1,5 @@
 import {
-  EarnPoints, LoyaltyBalanceView, LoyaltyCustomerParams, LoyaltyEntryDetailView, LoyaltyEntryPage, LoyaltyEntryParams, LoyaltyExpiryRunView,
+  EarnPoints, LoyaltyBalanceView, LoyaltyCustomerParams, LoyaltyEntryDetailView, LoyaltyEntryParams, LoyaltyHistoryPage, LoyaltyExpiryRunView,
   LoyaltyHistoryQuery, LoyaltyVerifyView, RedeemPoints, ReverseEntry,
 } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
@@ -45,10 +45,10 @@ export function registerLoyaltyLedgerRoutes(app: App, deps: ModuleDeps): void {
       tags: ['loyalty'],
       summary: 'A member\'s points history, newest first',
       operationId: 'listLoyaltyEntries',
-      description: 'Every entry that changed the member\'s points, with its reason and what it did to available, pending and qualifying points. Pass `nextCursor` back as `cursor`.',
+      description: 'Every entry that changed the member\'s points, with its reason and what it did to available, pending and qualifying points; an entry of a partner (an earn there, an offer redeemed, or the reversal of one) names the partner and offer under `partner`, as they are named now. Pass `nextCursor` back as `cursor`.',
       params: LoyaltyCustomerParams,
       querystring: LoyaltyHistoryQuery,
-      response: { 200: LoyaltyEntryPage },
+      response: { 200: LoyaltyHistoryPage },
     },
   }, async (req) => memberHistory(db, req.tenantId, req.params.customerId, req.query));
 

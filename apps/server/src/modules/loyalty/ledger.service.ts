@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  EarnPoints, LoyaltyEntryDetailView, LoyaltyEntryPage, LoyaltyEntryView, LoyaltyExpiryRunView, LoyaltyHistoryQuery, RedeemPoints,
+  EarnPoints, LoyaltyEntryDetailView, LoyaltyEntryView, LoyaltyExpiryRunView, LoyaltyHistoryEntry, LoyaltyHistoryPage, LoyaltyHistoryQuery, RedeemPoints,
   ReverseEntry,
 } from '@vafa/contracts';
 import type { Database, Executor } from '../../platform/db/connect.ts';
@@ -395,11 +395,15 @@ export async function settleDueEverywhere(database: Database, now: Date, lanes =
 const CURSOR = /^[1-9][0-9]{0,14}$/;
 
 /** The member's history, newest first, every entry with its reason. */
-export async function memberHistory(db: Executor, tenantId: string, customerId: string, query: LoyaltyHistoryQuery): Promise<LoyaltyEntryPage> {
+export async function memberHistory(db: Executor, tenantId: string, customerId: string, query: LoyaltyHistoryQuery): Promise<LoyaltyHistoryPage> {
   if (query.cursor !== undefined && !CURSOR.test(query.cursor)) throw new Problem(400, 'invalid_cursor');
   const standing = await repo.customerStanding(db, tenantId, customerId);
   if (!standing) throw notFound();
   const rows = await repo.memberEntries(db, tenantId, customerId, query.cursor === undefined ? undefined : Number(query.cursor), query.limit + 1);
   const page = rows.slice(0, query.limit);
-  return { items: page.map(presentEntry), nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.id) : null };
+  const links = await partners.partnerLinks(db, tenantId, page.map((r) => r.id));
+  return {
+    items: page.map((r) => ({ ...presentEntry(r), partner: (links.get(r.id) as LoyaltyHistoryEntry['partner'] | undefined) ?? null })),
+    nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.id) : null,
+  };
 }

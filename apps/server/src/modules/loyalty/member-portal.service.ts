@@ -1,5 +1,5 @@
 import type {
-  CalendarId, Locale, LoyaltyEntryView, LoyaltyLocalName, MemberCatalogueView, MemberDonate, MemberDonationReceipt, MemberEntryCause, MemberHistoryItem,
+  CalendarId, Locale, LoyaltyEntryView, LoyaltyHistoryEntry, LoyaltyLocalName, MemberCatalogueView, MemberDonate, MemberDonationReceipt, MemberEntryCause, MemberHistoryItem,
   MemberCreditView, MemberHistoryPage, MemberHistoryQuery, MemberPartnerRedemption, MemberPortalView,
 } from '@vafa/contracts';
 import { sql } from 'drizzle-orm';
@@ -119,7 +119,7 @@ export function entryCause(entry: Pick<LoyaltyEntryView, 'kind' | 'source' | 'ex
   }
 }
 
-function presentHistoryItem(entry: LoyaltyEntryView): MemberHistoryItem {
+function presentHistoryItem(entry: LoyaltyHistoryEntry): MemberHistoryItem {
   const cause = entryCause(entry);
   return {
     id: entry.id,
@@ -134,6 +134,8 @@ function presentHistoryItem(entry: LoyaltyEntryView): MemberHistoryItem {
     pending: entry.points.pending,
     qualifying: entry.points.qualifying,
     at: entry.createdAt,
+    // Named in the member's language by the page; ids and prices are the workspace's business.
+    partner: entry.partner ? { partnerName: entry.partner.partnerName, offerName: entry.partner.offerName } : null,
   };
 }
 

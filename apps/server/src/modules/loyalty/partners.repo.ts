@@ -94,6 +94,30 @@ export async function findPartnerEntry(db: Executor, tenantId: string, entryId: 
   return row;
 }
 
+export interface PartnerLink {
+  partnerId: string;
+  partnerName: Record<string, string>;
+  offerId: string | null;
+  offerName: Record<string, string> | null;
+}
+
+/**
+ * The partner and offer of each of these entries that has one: its own partner entry, or for a
+ * reversal the reversed entry's. Read when a history is read, so entries written before this
+ * was shown need nothing rewritten, and names are as the partner and offer are named now.
+ */
+export async function partnerLinks(db: Executor, tenantId: string, entryIds: number[]): Promise<Map<number, PartnerLink>> {
+  if (entryIds.length === 0) return new Map();
+  const { rows } = await db.execute<{ entry_id: string; partner_id: string; partner_name: Record<string, string>; offer_id: string | null; offer_name: Record<string, string> | null }>(sql`
+    SELECT e.id AS entry_id, pe.partner_id, p.name AS partner_name, pe.offer_id, o.name AS offer_name
+    FROM loyalty_entries e
+    JOIN loyalty_partner_entries pe ON pe.tenant_id = e.tenant_id AND pe.entry_id = coalesce(e.reverses_entry_id, e.id)
+    JOIN loyalty_partners p ON p.tenant_id = pe.tenant_id AND p.id = pe.partner_id
+    LEFT JOIN loyalty_partner_offers o ON o.tenant_id = pe.tenant_id AND o.id = pe.offer_id
+    WHERE e.tenant_id = ${tenantId} AND e.id = ANY(${`{${entryIds.join(',')}}`}::bigint[])`);
+  return new Map(rows.map((r) => [Number(r.entry_id), { partnerId: r.partner_id, partnerName: r.partner_name, offerId: r.offer_id, offerName: r.offer_name }]));
+}
+
 /**
  * The member's spend over [from, now): orders placed in the window in the workspace currency,
  * returned ones left out, in minor units (a decimal string: rial sums outgrow a double).

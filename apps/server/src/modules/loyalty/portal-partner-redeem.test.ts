@@ -167,4 +167,47 @@ describe('a member redeems a partner offer from the portal', () => {
     expect((await redeem(ws, cookie, 'not-a-uuid', 'k')).status).toBe(400);
     expect(await available(ws, customer.id)).toBe(100);
   });
+
+  it('names the partner and offer of each partner line in the history, the portal and the staff API alike, read from the entry', async () => {
+    const ws = await workspace();
+    const cinema = await partner(ws);
+    const ticket = await offer(ws, cinema.id);
+    // A partner named in Persian only: every reader gets that name.
+    const cafe = await partner(ws, { name: { fa: 'کافه نادری' }, billingModel: 'at_earning', pricePerPointMinor: '1000' });
+    const customer = await member(ws, 100);
+    const cookie = await session(ws, customer.id);
+    const redeemed = await redeem(ws, cookie, ticket.id, 'tap-names');
+    expect(redeemed.status, redeemed.text).toBe(201);
+    const earned = await call(ws, 'POST', `/api/loyalty/partners/${cafe.id}/earnings`, { customerId: customer.id, points: 15, externalId: 'pos-1' });
+    expect(earned.status, JSON.stringify(earned.body)).toBe(201);
+    // Staff cancel the ticket: the reversal names what it reverses.
+    const redemptionId = (await call(ws, 'GET', `/api/loyalty/members/${customer.id}/entries`)).body.items.find((e: { kind: string }) => e.kind === 'redeem').id;
+    const cancelled = await call(ws, 'POST', `/api/loyalty/entries/${redemptionId}/reversal`, { reason: 'لغو' }, { headers: { 'idempotency-key': 'cancel-names' } });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(201);
+
+    const ticketNames = { partnerName: { fa: 'سینما آزادی', ar: 'سينما آزادي', en: 'Azadi Cinema' }, offerName: { fa: 'بلیت رایگان', ar: 'تذكرة مجانية', en: 'Free ticket' } };
+    const portal = await t.app.inject({ method: 'GET', url: `/api/public/loyalty/${ws.slug}/me/history`, headers: { cookie, 'accept-language': 'fa' } });
+    expect(portal.statusCode, portal.body).toBe(200);
+    expect(portal.json().items.map((i: { cause: string; points: number; partner: unknown }) => [i.cause, i.points, i.partner])).toEqual([
+      ['correction', 40, ticketNames],
+      ['order', 15, { partnerName: { fa: 'کافه نادری' }, offerName: null }],
+      ['redeemed', -40, ticketNames],
+      ['order', 100, null],
+    ]);
+    for (const secret of [cinema.id, ticket.id, '2345']) expect(portal.body).not.toContain(secret);
+
+    const staff = await call(ws, 'GET', `/api/loyalty/members/${customer.id}/entries`);
+    expect(staff.status).toBe(200);
+    expect(staff.body.items.map((e: { kind: string; partner: unknown }) => [e.kind, e.partner])).toEqual([
+      ['reversal', { partnerId: cinema.id, offerId: ticket.id, ...ticketNames }],
+      ['earn', { partnerId: cafe.id, partnerName: { fa: 'کافه نادری' }, offerId: null, offerName: null }],
+      ['redeem', { partnerId: cinema.id, offerId: ticket.id, ...ticketNames }],
+      ['earn', null],
+    ]);
+    // Named as they are named now: a renamed offer reads with its new name on the old lines.
+    expect((await call(ws, 'PATCH', `/api/loyalty/partner-offers/${ticket.id}`, { name: { fa: 'بلیت ویژه', en: 'VIP ticket' } })).status).toBe(200);
+    const renamed = await call(ws, 'GET', `/api/loyalty/members/${customer.id}/entries`);
+    expect(renamed.body.items[2].partner.offerName).toEqual({ fa: 'بلیت ویژه', en: 'VIP ticket' });
+  });
 });
+
