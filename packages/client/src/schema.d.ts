@@ -3230,7 +3230,7 @@ export interface paths {
         };
         /**
          * A member's points history, newest first
-         * @description Every entry that changed the member's points, with its reason and what it did to available, pending and qualifying points. Pass `nextCursor` back as `cursor`.
+         * @description Every entry that changed the member's points, with its reason and what it did to available, pending and qualifying points; an entry of a partner (an earn there, an offer redeemed, or the reversal of one) names the partner and offer under `partner`, as they are named now. Pass `nextCursor` back as `cursor`.
          */
         get: operations["listLoyaltyEntries"];
         put?: never;
@@ -10396,6 +10396,18 @@ export interface components {
             qualifying: number;
             /** Format: date-time */
             at: string;
+            partner: {
+                partnerName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                offerName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                } | null;
+            } | null;
         };
         MemberHistoryPageInput: {
             items: components["schemas"]["MemberHistoryItemInput"][];
@@ -11310,6 +11322,44 @@ export interface components {
         };
         LoyaltyPartnerCorrectionListInput: {
             items: components["schemas"]["LoyaltyPartnerCorrectionInput"][];
+        };
+        LoyaltyPartnerLinkInput: {
+            /** Format: uuid */
+            partnerId: string;
+            partnerName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            offerId: string | null;
+            offerName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            } | null;
+        };
+        LoyaltyHistoryEntryInput: {
+            id: number;
+            /** @enum {string} */
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            customerId: string | null;
+            reason: string | null;
+            externalId: string | null;
+            source: string;
+            points: {
+                available: number;
+                pending: number;
+                qualifying: number;
+            };
+            reversesEntryId: number | null;
+            reversedByEntryId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            partner: components["schemas"]["LoyaltyPartnerLinkInput"] | null;
+        };
+        LoyaltyHistoryPageInput: {
+            items: components["schemas"]["LoyaltyHistoryEntryInput"][];
+            nextCursor: string | null;
         };
         LoyaltyPointValueInput: {
             points: number;
@@ -16767,6 +16817,18 @@ export interface components {
             qualifying: number;
             /** Format: date-time */
             at: string;
+            partner: {
+                partnerName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                };
+                offerName: {
+                    fa?: string;
+                    ar?: string;
+                    en?: string;
+                } | null;
+            } | null;
         };
         MemberHistoryPage: {
             items: components["schemas"]["MemberHistoryItem"][];
@@ -17681,6 +17743,44 @@ export interface components {
         };
         LoyaltyPartnerCorrectionList: {
             items: components["schemas"]["LoyaltyPartnerCorrection"][];
+        };
+        LoyaltyPartnerLink: {
+            /** Format: uuid */
+            partnerId: string;
+            partnerName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            offerId: string | null;
+            offerName: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            } | null;
+        };
+        LoyaltyHistoryEntry: {
+            id: number;
+            /** @enum {string} */
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            customerId: string | null;
+            reason: string | null;
+            externalId: string | null;
+            source: string;
+            points: {
+                available: number;
+                pending: number;
+                qualifying: number;
+            };
+            reversesEntryId: number | null;
+            reversedByEntryId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            partner: components["schemas"]["LoyaltyPartnerLink"] | null;
+        };
+        LoyaltyHistoryPage: {
+            items: components["schemas"]["LoyaltyHistoryEntry"][];
+            nextCursor: string | null;
         };
         LoyaltyPointValue: {
             points: number;
@@ -25428,7 +25528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LoyaltyEntryPage"];
+                    "application/json": components["schemas"]["LoyaltyHistoryPage"];
                 };
             };
             400: components["responses"]["ValidationFailed"];
