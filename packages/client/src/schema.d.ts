@@ -4503,7 +4503,7 @@ export interface paths {
         put?: never;
         /**
          * Add a prepaid credit package
-         * @description The member pays `priceMinor` and gets `creditMinor` (at least the price; the difference is bonus credit, kept apart from paid credit) in the workspace's currency. Audited.
+         * @description The member pays `priceMinor` and gets `creditMinor` (at least the price; the difference is bonus credit, kept apart from paid credit) in the workspace's currency. Paid credit is the customer's money and never expires; bonus credit may: with `bonusExpiryDays` (a whole number from 1 to 3650; null or absent: never) each purchase's bonus expires that many days after the purchase, and the hourly job moves what is left of it to the workspace's `bonus_expired` account. A bonus expiry out of range or not whole is 422 `credit_bonus_expiry_days_invalid`; a credit below the price 422 `credit_below_price`. Audited.
          */
         post: operations["createCreditPackage"];
         delete?: never;
@@ -4526,8 +4526,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename a package or stop selling it
-         * @description Price and credit stay as sold; a new offer is a new package. Audited.
+         * Rename a package, change its bonus expiry or stop selling it
+         * @description Price and credit stay as sold; a new offer is a new package. A new `bonusExpiryDays` (1 to 3650, null: never; else 422 `credit_bonus_expiry_days_invalid`) applies to purchases from then on: bonus already bought keeps its date. Paid credit never expires. Audited.
          */
         patch: operations["updateCreditPackage"];
         trace?: never;
@@ -4539,7 +4539,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A member's prepaid credit and its latest 50 operations */
+        /**
+         * A member's prepaid credit, the bonus that will expire and the latest 50 operations
+         * @description `expiringBonus` lists what is left of each purchase's bonus that has an expiry, soonest first (at most 10). Paid credit never expires; bonus without an expiry is not listed.
+         */
         get: operations["getMemberCredit"];
         put?: never;
         post?: never;
@@ -4580,7 +4583,7 @@ export interface paths {
         put?: never;
         /**
          * Refund a prepaid credit package purchase, in full or in part
-         * @description A reversing `refund` entry: paid credit goes back to funding and the bonus that came with it back to bonus issuance. What is left of a purchase is its paid and bonus credit less its earlier refunds. Without `amountMinor`, all that is left: credit is pooled, so the member must still hold it, otherwise 409 `credit_already_spent` with nothing written. With `amountMinor`, that much of the paid money, never more than is left of the purchase and unspent by the member (409 `credit_refund_exceeds_remainder`, with `remaining`); the bonus withdrawn is the purchase's bonus in the same proportion, rounded up (all of it with the last of the money), never more than the member holds. Only a purchase (409 `credit_entry_not_refundable`); nothing left, 409 `credit_already_refunded`. The `Idempotency-Key` replays the answer. Audited.
+         * @description A reversing `refund` entry: paid credit goes back to funding and the bonus that came with it back to bonus issuance. What is left of a purchase is its paid and bonus credit less its earlier refunds. Without `amountMinor`, all that is left: credit is pooled, so the member must still hold it, otherwise 409 `credit_already_spent` with nothing written. With `amountMinor`, that much of the paid money, never more than is left of the purchase and unspent by the member (409 `credit_refund_exceeds_remainder`, with `remaining`); the bonus withdrawn is the purchase's bonus in the same proportion, rounded up (all of it with the last of the money). The bonus is withdrawn only from the purchase's own bonus (for a purchase from before bonus expiry, from the member's bonus of then), never more than is left of it; without `amountMinor`, bonus of the purchase already spent is 409 `credit_already_spent`, while bonus that expired only leaves less to withdraw. Only a purchase (409 `credit_entry_not_refundable`); nothing left, 409 `credit_already_refunded`. The `Idempotency-Key` replays the answer. Audited.
          */
         post: operations["refundCreditPurchase"];
         delete?: never;
@@ -4600,7 +4603,7 @@ export interface paths {
         put?: never;
         /**
          * Spend a member's prepaid credit at a checkout
-         * @description Paid credit first, then bonus credit, in one balanced entry; concurrent spends of a member take turns, and one the balance does not cover is 409 `insufficient_credit` with nothing written. Needs an idempotency key: `externalId` (the payment or checkout, so it counts once whoever sends it) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first entry with 200; used for a different operation, 409 `external_id_conflict`. Audited.
+         * @description Paid credit first, then bonus credit drawn from the purchases' bonus soonest-expiring first (bonus without expiry last; bonus past its expiry is expired first, never spent), in one balanced entry; concurrent spends of a member take turns, and one the balance does not cover is 409 `insufficient_credit` with nothing written. Needs an idempotency key: `externalId` (the payment or checkout, so it counts once whoever sends it) or the `Idempotency-Key` header; without either, 400 `idempotency_key_required`. The same key again answers the first entry with 200; used for a different operation, 409 `external_id_conflict`. Audited.
          */
         post: operations["spendCredit"];
         delete?: never;
@@ -4618,7 +4621,7 @@ export interface paths {
         };
         /**
          * Prepaid credit liability and the credit ledger checked
-         * @description In the workspace's currency: paid and bonus credit members hold (each a liability of its own), sold, bonus issued, spent from each; and `ok` false with counts when any entry does not balance or any cached balance differs from its postings.
+         * @description In the workspace's currency: paid and bonus credit members hold (each a liability of its own), sold, bonus issued, spent from each, bonus expired; and `ok` false with counts when any entry does not balance, any cached balance differs from its postings, or any member's bonus lots differ from their cached bonus or bonus postings, or a lot from its draws.
          */
         get: operations["getCreditReport"];
         put?: never;
@@ -10978,6 +10981,11 @@ export interface components {
             };
             priceMinor: number;
             creditMinor: number;
+            /**
+             * @description Days a purchase's bonus credit lasts (1 to 3650); null: never. Paid credit never expires.
+             * @default null
+             */
+            bonusExpiryDays?: number | null;
             /** @default true */
             active?: boolean;
         };
@@ -10987,6 +10995,8 @@ export interface components {
                 ar: string;
                 en: string;
             };
+            /** @description Days a purchase's bonus credit lasts (1 to 3650); null: never. Paid credit never expires. */
+            bonusExpiryDays?: number | null;
             active?: boolean;
         };
         CreditPackageInput: {
@@ -11003,6 +11013,7 @@ export interface components {
             priceMinor: number;
             creditMinor: number;
             bonusMinor: number;
+            bonusExpiryDays: number | null;
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -11033,7 +11044,7 @@ export interface components {
         CreditEntryInput: {
             id: number;
             /** @enum {string} */
-            kind: "purchase" | "spend" | "refund";
+            kind: "purchase" | "spend" | "refund" | "expire";
             /** Format: uuid */
             customerId: string;
             currency: string;
@@ -11054,8 +11065,17 @@ export interface components {
             reason: string;
             amountMinor?: number;
         };
+        CreditBonusLotInput: {
+            id: number;
+            purchaseEntryId: number | null;
+            amountMinor: number;
+            remainingMinor: number;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         CreditMemberInput: {
             balance: components["schemas"]["CreditBalanceInput"];
+            expiringBonus: components["schemas"]["CreditBonusLotInput"][];
             entries: components["schemas"]["CreditEntryInput"][];
         };
         CreditReportInput: {
@@ -11066,9 +11086,13 @@ export interface components {
             bonusIssuedMinor: number;
             spentPaidMinor: number;
             spentBonusMinor: number;
+            bonusExpiredMinor: number;
             ok: boolean;
             unbalancedEntries: number;
             driftedBalances: number;
+            bonusLotsApartFromBalances: number;
+            bonusLotsApartFromPostings: number;
+            driftedBonusLots: number;
         };
         MemberPortalGamesInput: {
             games: components["schemas"]["LoyaltyMemberGamesInput"];
@@ -17399,6 +17423,11 @@ export interface components {
             };
             priceMinor: number;
             creditMinor: number;
+            /**
+             * @description Days a purchase's bonus credit lasts (1 to 3650); null: never. Paid credit never expires.
+             * @default null
+             */
+            bonusExpiryDays: number | null;
             /** @default true */
             active: boolean;
         };
@@ -17408,6 +17437,8 @@ export interface components {
                 ar: string;
                 en: string;
             };
+            /** @description Days a purchase's bonus credit lasts (1 to 3650); null: never. Paid credit never expires. */
+            bonusExpiryDays?: number | null;
             active?: boolean;
         };
         CreditPackage: {
@@ -17424,6 +17455,7 @@ export interface components {
             priceMinor: number;
             creditMinor: number;
             bonusMinor: number;
+            bonusExpiryDays: number | null;
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -17454,7 +17486,7 @@ export interface components {
         CreditEntry: {
             id: number;
             /** @enum {string} */
-            kind: "purchase" | "spend" | "refund";
+            kind: "purchase" | "spend" | "refund" | "expire";
             /** Format: uuid */
             customerId: string;
             currency: string;
@@ -17475,8 +17507,17 @@ export interface components {
             reason: string;
             amountMinor?: number;
         };
+        CreditBonusLot: {
+            id: number;
+            purchaseEntryId: number | null;
+            amountMinor: number;
+            remainingMinor: number;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         CreditMember: {
             balance: components["schemas"]["CreditBalance"];
+            expiringBonus: components["schemas"]["CreditBonusLot"][];
             entries: components["schemas"]["CreditEntry"][];
         };
         CreditReport: {
@@ -17487,9 +17528,13 @@ export interface components {
             bonusIssuedMinor: number;
             spentPaidMinor: number;
             spentBonusMinor: number;
+            bonusExpiredMinor: number;
             ok: boolean;
             unbalancedEntries: number;
             driftedBalances: number;
+            bonusLotsApartFromBalances: number;
+            bonusLotsApartFromPostings: number;
+            driftedBonusLots: number;
         };
         MemberPortalGames: {
             games: components["schemas"]["LoyaltyMemberGames"];

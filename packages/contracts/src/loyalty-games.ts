@@ -120,22 +120,36 @@ export type LoyaltyMemberGamesView = z.infer<typeof LoyaltyMemberGamesView>;
 
 const MoneyMinor = z.number().int().min(1).max(1_000_000_000_000_000);
 
+/**
+ * How many days each purchase's bonus credit lasts from the purchase, a whole number from 1 to
+ * 3650; null: it never expires. Paid credit is the customer's money and never expires. Any number
+ * is taken here and checked by the server, so one out of range or not whole is 422
+ * `credit_bonus_expiry_days_invalid` with its field.
+ */
+const BonusExpiryDays = z.number().nullable().meta({ description: 'Days a purchase\'s bonus credit lasts (1 to 3650); null: never. Paid credit never expires.' });
+
 export const CreateCreditPackage = z.strictObject({
   name: LoyaltyGameName,
   /** what the member pays, in the workspace currency's minor units */
   priceMinor: MoneyMinor,
   /** the credit it gives, at least the price: the difference is bonus credit */
   creditMinor: MoneyMinor,
+  bonusExpiryDays: BonusExpiryDays.default(null),
   active: z.boolean().default(true),
 }).meta({ id: 'CreateCreditPackage' });
 export type CreateCreditPackage = z.infer<typeof CreateCreditPackage>;
 
-export const UpdateCreditPackage = z.strictObject({ name: LoyaltyGameName.optional(), active: z.boolean().optional() }).meta({ id: 'UpdateCreditPackage' });
+/** A new bonus expiry applies to purchases from then on; bonus already bought keeps its date. */
+export const UpdateCreditPackage = z.strictObject({ name: LoyaltyGameName.optional(), bonusExpiryDays: BonusExpiryDays.optional(), active: z.boolean().optional() })
+  .meta({ id: 'UpdateCreditPackage' });
 export type UpdateCreditPackage = z.infer<typeof UpdateCreditPackage>;
 
 export const CreditPackageView = z.object({
   id: Uuid, programId: Uuid, name: NameView, currency: z.string(), priceMinor: z.number().int(), creditMinor: z.number().int(),
-  bonusMinor: z.number().int(), active: z.boolean(), createdAt: IsoInstant, updatedAt: IsoInstant,
+  bonusMinor: z.number().int(),
+  /** days each purchase's bonus lasts; null: never */
+  bonusExpiryDays: z.number().int().nullable(),
+  active: z.boolean(), createdAt: IsoInstant, updatedAt: IsoInstant,
 }).meta({ id: 'CreditPackage' });
 export type CreditPackageView = z.infer<typeof CreditPackageView>;
 export const CreditPackageList = z.object({ items: z.array(CreditPackageView) }).meta({ id: 'CreditPackageList' });
@@ -166,7 +180,7 @@ export const CreditBalanceView = z.object({
 export type CreditBalanceView = z.infer<typeof CreditBalanceView>;
 
 export const CreditEntryView = z.object({
-  id: z.number().int(), kind: z.enum(['purchase', 'spend', 'refund']), customerId: Uuid, currency: z.string(), packageId: Uuid.nullable(), externalId: z.string().nullable(),
+  id: z.number().int(), kind: z.enum(['purchase', 'spend', 'refund', 'expire']), customerId: Uuid, currency: z.string(), packageId: Uuid.nullable(), externalId: z.string().nullable(),
   reason: z.string().nullable(),
   /** what it did to the member's paid and bonus credit (negative: spent) */
   paidMinor: z.number().int(), bonusMinor: z.number().int(), createdAt: IsoInstant,
@@ -189,7 +203,23 @@ export const RefundCreditPurchase = z.strictObject({
 export type RefundCreditPurchase = z.infer<typeof RefundCreditPurchase>;
 export const CreditEntryParams = z.strictObject({ entryId: z.string().regex(/^[1-9][0-9]{0,14}$/, 'an entry id') });
 
-export const CreditMemberView = z.object({ balance: CreditBalanceView, entries: z.array(CreditEntryView) }).meta({ id: 'CreditMember' });
+/** Bonus credit of one purchase still held, and when it expires. */
+export const CreditBonusLotView = z.object({
+  id: z.number().int(),
+  /** the purchase it came with */
+  purchaseEntryId: z.number().int().nullable(),
+  amountMinor: z.number().int(),
+  remainingMinor: z.number().int(),
+  expiresAt: IsoInstant,
+}).meta({ id: 'CreditBonusLot' });
+export type CreditBonusLotView = z.infer<typeof CreditBonusLotView>;
+
+export const CreditMemberView = z.object({
+  balance: CreditBalanceView,
+  /** bonus credit held that will expire, soonest first (at most 10); bonus without an expiry is not listed */
+  expiringBonus: z.array(CreditBonusLotView),
+  entries: z.array(CreditEntryView),
+}).meta({ id: 'CreditMember' });
 export type CreditMemberView = z.infer<typeof CreditMemberView>;
 
 /** The workspace's credit: what members hold (the liability, paid and bonus apart), what was sold and spent, and any drift (there must be none). */
@@ -197,7 +227,15 @@ export const CreditReportView = z.object({
   currency: z.string(),
   paidLiabilityMinor: z.number().int(), bonusLiabilityMinor: z.number().int(),
   soldMinor: z.number().int(), bonusIssuedMinor: z.number().int(), spentPaidMinor: z.number().int(), spentBonusMinor: z.number().int(),
+  /** bonus credit that expired unspent */
+  bonusExpiredMinor: z.number().int(),
   ok: z.boolean(), unbalancedEntries: z.number().int(), driftedBalances: z.number().int(),
+  /** members whose cached bonus differs from what their bonus lots hold */
+  bonusLotsApartFromBalances: z.number().int(),
+  /** members whose bonus postings sum to other than what their bonus lots hold */
+  bonusLotsApartFromPostings: z.number().int(),
+  /** bonus lots whose remaining differs from their amount less their draws */
+  driftedBonusLots: z.number().int(),
 }).meta({ id: 'CreditReport' });
 export type CreditReportView = z.infer<typeof CreditReportView>;
 

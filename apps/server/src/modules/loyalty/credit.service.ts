@@ -1,17 +1,18 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type {
-  CreateCreditPackage, CreditBalanceView, CreditEntryView, CreditMemberView, CreditOperationView, CreditPackageList, CreditPackageView, CreditReportView,
+  CreateCreditPackage, CreditBalanceView, CreditBonusLotView, CreditEntryView, CreditMemberView, CreditOperationView, CreditPackageList, CreditPackageView, CreditReportView,
   PurchaseCredit, RefundCreditPurchase, SpendCredit, UpdateCreditPackage,
 } from '@vafa/contracts';
-import type { Executor } from '../../platform/db/connect.ts';
+import type { Database, Executor } from '../../platform/db/connect.ts';
 import type { Actor } from '../../platform/http/access.ts';
 import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
 import { customers } from '../customers/index.ts';
 import { recordAudit, workspaceSettings } from '../workspace/index.ts';
 import {
-  CREDIT_MEMBER_ACCOUNT_KINDS, CREDIT_SYSTEM_ACCOUNT_KINDS, loyaltyCreditBalances, loyaltyCreditEntries, loyaltyCreditPackages, type CreditAccountKind,
+  BONUS_EXPIRY_DAYS_MAX, CREDIT_MEMBER_ACCOUNT_KINDS, CREDIT_SYSTEM_ACCOUNT_KINDS, loyaltyCreditBalances, loyaltyCreditEntries, loyaltyCreditPackages, type CreditAccountKind,
 } from './credit.schema.ts';
 import type { LedgerContext } from './ledger.service.ts';
+import { drawSoonestExpiring, type LotDraw } from './lot-draws.ts';
 import { loyaltyPrograms } from './program.schema.ts';
 
 // Prepaid credit: a member buys a package (pays the price, gets the credit; the difference is
@@ -19,6 +20,13 @@ import { loyaltyPrograms } from './program.schema.ts';
 // ledger (credit.schema.ts) under the member's balance row lock, keyed by the caller's external
 // id or Idempotency-Key, so a retry is the same entry and concurrent spends take turns and never
 // take the balance below zero. Paid credit is spent before bonus credit.
+//
+// Paid credit is the customer's money and never expires. Bonus credit may: each purchase's bonus is
+// a lot of its own expiring at the purchase instant plus the package's `bonusExpiryDays` (null:
+// never); bonus is spent soonest-expiring first (lots without expiry last), each entry recording
+// the lots it drew; the expiry job (credit.jobs.ts) moves what is left of expired lots to the
+// workspace's `bonus_expired` account, one entry per member and run. The cached bonus is always the
+// sum of the member's open lots and of their bonus postings; creditReport checks both.
 
 type PackageRow = typeof loyaltyCreditPackages.$inferSelect;
 type Name = { fa: string; ar: string; en: string };
@@ -26,7 +34,7 @@ type Name = { fa: string; ar: string; en: string };
 function presentPackage(row: PackageRow): CreditPackageView {
   return {
     id: row.id, programId: row.programId, name: row.name as Name, currency: row.currency, priceMinor: row.priceMinor, creditMinor: row.creditMinor,
-    bonusMinor: row.creditMinor - row.priceMinor, active: row.active, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    bonusMinor: row.creditMinor - row.priceMinor, bonusExpiryDays: row.bonusExpiryDays, active: row.active, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -36,6 +44,14 @@ async function requireProgram(db: Executor, tenantId: string, programId: string)
 }
 
 // ---- packages (managers) -----------------------------------------------------------------------
+
+/** Whole days from 1 to 3650, or null (never); anything else is 422 with its field. */
+function checkBonusExpiryDays(days: number | null | undefined): void {
+  if (days === null || days === undefined) return;
+  if (!Number.isInteger(days) || days < 1 || days > BONUS_EXPIRY_DAYS_MAX) {
+    throw invalidField('bonusExpiryDays', 'credit_bonus_expiry_days_invalid', { min: 1, max: BONUS_EXPIRY_DAYS_MAX });
+  }
+}
 
 export async function listPackages(db: Executor, tenantId: string, programId?: string): Promise<CreditPackageList> {
   if (programId) await requireProgram(db, tenantId, programId);
@@ -48,19 +64,25 @@ export async function listPackages(db: Executor, tenantId: string, programId?: s
 export async function createPackage(tx: Executor, tenantId: string, actor: Actor, programId: string, input: CreateCreditPackage, now: Date): Promise<CreditPackageView> {
   await requireProgram(tx, tenantId, programId);
   if (input.creditMinor < input.priceMinor) throw invalidField('creditMinor', 'credit_below_price');
+  checkBonusExpiryDays(input.bonusExpiryDays);
   const { currency } = await workspaceSettings(tx, tenantId);
   const [row] = await tx.insert(loyaltyCreditPackages).values({
-    tenantId, programId, name: input.name, currency, priceMinor: input.priceMinor, creditMinor: input.creditMinor, active: input.active, createdAt: now, updatedAt: now,
+    tenantId, programId, name: input.name, currency, priceMinor: input.priceMinor, creditMinor: input.creditMinor, bonusExpiryDays: input.bonusExpiryDays,
+    active: input.active, createdAt: now, updatedAt: now,
   }).returning();
   await recordAudit(tx, tenantId, actor, {
     action: 'loyalty_credit_package.created', targetType: 'loyalty_credit_package', targetId: row!.id,
-    details: { programId, currency, priceMinor: input.priceMinor, creditMinor: input.creditMinor },
+    details: { programId, currency, priceMinor: input.priceMinor, creditMinor: input.creditMinor, bonusExpiryDays: input.bonusExpiryDays },
   });
   return presentPackage(row!);
 }
 
-/** Name and whether it is sold; price and credit stay as sold (a changed offer is a new package). */
+/**
+ * Name, bonus expiry and whether it is sold; price and credit stay as sold (a changed offer is a
+ * new package). A changed bonus expiry applies to purchases from then on: bonus already bought keeps its date.
+ */
 export async function updatePackage(tx: Executor, tenantId: string, actor: Actor, programId: string, packageId: string, input: UpdateCreditPackage, now: Date): Promise<CreditPackageView> {
+  checkBonusExpiryDays(input.bonusExpiryDays);
   const [row] = await tx.update(loyaltyCreditPackages).set({ ...input, updatedAt: now }).where(and(
     eq(loyaltyCreditPackages.tenantId, tenantId), eq(loyaltyCreditPackages.programId, programId), eq(loyaltyCreditPackages.id, packageId))).returning();
   if (!row) throw notFound();
@@ -116,7 +138,7 @@ async function lockBalance(tx: Executor, tenantId: string, customerId: string, c
 }
 
 interface NewCreditEntry {
-  kind: 'purchase' | 'spend' | 'refund';
+  kind: 'purchase' | 'spend' | 'refund' | 'expire';
   key: string;
   customerId: string;
   currency: string;
@@ -157,6 +179,137 @@ async function bookCreditEntry(tx: Executor, ctx: LedgerContext, e: NewCreditEnt
 }
 
 type EntryRow = typeof loyaltyCreditEntries.$inferSelect;
+
+// ---- bonus lots ----------------------------------------------------------------------------------
+
+const DAY_MS = 86_400_000;
+
+interface BonusLot {
+  id: number;
+  remaining: number;
+  expiresAt: Date | null;
+}
+
+/** A purchase's bonus as a lot of its own, expiring `days` after the purchase (null: never). */
+async function openBonusLot(tx: Executor, ctx: LedgerContext, customerId: string, currency: string, entryId: number, amount: number, days: number | null): Promise<void> {
+  const expiresAt = days === null ? null : new Date(ctx.now.getTime() + days * DAY_MS).toISOString();
+  await tx.execute(sql`
+    INSERT INTO loyalty_credit_bonus_lots (tenant_id, customer_id, currency, entry_id, amount, remaining, expires_at, created_at)
+    VALUES (${ctx.tenantId}, ${customerId}, ${currency}, ${entryId}, ${amount}, ${amount}, ${expiresAt}::timestamptz, ${ctx.now.toISOString()}::timestamptz)`);
+}
+
+/** The member's open bonus lots (under their balance lock), or only the ones named. */
+async function openBonusLots(tx: Executor, tenantId: string, customerId: string, currency: string): Promise<BonusLot[]> {
+  const { rows } = await tx.execute<{ id: string; remaining: string; expires_at: Date | string | null }>(sql`
+    SELECT id, remaining, expires_at FROM loyalty_credit_bonus_lots
+    WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND currency = ${currency} AND remaining > 0
+    ORDER BY expires_at ASC NULLS LAST, id`);
+  return rows.map((r) => ({ id: Number(r.id), remaining: Number(r.remaining), expiresAt: r.expires_at === null ? null : new Date(r.expires_at) }));
+}
+
+/** Takes the draws from their lots and records them against the entry. */
+async function recordDraws(tx: Executor, tenantId: string, entryId: number, draws: LotDraw[]): Promise<void> {
+  if (draws.length === 0) return;
+  const lotIds = sql.param(draws.map((d) => d.lotId));
+  const amounts = sql.param(draws.map((d) => d.amount));
+  const { rows } = await tx.execute<{ n: number }>(sql`
+    WITH d AS (SELECT * FROM unnest(${lotIds}::bigint[], ${amounts}::bigint[]) AS x(lot_id, amount)), taken AS (
+      UPDATE loyalty_credit_bonus_lots l SET remaining = l.remaining - d.amount FROM d
+      WHERE l.tenant_id = ${tenantId} AND l.id = d.lot_id AND l.remaining >= d.amount RETURNING 1
+    ), drawn AS (
+      INSERT INTO loyalty_credit_bonus_draws (tenant_id, entry_id, lot_id, amount) SELECT ${tenantId}::uuid, ${entryId}::bigint, lot_id, amount FROM d RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM taken)::int AS n`);
+  if (Number(rows[0]!.n) !== draws.length) throw new Error(`credit entry ${entryId}: ${draws.length} bonus draws, ${rows[0]!.n} lots had enough`);
+}
+
+/** Bonus spent: drawn from the member's lots soonest-expiring first (lots without expiry last). */
+async function drawBonus(tx: Executor, tenantId: string, customerId: string, currency: string, entryId: number, amount: number): Promise<void> {
+  if (amount <= 0) return;
+  const draws = drawSoonestExpiring(await openBonusLots(tx, tenantId, customerId, currency), amount);
+  if (!draws) throw new Error(`credit entry ${entryId}: the member's bonus lots do not cover ${amount} (the cached bonus drifted)`);
+  await recordDraws(tx, tenantId, entryId, draws);
+}
+
+const EXPIRY_SOURCE = 'system:bonus-expiry';
+
+/**
+ * Under the member's balance lock: whatever is left of their bonus lots past expiry moves to the
+ * workspace's `bonus_expired` account in one balanced `expire` entry drawing each lot to zero.
+ * Keyed by the first lot it expires (a lot expires once), so nothing expires twice. Returns the amount.
+ */
+async function expireDueBonus(tx: Executor, tenantId: string, customerId: string, currency: string, now: Date): Promise<number> {
+  const { rows } = await tx.execute<{ id: string; remaining: string }>(sql`
+    SELECT id, remaining FROM loyalty_credit_bonus_lots
+    WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND currency = ${currency} AND remaining > 0 AND expires_at <= ${now.toISOString()}::timestamptz
+    ORDER BY id`);
+  if (rows.length === 0) return 0;
+  const draws = rows.map((r) => ({ lotId: Number(r.id), amount: Number(r.remaining) }));
+  const total = draws.reduce((n, d) => n + d.amount, 0);
+  // Workspaces that sold credit before this account existed have it from migration 0044; this is for any other.
+  await tx.execute(sql`
+    INSERT INTO loyalty_credit_accounts (tenant_id, kind, currency, customer_id) VALUES (${tenantId}, 'bonus_expired', ${currency}, NULL) ON CONFLICT DO NOTHING`);
+  const key = `expire:lot:${draws[0]!.lotId}`;
+  const entryId = await bookCreditEntry(tx, { tenantId, source: EXPIRY_SOURCE, now }, {
+    kind: 'expire', key, customerId, currency, packageId: null, externalId: null, reason: null,
+    postings: [{ account: 'bonus', member: true, amount: -total }, { account: 'bonus_expired', member: false, amount: total }],
+    delta: { paid: 0, bonus: -total },
+  });
+  if (entryId === undefined) throw new Error(`credit key ${key} taken under the member's lock`);
+  await recordDraws(tx, tenantId, entryId, draws);
+  return total;
+}
+
+export interface BonusExpiryResult {
+  members: number;
+  lots: number;
+  expiredMinor: number;
+}
+
+/** Members with bonus due to expire are taken this many to a transaction. */
+export const BONUS_EXPIRY_BATCH = 500;
+
+/**
+ * One workspace's due bonus: a batch of members at a time, each locked (customer, currency order,
+ * so concurrent runs queue rather than deadlock) and expired. A second or concurrent run finds
+ * the lots already at zero and books nothing.
+ */
+export async function expireBonusCredit(database: Pick<Database, 'db'>, tenantId: string, now: Date, batch = BONUS_EXPIRY_BATCH): Promise<BonusExpiryResult> {
+  const total: BonusExpiryResult = { members: 0, lots: 0, expiredMinor: 0 };
+  for (;;) {
+    const done = await database.db.transaction(async (tx) => {
+      const { rows: due } = await tx.execute<{ customer_id: string; currency: string; lots: number }>(sql`
+        SELECT customer_id, currency, count(*)::int AS lots FROM loyalty_credit_bonus_lots
+        WHERE tenant_id = ${tenantId} AND remaining > 0 AND expires_at <= ${now.toISOString()}::timestamptz
+        GROUP BY customer_id, currency ORDER BY customer_id, currency LIMIT ${batch}`);
+      for (const member of due) {
+        await lockBalance(tx, tenantId, member.customer_id, member.currency, false);
+        const expired = await expireDueBonus(tx, tenantId, member.customer_id, member.currency, now);
+        if (expired > 0) {
+          total.members += 1;
+          total.lots += Number(member.lots);
+          total.expiredMinor += expired;
+        }
+      }
+      return due.length < batch;
+    });
+    if (done) return total;
+  }
+}
+
+/** The hourly job: every workspace with bonus past its expiry. */
+export async function expireBonusCreditEverywhere(database: Pick<Database, 'db'>, now: Date): Promise<BonusExpiryResult & { workspaces: number }> {
+  const { rows } = await database.db.execute<{ tenant_id: string }>(sql`
+    SELECT DISTINCT tenant_id FROM loyalty_credit_bonus_lots WHERE remaining > 0 AND expires_at <= ${now.toISOString()}::timestamptz`);
+  const total = { members: 0, lots: 0, expiredMinor: 0, workspaces: rows.length };
+  for (const { tenant_id: tenantId } of rows) {
+    const result = await expireBonusCredit(database, tenantId, now);
+    total.members += result.members;
+    total.lots += result.lots;
+    total.expiredMinor += result.expiredMinor;
+  }
+  return total;
+}
 
 async function entryDeltas(db: Executor, tenantId: string, entryIds: number[]): Promise<Map<number, BalanceRow>> {
   if (entryIds.length === 0) return new Map();
@@ -210,7 +363,7 @@ async function replayed(tx: Executor, ctx: LedgerContext, key: string, same: (en
   return { entry: first, balance: await creditBalance(tx, ctx.tenantId, first.customerId, first.currency) };
 }
 
-/** A package bought: funding → member paid for the price, bonus issuance → member bonus for the rest. */
+/** A package bought: funding → member paid for the price, bonus issuance → member bonus for the rest, the bonus a lot of its own with the package's expiry. */
 export async function purchaseCredit(tx: Executor, ctx: LedgerContext, customerId: string, input: PurchaseCredit, requestKey?: string): Promise<{ created: boolean; result: CreditOperationView }> {
   const key = creditKey('purchase', input.externalId, requestKey);
   await requireHolder(tx, ctx.tenantId, customerId);
@@ -229,19 +382,25 @@ export async function purchaseCredit(tx: Executor, ctx: LedgerContext, customerI
     reason: (pkg.name as Name).en, postings, delta: { paid: pkg.priceMinor, bonus },
   });
   if (entryId === undefined) throw new Error(`credit key ${key} taken under the member's lock`);
+  if (bonus > 0) await openBonusLot(tx, ctx, customerId, pkg.currency, entryId, bonus, pkg.bonusExpiryDays);
   const entry = (await entryByKey(tx, ctx.tenantId, key))!;
   return { created: true, result: { entry, balance: await creditBalance(tx, ctx.tenantId, customerId, pkg.currency) } };
 }
 
-/** Credit spent at a checkout: member paid → spent paid first, then member bonus → spent bonus. Refused (nothing written) when the balance does not cover it. */
+/**
+ * Credit spent at a checkout: member paid → spent paid first, then member bonus → spent bonus, drawn
+ * from bonus lots soonest-expiring first. Refused (nothing written) when the balance does not cover it.
+ */
 export async function spendCredit(tx: Executor, ctx: LedgerContext, customerId: string, input: SpendCredit, requestKey?: string): Promise<{ created: boolean; result: CreditOperationView }> {
   const key = creditKey('spend', input.externalId, requestKey);
   await requireHolder(tx, ctx.tenantId, customerId);
   const { currency } = await workspaceSettings(tx, ctx.tenantId);
-  const balance = await lockBalance(tx, ctx.tenantId, customerId, currency, false);
+  let balance = await lockBalance(tx, ctx.tenantId, customerId, currency, false);
   const same = (e: CreditEntryView) => e.kind === 'spend' && e.customerId === customerId && e.paidMinor + e.bonusMinor === -input.amountMinor;
   const again = await replayed(tx, ctx, key, same);
   if (again) return { created: false, result: again };
+  // Bonus past its expiry is not spendable: expired first, as the job would have.
+  if (balance && (await expireDueBonus(tx, ctx.tenantId, customerId, currency, ctx.now)) > 0) balance = await lockBalance(tx, ctx.tenantId, customerId, currency, false);
   const held = balance ? balance.paid + balance.bonus : 0;
   if (!balance || held < input.amountMinor) throw new Problem(409, 'insufficient_credit', { balance: held, amount: input.amountMinor });
   const fromPaid = Math.min(balance.paid, input.amountMinor);
@@ -254,6 +413,7 @@ export async function spendCredit(tx: Executor, ctx: LedgerContext, customerId: 
     postings, delta: { paid: -fromPaid, bonus: -fromBonus },
   });
   if (entryId === undefined) throw new Error(`credit key ${key} taken under the member's lock`);
+  await drawBonus(tx, ctx.tenantId, customerId, currency, entryId, fromBonus);
   const entry = (await entryByKey(tx, ctx.tenantId, key))!;
   return { created: true, result: { entry, balance: await creditBalance(tx, ctx.tenantId, customerId, currency) } };
 }
@@ -273,16 +433,40 @@ async function refundsOf(tx: Executor, tenantId: string, purchase: EntryRow): Pr
 }
 
 /**
+ * The lot a purchase's bonus is withdrawn from: its own, or for a purchase from before lots the
+ * member's carried-over lot; what it holds and how much of it expired. No lot: it holds nothing.
+ */
+async function purchaseBonusLot(tx: Executor, tenantId: string, purchase: EntryRow): Promise<{ id: number | null; remaining: number; expired: number }> {
+  const { rows } = await tx.execute<{ id: string; remaining: string; expired: string }>(sql`
+    SELECT l.id, l.remaining,
+      (SELECT coalesce(sum(d.amount), 0) FROM loyalty_credit_bonus_draws d JOIN loyalty_credit_entries e ON e.tenant_id = d.tenant_id AND e.id = d.entry_id
+        WHERE d.tenant_id = l.tenant_id AND d.lot_id = l.id AND e.kind = 'expire') AS expired
+    FROM loyalty_credit_bonus_lots l
+    WHERE l.tenant_id = ${tenantId} AND l.customer_id = ${purchase.customerId} AND l.currency = ${purchase.currency}
+      AND (l.entry_id = ${purchase.id} OR (l.entry_id IS NULL AND NOT EXISTS (
+        SELECT 1 FROM loyalty_credit_bonus_lots own WHERE own.tenant_id = ${tenantId} AND own.entry_id = ${purchase.id})))
+    ORDER BY l.entry_id NULLS LAST LIMIT 1`);
+  const row = rows[0];
+  return row ? { id: Number(row.id), remaining: Number(row.remaining), expired: Number(row.expired) } : { id: null, remaining: 0, expired: 0 };
+}
+
+/**
  * A package purchase refunded, in full or in part: a reversing `refund` entry, member paid →
  * funding for the money returned and member bonus → bonus issuance for the bonus that came with
  * it, so the money goes back and its bonus is withdrawn. What is left of a purchase is its paid and
  * bonus credit less its earlier refunds.
- * - Without `amountMinor`: all that is left. Credit is pooled, not kept per purchase, so the member
- *   must still hold it: otherwise some was spent and it is refused (409 `credit_already_spent`).
+ *
+ * The bonus is withdrawn from the purchase's own bonus lot only, never from another purchase's
+ * (a purchase from before lots: from the member's carried-over lot, which holds the pooled bonus of
+ * then), and never more than that lot still holds. Bonus past its expiry is expired first.
+ * - Without `amountMinor`: all that is left. Paid credit is pooled, so the member must still hold
+ *   what is left of it, and none of the purchase's bonus may have been spent (its lot holds what is
+ *   left of it but for what expired): otherwise 409 `credit_already_spent`. Bonus that expired
+ *   does not stand in the way: the member lost it, so there is only less to withdraw.
  * - With `amountMinor`: that much of the paid money, never more than is left of the purchase nor
  *   than the member holds unspent (409 `credit_refund_exceeds_remainder` with `remaining`); the
  *   bonus withdrawn is the purchase's bonus in the same proportion, rounded up, all of what is
- *   left of it with the last of the money, and never more than the member holds.
+ *   left of it with the last of the money, and never more than its lot still holds.
  * Nothing left: 409 `credit_already_refunded`; only a purchase (409 `credit_entry_not_refundable`);
  * another workspace's entry 404. Under the member's balance lock, so concurrent refunds of one
  * purchase take turns and each sees what the one before left.
@@ -291,8 +475,11 @@ export async function refundCreditPurchase(tx: Executor, ctx: LedgerContext, pur
   const [purchase] = await tx.select().from(loyaltyCreditEntries).where(and(eq(loyaltyCreditEntries.tenantId, ctx.tenantId), eq(loyaltyCreditEntries.id, purchaseId)));
   if (!purchase) throw notFound();
   if (purchase.kind !== 'purchase') throw new Problem(409, 'credit_entry_not_refundable', { kind: purchase.kind });
+  await lockBalance(tx, ctx.tenantId, purchase.customerId, purchase.currency, false);
+  await expireDueBonus(tx, ctx.tenantId, purchase.customerId, purchase.currency, ctx.now);
   const balance = (await lockBalance(tx, ctx.tenantId, purchase.customerId, purchase.currency, false))!;
   const bought = (await entryDeltas(tx, ctx.tenantId, [purchaseId])).get(purchaseId)!;
+  const lot = await purchaseBonusLot(tx, ctx.tenantId, purchase);
   const earlier = await refundsOf(tx, ctx.tenantId, purchase);
   // The full refund's key is the purchase's own: taken, nothing is left.
   const left = (await entryByKey(tx, ctx.tenantId, refundKey(purchaseId)))
@@ -301,16 +488,16 @@ export async function refundCreditPurchase(tx: Executor, ctx: LedgerContext, pur
   if (left.paid <= 0 && left.bonus <= 0) throw new Problem(409, 'credit_already_refunded');
   let refund: BalanceRow;
   if (input.amountMinor === undefined) {
-    if (balance.paid < left.paid || balance.bonus < left.bonus) {
-      throw new Problem(409, 'credit_already_spent', { held: balance.paid + balance.bonus, needed: left.paid + left.bonus });
+    if (balance.paid < left.paid || lot.remaining + lot.expired < left.bonus) {
+      throw new Problem(409, 'credit_already_spent', { held: balance.paid + lot.remaining, needed: left.paid + left.bonus - lot.expired });
     }
-    refund = left;
+    refund = { paid: left.paid, bonus: Math.min(left.bonus, lot.remaining) };
   } else {
     const remaining = Math.min(left.paid, balance.paid);
     if (input.amountMinor > remaining) throw new Problem(409, 'credit_refund_exceeds_remainder', { amount: input.amountMinor, remaining });
     const proportional = input.amountMinor === left.paid ? left.bonus
       : Number((BigInt(input.amountMinor) * BigInt(bought.bonus) + BigInt(bought.paid) - 1n) / BigInt(bought.paid));
-    refund = { paid: input.amountMinor, bonus: Math.min(proportional, left.bonus, balance.bonus) };
+    refund = { paid: input.amountMinor, bonus: Math.min(proportional, left.bonus, lot.remaining) };
   }
   const postings: Posting[] = [];
   if (refund.paid > 0) postings.push({ account: 'paid', member: true, amount: -refund.paid }, { account: 'funding', member: false, amount: refund.paid });
@@ -321,23 +508,42 @@ export async function refundCreditPurchase(tx: Executor, ctx: LedgerContext, pur
     reason: input.reason, postings, delta: { paid: -refund.paid, bonus: -refund.bonus },
   });
   if (entryId === undefined) throw new Problem(409, 'credit_already_refunded');
+  if (refund.bonus > 0) await recordDraws(tx, ctx.tenantId, entryId, [{ lotId: lot.id!, amount: refund.bonus }]);
   const entry = (await entryByKey(tx, ctx.tenantId, key))!;
   return { entry, balance: await creditBalance(tx, ctx.tenantId, purchase.customerId, purchase.currency) };
 }
 
-export async function memberCredit(db: Executor, tenantId: string, customerId: string): Promise<CreditMemberView> {
+/** How many of a member's dated bonus lots their credit view lists. */
+const EXPIRING_BONUS_SHOWN = 10;
+
+/** The member's bonus that will expire, soonest first: what is left of each lot and when it goes. */
+async function expiringBonus(db: Executor, tenantId: string, customerId: string, currency: string, now: Date): Promise<CreditBonusLotView[]> {
+  const { rows } = await db.execute<{ id: string; entry_id: string | null; amount: string; remaining: string; expires_at: Date | string }>(sql`
+    SELECT id, entry_id, amount, remaining, expires_at FROM loyalty_credit_bonus_lots
+    WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND currency = ${currency} AND remaining > 0
+      AND expires_at IS NOT NULL AND expires_at > ${now.toISOString()}::timestamptz
+    ORDER BY expires_at, id LIMIT ${EXPIRING_BONUS_SHOWN}`);
+  return rows.map((r) => ({
+    id: Number(r.id), purchaseEntryId: r.entry_id === null ? null : Number(r.entry_id), amountMinor: Number(r.amount), remainingMinor: Number(r.remaining),
+    expiresAt: new Date(r.expires_at).toISOString(),
+  }));
+}
+
+export async function memberCredit(db: Executor, tenantId: string, customerId: string, now = new Date()): Promise<CreditMemberView> {
   const [customer] = await db.select({ id: customers.id }).from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
   if (!customer) throw notFound();
   const rows = await db.select().from(loyaltyCreditEntries).where(and(eq(loyaltyCreditEntries.tenantId, tenantId), eq(loyaltyCreditEntries.customerId, customerId)))
     .orderBy(desc(loyaltyCreditEntries.id)).limit(50);
   const deltas = await entryDeltas(db, tenantId, rows.map((r) => r.id));
-  return { balance: await creditBalance(db, tenantId, customerId), entries: rows.map((r) => presentEntry(r, deltas.get(r.id))) };
+  const balance = await creditBalance(db, tenantId, customerId);
+  return { balance, expiringBonus: await expiringBonus(db, tenantId, customerId, balance.currency, now), entries: rows.map((r) => presentEntry(r, deltas.get(r.id))) };
 }
 
 /**
  * The workspace's credit in its currency: the liability (paid and bonus credit members hold),
- * what was sold, issued as bonus and spent, and the ledger checked against itself: entries that
- * do not balance, balances that differ from their accounts' postings.
+ * what was sold, issued as bonus, spent and expired, and the ledger checked against itself: entries
+ * that do not balance, balances that differ from their accounts' postings, and bonus lots apart
+ * from the cached bonus, from the bonus postings or from their own draws.
  */
 export async function creditReport(db: Executor, tenantId: string): Promise<CreditReportView> {
   const { currency } = await workspaceSettings(db, tenantId);
@@ -363,12 +569,36 @@ export async function creditReport(db: Executor, tenantId: string): Promise<Cred
     )
     SELECT count(*)::int AS n FROM loyalty_credit_balances b LEFT JOIN posted p ON p.customer_id = b.customer_id AND p.currency = b.currency
     WHERE b.tenant_id = ${tenantId} AND (b.paid <> coalesce(p.paid, 0) OR b.bonus <> coalesce(p.bonus, 0))`);
+  // The bonus three ways: each member's cached bonus, what their bonus lots hold, and their bonus
+  // postings; and each lot's remaining against its amount less its draws.
+  const { rows: [bonus] } = await db.execute<{ apart_cache: number; apart_postings: number; lots: number }>(sql`
+    WITH held AS (
+      SELECT customer_id, currency, sum(remaining) AS bonus FROM loyalty_credit_bonus_lots WHERE tenant_id = ${tenantId} AND remaining > 0 GROUP BY customer_id, currency
+    ), posted AS (
+      SELECT a.customer_id, a.currency, coalesce(sum(p.amount), 0) AS bonus
+      FROM loyalty_credit_accounts a LEFT JOIN loyalty_credit_postings p ON p.tenant_id = a.tenant_id AND p.account_id = a.id
+      WHERE a.tenant_id = ${tenantId} AND a.kind = 'bonus' GROUP BY a.customer_id, a.currency
+    ), drawn AS (
+      SELECT lot_id, sum(amount) AS drawn FROM loyalty_credit_bonus_draws WHERE tenant_id = ${tenantId} GROUP BY lot_id
+    )
+    SELECT
+      (SELECT count(*) FROM loyalty_credit_balances b LEFT JOIN held h ON h.customer_id = b.customer_id AND h.currency = b.currency
+        WHERE b.tenant_id = ${tenantId} AND b.bonus <> coalesce(h.bonus, 0))::int AS apart_cache,
+      (SELECT count(*) FROM posted p FULL JOIN held h ON h.customer_id = p.customer_id AND h.currency = p.currency
+        WHERE coalesce(p.bonus, 0) <> coalesce(h.bonus, 0))::int AS apart_postings,
+      (SELECT count(*) FROM loyalty_credit_bonus_lots l LEFT JOIN drawn d ON d.lot_id = l.id
+        WHERE l.tenant_id = ${tenantId} AND l.remaining <> l.amount - coalesce(d.drawn, 0))::int AS lots`);
   const unbalancedEntries = Number(unbalanced?.n ?? 0);
   const driftedBalances = Number(drifted?.n ?? 0);
+  const bonusLotsApartFromBalances = Number(bonus?.apart_cache ?? 0);
+  const bonusLotsApartFromPostings = Number(bonus?.apart_postings ?? 0);
+  const driftedBonusLots = Number(bonus?.lots ?? 0);
   return {
     currency,
     paidLiabilityMinor: total('paid'), bonusLiabilityMinor: total('bonus'),
     soldMinor: -total('funding'), bonusIssuedMinor: -total('bonus_issuance'), spentPaidMinor: total('spent_paid'), spentBonusMinor: total('spent_bonus'),
-    ok: unbalancedEntries === 0 && driftedBalances === 0, unbalancedEntries, driftedBalances,
+    bonusExpiredMinor: total('bonus_expired'),
+    ok: unbalancedEntries + driftedBalances + bonusLotsApartFromBalances + bonusLotsApartFromPostings + driftedBonusLots === 0,
+    unbalancedEntries, driftedBalances, bonusLotsApartFromBalances, bonusLotsApartFromPostings, driftedBonusLots,
   };
 }

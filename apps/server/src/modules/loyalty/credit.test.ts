@@ -57,7 +57,7 @@ async function expectCreditClean(ws: TestWorkspace) {
     expect(Number(b.bonus)).toBeGreaterThanOrEqual(0);
   }
   const report = await call(ws, 'GET', '/api/loyalty/credit/report', undefined, { role: 'analyst' });
-  expect(report.body).toMatchObject({ ok: true, unbalancedEntries: 0, driftedBalances: 0 });
+  expect(report.body).toMatchObject({ ok: true, unbalancedEntries: 0, driftedBalances: 0, bonusLotsApartFromBalances: 0, bonusLotsApartFromPostings: 0, driftedBonusLots: 0 });
   await expectLedgerBalanced(t, ws.tenantId);
   expect((await call(ws, 'GET', '/api/loyalty/verify', undefined, { role: 'owner' })).body.ok).toBe(true);
   return report.body;

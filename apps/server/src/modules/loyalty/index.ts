@@ -20,6 +20,7 @@ import { tierReevaluationJob } from './tiers.jobs.ts';
 import { registerLoyaltyTierRoutes } from './tiers.routes.ts';
 import { registerLoyaltyGameRoutes } from './games.routes.ts';
 import { gamesSubscriber } from './games.subscribers.ts';
+import { expireBonusCreditJob } from './credit.jobs.ts';
 import { registerLoyaltyCreditRoutes } from './credit.routes.ts';
 import { registerLoyaltyPartnerRoutes } from './partners.routes.ts';
 import { registerLoyaltyReferralRoutes } from './referrals.routes.ts';
@@ -48,7 +49,7 @@ export const loyaltyModule: VafaModule = {
     registerLoyaltyPartnerRoutes(app, deps);
     registerLoyaltyReferralRoutes(app, deps);
   },
-  jobs: [releaseExpiredHoldsJob, settleDueJob, expireInactiveJob, expiryNoticesJob, birthdayPointsJob, tierReevaluationJob, pruneMemberSignInsJob],
+  jobs: [releaseExpiredHoldsJob, settleDueJob, expireInactiveJob, expiryNoticesJob, birthdayPointsJob, tierReevaluationJob, pruneMemberSignInsJob, expireBonusCreditJob],
   // Programs' points for survey answers, complaint goodwill and qualified referrals (program.subscribers.ts).
   subscribers: [programEventsSubscriber, charityShareSubscriber, referralQualificationSubscriber, gamesSubscriber],
 };
