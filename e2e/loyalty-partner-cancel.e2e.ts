@@ -2,7 +2,8 @@
 // cinema ticket (the cinema bills us at redemption, one of two tickets in stock); on a phone in
 // Persian the owner reverses it from the member's history on the customer page: the points come
 // back, the line says it was reversed, the ticket is back in stock, and the month's settlement on
-// the partners screen says one redemption was cancelled and takes it off what we owe. The member's
+// the partners screen says one redemption was cancelled and takes it off what we owe. The
+// redemption and its reversal name the ticket and the cinema in the reader's language. The member's
 // history and the settlement in fa, ar and en at 1366 and 390 px pass axe (screenshots in
 // test-output/screenshots/partner-cancel-*), scroll nowhere sideways, and the cancellation line
 // has no Latin word in fa/ar.
@@ -12,6 +13,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
+
+const CINEMA = { fa: 'سینما آزادی', ar: 'سينما آزادي', en: 'Azadi Cinema' };
+const TICKET = { fa: 'بلیت رایگان', ar: 'تذكرة مجانية', en: 'Free ticket' };
 
 let vafa: RunningVafa;
 let browser: Browser;
@@ -43,10 +47,10 @@ describe('cancelling a partner redemption billed to the workspace', { timeout: 9
     await api('PATCH', '/api/me', { language: 'fa' });
     customerId = (await api<{ items: { id: string }[] }>('GET', '/api/customers?limit=1')).items[0]!.id;
     const cinema = await api<{ id: string }>('POST', '/api/loyalty/partners', {
-      name: { fa: 'سینما آزادی', ar: 'سينما آزادي', en: 'Azadi Cinema' }, billingModel: 'at_redemption', pricePerPointMinor: '2000',
+      name: CINEMA, billingModel: 'at_redemption', pricePerPointMinor: '2000',
     }, { 'idempotency-key': 'e2e-cancel-partner' });
     ticketId = (await api<{ id: string }>('POST', `/api/loyalty/partners/${cinema.id}/offers`, {
-      name: { fa: 'بلیت رایگان', ar: 'تذكرة مجانية', en: 'Free ticket' }, pointsCost: 40, minSpendMinor: '0', spendWindowDays: 365, stock: 2,
+      name: TICKET, pointsCost: 40, minSpendMinor: '0', spendWindowDays: 365, stock: 2,
     }, { 'idempotency-key': 'e2e-cancel-offer' })).id;
     await api('POST', `/api/loyalty/members/${customerId}/earnings`, { points: 100, reason: 'هدیه', externalId: 'e2e-cancel-gift' });
     await api('POST', `/api/loyalty/partner-offers/${ticketId}/redemptions`, { customerId, externalId: 'e2e-cancel-box-office' });
@@ -82,6 +86,14 @@ describe('cancelling a partner redemption billed to the workspace', { timeout: 9
         await page.goto(`/customers/${customerId}`);
         const reversed = page.getByTestId('loyalty-history').locator('li', { hasText: m['loyalty.member.reversed'] }).first();
         await reversed.waitFor();
+        // The redemption, and the reversal above it, name the ticket and the cinema in the reader's language.
+        const named = m['loyalty.member.partnerOffer'].replace('{offer}', TICKET[lang]).replace('{partner}', CINEMA[lang]);
+        const lines = await page.getByTestId('loyalty-entry-partner').allInnerTexts();
+        assert.deepEqual(lines.map((l) => l.replace(/[\u2068\u2069]/g, '')), [named, named]);
+        if (lang !== 'en') {
+          const words = (await page.getByTestId('loyalty-history').innerText()).match(/[A-Za-z]{2,}/g) ?? [];
+          assert.deepEqual(words, [], 'no Latin word in the member history');
+        }
         await reversed.scrollIntoViewIfNeeded();
         await noSidewaysScroll();
         await expectAccessible(page, `member history after a partner cancellation (${lang}, ${width})`);

@@ -104,6 +104,8 @@ describe('partner offers in the member portal', { timeout: 900_000 }, () => {
     const newestText = await newest.innerText();
     assert.match(newestText, new RegExp(`−${toPersian('40')}`), newestText);
     assert.ok(newestText.includes(fa['memberPortal.cause.redeemed']), newestText);
+    // It names the offer and the partner, in Persian.
+    assert.equal((await newest.getByTestId('member-history-partner').innerText()).replace(/[\u2068\u2069]/g, ''), `${TICKET.fa} در ${CINEMA.fa}`);
     assert.equal(await page.getByTestId('member-history').locator('li').count(), 2, 'the welcome earn and the redemption');
     await screenshot(page, 'portal-partner-redeemed-fa-390');
     assert.deepEqual(await latinWords(page, 'main'), []);
@@ -138,6 +140,13 @@ describe('partner offers in the member portal', { timeout: 900_000 }, () => {
       await card.getByText(PREMIERE[language]).waitFor();
       await checkScreen(page, { language, width: size.width, within: 'main', name: 'portal-partners', part: card });
       if (size.width === 390) await screenshot(page, `portal-partners-page-${language}-${size.width}`, { fullPage: true });
+      // The history's redemption names the ticket and the cinema in the reader's language.
+      const named = page.getByTestId('member-history-partner').first();
+      await named.waitFor();
+      const at = { fa: 'در', ar: 'لدى', en: 'at' }[language];
+      assert.equal((await named.innerText()).replace(/[\u2068\u2069]/g, ''), `${TICKET[language]} ${at} ${CINEMA[language]}`);
+      const history = page.locator('section', { has: page.getByTestId('member-history') });
+      await checkScreen(page, { language, width: size.width, within: 'main', name: 'portal-partner-history', part: history });
     });
   });
 });

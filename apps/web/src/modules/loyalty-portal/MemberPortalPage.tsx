@@ -19,6 +19,7 @@ import { MemberGames } from './member-games.tsx';
 import { MemberCoupons } from './member-coupons.tsx';
 import { MemberCredit } from './member-credit.tsx';
 import { MemberPartnerOffers } from './member-partner-offers.tsx';
+import { partnerLineNames } from '../loyalty/loyalty-format.ts';
 
 type Step = { kind: 'loading' } | { kind: 'phone' } | { kind: 'code'; phone: string } | { kind: 'member'; view: MemberPortal };
 
@@ -334,6 +335,11 @@ function History({ api, display, changes }: { api: Api; display: Display; change
   }, [api]);
   useEffect(() => { void load(); }, [load, changes]);
   const n = (value: number) => formatNumber(Math.abs(value), display);
+  // A partner's line names the offer and partner in the member's language (else the first name given).
+  const partnerLine = (link: NonNullable<MemberHistoryEntry['partner']>) => {
+    const { partner, offer } = partnerLineNames(link, display.language);
+    return offer ? t('memberPortal.partnerOffer', { offer, partner }) : t('memberPortal.atPartner', { partner });
+  };
   return (
     <section className="portal-card" aria-labelledby="mp-history">
       <h2 id="mp-history">{t('memberPortal.historyTitle')}</h2>
@@ -349,6 +355,7 @@ function History({ api, display, changes }: { api: Api; display: Display; change
                 {item.reference && (
                   <span className="muted portal-history-ref">{t('memberPortal.reference')} <bdi dir="ltr">{localiseDigits(item.reference, display.digits)}</bdi></span>
                 )}
+                {item.partner && <span className="portal-history-partner" data-testid="member-history-partner">{partnerLine(item.partner)}</span>}
                 {item.note && <span className="muted portal-history-note"><bdi>{item.note}</bdi></span>}
                 <time className="muted" dateTime={item.at}>{formatInstant(item.at, display)}</time>
               </div>

@@ -2,12 +2,14 @@
 // the programs, rewards and charities, and the ledger's self-check. Shapes come from
 // @vafa/contracts as types only.
 import type {
-  CharityView, LoyaltyBalanceView, LoyaltyEntryPage, LoyaltyEntryView, LoyaltyProgramView, LoyaltyVerifyView, RewardView,
+  CharityView, LoyaltyBalanceView, LoyaltyEntryView, LoyaltyHistoryEntry, LoyaltyHistoryPage, LoyaltyProgramView, LoyaltyVerifyView, RewardView,
 } from '@vafa/contracts';
 import { request } from '../../lib/api.ts';
 
 export type Balance = LoyaltyBalanceView;
 export type Entry = LoyaltyEntryView;
+/** A line of a member's history: an entry with its partner and offer, if any. */
+export type HistoryEntry = LoyaltyHistoryEntry;
 export type Program = LoyaltyProgramView;
 export type Reward = RewardView;
 export type Charity = CharityView;
@@ -30,7 +32,7 @@ export const loyaltyKeys = {
 export const loyaltyApi = {
   balance: (customerId: string) => request<Balance>('GET', `/api/loyalty/members/${customerId}`),
   history: (customerId: string, cursor?: string, limit = 20) =>
-    request<LoyaltyEntryPage>('GET', `/api/loyalty/members/${customerId}/entries`, undefined, { cursor, limit }),
+    request<LoyaltyHistoryPage>('GET', `/api/loyalty/members/${customerId}/entries`, undefined, { cursor, limit }),
   /** One Idempotency-Key per change a person means: a retried press never credits twice. */
   earn: (customerId: string, change: ManualChange, idempotencyKey: string) =>
     request<Entry>('POST', `/api/loyalty/members/${customerId}/earnings`, change, undefined, { 'Idempotency-Key': idempotencyKey }),

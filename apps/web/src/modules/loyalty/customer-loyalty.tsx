@@ -10,12 +10,12 @@ import { formatInstant, formatNumber } from '../../lib/format.ts';
 import { parseLocalisedNumber } from '../../lib/money.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, Dialog, ErrorState, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
-import { loyaltyApi, loyaltyKeys, type Entry } from './api.ts';
+import { loyaltyApi, loyaltyKeys, type Entry, type HistoryEntry } from './api.ts';
 import { canChangePoints, canManageLoyalty } from './loyalty-roles.ts';
 import { couponKeys } from './coupons-api.ts';
 import { CustomerCoupons } from './customer-coupons.tsx';
 import { CustomerCredit } from './customer-credit.tsx';
-import { newIdempotencyKey, signedPoints } from './loyalty-format.ts';
+import { newIdempotencyKey, partnerLineNames, signedPoints } from './loyalty-format.ts';
 import './loyalty.css';
 
 type Change = 'earn' | 'redeem';
@@ -87,6 +87,14 @@ export function CustomerLoyalty({ customerId, canChange }: { customerId: string;
   );
 }
 
+/** What a partner's line was: the offer and partner redeemed at (or earned at), as they are named now. */
+function PartnerLine({ link }: { link: NonNullable<HistoryEntry['partner']> }) {
+  const t = useT();
+  const { language } = usePrefs();
+  const { partner, offer } = partnerLineNames(link, language);
+  return <span data-testid="loyalty-entry-partner">{offer ? t('loyalty.member.partnerOffer', { offer, partner }) : t('loyalty.member.atPartner', { partner })}</span>;
+}
+
 function History({ customerId, canReverse }: { customerId: string; canReverse: boolean }) {
   const t = useT();
   const prefs = usePrefs();
@@ -114,6 +122,7 @@ function History({ customerId, canReverse }: { customerId: string; canReverse: b
                   <bdi className={`loyalty-delta ${spendable < 0 ? 'is-negative' : ''}`}>{signedPoints(spendable, prefs)}</bdi>
                 </span>
                 {/* A repayment of owed points is the system's entry: its reason is a code, said in the reader's words. */}
+                {e.partner && <PartnerLine link={e.partner} />}
                 {e.reason === 'negative_balance_repaid' ? <span>{t('loyalty.member.owedRepaid')}</span> : e.reason && <UserText>{e.reason}</UserText>}
                 <span className="muted loyalty-entry-meta">
                   {formatInstant(e.createdAt, prefs)}
