@@ -214,4 +214,21 @@ describe('cancelling a partner redemption billed to the workspace', () => {
     expect((await call(ws, 'GET', `/api/loyalty/partners/${partner.body.id}`)).body.thisMonth).toEqual({ earned: 0, redeemed: 80 });
     expect((await redeem()).body.code).toBe('partner_redeem_cap_reached');
   });
+
+  it("an earn at a partner taken back frees the partner's monthly earn cap too", async () => {
+    const ws = await workspace();
+    // Billed at redemption: its earns are the workspace's own, so staff may take one back.
+    const partner = await call(ws, 'POST', '/api/loyalty/partners', { name: { fa: 'سینما آزادی' }, billingModel: 'at_redemption', pricePerPointMinor: '2000', monthlyEarnCap: 50 });
+    expect(partner.status, JSON.stringify(partner.body)).toBe(201);
+    const customer = await createCustomer(t, ws);
+    const earn = (points: number) => call(ws, 'POST', `/api/loyalty/partners/${partner.body.id}/earnings`, { customerId: customer.id, points, externalId: ext('pos') });
+    const first = await earn(50);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect((await earn(10)).body.code).toBe('partner_earn_cap_reached');
+    const reversed = await call(ws, 'POST', `/api/loyalty/entries/${first.body.entry.id}/reversal`, { reason: 'ثبت اشتباه' }, { headers: { 'idempotency-key': ext('undo') } });
+    expect(reversed.status, JSON.stringify(reversed.body)).toBe(201);
+    expect((await call(ws, 'GET', `/api/loyalty/partners/${partner.body.id}`)).body.thisMonth).toEqual({ earned: 0, redeemed: 0 });
+    expect((await earn(10)).status).toBe(201);
+  });
 });
+
