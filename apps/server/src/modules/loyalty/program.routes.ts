@@ -7,12 +7,39 @@ import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { earnOrder, getOrder, returnOrder } from './earning.service.ts';
-import { BatchTurns, earnOrderBatch, presentBatch } from './orders-batch.service.ts';
+import { BatchTurns, earnOrderBatch, presentBatch, type BatchOutcome } from './orders-batch.service.ts';
+import { OrderGroups } from './order-groups.ts';
 import { simulateOrder } from './simulation.service.ts';
 import { archiveProgram, createProgram, getProgram, listProgramVersions, listPrograms, updateProgram } from './program.service.ts';
 import { ledgerContext } from './ledger.routes.ts';
+import type { LedgerContext } from './ledger.service.ts';
+import type { Database } from '../../platform/db/connect.ts';
+import { Problem } from '../../platform/http/problem.ts';
 
 const OrderQuery = z.strictObject({ programId: Uuid.optional() });
+
+interface GroupedOrder {
+  ctx: LedgerContext;
+  input: LoyaltyOrder;
+}
+
+/** One order in its own transaction, its refusal as an outcome (as a batch answers it). */
+async function earnedAlone(db: Database['db'], ctx: LedgerContext, input: GroupedOrder['input']): Promise<BatchOutcome> {
+  try {
+    const { created, order } = await db.transaction((tx) => earnOrder(tx, ctx, input));
+    return { outcome: created ? 'created' : 'replayed', order };
+  } catch (error) {
+    if (error instanceof Problem) return { outcome: 'problem', problem: error };
+    throw error;
+  }
+}
+
+const groupsOfApp = new WeakMap<App, OrderGroups<GroupedOrder, BatchOutcome>>();
+
+/** The single-order route's groups of an app, to watch them in tests. */
+export function orderGroupsOf(app: App): { readonly counts: { waiting: number; running: number }; readonly groupSizes: readonly number[] } | undefined {
+  return groupsOfApp.get(app);
+}
 
 export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
@@ -94,7 +121,19 @@ export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
     },
   }, async (req) => simulateOrder(db, req.tenantId, null, req.body, new Date()));
 
-  const orderTurns = new BatchTurns(Math.max(2, Math.floor(deps.config.dbPoolSize / 4)));
+  // Single orders with an Idempotency-Key run alone (the key's record is theirs); the rest are
+  // earned in groups when they arrive faster than one at a time (order-groups.ts). Each takes at
+  // most an eighth of the pool.
+  const singleSlots = Math.max(2, Math.floor(deps.config.dbPoolSize / 8));
+  const orderTurns = new BatchTurns(singleSlots);
+  const orderGroups = new OrderGroups<GroupedOrder, BatchOutcome>({
+    one: async (_key, { ctx, input }) => earnedAlone(db, ctx, input),
+    many: async (_key, items) => {
+      const ctx = { ...items[0]!.ctx, now: new Date() };
+      return db.transaction((tx) => earnOrderBatch(tx, ctx, items.map((i) => i.input)));
+    },
+  }, singleSlots);
+  groupsOfApp.set(app, orderGroups);
   app.post('/api/loyalty/orders', {
     config: { access: 'loyalty:write' },
     schema: {
@@ -103,6 +142,13 @@ export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
       problems: [409, 422], body: LoyaltyOrder, response: { 200: LoyaltyOrderView, 201: LoyaltyOrderView },
     },
   }, async (req, reply) => {
+    if (req.headers['idempotency-key'] === undefined) {
+      // The external id is the key: the order can be earned in a group with others (order-groups.ts).
+      const ctx = ledgerContext(req);
+      const outcome = await orderGroups.submit(`${ctx.tenantId}:${ctx.source}`, req.body.customerId, { ctx, input: req.body });
+      if (outcome.outcome === 'problem') throw outcome.problem;
+      return reply.code(outcome.outcome === 'created' ? 201 : 200).send(outcome.order);
+    }
     const result = await orderTurns.run(() => req.write(async (tx) => {
       const outcome = await earnOrder(tx, ledgerContext(req), req.body);
       return { status: outcome.created ? 201 : 200, body: outcome.order };
