@@ -24,7 +24,7 @@ const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'fo
   'loyalty_rewards', 'loyalty_redemption_holds', 'loyalty_charities', 'loyalty_donations', 'loyalty_receipt_counters', 'loyalty_charity_shares',
   'loyalty_programs', 'loyalty_program_versions', 'loyalty_awards', 'loyalty_orders', 'loyalty_order_returns', 'loyalty_expiry_notices',
   'loyalty_tier_settings', 'loyalty_tiers', 'loyalty_member_tiers', 'loyalty_tier_changes',
-  'loyalty_partners', 'loyalty_partner_offers', 'loyalty_partner_entries', 'loyalty_partner_usage',
+  'loyalty_partners', 'loyalty_partner_offers', 'loyalty_partner_entries', 'loyalty_partner_cap_stripes',
   'loyalty_badges', 'loyalty_challenges', 'loyalty_game_events', 'loyalty_game_completions', 'loyalty_member_badges',
   'loyalty_credit_packages', 'loyalty_credit_balances', 'loyalty_credit_accounts', 'loyalty_credit_entries', 'loyalty_credit_postings',
   'loyalty_referral_codes', 'loyalty_referrals',

@@ -48,8 +48,10 @@ export async function reverseEntryRepayingOwed(tx: Executor, ctx: LedgerContext,
     await repayOwedFromAvailable(tx, ctx, reversal.customerId, { kind: 'reversal', entryId: reversal.id });
   }
   // What the entry took of its partner's monthly cap is free again, in its own month; last, as the
-  // month's counter row stays locked until commit (a redemption also counts last).
-  if (billed && month) await partners.releaseUsage(tx, ctx.tenantId, billed.partnerId, month.from, billed.direction as 'earn' | 'redeem', billed.points);
+  // stripe it goes back to stays locked until commit (a redemption also takes its room last).
+  if (billed && month) {
+    await partners.releaseCapRoom(tx, { tenantId: ctx.tenantId, partnerId: billed.partnerId, from: month.from, direction: billed.direction as 'earn' | 'redeem' }, billed.points);
+  }
   if (cancelsBill) {
     await recordAudit(tx, ctx.tenantId, ctx.actor ?? null, {
       action: 'loyalty.partner_redemption.cancelled', targetType: 'loyalty_entry', targetId: String(entryId),

@@ -203,8 +203,10 @@ describe('cancelling a partner redemption billed to the workspace', () => {
     const redeem = () => call(ws, 'POST', `/api/loyalty/partner-offers/${offer.body.id}/redemptions`, { customerId: customer.id, externalId: ext('coffee') });
     expect((await redeem()).status).toBe(201);
     expect((await redeem()).status).toBe(201);
+    // What each month's room under the cap (80) says was redeemed.
     const counters = async () => (await t.database.pool.query(
-      `SELECT redeemed::int AS redeemed FROM loyalty_partner_usage WHERE tenant_id = $1 AND partner_id = $2 ORDER BY period_start`, [ws.tenantId, partner.body.id],
+      `SELECT 80 - sum(room)::int AS redeemed FROM loyalty_partner_cap_stripes WHERE tenant_id = $1 AND partner_id = $2 AND direction = 'redeem' GROUP BY period_start ORDER BY period_start`,
+      [ws.tenantId, partner.body.id],
     )).rows.map((r) => r.redeemed);
     expect(await counters()).toEqual([40, 80]);
 

@@ -1,6 +1,7 @@
 // SQL of coalition partners. A partner's row is read with a KEY SHARE lock by earnings and
 // redemptions (they never wait on each other for it, only on a change of the partner's terms,
-// which takes FOR UPDATE), and the caps move only by one conditional upsert.
+// which takes FOR UPDATE), and a capped partner's room for the month is held in stripes (below).
+import { randomInt } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { loyaltyPartnerCorrections, loyaltyPartnerEntries, loyaltyPartnerOffers, loyaltyPartners } from './partners.schema.ts';
@@ -159,70 +160,171 @@ export async function usageBetween(db: Executor, tenantId: string, from: Date, t
   return new Map(rows.map((r) => [r.partner_id, { earned: Number(r.earned), redeemed: Number(r.redeemed) }]));
 }
 
-export interface CapCheck {
+// ---- monthly caps ----------------------------------------------------------------------------------
+//
+// A capped partner's room for the month, per cap (earn, redeem), is held in escrow as CAP_STRIPES
+// rows of loyalty_partner_cap_stripes whose rooms add up to the cap less what the month's entries
+// not reversed took. One row per month was the one place all of a capped partner's redemptions
+// took turns (each held its lock to commit); now each takes its points from one stripe:
+//   1. a stripe with room for all of it that no one holds (FOR UPDATE SKIP LOCKED, from a random
+//      stripe on): no waiting while any other stripe can pay;
+//   2. when every stripe that could pay is held, it waits for one of them (the holder only
+//      commits; no one holding a stripe ever waits for another stripe);
+//   3. when no stripe alone can pay (each ran dry at its own time, or stripe 0 holds a shortfall),
+//      it locks them all in stripe order, takes its points from their sum and spreads what is
+//      left again, in whole takings of its size. Only when the sum cannot pay is it refused.
+// No stripe goes below zero by a taking, so the month never passes the cap, under any
+// concurrency; a refusal sees every stripe locked, so it is exact. Failed tries run under a
+// savepoint rolled back before the next one, so no stray row lock is kept and the locks that wait
+// are taken in stripe order (no deadlock between step 2 and 3). A reversal gives its points back to
+// the emptiest stripe it can lock without waiting (a shortfall on stripe 0 first). A change of
+// caps, under the partner's FOR UPDATE (which waits for every earn, redemption and reversal in
+// flight, as they hold KEY SHARE), recounts the month from its entries and spreads the room anew.
+// How much a partner earned and redeemed this month is always read from its entries, exactly.
+
+/** How many rows hold a capped partner's room for a month, per cap: up to this many takings pass each other. */
+export const CAP_STRIPES = 8;
+
+export interface CapMonth {
   tenantId: string;
   partnerId: string;
-  /** the month's first instant and the next month's */
+  /** the month's first instant */
   from: Date;
+  direction: 'earn' | 'redeem';
+}
+
+export interface CapTake extends CapMonth {
+  /** the next month's first instant */
   to: Date;
-  earned: number;
-  redeemed: number;
-  earnCap: number | null;
-  redeemCap: number | null;
-  /** this transaction's own entry, already written: the month's first count must not see it twice */
+  cap: number;
+  points: number;
+  /** this transaction's own entry, already written: the month's first count must not count it */
   entryId: number;
 }
 
 /**
- * Counts the points against the partner's monthly caps, or refuses (false) when they would pass
- * one. One statement: the month's row starts from the entries already committed in the month;
- * afterwards concurrent callers queue on the row, and each sees what the one before it added, so
- * together they never pass the cap. Run it last in the transaction: the row stays locked until
- * commit.
+ * `room` spread over the stripes in whole `unit`s (each stripe then pays whole takings of that
+ * size), what is left over on stripe 0; a shortfall (room below zero) all on stripe 0.
  */
-export async function countAgainstCaps(tx: Executor, c: CapCheck): Promise<boolean> {
-  const { rows } = await tx.execute(sql`
-    INSERT INTO loyalty_partner_usage AS u (tenant_id, partner_id, period_start, earned, redeemed)
-    SELECT ${c.tenantId}, ${c.partnerId}, ${c.from.toISOString()}::timestamptz, base.earned + ${c.earned}, base.redeemed + ${c.redeemed}
-    FROM (
-      SELECT coalesce(sum(points) FILTER (WHERE direction = 'earn'), 0) AS earned, coalesce(sum(points) FILTER (WHERE direction = 'redeem'), 0) AS redeemed
-      FROM loyalty_partner_entries pe
-      WHERE tenant_id = ${c.tenantId} AND partner_id = ${c.partnerId} AND entry_id <> ${c.entryId}
-        AND created_at >= ${c.from.toISOString()}::timestamptz AND created_at < ${c.to.toISOString()}::timestamptz AND ${notReversed}
-    ) base
-    WHERE (${c.earnCap}::bigint IS NULL OR base.earned + ${c.earned} <= ${c.earnCap}::bigint)
-      AND (${c.redeemCap}::bigint IS NULL OR base.redeemed + ${c.redeemed} <= ${c.redeemCap}::bigint)
-    ON CONFLICT (tenant_id, partner_id, period_start) DO UPDATE SET earned = u.earned + ${c.earned}, redeemed = u.redeemed + ${c.redeemed}
-    WHERE (${c.earnCap}::bigint IS NULL OR u.earned + ${c.earned} <= ${c.earnCap}::bigint)
-      AND (${c.redeemCap}::bigint IS NULL OR u.redeemed + ${c.redeemed} <= ${c.redeemCap}::bigint)
-    RETURNING 1`);
-  return rows.length === 1;
+export function spreadRoom(room: number, unit: number): number[] {
+  const rooms = Array<number>(CAP_STRIPES).fill(0);
+  const units = room > 0 ? Math.floor(room / unit) : 0;
+  const used = Math.min(CAP_STRIPES, units);
+  for (let i = 0; i < used; i++) rooms[i] = (Math.floor(units / used) + (i < units % used ? 1 : 0)) * unit;
+  rooms[0]! += room - units * unit;
+  return rooms;
 }
 
-/** Sets the month's counts to what the partner's entries not reversed say (a cap set or changed: earlier uncapped entries count too). Call with the partner locked FOR UPDATE. */
-export async function recountUsage(tx: Executor, tenantId: string, partnerId: string, from: Date, to: Date): Promise<void> {
+const ofMonth = (c: CapMonth, alias = 's') => {
+  const a = sql.raw(alias);
+  return sql`${a}.tenant_id = ${c.tenantId} AND ${a}.partner_id = ${c.partnerId} AND ${a}.period_start = ${c.from.toISOString()}::timestamptz AND ${a}.direction = ${c.direction}`;
+};
+
+async function stripeRooms(tx: Executor, c: CapMonth, lock = false): Promise<Array<{ stripe: number; room: number }>> {
+  const { rows } = await tx.execute<{ stripe: number; room: string }>(sql`
+    SELECT s.stripe, s.room FROM loyalty_partner_cap_stripes s WHERE ${ofMonth(c)} ORDER BY s.stripe ${lock ? sql`FOR UPDATE` : sql``}`);
+  return rows.map((r) => ({ stripe: Number(r.stripe), room: Number(r.room) }));
+}
+
+async function writeRooms(tx: Executor, c: CapMonth, rooms: number[], onConflict: 'replace' | 'keep'): Promise<void> {
   await tx.execute(sql`
-    INSERT INTO loyalty_partner_usage AS u (tenant_id, partner_id, period_start, earned, redeemed)
-    SELECT ${tenantId}, ${partnerId}, ${from.toISOString()}::timestamptz,
-      coalesce(sum(points) FILTER (WHERE direction = 'earn'), 0), coalesce(sum(points) FILTER (WHERE direction = 'redeem'), 0)
-    FROM loyalty_partner_entries pe
-    WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId} AND created_at >= ${from.toISOString()}::timestamptz AND created_at < ${to.toISOString()}::timestamptz
-      AND ${notReversed}
-    ON CONFLICT (tenant_id, partner_id, period_start) DO UPDATE SET earned = excluded.earned, redeemed = excluded.redeemed`);
+    INSERT INTO loyalty_partner_cap_stripes AS s (tenant_id, partner_id, period_start, direction, stripe, room)
+    SELECT ${c.tenantId}, ${c.partnerId}, ${c.from.toISOString()}::timestamptz, ${c.direction}, r.stripe - 1, r.room
+    FROM unnest(${`{${rooms.join(',')}}`}::bigint[]) WITH ORDINALITY AS r(room, stripe)
+    ON CONFLICT (tenant_id, partner_id, period_start, direction, stripe) DO ${onConflict === 'replace' ? sql`UPDATE SET room = excluded.room` : sql`NOTHING`}`);
+}
+
+/** The points of the partner's entries of this direction in [from, to) not reversed, but for `exceptEntry`. */
+async function monthTaken(tx: Executor, c: CapMonth & { to: Date }, exceptEntry = 0): Promise<number> {
+  const { rows } = await tx.execute<{ taken: string }>(sql`
+    SELECT coalesce(sum(points), 0) AS taken FROM loyalty_partner_entries pe
+    WHERE tenant_id = ${c.tenantId} AND partner_id = ${c.partnerId} AND direction = ${c.direction} AND entry_id <> ${exceptEntry}
+      AND created_at >= ${c.from.toISOString()}::timestamptz AND created_at < ${c.to.toISOString()}::timestamptz AND ${notReversed}`);
+  return Number(rows[0]?.taken ?? 0);
 }
 
 /**
- * Frees what a reversed partner entry took of its own month's counter (the month of the entry,
- * `from` its first instant: a reversal of an earlier month's entry leaves this month's alone).
- * A month with no counter (the partner uncapped then) has nothing to free; the next count starts
- * from the entries not reversed. Never below zero: a counter recounted since may not hold it.
+ * Takes `points` of the month's room under the cap, or refuses (false) when the stripes together
+ * have less. Run it last in the transaction (in one): the stripe taken stays locked until commit.
  */
-export async function releaseUsage(tx: Executor, tenantId: string, partnerId: string, from: Date, direction: 'earn' | 'redeem', points: number): Promise<void> {
-  await tx.execute(sql`
-    UPDATE loyalty_partner_usage
-    SET earned = CASE WHEN ${direction} = 'earn' THEN greatest(earned - ${points}::bigint, 0) ELSE earned END,
-        redeemed = CASE WHEN ${direction} = 'redeem' THEN greatest(redeemed - ${points}::bigint, 0) ELSE redeemed END
-    WHERE tenant_id = ${tenantId} AND partner_id = ${partnerId} AND period_start = ${from.toISOString()}::timestamptz`);
+export async function takeCapRoom(tx: Executor, c: CapTake): Promise<boolean> {
+  const start = randomInt(CAP_STRIPES);
+  await tx.execute(sql`SAVEPOINT partner_cap_room`);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const { rows: free } = await tx.execute(sql`
+      WITH pick AS (
+        SELECT p.stripe FROM loyalty_partner_cap_stripes p
+        WHERE ${ofMonth(c, 'p')} AND p.room >= ${c.points}
+          AND NOT EXISTS (SELECT 1 FROM loyalty_partner_cap_stripes z WHERE ${ofMonth(c, 'z')} AND z.stripe = 0 AND z.room < 0)
+        ORDER BY (p.stripe + ${CAP_STRIPES - start}) % ${CAP_STRIPES}
+        LIMIT 1 FOR UPDATE SKIP LOCKED
+      )
+      UPDATE loyalty_partner_cap_stripes s SET room = s.room - ${c.points} FROM pick WHERE ${ofMonth(c)} AND s.stripe = pick.stripe RETURNING 1`);
+    if (free.length === 1) return true;
+    // A row whose room was taken while this statement waited to recheck it stays locked: let it go.
+    await tx.execute(sql`ROLLBACK TO SAVEPOINT partner_cap_room`);
+    const rooms = await stripeRooms(tx, c);
+    if (rooms.length === 0) {
+      // The month's first taking: its room is the cap less what the month's entries took. Another
+      // transaction's first taking writes the same rows: this one waits for it and keeps its rows.
+      await writeRooms(tx, c, spreadRoom(c.cap - (await monthTaken(tx, c, c.entryId)), c.points), 'keep');
+      await tx.execute(sql`RELEASE SAVEPOINT partner_cap_room`);
+      await tx.execute(sql`SAVEPOINT partner_cap_room`);
+      continue;
+    }
+    const payers = rooms[0]!.room < 0 ? [] : rooms.filter((r) => r.room >= c.points);
+    if (payers.length === 0) break;
+    const { rows: waited } = await tx.execute(sql`
+      UPDATE loyalty_partner_cap_stripes s SET room = s.room - ${c.points}
+      WHERE ${ofMonth(c)} AND s.stripe = ${payers[randomInt(payers.length)]!.stripe} AND s.room >= ${c.points} RETURNING 1`);
+    if (waited.length === 1) return true;
+    await tx.execute(sql`ROLLBACK TO SAVEPOINT partner_cap_room`);
+  }
+  const rooms = await stripeRooms(tx, c, true);
+  const total = rooms.length === CAP_STRIPES ? rooms.reduce((sum, r) => sum + r.room, 0) : c.cap - (await monthTaken(tx, c, c.entryId));
+  if (total < c.points) return false;
+  await writeRooms(tx, c, spreadRoom(total - c.points, c.points), 'replace');
+  return true;
+}
+
+/**
+ * Gives a reversed entry's points back to its own month's room (`from` the month of the entry: a
+ * reversal of an earlier month's entry leaves this month's alone): a shortfall on stripe 0 first,
+ * else the emptiest stripe no one holds, else the emptiest one. A month with no stripes (the
+ * partner uncapped then) has nothing to give back to; its first taking counts from the entries.
+ * Run it last in the transaction, after the partner's KEY SHARE.
+ */
+export async function releaseCapRoom(tx: Executor, c: CapMonth, points: number): Promise<void> {
+  const rooms = await stripeRooms(tx, c);
+  if (rooms.length === 0) return;
+  if (rooms[0]!.room < 0) {
+    await tx.execute(sql`SAVEPOINT partner_cap_release`);
+    const { rows } = await tx.execute(sql`
+      UPDATE loyalty_partner_cap_stripes s SET room = s.room + ${points} WHERE ${ofMonth(c)} AND s.stripe = 0 AND s.room < 0 RETURNING 1`);
+    if (rows.length === 1) return;
+    await tx.execute(sql`ROLLBACK TO SAVEPOINT partner_cap_release`);
+  }
+  const { rows: free } = await tx.execute(sql`
+    WITH pick AS (SELECT p.stripe FROM loyalty_partner_cap_stripes p WHERE ${ofMonth(c, 'p')} ORDER BY p.room, p.stripe LIMIT 1 FOR UPDATE SKIP LOCKED)
+    UPDATE loyalty_partner_cap_stripes s SET room = s.room + ${points} FROM pick WHERE ${ofMonth(c)} AND s.stripe = pick.stripe RETURNING 1`);
+  if (free.length === 1) return;
+  const emptiest = rooms.reduce((a, b) => (b.room < a.room ? b : a));
+  await tx.execute(sql`UPDATE loyalty_partner_cap_stripes s SET room = s.room + ${points} WHERE ${ofMonth(c)} AND s.stripe = ${emptiest.stripe}`);
+}
+
+/**
+ * Sets the month's room under each cap to the cap less what the partner's entries not reversed
+ * took (a cap set or changed: earlier uncapped entries count too; lowered under what was taken,
+ * the shortfall waits on stripe 0), spread evenly; a cap removed drops its rows. Call with the
+ * partner locked FOR UPDATE: no earning, redemption or reversal of the partner is in flight.
+ */
+export async function recountCapRoom(tx: Executor, tenantId: string, partnerId: string, from: Date, to: Date, caps: { earn: number | null; redeem: number | null }): Promise<void> {
+  for (const direction of ['earn', 'redeem'] as const) {
+    const c = { tenantId, partnerId, from, to, direction };
+    const cap = caps[direction];
+    if (cap === null) await tx.execute(sql`DELETE FROM loyalty_partner_cap_stripes s WHERE ${ofMonth(c)}`);
+    else await writeRooms(tx, c, spreadRoom(cap - (await monthTaken(tx, c)), 1), 'replace');
+  }
 }
 
 export interface SettlementRow {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, char, check, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { loyaltyEntries, loyaltyMembers } from './ledger.schema.ts';
 
 // Coalition partners (partners.service.ts). What a partner is owed or owes is on the ledger:
@@ -113,23 +113,30 @@ export const loyaltyPartnerEntries = pgTable(
 );
 
 /**
- * A capped partner's points earned and redeemed in one calendar month (keyed by the month's first
- * instant in the workspace's calendar and time zone). Moved only by a conditional upsert, so
- * concurrent earnings or redemptions never pass the cap together. Uncapped partners have none.
+ * A capped partner's room left under one monthly cap (earn or redeem; the month keyed by its
+ * first instant in the workspace's calendar and time zone), held as CAP_STRIPES rows whose rooms
+ * add up to the cap less what the month's entries not reversed took (partners.repo.ts
+ * takeCapRoom). A redemption takes its points from one stripe it can lock without waiting, so
+ * redemptions at one partner do not queue on one row; none goes below zero, so together they
+ * never pass the cap. Only stripe 0 may go below zero: a cap lowered under what was already
+ * taken holds the excess there until reversals or the next month make up for it. Uncapped
+ * partners have none.
  */
-export const loyaltyPartnerUsage = pgTable(
-  'loyalty_partner_usage',
+export const loyaltyPartnerCapStripes = pgTable(
+  'loyalty_partner_cap_stripes',
   {
     tenantId: uuid('tenant_id').notNull(),
     partnerId: uuid('partner_id').notNull(),
     periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
-    earned: bigint('earned', { mode: 'number' }).notNull().default(0),
-    redeemed: bigint('redeemed', { mode: 'number' }).notNull().default(0),
+    direction: text('direction').notNull(),
+    stripe: smallint('stripe').notNull(),
+    room: bigint('room', { mode: 'number' }).notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.partnerId, t.periodStart] }),
+    primaryKey({ columns: [t.tenantId, t.partnerId, t.periodStart, t.direction, t.stripe] }),
     foreignKey({ columns: [t.tenantId, t.partnerId], foreignColumns: [loyaltyPartners.tenantId, loyaltyPartners.id] }),
-    check('loyalty_partner_usage_amounts', sql`${t.earned} >= 0 AND ${t.redeemed} >= 0`),
+    check('loyalty_partner_cap_stripes_direction', sql`${t.direction} IN ('earn', 'redeem')`),
+    check('loyalty_partner_cap_stripes_room', sql`${t.stripe} >= 0 AND (${t.room} >= 0 OR ${t.stripe} = 0)`),
   ],
 );
 

@@ -26,8 +26,10 @@ import * as repo from './partners.repo.ts';
 //                  redeem member available −n → partner_payable +n   (the workspace owes n × price)
 // and a partner entry row says which partner, at what price, for how much money. Neither the
 // partner's row nor partner_payable is locked by an earning or a redemption (the row is read with
-// KEY SHARE, the account never touched but by postings), so members of one partner do not queue;
-// only a capped partner's month counter is updated in place, last, just before commit.
+// KEY SHARE, the account never touched but by postings), so members of one partner do not queue.
+// A capped partner's room for the month is held in stripes (partners.repo.ts takeCapRoom): each
+// earning or redemption takes its points from one stripe it can lock without waiting, last, just
+// before commit, so they do not queue on one row either, and together never pass the cap.
 
 const DAY_MS = 86_400_000;
 const cleanName = (name: LoyaltyLocalName) => Object.fromEntries(Object.entries(name).filter(([, v]) => v !== undefined));
@@ -130,10 +132,10 @@ export async function updatePartner(tx: Executor, tenantId: string, actor: Actor
   if (input.monthlyRedeemCap !== undefined) patch.monthlyRedeemCap = input.monthlyRedeemCap;
   if (input.active !== undefined) patch.active = input.active;
   const updated = await repo.updatePartner(tx, tenantId, id, patch);
-  if (updated.monthlyEarnCap !== null || updated.monthlyRedeemCap !== null) {
+  if (updated.monthlyEarnCap !== null || updated.monthlyRedeemCap !== null || input.monthlyEarnCap !== undefined || input.monthlyRedeemCap !== undefined) {
     const settings = await workspaceSettings(tx, tenantId);
     const month = monthOf(settings.calendar, settings.timeZone, now);
-    await repo.recountUsage(tx, tenantId, id, month.from, month.to);
+    await repo.recountCapRoom(tx, tenantId, id, month.from, month.to, { earn: updated.monthlyEarnCap, redeem: updated.monthlyRedeemCap });
   }
   const details: Record<string, unknown> = { fields: Object.keys(input) };
   if (input.pricePerPointMinor !== undefined) details.pricePerPointMinor = { from: row.pricePerPointMinor.toString(), to: input.pricePerPointMinor };
@@ -303,8 +305,8 @@ interface Booked {
 }
 
 /**
- * The partner entry beside the ledger entry and the answer, then an offer's stock and the caps:
- * last, as the offer's and the month's rows stay locked until commit.
+ * The partner entry beside the ledger entry and the answer, then an offer's stock and the cap's
+ * room: last, as the offer's row and the stripe taken stay locked until commit.
  */
 async function recordPartnerEntry(tx: Executor, b: Booked, stocked = false): Promise<PartnerOutcome> {
   const settings = await workspaceSettings(tx, b.ctx.tenantId);
@@ -320,10 +322,8 @@ async function recordPartnerEntry(tx: Executor, b: Booked, stocked = false): Pro
   const cap = b.direction === 'earn' ? b.partner.monthlyEarnCap : b.partner.monthlyRedeemCap;
   if (cap !== null) {
     const month = monthOf(settings.calendar, settings.timeZone, b.ctx.now);
-    const counted = await repo.countAgainstCaps(tx, {
-      tenantId: b.ctx.tenantId, partnerId: b.partner.id, from: month.from, to: month.to, entryId: b.entryId,
-      earned: b.direction === 'earn' ? b.points : 0, redeemed: b.direction === 'redeem' ? b.points : 0,
-      earnCap: b.direction === 'earn' ? cap : null, redeemCap: b.direction === 'redeem' ? cap : null,
+    const counted = await repo.takeCapRoom(tx, {
+      tenantId: b.ctx.tenantId, partnerId: b.partner.id, from: month.from, to: month.to, direction: b.direction, cap, points: b.points, entryId: b.entryId,
     });
     if (!counted) throw new Problem(409, b.direction === 'earn' ? 'partner_earn_cap_reached' : 'partner_redeem_cap_reached', { cap, points: b.points });
   }
