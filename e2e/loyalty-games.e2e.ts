@@ -2,7 +2,10 @@
 // program's badges, each challenge's rule in a sentence, pause/resume) and the credit packages
 // list; a manager on a phone adds a challenge and a package through the forms. A member on a phone
 // signs in to the portal and sees the credit (paid and bonus), the badge, a challenge's progress and
-// the streak. Axe and screenshots in fa, ar and en at 1366 and 390 px; no Latin word on fa/ar.
+// the streak. Bonus expiry: the packages list says how long each bonus lasts, the manager sets it in
+// Persian digits (a bad value refused in the reader's digits) and changes it, and the customer page
+// lists the member's bonus about to expire with its date in the reader's calendar.
+// Axe and screenshots in fa, ar and en at 1366 and 390 px; no Latin word on fa/ar.
 // Run: node --import tsx --test e2e/loyalty-games.e2e.ts
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -21,6 +24,7 @@ let vafa: RunningVafa;
 let browser: Browser;
 let sms: SmsProviderServer;
 let slug = '';
+let memberId = '';
 const staff = (page: Page): Promise<Api> => staffApi(page, vafa);
 
 const signIn = (page: Page): Promise<void> => signInToPortal(page, sms, PHONE, E164);
@@ -48,12 +52,13 @@ describe('loyalty games and prepaid credit', { timeout: 900_000 }, () => {
       target: 4, window: { kind: 'calendar', period: 'week' }, rewardPoints: 80,
     });
     const pkg = await api('POST', `/api/loyalty/programs/${program.id}/credit-packages`, {
-      name: { fa: 'بسته‌ی یک میلیونی', ar: 'باقة المليون', en: 'One million' }, priceMinor: 1_000_000, creditMinor: 1_100_000,
+      name: { fa: 'بسته‌ی یک میلیونی', ar: 'باقة المليون', en: 'One million' }, priceMinor: 1_000_000, creditMinor: 1_100_000, bonusExpiryDays: 90,
     });
     await api('POST', `/api/loyalty/programs/${program.id}/credit-packages`, {
       name: { fa: 'بسته‌ی پنج میلیونی', ar: 'باقة الخمسة ملايين', en: 'Five million' }, priceMinor: 5_000_000, creditMinor: 6_000_000,
     });
     const member = await api('POST', '/api/customers', { name: 'سارا رضایی', phone: PHONE });
+    memberId = String(member.id);
     await api('POST', '/api/loyalty/orders', { externalId: 'games-e2e-1', customerId: member.id, lines: [{ id: '1', category: 'قهوه', amount: 150_000 }] });
     await api('POST', '/api/loyalty/orders', { externalId: 'games-e2e-2', customerId: member.id, lines: [{ id: '1', category: 'قهوه', amount: 250_000 }] });
     await api('POST', `/api/loyalty/members/${member.id}/credit/purchases`, { packageId: pkg.id, externalId: 'pay-e2e-1' });
@@ -76,6 +81,18 @@ describe('loyalty games and prepaid credit', { timeout: 900_000 }, () => {
       await credit.getByText(MESSAGES[language]['loyalty.credit.onSale']).first().waitFor();
       await checkScreen(page, { language, width: size.width, within: 'section[aria-labelledby="loyalty-games"]', name: 'games-staff', part: games });
       await checkScreen(page, { language, width: size.width, within: 'section[aria-labelledby="loyalty-credit"]', name: 'credit-staff', part: credit });
+      // The package form with its bonus expiry field, and the dialog that changes a package's.
+      const m = MESSAGES[language];
+      await credit.getByRole('button', { name: m['loyalty.credit.new'] }).click();
+      await credit.getByRole('textbox', { name: m['loyalty.credit.expiryLabel'] }).waitFor();
+      await checkScreen(page, { language, width: size.width, within: 'section[aria-labelledby="loyalty-credit"]', name: 'credit-package-form', part: credit.locator('form') });
+      await credit.getByRole('button', { name: m['common.cancel'] }).click();
+      await credit.getByRole('button', { name: m['loyalty.credit.changeExpiry'] }).first().click();
+      const dialog = page.getByRole('dialog');
+      assert.equal(await dialog.getByRole('textbox', { name: m['loyalty.credit.expiryLabel'] }).inputValue(), language === 'fa' ? '۹۰' : language === 'ar' ? '٩٠' : '90');
+      await checkScreen(page, { language, width: size.width, within: '[role="dialog"]', name: 'credit-expiry-dialog', part: dialog });
+      await dialog.getByRole('button', { name: m['common.cancel'] }).click();
+      await dialog.waitFor({ state: 'detached' });
     });
 
     // A manager in Persian on a phone: a weekly challenge of three orders worth at least 200,000 rials, rewarded 30 points.
@@ -114,12 +131,46 @@ describe('loyalty games and prepaid credit', { timeout: 900_000 }, () => {
     await credit.getByRole('textbox', { name: new RegExp(fa['loyalty.credit.priceLabel'].replace(' ({unit})', '')) }).fill(toPersian('200000'));
     await credit.getByRole('textbox', { name: new RegExp(fa['loyalty.credit.creditLabel'].replace(' ({unit})', '')) }).fill(toPersian('230000'));
     await credit.locator('.games-preview').waitFor();
+    // The bonus expiry: zero days is refused with the bounds in Persian digits, then sixty days is taken.
+    const expiry = credit.getByRole('textbox', { name: fa['loyalty.credit.expiryLabel'] });
+    await expiry.fill('۰');
+    await credit.getByRole('button', { name: fa['common.save'] }).click();
+    await credit.getByText(fa['loyalty.credit.error.expiry'].replace('{min}', '۱').replace('{max}', '۳٬۶۵۰')).waitFor();
+    await screenshot(page, 'credit-expiry-form-refused-fa-390', { fullPage: true });
+    await expectAccessible(page, 'credit package form fa 390');
+    await expiry.fill(toPersian('60'));
     await credit.getByRole('button', { name: fa['common.save'] }).click();
     await credit.getByText('بسته‌ی دو میلیونی').first().waitFor();
-    const packages = (await api('GET', '/api/loyalty/credit-packages')).items as { name: { fa: string }; priceMinor: number; creditMinor: number }[];
-    const two = packages.find((p) => p.name.fa === 'بسته‌ی دو میلیونی');
-    assert.deepEqual(two && { price: two.priceMinor, credit: two.creditMinor }, { price: 2_000_000, credit: 2_300_000 });
+    type Pkg = { id: string; name: { fa: string }; priceMinor: number; creditMinor: number; bonusExpiryDays: number | null };
+    const packages = async () => (await api('GET', '/api/loyalty/credit-packages')).items as Pkg[];
+    const two = (await packages()).find((p) => p.name.fa === 'بسته‌ی دو میلیونی');
+    assert.deepEqual(two && { price: two.priceMinor, credit: two.creditMinor, days: two.bonusExpiryDays }, { price: 2_000_000, credit: 2_300_000, days: 60 });
+    await credit.getByText('۶۰ روز پس از خرید').first().waitFor();
+    // Changed to never: the field emptied in the dialog.
+    const row = credit.getByRole('row').filter({ hasText: 'بسته‌ی دو میلیونی' });
+    await row.getByRole('button', { name: fa['loyalty.credit.changeExpiry'] }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: fa['loyalty.credit.expiryLabel'] }).fill('');
+    await screenshot(page, 'credit-expiry-dialog-fa-390');
+    await expectAccessible(page, 'bonus expiry dialog fa 390');
+    await dialog.getByRole('button', { name: fa['common.save'] }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await until('the expiry changed to never', async () => (await packages()).find((p) => p.name.fa === 'بسته‌ی دو میلیونی')?.bonusExpiryDays === null);
     await context.close();
+  });
+
+  test('the customer page lists the bonus about to expire, with its date, in each language on a phone and a desktop', async () => {
+    await forEachStaffScreen(browser, vafa, async (page, language, size) => {
+      await page.goto(`/customers/${memberId}`);
+      const expiring = page.getByTestId('credit-expiring-bonus');
+      await expiring.waitFor({ timeout: 60_000 });
+      const text = await expiring.innerText();
+      // 100,000 rials of bonus is 10,000 tomans, in the reader's digits; the date is in the reader's calendar (no Latin digits on fa/ar).
+      assert.match(text, language === 'fa' ? /۱۰٬۰۰۰/ : language === 'ar' ? /١٠٬٠٠٠/ : /10,000/, `${language}: ${text}`);
+      if (language !== 'en') assert.doesNotMatch(text, /[A-Za-z0-9]/, `${language}: no Latin in the expiring bonus`);
+      const credit = page.getByTestId('customer-credit');
+      await checkScreen(page, { language, width: size.width, within: '[data-testid="customer-credit"]', name: 'credit-expiring-bonus', part: credit });
+    });
   });
 
   test('a member sees the credit, the badge, a challenge\'s progress and the streak on a phone and a desktop', async () => {

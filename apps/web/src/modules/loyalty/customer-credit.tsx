@@ -1,5 +1,6 @@
-// The customer page's prepaid credit, inside the points card: paid and bonus credit, the latest
-// operations (purchases, spends, refunds), and, for managers, refunding what is left of a purchase
+// The customer page's prepaid credit, inside the points card: paid and bonus credit, the bonus
+// about to expire (what is left of each purchase's bonus and its date in the workspace calendar;
+// paid credit never expires), the latest operations (purchases, spends, refunds, expiries), and, for managers, refunding what is left of a purchase
 // with a reason, all of it or an amount (the server refuses more than is left unspent). Nothing
 // shows for a customer who never bought credit.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -32,11 +33,23 @@ export function CustomerCredit({ customerId, canRefund }: { customerId: string; 
     <div className="loyalty-dates" data-testid="customer-credit">
       <h3>{t('loyalty.credit.memberTitle')}</h3>
       <p>{t('loyalty.credit.memberBalance', { total: money(view.balance.totalMinor), bonus: money(view.balance.bonusMinor) })}</p>
+      {view.expiringBonus.length > 0 && (
+        <>
+          <h4>{t('loyalty.credit.expiringTitle')}</h4>
+          <ul className="coupon-list" data-testid="credit-expiring-bonus">
+            {view.expiringBonus.map((lot) => (
+              <li key={lot.id} className="coupon-item">
+                <span>{t('loyalty.credit.expiringLine', { amount: money(lot.remainingMinor), date: formatInstant(lot.expiresAt, prefs, false) })}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <ul className="coupon-list">
         {view.entries.map((e) => (
           <li key={e.id} className="coupon-item">
             <span>
-              <Badge tone={e.kind === 'purchase' ? 'good' : e.kind === 'refund' ? 'warn' : 'neutral'}>{t(`loyalty.credit.kind.${e.kind}`)}</Badge>{' '}
+              <Badge tone={e.kind === 'purchase' ? 'good' : e.kind === 'refund' || e.kind === 'expire' ? 'warn' : 'neutral'}>{t(`loyalty.credit.kind.${e.kind}`)}</Badge>{' '}
               <bdi>{money(Math.abs(e.paidMinor + e.bonusMinor))}</bdi>{' '}
               <span className="muted">{e.kind === 'refund' && e.reason ? <><UserText>{e.reason}</UserText> · </> : null}{formatInstant(e.createdAt, prefs, false)}</span>
             </span>

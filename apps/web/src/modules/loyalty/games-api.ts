@@ -1,6 +1,6 @@
 // API calls of the games and prepaid credit screens. Shapes come from @vafa/contracts as types only.
 import type {
-  CreateCreditPackage, CreateLoyaltyBadge, CreateLoyaltyChallenge, CreditPackageList, CreditPackageView, LoyaltyBadgeList, LoyaltyBadgeView,
+  CreateCreditPackage, CreateLoyaltyBadge, CreateLoyaltyChallenge, CreditPackageList, CreditPackageView, UpdateCreditPackage, LoyaltyBadgeList, LoyaltyBadgeView,
   LoyaltyChallengeList, LoyaltyChallengeView, UpdateLoyaltyChallenge,
 } from '@vafa/contracts';
 import { request } from '../../lib/api.ts';
@@ -29,7 +29,7 @@ export const gamesApi = {
   packages: () => request<CreditPackageList>('GET', '/api/loyalty/credit-packages'),
   createPackage: (programId: string, body: CreateCreditPackage) =>
     request<CreditPackage>('POST', `/api/loyalty/programs/${programId}/credit-packages`, body, undefined, keyed()),
-  updatePackage: (programId: string, id: string, active: boolean) =>
-    request<CreditPackage>('PATCH', `/api/loyalty/programs/${programId}/credit-packages/${id}`, { active }, undefined, keyed()),
+  updatePackage: (programId: string, id: string, body: UpdateCreditPackage) =>
+    request<CreditPackage>('PATCH', `/api/loyalty/programs/${programId}/credit-packages/${id}`, body, undefined, keyed()),
 };
 

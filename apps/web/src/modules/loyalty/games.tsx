@@ -1,7 +1,7 @@
 // The loyalty page's games and prepaid credit: for the chosen program, its badges (a name in each
 // language and an icon) and its challenges and streaks (what counts, how many in what window, the
-// reward), with forms for managers; and every prepaid credit package with its bonus, which managers
-// add and stop selling. Members' progress is on the member portal; the API does the rest.
+// reward), with forms for managers; and every prepaid credit package with its bonus and how long the
+// bonus lasts (paid credit never expires), which managers add, change the bonus expiry of and stop selling. Members' progress is on the member portal; the API does the rest.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CreateLoyaltyChallenge, LoyaltyGameTopic } from '@vafa/contracts';
 import { useState } from 'react';
@@ -12,7 +12,7 @@ import { useT } from '../../i18n/useT.ts';
 import { formatMoney, formatNumber, toLatinDigits } from '../../lib/format.ts';
 import { moneyUnitName, parseMoney } from '../../lib/money.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
-import { Badge, Button, DataTable, PlusIcon, Select, TextField, UserText, useToast, type DataTableColumn } from '../../ui/index.ts';
+import { Badge, Button, DataTable, Dialog, PlusIcon, Select, TextField, UserText, useToast, type DataTableColumn } from '../../ui/index.ts';
 import { loyaltyApi, loyaltyKeys, type Program } from './api.ts';
 import { gameKeys, gamesApi, type Challenge, type CreditPackage, type GameBadge } from './games-api.ts';
 import { BadgeIcon } from '../../ui/badge-icon.tsx';
@@ -29,6 +29,23 @@ const noNames = (): Names => ({ fa: '', ar: '', en: '' });
 function whole(text: string): number | null {
   const latin = toLatinDigits(text.trim()).replace(/[,\u066C\u060C\s]/g, '');
   return /^[0-9]{1,12}$/.test(latin) ? Number(latin) : null;
+}
+
+const BONUS_EXPIRY_MAX = 3650;
+
+/** The bonus expiry typed: empty is never (null), a whole number of days 1..3650 in any digits, else undefined (refused). */
+function bonusExpiryDays(text: string): number | null | undefined {
+  if (text.trim() === '') return null;
+  const days = whole(text);
+  return days !== null && days >= 1 && days <= BONUS_EXPIRY_MAX ? days : undefined;
+}
+
+function BonusExpiryField({ value, onChange, error }: { value: string; onChange: (v: string) => void; error?: string | undefined }) {
+  const t = useT();
+  return (
+    <TextField label={t('loyalty.credit.expiryLabel')} value={value} onChange={onChange} inputMode="numeric" description={t('loyalty.credit.expiryHint')}
+      {...(error ? { errorMessage: error } : {})} />
+  );
 }
 
 function NameFields({ names, onChange, error }: { names: Names; onChange: (n: Names) => void; error?: string }) {
@@ -300,9 +317,10 @@ export function CreditPackages() {
   const active = (programs.data?.items ?? []).filter((p) => p.status === 'active');
   const canEdit = canManageLoyalty(session.role);
   const [open, setOpen] = useState(false);
+  const [changing, setChanging] = useState<CreditPackage | null>(null);
   const money = (minor: number, currency: string) => formatMoney(minor, currency, prefs, prefs.irrDisplay);
   const handleToggle = (p: CreditPackage) => void toggle.run(async () => {
-    await gamesApi.updatePackage(p.programId, p.id, !p.active);
+    await gamesApi.updatePackage(p.programId, p.id, { active: !p.active });
     await client.invalidateQueries({ queryKey: gameKeys.packages });
   });
   const columns: DataTableColumn<CreditPackage>[] = [
@@ -312,6 +330,15 @@ export function CreditPackages() {
     {
       id: 'bonus', header: t('loyalty.credit.bonus'), align: 'end',
       cell: (p) => (p.bonusMinor === 0 ? '—' : t('loyalty.credit.bonusText', { amount: money(p.bonusMinor, p.currency), percent: formatNumber(Math.round((p.bonusMinor * 1000) / p.priceMinor) / 10, prefs) })),
+    },
+    {
+      id: 'expiry', header: t('loyalty.credit.bonusExpiry'),
+      cell: (p) => (
+        <span className="games-state">
+          <span>{p.bonusExpiryDays === null ? t('loyalty.credit.expiryNever') : t('loyalty.credit.expiryAfter', { count: p.bonusExpiryDays, days: formatNumber(p.bonusExpiryDays, prefs) })}</span>
+          {canEdit && p.bonusMinor > 0 && <Button variant="ghost" onPress={() => setChanging(p)}>{t('loyalty.credit.changeExpiry')}</Button>}
+        </span>
+      ),
     },
     {
       id: 'state', header: t('loyalty.games.state'),
@@ -332,6 +359,7 @@ export function CreditPackages() {
       <p className="muted">{t('loyalty.credit.intro')}</p>
       {open && <PackageForm programs={active} onDone={() => setOpen(false)} />}
       {toggle.error && <p className="form-error" role="alert">{toggle.error.message}</p>}
+      {changing && <ExpiryDialog pkg={changing} onClose={() => setChanging(null)} />}
       <DataTable
         label={t('loyalty.credit.title')}
         columns={columns}
@@ -355,6 +383,7 @@ function PackageForm({ programs, onDone }: { programs: Program[]; onDone: () => 
   const [names, setNames] = useState<Names>(noNames);
   const [price, setPrice] = useState('');
   const [credit, setCredit] = useState('');
+  const [expiry, setExpiry] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const unit = moneyUnitName(prefs.currency, prefs.irrDisplay, prefs.language);
   const parsedPrice = parseMoney(price, prefs.currency, prefs.irrDisplay);
@@ -366,23 +395,27 @@ function PackageForm({ programs, onDone }: { programs: Program[]; onDone: () => 
     if (!names.fa.trim() || !names.ar.trim() || !names.en.trim()) found.names = t('loyalty.games.error.names');
     if (!('minor' in parsedPrice) || parsedPrice.minor <= 0) found.price = t('loyalty.games.error.amount');
     if (!('minor' in parsedCredit) || ('minor' in parsedPrice && parsedCredit.minor < parsedPrice.minor)) found.credit = t('loyalty.credit.error.credit');
+    const days = bonusExpiryDays(expiry);
+    if (days === undefined) found.expiry = t('loyalty.credit.error.expiry', { min: formatNumber(1, prefs), max: formatNumber(BONUS_EXPIRY_MAX, prefs) });
     setErrors(found);
-    if (Object.keys(found).length > 0 || !('minor' in parsedPrice) || !('minor' in parsedCredit)) return;
+    if (Object.keys(found).length > 0 || !('minor' in parsedPrice) || !('minor' in parsedCredit) || days === undefined) return;
     void save.run(async () => {
-      await gamesApi.createPackage(programId, { name: names, priceMinor: parsedPrice.minor, creditMinor: parsedCredit.minor, active: true });
+      await gamesApi.createPackage(programId, { name: names, priceMinor: parsedPrice.minor, creditMinor: parsedCredit.minor, bonusExpiryDays: days, active: true });
       await client.invalidateQueries({ queryKey: gameKeys.packages });
       toast(t('loyalty.credit.saved'));
       onDone();
     });
   };
   return (
-    <Form className="games-form" onSubmit={(e) => { e.preventDefault(); handleSave(); }}>
+    // aria validation: a field shown invalid must not block the next submit natively (the bonus expiry corrected after a refusal).
+    <Form className="games-form" validationBehavior="aria" onSubmit={(e) => { e.preventDefault(); handleSave(); }}>
       {programs.length > 1 && <Select label={t('loyalty.games.program')} value={programId} onChange={setProgramId} options={programs.map((p) => ({ id: p.id, label: p.name }))} />}
       <NameFields names={names} onChange={setNames} error={errors.names} />
       <div className="games-fields">
         <TextField label={t('loyalty.credit.priceLabel', { unit })} value={price} onChange={setPrice} inputMode="numeric" errorMessage={errors.price} />
         <TextField label={t('loyalty.credit.creditLabel', { unit })} value={credit} onChange={setCredit} inputMode="numeric" errorMessage={errors.credit}
           description={t('loyalty.credit.creditHint')} />
+        <BonusExpiryField value={expiry} onChange={setExpiry} error={errors.expiry ?? save.error?.fieldErrors.bonusExpiryDays} />
       </div>
       {bonus !== null && <p className="games-preview" aria-live="polite">{t('loyalty.credit.bonusPreview', { amount: formatMoney(bonus, prefs.currency, prefs, prefs.irrDisplay) })}</p>}
       {save.error && <p className="form-error" role="alert">{save.error.message}</p>}
@@ -391,5 +424,44 @@ function PackageForm({ programs, onDone }: { programs: Program[]; onDone: () => 
         <Button variant="ghost" onPress={onDone}>{t('common.cancel')}</Button>
       </div>
     </Form>
+  );
+}
+
+/** A package's bonus expiry changed: for purchases from now on (bonus already bought keeps its date). */
+function ExpiryDialog({ pkg, onClose }: { pkg: CreditPackage; onClose: () => void }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const client = useQueryClient();
+  const toast = useToast();
+  const save = useSubmit();
+  const [expiry, setExpiry] = useState(pkg.bonusExpiryDays === null ? '' : formatNumber(pkg.bonusExpiryDays, prefs));
+  const [error, setError] = useState<string | undefined>(undefined);
+  const handleSave = () => {
+    const days = bonusExpiryDays(expiry);
+    if (days === undefined) {
+      setError(t('loyalty.credit.error.expiry', { min: formatNumber(1, prefs), max: formatNumber(BONUS_EXPIRY_MAX, prefs) }));
+      return;
+    }
+    setError(undefined);
+    void save.run(async () => {
+      await gamesApi.updatePackage(pkg.programId, pkg.id, { bonusExpiryDays: days });
+      await client.invalidateQueries({ queryKey: gameKeys.packages });
+      toast(t('loyalty.credit.expirySaved'));
+      onClose();
+    });
+  };
+  return (
+    <Dialog title={t('loyalty.credit.expiryTitle')} isOpen onOpenChange={(isOpen) => !isOpen && onClose()} size="small">
+      <Form className="form" validationBehavior="aria" onSubmit={(e) => { e.preventDefault(); handleSave(); }} data-testid="bonus-expiry-form">
+        <p><UserText>{localName(pkg.name, prefs.language)}</UserText></p>
+        <BonusExpiryField value={expiry} onChange={setExpiry} error={error ?? save.error?.fieldErrors.bonusExpiryDays} />
+        <p className="muted">{t('loyalty.credit.expiryChangeNote')}</p>
+        {save.error && !save.error.fieldErrors.bonusExpiryDays && <p className="form-error" role="alert">{save.error.message}</p>}
+        <div className="form-actions">
+          <Button type="submit" variant="primary" isPending={save.pending}>{t('common.save')}</Button>
+          <Button variant="ghost" onPress={onClose}>{t('common.cancel')}</Button>
+        </div>
+      </Form>
+    </Dialog>
   );
 }
