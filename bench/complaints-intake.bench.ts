@@ -7,7 +7,7 @@ import pino from 'pino';
 import { connectDatabase } from '../apps/server/src/platform/db/connect.ts';
 import { freePort, runVafa, type VafaProcess } from '../apps/server/test/process.ts';
 import { createWorkspace } from '../apps/server/src/modules/workspace/index.ts';
-import { BENCH_DIR, WORK_DIR, report, waitForReady } from './lib.ts';
+import { BENCH_DIR, WORK_DIR, drained, report, waitForReady } from './lib.ts';
 
 // The public complaint form (POST /api/public/complaints) on one running Vafa (all roles,
 // embedded PostgreSQL), at 50 connections, each request a different complainant, against the
@@ -110,22 +110,9 @@ loadAverage1m.beforeIntake = loadAverage();
 const intake = await load(`${base}/api/public/complaints`, { connections: CONNECTIONS, seconds: SECONDS });
 loadAverage1m.afterIntake = loadAverage();
 
-// 1b. The census (see the top): drained before and after, so the follow-on work of these filings
-// and of no others is counted.
+// 1b. The census (see the top): drained before and after (lib.ts), so the follow-on work of these
+// filings and of no others is counted.
 const walPosition = async () => ((await database.db.execute(`SELECT pg_current_wal_insert_lsn()::text AS lsn`)).rows[0] as { lsn: string }).lsn;
-async function drained(maxMs = 180_000): Promise<number> {
-  const started = Date.now();
-  let last = await walPosition();
-  let stillSince = Date.now();
-  while (Date.now() - started < maxMs) {
-    await new Promise((r) => setTimeout(r, 500));
-    const now = await walPosition();
-    if (now !== last) [last, stillSince] = [now, Date.now()];
-    // 3 s without a WAL record: the relay, the subscribers and the notice loop have nothing left.
-    else if (Date.now() - stillSince >= 3_000) break;
-  }
-  return Date.now() - started;
-}
 type TableCounts = Map<string, { ins: number; upd: number; hot: number; del: number }>;
 async function tableCounts(): Promise<TableCounts> {
   const { rows } = await database.pool.query<{ relname: string; ins: string; upd: string; hot: string; del: string }>(
@@ -134,13 +121,13 @@ async function tableCounts(): Promise<TableCounts> {
 }
 // Backends publish their counters when idle, at most every second, else 10 s later.
 const statsSettle = () => new Promise((r) => setTimeout(r, 11_000));
-await drained();
+await drained(database);
 await statsSettle();
 const countsBefore = await tableCounts();
 const walBefore = await walPosition();
 if (PG_STATEMENTS) await database.db.execute('SELECT pg_stat_statements_reset()');
 const censusLoad = await load(`${base}/api/public/complaints`, { connections: CONNECTIONS, seconds: 0, amount: CENSUS_FILINGS });
-const drainMs = await drained();
+const drainMs = await drained(database);
 const walBytes = Number(((await database.pool.query<{ b: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn) AS b`, [walBefore])).rows[0]!).b);
 await statsSettle();
 const countsAfter = await tableCounts();

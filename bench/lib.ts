@@ -84,3 +84,39 @@ export function postgresRssMiB(pgDir: string): number {
   if (!fs.existsSync(pidFile)) return 0;
   return treeRssMiB(Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]));
 }
+
+/**
+ * Waits until the database has written no WAL for `quietMs` (the relay, the subscribers and the
+ * job loops have nothing left of earlier work), at most `maxMs`. Answers how long it waited: the
+ * follow-on work of what ran before.
+ */
+export async function drained(database: Pick<Database, 'pool'>, maxMs = 180_000, quietMs = 3_000): Promise<number> {
+  const walPosition = async () => (await database.pool.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0]!.lsn;
+  const started = Date.now();
+  let last = await walPosition();
+  let stillSince = Date.now();
+  while (Date.now() - started < maxMs) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await walPosition();
+    if (now !== last) [last, stillSince] = [now, Date.now()];
+    else if (Date.now() - stillSince >= quietMs) break;
+  }
+  return Date.now() - started;
+}
+
+/**
+ * Waits until this database's events are all relayed and their subscribers' jobs all done (what
+ * other databases of the cluster do does not count, unlike `drained`), at most `maxMs`. Answers
+ * how long it waited.
+ */
+export async function eventsHandled(database: Pick<Database, 'pool'>, maxMs = 300_000): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < maxMs) {
+    const { rows: [left] } = await database.pool.query<{ n: string }>(`
+      SELECT (SELECT count(*) FROM outbox_events WHERE outbox_event_pending(xid, id))
+           + (SELECT count(*) FROM pgboss.job WHERE name LIKE 'on.%' AND state NOT IN ('completed', 'failed', 'cancelled')) AS n`);
+    if (Number(left!.n) === 0) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return Date.now() - started;
+}

@@ -11,7 +11,7 @@ import { earnOrderBatch } from '../apps/server/src/modules/loyalty/orders-batch.
 import { addMember } from '../apps/server/src/modules/team/index.ts';
 import { createApiKey, createWorkspace } from '../apps/server/src/modules/workspace/index.ts';
 import { freePort, runVafa } from '../apps/server/test/process.ts';
-import { BENCH_DIR, percentile, report, waitForReady } from './lib.ts';
+import { BENCH_DIR, eventsHandled, percentile, report, waitForReady } from './lib.ts';
 
 // Purchase events → points through the HTTP API (issue 12), on one running Vafa (all roles) with
 // PostgreSQL on 127.0.0.1 (a scratch database on the server at BENCH_PG_ADMIN_URL, dropped after).
@@ -192,11 +192,18 @@ const baseline = await drive(`http://127.0.0.1:${barePort}`, CLIENTS, SECONDS, (
 bare.kill('SIGTERM');
 
 await drive(base, CLIENTS, 3, () => (seq % 2 ? single() : batch())); // warm-up
+// Each phase starts with the follow-on work of the one before done (its events relayed and their
+// subscribers' jobs run: games, tiers, charity, referrals), and how long that took is reported as
+// that phase's drain.
+const drainMs: Record<string, number> = { seedingAndWarmUp: await eventsHandled(database) };
 const loadBefore = +os.loadavg()[0]!.toFixed(1);
 const singles = await earnWithRedemptions(single);
+drainMs.afterSingles = await eventsHandled(database);
 const batches = await earnWithRedemptions(batch);
+drainMs.afterBatches = await eventsHandled(database);
 const redemptionsAlone = await drive(base, REDEEMERS, Math.max(5, SECONDS / 3), partnerRedemption);
 const plainAlone = await drive(base, REDEEMERS, Math.max(5, SECONDS / 3), plainRedemption);
+drainMs.afterRedemptions = await eventsHandled(database);
 
 // 3. The cost per order at one connection: over HTTP, and in statements the service sends.
 const oneSingles = await drive(base, 1, Math.max(5, SECONDS / 3), single);
@@ -261,6 +268,7 @@ report('loyalty-orders', {
   bareInsert: { rps: baseline.eventsPerSecond, p99Ms: baseline.p99Ms },
   singles,
   batches,
+  drainMs,
   singlesVsBare: +(singles.earn.eventsPerSecond / baseline.eventsPerSecond).toFixed(2),
   batchesVsBare: +(batches.earn.eventsPerSecond / baseline.eventsPerSecond).toFixed(2),
   batchesVsSingles: +(batches.earn.eventsPerSecond / singles.earn.eventsPerSecond).toFixed(2),
