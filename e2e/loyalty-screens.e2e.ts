@@ -124,6 +124,18 @@ describe('loyalty screens', { timeout: 900_000 }, () => {
     await page.getByRole('link', { name: 'باشگاه مشتریان' }).waitFor();
     await page.getByText('لیوان سفالی').waitFor();
     await page.getByText('خیریهٔ کودکان').waitFor();
+    // The loyalty screens' links, on a page loaded afresh here (no other loyalty screen's styles
+    // loaded yet): apart from each other, not run together as one line of text.
+    const boxes = await page.locator('nav.loyalty-screens-nav a').evaluateAll((links) => links.map((a) => {
+      const r = a.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    }));
+    assert.ok(boxes.length >= 3, `the screens' links: ${boxes.length}`);
+    for (let i = 1; i < boxes.length; i++) {
+      const [a, b] = [boxes[i - 1]!, boxes[i]!];
+      const sameRow = a.top < b.bottom && b.top < a.bottom;
+      if (sameRow) assert.ok(Math.max(b.left - a.right, a.left - b.right) >= 8, `links ${i - 1} and ${i} touch: ${JSON.stringify([a, b])}`);
+    }
     await page.getByRole('button', { name: fa['loyalty.verify.run'] }).click();
     const result = page.getByTestId('loyalty-verify-result');
     await result.getByText(fa['loyalty.verify.ok']).waitFor();

@@ -4,6 +4,7 @@ import { Link } from 'react-aria-components';
 import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
 import { canSeeFinance } from './finance-api.ts';
+import './loyalty-screens-nav.css';
 
 type Screen = 'programs' | 'members' | 'ledger' | 'finance';
 
