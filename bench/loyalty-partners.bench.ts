@@ -12,9 +12,11 @@ import { WORK_DIR, percentile, report, waitForReady } from './lib.ts';
 // Partner redemptions through the HTTP API, on one running Vafa (all roles, embedded PostgreSQL):
 // many members redeeming one partner's offer at once (the hot partner: one partner row, one
 // partner_payable account), at 50 connections, against plain redemptions of as many members in the
-// same run, and against a capped partner (whose month counter row is updated by every redemption,
-// last before commit: the one place they take turns). Requests/s, p50/p99, and pg_stat_activity
-// sampled for backends waiting on a lock. Then verify over what was written.
+// same run, and against a capped partner (whose month's room is held in 8 stripes, each
+// redemption taking from one it can lock without waiting: before them, one month counter row that
+// every redemption updated last before commit, the one place they took turns). Requests/s,
+// p50/p99, and pg_stat_activity sampled for backends waiting on a lock. Then verify over what was
+// written.
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const MEMBERS = 3_000;
