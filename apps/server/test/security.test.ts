@@ -27,6 +27,7 @@ const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'fo
   'loyalty_partners', 'loyalty_partner_offers', 'loyalty_partner_entries', 'loyalty_partner_cap_stripes',
   'loyalty_badges', 'loyalty_challenges', 'loyalty_game_events', 'loyalty_game_completions', 'loyalty_member_badges',
   'loyalty_credit_packages', 'loyalty_credit_balances', 'loyalty_credit_accounts', 'loyalty_credit_entries', 'loyalty_credit_postings',
+  'loyalty_credit_bonus_lots', 'loyalty_credit_bonus_draws',
   'loyalty_referral_codes', 'loyalty_referrals',
   'loyalty_coupon_codes', 'loyalty_coupon_redemptions', 'loyalty_reward_restrictions', 'loyalty_reward_tiers'];
 
