@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, foreignKey, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, foreignKey, index, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { customers } from '../customers/customer.schema.ts';
 
 // The points ledger: an append-only double-entry journal (REFERENCE.md section 5). Each operation
@@ -22,7 +22,7 @@ const QUALIFYING_ACCOUNT_KINDS: readonly AccountKind[] = ['qualifying', 'qualify
 const QUALIFYING_KINDS = QUALIFYING_ACCOUNT_KINDS.map((k) => `'${k}'`).join(', ');
 export const unitOf = (kind: AccountKind): 'points' | 'qualifying' => (QUALIFYING_ACCOUNT_KINDS.includes(kind) ? 'qualifying' : 'points');
 
-export const ENTRY_KINDS = ['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate'] as const;
+export const ENTRY_KINDS = ['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate', 'transfer'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 const quoted = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -156,7 +156,8 @@ export const loyaltyLots = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    uniqueIndex('loyalty_lots_entry_key').on(t.tenantId, t.entryId),
+    // One lot per entry and expiry: an earn credits one; a transfer one per expiry it drew on (transfers.service.ts).
+    unique('loyalty_lots_entry_key').on(t.tenantId, t.entryId, t.expiresAt).nullsNotDistinct(),
     // Spending order: soonest expiry first, lots that never expire last (ASC puts NULL last).
     index('loyalty_lots_open_idx').on(t.tenantId, t.customerId, t.expiresAt, t.id).where(sql`remaining > 0`),
     // The expiry and unlock runs find what is due without scanning.
