@@ -33,7 +33,9 @@ export type LoyaltyEventTopic = z.infer<typeof LoyaltyEventTopic>;
 
 /**
  * Points for an event. `points` absent on `complaint.goodwill`: the gesture's own amount (a
- * points gesture; a coupon earns nothing). `surveyIds` limits `response.submitted` to those surveys.
+ * points gesture; a coupon gesture never earns points, loyalty gives its coupon instead).
+ * `surveyIds` limits `response.submitted` to those surveys; a survey with points for answering
+ * (its `incentivePoints`) earns those instead of `points` in each program whose rule covers it.
  */
 export const LoyaltyEventRule = z.strictObject({
   topic: LoyaltyEventTopic,

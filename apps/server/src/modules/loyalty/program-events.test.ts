@@ -83,6 +83,47 @@ describe('events earn points', () => {
     await verifyClean(ws);
   });
 
+  it('a survey\'s points for answering are what an answer earns in each program with a survey rule, once; without them the rule\'s points; anonymous answers nothing', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const rewarded = await publishSurvey(t.database.db, ws.tenantId, { ...NPS_SURVEY, name: 'Rewarded', settings: { ...NPS_SURVEY.settings, incentivePoints: 25 } });
+    const plain = await publishSurvey(t.database.db, ws.tenantId, { ...NPS_SURVEY, name: 'Plain' });
+    const program = await call(ws, 'POST', '/api/loyalty/programs', { name: 'امتیاز نظرسنجی', settings: { events: [{ topic: 'response.submitted', points: 10 }] } });
+    expect(program.status, JSON.stringify(program.body)).toBe(201);
+    // a second active program that does not reward answers: the incentive is not paid there
+    const other = await call(ws, 'POST', '/api/loyalty/programs', { name: 'معرفی', settings: { events: [{ topic: 'referral.qualified', points: 7 }] } });
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
+    const customer = await createCustomer(t, ws);
+    const answer = async (token: string) => {
+      const res = await t.app.inject({ method: 'POST', url: `/api/public/surveys/${token}/responses`, payload: { answers: { nps: { score: 9 } }, complete: true } });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+    };
+
+    await answer((await invite(t.database.db, ws.tenantId, rewarded.id, customer.id)).token);
+    await eventually(async () => (await balance(ws, customer.id)).available === 25, 'the survey\'s incentive points');
+    await answer((await invite(t.database.db, ws.tenantId, plain.id, customer.id)).token);
+    await eventually(async () => (await balance(ws, customer.id)).available === 35, 'the rule\'s points for a survey without an incentive');
+    // an anonymous answer (the public link, no customer) earns nobody anything
+    await answer(rewarded.token);
+
+    const { rows: [submitted] } = await t.database.pool.query(
+      `SELECT payload FROM outbox_events WHERE tenant_id = $1 AND topic = 'response.submitted' AND payload->>'surveyId' = $2 AND payload ? 'customerId'`, [ws.tenantId, rewarded.id]);
+    expect(submitted.payload.incentivePoints).toBe(25);
+    await t.database.db.transaction((tx) => publishEvents(tx, ws.tenantId, [
+      { topic: 'response.submitted', payload: submitted.payload },
+      { topic: 'response.submitted', payload: { ...submitted.payload, responseId: '00000000-0000-4000-8000-00000000cafe' } },
+    ]));
+    await eventually(async () => (await balance(ws, customer.id)).available === 60, 'the marker event\'s points');
+    await delivered(ws);
+    expect((await balance(ws, customer.id)).available).toBe(60);
+    const { rows: awards } = await t.database.pool.query(
+      `SELECT program_id, customer_id, source_key, points FROM loyalty_awards WHERE tenant_id = $1 ORDER BY created_at, points DESC`, [ws.tenantId]);
+    expect(awards.map((a) => [a.program_id, a.customer_id, a.points])).toEqual([
+      [program.body.id, customer.id, 25], [program.body.id, customer.id, 10], [program.body.id, customer.id, 25],
+    ]);
+    expect(awards[0].source_key).toBe(`event:response.submitted:${submitted.payload.responseId}`);
+    await verifyClean(ws);
+  });
+
   it('a complaint\'s goodwill gesture in points earns them once', async () => {
     const ws = await t.createWorkspace({ country: 'IR' });
     await call(ws, 'POST', '/api/loyalty/programs', { name: 'دلجویی', settings: { events: [{ topic: 'complaint.goodwill' }] } });

@@ -10,12 +10,19 @@ import { referralAward } from './referrals.service.ts';
 // goodwill gesture (`complaint.goodwill`), a referral that qualified. Each program with
 // a rule for the topic awards once per event key (the response, the gesture's own idempotency
 // key, ...), so a redelivered event earns nothing more.
+// A survey's "points for answering" (its incentivePoints) is what an answer earns in each active
+// program whose response.submitted rule covers the survey, in place of the rule's own points: the
+// program's rule says where answers earn, the survey how much. A program without such a rule pays
+// nothing for answers, incentive or not (so two programs never pay twice unasked). Anonymous
+// answers carry no customer and earn nothing.
 
 const Payload = z.object({
   customerId: z.string().optional(),
   // response.submitted
   surveyId: z.string().optional(),
   responseId: z.string().optional(),
+  /** the survey's points for answering, when it sets them */
+  incentivePoints: z.number().optional(),
   // complaint.goodwill (its kind and amount say the gesture)
   kind: z.string().optional(),
   amount: z.number().optional(),
@@ -30,10 +37,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The event's key and points under a program's rule; undefined: this rule awards nothing for it. */
 export function eventAward(topic: string, payload: Payload, rule: LoyaltyEventRule): { key: string; points: number } | undefined {
   switch (topic) {
-    case 'response.submitted':
+    case 'response.submitted': {
       if (!payload.responseId || !payload.surveyId) return undefined;
       if (rule.surveyIds && !rule.surveyIds.includes(payload.surveyId)) return undefined;
-      return rule.points ? { key: payload.responseId, points: rule.points } : undefined;
+      const incentive = Number.isInteger(payload.incentivePoints) && payload.incentivePoints! > 0 ? payload.incentivePoints! : undefined;
+      const points = incentive ?? rule.points;
+      return points ? { key: payload.responseId, points } : undefined;
+    }
     case 'complaint.goodwill': {
       if (!payload.idempotencyKey) return undefined;
       const points = rule.points ?? (payload.kind === 'points' && Number.isInteger(payload.amount) ? payload.amount! : 0);
