@@ -168,18 +168,21 @@ export async function usageBetween(db: Executor, tenantId: string, from: Date, t
 // took turns (each held its lock to commit); now each takes its points from one stripe:
 //   1. a stripe with room for all of it that no one holds (FOR UPDATE SKIP LOCKED, from a random
 //      stripe on): no waiting while any other stripe can pay;
-//   2. when every stripe that could pay is held, it waits for one of them (the holder only
-//      commits; no one holding a stripe ever waits for another stripe);
+//   2. when every stripe that could pay is held, it waits for one of them (its holder has only
+//      its commit left to do);
 //   3. when no stripe alone can pay (each ran dry at its own time, or stripe 0 holds a shortfall),
 //      it locks them all in stripe order, takes its points from their sum and spreads what is
 //      left again, in whole takings of its size. Only when the sum cannot pay is it refused.
 // No stripe goes below zero by a taking, so the month never passes the cap, under any
-// concurrency; a refusal sees every stripe locked, so it is exact. Failed tries run under a
-// savepoint rolled back before the next one, so no stray row lock is kept and the locks that wait
-// are taken in stripe order (no deadlock between step 2 and 3). A reversal gives its points back to
-// the emptiest stripe it can lock without waiting (a shortfall on stripe 0 first). A change of
-// caps, under the partner's FOR UPDATE (which waits for every earn, redemption and reversal in
-// flight, as they hold KEY SHARE), recounts the month from its entries and spreads the room anew.
+// concurrency. A refusal is exact: the stripes' committed rooms add up to less than it asks
+// (takings in flight only take more; a reversal counts once committed), read plainly, or under
+// every stripe's lock when that read said enough. Failed tries are rolled back to a savepoint, so
+// no row lock is kept from them: a transaction waits for a stripe holding none (step 2, a
+// reversal) or only stripes below it (step 3), and no two wait for each other. A reversal gives
+// its points back to the emptiest stripe it can lock without waiting (a shortfall on stripe 0
+// first). A change of caps, under the partner's FOR UPDATE (which waits for every earn,
+// redemption and reversal in flight, as they hold KEY SHARE), recounts the month from its entries
+// and spreads the room anew.
 // How much a partner earned and redeemed this month is always read from its entries, exactly.
 
 /** How many rows hold a capped partner's room for a month, per cap: up to this many takings pass each other. */
@@ -272,6 +275,8 @@ export async function takeCapRoom(tx: Executor, c: CapTake): Promise<boolean> {
       await tx.execute(sql`SAVEPOINT partner_cap_room`);
       continue;
     }
+    // Less room committed than asked: refused without a lock (what takings in flight hold is less still).
+    if (rooms.reduce((total, r) => total + r.room, 0) < c.points) return false;
     const payers = rooms[0]!.room < 0 ? [] : rooms.filter((r) => r.room >= c.points);
     if (payers.length === 0) break;
     const { rows: waited } = await tx.execute(sql`
