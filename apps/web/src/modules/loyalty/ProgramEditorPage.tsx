@@ -2,7 +2,8 @@
 // in the workspace's money with its rounding, category and SKU multipliers, caps, pending days,
 // expiry, event points, expiry notice) saved against the version read (409 said plainly, with the
 // latest one a tap away), archive, and beside it the simulator: what a sample order would earn by
-// the rules on screen, saved or not, computed by the server's own earning rules.
+// the rules on screen, saved or not, computed by the server's own earning rules. Below them, the
+// program's tiers (tiers-section.tsx), saved on their own, not with the program's version.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import type { LoyaltyEventTopic, LoyaltyProgramView, LoyaltyRounding } from '@vafa/contracts';
@@ -22,6 +23,7 @@ import { loyaltyKeys } from './api.ts';
 import { newIdempotencyKey } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import { programApi, programKeys, type Simulation } from './program-api.ts';
+import { TiersSection } from './tiers-section.tsx';
 import { draftOf, EVENT_TOPICS, EXPIRY_KINDS, fractionDecimal, newRowKey, toSettings, type DraftErrors, type ExpiryKind, type Money, type MultiplierRow, type ProgramDraft } from './program-draft.ts';
 import './loyalty.css';
 import './program-editor.css';
@@ -184,6 +186,8 @@ function Editor({ program }: { program: LoyaltyProgramView | null }) {
         </Form>
         <Simulator programId={program?.id ?? null} draft={draft} money={money} />
       </div>
+      {program ? <TiersSection programId={program.id} canEdit={canEdit && !archived} />
+        : <p className="muted tiers-new-hint">{t('loyalty.tiers.newProgramHint')}</p>}
       {program && (
         <ConfirmDialog
           isOpen={archiving}
