@@ -52,15 +52,20 @@ export async function expectLedgerBalanced(t: TestApp, tenantId: string): Promis
 }
 
 /**
- * partner_payable holds exactly the billed points of the workspace's partner entries not cancelled:
- * billed redemptions credit it, billed earnings debit it, and a cancellation reverses its entry's bill.
+ * partner_payable holds exactly the billed points of the workspace's partner entries not cancelled
+ * and finance's corrections: billed redemptions credit it, billed earnings debit it, a cancellation
+ * reverses its entry's bill, a correction moves its signed points (debit when the partner owes).
+ * verify checks the same entry by entry (ledger-verify.repo.ts partnerPayableDrift); this is its
+ * own SQL, in total.
  */
 export async function expectPartnerPayableMatchesBills(t: TestApp, tenantId: string): Promise<void> {
   const { rows } = await t.database.pool.query(`
     SELECT (SELECT coalesce(sum(p.amount), 0) FROM loyalty_accounts a JOIN loyalty_postings p ON p.tenant_id = a.tenant_id AND p.account_id = a.id
             WHERE a.tenant_id = $1 AND a.customer_id IS NULL AND a.kind = 'partner_payable')::bigint AS payable,
            (SELECT coalesce(sum(CASE direction WHEN 'redeem' THEN points ELSE -points END) FILTER (WHERE billed), 0) FROM loyalty_partner_entries pe
-            WHERE pe.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM loyalty_entries r WHERE r.tenant_id = pe.tenant_id AND r.reverses_entry_id = pe.entry_id))::bigint AS billed`,
+            WHERE pe.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM loyalty_entries r WHERE r.tenant_id = pe.tenant_id AND r.reverses_entry_id = pe.entry_id))::bigint
+           + (SELECT coalesce(sum(CASE side WHEN 'workspace_owes' THEN points ELSE -points END), 0) FROM loyalty_partner_corrections
+              WHERE tenant_id = $1)::bigint AS billed`,
   [tenantId]);
   expect(rows[0].payable, 'partner_payable against billed partner entries not cancelled').toBe(rows[0].billed);
 }

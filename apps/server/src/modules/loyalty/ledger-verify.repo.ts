@@ -221,3 +221,52 @@ export async function entryPass(db: Executor, tenantId: string): Promise<{
     },
   };
 }
+
+export interface PartnerPayableDrift {
+  entryId: number;
+  /** the partner the entry bills or corrects (through its partner row, or the row of the entry it reverses); null when none */
+  partnerId: string | null;
+  /** the entry's postings to the workspace's partner_payable account */
+  posted: number;
+  /** what its partner rows say it moves there: a billed redemption +points, a billed earning −points, a reversal the opposite of its original, a correction its signed points (negated when the partner owes) */
+  expected: number;
+}
+
+/**
+ * The workspace's partner_payable account against the partner entries, their cancellations and
+ * finance's corrections, entry by entry, in one grouped pass: the account's postings (by its index,
+ * tenant, account, entry), each partner entry's bill, the reversal of each partner entry (by the
+ * reversals' own unique index), and each correction, grouped by entry. An entry drifts when what it
+ * posted differs from what its rows say, including a posting to partner_payable with no partner row
+ * behind it, or a billed partner row whose entry never posted. No per-row subqueries.
+ */
+export async function partnerPayableDrift(db: Executor, tenantId: string): Promise<{ count: number; sample: PartnerPayableDrift[] }> {
+  const { rows } = await db.execute<{ entry_id: number; partner_id: string | null; posted: number; expected: number; found: number }>(sql`
+    WITH bills AS (
+      SELECT entry_id, partner_id, CASE WHEN NOT billed THEN 0 WHEN direction = 'redeem' THEN points ELSE -points END AS bill
+      FROM loyalty_partner_entries WHERE tenant_id = ${tenantId}
+    ), moved AS (
+      SELECT p.entry_id, NULL::uuid AS partner_id, p.amount AS posted, 0::bigint AS expected
+      FROM loyalty_postings p
+      WHERE p.tenant_id = ${tenantId}
+        AND p.account_id IN (SELECT id FROM loyalty_accounts WHERE tenant_id = ${tenantId} AND customer_id IS NULL AND kind = 'partner_payable')
+      UNION ALL
+      SELECT entry_id, partner_id, 0, bill FROM bills
+      UNION ALL
+      SELECT r.id, b.partner_id, 0, -b.bill
+      FROM loyalty_entries r JOIN bills b ON b.entry_id = r.reverses_entry_id
+      WHERE r.tenant_id = ${tenantId} AND r.reverses_entry_id IS NOT NULL
+      UNION ALL
+      SELECT entry_id, partner_id, 0, CASE side WHEN 'workspace_owes' THEN points ELSE -points END
+      FROM loyalty_partner_corrections WHERE tenant_id = ${tenantId}
+    ), per_entry AS (
+      SELECT entry_id, (array_agg(partner_id) FILTER (WHERE partner_id IS NOT NULL))[1] AS partner_id, sum(posted) AS posted, sum(expected) AS expected
+      FROM moved GROUP BY entry_id HAVING sum(posted) <> sum(expected)
+    )
+    SELECT entry_id, partner_id, posted, expected, count(*) OVER () AS found FROM per_entry ORDER BY entry_id LIMIT ${DRIFT_SAMPLE}`);
+  const n = (v: unknown) => Number(v ?? 0);
+  return {
+    count: n(rows[0]?.found),
+    sample: rows.map((r) => ({ entryId: n(r.entry_id), partnerId: r.partner_id, posted: n(r.posted), expected: n(r.expected) })),
+  };
+}

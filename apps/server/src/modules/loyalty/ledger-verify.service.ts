@@ -22,7 +22,9 @@ export const entryPassSettings = sql`SET LOCAL max_parallel_workers_per_gather =
 /**
  * The workspace's ledger checked against itself: cached member balances against postings and open
  * lots, each entry's postings summing to zero per unit, each lot's remaining against its draws,
- * and each entry's spendable postings against the lots it moved. `ok` only when all are clean.
+ * each entry's spendable postings against the lots it moved, held points against the holds,
+ * charity_payable against the donations, and partner_payable, entry by entry, against the partner
+ * entries' bills, their cancellations and finance's corrections. `ok` only when all are clean.
  * Reads one consistent snapshot (run it in a REPEATABLE READ transaction; the callers do).
  */
 export async function verifyLedger(db: Executor, tenantId: string, now: Date): Promise<LoyaltyVerifyView> {
@@ -36,11 +38,12 @@ export async function verifyLedger(db: Executor, tenantId: string, now: Date): P
   const [balances, lots, entries, moved] = [byAccount.balances, byAccount.lotDrift, byEntry.unbalanced, byEntry.entryLots];
   const held = await heldDrift(db, tenantId);
   const charity = await charityDrift(db, tenantId);
+  const partners = await repo.partnerPayableDrift(db, tenantId);
   return {
-    ok: balances.count + entries.count + lots.count + moved.count + held.count + charity.count === 0,
+    ok: balances.count + entries.count + lots.count + moved.count + held.count + charity.count + partners.count === 0,
     checkedAt: now.toISOString(),
     counts: { members: byAccount.members, entries: byEntry.entries, postings: byAccount.postings, lots: byAccount.lots },
-    driftCounts: { balances: balances.count, entries: entries.count, lots: lots.count, entryLots: moved.count, held: held.count, charity: charity.count },
+    driftCounts: { balances: balances.count, entries: entries.count, lots: lots.count, entryLots: moved.count, held: held.count, charity: charity.count, partners: partners.count },
     systemBalances: byAccount.systemBalances,
     balanceDrift: balances.sample,
     unbalancedEntries: entries.sample,
@@ -48,5 +51,6 @@ export async function verifyLedger(db: Executor, tenantId: string, now: Date): P
     entryLotMismatch: moved.sample,
     heldDrift: held.sample,
     charityDrift: charity.sample,
+    partnerDrift: partners.sample,
   };
 }

@@ -141,7 +141,7 @@ export function registerLoyaltyLedgerRoutes(app: App, deps: ModuleDeps): void {
       tags: ['loyalty'],
       summary: 'Check the ledger against itself',
       operationId: 'verifyLoyaltyLedger',
-      description: 'Reports drift, of which there must never be any: members whose cached balance differs from their postings or open lots, entries whose postings do not sum to zero, lots whose remaining differs from their draws, entries whose spendable postings differ from the lots they moved. Also the workspace accounts\' balances. The same check runs from the command line: `vafa loyalty verify`.',
+      description: 'Reports drift, of which there must never be any: members whose cached balance differs from their postings or open lots, entries whose postings do not sum to zero, lots whose remaining differs from their draws, entries whose spendable postings differ from the lots they moved, held points against the holds, charity_payable against the donations, entries whose postings to partner_payable differ from what their partner rows bill (partner entries, their cancellations, finance\'s corrections). Also the workspace accounts\' balances. The same check runs from the command line: `vafa loyalty verify`.',
       response: { 200: LoyaltyVerifyView },
     },
   }, async (req) =>
