@@ -1,5 +1,6 @@
 // /loyalty: the programs with their earning and expiry rules, the rewards catalogue, the charities
-// with what members gave them, and (for managers) the ledger's self-check. A member's points are on
+// with what members gave them (added, changed and archived by managers; each one's donations with
+// their receipts: charities.tsx), and (for managers) the ledger's self-check. A member's points are on
 // the customer page (customer-loyalty.tsx); the API (docs in /api/docs) does the rest.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,7 +10,8 @@ import { useT } from '../../i18n/useT.ts';
 import { formatInstant, formatMoney, formatNumber } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, ButtonLink, DataTable, ErrorState, PlusIcon, UserText, type DataTableColumn } from '../../ui/index.ts';
-import { loyaltyApi, loyaltyKeys, type Charity, type Program, type Reward, type Verify } from './api.ts';
+import { loyaltyApi, loyaltyKeys, type Program, type Reward, type Verify } from './api.ts';
+import { Charities } from './charities.tsx';
 import { localName } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import { RewardEditor } from './reward-editor.tsx';
@@ -122,36 +124,6 @@ function Rewards() {
         isLoading={rewards.isPending}
         error={rewards.isError ? { detail: rewards.error.message, onRetry: () => void rewards.refetch() } : null}
         empty={{ title: t('loyalty.rewards.empty'), body: t('loyalty.rewards.emptyBody') }}
-      />
-    </section>
-  );
-}
-
-function Charities() {
-  const t = useT();
-  const prefs = usePrefs();
-  const charities = useQuery({ queryKey: loyaltyKeys.charities, queryFn: loyaltyApi.charities });
-  const columns: DataTableColumn<Charity>[] = [
-    { id: 'name', header: t('loyalty.charities.name'), isPrimary: true, cell: (c) => <UserText>{localName(c.name, prefs.language)}</UserText> },
-    {
-      id: 'rate', header: t('loyalty.charities.rate'),
-      cell: (c) => t('loyalty.charities.rateText', { points: formatNumber(c.ratePoints, prefs), amount: formatMoney(c.rateMinor, c.currency, prefs, prefs.irrDisplay) }),
-    },
-    { id: 'donations', header: t('loyalty.charities.donations'), align: 'end', cell: (c) => formatNumber(c.totals.donations, prefs) },
-    { id: 'points', header: t('loyalty.charities.points'), align: 'end', cell: (c) => formatNumber(c.totals.points, prefs) },
-    { id: 'amount', header: t('loyalty.charities.amount'), align: 'end', cell: (c) => formatMoney(c.totals.amountMinor, c.currency, prefs, prefs.irrDisplay) },
-  ];
-  return (
-    <section className="card" aria-labelledby="loyalty-charities">
-      <h2 id="loyalty-charities">{t('loyalty.charities.title')}</h2>
-      <DataTable
-        label={t('loyalty.charities.title')}
-        columns={columns}
-        rows={charities.data?.items ?? []}
-        rowKey={(c) => c.id}
-        isLoading={charities.isPending}
-        error={charities.isError ? { detail: charities.error.message, onRetry: () => void charities.refetch() } : null}
-        empty={{ title: t('loyalty.charities.empty'), body: t('loyalty.charities.emptyBody') }}
       />
     </section>
   );

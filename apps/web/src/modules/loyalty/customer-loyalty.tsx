@@ -1,6 +1,7 @@
 // The customer page's points card: balances, every upcoming expiry (not only the soonest), points
 // still pending, the history with the reason for each change, and, for staff who may, credit or
-// spend points by hand (a goodwill gesture, a counter redemption) and reverse an entry.
+// spend points by hand (a goodwill gesture, a counter redemption) and reverse an entry; the member's
+// automatic share of each purchase to a charity (customer-charity-share.tsx).
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { usePrefs } from '../../app/prefs.tsx';
@@ -14,6 +15,7 @@ import { loyaltyApi, loyaltyKeys, type Entry, type HistoryEntry } from './api.ts
 import { canChangePoints, canManageLoyalty } from './loyalty-roles.ts';
 import { couponKeys } from './coupons-api.ts';
 import { CustomerCoupons } from './customer-coupons.tsx';
+import { CustomerCharityShare } from './customer-charity-share.tsx';
 import { CustomerCredit } from './customer-credit.tsx';
 import { newIdempotencyKey, partnerLineNames, signedPoints } from './loyalty-format.ts';
 import './loyalty.css';
@@ -79,6 +81,7 @@ export function CustomerLoyalty({ customerId, canChange }: { customerId: string;
           )}
           <CustomerCoupons customerId={customerId} canManage={canChange && canManageLoyalty(session.role)} />
           <CustomerCredit customerId={customerId} canRefund={canChange && canManageLoyalty(session.role)} />
+          <CustomerCharityShare customerId={customerId} canChange={writer} />
           <History customerId={customerId} canReverse={canChange && canManageLoyalty(session.role)} />
         </>
       )}
