@@ -3350,7 +3350,7 @@ export interface paths {
         };
         /**
          * Check the ledger against itself
-         * @description Reports drift, of which there must never be any: members whose cached balance differs from their postings or open lots, entries whose postings do not sum to zero, lots whose remaining differs from their draws, entries whose spendable postings differ from the lots they moved. Also the workspace accounts' balances. The same check runs from the command line: `vafa loyalty verify`.
+         * @description Reports drift, of which there must never be any: members whose cached balance differs from their postings or open lots, entries whose postings do not sum to zero, lots whose remaining differs from their draws, entries whose spendable postings differ from the lots they moved, held points against the holds, charity_payable against the donations, entries whose postings to partner_payable differ from what their partner rows bill (partner entries, their cancellations, finance's corrections). Also the workspace accounts' balances. The same check runs from the command line: `vafa loyalty verify`.
          */
         get: operations["verifyLoyaltyLedger"];
         put?: never;
@@ -9374,6 +9374,7 @@ export interface components {
                 entryLots: number;
                 held: number;
                 charity: number;
+                partners: number;
             };
             systemBalances: {
                 [key: string]: number;
@@ -9422,6 +9423,12 @@ export interface components {
             charityDrift: {
                 payable: number;
                 donated: number;
+            }[];
+            partnerDrift: {
+                entryId: number;
+                partnerId: string | null;
+                posted: number;
+                expected: number;
             }[];
         };
         CreateRewardInput: {
@@ -15816,6 +15823,7 @@ export interface components {
                 entryLots: number;
                 held: number;
                 charity: number;
+                partners: number;
             };
             systemBalances: {
                 [key: string]: number;
@@ -15864,6 +15872,12 @@ export interface components {
             charityDrift: {
                 payable: number;
                 donated: number;
+            }[];
+            partnerDrift: {
+                entryId: number;
+                partnerId: string | null;
+                posted: number;
+                expected: number;
             }[];
         };
         CreateReward: {
