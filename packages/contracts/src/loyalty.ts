@@ -12,7 +12,7 @@ const Points = z.number().int().min(1).max(LOYALTY_POINTS_MAX);
 /** Why points moved, as people will read it in the member's history. */
 const Reason = z.string().trim().min(1).max(300).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 
-export const LoyaltyEntryKind = z.enum(['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate']);
+export const LoyaltyEntryKind = z.enum(['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate', 'transfer']);
 export type LoyaltyEntryKind = z.infer<typeof LoyaltyEntryKind>;
 export const LoyaltyAccountKind = z.enum([
   'issuance', 'redemptions', 'breakage', 'charity_payable', 'partner_payable', 'qualifying_issuance', 'pending', 'available', 'qualifying', 'held',
@@ -48,6 +48,32 @@ export const RedeemPoints = z.strictObject({
   externalId: ExternalRef.optional(),
 }).meta({ id: 'RedeemPoints' });
 export type RedeemPoints = z.infer<typeof RedeemPoints>;
+
+/**
+ * Points a member gives another member of the workspace (the sender is in the path). Keyed like
+ * a redemption: `externalId` or the `Idempotency-Key` header.
+ */
+export const TransferPoints = z.strictObject({
+  toCustomerId: Uuid,
+  points: Points,
+  reason: Reason.optional(),
+  externalId: ExternalRef.optional(),
+}).meta({ id: 'TransferPoints' });
+export type TransferPoints = z.infer<typeof TransferPoints>;
+
+/** A transfer: the sender's lots it drew on, and the receiver's lots it credited (one per expiry drawn, the same expiries). */
+export const LoyaltyTransferView = z.object({
+  entryId: z.number().int(),
+  fromCustomerId: Uuid,
+  toCustomerId: Uuid,
+  points: z.number().int(),
+  reason: z.string().nullable(),
+  externalId: z.string().nullable(),
+  createdAt: IsoInstant,
+  draws: z.array(z.object({ lotId: z.number().int(), points: z.number().int(), expiresAt: IsoInstant.nullable() })),
+  lots: z.array(z.object({ id: z.number().int(), points: z.number().int(), expiresAt: IsoInstant.nullable() })),
+}).meta({ id: 'LoyaltyTransfer' });
+export type LoyaltyTransferView = z.infer<typeof LoyaltyTransferView>;
 
 export const ReverseEntry = z.strictObject({ reason: Reason }).meta({ id: 'ReverseLoyaltyEntry' });
 export type ReverseEntry = z.infer<typeof ReverseEntry>;

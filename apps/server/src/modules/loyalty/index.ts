@@ -25,6 +25,7 @@ import { registerLoyaltyCreditRoutes } from './credit.routes.ts';
 import { registerLoyaltyPartnerRoutes } from './partners.routes.ts';
 import { registerLoyaltyReferralRoutes } from './referrals.routes.ts';
 import { referralQualificationSubscriber } from './referrals.subscribers.ts';
+import { registerLoyaltyTransferRoutes } from './transfers.routes.ts';
 
 /**
  * Loyalty: the points ledger (an append-only double-entry journal with lots, ledger.schema.ts),
@@ -48,6 +49,7 @@ export const loyaltyModule: VafaModule = {
     registerLoyaltyListRoutes(app, deps);
     registerLoyaltyPartnerRoutes(app, deps);
     registerLoyaltyReferralRoutes(app, deps);
+    registerLoyaltyTransferRoutes(app, deps);
   },
   jobs: [releaseExpiredHoldsJob, settleDueJob, expireInactiveJob, expiryNoticesJob, birthdayPointsJob, tierReevaluationJob, pruneMemberSignInsJob, expireBonusCreditJob],
   // Programs' points for survey answers, complaint goodwill and qualified referrals (program.subscribers.ts).
@@ -56,5 +58,6 @@ export const loyaltyModule: VafaModule = {
 
 export { LOYALTY_EVENTS, earnPoints, redeemPoints, reverseEntry, settleDue, settleDueBatch, settleDueEverywhere, type LedgerContext } from './ledger.service.ts';
 export { verifyLedger } from './ledger-verify.service.ts';
+export { isGiftableCoupon } from './coupons.service.ts';
 export { runLoyaltyVerifyCommand } from './ledger-verify.cli.ts';
 export { TIER_CHANGED } from './tiers.service.ts';

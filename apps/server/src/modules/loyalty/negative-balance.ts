@@ -98,9 +98,9 @@ export async function repayOwed(
 
 /**
  * Why points repaid a debt from available: what made them available (an unlock, a hold released or
- * refunded, a redemption reversed, a coupon redemption cancelled), or a spend that found both.
+ * refunded, a redemption reversed, a coupon redemption cancelled, points given by another member), or a spend that found both.
  */
-export type RepaymentCause = 'unlock' | 'release' | 'refund' | 'reversal' | 'cancel' | 'spend';
+export type RepaymentCause = 'unlock' | 'release' | 'refund' | 'reversal' | 'cancel' | 'spend' | 'transfer';
 
 export const REPAID_REASON = 'negative_balance_repaid';
 
