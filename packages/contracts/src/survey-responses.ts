@@ -69,6 +69,8 @@ export const ResponseListQuery = PageQuery.extend({
   scoreMax: z.coerce.number().int().min(-1000).max(1000).optional(),
   /** only responses with some free text (a text answer or an "other") */
   hasText: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** only responses an analyst gave this tag (exact, as stored: NFC, trimmed, inner spaces as one) */
+  tag: z.string().trim().min(1).max(60).optional(),
 });
 
 export const SurveyResponseListItem = SurveyResponseView.extend({

@@ -62,7 +62,11 @@ export interface ListQuery {
   scoreMin?: number | undefined;
   scoreMax?: number | undefined;
   hasText?: boolean | undefined;
+  tag?: string | undefined;
 }
+
+/** A tag as it is stored and looked up: NFC, trimmed, inner whitespace as one space. */
+export const normaliseResponseTag = (tag: string) => tag.normalize('NFC').trim().replace(/\s+/g, ' ');
 
 export async function listSurveyResponses(db: Executor, tenantId: string, surveyId: string, query: ListQuery): Promise<SurveyResponsePage> {
   await requireSurvey(db, tenantId, surveyId);
@@ -73,7 +77,7 @@ export async function listSurveyResponses(db: Executor, tenantId: string, survey
   }
   const rows = await repo.listResponses(db, tenantId, surveyId, {
     status: query.status, channel: query.channel, scoreQuestion, scoreMin: query.scoreMin, scoreMax: query.scoreMax,
-    hasText: query.hasText, after: decodeCursor(query.cursor), limit: query.limit + 1,
+    hasText: query.hasText, tag: query.tag === undefined ? undefined : normaliseResponseTag(query.tag), after: decodeCursor(query.cursor), limit: query.limit + 1,
   });
   const page = rows.slice(0, query.limit);
   const answers = await repo.answersOfMany(db, tenantId, page.map((r) => r.id));

@@ -5,11 +5,12 @@ import { invalidField, notFound } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
+import { normaliseResponseTag } from './response-admin.service.ts';
 
 /** An analyst's codes per answer stay few; more is a sign of a mistaken loop. */
 export const MAX_RESPONSE_TAGS = 30;
 
-const normaliseTag = (tag: string) => tag.normalize('NFC').trim().replace(/\s+/g, ' ');
+const normaliseTag = normaliseResponseTag;
 
 async function tagsOf(db: Executor, tenantId: string, surveyId: string, responseId: string, lock = false): Promise<string[]> {
   const found = await db.execute(sql`SELECT 1 FROM survey_responses WHERE tenant_id = ${tenantId} AND id = ${responseId} AND survey_id = ${surveyId} ${lock ? sql`FOR UPDATE` : sql``}`);

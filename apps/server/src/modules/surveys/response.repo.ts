@@ -191,6 +191,8 @@ export interface ResponseFilter {
   scoreMin?: number | undefined;
   scoreMax?: number | undefined;
   hasText?: boolean | undefined;
+  /** a tag as stored (normalised by the caller) */
+  tag?: string | undefined;
   /** keyset: continue after (at, id), newest first */
   after?: { at: string; id: string } | undefined;
   limit: number;
@@ -213,6 +215,10 @@ export async function listResponses(db: Executor, tenantId: string, surveyId: st
   if (filter.hasText !== undefined) {
     const text = sql`EXISTS (SELECT 1 FROM survey_answers a WHERE a.tenant_id = r.tenant_id AND a.response_id = r.id AND (a.text_value IS NOT NULL OR a.other_text IS NOT NULL))`;
     conditions.push(filter.hasText ? text : sql`NOT ${text}`);
+  }
+  // One probe of the tags' primary key (tenant, response, tag) per response the walk meets.
+  if (filter.tag !== undefined) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM survey_response_tags t WHERE t.tenant_id = r.tenant_id AND t.response_id = r.id AND t.tag = ${filter.tag})`);
   }
   const result = await db.execute<Record<string, unknown>>(sql`
     SELECT r.tenant_id, r.id, r.survey_id, r.version, r.status, r.channel, r.locale, r.stage, r.hidden, r.context, r.segment_ids::text[] AS segment_ids,

@@ -134,7 +134,7 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['survey responses'],
       summary: "A survey's responses, newest first",
-      description: 'Complete responses by submission time (or partial ones by start time) with their answers. Filters: `channel`, a score range on `question` (default: the first scored question), `hasText`. Pass `nextCursor` back as `cursor`.',
+      description: 'Complete responses by submission time (or partial ones by start time) with their answers. Filters: `channel`, a score range on `question` (default: the first scored question), `hasText`, `tag` (responses given that tag). Pass `nextCursor` back as `cursor`.',
       params: IdParams,
       querystring: ResponseListQuery,
       response: { 200: SurveyResponsePage },

@@ -233,4 +233,57 @@ describe('open-text themes and tags', () => {
     const agent = await t.app.inject({ method: 'POST', url: tagUrl, headers: t.auth(ws.keys.agent), payload: { tag: 'x' } });
     expect(agent.statusCode).toBe(403);
   });
+
+  it('lists only the responses given a tag, page by page, with the other filters', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const other = await t.createWorkspace({ country: 'IR' });
+    const survey = await seedSurvey(t.database.db, ws.tenantId, QUESTIONS);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const answers: Record<string, AnswerValue> = { nps: { score: i } };
+      if (i % 2 === 0) answers.why = { text: `پاسخ ${i}` };
+      ids.push((await seedResponse(t.database.db, ws.tenantId, survey, { submittedAt: new Date(Date.UTC(2026, 3, 1 + i)), answers })).id);
+    }
+    const headers = t.auth(ws.keys.analyst);
+    const tag = async (responseId: string, value: string) => {
+      const res = await t.app.inject({ method: 'POST', url: `/api/surveys/${survey.id}/responses/${responseId}/tags`, headers, payload: { tag: value } });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    for (const i of [0, 1, 3, 4]) await tag(ids[i]!, 'تأخیر ارسال');
+    await tag(ids[2]!, 'قیمت');
+    await tag(ids[4]!, 'قیمت');
+    // the same tag in another workspace, on its own survey, never shows here
+    const theirs = await seedSurvey(t.database.db, other.tenantId, QUESTIONS);
+    const theirResponse = await seedResponse(t.database.db, other.tenantId, theirs, { submittedAt: new Date(Date.UTC(2026, 3, 2)), answers: { nps: { score: 9 } } });
+    const theirTag = await t.app.inject({ method: 'POST', url: `/api/surveys/${theirs.id}/responses/${theirResponse.id}/tags`, headers: t.auth(other.keys.analyst), payload: { tag: 'تأخیر ارسال' } });
+    expect(theirTag.statusCode).toBe(200);
+
+    const list = (query: string) => get(ws, `/api/surveys/${survey.id}/responses?${query}`);
+    const late = await list(`tag=${encodeURIComponent('تأخیر ارسال')}`);
+    expect(late.status, JSON.stringify(late.body)).toBe(200);
+    expect(late.body.items.map((r: { id: string }) => r.id)).toEqual([ids[4], ids[3], ids[1], ids[0]]);
+    expect(late.body.items[0].tags).toEqual(['تأخیر ارسال', 'قیمت']);
+    // typed with stray spaces and decomposed letters, it finds the tag as stored
+    const typed = await list(`tag=${encodeURIComponent('  تأخیر    ارسال '.normalize('NFD'))}`);
+    expect(typed.body.items.map((r: { id: string }) => r.id)).toEqual([ids[4], ids[3], ids[1], ids[0]]);
+    // page by page, the cursor keeps the filter
+    const first = await list(`tag=${encodeURIComponent('تأخیر ارسال')}&limit=3`);
+    expect(first.body.items.map((r: { id: string }) => r.id)).toEqual([ids[4], ids[3], ids[1]]);
+    const second = await list(`tag=${encodeURIComponent('تأخیر ارسال')}&limit=3&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(second.body.items.map((r: { id: string }) => r.id)).toEqual([ids[0]]);
+    expect(second.body.nextCursor).toBeNull();
+    // with other filters: written something, a score band
+    expect((await list(`tag=${encodeURIComponent('تأخیر ارسال')}&hasText=true`)).body.items.map((r: { id: string }) => r.id)).toEqual([ids[4], ids[0]]);
+    expect((await list(`tag=${encodeURIComponent('قیمت')}&question=nps&scoreMin=3&scoreMax=10`)).body.items.map((r: { id: string }) => r.id)).toEqual([ids[4]]);
+    // a tag nobody used, and one removed
+    expect((await list('tag=unknown')).body.items).toEqual([]);
+    const removed = await t.app.inject({ method: 'DELETE', url: `/api/surveys/${survey.id}/responses/${ids[2]}/tags?tag=${encodeURIComponent('قیمت')}`, headers });
+    expect(removed.statusCode).toBe(200);
+    expect((await list(`tag=${encodeURIComponent('قیمت')}`)).body.items.map((r: { id: string }) => r.id)).toEqual([ids[4]]);
+    // garbage: empty, too long
+    expect((await list('tag=%20%20')).status).toBe(400);
+    expect((await list(`tag=${'x'.repeat(61)}`)).status).toBe(400);
+    // another workspace cannot list this survey
+    expect((await get(other, `/api/surveys/${survey.id}/responses?tag=${encodeURIComponent('تأخیر ارسال')}`)).status).toBe(404);
+  });
 });
