@@ -74,14 +74,15 @@ export const CouponRedemptionView = z.object({
   usedAt: IsoInstant.nullable(),
   /** on a cancelled redemption: whether the code went back to the pool (false: it had been used) */
   codeReturned: z.boolean().nullable(),
-  entryId: z.number().int(),
+  /** null: a gift (a complaint's goodwill coupon), which spent no points */
+  entryId: z.number().int().nullable(),
   cancelEntryId: z.number().int().nullable(),
   createdAt: IsoInstant,
   cancelledAt: IsoInstant.nullable(),
 }).meta({ id: 'CouponRedemption' });
 export type CouponRedemptionView = z.infer<typeof CouponRedemptionView>;
 
-export const CouponRedemptionWithEntry = CouponRedemptionView.extend({ entry: LoyaltyEntryDetailView }).meta({ id: 'CouponRedemptionWithEntry' });
+export const CouponRedemptionWithEntry = CouponRedemptionView.extend({ entry: LoyaltyEntryDetailView.nullable() }).meta({ id: 'CouponRedemptionWithEntry' });
 export type CouponRedemptionWithEntry = z.infer<typeof CouponRedemptionWithEntry>;
 export const CouponRedemptionList = z.object({ items: z.array(CouponRedemptionView) }).meta({ id: 'CouponRedemptionList' });
 export type CouponRedemptionList = z.infer<typeof CouponRedemptionList>;

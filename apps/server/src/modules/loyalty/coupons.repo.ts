@@ -1,7 +1,7 @@
 // SQL of discount-coupon pools and redemptions. A code moves from the pool by one conditional
 // UPDATE over a row locked with SKIP LOCKED, so two redemptions never get the same code.
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { loyaltyCouponCodes, loyaltyCouponRedemptions } from './coupons.schema.ts';
 import { loyaltyRewards } from './rewards.schema.ts';
@@ -106,13 +106,13 @@ const withCode = (tenantId: string) => sql`
 
 type RawRedemption = {
   tenant_id: string; id: string; reward_id: string; customer_id: string; code_id: string; points: string | number; idempotency_key: string; external_id: string | null;
-  entry_id: string | number; status: string; cancel_entry_id: string | number | null; code_returned: boolean | null; source: string; created_at: string | Date;
+  entry_id: string | number | null; status: string; cancel_entry_id: string | number | null; code_returned: boolean | null; source: string; created_at: string | Date;
   cancelled_at: string | Date | null; code: string; code_used_at: string | Date | null; reward_name: unknown;
 };
 const at = (v: string | Date | null) => (v === null ? null : new Date(v));
 const fromRaw = (r: RawRedemption): RedemptionWithCode => ({
   tenantId: r.tenant_id, id: r.id, rewardId: r.reward_id, customerId: r.customer_id, codeId: r.code_id, points: Number(r.points), idempotencyKey: r.idempotency_key,
-  externalId: r.external_id, entryId: Number(r.entry_id), status: r.status, cancelEntryId: r.cancel_entry_id === null ? null : Number(r.cancel_entry_id),
+  externalId: r.external_id, entryId: r.entry_id === null ? null : Number(r.entry_id), status: r.status, cancelEntryId: r.cancel_entry_id === null ? null : Number(r.cancel_entry_id),
   codeReturned: r.code_returned, source: r.source, createdAt: at(r.created_at)!, cancelledAt: at(r.cancelled_at), code: r.code, usedAt: at(r.code_used_at),
   rewardName: r.reward_name,
 });
@@ -133,16 +133,16 @@ export async function memberRedemptions(db: Executor, tenantId: string, customer
   return rows.map(fromRaw);
 }
 
-/** Redemptions of the reward by the member not cancelled (the per-member limit). */
+/** Redemptions of the reward by the member not cancelled (the per-member limit; gifts do not count). */
 export async function activeRedemptionCount(tx: Executor, tenantId: string, rewardId: string, customerId: string): Promise<number> {
   const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(loyaltyCouponRedemptions).where(and(
     eq(loyaltyCouponRedemptions.tenantId, tenantId), eq(loyaltyCouponRedemptions.rewardId, rewardId), eq(loyaltyCouponRedemptions.customerId, customerId),
-    eq(loyaltyCouponRedemptions.status, 'active'),
+    eq(loyaltyCouponRedemptions.status, 'active'), isNotNull(loyaltyCouponRedemptions.entryId),
   ));
   return Number(row?.n ?? 0);
 }
 
-export async function markCancelled(tx: Executor, tenantId: string, id: string, cancelEntryId: number, codeReturned: boolean, now: Date): Promise<void> {
+export async function markCancelled(tx: Executor, tenantId: string, id: string, cancelEntryId: number | null, codeReturned: boolean, now: Date): Promise<void> {
   await tx.update(loyaltyCouponRedemptions).set({ status: 'cancelled', cancelEntryId, codeReturned, cancelledAt: now })
     .where(and(eq(loyaltyCouponRedemptions.tenantId, tenantId), eq(loyaltyCouponRedemptions.id, id)));
 }

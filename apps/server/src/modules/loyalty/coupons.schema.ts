@@ -53,6 +53,8 @@ export const loyaltyCouponCodes = pgTable(
  * A member's redemption of a discount coupon: points spent (a `redeem` entry, available →
  * redemptions, drawn soonest-expiring first) and one code of the pool, in one transaction.
  * Cancelled: the redemption's reversal gave the points back to the same lots.
+ * A gift (a complaint's goodwill coupon) spends nothing: 0 points and no entry, so its
+ * cancellation has no reversal either.
  */
 export const loyaltyCouponRedemptions = pgTable(
   'loyalty_coupon_redemptions',
@@ -63,10 +65,11 @@ export const loyaltyCouponRedemptions = pgTable(
     customerId: uuid('customer_id').notNull(),
     codeId: uuid('code_id').notNull(),
     points: bigint('points', { mode: 'number' }).notNull(),
-    /** `coupon:ext:<external id>` or `coupon:req:<actor>:<Idempotency-Key>` or `coupon:portal:<customer>:<key>` */
+    /** `coupon:ext:<external id>` or `coupon:req:<actor>:<Idempotency-Key>` or `coupon:portal:<customer>:<key>` or `coupon:goodwill:<gesture key>` */
     idempotencyKey: text('idempotency_key').notNull(),
     externalId: text('external_id'),
-    entryId: bigint('entry_id', { mode: 'number' }).notNull(),
+    /** null: a gift (0 points) */
+    entryId: bigint('entry_id', { mode: 'number' }),
     status: text('status').notNull().default('active'),
     cancelEntryId: bigint('cancel_entry_id', { mode: 'number' }),
     /** on cancellation: whether the code went back to the pool (false: it had been used, and is void) */
@@ -86,8 +89,9 @@ export const loyaltyCouponRedemptions = pgTable(
     foreignKey({ columns: [t.tenantId, t.entryId], foreignColumns: [loyaltyEntries.tenantId, loyaltyEntries.id] }),
     foreignKey({ columns: [t.tenantId, t.cancelEntryId], foreignColumns: [loyaltyEntries.tenantId, loyaltyEntries.id] }),
     check('loyalty_coupon_redemptions_status', sql`${t.status} IN ('active', 'cancelled')`),
-    check('loyalty_coupon_redemptions_cancel', sql`(${t.status} = 'cancelled') = (${t.cancelEntryId} IS NOT NULL) AND (${t.status} = 'cancelled') = (${t.cancelledAt} IS NOT NULL)`),
-    check('loyalty_coupon_redemptions_points', sql`${t.points} > 0`),
+    // A redemption's cancellation has its reversal entry; a gift's has none.
+    check('loyalty_coupon_redemptions_cancel', sql`(${t.status} = 'cancelled') = (${t.cancelledAt} IS NOT NULL) AND (CASE WHEN ${t.entryId} IS NULL THEN ${t.cancelEntryId} IS NULL ELSE (${t.status} = 'cancelled') = (${t.cancelEntryId} IS NOT NULL) END)`),
+    check('loyalty_coupon_redemptions_points', sql`${t.points} >= 0 AND (${t.points} = 0) = (${t.entryId} IS NULL)`),
   ],
 );
 

@@ -42,7 +42,7 @@ export function presentRedemption(row: repo.RedemptionWithCode): CouponRedemptio
 }
 
 async function withEntry(db: Executor, tenantId: string, row: repo.RedemptionWithCode): Promise<CouponRedemptionWithEntry> {
-  return { ...presentRedemption(row), entry: await getEntry(db, tenantId, row.entryId) };
+  return { ...presentRedemption(row), entry: row.entryId === null ? null : await getEntry(db, tenantId, row.entryId) };
 }
 
 /** The reward locked for a change of its pool, which must be a discount coupon's. */
@@ -181,6 +181,45 @@ export async function redeemCoupon(
   return { created: true, redemption: await withEntry(tx, tenantId, (await repo.findRedemption(tx, tenantId, id))!) };
 }
 
+/** Whether the reward can be given as a gift coupon: a discount coupon of the workspace, not archived. */
+export async function isGiftableCoupon(db: Executor, tenantId: string, rewardId: string): Promise<boolean> {
+  const reward = await rewards.findReward(db, tenantId, rewardId);
+  return !!reward && reward.kind === COUPON_KIND && !reward.archivedAt;
+}
+
+/**
+ * Gives the member one free code of a discount-coupon reward without spending points (a
+ * complaint's goodwill coupon): a redemption of 0 points and no ledger entry, which the member
+ * sees with their other codes. Once per key: the same key again answers the first gift. The
+ * reward need not be on offer (a goodwill coupon is often kept out of the catalogue), only a
+ * discount coupon not archived (409 `reward_not_coupon`) with a free code (409 `coupon_pool_empty`);
+ * tier limits and the per-member limit are for what members buy, not for what they are given.
+ */
+export async function giftCoupon(
+  tx: Executor, ctx: LedgerContext, rewardId: string, gift: { customerId: string; key: string; reason: string | null },
+): Promise<{ created: boolean; redemption: repo.RedemptionWithCode }> {
+  const { tenantId } = ctx;
+  const key = `coupon:goodwill:${gift.key}`;
+  await repo.lockRedemptionKey(tx, tenantId, key);
+  const earlier = await repo.findRedemptionByKey(tx, tenantId, key);
+  if (earlier) return { created: false, redemption: earlier };
+  await memberForWrite(tx, ctx, gift.customerId, true);
+  const reward = await rewards.lockReward(tx, tenantId, rewardId);
+  if (!reward || reward.kind !== COUPON_KIND || reward.archivedAt) throw new Problem(409, 'reward_not_coupon');
+  if (!(await rewards.takeStock(tx, tenantId, rewardId))) throw new Problem(409, 'coupon_pool_empty');
+  const id = randomUUID();
+  const code = await repo.claimCode(tx, tenantId, rewardId, id, ctx.now);
+  if (!code) throw new Problem(409, 'coupon_pool_empty');
+  await repo.insertRedemption(tx, {
+    tenantId, id, rewardId, customerId: gift.customerId, codeId: code.id, points: 0, idempotencyKey: key, externalId: null, entryId: null, status: 'active',
+    source: ctx.source, createdAt: ctx.now,
+  });
+  await recordAudit(tx, tenantId, { kind: 'system' }, {
+    action: 'loyalty.coupon.gifted', targetType: 'loyalty_coupon_redemption', targetId: id, details: { customerId: gift.customerId, rewardId, key: gift.key, reason: gift.reason },
+  });
+  return { created: true, redemption: (await repo.findRedemption(tx, tenantId, id))! };
+}
+
 /** The redemption with its member locked (every change to it takes that lock first), as it stands after the lock. */
 async function lockedRedemption(tx: Executor, ctx: LedgerContext, id: string): Promise<repo.RedemptionWithCode> {
   const found = await repo.findRedemption(tx, ctx.tenantId, id);
@@ -200,13 +239,15 @@ export async function cancelCouponRedemption(
 ): Promise<{ changed: boolean; redemption: CouponRedemptionWithEntry }> {
   const row = await lockedRedemption(tx, ctx, id);
   if (row.status === 'cancelled') return { changed: false, redemption: await withEntry(tx, ctx.tenantId, row) };
+  if (row.entryId === null) return cancelGift(tx, ctx, actor, row, input);
   const { customerId, points } = row;
-  const drawn = await ledger.drawsOf(tx, ctx.tenantId, row.entryId);
-  const reversalKey = `reversal:${row.entryId}`;
+  const redeemEntryId = row.entryId;
+  const drawn = await ledger.drawsOf(tx, ctx.tenantId, redeemEntryId);
+  const reversalKey = `reversal:${redeemEntryId}`;
   let { entryId } = await ledger.bookEntry(tx, {
     entry: {
       tenantId: ctx.tenantId, kind: 'reversal', idempotencyKey: reversalKey, customerId, externalId: row.externalId, reason: input.reason, source: ctx.source,
-      reversesEntryId: row.entryId, at: ctx.now,
+      reversesEntryId: redeemEntryId, at: ctx.now,
     },
     customerId,
     postings: [{ account: 'redemptions', customerId: null, amount: -points }, { account: 'available', customerId, amount: points }],
@@ -227,10 +268,23 @@ export async function cancelCouponRedemption(
   if (booked) {
     await publishEvents(tx, ctx.tenantId, [{
       topic: LOYALTY_EVENTS.reversed,
-      payload: { customerId, entryId, reversesEntryId: row.entryId, reversedKind: 'redeem', couponRedemptionId: id, points: { available: points, pending: 0, qualifying: 0 }, reason: input.reason },
+      payload: { customerId, entryId, reversesEntryId: redeemEntryId, reversedKind: 'redeem', couponRedemptionId: id, points: { available: points, pending: 0, qualifying: 0 }, reason: input.reason },
     }]);
   }
   return { changed: true, redemption: await withEntry(tx, ctx.tenantId, (await repo.findRedemption(tx, ctx.tenantId, id))!) };
+}
+
+/** A gift's cancellation: no points to give back, the code back to the pool unless it was used. */
+async function cancelGift(
+  tx: Executor, ctx: LedgerContext, actor: Actor | null, row: repo.RedemptionWithCode, input: CancelCouponRedemption,
+): Promise<{ changed: boolean; redemption: CouponRedemptionWithEntry }> {
+  const codeReturned = await repo.releaseCode(tx, ctx.tenantId, row.codeId);
+  if (codeReturned) await rewards.returnStock(tx, ctx.tenantId, row.rewardId);
+  await repo.markCancelled(tx, ctx.tenantId, row.id, null, codeReturned, ctx.now);
+  await recordAudit(tx, ctx.tenantId, actor, {
+    action: 'loyalty.coupon_redemption.cancelled', targetType: 'loyalty_coupon_redemption', targetId: row.id, details: { customerId: row.customerId, points: 0, codeReturned, reason: input.reason },
+  });
+  return { changed: true, redemption: await withEntry(tx, ctx.tenantId, (await repo.findRedemption(tx, ctx.tenantId, row.id))!) };
 }
 
 /** The shop applied the code (once; again answers the same). A cancelled redemption's code cannot be used (409 `coupon_redemption_cancelled`). */

@@ -1,0 +1,5 @@
+ALTER TABLE "loyalty_coupon_redemptions" DROP CONSTRAINT "loyalty_coupon_redemptions_cancel";--> statement-breakpoint
+ALTER TABLE "loyalty_coupon_redemptions" DROP CONSTRAINT "loyalty_coupon_redemptions_points";--> statement-breakpoint
+ALTER TABLE "loyalty_coupon_redemptions" ALTER COLUMN "entry_id" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "loyalty_coupon_redemptions" ADD CONSTRAINT "loyalty_coupon_redemptions_cancel" CHECK (("loyalty_coupon_redemptions"."status" = 'cancelled') = ("loyalty_coupon_redemptions"."cancelled_at" IS NOT NULL) AND (CASE WHEN "loyalty_coupon_redemptions"."entry_id" IS NULL THEN "loyalty_coupon_redemptions"."cancel_entry_id" IS NULL ELSE ("loyalty_coupon_redemptions"."status" = 'cancelled') = ("loyalty_coupon_redemptions"."cancel_entry_id" IS NOT NULL) END));--> statement-breakpoint
+ALTER TABLE "loyalty_coupon_redemptions" ADD CONSTRAINT "loyalty_coupon_redemptions_points" CHECK ("loyalty_coupon_redemptions"."points" >= 0 AND ("loyalty_coupon_redemptions"."points" = 0) = ("loyalty_coupon_redemptions"."entry_id" IS NULL));
