@@ -90,10 +90,16 @@ export const CustomerCaseView = z.object({
 }).meta({ id: 'CustomerComplaintCase' });
 export type CustomerCaseView = z.infer<typeof CustomerCaseView>;
 
-/** A goodwill gesture: points, or a coupon worth `amount` minor units of `currency`. */
+/**
+ * A goodwill gesture: points, or a coupon worth `amount` minor units of `currency`: one code of
+ * the discount-coupon reward `rewardId` (loyalty gives it; never points). Saving a coupon gesture
+ * without a reward, or with one that is not a discount coupon, is refused; older settings may lack it.
+ */
 export const GoodwillGesture = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('points'), amount: z.number().int().min(1).max(1_000_000) }),
-  z.strictObject({ kind: z.literal('coupon'), amount: z.number().int().min(1).max(1_000_000_000_000), currency: z.string().regex(/^[A-Z]{3}$/) }),
+  z.strictObject({
+    kind: z.literal('coupon'), amount: z.number().int().min(1).max(1_000_000_000_000), currency: z.string().regex(/^[A-Z]{3}$/), rewardId: Uuid.optional(),
+  }),
 ]);
 export type GoodwillGesture = z.infer<typeof GoodwillGesture>;
 
@@ -146,6 +152,8 @@ export interface ComplaintGoodwillPayload {
   kind: 'points' | 'coupon';
   amount: number;
   currency?: string;
+  /** a coupon's discount-coupon reward */
+  rewardId?: string;
   /** the same for a redelivered event: award once per key */
   idempotencyKey: string;
   occurredAt: string;

@@ -6,6 +6,7 @@ import { invalidField } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
+import { isGiftableCoupon } from '../loyalty/index.ts';
 import { surveyExists } from '../surveys/index.ts';
 import { recordAudit } from '../workspace/index.ts';
 import { complaintSettings } from './complaint-customer.schema.ts';
@@ -81,6 +82,13 @@ function present(stored: StoredComplaintSettings): ComplaintSettingsView {
 
 export async function saveComplaintSettings(tx: Executor, tenantId: string, actor: Actor, input: ComplaintSettings, ip: string): Promise<ComplaintSettingsView> {
   if (input.csat.surveyId && !(await surveyExists(tx, tenantId, input.csat.surveyId))) throw invalidField('csat.surveyId', 'unknown_survey');
+  // A coupon gesture names the discount-coupon reward whose code the customer gets (loyalty gives it, never points).
+  for (const occasion of ['onFiling', 'onResolution'] as const) {
+    const gesture = input.goodwill[occasion];
+    if (gesture?.kind !== 'coupon') continue;
+    if (!gesture.rewardId) throw invalidField(`goodwill.${occasion}.rewardId`, 'goodwill_coupon_reward_required');
+    if (!(await isGiftableCoupon(tx, tenantId, gesture.rewardId))) throw invalidField(`goodwill.${occasion}.rewardId`, 'reward_not_coupon');
+  }
   await lockComplaintSettings(tx, tenantId);
   await tx.update(complaintSettings).set({ settings: input, updatedAt: new Date() }).where(eq(complaintSettings.tenantId, tenantId));
   await recordAudit(tx, tenantId, actor, { action: 'complaint_settings.updated', targetType: 'workspace', targetId: tenantId, ip });
@@ -106,7 +114,7 @@ export function registerComplaintSettingsRoutes(app: App, deps: ModuleDeps): voi
       tags: ['complaints'],
       summary: 'Change the closed-loop settings of complaints',
       operationId: 'saveComplaintSettings',
-      description: 'Replaces the settings. `csat.surveyId` must be a survey of the workspace (422 `unknown_survey`); null uses a one-question survey made on first use. Recorded in the audit log.',
+      description: 'Replaces the settings. `csat.surveyId` must be a survey of the workspace (422 `unknown_survey`); null uses a one-question survey made on first use. A coupon goodwill gesture must name a discount-coupon reward not archived (422 `goodwill_coupon_reward_required`, `reward_not_coupon`): the customer gets one of its codes. Recorded in the audit log.',
       problems: [422],
       body: ComplaintSettings,
       response: { 200: ComplaintSettingsView },

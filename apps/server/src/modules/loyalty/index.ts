@@ -58,5 +58,6 @@ export const loyaltyModule: VafaModule = {
 
 export { LOYALTY_EVENTS, earnPoints, redeemPoints, reverseEntry, settleDue, settleDueBatch, settleDueEverywhere, type LedgerContext } from './ledger.service.ts';
 export { verifyLedger } from './ledger-verify.service.ts';
+export { isGiftableCoupon } from './coupons.service.ts';
 export { runLoyaltyVerifyCommand } from './ledger-verify.cli.ts';
 export { TIER_CHANGED } from './tiers.service.ts';

@@ -150,4 +150,63 @@ describe('events earn points', () => {
     expect(entries).toEqual([{ kind: 'earn', reason: 'دلجویی · complaint.goodwill' }, { kind: 'earn', reason: 'معرفی · referral.qualified' }]);
     await verifyClean(ws);
   });
+
+  it('a complaint\'s goodwill coupon gives one code of the named coupon reward once, never points, even under a fixed-points rule; a points gesture earns points', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    await call(ws, 'POST', '/api/loyalty/programs', { name: 'دلجویی', settings: { events: [{ topic: 'complaint.goodwill', points: 50 }] } });
+    const reward = await call(ws, 'POST', '/api/loyalty/rewards', { kind: 'discount_coupon', name: { fa: 'کد تخفیف دلجویی', en: 'Apology discount' }, pointsCost: 500 });
+    expect(reward.status, JSON.stringify(reward.body)).toBe(201);
+    const generated = await t.app.inject({
+      method: 'POST', url: `/api/loyalty/rewards/${reward.body.id}/codes/generate`, headers: { ...t.auth(ws.keys.owner), 'idempotency-key': 'codes-1' }, payload: { count: 3 },
+    });
+    expect(generated.statusCode, generated.body).toBe(201);
+    const gift = await call(ws, 'POST', '/api/loyalty/rewards', { kind: 'gift', name: { fa: 'لیوان' }, pointsCost: 10 });
+
+    const current = (await call(ws, 'GET', '/api/complaint-settings')).body;
+    const { defaultRecourse: _d, noticeTemplates: _n, ...editable } = current;
+    const save = (onFiling: unknown) => call(ws, 'PUT', '/api/complaint-settings', { ...editable, goodwill: { onFiling, onResolution: null } });
+    // a coupon must name a discount-coupon reward of the workspace
+    const unnamed = await save({ kind: 'coupon', amount: 500_000, currency: 'IRR' });
+    expect(unnamed.status).toBe(422);
+    expect(unnamed.body.code).toBe('goodwill_coupon_reward_required');
+    const notCoupon = await save({ kind: 'coupon', amount: 500_000, currency: 'IRR', rewardId: gift.body.id });
+    expect(notCoupon.status).toBe(422);
+    expect(notCoupon.body.code).toBe('reward_not_coupon');
+    const saved = await save({ kind: 'coupon', amount: 500_000, currency: 'IRR', rewardId: reward.body.id });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body.goodwill.onFiling.rewardId).toBe(reward.body.id);
+
+    const customer = await createCustomer(t, ws);
+    const opened = await call(ws, 'POST', '/api/complaints', { channel: 'phone', customerId: customer.id, description: 'بسته شکسته رسید.' }, 'agent');
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const coupons = async () => (await call(ws, 'GET', `/api/loyalty/members/${customer.id}/coupons`)).body.items;
+    const [given] = await eventually(async () => { const items = await coupons(); return items.length === 1 && items; }, 'the goodwill coupon');
+    expect(given).toMatchObject({ rewardId: reward.body.id, points: 0, status: 'active', entryId: null });
+
+    // the gesture delivered again, then a points gesture (the rule's 50) as a marker: once its points are there, the replay has been handled
+    const { rows: [gesture] } = await t.database.pool.query(`SELECT payload FROM outbox_events WHERE tenant_id = $1 AND topic = 'complaint.goodwill'`, [ws.tenantId]);
+    expect(gesture.payload).toMatchObject({ kind: 'coupon', rewardId: reward.body.id });
+    await t.database.db.transaction((tx) => publishEvents(tx, ws.tenantId, [
+      { topic: 'complaint.goodwill', payload: gesture.payload },
+      { topic: 'complaint.goodwill', payload: { ...gesture.payload, kind: 'points', amount: 120, rewardId: undefined, currency: undefined, idempotencyKey: `complaint-goodwill:${opened.body.id}:resolution` } },
+    ]));
+    await eventually(async () => (await balance(ws, customer.id)).available === 50, 'the points gesture\'s points');
+    await delivered(ws);
+    expect(await coupons()).toHaveLength(1);
+    expect((await balance(ws, customer.id)).available).toBe(50);
+    expect((await call(ws, 'GET', `/api/loyalty/rewards/${reward.body.id}/codes`)).body).toMatchObject({ available: 2, assigned: 1 });
+    // the coupon earned nothing in the program: its one award is the points gesture's
+    const { rows: awards } = await t.database.pool.query(`SELECT source_key, points FROM loyalty_awards WHERE tenant_id = $1`, [ws.tenantId]);
+    expect(awards).toEqual([{ source_key: `event:complaint.goodwill:complaint-goodwill:${opened.body.id}:resolution`, points: 50 }]);
+
+    // cancelling a gift gives no points back (it spent none) and returns the unused code to the pool
+    const cancelled = await t.app.inject({
+      method: 'POST', url: `/api/loyalty/coupon-redemptions/${given.id}/cancellation`, headers: { ...t.auth(ws.keys.owner), 'idempotency-key': 'cancel-1' }, payload: { reason: 'اشتباه' },
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(201);
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', codeReturned: true, cancelEntryId: null, entry: null });
+    expect((await call(ws, 'GET', `/api/loyalty/rewards/${reward.body.id}/codes`)).body).toMatchObject({ available: 3 });
+    expect((await balance(ws, customer.id)).available).toBe(50);
+    await verifyClean(ws);
+  });
 });

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { LoyaltyEventRule } from '@vafa/contracts';
+import type { Database } from '../../platform/db/connect.ts';
 import { defineSubscriber, type DomainEvent } from '../../platform/events/outbox.ts';
+import type { JobContext } from '../../platform/jobs/registry.ts';
 import { Problem } from '../../platform/http/problem.ts';
+import { giftCoupon } from './coupons.service.ts';
 import { awardEvent } from './earning.service.ts';
 import { programsForEvent, type Program } from './program.service.ts';
 import { referralAward } from './referrals.service.ts';
@@ -15,6 +18,9 @@ import { referralAward } from './referrals.service.ts';
 // program's rule says where answers earn, the survey how much. A program without such a rule pays
 // nothing for answers, incentive or not (so two programs never pay twice unasked). Anonymous
 // answers carry no customer and earn nothing.
+// A goodwill gesture of kind `coupon` never earns points: it gives the member one code of the
+// discount-coupon reward the complaint settings name (rewardId), once per gesture whatever the
+// programs (a coupon is no program's), with or without a program rule for the topic.
 
 const Payload = z.object({
   customerId: z.string().optional(),
@@ -26,6 +32,8 @@ const Payload = z.object({
   // complaint.goodwill (its kind and amount say the gesture)
   kind: z.string().optional(),
   amount: z.number().optional(),
+  /** a coupon gesture's discount-coupon reward */
+  rewardId: z.string().optional(),
   idempotencyKey: z.string().optional(),
   // referral.qualified
   referralId: z.string().optional(),
@@ -45,7 +53,7 @@ export function eventAward(topic: string, payload: Payload, rule: LoyaltyEventRu
       return points ? { key: payload.responseId, points } : undefined;
     }
     case 'complaint.goodwill': {
-      if (!payload.idempotencyKey) return undefined;
+      if (!payload.idempotencyKey || payload.kind === 'coupon') return undefined;
       const points = rule.points ?? (payload.kind === 'points' && Number.isInteger(payload.amount) ? payload.amount! : 0);
       return points > 0 ? { key: payload.idempotencyKey, points } : undefined;
     }
@@ -65,13 +73,18 @@ export const programEventsSubscriber = defineSubscriber({
   payload: Payload,
   // Only workspaces with a program rewarding the topic get jobs (most answers earn nothing).
   async accepts(tenantId, topic, database) {
-    // The workspace's own referrals name their program and points (referrals.service.ts): no rule needed.
-    if (topic === 'referral.qualified') return true;
+    // The workspace's own referrals name their program and points (referrals.service.ts): no rule
+    // needed; a goodwill coupon needs none either (and goodwill gestures are few).
+    if (topic === 'referral.qualified' || topic === 'complaint.goodwill') return true;
     return (await programsForEvent(database.db, tenantId, topic)).length > 0;
   },
-  async run(event: DomainEvent<Payload>, { database, clock }) {
+  async run(event: DomainEvent<Payload>, { database, clock, log }) {
     const { customerId } = event.payload;
     if (!customerId || !UUID.test(customerId)) return;
+    if (event.topic === 'complaint.goodwill' && event.payload.kind === 'coupon') {
+      await giveGoodwillCoupon(database, event, customerId, clock.now(), log);
+      return;
+    }
     const own = event.topic === 'referral.qualified' ? await referralAward(database.db, event.tenantId, event.payload) : undefined;
     if (own === null) return;
     const programs: Program[] = own ? [own.program] : await programsForEvent(database.db, event.tenantId, event.topic);
@@ -90,3 +103,25 @@ export const programEventsSubscriber = defineSubscriber({
     }
   },
 });
+
+/** One code of the gesture's coupon reward, once per gesture; a reward gone, archived or out of codes gives nothing (logged). */
+async function giveGoodwillCoupon(database: Database, event: DomainEvent<Payload>, customerId: string, now: Date, log: JobContext['log']): Promise<void> {
+  const { rewardId, idempotencyKey, caseId } = event.payload;
+  if (!idempotencyKey) return;
+  if (!rewardId || !UUID.test(rewardId)) {
+    log.warn({ tenantId: event.tenantId, idempotencyKey }, 'goodwill coupon names no coupon reward: nothing given');
+    return;
+  }
+  try {
+    await database.db.transaction((tx) => giftCoupon(tx, { tenantId: event.tenantId, source: `system:event:${event.topic}`, now }, rewardId, {
+      customerId, key: idempotencyKey, reason: typeof caseId === 'string' ? `complaint:${caseId}` : null,
+    }));
+  } catch (error) {
+    // Erased (404) or merged (409 member) customers, and a reward no longer a coupon or out of codes (409), get nothing.
+    if (error instanceof Problem && (error.status === 404 || error.status === 409)) {
+      log.warn({ tenantId: event.tenantId, idempotencyKey, code: error.code }, 'goodwill coupon not given');
+      return;
+    }
+    throw error;
+  }
+}
