@@ -1168,6 +1168,16 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'امتیاز کافی نیست: {available} امتیاز در دسترس است و {points} امتیاز درخواست شده. چیزی خرج نشد.',
     ar: 'النقاط غير كافية: المتاح {available} والمطلوب {points}. لم يُصرف شيء.',
   },
+  transfer_to_self: {
+    en: 'Points cannot be given to the member who gives them.',
+    fa: 'نمی‌توان امتیاز را به خودِ فرستنده داد.',
+    ar: 'لا يمكن إهداء النقاط إلى العضو نفسه الذي يُهديها.',
+  },
+  transfer_receiver_not_found: {
+    en: 'There is no member to receive these points.',
+    fa: 'عضوی برای دریافت این امتیازها پیدا نشد.',
+    ar: 'لا يوجد عضو يستلم هذه النقاط.',
+  },
   expiry_in_past: {
     en: 'The expiry must be in the future.',
     fa: 'زمان انقضا باید در آینده باشد.',
