@@ -5036,6 +5036,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/loyalty/members/{customerId}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a member's points to another member
+         * @description One `transfer` entry: the member's available points → the receiver's (`toCustomerId`, a customer of this workspace, made a member if need be), drawn from the lots that expire soonest first and recorded. The receiver gets one lot per expiry drawn, with that expiry, so giving points never lengthens or shortens their life. Only spendable points move: qualifying (tier) points stay with whoever earned them, and the transfer counts neither as spend nor as earning for tiers, challenges or charity shares. Keyed like a redemption: `externalId` or the `Idempotency-Key` header (without either, 400 `idempotency_key_required`); the same key again answers the first transfer with 200, used for another, 409 `external_id_conflict`. More than the member's available points (net of what it owes): 409 `insufficient_points`, nothing written. Concurrent transfers of one member take turns and never give more than there is; two members giving to each other at once take turns too (locked in one order). To oneself: 422 `transfer_to_self`; points not a whole number from 1: 422. An unknown or erased receiver (another workspace's included): 404 `transfer_receiver_not_found`; an unknown or erased sender: 404; a merged sender or receiver: 409 `customer_merged`. What the receiver owes is repaid first from what it receives. Audited. Publishes `loyalty.points_transferred`.
+         */
+        post: operations["transferLoyaltyPoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{token}": {
         parameters: {
             query?: never;
@@ -8885,6 +8905,8 @@ export interface components {
                     kind: "coupon";
                     amount: number;
                     currency: string;
+                    /** Format: uuid */
+                    rewardId?: string;
                 }) | null;
                 onResolution: ({
                     /** @constant */
@@ -8895,6 +8917,8 @@ export interface components {
                     kind: "coupon";
                     amount: number;
                     currency: string;
+                    /** Format: uuid */
+                    rewardId?: string;
                 }) | null;
             };
         };
@@ -8925,6 +8949,8 @@ export interface components {
                     kind: "coupon";
                     amount: number;
                     currency: string;
+                    /** Format: uuid */
+                    rewardId?: string;
                 }) | null;
                 onResolution: ({
                     /** @constant */
@@ -8935,6 +8961,8 @@ export interface components {
                     kind: "coupon";
                     amount: number;
                     currency: string;
+                    /** Format: uuid */
+                    rewardId?: string;
                 }) | null;
             };
             defaultRecourse: {
@@ -9263,13 +9291,42 @@ export interface components {
             reason?: string;
             externalId?: string;
         };
+        TransferPointsInput: {
+            /** Format: uuid */
+            toCustomerId: string;
+            points: number;
+            reason?: string;
+            externalId?: string;
+        };
+        LoyaltyTransferInput: {
+            entryId: number;
+            /** Format: uuid */
+            fromCustomerId: string;
+            /** Format: uuid */
+            toCustomerId: string;
+            points: number;
+            reason: string | null;
+            externalId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            draws: {
+                lotId: number;
+                points: number;
+                expiresAt: string | null;
+            }[];
+            lots: {
+                id: number;
+                points: number;
+                expiresAt: string | null;
+            }[];
+        };
         ReverseLoyaltyEntryInput: {
             reason: string;
         };
         LoyaltyEntryInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -9287,7 +9344,7 @@ export interface components {
         LoyaltyEntryDetailInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -10395,7 +10452,7 @@ export interface components {
         MemberHistoryItemInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             /** @enum {string} */
             cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid";
             reference: string | null;
@@ -10681,7 +10738,7 @@ export interface components {
             status: "active" | "cancelled";
             usedAt: string | null;
             codeReturned: boolean | null;
-            entryId: number;
+            entryId: number | null;
             cancelEntryId: number | null;
             /** Format: date-time */
             createdAt: string;
@@ -10706,12 +10763,12 @@ export interface components {
             status: "active" | "cancelled";
             usedAt: string | null;
             codeReturned: boolean | null;
-            entryId: number;
+            entryId: number | null;
             cancelEntryId: number | null;
             /** Format: date-time */
             createdAt: string;
             cancelledAt: string | null;
-            entry: components["schemas"]["LoyaltyEntryDetailInput"];
+            entry: components["schemas"]["LoyaltyEntryDetailInput"] | null;
         };
         CouponRedemptionListInput: {
             items: components["schemas"]["CouponRedemptionInput"][];
@@ -11372,7 +11429,7 @@ export interface components {
         LoyaltyHistoryEntryInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -11521,7 +11578,7 @@ export interface components {
         LoyaltyLedgerEntryInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             /** Format: date-time */
             createdAt: string;
             customerId: string | null;
@@ -15334,6 +15391,8 @@ export interface components {
                     kind: "coupon";
                     amount: number;
                     currency: string;
+                    /** Format: uuid */
+                    rewardId?: string;
                 }) | null;
                 onResolution: ({
                     /** @constant */
@@ -15344,6 +15403,8 @@ export interface components {
                     kind: "coupon";
                     amount: number;
                     currency: string;
+                    /** Format: uuid */
+                    rewardId?: string;
                 }) | null;
             };
         };
@@ -15374,6 +15435,8 @@ export interface components {
                     kind: "coupon";
                     amount: number;
                     currency: string;
+                    /** Format: uuid */
+                    rewardId?: string;
                 }) | null;
                 onResolution: ({
                     /** @constant */
@@ -15384,6 +15447,8 @@ export interface components {
                     kind: "coupon";
                     amount: number;
                     currency: string;
+                    /** Format: uuid */
+                    rewardId?: string;
                 }) | null;
             };
             defaultRecourse: {
@@ -15712,13 +15777,42 @@ export interface components {
             reason?: string;
             externalId?: string;
         };
+        TransferPoints: {
+            /** Format: uuid */
+            toCustomerId: string;
+            points: number;
+            reason?: string;
+            externalId?: string;
+        };
+        LoyaltyTransfer: {
+            entryId: number;
+            /** Format: uuid */
+            fromCustomerId: string;
+            /** Format: uuid */
+            toCustomerId: string;
+            points: number;
+            reason: string | null;
+            externalId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            draws: {
+                lotId: number;
+                points: number;
+                expiresAt: string | null;
+            }[];
+            lots: {
+                id: number;
+                points: number;
+                expiresAt: string | null;
+            }[];
+        };
         ReverseLoyaltyEntry: {
             reason: string;
         };
         LoyaltyEntry: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -15736,7 +15830,7 @@ export interface components {
         LoyaltyEntryDetail: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -16844,7 +16938,7 @@ export interface components {
         MemberHistoryItem: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             /** @enum {string} */
             cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid";
             reference: string | null;
@@ -17130,7 +17224,7 @@ export interface components {
             status: "active" | "cancelled";
             usedAt: string | null;
             codeReturned: boolean | null;
-            entryId: number;
+            entryId: number | null;
             cancelEntryId: number | null;
             /** Format: date-time */
             createdAt: string;
@@ -17155,12 +17249,12 @@ export interface components {
             status: "active" | "cancelled";
             usedAt: string | null;
             codeReturned: boolean | null;
-            entryId: number;
+            entryId: number | null;
             cancelEntryId: number | null;
             /** Format: date-time */
             createdAt: string;
             cancelledAt: string | null;
-            entry: components["schemas"]["LoyaltyEntryDetail"];
+            entry: components["schemas"]["LoyaltyEntryDetail"] | null;
         };
         CouponRedemptionList: {
             items: components["schemas"]["CouponRedemption"][];
@@ -17821,7 +17915,7 @@ export interface components {
         LoyaltyHistoryEntry: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -17970,7 +18064,7 @@ export interface components {
         LoyaltyLedgerEntry: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             /** Format: date-time */
             createdAt: string;
             customerId: string | null;
@@ -22956,6 +23050,7 @@ export interface operations {
                 scoreMin?: number;
                 scoreMax?: number;
                 hasText?: "true" | "false";
+                tag?: string;
                 tag?: string;
             };
             header?: never;
@@ -28548,7 +28643,7 @@ export interface operations {
             query?: {
                 customerId?: string;
                 account?: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held" | "write_off" | "owed";
-                kind?: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate";
+                kind?: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
                 from?: string;
                 to?: string;
                 cursor?: string;
@@ -29275,6 +29370,52 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
+        };
+    };
+    transferLoyaltyPoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferPointsInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyTransfer"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyTransfer"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     showUnsubscribePage: {
