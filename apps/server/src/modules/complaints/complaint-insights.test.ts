@@ -46,6 +46,8 @@ const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400
 /** A period around today whatever the workspace time zone. */
 const around = `from=${isoDay(-2)}&to=${isoDay(2)}`;
 
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
 describe('root-cause taxonomy', () => {
   it('lists the defaults with SERVQUAL dimensions and three languages; only managers edit it, audited', async () => {
     const ws = await t.createWorkspace();
@@ -218,6 +220,18 @@ describe('reports on hand-made data', () => {
 
     const csat = await call('GET', `/api/complaints/reports/satisfaction?${around}`, key(ws));
     expect(csat.body).toMatchObject({ available: true, totals: { responses: 0, average: null, satisfiedShare: null } });
+
+    // Satisfied is CSAT's one definition, the survey results' too: the top two boxes of each
+    // answer's own scale (5 and 4 of 5, 6 of 7), not merely "not negative" (3 of 5 is neither);
+    // an answer negative on another scale (score null) counts, as not satisfied.
+    const answers: [number | null, number | null, boolean][] = [[5, 5, false], [4, 5, false], [3, 5, false], [1, 5, true], [6, 7, false], [null, null, true]];
+    for (const [i, [score, points, negative]] of answers.entries()) {
+      await t.database.pool.query(`
+        INSERT INTO complaint_case_satisfaction (tenant_id, case_id, response_id, score, points, negative, answered_at)
+        VALUES ($1, $2, gen_random_uuid(), $3, $4, $5, now())`, [ws.tenantId, ids[i % ids.length], score, points, negative]);
+    }
+    const answered = await call('GET', `/api/complaints/reports/satisfaction?${around}`, key(ws));
+    expect(answered.body.totals).toEqual({ responses: 6, average: round2((5 + 4 + 3 + 1 + 6) / 5), satisfiedShare: 3 / 6 });
   });
 
   it('refuses a reversed, too long or malformed period', async () => {

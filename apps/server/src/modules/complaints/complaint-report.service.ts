@@ -10,12 +10,13 @@ import type {
 } from '@vafa/contracts';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
+import { isTopTwo } from '../surveys/index.ts';
 import { addHistogram, percentileOf, type Histogram } from './complaint-report.histogram.ts';
 import {
   SLA_TARGETS, dirtyDaysBetween, emptyDay, foldedDays, liveDays, rollupState, type DayFigures, type FigureNeeds,
 } from './complaint-report.repo.ts';
 import {
-  addDays, bucketStartOf, bucketsOf, dayOf, num, paretoOf, periodOf, periodView, rate, round, spansOfDays, within, type DaySpan, type Period,
+  addDays, bucketStartOf, bucketsOf, dayOf, paretoOf, periodOf, periodView, rate, round, spansOfDays, within, type DaySpan, type Period,
 } from './complaint-report.shared.ts';
 
 /** The period's days that have figures: folded ones from the rollups, the others from the facts. */
@@ -116,21 +117,34 @@ export async function slaReport(db: Executor, tenantId: string, query: Complaint
 /**
  * Complainant satisfaction after closure, from complaint_case_satisfaction (the post-closure CSAT
  * the customer-side loop records): answers in the period, the average CSAT score of those on the
- * CSAT scale, and the share not negative. Few rows per case, read directly.
+ * CSAT scale, and the share satisfied by the one definition the survey results use (CSAT % = the
+ * top two boxes of each answer's own scale, surveys/metrics); an answer negative on another scale
+ * (NPS, CES) counts as not satisfied. Few rows per case, read grouped by score and scale.
  */
 export async function satisfactionReport(db: Executor, tenantId: string, query: ComplaintReportQuery): Promise<SatisfactionReport> {
   const p = await periodOf(db, tenantId, query);
-  const { rows: [row] } = await db.execute<{ n: number; average: unknown; satisfied: number }>(sql`
-    SELECT count(*)::int AS n, avg(s.score)::float8 AS average, count(*) FILTER (WHERE NOT s.negative)::int AS satisfied
+  const { rows } = await db.execute<{ score: number | null; points: number | null; n: number }>(sql`
+    SELECT s.score, s.points, count(*)::int AS n
     FROM complaint_case_satisfaction s
     JOIN complaint_case_facts f ON f.tenant_id = s.tenant_id AND f.case_id = s.case_id
-    WHERE s.tenant_id = ${tenantId} AND ${within(sql`s.answered_at`, p)}`);
-  const n = Number(row?.n ?? 0);
+    WHERE s.tenant_id = ${tenantId} AND ${within(sql`s.answered_at`, p)}
+    GROUP BY s.score, s.points`);
+  let n = 0;
+  let satisfied = 0;
+  let scored = 0;
+  let sum = 0;
+  for (const row of rows) {
+    n += row.n;
+    if (row.score === null || row.points === null) continue;
+    scored += row.n;
+    sum += row.score * row.n;
+    if (isTopTwo(row.score, 1, row.points)) satisfied += row.n;
+  }
   return {
     period: periodView(p),
     available: true,
     source: 'complaint_case_satisfaction',
-    totals: { responses: n, average: round(num(row?.average), 2), satisfiedShare: rate(Number(row?.satisfied ?? 0), n) },
+    totals: { responses: n, average: scored === 0 ? null : round(sum / scored, 2), satisfiedShare: rate(satisfied, n) },
   };
 }
 
