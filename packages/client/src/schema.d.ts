@@ -23051,7 +23051,6 @@ export interface operations {
                 scoreMax?: number;
                 hasText?: "true" | "false";
                 tag?: string;
-                tag?: string;
             };
             header?: never;
             path: {
