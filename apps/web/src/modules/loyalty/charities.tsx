@@ -10,7 +10,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.ts';
 import type { MessageKey } from '../../i18n/en.ts';
 import { useT } from '../../i18n/useT.ts';
-import { formatInstant, formatMoney, formatNumber, localiseDigits } from '../../lib/format.ts';
+import { formatInstant, formatMoney, formatNumber, localiseDigits, toLatinDigits } from '../../lib/format.ts';
 import { formatMajorForInput, moneyUnitName } from '../../lib/money.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, ConfirmDialog, DataTable, Dialog, ErrorState, PlusIcon, Skeleton, Switch, TextField, UserText, useToast, type DataTableColumn } from '../../ui/index.ts';
@@ -55,7 +55,7 @@ export function Charities() {
       cell: (c) => (
         <span className="charity-name">
           <UserText>{name(c)}</UserText>
-          {c.registration && <span className="muted charity-registration">{t('loyalty.charities.registrationShort')} <UserText>{c.registration}</UserText></span>}
+          {c.registration && <span className="muted charity-registration">{t('loyalty.charities.registrationShort')} <UserText>{localiseDigits(toLatinDigits(c.registration), prefs.digits)}</UserText></span>}
         </span>
       ),
     },
