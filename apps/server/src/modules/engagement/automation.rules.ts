@@ -19,6 +19,10 @@ const ORDER_FIELDS: Record<string, FieldType> = {
 const MESSAGE_FIELDS: Record<string, FieldType> = { messageId: 'id', customerId: 'id', channel: 'string', status: 'string', reason: 'string' };
 const FOLLOWUP_FIELDS: Record<string, FieldType> = { followupId: 'id', customerId: 'id', priority: 'string', outcome: 'string', reason: 'string' };
 
+const SLA_FIELDS: Record<string, FieldType> = {
+  caseId: 'id', customerId: 'id', assigneeId: 'id', team: 'string', target: 'string', policyId: 'id', dueAt: 'instant', warningAt: 'instant', occurredAt: 'instant',
+};
+
 /** Domain event topics a rule can be triggered by, with the payload fields event conditions may name. */
 export const TOPIC_CATALOGUE: Record<string, TopicSpec> = {
   'customer.created': { available: true, fields: { customerId: 'id' } },
@@ -53,6 +57,10 @@ export const TOPIC_CATALOGUE: Record<string, TopicSpec> = {
     available: true,
     fields: { customerId: 'id', caseId: 'id', channel: 'string', severity: 'string', assigneeId: 'id', relatedResponseId: 'id', occurredAt: 'instant' },
   },
+  // Published by the complaints SLA scan once per case and target (acknowledge, firstResponse,
+  // resolve): before the due time (the policy's warning share of it) and at the breach.
+  'complaint.sla_warning': { available: true, fields: SLA_FIELDS },
+  'complaint.sla_breached': { available: true, fields: SLA_FIELDS },
   'complaint.opened': { available: false, fields: { customerId: 'id', complaintId: 'id', category: 'string', severity: 'string' } },
   'points.awarded': { available: false, fields: { customerId: 'id', points: 'number', reason: 'string', balance: 'number' } },
   'message.sent': { available: true, fields: MESSAGE_FIELDS },

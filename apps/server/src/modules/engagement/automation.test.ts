@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, createSegment, defineAttribute } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { eventually } from '../../../test/eventually.ts';
-import { relayAgainFrom, type DomainEvent } from '../../platform/events/outbox.ts';
+import { publishEvents, relayAgainFrom, type DomainEvent } from '../../platform/events/outbox.ts';
 import { toIsoDate } from '../../platform/i18n/calendar.ts';
 import { handleEvent, handleEvents } from './automation.engine.ts';
 import { runDatedTriggers } from './automation.triggers.ts';
@@ -161,6 +161,46 @@ describe('follow-up topics', () => {
     const reachedRun = await eventually(async () => (await runsOf(ws, resolved.id)).find((r) => r.customer_id === reachedOnly.id), 'run for reached');
     expect(reachedRun).toMatchObject({ status: 'skipped' });
     expect(await tagsOf(reachedOnly.id)).toEqual([]);
+  });
+});
+
+describe('complaint SLA topics', () => {
+  it('runs a rule on a complaint nearing or missing its deadline, with the deadline as a condition, as the catalogue offers', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const catalogue = await call(ws, 'GET', '/api/automations/catalogue');
+    const topics = new Map((catalogue.body.topics as { topic: string; available: boolean; fields: { name: string }[] }[]).map((x) => [x.topic, x]));
+    expect(topics.get('complaint.sla_warning')).toMatchObject({ available: true });
+    expect(topics.get('complaint.sla_breached')!.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['caseId', 'assigneeId', 'target', 'dueAt']));
+    const atRisk = await created(ws, '/api/automations', {
+      name: 'Resolve deadline near', enabled: true, trigger: { type: 'event', topic: 'complaint.sla_warning' },
+      conditions: [{ type: 'event', field: 'target', op: 'eq', value: 'resolve' }], actions: [{ type: 'add_tag', tag: 'case-at-risk' }],
+    });
+    const breached = await created(ws, '/api/automations', {
+      name: 'Deadline missed', enabled: true, trigger: { type: 'event', topic: 'complaint.sla_breached' }, actions: [{ type: 'add_tag', tag: 'case-breached' }],
+    });
+    const refused = await call(ws, 'POST', '/api/automations', {
+      name: 'No such field', enabled: true, trigger: { type: 'event', topic: 'complaint.sla_warning' },
+      conditions: [{ type: 'event', field: 'severity', op: 'eq', value: 'high' }], actions: [{ type: 'add_tag', tag: 'x' }],
+    });
+    expect(refused.status).toBe(422);
+    const [ackOnly, resolveWarned] = [await createCustomer(t, ws), await createCustomer(t, ws)];
+    const sla = (customerId: string, target: string) => ({
+      caseId: randomUUID(), customerId, assigneeId: null, team: null, target, policyId: null, dueAt: new Date(Date.now() + 3_600_000).toISOString(),
+      warningAt: new Date().toISOString(), occurredAt: new Date().toISOString(),
+    });
+    await t.database.db.transaction((tx) => publishEvents(tx, ws.tenantId, [
+      { topic: 'complaint.sla_warning', payload: sla(ackOnly.id, 'acknowledge') },
+      { topic: 'complaint.sla_warning', payload: sla(resolveWarned.id, 'resolve') },
+      { topic: 'complaint.sla_breached', payload: sla(ackOnly.id, 'acknowledge') },
+    ]));
+    const tagsOf = async (id: string) => (await query<{ tags: string[] }>('SELECT tags FROM customers WHERE tenant_id = $1 AND id = $2', [ws.tenantId, id]))[0]!.tags;
+    await eventually(async () => (await tagsOf(resolveWarned.id)).includes('case-at-risk'), 'the resolve warning tagged');
+    await eventually(async () => (await tagsOf(ackOnly.id)).includes('case-breached'), 'the breach tagged');
+    // The acknowledge warning did not meet the rule's condition.
+    const skipped = await eventually(async () => (await runsOf(ws, atRisk.id)).find((r) => r.customer_id === ackOnly.id), 'run for the acknowledge warning');
+    expect(skipped).toMatchObject({ status: 'skipped' });
+    expect(await tagsOf(ackOnly.id)).not.toContain('case-at-risk');
+    expect((await runsOf(ws, breached.id)).map((r) => r.status)).toEqual(['done']);
   });
 });
 

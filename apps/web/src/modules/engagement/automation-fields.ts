@@ -50,6 +50,7 @@ export const VOCABULARIES = {
   followupOutcome: { codes: FollowupOutcome.options, prefix: 'followups.outcome.' },
   surveyScale: { codes: ['nps', 'csat', 'ces'], prefix: 'automations.scale.' },
   surveyChannel: { codes: SurveyChannel.options, prefix: 'surveys.channel.' },
+  slaTarget: { codes: ['acknowledge', 'firstResponse', 'resolve'], prefix: 'complaints.slaTarget.' },
   customerField: { codes: CUSTOMER_FIELDS, prefix: 'customer.' },
   // Named by Intl.DisplayNames in the reader's language; the workspace's own currency is added first.
   currency: { codes: ['IRR', 'SAR', 'AED', 'IQD', 'KWD', 'QAR', 'OMR', 'BHD', 'TRY', 'USD', 'EUR'] },
@@ -105,6 +106,7 @@ export function eventFieldSpec(topic: string, field: string, catalogueType?: str
     case 'priority': return choice('followupPriority');
     case 'outcome': return choice('followupOutcome');
     case 'scale': return choice('surveyScale');
+    case 'target': return choice('slaTarget');
     case 'currency': return { kind: 'choice', vocabulary: VOCABULARIES.currency, currencyNames: true };
     case 'fields': return { kind: 'list', vocabulary: VOCABULARIES.customerField };
   }
