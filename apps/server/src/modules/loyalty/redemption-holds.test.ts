@@ -146,6 +146,31 @@ describe('rewards catalogue', () => {
     expect((await q(`SELECT count(*)::int AS n FROM loyalty_rewards WHERE tenant_id = $1`, [ws.tenantId]))[0]).toEqual({ n: 0 });
     expect((await call(ws, 'GET', '/api/loyalty/rewards/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
+
+  it('refuses new partner-offer and donation rewards (422, pointing to partners and charities, fa/ar/en), writing nothing; old ones stay readable', async () => {
+    const ws = await workspace();
+    // Each kind's refusal, and a word of where it belongs in each language.
+    const where = {
+      partner_offer: { code: 'reward_kind_use_partner_offers', en: /partners catalogue/, fa: /شریکان/, ar: /الشركاء/ },
+      donation: { code: 'reward_kind_use_charities', en: /charities/, fa: /خیریه‌ها/, ar: /الجمعيات الخيرية/ },
+    };
+    for (const [kind, expected] of Object.entries(where)) {
+      for (const lang of ['fa', 'ar', 'en'] as const) {
+        const res = await call(ws, 'POST', '/api/loyalty/rewards', { kind, name: { fa: 'بلیت سینما' }, pointsCost: 10 }, { headers: { 'accept-language': lang, 'idempotency-key': `${kind}-${lang}` } });
+        expect(res.status, JSON.stringify(res.body)).toBe(422);
+        expect(res.type).toContain('application/problem+json');
+        expect(res.body).toMatchObject({ code: expected.code, errors: [{ field: 'kind', code: expected.code }] });
+        expect(res.body.detail).toMatch(expected[lang]);
+        if (lang !== 'en') expect(res.body.detail).not.toMatch(/[A-Za-z]/);
+      }
+    }
+    expect((await q(`SELECT count(*)::int AS n FROM loyalty_rewards WHERE tenant_id = $1`, [ws.tenantId]))[0]).toEqual({ n: 0 });
+    // A reward of a retired kind from before stays in the catalogue, readable and changeable.
+    const [old] = await q<{ id: string }>(`INSERT INTO loyalty_rewards (tenant_id, id, kind, name, points_cost) VALUES ($1, gen_random_uuid(), 'donation', '{"fa": "کمک به مهرانه"}', 25) RETURNING id`, [ws.tenantId]);
+    expect((await call(ws, 'GET', `/api/loyalty/rewards/${old!.id}`)).body).toMatchObject({ id: old!.id, kind: 'donation', pointsCost: 25 });
+    expect((await call(ws, 'GET', '/api/loyalty/rewards?all=true')).body.items.map((r: { kind: string }) => r.kind)).toEqual(['donation']);
+    expect((await call(ws, 'PATCH', `/api/loyalty/rewards/${old!.id}`, { pointsCost: 30 })).body).toMatchObject({ kind: 'donation', pointsCost: 30 });
+  });
 });
 
 describe('holds', () => {
@@ -373,7 +398,7 @@ describe('concurrency', () => {
 
   it('counts the holds in flight when an unlimited reward is given a stock, so it is never oversold', async () => {
     const ws = await workspace();
-    const reward = (await call(ws, 'POST', '/api/loyalty/rewards', { kind: 'partner_offer', name: { en: 'Cinema' }, pointsCost: 10 })).body;
+    const reward = (await call(ws, 'POST', '/api/loyalty/rewards', { kind: 'gift', name: { en: 'Cinema' }, pointsCost: 10 })).body;
     const members = await Promise.all(Array.from({ length: 24 }, () => createCustomer(t, ws)));
     for (const m of members) await earn(ws, m.id, 10);
     const holds = members.map((m, n) => http(ws, '/api/loyalty/holds', { customerId: m.id, rewardId: reward.id, externalId: `cinema-${n}` }));

@@ -30,7 +30,20 @@ export function presentReward(row: repo.RewardRow): RewardView {
 /** Only the languages given, so a name stored is the name read. */
 const cleanName = (name: LoyaltyLocalName) => Object.fromEntries(Object.entries(name).filter(([, v]) => v !== undefined));
 
+/**
+ * Kinds a reward can no longer be created as, and where each belongs instead: a reward of these
+ * kinds was treated as a gift (its redemption went to `redemptions`, billing no partner, paying no
+ * charity, with no receipt). Partner offers are the partners' catalogue (partners.*), donations the
+ * charities' route (charity.*). Rewards already of these kinds stay readable and redeemable as before.
+ */
+const RETIRED_KINDS: Partial<Record<CreateReward['kind'], string>> = {
+  partner_offer: 'reward_kind_use_partner_offers',
+  donation: 'reward_kind_use_charities',
+};
+
 export async function createReward(tx: Executor, tenantId: string, actor: Actor | null, input: CreateReward, now: Date): Promise<RewardView> {
+  const retired = RETIRED_KINDS[input.kind];
+  if (retired) throw invalidField('kind', retired);
   // A discount coupon's stock is its pool of codes (coupons.service.ts): none until codes are added.
   const stock = input.kind === 'discount_coupon' ? 0 : input.stock ?? null;
   const row = await repo.insertReward(tx, {

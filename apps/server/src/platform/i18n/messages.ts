@@ -1168,16 +1168,6 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'امتیاز کافی نیست: {available} امتیاز در دسترس است و {points} امتیاز درخواست شده. چیزی خرج نشد.',
     ar: 'النقاط غير كافية: المتاح {available} والمطلوب {points}. لم يُصرف شيء.',
   },
-  transfer_to_self: {
-    en: 'Points cannot be given to the member who gives them.',
-    fa: 'نمی‌توان امتیاز را به خودِ فرستنده داد.',
-    ar: 'لا يمكن إهداء النقاط إلى العضو نفسه الذي يُهديها.',
-  },
-  transfer_receiver_not_found: {
-    en: 'There is no member to receive these points.',
-    fa: 'عضوی برای دریافت این امتیازها پیدا نشد.',
-    ar: 'لا يوجد عضو يستلم هذه النقاط.',
-  },
   expiry_in_past: {
     en: 'The expiry must be in the future.',
     fa: 'زمان انقضا باید در آینده باشد.',
@@ -1350,6 +1340,16 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'پایان دوره‌ی اعتبار باید پس از آغاز آن باشد.',
     ar: 'يجب أن تأتي نهاية فترة الصلاحية بعد بدايتها.',
   },
+  reward_kind_use_partner_offers: {
+    en: 'New rewards can no longer be partner offers: add the offer to its partner in the partners catalogue, where a redemption bills the partner.',
+    fa: 'جایزه‌ی تازه دیگر نمی‌تواند پیشنهاد شریک باشد: پیشنهاد را در فهرست شریکان برای همان شریک بسازید تا دریافت آن به حساب شریک نوشته شود.',
+    ar: 'لم يعد ممكنًا أن تكون المكافأة الجديدة عرض شريك: أضف العرض إلى شريكه في قائمة الشركاء، حيث يُحتسب الاستبدال على الشريك.',
+  },
+  reward_kind_use_charities: {
+    en: 'New rewards can no longer be donations: members give points to a charity through the charities, which pay the charity and issue a receipt.',
+    fa: 'جایزه‌ی تازه دیگر نمی‌تواند کمک خیریه باشد: اعضا امتیاز را از بخش خیریه‌ها به یک خیریه می‌بخشند که به حساب خیریه نوشته می‌شود و رسید دارد.',
+    ar: 'لم يعد ممكنًا أن تكون المكافأة الجديدة تبرعًا: يتبرع الأعضاء بالنقاط لجمعية خيرية من خلال قسم الجمعيات الخيرية، حيث تُقيَّد للجمعية ويصدر إيصال.',
+  },
   stock_below_taken: {
     en: 'The stock cannot be less than the {taken} already held or redeemed.',
     fa: 'موجودی نمی‌تواند کمتر از {taken} موردی باشد که پیش‌تر رزرو یا دریافت شده است.',
@@ -1379,11 +1379,6 @@ export const PROBLEM_MESSAGES: Catalog = {
     en: 'No codes are left for this coupon. No points were taken.',
     fa: 'کدی برای این کوپن باقی نمانده است. امتیازی کسر نشد.',
     ar: 'لم يتبقَّ أي رمز لهذه القسيمة. لم تُخصم أي نقاط.',
-  },
-  goodwill_coupon_reward_required: {
-    en: 'A goodwill coupon must name the discount coupon whose code the customer gets.',
-    fa: 'برای کوپن دلجویی باید کوپن تخفیفی را برگزینید که کدش به مشتری داده می‌شود.',
-    ar: 'يجب أن تحدد قسيمة التعويض قسيمة الخصم التي يحصل العميل على رمز منها.',
   },
   reward_not_coupon: {
     en: 'This reward is not a discount coupon with codes.',

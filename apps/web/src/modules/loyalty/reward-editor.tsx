@@ -20,7 +20,8 @@ import { localName, newIdempotencyKey } from './loyalty-format.ts';
 import { windowBackwards, windowDays, windowInstants } from './reward-window.ts';
 import './reward-editor.css';
 
-const KINDS: RewardKind[] = ['gift', 'discount_coupon', 'coupon', 'partner_offer', 'donation'];
+// Partner offers are made in the partners' catalogue, donations through the charities: the server refuses new rewards of those kinds.
+const KINDS: RewardKind[] = ['gift', 'discount_coupon', 'coupon'];
 
 const rewardsApi = {
   create: (body: CreateReward, key: string) => request<Reward>('POST', '/api/loyalty/rewards', body, undefined, { 'Idempotency-Key': key }),
