@@ -1168,6 +1168,16 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'امتیاز کافی نیست: {available} امتیاز در دسترس است و {points} امتیاز درخواست شده. چیزی خرج نشد.',
     ar: 'النقاط غير كافية: المتاح {available} والمطلوب {points}. لم يُصرف شيء.',
   },
+  transfer_to_self: {
+    en: 'Points cannot be given to the member who gives them.',
+    fa: 'نمی‌توان امتیاز را به خودِ فرستنده داد.',
+    ar: 'لا يمكن إهداء النقاط إلى العضو نفسه الذي يُهديها.',
+  },
+  transfer_receiver_not_found: {
+    en: 'There is no member to receive these points.',
+    fa: 'عضوی برای دریافت این امتیازها پیدا نشد.',
+    ar: 'لا يوجد عضو يستلم هذه النقاط.',
+  },
   expiry_in_past: {
     en: 'The expiry must be in the future.',
     fa: 'زمان انقضا باید در آینده باشد.',
@@ -1379,6 +1389,11 @@ export const PROBLEM_MESSAGES: Catalog = {
     en: 'No codes are left for this coupon. No points were taken.',
     fa: 'کدی برای این کوپن باقی نمانده است. امتیازی کسر نشد.',
     ar: 'لم يتبقَّ أي رمز لهذه القسيمة. لم تُخصم أي نقاط.',
+  },
+  goodwill_coupon_reward_required: {
+    en: 'A goodwill coupon must name the discount coupon whose code the customer gets.',
+    fa: 'برای کوپن دلجویی باید کوپن تخفیفی را برگزینید که کدش به مشتری داده می‌شود.',
+    ar: 'يجب أن تحدد قسيمة التعويض قسيمة الخصم التي يحصل العميل على رمز منها.',
   },
   reward_not_coupon: {
     en: 'This reward is not a discount coupon with codes.',
