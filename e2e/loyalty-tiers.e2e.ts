@@ -2,9 +2,9 @@
 // how members qualify (spend over the Solar Hijri year from Nowruz, down to the tier the period
 // earned, 30 days of grace), adds two tiers typing Persian digits (thresholds as money in the
 // workspace's unit, multipliers in percent), is refused a threshold another tier already has on
-// the very field, edits one and removes a third; the API then holds exactly what was typed. The
-// section and its dialog in fa, ar and en at 1366 and 390 px: axe, no Latin word on fa/ar, no
-// sideways scroll, screenshots.
+// the very field, edits one and removes a third (a tier a member holds is refused); the API then
+// holds exactly what was typed. The section and its dialog in fa, ar and en at 1366 and 390 px:
+// axe, no Latin word on fa/ar, no sideways scroll, screenshots.
 // Run: node --import tsx --test e2e/loyalty-tiers.e2e.ts
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -35,7 +35,7 @@ async function choose(scope: Locator, label: string, option: string): Promise<vo
 
 describe('the tiers section of the program editor', { timeout: 900_000 }, () => {
   before(async () => {
-    [vafa, browser] = await Promise.all([startVafa(), launchChromium()]);
+    [vafa, browser] = await Promise.all([startVafa({ customers: 1 }), launchChromium()]);
     const context = await browser.newContext({ baseURL: vafa.baseUrl });
     const api = await staff(await context.newPage());
     programId = (await api('POST', '/api/loyalty/programs', { name: 'باشگاه مشتریان', settings: { spend: { points: 1, per: 10_000 }, pendingDays: 0 } })).id;
@@ -138,6 +138,20 @@ describe('the tiers section of the program editor', { timeout: 900_000 }, () => 
     await confirm.getByRole('button', { name: fa['loyalty.editor.remove'] }).click();
     await confirm.waitFor({ state: 'detached' });
     await diamond.waitFor({ state: 'detached' });
+
+    // A tier a member holds cannot go: an order of 9,000,000 puts a member in silver at once, and
+    // removing silver is refused in the dialog, in the server's Persian words.
+    const [customer] = (await api('GET', '/api/customers?limit=1')).items;
+    await api('POST', '/api/loyalty/orders', { externalId: 'e2e-tiers-1', customerId: customer!.id, lines: [{ id: '1', amount: 9_000_000 * minorPerMajor }] });
+    await silver.getByRole('button', { name: fa['loyalty.tiers.removeNamed'].replace('{name}', 'نقره‌ای') }).click();
+    await confirm.getByRole('button', { name: fa['loyalty.editor.remove'] }).click();
+    const inUse = confirm.getByRole('alert');
+    await inUse.waitFor();
+    assert.match(await inUse.innerText(), /نمی‌توان آن را حذف کرد/);
+    await screenshot(page, 'loyalty-tiers-remove-refused-fa-390');
+    await confirm.getByRole('button', { name: fa['common.cancel'] }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await silver.waitFor();
     await noSidewaysScroll(page, 390);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'loyalty-tiers-list-fa-390', { fullPage: true });

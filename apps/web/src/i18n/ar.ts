@@ -405,7 +405,7 @@ export const ar: Messages = {
   'loyalty.tiers.removeNamed': 'حذف {name}',
   'loyalty.tiers.rewardsHint': 'لتخصيص مكافأة لبعض المستويات، اخترها في صفحة المكافأة نفسها.',
   'loyalty.tiers.removeTitle': 'أتحذف هذا المستوى؟',
-  'loyalty.tiers.removeBody': 'سيُحذف {name}. لا يمكن حذف مستوى يحمله أعضاء: عدّله بدلًا من ذلك.',
+  'loyalty.tiers.removeBody': 'سيُحذف {name} من هذا البرنامج.',
   'loyalty.tiers.removed': 'حُذف المستوى',
   'loyalty.tiers.addTitle': 'مستوى جديد',
   'loyalty.tiers.editTitle': 'تعديل المستوى',

@@ -404,7 +404,7 @@ export const en = {
   'loyalty.tiers.removeNamed': 'Remove {name}',
   'loyalty.tiers.rewardsHint': 'To keep a reward for some tiers, choose them on the reward’s own page.',
   'loyalty.tiers.removeTitle': 'Remove this tier?',
-  'loyalty.tiers.removeBody': '{name} will be removed. A tier members hold cannot be removed: change it instead.',
+  'loyalty.tiers.removeBody': '{name} will be removed from this program.',
   'loyalty.tiers.removed': 'Tier removed',
   'loyalty.tiers.addTitle': 'New tier',
   'loyalty.tiers.editTitle': 'Edit tier',

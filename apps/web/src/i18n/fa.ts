@@ -405,7 +405,7 @@ export const fa: Messages = {
   'loyalty.tiers.removeNamed': 'حذف {name}',
   'loyalty.tiers.rewardsHint': 'برای نگه‌داشتن جایزه‌ای فقط برای برخی سطح‌ها، آن‌ها را در صفحه‌ی خود جایزه برگزینید.',
   'loyalty.tiers.removeTitle': 'این سطح حذف شود؟',
-  'loyalty.tiers.removeBody': '{name} حذف می‌شود. سطحی را که اعضایی در آن هستند نمی‌توان حذف کرد: به‌جایش آن را تغییر دهید.',
+  'loyalty.tiers.removeBody': '{name} از این برنامه حذف می‌شود.',
   'loyalty.tiers.removed': 'سطح حذف شد',
   'loyalty.tiers.addTitle': 'سطح تازه',
   'loyalty.tiers.editTitle': 'ویرایش سطح',
