@@ -3,7 +3,7 @@
 // Shapes come from @vafa/contracts as types only.
 import type { z } from 'zod';
 import type {
-  ComplaintIntakeSettingsView, ComplaintSettings, ComplaintSettingsView, ComplaintTeamList, ComplaintTeamView, CreateComplaintTeam, CreateRootCause,
+  ComplaintIntakeSettingsView, ComplaintSettings, RewardView, ComplaintSettingsView, ComplaintTeamList, ComplaintTeamView, CreateComplaintTeam, CreateRootCause,
   CreateSlaPolicy, RecurrenceSettings, RootCauseList, RootCauseView, SlaCalendarSettings, SlaCalendarView, SlaHolidayList, SlaPolicyList, SlaPolicyView,
   UpdateComplaintIntakeSettings, UpdateComplaintTeam, UpdateRootCause, UpdateSlaPolicy, WeekHours,
 } from '@vafa/contracts';
@@ -55,6 +55,10 @@ export const settingsApi = {
   loop: () => request<LoopSettings>('GET', '/api/complaint-settings'),
   saveLoop: (body: LoopSettingsInput) => request<LoopSettings>('PUT', '/api/complaint-settings', body),
 
+  /** the discount coupons a goodwill coupon can give (loyalty's rewards, archived ones left out) */
+  couponRewards: async () => (await request<{ items: RewardView[] }>('GET', '/api/loyalty/rewards', undefined, { all: 'true' })).items
+    .filter((r) => r.kind === 'discount_coupon' && !r.archived),
+
   intake: () => request<IntakeSettings>('GET', '/api/complaint-intake/settings'),
   saveIntake: (patch: IntakePatch) => request<IntakeSettings>('PATCH', '/api/complaint-intake/settings', patch),
 
@@ -70,5 +74,6 @@ export const settingsKeys = {
   causes: ['complaints', 'settings', 'causes'] as const,
   loop: ['complaints', 'settings', 'loop'] as const,
   intake: ['complaints', 'settings', 'intake'] as const,
+  couponRewards: ['complaints', 'settings', 'coupon-rewards'] as const,
   recurrence: ['complaints', 'settings', 'recurrence'] as const,
 };

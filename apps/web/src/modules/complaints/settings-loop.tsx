@@ -9,6 +9,7 @@ import { useT } from '../../i18n/useT.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { ErrorState, Select, Skeleton, Switch, TextField, Button, useToast } from '../../ui/index.ts';
 import { settingsApi, settingsKeys, type IntakeSettings, type LoopSettings, type LoopSettingsInput, type Recurrence } from './complaint-settings-api.ts';
+import { localName } from '../loyalty/loyalty-format.ts';
 import { digitsText, parseWhole, UnplacedError, usePathError } from './settings-parts.tsx';
 
 function Loading<T>({ query, children }: { query: { isPending: boolean; isError: boolean; error: Error | null; data: T | undefined; refetch: () => unknown }; children: (data: T) => ReactNode }) {
@@ -93,9 +94,9 @@ function LoopForm({ view, canEdit }: { view: LoopSettings; canEdit: boolean }) {
         <legend>{t('complaints.settings.loop.goodwill')}</legend>
         <p className="field-description">{t('complaints.settings.loop.goodwillHint')}</p>
         <div className="goodwill-grid">
-          <GestureField label={t('complaints.settings.loop.onFiling')} value={draft.goodwill.onFiling} isReadOnly={!canEdit} error={errorFor('goodwill.onFiling')}
+          <GestureField label={t('complaints.settings.loop.onFiling')} value={draft.goodwill.onFiling} isReadOnly={!canEdit} error={errorFor('goodwill.onFiling')} rewardError={errorFor('goodwill.onFiling.rewardId')}
             onChange={(onFiling) => setDraft((d) => ({ ...d, goodwill: { ...d.goodwill, onFiling } }))} />
-          <GestureField label={t('complaints.settings.loop.onResolution')} value={draft.goodwill.onResolution} isReadOnly={!canEdit} error={errorFor('goodwill.onResolution')}
+          <GestureField label={t('complaints.settings.loop.onResolution')} value={draft.goodwill.onResolution} isReadOnly={!canEdit} error={errorFor('goodwill.onResolution')} rewardError={errorFor('goodwill.onResolution.rewardId')}
             onChange={(onResolution) => setDraft((d) => ({ ...d, goodwill: { ...d.goodwill, onResolution } }))} />
         </div>
       </fieldset>
@@ -105,10 +106,13 @@ function LoopForm({ view, canEdit }: { view: LoopSettings; canEdit: boolean }) {
   );
 }
 
-/** None, points, or a coupon worth an amount in minor units of a currency. */
-function GestureField({ label, value, onChange, isReadOnly, error }: { label: string; value: Gesture; onChange: (g: Gesture) => void; isReadOnly: boolean; error?: string }) {
+/** None, points, or a coupon worth an amount in minor units of a currency: one code of a discount coupon of loyalty. */
+function GestureField({ label, value, onChange, isReadOnly, error, rewardError }: {
+  label: string; value: Gesture; onChange: (g: Gesture) => void; isReadOnly: boolean; error?: string; rewardError?: string;
+}) {
   const t = useT();
   const prefs = usePrefs();
+  const coupons = useQuery({ queryKey: settingsKeys.couponRewards, queryFn: settingsApi.couponRewards, enabled: value?.kind === 'coupon' });
   const kind = value?.kind ?? 'none';
   const amountText = digitsText(value?.amount, prefs);
   return (
@@ -118,7 +122,13 @@ function GestureField({ label, value, onChange, isReadOnly, error }: { label: st
         onChange={(k) => onChange(k === 'none' ? null : k === 'points' ? { kind: 'points', amount: value?.amount ?? 100 } : { kind: 'coupon', amount: value?.amount ?? 100_000, currency: value?.kind === 'coupon' ? value.currency : 'IRR' })} />
       {value && (
         <TextField label={value.kind === 'points' ? t('complaints.settings.loop.points') : t('complaints.settings.loop.amountMinor')} value={amountText} inputMode="numeric" isReadOnly={isReadOnly}
-          errorMessage={error} onChange={(text) => { const n = parseWhole(text); if (n !== null) onChange({ ...value, amount: n }); }} />
+          errorMessage={rewardError ? undefined : error} onChange={(text) => { const n = parseWhole(text); if (n !== null) onChange({ ...value, amount: n }); }} />
+      )}
+      {value?.kind === 'coupon' && (
+        <Select label={t('complaints.settings.loop.couponReward')} value={value.rewardId ?? null} isDisabled={isReadOnly} errorMessage={rewardError}
+          description={coupons.data?.length === 0 ? t('complaints.settings.loop.couponRewardNone') : t('complaints.settings.loop.couponRewardHint')}
+          options={(coupons.data ?? []).map((r) => ({ id: r.id, label: localName(r.name, prefs.language) }))}
+          onChange={(rewardId) => onChange({ ...value, rewardId })} />
       )}
       {value?.kind === 'coupon' && (
         <TextField label={t('complaints.settings.loop.currency')} value={value.currency} dir="ltr" isReadOnly={isReadOnly}

@@ -9,7 +9,7 @@ const GENERIC = new Set(['too_small', 'too_big', 'invalid_format', 'invalid_type
 /** Codes of the settings' own checks, said by the screen when the server names only the code. */
 export const OWN_CODES = [
   'overlapping_periods', 'backward_period', 'sla_target_required', 'sla_target_not_positive', 'invalid_warning_share', 'half_day_on_weekend',
-  'duplicate_value', 'unknown_holiday', 'unknown_time_zone',
+  'duplicate_value', 'unknown_holiday', 'unknown_time_zone', 'goodwill_coupon_reward_required', 'reward_not_coupon',
 ] as const;
 
 /**
