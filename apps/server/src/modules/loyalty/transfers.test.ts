@@ -89,7 +89,7 @@ describe('transfers under concurrency', () => {
     for (const r of answers.filter((x) => x.status === 409)) expect(r.body.code).toBe('insufficient_points');
     const [ba, bb] = [await balance(ws, a), await balance(ws, b)];
     expect(ba.available + bb.available).toBe(100);
-    const moved = answers.map((r, n) => (r.status === 201 ? (n % 2 === 0 ? -7 : 7) : 0)).reduce((x, y) => x + y, 0);
+    const moved = answers.map((r, n) => (r.status === 201 ? (n % 2 === 0 ? -7 : 7) : 0)).reduce((x: number, y) => x + y, 0);
     expect(ba.available).toBe(50 + moved);
   });
 });
@@ -174,7 +174,7 @@ describe('a transfer', () => {
 
   it('refuses garbage (400), itself (422), an unknown, erased or merged receiver and too many points, writing nothing', async () => {
     const ws = await workspace();
-    const [sender, receiver, merged, erased] = await Promise.all(Array.from({ length: 4 }, async () => (await createCustomer(t, ws)).id));
+    const [sender, receiver, merged, erased] = (await Promise.all(Array.from({ length: 4 }, () => createCustomer(t, ws)))).map((c) => c.id) as [string, string, string, string];
     await earn(ws, sender, 40);
     expect((await call(ws, 'POST', `/api/customers/${receiver}/merge`, { sourceId: merged }, { role: 'owner' })).status).toBe(200);
     expect((await call(ws, 'POST', `/api/customers/${erased}/erase`, undefined, { role: 'owner' })).status).toBe(200);
