@@ -306,7 +306,7 @@ export const ar: Messages = {
   'loyalty.editor.event.customer.birthday': 'عيد الميلاد',
   'loyalty.editor.event.referral.qualified': 'أول شراء لصديق مُحال',
   'loyalty.editor.eventPoints': 'النقاط',
-  'loyalty.editor.goodwillHint': 'فارغ: قيمة التعويض نفسها.',
+  'loyalty.editor.goodwillHint': 'فارغ: نقاط التعويض نفسها. التعويض بقسيمة يمنح القسيمة نفسها، لا نقاطًا أبدًا.',
   'loyalty.editor.save': 'حفظ التغييرات',
   'loyalty.editor.create': 'إنشاء البرنامج',
   'loyalty.editor.saved': 'حُفظ البرنامج',

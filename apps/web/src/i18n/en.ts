@@ -305,7 +305,7 @@ export const en = {
   'loyalty.editor.event.customer.birthday': 'Birthday',
   'loyalty.editor.event.referral.qualified': 'A referred friend’s first purchase',
   'loyalty.editor.eventPoints': 'Points',
-  'loyalty.editor.goodwillHint': 'Empty: the gesture’s own amount.',
+  'loyalty.editor.goodwillHint': 'Empty: the gesture’s own points. A coupon gesture gives its coupon, never points.',
   'loyalty.editor.save': 'Save changes',
   'loyalty.editor.create': 'Create program',
   'loyalty.editor.saved': 'Program saved',

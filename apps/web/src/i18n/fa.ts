@@ -306,7 +306,7 @@ export const fa: Messages = {
   'loyalty.editor.event.customer.birthday': 'تولد',
   'loyalty.editor.event.referral.qualified': 'نخستین خرید دوستِ معرفی‌شده',
   'loyalty.editor.eventPoints': 'امتیاز',
-  'loyalty.editor.goodwillHint': 'خالی: همان مقدار جبران.',
+  'loyalty.editor.goodwillHint': 'خالی: همان امتیاز جبران. جبرانِ کوپنی خودِ کوپن را می‌دهد، هرگز امتیاز.',
   'loyalty.editor.save': 'ذخیره‌ی تغییرها',
   'loyalty.editor.create': 'ساخت برنامه',
   'loyalty.editor.saved': 'برنامه ذخیره شد',
