@@ -268,6 +268,52 @@ describe('tier re-evaluation', () => {
     expect((await changesOf(ws, b.id)).at(-1)).toEqual({ from: gold, to: silver, reason: 'downgrade_recalculated', value: 1_200 });
     expect(await reevaluateAt(ws, programId, tehran('2026-03-21', 1))).toEqual({ evaluated: 0, scheduled: 0, downgraded: 0 });
   });
+
+  it('counts an Umm al-Qura year from 1 Muharram: points of 29 Dhu al-Hijjah 1446 and of 1 Muharram 1447 are in different years', async () => {
+    // Hand-computed from the Umm al-Qura calendar (Saudi Arabia's civil Hijri calendar): Dhu al-Hijjah 1446
+    // has 29 days, its last 2025-06-25; 1 Muharram 1447 is Thursday 2025-06-26 and 1 Muharram 1448 is 2026-06-16.
+    expect(toIsoDate({ calendar: 'islamic-umalqura', year: 1446, month: 12, day: 29 })).toBe('2025-06-25');
+    expect(toIsoDate({ calendar: 'islamic-umalqura', year: 1446, month: 12, day: 30 })).toBeNull();
+    expect(toIsoDate({ calendar: 'islamic-umalqura', year: 1447, month: 1, day: 1 })).toBe('2025-06-26');
+    expect(toIsoDate({ calendar: 'islamic-umalqura', year: 1448, month: 1, day: 1 })).toBe('2026-06-16');
+    // The workspace's day (Tehran, UTC+03:30): 1447 begins 2025-06-26 00:00 local = 2025-06-25T20:30Z.
+    const lastNight1446 = tehran('2025-06-25', 23, 30); // 2025-06-25T20:00Z
+    const muharram1447 = tehran('2025-06-26', 0, 30); // 2025-06-25T21:00Z, an hour later
+    expect(lastNight1446.toISOString()).toBe('2025-06-25T20:00:00.000Z');
+
+    const ws = await workspace();
+    const { programId, tierIds: [silver, gold] } = await programWithTiers(ws,
+      { basis: 'qualifying_points', window: { kind: 'calendar_year', calendar: 'islamic-umalqura' }, downgrade: 'recalculate' },
+      [[SILVER, 1_000, 100], [GOLD, 5_000, 100]]);
+
+    // A: 800 on the last night of 1446, 300 half an hour into 1447: 1,100 together, but no year holds 1,000.
+    const a = await createCustomer(t, ws);
+    await orderAt(ws, programId, a.id, 800_000, lastNight1446);
+    await orderAt(ws, programId, a.id, 300_000, muharram1447);
+    const early = await tierAt(ws, programId, a.id, muharram1447);
+    expect(early).toMatchObject({ tier: null, value: 300, window: { from: '2025-06-25T20:30:00.000Z', to: '2026-06-15T20:30:00.000Z' }, next: { tier: { id: silver }, needed: 700 } });
+    await orderAt(ws, programId, a.id, 800_000, tehran('2025-06-27', 12));
+    expect((await tierAt(ws, programId, a.id, tehran('2025-06-27', 12)))).toMatchObject({ tier: { id: silver }, value: 1_100 });
+
+    // B: gold on 5,000 earned on the last night of 1446, then 1,200 in 1447.
+    const b = await createCustomer(t, ws);
+    await orderAt(ws, programId, b.id, 5_000_000, lastNight1446);
+    await orderAt(ws, programId, b.id, 1_200_000, muharram1447);
+    expect((await tierAt(ws, programId, b.id, muharram1447)).tier?.id).toBe(gold);
+    // Re-evaluated in the first hour of 1447: 1446 held 5,000, gold kept.
+    expect(await reevaluateAt(ws, programId, tehran('2025-06-26', 1))).toMatchObject({ downgraded: 0 });
+    expect((await tierAt(ws, programId, b.id, tehran('2025-06-26', 1))).tier?.id).toBe(gold);
+    // An hour before 1 Muharram 1448 the year 1447 is not over: nothing judged yet on it.
+    expect(await reevaluateAt(ws, programId, tehran('2026-06-15', 23))).toMatchObject({ downgraded: 0 });
+    expect((await tierAt(ws, programId, b.id, tehran('2026-06-15', 23))).tier?.id).toBe(gold);
+    // Re-evaluated after 1 Muharram 1448: 1447 held 1,200 (the 5,000 of 29 Dhu al-Hijjah 1446 not among them): silver.
+    const run = await reevaluateAt(ws, programId, tehran('2026-06-16', 1));
+    expect(run).toEqual({ evaluated: 2, scheduled: 0, downgraded: 1 });
+    expect((await tierAt(ws, programId, b.id, tehran('2026-06-16', 1))).tier?.id).toBe(silver);
+    expect((await tierAt(ws, programId, a.id, tehran('2026-06-16', 1))).tier?.id).toBe(silver);
+    expect((await changesOf(ws, b.id)).at(-1)).toEqual({ from: gold, to: silver, reason: 'downgrade_recalculated', value: 1_200 });
+    expect(await reevaluateAt(ws, programId, tehran('2026-06-16', 1))).toEqual({ evaluated: 0, scheduled: 0, downgraded: 0 });
+  });
 });
 
 describe('tiers over the API', () => {
