@@ -78,7 +78,9 @@ async function caseRow(ws: TestWorkspace, id: string) {
 describe('the customer closes the loop from the tracking page', () => {
   it('follows a case from acknowledgement through a rejected resolution, an accepted one and a bad CSAT that reopens it', async () => {
     const ws = await workspace('IR');
-    await settings(ws, { goodwill: { onFiling: { kind: 'points', amount: 100 }, onResolution: { kind: 'coupon', amount: 500_000, currency: 'IRR' } } });
+    // a coupon gesture names the discount coupon whose code loyalty gives
+    const coupon = await ok(ws, 'POST', '/api/loyalty/rewards', { kind: 'discount_coupon', name: { fa: 'کد تخفیف دلجویی' }, pointsCost: 500 });
+    await settings(ws, { goodwill: { onFiling: { kind: 'points', amount: 100 }, onResolution: { kind: 'coupon', amount: 500_000, currency: 'IRR', rewardId: coupon.id } } });
     const email = `maryam-${ws.slug}@example.test`;
     const customer = await createCustomer(t, ws, { name: 'مریم رضایی', email, language: 'fa', preferredChannel: 'email', consent: { email: { granted: true } } });
     const opened = await ok(ws, 'POST', '/api/complaints', { channel: 'phone', customerId: customer.id, description: 'The parcel arrived broken.' }, 'agent');
@@ -162,7 +164,7 @@ describe('the customer closes the loop from the tracking page', () => {
     const { rows: goodwill } = await t.database.pool.query(`SELECT payload FROM outbox_events WHERE tenant_id = $1 AND topic = 'complaint.goodwill' ORDER BY id`, [ws.tenantId]);
     expect(goodwill.map((g) => g.payload)).toEqual([
       expect.objectContaining({ caseId: id, customerId: customer.id, occasion: 'filing', kind: 'points', amount: 100, idempotencyKey: `complaint-goodwill:${id}:filing` }),
-      expect.objectContaining({ caseId: id, customerId: customer.id, occasion: 'resolution', kind: 'coupon', amount: 500_000, currency: 'IRR' }),
+      expect.objectContaining({ caseId: id, customerId: customer.id, occasion: 'resolution', kind: 'coupon', amount: 500_000, currency: 'IRR', rewardId: coupon.id }),
     ]);
 
     // A bad answer through the real response API reopens the case (the system's step, logged) and is kept for reports.
