@@ -6,6 +6,7 @@ import { defineJob } from '../../platform/jobs/registry.ts';
 import { createNoticeTemplate, noticeTemplateContent, queueNotice } from '../engagement/index.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { localIsoDay } from './earn-rules.ts';
+import { inactivityExpiringBetween } from './inactivity-expiry.ts';
 import { loyaltyExpiryNotices, loyaltyPrograms } from './program.schema.ts';
 import { programOf, type Program } from './program.service.ts';
 
@@ -65,11 +66,13 @@ export async function sendExpiryNotices(tx: Executor, tenantId: string, program:
   const notice = program.settings.expiryNotice;
   if (!notice || program.status !== 'active') return run;
   const horizon = new Date(now.getTime() + notice.daysBefore * DAY_MS);
-  const { rows } = await tx.execute<{ customer_id: string; expires_at: string; points: string }>(sql`
+  // After inactivity, lots carry no expiry of their own: the member's last earn or spend plus the
+  // program's days is when they go (inactivity-expiry.ts, the job's own rule).
+  const rows = program.settings.expiry.kind === 'inactivity' ? await inactivityExpiringBetween(tx, tenantId, program, now, horizon) : (await tx.execute<{ customer_id: string; expires_at: string; points: string }>(sql`
     SELECT l.customer_id, l.expires_at, sum(l.remaining) AS points FROM loyalty_lots l
     JOIN loyalty_awards a ON a.tenant_id = l.tenant_id AND a.entry_id = l.entry_id AND a.program_id = ${program.id}
     WHERE l.tenant_id = ${tenantId} AND l.remaining > 0 AND l.expires_at > ${now.toISOString()}::timestamptz AND l.expires_at <= ${horizon.toISOString()}::timestamptz
-    GROUP BY l.customer_id, l.expires_at ORDER BY l.customer_id, l.expires_at`);
+    GROUP BY l.customer_id, l.expires_at ORDER BY l.customer_id, l.expires_at`)).rows;
   if (rows.length === 0) return run;
   const settings = await workspaceSettings(tx, tenantId);
   // One notice per member and the local day the points are last usable on.

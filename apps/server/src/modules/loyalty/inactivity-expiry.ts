@@ -27,11 +27,14 @@ async function inactiveHolders(db: Executor, tenantId: string, programId: string
   return rows.map((r) => r.customer_id);
 }
 
+/** The member's latest earn or spend: the activity an inactivity expiry counts from (by the member's entries index, newest first). */
+const lastActivity = (tenantId: string, customerId: string) => sql`
+  SELECT id, created_at AS at FROM loyalty_entries WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND kind IN ('earn', 'redeem')
+  ORDER BY id DESC LIMIT 1`;
+
 /** The member's latest earn or spend, and the program's available lots it holds (call with the member locked). */
 async function memberState(tx: Executor, tenantId: string, programId: string, customerId: string) {
-  const { rows: [last] } = await tx.execute<{ id: number | null; at: string | null }>(sql`
-    SELECT id, created_at AS at FROM loyalty_entries WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND kind IN ('earn', 'redeem')
-    ORDER BY id DESC LIMIT 1`);
+  const { rows: [last] } = await tx.execute<{ id: number | null; at: string | null }>(lastActivity(tenantId, customerId));
   const { rows: lots } = await tx.execute<{ id: number; remaining: number }>(sql`
     SELECT l.id, l.remaining FROM loyalty_lots l
     JOIN loyalty_awards a ON a.tenant_id = l.tenant_id AND a.entry_id = l.entry_id AND a.program_id = ${programId}
@@ -41,6 +44,60 @@ async function memberState(tx: Executor, tenantId: string, programId: string, cu
     lastId: last?.id == null ? null : Number(last.id), lastAt: last?.at ? new Date(last.at) : null,
     lots: lots.map((l) => ({ lotId: Number(l.id), amount: Number(l.remaining) })),
   };
+}
+
+/**
+ * Where the member's points of each inactivity program stand at `now`: the program's available
+ * points without an expiry of their own, and when they go: the member's last earn or spend plus the
+ * program's days (the daily job takes them at its first run from then). One member's lots and its
+ * newest entries, by their indexes. For the portal's expiring points.
+ */
+export async function inactivityExpiries(db: Executor, tenantId: string, customerId: string, now: Date): Promise<{ programId: string; expiresAt: Date; points: number }[]> {
+  const programs = await programsWithInactivityExpiry(db, tenantId);
+  if (programs.length === 0) return [];
+  const { rows: held } = await db.execute<{ program_id: string; points: number }>(sql`
+    SELECT a.program_id, sum(l.remaining) AS points FROM loyalty_lots l
+    JOIN loyalty_awards a ON a.tenant_id = l.tenant_id AND a.entry_id = l.entry_id
+    WHERE l.tenant_id = ${tenantId} AND l.customer_id = ${customerId} AND l.remaining > 0 AND l.expires_at IS NULL
+      AND (l.pending_until IS NULL OR l.unlocked_at IS NOT NULL OR l.pending_until <= ${now.toISOString()}::timestamptz)
+      AND a.program_id = ANY(${sql.param(programs.map((p) => p.id))}::uuid[])
+    GROUP BY a.program_id`);
+  if (held.length === 0) return [];
+  const { rows: [last] } = await db.execute<{ at: string | null }>(lastActivity(tenantId, customerId));
+  if (!last?.at) return [];
+  const lastAt = new Date(last.at).getTime();
+  return held.map((h) => {
+    const program = programs.find((p) => p.id === h.program_id)!;
+    const days = program.settings.expiry.kind === 'inactivity' ? program.settings.expiry.days : 0;
+    return { programId: h.program_id, expiresAt: new Date(lastAt + days * DAY_MS), points: Number(h.points) };
+  });
+}
+
+/**
+ * Members whose points of an inactivity program go in (from, to]: each holder of the program's
+ * available lots (the open lots, by their partial index, as the job finds them), its last earn or
+ * spend read by the member's entries index, plus the program's days. No scan of the entries.
+ * For the expiry notices: one row per member with the instant and the points.
+ */
+export async function inactivityExpiringBetween(db: Executor, tenantId: string, program: Program, from: Date, to: Date): Promise<{ customer_id: string; expires_at: string; points: string }[]> {
+  if (program.settings.expiry.kind !== 'inactivity') return [];
+  const days = program.settings.expiry.days;
+  const { rows } = await db.execute<{ customer_id: string; expires_at: string; points: string }>(sql`
+    SELECT h.customer_id, last.at + make_interval(days => ${days}) AS expires_at, h.points
+    FROM (
+      SELECT l.customer_id, sum(l.remaining) AS points FROM loyalty_lots l
+      JOIN loyalty_awards a ON a.tenant_id = l.tenant_id AND a.entry_id = l.entry_id AND a.program_id = ${program.id}
+      WHERE l.tenant_id = ${tenantId} AND l.remaining > 0 AND l.expires_at IS NULL AND (l.pending_until IS NULL OR l.unlocked_at IS NOT NULL)
+      GROUP BY l.customer_id
+    ) h
+    CROSS JOIN LATERAL (
+      SELECT e.created_at AS at FROM loyalty_entries e WHERE e.tenant_id = ${tenantId} AND e.customer_id = h.customer_id AND e.kind IN ('earn', 'redeem')
+      ORDER BY e.id DESC LIMIT 1
+    ) last
+    WHERE last.at + make_interval(days => ${days}) > ${from.toISOString()}::timestamptz
+      AND last.at + make_interval(days => ${days}) <= ${to.toISOString()}::timestamptz
+    ORDER BY h.customer_id`);
+  return rows;
 }
 
 export interface InactivityRun {

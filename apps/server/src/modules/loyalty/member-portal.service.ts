@@ -7,6 +7,7 @@ import type { Executor } from '../../platform/db/connect.ts';
 import { workspaceSettings } from '../workspace/index.ts';
 import { donatePoints, listCharities } from './charity.service.ts';
 import { creditBalance, listPackages } from './credit.service.ts';
+import { inactivityExpiries } from './inactivity-expiry.ts';
 import { memberHistory } from './ledger.service.ts';
 import { memberBalanceAt } from './member-balance.service.ts';
 import { REPAID_REASON, owedOf } from './negative-balance.ts';
@@ -46,6 +47,14 @@ export async function memberPortalView(db: Executor, tenantId: string, customerI
   const settings = await workspaceSettings(db, tenantId);
   // As it stands now: points past their expiry are expired here even before the hourly run books it.
   const balance = await memberBalanceAt(db, tenantId, customerId, now);
+  // Points of programs that expire after inactivity carry no date of their own: they go at the
+  // member's last earn or spend plus the program's days, listed as expiring then (or expired, past it).
+  const inactivity = await inactivityExpiries(db, tenantId, customerId, now);
+  const expiring = [...balance.expiring, ...inactivity.filter((x) => x.expiresAt > now).map((x) => ({ expiresAt: x.expiresAt.toISOString(), points: x.points }))]
+    .sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt));
+  const expired = [...balance.expiredUnbooked, ...inactivity.filter((x) => x.expiresAt <= now).map((x) => ({ expiredAt: x.expiresAt.toISOString(), points: x.points }))]
+    .sort((a, b) => Date.parse(a.expiredAt) - Date.parse(b.expiredAt));
+  const withoutExpiry = balance.withoutExpiry - inactivity.reduce((n, x) => n + x.points, 0);
   const { rows: [person] } = await db.execute<{ name: string | null; phone: string | null }>(sql`
     SELECT name, phone FROM customers WHERE tenant_id = ${tenantId} AND id = ${customerId}`);
   return {
@@ -59,10 +68,10 @@ export async function memberPortalView(db: Executor, tenantId: string, customerI
     },
     member: { name: person?.name ?? null, phone: person?.phone ?? null },
     balance: { available: balance.available, pending: balance.pending, qualifying: balance.qualifying },
-    expiring: byDay(balance.expiring, (g) => g.expiresAt, settings.timeZone).map((d) => ({ date: d.date, expiresAt: d.at, points: d.points })),
-    withoutExpiry: balance.withoutExpiry,
+    expiring: byDay(expiring, (g) => g.expiresAt, settings.timeZone).map((d) => ({ date: d.date, expiresAt: d.at, points: d.points })),
+    withoutExpiry,
     unlocking: byDay(balance.unlocking, (g) => g.unlocksAt, settings.timeZone).map((d) => ({ date: d.date, unlocksAt: d.at, points: d.points })),
-    expired: byDay(balance.expiredUnbooked, (g) => g.expiredAt, settings.timeZone).map((d) => ({ date: d.date, expiredAt: d.at, points: d.points })),
+    expired: byDay(expired, (g) => g.expiredAt, settings.timeZone).map((d) => ({ date: d.date, expiredAt: d.at, points: d.points })),
     tiers: await memberTiers(db, tenantId, customerId),
     referralLink: null,
   };
