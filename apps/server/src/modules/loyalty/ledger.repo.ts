@@ -263,8 +263,11 @@ const entryRow = (r: EntrySqlRow): EntryRow => ({
   delta: { available: Number(r.available), pending: Number(r.pending), qualifying: Number(r.qualifying) },
 });
 
-/** Entries with their member deltas (the postings to the entry's member's own accounts) and their reversal, if any. */
-const entrySelect = (tenantId: string) => sql`
+/**
+ * Entries with their member deltas (the postings to the entry's member's own accounts, or to the
+ * `viewer`'s: a transfer's receiver sees what it received) and their reversal, if any.
+ */
+const entrySelect = (tenantId: string, viewer?: string) => sql`
   SELECT e.id, e.kind, e.customer_id, e.external_id, e.reason, e.source, e.reverses_entry_id, e.created_at,
     (SELECT r.id FROM loyalty_entries r WHERE r.tenant_id = e.tenant_id AND r.reverses_entry_id = e.id) AS reversed_by,
     coalesce(d.available, 0) AS available, coalesce(d.pending, 0) AS pending, coalesce(d.qualifying, 0) AS qualifying
@@ -273,7 +276,7 @@ const entrySelect = (tenantId: string) => sql`
     SELECT sum(p.amount) FILTER (WHERE a.kind = 'available') AS available, sum(p.amount) FILTER (WHERE a.kind = 'pending') AS pending,
            sum(p.amount) FILTER (WHERE a.kind = 'qualifying') AS qualifying
     FROM loyalty_postings p JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
-    WHERE p.tenant_id = e.tenant_id AND p.entry_id = e.id AND a.customer_id = e.customer_id
+    WHERE p.tenant_id = e.tenant_id AND p.entry_id = e.id AND a.customer_id = ${viewer === undefined ? sql`e.customer_id` : sql`${viewer}::uuid`}
   ) d ON true
   WHERE e.tenant_id = ${tenantId}`;
 
@@ -287,10 +290,23 @@ export async function findEntryByKey(db: Executor, tenantId: string, idempotency
   return rows[0] ? entryRow(rows[0]) : undefined;
 }
 
-/** A page of the member's history, newest first; keyset on the entry id. */
+/**
+ * A page of the member's history, newest first; keyset on the entry id. The member's own entries,
+ * and the transfers it received (another member's entries crediting its available account, found
+ * through its postings), each page at most `limit` of each, merged.
+ */
 export async function memberEntries(db: Executor, tenantId: string, customerId: string, before: number | undefined, limit: number): Promise<EntryRow[]> {
   const { rows } = await db.execute<EntrySqlRow>(sql`
-    ${entrySelect(tenantId)} AND e.customer_id = ${customerId} ${before === undefined ? sql`` : sql`AND e.id < ${before}`}
+    ${entrySelect(tenantId, customerId)} AND e.id IN (
+      (SELECT id FROM loyalty_entries WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} ${before === undefined ? sql`` : sql`AND id < ${before}`}
+        ORDER BY id DESC LIMIT ${limit})
+      UNION ALL
+      (SELECT p.entry_id FROM loyalty_accounts a
+        JOIN loyalty_postings p ON p.tenant_id = a.tenant_id AND p.account_id = a.id
+        JOIN loyalty_entries r ON r.tenant_id = p.tenant_id AND r.id = p.entry_id
+        WHERE a.tenant_id = ${tenantId} AND a.customer_id = ${customerId} AND a.kind = 'available' AND p.amount > 0
+          AND r.kind = 'transfer' AND r.customer_id <> ${customerId} ${before === undefined ? sql`` : sql`AND p.entry_id < ${before}`}
+        ORDER BY p.entry_id DESC LIMIT ${limit}))
     ORDER BY e.id DESC LIMIT ${limit}`);
   return rows.map(entryRow);
 }

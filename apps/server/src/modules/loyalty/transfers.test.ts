@@ -122,6 +122,14 @@ describe('a transfer', () => {
     expect(rows.map((r) => r.topic)).toEqual(['loyalty.points_transferred']);
     expect(rows[0].payload).toMatchObject({ customerId: sender, toCustomerId: receiver, points: 65, entryId: res.body.entryId });
 
+    // Both histories hold the transfer, each with what it did to that member.
+    const history = async (customerId: string) => (await call(ws, 'GET', `/api/loyalty/members/${customerId}/entries?limit=2`)).body;
+    expect((await history(receiver)).items.map((e: { id: number; kind: string; points: { available: number } }) => [e.id, e.kind, e.points.available]))
+      .toEqual([[res.body.entryId, 'transfer', 65]]);
+    const sent = await history(sender);
+    expect([sent.items[0].id, sent.items[0].kind, sent.items[0].points.available]).toEqual([res.body.entryId, 'transfer', -65]);
+    expect(sent.nextCursor).not.toBeNull();
+
     const entry = (await call(ws, 'GET', `/api/loyalty/entries/${res.body.entryId}`)).body;
     expect(entry.kind).toBe('transfer');
     expect(entry.postings.map((p: { account: string; customerId: string; amount: number }) => [p.account, p.customerId, p.amount]).sort()).toEqual([
