@@ -3376,7 +3376,7 @@ export interface paths {
         put?: never;
         /**
          * Add a reward to the catalogue
-         * @description A name in fa, ar and/or en, a points cost, an optional stock (absent: unlimited), per-member limit and validity window.
+         * @description A name in fa, ar and/or en, a points cost, an optional stock (absent: unlimited), per-member limit and validity window. The kinds `partner_offer` and `donation` are refused with nothing written (422 `reward_kind_use_partner_offers`: offers belong to their partner, /api/loyalty/partners/{partnerId}/offers; 422 `reward_kind_use_charities`: donations go through /api/loyalty/donations); rewards already of those kinds stay readable.
          */
         post: operations["createLoyaltyReward"];
         delete?: never;
