@@ -53,6 +53,12 @@ describe('the reward form', { timeout: 900_000 }, () => {
     await page.getByRole('button', { name: fa['loyalty.rewards.new'] }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('heading', { name: fa['loyalty.rewards.newTitle'] }).waitFor();
+    // The kinds on offer: no partner offer nor donation (those are made with the partners and the charities).
+    await dialog.getByRole('button', { name: fa['loyalty.rewards.kind'] }).click();
+    assert.deepEqual(await page.getByRole('option').allInnerTexts(),
+      [fa['loyalty.rewards.kindName.gift'], fa['loyalty.rewards.kindName.discount_coupon'], fa['loyalty.rewards.kindName.coupon']]);
+    await screenshot(page, 'rewards-form-kinds-fa-390');
+    await page.getByRole('option', { name: fa['loyalty.rewards.kindName.gift'] }).click();
 
     // No name and a cost of zero: the server's rules, its words on the fields.
     const cost = field(page, fa['loyalty.rewards.costField']);
