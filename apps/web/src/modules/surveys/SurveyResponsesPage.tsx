@@ -1,17 +1,19 @@
 // A survey's individual responses: newest first, filtered by status, channel, a band of the
-// headline score and "has a comment"; each opens in a dialog with its answers labelled in the
+// headline score, "has a comment" and an analyst's tag; each opens in a dialog with its answers labelled in the
 // reader's language (?response=<id>, so the customer's timeline can link straight to one).
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { SCORED_TYPES, type Question } from '@vafa/contracts';
 import { usePrefs } from '../../app/prefs.tsx';
+import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
 import { ApiError } from '../../lib/api.ts';
 import { formatInstant } from '../../lib/format.ts';
-import { DataTable, ErrorState, UserText, type DataTableColumn } from '../../ui/index.ts';
+import { Badge, DataTable, ErrorState, UserText, type DataTableColumn } from '../../ui/index.ts';
 import { AnswerText } from './responses-answer.tsx';
 import { useResponses, type ResponseFilter, type ResponseItem } from './responses-api.ts';
 import { ResponseDetail } from './responses-detail.tsx';
+import { canExportResponses, ExportResponses } from './responses-export.tsx';
 import { ResponsesFilters } from './responses-filters.tsx';
 import { SurveyHeader } from './survey-tabs.tsx';
 import { useSurvey } from './surveys-api.ts';
@@ -31,6 +33,7 @@ function firstText(row: ResponseItem): string | null {
 export default function SurveyResponsesPage({ surveyId }: { surveyId: string }) {
   const t = useT();
   const prefs = usePrefs();
+  const session = useSession();
   const search = useSearch({ from: PATH });
   const navigate = useNavigate({ from: PATH });
   const survey = useSurvey(surveyId);
@@ -62,6 +65,12 @@ export default function SurveyResponsesPage({ surveyId }: { surveyId: string }) 
       cell: (row: ResponseItem) => <AnswerText question={headline} answer={row.answers[headline.id]} />,
     }] : []),
     {
+      id: 'tags',
+      header: t('surveys.responses.tags.col'),
+      className: 'responses-tags-cell',
+      cell: (row) => (row.tags.length > 0 ? row.tags.map((tag) => <Badge key={tag}><UserText>{tag}</UserText></Badge>) : <span className="muted">—</span>),
+    },
+    {
       id: 'comment',
       header: t('surveys.responses.col.comment'),
       wideInCard: true,
@@ -74,9 +83,15 @@ export default function SurveyResponsesPage({ surveyId }: { surveyId: string }) 
   ];
 
   const missing = survey.error instanceof ApiError && survey.error.status === 404;
+  const filtered = filter.status !== 'complete' || filter.channel !== undefined || filter.scoreMin !== undefined || filter.hasText !== undefined || filter.tag !== undefined;
   return (
     <div className="page survey-responses">
-      <SurveyHeader survey={survey.data} surveyId={surveyId} current="responses" />
+      <SurveyHeader
+        survey={survey.data}
+        surveyId={surveyId}
+        current="responses"
+        actions={!missing && canExportResponses(session) ? <ExportResponses surveyId={surveyId} otherFilters={filtered} /> : undefined}
+      />
       {missing ? <ErrorState detail={t('surveys.builder.notFound')} /> : (
         <>
           <ResponsesFilters filter={filter} onChange={setFilter} headline={headline} />
@@ -92,7 +107,7 @@ export default function SurveyResponsesPage({ surveyId }: { surveyId: string }) 
             error={responses.isError ? { detail: responses.error.message, onRetry: () => void responses.refetch() } : null}
             empty={{
               title: t('surveys.responses.empty.title'),
-              body: t(filter.status !== 'complete' || filter.channel || filter.scoreMin !== undefined || filter.hasText ? 'surveys.responses.empty.filtered' : 'surveys.responses.empty.body'),
+              body: t(filtered ? 'surveys.responses.empty.filtered' : 'surveys.responses.empty.body'),
             }}
             loadMore={{ hasMore: Boolean(responses.hasNextPage), onLoadMore: () => void responses.fetchNextPage(), isLoadingMore: responses.isFetchingNextPage }}
           />

@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, Skeleton } from '../../ui/index.ts';
 import { ResultsBreakdown } from './results-breakdown.tsx';
 import { ResultsChoices } from './results-choices.tsx';
 import { ResultsFilters } from './results-filters.tsx';
+import { canExportResponses, ExportResponses } from './responses-export.tsx';
 import { NpsHelp } from './results-nps-help.tsx';
 import { isScored } from './results-questions.ts';
 import { ResultsRates } from './results-rates.tsx';
@@ -32,7 +33,10 @@ export default function SurveyResultsPage({ surveyId }: { surveyId: string }) {
   const [filter, setFilter] = useState<ResultsFilter>({});
   const allowed = canReadResults(session.role);
   const results = useResults(surveyId, filter);
-  const header = <SurveyHeader survey={survey.data} surveyId={surveyId} current="results" />;
+  const exportAction = canExportResponses(session)
+    ? <ExportResponses surveyId={surveyId} period={{ from: filter.from, to: filter.to }} otherFilters={Boolean(filter.channel || filter.segmentId || filter.stage)} />
+    : undefined;
+  const header = <SurveyHeader survey={survey.data} surveyId={surveyId} current="results" actions={results.isError ? undefined : exportAction} />;
   if (!allowed) return <div className="page">{header}<EmptyState title={t('surveys.results.forbidden')} /></div>;
   if (results.isPending) return <div className="page">{header}<Skeleton lines={10} label={t('surveys.tabs.results')} /></div>;
   if (results.isError) {

@@ -1,7 +1,8 @@
 // API calls and query hooks for a survey's responses (the server's response.routes: the list
-// with filters and a keyset cursor, one response with the questions it answered, delete).
+// with filters and a keyset cursor, one response with the questions it answered, delete; the
+// analyst's tags on one response: response-tags.routes).
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { SurveyChannel, SurveyResponseDetail, SurveyResponsePage } from '@vafa/contracts';
+import type { ResponseTagsView, SurveyChannel, SurveyResponseDetail, SurveyResponsePage } from '@vafa/contracts';
 import { request } from '../../lib/api.ts';
 import { resultsKeys } from './results-api.ts';
 
@@ -14,16 +15,22 @@ export interface ResponseFilter {
   scoreMin?: number;
   scoreMax?: number;
   hasText?: boolean;
+  /** only responses given this tag */
+  tag?: string;
 }
 
 export const responsesApi = {
   list: (surveyId: string, filter: ResponseFilter, cursor?: string, limit = 50) =>
     request<SurveyResponsePage>('GET', `/api/surveys/${surveyId}/responses`, undefined, {
       status: filter.status, channel: filter.channel, scoreMin: filter.scoreMin, scoreMax: filter.scoreMax,
-      hasText: filter.hasText === undefined ? undefined : String(filter.hasText), cursor, limit,
+      hasText: filter.hasText === undefined ? undefined : String(filter.hasText), tag: filter.tag, cursor, limit,
     }),
   get: (surveyId: string, responseId: string) => request<SurveyResponseDetail>('GET', `/api/surveys/${surveyId}/responses/${responseId}`),
   remove: (surveyId: string, responseId: string) => request<void>('DELETE', `/api/surveys/${surveyId}/responses/${responseId}`),
+  addTag: (surveyId: string, responseId: string, tag: string) =>
+    request<ResponseTagsView>('POST', `/api/surveys/${surveyId}/responses/${responseId}/tags`, { tag }),
+  removeTag: (surveyId: string, responseId: string, tag: string) =>
+    request<ResponseTagsView>('DELETE', `/api/surveys/${surveyId}/responses/${responseId}/tags`, undefined, { tag }),
 };
 
 export const responseKeys = {
@@ -59,5 +66,18 @@ export function useDeleteResponse(surveyId: string) {
       client.invalidateQueries({ queryKey: resultsKeys.all(surveyId) }),
       client.invalidateQueries({ queryKey: ['surveys'] }),
     ]),
+  });
+}
+
+/** Adds or removes one tag; the dialog shows the tags the server answers, the list fetches again. */
+export function useResponseTag(surveyId: string, responseId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ tag, remove }: { tag: string; remove?: boolean }) =>
+      (remove ? responsesApi.removeTag(surveyId, responseId, tag) : responsesApi.addTag(surveyId, responseId, tag)),
+    onSuccess: async ({ tags }) => {
+      client.setQueryData<SurveyResponseDetail>(responseKeys.one(surveyId, responseId), (old) => (old ? { ...old, response: { ...old.response, tags } } : old));
+      await client.invalidateQueries({ queryKey: [...responseKeys.all(surveyId), 'list'] });
+    },
   });
 }

@@ -1,6 +1,6 @@
 // One response in a dialog: who answered (a link to the customer, or "anonymous"), where and when,
 // the values carried in the link, and every question of the version it answered with its answer
-// in the reader's language. Managers and up may delete it.
+// in the reader's language, and its tags (analysts and up add and remove them). Managers and up may delete it.
 import { useState } from 'react';
 import { Link } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
@@ -11,6 +11,7 @@ import { Badge, Button, ConfirmDialog, Dialog, ErrorState, Skeleton, UserText, u
 import { canWriteSurveys } from './builder-context.tsx';
 import { AnswerText, useLocalText } from './responses-answer.tsx';
 import { useDeleteResponse, useResponse } from './responses-api.ts';
+import { canTagResponses, ResponseTags } from './responses-tags.tsx';
 
 export function ResponseDetail({ surveyId, responseId, onClose }: { surveyId: string; responseId: string | null; onClose: () => void }) {
   const t = useT();
@@ -64,10 +65,8 @@ function ResponseBody({ surveyId, responseId, onDeleted }: { surveyId: string; r
         {hidden.map(([name, value]) => (
           <div key={name} className="fact-pair"><dt><bdi dir="ltr">{name}</bdi></dt><dd><UserText>{value}</UserText></dd></div>
         ))}
-        {response.tags.length > 0 && (
-          <div className="fact-pair"><dt>{t('surveys.responses.tags')}</dt><dd>{response.tags.map((tag) => <Badge key={tag}><UserText>{tag}</UserText></Badge>)}</dd></div>
-        )}
       </dl>
+      <ResponseTags surveyId={surveyId} responseId={responseId} tags={response.tags} canEdit={canTagResponses(session)} />
       <ol className="response-answers">
         {questions.map((question) => (
           <li key={question.id}>

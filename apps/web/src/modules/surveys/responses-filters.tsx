@@ -1,6 +1,8 @@
 // The responses list's filters: finished or half-finished, channel, a band of the survey's
 // headline score (detractors, passives, promoters for NPS; the bottom, middle and top of other
-// scales), and only those with something written.
+// scales), only those with something written, and those an analyst gave a tag.
+import { useEffect, useState } from 'react';
+import { Input, Label, TextField as AriaTextField } from 'react-aria-components';
 import type { Question, SurveyChannel } from '@vafa/contracts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
@@ -48,7 +50,7 @@ export function ResponsesFilters({ filter, onChange, headline }: { filter: Respo
     const range = t('surveys.responses.range', { min: formatNumber(b.min, prefs), max: formatNumber(b.max, prefs) });
     return isNps ? `${t(`surveys.responses.nps.${b.id}`)} (${range})` : `${t(`surveys.responses.band.${b.id}`)} (${range})`;
   };
-  const active = filter.status !== 'complete' || filter.channel !== undefined || filter.scoreMin !== undefined || filter.hasText !== undefined;
+  const active = filter.status !== 'complete' || filter.channel !== undefined || filter.scoreMin !== undefined || filter.hasText !== undefined || filter.tag !== undefined;
   return (
     <form className="responses-filters" aria-label={t('surveys.responses.filters')} onSubmit={(e) => e.preventDefault()}>
       <Select
@@ -74,8 +76,34 @@ export function ResponsesFilters({ filter, onChange, headline }: { filter: Respo
           }}
         />
       )}
+      <TagFilter value={filter.tag} onApply={(tag) => set({ tag })} />
       <Checkbox isSelected={filter.hasText === true} onChange={(on) => set({ hasText: on ? true : undefined })}>{t('surveys.responses.withText')}</Checkbox>
       {active && <Button variant="ghost" onPress={() => onChange({ status: 'complete' })}>{t('surveys.results.clearFilters')}</Button>}
     </form>
+  );
+}
+
+/** A tag typed whole; applied on Enter or on leaving the field, so each keystroke asks nothing. */
+function TagFilter({ value, onApply }: { value: string | undefined; onApply: (tag: string | undefined) => void }) {
+  const t = useT();
+  const [draft, setDraft] = useState(value ?? '');
+  useEffect(() => setDraft(value ?? ''), [value]);
+  const apply = () => {
+    const tag = draft.trim().replace(/\s+/g, ' ').slice(0, 60) || undefined;
+    if (tag !== value) onApply(tag);
+  };
+  return (
+    <AriaTextField
+      className="field"
+      value={draft}
+      onChange={setDraft}
+      type="search"
+      autoComplete="off"
+      onBlur={apply}
+      onKeyDown={(e) => { if (e.key === 'Enter') apply(); }}
+    >
+      <Label className="field-label">{t('surveys.responses.tagFilter')}</Label>
+      <Input className="input" dir="auto" enterKeyHint="search" />
+    </AriaTextField>
   );
 }

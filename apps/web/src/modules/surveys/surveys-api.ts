@@ -38,7 +38,9 @@ export const surveysApi = {
 /** Plain addresses: the builder's preview (an iframe of the server-rendered page) and the export. */
 export const surveyAddresses = {
   preview: (id: string, language: string) => `/api/surveys/${id}/preview?lang=${language}`,
-  exportCsv: (id: string, language: string) => `/api/surveys/${id}/export.csv?lang=${language}`,
+  /** `from`/`to`: instants (ISO), responses submitted in [from, to) */
+  exportCsv: (id: string, language: string, period: { from?: string; to?: string } = {}) =>
+    `/api/surveys/${id}/export.csv?${new URLSearchParams({ lang: language, ...period }).toString()}`,
 };
 
 export const surveyKeys = {
