@@ -2,14 +2,16 @@
 // "coupon" for a new complaint, is told on the field to choose which discount coupon when saving
 // without one, chooses it and saves; then the same settings are read in Persian, Arabic and
 // English at 1366 and 390 px: the chosen coupon shown by its name in the reader's language, no
-// Latin letters in the goodwill box on fa/ar screens, no sideways scroll, accessible.
+// Latin letters in the goodwill box on fa/ar screens, no sideways scroll, accessible. A complaint
+// then gives its customer the coupon: the customer page lists the code, and cancelling it says no
+// points go back (it was a gift), in each language and width.
 // With VAFA_SHOTS=1 it also screenshots each screen.
 // Run: node --import tsx --test e2e/complaint-goodwill.e2e.ts
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
-import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa } from './harness.ts';
+import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
 
 const SHOTS = process.env.VAFA_SHOTS === '1';
 const REWARD_NAME = { fa: 'کد تخفیف دلجویی', ar: 'قسيمة اعتذار', en: 'Apology discount' };
@@ -86,4 +88,34 @@ describe('the goodwill coupon in the complaint settings', { timeout: 900_000 }, 
       await expectAccessible(page, `${language} complaint goodwill`);
     });
   }
+
+  test('a complaint gives its customer the coupon: listed on the customer page, and its cancellation says no points go back', async () => {
+    const customer = await api<{ id: string }>('POST', '/api/customers', { name: 'مریم رضایی', phone: '09123334455' });
+    await api('POST', '/api/complaints', { channel: 'phone', customerId: customer.id, description: 'بسته شکسته رسید.' });
+    const [gift] = await waitUntil('the goodwill coupon', async () => {
+      const { items } = await api<{ items: { code: string; points: number }[] }>('GET', `/api/loyalty/members/${customer.id}/coupons`);
+      return items.length === 1 && items;
+    });
+    assert.equal(gift!.points, 0);
+    for (const language of ['fa', 'ar', 'en'] as const) {
+      const m = MESSAGES[language];
+      await api('PATCH', '/api/me', { language });
+      for (const width of [1366, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`/customers/${customer.id}`);
+        const coupons = page.getByTestId('customer-coupons');
+        await coupons.getByText(gift!.code).waitFor();
+        await coupons.getByRole('button', { name: m['loyalty.coupons.cancel'], exact: true }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByText(m['loyalty.coupons.cancelGiftUnused']).waitFor();
+        if (language !== 'en') assert.doesNotMatch(await dialog.innerText(), /[A-Za-z]/, `Latin letters in the ${language} dialog`);
+        const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(sideways <= 0, `${language} at ${width} px scrolls sideways by ${sideways} px`);
+        if (SHOTS) await screenshot(page, `complaint-goodwill/gift-cancel-${language}-${width}`);
+        if (width === 390) await expectAccessible(page, `${language} gift coupon cancellation`);
+        await dialog.getByRole('button', { name: m['loyalty.coupons.keep'], exact: true }).click();
+        await dialog.waitFor({ state: 'detached' });
+      }
+    }
+  });
 });

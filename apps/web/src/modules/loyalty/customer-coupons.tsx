@@ -81,10 +81,12 @@ function CancelDialog({ customerId, redemption, onClose }: { customerId: string;
   const [reason, setReason] = useState('');
   const [key] = useState(newIdempotencyKey);
   const submit = useSubmit();
+  // A gift (a complaint's goodwill coupon) spent no points, so none go back.
+  const gift = redemption.entryId === null;
   const handleSubmit = async () => {
     if (!reason.trim()) return;
     if (await submit.run(() => couponsApi.cancel(redemption.id, reason.trim(), key))) {
-      toast(t('loyalty.coupons.cancelledToast', { points: formatNumber(redemption.points, prefs) }));
+      toast(gift ? t('loyalty.coupons.cancelledGiftToast') : t('loyalty.coupons.cancelledToast', { points: formatNumber(redemption.points, prefs) }));
       await refresh();
       onClose();
     }
@@ -92,7 +94,9 @@ function CancelDialog({ customerId, redemption, onClose }: { customerId: string;
   return (
     <Dialog title={t('loyalty.coupons.cancelTitle')} isOpen onOpenChange={(open) => { if (!open) onClose(); }}>
       <form className="coupon-form" onSubmit={(e) => { e.preventDefault(); void handleSubmit(); }}>
-        <p>{t(redemption.usedAt ? 'loyalty.coupons.cancelUsed' : 'loyalty.coupons.cancelUnused', { points: formatNumber(redemption.points, prefs) })}</p>
+        <p>{gift
+          ? t(redemption.usedAt ? 'loyalty.coupons.cancelGiftUsed' : 'loyalty.coupons.cancelGiftUnused')
+          : t(redemption.usedAt ? 'loyalty.coupons.cancelUsed' : 'loyalty.coupons.cancelUnused', { points: formatNumber(redemption.points, prefs) })}</p>
         <TextField label={t('loyalty.coupons.reason')} value={reason} onChange={setReason} autoFocus />
         {submit.error && <p className="field-error" role="alert">{submit.error.message}</p>}
         <div className="coupon-actions">
