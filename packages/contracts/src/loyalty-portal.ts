@@ -89,6 +89,8 @@ export const MemberEntryCause = z.enum([
   'unlocked', 'expired', 'redeemed', 'checkout_hold', 'checkout', 'hold_released', 'donation', 'correction',
   // points that repaid what the member owed (negative-balance.ts)
   'owed_repaid',
+  // points given to or received from another member (the amount's sign says which)
+  'transfer',
 ]);
 export type MemberEntryCause = z.infer<typeof MemberEntryCause>;
 

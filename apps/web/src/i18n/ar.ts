@@ -52,6 +52,7 @@ export const ar: Messages = {
   'memberPortal.cause.donation': 'تبرّع لجمعية خيرية',
   'memberPortal.cause.correction': 'تصحيح',
   'memberPortal.cause.owed_repaid': 'سداد نقاط مستحقة',
+  'memberPortal.cause.transfer': 'تحويل نقاط',
   'memberPortal.rewardsTitle': 'المكافآت',
   'memberPortal.rewardsHow': 'اطلب المكافأة عند الدفع.',
   'memberPortal.coupons.title': 'قسائمي',

@@ -51,6 +51,7 @@ export const en = {
   'memberPortal.cause.donation': 'Given to charity',
   'memberPortal.cause.correction': 'Correction',
   'memberPortal.cause.owed_repaid': 'Repaid points you owed',
+  'memberPortal.cause.transfer': 'Points transferred',
   'memberPortal.rewardsTitle': 'Rewards',
   'memberPortal.rewardsHow': 'Ask for a reward when you pay.',
   'memberPortal.coupons.title': 'My coupons',

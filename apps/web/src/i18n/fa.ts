@@ -52,6 +52,7 @@ export const fa: Messages = {
   'memberPortal.cause.donation': 'اهدا به خیریه',
   'memberPortal.cause.correction': 'اصلاح',
   'memberPortal.cause.owed_repaid': 'بازپرداخت بدهی امتیاز',
+  'memberPortal.cause.transfer': 'انتقال امتیاز',
   'memberPortal.rewardsTitle': 'جایزه‌ها',
   'memberPortal.rewardsHow': 'هنگام پرداخت، جایزه را درخواست کنید.',
   'memberPortal.coupons.title': 'کوپن‌های من',

@@ -125,6 +125,7 @@ export function entryCause(entry: Pick<LoyaltyEntryView, 'kind' | 'source' | 'ex
     case 'release': return 'hold_released';
     case 'donate': return 'donation';
     case 'reversal': return 'correction';
+    case 'transfer': return 'transfer';
   }
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { callApi, checkedWorkspaces, postOverSocket, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
+import { callApi, checkedWorkspaces, memberSessionCookie, postOverSocket, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
 import { bookEntry, openMember } from './ledger.repo.ts';
 import { owedOf, shortfallPostings } from './negative-balance.ts';
 
@@ -129,6 +129,13 @@ describe('a transfer', () => {
     const sent = await history(sender);
     expect([sent.items[0].id, sent.items[0].kind, sent.items[0].points.available]).toEqual([res.body.entryId, 'transfer', -65]);
     expect(sent.nextCursor).not.toBeNull();
+
+    // And each member's portal history names it, with its own sign.
+    for (const [member, points] of [[receiver, 65], [sender, -65]] as const) {
+      const portal = await t.app.inject({ method: 'GET', url: `/api/public/loyalty/${ws.slug}/me/history?limit=1`, headers: { cookie: await memberSessionCookie(t, ws, member) } });
+      expect(portal.statusCode, portal.body).toBe(200);
+      expect(portal.json().items[0]).toMatchObject({ id: res.body.entryId, kind: 'transfer', cause: 'transfer', points });
+    }
 
     const entry = (await call(ws, 'GET', `/api/loyalty/entries/${res.body.entryId}`)).body;
     expect(entry.kind).toBe('transfer');
