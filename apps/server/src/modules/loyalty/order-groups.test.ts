@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
+import { eventually } from '../../../test/eventually.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { checkedWorkspaces, postOverSocket, type Answer } from '../../../test/loyalty-kit.ts';
 import { OrderGroups } from './order-groups.ts';
@@ -27,14 +28,6 @@ const workspace = checkedWorkspaces(() => t, { verify: true });
 let serial = 0;
 const ext = () => `G-${++serial}-${Date.now()}`;
 
-async function waitUntil(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function program(ws: TestWorkspace): Promise<string> {
   const res = await postOverSocket(t, base, ws, '/api/loyalty/programs', {
     name: 'باشگاه', settings: { spend: { points: 1, per: 1_000, rounding: 'floor' }, pendingDays: 0, expiry: { kind: 'rolling', days: 365 } },
@@ -59,7 +52,7 @@ async function turnsTaken(ws: TestWorkspace, programId: string): Promise<{ block
   await holder.query('BEGIN');
   await holder.query('SELECT 1 FROM loyalty_members WHERE tenant_id = $1 AND customer_id = ANY($2) FOR UPDATE', [ws.tenantId, members]);
   const blocked = Promise.all(members.map((member) => postOverSocket(t, base, ws, '/api/loyalty/orders', { externalId: ext(), customerId: member, programId, lines: [{ id: '1', amount: 7_000 }] })));
-  await waitUntil('both turns wait on the locked members', () => orderGroupsOf(t.app)!.counts.running === 2);
+  await eventually(async () => orderGroupsOf(t.app)!.counts.running === 2, 'both turns wait on the locked members');
   return {
     blocked,
     release: async () => {
@@ -86,7 +79,7 @@ describe('single orders sent at once', () => {
 
     const orders = Array.from({ length: 30 }, (_, i) => ({ externalId: ext(), customerId: customers[i % 12]!.id, programId, lines: [{ id: '1', amount: 1_000 * (i + 1) + 999 }] }));
     const answers = Promise.all(orders.map((o) => postOverSocket(t, base, ws, '/api/loyalty/orders', o)));
-    await waitUntil('the 30 orders wait', () => orderGroupsOf(t.app)!.counts.waiting === 30);
+    await eventually(async () => orderGroupsOf(t.app)!.counts.waiting === 30, 'the 30 orders wait');
     await release();
 
     for (const answer of await blocked) expect(answer.status).toBe(201);
@@ -121,7 +114,7 @@ describe('single orders sent at once', () => {
       postOverSocket(t, base, ws, '/api/loyalty/orders', { ...twice, lines: [{ id: '1', amount: 1 }] }),
       postOverSocket(t, base, ws, '/api/loyalty/orders', good),
     ]);
-    await waitUntil('the six orders wait', () => orderGroupsOf(t.app)!.counts.waiting === 6);
+    await eventually(async () => orderGroupsOf(t.app)!.counts.waiting === 6, 'the six orders wait');
     await release();
     await blocked;
     const [unknown, repeated, first, again, conflicting, earned] = await sent;
@@ -157,7 +150,7 @@ describe('single orders sent at once', () => {
       // A customer of the other workspace named in this one is not found here.
       postOverSocket(t, base, ws, '/api/loyalty/orders', { externalId: ext(), customerId: cb.id, programId: pa, lines: [{ id: '1', amount: 3_000 }] }),
     ]);
-    await waitUntil('the eleven orders wait', () => orderGroupsOf(t.app)!.counts.waiting === 11);
+    await eventually(async () => orderGroupsOf(t.app)!.counts.waiting === 11, 'the eleven orders wait');
     await release();
     await blocked;
     const answers = await sent;
@@ -207,7 +200,7 @@ describe('the groups themselves', () => {
     const later = ['m1:b', 'm2:a', 'm3:a', 'm1:c'].map(submit);
     expect(g.counts.waiting).toBe(4);
     other.resolve();
-    await waitUntil('the free turn took what it could', () => groups.length === 3);
+    await eventually(async () => groups.length === 3, 'the free turn took what it could');
     expect(groups[2]).toEqual(['m2:a', 'm3:a']);
     expect(g.counts.waiting).toBe(2);
     gate.resolve();
@@ -224,7 +217,7 @@ describe('the groups themselves', () => {
     const g = new OrderGroups<string, string>(work, 1, 50);
     const hold = g.submit('w', 'h', 'hold');
     const results = ['ok1', 'bad', 'ok2'].map((item, i) => g.submit('w', `m${i}`, item).then((r) => `got ${r}`, (e: Error) => `refused: ${e.message}`));
-    await waitUntil('three wait', () => g.counts.waiting === 3);
+    await eventually(async () => g.counts.waiting === 3, 'three wait');
     gate.resolve();
     await hold;
     expect(await Promise.all(results)).toEqual(['got ok1', 'refused: bad order', 'got ok2']);
@@ -243,7 +236,7 @@ describe('the groups themselves', () => {
       ...['a1', 'a2', 'a3', 'a4', 'a5'].map((i) => g.submit('a', i, i)),
       ...['b1', 'b2'].map((i) => g.submit('b', i, i)),
     ];
-    await waitUntil('seven wait', () => g.counts.waiting === 7);
+    await eventually(async () => g.counts.waiting === 7, 'seven wait');
     gate.resolve();
     await Promise.all([hold, ...sent]);
     expect(groups.slice(1)).toEqual([
