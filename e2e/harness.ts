@@ -219,3 +219,35 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * Latin-script words a fa/ar screen shows outside people's own text and codes (bdi, ltr, inputs,
+ * another language's marked text), as e2e/every-route.e2e.ts checks, with the acronyms it allows.
+ */
+export async function latinWordsOnScreen(page: Page): Promise<string[]> {
+  const words = await page.evaluate(() => {
+    const EXEMPT = 'bdi, [dir="ltr"], [translate="no"], [data-allow-latin], script, style, input, textarea, [data-live-announcer]';
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest(EXEMPT) || !parent.checkVisibility()) continue;
+      const marked = parent.closest('[lang]');
+      if (marked && marked !== document.documentElement && marked.getAttribute('lang') !== document.documentElement.lang) continue;
+      for (const word of (node.textContent ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []) found.push(`${word} (${(node.textContent ?? '').trim().slice(0, 50)})`);
+    }
+    for (const el of document.body.querySelectorAll('[aria-label]')) {
+      if (el.closest(EXEMPT) || !(el as HTMLElement).checkVisibility()) continue;
+      for (const word of (el.getAttribute('aria-label') ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []) found.push(`${word} (aria-label)`);
+    }
+    return found;
+  });
+  // the acronyms every-route.e2e.ts allows on fa/ar screens
+  return words.filter((w) => !['NPS', 'API', 'SMS'].includes(w.split(' ')[0]!));
+}
+
+/** Fails when the page is wider than the screen (a phone would scroll sideways). */
+export async function noSidewaysScroll(page: Page, name: string): Promise<void> {
+  const width = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, view: window.innerWidth }));
+  assert.ok(width.scroll <= width.view, `${name}: ${width.scroll - width.view}px wider than the screen`);
+}

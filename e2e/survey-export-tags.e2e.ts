@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { SurveyView } from '@vafa/contracts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
-import { expectAccessible, launchChromium, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
+import { expectAccessible, latinWordsOnScreen, launchChromium, noSidewaysScroll, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
 
 type Language = 'fa' | 'ar' | 'en';
 
@@ -65,37 +65,10 @@ function csvRows(text: string): string[][] {
   return rows;
 }
 
-/** Latin-script words shown on a fa/ar screen outside user data and codes (as e2e/every-route.e2e.ts checks). */
-async function latinWords(): Promise<string[]> {
-  const words = await page.evaluate(() => {
-    const EXEMPT = 'bdi, [dir="ltr"], [translate="no"], [data-allow-latin], script, style, input, textarea, [data-live-announcer]';
-    const found: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const parent = node.parentElement;
-      if (!parent || parent.closest(EXEMPT) || !parent.checkVisibility()) continue;
-      const marked = parent.closest('[lang]');
-      if (marked && marked !== document.documentElement && marked.getAttribute('lang') !== document.documentElement.lang) continue;
-      for (const word of (node.textContent ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []) found.push(`${word} (${(node.textContent ?? '').trim().slice(0, 50)})`);
-    }
-    for (const el of document.body.querySelectorAll('[aria-label]')) {
-      if (el.closest(EXEMPT) || !(el as HTMLElement).checkVisibility()) continue;
-      for (const word of (el.getAttribute('aria-label') ?? '').match(/\p{Script=Latin}{2,}/gu) ?? []) found.push(`${word} (aria-label)`);
-    }
-    return found;
-  });
-  return words.filter((w) => !['NPS', 'API', 'SMS'].includes(w.split(' ')[0]!));
-}
-
-async function noSidewaysScroll(name: string) {
-  const width = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, view: window.innerWidth }));
-  assert.ok(width.scroll <= width.view, `${name}: ${width.scroll - width.view}px wider than the screen`);
-}
-
 async function checkScreen(name: string, language: Language) {
   await expectAccessible(page, name);
-  await noSidewaysScroll(name);
-  if (language !== 'en') assert.deepEqual(await latinWords(), [], `${name}: Latin words`);
+  await noSidewaysScroll(page, name);
+  if (language !== 'en') assert.deepEqual(await latinWordsOnScreen(page), [], `${name}: Latin words`);
   await screenshot(page, `survey-export-tags-${name}`);
 }
 
