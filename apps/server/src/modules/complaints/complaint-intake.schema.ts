@@ -95,5 +95,7 @@ export const complaintIntakeSettings = pgTable('complaint_intake_settings', {
   emailEnabled: boolean('email_enabled').notNull().default(true),
   smsEnabled: boolean('sms_enabled').notNull().default(false),
   threadWindowHours: integer('thread_window_hours').notNull().default(72),
+  /** the embeddable widget offers a complaint form (the site's script tag names the workspace by slug) */
+  widgetEnabled: boolean('widget_enabled').notNull().default(false),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

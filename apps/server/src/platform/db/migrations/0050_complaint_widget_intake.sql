@@ -1,0 +1,1 @@
+ALTER TABLE "complaint_intake_settings" ADD COLUMN "widget_enabled" boolean DEFAULT false NOT NULL;
