@@ -103,6 +103,9 @@ export const surveyResponses = pgTable(
     foreignKey({ columns: [t.tenantId, t.surveyId], foreignColumns: [surveys.tenantId, surveys.id] }).onDelete('cascade'),
     index('survey_responses_survey_idx').on(t.tenantId, t.surveyId, t.submittedAt),
     uniqueIndex('survey_responses_kiosk_ref_key').on(t.tenantId, t.kioskId, t.clientRef).where(sql`client_ref IS NOT NULL`),
+    // Responses to surveys sent after a follow-up or case (the closed loop's later answers): few beside
+    // all the others, so the recovery figures and a loop's links read only these (loop-link.ts).
+    index('survey_responses_loop_idx').on(t.tenantId, t.submittedAt).where(sql`context ?| array['followupId', 'caseId']`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "survey_responses_loop_idx" ON "survey_responses" USING btree ("tenant_id","submitted_at") WHERE context ?| array['followupId', 'caseId'];
