@@ -21,7 +21,10 @@ export function AutomationCustomerPicker({ label, value, onChange }: { label: st
     queryFn: () => api.customers({ q: debounced }, undefined, 10),
     enabled: searching,
   });
-  const items = results.data?.items ?? [];
+  // Once picked, the search stops (the text is the pick's own); the pick stays among the items so
+  // the combo box keeps it selected instead of clearing it when the list empties.
+  const found = searching ? results.data?.items ?? [] : [];
+  const items = value && !found.some((c) => c.id === value.id) ? [...found, value] : found;
   return (
     <ComboBox
       className="field"
@@ -30,6 +33,8 @@ export function AutomationCustomerPicker({ label, value, onChange }: { label: st
       onInputChange={(text) => { setQ(text); if (value && text !== describe(value)) onChange(null); }}
       selectedKey={value?.id ?? null}
       onSelectionChange={(key) => {
+        // Clearing is the text's business (onInputChange); a null here is the list changing under the pick.
+        if (key === null) return;
         const picked = items.find((c) => c.id === key) ?? null;
         onChange(picked);
         if (picked) setQ(describe(picked));

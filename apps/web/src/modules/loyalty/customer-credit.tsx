@@ -1,10 +1,11 @@
 // The customer page's prepaid credit, inside the points card: paid and bonus credit, the bonus
 // about to expire (what is left of each purchase's bonus and its date in the workspace calendar;
 // paid credit never expires), the latest operations (purchases, spends, refunds, expiries), and, for managers, refunding what is left of a purchase
-// with a reason, all of it or an amount (the server refuses more than is left unspent). Nothing
-// shows for a customer who never bought credit.
+// with a reason, all of it or an amount (the server refuses more than is left unspent). Staff at
+// the counter (loyalty:write) sell a package on sale and spend credit at a checkout. Nothing shows
+// for a customer who never bought credit unless the viewer may sell a package that is on sale.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { CreditMemberView, CreditOperationView } from '@vafa/contracts';
+import type { CreditMemberView, CreditOperationView, CreditPackageList } from '@vafa/contracts';
 import { useState } from 'react';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
@@ -13,18 +14,26 @@ import { formatInstant, formatMoney } from '../../lib/format.ts';
 import { moneyUnitName, parseMoney } from '../../lib/money.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { Badge, Button, Dialog, TextField, UserText, useToast } from '../../ui/index.ts';
+import { CreditSaleDialog, CreditSpendDialog, creditKey } from './customer-credit-sale.tsx';
 import { newIdempotencyKey } from './loyalty-format.ts';
 
 type CreditEntry = CreditMemberView['entries'][number];
-const creditKey = (customerId: string) => ['loyalty', 'credit', customerId] as const;
 
-export function CustomerCredit({ customerId, canRefund }: { customerId: string; canRefund: boolean }) {
+export function CustomerCredit({ customerId, canRefund, canSell }: { customerId: string; canRefund: boolean; canSell: boolean }) {
   const t = useT();
   const prefs = usePrefs();
   const credit = useQuery({ queryKey: creditKey(customerId), queryFn: () => request<CreditMemberView>('GET', `/api/loyalty/members/${customerId}/credit`) });
+  const packages = useQuery({
+    queryKey: ['loyalty', 'credit-packages'],
+    queryFn: () => request<CreditPackageList>('GET', '/api/loyalty/credit-packages'),
+    enabled: canSell,
+  });
   const [refunding, setRefunding] = useState<CreditEntry | null>(null);
+  const [selling, setSelling] = useState(false);
+  const [spending, setSpending] = useState(false);
   const view = credit.data;
-  if (!view || view.entries.length === 0) return null;
+  const onSale = (packages.data?.items ?? []).filter((p) => p.active);
+  if (!view || (view.entries.length === 0 && onSale.length === 0)) return null;
   const money = (minor: number) => formatMoney(minor, view.balance.currency, prefs, prefs.irrDisplay);
   // Paid money left of each purchase: its own less its refunds (negative paid).
   const left = new Map(view.entries.filter((e) => e.kind === 'purchase').map((e) => [e.id, e.paidMinor]));
@@ -33,6 +42,12 @@ export function CustomerCredit({ customerId, canRefund }: { customerId: string; 
     <div className="loyalty-dates" data-testid="customer-credit">
       <h3>{t('loyalty.credit.memberTitle')}</h3>
       <p>{t('loyalty.credit.memberBalance', { total: money(view.balance.totalMinor), bonus: money(view.balance.bonusMinor) })}</p>
+      {canSell && (
+        <div className="loyalty-card-actions">
+          {onSale.length > 0 && <Button onPress={() => setSelling(true)}>{t('loyalty.creditSale.open')}</Button>}
+          {view.balance.totalMinor > 0 && <Button onPress={() => setSpending(true)}>{t('loyalty.creditSpend.open')}</Button>}
+        </div>
+      )}
       {view.expiringBonus.length > 0 && (
         <>
           <h4>{t('loyalty.credit.expiringTitle')}</h4>
@@ -59,6 +74,8 @@ export function CustomerCredit({ customerId, canRefund }: { customerId: string; 
           </li>
         ))}
       </ul>
+      {selling && <CreditSaleDialog customerId={customerId} packages={onSale} onClose={() => setSelling(false)} />}
+      {spending && <CreditSpendDialog customerId={customerId} currency={view.balance.currency} total={view.balance.totalMinor} onClose={() => setSpending(false)} />}
       {refunding && (
         <RefundDialog customerId={customerId} entry={refunding} currency={view.balance.currency} remaining={money(left.get(refunding.id) ?? 0)} onClose={() => setRefunding(null)} />
       )}

@@ -4,6 +4,7 @@
 // automatic share of each purchase to a charity (customer-charity-share.tsx).
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
@@ -17,7 +18,9 @@ import { couponKeys } from './coupons-api.ts';
 import { CustomerCoupons } from './customer-coupons.tsx';
 import { CustomerCharityShare } from './customer-charity-share.tsx';
 import { CustomerCredit } from './customer-credit.tsx';
+import { TransferDialog } from './customer-transfer.tsx';
 import { newIdempotencyKey, partnerLineNames, signedPoints } from './loyalty-format.ts';
+import { EntryEventCause } from './entry-cause.tsx';
 import './loyalty.css';
 
 type Change = 'earn' | 'redeem';
@@ -28,6 +31,7 @@ export function CustomerLoyalty({ customerId, canChange }: { customerId: string;
   const session = useSession();
   const balance = useQuery({ queryKey: loyaltyKeys.balance(customerId), queryFn: () => loyaltyApi.balance(customerId) });
   const [changing, setChanging] = useState<Change | null>(null);
+  const [transferring, setTransferring] = useState(false);
   const writer = canChange && canChangePoints(session.role);
   const b = balance.data;
   return (
@@ -38,6 +42,7 @@ export function CustomerLoyalty({ customerId, canChange }: { customerId: string;
           <div className="loyalty-card-actions">
             <Button onPress={() => setChanging('earn')}>{t('loyalty.member.earn')}</Button>
             <Button onPress={() => setChanging('redeem')} isDisabled={!b || b.available === 0}>{t('loyalty.member.redeem')}</Button>
+            <Button onPress={() => setTransferring(true)} isDisabled={!b || b.available === 0}>{t('loyalty.transfer.open')}</Button>
           </div>
         )}
       </div>
@@ -80,12 +85,13 @@ export function CustomerLoyalty({ customerId, canChange }: { customerId: string;
             </div>
           )}
           <CustomerCoupons customerId={customerId} canManage={canChange && canManageLoyalty(session.role)} />
-          <CustomerCredit customerId={customerId} canRefund={canChange && canManageLoyalty(session.role)} />
+          <CustomerCredit customerId={customerId} canRefund={canChange && canManageLoyalty(session.role)} canSell={writer} />
           <CustomerCharityShare customerId={customerId} canChange={writer} />
           <History customerId={customerId} canReverse={canChange && canManageLoyalty(session.role)} />
         </>
       )}
       {changing && <ChangeDialog customerId={customerId} change={changing} available={b?.available ?? 0} onClose={() => setChanging(null)} />}
+      {transferring && <TransferDialog customerId={customerId} available={b?.available ?? 0} onClose={() => setTransferring(false)} />}
     </section>
   );
 }
@@ -126,6 +132,11 @@ function History({ customerId, canReverse }: { customerId: string; canReverse: b
                 </span>
                 {/* A repayment of owed points is the system's entry: its reason is a code, said in the reader's words. */}
                 {e.partner && <PartnerLine link={e.partner} />}
+                <EntryEventCause source={e.source} />
+                {/* A transfer received is the giver's entry: link to the giver. */}
+                {e.kind === 'transfer' && e.customerId !== null && e.customerId !== customerId && (
+                  <Link href={`/customers/${e.customerId}`} data-testid="loyalty-transfer-from">{t('loyalty.transfer.from')}</Link>
+                )}
                 {e.reason === 'negative_balance_repaid' ? <span>{t('loyalty.member.owedRepaid')}</span> : e.reason && <UserText>{e.reason}</UserText>}
                 <span className="muted loyalty-entry-meta">
                   {formatInstant(e.createdAt, prefs)}

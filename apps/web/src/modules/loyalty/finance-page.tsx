@@ -11,6 +11,7 @@ import { useSession, workspaceQuery } from '../../app/session.ts';
 import { useT } from '../../i18n/useT.ts';
 import { formatInstant, formatMoney, formatNumber, localeTag, localiseDigits, toLatinDigits, type CalendarId } from '../../lib/format.ts';
 import { Button, ButtonLink, DownloadIcon, ErrorState, Select, Skeleton, TextField, UserText } from '../../ui/index.ts';
+import { FinanceCreditCard } from './finance-credit.tsx';
 import { canSeeFinance, financeApi, financeKeys, type FinanceReport, type Period, type PeriodKind } from './finance-api.ts';
 import { localName, newIdempotencyKey } from './loyalty-format.ts';
 import { LoyaltyScreensNav } from './loyalty-screens-nav.tsx';
@@ -77,6 +78,7 @@ function FinanceReportView() {
       {report.isError && <ErrorState detail={report.error.message} onRetry={() => void report.refetch()} />}
       {report.isPending && !report.isError && <Skeleton lines={8} label={t('loyalty.finance.title')} />}
       {report.data && <Figures report={report.data} />}
+      <FinanceCreditCard />
       <PointValueCard />
       <details className="card finance-help">
         <summary>{t('loyalty.finance.help')}</summary>
