@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoInstant, Locale, PageQuery } from './common.ts';
-import { LocalText, SurveyDefinition, SurveyKind, SurveyStatus } from './surveys.ts';
+import { ResponseFilterFields } from './survey-responses.ts';
+import { IsoDate, LocalText, SurveyDefinition, SurveyKind, SurveyStatus } from './surveys.ts';
 
 /**
  * Requests of the survey builder's API: create (from a template or a definition), list,
@@ -42,10 +43,15 @@ export type SurveyTemplateView = z.infer<typeof SurveyTemplateView>;
 
 export const SurveyTemplateList = z.object({ items: z.array(SurveyTemplateView) });
 
-/** Responses submitted in [from, to), labels in `lang` (default: the reader's language). */
+/**
+ * The responses the responses screen lists under the same filters, labels in `lang` (default:
+ * the reader's language). `from`/`to` are days of the workspace (inclusive), as on the screen;
+ * an instant is also taken (submitted in [from, to)).
+ */
 export const SurveyExportQuery = z.strictObject({
   lang: Locale.optional(),
-  from: IsoInstant.optional(),
-  to: IsoInstant.optional(),
+  ...ResponseFilterFields,
+  from: z.union([IsoDate, IsoInstant]).optional(),
+  to: z.union([IsoDate, IsoInstant]).optional(),
 });
 export type SurveyExportQuery = z.infer<typeof SurveyExportQuery>;

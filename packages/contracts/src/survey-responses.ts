@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoInstant, Locale, PageQuery, pageOf, ProblemView, Uuid } from './common.ts';
-import { AnswerValue, Question, SurveyChannel, SurveyResponseView, SurveyStatus, LocalText } from './surveys.ts';
+import { ResultsStage } from './survey-results.ts';
+import { AnswerValue, IsoDate, Question, SurveyChannel, SurveyResponseView, SurveyStatus, LocalText } from './surveys.ts';
 
 /**
  * Answering a survey through the public JSON API (the page's twin, for the widget and apps),
@@ -60,8 +61,13 @@ export const PublicAnswerResult = z
   .object({ responseId: Uuid, status: z.enum(['partial', 'complete']), device: z.string() })
   .meta({ id: 'PublicAnswerResult' });
 
-export const ResponseListQuery = PageQuery.extend({
-  status: z.enum(['complete', 'partial']).default('complete'),
+/**
+ * The filters the responses screen and its export share. `segmentId`, `stage` and `from`/`to`
+ * mean what they mean in the results (ResultsFilter): the customer's segments when the response
+ * completed, the survey's journey stage (`none` = not about one), days of the workspace's time
+ * zone (inclusive).
+ */
+export const ResponseFilterFields = {
   channel: SurveyChannel.optional(),
   /** the score of `question` (default: the survey's first scored question) within [scoreMin, scoreMax] */
   question: z.string().max(40).optional(),
@@ -71,7 +77,17 @@ export const ResponseListQuery = PageQuery.extend({
   hasText: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   /** only responses an analyst gave this tag (exact, as stored: NFC, trimmed, inner spaces as one) */
   tag: z.string().trim().min(1).max(60).optional(),
+  segmentId: Uuid.optional(),
+  stage: ResultsStage.optional(),
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+};
+
+export const ResponseListQuery = PageQuery.extend({
+  status: z.enum(['complete', 'partial']).default('complete'),
+  ...ResponseFilterFields,
 });
+export type ResponseListQuery = z.infer<typeof ResponseListQuery>;
 
 export const SurveyResponseListItem = SurveyResponseView.extend({
   /** the customer's name as it is now (null for anonymous surveys and erased customers) */

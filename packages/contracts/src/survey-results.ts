@@ -163,7 +163,13 @@ export const SurveyThemesView = z
   .meta({ id: 'SurveyThemes' });
 export type SurveyThemesView = z.infer<typeof SurveyThemesView>;
 
-export const ThemesQuery = z.strictObject({ question: z.string().max(40).optional() });
+/**
+ * Themes of a slice: the results' own filters (period in workspace days, channel, segment as the
+ * customer's segments when the response completed, the survey's journey stage). With any of them
+ * the themes and their example answers are computed from that slice's answers only.
+ */
+export const ThemesQuery = ResultsFilter.extend({ question: z.string().max(40).optional() });
+export type ThemesQuery = z.infer<typeof ThemesQuery>;
 
 export const ResponseTagParams = z.strictObject({ id: Uuid, responseId: Uuid });
 export const ResponseTagInput = z.strictObject({ tag: z.string().trim().min(1).max(60) });

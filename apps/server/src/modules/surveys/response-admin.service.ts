@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import type { AnswerValue, SurveyChannel, SurveyResponseDetail, SurveyResponsePage } from '@vafa/contracts';
+import type { AnswerValue, ResultsFilter, SurveyChannel, SurveyResponseDetail, SurveyResponsePage } from '@vafa/contracts';
 import { SCORED_TYPES } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import type { Actor } from '../../platform/http/access.ts';
 import { notFound, Problem } from '../../platform/http/problem.ts';
-import { recordAudit } from '../workspace/index.ts';
+import { recordAudit, workspaceSettings } from '../workspace/index.ts';
+import { checkFilterPeriod, type ResponseFilter as SliceFilter } from './response-slice.ts';
 import * as repo from './response.repo.ts';
 import { applyToRollups } from './rollup.repo.ts';
 import { liveSurvey } from './survey-version.ts';
@@ -63,22 +64,39 @@ export interface ListQuery {
   scoreMax?: number | undefined;
   hasText?: boolean | undefined;
   tag?: string | undefined;
+  segmentId?: string | undefined;
+  stage?: ResultsFilter['stage'] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
 /** A tag as it is stored and looked up: NFC, trimmed, inner whitespace as one space. */
 export const normaliseResponseTag = (tag: string) => tag.normalize('NFC').trim().replace(/\s+/g, ' ');
 
-export async function listSurveyResponses(db: Executor, tenantId: string, surveyId: string, query: ListQuery): Promise<SurveyResponsePage> {
-  await requireSurvey(db, tenantId, surveyId);
+/**
+ * The list's filters as SQL reads them (the responses screen and its export): the score's
+ * question (default: the live version's first scored question), the tag as stored, a period of
+ * real days (400 invalid_period otherwise).
+ */
+export async function resolveResponseFilter(db: Executor, tenantId: string, surveyId: string, query: Omit<ListQuery, 'cursor' | 'limit' | 'status'>): Promise<SliceFilter> {
+  checkFilterPeriod(query);
   let scoreQuestion = query.question;
   if (!scoreQuestion && (query.scoreMin !== undefined || query.scoreMax !== undefined)) {
     const live = await liveSurvey(db, tenantId, surveyId);
     scoreQuestion = live?.definition.questions.find((q) => (SCORED_TYPES as readonly string[]).includes(q.type))?.id;
   }
-  const rows = await repo.listResponses(db, tenantId, surveyId, {
-    status: query.status, channel: query.channel, scoreQuestion, scoreMin: query.scoreMin, scoreMax: query.scoreMax,
-    hasText: query.hasText, tag: query.tag === undefined ? undefined : normaliseResponseTag(query.tag), after: decodeCursor(query.cursor), limit: query.limit + 1,
-  });
+  return {
+    channel: query.channel, scoreQuestion, scoreMin: query.scoreMin, scoreMax: query.scoreMax, hasText: query.hasText,
+    tag: query.tag === undefined ? undefined : normaliseResponseTag(query.tag),
+    segmentId: query.segmentId, stage: query.stage, from: query.from, to: query.to,
+  };
+}
+
+export async function listSurveyResponses(db: Executor, tenantId: string, surveyId: string, query: ListQuery): Promise<SurveyResponsePage> {
+  await requireSurvey(db, tenantId, surveyId);
+  const filter = await resolveResponseFilter(db, tenantId, surveyId, query);
+  const { timeZone } = await workspaceSettings(db, tenantId);
+  const rows = await repo.listResponses(db, tenantId, surveyId, { ...filter, status: query.status, timeZone, after: decodeCursor(query.cursor), limit: query.limit + 1 });
   const page = rows.slice(0, query.limit);
   const answers = await repo.answersOfMany(db, tenantId, page.map((r) => r.id));
   const last = page[page.length - 1];

@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { AnswerValue } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
+import { responseFilterConditions, type ResponseFilter as SliceFilter } from './response-slice.ts';
 import { surveyAnswers, surveyInvitations, surveyRespondents, surveyResponses, surveys } from './survey.schema.ts';
 
 export type ResponseRow = typeof surveyResponses.$inferSelect;
@@ -184,18 +185,13 @@ export interface ListedResponse extends ResponseRow {
   cursorAt: string;
 }
 
-export interface ResponseFilter {
+export interface ResponseFilter extends SliceFilter {
   status: 'complete' | 'partial';
-  channel?: string | undefined;
-  scoreQuestion?: string | undefined;
-  scoreMin?: number | undefined;
-  scoreMax?: number | undefined;
-  hasText?: boolean | undefined;
-  /** a tag as stored (normalised by the caller) */
-  tag?: string | undefined;
   /** keyset: continue after (at, id), newest first */
   after?: { at: string; id: string } | undefined;
   limit: number;
+  /** the workspace's time zone, whose days `from`/`to` are */
+  timeZone: string;
 }
 
 /**
@@ -206,20 +202,8 @@ export async function listResponses(db: Executor, tenantId: string, surveyId: st
   const at = filter.status === 'complete' ? sql`r.submitted_at` : sql`r.started_at`;
   const conditions = [sql`r.tenant_id = ${tenantId}`, sql`r.survey_id = ${surveyId}`, sql`r.status = ${filter.status}`];
   if (filter.status === 'complete') conditions.push(sql`r.submitted_at IS NOT NULL`);
-  if (filter.channel) conditions.push(sql`r.channel = ${filter.channel}`);
   if (filter.after) conditions.push(sql`(${at}, r.id) < (${filter.after.at}::timestamptz, ${filter.after.id}::uuid)`);
-  if (filter.scoreQuestion && (filter.scoreMin !== undefined || filter.scoreMax !== undefined)) {
-    conditions.push(sql`EXISTS (SELECT 1 FROM survey_answers a WHERE a.tenant_id = r.tenant_id AND a.response_id = r.id AND a.question_id = ${filter.scoreQuestion}
-      AND a.score >= ${filter.scoreMin ?? -32768} AND a.score <= ${filter.scoreMax ?? 32767})`);
-  }
-  if (filter.hasText !== undefined) {
-    const text = sql`EXISTS (SELECT 1 FROM survey_answers a WHERE a.tenant_id = r.tenant_id AND a.response_id = r.id AND (a.text_value IS NOT NULL OR a.other_text IS NOT NULL))`;
-    conditions.push(filter.hasText ? text : sql`NOT ${text}`);
-  }
-  // One probe of the tags' primary key (tenant, response, tag) per response the walk meets.
-  if (filter.tag !== undefined) {
-    conditions.push(sql`EXISTS (SELECT 1 FROM survey_response_tags t WHERE t.tenant_id = r.tenant_id AND t.response_id = r.id AND t.tag = ${filter.tag})`);
-  }
+  conditions.push(...responseFilterConditions(filter, filter.timeZone, at));
   const result = await db.execute<Record<string, unknown>>(sql`
     SELECT r.tenant_id, r.id, r.survey_id, r.version, r.status, r.channel, r.locale, r.stage, r.hidden, r.context, r.segment_ids::text[] AS segment_ids,
       r.kiosk_id, r.client_ref, r.step, r.started_at, r.updated_at, r.submitted_at, (${at})::text AS cursor_at, p.customer_id, p.invitation_id, c.name AS customer_name,

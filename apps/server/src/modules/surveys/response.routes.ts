@@ -134,7 +134,7 @@ export function registerResponseRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['survey responses'],
       summary: "A survey's responses, newest first",
-      description: 'Complete responses by submission time (or partial ones by start time) with their answers. Filters: `channel`, a score range on `question` (default: the first scored question), `hasText`, `tag` (responses given that tag). Pass `nextCursor` back as `cursor`.',
+      description: 'Complete responses by submission time (or partial ones by start time) with their answers. Filters: `channel`, a score range on `question` (default: the first scored question), `hasText`, `tag` (responses given that tag), `segmentId` (the customer was in the segment when the response completed, as the results count it), `stage` (the survey\'s journey stage, `none` for none) and `from`/`to` (days of the workspace\'s time zone, inclusive, as the results; 400 `invalid_period` for a day that does not exist or a reversed period). Pass `nextCursor` back as `cursor`.',
       params: IdParams,
       querystring: ResponseListQuery,
       response: { 200: SurveyResponsePage },

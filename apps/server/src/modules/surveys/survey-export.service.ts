@@ -2,8 +2,11 @@ import type { Readable } from 'node:stream';
 import type { Locale, LocalText, Question, SurveyChannel, SurveyDefinition, SurveyExportQuery } from '@vafa/contracts';
 import type { CsvCell } from '../../platform/csv/csv-writer.ts';
 import { queryCsvStream } from '../../platform/csv/query-csv.ts';
-import type { Database } from '../../platform/db/connect.ts';
+import type { Database, Executor } from '../../platform/db/connect.ts';
 import { Problem } from '../../platform/http/problem.ts';
+import { workspaceSettings } from '../workspace/index.ts';
+import { resolveResponseFilter } from './response-admin.service.ts';
+import { isDay, type ResponseFilter } from './response-slice.ts';
 import { surveyExportQuery, type ExportedAnswer, type SurveyExportRow } from './survey-export.repo.ts';
 import * as repo from './survey.repo.ts';
 
@@ -87,14 +90,21 @@ function exportedQuestions(versions: readonly SurveyDefinition[]): Question[] {
   return [...seen.values()];
 }
 
-/** [from, to) of an export; 400 when reversed. */
-export function exportPeriod(query: SurveyExportQuery): { from?: Date; to?: Date } {
-  const from = query.from ? new Date(query.from) : undefined;
-  const to = query.to ? new Date(query.to) : undefined;
-  if (from && to && from.getTime() >= to.getTime()) {
+/**
+ * The export's filter: the responses screen's (resolveResponseFilter: the score's question, the
+ * tag as stored, real days). `from`/`to` are days of the workspace as on the screen, or instants
+ * ([from, to), 400 period_reversed when reversed).
+ */
+export async function exportFilter(db: Executor, tenantId: string, surveyId: string, query: SurveyExportQuery): Promise<ResponseFilter> {
+  const day = (v: string | undefined) => (v !== undefined && isDay(v) ? v : undefined);
+  const instant = (v: string | undefined) => (v !== undefined && !isDay(v) ? new Date(v) : undefined);
+  const fromInstant = instant(query.from);
+  const toInstant = instant(query.to);
+  if (fromInstant && toInstant && fromInstant.getTime() >= toInstant.getTime()) {
     throw new Problem(400, 'period_reversed', {}, [{ field: 'querystring.from', code: 'period_reversed', message: 'period_reversed' }]);
   }
-  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  const filter = await resolveResponseFilter(db, tenantId, surveyId, { ...query, from: day(query.from), to: day(query.to) });
+  return { ...filter, fromInstant, toInstant };
 }
 
 export async function surveyResponsesCsv(
@@ -102,8 +112,9 @@ export async function surveyResponsesCsv(
   tenantId: string,
   survey: repo.SurveyRow,
   lang: Locale,
-  period: { from?: Date; to?: Date },
+  filter: ResponseFilter,
 ): Promise<Readable> {
+  const { timeZone } = await workspaceSettings(database.db, tenantId);
   const published = (await repo.publishedDefinitions(database.db, tenantId, survey.id)).map((v) => v.definition);
   const versions = published.length > 0 ? published : [survey.draft as SurveyDefinition];
   const latest = versions.at(-1)!;
@@ -116,7 +127,7 @@ export async function surveyResponsesCsv(
     fixed.id, fixed.submittedAt, fixed.version, fixed.channel, fixed.language, ...(withCustomer ? [fixed.customer] : []),
     ...hiddenFields, ...columns.flatMap((q) => q.columns.map((c) => c.header)),
   ];
-  const query = surveyExportQuery(tenantId, survey.id, period, withCustomer);
+  const query = surveyExportQuery(tenantId, survey.id, filter, timeZone, withCustomer);
   return queryCsvStream<SurveyExportRow>(database.pool, query, header, (row) => {
     const answers = row.answers ?? {};
     const cells: CsvCell[] = [

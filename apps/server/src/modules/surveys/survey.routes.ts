@@ -4,7 +4,7 @@ import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { recordAudit } from '../workspace/index.ts';
-import { exportPeriod, surveyResponsesCsv } from './survey-export.service.ts';
+import { exportFilter, surveyResponsesCsv } from './survey-export.service.ts';
 import { presentSurvey } from './survey.present.ts';
 import * as surveys from './survey.service.ts';
 import { surveyTemplates } from './survey.templates.ts';
@@ -171,7 +171,8 @@ export function registerSurveyRoutes(app: App, deps: ModuleDeps): void {
       tags: ['surveys'],
       summary: 'Completed responses as CSV (UTF-8 with BOM), streamed (audited)',
       description:
-        'One row per completed response submitted in [`from`, `to`), oldest first: response id, submitted time (UTC), version, channel, ' +
+        'One row per completed response the responses list gives under the same filters (`channel`, a score range on `question`, `hasText`, `tag`, ' +
+        '`segmentId`, `stage`, and `from`/`to` as days of the workspace, inclusive, or as instants, [`from`, `to`)), oldest first: response id, submitted time (UTC), version, channel, ' +
         'language, customer id (no such column for an anonymous survey), the hidden fields, then one column per question of every published ' +
         'version (SERVQUAL: desired, adequate and perceived; choices: the labels joined with " | "; "other" text in its own column), ' +
         'headers and labels in `lang` (default: the reader\'s language).',
@@ -182,13 +183,13 @@ export function registerSurveyRoutes(app: App, deps: ModuleDeps): void {
     },
   }, async (req, reply) => {
     const survey = await surveys.getSurvey(db, req.tenantId, req.params.id);
-    const period = exportPeriod(req.query);
+    const filter = await exportFilter(db, req.tenantId, survey.id, req.query);
     const lang = req.query.lang ?? req.locale;
     // Answers can carry personal data: the audit entry exists before the first byte leaves.
     await recordAudit(db, req.tenantId, req.actor, {
       action: 'survey.exported', targetType: 'survey', targetId: survey.id, ip: req.ip, details: { format: 'csv', lang, ...req.query },
     });
-    const stream = await surveyResponsesCsv(deps.database, req.tenantId, survey, lang, period);
+    const stream = await surveyResponsesCsv(deps.database, req.tenantId, survey, lang, filter);
     return reply.headers(csvDownloadHeaders(`survey-${survey.id}.csv`)).send(stream);
   });
 }

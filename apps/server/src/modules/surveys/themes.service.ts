@@ -1,7 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { SurveyThemesView } from '@vafa/contracts';
+import type { Question, ResultsFilter, SurveyThemesView, ThemesQuery } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { invalidField } from '../../platform/http/problem.ts';
+import { workspaceSettings } from '../workspace/index.ts';
+import { isSlice, responseFilterConditions } from './response-slice.ts';
+import { checkPeriod } from './results.period.ts';
 import { resultsQuestions } from './results.service.ts';
 import { surveyTextThemes } from './survey.schema.ts';
 import { themesOf } from './themes.terms.ts';
@@ -37,11 +40,48 @@ export async function computeThemes(tx: Executor, tenantId: string, surveyId: st
   return stored;
 }
 
-/** The stored themes, with the example answers' text (cut to a readable length). */
-export async function listThemes(db: Executor, tenantId: string, surveyId: string, questionId?: string): Promise<SurveyThemesView> {
+/**
+ * The themes of a slice (period, channel, segment, stage as the results read them), computed now
+ * from the slice's most recent answers only, so every count and example answer is of the slice.
+ * The responses index walks the slice newest first and stops at the sample.
+ */
+async function sliceThemes(db: Executor, tenantId: string, surveyId: string, questions: Question[], filter: ResultsFilter, now: Date): Promise<SurveyThemesView> {
+  checkPeriod(filter.from, filter.to);
+  const { timeZone } = await workspaceSettings(db, tenantId);
+  const conditions = responseFilterConditions(filter, timeZone);
+  const out: SurveyThemesView['questions'] = [];
+  for (const q of questions) {
+    const res = await db.execute(sql`
+      SELECT a.response_id, a.text_value
+      FROM survey_responses r
+      JOIN survey_answers a ON a.tenant_id = r.tenant_id AND a.response_id = r.id AND a.question_id = ${q.id}
+      WHERE r.tenant_id = ${tenantId} AND r.survey_id = ${surveyId} AND r.status = 'complete' AND r.submitted_at IS NOT NULL
+        AND a.text_value IS NOT NULL AND btrim(a.text_value) <> ''
+        ${conditions.length > 0 ? sql`AND ${sql.join(conditions, sql` AND `)}` : sql``}
+      ORDER BY r.submitted_at DESC, r.id
+      LIMIT ${THEME_SAMPLE}`);
+    const answers = res.rows.map((r) => ({ responseId: String(r.response_id), text: String(r.text_value) }));
+    const texts = new Map(answers.map((a) => [a.responseId, a.text]));
+    out.push({
+      questionId: q.id, title: q.title,
+      themes: themesOf(answers).map((t) => ({
+        term: t.term, words: t.words, count: t.count, examples: t.examples.map((id) => ({ responseId: id, text: (texts.get(id) ?? '').slice(0, EXAMPLE_CHARS) })),
+      })),
+    });
+  }
+  return { computedAt: now.toISOString(), questions: out };
+}
+
+/**
+ * Themes with the example answers' text (cut to a readable length): the stored ones (the hourly
+ * job's) for the whole survey, or a slice's computed now when the query has any results filter.
+ */
+export async function listThemes(db: Executor, tenantId: string, surveyId: string, query: ThemesQuery = {}, now = new Date()): Promise<SurveyThemesView> {
+  const questionId = query.question;
   const questions = (await resultsQuestions(db, tenantId, surveyId)).filter((q) => q.type === 'text');
   if (questionId && !questions.some((q) => q.id === questionId)) throw invalidField('querystring.question', 'unknown_question', { question: questionId });
   const wanted = questionId ? questions.filter((q) => q.id === questionId) : questions;
+  if (isSlice(query)) return sliceThemes(db, tenantId, surveyId, wanted, query, now);
   const rows = await db.execute(sql`
     SELECT t.question_id, t.term, t.words, t.count, t.computed_at,
            coalesce((SELECT json_agg(json_build_object('responseId', a.response_id, 'text', left(a.text_value, ${EXAMPLE_CHARS})) ORDER BY e.n)
