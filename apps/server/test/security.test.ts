@@ -29,6 +29,7 @@ const TENANT_TABLES = ['message_templates', 'automation_rules', 'followups', 'fo
   'loyalty_credit_packages', 'loyalty_credit_balances', 'loyalty_credit_accounts', 'loyalty_credit_entries', 'loyalty_credit_postings',
   'loyalty_credit_bonus_lots', 'loyalty_credit_bonus_draws',
   'loyalty_referral_codes', 'loyalty_referrals',
+  'loyalty_customer_events',
   'loyalty_coupon_codes', 'loyalty_coupon_redemptions', 'loyalty_reward_restrictions', 'loyalty_reward_tiers'];
 
 async function snapshot(tenantId: string): Promise<string> {

@@ -33,3 +33,4 @@ export * from './loyalty-games.ts';
 export * from './loyalty-partners.ts';
 export * from './loyalty-referrals.ts';
 export * from './loyalty-reports.ts';
+export * from './loyalty-actions.ts';

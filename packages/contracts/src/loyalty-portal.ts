@@ -91,6 +91,8 @@ export const MemberEntryCause = z.enum([
   'owed_repaid',
   // points given to or received from another member (the amount's sign says which)
   'transfer',
+  // points for a product review the shop reported (POST /api/loyalty/events)
+  'review',
 ]);
 export type MemberEntryCause = z.infer<typeof MemberEntryCause>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IsoInstant, NO_CONTROL_CHARACTERS, ProblemView, Uuid } from './common.ts';
 import { ExternalRef } from './interactions.ts';
 import { LoyaltyReferralSettings } from './loyalty-referrals.ts';
+import { LoyaltyActionRule } from './loyalty-actions.ts';
 
 // Loyalty programs and their earning rules (REFERENCE.md section 5): how a purchase or an event
 // turns into points, how long the points stay pending, and when they expire. All arithmetic is on
@@ -85,6 +86,8 @@ export const LoyaltyProgramSettings = z.strictObject({
   referral: LoyaltyReferralSettings.optional(),
   /** a return of points already spent may take the member's balance negative (owed, repaid by later earnings); absent or false: the shortfall is written off */
   allowNegativeBalance: z.boolean().optional(),
+  /** points for actions a shop reports (POST /api/loyalty/events): reviews and the workspace's own actions (loyalty-actions.ts) */
+  actions: z.array(LoyaltyActionRule).max(20).optional(),
 });
 export type LoyaltyProgramSettings = z.infer<typeof LoyaltyProgramSettings>;
 

@@ -49,6 +49,10 @@ interface Credit {
   reason: string;
   pendingUntil: Date | null;
   expiresAt: Date | null;
+  /** false: spendable points only, none for tiers (an action rule that does not qualify); absent: both */
+  qualifying?: boolean;
+  /** the entry's source when not the caller's (an action's award names its action) */
+  source?: string;
 }
 
 /**
@@ -56,19 +60,25 @@ interface Credit {
  * available, qualifying points alike, as one lot with its own expiry. Undefined when the key had
  * already booked it. The member is locked by the caller.
  */
-async function bookCredit(tx: Executor, ctx: LedgerContext, credit: Credit): Promise<number | undefined> {
+export async function bookCredit(tx: Executor, ctx: LedgerContext, credit: Credit): Promise<number | undefined> {
   const { customerId, points, pendingUntil, expiresAt } = credit;
   const pending = pendingUntil !== null;
+  const qualifying = credit.qualifying === false ? 0 : points;
   const postings: ledger.Posting[] = [
     { account: 'issuance', customerId: null, amount: -points },
     { account: pending ? 'pending' : 'available', customerId, amount: points },
-    { account: 'qualifying_issuance', customerId: null, amount: -points },
-    { account: 'qualifying', customerId, amount: points },
+    ...(qualifying > 0 ? [
+      { account: 'qualifying_issuance', customerId: null, amount: -qualifying },
+      { account: 'qualifying', customerId, amount: qualifying },
+    ] satisfies ledger.Posting[] : []),
   ];
   const { entryId, lotId } = await ledger.bookEntry(tx, {
-    entry: { tenantId: ctx.tenantId, kind: 'earn', idempotencyKey: credit.entryKey, customerId, externalId: credit.externalId, reason: credit.reason, source: ctx.source, at: ctx.now },
+    entry: {
+      tenantId: ctx.tenantId, kind: 'earn', idempotencyKey: credit.entryKey, customerId, externalId: credit.externalId, reason: credit.reason, source: credit.source ?? ctx.source,
+      at: ctx.now,
+    },
     customerId, postings, lot: { amount: points, expiresAt, pendingUntil },
-    delta: { available: pending ? 0 : points, pending: pending ? points : 0, qualifying: points },
+    delta: { available: pending ? 0 : points, pending: pending ? points : 0, qualifying },
   });
   if (entryId === undefined) return undefined;
   // A negative balance is repaid first from what is earned (negative-balance.ts).
@@ -76,7 +86,7 @@ async function bookCredit(tx: Executor, ctx: LedgerContext, credit: Credit): Pro
   await publishEvents(tx, ctx.tenantId, [{
     topic: LOYALTY_EVENTS.earned,
     payload: {
-      customerId, entryId, points, qualifyingPoints: points, expiresAt: expiresAt?.toISOString() ?? null, pendingUntil: pendingUntil?.toISOString() ?? null,
+      customerId, entryId, points, qualifyingPoints: qualifying, expiresAt: expiresAt?.toISOString() ?? null, pendingUntil: pendingUntil?.toISOString() ?? null,
       reason: credit.reason, externalId: credit.externalId, programId: credit.program.id,
     },
   }]);

@@ -26,6 +26,8 @@ import { registerLoyaltyPartnerRoutes } from './partners.routes.ts';
 import { registerLoyaltyReferralRoutes } from './referrals.routes.ts';
 import { referralQualificationSubscriber } from './referrals.subscribers.ts';
 import { registerLoyaltyTransferRoutes } from './transfers.routes.ts';
+import { registerLoyaltyCustomerEventRoutes } from './customer-events.routes.ts';
+import { actionEventsSubscriber } from './customer-events.subscribers.ts';
 
 /**
  * Loyalty: the points ledger (an append-only double-entry journal with lots, ledger.schema.ts),
@@ -50,10 +52,13 @@ export const loyaltyModule: VafaModule = {
     registerLoyaltyPartnerRoutes(app, deps);
     registerLoyaltyReferralRoutes(app, deps);
     registerLoyaltyTransferRoutes(app, deps);
+    registerLoyaltyCustomerEventRoutes(app, deps);
   },
   jobs: [releaseExpiredHoldsJob, settleDueJob, expireInactiveJob, expiryNoticesJob, birthdayPointsJob, tierReevaluationJob, pruneMemberSignInsJob, expireBonusCreditJob],
   // Programs' points for survey answers, complaint goodwill and qualified referrals (program.subscribers.ts).
-  subscribers: [programEventsSubscriber, charityShareSubscriber, referralQualificationSubscriber, gamesSubscriber],
+  subscribers: [programEventsSubscriber, charityShareSubscriber, referralQualificationSubscriber, gamesSubscriber,
+    // Points for actions a shop reports: reviews and the workspace's own actions (customer-events.*).
+    actionEventsSubscriber],
 };
 
 export { LOYALTY_EVENTS, earnPoints, redeemPoints, reverseEntry, settleDue, settleDueBatch, settleDueEverywhere, type LedgerContext } from './ledger.service.ts';

@@ -106,6 +106,8 @@ const EVENT_CAUSES: Record<string, MemberEntryCause> = {
   'complaint.goodwill': 'complaint_goodwill',
   'referral.qualified': 'referral',
   'customer.birthday': 'birthday',
+  // an award for a review the shop reported (customer-events.service.ts)
+  review: 'review',
 };
 
 /** Why an entry happened, from its kind and who wrote it (program events name their topic in the source). */

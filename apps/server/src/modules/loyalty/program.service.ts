@@ -7,6 +7,7 @@ import type { Actor } from '../../platform/http/access.ts';
 import { Problem, invalidField, notFound } from '../../platform/http/problem.ts';
 import { recordAudit } from '../workspace/index.ts';
 import { loyaltyProgramVersions, loyaltyPrograms } from './program.schema.ts';
+import { checkActionRules } from './customer-events.service.ts';
 
 // A workspace's loyalty programs. Every change is a new version (the settings as a whole, kept
 // in loyalty_program_versions with who wrote them) and an audit entry; an award records the
@@ -47,6 +48,7 @@ export function checkSettings(settings: LoyaltyProgramSettings): void {
     if (rule.points === undefined && rule.topic !== 'complaint.goodwill') throw invalidField(`settings.events.${i}.points`, 'event_points_required', { topic: rule.topic });
     if (rule.surveyIds && rule.topic !== 'response.submitted') throw invalidField(`settings.events.${i}.surveyIds`, 'event_surveys_not_applicable', { topic: rule.topic });
   }
+  checkActionRules(settings);
 }
 
 export async function createProgram(tx: Executor, tenantId: string, actor: Actor, input: CreateLoyaltyProgram, now: Date): Promise<LoyaltyProgramView> {

@@ -1238,6 +1238,47 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'فقط پاسخ نظرسنجی‌ها را می‌توان به نظرسنجی‌های برگزیده محدود کرد، نه {topic} را.',
     ar: 'يمكن قصر إجابات الاستبيانات فقط على استبيانات مختارة، لا {topic}.',
   },
+  // customer actions a shop reports (POST /api/loyalty/events) and the program rules that earn on them
+  event_customer_required: {
+    en: 'Name the customer by exactly one of customerId or customerRef.',
+    fa: 'مشتری را دقیقاً با یکی از شناسهٔ مشتری یا کد مشتری در فروشگاه مشخص کنید.',
+    ar: 'حدّد العميل بواحد فقط من معرّف العميل أو رمزه لدى المتجر.',
+  },
+  unknown_event_type: {
+    en: 'No program of this workspace defines the action {type}; report a review or an action a program rewards.',
+    fa: 'هیچ برنامه‌ای در این فضای کاری کنش {type} را تعریف نکرده است؛ نقد محصول یا کنشی را بفرستید که برنامه‌ای برایش امتیاز می‌دهد.',
+    ar: 'لا يعرّف أيّ برنامج في مساحة العمل هذه الإجراء {type}؛ أرسل مراجعة منتج أو إجراءً يكافئ عليه برنامج.',
+  },
+  action_key_required: {
+    en: 'Give the custom action a key, as your shop will send it (Latin lower-case letters, digits and _).',
+    fa: 'برای کنش سفارشی کلیدی بنویسید، همان که فروشگاه می‌فرستد (حروف کوچک لاتین، رقم و _).',
+    ar: 'أعطِ الإجراء المخصّص مفتاحاً كما سيرسله متجرك (أحرف لاتينية صغيرة وأرقام و_).',
+  },
+  action_key_not_applicable: {
+    en: 'A review rule has no key of its own.',
+    fa: 'قاعدهٔ نقد محصول کلید جداگانه ندارد.',
+    ar: 'قاعدة مراجعة المنتج ليس لها مفتاح خاص.',
+  },
+  action_key_reserved: {
+    en: 'The key review is taken by reviews; choose another key.',
+    fa: 'کلید review برای نقد محصول است؛ کلید دیگری برگزینید.',
+    ar: 'المفتاح review محجوز لمراجعات المنتجات؛ اختر مفتاحاً آخر.',
+  },
+  action_rule_repeated: {
+    en: 'The action {action} has more than one rule in this program.',
+    fa: 'کنش {action} در این برنامه بیش از یک قاعده دارد.',
+    ar: 'للإجراء {action} أكثر من قاعدة واحدة في هذا البرنامج.',
+  },
+  action_condition_value_required: {
+    en: 'Say the value the condition compares with.',
+    fa: 'مقداری را که شرط با آن مقایسه می‌کند بنویسید.',
+    ar: 'حدّد القيمة التي يقارن بها الشرط.',
+  },
+  action_condition_number_required: {
+    en: 'At least and at most compare with a number.',
+    fa: '«دست‌کم» و «حداکثر» فقط با عدد مقایسه می‌کنند.',
+    ar: '«على الأقل» و«على الأكثر» تقارنان برقم فقط.',
+  },
   program_version_conflict: {
     en: 'Someone changed this program meanwhile (it is now at version {version}). Read it again and make your change on that.',
     fa: 'کسی در این میان این برنامه را تغییر داده است (اکنون نسخه‌ی {version}). دوباره آن را بخوانید و تغییرتان را روی آن بدهید.',
