@@ -34,3 +34,4 @@ export * from './loyalty-partners.ts';
 export * from './loyalty-referrals.ts';
 export * from './loyalty-reports.ts';
 export * from './loyalty-actions.ts';
+export * from './survey-recovery.ts';

@@ -1711,6 +1711,7 @@ export const ar: Messages = {
   'automations.topic.feedback.negative': 'يُبدي عميل ملاحظات سلبية',
   'automations.topic.complaint.opened': 'تُفتح شكوى',
   'automations.topic.complaint.received': 'تصل شكوى',
+  'automations.topic.complaint.closed': 'يُغلق ملف شكوى',
   'automations.topic.complaint.sla_warning': 'يقترب موعد معالجة شكوى',
   'automations.topic.complaint.sla_breached': 'يفوت موعد معالجة شكوى',
   'automations.topic.points.awarded': 'تُمنح نقاط',

@@ -1710,6 +1710,7 @@ export const en = {
   'automations.topic.feedback.negative': 'a customer gives negative feedback',
   'automations.topic.complaint.opened': 'a complaint is opened',
   'automations.topic.complaint.received': 'a complaint is received',
+  'automations.topic.complaint.closed': 'a complaint is closed',
   'automations.topic.complaint.sla_warning': 'a complaint nears its deadline',
   'automations.topic.complaint.sla_breached': 'a complaint misses its deadline',
   'automations.topic.points.awarded': 'points are awarded',

@@ -1711,6 +1711,7 @@ export const fa: Messages = {
   'automations.topic.feedback.negative': 'مشتری بازخورد منفی بدهد',
   'automations.topic.complaint.opened': 'شکایتی ثبت شود',
   'automations.topic.complaint.received': 'شکایتی دریافت شود',
+  'automations.topic.complaint.closed': 'شکایتی بسته شود',
   'automations.topic.complaint.sla_warning': 'مهلت رسیدگی به شکایتی نزدیک شود',
   'automations.topic.complaint.sla_breached': 'مهلت رسیدگی به شکایتی بگذرد',
   'automations.topic.points.awarded': 'امتیازی داده شود',

@@ -54,7 +54,7 @@ export async function inviteAfterClosure(tx: Executor, tenantId: string, caseId:
     await askContactAfterClosure(tx, tenantId, row, sourceEventId, surveyId, now);
     return;
   }
-  const outcome = await inviteAfterCase(tx, { tenantId, surveyId, customerId: row.customerId, caseId, now });
+  const outcome = await inviteAfterCase(tx, { tenantId, surveyId, customerId: row.customerId, caseId, priorResponseId: row.relatedResponseId, now });
   await tx.update(complaintNotices).set(outcome.status === 'invited' ? { channel: outcome.channel } : { status: 'skipped', reason: outcome.reason }).where(notice);
   await repo.appendEvents(tx, [{
     tenantId, caseId, at: now, kind: 'note', action: 'csat_invited', fromState: null, toState: null, note: null, actorType: 'system', actorId: null,

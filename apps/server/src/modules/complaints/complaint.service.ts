@@ -260,7 +260,7 @@ export async function applyStep(tx: Executor, tenantId: string, row: repo.CaseRo
   const ids = { caseId: row.id, customerId: row.customerId };
   await publishEvents(tx, tenantId, [
     { topic: 'complaint.state_changed', payload: { ...ids, action: step.action, from, to, actorType: by.type, occurredAt: now.toISOString() } },
-    ...(to === 'closed' ? [{ topic: 'complaint.closed', payload: { ...ids, rootCause, occurredAt: now.toISOString() } }] : []),
+    ...(to === 'closed' ? [{ topic: 'complaint.closed', payload: { ...ids, rootCause, relatedResponseId: row.relatedResponseId, occurredAt: now.toISOString() } }] : []),
   ]);
   if (row.customerId) await updateTouchpointData(tx, tenantId, [{ externalId: timelineId(row.id), patch: { state: to } }]);
   await refreshCaseSla(tx, tenantId, row.id, now);

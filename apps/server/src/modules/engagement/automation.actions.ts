@@ -153,6 +153,8 @@ export async function performActions(
     eventId: ctx.trigger.eventId ?? null,
     touchpointId: ctx.trigger.payload?.touchpointId ?? null,
     orderId: ctx.trigger.payload?.orderId ?? null,
+    // The negative answer a follow-up is about, so a survey sent after it can be compared with it (issue 10).
+    ...(ctx.trigger.topic === 'feedback.negative' && typeof ctx.trigger.payload?.responseId === 'string' ? { responseId: ctx.trigger.payload.responseId } : {}),
   };
   for (const plan of plans) {
     const { action } = plan;

@@ -59,6 +59,8 @@ export const TOPIC_CATALOGUE: Record<string, TopicSpec> = {
   },
   // Published by the complaints SLA scan once per case and target (acknowledge, firstResponse,
   // resolve): before the due time (the policy's warning share of it) and at the breach.
+  // Published by complaints when a case closes; a survey sent on it is tied to the case and its opening answer (issue 10).
+  'complaint.closed': { available: true, fields: { customerId: 'id', caseId: 'id', rootCause: 'string', relatedResponseId: 'id', occurredAt: 'instant' } },
   'complaint.sla_warning': { available: true, fields: SLA_FIELDS },
   'complaint.sla_breached': { available: true, fields: SLA_FIELDS },
   'complaint.opened': { available: false, fields: { customerId: 'id', complaintId: 'id', category: 'string', severity: 'string' } },

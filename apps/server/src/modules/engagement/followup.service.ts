@@ -198,7 +198,13 @@ export async function recordAttempt(tx: Executor, tenantId: string, actor: Actor
   });
   // The topics automations offer (TOPIC_CATALOGUE): a rule on "completed" or "escalated" must see these.
   const outcome = { followupId: id, customerId: row.customerId, outcome: input.outcome, reason: row.reason, priority: patch.priority ?? row.priority };
-  if (closes) await publishEvent(tx, tenantId, 'followup.completed', { ...outcome, completedAt: now.toISOString() });
+  // The answer that opened it rides along, so a survey sent after it links back to that answer.
+  const sourceResponseId = (row.source as Record<string, unknown> | null)?.responseId;
+  if (closes) {
+    await publishEvent(tx, tenantId, 'followup.completed', {
+      ...outcome, completedAt: now.toISOString(), ...(typeof sourceResponseId === 'string' ? { sourceResponseId } : {}),
+    });
+  }
   if (input.outcome === 'escalated') await publishEvent(tx, tenantId, 'followup.escalated', { ...outcome, assigneeId: patch.assigneeId ?? null });
   return getFollowup(tx, tenantId, id, now);
 }

@@ -12,7 +12,7 @@ export interface SurveyActionRequest {
   /** the channel engagement chose: the customer's preferred one with consent and an address */
   channel: 'email' | 'sms';
   /** what the survey is sent after, from the triggering event */
-  context: { followupId?: string; caseId?: string; orderId?: string };
+  context: { followupId?: string; caseId?: string; orderId?: string; priorResponseId?: string };
   origin: { ruleId: string; runId: number };
   now: Date;
 }
@@ -48,5 +48,8 @@ export function surveyContextOf(payload: Record<string, unknown> | undefined): S
   if (followupId) context.followupId = followupId;
   if (orderId) context.orderId = orderId;
   if (caseId) context.caseId = caseId;
+  // The negative answer the follow-up or case was opened by (followup.completed, complaint.closed).
+  const priorResponseId = followupId ? id(payload?.sourceResponseId) : caseId ? id(payload?.relatedResponseId) : undefined;
+  if (priorResponseId) context.priorResponseId = priorResponseId;
   return context;
 }

@@ -3,6 +3,7 @@ import type { Locale, SurveyDefinition } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { reachableRecipients } from '../engagement/index.ts';
 import { insertInvitations } from './invitation.repo.ts';
+import { checkedLoopContext } from './loop-link.ts';
 import { saveResponse, surveyOpen } from './response.service.ts';
 import { claimContacts } from './survey-policy.ts';
 import { createSurvey, publishSurvey } from './survey.service.ts';
@@ -60,7 +61,7 @@ export type CaseSurveyOutcome = { status: 'invited'; invitationId: string; chann
  * opened from a low score would otherwise never hear the question.
  */
 export async function inviteAfterCase(
-  tx: Executor, request: { tenantId: string; surveyId: string; customerId: string; caseId: string; now: Date },
+  tx: Executor, request: { tenantId: string; surveyId: string; customerId: string; caseId: string; priorResponseId?: string | null; now: Date },
 ): Promise<CaseSurveyOutcome> {
   const { tenantId, surveyId, customerId, caseId, now } = request;
   const live = await liveSurvey(tx, tenantId, surveyId);
@@ -71,8 +72,10 @@ export async function inviteAfterCase(
   if (!target.reachable) return { status: 'skipped', reason: target.reason };
   await claimContacts(tx, tenantId, [customerId], now, now);
   const id = randomUUID();
+  // The answer the case was opened from, when it is this customer's (loop-link.ts).
+  const context = await checkedLoopContext(tx, tenantId, customerId, { caseId, ...(request.priorResponseId ? { priorResponseId: request.priorResponseId } : {}) });
   await insertInvitations(tx, tenantId, [{
-    id, surveyId, customerId, distributionId: null, wave: 1, channel: target.channel, context: { caseId }, hidden: {}, sentAt: null,
+    id, surveyId, customerId, distributionId: null, wave: 1, channel: target.channel, context, hidden: {}, sentAt: null,
   }], now);
   return { status: 'invited', invitationId: id, channel: target.channel };
 }

@@ -5,6 +5,7 @@ import { registerDistributionRoutes } from './distribution.routes.ts';
 import { registerKioskRoutes } from './kiosk.routes.ts';
 import { registerResponseRoutes } from './response.routes.ts';
 import { registerResultsRoutes } from './results.routes.ts';
+import { registerRecoveryRoutes } from './recovery.routes.ts';
 import { registerResponseTagRoutes } from './response-tags.routes.ts';
 import { compactRollupsJob } from './rollup.jobs.ts';
 import { computeThemesJob, refreshThemesJob } from './themes.jobs.ts';
@@ -31,6 +32,7 @@ export const surveysModule: VafaModule = {
     registerSurveyRoutes(app, deps);
     registerResponseRoutes(app, deps);
     registerResultsRoutes(app, deps);
+    registerRecoveryRoutes(app, deps);
     registerResponseTagRoutes(app, deps);
     registerDistributionRoutes(app, deps);
     registerKioskRoutes(app, deps);

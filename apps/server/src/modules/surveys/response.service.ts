@@ -14,6 +14,7 @@ import type { OpenedLink } from './response-public.ts';
 import type { surveyResponses } from './survey.schema.ts';
 import { hashSurveyToken } from './survey-token.ts';
 import { liveSurvey, type LiveSurvey } from './survey-version.ts';
+import { priorResponseIdOf } from './loop-link.ts';
 import { customerSegmentIds, customersSegmentIds } from '../customers/index.ts';
 
 /** What was sent after (a follow-up, a case, an order), carried from the invitation to the events. */
@@ -21,6 +22,8 @@ export interface ResponseContext {
   followupId?: string;
   caseId?: string;
   orderId?: string;
+  /** the earlier answer the follow-up or case was opened by (set only by invitations: loop-link.ts) */
+  priorResponseId?: string;
 }
 
 /**
@@ -83,12 +86,15 @@ function keptHidden(definition: SurveyDefinition, ...sources: (Record<string, st
   return kept;
 }
 
-function cleanContext(context: Record<string, unknown> | undefined): ResponseContext {
+function cleanContext(context: Record<string, unknown> | undefined, linked?: Record<string, unknown>): ResponseContext {
   const out: ResponseContext = {};
   for (const key of ['followupId', 'caseId', 'orderId'] as const) {
     const value = context?.[key];
     if (typeof value === 'string' && value.length <= 200) out[key] = value;
   }
+  // The earlier answer comes only from the invitation (checked when it was made) or the response itself, never from the submission.
+  const prior = priorResponseIdOf(linked?.priorResponseId);
+  if (prior && (out.followupId || out.caseId)) out.priorResponseId = prior;
   return out;
 }
 
@@ -193,7 +199,10 @@ export async function planResponse(tx: Executor, input: AnswerSubmission): Promi
   const { given, merged, stale } = checkSubmission(questions, saved, input.answers, completing);
 
   const customerId = anonymous ? undefined : (invitation?.customerId ?? input.customerId ?? (existing ? (await repo.respondentOf(tx, tenantId, existing.id))?.customerId : undefined));
-  const context = anonymous ? {} : cleanContext({ ...(existing?.context as Record<string, unknown> | undefined), ...invitation?.context, ...input.context });
+  const context = anonymous ? {} : cleanContext(
+    { ...(existing?.context as Record<string, unknown> | undefined), ...invitation?.context, ...input.context },
+    { ...(existing?.context as Record<string, unknown> | undefined), ...invitation?.context },
+  );
   const hidden = keptHidden(survey.definition, existing?.hidden as Record<string, string> | undefined, anonymous ? undefined : invitation?.hidden, input.hidden);
   const given_ = givenAt(input, now);
   const submittedAt = wasComplete ? existing!.submittedAt! : given_;
@@ -426,7 +435,7 @@ export async function saveCompletions(tx: Executor, tenantId: string, group: Pla
       continue;
     }
     const customerId = anonymous ? undefined : (invitation?.customerId ?? input.customerId);
-    const context = anonymous ? {} : cleanContext({ ...invitation?.context, ...input.context });
+    const context = anonymous ? {} : cleanContext({ ...invitation?.context, ...input.context }, invitation?.context);
     const hidden = keptHidden(survey.definition, anonymous ? undefined : invitation?.hidden, input.hidden);
     const at = givenAt(input, planned.now);
     accepted.push({

@@ -3,6 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import type { SurveyActionHandler } from '../engagement/index.ts';
 import { insertInvitations } from './invitation.repo.ts';
+import { checkedLoopContext } from './loop-link.ts';
 import { surveyOpen } from './response.service.ts';
 import { claimContacts, contactedSince, recontactCutoff, surveyPolicy } from './survey-policy.ts';
 import { liveSurvey } from './survey-version.ts';
@@ -17,7 +18,8 @@ async function surveyRefusal(db: Executor, tenantId: string, surveyId: string, n
 /**
  * The automation action `send_survey`, carried out here for engagement's rule engine: an
  * invitation in the run's transaction (the issuer sends its message next), tied to the follow-up,
- * order or case the triggering event named, unless the survey is closed or the customer was
+ * order or case the triggering event named (and the earlier answer that opened it, when the
+ * customer's own), unless the survey is closed or the customer was
  * asked by any survey within the recontact limit.
  */
 export const sendSurveyAction: SurveyActionHandler = {
@@ -41,8 +43,9 @@ export const sendSurveyAction: SurveyActionHandler = {
     const cutoff = recontactCutoff(await surveyPolicy(tx, tenantId), now);
     if (!(await claimContacts(tx, tenantId, [customerId], now, cutoff)).has(customerId)) return { status: 'skipped', reason: 'recontact_limit' };
     const id = randomUUID();
+    const context = await checkedLoopContext(tx, tenantId, customerId, request.context);
     await insertInvitations(tx, tenantId, [{
-      id, surveyId, customerId, distributionId: null, wave: 1, channel: request.channel, context: request.context, hidden: {}, sentAt: null,
+      id, surveyId, customerId, distributionId: null, wave: 1, channel: request.channel, context, hidden: {}, sentAt: null,
     }], now);
     return { status: 'done', invitationId: id };
   },

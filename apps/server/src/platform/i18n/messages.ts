@@ -1238,6 +1238,12 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'فقط پاسخ نظرسنجی‌ها را می‌توان به نظرسنجی‌های برگزیده محدود کرد، نه {topic} را.',
     ar: 'يمكن قصر إجابات الاستبيانات فقط على استبيانات مختارة، لا {topic}.',
   },
+  // the closed loop's links (GET /api/survey-loops)
+  loop_target_required: {
+    en: 'Name a response, a follow-up or a case to show its loop.',
+    fa: 'برای دیدن چرخهٔ پیگیری، یک پاسخ، یک پیگیری یا یک پرونده را مشخص کنید.',
+    ar: 'حدّد إجابة أو متابعة أو ملف شكوى لعرض حلقة المتابعة.',
+  },
   // customer actions a shop reports (POST /api/loyalty/events) and the program rules that earn on them
   event_customer_required: {
     en: 'Name the customer by exactly one of customerId or customerRef.',
