@@ -24,6 +24,7 @@ import { newIdempotencyKey } from './loyalty-format.ts';
 import { canManageLoyalty } from './loyalty-roles.ts';
 import { programApi, programKeys, type Simulation } from './program-api.ts';
 import { TiersSection } from './tiers-section.tsx';
+import { ActionRules } from './action-rules.tsx';
 import { draftOf, EVENT_TOPICS, EXPIRY_KINDS, fractionDecimal, newRowKey, toSettings, type DraftErrors, type ExpiryKind, type Money, type MultiplierRow, type ProgramDraft } from './program-draft.ts';
 import './loyalty.css';
 import './program-editor.css';
@@ -166,6 +167,8 @@ function Editor({ program }: { program: LoyaltyProgramView | null }) {
               </div>
               {errorFor('settings.events') && <p className="form-error">{errorFor('settings.events')}</p>}
             </fieldset>
+
+            <ActionRules rows={draft.actions} onChange={(rows) => set('actions', rows)} err={err} />
           </fieldset>
 
           {conflict ? (

@@ -21,6 +21,7 @@ import { CustomerCredit } from './customer-credit.tsx';
 import { TransferDialog } from './customer-transfer.tsx';
 import { newIdempotencyKey, partnerLineNames, signedPoints } from './loyalty-format.ts';
 import { EntryEventCause } from './entry-cause.tsx';
+import { EntryEventCause } from './entry-cause.tsx';
 import './loyalty.css';
 
 type Change = 'earn' | 'redeem';
@@ -132,6 +133,7 @@ function History({ customerId, canReverse }: { customerId: string; canReverse: b
                 </span>
                 {/* A repayment of owed points is the system's entry: its reason is a code, said in the reader's words. */}
                 {e.partner && <PartnerLine link={e.partner} />}
+                <EntryEventCause source={e.source} />
                 <EntryEventCause source={e.source} />
                 {/* A transfer received is the giver's entry: link to the giver. */}
                 {e.kind === 'transfer' && e.customerId !== null && e.customerId !== customerId && (

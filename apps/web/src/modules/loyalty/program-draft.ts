@@ -7,6 +7,7 @@ import type { MessageKey } from '../../i18n/en.ts';
 import type { CalendarId, DisplayPrefs } from '../../lib/format.ts';
 import { formatMajorForInput, parseLocalisedNumber, parseMoney, type IrrDisplay } from '../../lib/money.ts';
 import { digitsText, parseWhole } from '../complaints/settings-parts.tsx';
+import { actionDraftsOf, actionRulesOf, type ActionDraft } from './action-draft.ts';
 
 export const EVENT_TOPICS: readonly LoyaltyEventTopic[] = ['response.submitted', 'complaint.goodwill', 'customer.birthday', 'referral.qualified'];
 export const EXPIRY_KINDS = ['never', 'rolling', 'fixed', 'inactivity'] as const;
@@ -38,6 +39,8 @@ export interface ProgramDraft {
   referral?: LoyaltyProgramSettings['referral'];
   /** a return of points already spent may take the balance negative (else it is written off) */
   allowNegativeBalance: boolean;
+  /** points for a review and for the workspace's own actions its shop reports (action-draft.ts) */
+  actions: ActionDraft[];
 }
 
 export interface Money { currency: string; irrDisplay: IrrDisplay }
@@ -76,6 +79,7 @@ export function draftOf(name: string, s: LoyaltyProgramSettings | null, prefs: P
     noticeDays: n(s?.expiryNotice?.daysBefore),
     ...(s?.referral ? { referral: s.referral } : {}),
     allowNegativeBalance: s?.allowNegativeBalance === true,
+    actions: actionDraftsOf(s?.actions, prefs),
   };
 }
 
@@ -148,6 +152,9 @@ export function toSettings(d: ProgramDraft, money: Money): { settings: LoyaltyPr
   const notice = optionalWhole(d.noticeDays, 1, 90);
   if (notice === 'bad') errors['expiryNotice.daysBefore'] = 'loyalty.editor.error.noticeDays';
 
+  const actions = actionRulesOf(d.actions);
+  Object.assign(errors, actions.errors);
+
   const settings: LoyaltyProgramSettings = {
     spend, categoryMultipliers, skuMultipliers,
     caps: { perOrder: perOrder === 'bad' ? null : perOrder, perDay: perDay === 'bad' ? null : perDay },
@@ -156,6 +163,7 @@ export function toSettings(d: ProgramDraft, money: Money): { settings: LoyaltyPr
     expiryNotice: notice === 'bad' || notice === null ? null : { daysBefore: notice },
     ...(d.referral ? { referral: d.referral } : {}),
     ...(d.allowNegativeBalance ? { allowNegativeBalance: true } : {}),
+    ...(actions.rules.length > 0 ? { actions: actions.rules } : {}),
   };
   return { settings, errors };
 }
