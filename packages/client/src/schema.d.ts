@@ -1831,7 +1831,7 @@ export interface paths {
         };
         /**
          * Completed responses as CSV (UTF-8 with BOM), streamed (audited)
-         * @description One row per completed response submitted in [`from`, `to`), oldest first: response id, submitted time (UTC), version, channel, language, customer id (no such column for an anonymous survey), the hidden fields, then one column per question of every published version (SERVQUAL: desired, adequate and perceived; choices: the labels joined with " | "; "other" text in its own column), headers and labels in `lang` (default: the reader's language).
+         * @description One row per completed response the responses list gives under the same filters (`channel`, a score range on `question`, `hasText`, `tag`, `segmentId`, `stage`, and `from`/`to` as days of the workspace, inclusive, or as instants, [`from`, `to`)), oldest first: response id, submitted time (UTC), version, channel, language, customer id (no such column for an anonymous survey), the hidden fields, then one column per question of every published version (SERVQUAL: desired, adequate and perceived; choices: the labels joined with " | "; "other" text in its own column), headers and labels in `lang` (default: the reader's language).
          */
         get: operations["exportSurveyResponsesCsv"];
         put?: never;
@@ -1891,7 +1891,7 @@ export interface paths {
         };
         /**
          * A survey's responses, newest first
-         * @description Complete responses by submission time (or partial ones by start time) with their answers. Filters: `channel`, a score range on `question` (default: the first scored question), `hasText`, `tag` (responses given that tag). Pass `nextCursor` back as `cursor`.
+         * @description Complete responses by submission time (or partial ones by start time) with their answers. Filters: `channel`, a score range on `question` (default: the first scored question), `hasText`, `tag` (responses given that tag), `segmentId` (the customer was in the segment when the response completed, as the results count it), `stage` (the survey's journey stage, `none` for none) and `from`/`to` (days of the workspace's time zone, inclusive, as the results; 400 `invalid_period` for a day that does not exist or a reversed period). Pass `nextCursor` back as `cursor`.
          */
         get: operations["listSurveyResponses"];
         put?: never;
@@ -2009,7 +2009,7 @@ export interface paths {
         };
         /**
          * Frequent terms and phrases of the free-text answers, with example answers
-         * @description Per free-text question: words and 2–3-word phrases after Persian, Arabic and English normalisation and stop-word removal, counted once per answer, most frequent first. Recomputed hourly for live surveys with new answers, or on demand with POST …/themes/refresh.
+         * @description Per free-text question: words and 2–3-word phrases after Persian, Arabic and English normalisation and stop-word removal, counted once per answer, most frequent first. Recomputed hourly for live surveys with new answers, or on demand with POST …/themes/refresh. With any of the results' filters (`from`/`to` days of the workspace, `channel`, `segmentId`, `stage`) the themes of that slice are computed at once from its most recent 20,000 answers per question, examples from the slice only.
          */
         get: operations["getSurveyThemes"];
         put?: never;
@@ -2034,6 +2034,46 @@ export interface paths {
          * @description The same computation as the hourly job, over the most recent 20,000 answers of each free-text question.
          */
         post: operations["createSurveyThemesRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/{id}/results/recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Did fixing it change the score? Earlier and later answers of the customers whose negative feedback was followed up or handled as a case
+         * @description A survey sent by an automation after a follow-up is completed or a case is closed (or the post-closure CSAT) carries the follow-up or case and the negative answer that opened it. Per scored kind (NPS, CSAT per scale, CES): n pairs (each earlier answer with the customer's first later answer of that kind), the metric on each side (NPS −100…100 with the adjusted-Wald interval, CSAT % top-two, CES mean), `recovered`: the share of negative earlier answers whose later answer is not negative (NPS ≥ 7, CSAT above the bottom two, CES ≥ 4), `improved`: ending on top (promoter, top two, CES 5–7), and `meanChange`, the mean of each customer's later − earlier score with its paired 95 % interval (NPS also `scoreChange`, the NPS points gained). Pairs whose earlier or later answer is to this survey. Earlier answers were picked for being low, so part of any rise is regression to the mean; compare with customers not followed up before crediting the fix.
+         */
+        get: operations["getSurveyResultsRecovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/survey-loops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The closed loop of a response, a follow-up or a case: the earlier (negative) answer and the answers given after it
+         * @description Give `responseId`, `followupId` or `caseId` (several: their union; a follow-up page names its follow-up and the answer in its source). Only named responses: an anonymous survey's answers keep no link. 400 `loop_target_required` with none.
+         */
+        get: operations["getSurveyLoops"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5056,6 +5096,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/loyalty/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a customer's action to earn on: a review, or an action the workspace defines
+         * @description A shop tells Vafa what a customer did: `type` is `review` (a product review written) or the key of a custom action a program of the workspace defines (else 422 `unknown_event_type`). The customer is `customerId` or the shop's own reference `customerRef` (the customer's `externalId`), exactly one (422 `event_customer_required`); another workspace's or an erased customer is 422 `unknown_customer`, a merged one 409 `customer_merged`. `attributes` (at most 20: `rating`, `sku`, `has_text`…) are what rules may set a condition on. Recorded once per type and `externalId`: the same action again answers the first with 200, the same id for another customer or with other attributes is 409 `external_id_conflict`. Publishes `loyalty.action_reported`; each active program with a rule for the action then earns on it by its rule (points, condition, caps per day and per period, tier multiplier), once per program and action, in the member's history as a review or the action's name.
+         */
+        post: operations["reportLoyaltyCustomerEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{token}": {
         parameters: {
             query?: never;
@@ -6854,389 +6914,6 @@ export interface components {
                 code?: string;
             }[];
         };
-        SurveyTemplateInput: {
-            /** @enum {string} */
-            key: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
-            name: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            description: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            definition: {
-                name: string;
-                /**
-                 * @default customer
-                 * @enum {string}
-                 */
-                kind?: "customer" | "employee";
-                /**
-                 * @default {
-                 *       "anonymous": false,
-                 *       "languages": [
-                 *         "fa"
-                 *       ],
-                 *       "defaultLanguage": "fa",
-                 *       "hiddenFields": []
-                 *     }
-                 */
-                settings?: {
-                    /** @default false */
-                    anonymous?: boolean;
-                    /**
-                     * @default [
-                     *       "fa"
-                     *     ]
-                     */
-                    languages?: ("fa" | "ar" | "en")[];
-                    /**
-                     * @default fa
-                     * @enum {string}
-                     */
-                    defaultLanguage?: "fa" | "ar" | "en";
-                    /** @default [] */
-                    hiddenFields?: string[];
-                    thankYou?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** Format: date-time */
-                    closesAt?: string;
-                    quota?: {
-                        total?: number;
-                        /** @default [] */
-                        segments?: {
-                            /** Format: uuid */
-                            segmentId: string;
-                            limit: number;
-                        }[];
-                    };
-                    /** @enum {string} */
-                    stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
-                    incentivePoints?: number;
-                    widget?: {
-                        /** @default false */
-                        enabled?: boolean;
-                        /**
-                         * @default [
-                         *       {
-                         *         "type": "page_view"
-                         *       }
-                         *     ]
-                         */
-                        triggers?: ({
-                            /** @constant */
-                            type: "page_view";
-                        } | {
-                            /** @constant */
-                            type: "url_match";
-                            pattern: string;
-                        } | {
-                            /** @constant */
-                            type: "event";
-                            name: string;
-                        } | {
-                            /** @constant */
-                            type: "delay";
-                            seconds: number;
-                        })[];
-                        /** @default 100 */
-                        samplingPercent?: number;
-                        /** @default [] */
-                        origins?: string[];
-                    };
-                };
-                questions: ({
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "nps";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "enps";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "csat";
-                    /** @default 5 */
-                    points?: number;
-                    /**
-                     * @default faces
-                     * @enum {string}
-                     */
-                    style?: "numbers" | "labels" | "stars" | "faces";
-                    labels?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    }[];
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "ces";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "rating";
-                    /** @default 1 */
-                    min?: number;
-                    /** @default 5 */
-                    max?: number;
-                    /**
-                     * @default numbers
-                     * @enum {string}
-                     */
-                    style?: "numbers" | "labels" | "stars" | "faces";
-                    labels?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    }[];
-                    lowLabel?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    highLabel?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "single_choice";
-                    options: {
-                        id: string;
-                        label: {
-                            fa?: string;
-                            ar?: string;
-                            en?: string;
-                        };
-                    }[];
-                    /** @default false */
-                    allowOther?: boolean;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "multiple_choice";
-                    options: {
-                        id: string;
-                        label: {
-                            fa?: string;
-                            ar?: string;
-                            en?: string;
-                        };
-                    }[];
-                    /** @default false */
-                    allowOther?: boolean;
-                    maxChoices?: number;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "text";
-                    /** @default true */
-                    multiline?: boolean;
-                    /** @default 2000 */
-                    maxLength?: number;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "date";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "servqual";
-                    /** @enum {string} */
-                    dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
-                })[];
-            };
-        };
         MetricEstimateInput: {
             value: number;
             centre: number;
@@ -8272,6 +7949,389 @@ export interface components {
             defaultLanguage: "fa" | "ar" | "en";
             /** Format: date-time */
             updatedAt: string;
+        };
+        SurveyTemplateInput: {
+            /** @enum {string} */
+            key: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            description: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            definition: {
+                name: string;
+                /**
+                 * @default customer
+                 * @enum {string}
+                 */
+                kind?: "customer" | "employee";
+                /**
+                 * @default {
+                 *       "anonymous": false,
+                 *       "languages": [
+                 *         "fa"
+                 *       ],
+                 *       "defaultLanguage": "fa",
+                 *       "hiddenFields": []
+                 *     }
+                 */
+                settings?: {
+                    /** @default false */
+                    anonymous?: boolean;
+                    /**
+                     * @default [
+                     *       "fa"
+                     *     ]
+                     */
+                    languages?: ("fa" | "ar" | "en")[];
+                    /**
+                     * @default fa
+                     * @enum {string}
+                     */
+                    defaultLanguage?: "fa" | "ar" | "en";
+                    /** @default [] */
+                    hiddenFields?: string[];
+                    thankYou?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** Format: date-time */
+                    closesAt?: string;
+                    quota?: {
+                        total?: number;
+                        /** @default [] */
+                        segments?: {
+                            /** Format: uuid */
+                            segmentId: string;
+                            limit: number;
+                        }[];
+                    };
+                    /** @enum {string} */
+                    stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+                    incentivePoints?: number;
+                    widget?: {
+                        /** @default false */
+                        enabled?: boolean;
+                        /**
+                         * @default [
+                         *       {
+                         *         "type": "page_view"
+                         *       }
+                         *     ]
+                         */
+                        triggers?: ({
+                            /** @constant */
+                            type: "page_view";
+                        } | {
+                            /** @constant */
+                            type: "url_match";
+                            pattern: string;
+                        } | {
+                            /** @constant */
+                            type: "event";
+                            name: string;
+                        } | {
+                            /** @constant */
+                            type: "delay";
+                            seconds: number;
+                        })[];
+                        /** @default 100 */
+                        samplingPercent?: number;
+                        /** @default [] */
+                        origins?: string[];
+                    };
+                };
+                questions: ({
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "nps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "enps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "csat";
+                    /** @default 5 */
+                    points?: number;
+                    /**
+                     * @default faces
+                     * @enum {string}
+                     */
+                    style?: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "ces";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "rating";
+                    /** @default 1 */
+                    min?: number;
+                    /** @default 5 */
+                    max?: number;
+                    /**
+                     * @default numbers
+                     * @enum {string}
+                     */
+                    style?: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                    lowLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    highLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "single_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther?: boolean;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "multiple_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther?: boolean;
+                    maxChoices?: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "text";
+                    /** @default true */
+                    multiline?: boolean;
+                    /** @default 2000 */
+                    maxLength?: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "date";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "servqual";
+                    /** @enum {string} */
+                    dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+                })[];
+            };
         };
         OpenComplaintInput: {
             /** @enum {string} */
@@ -9759,6 +9819,31 @@ export interface components {
             /** @enum {string} */
             state: "attached" | "qualified" | "refused";
         };
+        LoyaltyCustomerEventInput: {
+            type: string;
+            /** Format: uuid */
+            customerId?: string;
+            customerRef?: string;
+            externalId: string;
+            /** Format: date-time */
+            occurredAt?: string;
+            attributes?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        LoyaltyCustomerEventViewInput: {
+            type: string;
+            /** Format: uuid */
+            customerId: string;
+            externalId: string;
+            /** Format: date-time */
+            occurredAt: string;
+            attributes: {
+                [key: string]: string | number | boolean;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
         CreateLoyaltyProgramInput: {
             name: string;
             /**
@@ -9836,6 +9921,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
         };
         UpdateLoyaltyProgramInput: {
@@ -9913,6 +10017,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
         };
         LoyaltyProgramInput: {
@@ -9994,6 +10117,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
             /** Format: date-time */
             createdAt: string;
@@ -10078,6 +10220,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
             changedBy: string;
             /** Format: date-time */
@@ -10258,6 +10419,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
         };
         LoyaltyDraftSimulationInput: {
@@ -10339,6 +10519,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettingsInput"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
         };
         LoyaltySimulationViewInput: {
@@ -10454,7 +10653,7 @@ export interface components {
             /** @enum {string} */
             kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             /** @enum {string} */
-            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid" | "transfer";
+            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid" | "transfer" | "review";
             reference: string | null;
             note: string | null;
             points: number;
@@ -11601,6 +11800,66 @@ export interface components {
         LoyaltyLedgerPageInput: {
             items: components["schemas"]["LoyaltyLedgerEntryInput"][];
             nextCursor: string | null;
+        };
+        LoopResponseRefInput: {
+            /** Format: uuid */
+            surveyId: string;
+            surveyName: string;
+            /** Format: uuid */
+            responseId: string;
+            /** Format: date-time */
+            submittedAt: string;
+            scores: {
+                nps?: number;
+                csat?: number;
+                csatPoints?: number;
+                ces?: number;
+            };
+        };
+        SurveyLoopInput: {
+            followupId: string | null;
+            caseId: string | null;
+            earlier: components["schemas"]["LoopResponseRefInput"] | null;
+            later: components["schemas"]["LoopResponseRefInput"][];
+        };
+        RecoveryMetricInput: {
+            /** @enum {string} */
+            type: "nps" | "csat" | "ces";
+            points: number | null;
+            n: number;
+            negativeBefore: number;
+            before: components["schemas"]["MetricEstimateInput"] | null;
+            after: components["schemas"]["MetricEstimateInput"] | null;
+            recovered: {
+                value: number;
+                centre: number;
+                margin: number;
+                low: number;
+                high: number;
+                n: number;
+                count: number;
+            } | null;
+            improved: {
+                value: number;
+                centre: number;
+                margin: number;
+                low: number;
+                high: number;
+                n: number;
+                count: number;
+            } | null;
+            meanChange: components["schemas"]["MetricEstimateInput"] | null;
+            scoreChange: components["schemas"]["MetricEstimateInput"] | null;
+        };
+        SurveyRecoveryInput: {
+            /** Format: uuid */
+            surveyId: string;
+            loops: {
+                followup: number;
+                case: number;
+                paired: number;
+            };
+            metrics: components["schemas"]["RecoveryMetricInput"][];
         };
         Problem: {
             type: string;
@@ -13337,389 +13596,6 @@ export interface components {
                 code?: string;
             }[];
         };
-        SurveyTemplate: {
-            /** @enum {string} */
-            key: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
-            name: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            description: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            definition: {
-                name: string;
-                /**
-                 * @default customer
-                 * @enum {string}
-                 */
-                kind: "customer" | "employee";
-                /**
-                 * @default {
-                 *       "anonymous": false,
-                 *       "languages": [
-                 *         "fa"
-                 *       ],
-                 *       "defaultLanguage": "fa",
-                 *       "hiddenFields": []
-                 *     }
-                 */
-                settings: {
-                    /** @default false */
-                    anonymous: boolean;
-                    /**
-                     * @default [
-                     *       "fa"
-                     *     ]
-                     */
-                    languages: ("fa" | "ar" | "en")[];
-                    /**
-                     * @default fa
-                     * @enum {string}
-                     */
-                    defaultLanguage: "fa" | "ar" | "en";
-                    /** @default [] */
-                    hiddenFields: string[];
-                    thankYou?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** Format: date-time */
-                    closesAt?: string;
-                    quota?: {
-                        total?: number;
-                        /** @default [] */
-                        segments: {
-                            /** Format: uuid */
-                            segmentId: string;
-                            limit: number;
-                        }[];
-                    };
-                    /** @enum {string} */
-                    stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
-                    incentivePoints?: number;
-                    widget?: {
-                        /** @default false */
-                        enabled: boolean;
-                        /**
-                         * @default [
-                         *       {
-                         *         "type": "page_view"
-                         *       }
-                         *     ]
-                         */
-                        triggers: ({
-                            /** @constant */
-                            type: "page_view";
-                        } | {
-                            /** @constant */
-                            type: "url_match";
-                            pattern: string;
-                        } | {
-                            /** @constant */
-                            type: "event";
-                            name: string;
-                        } | {
-                            /** @constant */
-                            type: "delay";
-                            seconds: number;
-                        })[];
-                        /** @default 100 */
-                        samplingPercent: number;
-                        /** @default [] */
-                        origins: string[];
-                    };
-                };
-                questions: ({
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "nps";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "enps";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "csat";
-                    /** @default 5 */
-                    points: number;
-                    /**
-                     * @default faces
-                     * @enum {string}
-                     */
-                    style: "numbers" | "labels" | "stars" | "faces";
-                    labels?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    }[];
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "ces";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "rating";
-                    /** @default 1 */
-                    min: number;
-                    /** @default 5 */
-                    max: number;
-                    /**
-                     * @default numbers
-                     * @enum {string}
-                     */
-                    style: "numbers" | "labels" | "stars" | "faces";
-                    labels?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    }[];
-                    lowLabel?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    highLabel?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "single_choice";
-                    options: {
-                        id: string;
-                        label: {
-                            fa?: string;
-                            ar?: string;
-                            en?: string;
-                        };
-                    }[];
-                    /** @default false */
-                    allowOther: boolean;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "multiple_choice";
-                    options: {
-                        id: string;
-                        label: {
-                            fa?: string;
-                            ar?: string;
-                            en?: string;
-                        };
-                    }[];
-                    /** @default false */
-                    allowOther: boolean;
-                    maxChoices?: number;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "text";
-                    /** @default true */
-                    multiline: boolean;
-                    /** @default 2000 */
-                    maxLength: number;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "date";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "servqual";
-                    /** @enum {string} */
-                    dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
-                })[];
-            };
-        };
         MetricEstimate: {
             value: number;
             centre: number;
@@ -14755,6 +14631,389 @@ export interface components {
             defaultLanguage: "fa" | "ar" | "en";
             /** Format: date-time */
             updatedAt: string;
+        };
+        SurveyTemplate: {
+            /** @enum {string} */
+            key: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            description: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            definition: {
+                name: string;
+                /**
+                 * @default customer
+                 * @enum {string}
+                 */
+                kind: "customer" | "employee";
+                /**
+                 * @default {
+                 *       "anonymous": false,
+                 *       "languages": [
+                 *         "fa"
+                 *       ],
+                 *       "defaultLanguage": "fa",
+                 *       "hiddenFields": []
+                 *     }
+                 */
+                settings: {
+                    /** @default false */
+                    anonymous: boolean;
+                    /**
+                     * @default [
+                     *       "fa"
+                     *     ]
+                     */
+                    languages: ("fa" | "ar" | "en")[];
+                    /**
+                     * @default fa
+                     * @enum {string}
+                     */
+                    defaultLanguage: "fa" | "ar" | "en";
+                    /** @default [] */
+                    hiddenFields: string[];
+                    thankYou?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** Format: date-time */
+                    closesAt?: string;
+                    quota?: {
+                        total?: number;
+                        /** @default [] */
+                        segments: {
+                            /** Format: uuid */
+                            segmentId: string;
+                            limit: number;
+                        }[];
+                    };
+                    /** @enum {string} */
+                    stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+                    incentivePoints?: number;
+                    widget?: {
+                        /** @default false */
+                        enabled: boolean;
+                        /**
+                         * @default [
+                         *       {
+                         *         "type": "page_view"
+                         *       }
+                         *     ]
+                         */
+                        triggers: ({
+                            /** @constant */
+                            type: "page_view";
+                        } | {
+                            /** @constant */
+                            type: "url_match";
+                            pattern: string;
+                        } | {
+                            /** @constant */
+                            type: "event";
+                            name: string;
+                        } | {
+                            /** @constant */
+                            type: "delay";
+                            seconds: number;
+                        })[];
+                        /** @default 100 */
+                        samplingPercent: number;
+                        /** @default [] */
+                        origins: string[];
+                    };
+                };
+                questions: ({
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "nps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "enps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "csat";
+                    /** @default 5 */
+                    points: number;
+                    /**
+                     * @default faces
+                     * @enum {string}
+                     */
+                    style: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "ces";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "rating";
+                    /** @default 1 */
+                    min: number;
+                    /** @default 5 */
+                    max: number;
+                    /**
+                     * @default numbers
+                     * @enum {string}
+                     */
+                    style: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                    lowLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    highLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "single_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther: boolean;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "multiple_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther: boolean;
+                    maxChoices?: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "text";
+                    /** @default true */
+                    multiline: boolean;
+                    /** @default 2000 */
+                    maxLength: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "date";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "servqual";
+                    /** @enum {string} */
+                    dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+                })[];
+            };
         };
         OpenComplaint: {
             /** @enum {string} */
@@ -16245,6 +16504,31 @@ export interface components {
             /** @enum {string} */
             state: "attached" | "qualified" | "refused";
         };
+        LoyaltyCustomerEvent: {
+            type: string;
+            /** Format: uuid */
+            customerId?: string;
+            customerRef?: string;
+            externalId: string;
+            /** Format: date-time */
+            occurredAt?: string;
+            attributes?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        LoyaltyCustomerEventView: {
+            type: string;
+            /** Format: uuid */
+            customerId: string;
+            externalId: string;
+            /** Format: date-time */
+            occurredAt: string;
+            attributes: {
+                [key: string]: string | number | boolean;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
         CreateLoyaltyProgram: {
             name: string;
             /**
@@ -16322,6 +16606,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettings"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
         };
         UpdateLoyaltyProgram: {
@@ -16399,6 +16702,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettings"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
         };
         LoyaltyProgram: {
@@ -16480,6 +16802,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettings"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
             /** Format: date-time */
             createdAt: string;
@@ -16564,6 +16905,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettings"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
             changedBy: string;
             /** Format: date-time */
@@ -16744,6 +17104,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettings"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
         };
         LoyaltyDraftSimulation: {
@@ -16825,6 +17204,25 @@ export interface components {
                 } | null;
                 referral?: components["schemas"]["LoyaltyReferralSettings"];
                 allowNegativeBalance?: boolean;
+                actions?: {
+                    /** @enum {string} */
+                    type: "review" | "custom";
+                    key?: string;
+                    name?: string;
+                    points: number;
+                    condition?: {
+                        attribute: string;
+                        /** @enum {string} */
+                        op: "gte" | "lte" | "eq" | "present";
+                        value?: number | string;
+                    };
+                    perDay?: number;
+                    perPeriod?: {
+                        count: number;
+                        days: number;
+                    };
+                    qualifying?: boolean;
+                }[];
             };
         };
         LoyaltySimulationView: {
@@ -16940,7 +17338,7 @@ export interface components {
             /** @enum {string} */
             kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             /** @enum {string} */
-            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid" | "transfer";
+            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid" | "transfer" | "review";
             reference: string | null;
             note: string | null;
             points: number;
@@ -18087,6 +18485,66 @@ export interface components {
         LoyaltyLedgerPage: {
             items: components["schemas"]["LoyaltyLedgerEntry"][];
             nextCursor: string | null;
+        };
+        LoopResponseRef: {
+            /** Format: uuid */
+            surveyId: string;
+            surveyName: string;
+            /** Format: uuid */
+            responseId: string;
+            /** Format: date-time */
+            submittedAt: string;
+            scores: {
+                nps?: number;
+                csat?: number;
+                csatPoints?: number;
+                ces?: number;
+            };
+        };
+        SurveyLoop: {
+            followupId: string | null;
+            caseId: string | null;
+            earlier: components["schemas"]["LoopResponseRef"] | null;
+            later: components["schemas"]["LoopResponseRef"][];
+        };
+        RecoveryMetric: {
+            /** @enum {string} */
+            type: "nps" | "csat" | "ces";
+            points: number | null;
+            n: number;
+            negativeBefore: number;
+            before: components["schemas"]["MetricEstimate"] | null;
+            after: components["schemas"]["MetricEstimate"] | null;
+            recovered: {
+                value: number;
+                centre: number;
+                margin: number;
+                low: number;
+                high: number;
+                n: number;
+                count: number;
+            } | null;
+            improved: {
+                value: number;
+                centre: number;
+                margin: number;
+                low: number;
+                high: number;
+                n: number;
+                count: number;
+            } | null;
+            meanChange: components["schemas"]["MetricEstimate"] | null;
+            scoreChange: components["schemas"]["MetricEstimate"] | null;
+        };
+        SurveyRecovery: {
+            /** Format: uuid */
+            surveyId: string;
+            loops: {
+                followup: number;
+                case: number;
+                paired: number;
+            };
+            metrics: components["schemas"]["RecoveryMetric"][];
         };
     };
     responses: {
@@ -22945,6 +23403,14 @@ export interface operations {
         parameters: {
             query?: {
                 lang?: "fa" | "ar" | "en";
+                channel?: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                question?: string;
+                scoreMin?: number;
+                scoreMax?: number;
+                hasText?: "true" | "false";
+                tag?: string;
+                segmentId?: string;
+                stage?: ("pre-sale" | "sale" | "after-sale" | "non-sale") | "none";
                 from?: string;
                 to?: string;
             };
@@ -23051,6 +23517,10 @@ export interface operations {
                 scoreMax?: number;
                 hasText?: "true" | "false";
                 tag?: string;
+                segmentId?: string;
+                stage?: ("pre-sale" | "sale" | "after-sale" | "non-sale") | "none";
+                from?: string;
+                to?: string;
             };
             header?: never;
             path: {
@@ -23260,6 +23730,11 @@ export interface operations {
     getSurveyThemes: {
         parameters: {
             query?: {
+                from?: string;
+                to?: string;
+                channel?: "link" | "email" | "sms" | "widget" | "kiosk" | "api";
+                segmentId?: string;
+                stage?: ("pre-sale" | "sale" | "after-sale" | "non-sale") | "none";
                 question?: string;
             };
             header?: never;
@@ -23313,6 +23788,59 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    getSurveyResultsRecovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyRecovery"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSurveyLoops: {
+        parameters: {
+            query?: {
+                responseId?: string;
+                followupId?: string;
+                caseId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyLoop"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     createSurveyResponseTag: {
@@ -29411,6 +29939,49 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    reportLoyaltyCustomerEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltyCustomerEventInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyCustomerEventView"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyCustomerEventView"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
