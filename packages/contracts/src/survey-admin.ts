@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { IsoInstant, Locale, PageQuery } from './common.ts';
-import { ResponseFilterFields } from './survey-responses.ts';
-import { IsoDate, LocalText, SurveyDefinition, SurveyKind, SurveyStatus } from './surveys.ts';
+import { Locale, PageQuery } from './common.ts';
+import { LocalText, SurveyDefinition, SurveyKind, SurveyStatus } from './surveys.ts';
 
 /**
- * Requests of the survey builder's API: create (from a template or a definition), list,
- * templates and the CSV export. The survey itself is `SurveyView` (surveys.ts).
+ * Requests of the survey builder's API: create (from a template or a definition), list and
+ * templates. The CSV export's query, the responses list's filters, is in survey-responses.ts.
+ * The survey itself is `SurveyView` (surveys.ts).
  */
 
 export const SURVEY_TEMPLATE_KEYS = ['nps', 'csat_purchase', 'ces_support', 'servqual', 'expectations', 'enps_pulse'] as const;
@@ -42,16 +42,3 @@ export const SurveyTemplateView = z
 export type SurveyTemplateView = z.infer<typeof SurveyTemplateView>;
 
 export const SurveyTemplateList = z.object({ items: z.array(SurveyTemplateView) });
-
-/**
- * The responses the responses screen lists under the same filters, labels in `lang` (default:
- * the reader's language). `from`/`to` are days of the workspace (inclusive), as on the screen;
- * an instant is also taken (submitted in [from, to)).
- */
-export const SurveyExportQuery = z.strictObject({
-  lang: Locale.optional(),
-  ...ResponseFilterFields,
-  from: z.union([IsoDate, IsoInstant]).optional(),
-  to: z.union([IsoDate, IsoInstant]).optional(),
-});
-export type SurveyExportQuery = z.infer<typeof SurveyExportQuery>;

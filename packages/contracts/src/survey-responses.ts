@@ -89,6 +89,19 @@ export const ResponseListQuery = PageQuery.extend({
 });
 export type ResponseListQuery = z.infer<typeof ResponseListQuery>;
 
+/**
+ * The responses the responses screen lists under the same filters, labels in `lang` (default:
+ * the reader's language). `from`/`to` are days of the workspace (inclusive), as on the screen;
+ * an instant is also taken (submitted in [from, to)).
+ */
+export const SurveyExportQuery = z.strictObject({
+  lang: Locale.optional(),
+  ...ResponseFilterFields,
+  from: z.union([IsoDate, IsoInstant]).optional(),
+  to: z.union([IsoDate, IsoInstant]).optional(),
+});
+export type SurveyExportQuery = z.infer<typeof SurveyExportQuery>;
+
 export const SurveyResponseListItem = SurveyResponseView.extend({
   /** the customer's name as it is now (null for anonymous surveys and erased customers) */
   customerName: z.string().nullable(),
