@@ -35,3 +35,4 @@ export * from './loyalty-referrals.ts';
 export * from './loyalty-reports.ts';
 export * from './loyalty-actions.ts';
 export * from './survey-recovery.ts';
+export * from './complaint-context.ts';

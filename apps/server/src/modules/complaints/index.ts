@@ -11,6 +11,7 @@ import { registerComplaintInsightRoutes } from './complaint-insights.routes.ts';
 import { foldReportRollupsJob } from './complaint-report-rollup.ts';
 import { detectRecurringProblemsJob } from './recurrence.ts';
 import { registerCaseCustomerRoutes } from './case-customer.routes.ts';
+import { registerCaseContextRoutes } from './case-context.routes.ts';
 import { caseNoticeWorker } from './case-notices.ts';
 import { registerComplaintSettingsRoutes } from './complaint-settings.ts';
 import { caseFeedbackSubscriber, caseLoopSubscriber } from './complaint.subscribers.ts';
@@ -38,6 +39,7 @@ export const complaintsModule: VafaModule = {
     registerComplaintSlaRoutes(app, deps);
     registerComplaintInsightRoutes(app, deps);
     registerCaseCustomerRoutes(app, deps);
+    registerCaseContextRoutes(app, deps);
     registerComplaintSettingsRoutes(app, deps);
     registerComplaintIntakeRoutes(app, deps);
   },

@@ -66,3 +66,5 @@ export { verifyLedger } from './ledger-verify.service.ts';
 export { isGiftableCoupon } from './coupons.service.ts';
 export { runLoyaltyVerifyCommand } from './ledger-verify.cli.ts';
 export { TIER_CHANGED } from './tiers.service.ts';
+// A member's standing and what events booked, for a complaint case's customer context (member-standing.ts).
+export { bookedForEvents, memberStanding } from './member-standing.ts';

@@ -48,3 +48,5 @@ export { isTopTwo } from './metrics/index.ts';
 export {
   answerCaseCsat, caseCsatQuestion, createCaseCsatSurvey, inviteAfterCase, surveyExists, type CaseCsatQuestion, type CaseSurveyOutcome,
 } from './case-csat.ts';
+// The survey of a response, for a complaint case opened by it (response-origin.ts).
+export { responseOrigin } from './response-origin.ts';
