@@ -10,27 +10,60 @@ const WorkspaceSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/);
 export const MemberPortalParams = z.strictObject({ workspaceSlug: WorkspaceSlug });
 
 /** A phone as the member types it (any digits, a leading 0 or +country); normalised to E.164 by the server. */
+const MemberPhone = z.string().trim().min(3).max(40);
+/** An e-mail address, compared lower-cased as customers' addresses are stored. */
+const MemberEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
+/** A referral code as typed or taken from an invite link (`?ref=`): any case and digits, spaces or dashes. */
+const MemberInviteCode = z.string().trim().min(1).max(40);
+
+/** Exactly one of phone and e-mail: the address the code goes to (field error `member_address_required` on `phone`). */
+function oneAddress(input: { phone?: string | undefined; email?: string | undefined }, ctx: z.RefinementCtx): void {
+  if ((input.phone === undefined) === (input.email === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'member_address_required', params: { code: 'member_address_required' }, path: ['phone'] });
+  }
+}
+
+/**
+ * Where to send the code: a phone (by SMS) or an e-mail address (by e-mail), exactly one. With
+ * `referralCode` (a friend who came by an invite link), an address no customer has gets a code
+ * too, and verifying it makes the friend a customer.
+ */
 export const RequestMemberCode = z.strictObject({
-  phone: z.string().trim().min(3).max(40),
-  /** the language of the SMS; else Accept-Language */
+  phone: MemberPhone.optional(),
+  email: MemberEmail.optional(),
+  /** the language of the message; else Accept-Language */
   language: Locale.optional(),
-}).meta({ id: 'RequestMemberCode' });
+  referralCode: MemberInviteCode.optional(),
+}).superRefine(oneAddress).meta({ id: 'RequestMemberCode' });
 export type RequestMemberCode = z.infer<typeof RequestMemberCode>;
 
-/** The same answer whether or not the phone belongs to a member: nothing here says which. */
+/** The same answer whether or not the address belongs to a member: nothing here says which. */
 export const MemberCodeSent = z.object({
   /** the code is good for this many seconds */
   expiresInSeconds: z.number().int(),
-  /** the phone as the server read it, E.164 */
-  phone: z.string(),
+  /** the phone as the server read it, E.164 (a code by SMS) */
+  phone: z.string().optional(),
+  /** the address as the server read it (a code by e-mail) */
+  email: z.string().optional(),
 }).meta({ id: 'MemberCodeSent' });
 export type MemberCodeSent = z.infer<typeof MemberCodeSent>;
 
+/** What a friend joining through an invite gives: a name if they like, and whether they agree to offers on the channel they joined by. */
+export const MemberJoin = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  /** marketing consent on the channel of the code (sms or email), recorded as the customers module records consent */
+  consent: z.boolean(),
+}).meta({ id: 'MemberJoin' });
+export type MemberJoin = z.infer<typeof MemberJoin>;
+
 export const VerifyMemberCode = z.strictObject({
-  phone: RequestMemberCode.shape.phone,
+  phone: MemberPhone.optional(),
+  email: MemberEmail.optional(),
   /** six digits; Persian or Arabic digits are read too */
   code: z.string().trim().min(1).max(20),
-}).meta({ id: 'VerifyMemberCode' });
+  /** used only when the code was a join code (an address no customer had, with an invite) */
+  join: MemberJoin.optional(),
+}).superRefine(oneAddress).meta({ id: 'VerifyMemberCode' });
 export type VerifyMemberCode = z.infer<typeof VerifyMemberCode>;
 
 const TierName = z.object({ fa: z.string(), ar: z.string(), en: z.string() });
@@ -91,6 +124,8 @@ export const MemberEntryCause = z.enum([
   'owed_repaid',
   // points given to or received from another member (the amount's sign says which)
   'transfer',
+  // points of another customer record merged into this one (the record's own expiries kept)
+  'merged_record',
   // points for a product review the shop reported (POST /api/loyalty/events)
   'review',
 ]);
@@ -196,3 +231,19 @@ export const MemberCreditView = z.object({
   })),
 }).meta({ id: 'MemberPortalCredit' });
 export type MemberCreditView = z.infer<typeof MemberCreditView>;
+
+export const MemberInviteParams = z.strictObject({ workspaceSlug: MemberPortalParams.shape.workspaceSlug, code: MemberInviteCode });
+
+/** An invite link as a signed-out visitor sees it: who invited them (a first name only) and what joining earns. */
+export const MemberInviteView = z.object({
+  workspace: z.object({ name: z.string(), defaultLanguage: Locale }),
+  /** the inviting member's first name; null: they have none on record (say the workspace invites) */
+  inviterFirstName: z.string().nullable(),
+  /** the code as shown, XXXX-XXXX */
+  code: z.string(),
+  /** what the friend earns in each active program that pays referrals */
+  offers: z.array(z.object({ program: z.string(), friendPoints: z.number().int(), minOrderAmount: z.number().int() })),
+  currency: z.string(),
+  irrDisplay: z.enum(['rial', 'toman']),
+}).meta({ id: 'MemberInvite' });
+export type MemberInviteView = z.infer<typeof MemberInviteView>;

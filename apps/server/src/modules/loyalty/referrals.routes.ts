@@ -1,6 +1,6 @@
 import {
   AttachReferral, AttachMemberReferrer, LoyaltyCustomerParams, LoyaltyReferralCodeView, LoyaltyReferralPage, LoyaltyReferralQuery, LoyaltyReferralView, MemberPortalParams,
-  MemberReferralView, MemberReferrerView,
+  MemberInviteParams, MemberInviteView, MemberReferralView, MemberReferrerView,
 } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/server.ts';
@@ -9,10 +9,12 @@ import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { memberOfSession, portalWorkspace } from './member-otp.service.ts';
 import { MEMBER_COOKIE } from './member-portal.routes.ts';
-import { attachReferral, ensureReferralCode, getReferralCode, listReferrals, memberReferral } from './referrals.service.ts';
+import { attachReferral, ensureReferralCode, getReferralCode, listReferrals, memberInvite, memberReferral } from './referrals.service.ts';
 
 const TAGS = ['loyalty'];
 const READS_PER_SESSION_PER_MINUTE = 120;
+/** Invite links read per IP address: enough for a shop's Wi-Fi, too few to sweep the code space. */
+const INVITE_READS_PER_ADDRESS_PER_MINUTE = 30;
 const SIGNED_IN = 'Needs the member\'s session cookie from `/otp/verify` (401 `member_signed_out` otherwise).';
 const PAYS = 'A referral pays once the friend\'s first qualifying order (in an active program with referral rules, keeping at least its `minOrderAmount` after returns) is past its return window: when its points unlock, or at once without pending days. A returned order never pays. The program\'s `referral.reward` says who is paid (`referrer`, `friend`, `both`); past the referrer\'s `maxPerReferrerPer30Days` the referral is refused with reason `velocity_limit`.';
 
@@ -82,6 +84,19 @@ export function registerLoyaltyReferralRoutes(app: App, deps: ModuleDeps): void 
     const workspace = await portalWorkspace(db, (req.params as { workspaceSlug: string }).workspaceSlug);
     return { tenantId: workspace.tenantId, customerId: await memberOfSession(db, workspace.tenantId, req.cookies[MEMBER_COOKIE], new Date()) };
   };
+
+  app.get('/api/public/loyalty/:workspaceSlug/invites/:code', {
+    config: { access: 'public' as const, rateLimit: false as const },
+    preHandler: [app.rateLimit({ max: INVITE_READS_PER_ADDRESS_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (req) => `member-invite:${req.ip}` })],
+    schema: {
+      tags: TAGS, summary: 'An invite link as a signed-out friend sees it', operationId: 'getMemberInvite',
+      description: 'The workspace, the inviting member\'s first name only (null when they have no name on record) and what the friend earns in each active program that pays referrals. The code is read in any case and digits, with spaces or dashes. A code that is no live member\'s: 404 `referral_code_unknown`. The friend then asks `/otp` for a code with `referralCode`; no session needed.',
+      params: MemberInviteParams, response: { 200: MemberInviteView },
+    },
+  }, async (req) => {
+    const workspace = await portalWorkspace(db, req.params.workspaceSlug);
+    return memberInvite(db, workspace.tenantId, req.params.code);
+  });
 
   app.get('/api/public/loyalty/:workspaceSlug/me/referral', {
     ...memberLimits,

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import {
   REFERRAL_CODE_ALPHABET, REFERRAL_CODE_LENGTH, type AttachReferral, type LoyaltyReferralCodeView, type LoyaltyReferralPage, type LoyaltyReferralQuery,
-  type LoyaltyReferralView, type MemberReferralView,
+  type LoyaltyReferralView, type MemberInviteView, type MemberReferralView,
 } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
@@ -323,4 +323,31 @@ export async function memberReferral(db: Executor, tenantId: string, customerId:
       };
     });
   return { code: code?.code ?? null, path: code?.path ?? null, offers, currency: settings.currency, irrDisplay: settings.irrDisplay };
+}
+
+/**
+ * An invite link as a signed-out visitor sees it: the workspace, the inviting member's first name
+ * only (nothing else of theirs), and what the friend earns. 404 `referral_code_unknown` for a code
+ * that is not a live member's.
+ */
+export async function memberInvite(db: Executor, tenantId: string, input: string): Promise<MemberInviteView> {
+  const code = normaliseReferralCode(input);
+  const { rows: [owner] } = code === undefined ? { rows: [] } : await db.execute<{ name: string | null }>(sql`
+    SELECT c.name FROM loyalty_referral_codes rc
+    JOIN customers c ON c.tenant_id = rc.tenant_id AND c.id = rc.customer_id AND c.merged_into IS NULL AND c.erased_at IS NULL
+    WHERE rc.tenant_id = ${tenantId} AND rc.code = ${code}`);
+  if (!owner || code === undefined) throw new Problem(404, 'referral_code_unknown');
+  const settings = await workspaceSettings(db, tenantId);
+  const offers = (await listPrograms(db, tenantId)).items
+    .filter((p) => p.status === 'active' && p.settings.referral)
+    .map((p) => {
+      const r = p.settings.referral!;
+      return { program: p.name, friendPoints: r.reward === 'referrer' ? 0 : r.friendPoints, minOrderAmount: r.minOrderAmount };
+    });
+  return {
+    workspace: { name: settings.name, defaultLanguage: (['fa', 'ar', 'en'] as const).find((l) => l === settings.defaultLanguage) ?? 'en' },
+    inviterFirstName: owner.name?.trim().split(/\s+/u)[0] || null,
+    code: displayCode(code),
+    offers, currency: settings.currency, irrDisplay: settings.irrDisplay,
+  };
 }

@@ -1627,6 +1627,16 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'برای دیدن امتیازهایتان با کدی که به تلفنتان فرستاده می‌شود وارد شوید.',
     ar: 'سجّل الدخول برمز يُرسل إلى هاتفك لترى نقاطك.',
   },
+  member_address_required: {
+    en: 'Give a phone number or an e-mail address for the code, one of the two.',
+    fa: 'برای کد، شماره‌ی تلفن یا نشانی ایمیل را وارد کنید؛ یکی از این دو.',
+    ar: 'أدخل رقم هاتف أو عنوان بريد إلكتروني للرمز، واحدًا منهما.',
+  },
+  member_email_code_malformed: {
+    en: 'The code is the 6 digits in the e-mail.',
+    fa: 'کد همان ۶ رقم ایمیل است.',
+    ar: 'الرمز هو الأرقام الستة في البريد الإلكتروني.',
+  },
   referral_code_none: {
     en: 'This member has no referral code yet.',
     fa: 'این عضو هنوز کد معرفی ندارد.',
