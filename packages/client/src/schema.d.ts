@@ -6914,6 +6914,389 @@ export interface components {
                 code?: string;
             }[];
         };
+        SurveyTemplateInput: {
+            /** @enum {string} */
+            key: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            description: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            definition: {
+                name: string;
+                /**
+                 * @default customer
+                 * @enum {string}
+                 */
+                kind?: "customer" | "employee";
+                /**
+                 * @default {
+                 *       "anonymous": false,
+                 *       "languages": [
+                 *         "fa"
+                 *       ],
+                 *       "defaultLanguage": "fa",
+                 *       "hiddenFields": []
+                 *     }
+                 */
+                settings?: {
+                    /** @default false */
+                    anonymous?: boolean;
+                    /**
+                     * @default [
+                     *       "fa"
+                     *     ]
+                     */
+                    languages?: ("fa" | "ar" | "en")[];
+                    /**
+                     * @default fa
+                     * @enum {string}
+                     */
+                    defaultLanguage?: "fa" | "ar" | "en";
+                    /** @default [] */
+                    hiddenFields?: string[];
+                    thankYou?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** Format: date-time */
+                    closesAt?: string;
+                    quota?: {
+                        total?: number;
+                        /** @default [] */
+                        segments?: {
+                            /** Format: uuid */
+                            segmentId: string;
+                            limit: number;
+                        }[];
+                    };
+                    /** @enum {string} */
+                    stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+                    incentivePoints?: number;
+                    widget?: {
+                        /** @default false */
+                        enabled?: boolean;
+                        /**
+                         * @default [
+                         *       {
+                         *         "type": "page_view"
+                         *       }
+                         *     ]
+                         */
+                        triggers?: ({
+                            /** @constant */
+                            type: "page_view";
+                        } | {
+                            /** @constant */
+                            type: "url_match";
+                            pattern: string;
+                        } | {
+                            /** @constant */
+                            type: "event";
+                            name: string;
+                        } | {
+                            /** @constant */
+                            type: "delay";
+                            seconds: number;
+                        })[];
+                        /** @default 100 */
+                        samplingPercent?: number;
+                        /** @default [] */
+                        origins?: string[];
+                    };
+                };
+                questions: ({
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "nps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "enps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "csat";
+                    /** @default 5 */
+                    points?: number;
+                    /**
+                     * @default faces
+                     * @enum {string}
+                     */
+                    style?: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "ces";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "rating";
+                    /** @default 1 */
+                    min?: number;
+                    /** @default 5 */
+                    max?: number;
+                    /**
+                     * @default numbers
+                     * @enum {string}
+                     */
+                    style?: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                    lowLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    highLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "single_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther?: boolean;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "multiple_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther?: boolean;
+                    maxChoices?: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "text";
+                    /** @default true */
+                    multiline?: boolean;
+                    /** @default 2000 */
+                    maxLength?: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "date";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required?: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "servqual";
+                    /** @enum {string} */
+                    dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+                })[];
+            };
+        };
         MetricEstimateInput: {
             value: number;
             centre: number;
@@ -7949,389 +8332,6 @@ export interface components {
             defaultLanguage: "fa" | "ar" | "en";
             /** Format: date-time */
             updatedAt: string;
-        };
-        SurveyTemplateInput: {
-            /** @enum {string} */
-            key: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
-            name: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            description: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            definition: {
-                name: string;
-                /**
-                 * @default customer
-                 * @enum {string}
-                 */
-                kind?: "customer" | "employee";
-                /**
-                 * @default {
-                 *       "anonymous": false,
-                 *       "languages": [
-                 *         "fa"
-                 *       ],
-                 *       "defaultLanguage": "fa",
-                 *       "hiddenFields": []
-                 *     }
-                 */
-                settings?: {
-                    /** @default false */
-                    anonymous?: boolean;
-                    /**
-                     * @default [
-                     *       "fa"
-                     *     ]
-                     */
-                    languages?: ("fa" | "ar" | "en")[];
-                    /**
-                     * @default fa
-                     * @enum {string}
-                     */
-                    defaultLanguage?: "fa" | "ar" | "en";
-                    /** @default [] */
-                    hiddenFields?: string[];
-                    thankYou?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** Format: date-time */
-                    closesAt?: string;
-                    quota?: {
-                        total?: number;
-                        /** @default [] */
-                        segments?: {
-                            /** Format: uuid */
-                            segmentId: string;
-                            limit: number;
-                        }[];
-                    };
-                    /** @enum {string} */
-                    stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
-                    incentivePoints?: number;
-                    widget?: {
-                        /** @default false */
-                        enabled?: boolean;
-                        /**
-                         * @default [
-                         *       {
-                         *         "type": "page_view"
-                         *       }
-                         *     ]
-                         */
-                        triggers?: ({
-                            /** @constant */
-                            type: "page_view";
-                        } | {
-                            /** @constant */
-                            type: "url_match";
-                            pattern: string;
-                        } | {
-                            /** @constant */
-                            type: "event";
-                            name: string;
-                        } | {
-                            /** @constant */
-                            type: "delay";
-                            seconds: number;
-                        })[];
-                        /** @default 100 */
-                        samplingPercent?: number;
-                        /** @default [] */
-                        origins?: string[];
-                    };
-                };
-                questions: ({
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "nps";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "enps";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "csat";
-                    /** @default 5 */
-                    points?: number;
-                    /**
-                     * @default faces
-                     * @enum {string}
-                     */
-                    style?: "numbers" | "labels" | "stars" | "faces";
-                    labels?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    }[];
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "ces";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "rating";
-                    /** @default 1 */
-                    min?: number;
-                    /** @default 5 */
-                    max?: number;
-                    /**
-                     * @default numbers
-                     * @enum {string}
-                     */
-                    style?: "numbers" | "labels" | "stars" | "faces";
-                    labels?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    }[];
-                    lowLabel?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    highLabel?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "single_choice";
-                    options: {
-                        id: string;
-                        label: {
-                            fa?: string;
-                            ar?: string;
-                            en?: string;
-                        };
-                    }[];
-                    /** @default false */
-                    allowOther?: boolean;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "multiple_choice";
-                    options: {
-                        id: string;
-                        label: {
-                            fa?: string;
-                            ar?: string;
-                            en?: string;
-                        };
-                    }[];
-                    /** @default false */
-                    allowOther?: boolean;
-                    maxChoices?: number;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "text";
-                    /** @default true */
-                    multiline?: boolean;
-                    /** @default 2000 */
-                    maxLength?: number;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "date";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required?: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "servqual";
-                    /** @enum {string} */
-                    dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
-                })[];
-            };
         };
         OpenComplaintInput: {
             /** @enum {string} */
@@ -13596,6 +13596,389 @@ export interface components {
                 code?: string;
             }[];
         };
+        SurveyTemplate: {
+            /** @enum {string} */
+            key: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
+            name: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            description: {
+                fa?: string;
+                ar?: string;
+                en?: string;
+            };
+            definition: {
+                name: string;
+                /**
+                 * @default customer
+                 * @enum {string}
+                 */
+                kind: "customer" | "employee";
+                /**
+                 * @default {
+                 *       "anonymous": false,
+                 *       "languages": [
+                 *         "fa"
+                 *       ],
+                 *       "defaultLanguage": "fa",
+                 *       "hiddenFields": []
+                 *     }
+                 */
+                settings: {
+                    /** @default false */
+                    anonymous: boolean;
+                    /**
+                     * @default [
+                     *       "fa"
+                     *     ]
+                     */
+                    languages: ("fa" | "ar" | "en")[];
+                    /**
+                     * @default fa
+                     * @enum {string}
+                     */
+                    defaultLanguage: "fa" | "ar" | "en";
+                    /** @default [] */
+                    hiddenFields: string[];
+                    thankYou?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** Format: date-time */
+                    closesAt?: string;
+                    quota?: {
+                        total?: number;
+                        /** @default [] */
+                        segments: {
+                            /** Format: uuid */
+                            segmentId: string;
+                            limit: number;
+                        }[];
+                    };
+                    /** @enum {string} */
+                    stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
+                    incentivePoints?: number;
+                    widget?: {
+                        /** @default false */
+                        enabled: boolean;
+                        /**
+                         * @default [
+                         *       {
+                         *         "type": "page_view"
+                         *       }
+                         *     ]
+                         */
+                        triggers: ({
+                            /** @constant */
+                            type: "page_view";
+                        } | {
+                            /** @constant */
+                            type: "url_match";
+                            pattern: string;
+                        } | {
+                            /** @constant */
+                            type: "event";
+                            name: string;
+                        } | {
+                            /** @constant */
+                            type: "delay";
+                            seconds: number;
+                        })[];
+                        /** @default 100 */
+                        samplingPercent: number;
+                        /** @default [] */
+                        origins: string[];
+                    };
+                };
+                questions: ({
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "nps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "enps";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "csat";
+                    /** @default 5 */
+                    points: number;
+                    /**
+                     * @default faces
+                     * @enum {string}
+                     */
+                    style: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "ces";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "rating";
+                    /** @default 1 */
+                    min: number;
+                    /** @default 5 */
+                    max: number;
+                    /**
+                     * @default numbers
+                     * @enum {string}
+                     */
+                    style: "numbers" | "labels" | "stars" | "faces";
+                    labels?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    }[];
+                    lowLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    highLabel?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "single_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther: boolean;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "multiple_choice";
+                    options: {
+                        id: string;
+                        label: {
+                            fa?: string;
+                            ar?: string;
+                            en?: string;
+                        };
+                    }[];
+                    /** @default false */
+                    allowOther: boolean;
+                    maxChoices?: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "text";
+                    /** @default true */
+                    multiline: boolean;
+                    /** @default 2000 */
+                    maxLength: number;
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "date";
+                } | {
+                    id: string;
+                    title: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    description?: {
+                        fa?: string;
+                        ar?: string;
+                        en?: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        question: string;
+                        /** @enum {string} */
+                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
+                        value?: number | string[];
+                    };
+                    /** @constant */
+                    type: "servqual";
+                    /** @enum {string} */
+                    dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
+                })[];
+            };
+        };
         MetricEstimate: {
             value: number;
             centre: number;
@@ -14631,389 +15014,6 @@ export interface components {
             defaultLanguage: "fa" | "ar" | "en";
             /** Format: date-time */
             updatedAt: string;
-        };
-        SurveyTemplate: {
-            /** @enum {string} */
-            key: "nps" | "csat_purchase" | "ces_support" | "servqual" | "expectations" | "enps_pulse";
-            name: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            description: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            definition: {
-                name: string;
-                /**
-                 * @default customer
-                 * @enum {string}
-                 */
-                kind: "customer" | "employee";
-                /**
-                 * @default {
-                 *       "anonymous": false,
-                 *       "languages": [
-                 *         "fa"
-                 *       ],
-                 *       "defaultLanguage": "fa",
-                 *       "hiddenFields": []
-                 *     }
-                 */
-                settings: {
-                    /** @default false */
-                    anonymous: boolean;
-                    /**
-                     * @default [
-                     *       "fa"
-                     *     ]
-                     */
-                    languages: ("fa" | "ar" | "en")[];
-                    /**
-                     * @default fa
-                     * @enum {string}
-                     */
-                    defaultLanguage: "fa" | "ar" | "en";
-                    /** @default [] */
-                    hiddenFields: string[];
-                    thankYou?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** Format: date-time */
-                    closesAt?: string;
-                    quota?: {
-                        total?: number;
-                        /** @default [] */
-                        segments: {
-                            /** Format: uuid */
-                            segmentId: string;
-                            limit: number;
-                        }[];
-                    };
-                    /** @enum {string} */
-                    stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
-                    incentivePoints?: number;
-                    widget?: {
-                        /** @default false */
-                        enabled: boolean;
-                        /**
-                         * @default [
-                         *       {
-                         *         "type": "page_view"
-                         *       }
-                         *     ]
-                         */
-                        triggers: ({
-                            /** @constant */
-                            type: "page_view";
-                        } | {
-                            /** @constant */
-                            type: "url_match";
-                            pattern: string;
-                        } | {
-                            /** @constant */
-                            type: "event";
-                            name: string;
-                        } | {
-                            /** @constant */
-                            type: "delay";
-                            seconds: number;
-                        })[];
-                        /** @default 100 */
-                        samplingPercent: number;
-                        /** @default [] */
-                        origins: string[];
-                    };
-                };
-                questions: ({
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "nps";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "enps";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "csat";
-                    /** @default 5 */
-                    points: number;
-                    /**
-                     * @default faces
-                     * @enum {string}
-                     */
-                    style: "numbers" | "labels" | "stars" | "faces";
-                    labels?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    }[];
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "ces";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "rating";
-                    /** @default 1 */
-                    min: number;
-                    /** @default 5 */
-                    max: number;
-                    /**
-                     * @default numbers
-                     * @enum {string}
-                     */
-                    style: "numbers" | "labels" | "stars" | "faces";
-                    labels?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    }[];
-                    lowLabel?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    highLabel?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "single_choice";
-                    options: {
-                        id: string;
-                        label: {
-                            fa?: string;
-                            ar?: string;
-                            en?: string;
-                        };
-                    }[];
-                    /** @default false */
-                    allowOther: boolean;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "multiple_choice";
-                    options: {
-                        id: string;
-                        label: {
-                            fa?: string;
-                            ar?: string;
-                            en?: string;
-                        };
-                    }[];
-                    /** @default false */
-                    allowOther: boolean;
-                    maxChoices?: number;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "text";
-                    /** @default true */
-                    multiline: boolean;
-                    /** @default 2000 */
-                    maxLength: number;
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "date";
-                } | {
-                    id: string;
-                    title: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    description?: {
-                        fa?: string;
-                        ar?: string;
-                        en?: string;
-                    };
-                    /** @default false */
-                    required: boolean;
-                    showIf?: {
-                        question: string;
-                        /** @enum {string} */
-                        op: "lte" | "gte" | "eq" | "neq" | "in" | "answered";
-                        value?: number | string[];
-                    };
-                    /** @constant */
-                    type: "servqual";
-                    /** @enum {string} */
-                    dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
-                })[];
-            };
         };
         OpenComplaint: {
             /** @enum {string} */
