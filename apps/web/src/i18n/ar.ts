@@ -2254,6 +2254,8 @@ export const ar: Messages = {
   'surveys.export.filtersIgnored': 'كل الإجابات المكتملة في الملف: عوامل التصفية في هذه الشاشة لا تنطبق عليه.',
   'surveys.export.download': 'تنزيل الملف',
   'surveys.export.periodOnly': 'يتبع الملف الفترة المختارة هنا؛ عوامل التصفية الأخرى لا تنطبق عليه.',
+  'surveys.export.followsFilters': 'يضم الملف الردود نفسها التي تُظهرها مرشحات هذه الصفحة.',
+  'surveys.export.finishedOnly': 'لا تدخل الردود غير المكتملة في الملف؛ يضم الردود المكتملة بالمرشحات نفسها.',
   'surveys.timeline.nps': 'التوصية {score}',
   'surveys.timeline.enps': 'توصية الموظفين {score}',
   'surveys.timeline.csat': 'الرضا {score} من {max}',
@@ -2632,6 +2634,7 @@ export const ar: Messages = {
   'surveys.results.themes.refreshing': 'جارٍ الحساب…',
   'surveys.results.themes.none': 'لم تتكرر بعد كلمة أو عبارة في إجابتين.',
   'surveys.results.themes.count': '{count, plural, zero {لا إجابات} one {إجابة واحدة} two {إجابتان} few {# إجابات} many {# إجابة} other {# إجابة}}',
+  'surveys.results.themes.slice': 'الكلمات والعبارات الأكثر تكرارًا في ردود هذه المرشحات، كل رد مرة واحدة؛ الأمثلة من هذه الردود فقط.',
   // end of helper A's survey results keys
   // complaints (web): queue, case page, intake, customers' pages
   'complaints.title': 'الشكاوى',

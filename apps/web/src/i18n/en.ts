@@ -2253,6 +2253,8 @@ export const en = {
   'surveys.export.filtersIgnored': 'Every finished response is in the file: the filters on this screen do not apply to it.',
   'surveys.export.download': 'Download the file',
   'surveys.export.periodOnly': 'The file follows the period chosen here; the other filters do not apply to it.',
+  'surveys.export.followsFilters': 'The file holds the responses this screen\'s filters show.',
+  'surveys.export.finishedOnly': 'Half-finished responses are not exported; the file holds the finished ones under the same filters.',
   'surveys.timeline.nps': 'NPS {score}',
   'surveys.timeline.enps': 'Employee NPS {score}',
   'surveys.timeline.csat': 'Satisfaction {score} of {max}',
@@ -2631,6 +2633,7 @@ export const en = {
   'surveys.results.themes.refreshing': 'Computing…',
   'surveys.results.themes.none': 'No word or phrase comes up in two answers yet.',
   'surveys.results.themes.count': '{count, plural, one {# answer} other {# answers}}',
+  'surveys.results.themes.slice': 'Frequent words and phrases of the answers under these filters, each answer counted once; examples from these answers only.',
   // end of helper A's survey results keys
   // complaints (web): queue, case page, intake, customers' pages
   'complaints.title': 'Complaints',

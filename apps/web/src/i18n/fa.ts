@@ -2254,6 +2254,8 @@ export const fa: Messages = {
   'surveys.export.filtersIgnored': 'همه‌ی پاسخ‌های کامل در فایل است: پالایه‌های این صفحه روی آن اعمال نمی‌شود.',
   'surveys.export.download': 'دریافت فایل',
   'surveys.export.periodOnly': 'فایل بازه‌ی زمانی انتخاب‌شده را رعایت می‌کند؛ پالایه‌های دیگر روی آن اعمال نمی‌شود.',
+  'surveys.export.followsFilters': 'فایل همان پاسخ‌هایی را دارد که پالایه‌های این صفحه نشان می‌دهند.',
+  'surveys.export.finishedOnly': 'پاسخ‌های نیمه‌کاره در فایل نمی‌آیند؛ پاسخ‌های کامل با همین پالایه‌ها می‌آیند.',
   'surveys.timeline.nps': 'توصیه {score}',
   'surveys.timeline.enps': 'توصیهٔ کارکنان {score}',
   'surveys.timeline.csat': 'رضایت {score} از {max}',
@@ -2632,6 +2634,7 @@ export const fa: Messages = {
   'surveys.results.themes.refreshing': 'در حال محاسبه…',
   'surveys.results.themes.none': 'هنوز واژه یا عبارتی در دو پاسخ تکرار نشده است.',
   'surveys.results.themes.count': '{count, plural, other {# پاسخ}}',
+  'surveys.results.themes.slice': 'واژه‌ها و عبارت‌های پرتکرار پاسخ‌های همین پالایه‌ها، هر پاسخ یک بار؛ نمونه‌ها فقط از همین پاسخ‌ها.',
   // end of helper A's survey results keys
   // complaints (web): queue, case page, intake, customers' pages
   'complaints.title': 'شکایت‌ها',

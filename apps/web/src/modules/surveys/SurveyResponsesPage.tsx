@@ -1,5 +1,6 @@
-// A survey's individual responses: newest first, filtered by status, channel, a band of the
-// headline score, "has a comment" and an analyst's tag; each opens in a dialog with its answers labelled in the
+// A survey's individual responses: newest first, filtered by status, period, segment, journey
+// stage, channel, a band of the headline score, "has a comment" and an analyst's tag (the export
+// follows the same filters); each opens in a dialog with its answers labelled in the
 // reader's language (?response=<id>, so the customer's timeline can link straight to one).
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -14,7 +15,7 @@ import { AnswerText } from './responses-answer.tsx';
 import { useResponses, type ResponseFilter, type ResponseItem } from './responses-api.ts';
 import { ResponseDetail } from './responses-detail.tsx';
 import { canExportResponses, ExportResponses } from './responses-export.tsx';
-import { ResponsesFilters } from './responses-filters.tsx';
+import { isFiltered, ResponsesFilters } from './responses-filters.tsx';
 import { SurveyHeader } from './survey-tabs.tsx';
 import { useSurvey } from './surveys-api.ts';
 import './survey-responses.css';
@@ -83,14 +84,14 @@ export default function SurveyResponsesPage({ surveyId }: { surveyId: string }) 
   ];
 
   const missing = survey.error instanceof ApiError && survey.error.status === 404;
-  const filtered = filter.status !== 'complete' || filter.channel !== undefined || filter.scoreMin !== undefined || filter.hasText !== undefined || filter.tag !== undefined;
+  const filtered = isFiltered(filter);
   return (
     <div className="page survey-responses">
       <SurveyHeader
         survey={survey.data}
         surveyId={surveyId}
         current="responses"
-        actions={!missing && canExportResponses(session) ? <ExportResponses surveyId={surveyId} otherFilters={filtered} /> : undefined}
+        actions={!missing && canExportResponses(session) ? <ExportResponses surveyId={surveyId} filter={filter} /> : undefined}
       />
       {missing ? <ErrorState detail={t('surveys.builder.notFound')} /> : (
         <>

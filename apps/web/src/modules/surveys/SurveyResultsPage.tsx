@@ -34,7 +34,7 @@ export default function SurveyResultsPage({ surveyId }: { surveyId: string }) {
   const allowed = canReadResults(session.role);
   const results = useResults(surveyId, filter);
   const exportAction = canExportResponses(session)
-    ? <ExportResponses surveyId={surveyId} period={{ from: filter.from, to: filter.to }} otherFilters={Boolean(filter.channel || filter.segmentId || filter.stage)} />
+    ? <ExportResponses surveyId={surveyId} filter={filter} />
     : undefined;
   const header = <SurveyHeader survey={survey.data} surveyId={surveyId} current="results" actions={results.isError ? undefined : exportAction} />;
   if (!allowed) return <div className="page">{header}<EmptyState title={t('surveys.results.forbidden')} /></div>;
@@ -71,7 +71,7 @@ export default function SurveyResultsPage({ surveyId }: { surveyId: string }) {
       <ResultsChoices results={data} />
       <ResultsBreakdown surveyId={surveyId} questions={scored} filter={filter} smallSample={data.smallSample} />
       <ResultsRates results={data} />
-      <ResultsThemes surveyId={surveyId} canRefresh={allowed} />
+      <ResultsThemes surveyId={surveyId} canRefresh={allowed} filter={filter} />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // with filters and a keyset cursor, one response with the questions it answered, delete; the
 // analyst's tags on one response: response-tags.routes).
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ResponseTagsView, SurveyChannel, SurveyResponseDetail, SurveyResponsePage } from '@vafa/contracts';
+import type { ResponseTagsView, ResultsFilter, SurveyChannel, SurveyResponseDetail, SurveyResponsePage } from '@vafa/contracts';
 import { request } from '../../lib/api.ts';
 import { resultsKeys } from './results-api.ts';
 
@@ -17,14 +17,25 @@ export interface ResponseFilter {
   hasText?: boolean;
   /** only responses given this tag */
   tag?: string;
+  /** the results' slice: workspace days (ISO, inclusive), a segment, a journey stage */
+  from?: string;
+  to?: string;
+  segmentId?: string;
+  stage?: ResultsFilter['stage'];
+}
+
+/** The list's filters as query parameters (the export takes the same, without the status). */
+export function responseFilterQuery(filter: Omit<ResponseFilter, 'status'>): Record<string, string> {
+  const query: Record<string, string | number | boolean | undefined> = {
+    channel: filter.channel, scoreMin: filter.scoreMin, scoreMax: filter.scoreMax, hasText: filter.hasText, tag: filter.tag,
+    segmentId: filter.segmentId, stage: filter.stage, from: filter.from, to: filter.to,
+  };
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
 }
 
 export const responsesApi = {
   list: (surveyId: string, filter: ResponseFilter, cursor?: string, limit = 50) =>
-    request<SurveyResponsePage>('GET', `/api/surveys/${surveyId}/responses`, undefined, {
-      status: filter.status, channel: filter.channel, scoreMin: filter.scoreMin, scoreMax: filter.scoreMax,
-      hasText: filter.hasText === undefined ? undefined : String(filter.hasText), tag: filter.tag, cursor, limit,
-    }),
+    request<SurveyResponsePage>('GET', `/api/surveys/${surveyId}/responses`, undefined, { status: filter.status, ...responseFilterQuery(filter), cursor, limit }),
   get: (surveyId: string, responseId: string) => request<SurveyResponseDetail>('GET', `/api/surveys/${surveyId}/responses/${responseId}`),
   remove: (surveyId: string, responseId: string) => request<void>('DELETE', `/api/surveys/${surveyId}/responses/${responseId}`),
   addTag: (surveyId: string, responseId: string, tag: string) =>

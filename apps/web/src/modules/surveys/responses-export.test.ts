@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { exportPeriod } from './responses-export.tsx';
+import { exportAddress } from './responses-export.tsx';
 
-describe('the export period from the results screen', () => {
-  it('turns the workspace days (inclusive) into instants [start of from, start of the day after to)', () => {
-    // Tehran is UTC+03:30 all year since 2022
-    expect(exportPeriod({ from: '2026-03-01', to: '2026-03-31' }, 'Asia/Tehran')).toEqual({ from: '2026-02-28T20:30:00.000Z', to: '2026-03-31T20:30:00.000Z' });
-    expect(exportPeriod({ to: '2026-12-31' }, 'Asia/Riyadh')).toEqual({ to: '2026-12-31T21:00:00.000Z' });
-    expect(exportPeriod({ from: '2026-01-01' }, 'UTC')).toEqual({ from: '2026-01-01T00:00:00.000Z' });
-    expect(exportPeriod({}, 'Asia/Tehran')).toEqual({});
+describe('the export address', () => {
+  it('carries the screen\'s filters as the list sends them: workspace days, segment, stage, channel, score, text, tag', () => {
+    const url = new URL(exportAddress('s-1', 'ar', {
+      from: '2026-03-21', to: '2026-03-31', segmentId: '44444444-4444-4444-8444-444444444444', stage: 'after-sale', channel: 'sms',
+      scoreMin: 0, scoreMax: 6, hasText: true, tag: 'ارسال دیر',
+    }), 'http://x');
+    expect(url.pathname).toBe('/api/surveys/s-1/export.csv');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      lang: 'ar', from: '2026-03-21', to: '2026-03-31', segmentId: '44444444-4444-4444-8444-444444444444', stage: 'after-sale', channel: 'sms',
+      scoreMin: '0', scoreMax: '6', hasText: 'true', tag: 'ارسال دیر',
+    });
+  });
+
+  it('leaves out what is not set', () => {
+    expect(Object.fromEntries(new URL(exportAddress('s-1', 'fa', { from: undefined, stage: undefined }), 'http://x').searchParams)).toEqual({ lang: 'fa' });
   });
 });

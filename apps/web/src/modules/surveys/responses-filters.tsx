@@ -1,6 +1,7 @@
-// The responses list's filters: finished or half-finished, channel, a band of the survey's
-// headline score (detractors, passives, promoters for NPS; the bottom, middle and top of other
-// scales), only those with something written, and those an analyst gave a tag.
+// The responses list's filters: finished or half-finished, the results' slice (period in the
+// workspace calendar, segment, journey stage), channel, a band of the survey's headline score
+// (detractors, passives, promoters for NPS; the bottom, middle and top of other scales), only
+// those with something written, and those an analyst gave a tag.
 import { useEffect, useState } from 'react';
 import { Input, Label, TextField as AriaTextField } from 'react-aria-components';
 import type { Question, SurveyChannel } from '@vafa/contracts';
@@ -9,6 +10,7 @@ import { useT } from '../../i18n/useT.ts';
 import { formatNumber } from '../../lib/format.ts';
 import { Button, Checkbox, Select } from '../../ui/index.ts';
 import type { ResponseFilter } from './responses-api.ts';
+import { hasSlice, SliceFields } from './slice-fields.tsx';
 
 const CHANNELS: SurveyChannel[] = ['link', 'email', 'sms', 'widget', 'kiosk', 'api'];
 const ALL = 'all';
@@ -50,7 +52,7 @@ export function ResponsesFilters({ filter, onChange, headline }: { filter: Respo
     const range = t('surveys.responses.range', { min: formatNumber(b.min, prefs), max: formatNumber(b.max, prefs) });
     return isNps ? `${t(`surveys.responses.nps.${b.id}`)} (${range})` : `${t(`surveys.responses.band.${b.id}`)} (${range})`;
   };
-  const active = filter.status !== 'complete' || filter.channel !== undefined || filter.scoreMin !== undefined || filter.hasText !== undefined || filter.tag !== undefined;
+  const active = isFiltered(filter);
   return (
     <form className="responses-filters" aria-label={t('surveys.responses.filters')} onSubmit={(e) => e.preventDefault()}>
       <Select
@@ -59,6 +61,7 @@ export function ResponsesFilters({ filter, onChange, headline }: { filter: Respo
         value={filter.status}
         onChange={(status) => set({ status })}
       />
+      <SliceFields slice={filter} onChange={set} />
       <Select
         label={t('surveys.responses.channel')}
         options={[{ id: ALL, label: t('surveys.results.allChannels') }, ...CHANNELS.map((c) => ({ id: c, label: t(`surveys.channel.${c}`) }))]}
@@ -82,6 +85,10 @@ export function ResponsesFilters({ filter, onChange, headline }: { filter: Respo
     </form>
   );
 }
+
+/** Whether the list shows less than every finished response. */
+export const isFiltered = (filter: ResponseFilter) =>
+  filter.status !== 'complete' || filter.channel !== undefined || filter.scoreMin !== undefined || filter.hasText !== undefined || filter.tag !== undefined || hasSlice(filter);
 
 /** A tag typed whole; applied on Enter or on leaving the field, so each keystroke asks nothing. */
 function TagFilter({ value, onApply }: { value: string | undefined; onApply: (tag: string | undefined) => void }) {

@@ -22,7 +22,8 @@ export const resultsApi = {
     request<Trend>('GET', `/api/surveys/${id}/results/trend`, undefined, { ...query(filter), question, interval }),
   breakdown: (id: string, question: string, by: BreakdownBy, filter: ResultsFilter) =>
     request<Breakdown>('GET', `/api/surveys/${id}/results/breakdown`, undefined, { ...query(filter), question, by }),
-  themes: (id: string) => request<Themes>('GET', `/api/surveys/${id}/themes`),
+  /** with any filter, the slice's themes computed now (examples from the slice only) */
+  themes: (id: string, filter: ResultsFilter = {}) => request<Themes>('GET', `/api/surveys/${id}/themes`, undefined, query(filter)),
   refreshThemes: (id: string) => request<Themes>('POST', `/api/surveys/${id}/themes/refresh`),
 };
 
@@ -31,7 +32,7 @@ export const resultsKeys = {
   results: (id: string, filter: ResultsFilter) => ['survey-results', id, 'summary', filter] as const,
   trend: (id: string, question: string, interval: TrendInterval, filter: ResultsFilter) => ['survey-results', id, 'trend', question, interval, filter] as const,
   breakdown: (id: string, question: string, by: BreakdownBy, filter: ResultsFilter) => ['survey-results', id, 'breakdown', question, by, filter] as const,
-  themes: (id: string) => ['survey-results', id, 'themes'] as const,
+  themes: (id: string, filter: ResultsFilter = {}) => ['survey-results', id, 'themes', filter] as const,
 };
 
 export function useResults(id: string, filter: ResultsFilter) {
@@ -56,15 +57,15 @@ export function useBreakdown(id: string, question: string | undefined, by: Break
   });
 }
 
-export function useThemes(id: string) {
-  return useQuery({ queryKey: resultsKeys.themes(id), queryFn: () => resultsApi.themes(id) });
+export function useThemes(id: string, filter: ResultsFilter = {}) {
+  return useQuery({ queryKey: resultsKeys.themes(id, filter), queryFn: () => resultsApi.themes(id, filter), placeholderData: (previous) => previous });
 }
 
 export function useRefreshThemes(id: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: () => resultsApi.refreshThemes(id),
-    onSuccess: (themes) => client.setQueryData(resultsKeys.themes(id), themes),
+    onSuccess: (themes) => client.setQueryData(resultsKeys.themes(id, {}), themes),
   });
 }
 

@@ -1,16 +1,18 @@
 // Open text: frequent terms and phrases per free-text question, with example answers, and a
-// button to recompute them now (they are also recomputed hourly).
+// button to recompute them now (they are also recomputed hourly). Under the results' filters the
+// server computes the slice's own themes at once, examples from the slice only.
 import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
 import { formatInstant } from '../../lib/format.ts';
 import { Button, ErrorState, Skeleton, UserText } from '../../ui/index.ts';
-import { useRefreshThemes, useThemes } from './results-api.ts';
+import { useRefreshThemes, useThemes, type ResultsFilter } from './results-api.ts';
 import { localText } from './results-format.ts';
 
-export function ResultsThemes({ surveyId, canRefresh }: { surveyId: string; canRefresh: boolean }) {
+export function ResultsThemes({ surveyId, canRefresh, filter = {} }: { surveyId: string; canRefresh: boolean; filter?: ResultsFilter }) {
   const t = useT();
   const prefs = usePrefs();
-  const themes = useThemes(surveyId);
+  const sliced = Object.values(filter).some((v) => v !== undefined && v !== '');
+  const themes = useThemes(surveyId, filter);
   const refresh = useRefreshThemes(surveyId);
   const data = themes.data;
   if (data && data.questions.length === 0) return null;
@@ -18,10 +20,12 @@ export function ResultsThemes({ surveyId, canRefresh }: { surveyId: string; canR
     <section className="results-section" aria-labelledby="results-themes">
       <div className="results-section-head">
         <h2 id="results-themes">{t('surveys.results.themes.title')}</h2>
-        {canRefresh && <Button onPress={() => refresh.mutate()} isDisabled={refresh.isPending}>{t(refresh.isPending ? 'surveys.results.themes.refreshing' : 'surveys.results.themes.refresh')}</Button>}
+        {canRefresh && !sliced && <Button onPress={() => refresh.mutate()} isDisabled={refresh.isPending}>{t(refresh.isPending ? 'surveys.results.themes.refreshing' : 'surveys.results.themes.refresh')}</Button>}
       </div>
       <p className="muted">
-        {data?.computedAt ? t('surveys.results.themes.computedAt', { at: formatInstant(data.computedAt, prefs) }) : t('surveys.results.themes.intro')}
+        {sliced
+          ? t('surveys.results.themes.slice')
+          : data?.computedAt ? t('surveys.results.themes.computedAt', { at: formatInstant(data.computedAt, prefs) }) : t('surveys.results.themes.intro')}
       </p>
       {refresh.isError && <p className="field-error" role="alert">{(refresh.error as Error).message}</p>}
       {themes.isError && <ErrorState detail={(themes.error as Error).message} onRetry={() => void themes.refetch()} />}

@@ -39,8 +39,9 @@ export const surveysApi = {
 export const surveyAddresses = {
   preview: (id: string, language: string) => `/api/surveys/${id}/preview?lang=${language}`,
   /** `from`/`to`: instants (ISO), responses submitted in [from, to) */
-  exportCsv: (id: string, language: string, period: { from?: string; to?: string } = {}) =>
-    `/api/surveys/${id}/export.csv?${new URLSearchParams({ lang: language, ...period }).toString()}`,
+  /** `filters`: the responses list's, as query parameters (responseFilterQuery) */
+  exportCsv: (id: string, language: string, filters: Record<string, string> = {}) =>
+    `/api/surveys/${id}/export.csv?${new URLSearchParams({ lang: language, ...filters }).toString()}`,
 };
 
 export const surveyKeys = {
