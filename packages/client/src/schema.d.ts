@@ -3122,6 +3122,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/complaints/{id}/loyalty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The complainant's points, tier and this case's goodwill
+         * @description For staff who may read loyalty (and complaints): the linked customer's balance as it stands when read (available, pending, qualifying, the soonest expiry), their tier in each active program with tiers, and each goodwill occasion of the case (filing, resolution) with the gesture decided and what loyalty booked for it (points credited over the programs that pay goodwill; a coupon given, cancelled or not). `member` is null for a case without a customer or a customer erased since. Another workspace's case is 404.
+         */
+        get: operations["complaintCaseLoyalty"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/survey-response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The survey response that opened the case
+         * @description For a case opened by a negative survey answer (`feedback.negative`): the response, its survey and when it was given, so staff can open it on the survey's responses screen. `response` is null when the case names no response or it was deleted since. Another workspace's case is 404.
+         */
+        get: operations["complaintCaseSurveyOrigin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/complaint-settings": {
         parameters: {
             query?: never;
@@ -3895,8 +3935,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a member a sign-in code by SMS
-         * @description A six-digit code good for 5 minutes and 5 tries, sent by SMS (through the workspace's SMS channel) when the phone is a customer's of this workspace. The answer is the same whether or not it is, and nothing is sent when it is not. The phone is read in any digits and normalised to E.164 (422 `invalid_phone`). At most 3 codes per phone in 15 minutes and 10 a day (429 `member_code_too_many`), and a ceiling per workspace (429 `member_code_busy`). An unknown workspace 404.
+         * Send a member a sign-in code by SMS or e-mail
+         * @description A six-digit code good for 5 minutes and 5 tries, sent by SMS to `phone` (through the workspace's SMS channel) or by e-mail to `email` (through its e-mail channel), exactly one of them (422 `member_address_required`), when the address is a customer's of this workspace. The answer is the same whether or not it is, and nothing is sent when it is not, unless `referralCode` names a live member's invite: then a friend no customer is yet gets a code too, and verifying it makes them a customer (422 `referral_code_unknown`, `referral_code_malformed` for a code that is not one). The phone is read in any digits and normalised to E.164 (422 `invalid_phone`). At most 3 codes per phone or address in 15 minutes and 10 a day (429 `member_code_too_many`), and a ceiling per workspace (429 `member_code_busy`). An unknown workspace 404.
          */
         post: operations["requestMemberCode"];
         delete?: never;
@@ -3916,7 +3956,7 @@ export interface paths {
         put?: never;
         /**
          * Sign a member in with their code
-         * @description The phone's latest code, once, within 5 minutes and 5 tries. A wrong, spent, expired or exhausted code, and a phone with no code, all answer 422 `member_code_invalid`; anything but six digits (any script) 422 `member_code_malformed`. Success sets the member's session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS, scoped to this workspace's portal API, 30 days) and answers the member's points.
+         * @description The latest code of the phone or e-mail address, once, within 5 minutes and 5 tries. A wrong, spent, expired or exhausted code, and an address with no code, all answer 422 `member_code_invalid`; anything but six digits (any script) 422 `member_code_malformed` (`member_email_code_malformed` by e-mail). A friend's join code (see `/otp`) makes them a customer with `join`'s name and their answer on offers by that channel as consent (source `referral_join`), and attaches the invite under the referral rules; two verifies of one code make one customer. Success sets the member's session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS, scoped to this workspace's portal API, 30 days) and answers the member's points.
          */
         post: operations["verifyMemberCode"];
         delete?: never;
@@ -5026,6 +5066,26 @@ export interface paths {
          * @description Before the friend's first order, once: one referrer per friend, fixed once set. The code is read in any case and digits, with spaces or dashes. Refused: a code that cannot be one (422 `referral_code_malformed`) or is no one's (422 `referral_code_unknown`); the friend's own code, or a referrer with the friend's phone or e-mail (422 `self_referral`); a friend with an order already (409 `referral_after_first_order`) or attached to someone else (409 `referral_already_attached`). The same code again: 200 with the referral as it is. A referral pays once the friend's first qualifying order (in an active program with referral rules, keeping at least its `minOrderAmount` after returns) is past its return window: when its points unlock, or at once without pending days. A returned order never pays. The program's `referral.reward` says who is paid (`referrer`, `friend`, `both`); past the referrer's `maxPerReferrerPer30Days` the referral is refused with reason `velocity_limit`. Audited.
          */
         post: operations["attachLoyaltyReferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/loyalty/{workspaceSlug}/invites/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An invite link as a signed-out friend sees it
+         * @description The workspace, the inviting member's first name only (null when they have no name on record) and what the friend earns in each active program that pays referrals. The code is read in any case and digits, with spaces or dashes. A code that is no live member's: 404 `referral_code_unknown`. The friend then asks `/otp` for a code with `referralCode`; no session needed.
+         */
+        get: operations["getMemberInvite"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10565,17 +10625,26 @@ export interface components {
             at: string;
         };
         RequestMemberCodeInput: {
-            phone: string;
+            phone?: string;
+            email?: string;
             /** @enum {string} */
             language?: "fa" | "ar" | "en";
+            referralCode?: string;
         };
         MemberCodeSentInput: {
             expiresInSeconds: number;
-            phone: string;
+            phone?: string;
+            email?: string;
+        };
+        MemberJoinInput: {
+            name?: string;
+            consent: boolean;
         };
         VerifyMemberCodeInput: {
-            phone: string;
+            phone?: string;
+            email?: string;
             code: string;
+            join?: components["schemas"]["MemberJoinInput"];
         };
         MemberPortalInput: {
             workspace: {
@@ -10653,7 +10722,7 @@ export interface components {
             /** @enum {string} */
             kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             /** @enum {string} */
-            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid" | "transfer" | "review";
+            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid" | "transfer" | "merged_record" | "review";
             reference: string | null;
             note: string | null;
             points: number;
@@ -10786,6 +10855,23 @@ export interface components {
                 creditMinor: number;
                 bonusMinor: number;
             }[];
+        };
+        MemberInviteInput: {
+            workspace: {
+                name: string;
+                /** @enum {string} */
+                defaultLanguage: "fa" | "ar" | "en";
+            };
+            inviterFirstName: string | null;
+            code: string;
+            offers: {
+                program: string;
+                friendPoints: number;
+                minOrderAmount: number;
+            }[];
+            currency: string;
+            /** @enum {string} */
+            irrDisplay: "rial" | "toman";
         };
         LoyaltyTierSettingsInput: {
             /** @enum {string} */
@@ -11860,6 +11946,63 @@ export interface components {
                 paired: number;
             };
             metrics: components["schemas"]["RecoveryMetricInput"][];
+        };
+        ComplaintCaseGoodwillGivenInput: {
+            /** @enum {string} */
+            occasion: "filing" | "resolution";
+            /** @enum {string} */
+            kind: "points" | "coupon";
+            amount: number;
+            currency: string | null;
+            /** Format: date-time */
+            decidedAt: string;
+            pointsCredited: number;
+            /** @enum {string} */
+            coupon: "given" | "cancelled" | "none";
+        };
+        ComplaintCaseLoyaltyInput: {
+            /** Format: uuid */
+            caseId: string;
+            customerId: string | null;
+            member: {
+                available: number;
+                pending: number;
+                qualifying: number;
+                nextExpiry: {
+                    /** Format: date-time */
+                    expiresAt: string;
+                    points: number;
+                } | null;
+                tiers: {
+                    /** Format: uuid */
+                    programId: string;
+                    programName: string;
+                    tier: {
+                        /** Format: uuid */
+                        id: string;
+                        name: {
+                            fa: string;
+                            ar: string;
+                            en: string;
+                        };
+                        rank: number;
+                    } | null;
+                    since: string | null;
+                }[];
+            } | null;
+            goodwill: components["schemas"]["ComplaintCaseGoodwillGivenInput"][];
+        };
+        ComplaintCaseSurveyOriginInput: {
+            /** Format: uuid */
+            caseId: string;
+            responseId: string | null;
+            response: {
+                /** Format: uuid */
+                surveyId: string;
+                surveyName: string;
+                channel: string;
+                submittedAt: string | null;
+            } | null;
         };
         Problem: {
             type: string;
@@ -17250,17 +17393,28 @@ export interface components {
             at: string;
         };
         RequestMemberCode: {
-            phone: string;
+            phone?: string;
+            /** Format: email */
+            email?: string;
             /** @enum {string} */
             language?: "fa" | "ar" | "en";
+            referralCode?: string;
         };
         MemberCodeSent: {
             expiresInSeconds: number;
-            phone: string;
+            phone?: string;
+            email?: string;
+        };
+        MemberJoin: {
+            name?: string;
+            consent: boolean;
         };
         VerifyMemberCode: {
-            phone: string;
+            phone?: string;
+            /** Format: email */
+            email?: string;
             code: string;
+            join?: components["schemas"]["MemberJoin"];
         };
         MemberPortal: {
             workspace: {
@@ -17338,7 +17492,7 @@ export interface components {
             /** @enum {string} */
             kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
             /** @enum {string} */
-            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid" | "transfer" | "review";
+            cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid" | "transfer" | "merged_record" | "review";
             reference: string | null;
             note: string | null;
             points: number;
@@ -17471,6 +17625,23 @@ export interface components {
                 creditMinor: number;
                 bonusMinor: number;
             }[];
+        };
+        MemberInvite: {
+            workspace: {
+                name: string;
+                /** @enum {string} */
+                defaultLanguage: "fa" | "ar" | "en";
+            };
+            inviterFirstName: string | null;
+            code: string;
+            offers: {
+                program: string;
+                friendPoints: number;
+                minOrderAmount: number;
+            }[];
+            currency: string;
+            /** @enum {string} */
+            irrDisplay: "rial" | "toman";
         };
         LoyaltyTierSettings: {
             /** @enum {string} */
@@ -18545,6 +18716,63 @@ export interface components {
                 paired: number;
             };
             metrics: components["schemas"]["RecoveryMetric"][];
+        };
+        ComplaintCaseGoodwillGiven: {
+            /** @enum {string} */
+            occasion: "filing" | "resolution";
+            /** @enum {string} */
+            kind: "points" | "coupon";
+            amount: number;
+            currency: string | null;
+            /** Format: date-time */
+            decidedAt: string;
+            pointsCredited: number;
+            /** @enum {string} */
+            coupon: "given" | "cancelled" | "none";
+        };
+        ComplaintCaseLoyalty: {
+            /** Format: uuid */
+            caseId: string;
+            customerId: string | null;
+            member: {
+                available: number;
+                pending: number;
+                qualifying: number;
+                nextExpiry: {
+                    /** Format: date-time */
+                    expiresAt: string;
+                    points: number;
+                } | null;
+                tiers: {
+                    /** Format: uuid */
+                    programId: string;
+                    programName: string;
+                    tier: {
+                        /** Format: uuid */
+                        id: string;
+                        name: {
+                            fa: string;
+                            ar: string;
+                            en: string;
+                        };
+                        rank: number;
+                    } | null;
+                    since: string | null;
+                }[];
+            } | null;
+            goodwill: components["schemas"]["ComplaintCaseGoodwillGiven"][];
+        };
+        ComplaintCaseSurveyOrigin: {
+            /** Format: uuid */
+            caseId: string;
+            responseId: string | null;
+            response: {
+                /** Format: uuid */
+                surveyId: string;
+                surveyName: string;
+                channel: string;
+                submittedAt: string | null;
+            } | null;
         };
     };
     responses: {
@@ -25911,6 +26139,58 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
+    complaintCaseLoyalty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintCaseLoyalty"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    complaintCaseSurveyOrigin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintCaseSurveyOrigin"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     getComplaintSettings: {
         parameters: {
             query?: never;
@@ -29805,6 +30085,32 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    getMemberInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceSlug: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberInvite"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getMemberReferral: {
