@@ -39,6 +39,13 @@ export type CaseAccess = z.infer<typeof CaseAccess>;
 export const AddCaseInformation = oneProof(z.strictObject({ ...caseAccess, message: personText(4000) })).meta({ id: 'AddComplaintInformation' });
 export type AddCaseInformation = z.infer<typeof AddCaseInformation>;
 
+/**
+ * The customer sends files from the tracking page (multipart/form-data: these as fields, the files
+ * as parts named `files`), with or without a message.
+ */
+export const AddCaseFiles = oneProof(z.strictObject({ ...caseAccess, message: personText(4000).optional() })).meta({ id: 'AddComplaintFiles' });
+export type AddCaseFiles = z.infer<typeof AddCaseFiles>;
+
 /** The customer accepts the resolution communicated to them (ISO 10002: acceptance recorded; the case closes). */
 export const AcceptCaseResolution = oneProof(z.strictObject({ ...caseAccess, note: personText(2000).optional() })).meta({ id: 'AcceptComplaintResolution' });
 export type AcceptCaseResolution = z.infer<typeof AcceptCaseResolution>;
@@ -64,6 +71,8 @@ export const CustomerCaseEntry = z.object({
   kind: z.enum(['status', 'your_message', 'our_reply']),
   /** the status words for a step, the customer's own text for their message, the staff's reply as written */
   text: z.string(),
+  /** the names of the files the customer attached with this message (absent when none) */
+  files: z.array(z.string()).optional(),
 });
 
 export const CustomerCaseView = z.object({

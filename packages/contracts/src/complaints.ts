@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Locale, NO_CONTROL_BUT_LINE_BREAKS, NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_OR_EMPTY, Uuid } from './common.ts';
+import { IsoInstant, Locale, NO_CONTROL_BUT_LINE_BREAKS, NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_OR_EMPTY, ProblemView, Uuid } from './common.ts';
 
 // Complaint cases (ISO 10002). The states and actions mirror the server's case-lifecycle.ts and
 // sla-clock.ts, which own the rules; these are their names on the wire.
@@ -218,6 +218,10 @@ export const FileComplaint = z
     category: label(100).optional(),
     description: Description,
     language: Locale.optional(),
+    /** a field people never see (hidden on the form): a filing that fills it is answered as usual and not stored */
+    website: z.string().max(500).optional(),
+    /** the answer to a proof-of-work challenge (`<challenge>:<n>`), sent when a 429 `filing_challenge_required` asked for one */
+    proof: z.string().max(200).optional(),
   })
   .superRefine((input, ctx) => {
     if (!input.phone && !input.email) ctx.addIssue({ code: 'custom', message: 'phone_or_email_required', params: { code: 'phone_or_email_required' }, path: ['phone'] });
@@ -236,6 +240,16 @@ export const ComplaintReceipt = z.object({
   status: ComplaintStatusWords,
 }).meta({ id: 'ComplaintReceipt' });
 export type ComplaintReceipt = z.infer<typeof ComplaintReceipt>;
+
+/** What the public form asks before a filing: its device (a widget keeps it and sends it back as `X-Vafa-Device`) and a proof-of-work challenge when filings look automated. */
+export const PublicFilingForm = z.object({
+  device: z.string(),
+  challenge: z.object({ value: z.string(), bits: z.number().int() }).nullable(),
+}).meta({ id: 'PublicComplaintFilingForm' });
+export type PublicFilingForm = z.infer<typeof PublicFilingForm>;
+
+/** A refused public filing: 429 `filing_challenge_required` carries the challenge to solve. */
+export const FilingRateProblem = ProblemView.extend({ challenge: z.string().optional(), bits: z.number().int().optional() }).meta({ id: 'FilingRateProblem' });
 
 /** The tracking code (as typed: any digits, spaces, dashes) and the last 4 digits of the phone or the e-mail given when filing. */
 export const TrackComplaint = z.strictObject({

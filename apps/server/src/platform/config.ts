@@ -40,6 +40,8 @@ const Env = z.object({
     .optional(),
   VAFA_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   VAFA_ANON_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** public complaint filings a minute per workspace from devices without a cookie before those must prove work (new devices: three times this) */
+  VAFA_FILING_BURST_LIMIT: z.coerce.number().int().min(1).default(10),
   /** an upload that sends nothing for this long is refused (408) and its partial file deleted */
   VAFA_UPLOAD_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   VAFA_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -114,6 +116,7 @@ export interface Config {
   secretKey: Buffer;
   dbPoolSize: number;
   anonRateLimitPerMinute: number;
+  filingBurstPerMinute: number;
   uploadIdleTimeoutMs: number;
   countExactLimit: number;
   bulkLimit: number;
@@ -153,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secretKey: overrides.secretKey ?? (e.VAFA_SECRET_KEY ? Buffer.from(e.VAFA_SECRET_KEY, 'base64') : instanceKey(dataDir)),
     dbPoolSize: e.VAFA_DB_POOL_SIZE,
     anonRateLimitPerMinute: e.VAFA_ANON_RATE_LIMIT,
+    filingBurstPerMinute: e.VAFA_FILING_BURST_LIMIT,
     uploadIdleTimeoutMs: e.VAFA_UPLOAD_IDLE_SECONDS * 1000,
     countExactLimit: e.VAFA_COUNT_EXACT_LIMIT,
     bulkLimit: e.VAFA_BULK_LIMIT,

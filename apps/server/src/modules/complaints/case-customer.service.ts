@@ -1,5 +1,5 @@
 import type {
-  AcceptCaseResolution, AddCaseInformation, CaseAccess, CustomerCaseAction, CustomerCaseView, Locale, RejectCaseResolution,
+  AcceptCaseResolution, AddCaseFiles, AddCaseInformation, CaseAccess, CustomerCaseAction, CustomerCaseView, Locale, RejectCaseResolution,
 } from '@vafa/contracts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
@@ -10,7 +10,8 @@ import { contactSatisfaction, type ContactSatisfaction } from './case-csat-conta
 import { caseLinkTokenMatches } from './case-link.ts';
 import { caseStatusWords } from './case-status.words.ts';
 import { complaintSettingsOf, recourseText } from './complaint-settings.ts';
-import { survivingCaseId } from './complaint-intake.repo.ts';
+import { attachmentsOf, survivingCaseId } from './complaint-intake.repo.ts';
+import { storeAttachments, type IncomingFile } from './attachments.service.ts';
 import * as repo from './complaint.repo.ts';
 import { applyStep, statusOf, verifies, type LogActor } from './complaint.service.ts';
 import type { ComplaintState } from './sla-clock.ts';
@@ -62,10 +63,18 @@ function customerActions(state: ComplaintState, satisfaction: ContactSatisfactio
 export async function customerCaseView(db: Executor, tenantId: string, row: repo.CaseRow, language: Locale): Promise<CustomerCaseView> {
   const state = row.state as ComplaintState;
   const events = await repo.eventsOf(db, tenantId, row.id);
+  // The names of the files the customer sent, by the message they came with (the content stays with staff).
+  const filesByEvent = new Map<number, string[]>();
+  for (const a of await attachmentsOf(db, tenantId, [row.id])) {
+    if (a.source === 'customer' && a.eventId !== null) filesByEvent.set(a.eventId, [...(filesByEvent.get(a.eventId) ?? []), a.fileName]);
+  }
   const history: CustomerCaseView['history'] = [];
   for (const e of events) {
+    const files = filesByEvent.get(e.id);
     if (e.kind === 'transition' && e.toState) history.push({ at: e.at.toISOString(), kind: 'status', text: caseStatusWords(e.toState as ComplaintState, language).title });
-    else if (e.kind === 'customer_message' && e.actorType === 'customer' && e.note) history.push({ at: e.at.toISOString(), kind: 'your_message', text: e.note });
+    else if (e.kind === 'customer_message' && e.actorType === 'customer' && (e.note || files)) {
+      history.push({ at: e.at.toISOString(), kind: 'your_message', text: e.note ?? '', ...(files ? { files } : {}) });
+    }
     // Staff replies as written; internal notes and imported responses never reach the customer.
     else if (e.kind === 'response' && e.action === 'reply' && e.note) history.push({ at: e.at.toISOString(), kind: 'our_reply', text: e.note });
   }
@@ -98,18 +107,30 @@ export async function viewCustomerCase(db: Executor, secrets: Secrets, input: Ca
  * `complaint.customer_message`. A closed case takes no more: 409 closed_case.
  */
 export async function recordCustomerMessage(
-  tx: Executor, verified: VerifiedCase, message: string, now: Date, details: Record<string, unknown> = {},
-): Promise<repo.CaseRow> {
+  tx: Executor, verified: VerifiedCase, message: string | null, now: Date, details: Record<string, unknown> = {},
+): Promise<repo.CaseRow & { messageEventId: number }> {
   const { tenantId, row } = verified;
   if (row.state === 'closed') throw new Problem(409, 'closed_case', { action: 'add_information', state: 'closed' });
-  await repo.appendEvents(tx, [{
+  const messageEventId = await repo.appendEvent(tx, {
     tenantId, caseId: row.id, at: now, kind: 'customer_message', action: null, fromState: null, toState: null, note: message,
     actorType: 'customer', actorId: null, details: { via: 'tracking_page', ...details },
-  }]);
+  });
   await publishEvents(tx, tenantId, [{ topic: 'complaint.customer_message', payload: { caseId: row.id, customerId: row.customerId, occurredAt: now.toISOString() } }]);
   if (row.state === 'waiting_for_customer') await applyStep(tx, tenantId, row, CUSTOMER, { action: 'customer_replied' }, now);
   else await repo.updateCase(tx, tenantId, row.id, {}, now);
-  return (await repo.findCase(tx, tenantId, row.id))!;
+  return { ...(await repo.findCase(tx, tenantId, row.id))!, messageEventId };
+}
+
+/**
+ * The customer sends files (photos of a receipt, a PDF), with or without a message: one message
+ * on the case carrying them, the files checked by content and stored in the same transaction, so a
+ * refused file (or too many on the case) stores nothing, not even the message.
+ */
+export async function addCaseFiles(tx: Executor, secrets: Secrets, input: AddCaseFiles, files: IncomingFile[], locale: Locale, now = new Date()): Promise<CustomerCaseView> {
+  const verified = await verifyCustomerCase(tx, secrets, input, { lock: true });
+  const row = await recordCustomerMessage(tx, verified, input.message ?? null, now, { attachments: files.length });
+  await storeAttachments(tx, verified.tenantId, row.id, files, { source: 'customer', eventId: row.messageEventId, createdBy: null });
+  return customerCaseView(tx, verified.tenantId, row, input.language ?? locale);
 }
 
 export async function addCaseInformation(tx: Executor, secrets: Secrets, input: AddCaseInformation, locale: Locale, now = new Date()): Promise<CustomerCaseView> {

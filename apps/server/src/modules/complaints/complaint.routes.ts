@@ -1,5 +1,5 @@
 import {
-  AssignComplaint, ComplaintDetailView, ComplaintDetailWithSla, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, FileComplaint, IdParams, OpenComplaint,
+  AssignComplaint, ComplaintDetailView, ComplaintDetailWithSla, ComplaintPage, ComplaintQuery, ComplaintReceipt, ComplaintTrackingView, FileComplaint, FilingRateProblem, IdParams, OpenComplaint,
   AddComplaintNote, ReplyToComplaint, TakeComplaintAction, TrackComplaint,
 } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
@@ -10,11 +10,13 @@ import { caseSla } from './complaint-sla.service.ts';
 import { addComplaintNote, replyToComplaint } from './case-replies.ts';
 import { assignComplaint, getComplaint, listComplaints, openComplaint, takeAction, trackComplaint } from './complaint.service.ts';
 import { PublicFilingCoalescer } from './public-filing.ts';
+import { decoyReceipt, filingGuardFor, isHoneypotFilled } from './public-filing-guard.ts';
 
 export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
   // Concurrent filings of a workspace share a transaction; each is answered once its own has committed.
   const filings = new PublicFilingCoalescer(deps.database);
+  const filingGuard = filingGuardFor(deps);
 
   app.get('/api/complaints', {
     config: { access: 'complaints:read' },
@@ -122,17 +124,21 @@ export function registerComplaintRoutes(app: App, deps: ModuleDeps): void {
   });
 
   app.post('/api/public/complaints', {
-    config: { access: 'public' },
+    // No per-address cap (a shop's tablets and a carrier's NAT share one address): the device limits and the challenge of public-filing-guard.ts instead.
+    config: { access: 'public', rateLimit: false },
     schema: {
       tags: ['complaints'],
       summary: 'A customer files a complaint',
       operationId: 'fileComplaint',
-      description: 'For the workspace named by its slug (404 when there is none). A phone or an e-mail is required: tracking asks for it. Answers the tracking code and the status in the asked language (`language`, else Accept-Language); the case is acknowledged at once.',
+      description: 'For the workspace named by its slug (404 when there is none). A phone or an e-mail is required: tracking asks for it. Answers the tracking code and the status in the asked language (`language`, else Accept-Language); the case is acknowledged at once. With files: POST /api/public/complaints/with-attachments. Abuse defences: `website` must stay empty (a filing that fills it is answered and not stored); a device (the cookie, or `X-Vafa-Device` from a widget) filing often, or a burst of filings from new devices, gets 429 `filing_challenge_required` with `challenge` and `bits`: send again with `proof` = `<challenge>:<n>` where SHA-256 of it starts with `bits` zero bits; past a device\'s hourly cap, 429 `too_many_filings`.',
       problems: [422],
       body: FileComplaint,
-      response: { 201: ComplaintReceipt },
+      response: { 201: ComplaintReceipt, 429: FilingRateProblem },
     },
   }, async (req, reply) => {
+    if (isHoneypotFilled(req.body.website)) return reply.code(201).send(decoyReceipt(req.body.language ?? req.locale));
+    const verdict = filingGuard.check(req, reply, req.body);
+    if (!verdict.ok) return verdict.reply;
     // No Idempotency-Key here: an anonymous write has no actor to key it by (as req.write treats it).
     return reply.code(201).send(await filings.file(req.body, req.locale));
   });

@@ -16,6 +16,7 @@ import { caseNoticeWorker } from './case-notices.ts';
 import { registerComplaintSettingsRoutes } from './complaint-settings.ts';
 import { caseFeedbackSubscriber, caseLoopSubscriber } from './complaint.subscribers.ts';
 import { registerComplaintIntakeRoutes } from './complaint-intake.routes.ts';
+import { registerPublicAttachmentRoutes } from './public-attachments.routes.ts';
 import { EmailIntakeListener } from './email-intake.ts';
 import { takeComplaintSms } from './sms-intake.ts';
 
@@ -42,6 +43,7 @@ export const complaintsModule: VafaModule = {
     registerCaseContextRoutes(app, deps);
     registerComplaintSettingsRoutes(app, deps);
     registerComplaintIntakeRoutes(app, deps);
+    registerPublicAttachmentRoutes(app, deps);
   },
   // Recurring-problem detection (recurrence.ts), the SLA scan, the reports' rollups (complaint-report-rollup.ts).
   jobs: [detectRecurringProblemsJob, slaScanJob, foldReportRollupsJob],
@@ -57,3 +59,5 @@ export const complaintsModule: VafaModule = {
 export { maintainReportRollups } from './complaint-report-rollup.ts';
 // Attachments on a customer's own message (the tracking page's "add information").
 export { readAttachmentUpload, storeAttachments, type IncomingFile } from './attachments.service.ts';
+// The public filing's abuse defences (device limits, proof of work, honeypot), for every public filing path (a widget's too).
+export { filingGuardFor, decoyReceipt, isHoneypotFilled, FILING_LIMITS } from './public-filing-guard.ts';

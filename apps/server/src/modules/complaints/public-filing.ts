@@ -12,6 +12,7 @@ import { eventsInsert, publishEvents } from '../../platform/events/outbox.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import { normalisePhone } from '../customers/index.ts';
 import { findWorkspaceBySlug, workspaceSettings } from '../workspace/index.ts';
+import { storeAttachments, type IncomingFile } from './attachments.service.ts';
 import { nextState } from './case-lifecycle.ts';
 import { caseStatusWords } from './case-status.words.ts';
 import { settingsStampExpression, slaIndexRowsSelect } from './complaint-sla.repo.ts';
@@ -227,4 +228,18 @@ export class PublicFilingCoalescer {
       }
     }
   }
+}
+
+/**
+ * A filing that brings files (photos of a receipt, a PDF): written alone, not grouped, the case and
+ * its files in one transaction, answered after the commit. A file refused by its content, or too
+ * many, refuses the filing: no case is stored without the files it was acknowledged with.
+ */
+export async function fileWithAttachments(database: Database, input: FileComplaint, files: IncomingFile[], locale: Locale): Promise<ComplaintReceipt> {
+  const filing = await prepareFiling(database.db, input, locale);
+  return database.db.transaction(async (tx) => {
+    const [receipt] = await recordFilings(tx, filing.tenantId, [filing]);
+    await storeAttachments(tx, filing.tenantId, filing.row.id, files, { source: 'customer', eventId: null, createdBy: null });
+    return receipt!;
+  });
 }

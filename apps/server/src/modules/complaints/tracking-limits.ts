@@ -50,8 +50,24 @@ const triesPerCode = new TriesPerKey([{ ms: HOUR_MS, max: TRACK_TRIES_PER_CODE_P
 
 function trackedCode(req: FastifyRequest): string {
   const body = req.body as { workspace?: unknown; code?: unknown } | undefined;
-  const parsed = parseTrackingCode(body?.code);
-  return `${String(body?.workspace ?? '')}:${parsed.ok ? parsed.code : String(body?.code ?? '').slice(0, 64)}`;
+  return codeKey(body?.workspace, body?.code);
+}
+
+function codeKey(workspace: unknown, code: unknown): string {
+  const parsed = parseTrackingCode(code);
+  return `${String(workspace ?? '')}:${parsed.ok ? parsed.code : String(code ?? '').slice(0, 64)}`;
+}
+
+/**
+ * The per-code limits for a route that learns the code only from its body's parts (an upload):
+ * counts the try against the same budget as tracking's, and throws 429 when it is spent.
+ */
+export function limitTriesOnCode(reply: FastifyReply, workspace: unknown, code: unknown): void {
+  const wait = triesPerCode.take(codeKey(workspace, code));
+  if (wait > 0) {
+    reply.header('retry-after', String(wait));
+    throw new Problem(429, 'rate_limited');
+  }
 }
 
 /** The per-code limits of tracking and of the customer's case routes, as a preHandler. */

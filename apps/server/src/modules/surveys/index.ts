@@ -48,5 +48,8 @@ export { isTopTwo } from './metrics/index.ts';
 export {
   answerCaseCsat, caseCsatQuestion, createCaseCsatSurvey, inviteAfterCase, surveyExists, type CaseCsatQuestion, type CaseSurveyOutcome,
 } from './case-csat.ts';
+// The public answer path's abuse defences (device cookie, proof of work), reused by the public complaint form.
+export { deviceOf, SubmissionGuard, type Device, type GuardLimits } from './response-abuse.ts';
+export { DEVICE_COOKIE, keepDevice } from './response-page.routes.ts';
 // The survey of a response, for a complaint case opened by it (response-origin.ts).
 export { responseOrigin } from './response-origin.ts';

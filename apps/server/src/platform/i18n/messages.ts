@@ -934,6 +934,17 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'تعداد فایل‌ها زیاد است: حداکثر {max} فایل را می‌توان اینجا پیوست کرد.',
     ar: 'عدد الملفات كبير جدًا: يمكن إرفاق {max} ملفات على الأكثر هنا.',
   },
+  // The public complaint form's abuse defences (complaints/public-filing-guard.ts).
+  too_many_filings: {
+    en: 'Many complaints came from this device. Please try again a little later.',
+    fa: 'شکایت‌های زیادی از این دستگاه رسیده است. کمی بعد دوباره امتحان کنید.',
+    ar: 'وصلت شكاوى كثيرة من هذا الجهاز. حاول مرة أخرى بعد قليل.',
+  },
+  filing_challenge_required: {
+    en: 'Complaints are arriving unusually fast. Solve the attached proof-of-work challenge and send again with its proof.',
+    fa: 'شکایت‌ها به‌طور غیرعادی تند می‌رسند. چالش اثبات کار پیوست را حل کنید و با اثبات آن دوباره بفرستید.',
+    ar: 'تصل الشكاوى بسرعة غير معتادة. حُلّ تحدي إثبات العمل المرفق وأرسل مرة أخرى مع إثباته.',
+  },
   merge_into_itself: {
     en: 'A complaint cannot be merged into itself. Choose the other case.',
     fa: 'یک شکایت را نمی‌توان با خودش ادغام کرد. پرونده‌ی دیگر را انتخاب کنید.',
