@@ -65,6 +65,8 @@ export async function startVafa(options: { customers?: number; env?: Record<stri
       VAFA_DATA_DIR: dataDir,
       VAFA_DEMO: 'true',
       VAFA_DEMO_CUSTOMERS: String(options.customers ?? 40),
+      // Each file makes the programs and cases it tests (an active demo program would be a second one).
+      VAFA_DEMO_PROGRAMS: 'false',
       PORT: String(port),
       HOST: '127.0.0.1',
       // Every page load fetches a few public files (index.html, hashed assets); tests load many.

@@ -19,6 +19,8 @@ const Env = z.object({
   VAFA_ROLE: ProcessRole.default('all'),
   VAFA_DEMO: z.enum(['true', 'false']).default('true'),
   VAFA_DEMO_CUSTOMERS: z.coerce.number().int().min(0).max(100_000).default(300),
+  /** the demo's loyalty program and complaint cases (the browser tests turn them off: they make their own) */
+  VAFA_DEMO_PROGRAMS: z.enum(['true', 'false']).default('true'),
   /** where customers and providers reach this instance (unsubscribe links, SMS status callbacks); default http://localhost:<PORT> */
   VAFA_PUBLIC_URL: z.string().url().optional(),
   /** single sign-on through one OpenID Connect provider for the whole instance (see `oidcProvider`) */
@@ -108,6 +110,7 @@ export interface Config {
   role: ProcessRole;
   demo: boolean;
   demoCustomers: number;
+  demoPrograms: boolean;
   /** as configured; messaging uses `publicBaseUrl(config)`, which defaults it */
   publicUrl: string | undefined;
   /** the instance's single sign-on provider, when VAFA_OIDC_ISSUER is set */
@@ -151,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     role: e.VAFA_ROLE,
     demo: e.VAFA_DEMO === 'true',
     demoCustomers: e.VAFA_DEMO_CUSTOMERS,
+    demoPrograms: e.VAFA_DEMO_PROGRAMS === 'true',
     publicUrl: e.VAFA_PUBLIC_URL,
     oidc: oidcProvider(e),
     secretKey: overrides.secretKey ?? (e.VAFA_SECRET_KEY ? Buffer.from(e.VAFA_SECRET_KEY, 'base64') : instanceKey(dataDir)),

@@ -5,6 +5,7 @@ import { seedDemoSurveys, type DemoSurveyCustomer } from '../surveys/index.ts';
 import { addMember } from '../team/index.ts';
 import { createApiKey } from './api-key.service.ts';
 import { generateDemoWorkspace, type DemoCustomer } from './demo-data.ts';
+import { seedDemoPrograms, type DemoMember } from './demo-programs.ts';
 import { countWorkspaces } from './workspace.repo.ts';
 import { createWorkspace } from './workspace.service.ts';
 
@@ -58,6 +59,7 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
   const events: Record<string, unknown>[] = [];
   const returns: { customerId: string; returnedAt: string }[] = [];
   const respondents: DemoSurveyCustomer[] = [];
+  const members: DemoMember[] = [];
   for (const customer of demo.customers) {
     const res = await vafa.http.inject({
       method: 'POST',
@@ -83,6 +85,7 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
     }
     events.push(...touchpointsOf(customer));
     respondents.push({ id: res.json<{ id: string }>().id, language: customer.language });
+    members.push({ id: res.json<{ id: string }>().id, customer });
     const returned = customer.orders.filter((o) => o.returnedAt).map((o) => o.returnedAt!).sort().at(-1);
     if (returned) returns.push({ customerId: res.json<{ id: string }>().id, returnedAt: returned });
   }
@@ -91,6 +94,8 @@ export async function seedDemoWorkspace(vafa: Vafa, log: Logger): Promise<Seeded
     if (res.statusCode !== 200) log.warn({ status: res.statusCode, body: res.body.slice(0, 500) }, 'demo touchpoints were not recorded');
   }
   await seedDemoEngagement(vafa, headers, log, returns);
+  // Before the surveys, so that their answers earn the program's points for answering.
+  if (vafa.config.demoPrograms) await seedDemoPrograms(vafa.http, headers, members, new Date(), log);
   // A live NPS and a post-purchase CSAT survey with answers over the last 90 days.
   const surveys = await seedDemoSurveys(database, tenantId, { customers: respondents, responses: Math.min(300, respondents.length), now: new Date(), seed: 1404 });
   if (surveys.responses < Math.min(300, respondents.length)) log.warn({ saved: surveys.responses }, 'some demo survey answers were not saved');

@@ -5,7 +5,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
-import { formatInstant, formatNumber } from '../../lib/format.ts';
+import { formatInstant, formatNumber, localiseDigits } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/hooks.ts';
 import { DataTable, SearchIcon, Select, TextField, UserText, UsersIcon, type DataTableColumn } from '../../ui/index.ts';
 import { loyaltyApi, loyaltyKeys } from './api.ts';
@@ -55,7 +55,7 @@ export default function MembersPage() {
       id: 'name', header: t('loyalty.members.name'), isPrimary: true,
       cell: (m) => <UserText>{m.name ?? t('loyalty.members.noName')}</UserText>,
     },
-    { id: 'phone', header: t('loyalty.members.phone'), cell: (m) => (m.phone ? <bdi dir="ltr">{m.phone}</bdi> : t('common.none')) },
+    { id: 'phone', header: t('loyalty.members.phone'), cell: (m) => (m.phone ? <bdi dir="ltr">{localiseDigits(m.phone, prefs.digits)}</bdi> : t('common.none')) },
     { id: 'available', header: t('loyalty.members.available'), align: 'end', cell: (m) => <span className="num">{points(m.available)}</span> },
     { id: 'pending', header: t('loyalty.members.pending'), align: 'end', cell: (m) => <span className="num">{points(m.pending)}</span> },
     {
