@@ -59,7 +59,7 @@ describe('loyalty action rules in the program editor', { timeout: 900_000 }, () 
     assert.equal(await review.getByLabel(fa['loyalty.actions.attribute'], { exact: true }).inputValue(), 'rating');
     assert.equal(await review.getByLabel(fa['loyalty.actions.value'], { exact: true }).inputValue(), '۴');
     const sentence = [
-      fill(fa['loyalty.actions.sentence.points'], { points: '۲۰' }), fill(fa['loyalty.actions.sentence.gte'], { value: '۴' }),
+      fill(fa['loyalty.actions.sentence.points'], { points: '۲۰' }), fill(fa['loyalty.actions.sentence.gte'], { attribute: 'rating', value: '۴' }),
       fill(fa['loyalty.actions.sentence.perDay'], { count: '۱' }), fa['loyalty.actions.sentence.qualifying'],
     ].join(fa['loyalty.actions.sentence.joiner']);
     assert.equal(await review.getByTestId('action-rule-sentence').innerText(), sentence);

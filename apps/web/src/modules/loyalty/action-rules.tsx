@@ -2,12 +2,16 @@
 // an action the shop reports under a key of the workspace's choosing), with its points, an
 // optional condition on the event's attributes, caps per day and per period, and whether the
 // points count for tiers; a sentence under each says what the rule gives, in the reader's words.
+import { Fragment, type ReactNode } from 'react';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
 import { formatNumber, localiseDigits } from '../../lib/format.ts';
 import { Button, Checkbox, PlusIcon, Select, TextField } from '../../ui/index.ts';
 import { ACTION_TYPES, CONDITION_OPS, actionRulesOf, newActionDraft, type ActionDraft, type ActionType, type ConditionOp } from './action-draft.ts';
 import './action-rules.css';
+
+/** Stands for the attribute in a sentence until it is put in its own isolate (an invisible separator, never typed). */
+const ATTRIBUTE_MARK = '\u2063';
 
 export function ActionRules({ rows, onChange, err }: { rows: ActionDraft[]; onChange: (rows: ActionDraft[]) => void; err: (path: string) => string | undefined }) {
   const t = useT();
@@ -76,20 +80,27 @@ export function ActionRules({ rows, onChange, err }: { rows: ActionDraft[]; onCh
   );
 }
 
-/** "A review with rating at least 4 earns 20 points (× the member's tier), at most 1 a day." — or nothing while it cannot be read. */
+/** "Earns 20 points, when rating is at least 4, at most 1 a day, counts for tiers" — or nothing while the rule cannot be read. */
 function RuleSentence({ rule, prefs }: { rule: ActionDraft; prefs: ReturnType<typeof usePrefs> }) {
   const t = useT();
   const { rules, errors } = actionRulesOf([rule]);
   const r = rules[0];
   if (!r || Object.keys(errors).length > 0) return null;
   const n = (v: number) => formatNumber(v, prefs);
-  const parts = [t('loyalty.actions.sentence.points', { points: n(r.points) })];
+  const parts: ReactNode[] = [t('loyalty.actions.sentence.points', { points: n(r.points) })];
   if (r.condition) {
     const value = r.condition.value === undefined ? '' : typeof r.condition.value === 'number' ? n(r.condition.value) : localiseDigits(r.condition.value, prefs.digits);
-    parts.push(t(`loyalty.actions.sentence.${r.condition.op}`, { value }));
+    // The attribute is the shop's own name for it (Latin, as sent): set apart, not translated.
+    const [before = '', after = ''] = t(`loyalty.actions.sentence.${r.condition.op}`, { value, attribute: ATTRIBUTE_MARK }).split(ATTRIBUTE_MARK);
+    parts.push(<>{before}<bdi dir="ltr" translate="no">{r.condition.attribute}</bdi>{after}</>);
   }
   if (r.perDay) parts.push(t('loyalty.actions.sentence.perDay', { count: n(r.perDay) }));
   if (r.perPeriod) parts.push(t('loyalty.actions.sentence.perPeriod', { count: n(r.perPeriod.count), days: n(r.perPeriod.days) }));
   parts.push(t(r.qualifying === false ? 'loyalty.actions.sentence.notQualifying' : 'loyalty.actions.sentence.qualifying'));
-  return <p className="field-description action-rule-sentence" data-testid="action-rule-sentence">{parts.join(t('loyalty.actions.sentence.joiner'))}</p>;
+  const joiner = t('loyalty.actions.sentence.joiner');
+  return (
+    <p className="field-description action-rule-sentence" data-testid="action-rule-sentence">
+      {parts.map((part, i) => <Fragment key={i}>{i > 0 && joiner}{part}</Fragment>)}
+    </p>
+  );
 }
