@@ -20,8 +20,7 @@ import { CustomerCharityShare } from './customer-charity-share.tsx';
 import { CustomerCredit } from './customer-credit.tsx';
 import { TransferDialog } from './customer-transfer.tsx';
 import { newIdempotencyKey, partnerLineNames, signedPoints } from './loyalty-format.ts';
-import { EntryEventCause } from './entry-cause.tsx';
-import { EntryEventCause } from './entry-cause.tsx';
+import { EntryEventCause, entryNote } from './entry-cause.tsx';
 import './loyalty.css';
 
 type Change = 'earn' | 'redeem';
@@ -134,12 +133,11 @@ function History({ customerId, canReverse }: { customerId: string; canReverse: b
                 {/* A repayment of owed points is the system's entry: its reason is a code, said in the reader's words. */}
                 {e.partner && <PartnerLine link={e.partner} />}
                 <EntryEventCause source={e.source} />
-                <EntryEventCause source={e.source} />
                 {/* A transfer received is the giver's entry: link to the giver. */}
                 {e.kind === 'transfer' && e.customerId !== null && e.customerId !== customerId && (
                   <Link href={`/customers/${e.customerId}`} data-testid="loyalty-transfer-from">{t('loyalty.transfer.from')}</Link>
                 )}
-                {e.reason === 'negative_balance_repaid' ? <span>{t('loyalty.member.owedRepaid')}</span> : e.reason && <UserText>{e.reason}</UserText>}
+                {e.reason === 'negative_balance_repaid' ? <span>{t('loyalty.member.owedRepaid')}</span> : entryNote(e) && <UserText>{entryNote(e)}</UserText>}
                 <span className="muted loyalty-entry-meta">
                   {formatInstant(e.createdAt, prefs)}
                   {e.reversedByEntryId !== null && <> · {t('loyalty.member.reversed')}</>}
