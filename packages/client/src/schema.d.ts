@@ -9446,7 +9446,7 @@ export interface components {
         LoyaltyEntryInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -9464,7 +9464,7 @@ export interface components {
         LoyaltyEntryDetailInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -10720,7 +10720,7 @@ export interface components {
         MemberHistoryItemInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
             /** @enum {string} */
             cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid" | "transfer" | "merged_record" | "review";
             reference: string | null;
@@ -11714,7 +11714,7 @@ export interface components {
         LoyaltyHistoryEntryInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -11863,7 +11863,7 @@ export interface components {
         LoyaltyLedgerEntryInput: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
             /** Format: date-time */
             createdAt: string;
             customerId: string | null;
@@ -16214,7 +16214,7 @@ export interface components {
         LoyaltyEntry: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -16232,7 +16232,7 @@ export interface components {
         LoyaltyEntryDetail: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -17490,7 +17490,7 @@ export interface components {
         MemberHistoryItem: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
             /** @enum {string} */
             cause: "order" | "order_return" | "survey" | "complaint_goodwill" | "referral" | "birthday" | "program_event" | "granted" | "unlocked" | "expired" | "redeemed" | "checkout_hold" | "checkout" | "hold_released" | "donation" | "correction" | "owed_repaid" | "transfer" | "merged_record" | "review";
             reference: string | null;
@@ -18484,7 +18484,7 @@ export interface components {
         LoyaltyHistoryEntry: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
             customerId: string | null;
             reason: string | null;
             externalId: string | null;
@@ -18633,7 +18633,7 @@ export interface components {
         LoyaltyLedgerEntry: {
             id: number;
             /** @enum {string} */
-            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+            kind: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
             /** Format: date-time */
             createdAt: string;
             customerId: string | null;
@@ -29450,7 +29450,7 @@ export interface operations {
             query?: {
                 customerId?: string;
                 account?: "issuance" | "redemptions" | "breakage" | "charity_payable" | "partner_payable" | "qualifying_issuance" | "pending" | "available" | "qualifying" | "held" | "write_off" | "owed";
-                kind?: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer";
+                kind?: "earn" | "unlock" | "redeem" | "expire" | "reversal" | "adjust" | "hold" | "capture" | "release" | "donate" | "transfer" | "merge";
                 from?: string;
                 to?: string;
                 cursor?: string;

@@ -12,7 +12,7 @@ const Points = z.number().int().min(1).max(LOYALTY_POINTS_MAX);
 /** Why points moved, as people will read it in the member's history. */
 const Reason = z.string().trim().min(1).max(300).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 
-export const LoyaltyEntryKind = z.enum(['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate', 'transfer']);
+export const LoyaltyEntryKind = z.enum(['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate', 'transfer', 'merge']);
 export type LoyaltyEntryKind = z.infer<typeof LoyaltyEntryKind>;
 export const LoyaltyAccountKind = z.enum([
   'issuance', 'redemptions', 'breakage', 'charity_payable', 'partner_payable', 'qualifying_issuance', 'pending', 'available', 'qualifying', 'held',

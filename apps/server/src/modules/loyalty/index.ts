@@ -1,4 +1,8 @@
 import type { VafaModule } from '../../platform/module.ts';
+import { registerCustomerDataExporter, registerEraseHook, registerMergeHook } from '../customers/index.ts';
+import { eraseMemberLoyalty } from './member-erasure.service.ts';
+import { exportCustomerLoyalty } from './member-export.ts';
+import { mergeMemberLoyalty } from './member-merge.service.ts';
 import { birthdayPointsJob } from './birthday-points.ts';
 import { expiryNoticesJob } from './expiry-notices.ts';
 import { expireInactiveJob } from './inactivity-expiry.ts';
@@ -34,6 +38,12 @@ import { actionEventsSubscriber } from './customer-events.subscribers.ts';
  * earning, spending, reversals, the due work (unlocks, expiries) and `verify`. Programs, tiers,
  * rewards, partners and the member portal build on it. This is the only file other modules import.
  */
+// A customer's merge, erasure and data export reach their loyalty, in the customers module's transaction
+// (member-merge.service.ts, member-erasure.service.ts, member-export.ts).
+registerMergeHook((tx, tenantId, sourceId, targetId) => mergeMemberLoyalty(tx, tenantId, sourceId, targetId));
+registerEraseHook((tx, tenantId, customerId, former) => eraseMemberLoyalty(tx, tenantId, customerId, former));
+registerCustomerDataExporter('loyalty', exportCustomerLoyalty);
+
 export const loyaltyModule: VafaModule = {
   name: 'loyalty',
   registerRoutes(app, deps) {

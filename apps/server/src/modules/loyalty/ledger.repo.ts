@@ -41,7 +41,10 @@ export async function lockMember(tx: Executor, tenantId: string, customerId: str
     customer_id: string; available: number; pending: number; qualifying: number; due_unlock: boolean; due_expiry: boolean;
     merged_into: string | null; erased_at: string | null;
   }>(sql`
-    SELECT m.customer_id, m.available, m.pending, m.qualifying, c.merged_into, c.erased_at,
+    SELECT m.customer_id, m.available, m.pending, m.qualifying,
+      -- The member row's own marks first: after waiting for a merge's or an erasure's lock this row is
+      -- read as they left it, the customer's row as it was when the statement began.
+      coalesce(m.merged_into, c.merged_into) AS merged_into, coalesce(m.erased_at, c.erased_at) AS erased_at,
       EXISTS (SELECT 1 FROM loyalty_lots l WHERE l.tenant_id = m.tenant_id AND l.customer_id = m.customer_id AND l.remaining > 0
               AND l.pending_until <= ${now.toISOString()}::timestamptz AND l.unlocked_at IS NULL) AS due_unlock,
       EXISTS (SELECT 1 FROM loyalty_lots l WHERE l.tenant_id = m.tenant_id AND l.customer_id = m.customer_id AND l.remaining > 0

@@ -22,7 +22,7 @@ const QUALIFYING_ACCOUNT_KINDS: readonly AccountKind[] = ['qualifying', 'qualify
 const QUALIFYING_KINDS = QUALIFYING_ACCOUNT_KINDS.map((k) => `'${k}'`).join(', ');
 export const unitOf = (kind: AccountKind): 'points' | 'qualifying' => (QUALIFYING_ACCOUNT_KINDS.includes(kind) ? 'qualifying' : 'points');
 
-export const ENTRY_KINDS = ['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate', 'transfer'] as const;
+export const ENTRY_KINDS = ['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate', 'transfer', 'merge'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 const quoted = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -43,10 +43,20 @@ export const loyaltyMembers = pgTable(
     qualifying: bigint('qualifying', { mode: 'number' }).notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The customer was merged into this survivor and its points moved there (member-merge.service.ts).
+     * Kept on the member row, not only on the customer's, because the member row is what a write
+     * locks: a write that waited on the merge's lock reads this column as the merge left it.
+     */
+    mergedInto: uuid('merged_into'),
+    /** The customer was erased and its points forfeited (member-erasure.service.ts); as `merged_into`, read under the member's lock. */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.customerId] }),
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
+    // The records merged into a survivor (their program history counts toward its tiers, tiers.service.ts measure).
+    index('loyalty_members_merged_idx').on(t.tenantId, t.mergedInto).where(sql`merged_into IS NOT NULL`),
     // No overdraft: a program that allows a negative balance will say so in a later migration.
     check('loyalty_members_not_negative', sql`${t.available} >= 0 AND ${t.pending} >= 0 AND ${t.qualifying} >= 0`),
   ],

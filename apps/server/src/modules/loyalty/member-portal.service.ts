@@ -128,6 +128,7 @@ export function entryCause(entry: Pick<LoyaltyEntryView, 'kind' | 'source' | 'ex
     case 'donate': return 'donation';
     case 'reversal': return 'correction';
     case 'transfer': return 'transfer';
+    case 'merge': return 'merged_record';
   }
 }
 

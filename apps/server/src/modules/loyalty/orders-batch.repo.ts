@@ -48,14 +48,15 @@ export async function lockBatchMembers(
   const at = now.toISOString();
   const { rows } = await tx.execute<{ customer_id: string; merged_into: string | null; erased_at: string | null; due: boolean }>(sql`
     WITH locked AS MATERIALIZED (
-      SELECT m.tenant_id, m.customer_id FROM unnest(${sql.param([...customerIds].sort())}::uuid[]) WITH ORDINALITY AS x(id, n)
+      SELECT m.tenant_id, m.customer_id, m.merged_into, m.erased_at FROM unnest(${sql.param([...customerIds].sort())}::uuid[]) WITH ORDINALITY AS x(id, n)
       CROSS JOIN LATERAL (
-        SELECT tenant_id, customer_id FROM loyalty_members WHERE tenant_id = ${tenantId} AND customer_id = x.id
+        SELECT tenant_id, customer_id, merged_into, erased_at FROM loyalty_members WHERE tenant_id = ${tenantId} AND customer_id = x.id
         FOR NO KEY UPDATE ${locked === 'skip' ? sql`SKIP LOCKED` : sql``}
       ) m
       ORDER BY x.n
     )
-    SELECT l.customer_id, c.merged_into, c.erased_at, EXISTS (
+    -- The member row's marks (a merge or erasure that held the lock) first, as lockMember reads them.
+    SELECT l.customer_id, coalesce(l.merged_into, c.merged_into) AS merged_into, coalesce(l.erased_at, c.erased_at) AS erased_at, EXISTS (
         SELECT 1 FROM loyalty_lots lot WHERE lot.tenant_id = l.tenant_id AND lot.customer_id = l.customer_id AND lot.remaining > 0
           AND ((lot.pending_until <= ${at}::timestamptz AND lot.unlocked_at IS NULL) OR lot.expires_at <= ${at}::timestamptz)) AS due
     FROM locked l JOIN ${customers} c ON c.tenant_id = l.tenant_id AND c.id = l.customer_id`);

@@ -77,12 +77,14 @@ export interface OpenSpan {
 export async function measure(db: Executor, tenantId: string, programId: string, customerId: string, basis: LoyaltyTierSettings['basis'], span: OpenSpan, timeZone: string): Promise<number> {
   const from = span.from.toISOString();
   const to = span.to?.toISOString() ?? null;
+  // The member and the records merged into it: a merge moves their points, their history stays theirs (member-merge.service.ts).
+  const holders = sql`(SELECT ${customerId}::uuid UNION ALL SELECT customer_id FROM loyalty_members WHERE tenant_id = ${tenantId} AND merged_into = ${customerId})`;
   if (basis === 'qualifying_points') {
     const { rows: [row] } = await db.execute<{ total: string }>(sql`
       SELECT coalesce(sum(p.amount), 0) AS total FROM loyalty_entries e
       JOIN loyalty_postings p ON p.tenant_id = e.tenant_id AND p.entry_id = e.id
       JOIN loyalty_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id AND a.kind = 'qualifying' AND a.customer_id = e.customer_id
-      WHERE e.tenant_id = ${tenantId} AND e.customer_id = ${customerId}
+      WHERE e.tenant_id = ${tenantId} AND e.customer_id IN ${holders}
         AND e.created_at >= ${from}::timestamptz AND (${to}::timestamptz IS NULL OR e.created_at < ${to}::timestamptz)
         AND (e.idempotency_key LIKE ${`earn:program:${programId}:%`} OR e.idempotency_key LIKE ${`return:program:${programId}:%`})`);
     return Math.max(0, Number(row?.total ?? 0));
@@ -90,7 +92,7 @@ export async function measure(db: Executor, tenantId: string, programId: string,
   // The awards' member-and-day index finds the program's orders of the member; the instants decide.
   const fromDay = localIsoDay(span.from, timeZone);
   const toDay = span.to ? localIsoDay(span.to, timeZone) : null;
-  const where = sql`w.tenant_id = ${tenantId} AND w.program_id = ${programId} AND w.customer_id = ${customerId} AND w.source_key LIKE 'order:%'
+  const where = sql`w.tenant_id = ${tenantId} AND w.program_id = ${programId} AND w.customer_id IN ${holders} AND w.source_key LIKE 'order:%'
     AND w.day >= ${fromDay}::date AND (${toDay}::date IS NULL OR w.day <= ${toDay}::date)
     AND w.created_at >= ${from}::timestamptz AND (${to}::timestamptz IS NULL OR w.created_at < ${to}::timestamptz)`;
   const orders = sql`loyalty_awards w JOIN loyalty_orders o ON o.tenant_id = w.tenant_id AND o.program_id = w.program_id AND o.external_id = substr(w.source_key, 7)`;

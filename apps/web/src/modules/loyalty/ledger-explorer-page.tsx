@@ -18,7 +18,7 @@ import { LoyaltyScreensNav } from './loyalty-screens-nav.tsx';
 import './loyalty-reports.css';
 
 const ANY = '_any';
-const KINDS: LoyaltyEntryKind[] = ['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate', 'transfer'];
+const KINDS: LoyaltyEntryKind[] = ['earn', 'unlock', 'redeem', 'expire', 'reversal', 'adjust', 'hold', 'capture', 'release', 'donate', 'transfer', 'merge'];
 const ACCOUNTS: LoyaltyAccountKind[] = [
   'issuance', 'redemptions', 'breakage', 'charity_payable', 'partner_payable', 'write_off', 'available', 'pending', 'held', 'owed', 'qualifying', 'qualifying_issuance',
 ];
