@@ -17,6 +17,8 @@ import { complaintsApi, type Action, type ComplaintDetail, type Sla } from './ap
 import { formatBusinessMinutes, remainingNow } from './complaint-format.ts';
 import { CaseComposer } from './case-composer.tsx';
 import { CaseThread } from './case-thread.tsx';
+import { CaseLoyaltyCard } from './case-loyalty.tsx';
+import { CaseSurveyOrigin } from './case-survey-origin.tsx';
 import { assignable, useMembers, useRootCauses } from './complaint-hooks.ts';
 import { canManageComplaints, canWorkComplaints, ChannelName, SeverityBadge, SlaTimer, StateBadge, TrackingCode, useNow } from './complaint-parts.tsx';
 import './complaints.css';
@@ -69,6 +71,7 @@ export default function ComplaintPage({ id }: { id: string }) {
               {c.resolutionSummary && <><dt>{t('complaints.resolutionSummary')}</dt><dd><UserText>{c.resolutionSummary}</UserText></dd></>}
             </dl>
           </section>
+          <CaseSurveyOrigin complaint={c} />
           <CaseThread complaint={c} canWork={canWorkComplaints(session.role)} canMerge={canManageComplaints(session.role)} />
           {canWorkComplaints(session.role) && <CaseComposer complaint={c} />}
           <section className="card" aria-labelledby="cc-log">
@@ -94,6 +97,7 @@ export default function ComplaintPage({ id }: { id: string }) {
           <SlaCard complaint={c} />
           {canManageComplaints(session.role) && c.state !== 'closed' && <AssignCard complaint={c} />}
           <CustomerCard complaint={c} />
+          <CaseLoyaltyCard complaint={c} />
         </div>
       </div>
     </div>
