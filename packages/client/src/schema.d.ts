@@ -2522,7 +2522,7 @@ export interface paths {
         put?: never;
         /**
          * A customer files a complaint
-         * @description For the workspace named by its slug (404 when there is none). A phone or an e-mail is required: tracking asks for it. Answers the tracking code and the status in the asked language (`language`, else Accept-Language); the case is acknowledged at once.
+         * @description For the workspace named by its slug (404 when there is none). A phone or an e-mail is required: tracking asks for it. Answers the tracking code and the status in the asked language (`language`, else Accept-Language); the case is acknowledged at once. With files: POST /api/public/complaints/with-attachments. Abuse defences: `website` must stay empty (a filing that fills it is answered and not stored); a device (the cookie, or `X-Vafa-Device` from a widget) filing often, or a burst of filings from new devices, gets 429 `filing_challenge_required` with `challenge` and `bits`: send again with `proof` = `<challenge>:<n>` where SHA-256 of it starts with `bits` zero bits; past a device's hourly cap, 429 `too_many_filings`.
          */
         post: operations["fileComplaint"];
         delete?: never;
@@ -3279,6 +3279,66 @@ export interface paths {
         head?: never;
         /** Turn complaint intake by e-mail or SMS on or off; set the thread window */
         patch: operations["updateComplaintIntakeSettings"];
+        trace?: never;
+    };
+    "/api/public/complaints/form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public complaint form's device and challenge
+         * @description Sets the device cookie (a widget keeps `device` and sends it back as `X-Vafa-Device`) and answers a proof-of-work challenge when this device's next filing on the workspace would have to prove work (send `proof` = `<challenge>:<n>`, where SHA-256 of it starts with `bits` zero bits). Normally null.
+         */
+        get: operations["openComplaintForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/complaints/with-attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A customer files a complaint with files
+         * @description The public form's filing (as POST /api/public/complaints, its fields as form fields) with 1 to 5 `files` parts, each at most 10 MiB, checked by their content, not their names: JPEG, PNG, WebP, GIF, PDF and plain UTF-8 text are kept; programs, archives, HTML, SVG and anything else are refused with 422 `attachment_type_refused`, one too large with 413 `attachment_too_large`, a body cut short with 400 `multipart_malformed`; a case holds at most 50 files (422 `too_many_attachments`). Nothing of a refused upload is kept. The case and its files are stored together, and the receipt is answered only after both are. Held to the same device limits and challenge (429 `filing_challenge_required`, `too_many_filings`); no per-address cap.
+         */
+        post: operations["fileComplaintWithAttachments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/complaints/case/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer sends files to their complaint
+         * @description From the tracking page: the tracking code and its proof (`verification` or `token`, as for tracking; a miss is 404 `complaint_not_found`) and an optional `message` as form fields, with 1 to 5 `files` parts, each at most 10 MiB, checked by their content, not their names: JPEG, PNG, WebP, GIF, PDF and plain UTF-8 text are kept; programs, archives, HTML, SVG and anything else are refused with 422 `attachment_type_refused`, one too large with 413 `attachment_too_large`, a body cut short with 400 `multipart_malformed`; a case holds at most 50 files (422 `too_many_attachments`). Nothing of a refused upload is kept. Logged on the case as the customer's message (a case waiting for the customer resumes); 409 `closed_case` on a closed case. Counted against tracking's limits per address and per code.
+         */
+        post: operations["addComplaintFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/loyalty/members/{customerId}": {
@@ -8535,6 +8595,8 @@ export interface components {
             description: string;
             /** @enum {string} */
             language?: "fa" | "ar" | "en";
+            website?: string;
+            proof?: string;
         };
         ComplaintReceiptInput: {
             trackingCode: string;
@@ -8545,6 +8607,29 @@ export interface components {
                 title: string;
                 detail: string;
             };
+        };
+        PublicComplaintFilingFormInput: {
+            device: string;
+            challenge: {
+                value: string;
+                bits: number;
+            } | null;
+        };
+        FilingRateProblemInput: {
+            type: string;
+            title: string;
+            status: number;
+            code: string;
+            detail: string;
+            instance?: string;
+            errors?: {
+                field: string;
+                code: string;
+                message: string;
+                existingId?: string;
+            }[];
+            challenge?: string;
+            bits?: number;
         };
         TrackComplaintInput: {
             workspace: string;
@@ -8943,6 +9028,15 @@ export interface components {
             language?: "fa" | "ar" | "en";
             message: string;
         };
+        AddComplaintFilesInput: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            message?: string;
+        };
         AcceptComplaintResolutionInput: {
             workspace: string;
             code: string;
@@ -8992,6 +9086,7 @@ export interface components {
                 /** @enum {string} */
                 kind: "status" | "your_message" | "our_reply";
                 text: string;
+                files?: string[];
             }[];
             satisfaction: {
                 points: number;
@@ -15302,6 +15397,8 @@ export interface components {
             description: string;
             /** @enum {string} */
             language?: "fa" | "ar" | "en";
+            website?: string;
+            proof?: string;
         };
         ComplaintReceipt: {
             trackingCode: string;
@@ -15312,6 +15409,29 @@ export interface components {
                 title: string;
                 detail: string;
             };
+        };
+        PublicComplaintFilingForm: {
+            device: string;
+            challenge: {
+                value: string;
+                bits: number;
+            } | null;
+        };
+        FilingRateProblem: {
+            type: string;
+            title: string;
+            status: number;
+            code: string;
+            detail: string;
+            instance?: string;
+            errors?: {
+                field: string;
+                code: string;
+                message: string;
+                existingId?: string;
+            }[];
+            challenge?: string;
+            bits?: number;
         };
         TrackComplaint: {
             workspace: string;
@@ -15711,6 +15831,15 @@ export interface components {
             language?: "fa" | "ar" | "en";
             message: string;
         };
+        AddComplaintFiles: {
+            workspace: string;
+            code: string;
+            verification?: string;
+            token?: string;
+            /** @enum {string} */
+            language?: "fa" | "ar" | "en";
+            message?: string;
+        };
         AcceptComplaintResolution: {
             workspace: string;
             code: string;
@@ -15760,6 +15889,7 @@ export interface components {
                 /** @enum {string} */
                 kind: "status" | "your_message" | "our_reply";
                 text: string;
+                files?: string[];
             }[];
             satisfaction: {
                 points: number;
@@ -26442,6 +26572,131 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    openComplaintForm: {
+        parameters: {
+            query: {
+                workspace: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicComplaintFilingForm"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    fileComplaintWithAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the files, each as a part named `files`
+                     */
+                    file: Blob;
+                    /** @description the workspace's slug */
+                    workspace: string;
+                    /** @description the complainant's name */
+                    name: string;
+                    /** @description a phone (this or email) */
+                    phone?: string;
+                    /** @description an e-mail (this or phone) */
+                    email?: string;
+                    /** @description a category */
+                    category?: string;
+                    /** @description what happened */
+                    description: string;
+                    /** @description fa, ar or en */
+                    language?: string;
+                    /** @description leave empty */
+                    website?: string;
+                    /** @description the proof of work, when asked */
+                    proof?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintReceipt"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    addComplaintFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the files, each as a part named `files`
+                     */
+                    file: Blob;
+                    /** @description the workspace's slug */
+                    workspace: string;
+                    /** @description the tracking code */
+                    code: string;
+                    /** @description the phone's last 4 digits or the e-mail */
+                    verification?: string;
+                    /** @description the tracking link's token */
+                    token?: string;
+                    /** @description fa, ar or en */
+                    language?: string;
+                    /** @description a message sent with the files */
+                    message?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerComplaintCase"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getLoyaltyBalance: {
