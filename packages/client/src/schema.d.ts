@@ -2009,7 +2009,7 @@ export interface paths {
         };
         /**
          * Frequent terms and phrases of the free-text answers, with example answers
-         * @description Per free-text question: words and 2–3-word phrases after Persian, Arabic and English normalisation and stop-word removal, counted once per answer, most frequent first. Recomputed hourly for live surveys with new answers, or on demand with POST …/themes/refresh. With any of the results' filters (`from`/`to` days of the workspace, `channel`, `segmentId`, `stage`) the themes of that slice are computed at once from its most recent 20,000 answers per question, examples from the slice only.
+         * @description Per free-text question: words and 2–3-word phrases after Persian, Arabic and English normalisation and stop-word removal, counted once per answer, most frequent first. Recomputed hourly for live surveys with new answers, or on demand with POST …/themes/refresh. With any of the results' filters (`from`/`to` days of the workspace, `channel`, `segmentId`, `stage`) the themes of that slice are computed at once from its most recent 5,000 answers per question, examples from the slice only.
          */
         get: operations["getSurveyThemes"];
         put?: never;

@@ -11,6 +11,11 @@ import { themesOf } from './themes.terms.ts';
 
 /** The most recent answers a question's themes are computed from, so one run stays bounded. */
 export const THEME_SAMPLE = 20_000;
+/**
+ * A slice's themes are computed on the request: from its most recent answers up to this many per
+ * question (measured: 5,000 answers take about a quarter of the time of 20,000 in themesOf).
+ */
+export const SLICE_THEME_SAMPLE = 5_000;
 const EXAMPLE_CHARS = 300;
 
 /**
@@ -59,7 +64,7 @@ async function sliceThemes(db: Executor, tenantId: string, surveyId: string, que
         AND a.text_value IS NOT NULL AND btrim(a.text_value) <> ''
         ${conditions.length > 0 ? sql`AND ${sql.join(conditions, sql` AND `)}` : sql``}
       ORDER BY r.submitted_at DESC, r.id
-      LIMIT ${THEME_SAMPLE}`);
+      LIMIT ${SLICE_THEME_SAMPLE}`);
     const answers = res.rows.map((r) => ({ responseId: String(r.response_id), text: String(r.text_value) }));
     const texts = new Map(answers.map((a) => [a.responseId, a.text]));
     out.push({
