@@ -16,6 +16,8 @@ export interface WidgetManifest {
   widget: string;
   kiosk: string;
   kioskCss: string;
+  /** the widget's complaint form: an ES module the widget imports when a visitor opens it (its name is built into the widget) */
+  complaintForm: string;
   /** files the kiosk stylesheet refers to by relative URL (its font) */
   assets: string[];
 }
@@ -23,6 +25,7 @@ export interface WidgetManifest {
 // What host pages run: browsers since 2020-21 (Safari 15: esbuild cannot work around older Safaris' destructuring bug) (the widget must not break an older phone's page).
 const TARGET = ['es2019', 'chrome80', 'firefox78', 'safari15'];
 const ENTRIES = { widget: 'src/widget.ts', kiosk: 'src/kiosk.ts', kioskCss: 'src/kiosk.css' } as const;
+const COMPLAINT_FORM_ENTRY = 'src/complaint-form.ts';
 
 function newestMtime(dir: string): number {
   if (!existsSync(dir)) return 0;
@@ -37,7 +40,7 @@ function newestMtime(dir: string): number {
 export function readWidgetManifest(): WidgetManifest | undefined {
   if (!existsSync(MANIFEST)) return undefined;
   const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as WidgetManifest;
-  return [manifest.widget, manifest.kiosk, manifest.kioskCss, ...(manifest.assets ?? [])].every((file) => existsSync(path.join(DIST_DIR, file))) ? manifest : undefined;
+  return [manifest.widget, manifest.kiosk, manifest.kioskCss, manifest.complaintForm, ...(manifest.assets ?? [])].every((file) => file && existsSync(path.join(DIST_DIR, file))) ? manifest : undefined;
 }
 
 /** Whether dist/ is missing a file or older than the sources and this script. */
@@ -54,9 +57,28 @@ function writeAtomically(file: string, contents: string | Uint8Array): void {
   renameSync(temp, file);
 }
 
+const contentName = (base: string, ext: string, contents: Uint8Array) => `${base}.${createHash('sha256').update(contents).digest('hex').slice(0, 12)}${ext}`;
+
 /** Builds every entry, minified, and names each file by its content. */
 export async function buildWidget(): Promise<WidgetManifest> {
   const esbuild = await import('esbuild');
+  // The complaint form first: a separate ES module, so the widget stays within its size budget
+  // and loads the form (with import(), which a strict CSP's nonce and 'strict-dynamic' allow) only when asked.
+  const form = await esbuild.build({
+    absWorkingDir: WIDGET_DIR,
+    entryPoints: [COMPLAINT_FORM_ENTRY],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: TARGET,
+    charset: 'utf8',
+    legalComments: 'none',
+    write: false,
+    outdir: 'out',
+    logLevel: 'silent',
+  });
+  const formOutput = form.outputFiles[0]!;
+  const complaintForm = contentName('complaint', '.js', formOutput.contents);
   const result = await esbuild.build({
     absWorkingDir: WIDGET_DIR,
     entryPoints: Object.values(ENTRIES),
@@ -71,16 +93,20 @@ export async function buildWidget(): Promise<WidgetManifest> {
     // The kiosk's font keeps esbuild's content hash in its name; the stylesheet names it relatively.
     loader: { '.woff2': 'file' },
     assetNames: 'font.[hash]',
+    define: { __VAFA_COMPLAINT_FORM__: JSON.stringify(complaintForm) },
+    // Every browser the widget targets has import(); esbuild's es2019 does not know that.
+    supported: { 'dynamic-import': true },
     logLevel: 'silent',
   });
   mkdirSync(DIST_DIR, { recursive: true });
-  const names: Partial<WidgetManifest> = { assets: [] };
+  writeAtomically(path.join(DIST_DIR, complaintForm), formOutput.contents);
+  const names: Partial<WidgetManifest> = { assets: [], complaintForm };
   for (const output of result.outputFiles.filter((f) => path.basename(f.path).startsWith('font.'))) {
     const name = path.basename(output.path);
     writeAtomically(path.join(DIST_DIR, name), output.contents);
     names.assets!.push(name);
   }
-  for (const [key, entry] of Object.entries(ENTRIES) as [Exclude<keyof WidgetManifest, 'assets'>, string][]) {
+  for (const [key, entry] of Object.entries(ENTRIES) as [Exclude<keyof WidgetManifest, 'assets' | 'complaintForm'>, string][]) {
     const ext = path.extname(entry) === '.css' ? '.css' : '.js';
     const base = path.basename(entry, path.extname(entry));
     const output = result.outputFiles.find((f) => path.basename(f.path) === `${base}${ext}`);
@@ -93,7 +119,7 @@ export async function buildWidget(): Promise<WidgetManifest> {
   const manifest = names as WidgetManifest;
   writeAtomically(MANIFEST, JSON.stringify(manifest, null, 2));
   // Earlier builds' files: a hashed name is immutable, but nothing refers to the old ones now.
-  const current = new Set(['manifest.json', manifest.widget, manifest.kiosk, manifest.kioskCss, ...manifest.assets]);
+  const current = new Set(['manifest.json', manifest.widget, manifest.kiosk, manifest.kioskCss, manifest.complaintForm, ...manifest.assets]);
   for (const file of readdirSync(DIST_DIR)) {
     if (!current.has(file) && !file.endsWith('.tmp')) {
       try {

@@ -1,4 +1,5 @@
 import type { AnswerValue, WidgetConfigView } from '@vafa/contracts';
+import { startComplaints } from './complaint-launcher.ts';
 import { heldBack, inSample, readDevice, readRecord, writeDevice, writeRecord, type VisitorRecord } from './record.ts';
 import { solveChallenge } from './shared/pow.ts';
 import { eventName, watchTriggers } from './triggers.ts';
@@ -7,7 +8,9 @@ import { openDialog } from './ui.ts';
 /**
  * The embeddable survey widget: one script tag,
  *   <script src="https://vafa.example/widget/v1/<hash>.js" data-survey="<public token>" async></script>
- * with optional data-customer (the visitor's external customer id) and data-lang. It talks only
+ * with optional data-customer (the visitor's external customer id) and data-lang; with
+ * data-complaints="<workspace slug>" (with or without data-survey) it offers a complaint form
+ * (complaint-launcher.ts). It talks only
  * to the server it was loaded from. Custom-event triggers: `window.vafa('event', 'checkout')`, or
  * `window.dispatchEvent(new CustomEvent('vafa:event', { detail: 'checkout' }))`. Calls made before
  * the script loaded are taken from `window.vafa.q` (the usual queue stub).
@@ -31,6 +34,7 @@ function pickLanguage(script: HTMLScriptElement): string {
 }
 
 function start(script: HTMLScriptElement): void {
+  if (script.dataset.complaints) startComplaints(new URL(script.src, location.href).origin, script.dataset.complaints, pickLanguage(script));
   const token = script.dataset.survey;
   if (!token || !/^[A-Za-z0-9_-]{1,64}$/.test(token)) return;
   const origin = new URL(script.src, location.href).origin;
@@ -120,7 +124,9 @@ function start(script: HTMLScriptElement): void {
 }
 
 const current = document.currentScript as HTMLScriptElement | null;
-const script = current?.dataset.survey ? current : document.querySelector<HTMLScriptElement>('script[data-survey][src*="/widget/v1"]');
+const script = current?.dataset.survey || current?.dataset.complaints
+  ? current
+  : document.querySelector<HTMLScriptElement>('script[data-survey][src*="/widget/v1"], script[data-complaints][src*="/widget/v1"]');
 if (script) {
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => start(script));
   else start(script);

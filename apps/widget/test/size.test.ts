@@ -12,11 +12,13 @@ const BUDGET_GZIPPED = 10 * 1024;
 let manifest: WidgetManifest;
 let widget: string;
 let kiosk: string;
+let complaintForm: string;
 
 beforeAll(async () => {
   manifest = await buildWidget();
   widget = readFileSync(path.join(DIST_DIR, manifest.widget), 'utf8');
   kiosk = readFileSync(path.join(DIST_DIR, manifest.kiosk), 'utf8');
+  complaintForm = readFileSync(path.join(DIST_DIR, manifest.complaintForm), 'utf8');
 });
 
 describe('widget bundle', () => {
@@ -30,6 +32,16 @@ describe('widget bundle', () => {
     expect(manifest.widget).toMatch(/^widget\.[0-9a-f]{12}\.js$/);
     expect(manifest.kiosk).toMatch(/^kiosk\.[0-9a-f]{12}\.js$/);
     expect(manifest.kioskCss).toMatch(/^kiosk\.[0-9a-f]{12}\.css$/);
+    expect(manifest.complaintForm).toMatch(/^complaint\.[0-9a-f]{12}\.js$/);
+  });
+
+  // The complaint form is not in the widget: it is imported, by its content-hashed name, from the
+  // server the widget came from, only when a visitor opens it; and it stays small itself.
+  it('imports the complaint form by name from its own server, and the form is at most 6 KB gzipped', () => {
+    expect(widget).toContain(`/widget/v1/${manifest.complaintForm}`);
+    expect(widget).not.toContain('vc-title');
+    expect(complaintForm).toMatch(/export\s*\{[^}]*openComplaintForm/);
+    expect(gzipSync(complaintForm, { level: 9 }).length).toBeLessThanOrEqual(6 * 1024);
   });
 
   it.each([
@@ -42,10 +54,12 @@ describe('widget bundle', () => {
   ])('contains no %s (blocked by a strict CSP)', (_name, pattern) => {
     expect(widget).not.toMatch(pattern);
     expect(kiosk).not.toMatch(pattern);
+    expect(complaintForm).not.toMatch(pattern);
   });
 
   it('names no server but its own (only the SVG namespace)', () => {
     const urls = [...widget.matchAll(/https?:\/\/[^\s"'`)]+/g)].map((m) => m[0]);
     expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg']));
+    expect([...complaintForm.matchAll(/https?:\/\/[^\s"'`)]+/g)]).toEqual([]);
   });
 });

@@ -85,6 +85,12 @@ export const ComplaintIntakeSettingsView = z.object({
   threadWindowHours: z.number().int(),
   /** the addresses to publish, when the instance listens for mail (VAFA_SMTP_INTAKE_*) */
   emailAddresses: z.array(z.string()),
+  /** the embeddable widget offers a complaint form on sites whose script tag has `data-complaints="<workspace slug>"` */
+  widgetEnabled: z.boolean(),
+  /** the script tag to put on a site for the complaint entry (it may carry a survey's `data-survey` too) */
+  widgetTag: z.string(),
+  /** a page that shows the complaint entry under a strict Content-Security-Policy */
+  widgetDemoUrl: z.string(),
 }).meta({ id: 'ComplaintIntakeSettingsView' });
 export type ComplaintIntakeSettingsView = z.infer<typeof ComplaintIntakeSettingsView>;
 
@@ -92,5 +98,6 @@ export const UpdateComplaintIntakeSettings = z.strictObject({
   emailEnabled: z.boolean().optional(),
   smsEnabled: z.boolean().optional(),
   threadWindowHours: z.number().int().min(1).max(720).optional(),
+  widgetEnabled: z.boolean().optional(),
 });
 export type UpdateComplaintIntakeSettings = z.infer<typeof UpdateComplaintIntakeSettings>;

@@ -23,6 +23,7 @@ export * from './complaint-sla.ts';
 export * from './complaint-customer.ts';
 export * from './complaint-insights.ts';
 export * from './complaint-intake.ts';
+export * from './complaint-widget.ts';
 export * from './loyalty.ts';
 export * from './loyalty-rewards.ts';
 export * from './loyalty-programs.ts';

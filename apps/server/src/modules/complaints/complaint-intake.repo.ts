@@ -152,12 +152,14 @@ export interface IntakeSettings {
   emailEnabled: boolean;
   smsEnabled: boolean;
   threadWindowHours: number;
+  widgetEnabled: boolean;
 }
-export const DEFAULT_INTAKE_SETTINGS: IntakeSettings = { emailEnabled: true, smsEnabled: false, threadWindowHours: 72 };
+export const DEFAULT_INTAKE_SETTINGS: IntakeSettings = { emailEnabled: true, smsEnabled: false, threadWindowHours: 72, widgetEnabled: false };
 
 export async function intakeSettings(db: Executor, tenantId: string): Promise<IntakeSettings> {
   const [row] = await db
-    .select({ emailEnabled: complaintIntakeSettings.emailEnabled, smsEnabled: complaintIntakeSettings.smsEnabled, threadWindowHours: complaintIntakeSettings.threadWindowHours })
+    .select({ emailEnabled: complaintIntakeSettings.emailEnabled, smsEnabled: complaintIntakeSettings.smsEnabled, threadWindowHours: complaintIntakeSettings.threadWindowHours,
+      widgetEnabled: complaintIntakeSettings.widgetEnabled })
     .from(complaintIntakeSettings)
     .where(eq(complaintIntakeSettings.tenantId, tenantId));
   return row ?? DEFAULT_INTAKE_SETTINGS;

@@ -2,6 +2,7 @@ import {
   ComplaintAttachmentList, ComplaintAttachmentParams, ComplaintDetailView, ComplaintIntakeSettingsView, ComplaintThreadView, IdParams, MergeComplaint,
   UpdateComplaintIntakeSettings, COMPLAINT_ATTACHMENT_MAX_BYTES, COMPLAINT_ATTACHMENT_MAX_FILES, type ComplaintIntakeSettingsView as SettingsView,
 } from '@vafa/contracts';
+import { publicBaseUrl } from '../../platform/config.ts';
 import type { Executor } from '../../platform/db/connect.ts';
 import { notFound } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
@@ -94,7 +95,11 @@ export function registerComplaintIntakeRoutes(app: App, deps: ModuleDeps): void 
   const settingsView = async (executor: Executor, tenantId: string): Promise<SettingsView> => {
     const settings = await intake.intakeSettings(executor, tenantId);
     const slug = await intake.workspaceSlug(executor, tenantId);
-    return { ...settings, emailAddresses: slug ? intakeAddresses(slug, deps.config.emailIntake) : [] };
+    const base = publicBaseUrl(deps.config);
+    return {
+      ...settings, emailAddresses: slug ? intakeAddresses(slug, deps.config.emailIntake) : [],
+      widgetTag: `<script src="${base}/widget/v1.js" data-complaints="${slug ?? ''}" async></script>`, widgetDemoUrl: `${base}/widget/demo?complaints=${slug ?? ''}`,
+    };
   };
 
   app.get('/api/complaint-intake/settings', {
@@ -108,7 +113,7 @@ export function registerComplaintIntakeRoutes(app: App, deps: ModuleDeps): void 
   app.patch('/api/complaint-intake/settings', {
     config: { access: 'complaints:manage' },
     schema: {
-      tags: ['complaints'], summary: 'Turn complaint intake by e-mail or SMS on or off; set the thread window', operationId: 'updateComplaintIntakeSettings',
+      tags: ['complaints'], summary: 'Turn complaint intake by e-mail, SMS or the embeddable widget on or off; set the thread window', operationId: 'updateComplaintIntakeSettings',
       body: UpdateComplaintIntakeSettings, response: { 200: ComplaintIntakeSettingsView },
     },
   }, async (req, reply) => {
@@ -117,6 +122,7 @@ export function registerComplaintIntakeRoutes(app: App, deps: ModuleDeps): void 
       const next = {
         emailEnabled: req.body.emailEnabled ?? current.emailEnabled, smsEnabled: req.body.smsEnabled ?? current.smsEnabled,
         threadWindowHours: req.body.threadWindowHours ?? current.threadWindowHours,
+        widgetEnabled: req.body.widgetEnabled ?? current.widgetEnabled,
       };
       await intake.saveIntakeSettings(tx, req.tenantId, next);
       await recordAudit(tx, req.tenantId, req.actor, { action: 'complaints.intake_settings_changed', targetType: 'workspace', targetId: req.tenantId, ip: req.ip, details: next });

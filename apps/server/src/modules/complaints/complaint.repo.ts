@@ -26,13 +26,16 @@ export async function insertCaseUnlessCodeTaken(tx: Executor, row: NewCase): Pro
 export interface FiledCase {
   id: string;
   trackingCode: string;
-  contactName: string;
+  /** null: the widget's form leaves the name optional */
+  contactName: string | null;
   contactPhone: string | null;
   contactEmail: string | null;
   language: string;
   category: string | null;
   description: string;
   at: Date;
+  /** where it was filed: the public page (the default) or the embeddable widget */
+  channel?: 'web' | 'widget';
 }
 
 /**
@@ -42,7 +45,7 @@ export interface FiledCase {
 export function filedCaseRows(tenantId: string, f: FiledCase): { row: CaseRow; log: CaseEventRow[] } {
   const row: CaseRow = {
     tenantId, id: f.id, trackingCode: f.trackingCode, customerId: null, contactName: f.contactName, contactPhone: f.contactPhone, contactEmail: f.contactEmail,
-    language: f.language, channel: 'web', category: f.category, product: null, severity: 'medium', impact: null, remedySought: null, description: f.description,
+    language: f.language, channel: f.channel ?? 'web', category: f.category, product: null, severity: 'medium', impact: null, remedySought: null, description: f.description,
     assigneeId: null, team: null, state: 'acknowledged', rootCause: null, resolutionSummary: null, relatedResponseId: null, createdBy: 'public',
     receivedAt: f.at, closedAt: null, createdAt: f.at, updatedAt: f.at,
   };
@@ -50,7 +53,7 @@ export function filedCaseRows(tenantId: string, f: FiledCase): { row: CaseRow; l
     tenantId, id, caseId: f.id, at: f.at, kind: 'transition', action, fromState, toState, note: null, actorType, actorId: null, details,
   });
   // Log ids are the database's; the clock orders same-instant lines as logged, which these keep.
-  return { row, log: [line(1, 'receive', null, 'received', 'customer', { channel: 'web' }), line(2, 'acknowledge', 'received', 'acknowledged', 'system', {})] };
+  return { row, log: [line(1, 'receive', null, 'received', 'customer', { channel: f.channel ?? 'web' }), line(2, 'acknowledge', 'received', 'acknowledged', 'system', {})] };
 }
 
 /** What else a group of public filings writes in its statement (public-filing.ts), all of it or none. */
@@ -74,7 +77,7 @@ export async function insertFiledCases(tx: Executor, tenantId: string, filings: 
   if (filings.length === 0) return new Set();
   const input = filings.map((f, n) => ({
     n, id: f.id, code: f.trackingCode, name: f.contactName, phone: f.contactPhone, email: f.contactEmail, language: f.language,
-    category: f.category, description: f.description, at: f.at.toISOString(),
+    category: f.category, description: f.description, at: f.at.toISOString(), channel: f.channel ?? 'web',
   }));
   // The SLA rows go in before the case's insert trigger runs (after the statement), whose
   // placeholder row then finds them and writes nothing.
@@ -86,20 +89,21 @@ export async function insertFiledCases(tx: Executor, tenantId: string, filings: 
   const { rows } = await tx.execute<{ id: string }>(sql`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
-        AS x(n int, id uuid, code text, name text, phone text, email text, language text, category text, description text, at timestamptz)
+        AS x(n int, id uuid, code text, name text, phone text, email text, language text, category text, description text, at timestamptz, channel text)
       ${also ? sql`WHERE ${also.onlyIf}` : sql``}
     ), stored AS (
       INSERT INTO complaint_cases (tenant_id, id, tracking_code, contact_name, contact_phone, contact_email, language, channel, category,
                                    severity, description, state, created_by, received_at, created_at, updated_at)
-      SELECT ${tenantId}::uuid, id, code, name, phone, email, language, 'web', category, 'medium', description, 'acknowledged', 'public', at, at, at
+      SELECT ${tenantId}::uuid, id, code, name, phone, email, language, channel, category, 'medium', description, 'acknowledged', 'public', at, at, at
       FROM input ORDER BY n
       ON CONFLICT (tenant_id, tracking_code) DO NOTHING
       RETURNING id
     ), logged AS (
       INSERT INTO complaint_case_events (tenant_id, case_id, at, kind, action, from_state, to_state, note, actor_type, actor_id, details)
-      SELECT ${tenantId}::uuid, input.id, input.at, 'transition', line.action, line.from_state, line.to_state, NULL, line.actor_type, NULL, line.details
+      SELECT ${tenantId}::uuid, input.id, input.at, 'transition', line.action, line.from_state, line.to_state, NULL, line.actor_type, NULL,
+             CASE WHEN line.k = 1 THEN jsonb_build_object('channel', input.channel) ELSE line.details END
       FROM input JOIN stored USING (id)
-      CROSS JOIN (VALUES (1, 'receive', NULL, 'received', 'customer', '{"channel":"web"}'::jsonb),
+      CROSS JOIN (VALUES (1, 'receive', NULL, 'received', 'customer', '{}'::jsonb),
                          (2, 'acknowledge', 'received', 'acknowledged', 'system', '{}'::jsonb)) AS line(k, action, from_state, to_state, actor_type, details)
       ORDER BY input.n, line.k
     )${rest}

@@ -16,6 +16,7 @@ import { caseNoticeWorker } from './case-notices.ts';
 import { registerComplaintSettingsRoutes } from './complaint-settings.ts';
 import { caseFeedbackSubscriber, caseLoopSubscriber } from './complaint.subscribers.ts';
 import { registerComplaintIntakeRoutes } from './complaint-intake.routes.ts';
+import { registerComplaintWidgetRoutes } from './complaint-widget.routes.ts';
 import { registerPublicAttachmentRoutes } from './public-attachments.routes.ts';
 import { EmailIntakeListener } from './email-intake.ts';
 import { takeComplaintSms } from './sms-intake.ts';
@@ -43,6 +44,7 @@ export const complaintsModule: VafaModule = {
     registerCaseContextRoutes(app, deps);
     registerComplaintSettingsRoutes(app, deps);
     registerComplaintIntakeRoutes(app, deps);
+    registerComplaintWidgetRoutes(app, deps);
     registerPublicAttachmentRoutes(app, deps);
   },
   // Recurring-problem detection (recurrence.ts), the SLA scan, the reports' rollups (complaint-report-rollup.ts).

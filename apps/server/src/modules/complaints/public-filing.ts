@@ -71,6 +71,15 @@ export async function prepareFiling(db: Executor, input: FileComplaint, locale: 
   };
 }
 
+/**
+ * A prepared filing taken on another channel than the public page: the embeddable widget, whose
+ * form leaves the name optional (an empty name is none). Same checks, same write, same events.
+ */
+export function onChannel(filing: PreparedFiling, channel: 'web' | 'widget'): PreparedFiling {
+  if (channel === 'web') return filing;
+  return { ...filing, row: { ...filing.row, channel, contactName: filing.row.contactName || null } };
+}
+
 const MAX_CODE_ATTEMPTS = 5;
 
 /**
@@ -126,7 +135,7 @@ function filingEvents(filings: PreparedFiling[]): { topic: string; payload: Reco
   return filings.flatMap(({ row }) => {
     const occurredAt = row.at.toISOString();
     return [
-      { topic: 'complaint.received', payload: { caseId: row.id, customerId: null, channel: 'web', severity: 'medium', assigneeId: null, relatedResponseId: null, occurredAt } },
+      { topic: 'complaint.received', payload: { caseId: row.id, customerId: null, channel: row.channel ?? 'web', severity: 'medium', assigneeId: null, relatedResponseId: null, occurredAt } },
       { topic: 'complaint.state_changed', payload: { caseId: row.id, customerId: null, action: 'acknowledge', from: ACKNOWLEDGED.from, to: ACKNOWLEDGED.to, actorType: 'system', occurredAt } },
     ];
   });
@@ -164,9 +173,9 @@ export class PublicFilingCoalescer {
     private readonly options: { maxGroup: number; maxInFlight: number } = { maxGroup: 200, maxInFlight: 2 },
   ) {}
 
-  /** Checks the filing (its 404 or 422 thrown here), then stores it with whatever else is waiting. */
-  async file(input: FileComplaint, locale: Locale): Promise<ComplaintReceipt> {
-    const filing = await prepareFiling(this.database.db, input, locale);
+  /** Checks the filing (its 404 or 422 thrown here), then stores it with whatever else is waiting; `channel` names where it came from. */
+  async file(input: FileComplaint, locale: Locale, channel: 'web' | 'widget' = 'web'): Promise<ComplaintReceipt> {
+    const filing = onChannel(await prepareFiling(this.database.db, input, locale), channel);
     let queue = this.queues.get(filing.tenantId);
     if (!queue) {
       queue = { waiting: [], inFlight: 0 };

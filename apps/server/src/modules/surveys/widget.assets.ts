@@ -35,7 +35,7 @@ export function widgetAssets(): Promise<WidgetAssets> {
   loading ??= (async () => {
     const manifest = await ensureWidgetBuild();
     const byName = new Map<string, StaticAsset>();
-    for (const name of [manifest.widget, manifest.kiosk, manifest.kioskCss, ...manifest.assets]) {
+    for (const name of [manifest.widget, manifest.kiosk, manifest.kioskCss, manifest.complaintForm, ...manifest.assets]) {
       const body = readFileSync(path.join(DIST_DIR, name));
       // A font is compressed already.
       byName.set(name, { body, gzipped: name.endsWith('.woff2') ? body : gzipSync(body, { level: 9 }), type: TYPES[path.extname(name)] ?? 'application/octet-stream' });

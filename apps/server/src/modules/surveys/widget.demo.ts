@@ -30,9 +30,9 @@ button{font:inherit;padding:8px 16px;border-radius:8px;border:1px solid #0f62a8;
  * passes the nonce's trust on to it).
  */
 export const DEMO_JS = `document.getElementById('demo-event').addEventListener('click',function(){window.dispatchEvent(new CustomEvent('vafa:event',{detail:'demo'}))});
-var d=document.body.dataset;if(d.widgetSrc){var s=document.createElement('script');s.src=d.widgetSrc;s.async=true;s.dataset.survey=d.survey;s.dataset.lang=d.lang;if(d.customer)s.dataset.customer=d.customer;document.body.appendChild(s);}`;
+var d=document.body.dataset;if(d.widgetSrc){var s=document.createElement('script');s.src=d.widgetSrc;s.async=true;if(d.survey)s.dataset.survey=d.survey;if(d.complaints)s.dataset.complaints=d.complaints;s.dataset.lang=d.lang;if(d.customer)s.dataset.customer=d.customer;document.body.appendChild(s);}`;
 
-export function demoPage(options: { locale: Locale; surveyToken: string; widgetUrl: string; widgetOrigin: string; customer?: string; inject?: boolean }): { html: string; csp: string } {
+export function demoPage(options: { locale: Locale; surveyToken?: string | undefined; complaints?: string | undefined; widgetUrl: string; widgetOrigin: string; customer?: string; inject?: boolean }): { html: string; csp: string } {
   const nonce = randomBytes(16).toString('base64');
   const words = WORDS[options.locale];
   const dir = options.locale === 'en' ? 'ltr' : 'rtl';
@@ -52,8 +52,10 @@ export function demoPage(options: { locale: Locale; surveyToken: string; widgetU
     ...(options.inject ? [] : ["require-trusted-types-for 'script'", "trusted-types 'none'"]),
   ].join('; ');
   const customer = options.customer ? ` data-customer="${escape(options.customer)}"` : '';
-  const widgetTag = `<script nonce="${nonce}" src="${escape(options.widgetUrl)}" data-survey="${escape(options.surveyToken)}" data-lang="${options.locale}"${customer} async></script>`;
-  const injected = options.inject ? ` data-widget-src="${escape(options.widgetUrl)}" data-survey="${escape(options.surveyToken)}" data-lang="${options.locale}"${customer}` : '';
+  // A survey's widget, the workspace's complaint entry (data-complaints: its slug), or both on one tag.
+  const targets = (options.surveyToken ? ` data-survey="${escape(options.surveyToken)}"` : '') + (options.complaints ? ` data-complaints="${escape(options.complaints)}"` : '');
+  const widgetTag = `<script nonce="${nonce}" src="${escape(options.widgetUrl)}"${targets} data-lang="${options.locale}"${customer} async></script>`;
+  const injected = options.inject ? ` data-widget-src="${escape(options.widgetUrl)}"${targets} data-lang="${options.locale}"${customer}` : '';
   const html = `<!doctype html>
 <html lang="${options.locale}" dir="${dir}">
 <head>

@@ -58,10 +58,12 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
   app.get('/widget/v1/:file', { config: publicRoute, schema: { hide: true } }, async (req, reply) => {
     const file = (req.params as { file: string }).file;
     const assets = await widgetAssets();
-    if (file !== `${assets.widgetHash}.js`) return reply.callNotFound();
-    // Loaded by <script> on any site: readable cross-origin (also with crossorigin/SRI).
+    // The widget itself, or its complaint form (an ES module it imports by this content-hashed name).
+    const name = file === `${assets.widgetHash}.js` ? assets.manifest.widget : file === assets.manifest.complaintForm ? file : undefined;
+    if (!name) return reply.callNotFound();
+    // Loaded by <script> or import() on any site: readable cross-origin (also with crossorigin/SRI).
     reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
-    return sendAsset(req, reply, assets.byName.get(assets.manifest.widget)!);
+    return sendAsset(req, reply, assets.byName.get(name)!);
   });
 
   app.get('/widget/v1.js', { config: publicRoute, schema: { hide: true } }, async (_req, reply) => {
@@ -146,7 +148,9 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       hide: true,
       querystring: z.strictObject({
-        survey: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+        survey: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+        /** a workspace's slug: the page offers its complaint form (data-complaints) */
+        complaints: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/).optional(),
         lang: Locale.optional(),
         customer: z.string().max(200).optional(),
         /** `1`: the page's own script adds the widget's tag (as a tag manager would), under 'strict-dynamic' */
@@ -154,10 +158,12 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
       }),
     },
   }, async (req, reply) => {
+    if (!req.query.survey && !req.query.complaints) throw new Problem(400, 'validation_failed');
     const assets = await widgetAssets();
     const { html, csp } = demoPage({
       locale: req.query.lang ?? req.locale,
       surveyToken: req.query.survey,
+      complaints: req.query.complaints,
       widgetUrl: `${ownOrigin}/widget/v1/${assets.widgetHash}.js`,
       widgetOrigin: ownOrigin,
       customer: req.query.customer,
