@@ -1,5 +1,6 @@
 // /c/:workspace/points: a member's own points, phone first. Sign-in by a code sent by SMS (phone,
-// then the six digits), then the balance, every upcoming expiry by day in the workspace's calendar,
+// then the six digits) or by e-mail; a signed-out friend who came by an invite link (`?ref=`) sees
+// who invited them and joins with a code the same way. Then the balance, every upcoming expiry by day in the workspace's calendar,
 // points on their way, the history with the reason for each change, rewards, and giving points to
 // a charity in two taps. No staff session is involved: the member's cookie is the portal's own.
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
@@ -10,9 +11,11 @@ import { useFieldError, useT } from '../../i18n/useT.ts';
 import { ApiError } from '../../lib/api.ts';
 import { LANGUAGES, formatDay, formatInstant, formatMoney, formatNumber, localiseDigits, toLatinDigits, type Language } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
-import { Button, Skeleton, TextField } from '../../ui/index.ts';
+import { Button, Checkbox, Skeleton, TextField } from '../../ui/index.ts';
 import { ProgressBar } from '../../ui/progress.tsx';
-import { memberPortalApi, type DonationReceipt, type MemberCatalogue, type MemberHistoryEntry, type MemberPortal } from './api.ts';
+import {
+  memberPortalApi, type DonationReceipt, type MemberAddress, type MemberCatalogue, type MemberHistoryEntry, type MemberInvite, type MemberJoin, type MemberPortal,
+} from './api.ts';
 import './member-portal.css';
 import { ReferralLink } from './referral-link.tsx';
 import { MemberGames } from './member-games.tsx';
@@ -21,7 +24,16 @@ import { MemberCredit } from './member-credit.tsx';
 import { MemberPartnerOffers } from './member-partner-offers.tsx';
 import { partnerLineNames } from '../loyalty/loyalty-format.ts';
 
-type Step = { kind: 'loading' } | { kind: 'phone' } | { kind: 'code'; phone: string } | { kind: 'member'; view: MemberPortal };
+type Join = { referralCode: string; details: MemberJoin };
+type Step =
+  | { kind: 'loading' }
+  | { kind: 'phone'; notice?: MessageKey }
+  | { kind: 'join'; invite: MemberInvite; referralCode: string }
+  | { kind: 'code'; address: MemberAddress; join?: Join; back: Step }
+  | { kind: 'member'; view: MemberPortal };
+
+/** The invite link's code (`?ref=`), left in the address: once signed in, the referral card attaches it and takes it out. */
+const inviteCodeInAddress = () => new URLSearchParams(window.location.search).get('ref')?.trim() || null;
 
 export default function MemberPortalPage({ workspace }: { workspace: string }) {
   const prefs = usePrefs();
@@ -29,18 +41,29 @@ export default function MemberPortalPage({ workspace }: { workspace: string }) {
   const api = useMemo(() => memberPortalApi(workspace, prefs.language), [workspace, prefs.language]);
 
   // Signed in before on this browser (the cookie itself is HttpOnly, so a flag says so): straight
-  // to the points while the cookie is good. A first visit asks the server nothing (no 401 to log).
+  // to the points while the cookie is good. A first visit asks the server nothing (no 401 to log),
+  // except a friend's who came by an invite link: they see who invited them and join from there.
   useEffect(() => {
     let live = true;
+    const signedOut = () => {
+      const referralCode = inviteCodeInAddress();
+      if (!referralCode) {
+        setStep({ kind: 'phone' });
+        return;
+      }
+      memberPortalApi(workspace, 'fa').invite(referralCode)
+        .then((invite) => { if (live) setStep({ kind: 'join', invite, referralCode }); })
+        .catch(() => { if (live) setStep({ kind: 'phone', notice: 'memberPortal.join.unknown' }); });
+    };
     if (!wasSignedIn(workspace)) {
-      setStep({ kind: 'phone' });
-      return;
+      signedOut();
+      return () => { live = false; };
     }
     memberPortalApi(workspace, 'fa').me()
       .then((view) => { if (live) setStep({ kind: 'member', view }); })
       .catch(() => {
         rememberSignedIn(workspace, false);
-        if (live) setStep({ kind: 'phone' });
+        if (live) signedOut();
       });
     return () => { live = false; };
   }, [workspace]);
@@ -48,13 +71,17 @@ export default function MemberPortalPage({ workspace }: { workspace: string }) {
   return (
     <PortalFrame>
       {step.kind === 'loading' && <section className="portal-card"><Skeleton lines={4} /></section>}
-      {step.kind === 'phone' && <PhoneStep api={api} onSent={(phone) => setStep({ kind: 'code', phone })} />}
+      {step.kind === 'phone' && <PhoneStep api={api} notice={step.notice} onSent={(address) => setStep({ kind: 'code', address, back: step })} />}
+      {step.kind === 'join' && (
+        <JoinStep api={api} invite={step.invite} referralCode={step.referralCode} onSent={(address, join) => setStep({ kind: 'code', address, join, back: step })} />
+      )}
       {step.kind === 'code' && (
         <CodeStep
           api={api}
-          phone={step.phone}
+          address={step.address}
+          join={step.join}
           onSignedIn={(view) => { rememberSignedIn(workspace, true); setStep({ kind: 'member', view }); }}
-          onChangePhone={() => setStep({ kind: 'phone' })}
+          onChangeAddress={() => setStep(step.back)}
         />
       )}
       {step.kind === 'member' && <MemberView api={api} view={step.view} onSignedOut={() => { rememberSignedIn(workspace, false); setStep({ kind: 'phone' }); }} />}
@@ -106,73 +133,163 @@ function PortalFrame({ children }: { children: ReactNode }) {
   );
 }
 
-function PhoneStep({ api, onSent }: { api: Api; onSent: (phone: string) => void }) {
+/** A phone (SMS) or, at the member's choice, an e-mail address: the field and its switch. */
+function AddressField({ byEmail, value, onChange, onSwitch, error, help }: {
+  byEmail: boolean; value: string; onChange: (value: string) => void; onSwitch: () => void; error: string | undefined; help: boolean;
+}) {
   const t = useT();
   const prefs = usePrefs();
-  const [phone, setPhone] = useState('');
-  const { error, pending, run } = useSubmit();
-  const fe = useFieldError(error);
-  const handleSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    void run(async () => {
-      const sent = await api.requestCode(toLatinDigits(phone.trim()));
-      onSent(sent.phone);
-    });
-  };
   return (
-    <section className="portal-card" aria-labelledby="mp-title">
-      <h1 id="mp-title">{t('memberPortal.title')}</h1>
-      <p className="muted">{t('memberPortal.intro')}</p>
-      <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
-        {error && !('phone' in error.fieldErrors) && <p className="form-error" role="alert">{error.message}</p>}
+    <>
+      {byEmail ? (
+        <TextField
+          label={t('memberPortal.email')}
+          value={value}
+          onChange={onChange}
+          type="email"
+          inputMode="email"
+          dir="ltr"
+          autoComplete="email"
+          isRequired
+          description={help ? t('memberPortal.emailHelp') : undefined}
+          errorMessage={error}
+        />
+      ) : (
         <TextField
           label={t('memberPortal.phone')}
-          value={localiseDigits(phone, prefs.digits)}
-          onChange={(v) => setPhone(toLatinDigits(v))}
+          value={localiseDigits(value, prefs.digits)}
+          onChange={(v) => onChange(toLatinDigits(v))}
           type="tel"
           inputMode="tel"
           dir="ltr"
           autoComplete="tel"
           isRequired
-          description={t('memberPortal.phoneHelp')}
-          errorMessage={fe('phone')}
+          description={help ? t('memberPortal.phoneHelp') : undefined}
+          errorMessage={error}
         />
-        <Button type="submit" variant="primary" isPending={pending}>{t('memberPortal.sendCode')}</Button>
+      )}
+      <Button variant="ghost" className="portal-switch" onPress={onSwitch}>{t(byEmail ? 'memberPortal.usePhone' : 'memberPortal.useEmail')}</Button>
+    </>
+  );
+}
+
+const addressOf = (byEmail: boolean, value: string): MemberAddress => (byEmail ? { email: value.trim() } : { phone: toLatinDigits(value.trim()) });
+
+function PhoneStep({ api, notice, onSent }: { api: Api; notice?: MessageKey; onSent: (address: MemberAddress) => void }) {
+  const t = useT();
+  const [byEmail, setByEmail] = useState(false);
+  const [value, setValue] = useState('');
+  const { error, pending, run, setError } = useSubmit();
+  const fe = useFieldError(error);
+  const field = byEmail ? 'email' : 'phone';
+  const handleSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      const sent = await api.requestCode(addressOf(byEmail, value));
+      onSent(sent.email !== undefined ? { email: sent.email } : { phone: sent.phone ?? value });
+    });
+  };
+  return (
+    <section className="portal-card" aria-labelledby="mp-title">
+      <h1 id="mp-title">{t('memberPortal.title')}</h1>
+      {notice && <p className="notice" role="status">{t(notice)}</p>}
+      <p className="muted">{t(byEmail ? 'memberPortal.introEmail' : 'memberPortal.intro')}</p>
+      <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
+        {error && !(field in error.fieldErrors) && <p className="form-error" role="alert">{error.message}</p>}
+        <AddressField
+          byEmail={byEmail} value={value} onChange={setValue} error={fe(field)} help
+          onSwitch={() => { setByEmail(!byEmail); setValue(''); setError(null); }}
+        />
+        <Button type="submit" variant="primary" isPending={pending}>{t(byEmail ? 'memberPortal.sendEmailCode' : 'memberPortal.sendCode')}</Button>
       </Form>
     </section>
   );
 }
 
-function CodeStep({ api, phone, onSignedIn, onChangePhone }: { api: Api; phone: string; onSignedIn: (view: MemberPortal) => void; onChangePhone: () => void }) {
+/** A signed-out friend's invite: who invited them (a first name, or the shop), what they earn, and joining by a code. */
+function JoinStep({ api, invite, referralCode, onSent }: { api: Api; invite: MemberInvite; referralCode: string; onSent: (address: MemberAddress, join: Join) => void }) {
+  const t = useT();
+  const prefs = usePrefs();
+  const [byEmail, setByEmail] = useState(false);
+  const [value, setValue] = useState('');
+  const [name, setName] = useState('');
+  const [consent, setConsent] = useState(false);
+  const { error, pending, run, setError } = useSubmit();
+  const fe = useFieldError(error);
+  const field = byEmail ? 'email' : 'phone';
+  const gift = Math.max(0, ...invite.offers.map((o) => o.friendPoints));
+  const minimum = Math.max(0, ...invite.offers.filter((o) => o.friendPoints === gift).map((o) => o.minOrderAmount));
+  const handleSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      const sent = await api.requestCode(addressOf(byEmail, value), referralCode);
+      const details: MemberJoin = { consent, ...(name.trim() ? { name: name.trim() } : {}) };
+      onSent(sent.email !== undefined ? { email: sent.email } : { phone: sent.phone ?? value }, { referralCode, details });
+    });
+  };
+  return (
+    <section className="portal-card portal-join" aria-labelledby="mp-join" data-testid="member-join">
+      <h1 id="mp-join">
+        {invite.inviterFirstName
+          ? t('memberPortal.join.title', { name: invite.inviterFirstName })
+          : t('memberPortal.join.titleWorkspace', { workspace: invite.workspace.name })}
+      </h1>
+      <p className="portal-shop">{invite.workspace.name}</p>
+      {gift > 0 && (
+        <p className="portal-join-gift">
+          {t('memberPortal.join.gift', { points: t('memberPortal.points', { count: gift, points: formatNumber(gift, prefs) }) })}
+          {minimum > 0 && <> {t('memberPortal.referralMinimum', { amount: formatMoney(minimum, invite.currency, prefs, invite.irrDisplay) })}</>}
+        </p>
+      )}
+      <p className="muted">{t(byEmail ? 'memberPortal.join.introEmail' : 'memberPortal.join.intro', { workspace: invite.workspace.name })}</p>
+      <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
+        {error && !(field in error.fieldErrors) && <p className="form-error" role="alert">{error.message}</p>}
+        <AddressField
+          byEmail={byEmail} value={value} onChange={setValue} error={fe(field)} help={false}
+          onSwitch={() => { setByEmail(!byEmail); setValue(''); setError(null); }}
+        />
+        <TextField label={t('memberPortal.join.name')} value={name} onChange={setName} autoComplete="given-name" />
+        <Checkbox isSelected={consent} onChange={setConsent}>{t(byEmail ? 'memberPortal.join.consentEmail' : 'memberPortal.join.consentSms')}</Checkbox>
+        <Button type="submit" variant="primary" isPending={pending}>{t(byEmail ? 'memberPortal.sendEmailCode' : 'memberPortal.sendCode')}</Button>
+      </Form>
+    </section>
+  );
+}
+
+function CodeStep({ api, address, join, onSignedIn, onChangeAddress }: {
+  api: Api; address: MemberAddress; join?: Join; onSignedIn: (view: MemberPortal) => void; onChangeAddress: () => void;
+}) {
   const t = useT();
   const prefs = usePrefs();
   const [code, setCode] = useState('');
   const [resent, setResent] = useState(false);
   const { error, pending, run, setError } = useSubmit();
   const fe = useFieldError(error);
+  const byEmail = 'email' in address;
   const handleSubmit = (event: FormEvent) => {
     event.preventDefault();
-    void run(async () => onSignedIn(await api.verify(phone, toLatinDigits(code.trim()))));
+    void run(async () => onSignedIn(await api.verify(address, toLatinDigits(code.trim()), join?.details)));
   };
   const handleResend = () => {
     setResent(false);
     void run(async () => {
-      await api.requestCode(phone);
+      await api.requestCode(address, join?.referralCode);
       setResent(true);
     }).then((ok) => { if (!ok) setCode(''); });
   };
+  const sentKey: MessageKey = join ? 'memberPortal.join.codeSent' : byEmail ? 'memberPortal.codeSentEmail' : 'memberPortal.codeSent';
   return (
     <section className="portal-card" aria-labelledby="mp-code">
       <h1 id="mp-code">{t('memberPortal.codeTitle')}</h1>
       <p className="muted">
-        {t('memberPortal.codeSent')}{' '}
-        <bdi dir="ltr" className="portal-phone">{localiseDigits(phone, prefs.digits)}</bdi>
+        {t(sentKey)}{' '}
+        <bdi dir="ltr" className="portal-phone">{'email' in address ? address.email : localiseDigits(address.phone, prefs.digits)}</bdi>
       </p>
       {resent && <p className="notice" role="status">{t('memberPortal.codeResent')}</p>}
       <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
         {error && !('code' in error.fieldErrors) && <p className="form-error" role="alert">{error.message}</p>}
         <TextField
-          label={t('memberPortal.code')}
+          label={t(byEmail ? 'memberPortal.codeEmail' : 'memberPortal.code')}
           value={localiseDigits(code, prefs.digits)}
           onChange={(v) => { setCode(toLatinDigits(v).replace(/\D/g, '').slice(0, 6)); setError(null); }}
           inputMode="numeric"
@@ -187,7 +304,7 @@ function CodeStep({ api, phone, onSignedIn, onChangePhone }: { api: Api; phone: 
       </Form>
       <div className="portal-links">
         <Button variant="ghost" onPress={handleResend}>{t('memberPortal.resend')}</Button>
-        <Button variant="ghost" onPress={onChangePhone}>{t('memberPortal.changePhone')}</Button>
+        <Button variant="ghost" onPress={onChangeAddress}>{t(byEmail ? 'memberPortal.changeEmail' : 'memberPortal.changePhone')}</Button>
       </div>
     </section>
   );

@@ -1,7 +1,7 @@
 // The member portal's calls. Its own small fetch: a 401 here means "the member is not signed in"
 // (the page shows the code sign-in), never the staff session's sign-in screen.
 import type {
-  MemberCatalogueView, MemberCodeSent, MemberCreditView, MemberDonationReceipt, MemberHistoryPage, MemberPartnerRedemption, MemberPortalView,
+  MemberCatalogueView, MemberCodeSent, MemberCreditView, MemberDonationReceipt, MemberHistoryPage, MemberInviteView, MemberJoin, MemberPartnerRedemption, MemberPortalView,
 } from '@vafa/contracts';
 import { ApiError, type Problem } from '../../lib/api.ts';
 import type { Language } from '../../lib/format.ts';
@@ -11,6 +11,10 @@ export type MemberHistory = MemberHistoryPage;
 export type MemberHistoryEntry = MemberHistoryPage['items'][number];
 export type MemberCatalogue = MemberCatalogueView;
 export type DonationReceipt = MemberDonationReceipt;
+export type MemberInvite = MemberInviteView;
+export type { MemberJoin };
+/** Where the code goes: a phone (SMS) or an e-mail address. */
+export type MemberAddress = { phone: string } | { email: string };
 
 async function call<T>(language: Language, method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const response = await fetch(path, {
@@ -29,8 +33,11 @@ async function call<T>(language: Language, method: 'GET' | 'POST', path: string,
 export function memberPortalApi(workspace: string, language: Language) {
   const base = `/api/public/loyalty/${encodeURIComponent(workspace)}`;
   return {
-    requestCode: (phone: string) => call<MemberCodeSent>(language, 'POST', `${base}/otp`, { phone, language }),
-    verify: (phone: string, code: string) => call<MemberPortal>(language, 'POST', `${base}/otp/verify`, { phone, code }),
+    requestCode: (address: MemberAddress, referralCode?: string) =>
+      call<MemberCodeSent>(language, 'POST', `${base}/otp`, { ...address, language, ...(referralCode ? { referralCode } : {}) }),
+    verify: (address: MemberAddress, code: string, join?: MemberJoin) =>
+      call<MemberPortal>(language, 'POST', `${base}/otp/verify`, { ...address, code, ...(join ? { join } : {}) }),
+    invite: (code: string) => call<MemberInvite>(language, 'GET', `${base}/invites/${encodeURIComponent(code)}`),
     me: () => call<MemberPortal>(language, 'GET', `${base}/me`),
     history: (cursor?: string) => call<MemberHistory>(language, 'GET', `${base}/me/history${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
     catalogue: () => call<MemberCatalogue>(language, 'GET', `${base}/me/catalogue`),
