@@ -13,6 +13,7 @@ import { useSubmit } from '../../lib/use-submit.ts';
 import { ArrowBack, Badge, Button, Dialog, ErrorState, Select, Skeleton, TextField, UserText, useToast } from '../../ui/index.ts';
 import { CustomerFollowups } from '../engagement/index.ts';
 import { SURVEY_KINDS, SurveyTimelineDetail } from '../surveys/index.ts';
+import { SurveyLoopCard } from '../surveys/index.ts';
 import { complaintsApi, type Action, type ComplaintDetail, type Sla } from './api.ts';
 import { formatBusinessMinutes, remainingNow } from './complaint-format.ts';
 import { CaseComposer } from './case-composer.tsx';
@@ -98,6 +99,7 @@ export default function ComplaintPage({ id }: { id: string }) {
           {canManageComplaints(session.role) && c.state !== 'closed' && <AssignCard complaint={c} />}
           <CustomerCard complaint={c} />
           <CaseLoyaltyCard complaint={c} />
+          <SurveyLoopCard caseId={c.id} responseId={c.relatedResponseId ?? undefined} />
         </div>
       </div>
     </div>

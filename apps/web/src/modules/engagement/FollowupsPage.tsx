@@ -22,6 +22,7 @@ import {
 } from '../../ui/index.ts';
 import { DatePicker } from '../../ui/date-fields.tsx';
 import { TimeField } from '../../ui/time-field.tsx';
+import { SurveyLoopCard } from '../surveys/index.ts';
 
 type Tab = 'mine' | 'unassigned' | 'all';
 
@@ -235,6 +236,7 @@ function FollowupDetailPage({ id }: { id: string }) {
               {f.repurchasedAt && (<><dt>{t('followups.repurchased')}</dt><dd>{formatInstant(f.repurchasedAt, prefs)}</dd></>)}
             </dl>
           </section>
+          <SurveyLoopCard followupId={f.id} responseId={typeof f.source.responseId === 'string' ? f.source.responseId : undefined} />
           {canManageFollowups(session.role) && f.status === 'open' && <ManageForm followup={f} />}
         </div>
         <div className="followup-col">

@@ -14,6 +14,7 @@ import { canExportResponses, ExportResponses } from './responses-export.tsx';
 import { NpsHelp } from './results-nps-help.tsx';
 import { isScored } from './results-questions.ts';
 import { ResultsRates } from './results-rates.tsx';
+import { ResultsRecovery } from './results-recovery.tsx';
 import { ResultsThemes } from './results-themes.tsx';
 import { ScoreTile } from './results-tiles.tsx';
 import { ResultsTrend } from './results-trend.tsx';
@@ -71,6 +72,7 @@ export default function SurveyResultsPage({ surveyId }: { surveyId: string }) {
       <ResultsChoices results={data} />
       <ResultsBreakdown surveyId={surveyId} questions={scored} filter={filter} smallSample={data.smallSample} />
       <ResultsRates results={data} />
+      <ResultsRecovery surveyId={surveyId} />
       <ResultsThemes surveyId={surveyId} canRefresh={allowed} filter={filter} />
     </div>
   );

@@ -12,6 +12,7 @@ import { canWriteSurveys } from './builder-context.tsx';
 import { AnswerText, useLocalText } from './responses-answer.tsx';
 import { useDeleteResponse, useResponse } from './responses-api.ts';
 import { canTagResponses, ResponseTags } from './responses-tags.tsx';
+import { SurveyLoopCard } from './survey-loop.tsx';
 
 export function ResponseDetail({ surveyId, responseId, onClose }: { surveyId: string; responseId: string | null; onClose: () => void }) {
   const t = useT();
@@ -67,6 +68,7 @@ function ResponseBody({ surveyId, responseId, onDeleted }: { surveyId: string; r
         ))}
       </dl>
       <ResponseTags surveyId={surveyId} responseId={responseId} tags={response.tags} canEdit={canTagResponses(session)} />
+      <SurveyLoopCard responseId={responseId} variant="inline" />
       <ol className="response-answers">
         {questions.map((question) => (
           <li key={question.id}>
