@@ -209,9 +209,9 @@ export async function listCases(db: Executor, tenantId: string, filter: CaseFilt
 }
 
 /** The customer's state, or undefined when no such customer is in this workspace. */
-export async function customerState(db: Executor, tenantId: string, customerId: string): Promise<{ mergedInto: string | null; erasedAt: Date | null } | undefined> {
+export async function customerState(db: Executor, tenantId: string, customerId: string): Promise<{ name: string | null; mergedInto: string | null; erasedAt: Date | null } | undefined> {
   const [row] = await db
-    .select({ mergedInto: customers.mergedInto, erasedAt: customers.erasedAt })
+    .select({ name: customers.name, mergedInto: customers.mergedInto, erasedAt: customers.erasedAt })
     .from(customers)
     .where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
   return row;

@@ -158,11 +158,13 @@ export interface CaseToOpen {
  * its first log line, `complaint.received`, and the customer's timeline when it names one.
  */
 export async function receiveComplaint(tx: Executor, tenantId: string, by: LogActor, createdBy: string, input: CaseToOpen, now: Date): Promise<repo.CaseRow> {
+  let customerName: string | null = null;
   if (input.customerId) {
     const customer = await repo.customerState(tx, tenantId, input.customerId);
     if (!customer) throw invalidField('customerId', 'unknown_customer');
     if (customer.mergedInto) throw new Problem(422, 'customer_merged', {}, [{ field: 'customerId', code: 'customer_merged', message: 'customer_merged' }]);
     if (customer.erasedAt) throw new Problem(422, 'customer_erased', {}, [{ field: 'customerId', code: 'customer_erased', message: 'customer_erased' }]);
+    customerName = customer.name;
   }
   const settings = await workspaceSettings(tx, tenantId);
   const contactPhone = input.contactPhone ? normalisePhone(input.contactPhone, settings.defaultCountry, 'contactPhone') : null;
@@ -171,7 +173,9 @@ export async function receiveComplaint(tx: Executor, tenantId: string, by: LogAc
   const id = randomUUID();
   const { stored: row } = await issueTrackingCode((trackingCode) => repo.insertCaseUnlessCodeTaken(tx, {
     tenantId, id, trackingCode, customerId: input.customerId ?? null,
-    contactName: input.contactName ?? null, contactPhone, contactEmail: input.contactEmail ?? null, language: input.language ?? null,
+    // A customer's case is named as the customer was when it came in, so the queue shows and its search
+    // finds who complained (case-erasure.ts blanks it with the customer's other data).
+    contactName: input.contactName ?? customerName, contactPhone, contactEmail: input.contactEmail ?? null, language: input.language ?? null,
     channel: input.channel, category: input.category ?? null, product: input.product ?? null, severity: input.severity ?? 'medium',
     impact: input.impact ?? null, remedySought: input.remedySought ?? null, description: input.description,
     assigneeId, team: input.team ?? null, state: 'received', relatedResponseId: input.relatedResponseId ?? null, createdBy,
