@@ -8,6 +8,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { useT } from '../../i18n/useT.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { ErrorState, Select, Skeleton, Switch, TextField, Button, useToast } from '../../ui/index.ts';
+import { ComplaintWidgetTag } from './complaint-widget-tag.tsx';
 import { settingsApi, settingsKeys, type IntakeSettings, type LoopSettings, type LoopSettingsInput, type Recurrence } from './complaint-settings-api.ts';
 import { localName } from '../loyalty/loyalty-format.ts';
 import { digitsText, parseWhole, UnplacedError, usePathError } from './settings-parts.tsx';
@@ -147,10 +148,11 @@ function IntakeForm({ view, canEdit }: { view: IntakeSettings; canEdit: boolean 
   const errorFor = usePathError(error);
   const [email, setEmail] = useState(view.emailEnabled);
   const [sms, setSms] = useState(view.smsEnabled);
+  const [widget, setWidget] = useState(view.widgetEnabled);
   const [windowText, setWindowText] = useState(digitsText(view.threadWindowHours, prefs));
   const windowHours = parseWhole(windowText);
   const handleSave = async () => {
-    const ok = await run(async () => client.setQueryData(settingsKeys.intake, await settingsApi.saveIntake({ emailEnabled: email, smsEnabled: sms, threadWindowHours: windowHours ?? -1 })));
+    const ok = await run(async () => client.setQueryData(settingsKeys.intake, await settingsApi.saveIntake({ emailEnabled: email, smsEnabled: sms, widgetEnabled: widget, threadWindowHours: windowHours ?? -1 })));
     if (ok) toast(t('complaints.settings.intake.saved'));
   };
   return (
@@ -162,6 +164,8 @@ function IntakeForm({ view, canEdit }: { view: IntakeSettings; canEdit: boolean 
           <p className="field-description">{t('complaints.settings.intake.addresses')} {view.emailAddresses.map((a) => <bdi key={a} dir="ltr" className="intake-address">{a}</bdi>)}</p>
         ) : <p className="field-description">{t('complaints.settings.intake.noListener')}</p>}
         <Switch isDisabled={!canEdit} isSelected={sms} onChange={setSms}>{t('complaints.settings.intake.sms')}</Switch>
+        <Switch isDisabled={!canEdit} isSelected={widget} onChange={setWidget}>{t('complaints.settings.intake.widget')}</Switch>
+        <ComplaintWidgetTag view={view} />
       </div>
       <TextField label={t('complaints.settings.intake.window')} value={windowText} onChange={setWindowText} inputMode="numeric" isReadOnly={!canEdit}
         description={t('complaints.settings.intake.windowHint')} errorMessage={errorFor('threadWindowHours')} />
