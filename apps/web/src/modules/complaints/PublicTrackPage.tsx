@@ -2,7 +2,7 @@
 // and the last 4 digits of their phone or their e-mail. Status in plain words, the history meant
 // for them, and — when the server offers them — adding information, accepting or rejecting a
 // proposed resolution (after a rejection, their next recourse), answering the satisfaction
-// question after closure. A notice's link (`?code=…#token=…`) opens the case without typing: the
+// question after closure; information may bring photos or documents. A notice's link (`?code=…#token=…`) opens the case without typing: the
 // token is the server's proof, read from the fragment once and taken out of the address.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Form, Link } from 'react-aria-components';
@@ -15,6 +15,8 @@ import { Button, Skeleton, TextField, UserText } from '../../ui/index.ts';
 import { publicComplaintsApi, type CustomerCase, type Tracking } from './api.ts';
 import { CaseSatisfaction } from './case-satisfaction.tsx';
 import { typedTrackingCode } from './complaint-format.ts';
+import { addCaseFiles } from './public-api.ts';
+import { PublicFilePicker, filesProblem, useFileRefusal } from './public-files.tsx';
 import { BigCode, PublicFrame } from './public-parts.tsx';
 
 type Found = { kind: 'case'; view: CustomerCase } | { kind: 'status'; view: Tracking };
@@ -194,7 +196,14 @@ function CaseStatus({ workspace, access, found, onChange, onBack }: {
                     <p className="history-text" dir="auto">{entry.text}</p>
                   </>
                 ) : (
-                  <p>{entry.kind === 'your_message' ? <><strong>{t('complaintPublic.youWrote')}</strong> <UserText>{entry.text}</UserText></> : entry.text}</p>
+                  <>
+                    <p>{entry.kind === 'your_message' ? <><strong>{entry.text ? t('complaintPublic.youWrote') : t('complaintPublic.youSentFiles')}</strong> <UserText>{entry.text}</UserText></> : entry.text}</p>
+                    {entry.files && entry.files.length > 0 && (
+                      <ul className="history-files" aria-label={t('complaintPublic.yourFiles')}>
+                        {entry.files.map((name, j) => <li key={j}><UserText>{name}</UserText></li>)}
+                      </ul>
+                    )}
+                  </>
                 )}
               </li>
             ))}
@@ -212,24 +221,35 @@ function CustomerActions({ workspace, access, view, onChange }: {
   const t = useT();
   const prefs = usePrefs();
   const [message, setMessage] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
   const [reason, setReason] = useState('');
   const [rejecting, setRejecting] = useState(false);
   const [done, setDone] = useState<string | null>(null);
-  const { error, pending, run } = useSubmit();
+  const { error, pending, run, setError } = useSubmit();
   const fe = useFieldError(error);
   const base = { workspace, ...access, language: prefs.language };
   const act = (work: () => Promise<CustomerCase>, said: string) => run(async () => {
     onChange(await work());
     setDone(said);
     setMessage('');
+    setFiles([]);
     setReason('');
     setRejecting(false);
   });
   const can = (a: CustomerCase['actions'][number]) => view.actions.includes(a);
+  const fileError = useFileRefusal(error, files);
+  const handleAddInformation = (e: FormEvent) => {
+    e.preventDefault();
+    if (filesProblem(files)) return;
+    const text = message.trim();
+    void act(() => (files.length > 0
+      ? addCaseFiles({ ...base, ...(text ? { message: text } : {}) }, files)
+      : publicComplaintsApi.addInformation({ ...base, message: text })), t('complaintPublic.added'));
+  };
   return (
     <div className="customer-actions">
       {done && <p className="notice" role="status">{done}</p>}
-      {error && !['message', 'reason'].some((f) => f in error.fieldErrors) && <p className="form-error" role="alert">{error.message}</p>}
+      {error && !fileError && !['message', 'reason'].some((f) => f in error.fieldErrors) && <p className="form-error" role="alert">{error.message}</p>}
       {(can('accept_resolution') || can('reject_resolution')) && (
         <div className="decision">
           <h2>{t('complaintPublic.decide')}</h2>
@@ -252,9 +272,10 @@ function CustomerActions({ workspace, access, view, onChange }: {
         </div>
       )}
       {can('add_information') && (
-        <Form className="form" validationBehavior="aria" onSubmit={(e: FormEvent) => { e.preventDefault(); void act(() => publicComplaintsApi.addInformation({ ...base, message: message.trim() }), t('complaintPublic.added')); }}>
+        <Form className="form" validationBehavior="aria" onSubmit={handleAddInformation}>
           <h2>{t('complaintPublic.addInfo')}</h2>
-          <TextField label={t('complaintPublic.addInfoLabel')} value={message} onChange={setMessage} multiline isRequired errorMessage={fe('message')} />
+          <TextField label={t('complaintPublic.addInfoLabel')} value={message} onChange={setMessage} multiline isRequired={files.length === 0} errorMessage={fe('message')} />
+          <PublicFilePicker files={files} onChange={(next) => { setFiles(next); if (fileError) setError(null); }} serverError={fileError} />
           <div className="form-actions"><Button type="submit" isPending={pending}>{t('complaintPublic.sendInfo')}</Button></div>
         </Form>
       )}
