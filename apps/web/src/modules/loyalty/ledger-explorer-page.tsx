@@ -12,6 +12,7 @@ import { useT } from '../../i18n/useT.ts';
 import { formatInstant, formatNumber } from '../../lib/format.ts';
 import { DateField } from '../../ui/date-fields.tsx';
 import { Button, DataTable, Select, UserText, type DataTableColumn } from '../../ui/index.ts';
+import { EntryEventCause, entryNote } from './entry-cause.tsx';
 import { financeApi, financeKeys, type LedgerEntry, type LedgerFilter } from './finance-api.ts';
 import { signedPoints } from './loyalty-format.ts';
 import { LoyaltyScreensNav } from './loyalty-screens-nav.tsx';
@@ -100,7 +101,8 @@ export default function LedgerExplorerPage() {
       id: 'why', header: t('loyalty.ledger.reason'), wideInCard: true,
       cell: (e) => (
         <span className="ledger-meta">
-          {e.reason && <UserText>{e.reason}</UserText>}
+          <EntryEventCause source={e.source} />
+          {entryNote(e) && <UserText>{entryNote(e)}</UserText>}
           {e.externalId && <span>{t('loyalty.ledger.externalId')}: <bdi dir="ltr" translate="no">{e.externalId}</bdi></span>}
           <span className="ledger-key muted">{t('loyalty.ledger.key')}: <bdi dir="ltr" translate="no">{e.idempotencyKey}</bdi></span>
         </span>
