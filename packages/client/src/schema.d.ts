@@ -3277,8 +3277,32 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Turn complaint intake by e-mail or SMS on or off; set the thread window */
+        /** Turn complaint intake by e-mail, SMS or the embeddable widget on or off; set the thread window */
         patch: operations["updateComplaintIntakeSettings"];
+        trace?: never;
+    };
+    "/api/public/complaint-widget/{workspace}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The widget's complaint form for a page (public; used by the widget script)
+         * @description For a workspace whose intake settings have `widgetEnabled`: the form's words in the page's language (`lang`, e.g. `fa-IR`; else Accept-Language) and the categories its active SLA policies name. 404 `widget_not_available` for an unknown workspace or one with the widget off. No per-IP limit; at most 6000 a minute per workspace.
+         */
+        get: operations["getComplaintWidget"];
+        put?: never;
+        /**
+         * A visitor files a complaint from the widget (public)
+         * @description Checked and stored as the public complaint form's filings are (a phone or an e-mail required, 422 with field errors), on channel `widget`, acknowledged at once. Answers the tracking code in the filing's `language` (Persian or Arabic-Indic digits in fa/ar) and the tracking page's address. 404 `widget_not_available` when the workspace's widget is off. Send the `device` of an earlier answer back as `X-Vafa-Device`; 429 `too_many_filings` past a device's cap, 429 `filing_challenge_required` (with `challenge` and `bits`) when filings look automated: resend with `proof`. No per-IP limit; at most 300 a minute per workspace. No Idempotency-Key: an anonymous write has no actor to key it by.
+         */
+        post: operations["fileComplaintFromWidget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/public/complaints/form": {
@@ -9490,6 +9514,61 @@ export interface components {
             smsEnabled: boolean;
             threadWindowHours: number;
             emailAddresses: string[];
+            widgetEnabled: boolean;
+            widgetTag: string;
+            widgetDemoUrl: string;
+        };
+        ComplaintWidgetConfigInput: {
+            /** @enum {string} */
+            locale: "fa" | "ar" | "en";
+            /** @enum {string} */
+            dir: "rtl" | "ltr";
+            categories: string[];
+            texts: {
+                open: string;
+                title: string;
+                intro: string;
+                close: string;
+                category: string;
+                categoryNone: string;
+                description: string;
+                phone: string;
+                email: string;
+                contactHint: string;
+                name: string;
+                optional: string;
+                submit: string;
+                sending: string;
+                thanks: string;
+                codeLabel: string;
+                track: string;
+                error: string;
+                required: string;
+                contactRequired: string;
+            };
+        };
+        ComplaintWidgetFilingInput: {
+            /** @enum {string} */
+            language: "fa" | "ar" | "en";
+            name?: string;
+            phone?: string;
+            email?: string;
+            category?: string;
+            description: string;
+            website?: string;
+            proof?: string;
+        };
+        ComplaintWidgetReceiptInput: {
+            trackingCode: string;
+            trackingCodeDisplay: string;
+            status: {
+                /** @enum {string} */
+                state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+                title: string;
+                detail: string;
+            };
+            trackingUrl: string;
+            device: string;
         };
         EarnPointsInput: {
             points: number;
@@ -16293,6 +16372,62 @@ export interface components {
             smsEnabled: boolean;
             threadWindowHours: number;
             emailAddresses: string[];
+            widgetEnabled: boolean;
+            widgetTag: string;
+            widgetDemoUrl: string;
+        };
+        ComplaintWidgetConfig: {
+            /** @enum {string} */
+            locale: "fa" | "ar" | "en";
+            /** @enum {string} */
+            dir: "rtl" | "ltr";
+            categories: string[];
+            texts: {
+                open: string;
+                title: string;
+                intro: string;
+                close: string;
+                category: string;
+                categoryNone: string;
+                description: string;
+                phone: string;
+                email: string;
+                contactHint: string;
+                name: string;
+                optional: string;
+                submit: string;
+                sending: string;
+                thanks: string;
+                codeLabel: string;
+                track: string;
+                error: string;
+                required: string;
+                contactRequired: string;
+            };
+        };
+        ComplaintWidgetFiling: {
+            /** @enum {string} */
+            language: "fa" | "ar" | "en";
+            name?: string;
+            phone?: string;
+            /** Format: email */
+            email?: string;
+            category?: string;
+            description: string;
+            website?: string;
+            proof?: string;
+        };
+        ComplaintWidgetReceipt: {
+            trackingCode: string;
+            trackingCodeDisplay: string;
+            status: {
+                /** @enum {string} */
+                state: "received" | "acknowledged" | "assessed" | "under_investigation" | "resolution_proposed" | "resolution_communicated" | "closed" | "reopened" | "escalated" | "waiting_for_customer";
+                title: string;
+                detail: string;
+            };
+            trackingUrl: string;
+            device: string;
         };
         EarnPoints: {
             points: number;
@@ -26553,6 +26688,7 @@ export interface operations {
                     emailEnabled?: boolean;
                     smsEnabled?: boolean;
                     threadWindowHours?: number;
+                    widgetEnabled?: boolean;
                 };
             };
         };
@@ -26572,6 +26708,65 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    getComplaintWidget: {
+        parameters: {
+            query?: {
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintWidgetConfig"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    fileComplaintFromWidget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintWidgetFilingInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintWidgetReceipt"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
         };
     };
     openComplaintForm: {
