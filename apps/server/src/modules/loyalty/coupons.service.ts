@@ -15,6 +15,7 @@ import * as ledger from './ledger.repo.ts';
 import { LOYALTY_EVENTS, getEntry, memberForWrite, settleMembers, type LedgerContext } from './ledger.service.ts';
 import { drawSoonestExpiring } from './lot-draws.ts';
 import { owedOf, repayOwedFromAvailable } from './negative-balance.ts';
+import { forwardToSurvivor } from './member-merge.service.ts';
 import { assertTierAllows, tierAccess } from './reward-tiers.service.ts';
 import * as rewards from './rewards.repo.ts';
 import { insideWindow } from './offer-window.ts';
@@ -262,6 +263,8 @@ export async function cancelCouponRedemption(
   if (booked && drawn.some((d) => d.expiresAt && d.expiresAt <= ctx.now)) await settleMembers(tx, { ...ctx, source: 'system:due-work' }, [customerId]);
   // The points given back repay what the member owes at once (negative-balance.ts), as an earn's would.
   if (booked) await repayOwedFromAvailable(tx, ctx, customerId, { kind: 'cancel', entryId });
+  // A merged record's points given back go on to its survivor (member-merge.service.ts).
+  if (booked) await forwardToSurvivor(tx, ctx, customerId, entryId);
   await recordAudit(tx, ctx.tenantId, actor, {
     action: 'loyalty.coupon_redemption.cancelled', targetType: 'loyalty_coupon_redemption', targetId: id, details: { customerId, points, codeReturned },
   });

@@ -4,6 +4,7 @@ import { Problem } from '../../platform/http/problem.ts';
 import { recordAudit, workspaceSettings } from '../workspace/index.ts';
 import { reverseEntry, type LedgerContext } from './ledger.service.ts';
 import { repayOwedFromAvailable } from './negative-balance.ts';
+import { forwardToSurvivor } from './member-merge.service.ts';
 import * as partners from './partners.repo.ts';
 import { monthOf } from './partners.service.ts';
 
@@ -46,6 +47,8 @@ export async function reverseEntryRepayingOwed(tx: Executor, ctx: LedgerContext,
   const reversal = await reverseEntry(tx, ctx, entryId, input);
   if (reversal.points.available > 0 && reversal.customerId !== null) {
     await repayOwedFromAvailable(tx, ctx, reversal.customerId, { kind: 'reversal', entryId: reversal.id });
+    // A merged record's points given back go on to its survivor (member-merge.service.ts).
+    await forwardToSurvivor(tx, ctx, reversal.customerId, reversal.id);
   }
   // What the entry took of its partner's monthly cap is free again, in its own month; last, as the
   // stripe it goes back to stays locked until commit (a redemption also takes its room last).

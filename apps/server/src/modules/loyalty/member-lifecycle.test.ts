@@ -157,6 +157,28 @@ describe('merging customers with points', () => {
     expect(rows[0].status).toBe('released');
   });
 
+  it('passes points given back to the merged record after the merge (a redemption reversed, a checkout refunded) on to the survivor, expiry kept', async () => {
+    const ws = await workspace();
+    const [a, b] = [(await createCustomer(t, ws)).id, (await createCustomer(t, ws)).id];
+    const expiry = inDays(12);
+    await earn(ws, b, 50, { expiresAt: expiry.toISOString() });
+    const spent = await call(ws, 'POST', `/api/loyalty/members/${b}/redemptions`, { points: 20, externalId: key('spend') });
+    expect(spent.status).toBe(201);
+    const hold = await call(ws, 'POST', '/api/loyalty/holds', { customerId: b, points: 10, externalId: key('checkout') });
+    expect([200, 201]).toContain((await call(ws, 'POST', `/api/loyalty/holds/${hold.body.id}/capture`, {})).status);
+    expect((await merge(ws, a, b)).status).toBe(200);
+    expect(await member(ws, a)).toMatchObject({ available: '20' });
+
+    const reversal = await call(ws, 'POST', `/api/loyalty/entries/${spent.body.id}/reversal`, { reason: 'لغو سفارش' });
+    expect(reversal.status, JSON.stringify(reversal.body)).toBe(201);
+    const refund = await call(ws, 'POST', `/api/loyalty/holds/${hold.body.id}/refund`, {});
+    expect([200, 201], JSON.stringify(refund.body)).toContain(refund.status);
+    expect(await member(ws, b)).toMatchObject({ available: '0' });
+    expect(await member(ws, a)).toMatchObject({ available: '50' });
+    expect(lotShape(await openLots(ws, a))).toEqual([[10, expiry.toISOString(), false], [20, expiry.toISOString(), false], [20, expiry.toISOString(), false]]);
+    const forwarded = await query<{ idempotency_key: string }>(`SELECT idempotency_key FROM loyalty_entries WHERE tenant_id = $1 AND kind = 'merge' ORDER BY id`, [ws.tenantId]);
+    expect(forwarded.map((e) => e.idempotency_key)).toEqual([`merge:${b}`, `merge:${b}:after:${reversal.body.id}`, expect.stringMatching(new RegExp(`^merge:${b}:after:`))]);
+  });
   it('carries what the source owed as the survivor\'s debt, repaid from the survivor\'s next earning', async () => {
     const ws = await workspace();
     const [a, b] = [(await createCustomer(t, ws)).id, (await createCustomer(t, ws)).id];

@@ -69,13 +69,27 @@ export async function mergeMemberLoyalty(tx: Executor, tenantId: string, sourceI
   if (marks) {
     await ledger.openMember(tx, tenantId, targetId);
     await ledger.lockMembers(tx, tenantId, [sourceId, targetId]);
-    await moveLedger(tx, ctx, sourceId, targetId);
+    await moveLedger(tx, ctx, sourceId, targetId, `merge:${sourceId}`);
     await repo.markMerged(tx, tenantId, sourceId, targetId, now);
   }
   await moveStanding(tx, ctx, sourceId, targetId, marks !== undefined);
 }
 
-async function moveLedger(tx: Executor, ctx: LedgerContext, sourceId: string, targetId: string): Promise<void> {
+/**
+ * Points that reach a merged record after its merge (a redemption of B reversed, a coupon of B
+ * cancelled, a checkout of B refunded: their entries are B's and give back to B's lots) go on to
+ * its survivor at once, in a `merge` entry keyed by the entry that gave them back. The caller
+ * holds B's lock; the survivor's is taken after it (the one place the id order is not kept: B is
+ * merged, so nothing else locks B to reach the survivor but these give-backs).
+ */
+export async function forwardToSurvivor(tx: Executor, ctx: LedgerContext, customerId: string, causeEntryId: number): Promise<void> {
+  const marks = await repo.memberMarks(tx, ctx.tenantId, customerId);
+  if (!marks?.mergedInto) return;
+  await ledger.lockMembers(tx, ctx.tenantId, [marks.mergedInto]);
+  await moveLedger(tx, { ...ctx, source: SOURCE }, customerId, marks.mergedInto, `merge:${customerId}:after:${causeEntryId}`);
+}
+
+async function moveLedger(tx: Executor, ctx: LedgerContext, sourceId: string, targetId: string, key: string): Promise<void> {
   const { tenantId, now } = ctx;
   // Due work first, each as its own: B's expired points are B's breakage, A's are A's.
   await settleMembers(tx, { ...ctx, source: 'system:due-work' }, [sourceId, targetId]);
@@ -131,7 +145,7 @@ async function moveLedger(tx: Executor, ctx: LedgerContext, sourceId: string, ta
     if (owedMoved > 0) postings.push({ account: 'owed', customerId: sourceId, amount: owedMoved }, { account: 'owed', customerId: targetId, amount: -owedMoved });
     if (postings.length === 0) continue;
     const entryId = await repo.bookMerge(tx, {
-      tenantId, idempotencyKey: n === 0 ? `merge:${sourceId}` : `merge:${sourceId}:${n}`, sourceId, targetId, source: SOURCE, reason: MERGE_REASON, at: now, postings,
+      tenantId, idempotencyKey: n === 0 ? key : `${key}:${n}`, sourceId, targetId, source: SOURCE, reason: MERGE_REASON, at: now, postings,
       draws: groupsOfEntry.flatMap((g) => g.lots),
       lots: groupsOfEntry.map((g) => ({ amount: g.amount, expiresAt: g.expiresAt, pendingUntil: g.pendingUntil })),
       deltas: [

@@ -7,6 +7,7 @@ import * as ledger from './ledger.repo.ts';
 import { getEntry, memberForWrite, settleMembers, type LedgerContext } from './ledger.service.ts';
 import { drawSoonestExpiring } from './lot-draws.ts';
 import { repayOwedFromAvailable } from './negative-balance.ts';
+import { forwardToSurvivor } from './member-merge.service.ts';
 import * as repo from './redemption-holds.repo.ts';
 import { insideWindow } from './offer-window.ts';
 import * as rewards from './rewards.repo.ts';
@@ -229,6 +230,8 @@ export async function refundHold(tx: Executor, ctx: LedgerContext, id: string, i
   if (hold.rewardId) await rewards.returnStock(tx, ctx.tenantId, hold.rewardId);
   if (drawn.some((d) => d.expiresAt && d.expiresAt <= ctx.now)) await settleMembers(tx, { ...ctx, source: 'system:due-work' }, [customerId]);
   await repayOwedFromAvailable(tx, ctx, customerId, { kind: 'refund', entryId });
+  // A merged record's points given back go on to its survivor (member-merge.service.ts).
+  await forwardToSurvivor(tx, ctx, customerId, entryId);
   await publishEvents(tx, ctx.tenantId, [{
     topic: HOLD_EVENTS.refunded,
     payload: { customerId, entryId, reversesEntryId: hold.settleEntryId, reversedKind: 'capture', holdId: id, points: { available: points, pending: 0, qualifying: 0 }, reason: input.reason ?? null },
