@@ -94,6 +94,8 @@ describe('survey responses: export and tags', { timeout: 900_000 }, () => {
     context = await browser.newContext({
       baseURL: vafa.baseUrl, locale: 'fa-IR', timezoneId: 'Asia/Tehran', acceptDownloads: true, bypassCSP: true, viewport: { width: 390, height: 844 },
     });
+    // the machine runs several browsers and servers at once: pages may take long to settle
+    context.setDefaultTimeout(180_000);
     page = await context.newPage();
     page.on('pageerror', (err) => console.error('page error:', err.message));
     const accepted = await page.request.post('/api/invitations/accept', { data: { token, displayName: 'تحلیلگر', password: 'a-long-password-1' } });
@@ -195,7 +197,7 @@ describe('survey responses: export and tags', { timeout: 900_000 }, () => {
 
         await page.getByRole('button', { name: m['surveys.export.button'] }).click();
         const exportDialog = page.getByRole('dialog', { name: m['surveys.export.title'] });
-        await exportDialog.getByText(m['surveys.export.filtersIgnored']).waitFor();
+        await exportDialog.getByText(m['surveys.export.followsFilters']).waitFor();
         await checkScreen(`export-${language}-${width}`, language);
         await exportDialog.getByRole('button', { name: m['common.close'] }).click();
       });
