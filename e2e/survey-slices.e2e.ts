@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import type { APIRequestContext, APIResponse, Browser, BrowserContext, Page } from 'playwright-core';
 import type { SurveyView } from '@vafa/contracts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import { expectAccessible, latinWordsOnScreen, launchChromium, noSidewaysScroll, type RunningVafa, screenshot, startVafa, waitUntil } from './harness.ts';
@@ -53,7 +53,7 @@ async function listed(query: string): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const res = await page.request.get(`/api/surveys/${surveyId}/responses?limit=200&${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const res: APIResponse = await page.request.get(`/api/surveys/${surveyId}/responses?limit=200&${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     assert.equal(res.status(), 200, await res.text());
     const body = await res.json() as { items: { id: string }[]; nextCursor: string | null };
     ids.push(...body.items.map((r) => r.id));
