@@ -3540,6 +3540,26 @@ export const en = {
   "loyalty.finance.owedByMembers": "Owed by members",
   "loyalty.finance.writtenOff": "Written off (returns of spent points)",
   // end of finance report, members list and ledger explorer keys
+  // complaint case page: the complainant's loyalty and the survey answer that opened the case (case-loyalty.tsx, case-survey-origin.tsx)
+  'complaints.context.loyaltyTitle': 'Customer loyalty',
+  'complaints.context.noTier': 'No tier yet',
+  'complaints.context.noMember': 'No loyalty record for this customer.',
+  'complaints.context.goodwillTitle': 'Goodwill for this case',
+  'complaints.context.noGoodwill': 'No goodwill given for this case.',
+  'complaints.context.occasion.filing': 'On filing',
+  'complaints.context.occasion.resolution': 'On resolution',
+  'complaints.context.gesturePoints': 'Gesture: {points} points',
+  'complaints.context.gestureCoupon': 'Gesture: a coupon worth {amount}',
+  'complaints.context.pointsCredited': 'Points credited: {points}',
+  'complaints.context.pointsNotCredited': 'No points credited yet: no programme pays goodwill, or it is on its way.',
+  'complaints.context.coupon.given': 'Coupon given',
+  'complaints.context.coupon.cancelled': 'Coupon cancelled since',
+  'complaints.context.coupon.none': 'Coupon not given yet',
+  'complaints.context.openPoints': 'Points history on the customer page',
+  'complaints.context.originTitle': 'Opened from a survey answer',
+  'complaints.context.originAnswered': 'Answered on {date}',
+  'complaints.context.originOpen': 'Open the answer',
+  'complaints.context.originGone': 'The survey answer has been deleted since.',
 } as const;
 
 export type MessageKey = keyof typeof en;
