@@ -292,7 +292,9 @@ describe('SMS intake', () => {
   it('intake settings: read by any member, changed by managers, checked', async () => {
     const ws = await t.createWorkspace({ country: 'IR' });
     const read = await t.app.inject({ method: 'GET', url: '/api/complaint-intake/settings', headers: headers(ws, 'analyst') });
-    expect(read.json()).toEqual({ emailEnabled: true, smsEnabled: false, threadWindowHours: 72, emailAddresses: [] });
+    expect(read.json()).toMatchObject({ emailEnabled: true, smsEnabled: false, threadWindowHours: 72, emailAddresses: [], widgetEnabled: false });
+    // The widget's tag to paste names the workspace (complaint-widget.test.ts files through it).
+    expect(read.json().widgetTag).toContain(`data-complaints="${ws.slug}"`);
     expect((await t.app.inject({ method: 'PATCH', url: '/api/complaint-intake/settings', headers: headers(ws, 'agent'), payload: { smsEnabled: true } })).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'PATCH', url: '/api/complaint-intake/settings', headers: headers(ws, 'manager'), payload: { threadWindowHours: 0 } })).statusCode).toBe(400);
   });

@@ -12,7 +12,7 @@ import type { ModuleDeps } from '../../platform/module.ts';
 import { intakeSettings } from './complaint-intake.repo.ts';
 import { listPolicies } from './complaint-sla.repo.ts';
 import { COMPLAINT_WIDGET_WORDS } from './complaint-widget.words.ts';
-import { PublicFilingGuard, decoyReceipt, isHoneypotFilled } from './public-filing-guard.ts';
+import { decoyReceipt, filingGuardFor, isHoneypotFilled } from './public-filing-guard.ts';
 import { PublicFilingCoalescer, workspaceIdBySlug } from './public-filing.ts';
 
 /**
@@ -57,7 +57,8 @@ async function categoriesOf(db: Executor, tenantId: string): Promise<string[]> {
 export function registerComplaintWidgetRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
   const filings = new PublicFilingCoalescer(deps.database);
-  const guard = new PublicFilingGuard(deps);
+  // The form's guard: a device's filings count together wherever it files from.
+  const guard = filingGuardFor(deps);
   const base = publicBaseUrl(deps.config);
   const perWorkspace = (kind: string, max: number) =>
     app.rateLimit({ max, timeWindow: '1 minute', keyGenerator: (req) => `${kind}:${(req.params as { workspace?: string }).workspace ?? ''}` });

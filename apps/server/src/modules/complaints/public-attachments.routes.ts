@@ -15,6 +15,7 @@ import { readAttachmentUpload } from './attachments.service.ts';
 import { addCaseFiles } from './case-customer.service.ts';
 import { fileWithAttachments } from './public-filing.ts';
 import { decoyReceipt, filingGuardFor, isHoneypotFilled } from './public-filing-guard.ts';
+import { publicUploadGate, type PublicUploadGate } from './public-upload-gate.ts';
 import { TRACK_TRIES_PER_ADDRESS_PER_MINUTE, limitTriesOnCode } from './tracking-limits.ts';
 
 const LIMITS = `1 to ${COMPLAINT_ATTACHMENT_MAX_FILES} \`files\` parts, each at most ${COMPLAINT_ATTACHMENT_MAX_BYTES / 1024 / 1024} MiB, checked by their content, not their names: JPEG, PNG, WebP, GIF, PDF and plain UTF-8 text are kept; programs, archives, HTML, SVG and anything else are refused with 422 \`attachment_type_refused\`, one too large with 413 \`attachment_too_large\`, a body cut short with 400 \`multipart_malformed\`; a case holds at most 50 files (422 \`too_many_attachments\`). Nothing of a refused upload is kept.`;
@@ -33,7 +34,7 @@ function parseFields<T extends z.ZodType>(schema: T, fields: Record<string, stri
   throw new Problem(400, 'validation_failed', {}, errors);
 }
 
-export function registerPublicAttachmentRoutes(app: App, deps: ModuleDeps): void {
+export function registerPublicAttachmentRoutes(app: App, deps: ModuleDeps, gate: PublicUploadGate = publicUploadGate): void {
   const guard = filingGuardFor(deps);
 
   app.get('/api/public/complaints/form', {
@@ -51,10 +52,12 @@ export function registerPublicAttachmentRoutes(app: App, deps: ModuleDeps): void
   });
 
   app.post('/api/public/complaints/with-attachments', {
+    // The device limits need the body's fields; the gate bounds what reading bodies may hold before that.
     config: { access: 'public', rateLimit: false },
+    preHandler: [gate.enter],
     schema: {
       tags: ['complaints'], summary: 'A customer files a complaint with files', operationId: 'fileComplaintWithAttachments',
-      description: `The public form's filing (as POST /api/public/complaints, its fields as form fields) with ${LIMITS} The case and its files are stored together, and the receipt is answered only after both are. Held to the same device limits and challenge (429 \`filing_challenge_required\`, \`too_many_filings\`); no per-address cap.`,
+      description: `The public form's filing (as POST /api/public/complaints, its fields as form fields) with ${LIMITS} The case and its files are stored together, and the receipt is answered only after both are. Held to the same device limits and challenge (429 \`filing_challenge_required\`, \`too_many_filings\`); no per-address cap. Uploads read at once are bounded per process and per address: past that, 429 \`uploads_busy\` with Retry-After before the body is read.`,
       consumes: ['multipart/form-data'],
       multipart: {
         file: 'the files, each as a part named `files`',
@@ -78,7 +81,7 @@ export function registerPublicAttachmentRoutes(app: App, deps: ModuleDeps): void
   app.post('/api/public/complaints/case/attachments', {
     // Tracking's limits: the address's (the same key as tracking's) before the body is read, the code's once it is.
     config: { access: 'public', rateLimit: false },
-    preHandler: [app.rateLimit({ max: TRACK_TRIES_PER_ADDRESS_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (req) => `complaint-track:${req.ip}` })],
+    preHandler: [app.rateLimit({ max: TRACK_TRIES_PER_ADDRESS_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (req) => `complaint-track:${req.ip}` }), gate.enter],
     schema: {
       tags: ['complaints'], summary: 'The customer sends files to their complaint', operationId: 'addComplaintFiles',
       description: `From the tracking page: the tracking code and its proof (\`verification\` or \`token\`, as for tracking; a miss is 404 \`complaint_not_found\`) and an optional \`message\` as form fields, with ${LIMITS} Logged on the case as the customer's message (a case waiting for the customer resumes); 409 \`closed_case\` on a closed case. Counted against tracking's limits per address and per code.`,

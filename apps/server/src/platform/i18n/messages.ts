@@ -935,6 +935,12 @@ export const PROBLEM_MESSAGES: Catalog = {
     ar: 'عدد الملفات كبير جدًا: يمكن إرفاق {max} ملفات على الأكثر هنا.',
   },
   // The public complaint form's abuse defences (complaints/public-filing-guard.ts).
+  // complaints/public-upload-gate.ts: too many anonymous uploads being read at once
+  uploads_busy: {
+    en: 'Many files are being sent right now. Please try again in a few seconds.',
+    fa: 'هم‌اکنون فایل‌های زیادی در حال ارسال است. چند ثانیهٔ دیگر دوباره امتحان کنید.',
+    ar: 'يجري إرسال ملفات كثيرة الآن. حاول مرة أخرى بعد بضع ثوانٍ.',
+  },
   too_many_filings: {
     en: 'Many complaints came from this device. Please try again a little later.',
     fa: 'شکایت‌های زیادی از این دستگاه رسیده است. کمی بعد دوباره امتحان کنید.',
