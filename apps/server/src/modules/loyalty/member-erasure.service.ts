@@ -20,7 +20,8 @@ import { releaseHold } from './redemption-holds.service.ts';
 //   write_off): nobody is left to repay it.
 // - Personal data leaves the loyalty tables: the portal's sign-in codes requested by the person
 //   (their customer id, or an e-mail or phone they held when the code was asked for) are deleted,
-//   their portal sessions end, their tier rows and charity share go (state, not history). Rows that
+//   their portal sessions end, their tier rows and charity share go (state, not history), and the
+//   attributes of the actions a shop reported about them (a review's text) are blanked. Rows that
 //   only count (tier changes, donations and their receipts, coupons, referrals) keep the bare id.
 // - The member row is marked erased under its lock, so a write that waited on it is refused
 //   (404) rather than crediting a person who is gone. Erasing again changes nothing.
@@ -86,4 +87,7 @@ async function forgetPerson(tx: Executor, ctx: LedgerContext, customerId: string
   await repo.endSessions(tx, tenantId, customerId, now);
   await tx.execute(sql`DELETE FROM loyalty_member_tiers WHERE tenant_id = ${tenantId} AND customer_id = ${customerId}`);
   await tx.execute(sql`DELETE FROM loyalty_charity_shares WHERE tenant_id = ${tenantId} AND customer_id = ${customerId}`);
+  // What the shop reported the person did keeps its key (a replayed report must not earn again) and loses
+  // its words: a review's attributes may hold its text.
+  await tx.execute(sql`UPDATE loyalty_customer_events SET attributes = '{}'::jsonb WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND attributes <> '{}'::jsonb`);
 }

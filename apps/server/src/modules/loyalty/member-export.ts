@@ -44,6 +44,8 @@ export interface CustomerLoyaltyExport {
     friends: { record: string; state: string; points: number; attachedAt: string; decidedAt: string | null }[];
   };
   donations: { record: string; charity: unknown; points: number; amountMinor: number; currency: string; receipt: string; at: string }[];
+  /** what the shop reported the person did (a review and its attributes, the workspace's own actions) */
+  actions: { record: string; type: string; externalId: string; occurredAt: string; attributes: unknown }[];
 }
 
 export async function exportCustomerLoyalty(db: Executor, tenantId: string, customerId: string): Promise<CustomerLoyaltyExport> {
@@ -106,6 +108,9 @@ export async function exportCustomerLoyalty(db: Executor, tenantId: string, cust
     SELECT d.customer_id, c.name AS charity, d.points, d.amount_minor, d.currency, d.receipt_seq, d.created_at FROM loyalty_donations d
     JOIN loyalty_charities c ON c.tenant_id = d.tenant_id AND c.id = d.charity_id
     WHERE d.tenant_id = ${tenantId} AND d.customer_id = ANY(${ids}) ORDER BY d.created_at, d.id`);
+  const actions = await q(sql`
+    SELECT customer_id, type, external_id, occurred_at, attributes FROM loyalty_customer_events
+    WHERE tenant_id = ${tenantId} AND customer_id = ANY(${ids}) ORDER BY occurred_at, type, external_id`);
 
   return {
     member: own !== undefined,
@@ -136,5 +141,6 @@ export async function exportCustomerLoyalty(db: Executor, tenantId: string, cust
       record: String(d.customer_id), charity: d.charity, points: num(d.points), amountMinor: num(d.amount_minor), currency: String(d.currency), receipt: receiptNumber(num(d.receipt_seq)),
       at: iso(d.created_at)!,
     })),
+    actions: actions.map((a) => ({ record: String(a.customer_id), type: String(a.type), externalId: String(a.external_id), occurredAt: iso(a.occurred_at)!, attributes: a.attributes })),
   };
 }

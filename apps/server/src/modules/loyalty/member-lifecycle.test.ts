@@ -218,6 +218,9 @@ describe('erasing a member', () => {
       VALUES ($1, gen_random_uuid(), $2, $3, 'h', now() + interval '5 minutes', now())`, [ws.tenantId, phone, person.id]);
     await query(`INSERT INTO loyalty_member_otps (tenant_id, id, email, customer_id, code_hash, referral_code, expires_at, created_at)
       VALUES ($1, gen_random_uuid(), $2, NULL, 'h', 'ABCDEFGH', now() + interval '5 minutes', now())`, [ws.tenantId, email]);
+    // A review the shop reported, its text signed with the person's name.
+    await query(`INSERT INTO loyalty_customer_events (tenant_id, type, external_id, customer_id, occurred_at, attributes, source)
+      VALUES ($1, 'review', 'rev-erase-1', $2, now(), $3::jsonb, 'api_key:test')`, [ws.tenantId, person.id, JSON.stringify({ rating: 5, text: 'عالی بود، نگار' })]);
     const postingsBefore = Number((await query<{ n: string }>(`SELECT count(*) AS n FROM loyalty_postings WHERE tenant_id = $1`, [ws.tenantId]))[0]!.n);
     const before = (await call(ws, 'GET', '/api/loyalty/verify')).body.systemBalances;
 
@@ -247,6 +250,8 @@ describe('erasing a member', () => {
       expect(Number(found[0]!.n), `${table}.${column}`).toBe(0);
     }
     expect(await query(`SELECT 1 FROM loyalty_member_otps WHERE tenant_id = $1`, [ws.tenantId])).toEqual([]);
+    // The review keeps its key, so a replay earns nothing again, and loses its words.
+    expect(await query(`SELECT external_id, attributes FROM loyalty_customer_events WHERE tenant_id = $1`, [ws.tenantId])).toEqual([{ external_id: 'rev-erase-1', attributes: {} }]);
     // The portal session ended: the member is signed out.
     const portal = await t.app.inject({ method: 'GET', url: `/api/public/loyalty/${ws.slug}/me`, headers: { cookie } });
     expect(portal.statusCode).toBe(401);
@@ -290,6 +295,8 @@ describe('the data export', () => {
     await earn(ws, a, 12, { reason: 'خرید حضوری' });
     await earn(ws, b, 30, { expiresAt: expiry.toISOString(), reason: 'خرید آنلاین' });
     const code = await call(ws, 'POST', `/api/loyalty/members/${a}/referral-code`, {});
+    await query(`INSERT INTO loyalty_customer_events (tenant_id, type, external_id, customer_id, occurred_at, attributes, source)
+      VALUES ($1, 'review', 'rev-export-1', $2, '2026-11-30T10:00:00Z', $3::jsonb, 'api_key:test')`, [ws.tenantId, b, JSON.stringify({ rating: 4, sku: 'KT-10' })]);
     expect((await merge(ws, a, b)).status).toBe(200);
     const res = await call(ws, 'GET', `/api/customers/${a}/export`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -303,5 +310,7 @@ describe('the data export', () => {
     for (const section of ['tiers', 'tierChanges', 'coupons', 'holds', 'donations']) expect(Array.isArray(loyalty[section]), section).toBe(true);
     if (code.status === 200 || code.status === 201) expect(loyalty.referrals.codes).toEqual([{ record: a, code: expect.any(String) }]);
     expect(loyalty.referrals).toMatchObject({ referredBy: [], friends: [] });
+    // What the shop reported of the merged record, with its attributes.
+    expect(loyalty.actions).toEqual([{ record: b, type: 'review', externalId: 'rev-export-1', occurredAt: '2026-11-30T10:00:00.000Z', attributes: { rating: 4, sku: 'KT-10' } }]);
   });
 });
