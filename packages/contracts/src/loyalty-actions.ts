@@ -62,7 +62,7 @@ export const LoyaltyCustomerEvent = z.strictObject({
   customerRef: ExternalRef.optional(),
   /** the shop's id of the action (the review's id): the same id again is the same action */
   externalId: ExternalRef,
-  /** when it happened; absent: now. Its day is the one the daily cap counts it on */
+  /** when it happened; absent: now. Caps count actions by the day they are awarded, not this one, so backdated reports cannot each claim a day of their own */
   occurredAt: PastInstant.optional(),
   attributes: z.record(LoyaltyActionAttribute, AttributeValue).refine((a) => Object.keys(a).length <= 20, 'at most 20 attributes').optional(),
 }).meta({ id: 'LoyaltyCustomerEvent' });

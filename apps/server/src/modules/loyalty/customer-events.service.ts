@@ -128,6 +128,9 @@ function periodStart(day: string, days: number): string {
 
 export type ActionOutcome = 'earned' | 'capped' | 'condition_not_met' | 'already_awarded';
 
+/** A key as a LIKE pattern matches only itself: `_` (which keys may hold) and `%` are wildcards there. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /**
  * One program's points for a reported action by its rule, under the member's lock: the condition,
  * once per program and action, the rule's caps (awards that earned, on the workspace's local day
@@ -146,7 +149,7 @@ export async function awardAction(tx: Executor, ctx: LedgerContext, program: Pro
   const day = localIsoDay(ctx.now, timeZone);
   const earnedSince = async (from: string) => {
     const [row] = await tx.select({ n: sql<string>`count(*)` }).from(loyaltyAwards).where(awardWhere([
-      eq(loyaltyAwards.customerId, event.customerId), gte(loyaltyAwards.day, from), like(loyaltyAwards.sourceKey, `action:${event.type}:%`), gt(loyaltyAwards.points, 0),
+      eq(loyaltyAwards.customerId, event.customerId), gte(loyaltyAwards.day, from), like(loyaltyAwards.sourceKey, `action:${likeLiteral(event.type)}:%`), gt(loyaltyAwards.points, 0),
     ]));
     return Number(row?.n ?? 0);
   };
@@ -160,7 +163,8 @@ export async function awardAction(tx: Executor, ctx: LedgerContext, program: Pro
     entryId = (await bookCredit(tx, ctx, {
       program, customerId: event.customerId, points, entryKey: `earn:program:${program.id}:${sourceKey}`, externalId: event.externalId,
       // The member's history says "review" in the reader's language; a custom action is named by the manager's words.
-      reason: rule.type === 'review' ? program.name : `${program.name} · ${rule.name ?? rule.key}`,
+      // An unnamed one is said by its cause alone ("club reward"), never by its Latin key.
+      reason: rule.type === 'review' || !rule.name ? program.name : `${program.name} · ${rule.name}`,
       source: rule.type === 'review' ? 'system:event:review' : `system:event:action.${event.type}`,
       pendingUntil: null, expiresAt: expiryFor(program.settings.expiry, ctx.now, ctx.now, timeZone), qualifying,
     })) ?? null;

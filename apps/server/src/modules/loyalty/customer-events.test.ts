@@ -156,6 +156,34 @@ describe('reported actions earn by the program\'s rules', () => {
     await verifyClean(ws);
   });
 
+  it('caps each action by its own key (an underscore is no wildcard), and an unnamed action\'s entry names the program, not its Latin key', async () => {
+    const ws = await t.createWorkspace({ country: 'IR' });
+    const program = await call(ws, 'POST', '/api/loyalty/programs', {
+      name: 'باشگاه',
+      settings: {
+        actions: [
+          { type: 'custom', key: 'app_installed', points: 30, perPeriod: { count: 1, days: 30 } },
+          { type: 'custom', key: 'app1installed', name: 'نصب نسخهٔ یک', points: 10, perPeriod: { count: 1, days: 30 } },
+        ],
+      },
+    });
+    expect(program.status, JSON.stringify(program.body)).toBe(201);
+    const customer = await createCustomer(t, ws);
+    expect((await report(ws, { type: 'app1installed', customerId: customer.id, externalId: 'w-1' })).status).toBe(201);
+    await delivered(ws);
+    expect((await report(ws, { type: 'app_installed', customerId: customer.id, externalId: 'w-2' })).status).toBe(201);
+    await delivered(ws);
+    // app_installed's cap counts only its own awards: `action:app_installed:%` as a LIKE pattern also matched app1installed's.
+    expect(await balance(ws, customer.id)).toMatchObject({ available: 40 });
+    const { rows } = await t.database.pool.query<{ source: string; reason: string }>(
+      `SELECT source, reason FROM loyalty_entries WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'earn' ORDER BY id`, [ws.tenantId, customer.id]);
+    expect(rows).toEqual([
+      { source: 'system:event:action.app1installed', reason: 'باشگاه · نصب نسخهٔ یک' },
+      { source: 'system:event:action.app_installed', reason: 'باشگاه' },
+    ]);
+    await verifyClean(ws);
+  });
+
   it('refuses garbage, another workspace\'s customer, a conflicting replay and roles without loyalty:write; bad rules are refused when saving', async () => {
     const ws = await t.createWorkspace({ country: 'IR' });
     const other = await t.createWorkspace({ country: 'IR' });
