@@ -11,7 +11,7 @@ import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/ha
 import { expectLedgerBalanced } from '../../../test/loyalty-ledger.ts';
 import { smsProviderServer, type SmsProviderServer } from '../../../test/sms-provider.ts';
 import { startSmtpSink, type SmtpSink } from '../../../test/smtp-sink.ts';
-import { CODE_MAX_ATTEMPTS } from './member-otp.service.ts';
+import { CODE_MAX_ATTEMPTS, JOIN_LIMITS } from './member-otp.service.ts';
 
 let t: TestApp;
 let sms: SmsProviderServer;
@@ -282,6 +282,27 @@ describe('a friend joining through an invite link', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('self_referral');
     expect((await staff(ws, 'GET', `/api/loyalty/referrals?customerId=${referrer.id}`)).items.filter((r: Body) => r.friend.id === referrer.id)).toEqual([]);
+  });
+
+  it('sends an invite only so many join codes a day (a public link must not text any number), while members still sign in through it', async () => {
+    const ws = await workspace();
+    const { code } = await setUp(ws);
+    for (let i = 0; i < JOIN_LIMITS.perInvitePerDay; i++) {
+      const res = await ask(ws, { phone: freshPhone().national, referralCode: code });
+      expect(res.status, res.raw).toBe(202);
+    }
+    const sentBefore = sms.sends.length;
+    const stranger = freshPhone();
+    const refused = await call('POST', `${portal(ws)}/otp`, { 'accept-language': 'fa' }, { phone: stranger.national, referralCode: code });
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('member_join_too_many');
+    expect(refused.body.detail).toMatch(/دعوت/);
+    // A known customer coming through the same link is not joining: their code still goes.
+    const member = await createCustomer(t, ws, { name: 'امید' });
+    expect((await ask(ws, { phone: member.phone!, referralCode: code })).status).toBe(202);
+    await eventually(async () => smsTo(member.phone!.replace(/^0/, '+98')).length === 1 || smsTo(member.phone!).length === 1, 'the member\'s code');
+    expect(smsTo(stranger.e164)).toHaveLength(0);
+    expect(sms.sends.length).toBeGreaterThanOrEqual(sentBefore + 1);
   });
 
   it('refuses an unknown invite, and another workspace\'s code is unknown here', async () => {

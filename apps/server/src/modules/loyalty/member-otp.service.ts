@@ -31,6 +31,13 @@ export const PHONE_LIMITS = [{ seconds: 15 * 60, max: 3 }, { seconds: 24 * 3600,
 /** Codes a workspace sends at most: a flood of numbers (SMS pumping) stops here. */
 export const WORKSPACE_LIMITS = [{ seconds: 60, max: 60 }, { seconds: 3600, max: 1000 }] as const;
 
+/**
+ * Codes to addresses no customer has, sent because they came with an invite: an invite link is
+ * public by design, so each one, and the workspace, sends only so many a day (a shared link must
+ * not let anyone make the workspace pay for texts to any number).
+ */
+export const JOIN_LIMITS = { perInvitePerDay: 10, perWorkspacePerHour: 100 } as const;
+
 const CODE_PURPOSE = 'loyalty-member-code';
 
 /** The SMS, in the member's language; `{code}` travels sealed. */
@@ -134,6 +141,7 @@ export async function requestMemberCode(database: Database, secrets: Secrets, wo
     const customer = await customerAt(tx, tenantId, address);
     // A friend no customer is yet joins by the invite: the code proves the address is theirs.
     const joining = !customer && invite !== null;
+    if (joining) await checkJoinLimits(tx, tenantId, invite, now);
     const id = randomUUID();
     const expiresAt = new Date(now.getTime() + CODE_TTL_SECONDS * 1000);
     const code = customer || joining ? String(randomInt(0, 1_000_000)).padStart(6, '0') : null;
@@ -163,6 +171,19 @@ export async function requestMemberCode(database: Database, secrets: Secrets, wo
     }
     return address.channel === 'sms' ? { expiresInSeconds: CODE_TTL_SECONDS, phone: address.phone } : { expiresInSeconds: CODE_TTL_SECONDS, email: address.email };
   });
+}
+
+/** 429 `member_join_too_many` past an invite's or the workspace's join codes (JOIN_LIMITS); the invite's requests take turns so the count is exact. */
+async function checkJoinLimits(tx: Executor, tenantId: string, invite: string, now: Date): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`loyalty-member-join:${tenantId}:${invite}`}, 0))`);
+  const since = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
+  const { rows: [counts] } = await tx.execute<{ invite: string; workspace: string }>(sql`
+    SELECT count(*) FILTER (WHERE referral_code = ${invite} AND created_at > ${since(24 * 3600)}::timestamptz) AS invite,
+           count(*) FILTER (WHERE created_at > ${since(3600)}::timestamptz) AS workspace
+    FROM loyalty_member_otps WHERE tenant_id = ${tenantId} AND referral_code IS NOT NULL AND created_at > ${since(24 * 3600)}::timestamptz`);
+  if (Number(counts?.invite ?? 0) >= JOIN_LIMITS.perInvitePerDay || Number(counts?.workspace ?? 0) >= JOIN_LIMITS.perWorkspacePerHour) {
+    throw new Problem(429, 'member_join_too_many');
+  }
 }
 
 export interface MemberSignIn {

@@ -1634,6 +1634,12 @@ export const PROBLEM_MESSAGES: Catalog = {
     fa: 'برای این شماره بیش از حد کد درخواست شده است. از آخرین کد فرستاده‌شده استفاده کنید یا بعداً دوباره بکوشید.',
     ar: 'طُلبت رموز كثيرة جدًا لهذا الهاتف. استخدم آخر رمز أُرسل، أو حاول مرة أخرى لاحقًا.',
   },
+  // loyalty/member-otp.service.ts: an invite link's join codes for the day, or the workspace's for the hour, are spent
+  member_join_too_many: {
+    en: 'This invitation has been used many times today. Please try again tomorrow, or ask the shop to add you.',
+    fa: 'از این دعوت امروز بارها استفاده شده است. لطفاً فردا دوباره امتحان کنید یا از فروشگاه بخواهید شما را اضافه کند.',
+    ar: 'استُخدمت هذه الدعوة مرات كثيرة اليوم. يرجى المحاولة غدًا، أو اطلب من المتجر إضافتك.',
+  },
   member_code_busy: {
     en: 'We are sending too many codes right now. Try again in a few minutes.',
     fa: 'هم‌اکنون کدهای بسیاری در حال ارسال است. چند دقیقه‌ی دیگر دوباره بکوشید.',
