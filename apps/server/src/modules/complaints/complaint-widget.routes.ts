@@ -83,6 +83,8 @@ export function registerComplaintWidgetRoutes(app: App, deps: ModuleDeps): void 
     const tenantId = await widgetWorkspace(db, req.params.workspace);
     const locale = visitorLanguage(req.query.lang, req);
     reply.header('cache-control', 'public, max-age=60');
+    // Without `lang` the words follow Accept-Language: a shared cache must keep one copy per language.
+    reply.header('vary', 'accept-language');
     return { locale, dir: locale === 'en' ? ('ltr' as const) : ('rtl' as const), categories: await categoriesOf(db, tenantId), texts: COMPLAINT_WIDGET_WORDS[locale] };
   });
 

@@ -52,6 +52,8 @@ describe('complaint widget', () => {
     const fa = await t.app.inject({ method: 'GET', url: `/api/public/complaint-widget/${a.slug}?lang=fa-IR`, headers: { origin: 'https://shop.example' } });
     expect(fa.statusCode, fa.body).toBe(200);
     expect(fa.headers['access-control-allow-origin']).toBe('*');
+    // Cached for a minute by shared caches too, one copy per language asked by header.
+    expect(String(fa.headers.vary).toLowerCase()).toContain('accept-language');
     expect(fa.json()).toMatchObject({ locale: 'fa', dir: 'rtl', categories: ['ارسال'], texts: { open: 'ثبت شکایت' } });
     const ar = (await t.app.inject({ method: 'GET', url: `/api/public/complaint-widget/${a.slug}?lang=ar`, headers: { origin: 'https://shop.example' } })).json();
     expect(ar).toMatchObject({ locale: 'ar', dir: 'rtl', texts: { open: 'تقديم شكوى' } });

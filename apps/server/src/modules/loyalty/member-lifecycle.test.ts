@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { callApi, checkedWorkspaces, memberSessionCookie, postOverSocket, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import type { JobContext } from '../../platform/jobs/registry.ts';
 import { mergeMemberLoyalty } from './member-merge.service.ts';
+import { programEventsSubscriber } from './program.subscribers.ts';
 
 // A customer's life-cycle reaching their loyalty (issue 12): a merge moves the merged record's
 // points, lots (with their own expiries), debts and standing to the survivor in balanced `merge`
@@ -179,6 +183,22 @@ describe('merging customers with points', () => {
     const forwarded = await query<{ idempotency_key: string }>(`SELECT idempotency_key FROM loyalty_entries WHERE tenant_id = $1 AND kind = 'merge' ORDER BY id`, [ws.tenantId]);
     expect(forwarded.map((e) => e.idempotency_key)).toEqual([`merge:${b}`, `merge:${b}:after:${reversal.body.id}`, expect.stringMatching(new RegExp(`^merge:${b}:after:`))]);
   });
+  it('gives an event\'s points for a record merged away since (an answer sent before the merge) to the record that survived, once', async () => {
+    const ws = await workspace();
+    const program = await call(ws, 'POST', '/api/loyalty/programs', { name: 'باشگاه', settings: { events: [{ topic: 'response.submitted', points: 7 }] } });
+    expect(program.status, JSON.stringify(program.body)).toBe(201);
+    const [a, b] = [(await createCustomer(t, ws)).id, (await createCustomer(t, ws)).id];
+    await earn(ws, b, 5);
+    expect((await merge(ws, a, b)).status).toBe(200);
+    const event = { tenantId: ws.tenantId, id: 1, topic: 'response.submitted', occurredAt: new Date().toISOString(), payload: { customerId: b, surveyId: randomUUID(), responseId: randomUUID() } };
+    const context = { database: t.database, log: pino({ level: 'silent' }), clock: { now: () => new Date() } } as unknown as JobContext;
+    // Delivered twice, as the relay may: one award.
+    await programEventsSubscriber.job.run(event, context);
+    await programEventsSubscriber.job.run(event, context);
+    expect(await member(ws, a)).toMatchObject({ available: '12' });
+    expect(await member(ws, b)).toMatchObject({ available: '0' });
+  });
+
   it('carries what the source owed as the survivor\'s debt, repaid from the survivor\'s next earning', async () => {
     const ws = await workspace();
     const [a, b] = [(await createCustomer(t, ws)).id, (await createCustomer(t, ws)).id];

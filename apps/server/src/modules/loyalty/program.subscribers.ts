@@ -4,6 +4,7 @@ import type { Database } from '../../platform/db/connect.ts';
 import { defineSubscriber, type DomainEvent } from '../../platform/events/outbox.ts';
 import type { JobContext } from '../../platform/jobs/registry.ts';
 import { Problem } from '../../platform/http/problem.ts';
+import { resolveCustomer } from '../customers/index.ts';
 import { giftCoupon } from './coupons.service.ts';
 import { awardEvent } from './earning.service.ts';
 import { programsForEvent, type Program } from './program.service.ts';
@@ -92,13 +93,25 @@ export const programEventsSubscriber = defineSubscriber({
       const rule = program.settings.events.find((r) => r.topic === event.topic);
       const award = own?.award ?? (rule && eventAward(event.topic, event.payload, rule));
       if (!award) continue;
+      const earn = (who: string) => database.db.transaction((tx) =>
+        awardEvent(tx, { tenantId: event.tenantId, source: `system:event:${event.topic}`, now: clock.now() }, program, { topic: event.topic, customerId: who, ...award }));
       try {
-        await database.db.transaction((tx) =>
-          awardEvent(tx, { tenantId: event.tenantId, source: `system:event:${event.topic}`, now: clock.now() }, program, { topic: event.topic, customerId, ...award }));
+        await earn(customerId);
       } catch (error) {
-        // A customer since erased (404) or merged into another (409) has no points to earn here.
-        if (error instanceof Problem && (error.status === 404 || error.status === 409)) continue;
-        throw error;
+        // A customer merged into another since (a referrer whose friend qualified later, an answer sent
+        // before the merge): the points go to the record that survived, once (the award is keyed by the event).
+        const survivor: { id: string } | null = error instanceof Problem && error.code === 'customer_merged'
+          ? await database.db.transaction((tx): Promise<{ id: string }> => resolveCustomer(tx, event.tenantId, { id: customerId }, { createIfMissing: false }))
+            .catch((): null => null)
+          : null;
+        try {
+          if (survivor && survivor.id !== customerId) await earn(survivor.id);
+          else throw error;
+        } catch (failure) {
+          // A customer since erased (404), or merged with no live survivor (409), has no points to earn here.
+          if (failure instanceof Problem && (failure.status === 404 || failure.status === 409)) continue;
+          throw failure;
+        }
       }
     }
   },
