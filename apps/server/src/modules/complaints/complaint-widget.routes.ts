@@ -23,11 +23,13 @@ import { PublicFilingCoalescer, workspaceIdBySlug } from './public-filing.ts';
  * A filing goes through the public form's path (public-filing.ts: the same checks, group commit and
  * events, so the acknowledgement notice follows) on channel `widget`, behind the same defences
  * (public-filing-guard.ts: honeypot, a cap per device, a proof of work when filings look automated).
- * Like every public widget route: no per-IP cap, only a budget per workspace.
+ * Filings, like the form's, have no per-address cap (shops, carrier NAT): the guard's device caps and
+ * proof of work bound them. A budget per workspace would let one script, counting against the public
+ * slug, turn the widget off for every real visitor. The form's words are read at most so often per
+ * address, generous for a NAT's pages, and may be cached for a minute.
  */
 
-const CONFIG_PER_WORKSPACE_PER_MINUTE = 6000;
-const FILINGS_PER_WORKSPACE_PER_MINUTE = 300;
+const CONFIG_PER_ADDRESS_PER_MINUTE = 600;
 const PREFLIGHT_MAX_AGE = '86400';
 const publicRoute = { access: 'public', rateLimit: false } as const;
 
@@ -60,13 +62,11 @@ export function registerComplaintWidgetRoutes(app: App, deps: ModuleDeps): void 
   // The form's guard: a device's filings count together wherever it files from.
   const guard = filingGuardFor(deps);
   const base = publicBaseUrl(deps.config);
-  const perWorkspace = (kind: string, max: number) =>
-    app.rateLimit({ max, timeWindow: '1 minute', keyGenerator: (req) => `${kind}:${(req.params as { workspace?: string }).workspace ?? ''}` });
 
   app.get('/api/public/complaint-widget/:workspace', {
     config: publicRoute,
     onRequest: openToPages,
-    preHandler: perWorkspace('complaint-widget-config', CONFIG_PER_WORKSPACE_PER_MINUTE),
+    preHandler: app.rateLimit({ max: CONFIG_PER_ADDRESS_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (req) => `complaint-widget-config:${req.ip}` }),
     schema: {
       tags: ['complaints'],
       summary: "The widget's complaint form for a page (public; used by the widget script)",
@@ -74,7 +74,7 @@ export function registerComplaintWidgetRoutes(app: App, deps: ModuleDeps): void 
       description:
         'For a workspace whose intake settings have `widgetEnabled`: the form\'s words in the page\'s language (`lang`, e.g. `fa-IR`; else Accept-Language) ' +
         'and the categories its active SLA policies name. 404 `widget_not_available` for an unknown workspace or one with the widget off. ' +
-        `No per-IP limit; at most ${CONFIG_PER_WORKSPACE_PER_MINUTE} a minute per workspace.`,
+        `At most ${CONFIG_PER_ADDRESS_PER_MINUTE} a minute per address (a shop or a carrier's NAT loads far fewer pages); cacheable for a minute.`,
       params: ComplaintWidgetParams,
       querystring: ComplaintWidgetConfigQuery,
       response: { 200: ComplaintWidgetConfigView },
@@ -100,7 +100,6 @@ export function registerComplaintWidgetRoutes(app: App, deps: ModuleDeps): void 
   app.post('/api/public/complaint-widget/:workspace', {
     config: publicRoute,
     onRequest: openToPages,
-    preHandler: perWorkspace('complaint-widget-filings', FILINGS_PER_WORKSPACE_PER_MINUTE),
     schema: {
       tags: ['complaints'],
       summary: 'A visitor files a complaint from the widget (public)',
@@ -110,7 +109,7 @@ export function registerComplaintWidgetRoutes(app: App, deps: ModuleDeps): void 
         'acknowledged at once. Answers the tracking code in the filing\'s `language` (Persian or Arabic-Indic digits in fa/ar) and the tracking page\'s address. ' +
         '404 `widget_not_available` when the workspace\'s widget is off. Send the `device` of an earlier answer back as `X-Vafa-Device`; 429 `too_many_filings` ' +
         'past a device\'s cap, 429 `filing_challenge_required` (with `challenge` and `bits`) when filings look automated: resend with `proof`. ' +
-        `No per-IP limit; at most ${FILINGS_PER_WORKSPACE_PER_MINUTE} a minute per workspace. No Idempotency-Key: an anonymous write has no actor to key it by.`,
+        'No per-IP limit: the device caps and the proof of work bound filings. No Idempotency-Key: an anonymous write has no actor to key it by.',
       problems: [422],
       params: ComplaintWidgetParams,
       body: ComplaintWidgetFiling,

@@ -4,6 +4,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { solveChallenge } from '../surveys/response-abuse.ts';
 import { caseLoopSubscriber } from './complaint.subscribers.ts';
 
 let t: TestApp;
@@ -152,6 +153,38 @@ describe('complaint widget', () => {
     expect(bRow.contact_phone).toBe('+966501234567');
     // An unknown slug is the same 404 as a widget switched off.
     expect((await file('no-such-workspace-x', { language: 'fa', description: 'x', phone: '09121234567' })).json().code).toBe('widget_not_available');
+  });
+
+  it('a flood of junk against the public slug does not turn the widget off for a real visitor; one address reading the words too often is slowed', async () => {
+    // A workspace of its own: the flood leaves its slug in the guard's burst mode for a while.
+    const c = await t.createWorkspace({ country: 'IR' });
+    await setWidget(c, true);
+    // 400 well-formed filings (honeypot filled) from as many addresses and new devices: more than the
+    // former per-workspace budget of 300 a minute. The guard asks them to prove work; none is stored.
+    const before = (await q('SELECT count(*)::int AS n FROM complaint_cases WHERE tenant_id = $1', [c.tenantId]))[0].n;
+    for (let i = 0; i < 400; i++) {
+      const junk = await t.app.inject({
+        method: 'POST', url: `/api/public/complaint-widget/${c.slug}`, remoteAddress: `10.93.${i >> 8}.${i & 255}`,
+        payload: { language: 'fa', description: 'تبلیغ', phone: '09121230000', website: 'http://spam.example' },
+      });
+      expect([201, 429]).toContain(junk.statusCode);
+      if (junk.statusCode === 429) expect(junk.json().code).toBe('filing_challenge_required');
+    }
+    expect((await q('SELECT count(*)::int AS n FROM complaint_cases WHERE tenant_id = $1', [c.tenantId]))[0].n).toBe(before);
+    // A real visitor after the flood files, proving work if asked to (as the widget does by itself).
+    const payload = { language: 'fa', description: 'بسته دیر رسید.', phone: '09121234570' };
+    let real = await file(c.slug, payload);
+    if (real.statusCode === 429 && real.json().code === 'filing_challenge_required') {
+      real = await file(c.slug, { ...payload, proof: solveChallenge(real.json().challenge, real.json().bits) }, real.json().device ? { 'x-vafa-device': real.json().device } : {});
+    }
+    expect(real.statusCode, real.body).toBe(201);
+    // The form's words: 600 a minute per address, then 429; another address still reads them.
+    let status = 200;
+    for (let i = 0; i <= 600 && status === 200; i++) {
+      status = (await t.app.inject({ method: 'GET', url: `/api/public/complaint-widget/${c.slug}?lang=fa`, remoteAddress: '10.94.0.1' })).statusCode;
+    }
+    expect(status).toBe(429);
+    expect((await t.app.inject({ method: 'GET', url: `/api/public/complaint-widget/${c.slug}?lang=fa`, remoteAddress: '10.94.0.2' })).statusCode).toBe(200);
   });
 
   it('thanks a filled honeypot like anyone and stores nothing', async () => {
