@@ -3290,13 +3290,13 @@ export interface paths {
         };
         /**
          * The widget's complaint form for a page (public; used by the widget script)
-         * @description For a workspace whose intake settings have `widgetEnabled`: the form's words in the page's language (`lang`, e.g. `fa-IR`; else Accept-Language) and the categories its active SLA policies name. 404 `widget_not_available` for an unknown workspace or one with the widget off. No per-IP limit; at most 6000 a minute per workspace.
+         * @description For a workspace whose intake settings have `widgetEnabled`: the form's words in the page's language (`lang`, e.g. `fa-IR`; else Accept-Language) and the categories its active SLA policies name. 404 `widget_not_available` for an unknown workspace or one with the widget off. At most 600 a minute per address (a shop or a carrier's NAT loads far fewer pages); cacheable for a minute.
          */
         get: operations["getComplaintWidget"];
         put?: never;
         /**
          * A visitor files a complaint from the widget (public)
-         * @description Checked and stored as the public complaint form's filings are (a phone or an e-mail required, 422 with field errors), on channel `widget`, acknowledged at once. Answers the tracking code in the filing's `language` (Persian or Arabic-Indic digits in fa/ar) and the tracking page's address. 404 `widget_not_available` when the workspace's widget is off. Send the `device` of an earlier answer back as `X-Vafa-Device`; 429 `too_many_filings` past a device's cap, 429 `filing_challenge_required` (with `challenge` and `bits`) when filings look automated: resend with `proof`. No per-IP limit; at most 300 a minute per workspace. No Idempotency-Key: an anonymous write has no actor to key it by.
+         * @description Checked and stored as the public complaint form's filings are (a phone or an e-mail required, 422 with field errors), on channel `widget`, acknowledged at once. Answers the tracking code in the filing's `language` (Persian or Arabic-Indic digits in fa/ar) and the tracking page's address. 404 `widget_not_available` when the workspace's widget is off. Send the `device` of an earlier answer back as `X-Vafa-Device`; 429 `too_many_filings` past a device's cap, 429 `filing_challenge_required` (with `challenge` and `bits`) when filings look automated: resend with `proof`. No per-IP limit: the device caps and the proof of work bound filings. No Idempotency-Key: an anonymous write has no actor to key it by.
          */
         post: operations["fileComplaintFromWidget"];
         delete?: never;
