@@ -25,7 +25,9 @@ const processes: VafaProcess[] = [];
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-filing-crash-'));
 
 async function start(port: number): Promise<VafaProcess> {
-  const p = runVafa(['start'], { DATABASE_URL: scratch.url, VAFA_ROLE: 'api', VAFA_DATA_DIR: dataDir, PORT: String(port), VAFA_DB_POOL_SIZE: '8', VAFA_ANON_RATE_LIMIT: '100000' });
+  const p = runVafa(['start'], { DATABASE_URL: scratch.url, VAFA_ROLE: 'api', VAFA_DATA_DIR: dataDir, PORT: String(port), VAFA_DB_POOL_SIZE: '8', VAFA_ANON_RATE_LIMIT: '100000',
+    // A burst of cookieless filings is what the guard asks to prove work; here it must land, to be killed mid-way.
+    VAFA_FILING_BURST_LIMIT: '100000' });
   processes.push(p);
   await p.waitFor(/listening on/, 120_000);
   return p;
