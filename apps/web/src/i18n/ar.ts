@@ -330,7 +330,7 @@ export const ar: Messages = {
   'loyalty.editor.eventPoints': 'النقاط',
   // the program editor's action rules (action-rules.tsx)
   'loyalty.actions.title': 'نقاط مراجعات المنتجات وإجراءاتكم الأخرى',
-  'loyalty.actions.hint': 'يبلّغ متجرك عن هذه الإجراءات عبر API الأحداث؛ ويكسب كل إجراء مرة واحدة.',
+  'loyalty.actions.hint': 'يبلّغ متجرك عن هذه الإجراءات عبر واجهة برمجة الأحداث؛ ويكسب كل إجراء مرة واحدة.',
   'loyalty.actions.type.review': 'كتابة مراجعة منتج',
   'loyalty.actions.type.custom': 'إجراء مخصّص',
   'loyalty.actions.add.review': 'إضافة قاعدة لمراجعة المنتج',

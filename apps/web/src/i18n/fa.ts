@@ -330,7 +330,7 @@ export const fa: Messages = {
   'loyalty.editor.eventPoints': 'امتیاز',
   // the program editor's action rules (action-rules.tsx)
   'loyalty.actions.title': 'امتیاز نقد محصول و کنش‌های دیگر',
-  'loyalty.actions.hint': 'فروشگاه این کنش‌ها را از راه API رویدادها گزارش می‌دهد؛ هر کنش یک بار امتیاز می‌گیرد.',
+  'loyalty.actions.hint': 'فروشگاه این کنش‌ها را از راه رابط برنامه‌نویسی رویدادها گزارش می‌دهد؛ هر کنش یک بار امتیاز می‌گیرد.',
   'loyalty.actions.type.review': 'نوشتن نقد محصول',
   'loyalty.actions.type.custom': 'کنش سفارشی',
   'loyalty.actions.add.review': 'افزودن قاعدهٔ نقد محصول',
