@@ -73,17 +73,20 @@ function npsMetric(pairs: Pair[]): RecoveryMetric {
   };
 }
 
+/** One side's sums as the CSAT and CES functions take them, `top` counted by the kind's own rule. */
+function sideStats(pairs: Pair[], side: 'before' | 'after', isTop: (score: number) => boolean): { n: number; sum: number; sumSq: number; top: number } {
+  const s = { n: 0, sum: 0, sumSq: 0, top: 0 };
+  for (const p of pairs) {
+    s.n++;
+    s.sum += p[side];
+    s.sumSq += p[side] * p[side];
+    if (isTop(p[side])) s.top++;
+  }
+  return s;
+}
+
 function csatMetric(pairs: Pair[], points: number): RecoveryMetric {
-  const stats = (side: 'before' | 'after') => {
-    const s = { n: 0, sum: 0, sumSq: 0, top: 0 };
-    for (const p of pairs) {
-      s.n++;
-      s.sum += p[side];
-      s.sumSq += p[side] * p[side];
-      if (isTopTwo(p[side], 1, points)) s.top++;
-    }
-    return s;
-  };
+  const stats = (side: 'before' | 'after') => sideStats(pairs, side, (score) => isTopTwo(score, 1, points));
   const negative = pairs.filter((p) => isBottomTwo(p.before, 1, points));
   return {
     type: 'csat', points, n: pairs.length, negativeBefore: negative.length,
@@ -97,16 +100,7 @@ function csatMetric(pairs: Pair[], points: number): RecoveryMetric {
 }
 
 function cesMetric(pairs: Pair[]): RecoveryMetric {
-  const stats = (side: 'before' | 'after') => {
-    const s = { n: 0, sum: 0, sumSq: 0, top: 0 };
-    for (const p of pairs) {
-      s.n++;
-      s.sum += p[side];
-      s.sumSq += p[side] * p[side];
-      if (p[side] >= 5) s.top++;
-    }
-    return s;
-  };
+  const stats = (side: 'before' | 'after') => sideStats(pairs, side, (score) => score >= 5);
   const negative = pairs.filter((p) => p.before <= 3);
   return {
     type: 'ces', points: null, n: pairs.length, negativeBefore: negative.length,
