@@ -2,7 +2,7 @@ import type { LoopResponseRef, Question, RecoveryMetric, SurveyLoopQuery, Survey
 import type { Executor } from '../../platform/db/connect.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import {
-  ces, csat, isBottomTwo, isTopTwo, meanEstimate, npsCategory, npsFromCounts, proportion, type Estimate,
+  ces, cesAgrees, cesDisagrees, csat, isBottomTwo, isTopTwo, meanEstimate, npsCategory, npsFromCounts, proportion, type Estimate,
 } from './metrics/index.ts';
 import { scoresOf } from './response.effects.ts';
 import { laterResponses, loopPairs, namedResponse, scoredAnswers, type LoopResponseRow } from './recovery.repo.ts';
@@ -61,13 +61,13 @@ function npsMetric(pairs: Pair[]): RecoveryMetric {
     for (const p of pairs) c[`${npsCategory(p[side])}s` as keyof typeof c]++;
     return c;
   };
-  const negative = pairs.filter((p) => p.before <= 6);
+  const negative = pairs.filter((p) => npsCategory(p.before) === 'detractor');
   return {
     type: 'nps', points: null, n: pairs.length, negativeBefore: negative.length,
     before: plain(npsFromCounts(counts('before')).score),
     after: plain(npsFromCounts(counts('after')).score),
-    recovered: proportion(negative.filter((p) => p.after >= 7).length, negative.length),
-    improved: proportion(negative.filter((p) => p.after >= 9).length, negative.length),
+    recovered: proportion(negative.filter((p) => npsCategory(p.after) !== 'detractor').length, negative.length),
+    improved: proportion(negative.filter((p) => npsCategory(p.after) === 'promoter').length, negative.length),
     meanChange: pairedChange(pairs, (s) => s, 10),
     scoreChange: pairedChange(pairs, (s) => 100 * npsValue(s), 200),
   };
@@ -100,14 +100,14 @@ function csatMetric(pairs: Pair[], points: number): RecoveryMetric {
 }
 
 function cesMetric(pairs: Pair[]): RecoveryMetric {
-  const stats = (side: 'before' | 'after') => sideStats(pairs, side, (score) => score >= 5);
-  const negative = pairs.filter((p) => p.before <= 3);
+  const stats = (side: 'before' | 'after') => sideStats(pairs, side, cesAgrees);
+  const negative = pairs.filter((p) => cesDisagrees(p.before));
   return {
     type: 'ces', points: null, n: pairs.length, negativeBefore: negative.length,
     before: plain(ces(stats('before')).score),
     after: plain(ces(stats('after')).score),
-    recovered: proportion(negative.filter((p) => p.after >= 4).length, negative.length),
-    improved: proportion(negative.filter((p) => p.after >= 5).length, negative.length),
+    recovered: proportion(negative.filter((p) => !cesDisagrees(p.after)).length, negative.length),
+    improved: proportion(negative.filter((p) => cesAgrees(p.after)).length, negative.length),
     meanChange: pairedChange(pairs, (s) => s, 6),
     scoreChange: null,
   };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ces, csat, csatDifference, isBottomTwo, isTopTwo, npsCategory, npsDifference, npsFromCounts, npsFromScores, proportion, responseRate,
-  scaleStats, servqualFromSums, servqualSums, addServqualSums, cesAgrees, meanEstimate, scaleMeanDifference,
+  scaleStats, servqualFromSums, servqualSums, addServqualSums, cesAgrees, cesDisagrees, meanEstimate, negativeSignal, scaleMeanDifference,
 } from './index.ts';
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -173,6 +173,22 @@ describe('CES 2.0', () => {
     expect(r.agree!.value).toBe(50);
     expect(r.skipped).toBe(1);
     expect(() => cesAgrees(8)).toThrow(RangeError);
+  });
+
+  it('splits the scale into disagree (1–3), neutral (4) and agree (5–7)', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map(cesDisagrees)).toEqual([true, true, true, false, false, false, false]);
+    expect([1, 2, 3, 4, 5, 6, 7].map(cesAgrees)).toEqual([false, false, false, false, true, true, true]);
+    expect(() => cesDisagrees(0)).toThrow(RangeError);
+  });
+});
+
+describe('negative signal (follow up at once)', () => {
+  const q = (type: 'nps' | 'csat' | 'ces' | 'enps') => ({ id: 'q', type, title: {}, required: false }) as unknown as Parameters<typeof negativeSignal>[0];
+  it('is an NPS detractor, a CSAT in the bottom two, a CES disagreeing; never eNPS', () => {
+    expect([0, 6, 7, 10].map((s) => negativeSignal(q('nps'), s))).toEqual(['nps', 'nps', undefined, undefined]);
+    expect([1, 2, 3].map((s) => negativeSignal(q('csat'), s))).toEqual(['csat', 'csat', undefined]);
+    expect([3, 4].map((s) => negativeSignal(q('ces'), s))).toEqual(['ces', undefined]);
+    expect(negativeSignal(q('enps'), 0)).toBeUndefined();
   });
 
   it('mean interval: known spread, and one answer has none', () => {

@@ -1,4 +1,6 @@
 import type { Question } from '@vafa/contracts';
+import { npsCategory } from './nps.ts';
+import { cesDisagrees } from './scales.ts';
 
 /**
  * Which answers are a negative experience to follow up at once (REFERENCE.md §6): an NPS
@@ -8,11 +10,11 @@ import type { Question } from '@vafa/contracts';
 export function negativeSignal(question: Question, score: number): 'nps' | 'csat' | 'ces' | undefined {
   switch (question.type) {
     case 'nps':
-      return score <= 6 ? 'nps' : undefined;
+      return npsCategory(score) === 'detractor' ? 'nps' : undefined;
     case 'csat':
       return score <= 2 ? 'csat' : undefined;
     case 'ces':
-      return score <= 3 ? 'ces' : undefined;
+      return cesDisagrees(score) ? 'ces' : undefined;
     default:
       return undefined;
   }

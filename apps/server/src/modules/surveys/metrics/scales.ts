@@ -26,6 +26,11 @@ export function cesAgrees(score: number): boolean {
   return checkScore(score, 1, 7) >= 5;
 }
 
+/** CES 2.0 "disagree": 1, 2 or 3 (it was not easy), the end followed up at once. */
+export function cesDisagrees(score: number): boolean {
+  return checkScore(score, 1, 7) <= 3;
+}
+
 export interface ScaleStats extends MeanStats {
   /** answers in the top two boxes (CSAT) or agreeing (CES) */
   top: number;
