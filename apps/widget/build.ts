@@ -43,11 +43,15 @@ export function readWidgetManifest(): WidgetManifest | undefined {
   return [manifest.widget, manifest.kiosk, manifest.kioskCss, manifest.complaintForm, ...(manifest.assets ?? [])].every((file) => file && existsSync(path.join(DIST_DIR, file))) ? manifest : undefined;
 }
 
+/** Code the bundles take from the contracts package (types alone change no output). */
+const SHARED_CODE = [path.join(WIDGET_DIR, '..', '..', 'packages', 'contracts', 'src', 'proof-of-work.ts')];
+
 /** Whether dist/ is missing a file or older than the sources and this script. */
 export function widgetBuildIsStale(): boolean {
   if (!readWidgetManifest()) return true;
   const built = statSync(MANIFEST).mtimeMs;
-  return Math.max(newestMtime(path.join(WIDGET_DIR, 'src')), statSync(fileURLToPath(import.meta.url)).mtimeMs) > built;
+  const shared = SHARED_CODE.map((file) => statSync(file).mtimeMs);
+  return Math.max(newestMtime(path.join(WIDGET_DIR, 'src')), statSync(fileURLToPath(import.meta.url)).mtimeMs, ...shared) > built;
 }
 
 /** Writes a file by rename, so a server reading dist/ while another process builds never sees half of it. */

@@ -2,7 +2,7 @@ import type { ComplaintWidgetConfigView, ComplaintWidgetReceipt } from '@vafa/co
 import { checkComplaint, complaintBody, problemFields, type ComplaintField, type ComplaintValues } from './complaint-logic.ts';
 import { readDevice, writeDevice } from './record.ts';
 import { css, h, type Styles } from './shared/dom.ts';
-import { solveChallenge } from './shared/pow.ts';
+import { solveChallenge } from '@vafa/contracts/proof-of-work';
 
 /**
  * The widget's complaint form, an ES module the widget imports when a visitor presses its

@@ -1,7 +1,7 @@
 import type { AnswerValue, WidgetConfigView } from '@vafa/contracts';
 import { startComplaints } from './complaint-launcher.ts';
 import { heldBack, inSample, readDevice, readRecord, writeDevice, writeRecord, type VisitorRecord } from './record.ts';
-import { solveChallenge } from './shared/pow.ts';
+import { solveChallenge } from '@vafa/contracts/proof-of-work';
 import { eventName, watchTriggers } from './triggers.ts';
 import { openDialog } from './ui.ts';
 

@@ -3,7 +3,7 @@ import type { KioskAnswer, WidgetQuestion } from '@vafa/contracts';
 import { describe, expect, it } from 'vitest';
 import { AnswerQueue, drainQueue, newClientRef } from '../src/kiosk-queue.ts';
 import { heldBack, inSample, readRecord, writeRecord } from '../src/record.ts';
-import { firstWord, solveChallenge } from '../src/shared/pow.ts';
+import { firstWord, solveChallenge } from '@vafa/contracts/proof-of-work';
 import { isShown } from '../src/shared/show-if.ts';
 import { localDigits, moodOf, scalePoints } from '../src/shared/scale.ts';
 import { eventName, urlMatches, watchTriggers } from '../src/triggers.ts';

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { AddCaseFiles, PublicFilingForm } from '@vafa/contracts';
 import { ApiError, request } from '../../lib/api.ts';
 import type { CustomerCase, PublicComplaint, Receipt } from './api.ts';
-import { solveChallenge } from './proof-of-work.ts';
+import { solveChallenge } from '@vafa/contracts/proof-of-work';
 
 type Challenge = { challenge: string; bits: number };
 

@@ -1,7 +1,9 @@
 /**
- * The proof of work the server asks for when traffic on a survey looks automated
- * (modules/surveys/response-abuse.ts): find n such that SHA-256(challenge + ':' + n) starts with
- * `bits` zero bits. SHA-256 in plain JS, as the response page's script does, because
+ * The proof of work the server asks for when traffic on a survey or on public complaint filing
+ * looks automated (modules/surveys/response-abuse.ts, modules/complaints/public-filing-guard.ts),
+ * solved by the widget and by the web app's public complaint page alike: find n such that
+ * SHA-256(challenge + ':' + n) starts with `bits` zero bits. SHA-256 in plain JS, as the response
+ * page's script does (survey.js is served as written, so it keeps its own copy), because
  * crypto.subtle needs a secure context a self-hosted instance's customers may not have.
  */
 const K = [
