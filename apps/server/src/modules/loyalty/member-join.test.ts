@@ -284,7 +284,7 @@ describe('a friend joining through an invite link', () => {
     expect((await staff(ws, 'GET', `/api/loyalty/referrals?customerId=${referrer.id}`)).items.filter((r: Body) => r.friend.id === referrer.id)).toEqual([]);
   });
 
-  it('sends an invite only so many join codes a day (a public link must not text any number), while members still sign in through it', async () => {
+  it('sends an invite only so many join codes a day (a public link must not text any number); past that the link answers members as it answers strangers, and members sign in without it', async () => {
     const ws = await workspace();
     const { code } = await setUp(ws);
     for (let i = 0; i < JOIN_LIMITS.perInvitePerDay; i++) {
@@ -297,9 +297,13 @@ describe('a friend joining through an invite link', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.code).toBe('member_join_too_many');
     expect(refused.body.detail).toMatch(/دعوت/);
-    // A known customer coming through the same link is not joining: their code still goes.
+    // A known customer through the same link gets the same answer: were it 202 for them and 429
+    // for a stranger, anyone holding a spent invite could ask it who is a member.
     const member = await createCustomer(t, ws, { name: 'امید' });
-    expect((await ask(ws, { phone: member.phone!, referralCode: code })).status).toBe(202);
+    const memberThroughLink = await call('POST', `${portal(ws)}/otp`, { 'accept-language': 'fa' }, { phone: member.phone!, referralCode: code });
+    expect({ status: memberThroughLink.status, body: memberThroughLink.body }).toEqual({ status: refused.status, body: refused.body });
+    // Signing in without the invite still works for the member.
+    expect((await ask(ws, { phone: member.phone! })).status).toBe(202);
     await eventually(async () => smsTo(member.phone!.replace(/^0/, '+98')).length === 1 || smsTo(member.phone!).length === 1, 'the member\'s code');
     expect(smsTo(stranger.e164)).toHaveLength(0);
     expect(sms.sends.length).toBeGreaterThanOrEqual(sentBefore + 1);

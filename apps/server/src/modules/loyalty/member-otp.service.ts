@@ -138,10 +138,12 @@ export async function requestMemberCode(database: Database, secrets: Secrets, wo
     for (const limit of WORKSPACE_LIMITS) {
       if ((await countSince(tx, tenantId, null, limit.seconds, now)) >= limit.max) throw new Problem(429, 'member_code_busy');
     }
+    // An invite's limits judge every request through it, a member's too: refusing only strangers
+    // would tell anyone holding a spent invite which phones and addresses are members'.
+    if (invite !== null) await checkJoinLimits(tx, tenantId, invite, now);
     const customer = await customerAt(tx, tenantId, address);
     // A friend no customer is yet joins by the invite: the code proves the address is theirs.
     const joining = !customer && invite !== null;
-    if (joining) await checkJoinLimits(tx, tenantId, invite, now);
     const id = randomUUID();
     const expiresAt = new Date(now.getTime() + CODE_TTL_SECONDS * 1000);
     const code = customer || joining ? String(randomInt(0, 1_000_000)).padStart(6, '0') : null;
