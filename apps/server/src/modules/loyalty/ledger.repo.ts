@@ -3,6 +3,7 @@
 // with the postings and draws that explain them, in the same statement.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
+import { drawsOnLots, postingsByHolder } from './entry-sql.ts';
 import { customers } from '../customers/index.ts';
 import { MEMBER_ACCOUNT_KINDS, SYSTEM_ACCOUNT_KINDS, type AccountKind, type EntryKind } from './ledger.schema.ts';
 
@@ -166,29 +167,7 @@ export async function bookEntry(tx: Executor, booking: Booking): Promise<{ entry
       VALUES (${tenantId}, ${entry.kind}, ${entry.idempotencyKey}, ${entry.customerId}, ${entry.externalId}, ${entry.reason}, ${entry.source},
               ${entry.reversesEntryId ?? null}::bigint, ${at}::timestamptz)
       ON CONFLICT DO NOTHING RETURNING id
-    ), input AS (
-      SELECT * FROM unnest(${sql.param(postings.map((p) => p.account))}::text[], ${sql.param(postings.map((p) => p.customerId))}::uuid[],
-                           ${sql.param(postings.map((p) => p.amount))}::bigint[]) AS x(kind, holder, amount)
-    ), postings AS (
-      INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount)
-      SELECT ${tenantId}::uuid, entry.id, a.id, x.amount
-      FROM entry CROSS JOIN input x
-      CROSS JOIN LATERAL (
-        SELECT id FROM loyalty_accounts WHERE tenant_id = ${tenantId} AND customer_id = x.holder AND kind = x.kind
-        UNION ALL
-        SELECT id FROM loyalty_accounts WHERE tenant_id = ${tenantId} AND customer_id IS NULL AND x.holder IS NULL AND kind = x.kind
-      ) a
-      RETURNING 1
-    ), draw_input AS (
-      SELECT * FROM unnest(${sql.param(draws.map((d) => d.lotId))}::bigint[], ${sql.param(draws.map((d) => d.amount))}::bigint[]) AS d(lot_id, amount)
-    ), draws AS (
-      INSERT INTO loyalty_draws (tenant_id, entry_id, lot_id, amount)
-      SELECT ${tenantId}::uuid, entry.id, d.lot_id, d.amount FROM entry CROSS JOIN draw_input d
-    ), drawn AS (
-      UPDATE loyalty_lots l SET remaining = l.remaining - d.amount
-      FROM draw_input d WHERE l.tenant_id = ${tenantId} AND l.id = d.lot_id AND l.customer_id = ${customerId} AND EXISTS (SELECT 1 FROM entry)
-      RETURNING 1
-    ), new_lot AS (
+    ), ${postingsByHolder(tenantId, postings)}, ${drawsOnLots(tenantId, customerId, draws)}, new_lot AS (
       INSERT INTO loyalty_lots (tenant_id, customer_id, entry_id, amount, remaining, expires_at, pending_until, created_at)
       SELECT ${tenantId}::uuid, ${customerId}::uuid, entry.id, n.amount, n.amount, ${iso(lot?.expiresAt)}::timestamptz, ${iso(lot?.pendingUntil)}::timestamptz, ${at}::timestamptz
       FROM entry CROSS JOIN (SELECT ${lot?.amount ?? 0}::bigint AS amount) n WHERE n.amount > 0

@@ -5,6 +5,7 @@
 // draws that explain them, in the same statement.
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
+import { drawsOnLots, postingsByHolder } from './entry-sql.ts';
 import type { Draw, Posting } from './ledger.repo.ts';
 
 const instant = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
@@ -92,29 +93,7 @@ export async function bookMerge(tx: Executor, b: MergeBooking): Promise<number |
       INSERT INTO loyalty_entries (tenant_id, kind, idempotency_key, customer_id, external_id, reason, source, created_at)
       VALUES (${b.tenantId}, 'merge', ${b.idempotencyKey}, ${b.targetId}, ${b.sourceId}, ${b.reason}, ${b.source}, ${at}::timestamptz)
       ON CONFLICT DO NOTHING RETURNING id
-    ), input AS (
-      SELECT * FROM unnest(${sql.param(b.postings.map((p) => p.account))}::text[], ${sql.param(b.postings.map((p) => p.customerId))}::uuid[],
-                           ${sql.param(b.postings.map((p) => p.amount))}::bigint[]) AS x(kind, holder, amount)
-    ), postings AS (
-      INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount)
-      SELECT ${b.tenantId}::uuid, entry.id, a.id, x.amount
-      FROM entry CROSS JOIN input x
-      CROSS JOIN LATERAL (
-        SELECT id FROM loyalty_accounts WHERE tenant_id = ${b.tenantId} AND customer_id = x.holder AND kind = x.kind
-        UNION ALL
-        SELECT id FROM loyalty_accounts WHERE tenant_id = ${b.tenantId} AND customer_id IS NULL AND x.holder IS NULL AND kind = x.kind
-      ) a
-      RETURNING 1
-    ), draw_input AS (
-      SELECT * FROM unnest(${sql.param(b.draws.map((d) => d.lotId))}::bigint[], ${sql.param(b.draws.map((d) => d.amount))}::bigint[]) AS d(lot_id, amount)
-    ), draws AS (
-      INSERT INTO loyalty_draws (tenant_id, entry_id, lot_id, amount)
-      SELECT ${b.tenantId}::uuid, entry.id, d.lot_id, d.amount FROM entry CROSS JOIN draw_input d
-    ), drawn AS (
-      UPDATE loyalty_lots l SET remaining = l.remaining - d.amount
-      FROM draw_input d WHERE l.tenant_id = ${b.tenantId} AND l.id = d.lot_id AND l.customer_id = ${b.sourceId} AND EXISTS (SELECT 1 FROM entry)
-      RETURNING 1
-    ), new_lots AS (
+    ), ${postingsByHolder(b.tenantId, b.postings)}, ${drawsOnLots(b.tenantId, b.sourceId, b.draws)}, new_lots AS (
       INSERT INTO loyalty_lots (tenant_id, customer_id, entry_id, amount, remaining, expires_at, pending_until, created_at)
       SELECT ${b.tenantId}::uuid, ${b.targetId}::uuid, entry.id, n.amount, n.amount, n.expires_at, n.pending_until, ${at}::timestamptz
       FROM entry CROSS JOIN unnest(${sql.param(b.lots.map((l) => l.amount))}::bigint[], ${sql.param(b.lots.map((l) => l.expiresAt?.toISOString() ?? null))}::timestamptz[],

@@ -3,6 +3,7 @@
 // lots credited, both cached balances).
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
+import { drawsOnLots } from './entry-sql.ts';
 import type { Draw } from './ledger.repo.ts';
 
 export interface TransferBooking {
@@ -39,16 +40,7 @@ export async function bookTransfer(tx: Executor, b: TransferBooking): Promise<{ 
       FROM entry CROSS JOIN loyalty_accounts a
       WHERE a.tenant_id = ${b.tenantId} AND a.kind = 'available' AND a.customer_id IN (${b.fromCustomerId}::uuid, ${b.toCustomerId}::uuid)
       RETURNING 1
-    ), draw_input AS (
-      SELECT * FROM unnest(${sql.param(b.draws.map((d) => d.lotId))}::bigint[], ${sql.param(b.draws.map((d) => d.amount))}::bigint[]) AS d(lot_id, amount)
-    ), draws AS (
-      INSERT INTO loyalty_draws (tenant_id, entry_id, lot_id, amount)
-      SELECT ${b.tenantId}::uuid, entry.id, d.lot_id, d.amount FROM entry CROSS JOIN draw_input d
-    ), drawn AS (
-      UPDATE loyalty_lots l SET remaining = l.remaining - d.amount
-      FROM draw_input d WHERE l.tenant_id = ${b.tenantId} AND l.id = d.lot_id AND l.customer_id = ${b.fromCustomerId} AND EXISTS (SELECT 1 FROM entry)
-      RETURNING 1
-    ), new_lots AS (
+    ), ${drawsOnLots(b.tenantId, b.fromCustomerId, b.draws)}, new_lots AS (
       INSERT INTO loyalty_lots (tenant_id, customer_id, entry_id, amount, remaining, expires_at, created_at)
       SELECT ${b.tenantId}::uuid, ${b.toCustomerId}::uuid, entry.id, n.amount, n.amount, n.expires_at, ${at}::timestamptz
       FROM entry CROSS JOIN unnest(${sql.param(b.lots.map((l) => l.amount))}::bigint[], ${sql.param(b.lots.map((l) => l.expiresAt?.toISOString() ?? null))}::timestamptz[])
