@@ -134,6 +134,11 @@ describe('complaints screens', { timeout: 600_000 }, () => {
     await page.goto(`/c/${slug}/complaint?lang=fa`);
     await page.getByRole('heading', { level: 1, name: fa['complaintPublic.title'] }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+    // Sent empty: the required fields ask to be filled in, not that they are «too short».
+    await page.getByRole('button', { name: fa['complaintPublic.send'] }).click();
+    await page.getByText(fa['fieldError.required']).first().waitFor();
+    assert.equal(await page.getByText(fa['fieldError.required']).count(), 2, 'name and description ask to be filled in');
+    assert.equal(await page.getByText(fa['fieldError.too_small']).count(), 0);
     await page.getByRole('textbox', { name: fa['complaintPublic.name'] }).fill('رضا مشتری');
     await page.getByRole('textbox', { name: fa['complaintPublic.phone'] }).fill('۰۹۱۲۷۶۵۴۳۲۱');
     await page.getByRole('textbox', { name: fa['complaintPublic.description'] }).fill('سفارشم دو هفته است نرسیده.');

@@ -198,6 +198,10 @@ describe('recovery after follow-ups', { timeout: 900_000 }, () => {
         await page.getByTestId('survey-loop').scrollIntoViewIfNeeded();
         await noSidewaysScroll(page, `follow-up ${language} ${width}`);
         if (language !== 'en') assert.deepEqual(await latinWordsOnScreen(page), [], `follow-up ${language}: Latin words`);
+        // The event that opened it in words, not its code (latinWordsOnScreen skips <bdi>, where the code used to sit).
+        const source = await page.locator('section[aria-labelledby="fu-source"]').innerText();
+        assert.ok(source.includes(MESSAGES[language]['followups.event.feedback.negative']), `follow-up ${language}: event named: ${source}`);
+        assert.doesNotMatch(source, /feedback\.negative/, `follow-up ${language}: raw event code`);
         await screenshot(page, `survey-recovery-followup-${language}-${width}`);
         const dialogLoop = await open(`/feedback/surveys/${surveyId}/responses?response=${loops[0]!.after}`, 'survey-loop', () => page.getByRole('dialog'));
         await dialogLoop.scrollIntoViewIfNeeded();

@@ -109,6 +109,25 @@ describe('survey results', { timeout: 900_000 }, () => {
     assert.match(text, /±/);
     assert.match(text, /[۰-۹]/, 'Persian digits');
     assert.doesNotMatch(text, /[0-9]/, 'no Latin digits');
+    // The interval's bounds keep their sign on the left of the number, as the headline does («+۲۲», not «۲۲+»).
+    const signs = await tile.locator('.score-interval').evaluate((el) => {
+      const node = el.firstChild!;
+      const text = node.textContent ?? '';
+      const placed: boolean[] = [];
+      const range = document.createRange();
+      for (let i = 0; i < text.length; i++) {
+        if (!'+-−'.includes(text[i]!)) continue;
+        let j = i + 1;
+        while (j < text.length && /[\u2066-\u2069]/.test(text[j]!)) j++;
+        if (!/[۰-۹]/.test(text[j] ?? '')) continue;
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const sign = range.getBoundingClientRect().left;
+        range.setStart(node, j); range.setEnd(node, j + 1);
+        placed.push(sign < range.getBoundingClientRect().left);
+      }
+      return placed;
+    });
+    assert.ok(signs.every(Boolean), `a sign right of its number in the interval: ${await tile.locator('.score-interval').innerText()}`);
     await page.locator('[data-testid="results-trend"][data-state="drawn"]').waitFor();
     await page.getByRole('heading', { name: MESSAGES.fa['surveys.results.breakdown.title'] }).waitFor();
     // what people wrote: computed on demand, with example answers under each theme

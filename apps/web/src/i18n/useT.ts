@@ -13,12 +13,16 @@ export function useT(): (id: MessageKey, values?: Values) => string {
 // the UI says them in the user's language. Codes of our own (invalid_phone…) arrive localised.
 const GENERIC_CODES = new Set(['too_small', 'too_big', 'invalid_format', 'invalid_type', 'invalid_value', 'unrecognized_keys', 'invalid_union']);
 
-/** The message to show under a form field for a failed request, in the UI language. */
-export function useFieldError(error: { fieldErrors: Record<string, string>; fieldCodes: Record<string, string> } | null): (field: string) => string | undefined {
+/**
+ * The message to show under a form field for a failed request, in the UI language. Given the
+ * field's value, an empty field the server found too short reads «fill this in», not «too short».
+ */
+export function useFieldError(error: { fieldErrors: Record<string, string>; fieldCodes: Record<string, string> } | null): (field: string, value?: string) => string | undefined {
   const t = useT();
-  return (field) => {
+  return (field, value) => {
     if (!error) return undefined;
     const code = error.fieldCodes[field];
+    if (code === 'too_small' && value !== undefined && value.trim() === '') return t('fieldError.required');
     if (code && GENERIC_CODES.has(code)) return t(`fieldError.${code}` as MessageKey);
     return error.fieldErrors[field];
   };

@@ -85,7 +85,7 @@ function FilingForm({ workspace, onFiled }: { workspace: string; onFiled: (r: Re
         {error && !fileError && !placed.some((f) => f in error.fieldErrors) && (
           <p className="form-error" role="alert">{error.status === 404 ? t('complaintPublic.noWorkspace') : error.message}</p>
         )}
-        <TextField label={t('complaintPublic.name')} value={name} onChange={setName} isRequired autoComplete="name" errorMessage={fe('name')} />
+        <TextField label={t('complaintPublic.name')} value={name} onChange={setName} isRequired autoComplete="name" errorMessage={fe('name', name)} />
         <TextField
           label={t('complaintPublic.phone')}
           value={localiseDigits(phone, prefs.digits)}
@@ -99,7 +99,7 @@ function FilingForm({ workspace, onFiled }: { workspace: string; onFiled: (r: Re
         />
         <TextField label={t('complaintPublic.email')} value={email} onChange={setEmail} type="email" dir="ltr" autoComplete="email" errorMessage={fe('email')} />
         <TextField label={t('complaintPublic.category')} value={category} onChange={setCategory} description={t('complaintPublic.categoryHelp')} errorMessage={fe('category')} />
-        <TextField label={t('complaintPublic.description')} value={description} onChange={setDescription} multiline isRequired errorMessage={fe('description')} />
+        <TextField label={t('complaintPublic.description')} value={description} onChange={setDescription} multiline isRequired errorMessage={fe('description', description)} />
         <PublicFilePicker files={files} onChange={(next) => { setFiles(next); if (fileError) setError(null); }} serverError={fileError} />
         <Honeypot value={website} onChange={setWebsite} />
         {checking && <p className="muted public-checking" role="status">{t('complaintPublic.checking')}</p>}

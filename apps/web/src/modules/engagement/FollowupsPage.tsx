@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { Form, Link, Tab, TabList, TabPanel, Tabs, type Key } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.ts';
-import { useFieldError, useT } from '../../i18n/useT.ts';
+import { useFieldError, useKnownKey, useT } from '../../i18n/useT.ts';
 import { ApiError } from '../../lib/api.ts';
 import {
   engagementApi, OUTCOMES, type Followup, type FollowupDetail, type FollowupFilters, type FollowupMetrics, type FollowupState, type Outcome, type Priority,
@@ -223,7 +223,7 @@ function FollowupDetailPage({ id }: { id: string }) {
               <dd>
                 {f.ruleId ? <Link href={`/engagement/automations/${f.ruleId}`}>{t('followups.source.rule')}</Link> : topic ? null : t('followups.source.manual')}
               </dd>
-              {topic && (<><dt>{t('followups.topic')}</dt><dd><bdi dir="ltr">{topic}</bdi></dd></>)}
+              {topic && (<><dt>{t('followups.topic')}</dt><dd><TopicName topic={topic} /></dd></>)}
               <dt>{t('followups.assignee')}</dt>
               <dd>{f.assigneeId ? <UserText>{nameOf(f.assigneeId)}</UserText> : t('followups.unassigned')}</dd>
               <dt>{t('followups.col.due')}</dt>
@@ -272,6 +272,17 @@ function useSaveFollowup(id: string) {
     void client.invalidateQueries({ queryKey: ['followups', 'metrics'] });
     void client.invalidateQueries({ queryKey: ['customer-followups', updated.customer.id] });
   };
+}
+
+/** The event that opened a follow-up in words (feedback.negative is «negative feedback»); an unknown topic shows as the code it is. */
+function TopicName({ topic }: { topic: string }) {
+  const t = useT();
+  const known = useKnownKey();
+  const own = `followups.event.${topic}`;
+  if (known(own)) return <>{t(own)}</>;
+  const trigger = `automations.topic.${topic}`;
+  if (known(trigger)) return <>{t(trigger)}</>;
+  return <bdi dir="ltr">{topic}</bdi>;
 }
 
 function AttemptForm({ followup }: { followup: FollowupDetail }) {

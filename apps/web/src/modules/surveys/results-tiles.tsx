@@ -8,6 +8,8 @@ import type { MetricEstimate } from './results-api.ts';
 import { formatMargin, formatMetric, formatPercent, localText, type Metric } from './results-format.ts';
 import type { ScoredQuestion as Scored } from './results-questions.ts';
 
+/** A number isolated left to right inside a sentence (U+2066 … U+2069), so its sign stays before it. */
+const ltr = (value: string) => `\u2066${value}\u2069`;
 
 function headline(q: Scored): { metric: Metric; estimate: MetricEstimate | null } {
   switch (q.type) {
@@ -41,7 +43,8 @@ export function ScoreTile({ question, smallSample }: { question: Scored; smallSa
             <bdi>{f(estimate.value)}</bdi>
             <span className="score-margin">{t('surveys.results.plusMinus', { margin: formatMargin(estimate.margin, prefs) })}</span>
           </p>
-          <p className="score-interval muted">{t('surveys.results.interval', { low: f(estimate.low), high: f(estimate.high) })}</p>
+          {/* Each bound isolated left-to-right as the headline's <bdi> is: in a right-to-left line a bare «+22» shows as «22+». */}
+          <p className="score-interval muted">{t('surveys.results.interval', { low: ltr(f(estimate.low)), high: ltr(f(estimate.high)) })}</p>
         </>
       ) : (
         <p className="score-value score-none">{t('surveys.results.noAnswers')}</p>
