@@ -106,6 +106,11 @@ describe('the OpenAPI document', () => {
     expect(idOf('post', '/api/customers')).toBe('createCustomer');
     expect(idOf('patch', '/api/customers/{id}')).toBe('updateCustomer');
     expect(idOf('post', '/api/customers/{id}/merge')).toBe('mergeCustomer');
+    // An action on what the path names is that verb, not a "create" (generators name methods after these).
+    expect(idOf('post', '/api/surveys/{id}/publish')).toBe('publishSurvey');
+    expect(idOf('post', '/api/surveys/{id}/themes/refresh')).toBe('refreshSurveyThemes');
+    expect(idOf('post', '/api/surveys/{id}/distributions/{distributionId}/pause')).toBe('pauseSurveyDistribution');
+    expect(idOf('post', '/api/surveys/{id}/distributions/{distributionId}/resume')).toBe('resumeSurveyDistribution');
     expect(idOf('delete', '/api/segments/{id}')).toBe('deleteSegment');
     // explicit ids in a route's schema win
     expect(idOf('post', '/api/imports/customers')).toBe('importCustomers');
@@ -119,11 +124,15 @@ describe('the OpenAPI document', () => {
       const problems = statuses.filter((s) => Number(s) >= 400);
       expect(problems.length, where).toBeGreaterThan(0);
       for (const status of problems) {
-        const response = resolve(op.responses[status].$ref) as Json;
-        expect(response.content['application/problem+json'].schema, `${where} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+        const response = (op.responses[status].$ref ? resolve(op.responses[status].$ref) : op.responses[status]) as Json;
+        const schema = response.content['application/problem+json'].schema;
+        if (op.responses[status].$ref) expect(schema, `${where} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+        // A route's own problem schema (a 429 with `challenge` and `bits`) holds Problem's fields.
+        else expect((resolve(schema.$ref) as Json).required, `${where} ${status}`).toEqual(expect.arrayContaining(['type', 'title', 'status', 'code', 'detail']));
       }
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
-      expect(statuses.includes('401'), where).toBe(!isPublic);
+      // A public route answers 401 only for a session of its own (the loyalty member portal's), and says so.
+      expect(statuses.includes('401'), where).toBe(!isPublic || /\b401\b/.test(op.description ?? ''));
       expect(statuses.includes('429'), where).toBe(isPublic);
       if (path.includes('{')) expect(statuses, where).toContain('404');
       if (op.requestBody || (op.parameters ?? []).some((p: Json) => p.in === 'query')) expect(statuses, where).toContain('400');
@@ -132,12 +141,57 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/api/auth/login'].post.security).toEqual([]);
   });
 
+  it('lists every problem status its description names', () => {
+    // Third-party clients type errors by the statuses listed: a 410 or a 404 the description
+    // promises but the responses lack reaches the integrator untyped (or as an "unexpected" error).
+    const missing = operations.flatMap(({ method, path, op }) =>
+      [...new Set(`${op.summary ?? ''} ${op.description ?? ''}`.match(/(?<![\d.\-/])4\d\d(?![\d%])/g) ?? [])]
+        .filter((status) => !op.responses[status])
+        .map((status) => `${method} ${path} ${status}`));
+    expect(missing).toEqual([]);
+    expect(Object.keys(doc.paths['/api/public/surveys/{token}/responses'].post.responses)).toEqual(expect.arrayContaining(['409', '410', '422', '429']));
+    expect(Object.keys(doc.paths['/api/public/complaints'].post.responses)).toContain('404');
+    expect(Object.keys(doc.paths['/api/public/complaints/track'].post.responses)).toContain('404');
+    expect(Object.keys(doc.paths['/api/public/loyalty/{workspaceSlug}/me'].get.responses)).toContain('401');
+  });
+
+  it("keeps a route's own problem schema: the filing and answer challenges carry `challenge` and `bits`", () => {
+    // Problem forbids other properties, so the shared 429 would make a validating client refuse the challenge.
+    for (const [path, schema] of [['/api/public/complaints', 'FilingRateProblem'], ['/api/public/surveys/{token}/responses', 'AnswerRateProblem']] as const) {
+      const tooMany = doc.paths[path].post.responses['429'];
+      expect(tooMany.content['application/problem+json'].schema).toEqual({ $ref: `#/components/schemas/${schema}` });
+      expect(tooMany.headers['Retry-After']).toBeDefined();
+      expect(Object.keys((resolve(`#/components/schemas/${schema}`) as Json).properties)).toEqual(expect.arrayContaining(['code', 'challenge', 'bits']));
+    }
+  });
+
+  it('says what every success answers: 204 for no body, the media type of a download', () => {
+    // A route without a response schema came out as "200, no content": wrong for the DELETEs that
+    // answer 204, and for CSV downloads, which generators then parse as JSON.
+    const bare = operations.flatMap(({ method, path, op }) =>
+      Object.entries(op.responses as Json).filter(([status, response]) => status.startsWith('2') && status !== '204' && !response.$ref && !response.content).map(([status]) => `${method} ${path} ${status}`));
+    // Left: the SSO redirects and the SMS providers' callbacks, which no API client calls.
+    expect(bare.sort()).toEqual(['get /api/auth/sso/callback 200', 'get /api/auth/sso/start 200', 'post /hooks/sms/{provider}/{token} 200', 'post /hooks/sms/{provider}/{token}/inbound 200']);
+    for (const path of ['/api/segments/{id}', '/api/surveys/{id}', '/api/loyalty/programs/{programId}/tiers/{tierId}', '/api/complaints/settings/teams/{id}']) {
+      expect(Object.keys(doc.paths[path].delete.responses).filter((s) => s.startsWith('2')), path).toEqual(['204']);
+    }
+    expect(doc.paths['/api/surveys/{id}/export.csv'].get.responses['200'].content).toEqual({ 'text/csv': { schema: { type: 'string' } } });
+    expect(doc.paths['/api/loyalty/finance/report.csv'].get.responses['200'].content).toHaveProperty('text/csv');
+  });
+
   it('offers the Idempotency-Key header on every authenticated write', () => {
     for (const { method, path, op } of operations) {
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
       const header = (op.parameters ?? []).map((p: Json) => (p.$ref ? resolve(p.$ref) : p)).find((p: Json) => p.in === 'header' && p.name === 'Idempotency-Key');
-      expect(!!header, `${method} ${path}`).toBe(method !== 'get' && !isPublic);
+      if (!isPublic) expect(!!header, `${method} ${path}`).toBe(method !== 'get');
+      // A public write that reads the header says so, as a required parameter when it refuses to write without one.
+      else if (/Needs an `Idempotency-Key`/.test(op.description ?? '')) expect(header?.required, `${method} ${path}`).toBe(true);
+      else expect(!!header, `${method} ${path}`).toBe(/An Idempotency-Key makes/.test(op.description ?? ''));
     }
+    for (const path of ['/api/public/loyalty/{workspaceSlug}/me/donations', '/api/public/loyalty/{workspaceSlug}/me/rewards/{rewardId}/coupon']) {
+      expect(doc.paths[path].post.parameters, path).toContainEqual({ $ref: '#/components/parameters/IdempotencyKeyRequired' });
+    }
+    expect(doc.paths['/api/public/surveys/{token}/responses'].post.parameters).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
   });
 
   it('describes the CSV imports as multipart uploads with a binary file part', () => {

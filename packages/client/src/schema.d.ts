@@ -1758,7 +1758,7 @@ export interface paths {
          * Publish the draft as a new version and make the survey live (audited)
          * @description Earlier answers keep the version they were given against. An unchanged draft adds no version; a closed survey goes live again.
          */
-        post: operations["createSurveyPublish"];
+        post: operations["publishSurvey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2033,7 +2033,7 @@ export interface paths {
          * Recompute the open-text themes now
          * @description The same computation as the hourly job, over the most recent 20,000 answers of each free-text question.
          */
-        post: operations["createSurveyThemesRefresh"];
+        post: operations["refreshSurveyThemes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2195,7 +2195,7 @@ export interface paths {
          * Pause a distribution: no waves and no reminders until resumed (audited)
          * @description Any other change of state answers 409 `distribution_state`.
          */
-        post: operations["createSurveyDistributionPause"];
+        post: operations["pauseSurveyDistribution"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2215,7 +2215,7 @@ export interface paths {
          * Resume a paused distribution: a recurring one from its next occurrence (audited)
          * @description Any other change of state answers 409 `distribution_state`.
          */
-        post: operations["createSurveyDistributionResume"];
+        post: operations["resumeSurveyDistribution"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4507,7 +4507,7 @@ export interface paths {
         put?: never;
         /**
          * The signed-in member redeems a discount coupon
-         * @description Needs an `Idempotency-Key` header (400 `idempotency_key_required`): the same key again answers the same redemption. Refusals as for staff: 409 `insufficient_points`, `coupon_pool_empty`, `reward_unavailable`, `coupon_limit_reached`, `reward_not_coupon`; 403 `reward_tier_required`. Needs the member's session cookie.
+         * @description Needs an `Idempotency-Key` header (400 `idempotency_key_required`): the same key again answers the same redemption. Refusals as for staff: 409 `insufficient_points`, `coupon_pool_empty`, `reward_unavailable`, `coupon_limit_reached`, `reward_not_coupon`; 403 `reward_tier_required`. Needs the member's session cookie (401 `member_signed_out`).
          */
         post: operations["memberRedeemCoupon"];
         delete?: never;
@@ -11567,7 +11567,7 @@ export interface components {
         CreditEntryInput: {
             id: number;
             /** @enum {string} */
-            kind: "purchase" | "spend" | "refund" | "expire";
+            kind: "purchase" | "spend" | "refund" | "expire" | "merge";
             /** Format: uuid */
             customerId: string;
             currency: string;
@@ -18428,7 +18428,7 @@ export interface components {
         CreditEntry: {
             id: number;
             /** @enum {string} */
-            kind: "purchase" | "spend" | "refund" | "expire";
+            kind: "purchase" | "spend" | "refund" | "expire" | "merge";
             /** Format: uuid */
             customerId: string;
             currency: string;
@@ -19086,6 +19086,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description It was there and is no longer: closed or expired */
+        Gone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The body or upload is larger than allowed */
         PayloadTooLarge: {
             headers: {
@@ -19128,6 +19137,8 @@ export interface components {
     parameters: {
         /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
         IdempotencyKey: string;
+        /** @description Any unique printable string (1–255 characters), required: without it the write is refused (400 `idempotency_key_required`). A retry with the same key answers the first result. */
+        IdempotencyKeyRequired: string;
     };
     requestBodies: never;
     headers: never;
@@ -19422,8 +19433,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Signed out */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19695,8 +19706,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Withdrawn */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19823,8 +19834,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Password changed */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19855,8 +19866,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Password changed */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20007,8 +20018,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Two-step sign-in turned off */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20060,8 +20071,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Session ended */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20533,8 +20544,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20750,8 +20761,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20891,8 +20902,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Removed */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21049,7 +21060,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
@@ -21077,7 +21090,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
@@ -21108,7 +21123,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
@@ -21335,8 +21352,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21440,8 +21457,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21548,7 +21565,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
@@ -21777,8 +21796,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21954,6 +21973,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
         };
     };
@@ -22369,8 +22389,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22626,8 +22646,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23351,8 +23371,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23770,7 +23790,7 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
-    createSurveyPublish: {
+    publishSurvey: {
         parameters: {
             query?: never;
             header?: {
@@ -23920,7 +23940,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
@@ -23953,13 +23975,17 @@ export interface operations {
             };
             400: components["responses"]["ValidationFailed"];
             404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
             429: components["responses"]["RateLimited"];
         };
     };
     createPublicSurveyResponse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 token: string;
             };
@@ -23992,10 +24018,21 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
-            429: components["responses"]["RateLimited"];
+            /** @description Too many requests from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AnswerRateProblem"];
+                };
+            };
         };
     };
     listSurveyResponses: {
@@ -24112,7 +24149,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
@@ -24253,7 +24292,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    createSurveyThemesRefresh: {
+    refreshSurveyThemes: {
         parameters: {
             query?: never;
             header?: {
@@ -24439,6 +24478,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -24577,7 +24617,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    createSurveyDistributionPause: {
+    pauseSurveyDistribution: {
         parameters: {
             query?: never;
             header?: {
@@ -24605,10 +24645,11 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
         };
     };
-    createSurveyDistributionResume: {
+    resumeSurveyDistribution: {
         parameters: {
             query?: never;
             header?: {
@@ -24636,6 +24677,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
         };
     };
@@ -24667,6 +24709,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
         };
     };
@@ -24924,6 +24967,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
@@ -24981,7 +25025,18 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            422: components["responses"]["Unprocessable"];
+            /** @description Too many requests from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AnswerRateProblem"];
+                };
+            };
         };
     };
     listComplaints: {
@@ -25246,10 +25301,21 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
-            429: components["responses"]["RateLimited"];
+            /** @description Too many requests from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FilingRateProblem"];
+                };
+            };
         };
     };
     trackComplaint: {
@@ -25275,6 +25341,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -25524,8 +25591,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25646,8 +25713,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25894,8 +25961,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26278,6 +26345,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -26307,6 +26375,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -26337,6 +26406,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -26367,6 +26437,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -26397,6 +26468,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -26601,7 +26673,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "*/*": Blob;
+                };
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
@@ -26766,7 +26840,17 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
-            429: components["responses"]["RateLimited"];
+            /** @description Too many requests from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FilingRateProblem"];
+                };
+            };
         };
     };
     openComplaintForm: {
@@ -26840,10 +26924,21 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
-            429: components["responses"]["RateLimited"];
+            /** @description Too many requests from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FilingRateProblem"];
+                };
+            };
         };
     };
     addComplaintFiles: {
@@ -26887,6 +26982,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -27251,8 +27347,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Archived */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27660,8 +27756,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Archived */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27788,8 +27884,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Removed */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28401,6 +28497,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
@@ -28429,6 +28526,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
@@ -28454,6 +28552,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
@@ -28479,6 +28578,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
@@ -28486,7 +28586,10 @@ export interface operations {
     memberDonate: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any unique printable string (1–255 characters), required: without it the write is refused (400 `idempotency_key_required`). A retry with the same key answers the first result. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKeyRequired"];
+            };
             path: {
                 workspaceSlug: string;
             };
@@ -28508,6 +28611,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
@@ -28519,7 +28623,10 @@ export interface operations {
     memberRedeemPartnerOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any unique printable string (1–255 characters), required: without it the write is refused (400 `idempotency_key_required`). A retry with the same key answers the first result. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKeyRequired"];
+            };
             path: {
                 workspaceSlug: string;
                 offerId: string;
@@ -28547,6 +28654,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
@@ -28666,8 +28774,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Deleted */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29131,8 +29239,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description Open to every tier */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29166,6 +29274,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
@@ -29173,7 +29282,10 @@ export interface operations {
     memberRedeemCoupon: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any unique printable string (1–255 characters), required: without it the write is refused (400 `idempotency_key_required`). A retry with the same key answers the first result. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKeyRequired"];
+            };
             path: {
                 rewardId: string;
                 workspaceSlug: string;
@@ -29201,6 +29313,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
@@ -29453,6 +29567,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
@@ -29857,7 +29972,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
@@ -30392,7 +30509,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
@@ -30584,6 +30703,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
@@ -30609,6 +30729,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
@@ -30647,6 +30768,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
@@ -30760,7 +30882,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             400: components["responses"]["ValidationFailed"];
             404: components["responses"]["NotFound"];
@@ -30789,7 +30913,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             400: components["responses"]["ValidationFailed"];
             404: components["responses"]["NotFound"];

@@ -54,6 +54,9 @@ export const ProblemView = z
   .meta({ id: 'Problem' });
 export type ProblemView = z.infer<typeof ProblemView>;
 
+/** A 204's body: none. Routes that answer 204 declare it, so the document says 204 rather than a 200 without content. */
+export const NoContent = z.null().describe('No content');
+
 /** Keyset pagination: pass `nextCursor` back as `cursor` for the next page. */
 export const PageQuery = z.strictObject({
   cursor: z.string().max(500).optional(),

@@ -2,7 +2,7 @@ import {
   ComplaintReportQuery, CreatePreventiveAction, CreateRootCause, HandlingTimeReport, IdParams, PreventiveActionPage, PreventiveActionQuery,
   PreventiveActionView, RecurrenceAlertPage, RecurrenceAlertQuery, RecurrenceAlertView, RecurrenceSettings, ReopenReport, RootCauseList,
   RootCauseParams, RootCauseQuery, RootCauseReport, RootCauseReportQuery, RootCauseView, SatisfactionReport, SlaReport, UpdatePreventiveAction,
-  UpdateRecurrenceAlert, UpdateRootCause, VolumeReport,
+  UpdateRecurrenceAlert, UpdateRootCause, VolumeReport, NoContent,
 } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
@@ -95,6 +95,7 @@ export function registerComplaintInsightRoutes(app: App, deps: ModuleDeps): void
     schema: {
       tags: ['complaints'], summary: 'Delete a preventive action', operationId: 'deletePreventiveAction',
       description: 'Its case links go with it; alerts it answered are unlinked. Audited. Prefer `status: cancelled` to keep the record.', params: IdParams,
+      response: { 204: NoContent.describe('Deleted') },
     },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {

@@ -64,7 +64,7 @@ export function registerComplaintIntakeRoutes(app: App, deps: ModuleDeps): void 
     schema: {
       tags: ['complaints'], summary: 'Download an attachment of a case (or of a case merged into it)', operationId: 'downloadComplaintAttachment',
       description: 'Always a download (Content-Disposition: attachment) with the type detected from the content, under a sandboxing Content-Security-Policy.',
-      params: ComplaintAttachmentParams,
+      params: ComplaintAttachmentParams, produces: ['*/*'],
     },
   }, async (req, reply) => {
     if (!(await repo.findCase(db, req.tenantId, req.params.id))) throw notFound();

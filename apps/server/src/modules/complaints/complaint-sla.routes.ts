@@ -1,7 +1,7 @@
 import {
   ComplaintDetailWithSla, ComplaintQueuePage, ComplaintQueueQuery, ComplaintSlaQuery, ComplaintSlaView, ComplaintTeamList, ComplaintTeamView,
   CreateComplaintTeam, CreateSlaPolicy, IdParams, ImportComplaint, SlaCalendarSettings, SlaCalendarView, SlaHolidayList, SlaHolidayQuery,
-  SlaPolicyList, SlaPolicyView, UpdateComplaintTeam, UpdateSlaPolicy,
+  SlaPolicyList, SlaPolicyView, UpdateComplaintTeam, UpdateSlaPolicy, NoContent,
 } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
@@ -136,7 +136,7 @@ export function registerComplaintSlaRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/complaints/settings/sla-policies/:id', {
     config: { access: 'complaints:manage' },
-    schema: { tags: SETTINGS_TAGS, summary: 'Delete an SLA policy', operationId: 'deleteComplaintSlaPolicy', description: 'The default policy cannot be deleted (409 `default_sla_policy_required`); deactivate it instead. Audited.', problems: [409], params: IdParams },
+    schema: { tags: SETTINGS_TAGS, summary: 'Delete an SLA policy', operationId: 'deleteComplaintSlaPolicy', description: 'The default policy cannot be deleted (409 `default_sla_policy_required`); deactivate it instead. Audited.', problems: [409], params: IdParams, response: { 204: NoContent.describe('Deleted') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await settings.deleteSlaPolicy(tx, req.tenantId, req.actor!, req.params.id, req.ip);
@@ -185,7 +185,7 @@ export function registerComplaintSlaRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/complaints/settings/teams/:id', {
     config: { access: 'complaints:manage' },
-    schema: { tags: SETTINGS_TAGS, summary: 'Delete a complaint team', operationId: 'deleteComplaintTeam', description: 'Cases keep their team label; they fall back to the default hours. Audited.', params: IdParams },
+    schema: { tags: SETTINGS_TAGS, summary: 'Delete a complaint team', operationId: 'deleteComplaintTeam', description: 'Cases keep their team label; they fall back to the default hours. Audited.', params: IdParams, response: { 204: NoContent.describe('Deleted') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await settings.deleteComplaintTeam(tx, req.tenantId, req.actor!, req.params.id, req.ip);

@@ -66,7 +66,7 @@ export function registerPublicAttachmentRoutes(app: App, deps: ModuleDeps, gate:
           category: field('a category'), description: field('what happened', true), language: field('fa, ar or en'), website: field('leave empty'), proof: field('the proof of work, when asked'),
         },
       },
-      problems: [422],
+      problems: [404, 422],
       response: { 201: ComplaintReceipt, 429: FilingRateProblem },
     },
   }, async (req, reply) => {
@@ -93,7 +93,7 @@ export function registerPublicAttachmentRoutes(app: App, deps: ModuleDeps, gate:
           token: field('the tracking link\'s token'), language: field('fa, ar or en'), message: field('a message sent with the files'),
         },
       },
-      problems: [409, 422],
+      problems: [404, 409, 422],
       response: { 200: CustomerCaseView },
     },
   }, async (req, reply) => {

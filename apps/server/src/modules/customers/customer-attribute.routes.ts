@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AttributeDefinitionInput, AttributeDefinitionView, AttributeKeyParams } from '@vafa/contracts';
+import { AttributeDefinitionInput, AttributeDefinitionView, AttributeKeyParams, NoContent } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
@@ -28,6 +28,7 @@ export function registerCustomerAttributeRoutes(app: App, deps: ModuleDeps): voi
       problems: [409],
       description: 'Refused with 409 while a saved segment uses the attribute.',
       params: AttributeKeyParams,
+      response: { 204: NoContent.describe('Deleted') },
     },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   AddSegmentMembers, CreateSegment, CustomerView, IdParams, PreviewSegment, SegmentMemberParams, SegmentMembersQuery, SegmentPreview, SegmentView,
-  UpdateSegment, pageOf,
+  UpdateSegment, pageOf, NoContent,
 } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
@@ -65,7 +65,7 @@ export function registerSegmentRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/segments/:id', {
     config: { access: 'segments:write' },
-    schema: { tags: ['segments'], summary: 'Delete a segment', params: IdParams },
+    schema: { tags: ['segments'], summary: 'Delete a segment', params: IdParams, response: { 204: NoContent.describe('Deleted') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await segments.deleteSegment(tx, req.tenantId, req.params.id);
@@ -125,6 +125,7 @@ export function registerSegmentRoutes(app: App, deps: ModuleDeps): void {
       operationId: 'removeSegmentMember',
       description: 'The customer stays a member if the rules match them. 404 when they were not added by hand.',
       params: SegmentMemberParams,
+      response: { 204: NoContent.describe('Removed') },
     },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   AutomationCatalogue, AutomationRunPage, AutomationView, CreateAutomation, DryRunAutomation, DryRunResult, DryRunUnsavedAutomation, IdParams,
-  PageQuery, UpdateAutomation,
+  PageQuery, UpdateAutomation, NoContent,
 } from '@vafa/contracts';
 import { notFound } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
@@ -59,7 +59,7 @@ export function registerAutomationRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/automations/:id', {
     config: { access: 'automations:write' },
-    schema: { tags: ['automations'], summary: 'Delete a rule (built-in rules can only be switched off)', problems: [409], params: IdParams },
+    schema: { tags: ['automations'], summary: 'Delete a rule (built-in rules can only be switched off)', problems: [409], params: IdParams, response: { 204: NoContent.describe('Deleted') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await automations.deleteRule(tx, req.tenantId, req.actor, req.params.id);

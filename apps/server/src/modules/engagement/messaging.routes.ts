@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   ChannelParams, CreatedWebhookEndpoint, CreateWebhookEndpoint, CustomerMessagesQuery, EmailChannelSettings, EmailChannelView, IdParams,
   MessageDetailView, MessageListQuery, MessagePage, MessagesPerDayQuery, MessagesPerDayView, MessagingPolicy, SendTestMessage, SmsChannelSettings, SmsChannelView, SmsHookParams,
-  TestMessageResult, UnsubscribeParams, WebhookEndpointView,
+  TestMessageResult, UnsubscribeParams, WebhookEndpointView, NoContent,
 } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
 import { publicBaseUrl } from '../../platform/config.ts';
@@ -164,7 +164,7 @@ export function registerMessagingRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/webhooks/:id', {
     config: { access: 'messaging:manage' },
-    schema: { tags: ['messaging'], summary: 'Remove a webhook endpoint (audited)', params: IdParams },
+    schema: { tags: ['messaging'], summary: 'Remove a webhook endpoint (audited)', params: IdParams, response: { 204: NoContent.describe('Deleted') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await messaging.deleteWebhookEndpoint(tx, req.tenantId, req.params.id, audit(req));
@@ -225,6 +225,7 @@ export function registerMessagingRoutes(app: App, deps: ModuleDeps): void {
       tags: ['messaging'],
       summary: 'Send a failed or dead message again now',
       description: 'Attempts start over. Any other status answers 409 `message_not_retryable`.',
+      problems: [409],
       params: IdParams,
       response: { 200: MessageDetailView },
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CreateTemplate, IdParams, PreviewTemplate, PreviewUnsavedTemplate, RenderedMessage, TemplateView, UpdateTemplate, type TemplateContent } from '@vafa/contracts';
+import { CreateTemplate, IdParams, PreviewTemplate, PreviewUnsavedTemplate, RenderedMessage, TemplateView, UpdateTemplate, type TemplateContent, NoContent } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
@@ -47,7 +47,7 @@ export function registerTemplateRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/templates/:id', {
     config: { access: 'automations:write' },
-    schema: { tags: ['automations'], summary: 'Delete a template no rule uses', problems: [409], params: IdParams },
+    schema: { tags: ['automations'], summary: 'Delete a template no rule uses', problems: [409], params: IdParams, response: { 204: NoContent.describe('Deleted') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await templates.deleteTemplate(tx, req.tenantId, req.actor, req.params.id);

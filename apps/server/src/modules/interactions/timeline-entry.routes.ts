@@ -1,4 +1,4 @@
-import { AddNote, IdParams, LoggedTouchpointParams, LogTouchpoint, NoteParams, EditLoggedTouchpoint, TimelineItemView } from '@vafa/contracts';
+import { AddNote, IdParams, LoggedTouchpointParams, LogTouchpoint, NoteParams, EditLoggedTouchpoint, TimelineItemView, NoContent } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import { addNote, editEntry, logTouchpoint, removeEntry } from './timeline-entry.service.ts';
@@ -46,7 +46,7 @@ export function registerTimelineEntryRoutes(app: App): void {
 
   app.delete('/api/customers/:id/notes/:noteId', {
     config: { access: 'interactions:write' },
-    schema: { tags: ['interactions'], summary: 'Remove a note', operationId: 'deleteCustomerNote', problems: [409], description: WHO_MAY_CHANGE, params: NoteParams },
+    schema: { tags: ['interactions'], summary: 'Remove a note', operationId: 'deleteCustomerNote', problems: [409], description: WHO_MAY_CHANGE, params: NoteParams, response: { 204: NoContent.describe('Deleted') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await removeEntry(tx, req.tenantId, req.actor!, req.params.id, req.params.noteId, 'note', req.ip);
@@ -97,6 +97,7 @@ export function registerTimelineEntryRoutes(app: App): void {
     schema: {
       tags: ['interactions'], summary: 'Remove a logged contact', operationId: 'deleteCustomerTouchpoint', problems: [409],
       description: `Orders and what Vafa recorded itself answer 409. ${WHO_MAY_CHANGE}`, params: LoggedTouchpointParams,
+      response: { 204: NoContent.describe('Deleted') },
     },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {

@@ -1,6 +1,6 @@
 import {
   CharityList, CharityParams, CharityShareView, CharityView, CreateCharity, CreateDonation, DonationList, DonationListQuery, DonationParams, DonationView, LoyaltyCustomerParams,
-  SetCharityShare, UpdateCharity,
+  SetCharityShare, UpdateCharity, NoContent,
 } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
@@ -52,7 +52,7 @@ export function registerLoyaltyCharityRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/loyalty/charities/:charityId', {
     config: { access: 'loyalty:manage' },
-    schema: { tags: ['loyalty'], summary: 'Archive a charity', operationId: 'archiveLoyaltyCharity', description: 'No new donations; its donations and receipts stay.', params: CharityParams },
+    schema: { tags: ['loyalty'], summary: 'Archive a charity', operationId: 'archiveLoyaltyCharity', description: 'No new donations; its donations and receipts stay.', params: CharityParams, response: { 204: NoContent.describe('Archived') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await archiveCharity(tx, req.tenantId, req.actor, req.params.charityId, new Date());
@@ -83,7 +83,7 @@ export function registerLoyaltyCharityRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/loyalty/members/:customerId/charity-share', {
     config: { access: 'loyalty:write' },
-    schema: { tags: ['loyalty'], summary: 'Stop the automatic share', operationId: 'removeLoyaltyCharityShare', params: LoyaltyCustomerParams },
+    schema: { tags: ['loyalty'], summary: 'Stop the automatic share', operationId: 'removeLoyaltyCharityShare', params: LoyaltyCustomerParams, response: { 204: NoContent.describe('Removed') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await removeCharityShare(tx, req.tenantId, req.actor, req.params.customerId);

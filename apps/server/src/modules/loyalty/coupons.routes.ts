@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {
   CancelCouponRedemption, CouponCodesAdded, CouponPoolView, CouponRedemptionList, CouponRedemptionParams, CouponRedemptionWithEntry, GenerateCouponCodes,
-  LoyaltyCustomerParams, LoyaltyOwedView, MemberCouponsView, MemberPortalParams, RedeemCoupon, RewardParams, RewardTiersView, SetRewardTiers,
+  LoyaltyCustomerParams, LoyaltyOwedView, MemberCouponsView, MemberPortalParams, RedeemCoupon, RewardParams, RewardTiersView, SetRewardTiers, NoContent,
 } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
@@ -170,7 +170,7 @@ export function registerLoyaltyCouponRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/loyalty/rewards/:rewardId/tiers', {
     config: { access: 'loyalty:manage' },
-    schema: { tags: ['loyalty'], summary: 'Open a reward to every tier again', operationId: 'clearRewardTiers', params: RewardParams },
+    schema: { tags: ['loyalty'], summary: 'Open a reward to every tier again', operationId: 'clearRewardTiers', params: RewardParams, response: { 204: NoContent.describe('Open to every tier') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       await clearRewardTiers(tx, req.tenantId, req.actor, req.params.rewardId);
@@ -194,6 +194,7 @@ export function registerLoyaltyCouponRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['loyalty'], summary: 'The signed-in member\'s coupon codes and locked rewards', operationId: 'getMemberCoupons',
       description: 'The member\'s codes not cancelled, newest first; the rewards on offer the member\'s tier may not redeem, each with the lowest tier that may; the points owed. Needs the member\'s session cookie (401 `member_signed_out`).',
+      problems: [401],
       params: MemberPortalParams, response: { 200: MemberCouponsView },
     },
   }, async (req) => {
@@ -205,8 +206,8 @@ export function registerLoyaltyCouponRoutes(app: App, deps: ModuleDeps): void {
     ...memberLimit,
     schema: {
       tags: ['loyalty'], summary: 'The signed-in member redeems a discount coupon', operationId: 'memberRedeemCoupon',
-      description: 'Needs an `Idempotency-Key` header (400 `idempotency_key_required`): the same key again answers the same redemption. Refusals as for staff: 409 `insufficient_points`, `coupon_pool_empty`, `reward_unavailable`, `coupon_limit_reached`, `reward_not_coupon`; 403 `reward_tier_required`. Needs the member\'s session cookie.',
-      problems: [409], params: RewardCouponParams, response: { 201: CouponRedemptionWithEntry, 200: CouponRedemptionWithEntry },
+      description: 'Needs an `Idempotency-Key` header (400 `idempotency_key_required`): the same key again answers the same redemption. Refusals as for staff: 409 `insufficient_points`, `coupon_pool_empty`, `reward_unavailable`, `coupon_limit_reached`, `reward_not_coupon`; 403 `reward_tier_required`. Needs the member\'s session cookie (401 `member_signed_out`).',
+      problems: [401, 403, 409], idempotencyKey: 'required', params: RewardCouponParams, response: { 201: CouponRedemptionWithEntry, 200: CouponRedemptionWithEntry },
     },
   }, async (req, reply) => {
     const header = req.headers['idempotency-key'];

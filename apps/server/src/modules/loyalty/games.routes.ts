@@ -99,6 +99,7 @@ export function registerLoyaltyGameRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: TAGS, summary: 'The signed-in member\'s badges, challenges, streaks and credit', operationId: 'getMemberPortalGames',
       description: 'Needs the member\'s session cookie from `/otp/verify` (401 `member_signed_out` otherwise).',
+      problems: [401],
       params: MemberPortalParams, response: { 200: MemberPortalGamesView },
     },
   }, async (req) => {

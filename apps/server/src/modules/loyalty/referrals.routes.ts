@@ -103,6 +103,7 @@ export function registerLoyaltyReferralRoutes(app: App, deps: ModuleDeps): void 
     schema: {
       tags: TAGS, summary: 'The signed-in member\'s referral code and link', operationId: 'getMemberReferral',
       description: `The member's code and the portal path with it (null until the member asks for one), and what the workspace's active programs pay for a referral. ${SIGNED_IN}`,
+      problems: [401],
       params: MemberPortalParams, response: { 200: MemberReferralView },
     },
   }, async (req) => {
@@ -115,6 +116,7 @@ export function registerLoyaltyReferralRoutes(app: App, deps: ModuleDeps): void 
     schema: {
       tags: TAGS, summary: 'Give the signed-in member a referral code', operationId: 'createMemberReferral',
       description: `Makes the member's code on first ask; asked again, the same code (safe to repeat, so no Idempotency-Key is needed). ${SIGNED_IN}`,
+      problems: [401],
       params: MemberPortalParams, response: { 200: MemberReferralView },
     },
   }, async (req) => {
@@ -128,7 +130,7 @@ export function registerLoyaltyReferralRoutes(app: App, deps: ModuleDeps): void 
     schema: {
       tags: TAGS, summary: 'The signed-in member names the member who invited them', operationId: 'attachMemberReferrer',
       description: `The code from the invite link (\`?ref=\`), read as the staff route reads it, with the same rules: before the member's first order, once, never their own code or a twin's (422 \`referral_code_malformed\`, \`referral_code_unknown\`, \`self_referral\`; 409 \`referral_after_first_order\`, \`referral_already_attached\`). The same code again: 200 as it is. ${SIGNED_IN}`,
-      problems: [409, 422], params: MemberPortalParams, body: AttachMemberReferrer, response: { 200: MemberReferrerView, 201: MemberReferrerView },
+      problems: [401, 409, 422], params: MemberPortalParams, body: AttachMemberReferrer, response: { 200: MemberReferrerView, 201: MemberReferrerView },
     },
   }, async (req, reply) => {
     const { tenantId, customerId } = await signedIn(req);

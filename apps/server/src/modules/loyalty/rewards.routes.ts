@@ -1,4 +1,4 @@
-import { CreateReward, RewardList, RewardListQuery, RewardParams, RewardView, UpdateReward } from '@vafa/contracts';
+import { CreateReward, RewardList, RewardListQuery, RewardParams, RewardView, UpdateReward, NoContent } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
@@ -65,6 +65,7 @@ export function registerLoyaltyRewardRoutes(app: App, deps: ModuleDeps): void {
       operationId: 'archiveLoyaltyReward',
       description: 'Takes it off the catalogue for good; it stays readable, and holds already made can still be captured or released.',
       params: RewardParams,
+      response: { 204: NoContent.describe('Archived') },
     },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {

@@ -1,6 +1,6 @@
 import {
   CreateLoyaltyTier, LoyaltyMemberTierParams, LoyaltyMemberTierView, LoyaltyProgramParams, LoyaltyTierList, LoyaltyTierParams, LoyaltyTierSettings, LoyaltyTierView,
-  UpdateLoyaltyTier,
+  UpdateLoyaltyTier, NoContent,
 } from '@vafa/contracts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
@@ -63,6 +63,7 @@ export function registerLoyaltyTierRoutes(app: App, deps: ModuleDeps): void {
       tags: TAGS, summary: 'Delete a tier no member holds', operationId: 'deleteLoyaltyTier',
       description: 'A tier a member holds or is due to move to is 409 `tier_in_use`. Its past changes stay. Audited.',
       problems: [409], params: LoyaltyTierParams,
+      response: { 204: NoContent.describe('Deleted') },
     },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {

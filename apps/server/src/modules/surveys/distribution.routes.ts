@@ -27,6 +27,7 @@ export function registerDistributionRoutes(app: App, deps: ModuleDeps): void {
       tags: ['surveys'],
       summary: 'A personal invitation for one customer',
       description: '`channel: link` answers with the personal link (`{publicUrl}/s/<token>`), shown once; only its hash is kept. `email`, `sms` or `preferred` sends it through the outbox like a distribution (consent, quiet hours and caps apply) and respects the recontact limit (409 `recontact_limit`). `hidden` sets the survey\'s hidden fields; `context` ties the answer to a follow-up, case or order. 409 `survey_not_live` / `survey_closed` unless the survey takes answers.',
+      problems: [409],
       params: IdParams,
       body: CreateSurveyInvitation,
       response: { 201: SurveyInvitationView },
@@ -89,7 +90,7 @@ export function registerDistributionRoutes(app: App, deps: ModuleDeps): void {
   for (const [action, summary] of Object.entries(actions) as [DistributionAction, string][]) {
     app.post(`/api/surveys/:id/distributions/:distributionId/${action}`, {
       config: { access: 'surveys:write' },
-      schema: { tags: ['surveys'], summary, description: 'Any other change of state answers 409 `distribution_state`.', params: DistributionParams, response: { 200: DistributionView } },
+      schema: { tags: ['surveys'], summary, description: 'Any other change of state answers 409 `distribution_state`.', problems: [409], params: DistributionParams, response: { 200: DistributionView } },
     }, async (req, reply) => {
       const result = await req.write(async (tx) => ({
         status: 200, body: await changeDistribution(tx, req.tenantId, req.params.id, req.params.distributionId, action, audit(req)),

@@ -1,4 +1,4 @@
-import { CreateSurvey, IdParams, SurveyDefinition, SurveyExportQuery, SurveyListQuery, SurveyTemplateList, SurveyView, pageOf } from '@vafa/contracts';
+import { CreateSurvey, IdParams, SurveyDefinition, SurveyExportQuery, SurveyListQuery, SurveyTemplateList, SurveyView, pageOf, NoContent } from '@vafa/contracts';
 import { csvDownloadHeaders } from '../../platform/csv/csv-writer.ts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
@@ -156,6 +156,7 @@ export function registerSurveyRoutes(app: App, deps: ModuleDeps): void {
       description: 'A survey with responses (even partial ones) is kept: 409 `survey_has_responses`; close it instead.',
       problems: [409],
       params: IdParams,
+      response: { 204: NoContent.describe('Deleted') },
     },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {

@@ -85,6 +85,7 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
         'sampling and the recontact window. With `customer` (an external customer id), `eligible` is false when that customer was asked ' +
         'anything within the workspace\'s recontact limit. 404 `widget_not_available`, 403 `widget_origin_not_allowed`. No per-IP limit; ' +
         `at most ${CONFIG_PER_TOKEN_PER_MINUTE} requests a minute per survey token (429).`,
+      problems: [403],
       params: WidgetTokenParams,
       querystring: WidgetConfigQuery,
       response: { 200: WidgetConfigView },
@@ -119,7 +120,7 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
         'Send the `device` of an earlier answer back as `X-Vafa-Device`. 429 `too_many_answers` past a device\'s cap; 429 ' +
         '`challenge_required` carries `challenge` and `bits` when traffic looks automated: resend with `proof` = `<challenge>:<n>` where ' +
         `SHA-256 of it starts with \`bits\` zero bits. No per-IP limit; at most ${ANSWERS_PER_TOKEN_PER_MINUTE} a minute per survey token.`,
-      problems: [409],
+      problems: [409, 422],
       params: WidgetTokenParams,
       body: WidgetAnswerBody,
       response: { 201: WidgetAnswerResult, 429: AnswerRateProblem },

@@ -1,6 +1,6 @@
 import {
   AccountSessionView, ChangePassword, CompletePasswordReset, ConfirmTwoFactor, DisableTwoFactor, LoginSecondFactor, RecoveryCodes,
-  RequestPasswordReset, SessionView, TwoFactorEnrolment, TwoFactorStatus, Uuid,
+  RequestPasswordReset, SessionView, TwoFactorEnrolment, TwoFactorStatus, Uuid, NoContent,
 } from '@vafa/contracts';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -76,7 +76,7 @@ export function registerAccountSecurityRoutes(app: App, deps: ModuleDeps): void 
 
   app.post('/api/auth/password-reset/complete', {
     config: { access: 'public' },
-    schema: { tags: ['auth'], summary: 'Set a new password with the token of a reset link (once, within 30 minutes); every session ends', body: CompletePasswordReset },
+    schema: { tags: ['auth'], summary: 'Set a new password with the token of a reset link (once, within 30 minutes); every session ends', body: CompletePasswordReset, response: { 204: NoContent.describe('Password changed') } },
   }, async (req, reply) => {
     await db.transaction((tx) => completePasswordReset(tx, req.body, req.ip));
     return reply.code(204).send();
@@ -84,7 +84,7 @@ export function registerAccountSecurityRoutes(app: App, deps: ModuleDeps): void 
 
   app.post('/api/account/password', {
     config: { access: 'authenticated' },
-    schema: { tags: ['account'], summary: 'Change my password; my other sessions end', body: ChangePassword },
+    schema: { tags: ['account'], summary: 'Change my password; my other sessions end', body: ChangePassword, response: { 204: NoContent.describe('Password changed') } },
   }, async (req, reply) => {
     const actor = userOf(req);
     const result = await req.write(async (tx) => {
@@ -135,7 +135,7 @@ export function registerAccountSecurityRoutes(app: App, deps: ModuleDeps): void 
 
   app.post('/api/account/two-factor/disable', {
     config: { access: 'authenticated' },
-    schema: { tags: ['account'], summary: 'Turn my second factor off; needs my password', body: DisableTwoFactor },
+    schema: { tags: ['account'], summary: 'Turn my second factor off; needs my password', body: DisableTwoFactor, response: { 204: NoContent.describe('Two-step sign-in turned off') } },
   }, async (req, reply) => {
     const actor = userOf(req);
     const result = await req.write(async (tx) => {
@@ -161,7 +161,7 @@ export function registerAccountSecurityRoutes(app: App, deps: ModuleDeps): void 
 
   app.delete('/api/account/sessions/:id', {
     config: { access: 'authenticated' },
-    schema: { tags: ['account'], summary: 'Sign one of my sessions out', params: z.strictObject({ id: Uuid }) },
+    schema: { tags: ['account'], summary: 'Sign one of my sessions out', params: z.strictObject({ id: Uuid }), response: { 204: NoContent.describe('Session ended') } },
   }, async (req, reply) => {
     const actor = userOf(req);
     const result = await req.write(async (tx) => {

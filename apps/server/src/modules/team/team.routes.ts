@@ -1,5 +1,5 @@
 import {
-  AcceptInvitation, CreateInvitation, CreatedInvitation, InvitationView, Login, LoginResult, MemberView, SessionView, UpdateMe, UpdateMember, Uuid,
+  AcceptInvitation, CreateInvitation, CreatedInvitation, InvitationView, Login, LoginResult, MemberView, SessionView, UpdateMe, UpdateMember, Uuid, NoContent,
 } from '@vafa/contracts';
 import { z } from 'zod';
 import { publicBaseUrl } from '../../platform/config.ts';
@@ -60,7 +60,7 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
 
   app.post('/api/auth/logout', {
     config: { access: 'authenticated', beforeTwoFactor: true },
-    schema: { tags: ['auth'], summary: 'Sign out of this session' },
+    schema: { tags: ['auth'], summary: 'Sign out of this session', response: { 204: NoContent.describe('Signed out') } },
   }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token) await team.closeSession(deps.database.db, token);
@@ -155,7 +155,7 @@ export function registerTeamRoutes(app: App, deps: ModuleDeps): void {
 
   app.delete('/api/invitations/:id', {
     config: { access: 'members:manage' },
-    schema: { tags: ['team'], summary: 'Revoke an open invitation', params: z.strictObject({ id: Uuid }) },
+    schema: { tags: ['team'], summary: 'Revoke an open invitation', params: z.strictObject({ id: Uuid }), response: { 204: NoContent.describe('Withdrawn') } },
   }, async (req, reply) => {
     const result = await req.write(async (tx) => {
       const row = await repo.revokeInvitation(tx, req.tenantId, req.params.id);

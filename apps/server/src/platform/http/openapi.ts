@@ -22,8 +22,17 @@ declare module 'fastify' {
      * binary `file` part and these text fields, for the document.
      */
     multipart?: { file: string; fields?: Record<string, { description: string; required?: boolean }> };
-    /** Problem statuses the route can give beyond those derived from its shape, e.g. 409. */
-    problems?: readonly (409 | 422)[];
+    /**
+     * Problem statuses the route can give beyond those derived from its shape, e.g. 409; on a
+     * public route also 401 (a member's session), 403, 404 (a workspace or code named in the
+     * body) and 410 (closed or expired).
+     */
+    problems?: readonly (401 | 403 | 404 | 409 | 410 | 422)[];
+    /**
+     * A public route that reads the Idempotency-Key header (authenticated writes always offer it):
+     * `optional` to make a retry safe, `required` when the route refuses a write without it.
+     */
+    idempotencyKey?: 'optional' | 'required';
   }
 }
 
@@ -42,13 +51,16 @@ interface RouteFacts {
   access: RouteAccess | undefined;
   multipart?: NonNullable<FastifySchema['multipart']>;
   problems: readonly number[];
+  idempotencyKey?: FastifySchema['idempotencyKey'];
+  /** Media types of a body the route streams itself (CSV, a page, a file), from the schema's `produces`. */
+  produces?: readonly string[];
 }
 
 const WRITES = new Set(['post', 'put', 'patch', 'delete']);
 /** A POST whose last path segment starts with one of these acts on what the path names, rather than creating under it. */
 const ACTION_VERBS = new Set([
-  'accept', 'cancel', 'close', 'complete', 'confirm', 'disable', 'dry', 'enable', 'erase', 'login', 'logout', 'merge', 'preview',
-  'reopen', 'resend', 'retry', 'revoke', 'send', 'start', 'switch', 'test', 'verify',
+  'accept', 'cancel', 'close', 'complete', 'confirm', 'disable', 'dry', 'enable', 'erase', 'login', 'logout', 'merge', 'pause', 'preview',
+  'publish', 'refresh', 'reopen', 'resend', 'resume', 'retry', 'revoke', 'send', 'start', 'switch', 'test', 'verify',
 ]);
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -58,6 +70,7 @@ const PROBLEM_RESPONSES: Record<number, { name: string; description: string }> =
   403: { name: 'Forbidden', description: "The key's or user's role lacks the permission, or the CSRF token is missing" },
   404: { name: 'NotFound', description: 'No such resource in this workspace' },
   409: { name: 'Conflict', description: 'The resource is in a state that forbids this (a duplicate, merged, erased, closed)' },
+  410: { name: 'Gone', description: 'It was there and is no longer: closed or expired' },
   413: { name: 'PayloadTooLarge', description: 'The body or upload is larger than allowed' },
   415: { name: 'UnsupportedMediaType', description: 'The body is not of the content type this route reads' },
   422: { name: 'Unprocessable', description: 'Well-formed but refused by the rules, or an Idempotency-Key reused with another request' },
@@ -143,6 +156,17 @@ function problemComponent(status: number) {
   return { $ref: `#/components/responses/${PROBLEM_RESPONSES[status]!.name}` };
 }
 
+const RETRY_AFTER = { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } };
+
+/** A problem response of the shared kind, with the route's own (richer) problem schema. */
+function problemResponse(status: number, schema: Json): Json {
+  return {
+    description: PROBLEM_RESPONSES[status]!.description,
+    ...(status === 429 ? { headers: RETRY_AFTER } : {}),
+    content: { 'application/problem+json': { schema } },
+  };
+}
+
 /** The problem statuses a route can give, from what it is: access, parameters, body, method. */
 function problemStatuses(method: string, operation: Operation, facts: RouteFacts | undefined): number[] {
   const statuses = new Set<number>(facts?.problems ?? []);
@@ -207,7 +231,7 @@ function completeDocument(document: Json, facts: Map<string, RouteFacts>): Json 
       name,
       {
         description,
-        ...(name === 'RateLimited' ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } } } : {}),
+        ...(name === 'RateLimited' ? { headers: RETRY_AFTER } : {}),
         content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
       },
     ]),
@@ -218,6 +242,13 @@ function completeDocument(document: Json, facts: Map<string, RouteFacts>): Json 
       in: 'header',
       required: false,
       description: 'Any unique printable string (1–255 characters). A retry with the same key and request replays the first result; with another request it is refused (422).',
+      schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
+    },
+    IdempotencyKeyRequired: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: true,
+      description: 'Any unique printable string (1–255 characters), required: without it the write is refused (400 `idempotency_key_required`). A retry with the same key answers the first result.',
       schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
     },
   };
@@ -243,14 +274,27 @@ function completeDocument(document: Json, facts: Map<string, RouteFacts>): Json 
     }
     if (routeFacts?.multipart) operation.requestBody = multipartBody(routeFacts.multipart);
     if (routeFacts?.access === 'public') operation.security = [];
-    if (WRITES.has(method) && routeFacts?.access !== 'public') {
-      operation.parameters = [...(operation.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
+    const idempotency = WRITES.has(method) && routeFacts?.access !== 'public' ? 'optional' : routeFacts?.idempotencyKey;
+    if (idempotency) {
+      const parameter = idempotency === 'required' ? 'IdempotencyKeyRequired' : 'IdempotencyKey';
+      operation.parameters = [...(operation.parameters ?? []), { $ref: `#/components/parameters/${parameter}` }];
     }
     const responses = (operation.responses ??= {});
     for (const [status, response] of Object.entries(responses)) {
       if (response.description === 'Default Response') response.description = Number(status) < 300 ? 'Success' : 'Problem';
+      // A route that sends a CSV, a page or a file declares no response schema, only `produces`: say
+      // what the body is, or generators read it as JSON (or as nothing).
+      if (status.startsWith('2') && status !== '204' && !response.content && routeFacts?.produces?.length) {
+        response.content = Object.fromEntries(routeFacts.produces.map((type) => [type, { schema: type.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary' } }]));
+      }
     }
-    for (const status of problemStatuses(method, operation, routeFacts)) responses[String(status)] = problemComponent(status);
+    for (const status of problemStatuses(method, operation, routeFacts)) {
+      // A route that answers a problem with more than Problem's fields (a 429 carrying `challenge`
+      // and `bits`) declares its schema; keep that schema rather than the shared response, whose
+      // Problem forbids additional properties.
+      const declared = (responses[String(status)]?.content as Record<string, { schema?: Json }> | undefined)?.['application/json']?.schema;
+      responses[String(status)] = declared ? problemResponse(status, declared) : problemComponent(status);
+    }
   }
   return { ...document, components };
 }
@@ -306,6 +350,8 @@ export async function registerOpenApi(app: App, options: OpenApiOptions): Promis
           access: route.config?.access,
           multipart: route.schema?.multipart,
           problems: route.schema?.problems ?? [],
+          idempotencyKey: route.schema?.idempotencyKey,
+          produces: (route.schema as { produces?: readonly string[] } | undefined)?.produces,
         });
       }
       return zodTransform(input);
