@@ -131,6 +131,27 @@ export const MemberEntryCause = z.enum([
 ]);
 export type MemberEntryCause = z.infer<typeof MemberEntryCause>;
 
+/** Events whose earn entries name a cause of their own; any other program event is `program_event`. */
+const EVENT_CAUSES: Readonly<Record<string, MemberEntryCause>> = {
+  'response.submitted': 'survey',
+  'complaint.goodwill': 'complaint_goodwill',
+  'referral.qualified': 'referral',
+  'customer.birthday': 'birthday',
+  // an award for a review the shop reported (POST /api/loyalty/events)
+  review: 'review',
+};
+
+/**
+ * The cause of an entry the system booked for an event (its source is `system:event:<topic>`),
+ * or undefined for any other source. One table for the member portal (server) and the staff
+ * history (web), so both say the same words.
+ */
+export function eventCause(source: string): MemberEntryCause | undefined {
+  const event = /^system:event:(.+)$/.exec(source)?.[1];
+  if (!event) return undefined;
+  return Object.hasOwn(EVENT_CAUSES, event) ? EVENT_CAUSES[event] : 'program_event';
+}
+
 export const MemberHistoryItem = z.object({
   id: z.number().int(),
   kind: LoyaltyEntryKind,

@@ -2,6 +2,7 @@ import type {
   CalendarId, Locale, LoyaltyEntryView, LoyaltyHistoryEntry, LoyaltyLocalName, MemberCatalogueView, MemberDonate, MemberDonationReceipt, MemberEntryCause, MemberHistoryItem,
   MemberCreditView, MemberHistoryPage, MemberHistoryQuery, MemberPartnerRedemption, MemberPortalView,
 } from '@vafa/contracts';
+import { eventCause } from '@vafa/contracts';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { workspaceSettings } from '../workspace/index.ts';
@@ -101,21 +102,12 @@ async function memberTiers(db: Executor, tenantId: string, customerId: string): 
   return out;
 }
 
-const EVENT_CAUSES: Record<string, MemberEntryCause> = {
-  'response.submitted': 'survey',
-  'complaint.goodwill': 'complaint_goodwill',
-  'referral.qualified': 'referral',
-  'customer.birthday': 'birthday',
-  // an award for a review the shop reported (customer-events.service.ts)
-  review: 'review',
-};
-
 /** Why an entry happened, from its kind and who wrote it (program events name their topic in the source). */
 export function entryCause(entry: Pick<LoyaltyEntryView, 'kind' | 'source' | 'externalId' | 'reason'>): MemberEntryCause {
   switch (entry.kind) {
     case 'earn': {
-      const event = /^system:event:(.+)$/.exec(entry.source)?.[1];
-      if (event) return EVENT_CAUSES[event] ?? 'program_event';
+      const cause = eventCause(entry.source);
+      if (cause) return cause;
       return entry.externalId ? 'order' : 'granted';
     }
     case 'adjust': return entry.reason === REPAID_REASON ? 'owed_repaid' : entry.externalId ? 'order_return' : 'correction';
