@@ -249,7 +249,10 @@ describe('signing in with a code sent by SMS', () => {
   it('holds a workspace to its ceiling of codes a minute, whoever the phones are', async () => {
     const ws = await workspace();
     const limit = WORKSPACE_LIMITS[0].max;
-    for (let i = 0; i < limit; i += 1) expect((await requestCode(ws, freshPhone().national)).status).toBe(202);
+    // All at once: one by one, the window is a minute and a busy machine can take longer than that
+    // for sixty requests, so the first would have left the window before the last was counted.
+    const first = await Promise.all(Array.from({ length: limit }, () => requestCode(ws, freshPhone().national)));
+    expect(first.map((r) => r.status)).toEqual(first.map(() => 202));
     const over = await requestCode(ws, freshPhone().national, { 'accept-language': 'ar' });
     expect(over.status).toBe(429);
     expect(over.body.code).toBe('member_code_busy');
