@@ -180,7 +180,7 @@ export const CreditBalanceView = z.object({
 export type CreditBalanceView = z.infer<typeof CreditBalanceView>;
 
 export const CreditEntryView = z.object({
-  id: z.number().int(), kind: z.enum(['purchase', 'spend', 'refund', 'expire']), customerId: Uuid, currency: z.string(), packageId: Uuid.nullable(), externalId: z.string().nullable(),
+  id: z.number().int(), kind: z.enum(['purchase', 'spend', 'refund', 'expire', 'merge']), customerId: Uuid, currency: z.string(), packageId: Uuid.nullable(), externalId: z.string().nullable(),
   reason: z.string().nullable(),
   /** what it did to the member's paid and bonus credit (negative: spent) */
   paidMinor: z.number().int(), bonusMinor: z.number().int(), createdAt: IsoInstant,

@@ -788,6 +788,7 @@ export const ar: Messages = {
   'loyalty.credit.kind.spend': 'إنفاق',
   'loyalty.credit.kind.refund': 'استرداد',
   'loyalty.credit.kind.expire': 'انتهت',
+  'loyalty.credit.kind.merge': 'من سجل مدمج',
   'loyalty.credit.expiringTitle': 'مكافأة توشك على الانتهاء',
   'loyalty.credit.expiringLine': 'تنتهي {amount} في {date}',
   'loyalty.credit.refund': 'استرداد',

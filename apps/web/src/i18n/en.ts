@@ -787,6 +787,7 @@ export const en = {
   'loyalty.credit.kind.spend': 'Spent',
   'loyalty.credit.kind.refund': 'Refunded',
   'loyalty.credit.kind.expire': 'Expired',
+  'loyalty.credit.kind.merge': 'From a merged record',
   'loyalty.credit.expiringTitle': 'Bonus about to expire',
   'loyalty.credit.expiringLine': '{amount} expires on {date}',
   'loyalty.credit.refund': 'Refund',

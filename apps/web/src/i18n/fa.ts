@@ -788,6 +788,7 @@ export const fa: Messages = {
   'loyalty.credit.kind.spend': 'خرج',
   'loyalty.credit.kind.refund': 'بازپرداخت',
   'loyalty.credit.kind.expire': 'منقضی شد',
+  'loyalty.credit.kind.merge': 'از پرونده ادغام‌شده',
   'loyalty.credit.expiringTitle': 'هدیه‌ی رو به انقضا',
   'loyalty.credit.expiringLine': '{amount} در {date} منقضی می‌شود',
   'loyalty.credit.refund': 'بازپرداخت',

@@ -68,7 +68,7 @@ export function registerCustomerRoutes(app: App, deps: ModuleDeps): void {
       tags: ['customers'],
       summary: 'Merge another customer into this one',
       problems: [409],
-      description: 'The source keeps a pointer (`mergedInto`); its phone, e-mail and external id become free. Its history moves here.',
+      description: 'The source keeps a pointer (`mergedInto`); its phone, e-mail and external id become free. Its history moves here, and its loyalty: points (each lot keeping its expiry), debt and prepaid credit (paid credit, and bonus keeping its expiry); its open checkouts are released. Afterwards spends and earns as the source are 409 `customer_merged`; a return of an order it earned takes the points back from this record.',
       params: IdParams,
       body: MergeCustomers,
       response: { 200: CustomerView },

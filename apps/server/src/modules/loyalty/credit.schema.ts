@@ -15,7 +15,7 @@ import { loyaltyPrograms } from './program.schema.ts';
 export const CREDIT_SYSTEM_ACCOUNT_KINDS = ['funding', 'bonus_issuance', 'spent_paid', 'spent_bonus', 'bonus_expired'] as const;
 export const CREDIT_MEMBER_ACCOUNT_KINDS = ['paid', 'bonus'] as const;
 export type CreditAccountKind = (typeof CREDIT_SYSTEM_ACCOUNT_KINDS)[number] | (typeof CREDIT_MEMBER_ACCOUNT_KINDS)[number];
-export const CREDIT_ENTRY_KINDS = ['purchase', 'spend', 'refund', 'expire'] as const;
+export const CREDIT_ENTRY_KINDS = ['purchase', 'spend', 'refund', 'expire', 'merge'] as const;
 /** How long a package's bonus may last, in days (ten years). */
 export const BONUS_EXPIRY_DAYS_MAX = 3650;
 

@@ -317,7 +317,9 @@ async function entryDeltas(db: Executor, tenantId: string, entryIds: number[]): 
     SELECT p.entry_id,
       coalesce(sum(p.amount) FILTER (WHERE a.kind = 'paid'), 0) AS paid, coalesce(sum(p.amount) FILTER (WHERE a.kind = 'bonus'), 0) AS bonus
     FROM loyalty_credit_postings p JOIN loyalty_credit_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
-    WHERE p.tenant_id = ${tenantId} AND p.entry_id = ANY(${sql.param(entryIds)}::bigint[])
+      JOIN loyalty_credit_entries e ON e.tenant_id = p.tenant_id AND e.id = p.entry_id
+    -- The entry's own member's side (a merge posts to two members: what the survivor got).
+    WHERE p.tenant_id = ${tenantId} AND p.entry_id = ANY(${sql.param(entryIds)}::bigint[]) AND (a.customer_id IS NULL OR a.customer_id = e.customer_id)
     GROUP BY p.entry_id`);
   return new Map(rows.map((r) => [Number(r.entry_id), { paid: Number(r.paid), bonus: Number(r.bonus) }]));
 }
@@ -371,6 +373,8 @@ export async function purchaseCredit(tx: Executor, ctx: LedgerContext, customerI
   if (!pkg) throw invalidField('packageId', 'credit_package_unknown');
   const same = (e: CreditEntryView) => e.kind === 'purchase' && e.customerId === customerId && e.packageId === pkg.id;
   await lockBalance(tx, ctx.tenantId, customerId, pkg.currency, true);
+  // Again under the lock: a merge that held it has moved this member's credit away.
+  await requireHolder(tx, ctx.tenantId, customerId);
   const again = await replayed(tx, ctx, key, same);
   if (again) return { created: false, result: again };
   if (!pkg.active) throw new Problem(409, 'credit_package_inactive');
@@ -396,6 +400,8 @@ export async function spendCredit(tx: Executor, ctx: LedgerContext, customerId: 
   await requireHolder(tx, ctx.tenantId, customerId);
   const { currency } = await workspaceSettings(tx, ctx.tenantId);
   let balance = await lockBalance(tx, ctx.tenantId, customerId, currency, false);
+  // Again under the lock: a merge that held it has moved this member's credit to the survivor.
+  if (balance) await requireHolder(tx, ctx.tenantId, customerId);
   const same = (e: CreditEntryView) => e.kind === 'spend' && e.customerId === customerId && e.paidMinor + e.bonusMinor === -input.amountMinor;
   const again = await replayed(tx, ctx, key, same);
   if (again) return { created: false, result: again };
@@ -511,6 +517,98 @@ export async function refundCreditPurchase(tx: Executor, ctx: LedgerContext, pur
   if (refund.bonus > 0) await recordDraws(tx, ctx.tenantId, entryId, [{ lotId: lot.id!, amount: refund.bonus }]);
   const entry = (await entryByKey(tx, ctx.tenantId, key))!;
   return { entry, balance: await creditBalance(tx, ctx.tenantId, purchase.customerId, purchase.currency) };
+}
+
+const MERGE_SOURCE = 'system:customer-merge';
+
+/**
+ * Customer B (`sourceId`) merged into customer A (`targetId`), in the merge's transaction: per
+ * currency, B's paid credit becomes A's paid credit and B's open bonus lots become A's lots with
+ * the same expiry (a merge never lengthens nor shortens a bonus's life), in balanced `merge`
+ * entries about A (external id B): B's paid and bonus accounts → A's, each of B's lots drawn whole
+ * and recorded against the entry, A's lot opened in the same entry. A bonus lot belongs to one
+ * entry (the lots' unique key), so the paid credit and the first expiry go in `merge:<B>:<currency>`
+ * and each further expiry in `merge:<B>:<currency>:<n>`. B's bonus already past its expiry is
+ * expired first, as B's. Both balance rows locked in customer-id order; B's balance ends at zero,
+ * and a spend or purchase that waited on B's lock finds B merged (409 `customer_merged`). A second
+ * run finds B's balance at zero and books nothing. Credit has no open checkouts to release.
+ */
+export async function mergeMemberCredit(tx: Executor, ctx: LedgerContext, sourceId: string, targetId: string): Promise<void> {
+  const { tenantId } = ctx;
+  const { rows: currencies } = await tx.execute<{ currency: string }>(sql`
+    SELECT currency FROM loyalty_credit_balances WHERE tenant_id = ${tenantId} AND customer_id = ${sourceId} ORDER BY currency`);
+  for (const { currency } of currencies) {
+    await lockBalance(tx, tenantId, targetId, currency, true);
+    for (const id of [sourceId, targetId].sort()) await lockBalance(tx, tenantId, id, currency, false);
+    await expireDueBonus(tx, tenantId, sourceId, currency, ctx.now);
+    const balance = (await lockBalance(tx, tenantId, sourceId, currency, false))!;
+    if (balance.paid + balance.bonus === 0) continue;
+    const lots = await openBonusLots(tx, tenantId, sourceId, currency);
+    const held = lots.reduce((n, l) => n + l.remaining, 0);
+    if (held !== balance.bonus) throw new Error(`credit merge of ${sourceId}: its bonus lots hold ${held}, its balance ${balance.bonus}`);
+    // One group per expiry: B's lots of one expiry become one lot of A's.
+    const groups = new Map<string, { expiresAt: Date | null; draws: LotDraw[]; amount: number }>();
+    for (const lot of lots) {
+      const k = lot.expiresAt === null ? 'never' : String(lot.expiresAt.getTime());
+      const group = groups.get(k) ?? { expiresAt: lot.expiresAt, draws: [], amount: 0 };
+      group.draws.push({ lotId: lot.id, amount: lot.remaining });
+      group.amount += lot.remaining;
+      groups.set(k, group);
+    }
+    const parts = [...groups.values()];
+    const entries = Math.max(1, parts.length);
+    for (let n = 0; n < entries; n++) {
+      const paid = n === 0 ? balance.paid : 0;
+      const group = parts[n];
+      const bonus = group?.amount ?? 0;
+      const key = n === 0 ? `merge:${sourceId}:${currency}` : `merge:${sourceId}:${currency}:${n}`;
+      const entryId = await bookCreditMerge(tx, ctx, { key, sourceId, targetId, currency, paid, bonus });
+      if (entryId === undefined) throw new Error(`credit merge of ${sourceId} into ${targetId}: key ${key} taken under both members' locks`);
+      if (group) {
+        await recordDraws(tx, tenantId, entryId, group.draws);
+        await tx.execute(sql`
+          INSERT INTO loyalty_credit_bonus_lots (tenant_id, customer_id, currency, entry_id, amount, remaining, expires_at, created_at)
+          VALUES (${tenantId}, ${targetId}, ${currency}, ${entryId}, ${bonus}, ${bonus}, ${group.expiresAt?.toISOString() ?? null}::timestamptz, ${ctx.now.toISOString()}::timestamptz)`);
+      }
+    }
+  }
+}
+
+/** One `merge` entry: B's paid and bonus → A's, both cached balances, in one statement; undefined when the key was taken. */
+async function bookCreditMerge(tx: Executor, ctx: LedgerContext, m: { key: string; sourceId: string; targetId: string; currency: string; paid: number; bonus: number }): Promise<number | undefined> {
+  const at = ctx.now.toISOString();
+  const postings: { kind: 'paid' | 'bonus'; customerId: string; amount: number }[] = [];
+  for (const kind of ['paid', 'bonus'] as const) {
+    const amount = m[kind];
+    if (amount > 0) postings.push({ kind, customerId: m.sourceId, amount: -amount }, { kind, customerId: m.targetId, amount });
+  }
+  const { rows } = await tx.execute<{ entry_id: string | null; posted: number; balances: number }>(sql`
+    WITH entry AS (
+      INSERT INTO loyalty_credit_entries (tenant_id, kind, idempotency_key, customer_id, currency, package_id, external_id, reason, source, created_at)
+      VALUES (${ctx.tenantId}, 'merge', ${m.key}, ${m.targetId}, ${m.currency}, NULL, ${m.sourceId}, 'customer_merged', ${MERGE_SOURCE}, ${at}::timestamptz)
+      ON CONFLICT DO NOTHING RETURNING id
+    ), input AS (
+      SELECT * FROM unnest(${sql.param(postings.map((p) => p.kind))}::text[], ${sql.param(postings.map((p) => p.customerId))}::uuid[],
+                           ${sql.param(postings.map((p) => p.amount))}::bigint[]) AS x(kind, customer_id, amount)
+    ), postings AS (
+      INSERT INTO loyalty_credit_postings (tenant_id, entry_id, account_id, amount)
+      SELECT ${ctx.tenantId}::uuid, entry.id, a.id, x.amount
+      FROM entry CROSS JOIN input x
+      JOIN loyalty_credit_accounts a ON a.tenant_id = ${ctx.tenantId} AND a.kind = x.kind AND a.currency = ${m.currency} AND a.customer_id = x.customer_id
+      RETURNING 1
+    ), balances AS (
+      UPDATE loyalty_credit_balances b SET paid = b.paid + d.paid, bonus = b.bonus + d.bonus, updated_at = ${at}::timestamptz
+      FROM (VALUES (${m.sourceId}::uuid, ${-m.paid}::bigint, ${-m.bonus}::bigint), (${m.targetId}::uuid, ${m.paid}::bigint, ${m.bonus}::bigint)) AS d(customer_id, paid, bonus)
+      WHERE b.tenant_id = ${ctx.tenantId} AND b.customer_id = d.customer_id AND b.currency = ${m.currency} AND EXISTS (SELECT 1 FROM entry)
+      RETURNING 1
+    )
+    SELECT (SELECT id FROM entry) AS entry_id, (SELECT count(*) FROM postings)::int AS posted, (SELECT count(*) FROM balances)::int AS balances`);
+  const row = rows[0]!;
+  if (row.entry_id === null) return undefined;
+  if (Number(row.posted) !== postings.length || Number(row.balances) !== 2) {
+    throw new Error(`credit merge entry ${row.entry_id}: ${row.posted}/${postings.length} postings, ${row.balances}/2 balances`);
+  }
+  return Number(row.entry_id);
 }
 
 /** How many of a member's dated bonus lots their credit view lists. */

@@ -13,6 +13,7 @@ import { tierPercentOf, withTierMultiplier } from './tier-multiplier.ts';
 import { tierMultiplierOf, upgradeAfterEarn } from './tiers.service.ts';
 import { repayOwed, shortfallOfEntry, shortfallPostings } from './negative-balance.ts';
 import { spendingOrder } from './lot-draws.ts';
+import { survivorOf } from './member-merge.service.ts';
 import { attachAtCheckout } from './referrals.service.ts';
 
 // Earning by a program's rules: an order from a checkout or point of sale, and the custom events
@@ -203,6 +204,15 @@ export async function earnOrder(tx: Executor, ctx: LedgerContext, input: Loyalty
   return { created: true, order: presentOrder({ ...claimed, entryId }) };
 }
 
+/** The survivor's pending lots unlocking at `pendingUntil`, oldest first: where a merge put a merged-away member's pending points. */
+async function mergedPendingLots(tx: Executor, tenantId: string, customerId: string, pendingUntil: Date): Promise<{ id: number; remaining: number }[]> {
+  const { rows } = await tx.execute<{ id: string; remaining: string }>(sql`
+    SELECT id, remaining FROM loyalty_lots
+    WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} AND pending_until = ${pendingUntil.toISOString()}::timestamptz AND unlocked_at IS NULL AND remaining > 0
+    ORDER BY id`);
+  return rows.map((r) => ({ id: Number(r.id), remaining: Number(r.remaining) }));
+}
+
 /** The order (in the named program, else in the only program that has it). */
 async function orderToReturn(tx: Executor, tenantId: string, externalId: string, programId: string | undefined): Promise<OrderRow> {
   const rows = await tx.select().from(loyaltyOrders).where(and(
@@ -230,7 +240,9 @@ function presentReturn(row: typeof loyaltyOrderReturns.$inferSelect, order: Orde
  */
 export async function returnOrder(tx: Executor, ctx: LedgerContext, externalId: string, input: LoyaltyOrderReturn): Promise<{ created: boolean; result: LoyaltyOrderReturnView }> {
   const found = await orderToReturn(tx, ctx.tenantId, externalId, input.programId);
-  const member = await memberForWrite(tx, ctx, found.customerId, true);
+  // The order's points are its member's, or, once that member was merged away, the survivor's (member-merge.service.ts).
+  const holder = await survivorOf(tx, ctx.tenantId, found.customerId);
+  const member = await memberForWrite(tx, ctx, holder, true);
   // Read again under the member's lock: an earlier return of the order may have committed meanwhile.
   const order = (await findOrder(tx, ctx.tenantId, found.programId, externalId))!;
   const where = and(eq(loyaltyOrderReturns.tenantId, ctx.tenantId), eq(loyaltyOrderReturns.programId, order.programId),
@@ -270,13 +282,21 @@ export async function returnOrder(tx: Executor, ctx: LedgerContext, externalId: 
   if (toReverse > 0) {
     const draws: ledger.Draw[] = [];
     const lot = order.entryId === null ? undefined : await ledger.lotOfEntry(tx, ctx.tenantId, order.entryId);
-    if (lot && lot.pendingUntil !== null && lot.unlockedAt === null && lot.remaining > 0) {
-      fromPending = Math.min(toReverse, lot.remaining);
-      draws.push({ lotId: lot.id, amount: fromPending });
+    // Still pending: the order's own lot, or once its member was merged away the survivor's lots
+    // carrying the same unlock instant (a merge moves a pending lot whole, keeping its unlock).
+    const pendingLots = lot && lot.pendingUntil !== null && lot.unlockedAt === null
+      ? (holder === order.customerId ? (lot.remaining > 0 ? [lot] : []) : await mergedPendingLots(tx, ctx.tenantId, holder, lot.pendingUntil))
+      : [];
+    let left = toReverse;
+    for (const pendingLot of pendingLots) {
+      if (left === 0) break;
+      const amount = Math.min(left, pendingLot.remaining);
+      draws.push({ lotId: pendingLot.id, amount });
+      fromPending += amount;
+      left -= amount;
     }
-    let left = toReverse - fromPending;
     if (left > 0) {
-      const spendable = (await ledger.spendableLots(tx, ctx.tenantId, order.customerId, ctx.now))
+      const spendable = (await ledger.spendableLots(tx, ctx.tenantId, holder, ctx.now))
         .sort((a, b) => (a.id === lot?.id ? -1 : b.id === lot?.id ? 1 : spendingOrder(a, b)));
       for (const open of spendable) {
         if (left === 0) break;
@@ -288,25 +308,25 @@ export async function returnOrder(tx: Executor, ctx: LedgerContext, externalId: 
     }
     const qualifying = Math.min(toReverse, member!.qualifying);
     const postings: ledger.Posting[] = [];
-    if (fromPending > 0) postings.push({ account: 'pending', customerId: order.customerId, amount: -fromPending });
-    if (fromAvailable > 0) postings.push({ account: 'available', customerId: order.customerId, amount: -fromAvailable });
+    if (fromPending > 0) postings.push({ account: 'pending', customerId: holder, amount: -fromPending });
+    if (fromAvailable > 0) postings.push({ account: 'available', customerId: holder, amount: -fromAvailable });
     // What the member had already spent: owed (the program allows a negative balance) or written off; issuance is reversed in full.
-    shortfall = await shortfallPostings(tx, ctx.tenantId, order.customerId, toReverse - fromPending - fromAvailable, settings.allowNegativeBalance === true);
+    shortfall = await shortfallPostings(tx, ctx.tenantId, holder, toReverse - fromPending - fromAvailable, settings.allowNegativeBalance === true);
     postings.push(...shortfall, { account: 'issuance', customerId: null, amount: toReverse });
-    if (qualifying > 0) postings.push({ account: 'qualifying', customerId: order.customerId, amount: -qualifying }, { account: 'qualifying_issuance', customerId: null, amount: qualifying });
+    if (qualifying > 0) postings.push({ account: 'qualifying', customerId: holder, amount: -qualifying }, { account: 'qualifying_issuance', customerId: null, amount: qualifying });
     if (postings.length > 0) {
       const booked = await ledger.bookEntry(tx, {
         entry: {
-          tenantId: ctx.tenantId, kind: 'adjust', idempotencyKey: `return:program:${order.programId}:order:${externalId}:${input.returnId}`, customerId: order.customerId,
+          tenantId: ctx.tenantId, kind: 'adjust', idempotencyKey: `return:program:${order.programId}:order:${externalId}:${input.returnId}`, customerId: holder,
           externalId, reason: `${input.returnId}`, source: ctx.source, at: ctx.now,
         },
-        customerId: order.customerId, postings, draws, delta: { available: -fromAvailable, pending: -fromPending, qualifying: -qualifying },
+        customerId: holder, postings, draws, delta: { available: -fromAvailable, pending: -fromPending, qualifying: -qualifying },
       });
       if (booked.entryId === undefined) throw new Error(`return ${input.returnId} of ${externalId} was not recorded but its ledger key was taken`);
       entryId = booked.entryId;
       await publishEvents(tx, ctx.tenantId, [{
         topic: 'loyalty.order_returned',
-        payload: { customerId: order.customerId, entryId, externalId, returnId: input.returnId, points: toReverse, fromPending, fromAvailable, programId: order.programId },
+        payload: { customerId: holder, entryId, externalId, returnId: input.returnId, points: toReverse, fromPending, fromAvailable, programId: order.programId },
       }]);
     }
   }

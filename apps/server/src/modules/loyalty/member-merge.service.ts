@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
+import { mergeMemberCredit } from './credit.service.ts';
 import * as ledger from './ledger.repo.ts';
 import { settleMembers, type LedgerContext } from './ledger.service.ts';
 import { inactivityExpiries } from './inactivity-expiry.ts';
@@ -24,6 +25,17 @@ import { upgradeAfterEarn } from './tiers.service.ts';
 //   checkout under the merged-away record cannot be captured any more (409 `hold_released`); the
 //   shop starts it again as A. Captured holds, redemptions, coupons, donations, transfers stay B's
 //   history (the entries are B's and insert-only); the data export lists them under B's record.
+// - Prepaid credit (credit.service.ts mergeMemberCredit), member or not: per currency, `merge`
+//   entries of the credit ledger (about A, external id B) move B's paid credit to A's paid and
+//   B's open bonus lots to A as lots with the same expiry (B's lots drawn whole, one entry per
+//   expiry, keyed `merge:<B>:<currency>[:<n>]`); bonus already past its expiry is expired as B's
+//   first. Both balance rows locked in id order; a spend or purchase of B that waited on B's
+//   balance lock finds B merged (409 `customer_merged`). Credit has no checkouts to release.
+// - Returns: a return of an order B earned (by its external id) after the merge takes the points
+//   back from the survivor (`survivorOf`, following `merged_into` however many hops): from its
+//   pending lots with the order's unlock instant first, then available, then owed or written off
+//   by the order's program version, as any return (earning.service.ts returnOrder). The order
+//   row stays B's.
 // - Tiers: per program A keeps the higher of the two tiers (B's row, its since and pending
 //   downgrade, when B's is higher); B's tier rows go. A's qualification then counts B's program
 //   history too (tiers.service.ts measure reads the member and the records merged into it), and A
@@ -34,9 +46,11 @@ import { upgradeAfterEarn } from './tiers.service.ts';
 // - Safety: both members locked in customer-id order (as transfers), after opening A. B's member
 //   row is marked `merged_into` under its lock, so an earn that waited on that lock is refused (409
 //   `customer_merged`) instead of crediting B after its points left; a second run finds B marked
-//   and does nothing (the entries' keys would refuse it too).
+//   and does nothing (the entries' keys would refuse it too); the credit part finds B's credit
+//   balance at zero and books nothing.
 
 export const MERGE_REASON = 'customer_merged';
+const MAX_MERGE_HOPS = 32;
 const SOURCE = 'system:customer-merge';
 
 interface Group {
@@ -65,14 +79,28 @@ function carriedExpiry(lot: repo.OpenLotRow, deadlines: Map<string, Date>): Date
 export async function mergeMemberLoyalty(tx: Executor, tenantId: string, sourceId: string, targetId: string, now = new Date()): Promise<void> {
   const ctx: LedgerContext = { tenantId, source: SOURCE, now };
   const marks = await repo.memberMarks(tx, tenantId, sourceId);
-  if (marks?.mergedInto) return;
-  if (marks) {
-    await ledger.openMember(tx, tenantId, targetId);
-    await ledger.lockMembers(tx, tenantId, [sourceId, targetId]);
-    await moveLedger(tx, ctx, sourceId, targetId, `merge:${sourceId}`);
-    await repo.markMerged(tx, tenantId, sourceId, targetId, now);
+  if (!marks?.mergedInto) {
+    if (marks) {
+      await ledger.openMember(tx, tenantId, targetId);
+      await ledger.lockMembers(tx, tenantId, [sourceId, targetId]);
+      await moveLedger(tx, ctx, sourceId, targetId, `merge:${sourceId}`);
+      await repo.markMerged(tx, tenantId, sourceId, targetId, now);
+    }
+    await moveStanding(tx, ctx, sourceId, targetId, marks !== undefined);
   }
-  await moveStanding(tx, ctx, sourceId, targetId, marks !== undefined);
+  // Prepaid credit is the customer's, member or not: its own keyed entries (a second run finds B's balance at zero).
+  await mergeMemberCredit(tx, ctx, sourceId, targetId);
+}
+
+/** The record a merged-away customer's loyalty went to: follows `merged_into` (several hops), the customer itself when it was not merged. */
+export async function survivorOf(tx: Executor, tenantId: string, customerId: string): Promise<string> {
+  let current = customerId;
+  for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+    const next = (await repo.memberMarks(tx, tenantId, current))?.mergedInto;
+    if (!next) return current;
+    current = next;
+  }
+  throw new Error(`merged_into of ${customerId} goes on past ${MAX_MERGE_HOPS} records`);
 }
 
 /**

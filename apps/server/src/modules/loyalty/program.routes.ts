@@ -185,7 +185,7 @@ export function registerLoyaltyProgramRoutes(app: App, deps: ModuleDeps): void {
     config: { access: 'loyalty:write' },
     schema: {
       tags: ['loyalty'], summary: 'Return an order, in full or by lines', operationId: 'returnLoyaltyOrder',
-      description: 'The order keeps what its remaining lines would have earned under the rules it earned by (never more than it was given); the rest is taken back from its pending points first, then from available points. Points already spent are not taken (the balance never goes negative): `unrecovered` says how many. Keyed by `returnId`: the same return again answers the first; with other lines, 409 `return_id_conflict`. Unknown line: 422 `order_line_unknown`; more than is left of a line: 422 `return_exceeds_line`; nothing left to return: 409 `nothing_to_return`.',
+      description: 'The order keeps what its remaining lines would have earned under the rules it earned by (never more than it was given); the rest is taken back from its pending points first, then from available points. Points already spent are not taken (the balance never goes negative): `unrecovered` says how many. Keyed by `returnId`: the same return again answers the first; with other lines, 409 `return_id_conflict`. Unknown line: 422 `order_line_unknown`; more than is left of a line: 422 `return_exceeds_line`; nothing left to return: 409 `nothing_to_return`. An order of a customer since merged into another: the points are taken back from the record that survived (through every later merge), where the merge moved them.',
       problems: [409, 422], params: LoyaltyOrderParams, body: LoyaltyOrderReturn, response: { 200: LoyaltyOrderReturnView, 201: LoyaltyOrderReturnView },
     },
   }, async (req, reply) => {
