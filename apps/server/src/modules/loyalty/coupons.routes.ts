@@ -19,6 +19,7 @@ import {
 import { ledgerContext, requestKey } from './ledger.routes.ts';
 import { MEMBER_COOKIE } from './member-portal.routes.ts';
 import { memberOfSession, portalWorkspace } from './member-otp.service.ts';
+import { memberRateLimit } from './member-rate-key.ts';
 import { memberOwed } from './negative-balance.ts';
 import { clearRewardTiers, getRewardTiers, setRewardTiers } from './reward-tiers.service.ts';
 
@@ -182,7 +183,7 @@ export function registerLoyaltyCouponRoutes(app: App, deps: ModuleDeps): void {
   // The member portal: the member's own codes, locked rewards, and redeeming a coupon.
   const memberLimit = {
     config: { access: 'public' as const, rateLimit: false as const },
-    preHandler: [app.rateLimit({ max: PORTAL_REDEEMS_PER_MINUTE * 4, timeWindow: '1 minute', keyGenerator: (req) => `member-coupons:${(req.cookies[MEMBER_COOKIE] ?? req.ip).slice(0, 100)}` })],
+    preHandler: [memberRateLimit(app, db, 'member-coupons', PORTAL_REDEEMS_PER_MINUTE * 4)],
   };
   const signedIn = async (req: FastifyRequest) => {
     const workspace = await portalWorkspace(db, (req.params as { workspaceSlug: string }).workspaceSlug);

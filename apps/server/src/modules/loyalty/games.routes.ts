@@ -3,13 +3,13 @@ import {
   LoyaltyChallengeView, LoyaltyCustomerParams, LoyaltyMemberGamesQuery, LoyaltyMemberGamesView, LoyaltyProgramParams, MemberPortalGamesView, MemberPortalParams, UpdateLoyaltyBadge,
   UpdateLoyaltyChallenge,
 } from '@vafa/contracts';
-import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { creditBalance } from './credit.service.ts';
 import { createBadge, createChallenge, listBadges, listChallenges, memberGames, updateBadge, updateChallenge } from './games.service.ts';
 import { memberOfSession, portalWorkspace } from './member-otp.service.ts';
+import { memberRateLimit } from './member-rate-key.ts';
 import { MEMBER_COOKIE } from './member-portal.routes.ts';
 
 const TAGS = ['loyalty'];
@@ -88,10 +88,7 @@ export function registerLoyaltyGameRoutes(app: App, deps: ModuleDeps): void {
 
   const memberLimits = {
     config: { access: 'public' as const, rateLimit: false as const },
-    preHandler: [app.rateLimit({
-      max: READS_PER_SESSION_PER_MINUTE, timeWindow: '1 minute',
-      keyGenerator: (req: FastifyRequest) => `member-games:${(req.cookies[MEMBER_COOKIE] ?? req.ip).slice(0, 100)}`,
-    })],
+    preHandler: [memberRateLimit(app, db, 'member-games', READS_PER_SESSION_PER_MINUTE)],
   };
 
   app.get('/api/public/loyalty/:workspaceSlug/games', {

@@ -8,6 +8,7 @@ import type { App } from '../../platform/http/server.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { endMemberSession, memberOfSession, portalWorkspace, requestMemberCode, verifyMemberCode } from './member-otp.service.ts';
+import { memberRateLimit } from './member-rate-key.ts';
 import { memberCatalogue, memberCredit, memberDonate, memberPortalHistory, memberPortalView, memberRedeemPartnerOffer } from './member-portal.service.ts';
 
 /** The member's session cookie, scoped to the workspace's portal API: one workspace's session is never sent to another's. */
@@ -40,10 +41,7 @@ export function registerMemberPortalRoutes(app: App, deps: ModuleDeps): void {
   };
   const memberLimits = {
     config: { access: 'public' as const, rateLimit: false as const },
-    preHandler: [app.rateLimit({
-      max: READS_PER_SESSION_PER_MINUTE, timeWindow: '1 minute',
-      keyGenerator: (req) => `member:${(req.cookies[MEMBER_COOKIE] ?? req.ip).slice(0, 100)}`,
-    })],
+    preHandler: [memberRateLimit(app, db, 'member', READS_PER_SESSION_PER_MINUTE)],
   };
   /** The workspace of the address and the member signed in to it. */
   const signedIn = async (req: FastifyRequest) => {

@@ -8,6 +8,7 @@ import { Problem } from '../../platform/http/problem.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { memberOfSession, portalWorkspace } from './member-otp.service.ts';
+import { memberRateLimit } from './member-rate-key.ts';
 import { MEMBER_COOKIE } from './member-portal.routes.ts';
 import { attachReferral, ensureReferralCode, getReferralCode, listReferrals, memberInvite, memberReferral } from './referrals.service.ts';
 
@@ -75,10 +76,7 @@ export function registerLoyaltyReferralRoutes(app: App, deps: ModuleDeps): void 
 
   const memberLimits = {
     config: { access: 'public' as const, rateLimit: false as const },
-    preHandler: [app.rateLimit({
-      max: READS_PER_SESSION_PER_MINUTE, timeWindow: '1 minute',
-      keyGenerator: (req) => `member:${(req.cookies[MEMBER_COOKIE] ?? req.ip).slice(0, 100)}`,
-    })],
+    preHandler: [memberRateLimit(app, db, 'member', READS_PER_SESSION_PER_MINUTE)],
   };
   const signedIn = async (req: FastifyRequest) => {
     const workspace = await portalWorkspace(db, (req.params as { workspaceSlug: string }).workspaceSlug);
