@@ -2338,7 +2338,7 @@ export interface paths {
         put?: never;
         /**
          * A kiosk's answers, sent from its queue (public; the kiosk's token authenticates it)
-         * @description Up to 50 answers, each with the device's `clientRef` and when it was given (`answeredAt`, kept as the response's time). Each is saved on its own: `saved`, `duplicate` (this clientRef was saved before: a resend counts once) or `refused` with the reason's code (the survey closed, an invalid answer, older than 30 days): the device drops all three. 404 for an unknown or revoked kiosk. No per-IP limit; at most 120 requests a minute per kiosk.
+         * @description Up to 50 answers, each with the device's `clientRef` and when it was given (`answeredAt`, kept as the response's time). Each is saved on its own: `saved`, `duplicate` (this clientRef was saved before: a resend counts once) or `refused` with the reason's code (the survey closed, an invalid answer, older than 30 days): the device drops all three. 404 for an unknown or revoked kiosk. No per-IP limit for a kiosk: at most 120 requests a minute per kiosk; a token that names no live kiosk, at most 120 a minute per address (429).
          */
         post: operations["createPublicKioskAnswer"];
         delete?: never;

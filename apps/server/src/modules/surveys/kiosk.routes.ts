@@ -1,4 +1,5 @@
 import { IdParams, KioskList, KioskSyncBody, KioskSyncResult, RegisteredKiosk, RegisterKiosk, SurveyKioskParams, WidgetTokenParams } from '@vafa/contracts';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { publicBaseUrl } from '../../platform/config.ts';
 import type { App } from '../../platform/http/server.ts';
@@ -6,7 +7,7 @@ import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import { KIOSK_CSP, kioskHtml, kioskUnavailableHtml } from './kiosk.page.ts';
-import { kioskByToken, kioskPage, listKiosks, registerKiosk, revokeKiosk, syncKioskAnswers } from './kiosk.service.ts';
+import { kioskByToken, kioskPage, listKiosks, registerKiosk, revokeKiosk, syncKioskAnswers, type KioskIdentity } from './kiosk.service.ts';
 import { sendAsset, widgetAssets } from './widget.assets.ts';
 
 /**
@@ -17,11 +18,18 @@ import { sendAsset, widgetAssets } from './widget.assets.ts';
  */
 
 const SYNCS_PER_KIOSK_PER_MINUTE = 120;
+/**
+ * Syncs with a token that names no live kiosk, per address a minute. Keyed on the token as sent,
+ * a made-up token per request bought a fresh allowance, so a flood of them met no limit at all.
+ */
+export const SYNCS_PER_UNKNOWN_KIOSK_ADDRESS_PER_MINUTE = 120;
 const publicRoute = { access: 'public', rateLimit: false } as const;
 const ASSETS = '/k/assets/';
 
 export function registerKioskRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
+  /** The kiosk the limit looked up for a sync, so the handler does not ask again. */
+  const syncingKiosk = new WeakMap<FastifyRequest, KioskIdentity | undefined>();
   const baseUrl = publicBaseUrl(deps.config);
 
   app.post('/api/surveys/:id/kiosks', {
@@ -96,7 +104,16 @@ export function registerKioskRoutes(app: App, deps: ModuleDeps): void {
 
   app.post('/api/public/kiosk/:token/answers', {
     config: publicRoute,
-    preHandler: app.rateLimit({ max: SYNCS_PER_KIOSK_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (req) => `kiosk:${(req.params as { token?: string }).token ?? ''}` }),
+    preHandler: app.rateLimit({
+      timeWindow: '1 minute',
+      keyGenerator: async (req) => {
+        const token = (req.params as { token?: string }).token ?? '';
+        const kiosk = await kioskByToken(db, token);
+        syncingKiosk.set(req, kiosk);
+        return kiosk ? `kiosk:${token}` : `kiosk-unknown:${req.ip}`;
+      },
+      max: (_req, key) => (key.startsWith('kiosk:') ? SYNCS_PER_KIOSK_PER_MINUTE : SYNCS_PER_UNKNOWN_KIOSK_ADDRESS_PER_MINUTE),
+    }),
     schema: {
       tags: ['surveys'],
       summary: "A kiosk's answers, sent from its queue (public; the kiosk's token authenticates it)",
@@ -104,13 +121,13 @@ export function registerKioskRoutes(app: App, deps: ModuleDeps): void {
         'Up to 50 answers, each with the device\'s `clientRef` and when it was given (`answeredAt`, kept as the response\'s time). Each is ' +
         'saved on its own: `saved`, `duplicate` (this clientRef was saved before: a resend counts once) or `refused` with the reason\'s ' +
         'code (the survey closed, an invalid answer, older than 30 days): the device drops all three. 404 for an unknown or revoked ' +
-        `kiosk. No per-IP limit; at most ${SYNCS_PER_KIOSK_PER_MINUTE} requests a minute per kiosk.`,
+        `kiosk. No per-IP limit for a kiosk: at most ${SYNCS_PER_KIOSK_PER_MINUTE} requests a minute per kiosk; a token that names no live kiosk, at most ${SYNCS_PER_UNKNOWN_KIOSK_ADDRESS_PER_MINUTE} a minute per address (429).`,
       params: WidgetTokenParams,
       body: KioskSyncBody,
       response: { 200: KioskSyncResult },
     },
   }, async (req) => {
-    const kiosk = await kioskByToken(db, req.params.token);
+    const kiosk = syncingKiosk.has(req) ? syncingKiosk.get(req) : await kioskByToken(db, req.params.token);
     if (!kiosk) throw new Problem(404, 'kiosk_not_found');
     return syncKioskAnswers(deps.database, kiosk, req.body.answers);
   });
