@@ -9,6 +9,7 @@ import { publicBaseUrl } from '../../platform/config.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
+import { providerHookLimit } from '../../platform/messaging/provider-hooks.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { messagesPerDay } from './message.metrics.ts';
 import * as messaging from './messaging.service.ts';
@@ -59,7 +60,8 @@ function registerPublicMessagingRoutes(scope: App, deps: ModuleDeps): void {
   });
 
   scope.post('/hooks/sms/:provider/:token', {
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: false },
+    preHandler: providerHookLimit(scope),
     schema: {
       tags: ['messaging'],
       summary: "An SMS provider's delivery report",

@@ -4,6 +4,7 @@ import { publicBaseUrl } from '../../platform/config.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
+import { providerHookLimit } from '../../platform/messaging/provider-hooks.ts';
 import { receiveSmsReply } from './sms-reply.service.ts';
 
 /** Form fields as providers post them: small, flat, no NUL. */
@@ -24,7 +25,8 @@ export function registerSmsReplyRoutes(scope: App, deps: ModuleDeps): void {
   });
 
   scope.post('/hooks/sms/:provider/:token/inbound', {
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: false },
+    preHandler: providerHookLimit(scope),
     schema: {
       tags: ['surveys'],
       summary: "A customer's SMS reply, forwarded by the provider",
