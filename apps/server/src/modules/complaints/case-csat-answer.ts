@@ -2,7 +2,7 @@ import type { AnswerCaseSatisfaction, CustomerCaseView, Locale } from '@vafa/con
 import type { Executor } from '../../platform/db/connect.ts';
 import { Problem } from '../../platform/http/problem.ts';
 import type { Secrets } from '../../platform/messaging/sealed.ts';
-import { answerCaseCsat } from '../surveys/index.ts';
+import { answerCaseCsat, isBottomTwo } from '../surveys/index.ts';
 import { recordCaseSurveyAnswer } from './case-csat.ts';
 import { contactSatisfaction } from './case-csat-contact.ts';
 import { customerCaseView, verifyCustomerCase } from './case-customer.service.ts';
@@ -27,7 +27,7 @@ export async function answerCaseSatisfaction(tx: Executor, secrets: Secrets, inp
   if (!saved) throw new Problem(409, 'satisfaction_not_asked');
   // Bottom two of the scale, as the feedback subscriber reads a CSAT answer.
   await recordCaseSurveyAnswer(tx, tenantId, {
-    caseId: row.id, responseId: saved.responseId, surveyId: asked.surveyId, score: input.score, points: saved.points, negative: input.score <= 2, answeredAt: now,
+    caseId: row.id, responseId: saved.responseId, surveyId: asked.surveyId, score: input.score, points: saved.points, negative: isBottomTwo(input.score, 1, saved.points), answeredAt: now,
   }, now);
   return customerCaseView(tx, tenantId, (await repo.findCase(tx, tenantId, row.id))!, language);
 }

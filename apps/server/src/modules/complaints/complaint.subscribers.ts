@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSubscriber } from '../../platform/events/outbox.ts';
+import { isBottomTwo } from '../surveys/index.ts';
 import { inviteAfterClosure, recordCaseSurveyAnswer } from './case-csat.ts';
 import { openCaseFromFeedback, type NegativeFeedback } from './case-feedback.ts';
 import { giveGoodwill } from './case-goodwill.ts';
@@ -109,8 +110,8 @@ export const caseFeedbackSubscriber = defineSubscriber({
         const csat = p.scores?.csat;
         if (!caseId || csat === undefined) return;
         const points = p.scores?.csatPoints ?? 5;
-        // Bottom two of the scale (1 and 2 of 5), as surveys' negative signal reads CSAT.
-        await recordCaseSurveyAnswer(tx, event.tenantId, { caseId, responseId: p.responseId, surveyId: p.surveyId, score: csat, points, negative: csat <= 2, answeredAt }, now);
+        // Bottom two of the scale (1 and 2 of 5; of 2 points only 1), as surveys' negative signal reads CSAT.
+        await recordCaseSurveyAnswer(tx, event.tenantId, { caseId, responseId: p.responseId, surveyId: p.surveyId, score: csat, points, negative: isBottomTwo(csat, 1, points), answeredAt }, now);
         return;
       }
       if (caseId) {

@@ -44,7 +44,7 @@ export const surveysModule: VafaModule = {
 };
 export { seedDemoSurveys, type DemoSurveyCustomer } from './survey.demo.ts';
 // CSAT's one definition (top two boxes of the answer's own scale), for other modules' reports.
-export { isTopTwo } from './metrics/index.ts';
+export { isBottomTwo, isTopTwo } from './metrics/index.ts';
 export {
   answerCaseCsat, caseCsatQuestion, createCaseCsatSurvey, inviteAfterCase, surveyExists, type CaseCsatQuestion, type CaseSurveyOutcome,
 } from './case-csat.ts';

@@ -187,6 +187,10 @@ describe('negative signal (follow up at once)', () => {
   it('is an NPS detractor, a CSAT in the bottom two, a CES disagreeing; never eNPS', () => {
     expect([0, 6, 7, 10].map((s) => negativeSignal(q('nps'), s))).toEqual(['nps', 'nps', undefined, undefined]);
     expect([1, 2, 3].map((s) => negativeSignal(q('csat'), s))).toEqual(['csat', 'csat', undefined]);
+    // on its own scale: of 2 points only the lower one is negative; of 10, 1 and 2
+    const csatOf = (points: number) => ({ ...q('csat'), points }) as Parameters<typeof negativeSignal>[0];
+    expect([1, 2].map((s) => negativeSignal(csatOf(2), s))).toEqual(['csat', undefined]);
+    expect([2, 3, 10].map((s) => negativeSignal(csatOf(10), s))).toEqual(['csat', undefined, undefined]);
     expect([3, 4].map((s) => negativeSignal(q('ces'), s))).toEqual(['ces', undefined]);
     expect(negativeSignal(q('enps'), 0)).toBeUndefined();
   });
