@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Database } from '../db/connect.ts';
+import { checkCronExpression, everyRun } from './schedule.ts';
 
 const QUEUE_SETUP_LOCK = 7_011_970_002;
 
@@ -34,6 +35,7 @@ export interface JobDefinition<P> {
 /** Declares a job; its payload is checked with zod when sent and again before `run`. */
 export function defineJob<P>(definition: JobDefinition<P>): JobDefinition<P> {
   if (!/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/.test(definition.name)) throw new Error(`job name ${definition.name} must be domain.action`);
+  if (definition.every !== undefined) checkCronExpression(definition.every);
   return definition;
 }
 
@@ -51,13 +53,17 @@ export class JobQueue {
   private readonly jobs = new Map<string, JobDefinition<unknown>>();
   /** this process's pg-boss workers, by queue */
   private readonly workers = new Map<string, string[]>();
+  /** this process's timers of recurring jobs (schedule.ts) */
+  private readonly schedules: { stop(): void }[] = [];
   private started = false;
 
   constructor(
     private readonly database: Database,
     private readonly log: Logger,
   ) {
-    this.boss = new PgBoss({ ...(database.connection as PgBoss.DatabaseOptions), max: 4, application_name: 'vafa-jobs' });
+    // `schedule: false`: recurring jobs are sent by this process's timers (schedule.ts), not by
+    // pg-boss's cron monitor, whose pass over every expression stalled requests.
+    this.boss = new PgBoss({ ...(database.connection as PgBoss.DatabaseOptions), max: 4, application_name: 'vafa-jobs', schedule: false });
     this.boss.on('error', (err) => log.error({ err }, 'job queue error'));
   }
 
@@ -77,13 +83,25 @@ export class JobQueue {
       await client.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK]);
       for (const job of this.jobs.values()) {
         await this.boss.createQueue(job.name, { name: job.name, retryLimit: job.retryLimit ?? 5, retryBackoff: true, retryDelay: 2 });
-        if (job.every) await this.boss.schedule(job.name, job.every, {}, { tz: 'UTC' });
+        // A schedule pg-boss kept from before would never fire again (its monitor is off): gone.
+        if (job.every) await this.boss.unschedule(job.name);
       }
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK]).catch(() => undefined);
       client.release();
     }
     if (!options.work) return;
+    for (const job of this.jobs.values()) {
+      if (!job.every) continue;
+      // Every worker process sends the run; the singleton key of its minute makes it one job.
+      this.schedules.push(everyRun(job.every, async (at) => {
+        try {
+          await this.boss.send(job.name, {}, { singletonKey: `every:${job.name}`, singletonSeconds: 60 });
+        } catch (err) {
+          this.log.error({ err, job: job.name, at }, 'recurring job not sent');
+        }
+      }));
+    }
     const context: JobContext = { database: this.database, log: this.log, queue: this, clock: { now: () => new Date() } };
     for (const job of this.jobs.values()) {
       // pg-boss waits one polling interval between fetches, so throughput per worker is
@@ -149,6 +167,7 @@ export class JobQueue {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    for (const schedule of this.schedules.splice(0)) schedule.stop();
     // graceful: wait for running jobs to finish; close: false because we own the pool lifetime.
     await this.boss.stop({ graceful: true, wait: true, timeout: 20_000 } as PgBoss.StopOptions);
   }
