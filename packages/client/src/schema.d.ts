@@ -567,7 +567,7 @@ export interface paths {
         put?: never;
         /**
          * Merge another customer into this one
-         * @description The source keeps a pointer (`mergedInto`); its phone, e-mail and external id become free. Its history moves here.
+         * @description The source keeps a pointer (`mergedInto`); its phone, e-mail and external id become free. Its history moves here, and its loyalty: points (each lot keeping its expiry), debt and prepaid credit (paid credit, and bonus keeping its expiry); its open checkouts are released. Afterwards spends and earns as the source are 409 `customer_merged`; a return of an order it earned takes the points back from this record.
          */
         post: operations["mergeCustomer"];
         delete?: never;
@@ -4000,7 +4000,7 @@ export interface paths {
         put?: never;
         /**
          * Return an order, in full or by lines
-         * @description The order keeps what its remaining lines would have earned under the rules it earned by (never more than it was given); the rest is taken back from its pending points first, then from available points. Points already spent are not taken (the balance never goes negative): `unrecovered` says how many. Keyed by `returnId`: the same return again answers the first; with other lines, 409 `return_id_conflict`. Unknown line: 422 `order_line_unknown`; more than is left of a line: 422 `return_exceeds_line`; nothing left to return: 409 `nothing_to_return`.
+         * @description The order keeps what its remaining lines would have earned under the rules it earned by (never more than it was given); the rest is taken back from its pending points first, then from available points. Points already spent are not taken (the balance never goes negative): `unrecovered` says how many. Keyed by `returnId`: the same return again answers the first; with other lines, 409 `return_id_conflict`. Unknown line: 422 `order_line_unknown`; more than is left of a line: 422 `return_exceeds_line`; nothing left to return: 409 `nothing_to_return`. An order of a customer since merged into another: the points are taken back from the record that survived (through every later merge), where the merge moved them.
          */
         post: operations["returnLoyaltyOrder"];
         delete?: never;
