@@ -62,17 +62,26 @@ export async function poolCounts(db: Executor, tenantId: string, rewardId: strin
 /**
  * Gives the redemption the reward's oldest free code. SKIP LOCKED: a code another transaction is
  * taking is passed over, never waited for and never taken twice. Undefined: the pool is empty.
+ *
+ * The free code is picked in a MATERIALIZED CTE, run once. As `UPDATE ... FROM (SELECT ... LIMIT 1
+ * FOR UPDATE SKIP LOCKED)` the planner may put the subquery on the inner side of a nested loop
+ * over the workspace's codes (it does when its statistics predate the pool, as autovacuum may leave
+ * them), and each rescan skips the row this very statement just updated and hands out the next
+ * free code: one redemption took every code of the pool while the stock fell by one.
  */
 export async function claimCode(tx: Executor, tenantId: string, rewardId: string, redemptionId: string, now: Date): Promise<{ id: string; code: string } | undefined> {
   const { rows } = await tx.execute<{ id: string; code: string }>(sql`
-    UPDATE loyalty_coupon_codes c SET status = 'assigned', redemption_id = ${redemptionId}, assigned_at = ${now.toISOString()}::timestamptz
-    FROM (
+    WITH free AS MATERIALIZED (
       SELECT id FROM loyalty_coupon_codes
       WHERE tenant_id = ${tenantId} AND reward_id = ${rewardId} AND status = 'available'
       ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
-    ) free
+    )
+    UPDATE loyalty_coupon_codes c SET status = 'assigned', redemption_id = ${redemptionId}, assigned_at = ${now.toISOString()}::timestamptz
+    FROM free
     WHERE c.tenant_id = ${tenantId} AND c.id = free.id
     RETURNING c.id, c.code`);
+  // One code a redemption, or the transaction rolls back rather than commit a pool out of step with the stock.
+  if (rows.length > 1) throw new Error(`coupon redemption ${redemptionId}: ${rows.length} codes claimed at once`);
   return rows[0];
 }
 
