@@ -165,16 +165,21 @@ export interface EscalatedRow {
   dueAt: string;
 }
 
-/** Marks every open follow-up past its due time escalated and urgent, across workspaces, in one statement. */
+/**
+ * Marks up to `limit` open follow-ups past their due time escalated and urgent, across workspaces,
+ * in one statement. The batch is picked once (MATERIALIZED): as a subquery of the UPDATE the
+ * planner may rescan it per row, each rescan skipping the rows just locked and taking more.
+ */
 export async function escalateOverdue(tx: Executor, now: Date, limit: number): Promise<EscalatedRow[]> {
   const { rows } = await tx.execute<{ tenant_id: string; id: string; customer_id: string; assignee_id: string | null; reason: string; due_at: string }>(sql`
-    UPDATE followups f SET escalated_at = ${now.toISOString()}, priority = 'urgent', updated_at = ${now.toISOString()}
-    FROM (
+    WITH due AS MATERIALIZED (
       SELECT tenant_id, id FROM followups
       WHERE status = 'open' AND escalated_at IS NULL AND due_at < ${now.toISOString()}
       ORDER BY due_at LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
-    ) due
+    )
+    UPDATE followups f SET escalated_at = ${now.toISOString()}, priority = 'urgent', updated_at = ${now.toISOString()}
+    FROM due
     WHERE f.tenant_id = due.tenant_id AND f.id = due.id
     RETURNING f.tenant_id, f.id, f.customer_id, f.assignee_id, f.reason, to_char(f.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS due_at`);
   return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id, customerId: r.customer_id, assigneeId: r.assignee_id, reason: r.reason, dueAt: r.due_at }));
