@@ -2,6 +2,7 @@ import { IdParams, KioskList, KioskSyncBody, KioskSyncResult, RegisteredKiosk, R
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { publicBaseUrl } from '../../platform/config.ts';
+import { credentialRateLimit } from '../../platform/http/credential-limit.ts';
 import type { App } from '../../platform/http/server.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
@@ -18,10 +19,7 @@ import { sendAsset, widgetAssets } from './widget.assets.ts';
  */
 
 const SYNCS_PER_KIOSK_PER_MINUTE = 120;
-/**
- * Syncs with a token that names no live kiosk, per address a minute. Keyed on the token as sent,
- * a made-up token per request bought a fresh allowance, so a flood of them met no limit at all.
- */
+/** Syncs with a token that names no live kiosk, per address a minute (platform/http/credential-limit.ts). */
 export const SYNCS_PER_UNKNOWN_KIOSK_ADDRESS_PER_MINUTE = 120;
 const publicRoute = { access: 'public', rateLimit: false } as const;
 const ASSETS = '/k/assets/';
@@ -104,15 +102,14 @@ export function registerKioskRoutes(app: App, deps: ModuleDeps): void {
 
   app.post('/api/public/kiosk/:token/answers', {
     config: publicRoute,
-    preHandler: app.rateLimit({
-      timeWindow: '1 minute',
-      keyGenerator: async (req) => {
+    preHandler: credentialRateLimit(app, {
+      name: 'kiosk', perCredential: SYNCS_PER_KIOSK_PER_MINUTE, perAddress: SYNCS_PER_UNKNOWN_KIOSK_ADDRESS_PER_MINUTE,
+      credentialOf: async (req) => {
         const token = (req.params as { token?: string }).token ?? '';
         const kiosk = await kioskByToken(db, token);
         syncingKiosk.set(req, kiosk);
-        return kiosk ? `kiosk:${token}` : `kiosk-unknown:${req.ip}`;
+        return kiosk ? token : undefined;
       },
-      max: (_req, key) => (key.startsWith('kiosk:') ? SYNCS_PER_KIOSK_PER_MINUTE : SYNCS_PER_UNKNOWN_KIOSK_ADDRESS_PER_MINUTE),
     }),
     schema: {
       tags: ['surveys'],
