@@ -94,7 +94,8 @@ export async function updatePackage(tx: Executor, tenantId: string, actor: Actor
 
 interface Posting {
   account: CreditAccountKind;
-  member: boolean;
+  /** the member whose account it is, or null for the workspace's */
+  holder: string | null;
   amount: number;
 }
 
@@ -138,7 +139,7 @@ async function lockBalance(tx: Executor, tenantId: string, customerId: string, c
 }
 
 interface NewCreditEntry {
-  kind: 'purchase' | 'spend' | 'refund' | 'expire';
+  kind: 'purchase' | 'spend' | 'refund' | 'expire' | 'merge';
   key: string;
   customerId: string;
   currency: string;
@@ -146,35 +147,45 @@ interface NewCreditEntry {
   externalId: string | null;
   reason: string | null;
   postings: Posting[];
-  delta: BalanceRow;
+  /** each member's cached balance change (a merge changes two) */
+  deltas: (BalanceRow & { customerId: string })[];
+  /** the entry's source, when not the context's */
+  source?: string;
 }
 
-/** Books the entry, its postings and the balance in one statement; undefined when the key was already used (nothing written). */
+/** Books the entry, its postings and the balances in one statement; undefined when the key was already used (nothing written). */
 async function bookCreditEntry(tx: Executor, ctx: LedgerContext, e: NewCreditEntry): Promise<number | undefined> {
   const at = ctx.now.toISOString();
-  const { rows } = await tx.execute<{ entry_id: string | null; posted: number }>(sql`
+  const { rows } = await tx.execute<{ entry_id: string | null; posted: number; balances: number }>(sql`
     WITH entry AS (
       INSERT INTO loyalty_credit_entries (tenant_id, kind, idempotency_key, customer_id, currency, package_id, external_id, reason, source, created_at)
-      VALUES (${ctx.tenantId}, ${e.kind}, ${e.key}, ${e.customerId}, ${e.currency}, ${e.packageId}::uuid, ${e.externalId}, ${e.reason}, ${ctx.source}, ${at}::timestamptz)
+      VALUES (${ctx.tenantId}, ${e.kind}, ${e.key}, ${e.customerId}, ${e.currency}, ${e.packageId}::uuid, ${e.externalId}, ${e.reason}, ${e.source ?? ctx.source}, ${at}::timestamptz)
       ON CONFLICT DO NOTHING RETURNING id
     ), input AS (
-      SELECT * FROM unnest(${sql.param(e.postings.map((p) => p.account))}::text[], ${sql.param(e.postings.map((p) => p.member))}::boolean[],
-                           ${sql.param(e.postings.map((p) => p.amount))}::bigint[]) AS x(kind, member, amount)
+      SELECT * FROM unnest(${sql.param(e.postings.map((p) => p.account))}::text[], ${sql.param(e.postings.map((p) => p.holder))}::uuid[],
+                           ${sql.param(e.postings.map((p) => p.amount))}::bigint[]) AS x(kind, holder, amount)
     ), postings AS (
       INSERT INTO loyalty_credit_postings (tenant_id, entry_id, account_id, amount)
       SELECT ${ctx.tenantId}::uuid, entry.id, a.id, x.amount
       FROM entry CROSS JOIN input x
-      JOIN loyalty_credit_accounts a ON a.tenant_id = ${ctx.tenantId} AND a.kind = x.kind AND a.currency = ${e.currency}
-        AND ((x.member AND a.customer_id = ${e.customerId}) OR (NOT x.member AND a.customer_id IS NULL))
+      CROSS JOIN LATERAL (
+        SELECT id FROM loyalty_credit_accounts WHERE tenant_id = ${ctx.tenantId} AND kind = x.kind AND currency = ${e.currency} AND customer_id = x.holder
+        UNION ALL
+        SELECT id FROM loyalty_credit_accounts WHERE tenant_id = ${ctx.tenantId} AND kind = x.kind AND currency = ${e.currency} AND customer_id IS NULL AND x.holder IS NULL
+      ) a
       RETURNING 1
-    ), balance AS (
-      UPDATE loyalty_credit_balances SET paid = paid + ${e.delta.paid}, bonus = bonus + ${e.delta.bonus}, updated_at = ${at}::timestamptz
-      WHERE tenant_id = ${ctx.tenantId} AND customer_id = ${e.customerId} AND currency = ${e.currency} AND EXISTS (SELECT 1 FROM entry)
+    ), balances AS (
+      UPDATE loyalty_credit_balances b SET paid = b.paid + d.paid, bonus = b.bonus + d.bonus, updated_at = ${at}::timestamptz
+      FROM unnest(${sql.param(e.deltas.map((d) => d.customerId))}::uuid[], ${sql.param(e.deltas.map((d) => d.paid))}::bigint[],
+                  ${sql.param(e.deltas.map((d) => d.bonus))}::bigint[]) AS d(customer_id, paid, bonus)
+      WHERE b.tenant_id = ${ctx.tenantId} AND b.customer_id = d.customer_id AND b.currency = ${e.currency} AND EXISTS (SELECT 1 FROM entry)
+      RETURNING 1
     )
-    SELECT (SELECT id FROM entry) AS entry_id, (SELECT count(*) FROM postings)::int AS posted`);
+    SELECT (SELECT id FROM entry) AS entry_id, (SELECT count(*) FROM postings)::int AS posted, (SELECT count(*) FROM balances)::int AS balances`);
   const row = rows[0]!;
   if (row.entry_id === null) return undefined;
   if (Number(row.posted) !== e.postings.length) throw new Error(`credit entry ${row.entry_id}: ${e.postings.length} postings, ${row.posted} accounts found`);
+  if (Number(row.balances) !== e.deltas.length) throw new Error(`credit entry ${row.entry_id}: ${e.deltas.length} balances to change, ${row.balances} found`);
   return Number(row.entry_id);
 }
 
@@ -252,8 +263,8 @@ async function expireDueBonus(tx: Executor, tenantId: string, customerId: string
   const key = `expire:lot:${draws[0]!.lotId}`;
   const entryId = await bookCreditEntry(tx, { tenantId, source: EXPIRY_SOURCE, now }, {
     kind: 'expire', key, customerId, currency, packageId: null, externalId: null, reason: null,
-    postings: [{ account: 'bonus', member: true, amount: -total }, { account: 'bonus_expired', member: false, amount: total }],
-    delta: { paid: 0, bonus: -total },
+    postings: [{ account: 'bonus', holder: customerId, amount: -total }, { account: 'bonus_expired', holder: null, amount: total }],
+    deltas: [{ customerId, paid: 0, bonus: -total }],
   });
   if (entryId === undefined) throw new Error(`credit key ${key} taken under the member's lock`);
   await recordDraws(tx, tenantId, entryId, draws);
@@ -379,11 +390,11 @@ export async function purchaseCredit(tx: Executor, ctx: LedgerContext, customerI
   if (again) return { created: false, result: again };
   if (!pkg.active) throw new Problem(409, 'credit_package_inactive');
   const bonus = pkg.creditMinor - pkg.priceMinor;
-  const postings: Posting[] = [{ account: 'funding', member: false, amount: -pkg.priceMinor }, { account: 'paid', member: true, amount: pkg.priceMinor }];
-  if (bonus > 0) postings.push({ account: 'bonus_issuance', member: false, amount: -bonus }, { account: 'bonus', member: true, amount: bonus });
+  const postings: Posting[] = [{ account: 'funding', holder: null, amount: -pkg.priceMinor }, { account: 'paid', holder: customerId, amount: pkg.priceMinor }];
+  if (bonus > 0) postings.push({ account: 'bonus_issuance', holder: null, amount: -bonus }, { account: 'bonus', holder: customerId, amount: bonus });
   const entryId = await bookCreditEntry(tx, ctx, {
     kind: 'purchase', key, customerId, currency: pkg.currency, packageId: pkg.id, externalId: input.externalId ?? null,
-    reason: (pkg.name as Name).en, postings, delta: { paid: pkg.priceMinor, bonus },
+    reason: (pkg.name as Name).en, postings, deltas: [{ customerId, paid: pkg.priceMinor, bonus }],
   });
   if (entryId === undefined) throw new Error(`credit key ${key} taken under the member's lock`);
   if (bonus > 0) await openBonusLot(tx, ctx, customerId, pkg.currency, entryId, bonus, pkg.bonusExpiryDays);
@@ -412,11 +423,11 @@ export async function spendCredit(tx: Executor, ctx: LedgerContext, customerId: 
   const fromPaid = Math.min(balance.paid, input.amountMinor);
   const fromBonus = input.amountMinor - fromPaid;
   const postings: Posting[] = [];
-  if (fromPaid > 0) postings.push({ account: 'paid', member: true, amount: -fromPaid }, { account: 'spent_paid', member: false, amount: fromPaid });
-  if (fromBonus > 0) postings.push({ account: 'bonus', member: true, amount: -fromBonus }, { account: 'spent_bonus', member: false, amount: fromBonus });
+  if (fromPaid > 0) postings.push({ account: 'paid', holder: customerId, amount: -fromPaid }, { account: 'spent_paid', holder: null, amount: fromPaid });
+  if (fromBonus > 0) postings.push({ account: 'bonus', holder: customerId, amount: -fromBonus }, { account: 'spent_bonus', holder: null, amount: fromBonus });
   const entryId = await bookCreditEntry(tx, ctx, {
     kind: 'spend', key, customerId, currency, packageId: null, externalId: input.externalId ?? null, reason: input.reason ?? null,
-    postings, delta: { paid: -fromPaid, bonus: -fromBonus },
+    postings, deltas: [{ customerId, paid: -fromPaid, bonus: -fromBonus }],
   });
   if (entryId === undefined) throw new Error(`credit key ${key} taken under the member's lock`);
   await drawBonus(tx, ctx.tenantId, customerId, currency, entryId, fromBonus);
@@ -506,12 +517,12 @@ export async function refundCreditPurchase(tx: Executor, ctx: LedgerContext, pur
     refund = { paid: input.amountMinor, bonus: Math.min(proportional, left.bonus, lot.remaining) };
   }
   const postings: Posting[] = [];
-  if (refund.paid > 0) postings.push({ account: 'paid', member: true, amount: -refund.paid }, { account: 'funding', member: false, amount: refund.paid });
-  if (refund.bonus > 0) postings.push({ account: 'bonus', member: true, amount: -refund.bonus }, { account: 'bonus_issuance', member: false, amount: refund.bonus });
+  if (refund.paid > 0) postings.push({ account: 'paid', holder: purchase.customerId, amount: -refund.paid }, { account: 'funding', holder: null, amount: refund.paid });
+  if (refund.bonus > 0) postings.push({ account: 'bonus', holder: purchase.customerId, amount: -refund.bonus }, { account: 'bonus_issuance', holder: null, amount: refund.bonus });
   const key = input.amountMinor === undefined ? refundKey(purchaseId) : refundKey(purchaseId, earlier.count + 1);
   const entryId = await bookCreditEntry(tx, ctx, {
     kind: 'refund', key, customerId: purchase.customerId, currency: purchase.currency, packageId: purchase.packageId, externalId: purchase.externalId,
-    reason: input.reason, postings, delta: { paid: -refund.paid, bonus: -refund.bonus },
+    reason: input.reason, postings, deltas: [{ customerId: purchase.customerId, paid: -refund.paid, bonus: -refund.bonus }],
   });
   if (entryId === undefined) throw new Problem(409, 'credit_already_refunded');
   if (refund.bonus > 0) await recordDraws(tx, ctx.tenantId, entryId, [{ lotId: lot.id!, amount: refund.bonus }]);
@@ -574,41 +585,17 @@ export async function mergeMemberCredit(tx: Executor, ctx: LedgerContext, source
   }
 }
 
-/** One `merge` entry: B's paid and bonus → A's, both cached balances, in one statement; undefined when the key was taken. */
-async function bookCreditMerge(tx: Executor, ctx: LedgerContext, m: { key: string; sourceId: string; targetId: string; currency: string; paid: number; bonus: number }): Promise<number | undefined> {
-  const at = ctx.now.toISOString();
-  const postings: { kind: 'paid' | 'bonus'; customerId: string; amount: number }[] = [];
-  for (const kind of ['paid', 'bonus'] as const) {
-    const amount = m[kind];
-    if (amount > 0) postings.push({ kind, customerId: m.sourceId, amount: -amount }, { kind, customerId: m.targetId, amount });
+/** One `merge` entry: B's paid and bonus → A's accounts and both cached balances; undefined when the key was taken. */
+function bookCreditMerge(tx: Executor, ctx: LedgerContext, m: { key: string; sourceId: string; targetId: string; currency: string; paid: number; bonus: number }): Promise<number | undefined> {
+  const postings: Posting[] = [];
+  for (const account of ['paid', 'bonus'] as const) {
+    const amount = m[account];
+    if (amount > 0) postings.push({ account, holder: m.sourceId, amount: -amount }, { account, holder: m.targetId, amount });
   }
-  const { rows } = await tx.execute<{ entry_id: string | null; posted: number; balances: number }>(sql`
-    WITH entry AS (
-      INSERT INTO loyalty_credit_entries (tenant_id, kind, idempotency_key, customer_id, currency, package_id, external_id, reason, source, created_at)
-      VALUES (${ctx.tenantId}, 'merge', ${m.key}, ${m.targetId}, ${m.currency}, NULL, ${m.sourceId}, 'customer_merged', ${MERGE_SOURCE}, ${at}::timestamptz)
-      ON CONFLICT DO NOTHING RETURNING id
-    ), input AS (
-      SELECT * FROM unnest(${sql.param(postings.map((p) => p.kind))}::text[], ${sql.param(postings.map((p) => p.customerId))}::uuid[],
-                           ${sql.param(postings.map((p) => p.amount))}::bigint[]) AS x(kind, customer_id, amount)
-    ), postings AS (
-      INSERT INTO loyalty_credit_postings (tenant_id, entry_id, account_id, amount)
-      SELECT ${ctx.tenantId}::uuid, entry.id, a.id, x.amount
-      FROM entry CROSS JOIN input x
-      JOIN loyalty_credit_accounts a ON a.tenant_id = ${ctx.tenantId} AND a.kind = x.kind AND a.currency = ${m.currency} AND a.customer_id = x.customer_id
-      RETURNING 1
-    ), balances AS (
-      UPDATE loyalty_credit_balances b SET paid = b.paid + d.paid, bonus = b.bonus + d.bonus, updated_at = ${at}::timestamptz
-      FROM (VALUES (${m.sourceId}::uuid, ${-m.paid}::bigint, ${-m.bonus}::bigint), (${m.targetId}::uuid, ${m.paid}::bigint, ${m.bonus}::bigint)) AS d(customer_id, paid, bonus)
-      WHERE b.tenant_id = ${ctx.tenantId} AND b.customer_id = d.customer_id AND b.currency = ${m.currency} AND EXISTS (SELECT 1 FROM entry)
-      RETURNING 1
-    )
-    SELECT (SELECT id FROM entry) AS entry_id, (SELECT count(*) FROM postings)::int AS posted, (SELECT count(*) FROM balances)::int AS balances`);
-  const row = rows[0]!;
-  if (row.entry_id === null) return undefined;
-  if (Number(row.posted) !== postings.length || Number(row.balances) !== 2) {
-    throw new Error(`credit merge entry ${row.entry_id}: ${row.posted}/${postings.length} postings, ${row.balances}/2 balances`);
-  }
-  return Number(row.entry_id);
+  return bookCreditEntry(tx, ctx, {
+    kind: 'merge', key: m.key, customerId: m.targetId, currency: m.currency, packageId: null, externalId: m.sourceId, reason: 'customer_merged', source: MERGE_SOURCE,
+    postings, deltas: [{ customerId: m.sourceId, paid: -m.paid, bonus: -m.bonus }, { customerId: m.targetId, paid: m.paid, bonus: m.bonus }],
+  });
 }
 
 /** How many of a member's dated bonus lots their credit view lists. */
