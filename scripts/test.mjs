@@ -28,12 +28,12 @@ const failed = [];
 
 /**
  * The lines of a suite's output that name what failed (vitest's FAIL and × lines, the browser
- * tests' `not ok`), printed again at the very end: CI keeps only the tail of a long log, and a
+ * tests' `not ok`, and any `SomethingError:` or pg's lowercase `error:`), printed again at the very end: CI keeps only the tail of a long log, and a
  * suite that ran side by side prints its whole output long before the end.
  */
 function failureLines(text) {
   const plain = stripVTControlCharacters(text);
-  const named = plain.split('\n').filter((line) => /^\s*(FAIL\s|×\s|not ok\s)/.test(line) || /^\s*(Error|AssertionError|TypeError)\b/.test(line));
+  const named = plain.split('\n').filter((line) => /^\s*(FAIL\s|×\s|not ok\s)/.test(line) || /^\s*(\w*Error|error):/.test(line));
   return [...new Set(named.map((line) => line.trim().slice(0, 400)))].slice(0, 40);
 }
 const selected = runs.filter((run) => !only || run.id === only);

@@ -32,6 +32,10 @@ function store(key: string, value: string | undefined) {
 }
 
 export function initialLanguage(): Language {
+  // A link sent in the customer's language (`?lang=`: a survey, a tracking code, the member portal)
+  // opens in it at once, rather than first in this browser's last language and then switching.
+  const asked = new URLSearchParams(window.location.search).get('lang');
+  if (asked && (LANGUAGES as string[]).includes(asked)) return asked as Language;
   const saved = stored(STORAGE.language, LANGUAGES);
   if (saved) return saved;
   const browser = (navigator.languages ?? [navigator.language]).map((l) => l.slice(0, 2));

@@ -73,12 +73,14 @@ describe('embedded physical backup', () => {
            FROM kept_promise`,
       );
       const counts = rows[0]!;
-      expect(counts.before).toBe(500);
-      expect(counts.after).toBe(0);
+      // Each message carries every count, so a failure on a busy CI machine says what it saw.
+      const seen = JSON.stringify({ ...counts, written });
+      expect(counts.before, seen).toBe(500);
+      expect(counts.after, seen).toBe(0);
       // Rows written during the backup: a gapless prefix of the sequence, i.e. a consistent state.
-      expect(counts.during).toBeGreaterThan(0);
-      expect(counts.during).toBeLessThanOrEqual(written);
-      expect(counts.lastDuring ?? 1000).toBe(1000 + counts.during);
+      expect(counts.during, seen).toBeGreaterThan(0);
+      expect(counts.during, seen).toBeLessThanOrEqual(written);
+      expect(counts.lastDuring ?? 1000, seen).toBe(1000 + counts.during);
       // The restored cluster takes writes again: recovery finished.
       await restored.pool.query(`INSERT INTO kept_promise VALUES (9999, 'written after restore')`);
     } finally {
