@@ -217,4 +217,36 @@ describe('answering a survey', { timeout: 600_000 }, () => {
       }
     }
   });
+
+  test("the e-mail's one-click: a scanner's fetch saves nothing, the respondent's browser sends the score, and without script Send does", async () => {
+    const created = await admin.request.post('/api/surveys', { data: { definition: { ...DEFINITION, name: 'یک‌کلیکی' } }, headers: { 'X-CSRF-Token': csrf } });
+    const survey = await created.json() as { id: string; publicToken: string };
+    assert.equal((await admin.request.post(`/api/surveys/${survey.id}/publish`, { headers: { 'X-CSRF-Token': csrf } })).status(), 200);
+    const stored = async () => (await (await admin.request.get(`/api/surveys/${survey.id}/responses`)).json() as { items: { answers: Record<string, { score?: number }> }[] }).items;
+
+    // A mail scanner fetches the link without running its script: nothing is saved, no detractor appears.
+    const scanned = await admin.request.get(`/s/${survey.publicToken}?score=0&lang=fa`);
+    assert.equal(scanned.status(), 200);
+    assert.deepEqual(await stored(), []);
+
+    // The respondent taps 9 in the mail: the page sends it and shows the next question.
+    const page = await phone('fa-IR');
+    await page.goto(`/s/${survey.publicToken}?score=9&lang=fa`);
+    await page.waitForURL(/step=1/);
+    await page.getByText(DEFINITION.questions[2]!.title.fa).waitFor();
+    assert.deepEqual((await stored()).map((r) => r.answers.nps?.score), [9]);
+    await screenshot(page, 'survey-respond/fa-390-one-click-next');
+    await page.context().close();
+
+    // Without script, the chosen score waits, checked, for Send.
+    const context = await browser.newContext({ baseURL: vafa.baseUrl, javaScriptEnabled: false, locale: 'en-US', viewport: { width: 390, height: 844 } });
+    const plain = await context.newPage();
+    await plain.goto(`/s/${survey.publicToken}?score=10&lang=en`);
+    assert.equal(await plain.locator('input[name="nps"][value="10"]').isChecked(), true);
+    assert.equal((await stored()).length, 1);
+    await plain.locator('button[type=submit]').click();
+    await plain.waitForURL(/step=1/);
+    assert.deepEqual((await stored()).map((r) => r.answers.nps?.score).sort((a, b) => a! - b!), [9, 10]);
+    await context.close();
+  });
 });

@@ -10,6 +10,7 @@ import type { ModuleDeps } from '../../platform/module.ts';
 import { deviceOf, type Device, type SubmissionGuard } from './response-abuse.ts';
 import type { Asset } from './response-assets.ts';
 import { answerFromForm, parseForm, type FormBody } from './response-form.ts';
+import { checkAnswer } from './response.validate.ts';
 import { pick, renderMessage, renderStep, type MessageKind, type PageAssets, type PageFrame } from './response-page.ts';
 import { currentResponse, linkChannel, linkState, resumeIndex, respondentLocale, shownQuestions, type CurrentResponse, type OpenedLink } from './response-public.ts';
 import * as repo from './response.repo.ts';
@@ -142,6 +143,8 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
     challenge?: { value: string; bits: number };
     carry?: Record<string, AnswerValue>;
     editing: boolean;
+    /** the e-mail's one-click: the page's script sends the chosen score at once (see oneClick) */
+    sendNow?: boolean;
   }
 
   /** A refusal in the respondent's words, naming the question by its title rather than its id. */
@@ -171,6 +174,7 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
       html = html.replace('<input type="hidden" name="pow"', `${input}<input type="hidden" name="pow"`);
     }
     if (o.editing) html = html.replace('<input type="hidden" name="pow"', '<input type="hidden" name="edit" value="1"><input type="hidden" name="pow"');
+    if (o.sendNow) html = html.replace('<form method="post"', '<form data-send-now method="post"').replace('<input type="hidden" name="pow"', '<input type="hidden" name="oneclick" value="1"><input type="hidden" name="pow"');
     return sendPage(request, reply, o.status ?? 200, html);
   };
 
@@ -228,7 +232,7 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
 
     const score = first(q.score);
     if (score !== undefined && questions[0] && ['nps', 'enps', 'csat', 'ces', 'rating'].includes(questions[0].type)) {
-      return oneClick(req, reply, { link, locale, device, current, questions, answers, hidden, score });
+      return oneClick(req, reply, { link, locale, device, current, questions, answers, hidden, score, editing: current?.row.status === 'complete' });
     }
     const shown = shownQuestions(questions, answers);
     const resume = editing ? shown.length - 1 : resumeIndex(shown, answers);
@@ -239,43 +243,30 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
     return step(req, reply, { link, locale, questions, current, answers, index, hidden, editing, ...(challenge ? { challenge } : {}) });
   });
 
-  /** The e-mail's one-click link: the first question answered with ?score=N, then the rest. */
-  const oneClick = async (req: FastifyRequest, reply: FastifyReply, o: {
+  /**
+   * The e-mail's one-click link (`?score=N`): the first question shown with that score chosen,
+   * which the page's script sends at once as a form post; without script the respondent presses
+   * Send. The GET itself saves nothing: mail scanners (Safe Links, Proofpoint) and link previews
+   * fetch every link in a mail, and a fetched 0 must not become a detractor and a follow-up.
+   */
+  const oneClick = (req: FastifyRequest, reply: FastifyReply, o: {
     link: OpenedLink; locale: Locale; device: Device; current: CurrentResponse | undefined; questions: Question[];
-    answers: Record<string, AnswerValue>; hidden: Record<string, string>; score: string;
+    answers: Record<string, AnswerValue>; hidden: Record<string, string>; score: string; editing: boolean;
   }) => {
     const question = o.questions[0]!;
-    const answer = answerFromForm(question, { [question.id]: o.score }) ?? { skipped: true as const };
-    const answers = { ...o.answers, [question.id]: answer };
-    // Complete at once when nothing required remains, so the score counts even if the rest is left.
-    const shown = shownQuestions(o.questions, answers);
-    const requiredLeft = shown.some((q, i) => i > 0 && q.required && answers[q.id] === undefined);
-    const wasComplete = o.current?.row.status === 'complete';
-    if (!o.current && o.link.resolved.kind === 'public') {
-      const verdict = guard.check({ token: o.link.token, kind: 'public', device: o.device });
-      // A link clicked in a flood: ask the page's script for a proof of work before saving.
-      if (!verdict.ok) return step(req, reply, { ...o, index: 0, editing: false, ...(verdict.reason === 'challenge' ? { challenge: { value: verdict.challenge, bits: verdict.bits }, status: 429 } : { status: 429 }), answers });
-    }
-    try {
-      const saved = await save({
-        tenantId: o.link.resolved.tenantId, surveyId: o.link.resolved.surveyId, channel: linkChannel(o.link), locale: o.locale,
-        answers: { [question.id]: answer }, hidden: o.hidden, complete: !requiredLeft || wasComplete,
-        ...(o.current ? { responseId: o.current.row.id } : {}),
-        ...(o.link.invitation ? { invitationId: o.link.invitation.id } : {}),
-        deviceHash: o.device.hash, step: 1,
-      }, o.link.live);
-      rememberResponse(deps, req, reply, o.link.token, saved.responseId);
-      const next = shown.length > 1
-        ? queryString({ lang: o.locale, step: 1, edit: saved.status === 'complete' ? '1' : undefined })
-        : queryString({ lang: o.locale, done: '1' });
-      return reply.code(303).header('location', `/s/${o.link.token}${next}`).header('cache-control', 'no-store').send();
-    } catch (error) {
-      if (!(error instanceof Problem)) throw error;
-      const state = stateForProblem(error);
-      if (state) return message(req, reply, state.status, o.link, o.locale, state.kind);
-      return step(req, reply, { ...o, answers: o.answers, index: 0, editing: false, status: error.status, error: explain(error, o.link, o.locale, o.questions) });
-    }
+    const given = answerFromForm(question, { [question.id]: o.score });
+    // A score the scale lacks (a hand-edited link) is not chosen: the respondent picks one.
+    const chosen = given && 'value' in checkAnswer(question, given) ? given : undefined;
+    const answers = chosen ? { ...o.answers, [question.id]: chosen } : o.answers;
+    // A public link clicked in a flood: the script solves the proof of work before it sends.
+    const challenge = !o.current && o.link.resolved.kind === 'public' && guard.looksAutomated(o.link.token, { ...o.device, known: true })
+      ? { value: guard.challenge(o.link.token), bits: guard.limits.bits } : undefined;
+    return step(req, reply, { ...o, answers, index: 0, sendNow: chosen !== undefined, ...(challenge ? { challenge } : {}) });
   };
+
+  /** Whether the one-click's score completes the response: when nothing required is left after it. */
+  const oneClickCompletes = (questions: Question[], answers: Record<string, AnswerValue>) =>
+    !shownQuestions(questions, answers).some((q, i) => i > 0 && q.required && answers[q.id] === undefined);
 
   app.register(async (scope) => {
     // Forms post application/x-www-form-urlencoded; only these routes read it.
@@ -309,8 +300,10 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
       const answers = { ...before, ...given };
       const shown = shownQuestions(questions, answers);
       const index = shown.findIndex((q) => q.id === question.id);
-      const complete = index === shown.length - 1 || editing;
-      const base = { link, locale, questions, current, hidden, editing };
+      // The e-mail's one-click score counts at once when nothing required follows it, even if the rest is left.
+      const oneClickSent = Boolean(first(form.oneclick)) && index === 0;
+      const complete = index === shown.length - 1 || editing || (oneClickSent && oneClickCompletes(questions, answers));
+      const base = { link, locale, questions, current, hidden, editing, sendNow: oneClickSent };
 
       if (!current && link.resolved.kind === 'public') {
         const verdict = guard.check({ token: link.token, kind: 'public', device, proof: first(form.pow) });
@@ -329,9 +322,9 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
           deviceHash: device.hash, step: index + 1,
         }, link.live);
         rememberResponse(deps, req, reply, link.token, saved.responseId);
-        const next = saved.status === 'complete' && (complete || index === shown.length - 1)
+        const next = saved.status === 'complete' && (index === shown.length - 1 || (complete && !oneClickSent))
           ? queryString({ lang: locale, done: '1' })
-          : queryString({ lang: locale, step: index + 1, edit: editing ? '1' : undefined });
+          : queryString({ lang: locale, step: index + 1, edit: editing || saved.status === 'complete' ? '1' : undefined });
         return reply.code(303).header('location', `/s/${link.token}${next}`).header('cache-control', 'no-store').send();
       } catch (error) {
         if (!(error instanceof Problem)) throw error;
@@ -347,7 +340,8 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
         const at = shownQuestions(questions, answers).findIndex((q) => q.id === field);
         const target = at >= 0 ? at : Math.max(0, index);
         const carry = at >= 0 && field !== question.id ? given : Object.fromEntries(Object.entries(given).filter(([id]) => id !== field));
-        return step(req, reply, { ...base, answers, index: target, status: error.status, error: explain(error, link, locale, questions), carry });
+        // Shown to be fixed by hand: never sent again by the one-click's script.
+        return step(req, reply, { ...base, sendNow: false, answers, index: target, status: error.status, error: explain(error, link, locale, questions), carry });
       }
     });
   });

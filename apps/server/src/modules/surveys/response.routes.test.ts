@@ -33,6 +33,18 @@ async function post(url: string, form: Record<string, string | string[]>, header
   return { status: res.statusCode, body: res.body, headers: res.headers };
 }
 
+/** What a browser posts from a step page: its hidden inputs and checked choices. */
+function formOf(html: string): Record<string, string> {
+  const form: Record<string, string> = {};
+  for (const [input] of html.matchAll(/<input [^>]*>/g)) {
+    const name = /name="([^"]*)"/.exec(input)?.[1];
+    const value = /value="([^"]*)"/.exec(input)?.[1] ?? '';
+    if (!name || name === 'website') continue;
+    if (/type="hidden"/.test(input) || / checked/.test(input)) form[name] = value.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  }
+  return form;
+}
+
 async function api(method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) {
   const res = await t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
   return { status: res.statusCode, body: res.body ? res.json() : undefined, headers: res.headers };
@@ -109,24 +121,55 @@ describe('the response page without JavaScript', () => {
     expect(answers.comment!.skipped).toBe(true);
   });
 
-  it('?score=9 answers the first question at once (e-mail one-click) and continues to the rest', async () => {
+  it('?score=9 (e-mail one-click) saves nothing on the GET a mail scanner makes; the page sends the chosen score, which counts at once', async () => {
     const customer = await createCustomer(t, ws);
     const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);
     const invitation = await invite(t.database.db, ws.tenantId, survey.id, customer.id);
+    // What Safe Links or Proofpoint do with every link in a mail: fetch it, and HEAD it.
+    const scanned = await page(`/s/${invitation.token}?score=0&lang=fa`);
+    expect(scanned.status).toBe(200);
+    expect((await t.app.inject({ method: 'HEAD', url: `/s/${invitation.token}?score=0` })).statusCode).toBe(200);
+    expect(await responsesOf(survey.id)).toEqual([]);
+
     const clicked = await page(`/s/${invitation.token}?score=9&lang=fa`);
-    expect(clicked.status).toBe(303);
-    expect(clicked.headers.location).toBe(`/s/${invitation.token}?lang=fa&step=1&edit=1`);
+    expect(clicked.status).toBe(200);
+    expect(clicked.body).toContain('<form data-send-now method="post"');
+    const form = formOf(clicked.body);
+    expect(form).toMatchObject({ q: 'nps', nps: '9', oneclick: '1' });
+    expect(await responsesOf(survey.id)).toEqual([]);
+    // What the page's script (or the respondent's Send, without script) posts.
+    const device = cookieOf(clicked.headers['set-cookie'], 'vafa_device')!;
+    const sent = await post(`/s/${invitation.token}?lang=fa`, form, { cookie: device });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.location).toBe(`/s/${invitation.token}?lang=fa&step=1&edit=1`);
     const [row] = await responsesOf(survey.id);
     // Nothing else is required after a 9, so the score counts at once.
     expect(row).toMatchObject({ status: 'complete', channel: 'email' });
     expect((await answersOf(survey.id))[0]!.score).toBe(9);
-    const device = cookieOf(clicked.headers['set-cookie'], 'vafa_device')!;
-    const next = await page(clicked.headers.location as string, { cookie: device });
+    const cookies = `${device}; ${cookieOf(sent.headers['set-cookie'], 'vafa_r')}`;
+    const next = await page(sent.headers.location as string, { cookie: cookies });
     expect(next.body).toContain('چیز دیگری هست که بخواهید بگویید؟');
     // Clicking another score in the same mail changes the answer rather than adding one.
-    await page(`/s/${invitation.token}?score=10`);
+    const again = await page(`/s/${invitation.token}?score=10`, { cookie: cookies });
+    const changed = formOf(again.body);
+    expect(changed).toMatchObject({ nps: '10', oneclick: '1', edit: '1' });
+    expect((await post(`/s/${invitation.token}?lang=fa`, changed, { cookie: cookies })).status).toBe(303);
     expect((await answersOf(survey.id)).map((a) => a.score)).toEqual([10]);
     expect(await responsesOf(survey.id)).toHaveLength(1);
+  });
+
+  it('a one-click 3 leaves the response partial while "what went wrong?" is required, and sends on to it', async () => {
+    const customer = await createCustomer(t, ws);
+    const survey = await publishSurvey(t.database.db, ws.tenantId, NPS_SURVEY);
+    const invitation = await invite(t.database.db, ws.tenantId, survey.id, customer.id);
+    const clicked = await page(`/s/${invitation.token}?score=3&lang=en`);
+    const device = cookieOf(clicked.headers['set-cookie'], 'vafa_device')!;
+    const sent = await post(`/s/${invitation.token}?lang=en`, formOf(clicked.body), { cookie: device });
+    expect(sent.headers.location).toBe(`/s/${invitation.token}?lang=en&step=1`);
+    expect((await responsesOf(survey.id))[0]).toMatchObject({ status: 'partial' });
+    // A score the scale does not have is shown to be chosen by hand, never sent by the script.
+    const wrong = await page(`/s/${invitation.token}?score=99&lang=en`, { cookie: device });
+    expect(wrong.body).not.toContain('data-send-now');
   });
 
   it('keeps the declared hidden fields from the link, and a honeypot post is thanked and forgotten', async () => {

@@ -1,6 +1,7 @@
 // The response page's only script (response-page.ts): the page works without it. It solves the
 // proof of work when the server asks for one (SHA-256 in plain JS, since crypto.subtle needs a
-// secure context a self-hosted instance may not have) and keeps a form from being sent twice.
+// secure context a self-hosted instance may not have), keeps a form from being sent twice, and
+// sends the e-mail's one-click score.
 /* global window, document */
 (function () {
   'use strict';
@@ -79,5 +80,14 @@
       }
       if (button) button.disabled = true;
     });
+    // The e-mail's one-click: the score chosen in the mail is sent now, from a browser that runs
+    // this script, rather than saved by the link's GET, which mail scanners fetch too. Not again
+    // when the page comes back by Back or a reload: the respondent is then choosing by hand.
+    var navigation = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+    if (form.hasAttribute('data-send-now') && (!navigation || navigation.type === 'navigate')) {
+      if (form.requestSubmit) form.requestSubmit();
+      else if (challenge && !proof) { waiting = true; if (note) note.hidden = false; }
+      else form.submit();
+    }
   });
 })();
