@@ -2,11 +2,14 @@ import { AnswerRateProblem, Locale, WidgetTokenParams, WidgetAnswerBody, WidgetA
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { publicBaseUrl } from '../../platform/config.ts';
+import { credentialRateLimit } from '../../platform/http/credential-limit.ts';
 import { Problem, problemBody, requestLocale } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
+import type { Executor } from '../../platform/db/connect.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { deviceOf, SubmissionGuard } from './response-abuse.ts';
+import { resolveSurveyToken } from './survey-token.ts';
 import { sendAsset, widgetAssets } from './widget.assets.ts';
 import { DEMO_CSS, DEMO_JS, demoPage } from './widget.demo.ts';
 import { submitWidgetAnswer, widgetConfig } from './widget.service.ts';
@@ -23,10 +26,17 @@ import { submitWidgetAnswer, widgetConfig } from './widget.service.ts';
  * localStorage and sends as X-Vafa-Device (a third-party page cannot keep our cookie), a cap per
  * device, and a proof of work only when traffic on a survey looks automated; each survey token
  * also has an overall budget, and an identified customer answers once per recontact window.
+ * The budget is the token's only once it names a survey's public link (platform/http/credential-limit.ts):
+ * keyed on the token as sent, a made-up token per request bought a fresh budget.
  */
 
 const CONFIG_PER_TOKEN_PER_MINUTE = 6000;
 const ANSWERS_PER_TOKEN_PER_MINUTE = 600;
+/** Requests a minute per address, to each widget route, with a token that names no survey's public link. */
+export const WIDGET_UNKNOWN_TOKEN_PER_ADDRESS_PER_MINUTE = 120;
+/** How long a token seen naming a public link keys as itself without asking the database again. */
+const KNOWN_FOR_MS = 60_000;
+const KNOWN_MAX = 10_000;
 const PREFLIGHT_MAX_AGE = '86400';
 
 const publicRoute = { access: 'public', rateLimit: false } as const;
@@ -45,6 +55,25 @@ async function openToPages(_req: FastifyRequest, reply: FastifyReply): Promise<v
   reply.header('access-control-allow-origin', '*');
 }
 
+/**
+ * The request's token when it names a survey's public link, else undefined. Only for keying: the
+ * route still checks the survey (published, widget enabled, origin). A token seen live is trusted
+ * for a minute, so the config route's traffic does not ask twice per request.
+ */
+function liveWidgetToken(db: Executor) {
+  const known = new Map<string, number>();
+  return async (req: FastifyRequest): Promise<string | undefined> => {
+    const token = (req.params as { token?: string }).token ?? '';
+    const now = Date.now();
+    if ((known.get(token) ?? 0) > now) return token;
+    const resolved = await resolveSurveyToken(db, token);
+    if (resolved?.kind !== 'public') return undefined;
+    if (known.size >= KNOWN_MAX) known.clear();
+    known.set(token, now + KNOWN_FOR_MS);
+    return token;
+  };
+}
+
 export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
   const { db } = deps.database;
   const ownOrigin = new URL(publicBaseUrl(deps.config)).origin;
@@ -52,8 +81,9 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
   const guard = new SubmissionGuard(deps.config);
   // Built (when stale) and read while the server starts, not on the first visitor's request.
   widgetAssets().catch((error: unknown) => deps.log.error({ err: error }, 'the widget bundle could not be built'));
-  const perToken = (kind: string, max: number) =>
-    app.rateLimit({ max, timeWindow: '1 minute', keyGenerator: (req) => `${kind}:${(req.params as { token?: string }).token ?? ''}` });
+  const credentialOf = liveWidgetToken(db);
+  const perToken = (name: string, perCredential: number) =>
+    credentialRateLimit(app, { name, perCredential, perAddress: WIDGET_UNKNOWN_TOKEN_PER_ADDRESS_PER_MINUTE, credentialOf });
 
   app.get('/widget/v1/:file', { config: publicRoute, schema: { hide: true } }, async (req, reply) => {
     const file = (req.params as { file: string }).file;
@@ -84,7 +114,8 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
         '(any when empty): the first one or two questions in the visitor\'s language (`lang`, else the survey\'s default), triggers, ' +
         'sampling and the recontact window. With `customer` (an external customer id), `eligible` is false when that customer was asked ' +
         'anything within the workspace\'s recontact limit. 404 `widget_not_available`, 403 `widget_origin_not_allowed`. No per-IP limit; ' +
-        `at most ${CONFIG_PER_TOKEN_PER_MINUTE} requests a minute per survey token (429).`,
+        `at most ${CONFIG_PER_TOKEN_PER_MINUTE} requests a minute per survey token; a token that names no survey, at most ` +
+        `${WIDGET_UNKNOWN_TOKEN_PER_ADDRESS_PER_MINUTE} a minute per address (429).`,
       problems: [403],
       params: WidgetTokenParams,
       querystring: WidgetConfigQuery,
@@ -119,7 +150,8 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
         '`customer`, the answer is that customer\'s, and a second one within the recontact limit is 409 `recontact_limit`. ' +
         'Send the `device` of an earlier answer back as `X-Vafa-Device`. 429 `too_many_answers` past a device\'s cap; 429 ' +
         '`challenge_required` carries `challenge` and `bits` when traffic looks automated: resend with `proof` = `<challenge>:<n>` where ' +
-        `SHA-256 of it starts with \`bits\` zero bits. No per-IP limit; at most ${ANSWERS_PER_TOKEN_PER_MINUTE} a minute per survey token.`,
+        `SHA-256 of it starts with \`bits\` zero bits. No per-IP limit; at most ${ANSWERS_PER_TOKEN_PER_MINUTE} a minute per survey token; a token ` +
+        `that names no survey, at most ${WIDGET_UNKNOWN_TOKEN_PER_ADDRESS_PER_MINUTE} a minute per address.`,
       problems: [409, 422],
       params: WidgetTokenParams,
       body: WidgetAnswerBody,
