@@ -32,36 +32,70 @@ export async function callApi(
   return { status: res.statusCode, body: type.includes('json') && res.body ? res.json() : {}, type, text: res.body };
 }
 
+export interface CheckOptions {
+  verify?: boolean;
+  settle?: (ws: TestWorkspace) => Promise<void>;
+  also?: (ws: TestWorkspace) => Promise<void>;
+}
+
 /**
  * A maker of fresh workspaces whose ledgers are checked after every test of the file: by SQL of
  * its own (`expectLedgerBalanced`), with `verify` also by the API's own `GET /api/loyalty/verify`,
  * after `settle` (background work to wait for) and before `also` (a file's own invariants).
  * Call it at the top of the file: it registers the `afterEach`.
  */
-export function checkedWorkspaces(app: () => TestApp, options: {
-  verify?: boolean;
-  settle?: (ws: TestWorkspace) => Promise<void>;
-  also?: (ws: TestWorkspace) => Promise<void>;
-} = {}): () => Promise<TestWorkspace> {
-  const touched = new Set<TestWorkspace>();
-  afterEach(async () => {
-    const t = app();
-    for (const ws of touched) {
-      await options.settle?.(ws);
-      await expectLedgerBalanced(t, ws.tenantId);
-      if (options.verify) {
-        const verify = (await callApi(t, ws, 'GET', '/api/loyalty/verify')).body;
-        expect(verify.ok, JSON.stringify(verify)).toBe(true);
+export function checkedWorkspaces(app: () => TestApp, options: CheckOptions = {}): () => Promise<TestWorkspace> {
+  const checker = workspaceChecker(app, options);
+  afterEach(checker.checkMade);
+  return checker.workspace;
+}
+
+/**
+ * `checkedWorkspaces` without the `afterEach`: `workspace` makes one, `checkMade` checks each made
+ * since its last call. It forgets them as it starts, pass or fail: a broken ledger fails the test
+ * that made its workspace, once, and not every later test of the file again (each later test's
+ * own workspaces are still checked after it). One workspace failing does not skip the others:
+ * all are checked, and the error names each that failed.
+ */
+export function workspaceChecker(app: () => TestApp, options: CheckOptions = {}): {
+  workspace: () => Promise<TestWorkspace>;
+  checkMade: () => Promise<void>;
+} {
+  const made = new Set<TestWorkspace>();
+  return {
+    workspace: async () => {
+      const ws = await app().createWorkspace({ country: 'IR' });
+      made.add(ws);
+      return ws;
+    },
+    checkMade: async () => {
+      const due = [...made];
+      made.clear();
+      const failures: Error[] = [];
+      for (const ws of due) {
+        try {
+          await checkLedger(app(), ws, options);
+        } catch (error) {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          failure.message = `ledger of workspace ${ws.slug} (${ws.tenantId}): ${failure.message}`;
+          failures.push(failure);
+        }
       }
-      await options.also?.(ws);
-    }
-    touched.clear();
-  });
-  return async () => {
-    const ws = await app().createWorkspace({ country: 'IR' });
-    touched.add(ws);
-    return ws;
+      // One keeps its own error (an assertion's expected and actual); several become one error naming each.
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new Error(failures.map((f) => f.message).join('\n'), { cause: failures[0] });
+    },
   };
+}
+
+async function checkLedger(t: TestApp, ws: TestWorkspace, options: CheckOptions): Promise<void> {
+  await options.settle?.(ws);
+  await expectLedgerBalanced(t, ws.tenantId);
+  if (options.verify) {
+    const verify = (await callApi(t, ws, 'GET', '/api/loyalty/verify')).body;
+    expect(verify.ok, JSON.stringify(verify)).toBe(true);
+  }
+  await options.also?.(ws);
 }
 
 /** A POST over a real socket to the listening app at `base`, as the workspace's manager: concurrent requests race as in production. */
