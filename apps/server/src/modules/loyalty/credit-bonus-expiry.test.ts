@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { callApi, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
+import { callApi, checkedWorkspaces, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
 import { createScratchDatabase } from '../../../test/scratch-database.ts';
 import { connectDatabase } from '../../platform/db/connect.ts';
 import { migrateDatabase } from '../../platform/db/migrate.ts';
@@ -18,14 +18,19 @@ import { expireBonusCreditJob } from './credit.jobs.ts';
 // paid credit never expires. Spends take paid credit first, then bonus soonest-expiring first; the
 // job expires what is left of a lot once, by the test's clock (services and the job are given a
 // later `now`); refunds withdraw only their purchase's lot; the migration carries the bonus held
-// before lots over as one lot that never expires.
+// before lots over as one lot that never expires. Every workspace's points ledger, and its credit
+// ledger (expectBonusClean), are checked after each test.
 
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // A database of its own: the hourly job expires every workspace's bonus at the test's later
+  // clock, which on the shared database would take other files' members' bonus mid-test.
+  t = await startTestApp({ database: 'scratch' });
 }, 120_000);
 afterAll(() => t?.close());
+
+const workspace = checkedWorkspaces(() => t, { verify: true, also: async (ws) => void await expectBonusClean(ws) });
 
 const call = (ws: TestWorkspace, method: Method, url: string, payload?: unknown, options: CallOptions = {}) => callApi(t, ws, method, url, payload, options);
 
@@ -36,7 +41,7 @@ const inDays = (days: number, from = new Date()) => new Date(from.getTime() + da
 const names = (en: string) => ({ fa: `بسته ${en}`, ar: `باقة ${en}`, en });
 
 async function setUp() {
-  const ws = await t.createWorkspace({ country: 'IR' });
+  const ws = await workspace();
   const program = await call(ws, 'POST', '/api/loyalty/programs', { name: 'اعتبار', settings: { spend: { points: 1, per: 10_000, rounding: 'floor' } } });
   expect(program.status, JSON.stringify(program.body)).toBe(201);
   const pkg = async (en: string, bonusExpiryDays: number | null | undefined, priceMinor = 1_000_000, creditMinor = 1_100_000) => {

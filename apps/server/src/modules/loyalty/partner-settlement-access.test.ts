@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { checkedWorkspaces } from '../../../test/loyalty-kit.ts';
+import { expectPartnerPayableMatchesBills } from '../../../test/loyalty-ledger.ts';
 
 // The partner settlement is a finance act: the finance role (loyalty:finance, which owners and
-// admins hold too) runs and reads it, as JSON and as CSV; the other roles get 403.
+// admins hold too) runs and reads it, as JSON and as CSV; the other roles get 403. Every
+// workspace's points ledger and partner_payable are checked after each test.
 
 let t: TestApp;
 
@@ -11,6 +14,8 @@ beforeAll(async () => {
   t = await startTestApp({});
 }, 120_000);
 afterAll(() => t?.close());
+
+const workspace = checkedWorkspaces(() => t, { verify: true, also: (ws) => expectPartnerPayableMatchesBills(t, ws.tenantId) });
 
 type Role = keyof TestWorkspace['keys'];
 
@@ -21,7 +26,7 @@ async function call(ws: TestWorkspace, role: Role, method: 'GET' | 'POST', url: 
 
 describe('partner settlement access', () => {
   it('a finance key settles the month; read-only and other keys get 403', async () => {
-    const ws = await t.createWorkspace({ country: 'IR' });
+    const ws = await workspace();
     const customer = await createCustomer(t, ws);
     const shop = await call(ws, 'manager', 'POST', '/api/loyalty/partners', {
       name: { fa: 'کتاب‌فروشی شهر', en: 'City Books' }, billingModel: 'at_earning', pricePerPointMinor: '1500',

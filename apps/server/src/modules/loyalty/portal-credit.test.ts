@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
-import { callApi, memberSessionCookie } from '../../../test/loyalty-kit.ts';
+import { callApi, checkedWorkspaces, memberSessionCookie } from '../../../test/loyalty-kit.ts';
 
 // The member portal's prepaid credit (GET /me/credit): the member's own paid and bonus credit and
 // the active packages of active programs; the portal takes no payment, so there is no purchase
-// route for members. Over HTTP on a real PostgreSQL.
+// route for members. Over HTTP on a real PostgreSQL. Every workspace's points ledger and its
+// credit ledger (by the credit report) are checked after each test.
 
 let t: TestApp;
 
@@ -15,12 +16,20 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
+const workspace = checkedWorkspaces(() => t, {
+  verify: true,
+  also: async (ws) => {
+    const report = await callApi(t, ws, 'GET', '/api/loyalty/credit/report', undefined, { role: 'analyst' });
+    expect(report.body, 'credit report').toMatchObject({ ok: true });
+  },
+});
+
 const session = (ws: TestWorkspace, customerId: string) => memberSessionCookie(t, ws, customerId);
 
 describe('prepaid credit on the member portal', () => {
   it('shows the member\'s own credit and the packages on sale, only active ones of active programs of their workspace', async () => {
-    const ws = await t.createWorkspace({ country: 'IR' });
-    const other = await t.createWorkspace({ country: 'IR' });
+    const ws = await workspace();
+    const other = await workspace();
     const call = (w: TestWorkspace, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) => callApi(t, w, method, url, body, { headers: { 'idempotency-key': randomBytes(8).toString('hex') } });
     const program = await call(ws, 'POST', '/api/loyalty/programs', { name: 'اعتبار', settings: { spend: { points: 1, per: 10_000 } } });
     const pkg = (name: string, priceMinor: number, creditMinor: number, w = ws, programId = program.body.id) =>
