@@ -2,14 +2,18 @@
 // customer opens the referrer's link on a phone in Persian, sees who invited them (first name
 // only), types their number and the SMS code in Persian digits, and lands in the portal as a new
 // customer with the consent they ticked, attached to the referrer. A member signs in with a code
-// by e-mail (a real SMTP server). The join and e-mail screens in fa, ar and en at 1366 and 390 px:
-// no Latin word on fa/ar screens, no sideways scroll, axe.
+// by e-mail (a real SMTP server). An invite past its join codes for the day (429 to every address,
+// a member's too) says so in Persian and leaves the plain sign-in on the same screen: a member who
+// came by it signs in with their phone and still names their inviter; an unknown invite says so and
+// leaves the address. The join and e-mail screens in fa, ar and en at 1366 and 390 px: no Latin word
+// on fa/ar screens, no sideways scroll, axe.
 // Run: node --import tsx --test e2e/referral-join.e2e.ts
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { smsProviderServer, type SmsProviderServer } from '../apps/server/test/sms-provider.ts';
 import { startSmtpSink, type SmtpSink } from '../apps/server/test/smtp-sink.ts';
+import { JOIN_LIMITS } from '../apps/server/src/modules/loyalty/member-otp.service.ts';
 import { MESSAGES } from '../apps/web/src/i18n/index.ts';
 import { launchChromium, latinWordsOnScreen, noSidewaysScroll, type RunningVafa, screenshot, startVafa } from './harness.ts';
 import { type Api, checkScreen, LANGS, SIZES, staffApi, toPersian, until } from './loyalty-e2e.ts';
@@ -95,6 +99,64 @@ describe('joining through an invite link', { timeout: 900_000 }, () => {
     const referrals = (await api('GET', `/api/loyalty/referrals?customerId=${friend[0]!.id}`)).items as { referrer: { id: string }; state: string }[];
     assert.deepEqual(referrals.map((r) => [r.referrer.id, r.state]), [[referrerId, 'attached']]);
     await staffPage.context().close();
+    await context.close();
+  });
+
+  test('a spent invite link says so in Persian and the member signs in with their phone instead', async () => {
+    const MEMBER = '09357775555';
+    const MEMBER_E164 = '+989357775555';
+    const setup = await browser.newContext({ baseURL: vafa.baseUrl });
+    const api = await staff(await setup.newPage());
+    const inviter = await api('POST', '/api/customers', { name: 'مریم احمدی', phone: '09357776666' });
+    const spent = (await api('POST', `/api/loyalty/members/${inviter.id}/referral-code`)).code as string;
+    await api('POST', '/api/customers', { name: 'رضا', phone: MEMBER });
+    // The invite's join codes for the day, each to a stranger's phone; the next request through it is refused.
+    const ask = (phone: string) => setup.request.post(`/api/public/loyalty/${slug}/otp`, { data: { phone, referralCode: spent } });
+    for (let i = 0; i < JOIN_LIMITS.perInvitePerDay; i++) {
+      const sent = await ask(`0935888${String(i).padStart(4, '0')}`);
+      assert.equal(sent.status(), 202, await sent.text());
+    }
+    const refused = await ask(MEMBER);
+    assert.equal(refused.status(), 429, await refused.text());
+    assert.equal((await refused.json() as { code: string }).code, 'member_join_too_many');
+    await setup.close();
+
+    const context = await browser.newContext({ baseURL: vafa.baseUrl, viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`/c/${slug}/points?lang=fa&ref=${spent}`);
+    const card = page.getByTestId('member-join');
+    await card.getByRole('heading', { level: 1, name: fa['memberPortal.join.title'].replace('{name}', 'مریم') }).waitFor({ timeout: 60_000 });
+    await card.getByRole('textbox', { name: fa['memberPortal.phone'] }).fill(toPersian(MEMBER));
+    await card.getByRole('button', { name: fa['memberPortal.sendCode'] }).click();
+    // Not a dead end: the refusal in the member's words, and the plain sign-in with the number already typed.
+    await page.getByTestId('member-notice').getByText(fa['memberPortal.join.spent']).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { level: 1, name: fa['memberPortal.title'] }).waitFor();
+    assert.equal(await page.getByTestId('member-join').count(), 0);
+    assert.equal(await page.getByRole('alert').count(), 0, 'the refusal is the notice, not a form error');
+    const phone = page.getByRole('textbox', { name: fa['memberPortal.phone'] });
+    assert.equal(await phone.inputValue(), toPersian(MEMBER));
+    assert.deepEqual(await latinWordsOnScreen(page), []);
+    await noSidewaysScroll(page, 'spent invite fa 390');
+    await screenshot(page, 'referral-join-spent-fa-390', { fullPage: true });
+    const seen = sms.sends.filter((s) => s.params.receptor === MEMBER_E164).length;
+    await page.getByRole('button', { name: fa['memberPortal.sendCode'] }).click();
+    await page.getByRole('heading', { level: 1, name: fa['memberPortal.codeTitle'] }).waitFor({ timeout: 60_000 });
+    const send = await until('the member\'s SMS', async () => sms.sends.filter((s) => s.params.receptor === MEMBER_E164)[seen]);
+    const otp = send.params.message!.match(/(?<![0-9])[0-9]{6}(?![0-9])/g)!.pop()!;
+    await page.getByRole('textbox', { name: fa['memberPortal.code'] }).fill(toPersian(otp));
+    await page.getByRole('button', { name: fa['memberPortal.signIn'] }).click();
+    await page.getByTestId('member-available').waitFor({ timeout: 60_000 });
+    // Signed in without the invite, the member (no order yet) still names who invited them.
+    await page.getByTestId('member-referral-joined').getByText(fa['memberPortal.referralJoined']).waitFor({ timeout: 60_000 });
+    await screenshot(page, 'referral-join-spent-signed-in-fa-390');
+
+    // A code that is no one's: said at once, the plain sign-in, and the code out of the address.
+    await context.clearCookies();
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(`/c/${slug}/points?lang=fa&ref=ZZZZ-ZZZZ`);
+    await page.getByTestId('member-notice').getByText(fa['memberPortal.join.unknown']).waitFor({ timeout: 60_000 });
+    await page.getByRole('textbox', { name: fa['memberPortal.phone'] }).waitFor();
+    assert.ok(!page.url().includes('ref='), `the dead code leaves the address: ${page.url()}`);
     await context.close();
   });
 

@@ -36,6 +36,8 @@ export const ar: Messages = {
   'memberPortal.join.consentEmail': 'أرسلوا إليّ العروض والأخبار بالبريد الإلكتروني',
   'memberPortal.join.codeSent': 'رمز من ٦ أرقام في طريقه إلى',
   'memberPortal.join.unknown': 'لم تعد هذه الدعوة صالحة. إن كنت عضوًا فما زال بإمكانك تسجيل الدخول.',
+  'memberPortal.join.spent': 'لا تقبل هذه الدعوة أحدًا آخر اليوم. إن كنت عضوًا فسجّل الدخول هنا. وللانضمام افتح الدعوة مرة أخرى غدًا، أو اطلب من المتجر إضافتك.',
+  'memberPortal.join.unavailable': 'تعذّر فتح هذه الدعوة الآن. إن كنت عضوًا فسجّل الدخول هنا؛ وللانضمام افتح الدعوة مرة أخرى بعد قليل.',
   'memberPortal.hello': 'مرحبًا،',
   'memberPortal.helloNoName': 'مرحبًا',
   'memberPortal.available': 'نقاط يمكنك استخدامها',

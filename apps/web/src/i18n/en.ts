@@ -35,6 +35,8 @@ export const en = {
   'memberPortal.join.consentEmail': 'E-mail me offers and news',
   'memberPortal.join.codeSent': 'A 6-digit code is on its way to',
   'memberPortal.join.unknown': 'This invitation is not valid any more. If you are a member, you can still sign in.',
+  'memberPortal.join.spent': 'This invitation cannot take anyone else today. If you are already a member, sign in here. To join, open the invitation again tomorrow or ask the shop to add you.',
+  'memberPortal.join.unavailable': 'We could not open this invitation just now. If you are already a member, sign in here; to join, open the invitation again in a little while.',
   'memberPortal.hello': 'Hello,',
   'memberPortal.helloNoName': 'Hello',
   'memberPortal.available': 'Points you can spend',

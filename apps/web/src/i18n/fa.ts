@@ -36,6 +36,8 @@ export const fa: Messages = {
   'memberPortal.join.consentEmail': 'پیشنهادها و خبرها را برایم ایمیل کنید',
   'memberPortal.join.codeSent': 'کدی ۶ رقمی فرستاده شد به',
   'memberPortal.join.unknown': 'این دعوت دیگر معتبر نیست. اگر عضو باشگاه هستید، همچنان می‌توانید وارد شوید.',
+  'memberPortal.join.spent': 'این دعوت برای امروز پر شده است. اگر عضو باشگاه هستید، همین‌جا وارد شوید. برای پیوستن، فردا دوباره دعوت را باز کنید یا از فروشگاه بخواهید شما را اضافه کند.',
+  'memberPortal.join.unavailable': 'هم‌اکنون نتوانستیم این دعوت را باز کنیم. اگر عضو باشگاه هستید، همین‌جا وارد شوید؛ برای پیوستن، کمی بعد دوباره دعوت را باز کنید.',
   'memberPortal.hello': 'سلام،',
   'memberPortal.helloNoName': 'سلام',
   'memberPortal.available': 'امتیاز قابل استفاده',

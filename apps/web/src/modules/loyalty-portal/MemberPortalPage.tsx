@@ -1,8 +1,9 @@
 // /c/:workspace/points: a member's own points, phone first. Sign-in by a code sent by SMS (phone,
 // then the six digits) or by e-mail; a signed-out friend who came by an invite link (`?ref=`) sees
-// who invited them and joins with a code the same way. Then the balance, every upcoming expiry by day in the workspace's calendar,
-// points on their way, the history with the reason for each change, rewards, and giving points to
-// a charity in two taps. No staff session is involved: the member's cookie is the portal's own.
+// who invited them and joins with a code the same way. An invite that cannot be used (unknown, or
+// past its join codes for the day) says so and leaves the plain sign-in right there. Then the
+// balance, every upcoming expiry by day in the workspace's calendar, points on their way, the
+// history with the reason for each change, rewards, and giving points to a charity in two taps. No staff session is involved: the member's cookie is the portal's own.
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { Form } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
@@ -27,13 +28,35 @@ import { partnerLineNames } from '../loyalty/loyalty-format.ts';
 type Join = { referralCode: string; details: MemberJoin };
 type Step =
   | { kind: 'loading' }
-  | { kind: 'phone'; notice?: MessageKey }
+  | { kind: 'phone'; notice?: MessageKey; address?: MemberAddress }
   | { kind: 'join'; invite: MemberInvite; referralCode: string }
   | { kind: 'code'; address: MemberAddress; join?: Join; back: Step }
   | { kind: 'member'; view: MemberPortal };
 
 /** The invite link's code (`?ref=`), left in the address: once signed in, the referral card attaches it and takes it out. */
 const inviteCodeInAddress = () => new URLSearchParams(window.location.search).get('ref')?.trim() || null;
+
+/** Takes a code no one's out of the address: a reload must not open the dead invite again, nor the referral card try it. */
+function dropInviteCode(): void {
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has('ref')) return;
+  url.searchParams.delete('ref');
+  window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+}
+
+/**
+ * What the friend is told when the server refuses the invite itself (not the phone or the code),
+ * and the plain sign-in is offered instead. A spent invite (429 `member_join_too_many`) answers
+ * members and strangers alike, so only signing in without it can tell a member's phone apart.
+ */
+function inviteRefusal(error: unknown): { notice: MessageKey; dead: boolean } | null {
+  if (!(error instanceof ApiError)) return null;
+  if (error.code === 'member_join_too_many') return { notice: 'memberPortal.join.spent', dead: false };
+  if (error.code === 'referral_code_unknown' || error.code === 'referral_code_malformed' || 'referralCode' in error.fieldErrors) {
+    return { notice: 'memberPortal.join.unknown', dead: true };
+  }
+  return null;
+}
 
 export default function MemberPortalPage({ workspace }: { workspace: string }) {
   const prefs = usePrefs();
@@ -53,7 +76,13 @@ export default function MemberPortalPage({ workspace }: { workspace: string }) {
       }
       memberPortalApi(workspace, 'fa').invite(referralCode)
         .then((invite) => { if (live) setStep({ kind: 'join', invite, referralCode }); })
-        .catch(() => { if (live) setStep({ kind: 'phone', notice: 'memberPortal.join.unknown' }); });
+        .catch((error: unknown) => {
+          if (!live) return;
+          // 404: no live member's code. Anything else (too many reads, no network) may pass: the code stays.
+          const unknown = error instanceof ApiError && error.status === 404;
+          if (unknown) dropInviteCode();
+          setStep({ kind: 'phone', notice: unknown ? 'memberPortal.join.unknown' : 'memberPortal.join.unavailable' });
+        });
     };
     if (!wasSignedIn(workspace)) {
       signedOut();
@@ -68,18 +97,35 @@ export default function MemberPortalPage({ workspace }: { workspace: string }) {
     return () => { live = false; };
   }, [workspace]);
 
+  // The invite refused: the same screen says why and offers the plain sign-in, the address already typed.
+  // A spent invite stays in the address: a member signing in without it still names their inviter on the referral card.
+  const handleInviteRefused = (refusal: { notice: MessageKey; dead: boolean }, address: MemberAddress) => {
+    if (refusal.dead) dropInviteCode();
+    setStep({ kind: 'phone', notice: refusal.notice, address });
+  };
+
   return (
     <PortalFrame>
       {step.kind === 'loading' && <section className="portal-card"><Skeleton lines={4} /></section>}
-      {step.kind === 'phone' && <PhoneStep api={api} notice={step.notice} onSent={(address) => setStep({ kind: 'code', address, back: step })} />}
+      {step.kind === 'phone' && (
+        <PhoneStep
+          api={api} notice={step.notice} initial={step.address}
+          onSent={(address) => setStep({ kind: 'code', address, back: { kind: 'phone', notice: step.notice, address } })}
+        />
+      )}
       {step.kind === 'join' && (
-        <JoinStep api={api} invite={step.invite} referralCode={step.referralCode} onSent={(address, join) => setStep({ kind: 'code', address, join, back: step })} />
+        <JoinStep
+          api={api} invite={step.invite} referralCode={step.referralCode}
+          onSent={(address, join) => setStep({ kind: 'code', address, join, back: step })}
+          onInviteRefused={handleInviteRefused}
+        />
       )}
       {step.kind === 'code' && (
         <CodeStep
           api={api}
           address={step.address}
           join={step.join}
+          onInviteRefused={handleInviteRefused}
           onSignedIn={(view) => { rememberSignedIn(workspace, true); setStep({ kind: 'member', view }); }}
           onChangeAddress={() => setStep(step.back)}
         />
@@ -175,10 +221,10 @@ function AddressField({ byEmail, value, onChange, onSwitch, error, help }: {
 
 const addressOf = (byEmail: boolean, value: string): MemberAddress => (byEmail ? { email: value.trim() } : { phone: toLatinDigits(value.trim()) });
 
-function PhoneStep({ api, notice, onSent }: { api: Api; notice?: MessageKey; onSent: (address: MemberAddress) => void }) {
+function PhoneStep({ api, notice, initial, onSent }: { api: Api; notice?: MessageKey; initial?: MemberAddress; onSent: (address: MemberAddress) => void }) {
   const t = useT();
-  const [byEmail, setByEmail] = useState(false);
-  const [value, setValue] = useState('');
+  const [byEmail, setByEmail] = useState(initial !== undefined && 'email' in initial);
+  const [value, setValue] = useState(initial === undefined ? '' : 'email' in initial ? initial.email : initial.phone);
   const { error, pending, run, setError } = useSubmit();
   const fe = useFieldError(error);
   const field = byEmail ? 'email' : 'phone';
@@ -192,7 +238,7 @@ function PhoneStep({ api, notice, onSent }: { api: Api; notice?: MessageKey; onS
   return (
     <section className="portal-card" aria-labelledby="mp-title">
       <h1 id="mp-title">{t('memberPortal.title')}</h1>
-      {notice && <p className="notice" role="status">{t(notice)}</p>}
+      {notice && <p className="notice" role="status" data-testid="member-notice">{t(notice)}</p>}
       <p className="muted">{t(byEmail ? 'memberPortal.introEmail' : 'memberPortal.intro')}</p>
       <Form onSubmit={handleSubmit} className="form" validationBehavior="aria">
         {error && !(field in error.fieldErrors) && <p className="form-error" role="alert">{error.message}</p>}
@@ -206,8 +252,12 @@ function PhoneStep({ api, notice, onSent }: { api: Api; notice?: MessageKey; onS
   );
 }
 
+type InviteRefused = (refusal: { notice: MessageKey; dead: boolean }, address: MemberAddress) => void;
+
 /** A signed-out friend's invite: who invited them (a first name, or the shop), what they earn, and joining by a code. */
-function JoinStep({ api, invite, referralCode, onSent }: { api: Api; invite: MemberInvite; referralCode: string; onSent: (address: MemberAddress, join: Join) => void }) {
+function JoinStep({ api, invite, referralCode, onSent, onInviteRefused }: {
+  api: Api; invite: MemberInvite; referralCode: string; onSent: (address: MemberAddress, join: Join) => void; onInviteRefused: InviteRefused;
+}) {
   const t = useT();
   const prefs = usePrefs();
   const [byEmail, setByEmail] = useState(false);
@@ -221,8 +271,17 @@ function JoinStep({ api, invite, referralCode, onSent }: { api: Api; invite: Mem
   const minimum = Math.max(0, ...invite.offers.filter((o) => o.friendPoints === gift).map((o) => o.minOrderAmount));
   const handleSubmit = (event: FormEvent) => {
     event.preventDefault();
+    const address = addressOf(byEmail, value);
     void run(async () => {
-      const sent = await api.requestCode(addressOf(byEmail, value), referralCode);
+      let sent: Awaited<ReturnType<Api['requestCode']>>;
+      try {
+        sent = await api.requestCode(address, referralCode);
+      } catch (error) {
+        const refusal = inviteRefusal(error);
+        if (!refusal) throw error;
+        onInviteRefused(refusal, address);
+        return;
+      }
       const details: MemberJoin = { consent, ...(name.trim() ? { name: name.trim() } : {}) };
       onSent(sent.email !== undefined ? { email: sent.email } : { phone: sent.phone ?? value }, { referralCode, details });
     });
@@ -256,8 +315,8 @@ function JoinStep({ api, invite, referralCode, onSent }: { api: Api; invite: Mem
   );
 }
 
-function CodeStep({ api, address, join, onSignedIn, onChangeAddress }: {
-  api: Api; address: MemberAddress; join?: Join; onSignedIn: (view: MemberPortal) => void; onChangeAddress: () => void;
+function CodeStep({ api, address, join, onInviteRefused, onSignedIn, onChangeAddress }: {
+  api: Api; address: MemberAddress; join?: Join; onInviteRefused: InviteRefused; onSignedIn: (view: MemberPortal) => void; onChangeAddress: () => void;
 }) {
   const t = useT();
   const prefs = usePrefs();
@@ -273,7 +332,14 @@ function CodeStep({ api, address, join, onSignedIn, onChangeAddress }: {
   const handleResend = () => {
     setResent(false);
     void run(async () => {
-      await api.requestCode(address, join?.referralCode);
+      try {
+        await api.requestCode(address, join?.referralCode);
+      } catch (error) {
+        const refusal = join ? inviteRefusal(error) : null;
+        if (!refusal) throw error;
+        onInviteRefused(refusal, address);
+        return;
+      }
       setResent(true);
     }).then((ok) => { if (!ok) setCode(''); });
   };
