@@ -19,6 +19,9 @@ const audit = (req: FastifyRequest) => ({ actor: req.actor!, ip: req.ip });
 /** Form fields (RFC 8058 one-click posts, provider callbacks): small, flat, no NUL. */
 const FormBody = z.record(z.string().max(200), z.string().max(4000)).optional();
 
+/** What a delivery report answers; providers read only the status. */
+const DeliveryReportReceipt = z.strictObject({ recorded: z.number().int().min(0).describe('messages whose status the report changed') });
+
 /**
  * The public, form-posting routes (unsubscribe links, SMS delivery reports) live in their own
  * encapsulated scope: only here is `application/x-www-form-urlencoded` parsed; the API
@@ -67,9 +70,12 @@ function registerPublicMessagingRoutes(scope: App, deps: ModuleDeps): void {
       summary: "An SMS provider's delivery report",
       operationId: 'receiveSmsDeliveryReport',
       consumes: ['application/x-www-form-urlencoded'],
-      description: 'The callback URL the dispatcher gives the provider. Kavenegar posts `messageid` and `status`; Twilio `MessageSid` and `MessageStatus`, signed with X-Twilio-Signature.',
+      description: 'The callback URL the dispatcher gives the provider. Kavenegar posts `messageid` and `status`; Twilio `MessageSid` and `MessageStatus`, signed with X-Twilio-Signature. ' +
+        'Answers 200 with how many messages the report changed (0 for an unknown or repeated report); 403 `invalid_signature` for a Twilio report not signed with the workspace\'s auth token; 404 when the token or provider names no workspace\'s SMS channel.',
       params: SmsHookParams,
       body: FormBody,
+      problems: [403],
+      response: { 200: DeliveryReportReceipt },
     },
   }, async (req, reply) => {
     const params: Record<string, string> = {};

@@ -13,6 +13,9 @@ import * as team from './team.service.ts';
 /** Back to the sign-in page, which shows the reason in the reader's language. */
 const signInPage = (reason: SsoFailure) => `/sign-in?sso_error=${reason}`;
 
+/** Both steps answer only with a redirect (Fastify's default 302): a browser navigation, no body to read. */
+const SSO_REDIRECT = z.null().describe('A redirect: follow `Location`');
+
 /** The query string exactly as the provider sent it: state, code and iss are checked as given. */
 const rawQuery = (request: FastifyRequest) => {
   const at = request.url.indexOf('?');
@@ -39,7 +42,10 @@ export function registerSsoRoutes(app: App, deps: ModuleDeps): void {
     schema: {
       tags: ['auth'],
       summary: 'Sign in through the OpenID Connect provider (a browser navigation; redirects to the provider)',
+      description: 'Answers a redirect, never a body: to the provider, or to the sign-in page with `sso_error` when the provider cannot be reached. 404 `sso_not_configured` when this instance has no provider.',
       querystring: z.strictObject({ returnTo: z.string().max(1000).optional(), lang: Locale.optional() }),
+      problems: [404],
+      response: { 302: SSO_REDIRECT },
     },
   }, async (req, reply) => {
     if (!sso) throw new Problem(404, 'sso_not_configured');
@@ -56,7 +62,13 @@ export function registerSsoRoutes(app: App, deps: ModuleDeps): void {
 
   app.get('/api/auth/sso/callback', {
     config: { access: 'public' },
-    schema: { tags: ['auth'], summary: 'Where the provider sends the browser back; signs in and redirects into the app' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Where the provider sends the browser back; signs in and redirects into the app',
+      description: 'Answers a redirect, never a body: into the app (`returnTo` of the start) with a session, or to the sign-in page with `sso_error`. 404 `sso_not_configured` when this instance has no provider.',
+      problems: [404],
+      response: { 302: SSO_REDIRECT },
+    },
   }, async (req, reply) => {
     if (!sso) throw new Problem(404, 'sso_not_configured');
     reply.header('cache-control', 'no-store');

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { ProblemView } from '@vafa/contracts';
 import type { FastifySchema } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { RouteAccess } from './access.ts';
 import type { App } from './server.ts';
 
@@ -221,9 +222,47 @@ function withoutSchemaIds(node: unknown): void {
   }
 }
 
+/** Every `$ref` in `node` that `renamed` names, pointed at its new target. */
+function redirectRefs(node: unknown, renamed: Map<string, string>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) redirectRefs(item, renamed);
+  } else if (node && typeof node === 'object') {
+    const object = node as Json;
+    if (typeof object.$ref === 'string' && renamed.has(object.$ref)) object.$ref = renamed.get(object.$ref);
+    for (const value of Object.values(object)) redirectRefs(value, renamed);
+  }
+}
+
+/**
+ * The zod transform writes each registered schema twice, as read (`XInput`, for request bodies)
+ * and as answered (`X`), even when the two are the same: a generated client then had two types for
+ * one shape (CreateReward and CreateRewardInput) and a body typed by the name nobody wrote. Where
+ * `XInput` is byte for byte `X`, it goes and its references point at `X`. Repeated, since merging
+ * the twins a schema refers to can make its own two forms the same. The forms that differ (a
+ * default makes a field optional to send, a transform changes its type) stay apart.
+ */
+function mergeInputTwins(document: Json, registeredIds: Iterable<string>): void {
+  const schemas = ((document.components ?? {}) as { schemas?: Record<string, Json> }).schemas ?? {};
+  const ids = [...registeredIds];
+  for (;;) {
+    const renamed = new Map<string, string>();
+    for (const id of ids) {
+      const input = schemas[`${id}Input`];
+      if (input && schemas[id] && JSON.stringify(input) === JSON.stringify(schemas[id])) renamed.set(`#/components/schemas/${id}Input`, `#/components/schemas/${id}`);
+    }
+    if (renamed.size === 0) return;
+    for (const ref of renamed.keys()) delete schemas[ref.slice('#/components/schemas/'.length)];
+    redirectRefs(document, renamed);
+  }
+}
+
+/** A redirect's target, for a client that does not follow it (a generated client, a script). */
+const LOCATION = { Location: { description: 'where to go next', schema: { type: 'string' } } };
+
 function completeDocument(document: Json, facts: Map<string, RouteFacts>): Json {
   withoutSchemaIds(document.components);
   withoutSchemaIds(document.paths);
+  mergeInputTwins(document, z.globalRegistry._idmap.keys());
   const components = (document.components ?? {}) as Record<string, Record<string, Json>>;
   const schemas = components.schemas ?? {};
   components.responses = Object.fromEntries(
@@ -284,9 +323,17 @@ function completeDocument(document: Json, facts: Map<string, RouteFacts>): Json 
       if (response.description === 'Default Response') response.description = Number(status) < 300 ? 'Success' : 'Problem';
       // A route that sends a CSV, a page or a file declares no response schema, only `produces`: say
       // what the body is, or generators read it as JSON (or as nothing).
+      const bodyOf = (type: string) => ({ schema: type.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary' } });
       if (status.startsWith('2') && status !== '204' && !response.content && routeFacts?.produces?.length) {
-        response.content = Object.fromEntries(routeFacts.produces.map((type) => [type, { schema: type.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary' } }]));
+        response.content = Object.fromEntries(routeFacts.produces.map((type) => [type, bodyOf(type)]));
       }
+      // A route answering JSON or another type (TwiML to Twilio) lists both in `produces`, and
+      // @fastify/swagger gives each the JSON schema: the other type's body is text (or bytes).
+      const content = response.content as Record<string, Json> | undefined;
+      if (status.startsWith('2') && content && routeFacts?.produces?.length) {
+        for (const type of Object.keys(content)) if (!type.endsWith('json')) content[type] = bodyOf(type);
+      }
+      if (/^3\d\d$/.test(status)) response.headers = { ...LOCATION, ...(response.headers as Json | undefined) };
     }
     for (const status of problemStatuses(method, operation, routeFacts)) {
       // A route that answers a problem with more than Problem's fields (a 429 carrying `challenge`
