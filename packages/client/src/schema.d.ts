@@ -487,7 +487,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sign in through the OpenID Connect provider (a browser navigation; redirects to the provider) */
+        /**
+         * Sign in through the OpenID Connect provider (a browser navigation; redirects to the provider)
+         * @description Answers a redirect, never a body: to the provider, or to the sign-in page with `sso_error` when the provider cannot be reached. 404 `sso_not_configured` when this instance has no provider.
+         */
         get: operations["getAuthSsoStart"];
         put?: never;
         post?: never;
@@ -504,7 +507,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where the provider sends the browser back; signs in and redirects into the app */
+        /**
+         * Where the provider sends the browser back; signs in and redirects into the app
+         * @description Answers a redirect, never a body: into the app (`returnTo` of the start) with a session, or to the sign-in page with `sso_error`. 404 `sso_not_configured` when this instance has no provider.
+         */
         get: operations["getAuthSsoCallback"];
         put?: never;
         post?: never;
@@ -2356,7 +2362,7 @@ export interface paths {
         };
         /**
          * A survey's widget configuration for one visitor (public; used by the widget script)
-         * @description Answers for a published, open survey whose `settings.widget.enabled` is true, asked from an origin in `settings.widget.origins` (any when empty): the first one or two questions in the visitor's language (`lang`, else the survey's default), triggers, sampling and the recontact window. With `customer` (an external customer id), `eligible` is false when that customer was asked anything within the workspace's recontact limit. 404 `widget_not_available`, 403 `widget_origin_not_allowed`. No per-IP limit; at most 6000 requests a minute per survey token (429).
+         * @description Answers for a published, open survey whose `settings.widget.enabled` is true, asked from an origin in `settings.widget.origins` (any when empty): the first one or two questions in the visitor's language (`lang`, else the survey's default), triggers, sampling and the recontact window. With `customer` (an external customer id), `eligible` is false when that customer was asked anything within the workspace's recontact limit. 404 `widget_not_available`, 403 `widget_origin_not_allowed`. No per-IP limit; at most 6000 requests a minute per survey token; a token that names no survey, at most 120 a minute per address (429).
          */
         get: operations["getPublicWidget"];
         put?: never;
@@ -2378,7 +2384,7 @@ export interface paths {
         put?: never;
         /**
          * A visitor's answers from the widget (public)
-         * @description One or two answers to the questions the widget asked, saved as one response on the `widget` channel (validated like every answer: 422 with the answer's code). `complete` unless a required question the visitor was shown is unanswered. With `customer`, the answer is that customer's, and a second one within the recontact limit is 409 `recontact_limit`. Send the `device` of an earlier answer back as `X-Vafa-Device`. 429 `too_many_answers` past a device's cap; 429 `challenge_required` carries `challenge` and `bits` when traffic looks automated: resend with `proof` = `<challenge>:<n>` where SHA-256 of it starts with `bits` zero bits. No per-IP limit; at most 600 a minute per survey token.
+         * @description One or two answers to the questions the widget asked, saved as one response on the `widget` channel (validated like every answer: 422 with the answer's code). `complete` unless a required question the visitor was shown is unanswered. With `customer`, the answer is that customer's, and a second one within the recontact limit is 409 `recontact_limit`. Send the `device` of an earlier answer back as `X-Vafa-Device`. 429 `too_many_answers` past a device's cap; 429 `challenge_required` carries `challenge` and `bits` when traffic looks automated: resend with `proof` = `<challenge>:<n>` where SHA-256 of it starts with `bits` zero bits. No per-IP limit; at most 600 a minute per survey token; a token that names no survey, at most 120 a minute per address.
          */
         post: operations["createPublicWidgetResponse"];
         delete?: never;
@@ -5292,7 +5298,7 @@ export interface paths {
         put?: never;
         /**
          * An SMS provider's delivery report
-         * @description The callback URL the dispatcher gives the provider. Kavenegar posts `messageid` and `status`; Twilio `MessageSid` and `MessageStatus`, signed with X-Twilio-Signature.
+         * @description The callback URL the dispatcher gives the provider. Kavenegar posts `messageid` and `status`; Twilio `MessageSid` and `MessageStatus`, signed with X-Twilio-Signature. Answers 200 with how many messages the report changed (0 for an unknown or repeated report); 403 `invalid_signature` for a Twilio report not signed with the workspace's auth token; 404 when the token or provider names no workspace's SMS channel.
          */
         post: operations["receiveSmsDeliveryReport"];
         delete?: never;
@@ -5312,7 +5318,7 @@ export interface paths {
         put?: never;
         /**
          * A customer's SMS reply, forwarded by the provider
-         * @description The inbound URL of GET /api/survey-policy/sms-inbound. Kavenegar posts `from`, `to`, `message`, `messageid`; Twilio `From`, `To`, `Body`, `MessageSid`, signed with X-Twilio-Signature. A reply that is a number (any digits: ۹, ٩, 9) from the phone of a customer with an unanswered SMS invitation answers its first question. Answered 200 whether or not it was recorded (TwiML for Twilio), so the provider does not resend.
+         * @description The inbound URL of GET /api/survey-policy/sms-inbound. Kavenegar posts `from`, `to`, `message`, `messageid`; Twilio `From`, `To`, `Body`, `MessageSid`, signed with X-Twilio-Signature. A reply that is a number (any digits: ۹, ٩, 9) from the phone of a customer with an unanswered SMS invitation answers its first question. Answered 200 whether or not it was recorded (an empty TwiML `<Response/>` as text/xml for Twilio, JSON for others), so the provider does not resend. 403 `invalid_signature` for a Twilio post not signed with the workspace's auth token; 404 when the token or provider names no workspace's SMS channel; 400 for a post that is not an incoming SMS.
          */
         post: operations["receiveSmsReply"];
         delete?: never;
@@ -5549,19 +5555,6 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        AttributeDefinitionInput: {
-            key: string;
-            /** @enum {string} */
-            type: "text" | "number" | "boolean" | "date" | "choice";
-            label: {
-                fa: string;
-                ar: string;
-                en: string;
-            };
-            options?: string[];
-            /** Format: date-time */
-            createdAt: string;
-        };
         CustomerCountInput: {
             count: number;
             estimated: boolean;
@@ -5582,39 +5575,6 @@ export interface components {
             modules: {
                 [key: string]: unknown;
             };
-        };
-        CustomerSelectionInput: {
-            ids: string[];
-        } | {
-            filter: {
-                q?: string;
-                tag?: string;
-                /** @enum {string} */
-                language?: "fa" | "ar" | "en";
-                /** @enum {string} */
-                consent?: "sms" | "email" | "whatsapp" | "phone" | "push" | "in_app";
-                /** Format: uuid */
-                segment?: string;
-            };
-        };
-        BulkCustomerActionInput: {
-            /** @constant */
-            type: "add_tags";
-            tags: string[];
-        } | {
-            /** @constant */
-            type: "remove_tags";
-            tags: string[];
-        } | {
-            /** @constant */
-            type: "add_to_segment";
-            /** Format: uuid */
-            segmentId: string;
-        } | {
-            /** @constant */
-            type: "remove_from_segment";
-            /** Format: uuid */
-            segmentId: string;
         };
         BulkCustomerResultInput: {
             selected: number;
@@ -5764,53 +5724,11 @@ export interface components {
             items: components["schemas"]["OrderInput"][];
             nextCursor: string | null;
         };
-        AddNoteInput: {
-            text: string;
-        };
-        LogTouchpointInput: {
-            /** @enum {string} */
-            kind: "call" | "visit" | "message" | "chat" | "social";
-            /** @enum {string} */
-            channel: "web" | "store" | "phone" | "app" | "sms" | "email" | "whatsapp" | "instagram" | "telegram" | "live_chat" | "call_center" | "pos" | "other";
-            /** @enum {string} */
-            stage: "pre-sale" | "sale" | "after-sale" | "non-sale";
-            /** Format: date-time */
-            occurredAt: string;
-            text?: string;
-        };
-        EditLoggedTouchpointInput: {
-            /** @enum {string} */
-            kind?: "call" | "visit" | "message" | "chat" | "social";
-            /** @enum {string} */
-            channel?: "web" | "store" | "phone" | "app" | "sms" | "email" | "whatsapp" | "instagram" | "telegram" | "live_chat" | "call_center" | "pos" | "other";
-            /** @enum {string} */
-            stage?: "pre-sale" | "sale" | "after-sale" | "non-sale";
-            /** Format: date-time */
-            occurredAt?: string;
-            text?: string | null;
-        };
-        SegmentRulesInput: {
-            /** @enum {string} */
-            match: "all" | "any";
-            conditions: ({
-                field: string;
-                op: string;
-                value?: (string | number | boolean) | (string | number)[];
-            } | {
-                /** @enum {string} */
-                match: "all" | "any";
-                conditions: {
-                    field: string;
-                    op: string;
-                    value?: (string | number | boolean) | (string | number)[];
-                }[];
-            })[];
-        };
         SegmentInput: {
             /** Format: uuid */
             id: string;
             name: string;
-            rules: components["schemas"]["SegmentRulesInput"];
+            rules: components["schemas"]["SegmentRules"];
             listedMembers: number;
             createdBy: string | null;
             /** Format: date-time */
@@ -5959,17 +5877,6 @@ export interface components {
              * @constant
              */
             secretWithheld?: true;
-        };
-        MessagingPolicyInput: {
-            quietHours: {
-                from: string;
-                to: string;
-            } | null;
-            frequencyCap: {
-                count: number;
-                periodHours: number;
-            };
-            ratePerMinute: number;
         };
         MessageInput: {
             /** Format: uuid */
@@ -6198,28 +6105,11 @@ export interface components {
                 done: number;
             }[];
         };
-        TemplateContentInput: {
-            fa?: {
-                subject?: string;
-                text: string;
-                sms?: string;
-            };
-            ar?: {
-                subject?: string;
-                text: string;
-                sms?: string;
-            };
-            en?: {
-                subject?: string;
-                text: string;
-                sms?: string;
-            };
-        };
         MessageTemplateInput: {
             /** Format: uuid */
             id: string;
             name: string;
-            content: components["schemas"]["TemplateContentInput"];
+            content: components["schemas"]["TemplateContent"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -6233,101 +6123,15 @@ export interface components {
             html: string;
             sms: string;
         };
-        AutomationTriggerInput: {
-            /** @constant */
-            type: "event";
-            topic: string;
-        } | {
-            /** @constant */
-            type: "date";
-            /** @constant */
-            field: "birthday";
-            at: string;
-        } | {
-            /** @constant */
-            type: "inactivity";
-            days: number;
-        };
-        AutomationConditionInput: {
-            /** @constant */
-            type: "segment";
-            /** Format: uuid */
-            segmentId: string;
-            member: boolean;
-        } | {
-            /** @constant */
-            type: "attribute";
-            key: string;
-            /** @enum {string} */
-            op: "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "in" | "contains";
-            value: (string | number | boolean) | (string | number)[];
-        } | {
-            /** @constant */
-            type: "event";
-            field: string;
-            /** @enum {string} */
-            op: "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "in" | "contains";
-            value: (string | number | boolean) | (string | number)[];
-        } | {
-            /** @constant */
-            type: "tag";
-            tag: string;
-            present: boolean;
-        };
-        AutomationDelayInput: {
-            minutes: number;
-        } | {
-            hours: number;
-        } | {
-            days: number;
-        } | {
-            businessHours: number;
-        };
-        AutomationActionInput: {
-            /** @constant */
-            type: "send_message";
-            /** Format: uuid */
-            templateId: string;
-            /** @enum {string} */
-            channel: "preferred" | "email" | "sms";
-        } | {
-            /** @constant */
-            type: "create_followup";
-            dueInBusinessHours: number;
-            /** @enum {string} */
-            priority?: "normal" | "urgent";
-            /** Format: uuid */
-            assigneeId?: string;
-        } | {
-            /** @constant */
-            type: "add_tag";
-            tag: string;
-        } | {
-            /** @constant */
-            type: "remove_tag";
-            tag: string;
-        } | {
-            /** @constant */
-            type: "call_webhook";
-            /** Format: uuid */
-            endpointId: string;
-        } | {
-            /** @constant */
-            type: "send_survey";
-            /** Format: uuid */
-            surveyId: string;
-            /** @enum {string} */
-            channel: "preferred" | "email" | "sms";
-        };
         AutomationRuleInputInput: {
             name: string;
             /** @default false */
             enabled?: boolean;
-            trigger: components["schemas"]["AutomationTriggerInput"];
+            trigger: components["schemas"]["AutomationTrigger"];
             /** @default [] */
-            conditions?: components["schemas"]["AutomationConditionInput"][];
-            delay?: components["schemas"]["AutomationDelayInput"] | null;
-            actions: components["schemas"]["AutomationActionInput"][];
+            conditions?: components["schemas"]["AutomationCondition"][];
+            delay?: components["schemas"]["AutomationDelay"] | null;
+            actions: components["schemas"]["AutomationAction"][];
         };
         AutomationInput: {
             /** Format: uuid */
@@ -6335,10 +6139,10 @@ export interface components {
             name: string;
             enabled: boolean;
             builtin: string | null;
-            trigger: components["schemas"]["AutomationTriggerInput"];
-            conditions: components["schemas"]["AutomationConditionInput"][];
-            delay: components["schemas"]["AutomationDelayInput"] | null;
-            actions: components["schemas"]["AutomationActionInput"][];
+            trigger: components["schemas"]["AutomationTrigger"];
+            conditions: components["schemas"]["AutomationCondition"][];
+            delay: components["schemas"]["AutomationDelay"] | null;
+            actions: components["schemas"]["AutomationAction"][];
             createdBy: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -6826,15 +6630,6 @@ export interface components {
             startedAt: string;
             submittedAt: string | null;
         };
-        DistributionAudienceInput: {
-            /** @constant */
-            all: true;
-        } | {
-            /** Format: uuid */
-            segmentId: string;
-        } | {
-            customerIds: string[];
-        };
         DistributionScheduleInput: {
             /** @constant */
             type: "once";
@@ -6853,7 +6648,7 @@ export interface components {
             name?: string;
             /** @enum {string} */
             channel: "email" | "sms" | "preferred";
-            audience: components["schemas"]["DistributionAudienceInput"];
+            audience: components["schemas"]["DistributionAudience"];
             /** @default 100 */
             samplingPercent?: number;
             schedule: components["schemas"]["DistributionScheduleInput"];
@@ -6870,7 +6665,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             channel: "email" | "sms" | "preferred";
-            audience: components["schemas"]["DistributionAudienceInput"];
+            audience: components["schemas"]["DistributionAudience"];
             samplingPercent: number;
             schedule: components["schemas"]["DistributionScheduleInput"];
             reminder: {
@@ -6913,23 +6708,6 @@ export interface components {
             }[];
             smsParts: number;
         };
-        CreateSurveyInvitationInput: {
-            /** Format: uuid */
-            customerId: string;
-            /** @enum {string} */
-            channel: "link" | "email" | "sms" | "preferred";
-            hidden?: {
-                [key: string]: string;
-            };
-            context?: {
-                /** Format: uuid */
-                followupId?: string;
-                /** Format: uuid */
-                caseId?: string;
-                /** Format: uuid */
-                orderId?: string;
-            };
-        };
         SurveyInvitationInput: {
             /** Format: uuid */
             id: string;
@@ -6948,10 +6726,6 @@ export interface components {
              * @constant
              */
             secretWithheld?: true;
-        };
-        SurveyPolicyInput: {
-            recontactDays: number;
-            smsReplies: boolean;
         };
         SurveySmsInboundInput: {
             provider: ("kavenegar" | "twilio") | null;
@@ -8046,37 +7820,6 @@ export interface components {
             } | null;
             device: string;
         };
-        PublicAnswerSubmissionInput: {
-            answers: {
-                [key: string]: {
-                    score: number;
-                } | {
-                    choices: string[];
-                    other?: string;
-                } | {
-                    text: string;
-                } | {
-                    date: string;
-                } | {
-                    desired: number;
-                    adequate: number;
-                    perceived: number;
-                } | {
-                    /** @constant */
-                    skipped: true;
-                };
-            };
-            complete: boolean;
-            /** Format: uuid */
-            responseId?: string;
-            /** @enum {string} */
-            locale?: "fa" | "ar" | "en";
-            hidden?: {
-                [key: string]: string;
-            };
-            step?: number;
-            proof?: string;
-        };
         AnswerRateProblemInput: {
             type: string;
             title: string;
@@ -8593,23 +8336,6 @@ export interface components {
             items: components["schemas"]["ComplaintInput"][];
             nextCursor: string | null;
         };
-        TakeComplaintActionInput: {
-            /** @enum {string} */
-            action: "acknowledge" | "assess" | "investigate" | "propose_resolution" | "communicate_resolution" | "customer_accepts" | "customer_rejects" | "close" | "reopen" | "escalate" | "wait_for_customer" | "customer_replied" | "resume";
-            note?: string;
-            rootCause?: string;
-            resolutionSummary?: string;
-        };
-        ReplyToComplaintInput: {
-            text: string;
-        };
-        AddComplaintNoteInput: {
-            text: string;
-        };
-        AssignComplaintInput: {
-            assigneeId?: string | null;
-            team?: string | null;
-        };
         FileComplaintInput: {
             workspace: string;
             name: string;
@@ -8655,13 +8381,6 @@ export interface components {
             challenge?: string;
             bits?: number;
         };
-        TrackComplaintInput: {
-            workspace: string;
-            code: string;
-            verification: string;
-            /** @enum {string} */
-            language?: "fa" | "ar" | "en";
-        };
         ComplaintTrackingInput: {
             trackingCode: string;
             trackingCodeDisplay: string;
@@ -8705,22 +8424,6 @@ export interface components {
             /** @default true */
             active?: boolean;
         };
-        UpdateSlaPolicyInput: {
-            name?: string;
-            category?: string | null;
-            severity?: ("low" | "medium" | "high" | "critical") | null;
-            targets?: {
-                acknowledge?: number;
-                firstResponse?: number;
-                resolve?: number;
-            };
-            pausingStates?: string[];
-            warningShare?: number;
-            /** @enum {string} */
-            onReopen?: "resume" | "restart";
-            escalateOnBreach?: boolean;
-            active?: boolean;
-        };
         SlaPolicyInput: {
             /** Format: uuid */
             id: string;
@@ -8746,35 +8449,6 @@ export interface components {
         };
         SlaPolicyListInput: {
             items: components["schemas"]["SlaPolicyInput"][];
-        };
-        SlaCalendarSettingsInput: {
-            timeZone: string | null;
-            weekendDays: number[];
-            halfDays: {
-                day: number;
-                endsAt: string;
-            }[];
-            defaultHours: {
-                [key: string]: {
-                    from: string;
-                    to: string;
-                }[];
-            };
-            /** @enum {string} */
-            holidayCalendar: "IR" | "SA" | "AE" | "none";
-            holidayOverrides: {
-                holiday: string;
-                year: number;
-                /** Format: date */
-                from: string;
-                days?: number;
-            }[];
-            extraClosures: {
-                /** Format: date */
-                date: string;
-                name?: string;
-            }[];
-            removedHolidays: string[];
         };
         SlaCalendarInput: {
             timeZone: string | null;
@@ -8831,16 +8505,6 @@ export interface components {
             /** @default [] */
             members?: string[];
             /** @default null */
-            hours?: {
-                [key: string]: {
-                    from: string;
-                    to: string;
-                }[];
-            } | null;
-        };
-        UpdateComplaintTeamInput: {
-            name?: string;
-            members?: string[];
             hours?: {
                 [key: string]: {
                     from: string;
@@ -9035,59 +8699,6 @@ export interface components {
             /** Format: uuid */
             assigneeId?: string;
         };
-        ComplaintCaseAccessInput: {
-            workspace: string;
-            code: string;
-            verification?: string;
-            token?: string;
-            /** @enum {string} */
-            language?: "fa" | "ar" | "en";
-        };
-        AddComplaintInformationInput: {
-            workspace: string;
-            code: string;
-            verification?: string;
-            token?: string;
-            /** @enum {string} */
-            language?: "fa" | "ar" | "en";
-            message: string;
-        };
-        AddComplaintFilesInput: {
-            workspace: string;
-            code: string;
-            verification?: string;
-            token?: string;
-            /** @enum {string} */
-            language?: "fa" | "ar" | "en";
-            message?: string;
-        };
-        AcceptComplaintResolutionInput: {
-            workspace: string;
-            code: string;
-            verification?: string;
-            token?: string;
-            /** @enum {string} */
-            language?: "fa" | "ar" | "en";
-            note?: string;
-        };
-        RejectComplaintResolutionInput: {
-            workspace: string;
-            code: string;
-            verification?: string;
-            token?: string;
-            /** @enum {string} */
-            language?: "fa" | "ar" | "en";
-            reason: string;
-        };
-        AnswerComplaintSatisfactionInput: {
-            workspace: string;
-            code: string;
-            verification?: string;
-            token?: string;
-            /** @enum {string} */
-            language?: "fa" | "ar" | "en";
-            score: number;
-        };
         CustomerComplaintCaseInput: {
             trackingCode: string;
             trackingCodeDisplay: string;
@@ -9116,50 +8727,6 @@ export interface components {
                 points: number;
                 score: number | null;
             } | null;
-        };
-        ComplaintSettingsInput: {
-            negativeFeedbackOpensCase: boolean;
-            notices: {
-                acknowledged: boolean;
-                resolution_communicated: boolean;
-                escalated: boolean;
-                closed: boolean;
-            };
-            csat: {
-                enabled: boolean;
-                surveyId: string | null;
-            };
-            recourse: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            goodwill: {
-                onFiling: ({
-                    /** @constant */
-                    kind: "points";
-                    amount: number;
-                } | {
-                    /** @constant */
-                    kind: "coupon";
-                    amount: number;
-                    currency: string;
-                    /** Format: uuid */
-                    rewardId?: string;
-                }) | null;
-                onResolution: ({
-                    /** @constant */
-                    kind: "points";
-                    amount: number;
-                } | {
-                    /** @constant */
-                    kind: "coupon";
-                    amount: number;
-                    currency: string;
-                    /** Format: uuid */
-                    rewardId?: string;
-                }) | null;
-            };
         };
         ComplaintSettingsViewInput: {
             negativeFeedbackOpensCase: boolean;
@@ -9213,17 +8780,12 @@ export interface components {
                 [key: string]: string;
             };
         };
-        RootCauseLabelsInput: {
-            fa: string;
-            ar: string;
-            en: string;
-        };
         RootCauseInput: {
             code: string;
             parentCode: string | null;
             /** @enum {string} */
             dimension: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
-            labels: components["schemas"]["RootCauseLabelsInput"];
+            labels: components["schemas"]["RootCauseLabels"];
             position: number;
             archived: boolean;
             archivedAt: string | null;
@@ -9231,21 +8793,6 @@ export interface components {
         };
         RootCauseListInput: {
             items: components["schemas"]["RootCauseInput"][];
-        };
-        CreateRootCauseInput: {
-            code: string;
-            parentCode?: string;
-            /** @enum {string} */
-            dimension?: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
-            labels: components["schemas"]["RootCauseLabelsInput"];
-            position?: number;
-        };
-        UpdateRootCauseInput: {
-            labels?: components["schemas"]["RootCauseLabelsInput"];
-            /** @enum {string} */
-            dimension?: "tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy";
-            position?: number;
-            archived?: boolean;
         };
         PreventiveActionInput: {
             /** Format: uuid */
@@ -9270,42 +8817,9 @@ export interface components {
             updatedAt: string;
             completedAt: string | null;
         };
-        CreatePreventiveActionInput: {
-            title: string;
-            description?: string;
-            /** Format: uuid */
-            ownerId: string;
-            dueDate: string;
-            /** @enum {string} */
-            status?: "open" | "in_progress" | "done" | "cancelled";
-            rootCause?: string;
-            category?: string;
-            product?: string;
-            caseIds?: string[];
-            /** Format: uuid */
-            alertId?: string;
-        };
-        UpdatePreventiveActionInput: {
-            title?: string;
-            description?: string | null;
-            /** Format: uuid */
-            ownerId?: string;
-            dueDate?: string;
-            /** @enum {string} */
-            status?: "open" | "in_progress" | "done" | "cancelled";
-            rootCause?: string | null;
-            category?: string | null;
-            product?: string | null;
-            caseIds?: string[];
-        };
         PreventiveActionPageInput: {
             items: components["schemas"]["PreventiveActionInput"][];
             nextCursor: string | null;
-        };
-        RecurrenceSettingsInput: {
-            enabled: boolean;
-            threshold: number;
-            windowDays: number;
         };
         RecurrenceAlertInput: {
             /** Format: uuid */
@@ -9330,11 +8844,6 @@ export interface components {
         RecurrenceAlertPageInput: {
             items: components["schemas"]["RecurrenceAlertInput"][];
             nextCursor: string | null;
-        };
-        UpdateRecurrenceAlertInput: {
-            /** @enum {string} */
-            status?: "open" | "acknowledged" | "dismissed";
-            preventiveActionId?: string | null;
         };
         ComplaintReportPeriodInput: {
             from: string;
@@ -9449,7 +8958,7 @@ export interface components {
             items: {
                 code: string;
                 parentCode: string | null;
-                labels: components["schemas"]["RootCauseLabelsInput"] | null;
+                labels: components["schemas"]["RootCauseLabels"] | null;
                 dimension: ("tangibles" | "reliability" | "responsiveness" | "assurance" | "empathy") | null;
                 archived: boolean;
                 count: number;
@@ -9570,28 +9079,6 @@ export interface components {
             trackingUrl: string;
             device: string;
         };
-        EarnPointsInput: {
-            points: number;
-            reason: string;
-            externalId?: string;
-            /** Format: date-time */
-            expiresAt?: string;
-            /** Format: date-time */
-            pendingUntil?: string;
-            qualifyingPoints?: number;
-        };
-        RedeemPointsInput: {
-            points: number;
-            reason?: string;
-            externalId?: string;
-        };
-        TransferPointsInput: {
-            /** Format: uuid */
-            toCustomerId: string;
-            points: number;
-            reason?: string;
-            externalId?: string;
-        };
         LoyaltyTransferInput: {
             entryId: number;
             /** Format: uuid */
@@ -9613,9 +9100,6 @@ export interface components {
                 points: number;
                 expiresAt: string | null;
             }[];
-        };
-        ReverseLoyaltyEntryInput: {
-            reason: string;
         };
         LoyaltyEntryInput: {
             id: number;
@@ -9782,34 +9266,6 @@ export interface components {
                 expected: number;
             }[];
         };
-        CreateRewardInput: {
-            /** @enum {string} */
-            kind: "gift" | "coupon" | "partner_offer" | "donation" | "discount_coupon";
-            name: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            pointsCost: number;
-            stock?: number | null;
-            perMemberLimit?: number | null;
-            validFrom?: string | null;
-            validUntil?: string | null;
-            active?: boolean;
-        };
-        UpdateRewardInput: {
-            name?: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            pointsCost?: number;
-            stock?: number | null;
-            perMemberLimit?: number | null;
-            validFrom?: string | null;
-            validUntil?: string | null;
-            active?: boolean;
-        };
         RewardInput: {
             /** Format: uuid */
             id: string;
@@ -9835,19 +9291,6 @@ export interface components {
         };
         RewardListInput: {
             items: components["schemas"]["RewardInput"][];
-        };
-        CreateLoyaltyHoldInput: {
-            /** Format: uuid */
-            customerId: string;
-            points?: number;
-            /** Format: uuid */
-            rewardId?: string;
-            externalId?: string;
-            ttlSeconds?: number;
-            reason?: string;
-        };
-        SettleLoyaltyHoldInput: {
-            reason?: string;
         };
         LoyaltyHoldInput: {
             /** Format: uuid */
@@ -9876,28 +9319,6 @@ export interface components {
             released: number;
             points: number;
         };
-        CreateCharityInput: {
-            name: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            registration?: string | null;
-            ratePoints: number;
-            rateMinor: number;
-            active?: boolean;
-        };
-        UpdateCharityInput: {
-            name?: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            registration?: string | null;
-            ratePoints?: number;
-            rateMinor?: number;
-            active?: boolean;
-        };
         CharityInput: {
             /** Format: uuid */
             id: string;
@@ -9924,14 +9345,6 @@ export interface components {
         };
         CharityListInput: {
             items: components["schemas"]["CharityInput"][];
-        };
-        CreateDonationInput: {
-            /** Format: uuid */
-            customerId: string;
-            /** Format: uuid */
-            charityId: string;
-            points: number;
-            externalId?: string;
         };
         DonationInput: {
             /** Format: uuid */
@@ -9960,11 +9373,6 @@ export interface components {
         };
         DonationListInput: {
             items: components["schemas"]["DonationInput"][];
-        };
-        SetCharityShareInput: {
-            /** Format: uuid */
-            charityId: string;
-            percent: number;
         };
         CharityShareInput: {
             share: {
@@ -9996,11 +9404,6 @@ export interface components {
             path: string;
             /** Format: date-time */
             createdAt: string;
-        };
-        AttachReferralInput: {
-            /** Format: uuid */
-            friendId: string;
-            code: string;
         };
         LoyaltyReferralInput: {
             /** Format: uuid */
@@ -10046,24 +9449,9 @@ export interface components {
             /** @enum {string} */
             irrDisplay: "rial" | "toman";
         };
-        AttachMemberReferrerInput: {
-            code: string;
-        };
         MemberReferrerInput: {
             /** @enum {string} */
             state: "attached" | "qualified" | "refused";
-        };
-        LoyaltyCustomerEventInput: {
-            type: string;
-            /** Format: uuid */
-            customerId?: string;
-            customerRef?: string;
-            externalId: string;
-            /** Format: date-time */
-            occurredAt?: string;
-            attributes?: {
-                [key: string]: string | number | boolean;
-            };
         };
         LoyaltyCustomerEventViewInput: {
             type: string;
@@ -10481,30 +9869,6 @@ export interface components {
         LoyaltyProgramVersionListInput: {
             items: components["schemas"]["LoyaltyProgramVersionInput"][];
         };
-        LoyaltyOrderInput: {
-            externalId: string;
-            /** Format: uuid */
-            customerId: string;
-            /** Format: uuid */
-            programId?: string;
-            lines: {
-                id: string;
-                sku?: string;
-                category?: string;
-                amount: number;
-            }[];
-            /** @description A friend's referral code given at the customer's first checkout: attaches the customer to that member before the order earns, as POST /api/loyalty/referrals does (its refusals, with `referralCode` as the field), and the order then counts toward the referral. Ignored when the order is a replay. */
-            referralCode?: string;
-        };
-        LoyaltyOrderReturnInput: {
-            returnId: string;
-            /** Format: uuid */
-            programId?: string;
-            lines?: {
-                id: string;
-                amount?: number;
-            }[];
-        };
         LoyaltyOrderViewInput: {
             externalId: string;
             /** Format: uuid */
@@ -10528,9 +9892,6 @@ export interface components {
             }[];
             /** Format: date-time */
             createdAt: string;
-        };
-        LoyaltyOrderBatchInput: {
-            orders: components["schemas"]["LoyaltyOrderInput"][];
         };
         LoyaltyOrderBatchItemInput: {
             index: number;
@@ -10810,15 +10171,11 @@ export interface components {
             phone?: string;
             email?: string;
         };
-        MemberJoinInput: {
-            name?: string;
-            consent: boolean;
-        };
         VerifyMemberCodeInput: {
             phone?: string;
             email?: string;
             code: string;
-            join?: components["schemas"]["MemberJoinInput"];
+            join?: components["schemas"]["MemberJoin"];
         };
         MemberPortalInput: {
             workspace: {
@@ -10971,11 +10328,6 @@ export interface components {
                 validUntil: string | null;
             }[];
         };
-        MemberDonateInput: {
-            /** Format: uuid */
-            charityId: string;
-            points: number;
-        };
         MemberDonationReceiptInput: {
             receiptNumber: string;
             charityName: {
@@ -11075,15 +10427,6 @@ export interface components {
             /** @default 100 */
             multiplierPercent?: number;
         };
-        UpdateLoyaltyTierInput: {
-            name?: {
-                fa: string;
-                ar: string;
-                en: string;
-            };
-            threshold?: number;
-            multiplierPercent?: number;
-        };
         LoyaltyTierInput: {
             /** Format: uuid */
             id: string;
@@ -11151,11 +10494,6 @@ export interface components {
             void: number;
             total: number;
         };
-        GenerateCouponCodesInput: {
-            count: number;
-            length?: number;
-            prefix?: string;
-        };
         CouponCodeRejectionInput: {
             line: number;
             /** @enum {string} */
@@ -11168,15 +10506,6 @@ export interface components {
             rejected: components["schemas"]["CouponCodeRejectionInput"][];
             rejectedCount: number;
             pool: components["schemas"]["CouponPoolInput"];
-        };
-        RedeemCouponInput: {
-            /** Format: uuid */
-            customerId: string;
-            externalId?: string;
-            reason?: string;
-        };
-        CancelCouponRedemptionInput: {
-            reason: string;
         };
         CouponRedemptionInput: {
             /** Format: uuid */
@@ -11232,11 +10561,6 @@ export interface components {
         CouponRedemptionListInput: {
             items: components["schemas"]["CouponRedemptionInput"][];
         };
-        SetRewardTiersInput: {
-            /** Format: uuid */
-            programId: string;
-            tierIds: string[];
-        };
         RewardTiersInput: {
             /** Format: uuid */
             rewardId: string;
@@ -11283,22 +10607,6 @@ export interface components {
                     en?: string;
                 } | null;
             }[];
-        };
-        CreateLoyaltyBadgeInput: {
-            name: {
-                fa: string;
-                ar: string;
-                en: string;
-            };
-            icon: string;
-        };
-        UpdateLoyaltyBadgeInput: {
-            name?: {
-                fa: string;
-                ar: string;
-                en: string;
-            };
-            icon?: string;
         };
         LoyaltyBadgeInput: {
             /** Format: uuid */
@@ -11381,16 +10689,6 @@ export interface components {
                 /** @enum {string} */
                 period: "week" | "month";
             };
-        };
-        UpdateLoyaltyChallengeInput: {
-            name?: {
-                fa: string;
-                ar: string;
-                en: string;
-            };
-            rewardPoints?: number;
-            badgeId?: string | null;
-            active?: boolean;
         };
         LoyaltyChallengeInput: {
             /** Format: uuid */
@@ -11512,16 +10810,6 @@ export interface components {
             /** @default true */
             active?: boolean;
         };
-        UpdateCreditPackageInput: {
-            name?: {
-                fa: string;
-                ar: string;
-                en: string;
-            };
-            /** @description Days a purchase's bonus credit lasts (1 to 3650); null: never. Paid credit never expires. */
-            bonusExpiryDays?: number | null;
-            active?: boolean;
-        };
         CreditPackageInput: {
             /** Format: uuid */
             id: string;
@@ -11545,16 +10833,6 @@ export interface components {
         };
         CreditPackageListInput: {
             items: components["schemas"]["CreditPackageInput"][];
-        };
-        PurchaseCreditInput: {
-            /** Format: uuid */
-            packageId: string;
-            externalId?: string;
-        };
-        SpendCreditInput: {
-            amountMinor: number;
-            externalId?: string;
-            reason?: string;
         };
         CreditBalanceInput: {
             /** Format: uuid */
@@ -11583,10 +10861,6 @@ export interface components {
         CreditOperationInput: {
             entry: components["schemas"]["CreditEntryInput"];
             balance: components["schemas"]["CreditBalanceInput"];
-        };
-        RefundCreditPurchaseInput: {
-            reason: string;
-            amountMinor?: number;
         };
         CreditBonusLotInput: {
             id: number;
@@ -11621,44 +10895,6 @@ export interface components {
             games: components["schemas"]["LoyaltyMemberGamesInput"];
             credit: components["schemas"]["CreditBalanceInput"] | null;
         };
-        CreateLoyaltyPartnerInput: {
-            name: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            contact?: {
-                person?: string;
-                phone?: string;
-                /** Format: email */
-                email?: string;
-            };
-            /** @enum {string} */
-            billingModel: "at_earning" | "at_redemption";
-            pricePerPointMinor: string;
-            monthlyEarnCap?: number | null;
-            monthlyRedeemCap?: number | null;
-            active?: boolean;
-        };
-        UpdateLoyaltyPartnerInput: {
-            name?: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            contact?: {
-                person?: string;
-                phone?: string;
-                /** Format: email */
-                email?: string;
-            };
-            /** @enum {string} */
-            billingModel?: "at_earning" | "at_redemption";
-            pricePerPointMinor?: string;
-            monthlyEarnCap?: number | null;
-            monthlyRedeemCap?: number | null;
-            active?: boolean;
-        };
         LoyaltyPartnerInput: {
             /** Format: uuid */
             id: string;
@@ -11690,34 +10926,6 @@ export interface components {
         };
         LoyaltyPartnerListInput: {
             items: components["schemas"]["LoyaltyPartnerInput"][];
-        };
-        CreateLoyaltyPartnerOfferInput: {
-            name: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            pointsCost: number;
-            minSpendMinor: string;
-            spendWindowDays: number;
-            validFrom?: string | null;
-            validUntil?: string | null;
-            stock?: number | null;
-            active?: boolean;
-        };
-        UpdateLoyaltyPartnerOfferInput: {
-            name?: {
-                fa?: string;
-                ar?: string;
-                en?: string;
-            };
-            pointsCost?: number;
-            minSpendMinor?: string;
-            spendWindowDays?: number;
-            validFrom?: string | null;
-            validUntil?: string | null;
-            stock?: number | null;
-            active?: boolean;
         };
         LoyaltyPartnerOfferInput: {
             /** Format: uuid */
@@ -11777,18 +10985,6 @@ export interface components {
                 unlocked: boolean;
             }[];
         };
-        LoyaltyPartnerEarnInput: {
-            /** Format: uuid */
-            customerId: string;
-            points: number;
-            externalId?: string;
-            reason?: string;
-        };
-        LoyaltyPartnerRedeemInput: {
-            /** Format: uuid */
-            customerId: string;
-            externalId?: string;
-        };
         LoyaltyPartnerTransactionInput: {
             /** Format: uuid */
             partnerId: string;
@@ -11846,12 +11042,6 @@ export interface components {
                 };
             }[];
         };
-        LoyaltyCorrectPartnerPayableInput: {
-            /** @enum {string} */
-            side: "partner_owes" | "workspace_owes";
-            points: number;
-            reason: string;
-        };
         LoyaltyPartnerCorrectionInput: {
             entryId: number;
             /** Format: uuid */
@@ -11908,17 +11098,10 @@ export interface components {
             items: components["schemas"]["LoyaltyHistoryEntryInput"][];
             nextCursor: string | null;
         };
-        LoyaltyPointValueInput: {
-            points: number;
-            minor: number;
-        };
         LoyaltyFinanceSettingsInput: {
-            pointValue: components["schemas"]["LoyaltyPointValueInput"] | null;
+            pointValue: components["schemas"]["LoyaltyPointValue"] | null;
             currency: string;
             updatedAt: string | null;
-        };
-        UpdateLoyaltyFinanceSettingsInput: {
-            pointValue: components["schemas"]["LoyaltyPointValueInput"] | null;
         };
         LoyaltyFinanceReportInput: {
             period: {
@@ -11937,7 +11120,7 @@ export interface components {
                 asOf: string;
             };
             currency: string;
-            pointValue: components["schemas"]["LoyaltyPointValueInput"] | null;
+            pointValue: components["schemas"]["LoyaltyPointValue"] | null;
             liability: {
                 available: number;
                 pending: number;
@@ -20147,14 +19330,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description A redirect: follow `Location` */
+            302: {
                 headers: {
+                    /** @description where to go next */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["ValidationFailed"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -20167,13 +19353,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description A redirect: follow `Location` */
+            302: {
                 headers: {
+                    /** @description where to go next */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -20601,8 +19790,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    selection: components["schemas"]["CustomerSelectionInput"];
-                    action: components["schemas"]["BulkCustomerActionInput"];
+                    selection: components["schemas"]["CustomerSelection"];
+                    action: components["schemas"]["BulkCustomerAction"];
                 };
             };
         };
@@ -20662,7 +19851,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    rules: components["schemas"]["SegmentRulesInput"];
+                    rules: components["schemas"]["SegmentRules"];
                 };
             };
         };
@@ -20697,7 +19886,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    rules: components["schemas"]["SegmentRulesInput"];
+                    rules: components["schemas"]["SegmentRules"];
                     /** Format: uuid */
                     segmentId?: string;
                 };
@@ -20791,7 +19980,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
-                    rules?: components["schemas"]["SegmentRulesInput"];
+                    rules?: components["schemas"]["SegmentRules"];
                 };
             };
         };
@@ -21314,7 +20503,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddNoteInput"];
+                "application/json": components["schemas"]["AddNote"];
             };
         };
         responses: {
@@ -21382,7 +20571,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddNoteInput"];
+                "application/json": components["schemas"]["AddNote"];
             };
         };
         responses: {
@@ -21419,7 +20608,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LogTouchpointInput"];
+                "application/json": components["schemas"]["LogTouchpoint"];
             };
         };
         responses: {
@@ -21487,7 +20676,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EditLoggedTouchpointInput"];
+                "application/json": components["schemas"]["EditLoggedTouchpoint"];
             };
         };
         responses: {
@@ -21844,7 +21033,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MessagingPolicyInput"];
+                "application/json": components["schemas"]["MessagingPolicy"];
             };
         };
         responses: {
@@ -22285,7 +21474,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    content: components["schemas"]["TemplateContentInput"];
+                    content: components["schemas"]["TemplateContent"];
                 };
             };
         };
@@ -22327,7 +21516,7 @@ export interface operations {
                     event?: {
                         [key: string]: unknown;
                     };
-                    content: components["schemas"]["TemplateContentInput"];
+                    content: components["schemas"]["TemplateContent"];
                 };
             };
         };
@@ -22420,7 +21609,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
-                    content?: components["schemas"]["TemplateContentInput"];
+                    content?: components["schemas"]["TemplateContent"];
                 };
             };
         };
@@ -22678,10 +21867,10 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     enabled?: boolean;
-                    trigger?: components["schemas"]["AutomationTriggerInput"];
-                    conditions?: components["schemas"]["AutomationConditionInput"][];
-                    delay?: components["schemas"]["AutomationDelayInput"] | null;
-                    actions?: components["schemas"]["AutomationActionInput"][];
+                    trigger?: components["schemas"]["AutomationTrigger"];
+                    conditions?: components["schemas"]["AutomationCondition"][];
+                    delay?: components["schemas"]["AutomationDelay"] | null;
+                    actions?: components["schemas"]["AutomationAction"][];
                 };
             };
         };
@@ -23993,7 +23182,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PublicAnswerSubmissionInput"];
+                "application/json": components["schemas"]["PublicAnswerSubmission"];
             };
         };
         responses: {
@@ -24461,7 +23650,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateSurveyInvitationInput"];
+                "application/json": components["schemas"]["CreateSurveyInvitation"];
             };
         };
         responses: {
@@ -24565,7 +23754,7 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     channel: "email" | "sms" | "preferred";
-                    audience: components["schemas"]["DistributionAudienceInput"];
+                    audience: components["schemas"]["DistributionAudience"];
                     /** @default 100 */
                     samplingPercent?: number;
                 };
@@ -24747,7 +23936,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SurveyPolicyInput"];
+                "application/json": components["schemas"]["SurveyPolicy"];
             };
         };
         responses: {
@@ -25145,7 +24334,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TakeComplaintActionInput"];
+                "application/json": components["schemas"]["TakeComplaintAction"];
             };
         };
         responses: {
@@ -25182,7 +24371,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReplyToComplaintInput"];
+                "application/json": components["schemas"]["ReplyToComplaint"];
             };
         };
         responses: {
@@ -25219,7 +24408,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddComplaintNoteInput"];
+                "application/json": components["schemas"]["AddComplaintNote"];
             };
         };
         responses: {
@@ -25255,7 +24444,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssignComplaintInput"];
+                "application/json": components["schemas"]["AssignComplaint"];
             };
         };
         responses: {
@@ -25327,7 +24516,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TrackComplaintInput"];
+                "application/json": components["schemas"]["TrackComplaint"];
             };
         };
         responses: {
@@ -25475,7 +24664,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SlaCalendarSettingsInput"];
+                "application/json": components["schemas"]["SlaCalendarSettings"];
             };
         };
         responses: {
@@ -25620,7 +24809,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateSlaPolicyInput"];
+                "application/json": components["schemas"]["UpdateSlaPolicy"];
             };
         };
         responses: {
@@ -25741,7 +24930,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateComplaintTeamInput"];
+                "application/json": components["schemas"]["UpdateComplaintTeam"];
             };
         };
         responses: {
@@ -25800,7 +24989,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateRootCauseInput"];
+                "application/json": components["schemas"]["CreateRootCause"];
             };
         };
         responses: {
@@ -25836,7 +25025,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateRootCauseInput"];
+                "application/json": components["schemas"]["UpdateRootCause"];
             };
         };
         responses: {
@@ -25900,7 +25089,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreatePreventiveActionInput"];
+                "application/json": components["schemas"]["CreatePreventiveAction"];
             };
         };
         responses: {
@@ -25989,7 +25178,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdatePreventiveActionInput"];
+                "application/json": components["schemas"]["UpdatePreventiveAction"];
             };
         };
         responses: {
@@ -26045,7 +25234,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RecurrenceSettingsInput"];
+                "application/json": components["schemas"]["RecurrenceSettings"];
             };
         };
         responses: {
@@ -26107,7 +25296,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateRecurrenceAlertInput"];
+                "application/json": components["schemas"]["UpdateRecurrenceAlert"];
             };
         };
         responses: {
@@ -26331,7 +25520,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ComplaintCaseAccessInput"];
+                "application/json": components["schemas"]["ComplaintCaseAccess"];
             };
         };
         responses: {
@@ -26361,7 +25550,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddComplaintInformationInput"];
+                "application/json": components["schemas"]["AddComplaintInformation"];
             };
         };
         responses: {
@@ -26392,7 +25581,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AcceptComplaintResolutionInput"];
+                "application/json": components["schemas"]["AcceptComplaintResolution"];
             };
         };
         responses: {
@@ -26423,7 +25612,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RejectComplaintResolutionInput"];
+                "application/json": components["schemas"]["RejectComplaintResolution"];
             };
         };
         responses: {
@@ -26454,7 +25643,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AnswerComplaintSatisfactionInput"];
+                "application/json": components["schemas"]["AnswerComplaintSatisfaction"];
             };
         };
         responses: {
@@ -26562,7 +25751,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ComplaintSettingsInput"];
+                "application/json": components["schemas"]["ComplaintSettings"];
             };
         };
         responses: {
@@ -27059,7 +26248,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EarnPointsInput"];
+                "application/json": components["schemas"]["EarnPoints"];
             };
         };
         responses: {
@@ -27105,7 +26294,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RedeemPointsInput"];
+                "application/json": components["schemas"]["RedeemPoints"];
             };
         };
         responses: {
@@ -27177,7 +26366,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReverseLoyaltyEntryInput"];
+                "application/json": components["schemas"]["ReverseLoyaltyEntry"];
             };
         };
         responses: {
@@ -27286,7 +26475,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateRewardInput"];
+                "application/json": components["schemas"]["CreateReward"];
             };
         };
         responses: {
@@ -27375,7 +26564,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateRewardInput"];
+                "application/json": components["schemas"]["UpdateReward"];
             };
         };
         responses: {
@@ -27410,7 +26599,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateLoyaltyHoldInput"];
+                "application/json": components["schemas"]["CreateLoyaltyHold"];
             };
         };
         responses: {
@@ -27510,7 +26699,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SettleLoyaltyHoldInput"];
+                "application/json": components["schemas"]["SettleLoyaltyHold"];
             };
         };
         responses: {
@@ -27556,7 +26745,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SettleLoyaltyHoldInput"];
+                "application/json": components["schemas"]["SettleLoyaltyHold"];
             };
         };
         responses: {
@@ -27602,7 +26791,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SettleLoyaltyHoldInput"];
+                "application/json": components["schemas"]["SettleLoyaltyHold"];
             };
         };
         responses: {
@@ -27695,7 +26884,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateCharityInput"];
+                "application/json": components["schemas"]["CreateCharity"];
             };
         };
         responses: {
@@ -27784,7 +26973,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateCharityInput"];
+                "application/json": components["schemas"]["UpdateCharity"];
             };
         };
         responses: {
@@ -27847,7 +27036,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SetCharityShareInput"];
+                "application/json": components["schemas"]["SetCharityShare"];
             };
         };
         responses: {
@@ -27937,7 +27126,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateDonationInput"];
+                "application/json": components["schemas"]["CreateDonation"];
             };
         };
         responses: {
@@ -28251,7 +27440,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoyaltyOrderInput"];
+                "application/json": components["schemas"]["LoyaltyOrder"];
             };
         };
         responses: {
@@ -28294,7 +27483,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoyaltyOrderBatchInput"];
+                "application/json": components["schemas"]["LoyaltyOrderBatch"];
             };
         };
         responses: {
@@ -28357,7 +27546,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoyaltyOrderReturnInput"];
+                "application/json": components["schemas"]["LoyaltyOrderReturn"];
             };
         };
         responses: {
@@ -28597,7 +27786,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MemberDonateInput"];
+                "application/json": components["schemas"]["MemberDonate"];
             };
         };
         responses: {
@@ -28804,7 +27993,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateLoyaltyTierInput"];
+                "application/json": components["schemas"]["UpdateLoyaltyTier"];
             };
         };
         responses: {
@@ -28895,7 +28084,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["GenerateCouponCodesInput"];
+                "application/json": components["schemas"]["GenerateCouponCodes"];
             };
         };
         responses: {
@@ -28975,7 +28164,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RedeemCouponInput"];
+                "application/json": components["schemas"]["RedeemCoupon"];
             };
         };
         responses: {
@@ -29047,7 +28236,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CancelCouponRedemptionInput"];
+                "application/json": components["schemas"]["CancelCouponRedemption"];
             };
         };
         responses: {
@@ -29202,7 +28391,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SetRewardTiersInput"];
+                "application/json": components["schemas"]["SetRewardTiers"];
             };
         };
         responses: {
@@ -29360,7 +28549,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateLoyaltyBadgeInput"];
+                "application/json": components["schemas"]["CreateLoyaltyBadge"];
             };
         };
         responses: {
@@ -29397,7 +28586,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateLoyaltyBadgeInput"];
+                "application/json": components["schemas"]["UpdateLoyaltyBadge"];
             };
         };
         responses: {
@@ -29496,7 +28685,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateLoyaltyChallengeInput"];
+                "application/json": components["schemas"]["UpdateLoyaltyChallenge"];
             };
         };
         responses: {
@@ -29671,7 +28860,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateCreditPackageInput"];
+                "application/json": components["schemas"]["UpdateCreditPackage"];
             };
         };
         responses: {
@@ -29733,7 +28922,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PurchaseCreditInput"];
+                "application/json": components["schemas"]["PurchaseCredit"];
             };
         };
         responses: {
@@ -29779,7 +28968,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefundCreditPurchaseInput"];
+                "application/json": components["schemas"]["RefundCreditPurchase"];
             };
         };
         responses: {
@@ -29816,7 +29005,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SpendCreditInput"];
+                "application/json": components["schemas"]["SpendCredit"];
             };
         };
         responses: {
@@ -29904,7 +29093,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateLoyaltyFinanceSettingsInput"];
+                "application/json": components["schemas"]["UpdateLoyaltyFinanceSettings"];
             };
         };
         responses: {
@@ -30077,7 +29266,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateLoyaltyPartnerInput"];
+                "application/json": components["schemas"]["CreateLoyaltyPartner"];
             };
         };
         responses: {
@@ -30138,7 +29327,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateLoyaltyPartnerInput"];
+                "application/json": components["schemas"]["UpdateLoyaltyPartner"];
             };
         };
         responses: {
@@ -30200,7 +29389,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateLoyaltyPartnerOfferInput"];
+                "application/json": components["schemas"]["CreateLoyaltyPartnerOffer"];
             };
         };
         responses: {
@@ -30262,7 +29451,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateLoyaltyPartnerOfferInput"];
+                "application/json": components["schemas"]["UpdateLoyaltyPartnerOffer"];
             };
         };
         responses: {
@@ -30324,7 +29513,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoyaltyPartnerEarnInput"];
+                "application/json": components["schemas"]["LoyaltyPartnerEarn"];
             };
         };
         responses: {
@@ -30370,7 +29559,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoyaltyPartnerRedeemInput"];
+                "application/json": components["schemas"]["LoyaltyPartnerRedeem"];
             };
         };
         responses: {
@@ -30442,7 +29631,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoyaltyCorrectPartnerPayableInput"];
+                "application/json": components["schemas"]["LoyaltyCorrectPartnerPayable"];
             };
         };
         responses: {
@@ -30625,7 +29814,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AttachReferralInput"];
+                "application/json": components["schemas"]["AttachReferral"];
             };
         };
         responses: {
@@ -30745,7 +29934,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AttachMemberReferrerInput"];
+                "application/json": components["schemas"]["AttachMemberReferrer"];
             };
         };
         responses: {
@@ -30791,7 +29980,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TransferPointsInput"];
+                "application/json": components["schemas"]["TransferPoints"];
             };
         };
         responses: {
@@ -30835,7 +30024,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoyaltyCustomerEventInput"];
+                "application/json": components["schemas"]["LoyaltyCustomerEvent"];
             };
         };
         responses: {
@@ -30947,9 +30136,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description messages whose status the report changed */
+                        recorded: number;
+                    };
+                };
             };
             400: components["responses"]["ValidationFailed"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -30979,9 +30174,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                    };
+                    "text/xml": string;
+                };
             };
             400: components["responses"]["ValidationFailed"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
