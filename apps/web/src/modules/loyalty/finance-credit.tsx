@@ -25,13 +25,13 @@ export function FinanceCreditCard() {
       <h2 id="finance-credit">{t('loyalty.financeCredit.title')}</h2>
       <p className="muted">{t('loyalty.financeCredit.intro')}</p>
       <dl className="finance-figures">
-        <div><dt>{t('loyalty.financeCredit.paidLiability')}</dt><dd className="finance-big">{money(r.paidLiabilityMinor)}</dd></div>
-        <div><dt>{t('loyalty.financeCredit.bonusLiability')}</dt><dd className="finance-big">{money(r.bonusLiabilityMinor)}</dd></div>
-        <div><dt>{t('loyalty.financeCredit.sold')}</dt><dd>{money(r.soldMinor)}</dd></div>
-        <div><dt>{t('loyalty.financeCredit.bonusIssued')}</dt><dd>{money(r.bonusIssuedMinor)}</dd></div>
-        <div><dt>{t('loyalty.financeCredit.spentPaid')}</dt><dd>{money(r.spentPaidMinor)}</dd></div>
-        <div><dt>{t('loyalty.financeCredit.spentBonus')}</dt><dd>{money(r.spentBonusMinor)}</dd></div>
-        <div><dt>{t('loyalty.financeCredit.bonusExpired')}</dt><dd>{money(r.bonusExpiredMinor)}</dd></div>
+        <div className="finance-money"><dt>{t('loyalty.financeCredit.paidLiability')}</dt><dd className="finance-big">{money(r.paidLiabilityMinor)}</dd></div>
+        <div className="finance-money"><dt>{t('loyalty.financeCredit.bonusLiability')}</dt><dd className="finance-big">{money(r.bonusLiabilityMinor)}</dd></div>
+        <div className="finance-money"><dt>{t('loyalty.financeCredit.sold')}</dt><dd>{money(r.soldMinor)}</dd></div>
+        <div className="finance-money"><dt>{t('loyalty.financeCredit.bonusIssued')}</dt><dd>{money(r.bonusIssuedMinor)}</dd></div>
+        <div className="finance-money"><dt>{t('loyalty.financeCredit.spentPaid')}</dt><dd>{money(r.spentPaidMinor)}</dd></div>
+        <div className="finance-money"><dt>{t('loyalty.financeCredit.spentBonus')}</dt><dd>{money(r.spentBonusMinor)}</dd></div>
+        <div className="finance-money"><dt>{t('loyalty.financeCredit.bonusExpired')}</dt><dd>{money(r.bonusExpiredMinor)}</dd></div>
       </dl>
       <p data-testid="finance-credit-check">
         {r.ok

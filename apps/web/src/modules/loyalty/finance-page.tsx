@@ -112,7 +112,7 @@ function Figures({ report }: { report: FinanceReport }) {
       <section className="card" aria-labelledby="finance-liability">
         <h2 id="finance-liability">{t('loyalty.finance.liability')}</h2>
         <dl className="finance-figures">
-          <div>
+          <div className={report.liability.minor === null ? undefined : 'finance-money'}>
             <dt>{t('loyalty.finance.amount')}</dt>
             <dd className="finance-big">{report.liability.minor === null ? t('loyalty.finance.pointValueUnset') : money(report.liability.minor)}</dd>
             {report.liability.minor === null && <dd className="muted">{t('loyalty.finance.noValue')}</dd>}
@@ -169,19 +169,21 @@ function Figures({ report }: { report: FinanceReport }) {
       </section>
       <section className="card" aria-labelledby="finance-payables">
         <h2 id="finance-payables">{t('loyalty.finance.payables')}</h2>
-        <table className="finance-table">
-          <thead><tr><th scope="col">{t('loyalty.finance.payables')}</th><th scope="col" className="num">{t('loyalty.finance.points')}</th><th scope="col" className="num">{t('loyalty.finance.amount')}</th></tr></thead>
-          <tbody>
-            <tr><th scope="row">{t('loyalty.finance.charities')}</th><td className="num">{n(report.payables.charity.points)}</td><td className="num">{money(report.payables.charity.minor)}</td></tr>
-            {report.payables.charity.byCharity.map((c) => (
-              <tr key={c.charityId}><td><UserText>{localName(c.name, prefs.language)}</UserText></td><td className="num">{n(c.points)}</td><td className="num">{money(c.minor)}</td></tr>
-            ))}
-            <tr>
-              <th scope="row">{t('loyalty.finance.partners')}</th><td className="num">{n(report.payables.partner.points)}</td>
-              <td className="num">{report.payables.partner.minor === null ? t('common.none') : money(report.payables.partner.minor)}</td>
-            </tr>
-          </tbody>
-        </table>
+        <div className="finance-table-scroll">
+          <table className="finance-table">
+            <thead><tr><th scope="col">{t('loyalty.finance.payables')}</th><th scope="col" className="num">{t('loyalty.finance.points')}</th><th scope="col" className="num">{t('loyalty.finance.amount')}</th></tr></thead>
+            <tbody>
+              <tr><th scope="row">{t('loyalty.finance.charities')}</th><td className="num">{n(report.payables.charity.points)}</td><td className="num">{money(report.payables.charity.minor)}</td></tr>
+              {report.payables.charity.byCharity.map((c) => (
+                <tr key={c.charityId}><td><UserText>{localName(c.name, prefs.language)}</UserText></td><td className="num">{n(c.points)}</td><td className="num">{money(c.minor)}</td></tr>
+              ))}
+              <tr>
+                <th scope="row">{t('loyalty.finance.partners')}</th><td className="num">{n(report.payables.partner.points)}</td>
+                <td className="num">{report.payables.partner.minor === null ? t('common.none') : money(report.payables.partner.minor)}</td>
+              </tr>
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   );
