@@ -11,10 +11,11 @@ import { freePort, runVafa, type VafaProcess } from './process.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 
 /*
- * The points ledger loses nothing and never drifts (issue 12): Vafa is killed with SIGKILL in the
- * middle of a mixed load of purchases (earning), spends and returns through the API; after a
- * restart every operation that was answered is there, and `verify` finds balances, postings,
- * lots and draws agreeing. The process gets a database of its own.
+ * The points ledger and the prepaid-credit ledger lose nothing and never drift (issue 12): Vafa is
+ * killed with SIGKILL in the middle of a mixed load of purchases (earning), spends and returns
+ * through the API, with credit top-ups (package purchases) and credit spends among them; after a
+ * restart every operation that was answered is there, and `verify` finds balances, postings, lots
+ * and draws agreeing in both ledgers. The process gets a database of its own.
  */
 
 const log = pino({ level: 'silent' });
@@ -44,7 +45,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-it('keeps every answered earn, spend and return across kill -9, and verify finds no drift', async () => {
+it('keeps every answered earn, spend, return, credit top-up and credit spend across kill -9, and verify finds no drift', async () => {
   const slug = `loyalty-kill-${randomBytes(4).toString('hex')}`;
   const { tenantId, key } = await database.db.transaction(async (tx) => {
     const ws = await createWorkspace(tx, { name: 'Loyalty kill', slug, defaultLanguage: 'fa', defaultCountry: 'IR' });
@@ -64,10 +65,18 @@ it('keeps every answered earn, spend and return across kill -9, and verify finds
 
   const program = await post('/api/loyalty/programs', { name: 'باشگاه', settings: { spend: { points: 1, per: 1_000 } } });
   expect(program.status).toBe(201);
+  const programId = ((await program.json()) as { id: string }).id;
+  const pkg = await post(`/api/loyalty/programs/${programId}/credit-packages`, {
+    name: { fa: 'بسته اعتبار', ar: 'باقة', en: 'Top-up' }, priceMinor: 100_000, creditMinor: 110_000, bonusExpiryDays: 30,
+  });
+  expect(pkg.status).toBe(201);
+  const packageId = ((await pkg.json()) as { id: string }).id;
 
   const orders: string[] = [];
   const spends: number[] = [];
   const returns: { order: string; returnId: string }[] = [];
+  const creditTopUps: number[] = [];
+  const creditSpends: number[] = [];
   let answered = 0;
   let killed = false;
   const KILL_AFTER = 150;
@@ -81,7 +90,7 @@ it('keeps every answered earn, spend and return across kill -9, and verify finds
   const operation = async (n: number) => {
     const customerId = customers[n % customers.length]!;
     try {
-      const kind = orders.length < 10 ? 0 : n % 4;
+      const kind = orders.length < 10 ? 0 : n % 6;
       if (kind <= 1) {
         const externalId = `order-${n}`;
         const res = await post('/api/loyalty/orders', { externalId, customerId, lines: [{ id: '1', amount: 50_000 + (n % 7) * 1_000 }] });
@@ -91,6 +100,16 @@ it('keeps every answered earn, spend and return across kill -9, and verify finds
         const res = await post(`/api/loyalty/members/${customerId}/redemptions`, { points: 5, reason: 'خرید با امتیاز' }, { 'idempotency-key': `spend-${n}` });
         if (res.status !== 201) return;
         spends.push(((await res.json()) as { id: number }).id);
+      } else if (kind === 4) {
+        const res = await post(`/api/loyalty/members/${customerId}/credit/purchases`, { packageId, externalId: `top-up-${n}` });
+        if (res.status !== 201) return;
+        creditTopUps.push(((await res.json()) as { entry: { id: number } }).entry.id);
+      } else if (kind === 5) {
+        // The member of the operation before: its top-ups (of earlier waves) pay; paid first, then bonus.
+        const spender = customers[(n - 1) % customers.length]!;
+        const res = await post(`/api/loyalty/members/${spender}/credit/spends`, { amountMinor: 40_000 + (n % 5) * 10_000 }, { 'idempotency-key': `credit-spend-${n}` });
+        if (res.status !== 201) return;
+        creditSpends.push(((await res.json()) as { entry: { id: number } }).entry.id);
       } else {
         const order = orders[n % orders.length]!;
         if (returns.some((r) => r.order === order)) return;
@@ -110,6 +129,8 @@ it('keeps every answered earn, spend and return across kill -9, and verify finds
   expect(orders.length).toBeGreaterThan(10);
   expect(spends.length).toBeGreaterThan(0);
   expect(returns.length).toBeGreaterThan(0);
+  expect(creditTopUps.length).toBeGreaterThan(0);
+  expect(creditSpends.length).toBeGreaterThan(0);
 
   // After a restart: every answered operation is there, and the ledger agrees with itself.
   const second = await start(port);
@@ -127,11 +148,17 @@ it('keeps every answered earn, spend and return across kill -9, and verify finds
     'SELECT return_id FROM loyalty_order_returns WHERE tenant_id = $1', [tenantId]);
   const storedReturns = new Set(stored.rows.map((r) => r.return_id));
   for (const { order, returnId } of returns) expect(storedReturns.has(returnId), `${order} ${returnId}`).toBe(true);
-  const verify = await get<{ ok: boolean; driftCounts: Record<string, number>; counts: { entries: number } }>('/api/loyalty/verify');
+  const credit = await database.pool.query<{ id: string }>(
+    'SELECT id FROM loyalty_credit_entries WHERE tenant_id = $1 AND id = ANY($2::bigint[])', [tenantId, [...creditTopUps, ...creditSpends]]);
+  expect(credit.rows.map((r) => Number(r.id)).sort((x, y) => x - y)).toEqual([...creditTopUps, ...creditSpends].sort((x, y) => x - y));
+  const verify = await get<{ ok: boolean; driftCounts: Record<string, number>; counts: { entries: number }; creditCounts: { entries: number } }>('/api/loyalty/verify');
   expect(verify.status).toBe(200);
   expect(verify.body.driftCounts).toEqual(Object.fromEntries(Object.keys(verify.body.driftCounts).map((k) => [k, 0])));
   expect(verify.body.ok).toBe(true);
   expect(verify.body.counts.entries).toBeGreaterThanOrEqual(orders.length + spends.length);
+  // The credit ledger was part of the check: every answered top-up and spend, and the drift counts above include its own.
+  expect(verify.body.driftCounts).toHaveProperty('creditBalances', 0);
+  expect(verify.body.creditCounts.entries).toBeGreaterThanOrEqual(creditTopUps.length + creditSpends.length);
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
 }, 600_000);

@@ -156,8 +156,13 @@ export const LoyaltyVerifyView = z.object({
   ok: z.boolean(),
   checkedAt: IsoInstant,
   counts: z.object({ members: z.number().int(), entries: z.number().int(), postings: z.number().int(), lots: z.number().int() }),
-  /** how many of each kind of drift there are (the lists below show at most 100 of each) */
-  driftCounts: z.object({ balances: z.number().int(), entries: z.number().int(), lots: z.number().int(), entryLots: z.number().int(), held: z.number().int(), charity: z.number().int(), partners: z.number().int() }),
+  /** the prepaid-credit ledger's: members' balance rows (one per currency), entries, postings, bonus lots */
+  creditCounts: z.object({ balances: z.number().int(), entries: z.number().int(), postings: z.number().int(), lots: z.number().int() }),
+  /** how many of each kind of drift there are (the lists below show at most 100 of each); credit* are the prepaid-credit ledger's */
+  driftCounts: z.object({
+    balances: z.number().int(), entries: z.number().int(), lots: z.number().int(), entryLots: z.number().int(), held: z.number().int(), charity: z.number().int(), partners: z.number().int(),
+    creditBalances: z.number().int(), creditEntries: z.number().int(), creditLots: z.number().int(),
+  }),
   /** the workspace accounts' balances, from postings */
   systemBalances: z.record(z.string(), z.number().int()),
   /** members whose cached balance differs from their postings or their open lots */
@@ -183,5 +188,20 @@ export const LoyaltyVerifyView = z.object({
    * correction its signed points (negated when the partner owes); partnerId null when no row names one
    */
   partnerDrift: z.array(z.object({ entryId: z.number().int(), partnerId: Uuid.nullable(), posted: z.number().int(), expected: z.number().int() })),
+  /** the prepaid-credit ledger's workspace accounts' balances, from postings, by currency then account kind */
+  creditSystemBalances: z.record(z.string(), z.record(z.string(), z.number().int())),
+  /** prepaid credit: members whose cached paid or bonus credit (per currency) differs from their postings, or their bonus from their open bonus lots */
+  creditBalanceDrift: z.array(z.object({
+    ledger: z.literal('credit'),
+    customerId: Uuid,
+    currency: z.string(),
+    cached: z.object({ paid: z.number().int(), bonus: z.number().int() }),
+    posted: z.object({ paid: z.number().int(), bonus: z.number().int() }),
+    inLots: z.object({ bonus: z.number().int() }),
+  })),
+  /** prepaid credit: entries whose postings do not sum to zero (`unit` is the currency), have none, or post to no known account; entry ids are the credit ledger's */
+  creditUnbalancedEntries: z.array(z.object({ ledger: z.literal('credit'), entryId: z.number().int(), unit: z.string(), sum: z.number().int() })),
+  /** prepaid credit: bonus lots whose remaining differs from their amount less their draws */
+  creditLotDrift: z.array(z.object({ ledger: z.literal('credit'), lotId: z.number().int(), customerId: Uuid, remaining: z.number().int(), expected: z.number().int() })),
 }).meta({ id: 'LoyaltyVerify' });
 export type LoyaltyVerifyView = z.infer<typeof LoyaltyVerifyView>;

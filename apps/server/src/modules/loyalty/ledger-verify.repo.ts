@@ -270,3 +270,150 @@ export async function partnerPayableDrift(db: Executor, tenantId: string): Promi
     sample: rows.map((r) => ({ entryId: n(r.entry_id), partnerId: r.partner_id, posted: n(r.posted), expected: n(r.expected) })),
   };
 }
+
+// ---- the prepaid-credit ledger (credit.schema.ts) --------------------------------------------------
+
+export interface CreditBalanceDrift {
+  ledger: 'credit';
+  customerId: string;
+  currency: string;
+  cached: { paid: number; bonus: number };
+  posted: { paid: number; bonus: number };
+  inLots: { bonus: number };
+}
+
+export interface CreditUnbalancedEntry {
+  ledger: 'credit';
+  entryId: number;
+  /** the currency whose postings do not sum to zero; `unknown account` for a posting to no account; `no postings` */
+  unit: string;
+  sum: number;
+}
+
+export interface CreditLotDrift {
+  ledger: 'credit';
+  lotId: number;
+  customerId: string;
+  remaining: number;
+  expected: number;
+}
+
+/**
+ * The credit ledger by account, then by member and currency, over the same snapshot: each member
+ * account's balance (the sum of its postings) rolled up per member and currency and compared with
+ * the cached paid and bonus on the member's balance row, and the cached bonus with what the
+ * member's open bonus lots hold; each bonus lot's `remaining` against its amount less its draws;
+ * the workspace accounts' balances by currency (nothing caches them: their postings are their
+ * balance); and the counts. One grouped read of postings, lots and draws each, as the points pass.
+ */
+export async function creditAccountPass(db: Executor, tenantId: string): Promise<{
+  systemBalances: Record<string, Record<string, number>>; balances: number; postings: number; lots: number;
+  balanceDrift: { count: number; sample: CreditBalanceDrift[] }; lotDrift: { count: number; sample: CreditLotDrift[] };
+}> {
+  const { rows } = await db.execute<{
+    what: 'system' | 'counts' | 'balance' | 'lot'; key: string | null; currency: string | null; kind: string | null;
+    a: number | null; b: number | null; c: number | null; d: number | null; e: number | null; found: number | null;
+  }>(sql`
+    WITH per_account AS (
+      SELECT account_id, sum(amount) AS balance, count(*) AS postings FROM loyalty_credit_postings WHERE tenant_id = ${tenantId} GROUP BY account_id
+    ), accounts AS MATERIALIZED (
+      -- every account of the workspace with its balance; a posting to no known account is the entry pass's to report
+      SELECT a.customer_id, a.kind, a.currency, coalesce(p.balance, 0) AS balance, coalesce(p.postings, 0) AS postings
+      FROM loyalty_credit_accounts a LEFT JOIN per_account p ON p.account_id = a.id
+      WHERE a.tenant_id = ${tenantId}
+    ), posted AS (
+      SELECT customer_id, currency,
+        coalesce(sum(balance) FILTER (WHERE kind = 'paid'), 0) AS paid, coalesce(sum(balance) FILTER (WHERE kind = 'bonus'), 0) AS bonus
+      FROM accounts WHERE customer_id IS NOT NULL GROUP BY customer_id, currency
+    ), drawn AS (
+      SELECT lot_id, sum(amount) AS drawn FROM loyalty_credit_bonus_draws WHERE tenant_id = ${tenantId} GROUP BY lot_id
+    ), lots AS MATERIALIZED (
+      -- one row per lot that is open or drifted
+      SELECT l.id, l.customer_id, l.currency, l.remaining, l.amount - coalesce(d.drawn, 0) AS expected
+      FROM loyalty_credit_bonus_lots l LEFT JOIN drawn d ON d.lot_id = l.id
+      WHERE l.tenant_id = ${tenantId} AND (l.remaining > 0 OR l.remaining <> l.amount - coalesce(d.drawn, 0))
+    ), in_lots AS (
+      SELECT customer_id, currency, sum(remaining) AS bonus FROM lots WHERE remaining > 0 GROUP BY customer_id, currency
+    ), compared AS (
+      -- accounts and lots belong to a balance row (their foreign keys), so every one is reached from it
+      SELECT b.customer_id, b.currency, b.paid, b.bonus,
+        coalesce(p.paid, 0) AS posted_paid, coalesce(p.bonus, 0) AS posted_bonus, coalesce(l.bonus, 0) AS lots_bonus
+      FROM loyalty_credit_balances b
+        LEFT JOIN posted p ON p.customer_id = b.customer_id AND p.currency = b.currency
+        LEFT JOIN in_lots l ON l.customer_id = b.customer_id AND l.currency = b.currency
+      WHERE b.tenant_id = ${tenantId}
+    ), drifted AS (
+      SELECT *, count(*) OVER () AS found FROM compared
+      WHERE paid <> posted_paid OR bonus <> posted_bonus OR bonus <> lots_bonus
+      ORDER BY customer_id, currency LIMIT ${DRIFT_SAMPLE}
+    ), lot_drift AS (
+      SELECT *, count(*) OVER () AS found FROM lots WHERE remaining <> expected ORDER BY id LIMIT ${DRIFT_SAMPLE}
+    )
+    SELECT 'system' AS what, NULL AS key, currency, kind, sum(balance) AS a, NULL::bigint AS b, NULL::bigint AS c, NULL::bigint AS d, NULL::bigint AS e, NULL::bigint AS found
+      FROM accounts WHERE customer_id IS NULL GROUP BY currency, kind
+    UNION ALL
+    SELECT 'counts', NULL, NULL, NULL, (SELECT count(*) FROM loyalty_credit_balances WHERE tenant_id = ${tenantId}), (SELECT sum(postings) FROM accounts),
+           (SELECT count(*) FROM loyalty_credit_bonus_lots WHERE tenant_id = ${tenantId}), NULL, NULL, NULL
+    UNION ALL
+    SELECT 'balance', customer_id::text, currency, NULL, paid, bonus, posted_paid, posted_bonus, lots_bonus, found FROM drifted
+    UNION ALL
+    SELECT 'lot', customer_id::text, currency, NULL, id, remaining, expected, NULL, NULL, found FROM lot_drift`);
+  const n = (v: unknown) => Number(v ?? 0);
+  const of = (what: string) => rows.filter((r) => r.what === what);
+  const counts = of('counts')[0];
+  const systemBalances: Record<string, Record<string, number>> = {};
+  for (const r of of('system').sort((x, y) => `${x.currency}/${x.kind}` < `${y.currency}/${y.kind}` ? -1 : 1)) {
+    (systemBalances[r.currency!] ??= {})[r.kind!] = n(r.a);
+  }
+  const balanceRows = of('balance').sort((x, y) => `${x.key}/${x.currency}` < `${y.key}/${y.currency}` ? -1 : 1);
+  const lotRows = of('lot').sort((x, y) => n(x.a) - n(y.a));
+  return {
+    systemBalances, balances: n(counts?.a), postings: n(counts?.b), lots: n(counts?.c),
+    balanceDrift: {
+      count: n(balanceRows[0]?.found),
+      sample: balanceRows.map((r) => ({
+        ledger: 'credit' as const, customerId: r.key!, currency: r.currency!,
+        cached: { paid: n(r.a), bonus: n(r.b) }, posted: { paid: n(r.c), bonus: n(r.d) }, inLots: { bonus: n(r.e) },
+      })),
+    },
+    lotDrift: {
+      count: n(lotRows[0]?.found),
+      sample: lotRows.map((r) => ({ ledger: 'credit' as const, lotId: n(r.a), customerId: r.key!, remaining: n(r.b), expected: n(r.c) })),
+    },
+  };
+}
+
+/**
+ * The credit ledger by entry (double entry): each entry's postings grouped by the currency of their
+ * accounts must sum to zero, name known accounts, and exist at all. One grouped read of the
+ * postings and one of the entries (an anti-join against the grouped postings, no per-entry
+ * subquery). `count` counts problems (an entry can have several), as the points pass does.
+ */
+export async function creditEntryPass(db: Executor, tenantId: string): Promise<{ entries: number; unbalanced: { count: number; sample: CreditUnbalancedEntry[] } }> {
+  const { rows } = await db.execute<{ entry_id: number | null; unit: string | null; total: number | null; found: number | null }>(sql`
+    WITH per_unit AS MATERIALIZED (
+      SELECT p.entry_id, a.currency, sum(p.amount) AS total
+      FROM loyalty_credit_postings p LEFT JOIN loyalty_credit_accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
+      WHERE p.tenant_id = ${tenantId}
+      GROUP BY p.entry_id, a.currency
+    ), problems AS (
+      SELECT entry_id, coalesce(currency, 'unknown account') AS unit, total FROM per_unit WHERE total <> 0 OR currency IS NULL
+      UNION ALL
+      SELECT e.id, 'no postings', 0 FROM loyalty_credit_entries e
+      WHERE e.tenant_id = ${tenantId} AND NOT EXISTS (SELECT 1 FROM per_unit u WHERE u.entry_id = e.id)
+    ), sampled AS (
+      SELECT *, count(*) OVER () AS found FROM problems ORDER BY entry_id, unit LIMIT ${DRIFT_SAMPLE}
+    )
+    SELECT entry_id, unit, total, found FROM sampled
+    UNION ALL
+    SELECT NULL, NULL, (SELECT count(*) FROM loyalty_credit_entries WHERE tenant_id = ${tenantId}), NULL`);
+  const n = (v: unknown) => Number(v ?? 0);
+  const problems = rows.filter((r) => r.entry_id !== null).sort((x, y) => n(x.entry_id) - n(y.entry_id) || (x.unit! < y.unit! ? -1 : 1));
+  return {
+    entries: n(rows.find((r) => r.entry_id === null)?.total),
+    unbalanced: {
+      count: n(problems[0]?.found),
+      sample: problems.map((r) => ({ ledger: 'credit' as const, entryId: n(r.entry_id), unit: r.unit!, sum: n(r.total) })),
+    },
+  };
+}

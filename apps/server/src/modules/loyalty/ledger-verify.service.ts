@@ -24,7 +24,10 @@ export const entryPassSettings = sql`SET LOCAL max_parallel_workers_per_gather =
  * lots, each entry's postings summing to zero per unit, each lot's remaining against its draws,
  * each entry's spendable postings against the lots it moved, held points against the holds,
  * charity_payable against the donations, and partner_payable, entry by entry, against the partner
- * entries' bills, their cancellations and finance's corrections. `ok` only when all are clean.
+ * entries' bills, their cancellations and finance's corrections; and the prepaid-credit ledger the
+ * same way: cached paid and bonus credit against postings and open bonus lots, each credit entry's
+ * postings summing to zero per currency, each bonus lot against its draws (reported apart, each item
+ * naming its ledger: credit entry and lot ids are the credit ledger's own). `ok` only when all are clean.
  * Reads one consistent snapshot (run it in a REPEATABLE READ transaction; the callers do).
  */
 export async function verifyLedger(db: Executor, tenantId: string, now: Date): Promise<LoyaltyVerifyView> {
@@ -39,11 +42,18 @@ export async function verifyLedger(db: Executor, tenantId: string, now: Date): P
   const held = await heldDrift(db, tenantId);
   const charity = await charityDrift(db, tenantId);
   const partners = await repo.partnerPayableDrift(db, tenantId);
+  const credit = await repo.creditAccountPass(db, tenantId);
+  const creditEntries = await repo.creditEntryPass(db, tenantId);
+  const creditDrift = credit.balanceDrift.count + creditEntries.unbalanced.count + credit.lotDrift.count;
   return {
-    ok: balances.count + entries.count + lots.count + moved.count + held.count + charity.count + partners.count === 0,
+    ok: balances.count + entries.count + lots.count + moved.count + held.count + charity.count + partners.count + creditDrift === 0,
     checkedAt: now.toISOString(),
     counts: { members: byAccount.members, entries: byEntry.entries, postings: byAccount.postings, lots: byAccount.lots },
-    driftCounts: { balances: balances.count, entries: entries.count, lots: lots.count, entryLots: moved.count, held: held.count, charity: charity.count, partners: partners.count },
+    creditCounts: { balances: credit.balances, entries: creditEntries.entries, postings: credit.postings, lots: credit.lots },
+    driftCounts: {
+      balances: balances.count, entries: entries.count, lots: lots.count, entryLots: moved.count, held: held.count, charity: charity.count, partners: partners.count,
+      creditBalances: credit.balanceDrift.count, creditEntries: creditEntries.unbalanced.count, creditLots: credit.lotDrift.count,
+    },
     systemBalances: byAccount.systemBalances,
     balanceDrift: balances.sample,
     unbalancedEntries: entries.sample,
@@ -52,5 +62,9 @@ export async function verifyLedger(db: Executor, tenantId: string, now: Date): P
     heldDrift: held.sample,
     charityDrift: charity.sample,
     partnerDrift: partners.sample,
+    creditSystemBalances: credit.systemBalances,
+    creditBalanceDrift: credit.balanceDrift.sample,
+    creditUnbalancedEntries: creditEntries.unbalanced.sample,
+    creditLotDrift: credit.lotDrift.sample,
   };
 }
