@@ -3520,7 +3520,7 @@ export interface paths {
         };
         /**
          * Check the ledger against itself
-         * @description Reports drift, of which there must never be any: members whose cached balance differs from their postings or open lots, entries whose postings do not sum to zero, lots whose remaining differs from their draws, entries whose spendable postings differ from the lots they moved, held points against the holds, charity_payable against the donations, entries whose postings to partner_payable differ from what their partner rows bill (partner entries, their cancellations, finance's corrections). Also the workspace accounts' balances. The same check runs from the command line: `vafa loyalty verify`.
+         * @description Reports drift, of which there must never be any: members whose cached balance differs from their postings or open lots, entries whose postings do not sum to zero, lots whose remaining differs from their draws, entries whose spendable postings differ from the lots they moved, held points against the holds, charity_payable against the donations, entries whose postings to partner_payable differ from what their partner rows bill (partner entries, their cancellations, finance's corrections); and the prepaid-credit ledger the same way, each item naming its ledger: members whose cached paid or bonus credit differs from their postings or open bonus lots, credit entries whose postings do not sum to zero per currency, bonus lots whose remaining differs from their draws. Also the workspace accounts' balances (credit ones by currency). The same check runs from the command line: `vafa loyalty verify`.
          */
         get: operations["verifyLoyaltyLedger"];
         put?: never;
@@ -4753,7 +4753,7 @@ export interface paths {
         put?: never;
         /**
          * Refund a prepaid credit package purchase, in full or in part
-         * @description A reversing `refund` entry: paid credit goes back to funding and the bonus that came with it back to bonus issuance. What is left of a purchase is its paid and bonus credit less its earlier refunds. Without `amountMinor`, all that is left: credit is pooled, so the member must still hold it, otherwise 409 `credit_already_spent` with nothing written. With `amountMinor`, that much of the paid money, never more than is left of the purchase and unspent by the member (409 `credit_refund_exceeds_remainder`, with `remaining`); the bonus withdrawn is the purchase's bonus in the same proportion, rounded up (all of it with the last of the money). The bonus is withdrawn only from the purchase's own bonus (for a purchase from before bonus expiry, from the member's bonus of then), never more than is left of it; without `amountMinor`, bonus of the purchase already spent is 409 `credit_already_spent`, while bonus that expired only leaves less to withdraw. Only a purchase (409 `credit_entry_not_refundable`); nothing left, 409 `credit_already_refunded`. The `Idempotency-Key` replays the answer. Audited.
+         * @description A reversing `refund` entry: paid credit goes back to funding and the bonus that came with it back to bonus issuance. What is left of a purchase is its paid and bonus credit less its earlier refunds. Without `amountMinor`, all that is left: credit is pooled, so the member must still hold it, otherwise 409 `credit_already_spent` with nothing written. With `amountMinor`, that much of the paid money, never more than is left of the purchase and unspent by the member (409 `credit_refund_exceeds_remainder`, with `remaining`); the bonus withdrawn is the purchase's bonus in the same proportion, rounded up (all of it with the last of the money). The bonus is withdrawn only from the purchase's own bonus (for a purchase from before bonus expiry, from the member's bonus of then), never more than is left of it; without `amountMinor`, bonus of the purchase already spent is 409 `credit_already_spent`, while bonus that expired only leaves less to withdraw. Only a purchase (409 `credit_entry_not_refundable`); nothing left, 409 `credit_already_refunded`. A purchase of a customer since merged into another is refunded from the survivor, who holds its credit (the refund is the survivor's entry), by the same rules. The `Idempotency-Key` replays the answer. Audited.
          */
         post: operations["refundCreditPurchase"];
         delete?: never;
@@ -9202,6 +9202,12 @@ export interface components {
                 postings: number;
                 lots: number;
             };
+            creditCounts: {
+                balances: number;
+                entries: number;
+                postings: number;
+                lots: number;
+            };
             driftCounts: {
                 balances: number;
                 entries: number;
@@ -9210,6 +9216,9 @@ export interface components {
                 held: number;
                 charity: number;
                 partners: number;
+                creditBalances: number;
+                creditEntries: number;
+                creditLots: number;
             };
             systemBalances: {
                 [key: string]: number;
@@ -9263,6 +9272,45 @@ export interface components {
                 entryId: number;
                 partnerId: string | null;
                 posted: number;
+                expected: number;
+            }[];
+            creditSystemBalances: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            creditBalanceDrift: {
+                /** @constant */
+                ledger: "credit";
+                /** Format: uuid */
+                customerId: string;
+                currency: string;
+                cached: {
+                    paid: number;
+                    bonus: number;
+                };
+                posted: {
+                    paid: number;
+                    bonus: number;
+                };
+                inLots: {
+                    bonus: number;
+                };
+            }[];
+            creditUnbalancedEntries: {
+                /** @constant */
+                ledger: "credit";
+                entryId: number;
+                unit: string;
+                sum: number;
+            }[];
+            creditLotDrift: {
+                /** @constant */
+                ledger: "credit";
+                lotId: number;
+                /** Format: uuid */
+                customerId: string;
+                remaining: number;
                 expected: number;
             }[];
         };
@@ -15760,6 +15808,12 @@ export interface components {
                 postings: number;
                 lots: number;
             };
+            creditCounts: {
+                balances: number;
+                entries: number;
+                postings: number;
+                lots: number;
+            };
             driftCounts: {
                 balances: number;
                 entries: number;
@@ -15768,6 +15822,9 @@ export interface components {
                 held: number;
                 charity: number;
                 partners: number;
+                creditBalances: number;
+                creditEntries: number;
+                creditLots: number;
             };
             systemBalances: {
                 [key: string]: number;
@@ -15821,6 +15878,45 @@ export interface components {
                 entryId: number;
                 partnerId: string | null;
                 posted: number;
+                expected: number;
+            }[];
+            creditSystemBalances: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            creditBalanceDrift: {
+                /** @constant */
+                ledger: "credit";
+                /** Format: uuid */
+                customerId: string;
+                currency: string;
+                cached: {
+                    paid: number;
+                    bonus: number;
+                };
+                posted: {
+                    paid: number;
+                    bonus: number;
+                };
+                inLots: {
+                    bonus: number;
+                };
+            }[];
+            creditUnbalancedEntries: {
+                /** @constant */
+                ledger: "credit";
+                entryId: number;
+                unit: string;
+                sum: number;
+            }[];
+            creditLotDrift: {
+                /** @constant */
+                ledger: "credit";
+                lotId: number;
+                /** Format: uuid */
+                customerId: string;
+                remaining: number;
                 expected: number;
             }[];
         };

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type {
   CreateCreditPackage, CreditBalanceView, CreditBonusLotView, CreditEntryView, CreditMemberView, CreditOperationView, CreditPackageList, CreditPackageView, CreditReportView,
   PurchaseCredit, RefundCreditPurchase, SpendCredit, UpdateCreditPackage,
@@ -435,10 +435,13 @@ export async function spendCredit(tx: Executor, ctx: LedgerContext, customerId: 
   return { created: true, result: { entry, balance: await creditBalance(tx, ctx.tenantId, customerId, currency) } };
 }
 
-/** The purchase's refunds so far: how many, and the paid and bonus credit they took back (both ≤ 0). */
-async function refundsOf(tx: Executor, tenantId: string, purchase: EntryRow): Promise<{ count: number; taken: BalanceRow }> {
+/**
+ * The purchase's refunds so far: how many, and the paid and bonus credit they took back (both ≤ 0).
+ * `holders`: the buyer and the records its credit was merged into, whose entries its refunds are.
+ */
+async function refundsOf(tx: Executor, tenantId: string, purchase: EntryRow, holders: string[]): Promise<{ count: number; taken: BalanceRow }> {
   const rows = await tx.select({ id: loyaltyCreditEntries.id, key: loyaltyCreditEntries.idempotencyKey }).from(loyaltyCreditEntries)
-    .where(and(eq(loyaltyCreditEntries.tenantId, tenantId), eq(loyaltyCreditEntries.customerId, purchase.customerId), eq(loyaltyCreditEntries.kind, 'refund')));
+    .where(and(eq(loyaltyCreditEntries.tenantId, tenantId), inArray(loyaltyCreditEntries.customerId, holders), eq(loyaltyCreditEntries.kind, 'refund')));
   const ids = rows.filter((r) => refundedPurchaseOf(r.key) === purchase.id).map((r) => r.id);
   const deltas = await entryDeltas(tx, tenantId, ids);
   const taken = { paid: 0, bonus: 0 };
@@ -449,22 +452,56 @@ async function refundsOf(tx: Executor, tenantId: string, purchase: EntryRow): Pr
   return { count: ids.length, taken };
 }
 
+/** How many merges a purchase's credit is followed through (as member-merge.service.ts survivorOf). */
+const MAX_MERGE_HOPS = 32;
+
+/**
+ * The records a customer's credit has belonged to: the customer, then each record it was merged
+ * into (`customers.merged_into`, member or not, as the credit merge is); the last holds it now.
+ */
+async function creditHolders(tx: Executor, tenantId: string, customerId: string): Promise<string[]> {
+  const holders = [customerId];
+  for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+    const [row] = await tx.select({ mergedInto: customers.mergedInto }).from(customers)
+      .where(and(eq(customers.tenantId, tenantId), eq(customers.id, holders[holders.length - 1]!)));
+    if (!row?.mergedInto) return holders;
+    holders.push(row.mergedInto);
+  }
+  throw new Error(`merged_into of ${customerId} goes on past ${MAX_MERGE_HOPS} records`);
+}
+
 /**
  * The lot a purchase's bonus is withdrawn from: its own, or for a purchase from before lots the
- * member's carried-over lot; what it holds and how much of it expired. No lot: it holds nothing.
+ * buyer's carried-over lot, followed through merges (a merge draws a lot whole into the one lot of
+ * the survivor its `merge` entry opened) to the lot of `holder` that has it now; what that lot
+ * holds, and how much expired along the way. No lot, or none of the holder's: it holds nothing.
  */
-async function purchaseBonusLot(tx: Executor, tenantId: string, purchase: EntryRow): Promise<{ id: number | null; remaining: number; expired: number }> {
-  const { rows } = await tx.execute<{ id: string; remaining: string; expired: string }>(sql`
-    SELECT l.id, l.remaining,
+async function purchaseBonusLot(tx: Executor, tenantId: string, purchase: EntryRow, holder: string): Promise<{ id: number | null; remaining: number; expired: number }> {
+  const { rows } = await tx.execute<{ id: string; customer_id: string; remaining: string; expired: string }>(sql`
+    WITH RECURSIVE start AS (
+      SELECT l.id FROM loyalty_credit_bonus_lots l
+      WHERE l.tenant_id = ${tenantId} AND l.customer_id = ${purchase.customerId} AND l.currency = ${purchase.currency}
+        AND (l.entry_id = ${purchase.id} OR (l.entry_id IS NULL AND NOT EXISTS (
+          SELECT 1 FROM loyalty_credit_bonus_lots own WHERE own.tenant_id = ${tenantId} AND own.entry_id = ${purchase.id})))
+      ORDER BY l.entry_id NULLS LAST LIMIT 1
+    ), chain AS (
+      SELECT l.id, l.customer_id, l.remaining, 0 AS hop FROM start JOIN loyalty_credit_bonus_lots l ON l.tenant_id = ${tenantId} AND l.id = start.id
+      UNION ALL
+      SELECT next.id, next.customer_id, next.remaining, c.hop + 1
+      FROM chain c
+        JOIN loyalty_credit_bonus_draws d ON d.tenant_id = ${tenantId} AND d.lot_id = c.id
+        JOIN loyalty_credit_entries e ON e.tenant_id = d.tenant_id AND e.id = d.entry_id AND e.kind = 'merge'
+        JOIN loyalty_credit_bonus_lots next ON next.tenant_id = d.tenant_id AND next.entry_id = e.id
+      WHERE c.hop < ${MAX_MERGE_HOPS}
+    )
+    SELECT c.id, c.customer_id, c.remaining,
       (SELECT coalesce(sum(d.amount), 0) FROM loyalty_credit_bonus_draws d JOIN loyalty_credit_entries e ON e.tenant_id = d.tenant_id AND e.id = d.entry_id
-        WHERE d.tenant_id = l.tenant_id AND d.lot_id = l.id AND e.kind = 'expire') AS expired
-    FROM loyalty_credit_bonus_lots l
-    WHERE l.tenant_id = ${tenantId} AND l.customer_id = ${purchase.customerId} AND l.currency = ${purchase.currency}
-      AND (l.entry_id = ${purchase.id} OR (l.entry_id IS NULL AND NOT EXISTS (
-        SELECT 1 FROM loyalty_credit_bonus_lots own WHERE own.tenant_id = ${tenantId} AND own.entry_id = ${purchase.id})))
-    ORDER BY l.entry_id NULLS LAST LIMIT 1`);
+        WHERE d.tenant_id = ${tenantId} AND d.lot_id IN (SELECT id FROM chain) AND e.kind = 'expire') AS expired
+    FROM chain c ORDER BY c.hop DESC LIMIT 1`);
   const row = rows[0];
-  return row ? { id: Number(row.id), remaining: Number(row.remaining), expired: Number(row.expired) } : { id: null, remaining: 0, expired: 0 };
+  if (!row) return { id: null, remaining: 0, expired: 0 };
+  if (row.customer_id !== holder) return { id: null, remaining: 0, expired: Number(row.expired) };
+  return { id: Number(row.id), remaining: Number(row.remaining), expired: Number(row.expired) };
 }
 
 /**
@@ -487,17 +524,30 @@ async function purchaseBonusLot(tx: Executor, tenantId: string, purchase: EntryR
  * Nothing left: 409 `credit_already_refunded`; only a purchase (409 `credit_entry_not_refundable`);
  * another workspace's entry 404. Under the member's balance lock, so concurrent refunds of one
  * purchase take turns and each sees what the one before left.
+ * After the buyer was merged into another record (however many hops), its credit is the
+ * survivor's: the refund is the survivor's entry, from the survivor's paid credit and from the
+ * survivor's lot the purchase's bonus lot was merged into, by the same rules (refused only when the
+ * survivor no longer holds it); earlier refunds of the purchase, the buyer's or the survivor's, count.
  */
 export async function refundCreditPurchase(tx: Executor, ctx: LedgerContext, purchaseId: number, input: RefundCreditPurchase): Promise<CreditOperationView> {
   const [purchase] = await tx.select().from(loyaltyCreditEntries).where(and(eq(loyaltyCreditEntries.tenantId, ctx.tenantId), eq(loyaltyCreditEntries.id, purchaseId)));
   if (!purchase) throw notFound();
   if (purchase.kind !== 'purchase') throw new Problem(409, 'credit_entry_not_refundable', { kind: purchase.kind });
-  await lockBalance(tx, ctx.tenantId, purchase.customerId, purchase.currency, false);
-  await expireDueBonus(tx, ctx.tenantId, purchase.customerId, purchase.currency, ctx.now);
-  const balance = (await lockBalance(tx, ctx.tenantId, purchase.customerId, purchase.currency, false))!;
+  // The credit is refunded from whoever holds it now: the buyer, or the record it was merged into.
+  // Read again under that holder's lock: a merge that held it has moved the credit on.
+  let holders = await creditHolders(tx, ctx.tenantId, purchase.customerId);
+  for (;;) {
+    await lockBalance(tx, ctx.tenantId, holders[holders.length - 1]!, purchase.currency, false);
+    const current = await creditHolders(tx, ctx.tenantId, purchase.customerId);
+    if (current[current.length - 1] === holders[holders.length - 1]) break;
+    holders = current;
+  }
+  const holder = holders[holders.length - 1]!;
+  await expireDueBonus(tx, ctx.tenantId, holder, purchase.currency, ctx.now);
+  const balance = (await lockBalance(tx, ctx.tenantId, holder, purchase.currency, false))!;
   const bought = (await entryDeltas(tx, ctx.tenantId, [purchaseId])).get(purchaseId)!;
-  const lot = await purchaseBonusLot(tx, ctx.tenantId, purchase);
-  const earlier = await refundsOf(tx, ctx.tenantId, purchase);
+  const lot = await purchaseBonusLot(tx, ctx.tenantId, purchase, holder);
+  const earlier = await refundsOf(tx, ctx.tenantId, purchase, holders);
   // The full refund's key is the purchase's own: taken, nothing is left.
   const left = (await entryByKey(tx, ctx.tenantId, refundKey(purchaseId)))
     ? { paid: 0, bonus: 0 }
@@ -517,17 +567,18 @@ export async function refundCreditPurchase(tx: Executor, ctx: LedgerContext, pur
     refund = { paid: input.amountMinor, bonus: Math.min(proportional, left.bonus, lot.remaining) };
   }
   const postings: Posting[] = [];
-  if (refund.paid > 0) postings.push({ account: 'paid', holder: purchase.customerId, amount: -refund.paid }, { account: 'funding', holder: null, amount: refund.paid });
-  if (refund.bonus > 0) postings.push({ account: 'bonus', holder: purchase.customerId, amount: -refund.bonus }, { account: 'bonus_issuance', holder: null, amount: refund.bonus });
+  if (refund.paid > 0) postings.push({ account: 'paid', holder, amount: -refund.paid }, { account: 'funding', holder: null, amount: refund.paid });
+  if (refund.bonus > 0) postings.push({ account: 'bonus', holder, amount: -refund.bonus }, { account: 'bonus_issuance', holder: null, amount: refund.bonus });
   const key = input.amountMinor === undefined ? refundKey(purchaseId) : refundKey(purchaseId, earlier.count + 1);
+  // The entry is the holder's (its postings move the holder's accounts); its key names the purchase.
   const entryId = await bookCreditEntry(tx, ctx, {
-    kind: 'refund', key, customerId: purchase.customerId, currency: purchase.currency, packageId: purchase.packageId, externalId: purchase.externalId,
-    reason: input.reason, postings, deltas: [{ customerId: purchase.customerId, paid: -refund.paid, bonus: -refund.bonus }],
+    kind: 'refund', key, customerId: holder, currency: purchase.currency, packageId: purchase.packageId, externalId: purchase.externalId,
+    reason: input.reason, postings, deltas: [{ customerId: holder, paid: -refund.paid, bonus: -refund.bonus }],
   });
   if (entryId === undefined) throw new Problem(409, 'credit_already_refunded');
   if (refund.bonus > 0) await recordDraws(tx, ctx.tenantId, entryId, [{ lotId: lot.id!, amount: refund.bonus }]);
   const entry = (await entryByKey(tx, ctx.tenantId, key))!;
-  return { entry, balance: await creditBalance(tx, ctx.tenantId, purchase.customerId, purchase.currency) };
+  return { entry, balance: await creditBalance(tx, ctx.tenantId, holder, purchase.currency) };
 }
 
 const MERGE_SOURCE = 'system:customer-merge';

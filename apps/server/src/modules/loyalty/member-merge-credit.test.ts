@@ -7,8 +7,9 @@ import { mergeMemberLoyalty } from './member-merge.service.ts';
 
 // A customer merge and what the survivor inherits beyond points: the merged-away record's prepaid
 // credit (its paid money and its bonus lots, each keeping its expiry) and the returns of orders it
-// earned on before the merge, which take the points back from the survivor. Every workspace's
-// points ledger is verified after each test; the credit report is checked in the tests.
+// earned on before the merge, which take the points back from the survivor; refunds of its credit
+// purchases, which the survivor pays from the credit it now holds. Every workspace's points and
+// credit ledgers are verified after each test; the credit report is checked in the tests.
 
 let t: TestApp;
 
@@ -165,6 +166,85 @@ describe('merging customers with prepaid credit', () => {
     expect(res.body.code).toBe('customer_merged');
     expect(await balance(ws, a)).toEqual({ paid: '1000000', bonus: '100000' });
     expect(await balance(ws, b)).toEqual({ paid: '0', bonus: '0' });
+    await creditConsistent(ws);
+  });
+});
+
+describe('refunds of a merged-away customer\'s credit purchases', () => {
+  const refund = (ws: TestWorkspace, entryId: number, body: Record<string, unknown> = {}) =>
+    call(ws, 'POST', `/api/loyalty/credit-entries/${entryId}/refund`, { reason: 'بازگشت وجه', ...body }, { headers: { 'idempotency-key': key('refund') } });
+
+  it('refunds from the survivor, who holds the credit, balances equal to the sum of entries; a refund more than the survivor holds is refused', async () => {
+    const ws = await workspace();
+    const { pkg } = await creditProgram(ws);
+    const month = await pkg('month', 30);
+    const [a, b] = [(await createCustomer(t, ws)).id, (await createCustomer(t, ws)).id];
+    await buy(ws, a, month);
+    const first = (await buy(ws, b, month)).entry.id as number;
+    const second = (await buy(ws, b, month)).entry.id as number;
+    expect((await merge(ws, a, b)).status).toBe(200);
+    expect(await balance(ws, a)).toEqual({ paid: '3000000', bonus: '300000' });
+
+    // All of B's first purchase back, from A: its paid money and the bonus that came with it.
+    const full = await refund(ws, first);
+    expect(full.status, JSON.stringify(full.body)).toBe(201);
+    expect(full.body.entry).toMatchObject({ kind: 'refund', customerId: a, refundsEntryId: first, paidMinor: -1_000_000, bonusMinor: -100_000 });
+    expect(full.body.balance).toMatchObject({ customerId: a, paidMinor: 2_000_000, bonusMinor: 200_000 });
+    expect(await balance(ws, a)).toEqual({ paid: '2000000', bonus: '200000' });
+    expect(await balance(ws, b)).toEqual({ paid: '0', bonus: '0' });
+    expect((await refund(ws, first)).body.code).toBe('credit_already_refunded');
+    await creditConsistent(ws);
+
+    // A spends until it holds less than B's second purchase: the full refund and a part larger
+    // than A's paid credit are refused with nothing written; a part A holds goes through.
+    expect((await spend(ws, a, 1_600_000)).status).toBe(201);
+    expect(await balance(ws, a)).toEqual({ paid: '400000', bonus: '200000' });
+    const entries = await creditEntries(ws);
+    const refused = await refund(ws, second);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.code).toBe('credit_already_spent');
+    const over = await refund(ws, second, { amountMinor: 400_001 });
+    expect(over.status, JSON.stringify(over.body)).toBe(409);
+    expect(over.body.code).toBe('credit_refund_exceeds_remainder');
+    expect(await creditEntries(ws)).toBe(entries);
+    expect(await balance(ws, a)).toEqual({ paid: '400000', bonus: '200000' });
+
+    const part = await refund(ws, second, { amountMinor: 400_000 });
+    expect(part.status, JSON.stringify(part.body)).toBe(201);
+    // The purchase's bonus in proportion (40 % of 100,000), from the survivor's lot B's lot went to.
+    expect(part.body.entry).toMatchObject({ customerId: a, refundsEntryId: second, paidMinor: -400_000, bonusMinor: -40_000 });
+    expect(await balance(ws, a)).toEqual({ paid: '0', bonus: '160000' });
+    // What is left of the purchase (600,000 paid) is more than A holds now.
+    const rest = await refund(ws, second, { amountMinor: 1 });
+    expect([rest.status, rest.body.code]).toEqual([409, 'credit_refund_exceeds_remainder']);
+
+    const report = await creditConsistent(ws);
+    // Three sold, 1,400,000 returned: the funding account says so.
+    expect(report).toMatchObject({ soldMinor: 3_000_000 - 1_400_000, paidLiabilityMinor: 0, bonusLiabilityMinor: 160_000 });
+    const verify = await call(ws, 'GET', '/api/loyalty/verify');
+    expect(verify.body).toMatchObject({ ok: true, driftCounts: { creditBalances: 0, creditEntries: 0, creditLots: 0 } });
+  });
+
+  it('refunds from the last survivor through several merges, and counts a refund the buyer made before its merge', async () => {
+    const ws = await workspace();
+    const { pkg } = await creditProgram(ws);
+    const month = await pkg('month', 30);
+    const [a, b, c] = [(await createCustomer(t, ws)).id, (await createCustomer(t, ws)).id, (await createCustomer(t, ws)).id];
+    const bought = (await buy(ws, b, month)).entry.id as number;
+    // Half of it refunded while B still held it.
+    const before = await refund(ws, bought, { amountMinor: 500_000 });
+    expect(before.status, JSON.stringify(before.body)).toBe(201);
+    expect(before.body.entry).toMatchObject({ customerId: b, paidMinor: -500_000, bonusMinor: -50_000 });
+    expect((await merge(ws, a, b)).status).toBe(200);
+    expect((await merge(ws, c, a)).status).toBe(200);
+    expect(await balance(ws, c)).toEqual({ paid: '500000', bonus: '50000' });
+
+    // The rest, from C: what B's earlier refund took is not taken twice.
+    const rest = await refund(ws, bought);
+    expect(rest.status, JSON.stringify(rest.body)).toBe(201);
+    expect(rest.body.entry).toMatchObject({ customerId: c, refundsEntryId: bought, paidMinor: -500_000, bonusMinor: -50_000 });
+    expect(await balance(ws, c)).toEqual({ paid: '0', bonus: '0' });
+    expect((await refund(ws, bought)).body.code).toBe('credit_already_refunded');
     await creditConsistent(ws);
   });
 });

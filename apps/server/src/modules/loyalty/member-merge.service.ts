@@ -30,7 +30,8 @@ import { upgradeAfterEarn } from './tiers.service.ts';
 //   B's open bonus lots to A as lots with the same expiry (B's lots drawn whole, one entry per
 //   expiry, keyed `merge:<B>:<currency>[:<n>]`); bonus already past its expiry is expired as B's
 //   first. Both balance rows locked in id order; a spend or purchase of B that waited on B's
-//   balance lock finds B merged (409 `customer_merged`). Credit has no checkouts to release.
+//   balance lock finds B merged (409 `customer_merged`). Credit has no checkouts to release. A
+//   refund of a purchase B made is then A's: from A's credit, as A holds it (refundCreditPurchase).
 // - Returns: a return of an order B earned (by its external id) after the merge takes the points
 //   back from the survivor (`survivorOf`, following `merged_into` however many hops): from its
 //   pending lots with the order's unlock instant first, then available, then owed or written off
