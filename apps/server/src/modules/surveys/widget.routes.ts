@@ -9,7 +9,7 @@ import type { Executor } from '../../platform/db/connect.ts';
 import { sendWrite } from '../../platform/http/write.ts';
 import type { ModuleDeps } from '../../platform/module.ts';
 import { deviceOf, SubmissionGuard } from './response-abuse.ts';
-import { resolveSurveyToken } from './survey-token.ts';
+import { hashSurveyToken, resolveSurveyToken } from './survey-token.ts';
 import { sendAsset, widgetAssets } from './widget.assets.ts';
 import { DEMO_CSS, DEMO_JS, demoPage } from './widget.demo.ts';
 import { submitWidgetAnswer, widgetConfig } from './widget.service.ts';
@@ -56,21 +56,24 @@ async function openToPages(_req: FastifyRequest, reply: FastifyReply): Promise<v
 }
 
 /**
- * The request's token when it names a survey's public link, else undefined. Only for keying: the
+ * The survey whose public link the request's token names, else undefined. Only for keying: the
  * route still checks the survey (published, widget enabled, origin). A token seen live is trusted
- * for a minute, so the config route's traffic does not ask twice per request.
+ * for a minute, so the config route's traffic does not ask twice per request. The cache and the
+ * limit's key hold the token's hash and the survey's id, never the token itself.
  */
-function liveWidgetToken(db: Executor) {
-  const known = new Map<string, number>();
+function liveWidgetSurvey(db: Executor) {
+  const known = new Map<string, { surveyId: string; until: number }>();
   return async (req: FastifyRequest): Promise<string | undefined> => {
     const token = (req.params as { token?: string }).token ?? '';
+    const hash = hashSurveyToken(token).toString('base64');
     const now = Date.now();
-    if ((known.get(token) ?? 0) > now) return token;
+    const seen = known.get(hash);
+    if (seen && seen.until > now) return seen.surveyId;
     const resolved = await resolveSurveyToken(db, token);
     if (resolved?.kind !== 'public') return undefined;
     if (known.size >= KNOWN_MAX) known.clear();
-    known.set(token, now + KNOWN_FOR_MS);
-    return token;
+    known.set(hash, { surveyId: resolved.surveyId, until: now + KNOWN_FOR_MS });
+    return resolved.surveyId;
   };
 }
 
@@ -81,7 +84,7 @@ export function registerWidgetRoutes(app: App, deps: ModuleDeps): void {
   const guard = new SubmissionGuard(deps.config);
   // Built (when stale) and read while the server starts, not on the first visitor's request.
   widgetAssets().catch((error: unknown) => deps.log.error({ err: error }, 'the widget bundle could not be built'));
-  const credentialOf = liveWidgetToken(db);
+  const credentialOf = liveWidgetSurvey(db);
   const perToken = (name: string, perCredential: number) =>
     credentialRateLimit(app, { name, perCredential, perAddress: WIDGET_UNKNOWN_TOKEN_PER_ADDRESS_PER_MINUTE, credentialOf });
 
