@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Executor } from '../../platform/db/connect.ts';
-import { credentialRateLimit } from '../../platform/http/credential-limit.ts';
+import { credentialRateLimit, rememberedCredentials } from '../../platform/http/credential-limit.ts';
 import type { App } from '../../platform/http/server.ts';
 import { memberOfSession, portalWorkspace, sessionTokenHash } from './member-otp.service.ts';
 import { MEMBER_COOKIE } from './member-portal.routes.ts';
@@ -12,31 +12,26 @@ import { MEMBER_COOKIE } from './member-portal.routes.ts';
 /** Requests a signed-out caller (no cookie, or one naming no live session) may make per address a minute, over all portal routes of a prefix. */
 export const SIGNED_OUT_PER_ADDRESS_PER_MINUTE = 120;
 
-/** How long a cookie seen naming a live session keys as that session without asking the database again. */
-const KNOWN_FOR_MS = 60_000;
-const KNOWN_MAX = 10_000;
-
 /**
  * The live session a request's cookie names, as `<workspace slug>:<token hash>`, or undefined.
  * Only for keying; the route still checks the session itself.
  */
 function liveSession(db: Executor) {
-  const known = new Map<string, number>();
+  const known = rememberedCredentials<true>();
   return async (req: FastifyRequest): Promise<string | undefined> => {
     const token = req.cookies[MEMBER_COOKIE];
     if (!token || token.length > 100) return undefined;
     const slug = (req.params as { workspaceSlug?: string }).workspaceSlug ?? '';
     const key = `${slug}:${sessionTokenHash(token)}`;
     const now = Date.now();
-    if ((known.get(key) ?? 0) > now) return key;
+    if (known.get(key, now)) return key;
     try {
       const workspace = await portalWorkspace(db, slug);
       await memberOfSession(db, workspace.tenantId, token, new Date(now));
     } catch {
       return undefined;
     }
-    if (known.size >= KNOWN_MAX) known.clear();
-    known.set(key, now + KNOWN_FOR_MS);
+    known.set(key, true, now);
     return key;
   };
 }

@@ -108,7 +108,8 @@ export function registerKioskRoutes(app: App, deps: ModuleDeps): void {
         const token = (req.params as { token?: string }).token ?? '';
         const kiosk = await kioskByToken(db, token);
         syncingKiosk.set(req, kiosk);
-        return kiosk ? token : undefined;
+        // The kiosk's id, not its token: the limit's store never holds the credential itself.
+        return kiosk?.kioskId;
       },
     }),
     schema: {

@@ -2,7 +2,7 @@ import { AnswerRateProblem, Locale, WidgetTokenParams, WidgetAnswerBody, WidgetA
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { publicBaseUrl } from '../../platform/config.ts';
-import { credentialRateLimit } from '../../platform/http/credential-limit.ts';
+import { credentialRateLimit, rememberedCredentials } from '../../platform/http/credential-limit.ts';
 import { Problem, problemBody, requestLocale } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/server.ts';
 import type { Executor } from '../../platform/db/connect.ts';
@@ -34,9 +34,6 @@ const CONFIG_PER_TOKEN_PER_MINUTE = 6000;
 const ANSWERS_PER_TOKEN_PER_MINUTE = 600;
 /** Requests a minute per address, to each widget route, with a token that names no survey's public link. */
 export const WIDGET_UNKNOWN_TOKEN_PER_ADDRESS_PER_MINUTE = 120;
-/** How long a token seen naming a public link keys as itself without asking the database again. */
-const KNOWN_FOR_MS = 60_000;
-const KNOWN_MAX = 10_000;
 const PREFLIGHT_MAX_AGE = '86400';
 
 const publicRoute = { access: 'public', rateLimit: false } as const;
@@ -62,17 +59,16 @@ async function openToPages(_req: FastifyRequest, reply: FastifyReply): Promise<v
  * limit's key hold the token's hash and the survey's id, never the token itself.
  */
 function liveWidgetSurvey(db: Executor) {
-  const known = new Map<string, { surveyId: string; until: number }>();
+  const known = rememberedCredentials<string>();
   return async (req: FastifyRequest): Promise<string | undefined> => {
     const token = (req.params as { token?: string }).token ?? '';
     const hash = hashSurveyToken(token).toString('base64');
     const now = Date.now();
-    const seen = known.get(hash);
-    if (seen && seen.until > now) return seen.surveyId;
+    const seen = known.get(hash, now);
+    if (seen) return seen;
     const resolved = await resolveSurveyToken(db, token);
     if (resolved?.kind !== 'public') return undefined;
-    if (known.size >= KNOWN_MAX) known.clear();
-    known.set(hash, { surveyId: resolved.surveyId, until: now + KNOWN_FOR_MS });
+    known.set(hash, resolved.surveyId, now);
     return resolved.surveyId;
   };
 }
