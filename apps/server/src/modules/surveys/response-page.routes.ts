@@ -205,6 +205,11 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
     return { link, locale, device };
   };
 
+  /** A proof of work for the page to solve before it sends, when a new answer to a public link comes in a flood. */
+  const floodChallenge = (link: OpenedLink, device: Device, current: CurrentResponse | undefined) =>
+    !current && link.resolved.kind === 'public' && guard.looksAutomated(link.token, { ...device, known: true })
+      ? { value: guard.challenge(link.token), bits: guard.limits.bits } : undefined;
+
   app.get('/s/:token', {
     config: { access: 'public', rateLimit: false },
     schema: { hide: true, params: TokenParams, querystring: PageQuery },
@@ -238,8 +243,7 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
     const resume = editing ? shown.length - 1 : resumeIndex(shown, answers);
     const asked = Number.parseInt(first(q.step) ?? '', 10);
     const index = Number.isInteger(asked) && asked >= 0 ? Math.min(asked, resume) : resume;
-    const challenge = !current && link.resolved.kind === 'public' && guard.looksAutomated(link.token, { ...device, known: true })
-      ? { value: guard.challenge(link.token), bits: guard.limits.bits } : undefined;
+    const challenge = floodChallenge(link, device, current);
     return step(req, reply, { link, locale, questions, current, answers, index, hidden, editing, ...(challenge ? { challenge } : {}) });
   });
 
@@ -259,8 +263,7 @@ export function registerResponsePageRoutes(app: App, { deps, guard, assets, save
     const chosen = given && 'value' in checkAnswer(question, given) ? given : undefined;
     const answers = chosen ? { ...o.answers, [question.id]: chosen } : o.answers;
     // A public link clicked in a flood: the script solves the proof of work before it sends.
-    const challenge = !o.current && o.link.resolved.kind === 'public' && guard.looksAutomated(o.link.token, { ...o.device, known: true })
-      ? { value: guard.challenge(o.link.token), bits: guard.limits.bits } : undefined;
+    const challenge = floodChallenge(o.link, o.device, o.current);
     return step(req, reply, { ...o, answers, index: 0, sendNow: chosen !== undefined, ...(challenge ? { challenge } : {}) });
   };
 
