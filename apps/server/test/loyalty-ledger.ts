@@ -69,3 +69,24 @@ export async function expectPartnerPayableMatchesBills(t: TestApp, tenantId: str
   [tenantId]);
   expect(rows[0].payable, 'partner_payable against billed partner entries not cancelled').toBe(rows[0].billed);
 }
+
+/**
+ * Runs statements in one transaction with the ledger's append-only and balance triggers off
+ * (replica), as a hand edit or a restore could: how the verify tests make drift. Each statement's rows.
+ */
+export async function behindTheLedger(t: TestApp, statements: [string, unknown[]][]): Promise<unknown[][]> {
+  const client = await t.database.pool.connect();
+  const results: unknown[][] = [];
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL session_replication_role = replica');
+    for (const [text, values] of statements) results.push((await client.query(text, values)).rows);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+  return results;
+}

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { callApi, checkedWorkspaces, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
+import { behindTheLedger } from '../../../test/loyalty-ledger.ts';
 import { runVafa } from '../../../test/process.ts';
 
 // verify (API and `vafa loyalty verify`) checks the prepaid-credit ledger as it checks points: each
@@ -26,24 +27,6 @@ async function created(ws: TestWorkspace, url: string, payload: unknown, options
   const res = await call(ws, 'POST', url, payload, options);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
-}
-
-/** Runs statements with the ledger's append-only and balance triggers off (replica), as a hand edit would. */
-async function behindTheLedger(statements: [string, unknown[]][]): Promise<unknown[][]> {
-  const client = await t.database.pool.connect();
-  const results: unknown[][] = [];
-  try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL session_replication_role = replica');
-    for (const [text, values] of statements) results.push((await client.query(text, values)).rows);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
-  return results;
 }
 
 const cli = async (ws: TestWorkspace) => {
@@ -89,14 +72,14 @@ describe('verify: the prepaid-credit ledger', () => {
     // entry whose postings move 7 out of funding and 5 into spent_paid; an entry with no postings.
     const [lotOfB] = (await t.database.pool.query<{ id: string }>(
       `SELECT id FROM loyalty_credit_bonus_lots WHERE tenant_id = $1 AND customer_id = $2`, [ws.tenantId, b])).rows;
-    const [, , [skewed], [bare]] = await behindTheLedger([
+    const [, , [skewed], [bare]] = await behindTheLedger(t, [
       ['UPDATE loyalty_credit_balances SET paid = paid + 500 WHERE tenant_id = $1 AND customer_id = $2', [ws.tenantId, a]],
       ['UPDATE loyalty_credit_bonus_lots SET remaining = remaining - 1 WHERE tenant_id = $1 AND id = $2', [ws.tenantId, lotOfB!.id]],
       [`INSERT INTO loyalty_credit_entries (tenant_id, kind, idempotency_key, customer_id, currency, source) VALUES ($1, 'spend', 'hand-made-1', $2, $3, 'test') RETURNING id`, [ws.tenantId, a, currency]],
       [`INSERT INTO loyalty_credit_entries (tenant_id, kind, idempotency_key, customer_id, currency, source) VALUES ($1, 'spend', 'hand-made-2', $2, $3, 'test') RETURNING id`, [ws.tenantId, a, currency]],
     ]) as [unknown, unknown, [{ id: string }], [{ id: string }]];
     const [skewedId, bareId] = [Number(skewed.id), Number(bare.id)];
-    await behindTheLedger([[`
+    await behindTheLedger(t, [[`
       INSERT INTO loyalty_credit_postings (tenant_id, entry_id, account_id, amount)
       SELECT tenant_id, $2, id, CASE kind WHEN 'funding' THEN -7 ELSE 5 END FROM loyalty_credit_accounts
       WHERE tenant_id = $1 AND customer_id IS NULL AND kind IN ('funding', 'spent_paid')`, [ws.tenantId, skewedId]]]);
@@ -127,7 +110,7 @@ describe('verify: the prepaid-credit ledger', () => {
     expect(driftedCli.summary).toContain(`DRIFT in 1 of 1 workspace(s): ${ws.slug}`);
 
     // Put it back, so the ledger holds together again for the after-each checks.
-    await behindTheLedger([
+    await behindTheLedger(t, [
       ['UPDATE loyalty_credit_balances SET paid = paid - 500 WHERE tenant_id = $1 AND customer_id = $2', [ws.tenantId, a]],
       ['UPDATE loyalty_credit_bonus_lots SET remaining = remaining + 1 WHERE tenant_id = $1 AND id = $2', [ws.tenantId, lotOfB!.id]],
       ['DELETE FROM loyalty_credit_postings WHERE tenant_id = $1 AND entry_id = $2', [ws.tenantId, skewedId]],
@@ -144,18 +127,18 @@ describe('verify: the prepaid-credit ledger', () => {
       name: { fa: 'بسته', ar: 'باقة', en: 'plain' }, priceMinor: 500_000, creditMinor: 500_000, bonusExpiryDays: null,
     });
     const bought = await created(ws, `/api/loyalty/members/${a}/credit/purchases`, { packageId: pkg.id }, { role: 'agent', headers: { 'idempotency-key': 'buy' } });
-    const [[entry]] = await behindTheLedger([
+    const [[entry]] = await behindTheLedger(t, [
       [`INSERT INTO loyalty_credit_entries (tenant_id, kind, idempotency_key, customer_id, currency, source) VALUES ($1, 'spend', 'nowhere', $2, $3, 'test') RETURNING id`, [ws.tenantId, a, bought.balance.currency]],
     ]) as [[{ id: string }]];
     const entryId = Number(entry.id);
-    await behindTheLedger([[`INSERT INTO loyalty_credit_postings (tenant_id, entry_id, account_id, amount) VALUES ($1, $2, 999999999999, 3)`, [ws.tenantId, entryId]]]);
+    await behindTheLedger(t, [[`INSERT INTO loyalty_credit_postings (tenant_id, entry_id, account_id, amount) VALUES ($1, $2, 999999999999, 3)`, [ws.tenantId, entryId]]]);
     const drifted = (await call(ws, 'GET', '/api/loyalty/verify')).body;
     expect(drifted).toMatchObject({
       ok: false,
       driftCounts: { creditBalances: 0, creditEntries: 1, creditLots: 0 },
       creditUnbalancedEntries: [{ ledger: 'credit', entryId, unit: 'unknown account', sum: 3 }],
     });
-    await behindTheLedger([
+    await behindTheLedger(t, [
       ['DELETE FROM loyalty_credit_postings WHERE tenant_id = $1 AND entry_id = $2', [ws.tenantId, entryId]],
       ['DELETE FROM loyalty_credit_entries WHERE tenant_id = $1 AND id = $2', [ws.tenantId, entryId]],
     ]);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../../test/factories.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
 import { callApi, checkedWorkspaces, type CallOptions, type Method } from '../../../test/loyalty-kit.ts';
-import { expectPartnerPayableMatchesBills } from '../../../test/loyalty-ledger.ts';
+import { behindTheLedger, expectPartnerPayableMatchesBills } from '../../../test/loyalty-ledger.ts';
 import { runVafa } from '../../../test/process.ts';
 
 // verify (API and `vafa loyalty verify`) holds the workspace's partner_payable account to the
@@ -25,24 +25,6 @@ async function created(ws: TestWorkspace, url: string, payload: unknown, options
   const res = await call(ws, 'POST', url, payload, options);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
-}
-
-/** Runs statements with the ledger's append-only triggers off (replica), as a hand edit would. */
-async function behindTheLedger(statements: [string, unknown[]][]): Promise<unknown[][]> {
-  const client = await t.database.pool.connect();
-  const results: unknown[][] = [];
-  try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL session_replication_role = replica');
-    for (const [text, values] of statements) results.push((await client.query(text, values)).rows);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
-  return results;
 }
 
 describe('verify: partner_payable against the partner entries, cancellations and corrections', () => {
@@ -71,13 +53,13 @@ describe('verify: partner_payable against the partner entries, cancellations and
     // Behind the ledger's back: the kept ticket's partner row now bills 43; the cinema's correction
     // says −12; and an adjust entry moves 7 to partner_payable (balanced against issuance) with no
     // partner row at all.
-    const [, , [stray]] = await behindTheLedger([
+    const [, , [stray]] = await behindTheLedger(t, [
       ['UPDATE loyalty_partner_entries SET points = points + 3 WHERE tenant_id = $1 AND entry_id = $2', [ws.tenantId, kept.entry.id]],
       ['UPDATE loyalty_partner_corrections SET points = -12 WHERE tenant_id = $1 AND entry_id = $2', [ws.tenantId, fewer.entryId]],
       [`INSERT INTO loyalty_entries (tenant_id, kind, idempotency_key, customer_id, source) VALUES ($1, 'adjust', 'hand-made', NULL, 'test') RETURNING id`, [ws.tenantId]],
     ]) as [unknown, unknown, [{ id: string }]];
     const strayId = Number(stray.id);
-    await behindTheLedger([[`
+    await behindTheLedger(t, [[`
       INSERT INTO loyalty_postings (tenant_id, entry_id, account_id, amount)
       SELECT tenant_id, $2, id, CASE kind WHEN 'partner_payable' THEN 7 ELSE -7 END FROM loyalty_accounts
       WHERE tenant_id = $1 AND customer_id IS NULL AND kind IN ('partner_payable', 'issuance')`, [ws.tenantId, strayId]]]);
@@ -100,7 +82,7 @@ describe('verify: partner_payable against the partner entries, cancellations and
     expect(JSON.parse(run.stdout().trim())).toMatchObject({ ok: false, driftCounts: { partners: 3 }, partnerDrift: drifted.partnerDrift });
 
     // Put it back, so the ledger holds together again for the after-each checks.
-    await behindTheLedger([
+    await behindTheLedger(t, [
       ['UPDATE loyalty_partner_entries SET points = points - 3 WHERE tenant_id = $1 AND entry_id = $2', [ws.tenantId, kept.entry.id]],
       ['UPDATE loyalty_partner_corrections SET points = -10 WHERE tenant_id = $1 AND entry_id = $2', [ws.tenantId, fewer.entryId]],
       ['DELETE FROM loyalty_postings WHERE tenant_id = $1 AND entry_id = $2', [ws.tenantId, strayId]],
