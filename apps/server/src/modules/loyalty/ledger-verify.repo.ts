@@ -5,6 +5,9 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connect.ts';
 
+/** A bigint or numeric column as read (a string, or null for none) as a number. */
+const n = (v: unknown) => Number(v ?? 0);
+
 /** Samples of each kind of drift are capped; the counts are not. */
 export const DRIFT_SAMPLE = 100;
 
@@ -80,7 +83,6 @@ export async function accountPass(db: Executor, tenantId: string): Promise<{
     SELECT 'balance', customer_id::text, available, pending, qualifying, posted_available, posted_pending, posted_qualifying, lots_available, lots_pending, found FROM drifted
     UNION ALL
     SELECT 'lot', customer_id::text, id, remaining, expected, NULL, NULL, NULL, NULL, NULL, found FROM lot_drift`);
-  const n = (v: unknown) => Number(v ?? 0);
   const of = (what: string) => rows.filter((r) => r.what === what);
   const counts = of('counts')[0];
   const balanceRows = of('balance').sort((x, y) => (x.key! < y.key! ? -1 : x.key! > y.key! ? 1 : 0));
@@ -171,7 +173,6 @@ export async function entryPass(db: Executor, tenantId: string): Promise<{
     FROM ranked WHERE (unbalanced AND unbalanced_n <= ${DRIFT_SAMPLE}) OR (mismatched AND mismatched_n <= ${DRIFT_SAMPLE})
     UNION ALL
     SELECT NULL, false, false, 0, 0, (SELECT count(*) FROM per_entry WHERE postings > 0)`);
-  const n = (v: unknown) => Number(v ?? 0);
   const problems = found.filter((r) => r.entry_id !== null);
   const withPostings = n(found.find((r) => r.entry_id === null)?.with_postings);
   const { rows: [counted] } = await db.execute<{ entries: number }>(sql`SELECT count(*) AS entries FROM loyalty_entries WHERE tenant_id = ${tenantId}`);
@@ -264,7 +265,6 @@ export async function partnerPayableDrift(db: Executor, tenantId: string): Promi
       FROM moved GROUP BY entry_id HAVING sum(posted) <> sum(expected)
     )
     SELECT entry_id, partner_id, posted, expected, count(*) OVER () AS found FROM per_entry ORDER BY entry_id LIMIT ${DRIFT_SAMPLE}`);
-  const n = (v: unknown) => Number(v ?? 0);
   return {
     count: n(rows[0]?.found),
     sample: rows.map((r) => ({ entryId: n(r.entry_id), partnerId: r.partner_id, posted: n(r.posted), expected: n(r.expected) })),
@@ -358,7 +358,6 @@ export async function creditAccountPass(db: Executor, tenantId: string): Promise
     SELECT 'balance', customer_id::text, currency, NULL, paid, bonus, posted_paid, posted_bonus, lots_bonus, found FROM drifted
     UNION ALL
     SELECT 'lot', customer_id::text, currency, NULL, id, remaining, expected, NULL, NULL, found FROM lot_drift`);
-  const n = (v: unknown) => Number(v ?? 0);
   const of = (what: string) => rows.filter((r) => r.what === what);
   const counts = of('counts')[0];
   const systemBalances: Record<string, Record<string, number>> = {};
@@ -407,7 +406,6 @@ export async function creditEntryPass(db: Executor, tenantId: string): Promise<{
     SELECT entry_id, unit, total, found FROM sampled
     UNION ALL
     SELECT NULL, NULL, (SELECT count(*) FROM loyalty_credit_entries WHERE tenant_id = ${tenantId}), NULL`);
-  const n = (v: unknown) => Number(v ?? 0);
   const problems = rows.filter((r) => r.entry_id !== null).sort((x, y) => n(x.entry_id) - n(y.entry_id) || (x.unit! < y.unit! ? -1 : 1));
   return {
     entries: n(rows.find((r) => r.entry_id === null)?.total),
