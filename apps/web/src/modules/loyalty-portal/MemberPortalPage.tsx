@@ -3,7 +3,8 @@
 // who invited them and joins with a code the same way. An invite that cannot be used (unknown, or
 // past its join codes for the day) says so and leaves the plain sign-in right there. Then the
 // balance, every upcoming expiry by day in the workspace's calendar, points on their way, the
-// history with the reason for each change, rewards, and giving points to a charity in two taps. No staff session is involved: the member's cookie is the portal's own.
+// history with the reason for each change, rewards, and giving points to a charity in two taps.
+// No staff session is involved: the member's cookie is the portal's own.
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { Form } from 'react-aria-components';
 import { usePrefs } from '../../app/prefs.tsx';
@@ -49,7 +50,8 @@ function dropInviteCode(): void {
  * and the plain sign-in is offered instead. A spent invite (429 `member_join_too_many`) answers
  * members and strangers alike, so only signing in without it can tell a member's phone apart.
  */
-function inviteRefusal(error: unknown): { notice: MessageKey; dead: boolean } | null {
+type InviteRefusal = { notice: MessageKey; dead: boolean };
+function inviteRefusal(error: unknown): InviteRefusal | null {
   if (!(error instanceof ApiError)) return null;
   if (error.code === 'member_join_too_many') return { notice: 'memberPortal.join.spent', dead: false };
   if (error.code === 'referral_code_unknown' || error.code === 'referral_code_malformed' || 'referralCode' in error.fieldErrors) {
@@ -99,7 +101,7 @@ export default function MemberPortalPage({ workspace }: { workspace: string }) {
 
   // The invite refused: the same screen says why and offers the plain sign-in, the address already typed.
   // A spent invite stays in the address: a member signing in without it still names their inviter on the referral card.
-  const handleInviteRefused = (refusal: { notice: MessageKey; dead: boolean }, address: MemberAddress) => {
+  const handleInviteRefused = (refusal: InviteRefusal, address: MemberAddress) => {
     if (refusal.dead) dropInviteCode();
     setStep({ kind: 'phone', notice: refusal.notice, address });
   };
@@ -252,7 +254,7 @@ function PhoneStep({ api, notice, initial, onSent }: { api: Api; notice?: Messag
   );
 }
 
-type InviteRefused = (refusal: { notice: MessageKey; dead: boolean }, address: MemberAddress) => void;
+type InviteRefused = (refusal: InviteRefusal, address: MemberAddress) => void;
 
 /** A signed-out friend's invite: who invited them (a first name, or the shop), what they earn, and joining by a code. */
 function JoinStep({ api, invite, referralCode, onSent, onInviteRefused }: {
